@@ -1,0 +1,175 @@
+"""Parsing dates written in any common convention, without silent guesses.
+
+Formats are tried by family: ISO 8601 (with optional time, fraction and UTC offset), day-first
+(``DD/MM/YYYY``, also with ``-`` or ``.``), month-first (``MM/DD/YYYY``), compact ``YYYYMMDD``,
+and Unix epoch seconds or milliseconds. The family that reads the most values wins. When the
+day-first and month-first readings both read every value and disagree on some (no day above 12
+anywhere), the column is ambiguous and :class:`~clv.errors.AmbiguousDateError` asks the user to
+choose. Values with an offset are converted to the target zone; naive values are taken to be in
+the source zone. The result is timezone-naive, in the target zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from clv.errors import AmbiguousDateError, DataError
+
+_TIMES = ["", " %H:%M", " %H:%M:%S", "T%H:%M:%S", " %H:%M:%S%.f", "T%H:%M:%S%.f", "T%H:%M"]
+_ISO = [f"%Y-%m-%d{t}" for t in _TIMES] + ["%Y/%m/%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M"]
+_ISO_TZ = [
+    f"%Y-%m-%d{t}{z}" for t in _TIMES[1:] for z in ("%z", " %z")
+]
+
+
+def _dated(order: str) -> list[str]:
+    return [
+        order.replace("/", sep) + t
+        for sep in ("/", "-", ".")
+        for t in ("", " %H:%M", " %H:%M:%S", " %H:%M:%S%.f")
+    ]
+
+
+FAMILIES: dict[str, list[str]] = {
+    "iso": _ISO,
+    "dmy": _dated("%d/%m/%Y"),
+    "mdy": _dated("%m/%d/%Y"),
+    "ymd": ["%Y%m%d"],
+}
+ALIASES = {"compact": "ymd", "yyyymmdd": "ymd", "epoch": "epoch", "epoch_ms": "epoch_ms"}
+DETECTION_SAMPLE = 20_000
+
+
+@dataclass
+class ParsedDates:
+    values: pl.Series
+    family: str
+    notes: list[str] = field(default_factory=list)
+
+
+def _to_zone(expr: pl.Expr, aware: bool, tz: str, source_tz: str) -> pl.Expr:
+    if aware:
+        return expr.dt.convert_time_zone(tz).dt.replace_time_zone(None)
+    if source_tz != tz:
+        return expr.dt.replace_time_zone(source_tz, ambiguous="earliest", non_existent="null") \
+            .dt.convert_time_zone(tz).dt.replace_time_zone(None)
+    return expr
+
+
+def _family_expr(family: str, s: pl.Expr, tz: str, source_tz: str) -> pl.Expr:
+    """Expression parsing string column ``s`` with one family; null where it does not fit."""
+    if family in ("epoch", "epoch_ms"):
+        digits = s.str.contains(r"^\d{9,10}$" if family == "epoch" else r"^\d{12,13}$")
+        unit = "s" if family == "epoch" else "ms"
+        stamp = pl.from_epoch(s.cast(pl.Int64, strict=False), time_unit=unit)
+        stamp = stamp.dt.replace_time_zone("UTC").dt.convert_time_zone(tz)
+        stamp = stamp.dt.replace_time_zone(None).dt.cast_time_unit("us")
+        return pl.when(digits).then(stamp)
+    if family == "iso":
+        s = s.str.replace(r"Z$", "+00:00")
+        aware = [
+            _to_zone(s.str.to_datetime(f, strict=False, time_unit="us", time_zone="UTC"),
+                     True, tz, source_tz)
+            for f in _ISO_TZ
+        ]
+        naive = [_to_zone(s.str.to_datetime(f, strict=False, time_unit="us"), False, tz, source_tz)
+                 for f in _ISO]
+        return pl.coalesce(aware + naive)
+    if family == "ymd":
+        ok = s.str.contains(r"^(19|20)\d{6}$")
+        return pl.when(ok).then(
+            _to_zone(s.str.to_datetime("%Y%m%d", strict=False, time_unit="us"), False, tz, source_tz)
+        )
+    if family in FAMILIES:
+        return pl.coalesce(
+            [_to_zone(s.str.to_datetime(f, strict=False, time_unit="us"), False, tz, source_tz)
+             for f in FAMILIES[family]]
+        )
+    # An explicit strftime format.
+    aware = "%z" in family or "%Z" in family
+    return _to_zone(
+        s.str.to_datetime(family, strict=False, time_unit="us",
+                          time_zone="UTC" if aware else None),
+        aware, tz, source_tz,
+    )
+
+
+def parse_dates(
+    values: pl.Series,
+    date_format: str | None = None,
+    *,
+    tz: str = "UTC",
+    source_tz: str | None = None,
+    source: str = "input",
+) -> ParsedDates:
+    """Parse a column of dates into naive datetimes in zone ``tz``.
+
+    ``date_format`` is a family name (``iso``, ``dmy``, ``mdy``, ``ymd``, ``epoch``,
+    ``epoch_ms``) or an explicit strftime format such as ``%d.%m.%Y``. Unparsable values become
+    null; the caller counts them.
+    """
+    source_tz = source_tz or tz
+    name = values.name
+    dtype = values.dtype
+    if dtype == pl.Date:
+        return ParsedDates(values.cast(pl.Datetime("us")), "date")
+    if isinstance(dtype, pl.Datetime):
+        aware = dtype.time_zone is not None
+        out = pl.DataFrame({name: values}).select(
+            _to_zone(pl.col(name), aware, tz, source_tz).dt.cast_time_unit("us"))
+        return ParsedDates(out[name], "datetime")
+    if dtype.is_float():
+        values = values.cast(pl.Int64, strict=False)
+        dtype = values.dtype
+    if not (dtype.is_integer() or dtype == pl.String):
+        raise DataError(f"dates of type {dtype} cannot be read", source=source, column=name)
+    s = values.cast(pl.String).str.strip_chars()
+    frame = pl.DataFrame({name: s})
+    col = pl.col(name)
+    notes: list[str] = []
+    if date_format is not None:
+        family = ALIASES.get(date_format.lower(), date_format.lower()) \
+            if "%" not in date_format else date_format
+        out = frame.select(_family_expr(family, col, tz, source_tz).alias(name))
+        return ParsedDates(out[name], family, notes)
+
+    distinct = frame.select(col.drop_nulls().unique()).get_column(name)
+    if distinct.len() > DETECTION_SAMPLE:
+        distinct = distinct.sample(DETECTION_SAMPLE, seed=0)
+    sample = pl.DataFrame({name: distinct})
+    families = ["iso", "dmy", "mdy", "ymd", "epoch", "epoch_ms"]
+    parsed = sample.select(
+        [_family_expr(f, col, tz, source_tz).alias(f) for f in families]
+    )
+    counts = {f: parsed[f].count() for f in families}
+    best = max(families, key=lambda f: counts[f])
+    if counts[best] == 0:
+        example = distinct[0] if distinct.len() else ""
+        raise DataError(
+            f"no date format reads the values (e.g. '{example}'); give the format explicitly "
+            "(e.g. --date-format '%d/%m/%Y')",
+            source=source, column=name,
+        )
+    if best in ("dmy", "mdy") and counts["dmy"] == counts["mdy"]:
+        differ = parsed.filter(pl.col("dmy") != pl.col("mdy"))
+        if differ.height:
+            examples = ", ".join(
+                f"'{v}'" for v in sample.filter(
+                    parsed["dmy"] != parsed["mdy"]).get_column(name).head(3).to_list())
+            raise AmbiguousDateError(
+                f"dates such as {examples} read as both DD/MM/YYYY and MM/DD/YYYY and no value "
+                "decides; choose with date_format='dmy' or 'mdy' (CLI: --date-format dmy)",
+                source=source, column=name,
+            )
+    if best in ("dmy", "mdy") and min(counts["dmy"], counts["mdy"]) > 0:
+        other = "mdy" if best == "dmy" else "dmy"
+        decider = sample.filter(parsed[best].is_not_null() & parsed[other].is_null())
+    if best in ("dmy", "mdy") and min(counts["dmy"], counts["mdy"]) > 0 and decider.height:
+        notes.append(
+            f"column '{name}' read as {'DD/MM/YYYY' if best == 'dmy' else 'MM/DD/YYYY'}: "
+            f"values such as '{decider[name][0]}' rule out the other order"
+        )
+    out = frame.select(_family_expr(best, col, tz, source_tz).alias(name))
+    return ParsedDates(out[name], best, notes)

@@ -1,0 +1,102 @@
+"""The `DataIssues` report: what was read, what was kept, what was excluded and why.
+
+Nothing is dropped silently: every excluded row is counted under a reason, with its amount and a
+few example rows, and the report checks that amounts are conserved
+(``amount_read == amount_kept + amount_excluded``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+# Reasons, in the order they are checked: a row is counted under the first that applies.
+MISSING_CUSTOMER = "missing customer id"
+BAD_DATE = "unparsable date"
+BAD_AMOUNT = "unparsable amount"
+OTHER_CURRENCY = "other currency"
+FUTURE_DATE = "date in the future"
+DUPLICATE = "duplicated order line"
+REFUND_DROPPED = "refund (policy 'drop')"
+ZERO_AMOUNT = "zero amount (not a purchase)"
+
+
+@dataclass
+class Exclusion:
+    """Rows excluded for one reason."""
+
+    reason: str
+    count: int
+    amount: float
+    examples: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class DataIssues:
+    """Report of one read: rows and amounts read, kept and excluded by reason, plus notes.
+
+    ``amount_read`` sums every amount that could be parsed; rows whose amount could not be
+    parsed are counted (under ``unparsable amount``) but add nothing to any sum.
+    """
+
+    source: str
+    rows_read: int = 0
+    rows_kept: int = 0
+    amount_read: float = 0.0
+    amount_kept: float = 0.0
+    exclusions: list[Exclusion] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)
+    mapping_origin: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def rows_excluded(self) -> int:
+        return sum(e.count for e in self.exclusions)
+
+    @property
+    def amount_excluded(self) -> float:
+        return math.fsum(e.amount for e in self.exclusions)
+
+    @property
+    def balanced(self) -> bool:
+        """True when rows and amounts read equal those kept plus those excluded."""
+        rows_ok = self.rows_read == self.rows_kept + self.rows_excluded
+        tol = 1e-9 * max(1.0, abs(self.amount_read)) + 1e-6
+        return rows_ok and abs(self.amount_read - self.amount_kept - self.amount_excluded) <= tol
+
+    def excluded(self, reason: str) -> int:
+        """Number of rows excluded for ``reason`` (0 when none)."""
+        return sum(e.count for e in self.exclusions if e.reason == reason)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "rows_read": self.rows_read,
+            "rows_kept": self.rows_kept,
+            "rows_excluded": self.rows_excluded,
+            "amount_read": self.amount_read,
+            "amount_kept": self.amount_kept,
+            "amount_excluded": self.amount_excluded,
+            "balanced": self.balanced,
+            "mapping": self.mapping,
+            "mapping_origin": self.mapping_origin,
+            "exclusions": [
+                {"reason": e.reason, "count": e.count, "amount": e.amount, "examples": e.examples}
+                for e in self.exclusions
+            ],
+            "notes": list(self.notes),
+        }
+
+    def __str__(self) -> str:
+        lines = [
+            f"{self.source}: {self.rows_read:,} rows read, {self.rows_kept:,} kept, "
+            f"{self.rows_excluded:,} excluded; amount read {self.amount_read:,.2f}, "
+            f"kept {self.amount_kept:,.2f}, excluded {self.amount_excluded:,.2f}"
+        ]
+        for e in self.exclusions:
+            lines.append(f"  - {e.reason}: {e.count:,} rows, amount {e.amount:,.2f}")
+            for ex in e.examples:
+                lines.append(f"      e.g. {ex}")
+        lines.extend(f"  note: {n}" for n in self.notes)
+        return "\n".join(lines)

@@ -1,0 +1,260 @@
+"""Readers: any supported source to a raw table of the user's columns.
+
+CSV and text files are sniffed for encoding (UTF-8, with or without BOM, else Windows-1252 /
+Latin-1), delimiter (``,`` ``;`` tab ``|`` or runs of whitespace) and header. Every reader keeps
+the position of each row in the source so that errors can name it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from clv.errors import DataError
+
+ROW = "__row__"
+DELIMITERS = [",", ";", "\t", "|"]
+SNIFF_LINES = 200
+
+
+@dataclass
+class RawTable:
+    """The user's columns, as read, with ``ROW`` holding each row's position in the source."""
+
+    frame: pl.DataFrame
+    source: str
+    headerless: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def _decode(raw: bytes, encoding: str | None, notes: list[str]) -> str:
+    if encoding:
+        return raw.decode(encoding)
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("cp1252")
+            notes.append("file is not UTF-8; read as Windows-1252 (Latin-1)")
+        except UnicodeDecodeError:
+            text = raw.decode("latin-1")
+            notes.append("file is not UTF-8; read as Latin-1")
+        return text
+
+
+def _sniff_delimiter(lines: list[str]) -> str | None:
+    """The delimiter giving the same number (>1) of fields on (nearly) every line."""
+    best: tuple[float, int, str] | None = None
+    for d in DELIMITERS:
+        counts = [len(r) for r in csv.reader(lines, delimiter=d)]
+        if not counts:
+            continue
+        mode, freq = Counter(counts).most_common(1)[0]
+        share = freq / len(counts)
+        if mode > 1 and share >= 0.9:
+            key = (share, mode, d)
+            if best is None or key[:2] > best[:2]:
+                best = key
+    return best[2] if best else None
+
+
+def _is_value(cell: str) -> bool:
+    cell = cell.strip()
+    if not cell:
+        return False
+    digits = sum(ch.isdigit() for ch in cell)
+    return digits > 0 and digits >= len(cell.replace(" ", "")) / 2
+
+
+def _has_header(first: list[str], rest: list[list[str]]) -> bool:
+    """Header when the first row has no value-like cell where later rows have one."""
+    if not rest:
+        return not any(_is_value(c) for c in first)
+    for i, cell in enumerate(first):
+        later = [r[i] for r in rest if i < len(r)]
+        if later and not _is_value(cell) and sum(map(_is_value, later)) >= len(later) / 2:
+            return True
+    return False
+
+
+def read_delimited(
+    path: Path,
+    *,
+    separator: str | None = None,
+    has_header: bool | None = None,
+    encoding: str | None = None,
+) -> RawTable:
+    """Read a delimited text file with every column as text."""
+    notes: list[str] = []
+    text = _decode(path.read_bytes(), encoding, notes)
+    head = [ln for ln in text.splitlines()[:SNIFF_LINES] if ln.strip()]
+    if not head:
+        raise DataError("the file is empty", source=str(path))
+    whitespace = False
+    if separator is None:
+        separator = _sniff_delimiter(head)
+        if separator is None:
+            widths = Counter(len(ln.split()) for ln in head)
+            mode, freq = widths.most_common(1)[0]
+            if mode > 1 and freq / len(head) >= 0.9:
+                whitespace = True
+            else:
+                raise DataError(
+                    "cannot tell the delimiter (tried , ; tab | and spaces); give it with "
+                    "separator=... (CLI: --separator)", source=str(path))
+    elif separator in ("whitespace", " "):
+        whitespace = True
+    rows = [ln.split() for ln in head] if whitespace else list(
+        csv.reader(head, delimiter=separator))
+    if has_header is None:
+        has_header = _has_header(rows[0], rows[1:])
+    if whitespace:
+        lines = pl.DataFrame({"line": text.splitlines()})
+        lines = lines.with_row_index(ROW, offset=1)
+        lines = lines.filter(pl.col("line").str.strip_chars() != "")
+        tokens = pl.col("line").str.extract_all(r"\S+")
+        width = max(len(r) for r in rows)
+        if has_header:
+            names = rows[0]
+            lines = lines.slice(1)
+        else:
+            names = [f"column_{i + 1}" for i in range(width)]
+        frame = lines.select(
+            pl.col(ROW).cast(pl.Int64),
+            *[tokens.list.get(i, null_on_oob=True).alias(n) for i, n in enumerate(names)],
+        )
+        desc = "whitespace"
+    else:
+        frame = pl.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            separator=separator,
+            has_header=has_header,
+            infer_schema=False,
+            row_index_name=ROW,
+            row_index_offset=2 if has_header else 1,
+            truncate_ragged_lines=True,
+            new_columns=None,
+        ).with_columns(pl.col(ROW).cast(pl.Int64))
+        if not has_header:
+            frame = frame.rename(
+                {c: f"column_{i}" for i, c in enumerate(frame.columns) if c != ROW})
+        desc = {"\t": "tab"}.get(separator, repr(separator))
+    notes.append(f"read as delimited text: delimiter {desc}, "
+                 f"{'with' if has_header else 'without'} header")
+    return RawTable(frame, str(path), headerless=not has_header, notes=notes)
+
+
+def _from_frame(obj: Any) -> pl.DataFrame | None:
+    if isinstance(obj, pl.LazyFrame):
+        return obj.collect()
+    if isinstance(obj, pl.DataFrame):
+        return obj
+    module = type(obj).__module__.split(".")[0]
+    if module == "pandas":
+        return pl.from_pandas(obj.reset_index(drop=True))
+    if module == "pyarrow":
+        out = pl.from_arrow(obj)
+        return out if isinstance(out, pl.DataFrame) else out.to_frame()
+    return None
+
+
+def read_sql(url: str, *, table: str | None = None, query: str | None = None) -> RawTable:
+    """Read a table or query from a database given by a SQLAlchemy URL."""
+    try:
+        import sqlalchemy as sa
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise DataError("reading a database needs SQLAlchemy: pip install 'clv[sql]'",
+                        source=url) from exc
+    if (table is None) == (query is None):
+        raise DataError("give either a table or a query to read from the database", source=url)
+    engine = sa.create_engine(url)
+    if table is not None:
+        sql: Any = sa.select(sa.text("*")).select_from(sa.table(table))
+    else:
+        sql = sa.text(query)
+    try:
+        with engine.connect() as conn:
+            result = conn.execute(sql)
+            names = list(result.keys())
+            data = [tuple(r) for r in result]
+    except sa.exc.SQLAlchemyError as exc:
+        raise DataError(f"the database refused the read: {exc.__class__.__name__}: "
+                        f"{str(exc).splitlines()[0]}", source=url) from exc
+    finally:
+        engine.dispose()
+    frame = pl.DataFrame(data, schema=names, orient="row", infer_schema_length=None)
+    where = f"{_redact(url)} ({table or 'query'})"
+    return RawTable(frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64)),
+                    where)
+
+
+def _redact(url: str) -> str:
+    """Hide a password in a database URL before it is shown."""
+    try:
+        import sqlalchemy as sa
+
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - only for display
+        return url.split("@")[-1]
+
+
+def read_raw(
+    source: Any,
+    *,
+    separator: str | None = None,
+    has_header: bool | None = None,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+    table: str | None = None,
+    query: str | None = None,
+) -> RawTable:
+    """Read any supported source into a :class:`RawTable`."""
+    frame = _from_frame(source)
+    if frame is not None:
+        name = f"{type(source).__module__.split('.')[0]} frame"
+        return RawTable(
+            frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64)), name)
+    if isinstance(source, str) and "://" in source:
+        return read_sql(source, table=table, query=query)
+    if not isinstance(source, str | Path):
+        raise DataError(f"cannot read a {type(source).__name__}; give a path, a database URL "
+                        "or a pandas / Polars / PyArrow frame")
+    path = Path(source)
+    if not path.exists():
+        raise DataError("no such file", source=str(path))
+    suffix = "".join(path.suffixes[-1:]).lower()
+    try:
+        if suffix == ".parquet":
+            frame = pl.read_parquet(path)
+            offset = 1
+        elif suffix in (".xlsx", ".xlsm", ".xls"):
+            try:
+                frame = pl.read_excel(path, sheet_name=sheet if isinstance(sheet, str) else None,
+                                      sheet_id=sheet if isinstance(sheet, int) else None,
+                                      engine="calamine")
+            except ModuleNotFoundError as exc:
+                raise DataError("reading Excel needs fastexcel: pip install 'clv[excel]'",
+                                source=str(path)) from exc
+            offset = 2
+        elif suffix in (".jsonl", ".ndjson"):
+            frame = pl.read_ndjson(path)
+            offset = 1
+        elif suffix == ".json":
+            frame = pl.read_json(path)
+            offset = 1
+        else:
+            return read_delimited(path, separator=separator, has_header=has_header,
+                                  encoding=encoding)
+    except (pl.exceptions.ComputeError, pl.exceptions.PolarsError, OSError) as exc:
+        raise DataError(f"cannot read the file: {str(exc).splitlines()[0]}",
+                        source=str(path)) from exc
+    frame = frame.with_row_index(ROW, offset=offset).with_columns(pl.col(ROW).cast(pl.Int64))
+    return RawTable(frame, str(path))

@@ -1,0 +1,280 @@
+"""Validation of raw rows into the canonical Transactions table.
+
+Every row read ends either in the table or under exactly one exclusion reason in the
+:class:`~clv.data.issues.DataIssues` report, with its amount: the sum of amounts read equals the
+sum kept plus the sum excluded. ``strict=True`` raises on the first excluded row instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import polars as pl
+
+from clv.data import issues as why
+from clv.data.amounts import parse_amounts
+from clv.data.dates import parse_dates
+from clv.data.issues import DataIssues, Exclusion
+from clv.data.mapping import NOT_PAID, Mapping, resolve_mapping
+from clv.data.readers import ROW, RawTable, read_raw
+from clv.errors import DataError
+
+RefundPolicy = Literal["net", "drop", "error"]
+DuplicatePolicy = Literal["auto", "drop", "keep"]
+N_EXAMPLES = 3
+STATUS_NOT_PAID = "order status not paid (failed, cancelled, voided, refunded)"
+OPTIONAL = ("order_id", "product", "channel", "quantity")
+
+
+@dataclass(frozen=True)
+class Transactions:
+    """The canonical transactions table and the report of how it was read.
+
+    ``frame`` has ``customer_id`` (String), ``timestamp`` (naive Datetime in one zone),
+    ``amount`` (Float64, negative = refund) and, when mapped, ``order_id``, ``product``,
+    ``channel``, ``quantity``.
+    """
+
+    frame: pl.DataFrame
+    issues: DataIssues
+    mapping: Mapping
+    timezone: str = "UTC"
+
+    def __len__(self) -> int:
+        return self.frame.height
+
+
+def _clean_text(expr: pl.Expr) -> pl.Expr:
+    text = expr.cast(pl.String).str.strip_chars()
+    return pl.when(text == "").then(None).otherwise(text)
+
+
+def read_transactions(
+    source: Any,
+    *,
+    customer: str | None = None,
+    date: str | None = None,
+    amount: str | None = None,
+    order_id: str | None = None,
+    currency_column: str | None = None,
+    product: str | None = None,
+    channel: str | None = None,
+    preset: str | None = None,
+    date_format: str | None = None,
+    decimal: str | None = None,
+    currency: str | None = None,
+    refunds: RefundPolicy = "net",
+    duplicates: DuplicatePolicy = "auto",
+    timezone: str = "UTC",
+    source_timezone: str | None = None,
+    as_of: dt.datetime | None = None,
+    strict: bool = False,
+    separator: str | None = None,
+    has_header: bool | None = None,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+    table: str | None = None,
+    query: str | None = None,
+) -> Transactions:
+    """Read and validate transactions from a file, frame or database.
+
+    Parameters name the source columns (``customer``, ``date``, ``amount`` ...) or a ``preset``
+    (``shopify``, ``woocommerce``, ``stripe``); missing ones are detected. ``currency`` keeps
+    rows in that currency (default: the most frequent one). ``refunds``: ``net`` keeps negative
+    amounts, to be netted against the same customer's purchases of the same period by the
+    summary; ``drop`` excludes them (counted); ``error`` raises. ``duplicates``: identical rows
+    are duplicated order lines and are dropped when an order id is mapped (``auto``) or always
+    (``drop``); without an order id they are kept and reported. Rows dated after ``as_of``
+    (default: now) are excluded. ``timezone`` is the zone every timestamp is converted to;
+    ``source_timezone`` the zone of timestamps written without offset (default: ``timezone``).
+    """
+    if refunds not in ("net", "drop", "error"):
+        raise ValueError("refunds must be 'net', 'drop' or 'error'")
+    if duplicates not in ("auto", "drop", "keep"):
+        raise ValueError("duplicates must be 'auto', 'drop' or 'keep'")
+    raw = read_raw(source, separator=separator, has_header=has_header, encoding=encoding,
+                   sheet=sheet, table=table, query=query)
+    explicit = {"customer_id": customer, "timestamp": date, "amount": amount,
+                "order_id": order_id, "currency": currency_column, "product": product,
+                "channel": channel}
+    data = raw.frame.drop(ROW)
+    mapping = resolve_mapping(data, explicit, preset, source=raw.source,
+                              headerless=raw.headerless)
+    return _validate(raw, mapping, date_format=date_format, decimal=decimal, currency=currency,
+                     refunds=refunds, duplicates=duplicates, timezone=timezone,
+                     source_timezone=source_timezone, as_of=as_of, strict=strict)
+
+
+def _validate(
+    raw: RawTable,
+    mapping: Mapping,
+    *,
+    date_format: str | None,
+    decimal: str | None,
+    currency: str | None,
+    refunds: RefundPolicy,
+    duplicates: DuplicatePolicy,
+    timezone: str,
+    source_timezone: str | None,
+    as_of: dt.datetime | None,
+    strict: bool,
+) -> Transactions:
+    frame = raw.frame
+    src = raw.source
+    notes = list(raw.notes)
+    m = mapping.columns
+    dates = parse_dates(frame[m["timestamp"]], date_format, tz=timezone,
+                        source_tz=source_timezone, source=src)
+    amounts = parse_amounts(frame[m["amount"]], decimal=decimal)
+    notes += dates.notes + amounts.notes
+    cols: dict[str, pl.Series | pl.Expr] = {
+        "_cid": _clean_text(pl.col(m["customer_id"])),
+        "_ts": dates.values,
+        "_amount": amounts.amount,
+        "_cur": amounts.currency,
+    }
+    work = frame.with_columns(**cols)
+    if "currency" in m:
+        work = work.with_columns(
+            pl.coalesce(_clean_text(pl.col(m["currency"])).str.to_uppercase(), pl.col("_cur"))
+            .alias("_cur"))
+
+    # A line whose amount is blank, in an order that has its amount on another line (Shopify
+    # writes order totals on the first line only), is a line item: kept, worth 0.
+    blank_amount = _clean_text(pl.col(m["amount"])).is_null() if \
+        frame[m["amount"]].dtype == pl.String else pl.col(m["amount"]).is_null()
+    if "order_id" in m:
+        oid = _clean_text(pl.col(m["order_id"]))
+        line_item = blank_amount & oid.is_not_null() & \
+            pl.col("_amount").is_not_null().any().over(oid)
+        work = work.with_columns(line_item.alias("_line"))
+        work = work.with_columns(
+            pl.when("_line").then(0.0).otherwise(pl.col("_amount")).alias("_amount"))
+        n_lines = int(work["_line"].sum())
+        if n_lines:
+            notes.append(f"{n_lines:,} line items without their own amount belong to orders "
+                         "whose amount is on another line; kept with amount 0")
+    else:
+        work = work.with_columns(pl.lit(False).alias("_line"))
+
+    # Target currency: the user's, else the most frequent one written.
+    written = work["_cur"].drop_nulls()
+    if currency is None and written.len():
+        counts = written.value_counts(sort=True)
+        currency = counts[0, 0]
+        if counts.height > 1:
+            notes.append(f"several currencies found; kept {currency}, the most frequent "
+                         "(choose with currency=...)")
+    currency = currency.upper() if currency else None
+
+    now = as_of or dt.datetime.now(dt.UTC).astimezone(
+        __import__("zoneinfo").ZoneInfo(timezone)).replace(tzinfo=None)
+    raw_cols = [c for c in frame.columns if c != ROW]
+    if duplicates == "drop" or (duplicates == "auto" and "order_id" in m):
+        dup = ~pl.struct(raw_cols).is_first_distinct()
+    else:
+        dup = pl.lit(False)
+        n_identical = frame.height - frame.select(pl.struct(raw_cols).n_unique()).item()
+        if n_identical:
+            notes.append(f"{n_identical:,} rows repeat another row exactly; kept, since without "
+                         "an order id they cannot be told from real repeat purchases "
+                         "(duplicates='drop' removes them)")
+
+    reason = pl.when(pl.col("_cid").is_null()).then(pl.lit(why.MISSING_CUSTOMER))
+    if "status" in m:
+        status = _clean_text(pl.col(m["status"])).str.to_lowercase()
+        reason = reason.when(status.is_in(sorted(NOT_PAID))).then(pl.lit(STATUS_NOT_PAID))
+    reason = (
+        reason.when(pl.col("_ts").is_null()).then(pl.lit(why.BAD_DATE))
+        .when(pl.col("_amount").is_null() | ~pl.col("_amount").is_finite())
+        .then(pl.lit(why.BAD_AMOUNT))
+    )
+    if currency is not None:
+        reason = reason.when(pl.col("_cur").is_not_null() & (pl.col("_cur") != currency)) \
+            .then(pl.lit(why.OTHER_CURRENCY))
+    reason = (
+        reason.when(pl.col("_ts") > now).then(pl.lit(why.FUTURE_DATE))
+        .when(dup).then(pl.lit(why.DUPLICATE))
+    )
+    if refunds == "drop":
+        reason = reason.when(pl.col("_amount") < 0).then(pl.lit(why.REFUND_DROPPED))
+    reason = reason.when((pl.col("_amount") == 0) & ~pl.col("_line")).then(
+        pl.lit(why.ZERO_AMOUNT))
+    work = work.with_columns(reason.otherwise(None).alias("_reason"))
+    finite = pl.when(pl.col("_amount").is_finite()).then(pl.col("_amount")).otherwise(0.0)
+
+    if refunds == "error":
+        bad = work.filter(pl.col("_reason").is_null() & (pl.col("_amount") < 0))
+        if bad.height:
+            raise DataError(
+                f"refund of {bad['_amount'][0]:g} found while refunds='error' "
+                f"({bad.height:,} refunds in all); use refunds='net' or 'drop'",
+                source=src, row=int(bad[ROW][0]), column=m["amount"])
+
+    excluded = work.filter(pl.col("_reason").is_not_null())
+    if strict and excluded.height:
+        first = excluded.sort(ROW).row(0, named=True)
+        column = _reason_column(first["_reason"], m)
+        raise DataError(
+            f"{first['_reason']} (value {first[column]!r}); {excluded.height:,} rows would be "
+            "excluded in all (strict mode)",
+            source=src, row=int(first[ROW]), column=column)
+
+    shown = [ROW] + list(dict.fromkeys(m.values()))
+    report = (
+        excluded.group_by("_reason", maintain_order=True)
+        .agg(pl.len().alias("n"), finite.sum().alias("amount"),
+             pl.struct(shown).sort_by(ROW).head(N_EXAMPLES).alias("examples"))
+    )
+    order = [why.MISSING_CUSTOMER, STATUS_NOT_PAID, why.BAD_DATE, why.BAD_AMOUNT,
+             why.OTHER_CURRENCY, why.FUTURE_DATE, why.DUPLICATE, why.REFUND_DROPPED,
+             why.ZERO_AMOUNT]
+    exclusions = sorted(
+        (Exclusion(r["_reason"], int(r["n"]), float(r["amount"]),
+                   [{("row" if k == ROW else k): v for k, v in ex.items()}
+                    for ex in r["examples"]])
+         for r in report.iter_rows(named=True)),
+        key=lambda e: order.index(e.reason),
+    )
+
+    kept = work.filter(pl.col("_reason").is_null())
+    out = kept.select(
+        pl.col("_cid").alias("customer_id"),
+        pl.col("_ts").alias("timestamp"),
+        pl.col("_amount").alias("amount"),
+        *[_clean_text(pl.col(m[f])).alias(f) for f in OPTIONAL if f in m and f != "quantity"],
+        *([pl.col(m["quantity"]).cast(pl.Float64, strict=False).alias("quantity")]
+          if "quantity" in m else []),
+    )
+    n_refunds = int((out["amount"] < 0).sum())
+    if n_refunds:
+        notes.append(f"{n_refunds:,} refunds (negative amounts, total "
+                     f"{out.filter(pl.col('amount') < 0)['amount'].sum():,.2f}) kept, to be "
+                     "netted against the same customer's purchases of the same period")
+    issues = DataIssues(
+        source=src,
+        rows_read=frame.height,
+        rows_kept=out.height,
+        amount_read=float(work.select(finite.sum()).item()),
+        amount_kept=float(out["amount"].sum()),
+        exclusions=exclusions,
+        notes=notes,
+        mapping=dict(m),
+        mapping_origin=dict(mapping.origin),
+    )
+    if not issues.balanced:  # an internal invariant; failing it is a bug, not a user error
+        raise AssertionError(f"rows or amounts not conserved: {issues.to_dict()}")
+    return Transactions(out, issues, mapping, timezone)
+
+
+def _reason_column(reason: str, m: dict[str, str]) -> str:
+    return {
+        why.MISSING_CUSTOMER: m["customer_id"],
+        why.BAD_DATE: m["timestamp"],
+        why.FUTURE_DATE: m["timestamp"],
+        STATUS_NOT_PAID: m.get("status", m["amount"]),
+        why.OTHER_CURRENCY: m.get("currency", m["amount"]),
+        why.DUPLICATE: m.get("order_id", m["customer_id"]),
+    }.get(reason, m["amount"])
