@@ -19,7 +19,6 @@ OTHER_CURRENCY = "other currency"
 FUTURE_DATE = "date in the future"
 DUPLICATE = "duplicated order line"
 REFUND_DROPPED = "refund (policy 'drop')"
-ZERO_AMOUNT = "zero amount (not a purchase)"
 
 
 @dataclass

@@ -200,8 +200,6 @@ def _validate(
     )
     if refunds == "drop":
         reason = reason.when(pl.col("_amount") < 0).then(pl.lit(why.REFUND_DROPPED))
-    reason = reason.when((pl.col("_amount") == 0) & ~pl.col("_line")).then(
-        pl.lit(why.ZERO_AMOUNT))
     work = work.with_columns(reason.otherwise(None).alias("_reason"))
     finite = pl.when(pl.col("_amount").is_finite()).then(pl.col("_amount")).otherwise(0.0)
 
@@ -229,8 +227,7 @@ def _validate(
              pl.struct(shown).sort_by(ROW).head(N_EXAMPLES).alias("examples"))
     )
     order = [why.MISSING_CUSTOMER, STATUS_NOT_PAID, why.BAD_DATE, why.BAD_AMOUNT,
-             why.OTHER_CURRENCY, why.FUTURE_DATE, why.DUPLICATE, why.REFUND_DROPPED,
-             why.ZERO_AMOUNT]
+             why.OTHER_CURRENCY, why.FUTURE_DATE, why.DUPLICATE, why.REFUND_DROPPED]
     exclusions = sorted(
         (Exclusion(r["_reason"], int(r["n"]), float(r["amount"]),
                    [{("row" if k == ROW else k): v for k, v in ex.items()}
@@ -248,6 +245,10 @@ def _validate(
         *([pl.col(m["quantity"]).cast(pl.Float64, strict=False).alias("quantity")]
           if "quantity" in m else []),
     )
+    n_zero = int((out["amount"] == 0).sum())
+    if n_zero:
+        notes.append(f"{n_zero:,} zero-value rows kept: not purchases, but a customer's first "
+                     "order, even free, starts the relationship")
     n_refunds = int((out["amount"] < 0).sum())
     if n_refunds:
         notes.append(f"{n_refunds:,} refunds (negative amounts, total "
