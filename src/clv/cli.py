@@ -1,0 +1,398 @@
+"""The ``clv`` command line: thin Typer commands over the library, Rich output, ``--json``.
+
+User errors (bad files, columns, settings) exit with status 2 and one sentence naming the file,
+row and column; they never print a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import polars as pl
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from clv import formulas
+from clv.data import Transactions, read_transactions
+from clv.errors import ClvError
+from clv.prep import Summary, rfm_summary
+
+app = typer.Typer(help="clv: measure, predict and explain customer lifetime value.",
+                  no_args_is_help=True, add_completion=False)
+calc = typer.Typer(help="Closed-form LTV formulas of each business model.",
+                   no_args_is_help=True)
+app.add_typer(calc, name="calc")
+# Piped output gets a fixed width instead of Rich's 80 columns, so tables are not truncated.
+out = Console(width=None if sys.stdout.isatty() else 120)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 120)
+
+# Options shared by every command that reads a file.
+Customer = Annotated[str | None, typer.Option(help="Column holding the customer id.")]
+DateCol = Annotated[str | None, typer.Option("--date", help="Column holding the date.")]
+AmountCol = Annotated[str | None, typer.Option("--amount", help="Column holding the amount.")]
+Preset = Annotated[str | None, typer.Option(help="Export preset: shopify, woocommerce, stripe.")]
+DateFormat = Annotated[str | None, typer.Option(
+    help="iso, dmy, mdy, ymd, epoch, epoch_ms, or a strftime format such as %d.%m.%Y.")]
+Refunds = Annotated[str, typer.Option(help="Negative amounts: net, drop or error.")]
+Strict = Annotated[bool, typer.Option(help="Fail on the first row that would be excluded.")]
+Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+def _read(file: Path, customer: str | None, date: str | None, amount: str | None,
+          preset: str | None, date_format: str | None, refunds: str, strict: bool
+          ) -> Transactions:
+    if refunds not in ("net", "drop", "error"):
+        raise ClvError(f"--refunds must be net, drop or error, not '{refunds}'")
+    return read_transactions(file, customer=customer, date=date, amount=amount, preset=preset,
+                             date_format=date_format, refunds=refunds,  # type: ignore[arg-type]
+                             strict=strict)
+
+
+def _print_json(payload: Any) -> None:
+    def clean(v: Any) -> Any:
+        if isinstance(v, float) and not math.isfinite(v):
+            return None if math.isnan(v) else ("inf" if v > 0 else "-inf")
+        if isinstance(v, dict):
+            return {k: clean(x) for k, x in v.items()}
+        if isinstance(v, list | tuple):
+            return [clean(x) for x in v]
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        return v
+
+    sys.stdout.write(json.dumps(clean(payload), indent=2, default=str) + "\n")
+
+
+def _print_issues(tx: Transactions) -> None:
+    iss = tx.issues
+    out.print(f"[bold]{iss.source}[/]: {iss.rows_read:,} rows read, {iss.rows_kept:,} kept, "
+              f"{iss.rows_excluded:,} excluded")
+    out.print("Columns: " + tx.mapping.describe())
+    if iss.exclusions:
+        t = Table(title="Excluded rows", title_justify="left")
+        for c in ("reason", "rows", "amount", "first rows"):
+            t.add_column(c, justify="right" if c in ("rows", "amount") else "left")
+        for e in iss.exclusions:
+            rows = ", ".join(str(x["row"]) for x in e.examples)
+            t.add_row(e.reason, f"{e.count:,}", f"{e.amount:,.2f}", rows)
+        out.print(t)
+    out.print(f"Amounts: read {iss.amount_read:,.2f} = kept {iss.amount_kept:,.2f} + excluded "
+              f"{iss.amount_excluded:,.2f}")
+    for n in iss.notes:
+        out.print(f"[dim]note: {n}[/]")
+
+
+@app.command()
+def check(
+    file: Path,
+    customer: Customer = None, date: DateCol = None, amount: AmountCol = None,
+    preset: Preset = None, date_format: DateFormat = None, refunds: Refunds = "net",
+    strict: Strict = False, as_json: Json = False,
+) -> None:
+    """Read a transactions file and show the column mapping and the data-quality report."""
+    tx = _read(file, customer, date, amount, preset, date_format, refunds, strict)
+    if as_json:
+        _print_json(tx.issues.to_dict())
+    else:
+        _print_issues(tx)
+
+
+@app.command()
+def summary(
+    file: Path,
+    customer: Customer = None, date: DateCol = None, amount: AmountCol = None,
+    preset: Preset = None, date_format: DateFormat = None, refunds: Refunds = "net",
+    strict: Strict = False,
+    unit: Annotated[str, typer.Option(help="day, week, month (30.4375 days) or year.")] = "week",
+    calibration_end: Annotated[str | None, typer.Option(help="Last day of calibration.")] = None,
+    observation_end: Annotated[str | None, typer.Option(help="Last day observed.")] = None,
+    merge: Annotated[str, typer.Option(help="Purchases in the same period are merged.")] = "day",
+    output: Annotated[Path | None, typer.Option("-o", "--output",
+                                                help="Write the summary (.csv/.parquet).")] = None,
+    as_json: Json = False,
+) -> None:
+    """Per-customer RFM summary (frequency, recency, T, monetary), optionally with holdout."""
+    tx = _read(file, customer, date, amount, preset, date_format, refunds, strict)
+    s = rfm_summary(tx, unit=unit, observation_end=observation_end,  # type: ignore[arg-type]
+                    calibration_end=calibration_end, merge=merge)  # type: ignore[arg-type]
+    if output is not None:
+        s.write(str(output))
+    stats = _summary_stats(s)
+    if as_json:
+        _print_json({"data": tx.issues.to_dict(), "summary": s.info(), "stats": stats,
+                     "output": str(output) if output else None})
+        return
+    _print_issues(tx)
+    t = Table(title=f"Summary ({s.unit}s; observation end {s.observation_end}"
+                    + (f", calibration end {s.calibration_end})" if s.calibration_end else ")"),
+              title_justify="left")
+    t.add_column("figure")
+    t.add_column("value", justify="right")
+    for k, v in stats.items():
+        t.add_row(k.replace("_", " "), f"{v:,.3f}" if isinstance(v, float) else f"{v:,}")
+    out.print(t)
+    for line in s.report.lines():
+        out.print(f"[dim]{line}[/]")
+    if output is not None:
+        out.print(f"Summary written to {output}")
+
+
+def _summary_stats(s: Summary) -> dict[str, Any]:
+    f = s.frame
+    repeat = f.filter(pl.col("frequency") > 0)
+    stats: dict[str, Any] = {
+        "customers": f.height,
+        "one_time_buyers": f.height - repeat.height,
+        "repeat_buyers": repeat.height,
+        "mean_frequency": float(f["frequency"].mean() or 0.0),
+        "mean_recency": float(f["recency"].mean() or 0.0),
+        "mean_T": float(f["T"].mean() or 0.0),
+        "mean_monetary_of_repeat_buyers": float(repeat["monetary"].mean() or 0.0),
+        "total_amount": float(f["total_amount"].sum()),
+    }
+    if s.has_holdout:
+        stats["holdout_transactions"] = int(f["frequency_holdout"].sum())
+        stats["holdout_duration"] = float(f["duration_holdout"][0]) if f.height else 0.0
+    return stats
+
+
+@app.command()
+def demo(
+    customers: Annotated[int, typer.Option(help="Customers to simulate.")] = 20_000,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
+    as_json: Json = False,
+) -> None:
+    """Simulate the sample shop, read it back through validation, and print headline figures."""
+    from clv.datasets import sample_shop
+
+    started = time.perf_counter()
+    shop = sample_shop(customers, seed=seed)
+    tx = read_transactions(shop.transactions, as_of=dt.datetime.combine(
+        shop.observation_end, dt.time.max))
+    s = rfm_summary(tx, unit="month", observation_end=shop.observation_end)
+    headline = _headline(tx, s, shop.spend)
+    elapsed = time.perf_counter() - started
+    if as_json:
+        _print_json({"data": tx.issues.to_dict(), "summary": s.info(), **headline,
+                     "seconds": elapsed})
+        return
+    out.print(f"[bold]clv demo[/]: a simulated shop of {customers:,} customers, "
+              f"{shop.start} to {shop.observation_end} (seed {seed})")
+    _print_issues(tx)
+    t = Table(title="Headline figures", title_justify="left")
+    t.add_column("figure")
+    t.add_column("value", justify="right")
+    for k, v in headline["overall"].items():
+        t.add_row(k.replace("_", " "), f"{v:,.2f}" if isinstance(v, float) else f"{v:,}")
+    out.print(t)
+    c = Table(title="By acquisition channel (historical, to date)", title_justify="left")
+    for col in ("channel", "customers", "spend", "CAC", "revenue/customer",
+                "margin/customer @30%", "LTV:CAC", "verdict"):
+        c.add_column(col, justify="left" if col in ("channel", "verdict") else "right")
+    for r in headline["channels"]:
+        c.add_row(r["channel"], f"{r['customers']:,}", f"{r['spend']:,.0f}", f"{r['cac']:,.2f}",
+                  f"{r['revenue_per_customer']:,.2f}", f"{r['margin_per_customer']:,.2f}",
+                  f"{r['ltv_cac']:.2f}x", r["verdict"])
+    out.print(c)
+    out.print(f"[dim]Finished in {elapsed:.1f} s. Margins use 30%; predicted LTV comes with the "
+              "models.[/]")
+
+
+DEMO_MARGIN = 0.3
+
+
+def _headline(tx: Transactions, s: Summary, spend: pl.DataFrame) -> dict[str, Any]:
+    f = s.frame
+    frame = tx.frame
+    orders = frame.filter(pl.col("amount") > 0)
+    years = (s.observation_end - frame["timestamp"].min().date()).days / 365.25
+    purchases_per_year = float((f["n_periods"] / (f["T"] * 30.4375 / 365.25).clip(1 / 12))
+                               .mean())
+    aov = float(orders.group_by("order_id").agg(pl.col("amount").sum())["amount"].mean()) \
+        if "order_id" in frame.columns else float(orders["amount"].mean())
+    overall = {
+        "customers": f.height,
+        "transactions_after_same_day_merge": int(f["n_periods"].sum()),
+        "net_revenue": float(frame["amount"].sum()),
+        "refunds": float(-frame.filter(pl.col("amount") < 0)["amount"].sum()),
+        "average_order_value": aov,
+        "repeat_rate": float((f["frequency"] > 0).mean()),
+        "purchases_per_customer_per_year": purchases_per_year,
+        "revenue_per_customer_to_date": float(f["total_amount"].mean()),
+        "years_observed": years,
+    }
+    by_channel = (
+        frame.group_by("customer_id").agg(pl.col("channel").first(), pl.col("amount").sum())
+        .group_by("channel").agg(pl.len().alias("customers"),
+                                 pl.col("amount").mean().alias("revenue_per_customer"))
+        .join(spend.group_by("channel").agg(pl.col("spend").sum(),
+                                            pl.col("new_customers").sum()), on="channel")
+        .sort("revenue_per_customer", descending=True)
+    )
+    channels = []
+    for r in by_channel.iter_rows(named=True):
+        cac = r["spend"] / r["new_customers"]
+        margin = r["revenue_per_customer"] * DEMO_MARGIN
+        verdict = formulas.ltv_cac_ratio(max(margin, 0.0), cac)
+        channels.append({**r, "cac": cac, "margin_per_customer": margin,
+                         "ltv_cac": verdict.ratio, "verdict": verdict.level})
+    return {"overall": overall, "channels": channels, "margin": DEMO_MARGIN}
+
+
+# --- formulas ---------------------------------------------------------------------------------
+
+Margin = Annotated[float, typer.Option(help="Gross margin rate in [0, 1].")]
+
+
+def _result(name: str, value: float, inputs: dict[str, Any], as_json: bool,
+            unit: str = "") -> None:
+    if as_json:
+        _print_json({"formula": name, "inputs": inputs, "value": value})
+    else:
+        out.print(f"{name}: [bold]{value:,.2f}[/]{unit}")
+
+
+@calc.command("service")
+def calc_service(
+    yearly_revenue: Annotated[float, typer.Option(help="Revenue per customer per year.")],
+    years: Annotated[float, typer.Option(help="Years retained.")],
+    margin: Margin = 1.0, as_json: Json = False,
+) -> None:
+    """Service business: yearly revenue x margin x years retained."""
+    v = formulas.service_ltv(yearly_revenue, years, margin)
+    _result("service LTV", v, {"yearly_revenue": yearly_revenue, "years": years,
+                               "margin": margin}, as_json)
+
+
+@calc.command("ecommerce")
+def calc_ecommerce(
+    basket: Annotated[float, typer.Option(help="Average basket per order.")],
+    purchases: Annotated[float, typer.Option(help="Purchases over the lifetime.")],
+    margin: Margin = 1.0,
+    shipping: Annotated[float, typer.Option(help="Shipping included in the basket.")] = 0.0,
+    as_json: Json = False,
+) -> None:
+    """E-commerce: (average basket - shipping) x margin x purchases."""
+    v = formulas.ecommerce_ltv(basket, purchases, margin, shipping)
+    _result("e-commerce LTV", v, {"basket": basket, "purchases": purchases, "margin": margin,
+                                  "shipping": shipping}, as_json)
+
+
+@calc.command("saas-churn")
+def calc_saas_churn(
+    mrr: Annotated[float, typer.Option(help="Monthly revenue per account (ARPA).")],
+    churn: Annotated[float, typer.Option(help="Monthly churn rate, e.g. 0.05.")],
+    margin: Margin = 1.0, as_json: Json = False,
+) -> None:
+    """SaaS: MRR x margin / monthly churn."""
+    v = formulas.saas_ltv_churn(mrr, churn, margin)
+    _result("SaaS LTV", v, {"mrr": mrr, "churn": churn, "margin": margin}, as_json)
+
+
+@calc.command("saas-lifetime")
+def calc_saas_lifetime(
+    mrr: Annotated[float, typer.Option(help="Monthly revenue per account (ARPA).")],
+    months: Annotated[float, typer.Option(help="Months retained.")],
+    margin: Margin = 1.0, as_json: Json = False,
+) -> None:
+    """SaaS: MRR x margin x months retained."""
+    v = formulas.saas_ltv_lifetime(mrr, months, margin)
+    _result("SaaS LTV", v, {"mrr": mrr, "months": months, "margin": margin}, as_json)
+
+
+@calc.command("generic")
+def calc_generic(
+    value: Annotated[float, typer.Option(help="Average purchase value.")],
+    frequency: Annotated[float, typer.Option(help="Purchases per unit of time.")],
+    lifespan: Annotated[float, typer.Option(help="Lifespan, in the same unit.")],
+    margin: Margin = 1.0, as_json: Json = False,
+) -> None:
+    """Generic: average purchase value x frequency x lifespan x margin."""
+    v = formulas.generic_ltv(value, frequency, lifespan, margin)
+    _result("LTV", v, {"value": value, "frequency": frequency, "lifespan": lifespan,
+                       "margin": margin}, as_json)
+
+
+@calc.command("discounted")
+def calc_discounted(
+    margin_per_period: Annotated[float, typer.Option(help="Margin per customer per period.")],
+    retention: Annotated[float, typer.Option(help="Retention rate per period.")],
+    discount_rate: Annotated[float, typer.Option(help="Discount rate per period.")],
+    periods: Annotated[int | None, typer.Option(help="Horizon (default: no end).")] = None,
+    as_json: Json = False,
+) -> None:
+    """Geometric retention with discounting: sum of m (r / (1 + d))^t."""
+    v = formulas.discounted_ltv(margin_per_period, retention, discount_rate, periods)
+    _result("discounted LTV", v, {"margin_per_period": margin_per_period,
+                                  "retention": retention, "discount_rate": discount_rate,
+                                  "periods": periods}, as_json)
+
+
+@calc.command("ratio")
+def calc_ratio(
+    ltv: Annotated[float, typer.Option(help="Lifetime value (margin).")],
+    cac: Annotated[float, typer.Option(help="Customer acquisition cost.")],
+    as_json: Json = False,
+) -> None:
+    """LTV:CAC with a verdict (healthy at 3x or more)."""
+    r = formulas.ltv_cac_ratio(ltv, cac)
+    if as_json:
+        _print_json({"formula": "LTV:CAC", "inputs": {"ltv": ltv, "cac": cac},
+                     "value": r.ratio, "level": r.level, "advice": r.advice})
+    else:
+        out.print(f"LTV:CAC = [bold]{r}[/]")
+
+
+@calc.command("max-cac")
+def calc_max_cac(
+    ltv: Annotated[float, typer.Option(help="Lifetime value (margin).")],
+    target: Annotated[float, typer.Option(help="Target LTV:CAC ratio.")] = 3.0,
+    as_json: Json = False,
+) -> None:
+    """Largest CAC keeping the target LTV:CAC ratio."""
+    v = formulas.max_cac(ltv, target)
+    _result("maximum CAC", v, {"ltv": ltv, "target": target}, as_json)
+
+
+@calc.command("payback")
+def calc_payback(
+    cac: Annotated[float, typer.Option(help="Customer acquisition cost.")],
+    mrr: Annotated[float, typer.Option(help="Monthly revenue per customer.")],
+    margin: Margin = 1.0,
+    churn: Annotated[float, typer.Option(help="Monthly churn rate.")] = 0.0,
+    as_json: Json = False,
+) -> None:
+    """Months until cumulative margin repays the CAC."""
+    v = formulas.cac_payback_months(cac, mrr, margin, churn)
+    _result("CAC payback", v, {"cac": cac, "mrr": mrr, "margin": margin, "churn": churn},
+            as_json, unit=" months")
+
+
+def main() -> None:
+    """Entry point: run the app, turning user errors into one line and exit status 2."""
+    try:
+        app(standalone_mode=False)
+    except ClvError as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise SystemExit(2) from None
+    except ValueError as exc:  # input checks of the formulas and settings
+        err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise SystemExit(2) from None
+    except typer.Exit as exc:
+        raise SystemExit(exc.exit_code) from None
+    except (typer.Abort, KeyboardInterrupt):
+        raise SystemExit(130) from None
+    except Exception as exc:
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            raise SystemExit(2) from None
+        raise
