@@ -75,14 +75,11 @@ def _is_value(cell: str) -> bool:
 
 
 def _has_header(first: list[str], rest: list[list[str]]) -> bool:
-    """Header when the first row has no value-like cell where later rows have one."""
-    if not rest:
-        return not any(_is_value(c) for c in first)
-    for i, cell in enumerate(first):
-        later = [r[i] for r in rest if i < len(r)]
-        if later and not _is_value(cell) and sum(map(_is_value, later)) >= len(later) / 2:
-            return True
-    return False
+    """Header when the first row has no number- or date-like cell (every transaction row has
+    at least a date) and some later row has one."""
+    if any(_is_value(c) for c in first):
+        return False
+    return not rest or any(_is_value(c) for r in rest for c in r)
 
 
 def read_delimited(

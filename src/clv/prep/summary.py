@@ -47,8 +47,16 @@ class SummaryReport:
     customers_first_seen_in_holdout: int = 0
     amount_first_seen_in_holdout: float = 0.0
 
+    @property
+    def amount_left_out(self) -> float:
+        """Amount of every transaction not in a customer row: after the observation end, of
+        customers without a purchase, of customers first seen in the holdout. The summary's
+        ``total_amount`` (+ ``total_amount_holdout``) plus this equals ``amount``."""
+        return (self.amount_after_observation_end + self.amount_without_purchase
+                + self.amount_first_seen_in_holdout)
+
     def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {**self.__dict__, "amount_left_out": self.amount_left_out}
 
     def lines(self) -> list[str]:
         out = [f"{self.transactions:,} transactions, {self.merged_transactions:,} merged into "
@@ -228,7 +236,10 @@ def rfm_summary(
         "rows_after_observation_end": int(after["n"].sum()),
         "amount_after_observation_end": float(after["amount"].sum()),
         "customers_without_purchase": no_purchase.height,
-        "amount_without_purchase": float(no_purchase["total_amount"].sum()),
+        # all their amounts up to the observation end, holdout included
+        "amount_without_purchase": float(
+            periods.join(no_purchase.select("customer_id"), on="customer_id", how="semi")
+            ["amount"].sum()),
     }
     if cal is not None:
         hold = periods.filter(pl.col("period") > cal_p)
