@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import os
 
 import polars as pl
 import pytest
@@ -11,7 +12,9 @@ from hypothesis import strategies as st
 
 from clv import read_transactions, rfm_summary
 
-SETTINGS = settings(max_examples=int(__import__("os").environ.get("CLV_HYPOTHESIS_EXAMPLES", "60")), deadline=None,
+# CLV_HYPOTHESIS_EXAMPLES raises the number of examples for a longer hunt.
+SETTINGS = settings(max_examples=int(os.environ.get("CLV_HYPOTHESIS_EXAMPLES", "60")),
+                    deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
 START = dt.datetime(2023, 1, 1)
 AS_OF = dt.datetime(2030, 1, 1)

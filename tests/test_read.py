@@ -110,12 +110,16 @@ def test_sql_table_and_query(tmp_path):
         read_transactions(url, table="missing")
 
 
-SHOPIFY = """Name,Email,Financial Status,Paid at,Currency,Subtotal,Shipping,Total,Created at,Lineitem quantity,Lineitem name
-#1001,ann@example.com,paid,2024-03-01 10:00:00 +0100,EUR,50.00,5.00,55.00,2024-03-01 10:00:00 +0100,1,Trousers
-#1001,ann@example.com,,,,,,,2024-03-01 10:00:00 +0100,1,Belt
-#1002,bob@example.com,voided,,EUR,20.00,5.00,25.00,2024-03-02 11:00:00 +0100,1,Socks
-#1003,ann@example.com,paid,2024-04-01 09:00:00 +0200,EUR,80.00,0.00,80.00,2024-04-01 09:00:00 +0200,2,Shirt
-"""
+SHOPIFY = "\n".join([
+    "Name,Email,Financial Status,Paid at,Currency,Subtotal,Shipping,Total,Created at,"
+    "Lineitem quantity,Lineitem name",
+    "#1001,ann@example.com,paid,2024-03-01 10:00:00 +0100,EUR,50.00,5.00,55.00,"
+    "2024-03-01 10:00:00 +0100,1,Trousers",
+    "#1001,ann@example.com,,,,,,,2024-03-01 10:00:00 +0100,1,Belt",
+    "#1002,bob@example.com,voided,,EUR,20.00,5.00,25.00,2024-03-02 11:00:00 +0100,1,Socks",
+    "#1003,ann@example.com,paid,2024-04-01 09:00:00 +0200,EUR,80.00,0.00,80.00,"
+    "2024-04-01 09:00:00 +0200,2,Shirt",
+]) + "\n"
 
 
 def test_shopify_preset(tmp_path):

@@ -102,10 +102,7 @@ def parse_amounts(values: pl.Series, decimal: str | None = None) -> ParsedAmount
                 "separator and '.' as decimal point (set decimal=',' to change)"
             )
     # Resolve ambiguous values by the column's convention, or force the user's choice.
-    if decimal == ",":
-        amb = {"?c": "c", "?p": "P"}
-    else:
-        amb = {"?c": "C", "?p": "p"}
+    amb = {"?c": "c", "?p": "P"} if decimal == "," else {"?c": "C", "?p": "p"}
     k = pl.col("kind").replace(amb)
     as_point = (
         pl.when(k == "c")

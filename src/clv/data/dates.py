@@ -80,7 +80,8 @@ def _family_expr(family: str, s: pl.Expr, tz: str, source_tz: str) -> pl.Expr:
     if family == "ymd":
         ok = s.str.contains(r"^(19|20)\d{6}$")
         return pl.when(ok).then(
-            _to_zone(s.str.to_datetime("%Y%m%d", strict=False, time_unit="us"), False, tz, source_tz)
+            _to_zone(s.str.to_datetime("%Y%m%d", strict=False, time_unit="us"), False, tz,
+                     source_tz)
         )
     if family in FAMILIES:
         return pl.coalesce(

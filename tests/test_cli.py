@@ -1,0 +1,97 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+
+def clv(*args, check=True):
+    proc = subprocess.run([sys.executable, "-m", "clv", *map(str, args)], capture_output=True,
+                          text=True, timeout=120)
+    if check:
+        assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+@pytest.fixture
+def orders(tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_text("Client;Date;Montant\na;01/03/2024;12,50 €\na;15/03/2024;1.234,00 €\n"
+                    "b;20/03/2024;7 €\n;21/03/2024;3 €\na;29/03/2024;-2 €\n")
+    return path
+
+
+def test_calc_worked_examples():
+    assert "1,560.00" in clv("calc", "generic", "--value", 3, "--frequency", 260,
+                             "--lifespan", 2).stdout
+    out = json.loads(clv("calc", "saas-churn", "--mrr", 100, "--churn", 0.05, "--json").stdout)
+    assert out["value"] == pytest.approx(2000.0)
+    out = json.loads(clv("calc", "ratio", "--ltv", 1200, "--cac", 300, "--json").stdout)
+    assert out["level"] == "healthy" and out["value"] == pytest.approx(4.0)
+    for args in (["service", "--yearly-revenue", 600, "--years", 5, "--margin", 0.6],
+                 ["ecommerce", "--basket", 65, "--purchases", 10, "--shipping", 5],
+                 ["saas-lifetime", "--mrr", 50, "--months", 24],
+                 ["discounted", "--margin-per-period", 100, "--retention", 0.8,
+                  "--discount-rate", 0.1],
+                 ["max-cac", "--ltv", 1200], ["payback", "--cac", 300, "--mrr", 100]):
+        assert json.loads(clv("calc", *args, "--json").stdout)["value"] >= 0
+
+
+def test_calc_bad_input_exits_2_with_one_sentence():
+    proc = clv("calc", "saas-churn", "--mrr", 100, "--churn", 0, check=False)
+    assert proc.returncode == 2
+    assert "monthly_churn must be in (0, 1]" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_summary_json_and_output(orders, tmp_path):
+    out_file = tmp_path / "summary.parquet"
+    proc = clv("summary", orders, "--unit", "day", "-o", out_file, "--json")
+    result = json.loads(proc.stdout)
+    assert result["data"]["rows_read"] == 5
+    assert result["data"]["exclusions"][0]["reason"] == "missing customer id"
+    assert result["data"]["mapping"] == {"customer_id": "Client", "timestamp": "Date",
+                                         "amount": "Montant"}
+    assert result["summary"]["customers"] == 2 and result["summary"]["unit"] == "day"
+    assert result["stats"]["repeat_buyers"] == 1
+    assert out_file.exists()
+
+
+def test_summary_table_shows_mapping_and_issues(orders):
+    text = clv("summary", orders, "--calibration-end", "2024-03-16").stdout
+    assert "Montant" in text and "missing customer id" in text and "holdout" in text
+
+
+def test_check_and_strict_mode(orders):
+    assert "Excluded rows" in clv("check", orders).stdout
+    proc = clv("check", orders, "--strict", check=False)
+    assert proc.returncode == 2
+    assert "orders.csv, row 5, column 'Client': missing customer id" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_user_errors_exit_2(orders, tmp_path):
+    for args in (["summary", tmp_path / "missing.csv"],
+                 ["summary", orders, "--customer", "nobody"],
+                 ["summary", orders, "--refunds", "error"],
+                 ["summary", orders, "--unit", "fortnight"],
+                 ["summary", orders, "--refunds", "sometimes"]):
+        proc = clv(*args, check=False)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert "Traceback" not in proc.stderr
+        assert proc.stderr.strip()
+
+
+def test_ambiguous_dates_ask_for_a_format(tmp_path):
+    path = tmp_path / "amb.csv"
+    path.write_text("customer,date,amount\na,01/02/2024,3\nb,03/04/2024,4\n")
+    proc = clv("summary", path, check=False)
+    assert proc.returncode == 2 and "--date-format" in proc.stderr
+    assert clv("summary", path, "--date-format", "dmy", "--json").returncode == 0
+
+
+def test_demo_json():
+    result = json.loads(clv("demo", "--customers", 3000, "--json").stdout)
+    assert result["overall"]["customers"] == 3000
+    assert result["data"]["balanced"]
+    assert {c["channel"] for c in result["channels"]} >= {"referral", "paid_social"}
