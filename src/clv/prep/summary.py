@@ -201,16 +201,27 @@ def rfm_summary(
     periods = periods.filter(pl.col("period") <= obs_p)
     buy = pl.col("amount") > 0
     calib = periods.filter(pl.col("period") <= cal_p)
-    start = pl.col("period").filter(pl.col("amount") >= 0).min()
-    repeat = buy & (pl.col("period") > start)
-    per_customer = calib.group_by("customer_id").agg(
-        start.alias("first_purchase"),
-        pl.col("period").filter(repeat).max().alias("_last_repeat"),
-        (repeat.sum().cast(pl.Int64) + start.is_not_null().cast(pl.Int64)).alias("n_periods"),
-        pl.col("amount").sum().alias("total_amount"),
-        pl.col("amount").filter(repeat).sum().alias("_repeat_amount"),
-    ).with_columns(
-        pl.coalesce("_last_repeat", "first_purchase").alias("last_purchase"))
+    # Plain aggregations only (no per-group aggregate inside a filter), which Polars runs on
+    # its fast group-by paths: each customer's start first, then flags per period.
+    starts = calib.lazy().filter(pl.col("amount") >= 0).group_by("customer_id").agg(
+        pl.col("period").min().alias("first_purchase"))
+    repeat = buy & (pl.col("period") > pl.col("first_purchase"))
+    per_customer = (
+        calib.lazy().join(starts, on="customer_id", how="left")
+        .with_columns(repeat.fill_null(False).alias("_repeat"))
+        .group_by("customer_id")
+        .agg(
+            pl.col("first_purchase").first(),
+            pl.when("_repeat").then(pl.col("period")).max().alias("_last_repeat"),
+            (pl.col("_repeat").sum().cast(pl.Int64)
+             + pl.col("first_purchase").first().is_not_null().cast(pl.Int64)).alias("n_periods"),
+            pl.col("amount").sum().alias("total_amount"),
+            pl.when("_repeat").then(pl.col("amount")).otherwise(0.0).sum()
+            .alias("_repeat_amount"),
+        )
+        .with_columns(pl.coalesce("_last_repeat", "first_purchase").alias("last_purchase"))
+        .collect()
+    )
     no_purchase = per_customer.filter(pl.col("n_periods") == 0)
     per_customer = per_customer.filter(pl.col("n_periods") > 0)
     frequency = pl.col("n_periods") - 1
