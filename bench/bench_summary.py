@@ -191,10 +191,11 @@ def main() -> None:
     for label in sizes:
         folder = log_path(label)
         row: dict[str, object] = {}
+        wanted = {"scan": True, "clv": True,
+                  "pandas": label in args.pandas_sizes.split(","),
+                  "lifetimes": label in args.lifetimes_sizes.split(",")}
         for method in ("scan", "clv", "pandas", "lifetimes"):
-            if method == "pandas" and label not in args.pandas_sizes.split(","):
-                row[method] = "not run at this size"
-            elif method == "lifetimes" and label not in args.lifetimes_sizes.split(","):
+            if not wanted[method]:
                 row[method] = "not run at this size"
             elif method == "lifetimes" and lt_python is None:
                 row[method] = f"skipped: {lt_note}"
