@@ -2,6 +2,7 @@ import datetime as dt
 
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 
 from clv import compress, read_transactions, rfm_summary
 from clv.errors import ClvError, DataError
@@ -127,3 +128,19 @@ def test_cdnow_sample_published_calibration_summary(shared_data):
     # the customer of the published BG/NBD example (x = 2, t_x = 30.43, T = 38.86)
     c = f.filter(customer_id="00004").row(0, named=True)
     assert (c["frequency"], round(c["recency"], 2), round(c["T"], 2)) == (2, 30.43, 38.86)
+
+
+def test_partitioned_summary_equals_the_single_pass(monkeypatch):
+    from clv import sample_shop
+    from clv.prep import summary as module
+
+    tx = sample_shop(3000, seed=5).transactions
+    kwargs = {"unit": "week", "observation_end": "2025-10-31", "calibration_end": "2025-03-31"}
+    whole = rfm_summary(tx, **kwargs)
+    monkeypatch.setattr(module, "ROWS_PER_PART", tx.height // 4)  # 5 parts
+    parts = rfm_summary(tx, **kwargs)
+    # equal up to the order in which floats are summed
+    assert_frame_equal(parts.frame, whole.frame, check_exact=False, rel_tol=1e-12)
+    assert parts.report.to_dict() == pytest.approx(whole.report.to_dict())
+    assert whole.report.rows_after_observation_end > 0
+    assert whole.report.customers_first_seen_in_holdout > 0

@@ -18,6 +18,7 @@ Science 24(2); the conventions of the BTYD literature):
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -180,99 +181,132 @@ def rfm_summary(
     lf = _lazy(transactions)
     period = pl.col("timestamp").dt.truncate(_TRUNCATE[merge]).dt.date() if merge != "day" \
         else pl.col("timestamp").dt.date()
+    lf = lf.select("customer_id", period.alias("period"), "amount")
+    n_rows, last = lf.select(pl.len(), pl.col("period").max()).collect().row(0)
+    if n_rows == 0:
+        raise DataError("no transactions to summarise", source="transactions")
+    obs = _to_date(observation_end, "observation_end") or last
+    cal = _to_date(calibration_end, "calibration_end")
+    if cal is not None and cal >= obs:
+        raise ClvError(f"calibration_end {cal} must be before observation_end {obs}")
+    obs_p = _floor(obs, merge)
+    cal_p = _floor(cal, merge) if cal is not None else None
+
+    # Customers are split by a hash of their id into independent parts, so that the hash
+    # tables of the group-bys of one part fit in memory whatever the size of the log.
+    parts = max(1, math.ceil(n_rows / ROWS_PER_PART))
+    frames, reports = [], []
+    for k in range(parts):
+        part = lf if parts == 1 else lf.filter(
+            pl.col("customer_id").hash(seed=PART_SEED) % parts == k)
+        frame, report = _summarise(part, obs_p, cal_p, days)
+        frames.append(frame)
+        reports.append(report)
+    frame = pl.concat(frames).sort("customer_id") if parts > 1 else frames[0].sort("customer_id")
+    totals = {key: sum(r[key] for r in reports) for key in reports[0]}
+    if cal is None:
+        totals.pop("customers_first_seen_in_holdout")
+        totals.pop("amount_first_seen_in_holdout")
+    return Summary(frame, unit, obs, cal, merge, SummaryReport(**totals))
+
+
+ROWS_PER_PART = 40_000_000
+PART_SEED = 20_261_122
+
+
+def _summarise(lf: pl.LazyFrame, obs_p: dt.date, cal_p: dt.date | None, days: float
+               ) -> tuple[pl.DataFrame, dict[str, Any]]:
+    """Summary rows and report counts of the customers in ``lf`` (one part)."""
     periods = (
-        lf.group_by(pl.col("customer_id"), period.alias("period"))
+        lf.group_by("customer_id", "period")
         .agg(pl.col("amount").sum(), pl.len().alias("n"))
         .collect(engine="streaming")
     )
-    if periods.height == 0:
-        raise DataError("no transactions to summarise", source="transactions")
-    n_tx = int(periods["n"].sum())
-    amount_all = float(periods["amount"].sum())
-
-    obs = _to_date(observation_end, "observation_end") or periods["period"].max()
-    cal = _to_date(calibration_end, "calibration_end")
-    obs_p = _floor(obs, merge)
-    cal_p = _floor(cal, merge) if cal is not None else obs_p
-    if cal is not None and cal >= obs:
-        raise ClvError(f"calibration_end {cal} must be before observation_end {obs}")
-
-    after = periods.filter(pl.col("period") > obs_p)
-    periods = periods.filter(pl.col("period") <= obs_p)
+    # Filters stay lazy so that no copy of the period table is ever materialised.
+    in_obs = pl.col("period") <= obs_p
+    end_p = cal_p if cal_p is not None else obs_p
     buy = pl.col("amount") > 0
-    calib = periods.filter(pl.col("period") <= cal_p)
-    # Plain aggregations only (no per-group aggregate inside a filter), which Polars runs on
-    # its fast group-by paths: each customer's start first, then flags per period.
-    starts = calib.lazy().filter(pl.col("amount") >= 0).group_by("customer_id").agg(
-        pl.col("period").min().alias("first_purchase"))
-    repeat = buy & (pl.col("period") > pl.col("first_purchase"))
-    per_customer = (
-        calib.lazy().join(starts, on="customer_id", how="left")
-        .with_columns(repeat.fill_null(False).alias("_repeat"))
-        .group_by("customer_id")
-        .agg(
-            pl.col("first_purchase").first(),
-            pl.when("_repeat").then(pl.col("period")).max().alias("_last_repeat"),
-            (pl.col("_repeat").sum().cast(pl.Int64)
-             + pl.col("first_purchase").first().is_not_null().cast(pl.Int64)).alias("n_periods"),
+    bought = pl.when(buy).then(pl.col("period"))
+    # One group-by of plain aggregations over masked columns (Polars' fast paths; per-group
+    # filters would leave them). Every purchase period is at or after the start, so the
+    # repeats are the positive periods minus the start period when the start is positive.
+    seen = (  # every customer with a calibration period, purchase or not
+        periods.lazy().filter(pl.col("period") <= end_p).group_by("customer_id").agg(
+            pl.when(pl.col("amount") >= 0).then(pl.col("period")).min()
+            .alias("first_purchase"),
             pl.col("amount").sum().alias("total_amount"),
-            pl.when("_repeat").then(pl.col("amount")).otherwise(0.0).sum()
-            .alias("_repeat_amount"),
+            bought.min().alias("_first_pos"),
+            bought.max().alias("_last_pos"),
+            buy.sum().cast(pl.Int64).alias("_n_pos"),
+            pl.when(buy).then(pl.col("amount")).otherwise(0.0).sum().alias("_pos_sum"),
+            pl.col("amount").min_by(bought).alias("_first_pos_amount"),  # nulls ignored
         )
-        .with_columns(pl.coalesce("_last_repeat", "first_purchase").alias("last_purchase"))
         .collect()
     )
-    no_purchase = per_customer.filter(pl.col("n_periods") == 0)
-    per_customer = per_customer.filter(pl.col("n_periods") > 0)
-    frequency = pl.col("n_periods") - 1
-    frame = per_customer.select(
+    no_purchase = seen.filter(pl.col("first_purchase").is_null())
+    per_customer = seen.filter(pl.col("first_purchase").is_not_null())
+    start_is_purchase = (pl.col("_first_pos") == pl.col("first_purchase")).fill_null(False)
+    frequency = pl.col("_n_pos").fill_null(0) - start_is_purchase.cast(pl.Int64)
+    repeat_amount = pl.col("_pos_sum") - pl.when(start_is_purchase).then(
+        pl.col("_first_pos_amount")).otherwise(0.0)
+    last = pl.when(pl.col("frequency") > 0).then(pl.col("_last_pos")) \
+        .otherwise(pl.col("first_purchase"))
+    frame = per_customer.with_columns(frequency.alias("frequency")).select(
         "customer_id",
-        frequency.alias("frequency"),
-        ((pl.col("last_purchase") - pl.col("first_purchase")).dt.total_days() / days)
-        .alias("recency"),
-        ((pl.lit(cal_p) - pl.col("first_purchase")).dt.total_days() / days).alias("T"),
-        pl.when(frequency > 0)
-        .then(pl.col("_repeat_amount") / frequency)
+        "frequency",
+        ((last - pl.col("first_purchase")).dt.total_days() / days).alias("recency"),
+        ((pl.lit(end_p) - pl.col("first_purchase")).dt.total_days() / days).alias("T"),
+        pl.when(pl.col("frequency") > 0).then(repeat_amount / pl.col("frequency"))
         .otherwise(0.0).alias("monetary"),
-        "n_periods",
+        (pl.col("frequency") + 1).alias("n_periods"),
         "total_amount",
         "first_purchase",
-        "last_purchase",
+        last.alias("last_purchase"),
     )
+    stats = periods.select(
+        pl.col("n").sum().alias("transactions"),
+        pl.col("amount").sum().alias("amount"),
+        ((pl.col("amount") <= 0) & in_obs).sum().alias("non_positive_periods"),
+        pl.col("n").filter(~in_obs).sum().alias("rows_after_observation_end"),
+        pl.col("amount").filter(~in_obs).sum().alias("amount_after_observation_end"),
+    ).row(0, named=True)
     report: dict[str, Any] = {
-        "transactions": n_tx,
-        "amount": amount_all,
-        "merged_transactions": n_tx - (periods.height + after.height),
-        "non_positive_periods": int((periods["amount"] <= 0).sum()),
-        "rows_after_observation_end": int(after["n"].sum()),
-        "amount_after_observation_end": float(after["amount"].sum()),
+        "transactions": int(stats["transactions"]),
+        "amount": float(stats["amount"]),
+        "merged_transactions": int(stats["transactions"]) - periods.height,
+        "non_positive_periods": int(stats["non_positive_periods"]),
+        "rows_after_observation_end": int(stats["rows_after_observation_end"]),
+        "amount_after_observation_end": float(stats["amount_after_observation_end"]),
         "customers_without_purchase": no_purchase.height,
         # all their amounts up to the observation end, holdout included
         "amount_without_purchase": float(
-            periods.join(no_purchase.select("customer_id"), on="customer_id", how="semi")
-            ["amount"].sum()),
+            periods.lazy().filter(in_obs)
+            .join(no_purchase.lazy().select("customer_id"), on="customer_id", how="semi")
+            .select(pl.col("amount").sum()).collect().item()),
+        "customers_first_seen_in_holdout": 0,
+        "amount_first_seen_in_holdout": 0.0,
     }
-    if cal is not None:
-        hold = periods.filter(pl.col("period") > cal_p)
-        known = hold.join(frame.select("customer_id"), on="customer_id", how="semi")
-        unknown = hold.join(calib.select("customer_id").unique(), on="customer_id", how="anti")
+    if cal_p is not None:
+        hold = periods.lazy().filter((pl.col("period") > cal_p) & in_obs)
+        unknown = hold.join(seen.lazy().select("customer_id"), on="customer_id",
+                            how="anti").collect()
         report["customers_first_seen_in_holdout"] = unknown["customer_id"].n_unique()
         report["amount_first_seen_in_holdout"] = float(unknown["amount"].sum())
         # Calibration customers without any purchase (only refunds) may buy in the holdout;
         # they are already counted under customers_without_purchase.
-        per_hold = known.group_by("customer_id").agg(
+        per_hold = hold.join(frame.lazy().select("customer_id"), on="customer_id",
+                             how="semi").group_by("customer_id").agg(
             buy.sum().cast(pl.Int64).alias("frequency_holdout"),
-            pl.col("amount").filter(buy).mean().alias("monetary_holdout"),
+            pl.when(buy).then(pl.col("amount")).mean().alias("monetary_holdout"),
             pl.col("amount").sum().alias("total_amount_holdout"),
-        )
+        ).collect()
         frame = frame.join(per_hold, on="customer_id", how="left").with_columns(
             pl.col("frequency_holdout").fill_null(0),
             pl.col("monetary_holdout").fill_null(0.0),
             pl.col("total_amount_holdout").fill_null(0.0),
             pl.lit((obs_p - cal_p).days / days).alias("duration_holdout"),
         )
-    frame = frame.sort("customer_id")
-    return Summary(frame, unit, obs, cal, merge, SummaryReport(**report))
+    return frame, report
 
 
 def _floor(day: dt.date, merge: str) -> dt.date:
