@@ -6,7 +6,6 @@ import pytest
 
 from clv import read_transactions
 from clv.data import issues as why
-from clv.data.transactions import STATUS_NOT_PAID
 from clv.errors import DataError, MappingError
 
 AS_OF = dt.datetime(2025, 1, 1)
@@ -129,7 +128,7 @@ def test_shopify_preset(tmp_path):
     assert iss.mapping["customer_id"] == "Email"
     assert iss.mapping["amount"] == "Subtotal"
     assert iss.mapping_origin["amount"] == "preset shopify"
-    assert iss.excluded(STATUS_NOT_PAID) == 1
+    assert iss.excluded(why.STATUS_NOT_PAID) == 1
     frame = tx.frame.sort("timestamp", "product")
     assert frame["amount"].to_list() == [0.0, 50.0, 80.0]  # belt line item kept at 0
     assert frame["product"].to_list() == ["Belt", "Trousers", "Shirt"]
@@ -143,7 +142,7 @@ def test_woocommerce_and_stripe_presets(tmp_path):
            "12,2024-03-05 10:00,failed,8,20.00,EUR\n")
     tx = read_transactions(_write(tmp_path, "w.csv", woo), preset="woocommerce", as_of=AS_OF)
     assert tx.frame["customer_id"].to_list() == ["7"]
-    assert tx.issues.excluded(STATUS_NOT_PAID) == 1
+    assert tx.issues.excluded(why.STATUS_NOT_PAID) == 1
     stripe = ("id,Created (UTC),Amount,Currency,Status,Customer ID,Customer Email\n"
               "ch_1,2024-03-01 10:00,19.00,usd,Paid,cus_1,a@x.io\n"
               "ch_2,2024-03-02 10:00,19.00,usd,Failed,cus_2,b@x.io\n")

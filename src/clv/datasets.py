@@ -209,7 +209,7 @@ def sample_shop(
         pl.Series(add_on[has_add].astype(np.int64)).alias("product"),
         pl.lit(1, dtype=pl.Int64).alias("quantity"),
     )
-    refunds = _refunds(orders, np.round(values, 2), key, horizon_days, rng, end)
+    refunds = _refunds(orders, np.round(values, 2), key, rng, end)
     lines = pl.concat([orders, extra, refunds], how="vertical")
 
     cust_ids = pl.select(_ids("C", n, 8).alias("id"))["id"]
@@ -260,12 +260,12 @@ def _true_value(lam: np.ndarray, p: np.ndarray, mean_value: np.ndarray, weeks: f
     return (1.0 - np.expm1(-lam * p * weeks) / p) * mean_value
 
 
-def _refunds(orders: pl.DataFrame, values: np.ndarray, key: np.ndarray, horizon_days: int,
+def _refunds(orders: pl.DataFrame, values: np.ndarray, key: np.ndarray,
              rng: np.random.Generator, end: dt.date) -> pl.DataFrame:
     """Refunds of a share of orders, 3 to 30 days later, on a day with no order of that
     customer (so a refund never cancels another purchase) and before the observation end.
 
-    ``key`` = customer * (horizon_days + 1000) + day, sorted, one per order.
+    ``key`` = customer * (days in the horizon + 1000) + day, sorted, one per order.
     """
     picked = np.flatnonzero(rng.uniform(size=orders.height) < REFUND_RATE)
     k = picked.size

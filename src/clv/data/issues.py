@@ -13,12 +13,15 @@ from typing import Any
 
 # Reasons, in the order they are checked: a row is counted under the first that applies.
 MISSING_CUSTOMER = "missing customer id"
+STATUS_NOT_PAID = "order status not paid (failed, cancelled, voided, refunded)"
 BAD_DATE = "unparsable date"
 BAD_AMOUNT = "unparsable amount"
 OTHER_CURRENCY = "other currency"
 FUTURE_DATE = "date in the future"
 DUPLICATE = "duplicated order line"
 REFUND_DROPPED = "refund (policy 'drop')"
+REASONS = (MISSING_CUSTOMER, STATUS_NOT_PAID, BAD_DATE, BAD_AMOUNT, OTHER_CURRENCY, FUTURE_DATE,
+           DUPLICATE, REFUND_DROPPED)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 import polars as pl
 
@@ -24,7 +25,6 @@ from clv.errors import DataError
 RefundPolicy = Literal["net", "drop", "error"]
 DuplicatePolicy = Literal["auto", "drop", "keep"]
 N_EXAMPLES = 3
-STATUS_NOT_PAID = "order status not paid (failed, cancelled, voided, refunded)"
 OPTIONAL = ("order_id", "product", "channel", "quantity")
 
 
@@ -149,15 +149,12 @@ def _validate(
         oid = _clean_text(pl.col(m["order_id"]))
         line_item = blank_amount & oid.is_not_null() & \
             pl.col("_amount").is_not_null().any().over(oid)
-        work = work.with_columns(line_item.alias("_line"))
-        work = work.with_columns(
-            pl.when("_line").then(0.0).otherwise(pl.col("_amount")).alias("_amount"))
-        n_lines = int(work["_line"].sum())
+        n_lines = int(work.select(line_item.sum()).item())
         if n_lines:
+            work = work.with_columns(
+                pl.when(line_item).then(0.0).otherwise(pl.col("_amount")).alias("_amount"))
             notes.append(f"{n_lines:,} line items without their own amount belong to orders "
                          "whose amount is on another line; kept with amount 0")
-    else:
-        work = work.with_columns(pl.lit(False).alias("_line"))
 
     # Target currency: the user's, else the most frequent one written.
     written = work["_cur"].drop_nulls()
@@ -169,8 +166,7 @@ def _validate(
                          "(choose with currency=...)")
     currency = currency.upper() if currency else None
 
-    now = as_of or dt.datetime.now(dt.UTC).astimezone(
-        __import__("zoneinfo").ZoneInfo(timezone)).replace(tzinfo=None)
+    now = as_of or dt.datetime.now(ZoneInfo(timezone)).replace(tzinfo=None)
     raw_cols = [c for c in frame.columns if c != ROW]
     if duplicates == "drop" or (duplicates == "auto" and "order_id" in m):
         dup = ~pl.struct(raw_cols).is_first_distinct()
@@ -185,7 +181,7 @@ def _validate(
     reason = pl.when(pl.col("_cid").is_null()).then(pl.lit(why.MISSING_CUSTOMER))
     if "status" in m:
         status = _clean_text(pl.col(m["status"])).str.to_lowercase()
-        reason = reason.when(status.is_in(sorted(NOT_PAID))).then(pl.lit(STATUS_NOT_PAID))
+        reason = reason.when(status.is_in(sorted(NOT_PAID))).then(pl.lit(why.STATUS_NOT_PAID))
     reason = (
         reason.when(pl.col("_ts").is_null()).then(pl.lit(why.BAD_DATE))
         .when(pl.col("_amount").is_null() | ~pl.col("_amount").is_finite())
@@ -226,14 +222,12 @@ def _validate(
         .agg(pl.len().alias("n"), finite.sum().alias("amount"),
              pl.struct(shown).sort_by(ROW).head(N_EXAMPLES).alias("examples"))
     )
-    order = [why.MISSING_CUSTOMER, STATUS_NOT_PAID, why.BAD_DATE, why.BAD_AMOUNT,
-             why.OTHER_CURRENCY, why.FUTURE_DATE, why.DUPLICATE, why.REFUND_DROPPED]
     exclusions = sorted(
         (Exclusion(r["_reason"], int(r["n"]), float(r["amount"]),
                    [{("row" if k == ROW else k): v for k, v in ex.items()}
                     for ex in r["examples"]])
          for r in report.iter_rows(named=True)),
-        key=lambda e: order.index(e.reason),
+        key=lambda e: why.REASONS.index(e.reason),
     )
 
     kept = work.filter(pl.col("_reason").is_null())
@@ -275,7 +269,7 @@ def _reason_column(reason: str, m: dict[str, str]) -> str:
         why.MISSING_CUSTOMER: m["customer_id"],
         why.BAD_DATE: m["timestamp"],
         why.FUTURE_DATE: m["timestamp"],
-        STATUS_NOT_PAID: m.get("status", m["amount"]),
+        why.STATUS_NOT_PAID: m.get("status", m["amount"]),
         why.OTHER_CURRENCY: m.get("currency", m["amount"]),
         why.DUPLICATE: m.get("order_id", m["customer_id"]),
     }.get(reason, m["amount"])

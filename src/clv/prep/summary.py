@@ -31,6 +31,9 @@ Unit = Literal["day", "week", "month", "year"]
 UNIT_DAYS: dict[str, float] = {"day": 1.0, "week": 7.0, "month": 30.4375, "year": 365.25}
 _TRUNCATE = {"day": "1d", "week": "1w", "month": "1mo", "year": "1y"}
 COLUMNS = ("customer_id", "timestamp", "amount")
+# Logs longer than this are summarised in parts of customers (by a hash of their id).
+ROWS_PER_PART = 40_000_000
+PART_SEED = 20_261_122
 
 
 @dataclass(frozen=True)
@@ -202,16 +205,9 @@ def rfm_summary(
         frame, report = _summarise(part, obs_p, cal_p, days)
         frames.append(frame)
         reports.append(report)
-    frame = pl.concat(frames).sort("customer_id") if parts > 1 else frames[0].sort("customer_id")
     totals = {key: sum(r[key] for r in reports) for key in reports[0]}
-    if cal is None:
-        totals.pop("customers_first_seen_in_holdout")
-        totals.pop("amount_first_seen_in_holdout")
-    return Summary(frame, unit, obs, cal, merge, SummaryReport(**totals))
-
-
-ROWS_PER_PART = 40_000_000
-PART_SEED = 20_261_122
+    return Summary(pl.concat(frames).sort("customer_id"), unit, obs, cal, merge,
+                   SummaryReport(**totals))
 
 
 def _summarise(lf: pl.LazyFrame, obs_p: dt.date, cal_p: dt.date | None, days: float
