@@ -2,6 +2,7 @@ import json
 import subprocess
 import sys
 
+import polars as pl
 import pytest
 
 
@@ -95,3 +96,32 @@ def test_demo_json():
     assert result["overall"]["customers"] == 3000
     assert result["data"]["balanced"]
     assert {c["channel"] for c in result["channels"]} >= {"referral", "paid_social"}
+
+
+def test_database_url_and_reading_options(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "shop.db"
+    con = sqlite3.connect(db)
+    con.execute("create table orders (client text, jour text, montant text)")
+    con.executemany("insert into orders values (?, ?, ?)",
+                    [("a", "2024-03-01 23:30:00", "1,234"), ("a", "2024-03-15 10:00:00", "2,000"),
+                     ("b", "2024-03-20 10:00:00", "7,000")])
+    con.commit()
+    con.close()
+    url = f"sqlite:///{db}"
+    result = json.loads(clv("check", url, "--table", "orders", "--customer", "client", "--date",
+                            "jour", "--amount", "montant", "--decimal", ",", "--json").stdout)
+    assert result["rows_kept"] == 3
+    assert result["amount_kept"] == pytest.approx(1.234 + 2.0 + 7.0)
+    # stamps written in UTC: 23:30 on 1 March is already 2 March in Paris
+    first = {}
+    for zone in ("UTC", "Europe/Paris"):
+        out_csv = tmp_path / f"{zone.replace('/', '_')}.csv"
+        clv("summary", url, "--table", "orders", "--customer", "client", "--date", "jour",
+            "--amount", "montant", "--timezone", zone, "--source-timezone", "UTC",
+            "--unit", "day", "-o", out_csv)
+        first[zone] = pl.read_csv(out_csv).filter(customer_id="a")["first_purchase"][0]
+    assert first == {"UTC": "2024-03-01", "Europe/Paris": "2024-03-02"}
+    proc = clv("check", url, "--table", "orders", "--timezone", "Mars/Olympus", check=False)
+    assert proc.returncode == 2 and "not a time zone" in proc.stderr

@@ -43,16 +43,34 @@ DateFormat = Annotated[str | None, typer.Option(
 Refunds = Annotated[str, typer.Option(help="Negative amounts: net, drop or error.")]
 Strict = Annotated[bool, typer.Option(help="Fail on the first row that would be excluded.")]
 Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+Source = Annotated[str, typer.Argument(
+    help="A file (CSV/text, Parquet, Excel, JSON lines) or a database URL (with --table or "
+         "--query).")]
 
 
-def _read(file: Path, customer: str | None, date: str | None, amount: str | None,
-          preset: str | None, date_format: str | None, refunds: str, strict: bool
-          ) -> Transactions:
+Decimal = Annotated[str | None, typer.Option(help="Decimal separator: ',' or '.'.")]
+Currency = Annotated[str | None, typer.Option(
+    help="Keep this currency (default: the most frequent).")]
+Timezone = Annotated[str, typer.Option(help="Zone all timestamps are converted to.")]
+SourceZone = Annotated[str | None, typer.Option(
+    help="Zone of timestamps written without offset (default: --timezone).")]
+Separator = Annotated[str | None, typer.Option(help="CSV delimiter (default: sniffed).")]
+Sheet = Annotated[str | None, typer.Option(help="Excel sheet name.")]
+Table_ = Annotated[str | None, typer.Option("--table", help="Database table to read.")]
+Query = Annotated[str | None, typer.Option(help="Database query to read.")]
+
+
+def _read(source: str, customer: str | None, date: str | None, amount: str | None,
+          preset: str | None, date_format: str | None, refunds: str, strict: bool,
+          **options: Any) -> Transactions:
     if refunds not in ("net", "drop", "error"):
         raise ClvError(f"--refunds must be net, drop or error, not '{refunds}'")
-    return read_transactions(file, customer=customer, date=date, amount=amount, preset=preset,
-                             date_format=date_format, refunds=refunds,  # type: ignore[arg-type]
-                             strict=strict)
+    if options.get("decimal") not in (None, ",", "."):
+        raise ClvError(f"--decimal must be ',' or '.', not '{options['decimal']}'")
+    return read_transactions(source, customer=customer, date=date, amount=amount,
+                             preset=preset, date_format=date_format,
+                             refunds=refunds,  # type: ignore[arg-type]
+                             strict=strict, **options)
 
 
 def _print_json(payload: Any) -> None:
@@ -91,13 +109,20 @@ def _print_issues(tx: Transactions) -> None:
 
 @app.command()
 def check(
-    file: Path,
+    file: Source,
     customer: Customer = None, date: DateCol = None, amount: AmountCol = None,
     preset: Preset = None, date_format: DateFormat = None, refunds: Refunds = "net",
-    strict: Strict = False, as_json: Json = False,
+    strict: Strict = False,
+    decimal: Decimal = None, currency: Currency = None, timezone: Timezone = "UTC",
+    source_timezone: SourceZone = None, separator: Separator = None, sheet: Sheet = None,
+    table: Table_ = None, query: Query = None,
+    as_json: Json = False,
 ) -> None:
     """Read a transactions file and show the column mapping and the data-quality report."""
-    tx = _read(file, customer, date, amount, preset, date_format, refunds, strict)
+    tx = _read(file, customer, date, amount, preset, date_format, refunds, strict,
+               decimal=decimal, currency=currency, timezone=timezone,
+               source_timezone=source_timezone, separator=separator, sheet=sheet, table=table,
+               query=query)
     if as_json:
         _print_json(tx.issues.to_dict())
     else:
@@ -106,10 +131,13 @@ def check(
 
 @app.command()
 def summary(
-    file: Path,
+    file: Source,
     customer: Customer = None, date: DateCol = None, amount: AmountCol = None,
     preset: Preset = None, date_format: DateFormat = None, refunds: Refunds = "net",
     strict: Strict = False,
+    decimal: Decimal = None, currency: Currency = None, timezone: Timezone = "UTC",
+    source_timezone: SourceZone = None, separator: Separator = None, sheet: Sheet = None,
+    table: Table_ = None, query: Query = None,
     unit: Annotated[str, typer.Option(help="day, week, month (30.4375 days) or year.")] = "week",
     calibration_end: Annotated[str | None, typer.Option(help="Last day of calibration.")] = None,
     observation_end: Annotated[str | None, typer.Option(help="Last day observed.")] = None,
@@ -119,7 +147,10 @@ def summary(
     as_json: Json = False,
 ) -> None:
     """Per-customer RFM summary (frequency, recency, T, monetary), optionally with holdout."""
-    tx = _read(file, customer, date, amount, preset, date_format, refunds, strict)
+    tx = _read(file, customer, date, amount, preset, date_format, refunds, strict,
+               decimal=decimal, currency=currency, timezone=timezone,
+               source_timezone=source_timezone, separator=separator, sheet=sheet, table=table,
+               query=query)
     s = rfm_summary(tx, unit=unit, observation_end=observation_end,  # type: ignore[arg-type]
                     calibration_end=calibration_end, merge=merge)  # type: ignore[arg-type]
     if output is not None:

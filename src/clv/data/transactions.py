@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import polars as pl
 
@@ -20,7 +20,7 @@ from clv.data.dates import parse_dates
 from clv.data.issues import DataIssues, Exclusion
 from clv.data.mapping import NOT_PAID, Mapping, resolve_mapping
 from clv.data.readers import ROW, RawTable, read_raw
-from clv.errors import DataError
+from clv.errors import ClvError, DataError
 
 RefundPolicy = Literal["net", "drop", "error"]
 DuplicatePolicy = Literal["auto", "drop", "keep"]
@@ -94,6 +94,13 @@ def read_transactions(
         raise ValueError("refunds must be 'net', 'drop' or 'error'")
     if duplicates not in ("auto", "drop", "keep"):
         raise ValueError("duplicates must be 'auto', 'drop' or 'keep'")
+    for name, zone in (("timezone", timezone), ("source_timezone", source_timezone)):
+        if zone is not None:
+            try:
+                ZoneInfo(zone)
+            except (ZoneInfoNotFoundError, ValueError) as exc:
+                raise ClvError(f"{name} '{zone}' is not a time zone (e.g. UTC, "
+                               "Europe/Paris)") from exc
     raw = read_raw(source, separator=separator, has_header=has_header, encoding=encoding,
                    sheet=sheet, table=table, query=query)
     explicit = {"customer_id": customer, "timestamp": date, "amount": amount,
