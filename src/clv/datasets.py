@@ -15,8 +15,11 @@ Acquisition channels select customers by their latent value (a customer with a h
 low dropout probability is more likely to arrive by referral than by social ads), so channels
 differ in true value while the pooled population keeps exactly the parameters above. Cross-sell
 sequences, refunds and monthly marketing spend per channel are layered on without changing the
-purchase timing. ``sample_saas`` simulates subscriptions whose monthly churn follows the
-shifted-beta-geometric model (Fader & Hardie 2007, "How to project customer retention",
+purchase timing. A customer's orders fall on distinct days (the models count one transaction
+per day), an order on the day of the previous one moving to the next day.
+
+``sample_saas`` simulates subscriptions whose monthly churn follows the shifted-beta-geometric
+model (Fader & Hardie 2007, "How to project customer retention",
 Journal of Interactive Marketing 21(1)).
 """
 
@@ -160,6 +163,17 @@ def sample_shop(
     days = np.empty(cust.size)
     days[head] = acquired
     days[is_repeat] = acquired[owner] + repeat_weeks * 7.0
+    # One order per customer and day: the models count a day's purchases as one transaction,
+    # so an order falling on the day of the previous one moves to the next free day (timing
+    # shifts by about a day for ~1% of orders; counts stay exact). day_k = k + max_{j<=k}
+    # (floor(t_j) - j) within a customer, a segmented running maximum.
+    position = np.arange(cust.size) - np.repeat(head, per)
+    shift = float(horizon_days + cust.size + 1)
+    running = np.maximum.accumulate(np.floor(days) - position + cust * shift) - cust * shift
+    free_day = running + position
+    days = free_day + (days - np.floor(days))
+    inside = free_day < horizon_days
+    cust, days = cust[inside], days[inside]
     values = rng.gamma(gg["p"], 1.0 / nu[cust])
     n_orders = cust.size
     # A time of day between 07:00 and 23:00 keeps the day a purchase falls on.

@@ -1,0 +1,202 @@
+"""Shared maximum-likelihood machinery of the probabilistic models.
+
+Each model supplies a vectorised log-likelihood with its analytic gradient in the natural
+parameters; fitting maximises the weighted sum over compressed customer rows on log-parameters
+(all parameters are positive), with L-BFGS-B. Standard errors come from the inverse of the
+observed information, the Hessian of the negative log-likelihood obtained by central
+differences of the analytic gradient, taken on log-parameters and mapped back by the delta
+method (d theta = theta d log theta).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar, Self
+
+import numpy as np
+import polars as pl
+from scipy import optimize, stats
+
+from clv.errors import ClvError
+
+
+class ConvergenceError(ClvError):
+    """The optimiser did not find a maximum of the likelihood."""
+
+
+@dataclass(frozen=True)
+class Data:
+    """Compressed customer rows (columns named by the model) and their weights."""
+
+    columns: dict[str, np.ndarray]
+    weights: np.ndarray
+    unit: str | None
+
+
+class Model:
+    """Base of the fitted models: settings in ``__init__``, learning in ``fit``.
+
+    Subclasses set ``PARAMS`` and ``COLUMNS`` and implement ``_loglik(theta, data)`` returning
+    per-row log-likelihoods and their gradient (rows x params) in the natural parameters.
+    """
+
+    PARAMS: ClassVar[tuple[str, ...]] = ()
+    COLUMNS: ClassVar[tuple[str, ...]] = ()
+    NAME: ClassVar[str] = ""
+
+    def __init__(self, tol: float = 1e-10, max_iter: int = 2000) -> None:
+        self.tol = tol
+        self.max_iter = max_iter
+
+    # --- to implement --------------------------------------------------------------------
+    def _loglik(self, theta: np.ndarray, data: Data) -> tuple[np.ndarray, np.ndarray]:
+        raise NotImplementedError
+
+    def _start(self, data: Data) -> np.ndarray:
+        return np.ones(len(self.PARAMS))
+
+    # --- fitting -------------------------------------------------------------------------
+    def _data(self, summary: Any) -> Data:
+        from clv.prep.summary import Summary, compress
+
+        unit = summary.unit if isinstance(summary, Summary) else None
+        frame = summary.frame if isinstance(summary, Summary) else summary
+        if not isinstance(frame, pl.DataFrame):
+            raise ClvError(f"{self.NAME} fits on a Summary or a Polars frame with columns "
+                           + ", ".join(self.COLUMNS))
+        missing = [c for c in self.COLUMNS if c not in frame.columns]
+        if missing:
+            raise ClvError(f"{self.NAME} needs column(s) {', '.join(missing)}")
+        if "weight" not in frame.columns:
+            frame = compress(frame, self.COLUMNS)
+        cols = {c: frame[c].cast(pl.Float64).to_numpy() for c in self.COLUMNS}
+        return Data(cols, frame["weight"].cast(pl.Float64).to_numpy(), unit)
+
+    def fit(self, summary: Any) -> Self:
+        """Fit by maximum likelihood; returns ``self`` with the learned attributes set."""
+        data = self._data(summary)
+        self._check(data)
+        n = float(data.weights.sum())
+
+        def objective(log_theta: np.ndarray) -> tuple[float, np.ndarray]:
+            theta = np.exp(log_theta)
+            ll, grad = self._loglik(theta, data)
+            value = -float(data.weights @ ll) / n
+            gradient = -(data.weights @ grad) * theta / n
+            if not np.isfinite(value) or not np.all(np.isfinite(gradient)):
+                return math.inf, np.zeros_like(log_theta)
+            return value, gradient
+
+        start = np.log(self._start(data))
+        res = optimize.minimize(objective, start, jac=True, method="L-BFGS-B",
+                                bounds=[(-20.0, 20.0)] * len(start),
+                                options={"maxiter": self.max_iter, "ftol": self.tol,
+                                         "gtol": 1e-9})
+        theta = np.exp(res.x)
+        grad_norm = float(np.max(np.abs(objective(res.x)[1]))) if np.isfinite(res.fun) else np.inf
+        if not np.isfinite(res.fun) or grad_norm > 1e-4:
+            raise ConvergenceError(
+                f"{self.NAME} did not converge ({res.message}; gradient {grad_norm:.2g}). "
+                "Check that the summary's unit suits the data (e.g. weeks rather than days for "
+                "rare purchases) and that there are enough repeat buyers.")
+        if np.any(np.abs(res.x) >= 19.9):
+            raise ConvergenceError(
+                f"{self.NAME}: a parameter went to its bound "
+                f"({dict(zip(self.PARAMS, theta.round(4).tolist(), strict=True))}); "
+                "the data do not identify the model")
+        hess = _hessian(objective, res.x) * n
+        try:
+            cov_log = np.linalg.inv(hess)
+        except np.linalg.LinAlgError as exc:
+            raise ConvergenceError(f"{self.NAME}: the information matrix is singular") from exc
+        cov = cov_log * np.outer(theta, theta)
+        self.params_ = dict(zip(self.PARAMS, theta.tolist(), strict=True))
+        self.covariance_ = cov
+        self.stderr_ = dict(zip(self.PARAMS, np.sqrt(np.clip(np.diag(cov), 0, None)).tolist(),
+                                strict=True))
+        self.loglik_ = -res.fun * n
+        k = len(self.PARAMS)
+        self.aic_ = 2 * k - 2 * self.loglik_
+        self.bic_ = k * math.log(n) - 2 * self.loglik_
+        self.n_customers_ = int(n)
+        self.unit_ = data.unit
+        self.converged_ = True
+        return self
+
+    def _check(self, data: Data) -> None:
+        if data.weights.sum() < len(self.PARAMS) + 1:
+            raise ClvError(f"{self.NAME} needs more customers than parameters")
+
+    # --- results -------------------------------------------------------------------------
+    def _fitted(self) -> np.ndarray:
+        if not getattr(self, "converged_", False):
+            raise ClvError(f"{self.NAME} is not fitted yet: call fit(summary) first")
+        return np.array([self.params_[p] for p in self.PARAMS])
+
+    def summary(self, level: float = 0.95) -> pl.DataFrame:
+        """Estimates, standard errors and Wald intervals on the log scale (always positive)."""
+        self._fitted()
+        z = stats.norm.ppf(0.5 + level / 2)
+        rows = []
+        for p in self.PARAMS:
+            est, se = self.params_[p], self.stderr_[p]
+            half = z * se / est
+            rows.append({"param": p, "estimate": est, "stderr": se,
+                         f"lower_{level:.0%}": est * math.exp(-half),
+                         f"upper_{level:.0%}": est * math.exp(half)})
+        return pl.DataFrame(rows)
+
+    def __repr__(self) -> str:
+        if not getattr(self, "converged_", False):
+            return f"{type(self).__name__}()"
+        params = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items())
+        return (f"{type(self).__name__}({params}; loglik={self.loglik_:.2f}, "
+                f"n={self.n_customers_:,}, unit={self.unit_})")
+
+    def save(self, path: str | Path) -> None:
+        """Write the fitted model to JSON."""
+        self._fitted()
+        Path(path).write_text(json.dumps({
+            "model": self.NAME, "params": self.params_, "stderr": self.stderr_,
+            "covariance": self.covariance_.tolist(), "loglik": self.loglik_,
+            "n_customers": self.n_customers_, "unit": self.unit_}, indent=2))
+
+    @classmethod
+    def load(cls, path: str | Path) -> Self:
+        """Read a model written by :meth:`save`."""
+        doc = json.loads(Path(path).read_text())
+        if doc.get("model") != cls.NAME:
+            raise ClvError(f"{path} holds a {doc.get('model')} model, not {cls.NAME}")
+        model = cls()
+        model.params_ = doc["params"]
+        model.stderr_ = doc["stderr"]
+        model.covariance_ = np.array(doc["covariance"])
+        model.loglik_ = doc["loglik"]
+        model.n_customers_ = doc["n_customers"]
+        model.unit_ = doc["unit"]
+        k = len(cls.PARAMS)
+        model.aic_ = 2 * k - 2 * model.loglik_
+        model.bic_ = k * math.log(model.n_customers_) - 2 * model.loglik_
+        model.converged_ = True
+        return model
+
+    def _check_unit(self, unit: str | None) -> None:
+        """Refuse data or horizons in another unit than the one the model was fitted in."""
+        if unit is not None and self.unit_ is not None and unit != self.unit_:
+            raise ClvError(f"{self.NAME} was fitted in {self.unit_}s; the input is in {unit}s. "
+                           f"Summarise the data with unit='{self.unit_}' or convert the horizon")
+
+
+def _hessian(objective: Any, x: np.ndarray) -> np.ndarray:
+    """Hessian by central differences of the analytic gradient, symmetrised."""
+    k = x.size
+    h = np.empty((k, k))
+    for i in range(k):
+        step = 1e-5 * max(1.0, abs(x[i]))
+        e = np.zeros(k)
+        e[i] = step
+        h[i] = (objective(x + e)[1] - objective(x - e)[1]) / (2 * step)
+    return (h + h.T) / 2
