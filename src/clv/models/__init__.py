@@ -1,6 +1,10 @@
 """Probabilistic customer-base models fitted by maximum likelihood."""
 
 from clv.models.base import ConvergenceError, Model
-from clv.models.bgnbd import BGNBD
+from clv.models.bgbb import BGBB
+from clv.models.bgnbd import BGNBD, MBGNBD
+from clv.models.gamma_gamma import DependenceWarning, GammaGamma
+from clv.models.sbg import SBG
 
-__all__ = ["BGNBD", "ConvergenceError", "Model"]
+__all__ = ["BGBB", "BGNBD", "MBGNBD", "SBG", "ConvergenceError", "DependenceWarning",
+           "GammaGamma", "Model"]

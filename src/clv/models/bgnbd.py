@@ -1,9 +1,15 @@
-"""BG/NBD model (Fader, Hardie & Lee 2005, "Counting your customers the easy way: an
-alternative to the Pareto/NBD model", Marketing Science 24(2), 275-284).
+"""BG/NBD (Fader, Hardie & Lee 2005, "Counting your customers the easy way: an alternative to
+the Pareto/NBD model", Marketing Science 24(2), 275-284) and MBG/NBD (Batislam, Denizel &
+Filiztekin 2007, "Empirical validation and comparison of models for customer base analysis",
+IJRM 24(3), 201-209).
 
 While alive a customer buys at rate lambda ~ Gamma(r, alpha); after each repeat purchase they
-drop out with probability p ~ Beta(a, b). Data per customer: x repeat purchases, the last at
-t_x, observed until T (all in the summary's unit).
+drop out with probability p ~ Beta(a, b). MBG/NBD also lets them drop out right after the first
+purchase, so that a customer without repeat purchases need not be alive. Data per customer: x
+repeat purchases, the last at t_x, observed until T (all in the summary's unit).
+
+Both share one set of formulas with an offset d (0 for BG/NBD, 1 for MBG/NBD): the number of
+dropout opportunities after x repeat purchases is x + d.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ class BGNBD(Model):
     PARAMS: ClassVar[tuple[str, ...]] = ("r", "alpha", "a", "b")
     COLUMNS: ClassVar[tuple[str, ...]] = ("frequency", "recency", "T")
     NAME: ClassVar[str] = "BG/NBD"
+    D: ClassVar[int] = 0  # dropout opportunities beyond the repeat purchases
 
     def _start(self, data: Data) -> np.ndarray:
         x, t_cap = data.columns["frequency"], data.columns["T"]
@@ -29,71 +36,88 @@ class BGNBD(Model):
         rate = max(float(w @ x) / float(w @ t_cap), 1e-6)
         return np.array([1.0, 1.0 / rate, 1.0, 1.0])
 
-    def _loglik(self, theta: np.ndarray, data: Data) -> tuple[np.ndarray, np.ndarray]:
-        """Per-row log-likelihood (Fader, Hardie & Lee 2005, eq. 6) and its gradient.
+    def _second(self, x: np.ndarray) -> np.ndarray:
+        """Rows whose likelihood has the 'dropped out after the last purchase' term."""
+        return x > 0 if self.D == 0 else np.ones(x.shape, dtype=bool)
 
-        ln L = A1 + A2 + ln(exp(A3) + [x > 0] exp(A4)) with
+    def _loglik(self, theta: np.ndarray, data: Data) -> tuple[np.ndarray, np.ndarray]:
+        """Per-row log-likelihood and its gradient (BG/NBD: Fader, Hardie & Lee 2005, eq. 6;
+        MBG/NBD: Batislam et al. 2007, eq. 4).
+
+        ln L = A1 + A2 + ln(exp(A3) + [second] exp(A4)) with
         A1 = ln G(r+x) - ln G(r) + r ln alpha,
-        A2 = ln G(a+b) + ln G(b+x) - ln G(b) - ln G(a+b+x),
+        A2 = ln G(a+b) + ln G(b+x+d) - ln G(b) - ln G(a+b+x+d),
         A3 = -(r+x) ln(alpha+T),
-        A4 = ln a - ln(b+x-1) - (r+x) ln(alpha+t_x),
+        A4 = ln a - ln(b+x+d-1) - (r+x) ln(alpha+t_x),
         summed in log space so that nothing overflows for large x or T.
         """
         r, alpha, a, b = theta
+        d = self.D
         x, tx, t_cap = data.columns["frequency"], data.columns["recency"], data.columns["T"]
-        rep = x > 0
+        second = self._second(x)
         a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-        a2 = gammaln(a + b) + gammaln(b + x) - gammaln(b) - gammaln(a + b + x)
+        a2 = gammaln(a + b) + gammaln(b + x + d) - gammaln(b) - gammaln(a + b + x + d)
         a3 = -(r + x) * np.log(alpha + t_cap)
-        bx1 = np.where(rep, b + x - 1, 1.0)
-        a4 = np.where(rep, np.log(a) - np.log(bx1) - (r + x) * np.log(alpha + tx), -np.inf)
+        bxd = np.where(second, b + x + d - 1, 1.0)
+        a4 = np.where(second, np.log(a) - np.log(bxd) - (r + x) * np.log(alpha + tx), -np.inf)
         ll = a1 + a2 + np.logaddexp(a3, a4)
-        w4 = np.where(rep, expit(a4 - a3), 0.0)  # share of the second term
+        w4 = np.where(second, expit(a4 - a3), 0.0)  # share of the second term
         w3 = 1.0 - w4
         grad = np.empty((x.size, 4))
         grad[:, 0] = (digamma(r + x) - digamma(r) + np.log(alpha)
                       - w3 * np.log(alpha + t_cap) - w4 * np.log(alpha + tx))
         grad[:, 1] = r / alpha - w3 * (r + x) / (alpha + t_cap) - w4 * (r + x) / (alpha + tx)
-        grad[:, 2] = digamma(a + b) - digamma(a + b + x) + w4 / a
-        grad[:, 3] = (digamma(a + b) + digamma(b + x) - digamma(b) - digamma(a + b + x)
-                      - w4 / bx1)
+        grad[:, 2] = digamma(a + b) - digamma(a + b + x + d) + w4 / a
+        grad[:, 3] = (digamma(a + b) + digamma(b + x + d) - digamma(b)
+                      - digamma(a + b + x + d) - w4 / bxd)
         return ll, grad
 
     # --- predictions ----------------------------------------------------------------------
-    def _arrays(self, frequency: Any, recency: Any, T: Any) -> tuple[np.ndarray, ...]:  # noqa: N803
-        return tuple(np.asarray(v, dtype=float) for v in (frequency, recency, T))
+    @staticmethod
+    def _arrays(*values: Any) -> tuple[np.ndarray, ...]:
+        return tuple(np.asarray(v, dtype=float) for v in values)
 
     def _log_odds_dead(self, x: np.ndarray, tx: np.ndarray, t_cap: np.ndarray) -> np.ndarray:
         r, alpha, a, b = self._fitted()
-        rep = x > 0
-        bx1 = np.where(rep, b + x - 1, 1.0)
-        return np.where(rep, np.log(a) - np.log(bx1)
+        second = self._second(x)
+        bxd = np.where(second, b + x + self.D - 1, 1.0)
+        return np.where(second, np.log(a) - np.log(bxd)
                         + (r + x) * (np.log(alpha + t_cap) - np.log(alpha + tx)), -np.inf)
 
     def p_alive(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:  # noqa: N803
-        """P(alive at T | x, t_x, T) = 1 / (1 + [x > 0] a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x))
-        (Fader, Hardie & Lee 2005, eq. 13 / note 027), computed as a logistic of log-odds."""
+        """P(alive at T | x, t_x, T) = 1 / (1 + [second] a/(b+x+d-1) ((alpha+T)/(alpha+t_x))^(r+x))
+        (Fader, Hardie & Lee 2008, note 021, eq. 3), as a logistic of log-odds."""
         x, tx, t_cap = self._arrays(frequency, recency, T)
         return expit(-self._log_odds_dead(x, tx, t_cap))
 
     def expected_purchases(self, t: float, frequency: Any, recency: Any, T: Any  # noqa: N803
                            ) -> np.ndarray:
-        """E[Y(t) | x, t_x, T], repeat purchases in (T, T+t] (Fader, Hardie & Lee 2005, eq. 10):
+        """E[Y(t) | x, t_x, T], repeat purchases in (T, T+t] (Fader, Hardie & Lee 2005, eq. 10;
+        Batislam et al. 2007, eq. 8):
 
-        (a+b+x-1)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1;
+        (a+b+x+d-1)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x+d; a+b+x+d-1;
         t/(alpha+T+t))] x P(alive).
         """
         r, alpha, a, b = self._fitted()
+        d = self.D
         x, tx, t_cap = self._arrays(frequency, recency, T)
         z = t / (alpha + t_cap + t)
         power = np.exp((r + x) * (np.log(alpha + t_cap) - np.log(alpha + t_cap + t)))
-        body = (a + b + x - 1) / (a - 1) * (1 - power * hyp2f1(r + x, b + x, a + b + x - 1, z))
+        body = (a + b + x + d - 1) / (a - 1) * (
+            1 - power * hyp2f1(r + x, b + x + d, a + b + x + d - 1, z))
         return body * expit(-self._log_odds_dead(x, tx, t_cap))
 
     def expected_purchases_new(self, t: Any) -> np.ndarray:
-        """E[X(t)] for a customer just acquired (Fader, Hardie & Lee 2005, eq. 7):
-        (a+b-1)/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b; a+b-1; t/(alpha+t))]."""
-        r, alpha, a, b = self._fitted()
+        """E[X(t)] for a customer just acquired: the conditional expectation at x = t_x = T = 0
+        (BG/NBD: (a+b-1)/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b; a+b-1; t/(alpha+t))], Fader,
+        Hardie & Lee 2005, eq. 7)."""
         t = np.asarray(t, dtype=float)
-        return (a + b - 1) / (a - 1) * (
-            1 - (alpha / (alpha + t)) ** r * hyp2f1(r, b, a + b - 1, t / (alpha + t)))
+        zero = np.zeros_like(t)
+        return self.expected_purchases(t, zero, zero, zero)  # type: ignore[arg-type]
+
+
+class MBGNBD(BGNBD):
+    """MBG/NBD: BG/NBD where a customer may also drop out right after the first purchase."""
+
+    NAME: ClassVar[str] = "MBG/NBD"
+    D: ClassVar[int] = 1
