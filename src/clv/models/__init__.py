@@ -4,7 +4,8 @@ from clv.models.base import ConvergenceError, Model
 from clv.models.bgbb import BGBB
 from clv.models.bgnbd import BGNBD, MBGNBD
 from clv.models.gamma_gamma import DependenceWarning, GammaGamma
+from clv.models.pareto_nbd import ParetoNBD
 from clv.models.sbg import SBG
 
 __all__ = ["BGBB", "BGNBD", "MBGNBD", "SBG", "ConvergenceError", "DependenceWarning",
-           "GammaGamma", "Model"]
+           "GammaGamma", "Model", "ParetoNBD"]
