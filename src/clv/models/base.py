@@ -183,11 +183,12 @@ class Model:
         model.converged_ = True
         return model
 
-    def _check_unit(self, unit: str | None) -> None:
+    def check_unit(self, unit: str | None, what: str = "the input") -> None:
         """Refuse data or horizons in another unit than the one the model was fitted in."""
         if unit is not None and self.unit_ is not None and unit != self.unit_:
-            raise ClvError(f"{self.NAME} was fitted in {self.unit_}s; the input is in {unit}s. "
-                           f"Summarise the data with unit='{self.unit_}' or convert the horizon")
+            raise ClvError(f"{self.NAME} was fitted in {self.unit_}s and {what} is in {unit}s; "
+                           f"summarise the data with unit='{self.unit_}' or convert explicitly "
+                           "(clv.prep.convert)")
 
 
 def _hessian(objective: Any, x: np.ndarray) -> np.ndarray:

@@ -1,5 +1,5 @@
 """Customer-level preparation: RFM summaries, calibration/holdout split, compression."""
 
-from clv.prep.summary import UNIT_DAYS, Summary, SummaryReport, compress, rfm_summary
+from clv.prep.summary import UNIT_DAYS, Summary, SummaryReport, compress, convert, rfm_summary
 
-__all__ = ["UNIT_DAYS", "Summary", "SummaryReport", "compress", "rfm_summary"]
+__all__ = ["UNIT_DAYS", "Summary", "SummaryReport", "compress", "convert", "rfm_summary"]

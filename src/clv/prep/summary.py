@@ -131,6 +131,15 @@ class Summary:
             raise ClvError(f"{path}: write the summary to a .csv or .parquet file")
 
 
+def convert(value: float, from_unit: str, to_unit: str) -> float:
+    """A duration in ``from_unit`` expressed in ``to_unit`` (month = 30.4375 days,
+    year = 365.25 days)."""
+    for u in (from_unit, to_unit):
+        if u not in UNIT_DAYS:
+            raise ClvError(f"unit must be one of {', '.join(UNIT_DAYS)}, not '{u}'")
+    return value * UNIT_DAYS[from_unit] / UNIT_DAYS[to_unit]
+
+
 def _to_date(value: dt.date | dt.datetime | str | None, name: str) -> dt.date | None:
     if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
         return value
