@@ -12,3 +12,27 @@ def shared_data() -> Path:
     if not (SHARED_DATA / "CDNOW_sample.txt").exists():
         pytest.skip("reference data ../shared/data is absent on this machine")
     return SHARED_DATA.resolve()
+
+
+@pytest.fixture(scope="session")
+def cdnow(shared_data):
+    """CDNOW_sample as in the published papers: weekly, calibration to 1997-09-30."""
+    from clv import read_transactions, rfm_summary
+
+    tx = read_transactions(shared_data / "CDNOW_sample.txt", customer="column_1",
+                           date="column_3", amount="column_5")
+    return rfm_summary(tx, unit="week", calibration_end="1997-09-30",
+                       observation_end="1998-06-30")
+
+
+def assert_gradient_matches(model, theta, data, rtol=1e-5, atol=1e-7):
+    """The model's analytic gradient equals central finite differences of its log-likelihood."""
+    import numpy as np
+
+    _, grad = model._loglik(theta, data)
+    for i in range(theta.size):
+        step = np.zeros(theta.size)
+        step[i] = 1e-6 * theta[i]
+        numeric = (model._loglik(theta + step, data)[0]
+                   - model._loglik(theta - step, data)[0]) / (2 * step[i])
+        np.testing.assert_allclose(grad[:, i], numeric, rtol=rtol, atol=atol)

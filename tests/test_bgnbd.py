@@ -2,17 +2,10 @@ import numpy as np
 import polars as pl
 import pytest
 
-from clv import read_transactions, rfm_summary, sample_shop
+from clv import rfm_summary, sample_shop
 from clv.models import BGNBD, ConvergenceError
 from clv.models.base import Data
-
-
-@pytest.fixture(scope="module")
-def cdnow(shared_data):
-    tx = read_transactions(shared_data / "CDNOW_sample.txt", customer="column_1",
-                           date="column_3", amount="column_5")
-    return rfm_summary(tx, unit="week", calibration_end="1997-09-30",
-                       observation_end="1998-06-30")
+from conftest import assert_gradient_matches
 
 
 def test_published_cdnow_estimates_and_predictions(cdnow):
@@ -39,16 +32,7 @@ def test_analytic_gradient_matches_finite_differences():
     t_cap = rng.uniform(1, 300, 200)
     tx = np.where(x > 0, rng.uniform(0, 1, 200) * t_cap, 0.0)
     data = Data({"frequency": x, "recency": tx, "T": t_cap}, np.ones(200), "week")
-    m = BGNBD()
-    theta = np.array([0.7, 12.0, 0.9, 3.1])
-    _, grad = m._loglik(theta, data)
-    for i in range(4):
-        step = np.zeros(4)
-        step[i] = 1e-6 * theta[i]
-        up, _ = m._loglik(theta + step, data)
-        down, _ = m._loglik(theta - step, data)
-        numeric = (up - down) / (2 * step[i])
-        np.testing.assert_allclose(grad[:, i], numeric, rtol=1e-5, atol=1e-7)
+    assert_gradient_matches(BGNBD(), np.array([0.7, 12.0, 0.9, 3.1]), data)
 
 
 def test_recovers_true_parameters_of_the_sample_shop():

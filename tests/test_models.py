@@ -7,19 +7,12 @@ import numpy as np
 import polars as pl
 import pytest
 
-from clv import read_transactions, rfm_summary, sample_saas, sample_shop
+from clv import rfm_summary, sample_saas, sample_shop
 from clv.models import BGBB, BGNBD, MBGNBD, SBG, DependenceWarning, GammaGamma
 from clv.models.base import Data
+from conftest import assert_gradient_matches
 
 REGULAR = [1000, 631, 468, 382, 326, 289, 262, 241]  # Fader & Hardie (2007), 'regular'
-
-
-@pytest.fixture(scope="module")
-def cdnow(shared_data):
-    tx = read_transactions(shared_data / "CDNOW_sample.txt", customer="column_1",
-                           date="column_3", amount="column_5")
-    return rfm_summary(tx, unit="week", calibration_end="1997-09-30",
-                       observation_end="1998-06-30")
 
 
 def _check(model, expected, loglik, rel=1e-3):
@@ -97,14 +90,7 @@ def test_analytic_gradients(case):
         rec = np.where(freq > 0, np.maximum(freq, np.floor(rng.uniform(0, 1, x.size) * n) + 1),
                        0.0)
         cols = {"frequency": freq, "recency": np.minimum(rec, n), "periods": n}
-    data = Data(cols, np.ones(x.size), None)
-    _, grad = model._loglik(theta, data)
-    for i in range(theta.size):
-        step = np.zeros(theta.size)
-        step[i] = 1e-6 * theta[i]
-        numeric = (model._loglik(theta + step, data)[0]
-                   - model._loglik(theta - step, data)[0]) / (2 * step[i])
-        np.testing.assert_allclose(grad[:, i], numeric, rtol=1e-5, atol=1e-7)
+    assert_gradient_matches(model, theta, Data(cols, np.ones(x.size), None))
 
 
 def test_gamma_gamma_recovers_the_sample_shop_truth():
