@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -55,7 +54,6 @@ PLANS = {  # name: (monthly price, sBG alpha, sBG beta, share)
     "pro": (99.0, 0.7, 9.0, 0.33),
     "business": (299.0, 0.6, 14.0, 0.12),
 }
-DATA_DIR = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 
 
 @dataclass(frozen=True)
@@ -369,11 +367,3 @@ def sample_saas(
 def _add_months(day: dt.date, months: int) -> dt.date:
     m = day.month - 1 + months
     return dt.date(day.year + m // 12, m % 12 + 1, 1)
-
-
-def load_cdnow_sample(path: str | Path | None = None) -> pl.DataFrame:
-    """The CDNOW sample (2,357 customers) as canonical transactions, from ``shared/data``."""
-    from clv.data import read_transactions
-
-    return read_transactions(path or DATA_DIR / "CDNOW_sample.txt", customer="column_1",
-                             date="column_3", amount="column_5").frame

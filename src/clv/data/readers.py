@@ -250,7 +250,7 @@ def read_raw(
         else:
             return read_delimited(path, separator=separator, has_header=has_header,
                                   encoding=encoding)
-    except (pl.exceptions.ComputeError, pl.exceptions.PolarsError, OSError) as exc:
+    except (pl.exceptions.PolarsError, OSError) as exc:
         raise DataError(f"cannot read the file: {str(exc).splitlines()[0]}",
                         source=str(path)) from exc
     frame = frame.with_row_index(ROW, offset=offset).with_columns(pl.col(ROW).cast(pl.Int64))

@@ -77,7 +77,10 @@ class Model:
 
     def fit(self, summary: Any) -> Self:
         """Fit by maximum likelihood; returns ``self`` with the learned attributes set."""
-        data = self._data(summary)
+        return self._fit(self._data(summary))
+
+    def _fit(self, data: Data) -> Self:
+        """Maximise the weighted log-likelihood of prepared rows."""
         self._check(data)
         n = float(data.weights.sum())
 

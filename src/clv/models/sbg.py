@@ -38,11 +38,7 @@ class SBG(Model):
         cols = {"period": np.concatenate((periods, [periods[-1]])).astype(float),
                 "churned": np.concatenate((np.ones(periods.size), [0.0]))}
         weights = np.concatenate((n[:-1] - n[1:], [n[-1]]))
-        self._fixed = Data(cols, weights, unit)
-        return super().fit(None)
-
-    def _data(self, summary: Any) -> Data:
-        return self._fixed
+        return self._fit(Data(cols, weights, unit))
 
     def _loglik(self, theta: np.ndarray, data: Data) -> tuple[np.ndarray, np.ndarray]:
         """ln P(T = t) = ln B(alpha+1, beta+t-1) - ln B(alpha, beta) for a churn in period t,
