@@ -12,6 +12,14 @@ rate mu ~ Gamma(s, beta). The likelihood is computed from its integral form
 Fader & Hardie (2005, eq. 19) but has no 2F1 to overflow: the integral is taken in log space by
 composite Gauss-Legendre quadrature on panels graded towards its peak, and its gradient by
 differentiating under the integral at the same nodes.
+
+Speed comes from sharing the integrals between customers. For a given frequency x the integral
+from t_x to T is H_x(t_x) - H_x(T), H_x(t) being the integral from t to the largest time seen
+with that frequency. The distinct (x, t) pairs of a customer base are few (tens of thousands
+for a million customers in days) and H_x is a suffix sum, over those pairs sorted by t, of the
+integrals between neighbours; these short integrals are cheap (usually one panel). When the
+difference loses more than three digits (T - t_x tiny next to the mass beyond T) the row's
+integral is taken directly instead.
 """
 
 from __future__ import annotations
@@ -19,15 +27,208 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import numpy as np
-from scipy.special import digamma, expit, gammaln, logsumexp, softmax
+import polars as pl
+from scipy.special import digamma, gammaln, logsumexp
 
 from clv.models.base import Data, PurchaseModel
 
-_NODES, _WEIGHTS = np.polynomial.legendre.leggauss(12)
-NODES = (_NODES + 1) / 2  # on [0, 1]
-WEIGHTS = _WEIGHTS / 2
+
+def _rule(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Legendre nodes and weights on [0, 1]."""
+    nodes, weights = np.polynomial.legendre.leggauss(n)
+    return (nodes + 1) / 2, weights / 2
+
+
+NODES, WEIGHTS = _rule(12)
+SHORT_NODES, SHORT_WEIGHTS = _rule(5)
+# Panels no wider than this many decay lengths take the 5-node rule: the integrand's nearest
+# singularity in u lies at least one decay length away, so the error is below ~34^-10.
+SHORT = 1 / 8
 # Panel edges in units of the integrand's decay length 1/c: 0, 1/2, 1, 2, ..., 64, then U.
 GRADES = np.concatenate(([0.0], 2.0 ** np.arange(-1, 7)))
+# Shared integrals are differenced only while H_x(T) / H_x(t_x) stays below this.
+MAX_RATIO_LOG = float(np.log(0.999))
+CHUNK_ROWS = 1 << 15  # rows per pass: the temporaries of a pass stay in the CPU cache
+
+
+def _integrals(theta: np.ndarray, x: np.ndarray, lo: np.ndarray, hi: np.ndarray, top: float
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """ln I and ln M_k for I = int_lo^hi f(tau) d tau, f = (alpha+tau)^-(r+x) (beta+tau)^-(s+1),
+    and M_k = int_lo^hi f(tau) m_k(tau) d tau with the positive functions
+    m = (ln(alpha+top) - ln(alpha+tau), (r+x)/(alpha+tau), ln(beta+top) - ln(beta+tau),
+    (s+1)/(beta+tau)): their ratios to I give the gradient of ln I (see ``_signed``).
+    Requires lo < hi <= top.
+
+    In u = ln((alpha+tau)/(alpha+lo)) in [0, U] the integrand decays from u = 0 roughly as
+    e^{-cu}, c being the slope of -ln(f d tau/du) there (large when x is large or beta + lo is
+    small). Panels at 0, 1/(2c), 1/c, 2/c, ..., 64/c and U, with 12 Gauss-Legendre nodes each,
+    follow that decay; beyond 64/c the integrand is smooth and one panel suffices. Panels past U
+    are dropped, so a short interval costs one panel, of 5 nodes when it spans under an eighth
+    of a decay length.
+    """
+    r, alpha, s, beta = theta
+    a0 = alpha + lo
+    big_u = np.log(alpha + hi) - np.log(a0)
+    c = np.maximum(r + x - 1 + (s + 1) * a0 / (beta + lo), 1e-9)
+    span = c * big_u  # decay lengths covered
+    logs = np.empty((5, x.size))
+    single = span <= GRADES[1]  # the whole interval is the first panel
+    for idx, nodes, weights in ((np.flatnonzero(span <= SHORT), SHORT_NODES, SHORT_WEIGHTS),
+                                (np.flatnonzero(single & (span > SHORT)), NODES, WEIGHTS)):
+        if idx.size:
+            peak, sums = _panels(theta, x[idx], a0[idx], np.zeros(idx.size), big_u[idx],
+                                 nodes, weights, top)
+            logs[:, idx] = peak + _log_sums(sums)
+    graded = np.flatnonzero(~single)
+    if graded.size:
+        logs[:, graded] = _graded(theta, x[graded], a0[graded], c[graded], big_u[graded], top)
+    return logs[0], logs[1:]
+
+
+def _log_sums(sums: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore"):  # a moment is 0 only when its function vanishes
+        return np.log(sums)
+
+
+def _graded(theta: np.ndarray, x: np.ndarray, a0: np.ndarray, c: np.ndarray,
+            big_u: np.ndarray, top: float) -> np.ndarray:
+    """The five log sums of ``_integrals`` for intervals longer than the first panel."""
+    n = x.size
+    edges = np.minimum(GRADES[None, :] / c[:, None], big_u[:, None])
+    edges = np.concatenate((edges, big_u[:, None]), axis=1)
+    width = np.diff(edges, axis=1)
+    keep = width > 0
+    owner = np.nonzero(keep)[0]
+    wid = width[keep]
+    start = edges[:, :-1][keep]
+    short = c[owner] * wid <= SHORT
+    peak = np.empty(owner.size)
+    sums = np.empty((5, owner.size))
+    for idx, nodes, weights in ((np.flatnonzero(short), SHORT_NODES, SHORT_WEIGHTS),
+                                (np.flatnonzero(~short), NODES, WEIGHTS)):
+        if idx.size:
+            who = owner[idx]
+            peak[idx], sums[:, idx] = _panels(theta, x[who], a0[who], start[idx], wid[idx],
+                                              nodes, weights, top)
+    first = np.searchsorted(owner, np.arange(n))
+    best = np.maximum.reduceat(peak, first)
+    sums = np.add.reduceat(sums * np.exp(peak - best[owner]), first, axis=1)
+    return best + _log_sums(sums)
+
+
+def _panels(theta: np.ndarray, x: np.ndarray, a0: np.ndarray, start: np.ndarray,
+            width: np.ndarray, nodes: np.ndarray, weights: np.ndarray, top: float
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Per panel (rows) of ``_integrals``: the largest log term and the five sums (I and the
+    four moments) scaled by it, from the nodes of one rule (columns)."""
+    r, alpha, s, beta = theta
+    # nodes are rows and panels columns, so that every reduction runs over whole rows
+    u = start + width * nodes[:, None]
+    # alpha + tau = a0 e^u; beta + tau = (alpha + tau)(1 + (beta - alpha) e^-u / a0)
+    decay = np.exp(-u) / a0  # 1 / (alpha + tau)
+    l_alpha = np.log(a0) + u
+    beta_ratio = 1.0 + (beta - alpha) * decay  # (beta + tau) / (alpha + tau)
+    l_beta = l_alpha + np.log(beta_ratio)
+    terms = (1 - r - x) * l_alpha - (s + 1) * l_beta  # ln(f (alpha + tau))
+    peak = terms.max(axis=0)
+    e = np.exp(terms - peak) * (width * weights[:, None])  # f d tau = f (alpha + tau) du
+    sums = np.stack([
+        e.sum(axis=0),
+        (e * np.maximum(np.log(alpha + top) - l_alpha, 0.0)).sum(axis=0),
+        (e * decay).sum(axis=0) * (r + x),
+        (e * np.maximum(np.log(beta + top) - l_beta, 0.0)).sum(axis=0),
+        (e * decay / beta_ratio).sum(axis=0) * (s + 1),
+    ])
+    return peak, sums
+
+
+def _signed(theta: np.ndarray, top: float, ratios: np.ndarray) -> np.ndarray:
+    """Gradient of ln I (4 x n) from the ratios M_k / I: d/dr ln f = -ln(alpha+tau),
+    d/dalpha = -(r+x)/(alpha+tau), d/ds = -ln(beta+tau), d/dbeta = -(s+1)/(beta+tau)."""
+    _, alpha, _, beta = theta
+    return np.stack([ratios[0] - np.log(alpha + top), -ratios[1],
+                     ratios[2] - np.log(beta + top), -ratios[3]])
+
+
+class _Plan:
+    """The distinct (x, t) pairs of a set of rows (t = t_x or T), sorted by x then t; each
+    row's two pairs; the pairs that open an interval to the next pair of the same x; and a
+    padded layout for the suffix sums within each x.
+
+    Rows are kept in the order of their pairs (``order`` maps back to the input), so that
+    gathers and scatters between rows and pairs run through memory in order. For the suffix
+    sums the frequencies are grouped by their count of pairs (counts within a factor of 2);
+    each group is a block of positions-from-the-end x frequencies in one flat buffer, padded
+    with empty slots, so that a suffix sum is a cumulative sum down the block's rows.
+    """
+
+    def __init__(self, x: np.ndarray, tx: np.ndarray, t_cap: np.ndarray) -> None:
+        n = x.size
+        both = pl.DataFrame({"x": np.concatenate((x, x)), "t": np.concatenate((tx, t_cap))})
+        pairs = both.unique().sort(["x", "t"]).with_row_index("pair")
+        inverse = both.join(pairs, on=["x", "t"], how="left", maintain_order="left")[
+            "pair"].to_numpy().astype(np.int64)
+        self.x, self.t = pairs["x"].to_numpy(), pairs["t"].to_numpy()
+        size = self.size = pairs.height
+        self.order = pl.Series(inverse[:n] * (size + 1) + inverse[n:]).arg_sort().to_numpy()
+        self.first, self.last = inverse[:n][self.order], inverse[n:][self.order]
+        self.rows = tuple(v[self.order] for v in (x, tx, t_cap))  # frequency, recency, T
+        x, tx, t_cap = self.rows
+        self.has = t_cap > tx  # rows with an interval between last purchase and T
+        self.has_weight = self.has.astype(float)
+        # rows without an interval point at an extra slot after the pairs
+        self.first_ext = np.where(self.has, self.first, size)
+        self.last_ext = np.where(self.has, self.last, size)
+        opens = np.ones(size, dtype=bool)
+        opens[1:] = self.x[1:] != self.x[:-1]
+        group = np.cumsum(opens) - 1
+        starts = np.flatnonzero(opens)
+        counts = np.diff(np.append(starts, size))
+        self.values = self.x[starts]  # the distinct frequencies
+        self.row_group = group[self.first]
+        position = np.arange(size) - starts[group]
+        self.interval = np.flatnonzero(position < counts[group] - 1)
+        self.top = float(self.t.max()) if size else 0.0
+        # the layout: slot of each pair, and (offset, rows, columns) of each block
+        self.slot = np.zeros(size, dtype=np.int64)
+        self.blocks: list[tuple[int, int, int]] = []
+        bucket = np.ceil(np.log2(np.maximum(counts, 1))).astype(int)
+        offset = 0
+        for b in np.unique(bucket[counts > 1]):
+            members = np.flatnonzero((bucket == b) & (counts > 1))
+            height, width = int(counts[members].max()), members.size
+            column = np.zeros(group.max() + 1 if size else 0, dtype=np.int64)
+            column[members] = np.arange(width)
+            inside = np.isin(group, members)
+            from_end = (counts[group] - 1 - position)[inside]
+            self.slot[inside] = offset + from_end * width + column[group[inside]]
+            self.blocks.append((offset, height, width))
+            offset += height * width
+        self.slots = offset
+        self.slot[counts[group] == 1] = offset  # a lone pair: the empty slot at the end
+
+    def suffix(self, values: np.ndarray) -> np.ndarray:
+        """ln of the suffix sums over the intervals of each frequency (k x pairs), from
+        ``values`` = ln of each interval's term (k x intervals)."""
+        k = values.shape[0]
+        buf = np.full((k, self.slots + 1), -np.inf)
+        buf[:, self.slot[self.interval]] = values
+        out = np.full_like(buf, -np.inf)
+        for offset, height, width in self.blocks:
+            block = buf[:, offset:offset + height * width].reshape(k, height, width)
+            # In linear space, scaled by each column's largest term, while the smallest term
+            # stays far from underflow (sums of positive terms keep their relative precision);
+            # the other columns by the slower log-space accumulation.
+            peak = block.max(axis=1, keepdims=True)
+            low = np.where(np.isfinite(block), block, np.inf).min(axis=1, keepdims=True)
+            peak = np.where(np.isfinite(peak), peak, 0.0)
+            with np.errstate(divide="ignore"):  # padding and empty moments: ln 0 = -inf
+                acc = peak + np.log(np.cumsum(np.exp(block - peak), axis=1))
+            wide = np.flatnonzero(((peak - low) > 600).any(axis=(0, 1)))
+            if wide.size:
+                acc[:, :, wide] = np.logaddexp.accumulate(block[:, :, wide], axis=1)
+            out[:, offset:offset + height * width] = acc.reshape(k, -1)
+        return out[:, self.slot]
 
 
 class ParetoNBD(PurchaseModel):
@@ -42,76 +243,153 @@ class ParetoNBD(PurchaseModel):
         return np.array([1.0, 1.0 / rate, 1.0, float(w @ t_cap / w.sum())])
 
     @staticmethod
-    def _dead_term(theta: np.ndarray, x: np.ndarray, tx: np.ndarray, t_cap: np.ndarray,
-                   with_grad: bool) -> tuple[np.ndarray, np.ndarray | None]:
-        """ln(s I) with I = int_{t_x}^{T} f(tau) d tau, f = (alpha+tau)^-(r+x) (beta+tau)^-(s+1),
-        and its gradient.
+    def _plan(data: Data) -> _Plan:
+        if "plan" not in data.cache:
+            data.cache["plan"] = _Plan(data.columns["frequency"], data.columns["recency"],
+                                       data.columns["T"])
+        return data.cache["plan"]
 
-        In u = ln((alpha+tau)/(alpha+t_x)) in [0, U] the integrand decays from u = 0 roughly as
-        e^{-cu}, c being the slope of -ln(f d tau/du) there (large when x is large or beta + t_x
-        is small). Panels at 0, 1/(2c), 1/c, 2/c, ..., 64/c and U, with 12 Gauss-Legendre nodes
-        each, follow that decay; beyond 64/c the integrand is smooth and one panel suffices.
-        """
+    @staticmethod
+    def _pairs(theta: np.ndarray, plan: _Plan, with_grad: bool) -> dict[str, Any]:
+        """What the rows share: ``h`` = ln H_x(t) per pair (then a slot 0 for rows without an
+        interval), ``alive`` = ln (alpha+T)^-(r+x) (beta+T)^-s
+        per pair, ``front`` = ln G(r+x) alpha^r beta^s / G(r) per distinct x and, with
+        ``with_grad``, the gradient of ln H per pair (4 x pairs)."""
         r, alpha, s, beta = theta
-        a0 = alpha + tx
-        big_u = np.log(alpha + t_cap) - np.log(a0)
-        c = np.maximum(r + x - 1 + (s + 1) * a0 / (beta + tx), 1e-9)
-        edges = np.minimum(GRADES[None, :] / c[:, None], big_u[:, None])
-        edges = np.concatenate((edges, big_u[:, None]), axis=1)
-        width = np.diff(edges, axis=1)  # rows x panels (zero-width panels add nothing)
-        u = (edges[:, :-1, None] + width[:, :, None] * NODES[None, None, :]).reshape(x.size, -1)
-        with np.errstate(divide="ignore"):
-            log_w = np.log(width[:, :, None] * WEIGHTS[None, None, :]).reshape(x.size, -1)
-        tau = a0[:, None] * np.exp(u) - alpha
-        log_f = -(r + x)[:, None] * np.log(alpha + tau) - (s + 1) * np.log(beta + tau)
-        terms = log_w + log_f + np.log(alpha + tau)  # f d tau = f (alpha + tau) du
-        has = big_u > 0
-        log_i = np.where(has, logsumexp(np.where(has[:, None], terms, 0.0), axis=1), -np.inf)
-        value = np.log(s) + log_i
-        if not with_grad:
-            return value, None
-        wk = softmax(np.where(has[:, None], terms, 0.0), axis=1)
-        grad = np.stack([
-            (wk * -np.log(alpha + tau)).sum(axis=1),
-            (wk * -(r + x)[:, None] / (alpha + tau)).sum(axis=1),
-            (wk * -np.log(beta + tau)).sum(axis=1) + 1.0 / s,
-            (wk * -(s + 1) / (beta + tau)).sum(axis=1),
-        ], axis=1)
-        return value, grad
+        top, iv = plan.top, plan.interval
+        log_i, log_m = _integrals(theta, plan.x[iv], plan.t[iv], plan.t[iv + 1], top)
+        acc = plan.suffix(np.vstack((log_i, log_m)) if with_grad else log_i[None, :])
+        h = acc[0]
+        out = {"h": np.append(h, 0.0),
+               "alive": -(r + plan.x) * np.log(alpha + plan.t) - s * np.log(beta + plan.t),
+               "front": (gammaln(r + plan.values) - gammaln(r) + r * np.log(alpha)
+                         + s * np.log(beta))}
+        if with_grad:
+            finite = np.isfinite(h)
+            ratios = np.exp(acc[1:] - np.where(finite, h, 0.0)) * finite
+            out["grad"] = _signed(theta, top, ratios)
+        return out
 
-    def _terms(self, theta: np.ndarray, x: np.ndarray, tx: np.ndarray, t_cap: np.ndarray,
-               with_grad: bool = False) -> tuple[np.ndarray, np.ndarray, Any]:
+    @staticmethod
+    def _rows(theta: np.ndarray, plan: _Plan, pairs: dict[str, Any], rows: slice,
+              with_grad: bool) -> dict[str, Any]:
+        """Per row of the plan in ``rows`` (plan order): ``alive``, ``dead`` =
+        ln(s int_{t_x}^T f), ``log1p_z`` (ll = front + max(alive, dead) + log1p_z) and the dead
+        share ``w_dead`` = 1 - P(alive); for the gradient, ``em`` = -(1 - H(T)/H(t_x)) and
+        ``good`` (rows using the shared integrals), and the rows taken directly (``direct``,
+        positions in the slice) with their gradient ``direct_grad``."""
+        h = pairs["h"]
+        h1 = h[plan.first_ext[rows]]
+        d = h[plan.last_ext[rows]] - h1
+        good = d <= MAX_RATIO_LOG
+        direct = np.flatnonzero(~good & plan.has[rows])
+        em = np.expm1(d)  # -(1 - H(T)/H(t_x)); 0 for rows without an interval
+        with np.errstate(divide="ignore"):  # ln 0 = -inf is the dead term of those rows
+            dead = h1 + np.log(-em)
+        out: dict[str, Any] = {"direct": direct, "em": em, "good": good}
+        if direct.size:
+            x, tx, t_cap = (v[rows][direct] for v in plan.rows)
+            log_i, log_m = _integrals(theta, x, tx, t_cap, plan.top)
+            dead[direct] = log_i
+            if with_grad:
+                out["direct_grad"] = _signed(theta, plan.top, np.exp(log_m - log_i))
+        dead += np.log(theta[2])
+        alive = pairs["alive"][plan.last[rows]]
+        diff = dead - alive
+        z = np.exp(-np.abs(diff))
+        out.update(alive=alive, dead=dead, log1p_z=np.log1p(z),
+                   w_dead=np.where(diff > 0, 1.0, z) / (1.0 + z))
+        return out
+
+    @staticmethod
+    def _coefficients(ev: dict[str, Any], weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Row coefficients of the first and last pair's gradient in that of the dead term,
+        times ``weights``: d ln I = (g(first) - q g(last)) / (1 - q), q = H(T)/H(t_x)."""
+        c1 = np.divide(weights, -ev["em"], out=np.zeros(weights.size), where=ev["good"])
+        return c1, np.where(ev["good"], c1 - weights, 0.0)
+
+    @staticmethod
+    def _pair_alive_grad(theta: np.ndarray, plan: _Plan) -> np.ndarray:
+        """Gradient of ln (alpha+T)^-(r+x) (beta+T)^-s at each (x, T) pair (4 x pairs)."""
         r, alpha, s, beta = theta
-        alive = -(r + x) * np.log(alpha + t_cap) - s * np.log(beta + t_cap)
-        dead, dead_grad = self._dead_term(theta, x, tx, t_cap, with_grad)
-        return alive, dead, dead_grad
+        return np.stack([-np.log(alpha + plan.t), -(r + plan.x) / (alpha + plan.t),
+                         -np.log(beta + plan.t), -s / (beta + plan.t)])
+
+    @staticmethod
+    def _group_front_grad(theta: np.ndarray, plan: _Plan) -> np.ndarray:
+        """Gradient of ln G(r+x) alpha^r beta^s / G(r) at each distinct x (4 x frequencies)."""
+        r, alpha, s, beta = theta
+        k = plan.values.size
+        return np.stack([digamma(r + plan.values) - digamma(r) + np.log(alpha),
+                         np.full(k, r / alpha), np.full(k, np.log(beta)), np.full(k, s / beta)])
 
     def _loglik(self, theta: np.ndarray, data: Data) -> tuple[np.ndarray, np.ndarray]:
         """Per-row log-likelihood (see the module docstring) and its analytic gradient."""
-        r, alpha, s, beta = theta
-        x, tx, t_cap = data.columns["frequency"], data.columns["recency"], data.columns["T"]
-        front = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
-        alive, dead, dead_grad = self._terms(theta, x, tx, t_cap, with_grad=True)
-        ll = front + np.logaddexp(alive, dead)
-        w_dead = expit(dead - alive)
-        w_alive = 1.0 - w_dead
-        alive_grad = np.stack([-np.log(alpha + t_cap), -(r + x) / (alpha + t_cap),
-                               -np.log(beta + t_cap), -s / (beta + t_cap)], axis=1)
-        front_grad = np.stack([digamma(r + x) - digamma(r) + np.log(alpha),
-                               np.full(x.shape, r / alpha), np.full(x.shape, np.log(beta)),
-                               np.full(x.shape, s / beta)], axis=1)
-        grad = front_grad + w_alive[:, None] * alive_grad + w_dead[:, None] * dead_grad
-        return ll, grad
+        plan = self._plan(data)
+        pairs = self._pairs(theta, plan, with_grad=True)
+        ev = self._rows(theta, plan, pairs, slice(None), with_grad=True)
+        pg = pairs["grad"]
+        c1, c2 = self._coefficients(ev, np.ones(plan.order.size))
+        dead_grad = (c1 * pg[:, plan.first] - c2 * pg[:, plan.last]).T
+        if ev["direct"].size:
+            dead_grad[ev["direct"]] = ev["direct_grad"].T
+        dead_grad[:, 2] += np.where(plan.has, 1.0 / theta[2], 0.0)
+        w_dead = ev["w_dead"][:, None]
+        grad = (self._group_front_grad(theta, plan)[:, plan.row_group].T
+                + (1 - w_dead) * self._pair_alive_grad(theta, plan)[:, plan.last].T
+                + w_dead * dead_grad)
+        ll = pairs["front"][plan.row_group] + np.maximum(ev["alive"], ev["dead"]) + ev["log1p_z"]
+        out_ll, out_grad = np.empty_like(ll), np.empty_like(grad)
+        out_ll[plan.order], out_grad[plan.order] = ll, grad
+        return out_ll, out_grad
+
+    def _total_loglik(self, theta: np.ndarray, data: Data) -> tuple[float, np.ndarray]:
+        """The weighted sum of ``_loglik`` without per-row gradients: each part's gradient is
+        taken once per pair or frequency and weighted by row weights summed with bincount.
+        Rows go in chunks that keep the temporaries in cache."""
+        plan = self._plan(data)
+        if "weights" not in data.cache:
+            data.cache["weights"] = data.weights[plan.order]
+        weights = data.cache["weights"]
+        size = plan.size
+        pairs = self._pairs(theta, plan, with_grad=True)
+
+        by_pair, by_alive = np.zeros(size), np.zeros(size)
+        total, grad = 0.0, np.zeros(4)
+        for lo in range(0, weights.size, CHUNK_ROWS):
+            rows = slice(lo, lo + CHUNK_ROWS)
+            w = weights[rows]
+            ev = self._rows(theta, plan, pairs, rows, with_grad=True)
+            cd = w * ev["w_dead"]
+            c1, c2 = self._coefficients(ev, cd)
+            first, last = plan.first[rows], plan.last[rows]
+            by_pair += np.bincount(first, c1, size) - np.bincount(last, c2, size)
+            by_alive += np.bincount(last, w - cd, size)
+            if ev["direct"].size:
+                grad += ev["direct_grad"] @ cd[ev["direct"]]
+            grad[2] += float(cd @ plan.has_weight[rows]) / theta[2]
+            total += float(w @ (np.maximum(ev["alive"], ev["dead"]) + ev["log1p_z"]))
+        grad += pairs["grad"] @ by_pair
+        grad += self._pair_alive_grad(theta, plan) @ by_alive
+        by_group = np.bincount(plan.row_group, weights, plan.values.size)
+        grad += self._group_front_grad(theta, plan) @ by_group
+        return total + float(pairs["front"] @ by_group), grad
 
     # --- predictions ----------------------------------------------------------------------
     def p_alive(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:  # noqa: N803
         """P(alive at T | x, t_x, T): the 'alive' share of the likelihood (Fader & Hardie 2005,
         eq. 18), as a logistic of the difference of the two log terms."""
         theta = self._fitted()
-        x, tx, t_cap = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (frequency, recency, T))
-        alive, dead, _ = self._terms(theta, x, tx, t_cap)
-        out = expit(alive - dead)
-        return out if np.ndim(frequency) or np.ndim(T) else out[0]
+        x, tx, t_cap = (np.atleast_1d(v).astype(float).ravel() for v in np.broadcast_arrays(
+            frequency, recency, T))
+        plan = _Plan(x, tx, t_cap)
+        pairs = self._pairs(theta, plan, with_grad=False)
+        out = np.empty(x.size)
+        for lo in range(0, x.size, CHUNK_ROWS):
+            rows = slice(lo, lo + CHUNK_ROWS)
+            out[plan.order[rows]] = 1.0 - self._rows(theta, plan, pairs, rows, False)["w_dead"]
+        out = out.reshape(np.shape(np.broadcast(frequency, recency, T)))
+        return out if out.ndim else out[()]
 
     def expected_if_alive(self, t: float, frequency: Any, T: Any) -> np.ndarray:  # noqa: N803
         """E[Y(t) | x, T, alive] = (r+x)(beta+T) / ((alpha+T)(s-1)) [1 - ((beta+T)/(beta+T+t))

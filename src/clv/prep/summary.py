@@ -339,10 +339,9 @@ def compress(
 
     Likelihoods are sums over customers, so a model fitted on the compressed rows with these
     weights gives the same estimates at a cost that grows with the number of distinct rows.
+    Rows come in the order of their first appearance, so the same input always gives the same
+    rows (and the same floating-point sums).
     """
     frame = summary.frame if isinstance(summary, Summary) else summary
-    return (
-        frame.group_by(list(columns))
-        .agg(pl.len().cast(pl.Int64).alias("weight"))
-        .sort(list(columns))
-    )
+    return frame.group_by(list(columns), maintain_order=True).agg(
+        pl.len().cast(pl.Int64).alias("weight"))
