@@ -91,6 +91,13 @@ def test_analytic_gradients(case):
                        0.0)
         cols = {"frequency": freq, "recency": np.minimum(rec, n), "periods": n}
     assert_gradient_matches(model, theta, Data(cols, np.ones(x.size), None))
+    # the weighted total used by the fitter (some models sum it their own faster way)
+    weights = rng.integers(1, 6, x.size).astype(float)
+    data = Data(cols, weights, None)
+    ll, grad = model._loglik(theta, data)
+    total, total_grad = model._total_loglik(theta, data)
+    assert total == pytest.approx(float(weights @ ll), rel=1e-12)
+    np.testing.assert_allclose(total_grad, weights @ grad, rtol=1e-10, atol=1e-10)
 
 
 def test_gamma_gamma_recovers_the_sample_shop_truth():

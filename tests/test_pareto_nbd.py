@@ -44,6 +44,48 @@ def test_quadrature_matches_the_hypergeometric_closed_form():
     np.testing.assert_allclose(ll, _closed_form(theta, x, tx, t_cap), rtol=1e-10, atol=1e-10)
 
 
+def test_shared_integrals_fall_back_to_direct_ones_when_the_difference_cancels():
+    """Rows whose interval (t_x, T] holds a tiny share of the frequency's integral beyond t_x
+    are integrated directly; all rows still match the closed form, and the plan's suffix sums
+    cover frequencies with one pair, with many pairs and with far apart times."""
+    x = np.array([1, 1, 1, 1, 3, 3, 0, 0, 7, 40], dtype=float)
+    tx = np.array([10, 10, 5, 10, 2, 2, 0, 0, 30, 1], dtype=float)
+    t_cap = np.array([10.001, 1000, 10.001, 600, 2.0000001, 900, 1, 950, 31, 2])
+    theta = np.array([0.55, 10.6, 0.61, 7.0])
+    data = Data({"frequency": x, "recency": tx, "T": t_cap}, np.ones(x.size), None)
+    plan = ParetoNBD._plan(data)
+    ev = ParetoNBD._rows(theta, plan, ParetoNBD._pairs(theta, plan, False), slice(None), False)
+    assert ev["direct"].size >= 2  # the two near-zero intervals
+    ll, _ = ParetoNBD()._loglik(theta, data)
+    np.testing.assert_allclose(ll, _closed_form(theta, x, tx, t_cap), rtol=1e-11, atol=1e-11)
+    assert_gradient_matches(ParetoNBD(), theta, data)
+
+
+def test_weighted_total_equals_the_sum_of_rows():
+    rng = np.random.default_rng(8)
+    n = 70_000  # more than one chunk of rows
+    x = rng.integers(0, 60, n).astype(float)
+    t_cap = rng.integers(1, 700, n).astype(float)
+    tx = np.where(x > 0, np.floor(rng.uniform(0, 1, n) * t_cap), 0.0)
+    w = rng.integers(1, 5, n).astype(float)
+    data = Data({"frequency": x, "recency": tx, "T": t_cap}, w, None)
+    theta = np.array([0.6, 40.0, 0.7, 300.0])
+    ll, grad = ParetoNBD()._loglik(theta, data)
+    total, total_grad = ParetoNBD()._total_loglik(theta, data)
+    assert total == pytest.approx(float(w @ ll), rel=1e-12)
+    np.testing.assert_allclose(total_grad, w @ grad, rtol=1e-9)
+
+
+def test_p_alive_keeps_the_shape_of_its_inputs():
+    m = ParetoNBD()
+    m.params_ = {"r": 0.55, "alpha": 10.6, "s": 0.61, "beta": 11.7}
+    m.converged_ = True
+    one = m.p_alive(2, 10.0, 30.0)
+    assert np.ndim(one) == 0
+    many = m.p_alive(np.array([[2, 0], [5, 1]]), np.array([[10.0, 0.0], [29.0, 3.0]]), 30.0)
+    assert many.shape == (2, 2) and many[0, 0] == pytest.approx(one)
+
+
 def test_analytic_gradient():
     rng = np.random.default_rng(4)
     x = rng.integers(0, 300, 200).astype(float)
@@ -68,7 +110,7 @@ def _simulate(n, r, alpha, s, beta, seed):
 
 def test_recovers_simulated_parameters():
     truth = {"r": 0.8, "alpha": 8.0, "s": 0.7, "beta": 20.0}
-    m = ParetoNBD().fit(_simulate(25_000, **truth, seed=5))
+    m = ParetoNBD().fit(_simulate(100_000, **truth, seed=5))
     for name, value in truth.items():
         assert abs(m.params_[name] - value) < 3 * m.stderr_[name], (name, m.params_, m.stderr_)
 

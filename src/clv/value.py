@@ -89,13 +89,31 @@ def _expected(purchases: PurchaseModel, s: _Setup, rows: slice
     """P(alive), expected and discounted expected purchases over the horizon."""
     x, tx, t_cap = s.x[rows], s.tx[rows], s.t_cap[rows]
     alive = purchases.p_alive(x, tx, t_cap)
+    # E[Y(t) | alive] depends on (x, T) alone: computed once per distinct pair when they are
+    # much fewer than the customers (BG/NBD's costs a Gauss hypergeometric function per value)
+    px, pt, index = _distinct_pairs(x, t_cap)
     previous = np.zeros(x.size)
     discounted = np.zeros(x.size)
     for t_k, factor in zip(s.edges[1:], s.factors, strict=True):
-        current = alive * purchases.expected_if_alive(float(t_k), x, t_cap)
+        if_alive = purchases.expected_if_alive(float(t_k), px, pt)
+        current = alive * (if_alive if index is None else if_alive[index])
         discounted += (current - previous) * factor
         previous = current
     return alive, previous, discounted
+
+
+def _distinct_pairs(x: np.ndarray, t: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """The distinct (x, t) pairs and each row's index into them, or the rows themselves (and
+    no index) when deduplicating would not pay."""
+    if x.size < 50_000:
+        return x, t, None
+    keys = pl.DataFrame({"x": x, "t": t})
+    pairs = keys.unique().with_row_index("pair")
+    if pairs.height > x.size // 4:
+        return x, t, None
+    index = keys.join(pairs, on=["x", "t"], how="left", maintain_order="left")["pair"]
+    return pairs["x"].to_numpy(), pairs["t"].to_numpy(), index.to_numpy()
 
 
 def customer_value(

@@ -24,6 +24,9 @@ from threadpoolctl import threadpool_limits
 
 from clv.errors import ClvError
 
+CHUNK_ROWS = 1 << 15
+"""Rows per pass in the likelihood sums: a pass's temporaries stay in the CPU cache."""
+
 
 class ConvergenceError(ClvError):
     """The optimiser did not find a maximum of the likelihood."""
@@ -61,6 +64,17 @@ class Model:
 
     def _start(self, data: Data) -> np.ndarray:
         return np.ones(len(self.PARAMS))
+
+    @staticmethod
+    def _groups(data: Data, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Distinct values of ``column``, each row's index into them and the weight of each
+        (cached): terms that depend on one column only (special functions of the frequency)
+        are computed once per value."""
+        key = f"groups {column}"
+        if key not in data.cache:
+            values, inverse = np.unique(data.columns[column], return_inverse=True)
+            data.cache[key] = (values, inverse, np.bincount(inverse, data.weights, values.size))
+        return data.cache[key]
 
     def _total_loglik(self, theta: np.ndarray, data: Data) -> tuple[float, np.ndarray]:
         """Weighted sum of the log-likelihood over rows and its gradient. Models with a faster

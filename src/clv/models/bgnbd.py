@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 import numpy as np
 from scipy.special import betainc, betaln, digamma, expit, gammaln, hyp2f1
 
-from clv.models.base import Data, PurchaseModel
+from clv.models.base import CHUNK_ROWS, Data, PurchaseModel
 
 
 class BGNBD(PurchaseModel):
@@ -39,6 +39,42 @@ class BGNBD(PurchaseModel):
         """Rows whose likelihood has the 'dropped out after the last purchase' term."""
         return x > 0 if self.D == 0 else np.ones(x.shape, dtype=bool)
 
+    def _values(self, theta: np.ndarray, values: np.ndarray) -> dict[str, np.ndarray]:
+        """Per distinct x: A1 + A2 (``front``), b+x+d-1 (``bxd``) and ln a - ln(b+x+d-1)
+        (``odds``, -inf without the second term)."""
+        r, alpha, a, b = theta
+        d = self.D
+        second = self._second(values)
+        bxd = np.where(second, b + values + d - 1, 1.0)
+        with np.errstate(divide="ignore"):  # no second term: ln 0
+            odds = np.where(second, np.log(a) - np.log(bxd), -np.inf)
+        front = (gammaln(r + values) - gammaln(r) + r * np.log(alpha) + gammaln(a + b)
+                 + gammaln(b + values + d) - gammaln(b) - gammaln(a + b + values + d))
+        return {"front": front, "bxd": bxd, "odds": odds}
+
+    @staticmethod
+    def _rows(theta: np.ndarray, x: np.ndarray, tx: np.ndarray, t_cap: np.ndarray,
+              odds: np.ndarray) -> dict[str, np.ndarray]:
+        """Per row (``odds`` per row): ln(alpha+T), ln(alpha+t_x), the log-sum
+        ln(exp(A3) + exp(A4)) and the second term's share."""
+        r, alpha = theta[0], theta[1]
+        l_t, l_tx = np.log(alpha + t_cap), np.log(alpha + tx)
+        a3 = -(r + x) * l_t
+        a4 = odds - (r + x) * l_tx
+        diff = a4 - a3
+        z = np.exp(-np.abs(diff))
+        return {"l_t": l_t, "l_tx": l_tx, "lse": np.maximum(a3, a4) + np.log1p(z),
+                "w4": np.where(diff > 0, 1.0, z) / (1.0 + z)}
+
+    def _front_grad(self, theta: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """Gradient of A1 + A2 per distinct x (4 x values)."""
+        r, alpha, a, b = theta
+        d = self.D
+        both = digamma(a + b) - digamma(a + b + values + d)
+        return np.stack([digamma(r + values) - digamma(r) + np.log(alpha),
+                         np.full(values.size, r / alpha), both,
+                         both + digamma(b + values + d) - digamma(b)])
+
     def _loglik(self, theta: np.ndarray, data: Data) -> tuple[np.ndarray, np.ndarray]:
         """Per-row log-likelihood and its gradient (BG/NBD: Fader, Hardie & Lee 2005, eq. 6;
         MBG/NBD: Batislam et al. 2007, eq. 4).
@@ -48,28 +84,48 @@ class BGNBD(PurchaseModel):
         A2 = ln G(a+b) + ln G(b+x+d) - ln G(b) - ln G(a+b+x+d),
         A3 = -(r+x) ln(alpha+T),
         A4 = ln a - ln(b+x+d-1) - (r+x) ln(alpha+t_x),
-        summed in log space so that nothing overflows for large x or T.
+        summed in log space so that nothing overflows for large x or T. Special functions are
+        taken once per distinct x.
         """
         r, alpha, a, b = theta
-        d = self.D
         x, tx, t_cap = data.columns["frequency"], data.columns["recency"], data.columns["T"]
-        second = self._second(x)
-        a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-        a2 = gammaln(a + b) + gammaln(b + x + d) - gammaln(b) - gammaln(a + b + x + d)
-        a3 = -(r + x) * np.log(alpha + t_cap)
-        bxd = np.where(second, b + x + d - 1, 1.0)
-        a4 = np.where(second, np.log(a) - np.log(bxd) - (r + x) * np.log(alpha + tx), -np.inf)
-        ll = a1 + a2 + np.logaddexp(a3, a4)
-        w4 = np.where(second, expit(a4 - a3), 0.0)  # share of the second term
+        values, inverse, _ = self._groups(data, "frequency")
+        per = self._values(theta, values)
+        pt = self._rows(theta, x, tx, t_cap, per["odds"][inverse])
+        w4 = pt["w4"]
         w3 = 1.0 - w4
-        grad = np.empty((x.size, 4))
-        grad[:, 0] = (digamma(r + x) - digamma(r) + np.log(alpha)
-                      - w3 * np.log(alpha + t_cap) - w4 * np.log(alpha + tx))
-        grad[:, 1] = r / alpha - w3 * (r + x) / (alpha + t_cap) - w4 * (r + x) / (alpha + tx)
-        grad[:, 2] = digamma(a + b) - digamma(a + b + x + d) + w4 / a
-        grad[:, 3] = (digamma(a + b) + digamma(b + x + d) - digamma(b)
-                      - digamma(a + b + x + d) - w4 / bxd)
-        return ll, grad
+        grad = self._front_grad(theta, values)[:, inverse].T
+        grad[:, 0] -= w3 * pt["l_t"] + w4 * pt["l_tx"]
+        grad[:, 1] -= (r + x) * (w3 / (alpha + t_cap) + w4 / (alpha + tx))
+        grad[:, 2] += w4 / a
+        grad[:, 3] -= w4 / per["bxd"][inverse]
+        return per["front"][inverse] + pt["lse"], grad
+
+    def _total_loglik(self, theta: np.ndarray, data: Data) -> tuple[float, np.ndarray]:
+        """The weighted sum of ``_loglik``: the terms of x alone are weighted once per value;
+        rows go in chunks that keep the temporaries in the CPU cache."""
+        r, alpha, a, b = theta
+        values, inverse, by_value = self._groups(data, "frequency")
+        per = self._values(theta, values)
+        odds = per["odds"]
+        total = float(per["front"] @ by_value)
+        grad = self._front_grad(theta, values) @ by_value
+        by_second = np.zeros(values.size)
+        for lo in range(0, data.weights.size, CHUNK_ROWS):
+            rows = slice(lo, lo + CHUNK_ROWS)
+            w, x = data.weights[rows], data.columns["frequency"][rows]
+            tx, t_cap = data.columns["recency"][rows], data.columns["T"][rows]
+            pt = self._rows(theta, x, tx, t_cap, odds[inverse[rows]])
+            c4 = w * pt["w4"]
+            c3 = w - c4
+            total += float(w @ pt["lse"])
+            grad[0] -= c3 @ pt["l_t"] + c4 @ pt["l_tx"]
+            grad[1] -= ((r + x) * c3) @ (1.0 / (alpha + t_cap)) + ((r + x) * c4) @ (
+                1.0 / (alpha + tx))
+            grad[2] += c4.sum() / a
+            by_second += np.bincount(inverse[rows], c4, values.size)
+        grad[3] -= by_second @ (1.0 / per["bxd"])
+        return total, grad
 
     # --- predictions ----------------------------------------------------------------------
     @staticmethod

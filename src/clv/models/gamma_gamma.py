@@ -58,18 +58,50 @@ class GammaGamma(Model):
     def _loglik(self, theta: np.ndarray, data: Data) -> tuple[np.ndarray, np.ndarray]:
         """ln f(m_x | x) = ln G(px+q) - ln G(px) - ln G(q) + q ln gamma + px ln x
         + (px-1) ln m_x - (px+q) ln(gamma + x m_x)  (Fader & Hardie 2013, eq. 4), and its
-        gradient."""
+        gradient; special functions once per distinct x."""
         p, q, g = theta
         x, m = data.columns["frequency"], data.columns["monetary"]
+        values, inverse, _ = self._groups(data, "frequency")
+        front, front_grad = self._front(theta, values)
         px = p * x
-        total = g + x * m
-        ll = (gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(g) + px * np.log(x)
-              + (px - 1) * np.log(m) - (px + q) * np.log(total))
-        grad = np.empty((x.size, 3))
-        grad[:, 0] = x * (digamma(px + q) - digamma(px) + np.log(x) + np.log(m) - np.log(total))
-        grad[:, 1] = digamma(px + q) - digamma(q) + np.log(g) - np.log(total)
-        grad[:, 2] = q / g - (px + q) / total
+        log_total = np.log(g + x * m)
+        ll = front[inverse] + (px - 1) * np.log(m) - (px + q) * log_total
+        grad = front_grad[:, inverse].T
+        grad[:, 0] += x * (np.log(m) - log_total)
+        grad[:, 1] -= log_total
+        grad[:, 2] -= (px + q) / (g + x * m)
         return ll, grad
+
+    @staticmethod
+    def _front(theta: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The terms of x alone, ln G(px+q) - ln G(px) - ln G(q) + q ln gamma + px ln x, and
+        their gradient (3 x values), per distinct x."""
+        p, q, g = theta
+        pv = p * values
+        front = gammaln(pv + q) - gammaln(pv) - gammaln(q) + q * np.log(g) + pv * np.log(values)
+        grad = np.stack([values * (digamma(pv + q) - digamma(pv) + np.log(values)),
+                         digamma(pv + q) - digamma(q) + np.log(g), np.full(values.size, q / g)])
+        return front, grad
+
+    def _total_loglik(self, theta: np.ndarray, data: Data) -> tuple[float, np.ndarray]:
+        """The weighted sum of ``_loglik``, with the sums that do not depend on the parameters
+        (of w ln m_x and w x ln m_x) taken once."""
+        p, q, g = theta
+        x, m, w = data.columns["frequency"], data.columns["monetary"], data.weights
+        values, _, by_value = self._groups(data, "frequency")
+        if "log m" not in data.cache:
+            log_m = np.log(m)
+            data.cache["log m"] = (float(w @ log_m), float((w * x) @ log_m))
+        sum_log_m, sum_x_log_m = data.cache["log m"]
+        front, front_grad = self._front(theta, values)
+        total = g + x * m
+        log_total = np.log(total)
+        wx = w * x
+        ll = (front @ by_value + p * sum_x_log_m - sum_log_m
+              - p * (wx @ log_total) - q * (w @ log_total))
+        grad = front_grad @ by_value + np.array([
+            sum_x_log_m - wx @ log_total, -(w @ log_total), -((p * wx + q * w) @ (1.0 / total))])
+        return float(ll), grad
 
     def expected_spend(self, frequency: Any, monetary: Any) -> np.ndarray:
         """E[M | x, m_x] = (gamma + x m_x) p / (p x + q - 1): a weighted mean of the population

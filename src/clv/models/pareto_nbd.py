@@ -30,7 +30,7 @@ import numpy as np
 import polars as pl
 from scipy.special import digamma, gammaln, logsumexp
 
-from clv.models.base import Data, PurchaseModel
+from clv.models.base import CHUNK_ROWS, Data, PurchaseModel
 
 
 def _rule(n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -48,7 +48,6 @@ SHORT = 1 / 8
 GRADES = np.concatenate(([0.0], 2.0 ** np.arange(-1, 7)))
 # Shared integrals are differenced only while H_x(T) / H_x(t_x) stays below this.
 MAX_RATIO_LOG = float(np.log(0.999))
-CHUNK_ROWS = 1 << 15  # rows per pass: the temporaries of a pass stay in the CPU cache
 
 
 def _integrals(theta: np.ndarray, x: np.ndarray, lo: np.ndarray, hi: np.ndarray, top: float

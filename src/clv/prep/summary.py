@@ -343,5 +343,5 @@ def compress(
     rows (and the same floating-point sums).
     """
     frame = summary.frame if isinstance(summary, Summary) else summary
-    return frame.group_by(list(columns), maintain_order=True).agg(
+    return frame.select(columns).group_by(list(columns), maintain_order=True).agg(
         pl.len().cast(pl.Int64).alias("weight"))
