@@ -20,7 +20,7 @@ from typing import Any, ClassVar, Self
 import numpy as np
 import polars as pl
 from scipy import optimize, stats
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from clv.errors import ClvError
 
@@ -53,6 +53,7 @@ class Model:
     PARAMS: ClassVar[tuple[str, ...]] = ()
     COLUMNS: ClassVar[tuple[str, ...]] = ()
     NAME: ClassVar[str] = ""
+    COMPRESS: ClassVar[bool] = True  # merge identical rows into weights before fitting
 
     def __init__(self, tol: float = 1e-10, max_iter: int = 2000) -> None:
         self.tol = tol
@@ -64,6 +65,10 @@ class Model:
 
     def _start(self, data: Data) -> np.ndarray:
         return np.ones(len(self.PARAMS))
+
+    def _select(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """The rows the model fits on (all by default), chosen before compression."""
+        return frame
 
     @staticmethod
     def _groups(data: Data, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -94,8 +99,10 @@ class Model:
         missing = [c for c in self.COLUMNS if c not in frame.columns]
         if missing:
             raise ClvError(f"{self.NAME} needs column(s) {', '.join(missing)}")
+        frame = self._select(frame)
         if "weight" not in frame.columns:
-            frame = compress(frame, self.COLUMNS)
+            frame = (compress(frame, self.COLUMNS) if self.COMPRESS
+                     else frame.with_columns(weight=pl.lit(1, dtype=pl.Int64)))
         cols = {c: frame[c].cast(pl.Float64).to_numpy() for c in self.COLUMNS}
         return Data(cols, frame["weight"].cast(pl.Float64).to_numpy(), unit)
 
@@ -111,7 +118,7 @@ class Model:
         The BLAS is held to one thread meanwhile: its products here are vectors of rows, too
         short for threads to pay, and its idle threads spinning for work slowed fits by a
         quarter on two cores."""
-        with threadpool_limits(limits=1, user_api="blas"):
+        with _blas().limit(limits=1, user_api="blas"):
             return self._fit_serial(data, start, covariance)
 
     def _fit_serial(self, data: Data, start: np.ndarray | None, covariance: bool) -> Self:
@@ -245,6 +252,16 @@ class Model:
             raise ClvError(f"{self.NAME} was fitted in {self.unit_}s and {what} is in {unit}s; "
                            f"summarise the data with unit='{self.unit_}' or convert explicitly "
                            "(clv.prep.convert)")
+
+
+_CONTROLLER: list[ThreadpoolController] = []
+
+
+def _blas() -> ThreadpoolController:
+    """The process's thread pools, inspected once (inspecting takes tens of milliseconds)."""
+    if not _CONTROLLER:
+        _CONTROLLER.append(ThreadpoolController())
+    return _CONTROLLER[0]
 
 
 def _hessian(objective: Any, x: np.ndarray) -> np.ndarray:

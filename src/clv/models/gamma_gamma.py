@@ -14,6 +14,7 @@ import warnings
 from typing import Any, ClassVar
 
 import numpy as np
+import polars as pl
 from scipy.special import digamma, gammaln
 
 from clv.models.base import Data, Model
@@ -31,11 +32,11 @@ class GammaGamma(Model):
     PARAMS: ClassVar[tuple[str, ...]] = ("p", "q", "gamma")
     COLUMNS: ClassVar[tuple[str, ...]] = ("frequency", "monetary")
     NAME: ClassVar[str] = "Gamma-Gamma"
+    COMPRESS: ClassVar[bool] = False  # mean spends are continuous: rows are rarely identical
 
-    def _data(self, summary: Any) -> Data:
-        data = super()._data(summary)
-        keep = (data.columns["frequency"] > 0) & (data.columns["monetary"] > 0)
-        return Data({k: v[keep] for k, v in data.columns.items()}, data.weights[keep], data.unit)
+    def _select(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Repeat buyers with a positive mean repeat spend."""
+        return frame.filter((pl.col("frequency") > 0) & (pl.col("monetary") > 0))
 
     def _check(self, data: Data) -> None:
         super()._check(data)
