@@ -29,12 +29,12 @@ import sys
 import time
 from pathlib import Path
 
+from bench_summary import lifetimes_python  # same environment: bench/.venv-lifetimes
+
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / "cache"
 OUT = HERE / "out"
 SHARED = HERE.parent.parent / "shared" / "data"
-LT_VENV = HERE / ".venv-lifetimes"
-LT_PACKAGES = ["lifetimes==0.11.3", "pandas<2", "numpy<2", "pyarrow<15"]
 SIZES = {"1M": 1_000_000, "20M": 20_000_000}
 MODELS = ("bgnbd", "mbgnbd", "pnbd", "gg")
 NAMES = {"bgnbd": "BG/NBD", "mbgnbd": "MBG/NBD", "pnbd": "Pareto/NBD", "gg": "Gamma-Gamma"}
@@ -156,22 +156,6 @@ def run_lifetimes(path: str, repeats: int) -> dict[str, object]:
             out[f"fit {key}"] = f"failed: {type(exc).__name__}: {str(exc)[:80]}"
         print(f"  lifetimes fit {key}: {out[f'fit {key}']}", file=sys.stderr)
     return out
-
-
-def lifetimes_python() -> tuple[str | None, str]:
-    py = LT_VENV / "bin" / "python"
-    if not py.exists():
-        try:
-            subprocess.run([sys.executable, "-m", "venv", str(LT_VENV)], check=True)
-            subprocess.run([str(py), "-m", "pip", "install", "-q", *LT_PACKAGES], check=True,
-                           capture_output=True, timeout=900)
-        except (subprocess.SubprocessError, OSError) as exc:
-            return None, f"lifetimes could not be installed ({exc.__class__.__name__})"
-    probe = subprocess.run([str(py), "-c", "import lifetimes; print(lifetimes.__version__)"],
-                           capture_output=True, text=True)
-    if probe.returncode:
-        return None, "lifetimes does not import in its environment"
-    return str(py), f"lifetimes {probe.stdout.strip()} ({', '.join(LT_PACKAGES[1:])})"
 
 
 def lifetimes_input(label: str) -> Path:
