@@ -30,7 +30,7 @@ import numpy as np
 import polars as pl
 
 from clv.errors import ClvError
-from clv.models.base import Model, PurchaseModel
+from clv.models.base import Model, PurchaseModel, distinct_pairs
 from clv.models.gamma_gamma import GammaGamma
 from clv.prep.summary import Summary, convert
 
@@ -108,12 +108,8 @@ def _distinct_pairs(x: np.ndarray, t: np.ndarray
     no index) when deduplicating would not pay."""
     if x.size < 50_000:
         return x, t, None
-    keys = pl.DataFrame({"x": x, "t": t})
-    pairs = keys.unique().with_row_index("pair")
-    if pairs.height > x.size // 4:
-        return x, t, None
-    index = keys.join(pairs, on=["x", "t"], how="left", maintain_order="left")["pair"]
-    return pairs["x"].to_numpy(), pairs["t"].to_numpy(), index.to_numpy()
+    px, pt, index = distinct_pairs(x, t)
+    return (x, t, None) if px.size > x.size // 4 else (px, pt, index)
 
 
 def customer_value(

@@ -30,7 +30,7 @@ import numpy as np
 import polars as pl
 from scipy.special import digamma, gammaln, logsumexp
 
-from clv.models.base import CHUNK_ROWS, Data, PurchaseModel
+from clv.models.base import CHUNK_ROWS, Data, PurchaseModel, distinct_pairs
 
 
 def _rule(n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -163,12 +163,9 @@ class _Plan:
 
     def __init__(self, x: np.ndarray, tx: np.ndarray, t_cap: np.ndarray) -> None:
         n = x.size
-        both = pl.DataFrame({"x": np.concatenate((x, x)), "t": np.concatenate((tx, t_cap))})
-        pairs = both.unique().sort(["x", "t"]).with_row_index("pair")
-        inverse = both.join(pairs, on=["x", "t"], how="left", maintain_order="left")[
-            "pair"].to_numpy().astype(np.int64)
-        self.x, self.t = pairs["x"].to_numpy(), pairs["t"].to_numpy()
-        size = self.size = pairs.height
+        self.x, self.t, inverse = distinct_pairs(np.concatenate((x, x)),
+                                                 np.concatenate((tx, t_cap)))
+        size = self.size = self.x.size
         self.order = pl.Series(inverse[:n] * (size + 1) + inverse[n:]).arg_sort().to_numpy()
         self.first, self.last = inverse[:n][self.order], inverse[n:][self.order]
         self.rows = tuple(v[self.order] for v in (x, tx, t_cap))  # frequency, recency, T
