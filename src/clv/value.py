@@ -89,17 +89,19 @@ def _expected(purchases: PurchaseModel, s: _Setup, rows: slice
     """P(alive), expected and discounted expected purchases over the horizon."""
     x, tx, t_cap = s.x[rows], s.tx[rows], s.t_cap[rows]
     alive = purchases.p_alive(x, tx, t_cap)
-    # E[Y(t) | alive] depends on (x, T) alone: computed once per distinct pair when they are
-    # much fewer than the customers (BG/NBD's costs a Gauss hypergeometric function per value)
+    # E[Y(t) | alive] depends on (x, T) alone: its discounted sum over the steps is taken once
+    # per distinct pair when they are much fewer than the customers (BG/NBD's costs a Gauss
+    # hypergeometric function per value), then scaled by each customer's P(alive)
     px, pt, index = _distinct_pairs(x, t_cap)
-    previous = np.zeros(x.size)
-    discounted = np.zeros(x.size)
+    previous = np.zeros(px.size)
+    discounted = np.zeros(px.size)
     for t_k, factor in zip(s.edges[1:], s.factors, strict=True):
-        if_alive = purchases.expected_if_alive(float(t_k), px, pt)
-        current = alive * (if_alive if index is None else if_alive[index])
+        current = purchases.expected_if_alive(float(t_k), px, pt)
         discounted += (current - previous) * factor
         previous = current
-    return alive, previous, discounted
+    if index is not None:
+        previous, discounted = previous[index], discounted[index]
+    return alive, alive * previous, alive * discounted
 
 
 def _distinct_pairs(x: np.ndarray, t: np.ndarray
@@ -108,7 +110,7 @@ def _distinct_pairs(x: np.ndarray, t: np.ndarray
     no index) when deduplicating would not pay."""
     if x.size < 50_000:
         return x, t, None
-    px, pt, index = distinct_pairs(x, t)
+    px, pt, (index,) = distinct_pairs(x, t)
     return (x, t, None) if px.size > x.size // 4 else (px, pt, index)
 
 

@@ -23,6 +23,7 @@ from scipy import optimize, stats
 from threadpoolctl import ThreadpoolController
 
 from clv.errors import ClvError
+from clv.prep.grid import grid_pairs
 
 CHUNK_ROWS = 1 << 15
 """Rows per pass in the likelihood sums: a pass's temporaries stay in the CPU cache."""
@@ -254,13 +255,20 @@ class Model:
                            "(clv.prep.convert)")
 
 
-def distinct_pairs(x: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The distinct (x, t) pairs, sorted by x then t, and each row's index into them (hash
-    unique and join: far cheaper than sorting all rows)."""
-    keys = pl.DataFrame({"x": x, "t": t})
-    pairs = keys.unique().sort(["x", "t"]).with_row_index("pair")
-    index = keys.join(pairs, on=["x", "t"], how="left", maintain_order="left")["pair"]
-    return pairs["x"].to_numpy(), pairs["t"].to_numpy(), index.to_numpy().astype(np.int64)
+def distinct_pairs(x: np.ndarray, *ts: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
+    """The distinct pairs (x, t) over every t of ``ts``, sorted by x then t, and for each of
+    ``ts`` each row's index into them: by direct address when x holds counts and t whole days
+    or hours (``clv.prep.grid``), otherwise by a hash unique and join (far cheaper than sorting
+    all rows)."""
+    found = grid_pairs(x, ts)
+    if found is not None:
+        return found
+    keys = [pl.DataFrame({"x": x, "t": t}) for t in ts]
+    pairs = pl.concat(keys).unique().sort(["x", "t"]).with_row_index("pair")
+    index = tuple(k.join(pairs, on=["x", "t"], how="left", maintain_order="left")["pair"]
+                  .to_numpy().astype(np.int64) for k in keys)
+    return pairs["x"].to_numpy(), pairs["t"].to_numpy(), index
 
 
 _CONTROLLER: list[ThreadpoolController] = []

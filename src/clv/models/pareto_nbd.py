@@ -154,21 +154,25 @@ class _Plan:
     row's two pairs; the pairs that open an interval to the next pair of the same x; and a
     padded layout for the suffix sums within each x.
 
-    Rows are kept in the order of their pairs (``order`` maps back to the input), so that
-    gathers and scatters between rows and pairs run through memory in order. For the suffix
+    With ``ordered``, rows are kept in the order of their pairs (``order`` maps back to the
+    input), so that the gradient's gathers and scatters between rows and pairs run through
+    memory in order. For the suffix
     sums the frequencies are grouped by their count of pairs (counts within a factor of 2);
     each group is a block of positions-from-the-end x frequencies in one flat buffer, padded
     with empty slots, so that a suffix sum is a cumulative sum down the block's rows.
     """
 
-    def __init__(self, x: np.ndarray, tx: np.ndarray, t_cap: np.ndarray) -> None:
-        n = x.size
-        self.x, self.t, inverse = distinct_pairs(np.concatenate((x, x)),
-                                                 np.concatenate((tx, t_cap)))
+    def __init__(self, x: np.ndarray, tx: np.ndarray, t_cap: np.ndarray, ordered: bool = True
+                 ) -> None:
+        self.x, self.t, (first, last) = distinct_pairs(x, tx, t_cap)
         size = self.size = self.x.size
-        self.order = pl.Series(inverse[:n] * (size + 1) + inverse[n:]).arg_sort().to_numpy()
-        self.first, self.last = inverse[:n][self.order], inverse[n:][self.order]
-        self.rows = tuple(v[self.order] for v in (x, tx, t_cap))  # frequency, recency, T
+        if ordered:
+            self.order = pl.Series(first * (size + 1) + last).arg_sort().to_numpy()
+            self.first, self.last = first[self.order], last[self.order]
+            self.rows = tuple(v[self.order] for v in (x, tx, t_cap))  # frequency, recency, T
+        else:  # no gradient to gather: the rows stay in their order
+            self.order = None
+            self.first, self.last, self.rows = first, last, (x, tx, t_cap)
         x, tx, t_cap = self.rows
         self.has = t_cap > tx  # rows with an interval between last purchase and T
         self.has_weight = self.has.astype(float)
@@ -325,7 +329,7 @@ class ParetoNBD(PurchaseModel):
         pairs = self._pairs(theta, plan, with_grad=True)
         ev = self._rows(theta, plan, pairs, slice(None), with_grad=True)
         pg = pairs["grad"]
-        c1, c2 = self._coefficients(ev, np.ones(plan.order.size))
+        c1, c2 = self._coefficients(ev, np.ones(plan.first.size))
         dead_grad = (c1 * pg[:, plan.first] - c2 * pg[:, plan.last]).T
         if ev["direct"].size:
             dead_grad[ev["direct"]] = ev["direct_grad"].T
@@ -378,12 +382,12 @@ class ParetoNBD(PurchaseModel):
         theta = self._fitted()
         x, tx, t_cap = (np.atleast_1d(v).astype(float).ravel() for v in np.broadcast_arrays(
             frequency, recency, T))
-        plan = _Plan(x, tx, t_cap)
+        plan = _Plan(x, tx, t_cap, ordered=False)
         pairs = self._pairs(theta, plan, with_grad=False)
         out = np.empty(x.size)
         for lo in range(0, x.size, CHUNK_ROWS):
             rows = slice(lo, lo + CHUNK_ROWS)
-            out[plan.order[rows]] = 1.0 - self._rows(theta, plan, pairs, rows, False)["w_dead"]
+            out[rows] = 1.0 - self._rows(theta, plan, pairs, rows, False)["w_dead"]
         out = out.reshape(np.shape(np.broadcast(frequency, recency, T)))
         return out if out.ndim else out[()]
 

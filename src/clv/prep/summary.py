@@ -339,9 +339,21 @@ def compress(
 
     Likelihoods are sums over customers, so a model fitted on the compressed rows with these
     weights gives the same estimates at a cost that grows with the number of distinct rows.
-    Rows come in the order of their first appearance, so the same input always gives the same
-    rows (and the same floating-point sums).
+    Rows come sorted by ``columns``, so the same input always gives the same rows (and the same
+    floating-point sums). Numeric columns on a grid of whole days or hours are compressed as
+    one integer key (``clv.prep.grid``); others by a hash group-by.
     """
+    from clv.prep.grid import unique_rows
+
     frame = summary.frame if isinstance(summary, Summary) else summary
-    return frame.select(columns).group_by(list(columns), maintain_order=True).agg(
-        pl.len().cast(pl.Int64).alias("weight"))
+    frame = frame.select(columns)
+    schema = frame.schema
+    if frame.height and all(dtype.is_numeric() for dtype in schema.values()):
+        found = unique_rows([frame[c].cast(pl.Float64).to_numpy() for c in columns])
+        if found is not None:
+            values, counts = found
+            return pl.DataFrame(
+                {c: pl.Series(c, v).cast(schema[c]) for c, v in zip(columns, values, strict=True)}
+            ).with_columns(weight=pl.Series(counts, dtype=pl.Int64))
+    return frame.group_by(list(columns)).agg(pl.len().cast(pl.Int64).alias("weight")).sort(
+        list(columns))
