@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from clv import rfm_summary, sample_saas, sample_shop
-from clv.models import BGBB, BGNBD, MBGNBD, SBG, DependenceWarning, GammaGamma
+from clv.models import BGBB, BGNBD, MBGNBD, SBG, DependenceWarning, GammaGamma, ParetoNBD, base
 from clv.models.base import Data
 from conftest import assert_gradient_matches
 
@@ -137,3 +137,53 @@ def test_sbg_input_checks():
         SBG().fit([100])
     with pytest.raises(Exception, match="must not increase"):
         SBG().fit([100, 120])
+
+
+def _simulated_rows(n, seed):
+    """Pareto/NBD customers in days with continuous spends: many distinct rows."""
+    rng = np.random.default_rng(seed)
+    lam, mu = rng.gamma(0.6, 1 / 20.0, n), rng.gamma(0.8, 1 / 200.0, n)
+    t_cap = rng.integers(30, 731, n).astype(float)
+    alive = np.minimum(rng.exponential(1 / mu), t_cap)
+    x = rng.poisson(lam * alive).astype(float)
+    tx = np.where(x > 0, np.ceil(alive * rng.uniform(size=n) ** (1 / np.maximum(x, 1))), 0.0)
+    monetary = np.where(x > 0, rng.gamma(6.0 * np.maximum(x, 1), 1.0) / np.maximum(x, 1), 0.0)
+    return pl.DataFrame({"frequency": x, "recency": np.minimum(tx, t_cap), "T": t_cap,
+                         "monetary": monetary})
+
+
+@pytest.mark.parametrize("cls", [BGNBD, ParetoNBD, GammaGamma])
+def test_warm_started_fits_equal_cold_fits(cls, monkeypatch):
+    """Fits on many rows start from a sample's estimates and curvature (BFGS); they reach the
+    optimum of the cold L-BFGS-B fits, and a failed warm start falls back to the cold fit."""
+    frame = _simulated_rows(30_000, seed=7)
+    monkeypatch.setattr(base, "WARM_ROWS", 2_000)
+    calls = []
+    real_warm = cls._warm
+
+    def spy(self, data):
+        calls.append(data.weights.size)
+        return real_warm(self, data)
+
+    monkeypatch.setattr(cls, "_warm", spy)
+    warm = cls().fit(frame)
+    assert calls and calls[0] > 4_000  # the warm start was taken
+    monkeypatch.setattr(base, "WARM_ROWS", 10**9)
+    cold = cls().fit(frame)
+    assert warm.loglik_ == pytest.approx(cold.loglik_, rel=1e-10)  # the fitter's tolerance
+    for name in cls.PARAMS:
+        assert warm.params_[name] == pytest.approx(cold.params_[name], rel=1e-4), name
+        assert warm.stderr_[name] == pytest.approx(cold.stderr_[name], rel=1e-3), name
+    # a useless curvature: BFGS cannot move, so the fit starts again cold
+    monkeypatch.setattr(cls, "_warm", lambda self, data: (
+        np.log(self._start(data)), np.eye(len(self.PARAMS)) * 1e-12))
+    real_minimise, cold_starts = cls._minimise, []
+
+    def counted(self, objective, start):
+        cold_starts.append(start)
+        return real_minimise(self, objective, start)
+
+    monkeypatch.setattr(cls, "_minimise", counted)
+    again = cls().fit(frame)
+    assert len(cold_starts) == 1
+    assert again.loglik_ == pytest.approx(cold.loglik_, abs=1e-9)

@@ -2,7 +2,10 @@
 
 Each model supplies a vectorised log-likelihood with its analytic gradient in the natural
 parameters; fitting maximises the weighted sum over compressed customer rows on log-parameters
-(all parameters are positive), with L-BFGS-B. Standard errors come from the inverse of the
+(all parameters are positive), with L-BFGS-B. On many rows the fit is warm-started: the
+estimates and the inverse Hessian from a systematic sample of the rows start BFGS (Nocedal &
+Wright 2006, ch. 6) near the optimum with its curvature, so that a handful of iterations on
+all rows replace about twenty. Standard errors come from the inverse of the
 observed information, the Hessian of the negative log-likelihood obtained by central
 differences of the analytic gradient, taken on log-parameters and mapped back by the delta
 method (d theta = theta d log theta).
@@ -25,6 +28,16 @@ from threadpoolctl import ThreadpoolController
 from clv.errors import ClvError
 from clv.prep.grid import grid_pairs
 
+BOUND = 20.0
+"""Bound of the log-parameters: beyond it a model is not identified by its data."""
+WARM_ROWS = 20_000
+"""Rows of the sample whose estimates start the fits on more than twice as many rows."""
+GTOL = 1e-9
+"""Largest |gradient| of the mean log-likelihood (per log-parameter) at which fits stop."""
+WARM_GTOL = 1e-8
+"""The same for the warm-started fits (quasi-Newton steps reach it in a few iterations, and
+finer ones are lost in rounding, which then costs dozens of line-search evaluations). Ten times
+it is accepted; beyond, the fit restarts cold."""
 CHUNK_ROWS = 1 << 15
 """Rows per pass in the likelihood sums: a pass's temporaries stay in the CPU cache."""
 
@@ -125,21 +138,17 @@ class Model:
     def _fit_serial(self, data: Data, start: np.ndarray | None, covariance: bool) -> Self:
         self._check(data)
         n = float(data.weights.sum())
-
-        def objective(log_theta: np.ndarray) -> tuple[float, np.ndarray]:
-            theta = np.exp(log_theta)
-            total, grad = self._total_loglik(theta, data)
-            value = -total / n
-            gradient = -grad * theta / n
-            if not np.isfinite(value) or not np.all(np.isfinite(gradient)):
-                return math.inf, np.zeros_like(log_theta)
-            return value, gradient
-
-        x0 = np.log(self._start(data) if start is None else start)
-        res = optimize.minimize(objective, x0, jac=True, method="L-BFGS-B",
-                                bounds=[(-20.0, 20.0)] * len(x0),
-                                options={"maxiter": self.max_iter, "ftol": self.tol,
-                                         "gtol": 1e-9})
+        objective = self._objective(data)
+        res = None
+        warm = self._warm(data) if start is None else None
+        if warm is not None:  # quasi-Newton from near the optimum, with its curvature
+            res = optimize.minimize(objective, warm[0], jac=True, method="BFGS",
+                                    options={"maxiter": self.max_iter, "gtol": WARM_GTOL,
+                                             "hess_inv0": warm[1]})
+            if not (np.isfinite(res.fun) and np.max(np.abs(res.jac)) <= 10 * WARM_GTOL):
+                res = None  # left to the bounded method from the usual start
+        if res is None:
+            res = self._minimise(objective, self._start(data) if start is None else start)
         theta = np.exp(res.x)
         grad_norm = float(np.max(np.abs(res.jac))) if np.isfinite(res.fun) else np.inf
         if not np.isfinite(res.fun) or grad_norm > 1e-4:
@@ -147,7 +156,7 @@ class Model:
                 f"{self.NAME} did not converge ({res.message}; gradient {grad_norm:.2g}). "
                 "Check that the summary's unit suits the data (e.g. weeks rather than days for "
                 "rare purchases) and that there are enough repeat buyers.")
-        if np.any(np.abs(res.x) >= 19.9):
+        if np.any(np.abs(res.x) >= BOUND - 0.1):
             raise ConvergenceError(
                 f"{self.NAME}: a parameter went to its bound "
                 f"({dict(zip(self.PARAMS, theta.round(4).tolist(), strict=True))}); "
@@ -174,6 +183,53 @@ class Model:
         self.unit_ = data.unit
         self.converged_ = True
         return self
+
+    def _objective(self, data: Data) -> Any:
+        """The mean negative log-likelihood of ``data`` and its gradient, on log-parameters
+        (inf where the likelihood is not finite or a log-parameter is beyond +/-``BOUND``)."""
+        n = float(data.weights.sum())
+
+        def objective(log_theta: np.ndarray) -> tuple[float, np.ndarray]:
+            if np.max(np.abs(log_theta)) > BOUND:  # outside the box (unbounded search steps)
+                return math.inf, np.zeros_like(log_theta)
+            theta = np.exp(log_theta)
+            total, grad = self._total_loglik(theta, data)
+            value = -total / n
+            gradient = -grad * theta / n
+            if not np.isfinite(value) or not np.all(np.isfinite(gradient)):
+                return math.inf, np.zeros_like(log_theta)
+            return value, gradient
+
+        return objective
+
+    def _minimise(self, objective: Any, start: np.ndarray) -> Any:
+        """L-BFGS-B from ``start`` (natural parameters), log-parameters within +/-``BOUND``."""
+        x0 = np.log(start)
+        return optimize.minimize(objective, x0, jac=True, method="L-BFGS-B",
+                                 bounds=[(-BOUND, BOUND)] * len(x0),
+                                 options={"maxiter": self.max_iter, "ftol": self.tol,
+                                          "gtol": GTOL})
+
+    def _warm(self, data: Data) -> tuple[np.ndarray, np.ndarray] | None:
+        """On more than ``2 WARM_ROWS`` rows: the log-estimates from every k-th row (weights
+        kept, so each sum is estimated without bias) and the inverse Hessian of the mean
+        objective there, which approximates that of all rows. A quasi-Newton method started
+        from both needs a handful of iterations on all rows instead of twenty."""
+        step = data.weights.size // WARM_ROWS
+        if step < 2:
+            return None
+        sub = Data({c: v[::step] for c, v in data.columns.items()}, data.weights[::step],
+                   data.unit)
+        objective = self._objective(sub)
+        res = self._minimise(objective, self._start(sub))
+        if not np.isfinite(res.fun) or np.max(np.abs(res.x)) >= BOUND - 0.1:
+            return None
+        try:
+            inverse = np.linalg.inv(_hessian(objective, res.x))
+        except np.linalg.LinAlgError:
+            return None
+        inverse = (inverse + inverse.T) / 2
+        return (res.x, inverse) if np.all(np.linalg.eigvalsh(inverse) > 0) else None
 
     def _check(self, data: Data) -> None:
         if data.weights.sum() < len(self.PARAMS) + 1:

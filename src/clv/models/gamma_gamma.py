@@ -17,7 +17,7 @@ import numpy as np
 import polars as pl
 from scipy.special import digamma, gammaln
 
-from clv.models.base import Data, Model
+from clv.models.base import CHUNK_ROWS, Data, Model
 
 CORRELATION_LIMIT = 0.3
 
@@ -85,23 +85,30 @@ class GammaGamma(Model):
         return front, grad
 
     def _total_loglik(self, theta: np.ndarray, data: Data) -> tuple[float, np.ndarray]:
-        """The weighted sum of ``_loglik``, with the sums that do not depend on the parameters
-        (of w ln m_x and w x ln m_x) taken once."""
+        """The weighted sum of ``_loglik``. The sums that do not depend on the parameters (of
+        w ln m_x and w x ln m_x) are taken once; the rest needs, per row, only ln(gamma + x m_x)
+        and 1/(gamma + x m_x), summed against the weights w x and w (two rows of one matrix)
+        in chunks of rows that stay in the CPU cache."""
         p, q, g = theta
-        x, m, w = data.columns["frequency"], data.columns["monetary"], data.weights
-        values, _, by_value = self._groups(data, "frequency")
-        if "log m" not in data.cache:
+        if "rows" not in data.cache:
+            x, m, w = data.columns["frequency"], data.columns["monetary"], data.weights
             log_m = np.log(m)
             data.cache["log m"] = (float(w @ log_m), float((w * x) @ log_m))
+            data.cache["rows"] = (x * m, np.vstack((w * x, w)))
         sum_log_m, sum_x_log_m = data.cache["log m"]
+        spent, weights = data.cache["rows"]
+        logs, inverses = np.zeros(2), np.zeros(2)  # against w x and w
+        for lo in range(0, spent.size, CHUNK_ROWS):
+            total = spent[lo:lo + CHUNK_ROWS] + g
+            chunk = weights[:, lo:lo + CHUNK_ROWS]
+            logs += chunk @ np.log(total)
+            inverses += chunk @ np.reciprocal(total, out=total)
+        (wx_log, w_log), (wx_inv, w_inv) = logs, inverses
+        values, _, by_value = self._groups(data, "frequency")
         front, front_grad = self._front(theta, values)
-        total = g + x * m
-        log_total = np.log(total)
-        wx = w * x
-        ll = (front @ by_value + p * sum_x_log_m - sum_log_m
-              - p * (wx @ log_total) - q * (w @ log_total))
+        ll = front @ by_value + p * sum_x_log_m - sum_log_m - p * wx_log - q * w_log
         grad = front_grad @ by_value + np.array([
-            sum_x_log_m - wx @ log_total, -(w @ log_total), -((p * wx + q * w) @ (1.0 / total))])
+            sum_x_log_m - wx_log, -w_log, -(p * wx_inv + q * w_inv)])
         return float(ll), grad
 
     def expected_spend(self, frequency: Any, monetary: Any) -> np.ndarray:
