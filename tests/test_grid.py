@@ -4,8 +4,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from clv.models.base import distinct_pairs
 from clv.prep import grid
+from clv.prep.grid import distinct_pairs
 from clv.prep.summary import compress
 
 

@@ -30,8 +30,9 @@ import numpy as np
 import polars as pl
 
 from clv.errors import ClvError
-from clv.models.base import Model, PurchaseModel, distinct_pairs
+from clv.models.base import Model, PurchaseModel
 from clv.models.gamma_gamma import GammaGamma
+from clv.prep.grid import distinct_pairs
 from clv.prep.summary import Summary, convert
 
 CHUNK_CELLS = 4_000_000  # customers x draws held at once

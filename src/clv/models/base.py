@@ -26,7 +26,6 @@ from scipy import optimize, stats
 from threadpoolctl import ThreadpoolController
 
 from clv.errors import ClvError
-from clv.prep.grid import grid_pairs
 
 BOUND = 20.0
 """Bound of the log-parameters: beyond it a model is not identified by its data."""
@@ -309,22 +308,6 @@ class Model:
             raise ClvError(f"{self.NAME} was fitted in {self.unit_}s and {what} is in {unit}s; "
                            f"summarise the data with unit='{self.unit_}' or convert explicitly "
                            "(clv.prep.convert)")
-
-
-def distinct_pairs(x: np.ndarray, *ts: np.ndarray
-                   ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
-    """The distinct pairs (x, t) over every t of ``ts``, sorted by x then t, and for each of
-    ``ts`` each row's index into them: by direct address when x holds counts and t whole days
-    or hours (``clv.prep.grid``), otherwise by a hash unique and join (far cheaper than sorting
-    all rows)."""
-    found = grid_pairs(x, ts)
-    if found is not None:
-        return found
-    keys = [pl.DataFrame({"x": x, "t": t}) for t in ts]
-    pairs = pl.concat(keys).unique().sort(["x", "t"]).with_row_index("pair")
-    index = tuple(k.join(pairs, on=["x", "t"], how="left", maintain_order="left")["pair"]
-                  .to_numpy().astype(np.int64) for k in keys)
-    return pairs["x"].to_numpy(), pairs["t"].to_numpy(), index
 
 
 _CONTROLLER: list[ThreadpoolController] = []

@@ -30,7 +30,8 @@ import numpy as np
 import polars as pl
 from scipy.special import digamma, gammaln, logsumexp
 
-from clv.models.base import CHUNK_ROWS, Data, PurchaseModel, distinct_pairs
+from clv.models.base import CHUNK_ROWS, Data, PurchaseModel
+from clv.prep.grid import distinct_pairs
 
 
 def _rule(n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -156,10 +157,10 @@ class _Plan:
 
     With ``ordered``, rows are kept in the order of their pairs (``order`` maps back to the
     input), so that the gradient's gathers and scatters between rows and pairs run through
-    memory in order. For the suffix
-    sums the frequencies are grouped by their count of pairs (counts within a factor of 2);
-    each group is a block of positions-from-the-end x frequencies in one flat buffer, padded
-    with empty slots, so that a suffix sum is a cumulative sum down the block's rows.
+    memory in order. For the suffix sums the frequencies are grouped by their count of pairs
+    (counts within a factor of 2); each group is a block of positions-from-the-end x
+    frequencies in one flat buffer, padded with empty slots, so that a suffix sum is a
+    cumulative sum down the block's rows.
     """
 
     def __init__(self, x: np.ndarray, tx: np.ndarray, t_cap: np.ndarray, ordered: bool = True

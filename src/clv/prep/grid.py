@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import polars as pl
 
 from clv.prep.summary import UNIT_DAYS
 
@@ -128,3 +129,19 @@ def grid_pairs(x: np.ndarray, ts: Sequence[np.ndarray]
         for rows in _chunks(x.size):
             out[rows] = rank[out[rows]]
     return ax.values(used // at.width), at.values(used % at.width), index
+
+
+def distinct_pairs(x: np.ndarray, *ts: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
+    """The distinct pairs (x, t) over every t of ``ts``, sorted by x then t, and for each of
+    ``ts`` each row's index into them: by direct address when x holds counts and t whole days
+    or hours (``grid_pairs``), otherwise by a hash unique and join (far cheaper than sorting
+    all rows)."""
+    found = grid_pairs(x, ts)
+    if found is not None:
+        return found
+    keys = [pl.DataFrame({"x": x, "t": t}) for t in ts]
+    pairs = pl.concat(keys).unique().sort(["x", "t"]).with_row_index("pair")
+    index = tuple(k.join(pairs, on=["x", "t"], how="left", maintain_order="left")["pair"]
+                  .to_numpy().astype(np.int64) for k in keys)
+    return pairs["x"].to_numpy(), pairs["t"].to_numpy(), index
