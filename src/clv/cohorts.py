@@ -1,0 +1,296 @@
+"""Cohorts: customers grouped by acquisition period (week, month, quarter) or by any
+attribute, followed period by period since their acquisition.
+
+A customer's acquisition is the summary's ``first_purchase``; the age of a transaction is the
+number of calendar periods between the customer's acquisition period and its own (age 0 is the
+acquisition period). An age is *observed* for a customer when its period ended on or before
+the observation end; historical rates and averages at an age use those customers only
+(``eligible``), so cohorts acquired late never dilute them with unobserved time.
+
+Historical figures: active customers (a purchase in the period), retention = active /
+eligible, revenue (and margin when the transactions carry one), revenue per eligible customer
+and the cumulative revenue per customer (the historical LTV curve). Predicted figures, when a
+fitted purchase model is given: the cumulative revenue per customer continued past the
+observation end, for every customer of the cohort, as revenue to date plus the expected revenue
+until the end of each later period: P(alive) x E[Y(t) | alive] x expected spend (the model's
+conditional expectation, as in ``clv.value``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from clv.data.transactions import Transactions
+from clv.errors import ClvError, DataError
+from clv.models.base import PurchaseModel
+from clv.models.gamma_gamma import GammaGamma
+from clv.prep.grid import distinct_pairs
+from clv.prep.summary import UNIT_DAYS, Summary
+
+PERIODS = ("week", "month", "quarter")
+CURVE_MONTHS = (1, 3, 6, 12, 24)
+_EPOCH_MONDAY = dt.date(1970, 1, 5)  # weeks start on Monday (ISO), as Polars truncates them
+
+
+def _index(date: pl.Expr, period: str) -> pl.Expr:
+    """The number of the calendar period holding ``date`` (consecutive integers)."""
+    if period == "month":
+        return date.dt.year().cast(pl.Int64) * 12 + date.dt.month().cast(pl.Int64) - 1
+    if period == "quarter":
+        return date.dt.year().cast(pl.Int64) * 4 + (date.dt.month().cast(pl.Int64) - 1) // 3
+    return (date - pl.lit(_EPOCH_MONDAY)).dt.total_days() // 7
+
+
+def _start(index: int, period: str) -> dt.date:
+    """First day of period number ``index``."""
+    if period == "week":
+        return _EPOCH_MONDAY + dt.timedelta(weeks=index)
+    months = index * (3 if period == "quarter" else 1)
+    return dt.date(months // 12, months % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Cohorts:
+    """Cohort tables.
+
+    ``table``: per cohort and age: ``customers`` (acquired), ``eligible`` (observed at that
+    age), ``active``, ``retention``, ``revenue`` [, ``margin``], ``revenue_per_customer``,
+    ``cumulative_revenue_per_customer`` (historical, null where no customer is observed) and,
+    with a model, ``predicted_cumulative_revenue_per_customer``. ``repeat``: per cohort, the
+    repeat-purchase rate (a second purchase day by the observation end) and the median and
+    quartiles of the days from first to second purchase. ``curve``: the pooled historical
+    LTV curve at 1, 3, 6, 12, 24 months after acquisition (customers observed that long) and,
+    with a model, the predicted one for a new customer. ``basis``: what each figure covers.
+    """
+
+    table: pl.DataFrame
+    repeat: pl.DataFrame
+    curve: pl.DataFrame
+    period: str
+    by: str
+    basis: dict[str, str]
+
+
+def _transactions(transactions: Any, by: str | None) -> pl.DataFrame:
+    frame = transactions.frame if isinstance(transactions, Transactions) else transactions
+    if not isinstance(frame, pl.DataFrame):
+        raise ClvError("cohorts take Transactions (from read_transactions) or a Polars frame")
+    missing = [c for c in ("customer_id", "timestamp", "amount") if c not in frame.columns]
+    if missing:
+        raise DataError(f"missing canonical column(s) {', '.join(missing)}",
+                        source="transactions")
+    keep = ["customer_id", pl.col("timestamp").dt.date().alias("day"), "amount"]
+    if "margin" in frame.columns:
+        keep.append("margin")
+    elif "cost" in frame.columns:
+        keep.append((pl.col("amount") - pl.col("cost")).alias("margin"))
+    if by is not None and by in frame.columns:
+        keep.append(by)
+    return frame.select(keep)
+
+
+def cohorts(
+    transactions: Any,
+    summary: Summary,
+    *,
+    period: str = "month",
+    by: str | None = None,
+    customers: pl.DataFrame | None = None,
+    purchases: PurchaseModel | None = None,
+    spend: GammaGamma | float | None = None,
+    max_age: int | None = None,
+) -> Cohorts:
+    """Cohorts of the customers of ``summary`` (its first purchases, observation or
+    calibration end), from their ``transactions``.
+
+    ``period``: week, month or quarter, for cohorts and ages. ``by``: group by this customer
+    attribute (a column of ``customers``, else of the transactions, taken from each customer's
+    first purchase) instead of by acquisition period. ``purchases`` (fitted on ``summary``)
+    and ``spend`` (a Gamma-Gamma model or an amount per purchase; default the customers' mean
+    historical spend) add the predicted curves, up to ``max_age`` periods (default: the oldest
+    cohort's age, at least 24 months' worth).
+    """
+    if period not in PERIODS:
+        raise ClvError(f"period must be one of {', '.join(PERIODS)}, not '{period}'")
+    end = summary.calibration_end or summary.observation_end
+    if "first_purchase" not in summary.frame.columns:
+        raise ClvError("the summary has no first_purchase column (use clv.rfm_summary)")
+    tx = _transactions(transactions, by).filter(pl.col("day") <= end)
+    cur = int(pl.select(_index(pl.lit(end), period)).item())
+    # the last period wholly observed: the current one when the end is its last day
+    complete = cur if (_start(cur + 1, period) - end).days == 1 else cur - 1
+    base = summary.frame.select(
+        "customer_id", pl.col("first_purchase").cast(pl.Date).alias("acquired"),
+    ).with_columns(_index(pl.col("acquired"), period).alias("acq"))
+    label = by or "cohort"
+    base = base.with_columns(_cohort_key(base, tx, by, customers, period).alias(label))
+    age = _index(pl.col("day"), period) - pl.col("acq")
+    lines = tx.join(base, on="customer_id", how="inner").with_columns(age.alias("age")).filter(
+        pl.col("age") >= 0)
+    has_margin = "margin" in lines.columns
+    # per group of customers acquired in the same period with the same key
+    sizes = base.group_by(label, "acq").agg(pl.len().alias("customers"))
+    per_age = lines.group_by(label, "acq", "age").agg(
+        pl.col("customer_id").filter(pl.col("amount") > 0).n_unique().alias("active"),
+        pl.col("amount").sum().alias("revenue"),
+        *([pl.col("margin").sum().alias("margin")] if has_margin else []))
+    oldest = cur - int(base["acq"].min())
+    months_per = {"week": 7 / 30.4375, "month": 1.0, "quarter": 3.0}[period]
+    horizon = max_age if max_age is not None else max(oldest, int(np.ceil(24 / months_per)))
+    grid = sizes.join(pl.DataFrame({"age": np.arange(horizon + 1)}), how="cross").join(
+        per_age, on=[label, "acq", "age"], how="left").with_columns(
+        pl.col("active", "revenue", *(["margin"] if has_margin else [])).fill_null(0),
+        (pl.col("acq") + pl.col("age") <= complete).alias("observed"))
+    grid = grid.sort(label, "acq", "age").with_columns(
+        pl.col("revenue").cum_sum().over(label, "acq").alias("cumulative"))
+    if purchases is not None:  # revenue to date (through the age) + expected revenue ahead
+        grid = grid.join(_ahead(purchases, spend, summary, base, label, cur, horizon, period,
+                                end), on=[label, "acq", "age"], how="left").with_columns(
+            (pl.col("cumulative") + pl.col("_ahead").fill_null(0.0)).alias("_pred_total"))
+    table = _by_cohort(grid, label, has_margin, purchases is not None)
+    basis = {
+        "historical": f"transactions up to {end}, ages in whole {period}s since acquisition, "
+                      "averages over the customers observed at each age",
+        "predicted": (f"revenue to date plus {purchases.NAME} expected revenue to the end of "
+                      "each period, over all customers of the cohort") if purchases else "",
+        "period": period}
+    return Cohorts(table, _repeat(tx, base, label, end), _curve(
+        tx, base, end, purchases, spend, summary), period, label, basis)
+
+
+def _cohort_key(base: pl.DataFrame, tx: pl.DataFrame, by: str | None,
+                customers: pl.DataFrame | None, period: str) -> pl.Series:
+    """Each customer's cohort: the start of its acquisition period, or its ``by`` value."""
+    if by is None:
+        return pl.Series([_start(int(i), period) for i in base["acq"]], dtype=pl.Date)
+    if customers is not None and by in customers.columns:
+        source = customers.select("customer_id", by).unique("customer_id", keep="first")
+    elif by in tx.columns:
+        source = tx.sort("day").group_by("customer_id").agg(pl.col(by).first())
+    else:
+        raise ClvError(f"no column '{by}' in the customers table or the transactions")
+    return base.join(source, on="customer_id", how="left")[by].cast(pl.String).fill_null(
+        "(none)")
+
+
+def _by_cohort(grid: pl.DataFrame, label: str, has_margin: bool, predicted: bool
+               ) -> pl.DataFrame:
+    seen = pl.col("observed")
+    aggs = [pl.col("customers").sum(),
+            pl.col("customers").filter(seen).sum().alias("eligible"),
+            pl.col("active").filter(seen).sum().alias("active"),
+            pl.col("revenue").filter(seen).sum().alias("revenue"),
+            pl.col("cumulative").filter(seen).sum().alias("_cum")]
+    if has_margin:
+        aggs.append(pl.col("margin").filter(seen).sum().alias("margin"))
+    if predicted:
+        aggs.append(pl.col("_pred_total").sum().alias("_pred"))
+    out = grid.group_by(label, "age").agg(aggs).sort(label, "age")
+    eligible = pl.when(pl.col("eligible") > 0).then(pl.col("eligible"))
+    out = out.with_columns(
+        (pl.col("active") / eligible).alias("retention"),
+        (pl.col("revenue") / eligible).alias("revenue_per_customer"),
+        (pl.col("_cum") / eligible).alias("cumulative_revenue_per_customer"))
+    if predicted:
+        out = out.with_columns((pl.col("_pred") / pl.col("customers"))
+                               .alias("predicted_cumulative_revenue_per_customer"))
+    return out.drop("_cum", "_pred", strict=False)
+
+
+def _ahead(purchases: PurchaseModel, spend: GammaGamma | float | None, summary: Summary,
+           base: pl.DataFrame, label: str, cur: int, horizon: int, period: str,
+           end: dt.date) -> pl.DataFrame:
+    """Per group (key, acquisition period) and age, the expected revenue of the group's
+    customers from the end of observation to the end of the age's period (ages still
+    observed get none): sum of P(alive) E[Y(t) | alive] x spend."""
+    purchases.check_unit(summary.unit, "the summary")
+    f = summary.frame.join(base.select("customer_id", label, "acq"), on="customer_id")
+    x, tx, t_cap = (f[c].cast(pl.Float64).to_numpy() for c in ("frequency", "recency", "T"))
+    if isinstance(spend, GammaGamma):
+        per = spend.expected_spend(x, f["monetary"].cast(pl.Float64).to_numpy())
+    elif spend is None:  # the customers' mean revenue per purchase day
+        amount = f["total_amount"].sum() / max(1.0, float((f["frequency"] + 1).sum()))
+        per = np.full(x.size, float(amount))
+    else:
+        per = np.full(x.size, float(spend))
+    weight = purchases.p_alive(x, tx, t_cap) * per
+    px, pt, (index,) = distinct_pairs(x, t_cap)
+    groups = f.select(label, "acq").unique().sort(label, "acq").with_row_index("_group")
+    code = f.join(groups, on=[label, "acq"], how="left", maintain_order="left")[
+        "_group"].to_numpy().astype(np.int64)
+    n_groups = groups.height
+    # calendar period cur + j ends where period cur + j + 1 starts (the end date is the last
+    # day observed)
+    ahead = np.zeros((horizon + 1, n_groups))
+    unit_days = UNIT_DAYS[summary.unit]
+    for j in range(horizon + 1):
+        days = (_start(cur + j + 1, period) - end).days - 1
+        if days > 0:
+            e = purchases.expected_if_alive(days / unit_days, px, pt)[index]
+            ahead[j] = np.bincount(code, weight * e, n_groups)
+    acq = groups["acq"].to_numpy()
+    ages = np.arange(horizon + 1)
+    j = acq[:, None] + ages[None, :] - cur  # calendar periods after the current one
+    values = np.where(j >= 0, ahead[np.clip(j, 0, horizon), np.arange(n_groups)[:, None]], 0.0)
+    return pl.DataFrame({
+        label: groups[label].gather(np.repeat(np.arange(n_groups), ages.size)),
+        "acq": np.repeat(acq, ages.size), "age": np.tile(ages, n_groups),
+        "_ahead": values.ravel()})
+
+
+def _repeat(tx: pl.DataFrame, base: pl.DataFrame, label: str, end: dt.date) -> pl.DataFrame:
+    days = tx.filter(pl.col("amount") > 0).group_by("customer_id").agg(
+        pl.col("day").unique().sort().head(2).alias("days"))
+    second = days.select("customer_id", (pl.col("days").list.get(1, null_on_oob=True)
+                                         - pl.col("days").list.first()).dt.total_days()
+                         .alias("to_second"))
+    joined = base.join(second, on="customer_id", how="left")
+    return joined.group_by(label).agg(
+        pl.len().alias("customers"),
+        pl.col("to_second").is_not_null().mean().alias("repeat_rate"),
+        pl.col("to_second").median().alias("median_days_to_second"),
+        pl.col("to_second").quantile(0.25).alias("q1_days_to_second"),
+        pl.col("to_second").quantile(0.75).alias("q3_days_to_second"),
+    ).sort(label)
+
+
+def _curve(tx: pl.DataFrame, base: pl.DataFrame, end: dt.date,
+           purchases: PurchaseModel | None, spend: GammaGamma | float | None,
+           summary: Summary) -> pl.DataFrame:
+    """Revenue per customer within k months of acquisition (k in CURVE_MONTHS): historical,
+    over the customers acquired at least k months before the end; predicted for a new
+    customer: the mean first-day revenue + E[X(k months)] x mean spend per repeat purchase."""
+    lines = tx.join(base.select("customer_id", "acquired"), on="customer_id")
+    since = (pl.col("day") - pl.col("acquired")).dt.total_days()
+    first_day = lines.filter(since == 0).group_by("customer_id").agg(
+        pl.col("amount").sum())["amount"]
+    mean_first = float(first_day.mean() or 0.0)
+    horizon_days = (pl.lit(end) - pl.col("acquired")).dt.total_days()
+    rows = []
+    for k in CURVE_MONTHS:
+        span = k * UNIT_DAYS["month"]
+        cohort = base.filter(horizon_days >= span)
+        revenue = lines.filter(since < span).join(cohort.select("customer_id"),
+                                                  on="customer_id")["amount"].sum()
+        row: dict[str, Any] = {"months": k, "customers_observed": cohort.height,
+                               "revenue_per_customer": (revenue / cohort.height
+                                                        if cohort.height else None)}
+        if purchases is not None:
+            if isinstance(spend, GammaGamma):
+                p, q, g = (spend.params_[n] for n in ("p", "q", "gamma"))
+                mean_spend = p * g / (q - 1) if q > 1 else float("nan")
+            elif spend is None:
+                f = summary.frame.filter(pl.col("frequency") > 0)
+                mean_spend = float(f["monetary"].mean() or 0.0)
+            else:
+                mean_spend = float(spend)
+            t = span / UNIT_DAYS[summary.unit]
+            row["predicted_revenue_per_customer"] = mean_first + float(
+                purchases.expected_purchases_new(t)) * mean_spend
+        rows.append(row)
+    return pl.DataFrame(rows)
