@@ -1,0 +1,245 @@
+"""Acquisition channels and campaigns: what a customer costs, what they bring, and when the
+cost is paid back.
+
+Inputs: a spend table (``channel``, optional ``campaign``, the month as ``month`` or
+``period_start``, ``spend``, optional ``leads`` or ``prospects``) and each customer's
+acquisition channel (and campaign): a column of the customers table, else the value on the
+customer's first transaction. A customer is acquired in the month of their first purchase
+(the summary's ``first_purchase``).
+
+Per channel (and campaign), over the months the spend table covers:
+
+- new customers, CAC = spend / new customers (paid: channels with spend; blended: all spend
+  over all new customers, paid or not), conversion = new customers / leads;
+- historical LTV at k months: margin x revenue per customer within k months of acquisition,
+  over the customers observed that long; predicted LTV: margin x revenue to date plus the
+  predicted future CLV (``clv.customer_value``, already with margin and discounting), per
+  acquired customer;
+- LTV:CAC (predicted and historical at 12 months) with the verdict of ``clv.formulas``;
+- payback: the first month of life by the end of which the cumulative margin per acquired
+  customer reaches the CAC (month 1 is the acquisition month), historically (over the
+  customers observed that long) and predicted (with the model's continuation of each
+  channel's curve, ``clv.cohorts``); None when not reached within the curve;
+- the maximum CAC that keeps LTV:CAC at the target (3x), and the headroom to it;
+- ``next_euro``: channels ranked by predicted margin returned per euro of spend (LTV / CAC),
+  assuming the next customers of a channel cost and are worth what its past ones did.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from clv.cohorts import Cohorts, cohorts
+from clv.errors import ClvError
+from clv.formulas import ltv_cac_ratio
+from clv.models.base import PurchaseModel
+from clv.models.gamma_gamma import GammaGamma
+from clv.prep.summary import UNIT_DAYS, Summary
+
+LTV_MONTHS = (3, 6, 12, 24)
+TARGET_RATIO = 3.0
+
+
+@dataclass(frozen=True)
+class Acquisition:
+    """``channels``: one row per channel (and campaign), see the module docstring;
+    ``by_month``: spend, new customers, CAC and conversion per channel and month;
+    ``next_euro``: channels ranked by predicted return per euro; ``blended_cac`` and
+    ``paid_cac``: over all channels; ``curves``: the channel cohorts the paybacks are read
+    from; ``basis``: what the historical and predicted figures cover."""
+
+    channels: pl.DataFrame
+    by_month: pl.DataFrame
+    next_euro: pl.DataFrame
+    blended_cac: float | None
+    paid_cac: float | None
+    curves: Cohorts
+    basis: dict[str, str]
+
+
+def _sum_or_null(column: str) -> pl.Expr:
+    """The sum, or null when every value is (a table without leads has no conversion)."""
+    return pl.when(pl.col(column).is_not_null().any()).then(pl.col(column).sum()).alias(column)
+
+
+def _spend_table(spend: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    missing = [c for c in (*keys, "spend") if c not in spend.columns]
+    month = "month" if "month" in spend.columns else (
+        "period_start" if "period_start" in spend.columns else None)
+    if missing or month is None:
+        raise ClvError("the spend table needs columns " + ", ".join(
+            [*missing, *([] if month else ["month (or period_start)"])]))
+    leads = "leads" if "leads" in spend.columns else (
+        "prospects" if "prospects" in spend.columns else None)
+    bad = spend.filter(pl.col("spend").is_null() | (pl.col("spend") < 0)).height
+    if bad:
+        raise ClvError(f"the spend table has {bad} row(s) with a missing or negative spend")
+    return spend.select(
+        *[pl.col(k).cast(pl.String) for k in keys],
+        pl.col(month).cast(pl.Date).dt.truncate("1mo").alias("month"),
+        pl.col("spend").cast(pl.Float64),
+        (pl.col(leads).cast(pl.Float64) if leads else pl.lit(None, pl.Float64)).alias("leads"),
+    ).group_by(*keys, "month").agg(pl.col("spend").sum(), _sum_or_null("leads"))
+
+
+def _acquired(summary: Summary, transactions: pl.DataFrame, customers: pl.DataFrame | None,
+              keys: list[str]) -> pl.DataFrame:
+    """Each customer's acquisition month and channel (campaign)."""
+    base = summary.frame.select("customer_id", pl.col("first_purchase").cast(pl.Date)
+                                .dt.truncate("1mo").alias("month"))
+    if customers is not None and all(k in customers.columns for k in keys):
+        source = customers.select("customer_id", *keys).unique("customer_id", keep="first")
+    elif all(k in transactions.columns for k in keys):
+        source = transactions.sort("timestamp").group_by("customer_id").agg(
+            pl.col(k).first() for k in keys)
+    else:
+        raise ClvError(f"no column(s) {', '.join(keys)} in the customers table or the "
+                       "transactions to tell each customer's acquisition channel")
+    return base.join(source, on="customer_id", how="left").with_columns(
+        pl.col(k).cast(pl.String).fill_null("(unknown)") for k in keys)
+
+
+def channels(
+    transactions: Any,
+    summary: Summary,
+    spend: pl.DataFrame,
+    value: pl.DataFrame,
+    *,
+    customers: pl.DataFrame | None = None,
+    campaign: bool = False,
+    margin: float = 1.0,
+    purchases: PurchaseModel | None = None,
+    spend_model: GammaGamma | float | None = None,
+    target_ratio: float = TARGET_RATIO,
+    predicted: str = "predicted CLV",
+) -> Acquisition:
+    """CAC, conversion, LTV (historical and predicted), LTV:CAC, payback and maximum CAC per
+    acquisition channel (and campaign with ``campaign=True``); see the module docstring.
+
+    ``value`` is the ``clv.customer_value`` frame of the summary's customers (computed with
+    ``margin``); ``purchases`` and ``spend_model`` (the models behind it) continue the
+    channels' revenue curves for the predicted payback; without them it is historical only.
+    """
+    if not 0 < margin <= 1:
+        raise ClvError(f"margin must be in (0, 1], not {margin}")
+    frame = transactions.frame if hasattr(transactions, "frame") else transactions
+    keys = ["channel", "campaign"] if campaign else ["channel"]
+    costs = _spend_table(spend, keys)
+    acquired = _acquired(summary, frame, customers, keys)
+    months = costs["month"].unique()
+    in_window = acquired.filter(pl.col("month").is_in(months.implode()))
+    counts = in_window.group_by(*keys, "month").agg(pl.len().alias("new_customers"))
+    by_month = costs.join(counts, on=[*keys, "month"], how="full", coalesce=True).with_columns(
+        pl.col("spend").fill_null(0.0), pl.col("new_customers").fill_null(0)).with_columns(
+        (pl.col("spend") / pl.when(pl.col("new_customers") > 0).then(pl.col("new_customers")))
+        .alias("cac"),
+        (pl.col("new_customers") / pl.col("leads")).alias("conversion")).sort(*keys, "month")
+
+    revenue = summary.frame.select("customer_id", pl.col("total_amount").alias("revenue"))
+    per_customer = acquired.join(revenue, on="customer_id", how="left").join(
+        value.select("customer_id", "clv"), on="customer_id", how="left")
+    if per_customer["clv"].null_count():
+        raise ClvError("the value table lacks customers of the summary (use clv.customer_value)")
+    history = _history(frame, summary, acquired, keys, margin)
+    table = (by_month.group_by(keys).agg(
+                pl.col("spend").sum(), pl.col("new_customers").sum(),
+                _sum_or_null("leads"))
+             .join(per_customer.group_by(keys).agg(
+                 pl.len().alias("customers"),
+                 (margin * pl.col("revenue").mean()).alias("margin_to_date"),
+                 (margin * pl.col("revenue").mean() + pl.col("clv").mean())
+                 .alias("predicted_ltv")), on=keys, how="full", coalesce=True)
+             .join(history, on=keys, how="left")
+             .with_columns(pl.col("spend").fill_null(0.0), pl.col("new_customers").fill_null(0))
+             .with_columns(
+                 (pl.col("spend") / pl.when(pl.col("new_customers") > 0)
+                  .then(pl.col("new_customers"))).alias("cac"),
+                 (pl.col("new_customers") / pl.col("leads")).alias("conversion")))
+    table = _ratios(table, target_ratio)
+
+    curves = cohorts(frame, summary, period="month", by="_acq_key", customers=acquired.select(
+        "customer_id", pl.concat_str(keys, separator=" / ").alias("_acq_key")),
+        purchases=purchases, spend=spend_model)
+    table = table.with_columns(pl.concat_str(keys, separator=" / ").alias("_acq_key")).join(
+        _paybacks(curves, table, margin), on="_acq_key", how="left").drop("_acq_key")
+
+    paid = by_month.filter(pl.col("spend") > 0)
+    total_spend, total_new = float(by_month["spend"].sum()), int(in_window.height)
+    paid_new = int(in_window.join(paid.select(*keys).unique(), on=keys).height)
+    next_euro = table.filter(pl.col("cac").is_not_null() & (pl.col("spend") > 0)).with_columns(
+        (pl.col("predicted_ltv") / pl.col("cac")).alias("return_per_euro")).sort(
+        "return_per_euro", descending=True).select(
+        *keys, "return_per_euro", "cac", "predicted_ltv", "max_cac", "cac_headroom")
+    start, end = months.min(), months.max()
+    basis = {
+        "spend": f"spend and new customers from {start} to {end} (months of the spend table)",
+        "historical": f"margin ({margin:.0%}) x revenue within k months of acquisition, over "
+                      "the customers observed that long",
+        "predicted": f"margin x revenue to date + {predicted}, per acquired customer",
+        "ratio": f"LTV:CAC verdicts and maximum CAC at a {target_ratio:g}x target"}
+    return Acquisition(table.sort("predicted_ltv", descending=True, nulls_last=True),
+                       by_month, next_euro, total_spend / total_new if total_new else None,
+                       float(paid["spend"].sum()) / paid_new if paid_new else None,
+                       curves, basis)
+
+
+def _history(frame: pl.DataFrame, summary: Summary, acquired: pl.DataFrame, keys: list[str],
+             margin: float) -> pl.DataFrame:
+    """Historical LTV at k months per channel: margin x revenue within k months (of 30.4375
+    days) of the first purchase, per customer observed for at least k months."""
+    end = summary.calibration_end or summary.observation_end
+    first = summary.frame.select("customer_id", pl.col("first_purchase").cast(pl.Date))
+    lines = frame.select("customer_id", pl.col("timestamp").dt.date().alias("day"), "amount"
+                         ).join(first, on="customer_id").filter(pl.col("day") <= end)
+    since = (pl.col("day") - pl.col("first_purchase")).dt.total_days()
+    aggs = [pl.col("amount").filter(since < k * UNIT_DAYS["month"]).sum().alias(f"_r{k}")
+            for k in LTV_MONTHS]
+    per = first.join(lines.group_by("customer_id").agg(aggs), on="customer_id", how="left"
+                     ).join(acquired.select("customer_id", *keys), on="customer_id")
+    observed = (pl.lit(end) - pl.col("first_purchase")).dt.total_days()
+    return per.group_by(keys).agg(
+        (margin * pl.col(f"_r{k}").fill_null(0.0).filter(
+            observed >= k * UNIT_DAYS["month"]).mean()).alias(f"historical_ltv_{k}m")
+        for k in LTV_MONTHS)
+
+
+def _ratios(table: pl.DataFrame, target: float) -> pl.DataFrame:
+    def verdict(ltv: float | None, cac: float | None) -> str | None:
+        if ltv is None or cac is None or cac <= 0:
+            return None
+        return ltv_cac_ratio(max(ltv, 0.0), cac).level
+
+    rows = table.select("predicted_ltv", "historical_ltv_12m", "cac").rows()
+    paid = pl.when(pl.col("cac") > 0).then(pl.col("cac"))  # no ratio without a cost
+    return table.with_columns(
+        (pl.col("predicted_ltv") / paid).alias("ltv_cac"),
+        pl.Series("verdict", [verdict(p, c) for p, _, c in rows], dtype=pl.String),
+        (pl.col("historical_ltv_12m") / paid).alias("historical_ltv_cac_12m"),
+        pl.Series("historical_verdict_12m", [verdict(h, c) for _, h, c in rows],
+                  dtype=pl.String),
+        (pl.col("predicted_ltv") / target).alias("max_cac"),
+    ).with_columns((pl.col("max_cac") - pl.col("cac")).alias("cac_headroom"))
+
+
+def _paybacks(curves: Cohorts, table: pl.DataFrame, margin: float) -> pl.DataFrame:
+    """The first month of life (1 = the acquisition month) by whose end margin x cumulative
+    revenue per customer reaches the channel's CAC: historical and predicted."""
+    cac = table.select(pl.concat_str(
+        [c for c in ("channel", "campaign") if c in table.columns], separator=" / "
+    ).alias("_acq_key"), "cac")
+    curve = curves.table.join(cac, on="_acq_key")
+    out = []
+    columns = [("payback_months", "cumulative_revenue_per_customer")]
+    if "predicted_cumulative_revenue_per_customer" in curve.columns:
+        columns.append(("predicted_payback_months", "predicted_cumulative_revenue_per_customer"))
+    for name, column in columns:
+        out.append(curve.filter(pl.col("cac").is_not_null()
+                                & (margin * pl.col(column) >= pl.col("cac")))
+                   .group_by("_acq_key").agg((pl.col("age").min() + 1).alias(name)))
+    result = cac.select("_acq_key")
+    for part in out:
+        result = result.join(part, on="_acq_key", how="left")
+    return result
