@@ -355,6 +355,16 @@ class PurchaseModel(Model):
     def probability_of_purchases(self, n: Any, t: float) -> np.ndarray:
         raise NotImplementedError
 
+    def purchase_if_alive(self, t: float, frequency: Any, T: Any) -> np.ndarray:  # noqa: N803
+        """P(at least one purchase in (T, T + t] | x, T, alive at T)."""
+        raise NotImplementedError
+
+    def probability_of_purchase(self, t: float, frequency: Any, recency: Any, T: Any  # noqa: N803
+                                ) -> np.ndarray:
+        """P(at least one purchase in (T, T + t] | x, t_x, T) = P(alive at T | x, t_x, T)
+        x P(a purchase in t | x, T, alive)."""
+        return self.p_alive(frequency, recency, T) * self.purchase_if_alive(t, frequency, T)
+
     def simulate_purchases(self, rng: np.random.Generator, frequency: np.ndarray,
                            recency: np.ndarray, T: np.ndarray, edges: np.ndarray,  # noqa: N803
                            alive: np.ndarray | None = None) -> np.ndarray:

@@ -167,6 +167,15 @@ class BGNBD(PurchaseModel):
                                1 - np.exp((a - 1) * log_1mz) * f)
         return c / (a - 1) * bracket
 
+    def purchase_if_alive(self, t: float, frequency: Any, T: Any) -> np.ndarray:  # noqa: N803
+        """P(a purchase in (T, T + t] | x, T, alive) = 1 - ((alpha+T)/(alpha+T+t))^(r+x): a
+        customer alive at T drops out only just after a purchase, so none in t has
+        probability E[exp(-lambda t)] under the posterior lambda ~ Gamma(r+x, alpha+T)
+        (Fader, Hardie & Lee 2005, section 4, the posterior of lambda)."""
+        r, alpha, _, _ = self._fitted()
+        x, t_cap = self._arrays(frequency, T)
+        return -np.expm1((r + x) * (np.log(alpha + t_cap) - np.log(alpha + t_cap + t)))
+
     def expected_purchases_new(self, t: Any) -> np.ndarray:
         """E[X(t)] for a customer just acquired: the conditional expectation at x = t_x = T = 0
         (BG/NBD: (a+b-1)/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b; a+b-1; t/(alpha+t))], Fader,

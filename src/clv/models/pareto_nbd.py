@@ -28,7 +28,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 import polars as pl
-from scipy.special import digamma, gammaln, logsumexp
+from scipy.special import digamma, gammaln, logsumexp, roots_genlaguerre
 
 from clv.models.base import CHUNK_ROWS, Data, PurchaseModel
 from clv.prep.grid import distinct_pairs
@@ -413,6 +413,31 @@ class ParetoNBD(PurchaseModel):
         life = rng.exponential(1.0 / rng.gamma(s, 1.0 / (beta + T)))
         lived = np.clip(life[None, :] - edges[:-1, None], 0.0, np.diff(edges)[:, None])
         return rng.poisson(lam[None, :] * lived).astype(float)
+
+    def purchase_if_alive(self, t: float, frequency: Any, T: Any,  # noqa: N803
+                          nodes: int = 24) -> np.ndarray:
+        """P(a purchase in (T, T + t] | x, T, alive) = 1 - E[mu/(lambda+mu) + lambda/(lambda+mu)
+        exp(-(lambda+mu) t)]: no purchase means dying first (rate mu) or outliving t without
+        one, under the posterior lambda ~ Gamma(r+x, alpha+T), mu ~ Gamma(s, beta+T) given
+        survival to T (Fader & Hardie 2005, note 009, section 4). The expectation is a product
+        of generalised Gauss-Laguerre rules (weights u^(k-1) e^-u), taken once per distinct
+        (x, T)."""
+        r, alpha, s, beta = self._fitted()
+        x, t_cap = (np.asarray(v, dtype=float) for v in np.broadcast_arrays(frequency, T))
+        px, pt, (index,) = distinct_pairs(x.ravel(), t_cap.ravel())
+        v, wv = roots_genlaguerre(nodes, s - 1)
+        wv = wv / wv.sum()
+        none = np.empty(px.size)
+        for value in np.unique(px):
+            at = np.flatnonzero(px == value)
+            u, wu = roots_genlaguerre(nodes, r + value - 1)
+            wu = wu / wu.sum()
+            lam = u[None, :, None] / (alpha + pt[at])[:, None, None]
+            mu = v[None, None, :] / (beta + pt[at])[:, None, None]
+            total = lam + mu
+            stay = (mu + lam * np.exp(-total * t)) / total
+            none[at] = np.einsum("pij,i,j->p", stay, wu, wv)
+        return (1.0 - none)[index].reshape(x.shape)
 
     def expected_purchases_new(self, t: Any) -> np.ndarray:
         """E[X(t)] = r beta / (alpha (s-1)) [1 - (beta/(beta+t))^(s-1)] (Fader & Hardie 2005,
