@@ -85,9 +85,10 @@ def _spend(spend: GammaGamma | float | None, s: _Setup, rows: slice) -> np.ndarr
     return np.ones(n) if spend is None else np.full(n, float(spend))
 
 
-def _expected(purchases: PurchaseModel, s: _Setup, rows: slice
-              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """P(alive), expected and discounted expected purchases over the horizon."""
+def _expected(purchases: PurchaseModel, s: _Setup, rows: slice, rate: float = 1.0,
+              lifetime: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """P(alive), expected and discounted expected purchases over the horizon (with the
+    purchase rate and lifetime levers of ``clv.scenarios``)."""
     x, tx, t_cap = s.x[rows], s.tx[rows], s.t_cap[rows]
     alive = purchases.p_alive(x, tx, t_cap)
     # E[Y(t) | alive] depends on (x, T) alone: its discounted sum over the steps is taken once
@@ -97,7 +98,8 @@ def _expected(purchases: PurchaseModel, s: _Setup, rows: slice
     previous = np.zeros(px.size)
     discounted = np.zeros(px.size)
     for t_k, factor in zip(s.edges[1:], s.factors, strict=True):
-        current = purchases.expected_if_alive(float(t_k), px, pt)
+        current = (purchases.expected_if_alive(float(t_k), px, pt) if rate == lifetime == 1.0
+                   else purchases.expected_if_alive_levers(float(t_k), px, pt, rate, lifetime))
         discounted += (current - previous) * factor
         previous = current
     if index is not None:

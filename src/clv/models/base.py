@@ -359,6 +359,13 @@ class PurchaseModel(Model):
         """P(at least one purchase in (T, T + t] | x, T, alive at T)."""
         raise NotImplementedError
 
+    def expected_if_alive_levers(self, t: float, frequency: Any, T: Any,  # noqa: N803
+                                 rate: float = 1.0, lifetime: float = 1.0) -> np.ndarray:
+        """E[Y(t) | x, T, alive] when, from T on, every customer buys ``rate`` times as often
+        and stays ``lifetime`` times as long (their dropout hazard or probability divided by
+        it): the levers of ``clv.scenarios``."""
+        raise NotImplementedError
+
     def probability_of_purchase(self, t: float, frequency: Any, recency: Any, T: Any  # noqa: N803
                                 ) -> np.ndarray:
         """P(at least one purchase in (T, T + t] | x, t_x, T) = P(alive at T | x, t_x, T)

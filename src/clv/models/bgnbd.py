@@ -155,17 +155,32 @@ class BGNBD(PurchaseModel):
         a+b+x+d-1; z)]: the original 2F1 overflows for thousands of purchases while its power
         underflows; the transformed one tends to 1 as x grows.
         """
+        return self._if_alive(t, frequency, T, 1.0)
+
+    def _if_alive(self, t: float, frequency: Any, T: Any, lifetime: float  # noqa: N803
+                  ) -> np.ndarray:
         r, alpha, a, b = self._fitted()
-        d = self.D
         x, t_cap = self._arrays(frequency, T)
         log_1mz = np.log(alpha + t_cap) - np.log(alpha + t_cap + t)
         z = -np.expm1(log_1mz)
-        c = a + b + x + d - 1
-        f = hyp2f1(a + b + d - 1 - r, a - 1, c, z)
+        c = lifetime * (a + b + x + self.D - 1)
+        f = hyp2f1(c - r - x, a - 1, c, z)
         with np.errstate(divide="ignore", invalid="ignore"):  # the branch not taken
             bracket = np.where(f > 0, -np.expm1((a - 1) * log_1mz + np.log(f)),
                                1 - np.exp((a - 1) * log_1mz) * f)
         return c / (a - 1) * bracket
+
+    def expected_if_alive_levers(self, t: float, frequency: Any, T: Any,  # noqa: N803
+                                 rate: float = 1.0, lifetime: float = 1.0) -> np.ndarray:
+        """E[Y(t) | x, T, alive] with the purchase rate times ``rate`` and the expected number
+        of purchases before dropping out times ``lifetime``, from T on.
+
+        The rate scales time (dropout happens at purchases, not with time): E at rate c over t
+        is E over c t. Given alive, p ~ Beta(a, b+x+d) and E[1/p] = C/(a-1) with
+        C = a+b+x+d-1; the lifetime lever replaces it by Beta(a, B') with a+B'-1 = lifetime x
+        C, so that E[1/p] (purchases before dropout) is multiplied by ``lifetime``, and the
+        closed form of ``expected_if_alive`` holds with C -> lifetime x C."""
+        return self._if_alive(rate * t, frequency, T, lifetime)
 
     def purchase_if_alive(self, t: float, frequency: Any, T: Any) -> np.ndarray:  # noqa: N803
         """P(a purchase in (T, T + t] | x, T, alive) = 1 - ((alpha+T)/(alpha+T+t))^(r+x): a

@@ -402,6 +402,19 @@ class ParetoNBD(PurchaseModel):
         factor = log_ratio if abs(s - 1) < 1e-12 else -np.expm1(-(s - 1) * log_ratio) / (s - 1)
         return (r + x) * (beta + t_cap) / (alpha + t_cap) * factor
 
+    def expected_if_alive_levers(self, t: float, frequency: Any, T: Any,  # noqa: N803
+                                 rate: float = 1.0, lifetime: float = 1.0) -> np.ndarray:
+        """E[Y(t) | x, T, alive] with the purchase rate times ``rate`` and the dropout rate
+        divided by ``lifetime`` from T on: lambda and mu are independent, so the rate scales
+        the expectation and mu / lifetime ~ Gamma(s, (beta+T) lifetime) replaces beta+T by
+        (beta+T) lifetime in the lifetime factor (eq. 22 of Fader & Hardie 2005)."""
+        r, alpha, s, beta = self._fitted()
+        x, t_cap = np.asarray(frequency, dtype=float), np.asarray(T, dtype=float)
+        scale = (beta + t_cap) * lifetime
+        log_ratio = np.log(scale + t) - np.log(scale)
+        factor = log_ratio if abs(s - 1) < 1e-12 else -np.expm1(-(s - 1) * log_ratio) / (s - 1)
+        return rate * (r + x) * scale / (alpha + t_cap) * factor
+
     def _simulate_alive(self, rng: np.random.Generator, frequency: np.ndarray,
                         T: np.ndarray, edges: np.ndarray) -> np.ndarray:  # noqa: N803
         """Future purchases of customers alive at T: lambda ~ Gamma(r+x, alpha+T) and

@@ -1,0 +1,215 @@
+"""What-if levers on the fitted models and on the formulas.
+
+A lever is a relative change from now on (``retention=0.05`` is +5%):
+
+- ``retention``: customers stay longer: Pareto/NBD's dropout rate divided by 1 + k (expected
+  lifetime x (1 + k)); BG/NBD's and MBG/NBD's expected number of purchases before dropping
+  out x (1 + k) (see ``expected_if_alive_levers``). Who is alive today does not change;
+- ``frequency``: every customer buys 1 + k times as often;
+- ``basket``: spend per purchase x (1 + k);
+- ``margin``: margin x (1 + k) (capped at 100%);
+- ``discount_rate``: the yearly discount rate x (1 + k);
+- ``cac``: acquisition cost x (1 + k) (new-customer figures only).
+
+Effects are given for the existing base (each customer's CLV over the horizon, the total, the
+change) and for a new customer (margin on the first purchase + the discounted expected
+margin of their repeat purchases over the horizon; LTV:CAC and its verdict, payback), and a
+sensitivity table ranks the levers by the change of the base's value per 1% of change.
+``break_even`` finds how much of one lever offsets a change of others.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+import numpy as np
+import polars as pl
+from scipy import optimize
+
+from clv.errors import ClvError
+from clv.formulas import ltv_cac_ratio
+from clv.models.base import PurchaseModel
+from clv.models.gamma_gamma import GammaGamma
+from clv.prep.summary import Summary, convert
+from clv.value import _expected, _setup, _spend
+
+LEVERS = ("retention", "frequency", "basket", "margin", "discount_rate", "cac")
+
+
+@dataclass(frozen=True)
+class Levers:
+    """Relative changes (0.05 = +5%) applied from now on; see the module docstring."""
+
+    retention: float = 0.0
+    frequency: float = 0.0
+    basket: float = 0.0
+    margin: float = 0.0
+    discount_rate: float = 0.0
+    cac: float = 0.0
+
+    def __post_init__(self) -> None:
+        for name, value in asdict(self).items():
+            if not math.isfinite(value) or value <= -1:
+                raise ClvError(f"lever {name} must be a change above -100%, not {value:+.0%}")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """The base and changed figures of a what-if.
+
+    ``customers``: customer_id, clv (base), clv_scenario, change. ``base``: totals and the new
+    customer's figures under the fitted model; ``scenario``: the same with the levers.
+    """
+
+    levers: Levers
+    customers: pl.DataFrame
+    base: dict[str, Any]
+    scenario: dict[str, Any]
+    horizon: str
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    purchases: PurchaseModel
+    summary: Summary
+    horizon: float
+    horizon_unit: str | None
+    spend: GammaGamma | float | None
+    margin: float
+    discount_rate: float
+    cac: float | None
+    first_purchase: float
+
+
+def _values(inp: _Inputs, levers: Levers) -> tuple[np.ndarray, dict[str, Any]]:
+    """Each customer's CLV and the new customer's figures under ``levers``."""
+    margin = min(1.0, inp.margin * (1 + levers.margin))
+    rate = inp.discount_rate * (1 + levers.discount_rate)
+    s = _setup(inp.purchases, inp.summary, inp.horizon, inp.horizon_unit, margin, rate)
+    every = slice(None)
+    lifetime, frequency = 1 + levers.retention, 1 + levers.frequency
+    spend = _spend(inp.spend, s, every) * (1 + levers.basket)
+    _, _, discounted = _expected(inp.purchases, s, every, frequency, lifetime)
+    clv = margin * discounted * spend
+    # a new customer (x = t_x = T = 0, alive) month by month, for the payback
+    unit = inp.purchases.unit_ or inp.summary.unit
+    span = convert(inp.horizon, inp.horizon_unit or unit, unit)
+    months = max(1, math.ceil(convert(span, unit, "month") - 1e-9))
+    edges = span * np.arange(1, months + 1) / months
+    factors = (1.0 + rate) ** -np.array([convert(t, unit, "year") for t in edges])
+    zero = np.zeros(1)
+    expected = np.array([inp.purchases.expected_if_alive_levers(
+        float(t), zero, zero, frequency, lifetime)[0] for t in edges])
+    repeat = np.cumsum(np.diff(expected, prepend=0.0) * factors)
+    mean_spend = _mean_spend(inp) * (1 + levers.basket)
+    cumulative = margin * (inp.first_purchase * (1 + levers.basket) + mean_spend * repeat)
+    ltv = float(cumulative[-1])
+    out: dict[str, Any] = {"total_clv": float(clv.sum()), "mean_clv": float(clv.mean()),
+                           "new_customer_ltv": ltv, "margin": margin, "discount_rate": rate}
+    if inp.cac is not None:
+        cac = inp.cac * (1 + levers.cac)
+        verdict = ltv_cac_ratio(max(ltv, 0.0), cac)
+        paid = np.flatnonzero(cumulative >= cac)
+        out.update(cac=cac, ltv_cac=verdict.ratio, verdict=verdict.level,
+                   payback_months=int(paid[0]) + 1 if paid.size else None,
+                   profit_per_new_customer=ltv - cac)
+    return clv, out
+
+
+def _mean_spend(inp: _Inputs) -> float:
+    if isinstance(inp.spend, GammaGamma):
+        p, q, g = (inp.spend.params_[k] for k in ("p", "q", "gamma"))
+        return p * g / (q - 1) if q > 1 else math.nan
+    if inp.spend is None:
+        return 1.0
+    return float(inp.spend)
+
+
+def _inputs(purchases: PurchaseModel, summary: Summary, horizon: float,
+            horizon_unit: str | None, spend: GammaGamma | float | None, margin: float,
+            discount_rate: float, cac: float | None, first_purchase: float | None) -> _Inputs:
+    if first_purchase is None:  # the mean amount of a customer's first purchase day
+        f = summary.frame
+        if "total_amount" in f.columns and "n_periods" in f.columns:
+            first = f.select((pl.col("total_amount") - pl.col("frequency")
+                              * pl.col("monetary")).clip(0).mean()).item()
+            first_purchase = float(first or 0.0)
+        else:
+            first_purchase = 0.0
+    if cac is not None and cac <= 0:
+        raise ClvError(f"cac must be positive, not {cac}")
+    return _Inputs(purchases, summary, horizon, horizon_unit, spend, margin, discount_rate,
+                   cac, first_purchase)
+
+
+def what_if(purchases: PurchaseModel, summary: Summary, horizon: float,
+            horizon_unit: str | None = None, *, levers: Levers, spend: GammaGamma | float |
+            None = None, margin: float = 1.0, discount_rate: float = 0.0,
+            cac: float | None = None, first_purchase: float | None = None) -> Scenario:
+    """The base's and a new customer's value over ``horizon`` with and without ``levers``.
+
+    ``cac`` (per new customer) adds LTV:CAC, its verdict, payback and profit per new
+    customer; ``first_purchase`` is the new customer's first purchase amount (default: the
+    mean first-day revenue of the summary's customers).
+    """
+    inp = _inputs(purchases, summary, horizon, horizon_unit, spend, margin, discount_rate, cac,
+                  first_purchase)
+    base_clv, base = _values(inp, Levers())
+    new_clv, changed = _values(inp, levers)
+    for figures in (base, changed):
+        figures["total_change"] = figures["total_clv"] - base["total_clv"]
+    changed["total_change_pct"] = (changed["total_clv"] / base["total_clv"] - 1
+                                   if base["total_clv"] else math.nan)
+    unit = horizon_unit or purchases.unit_ or summary.unit
+    customers = pl.DataFrame({"customer_id": summary.frame["customer_id"], "clv": base_clv,
+                              "clv_scenario": new_clv, "change": new_clv - base_clv})
+    return Scenario(levers, customers, base, changed, f"{horizon:g} {unit}(s)")
+
+
+def sensitivity(purchases: PurchaseModel, summary: Summary, horizon: float,
+                horizon_unit: str | None = None, *, spend: GammaGamma | float | None = None,
+                margin: float = 1.0, discount_rate: float = 0.0, cac: float | None = None,
+                step: float = 0.01) -> pl.DataFrame:
+    """For each lever, the change of the base's total predicted value and of a new
+    customer's LTV for +``step`` (1%) of it, as a percentage per 1% (an elasticity), ranked
+    by the effect on the base."""
+    inp = _inputs(purchases, summary, horizon, horizon_unit, spend, margin, discount_rate, cac,
+                  None)
+    _, base = _values(inp, Levers())
+    rows = []
+    for name in LEVERS:
+        if name == "cac":
+            continue  # acquisition cost moves no customer's value
+        _, moved = _values(inp, Levers(**{name: step}))
+        rows.append({
+            "lever": name,
+            "total_change": moved["total_clv"] - base["total_clv"],
+            "total_pct_per_pct": (moved["total_clv"] / base["total_clv"] - 1) / step,
+            "new_ltv_pct_per_pct": (moved["new_customer_ltv"] / base["new_customer_ltv"] - 1)
+            / step})
+    return pl.DataFrame(rows).sort(pl.col("total_pct_per_pct").abs(), descending=True
+                                   ).with_row_index("rank", offset=1)
+
+
+def break_even(purchases: PurchaseModel, summary: Summary, horizon: float,
+               horizon_unit: str | None = None, *, lever: str, offset: Levers,
+               spend: GammaGamma | float | None = None, margin: float = 1.0,
+               discount_rate: float = 0.0, limit: float = 10.0) -> float | None:
+    """The change of ``lever`` that, together with ``offset`` (e.g. a 10% price cut,
+    ``Levers(basket=-0.1)``), keeps the base's total predicted value where it is; None when
+    no change within (-99%, +``limit``) does."""
+    if lever not in LEVERS or lever == "cac":
+        raise ClvError(f"lever must be one of {', '.join(LEVERS[:-1])}, not '{lever}'")
+    inp = _inputs(purchases, summary, horizon, horizon_unit, spend, margin, discount_rate, None,
+                  None)
+    target = _values(inp, Levers())[1]["total_clv"]
+
+    def gap(k: float) -> float:
+        return _values(inp, replace(offset, **{lever: k}))[1]["total_clv"] - target
+
+    lo, hi = -0.99, limit
+    if np.sign(gap(lo)) == np.sign(gap(hi)):
+        return None
+    return float(optimize.brentq(gap, lo, hi, xtol=1e-6))
