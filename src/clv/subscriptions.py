@@ -1,0 +1,211 @@
+"""Subscription metrics: MRR and its movements, ARPA, churn, revenue retention, cohorts, and
+the sBG model per plan (or cohort) against the simple MRR x margin / churn formula.
+
+A subscription row (``customer_id``, ``start``, ``end`` null while active, ``mrr``, optional
+``plan``) counts in the MRR of every month at whose end it is active (start <= last day <
+end); a customer's MRR is the sum of their rows. Only months that ended by ``as_of`` are
+reported. Between two months each customer's change is one movement:
+
+- new: from 0 to positive, never paying before; reactivation: from 0 to positive again;
+- expansion / contraction: positive to a higher / lower positive MRR;
+- churn: positive to 0.
+
+So MRR(m) = MRR(m-1) + new + reactivation + expansion - contraction - churn exactly. Customer
+churn rate = customers lost / customers paying at the start of the month; gross revenue
+retention (GRR) = (MRR(m-1) - contraction - churn) / MRR(m-1); net revenue retention (NRR)
+adds expansion (and reactivation is left out of both, as new business).
+
+Per plan (or ``by`` column), the sBG model (Fader & Hardie 2007) fitted on the subscriptions'
+paid months gives the expected lifetime (sum of survival S(t) over months, infinite when
+alpha <= 1) and the discounted expected lifetime DEL(d) (Fader & Hardie 2010, eq. 3), hence
+LTV = ARPA x margin x DEL(d); the simple formula ARPA x margin / observed monthly churn is
+shown next to it (it assumes every customer churns at the same rate, which understates the
+value of the loyal ones: Fader & Hardie 2010).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from clv.errors import ClvError
+from clv.formulas import saas_ltv_churn
+from clv.models.sbg import fit_sbg
+
+
+@dataclass(frozen=True)
+class Subscriptions:
+    """``months``: per month MRR, customers, ARPA, the movements, churn rates, GRR and NRR.
+    ``cohorts``: per start month and age, customers and MRR still paying, as shares of the
+    cohort's start (logo and revenue retention). ``plans``: per plan, customers, ARPA,
+    observed monthly churn, the sBG parameters with standard errors, expected lifetime, and
+    LTV from sBG and from the simple formula. ``basis``: what the figures cover."""
+
+    months: pl.DataFrame
+    cohorts: pl.DataFrame
+    plans: pl.DataFrame
+    basis: dict[str, str]
+
+
+def _month_index(date: pl.Expr) -> pl.Expr:
+    return date.dt.year().cast(pl.Int64) * 12 + date.dt.month().cast(pl.Int64) - 1
+
+
+def _from_index(index: pl.Expr) -> pl.Expr:
+    return pl.date(index // 12, index % 12 + 1, 1)
+
+
+def _validated(subs: pl.DataFrame, mrr: str, by: str | None) -> pl.DataFrame:
+    need = ["customer_id", "start", "end", mrr] + ([by] if by else [])
+    missing = [c for c in need if c not in subs.columns]
+    if missing:
+        raise ClvError(f"the subscriptions table has no column(s) {', '.join(missing)}")
+    frame = subs.with_row_index("_row").with_columns(
+        pl.col("start").cast(pl.Date), pl.col("end").cast(pl.Date),
+        pl.col(mrr).cast(pl.Float64).alias("_mrr"))
+    bad = frame.filter(pl.col("start").is_null() | (pl.col("end") < pl.col("start"))
+                       | pl.col("_mrr").is_null() | (pl.col("_mrr") < 0))
+    if bad.height:
+        row = bad.row(0, named=True)
+        why = ("no start date" if row["start"] is None else "a missing or negative MRR"
+               if row["_mrr"] is None or row["_mrr"] < 0 else "an end before its start")
+        raise ClvError(f"subscriptions row {row['_row'] + 1} has {why} ({bad.height} such "
+                       "rows)")
+    return frame
+
+
+def saas_metrics(subs: pl.DataFrame, *, as_of: dt.date | str | None = None, mrr: str = "mrr",
+                 by: str | None = "plan", margin: float = 1.0,
+                 discount_rate: float = 0.1) -> Subscriptions:
+    """MRR movements, churn and retention by month, cohort retention, and sBG per ``by``
+    (default the plan; None pools every subscription) with its LTV at ``margin`` and an annual
+    ``discount_rate``; see the module docstring."""
+    if not 0 < margin <= 1:
+        raise ClvError(f"margin must be in (0, 1], not {margin}")
+    if by == "plan" and "plan" not in subs.columns:
+        by = None  # no plans: one pooled model
+    frame = _validated(subs, mrr, by)
+    if isinstance(as_of, str):
+        as_of = dt.date.fromisoformat(as_of)
+    end_date = as_of or max(frame["start"].max(), frame["end"].max() or frame["start"].max())
+    last = int(pl.select(_month_index(pl.lit(end_date))).item())
+    # the last month counted has ended by as_of
+    if (dt.date(end_date.year + end_date.month // 12, end_date.month % 12 + 1, 1)
+            - dt.timedelta(days=1)) != end_date:
+        last -= 1
+    active = frame.with_columns(
+        _month_index(pl.col("start")).alias("_first"),
+        (pl.when(pl.col("end").is_null()).then(pl.lit(last))
+         .otherwise(_month_index(pl.col("end")) - 1).clip(upper_bound=last)).alias("_last"))
+    per = (active.filter(pl.col("_last") >= pl.col("_first"))
+           .select("customer_id", "_mrr", pl.int_ranges("_first", pl.col("_last") + 1)
+                   .alias("m")).explode("m")
+           .group_by("customer_id", "m").agg(pl.col("_mrr").sum()))
+    months = _movements(per, int(active["_first"].min()), last)
+    cohorts = _cohorts(per)
+    plans = _plans(frame, by, end_date, margin, discount_rate)
+    basis = {"months": f"calendar months ended by {end_date}, MRR at each month's end",
+             "plans": f"sBG on paid months per {by or 'all subscriptions'}; LTV at margin "
+                      f"{margin:.0%}, {discount_rate:.0%} a year discount"}
+    return Subscriptions(months, cohorts, plans, basis)
+
+
+def _movements(per: pl.DataFrame, first: int, last: int) -> pl.DataFrame:
+    grid = per
+    prev = grid.with_columns((pl.col("m") + 1).alias("m")).rename({"_mrr": "_prev"})
+    both = grid.join(prev, on=["customer_id", "m"], how="full", coalesce=True).with_columns(
+        pl.col("_mrr").fill_null(0.0), pl.col("_prev").fill_null(0.0)).filter(
+        pl.col("m") <= last)
+    seen_before = grid.group_by("customer_id").agg(pl.col("m").min().alias("_since"))
+    both = both.join(seen_before, on="customer_id")
+    up, down = pl.col("_mrr") > pl.col("_prev"), pl.col("_mrr") < pl.col("_prev")
+    was, now = pl.col("_prev") > 0, pl.col("_mrr") > 0
+    delta = pl.col("_mrr") - pl.col("_prev")
+    moves = both.group_by("m").agg(
+        pl.col("_mrr").sum().alias("mrr"), now.sum().alias("customers"),
+        was.sum().alias("customers_start"), pl.col("_prev").sum().alias("mrr_start"),
+        delta.filter(~was & now & (pl.col("m") == pl.col("_since"))).sum().alias("new"),
+        delta.filter(~was & now & (pl.col("m") > pl.col("_since"))).sum()
+        .alias("reactivation"),
+        delta.filter(was & now & up).sum().alias("expansion"),
+        (-delta).filter(was & now & down).sum().alias("contraction"),
+        pl.col("_prev").filter(was & ~now).sum().alias("churn"),
+        (was & ~now).sum().alias("churned_customers"))
+    full = pl.DataFrame({"m": np.arange(first, last + 1)}).join(moves, on="m", how="left"
+                                                                ).fill_null(0)
+    start = pl.when(pl.col("mrr_start") > 0).then(pl.col("mrr_start"))
+    return full.with_columns(
+        _from_index(pl.col("m")).alias("month"),
+        (pl.col("mrr") / pl.when(pl.col("customers") > 0).then(pl.col("customers")))
+        .alias("arpa"),
+        (pl.col("new") + pl.col("reactivation") + pl.col("expansion") - pl.col("contraction")
+         - pl.col("churn")).alias("net_new_mrr"),
+        (pl.col("churned_customers") / pl.when(pl.col("customers_start") > 0)
+         .then(pl.col("customers_start"))).alias("customer_churn"),
+        (pl.col("churn") / start).alias("revenue_churn"),
+        ((pl.col("mrr_start") - pl.col("contraction") - pl.col("churn")) / start).alias("grr"),
+        ((pl.col("mrr_start") - pl.col("contraction") - pl.col("churn") + pl.col("expansion"))
+         / start).alias("nrr"),
+    ).drop("m").select("month", pl.exclude("month"))
+
+
+def _cohorts(per: pl.DataFrame) -> pl.DataFrame:
+    first = per.group_by("customer_id").agg(pl.col("m").min().alias("_cohort"))
+    rows = per.join(first, on="customer_id").with_columns(
+        (pl.col("m") - pl.col("_cohort")).alias("age"))
+    out = rows.group_by("_cohort", "age").agg(pl.len().alias("customers"),
+                                              pl.col("_mrr").sum().alias("mrr"))
+    base = out.filter(pl.col("age") == 0).select(
+        "_cohort", pl.col("customers").alias("_n0"), pl.col("mrr").alias("_mrr0"))
+    return out.join(base, on="_cohort").with_columns(
+        _from_index(pl.col("_cohort")).alias("cohort"),
+        (pl.col("customers") / pl.col("_n0")).alias("logo_retention"),
+        (pl.col("mrr") / pl.col("_mrr0")).alias("revenue_retention"),
+    ).sort("_cohort", "age").select("cohort", "age", "customers", "mrr", "logo_retention",
+                                    "revenue_retention")
+
+
+def _plans(frame: pl.DataFrame, by: str | None, end: dt.date, margin: float,
+           discount_rate: float) -> pl.DataFrame:
+    """sBG per group and the LTVs; observed churn = churned subscriptions / months paid."""
+    monthly = (1 + discount_rate) ** (1 / 12) - 1
+    try:
+        models = fit_sbg(frame.drop("_row", "_mrr"), "month", by=by, as_of=end)
+    except ClvError as exc:  # pooled: the data do not identify the model
+        warnings.warn(f"sBG left out: {exc}", UserWarning, stacklevel=3)
+        models = {}
+    key = by or "_all"
+    data = frame.with_columns(pl.lit("all").alias("_all")) if by is None else frame
+    stop = pl.when(pl.col("end").is_null() | (pl.col("end") > pl.lit(end))).then(pl.lit(end)
+                                                                                ).otherwise(
+        pl.col("end"))
+    stats = data.group_by(key).agg(
+        pl.len().alias("subscriptions"),
+        pl.col("_mrr").filter(pl.col("end").is_null() | (pl.col("end") > pl.lit(end)))
+        .mean().alias("arpa"),
+        (pl.col("end").is_not_null() & (pl.col("end") <= pl.lit(end))).sum().alias("churned"),
+        ((stop - pl.col("start")).dt.total_days() / 30.4375).sum().alias("months_paid"))
+    rows: list[dict[str, Any]] = []
+    for row in stats.iter_rows(named=True):
+        model = models.get(None if by is None else row[key])
+        churn = row["churned"] / row["months_paid"] if row["months_paid"] else math.nan
+        arpa = row["arpa"] if row["arpa"] is not None else math.nan
+        out = {key: row[key], "subscriptions": row["subscriptions"], "arpa": arpa,
+               "monthly_churn": churn,
+               "simple_ltv": saas_ltv_churn(arpa, churn, margin)
+               if 0 < churn <= 1 and arpa == arpa else math.nan}
+        if model is not None:
+            a, b = model.params_["alpha"], model.params_["beta"]
+            out.update(alpha=a, beta=b, alpha_se=model.stderr_["alpha"],
+                       beta_se=model.stderr_["beta"],
+                       expected_lifetime_months=(a + b - 1) / (a - 1) if a > 1 else math.inf,
+                       discounted_lifetime_months=model.del_(monthly),
+                       sbg_ltv=arpa * margin * model.del_(monthly))
+        rows.append(out)
+    return pl.DataFrame(rows).rename({"_all": "group"} if by is None else {})
