@@ -178,3 +178,59 @@ def test_evaluate_prints_the_scorecard(shared_data):
     out = json.loads(clv("evaluate", *args, "--models", "bgnbd", "--json").stdout)
     assert [r["model"] for r in out["scorecard"]] == ["BG/NBD", "naive"]
     assert out["best"] == "bgnbd" and len(out["tracking"]) == 78
+
+
+@pytest.fixture(scope="module")
+def shop_files(tmp_path_factory):
+    from clv import sample_saas, sample_shop
+
+    root = tmp_path_factory.mktemp("decisions")
+    shop = sample_shop(3_000, seed=4)
+    shop.transactions.write_csv(root / "shop.csv")
+    shop.spend.write_csv(root / "spend.csv")
+    shop.customers.select("customer_id", "channel").write_csv(root / "customers.csv")
+    sample_saas(2_000, seed=2).subscriptions.write_csv(root / "subs.csv")
+    return root
+
+
+def test_decision_commands_json(shop_files):
+    f = shop_files
+    seg = json.loads(clv("segments", f / "shop.csv", "--margin", 0.3, "--customers",
+                         f / "customers.csv", "--by", "channel", "--json").stdout)
+    assert len(seg["customers"]) == 3_000 and len(seg["by_channel"]) == 6
+    assert {"historical", "predicted"} <= set(seg["basis"])
+    coh = json.loads(clv("cohorts", f / "shop.csv", "--period", "quarter", "--json").stdout)
+    assert coh["table"][0]["retention"] == 1.0 and coh["curve"][0]["months"] == 1
+    ch = json.loads(clv("channels", f / "shop.csv", "--spend", f / "spend.csv", "--margin",
+                        0.3, "--json").stdout)
+    assert {r["channel"] for r in ch["channels"]} >= {"referral", "paid_social"}
+    assert all(r["cac"] > 0 for r in ch["channels"])
+    tim = json.loads(clv("timing", f / "shop.csv", "--min-customers", 5, "--json").stdout)
+    assert any(r["product_a"] == "trousers" and r["product_b"] == "belt" for r in tim["pairs"])
+    what = json.loads(clv("whatif", f / "shop.csv", "--retention", "+5%", "--margin", 0.3,
+                          "--cac", 30, "--json").stdout)
+    assert what["levers"]["retention"] == pytest.approx(0.05)
+    figures = {r["figure"]: r for r in what["figures"]}
+    assert figures["total_clv"]["scenario"] > figures["total_clv"]["base"]
+    saas = json.loads(clv("saas", f / "subs.csv", "--margin", 0.8, "--json").stdout)
+    assert {r["plan"] for r in saas["plans"]} == {"basic", "pro", "business"}
+    assert saas["months"][1]["mrr"] == pytest.approx(
+        saas["months"][0]["mrr"] + saas["months"][1]["net_new_mrr"])
+
+
+def test_decision_commands_export_and_errors(shop_files, tmp_path):
+    f = shop_files
+    for suffix in ("csv", "parquet", "xlsx"):
+        target = tmp_path / f"channels.{suffix}"
+        text = clv("channels", f / "shop.csv", "--spend", f / "spend.csv", "-o", target).stdout
+        assert target.exists() and "Acquisition channels" in text
+    assert pl.read_parquet(tmp_path / "channels.parquet").height == 6
+    clv("timing", f / "shop.csv", "--next-output", tmp_path / "next.csv")
+    assert pl.read_csv(tmp_path / "next.csv").height == 3_000
+    bad = clv("whatif", f / "shop.csv", "--retention", "lots", check=False)
+    assert bad.returncode == 2 and "--retention must be a change" in bad.stderr
+    (tmp_path / "spend.csv").write_text("channel,month,spend\nads,2024-01-01,-5\n")
+    bad = clv("channels", f / "shop.csv", "--spend", tmp_path / "spend.csv", check=False)
+    assert bad.returncode == 2 and "row 2, column 'spend'" in bad.stderr
+    bad = clv("cohorts", f / "shop.csv", "--period", "day", check=False)
+    assert bad.returncode == 2 and "period" in bad.stderr

@@ -545,7 +545,11 @@ def _write_frame(frame: pl.DataFrame, path: Path) -> None:
     elif suffix == ".parquet":
         frame.write_parquet(path)
     elif suffix == ".xlsx":
-        frame.write_excel(path)
+        try:
+            frame.write_excel(path)
+        except ModuleNotFoundError as exc:
+            raise ClvError(f"{path}: writing Excel needs xlsxwriter (pip install "
+                           "'clv[excel]')") from exc
     else:
         raise ClvError(f"{path}: write to a .csv, .parquet or .xlsx file")
 
@@ -699,3 +703,7 @@ def main() -> None:
             exc.show()
             raise SystemExit(2) from None
         raise
+
+
+# The decision commands (segments, cohorts, channels, timing, whatif, saas) register on app.
+from clv import cli_analytics  # noqa: E402,F401

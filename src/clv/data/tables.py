@@ -1,7 +1,7 @@
-"""Readers of the model inputs that are not transaction logs: discrete-time patterns (BG/BB)
-and subscriptions (sBG). Same sources as transactions (files, frames, databases); a value
-that cannot be read stops the read with the file, row and column, since a model fitted on a
-silently shortened table would be wrong."""
+"""Readers of the inputs that are not transaction logs: discrete-time patterns (BG/BB),
+subscriptions (sBG, MRR), marketing spend and customer attributes. Same sources as
+transactions (files, frames, databases); a value that cannot be read stops the read with the
+file, row and column, since a model fitted on a silently shortened table would be wrong."""
 
 from __future__ import annotations
 
@@ -23,15 +23,15 @@ def _column(raw: RawTable, name: str, what: str) -> str:
     return lower[name.lower()]
 
 
-def _numbers(raw: RawTable, column: str) -> pl.Series:
+def _numbers(raw: RawTable, column: str, what: str = "a count or time") -> pl.Series:
     values = raw.frame[column]
     parsed = values.cast(pl.String).str.strip_chars().cast(pl.Float64, strict=False) \
         if values.dtype == pl.String else values.cast(pl.Float64, strict=False)
     bad = parsed.is_null() | ~parsed.is_finite().fill_null(False) | (parsed < 0).fill_null(False)
     if bad.any():
         first = int(bad.arg_max() or 0)
-        raise DataError(f"'{values[first]}' is not a count or time >= 0 ({int(bad.sum())} such "
-                        "rows)", source=raw.source, row=int(raw.frame[ROW][first]), column=column)
+        raise DataError(f"'{values[first]}' is not {what} >= 0 ({int(bad.sum())} such rows)",
+                        source=raw.source, row=int(raw.frame[ROW][first]), column=column)
     return parsed
 
 
@@ -65,9 +65,11 @@ def read_patterns(source: Any, *, frequency: str = "frequency", recency: str = "
 
 def read_subscriptions(source: Any, *, customer: str = "customer_id", start: str = "start",
                        end: str = "end", date_format: str | None = None,
-                       keep: tuple[str, ...] = (), **options: Any) -> pl.DataFrame:
+                       keep: tuple[str, ...] = (), mrr: str | None = None,
+                       **options: Any) -> pl.DataFrame:
     """Subscriptions with their start and, once cancelled, end date (empty while active);
-    ``keep`` names other columns to carry along (plan, channel...)."""
+    ``keep`` names other columns to carry along (plan, channel...); ``mrr`` names the
+    monthly revenue column, read as a number >= 0 into ``mrr``."""
     raw = read_raw(source, **options)
     names = {"customer_id": _column(raw, customer, "customer id"),
              "start": _column(raw, start, "start date"), "end": _column(raw, end, "end date")}
@@ -86,5 +88,47 @@ def read_subscriptions(source: Any, *, customer: str = "customer_id", start: str
             raise DataError(f"'{values[first]}' is not a date ({int(bad.sum())} such rows)",
                             source=raw.source, row=int(frame[ROW][first]), column=names[key])
         out[key] = parsed
+    if mrr is not None:
+        out["mrr"] = _numbers(raw, _column(raw, mrr, "monthly revenue"), "an amount")
     return pl.DataFrame(out).with_columns(
         [frame[c].alias(k) for k, c in extra.items()])
+
+
+def read_spend(source: Any, *, date_format: str | None = None, **options: Any
+               ) -> pl.DataFrame:
+    """Marketing spend: ``channel``, optional ``campaign``, the month (``month`` or
+    ``period_start``, any date in it), ``spend`` >= 0 and optional ``leads`` or
+    ``prospects``."""
+    raw = read_raw(source, **options)
+    names = {c.lower().strip(): c for c in raw.frame.columns if c != ROW}
+    month = names.get("month") or names.get("period_start")
+    if month is None:
+        raise DataError("no column 'month' (or 'period_start') for the spend's month",
+                        source=raw.source)
+    values = raw.frame[month]
+    parsed = parse_dates(values, date_format, source=raw.source).values.dt.date()
+    if parsed.is_null().any():
+        first = int(parsed.is_null().arg_max() or 0)
+        raise DataError(f"'{values[first]}' is not a date", source=raw.source,
+                        row=int(raw.frame[ROW][first]), column=month)
+    out = {"channel": raw.frame[_column(raw, "channel", "acquisition channel")]
+           .cast(pl.String), "month": parsed,
+           "spend": _numbers(raw, _column(raw, "spend", "amount spent"), "an amount")}
+    if "campaign" in names:
+        out["campaign"] = raw.frame[names["campaign"]].cast(pl.String)
+    for extra in ("leads", "prospects"):
+        if extra in names:
+            out["leads"] = _numbers(raw, names[extra], "a count")
+            break
+    return pl.DataFrame(out)
+
+
+def read_customers(source: Any, *, customer: str = "customer_id", **options: Any
+                   ) -> pl.DataFrame:
+    """Customer attributes: the id and every other column, as read (channel, campaign,
+    country...); one row per customer (the first when repeated)."""
+    raw = read_raw(source, **options)
+    key = _column(raw, customer, "customer id")
+    return raw.frame.drop(ROW).with_columns(pl.col(key).cast(pl.String).alias("customer_id")
+                                            ).unique("customer_id", keep="first",
+                                                     maintain_order=True)

@@ -1,0 +1,372 @@
+"""The decision commands of the ``clv`` command line: segments, cohorts, channels, timing,
+whatif and saas. Each is a thin call into the library (``clv.segments``, ``clv.cohorts``,
+``clv.acquisition``, ``clv.timing``, ``clv.scenarios``, ``clv.subscriptions``) that prints
+Rich tables, or every table with ``--json``, and writes its main table with ``-o`` (.csv,
+.parquet or .xlsx). Registered on ``clv.cli.app``."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import polars as pl
+import typer
+from rich.table import Table
+
+from clv.cli import (
+    ModelName,
+    Reading,
+    Source,
+    Unit,
+    _model_payload,
+    _print_json,
+    _purchase_class,
+    _write_frame,
+    app,
+    out,
+    reads_data,
+)
+from clv.errors import ClvError
+from clv.prep import Summary, rfm_summary
+
+Horizon = Annotated[float, typer.Option(help="How far ahead the predicted value looks.")]
+HorizonUnit = Annotated[str, typer.Option(help="Unit of --horizon.")]
+MarginRate = Annotated[float, typer.Option(help="Gross margin, 0 to 1.")]
+Discount = Annotated[float, typer.Option(help="Annual discount rate.")]
+Output = Annotated[Path | None, typer.Option(
+    "-o", "--output", help="Write the main table (.csv, .parquet or .xlsx).")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print every table as JSON.")]
+CustomersFile = Annotated[Path | None, typer.Option(
+    "--customers", help="Customer attributes (customer_id and any columns).")]
+
+
+@dataclass(frozen=True)
+class _Valued:
+    """Transactions summarised, the models fitted, and each customer's predicted value."""
+
+    transactions: Any
+    summary: Summary
+    purchases: Any
+    spend: Any
+    value: pl.DataFrame
+    predicted: str
+
+
+def _valued(file: str, read: Reading, unit: str, model: str, horizon: float,
+            horizon_unit: str, margin: float, discount_rate: float) -> _Valued:
+    from clv.models import ConvergenceError, GammaGamma
+    from clv.value import customer_value
+
+    tx = read.transactions(file)
+    summary = rfm_summary(tx, unit=unit)  # type: ignore[arg-type]
+    purchases = _purchase_class(model)().fit(summary)
+    try:
+        spend: Any = GammaGamma().fit(summary)
+    except ConvergenceError as exc:
+        raise ClvError(f"the spend model could not be fitted ({exc})") from exc
+    value = customer_value(purchases, summary, horizon, horizon_unit, spend=spend,
+                           margin=margin, discount_rate=discount_rate)
+    label = (f"{purchases.NAME} + Gamma-Gamma CLV over {horizon:g} {horizon_unit}(s), margin "
+             f"{margin:.0%}, discount {discount_rate:.0%}/year")
+    return _Valued(tx, summary, purchases, spend, value, label)
+
+
+def _customers(path: Path | None, read: Reading) -> pl.DataFrame | None:
+    if path is None:
+        return None
+    from clv.data.tables import read_customers
+
+    return read_customers(str(path), **read.raw)
+
+
+def _percent(text: str, name: str) -> float:
+    """'+5%', '-10%', '5', '0.05' -> 0.05, -0.1, 0.05, 0.05 (a bare number above 1 is read as
+    percent)."""
+    raw = text.strip().replace(",", ".")
+    try:
+        value = float(raw.rstrip("%"))
+    except ValueError:
+        raise ClvError(f"--{name} must be a change such as +5% or -0.1, not '{text}'") from None
+    return value / 100 if raw.endswith("%") or abs(value) > 1 else value
+
+
+def _is_share(column: str) -> bool:
+    """Columns holding a rate or a share, printed as percentages."""
+    return (column.startswith(("share", "p_", "mean_p_")) or column in ("grr", "nrr", "lift_pct")
+            or column.endswith(("_rate", "retention", "_churn", "conversion", "_pct")))
+
+
+def _fmt(column: str, value: Any, percent: bool = False) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return "-" if math.isnan(value) else "inf"
+        if percent or _is_share(column):
+            return f"{value:.1%}"
+        return f"{value:,.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _table(frame: pl.DataFrame, title: str, limit: int = 30, percent: bool = False) -> None:
+    t = Table(title=title, title_justify="left")
+    for col in frame.columns:
+        numeric = frame.schema[col].is_numeric()
+        t.add_column(col.replace("_", " "), justify="right" if numeric else "left")
+    for row in frame.head(limit).iter_rows(named=True):
+        t.add_row(*(_fmt(k, v, percent) for k, v in row.items()))
+    out.print(t)
+    if frame.height > limit:
+        out.print(f"[dim]... {frame.height - limit:,} more rows (-o or --json for all)[/]")
+
+
+def _emit(tables: dict[str, pl.DataFrame], titles: dict[str, str], main: str,
+          output: Path | None, as_json: bool, extra: dict[str, Any] | None = None,
+          show: dict[str, list[str]] | None = None, percent: tuple[str, ...] = ()) -> None:
+    """Write ``tables[main]`` to ``output``; print every table as JSON, or the titled ones
+    (their ``show`` columns) as Rich tables, then the ``extra`` notes."""
+    if output is not None:
+        _write_frame(tables[main], output)
+    if as_json:
+        _print_json({**(extra or {}), **{k: v.to_dicts() for k, v in tables.items()},
+                     "output": str(output) if output else None})
+        return
+    for key, frame in tables.items():
+        if key in titles:
+            cols = (show or {}).get(key)
+            _table(frame.select(cols) if cols else frame, titles[key], percent=key in percent)
+    for key, text in (extra or {}).items():
+        if isinstance(text, str):
+            out.print(f"[dim]{key}: {text}[/]")
+    if output is not None:
+        out.print(f"{titles.get(main, main)} written to {output}")
+
+
+@app.command()
+@reads_data
+def segments(
+    file: Source, read: Reading, unit: Unit = "week", model: ModelName = "bgnbd",
+    horizon: Horizon = 12.0, horizon_unit: HorizonUnit = "month", margin: MarginRate = 1.0,
+    discount_rate: Discount = 0.0, customers: CustomersFile = None,
+    by: Annotated[str | None, typer.Option(
+        help="Also profile by this column of --customers (or of the transactions).")] = None,
+    output: Output = None, as_json: AsJson = False,
+) -> None:
+    """RFM segments, value tiers and concentration, historical next to predicted."""
+    from clv.segments import profile, segment_customers
+
+    v = _valued(file, read, unit, model, horizon, horizon_unit, margin, discount_rate)
+    result = segment_customers(v.summary, v.value, predicted=v.predicted)
+    tables = {"customers": result.customers, "segments": result.segments.drop("rule"),
+              "tiers": result.tiers}
+    if by is not None:
+        attrs = _customers(customers, read)
+        if attrs is None or by not in attrs.columns:
+            frame = v.transactions.frame
+            if by not in frame.columns:
+                raise ClvError(f"--by {by}: no such column in --customers or the transactions")
+            attrs = frame.sort("timestamp").group_by("customer_id").agg(pl.col(by).first())
+        table = result.customers.join(attrs.select("customer_id", by), on="customer_id",
+                                      how="left")
+        tables[f"by_{by}"] = profile(table, by)
+    conc = {k: {"gini": c.gini, "top_shares": {f"{q:.0%}": s for q, s in c.top.items()}}
+            for k, c in result.concentration.items()}
+    titles = {"segments": "Segments (revenue to date and predicted CLV)",
+              "tiers": "Value tiers by predicted CLV", f"by_{by}": f"Profile by {by}"}
+    gini = (f"historical {result.concentration['historical'].gini:.2f}, predicted "
+            f"{result.concentration['predicted'].gini:.2f}; the top 10% hold "
+            f"{result.concentration['predicted'].top[0.1]:.0%} of predicted value")
+    brief = ["customers", "share_customers", "mean_revenue_to_date", "mean_predicted_clv",
+             "mean_p_alive", "share_predicted_clv"]
+    _emit(tables, titles, "customers", output, as_json,
+          {"basis": result.basis, "concentration": conc, "model": _model_payload(v.purchases),
+           "gini": gini},
+          show={"segments": ["segment", *brief], f"by_{by}": [by or "", *brief],
+                "tiers": ["tier", "customers", "share_revenue_to_date", "predicted_clv",
+                          "share_predicted_clv", "min_predicted_clv"]})
+
+
+@app.command()
+@reads_data
+def cohorts(
+    file: Source, read: Reading, unit: Unit = "week", model: ModelName = "bgnbd",
+    period: Annotated[str, typer.Option(help="Cohort period: week, month or quarter.")
+                      ] = "month",
+    by: Annotated[str | None, typer.Option(
+        help="Group by this customer attribute instead of the acquisition period.")] = None,
+    customers: CustomersFile = None, output: Output = None, as_json: AsJson = False,
+) -> None:
+    """Cohort retention, revenue and cumulative revenue per customer, historical and
+    predicted, with repeat rates and the pooled LTV curve."""
+    from clv.cohorts import cohorts as run
+
+    v = _valued(file, read, unit, model, 12, "month", 1.0, 0.0)
+    result = run(v.transactions, v.summary, period=period, by=by,
+                 customers=_customers(customers, read), purchases=v.purchases, spend=v.spend)
+    key = result.by
+    wide = result.table.pivot(on="age", index=key, values="retention").sort(key)
+    ages = [c for c in wide.columns if c != key]
+    heat = wide.select(key, *ages[:13])
+    tables = {"table": result.table, "retention": heat, "curve": result.curve,
+              "repeat": result.repeat}
+    titles = {"retention": f"Retention by {period}s since acquisition (observed customers)",
+              "curve": "Revenue per customer within k months of acquisition",
+              "repeat": "Repeat purchase"}
+    _emit(tables, titles, "table", output, as_json, {"basis": result.basis},
+          percent=("retention",))
+
+
+@app.command()
+@reads_data
+def channels(
+    file: Source,
+    spend: Annotated[Path, typer.Option("--spend", help="Spend table: channel, [campaign], "
+                                        "month, spend, [leads].")],
+    read: Reading, unit: Unit = "week", model: ModelName = "bgnbd",
+    horizon: Horizon = 24.0, horizon_unit: HorizonUnit = "month", margin: MarginRate = 1.0,
+    discount_rate: Discount = 0.0, customers: CustomersFile = None,
+    campaign: Annotated[bool, typer.Option(help="Per campaign as well as channel.")] = False,
+    target: Annotated[float, typer.Option(help="Target LTV:CAC ratio.")] = 3.0,
+    output: Output = None, as_json: AsJson = False,
+) -> None:
+    """CAC, conversion, LTV (historical and predicted), LTV:CAC, payback and maximum CAC per
+    acquisition channel."""
+    from clv.acquisition import channels as run
+    from clv.data.tables import read_spend
+
+    v = _valued(file, read, unit, model, horizon, horizon_unit, margin, discount_rate)
+    costs = read_spend(str(spend), date_format=read.options["date_format"], **read.raw)
+    result = run(v.transactions, v.summary, costs, v.value,
+                 customers=_customers(customers, read), campaign=campaign, margin=margin,
+                 purchases=v.purchases, spend_model=v.spend, target_ratio=target,
+                 predicted=v.predicted)
+    keys = ["channel", "campaign"] if campaign else ["channel"]
+    show = result.channels.select(*keys, "new_customers", "cac", "conversion",
+                                  "historical_ltv_12m", "predicted_ltv", "ltv_cac", "verdict",
+                                  "payback_months", "predicted_payback_months", "max_cac")
+    tables = {"channels": result.channels, "summary": show, "by_month": result.by_month,
+              "next_euro": result.next_euro}
+    titles = {"summary": "Acquisition channels", "next_euro": "Where the next euro pays best"}
+    _emit(tables, titles, "channels", output, as_json,
+          {"basis": result.basis, "blended_cac": result.blended_cac,
+           "paid_cac": result.paid_cac})
+
+
+@app.command()
+@reads_data
+def timing(
+    file: Source, read: Reading, unit: Unit = "week", model: ModelName = "bgnbd",
+    product: Annotated[str, typer.Option(help="Column holding the product.")] = "product",
+    days: Annotated[float, typer.Option(help="Window of the purchase probability.")] = 30.0,
+    min_customers: Annotated[int, typer.Option(
+        help="Fewest customers buying B after A for a pair to be shown.")] = 30,
+    next_output: Annotated[Path | None, typer.Option(
+        help="Write each customer's next-purchase prediction (.csv/.parquet/.xlsx).")] = None,
+    output: Output = None, as_json: AsJson = False,
+) -> None:
+    """Cross-sell windows (A then B: share, lift, delay) and each customer's next purchase."""
+    from clv.timing import cross_sell, next_purchase
+
+    tx = read.transactions(file)
+    if product not in tx.frame.columns:
+        raise ClvError(f"--product {product}: no such column; map it with --product when "
+                       "reading, or name the column")
+    pairs = cross_sell(tx, product=product, min_customers=min_customers)
+    summary = rfm_summary(tx, unit=unit)  # type: ignore[arg-type]
+    nxt = next_purchase(_purchase_class(model)().fit(summary), summary, days)
+    if next_output is not None:
+        _write_frame(nxt, next_output)
+    col = f"p_purchase_{days:g}d"
+    likely = nxt.sort(col, descending=True).head(10)
+    _emit({"pairs": pairs, "likely_buyers": likely}, {
+        "pairs": "Cross-sell windows", "likely_buyers": f"Most likely to buy in {days:g} days"},
+        "pairs", output, as_json,
+        {"expected_buyers": f"{float(nxt[col].sum()):,.0f} customers expected to buy within "
+                            f"{days:g} days",
+         "next_output": str(next_output) if next_output else None},
+        show={"pairs": ["product_a", "product_b", "customers_then_b", "share", "lift",
+                        "median_days", "q1_days", "q3_days"]})
+    if not as_json:
+        for text in pairs["recommendation"].head(10):
+            out.print(f"- {text}")
+
+
+@app.command()
+@reads_data
+def whatif(
+    file: Source, read: Reading, unit: Unit = "week", model: ModelName = "bgnbd",
+    horizon: Horizon = 24.0, horizon_unit: HorizonUnit = "month", margin: MarginRate = 1.0,
+    discount_rate: Discount = 0.0,
+    retention: Annotated[str, typer.Option(help="Change of lifetime, e.g. +5%.")] = "0",
+    frequency: Annotated[str, typer.Option(help="Change of purchase rate.")] = "0",
+    basket: Annotated[str, typer.Option(help="Change of spend per purchase.")] = "0",
+    margin_change: Annotated[str, typer.Option(help="Change of margin.")] = "0",
+    discount_change: Annotated[str, typer.Option(help="Change of discount rate.")] = "0",
+    cac_change: Annotated[str, typer.Option(help="Change of acquisition cost.")] = "0",
+    cac: Annotated[float | None, typer.Option(help="Acquisition cost per new customer.")
+                   ] = None,
+    output: Output = None, as_json: AsJson = False,
+) -> None:
+    """What a change of retention, frequency, basket, margin, discount or CAC is worth, on the
+    fitted models; with the sensitivity of value to each lever."""
+    from clv.scenarios import Levers, sensitivity, what_if
+
+    v = _valued(file, read, unit, model, horizon, horizon_unit, margin, discount_rate)
+    levers = Levers(retention=_percent(retention, "retention"),
+                    frequency=_percent(frequency, "frequency"),
+                    basket=_percent(basket, "basket"),
+                    margin=_percent(margin_change, "margin-change"),
+                    discount_rate=_percent(discount_change, "discount-change"),
+                    cac=_percent(cac_change, "cac-change"))
+    kw = {"spend": v.spend, "margin": margin, "discount_rate": discount_rate}
+    result = what_if(v.purchases, v.summary, horizon, horizon_unit, levers=levers, cac=cac, **kw)
+    table = pl.DataFrame([{"figure": k, "base": result.base.get(k), "scenario": val}
+                          for k, val in result.scenario.items()
+                          if isinstance(val, int | float) and not isinstance(val, bool)])
+    sens = sensitivity(v.purchases, v.summary, horizon, horizon_unit, **kw)
+    changes = ", ".join(f"{k} {x:+.1%}" for k, x in vars(levers).items() if x) or "no change"
+    _emit({"customers": result.customers, "figures": table, "sensitivity": sens},
+          {"figures": f"What if ({changes}) over {result.horizon}",
+           "sensitivity": "Change of predicted value per +1% of each lever"},
+          "customers", output, as_json,
+          {"levers": vars(levers), "verdict": result.scenario.get("verdict"),
+           "basis": v.predicted})
+
+
+@app.command()
+def saas(
+    file: Source,
+    by: Annotated[str | None, typer.Option(help="Fit sBG per value of this column.")
+                  ] = "plan",
+    mrr: Annotated[str, typer.Option(help="Column of monthly revenue.")] = "mrr",
+    as_of: Annotated[str | None, typer.Option(help="Date the table describes.")] = None,
+    margin: MarginRate = 1.0, discount_rate: Discount = 0.1,
+    date_format: Annotated[str | None, typer.Option(help="strftime format of the dates.")
+                           ] = None,
+    separator: Annotated[str | None, typer.Option(help="CSV delimiter.")] = None,
+    output: Output = None, as_json: AsJson = False,
+) -> None:
+    """MRR and its movements, churn, revenue retention, cohorts, and sBG LTV per plan."""
+    from clv.data.readers import read_raw
+    from clv.data.tables import read_subscriptions
+    from clv.subscriptions import saas_metrics
+
+    columns = read_raw(file, separator=separator).frame.columns
+    keep = tuple(c for c in ([by] if by else []) if c in columns)
+    subs = read_subscriptions(file, date_format=date_format, keep=keep, mrr=mrr,
+                              separator=separator)
+    result = saas_metrics(subs, as_of=as_of, by=by if keep else None, margin=margin,
+                          discount_rate=discount_rate)
+    key = result.plans.columns[0]
+    _emit({"months": result.months, "plans": result.plans, "cohorts": result.cohorts},
+          {"months": "MRR movements by month", "plans": "sBG per plan and LTV"},
+          "months", output, as_json, {"basis": result.basis},
+          show={"months": ["month", "mrr", "customers", "new", "expansion", "contraction",
+                           "churn", "reactivation", "arpa", "customer_churn", "grr", "nrr"],
+                "plans": [c for c in (key, "subscriptions", "arpa", "monthly_churn", "alpha",
+                                      "beta", "discounted_lifetime_months", "sbg_ltv",
+                                      "simple_ltv") if c in result.plans.columns]})
