@@ -32,12 +32,12 @@ from typing import Any
 
 import polars as pl
 
-from clv.cohorts import Cohorts, cohorts
+from clv.cohorts import Cohorts, cohorts, revenue_within
 from clv.errors import ClvError
 from clv.formulas import ltv_cac_ratio
 from clv.models.base import PurchaseModel
 from clv.models.gamma_gamma import GammaGamma
-from clv.prep.summary import UNIT_DAYS, Summary
+from clv.prep.summary import Summary
 
 LTV_MONTHS = (3, 6, 12, 24)
 TARGET_RATIO = 3.0
@@ -191,18 +191,13 @@ def _history(frame: pl.DataFrame, summary: Summary, acquired: pl.DataFrame, keys
     """Historical LTV at k months per channel: margin x revenue within k months (of 30.4375
     days) of the first purchase, per customer observed for at least k months."""
     end = summary.calibration_end or summary.observation_end
-    first = summary.frame.select("customer_id", pl.col("first_purchase").cast(pl.Date))
-    lines = frame.select("customer_id", pl.col("timestamp").dt.date().alias("day"), "amount"
-                         ).join(first, on="customer_id").filter(pl.col("day") <= end)
-    since = (pl.col("day") - pl.col("first_purchase")).dt.total_days()
-    aggs = [pl.col("amount").filter(since < k * UNIT_DAYS["month"]).sum().alias(f"_r{k}")
-            for k in LTV_MONTHS]
-    per = first.join(lines.group_by("customer_id").agg(aggs), on="customer_id", how="left"
-                     ).join(acquired.select("customer_id", *keys), on="customer_id")
-    observed = (pl.lit(end) - pl.col("first_purchase")).dt.total_days()
+    first = summary.frame.select("customer_id", pl.col("first_purchase").cast(pl.Date)
+                                 .alias("acquired"))
+    lines = frame.select("customer_id", pl.col("timestamp").dt.date().alias("day"), "amount")
+    per = revenue_within(lines, first, end, LTV_MONTHS).join(
+        acquired.select("customer_id", *keys), on="customer_id")
     return per.group_by(keys).agg(
-        (margin * pl.col(f"_r{k}").fill_null(0.0).filter(
-            observed >= k * UNIT_DAYS["month"]).mean()).alias(f"historical_ltv_{k}m")
+        (margin * pl.col(f"revenue_{k}m").mean()).alias(f"historical_ltv_{k}m")
         for k in LTV_MONTHS)
 
 

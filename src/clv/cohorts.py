@@ -46,6 +46,14 @@ def _index(date: pl.Expr, period: str) -> pl.Expr:
     return (date - pl.lit(_EPOCH_MONDAY)).dt.total_days() // 7
 
 
+def _start_expr(index: pl.Expr, period: str) -> pl.Expr:
+    """First day of period number ``index`` (an expression)."""
+    if period == "week":
+        return pl.lit(_EPOCH_MONDAY) + pl.duration(weeks=index)
+    months = index * (3 if period == "quarter" else 1)
+    return pl.date(months // 12, months % 12 + 1, 1)
+
+
 def _start(index: int, period: str) -> dt.date:
     """First day of period number ``index``."""
     if period == "week":
@@ -159,15 +167,16 @@ def cohorts(
         "predicted": (f"revenue to date plus {purchases.NAME} expected revenue to the end of "
                       "each period, over all customers of the cohort") if purchases else "",
         "period": period}
-    return Cohorts(table, _repeat(tx, base, label, end), _curve(
-        tx, base, end, purchases, spend, summary), period, label, basis)
+    history = revenue_within(tx, base, end)
+    return Cohorts(table, _repeat(history, base, label), _curve(
+        history, purchases, spend, summary), period, label, basis)
 
 
 def _cohort_key(base: pl.DataFrame, tx: pl.DataFrame, by: str | None,
                 customers: pl.DataFrame | None, period: str) -> pl.Series:
     """Each customer's cohort: the start of its acquisition period, or its ``by`` value."""
     if by is None:
-        return pl.Series([_start(int(i), period) for i in base["acq"]], dtype=pl.Date)
+        return base.select(_start_expr(pl.col("acq"), period).cast(pl.Date).alias("c"))["c"]
     if customers is not None and by in customers.columns:
         source = customers.select("customer_id", by).unique("customer_id", keep="first")
     elif by in tx.columns:
@@ -243,43 +252,59 @@ def _ahead(purchases: PurchaseModel, spend: GammaGamma | float | None, summary: 
         "_ahead": values.ravel()})
 
 
-def _repeat(tx: pl.DataFrame, base: pl.DataFrame, label: str, end: dt.date) -> pl.DataFrame:
-    days = tx.filter(pl.col("amount") > 0).group_by("customer_id").agg(
-        pl.col("day").unique().sort().head(2).alias("days"))
-    second = days.select("customer_id", (pl.col("days").list.get(1, null_on_oob=True)
-                                         - pl.col("days").list.first()).dt.total_days()
-                         .alias("to_second"))
-    joined = base.join(second, on="customer_id", how="left")
+def _repeat(history: pl.DataFrame, base: pl.DataFrame, label: str) -> pl.DataFrame:
+    joined = base.select("customer_id", label).join(
+        history.select("customer_id", "days_to_second"), on="customer_id", how="left")
+    days = pl.col("days_to_second")
     return joined.group_by(label).agg(
         pl.len().alias("customers"),
-        pl.col("to_second").is_not_null().mean().alias("repeat_rate"),
-        pl.col("to_second").median().alias("median_days_to_second"),
-        pl.col("to_second").quantile(0.25).alias("q1_days_to_second"),
-        pl.col("to_second").quantile(0.75).alias("q3_days_to_second"),
+        days.is_not_null().mean().alias("repeat_rate"),
+        days.median().alias("median_days_to_second"),
+        days.quantile(0.25).alias("q1_days_to_second"),
+        days.quantile(0.75).alias("q3_days_to_second"),
     ).sort(label)
 
 
-def _curve(tx: pl.DataFrame, base: pl.DataFrame, end: dt.date,
-           purchases: PurchaseModel | None, spend: GammaGamma | float | None,
-           summary: Summary) -> pl.DataFrame:
+def revenue_within(tx: pl.DataFrame, acquired: pl.DataFrame, end: dt.date,
+                   months: tuple[int, ...] = CURVE_MONTHS) -> pl.DataFrame:
+    """Per customer of ``acquired`` (customer_id, acquired: the first purchase date): the
+    revenue of the acquisition day, ``first_day_revenue``; within k months (of 30.4375 days)
+    of acquisition, ``revenue_{k}m``, null when the customer was acquired less than k months
+    before ``end`` (not observed that long); and ``days_to_second``, from the acquisition to
+    the next day with a purchase (null without one). One pass over ``tx`` (customer_id, day,
+    amount) up to ``end``, of masked columns summed per customer (Polars' fast path)."""
+    since = (pl.col("day") - pl.col("acquired")).dt.total_days()
+    amount = pl.col("amount")
+    masked = [pl.when(since == 0).then(amount).otherwise(0.0).alias("first_day_revenue"),
+              *(pl.when(since < k * UNIT_DAYS["month"]).then(amount).otherwise(0.0)
+                .alias(f"revenue_{k}m") for k in months),
+              pl.when((since > 0) & (amount > 0)).then(since).alias("days_to_second")]
+    names = ["first_day_revenue", *(f"revenue_{k}m" for k in months)]
+    sums = (tx.lazy().filter(pl.col("day") <= end)
+            .join(acquired.lazy().select("customer_id", "acquired"), on="customer_id")
+            .select("customer_id", *masked)
+            .group_by("customer_id").agg(pl.col(names).sum(), pl.col("days_to_second").min())
+            .collect())
+    observed = (pl.lit(end) - pl.col("acquired")).dt.total_days()
+    return acquired.select("customer_id", "acquired").join(sums, on="customer_id", how="left"
+                                                            ).with_columns(
+        pl.col("first_day_revenue").fill_null(0.0),
+        *(pl.when(observed >= k * UNIT_DAYS["month"]).then(
+            pl.col(f"revenue_{k}m").fill_null(0.0)).alias(f"revenue_{k}m") for k in months))
+
+
+def _curve(within: pl.DataFrame, purchases: PurchaseModel | None,
+           spend: GammaGamma | float | None, summary: Summary) -> pl.DataFrame:
     """Revenue per customer within k months of acquisition (k in CURVE_MONTHS): historical,
     over the customers acquired at least k months before the end; predicted for a new
     customer: the mean first-day revenue + E[X(k months)] x mean spend per repeat purchase."""
-    lines = tx.join(base.select("customer_id", "acquired"), on="customer_id")
-    since = (pl.col("day") - pl.col("acquired")).dt.total_days()
-    first_day = lines.filter(since == 0).group_by("customer_id").agg(
-        pl.col("amount").sum())["amount"]
-    mean_first = float(first_day.mean() or 0.0)
-    horizon_days = (pl.lit(end) - pl.col("acquired")).dt.total_days()
+    mean_first = float(within["first_day_revenue"].mean() or 0.0)
     rows = []
     for k in CURVE_MONTHS:
+        seen = within[f"revenue_{k}m"].drop_nulls()
+        row: dict[str, Any] = {"months": k, "customers_observed": seen.len(),
+                               "revenue_per_customer": seen.mean() if seen.len() else None}
         span = k * UNIT_DAYS["month"]
-        cohort = base.filter(horizon_days >= span)
-        revenue = lines.filter(since < span).join(cohort.select("customer_id"),
-                                                  on="customer_id")["amount"].sum()
-        row: dict[str, Any] = {"months": k, "customers_observed": cohort.height,
-                               "revenue_per_customer": (revenue / cohort.height
-                                                        if cohort.height else None)}
         if purchases is not None:
             if isinstance(spend, GammaGamma):
                 p, q, g = (spend.params_[n] for n in ("p", "q", "gamma"))

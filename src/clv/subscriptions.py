@@ -103,10 +103,11 @@ def saas_metrics(subs: pl.DataFrame, *, as_of: dt.date | str | None = None, mrr:
         _month_index(pl.col("start")).alias("_first"),
         (pl.when(pl.col("end").is_null()).then(pl.lit(last))
          .otherwise(_month_index(pl.col("end")) - 1).clip(upper_bound=last)).alias("_last"))
-    per = (active.filter(pl.col("_last") >= pl.col("_first"))
-           .select("customer_id", "_mrr", pl.int_ranges("_first", pl.col("_last") + 1)
-                   .alias("m")).explode("m")
-           .group_by("customer_id", "m").agg(pl.col("_mrr").sum()))
+    # each paying customer's MRR per month, by integer customer code, sorted by (code, month)
+    per = (active.filter((pl.col("_last") >= pl.col("_first")) & (pl.col("_mrr") > 0))
+           .select(pl.col("customer_id").rank("dense").alias("c"), "_mrr",
+                   pl.int_ranges("_first", pl.col("_last") + 1).alias("m")).explode("m")
+           .group_by("c", "m").agg(pl.col("_mrr").sum()).sort("c", "m"))
     months = _movements(per, int(active["_first"].min()), last)
     cohorts = _cohorts(per)
     plans = _plans(frame, by, end_date, margin, discount_rate)
@@ -117,28 +118,34 @@ def saas_metrics(subs: pl.DataFrame, *, as_of: dt.date | str | None = None, mrr:
 
 
 def _movements(per: pl.DataFrame, first: int, last: int) -> pl.DataFrame:
-    grid = per
-    prev = grid.with_columns((pl.col("m") + 1).alias("m")).rename({"_mrr": "_prev"})
-    both = grid.join(prev, on=["customer_id", "m"], how="full", coalesce=True).with_columns(
-        pl.col("_mrr").fill_null(0.0), pl.col("_prev").fill_null(0.0)).filter(
-        pl.col("m") <= last)
-    seen_before = grid.group_by("customer_id").agg(pl.col("m").min().alias("_since"))
-    both = both.join(seen_before, on="customer_id")
-    up, down = pl.col("_mrr") > pl.col("_prev"), pl.col("_mrr") < pl.col("_prev")
-    was, now = pl.col("_prev") > 0, pl.col("_mrr") > 0
-    delta = pl.col("_mrr") - pl.col("_prev")
-    moves = both.group_by("m").agg(
-        pl.col("_mrr").sum().alias("mrr"), now.sum().alias("customers"),
-        was.sum().alias("customers_start"), pl.col("_prev").sum().alias("mrr_start"),
-        delta.filter(~was & now & (pl.col("m") == pl.col("_since"))).sum().alias("new"),
-        delta.filter(~was & now & (pl.col("m") > pl.col("_since"))).sum()
+    """Movements between consecutive months from the sorted (customer, month) rows: a row's
+    previous month is the row before it when that is the same customer one month earlier
+    (else 0: new, or reactivation when the customer paid before); a row not followed by the
+    same customer's next month is a churn in that next month."""
+    c, m, mrr = pl.col("c"), pl.col("m"), pl.col("_mrr")
+    same_prev = ((c.shift(1) == c) & (m.shift(1) == m - 1)).fill_null(False)
+    first_row = (c.shift(1) != c).fill_null(True)
+    goes_on = ((c.shift(-1) == c) & (m.shift(-1) == m + 1)).fill_null(False)
+    prev = pl.when(same_prev).then(mrr.shift(1)).otherwise(0.0)
+    rows = per.with_columns(prev.alias("_prev"), same_prev.alias("_kept"),
+                            first_row.alias("_first"), goes_on.alias("_goes_on"))
+    kept, prev = pl.col("_kept"), pl.col("_prev")
+    zero = pl.lit(0.0)
+    moves = rows.group_by("m").agg(
+        mrr.sum().alias("mrr"), pl.len().alias("customers"),
+        pl.when(~kept & pl.col("_first")).then(mrr).otherwise(zero).sum().alias("new"),
+        pl.when(~kept & ~pl.col("_first")).then(mrr).otherwise(zero).sum()
         .alias("reactivation"),
-        delta.filter(was & now & up).sum().alias("expansion"),
-        (-delta).filter(was & now & down).sum().alias("contraction"),
-        pl.col("_prev").filter(was & ~now).sum().alias("churn"),
-        (was & ~now).sum().alias("churned_customers"))
-    full = pl.DataFrame({"m": np.arange(first, last + 1)}).join(moves, on="m", how="left"
-                                                                ).fill_null(0)
+        pl.when(kept & (mrr > prev)).then(mrr - prev).otherwise(zero).sum().alias("expansion"),
+        pl.when(kept & (mrr < prev)).then(prev - mrr).otherwise(zero).sum()
+        .alias("contraction"))
+    churned = rows.filter(~pl.col("_goes_on")).group_by((m + 1).alias("m")).agg(
+        mrr.sum().alias("churn"), pl.len().alias("churned_customers"))
+    full = (pl.DataFrame({"m": np.arange(first, last + 1)})
+            .join(moves, on="m", how="left").join(churned, on="m", how="left")
+            .fill_null(0).sort("m")
+            .with_columns(pl.col("customers").shift(1, fill_value=0).alias("customers_start"),
+                          pl.col("mrr").shift(1, fill_value=0.0).alias("mrr_start")))
     start = pl.when(pl.col("mrr_start") > 0).then(pl.col("mrr_start"))
     return full.with_columns(
         _from_index(pl.col("m")).alias("month"),
@@ -152,13 +159,14 @@ def _movements(per: pl.DataFrame, first: int, last: int) -> pl.DataFrame:
         ((pl.col("mrr_start") - pl.col("contraction") - pl.col("churn")) / start).alias("grr"),
         ((pl.col("mrr_start") - pl.col("contraction") - pl.col("churn") + pl.col("expansion"))
          / start).alias("nrr"),
-    ).drop("m").select("month", pl.exclude("month"))
+    ).select("month", "mrr", "customers", "customers_start", "mrr_start", "new",
+             "reactivation", "expansion", "contraction", "churn", "churned_customers", "arpa",
+             "net_new_mrr", "customer_churn", "revenue_churn", "grr", "nrr")
 
 
 def _cohorts(per: pl.DataFrame) -> pl.DataFrame:
-    first = per.group_by("customer_id").agg(pl.col("m").min().alias("_cohort"))
-    rows = per.join(first, on="customer_id").with_columns(
-        (pl.col("m") - pl.col("_cohort")).alias("age"))
+    rows = per.with_columns((pl.col("m") - pl.col("m").min().over("c")).alias("age"),
+                            pl.col("m").min().over("c").alias("_cohort"))
     out = rows.group_by("_cohort", "age").agg(pl.len().alias("customers"),
                                               pl.col("_mrr").sum().alias("mrr"))
     base = out.filter(pl.col("age") == 0).select(
