@@ -115,3 +115,13 @@ def test_sensitivity_and_break_even(shop):
     assert back.scenario["total_clv"] == pytest.approx(back.base["total_clv"], rel=1e-5)
     assert break_even(bg, summary, 24, "month", lever="retention",
                       offset=Levers(basket=-0.9), limit=0.5, **kw) is None
+
+
+def test_formula_levers():
+    from clv.scenarios import formula_what_if
+
+    out = formula_what_if(3.0, 260.0, 2.0, 0.5, Levers(retention=0.05, basket=0.1), cac=300.0)
+    assert out["base"]["ltv"] == pytest.approx(3 * 260 * 2 * 0.5)
+    assert out["scenario"]["ltv"] == pytest.approx(3 * 1.1 * 260 * 2 * 1.05 * 0.5)
+    assert out["base"]["verdict"] == "thin"  # 780 / 300 = 2.6x
+    assert out["scenario"]["verdict"] == "healthy"  # 900.9 / 300 = 3.0x

@@ -83,3 +83,13 @@ def test_sample_saas_plans():
         assert row["sbg_ltv"] > row["simple_ltv"] > 0
     pooled = saas_metrics(saas.subscriptions, as_of=end, by=None)
     assert pooled.plans.height == 1
+
+
+def test_sbg_per_start_cohort():
+    saas = sample_saas(20_000, seed=8)
+    end = saas.observation_end - dt.timedelta(days=1)
+    with pytest.warns(UserWarning, match="left out"):  # the last cohorts are too young
+        result = saas_metrics(saas.subscriptions, as_of=end, by="cohort")
+    assert result.plans.height >= 30  # one row per start month
+    fitted = result.plans.drop_nulls("alpha")
+    assert fitted.height >= 20 and (fitted["sbg_ltv"] > 0).all()

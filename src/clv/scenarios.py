@@ -15,7 +15,9 @@ Effects are given for the existing base (each customer's CLV over the horizon, t
 change) and for a new customer (margin on the first purchase + the discounted expected
 margin of their repeat purchases over the horizon; LTV:CAC and its verdict, payback), and a
 sensitivity table ranks the levers by the change of the base's value per 1% of change.
-``break_even`` finds how much of one lever offsets a change of others.
+``break_even`` finds how much of one lever offsets a change of others. ``formula_what_if``
+applies the same levers to the generic formula LTV = basket x frequency x lifespan x margin
+(retention lengthens the lifespan), for comparison with the models.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import polars as pl
 from scipy import optimize
 
 from clv.errors import ClvError
-from clv.formulas import ltv_cac_ratio
+from clv.formulas import generic_ltv, ltv_cac_ratio
 from clv.models.base import PurchaseModel
 from clv.models.gamma_gamma import GammaGamma
 from clv.prep.summary import Summary, convert
@@ -213,3 +215,22 @@ def break_even(purchases: PurchaseModel, summary: Summary, horizon: float,
     if np.sign(gap(lo)) == np.sign(gap(hi)):
         return None
     return float(optimize.brentq(gap, lo, hi, xtol=1e-6))
+
+
+def formula_what_if(average_purchase_value: float, purchase_frequency: float, lifespan: float,
+                    margin: float, levers: Levers, cac: float | None = None
+                    ) -> dict[str, dict[str, Any]]:
+    """The levers on the generic formula (``clv.formulas.generic_ltv``): basket and margin
+    scale the value, frequency the purchases per unit, retention the lifespan; with ``cac``,
+    LTV:CAC and its verdict. Returns {"base": {...}, "scenario": {...}}."""
+    def figures(lv: Levers) -> dict[str, Any]:
+        ltv = generic_ltv(average_purchase_value * (1 + lv.basket),
+                          purchase_frequency * (1 + lv.frequency), lifespan * (1 + lv.retention),
+                          min(1.0, margin * (1 + lv.margin)))
+        out: dict[str, Any] = {"ltv": ltv}
+        if cac is not None:
+            verdict = ltv_cac_ratio(ltv, cac * (1 + lv.cac))
+            out.update(cac=cac * (1 + lv.cac), ltv_cac=verdict.ratio, verdict=verdict.level)
+        return out
+
+    return {"base": figures(Levers()), "scenario": figures(levers)}

@@ -62,7 +62,7 @@ def _from_index(index: pl.Expr) -> pl.Expr:
 
 
 def _validated(subs: pl.DataFrame, mrr: str, by: str | None) -> pl.DataFrame:
-    need = ["customer_id", "start", "end", mrr] + ([by] if by else [])
+    need = ["customer_id", "start", "end", mrr] + ([by] if by and by != "cohort" else [])
     missing = [c for c in need if c not in subs.columns]
     if missing:
         raise ClvError(f"the subscriptions table has no column(s) {', '.join(missing)}")
@@ -84,8 +84,8 @@ def saas_metrics(subs: pl.DataFrame, *, as_of: dt.date | str | None = None, mrr:
                  by: str | None = "plan", margin: float = 1.0,
                  discount_rate: float = 0.1) -> Subscriptions:
     """MRR movements, churn and retention by month, cohort retention, and sBG per ``by``
-    (default the plan; None pools every subscription) with its LTV at ``margin`` and an annual
-    ``discount_rate``; see the module docstring."""
+    (default the plan; "cohort" for the start month; None pools every subscription) with its
+    LTV at ``margin`` and an annual ``discount_rate``; see the module docstring."""
     if not 0 < margin <= 1:
         raise ClvError(f"margin must be in (0, 1], not {margin}")
     if by == "plan" and "plan" not in subs.columns:
@@ -189,7 +189,8 @@ def _plans(frame: pl.DataFrame, by: str | None, end: dt.date, margin: float,
         warnings.warn(f"sBG left out: {exc}", UserWarning, stacklevel=3)
         models = {}
     key = by or "_all"
-    data = frame.with_columns(pl.lit("all").alias("_all")) if by is None else frame
+    data = frame.with_columns(pl.lit("all").alias("_all"),
+                              pl.col("start").dt.truncate("1mo").alias("cohort"))
     stop = pl.when(pl.col("end").is_null() | (pl.col("end") > pl.lit(end))).then(pl.lit(end)
                                                                                 ).otherwise(
         pl.col("end"))
