@@ -47,6 +47,7 @@ def test_monthly_cohorts_by_hand():
     assert rep[jan]["median_days_to_second"] == pytest.approx((36 + 5) / 2)
     assert rep[feb]["median_days_to_second"] == 29.0
     assert "up to 2024-04-30" in result.basis["historical"]
+    assert result.basis["excluded"].startswith("0 lines of customers not in summary")
 
 
 def test_cohorts_by_attribute_use_each_customers_own_age():

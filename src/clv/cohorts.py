@@ -138,8 +138,12 @@ def cohorts(
     label = by or "cohort"
     base = base.with_columns(_cohort_key(base, tx, by, customers, period).alias(label))
     age = _index(pl.col("day"), period) - pl.col("acq")
-    lines = tx.join(base, on="customer_id", how="inner").with_columns(age.alias("age")).filter(
-        pl.col("age") >= 0)
+    joined = tx.join(base, on="customer_id", how="inner").with_columns(age.alias("age"))
+    lines = joined.filter(pl.col("age") >= 0)
+    # lines left out, counted: customers absent from the summary (no purchase by the end),
+    # and lines dated before the customer's first purchase (earlier refunds)
+    excluded = {"lines_of_customers_not_in_summary": tx.height - joined.height,
+                "lines_before_acquisition": joined.height - lines.height}
     has_margin = "margin" in lines.columns
     # per group of customers acquired in the same period with the same key
     sizes = base.group_by(label, "acq").agg(pl.len().alias("customers"))
@@ -166,7 +170,8 @@ def cohorts(
                       "averages over the customers observed at each age",
         "predicted": (f"revenue to date plus {purchases.NAME} expected revenue to the end of "
                       "each period, over all customers of the cohort") if purchases else "",
-        "period": period}
+        "period": period,
+        "excluded": ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in excluded.items())}
     history = revenue_within(tx, base, end)
     return Cohorts(table, _repeat(history, base, label), _curve(
         history, purchases, spend, summary), period, label, basis)
