@@ -32,14 +32,14 @@ from typing import Any
 
 import polars as pl
 
-from clv.cohorts import Cohorts, cohorts, revenue_within
+from clv.cohorts import CURVE_MONTHS, Cohorts, cohorts
 from clv.errors import ClvError
 from clv.formulas import ltv_cac_ratio
 from clv.models.base import PurchaseModel
 from clv.models.gamma_gamma import GammaGamma
 from clv.prep.summary import Summary
 
-LTV_MONTHS = (3, 6, 12, 24)
+LTV_MONTHS = tuple(k for k in CURVE_MONTHS if k >= 3)
 TARGET_RATIO = 3.0
 
 
@@ -143,7 +143,10 @@ def channels(
         value.select("customer_id", "clv"), on="customer_id", how="left")
     if per_customer["clv"].null_count():
         raise ClvError("the value table lacks customers of the summary (use clv.customer_value)")
-    history = _history(frame, summary, acquired, keys, margin)
+    curves = cohorts(frame, summary, period="month", by="_acq_key", customers=acquired.select(
+        "customer_id", pl.concat_str(keys, separator=" / ").alias("_acq_key")),
+        purchases=purchases, spend=spend_model)
+    history = _history(curves, acquired, keys, margin)
     table = (by_month.group_by(keys).agg(
                 pl.col("spend").sum(), pl.col("new_customers").sum(),
                 _sum_or_null("leads"))
@@ -160,9 +163,6 @@ def channels(
                  (pl.col("new_customers") / pl.col("leads")).alias("conversion")))
     table = _ratios(table, target_ratio)
 
-    curves = cohorts(frame, summary, period="month", by="_acq_key", customers=acquired.select(
-        "customer_id", pl.concat_str(keys, separator=" / ").alias("_acq_key")),
-        purchases=purchases, spend=spend_model)
     table = table.with_columns(pl.concat_str(keys, separator=" / ").alias("_acq_key")).join(
         _paybacks(curves, table, margin), on="_acq_key", how="left").drop("_acq_key")
 
@@ -186,16 +186,12 @@ def channels(
                        curves, basis)
 
 
-def _history(frame: pl.DataFrame, summary: Summary, acquired: pl.DataFrame, keys: list[str],
-             margin: float) -> pl.DataFrame:
+def _history(curves: Cohorts, acquired: pl.DataFrame, keys: list[str], margin: float
+             ) -> pl.DataFrame:
     """Historical LTV at k months per channel: margin x revenue within k months (of 30.4375
-    days) of the first purchase, per customer observed for at least k months."""
-    end = summary.calibration_end or summary.observation_end
-    first = summary.frame.select("customer_id", pl.col("first_purchase").cast(pl.Date)
-                                 .alias("acquired"))
-    lines = frame.select("customer_id", pl.col("timestamp").dt.date().alias("day"), "amount")
-    per = revenue_within(lines, first, end, LTV_MONTHS).join(
-        acquired.select("customer_id", *keys), on="customer_id")
+    days) of the first purchase, per customer observed for at least k months (the channel
+    cohorts' per-customer figures)."""
+    per = curves.customers.join(acquired.select("customer_id", *keys), on="customer_id")
     return per.group_by(keys).agg(
         (margin * pl.col(f"revenue_{k}m").mean()).alias(f"historical_ltv_{k}m")
         for k in LTV_MONTHS)

@@ -73,12 +73,14 @@ class Cohorts:
     repeat-purchase rate (a second purchase day by the observation end) and the median and
     quartiles of the days from first to second purchase. ``curve``: the pooled historical
     LTV curve at 1, 3, 6, 12, 24 months after acquisition (customers observed that long) and,
-    with a model, the predicted one for a new customer. ``basis``: what each figure covers.
+    with a model, the predicted one for a new customer. ``customers``: each customer's
+    ``revenue_within`` figures. ``basis``: what each figure covers.
     """
 
     table: pl.DataFrame
     repeat: pl.DataFrame
     curve: pl.DataFrame
+    customers: pl.DataFrame
     period: str
     by: str
     basis: dict[str, str]
@@ -174,7 +176,7 @@ def cohorts(
         "excluded": ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in excluded.items())}
     history = revenue_within(tx, base, end)
     return Cohorts(table, _repeat(history, base, label), _curve(
-        history, purchases, spend, summary), period, label, basis)
+        history, purchases, spend, summary), history, period, label, basis)
 
 
 def _cohort_key(base: pl.DataFrame, tx: pl.DataFrame, by: str | None,

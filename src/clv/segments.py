@@ -180,7 +180,11 @@ def value_tiers(summary: Summary, value: pl.DataFrame, cuts: tuple[float, ...] =
     (``cuts``); for each its customers, historical revenue to date and predicted CLV, in
     amounts and as shares of the whole base, and the minimum predicted CLV to enter it.
     Ties at a boundary are split by customer id, so tiers hold exactly their share."""
-    frame, _ = _with_tiers(_with_value(summary, value), cuts)
+    return _tier_table(_with_tiers(_with_value(summary, value), cuts)[0])
+
+
+def _tier_table(frame: pl.DataFrame) -> pl.DataFrame:
+    """The tiers' totals and shares from customers ranked by ``_with_tiers``."""
     n, total_rev, total_clv = frame.height, frame["revenue"].sum(), frame["clv"].sum()
     return (frame.group_by("tier_rank", "tier").agg(
                 pl.len().alias("customers"),
@@ -263,6 +267,6 @@ def segment_customers(summary: Summary, value: pl.DataFrame, *, bins: int = 5,
     end = summary.calibration_end or summary.observation_end
     basis = {"historical": f"revenue to date, from {start} to {end}",
              "predicted": predicted, "unit": summary.unit}
-    return Segments(customers, segments, value_tiers(summary, value),
+    return Segments(customers, segments, _tier_table(ranked),
                     {"historical": concentration(joined["revenue"]),
                      "predicted": concentration(joined["clv"])}, basis)
