@@ -62,6 +62,12 @@ def test_cohorts_by_attribute_use_each_customers_own_age():
         cohorts(tx, summary, by="country")
     with pytest.raises(ClvError, match="period"):
         cohorts(tx, summary, period="day")
+    with_margin = cohorts(tx, summary, max_age=2, margin=0.4).table
+    assert with_margin["margin"].to_list() == pytest.approx(
+        [0.4 * v for v in with_margin["revenue"]])
+    lines = tx.with_columns(cost=pl.col("amount") * 0.75)
+    assert cohorts(lines, summary, max_age=2).table["margin"].to_list() == pytest.approx(
+        [0.25 * v for v in with_margin["revenue"]])
 
 
 @pytest.fixture(scope="module")

@@ -198,7 +198,10 @@ def cohorts(
                       ] = "month",
     by: Annotated[str | None, typer.Option(
         help="Group by this customer attribute instead of the acquisition period.")] = None,
-    customers: CustomersFile = None, output: Output = None, as_json: AsJson = False,
+    customers: CustomersFile = None,
+    margin: Annotated[float | None, typer.Option(help="Gross margin rate for the margin "
+                                                 "column.")] = None,
+    output: Output = None, as_json: AsJson = False,
 ) -> None:
     """Cohort retention, revenue and cumulative revenue per customer, historical and
     predicted, with repeat rates and the pooled LTV curve."""
@@ -206,7 +209,8 @@ def cohorts(
 
     v = _valued(file, read, unit, model, 12, "month", 1.0, 0.0)
     result = run(v.transactions, v.summary, period=period, by=by,
-                 customers=_customers(customers, read), purchases=v.purchases, spend=v.spend)
+                 customers=_customers(customers, read), purchases=v.purchases, spend=v.spend,
+                 margin=margin)
     key = result.by
     wide = result.table.pivot(on="age", index=key, values="retention").sort(key)
     ages = [c for c in wide.columns if c != key]

@@ -114,6 +114,7 @@ def cohorts(
     purchases: PurchaseModel | None = None,
     spend: GammaGamma | float | None = None,
     max_age: int | None = None,
+    margin: float | None = None,
 ) -> Cohorts:
     """Cohorts of the customers of ``summary`` (its first purchases, observation or
     calibration end), from their ``transactions``.
@@ -123,7 +124,8 @@ def cohorts(
     first purchase) instead of by acquisition period. ``purchases`` (fitted on ``summary``)
     and ``spend`` (a Gamma-Gamma model or an amount per purchase; default the customers' mean
     historical spend) add the predicted curves, up to ``max_age`` periods (default: the oldest
-    cohort's age, at least 24 months' worth).
+    cohort's age, at least 24 months' worth). The margin column comes from the transactions'
+    ``margin`` (or ``amount - cost``) when they have one, else from the rate ``margin``.
     """
     if period not in PERIODS:
         raise ClvError(f"period must be one of {', '.join(PERIODS)}, not '{period}'")
@@ -131,6 +133,10 @@ def cohorts(
     if "first_purchase" not in summary.frame.columns:
         raise ClvError("the summary has no first_purchase column (use clv.rfm_summary)")
     tx = _transactions(transactions, by).filter(pl.col("day") <= end)
+    if "margin" not in tx.columns and margin is not None:
+        if not 0 < margin <= 1:
+            raise ClvError(f"margin must be in (0, 1], not {margin}")
+        tx = tx.with_columns((pl.col("amount") * margin).alias("margin"))
     cur = int(pl.select(_index(pl.lit(end), period)).item())
     # the last period wholly observed: the current one when the end is its last day
     complete = cur if (_start(cur + 1, period) - end).days == 1 else cur - 1
