@@ -1,0 +1,223 @@
+"""One call from data and settings to every result: ``clv.analyze`` -> ``Analysis``.
+
+The steps, in order (each reported to ``progress`` with its share of the work done):
+
+1. read and validate the transactions (``clv.read_transactions``; a frame is read through the
+   same validation) and keep the data-quality report;
+2. choose the purchase model on a holdout: the models are fitted up to the calibration end
+   (default: the last quarter of the observed span is held out) and scored on the rest
+   (``clv.evaluate``); the best by RMSE of holdout transactions is kept;
+3. refit the chosen model and Gamma-Gamma on the whole history and compute each customer's
+   CLV over the horizon, with intervals from parameter draws (``clv.value``);
+4. segments, cohorts, cross-sell timing and next purchases, what-if levers and their
+   sensitivity; acquisition channels when a spend table is given; subscription metrics when
+   a subscriptions table is given;
+5. a KPI snapshot (``Analysis.kpis``) for the history of analyses.
+
+The report, the dashboard and the CLI only read the ``Analysis``; they compute nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from clv.acquisition import Acquisition, channels
+from clv.cohorts import Cohorts, cohorts
+from clv.data import Transactions, read_transactions
+from clv.errors import ClvError
+from clv.evaluate import MODELS, Scorecard, evaluate
+from clv.models import ConvergenceError, GammaGamma
+from clv.models.base import PurchaseModel
+from clv.prep import Summary, rfm_summary
+from clv.scenarios import Levers, Scenario, sensitivity, what_if
+from clv.segments import Segments, segment_customers
+from clv.subscriptions import Subscriptions, saas_metrics
+from clv.timing import cross_sell, next_purchase
+from clv.value import ValueIntervals, customer_value, value_intervals
+
+Progress = Callable[[str, float], None]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What an analysis assumes: time unit of the models, CLV horizon, gross margin, annual
+    discount rate, calibration end of the model comparison (None: the last quarter of the
+    span is held out), interval level and draws, cohort period, the what-if lever, CAC for
+    the new-customer figures (None: the blended CAC of the spend table, if any)."""
+
+    unit: str = "week"
+    horizon: float = 12.0
+    horizon_unit: str = "month"
+    margin: float = 1.0
+    discount_rate: float = 0.1
+    calibration_end: dt.date | None = None
+    models: tuple[str, ...] = ("bgnbd", "mbgnbd", "pnbd")
+    level: float = 0.9
+    draws: int = 100
+    period: str = "month"
+    lever: Levers = field(default_factory=lambda: Levers(retention=0.05))
+    cac: float | None = None
+    next_days: float = 30.0
+
+    def __post_init__(self) -> None:
+        if not 0 < self.margin <= 1:
+            raise ClvError(f"margin must be in (0, 1], not {self.margin}")
+        unknown = [m for m in self.models if m not in MODELS]
+        if unknown or not self.models:
+            raise ClvError(f"models must be among {', '.join(MODELS)}, not {unknown}")
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Every result of :func:`analyze`, and the settings that produced them."""
+
+    settings: Settings
+    transactions: Transactions
+    summary: Summary
+    scorecard: Scorecard | None
+    model: PurchaseModel
+    spend_model: GammaGamma | None
+    value: pl.DataFrame  # per customer: p_alive, expected purchases and spend, clv + interval
+    intervals: ValueIntervals
+    segments: Segments
+    cohorts: Cohorts
+    cross_sell: pl.DataFrame | None
+    next_purchase: pl.DataFrame
+    scenario: Scenario
+    sensitivity: pl.DataFrame
+    channels: Acquisition | None
+    subscriptions: Subscriptions | None
+    kpis: dict[str, Any]
+    seconds: dict[str, float]
+    notes: list[str]
+
+
+def analyze(
+    transactions: Any,
+    *,
+    spend: pl.DataFrame | None = None,
+    subscriptions: pl.DataFrame | None = None,
+    customers: pl.DataFrame | None = None,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+) -> Analysis:
+    """Run every analysis of clv on ``transactions`` (a path, a frame or ``Transactions``),
+    with the optional ``spend`` table (channels), ``subscriptions`` table (SaaS metrics) and
+    ``customers`` attributes; ``progress(step, fraction)`` is called after each step."""
+    cfg = settings or Settings()
+    seconds: dict[str, float] = {}
+    notes: list[str] = []
+    steps = ("data", "models", "value", "segments", "cohorts", "timing", "channels", "levers",
+             "subscriptions")
+    clock = [time.perf_counter()]
+
+    def done(name: str) -> None:
+        now = time.perf_counter()
+        seconds[name] = now - clock[0]
+        clock[0] = now
+        if progress is not None:
+            progress(name, (steps.index(name) + 1) / len(steps))
+
+    tx = transactions if isinstance(transactions, Transactions) else read_transactions(
+        transactions)
+    done("data")
+
+    scorecard, name = _choose(tx, cfg, notes)
+    summary = rfm_summary(tx, unit=cfg.unit)  # type: ignore[arg-type]
+    model = MODELS[name]().fit(summary)
+    try:
+        gg: GammaGamma | None = GammaGamma().fit(summary)
+    except (ConvergenceError, ClvError) as exc:
+        gg = None
+        notes.append(f"spend model not fitted ({exc}); CLV uses the mean spend per purchase")
+    done("models")
+
+    mean_spend = float(summary.frame.filter(pl.col("frequency") > 0)["monetary"].mean() or 1.0)
+    spend_arg: GammaGamma | float = gg if gg is not None else mean_spend
+    kw = {"spend": spend_arg, "margin": cfg.margin, "discount_rate": cfg.discount_rate}
+    intervals = value_intervals(model, summary, cfg.horizon, cfg.horizon_unit,
+                                level=cfg.level, draws=cfg.draws, **kw)  # type: ignore[arg-type]
+    value = customer_value(model, summary, cfg.horizon, cfg.horizon_unit, **kw
+                           ).join(intervals.customers.drop("clv"), on="customer_id",
+                                  how="left", maintain_order="left")  # type: ignore[arg-type]
+    done("value")
+    predicted = (f"{model.NAME} CLV over {cfg.horizon:g} {cfg.horizon_unit}(s), margin "
+                 f"{cfg.margin:.0%}, discount {cfg.discount_rate:.0%}/year")
+    segs = segment_customers(summary, value, predicted=predicted)
+    done("segments")
+    coh = cohorts(tx, summary, period=cfg.period, purchases=model, spend=spend_arg,
+                  margin=cfg.margin)
+    done("cohorts")
+    pairs = cross_sell(tx) if "product" in tx.frame.columns else None
+    nxt = next_purchase(model, summary, cfg.next_days)
+    done("timing")
+
+    acq = None
+    if spend is not None:
+        acq = channels(tx, summary, spend, value, customers=customers, margin=cfg.margin,
+                       purchases=model, spend_model=spend_arg, predicted=predicted)
+    done("channels")
+    cac = cfg.cac if cfg.cac is not None else (acq.blended_cac if acq else None)
+    scenario = what_if(model, summary, cfg.horizon, cfg.horizon_unit, levers=cfg.lever,
+                       cac=cac, **kw)  # type: ignore[arg-type]
+    sens = sensitivity(model, summary, cfg.horizon, cfg.horizon_unit, **kw)  # type: ignore[arg-type]
+    done("levers")
+    subs = saas_metrics(subscriptions, margin=cfg.margin, discount_rate=cfg.discount_rate) \
+        if subscriptions is not None else None
+    done("subscriptions")
+
+    kpis = _kpis(tx, summary, value, intervals, segs, scenario, acq, subs, model.NAME)
+    return Analysis(cfg, tx, summary, scorecard, model, gg, value, intervals, segs, coh, pairs,
+                    nxt, scenario, sens, acq, subs, kpis, seconds, notes)
+
+
+def _choose(tx: Transactions, cfg: Settings, notes: list[str]) -> tuple[Scorecard | None, str]:
+    """The scorecard on a holdout and the best model's key (the first model without one)."""
+    frame = tx.frame
+    first, last = frame["timestamp"].min(), frame["timestamp"].max()
+    cal = cfg.calibration_end or (first + (last - first) * 0.75).date()  # type: ignore[operator]
+    try:
+        card = evaluate(tx, cal, unit=cfg.unit, models=cfg.models)
+    except ClvError as exc:
+        notes.append(f"no model comparison ({exc}); {MODELS[cfg.models[0]].NAME} is used")
+        return None, cfg.models[0]
+    return card, card.best
+
+
+def _kpis(tx: Transactions, summary: Summary, value: pl.DataFrame, intervals: ValueIntervals,
+          segs: Segments, scenario: Scenario, acq: Acquisition | None,
+          subs: Subscriptions | None, model: str) -> dict[str, Any]:
+    """The headline figures an analysis is remembered by."""
+    f = summary.frame
+    out: dict[str, Any] = {
+        "date": dt.date.today().isoformat(),
+        "observation_end": str(summary.observation_end),
+        "customers": f.height,
+        "revenue": float(tx.frame["amount"].sum()),
+        "repeat_rate": float((f["frequency"] > 0).mean()),
+        "historical_ltv": float(f["total_amount"].mean()),
+        "predicted_clv": float(value["clv"].mean()),
+        "predicted_clv_total": intervals.total["clv"],
+        "predicted_clv_total_lower": intervals.total["lower"],
+        "predicted_clv_total_upper": intervals.total["upper"],
+        "active_share": float((value["p_alive"] >= 0.5).mean()),
+        "churn_share": float((value["p_alive"] < 0.5).mean()),
+        "gini_predicted": segs.concentration["predicted"].gini,
+        "model": model,
+        "new_customer_ltv": scenario.base["new_customer_ltv"],
+    }
+    if acq is not None:
+        out["blended_cac"] = acq.blended_cac
+        if acq.blended_cac:
+            out["ltv_cac"] = scenario.base["new_customer_ltv"] / acq.blended_cac
+    if subs is not None and subs.months.height:
+        last = subs.months.row(-1, named=True)
+        out.update(mrr=last["mrr"], arpa=last["arpa"], nrr=last["nrr"],
+                   customer_churn=last["customer_churn"])
+    return out

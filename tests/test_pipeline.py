@@ -1,0 +1,71 @@
+"""clv.analyze: one call from data and settings to every result."""
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+import clv
+from clv.errors import ClvError
+from clv.scenarios import Levers
+
+
+@pytest.fixture(scope="module")
+def analysis():
+    shop = clv.sample_shop(8_000, seed=31)
+    saas = clv.sample_saas(3_000, seed=31)
+    steps = []
+    result = clv.analyze(
+        shop.transactions, spend=shop.spend, customers=shop.customers,
+        subscriptions=saas.subscriptions,
+        settings=clv.Settings(margin=0.3, draws=40, lever=Levers(retention=0.05)),
+        progress=lambda step, share: steps.append((step, share)))
+    return shop, result, steps
+
+
+def test_every_result_is_there(analysis):
+    shop, a, steps = analysis
+    n = a.summary.frame.height
+    assert n == shop.customers.height
+    assert a.value.height == n and {"clv", "clv_lower", "clv_upper", "p_alive"} <= set(
+        a.value.columns)
+    assert (a.value["clv_lower"] <= a.value["clv"] + 1e-9).all()
+    assert a.scorecard is not None and a.model.NAME == a.scorecard.models[a.scorecard.best].NAME
+    assert a.segments.tiers["customers"].sum() == n
+    assert a.cohorts.table.height > 0 and a.cross_sell is not None
+    assert a.channels is not None and a.channels.channels.height == 6
+    assert a.subscriptions is not None and a.subscriptions.plans.height == 3
+    assert a.scenario.scenario["total_clv"] > a.scenario.base["total_clv"]
+    assert a.transactions.issues.rows_read == shop.transactions.height
+    # progress: every step once, in order, ending at 1
+    assert [s for s, _ in steps] == ["data", "models", "value", "segments", "cohorts",
+                                     "timing", "channels", "levers", "subscriptions"]
+    assert steps[-1][1] == 1.0 and all(a_ < b for (_, a_), (_, b) in zip(steps, steps[1:]))
+    assert set(a.seconds) == {s for s, _ in steps}
+
+
+def test_kpis(analysis):
+    shop, a, _ = analysis
+    k = a.kpis
+    assert k["customers"] == shop.customers.height
+    assert k["revenue"] == pytest.approx(shop.transactions["amount"].sum())
+    assert 0 < k["repeat_rate"] < 1 and k["active_share"] + k["churn_share"] == pytest.approx(1)
+    assert k["predicted_clv_total_lower"] < k["predicted_clv_total"] < k[
+        "predicted_clv_total_upper"]
+    assert k["ltv_cac"] == pytest.approx(k["new_customer_ltv"] / k["blended_cac"])
+    assert {"mrr", "nrr", "arpa"} <= set(k)
+
+
+def test_without_optional_tables_and_bad_settings():
+    shop = clv.sample_shop(3_000, seed=32)
+    a = clv.analyze(shop.transactions.drop("product", "channel"),
+                    settings=clv.Settings(models=("bgnbd",), draws=20,
+                                          calibration_end=dt.date(2025, 6, 30)))
+    assert a.channels is None and a.subscriptions is None and a.cross_sell is None
+    assert a.model.NAME == "BG/NBD" and a.scorecard is not None
+    assert "ltv_cac" not in a.kpis
+    with pytest.raises(ClvError, match="margin"):
+        clv.Settings(margin=1.5)
+    with pytest.raises(ClvError, match="models"):
+        clv.Settings(models=("arima",))
+    assert isinstance(a.value, pl.DataFrame)
