@@ -234,3 +234,14 @@ def test_decision_commands_export_and_errors(shop_files, tmp_path):
     assert bad.returncode == 2 and "row 2, column 'spend'" in bad.stderr
     bad = clv("cohorts", f / "shop.csv", "--period", "day", check=False)
     assert bad.returncode == 2 and "period" in bad.stderr
+
+
+def test_analyze_command(shop_files):
+    f = shop_files
+    out = json.loads(clv("analyze", f / "shop.csv", "--spend", f / "spend.csv",
+                         "--subscriptions", f / "subs.csv", "--margin", 0.3, "--json").stdout)
+    assert out["kpis"]["customers"] == 3_000 and out["kpis"]["ltv_cac"] > 0
+    assert {"data", "models", "value", "levers"} <= set(out["seconds"])
+    assert out["scorecard"] and "mrr" in out["kpis"]
+    text = clv("analyze", f / "shop.csv").stdout
+    assert "Headline figures" in text and "predicted_clv" in text

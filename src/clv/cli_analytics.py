@@ -374,3 +374,57 @@ def saas(
                 "plans": [c for c in (key, "subscriptions", "arpa", "monthly_churn", "alpha",
                                       "beta", "discounted_lifetime_months", "sbg_ltv",
                                       "simple_ltv") if c in result.plans.columns]})
+
+
+@app.command()
+@reads_data
+def analyze(
+    file: Source, read: Reading, unit: Unit = "week",
+    horizon: Horizon = 12.0, horizon_unit: HorizonUnit = "month", margin: MarginRate = 1.0,
+    discount_rate: Discount = 0.1,
+    spend: Annotated[Path | None, typer.Option("--spend", help="Spend table (channels).")
+                     ] = None,
+    subscriptions: Annotated[Path | None, typer.Option(
+        help="Subscriptions table: customer_id, start, end, mrr, [plan].")] = None,
+    customers: CustomersFile = None,
+    calibration_end: Annotated[str | None, typer.Option(
+        help="End of the calibration period of the model comparison (default: the last "
+             "quarter is held out).")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Every analysis at once, with a progress bar: the headline KPIs (--json: and the
+    model scorecard)."""
+    import datetime as dt
+
+    from rich.progress import Progress
+
+    from clv.data.tables import read_spend, read_subscriptions
+    from clv.pipeline import Settings
+    from clv.pipeline import analyze as run
+
+    settings = Settings(unit=unit, horizon=horizon, horizon_unit=horizon_unit, margin=margin,
+                        discount_rate=discount_rate,
+                        calibration_end=dt.date.fromisoformat(calibration_end)
+                        if calibration_end else None)
+    tx = read.transactions(file)
+    costs = read_spend(str(spend), date_format=read.options["date_format"], **read.raw) \
+        if spend else None
+    subs = read_subscriptions(str(subscriptions), keep=("plan",), mrr="mrr", **read.raw) \
+        if subscriptions else None
+    with Progress(console=out, transient=True, disable=as_json) as bar:
+        task = bar.add_task("analysis", total=1.0)
+        result = run(tx, spend=costs, subscriptions=subs,
+                     customers=_customers(customers, read), settings=settings,
+                     progress=lambda step, share: bar.update(
+                         task, completed=share, description=f"done: {step}"))
+    shares = {"repeat_rate", "active_share", "churn_share", "nrr", "customer_churn"}
+    kpis = pl.DataFrame({"kpi": list(result.kpis), "value": [
+        _fmt(k, v, percent=k in shares) for k, v in result.kpis.items()]})
+    if as_json:
+        _print_json({"kpis": result.kpis, "seconds": result.seconds, "notes": result.notes,
+                     "scorecard": result.scorecard.table.to_dicts()
+                     if result.scorecard is not None else None})
+        return
+    _emit({"kpis": kpis}, {"kpis": "Headline figures"}, "kpis", None, False,
+          {"notes": "; ".join(result.notes) or "none",
+           "seconds": f"{sum(result.seconds.values()):.1f} s"})
