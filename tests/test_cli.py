@@ -245,3 +245,13 @@ def test_analyze_command(shop_files):
     assert out["scorecard"] and "mrr" in out["kpis"]
     text = clv("analyze", f / "shop.csv").stdout
     assert "Headline figures" in text and "predicted_clv" in text
+
+
+def test_report_command(shop_files, tmp_path):
+    f = shop_files
+    target = tmp_path / "report.html"
+    text = clv("report", f / "shop.csv", "--spend", f / "spend.csv", "--margin", 0.3,
+               "--lang", "fr", "-o", target).stdout
+    assert "Report written to" in text and "Synthèse" in target.read_text(encoding="utf-8")
+    bad = clv("report", f / "shop.csv", "--lang", "de", "-o", target, check=False)
+    assert bad.returncode == 2 and "--lang" in bad.stderr

@@ -376,47 +376,60 @@ def saas(
                                       "simple_ltv") if c in result.plans.columns]})
 
 
-@app.command()
-@reads_data
-def analyze(
-    file: Source, read: Reading, unit: Unit = "week",
-    horizon: Horizon = 12.0, horizon_unit: HorizonUnit = "month", margin: MarginRate = 1.0,
-    discount_rate: Discount = 0.1,
-    spend: Annotated[Path | None, typer.Option("--spend", help="Spend table (channels).")
-                     ] = None,
-    subscriptions: Annotated[Path | None, typer.Option(
-        help="Subscriptions table: customer_id, start, end, mrr, [plan].")] = None,
-    customers: CustomersFile = None,
-    calibration_end: Annotated[str | None, typer.Option(
-        help="End of the calibration period of the model comparison (default: the last "
-             "quarter is held out).")] = None,
-    as_json: AsJson = False,
-) -> None:
-    """Every analysis at once, with a progress bar: the headline KPIs (--json: and the
-    model scorecard)."""
-    import datetime as dt
-
+def _analysis(file: str, read: Reading, settings: Any, spend: Path | None,
+              subscriptions: Path | None, customers: Path | None, quiet: bool) -> Any:
+    """Read the tables and run :func:`clv.analyze` with a progress bar."""
     from rich.progress import Progress
 
     from clv.data.tables import read_spend, read_subscriptions
-    from clv.pipeline import Settings
     from clv.pipeline import analyze as run
 
-    settings = Settings(unit=unit, horizon=horizon, horizon_unit=horizon_unit, margin=margin,
-                        discount_rate=discount_rate,
-                        calibration_end=dt.date.fromisoformat(calibration_end)
-                        if calibration_end else None)
     tx = read.transactions(file)
     costs = read_spend(str(spend), date_format=read.options["date_format"], **read.raw) \
         if spend else None
     subs = read_subscriptions(str(subscriptions), keep=("plan",), mrr="mrr", **read.raw) \
         if subscriptions else None
-    with Progress(console=out, transient=True, disable=as_json) as bar:
+    with Progress(console=out, transient=True, disable=quiet) as bar:
         task = bar.add_task("analysis", total=1.0)
-        result = run(tx, spend=costs, subscriptions=subs,
-                     customers=_customers(customers, read), settings=settings,
-                     progress=lambda step, share: bar.update(
-                         task, completed=share, description=f"done: {step}"))
+        return run(tx, spend=costs, subscriptions=subs, customers=_customers(customers, read),
+                   settings=settings, progress=lambda step, share: bar.update(
+                       task, completed=share, description=f"done: {step}"))
+
+
+SpendFile = Annotated[Path | None, typer.Option("--spend", help="Spend table (channels).")]
+SubsFile = Annotated[Path | None, typer.Option(
+    help="Subscriptions table: customer_id, start, end, mrr, [plan].")]
+CalibrationEnd = Annotated[str | None, typer.Option(
+    help="End of the calibration period of the model comparison (default: the last quarter "
+         "is held out).")]
+
+
+def _settings(unit: str, horizon: float, horizon_unit: str, margin: float,
+              discount_rate: float, calibration_end: str | None) -> Any:
+    import datetime as dt
+
+    from clv.pipeline import Settings
+
+    return Settings(unit=unit, horizon=horizon, horizon_unit=horizon_unit, margin=margin,
+                    discount_rate=discount_rate,
+                    calibration_end=dt.date.fromisoformat(calibration_end)
+                    if calibration_end else None)
+
+
+@app.command()
+@reads_data
+def analyze(
+    file: Source, read: Reading, unit: Unit = "week",
+    horizon: Horizon = 12.0, horizon_unit: HorizonUnit = "month", margin: MarginRate = 1.0,
+    discount_rate: Discount = 0.1, spend: SpendFile = None, subscriptions: SubsFile = None,
+    customers: CustomersFile = None, calibration_end: CalibrationEnd = None,
+    as_json: AsJson = False,
+) -> None:
+    """Every analysis at once, with a progress bar: the headline KPIs (--json: and the
+    model scorecard)."""
+    result = _analysis(file, read, _settings(unit, horizon, horizon_unit, margin,
+                                             discount_rate, calibration_end),
+                       spend, subscriptions, customers, as_json)
     shares = {"repeat_rate", "active_share", "churn_share", "nrr", "customer_churn"}
     kpis = pl.DataFrame({"kpi": list(result.kpis), "value": [
         _fmt(k, v, percent=k in shares) for k, v in result.kpis.items()]})
@@ -428,3 +441,26 @@ def analyze(
     _emit({"kpis": kpis}, {"kpis": "Headline figures"}, "kpis", None, False,
           {"notes": "; ".join(result.notes) or "none",
            "seconds": f"{sum(result.seconds.values()):.1f} s"})
+
+
+@app.command()
+@reads_data
+def report(
+    file: Source, read: Reading,
+    output: Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write.")],
+    unit: Unit = "week", horizon: Horizon = 12.0, horizon_unit: HorizonUnit = "month",
+    margin: MarginRate = 1.0, discount_rate: Discount = 0.1, spend: SpendFile = None,
+    subscriptions: SubsFile = None, customers: CustomersFile = None,
+    calibration_end: CalibrationEnd = None,
+    lang: Annotated[str, typer.Option(help="Language of the report: en or fr.")] = "en",
+) -> None:
+    """Write the self-contained HTML report (opens offline, prints to PDF)."""
+    from clv.report import LANGS, write
+
+    if lang not in LANGS:
+        raise ClvError(f"--lang must be one of {', '.join(LANGS)}, not '{lang}'")
+    result = _analysis(file, read, _settings(unit, horizon, horizon_unit, margin,
+                                             discount_rate, calibration_end),
+                       spend, subscriptions, customers, False)
+    path = write(result, output, lang)
+    out.print(f"Report written to {path} ({path.stat().st_size / 1e6:.1f} MB)")

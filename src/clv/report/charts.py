@@ -1,0 +1,116 @@
+"""The report's charts: Altair specifications rendered to inline SVG by vl-convert, on this
+machine, so that the report needs no script and no request to open (and prints as drawn)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import altair as alt
+import polars as pl
+import vl_convert as vlc
+
+from clv.pipeline import Analysis
+
+WIDTH, HEIGHT = 560, 260
+_NAMESPACES = re.compile(r'\s+xmlns(:\w+)?="[^"]*"')
+
+
+def svg(chart: alt.TopLevelMixin) -> str:
+    """Inline SVG of ``chart``; the XML namespace declarations (URIs, not requests) are
+    dropped, as HTML does not need them."""
+    return _NAMESPACES.sub("", vlc.vegalite_to_svg(chart.to_dict()))
+
+
+def _data(frame: pl.DataFrame) -> alt.Data:
+    rows = frame.with_columns(pl.col(pl.Date, pl.Datetime).cast(pl.String)).to_dicts()
+    return alt.Data(values=rows)
+
+
+def distribution(a: Analysis, label: str) -> str:
+    """Histogram of predicted CLV per customer, up to its 99th percentile."""
+    clv = a.value["clv"]
+    cap = float(clv.quantile(0.99) or 0.0)
+    frame = pl.DataFrame({"clv": clv.clip(upper_bound=cap)})
+    return svg(alt.Chart(_data(frame)).mark_bar().encode(
+        x=alt.X("clv:Q", bin=alt.Bin(maxbins=40), title=label),
+        y=alt.Y("count():Q", title=None)).properties(width=WIDTH, height=HEIGHT))
+
+
+def lorenz(a: Analysis, names: dict[str, str]) -> str:
+    """Lorenz curves of revenue to date and of predicted value."""
+    parts = [c.lorenz.with_columns(pl.lit(names[k]).alias("figure"))
+             for k, c in a.segments.concentration.items()]
+    frame = pl.concat(parts)
+    line = alt.Chart(_data(frame)).mark_line().encode(
+        x=alt.X("share_customers:Q", axis=alt.Axis(format="%"), title=None),
+        y=alt.Y("share_value:Q", axis=alt.Axis(format="%"), title=None),
+        color=alt.Color("figure:N", title=None))
+    return svg(line.properties(width=WIDTH, height=HEIGHT))
+
+
+def retention_heatmap(a: Analysis) -> str:
+    table = a.cohorts.table.filter(pl.col("retention").is_not_null() & (pl.col("age") > 0))
+    key = a.cohorts.by
+    return svg(alt.Chart(_data(table)).mark_rect().encode(
+        x=alt.X("age:O", title=None),
+        y=alt.Y(f"{key}:O", title=None),
+        color=alt.Color("retention:Q", scale=alt.Scale(scheme="blues"),
+                        legend=alt.Legend(format="%"), title=None),
+        tooltip=[f"{key}:O", "age:O", alt.Tooltip("retention:Q", format=".1%")],
+    ).properties(width=WIDTH, height=HEIGHT + 60))
+
+
+def cumulative_curves(a: Analysis, names: dict[str, str]) -> str:
+    """Cumulative revenue per customer of every third cohort: observed, then predicted."""
+    key = a.cohorts.by
+    table = a.cohorts.table
+    keep = table[key].unique().sort()
+    keep = keep.gather(list(range(0, keep.len(), max(1, keep.len() // 6))))
+    table = table.filter(pl.col(key).is_in(keep.implode()))
+    parts = [table.select(key, "age", pl.col("cumulative_revenue_per_customer").alias("v"))
+             .with_columns(pl.lit(names["historical"]).alias("figure"))]
+    if "predicted_cumulative_revenue_per_customer" in table.columns:
+        parts.append(table.select(key, "age", pl.col(
+            "predicted_cumulative_revenue_per_customer").alias("v")).with_columns(
+            pl.lit(names["predicted"]).alias("figure")))
+    frame = pl.concat(parts).drop_nulls("v")
+    return svg(alt.Chart(_data(frame)).mark_line().encode(
+        x=alt.X("age:Q", title=None), y=alt.Y("v:Q", title=None),
+        color=alt.Color(f"{key}:N", title=None),
+        strokeDash=alt.StrokeDash("figure:N", title=None),
+    ).properties(width=WIDTH, height=HEIGHT))
+
+
+def channels(a: Analysis, names: dict[str, str]) -> str | None:
+    if a.channels is None:
+        return None
+    t = a.channels.channels.filter(pl.col("cac").is_not_null())
+    frame = pl.concat([
+        t.select("channel", pl.col("predicted_ltv").alias("v"),
+                 pl.lit(names["ltv"]).alias("figure")),
+        t.select("channel", pl.col("cac").alias("v"), pl.lit("CAC").alias("figure"))])
+    return svg(alt.Chart(_data(frame)).mark_bar().encode(
+        y=alt.Y("channel:N", title=None), x=alt.X("v:Q", title=None),
+        color=alt.Color("figure:N", title=None), yOffset="figure:N",
+    ).properties(width=WIDTH, height=HEIGHT))
+
+
+def tracking(a: Analysis, actual: str) -> str | None:
+    """Cumulative repeat transactions per period: actual and each model, calibration then
+    holdout."""
+    if a.scorecard is None:
+        return None
+    t = a.scorecard.tracking
+    models = [c for c in t.columns if c not in ("period", "date", "phase", "actual")]
+    frame = t.unpivot(index=["date", "phase"], on=["actual", *models], variable_name="series",
+                      value_name="v").with_columns(
+        pl.col("series").replace({"actual": actual}))
+    split: Any = t.filter(pl.col("phase") != "calibration")["date"].min()
+    lines = alt.Chart(_data(frame)).mark_line().encode(
+        x=alt.X("date:T", title=None), y=alt.Y("v:Q", title=None),
+        color=alt.Color("series:N", title=None))
+    rule = alt.Chart(alt.Data(values=[{"date": str(split)}])).mark_rule(
+        strokeDash=[4, 4]).encode(x="date:T")
+    return svg((lines + rule).properties(width=WIDTH, height=HEIGHT))
+
