@@ -91,11 +91,14 @@ def test_ambiguous_dates_ask_for_a_format(tmp_path):
     assert clv("summary", path, "--date-format", "dmy", "--json").returncode == 0
 
 
-def test_demo_json():
-    result = json.loads(clv("demo", "--customers", 3000, "--json").stdout)
+def test_demo_json(tmp_path):
+    target = tmp_path / "tour.html"
+    result = json.loads(clv("demo", "--customers", 3000, "--report", target, "--json").stdout)
     assert result["overall"]["customers"] == 3000
     assert result["data"]["balanced"]
     assert {c["channel"] for c in result["channels"]} >= {"referral", "paid_social"}
+    assert result["report"] == str(target) and target.stat().st_size > 10_000
+    assert result["kpis"]["customers"] == 3000 and "ltv_cac" in result["kpis"]
 
 
 def test_database_url_and_reading_options(tmp_path):

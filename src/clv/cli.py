@@ -234,10 +234,18 @@ def _summary_stats(s: Summary) -> dict[str, Any]:
 def demo(
     customers: Annotated[int, typer.Option(help="Customers to simulate.")] = 20_000,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
+    report: Annotated[Path, typer.Option(help="Where to write the HTML report.")
+                      ] = Path("clv-demo-report.html"),
+    lang: Annotated[str, typer.Option(help="Language of the report: en or fr.")] = "en",
     as_json: Json = False,
 ) -> None:
-    """Simulate the sample shop, read it back through validation, and print headline figures."""
-    from clv.datasets import sample_shop
+    """The tour: simulate a shop (and a SaaS), read it back through validation, run every
+    analysis, print the headline figures and write the HTML report."""
+    from rich.progress import Progress
+
+    from clv.datasets import sample_saas, sample_shop
+    from clv.pipeline import Settings, analyze
+    from clv.report import write
 
     started = time.perf_counter()
     shop = sample_shop(customers, seed=seed)
@@ -245,10 +253,19 @@ def demo(
         shop.observation_end, dt.time.max))
     s = rfm_summary(tx, unit="month", observation_end=shop.observation_end)
     headline = _headline(tx, s, shop.spend)
+    with Progress(console=out, transient=True, disable=as_json) as bar:
+        task = bar.add_task("analysis", total=1.0)
+        analysis = analyze(tx, spend=shop.spend, customers=shop.customers,
+                           subscriptions=sample_saas(max(1000, customers // 4),
+                                                     seed=seed).subscriptions,
+                           settings=Settings(margin=DEMO_MARGIN),
+                           progress=lambda step, share: bar.update(
+                               task, completed=share, description=f"done: {step}"))
+    path = write(analysis, report, lang)
     elapsed = time.perf_counter() - started
     if as_json:
         _print_json({"data": tx.issues.to_dict(), "summary": s.info(), **headline,
-                     "seconds": elapsed})
+                     "kpis": analysis.kpis, "report": str(path), "seconds": elapsed})
         return
     out.print(f"[bold]clv demo[/]: a simulated shop of {customers:,} customers, "
               f"{shop.start} to {shop.observation_end} (seed {seed})")
@@ -258,18 +275,23 @@ def demo(
     t.add_column("value", justify="right")
     for k, v in headline["overall"].items():
         t.add_row(k.replace("_", " "), f"{v:,.2f}" if isinstance(v, float) else f"{v:,}")
+    k = analysis.kpis
+    t.add_row("predicted CLV per customer (12 months, 30% margin)", f"{k['predicted_clv']:,.2f}")
+    t.add_row("value of a new customer", f"{k['new_customer_ltv']:,.2f}")
     out.print(t)
-    c = Table(title="By acquisition channel (historical, to date)", title_justify="left")
-    for col in ("channel", "customers", "spend", "CAC", "revenue/customer",
-                "margin/customer @30%", "LTV:CAC", "verdict"):
+    c = Table(title="By acquisition channel", title_justify="left")
+    for col in ("channel", "customers", "CAC", "LTV 12m (historical)", "LTV (predicted)",
+                "LTV:CAC", "verdict", "payback (months)"):
         c.add_column(col, justify="left" if col in ("channel", "verdict") else "right")
-    for r in headline["channels"]:
-        c.add_row(r["channel"], f"{r['customers']:,}", f"{r['spend']:,.0f}", f"{r['cac']:,.2f}",
-                  f"{r['revenue_per_customer']:,.2f}", f"{r['margin_per_customer']:,.2f}",
-                  f"{r['ltv_cac']:.2f}x", r["verdict"])
+    assert analysis.channels is not None
+    for r in analysis.channels.channels.iter_rows(named=True):
+        c.add_row(r["channel"], f"{r['customers']:,}", f"{r['cac'] or 0:,.2f}",
+                  f"{r['historical_ltv_12m'] or 0:,.2f}", f"{r['predicted_ltv']:,.2f}",
+                  f"{r['ltv_cac'] or 0:.2f}x", r["verdict"] or "-",
+                  str(r["predicted_payback_months"] or "-"))
     out.print(c)
-    out.print(f"[dim]Finished in {elapsed:.1f} s. Margins use 30%; predicted LTV comes with the "
-              "models.[/]")
+    out.print(f"Report written to [bold]{path}[/] (open it in a browser; it works offline)")
+    out.print(f"[dim]Finished in {elapsed:.1f} s. Margins use 30%.[/]")
 
 
 DEMO_MARGIN = 0.3

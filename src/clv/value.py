@@ -86,15 +86,17 @@ def _spend(spend: GammaGamma | float | None, s: _Setup, rows: slice) -> np.ndarr
 
 
 def _expected(purchases: PurchaseModel, s: _Setup, rows: slice, rate: float = 1.0,
-              lifetime: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+              lifetime: float = 1.0, pairs: tuple[np.ndarray, np.ndarray, np.ndarray | None]
+              | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """P(alive), expected and discounted expected purchases over the horizon (with the
-    purchase rate and lifetime levers of ``clv.scenarios``)."""
+    purchase rate and lifetime levers of ``clv.scenarios``); ``pairs``: the rows' distinct
+    (x, T) pairs when already known (``_distinct_pairs``)."""
     x, tx, t_cap = s.x[rows], s.tx[rows], s.t_cap[rows]
     alive = purchases.p_alive(x, tx, t_cap)
     # E[Y(t) | alive] depends on (x, T) alone: its discounted sum over the steps is taken once
     # per distinct pair when they are much fewer than the customers (BG/NBD's costs a Gauss
     # hypergeometric function per value), then scaled by each customer's P(alive)
-    px, pt, index = _distinct_pairs(x, t_cap)
+    px, pt, index = pairs if pairs is not None else _distinct_pairs(x, t_cap)
     previous = np.zeros(px.size)
     discounted = np.zeros(px.size)
     for t_k, factor in zip(s.edges[1:], s.factors, strict=True):
@@ -111,10 +113,10 @@ def _distinct_pairs(x: np.ndarray, t: np.ndarray
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """The distinct (x, t) pairs and each row's index into them, or the rows themselves (and
     no index) when deduplicating would not pay."""
-    if x.size < 50_000:
+    if x.size < 1024:
         return x, t, None
     px, pt, (index,) = distinct_pairs(x, t)
-    return (x, t, None) if px.size > x.size // 4 else (px, pt, index)
+    return (x, t, None) if px.size > x.size // 2 else (px, pt, index)
 
 
 def customer_value(
@@ -262,8 +264,9 @@ def value_intervals(
         rows = slice(begin, min(begin + chunk, frame.height))
         n_rows = rows.stop - rows.start
         values = np.empty((draws, n_rows))
+        pairs = _distinct_pairs(s.x[rows], s.t_cap[rows])  # the same for every draw
         for d in range(draws):
-            alive, _, discounted = _expected(models[d], s, rows)
+            alive, _, discounted = _expected(models[d], s, rows, pairs=pairs)
             values[d] = margin * discounted * _spend(spends[d], s, rows)
             realised = _realised(models[d], spends[d], s, rows, alive, rng)
             seg_draws[d] += np.bincount(codes[rows], values[d], minlength=len(names))
