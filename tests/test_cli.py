@@ -258,3 +258,17 @@ def test_report_command(shop_files, tmp_path):
     assert "Report written to" in text and "Synthèse" in target.read_text(encoding="utf-8")
     bad = clv("report", f / "shop.csv", "--lang", "de", "-o", target, check=False)
     assert bad.returncode == 2 and "--lang" in bad.stderr
+
+
+def test_history_and_score_commands(shop_files, tmp_path):
+    f = shop_files
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    assert "No analysis saved" in clv("history", "--db", url).stdout
+    for _ in range(2):
+        out = json.loads(clv("analyze", f / "shop.csv", "--save", "--db", url, "--json").stdout)
+        assert out["kpis"]["analysis_id"] >= 1
+    hist = json.loads(clv("history", "--db", url, "--json").stdout)["history"]
+    assert len(hist) == 2 and hist[1]["predicted_clv_change"] == pytest.approx(0.0)
+    assert "History of analyses" in clv("history", "--db", url).stdout
+    text = clv("score", f / "shop.csv", "--to", url, "--scores-table", "scores").stdout
+    assert "3,000 customer scores written" in text

@@ -396,6 +396,8 @@ def _analysis(file: str, read: Reading, settings: Any, spend: Path | None,
                        task, completed=share, description=f"done: {step}"))
 
 
+DEFAULT_DB = "sqlite:///clv-history.db"
+Db = Annotated[str, typer.Option(help="Database of the history (SQLAlchemy URL).")]
 SpendFile = Annotated[Path | None, typer.Option("--spend", help="Spend table (channels).")]
 SubsFile = Annotated[Path | None, typer.Option(
     help="Subscriptions table: customer_id, start, end, mrr, [plan].")]
@@ -423,13 +425,19 @@ def analyze(
     horizon: Horizon = 12.0, horizon_unit: HorizonUnit = "month", margin: MarginRate = 1.0,
     discount_rate: Discount = 0.1, spend: SpendFile = None, subscriptions: SubsFile = None,
     customers: CustomersFile = None, calibration_end: CalibrationEnd = None,
-    as_json: AsJson = False,
+    save: Annotated[bool, typer.Option(help="Record the analysis in the history (--db).")
+                    ] = False,
+    db: Db = DEFAULT_DB, as_json: AsJson = False,
 ) -> None:
     """Every analysis at once, with a progress bar: the headline KPIs (--json: and the
-    model scorecard)."""
+    model scorecard); --save records it in the history."""
     result = _analysis(file, read, _settings(unit, horizon, horizon_unit, margin,
                                              discount_rate, calibration_end),
                        spend, subscriptions, customers, as_json)
+    if save:
+        from clv.store import Store
+
+        result.kpis["analysis_id"] = Store(db).save(result, str(file))
     shares = {"repeat_rate", "active_share", "churn_share", "nrr", "customer_churn"}
     kpis = pl.DataFrame({"kpi": list(result.kpis), "value": [
         _fmt(k, v, percent=k in shares) for k, v in result.kpis.items()]})
@@ -464,3 +472,45 @@ def report(
                        spend, subscriptions, customers, False)
     path = write(result, output, lang)
     out.print(f"Report written to {path} ({path.stat().st_size / 1e6:.1f} MB)")
+
+
+@app.command()
+def history(db: Db = DEFAULT_DB, as_json: AsJson = False) -> None:
+    """How LTV, CAC, LTV:CAC, churn and repeat rate moved from one saved analysis to the
+    next."""
+    from clv.store import Store
+
+    frame = Store(db).history()
+    if as_json:
+        _print_json({"history": frame.to_dicts()})
+        return
+    if frame.is_empty():
+        out.print(f"No analysis saved in {db} yet (clv analyze FILE --save).")
+        return
+    show = ["id", "created_at", "source", "model", "customers", "predicted_clv",
+            "predicted_clv_change", "ltv_cac", "ltv_cac_change", "churn_share",
+            "repeat_rate"]
+    _table(frame.select(show), f"History of analyses in {db}")
+
+
+@app.command()
+@reads_data
+def score(
+    file: Source, read: Reading,
+    to: Annotated[str, typer.Option(help="Database URL to write the scores to.")],
+    scores_table: Annotated[str, typer.Option(help="Table of the scores (replaced).")
+                            ] = "clv_scores",
+    unit: Unit = "week", horizon: Horizon = 12.0, horizon_unit: HorizonUnit = "month",
+    margin: MarginRate = 1.0, discount_rate: Discount = 0.1,
+    calibration_end: CalibrationEnd = None,
+) -> None:
+    """Write each customer's P(alive), expected purchases and spend and CLV (with its
+    interval) to a database table, and record the analysis in that database's history."""
+    from clv.store import Store
+
+    result = _analysis(file, read, _settings(unit, horizon, horizon_unit, margin,
+                                             discount_rate, calibration_end),
+                       None, None, None, False)
+    store = Store(to)
+    rows = store.write_scores(result, scores_table, store.save(result, str(file)))
+    out.print(f"{rows:,} customer scores written to table {scores_table}")
