@@ -85,18 +85,9 @@ def _spend(spend: GammaGamma | float | None, s: _Setup, rows: slice) -> np.ndarr
     return np.ones(n) if spend is None else np.full(n, float(spend))
 
 
-def _expected(purchases: PurchaseModel, s: _Setup, rows: slice, rate: float = 1.0,
-              lifetime: float = 1.0, pairs: tuple[np.ndarray, np.ndarray, np.ndarray | None]
-              | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """P(alive), expected and discounted expected purchases over the horizon (with the
-    purchase rate and lifetime levers of ``clv.scenarios``); ``pairs``: the rows' distinct
-    (x, T) pairs when already known (``_distinct_pairs``)."""
-    x, tx, t_cap = s.x[rows], s.tx[rows], s.t_cap[rows]
-    alive = purchases.p_alive(x, tx, t_cap)
-    # E[Y(t) | alive] depends on (x, T) alone: its discounted sum over the steps is taken once
-    # per distinct pair when they are much fewer than the customers (BG/NBD's costs a Gauss
-    # hypergeometric function per value), then scaled by each customer's P(alive)
-    px, pt, index = pairs if pairs is not None else _distinct_pairs(x, t_cap)
+def _if_alive_sums(purchases: PurchaseModel, s: _Setup, px: np.ndarray, pt: np.ndarray,
+                   rate: float = 1.0, lifetime: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """E[Y(horizon) | alive] and its discounted sum over the steps, per (x, T) in (px, pt)."""
     previous = np.zeros(px.size)
     discounted = np.zeros(px.size)
     for t_k, factor in zip(s.edges[1:], s.factors, strict=True):
@@ -104,9 +95,23 @@ def _expected(purchases: PurchaseModel, s: _Setup, rows: slice, rate: float = 1.
                    else purchases.expected_if_alive_levers(float(t_k), px, pt, rate, lifetime))
         discounted += (current - previous) * factor
         previous = current
+    return previous, discounted
+
+
+def _expected(purchases: PurchaseModel, s: _Setup, rows: slice, rate: float = 1.0,
+              lifetime: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """P(alive), expected and discounted expected purchases over the horizon (with the
+    purchase rate and lifetime levers of ``clv.scenarios``)."""
+    x, tx, t_cap = s.x[rows], s.tx[rows], s.t_cap[rows]
+    alive = purchases.p_alive(x, tx, t_cap)
+    # E[Y(t) | alive] depends on (x, T) alone: its discounted sum over the steps is taken once
+    # per distinct pair when they are much fewer than the customers (BG/NBD's costs a Gauss
+    # hypergeometric function per value), then scaled by each customer's P(alive)
+    px, pt, index = _distinct_pairs(x, t_cap)
+    expected, discounted = _if_alive_sums(purchases, s, px, pt, rate, lifetime)
     if index is not None:
-        previous, discounted = previous[index], discounted[index]
-    return alive, alive * previous, alive * discounted
+        expected, discounted = expected[index], discounted[index]
+    return alive, alive * expected, alive * discounted
 
 
 def _distinct_pairs(x: np.ndarray, t: np.ndarray
@@ -219,8 +224,9 @@ def value_intervals(
     ``method="covariance"`` draws the log-parameters of each model from their estimated normal
     distribution; ``"bootstrap"`` refits both models on customers resampled with replacement
     (slower: ``draws`` fits). ``segments`` names a column of the summary's frame whose values
-    group the customers for segment totals. Cost: draws x months x customers evaluations of
-    the expected purchases, plus the same number of random draws for the predictive total.
+    group the customers for segment totals. Cost: draws x months x distinct (x, T)
+    evaluations of the expected purchases (held as a draws x pairs array), draws x customers
+    of P(alive), and draws x months x customers random draws for the predictive total.
     """
     if not 0 < level < 1:
         raise ClvError(f"level must be in (0, 1), not {level}")
@@ -259,15 +265,20 @@ def value_intervals(
     point = margin * _expected(purchases, s, every)[2] * _spend(spend, s, every)
     lower, upper = np.empty(frame.height), np.empty(frame.height)
     q = [(1 - level) / 2, (1 + level) / 2]
+    # each draw's discounted E[Y | alive] per distinct (x, T), once for all customers
+    px, pt, index = _distinct_pairs(s.x, s.t_cap)
+    if index is None:
+        px, pt, index = s.x, s.t_cap, np.arange(frame.height)
+    ahead = np.stack([_if_alive_sums(m, s, px, pt)[1] for m in models])
     chunk = max(1, CHUNK_CELLS // draws)
     for begin in range(0, frame.height, chunk):
         rows = slice(begin, min(begin + chunk, frame.height))
         n_rows = rows.stop - rows.start
         values = np.empty((draws, n_rows))
-        pairs = _distinct_pairs(s.x[rows], s.t_cap[rows])  # the same for every draw
+        at = index[rows]
         for d in range(draws):
-            alive, _, discounted = _expected(models[d], s, rows, pairs=pairs)
-            values[d] = margin * discounted * _spend(spends[d], s, rows)
+            alive = models[d].p_alive(s.x[rows], s.tx[rows], s.t_cap[rows])
+            values[d] = margin * alive * ahead[d, at] * _spend(spends[d], s, rows)
             realised = _realised(models[d], spends[d], s, rows, alive, rng)
             seg_draws[d] += np.bincount(codes[rows], values[d], minlength=len(names))
             seg_pred[d] += np.bincount(codes[rows], realised, minlength=len(names))
