@@ -149,3 +149,28 @@ def test_predictive_interval_of_holdout_revenue_covers_the_truth():
         truth = (s.frame["frequency_holdout"] * s.frame["monetary_holdout"]).sum()
         hits += v.total["predictive_lower"] <= truth <= v.total["predictive_upper"]
     assert hits >= 80, hits
+
+
+def test_large_bases_approximate_the_predictive_total(monkeypatch):
+    """Above EXACT_CUSTOMERS the realised total is normal around the expected total with a
+    variance estimated on a sample: it agrees with the customer-by-customer simulation."""
+    from clv import value as value_module
+
+    shop = sample_shop(20_000, seed=61)
+    s = rfm_summary(shop.transactions, unit="week", observation_end=shop.observation_end)
+    model, gg = BGNBD().fit(s), GammaGamma().fit(s)
+    kw = {"spend": gg, "margin": 0.3, "discount_rate": 0.1, "draws": 200, "seed": 3}
+    exact = value_module.value_intervals(model, s, 12, "month", **kw).total
+    monkeypatch.setattr(value_module, "EXACT_CUSTOMERS", 1_000)
+    monkeypatch.setattr(value_module, "SAMPLE_CUSTOMERS", 5_000)
+    approx = value_module.value_intervals(model, s, 12, "month", **kw).total
+    assert approx["lower"] == exact["lower"] and approx["upper"] == exact["upper"]
+    width = exact["predictive_upper"] - exact["predictive_lower"]
+    assert approx["predictive_upper"] - approx["predictive_lower"] == pytest.approx(width,
+                                                                                    rel=0.25)
+    centre = (exact["predictive_upper"] + exact["predictive_lower"]) / 2
+    assert (approx["predictive_upper"] + approx["predictive_lower"]) / 2 == pytest.approx(
+        centre, abs=0.2 * width)
+    # the process noise widens the interval beyond the parameter uncertainty
+    assert approx["predictive_upper"] - approx["predictive_lower"] > approx["upper"] - approx[
+        "lower"]
