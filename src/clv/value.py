@@ -321,6 +321,7 @@ def _approximate_predictive(models: list[Any], spends: list[Any], s: _Setup, cod
     """Draws of each segment's realised total: expected (draws x segments) plus a normal
     deviate with the variance estimated on a fixed sample (see the module docstring)."""
     n = codes.size
+    # a segment with no customer in the sample gets no process noise (only tiny segments)
     sample = np.sort(rng.choice(n, size=min(SAMPLE_CUSTOMERS, n), replace=False))
     scale = np.bincount(codes, minlength=groups) / np.maximum(
         np.bincount(codes[sample], minlength=groups), 1)
