@@ -131,14 +131,17 @@ def render(a: Analysis, lang: str = "en") -> str:
         "model": "model", "mae_transactions": "MAE", "rmse_transactions": "RMSE",
         "total_transactions_error": "Δ total", "gini_revenue": "Gini"}, lang,
         percents=("total_transactions_error",)) if a.scorecard is not None else None
+    labels = {"total_clv": word("pred_total", lang), "mean_clv": word("pred_clv", lang),
+              "new_customer_ltv": word("new_ltv", lang), "ltv_cac": "LTV:CAC",
+              "payback_months": f"payback ({word('months', lang)})"}
     whatif = _rows(pl.DataFrame([
-        {"figure": key, "base": a.scenario.base.get(key), "scenario": val}
-        for key, val in a.scenario.scenario.items()
-        if key in ("total_clv", "mean_clv", "new_customer_ltv", "ltv_cac", "payback_months")]),
+        {"figure": labels[key], "base": a.scenario.base.get(key), "scenario": val}
+        for key, val in a.scenario.scenario.items() if key in labels]),
         {"figure": "", "base": "base", "scenario": word("whatif", lang)}, lang)
     top = _rows(a.value.sort("clv", descending=True).head(20), {
         "customer_id": "id", "p_alive": "P(alive)", "expected_purchases": "E[purchases]",
-        "clv": "CLV", "clv_lower": "-", "clv_upper": "+"}, lang, percents=("p_alive",))
+        "clv": "CLV", "clv_lower": f"{word('interval', lang)} -",
+        "clv_upper": f"{word('interval', lang)} +"}, lang, percents=("p_alive",))
     issues = a.transactions.issues
     quality = {
         "line": f"{number(issues.rows_read, lang)} {word('rows_read', lang)}, "
