@@ -30,6 +30,7 @@ from clv.cli import (
 )
 from clv.errors import ClvError
 from clv.prep import Summary, rfm_summary
+from clv.store import DEFAULT_URL as DEFAULT_DB
 
 Horizon = Annotated[float, typer.Option(help="How far ahead the predicted value looks.")]
 HorizonUnit = Annotated[str, typer.Option(help="Unit of --horizon.")]
@@ -396,7 +397,6 @@ def _analysis(file: str, read: Reading, settings: Any, spend: Path | None,
                        task, completed=share, description=f"done: {step}"))
 
 
-DEFAULT_DB = "sqlite:///clv-history.db"
 Db = Annotated[str, typer.Option(help="Database of the history (SQLAlchemy URL).")]
 SpendFile = Annotated[Path | None, typer.Option("--spend", help="Spend table (channels).")]
 SubsFile = Annotated[Path | None, typer.Option(

@@ -59,10 +59,10 @@ class Store:
     """The history of analyses in the database at ``url``."""
 
     def __init__(self, url: str = DEFAULT_URL) -> None:
+        self.engine = _engine(url)  # first: says to install SQLAlchemy when it is missing
         import sqlalchemy as sa
 
         self.url = url
-        self.engine = _engine(url)
         meta = sa.MetaData()
         self.analyses = sa.Table(
             "clv_analyses", meta,
