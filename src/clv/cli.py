@@ -238,9 +238,13 @@ def demo(
                       ] = Path("clv-demo-report.html"),
     lang: Annotated[str, typer.Option(help="Language of the report: en or fr.")] = "en",
     as_json: Json = False,
+    serve: Annotated[bool, typer.Option(help="Then open the dashboard on the analysis.")
+                     ] = False,
+    port: Annotated[int, typer.Option(help="Port of the dashboard (with --serve).")] = 8000,
 ) -> None:
     """The tour: simulate a shop (and a SaaS), read it back through validation, run every
-    analysis, print the headline figures and write the HTML report."""
+    analysis, print the headline figures and write the HTML report; with --serve, start the
+    dashboard on it (127.0.0.1)."""
     from rich.progress import Progress
 
     from clv.datasets import sample_saas, sample_shop
@@ -292,6 +296,12 @@ def demo(
     out.print(c)
     out.print(f"Report written to [bold]{path}[/] (open it in a browser; it works offline)")
     out.print(f"[dim]Finished in {elapsed:.1f} s. Margins use 30%.[/]")
+    if serve:
+        from clv.store import DEFAULT_URL
+        from clv.web import serve as run
+
+        run(DEFAULT_URL, port=port, analyses=[(analysis, f"demo shop ({customers:,})")],
+            announce=lambda text: out.print(text, markup=False, highlight=False))
 
 
 DEMO_MARGIN = 0.3

@@ -514,3 +514,22 @@ def score(
     store = Store(to)
     rows = store.write_scores(result, scores_table, store.save(result, str(file)))
     out.print(f"{rows:,} customer scores written to table {scores_table}")
+
+
+Host = Annotated[str, typer.Option(help="Address to listen on; beyond 127.0.0.1 a token is "
+                                        "required.")]
+Port = Annotated[int, typer.Option(help="Port to listen on.")]
+Token = Annotated[str | None, typer.Option(help="Access token (default: none on 127.0.0.1, "
+                                                "else a new one, printed).")]
+MaxUpload = Annotated[int, typer.Option(help="Largest upload, in MB.")]
+
+
+@app.command()
+def serve(db: Db = DEFAULT_DB, host: Host = "127.0.0.1", port: Port = 8000,
+          token: Token = None, max_upload: MaxUpload = 1024) -> None:
+    """The web dashboard: upload a file, confirm its columns, explore the analysis, export
+    it; the history of analyses is kept in --db."""
+    from clv.web import serve as run
+
+    run(db, host=host, port=port, token=token, upload_limit=max_upload * (1 << 20),
+        announce=lambda text: out.print(text, markup=False, highlight=False))

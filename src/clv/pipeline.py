@@ -23,6 +23,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import polars as pl
@@ -97,6 +98,33 @@ class Analysis:
     seconds: dict[str, float]
     notes: list[str]
 
+    @cached_property
+    def customers(self) -> pl.DataFrame:
+        """One row per customer, for lookups and filters: the segmentation's columns (RFM,
+        segment, revenue to date, CLV, P(alive), tier), the CLV interval, the acquisition
+        month (``acquired``), the acquisition channel (the first line's, when the
+        transactions carry one), the next-purchase probability and date."""
+        value = self.value.select("customer_id", "expected_spend", "clv_lower", "clv_upper")
+        acquired = self.cohorts.customers.select("customer_id", "acquired")
+        nxt = self.next_purchase.drop("p_alive")
+        out = (self.segments.customers.join(value, on="customer_id", how="left")
+               .join(acquired, on="customer_id", how="left")
+               .join(nxt, on="customer_id", how="left"))
+        frame = self.transactions.frame
+        if "channel" in frame.columns:
+            first = frame.sort("timestamp").group_by("customer_id").agg(
+                pl.col("channel").first().cast(pl.String))
+            out = out.join(first, on="customer_id", how="left")
+        return out
+
+    def what_if(self, levers: Levers) -> Scenario:
+        """The what-if of :func:`clv.scenarios.what_if` under other ``levers``, with this
+        analysis's model, horizon, margin, discount rate and CAC."""
+        cfg = self.settings
+        return what_if(self.model, self.summary, cfg.horizon, cfg.horizon_unit, levers=levers,
+                       cac=self.scenario.base.get("cac"),
+                       **_kwargs(self.summary, self.spend_model, cfg))  # type: ignore[arg-type]
+
 
 def analyze(
     transactions: Any,
@@ -138,9 +166,8 @@ def analyze(
         notes.append(f"spend model not fitted ({exc}); CLV uses the mean spend per purchase")
     done("models")
 
-    mean_spend = float(summary.frame.filter(pl.col("frequency") > 0)["monetary"].mean() or 1.0)
-    spend_arg: GammaGamma | float = gg if gg is not None else mean_spend
-    kw = {"spend": spend_arg, "margin": cfg.margin, "discount_rate": cfg.discount_rate}
+    kw = _kwargs(summary, gg, cfg)
+    spend_arg = kw["spend"]
     intervals = value_intervals(model, summary, cfg.horizon, cfg.horizon_unit,
                                 level=cfg.level, draws=cfg.draws, **kw)  # type: ignore[arg-type]
     value = customer_value(model, summary, cfg.horizon, cfg.horizon_unit, **kw
@@ -175,6 +202,13 @@ def analyze(
     kpis = _kpis(tx, summary, value, intervals, segs, scenario, acq, subs, model.NAME)
     return Analysis(cfg, tx, summary, scorecard, model, gg, value, intervals, segs, coh, pairs,
                     nxt, scenario, sens, acq, subs, kpis, seconds, notes)
+
+
+def _kwargs(summary: Summary, gg: GammaGamma | None, cfg: Settings) -> dict[str, Any]:
+    """Spend (Gamma-Gamma, else the mean spend per purchase), margin and discount rate."""
+    mean_spend = float(summary.frame.filter(pl.col("frequency") > 0)["monetary"].mean() or 1.0)
+    return {"spend": gg if gg is not None else mean_spend, "margin": cfg.margin,
+            "discount_rate": cfg.discount_rate}
 
 
 def _choose(tx: Transactions, cfg: Settings, notes: list[str]) -> tuple[Scorecard | None, str]:

@@ -20,7 +20,7 @@ from clv.pipeline import Analysis
 from clv.report import charts
 from clv.report.text import LANGS, date, number, percent, word
 
-__all__ = ["LANGS", "render", "write"]
+__all__ = ["LANGS", "actions", "render", "table", "write"]
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("clv.report", "templates"),
@@ -28,7 +28,7 @@ _ENV = jinja2.Environment(
     undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
-def _actions(a: Analysis, lang: str) -> list[str]:
+def actions(a: Analysis, lang: str) -> list[str]:
     """The three most valuable actions, in plain words, from the analysis's own figures: the
     strongest lever, the channel where the next euro pays best, the valuable customers who
     are lapsing, the best cross-sell window."""
@@ -59,7 +59,7 @@ def _actions(a: Analysis, lang: str) -> list[str]:
     return out[:3]
 
 
-def _rows(frame: pl.DataFrame, columns: dict[str, str], lang: str,
+def table(frame: pl.DataFrame, columns: dict[str, str], lang: str,
           percents: tuple[str, ...] = (), digits: dict[str, int] | None = None
           ) -> dict[str, Any]:
     """A table for the template: headers and formatted cells (escaped by the template)."""
@@ -106,39 +106,39 @@ def render(a: Analysis, lang: str = "en") -> str:
         figures.append((word("ltv_cac", lang), f"{number(k['ltv_cac'], lang, 2)}x"))
     channel_table = None
     if a.channels is not None:
-        channel_table = _rows(a.channels.channels, {
+        channel_table = table(a.channels.channels, {
             "channel": "channel", "new_customers": word("customers", lang), "cac": "CAC",
             "historical_ltv_12m": f"LTV 12 {word('months', lang)} ({names['historical']})",
             "predicted_ltv": f"LTV ({names['predicted']})", "ltv_cac": "LTV:CAC",
             "verdict": "verdict", "payback_months": f"payback ({names['historical']})",
             "predicted_payback_months": f"payback ({names['predicted']})"}, lang)
-    seg_table = _rows(a.segments.segments.drop_nulls("share_customers"), {
+    seg_table = table(a.segments.segments.drop_nulls("share_customers"), {
         "segment": "segment", "customers": word("customers", lang),
         "share_customers": "%", "mean_revenue_to_date": names["historical"],
         "mean_predicted_clv": names["predicted"], "mean_p_alive": "P(alive)"}, lang,
         percents=("share_customers", "mean_p_alive"))
-    tier_table = _rows(a.segments.tiers, {
+    tier_table = table(a.segments.tiers, {
         "tier": "tier", "customers": word("customers", lang),
         "share_revenue_to_date": names["historical"],
         "share_predicted_clv": names["predicted"]}, lang,
         percents=("share_revenue_to_date", "share_predicted_clv"))
-    upsell = _rows(a.cross_sell.head(10), {
+    upsell = table(a.cross_sell.head(10), {
         "product_a": "A", "product_b": "B", "share": "%", "lift": "lift",
         "median_days": "median", "q1_days": "q1", "q3_days": "q3"}, lang,
         percents=("share",), digits={"median_days": 0, "q1_days": 0, "q3_days": 0}) \
         if a.cross_sell is not None else None
-    score = _rows(a.scorecard.table, {
+    score = table(a.scorecard.table, {
         "model": "model", "mae_transactions": "MAE", "rmse_transactions": "RMSE",
         "total_transactions_error": "Δ total", "gini_revenue": "Gini"}, lang,
         percents=("total_transactions_error",)) if a.scorecard is not None else None
     labels = {"total_clv": word("pred_total", lang), "mean_clv": word("pred_clv", lang),
               "new_customer_ltv": word("new_ltv", lang), "ltv_cac": "LTV:CAC",
               "payback_months": f"payback ({word('months', lang)})"}
-    whatif = _rows(pl.DataFrame([
+    whatif = table(pl.DataFrame([
         {"figure": labels[key], "base": a.scenario.base.get(key), "scenario": val}
         for key, val in a.scenario.scenario.items() if key in labels]),
         {"figure": "", "base": "base", "scenario": word("whatif", lang)}, lang)
-    top = _rows(a.value.sort("clv", descending=True).head(20), {
+    top = table(a.value.sort("clv", descending=True).head(20), {
         "customer_id": "id", "p_alive": "P(alive)", "expected_purchases": "E[purchases]",
         "clv": "CLV", "clv_lower": f"{word('interval', lang)} -",
         "clv_upper": f"{word('interval', lang)} +"}, lang, percents=("p_alive",))
@@ -147,7 +147,7 @@ def render(a: Analysis, lang: str = "en") -> str:
         "line": f"{number(issues.rows_read, lang)} {word('rows_read', lang)}, "
                 f"{number(issues.rows_kept, lang)} {word('rows_kept', lang)}, "
                 f"{number(issues.rows_excluded, lang)} {word('rows_excluded', lang)}",
-        "table": _rows(pl.DataFrame([{"reason": e.reason, "rows": e.count, "amount": e.amount}
+        "table": table(pl.DataFrame([{"reason": e.reason, "rows": e.count, "amount": e.amount}
                                      for e in issues.exclusions],
                                     schema={"reason": pl.String, "rows": pl.Int64,
                                             "amount": pl.Float64}),
@@ -158,7 +158,7 @@ def render(a: Analysis, lang: str = "en") -> str:
         lang=lang, w=lambda key: word(key, lang),
         generated=date(dt.date.today(), lang),
         data_end=date(a.summary.observation_end, lang),
-        figures=figures, actions=_actions(a, lang), model=a.model.NAME,
+        figures=figures, actions=actions(a, lang), model=a.model.NAME,
         gini=number(a.segments.concentration["predicted"].gini, lang, 2),
         top10=percent(a.segments.concentration["predicted"].top[0.1], lang, 0),
         chart_distribution=charts.distribution(a, "CLV"),

@@ -1,0 +1,192 @@
+"""What the dashboard holds while it runs: uploaded sources, running analyses, finished ones.
+
+Analyses run one at a time on a worker thread; a page polls the job for its progress. Each
+finished analysis is saved to the history store (its id there is its id here) and kept in
+memory with its charts, rendered once, so pages only read it.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from clv.data import read_transactions
+from clv.data.mapping import FIELDS, REQUIRED, resolve_mapping
+from clv.data.readers import ROW, read_raw
+from clv.data.tables import read_spend
+from clv.errors import ClvError
+from clv.pipeline import Analysis, Settings, analyze
+from clv.report import charts
+from clv.store import Store
+
+SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".xlsx", ".xls", ".json", ".jsonl", ".ndjson")
+MAPPED = ("customer_id", "timestamp", "amount", "order_id", "product", "channel", "currency")
+"""The fields the mapping page offers (the required ones first)."""
+assert set(MAPPED) <= set(FIELDS) and set(REQUIRED) <= set(MAPPED)
+NAMES = {"historical": "historical", "predicted": "predicted", "ltv": "LTV"}
+LOG = logging.getLogger("clv.web")
+
+
+@dataclass
+class Source:
+    """An uploaded file or a database table: what the mapping page shows."""
+
+    id: str
+    name: str  # as the user gave it: display only, always escaped
+    kind: str  # "transactions" | "spend"
+    path: Path | None = None
+    url: str | None = None
+    table: str | None = None
+    query: str | None = None
+    columns: list[str] = field(default_factory=list)
+    preview: list[list[str]] = field(default_factory=list)
+    detected: dict[str, str] = field(default_factory=dict)
+    problem: str | None = None  # why a mapping could not be detected
+
+    @property
+    def location(self) -> Any:
+        return str(self.path) if self.path is not None else self.url
+
+    def explain(self, exc: Exception) -> str:
+        """The error's message, naming the source as the user knows it (not the server's
+        file of the upload, nor a database password)."""
+        text = str(exc)
+        if self.path is not None:
+            text = text.replace(str(self.path), self.name)
+        return text
+
+
+@dataclass
+class Job:
+    """One analysis being run."""
+
+    id: str
+    source: str
+    step: str = "queued"
+    share: float = 0.0
+    status: str = "running"  # running | done | failed
+    error: str | None = None
+    analysis_id: int | None = None
+
+
+@dataclass
+class Entry:
+    """A finished analysis and what its pages show that takes time to make (charts)."""
+
+    id: int
+    analysis: Analysis
+    source: str
+    charts: dict[str, str | None]
+    reports: dict[str, str] = field(default_factory=dict)
+
+
+def render_charts(a: Analysis) -> dict[str, str | None]:
+    """The report's charts, as inline SVG, once per analysis."""
+    return {"distribution": charts.distribution(a, "CLV"), "lorenz": charts.lorenz(a, NAMES),
+            "heatmap": charts.retention_heatmap(a), "curves": charts.cumulative_curves(a, NAMES),
+            "channels": charts.channels(a, NAMES), "tracking": charts.tracking(a, "actual")}
+
+
+class State:
+    """Sources, jobs and analyses of one running dashboard."""
+
+    def __init__(self, store: Store, workdir: Path) -> None:
+        self.store = store
+        self.workdir = workdir
+        self.sources: dict[str, Source] = {}
+        self.jobs: dict[str, Job] = {}
+        self.entries: dict[int, Entry] = {}
+        self.lock = threading.Lock()
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clv-analysis")
+
+    def new_path(self, name: str) -> tuple[str, Path]:
+        """A fresh id and the file an upload named ``name`` is written to (the user's name
+        is never used as a path; only a known suffix is kept)."""
+        suffix = Path(name).suffix.lower()
+        if suffix not in SUFFIXES:
+            raise ClvError(f"cannot read a '{suffix or 'no suffix'}' file; give one of "
+                           f"{', '.join(SUFFIXES)}")
+        sid = self.new_id()
+        return sid, self.workdir / f"{sid}{suffix}"
+
+    @staticmethod
+    def new_id() -> str:
+        """An id nobody can guess (uploads and jobs are addressed by it)."""
+        return secrets.token_hex(8)
+
+    def add_source(self, source: Source) -> Source:
+        """Read the source's columns, first rows and detected mapping (transactions), or
+        validate it (spend); raises ClvError naming the problem."""
+        try:
+            if source.kind == "spend":
+                read_spend(source.location)
+            else:
+                raw = read_raw(source.location, table=source.table, query=source.query)
+        except ClvError as exc:
+            raise ClvError(source.explain(exc)) from exc
+        if source.kind != "spend":
+            data = raw.frame.drop(ROW)
+            source.columns = list(data.columns)
+            source.preview = [["" if v is None else str(v) for v in row]
+                              for row in data.head(8).iter_rows()]
+            try:
+                source.detected = dict(resolve_mapping(data, source=source.name,
+                                                       headerless=raw.headerless).columns)
+            except ClvError as exc:
+                source.problem = str(exc)
+        with self.lock:
+            self.sources[source.id] = source
+        return source
+
+    def add_analysis(self, analysis: Analysis, source: str) -> Entry:
+        """Save ``analysis`` to the history and keep it with its charts."""
+        entry = Entry(self.store.save(analysis, source), analysis, source,
+                      render_charts(analysis))
+        with self.lock:
+            self.entries[entry.id] = entry
+        return entry
+
+    def start(self, source: Source, mapping: dict[str, str | None], spend: Source | None,
+              settings: Settings) -> Job:
+        """Queue the analysis of ``source`` read with ``mapping``; returns its job."""
+        missing = [f for f in REQUIRED if not mapping.get(f)]
+        if missing:
+            raise ClvError(f"choose the column for {', '.join(missing)}")
+        job = Job(self.new_id(), source.name)
+        with self.lock:
+            self.jobs[job.id] = job
+        self.worker.submit(self._run, job, source, mapping, spend, settings)
+        return job
+
+    def _run(self, job: Job, source: Source, mapping: dict[str, str | None],
+             spend: Source | None, settings: Settings) -> None:
+        def progress(step: str, share: float) -> None:
+            job.step, job.share = step, 0.05 + 0.9 * share
+
+        try:
+            job.step = "reading the data"
+            tx = read_transactions(
+                source.location, table=source.table, query=source.query,
+                customer=mapping.get("customer_id"), date=mapping.get("timestamp"),
+                amount=mapping.get("amount"), order_id=mapping.get("order_id"),
+                product=mapping.get("product"), channel=mapping.get("channel"),
+                currency_column=mapping.get("currency"))
+            spend_table: pl.DataFrame | None = read_spend(spend.location) if spend else None
+            analysis = analyze(tx, spend=spend_table, settings=settings, progress=progress)
+            job.step = "charts"
+            entry = self.add_analysis(analysis, source.name)
+        except ClvError as exc:
+            job.status, job.error = "failed", source.explain(exc)
+            return
+        except Exception as exc:  # noqa: BLE001 - logged, and shown to the user
+            LOG.exception("analysis of %s failed", source.name)
+            job.status, job.error = "failed", f"{type(exc).__name__}: {source.explain(exc)}"
+            return
+        job.analysis_id, job.share, job.step, job.status = entry.id, 1.0, "done", "done"

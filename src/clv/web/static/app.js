@@ -1,0 +1,98 @@
+// clv dashboard: the few things a page cannot do by itself. Text from the server is only ever
+// written with textContent, never as HTML.
+"use strict";
+
+const numbers = new Intl.NumberFormat("en", { maximumFractionDigits: 2 });
+const show = (v) => (v === null || v === undefined ? "-" : (typeof v === "number" ? numbers.format(v) : String(v)));
+
+async function upload(file, kind) {
+  const url = `/api/uploads?name=${encodeURIComponent(file.name)}&kind=${kind}`;
+  const response = await fetch(url, { method: "PUT", body: file });
+  const body = await response.json().catch(() => ({ detail: response.statusText }));
+  if (!response.ok) throw new Error(`${file.name}: ${body.detail}`);
+  return body;
+}
+
+function uploads() {
+  const form = document.getElementById("upload-form");
+  if (!form) return;
+  const status = document.getElementById("upload-status");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const orders = document.getElementById("file").files[0];
+    const spend = document.getElementById("spend-file").files[0];
+    if (!orders) return;
+    status.textContent = "Uploading…";
+    try {
+      const made = await upload(orders, "transactions");
+      let next = `/mapping/${made.id}`;
+      if (spend) next += `?spend=${(await upload(spend, "spend")).id}`;
+      window.location.assign(next);
+    } catch (error) {
+      status.textContent = error.message;
+      status.className = "error";
+    }
+  });
+}
+
+function job() {
+  const box = document.getElementById("job");
+  if (!box) return;
+  const bar = document.getElementById("job-progress");
+  const step = document.getElementById("job-step");
+  const failed = document.getElementById("job-error");
+  const poll = async () => {
+    const response = await fetch(`/api/jobs/${box.dataset.job}`);
+    const state = await response.json();
+    bar.value = state.share;
+    step.textContent = state.step;
+    if (state.status === "done") {
+      window.location.assign(`/a/${state.analysis}`);
+    } else if (state.status === "failed") {
+      failed.textContent = state.error;
+    } else {
+      setTimeout(poll, 250);
+    }
+  };
+  poll();
+}
+
+function whatIf() {
+  const form = document.getElementById("whatif");
+  if (!form) return;
+  const error = document.getElementById("whatif-error");
+  let timer = null;
+  let asked = 0;
+  const update = async () => {
+    const params = new URLSearchParams();
+    for (const input of form.querySelectorAll("input[type=range]")) {
+      params.set(input.name, String(Number(input.value) / 100));
+      document.getElementById(`out-${input.name}`).textContent =
+        `${Number(input.value) >= 0 ? "+" : ""}${input.value}%`;
+    }
+    const ticket = ++asked;
+    const response = await fetch(`/api/analyses/${form.dataset.analysis}/whatif?${params}`);
+    const body = await response.json();
+    if (ticket !== asked) return; // a later move already asked again
+    if (!response.ok) {
+      error.textContent = body.detail;
+      return;
+    }
+    error.textContent = "";
+    for (const [key, value] of Object.entries(body.scenario)) {
+      const cell = document.querySelector(`[data-scenario="${key}"]`);
+      if (cell) cell.textContent = show(value);
+    }
+    form.dataset.updated = String(ticket);
+  };
+  form.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(update, 120);
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  uploads();
+  job();
+  whatIf();
+});

@@ -1,0 +1,232 @@
+"""The dashboard over HTTP, against a real server on 127.0.0.1: the upload -> mapping ->
+analysis flow, every page, escaping of names from the data, the token, the upload limit, the
+exports, the what-if and calculator, history, the OpenAPI schema."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+
+import polars as pl
+import pytest
+from markupsafe import escape
+
+pytest.importorskip("fastapi")
+pytest.importorskip("uvicorn")
+
+from clv.web import build  # noqa: E402
+from webtools import HOSTILE, call, hostile_shop, running  # noqa: E402
+
+SECTIONS = ("", "/customers", "/segments", "/cohorts", "/channels", "/timing", "/models",
+            "/whatif", "/data", "/exports")
+
+
+def _upload(base: str, name: str, body: bytes, kind: str = "transactions", **headers: str):
+    return call(f"{base}/api/uploads?name={name}&kind={kind}", "PUT", body, headers)
+
+
+def _analyse(base: str, frame: pl.DataFrame, spend: pl.DataFrame | None = None) -> int:
+    """Upload ``frame`` as CSV, keep the detected mapping, run; returns the analysis id."""
+    buf = io.BytesIO()
+    frame.write_csv(buf)
+    status, body, _ = _upload(base, "orders.csv", buf.getvalue())
+    assert status == 200, body
+    made = json.loads(body)
+    assert made["detected"]["customer_id"] == "Customer"
+    assert made["detected"]["timestamp"] == "Order date"
+    assert made["detected"]["amount"] == "Total"
+    spend_id = None
+    if spend is not None:
+        buf = io.BytesIO()
+        spend.write_csv(buf)
+        status, body, _ = _upload(base, "spend.csv", buf.getvalue(), "spend")
+        assert status == 200, body
+        spend_id = json.loads(body)["id"]
+    status, page, _ = call(f"{base}/mapping/{made['id']}" + (f"?spend={spend_id}" if spend_id
+                                                             else ""))
+    assert status == 200 and b'name="map_customer_id"' in page
+    status, body, _ = call(f"{base}/api/analyses", "POST", {
+        "source": made["id"], "spend": spend_id, "mapping": made["detected"],
+        "settings": {"margin": 0.3, "unit": "week"}})
+    assert status == 200, body
+    job = json.loads(body)["job"]
+    for _ in range(600):
+        state = json.loads(call(f"{base}/api/jobs/{job}")[1])
+        if state["status"] != "running":
+            break
+        time.sleep(0.1)
+    assert state["status"] == "done", state
+    assert state["share"] == 1.0
+    return state["analysis"]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A dashboard with one analysis of a shop whose names contain HTML, run through the
+    upload flow."""
+    from clv.datasets import sample_shop
+
+    folder = tmp_path_factory.mktemp("web")
+    app = build(f"sqlite:///{folder / 'history.db'}", workdir=folder / "uploads")
+    with running(app) as base:
+        aid = _analyse(base, hostile_shop(), sample_shop(600, seed=3).spend)
+        yield base, aid, app
+
+
+def test_every_page_answers_and_escapes_names_from_the_data(site):
+    base, aid, _ = site
+    cid = HOSTILE["customer"]
+    from urllib.parse import quote
+
+    pages = [f"/a/{aid}{s}" for s in SECTIONS] + [
+        f"/a/{aid}/customers/{quote(cid, safe='')}", f"/a/{aid}/customers?q=script",
+        f"/a/{aid}/segments?channel={quote(HOSTILE['channel'])}", "/", "/history",
+        "/calculator", f"/a/{aid}/channels?channel={quote(HOSTILE['channel'])}"]
+    seen = set()
+    for path in pages:
+        status, body, headers = call(base + path)
+        assert status == 200, (path, body[:300])
+        text = body.decode()
+        assert "script-src 'self'" in headers["content-security-policy"]
+        for raw in HOSTILE.values():
+            assert raw not in text, (path, raw)
+            if str(escape(raw)) in text:
+                seen.add(raw)
+    assert seen == set(HOSTILE.values())  # each name is shown, as text
+
+
+def test_customer_page_has_history_and_predictions(site):
+    base, aid, _ = site
+    status, body, _ = call(f"{base}/api/analyses/{aid}/customers?q=script")
+    found = json.loads(body)
+    assert status == 200 and found["found"] == 1
+    row = found["data"][0]
+    assert row["customer_id"] == HOSTILE["customer"]
+    assert 0 <= row["p_alive"] <= 1 and row["clv_lower"] <= row["clv"] <= row["clv_upper"]
+    from urllib.parse import quote
+
+    one = json.loads(call(f"{base}/api/analyses/{aid}/customers/{quote(row['customer_id'])}")[1])
+    assert one["lines"] == len(one["history"]) >= 1
+    assert call(f"{base}/api/analyses/{aid}/customers/nobody")[0] == 404
+
+
+def test_filters_restrict_the_customers(site):
+    base, aid, _ = site
+    everyone = json.loads(call(f"{base}/api/analyses/{aid}/customers?limit=10000")[1])
+    rows = pl.DataFrame(everyone["data"])
+    champions = json.loads(call(
+        f"{base}/api/analyses/{aid}/customers?segment=champions&limit=10000")[1])
+    assert champions["found"] == rows.filter(pl.col("segment") == "champions").height > 0
+    late = json.loads(call(f"{base}/api/analyses/{aid}/customers?start=2025-01&limit=10000")[1])
+    expected = rows.filter(pl.col("acquired") >= "2025-01-01").height
+    assert late["found"] == expected and 0 < expected < everyone["found"]
+    assert call(f"{base}/api/analyses/{aid}/customers?start=January")[0] == 400
+
+
+def test_exports_round_trip(site):
+    base, aid, _ = site
+    status, body, headers = call(f"{base}/a/{aid}/export/customers.csv")
+    assert status == 200 and "attachment" in headers["content-disposition"]
+    frame = pl.read_csv(io.BytesIO(body))
+    kpis = json.loads(call(f"{base}/api/analyses/{aid}")[1])["kpis"]
+    assert frame.height == kpis["customers"]
+    status, body, _ = call(f"{base}/a/{aid}/export/channels.xlsx")
+    assert status == 200 and body[:2] == b"PK"
+    assert pl.read_excel(io.BytesIO(body)).height >= 4
+    status, body, _ = call(f"{base}/a/{aid}/report.html?lang=fr")
+    assert status == 200 and b"<html" in body and b"http://" not in body.replace(
+        b"http://www.w3.org", b"")
+    tables = json.loads(call(f"{base}/api/analyses/{aid}")[1])["tables"]
+    for name in tables:
+        assert call(f"{base}/a/{aid}/export/{name}.csv")[0] == 200, name
+    assert call(f"{base}/a/{aid}/export/nothing.csv")[0] == 404
+
+
+def test_whatif_moves_with_the_levers(site):
+    base, aid, _ = site
+    base_run = json.loads(call(f"{base}/api/analyses/{aid}/whatif")[1])
+    assert base_run["scenario"]["total_clv"] == pytest.approx(base_run["base"]["total_clv"])
+    up = json.loads(call(f"{base}/api/analyses/{aid}/whatif?retention=0.2&basket=0.1")[1])
+    assert up["scenario"]["total_clv"] > up["base"]["total_clv"] * 1.1
+    status, body, _ = call(f"{base}/api/analyses/{aid}/whatif?margin=3")
+    assert status == 400 and b"margin" in body
+
+
+def test_calculator_and_formula_api(site):
+    base, _, _ = site
+    got = json.loads(call(f"{base}/api/formulas/generic?average_purchase_value=50"
+                          "&purchase_frequency=4&lifespan=3&margin=0.3&cac=20")[1])
+    assert got["ltv"] == pytest.approx(180.0)
+    assert got["ltv_cac"] == pytest.approx(9.0) and got["max_cac"] == pytest.approx(60.0)
+    status, body, _ = call(f"{base}/calculator?formula=saas_churn&mrr=100&monthly_churn=0.05")
+    assert status == 200 and b"2,000" in body
+    status, body, _ = call(f"{base}/api/formulas/generic?average_purchase_value=-1"
+                           "&purchase_frequency=1&lifespan=1")
+    assert status == 400
+
+
+def test_history_openapi_and_second_analysis(site):
+    base, aid, _ = site
+    history = json.loads(call(f"{base}/api/history")[1])
+    assert [h["id"] for h in history] == [aid]
+    schema = json.loads(call(f"{base}/openapi.json")[1])
+    for path in ("/api/uploads", "/api/analyses", "/api/jobs/{jid}",
+                 "/api/analyses/{aid}/customers", "/api/analyses/{aid}/whatif",
+                 "/api/history", "/api/formulas/{formula}"):
+        assert path in schema["paths"], path
+
+
+def test_bad_uploads_are_refused_with_the_reason(site):
+    base, _, _ = site
+    status, body, _ = _upload(base, "orders.exe", b"x")
+    assert status == 400 and b".exe" in body
+    status, body, _ = _upload(base, "orders.csv", b"a;b\n1;2\n3;4\n")
+    made = json.loads(body)
+    assert status == 200 and made["problem"] and "customer_id" in made["problem"]
+    status, body, _ = _upload(base, "spend.csv", b"channel,spend\nads,3\n", "spend")
+    assert status == 400 and b"spend.csv" in body and b"month" in body
+    assert b"uploads" not in body  # the server's own file is not named
+
+
+def test_upload_over_the_limit_is_refused_before_it_is_read(tmp_path):
+    app = build(f"sqlite:///{tmp_path / 'h.db'}", workdir=tmp_path / "up", upload_limit=1000)
+    with running(app) as base:
+        status, body, _ = _upload(base, "big.csv", b"x" * 5000)
+        assert status == 413 and b"1,000" in body
+        chunks = iter([b"y" * 600] * 5)  # no length: counted as it arrives
+        status, _, _ = _upload(base, "big.csv", chunks, **{"Transfer-Encoding": "chunked"})
+        assert status == 413
+        assert list((tmp_path / "up").iterdir()) == []
+        status, _, _ = _upload(base, "small.csv", b"customer,date,amount\na,2024-01-01,3\n")
+        assert status == 200
+
+
+def test_token_is_required_when_given(tmp_path):
+    app = build(f"sqlite:///{tmp_path / 'h.db'}", workdir=tmp_path / "up", token="s3cret")
+    with running(app) as base:
+        for path in ("/", "/api/history", "/openapi.json", "/static/app.js"):
+            status, body, _ = call(base + path)
+            assert status == 401 and b"token" in body and b"<html" not in body
+        assert call(f"{base}/api/history", headers={"Authorization": "Bearer wrong"})[0] == 401
+        assert call(f"{base}/api/history", headers={"Authorization": "Bearer s3cret"})[0] == 200
+        status, _, headers = call(f"{base}/?token=s3cret")
+        assert status == 200 and "clv_token=s3cret" in headers["set-cookie"]
+        assert call(f"{base}/history", headers={"Cookie": "clv_token=s3cret"})[0] == 200
+        big = call(f"{base}/api/uploads?name=a.csv", "PUT", b"x" * 10)
+        assert big[0] == 401  # no data, no upload without the token
+
+
+def test_serve_beyond_loopback_generates_a_token(monkeypatch, tmp_path):
+    import uvicorn
+
+    from clv import web
+
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
+    said = []
+    web.serve(f"sqlite:///{tmp_path / 'h.db'}", host="0.0.0.0", port=8123, announce=said.append)
+    assert seen["host"] == "0.0.0.0" and seen["app"].token
+    assert f"?token={seen['app'].token}" in said[0]
+    web.serve(f"sqlite:///{tmp_path / 'h.db'}", announce=said.append)
+    assert seen["host"] == "127.0.0.1" and seen["app"].token is None
