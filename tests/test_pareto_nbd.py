@@ -127,3 +127,21 @@ def test_no_overflow_in_days_and_with_thousands_of_purchases(shared_data):
     e = m.expected_purchases(365, x, tx_, t_cap)
     assert np.all(np.isfinite(p)) and np.all(np.isfinite(e))
     assert p[2] < 1e-6 < p[1]
+
+
+def test_no_dropout_boundary_stays_finite():
+    """A fit heading for s, beta -> 0 (no dropout) evaluates the integrals and simulates
+    without overflow: (beta + tau) / (alpha + tau) is a sum of two non-negative terms."""
+    from clv.models.pareto_nbd import _integrals
+
+    theta = np.array([1.6, 20.6, 1e-11, 1e-20])
+    x = np.array([0.0, 1.0, 7.0, 30.0])
+    lo = np.array([0.0, 0.0, 5.0, 40.0])
+    hi = np.array([10.0, 90.0, 60.0, 100.0])
+    log_i, log_m = _integrals(theta, x, lo, hi, 100.0)
+    assert np.isfinite(log_i).all() and not np.isnan(log_m).any()
+    m = ParetoNBD()
+    m.params_ = dict(zip(("r", "alpha", "s", "beta"), theta, strict=True))
+    m.unit_, m.converged_ = "week", True
+    sims = m._simulate_alive(np.random.default_rng(0), x, hi, np.linspace(0, 52, 13))
+    assert np.isfinite(sims).all()

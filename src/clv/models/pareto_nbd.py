@@ -67,21 +67,22 @@ def _integrals(theta: np.ndarray, x: np.ndarray, lo: np.ndarray, hi: np.ndarray,
     of a decay length.
     """
     r, alpha, s, beta = theta
-    a0 = alpha + lo
+    a0, b0 = alpha + lo, beta + lo
     big_u = np.log(alpha + hi) - np.log(a0)
-    c = np.maximum(r + x - 1 + (s + 1) * a0 / (beta + lo), 1e-9)
+    c = np.maximum(r + x - 1 + (s + 1) * a0 / b0, 1e-9)
     span = c * big_u  # decay lengths covered
     logs = np.empty((5, x.size))
     single = span <= GRADES[1]  # the whole interval is the first panel
     for idx, nodes, weights in ((np.flatnonzero(span <= SHORT), SHORT_NODES, SHORT_WEIGHTS),
                                 (np.flatnonzero(single & (span > SHORT)), NODES, WEIGHTS)):
         if idx.size:
-            peak, sums = _panels(theta, x[idx], a0[idx], np.zeros(idx.size), big_u[idx],
+            peak, sums = _panels(theta, x[idx], a0[idx], b0[idx], np.zeros(idx.size), big_u[idx],
                                  nodes, weights, top)
             logs[:, idx] = peak + _log_sums(sums)
     graded = np.flatnonzero(~single)
     if graded.size:
-        logs[:, graded] = _graded(theta, x[graded], a0[graded], c[graded], big_u[graded], top)
+        logs[:, graded] = _graded(theta, x[graded], a0[graded], b0[graded], c[graded],
+                                  big_u[graded], top)
     return logs[0], logs[1:]
 
 
@@ -90,7 +91,7 @@ def _log_sums(sums: np.ndarray) -> np.ndarray:
         return np.log(sums)
 
 
-def _graded(theta: np.ndarray, x: np.ndarray, a0: np.ndarray, c: np.ndarray,
+def _graded(theta: np.ndarray, x: np.ndarray, a0: np.ndarray, b0: np.ndarray, c: np.ndarray,
             big_u: np.ndarray, top: float) -> np.ndarray:
     """The five log sums of ``_integrals`` for intervals longer than the first panel."""
     n = x.size
@@ -108,26 +109,28 @@ def _graded(theta: np.ndarray, x: np.ndarray, a0: np.ndarray, c: np.ndarray,
                                 (np.flatnonzero(~short), NODES, WEIGHTS)):
         if idx.size:
             who = owner[idx]
-            peak[idx], sums[:, idx] = _panels(theta, x[who], a0[who], start[idx], wid[idx],
-                                              nodes, weights, top)
+            peak[idx], sums[:, idx] = _panels(theta, x[who], a0[who], b0[who], start[idx],
+                                              wid[idx], nodes, weights, top)
     first = np.searchsorted(owner, np.arange(n))
     best = np.maximum.reduceat(peak, first)
     sums = np.add.reduceat(sums * np.exp(peak - best[owner]), first, axis=1)
     return best + _log_sums(sums)
 
 
-def _panels(theta: np.ndarray, x: np.ndarray, a0: np.ndarray, start: np.ndarray,
-            width: np.ndarray, nodes: np.ndarray, weights: np.ndarray, top: float
-            ) -> tuple[np.ndarray, np.ndarray]:
+def _panels(theta: np.ndarray, x: np.ndarray, a0: np.ndarray, b0: np.ndarray,
+            start: np.ndarray, width: np.ndarray, nodes: np.ndarray, weights: np.ndarray,
+            top: float) -> tuple[np.ndarray, np.ndarray]:
     """Per panel (rows) of ``_integrals``: the largest log term and the five sums (I and the
     four moments) scaled by it, from the nodes of one rule (columns)."""
     r, alpha, s, beta = theta
     # nodes are rows and panels columns, so that every reduction runs over whole rows
     u = start + width * nodes[:, None]
-    # alpha + tau = a0 e^u; beta + tau = (alpha + tau)(1 + (beta - alpha) e^-u / a0)
-    decay = np.exp(-u) / a0  # 1 / (alpha + tau)
+    # alpha + tau = a0 e^u, so (beta + tau) / (alpha + tau) = b0 e^-u / a0 + 1 - e^-u: two
+    # terms >= 0, which stays above 0 when beta -> 0 (1 + (beta - alpha) e^-u / a0 did not)
+    shrink = np.exp(-u)
+    decay = shrink / a0  # 1 / (alpha + tau)
     l_alpha = np.log(a0) + u
-    beta_ratio = 1.0 + (beta - alpha) * decay  # (beta + tau) / (alpha + tau)
+    beta_ratio = b0 * decay + (1.0 - shrink)
     l_beta = l_alpha + np.log(beta_ratio)
     terms = (1 - r - x) * l_alpha - (s + 1) * l_beta  # ln(f (alpha + tau))
     peak = terms.max(axis=0)
@@ -423,7 +426,11 @@ class ParetoNBD(PurchaseModel):
         lived)."""
         r, alpha, s, beta = self._fitted()
         lam = rng.gamma(r + frequency, 1.0 / (alpha + T))
-        life = rng.exponential(1.0 / rng.gamma(s, 1.0 / (beta + T)))
+        mu = rng.gamma(s, 1.0 / (beta + T))
+        # only the part of the lifetime up to the last edge matters; dividing only where the
+        # lifetime ends before it stays finite when a fit with s near 0 draws mu ~ 0
+        wait, end = rng.standard_exponential(mu.shape), edges[-1]
+        life = np.divide(wait, mu, out=np.full_like(mu, end), where=wait < mu * end)
         lived = np.clip(life[None, :] - edges[:-1, None], 0.0, np.diff(edges)[:, None])
         return rng.poisson(lam[None, :] * lived).astype(float)
 

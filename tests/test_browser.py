@@ -1,0 +1,155 @@
+"""The dashboard and the report in a real browser: Playwright driving the system's Chromium
+(Debian's package, installed by .ci/run; no browser is downloaded), headless.
+
+The dashboard test uploads a CSV whose names contain HTML and script, confirms the mapping,
+waits for the analysis, opens every page, moves a what-if slider and downloads an export; it
+fails on any console error, failed request, HTTP error or dialog (an alert would mean a script
+from the data ran). The report test opens the self-contained report with every network request
+refused, checks it asks for none and logs no error, and saves its screenshot under bench/out/.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+pytest.importorskip("fastapi")
+from clv.web import build  # noqa: E402
+from webtools import HOSTILE, hostile_shop, missing, running  # noqa: E402
+
+OUT = Path(__file__).resolve().parents[1] / "bench" / "out"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-dev-shm-usage"]
+SECTIONS = ("Overview", "Customers", "Segments", "Cohorts", "Channels", "Timing", "Models",
+            "Whatif", "Data", "Exports")
+
+
+def _chromium() -> str:
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    missing("no Chromium on this machine (Debian package chromium)")
+    raise AssertionError  # not reached
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    path = _chromium()
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+class Watch:
+    """Everything that went wrong in a page: console errors, failed requests, HTTP errors,
+    dialogs."""
+
+    def __init__(self, page) -> None:
+        self.problems: list[str] = []
+        page.on("console", lambda m: m.type == "error" and self.problems.append(
+            f"console: {m.text}"))
+        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        page.on("requestfailed", lambda r: self.problems.append(
+            f"failed: {r.url} {r.failure}"))
+        page.on("response", lambda r: r.status >= 400 and self.problems.append(
+            f"HTTP {r.status}: {r.url}"))
+        page.on("dialog", lambda d: (self.problems.append(f"dialog: {d.message}"),
+                                     d.dismiss()))
+
+
+def test_dashboard_flow_in_the_browser(browser, tmp_path):
+    orders = tmp_path / "orders.csv"
+    hostile_shop(400, seed=5).write_csv(orders)
+    app = build(f"sqlite:///{tmp_path / 'h.db'}", workdir=tmp_path / "up")
+    with running(app) as base:
+        context = browser.new_context(accept_downloads=True)
+        page = context.new_page()
+        watch = Watch(page)
+        page.goto(base + "/")
+        page.set_input_files("#file", str(orders))
+        page.click("#upload-button")
+        page.wait_for_url(re.compile(r".*/mapping/\w+"))
+        # the detected mapping, shown for confirmation
+        assert page.input_value("#map_customer_id") == "Customer"
+        assert page.input_value("#map_timestamp") == "Order date"
+        assert page.input_value("#map_amount") == "Total"
+        page.fill("input[name=margin]", "0.3")
+        page.click("#run")
+        page.wait_for_url(re.compile(r".*/a/\d+$"), timeout=120_000)
+        assert page.locator(".kpi").count() >= 8
+        for name in SECTIONS:
+            page.click(f"nav.sections >> text={name}")
+            page.wait_for_load_state()
+            assert page.locator("h1").count() == 1, name
+        # each name from the data is shown as text, and no script of the data ran
+        page.goto(page.url.rsplit("/", 1)[0] + "/customers?q=script")
+        page.click(f"#customers a >> text={HOSTILE['customer']}")
+        assert page.locator("h1").inner_text() == f"Customer {HOSTILE['customer']}"
+        assert page.get_by_text(HOSTILE["product"]).count() >= 1 or page.get_by_text(
+            HOSTILE["channel"]).count() >= 1
+        # the what-if slider recomputes the scenario
+        page.click("nav.sections >> text=Whatif")
+        before = page.inner_text('[data-scenario="total_clv"]')
+        page.fill("#lever-retention", "30")
+        page.wait_for_function(
+            "before => document.querySelector('[data-scenario=\"total_clv\"]')"
+            ".textContent !== before", arg=before)
+        assert page.inner_text("#out-retention") == "+30%"
+        # an export downloads
+        page.click("nav.sections >> text=Exports")
+        with page.expect_download() as got:
+            page.click("text=customers.csv")
+        data = Path(got.value.path()).read_bytes()
+        assert pl.read_csv(io.BytesIO(data)).height > 300
+        for path in ("/calculator", "/history", "/"):
+            page.goto(base + path)
+        page.goto(base + "/calculator?formula=generic")
+        page.fill("input[name=average_purchase_value]", "50")
+        page.fill("input[name=purchase_frequency]", "4")
+        page.fill("input[name=lifespan]", "3")
+        page.click("#calculator button")
+        assert page.inner_text("#calc-ltv") == "600.00"
+        context.close()
+    assert watch.problems == []
+
+
+def test_report_renders_offline_in_the_browser(browser, tmp_path):
+    import datetime as dt
+
+    from clv.datasets import sample_shop
+    from clv.pipeline import Settings, analyze
+    from clv.report import write
+
+    shop = sample_shop(1500, seed=2)
+    tx = shop.transactions.filter(
+        pl.col("timestamp") <= dt.datetime.combine(shop.observation_end, dt.time.max))
+    report = write(analyze(tx, spend=shop.spend, settings=Settings(margin=0.3)),
+                   tmp_path / "report.html")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    asked: list[str] = []
+
+    def refuse(route) -> None:
+        if not route.request.url.startswith("file://"):
+            asked.append(route.request.url)
+        route.continue_() if route.request.url.startswith("file://") else route.abort()
+
+    context.route("**/*", refuse)
+    page = context.new_page()
+    watch = Watch(page)
+    page.goto(report.as_uri())
+    page.wait_for_load_state("load")
+    assert page.locator("svg").count() >= 5
+    OUT.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(OUT / "report.png"), full_page=True)
+    context.close()
+    assert asked == [] and watch.problems == []
+    assert (OUT / "report.png").stat().st_size > 20_000
