@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -36,3 +37,11 @@ def assert_gradient_matches(model, theta, data, rtol=1e-5, atol=1e-7):
         numeric = (model._loglik(theta + step, data)[0]
                    - model._loglik(theta - step, data)[0]) / (2 * step[i])
         np.testing.assert_allclose(grad[:, i], numeric, rtol=rtol, atol=atol)
+
+
+def missing(reason: str) -> None:
+    """A browser or server the test needs is absent: a failure in CI (CLV_CI set by .ci/run,
+    which installs them), a skip with the reason elsewhere."""
+    if os.environ.get("CLV_CI"):
+        pytest.fail(f"{reason} (CI installs it: see .ci/run)")
+    pytest.skip(reason)

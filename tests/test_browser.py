@@ -20,7 +20,8 @@ import pytest
 
 pytest.importorskip("fastapi")
 from clv.web import build  # noqa: E402
-from webtools import HOSTILE, hostile_shop, missing, running  # noqa: E402
+from conftest import missing  # noqa: E402
+from webtools import HOSTILE, hostile_shop, running  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "bench" / "out"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

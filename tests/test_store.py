@@ -8,6 +8,7 @@ import pytest
 import clv
 from clv.errors import ClvError
 from clv.store import Store
+from conftest import missing
 
 
 @pytest.fixture(scope="module")
@@ -33,20 +34,60 @@ def _check_store(store, analyses):
         analyses[1].kpis["ltv_cac"] - analyses[0].kpis["ltv_cac"])
     rows = store.write_scores(analyses[1], "clv_scores", second)
     assert rows == analyses[1].value.height
-    written = pl.read_database("select * from clv_scores", store.engine.connect())
+    with store.engine.connect() as conn:  # closed: an open read would block the next drop
+        written = pl.read_database("select * from clv_scores", conn)
     assert written.height == rows and set(written["analysis_id"]) == {second}
     assert store.write_scores(analyses[0], "clv_scores", first) == analyses[0].value.height
-    again = pl.read_database("select count(*) as n from clv_scores", store.engine.connect())
+    with store.engine.connect() as conn:
+        again = pl.read_database("select count(*) as n from clv_scores", conn)
     assert again["n"][0] == analyses[0].value.height  # replaced, not appended
 
 
 def test_sqlite_history_and_scores(analyses, tmp_path):
-    _check_store(Store(f"sqlite:///{tmp_path / 'history.db'}"), analyses)
-    with pytest.raises(ClvError, match="table name"):
-        Store(f"sqlite:///{tmp_path / 'h.db'}").write_scores(analyses[0], "x; drop table y")
+    with Store(f"sqlite:///{tmp_path / 'history.db'}") as store:
+        _check_store(store, analyses)
+    with pytest.raises(ClvError, match="table name"), Store(
+            f"sqlite:///{tmp_path / 'h.db'}") as store:
+        store.write_scores(analyses[0], "x; drop table y")
 
 
-@pytest.mark.skipif(not os.environ.get("CLV_TEST_POSTGRES_URL"),
-                    reason="no PostgreSQL server: set CLV_TEST_POSTGRES_URL to run")
+def _version(store: Store) -> str:
+    import sqlalchemy as sa
+
+    with store.engine.connect() as conn:
+        return conn.execute(sa.text("select version_num from clv_alembic_version")).scalar_one()
+
+
 def test_postgresql_history_and_scores(analyses):
-    _check_store(Store(os.environ["CLV_TEST_POSTGRES_URL"]), analyses)
+    url = os.environ.get("CLV_TEST_POSTGRES_URL")
+    if not url:
+        missing("no PostgreSQL server: set CLV_TEST_POSTGRES_URL to run")
+    with Store(url) as store:
+        assert _version(store) == "0002"
+        _check_store(store, analyses)
+    with Store(url) as store:
+        assert _version(store) == "0002"  # opening again migrates nothing
+
+
+def test_migrations_keep_a_database_made_before_them(analyses, tmp_path):
+    import sqlalchemy as sa
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:  # the table as create_all made it, with one analysis
+        conn.execute(sa.text(
+            "create table clv_analyses (id integer primary key autoincrement, created_at "
+            "datetime not null, source varchar(500) not null, model varchar(50) not null, "
+            "settings text not null, kpis text not null)"))
+        conn.execute(sa.text(
+            "insert into clv_analyses (created_at, source, model, settings, kpis) values "
+            "('2026-01-01 00:00:00', 'old.csv', 'BG/NBD', '{}', '{\"customers\": 7}')"))
+    engine.dispose()
+    with Store(url) as store:
+        assert _version(store) == "0002"
+        indexes = {i["name"] for i in sa.inspect(store.engine).get_indexes("clv_analyses")}
+        assert "ix_clv_analyses_created_at" in indexes
+        store.save(analyses[0], "new.csv")
+        hist = store.history()
+    assert hist["source"].to_list() == ["old.csv", "new.csv"]
+    assert hist["customers"].to_list()[0] == 7

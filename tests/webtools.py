@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import socket
 import threading
 import time
@@ -19,16 +18,6 @@ import polars as pl
 
 HOSTILE = {"customer": "<script>alert('id')</script>", "product": "<img src=x onerror=alert(1)>",
            "channel": "<b>bold</b>&co"}
-
-
-def missing(reason: str) -> None:
-    """A browser or server the test needs is absent: a failure in CI (CLV_CI set, by
-    .ci/run, which installs them), a skip with the reason elsewhere."""
-    import pytest
-
-    if os.environ.get("CLV_CI"):
-        pytest.fail(f"{reason} (CI installs it: see .ci/run)")
-    pytest.skip(reason)
 
 
 @contextmanager

@@ -437,7 +437,8 @@ def analyze(
     if save:
         from clv.store import Store
 
-        result.kpis["analysis_id"] = Store(db).save(result, str(file))
+        with Store(db) as store:
+            result.kpis["analysis_id"] = store.save(result, str(file))
     shares = {"repeat_rate", "active_share", "churn_share", "nrr", "customer_churn"}
     kpis = pl.DataFrame({"kpi": list(result.kpis), "value": [
         _fmt(k, v, percent=k in shares) for k, v in result.kpis.items()]})
@@ -480,7 +481,8 @@ def history(db: Db = DEFAULT_DB, as_json: AsJson = False) -> None:
     next."""
     from clv.store import Store
 
-    frame = Store(db).history()
+    with Store(db) as store:
+        frame = store.history()
     if as_json:
         _print_json({"history": frame.to_dicts()})
         return
@@ -511,8 +513,8 @@ def score(
     result = _analysis(file, read, _settings(unit, horizon, horizon_unit, margin,
                                              discount_rate, calibration_end),
                        None, None, None, False)
-    store = Store(to)
-    rows = store.write_scores(result, scores_table, store.save(result, str(file)))
+    with Store(to) as store:
+        rows = store.write_scores(result, scores_table, store.save(result, str(file)))
     out.print(f"{rows:,} customer scores written to table {scores_table}")
 
 

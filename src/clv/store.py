@@ -2,7 +2,7 @@
 default or any SQLAlchemy database URL (PostgreSQL: ``postgresql://user@host/db``); and
 per-customer scores written to a table for other tools.
 
-Tables (created when missing):
+Tables (created and upgraded by the Alembic migrations of ``clv.migrations``):
 
 - ``clv_analyses``: id, created_at (UTC), source, model, settings (JSON), kpis (JSON);
 - the scores table named by the caller: one row per customer of an analysis (customer_id,
@@ -55,6 +55,21 @@ def _json(value: Any) -> Any:
     return value
 
 
+def migrate(engine: Any, revision: str = "head") -> None:
+    """Bring the history tables of ``engine``'s database to ``revision`` with Alembic (the
+    migrations of ``clv.migrations``; the version is kept in ``clv_alembic_version``)."""
+    try:
+        from alembic import command
+        from alembic.config import Config
+    except ModuleNotFoundError as exc:
+        raise ClvError("the history needs Alembic: pip install 'clv[sql]'") from exc
+    cfg = Config()
+    cfg.set_main_option("script_location", "clv:migrations")
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
 class Store:
     """The history of analyses in the database at ``url``."""
 
@@ -73,9 +88,19 @@ class Store:
             sa.Column("settings", sa.Text, nullable=False),
             sa.Column("kpis", sa.Text, nullable=False))
         try:
-            meta.create_all(self.engine)
+            migrate(self.engine)
         except sa.exc.SQLAlchemyError as exc:
             raise ClvError(f"cannot use the database {url.split('@')[-1]}: {exc}") from exc
+
+    def close(self) -> None:
+        """Close the database connections (the store can no longer be used)."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
     def save(self, analysis: Any, source: str) -> int:
         """Record ``analysis`` (a :class:`clv.pipeline.Analysis`) read from ``source``;
