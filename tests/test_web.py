@@ -230,3 +230,36 @@ def test_serve_beyond_loopback_generates_a_token(monkeypatch, tmp_path):
     assert f"?token={seen['app'].token}" in said[0]
     web.serve(f"sqlite:///{tmp_path / 'h.db'}", announce=said.append)
     assert seen["host"] == "127.0.0.1" and seen["app"].token is None
+
+
+def test_cli_serve_prints_the_link_with_its_token(monkeypatch, tmp_path):
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from clv.cli import app
+
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
+    result = CliRunner().invoke(app, ["serve", "--db", f"sqlite:///{tmp_path / 'h.db'}",
+                                      "--host", "0.0.0.0", "--port", "9001",
+                                      "--max-upload", "5"])
+    assert result.exit_code == 0, result.output
+    assert f"http://0.0.0.0:9001/?token={seen['app'].token}" in result.output.replace("\n", "")
+    assert seen["app"].limit == 5 * 2 ** 20 and seen["port"] == 9001
+
+
+def test_demo_serve_opens_the_dashboard_on_its_analysis(monkeypatch, tmp_path):
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from clv.cli import app
+
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
+    monkeypatch.chdir(tmp_path)  # the demo's history file and report go there
+    result = CliRunner().invoke(app, ["demo", "--customers", "2000", "--serve", "--json"])
+    assert result.exit_code == 0, result.output
+    entries = list(seen["app"].state.entries.values())
+    assert len(entries) == 1 and entries[0].analysis.kpis["customers"] == 2000
+    assert seen["host"] == "127.0.0.1" and seen["app"].token is None
+    assert (tmp_path / "clv-history.db").exists()

@@ -270,7 +270,18 @@ def demo(
     if as_json:
         _print_json({"data": tx.issues.to_dict(), "summary": s.info(), **headline,
                      "kpis": analysis.kpis, "report": str(path), "seconds": elapsed})
-        return
+    else:
+        _print_tour(analysis, tx, headline, customers, seed, shop, path, elapsed)
+    if serve:
+        from clv.store import DEFAULT_URL
+        from clv.web import serve as run
+
+        run(DEFAULT_URL, port=port, analyses=[(analysis, f"demo shop ({customers:,})")],
+            announce=lambda text: out.print(text, markup=False, highlight=False))
+
+
+def _print_tour(analysis: Any, tx: Transactions, headline: dict[str, Any], customers: int,
+                seed: int, shop: Any, path: Path, elapsed: float) -> None:
     out.print(f"[bold]clv demo[/]: a simulated shop of {customers:,} customers, "
               f"{shop.start} to {shop.observation_end} (seed {seed})")
     _print_issues(tx)
@@ -296,12 +307,6 @@ def demo(
     out.print(c)
     out.print(f"Report written to [bold]{path}[/] (open it in a browser; it works offline)")
     out.print(f"[dim]Finished in {elapsed:.1f} s. Margins use 30%.[/]")
-    if serve:
-        from clv.store import DEFAULT_URL
-        from clv.web import serve as run
-
-        run(DEFAULT_URL, port=port, analyses=[(analysis, f"demo shop ({customers:,})")],
-            announce=lambda text: out.print(text, markup=False, highlight=False))
 
 
 DEMO_MARGIN = 0.3
