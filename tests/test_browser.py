@@ -28,7 +28,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--disable-dev-shm-usage"]
 SECTIONS = ("Overview", "Customers", "Segments", "Cohorts", "Channels", "Timing", "Models",
-            "Whatif", "Data", "Exports")
+            "What if", "Data", "Exports")
 
 
 def _chromium() -> str:
@@ -98,7 +98,7 @@ def test_dashboard_flow_in_the_browser(browser, tmp_path):
         assert page.get_by_text(HOSTILE["product"]).count() >= 1 or page.get_by_text(
             HOSTILE["channel"]).count() >= 1
         # the what-if slider recomputes the scenario
-        page.click("nav.sections >> text=Whatif")
+        page.click("nav.sections >> text=What if")
         before = page.inner_text('[data-scenario="total_clv"]')
         page.fill("#lever-retention", "30")
         page.wait_for_function(

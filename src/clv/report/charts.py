@@ -36,7 +36,7 @@ def distribution(a: Analysis, label: str, bins: int = 40) -> str:
     counts, edges = np.histogram(np.minimum(clv, cap), bins=bins)
     frame = pl.DataFrame({"lo": edges[:-1], "hi": edges[1:], "customers": counts})
     return svg(alt.Chart(_data(frame)).mark_bar().encode(
-        x=alt.X("lo:Q", title=label), x2="hi:Q",
+        x=alt.X("lo:Q", bin="binned", title=label), x2="hi:Q",
         y=alt.Y("customers:Q", title=None)).properties(width=WIDTH, height=HEIGHT))
 
 

@@ -46,8 +46,9 @@ from clv.web.state import MAPPED, Entry, Source, State
 
 HERE = Path(__file__).parent
 PAGE = 50
-SECTIONS = ("overview", "customers", "segments", "cohorts", "channels", "timing", "models",
-            "whatif", "data", "exports")
+SECTIONS = {"overview": "Overview", "customers": "Customers", "segments": "Segments",
+            "cohorts": "Cohorts", "channels": "Channels", "timing": "Timing",
+            "models": "Models", "whatif": "What if", "data": "Data", "exports": "Exports"}
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
        "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
 FORMULAS: dict[str, Callable[..., float]] = {
@@ -466,7 +467,10 @@ def create_app(state: State, *, token: str | None = None) -> FastAPI:
             "total_pct_per_pct": "% change of total CLV per 1% of the lever",
             "new_ltv_pct_per_pct": "% change of a new customer's LTV per 1%"}, "en",
             digits={"total_pct_per_pct": 3, "new_ltv_pct_per_pct": 3})
-        return section(e, "whatif", levers=LEVERS, figures=WHATIF_FIGURES, sensitivity=sens,
+        # the margin cannot be raised past 100%
+        room = round((1 / e.analysis.settings.margin - 1) * 100)
+        limits = {lever: (-50, min(50, room) if lever == "margin" else 50) for lever in LEVERS}
+        return section(e, "whatif", levers=limits, figures=WHATIF_FIGURES, sensitivity=sens,
                        result=whatif_api(aid))
 
     @app.get("/a/{aid}/data", response_class=HTMLResponse, include_in_schema=False)
