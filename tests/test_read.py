@@ -228,3 +228,23 @@ def test_missing_file_and_empty_file(tmp_path):
         read_transactions(tmp_path / "nope.csv")
     with pytest.raises(DataError, match="empty"):
         read_transactions(_write(tmp_path, "e.csv", "\n\n"))
+
+
+def test_line_items_without_amount_belong_to_their_order(tmp_path):
+    """Shopify writes an order's total on its first line only: the other lines of that order
+    are kept with amount 0; a blank amount in an order without any amount is excluded."""
+    from clv import read_transactions
+
+    path = tmp_path / "orders.csv"
+    path.write_text(
+        "Name,Email,Created at,Total,Lineitem name\n"
+        "#1,a@x,2024-01-02,30.00,hat\n"
+        "#1,a@x,2024-01-02,,scarf\n"
+        "#1,a@x,2024-01-02,,gloves\n"
+        "#2,b@x,2024-02-03,,hat\n"
+        "#3,b@x,2024-03-04,12.50,hat\n")
+    tx = read_transactions(path, customer="Email", date="Created at", amount="Total",
+                           order_id="Name")
+    assert tx.frame["amount"].to_list() == [30.0, 0.0, 0.0, 12.5]
+    assert any("2 line items" in n for n in tx.issues.notes)
+    assert tx.issues.rows_excluded == 1 and tx.issues.exclusions[0].examples[0]["Name"] == "#2"

@@ -36,8 +36,8 @@ def parse_amounts(values: pl.Series, decimal: str | None = None) -> ParsedAmount
     Numeric columns pass through unchanged.
     """
     if values.dtype.is_numeric():
-        return ParsedAmounts(values.cast(pl.Float64), pl.Series(values.name, [None] * len(values),
-                                                                 dtype=pl.String))
+        return ParsedAmounts(values.cast(pl.Float64), pl.repeat(
+            None, len(values), dtype=pl.String, eager=True).alias(values.name))
     if decimal not in (None, ",", "."):
         raise ValueError("decimal must be ',' or '.'")
     s = values.cast(pl.String).str.strip_chars()

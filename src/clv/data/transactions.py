@@ -154,9 +154,15 @@ def _validate(
         frame[m["amount"]].dtype == pl.String else pl.col(m["amount"]).is_null()
     if "order_id" in m:
         oid = _clean_text(pl.col(m["order_id"]))
-        line_item = blank_amount & oid.is_not_null() & \
-            pl.col("_amount").is_not_null().any().over(oid)
-        n_lines = int(work.select(line_item.sum()).item())
+        # the orders of the blank lines, then those of them with an amount on some line: a
+        # window over every order (.any().over(oid)) took 11 s on 10.8M lines without blanks
+        blank_orders = work.filter(blank_amount & oid.is_not_null()).select(oid.unique())
+        paid = work.filter(pl.col("_amount").is_not_null()
+                           & oid.is_in(blank_orders.to_series().implode())
+                           ).select(oid.unique()).to_series() if blank_orders.height else None
+        line_item = blank_amount & oid.is_not_null() & oid.is_in(
+            paid.implode() if paid is not None else [])
+        n_lines = int(work.select(line_item.sum()).item()) if paid is not None else 0
         if n_lines:
             work = work.with_columns(
                 pl.when(line_item).then(0.0).otherwise(pl.col("_amount")).alias("_amount"))
