@@ -98,9 +98,15 @@ class DatabaseIn(BaseModel):
 
 def _frame_json(frame: pl.DataFrame) -> list[dict[str, Any]]:
     """Rows as JSON-ready dicts (NaN and infinities become null)."""
-    clean = frame.with_columns(
-        pl.when(c.is_finite()).then(c).otherwise(None) for c in [cs.float()])
+    floats = cs.float()
+    clean = frame.with_columns(pl.when(floats.is_finite()).then(floats).otherwise(None))
     return jsonable_encoder(clean.to_dicts())
+
+
+def _finite(values: dict[str, Any]) -> dict[str, Any]:
+    """The dict with NaN and infinities as None (JSON has neither)."""
+    return {k: None if isinstance(v, float) and not math.isfinite(v) else v
+            for k, v in values.items()}
 
 
 def _month(value: str | None, name: str) -> dt.date | None:
@@ -575,8 +581,7 @@ def create_app(state: State, *, token: str | None = None) -> FastAPI:
         """KPIs, settings, notes, seconds per step and the tables available."""
         a = entry(aid).analysis
         return jsonable_encoder({
-            "id": aid, "kpis": {k: (None if isinstance(v, float) and not math.isfinite(v)
-                                    else v) for k, v in a.kpis.items()},
+            "id": aid, "kpis": _finite(a.kpis),
             "settings": {k: getattr(a.settings, k) for k in (
                 "unit", "horizon", "horizon_unit", "margin", "discount_rate", "level")},
             "notes": a.notes, "seconds": a.seconds, "actions": actions(a, "en"),
@@ -626,11 +631,9 @@ def create_app(state: State, *, token: str | None = None) -> FastAPI:
         if a.settings.margin * (1 + margin) > 1:
             raise ClvError(f"the margin cannot pass 100% (now {a.settings.margin:.0%})")
         s = a.what_if(levers)
-        clean = {k: (v if not isinstance(v, float) or math.isfinite(v) else None)
-                 for k, v in ((k, s.scenario.get(k)) for k in WHATIF_FIGURES)}
-        base = {k: (v if not isinstance(v, float) or math.isfinite(v) else None)
-                for k, v in ((k, s.base.get(k)) for k in WHATIF_FIGURES)}
-        return {"levers": {k: getattr(levers, k) for k in LEVERS}, "base": base,
-                "scenario": clean, "labels": WHATIF_FIGURES}
+        return {"levers": {k: getattr(levers, k) for k in LEVERS},
+                "base": _finite({k: s.base.get(k) for k in WHATIF_FIGURES}),
+                "scenario": _finite({k: s.scenario.get(k) for k in WHATIF_FIGURES}),
+                "labels": WHATIF_FIGURES}
 
     return app
