@@ -227,20 +227,22 @@ class BGNBD(PurchaseModel):
                         T: np.ndarray, edges: np.ndarray) -> np.ndarray:  # noqa: N803
         """Future purchases of customers alive at T: lambda ~ Gamma(r+x, alpha+T) and
         p ~ Beta(a, b+x+d), the posterior given survival through x + d dropout opportunities.
-        In each interval of length h an alive customer makes min(N, G) purchases,
-        N ~ Poisson(lambda h) and G the geometric number of purchases up to their dropout
-        (memoryless, so drawn afresh per interval); they drop out when G <= N."""
+        G ~ Geometric(p) is the number of purchases up to and including the one after which
+        they drop out; in each interval of length h an alive customer makes min(N, G left)
+        purchases, N ~ Poisson(lambda h), and drops out when G left <= N. Only the customers
+        still alive are drawn for in each interval."""
         r, alpha, a, b = self._fitted()
         x = frequency
         lam = rng.gamma(r + x, 1.0 / (alpha + T))
-        p = rng.beta(a, b + x + self.D)
-        alive = np.ones(x.size, dtype=bool)
+        left = rng.geometric(rng.beta(a, b + x + self.D)).astype(float)
+        live = np.arange(x.size)
         out = np.zeros((edges.size - 1, x.size))
         for k, h in enumerate(np.diff(edges)):
-            n = rng.poisson(lam * h)
-            g = rng.geometric(p)
-            out[k] = np.where(alive, np.minimum(n, g), 0)
-            alive &= g > n
+            n = rng.poisson(lam[live] * h)
+            made = np.minimum(n, left[live])
+            out[k, live] = made
+            left[live] -= made
+            live = live[left[live] > 0]
         return out
 
 
