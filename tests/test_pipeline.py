@@ -70,3 +70,23 @@ def test_without_optional_tables_and_bad_settings():
     with pytest.raises(ClvError, match="models"):
         clv.Settings(models=("arima",))
     assert isinstance(a.value, pl.DataFrame)
+
+
+def test_a_model_that_does_not_converge_on_all_the_history_gives_way(monkeypatch):
+    """The holdout's best model is refitted on the whole history; when that fit does not
+    converge, the next best is used and the notes say why."""
+    from clv.models import BGNBD, ConvergenceError, ParetoNBD
+    from clv.pipeline import _refit
+
+    def refuse(self, summary):
+        raise ConvergenceError("Pareto/NBD did not converge (test)")
+
+    monkeypatch.setattr(ParetoNBD, "fit", refuse)
+    s = clv.rfm_summary(clv.sample_shop(1_000, seed=4).transactions, unit="week")
+    notes: list[str] = []
+    model = _refit(["pnbd", "bgnbd"], s, notes)
+    assert isinstance(model, BGNBD) and model.converged_
+    assert notes == ["Pareto/NBD did not converge on the whole history (Pareto/NBD did not "
+                     "converge (test)); BG/NBD is tried next"]
+    with pytest.raises(ConvergenceError):
+        _refit(["pnbd"], s, [])

@@ -56,7 +56,7 @@ def _analyse(base: str, frame: pl.DataFrame, spend: pl.DataFrame | None = None) 
         if state["status"] != "running":
             break
         time.sleep(0.1)
-    assert state["status"] == "done", state
+    assert state["status"] == "done", state["error"]
     assert state["share"] == 1.0
     return state["analysis"]
 
@@ -263,3 +263,36 @@ def test_demo_serve_opens_the_dashboard_on_its_analysis(monkeypatch, tmp_path):
     assert len(entries) == 1 and entries[0].analysis.kpis["customers"] == 2000
     assert seen["host"] == "127.0.0.1" and seen["app"].token is None
     assert (tmp_path / "clv-history.db").exists()
+
+
+def test_a_database_table_is_a_source_too(site, tmp_path):
+    import sqlite3
+
+    base, _, _ = site
+    orders = hostile_shop(300, seed=9).select("Customer", "Order date", "Total")
+    with sqlite3.connect(tmp_path / "shop.db") as conn:
+        conn.execute('create table orders ("Customer" text, "Order date" text, "Total" real)')
+        conn.executemany("insert into orders values (?, ?, ?)",
+                         [(c, str(d), t) for c, d, t in orders.iter_rows()])
+    url = f"sqlite:///{tmp_path / 'shop.db'}"
+    status, body, _ = call(f"{base}/api/sources", "POST", {"url": url, "table": "orders"})
+    made = json.loads(body)
+    assert status == 200 and made["detected"] == {
+        "customer_id": "Customer", "timestamp": "Order date", "amount": "Total"}
+    status, _, headers = call(f"{base}/sources", "POST",
+                              f"url={url}&table=orders".encode(),
+                              {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 303 and headers["location"].startswith("/mapping/")
+    status, body, _ = call(f"{base}/api/analyses", "POST", {
+        "source": made["id"], "mapping": made["detected"]})
+    job = json.loads(body)["job"]
+    for _ in range(600):
+        state = json.loads(call(f"{base}/api/jobs/{job}")[1])
+        if state["status"] != "running":
+            break
+        time.sleep(0.1)
+    assert state["status"] == "done", state["error"]
+    kpis = json.loads(call(f"{base}/api/analyses/{state['analysis']}")[1])["kpis"]
+    assert kpis["customers"] == orders["Customer"].n_unique()
+    status, body, _ = call(f"{base}/api/sources", "POST", {"url": url, "table": "nope"})
+    assert status == 400

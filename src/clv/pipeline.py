@@ -156,9 +156,9 @@ def analyze(
         transactions)
     done("data")
 
-    scorecard, name = _choose(tx, cfg, notes)
+    scorecard, ranked = _choose(tx, cfg, notes)
     summary = rfm_summary(tx, unit=cfg.unit)  # type: ignore[arg-type]
-    model = MODELS[name]().fit(summary)
+    model = _refit(ranked, summary, notes)
     try:
         gg: GammaGamma | None = GammaGamma().fit(summary)
     except (ConvergenceError, ClvError) as exc:
@@ -211,8 +211,10 @@ def _kwargs(summary: Summary, gg: GammaGamma | None, cfg: Settings) -> dict[str,
             "discount_rate": cfg.discount_rate}
 
 
-def _choose(tx: Transactions, cfg: Settings, notes: list[str]) -> tuple[Scorecard | None, str]:
-    """The scorecard on a holdout and the best model's key (the first model without one)."""
+def _choose(tx: Transactions, cfg: Settings, notes: list[str]
+            ) -> tuple[Scorecard | None, list[str]]:
+    """The scorecard on a holdout and the models' keys, best first (by the scorecard's
+    criterion; without a scorecard, in the order of the settings)."""
     frame = tx.frame
     first, last = frame["timestamp"].min(), frame["timestamp"].max()
     cal = cfg.calibration_end or (first + (last - first) * 0.75).date()  # type: ignore[operator]
@@ -220,8 +222,24 @@ def _choose(tx: Transactions, cfg: Settings, notes: list[str]) -> tuple[Scorecar
         card = evaluate(tx, cal, unit=cfg.unit, models=cfg.models)
     except ClvError as exc:
         notes.append(f"no model comparison ({exc}); {MODELS[cfg.models[0]].NAME} is used")
-        return None, cfg.models[0]
-    return card, card.best
+        return None, list(cfg.models)
+    key = {MODELS[k].NAME: k for k in cfg.models}
+    ranked = [key[n] for n in card.table.sort("rmse_transactions")["model"] if n in key]
+    return card, [card.best] + [k for k in ranked if k != card.best]
+
+
+def _refit(ranked: list[str], summary: Summary, notes: list[str]) -> PurchaseModel:
+    """The first model of ``ranked`` that converges on the whole history; a model that does
+    not is named in the notes with the reason."""
+    for i, key in enumerate(ranked):
+        try:
+            return MODELS[key]().fit(summary)
+        except ConvergenceError as exc:
+            if i + 1 == len(ranked):
+                raise
+            notes.append(f"{MODELS[key].NAME} did not converge on the whole history ({exc}); "
+                         f"{MODELS[ranked[i + 1]].NAME} is tried next")
+    raise ClvError("no purchase model to fit")
 
 
 def _kpis(tx: Transactions, summary: Summary, value: pl.DataFrame, intervals: ValueIntervals,
