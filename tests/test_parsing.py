@@ -120,3 +120,27 @@ def test_typed_columns_and_explicit_formats():
 def test_unreadable_dates_name_the_column():
     with pytest.raises(DataError, match="column 'when'.*date-format"):
         parse_dates(pl.Series("when", ["soon", "later"]), source="f.csv")
+
+
+@pytest.mark.parametrize("date_format", [None, "iso", "dmy"])
+def test_values_in_formats_the_sample_missed_are_read_like_the_rest(monkeypatch, date_format):
+    # the formats that read the detection sample are tried first on every value; a value
+    # written in another format of the family is still read, as the whole family reads it
+    from clv.data import dates
+
+    monkeypatch.setattr(dates, "DETECTION_SAMPLE", 20)
+    start = dt.datetime(2024, 1, 1)
+    if date_format == "dmy":
+        common = [(start + dt.timedelta(days=i)).strftime("%d/%m/%Y") for i in range(300)]
+        rare = ["02-03-2024 10:30", "02.03.2024 10:30:15", "31/12/2024 23:59:59.5"]
+    else:
+        common = [(start + dt.timedelta(minutes=i)).isoformat(timespec="microseconds")
+                  for i in range(300)]
+        rare = ["2024-03-02", "2024-03-02 10:30+02:00", "2024/03/02 10:30", "2024-03-02T10:30Z"]
+    values = pl.Series("d", common + rare + ["nonsense", None])
+    family = date_format or "iso"
+    got = parse_dates(values, date_format)
+    whole = pl.DataFrame({"d": values.str.strip_chars()}).select(
+        dates._family_expr(family, pl.col("d"), "UTC", "UTC"))["d"]
+    assert got.values.null_count() == 2
+    assert got.values.to_list() == whole.to_list()

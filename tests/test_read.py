@@ -55,6 +55,22 @@ def test_latin1_and_bom(tmp_path):
     assert read_transactions(bom, as_of=AS_OF).mapping["customer_id"] == "Client"
 
 
+def test_a_file_that_stops_being_utf8_after_its_first_lines(tmp_path, monkeypatch):
+    # the head is sniffed alone; Polars' reader refuses the bytes further on, and the whole
+    # file is then decoded as Windows-1252, with the note
+    from clv.data import readers
+
+    monkeypatch.setattr(readers, "HEAD_BYTES", 64)
+    text = "Client;Date;Montant\na;01/03/2024;12,50\n" + "b;20/03/2024;7\n" * 10 + \
+        "Zoé;15/03/2024;3\n"
+    path = tmp_path / "late.csv"
+    path.write_bytes(text.encode("cp1252"))
+    tx = read_transactions(path, as_of=AS_OF)
+    assert "Zoé" in tx.frame["customer_id"].to_list()
+    assert any("not UTF-8" in n for n in tx.issues.notes)
+    assert tx.issues.rows_kept == 12
+
+
 def test_explicit_mapping_and_errors_naming_columns(tmp_path):
     path = _write(tmp_path, "x.csv", "who,when,paid,other\na,2024-03-01,12.5,1\n"
                   "a,2024-03-15,1234,2\nb,2024-03-20,7,3\n")
@@ -248,3 +264,21 @@ def test_line_items_without_amount_belong_to_their_order(tmp_path):
     assert tx.frame["amount"].to_list() == [30.0, 0.0, 0.0, 12.5]
     assert any("2 line items" in n for n in tx.issues.notes)
     assert tx.issues.rows_excluded == 1 and tx.issues.exclusions[0].examples[0]["Name"] == "#2"
+
+
+def test_repeated_rows_are_found_exactly():
+    # the hashed pre-selection finds the same rows as comparing every row whole, nulls and
+    # values swapped between columns included
+    import random
+
+    from clv.data.readers import ROW
+    from clv.data.transactions import _repeats
+
+    rng = random.Random(4)
+    pool = ["a", "b", None, "1", "x y"]
+    rows = [(rng.choice(pool), rng.choice(pool), rng.choice(pool)) for _ in range(400)]
+    rows += [("a", "b", None), ("b", "a", None)]
+    frame = pl.DataFrame(rows, schema=["c1", "c2", "c3"], orient="row").with_row_index(ROW)
+    direct = frame.select(~pl.struct("c1", "c2", "c3").is_first_distinct()).to_series()
+    assert _repeats(frame).to_list() == direct.to_list()
+    assert 0 < direct.sum() < frame.height

@@ -8,7 +8,6 @@ the position of each row in the source so that errors can name it.
 from __future__ import annotations
 
 import csv
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from clv.errors import DataError
 ROW = "__row__"
 DELIMITERS = [",", ";", "\t", "|"]
 SNIFF_LINES = 200
+HEAD_BYTES = 1 << 20
 
 
 @dataclass
@@ -82,6 +82,15 @@ def _has_header(first: list[str], rest: list[list[str]]) -> bool:
     return not rest or any(_is_value(c) for r in rest for c in r)
 
 
+def _head(path: Path) -> bytes:
+    """The file's first HEAD_BYTES, cut after the last complete line."""
+    with path.open("rb") as fh:
+        start = fh.read(HEAD_BYTES)
+    if len(start) == HEAD_BYTES and b"\n" in start:
+        start = start[: start.rindex(b"\n") + 1]
+    return start
+
+
 def read_delimited(
     path: Path,
     *,
@@ -89,10 +98,14 @@ def read_delimited(
     has_header: bool | None = None,
     encoding: str | None = None,
 ) -> RawTable:
-    """Read a delimited text file with every column as text."""
+    """Read a delimited text file with every column as text.
+
+    The delimiter and header are sniffed from the first lines. A UTF-8 file goes to Polars'
+    reader as it is; any other encoding (or a file that turns out not to be UTF-8 past its
+    first lines) is decoded in Python first."""
     notes: list[str] = []
-    text = _decode(path.read_bytes(), encoding, notes)
-    head = [ln for ln in text.splitlines()[:SNIFF_LINES] if ln.strip()]
+    head = [ln for ln in _decode(_head(path), encoding, []).splitlines()[:SNIFF_LINES]
+            if ln.strip()]
     if not head:
         raise DataError("the file is empty", source=str(path))
     whitespace = False
@@ -114,6 +127,7 @@ def read_delimited(
     if has_header is None:
         has_header = _has_header(rows[0], rows[1:])
     if whitespace:
+        text = _decode(path.read_bytes(), encoding, notes)
         lines = pl.DataFrame({"line": text.splitlines()})
         lines = lines.with_row_index(ROW, offset=1)
         lines = lines.filter(pl.col("line").str.strip_chars() != "")
@@ -130,16 +144,22 @@ def read_delimited(
         )
         desc = "whitespace"
     else:
-        frame = pl.read_csv(
-            io.BytesIO(text.encode("utf-8")),
-            separator=separator,
-            has_header=has_header,
-            infer_schema=False,
-            row_index_name=ROW,
-            row_index_offset=2 if has_header else 1,
-            truncate_ragged_lines=True,
-            new_columns=None,
-        ).with_columns(pl.col(ROW).cast(pl.Int64))
+        def parse(source: Path | bytes) -> pl.DataFrame:
+            return pl.read_csv(
+                source, separator=separator, has_header=has_header, infer_schema=False,
+                row_index_name=ROW, row_index_offset=2 if has_header else 1,
+                truncate_ragged_lines=True,
+            ).with_columns(pl.col(ROW).cast(pl.Int64))
+
+        frame = None
+        if encoding is None or encoding.lower().replace("-", "").replace("_", "") == "utf8":
+            try:
+                frame = parse(path)  # Polars reads UTF-8 (and skips a BOM) itself
+            except pl.exceptions.ComputeError as exc:
+                if "utf-8" not in str(exc).lower():
+                    raise
+        if frame is None:
+            frame = parse(_decode(path.read_bytes(), encoding, notes).encode("utf-8"))
         if not has_header:
             frame = frame.rename(
                 {c: f"column_{i}" for i, c in enumerate(frame.columns) if c != ROW})

@@ -180,12 +180,12 @@ def _validate(
     currency = currency.upper() if currency else None
 
     now = as_of or dt.datetime.now(ZoneInfo(timezone)).replace(tzinfo=None)
-    raw_cols = [c for c in frame.columns if c != ROW]
+    repeats = _repeats(frame)
     if duplicates == "drop" or (duplicates == "auto" and "order_id" in m):
-        dup = ~pl.struct(raw_cols).is_first_distinct()
+        dup = pl.lit(repeats)
     else:
         dup = pl.lit(False)
-        n_identical = frame.height - frame.select(pl.struct(raw_cols).n_unique()).item()
+        n_identical = int(repeats.sum())
         if n_identical:
             notes.append(f"{n_identical:,} rows repeat another row exactly; kept, since without "
                          "an order id they cannot be told from real repeat purchases "
@@ -275,6 +275,24 @@ def _validate(
     if not issues.balanced:  # an internal invariant; failing it is a bug, not a user error
         raise AssertionError(f"rows or amounts not conserved: {issues.to_dict()}")
     return Transactions(out, issues, mapping, timezone)
+
+
+def _repeats(frame: pl.DataFrame) -> pl.Series:
+    """True for each row that repeats an earlier row in every column.
+
+    Rows are compared exactly, but only those whose 64-bit hash (of every column's hash) is
+    shared: comparing every row's struct directly row-encodes the whole table (+3.2 GB and
+    2.5 s on 10.8M lines of 7 text columns)."""
+    cols = [c for c in frame.columns if c != ROW]
+    key = pl.col(cols[0]).hash(1)
+    for seed, c in enumerate(cols[1:], start=2):
+        key = key * pl.lit(0x9E3779B97F4A7C15, dtype=pl.UInt64) + pl.col(c).hash(seed)
+    shared = frame.select(key.is_duplicated()).to_series().arg_true()
+    out = pl.repeat(False, frame.height, dtype=pl.Boolean, eager=True)
+    if shared.len():
+        out = out.scatter(shared, frame[shared].select(
+            ~pl.struct(cols).is_first_distinct()).to_series())
+    return out
 
 
 def _reason_column(reason: str, m: dict[str, str]) -> str:
