@@ -4,6 +4,7 @@ import re
 
 import polars as pl
 import pytest
+from markupsafe import escape
 
 import clv
 from clv.errors import ClvError
@@ -49,7 +50,19 @@ def test_french_text_numbers_and_dates(analysis):
     customers = analysis.kpis["customers"]
     assert f"{customers // 1000}\u202f{customers % 1000:03d}" in html  # 4 000, narrow space
     assert re.search(r"\d,\d\u00a0%", html)  # decimal comma, space before %
+    # the data's words stay as they are; the report's own words, verdicts, segment names,
+    # exclusion reasons and chart labels are French, and chart numbers and months too
+    for french in ("Fidèles", "canal", "verdict", "mois depuis le premier achat",
+                   "Le scénario : la rétention +5\u00a0%", "janv. 2024", "Chaque levier"):
+        assert french in html, french
+    for english_word in ("healthy", "under-investing", "Loyal", "champions", "months since",
+                         "Jan 2024", ">actual<"):
+        assert english_word not in html, english_word
     english = render(analysis, "en")
     assert "Executive summary" in english and f"{customers:,}" in english
+    assert "The scenario: retention +5%" in english and "Jan 2024" in english
+    summary = english[english.index("Executive summary"):english.index("Three actions")]
+    assert "By acquisition channel" in summary and "payback, months" in summary
+    assert all(f">{escape(ch)}<" in summary for ch in analysis.channels.channels["channel"])
     with pytest.raises(ClvError, match="lang"):
         render(analysis, "de")

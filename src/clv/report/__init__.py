@@ -9,6 +9,7 @@ names) goes through Jinja2's autoescaping, so names containing HTML show as text
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,8 @@ import polars as pl
 from clv.errors import ClvError
 from clv.pipeline import Analysis
 from clv.report import charts
-from clv.report.text import LANGS, date, number, percent, word
+from clv.report.text import LANGS, date, number, percent, reason, segment_name, tier, verdict, word
+from clv.scenarios import Levers
 
 __all__ = ["LANGS", "actions", "render", "table", "write"]
 
@@ -49,7 +51,7 @@ def actions(a: Analysis, lang: str) -> list[str]:
     if seg.height:
         row = seg.row(0, named=True)
         out.append(word("act_winback", lang).format(
-            n=number(row["customers"], lang), segment=row["segment"],
+            n=number(row["customers"], lang), segment=segment_name(row["segment"], lang),
             revenue=number(row["revenue_to_date"], lang)))
     if a.cross_sell is not None and a.cross_sell.height:
         pair = a.cross_sell.row(0, named=True)
@@ -78,98 +80,137 @@ def table(frame: pl.DataFrame, columns: dict[str, str], lang: str,
             else:
                 cells.append("-" if value is None else str(value))
         body.append(cells)
-    return {"head": list(columns.values()), "body": body}
+    numeric = [frame.schema[c].is_numeric() or c in percents for c in columns]
+    return {"head": list(columns.values()), "body": body, "numeric": numeric}
+
+
+def _levers(levers: Levers, lang: str) -> str:
+    """'retention +5%, basket +2%' in the language."""
+    moved = [f"{word('margin_lever' if k == 'margin' else k, lang)} "
+             f"{'+' if v > 0 else ''}{percent(v, lang, 0)}"
+             for k, v in asdict(levers).items() if v]
+    return ", ".join(moved) or "-"
 
 
 def render(a: Analysis, lang: str = "en") -> str:
     """The report of ``a`` as one HTML document."""
     if lang not in LANGS:
         raise ClvError(f"lang must be one of {', '.join(LANGS)}, not '{lang}'")
+    w = lambda key: word(key, lang)  # noqa: E731
     k = a.kpis
-    names = {"historical": word("historical", lang), "predicted": word("predicted", lang),
-             "ltv": "LTV"}
+    names = {"historical": w("historical"), "predicted": w("predicted"), "ltv": "LTV"}
     figures = [
-        (word("customers", lang), number(k["customers"], lang)),
-        (word("revenue", lang), number(k["revenue"], lang)),
-        (word("hist_ltv", lang), number(k["historical_ltv"], lang, 2)),
-        (word("pred_clv", lang), number(k["predicted_clv"], lang, 2)),
-        (word("pred_total", lang), f"{number(k['predicted_clv_total'], lang)} "
-         f"({word('interval', lang)} {percent(a.settings.level, lang, 0)}: "
+        (w("customers"), number(k["customers"], lang)),
+        (w("revenue"), number(k["revenue"], lang)),
+        (w("hist_ltv"), number(k["historical_ltv"], lang, 2)),
+        (w("pred_clv"), number(k["predicted_clv"], lang, 2)),
+        (w("pred_total"), f"{number(k['predicted_clv_total'], lang)} "
+         f"({w('interval')} {percent(a.settings.level, lang, 0)}{w('colon')}"
          f"{number(k['predicted_clv_total_lower'], lang)} - "
          f"{number(k['predicted_clv_total_upper'], lang)})"),
-        (word("repeat", lang), percent(k["repeat_rate"], lang)),
-        (word("active", lang), percent(k["active_share"], lang)),
-        (word("margin", lang), percent(a.settings.margin, lang, 0)),
-        (word("new_ltv", lang), number(k["new_customer_ltv"], lang, 2)),
+        (w("repeat"), percent(k["repeat_rate"], lang)),
+        (w("active"), percent(k["active_share"], lang)),
+        (w("churn"), percent(k["churn_share"], lang)),
+        (w("margin"), percent(a.settings.margin, lang, 0)),
+        (w("new_ltv"), number(k["new_customer_ltv"], lang, 2)),
     ]
     if "ltv_cac" in k:
-        figures.append((word("ltv_cac", lang), f"{number(k['ltv_cac'], lang, 2)}x"))
-    channel_table = None
+        figures.append((w("ltv_cac"), f"{number(k['ltv_cac'], lang, 2)}x"))
+    payback = f"{w('payback')}"
+    channel_table = channel_summary = None
     if a.channels is not None:
-        channel_table = table(a.channels.channels, {
-            "channel": "channel", "new_customers": word("customers", lang), "cac": "CAC",
-            "historical_ltv_12m": f"LTV 12 {word('months', lang)} ({names['historical']})",
+        ch = a.channels.channels.with_columns(
+            pl.col("verdict").map_elements(lambda v: verdict(v, lang), return_dtype=pl.String))
+        channel_table = table(ch, {
+            "channel": w("channel"), "new_customers": w("customers"), "cac": "CAC",
+            "historical_ltv_12m": f"LTV 12 {w('months')} ({names['historical']})",
             "predicted_ltv": f"LTV ({names['predicted']})", "ltv_cac": "LTV:CAC",
-            "verdict": "verdict", "payback_months": f"payback ({names['historical']})",
-            "predicted_payback_months": f"payback ({names['predicted']})"}, lang)
-    seg_table = table(a.segments.segments.drop_nulls("share_customers"), {
-        "segment": "segment", "customers": word("customers", lang),
+            "verdict": w("verdict"), "payback_months": f"{payback} ({names['historical']})",
+            "predicted_payback_months": f"{payback} ({names['predicted']})",
+            "max_cac": w("max_cac")}, lang)
+        channel_summary = table(ch, {
+            "channel": w("channel"), "ltv_cac": "LTV:CAC", "verdict": w("verdict"),
+            "predicted_payback_months": payback}, lang)
+    segs = a.segments.segments.drop_nulls("share_customers").with_columns(
+        pl.col("segment").map_elements(lambda v: segment_name(v, lang), return_dtype=pl.String))
+    seg_table = table(segs, {
+        "segment": w("segment"), "customers": w("customers"),
         "share_customers": "%", "mean_revenue_to_date": names["historical"],
-        "mean_predicted_clv": names["predicted"], "mean_p_alive": "P(alive)"}, lang,
+        "mean_predicted_clv": names["predicted"], "mean_p_alive": w("p_alive")}, lang,
         percents=("share_customers", "mean_p_alive"))
-    tier_table = table(a.segments.tiers, {
-        "tier": "tier", "customers": word("customers", lang),
+    tier_table = table(a.segments.tiers.with_columns(
+        pl.col("tier").map_elements(lambda v: tier(v, lang), return_dtype=pl.String)), {
+        "tier": w("tier"), "customers": w("customers"),
         "share_revenue_to_date": names["historical"],
         "share_predicted_clv": names["predicted"]}, lang,
         percents=("share_revenue_to_date", "share_predicted_clv"))
     upsell = table(a.cross_sell.head(10), {
-        "product_a": "A", "product_b": "B", "share": "%", "lift": "lift",
-        "median_days": "median", "q1_days": "q1", "q3_days": "q3"}, lang,
+        "product_a": w("first_product"), "product_b": w("then"), "share": w("share"),
+        "lift": w("lift"), "q1_days": w("q1"), "median_days": w("median"),
+        "q3_days": w("q3")}, lang,
         percents=("share",), digits={"median_days": 0, "q1_days": 0, "q3_days": 0}) \
         if a.cross_sell is not None else None
     score = table(a.scorecard.table, {
-        "model": "model", "mae_transactions": "MAE", "rmse_transactions": "RMSE",
-        "total_transactions_error": "Δ total", "gini_revenue": "Gini"}, lang,
+        "model": w("model"), "mae_transactions": "MAE", "rmse_transactions": "RMSE",
+        "total_transactions_error": w("total_error"), "gini_revenue": "Gini"}, lang,
         percents=("total_transactions_error",)) if a.scorecard is not None else None
-    labels = {"total_clv": word("pred_total", lang), "mean_clv": word("pred_clv", lang),
-              "new_customer_ltv": word("new_ltv", lang), "ltv_cac": "LTV:CAC",
-              "payback_months": f"payback ({word('months', lang)})"}
+    labels = {"total_clv": w("pred_total"), "mean_clv": w("pred_clv"),
+              "new_customer_ltv": w("new_ltv"), "ltv_cac": "LTV:CAC",
+              "payback_months": payback}
     whatif = table(pl.DataFrame([
         {"figure": labels[key], "base": a.scenario.base.get(key), "scenario": val}
         for key, val in a.scenario.scenario.items() if key in labels]),
-        {"figure": "", "base": "base", "scenario": word("whatif", lang)}, lang)
+        {"figure": "", "base": "base", "scenario": w("whatif")}, lang)
+    sensitivity = table(a.sensitivity.with_columns(
+        pl.col("lever").map_elements(lambda v: word("margin_lever" if v == "margin" else v,
+                                                    lang), return_dtype=pl.String),
+        pl.col("total_pct_per_pct", "new_ltv_pct_per_pct") / 100), {
+        "lever": w("lever"), "total_pct_per_pct": w("per_pct"),
+        "new_ltv_pct_per_pct": w("per_pct_new")}, lang,
+        percents=("total_pct_per_pct", "new_ltv_pct_per_pct"))
     top = table(a.value.sort("clv", descending=True).head(20), {
-        "customer_id": "id", "p_alive": "P(alive)", "expected_purchases": "E[purchases]",
-        "clv": "CLV", "clv_lower": f"{word('interval', lang)} -",
-        "clv_upper": f"{word('interval', lang)} +"}, lang, percents=("p_alive",))
+        "customer_id": w("customer"), "p_alive": w("p_alive"),
+        "expected_purchases": w("expected_purchases"),
+        "clv": "CLV", "clv_lower": f"{w('interval')} -",
+        "clv_upper": f"{w('interval')} +"}, lang, percents=("p_alive",))
     issues = a.transactions.issues
     quality = {
-        "line": f"{number(issues.rows_read, lang)} {word('rows_read', lang)}, "
-                f"{number(issues.rows_kept, lang)} {word('rows_kept', lang)}, "
-                f"{number(issues.rows_excluded, lang)} {word('rows_excluded', lang)}",
-        "table": table(pl.DataFrame([{"reason": e.reason, "rows": e.count, "amount": e.amount}
-                                     for e in issues.exclusions],
+        "line": f"{number(issues.rows_read, lang)} {w('rows_read')}, "
+                f"{number(issues.rows_kept, lang)} {w('rows_kept')}, "
+                f"{number(issues.rows_excluded, lang)} {w('rows_excluded')}",
+        "table": table(pl.DataFrame([{"reason": reason(e.reason, lang), "rows": e.count,
+                                      "amount": e.amount} for e in issues.exclusions],
                                     schema={"reason": pl.String, "rows": pl.Int64,
                                             "amount": pl.Float64}),
-                       {"reason": word("reason", lang), "rows": word("rows", lang),
-                        "amount": word("amount", lang)}, lang),
+                       {"reason": w("reason"), "rows": w("rows"), "amount": w("amount")}, lang),
         "notes": list(issues.notes) + list(a.notes)}
+    s = a.settings
+    first = a.summary.frame["first_purchase"].min() \
+        if "first_purchase" in a.summary.frame.columns else None
+    basis = [w("basis_hist").format(start=date(first, lang) if first else "-",
+                                    end=date(a.summary.calibration_end
+                                             or a.summary.observation_end, lang)),
+             w("basis_pred").format(model=a.model.NAME, horizon=number(s.horizon, lang),
+                                    unit=w(f"{s.horizon_unit}_unit"),
+                                    margin=percent(s.margin, lang, 0),
+                                    discount=percent(s.discount_rate, lang, 0))]
+    age = w("age").format(unit=w(f"{a.cohorts.period}_unit"))
     return _ENV.get_template("report.html.j2").render(
-        lang=lang, w=lambda key: word(key, lang),
-        generated=date(dt.date.today(), lang),
+        lang=lang, w=w, generated=date(dt.date.today(), lang),
         data_end=date(a.summary.observation_end, lang),
         figures=figures, actions=actions(a, lang), model=a.model.NAME,
         gini=number(a.segments.concentration["predicted"].gini, lang, 2),
         top10=percent(a.segments.concentration["predicted"].top[0.1], lang, 0),
-        chart_distribution=charts.distribution(a, "CLV"),
-        chart_lorenz=charts.lorenz(a, names),
-        chart_heatmap=charts.retention_heatmap(a),
-        chart_curves=charts.cumulative_curves(a, names),
-        chart_channels=charts.channels(a, names),
-        chart_tracking=charts.tracking(a, "actual"),
-        channels=channel_table, segments=seg_table, tiers=tier_table, upsell=upsell,
-        scorecard=score, whatif=whatif, top=top, quality=quality,
-        basis=a.segments.basis)
+        chart_distribution=charts.distribution(a, "CLV", lang=lang),
+        chart_lorenz=charts.lorenz(a, names, lang),
+        chart_heatmap=charts.retention_heatmap(a, lang, age),
+        chart_curves=charts.cumulative_curves(a, names, lang, age),
+        chart_channels=charts.channels(a, names, lang),
+        chart_tracking=charts.tracking(a, w("actual"), lang),
+        channels=channel_table, channel_summary=channel_summary, segments=seg_table,
+        tiers=tier_table, upsell=upsell, scorecard=score, whatif=whatif,
+        whatif_lead=w("whatif_lead").format(levers=_levers(a.scenario.levers, lang)),
+        sensitivity=sensitivity, top=top, quality=quality, basis=basis)
 
 
 def write(a: Analysis, path: str | Path, lang: str = "en") -> Path:

@@ -17,10 +17,16 @@ WIDTH, HEIGHT = 560, 260
 _NAMESPACES = re.compile(r'\s+xmlns(:\w+)?="[^"]*"')
 
 
-def svg(chart: alt.TopLevelMixin) -> str:
-    """Inline SVG of ``chart``; the XML namespace declarations (URIs, not requests) are
-    dropped, as HTML does not need them."""
-    return _NAMESPACES.sub("", vlc.vegalite_to_svg(chart.to_dict()))
+LOCALES = {"en": "en-US", "fr": "fr-FR"}
+
+
+def svg(chart: alt.TopLevelMixin, lang: str = "en") -> str:
+    """Inline SVG of ``chart``, numbers and dates written for ``lang``; the renderer may
+    fetch nothing (the data is inline), and the XML namespace declarations (URIs, not
+    requests) are dropped, as HTML does not need them."""
+    return _NAMESPACES.sub("", vlc.vegalite_to_svg(
+        chart.to_dict(), format_locale=LOCALES[lang], time_format_locale=LOCALES[lang],
+        allowed_base_urls=[]))
 
 
 def _data(frame: pl.DataFrame) -> alt.Data:
@@ -28,7 +34,7 @@ def _data(frame: pl.DataFrame) -> alt.Data:
     return alt.Data(values=rows)
 
 
-def distribution(a: Analysis, label: str, bins: int = 40) -> str:
+def distribution(a: Analysis, label: str, bins: int = 40, lang: str = "en") -> str:
     """Histogram of predicted CLV per customer up to its 99th percentile, binned here (the
     chart gets 40 counts, not one value per customer)."""
     clv = a.value["clv"].to_numpy()
@@ -37,10 +43,10 @@ def distribution(a: Analysis, label: str, bins: int = 40) -> str:
     frame = pl.DataFrame({"lo": edges[:-1], "hi": edges[1:], "customers": counts})
     return svg(alt.Chart(_data(frame)).mark_bar().encode(
         x=alt.X("lo:Q", bin="binned", title=label), x2="hi:Q",
-        y=alt.Y("customers:Q", title=None)).properties(width=WIDTH, height=HEIGHT))
+        y=alt.Y("customers:Q", title=None)).properties(width=WIDTH, height=HEIGHT), lang)
 
 
-def lorenz(a: Analysis, names: dict[str, str]) -> str:
+def lorenz(a: Analysis, names: dict[str, str], lang: str = "en") -> str:
     """Lorenz curves of revenue to date and of predicted value."""
     parts = [c.lorenz.with_columns(pl.lit(names[k]).alias("figure"))
              for k, c in a.segments.concentration.items()]
@@ -49,22 +55,32 @@ def lorenz(a: Analysis, names: dict[str, str]) -> str:
         x=alt.X("share_customers:Q", axis=alt.Axis(format="%"), title=None),
         y=alt.Y("share_value:Q", axis=alt.Axis(format="%"), title=None),
         color=alt.Color("figure:N", title=None))
-    return svg(line.properties(width=WIDTH, height=HEIGHT))
+    return svg(line.properties(width=WIDTH, height=HEIGHT), lang)
 
 
-def retention_heatmap(a: Analysis) -> str:
-    table = a.cohorts.table.filter(pl.col("retention").is_not_null() & (pl.col("age") > 0))
+def _cohort(a: Analysis) -> str:
+    """The cohort field: a month or quarter cohort is written as such ('Jan 2024')."""
     key = a.cohorts.by
+    # in UTC, as the data's dates are read: local time would move them a day back west of
+    # Greenwich, and a month cohort into the month before
+    unit = {"month": "utcyearmonth", "quarter": "utcyearquarter"}.get(a.cohorts.period)
+    dated = a.cohorts.table.schema[key] in (pl.Date, pl.Datetime)
+    return f"{unit}({key}):O" if unit and dated else f"{key}:O"
+
+
+def retention_heatmap(a: Analysis, lang: str = "en", age: str | None = None) -> str:
+    """Share of each cohort active at each age (periods since its first purchase)."""
+    table = a.cohorts.table.filter(pl.col("retention").is_not_null() & (pl.col("age") > 0))
     return svg(alt.Chart(_data(table)).mark_rect().encode(
-        x=alt.X("age:O", title=None),
-        y=alt.Y(f"{key}:O", title=None),
+        x=alt.X("age:O", title=age),
+        y=alt.Y(_cohort(a), title=None),
         color=alt.Color("retention:Q", scale=alt.Scale(scheme="blues"),
                         legend=alt.Legend(format="%"), title=None),
-        tooltip=[f"{key}:O", "age:O", alt.Tooltip("retention:Q", format=".1%")],
-    ).properties(width=WIDTH, height=HEIGHT + 60))
+    ).properties(width=WIDTH, height=HEIGHT + 60), lang)
 
 
-def cumulative_curves(a: Analysis, names: dict[str, str]) -> str:
+def cumulative_curves(a: Analysis, names: dict[str, str], lang: str = "en",
+                      age: str | None = None) -> str:
     """Cumulative revenue per customer of every third cohort: observed, then predicted."""
     key = a.cohorts.by
     table = a.cohorts.table
@@ -79,13 +95,13 @@ def cumulative_curves(a: Analysis, names: dict[str, str]) -> str:
             pl.lit(names["predicted"]).alias("figure")))
     frame = pl.concat(parts).drop_nulls("v")
     return svg(alt.Chart(_data(frame)).mark_line().encode(
-        x=alt.X("age:Q", title=None), y=alt.Y("v:Q", title=None),
-        color=alt.Color(f"{key}:N", title=None),
+        x=alt.X("age:Q", title=age), y=alt.Y("v:Q", title=None),
+        color=alt.Color(_cohort(a).replace(":O", ":N"), title=None),
         strokeDash=alt.StrokeDash("figure:N", title=None),
-    ).properties(width=WIDTH, height=HEIGHT))
+    ).properties(width=WIDTH, height=HEIGHT), lang)
 
 
-def channels(a: Analysis, names: dict[str, str]) -> str | None:
+def channels(a: Analysis, names: dict[str, str], lang: str = "en") -> str | None:
     if a.channels is None:
         return None
     t = a.channels.channels.filter(pl.col("cac").is_not_null())
@@ -96,10 +112,10 @@ def channels(a: Analysis, names: dict[str, str]) -> str | None:
     return svg(alt.Chart(_data(frame)).mark_bar().encode(
         y=alt.Y("channel:N", title=None), x=alt.X("v:Q", title=None),
         color=alt.Color("figure:N", title=None), yOffset="figure:N",
-    ).properties(width=WIDTH, height=HEIGHT))
+    ).properties(width=WIDTH, height=HEIGHT), lang)
 
 
-def tracking(a: Analysis, actual: str) -> str | None:
+def tracking(a: Analysis, actual: str, lang: str = "en") -> str | None:
     """Cumulative repeat transactions per period: actual and each model, calibration then
     holdout."""
     if a.scorecard is None:
@@ -111,9 +127,10 @@ def tracking(a: Analysis, actual: str) -> str | None:
         pl.col("series").replace({"actual": actual}))
     split: Any = t.filter(pl.col("phase") != "calibration")["date"].min()
     lines = alt.Chart(_data(frame)).mark_line().encode(
-        x=alt.X("date:T", title=None), y=alt.Y("v:Q", title=None),
+        x=alt.X("date:T", title=None, scale=alt.Scale(type="utc")),
+        y=alt.Y("v:Q", title=None),
         color=alt.Color("series:N", title=None))
     rule = alt.Chart(alt.Data(values=[{"date": str(split)}])).mark_rule(
         strokeDash=[4, 4]).encode(x="date:T")
-    return svg((lines + rule).properties(width=WIDTH, height=HEIGHT))
+    return svg((lines + rule).properties(width=WIDTH, height=HEIGHT), lang)
 

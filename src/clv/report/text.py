@@ -29,9 +29,10 @@ WORDS: dict[str, dict[str, str]] = {
     "interval": {"en": "interval", "fr": "intervalle"},
     "distribution": {"en": "Predicted value per customer", "fr": "Valeur prédite par client"},
     "concentration": {"en": "Value concentration", "fr": "Concentration de la valeur"},
-    "gini": {"en": "Gini", "fr": "Gini"},
-    "top10": {"en": "share of predicted value held by the top 10% of customers", "fr":
-              "part de la valeur prédite détenue par les 10 % meilleurs clients"},
+    "top10": {"en": "Gini {gini}: the top 10% of customers hold {share} of the predicted "
+                    "value.",
+              "fr": "Gini {gini} : les 10 % meilleurs clients détiennent {share} de la valeur "
+                    "prédite."},
     "cohorts": {"en": "Cohort retention", "fr": "Rétention par cohorte"},
     "curves": {"en": "Cumulative revenue per customer by cohort", "fr":
                "Chiffre d'affaires cumulé par client et par cohorte"},
@@ -77,7 +78,107 @@ WORDS: dict[str, dict[str, str]] = {
     "frequency": {"en": "purchase frequency", "fr": "la fréquence d'achat"},
     "basket": {"en": "basket size", "fr": "le panier moyen"},
     "discount_rate": {"en": "the discount rate", "fr": "le taux d'actualisation"},
+    # table headers
+    "channel": {"en": "channel", "fr": "canal"},
+    "verdict": {"en": "verdict", "fr": "verdict"},
+    "segment": {"en": "segment", "fr": "segment"},
+    "tier": {"en": "tier", "fr": "niveau"},
+    "share": {"en": "share", "fr": "part"},
+    "lift": {"en": "lift", "fr": "effet (lift)"},
+    "median": {"en": "median days", "fr": "jours, médiane"},
+    "q1": {"en": "days, 1st quartile", "fr": "jours, 1er quartile"},
+    "q3": {"en": "days, 3rd quartile", "fr": "jours, 3e quartile"},
+    "then": {"en": "then", "fr": "puis"},
+    "first_product": {"en": "first product", "fr": "premier produit"},
+    "model": {"en": "model", "fr": "modèle"},
+    "total_error": {"en": "error on the total", "fr": "erreur sur le total"},
+    "customer": {"en": "customer", "fr": "client"},
+    "p_alive": {"en": "P(active)", "fr": "P(actif)"},
+    "expected_purchases": {"en": "expected purchases", "fr": "achats attendus"},
+    "payback": {"en": "payback, months", "fr": "retour sur CAC, mois"},
+    "max_cac": {"en": "largest CAC at 3x", "fr": "CAC maximal à 3x"},
+    "lever": {"en": "lever", "fr": "levier"},
+    "per_pct": {"en": "change of the predicted value per 1% of the lever",
+                "fr": "variation de la valeur prédite pour 1 % du levier"},
+    "per_pct_new": {"en": "change of a new customer's value per 1%",
+                    "fr": "variation de la valeur d'un nouveau client pour 1 %"},
+    "channels_summary": {"en": "By acquisition channel", "fr": "Par canal d'acquisition"},
+    "churn": {"en": "Customers likely lapsed", "fr": "Clients probablement perdus"},
+    "whatif_lead": {"en": "The scenario: {levers}, against the fitted model.",
+                    "fr": "Le scénario : {levers}, appliqué au modèle ajusté."},
+    "sensitivity": {"en": "Each lever moved by 1%", "fr": "Chaque levier bougé de 1 %"},
+    "basis_hist": {"en": "Historical: revenue to date, {start} to {end}.",
+                   "fr": "Historique : chiffre d'affaires à date, du {start} au {end}."},
+    "basis_pred": {"en": "Predicted: {model} CLV over the next {horizon} {unit}, margin "
+                         "{margin}, discounted at {discount} a year.",
+                   "fr": "Prédit : CLV {model} sur les {horizon} prochains {unit}, marge "
+                         "{margin}, actualisée à {discount} par an."},
+    "month_unit": {"en": "months", "fr": "mois"},
+    "week_unit": {"en": "weeks", "fr": "semaines"},
+    "day_unit": {"en": "days", "fr": "jours"},
+    "year_unit": {"en": "years", "fr": "ans"},
+    "quarter_unit": {"en": "quarters", "fr": "trimestres"},
+    "age": {"en": "{unit} since the first purchase", "fr": "{unit} depuis le premier achat"},
+    "margin_lever": {"en": "margin", "fr": "la marge"},
+    "cac": {"en": "CAC", "fr": "le CAC"},
+    "actual": {"en": "actual", "fr": "réel"},
+    "colon": {"en": ": ", "fr": "\u00a0: "},
+    "notes_in_english": {"en": "", "fr": "Notes de lecture (en anglais) :"},
 }
+
+SEGMENT_NAMES: dict[str, dict[str, str]] = {
+    "champions": {"en": "Champions", "fr": "Champions"},
+    "cannot_lose": {"en": "Can't lose them", "fr": "À ne pas perdre"},
+    "loyal": {"en": "Loyal", "fr": "Fidèles"},
+    "at_risk": {"en": "At risk", "fr": "À risque"},
+    "new": {"en": "New", "fr": "Nouveaux"},
+    "potential_loyalists": {"en": "Potential loyalists", "fr": "Fidèles en devenir"},
+    "hibernating": {"en": "Hibernating", "fr": "En sommeil"},
+    "lost": {"en": "Lost", "fr": "Perdus"},
+}
+"""The display names of clv.segments.SEGMENTS."""
+
+VERDICTS: dict[str, dict[str, str]] = {
+    "loses money": {"en": "loses money", "fr": "perd de l'argent"},
+    "thin": {"en": "thin", "fr": "marge mince"},
+    "healthy": {"en": "healthy", "fr": "sain"},
+    "under-investing?": {"en": "under-investing?", "fr": "sous-investissement ?"},
+}
+"""The LTV:CAC verdicts of clv.formulas.ltv_cac_ratio."""
+
+REASONS: dict[str, str] = {
+    "missing customer id": "identifiant client manquant",
+    "order status not paid (failed, cancelled, voided, refunded)":
+        "commande non payée (échouée, annulée, remboursée)",
+    "unparsable date": "date illisible",
+    "unparsable amount": "montant illisible",
+    "other currency": "autre devise",
+    "date in the future": "date dans le futur",
+    "duplicated order line": "ligne de commande en double",
+    "refund (policy 'drop')": "remboursement (règle « drop »)",
+}
+"""French of the exclusion reasons of clv.data.issues."""
+
+
+def segment_name(key: str, lang: str) -> str:
+    """A segment's display name (the key itself for a segment this table does not know)."""
+    return SEGMENT_NAMES.get(key, {}).get(lang, key)
+
+
+def verdict(key: str | None, lang: str) -> str:
+    return "-" if key is None else VERDICTS.get(key, {}).get(lang, key)
+
+
+def reason(text: str, lang: str) -> str:
+    return REASONS.get(text, text) if lang == "fr" else text
+
+
+def tier(label: str, lang: str) -> str:
+    """'top 1%-10%' / 'rest (80%)' of clv.segments, in the language."""
+    if lang != "fr":
+        return label
+    return label.replace("top ", "meilleurs ").replace("rest ", "reste ").replace(
+        "%", "\u00a0%")
 
 
 def word(key: str, lang: str) -> str:
