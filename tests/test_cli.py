@@ -272,3 +272,5 @@ def test_history_and_score_commands(shop_files, tmp_path):
     assert "History of analyses" in clv("history", "--db", url).stdout
     text = clv("score", f / "shop.csv", "--to", url, "--scores-table", "scores").stdout
     assert "3,000 customer scores written" in text
+    text = clv("score", f / "shop.csv", "--to", f"{url}/named_in_url").stdout
+    assert "3,000 customer scores written to table named_in_url" in text

@@ -91,3 +91,39 @@ def test_migrations_keep_a_database_made_before_them(analyses, tmp_path):
         hist = store.history()
     assert hist["source"].to_list() == ["old.csv", "new.csv"]
     assert hist["customers"].to_list()[0] == 7
+
+
+def test_a_url_may_name_the_scores_table(tmp_path):
+    from clv.store import split_table
+
+    assert split_table("postgresql+psycopg://me:pw@db.local:5432/shop/clv_scores") == (
+        "postgresql+psycopg://me:pw@db.local:5432/shop", "clv_scores")
+    assert split_table("postgresql://me@db.local/shop") == ("postgresql://me@db.local/shop",
+                                                            None)
+    db = tmp_path / "shop.db"
+    assert split_table(f"sqlite:///{db}") == (f"sqlite:///{db}", None)
+    db.touch()  # a file's path then a name: the name is the table
+    assert split_table(f"sqlite:///{db}/scores") == (f"sqlite:///{db}", "scores")
+    nested = tmp_path / "folder" / "h.db"
+    assert split_table(f"sqlite:///{nested}") == (f"sqlite:///{nested}", None)
+
+
+def test_clv_score_writes_to_the_table_its_postgresql_url_names(analyses, tmp_path):
+    # clv score FILE --to postgresql://.../table, as the README shows it
+    url = os.environ.get("CLV_TEST_POSTGRES_URL")
+    if not url:
+        missing("no PostgreSQL server: set CLV_TEST_POSTGRES_URL to run")
+    from typer.testing import CliRunner
+
+    from clv.cli import app
+
+    shop = clv.sample_shop(800, seed=53)
+    shop.transactions.select("customer_id", "timestamp", "amount").write_csv(
+        tmp_path / "orders.csv")
+    result = CliRunner().invoke(app, ["score", str(tmp_path / "orders.csv"), "--to",
+                                      f"{url}/clv_cli_scores"])
+    assert result.exit_code == 0, result.output
+    assert "800 customer scores written to table clv_cli_scores" in result.output
+    with Store(url) as store, store.engine.connect() as conn:
+        got = pl.read_database("select count(*) as n from clv_cli_scores", conn)
+    assert got["n"][0] == 800

@@ -499,20 +499,24 @@ def history(db: Db = DEFAULT_DB, as_json: AsJson = False) -> None:
 @reads_data
 def score(
     file: Source, read: Reading,
-    to: Annotated[str, typer.Option(help="Database URL to write the scores to.")],
-    scores_table: Annotated[str, typer.Option(help="Table of the scores (replaced).")
-                            ] = "clv_scores",
+    to: Annotated[str, typer.Option(help="Database URL to write the scores to, optionally "
+                                         "followed by /TABLE (postgresql://host/db/scores).")],
+    scores_table: Annotated[str | None, typer.Option(
+        help="Table of the scores (replaced); default: the one the URL names, else "
+             "clv_scores.")] = None,
     unit: Unit = "week", horizon: Horizon = 12.0, horizon_unit: HorizonUnit = "month",
     margin: MarginRate = 1.0, discount_rate: Discount = 0.1,
     calibration_end: CalibrationEnd = None,
 ) -> None:
     """Write each customer's P(alive), expected purchases and spend and CLV (with its
     interval) to a database table, and record the analysis in that database's history."""
-    from clv.store import Store
+    from clv.store import Store, split_table
 
     result = _analysis(file, read, _settings(unit, horizon, horizon_unit, margin,
                                              discount_rate, calibration_end),
                        None, None, None, False)
+    to, named = split_table(to)
+    scores_table = scores_table or named or "clv_scores"
     with Store(to) as store:
         rows = store.write_scores(result, scores_table, store.save(result, str(file)))
     out.print(f"{rows:,} customer scores written to table {scores_table}")

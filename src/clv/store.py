@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -39,6 +40,25 @@ def _engine(url: str) -> Any:
         return sa.create_engine(url)
     except Exception as exc:  # bad URL or missing driver: say which
         raise ClvError(f"cannot open the database {url.split('@')[-1]}: {exc}") from exc
+
+
+def split_table(url: str) -> tuple[str, str | None]:
+    """``(database URL, table)`` of a URL that names a table after its database, as in
+    ``postgresql://user@host/shop/clv_scores`` or ``sqlite:///shop.db/clv_scores`` (a SQLite
+    file's path followed by a name); ``(url, None)`` when it names none."""
+    try:
+        import sqlalchemy as sa
+
+        parsed = sa.engine.make_url(url)
+    except Exception:  # noqa: BLE001 - _engine reports bad URLs with their reason
+        return url, None
+    database = parsed.database or ""
+    if "/" not in database.strip("/"):
+        return url, None
+    head, table = database.rstrip("/").rsplit("/", 1)
+    if parsed.get_backend_name() == "sqlite" and not Path(head).is_file():
+        return url, None  # a path to a database file, not a file and a table
+    return parsed.set(database=head).render_as_string(hide_password=False), table
 
 
 def _json(value: Any) -> Any:
