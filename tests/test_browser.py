@@ -86,13 +86,20 @@ def test_dashboard_flow_in_the_browser(browser, tmp_path):
         page.fill("input[name=margin]", "0.3")
         page.click("#run")
         page.wait_for_url(re.compile(r".*/a/\d+$"), timeout=120_000)
+        analysis = page.url
         assert page.locator(".kpi").count() >= 8
         for name in SECTIONS:
             page.click(f"nav.sections >> text={name}")
             page.wait_for_load_state()
             assert page.locator("h1").count() == 1, name
+        # the overview's filters show a selection's figures
+        page.click("nav.sections >> text=Overview")
+        page.select_option("select[name=segment]", "champions")
+        page.click("form.filters button")
+        page.wait_for_selector("#selection")
+        assert "segment=champions" in page.url
         # each name from the data is shown as text, and no script of the data ran
-        page.goto(page.url.rsplit("/", 1)[0] + "/customers?q=script")
+        page.goto(analysis + "/customers?q=script")
         page.click(f"#customers a >> text={HOSTILE['customer']}")
         assert page.locator("h1").inner_text() == f"Customer {HOSTILE['customer']}"
         assert page.get_by_text(HOSTILE["product"]).count() >= 1 or page.get_by_text(

@@ -124,6 +124,24 @@ def test_filters_restrict_the_customers(site):
     assert call(f"{base}/api/analyses/{aid}/customers?start=January")[0] == 400
 
 
+def test_the_overview_shows_the_figures_of_a_selection(site):
+    import re
+    from urllib.parse import quote
+
+    base, aid, _ = site
+    chosen = HOSTILE["channel"]
+    found = json.loads(call(f"{base}/api/analyses/{aid}/customers?channel={quote(chosen)}"
+                            "&segment=champions&limit=10000")[1])
+    status, body, _ = call(f"{base}/a/{aid}?channel={quote(chosen)}&segment=champions")
+    text = body.decode()
+    assert status == 200 and 'id="selection"' in text and chosen not in text
+    shown = re.search(r'id="selection">.*?<div class="value">([\d,]+) ', text, re.S).group(1)
+    assert int(shown.replace(",", "")) == found["found"] > 0
+    revenue = sum(r["revenue"] for r in found["data"])
+    assert f"{revenue:,.0f}" in text
+    assert 'id="selection"' not in call(f"{base}/a/{aid}")[1].decode()
+
+
 def test_exports_round_trip(site):
     base, aid, _ = site
     status, body, headers = call(f"{base}/a/{aid}/export/customers.csv")

@@ -152,6 +152,25 @@ class Filters:
         return out
 
 
+def selection(chosen: pl.DataFrame, a: Analysis) -> dict[str, Any]:
+    """The overview's figures over the customers the filters keep (from
+    ``Analysis.customers``), with their share of all customers and of the predicted value."""
+    everyone = a.customers
+    total_clv = float(everyone["clv"].sum())
+    n = chosen.height
+    out: dict[str, Any] = {"customers": n, "share_customers": n / max(everyone.height, 1)}
+    if n:
+        out.update(
+            revenue=float(chosen["revenue"].sum()),
+            historical_ltv=float(chosen["revenue"].mean()),
+            predicted_clv=float(chosen["clv"].mean()),
+            predicted_clv_total=float(chosen["clv"].sum()),
+            share_clv=float(chosen["clv"].sum()) / total_clv if total_clv else None,
+            repeat_rate=float((chosen["purchases"] > 1).mean()),
+            active_share=float((chosen["p_alive"] >= 0.5).mean()))
+    return out
+
+
 def _tables(a: Analysis) -> dict[str, Callable[[], pl.DataFrame | None]]:
     """Every table an analysis offers for export and through the API."""
     ch, subs = a.channels, a.subscriptions
@@ -354,9 +373,13 @@ def create_app(state: State, *, token: str | None = None) -> FastAPI:
     # ---- analysis pages ------------------------------------------------------------------
 
     @app.get("/a/{aid}", response_class=HTMLResponse, include_in_schema=False)
-    def overview(aid: int) -> HTMLResponse:
+    def overview(aid: int, start: str | None = None, end: str | None = None,
+                 channel: str | None = None, segment: str | None = None) -> HTMLResponse:
         e = entry(aid)
-        return section(e, "overview", actions=actions(e.analysis, "en"))
+        f = Filters(start, end, channel, segment)
+        chosen = f.customers(e.analysis.customers) if any(f.raw.values()) else None
+        return section(e, "overview", f, actions=actions(e.analysis, "en"),
+                       selection=selection(chosen, e.analysis) if chosen is not None else None)
 
     @app.get("/a/{aid}/customers", response_class=HTMLResponse, include_in_schema=False)
     def customers(aid: int, start: str | None = None, end: str | None = None,
