@@ -54,7 +54,8 @@ def routes(aid: int, customer: str, channel: str) -> list[str]:
     a = f"/a/{aid}"
     c = quote(channel)
     return [
-        "/", a, f"{a}/customers", f"{a}/customers?segment=champions",
+        "/", a, f"{a}?channel={c}&segment=champions", f"{a}/customers",
+        f"{a}/customers?segment=champions",
         f"{a}/customers?q=C0001&channel={c}", f"{a}/customers?start=2025-01&end=2025-06&page=3",
         f"{a}/customers/{quote(customer)}", f"{a}/segments", f"{a}/segments?channel={c}",
         f"{a}/cohorts", f"{a}/cohorts?start=2025-01", f"{a}/channels",

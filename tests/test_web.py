@@ -195,6 +195,30 @@ def test_history_openapi_and_second_analysis(site):
         assert path in schema["paths"], path
 
 
+def test_history_page_charts_the_kpis_of_saved_analyses(tmp_path):
+    import clv
+    from clv.store import Store
+
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    with Store(url) as store:
+        for seed, source in ((61, "january.csv"), (62, "february.csv")):
+            shop = clv.sample_shop(1_000, seed=seed)
+            store.save(clv.analyze(shop.transactions, spend=shop.spend,
+                                   settings=clv.Settings(margin=0.3, draws=20)), source)
+        saved = store.history()
+    app = build(url, workdir=tmp_path / "up")
+    with running(app) as base:
+        status, body, _ = call(f"{base}/history")
+        text = body.decode()
+        assert status == 200 and 'id="history-chart"' in text and "<svg" in text
+        for title in ("LTV:CAC", "likely lapsed", "repeat rate", "CAC (blended)"):
+            assert title in text, title
+        assert "january.csv" in text and "february.csv" in text
+        assert f"{saved['churn_share'][1]:.1%}" in text
+        again = call(f"{base}/history")[1].decode()  # drawn once, then kept
+        assert again == text
+
+
 def test_bad_uploads_are_refused_with_the_reason(site):
     base, _, _ = site
     status, body, _ = _upload(base, "orders.exe", b"x")

@@ -134,17 +134,20 @@ class Store:
             return int(result.inserted_primary_key[0])
 
     def history(self) -> pl.DataFrame:
-        """One row per saved analysis, oldest first: id, created_at, source, model, the
-        tracked KPIs and their change from the previous analysis (``*_change``)."""
+        """One row per saved analysis, oldest first: id, created_at, source, model,
+        data_to (the data's last day), the tracked KPIs and their change from the previous
+        analysis (``*_change``)."""
         with self.engine.connect() as conn:
             rows = conn.execute(self.analyses.select().order_by(self.analyses.c.id)).all()
         records = []
         for r in rows:
             kpis = json.loads(r.kpis)
             records.append({"id": r.id, "created_at": r.created_at, "source": r.source,
-                            "model": r.model, **{k: kpis.get(k) for k in TRACKED}})
+                            "model": r.model, "data_to": kpis.get("observation_end"),
+                            **{k: kpis.get(k) for k in TRACKED}})
         schema = {"id": pl.Int64, "created_at": pl.Datetime, "source": pl.String,
-                  "model": pl.String, **dict.fromkeys(TRACKED, pl.Float64)}
+                  "model": pl.String, "data_to": pl.String,
+                  **dict.fromkeys(TRACKED, pl.Float64)}
         frame = pl.DataFrame(records, schema=schema, orient="row")
         return frame.with_columns((pl.col(k) - pl.col(k).shift(1)).alias(f"{k}_change")
                                   for k in TRACKED if k != "customers")

@@ -134,3 +134,29 @@ def tracking(a: Analysis, actual: str, lang: str = "en") -> str | None:
         strokeDash=[4, 4]).encode(x="date:T")
     return svg((lines + rule).properties(width=WIDTH, height=HEIGHT), lang)
 
+
+
+HISTORY = {"historical_ltv": "historical LTV per customer",
+           "predicted_clv": "predicted CLV per customer", "blended_cac": "CAC (blended)",
+           "ltv_cac": "LTV:CAC", "churn_share": "likely lapsed", "repeat_rate": "repeat rate"}
+"""The KPIs the history chart follows, with their titles."""
+SHARES = ("churn_share", "repeat_rate")
+
+
+def history(frame: pl.DataFrame, lang: str = "en") -> str | None:
+    """How the tracked KPIs moved from one saved analysis to the next (``Store.history``):
+    one small chart per KPI, one point per analysis ('#3 2026-11-30', oldest first)."""
+    present = [k for k in HISTORY if k in frame.columns and frame[k].drop_nulls().len()]
+    if frame.height < 2 or not present:
+        return None
+    labelled = frame.with_columns(
+        pl.format("#{} {}", pl.col("id"), pl.col("created_at").dt.strftime("%Y-%m-%d"))
+        .alias("analysis"))
+    order = labelled["analysis"].to_list()
+    small = [alt.Chart(_data(labelled.select("analysis", pl.col(k).alias("v")).drop_nulls()))
+             .mark_line(point=True).encode(
+                 x=alt.X("analysis:O", title=None, sort=order),
+                 y=alt.Y("v:Q", title=None, scale=alt.Scale(zero=False),
+                         axis=alt.Axis(format="%" if k in SHARES else ",.4~g")))
+             .properties(width=230, height=110, title=HISTORY[k]) for k in present]
+    return svg(alt.concat(*small, columns=3), lang)

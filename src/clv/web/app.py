@@ -56,6 +56,10 @@ FORMULAS: dict[str, Callable[..., float]] = {
     "service": formulas.service_ltv, "saas_churn": formulas.saas_ltv_churn,
     "saas_lifetime": formulas.saas_ltv_lifetime, "discounted": formulas.discounted_ltv}
 LEVERS = ("retention", "frequency", "basket", "margin", "cac")
+HISTORY_COLUMNS = ("id", "created_at", "source", "data_to", "model", "customers",
+                   "historical_ltv", "predicted_clv", "predicted_clv_change", "blended_cac",
+                   "ltv_cac", "ltv_cac_change", "churn_share", "churn_share_change",
+                   "repeat_rate", "repeat_rate_change", "mrr", "nrr")
 WHATIF_FIGURES = {"total_clv": "predicted CLV, all customers", "mean_clv": "CLV per customer",
                   "new_customer_ltv": "value of a new customer", "ltv_cac": "LTV:CAC",
                   "payback_months": "payback (months)",
@@ -432,9 +436,10 @@ def create_app(state: State, *, token: str | None = None) -> FastAPI:
         grid = t.filter(pl.col("age").is_in(ages)).pivot(
             "age", index=["cohort", "customers"], values="retention", sort_columns=True
         ).sort("cohort")
-        repeat = table(e.analysis.cohorts.repeat, {
-            c: c.replace("_", " ") for c in e.analysis.cohorts.repeat.columns}, "en",
-            percents=("repeat_rate",))
+        rep = e.analysis.cohorts.repeat
+        repeat = table(rep, {c: c.replace("_", " ") for c in rep.columns}, "en",
+                       percents=("repeat_rate",),
+                       digits={c: 0 for c in rep.columns if "days" in c})
         return section(e, "cohorts", f, ages=[str(x) for x in ages], matrix=grid.rows(),
                        repeat=repeat)
 
@@ -581,10 +586,11 @@ def create_app(state: State, *, token: str | None = None) -> FastAPI:
 
     @app.get("/history", response_class=HTMLResponse, include_in_schema=False)
     def history() -> HTMLResponse:
-        h = state.store.history().sort("id", descending=True)
-        shown = [c for c in h.columns if c not in ("source",)]
-        return page("history.html.j2", rows=h.to_dicts(), columns=shown, e=None,
-                    active="history")
+        h = state.store.history()
+        shown = [c for c in HISTORY_COLUMNS if c in h.columns]
+        return page("history.html.j2", rows=h.sort("id", descending=True).to_dicts(),
+                    columns=shown, chart=state.history_chart(h), live=set(state.entries),
+                    e=None, active="history")
 
     @app.get("/api/history", tags=["history"])
     def history_api() -> list[dict[str, Any]]:

@@ -104,6 +104,14 @@ class State:
         self.entries: dict[int, Entry] = {}
         self.lock = threading.Lock()
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clv-analysis")
+        self._history_chart: tuple[tuple[int, int], str | None] | None = None
+
+    def history_chart(self, history: pl.DataFrame) -> str | None:
+        """The history's chart, drawn again only when an analysis was saved since."""
+        key = (history.height, int(history["id"].max() or 0) if history.height else 0)
+        if self._history_chart is None or self._history_chart[0] != key:
+            self._history_chart = (key, charts.history(history))
+        return self._history_chart[1]
 
     def new_path(self, name: str) -> tuple[str, Path]:
         """A fresh id and the file an upload named ``name`` is written to (the user's name
