@@ -158,6 +158,11 @@ def test_report_renders_offline_in_the_browser(browser, tmp_path):
     assert page.locator("svg").count() >= 5
     OUT.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(OUT / "report.png"), full_page=True)
+    # printed to PDF as a reader would (print media: sections kept whole where they fit)
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4", print_background=True)
+    (OUT / "report.pdf").write_bytes(pdf)
     context.close()
     assert asked == [] and watch.problems == []
     assert (OUT / "report.png").stat().st_size > 20_000
+    assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 4
