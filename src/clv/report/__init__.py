@@ -19,7 +19,19 @@ import polars as pl
 from clv.errors import ClvError
 from clv.pipeline import Analysis
 from clv.report import charts
-from clv.report.text import LANGS, date, number, percent, reason, segment_name, tier, verdict, word
+from clv.report.text import (
+    LANGS,
+    SEGMENT_NAMES,
+    VERDICTS,
+    date,
+    number,
+    percent,
+    reason,
+    segment_name,
+    tier,
+    verdict,
+    word,
+)
 from clv.scenarios import Levers
 
 __all__ = ["LANGS", "actions", "render", "table", "write"]
@@ -84,9 +96,13 @@ def table(frame: pl.DataFrame, columns: dict[str, str], lang: str,
     return {"head": list(columns.values()), "body": body, "numeric": numeric}
 
 
+def _lever(name: str, lang: str) -> str:
+    return word("margin_lever" if name == "margin" else name, lang)
+
+
 def _levers(levers: Levers, lang: str) -> str:
     """'retention +5%, basket +2%' in the language."""
-    moved = [f"{word('margin_lever' if k == 'margin' else k, lang)} "
+    moved = [f"{_lever(k, lang)} "
              f"{'+' if v > 0 else ''}{percent(v, lang, 0)}"
              for k, v in asdict(levers).items() if v]
     return ", ".join(moved) or "-"
@@ -116,11 +132,11 @@ def render(a: Analysis, lang: str = "en") -> str:
     ]
     if "ltv_cac" in k:
         figures.append((w("ltv_cac"), f"{number(k['ltv_cac'], lang, 2)}x"))
-    payback = f"{w('payback')}"
+    payback = w("payback")
     channel_table = channel_summary = None
     if a.channels is not None:
         ch = a.channels.channels.with_columns(
-            pl.col("verdict").map_elements(lambda v: verdict(v, lang), return_dtype=pl.String))
+            pl.col("verdict").replace({v: verdict(v, lang) for v in VERDICTS}))
         channel_table = table(ch, {
             "channel": w("channel"), "new_customers": w("customers"), "cac": "CAC",
             "historical_ltv_12m": f"LTV 12 {w('months')} ({names['historical']})",
@@ -132,14 +148,14 @@ def render(a: Analysis, lang: str = "en") -> str:
             "channel": w("channel"), "ltv_cac": "LTV:CAC", "verdict": w("verdict"),
             "predicted_payback_months": payback}, lang)
     segs = a.segments.segments.drop_nulls("share_customers").with_columns(
-        pl.col("segment").map_elements(lambda v: segment_name(v, lang), return_dtype=pl.String))
+        pl.col("segment").replace({v: segment_name(v, lang) for v in SEGMENT_NAMES}))
     seg_table = table(segs, {
         "segment": w("segment"), "customers": w("customers"),
         "share_customers": "%", "mean_revenue_to_date": names["historical"],
         "mean_predicted_clv": names["predicted"], "mean_p_alive": w("p_alive")}, lang,
         percents=("share_customers", "mean_p_alive"))
     tier_table = table(a.segments.tiers.with_columns(
-        pl.col("tier").map_elements(lambda v: tier(v, lang), return_dtype=pl.String)), {
+        pl.col("tier").replace({v: tier(v, lang) for v in a.segments.tiers["tier"]})), {
         "tier": w("tier"), "customers": w("customers"),
         "share_revenue_to_date": names["historical"],
         "share_predicted_clv": names["predicted"]}, lang,
@@ -162,8 +178,7 @@ def render(a: Analysis, lang: str = "en") -> str:
         for key, val in a.scenario.scenario.items() if key in labels]),
         {"figure": "", "base": "base", "scenario": w("whatif")}, lang)
     sensitivity = table(a.sensitivity.with_columns(
-        pl.col("lever").map_elements(lambda v: word("margin_lever" if v == "margin" else v,
-                                                    lang), return_dtype=pl.String),
+        pl.col("lever").replace({v: _lever(v, lang) for v in a.sensitivity["lever"]}),
         pl.col("total_pct_per_pct", "new_ltv_pct_per_pct") / 100), {
         "lever": w("lever"), "total_pct_per_pct": w("per_pct"),
         "new_ltv_pct_per_pct": w("per_pct_new")}, lang,
