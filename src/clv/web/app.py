@@ -22,7 +22,7 @@ import io
 import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import jinja2
 import polars as pl
@@ -46,6 +46,8 @@ from clv.web.state import MAPPED, Entry, Source, State
 
 HERE = Path(__file__).parent
 PAGE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_INDEX = 2**53  # row offsets past it are refused (422), not left to overflow (500)
 SECTIONS = {"overview": "Overview", "customers": "Customers", "segments": "Segments",
             "cohorts": "Cohorts", "channels": "Channels", "timing": "Timing",
             "models": "Models", "whatif": "What if", "data": "Data", "exports": "Exports"}
@@ -71,6 +73,21 @@ _ENV = jinja2.Environment(
     undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 _ENV.filters["num"] = lambda v, d=0: "-" if v is None else number(v, "en", d)
 _ENV.filters["pct"] = lambda v, d=1: "-" if v is None else percent(v, "en", d)
+
+
+class Problem(BaseModel):
+    """Why a request was refused, in one sentence."""
+
+    detail: str
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "Bad input: the detail says which and why"},
+    401: {"model": Problem, "description": "No or wrong access token (beyond 127.0.0.1)"},
+    404: {"model": Problem, "description": "No such analysis, upload, job, customer or table"},
+    413: {"model": Problem, "description": "Upload over the size limit"},
+}
+"""Error answers of every route, documented in the OpenAPI schema."""
 
 
 class SettingsIn(BaseModel):
@@ -233,7 +250,7 @@ def calculate(name: str, values: dict[str, float | None], cac: float | None) -> 
 def create_app(state: State, *, token: str | None = None) -> FastAPI:
     """The dashboard over ``state``; ``token`` is shown on pages so links keep working."""
     app = FastAPI(title="clv dashboard", version="1", docs_url="/docs", redoc_url=None,
-                  description=__doc__)
+                  description=__doc__, responses=ERRORS)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     @app.exception_handler(TooLarge)
@@ -388,7 +405,8 @@ def create_app(state: State, *, token: str | None = None) -> FastAPI:
     @app.get("/a/{aid}/customers", response_class=HTMLResponse, include_in_schema=False)
     def customers(aid: int, start: str | None = None, end: str | None = None,
                   channel: str | None = None, segment: str | None = None, q: str | None = None,
-                  page_no: Annotated[int, Query(alias="page", ge=1)] = 1) -> HTMLResponse:
+                  page_no: Annotated[int, Query(alias="page", ge=1, le=MAX_INDEX // PAGE)] = 1
+                  ) -> HTMLResponse:
         e = entry(aid)
         f = Filters(start, end, channel, segment, q)
         found = f.customers(e.analysis.customers)
@@ -519,7 +537,9 @@ def create_app(state: State, *, token: str | None = None) -> FastAPI:
         names = [n for n, get in _tables(e.analysis).items() if get() is not None]
         return section(e, "exports", names=names)
 
-    @app.get("/a/{aid}/export/{filename}", tags=["analyses"])
+    @app.get("/a/{aid}/export/{filename}", tags=["analyses"], response_class=Response,
+             responses={200: {"description": "The table as a file", "content": {
+                 "text/csv": {}, XLSX: {}}}})
     def export(aid: int, filename: str) -> Response:
         """A table of the analysis as ``NAME.csv`` or ``NAME.xlsx``."""
         name, _, fmt = filename.rpartition(".")
@@ -533,12 +553,12 @@ def create_app(state: State, *, token: str | None = None) -> FastAPI:
             kind = "text/csv; charset=utf-8"
         else:
             frame.write_excel(buf, worksheet=name[:31])
-            kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            kind = XLSX
         return Response(buf.getvalue(), media_type=kind, headers={
             "Content-Disposition": f'attachment; filename="clv-{aid}-{name}.{fmt}"'})
 
-    @app.get("/a/{aid}/report.html", tags=["analyses"])
-    def report(aid: int, lang: str = "en", download: bool = True) -> Response:
+    @app.get("/a/{aid}/report.html", tags=["analyses"], response_class=HTMLResponse)
+    def report(aid: int, lang: Literal["en", "fr"] = "en", download: bool = True) -> Response:
         """The self-contained HTML report of the analysis (``lang``: en or fr)."""
         e = entry(aid)
         if lang not in e.reports:
@@ -618,7 +638,7 @@ def create_app(state: State, *, token: str | None = None) -> FastAPI:
 
     @app.get("/api/analyses/{aid}/tables/{name}", tags=["analyses"])
     def table_api(aid: int, name: str, limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
-                  offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+                  offset: Annotated[int, Query(ge=0, le=MAX_INDEX)] = 0) -> dict[str, Any]:
         """Rows of a table of the analysis (see ``tables`` of the analysis)."""
         get = _tables(entry(aid).analysis).get(name)
         frame = get() if get else None
@@ -631,7 +651,7 @@ def create_app(state: State, *, token: str | None = None) -> FastAPI:
     def customers_api(aid: int, start: str | None = None, end: str | None = None,
                       channel: str | None = None, segment: str | None = None,
                       q: str | None = None, limit: Annotated[int, Query(ge=1, le=10_000)] = 50,
-                      offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+                      offset: Annotated[int, Query(ge=0, le=MAX_INDEX)] = 0) -> dict[str, Any]:
         """Customers matching the filters, most valuable first."""
         found = Filters(start, end, channel, segment, q).customers(entry(aid).analysis.customers)
         return {"found": found.height, "data": _frame_json(
