@@ -51,12 +51,14 @@ def test_french_text_numbers_and_dates(analysis):
     assert f"{customers // 1000}\u202f{customers % 1000:03d}" in html  # 4 000, narrow space
     assert re.search(r"\d,\d\u00a0%", html)  # decimal comma, space before %
     # the data's words stay as they are; the report's own words, verdicts, segment names,
-    # exclusion reasons and chart labels are French, and chart numbers and months too
+    # exclusion reasons, the readers' notes and chart labels are French, and chart numbers and
+    # months too
     for french in ("Fidèles", "canal", "verdict", "mois depuis le premier achat",
-                   "Le scénario : la rétention +5\u00a0%", "janv. 2024", "Chaque levier"):
+                   "Le scénario : la rétention +5\u00a0%", "janv. 2024", "Chaque levier",
+                   "remboursements (montants négatifs, total"):
         assert french in html, french
     for english_word in ("healthy", "under-investing", "Loyal", "champions", "months since",
-                         "Jan 2024", ">actual<"):
+                         "Jan 2024", ">actual<", "refunds (negative amounts"):
         assert english_word not in html, english_word
     english = render(analysis, "en")
     assert "Executive summary" in english and f"{customers:,}" in english

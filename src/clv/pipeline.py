@@ -35,6 +35,7 @@ from clv.errors import ClvError
 from clv.evaluate import MODELS, Scorecard, evaluate
 from clv.models import ConvergenceError, GammaGamma
 from clv.models.base import PurchaseModel
+from clv.notes import Note
 from clv.prep import Summary, rfm_summary
 from clv.scenarios import Levers, Scenario, sensitivity, what_if
 from clv.segments import Segments, segment_customers
@@ -163,7 +164,7 @@ def analyze(
         gg: GammaGamma | None = GammaGamma().fit(summary)
     except (ConvergenceError, ClvError) as exc:
         gg = None
-        notes.append(f"spend model not fitted ({exc}); CLV uses the mean spend per purchase")
+        notes.append(Note("no_spend_model", reason=str(exc)))
     done("models")
 
     kw = _kwargs(summary, gg, cfg)
@@ -221,7 +222,7 @@ def _choose(tx: Transactions, cfg: Settings, notes: list[str]
     try:
         card = evaluate(tx, cal, unit=cfg.unit, models=cfg.models)
     except ClvError as exc:
-        notes.append(f"no model comparison ({exc}); {MODELS[cfg.models[0]].NAME} is used")
+        notes.append(Note("no_comparison", reason=str(exc), model=MODELS[cfg.models[0]].NAME))
         return None, list(cfg.models)
     key = {MODELS[k].NAME: k for k in cfg.models}
     ranked = [key[n] for n in card.table.sort("rmse_transactions")["model"] if n in key]
@@ -237,8 +238,8 @@ def _refit(ranked: list[str], summary: Summary, notes: list[str]) -> PurchaseMod
         except ConvergenceError as exc:
             if i + 1 == len(ranked):
                 raise
-            notes.append(f"{MODELS[key].NAME} did not converge on the whole history ({exc}); "
-                         f"{MODELS[ranked[i + 1]].NAME} is tried next")
+            notes.append(Note("not_converged", model=MODELS[key].NAME,
+                              reason=str(exc), next=MODELS[ranked[i + 1]].NAME))
     raise ClvError("no purchase model to fit")
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from clv.notes import Note
+
 SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "₽": "RUB"}
 _SYMBOL_CLASS = "[" + "".join(SYMBOLS) + "]"
 _CODE = r"\b[A-Z]{3}\b"
@@ -90,17 +92,11 @@ def parse_amounts(values: pl.Series, decimal: str | None = None) -> ParsedAmount
         point_evidence = counts.get("p", 0) + counts.get("C", 0)
         ambiguous = counts.get("?c", 0) + counts.get("?p", 0)
         if comma_evidence and point_evidence:
-            notes.append(
-                f"column '{values.name}' mixes decimal commas ({comma_evidence:,} values) and "
-                f"decimal points ({point_evidence:,} values); each value was read by its own form"
-            )
+            notes.append(Note("mixed_decimals", column=values.name, commas=comma_evidence,
+                              points=point_evidence))
         decimal = "," if comma_evidence > point_evidence else "."
         if ambiguous and not (comma_evidence or point_evidence):
-            notes.append(
-                f"column '{values.name}': {ambiguous:,} values such as '1,234' or '1.234' could be "
-                "read either way and nothing else in the column tells; read with ',' as thousands "
-                "separator and '.' as decimal point (set decimal=',' to change)"
-            )
+            notes.append(Note("ambiguous_decimals", column=values.name, n=ambiguous))
     # Resolve ambiguous values by the column's convention, or force the user's choice.
     amb = {"?c": "c", "?p": "P"} if decimal == "," else {"?c": "C", "?p": "p"}
     k = pl.col("kind").replace(amb)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from clv.errors import AmbiguousDateError, DataError
+from clv.notes import Note
 
 _TIMES = ["", " %H:%M", " %H:%M:%S", "T%H:%M:%S", " %H:%M:%S%.f", "T%H:%M:%S%.f", "T%H:%M"]
 _ISO = [f"%Y-%m-%d{t}" for t in _TIMES] + ["%Y/%m/%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M"]
@@ -205,8 +206,6 @@ def parse_dates(
         other = "mdy" if best == "dmy" else "dmy"
         decider = sample.filter(parsed[best].is_not_null() & parsed[other].is_null())
     if best in ("dmy", "mdy") and min(counts["dmy"], counts["mdy"]) > 0 and decider.height:
-        notes.append(
-            f"column '{name}' read as {'DD/MM/YYYY' if best == 'dmy' else 'MM/DD/YYYY'}: "
-            f"values such as '{decider[name][0]}' rule out the other order"
-        )
+        notes.append(Note("date_order", column=name, example=decider[name][0],
+                          order="DD/MM/YYYY" if best == "dmy" else "MM/DD/YYYY"))
     return ParsedDates(_parse(frame, best, tz, source_tz, sample), best, notes)

@@ -16,6 +16,7 @@ from typing import Any
 import polars as pl
 
 from clv.errors import DataError
+from clv.notes import Note
 
 ROW = "__row__"
 DELIMITERS = [",", ";", "\t", "|"]
@@ -43,10 +44,10 @@ def _decode(raw: bytes, encoding: str | None, notes: list[str]) -> str:
     except UnicodeDecodeError:
         try:
             text = raw.decode("cp1252")
-            notes.append("file is not UTF-8; read as Windows-1252 (Latin-1)")
+            notes.append(Note("encoding", encoding="Windows-1252 (Latin-1)"))
         except UnicodeDecodeError:
             text = raw.decode("latin-1")
-            notes.append("file is not UTF-8; read as Latin-1")
+            notes.append(Note("encoding", encoding="Latin-1"))
         return text
 
 
@@ -164,8 +165,8 @@ def read_delimited(
             frame = frame.rename(
                 {c: f"column_{i}" for i, c in enumerate(frame.columns) if c != ROW})
         desc = {"\t": "tab"}.get(separator, repr(separator))
-    notes.append(f"read as delimited text: delimiter {desc}, "
-                 f"{'with' if has_header else 'without'} header")
+    notes.append(Note("delimited", delimiter=desc,
+                      header="with header" if has_header else "without header"))
     return RawTable(frame, str(path), headerless=not has_header, notes=notes)
 
 

@@ -21,6 +21,7 @@ from clv.data.issues import DataIssues, Exclusion
 from clv.data.mapping import NOT_PAID, Mapping, resolve_mapping
 from clv.data.readers import ROW, RawTable, read_raw
 from clv.errors import ClvError, DataError
+from clv.notes import Note
 
 RefundPolicy = Literal["net", "drop", "error"]
 DuplicatePolicy = Literal["auto", "drop", "keep"]
@@ -166,8 +167,7 @@ def _validate(
         if n_lines:
             work = work.with_columns(
                 pl.when(line_item).then(0.0).otherwise(pl.col("_amount")).alias("_amount"))
-            notes.append(f"{n_lines:,} line items without their own amount belong to orders "
-                         "whose amount is on another line; kept with amount 0")
+            notes.append(Note("line_items", n=n_lines))
 
     # Target currency: the user's, else the most frequent one written.
     written = work["_cur"].drop_nulls()
@@ -175,8 +175,7 @@ def _validate(
         counts = written.value_counts(sort=True)
         currency = counts[0, 0]
         if counts.height > 1:
-            notes.append(f"several currencies found; kept {currency}, the most frequent "
-                         "(choose with currency=...)")
+            notes.append(Note("currencies", currency=currency))
     currency = currency.upper() if currency else None
 
     now = as_of or dt.datetime.now(ZoneInfo(timezone)).replace(tzinfo=None)
@@ -187,9 +186,7 @@ def _validate(
         dup = pl.lit(False)
         n_identical = int(repeats.sum())
         if n_identical:
-            notes.append(f"{n_identical:,} rows repeat another row exactly; kept, since without "
-                         "an order id they cannot be told from real repeat purchases "
-                         "(duplicates='drop' removes them)")
+            notes.append(Note("identical_rows", n=n_identical))
 
     reason = pl.when(pl.col("_cid").is_null()).then(pl.lit(why.MISSING_CUSTOMER))
     if "status" in m:
@@ -254,13 +251,11 @@ def _validate(
     )
     n_zero = int((out["amount"] == 0).sum())
     if n_zero:
-        notes.append(f"{n_zero:,} zero-value rows kept: not purchases, but a customer's first "
-                     "order, even free, starts the relationship")
+        notes.append(Note("zero_rows", n=n_zero))
     n_refunds = int((out["amount"] < 0).sum())
     if n_refunds:
-        notes.append(f"{n_refunds:,} refunds (negative amounts, total "
-                     f"{out.filter(pl.col('amount') < 0)['amount'].sum():,.2f}) kept, to be "
-                     "netted against the same customer's purchases of the same period")
+        notes.append(Note("refunds", n=n_refunds,
+                          total=float(out.filter(pl.col("amount") < 0)["amount"].sum())))
     issues = DataIssues(
         source=src,
         rows_read=frame.height,

@@ -24,6 +24,7 @@ from clv.report.text import (
     SEGMENT_NAMES,
     VERDICTS,
     date,
+    note,
     number,
     percent,
     reason,
@@ -198,7 +199,7 @@ def render(a: Analysis, lang: str = "en") -> str:
                                     schema={"reason": pl.String, "rows": pl.Int64,
                                             "amount": pl.Float64}),
                        {"reason": w("reason"), "rows": w("rows"), "amount": w("amount")}, lang),
-        "notes": list(issues.notes) + list(a.notes)}
+        "notes": [note(n, lang) for n in [*issues.notes, *a.notes]]}
     s = a.settings
     first = a.summary.frame["first_purchase"].min() \
         if "first_purchase" in a.summary.frame.columns else None

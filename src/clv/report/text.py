@@ -6,6 +6,8 @@ import datetime as dt
 import math
 from typing import Any
 
+from clv.notes import Note
+
 LANGS = ("en", "fr")
 
 WORDS: dict[str, dict[str, str]] = {
@@ -123,7 +125,6 @@ WORDS: dict[str, dict[str, str]] = {
     "cac": {"en": "CAC", "fr": "le CAC"},
     "actual": {"en": "actual", "fr": "réel"},
     "colon": {"en": ": ", "fr": "\u00a0: "},
-    "notes_in_english": {"en": "", "fr": "Notes de lecture (en anglais) :"},
 }
 
 SEGMENT_NAMES: dict[str, dict[str, str]] = {
@@ -158,6 +159,51 @@ REASONS: dict[str, str] = {
     "refund (policy 'drop')": "remboursement (règle « drop »)",
 }
 """French of the exclusion reasons of clv.data.issues."""
+
+
+NOTES: dict[str, str] = {
+    "mixed_decimals": "la colonne « {column} » mêle virgules décimales ({commas} valeurs) et "
+                      "points décimaux ({points} valeurs) ; chaque valeur a été lue selon sa "
+                      "forme",
+    "ambiguous_decimals": "colonne « {column} » : {n} valeurs comme « 1,234 » ou « 1.234 » se "
+                          "lisent des deux façons et rien d'autre dans la colonne ne tranche ; "
+                          "lues avec « , » séparateur des milliers et « . » séparateur décimal "
+                          "(decimal=',' pour changer)",
+    "date_order": "colonne « {column} » lue en {order} : des valeurs comme « {example} » "
+                  "excluent l'autre ordre",
+    "encoding": "le fichier n'est pas en UTF-8 ; lu en {encoding}",
+    "delimited": "lu comme texte délimité : séparateur {delimiter}, {header}",
+    "line_items": "{n} lignes d'articles sans montant propre appartiennent à des commandes dont "
+                  "le montant est sur une autre ligne ; conservées avec un montant de 0",
+    "currencies": "plusieurs devises trouvées ; {currency}, la plus fréquente, est conservée "
+                  "(choisir avec currency=...)",
+    "identical_rows": "{n} lignes répètent exactement une autre ligne ; conservées, car sans "
+                      "numéro de commande rien ne les distingue de vrais réachats "
+                      "(duplicates='drop' les retire)",
+    "zero_rows": "{n} lignes de montant nul conservées : ce ne sont pas des achats, mais la "
+                 "première commande d'un client, même gratuite, ouvre la relation",
+    "refunds": "{n} remboursements (montants négatifs, total {total}) conservés, à déduire des "
+               "achats du même client sur la même période",
+    "no_spend_model": "modèle de dépense non ajusté ({reason}) ; la CLV utilise la dépense "
+                      "moyenne par achat",
+    "no_comparison": "pas de comparaison de modèles ({reason}) ; {model} est retenu",
+    "not_converged": "{model} n'a pas convergé sur tout l'historique ({reason}) ; {next} est "
+                     "essayé ensuite",
+}
+"""French of the notes of clv.notes, by kind; values are written for French first."""
+NOTE_VALUES: dict[str, str] = {"with header": "avec en-tête", "without header": "sans en-tête",
+                               "tab": "tabulation", "whitespace": "espaces"}
+
+
+def note(text: str, lang: str) -> str:
+    """A note of the readers or the analysis in the language (as written when its kind has no
+    translation)."""
+    if lang != "fr" or not isinstance(text, Note) or text.key not in NOTES:
+        return str(text)
+    values = {k: number(v, lang, 2 if isinstance(v, float) else 0)
+              if isinstance(v, int | float) and not isinstance(v, bool)
+              else NOTE_VALUES.get(str(v), v) for k, v in text.values.items()}
+    return NOTES[text.key].format(**values)
 
 
 def segment_name(key: str, lang: str) -> str:

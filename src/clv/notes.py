@@ -1,0 +1,63 @@
+"""Notes: what a reader or an analysis did that the user should know, in plain words.
+
+A :class:`Note` is its English sentence (it *is* that string, so lists of notes stay lists of
+strings for every caller) and also carries its kind and the values it was written from, so that
+a face can say it in another language: the English sentences are ``TEMPLATES`` below, the
+report's French ones are ``clv.report.text.NOTES``, with the same kinds and the same values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+TEMPLATES: dict[str, str] = {
+    "delimited": "read as delimited text: delimiter {delimiter}, {header}",
+    "encoding": "file is not UTF-8; read as {encoding}",
+    "date_order": "column '{column}' read as {order}: values such as '{example}' rule out "
+                  "the other order",
+    "mixed_decimals": "column '{column}' mixes decimal commas ({commas:,} values) and "
+                      "decimal points ({points:,} values); each value was read by its own form",
+    "ambiguous_decimals": "column '{column}': {n:,} values such as '1,234' or '1.234' "
+                          "could be read either way and nothing else in the column tells; "
+                          "read with ',' as thousands separator and '.' as decimal point "
+                          "(set decimal=',' to change)",
+    "line_items": "{n:,} line items without their own amount belong to orders whose "
+                  "amount is on another line; kept with amount 0",
+    "currencies": "several currencies found; kept {currency}, the most frequent (choose "
+                  "with currency=...)",
+    "identical_rows": "{n:,} rows repeat another row exactly; kept, since without an "
+                      "order id they cannot be told from real repeat purchases "
+                      "(duplicates='drop' removes them)",
+    "zero_rows": "{n:,} zero-value rows kept: not purchases, but a customer's first "
+                 "order, even free, starts the relationship",
+    "refunds": "{n:,} refunds (negative amounts, total {total:,.2f}) kept, to be netted "
+               "against the same customer's purchases of the same period",
+    "no_comparison": "no model comparison ({reason}); {model} is used",
+    "not_converged": "{model} did not converge on the whole history ({reason}); {next} is "
+                     "tried next",
+    "no_spend_model": "spend model not fitted ({reason}); CLV uses the mean spend per "
+                      "purchase",
+}
+"""The English sentence of each kind of note (``str.format`` templates)."""
+
+
+class Note(str):
+    """An English note with its ``key`` (its kind, one of ``TEMPLATES``) and the ``values`` it
+    was written from."""
+
+    key: str
+    values: dict[str, Any]
+
+    def __new__(cls, key: str, **values: Any) -> Note:
+        note = super().__new__(cls, TEMPLATES[key].format(**values))
+        note.key, note.values = key, values
+        return note
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (self.key, str(self), self.values))
+
+
+def _rebuild(key: str, text: str, values: dict[str, Any]) -> Note:
+    note = str.__new__(Note, text)
+    note.key, note.values = key, values
+    return note

@@ -1,0 +1,42 @@
+"""Notes (clv.notes): English strings that the report says in French too."""
+
+import pickle
+import string
+
+from clv import read_transactions
+from clv.notes import TEMPLATES, Note
+from clv.report.text import NOTES, note
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_a_note_is_its_english_sentence():
+    n = Note("refunds", n=1234, total=-56.5)
+    assert n == "1,234 refunds (negative amounts, total -56.50) kept, to be netted against " \
+        "the same customer's purchases of the same period"
+    assert isinstance(n, str) and n.key == "refunds" and n.values == {"n": 1234, "total": -56.5}
+    back = pickle.loads(pickle.dumps(n))
+    assert back == n and back.key == n.key and back.values == n.values
+
+
+def test_every_kind_has_its_french_sentence_with_the_same_values():
+    assert set(NOTES) == set(TEMPLATES)
+    for key, english in TEMPLATES.items():
+        assert _fields(NOTES[key]) == _fields(english), key
+
+
+def test_notes_of_a_read_in_french(tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_text("client;date;montant\na;25/03/2024;12,50\na;26/03/2024;-2,50\n"
+                    "b;01/04/2024;0\nb;02/04/2024;7\nb;03/04/2024;-1\n", encoding="utf-8")
+    notes = read_transactions(path).issues.notes
+    french = [note(n, "fr") for n in notes]
+    assert all(isinstance(n, Note) for n in notes)
+    assert "lu comme texte délimité : séparateur ';', avec en-tête" in french
+    assert any(f.startswith("colonne « date » lue en DD/MM/YYYY : des valeurs comme « ")
+               and f.endswith(" » excluent l'autre ordre") for f in french)
+    assert any(f.startswith("2 remboursements (montants négatifs, total -3,50)") for f in french)
+    assert [note(n, "en") for n in notes] == list(notes)
+    assert note("a plain sentence", "fr") == "a plain sentence"  # no kind: as written
