@@ -40,7 +40,6 @@ WORDS: dict[str, dict[str, str]] = {
                "Chiffre d'affaires cumulé par client et par cohorte"},
     "channels": {"en": "Acquisition channels", "fr": "Canaux d'acquisition"},
     "segments": {"en": "Segments", "fr": "Segments"},
-    "tiers": {"en": "Value tiers", "fr": "Niveaux de valeur"},
     "upsell": {"en": "Cross-sell windows", "fr": "Fenêtres de vente croisée"},
     "accuracy": {"en": "Model accuracy on held-out data", "fr":
                  "Précision des modèles sur données mises de côté"},
@@ -55,7 +54,6 @@ WORDS: dict[str, dict[str, str]] = {
     "reason": {"en": "reason", "fr": "motif"},
     "rows": {"en": "rows", "fr": "lignes"},
     "amount": {"en": "amount", "fr": "montant"},
-    "none": {"en": "none", "fr": "aucune"},
     "months": {"en": "months", "fr": "mois"},
     "model_used": {"en": "Model used", "fr": "Modèle retenu"},
     "no_spend": {"en": "No spend table was given: channels, CAC and payback are not shown.",
