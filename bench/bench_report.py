@@ -28,6 +28,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -55,13 +56,15 @@ def run_cli(files: dict[str, Path], target: str) -> dict[str, float]:
     cmd = [sys.executable, "-m", "clv", "report", str(files["orders"]), "--spend",
            str(files["spend"]), "--customers", str(files["customers"]), "--margin", "0.3",
            "-o", target]
-    started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
-    out, err = proc.stdout.read().decode(), proc.stderr.read().decode()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"clv report failed:\n{out}\n{err}")
+    # output to a file, not a pipe: wait4 must not wait on a child blocked on a full pipe
+    with tempfile.TemporaryFile() as log:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        if os.waitstatus_to_exitcode(status) != 0:
+            log.seek(0)
+            raise SystemExit(f"clv report failed:\n{log.read().decode()}")
     return {"seconds": seconds, "peak_gb": usage.ru_maxrss * 1024 / 1e9}
 
 
