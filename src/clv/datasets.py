@@ -92,6 +92,7 @@ def sample_shop(
     acquisition_months: int = 18,
     bgnbd: dict[str, float] | None = None,
     gamma_gamma: dict[str, float] | None = None,
+    line_items: bool = False,
 ) -> SampleShop:
     """Simulate a shop of ``n_customers`` acquired over ``acquisition_months``, observed for
     ``months`` from ``start``. Deterministic for a seed.
@@ -99,6 +100,15 @@ def sample_shop(
     ``truth`` holds the BG/NBD parameters (per week) and Gamma-Gamma parameters, each channel's
     true mean value (expected revenue over two years from acquisition, from the customers'
     latent rates) and mean CAC, and each cross-sell pair's intended and realised delays.
+
+    ``line_items=True`` writes the orders as a line-item log in the layout of the public
+    online-retail invoice logs (``InvoiceNo, StockCode, Description, Quantity, InvoiceDate,
+    UnitPrice, CustomerID, Country``): one line per product with a quantity and a unit price,
+    customer ids as floats (``17850.0``), refunds as cancelled invoices (``C`` + the invoice
+    number, negative quantity), and what such logs also hold: lines without a customer id,
+    lines repeated exactly, free lines (unit price 0) and bad-debt adjustments (negative unit
+    price). ``truth["line_items"]`` gives the revenue that must be read (kept lines, to the
+    cent) and each kind of line that must be excluded, with its count and amount.
     """
     if n_customers < 1:
         raise ValueError("n_customers must be at least 1")
@@ -261,7 +271,84 @@ def sample_shop(
         "cross_sell": delays,
         "refund_rate": REFUND_RATE,
     }
+    if line_items:
+        transactions, truth["line_items"] = _line_items(transactions, rng)
+        customers = customers.with_columns(
+            pl.col("customer_id").str.slice(1).cast(pl.Int64).add(LINE_ITEM_ID_BASE)
+            .cast(pl.String))
     return SampleShop(transactions, customers, spend, truth, start, end)
+
+
+LINE_ITEM_ID_BASE = 10_000
+"""Customer C00000001 is 10001.0 in a line-item log (ids written as floats, as exported)."""
+
+
+def _line_items(tx: pl.DataFrame, rng: np.random.Generator
+                ) -> tuple[pl.DataFrame, dict[str, Any]]:
+    """The orders as an invoice line log (see :func:`sample_shop`), and what reading it must
+    give. Amounts are in cents until the end, so that the truth is exact."""
+    n = tx.height
+    cust = tx["customer_id"].str.slice(1).cast(pl.Int64).to_numpy() + LINE_ITEM_ID_BASE
+    cents = np.round(tx["amount"].to_numpy() * 100).astype(np.int64)
+    qty = tx["quantity"].to_numpy().astype(np.int64)
+    refund = cents < 0
+    # a purchase line: its quantity at a unit price in cents (the line is worth qty x price);
+    # a refund: a cancelled invoice of one unit at the refunded amount
+    qty = np.where(refund, -1, qty)
+    unit = np.where(refund, -cents, np.maximum(np.round(cents / np.maximum(qty, 1)), 1)
+                    ).astype(np.int64)
+    invoice = np.char.add(np.where(refund, "C", ""),
+                          (tx["order_id"].to_numpy() + 536_000).astype(str))
+    lines = pl.DataFrame({
+        "InvoiceNo": invoice,
+        "StockCode": tx["product"],
+        "Description": tx["product"].str.to_uppercase(),
+        "Quantity": qty,
+        "InvoiceDate": tx["timestamp"],
+        "unit_cents": unit,
+        "CustomerID": cust.astype(np.float64),
+        "Country": np.where(rng.uniform(size=n) < 0.9, "United Kingdom", "France"),
+    })
+    kept_cents = int((qty * unit).sum())
+    # free lines (a gift in a paid order), lines of guests (no customer id), bad-debt
+    # adjustments (negative unit price), lines repeated exactly
+    k = max(1, n // 100)
+    free = lines[rng.choice(n, k, replace=False)].with_columns(
+        pl.lit("GIFT").alias("StockCode"), pl.lit("FREE GIFT").alias("Description"),
+        pl.lit(1, dtype=pl.Int64).alias("Quantity"), pl.lit(0, dtype=pl.Int64).alias("unit_cents"))
+    guests = lines[rng.choice(n, 2 * k, replace=False)].with_columns(
+        (pl.lit("9") + pl.col("InvoiceNo").str.replace("^C", "")).alias("InvoiceNo"),
+        pl.lit(1, dtype=pl.Int64).alias("Quantity"),
+        pl.lit(None, dtype=pl.Float64).alias("CustomerID"))
+    guest_cents = int(guests["unit_cents"].sum())
+    adjust = lines[rng.choice(n, 2, replace=False)].with_columns(
+        (pl.lit("A") + pl.col("InvoiceNo").str.replace("^C", "")).alias("InvoiceNo"),
+        pl.lit("B").alias("StockCode"), pl.lit("Adjust bad debt").alias("Description"),
+        pl.lit(1, dtype=pl.Int64).alias("Quantity"),
+        pl.lit(-1_106_206, dtype=pl.Int64).alias("unit_cents"))
+    adjust = adjust.with_columns(pl.Series("CustomerID", [None, adjust["CustomerID"][1]],
+                                           dtype=pl.Float64))
+    repeated = lines[rng.choice(n, k, replace=False)]
+    repeated_cents = int((repeated["Quantity"] * repeated["unit_cents"]).sum())
+    log = pl.concat([lines, free, guests, adjust, repeated]).sort("InvoiceDate",
+                                                                  maintain_order=True)
+    log = log.with_columns((pl.col("unit_cents") / 100).alias("UnitPrice")).select(
+        "InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice",
+        "CustomerID", "Country")
+    truth = {
+        "lines": log.height,
+        "revenue": kept_cents / 100,
+        "lines_kept": n,
+        "refunds": int(refund.sum()),
+        "refund_amount": int((qty * unit)[refund].sum()) / 100,
+        "excluded": {
+            "missing customer id": (2 * k + 1, (guest_cents - 1_106_206) / 100),
+            "free line (unit price 0)": (k, 0.0),
+            "negative unit price (an adjustment, such as bad debt)": (1, -11_062.06),
+            "duplicated order line": (k, repeated_cents / 100),
+        },
+    }
+    return log, truth
 
 
 def _true_value(lam: np.ndarray, p: np.ndarray, mean_value: np.ndarray, weeks: float

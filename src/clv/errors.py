@@ -46,4 +46,12 @@ class AmbiguousDateError(DataError):
 
 
 class MappingError(DataError):
-    """A required column could not be found or was mapped to a missing column."""
+    """A required column could not be found or was mapped to a missing column.
+
+    ``field`` is the canonical field concerned (``amount``, ``customer_id`` ...), so that each
+    face can say how to name it (the CLI's ``--amount COLUMN``, the dashboard's form)."""
+
+    def __init__(self, message: str, *, source: str | None = None, row: int | None = None,
+                 column: str | None = None, field: str | None = None) -> None:
+        super().__init__(message, source=source, row=row, column=column)
+        self.field = field

@@ -23,6 +23,21 @@ TEMPLATES: dict[str, str] = {
                           "(set decimal=',' to change)",
     "line_items": "{n:,} line items without their own amount belong to orders whose "
                   "amount is on another line; kept with amount 0",
+    "preset_detected": "the headers are those of a {preset} export: read with the {preset} "
+                       "preset (name another with preset=...)",
+    "line_item_amounts": "line-item log: each line's amount is '{quantity}' x '{price}' "
+                         "(quantity x unit price)",
+    "line_item_orders": "{lines:,} lines kept make {orders:,} orders ({by})",
+    "price_as_amount": "column '{column}' (a price) is taken as each row's amount: there is "
+                       "no quantity column to multiply it by (name one with quantity=...)",
+    "unit_price_as_amount": "column '{column}' given as the amount looks like a unit price "
+                            "while '{quantity}' holds quantities: amounts were not multiplied "
+                            "(give it as price=... instead of amount=... for quantity x price)",
+    "cancellations": "{n:,} cancelled lines ({how}), total {total:,.2f}, are refunds of their "
+                     "customers (refund policy '{policy}')",
+    "ledger_sides": "ledger: amount = '{plus}' - '{minus}' (sales are on the {plus} side in "
+                    "{percent}% of the entries)",
+    "date_and_time": "dates of '{date}' and times of day of '{time}' read together",
     "currencies": "several currencies found; kept {currency}, the most frequent (choose "
                   "with currency=...)",
     "identical_rows": "{n:,} rows repeat another row exactly; kept, since without an "

@@ -15,13 +15,16 @@ from typing import Any
 MISSING_CUSTOMER = "missing customer id"
 STATUS_NOT_PAID = "order status not paid (failed, cancelled, voided, refunded)"
 BAD_DATE = "unparsable date"
+BAD_QUANTITY = "unparsable quantity"
 BAD_AMOUNT = "unparsable amount"
+FREE_LINE = "free line (unit price 0)"
+NEGATIVE_PRICE = "negative unit price (an adjustment, such as bad debt)"
 OTHER_CURRENCY = "other currency"
 FUTURE_DATE = "date in the future"
 DUPLICATE = "duplicated order line"
 REFUND_DROPPED = "refund (policy 'drop')"
-REASONS = (MISSING_CUSTOMER, STATUS_NOT_PAID, BAD_DATE, BAD_AMOUNT, OTHER_CURRENCY, FUTURE_DATE,
-           DUPLICATE, REFUND_DROPPED)
+REASONS = (MISSING_CUSTOMER, STATUS_NOT_PAID, BAD_DATE, BAD_QUANTITY, BAD_AMOUNT, FREE_LINE,
+           NEGATIVE_PRICE, OTHER_CURRENCY, FUTURE_DATE, DUPLICATE, REFUND_DROPPED)
 
 
 @dataclass

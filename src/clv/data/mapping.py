@@ -1,42 +1,70 @@
 """Column mapping: which of the user's columns holds each canonical field.
 
 A mapping is explicit (the user names columns), taken from a preset for a known export
-(Shopify orders, WooCommerce orders, Stripe payments), detected from common column names, or,
-for files without a header, detected from the columns' content. The origin of every field is
-kept so that the mapping used can always be shown.
+(Shopify orders, WooCommerce orders, Stripe payments, PrestaShop orders, Square item sales,
+an accounting ledger), detected from common column names in English and French, or, for files
+without a header, detected from the columns' content. A preset is chosen by itself when the
+headers carry its signature. The origin of every field is kept so that the mapping used can
+always be shown.
+
+The amount of a row comes from one of three shapes, decided here and said in the notes:
+
+- an amount column (the row's revenue);
+- a line-item log: a quantity and a unit price and no amount column, amount = quantity x unit
+  price (``Quantity`` x ``UnitPrice``, ``Qté`` x ``PU HT``); a price column is never taken for
+  an amount without a note;
+- a ledger: debit and credit columns, amount = the sales side minus the other side.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import polars as pl
 
 from clv.errors import MappingError
+from clv.notes import Note
 
 FIELDS = ("customer_id", "timestamp", "amount", "order_id", "currency", "status", "product",
-          "channel", "quantity")
+          "channel", "quantity", "price", "debit", "credit", "time")
 REQUIRED = ("customer_id", "timestamp", "amount")
 
 # Candidate column names per field, compared after lower-casing and removing spaces, '_', '-'.
 COMMON_NAMES: dict[str, list[str]] = {
     "customer_id": ["customer_id", "customer", "customerid", "client_id", "client", "clientid",
                     "user_id", "userid", "buyer_id", "member_id", "account_id", "id_client",
+                    "code_client", "numero_client", "num_client", "no_client",
                     "customer_email", "email", "cust_id"],
     "timestamp": ["timestamp", "date", "order_date", "purchase_date", "transaction_date",
                   "invoice_date", "datetime", "created_at", "created", "time", "date_commande",
+                  "date_de_commande", "date_facture", "date_de_facture", "date_vente",
                   "orderdate", "invoicedate"],
     "amount": ["amount", "revenue", "value", "sales", "total", "order_total", "total_amount",
-               "net_sales", "price", "montant", "amount_paid", "spend", "dollar_value",
-               "monetary_value"],
+               "net_sales", "montant", "montant_ttc", "montant_ht", "total_ttc", "total_ht",
+               "line_total", "amount_paid", "spend", "dollar_value", "monetary_value",
+               "chiffre_d_affaires", "ca"],
     "order_id": ["order_id", "order", "order_number", "invoice", "invoice_no", "invoiceno",
-                 "transaction_id", "orderid", "commande"],
+                 "invoice_number", "transaction_id", "orderid", "commande", "num_commande",
+                 "numero_commande", "no_commande", "facture", "numero_facture", "num_facture",
+                 "no_facture"],
     "currency": ["currency", "devise", "currency_code"],
-    "status": ["status", "order_status", "financial_status", "payment_status"],
-    "product": ["product", "product_name", "sku", "item", "item_name", "stockcode", "produit"],
+    "status": ["status", "order_status", "financial_status", "payment_status", "etat",
+               "statut"],
+    "product": ["product", "product_name", "sku", "item", "item_name", "stockcode", "produit",
+                "article", "reference_produit", "designation"],
     "channel": ["channel", "acquisition_channel", "source", "utm_source", "canal"],
-    "quantity": ["quantity", "qty", "quantite", "number_of_cds"],
+    "quantity": ["quantity", "qty", "quantite", "qte", "quantity_ordered", "nb_articles",
+                 "number_of_cds"],
+    # the unit price of a line (amount = quantity x price when there is no amount column)
+    "price": ["unit_price", "unitprice", "price", "item_price", "price_each", "sales_price",
+              "prix_unitaire", "prix_unitaire_ht", "prix_unitaire_ttc", "pu_ht", "pu_ttc",
+              "pu", "prix"],
+    "debit": ["debit"],
+    "credit": ["credit"],
+    # the time of day, when the date column holds only the day (point-of-sale exports)
+    "time": ["time", "heure", "order_time", "transaction_time"],
 }
 
 PRESETS: dict[str, dict[str, list[str]]] = {
@@ -64,6 +92,7 @@ PRESETS: dict[str, dict[str, list[str]]] = {
         "status": ["Order Status", "Status"],
         "product": ["Item Name", "Product(s)", "Product Name"],
         "quantity": ["Quantity", "Items sold", "Item Quantity"],
+        "channel": ["Attribution", "Origin"],
     },
     # Stripe Dashboard "Payments" export (unified_payments.csv).
     "stripe": {
@@ -75,24 +104,76 @@ PRESETS: dict[str, dict[str, list[str]]] = {
         "status": ["Status"],
         "product": ["Description"],
     },
+    # PrestaShop back office, Orders > Export (French or English back office).
+    "prestashop": {
+        "customer_id": ["Client", "Customer"],
+        "timestamp": ["Date"],
+        "amount": ["Total"],
+        "order_id": ["Référence", "Reference", "ID"],
+        "status": ["État", "Status"],
+        "channel": ["Pays", "Country"],
+    },
+    # Square point of sale, Items export (one line per item sold; date and time apart).
+    "square": {
+        "customer_id": ["Customer ID", "Customer Reference ID", "Customer Name"],
+        "timestamp": ["Date"],
+        "time": ["Time"],
+        "amount": ["Net Sales", "Gross Sales"],
+        "order_id": ["Transaction ID"],
+        "product": ["Item"],
+        "quantity": ["Qty"],
+        "channel": ["Location"],
+    },
+    # An accounting ledger of sales (an account's transactions, or a journal export): debit
+    # and credit columns instead of an amount.
+    "ledger": {
+        "customer_id": ["Contact", "Customer", "Client", "Tiers", "CompAuxNum", "Account Name"],
+        "timestamp": ["Date", "EcritureDate", "Transaction Date"],
+        "debit": ["Debit", "Débit"],
+        "credit": ["Credit", "Crédit"],
+        "order_id": ["Reference", "Invoice Number", "Référence", "PieceRef", "Pièce", "Num"],
+        "product": ["Description", "Libellé", "EcritureLib", "Memo"],
+    },
+}
+
+# Headers that identify an export when no preset is named: a preset is chosen when every
+# header of one of its signatures is present.
+SIGNATURES: dict[str, list[tuple[str, ...]]] = {
+    "shopify": [("Name", "Email", "Lineitem name", "Created at")],
+    "woocommerce": [("Order #", "Net Sales", "Customer type"),
+                    ("Order Number", "Order Status", "Order Date")],
+    "stripe": [("id", "Created date (UTC)", "Amount", "Amount Refunded"),
+               ("id", "Created (UTC)", "Amount", "Captured")],
+    "prestashop": [("Référence", "Nouveau client", "Client", "Total", "État"),
+                   ("Reference", "New client", "Customer", "Total", "Status")],
+    "square": [("Date", "Time", "Item", "Qty", "Gross Sales", "Transaction ID")],
+    "ledger": [("Debit", "Credit")],
 }
 
 # Orders in these states are not revenue.
 NOT_PAID = {"failed", "cancelled", "canceled", "voided", "void", "declined", "refunded",
-            "trash", "draft"}
+            "trash", "draft", "annule", "annulee", "annulation", "rembourse", "remboursee",
+            "remboursement", "erreur de paiement", "paiement refuse", "echec", "echoue",
+            "payment error", "payment declined"}
+"""Order states that are not revenue, compared without case or accents."""
 
 
 def _norm(name: str) -> str:
-    return re.sub(r"[\s_\-().#]", "", name.lower())
+    """A column name compared without case, accents, spaces or punctuation ('Qté' = 'qte')."""
+    folded = unicodedata.normalize("NFKD", name.lower())
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return re.sub(r"[\s_\-().#'’/]", "", folded)
 
 
 @dataclass
 class Mapping:
-    """Canonical field -> source column, with where each choice came from."""
+    """Canonical field -> source column, with where each choice came from, and the notes that
+    say how the amount is made (line items, a price taken as the amount, a ledger)."""
 
     columns: dict[str, str] = field(default_factory=dict)
     origin: dict[str, str] = field(default_factory=dict)
     preset: str | None = None
+    notes: list[str] = field(default_factory=list)
 
     def __getitem__(self, key: str) -> str:
         return self.columns[key]
@@ -100,10 +181,28 @@ class Mapping:
     def get(self, key: str) -> str | None:
         return self.columns.get(key)
 
+    @property
+    def line_items(self) -> bool:
+        """True when the amount is quantity x unit price (no amount column)."""
+        return "amount" not in self.columns and "price" in self.columns \
+            and "quantity" in self.columns
+
+    @property
+    def ledger(self) -> bool:
+        """True when the amount comes from debit and credit columns."""
+        return "amount" not in self.columns and not self.line_items and (
+            "debit" in self.columns or "credit" in self.columns)
+
     def describe(self) -> str:
-        return ", ".join(
-            f"{f} <- '{c}' ({self.origin[f]})" for f, c in self.columns.items()
-        )
+        parts = [f"{f} <- '{c}' ({self.origin[f]})" for f, c in self.columns.items()]
+        if self.line_items:
+            parts.insert(2, f"amount = '{self.columns['quantity']}' x "
+                            f"'{self.columns['price']}' (line items)")
+        elif self.ledger:
+            parts.insert(2, "amount = sales side of "
+                            + " and ".join(f"'{self.columns[f]}'" for f in ("debit", "credit")
+                                           if f in self.columns) + " (ledger)")
+        return ", ".join(parts)
 
 
 def _looks_like(values: pl.Series) -> dict[str, float]:
@@ -119,6 +218,18 @@ def _looks_like(values: pl.Series) -> dict[str, float]:
             "integer": float(integer or 0)}
 
 
+def detect_preset(columns: list[str]) -> str | None:
+    """The preset whose signature headers are all among ``columns``, if any."""
+    have = {_norm(c) for c in columns}
+    for name, signatures in SIGNATURES.items():
+        if any(all(_norm(h) in have for h in sig) for sig in signatures):
+            return name
+    return None
+
+
+_PRICE_NAMES = {_norm(n) for n in COMMON_NAMES["price"]}
+
+
 def resolve_mapping(
     frame: pl.DataFrame,
     explicit: dict[str, str | None] | None = None,
@@ -129,8 +240,11 @@ def resolve_mapping(
 ) -> Mapping:
     """Choose the column for each canonical field.
 
-    Order of precedence: explicit names, then the preset's names, then common names, then (for
-    files without a header) the columns' content. Raises :class:`MappingError` naming the
+    Order of precedence: explicit names, then the preset's names (the preset named, else the
+    one whose headers match, see :data:`SIGNATURES`), then common names, then (for files
+    without a header) the columns' content. The amount is an amount column, else quantity x
+    unit price (a line-item log), else the sales side of debit and credit (a ledger); a price
+    column taken as the amount is said in the notes. Raises :class:`MappingError` naming the
     missing field and the columns available.
     """
     columns = list(frame.columns)
@@ -154,26 +268,38 @@ def resolve_mapping(
             if match is None:
                 raise MappingError(
                     f"column '{col}' given for {fld} does not exist; columns are: "
-                    + ", ".join(columns), source=source)
+                    + ", ".join(columns), source=source, field=fld)
             col = match
         take(fld, col, "explicit")
+    given = set(mapping.columns)
+    if {"amount", "price"} <= given:
+        raise MappingError("give either the amount column or the unit price column (with the "
+                           "quantity), not both", source=source, field="amount")
 
+    detected = False
+    if preset is None and not headerless:
+        preset = detect_preset(columns)
+        detected = preset is not None
+        mapping.preset = preset
     if preset is not None:
         if preset not in PRESETS:
             raise MappingError(f"unknown preset '{preset}' (known: {', '.join(PRESETS)})",
                                source=source)
+        origin = f"preset {preset}" + (" (detected from the headers)" if detected else "")
         for fld, names in PRESETS[preset].items():
-            if fld in mapping.columns:
+            if fld in mapping.columns or (fld == "amount" and "price" in given):
                 continue
             for name in names:
                 col = by_norm.get(_norm(name))
                 if col is not None and col not in used:
-                    take(fld, col, f"preset {preset}")
+                    take(fld, col, origin)
                     break
+        if detected:
+            mapping.notes.append(Note("preset_detected", preset=preset))
 
     if not headerless:
         for fld, names in COMMON_NAMES.items():
-            if fld in mapping.columns:
+            if fld in mapping.columns or (fld == "amount" and "price" in given):
                 continue
             for name in names:
                 col = by_norm.get(_norm(name))
@@ -187,7 +313,7 @@ def resolve_mapping(
             dates = [c for c, v in shapes.items() if v["date"] >= 0.9]
             if dates:
                 take("timestamp", dates[0], "content: dates")
-        if "amount" not in mapping.columns:
+        if "amount" not in mapping.columns and "price" not in mapping.columns:
             money = [c for c, v in shapes.items() if c not in used and v["decimal"] >= 0.5]
             if money:
                 take("amount", money[-1], "content: decimal numbers")
@@ -196,12 +322,47 @@ def resolve_mapping(
             if rest:
                 take("customer_id", rest[0], "content: first remaining column")
 
-    missing = [f for f in REQUIRED if f not in mapping.columns]
+    _settle_amount(mapping, given)
+    missing = [f for f in REQUIRED if f not in mapping.columns
+               and not (f == "amount" and (mapping.line_items or mapping.ledger))]
     if missing:
+        extra = (" (nor a quantity and a unit price, nor debit and credit columns)"
+                 if missing[0] == "amount" else "")
         raise MappingError(
-            f"cannot find the column for {', '.join(missing)}; name it explicitly (e.g. "
-            f"--{missing[0].replace('_id', '').replace('timestamp', 'date')} COLUMN); columns "
-            "are: " + ", ".join(columns),
-            source=source,
-        )
+            f"cannot find the column for {', '.join(missing)}{extra}; columns are: "
+            + ", ".join(columns),
+            source=source, field=missing[0])
     return mapping
+
+
+def _settle_amount(mapping: Mapping, given: set[str]) -> None:
+    """Decide how the amount is made, dropping the columns that will not be used for it and
+    noting what a user could misread."""
+    cols, origin = mapping.columns, mapping.origin
+    if "amount" in cols:
+        amount_col = cols["amount"]
+        if "price" in cols and "price" not in given:
+            # a detected unit price beside an amount column: the amount is the line's value
+            del cols["price"], origin["price"]
+        if "quantity" in cols and "amount" in given and _norm(amount_col) in _PRICE_NAMES:
+            mapping.notes.append(Note("unit_price_as_amount", column=amount_col,
+                                      quantity=cols["quantity"]))
+        for fld in ("debit", "credit"):
+            cols.pop(fld, None)
+            origin.pop(fld, None)
+        return
+    if "price" in cols and "quantity" not in cols:
+        # a price and no quantity: each row is taken as one unit sold at that price
+        cols["amount"] = cols.pop("price")
+        origin["amount"] = origin.pop("price")
+        mapping.notes.append(Note("price_as_amount", column=cols["amount"]))
+    if mapping.line_items:
+        mapping.notes.append(Note("line_item_amounts", quantity=cols["quantity"],
+                                  price=cols["price"]))
+        for fld in ("debit", "credit"):
+            cols.pop(fld, None)
+            origin.pop(fld, None)
+    # keep the canonical order of fields for display
+    order = {f: i for i, f in enumerate(FIELDS)}
+    mapping.columns = dict(sorted(cols.items(), key=lambda kv: order[kv[0]]))
+    mapping.origin = {f: origin[f] for f in mapping.columns}

@@ -62,6 +62,8 @@ def read_transactions(
     currency_column: str | None = None,
     product: str | None = None,
     channel: str | None = None,
+    quantity: str | None = None,
+    price: str | None = None,
     preset: str | None = None,
     date_format: str | None = None,
     decimal: str | None = None,
@@ -82,7 +84,16 @@ def read_transactions(
     """Read and validate transactions from a file, frame or database.
 
     Parameters name the source columns (``customer``, ``date``, ``amount`` ...) or a ``preset``
-    (``shopify``, ``woocommerce``, ``stripe``); missing ones are detected. ``currency`` keeps
+    (``shopify``, ``woocommerce``, ``stripe``, ``prestashop``, ``square``, ``ledger``); missing
+    ones are detected, and a preset is chosen when the headers match one.
+
+    Line items: with ``quantity`` and ``price`` (a unit price) and no amount column, each
+    line's amount is quantity x unit price, and the lines kept are grouped into orders by order
+    id, else by customer and time (an ``order_id`` is made of both). A cancelled line (negative
+    quantity, or an order id prefixed ``C`` among numeric ids) is a refund of its customer,
+    handled by ``refunds``. Free lines (unit price 0) and negative unit prices (adjustments)
+    are excluded under their own reasons. A price column is never taken for an amount without
+    a note. ``currency`` keeps
     rows in that currency (default: the most frequent one). ``refunds``: ``net`` keeps negative
     amounts, to be netted against the same customer's purchases of the same period by the
     summary; ``drop`` excludes them (counted); ``error`` raises. ``duplicates``: identical rows
@@ -106,7 +117,7 @@ def read_transactions(
                    sheet=sheet, table=table, query=query)
     explicit = {"customer_id": customer, "timestamp": date, "amount": amount,
                 "order_id": order_id, "currency": currency_column, "product": product,
-                "channel": channel}
+                "channel": channel, "quantity": quantity, "price": price}
     data = raw.frame.drop(ROW)
     mapping = resolve_mapping(data, explicit, preset, source=raw.source,
                               headerless=raw.headerless)
@@ -131,29 +142,42 @@ def _validate(
 ) -> Transactions:
     frame = raw.frame
     src = raw.source
-    notes = list(raw.notes)
+    notes = list(raw.notes) + list(mapping.notes)
     m = mapping.columns
-    dates = parse_dates(frame[m["timestamp"]], date_format, tz=timezone,
+    dates = parse_dates(_date_values(frame, m, notes), date_format, tz=timezone,
                         source_tz=source_timezone, source=src)
-    amounts = parse_amounts(frame[m["amount"]], decimal=decimal)
-    notes += dates.notes + amounts.notes
+    notes += dates.notes
     cols: dict[str, pl.Series | pl.Expr] = {
-        "_cid": _clean_text(pl.col(m["customer_id"])),
+        "_cid": clean_ids(frame[m["customer_id"]]),
         "_ts": dates.values,
-        "_amount": amounts.amount,
-        "_cur": amounts.currency,
     }
+    qty = parse_amounts(frame[m["quantity"]], decimal=decimal) if "quantity" in m else None
+    if mapping.line_items:
+        assert qty is not None
+        price = parse_amounts(frame[m["price"]], decimal=decimal)
+        notes += qty.notes + price.notes
+        cols |= {"_qty": qty.amount, "_price": price.amount,
+                 "_amount": qty.amount * price.amount, "_cur": price.currency}
+    elif mapping.ledger:
+        cols |= _ledger_amounts(frame, m, decimal, notes)
+    else:
+        amounts = parse_amounts(frame[m["amount"]], decimal=decimal)
+        notes += amounts.notes
+        cols |= {"_amount": amounts.amount, "_cur": amounts.currency}
+    if qty is not None and not mapping.line_items:
+        cols["_qty"] = qty.amount
     work = frame.with_columns(**cols)
     if "currency" in m:
         work = work.with_columns(
             pl.coalesce(_clean_text(pl.col(m["currency"])).str.to_uppercase(), pl.col("_cur"))
             .alias("_cur"))
+    work, cancelled_how = _cancellations(work, m)
 
     # A line whose amount is blank, in an order that has its amount on another line (Shopify
     # writes order totals on the first line only), is a line item: kept, worth 0.
-    blank_amount = _clean_text(pl.col(m["amount"])).is_null() if \
-        frame[m["amount"]].dtype == pl.String else pl.col(m["amount"]).is_null()
-    if "order_id" in m:
+    if "order_id" in m and "amount" in m:
+        blank_amount = _clean_text(pl.col(m["amount"])).is_null() if \
+            frame[m["amount"]].dtype == pl.String else pl.col(m["amount"]).is_null()
         oid = _clean_text(pl.col(m["order_id"]))
         # the orders of the blank lines, then those of them with an amount on some line: a
         # window over every order (.any().over(oid)) took 11 s on 10.8M lines without blanks
@@ -190,13 +214,18 @@ def _validate(
 
     reason = pl.when(pl.col("_cid").is_null()).then(pl.lit(why.MISSING_CUSTOMER))
     if "status" in m:
-        status = _clean_text(pl.col(m["status"])).str.to_lowercase()
+        status = _clean_text(pl.col(m["status"])).str.to_lowercase() \
+            .str.normalize("NFKD").str.replace_all(r"\p{Mn}", "")
         reason = reason.when(status.is_in(sorted(NOT_PAID))).then(pl.lit(why.STATUS_NOT_PAID))
-    reason = (
-        reason.when(pl.col("_ts").is_null()).then(pl.lit(why.BAD_DATE))
-        .when(pl.col("_amount").is_null() | ~pl.col("_amount").is_finite())
+    reason = reason.when(pl.col("_ts").is_null()).then(pl.lit(why.BAD_DATE))
+    if mapping.line_items:
+        reason = reason.when(pl.col("_qty").is_null() | ~pl.col("_qty").is_finite()) \
+            .then(pl.lit(why.BAD_QUANTITY))
+    reason = reason.when(pl.col("_amount").is_null() | ~pl.col("_amount").is_finite()) \
         .then(pl.lit(why.BAD_AMOUNT))
-    )
+    if mapping.line_items:
+        reason = (reason.when(pl.col("_price") == 0).then(pl.lit(why.FREE_LINE))
+                  .when(pl.col("_price") < 0).then(pl.lit(why.NEGATIVE_PRICE)))
     if currency is not None:
         reason = reason.when(pl.col("_cur").is_not_null() & (pl.col("_cur") != currency)) \
             .then(pl.lit(why.OTHER_CURRENCY))
@@ -215,7 +244,7 @@ def _validate(
             raise DataError(
                 f"refund of {bad['_amount'][0]:g} found while refunds='error' "
                 f"({bad.height:,} refunds in all); use refunds='net' or 'drop'",
-                source=src, row=int(bad[ROW][0]), column=m["amount"])
+                source=src, row=int(bad[ROW][0]), column=_amount_column(m))
 
     excluded = work.filter(pl.col("_reason").is_not_null())
     if strict and excluded.height:
@@ -246,9 +275,16 @@ def _validate(
         pl.col("_ts").alias("timestamp"),
         pl.col("_amount").alias("amount"),
         *[_clean_text(pl.col(m[f])).alias(f) for f in OPTIONAL if f in m and f != "quantity"],
-        *([pl.col(m["quantity"]).cast(pl.Float64, strict=False).alias("quantity")]
-          if "quantity" in m else []),
+        *([pl.col("_qty").alias("quantity")] if "quantity" in m else []),
     )
+    if mapping.line_items:
+        out = _orders(out, notes)
+    if cancelled_how:
+        counted = work.filter(pl.col("_cancel") & (pl.col("_reason").is_null()
+                                                   | (pl.col("_reason") == why.REFUND_DROPPED)))
+        if counted.height:
+            notes.append(Note("cancellations", n=counted.height, how=cancelled_how,
+                              total=float(counted["_amount"].sum()), policy=refunds))
     n_zero = int((out["amount"] == 0).sum())
     if n_zero:
         notes.append(Note("zero_rows", n=n_zero))
@@ -270,6 +306,111 @@ def _validate(
     if not issues.balanced:  # an internal invariant; failing it is a bug, not a user error
         raise AssertionError(f"rows or amounts not conserved: {issues.to_dict()}")
     return Transactions(out, issues, mapping, timezone)
+
+
+def clean_ids(values: pl.Series) -> pl.Series:
+    """Customer ids as text: trimmed, blanks as null, and integral numbers written as integers
+    (``12346.0`` -> ``12346``: a float column from Parquet or Excel, or text written from one,
+    must join with a table keyed by integers)."""
+    if values.dtype.is_float():
+        finite = values.drop_nulls().drop_nans()
+        if finite.len() and bool((finite == finite.round(0)).all()) \
+                and float(finite.abs().max()) < 2**53:
+            values = values.fill_nan(None).cast(pl.Int64)
+        return pl.select(_clean_text(pl.lit(values))).to_series().alias(values.name)
+    text = pl.select(_clean_text(pl.lit(values))).to_series()
+    if text.dtype == pl.String:
+        present = text.drop_nulls()
+        if present.len() and bool(present.str.contains(r"^-?\d+\.0+$").all()):
+            text = text.str.replace(r"\.0+$", "")
+    return text.alias(values.name)
+
+
+def _date_values(frame: pl.DataFrame, m: dict[str, str], notes: list[str]) -> pl.Series:
+    """The timestamp column, with the time-of-day column appended where the date holds only
+    the day (point-of-sale exports write them apart)."""
+    values = frame[m["timestamp"]]
+    if "time" not in m or m["time"] == m["timestamp"]:
+        return values
+    day = _clean_text(pl.col(m["timestamp"]))
+    clock = _clean_text(pl.col(m["time"]))
+    joined = frame.select(
+        pl.when(clock.is_null() | day.str.contains(r"\d:\d")).then(day)
+        .otherwise(day + pl.lit(" ") + clock).alias(m["timestamp"])).to_series()
+    notes.append(Note("date_and_time", date=m["timestamp"], time=m["time"]))
+    return joined
+
+
+def _ledger_amounts(frame: pl.DataFrame, m: dict[str, str], decimal: str | None,
+                    notes: list[str]) -> dict[str, pl.Series]:
+    """A ledger's amount: the sales side minus the other side, the sales side being the one
+    most entries are on (credit for a revenue account, debit for a customer account)."""
+    sides: dict[str, pl.Series] = {}
+    currency = None
+    for side in ("debit", "credit"):
+        if side in m:
+            parsed = parse_amounts(frame[m[side]], decimal=decimal)
+            notes += parsed.notes
+            sides[side] = parsed.amount
+            currency = parsed.currency if currency is None else \
+                pl.select(pl.coalesce(pl.lit(currency), pl.lit(parsed.currency))).to_series()
+    counts = {k: int((v.fill_null(0) > 0).sum()) for k, v in sides.items()}
+    plus = max(counts, key=lambda k: (counts[k], k == "credit"))
+    minus = "debit" if plus == "credit" else "credit"
+    present = pl.repeat(False, frame.height, eager=True)
+    for v in sides.values():
+        present = present | v.is_not_null()
+    amount = sides[plus].fill_null(0.0) - (sides[minus].fill_null(0.0) if minus in sides
+                                           else 0.0)
+    amount = pl.select(pl.when(pl.lit(present)).then(pl.lit(amount))).to_series()
+    total = sum(counts.values())
+    notes.append(Note("ledger_sides", plus=m[plus], minus=m.get(minus, minus),
+                      percent=round(100 * counts[plus] / total) if total else 100))
+    assert currency is not None
+    return {"_amount": amount, "_cur": currency}
+
+
+def _cancellations(work: pl.DataFrame, m: dict[str, str]) -> tuple[pl.DataFrame, str | None]:
+    """Mark cancelled lines (``_cancel``) and make their amounts refunds (negative).
+
+    A line is cancelled when its quantity is negative, or its order id is a numeric id
+    prefixed ``C`` (``C536379``) in a log whose ids are mostly plain numbers: the convention of
+    invoicing systems that number a cancellation after the invoice it cancels."""
+    flags: dict[str, pl.Expr] = {}
+    if "_qty" in work.columns:
+        flags["negative quantity"] = pl.col("_qty") < 0
+    if "order_id" in m:
+        oid = _clean_text(pl.col(m["order_id"]))
+        shares = work.select(oid.str.contains(r"^\d+$").mean().alias("digits"),
+                             oid.str.contains(r"^[Cc]\d+$").any().alias("prefixed"))
+        if shares["prefixed"][0] and (shares["digits"][0] or 0) >= 0.5:
+            flags["order id prefixed 'C'"] = oid.str.contains(r"^[Cc]\d+$")
+    if not flags:
+        return work.with_columns(pl.lit(False).alias("_cancel")), None
+    cancel = pl.any_horizontal(*flags.values()).fill_null(False)
+    work = work.with_columns(cancel.alias("_cancel"))
+    if not work["_cancel"].any():
+        return work, None
+    how = " or ".join(k for k in ("order id prefixed 'C'", "negative quantity") if k in flags)
+    return work.with_columns(
+        pl.when(pl.col("_cancel")).then(-pl.col("_amount").abs()).otherwise(pl.col("_amount"))
+        .alias("_amount")), how
+
+
+def _orders(out: pl.DataFrame, notes: list[str]) -> pl.DataFrame:
+    """Group kept line items into orders: by order id, else by customer and time (an order id
+    is then made of both)."""
+    if "order_id" in out.columns:
+        key = "by order id"
+        n = out.select(pl.struct("customer_id", "order_id").n_unique()).item()
+    else:
+        key = "by customer and time"
+        out = out.with_columns(
+            (pl.col("customer_id") + pl.lit(" ") + pl.col("timestamp").dt.to_string(
+                "%Y-%m-%dT%H:%M:%S")).alias("order_id"))
+        n = out["order_id"].n_unique()
+    notes.append(Note("line_item_orders", lines=out.height, orders=int(n), by=key))
+    return out
 
 
 def _repeats(frame: pl.DataFrame) -> pl.Series:
@@ -295,7 +436,15 @@ def _reason_column(reason: str, m: dict[str, str]) -> str:
         why.MISSING_CUSTOMER: m["customer_id"],
         why.BAD_DATE: m["timestamp"],
         why.FUTURE_DATE: m["timestamp"],
-        why.STATUS_NOT_PAID: m.get("status", m["amount"]),
-        why.OTHER_CURRENCY: m.get("currency", m["amount"]),
+        why.STATUS_NOT_PAID: m.get("status", _amount_column(m)),
+        why.OTHER_CURRENCY: m.get("currency", _amount_column(m)),
         why.DUPLICATE: m.get("order_id", m["customer_id"]),
-    }.get(reason, m["amount"])
+        why.BAD_QUANTITY: m.get("quantity", ""),
+        why.FREE_LINE: m.get("price", ""),
+        why.NEGATIVE_PRICE: m.get("price", ""),
+    }.get(reason, _amount_column(m))
+
+
+def _amount_column(m: dict[str, str]) -> str:
+    """The column an amount comes from (the unit price for line items, a ledger's side)."""
+    return m.get("amount") or m.get("price") or m.get("credit") or m.get("debit") or ""

@@ -155,6 +155,10 @@ REASONS: dict[str, str] = {
     "date in the future": "date dans le futur",
     "duplicated order line": "ligne de commande en double",
     "refund (policy 'drop')": "remboursement (règle « drop »)",
+    "free line (unit price 0)": "ligne gratuite (prix unitaire 0)",
+    "negative unit price (an adjustment, such as bad debt)":
+        "prix unitaire négatif (un ajustement, comme une créance irrécouvrable)",
+    "unparsable quantity": "quantité illisible",
 }
 """French of the exclusion reasons of clv.data.issues."""
 
@@ -173,6 +177,23 @@ NOTES: dict[str, str] = {
     "delimited": "lu comme texte délimité : séparateur {delimiter}, {header}",
     "line_items": "{n} lignes d'articles sans montant propre appartiennent à des commandes dont "
                   "le montant est sur une autre ligne ; conservées avec un montant de 0",
+    "preset_detected": "les en-têtes sont ceux d'un export {preset} : lu avec le préréglage "
+                       "{preset} (en choisir un autre avec preset=...)",
+    "line_item_amounts": "journal de lignes d'articles : le montant de chaque ligne est "
+                         "« {quantity} » x « {price} » (quantité x prix unitaire)",
+    "line_item_orders": "les {lines} lignes conservées forment {orders} commandes ({by})",
+    "price_as_amount": "la colonne « {column} » (un prix) est prise comme montant de chaque "
+                       "ligne : aucune colonne de quantité ne la multiplie (en nommer une avec "
+                       "quantity=...)",
+    "unit_price_as_amount": "la colonne « {column} » donnée comme montant ressemble à un prix "
+                            "unitaire alors que « {quantity} » contient des quantités : les "
+                            "montants n'ont pas été multipliés (la donner en price=... au lieu "
+                            "de amount=... pour quantité x prix)",
+    "cancellations": "{n} lignes annulées ({how}), total {total}, sont des remboursements de "
+                     "leurs clients (règle des remboursements « {policy} »)",
+    "ledger_sides": "grand livre : montant = « {plus} » - « {minus} » (les ventes sont du côté "
+                    "{plus} dans {percent} % des écritures)",
+    "date_and_time": "dates de « {date} » et heures de « {time} » lues ensemble",
     "currencies": "plusieurs devises trouvées ; {currency}, la plus fréquente, est conservée "
                   "(choisir avec currency=...)",
     "identical_rows": "{n} lignes répètent exactement une autre ligne ; conservées, car sans "
@@ -190,6 +211,13 @@ NOTES: dict[str, str] = {
 }
 """French of the notes of clv.notes, by kind; values are written for French first."""
 NOTE_VALUES: dict[str, str] = {"with header": "avec en-tête", "without header": "sans en-tête",
+                               "negative quantity": "quantité négative",
+                               "order id prefixed 'C'": "numéro de commande préfixé « C »",
+                               "order id prefixed 'C' or negative quantity":
+                                   "numéro de commande préfixé « C » ou quantité négative",
+                               "by order id": "par numéro de commande",
+                               "by customer and time": "par client et horodatage",
+                               "debit": "débit", "credit": "crédit",
                                "tab": "tabulation", "whitespace": "espaces"}
 
 
