@@ -28,7 +28,7 @@ from clv.errors import MappingError
 from clv.notes import Note
 
 FIELDS = ("customer_id", "timestamp", "amount", "order_id", "currency", "status", "product",
-          "channel", "quantity", "price", "debit", "credit", "time")
+          "channel", "quantity", "price", "debit", "credit", "time", "refunded", "journal")
 REQUIRED = ("customer_id", "timestamp", "amount")
 
 # Candidate column names per field, compared after lower-casing and removing spaces, '_', '-'.
@@ -103,6 +103,7 @@ PRESETS: dict[str, dict[str, list[str]]] = {
         "currency": ["Currency", "Converted Currency"],
         "status": ["Status"],
         "product": ["Description"],
+        "refunded": ["Amount Refunded", "Converted Amount Refunded"],
     },
     # PrestaShop back office, Orders > Export (French or English back office).
     "prestashop": {
@@ -124,6 +125,17 @@ PRESETS: dict[str, dict[str, list[str]]] = {
         "quantity": ["Qty"],
         "channel": ["Location"],
     },
+    # The French accounting export (fichier des écritures comptables, FEC): customer accounts
+    # (CompAuxNum) of the sales journal; invoices on the debit side, credit notes on the credit.
+    "fec": {
+        "customer_id": ["CompAuxNum"],
+        "timestamp": ["EcritureDate"],
+        "debit": ["Debit"],
+        "credit": ["Credit"],
+        "order_id": ["PieceRef"],
+        "product": ["EcritureLib"],
+        "journal": ["JournalCode"],
+    },
     # An accounting ledger of sales (an account's transactions, or a journal export): debit
     # and credit columns instead of an amount.
     "ledger": {
@@ -133,6 +145,7 @@ PRESETS: dict[str, dict[str, list[str]]] = {
         "credit": ["Credit", "Crédit"],
         "order_id": ["Reference", "Invoice Number", "Référence", "PieceRef", "Pièce", "Num"],
         "product": ["Description", "Libellé", "EcritureLib", "Memo"],
+        "journal": ["Journal", "JournalCode", "Code journal"],
     },
 }
 
@@ -147,8 +160,12 @@ SIGNATURES: dict[str, list[tuple[str, ...]]] = {
     "prestashop": [("Référence", "Nouveau client", "Client", "Total", "État"),
                    ("Reference", "New client", "Customer", "Total", "Status")],
     "square": [("Date", "Time", "Item", "Qty", "Gross Sales", "Transaction ID")],
+    "fec": [("JournalCode", "EcritureDate", "CompteNum", "CompAuxNum", "Debit", "Credit")],
     "ledger": [("Debit", "Credit")],
 }
+
+SALES_JOURNALS = {"ve", "vt", "vte", "ven", "v", "sal", "sales", "sj", "ventes", "vente"}
+"""Journal codes of sales entries (French VE/VT, English SJ/SALES)."""
 
 # Orders in these states are not revenue.
 NOT_PAID = {"failed", "cancelled", "canceled", "voided", "void", "declined", "refunded",
@@ -347,7 +364,7 @@ def _settle_amount(mapping: Mapping, given: set[str]) -> None:
         if "quantity" in cols and "amount" in given and _norm(amount_col) in _PRICE_NAMES:
             mapping.notes.append(Note("unit_price_as_amount", column=amount_col,
                                       quantity=cols["quantity"]))
-        for fld in ("debit", "credit"):
+        for fld in ("debit", "credit", "journal"):
             cols.pop(fld, None)
             origin.pop(fld, None)
         return

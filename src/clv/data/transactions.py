@@ -18,7 +18,7 @@ from clv.data import issues as why
 from clv.data.amounts import parse_amounts
 from clv.data.dates import parse_dates
 from clv.data.issues import DataIssues, Exclusion
-from clv.data.mapping import NOT_PAID, Mapping, resolve_mapping
+from clv.data.mapping import NOT_PAID, SALES_JOURNALS, Mapping, resolve_mapping
 from clv.data.readers import ROW, RawTable, read_raw
 from clv.errors import ClvError, DataError
 from clv.notes import Note
@@ -163,7 +163,8 @@ def _validate(
     else:
         amounts = parse_amounts(frame[m["amount"]], decimal=decimal)
         notes += amounts.notes
-        cols |= {"_amount": amounts.amount, "_cur": amounts.currency}
+        cols |= {"_amount": _net_of_refunds(amounts.amount, frame, m, decimal, notes),
+                 "_cur": amounts.currency}
     if qty is not None and not mapping.line_items:
         cols["_qty"] = qty.amount
     work = frame.with_columns(**cols)
@@ -212,7 +213,14 @@ def _validate(
         if n_identical:
             notes.append(Note("identical_rows", n=n_identical))
 
-    reason = pl.when(pl.col("_cid").is_null()).then(pl.lit(why.MISSING_CUSTOMER))
+    reason = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
+    if mapping.ledger and "journal" in m:
+        # a ledger's other journals (bank, purchases) are not sales
+        journal = _clean_text(pl.col(m["journal"])).str.to_lowercase()
+        if work.select(journal.is_in(sorted(SALES_JOURNALS)).any()).item():
+            reason = reason.when(~journal.is_in(sorted(SALES_JOURNALS)).fill_null(True)) \
+                .then(pl.lit(why.NOT_SALES))
+    reason = reason.when(pl.col("_cid").is_null()).then(pl.lit(why.MISSING_CUSTOMER))
     if "status" in m:
         status = _clean_text(pl.col(m["status"])).str.to_lowercase() \
             .str.normalize("NFKD").str.replace_all(r"\p{Mn}", "")
@@ -341,6 +349,19 @@ def _date_values(frame: pl.DataFrame, m: dict[str, str], notes: list[str]) -> pl
     return joined
 
 
+def _net_of_refunds(amount: pl.Series, frame: pl.DataFrame, m: dict[str, str],
+                    decimal: str | None, notes: list[str]) -> pl.Series:
+    """The amount less the amount refunded on the same row (Stripe's 'Amount Refunded')."""
+    if "refunded" not in m:
+        return amount
+    refunded = parse_amounts(frame[m["refunded"]], decimal=decimal).amount.fill_null(0.0)
+    partial = (refunded != 0) & amount.is_not_null()
+    if partial.any():
+        notes.append(Note("refunded_netted", n=int(partial.sum()), column=m["refunded"],
+                          total=float(refunded.filter(partial).sum())))
+    return amount - refunded
+
+
 def _ledger_amounts(frame: pl.DataFrame, m: dict[str, str], decimal: str | None,
                     notes: list[str]) -> dict[str, pl.Series]:
     """A ledger's amount: the sales side minus the other side, the sales side being the one
@@ -440,6 +461,7 @@ def _reason_column(reason: str, m: dict[str, str]) -> str:
         why.OTHER_CURRENCY: m.get("currency", _amount_column(m)),
         why.DUPLICATE: m.get("order_id", m["customer_id"]),
         why.BAD_QUANTITY: m.get("quantity", ""),
+        why.NOT_SALES: m.get("journal", ""),
         why.FREE_LINE: m.get("price", ""),
         why.NEGATIVE_PRICE: m.get("price", ""),
     }.get(reason, _amount_column(m))
