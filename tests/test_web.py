@@ -364,3 +364,51 @@ def test_a_database_table_is_a_source_too(site, tmp_path):
     assert kpis["customers"] == orders["Customer"].n_unique()
     status, body, _ = call(f"{base}/api/sources", "POST", {"url": url, "table": "nope"})
     assert status == 400
+
+
+def test_a_line_item_log_in_the_mapping_form(site, tmp_path):
+    """A French line-item log: the form starts from the detected columns (quantity and unit
+    price, no amount), shows the first rows as read, and the analysis runs with that mapping;
+    a missing amount is said in the form's words."""
+    from urllib.parse import urlencode
+
+    import clv
+
+    base, _, _ = site
+    shop = clv.sample_shop(400, seed=5, line_items=True)
+    log = shop.transactions.rename({"InvoiceNo": "N° facture", "Quantity": "Qté",
+                                    "UnitPrice": "PU HT", "CustomerID": "Code client",
+                                    "InvoiceDate": "Date facture"})
+    buf = io.BytesIO()
+    log.write_csv(buf)
+    status, body, _ = _upload(base, "lignes.csv", buf.getvalue())
+    made = json.loads(body)
+    assert status == 200 and made["problem"] is None, made
+    assert made["detected"]["quantity"] == "Qté" and made["detected"]["price"] == "PU HT"
+    assert "amount" not in made["detected"]
+    status, page, _ = call(f"{base}/mapping/{made['id']}")
+    html = page.decode()
+    assert status == 200
+    assert '<option value="Qté" selected>' in html and '<option value="PU HT" selected>' in html
+    assert 'id="read-preview"' in html and "Qté&#39; x &#39;PU HT" in html
+    # a changed choice is read again: without a price there is no amount
+    form = {"source": made["id"], "map_customer_id": "Code client",
+            "map_timestamp": "Date facture", "map_quantity": "Qté", "date_format": "",
+            "decimal": "", "refunds": "net", "duplicates": "auto"}
+    status, page, _ = call(f"{base}/mapping/{made['id']}", "POST", urlencode(form).encode(),
+                           {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 200 and "choose the amount column above" in page.decode()
+    status, body, _ = call(f"{base}/api/analyses", "POST", {
+        "source": made["id"], "mapping": made["detected"], "reading": {"refunds": "drop"},
+        "settings": {"margin": 0.3, "unit": "week"}})
+    assert status == 200, body
+    job = json.loads(body)["job"]
+    for _ in range(600):
+        state = json.loads(call(f"{base}/api/jobs/{job}")[1])
+        if state["status"] != "running":
+            break
+        time.sleep(0.1)
+    assert state["status"] == "done", state["error"]
+    status, body, _ = call(f"{base}/api/analyses", "POST", {
+        "source": made["id"], "mapping": made["detected"], "reading": {"refunds": "maybe"}})
+    assert status == 400 and b"refunds" in body

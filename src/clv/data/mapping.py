@@ -254,6 +254,8 @@ def resolve_mapping(
     *,
     source: str = "input",
     headerless: bool = False,
+    complete: bool = True,
+    detect: bool = True,
 ) -> Mapping:
     """Choose the column for each canonical field.
 
@@ -262,7 +264,9 @@ def resolve_mapping(
     without a header) the columns' content. The amount is an amount column, else quantity x
     unit price (a line-item log), else the sales side of debit and credit (a ledger); a price
     column taken as the amount is said in the notes. Raises :class:`MappingError` naming the
-    missing field and the columns available.
+    missing field and the columns available (with ``complete=False``, returns what was found,
+    for a form to start from). ``detect=False`` uses the explicit names only (a form's
+    choices, where a field left empty is not to be used).
     """
     columns = list(frame.columns)
     by_norm = {_norm(c): c for c in columns}
@@ -294,7 +298,9 @@ def resolve_mapping(
                            "quantity), not both", source=source, field="amount")
 
     detected = False
-    if preset is None and not headerless:
+    if not detect:
+        headerless, preset = False, None
+    if preset is None and not headerless and detect:
         preset = detect_preset(columns)
         detected = preset is not None
         mapping.preset = preset
@@ -314,7 +320,7 @@ def resolve_mapping(
         if detected:
             mapping.notes.append(Note("preset_detected", preset=preset))
 
-    if not headerless:
+    if not headerless and detect:
         for fld, names in COMMON_NAMES.items():
             if fld in mapping.columns or (fld == "amount" and "price" in given):
                 continue
@@ -323,7 +329,7 @@ def resolve_mapping(
                 if col is not None and col not in used:
                     take(fld, col, "common name")
                     break
-    else:
+    elif headerless:
         sample = frame.head(1000)
         shapes = {c: _looks_like(sample[c]) for c in columns if c not in used}
         if "timestamp" not in mapping.columns:
@@ -342,7 +348,7 @@ def resolve_mapping(
     _settle_amount(mapping, given)
     missing = [f for f in REQUIRED if f not in mapping.columns
                and not (f == "amount" and (mapping.line_items or mapping.ledger))]
-    if missing:
+    if missing and complete:
         extra = (" (nor a quantity and a unit price, nor debit and credit columns)"
                  if missing[0] == "amount" else "")
         raise MappingError(

@@ -64,6 +64,8 @@ def read_transactions(
     channel: str | None = None,
     quantity: str | None = None,
     price: str | None = None,
+    columns: dict[str, str | None] | None = None,
+    detect: bool = True,
     preset: str | None = None,
     date_format: str | None = None,
     decimal: str | None = None,
@@ -93,14 +95,18 @@ def read_transactions(
     quantity, or an order id prefixed ``C`` among numeric ids) is a refund of its customer,
     handled by ``refunds``. Free lines (unit price 0) and negative unit prices (adjustments)
     are excluded under their own reasons. A price column is never taken for an amount without
-    a note. ``currency`` keeps
-    rows in that currency (default: the most frequent one). ``refunds``: ``net`` keeps negative
-    amounts, to be netted against the same customer's purchases of the same period by the
-    summary; ``drop`` excludes them (counted); ``error`` raises. ``duplicates``: identical rows
-    are duplicated order lines and are dropped when an order id is mapped (``auto``) or always
-    (``drop``); without an order id they are kept and reported. Rows dated after ``as_of``
-    (default: now) are excluded. ``timezone`` is the zone every timestamp is converted to;
-    ``source_timezone`` the zone of timestamps written without offset (default: ``timezone``).
+    a note. ``columns`` names the column of any canonical field (``status``, ``time``,
+    ``debit``, ``credit`` ...; see :data:`clv.data.mapping.FIELDS`), as the named parameters do;
+    ``detect=False`` reads the named columns only (no preset or common name fills the rest).
+
+    ``currency`` keeps rows in that currency (default: the most frequent one). ``refunds``:
+    ``net`` keeps negative amounts, to be netted against the same customer's purchases of the
+    same period by the summary; ``drop`` excludes them (counted); ``error`` raises.
+    ``duplicates``: identical rows are duplicated order lines and are dropped when an order id
+    is mapped (``auto``) or always (``drop``); without an order id they are kept and reported.
+    Rows dated after ``as_of`` (default: now) are excluded. ``timezone`` is the zone every
+    timestamp is converted to; ``source_timezone`` the zone of timestamps written without offset
+    (default: ``timezone``).
     """
     if refunds not in ("net", "drop", "error"):
         raise ValueError("refunds must be 'net', 'drop' or 'error'")
@@ -118,9 +124,10 @@ def read_transactions(
     explicit = {"customer_id": customer, "timestamp": date, "amount": amount,
                 "order_id": order_id, "currency": currency_column, "product": product,
                 "channel": channel, "quantity": quantity, "price": price}
+    explicit |= {k: v for k, v in (columns or {}).items() if v}
     data = raw.frame.drop(ROW)
     mapping = resolve_mapping(data, explicit, preset, source=raw.source,
-                              headerless=raw.headerless)
+                              headerless=raw.headerless, detect=detect)
     return _validate(raw, mapping, date_format=date_format, decimal=decimal, currency=currency,
                      refunds=refunds, duplicates=duplicates, timezone=timezone,
                      source_timezone=source_timezone, as_of=as_of, strict=strict)

@@ -42,7 +42,7 @@ from clv.report.text import number, percent
 from clv.scenarios import Levers
 from clv.segments import profile
 from clv.web.guard import TooLarge
-from clv.web.state import MAPPED, Entry, Source, State
+from clv.web.state import LABELS, MAPPED, READING, Entry, Source, State
 
 HERE = Path(__file__).parent
 PAGE = 50
@@ -107,6 +107,10 @@ class AnalysisIn(BaseModel):
     mapping: dict[str, str | None]
     spend: str | None = None
     settings: SettingsIn = SettingsIn()
+    reading: dict[str, str] = Field(
+        default_factory=dict,
+        description="Reading options: date_format ('' = detected, dmy, mdy, iso, ymd), "
+                    "decimal ('', ',', '.'), refunds (net, drop), duplicates (auto, drop, keep)")
 
 
 class DatabaseIn(BaseModel):
@@ -334,11 +338,32 @@ def create_app(state: State, *, token: str | None = None) -> FastAPI:
             raise HTTPException(404, f"no {kind} upload {sid}")
         return found
 
+    def mapping_page(src: Source, spend: str | None, chosen: dict[str, str | None],
+                     reading: dict[str, str], status: int = 200) -> HTMLResponse:
+        return page("mapping.html.j2", status, src=src, fields=MAPPED, labels=LABELS,
+                    chosen=chosen, reading=reading, options=READING,
+                    spend=source(spend, "spend") if spend else None, e=None, active="")
+
     @app.get("/mapping/{sid}", response_class=HTMLResponse, include_in_schema=False)
     def mapping(sid: str, spend: str | None = None) -> HTMLResponse:
         src = source(sid)
-        return page("mapping.html.j2", src=src, fields=MAPPED,
-                    spend=source(spend, "spend") if spend else None, e=None, active="")
+        return mapping_page(src, spend, dict(src.detected), {})
+
+    @app.post("/mapping/{sid}", response_class=HTMLResponse, include_in_schema=False)
+    async def mapping_preview(sid: str, request: Request) -> HTMLResponse:
+        """The mapping page again, with the first rows read by the columns and options
+        chosen in the form."""
+        src = source(sid)
+        values = {k: str(v) for k, v in (await request.form()).items()}
+        chosen = {f: values.get(f"map_{f}") or None for f in MAPPED}
+        if any(c and c not in src.columns for c in chosen.values()):
+            raise HTTPException(400, f"a column chosen is not a column of {src.name}")
+        reading = {k: values.get(k, READING[k][0]) for k in READING}
+        try:
+            await run_in_threadpool(state.preview, src, chosen, reading)
+        except ClvError as exc:
+            src.problem = str(exc)
+        return mapping_page(src, values.get("spend") or None, chosen, reading)
 
     def start(body: AnalysisIn) -> dict[str, Any]:
         src = source(body.source)
@@ -349,7 +374,7 @@ def create_app(state: State, *, token: str | None = None) -> FastAPI:
         unknown = [c for c in body.mapping.values() if c and c not in src.columns]
         if unknown:
             raise HTTPException(400, f"no column {unknown[0]!r} in {src.name}")
-        job = state.start(src, body.mapping, spend, settings)
+        job = state.start(src, body.mapping, spend, settings, body.reading)
         return {"job": job.id}
 
     @app.post("/api/analyses", tags=["analyses"])
@@ -365,6 +390,7 @@ def create_app(state: State, *, token: str | None = None) -> FastAPI:
             body = AnalysisIn(
                 source=values.get("source", ""), spend=values.get("spend") or None,
                 mapping={f: values.get(f"map_{f}") or None for f in MAPPED},
+                reading={k: values.get(k, READING[k][0]) for k in READING},
                 settings=SettingsIn(unit=values.get("unit", "week"),
                                     horizon_months=float(values.get("horizon_months", 12)),
                                     margin=float(values.get("margin", 1)),

@@ -18,17 +18,27 @@ from typing import Any
 import polars as pl
 
 from clv.data import read_transactions
-from clv.data.mapping import REQUIRED, resolve_mapping
+from clv.data.mapping import REQUIRED, Mapping, resolve_mapping
 from clv.data.readers import ROW, read_raw
 from clv.data.tables import read_spend
-from clv.errors import ClvError
+from clv.errors import ClvError, MappingError
 from clv.pipeline import Analysis, Settings, analyze
 from clv.report import charts
 from clv.store import Store
 
 SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".xlsx", ".xls", ".json", ".jsonl", ".ndjson")
-MAPPED = ("customer_id", "timestamp", "amount", "order_id", "product", "channel", "currency")
+MAPPED = ("customer_id", "timestamp", "amount", "quantity", "price", "order_id", "product",
+          "channel", "status", "currency", "time", "debit", "credit")
 """The fields the mapping page offers (the required ones first)."""
+LABELS = {"customer_id": "customer id", "timestamp": "date", "amount": "amount",
+          "quantity": "quantity", "price": "unit price", "order_id": "order id",
+          "product": "product", "channel": "channel", "status": "order status",
+          "currency": "currency", "time": "time of day", "debit": "debit", "credit": "credit"}
+"""How the form names each field (and how an error tells which to choose)."""
+READING = {"date_format": ("", "dmy", "mdy", "iso", "ymd"), "decimal": ("", ",", "."),
+           "refunds": ("net", "drop"), "duplicates": ("auto", "drop", "keep")}
+"""The reading options the form offers (the first is the default; '' = detected)."""
+PREVIEW_ROWS = 200
 NAMES = {"historical": "historical", "predicted": "predicted", "ltv": "LTV"}
 LOG = logging.getLogger("clv.web")
 
@@ -47,7 +57,13 @@ class Source:
     columns: list[str] = field(default_factory=list)
     preview: list[list[str]] = field(default_factory=list)
     detected: dict[str, str] = field(default_factory=dict)
+    origin: dict[str, str] = field(default_factory=dict)
+    preset: str | None = None
     problem: str | None = None  # why a mapping could not be detected
+    read_columns: list[str] = field(default_factory=list)  # the first rows as read
+    read_rows: list[list[str]] = field(default_factory=list)
+    read_notes: list[str] = field(default_factory=list)
+    head: pl.DataFrame | None = None
 
     @property
     def location(self) -> Any:
@@ -59,6 +75,8 @@ class Source:
         text = str(exc)
         if self.path is not None:
             text = text.replace(str(self.path), self.name)
+        if text.startswith("polars frame: "):  # the first rows, read for the preview
+            text = f"{self.name}: " + text.removeprefix("polars frame: ")
         return text
 
 
@@ -143,14 +161,41 @@ class State:
             source.columns = list(data.columns)
             source.preview = [["" if v is None else str(v) for v in row]
                               for row in data.head(8).iter_rows()]
-            try:
-                source.detected = dict(resolve_mapping(data, source=source.name,
-                                                       headerless=raw.headerless).columns)
-            except ClvError as exc:
-                source.problem = str(exc)
+            found = resolve_mapping(data, source=source.name, headerless=raw.headerless,
+                                    complete=False)
+            source.detected, source.origin = dict(found.columns), dict(found.origin)
+            source.preset = found.preset
+            source.head = data.head(PREVIEW_ROWS)
+            self.preview(source, found)
         with self.lock:
             self.sources[source.id] = source
         return source
+
+    @staticmethod
+    def preview(source: Source, mapping: Mapping | dict[str, str | None],
+                reading: dict[str, str] | None = None) -> None:
+        """Read the source's first rows with ``mapping``: the rows as read (dates, amounts),
+        the notes, or the problem, in words for the form ('choose the amount column above')."""
+        columns = mapping.columns if isinstance(mapping, Mapping) else mapping
+        source.problem, source.read_columns, source.read_rows = None, [], []
+        if source.head is None:
+            return
+        try:
+            tx = read_transactions(source.head, columns=dict(columns), detect=False,
+                                   **_reading(reading))
+        except MappingError as exc:
+            source.problem = form_message(exc, source)
+            return
+        except ClvError as exc:
+            source.problem = source.explain(exc)
+            return
+        shown = tx.frame.head(8)
+        source.read_columns = list(shown.columns)
+        source.read_rows = [["" if v is None else (f"{v:,.2f}" if isinstance(v, float) else
+                                                   str(v)) for v in row]
+                            for row in shown.iter_rows()]
+        source.read_notes = [str(n) for n in tx.issues.notes
+                             if getattr(n, "key", "") != "delimited"]
 
     def add_analysis(self, analysis: Analysis, source: str) -> Entry:
         """Save ``analysis`` to the history and keep it with its charts."""
@@ -161,19 +206,25 @@ class State:
         return entry
 
     def start(self, source: Source, mapping: dict[str, str | None], spend: Source | None,
-              settings: Settings) -> Job:
+              settings: Settings, reading: dict[str, str] | None = None) -> Job:
         """Queue the analysis of ``source`` read with ``mapping``; returns its job."""
-        missing = [f for f in REQUIRED if not mapping.get(f)]
+        amount = bool(mapping.get("amount") or (mapping.get("quantity") and mapping.get("price"))
+                      or mapping.get("debit") or mapping.get("credit"))
+        missing = [f for f in REQUIRED if not mapping.get(f) and not (f == "amount" and amount)]
         if missing:
-            raise ClvError(f"choose the column for {', '.join(missing)}")
+            raise ClvError(f"choose the {LABELS[missing[0]]} column above"
+                           + (" (or a quantity and a unit price)" if missing[0] == "amount"
+                              else ""))
+        _reading(reading)
         job = Job(self.new_id(), source.name)
         with self.lock:
             self.jobs[job.id] = job
-        self.worker.submit(self._run, job, source, mapping, spend, settings)
+        self.worker.submit(self._run, job, source, mapping, spend, settings, reading)
         return job
 
     def _run(self, job: Job, source: Source, mapping: dict[str, str | None],
-             spend: Source | None, settings: Settings) -> None:
+             spend: Source | None, settings: Settings,
+             reading: dict[str, str] | None = None) -> None:
         def progress(step: str, share: float) -> None:
             job.step, job.share = step, 0.05 + 0.9 * share
 
@@ -181,14 +232,15 @@ class State:
             job.step = "reading the data"
             tx = read_transactions(
                 source.location, table=source.table, query=source.query,
-                customer=mapping.get("customer_id"), date=mapping.get("timestamp"),
-                amount=mapping.get("amount"), order_id=mapping.get("order_id"),
-                product=mapping.get("product"), channel=mapping.get("channel"),
-                currency_column=mapping.get("currency"))
+                columns={f: c for f, c in mapping.items() if c}, detect=False,
+                **_reading(reading))
             spend_table: pl.DataFrame | None = read_spend(spend.location) if spend else None
             analysis = analyze(tx, spend=spend_table, settings=settings, progress=progress)
             job.step = "charts"
             entry = self.add_analysis(analysis, source.name)
+        except MappingError as exc:
+            job.status, job.error = "failed", form_message(exc, source)
+            return
         except ClvError as exc:
             job.status, job.error = "failed", source.explain(exc)
             return
@@ -197,3 +249,27 @@ class State:
             job.status, job.error = "failed", f"{type(exc).__name__}: {source.explain(exc)}"
             return
         job.analysis_id, job.share, job.step, job.status = entry.id, 1.0, "done", "done"
+
+
+def form_message(exc: MappingError, source: Source) -> str:
+    """A mapping error in the form's words: the library's sentence, then which field to
+    choose above (the CLI says --amount COLUMN instead)."""
+    text = source.explain(exc)
+    if exc.field in LABELS:
+        text += f"; choose the {LABELS[exc.field]} column above"
+    return text
+
+
+def _reading(reading: dict[str, str] | None) -> dict[str, Any]:
+    """The form's reading options as read_transactions parameters (checked: a value the form
+    does not offer is refused)."""
+    out: dict[str, Any] = {}
+    for name, value in (reading or {}).items():
+        if name not in READING:
+            raise ClvError(f"unknown reading option {name!r} (known: {', '.join(READING)})")
+        if value not in READING[name]:
+            raise ClvError(f"{name} cannot be {value!r} (choose one of "
+                           f"{', '.join(v or 'detected' for v in READING[name])})")
+        if value:
+            out[name] = value
+    return out
