@@ -19,18 +19,19 @@ conditional expectation, as in ``clv.value``).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import polars as pl
 
+from clv.data.tables import join_customers
 from clv.data.transactions import Transactions
 from clv.errors import ClvError, DataError
 from clv.models.base import PurchaseModel
 from clv.models.gamma_gamma import GammaGamma
 from clv.prep.grid import distinct_pairs
-from clv.prep.summary import UNIT_DAYS, Summary
+from clv.prep.summary import _TRUNCATE, UNIT_DAYS, Summary
 
 PERIODS = ("week", "month", "quarter")
 CURVE_MONTHS = (1, 3, 6, 12, 24)
@@ -74,7 +75,12 @@ class Cohorts:
     quartiles of the days from first to second purchase. ``curve``: the pooled historical
     LTV curve at 1, 3, 6, 12, 24 months after acquisition (customers observed that long) and,
     with a model, the predicted one for a new customer. ``customers``: each customer's
-    ``revenue_within`` figures. ``basis``: what each figure covers.
+    ``revenue_within`` figures and ``days_to_second``. ``basis``: what each figure covers.
+    ``notes``: what the user should know (a customers table whose ids match no customer).
+
+    A repeat purchase is counted as in the summary (``clv.prep.summary``): after the first
+    purchase, a period of the summary's merge (a day by default) with a positive net amount,
+    so that a customer has a ``days_to_second`` exactly when its ``frequency`` is positive.
     """
 
     table: pl.DataFrame
@@ -84,6 +90,7 @@ class Cohorts:
     period: str
     by: str
     basis: dict[str, str]
+    notes: list[str] = field(default_factory=list)
 
 
 def _transactions(transactions: Any, by: str | None) -> pl.DataFrame:
@@ -132,11 +139,12 @@ def cohorts(
     end = summary.calibration_end or summary.observation_end
     if "first_purchase" not in summary.frame.columns:
         raise ClvError("the summary has no first_purchase column (use clv.rfm_summary)")
-    tx = _transactions(transactions, by).filter(pl.col("day") <= end)
-    if "margin" not in tx.columns and margin is not None:
+    every = _transactions(transactions, by)
+    if "margin" not in every.columns and margin is not None:
         if not 0 < margin <= 1:
             raise ClvError(f"margin must be in (0, 1], not {margin}")
-        tx = tx.with_columns((pl.col("amount") * margin).alias("margin"))
+        every = every.with_columns((pl.col("amount") * margin).alias("margin"))
+    tx = every.filter(pl.col("day") <= end)
     cur = int(pl.select(_index(pl.lit(end), period)).item())
     # the last period wholly observed: the current one when the end is its last day
     complete = cur if (_start(cur + 1, period) - end).days == 1 else cur - 1
@@ -144,19 +152,28 @@ def cohorts(
         "customer_id", pl.col("first_purchase").cast(pl.Date).alias("acquired"),
     ).with_columns(_index(pl.col("acquired"), period).alias("acq"))
     label = by or "cohort"
-    base = base.with_columns(_cohort_key(base, tx, by, customers, period).alias(label))
+    key, notes = _cohort_key(base, tx, by, customers, period)
+    base = base.with_columns(key.alias(label))
+    has_margin = "margin" in tx.columns
+    # a customer's lines of one day netted, as in the summary: a purchase day is a day with a
+    # positive net amount (a refund of the same day is deducted from its purchases)
+    daily = tx.lazy().group_by("customer_id", "day").agg(
+        pl.col("amount").sum(), *([pl.col("margin").sum()] if has_margin else []),
+        pl.len().alias("lines")).collect()
     age = _index(pl.col("day"), period) - pl.col("acq")
-    joined = tx.join(base, on="customer_id", how="inner").with_columns(age.alias("age"))
-    lines = joined.filter(pl.col("age") >= 0)
+    joined = daily.lazy().join(base.lazy(), on="customer_id", how="inner").with_columns(
+        age.alias("age")).collect()
+    kept = joined.filter(pl.col("age") >= 0)
     # lines left out, counted: customers absent from the summary (no purchase by the end),
-    # and lines dated before the customer's first purchase (earlier refunds)
-    excluded = {"lines_of_customers_not_in_summary": tx.height - joined.height,
-                "lines_before_acquisition": joined.height - lines.height}
-    has_margin = "margin" in lines.columns
-    # per group of customers acquired in the same period with the same key
+    # and lines dated before the customer's acquisition period (earlier refunds)
+    excluded = {"lines_of_customers_not_in_summary": tx.height - int(joined["lines"].sum()),
+                "lines_before_acquisition": int(joined["lines"].sum() - kept["lines"].sum())}
+    # per group of customers acquired in the same period with the same key; active: a
+    # purchase day in the period, or the acquisition (a first order, even free, acquires)
     sizes = base.group_by(label, "acq").agg(pl.len().alias("customers"))
-    per_age = lines.group_by(label, "acq", "age").agg(
-        pl.col("customer_id").filter(pl.col("amount") > 0).n_unique().alias("active"),
+    buys = (pl.col("amount") > 0) | (pl.col("day") == pl.col("acquired"))
+    per_age = kept.group_by(label, "acq", "age").agg(
+        pl.col("customer_id").filter(buys).n_unique().alias("active"),
         pl.col("amount").sum().alias("revenue"),
         *([pl.col("margin").sum().alias("margin")] if has_margin else []))
     oldest = cur - int(base["acq"].min())
@@ -180,24 +197,31 @@ def cohorts(
                       "each period, over all customers of the cohort") if purchases else "",
         "period": period,
         "excluded": ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in excluded.items())}
-    history = revenue_within(tx, base, end)
+    # the second purchase by the summary's rule, on its merge periods (days by default)
+    second = _second_purchase(daily if summary.merge == "day" else every, base,
+                              summary.merge, end)
+    history = revenue_within(daily, base, end).join(second, on="customer_id", how="left")
     return Cohorts(table, _repeat(history, base, label), _curve(
-        history, purchases, spend, summary), history, period, label, basis)
+        history, purchases, spend, summary), history, period, label, basis, notes)
 
 
 def _cohort_key(base: pl.DataFrame, tx: pl.DataFrame, by: str | None,
-                customers: pl.DataFrame | None, period: str) -> pl.Series:
-    """Each customer's cohort: the start of its acquisition period, or its ``by`` value."""
+                customers: pl.DataFrame | None, period: str) -> tuple[pl.Series, list[str]]:
+    """Each customer's cohort: the start of its acquisition period, or its ``by`` value; and
+    the notes of the join of the customers table."""
     if by is None:
-        return base.select(_start_expr(pl.col("acq"), period).cast(pl.Date).alias("c"))["c"]
+        return base.select(_start_expr(pl.col("acq"), period).cast(pl.Date).alias("c"))[
+            "c"], []
+    notes: list[str] = []
     if customers is not None and by in customers.columns:
-        source = customers.select("customer_id", by).unique("customer_id", keep="first")
+        keyed, notes = join_customers(base.select("customer_id"), customers, [by])
     elif by in tx.columns:
-        source = tx.sort("day").group_by("customer_id").agg(pl.col(by).first())
+        keyed = base.select("customer_id").join(
+            tx.sort("day").group_by("customer_id").agg(pl.col(by).first()),
+            on="customer_id", how="left")
     else:
         raise ClvError(f"no column '{by}' in the customers table or the transactions")
-    return base.join(source, on="customer_id", how="left")[by].cast(pl.String).fill_null(
-        "(none)")
+    return keyed[by].cast(pl.String).fill_null("(none)"), notes
 
 
 def _by_cohort(grid: pl.DataFrame, label: str, has_margin: bool, predicted: bool
@@ -281,22 +305,20 @@ def _repeat(history: pl.DataFrame, base: pl.DataFrame, label: str) -> pl.DataFra
 def revenue_within(tx: pl.DataFrame, acquired: pl.DataFrame, end: dt.date,
                    months: tuple[int, ...] = CURVE_MONTHS) -> pl.DataFrame:
     """Per customer of ``acquired`` (customer_id, acquired: the first purchase date): the
-    revenue of the acquisition day, ``first_day_revenue``; within k months (of 30.4375 days)
-    of acquisition, ``revenue_{k}m``, null when the customer was acquired less than k months
-    before ``end`` (not observed that long); and ``days_to_second``, from the acquisition to
-    the next day with a purchase (null without one). One pass over ``tx`` (customer_id, day,
+    revenue of the acquisition day, ``first_day_revenue``; and within k months (of 30.4375
+    days) of acquisition, ``revenue_{k}m``, null when the customer was acquired less than k
+    months before ``end`` (not observed that long). One pass over ``tx`` (customer_id, day,
     amount) up to ``end``, of masked columns summed per customer (Polars' fast path)."""
     since = (pl.col("day") - pl.col("acquired")).dt.total_days()
     amount = pl.col("amount")
     masked = [pl.when(since == 0).then(amount).otherwise(0.0).alias("first_day_revenue"),
               *(pl.when(since < k * UNIT_DAYS["month"]).then(amount).otherwise(0.0)
-                .alias(f"revenue_{k}m") for k in months),
-              pl.when((since > 0) & (amount > 0)).then(since).alias("days_to_second")]
+                .alias(f"revenue_{k}m") for k in months)]
     names = ["first_day_revenue", *(f"revenue_{k}m" for k in months)]
     sums = (tx.lazy().filter(pl.col("day") <= end)
             .join(acquired.lazy().select("customer_id", "acquired"), on="customer_id")
             .select("customer_id", *masked)
-            .group_by("customer_id").agg(pl.col(names).sum(), pl.col("days_to_second").min())
+            .group_by("customer_id").agg(pl.col(names).sum())
             .collect())
     observed = (pl.lit(end) - pl.col("acquired")).dt.total_days()
     return acquired.select("customer_id", "acquired").join(sums, on="customer_id", how="left"
@@ -304,6 +326,29 @@ def revenue_within(tx: pl.DataFrame, acquired: pl.DataFrame, end: dt.date,
         pl.col("first_day_revenue").fill_null(0.0),
         *(pl.when(observed >= k * UNIT_DAYS["month"]).then(
             pl.col(f"revenue_{k}m").fill_null(0.0)).alias(f"revenue_{k}m") for k in months))
+
+
+def _second_purchase(tx: pl.DataFrame, acquired: pl.DataFrame, merge: str, end: dt.date
+                     ) -> pl.DataFrame:
+    """``days_to_second`` of the customers of ``acquired`` (customer_id, acquired: the
+    summary's first purchase) with a repeat purchase by ``end``: the days to the first later
+    period of ``merge`` with a positive net amount, the rule of the summary's frequency
+    (periods up to the end's period, as the summary takes them). ``tx`` has customer_id, day
+    and amount; with ``merge='day'`` it is already netted per day and cut at ``end``."""
+    if merge == "day":
+        nets = tx.lazy().select("customer_id", pl.col("day").alias("period"), "amount")
+    else:
+        last = pl.select(pl.lit(end).dt.truncate(_TRUNCATE[merge])).item()
+        nets = (tx.lazy().select("customer_id", pl.col("day").dt.truncate(_TRUNCATE[merge])
+                                 .alias("period"), "amount")
+                .filter(pl.col("period") <= last)
+                .group_by("customer_id", "period").agg(pl.col("amount").sum()))
+    return (nets.join(acquired.lazy().select("customer_id", "acquired"), on="customer_id")
+            .filter((pl.col("period") > pl.col("acquired")) & (pl.col("amount") > 0))
+            .group_by("customer_id")
+            .agg((pl.col("period").min() - pl.col("acquired").first()).dt.total_days()
+                 .alias("days_to_second"))
+            .collect())
 
 
 def _curve(within: pl.DataFrame, purchases: PurchaseModel | None,

@@ -52,6 +52,10 @@ TEMPLATES: dict[str, str] = {
                      "tried next",
     "no_spend_model": "spend model not fitted ({reason}); CLV uses the mean spend per "
                       "purchase",
+    "customers_unmatched": "none of the {rows:,} ids of the customers table (such as "
+                           "'{example}') is a customer of the transactions (such as "
+                           "'{known}'): its {columns} are missing for every customer; the "
+                           "ids must be written the same way in both",
 }
 """The English sentence of each kind of note (``str.format`` templates)."""
 

@@ -51,15 +51,7 @@ def cross_sell(transactions: Any, *, product: str = "product", min_customers: in
         raise DataError("no purchase with a product to build cross-sell windows from",
                         source="transactions")
     buyers = firsts.group_by("product").agg(pl.len().alias("customers"))
-    pairs = (firsts.lazy().join(firsts.lazy(), on="customer_id", suffix="_b")
-             .filter(pl.col("day_b") > pl.col("day"))
-             .with_columns((pl.col("day_b") - pl.col("day")).dt.total_days().alias("delay"))
-             .group_by(pl.col("product").alias("product_a"), "product_b")
-             .agg(pl.len().alias("customers_then_b"),
-                  pl.col("delay").median().alias("median_days"),
-                  pl.col("delay").quantile(0.25, "linear").alias("q1_days"),
-                  pl.col("delay").quantile(0.75, "linear").alias("q3_days"))
-             .collect())
+    pairs = _pairs(firsts, buyers, n_customers, min_customers, min_lift)
     out = (pairs.join(buyers.rename({"product": "product_a", "customers": "customers_a"}),
                       on="product_a")
            .join(buyers.rename({"product": "product_b", "customers": "buyers_b"}),
@@ -69,7 +61,8 @@ def cross_sell(transactions: Any, *, product: str = "product", min_customers: in
            .with_columns((pl.col("share") / pl.col("base_rate_b")).alias("lift"))
            .filter((pl.col("customers_then_b") >= min_customers)
                    & (pl.col("lift") >= min_lift))
-           .sort(pl.col("lift") * pl.col("share"), descending=True))
+           .sort(pl.col("lift") * pl.col("share"), "product_a", "product_b",
+                 descending=[True, False, False]))
     return out.with_columns(pl.format(
         "propose {} {}-{} days after {} ({}% of its buyers then buy it, {}x the base rate)",
         "product_b", pl.col("q1_days").round(0).cast(pl.Int64),
@@ -78,6 +71,114 @@ def cross_sell(transactions: Any, *, product: str = "product", min_customers: in
     ).alias("recommendation")).select(
         "product_a", "product_b", "customers_a", "customers_then_b", "share", "base_rate_b",
         "lift", "median_days", "q1_days", "q3_days", "recommendation")
+
+
+PAIRS_PER_CHUNK = 1 << 21
+"""Pairs (a customer's product A, a product B first bought later) generated at once: the
+working memory of the cross-sell windows is bounded by this, not by the largest basket."""
+QUARTILES = (("q1_days", 0.25), ("median_days", 0.5), ("q3_days", 0.75))
+
+
+def _pairs(firsts: pl.DataFrame, buyers: pl.DataFrame, n_customers: int, min_customers: int,
+           min_lift: float) -> pl.DataFrame:
+    """Per pair (A, B) of products with at least ``min_customers`` customers whose first B
+    came strictly after their first A and (about) ``min_lift``: ``customers_then_b`` and the
+    quartiles of those delays in days, as Polars' linear quantiles.
+
+    Each customer's (product, first day) rows sorted by day make the B of an A a contiguous
+    range of rows (the customer's later days), so pairs are generated in chunks of at most
+    ``PAIRS_PER_CHUNK``, never as a self-join of whole baskets: a first pass counts customers
+    per pair, a second tallies the delays of the pairs kept per (pair, day) and the quartiles
+    are read from the tallies."""
+    buyers = buyers.sort("product")
+    n_products = buyers.height
+    # a product bought by fewer than min_customers customers is in no pair shown
+    rows = (firsts.join(buyers.with_row_index("p").filter(
+                pl.col("customers") >= min_customers).select("product", "p"), on="product")
+            .select(pl.col("customer_id").rank("dense").cast(pl.Int64).alias("c"),
+                    pl.col("day").cast(pl.Int64).alias("d"), pl.col("p").cast(pl.Int64))
+            .sort("c", "d"))
+    if rows.height == 0:
+        return _pair_frame(buyers["product"], np.empty(0, np.int64), n_products)
+    c, d, p = (rows[k].to_numpy() for k in ("c", "d", "p"))
+    width = int(d.max() - d.min()) + 1  # above every delay
+    key = c * width + (d - d.min())
+    start = np.searchsorted(key, key, side="right")  # the customer's first later day
+    count = np.searchsorted(c, c, side="right") - start
+
+    def chunks() -> Any:
+        """(A rows, B rows) of every pair, a chunk at a time."""
+        done = np.cumsum(count)
+        lo = 0
+        while lo < count.size:
+            before = int(done[lo - 1]) if lo else 0
+            hi = max(lo + 1, int(np.searchsorted(done, before + PAIRS_PER_CHUNK, "right")))
+            n = count[lo:hi]
+            total = int(done[hi - 1]) - before
+            if total:
+                yield (np.repeat(np.arange(lo, hi), n),
+                       np.repeat(start[lo:hi] - (np.cumsum(n) - n), n) + np.arange(total))
+            lo = hi
+
+    pair, n = _tally(p[a] * n_products + p[b] for a, b in chunks())
+    bought = buyers["customers"].to_numpy().astype(np.float64)
+    lift = n / bought[pair // n_products] / (bought[pair % n_products] / n_customers)
+    kept = pair[(n >= min_customers) & (lift >= min_lift - 1e-9 * abs(min_lift))]
+    if kept.size == 0:
+        return _pair_frame(buyers["product"], kept, n_products)
+
+    def delays() -> Any:
+        for a, b in chunks():
+            pairs = p[a] * n_products + p[b]
+            at = np.minimum(np.searchsorted(kept, pairs), kept.size - 1)
+            hit = kept[at] == pairs
+            yield at[hit] * width + (d[b[hit]] - d[a[hit]])
+
+    tally, times = _tally(delays())
+    which, delay = np.divmod(tally, width)
+    upto = np.cumsum(times)
+    first = np.searchsorted(which, np.arange(kept.size))
+    base, total = (upto - times)[first], np.bincount(which, times, kept.size).astype(np.int64)
+
+    def at_rank(rank: np.ndarray) -> np.ndarray:
+        return delay[np.searchsorted(upto, base + rank, side="right")].astype(np.float64)
+
+    quartiles = {}
+    for name, q in QUARTILES:  # linear interpolation between the ranks around (n-1) q
+        index = (total - 1) * q
+        lower = np.floor(index).astype(np.int64)
+        low, high = at_rank(lower), at_rank(np.minimum(lower + 1, total - 1))
+        quartiles[name] = low + (index - lower) * (high - low)
+    return _pair_frame(buyers["product"], kept, n_products, total, quartiles)
+
+
+def _pair_frame(names: pl.Series, pairs: np.ndarray, n_products: int,
+                customers: np.ndarray | None = None,
+                quartiles: dict[str, np.ndarray] | None = None) -> pl.DataFrame:
+    """The pairs (codes A x n_products + B of ``names``) with their customers and quartiles."""
+    empty = np.empty(0)
+    return pl.DataFrame({
+        "product_a": names.gather(pairs // n_products), "product_b": names.gather(
+            pairs % n_products),
+        "customers_then_b": pl.Series(empty if customers is None else customers,
+                                      dtype=pl.UInt32),
+        **{k: pl.Series(quartiles[k] if quartiles else empty, dtype=pl.Float64)
+           for k, _ in QUARTILES}})
+
+
+def _tally(chunks: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct integer keys over chunks of keys (sorted) and their occurrences: each chunk's
+    counts merged into the running sorted arrays (memory: the distinct keys, not the keys)."""
+    keys, counts = np.empty(0, np.int64), np.empty(0, np.int64)
+    for chunk in chunks:
+        new, times = np.unique(chunk, return_counts=True)
+        at = np.searchsorted(keys, new)
+        seen = at < keys.size
+        seen[seen] = keys[at[seen]] == new[seen]
+        counts[at[seen]] += times[seen]
+        keys = np.insert(keys, at[~seen], new[~seen])
+        counts = np.insert(counts, at[~seen], times[~seen])
+    return keys, counts
 
 
 def next_purchase(purchases: PurchaseModel, summary: Summary, days: float = 30.0

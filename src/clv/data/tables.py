@@ -12,6 +12,7 @@ import polars as pl
 from clv.data.dates import parse_dates
 from clv.data.readers import ROW, RawTable, read_raw
 from clv.errors import DataError
+from clv.notes import Note
 
 
 def _column(raw: RawTable, name: str, what: str) -> str:
@@ -132,3 +133,28 @@ def read_customers(source: Any, *, customer: str = "customer_id", **options: Any
     return raw.frame.drop(ROW).with_columns(pl.col(key).cast(pl.String).alias("customer_id")
                                             ).unique("customer_id", keep="first",
                                                      maintain_order=True)
+
+
+def join_customers(table: pl.DataFrame, customers: pl.DataFrame, columns: list[str]
+                   ) -> tuple[pl.DataFrame, list[Note]]:
+    """``table`` (one row per customer, with ``customer_id``) with the ``columns`` of the
+    customer attributes table ``customers`` (its first row per id), every row of ``table``
+    kept in its order, null where a customer has no row; and a note when no id of
+    ``customers`` is a customer of ``table`` (ids written differently, such as '12345.0'
+    against '12345'), which would otherwise leave every attribute empty without a word."""
+    missing = [c for c in ("customer_id", *columns) if c not in customers.columns]
+    if missing:
+        raise DataError(f"no column(s) {', '.join(missing)} in the customers table",
+                        source="customers")
+    source = customers.select(pl.col("customer_id").cast(pl.String), *columns).unique(
+        "customer_id", keep="first", maintain_order=True)
+    ids = table.select(pl.col("customer_id").cast(pl.String))
+    notes = []
+    if source.height and table.height and ids.join(source, on="customer_id",
+                                                    how="semi").height == 0:
+        notes.append(Note("customers_unmatched", rows=source.height,
+                          example=source["customer_id"][0], known=ids["customer_id"][0],
+                          columns=", ".join(f"'{c}'" for c in columns)))
+    joined = table.join(source.with_columns(pl.col("customer_id").cast(
+        table.schema["customer_id"])), on="customer_id", how="left", maintain_order="left")
+    return joined, notes

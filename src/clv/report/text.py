@@ -208,6 +208,11 @@ NOTES: dict[str, str] = {
     "no_comparison": "pas de comparaison de modèles ({reason}) ; {model} est retenu",
     "not_converged": "{model} n'a pas convergé sur tout l'historique ({reason}) ; {next} est "
                      "essayé ensuite",
+    "customers_unmatched": "aucun des {rows} identifiants de la table des clients (comme "
+                           "« {example} ») n'est un client des transactions (comme "
+                           "« {known} ») : ses colonnes {columns} manquent pour tous les "
+                           "clients ; les identifiants doivent s'écrire de la même façon "
+                           "des deux côtés",
 }
 """French of the notes of clv.notes, by kind; values are written for French first."""
 NOTE_VALUES: dict[str, str] = {"with header": "avec en-tête", "without header": "sans en-tête",
