@@ -181,3 +181,28 @@ def test_integral_float_ids_from_parquet_join_integer_keys(tmp_path):
     frame = frame.with_columns(pl.Series("CustomerID", [1.5, 2.0, 3.0]))
     tx = clv.read_transactions(frame)
     assert tx.frame["customer_id"].to_list() == ["1.5", "2.0", "3.0"]
+
+
+def test_a_pandas_frame_without_pyarrow_gets_the_install_hint(tmp_path):
+    pytest.importorskip("pandas")
+    script = tmp_path / "no_pyarrow.py"
+    script.write_text(
+        "import builtins, sys\n"
+        "import pandas as pd\n"
+        "real = builtins.__import__\n"
+        "def fake(name, *a, **k):\n"
+        "    if name.split('.')[0] == 'pyarrow':\n"
+        "        raise ModuleNotFoundError(\"No module named 'pyarrow'\", name='pyarrow')\n"
+        "    return real(name, *a, **k)\n"
+        "for m in [m for m in sys.modules if m.startswith('pyarrow')]:\n"
+        "    del sys.modules[m]\n"
+        "builtins.__import__ = fake\n"
+        "import clv\n"
+        "df = pd.DataFrame({'customer': ['a'], 'date': ['2024-01-01'], 'amount': [1.0]})\n"
+        "try:\n"
+        "    clv.read_transactions(df)\n"
+        "except clv.errors.DataError as exc:\n"
+        "    print(exc)\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         timeout=120)
+    assert "pip install 'clv[pandas]'" in run.stdout, run.stdout + run.stderr

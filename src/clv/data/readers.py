@@ -177,7 +177,11 @@ def _from_frame(obj: Any) -> pl.DataFrame | None:
         return obj
     module = type(obj).__module__.split(".")[0]
     if module == "pandas":
-        return pl.from_pandas(obj.reset_index(drop=True))
+        try:
+            return pl.from_pandas(obj.reset_index(drop=True))
+        except ImportError as exc:  # Polars converts most pandas columns through PyArrow
+            raise DataError(f"reading a pandas frame needs {exc.name or 'pyarrow'}: pip install "
+                            "'clv[pandas]'", source="pandas frame") from exc
     if module == "pyarrow":
         out = pl.from_arrow(obj)
         return out if isinstance(out, pl.DataFrame) else out.to_frame()

@@ -336,7 +336,10 @@ def clean_ids(values: pl.Series) -> pl.Series:
     text = pl.select(_clean_text(pl.lit(values))).to_series()
     if text.dtype == pl.String:
         present = text.drop_nulls()
-        if present.len() and bool(present.str.contains(r"^-?\d+\.0+$").all()):
+        integral = r"^-?\d+\.0+$"
+        # the first ids decide whether the whole column is worth checking
+        if present.len() and bool(present.head(1000).str.contains(integral).all()) \
+                and bool(present.str.contains(integral).all()):
             text = text.str.replace(r"\.0+$", "")
     return text.alias(values.name)
 
