@@ -11,8 +11,9 @@ from polars.testing import assert_frame_equal
 
 from clv import rfm_summary, sample_shop
 from clv.cohorts import cohorts
-from clv.data.tables import join_customers
-from clv.errors import DataError
+from clv.data.tables import join_customers, read_patterns
+from clv.errors import ClvError, DataError
+from clv.models import BGBB
 from clv.notes import Note
 from clv.report.text import note as text_note
 from clv.timing import cross_sell
@@ -218,3 +219,101 @@ def test_join_customers_keeps_every_row_and_casts_ids():
         "customers_unmatched"]
     with pytest.raises(DataError, match="no column"):
         join_customers(table, attrs, ["country"])
+
+
+# --- 3. BG/BB on lifetimes' column names ----------------------------------------------------
+
+PUBLISHED_BGBB = {"alpha": 1.204, "beta": 0.750, "gamma": 0.657, "delta": 2.783}
+
+
+@pytest.fixture(scope="module")
+def donations(shared_data):
+    path = shared_data / "donations.csv"
+    if not path.exists():
+        pytest.skip("../shared/data/donations.csv is absent on this machine")
+    return pl.read_csv(path)  # frequency, recency, periods, weights (lifetimes' names)
+
+
+def _published(model):
+    """Fader, Hardie & Shang (2010), donations data: the estimates and LL = -33225.58."""
+    for name, value in PUBLISHED_BGBB.items():
+        assert model.params_[name] == pytest.approx(value, rel=1e-3), name
+    assert model.loglik_ == pytest.approx(-33225.58, abs=0.02)
+    assert model.n_customers_ == 11104
+
+
+@pytest.mark.parametrize("names", [{}, {"periods": "n_periods"}, {"weights": "weight"},
+                                   {"weights": "count"}, {"weights": "n"},
+                                   {"weights": "Weights", "periods": "N_Periods"}])
+def test_bgbb_reads_the_weights_under_their_usual_names(donations, names):
+    model = BGBB().fit(donations.rename(names))
+    _published(model)
+    d = donations
+    for values in (model.expected_purchases(5, d["frequency"], d["recency"], d["periods"]),
+                   model.p_alive(d["frequency"], d["recency"], d["periods"])):
+        assert np.all(np.isfinite(values))
+
+
+def test_bgbb_on_one_row_per_donor(donations):
+    rows = donations.select(pl.exclude("weights").repeat_by(pl.col("weights")).explode())
+    assert rows.height == 11104
+    _published(BGBB().fit(rows))
+
+
+def test_bgbb_refuses_columns_it_would_ignore(donations):
+    with pytest.raises(ClvError, match=r"unknown column\(s\) donors"):
+        BGBB().fit(donations.rename({"weights": "donors"}))
+    with pytest.raises(ClvError, match=r"unknown column\(s\) segment"):
+        BGBB().fit(donations.with_columns(segment=pl.lit("a")))
+    with pytest.raises(ClvError, match="several columns could be the weight: weights, count"):
+        BGBB().fit(donations.with_columns(count=pl.col("weights")))
+    with pytest.raises(ClvError, match="needs column"):
+        BGBB().fit(donations.drop("recency"))
+    with pytest.raises(ClvError, match="frequency <= recency <= periods"):
+        BGBB().fit(donations.with_columns(recency=pl.col("periods") + 1))
+    with pytest.raises(ClvError, match="fractional"):
+        BGBB().fit(donations.with_columns(pl.col("recency") / 2))
+    summary = rfm_summary(sample_shop(200, seed=1).transactions)
+    with pytest.raises(ClvError, match="not on a transaction summary"):
+        BGBB().fit(summary)
+
+
+def _bgbb(params):
+    model = BGBB()
+    model.params_, model.converged_ = dict(zip(BGBB.PARAMS, params, strict=True)), True
+    return model
+
+
+@pytest.mark.parametrize("params", [
+    [3.0988, 3.4132, 271325.43, 7463450.1],  # the fit that ignored the weights
+    [1.2, 0.75, 1.0, 2.78], [1.2, 0.75, 1e-4, 1e6], [50.0, 1e-3, 1e4, 1e-3]])
+def test_bgbb_predictions_are_never_nan(params):
+    model = _bgbb(params)
+    x, tx, n = np.array([0.0, 1, 3, 6]), np.array([0.0, 1, 5, 6]), np.full(4, 6.0)
+    values = [model.expected_purchases(5, x, tx, n), model.p_alive(x, tx, n),
+              model.expected_purchases_new(np.array([0.0, 1.0, 5.0, 100.0])),
+              model.probability_of_purchases(np.arange(8), 6)]
+    for v in values:
+        assert np.all(np.isfinite(v)) and np.all(v >= 0), (params, values)
+
+
+def test_bgbb_expected_purchases_are_continuous_at_gamma_one():
+    at, near = _bgbb([1.2, 0.75, 1.0, 2.78]), _bgbb([1.2, 0.75, 1.0 + 1e-6, 2.78])
+    assert at.expected_purchases_new(5.0) == pytest.approx(near.expected_purchases_new(5.0),
+                                                           rel=1e-5)
+    assert at.expected_purchases(5, 2, 3, 6) == pytest.approx(
+        near.expected_purchases(5, 2, 3, 6), rel=1e-5)
+
+
+def test_read_patterns_with_lifetimes_names(tmp_path, donations):
+    path = tmp_path / "donations.csv"
+    donations.rename({"periods": "n_periods"}).write_csv(path)
+    patterns = read_patterns(path)
+    assert patterns.columns == ["frequency", "recency", "periods", "weight"]
+    assert patterns["weight"].sum() == 11104
+    donations.rename({"weights": "donors"}).write_csv(path)
+    with pytest.raises(DataError, match=r"column\(s\) donors not understood"):
+        read_patterns(path)
+    assert read_patterns(path, weight="donors")["weight"].sum() == 11104
+    donations.rename({"weights": "n"}).write_csv(path)
+    _published(BGBB().fit(read_patterns(path)))

@@ -36,19 +36,38 @@ def _numbers(raw: RawTable, column: str, what: str = "a count or time") -> pl.Se
     return parsed
 
 
+WEIGHT_NAMES = ("weight", "weights", "count", "n", "customers")
+"""Column names read as the number of customers of each pattern."""
+
+
 def read_patterns(source: Any, *, frequency: str = "frequency", recency: str = "recency",
                   periods: str = "periods", weight: str | None = None, **options: Any
                   ) -> pl.DataFrame:
     """Discrete-time patterns (x, t_x, n) with their counts, as in the donations data of Fader,
-    Hardie & Shang (2010); ``weight`` (default: a column named weight(s) or count, else 1 per
-    row) gives the number of customers of each row."""
+    Hardie & Shang (2010); ``periods`` may also be lifetimes' ``n_periods``; ``weight``
+    (default: a column named weight, weights, count, n or customers, else 1 per row) gives
+    the number of customers of each row. Without ``weight``, a column that is none of these
+    is refused, since it may be the weight under another name (a fit ignoring it would be
+    wrong without a word)."""
     raw = read_raw(source, **options)
+    names = {c.lower().strip(): c for c in raw.frame.columns if c != ROW}
+    if periods == "periods" and "periods" not in names and "n_periods" in names:
+        periods = "n_periods"
     cols = {"frequency": _column(raw, frequency, "transactions x"),
             "recency": _column(raw, recency, "last transaction t_x"),
             "periods": _column(raw, periods, "opportunities n")}
     if weight is None:
-        weight = next((c for c in raw.frame.columns
-                       if c.lower().strip() in ("weight", "weights", "count", "customers")), None)
+        found = [names[w] for w in WEIGHT_NAMES if w in names]
+        if len(found) > 1:
+            raise DataError(f"several columns could be the customers per row: "
+                            f"{', '.join(found)}; name one with weight=...", source=raw.source)
+        weight = found[0] if found else None
+        unknown = [c for c in names.values() if c not in (*cols.values(), weight)]
+        if unknown:
+            raise DataError(f"column(s) {', '.join(unknown)} not understood: patterns have "
+                            "frequency, recency, periods and the customers of each row in a "
+                            "column named weight, weights, count, n or customers (or name it "
+                            "with weight=...)", source=raw.source)
     else:
         weight = _column(raw, weight, "customers per row")
     out = pl.DataFrame({k: _numbers(raw, c) for k, c in cols.items()})

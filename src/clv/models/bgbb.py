@@ -5,6 +5,11 @@ In each of n transaction opportunities an alive customer transacts with probabil
 p ~ Beta(alpha, beta); at the start of each following opportunity they drop out with
 probability theta ~ Beta(gamma, delta). Data per customer: x transactions, the last at
 opportunity t_x, out of n.
+
+The data are patterns (``frequency``, ``recency``, ``periods``) with the number of customers of
+each in a weight column, under the names of ``clv.read_patterns`` or of lifetimes (whose
+donations data has ``n_periods`` and ``weights``); any other column is refused, since a weight
+under an unknown name would otherwise be ignored and the fit silently wrong.
 """
 
 from __future__ import annotations
@@ -12,9 +17,16 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import numpy as np
+import polars as pl
 from scipy.special import betaln, digamma, gammaln, logsumexp, softmax
 
+from clv.errors import ClvError
 from clv.models.base import Data, Model
+
+WEIGHTS = ("weight", "weights", "count", "n", "customers")
+"""Names of the column holding the number of customers of each pattern."""
+PERIODS = ("periods", "n_periods")
+"""Names of the column holding the number of transaction opportunities n."""
 
 
 def _lbeta_ratio(a: float, b: float, da: np.ndarray, db: np.ndarray
@@ -31,6 +43,9 @@ class BGBB(Model):
     PARAMS: ClassVar[tuple[str, ...]] = ("alpha", "beta", "gamma", "delta")
     COLUMNS: ClassVar[tuple[str, ...]] = ("frequency", "recency", "periods")
     NAME: ClassVar[str] = "BG/BB"
+
+    def _data(self, summary: Any) -> Data:
+        return super()._data(patterns(summary))
 
     def _loglik(self, theta: np.ndarray, data: Data) -> tuple[np.ndarray, np.ndarray]:
         """ln L = ln[ B(alpha+x, beta+n-x)/B(alpha,beta) B(gamma, delta+n)/B(gamma,delta)
@@ -86,7 +101,7 @@ class BGBB(Model):
         x, tx, n, fut = np.broadcast_arrays(*self._arrays(frequency, recency, periods, future))
         log_front = (betaln(al + x + 1, be + n - x) - betaln(al, be) + np.log(de)
                      + gammaln(ga + de) - gammaln(1 + de) - self._loglik_fitted(x, tx, n))
-        return np.exp(log_front) * _gamma_difference(ga, de, n, fut)
+        return np.exp(log_front + _log_gamma_difference(ga, de, n, fut))
 
     def expected_purchases_new(self, periods: Any) -> np.ndarray:
         """E[X(n)] = alpha/(alpha+beta) delta/(gamma-1) [1 - G(gamma+delta) G(1+delta+n)
@@ -94,8 +109,9 @@ class BGBB(Model):
         Hardie & Shang 2010, eq. 9)."""
         al, be, ga, de = self._fitted()
         n = np.asarray(periods, dtype=float)
-        front = al / (al + be) * de * np.exp(gammaln(ga + de) - gammaln(1 + de))
-        return front * _gamma_difference(ga, de, np.zeros_like(n), n)
+        log_front = np.log(de) + gammaln(ga + de) - gammaln(1 + de)
+        return al / (al + be) * np.exp(log_front + _log_gamma_difference(
+            ga, de, np.zeros_like(n), n))
 
     def probability_of_purchases(self, x: Any, periods: int) -> np.ndarray:
         """P(X(n) = x) for a new customer over n opportunities (Fader, Hardie & Shang 2010,
@@ -120,9 +136,76 @@ class BGBB(Model):
         return np.where(x[:, 0] <= n, out, 0.0)
 
 
-def _gamma_difference(ga: float, de: float, n: np.ndarray, future: np.ndarray) -> np.ndarray:
-    """[G(1+delta+n)/G(gamma+delta+n) - G(1+delta+n+n*)/G(gamma+delta+n+n*)] / (gamma - 1),
-    written with expm1 so that it stays accurate for small n* and near gamma = 1."""
-    first = gammaln(1 + de + n) - gammaln(ga + de + n)
-    second = gammaln(1 + de + n + future) - gammaln(ga + de + n + future)
-    return -np.exp(first) * np.expm1(second - first) / (ga - 1)
+def _log_gamma_difference(ga: float, de: float, n: np.ndarray, future: np.ndarray
+                          ) -> np.ndarray:
+    """ln of [G(1+delta+n)/G(gamma+delta+n) - G(1+delta+n+n*)/G(gamma+delta+n+n*)] /
+    (gamma - 1) (positive for every gamma; -inf when n* = 0), in logs so that the products
+    with the large factors before it (G(gamma+delta)/G(1+delta) for large gamma) cannot
+    overflow; written with expm1 to stay accurate for small n*; at gamma = 1, its limit
+    psi(1+delta+n+n*) - psi(1+delta+n)."""
+    with np.errstate(divide="ignore"):
+        if abs(ga - 1) < 1e-9:
+            return np.log(digamma(1 + de + n + future) - digamma(1 + de + n))
+        first = gammaln(1 + de + n) - gammaln(ga + de + n)
+        second = gammaln(1 + de + n + future) - gammaln(ga + de + n + future)
+        return first + np.log(np.abs(np.expm1(second - first))) - np.log(abs(ga - 1))
+
+
+def patterns(data: Any) -> pl.DataFrame:
+    """The patterns a BG/BB fits on: ``frequency``, ``recency``, ``periods`` and ``weight``
+    (customers per row) from a frame with these columns or other names of them
+    (``n_periods``; ``weights``, ``count``, ``n`` or ``customers``), checked: no other column,
+    whole numbers, frequency <= recency <= periods, recency >= 1 when frequency > 0,
+    weights >= 0."""
+    from clv.prep.summary import Summary
+
+    if isinstance(data, Summary):
+        raise ClvError("BG/BB fits on discrete-time patterns (frequency, recency, periods and "
+                       "the customers of each, as clv.read_patterns reads them), not on a "
+                       "transaction summary")
+    if not isinstance(data, pl.DataFrame):
+        raise ClvError("BG/BB fits on a Polars frame of patterns: frequency, recency, periods "
+                       "(or n_periods) and a weight column (weight, weights, count, n or "
+                       "customers)")
+    columns = {c.lower().strip(): c for c in data.columns}
+    weights = [columns[w] for w in WEIGHTS if w in columns]
+    periods = [columns[p] for p in PERIODS if p in columns]
+    if len(weights) > 1 or len(periods) > 1:
+        what, several = ("weight", weights) if len(weights) > 1 else ("periods", periods)
+        raise ClvError(f"BG/BB: several columns could be the {what}: {', '.join(several)}; "
+                       "keep one")
+    names = {c: c.lower().strip() for c in data.columns}
+    known = {"frequency", "recency", *PERIODS, *WEIGHTS}
+    unknown = [c for c, low in names.items() if low not in known]
+    if unknown:
+        raise ClvError(f"BG/BB: unknown column(s) {', '.join(unknown)}; patterns have "
+                       "frequency, recency, periods (or n_periods) and the customers of each "
+                       "row in one column named weight, weights, count, n or customers")
+    missing = [c for c in ("frequency", "recency") if c not in columns] + (
+        [] if periods else ["periods"])
+    if missing:
+        raise ClvError(f"BG/BB needs column(s) {', '.join(missing)}")
+    rename = {columns["frequency"]: "frequency", columns["recency"]: "recency",
+              periods[0]: "periods", **({weights[0]: "weight"} if weights else {})}
+    try:
+        frame = data.rename(rename).select(
+            pl.col("frequency", "recency", "periods", *(["weight"] if weights else []))
+            .cast(pl.Float64, strict=True))
+    except (pl.exceptions.InvalidOperationError, pl.exceptions.ComputeError) as exc:
+        raise ClvError(f"BG/BB: the patterns must be numbers ({exc})") from exc
+    x, tx, n = pl.col("frequency"), pl.col("recency"), pl.col("periods")
+    values = [x, tx, n, *([pl.col("weight")] if weights else [])]
+    bad = frame.select(
+        pl.any_horizontal(*(v.is_null() | ~v.is_finite() | (v < 0) for v in values)).sum()
+        .alias("invalid"),
+        pl.any_horizontal(*(v != v.round(0) for v in (x, tx, n))).sum().alias("fractional"),
+        ((x > tx) | (tx > n) | ((x > 0) & (tx < 1))).sum().alias("inconsistent"),
+    ).row(0, named=True)
+    problems = {"invalid": "missing, infinite or negative values",
+                "fractional": "fractional counts or times",
+                "inconsistent": "frequency <= recency <= periods and recency >= 1 when "
+                                "frequency > 0 not met"}
+    found = [f"{bad[k]:,} row(s) with {text}" for k, text in problems.items() if bad[k]]
+    if found:
+        raise ClvError(f"BG/BB: {'; '.join(found)}")
+    return frame
