@@ -144,12 +144,15 @@ def test_fit_every_model_kind(shop_csv, shared_data, tmp_path):
     out = json.loads(clv("fit", shop_csv / "shop.csv", "--model", "mbgnbd", "--json",
                          "-o", tmp_path / "m.json").stdout)
     assert out["models"][0]["model"] == "MBG/NBD" and out["models"][0]["unit"] == "week"
+    assert out["data"]["rows_kept"] > 0 and out["data"]["balanced"]  # the data report too
     assert json.loads((tmp_path / "m.json").read_text())["model"] == "MBG/NBD"
+    assert "rows read" in clv("fit", shop_csv / "shop.csv", "--model", "bgnbd").stdout
     gg = json.loads(clv("fit", shop_csv / "shop.csv", "--model", "gg", "--json").stdout)
     assert set(gg["models"][0]["params"]) == {"p", "q", "gamma"}
     bgbb = json.loads(clv("fit", shared_data / "donations.csv", "--model", "bgbb",
                           "--json").stdout)
     assert bgbb["models"][0]["params"]["alpha"] == pytest.approx(1.204, rel=1e-3)
+    assert "data" not in bgbb  # patterns are not transactions
     sbg = json.loads(clv("fit", shop_csv / "subs.csv", "--model", "sbg", "--by", "plan",
                          "--as-of", "2026-01-01", "--json").stdout)
     assert {m["group"] for m in sbg["models"]} == {"basic", "pro", "business"}
@@ -178,8 +181,10 @@ def test_evaluate_prints_the_scorecard(shared_data):
             "1998-06-30")
     text = clv("evaluate", *args).stdout
     assert "Holdout scorecard" in text and "naive" in text and "Best:" in text
+    assert "rows read" in text and "column_5" in text  # the data report, as elsewhere
     out = json.loads(clv("evaluate", *args, "--models", "bgnbd", "--json").stdout)
     assert [r["model"] for r in out["scorecard"]] == ["BG/NBD", "naive"]
+    assert out["data"]["mapping"]["amount"] == "column_5"
     assert out["best"] == "bgnbd" and len(out["tracking"]) == 78
 
 
@@ -274,3 +279,58 @@ def test_history_and_score_commands(shop_files, tmp_path):
     assert "3,000 customer scores written" in text
     text = clv("score", f / "shop.csv", "--to", f"{url}/named_in_url").stdout
     assert "3,000 customer scores written to table named_in_url" in text
+
+
+def test_reading_options_reach_the_reader(tmp_path):
+    path = tmp_path / "lines.csv"
+    path.write_text("inv;item;qty;unit;cust;day\n1;A;2;3,50;x;2024-01-02\n"
+                    "1;B;1;10,00;x;2024-01-02\n2;A;1;3,50;y;2024-02-03\n"
+                    "3;C;4;1,25;x;2024-03-04\n3;C;4;1,25;x;2024-03-04\n")
+    base = ("check", path, "--customer", "cust", "--date", "day", "--quantity", "qty",
+            "--price", "unit", "--decimal", ",", "--json")
+    out = json.loads(clv(*base, "--order-id", "inv", "--product", "item").stdout)
+    assert out["mapping"] == {"customer_id": "cust", "timestamp": "day", "order_id": "inv",
+                              "product": "item", "quantity": "qty", "price": "unit"}
+    assert out["rows_kept"] == 4 and out["amount_kept"] == pytest.approx(25.5)  # 2 x 3.50 ...
+    # identical rows without an order id: kept and reported (auto, keep) or dropped (drop)
+    assert json.loads(clv(*base, "--duplicates", "keep").stdout)["rows_kept"] == 5
+    assert json.loads(clv(*base, "--duplicates", "drop").stdout)["rows_kept"] == 4
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("customer,date,amount\nJosé,2024-01-02,3\n".encode("cp1252"))
+    out = json.loads(clv("summary", latin, "--encoding", "cp1252", "--json").stdout)
+    assert out["summary"]["customers"] == 1
+    # a column the reader cannot find: the option that names it
+    bad = clv("check", path, "--customer", "cust", "--date", "day", check=False)
+    assert bad.returncode == 2 and "--amount" in bad.stderr
+
+
+def test_brackets_are_shown_as_written(tmp_path):
+    proc = clv("check", tmp_path / "orders[2024].csv", check=False)
+    assert proc.returncode == 2 and "orders[2024].csv" in proc.stderr
+    text = clv("calc", "ratio", "--ltv", 100, "--cac", 50).stdout
+    assert "LTV:CAC" in text
+
+
+@pytest.fixture(scope="module")
+def regions_csv(tmp_path_factory):
+    from clv import sample_shop
+
+    path = tmp_path_factory.mktemp("regions") / "shop.csv"
+    tx = sample_shop(400, seed=5).transactions
+    odd = pl.col("customer_id").str.slice(-1).cast(pl.Int32) % 2 == 1
+    tx.with_columns(region=pl.when(odd).then(pl.lit("[south]")).otherwise(pl.lit("north"))
+                    ).write_csv(path)
+    return path
+
+
+def test_segments_by_a_column_of_the_transactions(regions_csv):
+    # a column the reader does not map, then a mapped one, without --customers
+    out = json.loads(clv("segments", regions_csv, "--by", "region", "--json").stdout)
+    assert {r["region"] for r in out["by_region"]} == {"north", "[south]"}
+    assert sum(r["customers"] for r in out["by_region"]) == 400
+    out = json.loads(clv("segments", regions_csv, "--by", "channel", "--json").stdout)
+    assert sum(r["customers"] for r in out["by_channel"]) == 400
+    text = clv("segments", regions_csv, "--by", "region").stdout
+    assert "[south]" in text  # a value is never read as Rich markup
+    bad = clv("segments", regions_csv, "--by", "Region", check=False)
+    assert bad.returncode == 2 and "columns are:" in bad.stderr and "region" in bad.stderr

@@ -16,22 +16,26 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import polars as pl
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from clv import formulas
 from clv.data import Transactions, read_transactions
 from clv.errors import ClvError
-from clv.prep import Summary, rfm_summary
+from clv.prep import UNIT_DAYS, Summary, rfm_summary
 
+# rich_markup_mode=None: help texts are plain text, so brackets ("[campaign]", "clv[excel]")
+# are shown as written instead of being read as Rich markup.
 app = typer.Typer(help="clv: measure, predict and explain customer lifetime value.",
-                  no_args_is_help=True, add_completion=False)
+                  no_args_is_help=True, add_completion=False, rich_markup_mode=None)
 calc = typer.Typer(help="Closed-form LTV formulas of each business model.",
-                   no_args_is_help=True)
+                   no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(calc, name="calc")
 # Piped output gets a fixed width instead of Rich's 80 columns, so tables are not truncated.
 out = Console(width=None if sys.stdout.isatty() else 120)
@@ -62,28 +66,86 @@ Separator = Annotated[str | None, typer.Option(help="CSV delimiter (default: sni
 Sheet = Annotated[str | None, typer.Option(help="Excel sheet name.")]
 Table_ = Annotated[str | None, typer.Option("--table", help="Database table to read.")]
 Query = Annotated[str | None, typer.Option(help="Database query to read.")]
+Encoding = Annotated[str | None, typer.Option(
+    help="Text encoding of the file, e.g. utf-8, cp1252, latin-1 (default: detected).")]
+OrderId = Annotated[str | None, typer.Option(
+    "--order-id", help="Column holding the order id (repeated rows of an order are lines).")]
+ProductCol = Annotated[str | None, typer.Option("--product", help="Column holding the product.")]
+ChannelCol = Annotated[str | None, typer.Option(
+    "--channel", help="Column holding the acquisition channel.")]
+QuantityCol = Annotated[str | None, typer.Option(
+    "--quantity", help="Column holding the quantity of a line.")]
+PriceCol = Annotated[str | None, typer.Option(
+    "--price", help="Column holding the unit price; the amount is quantity x price (line-item "
+                    "logs).")]
+Duplicates = Annotated[str, typer.Option(
+    help="Identical rows: auto (dropped when an order id is mapped, else kept and reported), "
+         "drop or keep.")]
+
+# Canonical field of a MappingError -> the option that names its column.
+FIELD_OPTIONS = {"customer_id": "--customer", "timestamp": "--date", "amount": "--amount",
+                 "quantity": "--quantity", "price": "--price", "order_id": "--order-id",
+                 "product": "--product", "channel": "--channel"}
+
+
+def _check_reading(options: dict[str, Any]) -> None:
+    """Refuse a reading option of unknown value before anything is read."""
+    refunds, duplicates = options.get("refunds", "net"), options.get("duplicates", "auto")
+    if refunds not in ("net", "drop", "error"):
+        raise ClvError(f"--refunds must be net, drop or error, not '{refunds}'")
+    if duplicates not in ("auto", "drop", "keep"):
+        raise ClvError(f"--duplicates must be auto, drop or keep, not '{duplicates}'")
+    if options.get("decimal") not in (None, ",", "."):
+        raise ClvError(f"--decimal must be ',' or '.', not '{options['decimal']}'")
+    if options.get("encoding"):
+        import codecs
+
+        try:
+            codecs.lookup(options["encoding"])
+        except LookupError:
+            raise ClvError(f"--encoding '{options['encoding']}' is not a known encoding (e.g. "
+                           "utf-8, cp1252, latin-1)") from None
+
+
+UNITS = tuple(UNIT_DAYS)  # day, week, month, year
+
+
+def _choose(value: str, option: str, allowed: tuple[str, ...] | Any) -> str:
+    """``value`` when it is one of ``allowed``; else a user error naming the option, checked
+    before anything is read."""
+    if value not in allowed:
+        raise ClvError(f"{option} must be one of {', '.join(allowed)}, not '{value}'")
+    return value
+
+
+def _existing(path: Path | None, option: str) -> Path | None:
+    """A file an option names, refused before anything is read when it does not exist."""
+    if path is not None and not path.exists():
+        raise ClvError(f"{option} {path}: no such file")
+    return path
 
 
 def _read(source: str, customer: str | None, date: str | None, amount: str | None,
           preset: str | None, date_format: str | None, refunds: str, strict: bool,
-          **options: Any) -> Transactions:
-    if refunds not in ("net", "drop", "error"):
-        raise ClvError(f"--refunds must be net, drop or error, not '{refunds}'")
-    if options.get("decimal") not in (None, ",", "."):
-        raise ClvError(f"--decimal must be ',' or '.', not '{options['decimal']}'")
+          duplicates: str = "auto", **options: Any) -> Transactions:
+    _check_reading({"refunds": refunds, "duplicates": duplicates, **options})
     return read_transactions(source, customer=customer, date=date, amount=amount,
                              preset=preset, date_format=date_format,
                              refunds=refunds,  # type: ignore[arg-type]
+                             duplicates=duplicates,  # type: ignore[arg-type]
                              strict=strict, **options)
 
 
 READ_OPTIONS: dict[str, tuple[Any, Any]] = {  # option name: (annotation, default)
     "customer": (Customer, None), "date": (DateCol, None), "amount": (AmountCol, None),
+    "order_id": (OrderId, None), "product": (ProductCol, None),
+    "channel": (ChannelCol, None), "quantity": (QuantityCol, None), "price": (PriceCol, None),
     "preset": (Preset, None), "date_format": (DateFormat, None), "refunds": (Refunds, "net"),
+    "duplicates": (Duplicates, "auto"),
     "strict": (Strict, False), "decimal": (Decimal, None), "currency": (Currency, None),
     "timezone": (Timezone, "UTC"), "source_timezone": (SourceZone, None),
-    "separator": (Separator, None), "sheet": (Sheet, None), "table": (Table_, None),
-    "query": (Query, None),
+    "separator": (Separator, None), "encoding": (Encoding, None), "sheet": (Sheet, None),
+    "table": (Table_, None), "query": (Query, None),
 }
 
 
@@ -99,7 +161,7 @@ class Reading:
     @property
     def raw(self) -> dict[str, Any]:
         """The options of the raw readers (tables that are not transactions)."""
-        return {k: self.options[k] for k in ("separator", "sheet", "table", "query")}
+        return {k: self.options[k] for k in ("separator", "encoding", "sheet", "table", "query")}
 
 
 def reads_data(func: Callable[..., None]) -> Callable[..., None]:
@@ -116,6 +178,7 @@ def reads_data(func: Callable[..., None]) -> Callable[..., None]:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> None:
         options = {name: kwargs.pop(name) for name in READ_OPTIONS}
+        _check_reading(options)
         func(*args, read=Reading(options), **kwargs)
 
     wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
@@ -140,21 +203,22 @@ def _print_json(payload: Any) -> None:
 
 def _print_issues(tx: Transactions) -> None:
     iss = tx.issues
-    out.print(f"[bold]{iss.source}[/]: {iss.rows_read:,} rows read, {iss.rows_kept:,} kept, "
-              f"{iss.rows_excluded:,} excluded")
-    out.print("Columns: " + tx.mapping.describe())
+    # File names, column names and notes are the user's text: escaped, never read as markup.
+    out.print(f"[bold]{escape(str(iss.source))}[/]: {iss.rows_read:,} rows read, "
+              f"{iss.rows_kept:,} kept, {iss.rows_excluded:,} excluded")
+    out.print("Columns: " + tx.mapping.describe(), markup=False)
     if iss.exclusions:
         t = Table(title="Excluded rows", title_justify="left")
         for c in ("reason", "rows", "amount", "first rows"):
             t.add_column(c, justify="right" if c in ("rows", "amount") else "left")
         for e in iss.exclusions:
             rows = ", ".join(str(x["row"]) for x in e.examples)
-            t.add_row(e.reason, f"{e.count:,}", f"{e.amount:,.2f}", rows)
+            t.add_row(escape(str(e.reason)), f"{e.count:,}", f"{e.amount:,.2f}", rows)
         out.print(t)
     out.print(f"Amounts: read {iss.amount_read:,.2f} = kept {iss.amount_kept:,.2f} + excluded "
               f"{iss.amount_excluded:,.2f}")
     for n in iss.notes:
-        out.print(f"[dim]note: {n}[/]")
+        out.print(f"[dim]note: {escape(str(n))}[/]")
 
 
 @app.command()
@@ -186,6 +250,8 @@ def summary(
     as_json: Json = False,
 ) -> None:
     """Per-customer RFM summary (frequency, recency, T, monetary), optionally with holdout."""
+    _choose(unit, "--unit", UNITS)
+    _choose(merge, "--merge", UNITS)
     tx = read.transactions(file)
     s = rfm_summary(tx, unit=unit, observation_end=observation_end,  # type: ignore[arg-type]
                     calibration_end=calibration_end, merge=merge)  # type: ignore[arg-type]
@@ -206,9 +272,9 @@ def summary(
         t.add_row(k.replace("_", " "), f"{v:,.3f}" if isinstance(v, float) else f"{v:,}")
     out.print(t)
     for line in s.report.lines():
-        out.print(f"[dim]{line}[/]")
+        out.print(f"[dim]{escape(str(line))}[/]")
     if output is not None:
-        out.print(f"Summary written to {output}")
+        out.print(f"Summary written to {output}", markup=False)
 
 
 def _summary_stats(s: Summary) -> dict[str, Any]:
@@ -249,8 +315,9 @@ def demo(
 
     from clv.datasets import sample_saas, sample_shop
     from clv.pipeline import Settings, analyze
-    from clv.report import write
+    from clv.report import LANGS, write
 
+    _choose(lang, "--lang", LANGS)
     started = time.perf_counter()
     shop = sample_shop(customers, seed=seed)
     tx = read_transactions(shop.transactions, as_of=dt.datetime.combine(
@@ -305,7 +372,8 @@ def _print_tour(analysis: Any, tx: Transactions, headline: dict[str, Any], custo
                   f"{r['ltv_cac'] or 0:.2f}x", r["verdict"] or "-",
                   str(r["predicted_payback_months"] or "-"))
     out.print(c)
-    out.print(f"Report written to [bold]{path}[/] (open it in a browser; it works offline)")
+    out.print(f"Report written to [bold]{escape(str(path))}[/] (open it in a browser; it works "
+              "offline)")
     out.print(f"[dim]Finished in {elapsed:.1f} s. Margins use 30%.[/]")
 
 
@@ -451,7 +519,7 @@ def calc_ratio(
         _print_json({"formula": "LTV:CAC", "inputs": {"ltv": ltv, "cac": cac},
                      "value": r.ratio, "level": r.level, "advice": r.advice})
     else:
-        out.print(f"LTV:CAC = [bold]{r}[/]")
+        out.print(f"LTV:CAC = [bold]{escape(str(r))}[/]")
 
 
 @calc.command("max-cac")
@@ -483,6 +551,9 @@ def calc_payback(
 ModelName = Annotated[str, typer.Option(
     "--model", help="bgnbd, mbgnbd, pnbd (transactions), gg (spend), bgbb (patterns: "
                     "frequency, recency, periods, weight), sbg (subscriptions: start, end).")]
+# The commands that predict purchases take only the purchase models.
+PurchaseModel = Annotated[str, typer.Option(
+    "--model", help="Purchase model: bgnbd, mbgnbd or pnbd (the spend model is Gamma-Gamma).")]
 Unit = Annotated[str, typer.Option(help="day, week, month (30.4375 days) or year.")]
 CalEnd = Annotated[str | None, typer.Option(help="Last day of the calibration period.")]
 ObsEnd = Annotated[str | None, typer.Option(help="Last day observed.")]
@@ -510,7 +581,7 @@ def _print_model(model: Any, title: str) -> None:
     for col in model.summary().columns:
         t.add_column(col, justify="left" if col == "param" else "right")
     for row in model.summary().iter_rows():
-        t.add_row(row[0], *(f"{v:.4g}" for v in row[1:]))
+        t.add_row(row[0], *("-" if v is None else f"{v:.4g}" for v in row[1:]))
     out.print(t)
     out.print(f"log-likelihood {model.loglik_:,.2f}, AIC {model.aic_:,.2f}, BIC {model.bic_:,.2f}, "
               f"{model.n_customers_:,} customers, unit {model.unit_ or 'period'}")
@@ -541,8 +612,11 @@ def fit(
     if model not in (*PURCHASE_MODELS, "gg", "bgbb", "sbg"):
         raise ClvError(f"--model must be one of {', '.join(PURCHASE_MODELS)}, gg, bgbb or sbg, "
                        f"not '{model}'")
+    if unit is not None:
+        _choose(unit, "--unit", (*UNITS, "quarter") if model == "sbg" else UNITS)
     raw_opts = read.raw
     fitted: dict[Any, Any]
+    tx: Transactions | None = None  # the transaction models' data, reported like elsewhere
     if model == "bgbb":
         from clv.data.tables import read_patterns
 
@@ -565,14 +639,17 @@ def fit(
             raise ClvError("-o saves one model; fit without --by to save the pooled model")
         next(iter(fitted.values())).save(output)
     if as_json:
-        _print_json({"models": [_model_payload(m, None if k is None else str(k))
+        _print_json({**({"data": tx.issues.to_dict()} if tx is not None else {}),
+                     "models": [_model_payload(m, None if k is None else str(k))
                                 for k, m in fitted.items()],
                      "output": str(output) if output else None})
         return
+    if tx is not None:
+        _print_issues(tx)
     for key, m in fitted.items():
-        _print_model(m, m.NAME + ("" if key is None else f" ({by} = {key})"))
+        _print_model(m, m.NAME + ("" if key is None else escape(f" ({by} = {key})")))
     if output is not None:
-        out.print(f"Model saved to {output}")
+        out.print(f"Model saved to {output}", markup=False)
 
 
 def _write_frame(frame: pl.DataFrame, path: Path) -> None:
@@ -596,7 +673,7 @@ def _write_frame(frame: pl.DataFrame, path: Path) -> None:
 def predict(
     file: Source,
     read: Reading,
-    model: ModelName = "bgnbd",
+    model: PurchaseModel = "bgnbd",
     unit: Unit = "week", observation_end: ObsEnd = None, midpoint: Midpoint = False,
     horizon: Annotated[float, typer.Option(help="How far ahead.")] = 12.0,
     horizon_unit: Annotated[str, typer.Option(help="Unit of --horizon.")] = "month",
@@ -613,6 +690,9 @@ def predict(
     from clv.models import ConvergenceError, GammaGamma
     from clv.value import customer_value, value_intervals
 
+    _purchase_class(model)
+    _choose(unit, "--unit", UNITS)
+    _choose(horizon_unit, "--horizon-unit", UNITS)
     tx = read.transactions(file)
     s = rfm_summary(tx, unit=unit, observation_end=observation_end,  # type: ignore[arg-type]
                     midpoint=midpoint)
@@ -640,7 +720,7 @@ def predict(
     if as_json:
         _print_json(head if output else {**head, "customers_table": frame.to_dicts()})
         return
-    out.print(f"{purchases!r}\n{spend!r}")
+    out.print(f"{purchases!r}\n{spend!r}", markup=False)
     top = frame.sort("clv", descending=True).head(10).drop("monetary", "discounted_purchases")
     t = Table(title=f"Top customers by CLV over {horizon:g} {horizon_unit}(s) "
                     f"(margin {margin:g}, discount {discount_rate:g}/year)",
@@ -648,7 +728,7 @@ def predict(
     for col in top.columns:
         t.add_column(col, justify="left" if col == "customer_id" else "right")
     for row in top.iter_rows():
-        t.add_row(*(f"{v:,.3f}" if isinstance(v, float) else str(v) for v in row))
+        t.add_row(*(f"{v:,.3f}" if isinstance(v, float) else escape(str(v)) for v in row))
     out.print(t)
     line = f"Total CLV of {frame.height:,} customers: {total['clv']:,.2f}"
     if "lower" in total:
@@ -657,7 +737,7 @@ def predict(
                  f"{total['predictive_upper']:,.2f})")
     out.print(line)
     if output is not None:
-        out.print(f"Predictions written to {output}")
+        out.print(f"Predictions written to {output}", markup=False)
 
 
 @app.command()
@@ -667,7 +747,8 @@ def evaluate(
     calibration_end: Annotated[str, typer.Option(help="Last day of the calibration period.")],
     read: Reading,
     unit: Unit = "week", observation_end: ObsEnd = None, midpoint: Midpoint = False,
-    models: Annotated[str, typer.Option(help="Comma-separated models to compare.")
+    models: Annotated[str, typer.Option(
+        help="Comma-separated purchase models to compare: bgnbd, mbgnbd, pnbd.")
                       ] = ",".join(PURCHASE_MODELS),
     output: Annotated[Path | None, typer.Option(
         "-o", "--output", help="Write the cumulative tracking table (.csv/.parquet/.xlsx).")
@@ -675,20 +756,26 @@ def evaluate(
     as_json: Json = False,
 ) -> None:
     """Fit every model on the calibration period and score it on the holdout (scorecard)."""
+    from clv.evaluate import MODELS
     from clv.evaluate import evaluate as run
 
+    _choose(unit, "--unit", UNITS)
+    names = tuple(m.strip() for m in models.split(",") if m.strip())
+    for name in names or ("",):
+        _choose(name, "each of --models", tuple(MODELS))
     tx = read.transactions(file)
     card = run(tx, calibration_end, unit=unit, observation_end=observation_end,
-               models=tuple(m.strip() for m in models.split(",") if m.strip()),
-               midpoint=midpoint)
+               models=names, midpoint=midpoint)
     if output is not None:
         _write_frame(card.tracking, output)
     if as_json:
-        _print_json({"scorecard": card.table.to_dicts(), "best": card.best,
+        _print_json({"data": tx.issues.to_dict(),
+                     "scorecard": card.table.to_dicts(), "best": card.best,
                      "criterion": card.criterion, "deciles": card.deciles.to_dicts(),
                      "tracking": card.tracking.to_dicts(), "failed": card.failed,
                      "summary": card.summary.info()})
         return
+    _print_issues(tx)
     t = Table(title=f"Holdout scorecard: {card.summary.frame.height:,} customers, calibration "
                     f"to {card.summary.calibration_end}, holdout to "
                     f"{card.summary.observation_end} ({card.summary.unit}s)",
@@ -704,9 +791,9 @@ def evaluate(
               "'naive' carries each customer's past rate forward. --json gives every measure, "
               "the deciles and the weekly tracking.")
     for name, reason in card.failed.items():
-        out.print(f"[yellow]{name} not fitted:[/] {reason}")
+        out.print(f"[yellow]{name} not fitted:[/] {escape(str(reason))}")
     if output is not None:
-        out.print(f"Tracking written to {output}")
+        out.print(f"Tracking written to {output}", markup=False)
 
 
 def _cell(key: str, value: Any) -> str:
@@ -719,27 +806,81 @@ def _cell(key: str, value: Any) -> str:
     return f"{value:,.3f}" if abs(value) < 1e4 else f"{value:,.0f}"
 
 
+def _fail(message: str) -> NoReturn:
+    """Print ``error: message`` on one line of stderr (the message as written: no Rich markup)
+    and exit with status 2."""
+    err.print(Text.assemble(("error:", "red"), " ", " ".join(str(message).split())),
+              highlight=False, soft_wrap=True)
+    raise SystemExit(2)
+
+
+def _is_click_exception(exc: BaseException) -> bool:
+    """A click-style exception, from click itself or from the copy Typer bundles
+    (``typer._click``, Typer >= 0.24): recognised by its module and its attributes, as the
+    classes differ from one Typer/click version to the next."""
+    module = type(exc).__module__.partition(".")[0]
+    return module in ("click", "typer") and isinstance(getattr(exc, "exit_code", None), int)
+
+
+def _usage_error(exc: BaseException) -> NoReturn:
+    """Show a click-style exception: the help when no arguments were given (status 0),
+    else its message in one sentence with where to find help (status 2)."""
+    ctx = getattr(exc, "ctx", None)
+    if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+        sys.stdout.write(ctx.get_help() + "\n")
+        raise SystemExit(0)
+    format_message = getattr(exc, "format_message", None)
+    message = format_message() if callable(format_message) else str(exc)
+    message = " ".join(message.split()).rstrip(".") or "invalid usage"
+    path = getattr(ctx, "command_path", None)
+    _fail(f"{message} (see '{path} --help')." if path else f"{message}.")
+
+
+def _mapping_hint(exc: ClvError) -> str:
+    """The message of a user error; a column that could not be mapped gets the option that
+    names it (the library's message says nothing of the command line)."""
+    from clv.errors import MappingError
+
+    message = str(exc)
+    option = FIELD_OPTIONS.get(getattr(exc, "field", None) or "") \
+        if isinstance(exc, MappingError) else None
+    if option and option not in message:
+        message = f"{message} (name it with {option} COLUMN)"
+    return message
+
+
+_FILE_ERRORS = (FileNotFoundError, FileExistsError, PermissionError, IsADirectoryError,
+                NotADirectoryError)
+
+
 def main() -> None:
-    """Entry point: run the app, turning user errors into one line and exit status 2."""
+    """Entry point: run the app, turning user errors into one line and exit status 2.
+
+    Usage errors (unknown option, missing argument, bad value) are click exceptions; they are
+    recognised by duck typing (:func:`_is_click_exception`) so that any Typer release within
+    the bounds of pyproject.toml, bundling its own click or not, gives one sentence too."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except ClvError as exc:
-        err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        raise SystemExit(2) from None
+        _fail(_mapping_hint(exc))
     except ValueError as exc:  # input checks of the formulas and settings
-        err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        raise SystemExit(2) from None
-    except typer.Exit as exc:
+        _fail(str(exc))
+    except _FILE_ERRORS as exc:  # an output file in a missing folder, a read-only place...
+        _fail(f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc))
+    except typer.Exit as exc:  # --help, and ctx.exit()
         raise SystemExit(exc.exit_code) from None
     except (typer.Abort, KeyboardInterrupt):
         raise SystemExit(130) from None
     except Exception as exc:
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            raise SystemExit(2) from None
-        raise
+        if not _is_click_exception(exc):
+            raise
+        if not callable(getattr(exc, "format_message", None)):  # click's Exit, under any name
+            raise SystemExit(exc.exit_code) from None  # type: ignore[attr-defined]
+        _usage_error(exc)
+    # Without standalone mode, Typer returns the status of an exit (--help: 0) instead of
+    # raising it; a command returns None.
+    if isinstance(code, int) and not isinstance(code, bool) and code:
+        raise SystemExit(code)
 
 
 # The decision commands (segments, cohorts, channels, timing, whatif, saas) register on app.

@@ -13,13 +13,17 @@ from typing import Annotated, Any
 
 import polars as pl
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from clv.cli import (
-    ModelName,
+    UNITS,
+    PurchaseModel,
     Reading,
     Source,
     Unit,
+    _choose,
+    _existing,
     _model_payload,
     _print_json,
     _purchase_class,
@@ -60,9 +64,12 @@ def _valued(file: str, read: Reading, unit: str, model: str, horizon: float,
     from clv.models import ConvergenceError, GammaGamma
     from clv.value import customer_value
 
+    cls = _purchase_class(model)
+    _choose(unit, "--unit", UNITS)
+    _choose(horizon_unit, "--horizon-unit", UNITS)
     tx = read.transactions(file)
     summary = rfm_summary(tx, unit=unit)  # type: ignore[arg-type]
-    purchases = _purchase_class(model)().fit(summary)
+    purchases = cls().fit(summary)
     try:
         spend: Any = GammaGamma().fit(summary)
     except ConvergenceError as exc:
@@ -75,11 +82,43 @@ def _valued(file: str, read: Reading, unit: str, model: str, horizon: float,
 
 
 def _customers(path: Path | None, read: Reading) -> pl.DataFrame | None:
-    if path is None:
+    if _existing(path, "--customers") is None:
         return None
     from clv.data.tables import read_customers
 
     return read_customers(str(path), **read.raw)
+
+
+def _attribute(by: str, tx: Any, file: str, read: Reading,
+               customers: Path | None) -> pl.DataFrame:
+    """``customer_id`` and the column ``by`` per customer: from --customers when it has the
+    column, else from the transactions: a mapped column (channel, product..., by its
+    canonical or its own name) at the customer's first purchase, or any other column of the
+    file at the customer's first row."""
+    from clv.data.readers import ROW, read_raw
+
+    attrs = _customers(customers, read)
+    if attrs is not None and by in attrs.columns:
+        return attrs.select("customer_id", by)
+    frame = tx.frame
+    field = by if by in frame.columns else \
+        {col: fld for fld, col in tx.mapping.columns.items()}.get(by)
+    if field is not None and field in frame.columns:
+        return (frame.sort("timestamp").group_by("customer_id")
+                .agg(pl.col(field).first().alias(by)))
+    raw = read_raw(file, **read.raw).frame
+    if by in raw.columns and by != ROW:
+        cid = pl.col(tx.mapping.columns["customer_id"]).cast(pl.String).str.strip_chars()
+        return (raw.select(cid.alias("customer_id"), pl.col(by))
+                .filter(pl.col("customer_id").is_not_null() & (pl.col("customer_id") != ""))
+                .group_by("customer_id", maintain_order=True)
+                .agg(pl.col(by).drop_nulls().first()))
+    available = [c for c in raw.columns if c != ROW]
+    if attrs is not None:
+        available += [c for c in attrs.columns if c not in available]
+    raise ClvError(f"--by {by}: no such column in the transactions"
+                   + (" or --customers" if attrs is not None else "")
+                   + "; columns are: " + ", ".join(available))
 
 
 def _percent(text: str, name: str) -> float:
@@ -114,12 +153,13 @@ def _fmt(column: str, value: Any, percent: bool = False) -> str:
 
 
 def _table(frame: pl.DataFrame, title: str, limit: int = 30, percent: bool = False) -> None:
-    t = Table(title=title, title_justify="left")
+    # Titles, column names and values hold the user's text: escaped, never read as markup.
+    t = Table(title=escape(title), title_justify="left")
     for col in frame.columns:
         numeric = frame.schema[col].is_numeric()
-        t.add_column(col.replace("_", " "), justify="right" if numeric else "left")
+        t.add_column(escape(col.replace("_", " ")), justify="right" if numeric else "left")
     for row in frame.head(limit).iter_rows(named=True):
-        t.add_row(*(_fmt(k, v, percent) for k, v in row.items()))
+        t.add_row(*(escape(_fmt(k, v, percent)) for k, v in row.items()))
     out.print(t)
     if frame.height > limit:
         out.print(f"[dim]... {frame.height - limit:,} more rows (-o or --json for all)[/]")
@@ -142,15 +182,15 @@ def _emit(tables: dict[str, pl.DataFrame], titles: dict[str, str], main: str,
             _table(frame.select(cols) if cols else frame, titles[key], percent=key in percent)
     for key, text in (extra or {}).items():
         if isinstance(text, str):
-            out.print(f"[dim]{key}: {text}[/]")
+            out.print(f"[dim]{key}: {escape(text)}[/]")
     if output is not None:
-        out.print(f"{titles.get(main, main)} written to {output}")
+        out.print(f"{titles.get(main, main)} written to {output}", markup=False)
 
 
 @app.command()
 @reads_data
 def segments(
-    file: Source, read: Reading, unit: Unit = "week", model: ModelName = "bgnbd",
+    file: Source, read: Reading, unit: Unit = "week", model: PurchaseModel = "bgnbd",
     horizon: Horizon = 12.0, horizon_unit: HorizonUnit = "month", margin: MarginRate = 1.0,
     discount_rate: Discount = 0.0, customers: CustomersFile = None,
     by: Annotated[str | None, typer.Option(
@@ -160,19 +200,15 @@ def segments(
     """RFM segments, value tiers and concentration, historical next to predicted."""
     from clv.segments import profile, segment_customers
 
+    _existing(customers, "--customers")
     v = _valued(file, read, unit, model, horizon, horizon_unit, margin, discount_rate)
     result = segment_customers(v.summary, v.value, predicted=v.predicted)
     tables = {"customers": result.customers, "segments": result.segments.drop("rule"),
               "tiers": result.tiers}
     if by is not None:
-        attrs = _customers(customers, read)
-        if attrs is None or by not in attrs.columns:
-            frame = v.transactions.frame
-            if by not in frame.columns:
-                raise ClvError(f"--by {by}: no such column in --customers or the transactions")
-            attrs = frame.sort("timestamp").group_by("customer_id").agg(pl.col(by).first())
-        table = result.customers.join(attrs.select("customer_id", by), on="customer_id",
-                                      how="left")
+        table = result.customers if by in result.customers.columns else \
+            result.customers.join(_attribute(by, v.transactions, file, read, customers),
+                                  on="customer_id", how="left")
         tables[f"by_{by}"] = profile(table, by)
     conc = {k: {"gini": c.gini, "top_shares": {f"{q:.0%}": s for q, s in c.top.items()}}
             for k, c in result.concentration.items()}
@@ -194,7 +230,7 @@ def segments(
 @app.command()
 @reads_data
 def cohorts(
-    file: Source, read: Reading, unit: Unit = "week", model: ModelName = "bgnbd",
+    file: Source, read: Reading, unit: Unit = "week", model: PurchaseModel = "bgnbd",
     period: Annotated[str, typer.Option(help="Cohort period: week, month or quarter.")
                       ] = "month",
     by: Annotated[str | None, typer.Option(
@@ -206,8 +242,11 @@ def cohorts(
 ) -> None:
     """Cohort retention, revenue and cumulative revenue per customer, historical and
     predicted, with repeat rates and the pooled LTV curve."""
+    from clv.cohorts import PERIODS
     from clv.cohorts import cohorts as run
 
+    _choose(period, "--period", PERIODS)
+    _existing(customers, "--customers")
     v = _valued(file, read, unit, model, 12, "month", 1.0, 0.0)
     result = run(v.transactions, v.summary, period=period, by=by,
                  customers=_customers(customers, read), purchases=v.purchases, spend=v.spend,
@@ -231,7 +270,7 @@ def channels(
     file: Source,
     spend: Annotated[Path, typer.Option("--spend", help="Spend table: channel, [campaign], "
                                         "month, spend, [leads].")],
-    read: Reading, unit: Unit = "week", model: ModelName = "bgnbd",
+    read: Reading, unit: Unit = "week", model: PurchaseModel = "bgnbd",
     horizon: Horizon = 24.0, horizon_unit: HorizonUnit = "month", margin: MarginRate = 1.0,
     discount_rate: Discount = 0.0, customers: CustomersFile = None,
     campaign: Annotated[bool, typer.Option(help="Per campaign as well as channel.")] = False,
@@ -243,6 +282,8 @@ def channels(
     from clv.acquisition import channels as run
     from clv.data.tables import read_spend
 
+    _existing(spend, "--spend")
+    _existing(customers, "--customers")
     v = _valued(file, read, unit, model, horizon, horizon_unit, margin, discount_rate)
     costs = read_spend(str(spend), date_format=read.options["date_format"], **read.raw)
     result = run(v.transactions, v.summary, costs, v.value,
@@ -264,8 +305,7 @@ def channels(
 @app.command()
 @reads_data
 def timing(
-    file: Source, read: Reading, unit: Unit = "week", model: ModelName = "bgnbd",
-    product: Annotated[str, typer.Option(help="Column holding the product.")] = "product",
+    file: Source, read: Reading, unit: Unit = "week", model: PurchaseModel = "bgnbd",
     days: Annotated[float, typer.Option(help="Window of the purchase probability.")] = 30.0,
     min_customers: Annotated[int, typer.Option(
         help="Fewest customers buying B after A for a pair to be shown.")] = 30,
@@ -273,16 +313,19 @@ def timing(
         help="Write each customer's next-purchase prediction (.csv/.parquet/.xlsx).")] = None,
     output: Output = None, as_json: AsJson = False,
 ) -> None:
-    """Cross-sell windows (A then B: share, lift, delay) and each customer's next purchase."""
+    """Cross-sell windows (A then B: share, lift, delay) and each customer's next purchase
+    (the products are the column --product names, else one detected by its name)."""
     from clv.timing import cross_sell, next_purchase
 
+    cls = _purchase_class(model)
+    _choose(unit, "--unit", UNITS)
     tx = read.transactions(file)
-    if product not in tx.frame.columns:
-        raise ClvError(f"--product {product}: no such column; map it with --product when "
-                       "reading, or name the column")
-    pairs = cross_sell(tx, product=product, min_customers=min_customers)
+    if "product" not in tx.frame.columns:
+        raise ClvError(f"{tx.issues.source}: no product column was found; name it with "
+                       "--product COLUMN")
+    pairs = cross_sell(tx, product="product", min_customers=min_customers)
     summary = rfm_summary(tx, unit=unit)  # type: ignore[arg-type]
-    nxt = next_purchase(_purchase_class(model)().fit(summary), summary, days)
+    nxt = next_purchase(cls().fit(summary), summary, days)
     if next_output is not None:
         _write_frame(nxt, next_output)
     col = f"p_purchase_{days:g}d"
@@ -297,13 +340,13 @@ def timing(
                         "median_days", "q1_days", "q3_days"]})
     if not as_json:
         for text in pairs["recommendation"].head(10):
-            out.print(f"- {text}")
+            out.print(f"- {text}", markup=False)
 
 
 @app.command()
 @reads_data
 def whatif(
-    file: Source, read: Reading, unit: Unit = "week", model: ModelName = "bgnbd",
+    file: Source, read: Reading, unit: Unit = "week", model: PurchaseModel = "bgnbd",
     horizon: Horizon = 24.0, horizon_unit: HorizonUnit = "month", margin: MarginRate = 1.0,
     discount_rate: Discount = 0.0,
     retention: Annotated[str, typer.Option(help="Change of lifetime, e.g. +5%.")] = "0",
@@ -320,13 +363,13 @@ def whatif(
     fitted models; with the sensitivity of value to each lever."""
     from clv.scenarios import Levers, sensitivity, what_if
 
-    v = _valued(file, read, unit, model, horizon, horizon_unit, margin, discount_rate)
     levers = Levers(retention=_percent(retention, "retention"),
                     frequency=_percent(frequency, "frequency"),
                     basket=_percent(basket, "basket"),
                     margin=_percent(margin_change, "margin-change"),
                     discount_rate=_percent(discount_change, "discount-change"),
                     cac=_percent(cac_change, "cac-change"))
+    v = _valued(file, read, unit, model, horizon, horizon_unit, margin, discount_rate)
     kw = {"spend": v.spend, "margin": margin, "discount_rate": discount_rate}
     result = what_if(v.purchases, v.summary, horizon, horizon_unit, levers=levers, cac=cac, **kw)
     table = pl.DataFrame([{"figure": k, "base": result.base.get(k), "scenario": val}
@@ -385,6 +428,9 @@ def _analysis(file: str, read: Reading, settings: Any, spend: Path | None,
     from clv.data.tables import read_spend, read_subscriptions
     from clv.pipeline import analyze as run
 
+    _existing(spend, "--spend")
+    _existing(subscriptions, "--subscriptions")
+    _existing(customers, "--customers")
     tx = read.transactions(file)
     costs = read_spend(str(spend), date_format=read.options["date_format"], **read.raw) \
         if spend else None
@@ -412,10 +458,17 @@ def _settings(unit: str, horizon: float, horizon_unit: str, margin: float,
 
     from clv.pipeline import Settings
 
+    _choose(unit, "--unit", UNITS)
+    _choose(horizon_unit, "--horizon-unit", UNITS)
+    end = None
+    if calibration_end:
+        try:
+            end = dt.date.fromisoformat(calibration_end)
+        except ValueError:
+            raise ClvError(f"--calibration-end must be a date such as 2024-06-30, not "
+                           f"'{calibration_end}'") from None
     return Settings(unit=unit, horizon=horizon, horizon_unit=horizon_unit, margin=margin,
-                    discount_rate=discount_rate,
-                    calibration_end=dt.date.fromisoformat(calibration_end)
-                    if calibration_end else None)
+                    discount_rate=discount_rate, calibration_end=end)
 
 
 @app.command()
@@ -472,7 +525,7 @@ def report(
                                              discount_rate, calibration_end),
                        spend, subscriptions, customers, False)
     path = write(result, output, lang)
-    out.print(f"Report written to {path} ({path.stat().st_size / 1e6:.1f} MB)")
+    out.print(f"Report written to {path} ({path.stat().st_size / 1e6:.1f} MB)", markup=False)
 
 
 @app.command()
@@ -487,7 +540,7 @@ def history(db: Db = DEFAULT_DB, as_json: AsJson = False) -> None:
         _print_json({"history": frame.to_dicts()})
         return
     if frame.is_empty():
-        out.print(f"No analysis saved in {db} yet (clv analyze FILE --save).")
+        out.print(f"No analysis saved in {db} yet (clv analyze FILE --save).", markup=False)
         return
     show = ["id", "created_at", "source", "model", "customers", "predicted_clv",
             "predicted_clv_change", "ltv_cac", "ltv_cac_change", "churn_share",
@@ -519,7 +572,7 @@ def score(
     scores_table = scores_table or named or "clv_scores"
     with Store(to) as store:
         rows = store.write_scores(result, scores_table, store.save(result, str(file)))
-    out.print(f"{rows:,} customer scores written to table {scores_table}")
+    out.print(f"{rows:,} customer scores written to table {scores_table}", markup=False)
 
 
 Host = Annotated[str, typer.Option(help="Address to listen on; beyond 127.0.0.1 a token is "

@@ -1,0 +1,152 @@
+"""Usage errors of the installed ``clv`` script: every command answers a wrong option, a missing
+argument, an unknown value or a missing file with one sentence on stderr and exit status 2,
+never a traceback, whatever Typer/click release is installed (within pyproject's bounds)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CLV = Path(sys.executable).parent / "clv"
+
+# (arguments, words the message must hold); {shop} is a small transactions file, {missing} a
+# file that does not exist, {tmp} a writable folder.
+CASES: list[tuple[list[str], list[str]]] = [
+    (["nope"], ["No such command 'nope'"]),
+    (["--bogus"], ["No such option: --bogus"]),
+    # reading options, shared by every command that reads transactions
+    (["check", "{shop}", "--bogus"], ["No such option: --bogus", "clv check --help"]),
+    (["check", "{missing}"], ["missing.csv", "no such file"]),
+    (["check", "{shop}", "--duplicates", "maybe"], ["--duplicates", "'maybe'"]),
+    (["check", "{shop}", "--encoding", "klingon"], ["--encoding", "klingon"]),
+    (["check", "{shop}", "--amount", "nope"], ["'nope'", "--amount"]),
+    (["check", "{shop}", "--quantity", "nope"], ["'nope'", "--quantity"]),
+    (["summary"], ["Missing argument", "file"]),
+    (["summary", "{shop}", "--unit", "fortnight"], ["--unit", "fortnight"]),
+    (["summary", "{shop}", "--refunds", "maybe"], ["--refunds", "'maybe'"]),
+    (["summary", "{shop}", "--decimal", ";"], ["--decimal"]),
+    (["summary", "{shop}", "-o", "{tmp}/no/such/folder/s.csv"], ["no/such/folder"]),
+    # models
+    (["fit", "{shop}", "--model", "foo"], ["--model", "bgbb", "sbg", "'foo'"]),
+    (["fit", "{missing}", "--model", "bgbb"], ["no such file"]),
+    (["predict", "{shop}", "--model", "gg"], ["--model", "bgnbd", "'gg'"]),
+    (["predict", "{shop}", "--horizon-unit", "fortnight"], ["--horizon-unit", "fortnight"]),
+    (["predict", "{shop}", "--horizon", "soon"], ["'--horizon'"]),
+    (["evaluate", "{shop}"], ["Missing option", "--calibration-end"]),
+    (["evaluate", "{shop}", "--calibration-end", "2025-01-01", "--models", "bgnbd,foo"],
+     ["--models", "'foo'"]),
+    (["demo", "--lang", "de"], ["--lang", "'de'"]),
+    (["demo", "--customers", "many"], ["'--customers'"]),
+    # formulas
+    (["calc", "nope"], ["No such command 'nope'"]),
+    (["calc", "service", "--years", "3"], ["--yearly-revenue"]),
+    (["calc", "ecommerce", "--basket", "40"], ["--purchases"]),
+    (["calc", "saas-churn", "--mrr", "100"], ["--churn"]),
+    (["calc", "saas-lifetime", "--mrr", "100"], ["--months"]),
+    (["calc", "generic", "--value", "x", "--frequency", "1", "--lifespan", "1"],
+     ["'--value'"]),
+    (["calc", "discounted", "--margin-per-period", "1", "--retention", "2",
+      "--discount-rate", "0"], ["retention"]),
+    (["calc", "ratio", "--ltv", "100"], ["--cac"]),
+    (["calc", "max-cac"], ["--ltv"]),
+    (["calc", "payback", "--cac", "100", "--mrr", "-5"], ["monthly_revenue"]),
+    # decisions
+    (["segments", "{shop}", "--by", "nope"], ["--by nope", "columns are", "region"]),
+    (["segments", "{shop}", "--customers", "{missing}"], ["--customers", "no such file"]),
+    (["cohorts", "{shop}", "--period", "day"], ["--period", "'day'"]),
+    (["channels", "{shop}"], ["Missing option", "--spend"]),
+    (["channels", "{shop}", "--spend", "{missing}"], ["--spend", "no such file"]),
+    (["timing", "{shop}", "--model", "sbg"], ["--model", "'sbg'"]),
+    (["whatif", "{shop}", "--retention", "lots"], ["--retention", "'lots'"]),
+    (["saas", "{missing}"], ["no such file"]),
+    (["saas", "{shop}", "--bogus"], ["No such option: --bogus"]),
+    (["analyze", "{shop}", "--calibration-end", "soon"], ["--calibration-end", "'soon'"]),
+    (["analyze", "{shop}", "--subscriptions", "{missing}"], ["--subscriptions"]),
+    (["report", "{shop}"], ["Missing option", "--output"]),
+    (["report", "{shop}", "-o", "{tmp}/r.html", "--lang", "de"], ["--lang", "'de'"]),
+    (["history", "--bogus"], ["No such option: --bogus"]),
+    (["score", "{shop}"], ["Missing option", "--to"]),
+    (["serve", "--port", "abc"], ["'--port'"]),
+]
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    if not CLV.exists():
+        pytest.skip(f"the clv console script is not installed next to {sys.executable}")
+    return subprocess.run([str(CLV), *args], capture_output=True, text=True, timeout=120,
+                          cwd=cwd)
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import polars as pl
+
+    from clv import sample_shop
+
+    root = tmp_path_factory.mktemp("usage")
+    tx = sample_shop(200, seed=3).transactions
+    tx.with_columns(region=pl.lit("north")).write_csv(root / "shop.csv")
+    return root
+
+
+@pytest.mark.parametrize(("args", "words"), CASES, ids=[" ".join(a) for a, _ in CASES])
+def test_usage_error_is_one_sentence_and_status_2(folder: Path, args: list[str],
+                                                  words: list[str]) -> None:
+    values = {"shop": folder / "shop.csv", "missing": folder / "missing.csv", "tmp": folder}
+    proc = run(*(a.format(**values) for a in args), cwd=folder)
+    assert proc.returncode == 2, (proc.returncode, proc.stderr)
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), proc.stderr
+    assert not re.search(r"\.\s+[A-Z]", lines[0]), f"more than one sentence: {lines[0]}"
+    for word in words:
+        assert word in lines[0], (word, lines[0])
+
+
+def test_every_command_has_a_usage_case() -> None:
+    """A command added later must get its case above."""
+    import typer
+
+    from clv.cli import app
+
+    def leaves(command, path: tuple[str, ...] = ()):
+        subs = getattr(command, "commands", None)
+        if not subs:
+            yield path
+            return
+        for name, sub in subs.items():
+            yield from leaves(sub, (*path, name))
+
+    covered = {tuple(a for a in args[:2] if not a.startswith(("-", "{")))
+               for args, _ in CASES}
+    missing = [" ".join(p) for p in leaves(typer.main.get_command(app)) if p not in covered]
+    assert not missing, f"commands without a usage-error case: {missing}"
+
+
+def test_help_and_no_arguments() -> None:
+    for args in (["--help"], []):
+        proc = run(*args)
+        assert proc.returncode == 0, proc.stderr
+        assert "Usage: clv" in proc.stdout and "summary" in proc.stdout
+        assert "Traceback" not in proc.stderr
+    proc = run("calc")
+    assert proc.returncode == 0 and "saas-churn" in proc.stdout
+
+
+def test_help_shows_brackets_and_only_the_models_a_command_takes() -> None:
+    text = run("channels", "--help").stdout
+    assert "[campaign]" in text and "[leads]" in text  # not eaten as Rich markup
+    fit = " ".join(run("fit", "--help").stdout.split())
+    assert all(m in fit for m in ("bgnbd", "mbgnbd", "pnbd", "gg", "bgbb", "sbg"))
+    for command in ("predict", "segments", "timing"):
+        text = " ".join(run(command, "--help").stdout.split())
+        assert "bgnbd, mbgnbd or pnbd" in text
+        assert "sbg" not in text and "bgbb" not in text, command
+    reading = " ".join(run("summary", "--help").stdout.split())
+    for option in ("--quantity", "--price", "--product", "--order-id", "--channel",
+                   "--duplicates", "--encoding"):
+        assert option in reading
