@@ -16,6 +16,7 @@ from clv.errors import ClvError, DataError
 from clv.models import BGBB
 from clv.notes import Note
 from clv.report.text import note as text_note
+from clv.segments import profile_by
 from clv.timing import cross_sell
 
 D = dt.datetime
@@ -317,3 +318,16 @@ def test_read_patterns_with_lifetimes_names(tmp_path, donations):
     assert read_patterns(path, weight="donors")["weight"].sum() == 11104
     donations.rename({"weights": "n"}).write_csv(path)
     _published(BGBB().fit(read_patterns(path)))
+
+
+def test_profile_by_a_customers_table_says_when_no_id_matches():
+    rows = pl.DataFrame({"customer_id": ["1", "2", "3"], "revenue": [10.0, 20.0, 30.0],
+                         "clv": [1.0, 2.0, 3.0]})
+    attrs = pl.DataFrame({"customer_id": ["1", "2", "3"], "country": ["UK", "UK", "FR"]})
+    table, notes = profile_by(rows, attrs, "country")
+    assert notes == [] and dict(zip(table["country"], table["customers"], strict=True)) == {
+        "UK": 2, "FR": 1}
+    table, notes = profile_by(rows, attrs.with_columns(pl.col("customer_id") + ".0"),
+                              "country")
+    assert table["country"].to_list() == ["(none)"] and notes[0].key == "customers_unmatched"
+    assert notes[0].values["known"] == "1" and notes[0].values["example"] == "1.0"

@@ -37,7 +37,9 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from clv.data.tables import join_customers
 from clv.errors import ClvError
+from clv.notes import Note
 from clv.prep.summary import Summary
 
 SEGMENTS: tuple[tuple[str, str], ...] = (
@@ -228,6 +230,17 @@ def profile(table: pl.DataFrame, by: str | list[str]) -> pl.DataFrame:
                           (pl.col("revenue_to_date") / rev).alias("share_revenue_to_date"),
                           (pl.col("predicted_clv") / clv).alias("share_predicted_clv"))
             .sort("predicted_clv", descending=True))
+
+
+def profile_by(customers: pl.DataFrame, attributes: pl.DataFrame, by: str | list[str]
+               ) -> tuple[pl.DataFrame, list[Note]]:
+    """``profile`` of per-customer rows (``Segments.customers``) by the attribute(s) ``by`` of
+    a customers table ``attributes`` (joined on ``customer_id``, its first row per id), with
+    the notes of the join: a table whose ids match no customer is said, not profiled as one
+    '(none)' group without a word."""
+    keys = [by] if isinstance(by, str) else list(by)
+    table, notes = join_customers(customers, attributes, keys)
+    return profile(table, keys), notes
 
 
 @dataclass(frozen=True)
