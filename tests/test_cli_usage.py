@@ -25,7 +25,7 @@ CASES: list[tuple[list[str], list[str]]] = [
     (["check", "{shop}", "--encoding", "klingon"], ["--encoding", "klingon"]),
     (["check", "{shop}", "--amount", "nope"], ["'nope'", "--amount"]),
     (["check", "{shop}", "--quantity", "nope"], ["'nope'", "--quantity"]),
-    (["summary"], ["Missing argument", "file"]),
+    (["summary"], ["Missing argument", "FILE"]),
     (["summary", "{shop}", "--unit", "fortnight"], ["--unit", "fortnight"]),
     (["summary", "{shop}", "--refunds", "maybe"], ["--refunds", "'maybe'"]),
     (["summary", "{shop}", "--decimal", ";"], ["--decimal"]),

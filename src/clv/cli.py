@@ -52,6 +52,7 @@ Refunds = Annotated[str, typer.Option(help="Negative amounts: net, drop or error
 Strict = Annotated[bool, typer.Option(help="Fail on the first row that would be excluded.")]
 Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 Source = Annotated[str, typer.Argument(
+    metavar="FILE",
     help="A file (CSV/text, Parquet, Excel, JSON lines) or a database URL (with --table or "
          "--query).")]
 
@@ -573,7 +574,9 @@ def _purchase_class(name: str) -> Any:
 def _model_payload(model: Any, label: str | None = None) -> dict[str, Any]:
     return {"model": model.NAME, "group": label, "params": model.params_,
             "stderr": model.stderr_, "loglik": model.loglik_, "aic": model.aic_,
-            "bic": model.bic_, "n_customers": model.n_customers_, "unit": model.unit_}
+            "bic": model.bic_, "n_customers": model.n_customers_, "unit": model.unit_,
+            "boundary": dict(getattr(model, "boundary_", {})),
+            "notes": list(getattr(model, "notes_", ()))}
 
 
 def _print_model(model: Any, title: str) -> None:
@@ -581,10 +584,18 @@ def _print_model(model: Any, title: str) -> None:
     for col in model.summary().columns:
         t.add_column(col, justify="left" if col == "param" else "right")
     for row in model.summary().iter_rows():
-        t.add_row(row[0], *("-" if v is None else f"{v:.4g}" for v in row[1:]))
+        t.add_row(row[0], *("-" if v is None else v if isinstance(v, str) else f"{v:.4g}"
+                            for v in row[1:]))
     out.print(t)
     out.print(f"log-likelihood {model.loglik_:,.2f}, AIC {model.aic_:,.2f}, BIC {model.bic_:,.2f}, "
               f"{model.n_customers_:,} customers, unit {model.unit_ or 'period'}")
+    _print_model_notes(model)
+
+
+def _print_model_notes(model: Any) -> None:
+    """A fitted model's notes (e.g. a fit at a limit: no dropout)."""
+    for n in getattr(model, "notes_", ()):
+        out.print(f"[yellow]note:[/] {escape(str(n))}")
 
 
 @app.command()
@@ -721,6 +732,8 @@ def predict(
         _print_json(head if output else {**head, "customers_table": frame.to_dicts()})
         return
     out.print(f"{purchases!r}\n{spend!r}", markup=False)
+    _print_model_notes(purchases)
+    _print_model_notes(spend)
     top = frame.sort("clv", descending=True).head(10).drop("monetary", "discounted_purchases")
     t = Table(title=f"Top customers by CLV over {horizon:g} {horizon_unit}(s) "
                     f"(margin {margin:g}, discount {discount_rate:g}/year)",
@@ -773,7 +786,7 @@ def evaluate(
                      "scorecard": card.table.to_dicts(), "best": card.best,
                      "criterion": card.criterion, "deciles": card.deciles.to_dicts(),
                      "tracking": card.tracking.to_dicts(), "failed": card.failed,
-                     "summary": card.summary.info()})
+                     "naive_best": card.naive_best, "summary": card.summary.info()})
         return
     _print_issues(tx)
     t = Table(title=f"Holdout scorecard: {card.summary.frame.height:,} customers, calibration "
@@ -790,6 +803,11 @@ def evaluate(
     out.print(f"Best: [bold]{card.models[card.best].NAME}[/] (lowest {card.criterion}); "
               "'naive' carries each customer's past rate forward. --json gives every measure, "
               "the deciles and the weekly tracking.")
+    if card.naive_best:
+        out.print("[yellow]The naive baseline beats every model[/] on this holdout: "
+                  f"{card.models[card.best].NAME} is only the best of the models.")
+    for model in card.models.values():
+        _print_model_notes(model)
     for name, reason in card.failed.items():
         out.print(f"[yellow]{name} not fitted:[/] {escape(str(reason))}")
     if output is not None:
