@@ -255,3 +255,14 @@ def test_each_export_summarises_through_the_command_line(tmp_path, name, text, e
     assert run.returncode == 0, run.stderr
     assert "detected from the headers" in run.stdout
     assert "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_a_path_with_square_brackets_is_a_path_not_a_pattern(tmp_path, suffix):
+    folder = tmp_path / "exports [2024]"
+    folder.mkdir()
+    frame = pl.DataFrame({"customer": ["a", "b"], "date": ["2024-01-01", "2024-01-02"],
+                          "amount": ["1.5", "2"]})
+    path = folder / f"orders[1]{suffix}"
+    frame.write_csv(path) if suffix == ".csv" else frame.write_parquet(path)
+    assert clv.read_transactions(path).issues.amount_kept == 3.5

@@ -148,6 +148,7 @@ def read_delimited(
         def parse(source: Path | bytes) -> pl.DataFrame:
             return pl.read_csv(
                 source, separator=separator, has_header=has_header, infer_schema=False,
+                glob=False,  # a path is a path: '[1]' in a folder's name is no pattern
                 row_index_name=ROW, row_index_offset=2 if has_header else 1,
                 truncate_ragged_lines=True,
             ).with_columns(pl.col(ROW).cast(pl.Int64))
@@ -255,7 +256,7 @@ def read_raw(
     suffix = "".join(path.suffixes[-1:]).lower()
     try:
         if suffix == ".parquet":
-            frame = pl.read_parquet(path)
+            frame = pl.read_parquet(path, glob=False)
             offset = 1
         elif suffix in (".xlsx", ".xlsm", ".xls"):
             try:
