@@ -163,11 +163,13 @@ def _many_products(customers: int, products: int, seed: int) -> pl.DataFrame:
         "product": pl.Series(product).cast(pl.String)})
 
 
-@pytest.mark.parametrize("chunk", [None, 97])
+@pytest.mark.parametrize(("chunk", "dense"), [(None, None), (97, None), (97, 0)])
 @pytest.mark.parametrize(("min_customers", "min_lift"), [(30, 1.0), (1, 0.0), (5, 1.2)])
-def test_cross_sell_equals_the_self_join(monkeypatch, chunk, min_customers, min_lift):
+def test_cross_sell_equals_the_self_join(monkeypatch, chunk, dense, min_customers, min_lift):
     if chunk is not None:  # many small chunks of pairs
         monkeypatch.setattr("clv.timing.PAIRS_PER_CHUNK", chunk)
+    if dense is not None:  # tallies merged in sorted arrays, not counted in a dense one
+        monkeypatch.setattr("clv.timing.DENSE_KEYS", dense)
     columns = ["product_a", "product_b", "customers_a", "customers_then_b", "share",
                "base_rate_b", "lift", "median_days", "q1_days", "q3_days"]
     for tx in (sample_shop(4_000, seed=3).transactions, _many_products(300, 200, seed=1)):

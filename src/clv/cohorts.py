@@ -7,9 +7,10 @@ acquisition period). An age is *observed* for a customer when its period ended o
 the observation end; historical rates and averages at an age use those customers only
 (``eligible``), so cohorts acquired late never dilute them with unobserved time.
 
-Historical figures: active customers (a purchase in the period), retention = active /
-eligible, revenue (and margin when the transactions carry one), revenue per eligible customer
-and the cumulative revenue per customer (the historical LTV curve). Predicted figures, when a
+Historical figures: active customers (a purchase in the period: a day whose lines, netted,
+have a positive amount, or the acquisition day), retention = active / eligible, revenue (and
+margin when the transactions carry one), revenue per eligible customer and the cumulative
+revenue per customer (the historical LTV curve). Predicted figures, when a
 fitted purchase model is given: the cumulative revenue per customer continued past the
 observation end, for every customer of the cohort, as revenue to date plus the expected revenue
 until the end of each later period: P(alive) x E[Y(t) | alive] x expected spend (the model's

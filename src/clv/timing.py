@@ -4,7 +4,9 @@ Cross-sell windows come from product sequences: for products A and B, among the 
 bought A, the share whose first purchase of B came strictly after their first purchase of A
 (``share``), its ``lift`` over B's base rate (the share of all customers who ever bought B),
 and the delay from the first A to that first B (median and interquartile range, in days),
-read as a recommendation: 'propose B 70-110 days after A' (the interquartile range).
+read as a recommendation: 'propose B 70-110 days after A' (the interquartile range). The
+pairs are never materialised at once: each customer's (product, first day) rows sorted by day
+give the B of each A as a range of rows, walked in chunks (``PAIRS_PER_CHUNK``).
 
 Next purchase per customer, from a fitted purchase model: P(alive), the probability of at
 least one purchase in the next ``days`` (P(alive) x P(a purchase in t | alive), see each
@@ -32,8 +34,10 @@ def cross_sell(transactions: Any, *, product: str = "product", min_customers: in
     """Cross-sell pairs (A bought, later B) with ``customers_a``, ``customers_then_b``,
     ``share``, ``base_rate_b``, ``lift``, the delay's ``median_days``, ``q1_days``,
     ``q3_days`` and a ``recommendation``; pairs with at least ``min_customers`` customers
-    buying B after A and a lift of at least ``min_lift``, by decreasing lift x share.
-    Refund lines (amount <= 0) are not purchases."""
+    buying B after A and a lift of at least ``min_lift``, by decreasing lift x share (then by
+    the products' names). Refund lines (amount <= 0) are not purchases. The pairs are built
+    per customer in bounded chunks (``_pairs``), so memory does not grow with the square of
+    the largest basket."""
     frame = transactions.frame if isinstance(transactions, Transactions) else transactions
     if not isinstance(frame, pl.DataFrame):
         raise ClvError("cross_sell takes Transactions or a Polars frame")
@@ -90,14 +94,17 @@ def _pairs(firsts: pl.DataFrame, buyers: pl.DataFrame, n_customers: int, min_cus
     ``PAIRS_PER_CHUNK``, never as a self-join of whole baskets: a first pass counts customers
     per pair, a second tallies the delays of the pairs kept per (pair, day) and the quartiles
     are read from the tallies."""
-    buyers = buyers.sort("product")
-    n_products = buyers.height
     # a product bought by fewer than min_customers customers is in no pair shown
-    rows = (firsts.join(buyers.with_row_index("p").filter(
-                pl.col("customers") >= min_customers).select("product", "p"), on="product")
-            .select(pl.col("customer_id").rank("dense").cast(pl.Int64).alias("c"),
+    buyers = buyers.filter(pl.col("customers") >= min_customers).sort("product")
+    n_products = buyers.height
+    customer = pl.col("customer_id")
+    rows = (firsts.lazy().join(buyers.lazy().with_row_index("p").select("product", "p"),
+                               on="product")
+            .sort("customer_id", "day")
+            .select((customer != customer.shift()).fill_null(True).cum_sum().cast(pl.Int64)
+                    .alias("c"),  # a number per customer, increasing with the rows
                     pl.col("day").cast(pl.Int64).alias("d"), pl.col("p").cast(pl.Int64))
-            .sort("c", "d"))
+            .collect())
     if rows.height == 0:
         return _pair_frame(buyers["product"], np.empty(0, np.int64), n_products)
     c, d, p = (rows[k].to_numpy() for k in ("c", "d", "p"))
@@ -120,7 +127,7 @@ def _pairs(firsts: pl.DataFrame, buyers: pl.DataFrame, n_customers: int, min_cus
                        np.repeat(start[lo:hi] - (np.cumsum(n) - n), n) + np.arange(total))
             lo = hi
 
-    pair, n = _tally(p[a] * n_products + p[b] for a, b in chunks())
+    pair, n = _tally((p[a] * n_products + p[b] for a, b in chunks()), n_products ** 2)
     bought = buyers["customers"].to_numpy().astype(np.float64)
     lift = n / bought[pair // n_products] / (bought[pair % n_products] / n_customers)
     kept = pair[(n >= min_customers) & (lift >= min_lift - 1e-9 * abs(min_lift))]
@@ -134,7 +141,7 @@ def _pairs(firsts: pl.DataFrame, buyers: pl.DataFrame, n_customers: int, min_cus
             hit = kept[at] == pairs
             yield at[hit] * width + (d[b[hit]] - d[a[hit]])
 
-    tally, times = _tally(delays())
+    tally, times = _tally(delays(), kept.size * width)
     which, delay = np.divmod(tally, width)
     upto = np.cumsum(times)
     first = np.searchsorted(which, np.arange(kept.size))
@@ -166,9 +173,20 @@ def _pair_frame(names: pl.Series, pairs: np.ndarray, n_products: int,
            for k, _ in QUARTILES}})
 
 
-def _tally(chunks: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct integer keys over chunks of keys (sorted) and their occurrences: each chunk's
-    counts merged into the running sorted arrays (memory: the distinct keys, not the keys)."""
+DENSE_KEYS = 1 << 22
+"""Largest number of possible keys tallied in a dense array (32 MB) rather than sorted."""
+
+
+def _tally(chunks: Any, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct integer keys (in [0, ``size``)) over chunks of keys, sorted, and their
+    occurrences: counted in a dense array when ``size`` is small, else each chunk's counts
+    merged into running sorted arrays (memory: the distinct keys, not the keys)."""
+    if size <= DENSE_KEYS:
+        dense = np.zeros(size, np.int64)
+        for chunk in chunks:
+            dense += np.bincount(chunk, minlength=size)
+        keys = np.flatnonzero(dense)
+        return keys, dense[keys]
     keys, counts = np.empty(0, np.int64), np.empty(0, np.int64)
     for chunk in chunks:
         new, times = np.unique(chunk, return_counts=True)
