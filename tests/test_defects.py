@@ -329,7 +329,11 @@ def test_profile_by_a_customers_table_says_when_no_id_matches():
     table, notes = profile_by(rows, attrs, "country")
     assert notes == [] and dict(zip(table["country"], table["customers"], strict=True)) == {
         "UK": 2, "FR": 1}
+    # ids written as integral floats ('1.0') are the integers they are, and join
     table, notes = profile_by(rows, attrs.with_columns(pl.col("customer_id") + ".0"),
                               "country")
+    assert notes == [] and set(table["country"]) == {"UK", "FR"}
+    other = attrs.with_columns(("C-" + pl.col("customer_id")).alias("customer_id"))
+    table, notes = profile_by(rows, other, "country")
     assert table["country"].to_list() == ["(none)"] and notes[0].key == "customers_unmatched"
-    assert notes[0].values["known"] == "1" and notes[0].values["example"] == "1.0"
+    assert notes[0].values["known"] == "1" and notes[0].values["example"] == "C-1"

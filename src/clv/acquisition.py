@@ -27,12 +27,13 @@ Per channel (and campaign), over the months the spend table covers:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
 
 from clv.cohorts import CURVE_MONTHS, Cohorts, cohorts
+from clv.data.tables import join_customers
 from clv.errors import ClvError
 from clv.formulas import ltv_cac_ratio
 from clv.models.base import PurchaseModel
@@ -58,6 +59,7 @@ class Acquisition:
     paid_cac: float | None
     curves: Cohorts
     basis: dict[str, str]
+    notes: list[str] = field(default_factory=list)
 
 
 def _sum_or_null(column: str) -> pl.Expr:
@@ -86,20 +88,22 @@ def _spend_table(spend: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
 
 
 def _acquired(summary: Summary, transactions: pl.DataFrame, customers: pl.DataFrame | None,
-              keys: list[str]) -> pl.DataFrame:
-    """Each customer's acquisition month and channel (campaign)."""
+              keys: list[str], notes: list[str]) -> pl.DataFrame:
+    """Each customer's acquisition month and channel (campaign); a customers table whose ids
+    match no customer is said in ``notes``."""
     base = summary.frame.select("customer_id", pl.col("first_purchase").cast(pl.Date)
                                 .dt.truncate("1mo").alias("month"))
     if customers is not None and all(k in customers.columns for k in keys):
-        source = customers.select("customer_id", *keys).unique("customer_id", keep="first")
+        joined, said = join_customers(base, customers, keys)
+        notes.extend(said)
     elif all(k in transactions.columns for k in keys):
         source = transactions.sort("timestamp").group_by("customer_id").agg(
             pl.col(k).first() for k in keys)
+        joined = base.join(source, on="customer_id", how="left")
     else:
         raise ClvError(f"no column(s) {', '.join(keys)} in the customers table or the "
                        "transactions to tell each customer's acquisition channel")
-    return base.join(source, on="customer_id", how="left").with_columns(
-        pl.col(k).cast(pl.String).fill_null("(unknown)") for k in keys)
+    return joined.with_columns(pl.col(k).cast(pl.String).fill_null("(unknown)") for k in keys)
 
 
 def channels(
@@ -128,7 +132,8 @@ def channels(
     frame = transactions.frame if hasattr(transactions, "frame") else transactions
     keys = ["channel", "campaign"] if campaign else ["channel"]
     costs = _spend_table(spend, keys)
-    acquired = _acquired(summary, frame, customers, keys)
+    notes: list[str] = []
+    acquired = _acquired(summary, frame, customers, keys, notes)
     months = costs["month"].unique()
     in_window = acquired.filter(pl.col("month").is_in(months.implode()))
     counts = in_window.group_by(*keys, "month").agg(pl.len().alias("new_customers"))
@@ -183,7 +188,7 @@ def channels(
     return Acquisition(table.sort("predicted_ltv", descending=True, nulls_last=True),
                        by_month, next_euro, total_spend / total_new if total_new else None,
                        float(paid["spend"].sum()) / paid_new if paid_new else None,
-                       curves, basis)
+                       curves, basis, notes)
 
 
 def _history(curves: Cohorts, acquired: pl.DataFrame, keys: list[str], margin: float

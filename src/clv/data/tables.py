@@ -147,9 +147,11 @@ def read_customers(source: Any, *, customer: str = "customer_id", **options: Any
                    ) -> pl.DataFrame:
     """Customer attributes: the id and every other column, as read (channel, campaign,
     country...); one row per customer (the first when repeated)."""
+    from clv.data.transactions import clean_ids
+
     raw = read_raw(source, **options)
     key = _column(raw, customer, "customer id")
-    return raw.frame.drop(ROW).with_columns(pl.col(key).cast(pl.String).alias("customer_id")
+    return raw.frame.drop(ROW).with_columns(clean_ids(raw.frame[key]).alias("customer_id")
                                             ).unique("customer_id", keep="first",
                                                      maintain_order=True)
 
@@ -165,8 +167,11 @@ def join_customers(table: pl.DataFrame, customers: pl.DataFrame, columns: list[s
     if missing:
         raise DataError(f"no column(s) {', '.join(missing)} in the customers table",
                         source="customers")
-    source = customers.select(pl.col("customer_id").cast(pl.String), *columns).unique(
-        "customer_id", keep="first", maintain_order=True)
+    from clv.data.transactions import clean_ids
+
+    source = customers.select(clean_ids(customers["customer_id"]).alias("customer_id"),
+                              *columns).unique("customer_id", keep="first",
+                                               maintain_order=True)
     ids = table.select(pl.col("customer_id").cast(pl.String))
     notes = []
     if source.height and table.height and ids.join(source, on="customer_id",
