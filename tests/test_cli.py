@@ -334,3 +334,24 @@ def test_segments_by_a_column_of_the_transactions(regions_csv):
     assert "[south]" in text  # a value is never read as Rich markup
     bad = clv("segments", regions_csv, "--by", "Region", check=False)
     assert bad.returncode == 2 and "columns are:" in bad.stderr and "region" in bad.stderr
+
+
+def test_a_customers_table_matching_nobody_is_said(tmp_path):
+    """Float ids in the customers table join integer ids of the orders; ids written another
+    way are a note, not silence."""
+    from clv.datasets import sample_shop
+
+    shop = sample_shop(400, seed=8, line_items=True)
+    orders = tmp_path / "lines.csv"
+    shop.transactions.write_csv(orders)
+    attrs = shop.customers.select(pl.col("customer_id").cast(pl.Float64), "channel")
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    attrs.write_csv(good)
+    attrs.with_columns(("X" + pl.col("customer_id").cast(pl.String)).alias("customer_id")
+                       ).write_csv(bad)
+    out = json.loads(clv("segments", orders, "--customers", good, "--by", "channel",
+                         "--json").stdout)
+    assert "notes" not in out and {r["channel"] for r in out["by_channel"]} == \
+        set(shop.customers["channel"])
+    out = clv("segments", orders, "--customers", bad, "--by", "channel").stdout
+    assert "none of the" in out and "is a customer of the transactions" in out

@@ -81,6 +81,11 @@ def _valued(file: str, read: Reading, unit: str, model: str, horizon: float,
     return _Valued(tx, summary, purchases, spend, value, label)
 
 
+def _notes(notes: list[str]) -> dict[str, str]:
+    """The notes of a result, as one line of the printed extras (nothing when none)."""
+    return {"notes": "; ".join(notes)} if notes else {}
+
+
 def _customers(path: Path | None, read: Reading) -> pl.DataFrame | None:
     if _existing(path, "--customers") is None:
         return None
@@ -108,8 +113,10 @@ def _attribute(by: str, tx: Any, file: str, read: Reading,
                 .agg(pl.col(field).first().alias(by)))
     raw = read_raw(file, **read.raw).frame
     if by in raw.columns and by != ROW:
-        cid = pl.col(tx.mapping.columns["customer_id"]).cast(pl.String).str.strip_chars()
-        return (raw.select(cid.alias("customer_id"), pl.col(by))
+        from clv.data.transactions import clean_ids
+
+        cid = clean_ids(raw[tx.mapping.columns["customer_id"]])
+        return (raw.select(pl.lit(cid).alias("customer_id"), pl.col(by))
                 .filter(pl.col("customer_id").is_not_null() & (pl.col("customer_id") != ""))
                 .group_by("customer_id", maintain_order=True)
                 .agg(pl.col(by).drop_nulls().first()))
@@ -198,6 +205,7 @@ def segments(
     output: Output = None, as_json: AsJson = False,
 ) -> None:
     """RFM segments, value tiers and concentration, historical next to predicted."""
+    from clv.data.tables import join_customers
     from clv.segments import profile, segment_customers
 
     _existing(customers, "--customers")
@@ -205,10 +213,12 @@ def segments(
     result = segment_customers(v.summary, v.value, predicted=v.predicted)
     tables = {"customers": result.customers, "segments": result.segments.drop("rule"),
               "tiers": result.tiers}
+    notes: list[str] = []
     if by is not None:
-        table = result.customers if by in result.customers.columns else \
-            result.customers.join(_attribute(by, v.transactions, file, read, customers),
-                                  on="customer_id", how="left")
+        table = result.customers
+        if by not in table.columns:
+            table, notes = join_customers(
+                table, _attribute(by, v.transactions, file, read, customers), [by])
         tables[f"by_{by}"] = profile(table, by)
     conc = {k: {"gini": c.gini, "top_shares": {f"{q:.0%}": s for q, s in c.top.items()}}
             for k, c in result.concentration.items()}
@@ -221,7 +231,7 @@ def segments(
              "mean_p_alive", "share_predicted_clv"]
     _emit(tables, titles, "customers", output, as_json,
           {"basis": result.basis, "concentration": conc, "model": _model_payload(v.purchases),
-           "gini": gini},
+           "gini": gini, **_notes(notes)},
           show={"segments": ["segment", *brief], f"by_{by}": [by or "", *brief],
                 "tiers": ["tier", "customers", "share_revenue_to_date", "predicted_clv",
                           "share_predicted_clv", "min_predicted_clv"]})
@@ -260,8 +270,8 @@ def cohorts(
     titles = {"retention": f"Retention by {period}s since acquisition (observed customers)",
               "curve": "Revenue per customer within k months of acquisition",
               "repeat": "Repeat purchase"}
-    _emit(tables, titles, "table", output, as_json, {"basis": result.basis},
-          percent=("retention",))
+    _emit(tables, titles, "table", output, as_json,
+          {"basis": result.basis, **_notes(result.notes)}, percent=("retention",))
 
 
 @app.command()
@@ -299,7 +309,7 @@ def channels(
     titles = {"summary": "Acquisition channels", "next_euro": "Where the next euro pays best"}
     _emit(tables, titles, "channels", output, as_json,
           {"basis": result.basis, "blended_cac": result.blended_cac,
-           "paid_cac": result.paid_cac})
+           "paid_cac": result.paid_cac, **_notes(result.notes)})
 
 
 @app.command()
