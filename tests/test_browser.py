@@ -166,3 +166,42 @@ def test_report_renders_offline_in_the_browser(browser, tmp_path):
     assert asked == [] and watch.problems == []
     assert (OUT / "report.png").stat().st_size > 20_000
     assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 4
+
+
+def test_line_item_mapping_in_the_browser(browser, tmp_path):
+    """A French line-item log: the form starts from the detected quantity and unit price,
+    shows the first rows as read, reads again a changed choice, and runs."""
+    from clv.datasets import sample_shop
+
+    log = tmp_path / "lignes.csv"
+    sample_shop(300, seed=4, line_items=True).transactions.rename({
+        "InvoiceNo": "N° facture", "Quantity": "Qté", "UnitPrice": "PU HT",
+        "CustomerID": "Code client", "InvoiceDate": "Date facture"}).write_csv(log)
+    app = build(f"sqlite:///{tmp_path / 'h.db'}", workdir=tmp_path / "up")
+    with running(app) as base:
+        page = browser.new_page(viewport={"width": 1280, "height": 1400})
+        watch = Watch(page)
+        page.goto(base + "/")
+        page.set_input_files("#file", str(log))
+        page.click("#upload-button")
+        page.wait_for_url(re.compile(r".*/mapping/\w+"))
+        assert page.input_value("#map_quantity") == "Qté"
+        assert page.input_value("#map_price") == "PU HT"
+        assert page.input_value("#map_amount") == ""
+        assert "x 'PU HT'" in page.inner_text("body")
+        assert page.locator("#read-preview tbody tr").count() == 8
+        OUT.mkdir(exist_ok=True)
+        page.screenshot(path=str(OUT / "mapping.png"), full_page=True)
+        # without the unit price there is no amount: the form says which column to choose
+        page.select_option("#map_price", "")
+        page.click("#preview")
+        page.wait_for_selector("#mapping-problem")
+        assert "choose the amount column above" in page.inner_text("#mapping-problem")
+        page.select_option("#map_price", "PU HT")
+        page.select_option("#refunds", "drop")
+        page.click("#run")
+        page.wait_for_url(re.compile(r".*/a/\d+$"), timeout=120_000)
+        page.click("nav.sections >> text=Data")
+        assert "refund (policy 'drop')" in page.inner_text("body")
+        page.close()
+    assert watch.problems == []

@@ -114,7 +114,8 @@ def test_french_line_items(tmp_path):
                           "F002;15/02/2024;CL02;Café 1 kg;1;12,50\n")
     tx = clv.read_transactions(path)
     m = tx.mapping.columns
-    assert (m["quantity"], m["price"], m["customer_id"]) == ("Qté", "PU HT", "Code client")
+    assert (m["quantity"], m["price"], m["customer_id"], m["order_id"]) == \
+        ("Qté", "PU HT", "Code client", "N° facture")
     assert tx.frame["amount"].to_list() == pytest.approx([25.0, 3.2, 12.5])
     assert tx.frame["order_id"].n_unique() == 2
 

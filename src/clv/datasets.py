@@ -332,7 +332,7 @@ def _line_items(tx: pl.DataFrame, rng: np.random.Generator
     repeated_cents = int((repeated["Quantity"] * repeated["unit_cents"]).sum())
     log = pl.concat([lines, free, guests, adjust, repeated]).sort("InvoiceDate",
                                                                   maintain_order=True)
-    log = log.with_columns((pl.col("unit_cents") / 100).alias("UnitPrice")).select(
+    log = log.with_columns((pl.col("unit_cents") / 100).round(2).alias("UnitPrice")).select(
         "InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice",
         "CustomerID", "Country")
     truth = {

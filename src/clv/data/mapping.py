@@ -47,8 +47,8 @@ COMMON_NAMES: dict[str, list[str]] = {
                "chiffre_d_affaires", "ca"],
     "order_id": ["order_id", "order", "order_number", "invoice", "invoice_no", "invoiceno",
                  "invoice_number", "transaction_id", "orderid", "commande", "num_commande",
-                 "numero_commande", "no_commande", "facture", "numero_facture", "num_facture",
-                 "no_facture"],
+                 "numero_commande", "no_commande", "n_commande", "facture", "numero_facture",
+                 "num_facture", "no_facture", "n_facture", "n_piece", "piece"],
     "currency": ["currency", "devise", "currency_code"],
     "status": ["status", "order_status", "financial_status", "payment_status", "etat",
                "statut"],
@@ -176,10 +176,11 @@ NOT_PAID = {"failed", "cancelled", "canceled", "voided", "void", "declined", "re
 
 
 def _norm(name: str) -> str:
-    """A column name compared without case, accents, spaces or punctuation ('Qté' = 'qte')."""
+    """A column name compared without case, accents, spaces or punctuation ('Qté' = 'qte',
+    'N° facture' = 'n_facture')."""
     folded = unicodedata.normalize("NFKD", name.lower())
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return re.sub(r"[\s_\-().#'’/]", "", folded)
+    return re.sub(r"[^0-9a-z]", "", folded)
 
 
 @dataclass
