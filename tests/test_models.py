@@ -173,7 +173,10 @@ def test_warm_started_fits_equal_cold_fits(cls, monkeypatch):
     assert warm.loglik_ == pytest.approx(cold.loglik_, rel=1e-10)  # the fitter's tolerance
     for name in cls.PARAMS:
         assert warm.params_[name] == pytest.approx(cold.params_[name], rel=1e-4), name
-        assert warm.stderr_[name] == pytest.approx(cold.stderr_[name], rel=1e-3), name
+        # NaN for both when at a limit (these spends are Gamma(6x, 1)/x: q, gamma -> inf)
+        assert warm.stderr_[name] == pytest.approx(cold.stderr_[name], rel=1e-3,
+                                                   nan_ok=True), name
+    assert warm.boundary_ == cold.boundary_
     # a useless curvature: BFGS cannot move, so the fit starts again cold
     monkeypatch.setattr(cls, "_warm", lambda self, data: (
         np.log(self._start(data)), np.eye(len(self.PARAMS)) * 1e-12))

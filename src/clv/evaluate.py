@@ -28,7 +28,7 @@ import numpy as np
 import polars as pl
 
 from clv.errors import ClvError
-from clv.models import BGNBD, MBGNBD, ConvergenceError, GammaGamma, ParetoNBD
+from clv.models import BGNBD, MBGNBD, GammaGamma, ParetoNBD
 from clv.models.base import PurchaseModel
 from clv.prep.summary import UNIT_DAYS, Summary, _lazy, rfm_summary
 
@@ -44,7 +44,8 @@ class Scorecard:
     transactions per unit of time, actual and per model. ``deciles``: predicted and actual
     means per decile of each model's prediction. ``best``: the model with the lowest RMSE of
     holdout transactions (``criterion``). ``failed``: models that could not be fitted, with
-    the reason.
+    the reason. ``naive_best``: the naive baseline has a lower RMSE than every model (``best``
+    is then only the best of the models).
     """
 
     table: pl.DataFrame
@@ -56,6 +57,7 @@ class Scorecard:
     spend: GammaGamma | None
     summary: Summary
     failed: dict[str, str] = field(default_factory=dict)
+    naive_best: bool = False
 
     def __str__(self) -> str:
         cols = ["model", "rmse_transactions", "mae_transactions", "total_transactions_error",
@@ -69,6 +71,8 @@ class Scorecard:
                                    ("{:>14}".format("-") if v is None else f"{v:>14.4g}")
                                    for v in row))
         lines.append(f"best: {self.best} (lowest {self.criterion})")
+        if self.naive_best:
+            lines.append(f"the naive baseline beats every model ({self.criterion})")
         lines.extend(f"not fitted: {k}: {v}" for k, v in self.failed.items())
         return "\n".join(lines)
 
@@ -167,7 +171,7 @@ def evaluate(
     try:  # a DependenceWarning, if any, reaches the caller
         spend = GammaGamma().fit(summary)
         per_purchase = spend.expected_spend(x, monetary)
-    except ConvergenceError:
+    except ClvError:  # ConvergenceError, or too few repeat buyers
         per_purchase = np.full(x.size, monetary[x > 0].mean() if np.any(x > 0) else 0.0)
 
     fitted: dict[str, PurchaseModel] = {}
@@ -176,7 +180,7 @@ def evaluate(
     for name in models:
         try:
             model = MODELS[name]().fit(summary)
-        except ConvergenceError as exc:
+        except ClvError as exc:  # ConvergenceError, or too few customers
             failed[name] = str(exc)
             continue
         fitted[name] = model
@@ -194,10 +198,12 @@ def evaluate(
     by_name = {m.NAME: key for key, m in fitted.items()}
     best_row = table.filter(pl.col("model") != BASELINE).sort("rmse_transactions").row(
         0, named=True)
+    naive = table.filter(pl.col("model") == BASELINE)["rmse_transactions"][0]
     return Scorecard(
         table=table, tracking=tracking(transactions, summary, fitted), deciles=pl.concat(deciles),
         best=by_name[best_row["model"]], criterion="RMSE of holdout transactions per customer",
-        models=fitted, spend=spend, summary=summary, failed=failed)
+        models=fitted, spend=spend, summary=summary, failed=failed,
+        naive_best=bool(naive < best_row["rmse_transactions"]))
 
 
 def tracking(transactions: Any, summary: Summary, models: dict[str, PurchaseModel]

@@ -52,6 +52,22 @@ TEMPLATES: dict[str, str] = {
                      "tried next",
     "no_spend_model": "spend model not fitted ({reason}); CLV uses the mean spend per "
                       "purchase",
+    "no_dropout": "{model}: no evidence of customer dropout in this data ({params}): the model "
+                  "reduces to the NBD, every customer counts as still active, P(alive) is not "
+                  "informative, and parameter draws hold the dropout parameters fixed",
+    "at_bound": "{model}: {params} at the edge of the parameter space (the data do not bound "
+                "them): no standard error, a one-sided interval, and parameter draws keep them "
+                "there",
+    "unidentified": "{model}: the data do not identify {params} (the likelihood does not "
+                    "change with them); they stay where the fit stopped",
+    "naive_best": "the naive baseline (each customer's past purchase rate carried forward) "
+                  "predicts the holdout better than every model (RMSE {naive:.3f} against "
+                  "{best:.3f} for {model}); {model} is used as the best of the models, not as "
+                  "better than the baseline",
+    "no_model": "no purchase model could be fitted ({reason}); the NBD (each customer buying "
+                "at their own rate, without dropout) is used",
+    "not_fitted": "{model} could not be fitted on the whole history ({reason}); {next} is "
+                  "tried next",
     "customers_unmatched": "none of the {rows:,} ids of the customers table (such as "
                            "'{example}') is a customer of the transactions (such as "
                            "'{known}'): its {columns} are missing for every customer; the "

@@ -6,9 +6,12 @@ The steps, in order (each reported to ``progress`` with its share of the work do
    same validation) and keep the data-quality report;
 2. choose the purchase model on a holdout: the models are fitted up to the calibration end
    (default: the last quarter of the observed span is held out) and scored on the rest
-   (``clv.evaluate``); the best by RMSE of holdout transactions is kept;
-3. refit the chosen model and Gamma-Gamma on the whole history and compute each customer's
-   CLV over the horizon, with intervals from parameter draws (``clv.value``);
+   (``clv.evaluate``); the best by RMSE of holdout transactions is kept (a note says when the
+   naive baseline beats every model);
+3. refit the chosen model and Gamma-Gamma on the whole history (the next best when it does
+   not converge; the NBD when none can be fitted, e.g. one customer or no repeat purchase;
+   the notes say which, and what a fit at a limit means, e.g. no dropout) and compute each
+   customer's CLV over the horizon, with intervals from parameter draws (``clv.value``);
 4. segments, cohorts, cross-sell timing and next purchases, what-if levers and their
    sensitivity; acquisition channels when a spend table is given; subscription metrics when
    a subscriptions table is given;
@@ -32,8 +35,8 @@ from clv.acquisition import Acquisition, channels
 from clv.cohorts import Cohorts, cohorts
 from clv.data import Transactions, read_transactions
 from clv.errors import ClvError
-from clv.evaluate import MODELS, Scorecard, evaluate
-from clv.models import ConvergenceError, GammaGamma
+from clv.evaluate import BASELINE, MODELS, Scorecard, evaluate
+from clv.models import NBD, ConvergenceError, GammaGamma
 from clv.models.base import PurchaseModel
 from clv.notes import Note
 from clv.prep import Summary, rfm_summary
@@ -159,9 +162,15 @@ def analyze(
 
     scorecard, ranked = _choose(tx, cfg, notes)
     summary = rfm_summary(tx, unit=cfg.unit)  # type: ignore[arg-type]
-    model = _refit(ranked, summary, notes)
+    try:
+        model = _refit(ranked, summary, notes)
+    except ClvError as exc:  # one customer, or nobody bought twice: the NBD, whose limits
+        model = NBD().fit(summary)  # the notes below state
+        notes.append(Note("no_model", reason=str(exc)))
+    notes.extend(model.notes_)  # e.g. no dropout: P(alive) is not informative
     try:
         gg: GammaGamma | None = GammaGamma().fit(summary)
+        notes.extend(gg.notes_)  # type: ignore[union-attr]
     except (ConvergenceError, ClvError) as exc:
         gg = None
         notes.append(Note("no_spend_model", reason=str(exc)))
@@ -226,20 +235,27 @@ def _choose(tx: Transactions, cfg: Settings, notes: list[str]
         return None, list(cfg.models)
     key = {MODELS[k].NAME: k for k in cfg.models}
     ranked = [key[n] for n in card.table.sort("rmse_transactions")["model"] if n in key]
+    if card.naive_best:  # the best model is only the best of the models: say so
+        rmse = dict(card.table.select("model", "rmse_transactions").iter_rows())
+        name = MODELS[card.best].NAME
+        notes.append(Note("naive_best", naive=rmse[BASELINE], best=rmse[name], model=name))
     return card, [card.best] + [k for k in ranked if k != card.best]
 
 
 def _refit(ranked: list[str], summary: Summary, notes: list[str]) -> PurchaseModel:
     """The first model of ``ranked`` that converges on the whole history; a model that does
-    not is named in the notes with the reason."""
+    not (or cannot be fitted at all, e.g. on too few customers) is named in the notes with the
+    reason. A model at a limit (e.g. no dropout) is kept: its predictions are those of the
+    limit, and its notes (``notes_``, added by ``analyze``) say so."""
     for i, key in enumerate(ranked):
         try:
             return MODELS[key]().fit(summary)
-        except ConvergenceError as exc:
+        except ClvError as exc:  # ConvergenceError, or too few customers
             if i + 1 == len(ranked):
                 raise
-            notes.append(Note("not_converged", model=MODELS[key].NAME,
-                              reason=str(exc), next=MODELS[ranked[i + 1]].NAME))
+            kind = "not_converged" if isinstance(exc, ConvergenceError) else "not_fitted"
+            notes.append(Note(kind, model=MODELS[key].NAME, reason=str(exc),
+                              next=MODELS[ranked[i + 1]].NAME))
     raise ClvError("no purchase model to fit")
 
 

@@ -19,6 +19,14 @@ posterior of their latent traits (alive or not, purchase rate, dropout, spend), 
 the value that will actually be realised. Customers are processed in chunks: memory grows with
 customers + chunk x draws, never customers x draws.
 
+Fits at the edge of the parameter space (``Model.boundary_``, e.g. no dropout) have a singular
+information matrix: their covariance is that of the other directions, made positive
+semi-definite, so parameters at a limit stay there in the draws; draws stay within the fitters'
+box of log-parameters. A draw that still cannot be pushed through the predictions (a
+Gamma-Gamma draw with q <= 1 has no finite mean spend; a prediction that is not finite; a
+bootstrap resample that cannot be fitted) is left out, so ``draws_total`` may hold fewer draws
+than asked.
+
 Beyond ``EXACT_CUSTOMERS`` customers the realised total is not simulated customer by customer:
 given the parameters it is a sum of many independent customers, so it is taken as normal with
 mean the expected total and variance sum_i Var_i, estimated from two independent simulations
@@ -36,7 +44,7 @@ import numpy as np
 import polars as pl
 
 from clv.errors import ClvError
-from clv.models.base import Model, PurchaseModel
+from clv.models.base import BOUND, Model, PurchaseModel
 from clv.models.gamma_gamma import GammaGamma
 from clv.prep.grid import distinct_pairs
 from clv.prep.summary import Summary, convert
@@ -184,10 +192,14 @@ class ValueIntervals:
 
 
 def _draw_params(model: Model, draws: int, rng: np.random.Generator) -> np.ndarray:
-    """Parameter draws: ln theta ~ N(ln theta_hat, Cov(ln theta))."""
+    """Parameter draws: ln theta ~ N(ln theta_hat, Cov(ln theta)), the covariance projected on
+    the positive semi-definite matrices (``Model.log_covariance``: a parameter at a limit
+    stays there), drawn as numpy's ``multivariate_normal(method="eigh")`` does (same draws
+    for a proper covariance) and kept within the fitters' box of log-parameters."""
     theta = model._fitted()
-    cov = model.log_covariance()
-    return np.exp(rng.multivariate_normal(np.log(theta), cov, size=draws, method="eigh"))
+    w, v = np.linalg.eigh(model.log_covariance())
+    z = rng.standard_normal((draws, theta.size)) @ (v * np.sqrt(np.clip(w, 0.0, None))).T
+    return np.exp(np.clip(np.log(theta) + z, -BOUND, BOUND))
 
 
 def _bootstrap_params(model: Model, frame: pl.DataFrame, counts: np.ndarray) -> np.ndarray:
@@ -208,8 +220,20 @@ def _bootstrap_params(model: Model, frame: pl.DataFrame, counts: np.ndarray) -> 
             pl.col("weight") > 0))
         data = type(data)(data.columns, data.weights, model.unit_)
         refit = type(model)(tol=model.tol, max_iter=model.max_iter)
-        out[d] = refit._fit(data, start=start, covariance=False)._fitted()
+        try:
+            out[d] = refit._fit(data, start=start, covariance=False)._fitted()
+        except ClvError:  # a resample the model cannot fit (e.g. no repeat buyer): left out
+            out[d] = np.nan
     return out
+
+
+def _usable(purchases: np.ndarray, spend: np.ndarray | None) -> np.ndarray:
+    """Draws whose parameters are finite and, for Gamma-Gamma, give a finite mean spend
+    (q > 1: the population mean p gamma / (q - 1) of customers without repeat purchases)."""
+    ok = np.all(np.isfinite(purchases), axis=1)
+    if spend is not None:
+        ok &= np.all(np.isfinite(spend), axis=1) & (spend[:, 1] > 1)
+    return ok
 
 
 def value_intervals(
@@ -257,9 +281,13 @@ def value_intervals(
                                  size=draws)
         theta = _bootstrap_params(purchases, frame, counts)
         phi = _bootstrap_params(gg, frame, counts) if gg is not None else None
-    models = [purchases.with_params(t) for t in theta]
-    spends: list[Any] = ([gg.with_params(p) for p in phi] if gg is not None and phi is not None
-                         else [spend] * draws)
+    # draws that cannot be pushed through the predictions (parameters that are not finite,
+    # a Gamma-Gamma without a finite mean spend, predictions that are not finite) are left
+    # out; ``draws_total`` holds the draws kept
+    keep = _usable(theta, phi)
+    models = [purchases.with_params(t) for t in theta[keep]]
+    spends: list[Any] = ([gg.with_params(p) for p in phi[keep]]
+                         if gg is not None and phi is not None else [spend] * len(models))
 
     codes, names = (np.zeros(frame.height, dtype=np.int64), [None])
     if segments is not None:
@@ -267,8 +295,6 @@ def value_intervals(
         names = seg.unique(maintain_order=True).sort().to_list()
         codes = seg.replace_strict(names, list(range(len(names))),
                                    return_dtype=pl.Int64).to_numpy()
-    seg_draws = np.zeros((draws, len(names)))
-    seg_pred = np.zeros((draws, len(names)))
     every = slice(None)
     point = margin * _expected(purchases, s, every)[2] * _spend(spend, s, every)
     lower, upper = np.empty(frame.height), np.empty(frame.height)
@@ -278,7 +304,16 @@ def value_intervals(
     px, pt, index = _distinct_pairs(s.x, s.t_cap)
     if index is None:
         px, pt, index = s.x, s.t_cap, np.arange(frame.height)
-    ahead = np.stack([_if_alive_sums(m, s, px, pt)[1] for m in models])
+    sums = [_draw_sums(m, s, px, pt) for m in models]
+    models = [m for m, v in zip(models, sums, strict=True) if v is not None]
+    spends = [p for p, v in zip(spends, sums, strict=True) if v is not None]
+    if not models:  # no usable draw: the estimate alone (intervals of zero width)
+        models, spends = [purchases], [spend]
+        sums = [_if_alive_sums(purchases, s, px, pt)[1]]
+    ahead = np.stack([v for v in sums if v is not None])
+    draws = len(models)
+    seg_draws = np.zeros((draws, len(names)))
+    seg_pred = np.zeros((draws, len(names)))
     chunk = max(1, CHUNK_CELLS // draws)
     for begin in range(0, frame.height, chunk):
         rows = slice(begin, min(begin + chunk, frame.height))
@@ -313,6 +348,23 @@ def value_intervals(
              "predictive_upper": float(np.quantile(predictive, q[1]))}
     return ValueIntervals(customers, total, table if segments is not None else None,
                           totals, predictive, level, method)
+
+
+def _draw_sums(model: PurchaseModel, s: _Setup, x: np.ndarray, t: np.ndarray
+               ) -> np.ndarray | None:
+    """A parameter draw's discounted E[Y | alive] at each distinct (x, T), or None when its
+    predictions are not finite: far in a tail of a weakly identified model the closed forms
+    overflow (a Gauss hypergeometric function of a huge argument), and such a draw is left out
+    (checked here, so the floating-point warnings of that evaluation are not needed). P(alive)
+    is checked too, for a last purchase at the start and at the end of the observation (the
+    extremes of its log-odds)."""
+    last = np.where(x > 0, t, 0.0)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        sums = _if_alive_sums(model, s, x, t)[1]
+        finite = (np.all(np.isfinite(sums))
+                  and np.all(np.isfinite(model.p_alive(x, np.zeros_like(t), t)))
+                  and np.all(np.isfinite(model.p_alive(x, last, t))))
+    return sums if finite else None
 
 
 def _approximate_predictive(models: list[Any], spends: list[Any], s: _Setup, codes: np.ndarray,

@@ -4,8 +4,9 @@ from clv.models.base import ConvergenceError, Model
 from clv.models.bgbb import BGBB
 from clv.models.bgnbd import BGNBD, MBGNBD
 from clv.models.gamma_gamma import DependenceWarning, GammaGamma
+from clv.models.nbd import NBD
 from clv.models.pareto_nbd import ParetoNBD
 from clv.models.sbg import SBG
 
-__all__ = ["BGBB", "BGNBD", "MBGNBD", "SBG", "ConvergenceError", "DependenceWarning",
+__all__ = ["BGBB", "BGNBD", "MBGNBD", "NBD", "SBG", "ConvergenceError", "DependenceWarning",
            "GammaGamma", "Model", "ParetoNBD"]

@@ -9,6 +9,16 @@ all rows replace about twenty. Standard errors come from the inverse of the
 observed information, the Hessian of the negative log-likelihood obtained by central
 differences of the analytic gradient, taken on log-parameters and mapped back by the delta
 method (d theta = theta d log theta).
+
+A fit may end at the edge of the parameter space: on data without dropout BG/NBD's a goes to 0
+and b to infinity, so that it becomes the NBD; a shape parameter may run away. There the
+Hessian is singular or indefinite and its inverse no covariance. The directions in which the
+log-likelihood is flat are found (coordinate axes and eigenvectors of small curvature, each
+tried a few steps out on both sides): flat on one side, the parameters along it are at a limit
+(``boundary_``: '0' or 'inf'), flat on both, not identified. The covariance is then the inverse
+of the information on the other directions (the draws keep those parameters at their limit),
+their standard errors are NaN and ``summary`` gives one-sided likelihood intervals; the model's
+``notes_`` say what the limit means (e.g. no dropout).
 """
 
 from __future__ import annotations
@@ -16,8 +26,11 @@ from __future__ import annotations
 import copy
 import json
 import math
+import sys
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, ClassVar, Self
 
 import numpy as np
@@ -26,6 +39,7 @@ from scipy import optimize, stats
 from threadpoolctl import ThreadpoolController
 
 from clv.errors import ClvError
+from clv.notes import Note
 
 BOUND = 20.0
 """Bound of the log-parameters: beyond it a model is not identified by its data."""
@@ -39,6 +53,22 @@ finer ones are lost in rounding, which then costs dozens of line-search evaluati
 it is accepted; beyond, the fit restarts cold."""
 CHUNK_ROWS = 1 << 15
 """Rows per pass in the likelihood sums: a pass's temporaries stay in the CPU cache."""
+CURVATURE = 1.0
+"""Directions (log-parameters) whose observed information is below this are tried for a
+limit: a standard error of more than one unit of log-parameter (a factor e)."""
+FLAT = 0.1
+"""Log-likelihood (total, plus 1e-9 of its size for rounding) that steps of ``STEPS`` may lose
+and still count as flat: a likelihood ratio of 1.1 over a factor e^8 of the parameters, no
+evidence either way (a 95% likelihood interval needs a loss of 1.92)."""
+STEPS = (2.0, 8.0)
+"""Steps (log-parameters) at which a direction is tried for flatness."""
+CURVE_STEPS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
+"""Steps away from a limit at which the log-likelihood is kept for one-sided intervals."""
+POISSON_CAP = 1e15
+"""Largest Poisson mean of the simulations (numpy refuses means near 2^63; only parameter
+draws far in a tail of a weakly identified model get there)."""
+LOG_MAX = math.log(sys.float_info.max)
+LIMIT_LABELS = {"0": "-> 0", "inf": "-> inf", "unidentified": "not identified"}
 
 
 class ConvergenceError(ClvError):
@@ -67,6 +97,13 @@ class Model:
     COLUMNS: ClassVar[tuple[str, ...]] = ()
     NAME: ClassVar[str] = ""
     COMPRESS: ClassVar[bool] = True  # merge identical rows into weights before fitting
+    LIMITS: ClassVar[dict[str, str]] = {}
+    """Limits ('0' or 'inf') of parameters that a fit tries first, each parameter moved on its
+    own to the edge of the box: where the likelihood stays as high, the fit is at that limit."""
+    # learned by fit (a model given its parameters by hand has no limit and no note)
+    boundary_: Mapping[str, str] = MappingProxyType({})
+    notes_: Sequence[Note] = ()
+    _curves: Mapping[str, list[tuple[float, float]]] = MappingProxyType({})
 
     def __init__(self, tol: float = 1e-10, max_iter: int = 2000) -> None:
         self.tol = tol
@@ -150,30 +187,34 @@ class Model:
             res = self._minimise(objective, self._start(data) if start is None else start)
         theta = np.exp(res.x)
         grad_norm = float(np.max(np.abs(res.jac))) if np.isfinite(res.fun) else np.inf
-        if not np.isfinite(res.fun) or grad_norm > 1e-4:
-            raise ConvergenceError(
-                f"{self.NAME} did not converge ({res.message}; gradient {grad_norm:.2g}). "
-                "Check that the summary's unit suits the data (e.g. weeks rather than days for "
-                "rare purchases) and that there are enough repeat buyers.")
-        if np.any(np.abs(res.x) >= BOUND - 0.1):
-            raise ConvergenceError(
-                f"{self.NAME}: a parameter went to its bound "
-                f"({dict(zip(self.PARAMS, theta.round(4).tolist(), strict=True))}); "
-                "the data do not identify the model")
+        failure = ConvergenceError(
+            f"{self.NAME} did not converge ({res.message}; gradient {grad_norm:.2g}). "
+            "Check that the summary's unit suits the data (e.g. weeks rather than days for "
+            "rare purchases) and that there are enough repeat buyers.")
+        if not np.isfinite(res.fun) or (grad_norm > 1e-4 and not covariance):
+            raise failure
+        edge = np.abs(res.x) >= BOUND - 0.1  # at the box: at a limit (the search went there)
+        self.boundary_ = {}
+        self._curves = {}
         if covariance:
-            hess = _hessian(objective, res.x) * n
-            try:
-                cov_log = np.linalg.inv(hess)
-            except np.linalg.LinAlgError as exc:
-                raise ConvergenceError(f"{self.NAME}: the information matrix is singular"
-                                       ) from exc
+            cov_log = self._information(objective, res.x, n, edge)
+            # a search that crawls towards a limit (a shape parameter running away) stops
+            # with a gradient along the flat directions: accepted when a Newton step on the
+            # others would gain almost nothing
+            gradient = np.asarray(res.jac) * n
+            if grad_norm > 1e-4 and not (self.boundary_ and gradient @ cov_log @ gradient / 2
+                                         <= 0.01):
+                raise failure
             cov = cov_log * np.outer(theta, theta)
-        else:
+        else:  # bootstrap refits: no standard errors
+            self.boundary_ = {p: "inf" if v > 0 else "0"
+                              for p, v, e in zip(self.PARAMS, res.x, edge, strict=True) if e}
             cov = np.full((theta.size, theta.size), np.nan)
         self.params_ = dict(zip(self.PARAMS, theta.tolist(), strict=True))
         self.covariance_ = cov
-        self.stderr_ = dict(zip(self.PARAMS, np.sqrt(np.clip(np.diag(cov), 0, None)).tolist(),
-                                strict=True))
+        self.stderr_ = {p: math.nan if p in self.boundary_ else v for p, v in zip(
+            self.PARAMS, np.sqrt(np.clip(np.diag(cov), 0, None)).tolist(), strict=True)}
+        self.notes_ = self._limit_notes()
         self.loglik_ = -res.fun * n
         k = len(self.PARAMS)
         self.aic_ = 2 * k - 2 * self.loglik_
@@ -182,6 +223,115 @@ class Model:
         self.unit_ = data.unit
         self.converged_ = True
         return self
+
+    def _information(self, objective: Any, x: np.ndarray, n: float, edge: np.ndarray
+                     ) -> np.ndarray:
+        """Covariance of the log-parameters at the optimum ``x``, after finding the directions
+        in which the log-likelihood is flat (sets ``boundary_`` and the curves of the
+        one-sided intervals; see the module docstring).
+
+        Tried: first the model's known ``LIMITS`` (of parameters at the box or of information
+        below ``CURVATURE``: a limit has a vanishing curvature); then the axes of log-parameters
+        at the box or of information below ``CURVATURE``, and the eigenvectors of the
+        information below it (without their components at the box). A direction is flat on a
+        side when steps of ``STEPS`` lose at most ``FLAT`` of total log-likelihood; flat on
+        both, it points to a limit on the side that stays flat up to the box, and is not
+        identified if both do or neither does. A tried eigen-direction that is not flat gets,
+        instead of its eigenvalue if that is smaller, the secant curvature max over steps of 2 x
+        loss / step^2 of its flatter side (positive, since a step lost more than ``FLAT``):
+        where the quadratic approximation fails (near a limit, or where the search stopped short
+        of the maximum on a nearly flat ridge) the variance then reflects the likelihood steps
+        away rather than a vanishing or negative curvature at the point."""
+        k = x.size
+        hess = _hessian(objective, x) * n
+        f0 = objective(x)[0]
+        tol = FLAT + 1e-9 * abs(f0) * n
+
+        def room(d: np.ndarray) -> float:  # largest step along d inside the box
+            with np.errstate(divide="ignore", invalid="ignore"):
+                gaps = np.where(d > 0, (BOUND - x) / d, np.where(d < 0, (-BOUND - x) / d,
+                                                                  np.inf))
+            return float(gaps.min())
+
+        def loss(d: np.ndarray, t: float) -> float:  # total log-likelihood lost at x + t d
+            return float((objective(x + t * d)[0] - f0) * n)
+
+        def trial(d: np.ndarray) -> tuple[bool, bool, float]:
+            """Flat along d at the steps, flat up to the box, and the largest secant curvature
+            2 x loss / step^2 at the steps."""
+            reach = room(d) * (1 - 1e-9)
+            if reach <= 0.05:  # at the box already, pointing out of it
+                return True, True, 0.0
+            steps = [t for t in sorted({min(t, reach) for t in STEPS}) if t > 0.05]
+            losses: list[float] = []
+            for t in steps:  # stop at the first step that is not flat
+                losses.append(loss(d, t))
+                if losses[-1] > tol:
+                    break
+            near = losses[-1] <= tol
+            return (near, near and (reach in steps or loss(d, reach) <= tol),
+                    max(2 * v / t ** 2 for v, t in zip(losses, steps, strict=False)))
+
+        flat: list[np.ndarray] = []
+        limits: dict[int, str] = {}
+        towards: dict[int, np.ndarray] = {}  # the flat direction that leads to each limit
+        for name, limit in self.LIMITS.items():  # known limits, each parameter on its own
+            i = self.PARAMS.index(name)
+            d = np.eye(k)[i] * (1.0 if limit == "inf" else -1.0)
+            if (edge[i] or hess[i, i] < CURVATURE) and all(trial(d)[:2]):
+                flat.append(d)
+                limits[i], towards[i] = limit, d
+        w, v = np.linalg.eigh(hess)
+        tried: list[tuple[np.ndarray, int | None]] = []
+        for i in range(k):
+            if i not in limits and (edge[i] or hess[i, i] < CURVATURE):
+                tried.append((np.eye(k)[i] * (1.0 if x[i] >= 0 else -1.0), None))
+        for j in np.flatnonzero(w < CURVATURE):
+            d = np.where(edge, 0.0, v[:, j])
+            norm = float(np.linalg.norm(d))
+            if norm >= 0.5:
+                tried.append((d / norm, int(j)))
+        for d, j in tried:
+            up, down = trial(d), trial(-d)
+            if not (up[0] or down[0]):
+                if j is not None:
+                    w[j] = max(w[j], min(up[2], down[2]))
+                continue
+            # flat on one side: a limit there; on both: a limit on the side flat up to the
+            # box if only one is, else not identified
+            one = up[0] != down[0] or up[1] != down[1]
+            side = d if (up[1] if up[0] and down[0] else up[0]) else -d
+            involved = np.abs(d) >= 0.3  # the flat direction is theirs alone
+            flat.append(np.where(involved, side, 0.0) / np.linalg.norm(side[involved]))
+            for i in np.flatnonzero(involved):
+                label = ("inf" if side[i] > 0 else "0") if one else "unidentified"
+                if limits.get(int(i), "unidentified") == "unidentified":
+                    limits[int(i)], towards[int(i)] = label, flat[-1]
+        self.boundary_ = {self.PARAMS[i]: limits[i] for i in sorted(limits)}
+        for i, limit in limits.items():  # back from each limit along its flat direction
+            if limit == "unidentified":
+                continue
+            away = -towards[i]
+            reach = room(away) * (1 - 1e-9)
+            self._curves[self.PARAMS[i]] = [
+                (float(x[i] + away[i] * t), loss(away, t)) for t in
+                sorted({min(t, reach) for t in CURVE_STEPS}) if t > 0]
+        # the information on the directions that are not flat, inverted there
+        basis = np.eye(k)
+        if flat:
+            u, sv, _ = np.linalg.svd(np.array(flat).T)
+            basis = u[:, int(np.sum(sv > 1e-6)):]
+        sub = basis.T @ ((v * w) @ v.T) @ basis
+        ws, vs = np.linalg.eigh((sub + sub.T) / 2)
+        keep = ws > 1e-12 * max(1.0, float(np.max(np.abs(ws), initial=0.0)))
+        inverse = (vs[:, keep] / ws[keep]) @ vs[:, keep].T
+        cov = basis @ inverse @ basis.T
+        return (cov + cov.T) / 2
+
+    def _limit_notes(self) -> list[Note]:
+        """The notes of a fit at a limit (models say more about their own limits: see
+        ``PurchaseModel``)."""
+        return _edge_notes(self.NAME, self.boundary_)
 
     def _objective(self, data: Data) -> Any:
         """The mean negative log-likelihood of ``data`` and its gradient, on log-parameters
@@ -241,32 +391,70 @@ class Model:
         return np.array([self.params_[p] for p in self.PARAMS])
 
     def summary(self, level: float = 0.95) -> pl.DataFrame:
-        """Estimates, standard errors and Wald intervals on the log scale (always positive)."""
+        """Estimates, standard errors and intervals at ``level``.
+
+        Wald intervals on the log scale (always positive), computed in log space: an end
+        beyond the largest float is inf, never an overflow. A parameter at a limit
+        (``bound``: '-> 0', '-> inf', or 'not identified') has no standard error (NaN) and a
+        one-sided interval: from its limit to where the log-likelihood, moving back from the
+        limit along the flat direction that leads to it (the parameter's own axis, or a ridge
+        such as q and gamma together) with the other directions at the estimate, has fallen by
+        chi2_1(level)/2 (0 to inf when not identified, or when it never falls that far)."""
         self._fitted()
         z = stats.norm.ppf(0.5 + level / 2)
+        cut = stats.chi2.ppf(level, 1) / 2
         rows = []
         for p in self.PARAMS:
             est, se = self.params_[p], self.stderr_[p]
-            half = z * se / est
+            limit = self.boundary_.get(p)
+            if limit is None:  # ln est -/+ z se / est, the half-width taken in log space
+                half = (_exp(math.log(z) + math.log(se) - math.log(est)) if 0 < se < math.inf
+                        else 0.0 if se == 0 else math.inf if se > 0 else math.nan)
+                lower, upper = _exp(math.log(est) - half), _exp(math.log(est) + half)
+            else:
+                lower, upper = self._one_sided(p, limit, cut)
             rows.append({"param": p, "estimate": est, "stderr": se,
-                         f"lower_{level:.0%}": est * math.exp(-half),
-                         f"upper_{level:.0%}": est * math.exp(half)})
-        return pl.DataFrame(rows)
+                         f"lower_{level:.0%}": lower, f"upper_{level:.0%}": upper,
+                         "bound": LIMIT_LABELS.get(limit or "")})
+        return pl.DataFrame(rows, schema={"param": pl.String, "estimate": pl.Float64,
+                                          "stderr": pl.Float64,
+                                          f"lower_{level:.0%}": pl.Float64,
+                                          f"upper_{level:.0%}": pl.Float64,
+                                          "bound": pl.String})
+
+    def _one_sided(self, param: str, limit: str, cut: float) -> tuple[float, float]:
+        """The interval of a parameter at a limit: from the limit to where the log-likelihood
+        curve kept at fit time (log-parameter, loss) has lost ``cut`` (linear interpolation)."""
+        if limit == "unidentified":
+            return 0.0, math.inf
+        end = math.inf if limit == "0" else 0.0
+        last_log, last_loss = math.log(self.params_[param]), 0.0
+        for log_value, lost in self._curves.get(param, []):
+            if lost >= cut:
+                share = (cut - last_loss) / (lost - last_loss) if math.isfinite(lost) else 0.0
+                end = _exp(last_log + share * (log_value - last_log))
+                break
+            last_log, last_loss = log_value, max(lost, last_loss)
+        return (0.0, end) if limit == "0" else (end, math.inf)
 
     def __repr__(self) -> str:
         if not getattr(self, "converged_", False):
             return f"{type(self).__name__}()"
         params = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items())
+        limits = (f"; at a limit: {_limits(self.boundary_, list(self.boundary_))}"
+                  if self.boundary_ else "")
         return (f"{type(self).__name__}({params}; loglik={self.loglik_:.2f}, "
-                f"n={self.n_customers_:,}, unit={self.unit_})")
+                f"n={self.n_customers_:,}, unit={self.unit_}{limits})")
 
     def save(self, path: str | Path) -> None:
-        """Write the fitted model to JSON."""
+        """Write the fitted model to JSON (a missing standard error as null)."""
         self._fitted()
         Path(path).write_text(json.dumps({
-            "model": self.NAME, "params": self.params_, "stderr": self.stderr_,
+            "model": self.NAME, "params": self.params_,
+            "stderr": {k: v if math.isfinite(v) else None for k, v in self.stderr_.items()},
             "covariance": self.covariance_.tolist(), "loglik": self.loglik_,
-            "n_customers": self.n_customers_, "unit": self.unit_}, indent=2))
+            "n_customers": self.n_customers_, "unit": self.unit_,
+            "boundary": dict(self.boundary_), "curves": dict(self._curves)}, indent=2))
 
     @classmethod
     def load(cls, path: str | Path) -> Self:
@@ -276,8 +464,10 @@ class Model:
             raise ClvError(f"{path} holds a {doc.get('model')} model, not {cls.NAME}")
         model = cls()
         model.params_ = doc["params"]
-        model.stderr_ = doc["stderr"]
-        model.covariance_ = np.array(doc["covariance"])
+        model.stderr_ = {k: math.nan if v is None else v for k, v in doc["stderr"].items()}
+        model.covariance_ = np.array(doc["covariance"], dtype=float)
+        model.boundary_ = doc.get("boundary", {})
+        model._curves = {k: [(a, b) for a, b in v] for k, v in doc.get("curves", {}).items()}
         model.loglik_ = doc["loglik"]
         model.n_customers_ = doc["n_customers"]
         model.unit_ = doc["unit"]
@@ -285,6 +475,7 @@ class Model:
         model.aic_ = 2 * k - 2 * model.loglik_
         model.bic_ = k * math.log(model.n_customers_) - 2 * model.loglik_
         model.converged_ = True
+        model.notes_ = model._limit_notes()
         return model
 
     def with_params(self, theta: Any) -> Self:
@@ -298,9 +489,15 @@ class Model:
 
     def log_covariance(self) -> np.ndarray:
         """Covariance of the log-parameters (the scale on which they are estimated and drawn):
-        Cov(ln theta_i, ln theta_j) = Cov(theta_i, theta_j) / (theta_i theta_j)."""
+        Cov(ln theta_i, ln theta_j) = Cov(theta_i, theta_j) / (theta_i theta_j), projected on
+        the positive semi-definite matrices (symmetrised, negative eigenvalues set to 0: the
+        nearest such matrix in Frobenius norm, Higham 1988), so that draws from it exist.
+        Entries that are not finite (a model saved without standard errors) count as 0."""
         theta = self._fitted()
-        return self.covariance_ / np.outer(theta, theta)
+        cov = self.covariance_ / np.outer(theta, theta)
+        cov = np.where(np.isfinite(cov), cov, 0.0)
+        w, v = np.linalg.eigh((cov + cov.T) / 2)
+        return (v * np.clip(w, 0.0, None)) @ v.T
 
     def check_unit(self, unit: str | None, what: str = "the input") -> None:
         """Refuse data or horizons in another unit than the one the model was fitted in."""
@@ -321,15 +518,40 @@ def _blas() -> ThreadpoolController:
 
 
 def _hessian(objective: Any, x: np.ndarray) -> np.ndarray:
-    """Hessian by central differences of the analytic gradient, symmetrised."""
+    """Hessian by central differences of the analytic gradient, symmetrised; one-sided for a
+    log-parameter at the box (the objective is not defined beyond it)."""
     k = x.size
     h = np.empty((k, k))
+    here: np.ndarray | None = None
     for i in range(k):
         step = 1e-5 * max(1.0, abs(x[i]))
         e = np.zeros(k)
         e[i] = step
-        h[i] = (objective(x + e)[1] - objective(x - e)[1]) / (2 * step)
+        if abs(x[i]) + step <= BOUND:
+            h[i] = (objective(x + e)[1] - objective(x - e)[1]) / (2 * step)
+        else:
+            here = objective(x)[1] if here is None else here
+            h[i] = ((here - objective(x - e)[1]) if x[i] > 0
+                    else (objective(x + e)[1] - here)) / step
     return (h + h.T) / 2
+
+
+def _exp(value: float) -> float:
+    """exp, inf beyond the largest float (no overflow)."""
+    return math.inf if value > LOG_MAX else math.exp(value)
+
+
+def _limits(boundary: Mapping[str, str], params: list[str]) -> str:
+    """'a -> 0, b -> inf' for the parameters at a limit."""
+    return ", ".join(f"{p} {LIMIT_LABELS[boundary[p]]}" for p in params)
+
+
+def _edge_notes(model: str, boundary: Mapping[str, str]) -> list[Note]:
+    """Parameters at the edge of the parameter space, and parameters not identified."""
+    edge = [p for p, v in boundary.items() if v != "unidentified"]
+    loose = [p for p, v in boundary.items() if v == "unidentified"]
+    return ([Note("at_bound", model=model, params=_limits(boundary, edge))] if edge else []) + (
+        [Note("unidentified", model=model, params=", ".join(loose))] if loose else [])
 
 
 class PurchaseModel(Model):
@@ -340,6 +562,26 @@ class PurchaseModel(Model):
     """
 
     COLUMNS: ClassVar[tuple[str, ...]] = ("frequency", "recency", "T")
+    LIMITS: ClassVar[dict[str, str]] = {}
+    """Here the limits at which the dropout process vanishes (BG/NBD: a -> 0 or b -> inf, the
+    dropout probability a/(a+b) -> 0; Pareto/NBD: s -> 0 or beta -> inf, the dropout rate
+    -> 0): there the model is the NBD."""
+
+    def _check(self, data: Data) -> None:
+        super()._check(data)
+        if not np.any((data.columns["frequency"] > 0) & (data.weights > 0)):
+            raise ConvergenceError(f"{self.NAME}: no customer made a repeat purchase, so the "
+                                   "purchase rate cannot be estimated")
+
+    def _limit_notes(self) -> list[Note]:
+        """A fit at a no-dropout limit says so (the model is then the NBD: every customer
+        counts as alive, P(alive) tells nothing); other limits as in ``Model``."""
+        gone = [p for p, v in self.boundary_.items() if self.LIMITS.get(p) == v]
+        if not gone:
+            return super()._limit_notes()
+        rest = {p: v for p, v in self.boundary_.items() if p not in self.LIMITS}
+        return [Note("no_dropout", model=self.NAME, params=_limits(self.boundary_, gone)),
+                *_edge_notes(self.NAME, rest)]
 
     def p_alive(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:  # noqa: N803
         raise NotImplementedError

@@ -19,7 +19,12 @@ from typing import Any, ClassVar
 import numpy as np
 from scipy.special import betainc, betaln, digamma, expit, gammaln, hyp2f1
 
-from clv.models.base import CHUNK_ROWS, Data, PurchaseModel
+from clv.models.base import CHUNK_ROWS, POISSON_CAP, Data, PurchaseModel
+
+TINY = np.finfo(float).tiny
+A_ONE = 1e-5
+"""Within this of a = 1 the expectation's closed form is 0/0; it is interpolated between
+a = 1 -/+ A_ONE (a smooth function of a: the error is of order A_ONE^2)."""
 
 
 class BGNBD(PurchaseModel):
@@ -28,6 +33,7 @@ class BGNBD(PurchaseModel):
     PARAMS: ClassVar[tuple[str, ...]] = ("r", "alpha", "a", "b")
     NAME: ClassVar[str] = "BG/NBD"
     D: ClassVar[int] = 0  # dropout opportunities beyond the repeat purchases
+    LIMITS: ClassVar[dict[str, str]] = {"a": "0", "b": "inf"}  # p ~ Beta(a, b) -> 0
 
     def _start(self, data: Data) -> np.ndarray:
         x, t_cap = data.columns["frequency"], data.columns["T"]
@@ -160,6 +166,15 @@ class BGNBD(PurchaseModel):
     def _if_alive(self, t: float, frequency: Any, T: Any, lifetime: float  # noqa: N803
                   ) -> np.ndarray:
         r, alpha, a, b = self._fitted()
+        if abs(a - 1) < A_ONE:  # 0/0 at a = 1 (removable): the line through both sides
+            lo, hi = (self._if_alive_at(1 + h, t, frequency, T, lifetime)
+                      for h in (-A_ONE, A_ONE))
+            return lo + (hi - lo) * (a - 1 + A_ONE) / (2 * A_ONE)
+        return self._if_alive_at(a, t, frequency, T, lifetime)
+
+    def _if_alive_at(self, a: float, t: float, frequency: Any, T: Any,  # noqa: N803
+                     lifetime: float) -> np.ndarray:
+        r, alpha, _, b = self._fitted()
         x, t_cap = self._arrays(frequency, T)
         log_1mz = np.log(alpha + t_cap) - np.log(alpha + t_cap + t)
         z = -np.expm1(log_1mz)
@@ -230,15 +245,20 @@ class BGNBD(PurchaseModel):
         G ~ Geometric(p) is the number of purchases up to and including the one after which
         they drop out; in each interval of length h an alive customer makes min(N, G left)
         purchases, N ~ Poisson(lambda h), and drops out when G left <= N. Only the customers
-        still alive are drawn for in each interval."""
+        still alive are drawn for in each interval.
+
+        Near the no-dropout limit (a -> 0) the beta draw underflows to p = 0; p is kept in
+        [smallest float, 1], where G is the largest integer: a customer who never drops out.
+        Poisson means are capped at ``POISSON_CAP`` (only absurd parameter draws reach it)."""
         r, alpha, a, b = self._fitted()
         x = frequency
         lam = rng.gamma(r + x, 1.0 / (alpha + T))
-        left = rng.geometric(rng.beta(a, b + x + self.D)).astype(float)
+        p = np.clip(np.nan_to_num(rng.beta(a, b + x + self.D), nan=1.0), TINY, 1.0)
+        left = rng.geometric(p).astype(float)
         live = np.arange(x.size)
         out = np.zeros((edges.size - 1, x.size))
         for k, h in enumerate(np.diff(edges)):
-            n = rng.poisson(lam[live] * h)
+            n = rng.poisson(np.minimum(lam[live] * h, POISSON_CAP))
             made = np.minimum(n, left[live])
             out[k, live] = made
             left[live] -= made

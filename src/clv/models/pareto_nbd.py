@@ -30,7 +30,7 @@ import numpy as np
 import polars as pl
 from scipy.special import digamma, gammaln, logsumexp, roots_genlaguerre
 
-from clv.models.base import CHUNK_ROWS, Data, PurchaseModel
+from clv.models.base import CHUNK_ROWS, POISSON_CAP, Data, PurchaseModel
 from clv.prep.grid import distinct_pairs
 
 
@@ -240,6 +240,7 @@ class ParetoNBD(PurchaseModel):
 
     PARAMS: ClassVar[tuple[str, ...]] = ("r", "alpha", "s", "beta")
     NAME: ClassVar[str] = "Pareto/NBD"
+    LIMITS: ClassVar[dict[str, str]] = {"s": "0", "beta": "inf"}  # mu ~ Gamma(s, beta) -> 0
 
     def _start(self, data: Data) -> np.ndarray:
         x, t_cap, w = data.columns["frequency"], data.columns["T"], data.weights
@@ -432,7 +433,7 @@ class ParetoNBD(PurchaseModel):
         wait, end = rng.standard_exponential(mu.shape), edges[-1]
         life = np.divide(wait, mu, out=np.full_like(mu, end), where=wait < mu * end)
         lived = np.clip(life[None, :] - edges[:-1, None], 0.0, np.diff(edges)[:, None])
-        return rng.poisson(lam[None, :] * lived).astype(float)
+        return rng.poisson(np.minimum(lam[None, :] * lived, POISSON_CAP)).astype(float)
 
     def purchase_if_alive(self, t: float, frequency: Any, T: Any,  # noqa: N803
                           nodes: int = 24) -> np.ndarray:

@@ -208,6 +208,23 @@ NOTES: dict[str, str] = {
     "no_comparison": "pas de comparaison de modèles ({reason}) ; {model} est retenu",
     "not_converged": "{model} n'a pas convergé sur tout l'historique ({reason}) ; {next} est "
                      "essayé ensuite",
+    "no_dropout": "{model} : aucun signe d'attrition des clients dans ces données ({params}) : "
+                  "le modèle se réduit à la NBD, chaque client compte comme encore actif, "
+                  "P(actif) n'apporte rien et les tirages de paramètres laissent ceux de "
+                  "l'attrition fixes",
+    "at_bound": "{model} : {params} au bord de l'espace des paramètres (les données ne les "
+                "bornent pas) : pas d'écart-type, un intervalle unilatéral, et les tirages de "
+                "paramètres les y laissent",
+    "unidentified": "{model} : les données n'identifient pas {params} (la vraisemblance n'en "
+                    "dépend pas) ; ils restent où l'ajustement s'est arrêté",
+    "naive_best": "la référence naïve (le rythme d'achat passé de chaque client prolongé) "
+                  "prédit les données mises de côté mieux que tous les modèles (RMSE {naive} "
+                  "contre {best} pour {model}) ; {model} est retenu comme le meilleur des "
+                  "modèles, non comme meilleur que la référence",
+    "no_model": "aucun modèle d'achat n'a pu être ajusté ({reason}) ; la NBD (chaque client "
+                "achète à son propre rythme, sans attrition) est utilisée",
+    "not_fitted": "{model} n'a pas pu être ajusté sur tout l'historique ({reason}) ; {next} est "
+                  "essayé ensuite",
     "customers_unmatched": "aucun des {rows} identifiants de la table des clients (comme "
                            "« {example} ») n'est un client des transactions (comme "
                            "« {known} ») : ses colonnes {columns} manquent pour tous les "
