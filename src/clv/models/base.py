@@ -100,6 +100,9 @@ class Model:
     LIMITS: ClassVar[dict[str, str]] = {}
     """Limits ('0' or 'inf') of parameters that a fit tries first, each parameter moved on its
     own to the edge of the box: where the likelihood stays as high, the fit is at that limit."""
+    AT_LIMIT: ClassVar[bool] = False
+    """A fit at a limit is a result (recorded in ``boundary_``, said in ``notes_``); without,
+    a ``ConvergenceError`` (the data do not identify the model), as for sBG and BG/BB."""
     # learned by fit (a model given its parameters by hand has no limit and no note)
     boundary_: Mapping[str, str] = MappingProxyType({})
     notes_: Sequence[Note] = ()
@@ -191,12 +194,27 @@ class Model:
             f"{self.NAME} did not converge ({res.message}; gradient {grad_norm:.2g}). "
             "Check that the summary's unit suits the data (e.g. weeks rather than days for "
             "rare purchases) and that there are enough repeat buyers.")
-        if not np.isfinite(res.fun) or (grad_norm > 1e-4 and not covariance):
-            raise failure
         edge = np.abs(res.x) >= BOUND - 0.1  # at the box: at a limit (the search went there)
         self.boundary_ = {}
         self._curves = {}
-        if covariance:
+        if not np.isfinite(res.fun) or (grad_norm > 1e-4 and not (covariance and self.AT_LIMIT)):
+            raise failure
+        if not self.AT_LIMIT and np.any(edge):
+            raise ConvergenceError(
+                f"{self.NAME}: a parameter went to its bound "
+                f"({dict(zip(self.PARAMS, theta.round(4).tolist(), strict=True))}); "
+                "the data do not identify the model")
+        if not covariance:  # bootstrap refits: no standard errors
+            self.boundary_ = {p: "inf" if v > 0 else "0"
+                              for p, v, e in zip(self.PARAMS, res.x, edge, strict=True) if e}
+            cov = np.full((theta.size, theta.size), np.nan)
+        elif not self.AT_LIMIT:  # the plain inverse of the observed information
+            try:
+                cov = np.linalg.inv(_hessian(objective, res.x) * n) * np.outer(theta, theta)
+            except np.linalg.LinAlgError as exc:
+                raise ConvergenceError(f"{self.NAME}: the information matrix is singular"
+                                       ) from exc
+        else:
             cov_log = self._information(objective, res.x, n, edge)
             # a search that crawls towards a limit (a shape parameter running away) stops
             # with a gradient along the flat directions: accepted when a Newton step on the
@@ -206,10 +224,6 @@ class Model:
                                          <= 0.01):
                 raise failure
             cov = cov_log * np.outer(theta, theta)
-        else:  # bootstrap refits: no standard errors
-            self.boundary_ = {p: "inf" if v > 0 else "0"
-                              for p, v, e in zip(self.PARAMS, res.x, edge, strict=True) if e}
-            cov = np.full((theta.size, theta.size), np.nan)
         self.params_ = dict(zip(self.PARAMS, theta.tolist(), strict=True))
         self.covariance_ = cov
         self.stderr_ = {p: math.nan if p in self.boundary_ else v for p, v in zip(
@@ -562,6 +576,7 @@ class PurchaseModel(Model):
     """
 
     COLUMNS: ClassVar[tuple[str, ...]] = ("frequency", "recency", "T")
+    AT_LIMIT: ClassVar[bool] = True
     LIMITS: ClassVar[dict[str, str]] = {}
     """Here the limits at which the dropout process vanishes (BG/NBD: a -> 0 or b -> inf, the
     dropout probability a/(a+b) -> 0; Pareto/NBD: s -> 0 or beta -> inf, the dropout rate

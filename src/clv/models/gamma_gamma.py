@@ -33,6 +33,7 @@ class GammaGamma(Model):
     COLUMNS: ClassVar[tuple[str, ...]] = ("frequency", "monetary")
     NAME: ClassVar[str] = "Gamma-Gamma"
     COMPRESS: ClassVar[bool] = False  # mean spends are continuous: rows are rarely identical
+    AT_LIMIT: ClassVar[bool] = True  # e.g. q, gamma -> inf: every customer's mean spend alike
 
     def _select(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Repeat buyers with a positive mean repeat spend."""
