@@ -37,6 +37,8 @@ TEMPLATES: dict[str, str] = {
                      "customers (refund policy '{policy}')",
     "ledger_sides": "ledger: amount = '{plus}' - '{minus}' (sales are on the {plus} side in "
                     "{percent}% of the entries)",
+    "refunded_netted": "{n:,} payments partly or wholly refunded: the amount of '{column}' "
+                       "(total {total:,.2f}) is deducted from them",
     "date_and_time": "dates of '{date}' and times of day of '{time}' read together",
     "currencies": "several currencies found; kept {currency}, the most frequent (choose "
                   "with currency=...)",

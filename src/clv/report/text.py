@@ -159,6 +159,7 @@ REASONS: dict[str, str] = {
     "negative unit price (an adjustment, such as bad debt)":
         "prix unitaire négatif (un ajustement, comme une créance irrécouvrable)",
     "unparsable quantity": "quantité illisible",
+    "not a sales journal entry": "écriture hors journal des ventes",
 }
 """French of the exclusion reasons of clv.data.issues."""
 
@@ -193,6 +194,8 @@ NOTES: dict[str, str] = {
                      "leurs clients (règle des remboursements « {policy} »)",
     "ledger_sides": "grand livre : montant = « {plus} » - « {minus} » (les ventes sont du côté "
                     "{plus} dans {percent} % des écritures)",
+    "refunded_netted": "{n} paiements remboursés en tout ou partie : le montant de « {column} » "
+                       "(total {total}) en est déduit",
     "date_and_time": "dates de « {date} » et heures de « {time} » lues ensemble",
     "currencies": "plusieurs devises trouvées ; {currency}, la plus fréquente, est conservée "
                   "(choisir avec currency=...)",
