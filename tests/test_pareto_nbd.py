@@ -145,3 +145,29 @@ def test_no_dropout_boundary_stays_finite():
     m.unit_, m.converged_ = "week", True
     sims = m._simulate_alive(np.random.default_rng(0), x, hi, np.linspace(0, 52, 13))
     assert np.isfinite(sims).all()
+
+
+def test_gamma_rule_holds_past_the_overflow_of_gamma():
+    """The Gauss rule of the posterior expectations: equal to scipy's where that one is
+    finite, and exact moments where Gamma(shape) overflows (s in the thousands, as a fit on a
+    shop with nearly constant lifetimes gives)."""
+    import numpy as np
+    from scipy.special import roots_genlaguerre
+
+    from clv.models import ParetoNBD
+    from clv.models.pareto_nbd import gamma_rule
+
+    for shape in (0.3, 1.0, 7.5, 120.0):
+        u, w = gamma_rule(shape, 24)
+        x, v = roots_genlaguerre(24, shape - 1)
+        np.testing.assert_allclose(u, x, rtol=1e-12)
+        np.testing.assert_allclose(w, v / v.sum(), atol=1e-13)
+    for shape in (171.0, 500.0, 22227.0):
+        u, w = gamma_rule(shape, 24)
+        assert np.isclose((w * u).sum(), shape) and np.isclose((w * u**2).sum(),
+                                                               shape * (shape + 1))
+    m = ParetoNBD()
+    m.params_ = {"r": 1.47, "alpha": 19.4, "s": 22227.7, "beta": 2344202.5}
+    m.unit_, m.converged_ = "week", True
+    p = m.purchase_if_alive(4.0, np.array([0.0, 3.0, 400.0]), np.array([30.0, 30.0, 60.0]))
+    assert np.isfinite(p).all() and ((p > 0) & (p < 1)).all()

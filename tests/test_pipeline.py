@@ -90,3 +90,14 @@ def test_a_model_that_does_not_converge_on_all_the_history_gives_way(monkeypatch
                      "converge (test)); BG/NBD is tried next"]
     with pytest.raises(ConvergenceError):
         _refit(["pnbd"], s, [])
+
+
+def test_a_customers_table_matching_nobody_is_a_note_of_the_analysis():
+    import clv
+
+    shop = clv.sample_shop(800, seed=12)
+    other = shop.customers.with_columns(("X" + pl.col("customer_id")).alias("customer_id"))
+    a = clv.analyze(shop.transactions, spend=shop.spend, customers=other)
+    assert any(getattr(n, "key", "") == "customers_unmatched" for n in a.notes)
+    a = clv.analyze(shop.transactions, spend=shop.spend, customers=shop.customers)
+    assert not any(getattr(n, "key", "") == "customers_unmatched" for n in a.notes)

@@ -190,6 +190,7 @@ def analyze(
     done("segments")
     coh = cohorts(tx, summary, period=cfg.period, purchases=model, spend=spend_arg,
                   margin=cfg.margin)
+    notes.extend(coh.notes)
     done("cohorts")
     pairs = cross_sell(tx) if "product" in tx.frame.columns else None
     nxt = next_purchase(model, summary, cfg.next_days)
@@ -199,6 +200,7 @@ def analyze(
     if spend is not None:
         acq = channels(tx, summary, spend, value, customers=customers, margin=cfg.margin,
                        purchases=model, spend_model=spend_arg, predicted=predicted)
+        notes.extend(acq.notes)  # e.g. a customers table whose ids match no customer
     done("channels")
     cac = cfg.cac if cfg.cac is not None else (acq.blended_cac if acq else None)
     scenario = what_if(model, summary, cfg.horizon, cfg.horizon_unit, levers=cfg.lever,

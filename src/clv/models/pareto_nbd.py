@@ -28,7 +28,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 import polars as pl
-from scipy.special import digamma, gammaln, logsumexp, roots_genlaguerre
+from scipy.linalg import eigh_tridiagonal
+from scipy.special import digamma, gammaln, logsumexp
 
 from clv.models.base import CHUNK_ROWS, POISSON_CAP, Data, PurchaseModel
 from clv.prep.grid import distinct_pairs
@@ -446,13 +447,11 @@ class ParetoNBD(PurchaseModel):
         r, alpha, s, beta = self._fitted()
         x, t_cap = (np.asarray(v, dtype=float) for v in np.broadcast_arrays(frequency, T))
         px, pt, (index,) = distinct_pairs(x.ravel(), t_cap.ravel())
-        v, wv = roots_genlaguerre(nodes, s - 1)
-        wv = wv / wv.sum()
+        v, wv = gamma_rule(s, nodes)
         none = np.empty(px.size)
         for value in np.unique(px):
             at = np.flatnonzero(px == value)
-            u, wu = roots_genlaguerre(nodes, r + value - 1)
-            wu = wu / wu.sum()
+            u, wu = gamma_rule(r + value, nodes)
             lam = u[None, :, None] / (alpha + pt[at])[:, None, None]
             mu = v[None, None, :] / (beta + pt[at])[:, None, None]
             total = lam + mu
@@ -500,3 +499,18 @@ class ParetoNBD(PurchaseModel):
                       + np.log(alpha + tau))[None, :] + log_nb(u)
         out = np.exp(np.logaddexp(alive, logsumexp(dead_terms, axis=1)))
         return out[0] if scalar else out
+
+
+def gamma_rule(shape: float, nodes: int) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes and weights (summing to 1) of the Gauss rule for E[f(U)], U ~ Gamma(shape, 1):
+    the generalised Gauss-Laguerre rule of weight u^(shape-1) e^-u, from the eigen-decomposition
+    of its Jacobi matrix (Golub & Welsch 1969, Math. Comp. 23: diagonal 2k + shape, off-diagonal
+    sqrt(k (k + shape - 1))), so that the weights never pass through Gamma(shape), which
+    overflows past shape 171 (a Pareto/NBD fit with s in the thousands, a customer with
+    hundreds of purchases)."""
+    k = np.arange(nodes, dtype=float)
+    diagonal = 2.0 * k + shape
+    off = np.sqrt(k[1:] * (k[1:] + shape - 1.0))
+    u, vectors = eigh_tridiagonal(diagonal, off)
+    weights = vectors[0] ** 2
+    return u, weights / weights.sum()
