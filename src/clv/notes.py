@@ -57,6 +57,10 @@ TEMPLATES: dict[str, str] = {
     "no_dropout": "{model}: no evidence of customer dropout in this data ({params}): the model "
                   "reduces to the NBD, every customer counts as still active, P(alive) is not "
                   "informative, and parameter draws hold the dropout parameters fixed",
+    "same_dropout": "{model}: every customer has the same dropout ({value:.3g} per {per}; "
+                    "{params}): the data show no difference between customers in how long "
+                    "they stay, so the model's dropout is that one value; P(alive) still "
+                    "follows each customer's purchases",
     "at_bound": "{model}: {params} at the edge of the parameter space (the data do not bound "
                 "them): no standard error, a one-sided interval, and parameter draws keep them "
                 "there",

@@ -588,9 +588,28 @@ class PurchaseModel(Model):
             raise ConvergenceError(f"{self.NAME}: no customer made a repeat purchase, so the "
                                    "purchase rate cannot be estimated")
 
+    DROPOUT_PAIR: ClassVar[tuple[str, str] | None] = None
+    """The two parameters of the dropout's mixing distribution (BG/NBD: a, b of the Beta;
+    Pareto/NBD: s, beta of the Gamma): both running to inf together, their ratio fixed, is
+    not the end of dropout but every customer sharing one dropout probability or rate."""
+
+    def shared_dropout(self) -> tuple[float, str]:
+        """The dropout every customer shares at the limit of ``DROPOUT_PAIR``: its value and
+        what it is per ('purchase', or the time unit)."""
+        raise NotImplementedError
+
     def _limit_notes(self) -> list[Note]:
         """A fit at a no-dropout limit says so (the model is then the NBD: every customer
-        counts as alive, P(alive) tells nothing); other limits as in ``Model``."""
+        counts as alive, P(alive) tells nothing); a fit where the dropout's mixing
+        distribution shrinks to a point says every customer shares one dropout; other limits
+        as in ``Model``."""
+        pair = self.DROPOUT_PAIR
+        if pair and all(self.boundary_.get(p) == "inf" for p in pair):
+            rest = {p: v for p, v in self.boundary_.items() if p not in pair}
+            value, per = self.shared_dropout()
+            return [Note("same_dropout", model=self.NAME,
+                         params=_limits(self.boundary_, list(pair)), value=value, per=per),
+                    *_edge_notes(self.NAME, rest)]
         gone = [p for p, v in self.boundary_.items() if self.LIMITS.get(p) == v]
         if not gone:
             return super()._limit_notes()

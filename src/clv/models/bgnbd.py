@@ -20,11 +20,16 @@ import numpy as np
 from scipy.special import betainc, betaln, digamma, expit, gammaln, hyp2f1
 
 from clv.models.base import CHUNK_ROWS, POISSON_CAP, Data, PurchaseModel
+from clv.models.quadrature import beta_rule
 
 TINY = np.finfo(float).tiny
 A_ONE = 1e-5
 """Within this of a = 1 the expectation's closed form is 0/0; it is interpolated between
 a = 1 -/+ A_ONE (a smooth function of a: the error is of order A_ONE^2)."""
+RULE_AB = 200.0
+"""Past this a + b, E[Y(t) | alive] is taken by quadrature over p: the 2F1 overflows as a + b
+grows (-inf at a + b = 1e4); below it both agree to 1e-12 (tests/test_bgnbd.py)."""
+RULE_NODES = 32
 
 
 class BGNBD(PurchaseModel):
@@ -34,6 +39,12 @@ class BGNBD(PurchaseModel):
     NAME: ClassVar[str] = "BG/NBD"
     D: ClassVar[int] = 0  # dropout opportunities beyond the repeat purchases
     LIMITS: ClassVar[dict[str, str]] = {"a": "0", "b": "inf"}  # p ~ Beta(a, b) -> 0
+    DROPOUT_PAIR: ClassVar[tuple[str, str] | None] = ("a", "b")
+
+    def shared_dropout(self) -> tuple[float, str]:
+        """The dropout probability after each purchase, a/(a+b), at a, b -> inf."""
+        a, b = self.params_["a"], self.params_["b"]
+        return a / (a + b), "purchase"
 
     def _start(self, data: Data) -> np.ndarray:
         x, t_cap = data.columns["frequency"], data.columns["T"]
@@ -175,6 +186,8 @@ class BGNBD(PurchaseModel):
     def _if_alive_at(self, a: float, t: float, frequency: Any, T: Any,  # noqa: N803
                      lifetime: float) -> np.ndarray:
         r, alpha, _, b = self._fitted()
+        if a + b > RULE_AB:
+            return self._if_alive_rule(a, t, frequency, T, lifetime)
         x, t_cap = self._arrays(frequency, T)
         log_1mz = np.log(alpha + t_cap) - np.log(alpha + t_cap + t)
         z = -np.expm1(log_1mz)
@@ -184,6 +197,26 @@ class BGNBD(PurchaseModel):
             bracket = np.where(f > 0, -np.expm1((a - 1) * log_1mz + np.log(f)),
                                1 - np.exp((a - 1) * log_1mz) * f)
         return c / (a - 1) * bracket
+
+    def _if_alive_rule(self, a: float, t: float, frequency: Any, T: Any,  # noqa: N803
+                       lifetime: float) -> np.ndarray:
+        """E[Y(t) | x, T, alive] as the expectation over the posterior of the dropout
+        probability, p ~ Beta(a, B) with a + B - 1 = C (see ``expected_if_alive_levers``), of
+        the expectation given p: E[(1 - exp(-lambda p t)) / p] = (1 - ((alpha+T)/(alpha+T+p
+        t))^(r+x)) / p under lambda ~ Gamma(r+x, alpha+T) (Fader, Hardie & Lee 2005, eq. A1
+        given lambda and p). A Gauss-Jacobi rule over p: for a + b past ``RULE_AB``, where the
+        closed form's 2F1 overflows (a fit at a, b -> inf, every customer sharing one dropout
+        probability a/(a+b), gave -inf)."""
+        r, alpha, _, b = self._fitted()
+        x, t_cap, span = np.broadcast_arrays(*self._arrays(frequency, T, t))
+        out = np.empty(x.shape)
+        for value in np.unique(x):
+            at = x == value
+            c = lifetime * (a + b + value + self.D - 1)
+            p, w = beta_rule(a, c - a + 1, RULE_NODES)
+            k = np.log1p(p[None, :] * (span[at] / (alpha + t_cap[at]))[:, None])
+            out[at] = (-np.expm1(-(r + value) * k) / p[None, :]) @ w
+        return out
 
     def expected_if_alive_levers(self, t: float, frequency: Any, T: Any,  # noqa: N803
                                  rate: float = 1.0, lifetime: float = 1.0) -> np.ndarray:

@@ -242,6 +242,11 @@ class ParetoNBD(PurchaseModel):
     PARAMS: ClassVar[tuple[str, ...]] = ("r", "alpha", "s", "beta")
     NAME: ClassVar[str] = "Pareto/NBD"
     LIMITS: ClassVar[dict[str, str]] = {"s": "0", "beta": "inf"}  # mu ~ Gamma(s, beta) -> 0
+    DROPOUT_PAIR: ClassVar[tuple[str, str] | None] = ("s", "beta")
+
+    def shared_dropout(self) -> tuple[float, str]:
+        """The dropout rate s/beta per unit of time, at s, beta -> inf."""
+        return self.params_["s"] / self.params_["beta"], self.unit_ or "period"
 
     def _start(self, data: Data) -> np.ndarray:
         x, t_cap, w = data.columns["frequency"], data.columns["T"], data.weights

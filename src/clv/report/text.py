@@ -215,6 +215,10 @@ NOTES: dict[str, str] = {
                   "le modèle se réduit à la NBD, chaque client compte comme encore actif, "
                   "P(actif) n'apporte rien et les tirages de paramètres laissent ceux de "
                   "l'attrition fixes",
+    "same_dropout": "{model} : tous les clients ont le même abandon ({value} par {per} ; "
+                    "{params}) : les données ne montrent aucune différence entre clients dans "
+                    "la durée de leur relation, l'abandon du modèle est donc cette seule "
+                    "valeur ; P(actif) suit toujours les achats de chaque client",
     "at_bound": "{model} : {params} au bord de l'espace des paramètres (les données ne les "
                 "bornent pas) : pas d'écart-type, un intervalle unilatéral, et les tirages de "
                 "paramètres les y laissent",
@@ -237,6 +241,8 @@ NOTES: dict[str, str] = {
 """French of the notes of clv.notes, by kind; values are written for French first."""
 NOTE_VALUES: dict[str, str] = {"with header": "avec en-tête", "without header": "sans en-tête",
                                "negative quantity": "quantité négative",
+                               "purchase": "achat", "day": "jour", "week": "semaine",
+                               "month": "mois", "year": "an", "period": "période",
                                "order id prefixed 'C'": "numéro de commande préfixé « C »",
                                "order id prefixed 'C' or negative quantity":
                                    "numéro de commande préfixé « C » ou quantité négative",
