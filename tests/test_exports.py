@@ -38,6 +38,8 @@ PRESTASHOP = (
     '116;KHWLILZLL;Oui;Suisse;A. MARTIN;"0,00 €";Bon de réduction;Livré;02/07/2024 08:00:00\n'
     '117;ZRDCPJJQA;Non;Belgique;M. LEROY;"89,00 €";Carte bancaire;Remboursé;'
     "15/07/2024 16:20:00\n"
+    '118;PQRSTUVWX;Non;France;A. MARTIN;"54,00 €";Virement bancaire;'
+    "En attente de virement bancaire;20/07/2024 10:00:00\n"
 )
 
 
@@ -49,8 +51,11 @@ def test_prestashop_orders_export_in_french(tmp_path):
     m = tx.mapping.columns
     assert (m["customer_id"], m["amount"], m["status"], m["order_id"]) == \
         ("Client", "Total", "État", "Référence")
-    # 'Annulé' and 'Remboursé' are not revenue; the free order starts A. MARTIN's relationship
-    assert tx.issues.excluded(why.STATUS_NOT_PAID) == 2
+    # 'Annulé', 'Remboursé' and an order awaiting its transfer are not revenue; the free
+    # order starts A. MARTIN's relationship
+    assert tx.issues.excluded(why.STATUS_NOT_PAID) == 3
+    # the export names customers by name: said
+    assert "customer_names" in _notes(tx)
     assert math.isclose(tx.issues.amount_kept, 45.90 + 1249.00 + 32.50 + 0.0)
     assert tx.frame["timestamp"][0].month == 5  # day first, as written
     assert tx.issues.balanced
@@ -73,6 +78,11 @@ SHOPIFY = (
     "#1003,anna@example.com,refunded,2024-04-01 12:00:00 +0200,,,yes,EUR,19.00,0.00,3.80,"
     "19.00,,0.00,Pickup,2024-04-01 11:59:00 +0200,1,Mug,19.00,,MUG-1,true,true,,Anna B,19.00,"
     "Acme,5503,,pos\n"
+    "#1004,ben@example.com,pending,,,,no,EUR,40.00,0.00,8.00,40.00,,0.00,Pickup,"
+    "2024-04-02 10:00:00 +0200,2,Mug,20.00,,MUG-1,true,true,,Ben C,0.00,Acme,5504,,web\n"
+    "#1005,ben@example.com,partially_refunded,2024-04-03 10:00:00 +0200,fulfilled,,no,EUR,"
+    "60.00,0.00,12.00,60.00,,0.00,Pickup,2024-04-03 09:59:00 +0200,3,Mug,20.00,,MUG-1,true,"
+    "true,fulfilled,Ben C,20.00,Acme,5505,,web\n"
 )
 
 
@@ -80,11 +90,13 @@ def test_shopify_line_item_orders_export(tmp_path):
     tx = clv.read_transactions(_write(tmp_path, "orders_export.csv", SHOPIFY))
     assert tx.mapping.preset == "shopify"
     assert tx.mapping.columns["amount"] == "Subtotal"
-    assert tx.issues.rows_read == 4
-    assert tx.issues.excluded(why.STATUS_NOT_PAID) == 1
-    assert math.isclose(tx.issues.amount_kept, 58.0 + 25.0)
-    assert "line_items" in _notes(tx)  # the order's second line belongs to its first
-    assert sorted(tx.frame["product"].to_list()) == ["Mug", "Teapot", "Teapot"]
+    assert tx.issues.rows_read == 6
+    # refunded and pending orders are not revenue; a partial refund is deducted
+    assert tx.issues.excluded(why.STATUS_NOT_PAID) == 2
+    assert math.isclose(tx.issues.amount_kept, 58.0 + 25.0 + 60.0 - 20.0)
+    assert {"line_items", "refunded_netted"} <= _notes(tx)  # a second line: its order's
+    assert "zero_rows" not in _notes(tx)  # ... and not a free order
+    assert sorted(tx.frame["product"].to_list()) == ["Mug", "Mug", "Teapot", "Teapot"]
     assert tx.frame["timestamp"][0].hour == 9  # +0100 converted to UTC
 
 
@@ -266,3 +278,49 @@ def test_a_path_with_square_brackets_is_a_path_not_a_pattern(tmp_path, suffix):
     path = folder / f"orders[1]{suffix}"
     frame.write_csv(path) if suffix == ".csv" else frame.write_parquet(path)
     assert clv.read_transactions(path).issues.amount_kept == 3.5
+
+
+@pytest.mark.parametrize("name,text", [
+    ("commandes.csv", PRESTASHOP), ("orders_export.csv", SHOPIFY), ("wc.csv", WOOCOMMERCE),
+    ("unified_payments.csv", STRIPE), ("items.csv", SQUARE), ("fec.txt", FEC),
+    ("ledger.csv", LEDGER)])
+def test_the_dashboard_form_reads_each_export_as_the_command_line_does(tmp_path, name, text):
+    """The form offers every field and starts from the detected ones; reading its choices
+    alone (detect=False, as the dashboard does) gives the same figures as detection."""
+    from clv.data.mapping import FIELDS, resolve_mapping
+    from clv.data.readers import ROW, read_raw
+    from clv.web.state import MAPPED
+
+    assert set(MAPPED) == set(FIELDS)
+    path = _write(tmp_path, name, text)
+    detected = resolve_mapping(read_raw(path).frame.drop(ROW), complete=False).columns
+    form = clv.read_transactions(path, columns=dict(detected), detect=False)
+    cli = clv.read_transactions(path)
+    assert form.issues.to_dict()["exclusions"] == cli.issues.to_dict()["exclusions"]
+    assert (form.issues.rows_kept, form.issues.amount_kept) == \
+        (cli.issues.rows_kept, cli.issues.amount_kept)
+
+
+def test_fec_with_revenue_and_tax_lines_on_the_credit_side(tmp_path):
+    """The usual sales journal: per invoice a customer debit and two credits (revenue, VAT):
+    the customers' side, not the majority of all lines, is the sales side."""
+    head = FEC.splitlines()[0]
+    lines = [head]
+    for i, (cust, ttc) in enumerate([("C0001", 1200), ("C0002", 600), ("C0001", 2400)], 1):
+        ht = ttc / 1.2
+        for account, aux, debit, credit in (("411000", cust, ttc, 0), ("706000", "", 0, ht),
+                                            ("445710", "", 0, ttc - ht)):
+            lines.append(f"VE|Ventes|{i}|2024030{i}|{account}|x|{aux}|{aux}|F{i}|2024030{i}|"
+                         f"Facture|{debit:.2f}|{credit:.2f}|||2024030{i}||".replace(".", ","))
+    tx = clv.read_transactions(_write(tmp_path, "fec.txt", "\n".join(lines) + "\n"))
+    assert math.isclose(tx.issues.amount_kept, 1200 + 600 + 2400)
+    assert (tx.frame["amount"] > 0).all()
+    note = next(n for n in tx.issues.notes if getattr(n, "key", "") == "ledger_sides")
+    assert note.values["plus"] == "Debit" and note.values["percent"] == 100
+
+
+def test_a_file_where_no_row_can_be_used_says_why(tmp_path):
+    path = _write(tmp_path, "commandes.csv", PRESTASHOP)
+    with pytest.raises(clv.errors.DataError, match="no row can be used.*unparsable amount"
+                       ".*column 'Paiement'|column 'Paiement'.*no row can be used"):
+        clv.read_transactions(path, amount="Paiement")

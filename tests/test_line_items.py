@@ -207,3 +207,20 @@ def test_a_pandas_frame_without_pyarrow_gets_the_install_hint(tmp_path):
     run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
                          timeout=120)
     assert "pip install 'clv[pandas]'" in run.stdout, run.stdout + run.stderr
+
+
+def test_refunds_error_names_the_quantity_of_a_cancelled_line(tmp_path):
+    path = _log(tmp_path, "customer,date,qty,unit_price\nA,2024-01-01,2,5\nA,2024-01-09,-1,5\n")
+    with pytest.raises(clv.errors.DataError, match=r"row 3, column 'qty'"):
+        clv.read_transactions(path, refunds="error")
+
+
+def test_a_date_format_that_leaves_dates_unread_is_said(tmp_path):
+    path = _log(tmp_path, "customer,date,amount\nA,12/1/2010,5\nB,12/13/2010,5\nC,1/2/2011,5\n")
+    tx = clv.read_transactions(path, date_format="dmy")
+    note = next(n for n in tx.issues.notes if getattr(n, "key", "") == "date_format_unread")
+    assert note.values["better"] == "mdy" and note.values["n"] == 1
+    if CLV.exists():  # the command line names the option as it is typed
+        run = subprocess.run([str(CLV), "check", str(path), "--date-format", "dmy"],
+                             capture_output=True, text=True, timeout=60)
+        assert "--date-format 'dmy'" in run.stdout and "date_format=" not in run.stdout

@@ -118,7 +118,7 @@ def test_typed_columns_and_explicit_formats():
 
 
 def test_unreadable_dates_name_the_column():
-    with pytest.raises(DataError, match="column 'when'.*date-format"):
+    with pytest.raises(DataError, match="column 'when'.*date_format"):
         parse_dates(pl.Series("when", ["soon", "later"]), source="f.csv")
 
 

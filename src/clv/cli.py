@@ -11,6 +11,7 @@ import functools
 import inspect
 import json
 import math
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -219,7 +220,7 @@ def _print_issues(tx: Transactions) -> None:
     out.print(f"Amounts: read {iss.amount_read:,.2f} = kept {iss.amount_kept:,.2f} + excluded "
               f"{iss.amount_excluded:,.2f}")
     for n in iss.notes:
-        out.print(f"[dim]note: {escape(str(n))}[/]")
+        out.print(f"[dim]note: {escape(cli_words(str(n)))}[/]")
 
 
 @app.command()
@@ -827,9 +828,21 @@ def _cell(key: str, value: Any) -> str:
 def _fail(message: str) -> NoReturn:
     """Print ``error: message`` on one line of stderr (the message as written: no Rich markup)
     and exit with status 2."""
-    err.print(Text.assemble(("error:", "red"), " ", " ".join(str(message).split())),
+    err.print(Text.assemble(("error:", "red"), " ", " ".join(cli_words(str(message)).split())),
               highlight=False, soft_wrap=True)
     raise SystemExit(2)
+
+
+_PARAMETER = re.compile(r"\b(date_format|decimal|preset|currency|refunds|duplicates|separator|"
+                        r"encoding|quantity|price|amount|customer|strict)=(\.\.\.)?")
+
+
+def cli_words(text: str) -> str:
+    """The library's words for the command line: a reading parameter named as Python writes
+    it (``date_format='dmy'``, ``preset=...``) becomes the option (``--date-format 'dmy'``,
+    ``--preset``)."""
+    return _PARAMETER.sub(lambda m: "--" + m.group(1).replace("_", "-")
+                          + ("" if m.group(2) else " "), text)
 
 
 def _is_click_exception(exc: BaseException) -> bool:

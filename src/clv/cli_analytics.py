@@ -29,6 +29,7 @@ from clv.cli import (
     _purchase_class,
     _write_frame,
     app,
+    cli_words,
     out,
     reads_data,
 )
@@ -83,7 +84,7 @@ def _valued(file: str, read: Reading, unit: str, model: str, horizon: float,
 
 def _notes(notes: list[str]) -> dict[str, str]:
     """The notes of a result, as one line of the printed extras (nothing when none)."""
-    return {"notes": "; ".join(notes)} if notes else {}
+    return {"notes": cli_words("; ".join(notes))} if notes else {}
 
 
 def _customers(path: Path | None, read: Reading) -> pl.DataFrame | None:
@@ -511,7 +512,7 @@ def analyze(
                      if result.scorecard is not None else None})
         return
     _emit({"kpis": kpis}, {"kpis": "Headline figures"}, "kpis", None, False,
-          {"notes": "; ".join(result.notes) or "none",
+          {"notes": cli_words("; ".join(result.notes)) or "none",
            "seconds": f"{sum(result.seconds.values()):.1f} s"})
 
 

@@ -342,9 +342,10 @@ def _line_items(tx: pl.DataFrame, rng: np.random.Generator
         "refunds": int(refund.sum()),
         "refund_amount": int((qty * unit)[refund].sum()) / 100,
         "excluded": {
-            "missing customer id": (2 * k + 1, (guest_cents - 1_106_206) / 100),
+            # price reasons come first: a bad-debt adjustment names no customer
+            "missing customer id": (2 * k, guest_cents / 100),
             "free line (unit price 0)": (k, 0.0),
-            "negative unit price (an adjustment, such as bad debt)": (1, -11_062.06),
+            "negative unit price (an adjustment, such as bad debt)": (2, -22_124.12),
             "duplicated order line": (k, repeated_cents / 100),
         },
     }

@@ -39,6 +39,11 @@ TEMPLATES: dict[str, str] = {
                     "{percent}% of the entries)",
     "refunded_netted": "{n:,} payments partly or wholly refunded: the amount of '{column}' "
                        "(total {total:,.2f}) is deducted from them",
+    "date_format_unread": "{n:,} values of '{column}' are unread with date_format='{given}', "
+                          "while '{better}' reads more of them: check the date format",
+    "customer_names": "customers are told apart by the name in '{column}' (the export has "
+                      "no customer id): namesakes count as one customer, and one who changes "
+                      "name as two",
     "date_and_time": "dates of '{date}' and times of day of '{time}' read together",
     "currencies": "several currencies found; kept {currency}, the most frequent (choose "
                   "with currency=...)",

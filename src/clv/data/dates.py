@@ -132,7 +132,7 @@ def _sample(frame: pl.DataFrame) -> pl.DataFrame:
     values = frame.get_column(name).drop_nulls()
     if values.len() > ROWS_SAMPLE:
         values = values.sample(ROWS_SAMPLE, seed=0)
-    distinct = values.unique()
+    distinct = values.unique(maintain_order=True)  # the same examples in every run
     if distinct.len() > DETECTION_SAMPLE:
         distinct = distinct.sample(DETECTION_SAMPLE, seed=0)
     return pl.DataFrame({name: distinct})
@@ -174,7 +174,18 @@ def parse_dates(
     if date_format is not None:
         family = ALIASES.get(date_format.lower(), date_format.lower()) \
             if "%" not in date_format else date_format
-        return ParsedDates(_parse(frame, family, tz, source_tz, _sample(frame)), family, notes)
+        sample = _sample(frame)
+        out = _parse(frame, family, tz, source_tz, sample)
+        unread = int((out.is_null() & s.is_not_null() & (s != "")).sum())
+        if unread:  # the format given leaves values unread: say which family reads more
+            read = {f: sample.select(_family_expr(f, col, tz, source_tz)).to_series().count()
+                    for f in FAMILIES}
+            given = sample.select(_family_expr(family, col, tz, source_tz)).to_series().count()
+            better = max(read, key=lambda f: read[f])
+            if read[better] > given:
+                notes.append(Note("date_format_unread", column=name, n=unread,
+                                  given=date_format, better=better))
+        return ParsedDates(out, family, notes)
 
     sample = _sample(frame)
     distinct = sample.get_column(name)
@@ -188,7 +199,7 @@ def parse_dates(
         example = distinct[0] if distinct.len() else ""
         raise DataError(
             f"no date format reads the values (e.g. '{example}'); give the format explicitly "
-            "(e.g. --date-format '%d/%m/%Y')",
+            "(e.g. date_format='%d/%m/%Y'), or check that this column holds dates",
             source=source, column=name,
         )
     if best in ("dmy", "mdy") and counts["dmy"] == counts["mdy"]:
@@ -199,7 +210,7 @@ def parse_dates(
                     parsed["dmy"] != parsed["mdy"]).get_column(name).head(3).to_list())
             raise AmbiguousDateError(
                 f"dates such as {examples} read as both DD/MM/YYYY and MM/DD/YYYY and no value "
-                "decides; choose with date_format='dmy' or 'mdy' (CLI: --date-format dmy)",
+                "decides; choose with date_format='dmy' or date_format='mdy'",
                 source=source, column=name,
             )
     if best in ("dmy", "mdy") and min(counts["dmy"], counts["mdy"]) > 0:

@@ -13,7 +13,7 @@ from typing import Any
 
 # Reasons, in the order they are checked: a row is counted under the first that applies.
 MISSING_CUSTOMER = "missing customer id"
-STATUS_NOT_PAID = "order status not paid (failed, cancelled, voided, refunded)"
+STATUS_NOT_PAID = "order status not paid (failed, cancelled, refunded, awaiting payment)"
 NOT_SALES = "not a sales journal entry"
 BAD_DATE = "unparsable date"
 BAD_QUANTITY = "unparsable quantity"
@@ -24,8 +24,8 @@ OTHER_CURRENCY = "other currency"
 FUTURE_DATE = "date in the future"
 DUPLICATE = "duplicated order line"
 REFUND_DROPPED = "refund (policy 'drop')"
-REASONS = (NOT_SALES, MISSING_CUSTOMER, STATUS_NOT_PAID, BAD_DATE, BAD_QUANTITY, BAD_AMOUNT,
-           FREE_LINE, NEGATIVE_PRICE, OTHER_CURRENCY, FUTURE_DATE, DUPLICATE, REFUND_DROPPED)
+REASONS = (NOT_SALES, FREE_LINE, NEGATIVE_PRICE, MISSING_CUSTOMER, STATUS_NOT_PAID, BAD_DATE,
+           BAD_QUANTITY, BAD_AMOUNT, OTHER_CURRENCY, FUTURE_DATE, DUPLICATE, REFUND_DROPPED)
 
 
 @dataclass

@@ -77,6 +77,7 @@ PRESETS: dict[str, dict[str, list[str]]] = {
         "order_id": ["Name"],
         "currency": ["Currency"],
         "status": ["Financial Status"],
+        "refunded": ["Refunded Amount"],
         "product": ["Lineitem name"],
         "quantity": ["Lineitem quantity"],
         "channel": ["Source"],
@@ -173,6 +174,10 @@ NOT_PAID = {"failed", "cancelled", "canceled", "voided", "void", "declined", "re
             "remboursement", "erreur de paiement", "paiement refuse", "echec", "echoue",
             "payment error", "payment declined"}
 """Order states that are not revenue, compared without case or accents."""
+NOT_PAID_PREFIXES = ("en attente", "awaiting", "pending", "on hold", "on-hold")
+"""States of orders not paid yet ('En attente de virement bancaire', 'pending', 'on-hold')."""
+NAME_COLUMNS = {"client", "customer", "customername", "nomclient", "name"}
+"""Columns of exports that name the customer by a display name, having no id."""
 
 
 def _norm(name: str) -> str:
@@ -347,6 +352,9 @@ def resolve_mapping(
                 take("customer_id", rest[0], "content: first remaining column")
 
     _settle_amount(mapping, given)
+    customer = mapping.columns.get("customer_id")
+    if customer is not None and _norm(customer) in NAME_COLUMNS and mapping.preset is not None:
+        mapping.notes.append(Note("customer_names", column=customer))
     missing = [f for f in REQUIRED if f not in mapping.columns
                and not (f == "amount" and (mapping.line_items or mapping.ledger))]
     if missing and complete:

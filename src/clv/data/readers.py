@@ -120,7 +120,7 @@ def read_delimited(
             else:
                 raise DataError(
                     "cannot tell the delimiter (tried , ; tab | and spaces); give it with "
-                    "separator=... (CLI: --separator)", source=str(path))
+                    "separator=...", source=str(path))
     elif separator in ("whitespace", " "):
         whitespace = True
     rows = [ln.split() for ln in head] if whitespace else list(

@@ -18,7 +18,13 @@ from clv.data import issues as why
 from clv.data.amounts import parse_amounts
 from clv.data.dates import parse_dates
 from clv.data.issues import DataIssues, Exclusion
-from clv.data.mapping import NOT_PAID, SALES_JOURNALS, Mapping, resolve_mapping
+from clv.data.mapping import (
+    NOT_PAID,
+    NOT_PAID_PREFIXES,
+    SALES_JOURNALS,
+    Mapping,
+    resolve_mapping,
+)
 from clv.data.readers import ROW, RawTable, read_raw
 from clv.errors import ClvError, DataError
 from clv.notes import Note
@@ -166,7 +172,7 @@ def _validate(
         cols |= {"_qty": qty.amount, "_price": price.amount,
                  "_amount": qty.amount * price.amount, "_cur": price.currency}
     elif mapping.ledger:
-        cols |= _ledger_amounts(frame, m, decimal, notes)
+        cols |= _ledger_amounts(frame, m, decimal, notes, voters=_ledger_voters(frame, m))
     else:
         amounts = parse_amounts(frame[m["amount"]], decimal=decimal)
         notes += amounts.notes
@@ -180,6 +186,7 @@ def _validate(
             pl.coalesce(_clean_text(pl.col(m["currency"])).str.to_uppercase(), pl.col("_cur"))
             .alias("_cur"))
     work, cancelled_how = _cancellations(work, m)
+    work = work.with_columns(pl.lit(False).alias("_line0"))
 
     # A line whose amount is blank, in an order that has its amount on another line (Shopify
     # writes order totals on the first line only), is a line item: kept, worth 0.
@@ -198,7 +205,8 @@ def _validate(
         n_lines = int(work.select(line_item.sum()).item()) if paid is not None else 0
         if n_lines:
             work = work.with_columns(
-                pl.when(line_item).then(0.0).otherwise(pl.col("_amount")).alias("_amount"))
+                pl.when(line_item).then(0.0).otherwise(pl.col("_amount")).alias("_amount"),
+                line_item.alias("_line0"))
             notes.append(Note("line_items", n=n_lines))
 
     # Target currency: the user's, else the most frequent one written.
@@ -221,26 +229,27 @@ def _validate(
             notes.append(Note("identical_rows", n=n_identical))
 
     reason = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
-    if mapping.ledger and "journal" in m:
+    if mapping.ledger and "journal" in m and work.select(_sales_journal(m).any()).item():
         # a ledger's other journals (bank, purchases) are not sales
-        journal = _clean_text(pl.col(m["journal"])).str.to_lowercase()
-        if work.select(journal.is_in(sorted(SALES_JOURNALS)).any()).item():
-            reason = reason.when(~journal.is_in(sorted(SALES_JOURNALS)).fill_null(True)) \
-                .then(pl.lit(why.NOT_SALES))
+        reason = reason.when(~_sales_journal(m).fill_null(False)).then(pl.lit(why.NOT_SALES))
+    if mapping.line_items:
+        # before the customer: a bad-debt adjustment or a free line usually names nobody
+        reason = (reason.when(pl.col("_price") == 0).then(pl.lit(why.FREE_LINE))
+                  .when(pl.col("_price") < 0).then(pl.lit(why.NEGATIVE_PRICE)))
     reason = reason.when(pl.col("_cid").is_null()).then(pl.lit(why.MISSING_CUSTOMER))
     if "status" in m:
         status = _clean_text(pl.col(m["status"])).str.to_lowercase() \
             .str.normalize("NFKD").str.replace_all(r"\p{Mn}", "")
-        reason = reason.when(status.is_in(sorted(NOT_PAID))).then(pl.lit(why.STATUS_NOT_PAID))
+        unpaid = status.is_in(sorted(NOT_PAID))
+        for prefix in NOT_PAID_PREFIXES:
+            unpaid = unpaid | status.str.starts_with(prefix)
+        reason = reason.when(unpaid).then(pl.lit(why.STATUS_NOT_PAID))
     reason = reason.when(pl.col("_ts").is_null()).then(pl.lit(why.BAD_DATE))
     if mapping.line_items:
         reason = reason.when(pl.col("_qty").is_null() | ~pl.col("_qty").is_finite()) \
             .then(pl.lit(why.BAD_QUANTITY))
     reason = reason.when(pl.col("_amount").is_null() | ~pl.col("_amount").is_finite()) \
         .then(pl.lit(why.BAD_AMOUNT))
-    if mapping.line_items:
-        reason = (reason.when(pl.col("_price") == 0).then(pl.lit(why.FREE_LINE))
-                  .when(pl.col("_price") < 0).then(pl.lit(why.NEGATIVE_PRICE)))
     if currency is not None:
         reason = reason.when(pl.col("_cur").is_not_null() & (pl.col("_cur") != currency)) \
             .then(pl.lit(why.OTHER_CURRENCY))
@@ -259,7 +268,9 @@ def _validate(
             raise DataError(
                 f"refund of {bad['_amount'][0]:g} found while refunds='error' "
                 f"({bad.height:,} refunds in all); use refunds='net' or 'drop'",
-                source=src, row=int(bad[ROW][0]), column=_amount_column(m))
+                source=src, row=int(bad[ROW][0]),
+                column=m["quantity"] if "quantity" in m and (bad["_qty"][0] or 0) < 0
+                else _amount_column(m))
 
     excluded = work.filter(pl.col("_reason").is_not_null())
     if strict and excluded.height:
@@ -285,6 +296,8 @@ def _validate(
     )
 
     kept = work.filter(pl.col("_reason").is_null())
+    if kept.height == 0 and exclusions:
+        _nothing_kept(exclusions, m, src)
     out = kept.select(
         pl.col("_cid").alias("customer_id"),
         pl.col("_ts").alias("timestamp"),
@@ -294,17 +307,20 @@ def _validate(
     )
     if mapping.line_items:
         out = _orders(out, notes)
+    cancelled = 0
     if cancelled_how:
         counted = work.filter(pl.col("_cancel") & (pl.col("_reason").is_null()
                                                    | (pl.col("_reason") == why.REFUND_DROPPED)))
+        cancelled = counted.height
         if counted.height:
             notes.append(Note("cancellations", n=counted.height, how=cancelled_how,
                               total=float(counted["_amount"].sum()), policy=refunds))
-    n_zero = int((out["amount"] == 0).sum())
+    # zero-value rows, but for the lines whose order's amount is on another line
+    n_zero = int(kept.select(((pl.col("_amount") == 0) & ~pl.col("_line0")).sum()).item())
     if n_zero:
         notes.append(Note("zero_rows", n=n_zero))
     n_refunds = int((out["amount"] < 0).sum())
-    if n_refunds:
+    if n_refunds and n_refunds != cancelled:  # else the cancellations' note says it
         notes.append(Note("refunds", n=n_refunds,
                           total=float(out.filter(pl.col("amount") < 0)["amount"].sum())))
     issues = DataIssues(
@@ -321,6 +337,20 @@ def _validate(
     if not issues.balanced:  # an internal invariant; failing it is a bug, not a user error
         raise AssertionError(f"rows or amounts not conserved: {issues.to_dict()}")
     return Transactions(out, issues, mapping, timezone)
+
+
+def _nothing_kept(exclusions: list[Exclusion], m: dict[str, str], src: str) -> None:
+    """Every row excluded: the first reason, its column and an example, as an error (an
+    empty table would only fail later, further from its cause)."""
+    first = max(exclusions, key=lambda e: e.count)
+    column = _reason_column(first.reason, m)
+    example = next((ex.get(column) for ex in first.examples if ex.get(column) is not None),
+                   None)
+    total = sum(e.count for e in exclusions)
+    raise DataError(
+        f"no row can be used: all {total:,} rows are excluded, {first.count:,} of them as "
+        f"'{first.reason}'" + (f" (e.g. {example!r})" if example is not None else "")
+        + "; check the columns chosen", source=src, column=column)
 
 
 def clean_ids(values: pl.Series) -> pl.Series:
@@ -372,10 +402,27 @@ def _net_of_refunds(amount: pl.Series, frame: pl.DataFrame, m: dict[str, str],
     return amount - refunded
 
 
+def _sales_journal(m: dict[str, str]) -> pl.Expr:
+    return _clean_text(pl.col(m["journal"])).str.to_lowercase().is_in(sorted(SALES_JOURNALS))
+
+
+def _ledger_voters(frame: pl.DataFrame, m: dict[str, str]) -> pl.Series:
+    """The entries that tell a ledger's sales side: those of a customer, in a sales journal
+    when the ledger has journals (an invoice's revenue and tax lines, on the other side, name
+    no customer; the bank journal's payments are not sales)."""
+    voters = clean_ids(frame[m["customer_id"]]).is_not_null()
+    if "journal" in m:
+        sales = frame.select(_sales_journal(m).fill_null(False)).to_series()
+        if sales.any():
+            voters = voters & sales
+    return voters
+
+
 def _ledger_amounts(frame: pl.DataFrame, m: dict[str, str], decimal: str | None,
-                    notes: list[str]) -> dict[str, pl.Series]:
+                    notes: list[str], voters: pl.Series) -> dict[str, pl.Series]:
     """A ledger's amount: the sales side minus the other side, the sales side being the one
-    most entries are on (credit for a revenue account, debit for a customer account)."""
+    most of the ``voters`` (the customers' sales entries) are on: debit for a customer
+    account (an invoice is owed by the customer), credit for a revenue account."""
     sides: dict[str, pl.Series] = {}
     currency = None
     for side in ("debit", "credit"):
@@ -385,7 +432,7 @@ def _ledger_amounts(frame: pl.DataFrame, m: dict[str, str], decimal: str | None,
             sides[side] = parsed.amount
             currency = parsed.currency if currency is None else \
                 pl.select(pl.coalesce(pl.lit(currency), pl.lit(parsed.currency))).to_series()
-    counts = {k: int((v.fill_null(0) > 0).sum()) for k, v in sides.items()}
+    counts = {k: int(((v.fill_null(0) > 0) & voters).sum()) for k, v in sides.items()}
     plus = max(counts, key=lambda k: (counts[k], k == "credit"))
     minus = "debit" if plus == "credit" else "credit"
     present = pl.repeat(False, frame.height, eager=True)

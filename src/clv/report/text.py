@@ -147,8 +147,8 @@ VERDICTS: dict[str, dict[str, str]] = {
 
 REASONS: dict[str, str] = {
     "missing customer id": "identifiant client manquant",
-    "order status not paid (failed, cancelled, voided, refunded)":
-        "commande non payée (échouée, annulée, remboursée)",
+    "order status not paid (failed, cancelled, refunded, awaiting payment)":
+        "commande non payée (échouée, annulée, remboursée, en attente de paiement)",
     "unparsable date": "date illisible",
     "unparsable amount": "montant illisible",
     "other currency": "autre devise",
@@ -196,6 +196,12 @@ NOTES: dict[str, str] = {
                     "{plus} dans {percent} % des écritures)",
     "refunded_netted": "{n} paiements remboursés en tout ou partie : le montant de « {column} » "
                        "(total {total}) en est déduit",
+    "date_format_unread": "{n} valeurs de « {column} » restent illisibles avec "
+                          "date_format='{given}', alors que « {better} » en lit davantage : "
+                          "vérifier le format des dates",
+    "customer_names": "les clients sont distingués par le nom de « {column} » (l'export "
+                      "n'a pas d'identifiant client) : des homonymes comptent pour un seul "
+                      "client, et un client qui change de nom pour deux",
     "date_and_time": "dates de « {date} » et heures de « {time} » lues ensemble",
     "currencies": "plusieurs devises trouvées ; {currency}, la plus fréquente, est conservée "
                   "(choisir avec currency=...)",

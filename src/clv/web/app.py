@@ -42,7 +42,7 @@ from clv.report.text import number, percent
 from clv.scenarios import Levers
 from clv.segments import profile
 from clv.web.guard import TooLarge
-from clv.web.state import LABELS, MAPPED, READING, Entry, Source, State
+from clv.web.state import LABELS, MAPPED, READING, Entry, Source, State, form_words
 
 HERE = Path(__file__).parent
 PAGE = 50
@@ -73,6 +73,7 @@ _ENV = jinja2.Environment(
     undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 _ENV.filters["num"] = lambda v, d=0: "-" if v is None else number(v, "en", d)
 _ENV.filters["pct"] = lambda v, d=1: "-" if v is None else percent(v, "en", d)
+_ENV.filters["words"] = form_words
 
 
 class Problem(BaseModel):

@@ -8,6 +8,7 @@ memory with its charts, rendered once, so pages only read it.
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -28,12 +29,13 @@ from clv.store import Store
 
 SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".xlsx", ".xls", ".json", ".jsonl", ".ndjson")
 MAPPED = ("customer_id", "timestamp", "amount", "quantity", "price", "order_id", "product",
-          "channel", "status", "currency", "time", "debit", "credit")
+          "channel", "status", "currency", "time", "refunded", "debit", "credit", "journal")
 """The fields the mapping page offers (the required ones first)."""
 LABELS = {"customer_id": "customer id", "timestamp": "date", "amount": "amount",
           "quantity": "quantity", "price": "unit price", "order_id": "order id",
           "product": "product", "channel": "channel", "status": "order status",
-          "currency": "currency", "time": "time of day", "debit": "debit", "credit": "credit"}
+          "currency": "currency", "time": "time of day", "refunded": "amount refunded",
+          "debit": "debit", "credit": "credit", "journal": "journal"}
 """How the form names each field (and how an error tells which to choose)."""
 READING = {"date_format": ("", "dmy", "mdy", "iso", "ymd"), "decimal": ("", ",", "."),
            "refunds": ("net", "drop"), "duplicates": ("auto", "drop", "keep")}
@@ -77,7 +79,7 @@ class Source:
             text = text.replace(str(self.path), self.name)
         if text.startswith("polars frame: "):  # the first rows, read for the preview
             text = f"{self.name}: " + text.removeprefix("polars frame: ")
-        return text
+        return form_words(text)
 
 
 @dataclass
@@ -194,7 +196,7 @@ class State:
         source.read_rows = [["" if v is None else (f"{v:,.2f}" if isinstance(v, float) else
                                                    str(v)) for v in row]
                             for row in shown.iter_rows()]
-        source.read_notes = [str(n) for n in tx.issues.notes
+        source.read_notes = [form_words(str(n)) for n in tx.issues.notes
                              if getattr(n, "key", "") != "delimited"]
 
     def add_analysis(self, analysis: Analysis, source: str) -> Entry:
@@ -249,6 +251,23 @@ class State:
             job.status, job.error = "failed", f"{type(exc).__name__}: {source.explain(exc)}"
             return
         job.analysis_id, job.share, job.step, job.status = entry.id, 1.0, "done", "done"
+
+
+FORM_WORDS = {"date_format": "date format", "decimal": "decimal separator",
+              "refunds": "refunds", "duplicates": "repeated lines", "preset": "columns",
+              "quantity": "quantity column", "price": "unit price column",
+              "amount": "amount column", "customer": "customer id column",
+              "currency": "currency column", "separator": "separator", "encoding": "encoding"}
+_FORM_PARAMETER = re.compile(r"\b(" + "|".join(FORM_WORDS) + r")=(\.\.\.)?")
+
+
+def form_words(text: str) -> str:
+    """The library's words for the form: a reading parameter named as Python writes it
+    (``date_format='dmy'``) becomes what the form calls it ('date format 'dmy'', chosen
+    above), as the CLI says ``--date-format``."""
+    said = _FORM_PARAMETER.sub(lambda m: FORM_WORDS[m.group(1)]
+                               + ("" if m.group(2) else " "), text)
+    return said if said == text else said + " (choose it above)"
 
 
 def form_message(exc: MappingError, source: Source) -> str:
