@@ -273,7 +273,7 @@ def test_history_and_score_commands(shop_files, tmp_path):
         out = json.loads(clv("analyze", f / "shop.csv", "--save", "--db", url, "--json").stdout)
         assert out["kpis"]["analysis_id"] >= 1
     hist = json.loads(clv("history", "--db", url, "--json").stdout)["history"]
-    assert len(hist) == 2 and hist[1]["predicted_clv_change"] == pytest.approx(0.0)
+    assert len(hist) == 2 and hist[1]["predicted_clv_change"] == pytest.approx(0.0, abs=1e-9)
     assert "History of analyses" in clv("history", "--db", url).stdout
     text = clv("score", f / "shop.csv", "--to", url, "--scores-table", "scores").stdout
     assert "3,000 customer scores written" in text
@@ -355,3 +355,28 @@ def test_a_customers_table_matching_nobody_is_said(tmp_path):
         set(shop.customers["channel"])
     out = clv("segments", orders, "--customers", bad, "--by", "channel").stdout
     assert "none of the" in out and "is a customer of the transactions" in out
+
+
+def test_decision_commands_on_a_shop_of_one_time_buyers(tmp_path):
+    """Nobody bought twice: segments and what-if fall back on the NBD and the mean spend, as
+    analyze does, and say so; timing says why it has no cross-sell window."""
+    path = tmp_path / "once.csv"
+    pl.DataFrame({"customer": [f"c{i}" for i in range(60)],
+                  "date": [f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}" for i in range(60)],
+                  "amount": [10.0 + i for i in range(60)],
+                  "product": ["a", "b", "c"] * 20}).write_csv(path)
+    out = clv("segments", path).stdout
+    assert "no purchase model could be fitted" in out and "mean spend" in out
+    assert clv("whatif", path, "--retention", "+5%").returncode == 0
+    run = clv("timing", path, check=False)
+    assert "Traceback" not in run.stderr
+
+
+def test_reading_errors_name_the_file_and_the_option(tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("customer,date,amount\nZoë,2024-01-01,5\n".encode("latin-1"))
+    run = clv("check", path, "--encoding", "utf-8", check=False)
+    assert run.returncode == 2 and "latin1.csv, row 2" in run.stderr
+    assert "--encoding 'cp1252'" in run.stderr
+    run = clv("predict", path, "--interval", "90", check=False)
+    assert run.returncode == 2 and "--interval" in run.stderr

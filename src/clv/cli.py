@@ -584,9 +584,9 @@ def _print_model(model: Any, title: str) -> None:
     t = Table(title=title, title_justify="left")
     for col in model.summary().columns:
         t.add_column(col, justify="left" if col == "param" else "right")
-    for row in model.summary().iter_rows():
-        t.add_row(row[0], *("-" if v is None else v if isinstance(v, str) else f"{v:.4g}"
-                            for v in row[1:]))
+    for row in model.summary().iter_rows():  # no standard error (a limit): '-', not nan
+        t.add_row(row[0], *("-" if v is None or (isinstance(v, float) and math.isnan(v))
+                            else v if isinstance(v, str) else f"{v:.4g}" for v in row[1:]))
     out.print(t)
     out.print(f"log-likelihood {model.loglik_:,.2f}, AIC {model.aic_:,.2f}, BIC {model.bic_:,.2f}, "
               f"{model.n_customers_:,} customers, unit {model.unit_ or 'period'}")
@@ -705,6 +705,12 @@ def predict(
     _purchase_class(model)
     _choose(unit, "--unit", UNITS)
     _choose(horizon_unit, "--horizon-unit", UNITS)
+    if interval is not None and not 0 < interval < 1:
+        raise ClvError(f"--interval is a level between 0 and 1 (e.g. 0.9), not {interval:g}")
+    if draws < 10:
+        raise ClvError(f"--draws must be at least 10, not {draws}")
+    if horizon <= 0:
+        raise ClvError(f"--horizon must be positive, not {horizon:g}")
     tx = read.transactions(file)
     s = rfm_summary(tx, unit=unit, observation_end=observation_end,  # type: ignore[arg-type]
                     midpoint=midpoint)

@@ -58,11 +58,14 @@ class _Valued:
     spend: Any
     value: pl.DataFrame
     predicted: str
+    notes: list[str]
 
 
 def _valued(file: str, read: Reading, unit: str, model: str, horizon: float,
             horizon_unit: str, margin: float, discount_rate: float) -> _Valued:
     from clv.models import ConvergenceError, GammaGamma
+    from clv.models.nbd import NBD
+    from clv.notes import Note
     from clv.value import customer_value
 
     cls = _purchase_class(model)
@@ -70,16 +73,28 @@ def _valued(file: str, read: Reading, unit: str, model: str, horizon: float,
     _choose(horizon_unit, "--horizon-unit", UNITS)
     tx = read.transactions(file)
     summary = rfm_summary(tx, unit=unit)  # type: ignore[arg-type]
-    purchases = cls().fit(summary)
+    notes: list[str] = []
+    try:
+        purchases = cls().fit(summary)
+    except ClvError as exc:  # one customer, or nobody bought twice: the NBD, as analyze does
+        purchases = NBD().fit(summary)
+        notes.append(Note("no_model", reason=str(exc)))
+    notes += purchases.notes_
     try:
         spend: Any = GammaGamma().fit(summary)
-    except ConvergenceError as exc:
-        raise ClvError(f"the spend model could not be fitted ({exc})") from exc
+        notes += spend.notes_
+        spend_name = "Gamma-Gamma"
+    except (ConvergenceError, ClvError) as exc:  # the mean spend, as analyze does
+        repeat = summary.frame.filter(pl.col("frequency") > 0)["monetary"]
+        spend = float(repeat.mean()) if repeat.len() else float(
+            summary.frame["total_amount"].sum() / max(summary.frame.height, 1))
+        notes.append(Note("no_spend_model", reason=str(exc)))
+        spend_name = "mean spend"
     value = customer_value(purchases, summary, horizon, horizon_unit, spend=spend,
                            margin=margin, discount_rate=discount_rate)
-    label = (f"{purchases.NAME} + Gamma-Gamma CLV over {horizon:g} {horizon_unit}(s), margin "
+    label = (f"{purchases.NAME} + {spend_name} CLV over {horizon:g} {horizon_unit}(s), margin "
              f"{margin:.0%}, discount {discount_rate:.0%}/year")
-    return _Valued(tx, summary, purchases, spend, value, label)
+    return _Valued(tx, summary, purchases, spend, value, label, notes)
 
 
 def _notes(notes: list[str]) -> dict[str, str]:
@@ -114,7 +129,7 @@ def _attribute(by: str, tx: Any, file: str, read: Reading,
                 .agg(pl.col(field).first().alias(by)))
     raw = read_raw(file, **read.raw).frame
     if by in raw.columns and by != ROW:
-        from clv.data.transactions import clean_ids
+        from clv.data.ids import clean_ids
 
         cid = clean_ids(raw[tx.mapping.columns["customer_id"]])
         return (raw.select(pl.lit(cid).alias("customer_id"), pl.col(by))
@@ -206,8 +221,7 @@ def segments(
     output: Output = None, as_json: AsJson = False,
 ) -> None:
     """RFM segments, value tiers and concentration, historical next to predicted."""
-    from clv.data.tables import join_customers
-    from clv.segments import profile, segment_customers
+    from clv.segments import profile, profile_by, segment_customers
 
     _existing(customers, "--customers")
     v = _valued(file, read, unit, model, horizon, horizon_unit, margin, discount_rate)
@@ -216,11 +230,11 @@ def segments(
               "tiers": result.tiers}
     notes: list[str] = []
     if by is not None:
-        table = result.customers
-        if by not in table.columns:
-            table, notes = join_customers(
-                table, _attribute(by, v.transactions, file, read, customers), [by])
-        tables[f"by_{by}"] = profile(table, by)
+        if by in result.customers.columns:
+            tables[f"by_{by}"] = profile(result.customers, by)
+        else:
+            tables[f"by_{by}"], notes = profile_by(
+                result.customers, _attribute(by, v.transactions, file, read, customers), by)
     conc = {k: {"gini": c.gini, "top_shares": {f"{q:.0%}": s for q, s in c.top.items()}}
             for k, c in result.concentration.items()}
     titles = {"segments": "Segments (revenue to date and predicted CLV)",
@@ -232,7 +246,7 @@ def segments(
              "mean_p_alive", "share_predicted_clv"]
     _emit(tables, titles, "customers", output, as_json,
           {"basis": result.basis, "concentration": conc, "model": _model_payload(v.purchases),
-           "gini": gini, **_notes(notes)},
+           "gini": gini, **_notes(v.notes + notes)},
           show={"segments": ["segment", *brief], f"by_{by}": [by or "", *brief],
                 "tiers": ["tier", "customers", "share_revenue_to_date", "predicted_clv",
                           "share_predicted_clv", "min_predicted_clv"]})
@@ -272,7 +286,7 @@ def cohorts(
               "curve": "Revenue per customer within k months of acquisition",
               "repeat": "Repeat purchase"}
     _emit(tables, titles, "table", output, as_json,
-          {"basis": result.basis, **_notes(result.notes)}, percent=("retention",))
+          {"basis": result.basis, **_notes(v.notes + result.notes)}, percent=("retention",))
 
 
 @app.command()
@@ -310,7 +324,7 @@ def channels(
     titles = {"summary": "Acquisition channels", "next_euro": "Where the next euro pays best"}
     _emit(tables, titles, "channels", output, as_json,
           {"basis": result.basis, "blended_cac": result.blended_cac,
-           "paid_cac": result.paid_cac, **_notes(result.notes)})
+           "paid_cac": result.paid_cac, **_notes(v.notes + result.notes)})
 
 
 @app.command()
@@ -336,7 +350,8 @@ def timing(
                        "--product COLUMN")
     pairs = cross_sell(tx, product="product", min_customers=min_customers)
     summary = rfm_summary(tx, unit=unit)  # type: ignore[arg-type]
-    nxt = next_purchase(cls().fit(summary), summary, days)
+    fitted = cls().fit(summary)
+    nxt = next_purchase(fitted, summary, days)
     if next_output is not None:
         _write_frame(nxt, next_output)
     col = f"p_purchase_{days:g}d"
@@ -346,10 +361,15 @@ def timing(
         "pairs", output, as_json,
         {"expected_buyers": f"{float(nxt[col].sum()):,.0f} customers expected to buy within "
                             f"{days:g} days",
-         "next_output": str(next_output) if next_output else None},
+         "next_output": str(next_output) if next_output else None,
+         **_notes(fitted.notes_)},
         show={"pairs": ["product_a", "product_b", "customers_then_b", "share", "lift",
                         "median_days", "q1_days", "q3_days"]})
     if not as_json:
+        if pairs.height == 0:
+            out.print(f"No cross-sell window: no pair of products was bought one after the "
+                      f"other by {min_customers:,} customers or more with a lift of at least 1 "
+                      "(--min-customers sets how many).", markup=False)
         for text in pairs["recommendation"].head(10):
             out.print(f"- {text}", markup=False)
 
@@ -393,7 +413,7 @@ def whatif(
            "sensitivity": "Change of predicted value per +1% of each lever"},
           "customers", output, as_json,
           {"levers": vars(levers), "verdict": result.scenario.get("verdict"),
-           "basis": v.predicted})
+           "basis": v.predicted, **_notes(v.notes)})
 
 
 @app.command()

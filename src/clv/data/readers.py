@@ -34,9 +34,19 @@ class RawTable:
     notes: list[str] = field(default_factory=list)
 
 
-def _decode(raw: bytes, encoding: str | None, notes: list[str]) -> str:
+def _decode(raw: bytes, encoding: str | None, notes: list[str], source: str = "input"
+            ) -> str:
     if encoding:
-        return raw.decode(encoding)
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise DataError(f"the file is not in {encoding} (byte {raw[exc.start]:#04x} cannot "
+                            f"be read; give its encoding, e.g. encoding='cp1252', or leave "
+                            "it out to detect it)", source=source, row=line) from exc
+        except LookupError as exc:
+            raise DataError(f"unknown encoding '{encoding}' (e.g. utf-8, cp1252, latin-1, "
+                            "utf-16)", source=source) from exc
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8")
     try:
@@ -105,8 +115,8 @@ def read_delimited(
     reader as it is; any other encoding (or a file that turns out not to be UTF-8 past its
     first lines) is decoded in Python first."""
     notes: list[str] = []
-    head = [ln for ln in _decode(_head(path), encoding, []).splitlines()[:SNIFF_LINES]
-            if ln.strip()]
+    head = [ln for ln in _decode(_head(path), encoding, [], str(path)).splitlines()
+            [:SNIFF_LINES] if ln.strip()]
     if not head:
         raise DataError("the file is empty", source=str(path))
     whitespace = False
@@ -128,7 +138,7 @@ def read_delimited(
     if has_header is None:
         has_header = _has_header(rows[0], rows[1:])
     if whitespace:
-        text = _decode(path.read_bytes(), encoding, notes)
+        text = _decode(path.read_bytes(), encoding, notes, str(path))
         lines = pl.DataFrame({"line": text.splitlines()})
         lines = lines.with_row_index(ROW, offset=1)
         lines = lines.filter(pl.col("line").str.strip_chars() != "")
@@ -161,7 +171,8 @@ def read_delimited(
                 if "utf-8" not in str(exc).lower():
                     raise
         if frame is None:
-            frame = parse(_decode(path.read_bytes(), encoding, notes).encode("utf-8"))
+            text = _decode(path.read_bytes(), encoding, notes, str(path))
+            frame = parse(text.encode("utf-8"))
         if not has_header:
             frame = frame.rename(
                 {c: f"column_{i}" for i, c in enumerate(frame.columns) if c != ROW})

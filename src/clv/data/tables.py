@@ -10,6 +10,7 @@ from typing import Any
 import polars as pl
 
 from clv.data.dates import parse_dates
+from clv.data.ids import clean_ids
 from clv.data.readers import ROW, RawTable, read_raw
 from clv.errors import DataError
 from clv.notes import Note
@@ -147,8 +148,6 @@ def read_customers(source: Any, *, customer: str = "customer_id", **options: Any
                    ) -> pl.DataFrame:
     """Customer attributes: the id and every other column, as read (channel, campaign,
     country...); one row per customer (the first when repeated)."""
-    from clv.data.transactions import clean_ids
-
     raw = read_raw(source, **options)
     key = _column(raw, customer, "customer id")
     return raw.frame.drop(ROW).with_columns(clean_ids(raw.frame[key]).alias("customer_id")
@@ -167,8 +166,6 @@ def join_customers(table: pl.DataFrame, customers: pl.DataFrame, columns: list[s
     if missing:
         raise DataError(f"no column(s) {', '.join(missing)} in the customers table",
                         source="customers")
-    from clv.data.transactions import clean_ids
-
     source = customers.select(clean_ids(customers["customer_id"]).alias("customer_id"),
                               *columns).unique("customer_id", keep="first",
                                                maintain_order=True)
@@ -179,6 +176,7 @@ def join_customers(table: pl.DataFrame, customers: pl.DataFrame, columns: list[s
         notes.append(Note("customers_unmatched", rows=source.height,
                           example=source["customer_id"][0], known=ids["customer_id"][0],
                           columns=", ".join(f"'{c}'" for c in columns)))
-    joined = table.join(source.with_columns(pl.col("customer_id").cast(
-        table.schema["customer_id"])), on="customer_id", how="left", maintain_order="left")
+    joined = table.with_columns(pl.col("customer_id").cast(pl.String)).join(
+        source, on="customer_id", how="left", maintain_order="left").with_columns(
+        pl.col("customer_id").cast(table.schema["customer_id"]))
     return joined, notes

@@ -17,6 +17,8 @@ import polars as pl
 from clv.data import issues as why
 from clv.data.amounts import parse_amounts
 from clv.data.dates import parse_dates
+from clv.data.ids import clean_ids
+from clv.data.ids import clean_text as _clean_text
 from clv.data.issues import DataIssues, Exclusion
 from clv.data.mapping import (
     NOT_PAID,
@@ -53,11 +55,6 @@ class Transactions:
         return self.frame.height
 
 
-def _clean_text(expr: pl.Expr) -> pl.Expr:
-    text = expr.cast(pl.String).str.strip_chars()
-    return pl.when(text == "").then(None).otherwise(text)
-
-
 def read_transactions(
     source: Any,
     *,
@@ -92,8 +89,8 @@ def read_transactions(
     """Read and validate transactions from a file, frame or database.
 
     Parameters name the source columns (``customer``, ``date``, ``amount`` ...) or a ``preset``
-    (``shopify``, ``woocommerce``, ``stripe``, ``prestashop``, ``square``, ``ledger``); missing
-    ones are detected, and a preset is chosen when the headers match one.
+    (``shopify``, ``woocommerce``, ``stripe``, ``prestashop``, ``square``, ``fec``,
+    ``ledger``); missing ones are detected, and a preset is chosen when the headers match one.
 
     Line items: with ``quantity`` and ``price`` (a unit price) and no amount column, each
     line's amount is quantity x unit price, and the lines kept are grouped into orders by order
@@ -351,27 +348,6 @@ def _nothing_kept(exclusions: list[Exclusion], m: dict[str, str], src: str) -> N
         f"no row can be used: all {total:,} rows are excluded, {first.count:,} of them as "
         f"'{first.reason}'" + (f" (e.g. {example!r})" if example is not None else "")
         + "; check the columns chosen", source=src, column=column)
-
-
-def clean_ids(values: pl.Series) -> pl.Series:
-    """Customer ids as text: trimmed, blanks as null, and integral numbers written as integers
-    (``12346.0`` -> ``12346``: a float column from Parquet or Excel, or text written from one,
-    must join with a table keyed by integers)."""
-    if values.dtype.is_float():
-        finite = values.drop_nulls().drop_nans()
-        if finite.len() and bool((finite == finite.round(0)).all()) \
-                and float(finite.abs().max()) < 2**53:
-            values = values.fill_nan(None).cast(pl.Int64)
-        return pl.select(_clean_text(pl.lit(values))).to_series().alias(values.name)
-    text = pl.select(_clean_text(pl.lit(values))).to_series()
-    if text.dtype == pl.String:
-        present = text.drop_nulls()
-        integral = r"^-?\d+\.0+$"
-        # the first ids decide whether the whole column is worth checking
-        if present.len() and bool(present.head(1000).str.contains(integral).all()) \
-                and bool(present.str.contains(integral).all()):
-            text = text.str.replace(r"\.0+$", "")
-    return text.alias(values.name)
 
 
 def _date_values(frame: pl.DataFrame, m: dict[str, str], notes: list[str]) -> pl.Series:
