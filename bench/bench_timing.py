@@ -7,10 +7,12 @@ products, took 36 s and 3 GB).
 The log is synthetic and seeded (``online_retail``): invoices per customer heavy-tailed
 (Pareto), lines per invoice geometric with mean 20, each customer drawing its products from a
 pool of its own taken from a Zipf-like popularity over the products, 2% of the lines
-cancelled (negative quantity), dates over 373 days. It is written once as a CSV in the Online
-Retail columns (InvoiceNo, StockCode, Description, Quantity, InvoiceDate, UnitPrice,
-CustomerID, Country) plus Amount = Quantity x UnitPrice, under bench/cache/, and read once by
-``clv.read_transactions`` into canonical Parquet (the function's input).
+cancelled (C-prefixed invoices with a negative quantity), dates over 373 days. It is written
+once as a CSV in the Online Retail columns (InvoiceNo, StockCode, Description, Quantity,
+InvoiceDate, UnitPrice, CustomerID, Country), with no amount column, under bench/cache/: the
+reader takes it as a line-item log (amount = Quantity x UnitPrice, cancellations as refunds),
+as it would the real file; it is read once by ``clv.read_transactions`` into canonical Parquet
+(the function's input).
 
 Figures, each the median of the runs, every run in a fresh process, peak memory its
 ``ru_maxrss`` from ``wait4`` (GB = 10^9 bytes):
@@ -93,7 +95,6 @@ def online_retail(lines: int = 500_000, customers: int = 4_000, products: int = 
         "Quantity": np.where(cancelled, -quantity, quantity),
         "InvoiceDate": pl.Series(stamp[line_invoice]).dt.strftime("%m/%d/%Y %H:%M"),
         "UnitPrice": price[product],
-        "Amount": np.round(np.where(cancelled, -quantity, quantity) * price[product], 2),
         "CustomerID": (12346 + line_customer).astype(np.float64),
         "Country": "United Kingdom",
     })
@@ -102,7 +103,7 @@ def online_retail(lines: int = 500_000, customers: int = 4_000, products: int = 
 def files(lines: int) -> dict[str, Path]:
     """The log as CSV (what the command reads) and as canonical Parquet (the function's
     input), made once."""
-    folder = CACHE / f"retail_{lines}"
+    folder = CACHE / f"retail_items_{lines}"
     paths = {"csv": folder / "online_retail.csv", "parquet": folder / "transactions.parquet"}
     if not all(p.exists() for p in paths.values()):
         import polars as pl
@@ -112,6 +113,7 @@ def files(lines: int) -> dict[str, Path]:
         folder.mkdir(parents=True, exist_ok=True)
         online_retail(lines).write_csv(paths["csv"])
         tx = read_transactions(str(paths["csv"]))
+        assert tx.mapping.line_items, tx.mapping.describe()
         tx.frame.write_parquet(paths["parquet"])
         assert pl.read_parquet(paths["parquet"]).height == tx.frame.height
     return paths

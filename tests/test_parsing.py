@@ -144,3 +144,13 @@ def test_values_in_formats_the_sample_missed_are_read_like_the_rest(monkeypatch,
         dates._family_expr(family, pl.col("d"), "UTC", "UTC"))["d"]
     assert got.values.null_count() == 2
     assert got.values.to_list() == whole.to_list()
+
+
+def test_spreadsheet_serial_days_are_dates():
+    """Dates pasted from a spreadsheet as numbers (45005 = 2023-03-20, with a fraction for the
+    time of day) are read and said; date_format='excel' forces it."""
+    parsed = parse_dates(pl.Series("order_date", ["45005", "45010.5", "45292"]))
+    assert parsed.values.to_list() == [dt.datetime(2023, 3, 20), dt.datetime(2023, 3, 25, 12),
+                                       dt.datetime(2024, 1, 1)]
+    assert any(getattr(n, "key", "") == "excel_dates" for n in parsed.notes)
+    assert parse_dates(pl.Series("d", ["45005"]), "excel").values[0] == dt.datetime(2023, 3, 20)

@@ -44,6 +44,8 @@ TEMPLATES: dict[str, str] = {
     "customer_names": "customers are told apart by the name in '{column}' (the export has "
                       "no customer id): namesakes count as one customer, and one who changes "
                       "name as two",
+    "excel_dates": "column '{column}' read as spreadsheet serial days (e.g. '{example}': "
+                   "days since 1899-12-30)",
     "date_and_time": "dates of '{date}' and times of day of '{time}' read together",
     "currencies": "several currencies found; kept {currency}, the most frequent (choose "
                   "with currency=...)",
@@ -66,6 +68,16 @@ TEMPLATES: dict[str, str] = {
                     "{params}): the data show no difference between customers in how long "
                     "they stay, so the model's dropout is that one value; P(alive) still "
                     "follows each customer's purchases",
+    "same_rate": "{model}: every customer buys at the same rate ({value:.3g} per {per}; "
+                 "{params}): the data show no difference between customers in how often they "
+                 "buy, so the model's purchase rate is that one value and a customer's past "
+                 "purchases no longer change it (only whether they are still active)",
+    "interval_capped": "{model}: the {level} interval of {params} runs past the largest "
+                       "number: its upper end is shown as inf (the data hardly bound them)",
+    "draws_left_out": "{model}: {left:,} of {asked:,} parameter draws left out of the CLV "
+                      "intervals ({reason}): the intervals rest on the {used:,} others",
+    "no_usable_draw": "{model}: none of the {asked:,} parameter draws could be used "
+                      "({reason}): no CLV interval is given",
     "at_bound": "{model}: {params} at the edge of the parameter space (the data do not bound "
                 "them): no standard error, a one-sided interval, and parameter draws keep them "
                 "there",

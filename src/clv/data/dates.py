@@ -11,6 +11,7 @@ the source zone. The result is timezone-naive, in the target zone.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -39,7 +40,9 @@ FAMILIES: dict[str, list[str]] = {
     "mdy": _dated("%m/%d/%Y"),
     "ymd": ["%Y%m%d"],
 }
-ALIASES = {"compact": "ymd", "yyyymmdd": "ymd", "epoch": "epoch", "epoch_ms": "epoch_ms"}
+ALIASES = {"compact": "ymd", "yyyymmdd": "ymd", "epoch": "epoch", "epoch_ms": "epoch_ms",
+           "excel": "excel", "serial": "excel"}
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 DETECTION_SAMPLE = 20_000
 ROWS_SAMPLE = 1_000_000
 
@@ -63,7 +66,7 @@ def _to_zone(expr: pl.Expr, aware: bool, tz: str, source_tz: str) -> pl.Expr:
 def _readers(family: str) -> list[tuple[str, bool]] | None:
     """The (format, timezone-aware) pairs of a family, tried in order; None for the families
     read by one guarded expression (epoch, compact)."""
-    if family in ("epoch", "epoch_ms", "ymd"):
+    if family in ("epoch", "epoch_ms", "ymd", "excel"):
         return None
     if family == "iso":
         return [(f, True) for f in _ISO_TZ] + [(f, False) for f in _ISO]
@@ -83,6 +86,15 @@ def _family_expr(family: str, s: pl.Expr, tz: str, source_tz: str,
         stamp = stamp.dt.replace_time_zone("UTC").dt.convert_time_zone(tz)
         stamp = stamp.dt.replace_time_zone(None).dt.cast_time_unit("us")
         return pl.when(digits).then(stamp)
+    if family == "excel":
+        # spreadsheet serial days (1900 date system: day 1 is 1900-01-01, and the serial
+        # counts the 29 February 1900 that never was, so days since 1899-12-30 from March
+        # 1900 on), with an optional fraction of a day; 5 digits: 1927-05-18 to 2173-10-14
+        ok = s.str.contains(r"^\d{5}(\.\d+)?$")
+        days = s.cast(pl.Float64, strict=False)
+        stamp = (pl.lit(EXCEL_EPOCH) + pl.duration(
+            microseconds=(days * 86_400e6).round(0).cast(pl.Int64))).dt.cast_time_unit("us")
+        return pl.when(ok).then(_to_zone(stamp, False, tz, source_tz))
     if family == "ymd":
         ok = s.str.contains(r"^(19|20)\d{6}$")
         return pl.when(ok).then(
@@ -149,7 +161,8 @@ def parse_dates(
     """Parse a column of dates into naive datetimes in zone ``tz``.
 
     ``date_format`` is a family name (``iso``, ``dmy``, ``mdy``, ``ymd``, ``epoch``,
-    ``epoch_ms``) or an explicit strftime format such as ``%d.%m.%Y``. Unparsable values become
+    ``epoch_ms``, ``excel``: spreadsheet serial days such as 45090) or an explicit strftime
+    format such as ``%d.%m.%Y``. Unparsable values become
     null; the caller counts them.
     """
     source_tz = source_tz or tz
@@ -189,7 +202,7 @@ def parse_dates(
 
     sample = _sample(frame)
     distinct = sample.get_column(name)
-    families = ["iso", "dmy", "mdy", "ymd", "epoch", "epoch_ms"]
+    families = ["iso", "dmy", "mdy", "ymd", "epoch", "epoch_ms", "excel"]
     parsed = sample.select(
         [_family_expr(f, col, tz, source_tz).alias(f) for f in families]
     )
@@ -219,4 +232,6 @@ def parse_dates(
     if best in ("dmy", "mdy") and min(counts["dmy"], counts["mdy"]) > 0 and decider.height:
         notes.append(Note("date_order", column=name, example=decider[name][0],
                           order="DD/MM/YYYY" if best == "dmy" else "MM/DD/YYYY"))
+    if best == "excel":
+        notes.append(Note("excel_dates", column=name, example=distinct[0]))
     return ParsedDates(_parse(frame, best, tz, source_tz, sample), best, notes)

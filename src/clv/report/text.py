@@ -202,6 +202,8 @@ NOTES: dict[str, str] = {
     "customer_names": "les clients sont distingués par le nom de « {column} » (l'export "
                       "n'a pas d'identifiant client) : des homonymes comptent pour un seul "
                       "client, et un client qui change de nom pour deux",
+    "excel_dates": "colonne « {column} » lue en numéros de série de tableur (p. ex. "
+                   "« {example} » : jours depuis le 30/12/1899)",
     "date_and_time": "dates de « {date} » et heures de « {time} » lues ensemble",
     "currencies": "plusieurs devises trouvées ; {currency}, la plus fréquente, est conservée "
                   "(choisir avec currency=...)",
@@ -225,6 +227,19 @@ NOTES: dict[str, str] = {
                     "{params}) : les données ne montrent aucune différence entre clients dans "
                     "la durée de leur relation, l'abandon du modèle est donc cette seule "
                     "valeur ; P(actif) suit toujours les achats de chaque client",
+    "same_rate": "{model} : tous les clients achètent au même rythme ({value} par {per} ; "
+                 "{params}) : les données ne montrent aucune différence entre clients dans "
+                 "leur fréquence d'achat, le rythme du modèle est donc cette seule valeur et "
+                 "les achats passés d'un client ne le changent plus (seulement la probabilité "
+                 "qu'il soit encore actif)",
+    "interval_capped": "{model} : l'intervalle à {level} de {params} dépasse le plus grand "
+                       "nombre représentable : sa borne supérieure est affichée comme inf (les "
+                       "données ne les bornent guère)",
+    "draws_left_out": "{model} : {left} tirages de paramètres sur {asked} écartés des "
+                      "intervalles de CLV ({reason}) : les intervalles reposent sur les {used} "
+                      "autres",
+    "no_usable_draw": "{model} : aucun des {asked} tirages de paramètres n'a pu servir "
+                      "({reason}) : aucun intervalle de CLV n'est donné",
     "at_bound": "{model} : {params} au bord de l'espace des paramètres (les données ne les "
                 "bornent pas) : pas d'écart-type, un intervalle unilatéral, et les tirages de "
                 "paramètres les y laissent",
@@ -249,6 +264,9 @@ NOTE_VALUES: dict[str, str] = {"with header": "avec en-tête", "without header":
                                "negative quantity": "quantité négative",
                                "purchase": "achat", "day": "jour", "week": "semaine",
                                "month": "mois", "year": "an", "period": "période",
+                               "no finite mean spend": "pas de dépense moyenne finie",
+                               "predictions not finite": "prédictions non finies",
+                               "refit failed": "réajustement impossible",
                                "order id prefixed 'C'": "numéro de commande préfixé « C »",
                                "order id prefixed 'C' or negative quantity":
                                    "numéro de commande préfixé « C » ou quantité négative",
