@@ -324,3 +324,26 @@ def test_a_file_where_no_row_can_be_used_says_why(tmp_path):
     with pytest.raises(clv.errors.DataError, match="no row can be used.*unparsable amount"
                        ".*column 'Paiement'|column 'Paiement'.*no row can be used"):
         clv.read_transactions(path, amount="Paiement")
+
+
+def test_an_excel_export_with_a_title_above_its_header(tmp_path):
+    """Invoicing tools write a title line ('Export du ...') above the table: the header is
+    found below it, and rows keep their numbers in the sheet."""
+    xlsxwriter = pytest.importorskip("xlsxwriter")
+    path = tmp_path / "factures.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write(0, 0, "Export du 02/12/2026")
+    rows = [["N° facture", "Date facture", "Code client", "Désignation", "Qté", "PU HT"],
+            ["FA-001", "2024-03-26", "C00255", "Café", 2, 8.5],
+            ["FA-002", "2024-07-28", "", "Thé", 1, 17.5],
+            ["FA-003", "2024-08-01", "C00255", "Café", 1, 8.5]]
+    for i, row in enumerate(rows, start=1):
+        for j, value in enumerate(row):
+            sheet.write(i, j, value)
+    book.close()
+    tx = clv.read_transactions(path)
+    assert tx.mapping.line_items and "header_row" in _notes(tx)
+    assert math.isclose(tx.issues.amount_kept, 2 * 8.5 + 8.5)
+    missing = next(e for e in tx.issues.exclusions if e.reason == why.MISSING_CUSTOMER)
+    assert missing.examples[0]["row"] == 4  # the sheet's own row number

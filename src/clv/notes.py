@@ -46,6 +46,7 @@ TEMPLATES: dict[str, str] = {
                       "name as two",
     "excel_dates": "column '{column}' read as spreadsheet serial days (e.g. '{example}': "
                    "days since 1899-12-30)",
+    "header_row": "the table's header is on row {row} (the rows above it are a title)",
     "date_and_time": "dates of '{date}' and times of day of '{time}' read together",
     "currencies": "several currencies found; kept {currency}, the most frequent (choose "
                   "with currency=...)",

@@ -265,6 +265,7 @@ def read_raw(
     if not path.exists():
         raise DataError("no such file", source=str(path))
     suffix = "".join(path.suffixes[-1:]).lower()
+    notes: list[str] = []
     try:
         if suffix == ".parquet":
             frame = pl.read_parquet(path, glob=False)
@@ -278,6 +279,8 @@ def read_raw(
                 raise DataError("reading Excel needs fastexcel: pip install 'clv[excel]'",
                                 source=str(path)) from exc
             offset = 2
+            if sum(c.startswith("__UNNAMED__") for c in frame.columns) * 2 >= frame.width:
+                frame, offset = _header_below_title(path, sheet, frame, notes)
         elif suffix in (".jsonl", ".ndjson"):
             frame = pl.read_ndjson(path)
             offset = 1
@@ -291,4 +294,28 @@ def read_raw(
         raise DataError(f"cannot read the file: {str(exc).splitlines()[0]}",
                         source=str(path)) from exc
     frame = frame.with_row_index(ROW, offset=offset).with_columns(pl.col(ROW).cast(pl.Int64))
-    return RawTable(frame, str(path))
+    return RawTable(frame, str(path), notes=notes)
+
+
+def _header_below_title(path: Path, sheet: str | int | None, frame: pl.DataFrame,
+                        notes: list[str]) -> tuple[pl.DataFrame, int]:
+    """A sheet whose first row is a title ('Export du 02/12/2026') and most columns unnamed:
+    the header is the first of its first rows with a text in (nearly) every column; the rows
+    after it are the data (as text, read by the parsers like a CSV's). Unchanged when no row
+    looks like a header."""
+    cells = pl.read_excel(path, sheet_name=sheet if isinstance(sheet, str) else None,
+                          sheet_id=sheet if isinstance(sheet, int) else None,
+                          engine="calamine", has_header=False)
+    cells = cells.with_columns(pl.all().cast(pl.String))
+    for i, row in enumerate(cells.head(30).iter_rows()):
+        names = [v.strip() if isinstance(v, str) else "" for v in row]
+        filled = [n for n in names if n]
+        if len(filled) >= max(2, 0.8 * len(names)) and not any(
+                n.replace(".", "").replace(",", "").replace("-", "").isdigit() for n in filled):
+            names = [n or f"column_{j + 1}" for j, n in enumerate(names)]
+            if len(set(names)) < len(names):
+                break
+            notes.append(Note("header_row", row=i + 1))
+            return cells.slice(i + 1).rename(dict(zip(cells.columns, names, strict=True))), \
+                i + 2
+    return frame, 2

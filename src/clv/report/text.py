@@ -204,6 +204,8 @@ NOTES: dict[str, str] = {
                       "client, et un client qui change de nom pour deux",
     "excel_dates": "colonne « {column} » lue en numéros de série de tableur (p. ex. "
                    "« {example} » : jours depuis le 30/12/1899)",
+    "header_row": "l'en-tête du tableau est à la ligne {row} (les lignes au-dessus sont un "
+                  "titre)",
     "date_and_time": "dates de « {date} » et heures de « {time} » lues ensemble",
     "currencies": "plusieurs devises trouvées ; {currency}, la plus fréquente, est conservée "
                   "(choisir avec currency=...)",
