@@ -63,13 +63,14 @@ class SummaryReport:
         return {**self.__dict__, "amount_left_out": self.amount_left_out}
 
     def lines(self) -> list[str]:
-        out = [f"{self.transactions:,} transactions, {self.merged_transactions:,} merged into "
-               "another of the same customer and period"]
+        out = [f"{self.transactions:,} rows (orders or order lines), "
+               f"{self.merged_transactions:,} of them merged into another of the same customer "
+               "and period (one purchase per customer and period)"]
         if self.non_positive_periods:
             out.append(f"{self.non_positive_periods:,} customer-periods with a net amount <= 0 "
                        "(refunds, zero totals) are not repeat purchases")
         if self.rows_after_observation_end:
-            out.append(f"{self.rows_after_observation_end:,} transactions after the observation "
+            out.append(f"{self.rows_after_observation_end:,} rows after the observation "
                        f"end left out (amount {self.amount_after_observation_end:,.2f})")
         if self.customers_without_purchase:
             out.append(f"{self.customers_without_purchase:,} customers without any purchase "
