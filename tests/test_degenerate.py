@@ -76,7 +76,7 @@ SHOPS = {"no_dropout": lambda: poisson_shop(3000),
          "seven_customers": lambda: poisson_shop(7, seed=3)}
 EXPECTED = {"no_dropout": {"no_dropout"},
             "one_time_buyers": {"no_model", "at_bound"},
-            "one_customer": {"no_model", "at_bound"},
+            "one_customer": {"no_model", "same_rate"},  # a Poisson rate: r, alpha -> inf
             "seven_customers": {"no_dropout"}}
 
 
@@ -274,10 +274,56 @@ def test_value_intervals_near_the_bounds(cls, theta, scale, seed, limit, missing
     m = _by_hand(cls, theta, scale, seed, limit, missing)
     gg = _by_hand(GammaGamma, phi, phi_scale, seed + 1, False, False)
     v = value_intervals(m, SMALL, 6, "month", spend=gg, draws=20, discount_rate=0.1)
-    for c in ("clv", "clv_lower", "clv_upper"):
-        assert v.customers[c].is_finite().all(), c
+    # every purchase-model draw in the fitters' box has finite predictions: only Gamma-Gamma
+    # draws without a finite mean spend (q <= 1) may be left out, and that is said
+    assert set(v.left_out) <= {"no finite mean spend"}, v.left_out
+    assert v.draws_asked == 20 and v.draws_used + sum(v.left_out.values()) == 20
+    assert v.draws_total.size == v.draws_used
+    assert [n.key for n in v.notes] == (["draws_left_out"] if v.left_out else [])
+    if v.draws_used == 0:  # no interval rather than a certain one
+        assert v.notes and v.customers["clv_lower"].is_nan().all()
+        return
+    c = v.customers
+    for col in ("clv", "clv_lower", "clv_upper"):
+        assert c[col].is_finite().all(), col
+    assert ((c["clv_lower"] <= c["clv"]) & (c["clv"] <= c["clv_upper"])).all()
+    assert (c["clv_lower"] >= 0).all()  # sums of non-negative values
     assert all(math.isfinite(x) for x in v.total.values()), v.total
+    t = v.total
+    assert 0 <= t["lower"] <= t["clv"] <= t["upper"] and t["predictive_lower"] >= 0
     assert np.all(np.isfinite(v.draws_total)) and np.all(np.isfinite(v.draws_predictive))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cls=st.sampled_from([BGNBD, MBGNBD, ParetoNBD]), theta=PURCHASE,
+       scale=_log_uniform(1e-6, 1.0), seed=st.integers(0, 1000))
+def test_every_draw_is_used_on_valid_parameter_sets(cls, theta, scale, seed):
+    """A proper covariance and a spend without draws: all the draws asked are used."""
+    m = _by_hand(cls, theta, scale, seed, False, False)
+    m.covariance_ = m.covariance_ @ m.covariance_.T / np.outer(*[m._fitted()] * 2)  # PSD
+    v = value_intervals(m, SMALL, 6, "month", spend=25.0, draws=20)
+    assert v.draws_used == 20 and not v.left_out and not v.notes
+    c = v.customers
+    assert ((c["clv_lower"] >= 0) & (c["clv_lower"] <= c["clv"])
+            & (c["clv"] <= c["clv_upper"])).all()
+
+
+def test_draws_left_out_are_counted_and_said():
+    """Gamma-Gamma draws with q <= 1 (no finite mean spend) are left out: the number used and
+    a note say so (in French too); with none usable, no interval rather than a certain one."""
+    m = BGNBD().fit(SMALL)
+    gg = _by_hand(GammaGamma, (2.0, 1.2, 10.0), 0.0, 0, False, False)
+    gg.covariance_ = np.diag([0.0, 0.5, 0.0]) * np.outer(*[gg._fitted()] * 2)
+    v = value_intervals(m, SMALL, 6, "month", spend=gg, draws=40)
+    assert 0 < v.draws_used < 40 and v.left_out == {"no finite mean spend": 40 - v.draws_used}
+    (said,) = v.notes
+    assert said.key == "draws_left_out" and f"{40 - v.draws_used:,} of 40" in said
+    assert "pas de dépense moyenne finie" in note(said, "fr")
+    gg.params_["q"] = 1e-3  # every draw without a finite mean spend
+    gg.covariance_ = np.zeros((3, 3))
+    v = value_intervals(m, SMALL, 6, "month", spend=gg, draws=20)
+    assert v.draws_used == 0 and [n.key for n in v.notes] == ["no_usable_draw"]
+    assert v.customers["clv_lower"].is_nan().all() and math.isnan(v.total["upper"])
 
 
 @settings(max_examples=200, deadline=None)
@@ -296,3 +342,82 @@ def test_summary_never_overflows(cls, theta, se, level, limit):
     table = m.summary(level)
     lower, upper = table[f"lower_{level:.0%}"], table[f"upper_{level:.0%}"]
     assert ((lower >= 0) | lower.is_nan()).all() and ((upper >= lower) | upper.is_nan()).all()
+
+
+# --- limits where every customer shares one rate -------------------------------------------------
+def test_pareto_nbd_predictions_hold_when_every_customer_shares_both_rates():
+    """r, alpha and s, beta -> inf: lambda and mu point masses; every prediction against the
+    Poisson-exponential formulas (P(alive) used to lose 4e-3 at r = 1e12 to the difference of
+    two log terms of 1e13)."""
+    from scipy.integrate import quad
+    from scipy.special import gammaln
+
+    x = np.array([0.0, 1, 5, 20, 100, 1000, 3])
+    tx = np.array([0.0, 0.5, 40, 49, 51, 59, 60])
+    t_cap = np.array([10.0, 30, 50, 50, 52, 60, 60])
+    lam0, mu0, t, big = 0.5, 0.01, 52.0, 1e15
+    m = _by_hand(ParetoNBD, (big, big / lam0, big, big / mu0), 0.0, 0, False, False)
+    lam, mu = (big + x) / (big / lam0 + t_cap), big / (big / mu0 + t_cap)
+    both = lam + mu
+    np.testing.assert_allclose(m.p_alive(x, tx, t_cap),
+                               1 / (1 + mu / both * np.expm1(both * (t_cap - tx))), rtol=1e-10)
+    np.testing.assert_allclose(m.purchase_if_alive(t, x, t_cap),
+                               1 - (mu + lam * np.exp(-both * t)) / both, rtol=1e-10)
+    np.testing.assert_allclose(m.expected_if_alive(t, x, t_cap), lam / mu * -np.expm1(-mu * t),
+                               rtol=1e-10)
+    np.testing.assert_allclose(m.expected_purchases_new(t), lam0 / mu0 * -np.expm1(-mu0 * t),
+                               rtol=1e-10)
+    n = np.arange(0, 40.0)
+
+    def poisson(k, mean):
+        return np.exp(k * np.log(mean) - mean - gammaln(k + 1)) if mean > 0 else float(k == 0)
+
+    want = [np.exp(-mu0 * t) * poisson(k, lam0 * t) + quad(
+        lambda tau, k=k: mu0 * np.exp(-mu0 * tau) * poisson(k, lam0 * tau), 0, t,
+        epsabs=0, epsrel=1e-12, limit=200)[0] for k in n]
+    np.testing.assert_allclose(m.probability_of_purchases(n, t), want, rtol=1e-9)
+
+
+def test_pareto_nbd_p_alive_agrees_with_itself_across_the_switch():
+    """The shared-integral P(alive) and the ratio form (``_log_dead_odds``) agree where both
+    hold."""
+    from clv.models import pareto_nbd
+
+    x = np.array([0.0, 1, 5, 20, 100, 1000, 3])
+    tx = np.array([0.0, 0.5, 40, 49, 51, 59, 60])
+    t_cap = np.array([10.0, 30, 50, 50, 52, 60, 60])
+    for theta in ((0.5, 5.0, 0.7, 10.0), (2.0, 30.0, 0.1, 300.0), (20.0, 100.0, 30.0, 2000.0)):
+        m = _by_hand(ParetoNBD, theta, 0.0, 0, False, False)
+        odds = pareto_nbd._log_dead_odds(np.array(theta), x, tx, t_cap)
+        np.testing.assert_allclose(m.p_alive(x, tx, t_cap), 1 / (1 + np.exp(odds)), rtol=1e-11)
+
+
+def test_same_rate_is_said_and_summary_says_a_capped_interval():
+    s = clv.rfm_summary(_frame([f"c{i}" for i in range(40) for _ in range(30)],
+                               np.array([7.0 * k + i % 7 for i in range(40) for k in range(30)]),
+                               np.full(1200, 10.0)), unit="week")
+    m = BGNBD().fit(s)  # every customer buys weekly: r, alpha -> inf
+    assert {"r": "inf", "alpha": "inf"}.items() <= m.boundary_.items()
+    (said,) = [n for n in m.notes_ if n.key == "same_rate"]
+    assert "every customer buys at the same rate" in said
+    assert "au même rythme" in note(said, "fr")
+    hand = _by_hand(BGNBD, (0.5, 2.0, 0.8, 3.0), 0.0, 0, False, False)
+    hand.stderr_["b"] = 1e300
+    row = hand.summary().row(3, named=True)
+    assert row["upper_95%"] == math.inf and row["bound"] == "upper end capped at inf"
+    assert [n.key for n in hand._limit_notes()] == ["interval_capped"]
+
+
+def test_gamma_gamma_without_repeat_buyers_says_so():
+    s = clv.rfm_summary(one_time_shop(1000), unit="week")
+    with pytest.raises(clv.ClvError, match="no customer made a repeat purchase"):
+        GammaGamma().fit(s)
+
+
+def test_exact_ties_rank_in_the_order_asked_and_a_score_that_is_not_finite_last():
+    from clv.evaluate import rank
+
+    assert rank({"bgnbd": 1.0, "mbgnbd": 1.0, "pnbd": 1.0}) == ["bgnbd", "mbgnbd", "pnbd"]
+    assert rank({"pnbd": 1.0, "bgnbd": 1.0, "mbgnbd": 0.5}) == ["mbgnbd", "pnbd", "bgnbd"]
+    assert rank({"bgnbd": math.nan, "mbgnbd": 2.0, "pnbd": None}) == ["mbgnbd", "bgnbd", "pnbd"]
+    assert rank({"bgnbd": math.inf, "mbgnbd": 2.0})[0] == "mbgnbd"

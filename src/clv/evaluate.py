@@ -43,9 +43,11 @@ class Scorecard:
     ``table``: one row per model and the baseline. ``tracking``: cumulative repeat
     transactions per unit of time, actual and per model. ``deciles``: predicted and actual
     means per decile of each model's prediction. ``best``: the model with the lowest RMSE of
-    holdout transactions (``criterion``). ``failed``: models that could not be fitted, with
-    the reason. ``naive_best``: the naive baseline has a lower RMSE than every model (``best``
-    is then only the best of the models).
+    holdout transactions (``criterion``). ``ranking``: the fitted models' keys, best first:
+    by that criterion, a model whose score is not finite last, exact ties in the order the
+    models were asked for (so that every caller, ``clv.pipeline`` included, ranks alike).
+    ``failed``: models that could not be fitted, with the reason. ``naive_best``: the naive
+    baseline has a lower RMSE than every model (``best`` is then only the best of the models).
     """
 
     table: pl.DataFrame
@@ -58,6 +60,7 @@ class Scorecard:
     summary: Summary
     failed: dict[str, str] = field(default_factory=dict)
     naive_best: bool = False
+    ranking: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         cols = ["model", "rmse_transactions", "mae_transactions", "total_transactions_error",
@@ -195,15 +198,29 @@ def evaluate(
     rows.append(_row(BASELINE, naive_tx, actual_tx, naive_rev, actual_rev, None))
     deciles.append(_deciles(BASELINE, naive_tx, actual_tx, naive_rev, actual_rev))
     table = pl.DataFrame(rows)
-    by_name = {m.NAME: key for key, m in fitted.items()}
-    best_row = table.filter(pl.col("model") != BASELINE).sort("rmse_transactions").row(
-        0, named=True)
-    naive = table.filter(pl.col("model") == BASELINE)["rmse_transactions"][0]
+    score = dict(table.select("model", "rmse_transactions").iter_rows())
+    ranking = rank({key: score[m.NAME] for key, m in fitted.items()})
+    best = score[fitted[ranking[0]].NAME]
+    naive = score[BASELINE]
     return Scorecard(
         table=table, tracking=tracking(transactions, summary, fitted), deciles=pl.concat(deciles),
-        best=by_name[best_row["model"]], criterion="RMSE of holdout transactions per customer",
+        best=ranking[0], criterion="RMSE of holdout transactions per customer",
         models=fitted, spend=spend, summary=summary, failed=failed,
-        naive_best=bool(naive < best_row["rmse_transactions"]))
+        naive_best=bool(np.isfinite(naive) and not naive >= best), ranking=ranking)
+
+
+def rank(scores: dict[str, float | None]) -> list[str]:
+    """Keys by increasing score, a score that is not finite (or missing) last, exact ties in
+    the order of ``scores``: a deterministic ranking (a sort of the table may order ties
+    either way)."""
+    order = {key: i for i, key in enumerate(scores)}
+
+    def key(k: str) -> tuple[bool, float, int]:
+        v = scores[k]
+        finite = v is not None and bool(np.isfinite(v))
+        return (not finite, float(v) if finite else 0.0, order[k])  # type: ignore[arg-type]
+
+    return sorted(scores, key=key)
 
 
 def tracking(transactions: Any, summary: Summary, models: dict[str, PurchaseModel]

@@ -22,10 +22,12 @@ customers + chunk x draws, never customers x draws.
 Fits at the edge of the parameter space (``Model.boundary_``, e.g. no dropout) have a singular
 information matrix: their covariance is that of the other directions, made positive
 semi-definite, so parameters at a limit stay there in the draws; draws stay within the fitters'
-box of log-parameters. A draw that still cannot be pushed through the predictions (a
-Gamma-Gamma draw with q <= 1 has no finite mean spend; a prediction that is not finite; a
-bootstrap resample that cannot be fitted) is left out, so ``draws_total`` may hold fewer draws
-than asked.
+box of log-parameters, where the predictions are finite (the models' quadrature rules take
+over where their closed forms overflow). A draw that still cannot be pushed through the
+predictions (a Gamma-Gamma draw with q <= 1 has no finite mean spend; a bootstrap resample
+that cannot be fitted; a prediction that is not finite) is left out: ``draws_used`` says how
+many were kept, ``left_out`` why the others were not, and a note says so; when none can be
+used the intervals are NaN, with a note, rather than the estimate alone as if certain.
 
 Beyond ``EXACT_CUSTOMERS`` customers the realised total is not simulated customer by customer:
 given the parameters it is a sum of many independent customers, so it is taken as normal with
@@ -37,7 +39,7 @@ per segment s (an unbiased estimate of each customer's variance, scaled to the s
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
@@ -46,6 +48,7 @@ import polars as pl
 from clv.errors import ClvError
 from clv.models.base import BOUND, Model, PurchaseModel
 from clv.models.gamma_gamma import GammaGamma
+from clv.notes import Note
 from clv.prep.grid import distinct_pairs
 from clv.prep.summary import Summary, convert
 
@@ -179,7 +182,10 @@ class ValueIntervals:
     ``customers``: customer_id, clv, clv_lower, clv_upper (uncertainty of the expected CLV).
     ``total``: clv (the point estimate), lower/upper (expected total) and predictive_lower/
     predictive_upper (the total that will be realised). ``segments``: the same per segment when
-    asked. ``draws_total`` and ``draws_predictive``: the totals of each draw.
+    asked. ``draws_total`` and ``draws_predictive``: the totals of each draw used.
+    ``draws_used`` of the ``draws_asked``: the others were left out, counted by reason in
+    ``left_out`` and said in ``notes`` (intervals NaN when none could be used). An interval is
+    widened to hold the point estimate where the draws' quantiles miss it.
     """
 
     customers: pl.DataFrame
@@ -189,6 +195,10 @@ class ValueIntervals:
     draws_predictive: np.ndarray
     level: float
     method: str
+    draws_used: int = 0
+    draws_asked: int = 0
+    left_out: dict[str, int] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
 
 
 def _draw_params(model: Model, draws: int, rng: np.random.Generator) -> np.ndarray:
@@ -281,10 +291,21 @@ def value_intervals(
                                  size=draws)
         theta = _bootstrap_params(purchases, frame, counts)
         phi = _bootstrap_params(gg, frame, counts) if gg is not None else None
-    # draws that cannot be pushed through the predictions (parameters that are not finite,
-    # a Gamma-Gamma without a finite mean spend, predictions that are not finite) are left
-    # out; ``draws_total`` holds the draws kept
+    # draws that cannot be pushed through the predictions (a bootstrap resample that could
+    # not be fitted, a Gamma-Gamma without a finite mean spend, predictions that are not
+    # finite) are left out, counted by reason and said in the notes
+    left_out: dict[str, int] = {}
+
+    def leave_out(reason: str, n: int) -> None:
+        if n:
+            left_out[reason] = left_out.get(reason, 0) + n
+
+    fitted = np.all(np.isfinite(theta), axis=1)
+    if phi is not None:
+        fitted &= np.all(np.isfinite(phi), axis=1)
+    leave_out("refit failed", int(np.sum(~fitted)))
     keep = _usable(theta, phi)
+    leave_out("no finite mean spend", int(np.sum(fitted & ~keep)))
     models = [purchases.with_params(t) for t in theta[keep]]
     spends: list[Any] = ([gg.with_params(p) for p in phi[keep]]
                          if gg is not None and phi is not None else [spend] * len(models))
@@ -305,11 +326,17 @@ def value_intervals(
     if index is None:
         px, pt, index = s.x, s.t_cap, np.arange(frame.height)
     sums = [_draw_sums(m, s, px, pt) for m in models]
+    leave_out("predictions not finite", sum(v is None for v in sums))
     models = [m for m, v in zip(models, sums, strict=True) if v is not None]
     spends = [p for p, v in zip(spends, sums, strict=True) if v is not None]
-    if not models:  # no usable draw: the estimate alone (intervals of zero width)
-        models, spends = [purchases], [spend]
-        sums = [_if_alive_sums(purchases, s, px, pt)[1]]
+    asked = theta.shape[0]
+    notes = [Note("draws_left_out", model=purchases.NAME, left=n, asked=asked,
+                  used=len(models), reason=reason) for reason, n in left_out.items()]
+    if not models:  # no usable draw: no interval (never the estimate alone as if certain)
+        notes = [Note("no_usable_draw", model=purchases.NAME, asked=asked,
+                      reason="; ".join(left_out))]
+        return _without_intervals(frame, point, codes, names, segments, level, method, asked,
+                                  left_out, notes)
     ahead = np.stack([v for v in sums if v is not None])
     draws = len(models)
     seg_draws = np.zeros((draws, len(names)))
@@ -328,6 +355,9 @@ def value_intervals(
                 realised = _realised(models[d], spends[d], s, rows, alive, rng)
                 seg_pred[d] += np.bincount(codes[rows], realised, minlength=len(names))
         lower[rows], upper[rows] = np.quantile(values, q, axis=0)
+    # where the draws' quantiles miss the point estimate (draws far from normal, a skewed
+    # function of them), the interval is widened to hold it
+    lower, upper = np.minimum(lower, point), np.maximum(upper, point)
     if not exact:
         seg_pred = _approximate_predictive(models, spends, s, codes, len(names), seg_draws, rng)
 
@@ -337,17 +367,37 @@ def value_intervals(
     table = pl.DataFrame({
         "segment": names, "customers": np.bincount(codes, minlength=len(names)),
         "clv": seg_point,
-        "lower": np.quantile(seg_draws, q[0], axis=0),
-        "upper": np.quantile(seg_draws, q[1], axis=0),
+        "lower": np.minimum(np.quantile(seg_draws, q[0], axis=0), seg_point),
+        "upper": np.maximum(np.quantile(seg_draws, q[1], axis=0), seg_point),
         "predictive_lower": np.quantile(seg_pred, q[0], axis=0),
         "predictive_upper": np.quantile(seg_pred, q[1], axis=0)})
     totals, predictive = seg_draws.sum(axis=1), seg_pred.sum(axis=1)
     total = {"clv": float(point.sum()),
-             "lower": float(np.quantile(totals, q[0])), "upper": float(np.quantile(totals, q[1])),
+             "lower": min(float(np.quantile(totals, q[0])), float(point.sum())),
+             "upper": max(float(np.quantile(totals, q[1])), float(point.sum())),
              "predictive_lower": float(np.quantile(predictive, q[0])),
              "predictive_upper": float(np.quantile(predictive, q[1]))}
     return ValueIntervals(customers, total, table if segments is not None else None,
-                          totals, predictive, level, method)
+                          totals, predictive, level, method, draws, asked, left_out, notes)
+
+
+def _without_intervals(frame: pl.DataFrame, point: np.ndarray, codes: np.ndarray,
+                       names: list[Any], segments: str | None, level: float, method: str,
+                       asked: int, left_out: dict[str, int], notes: list[Note]
+                       ) -> ValueIntervals:
+    """The point estimates with NaN intervals, when no parameter draw could be used."""
+    nan = np.full(frame.height, np.nan)
+    customers = pl.DataFrame({"customer_id": frame["customer_id"], "clv": point,
+                              "clv_lower": nan, "clv_upper": nan})
+    seg_point = np.bincount(codes, point, minlength=len(names))
+    missing = np.full(len(names), np.nan)
+    table = pl.DataFrame({"segment": names, "customers": np.bincount(codes, minlength=len(names)),
+                          "clv": seg_point, "lower": missing, "upper": missing,
+                          "predictive_lower": missing, "predictive_upper": missing})
+    total = {"clv": float(point.sum()), "lower": math.nan, "upper": math.nan,
+             "predictive_lower": math.nan, "predictive_upper": math.nan}
+    return ValueIntervals(customers, total, table if segments is not None else None,
+                          np.empty(0), np.empty(0), level, method, 0, asked, left_out, notes)
 
 
 def _draw_sums(model: PurchaseModel, s: _Setup, x: np.ndarray, t: np.ndarray

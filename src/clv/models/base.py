@@ -36,6 +36,7 @@ from typing import Any, ClassVar, Self
 import numpy as np
 import polars as pl
 from scipy import optimize, stats
+from scipy.special import gammaln
 from threadpoolctl import ThreadpoolController
 
 from clv.errors import ClvError
@@ -69,6 +70,8 @@ POISSON_CAP = 1e15
 draws far in a tail of a weakly identified model get there)."""
 LOG_MAX = math.log(sys.float_info.max)
 LIMIT_LABELS = {"0": "-> 0", "inf": "-> inf", "unidentified": "not identified"}
+CAPPED = "upper end capped at inf"
+"""``summary``'s bound column for a Wald interval whose upper end is past the largest float."""
 
 
 class ConvergenceError(ClvError):
@@ -228,13 +231,13 @@ class Model:
         self.covariance_ = cov
         self.stderr_ = {p: math.nan if p in self.boundary_ else v for p, v in zip(
             self.PARAMS, np.sqrt(np.clip(np.diag(cov), 0, None)).tolist(), strict=True)}
+        self.unit_ = data.unit  # before the notes, which may speak of rates per unit
         self.notes_ = self._limit_notes()
         self.loglik_ = -res.fun * n
         k = len(self.PARAMS)
         self.aic_ = 2 * k - 2 * self.loglik_
         self.bic_ = k * math.log(n) - 2 * self.loglik_
         self.n_customers_ = int(n)
-        self.unit_ = data.unit
         self.converged_ = True
         return self
 
@@ -321,6 +324,13 @@ class Model:
                 label = ("inf" if side[i] > 0 else "0") if one else "unidentified"
                 if limits.get(int(i), "unidentified") == "unidentified":
                     limits[int(i)], towards[int(i)] = label, flat[-1]
+        for pair in self._limit_pairs():  # one of a pair at its limit drags the other
+            i, j = (self.PARAMS.index(p) for p in pair)
+            for one, other in ((i, j), (j, i)):
+                if limits.get(one) == "inf" and other not in limits and x[other] > BOUND / 2:
+                    joint = np.zeros(k)
+                    joint[[i, j]] = math.sqrt(0.5)
+                    limits[other], towards[other] = "inf", joint
         self.boundary_ = {self.PARAMS[i]: limits[i] for i in sorted(limits)}
         for i, limit in limits.items():  # back from each limit along its flat direction
             if limit == "unidentified":
@@ -342,10 +352,28 @@ class Model:
         cov = basis @ inverse @ basis.T
         return (cov + cov.T) / 2
 
+    def _limit_pairs(self) -> tuple[tuple[str, str], ...]:
+        """Pairs of parameters (shape and scale of one mixing distribution) that run to inf
+        together, their ratio fixed: when the search leaves one at the edge of the box and the
+        other past e^(BOUND/2), both are at that limit (``_information``), the other's
+        one-sided interval taken along the pair's joint direction."""
+        return ()
+
     def _limit_notes(self) -> list[Note]:
         """The notes of a fit at a limit (models say more about their own limits: see
-        ``PurchaseModel``)."""
-        return _edge_notes(self.NAME, self.boundary_)
+        ``PurchaseModel``), and of a Wald interval capped at inf."""
+        return _edge_notes(self.NAME, self.boundary_) + self._capped_notes()
+
+    def _capped_notes(self, level: float = 0.95) -> list[Note]:
+        """A note naming the parameters whose Wald interval at ``level`` runs past the
+        largest float, shown as inf by ``summary``."""
+        if not hasattr(self, "stderr_"):
+            return []
+        z = stats.norm.ppf(0.5 + level / 2)
+        capped = [p for p in self.PARAMS if p not in self.boundary_
+                  and _capped(self.params_[p], self.stderr_[p], z)]
+        return [Note("interval_capped", model=self.NAME, params=", ".join(capped),
+                     level=f"{level:.0%}")] if capped else []
 
     def _objective(self, data: Data) -> Any:
         """The mean negative log-likelihood of ``data`` and its gradient, on log-parameters
@@ -427,9 +455,12 @@ class Model:
                 lower, upper = _exp(math.log(est) - half), _exp(math.log(est) + half)
             else:
                 lower, upper = self._one_sided(p, limit, cut)
+            label = LIMIT_LABELS.get(limit or "")
+            if limit is None and _capped(est, se, z):
+                label = CAPPED  # an upper end past the largest float: inf, and said so
             rows.append({"param": p, "estimate": est, "stderr": se,
                          f"lower_{level:.0%}": lower, f"upper_{level:.0%}": upper,
-                         "bound": LIMIT_LABELS.get(limit or "")})
+                         "bound": label})
         return pl.DataFrame(rows, schema={"param": pl.String, "estimate": pl.Float64,
                                           "stderr": pl.Float64,
                                           f"lower_{level:.0%}": pl.Float64,
@@ -550,6 +581,39 @@ def _hessian(objective: Any, x: np.ndarray) -> np.ndarray:
     return (h + h.T) / 2
 
 
+STIRLING = 100.0
+"""From this argument on, ``log_rising`` takes Stirling's series (its first omitted term is
+below 1e-21 there) instead of a difference of ln Gamma, which loses |ln Gamma(x)| x 1e-16."""
+
+
+def log_rising(x: Any, n: Any) -> np.ndarray:
+    """ln Gamma(x + n) - ln Gamma(x) (x > 0, n >= 0), with its digits kept for large x: a
+    difference of ln Gamma loses them (1e-8 at x = 1e7, where r and alpha -> inf), Stirling's
+    series arranged as (x - 1/2) ln(1 + n/x) + n ln(x + n) - n + S(x + n) - S(x) does not."""
+    x, n = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(n, dtype=float))
+    small = x < STIRLING
+    out = np.empty(x.shape)
+    xs, ns = x[small], n[small]
+    out[small] = gammaln(xs + ns) - gammaln(xs)
+    xl, nl = x[~small], n[~small]
+    y = xl + nl
+
+    def series(z: np.ndarray) -> np.ndarray:
+        inv2 = 1.0 / (z * z)
+        return (1.0 / 12.0 - inv2 * (1.0 / 360.0 - inv2 / 1260.0)) / z
+
+    out[~small] = (xl - 0.5) * np.log1p(nl / xl) + nl * np.log(y) - nl + series(y) - series(xl)
+    return out if out.ndim else out[()]
+
+
+def _capped(est: float, se: float, z: float) -> bool:
+    """The Wald upper end ln est + z se / est is past the largest float (finite se)."""
+    if not (0 < se < math.inf and 0 < est < math.inf):
+        return False
+    half = math.log(z) + math.log(se) - math.log(est)
+    return half < LOG_MAX and math.log(est) + math.exp(half) > LOG_MAX or half >= LOG_MAX
+
+
 def _exp(value: float) -> float:
     """exp, inf beyond the largest float (no overflow)."""
     return math.inf if value > LOG_MAX else math.exp(value)
@@ -588,6 +652,9 @@ class PurchaseModel(Model):
             raise ConvergenceError(f"{self.NAME}: no customer made a repeat purchase, so the "
                                    "purchase rate cannot be estimated")
 
+    RATE_PAIR: ClassVar[tuple[str, str]] = ("r", "alpha")
+    """The shape and scale of the purchase rate's Gamma: both running to inf together is every
+    customer buying at one rate r/alpha (a Poisson process), not a failure."""
     DROPOUT_PAIR: ClassVar[tuple[str, str] | None] = None
     """The two parameters of the dropout's mixing distribution (BG/NBD: a, b of the Beta;
     Pareto/NBD: s, beta of the Gamma): both running to inf together, their ratio fixed, is
@@ -601,21 +668,31 @@ class PurchaseModel(Model):
     def _limit_notes(self) -> list[Note]:
         """A fit at a no-dropout limit says so (the model is then the NBD: every customer
         counts as alive, P(alive) tells nothing); a fit where the dropout's mixing
-        distribution shrinks to a point says every customer shares one dropout; other limits
-        as in ``Model``."""
+        distribution shrinks to a point says every customer shares one dropout, and one where
+        the purchase rate's does (r, alpha -> inf) that every customer buys at one rate;
+        other limits as in ``Model``."""
+        notes: list[Note] = []
+        rest = dict(self.boundary_)
+        pair = self.RATE_PAIR
+        if all(rest.get(p) == "inf" for p in pair):
+            r, alpha = (self.params_[p] for p in pair)
+            notes.append(Note("same_rate", model=self.NAME, params=_limits(rest, list(pair)),
+                              value=r / alpha, per=self.unit_ or "period"))
+            rest = {p: v for p, v in rest.items() if p not in pair}
         pair = self.DROPOUT_PAIR
-        if pair and all(self.boundary_.get(p) == "inf" for p in pair):
-            rest = {p: v for p, v in self.boundary_.items() if p not in pair}
+        if pair and all(rest.get(p) == "inf" for p in pair):
             value, per = self.shared_dropout()
-            return [Note("same_dropout", model=self.NAME,
-                         params=_limits(self.boundary_, list(pair)), value=value, per=per),
-                    *_edge_notes(self.NAME, rest)]
-        gone = [p for p, v in self.boundary_.items() if self.LIMITS.get(p) == v]
-        if not gone:
-            return super()._limit_notes()
-        rest = {p: v for p, v in self.boundary_.items() if p not in self.LIMITS}
-        return [Note("no_dropout", model=self.NAME, params=_limits(self.boundary_, gone)),
-                *_edge_notes(self.NAME, rest)]
+            notes.append(Note("same_dropout", model=self.NAME, params=_limits(rest, list(pair)),
+                              value=value, per=per))
+            rest = {p: v for p, v in rest.items() if p not in pair}
+        gone = [p for p, v in rest.items() if self.LIMITS.get(p) == v]
+        if gone:
+            notes.append(Note("no_dropout", model=self.NAME, params=_limits(rest, gone)))
+            rest = {p: v for p, v in rest.items() if p not in self.LIMITS}
+        return notes + _edge_notes(self.NAME, rest) + self._capped_notes()
+
+    def _limit_pairs(self) -> tuple[tuple[str, str], ...]:
+        return (self.RATE_PAIR,) + ((self.DROPOUT_PAIR,) if self.DROPOUT_PAIR else ())
 
     def p_alive(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:  # noqa: N803
         raise NotImplementedError

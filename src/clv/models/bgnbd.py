@@ -14,12 +14,13 @@ dropout opportunities after x repeat purchases is x + d.
 
 from __future__ import annotations
 
+import math
 from typing import Any, ClassVar
 
 import numpy as np
-from scipy.special import betainc, betaln, digamma, expit, gammaln, hyp2f1
+from scipy.special import betainc, digamma, expit, gammaln, hyp2f1
 
-from clv.models.base import CHUNK_ROWS, POISSON_CAP, Data, PurchaseModel
+from clv.models.base import CHUNK_ROWS, POISSON_CAP, Data, PurchaseModel, log_rising
 from clv.models.quadrature import beta_rule
 
 TINY = np.finfo(float).tiny
@@ -29,7 +30,25 @@ a = 1 -/+ A_ONE (a smooth function of a: the error is of order A_ONE^2)."""
 RULE_AB = 200.0
 """Past this a + b, E[Y(t) | alive] is taken by quadrature over p: the 2F1 overflows as a + b
 grows (-inf at a + b = 1e4); below it both agree to 1e-12 (tests/test_bgnbd.py)."""
+RULE_R = 100.0
+"""Past this r, E[Y(t) | alive] is taken by quadrature over p as well: the 2F1's first
+parameter a+b+d-1-r is large and negative (NaN at r = 1e5, when r and alpha -> inf and every
+customer buys at the same rate); below it both agree to 1e-13 (tests/test_bgnbd.py)."""
 RULE_NODES = 32
+"""Nodes of the rule over p at least; more for many expected purchases (see ``_nodes``)."""
+EXPONENT_CAP = 250_000.0
+"""Largest exponent that sets the number of nodes (2,032 nodes)."""
+
+
+def _nodes(exponent: float) -> int:
+    """Nodes of the rule over p for an integrand (1 - (1 + p k)^-n) / p whose exponent at
+    p = 1 is ``exponent`` = n ln(1 + k) (the expected purchases of a customer who never drops
+    out): near exp(-c p), whose Chebyshev coefficients on [0, 1] fall as exp(-j^2 / c), so that
+    a degree of about 6 sqrt(c) reaches rounding (1e-11 at c = 1e5 in tests); 2 x
+    ``RULE_NODES`` - 1 more for the rest. Past ``EXPONENT_CAP`` (only parameter draws far in a
+    tail get there) the nodes stop growing and the error with them."""
+    extra = int(math.ceil(4.0 * math.sqrt(min(max(exponent, 0.0), EXPONENT_CAP)) / 16)) * 16
+    return RULE_NODES + extra  # in steps of 16, so that the cached rules are reused
 
 
 class BGNBD(PurchaseModel):
@@ -153,8 +172,10 @@ class BGNBD(PurchaseModel):
         r, alpha, a, b = self._fitted()
         second = self._second(x)
         bxd = np.where(second, b + x + self.D - 1, 1.0)
+        # ln((alpha+T)/(alpha+t_x)) as a log1p: the difference of the logs loses digits when
+        # alpha -> inf (r/alpha fixed) and (r+x) multiplies the error back up
         return np.where(second, np.log(a) - np.log(bxd)
-                        + (r + x) * (np.log(alpha + t_cap) - np.log(alpha + tx)), -np.inf)
+                        + (r + x) * np.log1p((t_cap - tx) / (alpha + tx)), -np.inf)
 
     def p_alive(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:  # noqa: N803
         """P(alive at T | x, t_x, T) = 1 / (1 + [second] a/(b+x+d-1) ((alpha+T)/(alpha+t_x))^(r+x))
@@ -186,10 +207,10 @@ class BGNBD(PurchaseModel):
     def _if_alive_at(self, a: float, t: float, frequency: Any, T: Any,  # noqa: N803
                      lifetime: float) -> np.ndarray:
         r, alpha, _, b = self._fitted()
-        if a + b > RULE_AB:
+        if a + b > RULE_AB or r > RULE_R:
             return self._if_alive_rule(a, t, frequency, T, lifetime)
         x, t_cap = self._arrays(frequency, T)
-        log_1mz = np.log(alpha + t_cap) - np.log(alpha + t_cap + t)
+        log_1mz = -np.log1p(t / (alpha + t_cap))
         z = -np.expm1(log_1mz)
         c = lifetime * (a + b + x + self.D - 1)
         f = hyp2f1(c - r - x, a - 1, c, z)
@@ -206,16 +227,23 @@ class BGNBD(PurchaseModel):
         t))^(r+x)) / p under lambda ~ Gamma(r+x, alpha+T) (Fader, Hardie & Lee 2005, eq. A1
         given lambda and p). A Gauss-Jacobi rule over p: for a + b past ``RULE_AB``, where the
         closed form's 2F1 overflows (a fit at a, b -> inf, every customer sharing one dropout
-        probability a/(a+b), gave -inf)."""
+        probability a/(a+b), gave -inf), or for r past ``RULE_R``, where its first parameter
+        is large and negative (r, alpha -> inf: every customer buying at the same rate r/alpha,
+        NaN); the limit is then E[(1 - exp(-p t r/alpha)) / p], given p."""
         r, alpha, _, b = self._fitted()
         x, t_cap, span = np.broadcast_arrays(*self._arrays(frequency, T, t))
         out = np.empty(x.shape)
         for value in np.unique(x):
             at = x == value
             c = lifetime * (a + b + value + self.D - 1)
-            p, w = beta_rule(a, c - a + 1, RULE_NODES)
-            k = np.log1p(p[None, :] * (span[at] / (alpha + t_cap[at]))[:, None])
-            out[at] = (-np.expm1(-(r + value) * k) / p[None, :]) @ w
+            k = span[at] / (alpha + t_cap[at])
+            p, w = beta_rule(a, c - a + 1, _nodes((r + value) * np.log1p(np.max(k, initial=0))))
+            # (1 - (1 + p k)^-(r+x)) / p, its limit (r+x) k as p -> 0 (a node underflowing)
+            log_k = np.log1p(p[None, :] * k[:, None])
+            with np.errstate(divide="ignore", invalid="ignore"):
+                inner = np.where(p[None, :] > 0, -np.expm1(-(r + value) * log_k) / p[None, :],
+                                 (r + value) * k[:, None])
+            out[at] = inner @ w
         return out
 
     def expected_if_alive_levers(self, t: float, frequency: Any, T: Any,  # noqa: N803
@@ -237,7 +265,7 @@ class BGNBD(PurchaseModel):
         (Fader, Hardie & Lee 2005, section 4, the posterior of lambda)."""
         r, alpha, _, _ = self._fitted()
         x, t_cap = self._arrays(frequency, T)
-        return -np.expm1((r + x) * (np.log(alpha + t_cap) - np.log(alpha + t_cap + t)))
+        return -np.expm1(-(r + x) * np.log1p(t / (alpha + t_cap)))
 
     def expected_purchases_new(self, t: Any) -> np.ndarray:
         """E[X(t)] for a customer just acquired: the conditional expectation at x = t_x = T = 0
@@ -262,13 +290,15 @@ class BGNBD(PurchaseModel):
         d = self.D
         n = np.asarray(n, dtype=float)
         z = t / (alpha + t)
-        log_nb = (gammaln(r + n) - gammaln(r) - gammaln(n + 1) + r * np.log1p(-z)
+        # ratios of Gamma functions as log rising factorials, which keep their digits when
+        # r, alpha -> inf (NB -> Poisson(t r/alpha)) or a, b -> inf (p -> a/(a+b))
+        log_nb = (log_rising(r, n) - gammaln(n + 1) - r * np.log1p(t / alpha)
                   + n * np.log(z))
-        alive = np.exp(betaln(a, b + n + d) - betaln(a, b) + log_nb)
+        alive = np.exp(log_rising(b, n + d) - log_rising(a + b, n + d) + log_nb)
         tail = np.where(n > 0, betainc(np.maximum(n, 1), r, z), 1.0)
-        dead = np.where(n + d > 0,
-                        np.exp(betaln(a + 1, np.maximum(b + n + d - 1, 1e-300)) - betaln(a, b))
-                        * tail, 0.0)
+        m = np.maximum(n + d, 1)
+        dead = np.where(n + d > 0, np.exp(np.log(a) - np.log(a + b + m - 1) + log_rising(b, m - 1)
+                                          - log_rising(a + b, m - 1)) * tail, 0.0)
         return alive + dead
 
     def _simulate_alive(self, rng: np.random.Generator, frequency: np.ndarray,

@@ -17,6 +17,7 @@ import numpy as np
 import polars as pl
 from scipy.special import digamma, gammaln
 
+from clv.errors import ClvError
 from clv.models.base import CHUNK_ROWS, Data, Model
 
 CORRELATION_LIMIT = 0.3
@@ -40,7 +41,13 @@ class GammaGamma(Model):
         return frame.filter((pl.col("frequency") > 0) & (pl.col("monetary") > 0))
 
     def _check(self, data: Data) -> None:
-        super()._check(data)
+        buyers = float(data.weights.sum())  # the rows are the repeat buyers (``_select``)
+        if buyers == 0:
+            raise ClvError("Gamma-Gamma: no customer made a repeat purchase (with a positive "
+                           "amount), and Gamma-Gamma models the spend of repeat purchases")
+        if buyers < len(self.PARAMS) + 1:
+            raise ClvError(f"Gamma-Gamma needs more repeat buyers than parameters: "
+                           f"{buyers:,.0f} customer(s) made a repeat purchase")
         x, m, w = data.columns["frequency"], data.columns["monetary"], data.weights
         mx, mm = (w @ x) / w.sum(), (w @ m) / w.sum()
         cov = w @ ((x - mx) * (m - mm))

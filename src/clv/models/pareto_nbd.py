@@ -28,10 +28,10 @@ from typing import Any, ClassVar
 
 import numpy as np
 import polars as pl
-from scipy.linalg import eigh_tridiagonal
-from scipy.special import digamma, gammaln, logsumexp
+from scipy.special import digamma, expit, gammaln, logsumexp
 
-from clv.models.base import CHUNK_ROWS, POISSON_CAP, Data, PurchaseModel
+from clv.models.base import CHUNK_ROWS, POISSON_CAP, Data, PurchaseModel, log_rising
+from clv.models.quadrature import gamma_rule
 from clv.prep.grid import distinct_pairs
 
 
@@ -154,6 +154,48 @@ def _signed(theta: np.ndarray, top: float, ratios: np.ndarray) -> np.ndarray:
                      ratios[2] - np.log(beta + top), -ratios[3]])
 
 
+SCALED = 1e5
+"""Past this size of the log terms (r + x) ln(alpha + T) + s ln(beta + T), P(alive) is taken
+from their ratio (``_log_dead_odds``): their difference loses size x 1e-16 (4e-3 at r = 1e12)."""
+ODDS_ROWS = 4096
+"""Rows per pass of ``_log_dead_odds`` (rows x 108 nodes held at once)."""
+
+
+def _log_dead_odds(theta: np.ndarray, x: np.ndarray, tx: np.ndarray, t_cap: np.ndarray
+                   ) -> np.ndarray:
+    """ln of the odds of having died at T, ln s int_{t_x}^T ((alpha+T)/(alpha+tau))^(r+x)
+    ((beta+T)/(beta+tau))^s / (beta+tau) d tau (the likelihood's dead term over its alive
+    term), with both ratios taken as such rather than as differences of large logs: exact
+    when r, alpha -> inf or s, beta -> inf (one purchase rate, one dropout rate), where the
+    two log terms of the likelihood run to millions. In u = ln((alpha+tau)/(alpha+t_x)) the
+    first ratio is exp((r+x)(U-u)); the panels are those of ``_integrals`` (graded in decay
+    lengths from u = 0, 12 Gauss-Legendre nodes each), summed in log space. -inf for
+    t_x = T."""
+    r, alpha, s, beta = theta
+    out = np.full(x.size, -np.inf)
+    for lo in range(0, x.size, ODDS_ROWS):
+        rows = slice(lo, lo + ODDS_ROWS)
+        xr, txr, tr = x[rows], tx[rows], t_cap[rows]
+        a0, span = alpha + txr, tr - txr
+        big_u = np.log1p(span / a0)
+        c = np.maximum(r + xr - 1 + (s + 1) * a0 / (beta + txr), 1e-9)
+        edges = np.minimum(GRADES[None, :] / c[:, None], big_u[:, None])
+        edges = np.concatenate((edges, big_u[:, None]), axis=1)
+        width = np.diff(edges, axis=1)
+        u = edges[:, :-1, None] + width[:, :, None] * NODES[None, None, :]
+        grown = a0[:, None, None] * np.expm1(u)  # tau - t_x
+        left = np.maximum(span[:, None, None] - grown, 0.0)  # T - tau
+        b_tau = beta + txr[:, None, None] + grown
+        with np.errstate(divide="ignore"):  # empty panels: weight 0
+            terms = ((r + xr)[:, None, None] * (big_u[:, None, None] - u) + u
+                     + np.log(a0)[:, None, None] + s * np.log1p(left / b_tau) - np.log(b_tau)
+                     + np.log(width[:, :, None] * WEIGHTS[None, None, :]))
+        has = np.flatnonzero(span > 0)
+        if has.size:
+            out[lo + has] = np.log(s) + logsumexp(terms[has].reshape(has.size, -1), axis=1)
+    return out
+
+
 class _Plan:
     """The distinct (x, t) pairs of a set of rows (t = t_x or T), sorted by x then t; each
     row's two pairs; the pairs that open an interval to the next pair of the same x; and a
@@ -246,7 +288,7 @@ class ParetoNBD(PurchaseModel):
 
     def shared_dropout(self) -> tuple[float, str]:
         """The dropout rate s/beta per unit of time, at s, beta -> inf."""
-        return self.params_["s"] / self.params_["beta"], self.unit_ or "period"
+        return self.params_["s"] / self.params_["beta"], getattr(self, "unit_", None) or "period"
 
     def _start(self, data: Data) -> np.ndarray:
         x, t_cap, w = data.columns["frequency"], data.columns["T"], data.weights
@@ -393,6 +435,12 @@ class ParetoNBD(PurchaseModel):
         theta = self._fitted()
         x, tx, t_cap = (np.atleast_1d(v).astype(float).ravel() for v in np.broadcast_arrays(
             frequency, recency, T))
+        r, alpha, s, beta = theta
+        top, most = float(np.max(t_cap, initial=0.0)), float(np.max(x, initial=0.0))
+        if (r + most) * abs(np.log(alpha + top)) + s * abs(np.log(beta + top)) > SCALED:
+            out = expit(-_log_dead_odds(theta, x, tx, t_cap))
+            out = out.reshape(np.shape(np.broadcast(frequency, recency, T)))
+            return out if out.ndim else out[()]
         plan = _Plan(x, tx, t_cap, ordered=False)
         pairs = self._pairs(theta, plan, with_grad=False)
         out = np.empty(x.size)
@@ -408,7 +456,7 @@ class ParetoNBD(PurchaseModel):
         (r+x)(beta+T)/(alpha+T) ln((beta+T+t)/(beta+T)) at s = 1)."""
         r, alpha, s, beta = self._fitted()
         x, t_cap = np.asarray(frequency, dtype=float), np.asarray(T, dtype=float)
-        log_ratio = np.log(beta + t_cap + t) - np.log(beta + t_cap)
+        log_ratio = np.log1p(t / (beta + t_cap))  # digits kept when beta -> inf
         factor = log_ratio if abs(s - 1) < 1e-12 else -np.expm1(-(s - 1) * log_ratio) / (s - 1)
         return (r + x) * (beta + t_cap) / (alpha + t_cap) * factor
 
@@ -421,7 +469,7 @@ class ParetoNBD(PurchaseModel):
         r, alpha, s, beta = self._fitted()
         x, t_cap = np.asarray(frequency, dtype=float), np.asarray(T, dtype=float)
         scale = (beta + t_cap) * lifetime
-        log_ratio = np.log(scale + t) - np.log(scale)
+        log_ratio = np.log1p(t / scale)
         factor = log_ratio if abs(s - 1) < 1e-12 else -np.expm1(-(s - 1) * log_ratio) / (s - 1)
         return rate * (r + x) * scale / (alpha + t_cap) * factor
 
@@ -468,7 +516,7 @@ class ParetoNBD(PurchaseModel):
         """E[X(t)] = r beta / (alpha (s-1)) [1 - (beta/(beta+t))^(s-1)] (Fader & Hardie 2005,
         eq. 17)."""
         r, alpha, s, beta = self._fitted()
-        log_ratio = np.log(beta + np.asarray(t, dtype=float)) - np.log(beta)
+        log_ratio = np.log1p(np.asarray(t, dtype=float) / beta)
         factor = log_ratio if abs(s - 1) < 1e-12 else -np.expm1(-(s - 1) * log_ratio) / (s - 1)
         return r * beta / alpha * factor
 
@@ -491,7 +539,7 @@ class ParetoNBD(PurchaseModel):
         u = (edges[:-1, None] + np.diff(edges)[:, None] * NODES[None, :]).ravel()
         log_w = np.log(np.repeat(np.diff(edges), NODES.size) * np.tile(WEIGHTS, panels))
         tau = alpha * np.expm1(u)
-        coef = gammaln(r + n) - gammaln(r) - gammaln(n + 1)
+        coef = log_rising(r, n) - gammaln(n + 1)  # digits kept when r -> inf
 
         def log_nb(v: np.ndarray) -> np.ndarray:  # ln NB(n; r, e^-v) for each n (rows)
             with np.errstate(divide="ignore"):
@@ -499,23 +547,11 @@ class ParetoNBD(PurchaseModel):
             return coef[:, None] - r * v[None, :] + np.where(n[:, None] > 0,
                                                                n[:, None] * log_q, 0.0)
 
-        alive = s * (np.log(beta) - np.log(beta + t)) + log_nb(np.array([big_u]))[:, 0]
-        dead_terms = (log_w + np.log(s) + s * np.log(beta) - (s + 1) * np.log(beta + tau)
+        # beta^s (beta+tau)^-s as -s ln(1 + tau/beta): no difference of large logs when
+        # s, beta -> inf (every customer with one dropout rate s/beta)
+        alive = -s * np.log1p(t / beta) + log_nb(np.array([big_u]))[:, 0]
+        dead_terms = (log_w + np.log(s) - s * np.log1p(tau / beta) - np.log(beta + tau)
                       + np.log(alpha + tau))[None, :] + log_nb(u)
         out = np.exp(np.logaddexp(alive, logsumexp(dead_terms, axis=1)))
         return out[0] if scalar else out
 
-
-def gamma_rule(shape: float, nodes: int) -> tuple[np.ndarray, np.ndarray]:
-    """Nodes and weights (summing to 1) of the Gauss rule for E[f(U)], U ~ Gamma(shape, 1):
-    the generalised Gauss-Laguerre rule of weight u^(shape-1) e^-u, from the eigen-decomposition
-    of its Jacobi matrix (Golub & Welsch 1969, Math. Comp. 23: diagonal 2k + shape, off-diagonal
-    sqrt(k (k + shape - 1))), so that the weights never pass through Gamma(shape), which
-    overflows past shape 171 (a Pareto/NBD fit with s in the thousands, a customer with
-    hundreds of purchases)."""
-    k = np.arange(nodes, dtype=float)
-    diagonal = 2.0 * k + shape
-    off = np.sqrt(k[1:] * (k[1:] + shape - 1.0))
-    u, vectors = eigh_tridiagonal(diagonal, off)
-    weights = vectors[0] ** 2
-    return u, weights / weights.sum()

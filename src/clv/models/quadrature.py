@@ -10,6 +10,8 @@ parameters, which overflow for the shapes a fit at the edge of the parameter spa
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from scipy.linalg import eigh_tridiagonal
 
@@ -25,12 +27,14 @@ def gamma_rule(shape: float, nodes: int) -> tuple[np.ndarray, np.ndarray]:
     return u, weights / weights.sum()
 
 
+@lru_cache(maxsize=4096)
 def beta_rule(a: float, b: float, nodes: int) -> tuple[np.ndarray, np.ndarray]:
     """Nodes and weights (summing to 1) of the Gauss rule for E[f(P)], P ~ Beta(a, b): the
     Gauss-Jacobi rule of weight (1-x)^al (1+x)^be on [-1, 1] with al = b - 1, be = a - 1,
     mapped by p = (1 + x) / 2 (Jacobi matrix of the monic Jacobi polynomials: diagonal
     (be^2 - al^2) / ((2k+s)(2k+s+2)), off-diagonal sqrt(4k(k+al)(k+be)(k+s) / ((2k+s)^2
-    (2k+s+1)(2k+s-1))), s = al + be; Gautschi 2004, Orthogonal Polynomials, table 1.1)."""
+    (2k+s+1)(2k+s-1))), s = al + be; Gautschi 2004, Orthogonal Polynomials, table 1.1).
+    Cached (read-only arrays): a prediction asks for the same rule at every monthly step."""
     al, be = b - 1.0, a - 1.0
     s = al + be
     k = np.arange(nodes, dtype=float)
@@ -44,4 +48,7 @@ def beta_rule(a: float, b: float, nodes: int) -> tuple[np.ndarray, np.ndarray]:
                   / (tk * tk * (tk + 1.0) * (tk - 1.0)))
     x, vectors = eigh_tridiagonal(diagonal, off)
     weights = vectors[0] ** 2
-    return (1.0 + x) / 2.0, weights / weights.sum()
+    p, w = (1.0 + x) / 2.0, weights / weights.sum()
+    p.setflags(write=False)
+    w.setflags(write=False)
+    return p, w
