@@ -380,3 +380,15 @@ def test_reading_errors_name_the_file_and_the_option(tmp_path):
     assert "--encoding 'cp1252'" in run.stderr
     run = clv("predict", path, "--interval", "90", check=False)
     assert run.returncode == 2 and "--interval" in run.stderr
+
+
+def test_predict_on_degenerate_shops_falls_back_and_says_so(tmp_path):
+    """One-time buyers only: the NBD and the mean spend, with their notes, exit 0."""
+    path = tmp_path / "once.csv"
+    pl.DataFrame({"customer": [f"c{i}" for i in range(40)],
+                  "date": [f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}" for i in range(40)],
+                  "amount": [10.0 + i for i in range(40)]}).write_csv(path)
+    out = json.loads(clv("predict", path, "--interval", "0.9", "--json").stdout)
+    assert out["spend"]["model"] == "mean spend per purchase"
+    assert any("no purchase model could be fitted" in n for n in out["notes"])
+    assert out["total"]["clv"] == pytest.approx(0.0, abs=1e-9)

@@ -29,6 +29,7 @@ from rich.text import Text
 from clv import formulas
 from clv.data import Transactions, read_transactions
 from clv.errors import ClvError
+from clv.notes import Note
 from clv.prep import UNIT_DAYS, Summary, rfm_summary
 
 # rich_markup_mode=None: help texts are plain text, so brackets ("[campaign]", "clv[excel]")
@@ -714,11 +715,22 @@ def predict(
     tx = read.transactions(file)
     s = rfm_summary(tx, unit=unit, observation_end=observation_end,  # type: ignore[arg-type]
                     midpoint=midpoint)
-    purchases = _purchase_class(model)().fit(s)
+    notes: list[str] = []
     try:
-        spend: GammaGamma | None = GammaGamma().fit(s)
-    except ConvergenceError as exc:
-        raise ClvError(f"the spend model could not be fitted ({exc})") from exc
+        purchases = _purchase_class(model)().fit(s)
+    except ClvError as exc:  # one customer, or nobody bought twice: the NBD, as analyze does
+        from clv.models.nbd import NBD
+
+        purchases = NBD().fit(s)
+        notes.append(Note("no_model", reason=str(exc)))
+    spend: GammaGamma | float
+    try:
+        spend = GammaGamma().fit(s)
+    except (ConvergenceError, ClvError) as exc:  # the mean spend per purchase, as analyze does
+        repeat = s.frame.filter(pl.col("frequency") > 0)["monetary"]
+        spend = float(repeat.mean()) if repeat.len() else float(
+            s.frame["total_amount"].sum() / max(s.frame.height, 1))
+        notes.append(Note("no_spend_model", reason=str(exc)))
     settings = {"spend": spend, "margin": margin, "discount_rate": discount_rate}
     frame = customer_value(purchases, s, horizon, horizon_unit, **settings)  # type: ignore[arg-type]
     total: dict[str, float] = {"clv": float(frame["clv"].sum())}
@@ -727,20 +739,27 @@ def predict(
                             **settings)  # type: ignore[arg-type]
         frame = frame.with_columns(v.customers["clv_lower"], v.customers["clv_upper"])
         total = v.total
+        notes += v.notes
     frame = s.frame.select("customer_id", "frequency", "recency", "T", "monetary").join(
         frame, on="customer_id", how="left", maintain_order="left")
     if output is not None:
         _write_frame(frame, output)
-    head = {"model": _model_payload(purchases), "spend": _model_payload(spend),
+    head = {"model": _model_payload(purchases),
+            "spend": _model_payload(spend) if isinstance(spend, GammaGamma) else
+            {"model": "mean spend per purchase", "value": spend},
             "horizon": horizon, "horizon_unit": horizon_unit, "margin": margin,
             "discount_rate": discount_rate, "customers": frame.height, "total": total,
-            "output": str(output) if output else None}
+            "notes": notes, "output": str(output) if output else None}
     if as_json:
         _print_json(head if output else {**head, "customers_table": frame.to_dicts()})
         return
-    out.print(f"{purchases!r}\n{spend!r}", markup=False)
+    out.print(f"{purchases!r}\n" + (repr(spend) if isinstance(spend, GammaGamma) else
+                                     f"mean spend per purchase {spend:,.2f}"), markup=False)
     _print_model_notes(purchases)
-    _print_model_notes(spend)
+    if isinstance(spend, GammaGamma):
+        _print_model_notes(spend)
+    for n in notes:
+        out.print(f"[yellow]note:[/] {escape(cli_words(str(n)))}")
     top = frame.sort("clv", descending=True).head(10).drop("monetary", "discounted_purchases")
     t = Table(title=f"Top customers by CLV over {horizon:g} {horizon_unit}(s) "
                     f"(margin {margin:g}, discount {discount_rate:g}/year)",

@@ -180,6 +180,7 @@ def analyze(
     spend_arg = kw["spend"]
     intervals = value_intervals(model, summary, cfg.horizon, cfg.horizon_unit,
                                 level=cfg.level, draws=cfg.draws, **kw)  # type: ignore[arg-type]
+    notes.extend(intervals.notes)  # draws left out, if any
     value = customer_value(model, summary, cfg.horizon, cfg.horizon_unit, **kw
                            ).join(intervals.customers.drop("clv"), on="customer_id",
                                   how="left", maintain_order="left")  # type: ignore[arg-type]
@@ -235,13 +236,11 @@ def _choose(tx: Transactions, cfg: Settings, notes: list[str]
     except ClvError as exc:
         notes.append(Note("no_comparison", reason=str(exc), model=MODELS[cfg.models[0]].NAME))
         return None, list(cfg.models)
-    key = {MODELS[k].NAME: k for k in cfg.models}
-    ranked = [key[n] for n in card.table.sort("rmse_transactions")["model"] if n in key]
     if card.naive_best:  # the best model is only the best of the models: say so
         rmse = dict(card.table.select("model", "rmse_transactions").iter_rows())
         name = MODELS[card.best].NAME
         notes.append(Note("naive_best", naive=rmse[BASELINE], best=rmse[name], model=name))
-    return card, [card.best] + [k for k in ranked if k != card.best]
+    return card, list(card.ranking)  # the scorecard's order: clv evaluate shows the same
 
 
 def _refit(ranked: list[str], summary: Summary, notes: list[str]) -> PurchaseModel:
