@@ -391,4 +391,4 @@ def test_predict_on_degenerate_shops_falls_back_and_says_so(tmp_path):
     out = json.loads(clv("predict", path, "--interval", "0.9", "--json").stdout)
     assert out["spend"]["model"] == "mean spend per purchase"
     assert any("no purchase model could be fitted" in n for n in out["notes"])
-    assert out["total"]["clv"] == pytest.approx(0.0, abs=1e-9)
+    assert out["total"]["clv"] == pytest.approx(0.0, abs=1e-3)  # r -> 0: no repeat to expect
