@@ -28,6 +28,17 @@ def _upload(base: str, name: str, body: bytes, kind: str = "transactions", **hea
     return call(f"{base}/api/uploads?name={name}&kind={kind}", "PUT", body, headers)
 
 
+def _finished(base: str, job: str) -> dict:
+    """The job's state once it has finished (done, as the tests expect)."""
+    for _ in range(600):
+        state = json.loads(call(f"{base}/api/jobs/{job}")[1])
+        if state["status"] != "running":
+            break
+        time.sleep(0.1)
+    assert state["status"] == "done", state["error"]
+    return state
+
+
 def _analyse(base: str, frame: pl.DataFrame, spend: pl.DataFrame | None = None) -> int:
     """Upload ``frame`` as CSV, keep the detected mapping, run; returns the analysis id."""
     buf = io.BytesIO()
@@ -52,13 +63,7 @@ def _analyse(base: str, frame: pl.DataFrame, spend: pl.DataFrame | None = None) 
         "source": made["id"], "spend": spend_id, "mapping": made["detected"],
         "settings": {"margin": 0.3, "unit": "week"}})
     assert status == 200, body
-    job = json.loads(body)["job"]
-    for _ in range(600):
-        state = json.loads(call(f"{base}/api/jobs/{job}")[1])
-        if state["status"] != "running":
-            break
-        time.sleep(0.1)
-    assert state["status"] == "done", state["error"]
+    state = _finished(base, json.loads(body)["job"])
     assert state["share"] == 1.0
     return state["analysis"]
 
@@ -353,13 +358,7 @@ def test_a_database_table_is_a_source_too(site, tmp_path):
     assert status == 303 and headers["location"].startswith("/mapping/")
     status, body, _ = call(f"{base}/api/analyses", "POST", {
         "source": made["id"], "mapping": made["detected"]})
-    job = json.loads(body)["job"]
-    for _ in range(600):
-        state = json.loads(call(f"{base}/api/jobs/{job}")[1])
-        if state["status"] != "running":
-            break
-        time.sleep(0.1)
-    assert state["status"] == "done", state["error"]
+    state = _finished(base, json.loads(body)["job"])
     kpis = json.loads(call(f"{base}/api/analyses/{state['analysis']}")[1])["kpis"]
     assert kpis["customers"] == orders["Customer"].n_unique()
     status, body, _ = call(f"{base}/api/sources", "POST", {"url": url, "table": "nope"})
@@ -402,13 +401,7 @@ def test_a_line_item_log_in_the_mapping_form(site, tmp_path):
         "source": made["id"], "mapping": made["detected"], "reading": {"refunds": "drop"},
         "settings": {"margin": 0.3, "unit": "week"}})
     assert status == 200, body
-    job = json.loads(body)["job"]
-    for _ in range(600):
-        state = json.loads(call(f"{base}/api/jobs/{job}")[1])
-        if state["status"] != "running":
-            break
-        time.sleep(0.1)
-    assert state["status"] == "done", state["error"]
+    _finished(base, json.loads(body)["job"])
     status, body, _ = call(f"{base}/api/analyses", "POST", {
         "source": made["id"], "mapping": made["detected"], "reading": {"refunds": "maybe"}})
     assert status == 400 and b"refunds" in body
