@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import clv
@@ -294,9 +294,11 @@ def test_value_intervals_near_the_bounds(cls, theta, scale, seed, limit, missing
     assert np.all(np.isfinite(v.draws_total)) and np.all(np.isfinite(v.draws_predictive))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cls=st.sampled_from([BGNBD, MBGNBD, ParetoNBD]), theta=PURCHASE,
        scale=_log_uniform(1e-6, 1.0), seed=st.integers(0, 1000))
+@example(cls=MBGNBD, theta=(1.0, math.exp(3.5), math.exp(-19.9375), math.exp(3.5)), scale=1.0,
+         seed=372)  # a lower bound of -2e-14 (expected purchases below 0 by rounding), found in CI
 def test_every_draw_is_used_on_valid_parameter_sets(cls, theta, scale, seed):
     """A proper covariance and a spend without draws: all the draws asked are used."""
     m = _by_hand(cls, theta, scale, seed, False, False)

@@ -337,7 +337,9 @@ def value_intervals(
                       reason="; ".join(left_out))]
         return _without_intervals(frame, point, codes, names, segments, level, method, asked,
                                   left_out, notes)
-    ahead = np.stack([v for v in sums if v is not None])
+    # expected purchases are never negative: a -1e-14 from a difference of near-equal terms
+    # would put a lower bound below zero
+    ahead = np.maximum(np.stack([v for v in sums if v is not None]), 0.0)
     draws = len(models)
     seg_draws = np.zeros((draws, len(names)))
     seg_pred = np.zeros((draws, len(names)))
