@@ -145,7 +145,12 @@ def cohorts(
         if not 0 < margin <= 1:
             raise ClvError(f"margin must be in (0, 1], not {margin}")
         every = every.with_columns((pl.col("amount") * margin).alias("margin"))
-    tx = every.filter(pl.col("day") <= end)
+    # a copy of the log only when some lines are past the end (a filter copies every line)
+    tx = every.filter(pl.col("day") <= end) if every["day"].max() > end else every
+    # the whole log is needed again only for a merge longer than a day (its last period may
+    # run past the end)
+    whole = every if summary.merge != "day" else None
+    del every
     cur = int(pl.select(_index(pl.lit(end), period)).item())
     # the last period wholly observed: the current one when the end is its last day
     complete = cur if (_start(cur + 1, period) - end).days == 1 else cur - 1
@@ -158,17 +163,20 @@ def cohorts(
     has_margin = "margin" in tx.columns
     # a customer's lines of one day netted, as in the summary: a purchase day is a day with a
     # positive net amount (a refund of the same day is deducted from its purchases)
-    daily = tx.lazy().group_by("customer_id", "day").agg(
-        pl.col("amount").sum(), *([pl.col("margin").sum()] if has_margin else []),
-        pl.len().alias("lines")).collect()
+    # (one plan: the days of customers absent from the summary are never held)
     age = _index(pl.col("day"), period) - pl.col("acq")
-    joined = daily.lazy().join(base.lazy(), on="customer_id", how="inner").with_columns(
-        age.alias("age")).collect()
-    kept = joined.filter(pl.col("age") >= 0)
+    daily = (tx.lazy().group_by("customer_id", "day").agg(
+        pl.col("amount").sum(), *([pl.col("margin").sum()] if has_margin else []),
+        pl.len().alias("lines"))
+        .join(base.lazy(), on="customer_id", how="inner").with_columns(age.alias("age"))
+        .collect())
+    kept = daily.filter(pl.col("age") >= 0) if daily["age"].min() < 0 else daily
     # lines left out, counted: customers absent from the summary (no purchase by the end),
     # and lines dated before the customer's acquisition period (earlier refunds)
-    excluded = {"lines_of_customers_not_in_summary": tx.height - int(joined["lines"].sum()),
-                "lines_before_acquisition": int(joined["lines"].sum() - kept["lines"].sum())}
+    excluded = {"lines_of_customers_not_in_summary": tx.height - int(daily["lines"].sum()),
+                "lines_before_acquisition": int(daily["lines"].sum() - kept["lines"].sum())}
+    del tx
+    daily = daily.select("customer_id", "day", "amount")
     # per group of customers acquired in the same period with the same key; active: a
     # purchase day in the period, or the acquisition (a first order, even free, acquires)
     sizes = base.group_by(label, "acq").agg(pl.len().alias("customers"))
@@ -199,9 +207,11 @@ def cohorts(
         "period": period,
         "excluded": ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in excluded.items())}
     # the second purchase by the summary's rule, on its merge periods (days by default)
-    second = _second_purchase(daily if summary.merge == "day" else every, base,
-                              summary.merge, end)
-    history = revenue_within(daily, base, end).join(second, on="customer_id", how="left")
+    if whole is None:  # days: the second purchase from the same pass over the netted days
+        history = revenue_within(daily, base, end, second=True)
+    else:
+        history = revenue_within(daily, base, end).join(
+            _second_purchase(whole, base, summary.merge, end), on="customer_id", how="left")
     return Cohorts(table, _repeat(history, base, label), _curve(
         history, purchases, spend, summary), history, period, label, basis, notes)
 
@@ -304,22 +314,29 @@ def _repeat(history: pl.DataFrame, base: pl.DataFrame, label: str) -> pl.DataFra
 
 
 def revenue_within(tx: pl.DataFrame, acquired: pl.DataFrame, end: dt.date,
-                   months: tuple[int, ...] = CURVE_MONTHS) -> pl.DataFrame:
+                   months: tuple[int, ...] = CURVE_MONTHS, *, second: bool = False
+                   ) -> pl.DataFrame:
     """Per customer of ``acquired`` (customer_id, acquired: the first purchase date): the
     revenue of the acquisition day, ``first_day_revenue``; and within k months (of 30.4375
     days) of acquisition, ``revenue_{k}m``, null when the customer was acquired less than k
     months before ``end`` (not observed that long). One pass over ``tx`` (customer_id, day,
-    amount) up to ``end``, of masked columns summed per customer (Polars' fast path)."""
+    amount) up to ``end``, of masked columns summed per customer (Polars' fast path).
+    ``second=True``, for ``tx`` netted per customer and day: also ``days_to_second``, the
+    days to the first later day with a positive net amount (the summary's rule at its
+    default merge), from the same pass."""
     since = (pl.col("day") - pl.col("acquired")).dt.total_days()
     amount = pl.col("amount")
     masked = [pl.when(since == 0).then(amount).otherwise(0.0).alias("first_day_revenue"),
               *(pl.when(since < k * UNIT_DAYS["month"]).then(amount).otherwise(0.0)
                 .alias(f"revenue_{k}m") for k in months)]
+    if second:
+        masked.append(pl.when((since > 0) & (amount > 0)).then(since).alias("days_to_second"))
     names = ["first_day_revenue", *(f"revenue_{k}m" for k in months)]
     sums = (tx.lazy().filter(pl.col("day") <= end)
             .join(acquired.lazy().select("customer_id", "acquired"), on="customer_id")
             .select("customer_id", *masked)
-            .group_by("customer_id").agg(pl.col(names).sum())
+            .group_by("customer_id").agg(
+                pl.col(names).sum(), *([pl.col("days_to_second").min()] if second else []))
             .collect())
     observed = (pl.lit(end) - pl.col("acquired")).dt.total_days()
     return acquired.select("customer_id", "acquired").join(sums, on="customer_id", how="left"
@@ -334,16 +351,14 @@ def _second_purchase(tx: pl.DataFrame, acquired: pl.DataFrame, merge: str, end: 
     """``days_to_second`` of the customers of ``acquired`` (customer_id, acquired: the
     summary's first purchase) with a repeat purchase by ``end``: the days to the first later
     period of ``merge`` with a positive net amount, the rule of the summary's frequency
-    (periods up to the end's period, as the summary takes them). ``tx`` has customer_id, day
-    and amount; with ``merge='day'`` it is already netted per day and cut at ``end``."""
-    if merge == "day":
-        nets = tx.lazy().select("customer_id", pl.col("day").alias("period"), "amount")
-    else:
-        last = pl.select(pl.lit(end).dt.truncate(_TRUNCATE[merge])).item()
-        nets = (tx.lazy().select("customer_id", pl.col("day").dt.truncate(_TRUNCATE[merge])
-                                 .alias("period"), "amount")
-                .filter(pl.col("period") <= last)
-                .group_by("customer_id", "period").agg(pl.col("amount").sum()))
+    (periods up to the end's period, as the summary takes them), for a merge longer than a
+    day (days: ``revenue_within(..., second=True)``). ``tx`` has customer_id, day and
+    amount, the whole log (the end's period may run past the end)."""
+    last = pl.select(pl.lit(end).dt.truncate(_TRUNCATE[merge])).item()
+    nets = (tx.lazy().select("customer_id", pl.col("day").dt.truncate(_TRUNCATE[merge])
+                             .alias("period"), "amount")
+            .filter(pl.col("period") <= last)
+            .group_by("customer_id", "period").agg(pl.col("amount").sum()))
     return (nets.join(acquired.lazy().select("customer_id", "acquired"), on="customer_id")
             .filter((pl.col("period") > pl.col("acquired")) & (pl.col("amount") > 0))
             .group_by("customer_id")

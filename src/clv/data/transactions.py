@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import polars as pl
 
 from clv.data import issues as why
-from clv.data.amounts import parse_amounts
+from clv.data.amounts import ParsedAmounts, parse_amounts
 from clv.data.dates import parse_dates
 from clv.data.ids import clean_ids
 from clv.data.ids import clean_text as _clean_text
@@ -161,7 +161,7 @@ def _validate(
         "_cid": clean_ids(frame[m["customer_id"]]),
         "_ts": dates.values,
     }
-    qty = parse_amounts(frame[m["quantity"]], decimal=decimal) if "quantity" in m else None
+    qty = _quantities(frame[m["quantity"]], decimal) if "quantity" in m else None
     if mapping.line_items:
         assert qty is not None
         price = parse_amounts(frame[m["price"]], decimal=decimal)
@@ -350,6 +350,19 @@ def _nothing_kept(exclusions: list[Exclusion], m: dict[str, str], src: str) -> N
         + "; check the columns chosen", source=src, column=column)
 
 
+def _quantities(values: pl.Series, decimal: str | None) -> ParsedAmounts:
+    """Quantities: plain numbers ('3', '-1', '2.5') by a cast; a column with any other form
+    ('1,5', '2 pcs') by the amounts' parser (a cast of 10.8M quantities: 0.3 s; the parser:
+    3 s and 0.4 GB)."""
+    if values.dtype == pl.String:
+        text = values.str.strip_chars()
+        cast = text.cast(pl.Float64, strict=False)
+        if cast.null_count() == int((text.is_null() | (text == "")).sum()):
+            return ParsedAmounts(cast, pl.repeat(None, len(values), dtype=pl.String,
+                                                 eager=True))
+    return parse_amounts(values, decimal=decimal)
+
+
 def _date_values(frame: pl.DataFrame, m: dict[str, str], notes: list[str]) -> pl.Series:
     """The timestamp column, with the time-of-day column appended where the date holds only
     the day (point-of-sale exports write them apart)."""
@@ -434,10 +447,15 @@ def _cancellations(work: pl.DataFrame, m: dict[str, str]) -> tuple[pl.DataFrame,
     if "_qty" in work.columns:
         flags["negative quantity"] = pl.col("_qty") < 0
     if "order_id" in m:
-        oid = _clean_text(pl.col(m["order_id"]))
+        raw_id = pl.col(m["order_id"]).cast(pl.String)
+        oid = raw_id.str.strip_chars()
+        # a first pass that fails fast: most logs have no id with a C
+        maybe = work.select(raw_id.str.contains("C", literal=True).any()
+                            | raw_id.str.contains("c", literal=True).any())
         shares = work.select(oid.str.contains(r"^\d+$").mean().alias("digits"),
-                             oid.str.contains(r"^[Cc]\d+$").any().alias("prefixed"))
-        if shares["prefixed"][0] and (shares["digits"][0] or 0) >= 0.5:
+                             oid.str.contains(r"^[Cc]\d+$").any().alias("prefixed")) \
+            if maybe.item() else None
+        if shares is not None and shares["prefixed"][0] and (shares["digits"][0] or 0) >= 0.5:
             flags["order id prefixed 'C'"] = oid.str.contains(r"^[Cc]\d+$")
     if not flags:
         return work.with_columns(pl.lit(False).alias("_cancel")), None
