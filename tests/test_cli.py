@@ -392,3 +392,22 @@ def test_predict_on_degenerate_shops_falls_back_and_says_so(tmp_path):
     assert out["spend"]["model"] == "mean spend per purchase"
     assert any("no purchase model could be fitted" in n for n in out["notes"])
     assert out["total"]["clv"] == pytest.approx(0.0, abs=1e-3)  # r -> 0: no repeat to expect
+
+
+def test_csv_outputs_never_hold_a_cell_a_spreadsheet_would_run(tmp_path):
+    """Ids and names from the data that start like a formula (=, +, -, @) are written as text
+    (a leading apostrophe); numbers, negative ones included, stay numbers."""
+    from clv.export import spreadsheet_safe
+
+    frame = pl.DataFrame({"id": ["=1+1", "+A", "-B", "@SUM(A1)", "plain", None],
+                          "clv": [-1.5, 2.0, 3.0, 4.0, 5.0, 6.0]})
+    safe = spreadsheet_safe(frame)
+    assert safe["id"].to_list() == ["'=1+1", "'+A", "'-B", "'@SUM(A1)", "plain", None]
+    assert safe["clv"].to_list() == frame["clv"].to_list()
+    path = tmp_path / "orders.csv"
+    rows = [(f"=HYPERLINK(\"http://x\";\"{i}\")" if i == 0 else f"c{i}", f"2024-0{1 + i % 6}-1{i}",
+             10.0 + i) for i in range(8)] * 2
+    pl.DataFrame(rows, schema=["customer", "date", "amount"], orient="row").write_csv(path)
+    out = tmp_path / "p.csv"
+    clv("predict", path, "-o", out)
+    assert "'=HYPERLINK" in out.read_text() and "\n=HYPERLINK" not in out.read_text()

@@ -305,6 +305,35 @@ def test_serve_beyond_loopback_generates_a_token(monkeypatch, tmp_path):
     assert seen["host"] == "127.0.0.1" and seen["app"].token is None
 
 
+def test_an_empty_token_or_a_port_out_of_range_is_refused(monkeypatch, tmp_path):
+    """An unset variable given as the token (--token "") must not switch the check off
+    beyond the loopback; a port past 65535 is one sentence, not a traceback."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import uvicorn
+
+    from clv import web
+    from clv.errors import ClvError
+
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: pytest.fail("server started"))
+    db = f"sqlite:///{tmp_path / 'h.db'}"
+    for token in ("", " ", "short"):
+        with pytest.raises(ClvError, match="token"):
+            web.serve(db, host="0.0.0.0", token=token)
+    with pytest.raises(ClvError, match="token cannot be empty"):
+        build(db, workdir=tmp_path / "up", token="  ")
+    with pytest.raises(ClvError, match="65535"):
+        web.serve(db, port=99999)
+    script = Path(sys.executable).parent / "clv"
+    if script.exists():
+        run = subprocess.run([str(script), "serve", "--port", "99999"], capture_output=True,
+                             text=True, timeout=60)
+        assert run.returncode == 2 and "Traceback" not in run.stderr
+        assert "65535" in run.stderr
+
+
 def test_cli_serve_prints_the_link_with_its_token(monkeypatch, tmp_path):
     import uvicorn
     from typer.testing import CliRunner

@@ -29,6 +29,7 @@ from rich.text import Text
 from clv import formulas
 from clv.data import Transactions, read_transactions
 from clv.errors import ClvError
+from clv.export import spreadsheet_safe
 from clv.notes import Note
 from clv.prep import UNIT_DAYS, Summary, rfm_summary
 
@@ -668,7 +669,7 @@ def fit(
 def _write_frame(frame: pl.DataFrame, path: Path) -> None:
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        frame.write_csv(path)
+        spreadsheet_safe(frame).write_csv(path)  # no cell a spreadsheet would run
     elif suffix == ".parquet":
         frame.write_parquet(path)
     elif suffix == ".xlsx":

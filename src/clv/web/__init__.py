@@ -19,6 +19,8 @@ from clv.errors import ClvError
 from clv.store import DEFAULT_URL, Store
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+MIN_TOKEN = 8
+"""The shortest access token accepted (a generated one has 32 characters)."""
 UPLOAD_LIMIT = 1 << 30
 
 __all__ = ["LOOPBACK", "UPLOAD_LIMIT", "build", "serve"]
@@ -43,6 +45,8 @@ def build(db: str = DEFAULT_URL, *, token: str | None = None, upload_limit: int 
     state = State(Store(db), folder)
     for analysis, source in analyses:
         state.add_analysis(analysis, source)
+    if token is not None and not token.strip():  # an unset variable must not open the door
+        raise ClvError("the access token cannot be empty")
     app = create_app(state, token=token)
     guard = Guard(app, token, upload_limit)
     guard.state = state  # type: ignore[attr-defined]
@@ -56,6 +60,12 @@ def serve(db: str = DEFAULT_URL, *, host: str = "127.0.0.1", port: int = 8000,
     given one, else a new one, printed with the address to open."""
     import uvicorn
 
+    if not 0 < port < 65536:
+        raise ClvError(f"the port must be between 1 and 65535, not {port}")
+    if token is not None and len(token.strip()) < MIN_TOKEN:
+        # an empty token (an unset variable) must not switch the access check off
+        raise ClvError(f"the access token must have at least {MIN_TOKEN} characters other "
+                       "than spaces (leave it out to have one generated)")
     if token is None and host not in LOOPBACK:
         token = secrets.token_urlsafe(24)
     app = build(db, token=token, upload_limit=upload_limit, analyses=analyses)

@@ -36,6 +36,7 @@ from pydantic import BaseModel, Field
 
 from clv import formulas
 from clv.errors import ClvError
+from clv.export import spreadsheet_safe
 from clv.pipeline import Analysis, Settings
 from clv.report import actions, render, table
 from clv.report.text import number, percent
@@ -576,7 +577,7 @@ def create_app(state: State, *, token: str | None = None) -> FastAPI:
             raise HTTPException(404, f"no table {filename}")
         buf = io.BytesIO()
         if fmt == "csv":
-            _flat(frame).write_csv(buf)
+            spreadsheet_safe(_flat(frame)).write_csv(buf)  # no cell a spreadsheet would run
             kind = "text/csv; charset=utf-8"
         else:
             frame.write_excel(buf, worksheet=name[:31])
