@@ -267,6 +267,9 @@ PURCHASE = st.tuples(_log_uniform(1e-4, 1e3), _log_uniform(1e-4, 1e6),  # r, alp
        missing=st.booleans(),
        phi=st.tuples(_log_uniform(0.1, 50), _log_uniform(1.05, 1e6), _log_uniform(1e-3, 1e6)),
        phi_scale=_log_uniform(1e-6, 10))
+@example(cls=BGNBD, theta=(1.0, 1.0, 1.0, 1.0), scale=math.exp(6.75), seed=338, limit=False,
+         missing=False, phi=(1.0, math.e, 1.0), phi_scale=1.0)  # found in CI: a draw with
+# a ~ 5e8 and b ~ 3e-9 (a point mass at p = 1) gave a Gauss-Jacobi rule of NaN
 def test_value_intervals_near_the_bounds(cls, theta, scale, seed, limit, missing, phi,
                                          phi_scale):
     """Tiny a or s, huge b or beta, indefinite or partly missing covariances: no exception (no

@@ -23,6 +23,13 @@ def _gauss(diagonal: np.ndarray, off: np.ndarray) -> tuple[np.ndarray, np.ndarra
     """Nodes (the eigenvalues of the symmetric tridiagonal Jacobi matrix) and weights
     (summing to 1) of its Gauss rule, the weights from the orthonormal recurrence
     b_{k+1} p_{k+1}(x) = (x - a_k) p_k(x) - b_k p_{k-1}(x) at the nodes."""
+    # a measure on fewer points than nodes (a Beta with a shape near 0: a point mass) ends its
+    # recurrence with a zero: its rule is that of the leading block
+    ends = np.flatnonzero(~(off > 1e-300 * np.maximum(1.0, np.abs(diagonal[1:]))))
+    if ends.size:
+        diagonal, off = diagonal[: ends[0] + 1], off[: ends[0]]
+    if diagonal.size == 1:
+        return diagonal.copy(), np.ones(1)
     x = eigvalsh_tridiagonal(diagonal, off)
     previous, current = np.zeros_like(x), np.ones_like(x)
     total = np.ones_like(x)
