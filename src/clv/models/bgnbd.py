@@ -29,7 +29,7 @@ A_ONE = 1e-5
 a = 1 -/+ A_ONE (a smooth function of a: the error is of order A_ONE^2)."""
 RULE_AB = 200.0
 """Past this a + b, E[Y(t) | alive] is taken by quadrature over p: the 2F1 overflows as a + b
-grows (-inf at a + b = 1e4); below it both agree to 1e-12 (tests/test_bgnbd.py)."""
+grows (-inf at a + b = 1e4); below it both agree to 1e-10 (tests/test_bgnbd.py)."""
 RULE_R = 100.0
 """Past this r, E[Y(t) | alive] is taken by quadrature over p as well: the 2F1's first
 parameter a+b+d-1-r is large and negative (NaN at r = 1e5, when r and alpha -> inf and every

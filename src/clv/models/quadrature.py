@@ -5,10 +5,11 @@ Welsch 1969, "Calculation of Gauss quadrature rules", Math. Comp. 23): the nodes
 eigenvalues and the weights the squared first components of its eigenvectors, which are 1 /
 sum_k p_k(x)^2 at each node x for the orthonormal polynomials p_k of the matrix's three-term
 recurrence (Gautschi 2004, Orthogonal Polynomials, section 3.1.1): the eigenvalues alone cost
-O(n^2), where the eigenvectors cost O(n^3) (66 ms for a rule of 2,000 nodes, asked for at every
-monthly step of every parameter draw). No weight passes through Gamma or Beta functions of the
-shape parameters, which overflow for the shapes a fit at the edge of the parameter space gives
-(Gamma(171) is past the largest double; a BG/NBD fit with a and b in the millions).
+O(n^2), where the eigenvectors cost O(n^3) (2,000 nodes: 0.17 s by the eigenvectors, 0.06 s by
+the recurrence, measured; a rule is asked for at every monthly step of every draw). No weight
+passes through Gamma or Beta functions of the shape parameters, which overflow for the shapes a
+fit at the edge of the parameter space gives (Gamma(171) is past the largest double; a BG/NBD
+fit with a and b in the millions).
 """
 
 from __future__ import annotations
