@@ -150,3 +150,25 @@ def test_help_shows_brackets_and_only_the_models_a_command_takes() -> None:
     for option in ("--quantity", "--price", "--product", "--order-id", "--channel",
                    "--duplicates", "--encoding"):
         assert option in reading
+
+
+def test_a_bug_is_one_line_with_a_reference_and_its_traceback_in_a_file(folder: Path) -> None:
+    """Anything that is not the user's error is a bug: one line saying so, with a reference
+    and the file holding the traceback, status 1 (2 is for the user's errors)."""
+    code = ("import sys, clv.cli, clv.prep\n"
+            "def broken(*a, **k):\n    raise KeyError('boom')\n"
+            "clv.cli.rfm_summary = broken\n"
+            "sys.argv = ['clv', 'summary', sys.argv[1]]\nclv.cli.main()\n")
+    proc = subprocess.run([sys.executable, "-c", code, str(folder / "shop.csv")],
+                          capture_output=True, text=True, timeout=120, cwd=folder)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    line = " ".join(proc.stderr.split())
+    assert line.startswith("error: internal error (KeyError)") and "reference" in line, line
+    ref = re.search(r"reference ([0-9a-f]{8})", line).group(1)
+    detail = Path(re.search(r"details are in (\S+?clv-error-" + ref + r"\.txt)", line).group(1))
+    try:
+        text = detail.read_text(encoding="utf-8")
+        assert "Traceback" in text and "KeyError: 'boom'" in text and "summary" in text
+    finally:
+        detail.unlink()

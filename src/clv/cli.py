@@ -1,7 +1,8 @@
 """The ``clv`` command line: thin Typer commands over the library, Rich output, ``--json``.
 
 User errors (bad files, columns, settings) exit with status 2 and one sentence naming the file,
-row and column; they never print a traceback.
+row and column; they never print a traceback. Anything else is a bug: one line saying so, with
+a reference and the file holding its traceback, and status 1.
 """
 
 from __future__ import annotations
@@ -906,6 +907,41 @@ def _mapping_hint(exc: ClvError) -> str:
     return message
 
 
+def _internal_error(exc: BaseException) -> NoReturn:
+    """A bug (not the user's input): one line saying so, with a reference and the file that
+    holds the traceback, and exit status 1. ``CLV_DEBUG=1`` shows the traceback instead."""
+    import os
+    import secrets
+    import tempfile
+    import traceback
+
+    if os.environ.get("CLV_DEBUG"):
+        raise exc
+    ref = secrets.token_hex(4)
+    text = "".join(traceback.format_exception(exc))
+    where = Path(tempfile.gettempdir()) / f"clv-error-{ref}.txt"
+    try:
+        where.write_text(f"clv {_version()} {' '.join(sys.argv[1:])}\n\n{text}",
+                         encoding="utf-8")
+        told = f"; the details are in {where}"
+    except OSError:
+        told = ""
+    err.print(Text.assemble(
+        ("error:", "red"), f" internal error ({type(exc).__name__}), a bug in clv: please "
+        f"report it with reference {ref}{told} (CLV_DEBUG=1 shows the traceback)"),
+        highlight=False, soft_wrap=True)
+    raise SystemExit(1)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("clv")
+    except PackageNotFoundError:
+        return "(not installed)"
+
+
 _FILE_ERRORS = (FileNotFoundError, FileExistsError, PermissionError, IsADirectoryError,
                 NotADirectoryError)
 
@@ -930,7 +966,7 @@ def main() -> None:
         raise SystemExit(130) from None
     except Exception as exc:
         if not _is_click_exception(exc):
-            raise
+            _internal_error(exc)
         if not callable(getattr(exc, "format_message", None)):  # click's Exit, under any name
             raise SystemExit(exc.exit_code) from None  # type: ignore[attr-defined]
         _usage_error(exc)
