@@ -172,3 +172,15 @@ def test_a_bug_is_one_line_with_a_reference_and_its_traceback_in_a_file(folder: 
         assert "Traceback" in text and "KeyError: 'boom'" in text and "summary" in text
     finally:
         detail.unlink()
+
+
+def test_an_analysis_the_history_cannot_take_is_shown_then_said_unsaved(folder: Path) -> None:
+    """A store that cannot be opened (or stays locked) must not cost the analysis: the
+    figures are printed, then one line says they were not saved, status 2."""
+    db = f"sqlite:///{folder}/no/such/folder/history.db"
+    proc = run("analyze", str(folder / "shop.csv"), "--save", "--db", db, cwd=folder)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "Headline figures" in proc.stdout and "customers" in proc.stdout
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "was not saved to the history" in lines[0], proc.stderr

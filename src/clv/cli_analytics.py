@@ -518,22 +518,31 @@ def analyze(
     result = _analysis(file, read, _settings(unit, horizon, horizon_unit, margin,
                                              discount_rate, calibration_end),
                        spend, subscriptions, customers, as_json)
-    if save:
+    unsaved = None
+    if save:  # a store that cannot be opened or stays locked must not cost the analysis
         from clv.store import Store
 
-        with Store(db) as store:
-            result.kpis["analysis_id"] = store.save(result, str(file))
+        try:
+            with Store(db) as store:
+                result.kpis["analysis_id"] = store.save(result, str(file))
+        except ClvError as exc:
+            unsaved = str(exc)
     shares = {"repeat_rate", "active_share", "churn_share", "nrr", "customer_churn"}
     kpis = pl.DataFrame({"kpi": list(result.kpis), "value": [
         _fmt(k, v, percent=k in shares) for k, v in result.kpis.items()]})
     if as_json:
         _print_json({"kpis": result.kpis, "seconds": result.seconds, "notes": result.notes,
                      "scorecard": result.scorecard.table.to_dicts()
-                     if result.scorecard is not None else None})
+                     if result.scorecard is not None else None,
+                     **({"not_saved": unsaved} if unsaved is not None else {})})
+        if unsaved is not None:
+            raise ClvError(f"the analysis was not saved to the history: {unsaved}")
         return
     _emit({"kpis": kpis}, {"kpis": "Headline figures"}, "kpis", None, False,
           {"notes": cli_words("; ".join(result.notes)) or "none",
            "seconds": f"{sum(result.seconds.values()):.1f} s"})
+    if unsaved is not None:
+        raise ClvError(f"the analysis above was not saved to the history: {unsaved}")
 
 
 @app.command()
