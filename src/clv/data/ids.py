@@ -5,6 +5,20 @@ from __future__ import annotations
 
 import polars as pl
 
+from clv.errors import DataError
+
+
+def single_values(frame: pl.DataFrame, column: str, source: str) -> str:
+    """``column``, once checked to hold one value per row: a column of lists, records or
+    Python objects (a frame's nested column) cannot be an id, a date or an amount, and is
+    refused with its name rather than left to fail in a cast."""
+    dtype = frame.schema[column]
+    if dtype.is_nested() or dtype == pl.Object:
+        raise DataError(f"holds {dtype} values (lists or records), not one value per row; "
+                        "flatten it first (e.g. with explode or unnest)", source=source,
+                        column=column)
+    return column
+
 
 def clean_text(expr: pl.Expr) -> pl.Expr:
     """Text trimmed, blank as null."""

@@ -10,7 +10,7 @@ from typing import Any
 import polars as pl
 
 from clv.data.dates import parse_dates
-from clv.data.ids import clean_ids
+from clv.data.ids import clean_ids, single_values
 from clv.data.readers import ROW, RawTable, read_raw
 from clv.errors import DataError
 from clv.notes import Note
@@ -22,7 +22,7 @@ def _column(raw: RawTable, name: str, what: str) -> str:
         raise DataError(f"no column '{name}' ({what}); columns: "
                         + ", ".join(c for c in raw.frame.columns if c != ROW),
                         source=raw.source)
-    return lower[name.lower()]
+    return single_values(raw.frame, lower[name.lower()], raw.source)
 
 
 def _numbers(raw: RawTable, column: str, what: str = "a count or time") -> pl.Series:
@@ -126,7 +126,7 @@ def read_spend(source: Any, *, date_format: str | None = None, **options: Any
     if month is None:
         raise DataError("no column 'month' (or 'period_start') for the spend's month",
                         source=raw.source)
-    values = raw.frame[month]
+    values = raw.frame[single_values(raw.frame, month, raw.source)]
     parsed = parse_dates(values, date_format, source=raw.source).values.dt.date()
     if parsed.is_null().any():
         first = int(parsed.is_null().arg_max() or 0)
@@ -136,10 +136,12 @@ def read_spend(source: Any, *, date_format: str | None = None, **options: Any
            .cast(pl.String), "month": parsed,
            "spend": _numbers(raw, _column(raw, "spend", "amount spent"), "an amount")}
     if "campaign" in names:
-        out["campaign"] = raw.frame[names["campaign"]].cast(pl.String)
+        out["campaign"] = raw.frame[single_values(raw.frame, names["campaign"], raw.source)
+                                    ].cast(pl.String)
     for extra in ("leads", "prospects"):
         if extra in names:
-            out["leads"] = _numbers(raw, names[extra], "a count")
+            out["leads"] = _numbers(raw, single_values(raw.frame, names[extra], raw.source),
+                                    "a count")
             break
     return pl.DataFrame(out)
 
