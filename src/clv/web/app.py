@@ -42,7 +42,7 @@ from clv.report import actions, render, table
 from clv.report.text import number, percent
 from clv.scenarios import Levers
 from clv.segments import profile
-from clv.web.guard import TooLarge
+from clv.web.guard import TooLarge, check_source_url, internal_error
 from clv.web.state import LABELS, MAPPED, READING, Entry, Source, State, form_words
 
 HERE = Path(__file__).parent
@@ -227,6 +227,15 @@ def _flat(frame: pl.DataFrame) -> pl.DataFrame:
         for c, dtype in frame.schema.items() if isinstance(dtype, pl.List | pl.Struct))
 
 
+def _without_password(text: str, url: str) -> str:
+    """``text`` without the password of the database ``url`` (an error naming the URL)."""
+    import sqlalchemy as sa
+
+    parsed = sa.engine.make_url(url)
+    text = text.replace(url, parsed.render_as_string(hide_password=True))
+    return text.replace(str(parsed.password), "***") if parsed.password else text
+
+
 def _formula_fields(name: str) -> list[tuple[str, float | None]]:
     return [(p.name, None if p.default is inspect.Parameter.empty else p.default)
             for p in inspect.signature(FORMULAS[name]).parameters.values()]
@@ -266,6 +275,9 @@ def create_app(state: State, *, token: str | None = None) -> FastAPI:
     @app.exception_handler(ClvError)
     async def clv_error(_: Request, exc: ClvError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=400)
+
+    # anything else: a 500 with a reference, the traceback logged once (clv.web.guard)
+    app.add_exception_handler(Exception, internal_error)
 
     def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
         html = _ENV.get_template(name).render(sections=SECTIONS, **context)
@@ -315,12 +327,18 @@ def create_app(state: State, *, token: str | None = None) -> FastAPI:
 
     @app.post("/api/sources", tags=["data"])
     def database(body: DatabaseIn) -> dict[str, Any]:
-        """Name a database table or query (SQLAlchemy URL) to analyse."""
+        """Name a database table or query (SQLAlchemy URL) to analyse. Only a database URL:
+        a file is uploaded (a path or ``file:`` URL is refused); a SQLite file by its
+        absolute path, not the dashboard's own history; read read-only."""
         if not (body.table or body.query):
             raise HTTPException(400, "give a table or a query")
+        url = check_source_url(body.url, state.store.url)
         label = body.table or "query"
-        source = state.add_source(Source(state.new_id(), label, "transactions", url=body.url,
-                                         table=body.table, query=body.query))
+        try:
+            source = state.add_source(Source(state.new_id(), label, "transactions", url=url,
+                                             table=body.table, query=body.query))
+        except ClvError as exc:
+            raise ClvError(_without_password(str(exc), url)) from exc
         return {"id": source.id, "columns": source.columns, "detected": source.detected,
                 "problem": source.problem}
 
