@@ -16,6 +16,7 @@ from the data goes through Jinja2's autoescaping, and scripts write with ``textC
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import inspect
 import io
@@ -30,7 +31,13 @@ import polars.selectors as cs
 from fastapi import FastAPI, Form, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.encoders import jsonable_encoder
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import (
+    HTMLResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
@@ -43,7 +50,17 @@ from clv.report.text import number, percent
 from clv.scenarios import Levers
 from clv.segments import profile
 from clv.web.guard import TooLarge, check_source_url, internal_error
-from clv.web.state import LABELS, MAPPED, READING, Entry, Source, State, form_words
+from clv.web.state import (
+    LABELS,
+    MAPPED,
+    READING,
+    Entry,
+    Job,
+    Source,
+    State,
+    form_words,
+    reading_options,
+)
 
 HERE = Path(__file__).parent
 PAGE = 50
@@ -286,6 +303,8 @@ def create_app(state: State, *, token: str | None = None) -> FastAPI:
             "Referrer-Policy": "no-referrer", "Cache-Control": "no-store"})
 
     def entry(aid: int) -> Entry:
+        """The analysis ``aid`` of this session (its pages read ``.analysis``, held in
+        memory or read back from the work folder by the state)."""
         found = state.entries.get(aid)
         if found is None:
             raise HTTPException(404, f"no analysis {aid} in this session")
@@ -386,6 +405,7 @@ def create_app(state: State, *, token: str | None = None) -> FastAPI:
         return mapping_page(src, values.get("spend") or None, chosen, reading)
 
     def start(body: AnalysisIn) -> dict[str, Any]:
+        reading_options(body.reading)  # a bad request is refused for what it says first
         src = source(body.source)
         spend = source(body.spend, "spend") if body.spend else None
         s = body.settings
@@ -420,7 +440,7 @@ def create_app(state: State, *, token: str | None = None) -> FastAPI:
             raise HTTPException(400, str(exc)) from exc
         return RedirectResponse(f"/jobs/{job['job']}", 303)
 
-    def job(jid: str) -> Any:
+    def job(jid: str) -> Job:
         found = state.jobs.get(jid)
         if found is None:
             raise HTTPException(404, f"no job {jid}")
@@ -428,14 +448,29 @@ def create_app(state: State, *, token: str | None = None) -> FastAPI:
 
     @app.get("/jobs/{jid}", response_class=HTMLResponse, include_in_schema=False)
     def job_page(jid: str) -> HTMLResponse:
-        return page("job.html.j2", job=job(jid), e=None, active="")
+        j = job(jid)
+        return page("job.html.j2", job=j, fields=MAPPED, options=READING,
+                    back=j.source_id in state.sources, e=None, active="")
+
+    @app.post("/jobs/{jid}/cancel", include_in_schema=False)
+    def job_cancel(jid: str) -> Response:
+        state.cancel(job(jid).id)
+        return RedirectResponse(f"/jobs/{jid}", 303)
 
     @app.get("/api/jobs/{jid}", tags=["analyses"])
     def job_api(jid: str) -> dict[str, Any]:
-        """Progress of an analysis: step, share done, status, error, the analysis id."""
+        """Progress of an analysis: step, share done, status (running, also while queued;
+        done, failed, cancelled), error (why it failed), note (e.g. not saved to the
+        history, and why), the analysis id once done."""
         j = job(jid)
         return {"id": j.id, "step": j.step, "share": j.share, "status": j.status,
-                "error": j.error, "analysis": j.analysis_id}
+                "error": j.error, "note": j.note, "analysis": j.analysis_id}
+
+    @app.post("/api/jobs/{jid}/cancel", tags=["analyses"])
+    def job_cancel_api(jid: str) -> dict[str, Any]:
+        """Stop an analysis (queued: it will not start; running: its process is killed;
+        finished: nothing changes); returns the job's state."""
+        return job_api(state.cancel(job(jid).id).id)
 
     # ---- analysis pages ------------------------------------------------------------------
 
@@ -586,32 +621,52 @@ def create_app(state: State, *, token: str | None = None) -> FastAPI:
     @app.get("/a/{aid}/export/{filename}", tags=["analyses"], response_class=Response,
              responses={200: {"description": "The table as a file", "content": {
                  "text/csv": {}, XLSX: {}}}})
-    def export(aid: int, filename: str) -> Response:
-        """A table of the analysis as ``NAME.csv`` or ``NAME.xlsx``."""
+    async def export(aid: int, filename: str) -> Response:
+        """A table of the analysis as ``NAME.csv`` or ``NAME.xlsx`` (made once, then kept
+        while the analysis is in memory)."""
         name, _, fmt = filename.rpartition(".")
-        get = _tables(entry(aid).analysis).get(name)
-        frame = get() if get else None
-        if frame is None or fmt not in ("csv", "xlsx"):
+        if fmt not in ("csv", "xlsx"):
             raise HTTPException(404, f"no table {filename}")
-        buf = io.BytesIO()
-        if fmt == "csv":
-            spreadsheet_safe(_flat(frame)).write_csv(buf)  # no cell a spreadsheet would run
-            kind = "text/csv; charset=utf-8"
-        else:
-            frame.write_excel(buf, worksheet=name[:31])
-            kind = XLSX
-        return Response(buf.getvalue(), media_type=kind, headers={
-            "Content-Disposition": f'attachment; filename="clv-{aid}-{name}.{fmt}"'})
+
+        def make(a: Analysis) -> bytes:
+            get = _tables(a).get(name)
+            frame = get() if get else None
+            if frame is None:
+                raise LookupError(f"no table {filename}")
+            buf = io.BytesIO()
+            if fmt == "csv":
+                spreadsheet_safe(_flat(frame)).write_csv(buf)  # no cell a spreadsheet runs
+            else:  # polars writes text as text (strings_to_formulas off), never a formula
+                frame.write_excel(buf, worksheet=name[:31])
+            return buf.getvalue()
+
+        return await made(aid, filename, make, "text/csv; charset=utf-8" if fmt == "csv"
+                          else XLSX, f"clv-{aid}-{name}.{fmt}")
 
     @app.get("/a/{aid}/report.html", tags=["analyses"], response_class=HTMLResponse)
-    def report(aid: int, lang: Literal["en", "fr"] = "en", download: bool = True) -> Response:
+    async def report(aid: int, lang: Literal["en", "fr"] = "en", download: bool = True
+                     ) -> Response:
         """The self-contained HTML report of the analysis (``lang``: en or fr)."""
-        e = entry(aid)
-        if lang not in e.reports:
-            e.reports[lang] = render(e.analysis, lang)
-        headers = {"Content-Disposition": f'attachment; filename="clv-{aid}-report-{lang}.html"'
-                   } if download else {}
-        return HTMLResponse(e.reports[lang], headers=headers)
+        return await made(aid, f"report-{lang}.html",
+                          lambda a: render(a, lang).encode(), "text/html; charset=utf-8",
+                          f"clv-{aid}-report-{lang}.html" if download else None)
+
+    async def made(aid: int, key: str, make: Callable[[Analysis], bytes], kind: str,
+                   download: str | None) -> Response:
+        """The file ``key`` of the analysis, made by ``make`` on the export threads once
+        (requests for a file being made wait for the same result, off the event loop and
+        off the threads pages are served from), sent in pieces."""
+        entry(aid)
+        try:
+            body = await asyncio.wrap_future(state.export(aid, key, make))
+        except LookupError as exc:
+            raise HTTPException(404, str(exc).strip("'\"")) from exc
+        view, piece = memoryview(body), 1 << 20
+        headers = {"Content-Length": str(len(body))}
+        if download:
+            headers["Content-Disposition"] = f'attachment; filename="{download}"'
+        return StreamingResponse((view[i:i + piece] for i in range(0, len(body), piece)),
+                                 media_type=kind, headers=headers)
 
     # ---- calculator and history ----------------------------------------------------------
 

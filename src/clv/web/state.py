@@ -1,18 +1,51 @@
 """What the dashboard holds while it runs: uploaded sources, running analyses, finished ones.
 
-Analyses run one at a time on a worker thread; a page polls the job for its progress. Each
-finished analysis is saved to the history store (its id there is its id here) and kept in
-memory with its charts, rendered once, so pages only read it.
+Jobs. Each analysis runs in a child process of its own (``multiprocessing``, started by
+*spawn*: a fresh interpreter, never a fork of the threaded server), so that it can be
+stopped: at most ``max_jobs`` at a time (default :data:`MAX_JOBS`, 2: one per core of a small
+machine; more wait in a queue, first come first served), each stopped after ``time_limit``
+seconds (default :data:`JOB_TIME_LIMIT`, 30 minutes) or when the user cancels it. The child
+reports its steps through a pipe (the job page's progress bar) and sends back the
+:class:`clv.pipeline.Analysis` with its charts. A user's error (:class:`clv.errors.ClvError`)
+comes back as its sentence; any other exception as "internal error, please report it" with a
+reference, the traceback in the server's log (logger ``clv.web``).
+
+Finished analyses. Each is saved to the history store (its id there is its id here); when the
+store cannot take it (locked, unreachable), the analysis is kept all the same, under a
+negative id, with a note "not saved to the history: <reason>". An analysis and its charts are
+also written to the work folder (a pickle this process wrote); only the ``max_analyses``
+(default :data:`MAX_ANALYSES`) most recently used are kept in memory, the others are read
+back from that file when one of their pages is asked for.
+
+Exports (CSV, XLSX, the HTML report) are made once per analysis and file, on a small pool of
+their own (:data:`EXPORT_WORKERS` threads), so that large ones do not take the threads pages
+are served from; requests for a file being made wait for the same result.
+
+Files. An upload is deleted once an analysis of it has succeeded (and no other job waits to
+read it); after a failure it is kept, so that the mapping can be corrected and run again.
+:meth:`State.close` (on the server's shutdown, and at the latest at the interpreter's exit)
+stops the jobs and deletes every file this state wrote: uploads and analyses; the work
+folder too when nothing else is left in it.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import logging
+import multiprocessing
+import pickle
+import queue
 import re
 import secrets
 import threading
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+import time
+import traceback
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +76,18 @@ READING = {"date_format": ("", "dmy", "mdy", "iso", "ymd"), "decimal": ("", ",",
 PREVIEW_ROWS = 200
 NAMES = {"historical": "historical", "predicted": "predicted", "ltv": "LTV"}
 LOG = logging.getLogger("clv.web")
+
+JOB_TIME_LIMIT = 30 * 60.0
+"""Seconds an analysis may run before it is stopped (its child process killed)."""
+MAX_JOBS = 2
+"""Analyses run at the same time (each in a process of its own); more wait in a queue."""
+MAX_ANALYSES = 8
+"""Finished analyses kept in memory (20-35 MB each at 20,000 customers); the least recently
+used beyond them are read back from the work folder when asked for."""
+EXPORT_WORKERS = 2
+"""Threads that make export files (a large XLSX takes seconds of CPU)."""
+_SPAWN = multiprocessing.get_context("spawn")
+_POLL = 0.25  # seconds between two looks at a running job's deadline
 
 
 @dataclass
@@ -81,29 +126,72 @@ class Source:
             text = f"{self.name}: " + text.removeprefix("polars frame: ")
         return form_words(text)
 
+    def bare(self) -> Source:
+        """The source without what only the mapping page shows (sent to a job's process)."""
+        return replace(self, head=None, preview=[], read_rows=[])
+
 
 @dataclass
 class Job:
-    """One analysis being run."""
+    """One analysis being run, and what its page needs to offer a way back to the mapping."""
 
     id: str
-    source: str
+    source: str  # the source's name, as the user gave it
+    source_id: str = ""
+    spend_id: str | None = None
+    mapping: dict[str, str | None] = field(default_factory=dict)
+    reading: dict[str, str] = field(default_factory=dict)
     step: str = "queued"
     share: float = 0.0
-    status: str = "running"  # running | done | failed
+    status: str = "running"  # running (or queued) | done | failed | cancelled
     error: str | None = None
     analysis_id: int | None = None
+    note: str | None = None  # e.g. not saved to the history, and why
+    cancelled: bool = False
 
 
-@dataclass
+@dataclass(frozen=True)
+class Task:
+    """What a job's process needs: the sources (without their previews), the reading and the
+    settings, and the function that analyses (:func:`clv.pipeline.analyze`)."""
+
+    source: Source
+    mapping: dict[str, str | None]
+    spend: Source | None
+    settings: Settings
+    reading: dict[str, str]
+    analyze: Callable[..., Analysis]
+
+
 class Entry:
-    """A finished analysis and what its pages show that takes time to make (charts)."""
+    """A finished analysis: its id, source, KPIs and model name, always at hand; the
+    :class:`Analysis` and its charts (inline SVG, drawn once) in memory while among the most
+    recently used, else read back from the work folder by :attr:`analysis`."""
 
-    id: int
-    analysis: Analysis
-    source: str
-    charts: dict[str, str | None]
-    reports: dict[str, str] = field(default_factory=dict)
+    def __init__(self, id: int, source: str, analysis: Analysis, owner: State,
+                 note: str | None = None) -> None:
+        self.id = id
+        self.source = source
+        self.kpis: dict[str, Any] = analysis.kpis
+        self.model: str = analysis.model.NAME
+        self.note = note  # e.g. not saved to the history, and why
+        self.file: Path | None = None  # the pickle of (analysis, charts), once written
+        self._owner = weakref.ref(owner)
+        self._reading = threading.Lock()
+
+    def _held(self) -> tuple[Analysis, dict[str, str | None]]:
+        owner = self._owner()
+        if owner is None:
+            raise ClvError("the dashboard was closed")
+        return owner.held(self)
+
+    @property
+    def analysis(self) -> Analysis:
+        return self._held()[0]
+
+    @property
+    def charts(self) -> dict[str, str | None]:
+        return self._held()[1]
 
 
 def render_charts(a: Analysis) -> dict[str, str | None]:
@@ -113,18 +201,65 @@ def render_charts(a: Analysis) -> dict[str, str | None]:
             "channels": charts.channels(a, NAMES), "tracking": charts.tracking(a, "actual")}
 
 
-class State:
-    """Sources, jobs and analyses of one running dashboard."""
+def _minutes(seconds: float) -> str:
+    """A time limit in words: '30 minutes', '1 minute', '2 seconds'."""
+    if seconds >= 60:
+        n = seconds / 60
+        return f"{n:g} minute{'s' if n != 1 else ''}"
+    return f"{seconds:g} second{'s' if seconds != 1 else ''}"
 
-    def __init__(self, store: Store, workdir: Path) -> None:
+
+def _reason(exc: BaseException) -> str:
+    """An exception in one line: a user's error as its sentence, any other as its type and
+    the first line of its message (a database driver's message goes on with the SQL)."""
+    if isinstance(exc, ClvError):
+        return str(exc)
+    first = (str(exc).strip().splitlines() or [""])[0]
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+
+
+def _close_at_exit(ref: weakref.ref[State]) -> None:
+    state = ref()
+    if state is not None:
+        state.close()
+
+
+class State:
+    """Sources, jobs and analyses of one running dashboard.
+
+    ``store``: the history; ``workdir``: where uploads and analyses put aside are written;
+    ``time_limit``: seconds an analysis may run; ``max_jobs``: analyses run at once;
+    ``max_analyses``: finished analyses kept in memory; ``analyze``: the function a job's
+    process calls as :func:`clv.pipeline.analyze` (for tests: a module-level function, so
+    that the process can import it)."""
+
+    def __init__(self, store: Store, workdir: Path, *, time_limit: float = JOB_TIME_LIMIT,
+                 max_jobs: int = MAX_JOBS, max_analyses: int = MAX_ANALYSES,
+                 analyze: Callable[..., Analysis] = analyze,
+                 export_workers: int = EXPORT_WORKERS) -> None:
+        if time_limit <= 0 or max_jobs < 1 or max_analyses < 1:
+            raise ClvError("the time limit, jobs and analyses kept must be positive")
         self.store = store
         self.workdir = workdir
+        self.time_limit = time_limit
+        self.max_jobs = max_jobs
+        self.max_analyses = max_analyses
+        self.analyze = analyze
         self.sources: dict[str, Source] = {}
         self.jobs: dict[str, Job] = {}
         self.entries: dict[int, Entry] = {}
         self.lock = threading.Lock()
-        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clv-analysis")
+        self._memory: OrderedDict[int, tuple[Analysis, dict[str, str | None]]] = OrderedDict()
+        self._queue: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
+        self._tasks: dict[str, Task] = {}
+        self._processes: dict[str, Any] = {}
+        self._runners: list[threading.Thread] = []
+        self._exports: dict[tuple[int, str], Future[bytes]] = {}
+        self._export_pool = ThreadPoolExecutor(export_workers, thread_name_prefix="clv-export")
+        self._unsaved = 0
+        self._closed = False
         self._history_chart: tuple[tuple[int, int], str | None] | None = None
+        atexit.register(_close_at_exit, weakref.ref(self))
 
     def history_chart(self, history: pl.DataFrame) -> str | None:
         """The history's chart, drawn again only when an analysis was saved since."""
@@ -184,7 +319,7 @@ class State:
             return
         try:
             tx = read_transactions(source.head, columns=dict(columns), detect=False,
-                                   **_reading(reading))
+                                   **reading_options(reading))
         except MappingError as exc:
             source.problem = form_message(exc, source)
             return
@@ -199,13 +334,109 @@ class State:
         source.read_notes = [form_words(str(n)) for n in tx.issues.notes
                              if getattr(n, "key", "") != "delimited"]
 
-    def add_analysis(self, analysis: Analysis, source: str) -> Entry:
-        """Save ``analysis`` to the history and keep it with its charts."""
-        entry = Entry(self.store.save(analysis, source), analysis, source,
-                      render_charts(analysis))
+    # ---- finished analyses -------------------------------------------------------------
+
+    def add_analysis(self, analysis: Analysis, source: str,
+                     drawn: dict[str, str | None] | None = None) -> Entry:
+        """Save ``analysis`` to the history and keep it with its charts (``drawn``, or drawn
+        now). When the history cannot take it, the analysis is kept all the same, under a
+        negative id, with a note saying why."""
+        drawn = render_charts(analysis) if drawn is None else drawn
+        note = None
+        try:
+            aid = self.store.save(analysis, source)
+        except Exception as exc:  # noqa: BLE001 - the analysis is worth more than the record
+            LOG.warning("analysis of %s not saved to the history", source, exc_info=True)
+            note = f"not saved to the history: {_reason(exc)}"
+            with self.lock:
+                self._unsaved -= 1
+                aid = self._unsaved
+        entry = Entry(aid, source, analysis, self, note)
+        file = self.workdir / f"analysis{aid}-{self.new_id()}.pickle"
+        try:  # written once: an analysis never changes, so the file stays right
+            if self._closed:  # the folder is being emptied: nothing more goes in
+                raise OSError("the dashboard is closed")
+            with file.open("wb") as out:
+                pickle.dump((analysis, drawn), out, protocol=pickle.HIGHEST_PROTOCOL)
+            entry.file = file
+        except OSError:  # a full disk: the analysis stays in memory, never put aside
+            LOG.warning("analysis %s kept in memory only", aid, exc_info=True)
+            file.unlink(missing_ok=True)
         with self.lock:
-            self.entries[entry.id] = entry
+            self.entries[aid] = entry
+            self._memory[aid] = (analysis, drawn)
+            self._trim()
         return entry
+
+    def held(self, entry: Entry) -> tuple[Analysis, dict[str, str | None]]:
+        """The entry's analysis and charts, from memory, else read back from its file (and
+        then the least recently used beyond ``max_analyses`` leave memory)."""
+        with self.lock:
+            found = self._memory.get(entry.id)
+            if found is not None:
+                self._memory.move_to_end(entry.id)
+                return found
+        with entry._reading:  # one reader per analysis; pages of others go on meanwhile
+            with self.lock:
+                found = self._memory.get(entry.id)
+            if found is None:
+                if entry.file is None or not entry.file.exists():
+                    raise ClvError(f"analysis {entry.id} is no longer available")
+                found = pickle.loads(entry.file.read_bytes())  # noqa: S301 - our own file
+            with self.lock:
+                self._memory[entry.id] = found
+                self._memory.move_to_end(entry.id)
+                self._trim()
+        return found
+
+    def in_memory(self) -> list[int]:
+        """Ids of the analyses held in memory, least recently used first."""
+        with self.lock:
+            return list(self._memory)
+
+    def _trim(self) -> None:
+        """Analyses beyond ``max_analyses`` leave memory, least recently used first (those
+        without a file stay); their exports go with them. Called with the lock held."""
+        for aid in list(self._memory):
+            if len(self._memory) <= self.max_analyses:
+                break
+            if self.entries[aid].file is None:
+                continue
+            del self._memory[aid]
+            for key in [k for k in self._exports if k[0] == aid]:
+                del self._exports[key]
+
+    # ---- exports -----------------------------------------------------------------------
+
+    def export(self, aid: int, name: str, make: Callable[[Analysis], bytes]) -> Future[bytes]:
+        """The file ``name`` of analysis ``aid``, made by ``make(analysis)`` once (on the
+        export threads) and kept while the analysis is in memory; a request for a file being
+        made gets the same future. A failure is not kept (the next request tries again)."""
+        key = (aid, name)
+        with self.lock:
+            made = self._exports.get(key)
+            if made is None:
+                made = self._export_pool.submit(self._make_export, aid, make)
+                self._exports[key] = made
+            else:
+                return made
+
+        def forget(done: Future[bytes]) -> None:
+            if done.cancelled() or done.exception() is not None:
+                with self.lock:
+                    if self._exports.get(key) is done:
+                        del self._exports[key]
+
+        made.add_done_callback(forget)
+        return made
+
+    def _make_export(self, aid: int, make: Callable[[Analysis], bytes]) -> bytes:
+        entry = self.entries.get(aid)
+        if entry is None:
+            raise LookupError(f"no analysis {aid} in this session")
+        return make(entry.analysis)
+
+    # ---- jobs --------------------------------------------------------------------------
 
     def start(self, source: Source, mapping: dict[str, str | None], spend: Source | None,
               settings: Settings, reading: dict[str, str] | None = None) -> Job:
@@ -217,40 +448,207 @@ class State:
             raise ClvError(f"choose the {LABELS[missing[0]]} column above"
                            + (" (or a quantity and a unit price)" if missing[0] == "amount"
                               else ""))
-        _reading(reading)
-        job = Job(self.new_id(), source.name)
+        reading_options(reading)
+        job = Job(self.new_id(), source.name, source.id, spend.id if spend else None,
+                  dict(mapping), dict(reading or {}))
+        task = Task(source.bare(), dict(mapping), spend.bare() if spend else None, settings,
+                    dict(reading or {}), self.analyze)
         with self.lock:
+            if self._closed:
+                raise ClvError("the dashboard is shutting down")
             self.jobs[job.id] = job
-        self.worker.submit(self._run, job, source, mapping, spend, settings, reading)
+            self._tasks[job.id] = task
+            if len(self._runners) < self.max_jobs:
+                runner = threading.Thread(target=self._runner, daemon=True,
+                                          name=f"clv-job-{len(self._runners) + 1}")
+                self._runners.append(runner)
+                runner.start()
+        self._queue.put(job)
         return job
 
-    def _run(self, job: Job, source: Source, mapping: dict[str, str | None],
-             spend: Source | None, settings: Settings,
-             reading: dict[str, str] | None = None) -> None:
-        def progress(step: str, share: float) -> None:
-            job.step, job.share = step, 0.05 + 0.9 * share
+    def cancel(self, jid: str) -> Job:
+        """Stop the job ``jid`` (queued: it will not start; running: its process is killed);
+        a finished job is left as it is."""
+        job = self.jobs[jid]
+        with self.lock:
+            if job.status != "running":
+                return job
+            job.cancelled = True
+            process = self._processes.get(jid)
+            if process is None:  # still queued
+                job.status, job.step, job.error = "cancelled", "cancelled", "cancelled"
+                self._tasks.pop(jid, None)
+        if process is not None:
+            with contextlib.suppress(ValueError):  # its runner closed it meanwhile
+                process.kill()
+        return job
 
+    def _runner(self) -> None:
+        """One of the ``max_jobs`` threads: runs the queued jobs, one after another."""
+        while True:
+            job = self._queue.get()
+            if job is None:
+                return
+            with self.lock:
+                task = self._tasks.pop(job.id, None)
+            if task is None or job.cancelled:
+                continue
+            try:
+                self._run(job, task)
+            except Exception:  # noqa: BLE001 - the runner must go on with the others
+                self._bug(job, traceback.format_exc())
+            if job.status == "done":
+                self._release(job)
+
+    def _run(self, job: Job, task: Task) -> None:
+        """Run ``task`` in a process of its own and follow it until it answers, dies, is
+        cancelled or passes the time limit."""
+        reader, writer = _SPAWN.Pipe(duplex=False)
+        process = _SPAWN.Process(target=_work, args=(writer, task), daemon=True,
+                                 name=f"clv-analysis-{job.id}")
+        with self.lock:
+            if job.cancelled or self._closed:
+                reader.close()
+                writer.close()
+                job.status, job.step, job.error = "cancelled", "cancelled", "cancelled"
+                return
+            job.step = "starting"
+            process.start()
+            self._processes[job.id] = process
+        writer.close()  # the child holds it: its death ends the pipe
+        deadline = time.monotonic() + self.time_limit
+        answer: tuple[Any, ...] | None = None
         try:
-            job.step = "reading the data"
+            while answer is None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                if not reader.poll(min(_POLL, left)):
+                    continue
+                try:
+                    message = reader.recv()
+                except (EOFError, OSError):
+                    break  # the process died (killed, or crashed)
+                if message[0] == "progress":
+                    job.step, job.share = message[1], message[2]
+                else:
+                    answer = message
+        finally:
+            with self.lock:
+                self._processes.pop(job.id, None)
+            if process.is_alive():
+                process.kill()
+            process.join()
+            reader.close()
+            code = process.exitcode
+            process.close()
+        if job.cancelled:
+            job.status, job.step, job.error = "cancelled", "cancelled", "cancelled"
+        elif answer is None and time.monotonic() >= deadline:
+            job.status, job.error = "failed", (
+                f"stopped after {_minutes(self.time_limit)}, the time limit of an analysis "
+                "on this dashboard")
+        elif answer is None:
+            self._bug(job, f"the analysis process ended with exit code {code}")
+        elif answer[0] == "failed":
+            job.status, job.error = "failed", answer[1]
+        elif answer[0] == "bug":
+            self._bug(job, answer[1])
+        else:
+            job.step, job.share = "saving to the history", 0.97
+            entry = self.add_analysis(answer[1], job.source, answer[2])
+            job.analysis_id, job.note = entry.id, entry.note
+            job.share, job.step, job.status = 1.0, "done", "done"
+
+    def _bug(self, job: Job, trace: str) -> None:
+        """A failure that is not the user's: logged with its traceback and a reference; the
+        job says to report it with that reference."""
+        ref = secrets.token_hex(4)
+        LOG.error("analysis of %s failed (reference %s):\n%s", job.source, ref, trace.rstrip())
+        job.status, job.error = "failed", f"internal error, please report it (reference {ref})"
+
+    def _release(self, job: Job) -> None:
+        """After a success: the job's uploads are deleted (and forgotten) unless another job
+        still waits to read them."""
+        with self.lock:
+            waiting = {i for j in self.jobs.values() if j.status == "running"
+                       for i in (j.source_id, j.spend_id)}
+            gone = [self.sources.pop(i) for i in (job.source_id, job.spend_id)
+                    if i and i not in waiting and i in self.sources]
+        for src in gone:
+            if src.path is not None:
+                src.path.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        """Stop every job, and delete every file this state wrote (uploads, analyses put
+        aside), and the work folder when nothing else is in it. Pages of analyses still in
+        memory keep working; the others are gone."""
+        with self.lock:
+            if self._closed:
+                return
+            self._closed = True
+            for job in self.jobs.values():
+                if job.status == "running":
+                    job.cancelled = True
+            processes = list(self._processes.values())
+            runners = len(self._runners)
+        for process in processes:
+            with contextlib.suppress(ValueError):  # already closed by its runner
+                process.kill()
+        for _ in range(runners):
+            self._queue.put(None)
+        self._export_pool.shutdown(wait=False, cancel_futures=True)
+        for job in self.jobs.values():
+            if job.status == "running" and job.cancelled and job.id not in self._processes:
+                job.status, job.step, job.error = "cancelled", "cancelled", "cancelled"
+        files = [s.path for s in self.sources.values() if s.path is not None]
+        files += [e.file for e in self.entries.values() if e.file is not None]
+        for path in files:
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # only when empty: it may be the user's folder
+            self.workdir.rmdir()
+
+
+def _work(out: Any, task: Task) -> None:
+    """In a job's process: read the data, analyse, draw the charts; every step, then the
+    result (or the failure in words, or the traceback of a bug) sent through ``out``."""
+    source = task.source
+
+    def progress(step: str, share: float) -> None:
+        out.send(("progress", step, 0.05 + 0.9 * share))
+
+    try:
+        try:
+            out.send(("progress", "reading the data", 0.0))
             tx = read_transactions(
                 source.location, table=source.table, query=source.query,
-                columns={f: c for f, c in mapping.items() if c}, detect=False,
-                **_reading(reading))
-            spend_table: pl.DataFrame | None = read_spend(spend.location) if spend else None
-            analysis = analyze(tx, spend=spend_table, settings=settings, progress=progress)
-            job.step = "charts"
-            entry = self.add_analysis(analysis, source.name)
+                columns={f: c for f, c in task.mapping.items() if c}, detect=False,
+                **reading_options(task.reading))
         except MappingError as exc:
-            job.status, job.error = "failed", form_message(exc, source)
+            out.send(("failed", form_message(exc, source)))
             return
         except ClvError as exc:
-            job.status, job.error = "failed", source.explain(exc)
+            out.send(("failed", source.explain(exc)))
             return
-        except Exception as exc:  # noqa: BLE001 - logged, and shown to the user
-            LOG.exception("analysis of %s failed", source.name)
-            job.status, job.error = "failed", f"{type(exc).__name__}: {source.explain(exc)}"
+        try:
+            spend = read_spend(task.spend.location) if task.spend else None
+        except ClvError as exc:
+            out.send(("failed", task.spend.explain(exc)))  # type: ignore[union-attr]
             return
-        job.analysis_id, job.share, job.step, job.status = entry.id, 1.0, "done", "done"
+        try:
+            analysis = task.analyze(tx, spend=spend, settings=task.settings, progress=progress)
+        except ClvError as exc:
+            out.send(("failed", source.explain(exc)))
+            return
+        out.send(("progress", "charts", 0.95))
+        drawn = render_charts(analysis)
+        analysis.customers  # noqa: B018 - the pages' table, made here and sent with the rest
+        out.send(("done", analysis, drawn))
+    except Exception:  # noqa: BLE001 - the server logs it with a reference
+        out.send(("bug", traceback.format_exc()))
+    finally:
+        out.close()
 
 
 FORM_WORDS = {"date_format": "date format", "decimal": "decimal separator",
@@ -279,7 +677,7 @@ def form_message(exc: MappingError, source: Source) -> str:
     return text
 
 
-def _reading(reading: dict[str, str] | None) -> dict[str, Any]:
+def reading_options(reading: dict[str, str] | None) -> dict[str, Any]:
     """The form's reading options as read_transactions parameters (checked: a value the form
     does not offer is refused)."""
     out: dict[str, Any] = {}

@@ -41,17 +41,28 @@ function job() {
   const bar = document.getElementById("job-progress");
   const step = document.getElementById("job-step");
   const failed = document.getElementById("job-error");
+  const note = document.getElementById("job-note");
+  const cancel = document.getElementById("job-cancel");
+  const back = document.getElementById("job-back");
   const poll = async () => {
     const response = await fetch(`/api/jobs/${box.dataset.job}`);
     const state = await response.json();
     bar.value = state.share;
     step.textContent = state.step;
-    if (state.status === "done") {
-      window.location.assign(`/a/${state.analysis}`);
-    } else if (state.status === "failed") {
-      failed.textContent = state.error;
-    } else {
+    box.dataset.status = state.status;
+    if (state.status === "running") {
       setTimeout(poll, 250);
+      return;
+    }
+    cancel.hidden = true;
+    if (state.status === "done" && !state.note) {
+      window.location.assign(`/a/${state.analysis}`);
+    } else if (state.status === "done") { // not saved to the history: say so, then go on
+      note.textContent = state.note;
+      setTimeout(() => window.location.assign(`/a/${state.analysis}`), 3000);
+    } else {
+      failed.textContent = state.error;
+      if (back) back.hidden = false;
     }
   };
   poll();
