@@ -3,6 +3,10 @@
 Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-23
+
+``if_not_exists``: a database where the index was made but its version not recorded (a
+process killed between the two before migrations ran in one transaction on SQLite) is
+repaired, not refused for good.
 """
 
 from alembic import op
@@ -14,7 +18,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_index("ix_clv_analyses_created_at", "clv_analyses", ["created_at"])
+    op.create_index("ix_clv_analyses_created_at", "clv_analyses", ["created_at"],
+                    if_not_exists=True)
 
 
 def downgrade() -> None:
