@@ -57,6 +57,9 @@ TEMPLATES: dict[str, str] = {
                  "order, even free, starts the relationship",
     "refunds": "{n:,} refunds (negative amounts, total {total:,.2f}) kept, to be netted "
                "against the same customer's purchases of the same period",
+    "outlier_amount": "row {row:,}: {amount:,.2f} (customer '{customer}') is {ratio:,}x the "
+                      "99th percentile of the other amounts ({typical:,.2f}) and {percent}% of "
+                      "revenue; check it is not a typo or a test order",
     "no_comparison": "no model comparison ({reason}); {model} is used",
     "not_converged": "{model} did not converge on the whole history ({reason}); {next} is "
                      "tried next",

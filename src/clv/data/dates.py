@@ -163,8 +163,21 @@ def parse_dates(
     ``date_format`` is a family name (``iso``, ``dmy``, ``mdy``, ``ymd``, ``epoch``,
     ``epoch_ms``, ``excel``: spreadsheet serial days such as 45090) or an explicit strftime
     format such as ``%d.%m.%Y``. Unparsable values become
-    null; the caller counts them.
+    null; the caller counts them. So do dates outside years 1 to 9999 (``0000-01-01``, or
+    0001-01-01 with an offset east of UTC, falls in year 0): Polars holds them, Python's
+    datetime does not, and any later ``.item()`` or example would fail on them.
     """
+    parsed = _parse_dates(values, date_format, tz=tz, source_tz=source_tz, source=source)
+    year = parsed.values.dt.year()
+    if bool(((year < 1) | (year > 9999)).any()):
+        parsed.values = pl.DataFrame({"v": parsed.values}).select(
+            pl.when(pl.col("v").dt.year().is_between(1, 9999)).then(pl.col("v")))["v"] \
+            .alias(parsed.values.name)
+    return parsed
+
+
+def _parse_dates(values: pl.Series, date_format: str | None, *, tz: str,
+                 source_tz: str | None, source: str) -> ParsedDates:
     source_tz = source_tz or tz
     name = values.name
     dtype = values.dtype

@@ -7,6 +7,7 @@ few example rows, and the report checks that amounts are conserved
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,14 +19,35 @@ NOT_SALES = "not a sales journal entry"
 BAD_DATE = "unparsable date"
 BAD_QUANTITY = "unparsable quantity"
 BAD_AMOUNT = "unparsable amount"
+AMOUNT_RANGE = "amount out of range"
 FREE_LINE = "free line (unit price 0)"
 NEGATIVE_PRICE = "negative unit price (an adjustment, such as bad debt)"
 OTHER_CURRENCY = "other currency"
 FUTURE_DATE = "date in the future"
 DUPLICATE = "duplicated order line"
 REFUND_DROPPED = "refund (policy 'drop')"
+EARLIEST = dt.date(1970, 1, 1)
+"""The default earliest date a transaction may carry (``read_transactions(earliest=...)``)."""
+
+
+def early_date(earliest: dt.date) -> str:
+    """The reason of rows dated before ``earliest``: a placeholder (0001-01-01, 1900-01-01,
+    1970-01-01 00:00 written for an unknown date), not a purchase."""
+    return f"date before {earliest.isoformat()} (a placeholder)"
+
+
+EARLY_DATE = early_date(EARLIEST)
 REASONS = (NOT_SALES, FREE_LINE, NEGATIVE_PRICE, MISSING_CUSTOMER, STATUS_NOT_PAID, BAD_DATE,
-           BAD_QUANTITY, BAD_AMOUNT, OTHER_CURRENCY, FUTURE_DATE, DUPLICATE, REFUND_DROPPED)
+           BAD_QUANTITY, BAD_AMOUNT, AMOUNT_RANGE, OTHER_CURRENCY, EARLY_DATE, FUTURE_DATE,
+           DUPLICATE, REFUND_DROPPED)
+
+
+def rank(reason: str) -> int:
+    """The place of ``reason`` in REASONS (a date before any earliest date takes that of
+    EARLY_DATE)."""
+    if reason.startswith("date before ") and reason.endswith(" (a placeholder)"):
+        return REASONS.index(EARLY_DATE)
+    return REASONS.index(reason)
 
 
 @dataclass
@@ -42,8 +64,13 @@ class Exclusion:
 class DataIssues:
     """Report of one read: rows and amounts read, kept and excluded by reason, plus notes.
 
-    ``amount_read`` sums every amount that could be parsed; rows whose amount could not be
-    parsed are counted (under ``unparsable amount``) but add nothing to any sum.
+    ``amount_read`` sums every amount that could be parsed and lies within range; rows whose
+    amount could not be parsed are counted (under ``unparsable amount``) but add nothing to any
+    sum, nor do amounts out of range (``amount out of range``, or any earlier reason: two
+    amounts of 1e308 would make every sum infinite), whose values the examples show.
+    ``amount_magnitude`` (the sum of the absolute amounts read) scales the tolerance of the
+    conservation check: refunds netting purchases to a small total leave the rounding of
+    their large sums.
     """
 
     source: str
@@ -55,6 +82,7 @@ class DataIssues:
     notes: list[str] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)
     mapping_origin: dict[str, str] = field(default_factory=dict)
+    amount_magnitude: float = field(default=0.0, repr=False)
 
     @property
     def rows_excluded(self) -> int:
@@ -68,8 +96,9 @@ class DataIssues:
     def balanced(self) -> bool:
         """True when rows and amounts read equal those kept plus those excluded."""
         rows_ok = self.rows_read == self.rows_kept + self.rows_excluded
-        tol = 1e-9 * max(1.0, abs(self.amount_read)) + 1e-6
-        return rows_ok and abs(self.amount_read - self.amount_kept - self.amount_excluded) <= tol
+        gap = self.amount_read - self.amount_kept - self.amount_excluded
+        tol = 1e-9 * max(1.0, abs(self.amount_read), self.amount_magnitude) + 1e-6
+        return rows_ok and math.isfinite(gap) and abs(gap) <= tol
 
     def excluded(self, reason: str) -> int:
         """Number of rows excluded for ``reason`` (0 when none)."""

@@ -160,6 +160,9 @@ REASONS: dict[str, str] = {
         "prix unitaire négatif (un ajustement, comme une créance irrécouvrable)",
     "unparsable quantity": "quantité illisible",
     "not a sales journal entry": "écriture hors journal des ventes",
+    "amount out of range": "montant hors limites",
+    "date before 1970-01-01 (a placeholder)": "date antérieure au 01/01/1970 (une valeur "
+                                              "par défaut)",
 }
 """French of the exclusion reasons of clv.data.issues."""
 
@@ -216,6 +219,10 @@ NOTES: dict[str, str] = {
                  "première commande d'un client, même gratuite, ouvre la relation",
     "refunds": "{n} remboursements (montants négatifs, total {total}) conservés, à déduire des "
                "achats du même client sur la même période",
+    "outlier_amount": "ligne {row} : {amount} (client « {customer} ») vaut {ratio} fois le "
+                      "99e centile des autres montants ({typical}) et {percent} % du chiffre "
+                      "d'affaires ; vérifier qu'il ne s'agit pas d'une faute de frappe ou "
+                      "d'une commande de test",
     "no_spend_model": "modèle de dépense non ajusté ({reason}) ; la CLV utilise la dépense "
                       "moyenne par achat",
     "no_comparison": "pas de comparaison de modèles ({reason}) ; {model} est retenu",
