@@ -47,6 +47,17 @@ TEMPLATES: dict[str, str] = {
     "excel_dates": "column '{column}' read as spreadsheet serial days (e.g. '{example}': "
                    "days since 1899-12-30)",
     "header_row": "the table's header is on row {row} (the rows above it are a title)",
+    "encoding_guessed": "file has no byte-order mark but its zero bytes show {encoding} "
+                        "text; read as {encoding}",
+    "encoding_mixed": "lines not UTF-8, read as {encoding}: {n:,} (line numbers {lines}); the "
+                      "others are UTF-8",
+    "encoding_majority": "file read as {encoding}: {bad:,} of its lines with accents or "
+                         "symbols are not UTF-8, but {good:,} others are valid UTF-8 and may "
+                         "show them wrongly (give encoding=... to choose)",
+    "cr_line_ends": "lines end with a carriage return alone (an old Mac text file): read as "
+                    "line ends",
+    "renamed_text": "the file named {suffix} is not a workbook but delimited text (a CSV "
+                    "renamed?): read as text",
     "date_and_time": "dates of '{date}' and times of day of '{time}' read together",
     "currencies": "several currencies found; kept {currency}, the most frequent (choose "
                   "with currency=...)",

@@ -1,17 +1,32 @@
 """Readers: any supported source to a raw table of the user's columns.
 
-CSV and text files are sniffed for encoding (UTF-8, with or without BOM, else Windows-1252 /
-Latin-1), delimiter (``,`` ``;`` tab ``|`` or runs of whitespace) and header. Every reader keeps
-the position of each row in the source so that errors can name it.
+CSV and text files are sniffed for encoding (UTF-8, with or without BOM; UTF-16 or UTF-32 by
+their byte-order mark, UTF-16 without one by its zero bytes; else Windows-1252 / Latin-1, line
+by line when only a few lines are not UTF-8), line ends (a carriage return alone is read as a
+line end), delimiter (``,`` ``;`` tab ``|`` or runs of whitespace) and header. Every reader
+keeps the position of each row in the source so that errors can name it.
+
+Files are read within bounds, so that a hostile or broken file is refused in one sentence
+instead of exhausting the machine: at most ``MAX_COLUMNS`` columns (any file; frames and
+database reads are not bounded, their columns were chosen by the caller), and a workbook is
+checked before the Excel engine (calamine) sees it: total size once uncompressed, compression
+ratio of each part, markup at least every MiB, and the cells of the sheet read (calamine
+allocates the whole range between the first and the last cell it finds).
 """
 
 from __future__ import annotations
 
+import codecs
+import copy
 import csv
+import re
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
+from zlib import error as zlib_error
 
 import polars as pl
 
@@ -22,6 +37,43 @@ ROW = "__row__"
 DELIMITERS = [",", ";", "\t", "|"]
 SNIFF_LINES = 200
 HEAD_BYTES = 1 << 20
+
+MAX_COLUMNS = 2_000
+"""Most columns read from a file. Real exports stay far below (Shopify orders: 79 columns, a
+WooCommerce export with its meta fields: a few hundred); past it the mapping, the duplicate
+checks and the pages listing columns grow with the width, so a 10,000-column file is refused
+in one sentence naming how to keep the columns needed."""
+
+FIELD_LIMIT = 64 << 20
+# Python's csv module (the sniffer below) refuses a field over 128 KiB by default, and its limit
+# is one per process: raised once here, never lowered (a comment or a product description of
+# 1 MB is data). Polars, which reads the file, has no such limit.
+csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
+
+EXCEL_MAX_UNCOMPRESSED = 512 << 20
+"""Largest workbook read, once its parts are uncompressed: a sheet of 10 million cells written
+by Excel or xlsxwriter takes some 300-450 MB of XML (measured: 43 bytes a cell)."""
+EXCEL_MAX_RATIO = 100
+"""Largest compression ratio of a workbook's part past its first MiB. The most repetitive real
+sheet measured (200,000 rows x 10 columns of one number) compresses 14:1, a typical export
+7:1; a zip bomb (a sheet of whitespace) compresses about 1,000:1."""
+EXCEL_MAX_CELLS = 10_000_000
+"""Most cells in the range of the sheet read (rows x columns from the first cell to the last).
+The Excel engine allocates that whole range, 32 bytes a cell: 10 million cells are 320 MB
+(a full sheet of 1,048,576 rows x 9 columns); one stray cell at XFD1048576 would be 512 GiB."""
+EXCEL_MARKUP_RUN = 1 << 20
+"""A workbook's XML has markup ('<') at least every EXCEL_MARKUP_RUN bytes (a cell holds at
+most 32,767 characters, some 200 KB escaped); a longer run is a text the Excel engine would
+hold whole in memory."""
+XLS_MAX_BYTES = 100 << 20
+"""Largest old binary workbook (.xls) read: the format holds at most 65,536 rows x 256
+columns, and real .xls exports stay well under this size."""
+
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32", "UTF-32 LE"),
+         (b"\x00\x00\xfe\xff", "utf-32", "UTF-32 BE"),
+         (b"\xff\xfe", "utf-16", "UTF-16 LE"), (b"\xfe\xff", "utf-16", "UTF-16 BE"))
+_CP1252 = "Windows-1252 (Latin-1)"
+_SHOWN_LINES = 5
 
 
 @dataclass
@@ -34,31 +86,107 @@ class RawTable:
     notes: list[str] = field(default_factory=list)
 
 
-def _decode(raw: bytes, encoding: str | None, notes: list[str], source: str = "input"
-            ) -> str:
+def _wide(start: bytes) -> tuple[str, str, bool] | None:
+    """(codec, name, guessed) of a UTF-16 or UTF-32 file: told by its byte-order mark, or for
+    UTF-16 without one (guessed) by its zero bytes: text of the Latin alphabet in UTF-16 has a
+    zero in every other byte, at odd positions in little-endian order, even in big-endian."""
+    for bom, codec, name in _BOMS:
+        if start.startswith(bom):
+            return codec, name, False
+    sample = start[:4096]
+    half = len(sample) // 2
+    if half >= 8:
+        even, odd = sample[0::2].count(0) / half, sample[1::2].count(0) / half
+        if odd >= 0.3 and even <= 0.02:
+            return "utf-16-le", "UTF-16 LE", True
+        if even >= 0.3 and odd <= 0.02:
+            return "utf-16-be", "UTF-16 BE", True
+    return None
+
+
+def _decode(raw: bytes, encoding: str | None, notes: list[str], source: str = "input", *,
+            final: bool = True) -> str:
+    """The text of ``raw`` (``final=False``: the start of a longer file, which may end inside
+    a character)."""
     if encoding:
         try:
-            return raw.decode(encoding)
+            return codecs.getincrementaldecoder(encoding)().decode(raw, final)
         except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
+            line = raw[: exc.start].decode(encoding, errors="replace").count("\n") + 1
             raise DataError(f"the file is not in {encoding} (byte {raw[exc.start]:#04x} cannot "
                             f"be read; give its encoding, e.g. encoding='cp1252', or leave "
                             "it out to detect it)", source=source, row=line) from exc
         except LookupError as exc:
             raise DataError(f"unknown encoding '{encoding}' (e.g. utf-8, cp1252, latin-1, "
                             "utf-16)", source=source) from exc
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
+    wide = _wide(raw)
+    if wide:
+        codec, name, guessed = wide
         try:
-            text = raw.decode("cp1252")
-            notes.append(Note("encoding", encoding="Windows-1252 (Latin-1)"))
-        except UnicodeDecodeError:
-            text = raw.decode("latin-1")
-            notes.append(Note("encoding", encoding="Latin-1"))
+            text = codecs.getincrementaldecoder(codec)().decode(raw, final)
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].decode(codec, errors="replace").count("\n") + 1
+            raise DataError(f"the file looks like {name} text but its bytes {exc.start:,} and "
+                            "after cannot be read as such; give its encoding with "
+                            "encoding=...", source=source, row=line) from exc
+        notes.append(Note("encoding_guessed" if guessed else "encoding", encoding=name))
         return text
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[3:]
+    try:
+        return codecs.getincrementaldecoder("utf-8")().decode(raw, final)
+    except UnicodeDecodeError:
+        return _mostly_utf8(raw, notes)
+
+
+def _mostly_utf8(raw: bytes, notes: list[str]) -> str:
+    """Text that is not wholly UTF-8. Lines that are UTF-8 stay so and the others are read as
+    Windows-1252 (Latin-1 for its 5 undefined bytes), as long as at most half of the lines
+    with non-ASCII characters fail: then a valid UTF-8 id ('Zoë') is never changed by a few
+    stray lines. When most of them fail, the file is Windows-1252 and read wholly so (a line
+    of it that happens to be valid UTF-8 is noted)."""
+    view = memoryview(raw)
+    parts: list[str] = []
+    bad: list[int] = []
+    good = 0  # lines that hold non-ASCII characters and are valid UTF-8
+    pos, line = 0, 1
+    while True:
+        try:
+            text = codecs.utf_8_decode(view[pos:], "strict", True)[0]
+        except UnicodeDecodeError as exc:
+            start = raw.rfind(b"\n", 0, pos + exc.start) + 1
+            end = raw.find(b"\n", pos + exc.start)
+            end = len(raw) if end < 0 else end
+            text = codecs.utf_8_decode(view[pos:start], "strict", True)[0]
+            good += _non_ascii_lines(text)
+            parts.append(text)
+            line += text.count("\n")
+            bad.append(line)
+            parts.append(_cp1252(raw[start:end]))
+            pos = end
+            continue
+        good += _non_ascii_lines(text)
+        parts.append(text)
+        break
+    if len(bad) > good:
+        notes.append(Note("encoding", encoding=_CP1252) if not good else Note(
+            "encoding_majority", bad=len(bad), good=good, encoding=_CP1252))
+        return _cp1252(raw)
+    shown = ", ".join(str(n) for n in bad[:_SHOWN_LINES]) + (", ..." if len(bad) >
+                                                               _SHOWN_LINES else "")
+    notes.append(Note("encoding_mixed", n=len(bad), lines=shown, encoding=_CP1252))
+    return "".join(parts)
+
+
+def _non_ascii_lines(text: str) -> int:
+    return 0 if text.isascii() else len(re.findall(r"[^\x00-\x7f][^\n]*", text))
+
+
+def _cp1252(raw: bytes) -> str:
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
 
 
 def _sniff_delimiter(lines: list[str]) -> str | None:
@@ -93,13 +221,40 @@ def _has_header(first: list[str], rest: list[list[str]]) -> bool:
     return not rest or any(_is_value(c) for r in rest for c in r)
 
 
-def _head(path: Path) -> bytes:
-    """The file's first HEAD_BYTES, cut after the last complete line."""
+def _head(path: Path, encoding: str | None, source: str) -> str:
+    """The text of the file's first HEAD_BYTES, cut after the last complete line."""
     with path.open("rb") as fh:
         start = fh.read(HEAD_BYTES)
-    if len(start) == HEAD_BYTES and b"\n" in start:
-        start = start[: start.rindex(b"\n") + 1]
-    return start
+    whole = len(start) < HEAD_BYTES
+    if not whole and _wide(start) is None and encoding is None:
+        cut = max(start.rfind(b"\n"), start.rfind(b"\r"))
+        start = start[: cut + 1] if cut >= 0 else start
+    text = _decode(start, encoding, [], source, final=whole)
+    cut = max(text.rfind("\n"), text.rfind("\r"))
+    return text if whole or cut < 0 else text[: cut + 1]
+
+
+def _separator(separator: str | None, source: str) -> str | None:
+    """The separator given, checked: one ASCII character (Polars splits on one byte), 'tab',
+    or 'whitespace' (runs of spaces and tabs)."""
+    if separator is None or separator == "whitespace":
+        return separator
+    if separator in ("tab", "\\t"):
+        return "\t"
+    if separator == " ":
+        return "whitespace"
+    if len(separator) != 1 or not separator.isascii() or separator in "\"\r\n":
+        got = "an empty text" if not separator else repr(separator)
+        raise DataError(f"the separator must be one character such as ',' ';' '|' or tab (or "
+                        f"'whitespace' for columns lined up by spaces), not {got}; leave it "
+                        "out to detect it", source=source)
+    return separator
+
+
+def _too_wide(width: int, source: str) -> DataError:
+    return DataError(f"the file has {width:,} columns, more than the {MAX_COLUMNS:,} clv reads; "
+                     "keep the columns needed (customer, date, amount ...) in a copy of the file, "
+                     "e.g. by deleting the others in a spreadsheet", source=source)
 
 
 def read_delimited(
@@ -113,37 +268,52 @@ def read_delimited(
 
     The delimiter and header are sniffed from the first lines. A UTF-8 file goes to Polars'
     reader as it is; any other encoding (or a file that turns out not to be UTF-8 past its
-    first lines) is decoded in Python first."""
+    first lines), and a file whose lines end with a carriage return alone, is decoded in Python
+    first. More than ``MAX_COLUMNS`` columns is an error."""
+    source = str(path)
+    separator = _separator(separator, source)
     notes: list[str] = []
-    head = [ln for ln in _decode(_head(path), encoding, [], str(path)).splitlines()
-            [:SNIFF_LINES] if ln.strip()]
+    text_head = _head(path, encoding, source)
+    cr_only = "\r" in text_head and "\n" not in text_head
+    head = [ln for ln in text_head.splitlines()[:SNIFF_LINES] if ln.strip()]
     if not head:
-        raise DataError("the file is empty", source=str(path))
-    whitespace = False
-    if separator is None:
-        separator = _sniff_delimiter(head)
+        raise DataError("the file is empty", source=source)
+    whitespace = separator == "whitespace"
+    try:
         if separator is None:
-            widths = Counter(len(ln.split()) for ln in head)
-            mode, freq = widths.most_common(1)[0]
-            if mode > 1 and freq / len(head) >= 0.9:
-                whitespace = True
-            else:
-                raise DataError(
-                    "cannot tell the delimiter (tried , ; tab | and spaces); give it with "
-                    "separator=...", source=str(path))
-    elif separator in ("whitespace", " "):
-        whitespace = True
-    rows = [ln.split() for ln in head] if whitespace else list(
-        csv.reader(head, delimiter=separator))
+            separator = _sniff_delimiter(head)
+            if separator is None:
+                widths = Counter(len(ln.split()) for ln in head)
+                mode, freq = widths.most_common(1)[0]
+                if mode > 1 and freq / len(head) >= 0.9:
+                    whitespace = True
+                else:
+                    raise DataError(
+                        "cannot tell the delimiter (tried , ; tab | and spaces); give it with "
+                        "separator=...", source=source)
+        rows = [ln.split() for ln in head] if whitespace else list(
+            csv.reader(head, delimiter=separator))
+    except csv.Error as exc:  # e.g. a field past FIELD_LIMIT
+        raise DataError(f"cannot read the first lines as delimited text ({exc})",
+                        source=source) from exc
+    width = max(len(r) for r in rows)
+    if width > MAX_COLUMNS:
+        raise _too_wide(width, source)
     if has_header is None:
         has_header = _has_header(rows[0], rows[1:])
+
+    def text() -> str:
+        out = _decode(path.read_bytes(), encoding, notes, source)
+        if cr_only:
+            notes.append(Note("cr_line_ends"))
+            out = out.replace("\r\n", "\n").replace("\r", "\n")
+        return out
+
     if whitespace:
-        text = _decode(path.read_bytes(), encoding, notes, str(path))
-        lines = pl.DataFrame({"line": text.splitlines()})
+        lines = pl.DataFrame({"line": text().splitlines()})
         lines = lines.with_row_index(ROW, offset=1)
         lines = lines.filter(pl.col("line").str.strip_chars() != "")
         tokens = pl.col("line").str.extract_all(r"\S+")
-        width = max(len(r) for r in rows)
         if has_header:
             names = rows[0]
             lines = lines.slice(1)
@@ -164,22 +334,279 @@ def read_delimited(
             ).with_columns(pl.col(ROW).cast(pl.Int64))
 
         frame = None
-        if encoding is None or encoding.lower().replace("-", "").replace("_", "") == "utf8":
+        utf8 = encoding is None or encoding.lower().replace("-", "").replace("_", "") == "utf8"
+        if utf8 and not cr_only and (encoding or _wide(_start(path)) is None):
             try:
                 frame = parse(path)  # Polars reads UTF-8 (and skips a BOM) itself
             except pl.exceptions.ComputeError as exc:
                 if "utf-8" not in str(exc).lower():
                     raise
         if frame is None:
-            text = _decode(path.read_bytes(), encoding, notes, str(path))
-            frame = parse(text.encode("utf-8"))
+            frame = parse(text().encode("utf-8"))
+        if frame.width - 1 > MAX_COLUMNS:
+            raise _too_wide(frame.width - 1, source)
         if not has_header:
             frame = frame.rename(
                 {c: f"column_{i}" for i, c in enumerate(frame.columns) if c != ROW})
         desc = {"\t": "tab"}.get(separator, repr(separator))
     notes.append(Note("delimited", delimiter=desc,
                       header="with header" if has_header else "without header"))
-    return RawTable(frame, str(path), headerless=not has_header, notes=notes)
+    return RawTable(frame, source, headerless=not has_header, notes=notes)
+
+
+def _start(path: Path, size: int = 4096) -> bytes:
+    with path.open("rb") as fh:
+        return fh.read(size)
+
+
+_TAG = rb"<(?:[A-Za-z_][\w.-]*:)?"  # an element, with or without a namespace prefix
+_SHEET_ROOT = re.compile(_TAG + rb"worksheet[\s>]")
+_STRINGS_ROOT = re.compile(_TAG + rb"sst[\s>]")
+# A cell's or a row's reference (r="B12", r="12"); no other attribute of a worksheet is named r.
+_REF_LETTERS = re.compile(rb'\sr="([A-Za-z]+)')
+_REF_DIGITS = re.compile(rb'\sr="[A-Za-z]*([0-9]+)')
+_CELL_TAGS = (b"<c ", b"<c>", b"<c/>")
+_ROW_TAGS = (b"<row ", b"<row>", b"<row/>")
+_STRING = re.compile(_TAG + rb"si[\s/>]")
+_DIMENSION = re.compile(_TAG + rb'dimension\s[^>]*?(?<![\w:.-])ref="([^"]*)"')
+_POSITION = re.compile(_TAG + rb"(row|c)\b([^>]*)>")
+_REF = re.compile(rb'(?<![\w:.-])r="([A-Za-z]*)([0-9]*)"')
+_CHUNK = 1 << 20
+
+
+class _NoMarkup(Exception):
+    """A run of EXCEL_MARKUP_RUN bytes or more without markup in a workbook's XML."""
+
+
+@dataclass
+class _Range:
+    """Rows and columns (1-based) between the first and the last cell of a worksheet."""
+
+    rows: tuple[int, int] | None = None
+    cols: tuple[int, int] | None = None
+    declared: str | None = None
+
+    def add(self, rows: set[int], cols: set[int]) -> None:
+        if rows:
+            lo, hi = min(rows), max(rows)
+            self.rows = (min(lo, self.rows[0]), max(hi, self.rows[1])) if self.rows else (lo, hi)
+        if cols:
+            lo, hi = min(cols), max(cols)
+            self.cols = (min(lo, self.cols[0]), max(hi, self.cols[1])) if self.cols else (lo, hi)
+
+    def shape(self) -> tuple[int, int]:
+        if not self.rows or not self.cols:
+            return (0, 0)
+        return self.rows[1] - self.rows[0] + 1, self.cols[1] - self.cols[0] + 1
+
+    def __str__(self) -> str:
+        if not self.rows or not self.cols:
+            return "empty"
+        return f"{_letters(self.cols[0])}{self.rows[0]}:{_letters(self.cols[1])}{self.rows[1]}"
+
+
+def _number(digits: bytes) -> int:
+    return int(digits) if len(digits) <= 9 else 10**9  # past any sheet, and int() is bounded
+
+
+def _column(letters: bytes) -> int:
+    if len(letters) > 4:
+        return 26**4  # past any sheet
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+def _letters(col: int) -> str:
+    out = ""
+    while col > 0:
+        col, rest = divmod(col - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+class _Part:
+    """Streaming check of one part of a workbook: its cells' range when it is a worksheet,
+    its count of strings when it is the table of shared strings."""
+
+    def __init__(self, first: bytes) -> None:
+        self.sheet = _SHEET_ROOT.search(first[:4096]) is not None
+        self.strings = _STRINGS_ROOT.search(first[:4096]) is not None
+        self.range = _Range()
+        found = _DIMENSION.search(first) if self.sheet else None
+        self.range.declared = found.group(1).decode("ascii", "replace") if found else None
+        self.n_strings = 0
+        self.unplaced = False  # cells or rows without a reference (placed by their order)
+        self.carry = b""
+
+    def feed(self, chunk: bytes) -> None:
+        if not (self.sheet or self.strings):
+            return
+        buf = self.carry + chunk
+        cut = buf.rfind(b">") + 1
+        self.carry = buf[cut:]
+        if len(self.carry) > 2 * EXCEL_MARKUP_RUN:
+            raise _NoMarkup
+        buf = buf[:cut]
+        if self.strings:
+            self.n_strings += len(_STRING.findall(buf))
+            return
+        # fast: every reference at once, and tags counted (bytes.count); when some cell or
+        # row has no reference, the sheet is walked in order afterwards (_place)
+        letters = _REF_LETTERS.findall(buf)
+        digits = _REF_DIGITS.findall(buf)
+        cells = sum(buf.count(t) for t in _CELL_TAGS)
+        rows = sum(buf.count(t) for t in _ROW_TAGS)
+        if b":c" in buf or b":row" in buf:  # tags with a namespace prefix (<x:c r="A1">)
+            cells += sum(buf.count(b":" + t[1:]) for t in _CELL_TAGS)
+            rows += sum(buf.count(b":" + t[1:]) for t in _ROW_TAGS)
+        if len(letters) < cells or len(digits) - len(letters) < rows:
+            self.unplaced = True
+        self.range.add({_number(d) for d in set(digits)}, {_column(c) for c in set(letters)})
+
+
+def _place(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> _Range:
+    """The range of a worksheet whose cells or rows are not all given a reference: the engine
+    places such a cell after the previous one in its row, such a row after the previous row,
+    so the sheet is walked in order (slower; Excel, LibreOffice and xlsxwriter write every
+    reference)."""
+    out = _Range()
+    row = col = 0
+    carry = b""
+    with _open_part(zf, info) as fh:
+        while chunk := fh.read(_CHUNK):
+            buf = carry + chunk
+            cut = buf.rfind(b">") + 1
+            carry = buf[cut:]
+            rows: set[int] = set()
+            cols: set[int] = set()
+            for m in _POSITION.finditer(buf[:cut]):
+                kind, attrs = m.group(1), m.group(2) or b""
+                ref = _REF.search(attrs)
+                if kind == b"row":
+                    row = _number(ref.group(2)) if ref and ref.group(2) else row + 1
+                    col = 0
+                elif kind == b"c":
+                    if ref and ref.group(1):
+                        col = _column(ref.group(1))
+                        row = _number(ref.group(2)) if ref.group(2) else row
+                    else:
+                        col += 1
+                    rows.add(row)
+                    cols.add(col)
+            out.add(rows, cols)
+    return out
+
+
+def _open_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Any:
+    """The part's stream, read to the end of its compressed data whatever size it declares
+    (the Excel engine does not stop at the declared size either)."""
+    probe = copy.copy(info)
+    probe.file_size = 1 << 62
+    return zf.open(probe)
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(name, part) of each worksheet in the workbook's order; empty when the workbook's
+    index cannot be read (then every worksheet is checked)."""
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    try:
+        book, rels = (zf.getinfo("xl/workbook.xml"), zf.getinfo("xl/_rels/workbook.xml.rels"))
+        if max(book.file_size, rels.file_size) > 4 * _CHUNK:
+            return []
+        targets = {r.get("Id"): r.get("Target", "") for r in
+                   ElementTree.fromstring(zf.read(rels)).iter() if r.get("Id")}
+        out = []
+        for sheet in ElementTree.fromstring(zf.read(book)).iter():
+            if sheet.tag.endswith("}sheet") and sheet.get(rel) in targets:
+                target = targets[sheet.get(rel)]
+                part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+                out.append((sheet.get("name", "?"), part))
+        return out
+    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, ValueError, OSError,
+            RuntimeError, NotImplementedError, EOFError):
+        return []
+
+
+def _check_workbook(zf: zipfile.ZipFile, sheet: str | int | None, source: str) -> None:
+    """Refuse a workbook that would make the Excel engine exhaust memory: parts that inflate
+    past EXCEL_MAX_UNCOMPRESSED in all or by more than EXCEL_MAX_RATIO each (a zip bomb), a
+    run of EXCEL_MARKUP_RUN bytes without markup, more shared strings than EXCEL_MAX_CELLS,
+    and a sheet to read whose cells span more than EXCEL_MAX_CELLS or MAX_COLUMNS."""
+    total = 0
+    ranges: dict[str, _Range] = {}
+    for info in zf.infolist():
+        if info.is_dir():
+            continue
+        size = 0
+        try:
+            with _open_part(zf, info) as fh:
+                part = None
+                while chunk := fh.read(_CHUNK):
+                    size += len(chunk)
+                    total += len(chunk)
+                    if total > EXCEL_MAX_UNCOMPRESSED:
+                        raise DataError(
+                            f"the workbook holds more than {EXCEL_MAX_UNCOMPRESSED >> 20:,} MiB "
+                            "once uncompressed, more than clv reads from a workbook; save the "
+                            "sheet as CSV to read it", source=source)
+                    if size > _CHUNK and size > EXCEL_MAX_RATIO * max(info.compress_size, 1):
+                        raise DataError(
+                            f"the workbook's part {info.filename} inflates more than "
+                            f"{EXCEL_MAX_RATIO}:1 (a zip bomb, not a spreadsheet's data); it "
+                            "is not read", source=source)
+                    if part is None:
+                        part = _Part(chunk)
+                        xml = chunk.lstrip()[:1] in (b"<", b"") or chunk.startswith(
+                            codecs.BOM_UTF8)
+                    if xml and len(chunk) == _CHUNK and b"<" not in chunk:
+                        raise _NoMarkup
+                    part.feed(chunk)
+        except _NoMarkup as exc:
+            raise DataError(f"the workbook's part {info.filename} holds a run of more than "
+                            f"{EXCEL_MARKUP_RUN >> 20} MiB without markup (no spreadsheet "
+                            "writes that); it is not read", source=source) from exc
+        except (zipfile.BadZipFile, EOFError, zlib_error) as exc:
+            raise DataError(f"the workbook is damaged ({info.filename}: {exc}); open it in "
+                            "Excel and save it again", source=source) from exc
+        except (NotImplementedError, RuntimeError) as exc:  # other compression, a password
+            raise DataError(f"the workbook cannot be read ({exc}); open it in Excel and save "
+                            "it again without a password", source=source) from exc
+        if size != info.file_size:
+            raise DataError(f"the workbook is damaged ({info.filename} declares "
+                            f"{info.file_size:,} bytes and holds {size:,}); open it in Excel "
+                            "and save it again", source=source)
+        if part is None:
+            continue
+        if part.strings and part.n_strings > EXCEL_MAX_CELLS:
+            raise DataError(f"the workbook holds {part.n_strings:,} texts, more than the "
+                            f"{EXCEL_MAX_CELLS:,} cells clv reads from a workbook; save the "
+                            "sheet as CSV to read it", source=source)
+        if part.sheet:
+            ranges[info.filename] = _place(zf, info) if part.unplaced else part.range
+    parts = _sheet_parts(zf)
+    if isinstance(sheet, str):
+        chosen = [(n, p) for n, p in parts if n == sheet]
+    elif parts:
+        chosen = parts[(sheet or 1) - 1: (sheet or 1)]
+    else:
+        chosen = []
+    if not chosen:  # unknown layout or sheet: every worksheet must pass
+        chosen = [(p.rsplit("/", 1)[-1], p) for p in ranges]
+    for name, part_name in chosen:
+        found = ranges.get(part_name)
+        if found is None:
+            continue
+        rows, cols = found.shape()
+        if rows * cols > EXCEL_MAX_CELLS or cols > MAX_COLUMNS:
+            what = (f"more than the {EXCEL_MAX_CELLS:,} cells" if rows * cols > EXCEL_MAX_CELLS
+                    else f"more than the {MAX_COLUMNS:,} columns")
+            raise DataError(
+                f"sheet '{name}' spans {found} ({rows:,} rows x {cols:,} columns = "
+                f"{rows * cols:,} cells), {what} clv reads from a sheet (the Excel engine "
+                "would allocate them all); delete the stray cells far from the table, or save "
+                "the sheet as CSV", source=source)
 
 
 def _from_frame(obj: Any) -> pl.DataFrame | None:
@@ -200,34 +627,109 @@ def _from_frame(obj: Any) -> pl.DataFrame | None:
     return None
 
 
-def read_sql(url: str, *, table: str | None = None, query: str | None = None) -> RawTable:
-    """Read a table or query from a database given by a SQLAlchemy URL."""
+READ_TIMEOUT_MS = 60_000
+"""Longest a read-only database query may run (PostgreSQL's statement_timeout)."""
+
+_DRIVERS = {"MySQLdb": "mysqlclient", "pymysql": "pymysql", "psycopg2": "psycopg2-binary",
+            "psycopg": "psycopg[binary]", "pyodbc": "pyodbc", "oracledb": "oracledb",
+            "cx_Oracle": "cx_Oracle", "asyncpg": "asyncpg", "aiosqlite": "aiosqlite",
+            "mysql": "mysql-connector-python", "pg8000": "pg8000", "pymssql": "pymssql"}
+"""pip package of each database driver module (the module's name when absent here)."""
+
+_WRITES = ("insert", "update", "delete", "merge", "into", "drop", "alter", "create",
+           "truncate", "attach", "detach", "pragma", "grant", "revoke", "vacuum", "reindex")
+_LEXEME = re.compile(r"""'(?:[^']|'')*'?|"(?:[^"]|"")*"?|`[^`]*`?|\[[^\]]*\]?|--[^\n]*|"""
+                     r"""/\*.*?(?:\*/|\Z)|(?<![\w$])(\$(?:[A-Za-z_]\w*)?\$).*?(?:\1|\Z)""", re.S)
+# Quoted texts and identifiers, comments and PostgreSQL's $tag$ texts: where this lexer and
+# the database's differ (nested comments, backslash escapes) it sets aside less, never more.
+
+
+def check_select(query: str, source: str = "query") -> str:
+    """The query, if it is one statement reading data (SELECT, or WITH ... SELECT), else a
+    DataError: comments and quoted texts set aside, it must start with SELECT or WITH, hold no
+    ';' but a last one, and no keyword of a statement that writes (INSERT, UPDATE, DELETE,
+    DROP, PRAGMA, ATTACH, SELECT ... INTO ...), even inside WITH. A column or table named like
+    such a keyword is written in double quotes. The check is the first guard; the read-only
+    transaction of ``read_sql(..., read_only=True)`` is the second."""
+    bare = _LEXEME.sub(lambda m: " " if m.group(0)[:2] in ("--", "/*") else " 'x' ",
+                       query).strip()
+    bare = bare[:-1].rstrip() if bare.endswith(";") else bare
+    words = re.findall(r"[a-z_]\w*", bare.lower())
+    if ";" in bare:
+        raise DataError("the query must be one statement (a ';' separates two)", source=source)
+    if not words or words[0] not in ("select", "with"):
+        raise DataError("the query must read data: one SELECT (or WITH ... SELECT) statement",
+                        source=source)
+    joined = " ".join(words)
+    for word in _WRITES:
+        if re.search(rf"\b{word}\b", joined):
+            raise DataError(f"the query must only read data, and '{word.upper()}' writes or "
+                            "changes the database; write a column or table of that name in "
+                            "double quotes", source=source)
+    return query
+
+
+def read_sql(url: str, *, table: str | None = None, query: str | None = None,
+             read_only: bool = False) -> RawTable:
+    """Read a table or query from a database given by a SQLAlchemy URL.
+
+    ``read_only=True`` (a query typed in the dashboard) allows one SELECT statement only (see
+    :func:`check_select`) and runs it in a read-only transaction: PostgreSQL's ``SET
+    TRANSACTION READ ONLY`` with a ``statement_timeout`` of READ_TIMEOUT_MS, SQLite's
+    ``PRAGMA query_only``; other databases are refused then, their read-only mode not being
+    checked here. A missing driver names the package to install."""
+    where = _redact(url)
     try:
         import sqlalchemy as sa
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise DataError("reading a database needs SQLAlchemy: pip install 'clv[sql]'",
-                        source=url) from exc
+                        source=where) from exc
     if (table is None) == (query is None):
-        raise DataError("give either a table or a query to read from the database", source=url)
-    engine = sa.create_engine(url)
+        raise DataError("give either a table or a query to read from the database",
+                        source=where)
+    if read_only and query is not None:
+        check_select(query, where)
+    try:
+        engine = sa.create_engine(url)
+    except ModuleNotFoundError as exc:
+        module = (exc.name or "").split(".")[0]
+        package = _DRIVERS.get(module, module or "its driver")
+        hint = (" (or write the URL as postgresql+psycopg://..., the driver clv[postgres] "
+                "installs)" if module == "psycopg2" else "")
+        raise DataError(f"reading this database needs the driver {module or '?'}: pip install "
+                        f"'{package}'{hint}", source=where) from exc
+    except (sa.exc.SQLAlchemyError, ValueError, TypeError, ImportError) as exc:
+        raise DataError("not a database URL that can be read (e.g. sqlite:///path/shop.db, "
+                        "postgresql+psycopg://user@host/base): "
+                        f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
+                        source=where) from exc
+    dialect = engine.dialect.name
+    if read_only and dialect not in ("postgresql", "sqlite"):
+        engine.dispose()
+        raise DataError(f"a read-only read is guaranteed on PostgreSQL and SQLite, not on "
+                        f"{dialect}", source=where)
     if table is not None:
         sql: Any = sa.select(sa.text("*")).select_from(sa.table(table))
     else:
         sql = sa.text(query)
     try:
         with engine.connect() as conn:
+            if read_only and dialect == "postgresql":
+                conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+                conn.exec_driver_sql(f"SET LOCAL statement_timeout = {int(READ_TIMEOUT_MS)}")
+            elif read_only:
+                conn.exec_driver_sql("PRAGMA query_only = ON")
             result = conn.execute(sql)
             names = list(result.keys())
             data = [tuple(r) for r in result]
     except sa.exc.SQLAlchemyError as exc:
         raise DataError(f"the database refused the read: {exc.__class__.__name__}: "
-                        f"{str(exc).splitlines()[0]}", source=url) from exc
+                        f"{str(exc).splitlines()[0]}", source=where) from exc
     finally:
         engine.dispose()
     frame = pl.DataFrame(data, schema=names, orient="row", infer_schema_length=None)
-    where = f"{_redact(url)} ({table or 'query'})"
     return RawTable(frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64)),
-                    where)
+                    f"{where} ({table or 'query'})")
 
 
 def _redact(url: str) -> str:
@@ -240,6 +742,19 @@ def _redact(url: str) -> str:
         return url.split("@")[-1]
 
 
+def _parser_failure(exc: BaseException) -> bool:
+    """An error of a native parser on the bytes it was given (Polars, fastexcel/calamine, or a
+    Rust panic surfacing as pyo3's PanicException, which is no Exception)."""
+    kind = type(exc)
+    return isinstance(exc, pl.exceptions.PolarsError | OSError) or kind.__name__ == \
+        "PanicException" or kind.__module__.lstrip("_") == "fastexcel"
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def read_raw(
     source: Any,
     *,
@@ -249,38 +764,43 @@ def read_raw(
     sheet: str | int | None = None,
     table: str | None = None,
     query: str | None = None,
+    read_only: bool = False,
 ) -> RawTable:
-    """Read any supported source into a :class:`RawTable`."""
+    """Read any supported source into a :class:`RawTable`.
+
+    Files are read within bounds (``MAX_COLUMNS``, and the workbook checks of
+    :func:`_check_workbook`); ``read_only`` applies to database reads (see :func:`read_sql`).
+    Whatever the file holds, the outcome is a table or a :class:`DataError` naming it."""
     frame = _from_frame(source)
     if frame is not None:
         name = f"{type(source).__module__.split('.')[0]} frame"
         return RawTable(
             frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64)), name)
     if isinstance(source, str) and "://" in source:
-        return read_sql(source, table=table, query=query)
+        return read_sql(source, table=table, query=query, read_only=read_only)
     if not isinstance(source, str | Path):
         raise DataError(f"cannot read a {type(source).__name__}; give a path, a database URL "
                         "or a pandas / Polars / PyArrow frame")
     path = Path(source)
     if not path.exists():
         raise DataError("no such file", source=str(path))
+    if path.is_dir():
+        raise DataError("a folder, not a file", source=str(path))
     suffix = "".join(path.suffixes[-1:]).lower()
     notes: list[str] = []
     try:
         if suffix == ".parquet":
+            width = len(pl.read_parquet_schema(path))
+            if width > MAX_COLUMNS:
+                raise _too_wide(width, str(path))
             frame = pl.read_parquet(path, glob=False)
             offset = 1
         elif suffix in (".xlsx", ".xlsm", ".xls"):
-            try:
-                frame = pl.read_excel(path, sheet_name=sheet if isinstance(sheet, str) else None,
-                                      sheet_id=sheet if isinstance(sheet, int) else None,
-                                      engine="calamine")
-            except ModuleNotFoundError as exc:
-                raise DataError("reading Excel needs fastexcel: pip install 'clv[excel]'",
-                                source=str(path)) from exc
-            offset = 2
-            if sum(c.startswith("__UNNAMED__") for c in frame.columns) * 2 >= frame.width:
-                frame, offset = _header_below_title(path, sheet, frame, notes)
+            read = _read_workbook(path, sheet, notes)
+            if read is None:
+                return _renamed_text(path, suffix, separator=separator, has_header=has_header,
+                                     encoding=encoding)
+            frame, offset = read
         elif suffix in (".jsonl", ".ndjson"):
             frame = pl.read_ndjson(path)
             offset = 1
@@ -290,11 +810,83 @@ def read_raw(
         else:
             return read_delimited(path, separator=separator, has_header=has_header,
                                   encoding=encoding)
-    except (pl.exceptions.PolarsError, OSError) as exc:
-        raise DataError(f"cannot read the file: {str(exc).splitlines()[0]}",
-                        source=str(path)) from exc
+    except BaseException as exc:
+        if isinstance(exc, DataError) or not _parser_failure(exc):
+            raise
+        raise DataError(f"cannot read the file: {_first_line(exc)}", source=str(path)) from exc
+    if frame.width > MAX_COLUMNS:
+        raise _too_wide(frame.width, str(path))
     frame = frame.with_row_index(ROW, offset=offset).with_columns(pl.col(ROW).cast(pl.Int64))
     return RawTable(frame, str(path), notes=notes)
+
+
+_CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an old .xls (and a password-protected .xlsx)
+
+
+def _read_workbook(path: Path, sheet: str | int | None, notes: list[str]
+                   ) -> tuple[pl.DataFrame, int] | None:
+    """A workbook's sheet and the row number of its first data row; None when the file is
+    not a workbook but text. The file is checked before the Excel engine opens it."""
+    source = str(path)
+    if isinstance(sheet, int) and sheet < 1:
+        raise DataError(f"sheets are numbered from 1 (sheet={sheet})", source=source)
+    start = _start(path, 8)
+    if start.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                _check_workbook(zf, sheet, source)
+        except zipfile.BadZipFile as exc:
+            raise DataError(f"the workbook is damaged ({exc}); open it in Excel and save it "
+                            "again", source=source) from exc
+    elif start.startswith(_CFB):
+        if path.stat().st_size > XLS_MAX_BYTES:
+            raise DataError(f"the workbook is larger than {XLS_MAX_BYTES >> 20} MiB, more than "
+                            "clv reads from an old .xls file; save it as .xlsx or CSV",
+                            source=source)
+    else:
+        return None
+    try:
+        frame = _excel(path, sheet)
+        offset = 2
+        if sum(c.startswith("__UNNAMED__") for c in frame.columns) * 2 >= frame.width:
+            frame, offset = _header_below_title(path, sheet, frame, notes)
+    except ModuleNotFoundError as exc:
+        raise DataError("reading Excel needs fastexcel: pip install 'clv[excel]'",
+                        source=source) from exc
+    except BaseException as exc:
+        if isinstance(exc, DataError) or not (_parser_failure(exc) or isinstance(
+                exc, ValueError | TypeError | KeyError | IndexError)):
+            raise
+        raise DataError(f"cannot read the workbook ({_first_line(exc)}); check the sheet "
+                        "asked for, or open the file in Excel and save it again",
+                        source=source) from exc
+    return frame, offset
+
+
+def _excel(path: Path, sheet: str | int | None, **options: Any) -> pl.DataFrame:
+    return pl.read_excel(path, sheet_name=sheet if isinstance(sheet, str) else None,
+                         sheet_id=sheet if isinstance(sheet, int) else None,
+                         engine="calamine", **options)
+
+
+def _renamed_text(path: Path, suffix: str, **options: Any) -> RawTable:
+    """A file named as a workbook that holds delimited text (an export renamed .xlsx or .xls,
+    as some web shops do): read as such with a note. Markup (an HTML page or an XML
+    spreadsheet saved as .xls) or binary bytes are refused."""
+    start = _start(path)
+    text_like = _wide(start) is not None or (b"\0" not in start and not start.lstrip(
+        codecs.BOM_UTF8 + b" \t\r\n").startswith(b"<"))
+    if text_like:
+        try:
+            table = read_delimited(path, **options)
+        except DataError:
+            pass
+        else:
+            table.notes.insert(0, Note("renamed_text", suffix=suffix))
+            return table
+    raise DataError(f"not an Excel workbook ({suffix}); is it a CSV renamed, or an HTML page? "
+                    "Open it in Excel and save it as .xlsx, or name a CSV file .csv",
+                    source=str(path))
 
 
 def _header_below_title(path: Path, sheet: str | int | None, frame: pl.DataFrame,
@@ -303,9 +895,7 @@ def _header_below_title(path: Path, sheet: str | int | None, frame: pl.DataFrame
     the header is the first of its first rows with a text in (nearly) every column; the rows
     after it are the data (as text, read by the parsers like a CSV's). Unchanged when no row
     looks like a header."""
-    cells = pl.read_excel(path, sheet_name=sheet if isinstance(sheet, str) else None,
-                          sheet_id=sheet if isinstance(sheet, int) else None,
-                          engine="calamine", has_header=False)
+    cells = _excel(path, sheet, has_header=False)
     cells = cells.with_columns(pl.all().cast(pl.String))
     for i, row in enumerate(cells.head(30).iter_rows()):
         names = [v.strip() if isinstance(v, str) else "" for v in row]

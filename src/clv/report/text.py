@@ -209,6 +209,17 @@ NOTES: dict[str, str] = {
                    "« {example} » : jours depuis le 30/12/1899)",
     "header_row": "l'en-tête du tableau est à la ligne {row} (les lignes au-dessus sont un "
                   "titre)",
+    "encoding_guessed": "le fichier n'a pas de marque d'ordre des octets mais ses octets nuls "
+                        "montrent du texte {encoding} ; lu en {encoding}",
+    "encoding_mixed": "lignes hors UTF-8, lues en {encoding} : {n} (numéros {lines}) ; les "
+                      "autres sont en UTF-8",
+    "encoding_majority": "fichier lu en {encoding} : {bad} de ses lignes avec accents ou "
+                         "symboles ne sont pas en UTF-8, mais {good} autres sont en UTF-8 valide "
+                         "et peuvent les afficher mal (encoding=... pour choisir)",
+    "cr_line_ends": "les lignes finissent par un retour chariot seul (un ancien fichier texte "
+                    "Mac) : lus comme fins de ligne",
+    "renamed_text": "le fichier nommé {suffix} n'est pas un classeur mais du texte délimité "
+                    "(un CSV renommé ?) : lu comme texte",
     "date_and_time": "dates de « {date} » et heures de « {time} » lues ensemble",
     "currencies": "plusieurs devises trouvées ; {currency}, la plus fréquente, est conservée "
                   "(choisir avec currency=...)",
