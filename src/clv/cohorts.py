@@ -31,11 +31,22 @@ from clv.data.transactions import Transactions
 from clv.errors import ClvError, DataError
 from clv.models.base import PurchaseModel
 from clv.models.gamma_gamma import GammaGamma
+from clv.notes import Note
 from clv.prep.grid import distinct_pairs
 from clv.prep.summary import _TRUNCATE, UNIT_DAYS, Summary
 
 PERIODS = ("week", "month", "quarter")
 CURVE_MONTHS = (1, 3, 6, 12, 24)
+MAX_AGE_MONTHS = 600
+"""Ages of the cohort table stop at 50 years (600 months, 200 quarters, 2,608 weeks): the
+predicted curves cost one evaluation of the model per age, over every distinct customer, and
+one customer dated 0001-01-01 asked for 24,300 of them (330 s on a 2,000-customer shop)."""
+_MONTHS_PER = {"week": 7 / 30.4375, "month": 1.0, "quarter": 3.0}
+
+
+def max_ages(period: str) -> int:
+    """The most ages (periods since acquisition) a cohort table holds for ``period``."""
+    return int(MAX_AGE_MONTHS / _MONTHS_PER[period])
 _EPOCH_MONDAY = dt.date(1970, 1, 5)  # weeks start on Monday (ISO), as Polars truncates them
 
 
@@ -132,11 +143,17 @@ def cohorts(
     first purchase) instead of by acquisition period. ``purchases`` (fitted on ``summary``)
     and ``spend`` (a Gamma-Gamma model or an amount per purchase; default the customers' mean
     historical spend) add the predicted curves, up to ``max_age`` periods (default: the oldest
-    cohort's age, at least 24 months' worth). The margin column comes from the transactions'
+    cohort's age, at least 24 months' worth, at most :data:`MAX_AGE_MONTHS` (50 years) worth:
+    lines at older ages are left out of the table, counted in ``basis`` and said in a note).
+    The margin column comes from the transactions'
     ``margin`` (or ``amount - cost``) when they have one, else from the rate ``margin``.
     """
     if period not in PERIODS:
         raise ClvError(f"period must be one of {', '.join(PERIODS)}, not '{period}'")
+    cap = max_ages(period)
+    if max_age is not None and not 0 <= max_age <= cap:
+        raise ClvError(f"max_age must be between 0 and {cap:,} {period}s (50 years), "
+                       f"not {max_age}")
     end = summary.calibration_end or summary.observation_end
     if "first_purchase" not in summary.frame.columns:
         raise ClvError("the summary has no first_purchase column (use clv.rfm_summary)")
@@ -186,8 +203,13 @@ def cohorts(
         pl.col("amount").sum().alias("revenue"),
         *([pl.col("margin").sum().alias("margin")] if has_margin else []))
     oldest = cur - int(base["acq"].min())
-    months_per = {"week": 7 / 30.4375, "month": 1.0, "quarter": 3.0}[period]
-    horizon = max_age if max_age is not None else max(oldest, int(np.ceil(24 / months_per)))
+    horizon = max_age if max_age is not None else min(
+        cap, max(oldest, int(np.ceil(24 / _MONTHS_PER[period]))))
+    if oldest > horizon and max_age is None:  # a history of centuries: bounded, and said
+        late = int(kept.filter(pl.col("age") > horizon)["lines"].sum())
+        excluded["lines_past_the_last_age"] = late
+        notes.append(Note("cohort_ages_capped", ages=horizon, period=period, lines=late,
+                          first=str(_start(int(base["acq"].min()), period))))
     grid = sizes.join(pl.DataFrame({"age": np.arange(horizon + 1)}), how="cross").join(
         per_age, on=[label, "acq", "age"], how="left").with_columns(
         pl.col("active", "revenue", *(["margin"] if has_margin else [])).fill_null(0),

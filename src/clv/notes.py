@@ -110,6 +110,9 @@ TEMPLATES: dict[str, str] = {
                            "'{example}') is a customer of the transactions (such as "
                            "'{known}'): its {columns} are missing for every customer; the "
                            "ids must be written the same way in both",
+    "cohort_ages_capped": "the cohort table stops at {ages:,} {period}s after acquisition "
+                          "(50 years): {lines:,} lines at older ages, of customers acquired "
+                          "from {first} on, are left out of it",
 }
 """The English sentence of each kind of note (``str.format`` templates)."""
 

@@ -278,6 +278,9 @@ NOTES: dict[str, str] = {
                            "« {known} ») : ses colonnes {columns} manquent pour tous les "
                            "clients ; les identifiants doivent s'écrire de la même façon "
                            "des deux côtés",
+    "cohort_ages_capped": "la table des cohortes s'arrête à l'âge {ages} (unité : {period}) "
+                          "après l'acquisition, soit 50 ans : {lines} lignes d'âges plus "
+                          "élevés, de clients acquis à partir du {first}, en sont exclues",
 }
 """French of the notes of clv.notes, by kind; values are written for French first."""
 NOTE_VALUES: dict[str, str] = {"with header": "avec en-tête", "without header": "sans en-tête",
