@@ -167,10 +167,20 @@ def wide_csv(folder: Path, columns: int = 10_000) -> Path:
     """10,000 columns (a pivot exported the wrong way round: one column per customer or per
     day) over 5 rows."""
     path = folder / "wide.csv"
-    header = ",".join(["customer_id", "date", "amount"] + [f"x{i}" for i in range(columns - 3)])
+    header = ",".join(["customer_id", "date", "amount"] + [f"extra_{_letters(i)}"
+                                                           for i in range(columns - 3)])
     row = ",".join(["c1", "2024-01-05", "12"] + ["0"] * (columns - 3))
     path.write_text(header + "\n" + (row + "\n") * 5)
     return path
+
+
+def _letters(n: int) -> str:
+    out = ""
+    while True:
+        n, rest = divmod(n, 26)
+        out = chr(97 + rest) + out
+        if not n:
+            return out
 
 
 def big_field_csv(folder: Path, size: int = 1 << 20) -> Path:

@@ -690,6 +690,10 @@ def read_sql(url: str, *, table: str | None = None, query: str | None = None,
     if read_only and query is not None:
         check_select(query, where)
     try:
+        dialect = sa.engine.make_url(url).get_backend_name()
+        if read_only and dialect not in ("postgresql", "sqlite"):
+            raise DataError(f"a read-only read is guaranteed on PostgreSQL and SQLite, not on "
+                            f"{dialect}", source=where)
         engine = sa.create_engine(url)
     except ModuleNotFoundError as exc:
         module = (exc.name or "").split(".")[0]
@@ -703,11 +707,6 @@ def read_sql(url: str, *, table: str | None = None, query: str | None = None,
                         "postgresql+psycopg://user@host/base): "
                         f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
                         source=where) from exc
-    dialect = engine.dialect.name
-    if read_only and dialect not in ("postgresql", "sqlite"):
-        engine.dispose()
-        raise DataError(f"a read-only read is guaranteed on PostgreSQL and SQLite, not on "
-                        f"{dialect}", source=where)
     if table is not None:
         sql: Any = sa.select(sa.text("*")).select_from(sa.table(table))
     else:
