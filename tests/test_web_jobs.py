@@ -284,3 +284,24 @@ def test_an_export_is_made_once_for_concurrent_requests(tmp_path, small, monkeyp
         report = call(f"{base}/a/{aid}/report.html?lang=fr&download=false")
         assert report[0] == 200 and "content-disposition" not in report[2]
         assert report[1] == call(f"{base}/a/{aid}/report.html?lang=fr&download=false")[1]
+
+
+def test_a_what_if_is_computed_once_per_levers_while_its_analysis_is_in_memory(
+        tmp_path, small, monkeypatch):
+    from clv.pipeline import Analysis
+    from clv.scenarios import Levers
+
+    asked = []
+    what_if = Analysis.what_if
+    monkeypatch.setattr(Analysis, "what_if", lambda a, levers: asked.append(levers)
+                        or what_if(a, levers))
+    with dashboard(tmp_path, max_analyses=1) as (_, state):
+        entry = state.add_analysis(small, "shop")
+        up, down = Levers(retention=0.1), Levers(retention=-0.1)
+        first = state.what_if(entry, up)
+        assert state.what_if(entry, up) is first and asked == [up]
+        assert state.what_if(entry, down).scenario != first.scenario and asked == [up, down]
+        assert first.scenario == what_if(small, up).scenario
+        state.add_analysis(small, "another")  # the first leaves memory, and its what-ifs
+        assert not entry.scenarios
+        assert state.what_if(entry, up).scenario == first.scenario and len(asked) == 3

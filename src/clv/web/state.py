@@ -58,6 +58,7 @@ from clv.data.tables import read_spend
 from clv.errors import ClvError, MappingError
 from clv.pipeline import Analysis, Settings, analyze
 from clv.report import charts
+from clv.scenarios import Levers, Scenario
 from clv.store import Store
 
 SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".xlsx", ".xls", ".json", ".jsonl", ".ndjson")
@@ -86,6 +87,8 @@ MAX_ANALYSES = 8
 used beyond them are read back from the work folder when asked for."""
 EXPORT_WORKERS = 2
 """Threads that make export files (a large XLSX takes seconds of CPU)."""
+SCENARIOS = 64
+"""What-if results kept per analysis in memory (the sliders move in steps of 1%)."""
 _SPAWN = multiprocessing.get_context("spawn")
 _POLL = 0.25  # seconds between two looks at a running job's deadline
 
@@ -176,6 +179,7 @@ class Entry:
         self.model: str = analysis.model.NAME
         self.note = note  # e.g. not saved to the history, and why
         self.file: Path | None = None  # the pickle of (analysis, charts), once written
+        self.scenarios: OrderedDict[Levers, Scenario] = OrderedDict()  # kept what-ifs
         self._owner = weakref.ref(owner)
         self._reading = threading.Lock()
 
@@ -403,8 +407,26 @@ class State:
             if self.entries[aid].file is None:
                 continue
             del self._memory[aid]
+            self.entries[aid].scenarios.clear()
             for key in [k for k in self._exports if k[0] == aid]:
                 del self._exports[key]
+
+    def what_if(self, entry: Entry, levers: Levers) -> Scenario:
+        """``entry.analysis.what_if(levers)``, computed once per levers (an analysis never
+        changes; the what-if page and its sliders ask the same levers again and again): the
+        :data:`SCENARIOS` last kept per analysis while it is in memory."""
+        with self.lock:
+            found = entry.scenarios.get(levers)
+            if found is not None:
+                entry.scenarios.move_to_end(levers)
+                return found
+        found = entry.analysis.what_if(levers)
+        with self.lock:
+            if entry.id in self._memory:
+                entry.scenarios[levers] = found
+                while len(entry.scenarios) > SCENARIOS:
+                    entry.scenarios.popitem(last=False)
+        return found
 
     # ---- exports -----------------------------------------------------------------------
 
