@@ -495,11 +495,10 @@ class State:
         with self.lock:
             if job.status != "running":
                 return job
-            job.cancelled = True
+            job.cancelled = True  # starting: it will not; saving: too late, it is done
             process = self._processes.get(jid)
-            if process is None:  # still queued
+            if self._tasks.pop(jid, None) is not None:  # still queued
                 job.status, job.step, job.error = "cancelled", "cancelled", "cancelled"
-                self._tasks.pop(jid, None)
         if process is not None:
             with contextlib.suppress(ValueError):  # its runner closed it meanwhile
                 process.kill()
