@@ -305,3 +305,33 @@ def test_a_table_dropped_under_its_version_is_made_again(fresh):
         assert "ix_clv_analyses_created_at" in indexes
         saved = store.save(_analysis(), "new.csv")
         assert store.history()["id"].to_list() == [saved]
+
+
+def test_a_migration_meeting_another_process_s_tables_is_tried_again(tmp_path, monkeypatch):
+    """The belt under the lock: a database the lock does not cover (another kind of server)
+    may still see 'already exists'; the migration is then tried again, a few times. Other
+    errors are not."""
+    import sqlalchemy as sa
+
+    import clv.store
+
+    calls = []
+    upgrade = clv.store._upgrade
+
+    def raced(error: str):
+        def once(cfg, conn, revision):
+            calls.append(revision)
+            if len(calls) == 1:
+                raise sa.exc.OperationalError("create index ...", {},
+                                              sqlite3.OperationalError(error))
+            return upgrade(cfg, conn, revision)
+        return once
+
+    monkeypatch.setattr(clv.store, "_upgrade", raced("index ix already exists"))
+    with Store(f"sqlite:///{tmp_path / 'a.db'}") as store:
+        assert len(calls) == 2 and _version(store) == "0002"
+    calls.clear()
+    monkeypatch.setattr(clv.store, "_upgrade", raced("disk I/O error"))
+    with pytest.raises(StoreError, match="cannot use the history: .* disk I/O error"):
+        Store(f"sqlite:///{tmp_path / 'b.db'}")
+    assert len(calls) == 1
