@@ -524,8 +524,8 @@ def _sheet_parts(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
                 part = target.lstrip("/") if target.startswith("/") else "xl/" + target
                 out.append((sheet.get("name", "?"), part))
         return out
-    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, ValueError, OSError,
-            RuntimeError, NotImplementedError, EOFError):
+    except (LookupError, ElementTree.ParseError, zipfile.BadZipFile, ValueError, OSError,
+            RuntimeError, NotImplementedError, EOFError):  # e.g. an unknown encoding declared
         return []
 
 
@@ -675,9 +675,10 @@ def read_sql(url: str, *, table: str | None = None, query: str | None = None,
 
     ``read_only=True`` (a query typed in the dashboard) allows one SELECT statement only (see
     :func:`check_select`) and runs it in a read-only transaction: PostgreSQL's ``SET
-    TRANSACTION READ ONLY`` with a ``statement_timeout`` of READ_TIMEOUT_MS, SQLite's
-    ``PRAGMA query_only``; other databases are refused then, their read-only mode not being
-    checked here. A missing driver names the package to install."""
+    TRANSACTION READ ONLY`` with a ``statement_timeout`` of READ_TIMEOUT_MS, through a
+    server-side cursor (which holds one SELECT), SQLite's ``PRAGMA query_only`` (its driver
+    runs one statement per call); other databases are refused then, their read-only mode not
+    being checked here. A missing driver names the package to install."""
     where = _redact(url)
     try:
         import sqlalchemy as sa
@@ -716,7 +717,10 @@ def read_sql(url: str, *, table: str | None = None, query: str | None = None,
             if read_only and dialect == "postgresql":
                 conn.exec_driver_sql("SET TRANSACTION READ ONLY")
                 conn.exec_driver_sql(f"SET LOCAL statement_timeout = {int(READ_TIMEOUT_MS)}")
-            elif read_only:
+                # through a server-side cursor (DECLARE ... CURSOR FOR): PostgreSQL takes one
+                # SELECT there, never 'select 1; commit; delete ...' nor a writing WITH
+                conn = conn.execution_options(stream_results=True)
+            elif read_only:  # SQLite (whose driver runs one statement per call)
                 conn.exec_driver_sql("PRAGMA query_only = ON")
             result = conn.execute(sql)
             names = list(result.keys())
@@ -789,7 +793,7 @@ def read_raw(
     notes: list[str] = []
     try:
         if suffix == ".parquet":
-            width = len(pl.read_parquet_schema(path))
+            width = len(pl.scan_parquet(path, glob=False).collect_schema())  # metadata only
             if width > MAX_COLUMNS:
                 raise _too_wide(width, str(path))
             frame = pl.read_parquet(path, glob=False)
