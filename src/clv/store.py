@@ -175,7 +175,8 @@ def migrate(engine: Any, revision: str = "head") -> list[str]:
         raise StoreError("the history needs Alembic: pip install 'clv[sql]'") from exc
     cfg = Config()
     cfg.set_main_option("script_location", "clv:migrations")
-    for attempt in range(RACE_RETRIES):
+    attempt = 0
+    while True:
         try:
             with engine.connect() as conn:
                 conn.execution_options(sqlite_begin="IMMEDIATE")
@@ -186,11 +187,11 @@ def migrate(engine: Any, revision: str = "head") -> list[str]:
                     return _upgrade(cfg, conn, revision)
         except sa.exc.DBAPIError as exc:
             text = str(exc.orig).lower()
-            if attempt == RACE_RETRIES - 1 or not (
+            attempt += 1
+            if attempt == RACE_RETRIES or not (
                     "already exists" in text or "duplicate key" in text):
                 raise
             time.sleep(0.05 * 2 ** attempt * (1 + random.random()))
-    raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
 
 def _upgrade(cfg: Any, conn: Any, revision: str) -> list[str]:
