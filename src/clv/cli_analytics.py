@@ -520,11 +520,14 @@ def analyze(
                        spend, subscriptions, customers, as_json)
     unsaved = None
     if save:  # a store that cannot be opened or stays locked must not cost the analysis
-        from clv.store import Store
+        from clv.store import Store, StoreError
 
         try:
             with Store(db) as store:
                 result.kpis["analysis_id"] = store.save(result, str(file))
+                result.notes.extend(store.notes)  # a long source name cut, a table made again
+        except StoreError as exc:
+            unsaved = exc.reason
         except ClvError as exc:
             unsaved = str(exc)
     shares = {"repeat_rate", "active_share", "churn_share", "nrr", "customer_churn"}
@@ -612,7 +615,10 @@ def score(
     scores_table = scores_table or named or "clv_scores"
     with Store(to) as store:
         rows = store.write_scores(result, scores_table, store.save(result, str(file)))
+        notes = list(store.notes)
     out.print(f"{rows:,} customer scores written to table {scores_table}", markup=False)
+    for note in notes:
+        out.print(f"note: {note}", markup=False)
 
 
 Host = Annotated[str, typer.Option(help="Address to listen on; beyond 127.0.0.1 a token is "
