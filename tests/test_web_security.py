@@ -244,7 +244,8 @@ def test_a_foreign_host_is_not_answered(server):
 @pytest.mark.parametrize("url", [
     "/etc/passwd", "file:///etc/passwd", "FILE:/etc/passwd", "../../../../etc/passwd",
     "sqlite:///clv-history.db", "sqlite:///../../../../etc/passwd", "sqlite:////etc/passwd",
-    "https://example.com/orders.csv", "C:\\Windows\\win.ini", "etc/passwd://", ""])
+    "https://example.com/orders.csv", "C:\\Windows\\win.ini", "etc/passwd://", "",
+    "sqlite:////clv-no-such-folder/made.db"])
 def test_a_source_is_a_database_url_never_a_servers_file(server, url):
     same = {"Origin": server.origin, "Sec-Fetch-Site": "same-origin"}
     status, body, _ = server.request("POST", "/api/sources", {"url": url, "table": "orders"})

@@ -249,10 +249,11 @@ def check_source_url(url: str, store_url: str) -> str:
 
     A source is a database URL (``scheme://...``, a SQLAlchemy dialect whose driver is
     installed): a path or a ``file:`` URL is refused (a file is uploaded). A SQLite file is
-    named by its absolute path (a relative one depends on the server's folder, where the
-    dashboard's own history is by default), without SQLite URI options, and it cannot be the
-    history's file; a database of another kind cannot be the history's database. Sources are
-    read read-only (``read_raw(..., read_only=True)``)."""
+    named by the absolute path of an existing file (a relative one depends on the server's
+    folder, where the dashboard's own history is by default; SQLite would make a missing one),
+    without SQLite URI options, and it cannot be the history's file; a database of another
+    kind cannot be the history's database. Sources are read read-only
+    (``read_raw(..., read_only=True)``)."""
     text = url.strip()
     scheme, sep, _ = text.partition("://")
     if not sep or not scheme or scheme.lower().startswith("file") \
@@ -292,6 +293,8 @@ def check_source_url(url: str, store_url: str) -> str:
                            "server's folder")
     if same_store:
         raise ClvError("this is the dashboard's own history database, not a source")
+    if parsed.get_backend_name() == "sqlite" and not Path(parsed.database).is_file():
+        raise ClvError("there is no SQLite file at that path")  # SQLite would make one
     return text
 
 
