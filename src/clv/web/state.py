@@ -294,7 +294,8 @@ class State:
             if source.kind == "spend":
                 read_spend(source.location)
             else:
-                raw = read_raw(source.location, table=source.table, query=source.query)
+                raw = read_raw(source.location, table=source.table, query=source.query,
+                               read_only=source.url is not None)
         except ClvError as exc:
             raise ClvError(source.explain(exc)) from exc
         if source.kind != "spend":
@@ -642,10 +643,11 @@ def _work(out: Any, task: Task) -> None:
     try:
         try:
             out.send(("progress", "reading the data", 0.0))
-            tx = read_transactions(
-                source.location, table=source.table, query=source.query,
-                columns={f: c for f, c in task.mapping.items() if c}, detect=False,
-                **reading_options(task.reading))
+            data = source.location if source.url is None else read_raw(  # a database:
+                source.url, table=source.table, query=source.query,  # read-only, then read
+                read_only=True).frame.drop(ROW)  # as the frame it gave
+            tx = read_transactions(data, columns={f: c for f, c in task.mapping.items() if c},
+                                   detect=False, **reading_options(task.reading))
         except MappingError as exc:
             out.send(("failed", form_message(exc, source)))
             return
