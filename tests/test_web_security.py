@@ -170,7 +170,7 @@ def test_a_form_posted_from_another_site_cannot_drop_the_history(server):
                     {"Sec-Fetch-Site": "cross-site"},
                     {"Sec-Fetch-Site": "same-site", "Origin": "http://127.0.0.1:1"},
                     {"Referer": f"{EVIL}/page.html"},
-                    {"Origin": "null"},  # a page that hides itself (no-referrer, sandbox)
+                    {"Origin": "null"},  # a page that hides itself (a sandboxed frame, no-referrer)
                     {"Origin": own.replace("http:", "https:")},
                     {"Origin": f"http://localhost:{server.port}"}):  # another origin
         for fields in (drop, relative):
@@ -190,7 +190,7 @@ def test_the_history_cannot_be_a_source_even_from_the_dashboard(server):
     """Same origin (the dashboard's own form, as a browser sends it), but the query names
     the history's database: by its absolute path, relatively to the server's folder, through
     a link, through SQLite URI options."""
-    same = {"Origin": "null", "Sec-Fetch-Site": "same-origin"}  # the pages are no-referrer
+    same = {"Origin": "null", "Sec-Fetch-Site": "same-origin"}  # as a sandboxed page sends
     link = server.cwd / "link.db"
     link.unlink(missing_ok=True)
     link.symlink_to(server.store)
@@ -480,7 +480,39 @@ def test_in_a_browser_another_sites_form_is_refused_and_the_own_form_works(serve
             sent = answer.value.request.all_headers()
             assert answer.value.status == 303, (sent, answer.value.text()[:300])
             page.wait_for_url(f"{server.origin}/mapping/**")
-            # the pages are Referrer-Policy: no-referrer, so Chromium says Origin: null here
+            # the pages are Referrer-Policy: same-origin: Chromium sends their Origin (or null)
             assert sent.get("sec-fetch-site") == "same-origin"
         finally:
             browser.close()
+
+
+def test_clv_serve_answers_the_names_allowed_and_cleans_up_at_shutdown(tmp_path):
+    """``--allow-host`` adds a name the dashboard answers to (a proxy's), every other name is
+    refused; at shutdown the work folder with its uploads is deleted (the lifespan's close)."""
+    script = Path(sys.executable).parent / "clv"
+    if not script.exists():
+        pytest.skip("the clv script is not installed next to this Python")
+    port = _free_port()
+    work = tmp_path / "tmp"
+    work.mkdir()
+    args = [str(script), "serve", "--port", str(port), "--db", f"sqlite:///{tmp_path / 'h.db'}",
+            "--allow-host", "clv.example.test", "--allow-host", "stats.example.test"]
+    env_tmp = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = str(work)  # the child's temporary folder: its work folder is there
+    try:
+        with _child(args, "127.0.0.1", port, tmp_path, tmp_path / "stderr.txt") as s:
+            for name in ("clv.example.test", "stats.example.test:8443", f"localhost:{port}"):
+                assert s.request("GET", "/api/history", headers={"Host": name})[0] == 200, name
+            assert s.request("GET", "/api/history", headers={"Host": "evil.example"})[0] == 400
+            status, body, _ = s.request("PUT", "/api/uploads?name=shop.csv",
+                                        b"customer,date,amount\na,2024-01-02,10\n"
+                                        b"b,2024-02-03,20\na,2024-03-04,30\n")
+            assert status == 200, body
+            folders = [p for p in work.iterdir() if p.name.startswith("clv-web-")]
+            assert len(folders) == 1 and any(folders[0].iterdir())  # the upload is kept there
+    finally:
+        if env_tmp is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = env_tmp
+    assert not any(work.iterdir()), list(work.iterdir())  # customer data not left behind

@@ -631,10 +631,27 @@ MaxUpload = Annotated[int, typer.Option(help="Largest upload, in MB.")]
 
 @app.command()
 def serve(db: Db = DEFAULT_DB, host: Host = "127.0.0.1", port: Port = 8000,
-          token: Token = None, max_upload: MaxUpload = 1024) -> None:
+          token: Token = None, max_upload: MaxUpload = 1024,
+          allow_host: Annotated[list[str] | None, typer.Option(
+              help="A host name the dashboard answers to besides the loopback names and "
+                   "--host (repeat it; '*' for any, behind a proxy that checks names).")
+          ] = None,
+          job_minutes: Annotated[float, typer.Option(
+              help="Time limit of one analysis, in minutes (then it is stopped).")] = 30.0,
+          max_analyses: Annotated[int, typer.Option(
+              help="Finished analyses kept in memory (the others are put aside on disk).")
+          ] = 8) -> None:
     """The web dashboard: upload a file, confirm its columns, explore the analysis, export
     it; the history of analyses is kept in --db."""
     from clv.web import serve as run
 
+    if max_upload < 1:
+        raise ClvError(f"--max-upload must be at least 1 (MB), not {max_upload}")
+    if not job_minutes > 0:
+        raise ClvError(f"--job-minutes must be positive, not {job_minutes:g}")
+    if max_analyses < 1:
+        raise ClvError(f"--max-analyses must be at least 1, not {max_analyses}")
     run(db, host=host, port=port, token=token, upload_limit=max_upload * (1 << 20),
+        allowed_hosts=allow_host or (), job_time_limit=job_minutes * 60,
+        max_analyses=max_analyses,
         announce=lambda text: out.print(text, markup=False, highlight=False))

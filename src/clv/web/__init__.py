@@ -37,7 +37,8 @@ __all__ = ["LOOPBACK", "UPLOAD_LIMIT", "build", "serve"]
 
 def build(db: str = DEFAULT_URL, *, token: str | None = None, upload_limit: int = UPLOAD_LIMIT,
           workdir: str | Path | None = None, analyses: Iterable[tuple[Any, str]] = (),
-          allowed_hosts: Iterable[str] = ()) -> Any:
+          allowed_hosts: Iterable[str] = (), job_time_limit: float | None = None,
+          max_jobs: int | None = None, max_analyses: int | None = None) -> Any:
     """The dashboard as an ASGI application: the FastAPI app behind the guard (host,
     same-origin, token and size checks: :mod:`clv.web.guard`).
 
@@ -45,7 +46,10 @@ def build(db: str = DEFAULT_URL, *, token: str | None = None, upload_limit: int 
     ``workdir``: where uploads are kept (default: a new temporary folder); ``analyses``:
     (Analysis, source name) pairs to show from the start; ``allowed_hosts``: host names
     (``Host`` header, without port) answered besides the loopback names, ``"*"`` for any
-    (behind a proxy that checks them). The FastAPI app is ``.app``.
+    (behind a proxy that checks them); ``job_time_limit`` (seconds), ``max_jobs`` (analyses
+    run at once) and ``max_analyses`` (finished analyses kept in memory; the others are put
+    aside on disk and read back when asked): default :data:`clv.web.state.JOB_TIME_LIMIT`,
+    ``MAX_JOBS``, ``MAX_ANALYSES``. The FastAPI app is ``.app``.
     """
     try:
         from clv.web.app import create_app
@@ -55,11 +59,16 @@ def build(db: str = DEFAULT_URL, *, token: str | None = None, upload_limit: int 
         raise ClvError(f"the dashboard needs {exc.name}: pip install 'clv[web]'") from exc
     folder = Path(workdir) if workdir is not None else Path(tempfile.mkdtemp(prefix="clv-web-"))
     folder.mkdir(parents=True, exist_ok=True)
-    state = State(Store(db), folder)
-    for analysis, source in analyses:
-        state.add_analysis(analysis, source)
+    limits = {k: v for k, v in (("time_limit", job_time_limit), ("max_jobs", max_jobs),
+                                ("max_analyses", max_analyses)) if v is not None}
+    for name, value in limits.items():
+        if not value > 0:
+            raise ClvError(f"{name.replace('_', ' ')} must be positive, not {value}")
     if token is not None and not token.strip():  # an unset variable must not open the door
         raise ClvError("the access token cannot be empty")
+    state = State(Store(db), folder, **limits)
+    for analysis, source in analyses:
+        state.add_analysis(analysis, source)
     app = create_app(state, token=token)
     guard = Guard(app, token, upload_limit, allowed_hosts=(*LOOPBACK, *allowed_hosts))
     guard.state = state  # type: ignore[attr-defined]
@@ -69,11 +78,13 @@ def build(db: str = DEFAULT_URL, *, token: str | None = None, upload_limit: int 
 def serve(db: str = DEFAULT_URL, *, host: str = "127.0.0.1", port: int = 8000,
           token: str | None = None, upload_limit: int = UPLOAD_LIMIT,
           analyses: Iterable[tuple[Any, str]] = (), announce: Any = print,
-          allowed_hosts: Iterable[str] = ()) -> None:
+          allowed_hosts: Iterable[str] = (), job_time_limit: float | None = None,
+          max_jobs: int | None = None, max_analyses: int | None = None) -> None:
     """Run the dashboard until interrupted. Beyond the loopback a token is required: the
     given one, else a new one, printed with the address to open. The dashboard answers to
     the loopback names, to ``host`` (on 0.0.0.0 or ::, to this machine's name and
-    addresses) and to ``allowed_hosts`` (``"*"``: any name)."""
+    addresses) and to ``allowed_hosts`` (``"*"``: any name). The limits of the jobs and of
+    the memory are :func:`build`'s."""
     import uvicorn
 
     if not 0 < port < 65536:
@@ -86,7 +97,8 @@ def serve(db: str = DEFAULT_URL, *, host: str = "127.0.0.1", port: int = 8000,
         token = secrets.token_urlsafe(24)
     hosts = [*allowed_hosts, *_bound_names(host)]
     app = build(db, token=token, upload_limit=upload_limit, analyses=analyses,
-                allowed_hosts=hosts)
+                allowed_hosts=hosts, job_time_limit=job_time_limit, max_jobs=max_jobs,
+                max_analyses=max_analyses)
     _log_to_stderr()
     shown = f"[{host}]" if ":" in host else host
     link = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")

@@ -17,11 +17,12 @@ from the data goes through Jinja2's autoescaping, and scripts write with ``textC
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import inspect
 import io
 import math
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -103,6 +104,7 @@ class Problem(BaseModel):
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": Problem, "description": "Bad input: the detail says which and why"},
     401: {"model": Problem, "description": "No or wrong access token (beyond 127.0.0.1)"},
+    403: {"model": Problem, "description": "A change asked by a page of another site"},
     404: {"model": Problem, "description": "No such analysis, upload, job, customer or table"},
     413: {"model": Problem, "description": "Upload over the size limit"},
 }
@@ -281,8 +283,13 @@ def calculate(name: str, values: dict[str, float | None], cac: float | None) -> 
 
 def create_app(state: State, *, token: str | None = None) -> FastAPI:
     """The dashboard over ``state``; ``token`` is shown on pages so links keep working."""
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        await run_in_threadpool(state.close)  # jobs stopped, uploads and files deleted
+
     app = FastAPI(title="clv dashboard", version="1", docs_url="/docs", redoc_url=None,
-                  description=__doc__, responses=ERRORS)
+                  description=__doc__, responses=ERRORS, lifespan=lifespan)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     @app.exception_handler(TooLarge)
@@ -300,7 +307,9 @@ def create_app(state: State, *, token: str | None = None) -> FastAPI:
         html = _ENV.get_template(name).render(sections=SECTIONS, **context)
         return HTMLResponse(html, status, headers={
             "Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
-            "Referrer-Policy": "no-referrer", "Cache-Control": "no-store"})
+            # same-origin: the dashboard's own forms carry their Origin (the guard's check);
+            # no address of the dashboard is sent to another site
+            "Referrer-Policy": "same-origin", "Cache-Control": "no-store"})
 
     def entry(aid: int) -> Entry:
         """The analysis ``aid`` of this session (its pages read ``.analysis``, held in
@@ -643,7 +652,9 @@ def create_app(state: State, *, token: str | None = None) -> FastAPI:
         return await made(aid, filename, make, "text/csv; charset=utf-8" if fmt == "csv"
                           else XLSX, f"clv-{aid}-{name}.{fmt}")
 
-    @app.get("/a/{aid}/report.html", tags=["analyses"], response_class=HTMLResponse)
+    @app.get("/a/{aid}/report.html", tags=["analyses"], response_class=HTMLResponse,
+             responses={code: {**answer, "content": {"application/json": {}}}
+                        for code, answer in ERRORS.items()})  # errors are JSON, not HTML
     async def report(aid: int, lang: Literal["en", "fr"] = "en", download: bool = True
                      ) -> Response:
         """The self-contained HTML report of the analysis (``lang``: en or fr)."""
@@ -723,8 +734,9 @@ def create_app(state: State, *, token: str | None = None) -> FastAPI:
     @app.get("/api/analyses", tags=["analyses"])
     def analyses() -> list[dict[str, Any]]:
         """The analyses of this session."""
-        return [{"id": e.id, "source": e.source, "model": e.analysis.model.NAME,
-                 "customers": e.analysis.kpis["customers"]} for e in state.entries.values()]
+        return [{"id": e.id, "source": e.source, "model": e.model,
+                 "customers": e.kpis["customers"]}  # never reads a put-aside analysis back
+                for e in state.entries.values()]
 
     @app.get("/api/analyses/{aid}", tags=["analyses"])
     def analysis_api(aid: int) -> dict[str, Any]:
@@ -780,7 +792,7 @@ def create_app(state: State, *, token: str | None = None) -> FastAPI:
                         cac=cac)
         if a.settings.margin * (1 + margin) > 1:
             raise ClvError(f"the margin cannot pass 100% (now {a.settings.margin:.0%})")
-        s = a.what_if(levers)
+        s = state.what_if(entry(aid), levers)  # once per levers while in memory
         return {"levers": {k: getattr(levers, k) for k in LEVERS},
                 "base": _finite({k: s.base.get(k) for k in WHATIF_FIGURES}),
                 "scenario": _finite({k: s.scenario.get(k) for k in WHATIF_FIGURES}),
