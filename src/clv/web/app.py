@@ -383,7 +383,8 @@ def create_app(state: State, *, token: str | None = None) -> FastAPI:
     def source(sid: str, kind: str = "transactions") -> Source:
         found = state.sources.get(sid)
         if found is None or found.kind != kind:
-            raise HTTPException(404, f"no {kind} upload {sid}")
+            raise HTTPException(404, f"no {kind} upload {sid} (an upload is deleted once its "
+                                     "analysis is done: upload the file again)")
         return found
 
     def mapping_page(src: Source, spend: str | None, chosen: dict[str, str | None],
