@@ -23,6 +23,7 @@ The report, the dashboard and the CLI only read the ``Analysis``; they compute n
 from __future__ import annotations
 
 import datetime as dt
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,14 +33,14 @@ from typing import Any
 import polars as pl
 
 from clv.acquisition import Acquisition, channels
-from clv.cohorts import Cohorts, cohorts
+from clv.cohorts import PERIODS, Cohorts, cohorts
 from clv.data import Transactions, read_transactions
 from clv.errors import ClvError
 from clv.evaluate import BASELINE, MODELS, Scorecard, evaluate
 from clv.models import NBD, ConvergenceError, GammaGamma
 from clv.models.base import PurchaseModel
 from clv.notes import Note
-from clv.prep import Summary, rfm_summary
+from clv.prep import MAX_HORIZON_MONTHS, UNIT_DAYS, Summary, check_horizon, rfm_summary
 from clv.scenarios import Levers, Scenario, sensitivity, what_if
 from clv.segments import Segments, segment_customers
 from clv.subscriptions import Subscriptions, saas_metrics
@@ -47,6 +48,7 @@ from clv.timing import cross_sell, next_purchase
 from clv.value import ValueIntervals, customer_value, value_intervals
 
 Progress = Callable[[str, float], None]
+__all__ = ["MAX_HORIZON_MONTHS", "Analysis", "Settings", "analyze"]
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,11 @@ class Settings:
     """What an analysis assumes: time unit of the models, CLV horizon, gross margin, annual
     discount rate, calibration end of the model comparison (None: the last quarter of the
     span is held out), interval level and draws, cohort period, the what-if lever, CAC for
-    the new-customer figures (None: the blended CAC of the spend table, if any)."""
+    the new-customer figures (None: the blended CAC of the spend table, if any).
+
+    Each is checked here, so that a face can say which setting is wrong before any work: the
+    horizon is at most :data:`MAX_HORIZON_MONTHS` (50 years; the discounted value costs one
+    model evaluation per month of it), ``next_days`` too."""
 
     unit: str = "week"
     horizon: float = 12.0
@@ -71,8 +77,23 @@ class Settings:
     next_days: float = 30.0
 
     def __post_init__(self) -> None:
+        for name in ("unit", "horizon_unit"):
+            if getattr(self, name) not in UNIT_DAYS:
+                raise ClvError(f"{name} must be one of {', '.join(UNIT_DAYS)}, not "
+                               f"{getattr(self, name)!r}")
+        check_horizon(self.horizon, self.horizon_unit)
+        check_horizon(self.next_days, "day", "next_days")
         if not 0 < self.margin <= 1:
             raise ClvError(f"margin must be in (0, 1], not {self.margin}")
+        if not 0 <= self.discount_rate < math.inf:
+            raise ClvError(f"discount_rate must be a yearly rate of 0 or more, not "
+                           f"{self.discount_rate}")
+        if not 0 < self.level < 1:
+            raise ClvError(f"level must be in (0, 1), not {self.level}")
+        if self.period not in PERIODS:
+            raise ClvError(f"period must be one of {', '.join(PERIODS)}, not {self.period!r}")
+        if self.cac is not None and not 0 < self.cac < math.inf:
+            raise ClvError(f"cac must be a positive amount, not {self.cac}")
         unknown = [m for m in self.models if m not in MODELS]
         if unknown or not self.models:
             raise ClvError(f"models must be among {', '.join(MODELS)}, not {unknown}")

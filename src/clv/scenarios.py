@@ -11,6 +11,11 @@ A lever is a relative change from now on (``retention=0.05`` is +5%):
 - ``discount_rate``: the yearly discount rate x (1 + k);
 - ``cac``: acquisition cost x (1 + k) (new-customer figures only).
 
+Each change lies above -100% (a lever at -100% would remove what it scales: no lifetime, no
+purchase, no basket) and at most +1,000% (``MAX_CHANGE``: eleven times the lifetime, the
+purchase rate or the basket is already beyond any plan; a change of 1e308 made the models'
+closed forms overflow into NaN). Within these bounds every figure is finite.
+
 Effects are given for the existing base (each customer's CLV over the horizon, the total, the
 change) and for a new customer (margin on the first purchase + the discounted expected
 margin of their repeat purchases over the horizon; LTV:CAC and its verdict, payback), and a
@@ -23,6 +28,7 @@ applies the same levers to the generic formula LTV = basket x frequency x lifesp
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -38,6 +44,8 @@ from clv.prep.summary import Summary, convert
 from clv.value import _expected, _setup, _spend
 
 LEVERS = ("retention", "frequency", "basket", "margin", "discount_rate", "cac")
+MAX_CHANGE = 10.0
+"""The largest change of a lever, +1,000% (see the module docstring)."""
 
 
 @dataclass(frozen=True)
@@ -53,8 +61,11 @@ class Levers:
 
     def __post_init__(self) -> None:
         for name, value in asdict(self).items():
-            if not math.isfinite(value) or value <= -1:
-                raise ClvError(f"lever {name} must be a change above -100%, not {value:+.0%}")
+            if isinstance(value, bool) or not isinstance(value, numbers.Real) \
+                    or not -1 < value <= MAX_CHANGE:
+                shown = f"{value:+.4g}" if isinstance(value, numbers.Real) else repr(value)
+                raise ClvError(f"lever {name} must be a change above -100% and at most "
+                               f"+{MAX_CHANGE:,.0%} (as a fraction: 0.05 is +5%), not {shown}")
 
 
 @dataclass(frozen=True)
@@ -162,8 +173,7 @@ def what_if(purchases: PurchaseModel, summary: Summary, horizon: float,
     new_clv, changed = _values(inp, levers)
     for figures in (base, changed):
         figures["total_change"] = figures["total_clv"] - base["total_clv"]
-    changed["total_change_pct"] = (changed["total_clv"] / base["total_clv"] - 1
-                                   if base["total_clv"] else math.nan)
+    changed["total_change_pct"] = _relative(changed["total_clv"], base["total_clv"])
     unit = horizon_unit or purchases.unit_ or summary.unit
     customers = pl.DataFrame({"customer_id": summary.frame["customer_id"], "clv": base_clv,
                               "clv_scenario": new_clv, "change": new_clv - base_clv})
@@ -188,11 +198,16 @@ def sensitivity(purchases: PurchaseModel, summary: Summary, horizon: float,
         rows.append({
             "lever": name,
             "total_change": moved["total_clv"] - base["total_clv"],
-            "total_pct_per_pct": (moved["total_clv"] / base["total_clv"] - 1) / step,
-            "new_ltv_pct_per_pct": (moved["new_customer_ltv"] / base["new_customer_ltv"] - 1)
-            / step})
+            "total_pct_per_pct": _relative(moved["total_clv"], base["total_clv"]) / step,
+            "new_ltv_pct_per_pct": _relative(moved["new_customer_ltv"],
+                                             base["new_customer_ltv"]) / step})
     return pl.DataFrame(rows).sort(pl.col("total_pct_per_pct").abs(), descending=True
                                    ).with_row_index("rank", offset=1)
+
+
+def _relative(new: float, old: float) -> float:
+    """new / old - 1; NaN when ``old`` is 0 (a base worth nothing: no relative change)."""
+    return new / old - 1 if old else math.nan
 
 
 def break_even(purchases: PurchaseModel, summary: Summary, horizon: float,
@@ -204,6 +219,9 @@ def break_even(purchases: PurchaseModel, summary: Summary, horizon: float,
     no change within (-99%, +``limit``) does."""
     if lever not in LEVERS or lever == "cac":
         raise ClvError(f"lever must be one of {', '.join(LEVERS[:-1])}, not '{lever}'")
+    if not 0 < limit <= MAX_CHANGE:
+        raise ClvError(f"limit must be above 0 and at most {MAX_CHANGE:g} (+{MAX_CHANGE:,.0%}), "
+                       f"not {limit}")
     inp = _inputs(purchases, summary, horizon, horizon_unit, spend, margin, discount_rate, None,
                   None)
     target = _values(inp, Levers())[1]["total_clv"]

@@ -50,7 +50,7 @@ from clv.models.base import BOUND, Model, PurchaseModel
 from clv.models.gamma_gamma import GammaGamma
 from clv.notes import Note
 from clv.prep.grid import distinct_pairs
-from clv.prep.summary import Summary, convert
+from clv.prep.summary import Summary, check_horizon, convert
 
 CHUNK_CELLS = 4_000_000  # customers x draws held at once
 EXACT_CUSTOMERS = 300_000  # above, the predictive total uses the normal approximation
@@ -82,8 +82,7 @@ def _setup(purchases: Model, summary: Summary, horizon: float, horizon_unit: str
         raise ClvError(f"margin must be in [0, 1], not {margin}")
     if discount_rate < 0 or not math.isfinite(discount_rate):
         raise ClvError(f"discount_rate must be a yearly rate >= 0, not {discount_rate}")
-    if horizon <= 0:
-        raise ClvError(f"horizon must be positive, not {horizon}")
+    check_horizon(horizon, horizon_unit or unit)
     span = convert(horizon, horizon_unit or unit, unit)
     # monthly steps only matter for discounting: without it one step gives the same values
     steps = max(1, math.ceil(convert(span, unit, "month") - 1e-9)) if discount_rate > 0 else 1

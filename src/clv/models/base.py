@@ -756,13 +756,14 @@ class PurchaseModel(Model):
     def predict(self, summary: Any, t: float, t_unit: str | None = None) -> pl.DataFrame:
         """P(alive), expected purchases in the next ``t`` units and expected repeat purchases
         to date, for every customer of a Summary in the model's unit."""
-        from clv.prep.summary import Summary, convert
+        from clv.prep.summary import Summary, check_horizon, convert
 
         self._fitted()
         if not isinstance(summary, Summary):
             raise ClvError(f"{self.NAME}.predict takes a Summary (clv.rfm_summary)")
         self.check_unit(summary.unit, "the summary")
         unit = self.unit_ or summary.unit
+        check_horizon(t, t_unit or unit, "t")  # far beyond, the models' closed forms give NaN
         span = convert(t, t_unit or unit, unit)
         f = summary.frame
         x, tx, t_cap = (f[c].cast(pl.Float64).to_numpy() for c in self.COLUMNS)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import numbers
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -139,6 +140,28 @@ def convert(value: float, from_unit: str, to_unit: str) -> float:
         if u not in UNIT_DAYS:
             raise ClvError(f"unit must be one of {', '.join(UNIT_DAYS)}, not '{u}'")
     return value * UNIT_DAYS[from_unit] / UNIT_DAYS[to_unit]
+
+
+MAX_HORIZON_MONTHS = 600
+"""The longest horizon a prediction looks ahead: 50 years (600 months of 30.4375 days).
+
+Discounting makes anything beyond negligible (at 10% a year, what a steady customer brings
+after 50 years is 0.85% of their discounted lifetime value; at 5%, 8.7%), and the discounted
+value costs one evaluation of the model per month of horizon over every distinct customer and
+every parameter draw: 120 months took 13 s on a 2,000-customer shop, 1,200 months past 200 s.
+"""
+
+
+def check_horizon(horizon: float, unit: str, name: str = "horizon") -> float:
+    """``horizon`` (in ``unit``) when it is a positive finite duration of at most
+    MAX_HORIZON_MONTHS; a ClvError naming ``name`` and the allowed range otherwise."""
+    limit = convert(MAX_HORIZON_MONTHS, "month", unit)
+    if isinstance(horizon, bool) or not isinstance(horizon, numbers.Real) \
+            or not 0 < horizon <= limit * (1 + 1e-12):
+        years = f" ({MAX_HORIZON_MONTHS // 12} years)" if unit != "year" else ""
+        raise ClvError(f"{name} must be more than 0 and at most {limit:,.6g} {unit}s{years}, "
+                       f"not {horizon!r}")
+    return float(horizon)
 
 
 def _to_date(value: dt.date | dt.datetime | str | None, name: str) -> dt.date | None:
