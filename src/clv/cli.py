@@ -933,6 +933,15 @@ def _internal_error(exc: BaseException) -> NoReturn:
     raise SystemExit(1)
 
 
+def _show_warning(message: Warning | str, category: type[Warning], *_: Any, **__: Any
+                  ) -> None:
+    """A warning the library gives (a model's assumption in doubt...) on one line of stderr,
+    in words, not as Python prints it (file, line and source)."""
+    err.print(Text.assemble(("warning:", "yellow"), " ",
+                            " ".join(cli_words(str(message)).split())),
+              highlight=False, soft_wrap=True)
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -952,6 +961,9 @@ def main() -> None:
     Usage errors (unknown option, missing argument, bad value) are click exceptions; they are
     recognised by duck typing (:func:`_is_click_exception`) so that any Typer release within
     the bounds of pyproject.toml, bundling its own click or not, gives one sentence too."""
+    import warnings
+
+    warnings.showwarning = _show_warning
     try:
         code = app(standalone_mode=False)
     except ClvError as exc:
