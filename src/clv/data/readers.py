@@ -139,47 +139,38 @@ def _decode(raw: bytes, encoding: str | None, notes: list[str], source: str = "i
         return _mostly_utf8(raw, notes)
 
 
+_ESCAPED = "[\udc80-\udcff]"  # a byte that is not UTF-8, decoded with surrogateescape
+
+
 def _mostly_utf8(raw: bytes, notes: list[str]) -> str:
     """Text that is not wholly UTF-8. Lines that are UTF-8 stay so and the others are read as
     Windows-1252 (Latin-1 for its 5 undefined bytes), as long as at most half of the lines
     with non-ASCII characters fail: then a valid UTF-8 id ('Zoë') is never changed by a few
     stray lines. When most of them fail, the file is Windows-1252 and read wholly so (a line
-    of it that happens to be valid UTF-8 is noted)."""
-    view = memoryview(raw)
-    parts: list[str] = []
-    bad: list[int] = []
-    good = 0  # lines that hold non-ASCII characters and are valid UTF-8
-    pos, line = 0, 1
-    while True:
-        try:
-            text = codecs.utf_8_decode(view[pos:], "strict", True)[0]
-        except UnicodeDecodeError as exc:
-            start = raw.rfind(b"\n", 0, pos + exc.start) + 1
-            end = raw.find(b"\n", pos + exc.start)
-            end = len(raw) if end < 0 else end
-            text = codecs.utf_8_decode(view[pos:start], "strict", True)[0]
-            good += _non_ascii_lines(text)
-            parts.append(text)
-            line += text.count("\n")
-            bad.append(line)
-            parts.append(_cp1252(raw[start:end]))
-            pos = end
-            continue
-        good += _non_ascii_lines(text)
-        parts.append(text)
-        break
-    if len(bad) > good:
+    of it that happens to be valid UTF-8 is noted). Lines are counted by regular expressions
+    over the whole text, so that a large file costs a few passes, not a loop over its lines."""
+    text = raw.decode("utf-8", "surrogateescape")
+    bad = re.subn(_ESCAPED + "[^\n]*", "", text)[1]  # a count, without a list of matches
+    good = re.subn("[^\\x00-\\x7f][^\n]*", "", text)[1] - bad
+    if bad > good:
         notes.append(Note("encoding", encoding=_CP1252) if not good else Note(
-            "encoding_majority", bad=len(bad), good=good, encoding=_CP1252))
+            "encoding_majority", bad=bad, good=good, encoding=_CP1252))
         return _cp1252(raw)
-    shown = ", ".join(str(n) for n in bad[:_SHOWN_LINES]) + (", ..." if len(bad) >
-                                                               _SHOWN_LINES else "")
-    notes.append(Note("encoding_mixed", n=len(bad), lines=shown, encoding=_CP1252))
-    return "".join(parts)
-
-
-def _non_ascii_lines(text: str) -> int:
-    return 0 if text.isascii() else len(re.findall(r"[^\x00-\x7f][^\n]*", text))
+    pieces, shown, pos, line = [], [], 0, 1
+    escaped = re.compile(_ESCAPED)
+    while found := escaped.search(text, pos):
+        start = text.rfind("\n", 0, found.start()) + 1
+        end = text.find("\n", found.end())
+        end = len(text) if end < 0 else end
+        if len(shown) <= _SHOWN_LINES:
+            line += text.count("\n", pos, start)
+            shown.append(str(line) if len(shown) < _SHOWN_LINES else "...")
+            line += text.count("\n", start, end)
+        pieces += [text[pos:start], _cp1252(text[start:end].encode("utf-8", "surrogateescape"))]
+        pos = end
+    pieces.append(text[pos:])
+    notes.append(Note("encoding_mixed", n=bad, lines=", ".join(shown), encoding=_CP1252))
+    return "".join(pieces)
 
 
 def _cp1252(raw: bytes) -> str:
