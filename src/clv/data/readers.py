@@ -359,7 +359,6 @@ _REF_DIGITS = re.compile(rb'\sr="[A-Za-z]*([0-9]+)')
 _CELL_TAGS = (b"<c ", b"<c>", b"<c/>")
 _ROW_TAGS = (b"<row ", b"<row>", b"<row/>")
 _STRING = re.compile(_TAG + rb"si[\s/>]")
-_DIMENSION = re.compile(_TAG + rb'dimension\s[^>]*?(?<![\w:.-])ref="([^"]*)"')
 _POSITION = re.compile(_TAG + rb"(row|c)\b([^>]*)>")
 _REF = re.compile(rb'(?<![\w:.-])r="([A-Za-z]*)([0-9]*)"')
 _CHUNK = 1 << 20
@@ -371,11 +370,13 @@ class _NoMarkup(Exception):
 
 @dataclass
 class _Range:
-    """Rows and columns (1-based) between the first and the last cell of a worksheet."""
+    """Rows and columns (1-based) between the first and the last cell of a worksheet. The
+    sheet's declared <dimension ref="..."/> is not used: the engine allocates the range of the
+    cells it finds (measured: a declared A1:XFD1048576 over 4 cells reads in 0.3 s, 106 MB),
+    and a file can declare anything."""
 
     rows: tuple[int, int] | None = None
     cols: tuple[int, int] | None = None
-    declared: str | None = None
 
     def add(self, rows: set[int], cols: set[int]) -> None:
         if rows:
@@ -425,8 +426,6 @@ class _Part:
         self.sheet = _SHEET_ROOT.search(first[:4096]) is not None
         self.strings = _STRINGS_ROOT.search(first[:4096]) is not None
         self.range = _Range()
-        found = _DIMENSION.search(first) if self.sheet else None
-        self.range.declared = found.group(1).decode("ascii", "replace") if found else None
         self.n_strings = 0
         self.unplaced = False  # cells or rows without a reference (placed by their order)
         self.carry = b""
