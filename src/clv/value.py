@@ -29,6 +29,13 @@ that cannot be fitted; a prediction that is not finite) is left out: ``draws_use
 many were kept, ``left_out`` why the others were not, and a note says so; when none can be
 used the intervals are NaN, with a note, rather than the estimate alone as if certain.
 
+Past ``DRAW_STEPS`` monthly steps, each draw's discounted purchases are computed on
+``DRAW_STEPS`` equal steps and scaled, per distinct (x, T), by the ratio of the estimate's
+monthly sum to its sum on those steps: the per-draw cost then no longer grows with the
+horizon (600 months took 217 s of draws on a 2,000-customer shop), and what the coarse steps
+miss of the discounting is corrected to first order, far below the draws' own spread. The
+point estimate always sums every month.
+
 Beyond ``EXACT_CUSTOMERS`` customers the realised total is not simulated customer by customer:
 given the parameters it is a sum of many independent customers, so it is taken as normal with
 mean the expected total and variance sum_i Var_i, estimated from two independent simulations
@@ -39,7 +46,7 @@ per segment s (an unbiased estimate of each customer's variance, scaled to the s
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -55,6 +62,7 @@ from clv.prep.summary import Summary, check_horizon, convert
 CHUNK_CELLS = 4_000_000  # customers x draws held at once
 EXACT_CUSTOMERS = 300_000  # above, the predictive total uses the normal approximation
 SAMPLE_CUSTOMERS = 50_000
+DRAW_STEPS = 36  # steps of the draws' discounted sums (see the module docstring)
 
 
 @dataclass(frozen=True)
@@ -324,7 +332,14 @@ def value_intervals(
     px, pt, index = _distinct_pairs(s.x, s.t_cap)
     if index is None:
         px, pt, index = s.x, s.t_cap, np.arange(frame.height)
-    sums = [_draw_sums(m, s, px, pt) for m in models]
+    coarse = _coarse(s)
+    sums = [_draw_sums(m, coarse, px, pt) for m in models]
+    if coarse is not s:  # scaled to the monthly sums of the estimate
+        monthly = _if_alive_sums(purchases, s, px, pt)[1]
+        stepped = _if_alive_sums(purchases, coarse, px, pt)[1]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = np.where(stepped > 0, monthly / stepped, 1.0)
+        sums = [None if v is None else v * scale for v in sums]
     leave_out("predictions not finite", sum(v is None for v in sums))
     models = [m for m, v in zip(models, sums, strict=True) if v is not None]
     spends = [p for p, v in zip(spends, sums, strict=True) if v is not None]
@@ -399,6 +414,17 @@ def _without_intervals(frame: pl.DataFrame, point: np.ndarray, codes: np.ndarray
              "predictive_lower": math.nan, "predictive_upper": math.nan}
     return ValueIntervals(customers, total, table if segments is not None else None,
                           np.empty(0), np.empty(0), level, method, 0, asked, left_out, notes)
+
+
+def _coarse(s: _Setup) -> _Setup:
+    """``s`` on DRAW_STEPS equal steps when it has more (the draws' steps), else ``s``."""
+    steps = s.edges.size - 1
+    if steps <= DRAW_STEPS:
+        return s
+    edges = s.edges[-1] * np.arange(DRAW_STEPS + 1) / DRAW_STEPS
+    # the discount factor is exponential in time: f(t) = f(t_1) ** (t / t_1)
+    factors = s.factors[0] ** (edges[1:] / s.edges[1])
+    return replace(s, edges=edges, factors=factors)
 
 
 def _draw_sums(model: PurchaseModel, s: _Setup, x: np.ndarray, t: np.ndarray
