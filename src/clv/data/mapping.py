@@ -180,6 +180,19 @@ NAME_COLUMNS = {"client", "customer", "customername", "nomclient", "name"}
 """Columns of exports that name the customer by a display name, having no id."""
 
 
+SHOWN_COLUMNS = 40
+"""Columns an error lists at most (a file of 2,000 columns would fill the screen)."""
+
+
+def listed(columns: list[str], most: int = SHOWN_COLUMNS) -> str:
+    """The columns' names for a message: all of them, or the first ``most`` and how many
+    more."""
+    names = [str(c) for c in columns]
+    if len(names) <= most:
+        return ", ".join(names)
+    return ", ".join(names[:most]) + f" ... and {len(names) - most:,} more"
+
+
 def _norm(name: str) -> str:
     """A column name compared without case, accents, spaces or punctuation ('Qté' = 'qte',
     'N° facture' = 'n_facture')."""
@@ -295,7 +308,7 @@ def resolve_mapping(
             if match is None:
                 raise MappingError(
                     f"column '{col}' given for {fld} does not exist; columns are: "
-                    + ", ".join(columns), source=source, field=fld)
+                    + listed(columns), source=source, field=fld)
             col = match
         take(fld, col, "explicit")
     given = set(mapping.columns)
@@ -362,7 +375,7 @@ def resolve_mapping(
                  if missing[0] == "amount" else "")
         raise MappingError(
             f"cannot find the column for {', '.join(missing)}{extra}; columns are: "
-            + ", ".join(columns),
+            + listed(columns),
             source=source, field=missing[0])
     return mapping
 

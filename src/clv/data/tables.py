@@ -11,6 +11,7 @@ import polars as pl
 
 from clv.data.dates import parse_dates
 from clv.data.ids import clean_ids, single_values
+from clv.data.mapping import listed
 from clv.data.readers import ROW, RawTable, read_raw
 from clv.errors import DataError
 from clv.notes import Note
@@ -20,7 +21,7 @@ def _column(raw: RawTable, name: str, what: str) -> str:
     lower = {c.lower().strip(): c for c in raw.frame.columns if c != ROW}
     if name.lower() not in lower:
         raise DataError(f"no column '{name}' ({what}); columns: "
-                        + ", ".join(c for c in raw.frame.columns if c != ROW),
+                        + listed([c for c in raw.frame.columns if c != ROW]),
                         source=raw.source)
     return single_values(raw.frame, lower[name.lower()], raw.source)
 
