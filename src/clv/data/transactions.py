@@ -18,7 +18,7 @@ import polars as pl
 from clv.data import issues as why
 from clv.data.amounts import ParsedAmounts, parse_amounts
 from clv.data.dates import parse_dates
-from clv.data.ids import clean_ids
+from clv.data.ids import clean_ids, single_values
 from clv.data.ids import clean_text as _clean_text
 from clv.data.issues import DataIssues, Exclusion
 from clv.data.mapping import (
@@ -162,6 +162,8 @@ def read_transactions(
     data = raw.frame.drop(ROW)
     mapping = resolve_mapping(data, explicit, preset, source=raw.source,
                               headerless=raw.headerless, detect=detect)
+    for column in dict.fromkeys(mapping.columns.values()):
+        single_values(data, column, raw.source)  # a column of lists fails in any cast
     return _validate(raw, mapping, date_format=date_format, decimal=decimal, currency=currency,
                      refunds=refunds, duplicates=duplicates, timezone=timezone,
                      source_timezone=source_timezone, as_of=as_of, earliest=floor,
