@@ -4,6 +4,7 @@ sentence (a ClvError), in bounded time and memory; nothing else escapes."""
 import contextlib
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -70,7 +71,7 @@ def test_each_hostile_file_reads_or_is_refused_in_one_sentence(tmp_path, name):
         assert got == want
     elif isinstance(want, str):
         assert isinstance(got, str) and str(path) in got
-        assert pytest.approx(0) == 0 and __import__("re").search(want, got), got
+        assert re.search(want, got), got
     else:  # header only: no row, said as an error of the transactions, never a traceback
         assert isinstance(got, str)
         assert read_raw(path).frame.height == 0
@@ -105,9 +106,10 @@ def test_workbooks_that_would_exhaust_memory_are_refused_quickly_in_bounded_memo
     out = json.loads(done.stdout)
     for name, path in zip(corpus.DANGEROUS, paths, strict=True):
         message, seconds = out[path]
-        assert __import__("re").search(OUTCOME[name], message), message
+        assert re.search(OUTCOME[name], message), message
         assert message.startswith(path) and seconds < 10
-    assert out["maxrss_mb"] < 600  # Python, Polars and the checks: ~250 MB measured
+    # the issue's bound; Python, Polars and the checks: 190 to 690 MB measured on a busy host
+    assert out["maxrss_mb"] < 1000
 
 
 def test_a_valid_utf8_id_is_never_changed_by_a_stray_latin1_line(tmp_path):
