@@ -185,11 +185,20 @@ def _lazy(transactions: Any) -> pl.LazyFrame:
     else:
         raise ClvError("rfm_summary takes Transactions (from read_transactions) or a Polars "
                        "frame with customer_id, timestamp and amount")
-    names = lf.collect_schema().names()
-    missing = [c for c in COLUMNS if c not in names]
+    schema = lf.collect_schema()
+    missing = [c for c in COLUMNS if c not in schema]
     if missing:
         raise DataError(f"missing canonical column(s) {', '.join(missing)}; read the data with "
                         "clv.read_transactions to map the columns", source="transactions")
+    wants = {"timestamp": (lambda t: t in (pl.Date, pl.Datetime) or isinstance(t, pl.Datetime),
+                           "a date or datetime"),
+             "amount": (lambda t: t.is_numeric() and t != pl.Boolean, "a number"),
+             "customer_id": (lambda t: not t.is_nested() and t != pl.Object, "one id per row")}
+    for column, (fits, what) in wants.items():
+        if not fits(schema[column]):
+            raise DataError(f"is {schema[column]}, not {what}; read the data with "
+                            "clv.read_transactions, which parses and validates it",
+                            source="transactions", column=column)
     return lf.select(COLUMNS)
 
 
