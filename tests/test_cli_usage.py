@@ -36,6 +36,12 @@ CASES: list[tuple[list[str], list[str]]] = [
     (["predict", "{shop}", "--model", "gg"], ["--model", "bgnbd", "'gg'"]),
     (["predict", "{shop}", "--horizon-unit", "fortnight"], ["--horizon-unit", "fortnight"]),
     (["predict", "{shop}", "--horizon", "soon"], ["'--horizon'"]),
+    (["predict", "{shop}", "--horizon", "1200"], ["--horizon", "at most 600 months"]),
+    (["report", "{shop}", "-o", "{tmp}/r.html", "--horizon", "51", "--horizon-unit", "year"],
+     ["--horizon", "at most 50 years"]),
+    (["whatif", "{shop}", "--horizon", "0"], ["--horizon", "more than 0"]),
+    (["check", "{shop}", "--earliest", "long ago"], ["--earliest", "'long ago'"]),
+    (["summary", "{shop}", "--max-amount", "-1"], ["--max-amount", "-1"]),
     (["evaluate", "{shop}"], ["Missing option", "--calibration-end"]),
     (["evaluate", "{shop}", "--calibration-end", "2025-01-01", "--models", "bgnbd,foo"],
      ["--models", "'foo'"]),
@@ -184,3 +190,20 @@ def test_an_analysis_the_history_cannot_take_is_shown_then_said_unsaved(folder: 
     assert "Headline figures" in proc.stdout and "customers" in proc.stdout
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "was not saved to the history" in lines[0], proc.stderr
+
+
+def test_earliest_and_max_amount_reach_the_reader(tmp_path: Path) -> None:
+    """A placeholder date and an amount out of range are excluded by default and kept when
+    the bounds are moved (--earliest none, --max-amount)."""
+    path = tmp_path / "e.csv"
+    path.write_text("customer,date,amount\na,1900-01-01,10\na,2024-01-02,20\n"
+                    "b,2024-02-03,5e13\nb,2024-03-01,7\n")
+    import json
+
+    default = json.loads(run("check", str(path), "--json").stdout)
+    assert default["rows_kept"] == 2 and default["balanced"]
+    assert {e["reason"] for e in default["exclusions"]} == {
+        "amount out of range", "date before 1970-01-01 (a placeholder)"}
+    moved = json.loads(run("check", str(path), "--json", "--earliest", "none",
+                           "--max-amount", "1e14").stdout)
+    assert moved["rows_kept"] == 4 and moved["exclusions"] == []

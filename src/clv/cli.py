@@ -32,7 +32,7 @@ from clv.data import Transactions, read_transactions
 from clv.errors import ClvError
 from clv.export import spreadsheet_safe
 from clv.notes import Note
-from clv.prep import UNIT_DAYS, Summary, rfm_summary
+from clv.prep import UNIT_DAYS, Summary, check_horizon, rfm_summary
 
 # rich_markup_mode=None: help texts are plain text, so brackets ("[campaign]", "clv[excel]")
 # are shown as written instead of being read as Rich markup.
@@ -83,6 +83,12 @@ QuantityCol = Annotated[str | None, typer.Option(
 PriceCol = Annotated[str | None, typer.Option(
     "--price", help="Column holding the unit price; the amount is quantity x price (line-item "
                     "logs).")]
+Earliest = Annotated[str | None, typer.Option(
+    help="Rows dated before this day are placeholders and excluded (default 1970-01-01; "
+         "'none': no bound).")]
+MaxAmount = Annotated[float | None, typer.Option(
+    help="Rows whose amount is larger (in absolute value) are excluded as out of range "
+         "(default 1e12).")]
 Duplicates = Annotated[str, typer.Option(
     help="Identical rows: auto (dropped when an order id is mapped, else kept and reported), "
          "drop or keep.")]
@@ -102,6 +108,16 @@ def _check_reading(options: dict[str, Any]) -> None:
         raise ClvError(f"--duplicates must be auto, drop or keep, not '{duplicates}'")
     if options.get("decimal") not in (None, ",", "."):
         raise ClvError(f"--decimal must be ',' or '.', not '{options['decimal']}'")
+    earliest = options.get("earliest")
+    if earliest is not None and earliest.strip().lower() != "none":
+        try:
+            dt.date.fromisoformat(earliest.strip())
+        except ValueError:
+            raise ClvError(f"--earliest must be a day such as 1970-01-01, or none, not "
+                           f"'{earliest}'") from None
+    amount = options.get("max_amount")
+    if amount is not None and not 0 < amount < math.inf:
+        raise ClvError(f"--max-amount must be a positive number, not {amount:g}")
     if options.get("encoding"):
         import codecs
 
@@ -134,6 +150,11 @@ def _read(source: str, customer: str | None, date: str | None, amount: str | Non
           preset: str | None, date_format: str | None, refunds: str, strict: bool,
           duplicates: str = "auto", **options: Any) -> Transactions:
     _check_reading({"refunds": refunds, "duplicates": duplicates, **options})
+    if options.get("max_amount") is None:
+        options.pop("max_amount", None)
+    earliest = options.pop("earliest", None)
+    if earliest is not None:  # 'none' switches the bound off
+        options["earliest"] = None if earliest.strip().lower() == "none" else earliest
     return read_transactions(source, customer=customer, date=date, amount=amount,
                              preset=preset, date_format=date_format,
                              refunds=refunds,  # type: ignore[arg-type]
@@ -150,7 +171,8 @@ READ_OPTIONS: dict[str, tuple[Any, Any]] = {  # option name: (annotation, defaul
     "strict": (Strict, False), "decimal": (Decimal, None), "currency": (Currency, None),
     "timezone": (Timezone, "UTC"), "source_timezone": (SourceZone, None),
     "separator": (Separator, None), "encoding": (Encoding, None), "sheet": (Sheet, None),
-    "table": (Table_, None), "query": (Query, None),
+    "table": (Table_, None), "query": (Query, None), "earliest": (Earliest, None),
+    "max_amount": (MaxAmount, None),
 }
 
 
@@ -712,8 +734,7 @@ def predict(
         raise ClvError(f"--interval is a level between 0 and 1 (e.g. 0.9), not {interval:g}")
     if draws < 10:
         raise ClvError(f"--draws must be at least 10, not {draws}")
-    if horizon <= 0:
-        raise ClvError(f"--horizon must be positive, not {horizon:g}")
+    check_horizon(horizon, horizon_unit, "--horizon")  # at most 50 years
     tx = read.transactions(file)
     s = rfm_summary(tx, unit=unit, observation_end=observation_end,  # type: ignore[arg-type]
                     midpoint=midpoint)

@@ -34,7 +34,7 @@ from clv.cli import (
     reads_data,
 )
 from clv.errors import ClvError
-from clv.prep import Summary, rfm_summary
+from clv.prep import Summary, check_horizon, rfm_summary
 from clv.store import DEFAULT_URL as DEFAULT_DB
 
 Horizon = Annotated[float, typer.Option(help="How far ahead the predicted value looks.")]
@@ -71,6 +71,7 @@ def _valued(file: str, read: Reading, unit: str, model: str, horizon: float,
     cls = _purchase_class(model)
     _choose(unit, "--unit", UNITS)
     _choose(horizon_unit, "--horizon-unit", UNITS)
+    check_horizon(horizon, horizon_unit, "--horizon")  # at most 50 years
     tx = read.transactions(file)
     summary = rfm_summary(tx, unit=unit)  # type: ignore[arg-type]
     notes: list[str] = []
@@ -498,6 +499,7 @@ def _settings(unit: str, horizon: float, horizon_unit: str, margin: float,
         except ValueError:
             raise ClvError(f"--calibration-end must be a date such as 2024-06-30, not "
                            f"'{calibration_end}'") from None
+    check_horizon(horizon, horizon_unit, "--horizon")  # at most 50 years
     return Settings(unit=unit, horizon=horizon, horizon_unit=horizon_unit, margin=margin,
                     discount_rate=discount_rate, calibration_end=end)
 

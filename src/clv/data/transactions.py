@@ -103,6 +103,7 @@ def read_transactions(
     sheet: str | int | None = None,
     table: str | None = None,
     query: str | None = None,
+    read_only: bool = False,
 ) -> Transactions:
     """Read and validate transactions from a file, frame or database.
 
@@ -136,7 +137,8 @@ def read_transactions(
     :data:`OUTLIER_FACTOR` times the 99th percentile of the others and over 1% of revenue) is
     named in a note, not excluded. ``timezone`` is the zone every timestamp is converted to;
     ``source_timezone`` the zone of timestamps written without offset (default:
-    ``timezone``).
+    ``timezone``). ``read_only`` (a database source): the ``query`` must be one SELECT, run
+    in a read-only transaction with a time limit (see :func:`clv.data.readers.read_sql`).
     """
     if refunds not in ("net", "drop", "error"):
         raise ValueError("refunds must be 'net', 'drop' or 'error'")
@@ -154,7 +156,7 @@ def read_transactions(
                 raise ClvError(f"{name} '{zone}' is not a time zone (e.g. UTC, "
                                "Europe/Paris)") from exc
     raw = read_raw(source, separator=separator, has_header=has_header, encoding=encoding,
-                   sheet=sheet, table=table, query=query)
+                   sheet=sheet, table=table, query=query, read_only=read_only)
     explicit = {"customer_id": customer, "timestamp": date, "amount": amount,
                 "order_id": order_id, "currency": currency_column, "product": product,
                 "channel": channel, "quantity": quantity, "price": price}
