@@ -40,3 +40,13 @@ def test_notes_of_a_read_in_french(tmp_path):
     assert any(f.startswith("2 remboursements (montants négatifs, total -3,50)") for f in french)
     assert [note(n, "en") for n in notes] == list(notes)
     assert note("a plain sentence", "fr") == "a plain sentence"  # no kind: as written
+
+
+def test_the_placeholder_floor_is_said_in_french_whatever_the_day() -> None:
+    import datetime as dt
+
+    from clv.data.issues import early_date
+    from clv.report.text import reason
+
+    said = reason(early_date(dt.date(2001, 5, 1)), "fr")
+    assert said == "date antérieure au 01/05/2001 (une valeur par défaut)"

@@ -284,7 +284,7 @@ NOTES: dict[str, str] = {
 }
 """French of the notes of clv.notes, by kind; values are written for French first."""
 NOTE_VALUES: dict[str, str] = {"with header": "avec en-tête", "without header": "sans en-tête",
-                               "negative quantity": "quantité négative",
+                               "negative quantity": "quantité négative", "quarter": "trimestre",
                                "purchase": "achat", "day": "jour", "week": "semaine",
                                "month": "mois", "year": "an", "period": "période",
                                "no finite mean spend": "pas de dépense moyenne finie",
@@ -320,7 +320,18 @@ def verdict(key: str | None, lang: str) -> str:
 
 
 def reason(text: str, lang: str) -> str:
-    return REASONS.get(text, text) if lang == "fr" else text
+    """An exclusion reason in the language (the floor of placeholder dates is the user's)."""
+    if lang != "fr":
+        return text
+    if text not in REASONS and text.startswith("date before ") \
+            and text.endswith(" (a placeholder)"):
+        try:
+            day = dt.date.fromisoformat(text.removeprefix("date before ")
+                                        .removesuffix(" (a placeholder)"))
+        except ValueError:
+            return text
+        return f"date antérieure au {day:%d/%m/%Y} (une valeur par défaut)"
+    return REASONS.get(text, text)
 
 
 def tier(label: str, lang: str) -> str:
