@@ -71,6 +71,9 @@ TEMPLATES: dict[str, str] = {
     "outlier_amount": "row {row:,}: {amount:,.2f} (customer '{customer}') is {ratio:,}x the "
                       "99th percentile of the other amounts ({typical:,.2f}) and {percent}% of "
                       "revenue; check it is not a typo or a test order",
+    "spend_dependence": "frequency and mean spend of repeat buyers are correlated (Pearson "
+                        "{r:.2f}, beyond +/-{limit}); Gamma-Gamma assumes they are "
+                        "independent, so its spend predictions may be biased",
     "no_comparison": "no model comparison ({reason}); {model} is used",
     "not_converged": "{model} did not converge on the whole history ({reason}); {next} is "
                      "tried next",

@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -37,8 +38,9 @@ from clv.cohorts import PERIODS, Cohorts, cohorts
 from clv.data import Transactions, read_transactions
 from clv.errors import ClvError
 from clv.evaluate import BASELINE, MODELS, Scorecard, evaluate
-from clv.models import NBD, ConvergenceError, GammaGamma
+from clv.models import NBD, ConvergenceError, DependenceWarning, GammaGamma
 from clv.models.base import PurchaseModel
+from clv.models.gamma_gamma import CORRELATION_LIMIT
 from clv.notes import Note
 from clv.prep import MAX_HORIZON_MONTHS, UNIT_DAYS, Summary, check_horizon, rfm_summary
 from clv.scenarios import Levers, Scenario, sensitivity, what_if
@@ -181,20 +183,27 @@ def analyze(
         transactions)
     done("data")
 
-    scorecard, ranked = _choose(tx, cfg, notes)
-    summary = rfm_summary(tx, unit=cfg.unit)  # type: ignore[arg-type]
-    try:
-        model = _refit(ranked, summary, notes)
-    except ClvError as exc:  # one customer, or nobody bought twice: the NBD, whose limits
-        model = NBD().fit(summary)  # the notes below state
-        notes.append(Note("no_model", reason=str(exc)))
-    notes.extend(model.notes_)  # e.g. no dropout: P(alive) is not informative
-    try:
-        gg: GammaGamma | None = GammaGamma().fit(summary)
-        notes.extend(gg.notes_)  # type: ignore[union-attr]
-    except (ConvergenceError, ClvError) as exc:
-        gg = None
-        notes.append(Note("no_spend_model", reason=str(exc)))
+    # Gamma-Gamma's doubt about its independence assumption is said once, as a note of the
+    # analysis (from the fit on all the data), not as a warning per fit
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DependenceWarning)
+        scorecard, ranked = _choose(tx, cfg, notes)
+        summary = rfm_summary(tx, unit=cfg.unit)  # type: ignore[arg-type]
+        try:
+            model = _refit(ranked, summary, notes)
+        except ClvError as exc:  # one customer, or nobody bought twice: the NBD, whose
+            model = NBD().fit(summary)  # limits the notes below state
+            notes.append(Note("no_model", reason=str(exc)))
+        notes.extend(model.notes_)  # e.g. no dropout: P(alive) is not informative
+        try:
+            gg: GammaGamma | None = GammaGamma().fit(summary)
+            notes.extend(gg.notes_)  # type: ignore[union-attr]
+            if abs(gg.independence_) > CORRELATION_LIMIT:  # type: ignore[union-attr]
+                notes.append(Note("spend_dependence", r=gg.independence_,  # type: ignore[union-attr]
+                                  limit=CORRELATION_LIMIT))
+        except (ConvergenceError, ClvError) as exc:
+            gg = None
+            notes.append(Note("no_spend_model", reason=str(exc)))
     done("models")
 
     kw = _kwargs(summary, gg, cfg)

@@ -236,6 +236,9 @@ NOTES: dict[str, str] = {
                       "d'une commande de test",
     "no_spend_model": "modèle de dépense non ajusté ({reason}) ; la CLV utilise la dépense "
                       "moyenne par achat",
+    "spend_dependence": "fréquence et dépense moyenne des clients réguliers sont corrélées "
+                        "(Pearson {r}, au-delà de ±{limit}) ; Gamma-Gamma les suppose "
+                        "indépendantes, ses prédictions de dépense peuvent être biaisées",
     "no_comparison": "pas de comparaison de modèles ({reason}) ; {model} est retenu",
     "not_converged": "{model} n'a pas convergé sur tout l'historique ({reason}) ; {next} est "
                      "essayé ensuite",
