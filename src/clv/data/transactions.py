@@ -157,6 +157,10 @@ def read_transactions(
                                "Europe/Paris)") from exc
     raw = read_raw(source, separator=separator, has_header=has_header, encoding=encoding,
                    sheet=sheet, table=table, query=query, read_only=read_only)
+    if raw.frame.height == 0:  # before the parsers, which would blame the formats
+        below = not raw.headerless and not raw.source.endswith(" frame")
+        raise DataError("there is no row to read" + (" below the header" if below else ""),
+                        source=raw.source)
     explicit = {"customer_id": customer, "timestamp": date, "amount": amount,
                 "order_id": order_id, "currency": currency_column, "product": product,
                 "channel": channel, "quantity": quantity, "price": price}

@@ -235,9 +235,18 @@ def rfm_summary(
     period = pl.col("timestamp").dt.truncate(_TRUNCATE[merge]).dt.date() if merge != "day" \
         else pl.col("timestamp").dt.date()
     lf = lf.select("customer_id", period.alias("period"), "amount")
-    n_rows, last = lf.select(pl.len(), pl.col("period").max()).collect().row(0)
+    n_rows, last, *nulls = lf.select(
+        pl.len(), pl.col("period").max(),
+        *(pl.col(c).null_count().alias(f"{c}_nulls") for c in ("customer_id", "period",
+                                                               "amount"))
+    ).collect().row(0)
     if n_rows == 0:
         raise DataError("no transactions to summarise", source="transactions")
+    for column, count in zip(("customer_id", "timestamp", "amount"), nulls, strict=True):
+        if count:  # read_transactions excludes such rows, with their reason
+            raise DataError(f"{count:,} rows have no value; read the data with "
+                            "clv.read_transactions, which excludes and counts them",
+                            source="transactions", column=column)
     obs = _to_date(observation_end, "observation_end") or last
     cal = _to_date(calibration_end, "calibration_end")
     if cal is not None and cal >= obs:
