@@ -439,3 +439,16 @@ def test_a_workbook_whose_index_cannot_be_parsed_has_every_sheet_checked(tmp_pat
         else:
             with pytest.raises(DataError, match="spans A1:XFD1048576"):
                 read_raw(book)
+
+
+def test_column_names_made_of_a_letter_and_digits_are_a_header(tmp_path):
+    """'x0', 'q1', 'col_3' are names, not values: the file has a header (it was read as
+    headerless, the names becoming a row)."""
+    path = tmp_path / "q.csv"
+    path.write_text("x0,q1,col_3\nc1,2024-01-05,12.5\nc2,2024-02-05,7\n")
+    raw = read_raw(path)
+    assert not raw.headerless and raw.frame.columns[1:] == ["x0", "q1", "col_3"]
+    assert raw.frame.height == 2
+    headerless = tmp_path / "h.csv"
+    headerless.write_text("C12,2024-01-05,12.5\nC13,2024-02-05,7\n")
+    assert read_raw(headerless).headerless

@@ -196,9 +196,14 @@ def _sniff_delimiter(lines: list[str]) -> str | None:
     return best[2] if best else None
 
 
+_NAME = re.compile(r"[^\W\d]\w*")  # a letter, then letters, digits or _: 'x12', 'q1', 'col_3'
+
+
 def _is_value(cell: str) -> bool:
+    """A cell that looks like a number or a date (a data row's), not a column name: mostly
+    digits, and not a name made of a letter followed by digits ('x12', 'Q1', 'col_3')."""
     cell = cell.strip()
-    if not cell:
+    if not cell or _NAME.fullmatch(cell):
         return False
     digits = sum(ch.isdigit() for ch in cell)
     return digits > 0 and digits >= len(cell.replace(" ", "")) / 2
