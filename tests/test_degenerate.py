@@ -219,6 +219,15 @@ def test_the_command_analyzes_and_reports_degenerate_shops(shop, tmp_path):
         assert "no evidence of customer dropout" in html
 
 
+def test_timing_on_one_time_buyers_falls_back_on_the_nbd(tmp_path):
+    """As analyze and the other decision commands do (it ended in 'BG/NBD: no customer made
+    a repeat purchase')."""
+    path = tmp_path / "one_time.csv"
+    one_time_shop().with_columns(product=pl.lit("tea")).write_csv(path)
+    shown = " ".join(_run("timing", path).stdout.split())
+    assert "no purchase model could be fitted" in shown and "the NBD" in shown
+
+
 def test_the_command_fits_and_predicts_at_the_limit(tmp_path):
     path = tmp_path / "shop.csv"
     poisson_shop(3000).write_csv(path)

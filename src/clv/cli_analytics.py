@@ -351,7 +351,16 @@ def timing(
                        "--product COLUMN")
     pairs = cross_sell(tx, product="product", min_customers=min_customers)
     summary = rfm_summary(tx, unit=unit)  # type: ignore[arg-type]
-    fitted = cls().fit(summary)
+    notes: list[str] = []
+    try:
+        fitted = cls().fit(summary)
+    except ClvError as exc:  # one customer, or nobody bought twice: the NBD, as analyze does
+        from clv.models.nbd import NBD
+        from clv.notes import Note
+
+        fitted = NBD().fit(summary)
+        notes.append(Note("no_model", reason=str(exc)))
+    notes += fitted.notes_
     nxt = next_purchase(fitted, summary, days)
     if next_output is not None:
         _write_frame(nxt, next_output)
@@ -363,7 +372,7 @@ def timing(
         {"expected_buyers": f"{float(nxt[col].sum()):,.0f} customers expected to buy within "
                             f"{days:g} days",
          "next_output": str(next_output) if next_output else None,
-         **_notes(fitted.notes_)},
+         **_notes(notes)},
         show={"pairs": ["product_a", "product_b", "customers_then_b", "share", "lift",
                         "median_days", "q1_days", "q3_days"]})
     if not as_json:
