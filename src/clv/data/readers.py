@@ -200,10 +200,9 @@ _NAME = re.compile(r"[^\W\d]\w*")  # a letter, then letters, digits or _: 'x12',
 
 
 def _is_value(cell: str) -> bool:
-    """A cell that looks like a number or a date (a data row's), not a column name: mostly
-    digits, and not a name made of a letter followed by digits ('x12', 'Q1', 'col_3')."""
+    """A cell that looks like a number, a date or an id with digits (a data row's)."""
     cell = cell.strip()
-    if not cell or _NAME.fullmatch(cell):
+    if not cell:
         return False
     digits = sum(ch.isdigit() for ch in cell)
     return digits > 0 and digits >= len(cell.replace(" ", "")) / 2
@@ -212,9 +211,18 @@ def _is_value(cell: str) -> bool:
 def _has_header(first: list[str], rest: list[list[str]]) -> bool:
     """Header when the first row has no number- or date-like cell (every transaction row has
     at least a date) and some later row has one."""
-    if any(_is_value(c) for c in first):
+    if not any(_is_value(c) for c in first):
+        return not rest or any(_is_value(c) for r in rest for c in r)
+    # names such as 'x0', 'q1', 'col_3' look like ids ('C12'): they are a header when every
+    # cell of the first row is such a name and a column below one of them holds values of
+    # another kind (dates, amounts), as a header's column does and a column of ids does not
+    if not rest or not all(_NAME.fullmatch(c.strip()) for c in first if c.strip()):
         return False
-    return not rest or any(_is_value(c) for r in rest for c in r)
+    for j in range(len(first)):
+        below = [r[j].strip() for r in rest if j < len(r) and r[j].strip()]
+        if below and all(_is_value(b) and not _NAME.fullmatch(b) for b in below):
+            return True
+    return False
 
 
 def _head(path: Path, encoding: str | None, source: str) -> str:
