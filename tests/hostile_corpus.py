@@ -280,6 +280,65 @@ def header_only_csv(folder: Path) -> Path:
     return path
 
 
+def quoted_refs_xlsx(folder: Path) -> Path:
+    """The sparse cell of ``sparse_cell_xlsx`` written with single quotes and spaces
+    (``r = 'XFD1048576'``, valid XML that a writer other than Excel may produce): a check that
+    only knows ``r="..."`` lets the engine allocate 512 GiB."""
+    far = "<row r = '1048576'><c r = 'XFD1048576' t='n'><v>1</v></c></row>"
+    return _workbook(folder / "quoted.xlsx", _SHEET_START.format(dimension="A1") + _rows()
+                     + far + _SHEET_END)
+
+
+def cased_path_xlsx(folder: Path) -> Path:
+    """The sparse workbook whose index names its sheet ``Worksheets/Sheet1.xml`` while the
+    part is ``xl/worksheets/sheet1.xml``: the engine finds parts in any case, a check looking
+    the name up exactly finds nothing to check."""
+    path = folder / "cased.xlsx"
+    sheet = (_SHEET_START.format(dimension="A1") + _rows()
+             + '<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row>' + _SHEET_END)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        zf.writestr("_rels/.rels", _RELS)
+        zf.writestr("xl/workbook.xml", _WORKBOOK)
+        zf.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS.replace(
+            "worksheets/sheet1.xml", "Worksheets/Sheet1.xml"))
+        zf.writestr("xl/worksheets/sheet1.xml", sheet)
+    return path
+
+
+def shared_text_xlsx(folder: Path, rows: int = 19_000, length: int = 100_000) -> Path:
+    """One text of 100 KB in the shared-strings table, used by every cell of a 19,000 x 20
+    sheet: under a megabyte on disk, within every size, ratio and range bound, and 38 GB
+    once each cell holds its copy of the text."""
+    path = folder / "shared.xlsx"
+    text = "".join(random.Random(1).choice("abcdefghij") for _ in range(length))
+    letters = "ABCDEFGHIJKLMNOPQRST"  # the columns
+    head = '<row r="1">' + "".join(f'<c r="{c}1" t="inlineStr"><is><t>h{j}</t></is></c>'
+                                   for j, c in enumerate(letters)) + "</row>"
+    body = "".join(f'<row r="{i}">' + "".join(f'<c r="{c}{i}" t="s"><v>0</v></c>'
+                                              for c in letters) + "</row>"
+                   for i in range(2, rows + 2))
+    strings = ('<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.'
+               'openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
+               f"<si><t>{text}</t></si></sst>")
+    types = _CONTENT_TYPES.replace("</Types>", '<Override PartName="/xl/sharedStrings.xml" '
+                                   'ContentType="application/vnd.openxmlformats-'
+                                   'officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    rels = _WORKBOOK_RELS.replace("</Relationships>", '<Relationship Id="rId9" Type="http://'
+                                  'schemas.openxmlformats.org/officeDocument/2006/'
+                                  'relationships/sharedStrings" Target="sharedStrings.xml"/>'
+                                  "</Relationships>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", types)
+        zf.writestr("_rels/.rels", _RELS)
+        zf.writestr("xl/workbook.xml", _WORKBOOK)
+        zf.writestr("xl/_rels/workbook.xml.rels", rels)
+        zf.writestr("xl/worksheets/sheet1.xml", _SHEET_START.format(dimension="A1") + head
+                    + body + _SHEET_END)
+        zf.writestr("xl/sharedStrings.xml", strings)
+    return path
+
+
 CASES: dict[str, Callable[[Path], Path]] = {
     "small_xlsx": small_xlsx, "sparse_cell_xlsx": sparse_cell_xlsx,
     "unreferenced_cells_xlsx": unreferenced_cells_xlsx, "zip_bomb_xlsx": zip_bomb_xlsx,
@@ -290,11 +349,12 @@ CASES: dict[str, Callable[[Path], Path]] = {
     "utf16_no_bom_csv": utf16_no_bom_csv, "mixed_encoding_csv": mixed_encoding_csv,
     "cr_only_csv": cr_only_csv, "one_timestamp_csv": one_timestamp_csv,
     "seven_customers_csv": seven_customers_csv, "empty_csv": empty_csv,
-    "header_only_csv": header_only_csv,
+    "header_only_csv": header_only_csv, "quoted_refs_xlsx": quoted_refs_xlsx,
+    "cased_path_xlsx": cased_path_xlsx, "shared_text_xlsx": shared_text_xlsx,
 }
 """Every case by name."""
 
 DANGEROUS = ("sparse_cell_xlsx", "unreferenced_cells_xlsx", "zip_bomb_xlsx",
-             "markup_bomb_xlsx")
+             "markup_bomb_xlsx", "quoted_refs_xlsx", "cased_path_xlsx", "shared_text_xlsx")
 """Cases that exhaust memory if a reader lets them through: read them in a subprocess with a
 memory limit (see tests/test_hostile_readers.py)."""

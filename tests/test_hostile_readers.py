@@ -36,6 +36,9 @@ OUTCOME = {
     "mixed_encoding_csv": 5, "cr_only_csv": 50, "one_timestamp_csv": 300,
     "seven_customers_csv": 20, "empty_csv": "the file is empty",
     "header_only_csv": None,  # read_raw: a table without rows; read_transactions: an error
+    "quoted_refs_xlsx": r"sheet 'Orders' spans A1:XFD1048576",
+    "cased_path_xlsx": r"spans A1:XFD1048576",
+    "shared_text_xlsx": r"repeat texts of the workbook.s shared table \(380,000 cells, 38.0 GB",
 }
 SAFE = [name for name in corpus.CASES if name not in corpus.DANGEROUS]
 
@@ -452,3 +455,14 @@ def test_column_names_made_of_a_letter_and_digits_are_a_header(tmp_path):
     headerless = tmp_path / "h.csv"
     headerless.write_text("C12,2024-01-05,12.5\nC13,2024-02-05,7\n")
     assert read_raw(headerless).headerless
+
+
+def test_the_excel_engine_runs_in_a_process_of_its_own_bounded_memory(tmp_path, monkeypatch):
+    """A workbook that passes every check and still needs more memory than EXCEL_MEMORY (an
+    old .xls is not checked cell by cell; a layout no check knows) ends the engine's process,
+    not the caller's: here the checks are switched off and the sparse workbook (512 GiB for
+    the engine) goes to the engine."""
+    monkeypatch.setattr(readers, "_check_workbook", lambda *_: None)
+    with pytest.raises(DataError, match=r"the Excel engine needs more than the 3 GiB"):
+        read_raw(corpus.sparse_cell_xlsx(tmp_path))
+    assert read_raw(corpus.small_xlsx(tmp_path)).frame.height == 4  # and the caller goes on

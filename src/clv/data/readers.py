@@ -19,8 +19,14 @@ from __future__ import annotations
 import codecs
 import copy
 import csv
+import json
+import os
 import re
+import subprocess
+import sys
+import tempfile
 import zipfile
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +34,7 @@ from typing import Any
 from xml.etree import ElementTree
 from zlib import error as zlib_error
 
+import numpy as np
 import polars as pl
 
 from clv.errors import DataError
@@ -61,6 +68,9 @@ EXCEL_MAX_CELLS = 10_000_000
 """Most cells in the range of the sheet read (rows x columns from the first cell to the last).
 The Excel engine allocates that whole range, 32 bytes a cell: 10 million cells are 320 MB
 (a full sheet of 1,048,576 rows x 9 columns); one stray cell at XFD1048576 would be 512 GiB."""
+EXCEL_MAX_TEXT = 512 << 20
+"""Bytes of text the cells of a sheet may take from the workbook's table of shared texts,
+once each cell holds its copy (a 100 KB text used by 380,000 cells would be 38 GB)."""
 EXCEL_MARKUP_RUN = 1 << 20
 """A workbook's XML has markup ('<') at least every EXCEL_MARKUP_RUN bytes (a cell holds at
 most 32,767 characters, some 200 KB escaped); a longer run is a text the Excel engine would
@@ -367,14 +377,20 @@ _TAG = rb"<(?:[A-Za-z_][\w.-]*:)?"  # an element, with or without a namespace pr
 _SHEET_ROOT = re.compile(_TAG + rb"worksheet[\s>]")
 _STRINGS_ROOT = re.compile(_TAG + rb"sst[\s>]")
 # A cell's or a row's reference (r="B12", r="12"); no other attribute of a worksheet is named r.
-_REF_LETTERS = re.compile(rb'\sr="([A-Za-z]+)')
-_REF_DIGITS = re.compile(rb'\sr="[A-Za-z]*([0-9]+)')
+# (XML allows either quote and spaces around '=': r = 'XFD1048576')
+_REF_LETTERS = re.compile(rb'\sr\s*=\s*["\']([A-Za-z]+)')
+_REF_DIGITS = re.compile(rb'\sr\s*=\s*["\'][A-Za-z]*([0-9]+)')
 _CELL_TAGS = (b"<c ", b"<c>", b"<c/>")
 _ROW_TAGS = (b"<row ", b"<row>", b"<row/>")
 _STRING = re.compile(_TAG + rb"si[\s/>]")
 _POSITION = re.compile(_TAG + rb"(row|c)\b([^>]*)>")
-_REF = re.compile(rb'(?<![\w:.-])r="([A-Za-z]*)([0-9]*)"')
+_REF = re.compile(rb'(?<![\w:.-])r\s*=\s*["\']([A-Za-z]*)([0-9]*)["\']')
 _CHUNK = 1 << 20
+# Shared texts: each <si> of the table, and each cell that takes one (t="s", its index in <v>)
+_SI_EDGE = re.compile(_TAG + rb"si[\s>]|" + _TAG + rb"si/>|</(?:[A-Za-z_][\w.-]*:)?si>")
+_SHARED_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\b[^>]*?\st\s*=\s*[\"']s[\"'][^>]*>\s*"
+                          rb"<(?:[A-Za-z_][\w.-]*:)?v>\s*([0-9]{1,9})\s*<")
+_CELL_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\b")
 
 
 class _NoMarkup(Exception):
@@ -440,6 +456,11 @@ class _Part:
         self.strings = _STRINGS_ROOT.search(first[:4096]) is not None
         self.range = _Range()
         self.n_strings = 0
+        self.lengths = array("q")  # bytes of each shared text (its markup included)
+        self.opened: int | None = None  # where the <si> being read began
+        self.offset = 0  # bytes of the part before the current chunk
+        self.shared: list[np.ndarray] = []  # indexes of the shared texts the cells take
+        self.cell_carry = b""
         self.unplaced = False  # cells or rows without a reference (placed by their order)
         self.carry = b""
 
@@ -454,7 +475,30 @@ class _Part:
         buf = buf[:cut]
         if self.strings:
             self.n_strings += len(_STRING.findall(buf))
+            for m in _SI_EDGE.finditer(buf):
+                if m.group().startswith(b"</"):
+                    if self.opened is not None:
+                        self.lengths.append(self.offset + m.end() - self.opened)
+                        self.opened = None
+                elif m.group().endswith(b"/>"):
+                    self.lengths.append(m.end() - m.start())
+                else:
+                    self.opened = self.offset + m.start()
+            self.offset += len(buf)
             return
+        # the shared texts the cells take; a cell cut by the chunk's end waits for the next
+        cells = self.cell_carry + buf
+        last = None
+        for m in _CELL_START.finditer(cells, max(0, len(cells) - 65536)):
+            last = m
+        keep = last.start() if last is not None and b"</" not in cells[last.end():] and \
+            not cells.endswith(b"/>") else len(cells)
+        found = _SHARED_CELL.findall(cells, 0, keep)
+        if found:
+            self.shared.append(np.array(found, dtype=np.int64))
+        self.cell_carry = cells[keep:]
+        if len(self.cell_carry) > 2 * EXCEL_MARKUP_RUN:
+            raise _NoMarkup
         # fast: every reference at once, and tags counted (bytes.count); when some cell or
         # row has no reference, the sheet is walked in order afterwards (_place)
         letters = _REF_LETTERS.findall(buf)
@@ -539,6 +583,8 @@ def _check_workbook(zf: zipfile.ZipFile, sheet: str | int | None, source: str) -
     and a sheet to read whose cells span more than EXCEL_MAX_CELLS or MAX_COLUMNS."""
     total = 0
     ranges: dict[str, _Range] = {}
+    shared: dict[str, list[np.ndarray]] = {}
+    lengths = np.zeros(0, dtype=np.int64)
     for info in zf.infolist():
         if info.is_dir():
             continue
@@ -588,6 +634,10 @@ def _check_workbook(zf: zipfile.ZipFile, sheet: str | int | None, source: str) -
                             "sheet as CSV to read it", source=source)
         if part.sheet:
             ranges[info.filename] = _place(zf, info) if part.unplaced else part.range
+            shared[info.filename] = part.shared
+        if part.strings:
+            lengths = np.frombuffer(part.lengths, dtype=np.int64) if part.lengths else \
+                np.zeros(0, dtype=np.int64)
     parts = _sheet_parts(zf)
     if isinstance(sheet, str):
         chosen = [(n, p) for n, p in parts if n == sheet]
@@ -597,10 +647,21 @@ def _check_workbook(zf: zipfile.ZipFile, sheet: str | int | None, source: str) -
         chosen = []
     if not chosen:  # unknown layout or sheet: every worksheet must pass
         chosen = [(p.rsplit("/", 1)[-1], p) for p in ranges]
+    folded = {k.lower(): v for k, v in ranges.items()}  # the engine finds parts in any case
+    if any(p.lower() not in folded for _, p in chosen):  # a part not found: check them all
+        chosen = [(p.rsplit("/", 1)[-1], p) for p in ranges]
+    taken = {k.lower(): v for k, v in shared.items()}
     for name, part_name in chosen:
-        found = ranges.get(part_name)
-        if found is None:
-            continue
+        found = folded[part_name.lower()]
+        indexes = np.concatenate(taken[part_name.lower()]) if taken[part_name.lower()] \
+            else np.zeros(0, dtype=np.int64)
+        text = int(lengths[indexes[indexes < lengths.size]].sum()) if lengths.size else 0
+        if text > EXCEL_MAX_TEXT:
+            raise DataError(
+                f"the cells of sheet '{name}' repeat texts of the workbook's shared table "
+                f"({indexes.size:,} cells, {text / 1e9:,.1f} GB once each holds its copy), "
+                f"more than the {EXCEL_MAX_TEXT >> 20:,} MiB of text clv reads from a sheet; "
+                "save the sheet as CSV to read it", source=source)
         rows, cols = found.shape()
         if rows * cols > EXCEL_MAX_CELLS or cols > MAX_COLUMNS:
             what = (f"more than the {EXCEL_MAX_CELLS:,} cells" if rows * cols > EXCEL_MAX_CELLS
@@ -869,10 +930,87 @@ def _read_workbook(path: Path, sheet: str | int | None, notes: list[str]
     return frame, offset
 
 
-def _excel(path: Path, sheet: str | int | None, **options: Any) -> pl.DataFrame:
-    return pl.read_excel(path, sheet_name=sheet if isinstance(sheet, str) else None,
-                         sheet_id=sheet if isinstance(sheet, int) else None,
-                         engine="calamine", **options)
+EXCEL_MEMORY = 3 << 30
+"""Address space of the process that runs the Excel engine (Polars and the engine reserve
+about 1.3 GB of it at start). A workbook that passes the checks and still needs more (a text
+shared by a million cells, a layout no check knows) ends that process, not the caller's: the
+engine aborts when an allocation fails."""
+EXCEL_SECONDS = 600
+"""Time given to the Excel engine for one sheet."""
+
+_EXCEL_CHILD = """
+import json, resource, sys
+try:
+    import fastexcel  # noqa: F401 - the engine; said by name when missing
+    import polars as pl
+    limit = int(sys.argv[1])  # from here on, allocations past the bound fail
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    path, out, kind, sheet, header = sys.argv[2:7]
+    chosen = ({"sheet_name": sheet} if kind == "name" else
+              {"sheet_id": int(sheet)} if kind == "id" else {})
+    frame = pl.read_excel(path, engine="calamine", has_header=header == "1", **chosen)
+    if frame.height * frame.width > int(sys.argv[7]):
+        print(json.dumps({"type": "too many cells", "message": f"{frame.height:,} rows x "
+                          f"{frame.width:,} columns"}))
+        sys.exit(3)
+    frame.write_ipc(out)
+except BaseException as exc:
+    print(json.dumps({"type": type(exc).__name__, "name": getattr(exc, "name", None),
+                      "message": str(exc)}))
+    sys.exit(3)
+"""
+
+
+def _excel(path: Path, sheet: str | int | None, *, has_header: bool = True) -> pl.DataFrame:
+    """The sheet as the Excel engine (calamine) reads it, read in a child process whose
+    address space is bounded by EXCEL_MEMORY and whose time by EXCEL_SECONDS (where the
+    operating system bounds memory; elsewhere in this process, after the same checks)."""
+    try:
+        import resource  # noqa: F401 - POSIX only
+    except ImportError:  # pragma: no cover - Windows
+        return pl.read_excel(path, sheet_name=sheet if isinstance(sheet, str) else None,
+                             sheet_id=sheet if isinstance(sheet, int) else None,
+                             engine="calamine", has_header=has_header)
+    kind = "name" if isinstance(sheet, str) else "id" if isinstance(sheet, int) else "first"
+    env = {**os.environ, "POLARS_MAX_THREADS": "2", "RAYON_NUM_THREADS": "2"}
+    with tempfile.TemporaryDirectory(prefix="clv-excel-") as folder:
+        out = Path(folder) / "sheet.arrow"
+        try:
+            done = subprocess.run(
+                [sys.executable, "-c", _EXCEL_CHILD, str(EXCEL_MEMORY), str(path), str(out),
+                 kind, "" if sheet is None else str(sheet), "1" if has_header else "0",
+                 str(EXCEL_MAX_CELLS)],
+                capture_output=True, text=True, timeout=EXCEL_SECONDS, env=env)
+        except subprocess.TimeoutExpired as exc:
+            raise DataError(f"the Excel engine did not read the sheet within {EXCEL_SECONDS} s; "
+                            "save the sheet as CSV to read it", source=str(path)) from exc
+        if done.returncode == 0:
+            return pl.read_ipc(out)
+        if done.returncode == 3:
+            try:
+                failure = json.loads(done.stdout.strip().splitlines()[-1])
+            except (ValueError, IndexError):
+                failure = {"type": "", "message": done.stdout.strip()}
+            if failure["type"] in ("ModuleNotFoundError", "ImportError"):
+                raise ModuleNotFoundError(failure["message"], name=failure.get("name"))
+            if failure["type"] == "MemoryError":
+                raise _too_big(path)
+            if failure["type"] == "too many cells":  # an old .xls, not checked before
+                raise DataError(f"the sheet spans {failure['message']}, more than the "
+                                f"{EXCEL_MAX_CELLS:,} cells clv reads from a sheet; delete the "
+                                "stray cells far from the table, or save the sheet as CSV",
+                                source=str(path))
+            raise DataError(f"cannot read the workbook ({failure['message'].splitlines()[0]}"
+                            "); check the sheet asked for, or open the file in Excel and save "
+                            "it again", source=str(path))
+        raise _too_big(path)  # the engine aborted: an allocation past EXCEL_MEMORY
+
+
+def _too_big(path: Path) -> DataError:
+    return DataError(f"the Excel engine needs more than the {EXCEL_MEMORY >> 30} GiB clv gives "
+                     "a workbook to read this sheet (cells far from the table, or a text "
+                     "repeated in very many cells); save the sheet as CSV to read it",
+                     source=str(path))
 
 
 def _renamed_text(path: Path, suffix: str, **options: Any) -> RawTable:
