@@ -23,6 +23,7 @@ CASES: list[tuple[list[str], list[str]]] = [
     (["check", "{missing}"], ["missing.csv", "no such file"]),
     (["check", "{shop}", "--duplicates", "maybe"], ["--duplicates", "'maybe'"]),
     (["check", "{shop}", "--encoding", "klingon"], ["--encoding", "klingon"]),
+    (["check", "{shop}", "--encoding", "rot13"], ["--encoding", "rot13"]),
     (["check", "{shop}", "--amount", "nope"], ["'nope'", "--amount"]),
     (["check", "{shop}", "--quantity", "nope"], ["'nope'", "--quantity"]),
     (["summary"], ["Missing argument", "FILE"]),
@@ -174,6 +175,7 @@ def test_a_bug_is_one_line_with_a_reference_and_its_traceback_in_a_file(folder: 
     ref = re.search(r"reference ([0-9a-f]{8})", line).group(1)
     detail = Path(re.search(r"details are in (\S+?clv-error-" + ref + r"\.txt)", line).group(1))
     try:
+        assert detail.stat().st_mode & 0o777 == 0o600  # the user's only
         text = detail.read_text(encoding="utf-8")
         assert "Traceback" in text and "KeyError: 'boom'" in text and "summary" in text
     finally:
@@ -207,3 +209,17 @@ def test_earliest_and_max_amount_reach_the_reader(tmp_path: Path) -> None:
     moved = json.loads(run("check", str(path), "--json", "--earliest", "none",
                            "--max-amount", "1e14").stdout)
     assert moved["rows_kept"] == 4 and moved["exclusions"] == []
+
+
+def test_summary_written_as_csv_runs_no_formula(tmp_path: Path) -> None:
+    """Every CSV clv writes escapes a text cell a spreadsheet would run (OWASP CSV
+    injection): ``clv summary -o`` too (it wrote the ids raw)."""
+    path = tmp_path / "f.csv"
+    path.write_text('customer_id,date,amount\n"=HYPERLINK(""http://evil.example"")",2024-01-01,4'
+                    "\n@SUM(1+1),2024-01-02,4\n-1+2,2024-01-03,5\n")
+    proc = run("summary", str(path), "-o", str(tmp_path / "s.csv"))
+    assert proc.returncode == 0, proc.stderr
+    import polars as pl
+
+    ids = pl.read_csv(tmp_path / "s.csv", infer_schema=False)["customer_id"].to_list()
+    assert sorted(ids) == ["'-1+2", "'=HYPERLINK(\"http://evil.example\")", "'@SUM(1+1)"]

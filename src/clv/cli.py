@@ -122,7 +122,8 @@ def _check_reading(options: dict[str, Any]) -> None:
         import codecs
 
         try:
-            codecs.lookup(options["encoding"])
+            if not codecs.lookup(options["encoding"])._is_text_encoding:
+                raise LookupError(options["encoding"])
         except LookupError:
             raise ClvError(f"--encoding '{options['encoding']}' is not a known encoding (e.g. "
                            "utf-8, cp1252, latin-1)") from None
@@ -941,9 +942,11 @@ def _internal_error(exc: BaseException) -> NoReturn:
     ref = secrets.token_hex(4)
     text = "".join(traceback.format_exception(exc))
     where = Path(tempfile.gettempdir()) / f"clv-error-{ref}.txt"
-    try:
-        where.write_text(f"clv {_version()} {' '.join(sys.argv[1:])}\n\n{text}",
-                         encoding="utf-8")
+    args = " ".join(re.sub(r"(://[^:/@\s]*:)[^@\s]*@", r"\1***@", a) for a in sys.argv[1:])
+    try:  # readable by the user only: the traceback may show data or paths
+        fd = os.open(where, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(f"clv {_version()} {args}\n\n{text}")
         told = f"; the details are in {where}"
     except OSError:
         told = ""

@@ -120,6 +120,9 @@ def _decode(raw: bytes, encoding: str | None, notes: list[str], source: str = "i
     a character)."""
     if encoding:
         try:
+            if not codecs.lookup(encoding)._is_text_encoding:  # rot13, zlib_codec, base64...
+                raise DataError(f"'{encoding}' is not a text encoding (e.g. utf-8, cp1252, "
+                                "latin-1, utf-16)", source=source)
             return codecs.getincrementaldecoder(encoding)().decode(raw, final)
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].decode(encoding, errors="replace").count("\n") + 1

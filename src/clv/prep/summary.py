@@ -122,13 +122,16 @@ class Summary:
         }
 
     def write(self, path: str) -> None:
-        """Write to CSV or Parquet (Parquet keeps unit and dates as file metadata)."""
+        """Write to CSV or Parquet (Parquet keeps unit and dates as file metadata; CSV text
+        cells that a spreadsheet would run as a formula get a leading apostrophe)."""
         if path.endswith(".parquet"):
             import json
 
             self.frame.write_parquet(path, metadata={"clv.summary": json.dumps(self.info())})
         elif path.endswith(".csv"):
-            self.frame.write_csv(path)
+            from clv.export import spreadsheet_safe
+
+            spreadsheet_safe(self.frame).write_csv(path)  # no id a spreadsheet would run
         else:
             raise ClvError(f"{path}: write the summary to a .csv or .parquet file")
 
