@@ -339,6 +339,18 @@ def shared_text_xlsx(folder: Path, rows: int = 19_000, length: int = 100_000) ->
     return path
 
 
+def dictionary_bomb_parquet(folder: Path, rows: int = 30_000, length: int = 100_000) -> Path:
+    """A Parquet file whose customer column is categorical: one 100 KB text used by 30,000
+    rows, a 74 KB file that is 3 GB once each row holds its copy (as reading the ids as text
+    does)."""
+    path = folder / "dictionary.parquet"
+    text = "".join(random.Random(2).choice("abcdefghij") for _ in range(length))
+    one = pl.Series("customer_id", [text], dtype=pl.Categorical)  # the copies are codes only
+    pl.DataFrame({"customer_id": one.gather([0] * rows),
+                  "date": ["2024-03-01"] * rows, "amount": [10.0] * rows}).write_parquet(path)
+    return path
+
+
 CASES: dict[str, Callable[[Path], Path]] = {
     "small_xlsx": small_xlsx, "sparse_cell_xlsx": sparse_cell_xlsx,
     "unreferenced_cells_xlsx": unreferenced_cells_xlsx, "zip_bomb_xlsx": zip_bomb_xlsx,
@@ -351,10 +363,12 @@ CASES: dict[str, Callable[[Path], Path]] = {
     "seven_customers_csv": seven_customers_csv, "empty_csv": empty_csv,
     "header_only_csv": header_only_csv, "quoted_refs_xlsx": quoted_refs_xlsx,
     "cased_path_xlsx": cased_path_xlsx, "shared_text_xlsx": shared_text_xlsx,
+    "dictionary_bomb_parquet": dictionary_bomb_parquet,
 }
 """Every case by name."""
 
 DANGEROUS = ("sparse_cell_xlsx", "unreferenced_cells_xlsx", "zip_bomb_xlsx",
-             "markup_bomb_xlsx", "quoted_refs_xlsx", "cased_path_xlsx", "shared_text_xlsx")
+             "markup_bomb_xlsx", "quoted_refs_xlsx", "cased_path_xlsx", "shared_text_xlsx",
+             "dictionary_bomb_parquet")
 """Cases that exhaust memory if a reader lets them through: read them in a subprocess with a
 memory limit (see tests/test_hostile_readers.py)."""

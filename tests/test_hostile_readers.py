@@ -39,6 +39,7 @@ OUTCOME = {
     "quoted_refs_xlsx": r"sheet 'Orders' spans A1:XFD1048576",
     "cased_path_xlsx": r"spans A1:XFD1048576",
     "shared_text_xlsx": r"repeat texts of the workbook.s shared table \(380,000 cells, 38.0 GB",
+    "dictionary_bomb_parquet": r"column 'customer_id': its texts take 3.0 GB once each row",
 }
 SAFE = [name for name in corpus.CASES if name not in corpus.DANGEROUS]
 

@@ -864,6 +864,7 @@ def read_raw(
             if width > MAX_COLUMNS:
                 raise _too_wide(width, str(path))
             frame = pl.read_parquet(path, glob=False)
+            _check_dictionaries(frame, str(path))
             offset = 1
         elif suffix in (".xlsx", ".xlsm", ".xls"):
             read = _read_workbook(path, sheet, notes)
@@ -1014,6 +1015,33 @@ def _too_big(path: Path) -> DataError:
                      "a workbook to read this sheet (cells far from the table, or a text "
                      "repeated in very many cells); save the sheet as CSV to read it",
                      source=str(path))
+
+
+PARQUET_MAX_TEXT = 1 << 30
+PARQUET_TEXT_RATIO = 50
+"""Bytes of text a dictionary-encoded (categorical) column of a Parquet file may expand to:
+PARQUET_MAX_TEXT, or PARQUET_TEXT_RATIO times the file's size when that is more (100M rows
+of 10-character ids expand to 1 GB from a file of hundreds of MB, while a 74 KB file can hold
+one 100 KB text used by 30,000 rows: 3 GB once each row holds its copy, as reading the
+column as text does)."""
+
+
+def _check_dictionaries(frame: pl.DataFrame, source: str) -> None:
+    """Refuse a categorical column whose texts, one copy per row, pass the bound above (a
+    dictionary bomb), before anything reads it as text."""
+    bound = max(PARQUET_MAX_TEXT, PARQUET_TEXT_RATIO * Path(source).stat().st_size)
+    for name, dtype in frame.schema.items():
+        if isinstance(dtype, pl.Categorical | pl.Enum):
+            # each distinct text's length times its rows (counted on the codes: only the
+            # distinct texts are ever written out)
+            counts = frame[name].drop_nulls().value_counts(name="rows")
+            size = int((counts[name].cast(pl.String).str.len_bytes().cast(pl.Int64)
+                        * counts["rows"]).sum() or 0)
+            if size > bound:
+                raise DataError(f"its texts take {size / 1e9:,.1f} GB once each row holds its "
+                                f"copy (a few long texts repeated), more than the "
+                                f"{bound / 1e9:,.1f} GB clv reads from this file's column",
+                                source=source, column=name)
 
 
 def _renamed_text(path: Path, suffix: str, **options: Any) -> RawTable:
