@@ -197,6 +197,19 @@ def test_uploads_are_deleted_after_their_analysis_and_everything_at_close(tmp_pa
     assert all(not f.exists() for f in files)
 
 
+def test_uploads_left_without_analysis_are_kept_to_a_cap(tmp_path, monkeypatch):
+    """Uploads never analysed (or whose analysis failed) do not pile up until shutdown: past
+    MAX_SOURCES the oldest are deleted."""
+    from clv.web import state as module
+
+    monkeypatch.setattr(module, "MAX_SOURCES", 3)
+    with dashboard(tmp_path) as (base, state):
+        ids = [upload(base, orders(f"left{i}-")) for i in range(5)]
+        assert list(state.sources) == ids[2:]
+        assert sorted(p.name.split(".")[0] for p in state.workdir.iterdir()) == sorted(ids[2:])
+        assert call(f"{base}/mapping/{ids[0]}")[0] == 404
+
+
 @pytest.fixture(scope="module")
 def small() -> Any:
     """One small analysis (added several times over)."""

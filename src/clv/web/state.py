@@ -83,6 +83,10 @@ JOB_TIME_LIMIT = 30 * 60.0
 MAX_JOBS = 2
 """Analyses run at the same time (each in a process of its own); more wait in a queue."""
 MAX_ANALYSES = 8
+MAX_SOURCES = 32
+"""Uploads and database sources kept for their mapping page at most: past it, the oldest that
+no job is reading are deleted (an upload left without an analysis, or whose analysis failed,
+does not stay on disk until shutdown)."""
 """Finished analyses kept in memory (20-35 MB each at 20,000 customers); the least recently
 used beyond them are read back from the work folder when asked for."""
 EXPORT_WORKERS = 2
@@ -311,6 +315,13 @@ class State:
             self.preview(source, found)
         with self.lock:
             self.sources[source.id] = source
+            busy = {i for j in self.jobs.values() if j.status == "running"
+                    for i in (j.source_id, j.spend_id)}
+            old = [i for i in self.sources if i not in busy and i != source.id]
+            gone = [self.sources.pop(i) for i in old[:max(0, len(self.sources) - MAX_SOURCES)]]
+        for src in gone:  # the oldest beyond the cap
+            if src.path is not None:
+                src.path.unlink(missing_ok=True)
         return source
 
     @staticmethod
