@@ -43,7 +43,15 @@ from clv.models.base import PurchaseModel
 from clv.models.gamma_gamma import CORRELATION_LIMIT
 from clv.notes import Note
 from clv.prep import MAX_HORIZON_MONTHS, UNIT_DAYS, Summary, check_horizon, rfm_summary
-from clv.scenarios import Levers, Scenario, sensitivity, what_if
+from clv.scenarios import (
+    Levers,
+    Scenario,
+    base_values,
+    scenario_of,
+    sensitivity,
+    what_if,
+    what_if_inputs,
+)
 from clv.segments import Segments, segment_customers
 from clv.subscriptions import Subscriptions, saas_metrics
 from clv.timing import cross_sell, next_purchase
@@ -146,11 +154,18 @@ class Analysis:
 
     def what_if(self, levers: Levers) -> Scenario:
         """The what-if of :func:`clv.scenarios.what_if` under other ``levers``, with this
-        analysis's model, horizon, margin, discount rate and CAC."""
+        analysis's model, horizon, margin, discount rate and CAC (the base's values computed
+        once per analysis: the dashboard's sliders ask many)."""
+        inputs, at_base = self._what_if_base
+        return scenario_of(inputs, levers, at_base)
+
+    @cached_property
+    def _what_if_base(self) -> tuple[Any, Any]:
         cfg = self.settings
-        return what_if(self.model, self.summary, cfg.horizon, cfg.horizon_unit, levers=levers,
-                       cac=self.scenario.base.get("cac"),
-                       **_kwargs(self.summary, self.spend_model, cfg))  # type: ignore[arg-type]
+        kw = _kwargs(self.summary, self.spend_model, cfg)
+        inputs = what_if_inputs(self.model, self.summary, cfg.horizon, cfg.horizon_unit,
+                                cac=self.scenario.base.get("cac"), **kw)  # type: ignore[arg-type]
+        return inputs, base_values(inputs)
 
 
 def analyze(

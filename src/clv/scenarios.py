@@ -41,7 +41,7 @@ from clv.formulas import generic_ltv, ltv_cac_ratio
 from clv.models.base import PurchaseModel
 from clv.models.gamma_gamma import GammaGamma
 from clv.prep.summary import Summary, convert
-from clv.value import _expected, _setup, _spend
+from clv.value import _distinct_pairs, _expected, _setup, _spend
 
 LEVERS = ("retention", "frequency", "basket", "margin", "discount_rate", "cac")
 MAX_CHANGE = 10.0
@@ -94,6 +94,7 @@ class _Inputs:
     discount_rate: float
     cac: float | None
     first_purchase: float
+    pairs: tuple[np.ndarray, np.ndarray, np.ndarray | None]  # distinct (x, T) of the summary
 
 
 def _values(inp: _Inputs, levers: Levers) -> tuple[np.ndarray, dict[str, Any]]:
@@ -104,7 +105,7 @@ def _values(inp: _Inputs, levers: Levers) -> tuple[np.ndarray, dict[str, Any]]:
     every = slice(None)
     lifetime, frequency = 1 + levers.retention, 1 + levers.frequency
     spend = _spend(inp.spend, s, every) * (1 + levers.basket)
-    _, _, discounted = _expected(inp.purchases, s, every, frequency, lifetime)
+    _, _, discounted = _expected(inp.purchases, s, every, frequency, lifetime, inp.pairs)
     clv = margin * discounted * spend
     # a new customer (x = t_x = T = 0, alive) month by month, for the payback
     unit = inp.purchases.unit_ or inp.summary.unit
@@ -153,8 +154,11 @@ def _inputs(purchases: PurchaseModel, summary: Summary, horizon: float,
             first_purchase = 0.0
     if cac is not None and cac <= 0:
         raise ClvError(f"cac must be positive, not {cac}")
+    f = summary.frame
+    pairs = _distinct_pairs(f["frequency"].cast(pl.Float64).to_numpy(),
+                            f["T"].cast(pl.Float64).to_numpy())
     return _Inputs(purchases, summary, horizon, horizon_unit, spend, margin, discount_rate,
-                   cac, first_purchase)
+                   cac, first_purchase, pairs)
 
 
 def what_if(purchases: PurchaseModel, summary: Summary, horizon: float,
@@ -169,8 +173,39 @@ def what_if(purchases: PurchaseModel, summary: Summary, horizon: float,
     """
     inp = _inputs(purchases, summary, horizon, horizon_unit, spend, margin, discount_rate, cac,
                   first_purchase)
-    base_clv, base = _values(inp, Levers())
-    new_clv, changed = _values(inp, levers)
+    return _scenario(inp, levers, _values(inp, Levers()))
+
+
+def what_if_inputs(purchases: PurchaseModel, summary: Summary, horizon: float,
+                   horizon_unit: str | None = None, *, spend: GammaGamma | float | None = None,
+                   margin: float = 1.0, discount_rate: float = 0.0, cac: float | None = None,
+                   first_purchase: float | None = None) -> _Inputs:
+    """What :func:`what_if` computes from, checked once (for :func:`scenario_of`)."""
+    return _inputs(purchases, summary, horizon, horizon_unit, spend, margin, discount_rate, cac,
+                   first_purchase)
+
+
+def base_values(inputs: _Inputs) -> tuple[np.ndarray, dict[str, Any]]:
+    """Each customer's CLV and the new customer's figures without levers (for
+    :func:`scenario_of`)."""
+    return _values(inputs, Levers())
+
+
+def scenario_of(inputs: _Inputs, levers: Levers, at_base: tuple[np.ndarray, dict[str, Any]]
+                ) -> Scenario:
+    """:func:`what_if` from its inputs and base values, computed once by a caller that asks
+    many what-ifs of the same analysis (the dashboard's sliders)."""
+    return _scenario(inputs, levers, at_base)
+
+
+def _scenario(inp: _Inputs, levers: Levers, at_base: tuple[np.ndarray, dict[str, Any]]
+              ) -> Scenario:
+    """The what-if of ``levers`` given the base's values (computed once by a caller that asks
+    many what-ifs of the same inputs, as the dashboard's sliders do)."""
+    base_clv, base = at_base[0], dict(at_base[1])
+    new_clv, changed = _values(inp, levers) if levers != Levers() else (base_clv, dict(base))
+    summary, purchases, horizon, horizon_unit = (inp.summary, inp.purchases, inp.horizon,
+                                                 inp.horizon_unit)
     for figures in (base, changed):
         figures["total_change"] = figures["total_clv"] - base["total_clv"]
     changed["total_change_pct"] = _relative(changed["total_clv"], base["total_clv"])

@@ -125,15 +125,17 @@ def _if_alive_sums(purchases: PurchaseModel, s: _Setup, px: np.ndarray, pt: np.n
 
 
 def _expected(purchases: PurchaseModel, s: _Setup, rows: slice, rate: float = 1.0,
-              lifetime: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+              lifetime: float = 1.0, pairs: tuple[np.ndarray, np.ndarray, np.ndarray | None]
+              | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """P(alive), expected and discounted expected purchases over the horizon (with the
-    purchase rate and lifetime levers of ``clv.scenarios``)."""
+    purchase rate and lifetime levers of ``clv.scenarios``); ``pairs``: the distinct (x, T)
+    pairs of these rows when the caller already has them (:func:`_distinct_pairs`)."""
     x, tx, t_cap = s.x[rows], s.tx[rows], s.t_cap[rows]
     alive = purchases.p_alive(x, tx, t_cap)
     # E[Y(t) | alive] depends on (x, T) alone: its discounted sum over the steps is taken once
     # per distinct pair when they are much fewer than the customers (BG/NBD's costs a Gauss
     # hypergeometric function per value), then scaled by each customer's P(alive)
-    px, pt, index = _distinct_pairs(x, t_cap)
+    px, pt, index = pairs if pairs is not None else _distinct_pairs(x, t_cap)
     expected, discounted = _if_alive_sums(purchases, s, px, pt, rate, lifetime)
     if index is not None:
         expected, discounted = expected[index], discounted[index]
