@@ -284,6 +284,10 @@ REFUSED = [
     ("/* select */ update orders set total = 0", "must read data"),
     ("select 1 /* ; */ ; insert into orders values ('x', 'y', 1)", "one statement"),
     ("select $a$ ; $a$ ; delete from orders", "one statement"),
+    # functions a read-only transaction does not hold (dblink: a connection of its own)
+    ("select dblink_exec('dbname=shop', 'DROP TABLE clv_analyses')", r"dblink_exec\(\)"),
+    ("select pg_read_file ('/etc/passwd')", r"pg_read_file\(\)"),
+    ("select load_extension('evil')", r"load_extension\(\)"),
 ]
 
 

@@ -707,6 +707,13 @@ _WRITES = ("insert", "update", "delete", "merge", "into", "drop", "alter", "crea
            "truncate", "attach", "detach", "pragma", "grant", "revoke", "vacuum", "reindex")
 _LEXEME = re.compile(r"""'(?:[^']|'')*'?|"(?:[^"]|"")*"?|`[^`]*`?|\[[^\]]*\]?|--[^\n]*|"""
                      r"""/\*.*?(?:\*/|\Z)|(?<![\w$])(\$(?:[A-Za-z_]\w*)?\$).*?(?:\1|\Z)""", re.S)
+_REACH = re.compile(r"\b(?:dblink\w*|lo_\w+|pg_read_\w+|pg_ls_\w+|pg_stat_file|"
+                    r"pg_terminate_backend|pg_cancel_backend|pg_reload_conf|pg_rotate_logfile|"
+                    r"pg_promote|pg_advisory\w*|set_config|load_extension|readfile|writefile)"
+                    r"(?=\s*\()")
+"""Functions a read-only transaction does not hold: dblink runs its statements on a
+connection of its own, others read the server's files or act on its sessions and settings
+(PostgreSQL; SQLite's extension loading and file functions)."""
 # Quoted texts and identifiers, comments and PostgreSQL's $tag$ texts: where this lexer and
 # the database's differ (nested comments, backslash escapes) it sets aside less, never more.
 
@@ -733,6 +740,11 @@ def check_select(query: str, source: str = "query") -> str:
             raise DataError(f"the query must only read data, and '{word.upper()}' writes or "
                             "changes the database; write a column or table of that name in "
                             "double quotes", source=source)
+    reach = _REACH.search(bare.lower())
+    if reach:
+        raise DataError(f"the query must only read the database's tables, and "
+                        f"{reach.group(0)}() reaches beyond them (another connection, the "
+                        "server's files, its settings or sessions)", source=source)
     return query
 
 
