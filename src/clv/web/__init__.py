@@ -103,6 +103,10 @@ def serve(db: str = DEFAULT_URL, *, host: str = "127.0.0.1", port: int = 8000,
     shown = f"[{host}]" if ":" in host else host
     link = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
     announce(f"clv dashboard on {link}" + (" (the token is required)" if token else ""))
+    if "*" in hosts and token is None:
+        announce("warning: any host name is answered and no token is asked: a web page whose "
+                 "name is pointed at this machine (DNS rebinding) can read the dashboard; "
+                 "give --token, or name the hosts")
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
