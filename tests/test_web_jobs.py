@@ -26,7 +26,7 @@ from clv.errors import ClvError  # noqa: E402
 from clv.pipeline import analyze  # noqa: E402
 from clv.store import Store  # noqa: E402
 from clv.web.app import create_app  # noqa: E402
-from clv.web.state import State  # noqa: E402
+from clv.web.state import CANCELLED, State  # noqa: E402
 from webtools import call, running  # noqa: E402
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -115,7 +115,7 @@ def test_a_job_runs_while_another_is_stuck_and_cancel_stops_it(tmp_path):
         status, _, headers = call(f"{base}/jobs/{stuck}/cancel", "POST", b"", FORM)
         assert status == 303 and headers["location"] == f"/jobs/{stuck}"
         gone = wait(base, stuck)
-        assert gone["status"] == "cancelled" and gone["error"] == "cancelled"
+        assert gone["status"] == "cancelled" and gone["error"] == CANCELLED
         assert not state._processes
         page = call(f"{base}/jobs/{stuck}")[1].decode()
         assert 'id="job-cancel" hidden' in page and 'id="job-back"' in page

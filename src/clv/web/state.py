@@ -84,6 +84,8 @@ MAX_JOBS = 2
 """Analyses run at the same time (each in a process of its own); more wait in a queue."""
 MAX_ANALYSES = 8
 MAX_SOURCES = 32
+CANCELLED = "the analysis was cancelled; nothing was saved"
+"""What a cancelled job says (its page offers the way back to the columns)."""
 """Uploads and database sources kept for their mapping page at most: past it, the oldest that
 no job is reading are deleted (an upload left without an analysis, or whose analysis failed,
 does not stay on disk until shutdown)."""
@@ -510,7 +512,7 @@ class State:
             job.cancelled = True  # starting: it will not; saving: too late, it is done
             process = self._processes.get(jid)
             if self._tasks.pop(jid, None) is not None:  # still queued
-                job.status, job.step, job.error = "cancelled", "cancelled", "cancelled"
+                job.status, job.step, job.error = "cancelled", "cancelled", CANCELLED
         if process is not None:
             with contextlib.suppress(ValueError):  # its runner closed it meanwhile
                 process.kill()
@@ -543,7 +545,7 @@ class State:
             if job.cancelled or self._closed:
                 reader.close()
                 writer.close()
-                job.status, job.step, job.error = "cancelled", "cancelled", "cancelled"
+                job.status, job.step, job.error = "cancelled", "cancelled", CANCELLED
                 return
             job.step = "starting"
             process.start()
@@ -576,7 +578,7 @@ class State:
             code = process.exitcode
             process.close()
         if job.cancelled:
-            job.status, job.step, job.error = "cancelled", "cancelled", "cancelled"
+            job.status, job.step, job.error = "cancelled", "cancelled", CANCELLED
         elif answer is None and time.monotonic() >= deadline:
             job.status, job.error = "failed", (
                 f"stopped after {_minutes(self.time_limit)}, the time limit of an analysis "
@@ -633,7 +635,7 @@ class State:
         self._export_pool.shutdown(wait=False, cancel_futures=True)
         for job in self.jobs.values():
             if job.status == "running" and job.cancelled and job.id not in self._processes:
-                job.status, job.step, job.error = "cancelled", "cancelled", "cancelled"
+                job.status, job.step, job.error = "cancelled", "cancelled", CANCELLED
         files = [s.path for s in self.sources.values() if s.path is not None]
         files += [e.file for e in self.entries.values() if e.file is not None]
         for path in files:
