@@ -34,7 +34,6 @@ from bench_summary import lifetimes_python  # same environment: bench/.venv-life
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / "cache"
 OUT = HERE / "out"
-SHARED = HERE.parent.parent / "shared" / "data"
 SIZES = {"1M": 1_000_000, "20M": 20_000_000}
 MODELS = ("bgnbd", "mbgnbd", "pnbd", "gg")
 NAMES = {"bgnbd": "BG/NBD", "mbgnbd": "MBG/NBD", "pnbd": "Pareto/NBD", "gg": "Gamma-Gamma"}
@@ -80,7 +79,9 @@ def load(label: str):  # -> clv.prep.summary.Summary
     from clv.prep.summary import Summary, SummaryReport
 
     if label == "cdnow":
-        return rfm_summary(read_transactions(SHARED / "CDNOW_master.txt"), unit="day",
+        from clv.datasets import load_cdnow  # shipped with the package
+
+        return rfm_summary(read_transactions(load_cdnow(sample=False)), unit="day",
                            observation_end="1998-06-30")
     frame = pl.read_parquet(synthetic(label))
     purchases = int(frame["frequency"].sum()) + frame.height

@@ -5,8 +5,6 @@ from pathlib import Path
 
 import pytest
 
-SHARED_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
-
 try:  # in CI the property tests try the same examples on every run, so that a red run is
     # reproducible and a run is not red by the luck of the draw; elsewhere they roam
     from hypothesis import settings as _settings
@@ -19,18 +17,20 @@ except ImportError:  # pragma: no cover - hypothesis is a test dependency
 
 
 @pytest.fixture(scope="session")
-def shared_data() -> Path:
-    if not (SHARED_DATA / "CDNOW_sample.txt").exists():
-        pytest.skip("reference data ../shared/data is absent on this machine")
-    return SHARED_DATA.resolve()
+def reference_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The reference files shipped with clv (CDNOW sample and master, donations), written as
+    published into a folder, for the tests that read files as a user would."""
+    from clv.datasets import write_reference
+
+    return write_reference(tmp_path_factory.mktemp("reference"))
 
 
 @pytest.fixture(scope="session")
-def cdnow(shared_data):
+def cdnow(reference_data):
     """CDNOW_sample as in the published papers: weekly, calibration to 1997-09-30."""
     from clv import read_transactions, rfm_summary
 
-    tx = read_transactions(shared_data / "CDNOW_sample.txt", customer="column_1",
+    tx = read_transactions(reference_data / "CDNOW_sample.txt", customer="column_1",
                            date="column_3", amount="column_5")
     return rfm_summary(tx, unit="week", calibration_end="1997-09-30",
                        observation_end="1998-06-30")

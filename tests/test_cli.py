@@ -140,7 +140,7 @@ def shop_csv(tmp_path_factory):
     return folder
 
 
-def test_fit_every_model_kind(shop_csv, shared_data, tmp_path):
+def test_fit_every_model_kind(shop_csv, reference_data, tmp_path):
     out = json.loads(clv("fit", shop_csv / "shop.csv", "--model", "mbgnbd", "--json",
                          "-o", tmp_path / "m.json").stdout)
     assert out["models"][0]["model"] == "MBG/NBD" and out["models"][0]["unit"] == "week"
@@ -149,7 +149,7 @@ def test_fit_every_model_kind(shop_csv, shared_data, tmp_path):
     assert "rows read" in clv("fit", shop_csv / "shop.csv", "--model", "bgnbd").stdout
     gg = json.loads(clv("fit", shop_csv / "shop.csv", "--model", "gg", "--json").stdout)
     assert set(gg["models"][0]["params"]) == {"p", "q", "gamma"}
-    bgbb = json.loads(clv("fit", shared_data / "donations.csv", "--model", "bgbb",
+    bgbb = json.loads(clv("fit", reference_data / "donations.csv", "--model", "bgbb",
                           "--json").stdout)
     assert bgbb["models"][0]["params"]["alpha"] == pytest.approx(1.204, rel=1e-3)
     assert "data" not in bgbb  # patterns are not transactions
@@ -175,8 +175,8 @@ def test_predict_writes_per_customer_values(shop_csv, tmp_path):
     assert "Top customers by CLV" in text and "Total CLV of 3,000 customers" in text
 
 
-def test_evaluate_prints_the_scorecard(shared_data):
-    args = (shared_data / "CDNOW_sample.txt", "--customer", "column_1", "--date", "column_3",
+def test_evaluate_prints_the_scorecard(reference_data):
+    args = (reference_data / "CDNOW_sample.txt", "--customer", "column_1", "--date", "column_3",
             "--amount", "column_5", "--calibration-end", "1997-09-30", "--observation-end",
             "1998-06-30")
     text = clv("evaluate", *args).stdout

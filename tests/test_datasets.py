@@ -104,3 +104,26 @@ def test_bad_arguments():
     with pytest.raises(ValueError, match="acquisition_months"):
         sample_shop(10, months=12, acquisition_months=13)
     assert sample_shop(1, seed=0).customers["true_value_2y"].is_finite().all()
+
+
+def test_the_reference_data_ships_with_the_package(tmp_path):
+    """CDNOW (sample and master) and the donations data are inside the package, so that the
+    published-figure tests run in any installation (no ../shared)."""
+    from clv.datasets import load_cdnow, load_donations, write_reference
+
+    sample, master = load_cdnow(), load_cdnow(sample=False)
+    assert sample.shape == (6919, 4) and sample["customer_id"].n_unique() == 2357
+    assert master.shape == (69659, 4) and master["customer_id"].n_unique() == 23570
+    assert sample["customer_id"].is_in(master["customer_id"].implode()).all()
+    assert str(master["date"].min()) == "1997-01-01" and str(master["date"].max()) == "1998-06-30"
+    donations = load_donations()
+    assert donations.columns == ["frequency", "recency", "periods", "weights"]
+    assert donations["weights"].sum() == 11104
+    folder = write_reference(tmp_path)
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "CDNOW_master.txt", "CDNOW_sample.txt", "donations.csv"]
+    import clv
+
+    tx = clv.read_transactions(folder / "CDNOW_master.txt")
+    assert tx.issues.rows_kept == 69659
+    assert round(tx.issues.amount_kept, 2) == round(master["amount"].sum(), 2)

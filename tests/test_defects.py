@@ -230,11 +230,10 @@ PUBLISHED_BGBB = {"alpha": 1.204, "beta": 0.750, "gamma": 0.657, "delta": 2.783}
 
 
 @pytest.fixture(scope="module")
-def donations(shared_data):
-    path = shared_data / "donations.csv"
-    if not path.exists():
-        pytest.skip("../shared/data/donations.csv is absent on this machine")
-    return pl.read_csv(path)  # frequency, recency, periods, weights (lifetimes' names)
+def donations():
+    from clv.datasets import load_donations
+
+    return load_donations()  # frequency, recency, periods, weights (lifetimes' names)
 
 
 def _published(model):

@@ -7,8 +7,8 @@ from clv.evaluate import evaluate, normalized_gini
 
 
 @pytest.fixture(scope="module")
-def scorecard(shared_data):
-    tx = read_transactions(shared_data / "CDNOW_sample.txt", customer="column_1",
+def scorecard(reference_data):
+    tx = read_transactions(reference_data / "CDNOW_sample.txt", customer="column_1",
                            date="column_3", amount="column_5")
     return evaluate(tx, "1997-09-30", observation_end="1998-06-30")
 

@@ -53,10 +53,10 @@ def test_sbg_published():
     assert np.all(np.diff(m.retention(np.arange(1, 10))) > 0)  # retention rises with tenure
 
 
-def test_bgbb_published(shared_data):
+def test_bgbb_published(reference_data):
     """Fader, Hardie & Shang (2010) on the donations data: alpha = 1.204, beta = 0.750,
     gamma = 0.657, delta = 2.783, LL = -33225.58."""
-    d = pl.read_csv(shared_data / "donations.csv").rename({"weights": "weight"})
+    d = pl.read_csv(reference_data / "donations.csv").rename({"weights": "weight"})
     m = BGBB().fit(d)
     _check(m, {"alpha": 1.204, "beta": 0.750, "gamma": 0.657, "delta": 2.783}, -33225.58)
     assert m.n_customers_ == 11104

@@ -115,8 +115,8 @@ def test_recovers_simulated_parameters():
         assert abs(m.params_[name] - value) < 3 * m.stderr_[name], (name, m.params_, m.stderr_)
 
 
-def test_no_overflow_in_days_and_with_thousands_of_purchases(shared_data):
-    tx = read_transactions(shared_data / "CDNOW_master.txt")  # has a header
+def test_no_overflow_in_days_and_with_thousands_of_purchases(reference_data):
+    tx = read_transactions(reference_data / "CDNOW_master.txt")  # has a header
     s = rfm_summary(tx, unit="day", observation_end="1998-06-30")
     m = ParetoNBD().fit(s)
     assert all(np.isfinite(v) for v in m.params_.values()) and np.isfinite(m.loglik_)

@@ -64,8 +64,8 @@ def _all_finite(model, x, tx, t_cap, t):
     return all(np.all(np.isfinite(v)) for v in values)
 
 
-def test_cdnow_master_in_days(shared_data):
-    tx = read_transactions(shared_data / "CDNOW_master.txt")
+def test_cdnow_master_in_days(reference_data):
+    tx = read_transactions(reference_data / "CDNOW_master.txt")
     s = rfm_summary(tx, unit="day", observation_end="1998-06-30")
     f = s.frame
     x, tx_, t_cap = (f[c].to_numpy().astype(float) for c in ("frequency", "recency", "T"))

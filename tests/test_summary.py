@@ -112,8 +112,8 @@ def test_summary_written_with_metadata(tmp_path):
     assert pl.read_csv(tmp_path / "s.csv").height == len(s)
 
 
-def test_cdnow_sample_published_calibration_summary(shared_data):
-    tx = read_transactions(shared_data / "CDNOW_sample.txt", customer="column_1",
+def test_cdnow_sample_published_calibration_summary(reference_data):
+    tx = read_transactions(reference_data / "CDNOW_sample.txt", customer="column_1",
                            date="column_3", amount="column_5")
     s = rfm_summary(tx, unit="week", calibration_end="1997-09-30",
                     observation_end="1998-06-30")

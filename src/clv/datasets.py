@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -455,3 +456,64 @@ def sample_saas(
 def _add_months(day: dt.date, months: int) -> dt.date:
     m = day.month - 1 + months
     return dt.date(day.year + m // 12, m % 12 + 1, 1)
+
+
+# --- reference data shipped with the package (src/clv/reference; source and licence in its
+# README.md) -------------------------------------------------------------------------------------
+REFERENCE_FILES = ("CDNOW_sample.txt", "CDNOW_master.txt", "donations.csv")
+"""The reference files, as :func:`write_reference` writes them (the master is shipped gzipped)."""
+
+
+def _reference_bytes(name: str) -> bytes:
+    import gzip
+    from importlib.resources import files
+
+    if name not in REFERENCE_FILES:
+        raise ValueError(f"no reference file {name!r}; there are {', '.join(REFERENCE_FILES)}")
+    folder = files("clv") / "reference"
+    if name == "CDNOW_master.txt":
+        return gzip.decompress((folder / "CDNOW_master.txt.gz").read_bytes())
+    return (folder / name).read_bytes()
+
+
+def load_cdnow(sample: bool = True) -> pl.DataFrame:
+    """The CDNOW purchases (Fader, Hardie & Lee 2005): every purchase of the customers whose
+    first purchase was in Q1 1997, to 1998-06-30. ``sample=True``: the 1/10 sample of the
+    published BG/NBD, Pareto/NBD and Gamma-Gamma results (2,357 customers, 6,919 rows);
+    ``sample=False``: the master file (23,570 customers, 69,659 rows).
+
+    Columns: ``customer_id`` (the master file's id, as text), ``date``, ``cds`` (number of
+    CDs) and ``amount`` (dollars), one row per purchase line as published (several on one day
+    are one transaction for the models, as the summary merges them)."""
+    text = _reference_bytes("CDNOW_sample.txt" if sample else "CDNOW_master.txt").decode()
+    rows = [line.split() for line in text.splitlines() if line.strip()]
+    if rows and not rows[0][-1][:1].isdigit():  # the master file's header line
+        rows = rows[1:]
+    if sample:  # master_id sample_id date cds amount
+        rows = [[r[0], r[2], r[3], r[4]] for r in rows]
+    ids, days, cds, amounts = zip(*rows, strict=True)
+    return pl.DataFrame({
+        "customer_id": pl.Series(ids, dtype=pl.String),
+        "date": pl.Series(days).str.to_date("%Y%m%d"),
+        "cds": pl.Series(cds).cast(pl.Int64),
+        "amount": pl.Series(amounts).cast(pl.Float64)})
+
+
+def load_donations() -> pl.DataFrame:
+    """The donations data of Fader, Hardie & Shang (2010): 11,104 first-time donors of 1995
+    by their pattern of repeat donations 1996-2001, ``frequency, recency, periods, weights``
+    (``weights`` donors with that pattern), the data of the published BG/BB estimates."""
+    import io
+
+    return pl.read_csv(io.BytesIO(_reference_bytes("donations.csv")))
+
+
+def write_reference(folder: str | Path) -> Path:
+    """Write the reference files (:data:`REFERENCE_FILES`, as published: text, the master
+    uncompressed) into ``folder``, for tools that read files (the command line); returns the
+    folder."""
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    for name in REFERENCE_FILES:
+        (out / name).write_bytes(_reference_bytes(name))
+    return out
