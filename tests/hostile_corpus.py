@@ -61,12 +61,18 @@ def _rows(rows: tuple[tuple[str, ...], ...] = (HEADER, *ORDERS)) -> str:
                    for i, row in enumerate(rows, start=1))
 
 
+def _parts(zf: zipfile.ZipFile, types: str = _CONTENT_TYPES, rels: str = _WORKBOOK_RELS
+           ) -> None:
+    """The parts of a workbook besides its sheet (and shared texts)."""
+    zf.writestr("[Content_Types].xml", types)
+    zf.writestr("_rels/.rels", _RELS)
+    zf.writestr("xl/workbook.xml", _WORKBOOK)
+    zf.writestr("xl/_rels/workbook.xml.rels", rels)
+
+
 def _workbook(path: Path, sheet_xml: str) -> Path:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        zf.writestr("_rels/.rels", _RELS)
-        zf.writestr("xl/workbook.xml", _WORKBOOK)
-        zf.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        _parts(zf)
         zf.writestr("xl/worksheets/sheet1.xml", sheet_xml)
     return path
 
@@ -103,10 +109,7 @@ def zip_bomb_xlsx(folder: Path, size: int = 600 << 20) -> Path:
     neither the writer nor the test holds it in memory."""
     path = folder / "bomb.xlsx"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        zf.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        zf.writestr("_rels/.rels", _RELS)
-        zf.writestr("xl/workbook.xml", _WORKBOOK)
-        zf.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        _parts(zf)
         with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
             fh.write((_SHEET_START.format(dimension="A1:C5") + _rows()).encode())
             block = b" " * (16 << 20)
@@ -121,10 +124,7 @@ def markup_bomb_xlsx(folder: Path, rows: int = 3_000_000) -> Path:
     whitespace: refused by its compression ratio, not by a run without markup."""
     path = folder / "markup-bomb.xlsx"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        zf.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        zf.writestr("_rels/.rels", _RELS)
-        zf.writestr("xl/workbook.xml", _WORKBOOK)
-        zf.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        _parts(zf)
         with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
             fh.write((_SHEET_START.format(dimension="A1:C5") + _rows()).encode())
             block = b"<row/>" * 100_000
@@ -297,11 +297,7 @@ def cased_path_xlsx(folder: Path) -> Path:
     sheet = (_SHEET_START.format(dimension="A1") + _rows()
              + '<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row>' + _SHEET_END)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        zf.writestr("_rels/.rels", _RELS)
-        zf.writestr("xl/workbook.xml", _WORKBOOK)
-        zf.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS.replace(
-            "worksheets/sheet1.xml", "Worksheets/Sheet1.xml"))
+        _parts(zf, rels=_WORKBOOK_RELS.replace("worksheets/sheet1.xml", "Worksheets/Sheet1.xml"))
         zf.writestr("xl/worksheets/sheet1.xml", sheet)
     return path
 
@@ -329,10 +325,7 @@ def shared_text_xlsx(folder: Path, rows: int = 19_000, length: int = 100_000) ->
                                   'relationships/sharedStrings" Target="sharedStrings.xml"/>'
                                   "</Relationships>")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("[Content_Types].xml", types)
-        zf.writestr("_rels/.rels", _RELS)
-        zf.writestr("xl/workbook.xml", _WORKBOOK)
-        zf.writestr("xl/_rels/workbook.xml.rels", rels)
+        _parts(zf, types, rels)
         zf.writestr("xl/worksheets/sheet1.xml", _SHEET_START.format(dimension="A1") + head
                     + body + _SHEET_END)
         zf.writestr("xl/sharedStrings.xml", strings)

@@ -61,10 +61,24 @@ class _Valued:
     notes: list[str]
 
 
+def _fit_or_nbd(cls: Any, summary: Summary, notes: list[str]) -> Any:
+    """The purchase model ``cls`` fitted on ``summary``, or, when it cannot be (one customer,
+    nobody bought twice), the NBD, as analyze does; its notes (and why) added to ``notes``."""
+    from clv.models.nbd import NBD
+    from clv.notes import Note
+
+    try:
+        fitted = cls().fit(summary)
+    except ClvError as exc:
+        fitted = NBD().fit(summary)
+        notes.append(Note("no_model", reason=str(exc)))
+    notes += fitted.notes_
+    return fitted
+
+
 def _valued(file: str, read: Reading, unit: str, model: str, horizon: float,
             horizon_unit: str, margin: float, discount_rate: float) -> _Valued:
     from clv.models import ConvergenceError, GammaGamma
-    from clv.models.nbd import NBD
     from clv.notes import Note
     from clv.value import customer_value
 
@@ -75,12 +89,7 @@ def _valued(file: str, read: Reading, unit: str, model: str, horizon: float,
     tx = read.transactions(file)
     summary = rfm_summary(tx, unit=unit)  # type: ignore[arg-type]
     notes: list[str] = []
-    try:
-        purchases = cls().fit(summary)
-    except ClvError as exc:  # one customer, or nobody bought twice: the NBD, as analyze does
-        purchases = NBD().fit(summary)
-        notes.append(Note("no_model", reason=str(exc)))
-    notes += purchases.notes_
+    purchases = _fit_or_nbd(cls, summary, notes)
     try:
         spend: Any = GammaGamma().fit(summary)
         notes += spend.notes_
@@ -352,15 +361,7 @@ def timing(
     pairs = cross_sell(tx, product="product", min_customers=min_customers)
     summary = rfm_summary(tx, unit=unit)  # type: ignore[arg-type]
     notes: list[str] = []
-    try:
-        fitted = cls().fit(summary)
-    except ClvError as exc:  # one customer, or nobody bought twice: the NBD, as analyze does
-        from clv.models.nbd import NBD
-        from clv.notes import Note
-
-        fitted = NBD().fit(summary)
-        notes.append(Note("no_model", reason=str(exc)))
-    notes += fitted.notes_
+    fitted = _fit_or_nbd(cls, summary, notes)
     nxt = next_purchase(fitted, summary, days)
     if next_output is not None:
         _write_frame(nxt, next_output)
