@@ -127,3 +127,15 @@ def test_the_reference_data_ships_with_the_package(tmp_path):
     tx = clv.read_transactions(folder / "CDNOW_master.txt")
     assert tx.issues.rows_kept == 69659
     assert round(tx.issues.amount_kept, 2) == round(master["amount"].sum(), 2)
+
+
+def test_the_version_is_written_once_and_the_package_is_typed():
+    """pyproject takes the version from clv.__version__ (the installed metadata says the same)
+    and the package says it carries its types (py.typed)."""
+    from importlib.metadata import version
+    from importlib.resources import files
+
+    import clv
+
+    assert version("clv") == clv.__version__
+    assert (files("clv") / "py.typed").is_file()

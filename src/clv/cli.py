@@ -967,12 +967,9 @@ def _show_warning(message: Warning | str, category: type[Warning], *_: Any, **__
 
 
 def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    from clv import __version__
 
-    try:
-        return version("clv")
-    except PackageNotFoundError:
-        return "(not installed)"
+    return __version__
 
 
 _FILE_ERRORS = (FileNotFoundError, FileExistsError, PermissionError, IsADirectoryError,
