@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from hostile_corpus import CASES
-from webtools import call
+from webtools import call, free_port
 
 CLV = Path(sys.executable).parent / "clv"
 LIMIT_S = 30
@@ -78,17 +78,11 @@ def test_clv_report_ends_in_a_report_or_one_sentence(case: str, corpus: dict[str
     assert peak < PEAK_BYTES, f"peak memory {peak / 1e9:.2f} GB"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
     """``clv serve`` in its own process: its base URL and process id."""
     folder = tmp_path_factory.mktemp("hostile-web")
-    port = _free_port()
+    port = free_port()
     with (folder / "err.txt").open("wb") as err:
         proc = subprocess.Popen([str(_script()), "serve", "--port", str(port), "--db",
                                  f"sqlite:///{folder / 'history.db'}", "--job-minutes", "1"],

@@ -31,6 +31,8 @@ import pytest
 pytest.importorskip("fastapi")
 pytest.importorskip("uvicorn")
 
+from webtools import free_port  # noqa: E402
+
 CHILD = r"""
 import sys
 
@@ -66,12 +68,6 @@ clv.web.serve(db, host=host, port=port, analyses=[(analysis, "shop")])
 """
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 EVIL = "http://evil.example"
-
-
-def _free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
 
 
 class Server:
@@ -139,7 +135,7 @@ def server(tmp_path_factory) -> Iterator[Server]:
     (so that the default relative ``sqlite:///clv-history.db`` is that history)."""
     folder = tmp_path_factory.mktemp("secure")
     store = folder / "clv-history.db"
-    port = _free_port()
+    port = free_port()
     args = [sys.executable, "-c", CHILD, f"sqlite:///{store}", "127.0.0.1", str(port)]
     with _child(args, "127.0.0.1", port, folder, folder / "stderr.txt") as s:
         s.store = store  # type: ignore[attr-defined]
@@ -358,7 +354,7 @@ def test_an_empty_token_is_refused_by_serve_and_clv_serve(tmp_path):
         pytest.skip("the clv script is not installed next to this Python")
     for token in ("", "short"):
         run = subprocess.run([str(script), "serve", "--token", token, "--db", db,
-                              "--port", str(_free_port())], capture_output=True, text=True,
+                              "--port", str(free_port())], capture_output=True, text=True,
                              timeout=120, cwd=tmp_path)
         assert run.returncode == 2, run.stderr
         said = run.stderr.strip()
@@ -384,7 +380,7 @@ def test_beyond_the_loopback_a_token_is_required(tmp_path):
         pytest.skip("the clv script is not installed next to this Python")
     address = _outside_address()
     host = address or "127.0.0.1"
-    port = _free_port(host)
+    port = free_port(host)
     args = [str(script), "serve", "--host", host, "--port", str(port),
             "--db", f"sqlite:///{tmp_path / 'h.db'}"]
     if address is None:  # no other address here: the token given on the loopback
@@ -492,7 +488,7 @@ def test_clv_serve_answers_the_names_allowed_and_cleans_up_at_shutdown(tmp_path)
     script = Path(sys.executable).parent / "clv"
     if not script.exists():
         pytest.skip("the clv script is not installed next to this Python")
-    port = _free_port()
+    port = free_port()
     work = tmp_path / "tmp"
     work.mkdir()
     args = [str(script), "serve", "--port", str(port), "--db", f"sqlite:///{tmp_path / 'h.db'}",

@@ -20,14 +20,19 @@ HOSTILE = {"customer": "<script>alert('id')</script>", "product": "<img src=x on
            "channel": "<b>bold</b>&co"}
 
 
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port of ``host`` nothing listens on (for a server started next)."""
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
 @contextmanager
 def running(app: Any) -> Iterator[str]:
     """Serve ``app`` on a free port of 127.0.0.1 for the block; yields its base URL."""
     import uvicorn
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
                                            log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, daemon=True)
