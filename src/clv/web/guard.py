@@ -190,7 +190,8 @@ class Guard:
         if not self._host_allowed(headers):
             shown = host_name(headers.get(b"host", b"").decode("latin-1"))[:100]
             await JSONResponse({"detail": f"unknown host {shown!r}: the dashboard answers only "
-                                          "to its allowed host names (allowed_hosts)"},
+                                          "to its allowed host names (clv serve --allow-host "
+                                          "NAME)"},
                                status_code=400)(scope, receive, send)
             return
         if scope.get("method", "GET").upper() in UNSAFE and self._foreign(scope, headers):
