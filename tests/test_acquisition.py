@@ -47,12 +47,17 @@ def test_cac_and_payback_by_hand():
     assert row["organic"]["cac"] == 0.0 and row["organic"]["ltv_cac"] is None  # no spend
     assert result.blended_cac == pytest.approx(190.0 / 4)  # organic customers count
     assert result.paid_cac == pytest.approx(190.0 / 3)
-    # predicted LTV = margin x revenue to date + future CLV (0 here); ratio and its verdict
-    assert row["ads"]["predicted_ltv"] == pytest.approx(0.5 * 220 / 2)
+    # LTV of a new customer = margin x revenue to date + future value (0 here), over the
+    # customers acquired in the spend table's months; ratio and its verdict
+    assert row["ads"]["ltv"] == pytest.approx(0.5 * 220 / 2)
     assert row["ads"]["ltv_cac"] == pytest.approx(55 / 45)
     assert row["ads"]["verdict"] == "thin" and row["seo"]["verdict"] == "loses money"
     assert row["ads"]["max_cac"] == pytest.approx(55 / 3)
     assert result.next_euro["channel"].to_list() == ["ads", "seo"]
+    # blended = the channels reconciled: sum(new customers x LTV) / spend (organic included)
+    worth = 2 * 55 + 1 * 5 + 1 * 25
+    assert result.blended_ltv == pytest.approx(worth / 4)
+    assert result.blended_ltv_cac == pytest.approx(worth / 190)
     month = {(r["channel"], r["month"]): r for r in result.by_month.iter_rows(named=True)}
     assert month["ads", dt.date(2024, 1, 1)]["cac"] == 45.0
     assert month["ads", dt.date(2024, 2, 1)]["new_customers"] == 0

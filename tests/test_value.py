@@ -22,7 +22,7 @@ def test_holdout_purchases_and_revenue_are_predicted(fitted):
     period predict the holdout's purchases and revenue in total."""
     s, bg, gg = fitted
     weeks = s.frame["duration_holdout"][0]
-    v = customer_value(bg, s, weeks, spend=gg)
+    v = customer_value(bg, s, weeks, spend=gg, discount_rate=0)
     actual = s.frame["frequency_holdout"].sum()
     assert v["expected_purchases"].sum() == pytest.approx(actual, rel=0.04)
     revenue = (s.frame["frequency_holdout"] * s.frame["monetary_holdout"]).sum()
@@ -31,7 +31,7 @@ def test_holdout_purchases_and_revenue_are_predicted(fitted):
 
 def test_no_discount_equals_expected_purchases_times_spend(fitted):
     s, bg, gg = fitted
-    v = customer_value(bg, s, 26, spend=gg, margin=0.3)
+    v = customer_value(bg, s, 26, spend=gg, margin=0.3, discount_rate=0)
     f = s.frame
     direct = bg.expected_purchases(26, f["frequency"], f["recency"], f["T"])
     np.testing.assert_allclose(v["expected_purchases"], direct, rtol=1e-12)
@@ -40,14 +40,17 @@ def test_no_discount_equals_expected_purchases_times_spend(fitted):
 
 def test_discounting_and_horizon(fitted):
     s, bg, _ = fitted
-    plain = customer_value(bg, s, 2, "year")["clv"].sum()
+    plain = customer_value(bg, s, 2, "year", discount_rate=0)["clv"].sum()
     discounted = customer_value(bg, s, 2, "year", discount_rate=0.1)["clv"].sum()
     longer = customer_value(bg, s, 3, "year", discount_rate=0.1)["clv"].sum()
     assert discounted < plain < longer * 1.5 and discounted < longer
-    # a discount rate of 10% a year, all purchases within a month: almost no discount
+    # a discount rate of 10% a year, all purchases within a month: each is discounted by a
+    # factor between 1 / 1.1^(1/12) and 1, about half of that month's discount on average
     month = customer_value(bg, s, 1, "month", discount_rate=0.1)["clv"].sum()
-    undiscounted = customer_value(bg, s, 1, "month")["clv"].sum()
-    assert month == pytest.approx(undiscounted / 1.1 ** (30.4375 / 365.25), rel=1e-9)
+    undiscounted = customer_value(bg, s, 1, "month", discount_rate=0)["clv"].sum()
+    full = 1.1 ** (-30.4375 / 365.25)
+    assert undiscounted * full < month < undiscounted
+    assert month == pytest.approx(undiscounted * (1 + full) / 2, rel=1e-4)
 
 
 def test_horizon_units_are_converted_explicitly(fitted):
@@ -145,7 +148,7 @@ def test_predictive_interval_of_holdout_revenue_covers_the_truth():
         s = rfm_summary(shop.transactions, unit="week", calibration_end="2025-06-30",
                         observation_end=shop.observation_end, midpoint=True)
         v = value_intervals(BGNBD().fit(s), s, s.frame["duration_holdout"][0],
-                            spend=GammaGamma().fit(s), draws=100, seed=rep)
+                            spend=GammaGamma().fit(s), discount_rate=0, draws=100, seed=rep)
         truth = (s.frame["frequency_holdout"] * s.frame["monetary_holdout"]).sum()
         hits += v.total["predictive_lower"] <= truth <= v.total["predictive_upper"]
     assert hits >= 80, hits

@@ -12,10 +12,14 @@ Per channel (and campaign), over the months the spend table covers:
 - new customers, CAC = spend / new customers (paid: channels with spend; blended: all spend
   over all new customers, paid or not), conversion = new customers / leads;
 - historical LTV at k months: margin x revenue per customer within k months of acquisition,
-  over the customers observed that long; predicted LTV: margin x revenue to date plus the
-  predicted future CLV (``clv.customer_value``, already with margin and discounting), per
-  acquired customer;
-- LTV:CAC (predicted and historical at 12 months) with the verdict of ``clv.formulas``;
+  over the customers observed that long;
+- ``ltv``, the LTV of a new customer: the mean lifetime value (margin to date + future value
+  over the remaining lifetime, ``lifetime_value`` of ``clv.valuation``) of the customers the
+  channel acquired in the months of the spend table, the same customers its CAC counts;
+- LTV:CAC = ltv / CAC, and historically at 12 months, with the verdict of ``clv.formulas``.
+  The blended figures reconcile with the channels': blended LTV = sum(new customers x ltv) /
+  sum(new customers) and blended LTV:CAC = sum(new customers x ltv) / sum(spend), a
+  spend-weighted mean of the paid channels' ratios plus the unpaid channels' value;
 - payback: the first month of life by the end of which the cumulative margin per acquired
   customer reaches the CAC (month 1 is the acquisition month), historically (over the
   customers observed that long) and predicted (with the model's continuation of each
@@ -49,8 +53,9 @@ class Acquisition:
     """``channels``: one row per channel (and campaign), see the module docstring;
     ``by_month``: spend, new customers, CAC and conversion per channel and month;
     ``next_euro``: channels ranked by predicted return per euro; ``blended_cac`` and
-    ``paid_cac``: over all channels; ``curves``: the channel cohorts the paybacks are read
-    from; ``basis``: what the historical and predicted figures cover."""
+    ``paid_cac``: over all channels; ``blended_ltv`` and ``blended_ltv_cac``: the channels'
+    figures reconciled (see the module docstring); ``curves``: the channel cohorts the
+    paybacks are read from; ``basis``: what the historical and predicted figures cover."""
 
     channels: pl.DataFrame
     by_month: pl.DataFrame
@@ -60,6 +65,8 @@ class Acquisition:
     curves: Cohorts
     basis: dict[str, str]
     notes: list[str] = field(default_factory=list)
+    blended_ltv: float | None = None
+    blended_ltv_cac: float | None = None
 
 
 def _sum_or_null(column: str) -> pl.Expr:
@@ -123,9 +130,11 @@ def channels(
     """CAC, conversion, LTV (historical and predicted), LTV:CAC, payback and maximum CAC per
     acquisition channel (and campaign with ``campaign=True``); see the module docstring.
 
-    ``value`` is the ``clv.customer_value`` frame of the summary's customers (computed with
-    ``margin``); ``purchases`` and ``spend_model`` (the models behind it) continue the
-    channels' revenue curves for the predicted payback; without them it is historical only.
+    ``value`` is the per-customer frame of ``clv.valuation.value_customers`` (computed with
+    ``margin``): its ``lifetime_value`` gives each channel's LTV (a ``clv.customer_value``
+    frame without it gives margin x revenue to date + its ``clv``, over its horizon);
+    ``purchases`` and ``spend_model`` (the models behind it) continue the channels' revenue
+    curves for the predicted payback; without them it is historical only.
     """
     if not 0 < margin <= 1:
         raise ClvError(f"margin must be in (0, 1], not {margin}")
@@ -144,22 +153,28 @@ def channels(
         (pl.col("new_customers") / pl.col("leads")).alias("conversion")).sort(*keys, "month")
 
     revenue = summary.frame.select("customer_id", pl.col("total_amount").alias("revenue"))
+    lifetime = (pl.col("lifetime_value") if "lifetime_value" in value.columns
+                else margin * pl.col("revenue") + pl.col("clv"))
     per_customer = acquired.join(revenue, on="customer_id", how="left").join(
-        value.select("customer_id", "clv"), on="customer_id", how="left")
+        value.select("customer_id", "clv", *(["lifetime_value"] if "lifetime_value"
+                                             in value.columns else [])),
+        on="customer_id", how="left").with_columns(lifetime.alias("ltv"))
     if per_customer["clv"].null_count():
         raise ClvError("the value table lacks customers of the summary (use clv.customer_value)")
     curves = cohorts(frame, summary, period="month", by="_acq_key", customers=acquired.select(
         "customer_id", pl.concat_str(keys, separator=" / ").alias("_acq_key")),
         purchases=purchases, spend=spend_model)
     history = _history(curves, acquired, keys, margin)
+    new_ltv = per_customer.filter(pl.col("month").is_in(months.implode())).group_by(keys).agg(
+        pl.col("ltv").mean())
     table = (by_month.group_by(keys).agg(
                 pl.col("spend").sum(), pl.col("new_customers").sum(),
                 _sum_or_null("leads"))
              .join(per_customer.group_by(keys).agg(
                  pl.len().alias("customers"),
-                 (margin * pl.col("revenue").mean()).alias("margin_to_date"),
-                 (margin * pl.col("revenue").mean() + pl.col("clv").mean())
-                 .alias("predicted_ltv")), on=keys, how="full", coalesce=True)
+                 (margin * pl.col("revenue").mean()).alias("margin_to_date")),
+                 on=keys, how="full", coalesce=True)
+             .join(new_ltv, on=keys, how="left")
              .join(history, on=keys, how="left")
              .with_columns(pl.col("spend").fill_null(0.0), pl.col("new_customers").fill_null(0))
              .with_columns(
@@ -175,20 +190,25 @@ def channels(
     total_spend, total_new = float(by_month["spend"].sum()), int(in_window.height)
     paid_new = int(in_window.join(paid.select(*keys).unique(), on=keys).height)
     next_euro = table.filter(pl.col("cac").is_not_null() & (pl.col("spend") > 0)).with_columns(
-        (pl.col("predicted_ltv") / pl.col("cac")).alias("return_per_euro")).sort(
+        (pl.col("ltv") / pl.col("cac")).alias("return_per_euro")).sort(
         "return_per_euro", descending=True).select(
-        *keys, "return_per_euro", "cac", "predicted_ltv", "max_cac", "cac_headroom")
+        *keys, "return_per_euro", "cac", "ltv", "max_cac", "cac_headroom")
     start, end = months.min(), months.max()
     basis = {
         "spend": f"spend and new customers from {start} to {end} (months of the spend table)",
         "historical": f"margin ({margin:.0%}) x revenue within k months of acquisition, over "
                       "the customers observed that long",
-        "predicted": f"margin x revenue to date + {predicted}, per acquired customer",
+        "predicted": f"LTV of a new customer: margin to date + future value over the "
+                     f"remaining lifetime ({predicted}), per customer acquired in the months "
+                     "of the spend table",
         "ratio": f"LTV:CAC verdicts and maximum CAC at a {target_ratio:g}x target"}
-    return Acquisition(table.sort("predicted_ltv", descending=True, nulls_last=True),
+    worth = float((table["new_customers"] * table["ltv"].fill_null(0.0)).sum())
+    return Acquisition(table.sort("ltv", descending=True, nulls_last=True),
                        by_month, next_euro, total_spend / total_new if total_new else None,
                        float(paid["spend"].sum()) / paid_new if paid_new else None,
-                       curves, basis, notes)
+                       curves, basis, notes,
+                       blended_ltv=worth / total_new if total_new else None,
+                       blended_ltv_cac=worth / total_spend if total_spend > 0 else None)
 
 
 def _history(curves: Cohorts, acquired: pl.DataFrame, keys: list[str], margin: float
@@ -208,15 +228,15 @@ def _ratios(table: pl.DataFrame, target: float) -> pl.DataFrame:
             return None
         return ltv_cac_ratio(max(ltv, 0.0), cac).level
 
-    rows = table.select("predicted_ltv", "historical_ltv_12m", "cac").rows()
+    rows = table.select("ltv", "historical_ltv_12m", "cac").rows()
     paid = pl.when(pl.col("cac") > 0).then(pl.col("cac"))  # no ratio without a cost
     return table.with_columns(
-        (pl.col("predicted_ltv") / paid).alias("ltv_cac"),
+        (pl.col("ltv") / paid).alias("ltv_cac"),
         pl.Series("verdict", [verdict(p, c) for p, _, c in rows], dtype=pl.String),
         (pl.col("historical_ltv_12m") / paid).alias("historical_ltv_cac_12m"),
         pl.Series("historical_verdict_12m", [verdict(h, c) for _, h, c in rows],
                   dtype=pl.String),
-        (pl.col("predicted_ltv") / target).alias("max_cac"),
+        (pl.col("ltv") / target).alias("max_cac"),
     ).with_columns((pl.col("max_cac") - pl.col("cac")).alias("cac_headroom"))
 
 

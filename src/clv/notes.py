@@ -113,6 +113,14 @@ TEMPLATES: dict[str, str] = {
                            "'{example}') is a customer of the transactions (such as "
                            "'{known}'): its {columns} are missing for every customer; the "
                            "ids must be written the same way in both",
+    "p_alive_activity": "BG/NBD counts every customer without a repeat purchase as alive "
+                        "(P(alive) = 1 by its assumption); the segment and activity views take "
+                        "P(alive) from {model}, fitted on the same data",
+    "p_alive_not_judged": "BG/NBD counts every customer without a repeat purchase as alive, "
+                          "and no other model could be fitted ({reason}): their P(alive) is "
+                          "left blank in the segment and activity views (not judged)",
+    "lifetime_capped": "without discounting, the lifetime value is taken over {months:,} "
+                       "months",
     "cohort_ages_capped": "the cohort table stops at {ages:,} {period}s after acquisition "
                           "(50 years): {lines:,} lines at older ages, of customers acquired "
                           "from {first} on, are left out of it",

@@ -4,14 +4,10 @@ The steps, in order (each reported to ``progress`` with its share of the work do
 
 1. read and validate the transactions (``clv.read_transactions``; a frame is read through the
    same validation) and keep the data-quality report;
-2. choose the purchase model on a holdout: the models are fitted up to the calibration end
-   (default: the last quarter of the observed span is held out) and scored on the rest
-   (``clv.evaluate``); the best by RMSE of holdout transactions is kept (a note says when the
-   naive baseline beats every model);
-3. refit the chosen model and Gamma-Gamma on the whole history (the next best when it does
-   not converge; the NBD when none can be fitted, e.g. one customer or no repeat purchase;
-   the notes say which, and what a fit at a limit means, e.g. no dropout) and compute each
-   customer's CLV over the horizon, with intervals from parameter draws (``clv.value``);
+2. value every customer by the one valuation path (``clv.valuation.value_customers``): the
+   purchase model chosen on a holdout (or the one the settings name), Gamma-Gamma or its
+   documented fallback, future value over the horizon with intervals, lifetime value;
+3. (the same step) P(alive) for the activity views, informative for one-time buyers;
 4. segments, cohorts, cross-sell timing and next purchases, what-if levers and their
    sensitivity; acquisition channels when a spend table is given; subscription metrics when
    a subscriptions table is given;
@@ -23,26 +19,21 @@ The report, the dashboard and the CLI only read the ``Analysis``; they compute n
 from __future__ import annotations
 
 import datetime as dt
-import math
 import time
-import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 import polars as pl
 
 from clv.acquisition import Acquisition, channels
-from clv.cohorts import PERIODS, Cohorts, cohorts
+from clv.cohorts import Cohorts, cohorts
 from clv.data import Transactions, read_transactions
-from clv.errors import ClvError
-from clv.evaluate import BASELINE, MODELS, Scorecard, evaluate
-from clv.models import NBD, ConvergenceError, DependenceWarning, GammaGamma
+from clv.evaluate import Scorecard
+from clv.models import GammaGamma
 from clv.models.base import PurchaseModel
-from clv.models.gamma_gamma import CORRELATION_LIMIT
-from clv.notes import Note
-from clv.prep import MAX_HORIZON_MONTHS, UNIT_DAYS, Summary, check_horizon, rfm_summary
+from clv.prep import MAX_HORIZON_MONTHS, Summary
 from clv.scenarios import (
     Levers,
     Scenario,
@@ -55,58 +46,11 @@ from clv.scenarios import (
 from clv.segments import Segments, segment_customers
 from clv.subscriptions import Subscriptions, saas_metrics
 from clv.timing import cross_sell, next_purchase
-from clv.value import ValueIntervals, customer_value, value_intervals
+from clv.valuation import Settings, Valuation, value_customers
+from clv.value import ValueIntervals
 
 Progress = Callable[[str, float], None]
 __all__ = ["MAX_HORIZON_MONTHS", "Analysis", "Settings", "analyze"]
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What an analysis assumes: time unit of the models, CLV horizon, gross margin, annual
-    discount rate, calibration end of the model comparison (None: the last quarter of the
-    span is held out), interval level and draws, cohort period, the what-if lever, CAC for
-    the new-customer figures (None: the blended CAC of the spend table, if any).
-
-    Each is checked here, so that a face can say which setting is wrong before any work: the
-    horizon is at most :data:`MAX_HORIZON_MONTHS` (50 years; the discounted value costs one
-    model evaluation per month of it), ``next_days`` too."""
-
-    unit: str = "week"
-    horizon: float = 12.0
-    horizon_unit: str = "month"
-    margin: float = 1.0
-    discount_rate: float = 0.1
-    calibration_end: dt.date | None = None
-    models: tuple[str, ...] = ("bgnbd", "mbgnbd", "pnbd")
-    level: float = 0.9
-    draws: int = 100
-    period: str = "month"
-    lever: Levers = field(default_factory=lambda: Levers(retention=0.05))
-    cac: float | None = None
-    next_days: float = 30.0
-
-    def __post_init__(self) -> None:
-        for name in ("unit", "horizon_unit"):
-            if getattr(self, name) not in UNIT_DAYS:
-                raise ClvError(f"{name} must be one of {', '.join(UNIT_DAYS)}, not "
-                               f"{getattr(self, name)!r}")
-        check_horizon(self.horizon, self.horizon_unit)
-        check_horizon(self.next_days, "day", "next_days")
-        if not 0 < self.margin <= 1:
-            raise ClvError(f"margin must be in (0, 1], not {self.margin}")
-        if not 0 <= self.discount_rate < math.inf:
-            raise ClvError(f"discount_rate must be a yearly rate of 0 or more, not "
-                           f"{self.discount_rate}")
-        if not 0 < self.level < 1:
-            raise ClvError(f"level must be in (0, 1), not {self.level}")
-        if self.period not in PERIODS:
-            raise ClvError(f"period must be one of {', '.join(PERIODS)}, not {self.period!r}")
-        if self.cac is not None and not 0 < self.cac < math.inf:
-            raise ClvError(f"cac must be a positive amount, not {self.cac}")
-        unknown = [m for m in self.models if m not in MODELS]
-        if unknown or not self.models:
-            raise ClvError(f"models must be among {', '.join(MODELS)}, not {unknown}")
 
 
 @dataclass(frozen=True)
@@ -132,6 +76,7 @@ class Analysis:
     kpis: dict[str, Any]
     seconds: dict[str, float]
     notes: list[str]
+    currency: str | None = None
 
     @cached_property
     def customers(self) -> pl.DataFrame:
@@ -161,11 +106,18 @@ class Analysis:
 
     @cached_property
     def _what_if_base(self) -> tuple[Any, Any]:
-        cfg = self.settings
-        kw = _kwargs(self.summary, self.spend_model, cfg)
-        inputs = what_if_inputs(self.model, self.summary, cfg.horizon, cfg.horizon_unit,
-                                cac=self.scenario.base.get("cac"), **kw)  # type: ignore[arg-type]
+        inputs = what_if_inputs(self.model, self.summary, self.settings.horizon,
+                                self.settings.horizon_unit, cac=self.scenario.base.get("cac"),
+                                **self._levers_kw)
         return inputs, base_values(inputs)
+
+    @property
+    def _levers_kw(self) -> dict[str, Any]:
+        cfg = self.settings
+        spend = self.spend_model if self.spend_model is not None else float(
+            self.value["expected_spend"][0]) if self.value.height else 1.0
+        return {"spend": spend, "margin": cfg.margin, "discount_rate": cfg.discount_rate,
+                "new_customer_ltv": self.kpis.get("new_customer_ltv")}
 
 
 def analyze(
@@ -182,7 +134,6 @@ def analyze(
     ``customers`` attributes; ``progress(step, fraction)`` is called after each step."""
     cfg = settings or Settings()
     seconds: dict[str, float] = {}
-    notes: list[str] = []
     steps = ("data", "models", "value", "segments", "cohorts", "timing", "channels", "levers",
              "subscriptions")
     clock = [time.perf_counter()]
@@ -197,44 +148,15 @@ def analyze(
     tx = transactions if isinstance(transactions, Transactions) else read_transactions(
         transactions)
     done("data")
-
-    # Gamma-Gamma's doubt about its independence assumption is said once, as a note of the
-    # analysis (from the fit on all the data), not as a warning per fit
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DependenceWarning)
-        scorecard, ranked = _choose(tx, cfg, notes)
-        summary = rfm_summary(tx, unit=cfg.unit)  # type: ignore[arg-type]
-        try:
-            model = _refit(ranked, summary, notes)
-        except ClvError as exc:  # one customer, or nobody bought twice: the NBD, whose
-            model = NBD().fit(summary)  # limits the notes below state
-            notes.append(Note("no_model", reason=str(exc)))
-        notes.extend(model.notes_)  # e.g. no dropout: P(alive) is not informative
-        try:
-            gg: GammaGamma | None = GammaGamma().fit(summary)
-            notes.extend(gg.notes_)  # type: ignore[union-attr]
-            if abs(gg.independence_) > CORRELATION_LIMIT:  # type: ignore[union-attr]
-                notes.append(Note("spend_dependence", r=gg.independence_,  # type: ignore[union-attr]
-                                  limit=CORRELATION_LIMIT))
-        except (ConvergenceError, ClvError) as exc:
-            gg = None
-            notes.append(Note("no_spend_model", reason=str(exc)))
-    done("models")
-
-    kw = _kwargs(summary, gg, cfg)
-    spend_arg = kw["spend"]
-    intervals = value_intervals(model, summary, cfg.horizon, cfg.horizon_unit,
-                                level=cfg.level, draws=cfg.draws, **kw)  # type: ignore[arg-type]
-    notes.extend(intervals.notes)  # draws left out, if any
-    value = customer_value(model, summary, cfg.horizon, cfg.horizon_unit, **kw
-                           ).join(intervals.customers.drop("clv"), on="customer_id",
-                                  how="left", maintain_order="left")  # type: ignore[arg-type]
-    done("value")
-    predicted = (f"{model.NAME} CLV over {cfg.horizon:g} {cfg.horizon_unit}(s), margin "
-                 f"{cfg.margin:.0%}, discount {cfg.discount_rate:.0%}/year")
-    segs = segment_customers(summary, value, predicted=predicted)
+    val = value_customers(tx, cfg, progress=done)
+    notes = list(val.notes)
+    summary, model, value = val.summary, val.model, val.value
+    # the activity views take the informative P(alive) (see clv.valuation)
+    segs = segment_customers(summary, value.with_columns(pl.col("p_alive_activity")
+                                                          .alias("p_alive")),
+                             predicted=val.basis)
     done("segments")
-    coh = cohorts(tx, summary, period=cfg.period, purchases=model, spend=spend_arg,
+    coh = cohorts(tx, summary, period=cfg.period, purchases=model, spend=val.spend,
                   margin=cfg.margin)
     notes.extend(coh.notes)
     done("cohorts")
@@ -245,92 +167,74 @@ def analyze(
     acq = None
     if spend is not None:
         acq = channels(tx, summary, spend, value, customers=customers, margin=cfg.margin,
-                       purchases=model, spend_model=spend_arg, predicted=predicted)
+                       purchases=model, spend_model=val.spend, predicted=val.basis)
         notes.extend(acq.notes)  # e.g. a customers table whose ids match no customer
     done("channels")
+    new_ltv = (acq.blended_ltv if acq is not None and acq.blended_ltv is not None
+               else recent_ltv(value, summary))
     cac = cfg.cac if cfg.cac is not None else (acq.blended_cac if acq else None)
+    kw: dict[str, Any] = {"spend": val.spend, "margin": cfg.margin,
+                          "discount_rate": cfg.discount_rate}
     scenario = what_if(model, summary, cfg.horizon, cfg.horizon_unit, levers=cfg.lever,
-                       cac=cac, **kw)  # type: ignore[arg-type]
-    sens = sensitivity(model, summary, cfg.horizon, cfg.horizon_unit, **kw)  # type: ignore[arg-type]
+                       cac=cac, new_customer_ltv=new_ltv, **kw)
+    sens = sensitivity(model, summary, cfg.horizon, cfg.horizon_unit, **kw)
     done("levers")
     subs = saas_metrics(subscriptions, margin=cfg.margin, discount_rate=cfg.discount_rate) \
         if subscriptions is not None else None
     done("subscriptions")
 
-    kpis = _kpis(tx, summary, value, intervals, segs, scenario, acq, subs, model.NAME)
-    return Analysis(cfg, tx, summary, scorecard, model, gg, value, intervals, segs, coh, pairs,
-                    nxt, scenario, sens, acq, subs, kpis, seconds, notes)
+    kpis = _kpis(tx, val, segs, scenario, acq, subs, new_ltv)
+    return Analysis(cfg, tx, summary, val.scorecard, model, val.spend_model, value,
+                    val.intervals, segs, coh, pairs, nxt, scenario, sens, acq, subs, kpis,
+                    seconds, notes, val.currency)
 
 
-def _kwargs(summary: Summary, gg: GammaGamma | None, cfg: Settings) -> dict[str, Any]:
-    """Spend (Gamma-Gamma, else the mean spend per purchase), margin and discount rate."""
-    mean_spend = float(summary.frame.filter(pl.col("frequency") > 0)["monetary"].mean() or 1.0)
-    return {"spend": gg if gg is not None else mean_spend, "margin": cfg.margin,
-            "discount_rate": cfg.discount_rate}
+RECENT_MONTHS = 12
 
 
-def _choose(tx: Transactions, cfg: Settings, notes: list[str]
-            ) -> tuple[Scorecard | None, list[str]]:
-    """The scorecard on a holdout and the models' keys, best first (by the scorecard's
-    criterion; without a scorecard, in the order of the settings)."""
-    frame = tx.frame
-    first, last = frame["timestamp"].min(), frame["timestamp"].max()
-    cal = cfg.calibration_end or (first + (last - first) * 0.75).date()  # type: ignore[operator]
-    try:
-        card = evaluate(tx, cal, unit=cfg.unit, models=cfg.models)
-    except ClvError as exc:
-        notes.append(Note("no_comparison", reason=str(exc), model=MODELS[cfg.models[0]].NAME))
-        return None, list(cfg.models)
-    if card.naive_best:  # the best model is only the best of the models: say so
-        rmse = dict(card.table.select("model", "rmse_transactions").iter_rows())
-        name = MODELS[card.best].NAME
-        notes.append(Note("naive_best", naive=rmse[BASELINE], best=rmse[name], model=name))
-    return card, list(card.ranking)  # the scorecard's order: clv evaluate shows the same
+def recent_ltv(value: pl.DataFrame, summary: Summary, months: int = RECENT_MONTHS) -> float:
+    """The LTV of a new customer without a spend table: the mean lifetime value of the
+    customers acquired in the last ``months`` months of the data (all customers when none
+    was), the same definition as the channels' over the spend table's months."""
+    f = summary.frame.select("customer_id", "first_purchase")
+    start = summary.observation_end - dt.timedelta(days=months * 30.4375)
+    recent = f.filter(pl.col("first_purchase").cast(pl.Date) > start)["customer_id"]
+    chosen = value.filter(pl.col("customer_id").is_in(recent.implode())) if recent.len() \
+        else value
+    return float(chosen["lifetime_value"].mean()) if chosen.height else float("nan")  # type: ignore[arg-type]
 
 
-def _refit(ranked: list[str], summary: Summary, notes: list[str]) -> PurchaseModel:
-    """The first model of ``ranked`` that converges on the whole history; a model that does
-    not (or cannot be fitted at all, e.g. on too few customers) is named in the notes with the
-    reason. A model at a limit (e.g. no dropout) is kept: its predictions are those of the
-    limit, and its notes (``notes_``, added by ``analyze``) say so."""
-    for i, key in enumerate(ranked):
-        try:
-            return MODELS[key]().fit(summary)
-        except ClvError as exc:  # ConvergenceError, or too few customers
-            if i + 1 == len(ranked):
-                raise
-            kind = "not_converged" if isinstance(exc, ConvergenceError) else "not_fitted"
-            notes.append(Note(kind, model=MODELS[key].NAME, reason=str(exc),
-                              next=MODELS[ranked[i + 1]].NAME))
-    raise ClvError("no purchase model to fit")
-
-
-def _kpis(tx: Transactions, summary: Summary, value: pl.DataFrame, intervals: ValueIntervals,
-          segs: Segments, scenario: Scenario, acq: Acquisition | None,
-          subs: Subscriptions | None, model: str) -> dict[str, Any]:
-    """The headline figures an analysis is remembered by."""
-    f = summary.frame
+def _kpis(tx: Transactions, val: Valuation, segs: Segments, scenario: Scenario,
+          acq: Acquisition | None, subs: Subscriptions | None, new_ltv: float
+          ) -> dict[str, Any]:
+    """The headline figures an analysis is remembered by (``clv.measures`` defines each)."""
+    f, value, intervals = val.summary.frame, val.value, val.intervals
+    judged = value["p_alive_activity"].drop_nulls()
     out: dict[str, Any] = {
         "date": dt.date.today().isoformat(),
-        "observation_end": str(summary.observation_end),
+        "observation_end": str(val.summary.observation_end),
         "customers": f.height,
         "revenue": float(tx.frame["amount"].sum()),
-        "repeat_rate": float((f["frequency"] > 0).mean()),
-        "historical_ltv": float(f["total_amount"].mean()),
-        "predicted_clv": float(value["clv"].mean()),
+        "repeat_rate": float((f["frequency"] > 0).mean()),  # type: ignore[arg-type]
+        "historical_ltv": float(value["revenue_to_date"].mean()),  # type: ignore[arg-type]
+        "margin_to_date": float(value["margin_to_date"].mean()),  # type: ignore[arg-type]
+        "predicted_clv": float(value["clv"].mean()),  # type: ignore[arg-type]
         "predicted_clv_total": intervals.total["clv"],
         "predicted_clv_total_lower": intervals.total["lower"],
         "predicted_clv_total_upper": intervals.total["upper"],
-        "active_share": float((value["p_alive"] >= 0.5).mean()),
-        "churn_share": float((value["p_alive"] < 0.5).mean()),
+        "lifetime_value": float(value["lifetime_value"].mean()),  # type: ignore[arg-type]
+        "active_share": float((judged >= 0.5).mean()) if judged.len() else None,  # type: ignore[arg-type]
+        "churn_share": float((judged < 0.5).mean()) if judged.len() else None,  # type: ignore[arg-type]
+        "not_judged": f.height - judged.len(),
         "gini_predicted": segs.concentration["predicted"].gini,
-        "model": model,
-        "new_customer_ltv": scenario.base["new_customer_ltv"],
+        "model": val.model.NAME,
+        "new_customer_ltv": new_ltv,
+        "currency": val.currency,
     }
     if acq is not None:
         out["blended_cac"] = acq.blended_cac
-        if acq.blended_cac:
-            out["ltv_cac"] = scenario.base["new_customer_ltv"] / acq.blended_cac
+        if acq.blended_ltv_cac is not None:
+            out["ltv_cac"] = acq.blended_ltv_cac
     if subs is not None and subs.months.height:
         last = subs.months.row(-1, named=True)
         out.update(mrr=last["mrr"], arpa=last["arpa"], nrr=last["nrr"],

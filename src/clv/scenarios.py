@@ -16,9 +16,14 @@ purchase, no basket) and at most +1,000% (``MAX_CHANGE``: eleven times the lifet
 purchase rate or the basket is already beyond any plan; a change of 1e308 made the models'
 closed forms overflow into NaN). Within these bounds every figure is finite.
 
-Effects are given for the existing base (each customer's CLV over the horizon, the total, the
-change) and for a new customer (margin on the first purchase + the discounted expected
-margin of their repeat purchases over the horizon; LTV:CAC and its verdict, payback), and a
+Effects are given for the existing base (each customer's future value over the horizon, the
+total, the change) and for a new customer over the remaining lifetime: the model's value of a
+customer just acquired (margin on the first purchase + the discounted expected margin of their
+repeat purchases, x = t_x = T = 0) and, when the analysis measured the LTV of a new customer
+(``new_customer_ltv``, ``clv.measures``: the mean lifetime value of recently acquired
+customers), that figure moved by the same relative change, so that the what-if's base LTV:CAC
+is the analysis's; LTV:CAC and its verdict, payback (the month the cumulative discounted
+margin reaches the CAC, within :data:`MAX_HORIZON_MONTHS`). A
 sensitivity table ranks the levers by the change of the base's value per 1% of change.
 ``break_even`` finds how much of one lever offsets a change of others. ``formula_what_if``
 applies the same levers to the generic formula LTV = basket x frequency x lifespan x margin
@@ -40,8 +45,20 @@ from clv.errors import ClvError
 from clv.formulas import generic_ltv, ltv_cac_ratio
 from clv.models.base import PurchaseModel
 from clv.models.gamma_gamma import GammaGamma
-from clv.prep.summary import Summary, convert
-from clv.value import _distinct_pairs, _expected, _setup, _spend
+from clv.prep.summary import MAX_HORIZON_MONTHS, Summary, convert
+from clv.value import (
+    DISCOUNT_RATE,
+    GAUSS_NODES,
+    GAUSS_WEIGHTS,
+    LIFETIME,
+    _distinct_pairs,
+    _expected,
+    _setup,
+    _spend,
+    discount_per_unit,
+    horizon_span,
+    quadrature,
+)
 
 LEVERS = ("retention", "frequency", "basket", "margin", "discount_rate", "cac")
 MAX_CHANGE = 10.0
@@ -95,6 +112,8 @@ class _Inputs:
     cac: float | None
     first_purchase: float
     pairs: tuple[np.ndarray, np.ndarray, np.ndarray | None]  # distinct (x, T) of the summary
+    anchor: float | None = None  # the measured LTV of a new customer, if any
+    model_base: float = math.nan  # the model's new-customer value without levers
 
 
 def _values(inp: _Inputs, levers: Levers) -> tuple[np.ndarray, dict[str, Any]]:
@@ -107,19 +126,12 @@ def _values(inp: _Inputs, levers: Levers) -> tuple[np.ndarray, dict[str, Any]]:
     spend = _spend(inp.spend, s, every) * (1 + levers.basket)
     _, _, discounted = _expected(inp.purchases, s, every, frequency, lifetime, inp.pairs)
     clv = margin * discounted * spend
-    # a new customer (x = t_x = T = 0, alive) month by month, for the payback
-    unit = inp.purchases.unit_ or inp.summary.unit
-    span = convert(inp.horizon, inp.horizon_unit or unit, unit)
-    months = max(1, math.ceil(convert(span, unit, "month") - 1e-9))
-    edges = span * np.arange(1, months + 1) / months
-    factors = (1.0 + rate) ** -np.array([convert(t, unit, "year") for t in edges])
-    zero = np.zeros(1)
-    expected = np.array([inp.purchases.expected_if_alive_levers(
-        float(t), zero, zero, frequency, lifetime)[0] for t in edges])
-    repeat = np.cumsum(np.diff(expected, prepend=0.0) * factors)
-    mean_spend = _mean_spend(inp) * (1 + levers.basket)
-    cumulative = margin * (inp.first_purchase * (1 + levers.basket) + mean_spend * repeat)
-    ltv = float(cumulative[-1])
+    model_ltv, cumulative = _new_customer(inp, levers, margin, rate)
+    # the measured LTV of a new customer, moved by the model's relative change
+    scale = (inp.anchor / inp.model_base if inp.anchor is not None
+             and math.isfinite(inp.anchor) and inp.model_base > 0 else 1.0)
+    ltv = model_ltv * scale
+    cumulative = cumulative * scale
     out: dict[str, Any] = {"total_clv": float(clv.sum()), "mean_clv": float(clv.mean()),
                            "new_customer_ltv": ltv, "margin": margin, "discount_rate": rate}
     if inp.cac is not None:
@@ -130,6 +142,36 @@ def _values(inp: _Inputs, levers: Levers) -> tuple[np.ndarray, dict[str, Any]]:
                    payback_months=int(paid[0]) + 1 if paid.size else None,
                    profit_per_new_customer=ltv - cac)
     return clv, out
+
+
+def _new_customer(inp: _Inputs, levers: Levers, margin: float, rate: float
+                  ) -> tuple[float, np.ndarray]:
+    """The model's value of a customer just acquired (alive, x = t_x = T = 0) over the
+    remaining lifetime, and its cumulative value at the end of each month of life up to
+    :data:`MAX_HORIZON_MONTHS` (for the payback), both discounted continuously as
+    ``clv.value`` does."""
+    unit = inp.purchases.unit_ or inp.summary.unit
+    delta = discount_per_unit(rate, unit)
+    span, _ = horizon_span(LIFETIME, None, unit, delta)
+    lifetime, frequency = 1 + levers.retention, 1 + levers.frequency
+
+    def expected(t: np.ndarray) -> np.ndarray:
+        return inp.purchases.expected_if_alive_levers(t, np.zeros_like(t), np.zeros_like(t),
+                                                      frequency, lifetime)
+
+    points, coef = quadrature(span, delta, convert(1.0, "day", unit))
+    repeat = float(coef @ expected(points))
+    # month ends t_m: e^(-delta t_m) E(t_m) + delta x the running integral of e^(-delta t) E
+    month = convert(1.0, "month", unit)
+    ends = month * np.arange(1, MAX_HORIZON_MONTHS + 1)
+    nodes = (ends[:, None] - month / 2 + month / 2 * GAUSS_NODES[None, :]).ravel()
+    inner = (month / 2 * GAUSS_WEIGHTS[None, :] * np.exp(-delta * nodes).reshape(
+        ends.size, -1) * expected(nodes).reshape(ends.size, -1)).sum(axis=1)
+    monthly = np.exp(-delta * ends) * expected(ends) + delta * np.cumsum(inner)
+    per_purchase = _mean_spend(inp) * (1 + levers.basket)
+    first = inp.first_purchase * (1 + levers.basket)
+    return (margin * (first + per_purchase * repeat),
+            margin * (first + per_purchase * monthly))
 
 
 def _mean_spend(inp: _Inputs) -> float:
@@ -143,7 +185,8 @@ def _mean_spend(inp: _Inputs) -> float:
 
 def _inputs(purchases: PurchaseModel, summary: Summary, horizon: float,
             horizon_unit: str | None, spend: GammaGamma | float | None, margin: float,
-            discount_rate: float, cac: float | None, first_purchase: float | None) -> _Inputs:
+            discount_rate: float, cac: float | None, first_purchase: float | None,
+            new_customer_ltv: float | None = None) -> _Inputs:
     if first_purchase is None:  # the mean amount of a customer's first purchase day
         f = summary.frame
         if "total_amount" in f.columns and "n_periods" in f.columns:
@@ -157,32 +200,40 @@ def _inputs(purchases: PurchaseModel, summary: Summary, horizon: float,
     f = summary.frame
     pairs = _distinct_pairs(f["frequency"].cast(pl.Float64).to_numpy(),
                             f["T"].cast(pl.Float64).to_numpy())
-    return _Inputs(purchases, summary, horizon, horizon_unit, spend, margin, discount_rate,
-                   cac, first_purchase, pairs)
+    inp = _Inputs(purchases, summary, horizon, horizon_unit, spend, margin, discount_rate,
+                  cac, first_purchase, pairs)
+    if new_customer_ltv is None:
+        return inp
+    model_base = _new_customer(inp, Levers(), margin, discount_rate)[0]
+    return replace(inp, anchor=new_customer_ltv, model_base=model_base)
 
 
 def what_if(purchases: PurchaseModel, summary: Summary, horizon: float,
             horizon_unit: str | None = None, *, levers: Levers, spend: GammaGamma | float |
-            None = None, margin: float = 1.0, discount_rate: float = 0.0,
-            cac: float | None = None, first_purchase: float | None = None) -> Scenario:
-    """The base's and a new customer's value over ``horizon`` with and without ``levers``.
+            None = None, margin: float = 1.0, discount_rate: float = DISCOUNT_RATE,
+            cac: float | None = None, first_purchase: float | None = None,
+            new_customer_ltv: float | None = None) -> Scenario:
+    """The base's value over ``horizon`` and a new customer's over the lifetime, with and
+    without ``levers``.
 
     ``cac`` (per new customer) adds LTV:CAC, its verdict, payback and profit per new
     customer; ``first_purchase`` is the new customer's first purchase amount (default: the
-    mean first-day revenue of the summary's customers).
+    mean first-day revenue of the summary's customers); ``new_customer_ltv``, the measured
+    LTV of a new customer, anchors the new customer's figures (see the module docstring).
     """
     inp = _inputs(purchases, summary, horizon, horizon_unit, spend, margin, discount_rate, cac,
-                  first_purchase)
+                  first_purchase, new_customer_ltv)
     return _scenario(inp, levers, _values(inp, Levers()))
 
 
 def what_if_inputs(purchases: PurchaseModel, summary: Summary, horizon: float,
                    horizon_unit: str | None = None, *, spend: GammaGamma | float | None = None,
-                   margin: float = 1.0, discount_rate: float = 0.0, cac: float | None = None,
-                   first_purchase: float | None = None) -> _Inputs:
+                   margin: float = 1.0, discount_rate: float = DISCOUNT_RATE,
+                   cac: float | None = None, first_purchase: float | None = None,
+                   new_customer_ltv: float | None = None) -> _Inputs:
     """What :func:`what_if` computes from, checked once (for :func:`scenario_of`)."""
     return _inputs(purchases, summary, horizon, horizon_unit, spend, margin, discount_rate, cac,
-                   first_purchase)
+                   first_purchase, new_customer_ltv)
 
 
 def base_values(inputs: _Inputs) -> tuple[np.ndarray, dict[str, Any]]:
@@ -217,8 +268,8 @@ def _scenario(inp: _Inputs, levers: Levers, at_base: tuple[np.ndarray, dict[str,
 
 def sensitivity(purchases: PurchaseModel, summary: Summary, horizon: float,
                 horizon_unit: str | None = None, *, spend: GammaGamma | float | None = None,
-                margin: float = 1.0, discount_rate: float = 0.0, cac: float | None = None,
-                step: float = 0.01) -> pl.DataFrame:
+                margin: float = 1.0, discount_rate: float = DISCOUNT_RATE,
+                cac: float | None = None, step: float = 0.01) -> pl.DataFrame:
     """For each lever, the change of the base's total predicted value and of a new
     customer's LTV for +``step`` (1%) of it, as a percentage per 1% (an elasticity), ranked
     by the effect on the base."""
@@ -248,7 +299,7 @@ def _relative(new: float, old: float) -> float:
 def break_even(purchases: PurchaseModel, summary: Summary, horizon: float,
                horizon_unit: str | None = None, *, lever: str, offset: Levers,
                spend: GammaGamma | float | None = None, margin: float = 1.0,
-               discount_rate: float = 0.0, limit: float = 10.0) -> float | None:
+               discount_rate: float = DISCOUNT_RATE, limit: float = 10.0) -> float | None:
     """The change of ``lever`` that, together with ``offset`` (e.g. a 10% price cut,
     ``Levers(basket=-0.1)``), keeps the base's total predicted value where it is; None when
     no change within (-99%, +``limit``) does."""

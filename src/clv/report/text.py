@@ -272,6 +272,14 @@ NOTES: dict[str, str] = {
                   "prédit les données mises de côté mieux que tous les modèles (RMSE {naive} "
                   "contre {best} pour {model}) ; {model} est retenu comme le meilleur des "
                   "modèles, non comme meilleur que la référence",
+    "p_alive_activity": "BG/NBD compte comme actif tout client sans second achat "
+                        "(P(actif) = 1 par hypothèse) ; les vues de segments et d'activité "
+                        "prennent P(actif) de {model}, ajusté sur les mêmes données",
+    "p_alive_not_judged": "BG/NBD compte comme actif tout client sans second achat, et aucun "
+                          "autre modèle n'a pu être ajusté ({reason}) : leur P(actif) est "
+                          "laissé vide dans les vues de segments et d'activité (non jugé)",
+    "lifetime_capped": "sans actualisation, la valeur sur la durée de vie est prise sur "
+                       "{months:,} mois",
     "no_model": "aucun modèle d'achat n'a pu être ajusté ({reason}) ; la NBD (chaque client "
                 "achète à son propre rythme, sans attrition) est utilisée",
     "not_fitted": "{model} n'a pas pu être ajusté sur tout l'historique ({reason}) ; {next} est "

@@ -1,0 +1,326 @@
+"""One valuation path: the settings every face shares and the steps that value customers.
+
+Every figure of value that clv shows (``clv predict``, ``clv segments``, ``clv channels``,
+``clv whatif``, ``clv analyze``, ``clv score``, the report and the dashboard) comes from
+:func:`value_customers`, with one :class:`Settings` and one set of defaults, so that the same
+data and the same settings give the same numbers on every face. The steps:
+
+1. summarise the transactions in the settings' unit (``clv.rfm_summary``);
+2. the purchase model: with ``model="auto"`` (the default) the candidates are fitted up to a
+   calibration end (default: the last quarter of the observed span is held out), scored on
+   the rest (``clv.evaluate``) and ranked by RMSE of holdout transactions; otherwise the one
+   named. The first of them that can be fitted on the whole history is kept; when none can
+   (one customer, nobody bought twice) the NBD, which assumes no dropout; the notes say which
+   and why;
+3. the spend model (:func:`fit_spend`, one fallback policy): Gamma-Gamma; when it cannot be
+   fitted, the mean amount of a repeat purchase; without any repeat purchase, the mean amount
+   per customer. The notes say which and why;
+4. each customer's figures (:func:`clv.value.customer_value` and
+   :func:`clv.value.value_intervals`): P(alive), expected and discounted purchases, expected
+   spend per purchase, future value over the horizon with its interval, and the vocabulary's
+   historical and lifetime figures (``clv.measures``): revenue and margin to date, future
+   value over the remaining lifetime, lifetime value = margin to date + that future value.
+5. P(alive) for the activity views: BG/NBD assumes that a customer without a repeat purchase
+   cannot have dropped out (P(alive) = 1 for every one-time buyer), which says nothing about
+   them; for the segment and activity views P(alive) then comes from MBG/NBD, fitted on the
+   same summary (``p_alive_activity``), or, when it cannot be fitted, is null for one-time
+   buyers (not judged) with a note.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal, get_args
+
+import polars as pl
+
+from clv.data import Transactions, read_transactions
+from clv.errors import ClvError
+from clv.models import NBD, ConvergenceError, DependenceWarning, GammaGamma
+from clv.models.base import PurchaseModel
+from clv.models.bgnbd import BGNBD, MBGNBD
+from clv.models.gamma_gamma import CORRELATION_LIMIT
+from clv.notes import Note
+from clv.prep import MAX_HORIZON_MONTHS, Summary, check_horizon, rfm_summary
+from clv.scenarios import Levers
+from clv.value import (
+    DISCOUNT_RATE,
+    DRAWS,
+    LEVEL,
+    LIFETIME,
+    ValueIntervals,
+    customer_value,
+    value_intervals,
+)
+
+Unit = Literal["day", "week", "month", "year"]
+ModelChoice = Literal["auto", "bgnbd", "mbgnbd", "pnbd"]
+Period = Literal["week", "month", "quarter"]
+CANDIDATES: tuple[str, ...] = ("bgnbd", "mbgnbd", "pnbd")
+MAX_DRAWS = 10_000
+__all__ = ["LIFETIME", "MAX_HORIZON_MONTHS", "Settings", "Valuation", "fit_spend",
+           "value_customers"]
+
+
+def _purchase_models() -> dict[str, type[PurchaseModel]]:
+    from clv.evaluate import MODELS
+
+    return MODELS
+
+
+def _one_of(name: str, value: Any, kind: Any) -> None:
+    allowed = get_args(kind)
+    if value not in allowed:
+        raise ClvError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a valuation assumes, with the one set of defaults of every face.
+
+    - ``unit``: time unit of the models (``day``, ``week``, ``month``, ``year``);
+    - ``model``: the purchase model, ``auto`` (chosen on a holdout among ``models``) or one of
+      ``bgnbd``, ``mbgnbd``, ``pnbd``;
+    - ``horizon`` (in ``horizon_unit``): the horizon of future value in the "next 12 months"
+      views (at most :data:`MAX_HORIZON_MONTHS` months); LTV:CAC and the lifetime value use
+      the whole remaining lifetime;
+    - ``margin``: gross margin rate in (0, 1]; ``discount_rate``: yearly, 0 or more;
+    - ``calibration_end``: end of the calibration period of the model comparison (None: the
+      last quarter of the span is held out); ``observation_end``: the last day of data used
+      (None: the last transaction's); ``midpoint``: the summary's midpoint convention;
+    - ``level`` and ``draws``: the intervals' level and parameter draws;
+    - ``period``: the cohorts' period; ``lever``: the what-if's levers; ``cac``: acquisition
+      cost per new customer (None: the blended CAC of the spend table, if any);
+      ``next_days``: the window of the next-purchase probability; ``currency``: the currency
+      of the amounts (None: the one read from the data, if any).
+
+    Each is checked here, so that a face can say which setting is wrong before any work.
+    """
+
+    unit: Unit = "week"
+    model: ModelChoice = "auto"
+    horizon: float = 12.0
+    horizon_unit: Unit = "month"
+    margin: float = 1.0
+    discount_rate: float = DISCOUNT_RATE
+    calibration_end: dt.date | None = None
+    observation_end: dt.date | None = None
+    midpoint: bool = False
+    models: tuple[str, ...] = CANDIDATES
+    level: float = LEVEL
+    draws: int = DRAWS
+    period: Period = "month"
+    lever: Levers = field(default_factory=lambda: Levers(retention=0.05))
+    cac: float | None = None
+    next_days: float = 30.0
+    currency: str | None = None
+
+    def __post_init__(self) -> None:
+        _one_of("unit", self.unit, Unit)
+        _one_of("horizon_unit", self.horizon_unit, Unit)
+        _one_of("model", self.model, ModelChoice)
+        _one_of("period", self.period, Period)
+        check_horizon(self.horizon, self.horizon_unit)
+        check_horizon(self.next_days, "day", "next_days")
+        if not 0 < self.margin <= 1:
+            raise ClvError(f"margin must be in (0, 1], not {self.margin}")
+        if not 0 <= self.discount_rate < math.inf:
+            raise ClvError(f"discount_rate must be a yearly rate of 0 or more, not "
+                           f"{self.discount_rate}")
+        if not 0 < self.level < 1:
+            raise ClvError(f"level must be in (0, 1), not {self.level}")
+        if isinstance(self.draws, bool) or not 20 <= self.draws <= MAX_DRAWS:
+            raise ClvError(f"draws must be between 20 and {MAX_DRAWS:,}, not {self.draws}")
+        if self.cac is not None and not 0 < self.cac < math.inf:
+            raise ClvError(f"cac must be a positive amount, not {self.cac}")
+        unknown = [m for m in self.models if m not in CANDIDATES]
+        if unknown or not self.models:
+            raise ClvError(f"models must be among {', '.join(CANDIDATES)}, not {unknown}")
+        if self.currency is not None and not (len(self.currency) == 3
+                                              and self.currency.isalpha()):
+            raise ClvError(f"currency must be a three-letter code such as EUR, not "
+                           f"{self.currency!r}")
+
+    @property
+    def basis(self) -> str:
+        """The settings a future value depends on, in words."""
+        return (f"margin {self.margin:.0%}, discount {self.discount_rate:.0%}/year, "
+                f"horizon {self.horizon:g} {self.horizon_unit}(s)")
+
+
+@dataclass(frozen=True)
+class Valuation:
+    """The result of :func:`value_customers`.
+
+    ``value``: one row per customer of the summary: ``p_alive`` (of ``model``, the one the
+    values use), ``p_alive_activity`` (the activity views', see the module docstring; null
+    where not judged), ``expected_purchases`` and ``discounted_purchases`` over the horizon,
+    ``expected_spend`` per purchase, ``clv`` (future value over the horizon) with
+    ``clv_lower``/``clv_upper``, ``revenue_to_date``, ``margin_to_date``,
+    ``future_value_lifetime`` and ``lifetime_value``.
+    """
+
+    settings: Settings
+    transactions: Transactions
+    summary: Summary
+    scorecard: Any  # clv.evaluate.Scorecard | None
+    model: PurchaseModel
+    spend_model: GammaGamma | None
+    spend: GammaGamma | float  # what the values use per purchase
+    value: pl.DataFrame
+    intervals: ValueIntervals
+    currency: str | None
+    notes: list[str]
+
+    @property
+    def spend_name(self) -> str:
+        return "Gamma-Gamma" if self.spend_model is not None else "mean spend per purchase"
+
+    @property
+    def basis(self) -> str:
+        """What the future value is, in words (model, spend model and settings)."""
+        cfg = self.settings
+        return (f"{self.model.NAME} + {self.spend_name}, {cfg.basis}"
+                + (f", in {self.currency}" if self.currency else ""))
+
+
+def choose_model(transactions: Transactions, settings: Settings, notes: list[str]
+                 ) -> tuple[Any, list[str]]:
+    """The scorecard on a holdout and the candidate models' keys, best first; with a model
+    named in the settings, no scorecard and that model alone."""
+    from clv.evaluate import BASELINE, evaluate
+
+    models = _purchase_models()
+    if settings.model != "auto":
+        return None, [settings.model]
+    frame = transactions.frame
+    if frame.height == 0:
+        return None, list(settings.models)
+    first, last = frame["timestamp"].min(), frame["timestamp"].max()
+    cal = settings.calibration_end or (first + (last - first) * 0.75).date()  # type: ignore[operator]
+    try:
+        card = evaluate(transactions, cal, unit=settings.unit, models=settings.models,
+                        observation_end=settings.observation_end, midpoint=settings.midpoint)
+    except ClvError as exc:
+        notes.append(Note("no_comparison", reason=str(exc),
+                          model=models[settings.models[0]].NAME))
+        return None, list(settings.models)
+    if card.naive_best:  # the best model is only the best of the models: say so
+        rmse = dict(card.table.select("model", "rmse_transactions").iter_rows())
+        name = models[card.best].NAME
+        notes.append(Note("naive_best", naive=rmse[BASELINE], best=rmse[name], model=name))
+    return card, list(card.ranking)  # the scorecard's order: clv evaluate shows the same
+
+
+def fit_purchases(summary: Summary, ranked: list[str], notes: list[str]) -> PurchaseModel:
+    """The first model of ``ranked`` that can be fitted on ``summary``; when none can (one
+    customer, nobody bought twice), the NBD. Each model passed over is named in ``notes``
+    with the reason, and the kept model's own notes (e.g. a fit at a limit) are added."""
+    models = _purchase_models()
+    model: PurchaseModel | None = None
+    for i, key in enumerate(ranked):
+        try:
+            model = models[key]().fit(summary)
+            break
+        except ClvError as exc:  # ConvergenceError, or too few customers
+            if i + 1 == len(ranked):
+                notes.append(Note("no_model", reason=str(exc)))
+                break
+            kind = "not_converged" if isinstance(exc, ConvergenceError) else "not_fitted"
+            notes.append(Note(kind, model=models[key].NAME, reason=str(exc),
+                              next=models[ranked[i + 1]].NAME))
+    if model is None:
+        model = NBD().fit(summary)
+    notes.extend(model.notes_)
+    return model
+
+
+def fit_spend(summary: Summary, notes: list[str]) -> tuple[GammaGamma | None, float | GammaGamma]:
+    """The spend model and what the values use per purchase: Gamma-Gamma when it can be
+    fitted (its doubt about independence of spend and frequency said as a note); else the
+    mean amount of a repeat purchase (the summary's ``monetary`` over repeat buyers); without
+    any repeat purchase, the mean amount per customer. The fallback is said in ``notes``."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DependenceWarning)
+            gg = GammaGamma().fit(summary)
+    except ClvError as exc:  # ConvergenceError, too few repeat buyers, no finite mean
+        notes.append(Note("no_spend_model", reason=str(exc)))
+        f = summary.frame
+        repeat = f.filter(pl.col("frequency") > 0)["monetary"]
+        mean = (float(repeat.mean()) if repeat.len()  # type: ignore[arg-type]
+                else float(f["total_amount"].sum()) / max(f.height, 1))
+        return None, mean
+    notes.extend(gg.notes_)
+    if abs(gg.independence_) > CORRELATION_LIMIT:
+        notes.append(Note("spend_dependence", r=gg.independence_, limit=CORRELATION_LIMIT))
+    return gg, gg
+
+
+def _activity(model: PurchaseModel, summary: Summary, value: pl.DataFrame, notes: list[str]
+              ) -> pl.Series:
+    """P(alive) for the segment and activity views (see the module docstring)."""
+    if type(model) is not BGNBD:
+        return value["p_alive"].alias("p_alive_activity")
+    f = summary.frame
+    try:
+        mbg = MBGNBD().fit(summary)
+    except ClvError as exc:
+        notes.append(Note("p_alive_not_judged", reason=str(exc)))
+        unknown = pl.Series([None] * f.height, dtype=pl.Float64)
+        return value["p_alive"].zip_with(f["frequency"] > 0, unknown).alias("p_alive_activity")
+    notes.append(Note("p_alive_activity", model=mbg.NAME))
+    return pl.Series("p_alive_activity", mbg.p_alive(
+        f["frequency"].to_numpy(), f["recency"].to_numpy(), f["T"].to_numpy()))
+
+
+def value_customers(
+    transactions: Any,
+    settings: Settings | None = None,
+    *,
+    progress: Callable[[str], None] | None = None,
+) -> Valuation:
+    """Value every customer of ``transactions`` (a path, a frame or ``Transactions``) under
+    ``settings`` (see the module docstring); ``progress(step)`` is called after ``models``
+    and ``value``."""
+    cfg = settings or Settings()
+    tx = transactions if isinstance(transactions, Transactions) else read_transactions(
+        transactions)
+    notes: list[str] = []
+    # Gamma-Gamma's doubt about its independence assumption is said once, as a note (from
+    # the fit on all the data), not as a warning per fit
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DependenceWarning)
+        scorecard, ranked = choose_model(tx, cfg, notes)
+    summary = rfm_summary(tx, unit=cfg.unit, observation_end=cfg.observation_end,
+                          midpoint=cfg.midpoint)
+    model = fit_purchases(summary, ranked, notes)
+    spend_model, spend = fit_spend(summary, notes)
+    if progress is not None:
+        progress("models")
+
+    kw: dict[str, Any] = {"spend": spend, "margin": cfg.margin,
+                          "discount_rate": cfg.discount_rate}
+    intervals = value_intervals(model, summary, cfg.horizon, cfg.horizon_unit,
+                                level=cfg.level, draws=cfg.draws, **kw)
+    notes.extend(intervals.notes)  # draws left out, if any
+    value = customer_value(model, summary, cfg.horizon, cfg.horizon_unit, **kw)
+    lifetime = customer_value(model, summary, LIFETIME, **kw)["clv"]
+    if cfg.discount_rate == 0:
+        notes.append(Note("lifetime_capped", months=MAX_HORIZON_MONTHS))
+    revenue = summary.frame["total_amount"].cast(pl.Float64)
+    value = value.with_columns(
+        intervals.customers["clv_lower"], intervals.customers["clv_upper"],
+        revenue.alias("revenue_to_date"), (cfg.margin * revenue).alias("margin_to_date"),
+        lifetime.alias("future_value_lifetime"),
+        (cfg.margin * revenue + lifetime).alias("lifetime_value"))
+    value = value.with_columns(_activity(model, summary, value, notes))
+    if progress is not None:
+        progress("value")
+    currency = cfg.currency or getattr(tx, "currency", None)
+    return Valuation(cfg, tx, summary, scorecard, model, spend_model, spend, value, intervals,
+                     currency, notes)
