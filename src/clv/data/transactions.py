@@ -59,13 +59,15 @@ class Transactions:
 
     ``frame`` has ``customer_id`` (String), ``timestamp`` (naive Datetime in one zone),
     ``amount`` (Float64, negative = refund) and, when mapped, ``order_id``, ``product``,
-    ``channel``, ``quantity``.
+    ``channel``, ``quantity``. ``currency``: the ISO code of the amounts kept (the one
+    asked, else the most frequent one written in the data), None when the data say none.
     """
 
     frame: pl.DataFrame
     issues: DataIssues
     mapping: Mapping
     timezone: str = "UTC"
+    currency: str | None = None
 
     def __len__(self) -> int:
         return self.frame.height
@@ -411,7 +413,7 @@ def _validate(
             f"{issues.amount_read:,.2f}, kept {issues.amount_kept:,.2f}, excluded "
             f"{issues.amount_excluded:,.2f}): this is a bug of clv, please report it",
             source=src)
-    return Transactions(out, issues, mapping, timezone)
+    return Transactions(out, issues, mapping, timezone, currency)
 
 
 def _outlier(kept: pl.DataFrame, m: dict[str, str]) -> Note | None:

@@ -1,0 +1,237 @@
+"""The vocabulary of clv: each figure defined once, with its English and French label, a
+one-line definition and its basis, used by the library, the CLI, the report, the dashboard
+and the store.
+
+The value of a customer, from the past to the end of the relationship:
+
+- *revenue to date* (``revenue_to_date``): net revenue of the customer's purchases so far;
+- *margin to date* (``margin_to_date``): margin x revenue to date;
+- *future value* (``clv``): the discounted expected margin of the customer's purchases over a
+  horizon (the "next 12 months" views), from the purchase model (P(alive), expected
+  purchases) and the spend model; ``future_value_lifetime`` is the same over the whole
+  remaining lifetime (``clv.value``: DERT of Fader, Hardie & Lee 2005, continuous discounting);
+- *lifetime value* (``lifetime_value``) = margin to date + future value over the lifetime;
+- *LTV of a new customer* (``new_customer_ltv``, the figure the 3x rule needs): the mean
+  lifetime value of the customers acquired in the period (the spend table's months, per
+  channel and blended; without a spend table, the last 12 months of the data). Blended LTV:CAC
+  = sum over channels of new customers x LTV / total acquisition spend, so that it lies among
+  the channels' ratios (weighted by their spend), unpaid channels adding value at no cost.
+
+:func:`label` and :func:`definition` give a figure's words in a language, with its basis
+filled in from the settings; :func:`money` formats an amount in its currency for a locale
+(Babel's CLDR data: EUR as "1 234,50 €" in French and "€1,234.50" in English).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Lang = Literal["en", "fr"]
+LANGS: tuple[str, ...] = ("en", "fr")
+LOCALES = {"en": "en_US", "fr": "fr_FR"}
+Basis = Literal["history", "horizon", "lifetime", "acquisition", "state"]
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A figure: its key (the column or KPI name), labels and definitions in each language
+    (``{horizon}`` in a label is filled from the settings), what it is measured over
+    (``basis``), and whether it is an amount of money, a share or a ratio."""
+
+    key: str
+    label: dict[str, str]
+    definition: dict[str, str]
+    basis: Basis
+    kind: Literal["money", "share", "ratio", "count", "months", "number"] = "money"
+
+
+def _m(key: str, en: str, fr: str, def_en: str, def_fr: str, basis: Basis,
+       kind: Literal["money", "share", "ratio", "count", "months", "number"] = "money"
+       ) -> Measure:
+    return Measure(key, {"en": en, "fr": fr}, {"en": def_en, "fr": def_fr}, basis, kind)
+
+
+MEASURES: dict[str, Measure] = {m.key: m for m in (
+    _m("revenue_to_date", "Revenue to date", "Chiffre d'affaires à date",
+       "Net revenue of the customer's purchases so far (refunds deducted).",
+       "Chiffre d'affaires net des achats du client jusqu'ici (remboursements déduits).",
+       "history"),
+    _m("historical_ltv", "Revenue to date per customer", "Chiffre d'affaires à date par client",
+       "Mean net revenue per customer so far (refunds deducted).",
+       "Chiffre d'affaires net moyen par client jusqu'ici (remboursements déduits).",
+       "history"),
+    _m("margin_to_date", "Margin to date", "Marge à date",
+       "Margin rate x revenue to date.", "Taux de marge x chiffre d'affaires à date.",
+       "history"),
+    _m("clv", "Future value ({horizon})", "Valeur future ({horizon})",
+       "Discounted expected margin of the customer's purchases over the horizon: P(alive) x "
+       "expected purchases x expected spend per purchase x margin, discounted.",
+       "Marge attendue actualisée des achats du client sur l'horizon : P(actif) x achats "
+       "attendus x panier attendu x marge, actualisée.", "horizon"),
+    _m("predicted_clv", "Future value per customer ({horizon})",
+       "Valeur future par client ({horizon})",
+       "Mean future value over the horizon per customer.",
+       "Valeur future moyenne par client sur l'horizon.", "horizon"),
+    _m("predicted_clv_total", "Future value of the base ({horizon})",
+       "Valeur future de la base ({horizon})",
+       "Sum of the customers' future values over the horizon.",
+       "Somme des valeurs futures des clients sur l'horizon.", "horizon"),
+    _m("future_value_lifetime", "Future value (lifetime)", "Valeur future (durée de vie)",
+       "Discounted expected margin of the customer's purchases over the rest of their "
+       "lifetime.",
+       "Marge attendue actualisée des achats du client sur le reste de sa durée de vie.",
+       "lifetime"),
+    _m("lifetime_value", "Lifetime value", "Valeur vie client",
+       "Margin to date + future value over the rest of the lifetime.",
+       "Marge à date + valeur future sur le reste de la durée de vie.", "lifetime"),
+    _m("new_customer_ltv", "LTV of a new customer", "LTV d'un nouveau client",
+       "Mean lifetime value of the customers acquired in the period (the spend table's "
+       "months; without one, the last 12 months): the figure the 3x rule compares with CAC.",
+       "Valeur vie client moyenne des clients acquis sur la période (les mois du tableau des "
+       "dépenses ; sans lui, les 12 derniers mois) : le chiffre que la règle des 3x compare "
+       "au CAC.", "acquisition"),
+    _m("ltv", "LTV of a new customer", "LTV d'un nouveau client",
+       "Mean lifetime value of the customers the channel acquired in the spend table's months.",
+       "Valeur vie client moyenne des clients acquis par le canal sur les mois du tableau des "
+       "dépenses.", "acquisition"),
+    _m("cac", "CAC", "CAC", "Acquisition spend / new customers acquired in the same months.",
+       "Dépenses d'acquisition / nouveaux clients acquis les mêmes mois.", "acquisition"),
+    _m("blended_cac", "CAC (blended)", "CAC (global)",
+       "All acquisition spend / all new customers, paid channels or not.",
+       "Toutes les dépenses d'acquisition / tous les nouveaux clients, canaux payants ou non.",
+       "acquisition"),
+    _m("ltv_cac", "LTV:CAC", "LTV:CAC",
+       "LTV of a new customer / CAC; blended: sum over channels of new customers x LTV / total "
+       "spend. Healthy at 3x or more.",
+       "LTV d'un nouveau client / CAC ; global : somme sur les canaux des nouveaux clients x "
+       "LTV / dépenses totales. Sain à 3x ou plus.", "acquisition", "ratio"),
+    _m("payback_months", "Payback (months)", "Retour sur CAC (mois)",
+       "First month of life by whose end the cumulative margin per customer reaches the CAC.",
+       "Premier mois de vie à la fin duquel la marge cumulée par client atteint le CAC.",
+       "acquisition", "months"),
+    _m("p_alive", "P(alive)", "P(actif)",
+       "Probability that the customer has not dropped out, given their purchase history.",
+       "Probabilité que le client n'ait pas cessé d'acheter, vu son historique d'achats.",
+       "state", "share"),
+    _m("active_share", "Likely active", "Probablement actifs",
+       "Share of the customers who can be judged with P(alive) of 50% or more.",
+       "Part des clients jugeables dont la P(actif) est d'au moins 50 %.", "state", "share"),
+    _m("churn_share", "Likely lost", "Probablement perdus",
+       "Share of the customers who can be judged with P(alive) under 50%.",
+       "Part des clients jugeables dont la P(actif) est sous 50 %.", "state", "share"),
+    _m("repeat_rate", "Repeat rate", "Taux de réachat",
+       "Share of customers who bought again after their first purchase day.",
+       "Part des clients ayant racheté après leur premier jour d'achat.", "history", "share"),
+    _m("expected_purchases", "Expected purchases ({horizon})", "Achats attendus ({horizon})",
+       "Expected number of purchases over the horizon (P(alive) included).",
+       "Nombre d'achats attendu sur l'horizon (P(actif) comprise).", "horizon", "number"),
+    _m("expected_spend", "Expected spend per purchase", "Panier attendu",
+       "Expected amount of a future purchase (Gamma-Gamma, or the mean repeat purchase).",
+       "Montant attendu d'un achat futur (Gamma-Gamma, ou l'achat répété moyen).", "state"),
+)}
+
+
+def horizon_words(horizon: float | str, unit: str, lang: str = "en") -> str:
+    """'next 12 months' / '12 prochains mois', or 'lifetime' / 'durée de vie'."""
+    if horizon == "lifetime":
+        return "lifetime" if lang == "en" else "durée de vie"
+    n = float(horizon)
+    units = {"en": {"day": "days", "week": "weeks", "month": "months", "year": "years"},
+             "fr": {"day": "jours", "week": "semaines", "month": "mois", "year": "ans"}}
+    if lang == "fr":
+        return f"{n:g} prochains {units['fr'].get(unit, unit)}"
+    return f"next {n:g} {units['en'].get(unit, unit)}"
+
+
+def measure(key: str) -> Measure:
+    try:
+        return MEASURES[key]
+    except KeyError:
+        raise KeyError(f"no measure {key!r}; known: {', '.join(MEASURES)}") from None
+
+
+def label(key: str, lang: str = "en", settings: Any = None) -> str:
+    """The figure's label in ``lang`` with its horizon from ``settings`` (12 months by
+    default)."""
+    m = measure(key)
+    horizon = getattr(settings, "horizon", 12.0)
+    unit = getattr(settings, "horizon_unit", "month")
+    return m.label[_lang(lang)].format(horizon=horizon_words(horizon, unit, _lang(lang)))
+
+
+def definition(key: str, lang: str = "en", settings: Any = None) -> str:
+    """The figure's one-line definition in ``lang``, followed by its basis (margin, discount
+    rate, horizon) when ``settings`` are given."""
+    m = measure(key)
+    text = m.definition[_lang(lang)]
+    if settings is None or m.basis in ("state",):
+        return text
+    fr = _lang(lang) == "fr"
+    parts = []
+    if m.basis != "history" or key == "margin_to_date":
+        parts.append(("marge " if fr else "margin ") + percent(settings.margin, lang))
+    if m.basis in ("horizon", "lifetime", "acquisition"):
+        parts.append(("actualisation " if fr else "discount ")
+                     + percent(settings.discount_rate, lang) + ("/an" if fr else "/year"))
+        when = ("lifetime" if m.basis != "horizon" else settings.horizon)
+        parts.append(horizon_words(when, settings.horizon_unit, _lang(lang)))
+    return f"{text} ({', '.join(parts)})" if parts else text
+
+
+def _lang(lang: str) -> str:
+    return lang if lang in LANGS else "en"
+
+
+def _pattern(kind: str, lang: str, digits: int) -> str:
+    """The locale's own pattern for ``kind`` (currency, percent, decimal) with ``digits``
+    decimals: its separators and the place of the symbol kept."""
+    from babel import Locale
+
+    loc = Locale.parse(LOCALES[_lang(lang)])
+    formats = {"currency": loc.currency_formats, "percent": loc.percent_formats,
+               "decimal": loc.decimal_formats}[kind]
+    pattern = (formats.get("standard") or formats[None]).pattern.split(";")[0]
+    number = re.search(r"[#0,.]+", pattern)
+    assert number is not None  # every CLDR number pattern has digits
+    whole = number.group().split(".")[0] + ("." + "0" * digits if digits else "")
+    return pattern[:number.start()] + whole + pattern[number.end():]
+
+
+def percent(value: float, lang: str = "en", digits: int = 0) -> str:
+    """0.1 -> '10%' (en) / '10 %' (fr)."""
+    from babel.numbers import format_percent
+
+    return format_percent(value, _pattern("percent", lang, digits),
+                          locale=LOCALES[_lang(lang)])
+
+
+def money(amount: float | None, currency: str | None, lang: str = "en",
+          digits: int | None = None) -> str:
+    """An amount in its currency for the language's locale: EUR 1234.5 is '€1,234.50' in
+    English and '1 234,50 €' in French; without a currency, the number alone. ``digits``
+    defaults to the currency's own (2 for EUR, 0 for JPY). None or NaN is an empty string
+    (the caller says why it is blank)."""
+    if amount is None or (isinstance(amount, float) and not math.isfinite(amount)):
+        return ""
+    from babel.numbers import format_currency, format_decimal, get_currency_precision
+
+    if digits is None:
+        digits = get_currency_precision(currency) if currency else 2
+
+    locale = LOCALES[_lang(lang)]
+    if not currency:
+        return format_decimal(amount, _pattern("decimal", lang, digits), locale=locale)
+    return format_currency(amount, currency, _pattern("currency", lang, digits),
+                           locale=locale, currency_digits=False)
+
+
+def symbol(currency: str | None, lang: str = "en") -> str:
+    """The currency's symbol in the language's locale ('€', '$US'...), or ''."""
+    if not currency:
+        return ""
+    from babel.numbers import get_currency_symbol
+
+    return get_currency_symbol(currency, locale=LOCALES[_lang(lang)])
