@@ -35,11 +35,13 @@ from clv.errors import ClvError
 log = logging.getLogger(__name__)
 
 DEFAULT_URL = "sqlite:///clv-history.db"
-TRACKED = ("customers", "revenue", "historical_ltv", "predicted_clv", "new_customer_ltv",
-           "blended_cac", "ltv_cac", "churn_share", "repeat_rate", "mrr", "nrr")
+TRACKED = ("customers", "revenue", "historical_ltv", "predicted_clv", "lifetime_value",
+           "new_customer_ltv", "blended_cac", "ltv_cac", "churn_share", "repeat_rate", "mrr",
+           "nrr")
 """KPIs whose movement from one analysis to the next ``history`` shows."""
-SCORE_COLUMNS = ("customer_id", "p_alive", "expected_purchases", "expected_spend", "clv",
-                 "clv_lower", "clv_upper")
+SCORE_COLUMNS = ("customer_id", "p_alive", "p_alive_activity", "expected_purchases",
+                 "expected_spend", "clv", "clv_lower", "clv_upper", "revenue_to_date",
+                 "margin_to_date", "future_value_lifetime", "lifetime_value")
 CHUNK = 20_000
 SOURCE_LENGTH = 500
 MODEL_LENGTH = 50
