@@ -193,7 +193,7 @@ def _pattern(kind: str, lang: str, digits: int) -> str:
     loc = Locale.parse(LOCALES[_lang(lang)])
     formats = {"currency": loc.currency_formats, "percent": loc.percent_formats,
                "decimal": loc.decimal_formats}[kind]
-    pattern = (formats.get("standard") or formats[None]).pattern.split(";")[0]
+    pattern = str((formats.get("standard") or formats[None]).pattern).split(";")[0]
     number = re.search(r"[#0,.]+", pattern)
     assert number is not None  # every CLDR number pattern has digits
     whole = number.group().split(".")[0] + ("." + "0" * digits if digits else "")

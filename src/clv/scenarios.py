@@ -126,7 +126,7 @@ def _values(inp: _Inputs, levers: Levers) -> tuple[np.ndarray, dict[str, Any]]:
     spend = _spend(inp.spend, s, every) * (1 + levers.basket)
     _, _, discounted = _expected(inp.purchases, s, every, frequency, lifetime, inp.pairs)
     clv = margin * discounted * spend
-    model_ltv, cumulative = _new_customer(inp, levers, margin, rate)
+    model_ltv, cumulative = _new_customer(inp, levers, margin, rate, inp.cac is not None)
     # the measured LTV of a new customer, moved by the model's relative change
     scale = (inp.anchor / inp.model_base if inp.anchor is not None
              and math.isfinite(inp.anchor) and inp.model_base > 0 else 1.0)
@@ -144,11 +144,11 @@ def _values(inp: _Inputs, levers: Levers) -> tuple[np.ndarray, dict[str, Any]]:
     return clv, out
 
 
-def _new_customer(inp: _Inputs, levers: Levers, margin: float, rate: float
-                  ) -> tuple[float, np.ndarray]:
+def _new_customer(inp: _Inputs, levers: Levers, margin: float, rate: float,
+                  monthly: bool = False) -> tuple[float, np.ndarray]:
     """The model's value of a customer just acquired (alive, x = t_x = T = 0) over the
-    remaining lifetime, and its cumulative value at the end of each month of life up to
-    :data:`MAX_HORIZON_MONTHS` (for the payback), both discounted continuously as
+    remaining lifetime, and (``monthly``) its cumulative value at the end of each month of
+    life up to :data:`MAX_HORIZON_MONTHS` (for the payback), both discounted continuously as
     ``clv.value`` does."""
     unit = inp.purchases.unit_ or inp.summary.unit
     delta = discount_per_unit(rate, unit)
@@ -161,17 +161,19 @@ def _new_customer(inp: _Inputs, levers: Levers, margin: float, rate: float
 
     points, coef = quadrature(span, delta, convert(1.0, "day", unit))
     repeat = float(coef @ expected(points))
+    per_purchase = _mean_spend(inp) * (1 + levers.basket)
+    first = inp.first_purchase * (1 + levers.basket)
+    ltv = margin * (first + per_purchase * repeat)
+    if not monthly:
+        return ltv, np.empty(0)
     # month ends t_m: e^(-delta t_m) E(t_m) + delta x the running integral of e^(-delta t) E
     month = convert(1.0, "month", unit)
     ends = month * np.arange(1, MAX_HORIZON_MONTHS + 1)
     nodes = (ends[:, None] - month / 2 + month / 2 * GAUSS_NODES[None, :]).ravel()
     inner = (month / 2 * GAUSS_WEIGHTS[None, :] * np.exp(-delta * nodes).reshape(
         ends.size, -1) * expected(nodes).reshape(ends.size, -1)).sum(axis=1)
-    monthly = np.exp(-delta * ends) * expected(ends) + delta * np.cumsum(inner)
-    per_purchase = _mean_spend(inp) * (1 + levers.basket)
-    first = inp.first_purchase * (1 + levers.basket)
-    return (margin * (first + per_purchase * repeat),
-            margin * (first + per_purchase * monthly))
+    curve = np.exp(-delta * ends) * expected(ends) + delta * np.cumsum(inner)
+    return ltv, margin * (first + per_purchase * curve)
 
 
 def _mean_spend(inp: _Inputs) -> float:

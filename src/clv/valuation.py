@@ -200,8 +200,9 @@ def choose_model(transactions: Transactions, settings: Settings, notes: list[str
     frame = transactions.frame
     if frame.height == 0:
         return None, list(settings.models)
-    first, last = frame["timestamp"].min(), frame["timestamp"].max()
-    cal = settings.calibration_end or (first + (last - first) * 0.75).date()  # type: ignore[operator]
+    ts = pl.col("timestamp")
+    cal = settings.calibration_end or frame.select(
+        (ts.min() + (ts.max() - ts.min()) * 0.75).dt.date()).item()
     try:
         card = evaluate(transactions, cal, unit=settings.unit, models=settings.models,
                         observation_end=settings.observation_end, midpoint=settings.midpoint)
