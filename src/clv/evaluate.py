@@ -28,11 +28,10 @@ import numpy as np
 import polars as pl
 
 from clv.errors import ClvError
-from clv.models import BGNBD, MBGNBD, GammaGamma, ParetoNBD
+from clv.models import MODELS, GammaGamma  # MODELS re-exported: the registry's
 from clv.models.base import PurchaseModel
 from clv.prep.summary import UNIT_DAYS, Summary, _lazy, rfm_summary
 
-MODELS: dict[str, type[PurchaseModel]] = {"bgnbd": BGNBD, "mbgnbd": MBGNBD, "pnbd": ParetoNBD}
 BASELINE = "naive"
 
 

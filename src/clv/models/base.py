@@ -27,6 +27,7 @@ import copy
 import json
 import math
 import sys
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,6 +79,10 @@ class ConvergenceError(ClvError):
     """The optimiser did not find a maximum of the likelihood."""
 
 
+class NotFittedError(ClvError):
+    """A prediction or summary was asked of a model that has no parameters yet."""
+
+
 @dataclass(frozen=True)
 class Data:
     """Compressed customer rows (columns named by the model) and their weights."""
@@ -89,11 +94,14 @@ class Data:
     """Structures a model derives once from the rows and reuses at every evaluation."""
 
 
-class Model:
+class Model(ABC):
     """Base of the fitted models: settings in ``__init__``, learning in ``fit``.
 
     Subclasses set ``PARAMS`` and ``COLUMNS`` and implement ``_loglik(theta, data)`` returning
-    per-row log-likelihoods and their gradient (rows x params) in the natural parameters.
+    per-row log-likelihoods and their gradient (rows x params) in the natural parameters, and
+    ``_start(data)``, the natural parameters the search starts from. A model has parameters
+    once fitted (``fit``), loaded (``load``) or given them (``from_params``); before, every
+    prediction and summary raises :class:`NotFittedError`.
     """
 
     PARAMS: ClassVar[tuple[str, ...]] = ()
@@ -116,11 +124,14 @@ class Model:
         self.max_iter = max_iter
 
     # --- to implement --------------------------------------------------------------------
+    @abstractmethod
     def _loglik(self, theta: np.ndarray, data: Data) -> tuple[np.ndarray, np.ndarray]:
-        raise NotImplementedError
+        """Per-row log-likelihood at the natural parameters ``theta`` and its gradient
+        (rows x params)."""
 
+    @abstractmethod
     def _start(self, data: Data) -> np.ndarray:
-        return np.ones(len(self.PARAMS))
+        """Natural parameters the search starts from."""
 
     def _select(self, frame: pl.DataFrame) -> pl.DataFrame:
         """The rows the model fits on (all by default), chosen before compression."""
@@ -144,11 +155,12 @@ class Model:
         return float(data.weights @ ll), data.weights @ grad
 
     # --- fitting -------------------------------------------------------------------------
-    def _data(self, summary: Any) -> Data:
+    def _data(self, data: Any) -> Data:
+        """The compressed rows of a Summary (or of a Polars frame with the model's columns)."""
         from clv.prep.summary import Summary, compress
 
-        unit = summary.unit if isinstance(summary, Summary) else None
-        frame = summary.frame if isinstance(summary, Summary) else summary
+        unit = data.unit if isinstance(data, Summary) else None
+        frame = data.frame if isinstance(data, Summary) else data
         if not isinstance(frame, pl.DataFrame):
             raise ClvError(f"{self.NAME} fits on a Summary or a Polars frame with columns "
                            + ", ".join(self.COLUMNS))
@@ -162,9 +174,11 @@ class Model:
         cols = {c: frame[c].cast(pl.Float64).to_numpy() for c in self.COLUMNS}
         return Data(cols, frame["weight"].cast(pl.Float64).to_numpy(), unit)
 
-    def fit(self, summary: Any) -> Self:
-        """Fit by maximum likelihood; returns ``self`` with the learned attributes set."""
-        return self._fit(self._data(summary))
+    def fit(self, data: Any) -> Self:
+        """Fit by maximum likelihood on ``data`` (a Summary for the models of transactions;
+        each model says what else it takes); returns ``self`` with the learned attributes
+        set."""
+        return self._fit(self._data(data))
 
     def _fit(self, data: Data, start: np.ndarray | None = None, covariance: bool = True
              ) -> Self:
@@ -428,8 +442,12 @@ class Model:
 
     # --- results -------------------------------------------------------------------------
     def _fitted(self) -> np.ndarray:
-        if not getattr(self, "converged_", False):
-            raise ClvError(f"{self.NAME} is not fitted yet: call fit(summary) first")
+        """The parameters in the order of ``PARAMS``; :class:`NotFittedError` before there are
+        any."""
+        if getattr(self, "params_", None) is None:
+            raise NotFittedError(
+                f"This {self.NAME} model is not fitted yet: call fit() on your data first, or "
+                f"give it known parameters with {type(self).__name__}.from_params()")
         return np.array([self.params_[p] for p in self.PARAMS])
 
     def summary(self, level: float = 0.95) -> pl.DataFrame:
@@ -483,7 +501,7 @@ class Model:
         return (0.0, end) if limit == "0" else (end, math.inf)
 
     def __repr__(self) -> str:
-        if not getattr(self, "converged_", False):
+        if getattr(self, "params_", None) is None:
             return f"{type(self).__name__}()"
         params = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items())
         limits = (f"; at a limit: {_limits(self.boundary_, list(self.boundary_))}"
@@ -492,35 +510,112 @@ class Model:
                 f"n={self.n_customers_:,}, unit={self.unit_}{limits})")
 
     def save(self, path: str | Path) -> None:
-        """Write the fitted model to JSON (a missing standard error as null)."""
+        """Write the model to JSON: its settings and everything it learned (parameters,
+        standard errors, covariance, log-likelihood, AIC, BIC, customers, unit, convergence,
+        limits and their likelihood curves, notes, and any other fitted attribute such as
+        Gamma-Gamma's ``independence_``). A number that is not finite is written as null
+        (NaN) or as the text "inf" / "-inf", so that the file is standard JSON."""
         self._fitted()
-        Path(path).write_text(json.dumps({
-            "model": self.NAME, "params": self.params_,
-            "stderr": {k: v if math.isfinite(v) else None for k, v in self.stderr_.items()},
-            "covariance": self.covariance_.tolist(), "loglik": self.loglik_,
+        shared = {"params_", "stderr_", "covariance_", "loglik_", "aic_", "bic_",
+                  "n_customers_", "unit_", "converged_", "boundary_", "notes_"}
+        extra = {k: v for k, v in vars(self).items()
+                 if k.endswith("_") and not k.startswith("_") and k not in shared}
+        bad = [k for k, v in extra.items() if not isinstance(v, int | float | str)]
+        if bad:  # a fitted attribute that save does not know how to write: say so
+            raise ClvError(f"{self.NAME}.save cannot write the attribute(s) {', '.join(bad)}")
+        doc = {
+            "model": self.NAME, "settings": {"tol": self.tol, "max_iter": self.max_iter},
+            "params": self.params_, "stderr": self.stderr_,
+            "covariance": np.asarray(self.covariance_, dtype=float).tolist(),
+            "loglik": self.loglik_, "aic": self.aic_, "bic": self.bic_,
             "n_customers": self.n_customers_, "unit": self.unit_,
-            "boundary": dict(self.boundary_), "curves": dict(self._curves)}, indent=2))
+            "converged": bool(self.converged_), "boundary": dict(self.boundary_),
+            "curves": dict(self._curves),
+            "notes": [{"key": n.key, "values": n.values} for n in self.notes_],
+            "fitted": extra}
+        Path(path).write_text(json.dumps(_encode(doc), indent=2, allow_nan=False))
 
     @classmethod
     def load(cls, path: str | Path) -> Self:
-        """Read a model written by :meth:`save`."""
+        """Read a model written by :meth:`save`, with all it had learned (files written before
+        notes, AIC, BIC and settings were saved get them recomputed or at their defaults)."""
         doc = json.loads(Path(path).read_text())
         if doc.get("model") != cls.NAME:
             raise ClvError(f"{path} holds a {doc.get('model')} model, not {cls.NAME}")
-        model = cls()
-        model.params_ = doc["params"]
-        model.stderr_ = {k: math.nan if v is None else v for k, v in doc["stderr"].items()}
-        model.covariance_ = np.array(doc["covariance"], dtype=float)
+        model = cls(**doc.get("settings", {}))
+        model.params_ = {k: float(v) for k, v in doc["params"].items()}
+        model.stderr_ = {k: float(_decode(v)) for k, v in doc["stderr"].items()}
+        model.covariance_ = np.array(_decode(doc["covariance"]), dtype=float)
         model.boundary_ = doc.get("boundary", {})
-        model._curves = {k: [(a, b) for a, b in v] for k, v in doc.get("curves", {}).items()}
-        model.loglik_ = doc["loglik"]
+        model._curves = {k: [(a, b) for a, b in _decode(v)]
+                         for k, v in doc.get("curves", {}).items()}
+        model.loglik_ = float(_decode(doc["loglik"]))
         model.n_customers_ = doc["n_customers"]
         model.unit_ = doc["unit"]
         k = len(cls.PARAMS)
-        model.aic_ = 2 * k - 2 * model.loglik_
-        model.bic_ = k * math.log(model.n_customers_) - 2 * model.loglik_
-        model.converged_ = True
-        model.notes_ = model._limit_notes()
+        model.aic_ = float(_decode(doc.get("aic", 2 * k - 2 * model.loglik_)))
+        model.bic_ = float(_decode(doc.get(
+            "bic", k * math.log(max(model.n_customers_, 1)) - 2 * model.loglik_)))
+        model.converged_ = doc.get("converged", True)
+        for name, value in doc.get("fitted", {}).items():
+            setattr(model, name, _decode(value))
+        model.notes_ = ([Note(n["key"], **_decode(n["values"])) for n in doc["notes"]]
+                        if "notes" in doc else model._limit_notes())
+        return model
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, float] | Sequence[float] | np.ndarray,
+                    unit: str | None = None) -> Self:
+        """A model that predicts with known parameters: published estimates, or a fit made
+        elsewhere. ``params`` by name (exactly the names of ``PARAMS``) or as numbers in the
+        order of ``PARAMS``; each finite and > 0. ``unit`` is the time unit the parameters are
+        in (as if fitted on a summary in that unit: data in another unit are refused).
+
+        Nothing is estimated, so what a fit would also learn is unknown: the standard errors
+        and the covariance are NaN (intervals from parameter draws then have no width: every
+        draw is the estimate), the log-likelihood, AIC and BIC are NaN, ``n_customers_`` is 0,
+        ``converged_`` is False (no optimiser ran) and there is no limit and no note."""
+        names = cls.PARAMS
+        if isinstance(params, Mapping):
+            missing = [p for p in names if p not in params]
+            unknown = [str(p) for p in params if p not in names]
+            if missing or unknown:
+                raise ClvError(f"{cls.NAME} has the parameters {', '.join(names)}"
+                               + (f"; missing: {', '.join(missing)}" if missing else "")
+                               + (f"; unknown: {', '.join(unknown)}" if unknown else ""))
+            values = [params[p] for p in names]
+        elif isinstance(params, str | bytes):
+            raise ClvError(f"{cls.NAME}.from_params takes numbers or a mapping of names to "
+                           "numbers, not text")
+        else:
+            values = list(np.asarray(params, dtype=object).ravel()) if np.ndim(params) else []
+            if len(values) != len(names):
+                raise ClvError(f"{cls.NAME} has {len(names)} parameters ({', '.join(names)}), "
+                               f"not {len(values)}")
+        theta: dict[str, float] = {}
+        for name, value in zip(names, values, strict=True):
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                raise ClvError(f"{cls.NAME}: parameter {name} must be a number, not "
+                               f"{value!r}") from None
+            if not (math.isfinite(number) and number > 0):
+                raise ClvError(f"{cls.NAME}: parameter {name} must be finite and > 0, not "
+                               f"{number}")
+            theta[name] = number
+        check_unit_name(unit)
+        model = cls()
+        k = len(names)
+        model.params_ = theta
+        model.stderr_ = dict.fromkeys(names, math.nan)
+        model.covariance_ = np.full((k, k), math.nan)
+        model.loglik_ = model.aic_ = model.bic_ = math.nan
+        model.n_customers_ = 0
+        model.unit_ = unit
+        model.converged_ = False
+        model.boundary_ = {}
+        model._curves = {}
+        model.notes_ = []
         return model
 
     def with_params(self, theta: Any) -> Self:
@@ -560,6 +655,41 @@ def _blas() -> ThreadpoolController:
     if not _CONTROLLER:
         _CONTROLLER.append(ThreadpoolController())
     return _CONTROLLER[0]
+
+
+def _encode(value: Any) -> Any:
+    """``value`` for standard JSON: NaN as null, +/-inf as "inf" / "-inf", numpy numbers as
+    Python numbers, tuples as lists (recursively)."""
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_encode(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None if math.isnan(value) else "inf" if value > 0 else "-inf"
+    return value
+
+
+def _decode(value: Any) -> Any:
+    """The inverse of ``_encode`` for numbers (null as NaN), recursively."""
+    if isinstance(value, dict):
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    if value is None:
+        return math.nan
+    return {"inf": math.inf, "-inf": -math.inf}.get(value, value) if isinstance(value, str) \
+        else value
+
+
+def check_unit_name(unit: str | None) -> None:
+    """Refuse a time unit that no summary has (``quarter`` is sBG's)."""
+    from clv.prep.summary import UNIT_DAYS
+
+    if unit is not None and unit not in (*UNIT_DAYS, "quarter"):
+        raise ClvError(f"unit must be one of {', '.join(UNIT_DAYS)} or quarter (or None), "
+                       f"not {unit!r}")
 
 
 def _hessian(objective: Any, x: np.ndarray) -> np.ndarray:
@@ -662,8 +792,9 @@ class PurchaseModel(Model):
 
     def shared_dropout(self) -> tuple[float, str]:
         """The dropout every customer shares at the limit of ``DROPOUT_PAIR``: its value and
-        what it is per ('purchase', or the time unit)."""
-        raise NotImplementedError
+        what it is per ('purchase', or the time unit). Models with a ``DROPOUT_PAIR`` define
+        it; the others never reach that limit."""
+        raise NotImplementedError(f"{self.NAME} has no dropout to share")
 
     def _limit_notes(self) -> list[Note]:
         """A fit at a no-dropout limit says so (the model is then the NBD: every customer
@@ -694,30 +825,33 @@ class PurchaseModel(Model):
     def _limit_pairs(self) -> tuple[tuple[str, str], ...]:
         return (self.RATE_PAIR,) + ((self.DROPOUT_PAIR,) if self.DROPOUT_PAIR else ())
 
+    @abstractmethod
     def p_alive(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:  # noqa: N803
-        raise NotImplementedError
+        """P(alive at T | x, t_x, T)."""
 
+    @abstractmethod
     def expected_if_alive(self, t: float, frequency: Any, T: Any) -> np.ndarray:  # noqa: N803
         """E[Y(t) | x, T, alive at T]: expected purchases in (T, T + t] of a customer alive at
         T."""
-        raise NotImplementedError
 
+    @abstractmethod
     def expected_purchases_new(self, t: Any) -> np.ndarray:
-        raise NotImplementedError
+        """E[X(t)]: expected repeat purchases in (0, t] of a customer just acquired."""
 
+    @abstractmethod
     def probability_of_purchases(self, n: Any, t: float) -> np.ndarray:
-        raise NotImplementedError
+        """P(X(t) = n) for a customer just acquired."""
 
+    @abstractmethod
     def purchase_if_alive(self, t: float, frequency: Any, T: Any) -> np.ndarray:  # noqa: N803
         """P(at least one purchase in (T, T + t] | x, T, alive at T)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def expected_if_alive_levers(self, t: float, frequency: Any, T: Any,  # noqa: N803
                                  rate: float = 1.0, lifetime: float = 1.0) -> np.ndarray:
         """E[Y(t) | x, T, alive] when, from T on, every customer buys ``rate`` times as often
         and stays ``lifetime`` times as long (their dropout hazard or probability divided by
         it): the levers of ``clv.scenarios``."""
-        raise NotImplementedError
 
     def probability_of_purchase(self, t: float, frequency: Any, recency: Any, T: Any  # noqa: N803
                                 ) -> np.ndarray:
@@ -738,9 +872,11 @@ class PurchaseModel(Model):
         out[:, live] = self._simulate_alive(rng, frequency[live], T[live], edges)
         return out
 
+    @abstractmethod
     def _simulate_alive(self, rng: np.random.Generator, frequency: np.ndarray,
                         T: np.ndarray, edges: np.ndarray) -> np.ndarray:  # noqa: N803
-        raise NotImplementedError
+        """One draw of the future purchases of customers alive at T in the intervals between
+        ``edges`` (intervals x customers)."""
 
     def expected_purchases(self, t: float, frequency: Any, recency: Any, T: Any  # noqa: N803
                            ) -> np.ndarray:

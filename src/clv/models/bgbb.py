@@ -44,8 +44,14 @@ class BGBB(Model):
     COLUMNS: ClassVar[tuple[str, ...]] = ("frequency", "recency", "periods")
     NAME: ClassVar[str] = "BG/BB"
 
-    def _data(self, summary: Any) -> Data:
-        return super()._data(patterns(summary))
+    def _data(self, data: Any) -> Data:
+        """The patterns (see :func:`patterns`) as weighted rows."""
+        return super()._data(patterns(data))
+
+    def _start(self, data: Data) -> np.ndarray:
+        """alpha = beta = gamma = delta = 1: transaction and dropout probabilities uniform
+        across customers."""
+        return np.ones(len(self.PARAMS))
 
     def _loglik(self, theta: np.ndarray, data: Data) -> tuple[np.ndarray, np.ndarray]:
         """ln L = ln[ B(alpha+x, beta+n-x)/B(alpha,beta) B(gamma, delta+n)/B(gamma,delta)

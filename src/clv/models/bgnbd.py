@@ -62,7 +62,7 @@ class BGNBD(PurchaseModel):
 
     def shared_dropout(self) -> tuple[float, str]:
         """The dropout probability after each purchase, a/(a+b), at a, b -> inf."""
-        a, b = self.params_["a"], self.params_["b"]
+        _, _, a, b = self._fitted()
         return a / (a + b), "purchase"
 
     def _start(self, data: Data) -> np.ndarray:

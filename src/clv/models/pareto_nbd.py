@@ -288,7 +288,8 @@ class ParetoNBD(PurchaseModel):
 
     def shared_dropout(self) -> tuple[float, str]:
         """The dropout rate s/beta per unit of time, at s, beta -> inf."""
-        return self.params_["s"] / self.params_["beta"], getattr(self, "unit_", None) or "period"
+        _, _, s, beta = self._fitted()
+        return s / beta, getattr(self, "unit_", None) or "period"
 
     def _start(self, data: Data) -> np.ndarray:
         x, t_cap, w = data.columns["frequency"], data.columns["T"], data.weights

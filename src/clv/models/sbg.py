@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 import numpy as np
 import polars as pl
 from scipy.special import digamma, gammaln, hyp2f1
 
 from clv.errors import ClvError
-from clv.models.base import Data, Model
+from clv.models.base import Data, Model, check_unit_name
 
 
 class SBG(Model):
@@ -30,28 +30,45 @@ class SBG(Model):
     COLUMNS: ClassVar[tuple[str, ...]] = ("period", "churned")
     NAME: ClassVar[str] = "sBG"
 
-    def fit(self, survivors: Sequence[float] | Any, unit: str | None = None) -> SBG:  # type: ignore[override]
-        """Fit on survivors n_0..n_T (customers active at the start of periods 0..T)."""
-        n = np.asarray(survivors, dtype=float)
+    def fit(self, data: Sequence[float] | pl.DataFrame | Any, unit: str | None = None) -> Self:
+        """Fit on survivors n_0..n_T (customers active at the start of periods 0..T), or on
+        the lifetimes rows of :func:`subscription_lifetimes` (see :meth:`fit_lifetimes`);
+        ``unit`` names the period (day, week, month, quarter or year)."""
+        return self._fit(self._data(data, unit))
+
+    def fit_lifetimes(self, lifetimes: pl.DataFrame, unit: str | None = None) -> Self:
+        """Fit on rows (period, churned, weight): ``weight`` customers who churned after paying
+        ``period`` periods (churned true) or who are known to have paid more than ``period``
+        periods and are still active (churned false): see :func:`subscription_lifetimes`."""
+        return self.fit(lifetimes, unit)
+
+    def _data(self, data: Any, unit: str | None = None) -> Data:
+        """Weighted (period, churned) rows: from survivor counts, one row per churn period t
+        (weight n_{t-1} - n_t) and one for those still active at T; or the lifetimes rows as
+        they are (periods > 0)."""
+        check_unit_name(unit)
+        if isinstance(data, pl.DataFrame):
+            missing = [c for c in ("period", "churned", "weight") if c not in data.columns]
+            if missing:
+                raise ClvError(f"sBG lifetimes need column(s) {', '.join(missing)} (see "
+                               "clv.models.sbg.subscription_lifetimes)")
+            keep = data.filter(pl.col("period") > 0)
+            cols = {"period": keep["period"].cast(pl.Float64).to_numpy(),
+                    "churned": keep["churned"].cast(pl.Float64).to_numpy()}
+            return Data(cols, keep["weight"].cast(pl.Float64).to_numpy(), unit)
+        n = np.asarray(data, dtype=float)
         if n.ndim != 1 or n.size < 2:
             raise ClvError("sBG needs survivor counts for at least two periods (n_0, n_1, ...)")
         if np.any(np.diff(n) > 0) or n[-1] < 0:
             raise ClvError("survivor counts must not increase from one period to the next")
         periods = np.arange(1, n.size)
-        # one row per churn period t (weight n_{t-1} - n_t) and one for still active at T
         cols = {"period": np.concatenate((periods, [periods[-1]])).astype(float),
                 "churned": np.concatenate((np.ones(periods.size), [0.0]))}
-        weights = np.concatenate((n[:-1] - n[1:], [n[-1]]))
-        return self._fit(Data(cols, weights, unit))
+        return Data(cols, np.concatenate((n[:-1] - n[1:], [n[-1]])), unit)
 
-    def fit_lifetimes(self, lifetimes: pl.DataFrame, unit: str | None = None) -> SBG:
-        """Fit on rows (period, churned, weight): ``weight`` customers who churned after paying
-        ``period`` periods (churned true) or who are known to have paid more than ``period``
-        periods and are still active (churned false): see :func:`subscription_lifetimes`."""
-        keep = lifetimes.filter(pl.col("period") > 0)
-        cols = {"period": keep["period"].cast(pl.Float64).to_numpy(),
-                "churned": keep["churned"].cast(pl.Float64).to_numpy()}
-        return self._fit(Data(cols, keep["weight"].cast(pl.Float64).to_numpy(), unit))
+    def _start(self, data: Data) -> np.ndarray:
+        """alpha = beta = 1: churn probabilities uniform across customers."""
+        return np.ones(len(self.PARAMS))
 
     def _loglik(self, theta: np.ndarray, data: Data) -> tuple[np.ndarray, np.ndarray]:
         """ln P(T = t) = ln B(alpha+1, beta+t-1) - ln B(alpha, beta) for a churn in period t,
