@@ -17,7 +17,8 @@ adds expansion (and reactivation is left out of both, as new business).
 
 Per plan (or ``by`` column), the sBG model (Fader & Hardie 2007) fitted on the subscriptions'
 paid months gives the expected lifetime (sum of survival S(t) over months, infinite when
-alpha <= 1) and the discounted expected lifetime DEL(d) (Fader & Hardie 2010, eq. 3), hence
+alpha <= 1: DEL at d = 0) and the discounted expected lifetime DEL(d) (Fader & Hardie 2010,
+eq. 3; ``SBG.discounted_expected_lifetime``), hence
 LTV = ARPA x margin x DEL(d); the simple formula ARPA x margin / observed monthly churn is
 shown next to it (it assumes every customer churns at the same rate, which understates the
 value of the loyal ones: Fader & Hardie 2010).
@@ -210,11 +211,11 @@ def _plans(frame: pl.DataFrame, by: str | None, end: dt.date, margin: float,
                "simple_ltv": saas_ltv_churn(arpa, churn, margin)
                if 0 < churn <= 1 and arpa == arpa else math.nan}
         if model is not None:
-            a, b = model.params_["alpha"], model.params_["beta"]
-            out.update(alpha=a, beta=b, alpha_se=model.stderr_["alpha"],
-                       beta_se=model.stderr_["beta"],
-                       expected_lifetime_months=(a + b - 1) / (a - 1) if a > 1 else math.inf,
-                       discounted_lifetime_months=model.del_(monthly),
-                       sbg_ltv=arpa * margin * model.del_(monthly))
+            lifetime, discounted = model.discounted_expected_lifetime([0.0, monthly]).tolist()
+            out.update(alpha=model.params_["alpha"], beta=model.params_["beta"],
+                       alpha_se=model.stderr_["alpha"], beta_se=model.stderr_["beta"],
+                       expected_lifetime_months=lifetime,
+                       discounted_lifetime_months=discounted,
+                       sbg_ltv=arpa * margin * discounted)
         rows.append(out)
     return pl.DataFrame(rows).rename({"_all": "group"} if by is None else {})

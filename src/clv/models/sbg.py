@@ -17,10 +17,15 @@ from typing import Any, ClassVar, Self
 
 import numpy as np
 import polars as pl
-from scipy.special import digamma, gammaln, hyp2f1
+from scipy.special import digamma, expit, gammaln
 
 from clv.errors import ClvError
-from clv.models.base import Data, Model, check_unit_name
+from clv.models.base import Data, Model, check_unit_name, log_rising
+from clv.models.quadrature import log_concave_integral
+
+MODE_BISECTIONS = 80
+"""Bisection steps for the mode of DERL's integrand in logit(theta): its bracket is at most
+tens of units wide, and the mode need only be near the peak (the panels start there)."""
 
 
 class SBG(Model):
@@ -106,36 +111,104 @@ class SBG(Model):
         t = np.asarray(t, dtype=float)
         return (beta + t - 1) / (alpha + beta + t - 1)
 
-    def derl(self, discount: float, renewals: Any = 0) -> np.ndarray:
-        """Discounted expected residual lifetime of a customer who has made n - 1 = ``renewals``
-        renewals and is about to decide on the next one, in payments (Fader & Hardie 2010,
-        "Customer-base valuation in a contractual setting: the perils of ignoring
-        heterogeneity", Marketing Science 29(1), eq. 6):
+    def discounted_residual_lifetime(self, d: Any, renewals: Any = 0) -> np.ndarray:
+        """DERL: the discounted expected residual lifetime, in payments, of a customer who has
+        made n - 1 = ``renewals`` renewals and is about to decide on the next one (Fader &
+        Hardie 2010, "Customer-base valuation in a contractual setting: the perils of ignoring
+        heterogeneity", Marketing Science 29(1), 85-93, eq. 6), ``d`` the discount rate per
+        period of the model's unit; both vectorised (broadcast):
 
-        DERL(d | n-1 renewals) = (beta+n-1)/(alpha+beta+n-1) 2F1(1, beta+n; alpha+beta+n;
-        1/(1+d)) = sum_{k>=0} S(n+k)/S(n-1) (1+d)^-k,
+          DERL(d | n-1) = sum_{k>=0} S(n+k)/S(n-1) (1+d)^-k
+                        = (beta+n-1)/(alpha+beta+n-1) 2F1(1, beta+n; alpha+beta+n; 1/(1+d)),
 
-        ``discount`` being the rate per period of the model's unit. Multiplied by the margin
-        per payment it gives the customer's residual value; infinite when d = 0 and alpha <= 1.
-        """
+        the first payment (the renewal at hand, with probability r_n) undiscounted. Multiplied
+        by the margin per payment it is the customer's residual value. At d = 0 it is the
+        expected number of further payments, (beta+n-1)/(alpha-1), infinite when alpha <= 1.
+
+        Computed as the expectation it is: given n-1 renewals the churn probability is
+        theta ~ Beta(alpha, beta+n-1) and the geometric sum given theta is (1-theta)/(1 -
+        (1-theta)/(1+d)), so DERL = E[(1-theta)/(e + q theta)], q = 1/(1+d), e = d/(1+d). In
+        u = logit(theta) its integrand is log-concave (``quadrature.log_concave_integral``):
+        scipy's 2F1 fails near 1/(1+d) -> 1 when alpha is near a whole number (at alpha = 1,
+        d = 0.001 it returned a negative value)."""
         alpha, beta = self._fitted()
-        if discount < 0:
-            raise ClvError(f"discount must be >= 0 per period, not {discount}")
-        n = np.asarray(renewals, dtype=float) + 1
-        if discount == 0:
-            mean = (beta + n - 1) / (alpha - 1) if alpha > 1 else np.inf
-            return np.broadcast_to(np.asarray(mean, dtype=float), n.shape).copy()
-        return (beta + n - 1) / (alpha + beta + n - 1) * hyp2f1(1.0, beta + n, alpha + beta + n,
-                                                                 1.0 / (1.0 + discount))
+        d, n = np.broadcast_arrays(np.asarray(d, dtype=float),
+                                   np.asarray(renewals, dtype=float) + 1)
+        if not (np.all(np.isfinite(d)) and np.all(d >= 0)):
+            raise ClvError("d must be a discount rate >= 0 per period")
+        if not (np.all(np.isfinite(n)) and np.all(n >= 1)):
+            raise ClvError("renewals must be >= 0")
+        pairs, index = np.unique(np.stack((d.ravel(), n.ravel()), axis=1), axis=0,
+                                 return_inverse=True)
+        rate, b = pairs[:, 0], beta + pairs[:, 1] - 1  # theta ~ Beta(alpha, b)
+        out = np.full(rate.size, np.inf if alpha <= 1 else 0.0)
+        if alpha > 1:  # d = 0: E[(1-theta)/theta]
+            out[:] = b / (alpha - 1)
+        paid = rate > 0
+        if paid.any():
+            out[paid] = np.exp(_log_derl(alpha, b[paid], rate[paid]))
+        out = out[index.reshape(-1)].reshape(d.shape)
+        return out if out.ndim else out[()]
 
-    def del_(self, discount: float) -> float:
-        """Discounted expected lifetime of a new customer in payments, the first one now:
-        DEL(d) = sum_{t>=0} S(t) (1+d)^-t = 2F1(1, beta; alpha+beta; 1/(1+d)) (Fader & Hardie
-        2010, eq. 3)."""
-        alpha, beta = self._fitted()
-        if discount <= 0:
-            raise ClvError("DEL needs a discount rate > 0 per period")
-        return float(hyp2f1(1.0, beta, alpha + beta, 1.0 / (1.0 + discount)))
+    def discounted_expected_lifetime(self, d: Any) -> np.ndarray:
+        """DEL: the discounted expected lifetime, in payments, of a customer just acquired, the
+        first payment now (Fader & Hardie 2010, Marketing Science 29(1), eq. 3), vectorised
+        over ``d``, the discount rate per period:
+
+          DEL(d) = sum_{t>=0} S(t) (1+d)^-t = 2F1(1, beta; alpha+beta; 1/(1+d))
+                 = 1 + DERL(d | 0 renewals) / (1+d),
+
+        the first payment and then those of a customer about to decide on the first renewal,
+        one period later; at d = 0 the expected lifetime (alpha+beta-1)/(alpha-1), infinite
+        when alpha <= 1."""
+        d = np.asarray(d, dtype=float)
+        return 1 + self.discounted_residual_lifetime(d, 0) / (1 + d)
+
+    derl = discounted_residual_lifetime  # the former names, kept for their callers
+    del_ = discounted_expected_lifetime
+
+
+def _log_derl(alpha: float, b: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """ln E[(1-theta)/(e + q theta)], theta ~ Beta(alpha, b), q = 1/(1+d), e = d/(1+d) (d > 0),
+    as the integral over u = logit(theta) of
+
+      f(u) = theta^alpha (1-theta)^(b+1) / ((e + q theta) B(alpha, b)),
+
+    which is log-concave: (ln f)'' = -(alpha+b+1) s - (ln(e + q theta))'' with s = theta
+    (1-theta), and -(ln(e + q theta))'' = s q (q theta^2 - e (1-2 theta)) / (e + q theta)^2 <= s,
+    so (ln f)'' <= -(alpha+b) s < 0. Its mode, where (ln f)' = alpha (1-theta) - (b+1) theta -
+    q s / (e + q theta) = 0 (decreasing in u), lies between logit of alpha/(alpha+b+1) (where
+    the derivative is negative) and logit of alpha/(2 (alpha+b+1+q/e)) (positive): found by
+    bisection."""
+    bc = b[:, None]
+    log_e, log_q = (np.log(d) - np.log1p(d))[:, None], -np.log1p(d)[:, None]
+    # ln B(alpha, b) = ln G(small) - ln(G(big + small)/G(big)): a rising factorial keeps the
+    # digits that betaln loses to ln G of large arguments (1e-10 at b = 1e5)
+    small, big = np.minimum(alpha, bc), np.maximum(alpha, bc)
+    norm = gammaln(small) - log_rising(big, small)
+
+    def log_f(u: np.ndarray) -> np.ndarray:
+        log_theta, log_rest = -np.logaddexp(0.0, -u), -np.logaddexp(0.0, u)
+        return (alpha * log_theta + (bc + 1) * log_rest
+                - np.logaddexp(log_e, log_q + log_theta) - norm)
+
+    def slope(u: np.ndarray) -> np.ndarray:
+        theta, rest = expit(u), expit(-u)
+        q, e = np.exp(log_q[:, 0]), np.exp(log_e[:, 0])
+        return alpha * rest - (b + 1) * theta - q * theta * rest / (e + q * theta)
+
+    def logit(p: np.ndarray) -> np.ndarray:
+        return np.log(p) - np.log1p(-p)
+
+    hi = logit(alpha / (alpha + b + 1))
+    lo = logit(alpha / (2 * (alpha + b + 1 + np.exp(log_q - log_e)[:, 0])))
+    for _ in range(MODE_BISECTIONS):
+        mid = (lo + hi) / 2
+        rising = slope(mid) > 0
+        lo, hi = np.where(rising, mid, lo), np.where(rising, hi, mid)
+    size = b.size
+    return log_concave_integral(log_f, np.full(size, -np.inf), np.full(size, np.inf),
+                                (lo + hi) / 2)
 
 
 def subscription_lifetimes(
