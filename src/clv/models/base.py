@@ -794,6 +794,7 @@ class PurchaseModel(Model):
         """The dropout every customer shares at the limit of ``DROPOUT_PAIR``: its value and
         what it is per ('purchase', or the time unit). Models with a ``DROPOUT_PAIR`` define
         it; the others never reach that limit."""
+        self._fitted()
         raise NotImplementedError(f"{self.NAME} has no dropout to share")
 
     def _limit_notes(self) -> list[Note]:

@@ -128,6 +128,22 @@ class GammaGamma(Model):
         m = np.where(x > 0, np.asarray(monetary, dtype=float), 0.0)
         return (g + x * m) * p / (p * x + q - 1)
 
+    def predict(self, summary: Any) -> pl.DataFrame:
+        """Expected spend per transaction (:meth:`expected_spend`) of every customer of a
+        Summary in the model's unit: frequency and mean spend count purchase periods, so a
+        summary in another unit is refused."""
+        from clv.prep.summary import Summary
+
+        self._fitted()
+        if not isinstance(summary, Summary):
+            raise ClvError(f"{self.NAME}.predict takes a Summary (clv.rfm_summary)")
+        self.check_unit(summary.unit, "the summary")
+        f = summary.frame
+        return pl.DataFrame({
+            "customer_id": f["customer_id"],
+            "expected_spend": self.expected_spend(f["frequency"].cast(pl.Float64).to_numpy(),
+                                                  f["monetary"].cast(pl.Float64).to_numpy())})
+
     def draw_spend_rate(self, rng: np.random.Generator, frequency: np.ndarray,
                         monetary: np.ndarray) -> np.ndarray:
         """One draw of each customer's nu from its posterior Gamma(p x + q, gamma + x m_x)

@@ -100,6 +100,11 @@ def _legendre(n: int) -> tuple[np.ndarray, np.ndarray]:
 PANEL_NODES, PANEL_WEIGHTS = _legendre(16)
 """16-node Gauss-Legendre rule on [0, 1], one per panel: f changes by at most e^-8 across a
 panel (past the first levels), whose rule error is then below 1e-15 of the panel."""
+GRADES = 2.0 ** np.arange(-4, 7)
+"""Distances from the mode (1/16 to 64) that also end panels: an integrand nearly flat in ln f
+can still bend on the unit scale of the variable's own nonlinearity (e^x, the logistic), which
+the level sets alone would leave inside one wide panel (2e-9 on Gamma(0.001) as the integral
+of exp(a u - e^u), whose first level lies 126 units out)."""
 BISECTIONS = 48
 """Bisection steps for each panel edge: the edges need not be exact, only fall near the level
 sets (48 steps place them within 4e-15 of the bracket)."""
@@ -118,8 +123,9 @@ def log_concave_integral(log_f: Callable[[np.ndarray], np.ndarray], lo: np.ndarr
     so the points where ln f has fallen by ``LEVELS`` below the peak cut each side into panels
     that follow its scale whatever it is (a narrow Gaussian-like peak, a long exponential or a
     double-exponential tail): each is found by bisection, after halving or doubling a step from
-    1 until ln f has fallen by more than the last level (or the end is reached), and each panel
-    takes a 16-node Gauss-Legendre rule. The sum is taken relative to the peak, so that nothing
+    1 until ln f has fallen by more than the last level (or the end is reached). The distances
+    ``GRADES`` from the mode end panels too, and each panel takes a 16-node Gauss-Legendre
+    rule. The sum is taken relative to the peak, so that nothing
     overflows: the result is ln(peak) + ln(sum)."""
     rows = mode.size
     total = np.zeros(rows)
@@ -147,7 +153,9 @@ def log_concave_integral(log_f: Callable[[np.ndarray], np.ndarray], lo: np.ndarr
                 mid = (below + above) / 2
                 inside = fall(mid) < LEVELS
                 below, above = np.where(inside, mid, below), np.where(inside, above, mid)
-            edges = np.concatenate((np.zeros((rows, 1)), above), axis=1)
+            grades = np.minimum(GRADES[None, :], above[:, -1:])
+            edges = np.sort(np.concatenate((np.zeros((rows, 1)), grades, above), axis=1),
+                            axis=1)
             width = np.diff(edges, axis=1)
             u = mode[:, None, None] + side * (edges[:, :-1, None]
                                               + width[:, :, None] * PANEL_NODES)
