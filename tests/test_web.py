@@ -59,6 +59,8 @@ def _analyse(base: str, frame: pl.DataFrame, spend: pl.DataFrame | None = None) 
     status, page, _ = call(f"{base}/mapping/{made['id']}" + (f"?spend={spend_id}" if spend_id
                                                              else ""))
     assert status == 200 and b'name="map_customer_id"' in page
+    # the settings of clv.valuation.Settings: the model (auto by default) and the currency
+    assert b'<option value="auto" selected>' in page and b'name="currency"' in page
     status, body, _ = call(f"{base}/api/analyses", "POST", {
         "source": made["id"], "spend": spend_id, "mapping": made["detected"],
         "settings": {"margin": 0.3, "unit": "week"}})
@@ -142,7 +144,7 @@ def test_the_overview_shows_the_figures_of_a_selection(site):
     status, body, _ = call(f"{base}/a/{aid}?channel={quote(chosen)}&segment=champions")
     text = body.decode()
     assert status == 200 and 'id="selection"' in text and chosen not in text
-    shown = re.search(r'id="selection">.*?<div class="value">([\d,]+) ', text, re.S).group(1)
+    shown = re.search(r'id="sel-customers".*?<div class="value">([\d,]+)<', text, re.S).group(1)
     assert int(shown.replace(",", "")) == found["found"] > 0
     revenue = sum(r["revenue"] for r in found["data"])
     assert f"{revenue:,.0f}" in text
@@ -434,3 +436,190 @@ def test_a_line_item_log_in_the_mapping_form(site, tmp_path):
     status, body, _ = call(f"{base}/api/analyses", "POST", {
         "source": made["id"], "mapping": made["detected"], "reading": {"refunds": "maybe"}})
     assert status == 400 and b"refunds" in body
+
+
+# ---- the figures: one vocabulary, one number on every page and in the API ---------------
+
+
+@pytest.fixture(scope="module")
+def eur_site(tmp_path_factory):
+    """A dashboard with one analysis of a sample shop with spend, in euros, margin 30%."""
+    import clv
+
+    folder = tmp_path_factory.mktemp("eur")
+    shop = clv.sample_shop(600, seed=3)
+    analysis = clv.analyze(shop.transactions, spend=shop.spend, settings=clv.Settings(
+        margin=0.3, draws=20, currency="EUR"))
+    app = build(f"sqlite:///{folder / 'history.db'}", workdir=folder / "uploads",
+                analyses=[(analysis, "shop")])
+    with running(app) as base:
+        yield base, 1, analysis
+
+
+def _value(page: str, element: str) -> str:
+    """The text of the figure ``element`` (its id) of a page."""
+    import html
+    import re
+
+    found = re.search(rf'id="{element}".*?<div class="value">(.*?)</div>', page, re.S)
+    assert found, element
+    return html.unescape(found.group(1))
+
+
+def _total(page: str) -> dict[str, str]:
+    """The channels' total row: column key -> cell."""
+    import html
+    import re
+
+    row = re.search(r'<tr id="channels-total">(.*?)</tr>', page, re.S).group(1)
+    return {k: html.unescape(v) for k, v in re.findall(r'<td data-key="(\w+)">(.*?)</td>', row)}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_ltv_cac_is_one_number_on_the_overview_the_channels_and_the_api(eur_site, lang):
+    from clv.web.figures import written
+
+    base, aid, _ = eur_site
+    kpis = json.loads(call(f"{base}/api/analyses/{aid}")[1])["kpis"]
+    channels = json.loads(call(f"{base}/api/analyses/{aid}/channels")[1])
+    rows, total = channels["rows"], channels["total"]
+    # blended = sum over channels of new customers x LTV / total spend, as the kpis say
+    worth = sum(r["new_customers"] * (r["ltv"] or 0) for r in rows)
+    assert worth / sum(r["spend"] for r in rows) == pytest.approx(kpis["ltv_cac"], rel=1e-9)
+    assert total["ltv_cac"] == kpis["ltv_cac"] and total["cac"] == kpis["blended_cac"]
+    assert min(r["ltv_cac"] for r in rows if r["ltv_cac"]) <= kpis["ltv_cac"]
+    overview = call(f"{base}/a/{aid}?lang={lang}")[1].decode()
+    page = call(f"{base}/a/{aid}/channels?lang={lang}")[1].decode()
+    shown = written(kpis["ltv_cac"], "ratio", lang, "EUR")
+    assert _value(overview, "kpi-blended_ltv_cac") == _total(page)["ltv_cac"] == shown
+    assert _value(overview, "kpi-blended_cac") == _total(page)["cac"] \
+        == written(kpis["blended_cac"], "money", lang, "EUR")
+    figures = {f["key"]: f for f in json.loads(call(
+        f"{base}/api/analyses/{aid}/figures?lang={lang}")[1])}
+    assert figures["blended_ltv_cac"]["text"] == shown
+    assert figures["blended_ltv_cac"]["value"] == kpis["ltv_cac"]
+
+
+def test_amounts_are_written_in_their_currency_for_the_language(eur_site):
+    import re
+
+    from clv import measures
+
+    base, aid, a = eur_site
+    fr = call(f"{base}/a/{aid}?lang=fr")[1].decode()
+    en = call(f"{base}/a/{aid}")[1].decode()
+    ltv = a.kpis["lifetime_value"]
+    assert _value(fr, "kpi-lifetime_value") == measures.money(ltv, "EUR", "fr")
+    assert re.fullmatch(r"\d+,\d{2}\u00a0€", _value(fr, "kpi-lifetime_value"))
+    assert _value(en, "kpi-lifetime_value") == f"€{ltv:,.2f}"
+    # '1 234,50 €': thousands apart, a decimal comma, the symbol after
+    assert re.fullmatch(r"\d{1,3}(\u202f\d{3})+\u00a0€", _value(fr, "kpi-revenue"))
+    assert f"€{a.kpis['revenue']:,.0f}" == _value(en, "kpi-revenue")
+    assert measures.label("lifetime_value", "fr") in fr and "Valeur vie client" in fr
+    page = call(f"{base}/a/{aid}/channels?lang=fr")[1].decode()
+    spend = _total(page)["spend"]
+    assert re.fullmatch(r"\d{1,3}(\u202f\d{3})*,\d{2}\u00a0€", spend), spend
+    assert "Tous les canaux (global)" in page and "LTV d&#39;un nouveau client" in page
+    assert call(f"{base}/a/{aid}?lang=de")[0] == 422
+
+
+@pytest.mark.parametrize("path", ["", "/channels"])
+def test_figures_are_defined_on_hover_and_in_the_section(eur_site, path):
+    import html
+    import re
+
+    from clv import measures
+
+    base, aid, a = eur_site
+    for lang in ("en", "fr"):
+        text = call(f"{base}/a/{aid}{path}?lang={lang}")[1].decode()
+        tips = re.findall(r'<(?:div class="kpi"|th scope="col")[^>]*?title="([^"]+)"'
+                          r'[^>]*?aria-describedby="def-(\w+)"', text)
+        assert len(tips) >= 8, text
+        for tip, key in tips:
+            assert f'<dd id="def-{key}">{tip}</dd>' in text, key  # the same words, below
+            if key in measures.MEASURES:
+                assert html.unescape(tip) == measures.definition(key, lang, a.settings)
+        basis = re.search(r'<dl class="basis" id="basis">(.*?)</dl>', text, re.S).group(1)
+        assert "EUR (€)" in basis and a.model.NAME in basis and "30" in basis
+    overview = call(f"{base}/a/{aid}")[1].decode()
+    keys = re.findall(r'<div class="kpi" title="[^"]+" data-key="(\w+)"', overview)
+    assert {"new_customer_ltv", "lifetime_value", "blended_ltv_cac", "active_share"} <= set(keys)
+    assert "How these figures are computed" in overview
+
+
+def test_likely_active_is_blank_with_its_reason_when_nobody_can_be_judged(eur_site):
+    from dataclasses import replace
+
+    from clv.web.figures import headline
+
+    _, _, a = eur_site
+    shown = {f["key"]: f for f in headline(replace(a, kpis={
+        **a.kpis, "active_share": None, "not_judged": a.kpis["customers"]}), "en")}
+    assert shown["active_share"]["text"] == "" and "judged" in shown["active_share"]["note"]
+    shown = {f["key"]: f for f in headline(replace(a, kpis={**a.kpis, "not_judged": 1234}),
+                                          "fr")}
+    assert "1\u202f234 clients ne peuvent être jugés" in shown["active_share"]["note"]
+
+
+def test_the_openapi_schema_describes_the_answers(eur_site):
+    import dataclasses
+
+    from clv.valuation import Settings
+
+    base, _, _ = eur_site
+    schema = json.loads(call(f"{base}/openapi.json")[1])
+    parts = schema["components"]["schemas"]
+
+    def answer(path: str, method: str = "get") -> str:
+        body = schema["paths"][path][method]["responses"]["200"]["content"]
+        return json.dumps(body["application/json"]["schema"])
+
+    assert "AnalysisOut" in answer("/api/analyses/{aid}")
+    assert "ChannelsOut" in answer("/api/analyses/{aid}/channels")
+    assert "Figure" in answer("/api/analyses/{aid}/figures")
+    assert "JobOut" in answer("/api/jobs/{jid}") and "JobStarted" in answer(
+        "/api/analyses", "post")
+    for path in ("/api/analyses", "/api/analyses/{aid}/customers", "/api/history",
+                 "/api/analyses/{aid}/whatif", "/api/formulas/{formula}", "/api/uploads"):
+        method = "put" if path == "/api/uploads" else "get"
+        assert "$ref" in answer(path, method) or "items" in answer(path, method), path
+    assert parts["AnalysisOut"]["properties"]["kpis"]["$ref"].endswith("/Kpis")
+    kpis = parts["Kpis"]["properties"]
+    for key in ("ltv_cac", "new_customer_ltv", "lifetime_value", "active_share", "currency"):
+        assert key in kpis, key
+    assert "3x" in kpis["ltv_cac"]["description"]  # the vocabulary's definition
+    row = parts["ChannelRow"]["properties"]
+    assert {"channel", "new_customers", "spend", "cac", "ltv", "ltv_cac", "verdict"} <= set(row)
+    # the settings are Settings' own: its choices and defaults
+    given = parts["SettingsIn"]["properties"]
+    defaults = {f.name: f.default for f in dataclasses.fields(Settings)}
+    for name in ("unit", "model", "horizon", "horizon_unit", "margin", "discount_rate",
+                 "calibration_end", "currency"):
+        assert given[name].get("default") == defaults[name], name  # null: left out
+    assert given["model"]["enum"] == ["auto", "bgnbd", "mbgnbd", "pnbd"]
+    assert "year" in given["unit"]["enum"]
+    # the access token, as the guard takes it
+    assert {"HTTPBearer", "APIKeyQuery", "APIKeyCookie"} <= set(
+        schema["components"]["securitySchemes"])
+
+
+def test_a_setting_settings_refuse_is_a_422_naming_it(site):
+    from clv.web.schemas import SettingsIn
+
+    base, _, _ = site
+    for settings, field, words in (({"margin": 2}, "margin", "margin must be in (0, 1]"),
+                                   ({"currency": "EURO"}, "currency", "three-letter"),
+                                   ({"horizon": 0}, "horizon", "horizon must be more than 0"),
+                                   ({"model": "lifetimes"}, "model", "auto"),
+                                   ({"lifetime": True}, "lifetime", "Extra")):
+        status, body, _ = call(f"{base}/api/analyses", "POST", {
+            "source": "nothing", "mapping": {}, "settings": settings})
+        assert status == 422, body
+        error = json.loads(body)["detail"][0]
+        assert error["loc"] == ["body", "settings", field] and words in error["msg"], error
+    # the former name of the horizon is still read
+    assert SettingsIn(horizon_months=24).settings().horizon == 24
+    status, body, _ = call(f"{base}/analyses", "POST", b"source=x&margin=2&model=auto",
+                           {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 400 and b"margin must be in (0, 1]" in body
