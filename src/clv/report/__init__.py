@@ -4,6 +4,12 @@ One file: styles and charts (inline SVG rendered on this machine) are inside it;
 request and opens offline; it prints to PDF as shown. Text in English or French, numbers and
 dates formatted for the language. Every value from the data (customer ids, product and channel
 names) goes through Jinja2's autoescaping, so names containing HTML show as text.
+
+Every figure takes its label and definition from :mod:`clv.measures` (the words of every
+face): its label is shown, its definition is its tooltip (``title``, and ``aria-describedby``
+pointing at the same words in the section "How these figures are computed", which lists each
+figure shown with the basis it was computed on). Amounts are written in the analysis's
+currency by :func:`clv.measures.money`.
 """
 
 from __future__ import annotations
@@ -16,10 +22,13 @@ from typing import Any
 import jinja2
 import polars as pl
 
+from clv import measures
 from clv.errors import ClvError
+from clv.formulas import ltv_cac_ratio
 from clv.pipeline import Analysis
 from clv.report import charts
 from clv.report.text import (
+    FIGURES,
     LANGS,
     SEGMENT_NAMES,
     VERDICTS,
@@ -27,6 +36,7 @@ from clv.report.text import (
     note,
     number,
     percent,
+    ratio,
     reason,
     segment_name,
     tier,
@@ -35,29 +45,124 @@ from clv.report.text import (
 )
 from clv.scenarios import Levers
 
-__all__ = ["LANGS", "actions", "render", "table", "write"]
+__all__ = ["LANGS", "Figures", "actions", "lever_worth", "render", "table", "write"]
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("clv.report", "templates"),
     autoescape=jinja2.select_autoescape(("html", "j2"), default=True),
     undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
+PROPORTIONAL = ("basket", "margin")
+"""Levers that scale every value by construction (value = margin x spend x purchases): an
+elasticity of exactly 1 says nothing about the data."""
+ACTIVITY_NOTES = ("p_alive_activity", "p_alive_not_judged")
+DEFAULT_STEP = 0.05
 
-def actions(a: Analysis, lang: str) -> list[str]:
+
+class Figures:
+    """The words of the figures a report shows, from :mod:`clv.measures` (or
+    :data:`clv.report.text.FIGURES` for counts and spend, which it does not define), and the
+    figures shown, in order, for the section that defines them."""
+
+    def __init__(self, a: Analysis, lang: str) -> None:
+        self.settings, self.lang = a.settings, lang
+        self.shown: dict[str, None] = {}
+
+    def label(self, key: str) -> str:
+        self.shown.setdefault(key)
+        if key in measures.MEASURES:
+            return measures.label(key, self.lang, self.settings)
+        return FIGURES[key][self.lang][0]
+
+    def definition(self, key: str) -> str:
+        if key in measures.MEASURES:
+            return measures.definition(key, self.lang, self.settings)
+        return FIGURES[key][self.lang][1]
+
+    def tip(self, key: str) -> dict[str, str]:
+        """What a header or a tile needs: the label, its definition (``title``) and the id of
+        the definition in the section (``aria-describedby``)."""
+        return {"label": self.label(key), "title": self.definition(key), "ref": f"def-{key}"}
+
+    def listed(self) -> list[dict[str, str]]:
+        return [{"label": self.label(k), "definition": self.definition(k), "id": f"def-{k}"}
+                for k in self.shown]
+
+
+def _money(value: Any, currency: str | None, lang: str, digits: int | None = None) -> str:
+    """An amount in the currency, '-' when missing (the table says why)."""
+    return measures.money(value, currency, lang, digits) or "-"
+
+
+def _gain(value: float | None, currency: str | None, lang: str) -> str:
+    """A change of value, signed: '+€443.14', '-€32.36' ('€0.00' unsigned)."""
+    return _plus(value, _money(value, currency, lang))
+
+
+def _plus(value: float | None, text: str) -> str:
+    """``text`` (``value`` written) with a '+' when it shows a positive number, without its
+    '-' when it shows zero."""
+    if not any(c in "123456789" for c in text):
+        return text.replace("-", "", 1)
+    return f"+{text}" if value is not None and value > 0 else text
+
+
+def lever_step(a: Analysis) -> float:
+    """The size of the change each lever is valued at: the analysis's what-if lever when it
+    moves one size up (+5% by default), else +5%."""
+    moved = {v for v in asdict(a.settings.lever).values() if v > 0}
+    return moved.pop() if len(moved) == 1 else DEFAULT_STEP
+
+
+def lever_worth(a: Analysis) -> tuple[list[dict[str, Any]], list[str], float]:
+    """What each lever moved alone by :func:`lever_step` adds to the future value of the base
+    and to the LTV of a new customer (``Analysis.what_if``), most first, the discount rate
+    (an assumption, not a lever) last; and the levers left out as proportional by
+    construction (see :data:`PROPORTIONAL`), when ``a.sensitivity`` shows them so, and the
+    margin when it is assumed at 100% (it cannot rise)."""
+    step = lever_step(a)
+    rows, proportional = [], []
+    for row in a.sensitivity.iter_rows(named=True):
+        name = row["lever"]
+        if name in PROPORTIONAL and (abs(row["total_pct_per_pct"] - 1) < 1e-6
+                                     and abs(row["new_ltv_pct_per_pct"] - 1) < 1e-6
+                                     or name == "margin" and a.settings.margin >= 1):
+            proportional.append(name)
+            continue
+        s = a.what_if(Levers(**{name: step}))
+        base, new = s.base, s.scenario
+        rows.append({"lever": name,
+                     "base": new["total_clv"] - base["total_clv"],
+                     "base_pct": new.get("total_change_pct"),
+                     "new": new["new_customer_ltv"] - base["new_customer_ltv"],
+                     "new_pct": (new["new_customer_ltv"] / base["new_customer_ltv"] - 1
+                                 if base["new_customer_ltv"] else None)})
+    rows.sort(key=lambda r: (r["lever"] == "discount_rate", -r["base"]))
+    return rows, proportional, step
+
+
+def actions(a: Analysis, lang: str,
+            worth: tuple[list[dict[str, Any]], list[str], float] | None = None) -> list[str]:
     """The three most valuable actions, in plain words, from the analysis's own figures: the
-    strongest lever, the channel where the next euro pays best, the valuable customers who
-    are lapsing, the best cross-sell window."""
+    lever worth most on this data, the channel where more budget pays best, the valuable
+    customers who are lapsing, the best cross-sell window. ``worth``: :func:`lever_worth`
+    of ``a``, when the caller has it."""
     out: list[str] = []
-    lever = a.sensitivity.filter(pl.col("lever").is_in(["retention", "frequency", "basket"])
-                                 ).row(0, named=True)
-    out.append(word("act_lever", lang).format(
-        lever=word(lever["lever"], lang), pct=percent(lever["total_pct_per_pct"] / 100, lang,
-                                                       2)))
+    cur = a.currency
+    levers, _, step = worth or lever_worth(a)
+    best = next((r for r in levers if r["lever"] != "discount_rate"
+                 and _gain(r["base"], cur, lang).startswith("+")), None)
+    if best is not None:
+        out.append(word("act_lever", lang).format(
+            lever=_lever(best["lever"], lang), step=percent(step, lang, 0),
+            base=_money(best["base"], cur, lang), new=_money(best["new"], cur, lang),
+            horizon=measures.horizon_words(a.settings.horizon, a.settings.horizon_unit,
+                                           lang)))
     if a.channels is not None and a.channels.next_euro.height:
-        best = a.channels.next_euro.row(0, named=True)
+        top = a.channels.next_euro.row(0, named=True)
         out.append(word("act_channel", lang).format(
-            channel=best["channel"], ratio=f"{number(best['return_per_euro'], lang, 1)}x",
-            headroom=number(best["cac_headroom"], lang, 2)))
+            channel=top["channel"], ratio=ratio(top["return_per_euro"], lang),
+            headroom=_money(top["cac_headroom"], cur, lang)))
     seg = a.segments.segments.filter(pl.col("segment").is_in(["cannot_lose", "at_risk"])
                                      & (pl.col("customers") > 0)).sort(
         "revenue_to_date", descending=True)
@@ -65,7 +170,7 @@ def actions(a: Analysis, lang: str) -> list[str]:
         row = seg.row(0, named=True)
         out.append(word("act_winback", lang).format(
             n=number(row["customers"], lang), segment=segment_name(row["segment"], lang),
-            revenue=number(row["revenue_to_date"], lang)))
+            revenue=_money(row["revenue_to_date"], cur, lang, 0)))
     if a.cross_sell is not None and a.cross_sell.height:
         pair = a.cross_sell.row(0, named=True)
         out.append(word("act_upsell", lang).format(
@@ -75,16 +180,26 @@ def actions(a: Analysis, lang: str) -> list[str]:
 
 
 def table(frame: pl.DataFrame, columns: dict[str, str], lang: str,
-          percents: tuple[str, ...] = (), digits: dict[str, int] | None = None
+          percents: tuple[str, ...] = (), digits: dict[str, int] | None = None, *,
+          money: tuple[str, ...] = (), currency: str | None = None,
+          ratios: tuple[str, ...] = (), tips: dict[str, dict[str, str]] | None = None
           ) -> dict[str, Any]:
-    """A table for the template: headers and formatted cells (escaped by the template)."""
+    """A table for the template: headers and formatted cells (escaped by the template).
+
+    ``money`` columns are amounts in ``currency``, ``ratios`` are written '3.25x'; ``tips``
+    gives a column's header its definition (``Figures.tip``)."""
     digits = digits or {}
+    tips = tips or {}
     body = []
     for row in frame.select(list(columns)).iter_rows(named=True):
         cells = []
         for key, value in row.items():
             if key in percents:
                 cells.append(percent(value, lang))
+            elif key in money:
+                cells.append(_money(value, currency, lang, digits.get(key)))
+            elif key in ratios:
+                cells.append(ratio(value, lang))
             elif isinstance(value, int | float) and not isinstance(value, bool):
                 cells.append(number(value, lang, digits.get(key, 2 if isinstance(value, float)
                                                             else 0)))
@@ -94,7 +209,12 @@ def table(frame: pl.DataFrame, columns: dict[str, str], lang: str,
                 cells.append("-" if value is None else str(value))
         body.append(cells)
     numeric = [frame.schema[c].is_numeric() or c in percents for c in columns]
-    return {"head": list(columns.values()), "body": body, "numeric": numeric}
+    return {"head": [_capital(h) for h in columns.values()], "body": body, "numeric": numeric,
+            "tips": [tips.get(c) for c in columns], "foot": None}
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _lever(name: str, lang: str) -> str:
@@ -109,58 +229,235 @@ def _levers(levers: Levers, lang: str) -> str:
     return ", ".join(moved) or "-"
 
 
+def _activity(a: Analysis, lang: str) -> str:
+    """Which model gives the P(alive) of the segment and activity views (see
+    ``clv.valuation``), in words."""
+    said = [note(n, lang).rstrip(".") + "." for n in a.notes
+            if getattr(n, "key", None) in ACTIVITY_NOTES]
+    return " ".join(said) or word("p_alive_of", lang).format(model=a.model.NAME)
+
+
+def _headline(a: Analysis, f: Figures, lang: str) -> list[dict[str, str]]:
+    """The summary's tiles: each figure's label, value, definition and a line under it."""
+    k, cur, w = a.kpis, a.currency, lambda key: word(key, lang)
+
+    def tile(key: str, value: str, sub: str = "", kpi: str | None = None) -> dict[str, str]:
+        return {**f.tip(key), "value": value, "sub": sub, "kpi": kpi or key}
+
+    level = percent(a.settings.level, lang, 0)
+    tiles = [
+        tile("customers", number(k["customers"], lang)),
+        tile("revenue", _money(k["revenue"], cur, lang, 0)),
+        tile("historical_ltv", _money(k["historical_ltv"], cur, lang)),
+        tile("margin_to_date", _money(k["margin_to_date"], cur, lang)),
+        tile("predicted_clv", _money(k["predicted_clv"], cur, lang)),
+        tile("predicted_clv_total", _money(k["predicted_clv_total"], cur, lang, 0),
+             f"{w('interval_of').format(level=level)}{w('colon')}"
+             f"{_money(k['predicted_clv_total_lower'], cur, lang, 0)} – "
+             f"{_money(k['predicted_clv_total_upper'], cur, lang, 0)}"),
+        tile("lifetime_value", _money(k["lifetime_value"], cur, lang)),
+        tile("new_customer_ltv", _money(k["new_customer_ltv"], cur, lang)),
+    ]
+    if k.get("blended_cac") is not None:
+        tiles.append(tile("blended_cac", _money(k["blended_cac"], cur, lang)))
+    if k.get("ltv_cac") is not None:
+        tiles.append(tile("blended_ltv_cac", ratio(k["ltv_cac"], lang), kpi="ltv_cac"))
+    tiles.append(tile("repeat_rate", percent(k["repeat_rate"], lang)))
+    judged = "" if not k.get("not_judged") else w("not_judged").format(
+        n=number(k["not_judged"], lang))
+    active = k.get("active_share")  # likely lost is the rest of the customers judged
+    tiles.append(tile("active_share", percent(active, lang) if active is not None else "–",
+                      judged if active is not None else w("none_judged")))
+    return tiles
+
+
+def _channels(a: Analysis, f: Figures, lang: str) -> tuple[Any, Any, dict[str, str]]:
+    """The channel table and its summary, each with the channels together (blended) as the
+    last row, and the months of the spend table."""
+    acq, cur, w = a.channels, a.currency, lambda key: word(key, lang)
+    assert acq is not None
+    ch = acq.channels.with_columns(
+        pl.col("verdict").replace({v: verdict(v, lang) for v in VERDICTS}))
+    keys = ("new_customers", "spend", "cac", "ltv", "ltv_cac", "verdict", "payback_months",
+            "predicted_payback_months", "max_cac")
+    tips = {key: f.tip(key) for key in keys}
+    heads = {key: tips[key]["label"] for key in keys}
+    heads["payback_months"] = f"{heads['payback_months']}, {w('observed')}"
+    money = ("spend", "cac", "ltv", "max_cac")
+    full = table(ch, {"channel": w("channel"), **heads}, lang, money=money, currency=cur,
+                 ratios=("ltv_cac",), tips=tips)
+    new, spend = int(ch["new_customers"].sum()), float(ch["spend"].sum())
+    blended_ltv, blended_cac = acq.blended_ltv, acq.blended_cac
+    verdict_all = (ltv_cac_ratio(max(blended_ltv, 0.0), blended_cac).level
+                   if blended_ltv is not None and blended_cac else None)
+    together = {"channel": w("all_channels"), "new_customers": number(new, lang),
+                "spend": _money(spend, cur, lang), "cac": _money(blended_cac, cur, lang),
+                "ltv": _money(blended_ltv, cur, lang),
+                "ltv_cac": ratio(acq.blended_ltv_cac, lang),
+                "verdict": verdict(verdict_all, lang)}
+    full["foot"] = [together.get(key, "") for key in ["channel", *keys]]
+    short_keys = ("ltv_cac", "verdict", "predicted_payback_months")
+    short = table(ch, {"channel": w("channel"), **{key: heads[key] for key in short_keys}},
+                  lang, ratios=("ltv_cac",), tips={key: tips[key] for key in short_keys})
+    short["foot"] = [together.get(key, "")
+                     for key in ["channel", *short_keys]]
+    months = acq.by_month["month"]
+    span = {"start": _month(months.min(), lang), "end": _month(months.max(), lang)}
+    return full, short, span
+
+
+def _month(value: Any, lang: str) -> str:
+    """A month of the spend table: 'January 2024' / 'janvier 2024'."""
+    if value is None:
+        return "-"
+    return " ".join(date(value, lang).split(" ")[1:])
+
+
+def _lever_table(a: Analysis, lang: str,
+                 worth: tuple[list[dict[str, Any]], list[str], float]) -> dict[str, Any]:
+    rows, proportional, step = worth
+    cur, w = a.currency, lambda key: word(key, lang)
+    horizon = measures.horizon_words(a.settings.horizon, a.settings.horizon_unit, lang)
+    shown_step = percent(step, lang, 0)
+    body = []
+    for i, r in enumerate(rows, start=1):
+        name = _lever(r["lever"], lang)
+        if r["lever"] == "discount_rate":
+            name = w("assumption").format(lever=name)
+        body.append([str(i), _capital(name),
+                     f"{_gain(r['base'], cur, lang)} ({_signed(r['base_pct'], lang)})",
+                     f"{_gain(r['new'], cur, lang)} ({_signed(r['new_pct'], lang)})"])
+    said = ""
+    if proportional:
+        names = w("and").join(_lever(p, lang) for p in proportional)
+        said = w("proportional").format(levers=_capital(names), step=shown_step)
+        if "margin" in proportional and a.settings.margin >= 1:
+            said += " " + w("margin_full")
+    return {"head": [_capital(w("rank")), _capital(w("lever")),
+                     w("lever_base").format(step=shown_step, horizon=horizon),
+                     w("lever_new").format(step=shown_step)],
+            "body": body, "numeric": [True, False, True, True], "tips": [None] * 4,
+            "foot": None, "wrap": True, "lead": w("levers_lead").format(step=shown_step),
+            "proportional": said}
+
+
+def _signed(value: float | None, lang: str) -> str:
+    return _plus(value, percent(value, lang, 2))
+
+
+def _whatif(a: Analysis, f: Figures, lang: str) -> dict[str, Any]:
+    """Base and scenario of the analysis's what-if, each figure written as its kind."""
+    cur = a.currency
+    ltv_cac = "blended_ltv_cac" if a.settings.cac is None else "ltv_cac"
+    shown = {"total_clv": ("predicted_clv_total", "money0"),
+             "mean_clv": ("predicted_clv", "money"),
+             "new_customer_ltv": ("new_customer_ltv", "money"),
+             "ltv_cac": (ltv_cac, "ratio"), "payback_months": ("payback_months", "count")}
+
+    def cell(value: Any, kind: str) -> str:
+        if kind.startswith("money"):
+            return _money(value, cur, lang, 0 if kind == "money0" else None)
+        return ratio(value, lang) if kind == "ratio" else number(value, lang)
+
+    keys = [key for key in shown if key in a.scenario.scenario]
+    tips = [f.tip(shown[key][0]) for key in keys]
+    body = [[tip["label"], cell(a.scenario.base.get(key), shown[key][1]),
+             cell(a.scenario.scenario.get(key), shown[key][1])]
+            for key, tip in zip(keys, tips, strict=True)]
+    return {"head": ["", "Base", word("whatif", lang)], "body": body,
+            "numeric": [False, True, True], "tips": [None] * 3, "row_tips": tips,
+            "foot": None}
+
+
+def _top(a: Analysis, f: Figures, lang: str) -> dict[str, Any]:
+    """The 20 customers of highest future value, with their P(alive) of the activity views."""
+    w = lambda key: word(key, lang)  # noqa: E731
+    top = a.value.sort("clv", descending=True).head(20)
+    keys = ("revenue_to_date", "p_alive", "expected_purchases", "clv", "lifetime_value")
+    tips = {key: f.tip(key) for key in keys}
+    columns = {"customer_id": w("customer"), "revenue_to_date": tips["revenue_to_date"]["label"],
+               "p_alive_activity": tips["p_alive"]["label"],
+               "expected_purchases": tips["expected_purchases"]["label"],
+               "clv": tips["clv"]["label"], "clv_lower": "", "clv_upper": "",
+               "lifetime_value": tips["lifetime_value"]["label"]}
+    out = table(top, columns, lang, percents=("p_alive_activity",),
+                money=("revenue_to_date", "clv", "clv_lower", "clv_upper", "lifetime_value"),
+                currency=a.currency, tips={**tips, "p_alive_activity": tips["p_alive"]})
+    # the interval in one column: 'low – high'
+    interval = word("interval_of", lang).format(level=percent(a.settings.level, lang, 0))
+    out["head"][5:7] = [_capital(interval)]
+    out["numeric"][5:7] = [True]
+    out["tips"][5:7] = [None]
+    for cells, judged in zip(out["body"], top["p_alive_activity"], strict=True):
+        cells[5:7] = [f"{cells[5]} – {cells[6]}"]
+        if judged is None:
+            cells[2] = w("not_judged_cell")
+    return out
+
+
+def _basis(a: Analysis, lang: str, spend_span: dict[str, str] | None) -> list[str]:
+    """The basis of every figure, in sentences: model, spend model, margin and discount,
+    horizons, currency, history, spend table."""
+    s, w = a.settings, lambda key: word(key, lang)
+    if s.model != "auto":
+        how = w("as_set")
+    elif a.scorecard is not None:
+        models = [m for m in a.scorecard.table["model"] if m != "naive"]
+        how = w("chosen").format(models=", ".join(models))
+    else:
+        how = w("fallback")
+    out = [w("basis_model").format(model=a.model.NAME, how=how), _activity(a, lang),
+           w("spend_gg") if a.spend_model is not None else w("spend_mean"),
+           w("basis_money").format(margin=percent(s.margin, lang, 0),
+                                   discount=percent(s.discount_rate, lang, 0)),
+           w("basis_horizon").format(horizon=measures.horizon_words(s.horizon,
+                                                                     s.horizon_unit, lang))]
+    if a.currency:
+        out.append(w("currency_known").format(currency=a.currency,
+                                              symbol=measures.symbol(a.currency, lang)))
+    else:
+        out.append(w("currency_unknown"))
+    first = a.summary.frame["first_purchase"].min() \
+        if "first_purchase" in a.summary.frame.columns else None
+    out.append(w("basis_history").format(
+        start=date(first, lang) if first else "-", end=date(a.summary.observation_end, lang)))
+    out.append(w("basis_spend").format(**spend_span) if spend_span else w("basis_no_spend"))
+    return out
+
+
 def render(a: Analysis, lang: str = "en") -> str:
     """The report of ``a`` as one HTML document."""
     if lang not in LANGS:
         raise ClvError(f"lang must be one of {', '.join(LANGS)}, not '{lang}'")
     w = lambda key: word(key, lang)  # noqa: E731
-    k = a.kpis
-    names = {"historical": w("historical"), "predicted": w("predicted"), "ltv": "LTV"}
-    figures = [
-        (w("customers"), number(k["customers"], lang)),
-        (w("revenue"), number(k["revenue"], lang)),
-        (w("hist_ltv"), number(k["historical_ltv"], lang, 2)),
-        (w("pred_clv"), number(k["predicted_clv"], lang, 2)),
-        (w("pred_total"), f"{number(k['predicted_clv_total'], lang)} "
-         f"({w('interval')} {percent(a.settings.level, lang, 0)}{w('colon')}"
-         f"{number(k['predicted_clv_total_lower'], lang)} - "
-         f"{number(k['predicted_clv_total_upper'], lang)})"),
-        (w("repeat"), percent(k["repeat_rate"], lang)),
-        (w("active"), percent(k["active_share"], lang)),
-        (w("churn"), percent(k["churn_share"], lang)),
-        (w("margin"), percent(a.settings.margin, lang, 0)),
-        (w("new_ltv"), number(k["new_customer_ltv"], lang, 2)),
-    ]
-    if "ltv_cac" in k:
-        figures.append((w("ltv_cac"), f"{number(k['ltv_cac'], lang, 2)}x"))
-    payback = w("payback")
-    channel_table = channel_summary = None
+    f = Figures(a, lang)
+    cur = a.currency
+    horizon = measures.horizon_words(a.settings.horizon, a.settings.horizon_unit, lang)
+    figures = _headline(a, f, lang)
+    worth = lever_worth(a)
+    channel_table = channel_summary = spend_span = None
     if a.channels is not None:
-        ch = a.channels.channels.with_columns(
-            pl.col("verdict").replace({v: verdict(v, lang) for v in VERDICTS}))
-        channel_table = table(ch, {
-            "channel": w("channel"), "new_customers": w("customers"), "cac": "CAC",
-            "historical_ltv_12m": f"LTV 12 {w('months')} ({names['historical']})",
-            "predicted_ltv": f"LTV ({names['predicted']})", "ltv_cac": "LTV:CAC",
-            "verdict": w("verdict"), "payback_months": f"{payback} ({names['historical']})",
-            "predicted_payback_months": f"{payback} ({names['predicted']})",
-            "max_cac": w("max_cac")}, lang)
-        channel_summary = table(ch, {
-            "channel": w("channel"), "ltv_cac": "LTV:CAC", "verdict": w("verdict"),
-            "predicted_payback_months": payback}, lang)
+        channel_table, channel_summary, spend_span = _channels(a, f, lang)
     segs = a.segments.segments.drop_nulls("share_customers").with_columns(
         pl.col("segment").replace({v: segment_name(v, lang) for v in SEGMENT_NAMES}))
+    seg_tips = {"mean_revenue_to_date": f.tip("historical_ltv"),
+                "mean_predicted_clv": f.tip("predicted_clv"), "mean_p_alive": f.tip("p_alive")}
     seg_table = table(segs, {
-        "segment": w("segment"), "customers": w("customers"),
-        "share_customers": "%", "mean_revenue_to_date": names["historical"],
-        "mean_predicted_clv": names["predicted"], "mean_p_alive": w("p_alive")}, lang,
-        percents=("share_customers", "mean_p_alive"))
+        "segment": w("segment"), "customers": f.label("customers"),
+        "share_customers": w("customers_share"),
+        **{c: t["label"] for c, t in seg_tips.items()}}, lang,
+        percents=("share_customers", "mean_p_alive"),
+        money=("mean_revenue_to_date", "mean_predicted_clv"), currency=cur, tips=seg_tips)
+    for cells, p in zip(seg_table["body"], segs["mean_p_alive"], strict=True):
+        if p is None:
+            cells[-1] = w("not_judged_cell")
+    tier_tips = {"share_revenue_to_date": f.tip("revenue_to_date"),
+                 "share_predicted_clv": f.tip("clv")}
     tier_table = table(a.segments.tiers.with_columns(
         pl.col("tier").replace({v: tier(v, lang) for v in a.segments.tiers["tier"]})), {
-        "tier": w("tier"), "customers": w("customers"),
-        "share_revenue_to_date": names["historical"],
-        "share_predicted_clv": names["predicted"]}, lang,
-        percents=("share_revenue_to_date", "share_predicted_clv"))
+        "tier": w("tier"), "customers": f.label("customers"),
+        **{c: w("share_of").format(figure=t["label"]) for c, t in tier_tips.items()}}, lang,
+        percents=tuple(tier_tips), tips=tier_tips)
     upsell = table(a.cross_sell.head(10), {
         "product_a": w("first_product"), "product_b": w("then"), "share": w("share"),
         "lift": w("lift"), "q1_days": w("q1"), "median_days": w("median"),
@@ -171,24 +468,8 @@ def render(a: Analysis, lang: str = "en") -> str:
         "model": w("model"), "mae_transactions": "MAE", "rmse_transactions": "RMSE",
         "total_transactions_error": w("total_error"), "gini_revenue": "Gini"}, lang,
         percents=("total_transactions_error",)) if a.scorecard is not None else None
-    labels = {"total_clv": w("pred_total"), "mean_clv": w("pred_clv"),
-              "new_customer_ltv": w("new_ltv"), "ltv_cac": "LTV:CAC",
-              "payback_months": payback}
-    whatif = table(pl.DataFrame([
-        {"figure": labels[key], "base": a.scenario.base.get(key), "scenario": val}
-        for key, val in a.scenario.scenario.items() if key in labels]),
-        {"figure": "", "base": "base", "scenario": w("whatif")}, lang)
-    sensitivity = table(a.sensitivity.with_columns(
-        pl.col("lever").replace({v: _lever(v, lang) for v in a.sensitivity["lever"]}),
-        pl.col("total_pct_per_pct", "new_ltv_pct_per_pct") / 100), {
-        "lever": w("lever"), "total_pct_per_pct": w("per_pct"),
-        "new_ltv_pct_per_pct": w("per_pct_new")}, lang,
-        percents=("total_pct_per_pct", "new_ltv_pct_per_pct"))
-    top = table(a.value.sort("clv", descending=True).head(20), {
-        "customer_id": w("customer"), "p_alive": w("p_alive"),
-        "expected_purchases": w("expected_purchases"),
-        "clv": "CLV", "clv_lower": f"{w('interval')} -",
-        "clv_upper": f"{w('interval')} +"}, lang, percents=("p_alive",))
+    whatif = _whatif(a, f, lang)
+    top = _top(a, f, lang)
     issues = a.transactions.issues
     quality = {
         "line": f"{number(issues.rows_read, lang)} {w('rows_read')}, "
@@ -198,35 +479,39 @@ def render(a: Analysis, lang: str = "en") -> str:
                                       "amount": e.amount} for e in issues.exclusions],
                                     schema={"reason": pl.String, "rows": pl.Int64,
                                             "amount": pl.Float64}),
-                       {"reason": w("reason"), "rows": w("rows"), "amount": w("amount")}, lang),
+                       {"reason": w("reason"), "rows": w("rows"), "amount": w("amount")}, lang,
+                       money=("amount",), currency=cur) | {"wrap": True},
         "notes": [note(n, lang) for n in [*issues.notes, *a.notes]]}
-    s = a.settings
-    first = a.summary.frame["first_purchase"].min() \
-        if "first_purchase" in a.summary.frame.columns else None
-    basis = [w("basis_hist").format(start=date(first, lang) if first else "-",
-                                    end=date(a.summary.calibration_end
-                                             or a.summary.observation_end, lang)),
-             w("basis_pred").format(model=a.model.NAME, horizon=number(s.horizon, lang),
-                                    unit=w(f"{s.horizon_unit}_unit"),
-                                    margin=percent(s.margin, lang, 0),
-                                    discount=percent(s.discount_rate, lang, 0))]
     age = w("age").format(unit=w(f"{a.cohorts.period}_unit"))
+    sym = measures.symbol(cur, lang)
+    in_currency = f" ({sym})" if sym else ""
+    concentration = {"historical": f.label("revenue_to_date"), "predicted": f.label("clv")}
+    curves = {"historical": w("observed"), "predicted": w("predicted")}
+    chart_names = {"ltv": f.label("ltv") if a.channels is not None else "", "cac": "CAC"}
+    meta = [f"{w('model_used')}{w('colon')}{a.model.NAME}",
+            w("basis_money").format(margin=percent(a.settings.margin, lang, 0),
+                                    discount=percent(a.settings.discount_rate, lang, 0)),
+            w("meta_currency").format(currency=cur, symbol=sym) if cur
+            else w("meta_no_currency")]
     return _ENV.get_template("report.html.j2").render(
         lang=lang, w=w, generated=date(dt.date.today(), lang),
-        data_end=date(a.summary.observation_end, lang),
-        figures=figures, actions=actions(a, lang), model=a.model.NAME,
+        data_end=date(a.summary.observation_end, lang), meta=meta,
+        figures=figures, actions=actions(a, lang, worth),
         gini=number(a.segments.concentration["predicted"].gini, lang, 2),
         top10=percent(a.segments.concentration["predicted"].top[0.1], lang, 0),
-        chart_distribution=charts.distribution(a, "CLV", lang=lang),
-        chart_lorenz=charts.lorenz(a, names, lang),
+        horizon=horizon,
+        chart_distribution=charts.distribution(a, f.label("clv") + in_currency, lang=lang),
+        chart_lorenz=charts.lorenz(a, concentration, lang),
         chart_heatmap=charts.retention_heatmap(a, lang, age),
-        chart_curves=charts.cumulative_curves(a, names, lang, age),
-        chart_channels=charts.channels(a, names, lang),
+        chart_curves=charts.cumulative_curves(a, curves, lang, age, sym or None),
+        chart_channels=charts.channels(a, chart_names, lang, title=sym or None),
         chart_tracking=charts.tracking(a, w("actual"), lang),
-        channels=channel_table, channel_summary=channel_summary, segments=seg_table,
+        channels=channel_table, channel_summary=channel_summary, spend_span=spend_span,
+        segments=seg_table, activity=_activity(a, lang),
         tiers=tier_table, upsell=upsell, scorecard=score, whatif=whatif,
         whatif_lead=w("whatif_lead").format(levers=_levers(a.scenario.levers, lang)),
-        sensitivity=sensitivity, top=top, quality=quality, basis=basis)
+        levers=_lever_table(a, lang, worth), top=top, quality=quality,
+        basis=_basis(a, lang, spend_span), definitions=f.listed())
 
 
 def write(a: Analysis, path: str | Path, lang: str = "en") -> Path:
@@ -234,3 +519,4 @@ def write(a: Analysis, path: str | Path, lang: str = "en") -> Path:
     target = Path(path)
     target.write_text(render(a, lang), encoding="utf-8")
     return target
+

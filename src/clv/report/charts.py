@@ -80,8 +80,9 @@ def retention_heatmap(a: Analysis, lang: str = "en", age: str | None = None) -> 
 
 
 def cumulative_curves(a: Analysis, names: dict[str, str], lang: str = "en",
-                      age: str | None = None) -> str:
-    """Cumulative revenue per customer of every third cohort: observed, then predicted."""
+                      age: str | None = None, amount: str | None = None) -> str:
+    """Cumulative revenue per customer of every third cohort: observed, then predicted;
+    ``amount`` names the vertical axis (the currency's symbol)."""
     key = a.cohorts.by
     table = a.cohorts.table
     keep = table[key].unique().sort()
@@ -95,23 +96,27 @@ def cumulative_curves(a: Analysis, names: dict[str, str], lang: str = "en",
             pl.lit(names["predicted"]).alias("figure")))
     frame = pl.concat(parts).drop_nulls("v")
     return svg(alt.Chart(_data(frame)).mark_line().encode(
-        x=alt.X("age:Q", title=age), y=alt.Y("v:Q", title=None),
+        x=alt.X("age:Q", title=age), y=alt.Y("v:Q", title=amount),
         color=alt.Color(_cohort(a).replace(":O", ":N"), title=None),
         strokeDash=alt.StrokeDash("figure:N", title=None),
     ).properties(width=WIDTH, height=HEIGHT), lang)
 
 
-def channels(a: Analysis, names: dict[str, str], lang: str = "en") -> str | None:
+def channels(a: Analysis, names: dict[str, str], lang: str = "en",
+             title: str | None = None) -> str | None:
+    """Each paid channel's LTV of a new customer (``names["ltv"]``) and CAC, side by side;
+    ``title`` names the axis (the currency's symbol)."""
     if a.channels is None:
         return None
     t = a.channels.channels.filter(pl.col("cac").is_not_null())
     frame = pl.concat([
-        t.select("channel", pl.col("predicted_ltv").alias("v"),
-                 pl.lit(names["ltv"]).alias("figure")),
+        t.select("channel", pl.col("ltv").alias("v"), pl.lit(names["ltv"]).alias("figure")),
         t.select("channel", pl.col("cac").alias("v"), pl.lit("CAC").alias("figure"))])
     return svg(alt.Chart(_data(frame)).mark_bar().encode(
-        y=alt.Y("channel:N", title=None), x=alt.X("v:Q", title=None),
-        color=alt.Color("figure:N", title=None), yOffset="figure:N",
+        y=alt.Y("channel:N", title=None, sort=t["channel"].to_list()),  # the table's order
+        x=alt.X("v:Q", title=title),
+        color=alt.Color("figure:N", title=None, legend=alt.Legend(orient="bottom")),
+        yOffset="figure:N",
     ).properties(width=WIDTH, height=HEIGHT), lang)
 
 

@@ -15,30 +15,28 @@ WORDS: dict[str, dict[str, str]] = {
     "generated": {"en": "Generated on", "fr": "Généré le"},
     "data_to": {"en": "data up to", "fr": "données jusqu'au"},
     "summary": {"en": "Executive summary", "fr": "Synthèse"},
-    "customers": {"en": "Customers", "fr": "Clients"},
-    "revenue": {"en": "Revenue to date", "fr": "Chiffre d'affaires à date"},
-    "hist_ltv": {"en": "Average revenue per customer to date", "fr":
-                 "Chiffre d'affaires moyen par client à date"},
-    "pred_clv": {"en": "Average predicted value per customer", "fr":
-                 "Valeur prédite moyenne par client"},
-    "pred_total": {"en": "Predicted value of the base", "fr": "Valeur prédite de la base"},
-    "repeat": {"en": "Repeat purchase rate", "fr": "Taux de réachat"},
-    "active": {"en": "Customers likely still active", "fr": "Clients probablement actifs"},
-    "margin": {"en": "Gross margin assumed", "fr": "Marge brute retenue"},
-    "new_ltv": {"en": "Value of a new customer", "fr": "Valeur d'un nouveau client"},
-    "ltv_cac": {"en": "LTV:CAC (blended)", "fr": "LTV:CAC (global)"},
+    "blended": {"en": "blended", "fr": "global"},
+    "all_channels": {"en": "All channels (blended)", "fr": "Tous les canaux (global)"},
     "actions": {"en": "Three actions worth most", "fr": "Les trois actions qui rapportent le plus"},
     "interval": {"en": "interval", "fr": "intervalle"},
-    "distribution": {"en": "Predicted value per customer", "fr": "Valeur prédite par client"},
+    "interval_of": {"en": "{level} interval", "fr": "intervalle à {level}"},
+    "distribution": {"en": "Future value per customer ({horizon})",
+                     "fr": "Valeur future par client ({horizon})"},
     "concentration": {"en": "Value concentration", "fr": "Concentration de la valeur"},
-    "top10": {"en": "Gini {gini}: the top 10% of customers hold {share} of the predicted "
-                    "value.",
+    "top10": {"en": "Gini {gini}: the top 10% of customers hold {share} of the future value "
+                    "({horizon}).",
               "fr": "Gini {gini} : les 10 % meilleurs clients détiennent {share} de la valeur "
-                    "prédite."},
+                    "future ({horizon})."},
     "cohorts": {"en": "Cohort retention", "fr": "Rétention par cohorte"},
     "curves": {"en": "Cumulative revenue per customer by cohort", "fr":
                "Chiffre d'affaires cumulé par client et par cohorte"},
     "channels": {"en": "Acquisition channels", "fr": "Canaux d'acquisition"},
+    "channels_lead": {"en": "Spend and new customers of the spend table's months ({start} to "
+                            "{end}). The last row is the channels together: its LTV:CAC is "
+                            "the blended one of the summary.",
+                      "fr": "Dépenses et nouveaux clients des mois du tableau des dépenses "
+                            "(de {start} à {end}). La dernière ligne réunit les canaux : son "
+                            "LTV:CAC est le LTV:CAC global de la synthèse."},
     "segments": {"en": "Segments", "fr": "Segments"},
     "upsell": {"en": "Cross-sell windows", "fr": "Fenêtres de vente croisée"},
     "accuracy": {"en": "Model accuracy on held-out data", "fr":
@@ -46,26 +44,28 @@ WORDS: dict[str, dict[str, str]] = {
     "whatif": {"en": "What if", "fr": "Et si"},
     "top": {"en": "Top customers", "fr": "Meilleurs clients"},
     "quality": {"en": "Data quality", "fr": "Qualité des données"},
-    "historical": {"en": "historical", "fr": "historique"},
+    "observed": {"en": "observed", "fr": "observé"},
     "predicted": {"en": "predicted", "fr": "prédit"},
+    "historical": {"en": "historical", "fr": "historique"},
     "rows_read": {"en": "rows read", "fr": "lignes lues"},
     "rows_kept": {"en": "kept", "fr": "conservées"},
     "rows_excluded": {"en": "excluded", "fr": "exclues"},
     "reason": {"en": "reason", "fr": "motif"},
     "rows": {"en": "rows", "fr": "lignes"},
     "amount": {"en": "amount", "fr": "montant"},
-    "months": {"en": "months", "fr": "mois"},
     "model_used": {"en": "Model used", "fr": "Modèle retenu"},
     "no_spend": {"en": "No spend table was given: channels, CAC and payback are not shown.",
                  "fr": "Aucun tableau de dépenses fourni : canaux, CAC et retour sur "
                        "investissement non affichés."},
-    "act_lever": {"en": "Work on {lever}: each 1% more raises predicted value by {pct}.",
-                  "fr": "Agir sur {lever} : chaque 1 % de plus augmente la valeur prédite de "
-                        "{pct}."},
-    "act_channel": {"en": "Put the next euro into {channel}: {ratio} LTV:CAC, CAC could rise "
-                          "by {headroom} and stay at 3x.",
-                    "fr": "Investir le prochain euro dans {channel} : LTV:CAC de {ratio}, le "
-                          "CAC pourrait augmenter de {headroom} en restant à 3x."},
+    "act_lever": {"en": "Work on {lever}: +{step} of it adds {base} to the future value of the "
+                        "base ({horizon}) and {new} to the LTV of a new customer.",
+                  "fr": "Agir sur {lever} : +{step} ajoute {base} à la valeur future de la "
+                        "base ({horizon}) et {new} à la LTV d'un nouveau client."},
+    "act_channel": {"en": "Put more of the acquisition budget into {channel}: LTV:CAC {ratio}; "
+                          "its CAC could rise by {headroom} and stay at 3x.",
+                    "fr": "Investir davantage du budget d'acquisition dans {channel} : LTV:CAC "
+                          "de {ratio} ; son CAC pourrait augmenter de {headroom} en restant "
+                          "à 3x."},
     "act_winback": {"en": "Win back the {n} '{segment}' customers: they brought {revenue} "
                           "so far but are likely lapsing.",
                     "fr": "Reconquérir les {n} clients « {segment} » : ils ont rapporté "
@@ -78,12 +78,16 @@ WORDS: dict[str, dict[str, str]] = {
     "frequency": {"en": "purchase frequency", "fr": "la fréquence d'achat"},
     "basket": {"en": "basket size", "fr": "le panier moyen"},
     "discount_rate": {"en": "the discount rate", "fr": "le taux d'actualisation"},
+    "margin_lever": {"en": "margin", "fr": "la marge"},
+    "cac": {"en": "CAC", "fr": "le CAC"},
     # table headers
     "channel": {"en": "channel", "fr": "canal"},
     "verdict": {"en": "verdict", "fr": "verdict"},
     "segment": {"en": "segment", "fr": "segment"},
     "tier": {"en": "tier", "fr": "niveau"},
     "share": {"en": "share", "fr": "part"},
+    "share_of": {"en": "share of {figure}", "fr": "part de : {figure}"},
+    "customers_share": {"en": "share of customers", "fr": "part des clients"},
     "lift": {"en": "lift", "fr": "effet (lift)"},
     "median": {"en": "median days", "fr": "jours, médiane"},
     "q1": {"en": "days, 1st quartile", "fr": "jours, 1er quartile"},
@@ -93,37 +97,150 @@ WORDS: dict[str, dict[str, str]] = {
     "model": {"en": "model", "fr": "modèle"},
     "total_error": {"en": "error on the total", "fr": "erreur sur le total"},
     "customer": {"en": "customer", "fr": "client"},
-    "p_alive": {"en": "P(active)", "fr": "P(actif)"},
-    "expected_purchases": {"en": "expected purchases", "fr": "achats attendus"},
-    "payback": {"en": "payback, months", "fr": "retour sur CAC, mois"},
-    "max_cac": {"en": "largest CAC at 3x", "fr": "CAC maximal à 3x"},
     "lever": {"en": "lever", "fr": "levier"},
-    "per_pct": {"en": "change of the predicted value per 1% of the lever",
-                "fr": "variation de la valeur prédite pour 1 % du levier"},
-    "per_pct_new": {"en": "change of a new customer's value per 1%",
-                    "fr": "variation de la valeur d'un nouveau client pour 1 %"},
+    "rank": {"en": "rank", "fr": "rang"},
+    "lever_base": {"en": "+{step}: future value of the base ({horizon})",
+                   "fr": "+{step} : valeur future de la base ({horizon})"},
+    "lever_new": {"en": "+{step}: LTV of a new customer",
+                  "fr": "+{step} : LTV d'un nouveau client"},
+    "assumption": {"en": "{lever} (an assumption, not a lever)",
+                   "fr": "{lever} (une hypothèse, pas un levier)"},
+    "levers": {"en": "What each lever is worth on this data",
+               "fr": "Ce que vaut chaque levier sur ces données"},
+    "levers_lead": {"en": "Each lever moved by +{step} alone, from now on, with the models and "
+                          "settings of this analysis; ranked by what it adds to the future "
+                          "value of the base.",
+                    "fr": "Chaque levier bougé seul de +{step}, à partir de maintenant, avec "
+                          "les modèles et réglages de cette analyse ; classés selon ce qu'ils "
+                          "ajoutent à la valeur future de la base."},
+    "proportional": {"en": "{levers}: proportional by construction. Value is margin x spend "
+                           "per purchase x purchases, so +{step} of either adds {step} to "
+                           "every figure of value, on any data; this ranks nothing.",
+                     "fr": "{levers} : proportionnels par construction. La valeur est marge x "
+                           "panier x achats, donc +{step} de l'un ou l'autre ajoute {step} à "
+                           "chaque chiffre de valeur, quelles que soient les données ; cela ne "
+                           "classe rien."},
+    "and": {"en": " and ", "fr": " et "},
+    "margin_full": {"en": "The margin is assumed at 100%: it cannot rise.",
+                    "fr": "La marge est supposée de 100 % : elle ne peut pas augmenter."},
     "channels_summary": {"en": "By acquisition channel", "fr": "Par canal d'acquisition"},
-    "churn": {"en": "Customers likely lapsed", "fr": "Clients probablement perdus"},
     "whatif_lead": {"en": "The scenario: {levers}, against the fitted model.",
                     "fr": "Le scénario : {levers}, appliqué au modèle ajusté."},
-    "sensitivity": {"en": "Each lever moved by 1%", "fr": "Chaque levier bougé de 1 %"},
-    "basis_hist": {"en": "Historical: revenue to date, {start} to {end}.",
-                   "fr": "Historique : chiffre d'affaires à date, du {start} au {end}."},
-    "basis_pred": {"en": "Predicted: {model} CLV over the next {horizon} {unit}, margin "
-                         "{margin}, discounted at {discount} a year.",
-                   "fr": "Prédit : CLV {model} sur les {horizon} prochains {unit}, marge "
-                         "{margin}, actualisée à {discount} par an."},
+    "not_judged": {"en": "{n} customers not judged", "fr": "{n} clients non jugés"},
+    "none_judged": {"en": "no customer can be judged (see the notes under Data quality)",
+                    "fr": "aucun client n'est jugeable (voir les notes sous Qualité des "
+                          "données)"},
+    "not_judged_cell": {"en": "not judged", "fr": "non jugé"},
+    "p_alive_of": {"en": "P(alive) is that of {model}, the model of the values.",
+                   "fr": "P(actif) est celle de {model}, le modèle des valeurs."},
+    # how these figures are computed
+    "definitions": {"en": "How these figures are computed",
+                    "fr": "Comment ces chiffres sont calculés"},
+    "basis": {"en": "Basis", "fr": "Base de calcul"},
+    "figures": {"en": "The figures", "fr": "Les chiffres"},
+    "basis_model": {"en": "Purchase model: {model}, {how}.",
+                    "fr": "Modèle d'achat : {model}, {how}."},
+    "chosen": {"en": "chosen on held-out data among {models} (smallest error on the held-out "
+                     "transactions)",
+               "fr": "choisi sur données mises de côté parmi {models} (plus petite erreur sur "
+                     "les transactions mises de côté)"},
+    "as_set": {"en": "as set", "fr": "tel que demandé"},
+    "fallback": {"en": "the first that could be fitted (see the notes)",
+                 "fr": "le premier qui a pu être ajusté (voir les notes)"},
+    "spend_gg": {"en": "Spend per purchase: Gamma-Gamma model.",
+                 "fr": "Panier par achat : modèle Gamma-Gamma."},
+    "spend_mean": {"en": "Spend per purchase: the mean amount of a repeat purchase, "
+                         "Gamma-Gamma not fitted (see the notes).",
+                   "fr": "Panier par achat : le montant moyen d'un réachat, Gamma-Gamma non "
+                         "ajusté (voir les notes)."},
+    "basis_money": {"en": "Margin {margin} of revenue; discount rate {discount} a year, "
+                          "applied continuously.",
+                    "fr": "Marge de {margin} du chiffre d'affaires ; taux d'actualisation de "
+                          "{discount} par an, appliqué en continu."},
+    "basis_horizon": {"en": "Horizons: {horizon} for future value; the rest of the lifetime "
+                            "for lifetime value, the LTV of a new customer and LTV:CAC.",
+                      "fr": "Horizons : {horizon} pour la valeur future ; le reste de la durée "
+                            "de vie pour la valeur vie client, la LTV d'un nouveau client et "
+                            "le LTV:CAC."},
+    "currency_known": {"en": "Currency: {currency} ({symbol}), the currency of the data; "
+                             "every amount is in it.",
+                       "fr": "Devise : {currency} ({symbol}), celle des données ; tous les "
+                             "montants sont exprimés dans cette devise."},
+    "currency_unknown": {"en": "Currency: not known (the data named none and none was set): "
+                               "amounts are shown as numbers alone.",
+                         "fr": "Devise : inconnue (les données n'en nomment aucune et aucune "
+                               "n'a été indiquée) : les montants sont affichés sans devise."},
+    "basis_history": {"en": "History: purchases from {start} to {end}.",
+                      "fr": "Historique : achats du {start} au {end}."},
+    "basis_spend": {"en": "Channels: spend and new customers of the spend table's months, "
+                          "{start} to {end}; blended LTV:CAC = sum over channels of new "
+                          "customers x LTV of a new customer / total spend.",
+                    "fr": "Canaux : dépenses et nouveaux clients des mois du tableau des "
+                          "dépenses, de {start} à {end} ; LTV:CAC global = somme sur les "
+                          "canaux des nouveaux clients x LTV d'un nouveau client / dépenses "
+                          "totales."},
+    "basis_no_spend": {"en": "Channels: no spend table; the LTV of a new customer is that of "
+                             "the customers acquired in the last 12 months of the data.",
+                       "fr": "Canaux : pas de tableau des dépenses ; la LTV d'un nouveau "
+                             "client est celle des clients acquis dans les 12 derniers mois "
+                             "des données."},
+    "meta_currency": {"en": "amounts in {currency} ({symbol})",
+                      "fr": "montants en {currency} ({symbol})"},
+    "meta_no_currency": {"en": "currency not known: amounts without a currency",
+                         "fr": "devise inconnue : montants sans devise"},
+    "more": {"en": "How these figures are computed", "fr": "Comment ces chiffres sont calculés"},
     "month_unit": {"en": "months", "fr": "mois"},
     "week_unit": {"en": "weeks", "fr": "semaines"},
     "day_unit": {"en": "days", "fr": "jours"},
     "year_unit": {"en": "years", "fr": "ans"},
     "quarter_unit": {"en": "quarters", "fr": "trimestres"},
     "age": {"en": "{unit} since the first purchase", "fr": "{unit} depuis le premier achat"},
-    "margin_lever": {"en": "margin", "fr": "la marge"},
-    "cac": {"en": "CAC", "fr": "le CAC"},
     "actual": {"en": "actual", "fr": "réel"},
     "colon": {"en": ": ", "fr": "\u00a0: "},
 }
+
+FIGURES: dict[str, dict[str, tuple[str, str]]] = {
+    "customers": {"en": ("Customers", "Customers with at least one purchase kept."),
+                  "fr": ("Clients", "Clients ayant au moins un achat conservé.")},
+    "revenue": {"en": ("Revenue to date (all customers)",
+                       "Net revenue of all the purchases kept (refunds deducted)."),
+                "fr": ("Chiffre d'affaires à date (tous clients)",
+                       "Chiffre d'affaires net de tous les achats conservés (remboursements "
+                       "déduits).")},
+    "new_customers": {"en": ("New customers", "Customers whose first purchase falls in the "
+                                              "spend table's months."),
+                      "fr": ("Nouveaux clients", "Clients dont le premier achat tombe dans "
+                                                 "les mois du tableau des dépenses.")},
+    "spend": {"en": ("Spend", "Acquisition spend of the spend table's months."),
+              "fr": ("Dépenses", "Dépenses d'acquisition des mois du tableau des dépenses.")},
+    "blended_ltv_cac": {"en": ("LTV:CAC (blended)",
+                               "Sum over channels of new customers x LTV of a new customer / "
+                               "total acquisition spend: the channels reconciled. Healthy at "
+                               "3x or more."),
+                        "fr": ("LTV:CAC (global)",
+                               "Somme sur les canaux des nouveaux clients x LTV d'un nouveau "
+                               "client / dépenses d'acquisition totales : les canaux "
+                               "réconciliés. Sain à 3x ou plus.")},
+    "verdict": {"en": ("Verdict", "LTV:CAC under 1: loses money; 1 to 3: thin; 3 to 5: "
+                                  "healthy; above 5: possibly under-investing in growth."),
+                "fr": ("Verdict", "LTV:CAC sous 1 : perd de l'argent ; de 1 à 3 : marge "
+                                  "mince ; de 3 à 5 : sain ; au-delà de 5 : sans doute "
+                                  "sous-investissement.")},
+    "predicted_payback_months": {
+        "en": ("Payback (months), predicted",
+               "First month of life by whose end the cumulative margin per customer, observed "
+               "then continued by the models, reaches the CAC."),
+        "fr": ("Retour sur CAC (mois), prédit",
+               "Premier mois de vie à la fin duquel la marge cumulée par client, observée puis "
+               "prolongée par les modèles, atteint le CAC.")},
+    "max_cac": {"en": ("Largest CAC at 3x", "LTV of a new customer / 3: the highest CAC that "
+                                            "keeps LTV:CAC at 3x."),
+                "fr": ("CAC maximal à 3x", "LTV d'un nouveau client / 3 : le CAC le plus "
+                                           "élevé qui garde le LTV:CAC à 3x.")},
+}
+"""The words of the figures the report shows that ``clv.measures`` does not define (counts,
+spend, verdicts): label and definition per language. A key of ``clv.measures.MEASURES`` takes
+its words from there."""
 
 SEGMENT_NAMES: dict[str, dict[str, str]] = {
     "champions": {"en": "Champions", "fr": "Champions"},
@@ -365,6 +482,12 @@ def number(value: Any, lang: str, digits: int = 0) -> str:
     if lang == "fr":
         text = text.replace(",", "\u202f").replace(".", ",")
     return text
+
+
+def ratio(value: Any, lang: str) -> str:
+    """12.31x (en) or 12,31x (fr); '-' when missing."""
+    text = number(value, lang, 2)
+    return text if text == "-" else f"{text}x"
 
 
 def percent(value: Any, lang: str, digits: int = 1) -> str:
