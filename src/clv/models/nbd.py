@@ -57,6 +57,7 @@ class NBD(PurchaseModel):
     # --- predictions ----------------------------------------------------------------------
     def p_alive(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:  # noqa: N803
         """1: nobody drops out."""
+        self._fitted()
         return np.ones(np.broadcast(np.asarray(frequency, dtype=float),
                                     np.asarray(recency, dtype=float),
                                     np.asarray(T, dtype=float)).shape)
