@@ -32,7 +32,11 @@ from typing import Any, Literal
 Lang = Literal["en", "fr"]
 LANGS: tuple[str, ...] = ("en", "fr")
 LOCALES = {"en": "en_US", "fr": "fr_FR"}
-Basis = Literal["history", "horizon", "lifetime", "acquisition", "state"]
+Basis = Literal["history", "horizon", "lifetime", "acquisition", "state", "cost", "margin"]
+"""What a figure depends on: ``history`` (the data alone; margin for margins), ``horizon`` and
+``lifetime`` (margin, discount rate and horizon), ``acquisition`` (the same over the lifetime,
+for customers acquired in the period), ``cost`` (spend and counts only), ``margin`` (margin
+only), ``state`` (the model's view of today)."""
 
 
 @dataclass(frozen=True)
@@ -87,7 +91,8 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
     _m("lifetime_value", "Lifetime value", "Valeur vie client",
        "Margin to date + future value over the rest of the lifetime.",
        "Marge à date + valeur future sur le reste de la durée de vie.", "lifetime"),
-    _m("new_customer_ltv", "LTV of a new customer", "LTV d'un nouveau client",
+    _m("new_customer_ltv", "LTV of a new customer (overall)",
+       "LTV d'un nouveau client (global)",
        "Mean lifetime value of the customers acquired in the period (the spend table's "
        "months; without one, the last 12 months): the figure the 3x rule compares with CAC.",
        "Valeur vie client moyenne des clients acquis sur la période (les mois du tableau des "
@@ -98,20 +103,50 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
        "Valeur vie client moyenne des clients acquis par le canal sur les mois du tableau des "
        "dépenses.", "acquisition"),
     _m("cac", "CAC", "CAC", "Acquisition spend / new customers acquired in the same months.",
-       "Dépenses d'acquisition / nouveaux clients acquis les mêmes mois.", "acquisition"),
+       "Dépenses d'acquisition / nouveaux clients acquis les mêmes mois.", "cost"),
     _m("blended_cac", "CAC (blended)", "CAC (global)",
        "All acquisition spend / all new customers, paid channels or not.",
        "Toutes les dépenses d'acquisition / tous les nouveaux clients, canaux payants ou non.",
-       "acquisition"),
+       "cost"),
     _m("ltv_cac", "LTV:CAC", "LTV:CAC",
        "LTV of a new customer / CAC; blended: sum over channels of new customers x LTV / total "
        "spend. Healthy at 3x or more.",
        "LTV d'un nouveau client / CAC ; global : somme sur les canaux des nouveaux clients x "
        "LTV / dépenses totales. Sain à 3x ou plus.", "acquisition", "ratio"),
-    _m("payback_months", "Payback (months)", "Retour sur CAC (mois)",
-       "First month of life by whose end the cumulative margin per customer reaches the CAC.",
-       "Premier mois de vie à la fin duquel la marge cumulée par client atteint le CAC.",
-       "acquisition", "months"),
+    _m("payback_months", "Payback (months, observed)", "Retour sur CAC (mois, observé)",
+       "First month of life by whose end the observed cumulative margin per customer reaches "
+       "the CAC.",
+       "Premier mois de vie à la fin duquel la marge cumulée observée par client atteint le "
+       "CAC.", "margin", "months"),
+    _m("predicted_payback_months", "Payback (months, predicted)", "Retour sur CAC (mois, prévu)",
+       "The same with the model's continuation of the channel's cumulative margin.",
+       "Le même avec la marge cumulée du canal prolongée par le modèle.", "margin", "months"),
+    _m("max_cac", "Largest CAC at 3x", "CAC maximal à 3x",
+       "The acquisition cost that keeps LTV:CAC at the 3x target: LTV of a new customer / 3.",
+       "Le coût d'acquisition qui garde le LTV:CAC à la cible de 3x : LTV d'un nouveau client "
+       "/ 3.", "acquisition"),
+    _m("blended_ltv_cac", "LTV:CAC (blended)", "LTV:CAC (global)",
+       "Sum over channels of new customers x LTV of a new customer / total acquisition spend.",
+       "Somme sur les canaux des nouveaux clients x LTV d'un nouveau client / dépenses "
+       "d'acquisition totales.", "acquisition", "ratio"),
+    _m("verdict", "Verdict", "Verdict",
+       "The LTV:CAC reading: loses money under 1x, thin under 3x, healthy from 3x, "
+       "under-investing beyond 5x.",
+       "La lecture du LTV:CAC : perd de l'argent sous 1x, mince sous 3x, sain dès 3x, "
+       "sous-investissement au-delà de 5x.", "cost", "number"),
+    _m("customers", "Customers", "Clients",
+       "Customers with at least one purchase in the data kept.",
+       "Clients ayant au moins un achat dans les données retenues.", "history", "count"),
+    _m("revenue", "Revenue", "Chiffre d'affaires",
+       "Net revenue of the transactions kept (refunds deducted).",
+       "Chiffre d'affaires net des transactions retenues (remboursements déduits).", "history"),
+    _m("new_customers", "New customers", "Nouveaux clients",
+       "Customers whose first purchase falls in the spend table's months.",
+       "Clients dont le premier achat tombe dans les mois du tableau des dépenses.", "cost",
+       "count"),
+    _m("spend", "Acquisition spend", "Dépenses d'acquisition",
+       "Marketing spend of the spend table's months.",
+       "Dépenses marketing des mois du tableau des dépenses.", "cost"),
     _m("p_alive", "P(alive)", "P(actif)",
        "Probability that the customer has not dropped out, given their purchase history.",
        "Probabilité que le client n'ait pas cessé d'acheter, vu son historique d'achats.",
@@ -167,11 +202,11 @@ def definition(key: str, lang: str = "en", settings: Any = None) -> str:
     rate, horizon) when ``settings`` are given."""
     m = measure(key)
     text = m.definition[_lang(lang)]
-    if settings is None or m.basis in ("state",):
+    if settings is None or m.basis in ("state", "cost"):
         return text
     fr = _lang(lang) == "fr"
     parts = []
-    if m.basis != "history" or key == "margin_to_date":
+    if m.basis not in ("history",) or key == "margin_to_date":
         parts.append(("marge " if fr else "margin ") + percent(settings.margin, lang))
     if m.basis in ("horizon", "lifetime", "acquisition"):
         parts.append(("actualisation " if fr else "discount ")
