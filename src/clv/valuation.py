@@ -44,6 +44,7 @@ from clv.models import NBD, ConvergenceError, DependenceWarning, GammaGamma
 from clv.models.base import PurchaseModel
 from clv.models.bgnbd import BGNBD, MBGNBD
 from clv.models.gamma_gamma import CORRELATION_LIMIT
+from clv.models.registry import MODELS
 from clv.notes import Note
 from clv.prep import MAX_HORIZON_MONTHS, Summary, check_horizon, rfm_summary
 from clv.scenarios import Levers
@@ -64,12 +65,6 @@ CANDIDATES: tuple[str, ...] = ("bgnbd", "mbgnbd", "pnbd")
 MAX_DRAWS = 10_000
 __all__ = ["LIFETIME", "MAX_HORIZON_MONTHS", "Settings", "Valuation", "fit_spend",
            "value_customers"]
-
-
-def _purchase_models() -> dict[str, type[PurchaseModel]]:
-    from clv.evaluate import MODELS
-
-    return MODELS
 
 
 def _one_of(name: str, value: Any, kind: Any) -> None:
@@ -194,7 +189,7 @@ def choose_model(transactions: Transactions, settings: Settings, notes: list[str
     named in the settings, no scorecard and that model alone."""
     from clv.evaluate import BASELINE, evaluate
 
-    models = _purchase_models()
+    models = MODELS
     if settings.model != "auto":
         return None, [settings.model]
     frame = transactions.frame
@@ -221,7 +216,7 @@ def fit_purchases(summary: Summary, ranked: list[str], notes: list[str]) -> Purc
     """The first model of ``ranked`` that can be fitted on ``summary``; when none can (one
     customer, nobody bought twice), the NBD. Each model passed over is named in ``notes``
     with the reason, and the kept model's own notes (e.g. a fit at a limit) are added."""
-    models = _purchase_models()
+    models = MODELS
     model: PurchaseModel | None = None
     for i, key in enumerate(ranked):
         try:

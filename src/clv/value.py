@@ -9,9 +9,10 @@ now, delta = ln(1 + d) per year is the continuous discount rate of the annual ra
 purchase one year ahead is worth 1 / (1 + d)), and E[spend_i] comes from the Gamma-Gamma model
 (or a given average). The integral is the discounted expected residual transactions (DERT) of
 Fader, Hardie & Lee (2005, "RFM and CLV: using iso-value curves for customer base analysis",
-JMR 42(4), eq. 2), taken by quadrature (:func:`quadrature`) for every purchase model; for the
-lifetime (``horizon="lifetime"``) it runs until exp(-delta t) < 1e-8, which for Pareto/NBD
-matches the paper's closed form (``ParetoNBD.discounted_if_alive``) to better than 1e-6.
+JMR 42(4), eq. 2), taken by quadrature (:func:`quadrature`) for BG/NBD, MBG/NBD and the NBD;
+over the lifetime (``horizon="lifetime"``) it runs until exp(-delta t) < 1e-8. Over the
+lifetime, Pareto/NBD uses the paper's closed form (``ParetoNBD.discounted_if_alive``), which
+the quadrature matches to better than 1e-6.
 Months are 30.4375 days and years 365.25 days.
 
 Intervals (:func:`value_intervals`) push parameter draws through the same computation: draws
@@ -58,6 +59,7 @@ import polars as pl
 from clv.errors import ClvError
 from clv.models.base import BOUND, Model, PurchaseModel
 from clv.models.gamma_gamma import GammaGamma
+from clv.models.pareto_nbd import ParetoNBD
 from clv.notes import Note
 from clv.prep.grid import distinct_pairs
 from clv.prep.summary import MAX_HORIZON_MONTHS, Summary, check_horizon, convert
@@ -95,6 +97,7 @@ class _Setup:
     margin: float
     span: float = 0.0
     delta: float = 0.0
+    lifetime: bool = False
 
 
 def discount_per_unit(discount_rate: float, unit: str) -> float:
@@ -173,7 +176,8 @@ def _setup(purchases: Model, summary: Summary, horizon: Horizon, horizon_unit: s
     f = summary.frame
     x, tx, t_cap = (f[c].cast(pl.Float64).to_numpy() for c in ("frequency", "recency", "T"))
     monetary = f["monetary"].cast(pl.Float64).to_numpy() if "monetary" in f.columns else None
-    return _Setup(x, tx, t_cap, monetary, points, coef, edges, factors, margin, span, delta)
+    return _Setup(x, tx, t_cap, monetary, points, coef, edges, factors, margin, span, delta,
+                  lifetime)
 
 
 def _spend(spend: GammaGamma | float | None, s: _Setup, rows: slice) -> np.ndarray:
@@ -187,8 +191,12 @@ def _spend(spend: GammaGamma | float | None, s: _Setup, rows: slice) -> np.ndarr
 
 def _if_alive_sums(purchases: PurchaseModel, s: _Setup, px: np.ndarray, pt: np.ndarray,
                    rate: float = 1.0, lifetime: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-    """E[Y(horizon) | alive] and its discounted value (:func:`quadrature`), per (x, T) in
-    (px, pt)."""
+    """E[Y(horizon) | alive] and its discounted value (:func:`quadrature`; over the lifetime,
+    Pareto/NBD's closed form), per (x, T) in (px, pt)."""
+    if (s.lifetime and rate == lifetime == 1.0 and s.delta > 0
+            and isinstance(purchases, ParetoNBD)):
+        return (purchases.expected_if_alive(s.span, px, pt),
+                purchases.discounted_if_alive(s.delta, px, pt))
     discounted = np.zeros(px.size)
     current = discounted
     for t_k, c_k in zip(s.points, s.coef, strict=True):
