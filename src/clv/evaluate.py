@@ -169,12 +169,12 @@ def evaluate(
     actual_tx = f["frequency_holdout"].cast(pl.Float64).to_numpy()
     actual_rev = actual_tx * f["monetary_holdout"].to_numpy()
 
-    spend: GammaGamma | None = None
-    try:  # a DependenceWarning, if any, reaches the caller
-        spend = GammaGamma().fit(summary)
-        per_purchase = spend.expected_spend(x, monetary)
-    except ClvError:  # ConvergenceError, or too few repeat buyers
-        per_purchase = np.full(x.size, monetary[x > 0].mean() if np.any(x > 0) else 0.0)
+    # the spend model and its one fallback policy, as every valuation (clv.valuation)
+    from clv.valuation import fit_spend
+
+    spend, per = fit_spend(summary, [])
+    per_purchase = (spend.expected_spend(x, monetary) if spend is not None
+                    else np.full(x.size, float(per)))  # type: ignore[arg-type]
 
     fitted: dict[str, PurchaseModel] = {}
     failed: dict[str, str] = {}
