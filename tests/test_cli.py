@@ -365,7 +365,7 @@ def test_decision_commands_on_a_shop_of_one_time_buyers(tmp_path):
                   "date": [f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}" for i in range(60)],
                   "amount": [10.0 + i for i in range(60)],
                   "product": ["a", "b", "c"] * 20}).write_csv(path)
-    out = clv("segments", path).stdout
+    out = " ".join(clv("segments", path).stdout.split())
     assert "no purchase model could be fitted" in out and "mean spend" in out
     assert clv("whatif", path, "--retention", "+5%").returncode == 0
     run = clv("timing", path, check=False)
@@ -411,3 +411,79 @@ def test_csv_outputs_never_hold_a_cell_a_spreadsheet_would_run(tmp_path):
     out = tmp_path / "p.csv"
     clv("predict", path, "-o", out)
     assert "'=HYPERLINK" in out.read_text() and "\n=HYPERLINK" not in out.read_text()
+
+
+VALUING = ("predict", "segments", "cohorts", "channels", "whatif", "analyze", "report", "score")
+
+
+def test_every_command_that_values_customers_takes_the_settings_defaults():
+    """One set of options with the defaults of clv.valuation.Settings on every command that
+    values customers (they were 0% or 10% discount, 12 or 24 months, BG/NBD or auto, by
+    command), and clv.defaults is what Settings holds."""
+    import dataclasses
+
+    import typer
+
+    from clv import defaults as D
+    from clv.acquisition import TARGET_RATIO
+    from clv.cli import app
+    from clv.store import DEFAULT_URL
+    from clv.valuation import Settings
+
+    settings = Settings()
+    assert (settings.unit, settings.model, settings.models, settings.horizon,
+            settings.horizon_unit, settings.margin, settings.discount_rate, settings.level,
+            settings.draws, settings.period, settings.next_days) == (
+        D.UNIT, D.MODEL, D.CANDIDATES, D.HORIZON, D.HORIZON_UNIT, D.MARGIN, D.DISCOUNT_RATE,
+        D.LEVEL, D.DRAWS, D.PERIOD, D.NEXT_DAYS)
+    assert (DEFAULT_URL, TARGET_RATIO) == (D.HISTORY_URL, D.TARGET_RATIO)
+    fields = {f.name: f.default for f in dataclasses.fields(Settings)}
+    commands = typer.main.get_command(app).commands
+    for name in VALUING:
+        defaults = {p.name: p.default for p in commands[name].params}
+        for option in ("model", "unit", "horizon", "horizon_unit", "margin", "discount_rate",
+                       "calibration_end", "observation_end", "midpoint", "level", "draws"):
+            assert defaults[option] == fields[option], (name, option)
+        assert defaults["currency"] is None  # Settings.currency: the data's, by default
+    timing = {p.name: p.default for p in commands["timing"].params}
+    assert (timing["model"], timing["unit"], timing["days"]) == (
+        fields["model"], fields["unit"], fields["next_days"])
+
+
+def test_settings_out_of_range_name_their_option(shop_csv):
+    for args, words in ((["--margin", "1.5"], "--margin must be in (0, 1]"),
+                        (["--discount-rate", "-0.1"], "--discount-rate must be"),
+                        (["--draws", "5"], "--draws must be between 20"),
+                        (["--level", "2"], "--level must be in (0, 1)"),
+                        (["--currency", "euro"], "--currency must be a three-letter code"),
+                        (["--calibration-end", "soon"], "--calibration-end must be a date")):
+        proc = clv("segments", shop_csv / "shop.csv", *args, check=False)
+        assert proc.returncode == 2 and words in proc.stderr, (args, proc.stderr)
+
+
+def test_the_command_line_starts_without_the_models():
+    """clv --help and clv calc import neither the models nor scipy (the cold start of issue
+    15: a third of a second at most; bench/bench_cold.py measures it)."""
+    code = ("import sys\n"
+            "sys.argv = ['clv', *sys.argv[1:]]\n"
+            "import clv.cli\n"
+            "try:\n    clv.cli.main()\nexcept SystemExit:\n    pass\n"
+            "heavy = ('scipy', 'clv.models', 'clv.valuation', 'clv.pipeline', 'rich.table')\n"
+            "print([m for m in heavy if m in sys.modules], file=sys.stderr)\n")
+    for args in (["--help"], ["calc", "ratio", "--ltv", "100", "--cac", "20"]):
+        proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
+                              text=True, timeout=60)
+        assert proc.returncode == 0 and proc.stderr.strip() == "[]", (args, proc.stderr)
+
+
+def test_currency_is_the_currency_of_the_figures(tmp_path):
+    """--currency keeps the rows in that currency and is the currency the figures carry."""
+    path = tmp_path / "money.csv"
+    rows = [(f"c{i % 30}", f"2024-{1 + i % 12:02d}-{1 + i % 27:02d}",
+             f"{10 + i % 17},50 {'€' if i % 5 else '$'}") for i in range(300)]
+    path.write_text("customer;date;amount\n" + "\n".join(";".join(r) for r in rows) + "\n",
+                    encoding="utf-8")
+    out = json.loads(clv("predict", path, "--currency", "usd", "--draws", 20, "--json",
+                         "-o", tmp_path / "p.csv").stdout)
+    assert out["currency"] == "USD" and out["settings"]["currency"] == "USD"
+    assert out["customers"] == 6  # those with rows in dollars (every fifth row)

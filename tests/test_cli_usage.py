@@ -164,7 +164,7 @@ def test_a_bug_is_one_line_with_a_reference_and_its_traceback_in_a_file(folder: 
     and the file holding the traceback, status 1 (2 is for the user's errors)."""
     code = ("import sys, clv.cli, clv.prep\n"
             "def broken(*a, **k):\n    raise KeyError('boom')\n"
-            "clv.cli.rfm_summary = broken\n"
+            "clv.prep.rfm_summary = broken\n"
             "sys.argv = ['clv', 'summary', sys.argv[1]]\nclv.cli.main()\n")
     proc = subprocess.run([sys.executable, "-c", code, str(folder / "shop.csv")],
                           capture_output=True, text=True, timeout=120, cwd=folder)

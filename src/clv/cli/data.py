@@ -1,0 +1,95 @@
+"""The data commands: ``check`` (the column mapping and the data-quality report) and ``summary``
+(the per-customer RFM summary)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from clv import defaults as D
+from clv.cli.options import Json, ObservationEnd, Reading, Source, Unit, reads_data
+from clv.cli.output import escape, out, print_issues, print_json
+
+if TYPE_CHECKING:
+    from clv.prep import Summary
+
+commands = typer.Typer()
+
+
+@commands.command()
+@reads_data
+def check(file: Source, read: Reading, as_json: Json = False) -> None:
+    """Read a transactions file and show the column mapping and the data-quality report."""
+    tx = read.transactions(file)
+    if as_json:
+        print_json(tx.issues.to_dict())
+    else:
+        print_issues(tx)
+
+
+@commands.command()
+@reads_data
+def summary(
+    file: Source,
+    read: Reading,
+    unit: Unit = D.UNIT,
+    calibration_end: Annotated[str | None, typer.Option(
+        help="Last day of calibration: the rest is the holdout.")] = None,
+    observation_end: ObservationEnd = None,
+    merge: Annotated[D.Unit, typer.Option(
+        help="Purchases in the same period are merged: day, week, month or year.")] = "day",
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="Write the summary (.csv/.parquet).")] = None,
+    as_json: Json = False,
+) -> None:
+    """Per-customer RFM summary (frequency, recency, T, monetary), optionally with holdout."""
+    from rich.table import Table
+
+    from clv.prep import rfm_summary
+
+    tx = read.transactions(file)
+    s = rfm_summary(tx, unit=unit, observation_end=observation_end,
+                    calibration_end=calibration_end, merge=merge)
+    if output is not None:
+        s.write(str(output))
+    stats = _summary_stats(s)
+    if as_json:
+        print_json({"data": tx.issues.to_dict(), "summary": s.info(), "stats": stats,
+                    "output": str(output) if output else None})
+        return
+    print_issues(tx)
+    t = Table(title=f"Summary ({s.unit}s; observation end {s.observation_end}"
+                    + (f", calibration end {s.calibration_end})" if s.calibration_end else ")"),
+              title_justify="left")
+    t.add_column("figure")
+    t.add_column("value", justify="right")
+    for k, v in stats.items():
+        t.add_row(k.replace("_", " "), f"{v:,.3f}" if isinstance(v, float) else f"{v:,}")
+    out().print(t)
+    for line in s.report.lines():
+        out().print(f"[dim]{escape(str(line))}[/]")
+    if output is not None:
+        out().print(f"Summary written to {output}", markup=False)
+
+
+def _summary_stats(s: Summary) -> dict[str, Any]:
+    import polars as pl
+
+    f = s.frame
+    repeat = f.filter(pl.col("frequency") > 0)
+    stats: dict[str, Any] = {
+        "customers": f.height,
+        "one_time_buyers": f.height - repeat.height,
+        "repeat_buyers": repeat.height,
+        "mean_frequency": float(f["frequency"].mean() or 0.0),
+        "mean_recency": float(f["recency"].mean() or 0.0),
+        "mean_T": float(f["T"].mean() or 0.0),
+        "mean_monetary_of_repeat_buyers": float(repeat["monetary"].mean() or 0.0),
+        "total_amount": float(f["total_amount"].sum()),
+    }
+    if s.has_holdout:
+        stats["holdout_transactions"] = int(f["frequency_holdout"].sum())
+        stats["holdout_duration"] = float(f["duration_holdout"][0]) if f.height else 0.0
+    return stats

@@ -1,0 +1,240 @@
+"""The model commands: ``fit`` (one model by maximum likelihood), ``predict`` (each customer's
+figures from the one valuation path) and ``evaluate`` (the holdout scorecard)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, get_args
+
+import typer
+
+from clv import defaults as D
+from clv.cli.options import (
+    Json,
+    Midpoint,
+    ObservationEnd,
+    Reading,
+    Source,
+    Unit,
+    Valuing,
+    choose,
+    reads_data,
+    values_customers,
+)
+from clv.cli.output import (
+    escape,
+    model_payload,
+    out,
+    print_issues,
+    print_json,
+    print_model,
+    print_notes,
+    table,
+    write_frame,
+)
+from clv.cli.valued import basis_payload, print_basis, valuation
+from clv.errors import ClvError
+
+commands = typer.Typer()
+
+FIT_MODELS = (*D.CANDIDATES, "gg", "bgbb", "sbg")
+FitModel = Annotated[str, typer.Option(
+    "--model", help="bgnbd, mbgnbd, pnbd (transactions), gg (spend), bgbb (patterns: "
+                    "frequency, recency, periods, weight), sbg (subscriptions: start, end).")]
+
+
+@commands.command()
+@reads_data
+def fit(
+    file: Source,
+    read: Reading,
+    model: FitModel = "bgnbd",
+    unit: Annotated[str | None, typer.Option(
+        help=f"day, week, month or year (default: {D.UNIT}; month for sbg).")] = None,
+    calibration_end: Annotated[str | None, typer.Option(
+        help="Last day of the calibration period (the model is fitted up to it).")] = None,
+    observation_end: ObservationEnd = None,
+    midpoint: Midpoint = False,
+    by: Annotated[str | None, typer.Option(
+        help="sbg: fit one model per value of this column, or per start cohort ('cohort').")
+    ] = None,
+    as_of: Annotated[str | None, typer.Option(help="sbg: date the table describes.")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="Save the fitted model to JSON.")] = None,
+    as_json: Json = False,
+) -> None:
+    """Fit a model by maximum likelihood and show its estimates, standard errors and fit."""
+    if model not in FIT_MODELS:
+        raise ClvError(f"--model must be one of {', '.join(D.CANDIDATES)}, gg, bgbb or sbg, "
+                       f"not '{model}'")
+    if unit is not None:
+        choose(unit, "--unit", (*get_args(D.Unit), "quarter") if model == "sbg"
+               else get_args(D.Unit))
+    fitted: dict[Any, Any]
+    tx = None  # the transaction models' data, reported as elsewhere
+    if model == "bgbb":
+        from clv.data.tables import read_patterns
+        from clv.models import BGBB
+
+        fitted = {None: BGBB().fit(read_patterns(file, **read.raw))}
+    elif model == "sbg":
+        from clv.data.tables import read_subscriptions
+        from clv.models.sbg import fit_sbg
+
+        subs = read_subscriptions(file, date_format=read.options["date_format"],
+                                  keep=(by,) if by and by != "cohort" else (), **read.raw)
+        fitted = fit_sbg(subs, unit or "month", by=by, as_of=as_of)
+    else:
+        from clv.prep import rfm_summary
+
+        tx = read.transactions(file)
+        s = rfm_summary(tx, unit=unit or D.UNIT,  # type: ignore[arg-type]
+                        observation_end=observation_end, calibration_end=calibration_end,
+                        midpoint=midpoint)
+        fitted = {None: _model_class(model)().fit(s)}
+    if output is not None:
+        if len(fitted) > 1:
+            raise ClvError("-o saves one model; fit without --by to save the pooled model")
+        next(iter(fitted.values())).save(output)
+    if as_json:
+        print_json({**({"data": tx.issues.to_dict()} if tx is not None else {}),
+                    "models": [model_payload(m, None if k is None else str(k))
+                               for k, m in fitted.items()],
+                    "output": str(output) if output else None})
+        return
+    if tx is not None:
+        print_issues(tx)
+    for key, m in fitted.items():
+        print_model(m, m.NAME + ("" if key is None else escape(f" ({by} = {key})")))
+    if output is not None:
+        out().print(f"Model saved to {output}", markup=False)
+
+
+def _model_class(name: str) -> Any:
+    """The class of a transaction model: a purchase model, or Gamma-Gamma (``gg``)."""
+    if name == "gg":
+        from clv.models import GammaGamma
+
+        return GammaGamma
+    from clv.evaluate import MODELS
+
+    return MODELS[name]
+
+
+@commands.command()
+@values_customers
+def predict(
+    file: Source,
+    read: Reading,
+    valuing: Valuing,
+    interval: Annotated[float | None, typer.Option(
+        hidden=True, help="The same as --level (the intervals are always given).")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="Write per-customer predictions (.csv/.parquet/.xlsx).")] = None,
+    as_json: Json = False,
+) -> None:
+    """Per-customer P(alive), expected purchases and spend, future value (CLV) over the horizon
+    with its interval, and lifetime value (margin to date + future value over the lifetime)."""
+    if interval is not None and not 0 < interval < 1:
+        raise ClvError(f"--interval is a level between 0 and 1 (e.g. 0.9), not {interval:g}")
+    cfg = valuing.settings(read, **({"level": interval} if interval is not None else {}))
+    val = valuation(file, read, cfg)
+    frame = val.summary.frame.select("customer_id", "frequency", "recency", "T", "monetary").join(
+        val.value, on="customer_id", how="left", maintain_order="left")
+    if output is not None:
+        write_frame(frame, output)
+    total = val.intervals.total
+    head = {**basis_payload(val), "horizon": cfg.horizon, "horizon_unit": cfg.horizon_unit,
+            "margin": cfg.margin, "discount_rate": cfg.discount_rate, "level": cfg.level,
+            "customers": frame.height, "total": total,
+            "output": str(output) if output else None}
+    if as_json:
+        print_json(head if output else {**head, "customers_table": frame.to_dicts()})
+        return
+    out().print(f"{val.model!r}\n" + (repr(val.spend_model) if val.spend_model is not None
+                                      else f"mean spend per purchase {val.spend:,.2f}"),
+                markup=False)
+    print_basis(val)
+    shown = ["customer_id", "frequency", "p_alive", "expected_purchases", "expected_spend",
+             "clv", "clv_lower", "clv_upper", "lifetime_value"]
+    table(frame.sort("clv", descending=True).head(10).select(shown),
+          f"Top customers by CLV over {cfg.horizon:g} {cfg.horizon_unit}(s) (margin "
+          f"{cfg.margin:g}, discount {cfg.discount_rate:g}/year)")
+    money = f" {val.currency}" if val.currency else ""
+    out().print(f"Total CLV of {frame.height:,} customers: {total['clv']:,.2f}{money} "
+                f"({cfg.level:.0%} interval {total['lower']:,.2f} to {total['upper']:,.2f}; "
+                f"realised value {total['predictive_lower']:,.2f} to "
+                f"{total['predictive_upper']:,.2f})")
+    if output is not None:
+        out().print(f"Predictions written to {output}", markup=False)
+
+
+@commands.command()
+@reads_data
+def evaluate(
+    file: Source,
+    calibration_end: Annotated[str, typer.Option(help="Last day of the calibration period.")],
+    read: Reading,
+    unit: Unit = D.UNIT, observation_end: ObservationEnd = None, midpoint: Midpoint = False,
+    models: Annotated[str, typer.Option(
+        help="Comma-separated purchase models to compare: bgnbd, mbgnbd, pnbd.")
+                      ] = ",".join(D.CANDIDATES),
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="Write the cumulative tracking table (.csv/.parquet/.xlsx).")
+    ] = None,
+    as_json: Json = False,
+) -> None:
+    """Fit every model on the calibration period and score it on the holdout (scorecard)."""
+    from rich.table import Table
+
+    from clv.evaluate import evaluate as run
+
+    names = tuple(m.strip() for m in models.split(",") if m.strip())
+    for name in names or ("",):
+        choose(name, "each of --models", D.CANDIDATES)
+    tx = read.transactions(file)
+    card = run(tx, calibration_end, unit=unit, observation_end=observation_end,
+               models=names, midpoint=midpoint)
+    if output is not None:
+        write_frame(card.tracking, output)
+    if as_json:
+        print_json({"data": tx.issues.to_dict(),
+                    "scorecard": card.table.to_dicts(), "best": card.best,
+                    "criterion": card.criterion, "deciles": card.deciles.to_dicts(),
+                    "tracking": card.tracking.to_dicts(), "failed": card.failed,
+                    "naive_best": card.naive_best, "summary": card.summary.info()})
+        return
+    print_issues(tx)
+    t = Table(title=f"Holdout scorecard: {card.summary.frame.height:,} customers, calibration "
+                    f"to {card.summary.calibration_end}, holdout to "
+                    f"{card.summary.observation_end} ({card.summary.unit}s)",
+              title_justify="left")
+    show = ["model", "mae_transactions", "rmse_transactions", "total_transactions_error",
+            "rmse_revenue", "total_revenue_error", "gini_revenue", "bic"]
+    for col in show:
+        t.add_column(col.replace("_", " "), justify="left" if col == "model" else "right")
+    for row in card.table.select(show).iter_rows(named=True):
+        t.add_row(*(_cell(k, v) for k, v in row.items()))
+    out().print(t)
+    out().print(f"Best: [bold]{card.models[card.best].NAME}[/] (lowest {card.criterion}); "
+                "'naive' carries each customer's past rate forward. --json gives every "
+                "measure, the deciles and the weekly tracking.")
+    if card.naive_best:
+        out().print("[yellow]The naive baseline beats every model[/] on this holdout: "
+                    f"{card.models[card.best].NAME} is only the best of the models.")
+    for model in card.models.values():
+        print_notes(list(getattr(model, "notes_", ())))
+    for name, reason in card.failed.items():
+        out().print(f"[yellow]{name} not fitted:[/] {escape(str(reason))}")
+    if output is not None:
+        out().print(f"Tracking written to {output}", markup=False)
+
+
+def _cell(key: str, value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, str):
+        return value
+    if key.endswith("_error"):
+        return f"{value:+.1%}"
+    return f"{value:,.3f}" if abs(value) < 1e4 else f"{value:,.0f}"

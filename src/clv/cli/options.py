@@ -1,0 +1,319 @@
+"""The options the commands share, as typed Annotated Typer options, and the two decorators that
+give a command the reading options (:func:`reads_data`) or the reading and valuation options
+(:func:`values_customers`).
+
+The valuation options build one :class:`clv.valuation.Settings`; their defaults are the
+Settings' (``clv.defaults``, which Settings takes them from: read there, they cost no import of
+the models, so that ``clv --help`` starts at once). A setting out of range is refused by
+Settings, before anything is read, in a sentence that names the option.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import inspect
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from clv import defaults as D
+from clv.errors import ClvError
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from clv.data import Transactions
+    from clv.valuation import Settings
+
+# --- arguments and options of many commands -----------------------------------------------------
+Source = Annotated[str, typer.Argument(
+    metavar="FILE",
+    help="A file (CSV/text, Parquet, Excel, JSON lines) or a database URL (with --table or "
+         "--query).")]
+Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+Output = Annotated[Path | None, typer.Option(
+    "-o", "--output", help="Write the main table (.csv, .parquet or .xlsx).")]
+CustomersFile = Annotated[Path | None, typer.Option(
+    "--customers", help="Customer attributes (customer_id and any columns).")]
+SpendFile = Annotated[Path | None, typer.Option("--spend", help="Spend table (channels).")]
+SubsFile = Annotated[Path | None, typer.Option(
+    help="Subscriptions table: customer_id, start, end, mrr, [plan].")]
+Db = Annotated[str, typer.Option(help="Database of the history (SQLAlchemy URL).")]
+Lang = Annotated[str, typer.Option(help="Language of the report: en or fr.")]
+Unit = Annotated[D.Unit, typer.Option(help="Time unit: day, week, month (30.4375 days) or year.")]
+CalibrationEnd = Annotated[str | None, typer.Option(
+    help="End of the calibration period: the models compared with --model auto are fitted up "
+         "to it and scored after it (default: the last quarter of the data is held out).")]
+ObservationEnd = Annotated[str | None, typer.Option(
+    help="Last day observed (default: the last transaction's).")]
+Midpoint = Annotated[bool, typer.Option(
+    help="Add half a day to T (purchases at any time of day; see rfm_summary).")]
+Model = Annotated[D.ModelChoice, typer.Option(
+    help="Purchase model: auto (the best on a holdout, as clv evaluate ranks them), bgnbd, "
+         "mbgnbd or pnbd (the spend model is Gamma-Gamma).")]
+Days = Annotated[float, typer.Option(help="Window of the next-purchase probability, in days.")]
+Period = Annotated[D.Period, typer.Option(help="Cohort period: week, month or quarter.")]
+Target = Annotated[float, typer.Option(help="Target LTV:CAC ratio.")]
+
+# --- reading ------------------------------------------------------------------------------------
+Customer = Annotated[str | None, typer.Option(help="Column holding the customer id.")]
+DateCol = Annotated[str | None, typer.Option("--date", help="Column holding the date.")]
+AmountCol = Annotated[str | None, typer.Option("--amount", help="Column holding the amount.")]
+Preset = Annotated[str | None, typer.Option(help="Export preset: shopify, woocommerce, stripe.")]
+DateFormat = Annotated[str | None, typer.Option(
+    help="iso, dmy, mdy, ymd, epoch, epoch_ms, or a strftime format such as %d.%m.%Y.")]
+Refunds = Annotated[str, typer.Option(help="Negative amounts: net, drop or error.")]
+Strict = Annotated[bool, typer.Option(help="Fail on the first row that would be excluded.")]
+Decimal = Annotated[str | None, typer.Option(help="Decimal separator: ',' or '.'.")]
+Currency = Annotated[str | None, typer.Option(
+    help="Keep the rows in this currency, the currency of every figure (default: the most "
+         "frequent).")]
+Timezone = Annotated[str, typer.Option(help="Zone all timestamps are converted to.")]
+SourceZone = Annotated[str | None, typer.Option(
+    help="Zone of timestamps written without offset (default: --timezone).")]
+Separator = Annotated[str | None, typer.Option(help="CSV delimiter (default: sniffed).")]
+Sheet = Annotated[str | None, typer.Option(help="Excel sheet name.")]
+Table = Annotated[str | None, typer.Option("--table", help="Database table to read.")]
+Query = Annotated[str | None, typer.Option(help="Database query to read.")]
+Encoding = Annotated[str | None, typer.Option(
+    help="Text encoding of the file, e.g. utf-8, cp1252, latin-1 (default: detected).")]
+OrderId = Annotated[str | None, typer.Option(
+    "--order-id", help="Column holding the order id (repeated rows of an order are lines).")]
+ProductCol = Annotated[str | None, typer.Option("--product", help="Column holding the product.")]
+ChannelCol = Annotated[str | None, typer.Option(
+    "--channel", help="Column holding the acquisition channel.")]
+QuantityCol = Annotated[str | None, typer.Option(
+    "--quantity", help="Column holding the quantity of a line.")]
+PriceCol = Annotated[str | None, typer.Option(
+    "--price", help="Column holding the unit price; the amount is quantity x price (line-item "
+                    "logs).")]
+Earliest = Annotated[str | None, typer.Option(
+    help="Rows dated before this day are placeholders and excluded (default 1970-01-01; "
+         "'none': no bound).")]
+MaxAmount = Annotated[float | None, typer.Option(
+    help="Rows whose amount is larger (in absolute value) are excluded as out of range "
+         "(default 1e12).")]
+Duplicates = Annotated[str, typer.Option(
+    help="Identical rows: auto (dropped when an order id is mapped, else kept and reported), "
+         "drop or keep.")]
+
+READ_OPTIONS: dict[str, tuple[Any, Any]] = {  # option name: (annotation, default)
+    "customer": (Customer, None), "date": (DateCol, None), "amount": (AmountCol, None),
+    "order_id": (OrderId, None), "product": (ProductCol, None),
+    "channel": (ChannelCol, None), "quantity": (QuantityCol, None), "price": (PriceCol, None),
+    "preset": (Preset, None), "date_format": (DateFormat, None), "refunds": (Refunds, "net"),
+    "duplicates": (Duplicates, "auto"),
+    "strict": (Strict, False), "decimal": (Decimal, None), "currency": (Currency, None),
+    "timezone": (Timezone, "UTC"), "source_timezone": (SourceZone, None),
+    "separator": (Separator, None), "encoding": (Encoding, None), "sheet": (Sheet, None),
+    "table": (Table, None), "query": (Query, None), "earliest": (Earliest, None),
+    "max_amount": (MaxAmount, None),
+}
+
+
+def check_reading(options: dict[str, Any]) -> None:
+    """Refuse a reading option of unknown value before anything is read."""
+    refunds, duplicates = options.get("refunds", "net"), options.get("duplicates", "auto")
+    if refunds not in ("net", "drop", "error"):
+        raise ClvError(f"--refunds must be net, drop or error, not '{refunds}'")
+    if duplicates not in ("auto", "drop", "keep"):
+        raise ClvError(f"--duplicates must be auto, drop or keep, not '{duplicates}'")
+    if options.get("decimal") not in (None, ",", "."):
+        raise ClvError(f"--decimal must be ',' or '.', not '{options['decimal']}'")
+    earliest = options.get("earliest")
+    if earliest is not None and earliest.strip().lower() != "none":
+        try:
+            dt.date.fromisoformat(earliest.strip())
+        except ValueError:
+            raise ClvError(f"--earliest must be a day such as 1970-01-01, or none, not "
+                           f"'{earliest}'") from None
+    amount = options.get("max_amount")
+    if amount is not None and not 0 < amount < math.inf:
+        raise ClvError(f"--max-amount must be a positive number, not {amount:g}")
+    if options.get("encoding"):
+        import codecs
+
+        try:
+            if not codecs.lookup(options["encoding"])._is_text_encoding:
+                raise LookupError(options["encoding"])
+        except LookupError:
+            raise ClvError(f"--encoding '{options['encoding']}' is not a known encoding (e.g. "
+                           "utf-8, cp1252, latin-1)") from None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The mapping and reading options a command was given (see :func:`reads_data`)."""
+
+    options: dict[str, Any]
+
+    def transactions(self, source: str) -> Transactions:
+        from clv.data import read_transactions
+
+        options = dict(self.options)
+        if options.get("max_amount") is None:
+            options.pop("max_amount", None)
+        earliest = options.pop("earliest", None)
+        if earliest is not None:  # 'none' switches the bound off
+            options["earliest"] = None if earliest.strip().lower() == "none" else earliest
+        return read_transactions(source, **options)
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The options of the raw readers (tables that are not transactions)."""
+        return {k: self.options[k] for k in ("separator", "encoding", "sheet", "table", "query")}
+
+    @property
+    def currency(self) -> str | None:
+        return self.options["currency"].upper() if self.options["currency"] else None
+
+    def customers(self, path: Path | None) -> pl.DataFrame | None:
+        """The customers table of ``--customers`` (None without it)."""
+        if existing(path, "--customers") is None:
+            return None
+        from clv.data.tables import read_customers
+
+        return read_customers(str(path), **self.raw)
+
+    def spend(self, path: Path | None) -> pl.DataFrame | None:
+        """The spend table of ``--spend`` (None without it)."""
+        if existing(path, "--spend") is None:
+            return None
+        from clv.data.tables import read_spend
+
+        return read_spend(str(path), date_format=self.options["date_format"], **self.raw)
+
+    def subscriptions(self, path: Path | None) -> pl.DataFrame | None:
+        """The subscriptions table of ``--subscriptions`` (None without it)."""
+        if existing(path, "--subscriptions") is None:
+            return None
+        from clv.data.tables import read_subscriptions
+
+        return read_subscriptions(str(path), keep=("plan",), mrr="mrr", **self.raw)
+
+
+# --- valuation ----------------------------------------------------------------------------------
+Horizon = Annotated[float, typer.Option(
+    help="How far ahead the future value (CLV) looks, in --horizon-unit; LTV:CAC and the "
+         "lifetime value look over the whole remaining lifetime.")]
+HorizonUnit = Annotated[D.Unit, typer.Option(help="Unit of --horizon.")]
+Margin = Annotated[float, typer.Option(help="Gross margin rate, in (0, 1].")]
+DiscountRate = Annotated[float, typer.Option(help="Yearly discount rate of future value.")]
+Level = Annotated[float, typer.Option(help="Level of the intervals, between 0 and 1.")]
+Draws = Annotated[int, typer.Option(help="Parameter draws of the intervals (20 to 10,000).")]
+
+VALUE_OPTIONS: dict[str, tuple[Any, Any]] = {  # Settings field: (annotation, default)
+    "model": (Model, D.MODEL), "unit": (Unit, D.UNIT), "horizon": (Horizon, D.HORIZON),
+    "horizon_unit": (HorizonUnit, D.HORIZON_UNIT), "margin": (Margin, D.MARGIN),
+    "discount_rate": (DiscountRate, D.DISCOUNT_RATE),
+    "calibration_end": (CalibrationEnd, None), "observation_end": (ObservationEnd, None),
+    "midpoint": (Midpoint, False), "level": (Level, D.LEVEL), "draws": (Draws, D.DRAWS),
+}
+# The option of a Settings field, where it is not the field's name ("--horizon-unit").
+OPTION_OF = {"next_days": "--days"}
+
+
+def _day(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ClvError(f"{option} must be a date such as 2024-06-30, not '{value}'") from None
+
+
+def settings(read: Reading, **fields: Any) -> Settings:
+    """One :class:`clv.valuation.Settings` of ``fields`` (options of a command, by the name of
+    their field) and the currency of ``--currency``; a value Settings refuses is a user error
+    that names its option."""
+    from clv.valuation import Settings
+
+    for name in ("calibration_end", "observation_end"):
+        if isinstance(fields.get(name), str):
+            fields[name] = _day(fields[name], "--" + name.replace("_", "-"))
+    try:
+        return Settings(**fields, currency=read.currency)
+    except ClvError as exc:  # Settings' messages begin with the field's name
+        name, _, rest = str(exc).partition(" ")
+        if name not in (*fields, "currency"):
+            raise
+        raise ClvError(f"{OPTION_OF.get(name, '--' + name.replace('_', '-'))} {rest}") from None
+
+
+@dataclass(frozen=True)
+class Valuing:
+    """The valuation options a command was given (see :func:`values_customers`)."""
+
+    options: dict[str, Any]
+
+    def settings(self, read: Reading, **more: Any) -> Settings:
+        """The Settings of these options, ``--currency`` and ``more`` (the command's own
+        settings, e.g. ``lever``)."""
+        return settings(read, **{**self.options, **more})
+
+
+# --- the decorators -----------------------------------------------------------------------------
+Group = tuple[dict[str, tuple[Any, Any]], Callable[[dict[str, Any]], Any]]
+
+
+def _with_options(func: Callable[..., None], groups: dict[str, Group]) -> Callable[..., None]:
+    """Give ``func`` the options of each group after its own ones, collected into its
+    parameter of the group's name by the group's function (Typer builds the options from
+    ``__signature__``)."""
+    signature = inspect.signature(func, eval_str=True)
+    params = list(signature.parameters.values())
+    own = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in params[1:]
+           if p.name not in groups]
+    injected = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default,
+                                  annotation=annotation)
+                for options, _ in groups.values() for name, (annotation, default)
+                in options.items()]
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        for parameter, (options, collect) in groups.items():
+            kwargs[parameter] = collect({name: kwargs.pop(name) for name in options})
+        func(*args, **kwargs)
+
+    wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[params[0], *own, *injected])
+    return wrapper
+
+
+def _reading(options: dict[str, Any]) -> Reading:
+    check_reading(options)
+    return Reading(options)
+
+
+def reads_data(func: Callable[..., None]) -> Callable[..., None]:
+    """Give a command every mapping and reading option, collected into its ``read: Reading``
+    parameter."""
+    return _with_options(func, {"read": (READ_OPTIONS, _reading)})
+
+
+def values_customers(func: Callable[..., None]) -> Callable[..., None]:
+    """Give a command the valuation options (collected into its ``valuing: Valuing``
+    parameter) and every reading option (into ``read: Reading``): the same options, with the
+    same defaults, on every command that values customers."""
+    return _with_options(func, {"valuing": (VALUE_OPTIONS, Valuing),
+                                "read": (READ_OPTIONS, _reading)})
+
+
+def existing(path: Path | None, option: str) -> Path | None:
+    """A file an option names, refused before anything is read when it does not exist."""
+    if path is not None and not path.exists():
+        raise ClvError(f"{option} {path}: no such file")
+    return path
+
+
+def choose(value: str, option: str, allowed: tuple[str, ...] | Any) -> str:
+    """``value`` when it is one of ``allowed``; else a user error naming the option, checked
+    before anything is read."""
+    if value not in allowed:
+        raise ClvError(f"{option} must be one of {', '.join(allowed)}, not '{value}'")
+    return value
