@@ -22,51 +22,11 @@ from clv.report.text import VERDICTS, date, number
 Kind = Literal["money", "share", "ratio", "count", "months", "number", "text"]
 
 EXTRA: dict[str, tuple[dict[str, str], dict[str, str], Kind]] = {
-    "customers": ({"en": "Customers", "fr": "Clients"},
-                  {"en": "Customers with at least one purchase in the data kept.",
-                   "fr": "Clients ayant au moins un achat dans les données retenues."},
-                  "count"),
-    "revenue": ({"en": "Revenue", "fr": "Chiffre d'affaires"},
-                {"en": "Net revenue of every purchase in the data kept (refunds deducted).",
-                 "fr": "Chiffre d'affaires net de tous les achats des données retenues "
-                       "(remboursements déduits)."}, "money"),
     "channel": ({"en": "Channel", "fr": "Canal"},
                 {"en": "Acquisition channel: the customers table's, else the one of the "
                        "customer's first purchase.",
                  "fr": "Canal d'acquisition : celui du tableau des clients, sinon celui du "
                        "premier achat du client."}, "text"),
-    "new_customers": ({"en": "New customers", "fr": "Nouveaux clients"},
-                      {"en": "Customers whose first purchase falls in the spend table's "
-                             "months.",
-                       "fr": "Clients dont le premier achat tombe dans les mois du tableau "
-                             "des dépenses."}, "count"),
-    "spend": ({"en": "Spend", "fr": "Dépenses"},
-              {"en": "Acquisition spend over the spend table's months.",
-               "fr": "Dépenses d'acquisition sur les mois du tableau des dépenses."}, "money"),
-    "verdict": ({"en": "Verdict", "fr": "Verdict"},
-                {"en": "What LTV:CAC says: under 1x each customer loses money, under 3x the "
-                       "margin is thin, 3x to 5x healthy, above 5x growth is possibly "
-                       "under-funded.",
-                 "fr": "Ce que dit le LTV:CAC : sous 1x chaque client fait perdre de "
-                       "l'argent, sous 3x la marge est mince, de 3x à 5x sain, au-delà de 5x "
-                       "la croissance est peut-être sous-financée."}, "text"),
-    "predicted_payback_months": (
-        {"en": "Payback, predicted (months)", "fr": "Retour sur CAC prédit (mois)"},
-        {"en": "Payback month with the model's continuation of the channel's cumulative "
-               "margin per customer.",
-         "fr": "Mois du retour sur CAC avec le prolongement par le modèle de la marge cumulée "
-               "par client du canal."}, "months"),
-    "max_cac": ({"en": "Largest CAC at 3x", "fr": "CAC maximal à 3x"},
-                {"en": "LTV of a new customer / 3: the largest CAC that keeps LTV:CAC at 3x.",
-                 "fr": "LTV d'un nouveau client / 3 : le plus grand CAC qui garde le LTV:CAC "
-                       "à 3x."}, "money"),
-    "blended_ltv_cac": ({"en": "LTV:CAC (blended)", "fr": "LTV:CAC (global)"},
-                        {"en": "Sum over channels of new customers x LTV of a new customer / "
-                               "total acquisition spend: the channels reconciled. Healthy at 3x "
-                               "or more.",
-                         "fr": "Somme sur les canaux des nouveaux clients x LTV d'un nouveau "
-                               "client / dépenses d'acquisition totales : les canaux "
-                               "réconciliés. Sain à 3x ou plus."}, "ratio"),
     "month": ({"en": "Month", "fr": "Mois"},
               {"en": "Month of the spend and of the new customers' first purchase.",
                "fr": "Mois des dépenses et du premier achat des nouveaux clients."}, "text"),
@@ -172,6 +132,8 @@ def written(value: Any, kind: Kind, lang: str, currency: str | None,
     as a percentage, a ratio as '3.75x'; '' when missing (the page says why)."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return ""
+    if isinstance(value, str):  # a verdict (in the language), a name
+        return VERDICTS[value][_lang(lang)] if value in VERDICTS else value
     if kind == "money":
         return measures.money(value, currency, lang, digits)
     if kind == "share":
@@ -182,8 +144,6 @@ def written(value: Any, kind: Kind, lang: str, currency: str | None,
         return number(value, lang, 0)
     if kind == "number":
         return number(value, lang, 2 if digits is None else digits)
-    if kind == "text" and value in VERDICTS:
-        return VERDICTS[value][_lang(lang)]
     return str(value)
 
 
@@ -279,8 +239,8 @@ def channel_rows(a: Analysis, channel: str | None = None
 
 def head(keys: tuple[str, ...], a: Analysis, lang: str) -> list[dict[str, str]]:
     """A table's headers: each column's key, label and definition."""
-    return [{"key": k, "label": label(k, lang, a), "definition": definition(k, lang, a),
-             "numeric": kind(k) != "text"} for k in keys]
+    return [{"key": k, "label": label(k, lang, a), "definition": definition(k, lang, a)}
+            for k in keys]
 
 
 def cells(row: dict[str, Any], keys: tuple[str, ...], a: Analysis, lang: str) -> list[str]:

@@ -51,6 +51,7 @@ from typing import Any
 
 import polars as pl
 
+from clv import measures
 from clv.data import read_transactions
 from clv.data.mapping import REQUIRED, Mapping, resolve_mapping
 from clv.data.readers import ROW, read_raw
@@ -75,7 +76,6 @@ READING = {"date_format": ("", "dmy", "mdy", "iso", "ymd"), "decimal": ("", ",",
            "refunds": ("net", "drop"), "duplicates": ("auto", "drop", "keep")}
 """The reading options the form offers (the first is the default; '' = detected)."""
 PREVIEW_ROWS = 200
-NAMES = {"historical": "historical", "predicted": "predicted", "ltv": "LTV"}
 LOG = logging.getLogger("clv.web")
 
 JOB_TIME_LIMIT = 30 * 60.0
@@ -186,6 +186,7 @@ class Entry:
         self.note = note  # e.g. not saved to the history, and why
         self.file: Path | None = None  # the pickle of (analysis, charts), once written
         self.scenarios: OrderedDict[Levers, Scenario] = OrderedDict()  # kept what-ifs
+        self.translated: dict[str, dict[str, str | None]] = {}  # charts in other languages
         self._owner = weakref.ref(owner)
         self._reading = threading.Lock()
 
@@ -203,12 +204,53 @@ class Entry:
     def charts(self) -> dict[str, str | None]:
         return self._held()[1]
 
+    def charts_in(self, lang: str) -> dict[str, str | None]:
+        """The charts in ``lang``: English as drawn with the analysis; another language's
+        (:data:`TRANSLATED`) drawn when first asked, kept while the analysis is in memory."""
+        if lang == "en":
+            return self.charts
+        found = self.translated.get(lang)
+        if found is None:
+            found = render_charts(self.analysis, lang, TRANSLATED)
+            owner = self._owner()
+            if owner is not None and self.id in owner.in_memory():
+                self.translated[lang] = found
+        return found
 
-def render_charts(a: Analysis) -> dict[str, str | None]:
-    """The report's charts, as inline SVG, once per analysis."""
-    return {"distribution": charts.distribution(a, "CLV"), "lorenz": charts.lorenz(a, NAMES),
-            "heatmap": charts.retention_heatmap(a), "curves": charts.cumulative_curves(a, NAMES),
-            "channels": charts.channels(a, NAMES), "tracking": charts.tracking(a, "actual")}
+
+CHARTS = ("distribution", "lorenz", "heatmap", "curves", "channels", "tracking")
+"""The report's charts the pages show."""
+TRANSLATED = ("distribution", "lorenz", "channels")
+"""The charts of the pages that take a language (the overview and the channels)."""
+CHART_WORDS = {"observed": {"en": "observed", "fr": "observé"},
+               "predicted": {"en": "predicted by the models", "fr": "prédit par les modèles"},
+               "actual": {"en": "actual", "fr": "réel"}}
+
+
+def render_charts(a: Analysis, lang: str = "en", which: tuple[str, ...] = CHARTS
+                  ) -> dict[str, str | None]:
+    """The report's charts ``which``, as inline SVG in ``lang``, the figures named as in
+    :mod:`clv.measures` and amounts in the currency's symbol (drawn once per analysis and
+    language)."""
+    def named(key: str) -> str:
+        return measures.label(key, lang, a.settings)
+
+    def word(key: str) -> str:
+        return CHART_WORDS[key][lang]
+
+    sym = measures.symbol(a.currency, lang) or None
+    draw: dict[str, Callable[[], str | None]] = {
+        "distribution": lambda: charts.distribution(
+            a, named("clv") + (f" ({sym})" if sym else ""), lang=lang),
+        "lorenz": lambda: charts.lorenz(
+            a, {"historical": named("revenue_to_date"), "predicted": named("clv")}, lang),
+        "heatmap": lambda: charts.retention_heatmap(a, lang),
+        "curves": lambda: charts.cumulative_curves(
+            a, {"historical": word("observed"), "predicted": word("predicted")}, lang,
+            amount=sym),
+        "channels": lambda: charts.channels(a, {"ltv": named("ltv")}, lang, title=sym),
+        "tracking": lambda: charts.tracking(a, word("actual"), lang)}
+    return {k: draw[k]() for k in which}
 
 
 def _minutes(seconds: float) -> str:
@@ -422,6 +464,7 @@ class State:
                 continue
             del self._memory[aid]
             self.entries[aid].scenarios.clear()
+            self.entries[aid].translated.clear()
             for key in [k for k in self._exports if k[0] == aid]:
                 del self._exports[key]
 

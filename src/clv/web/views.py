@@ -16,7 +16,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse
 
 from clv.pipeline import Analysis
-from clv.report.text import number, percent
+from clv.report.text import number, percent, segment_name
 from clv.web.state import Entry, form_words
 
 SECTIONS = {"overview": "Overview", "customers": "Customers", "segments": "Segments",
@@ -50,9 +50,11 @@ def section(e: Entry, name: str, f: Filters | None = None, **context: Any) -> HT
     a = e.analysis
     channels = sorted(a.customers["channel"].drop_nulls().unique().to_list()) \
         if "channel" in a.customers.columns else []
-    segments = sorted(a.segments.customers["segment"].unique().to_list())
+    segments = [(s, segment_name(s, "en"))  # (value, as shown)
+                for s in sorted(a.segments.customers["segment"].unique().to_list())]
     return page(f"{name}.html.j2", e=e, a=a, active=name, f=f or Filters(),
-                channels=channels, segment_names=segments, **context)
+                channels=channels, segment_names=segments,
+                charts=e.charts_in(context.get("lang", "en")), **context)
 
 
 def _month(value: str | None, name: str) -> dt.date | None:
