@@ -59,8 +59,9 @@ def build(db: str = DEFAULT_URL, *, token: str | None = None, upload_limit: int 
         raise ClvError(f"the dashboard needs {exc.name}: pip install 'clv[web]'") from exc
     folder = Path(workdir) if workdir is not None else Path(tempfile.mkdtemp(prefix="clv-web-"))
     folder.mkdir(parents=True, exist_ok=True)
-    limits = {k: v for k, v in (("time_limit", job_time_limit), ("max_jobs", max_jobs),
-                                ("max_analyses", max_analyses)) if v is not None}
+    given = (("time_limit", job_time_limit), ("max_jobs", max_jobs),
+             ("max_analyses", max_analyses))
+    limits: dict[str, Any] = {k: v for k, v in given if v is not None}
     for name, value in limits.items():
         if not value > 0:
             raise ClvError(f"{name.replace('_', ' ')} must be positive, not {value}")
@@ -116,9 +117,9 @@ def _bound_names(host: str) -> list[str]:
     if host not in ANY_ADDRESS:
         return [host]
     name = socket.gethostname()
-    names = [host, name] if host else [name]  # the printed link names the bound address
+    names: list[str] = [host, name] if host else [name]  # the link names the bound address
     with contextlib.suppress(OSError):  # a name that does not resolve: the name only
-        names += [info[4][0] for info in socket.getaddrinfo(name, None)]
+        names += [str(info[4][0]) for info in socket.getaddrinfo(name, None)]
     return names
 
 

@@ -105,7 +105,7 @@ def word(key: str, lang: str) -> str:
 
 def kind(key: str) -> Kind:
     found = measures.MEASURES.get(key)
-    return found.kind if found is not None else EXTRA[key][2]  # type: ignore[return-value]
+    return found.kind if found is not None else EXTRA[key][2]
 
 
 def label(key: str, lang: str, a: Analysis) -> str:
@@ -296,7 +296,7 @@ def basis(a: Analysis, lang: str) -> list[tuple[str, str]]:
            (word("model", lang), model), (word("spend_model", lang), spend),
            (word("currency", lang), currency)]
     if a.channels is not None and a.channels.by_month.height:
-        months = a.channels.by_month["month"]
+        months = a.channels.by_month["month"].dt.strftime("%Y-%m")
         out.append((word("spend_months", lang), word("months_range", lang).format(
-            start=f"{months.min():%Y-%m}", end=f"{months.max():%Y-%m}")))
+            start=months.min(), end=months.max())))
     return out

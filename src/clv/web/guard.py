@@ -215,7 +215,7 @@ class Guard:
 
         async def counted() -> dict[str, Any]:
             nonlocal seen
-            message = await receive()
+            message: dict[str, Any] = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
@@ -294,7 +294,7 @@ def check_source_url(url: str, store_url: str) -> str:
                            "server's folder")
     if same_store:
         raise ClvError("this is the dashboard's own history database, not a source")
-    if parsed.get_backend_name() == "sqlite" and not Path(parsed.database).is_file():
+    if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
         raise ClvError("there is no SQLite file at that path")  # SQLite would make one
     return text
 

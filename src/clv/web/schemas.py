@@ -11,7 +11,7 @@ come from the vocabulary (:mod:`clv.measures`).
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Literal, Self, get_type_hints
+from typing import TYPE_CHECKING, Any, Literal, Self, get_type_hints
 
 from pydantic import (
     AliasChoices,
@@ -70,7 +70,7 @@ class _SettingsBase(BaseModel):
     def _checked_by_settings(cls, value: Any, info: ValidationInfo) -> Any:
         """``value`` as :class:`Settings` takes it (with the defaults for the others), else
         its sentence, under this field's name."""
-        given = {info.field_name: value}
+        given: dict[str, Any] = {str(info.field_name): value}
         if info.field_name == "horizon":
             if "horizon_unit" not in info.data:  # a wrong unit is said already
                 return value
@@ -106,11 +106,16 @@ def _settings_model() -> type[_SettingsBase]:
         return hints[name], Field(None if default is dataclasses.MISSING else default,
                                   **extra)
 
-    return create_model("SettingsIn", __base__=_SettingsBase,  # type: ignore[call-overload]
-                        __module__=__name__, **{n: field(n) for n in SETTINGS})
+    made: type[_SettingsBase] = create_model(  # type: ignore[call-overload]
+        "SettingsIn", __base__=_SettingsBase, __module__=__name__,
+        **{n: field(n) for n in SETTINGS})
+    return made
 
 
-SettingsIn = _settings_model()
+if TYPE_CHECKING:  # the checkers see the base; pydantic, the generated fields
+    SettingsIn = _SettingsBase
+else:
+    SettingsIn = _settings_model()
 assert all(f.default is not PydanticUndefined for f in SettingsIn.model_fields.values())
 
 
@@ -121,7 +126,7 @@ class AnalysisIn(BaseModel):
     source: str
     mapping: dict[str, str | None]
     spend: str | None = None
-    settings: SettingsIn = Field(default_factory=SettingsIn)  # type: ignore[valid-type]
+    settings: SettingsIn = Field(default_factory=SettingsIn)
     reading: dict[str, str] = Field(
         default_factory=dict,
         description="Reading options: date_format ('' = detected, dmy, mdy, iso, ymd), "
@@ -211,7 +216,7 @@ class Kpis(BaseModel):
     ltv_cac: float | None = Field(None, description=about("ltv_cac"))
 
 
-class SettingsOut(SettingsIn):  # type: ignore[valid-type, misc]
+class SettingsOut(SettingsIn):
     """The settings the analysis was made with."""
 
     model_config = ConfigDict(extra="allow")

@@ -315,7 +315,8 @@ class State:
 
     def history_chart(self, history: pl.DataFrame) -> str | None:
         """The history's chart, drawn again only when an analysis was saved since."""
-        key = (history.height, int(history["id"].max() or 0) if history.height else 0)
+        last = history["id"].max() if history.height else 0
+        key = (history.height, int(last or 0))  # type: ignore[arg-type]
         if self._history_chart is None or self._history_chart[0] != key:
             self._history_chart = (key, charts.history(history))
         return self._history_chart[1]

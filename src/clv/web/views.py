@@ -106,7 +106,8 @@ def frame_json(frame: pl.DataFrame) -> list[dict[str, Any]]:
     """Rows as JSON-ready dicts (NaN and infinities become null)."""
     floats = cs.float()
     clean = frame.with_columns(pl.when(floats.is_finite()).then(floats).otherwise(None))
-    return jsonable_encoder(clean.to_dicts())
+    rows: list[dict[str, Any]] = jsonable_encoder(clean.to_dicts())
+    return rows
 
 
 def finite(values: dict[str, Any]) -> dict[str, Any]:

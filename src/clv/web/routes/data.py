@@ -4,7 +4,7 @@ options, settings) and starting an analysis."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args, get_origin
+from typing import Annotated, Any, Literal, cast, get_args, get_origin
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
@@ -39,6 +39,7 @@ async def upload(request: Request, state: StateDep, name: str,
     ``transactions`` or ``spend``; returns its id, columns and the detected mapping."""
     if kind not in ("transactions", "spend"):
         raise HTTPException(400, "kind must be transactions or spend")
+    kind = cast(Literal["transactions", "spend"], kind)
     sid, path = state.new_path(name)
     try:
         with path.open("wb") as out:
@@ -49,7 +50,7 @@ async def upload(request: Request, state: StateDep, name: str,
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    return SourceOut(id=source.id, name=source.name, kind=source.kind, columns=source.columns,
+    return SourceOut(id=source.id, name=source.name, kind=kind, columns=source.columns,
                      detected=source.detected, problem=source.problem)
 
 
