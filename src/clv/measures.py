@@ -134,6 +134,16 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
        "under-investing beyond 5x.",
        "La lecture du LTV:CAC : perd de l'argent sous 1x, mince sous 3x, sain dès 3x, "
        "sous-investissement au-delà de 5x.", "cost", "number"),
+    _m("channel", "Channel", "Canal",
+       "The acquisition channel: the customers table's, else the one of the customer's first "
+       "purchase.",
+       "Le canal d'acquisition : celui du tableau des clients, sinon celui du premier achat.",
+       "cost", "number"),
+    _m("month", "Month", "Mois", "The calendar month.", "Le mois calendaire.", "cost", "number"),
+    _m("leads", "Leads", "Prospects", "Leads (or prospects) of the spend table.",
+       "Prospects du tableau des dépenses.", "cost", "count"),
+    _m("conversion", "Conversion", "Conversion", "New customers / leads.",
+       "Nouveaux clients / prospects.", "cost", "share"),
     _m("customers", "Customers", "Clients",
        "Customers with at least one purchase in the data kept.",
        "Clients ayant au moins un achat dans les données retenues.", "history", "count"),
@@ -213,7 +223,9 @@ def definition(key: str, lang: str = "en", settings: Any = None) -> str:
                      + percent(settings.discount_rate, lang) + ("/an" if fr else "/year"))
         when = ("lifetime" if m.basis != "horizon" else settings.horizon)
         parts.append(horizon_words(when, settings.horizon_unit, _lang(lang)))
-    return f"{text} ({', '.join(parts)})" if parts else text
+    if not parts:
+        return text
+    return f"{text.rstrip('.')} ({', '.join(parts)})."
 
 
 def _lang(lang: str) -> str:
@@ -241,6 +253,16 @@ def percent(value: float, lang: str = "en", digits: int = 0) -> str:
 
     return format_percent(value, _pattern("percent", lang, digits),
                           locale=LOCALES[_lang(lang)])
+
+
+def ratio(value: float | None, lang: str = "en", digits: int = 2) -> str:
+    """A ratio such as LTV:CAC: '3.75x' (en) / '3,75x' (fr); '' for None or NaN."""
+    if value is None or not math.isfinite(value):
+        return ""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, _pattern("decimal", lang, digits),
+                          locale=LOCALES[_lang(lang)]) + "x"
 
 
 def money(amount: float | None, currency: str | None, lang: str = "en",
