@@ -32,10 +32,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, cast
 
 import numpy as np
 import polars as pl
+from numpy.typing import ArrayLike, NDArray
 from scipy import optimize, stats
 from scipy.special import gammaln
 from threadpoolctl import ThreadpoolController
@@ -43,6 +44,8 @@ from threadpoolctl import ThreadpoolController
 from clv.errors import ClvError
 from clv.notes import Note
 
+FloatArray = NDArray[np.float64]
+"""An array of floats: the models' predictions, and their inputs once converted."""
 BOUND = 20.0
 """Bound of the log-parameters: beyond it a model is not identified by its data."""
 WARM_ROWS = 20_000
@@ -146,7 +149,7 @@ class Model(ABC):
         if key not in data.cache:
             values, inverse = np.unique(data.columns[column], return_inverse=True)
             data.cache[key] = (values, inverse, np.bincount(inverse, data.weights, values.size))
-        return data.cache[key]
+        return cast("tuple[np.ndarray, np.ndarray, np.ndarray]", data.cache[key])
 
     def _total_loglik(self, theta: np.ndarray, data: Data) -> tuple[float, np.ndarray]:
         """Weighted sum of the log-likelihood over rows and its gradient. Models with a faster
@@ -256,7 +259,7 @@ class Model(ABC):
         return self
 
     def _information(self, objective: Any, x: np.ndarray, n: float, edge: np.ndarray
-                     ) -> np.ndarray:
+                     ) -> FloatArray:
         """Covariance of the log-parameters at the optimum ``x``, after finding the directions
         in which the log-likelihood is flat (sets ``boundary_`` and the curves of the
         one-sided intervals; see the module docstring).
@@ -317,11 +320,11 @@ class Model(ABC):
         for i in range(k):
             if i not in limits and (edge[i] or hess[i, i] < CURVATURE):
                 tried.append((np.eye(k)[i] * (1.0 if x[i] >= 0 else -1.0), None))
-        for j in np.flatnonzero(w < CURVATURE):
-            d = np.where(edge, 0.0, v[:, j])
+        for low in np.flatnonzero(w < CURVATURE):
+            d = np.where(edge, 0.0, v[:, low])
             norm = float(np.linalg.norm(d))
             if norm >= 0.5:
-                tried.append((d / norm, int(j)))
+                tried.append((d / norm, int(low)))
         for d, j in tried:
             up, down = trial(d), trial(-d)
             if not (up[0] or down[0]):
@@ -334,26 +337,28 @@ class Model(ABC):
             side = d if (up[1] if up[0] and down[0] else up[0]) else -d
             involved = np.abs(d) >= 0.3  # the flat direction is theirs alone
             flat.append(np.where(involved, side, 0.0) / np.linalg.norm(side[involved]))
-            for i in np.flatnonzero(involved):
-                label = ("inf" if side[i] > 0 else "0") if one else "unidentified"
-                if limits.get(int(i), "unidentified") == "unidentified":
-                    limits[int(i)], towards[int(i)] = label, flat[-1]
+            for axis in np.flatnonzero(involved):
+                label = ("inf" if side[axis] > 0 else "0") if one else "unidentified"
+                if limits.get(int(axis), "unidentified") == "unidentified":
+                    limits[int(axis)], towards[int(axis)] = label, flat[-1]
         for pair in self._limit_pairs():  # one of a pair at its limit drags the other
             i, j = (self.PARAMS.index(p) for p in pair)
-            for one, other in ((i, j), (j, i)):
-                if limits.get(one) == "inf" and other not in limits and x[other] > BOUND / 2:
+            for this, other in ((i, j), (j, i)):
+                if limits.get(this) == "inf" and other not in limits and x[other] > BOUND / 2:
                     joint = np.zeros(k)
                     joint[[i, j]] = math.sqrt(0.5)
                     limits[other], towards[other] = "inf", joint
         self.boundary_ = {self.PARAMS[i]: limits[i] for i in sorted(limits)}
+        curves: dict[str, list[tuple[float, float]]] = {}
         for i, limit in limits.items():  # back from each limit along its flat direction
             if limit == "unidentified":
                 continue
             away = -towards[i]
             reach = room(away) * (1 - 1e-9)
-            self._curves[self.PARAMS[i]] = [
+            curves[self.PARAMS[i]] = [
                 (float(x[i] + away[i] * t), loss(away, t)) for t in
                 sorted({min(t, reach) for t in CURVE_STEPS}) if t > 0]
+        self._curves = curves
         # the information on the directions that are not flat, inverted there
         basis = np.eye(k)
         if flat:
@@ -364,7 +369,7 @@ class Model(ABC):
         keep = ws > 1e-12 * max(1.0, float(np.max(np.abs(ws), initial=0.0)))
         inverse = (vs[:, keep] / ws[keep]) @ vs[:, keep].T
         cov = basis @ inverse @ basis.T
-        return (cov + cov.T) / 2
+        return cast(FloatArray, (cov + cov.T) / 2)  # eigh's stubs type its arrays' dtype Any
 
     def _limit_pairs(self) -> tuple[tuple[str, str], ...]:
         """Pairs of parameters (shape and scale of one mixing distribution) that run to inf
@@ -441,9 +446,11 @@ class Model(ABC):
             raise ClvError(f"{self.NAME} needs more customers than parameters")
 
     # --- results -------------------------------------------------------------------------
-    def _fitted(self) -> np.ndarray:
+    def _fitted(self) -> FloatArray:
         """The parameters in the order of ``PARAMS``; :class:`NotFittedError` before there are
-        any."""
+        any. Unpacked (``r, alpha = self._fitted()``) they are ``Any`` to the type checker, as
+        are scipy's special functions: the predictions built from them are cast to
+        ``FloatArray`` where they are returned."""
         if getattr(self, "params_", None) is None:
             raise NotFittedError(
                 f"This {self.NAME} model is not fitted yet: call fit() on your data first, or "
@@ -627,7 +634,7 @@ class Model(ABC):
                                  strict=True))
         return clone
 
-    def log_covariance(self) -> np.ndarray:
+    def log_covariance(self) -> FloatArray:
         """Covariance of the log-parameters (the scale on which they are estimated and drawn):
         Cov(ln theta_i, ln theta_j) = Cov(theta_i, theta_j) / (theta_i theta_j), projected on
         the positive semi-definite matrices (symmetrised, negative eigenvalues set to 0: the
@@ -637,7 +644,7 @@ class Model(ABC):
         cov = self.covariance_ / np.outer(theta, theta)
         cov = np.where(np.isfinite(cov), cov, 0.0)
         w, v = np.linalg.eigh((cov + cov.T) / 2)
-        return (v * np.clip(w, 0.0, None)) @ v.T
+        return cast(FloatArray, (v * np.clip(w, 0.0, None)) @ v.T)  # eigh: dtype Any
 
     def check_unit(self, unit: str | None, what: str = "the input") -> None:
         """Refuse data or horizons in another unit than the one the model was fitted in."""
@@ -716,11 +723,11 @@ STIRLING = 100.0
 below 1e-21 there) instead of a difference of ln Gamma, which loses |ln Gamma(x)| x 1e-16."""
 
 
-def log_rising(x: Any, n: Any) -> np.ndarray:
+def log_rising(x: ArrayLike, n: ArrayLike) -> FloatArray:
     """ln Gamma(x + n) - ln Gamma(x) (x > 0, n >= 0), with its digits kept for large x: a
     difference of ln Gamma loses them (1e-8 at x = 1e7, where r and alpha -> inf), Stirling's
     series arranged as (x - 1/2) ln(1 + n/x) + n ln(x + n) - n + S(x + n) - S(x) does not."""
-    x, n = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(n, dtype=float))
+    x, n = np.broadcast_arrays(np.asarray(x, dtype=np.float64), np.asarray(n, dtype=np.float64))
     small = x < STIRLING
     out = np.empty(x.shape)
     xs, ns = x[small], n[small]
@@ -728,7 +735,7 @@ def log_rising(x: Any, n: Any) -> np.ndarray:
     xl, nl = x[~small], n[~small]
     y = xl + nl
 
-    def series(z: np.ndarray) -> np.ndarray:
+    def series(z: FloatArray) -> FloatArray:
         inv2 = 1.0 / (z * z)
         return (1.0 / 12.0 - inv2 * (1.0 / 360.0 - inv2 / 1260.0)) / z
 
@@ -811,12 +818,12 @@ class PurchaseModel(Model):
             notes.append(Note("same_rate", model=self.NAME, params=_limits(rest, list(pair)),
                               value=r / alpha, per=self.unit_ or "period"))
             rest = {p: v for p, v in rest.items() if p not in pair}
-        pair = self.DROPOUT_PAIR
-        if pair and all(rest.get(p) == "inf" for p in pair):
+        dropout = self.DROPOUT_PAIR
+        if dropout and all(rest.get(p) == "inf" for p in dropout):
             value, per = self.shared_dropout()
-            notes.append(Note("same_dropout", model=self.NAME, params=_limits(rest, list(pair)),
-                              value=value, per=per))
-            rest = {p: v for p, v in rest.items() if p not in pair}
+            notes.append(Note("same_dropout", model=self.NAME,
+                              params=_limits(rest, list(dropout)), value=value, per=per))
+            rest = {p: v for p, v in rest.items() if p not in dropout}
         gone = [p for p, v in rest.items() if self.LIMITS.get(p) == v]
         if gone:
             notes.append(Note("no_dropout", model=self.NAME, params=_limits(rest, gone)))
@@ -827,35 +834,38 @@ class PurchaseModel(Model):
         return (self.RATE_PAIR,) + ((self.DROPOUT_PAIR,) if self.DROPOUT_PAIR else ())
 
     @abstractmethod
-    def p_alive(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:  # noqa: N803
+    def p_alive(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike  # noqa: N803
+                ) -> FloatArray:
         """P(alive at T | x, t_x, T)."""
 
     @abstractmethod
-    def expected_if_alive(self, t: float, frequency: Any, T: Any) -> np.ndarray:  # noqa: N803
+    def expected_if_alive(self, t: float, frequency: ArrayLike, T: ArrayLike  # noqa: N803
+                          ) -> FloatArray:
         """E[Y(t) | x, T, alive at T]: expected purchases in (T, T + t] of a customer alive at
         T."""
 
     @abstractmethod
-    def expected_purchases_new(self, t: Any) -> np.ndarray:
+    def expected_purchases_new(self, t: ArrayLike) -> FloatArray:
         """E[X(t)]: expected repeat purchases in (0, t] of a customer just acquired."""
 
     @abstractmethod
-    def probability_of_purchases(self, n: Any, t: float) -> np.ndarray:
+    def probability_of_purchases(self, n: ArrayLike, t: float) -> FloatArray:
         """P(X(t) = n) for a customer just acquired."""
 
     @abstractmethod
-    def purchase_if_alive(self, t: float, frequency: Any, T: Any) -> np.ndarray:  # noqa: N803
+    def purchase_if_alive(self, t: float, frequency: ArrayLike, T: ArrayLike  # noqa: N803
+                          ) -> FloatArray:
         """P(at least one purchase in (T, T + t] | x, T, alive at T)."""
 
     @abstractmethod
-    def expected_if_alive_levers(self, t: float, frequency: Any, T: Any,  # noqa: N803
-                                 rate: float = 1.0, lifetime: float = 1.0) -> np.ndarray:
+    def expected_if_alive_levers(self, t: float, frequency: ArrayLike, T: ArrayLike,  # noqa: N803
+                                 rate: float = 1.0, lifetime: float = 1.0) -> FloatArray:
         """E[Y(t) | x, T, alive] when, from T on, every customer buys ``rate`` times as often
         and stays ``lifetime`` times as long (their dropout hazard or probability divided by
         it): the levers of ``clv.scenarios``."""
 
-    def probability_of_purchase(self, t: float, frequency: Any, recency: Any, T: Any  # noqa: N803
-                                ) -> np.ndarray:
+    def probability_of_purchase(self, t: float, frequency: ArrayLike, recency: ArrayLike,
+                                T: ArrayLike) -> FloatArray:  # noqa: N803
         """P(at least one purchase in (T, T + t] | x, t_x, T) = P(alive at T | x, t_x, T)
         x P(a purchase in t | x, T, alive)."""
         return self.p_alive(frequency, recency, T) * self.purchase_if_alive(t, frequency, T)
@@ -879,13 +889,13 @@ class PurchaseModel(Model):
         """One draw of the future purchases of customers alive at T in the intervals between
         ``edges`` (intervals x customers)."""
 
-    def expected_purchases(self, t: float, frequency: Any, recency: Any, T: Any  # noqa: N803
-                           ) -> np.ndarray:
+    def expected_purchases(self, t: float, frequency: ArrayLike, recency: ArrayLike,
+                           T: ArrayLike) -> FloatArray:  # noqa: N803
         """E[Y(t) | x, t_x, T] = P(alive at T | x, t_x, T) E[Y(t) | x, T, alive]: expected
         repeat purchases in (T, T + t] given the customer's history."""
         return self.p_alive(frequency, recency, T) * self.expected_if_alive(t, frequency, T)
 
-    def expected_repeat_purchases(self, T: Any) -> np.ndarray:  # noqa: N803
+    def expected_repeat_purchases(self, T: ArrayLike) -> FloatArray:  # noqa: N803
         """E[X(T)]: repeat purchases a customer acquired T units ago is expected to have made
         to date, to set against the observed frequency (the calibration-period fit)."""
         return self.expected_purchases_new(T)

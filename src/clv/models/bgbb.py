@@ -14,14 +14,15 @@ under an unknown name would otherwise be ignored and the fit silently wrong.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import numpy as np
 import polars as pl
+from numpy.typing import ArrayLike
 from scipy.special import betaln, digamma, gammaln, logsumexp, softmax
 
 from clv.errors import ClvError
-from clv.models.base import Data, Model
+from clv.models.base import Data, FloatArray, Model
 
 WEIGHTS = ("weight", "weights", "count", "n", "customers")
 """Names of the column holding the number of customers of each pattern."""
@@ -83,20 +84,21 @@ class BGBB(Model):
         return self._loglik(self._fitted(), data)[0]
 
     @staticmethod
-    def _arrays(*values: Any) -> tuple[np.ndarray, ...]:
-        return tuple(np.atleast_1d(np.asarray(v, dtype=float)) for v in values)
+    def _arrays(*values: ArrayLike) -> tuple[FloatArray, ...]:
+        return tuple(np.atleast_1d(np.asarray(v, dtype=np.float64)) for v in values)
 
-    def p_alive(self, frequency: Any, recency: Any, periods: Any) -> np.ndarray:
+    def p_alive(self, frequency: ArrayLike, recency: ArrayLike, periods: ArrayLike
+                ) -> FloatArray:
         """P(alive at opportunity n+1 | x, t_x, n) = B(alpha+x, beta+n-x)/B(alpha, beta)
         B(gamma, delta+n+1)/B(gamma, delta) / L (Fader, Hardie & Shang 2010, eq. 11)."""
         al, be, ga, de = self._fitted()
         x, tx, n = np.broadcast_arrays(*self._arrays(frequency, recency, periods))
         log_alive = (betaln(al + x, be + n - x) - betaln(al, be)
                      + betaln(ga, de + n + 1) - betaln(ga, de))
-        return np.exp(log_alive - self._loglik_fitted(x, tx, n))
+        return cast(FloatArray, np.exp(log_alive - self._loglik_fitted(x, tx, n)))  # betaln
 
-    def expected_purchases(self, future: Any, frequency: Any, recency: Any, periods: Any
-                           ) -> np.ndarray:
+    def expected_purchases(self, future: ArrayLike, frequency: ArrayLike, recency: ArrayLike,
+                           periods: ArrayLike) -> FloatArray:
         """E[X(n, n+n*) | x, t_x, n], transactions in the next n* opportunities
         (Fader, Hardie & Shang 2010, eq. 13):
 
@@ -107,30 +109,31 @@ class BGBB(Model):
         x, tx, n, fut = np.broadcast_arrays(*self._arrays(frequency, recency, periods, future))
         log_front = (betaln(al + x + 1, be + n - x) - betaln(al, be) + np.log(de)
                      + gammaln(ga + de) - gammaln(1 + de) - self._loglik_fitted(x, tx, n))
-        return np.exp(log_front + _log_gamma_difference(ga, de, n, fut))
+        return cast(FloatArray, np.exp(log_front + _log_gamma_difference(ga, de, n, fut)))
 
-    def expected_purchases_new(self, periods: Any) -> np.ndarray:
+    def expected_purchases_new(self, periods: ArrayLike) -> FloatArray:
         """E[X(n)] = alpha/(alpha+beta) delta/(gamma-1) [1 - G(gamma+delta) G(1+delta+n)
         / (G(gamma+delta+n) G(1+delta))] for a new customer over n opportunities (Fader,
         Hardie & Shang 2010, eq. 9)."""
         al, be, ga, de = self._fitted()
-        n = np.asarray(periods, dtype=float)
+        n = np.asarray(periods, dtype=np.float64)
         log_front = np.log(de) + gammaln(ga + de) - gammaln(1 + de)
-        return al / (al + be) * np.exp(log_front + _log_gamma_difference(
-            ga, de, np.zeros_like(n), n))
+        return cast(FloatArray, al / (al + be) * np.exp(log_front + _log_gamma_difference(
+            ga, de, np.zeros_like(n), n)))
 
-    def probability_of_purchases(self, x: Any, periods: int) -> np.ndarray:
+    def probability_of_purchases(self, x: ArrayLike, periods: int) -> FloatArray:
         """P(X(n) = x) for a new customer over n opportunities (Fader, Hardie & Shang 2010,
         eq. 8): C(n, x) B(alpha+x, beta+n-x)/B(alpha, beta) B(gamma, delta+n)/B(gamma, delta)
         + sum_{i=x}^{n-1} C(i, x) B(alpha+x, beta+i-x)/B(alpha, beta)
         B(gamma+1, delta+i)/B(gamma, delta)."""
         al, be, ga, de = self._fitted()
-        x = np.atleast_1d(np.asarray(x, dtype=float))[:, None]
+        x = np.atleast_1d(np.asarray(x, dtype=np.float64))[:, None]
         n = float(periods)
         i = np.arange(n)[None, :]
 
-        def log_choose(top: Any, k: np.ndarray) -> np.ndarray:
-            return gammaln(top + 1) - gammaln(k + 1) - gammaln(np.maximum(top - k, 0) + 1)
+        def log_choose(top: float | FloatArray, k: FloatArray) -> FloatArray:
+            return cast(FloatArray,  # gammaln (scipy): untyped
+                        gammaln(top + 1) - gammaln(k + 1) - gammaln(np.maximum(top - k, 0) + 1))
 
         alive = (log_choose(n, x) + betaln(al + x, be + n - x) - betaln(al, be)
                  + betaln(ga, de + n) - betaln(ga, de))[:, 0]
@@ -142,8 +145,8 @@ class BGBB(Model):
         return np.where(x[:, 0] <= n, out, 0.0)
 
 
-def _log_gamma_difference(ga: float, de: float, n: np.ndarray, future: np.ndarray
-                          ) -> np.ndarray:
+def _log_gamma_difference(ga: float, de: float, n: FloatArray, future: FloatArray
+                          ) -> FloatArray:
     """ln of [G(1+delta+n)/G(gamma+delta+n) - G(1+delta+n+n*)/G(gamma+delta+n+n*)] /
     (gamma - 1) (positive for every gamma; -inf when n* = 0), in logs so that the products
     with the large factors before it (G(gamma+delta)/G(1+delta) for large gamma) cannot
@@ -151,10 +154,11 @@ def _log_gamma_difference(ga: float, de: float, n: np.ndarray, future: np.ndarra
     psi(1+delta+n+n*) - psi(1+delta+n)."""
     with np.errstate(divide="ignore"):
         if abs(ga - 1) < 1e-9:
-            return np.log(digamma(1 + de + n + future) - digamma(1 + de + n))
+            return cast(FloatArray, np.log(digamma(1 + de + n + future) - digamma(1 + de + n)))
         first = gammaln(1 + de + n) - gammaln(ga + de + n)
         second = gammaln(1 + de + n + future) - gammaln(ga + de + n + future)
-        return first + np.log(np.abs(np.expm1(second - first))) - np.log(abs(ga - 1))
+        return cast(FloatArray,  # gammaln (scipy): untyped
+                    first + np.log(np.abs(np.expm1(second - first))) - np.log(abs(ga - 1)))
 
 
 def patterns(data: Any) -> pl.DataFrame:

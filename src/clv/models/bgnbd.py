@@ -15,12 +15,13 @@ dropout opportunities after x repeat purchases is x + d.
 from __future__ import annotations
 
 import math
-from typing import Any, ClassVar
+from typing import ClassVar, cast
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.special import betainc, digamma, expit, gammaln, hyp2f1
 
-from clv.models.base import CHUNK_ROWS, POISSON_CAP, Data, PurchaseModel, log_rising
+from clv.models.base import CHUNK_ROWS, POISSON_CAP, Data, FloatArray, PurchaseModel, log_rising
 from clv.models.quadrature import beta_rule
 
 TINY = np.finfo(float).tiny
@@ -165,8 +166,8 @@ class BGNBD(PurchaseModel):
 
     # --- predictions ----------------------------------------------------------------------
     @staticmethod
-    def _arrays(*values: Any) -> tuple[np.ndarray, ...]:
-        return tuple(np.asarray(v, dtype=float) for v in values)
+    def _arrays(*values: ArrayLike) -> tuple[FloatArray, ...]:
+        return tuple(np.asarray(v, dtype=np.float64) for v in values)
 
     def _log_odds_dead(self, x: np.ndarray, tx: np.ndarray, t_cap: np.ndarray) -> np.ndarray:
         r, alpha, a, b = self._fitted()
@@ -177,13 +178,15 @@ class BGNBD(PurchaseModel):
         return np.where(second, np.log(a) - np.log(bxd)
                         + (r + x) * np.log1p((t_cap - tx) / (alpha + tx)), -np.inf)
 
-    def p_alive(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:  # noqa: N803
+    def p_alive(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike  # noqa: N803
+                ) -> FloatArray:
         """P(alive at T | x, t_x, T) = 1 / (1 + [second] a/(b+x+d-1) ((alpha+T)/(alpha+t_x))^(r+x))
         (Fader, Hardie & Lee 2008, note 021, eq. 3), as a logistic of log-odds."""
         x, tx, t_cap = self._arrays(frequency, recency, T)
-        return expit(-self._log_odds_dead(x, tx, t_cap))
+        return cast(FloatArray, expit(-self._log_odds_dead(x, tx, t_cap)))  # scipy: untyped
 
-    def expected_if_alive(self, t: float, frequency: Any, T: Any) -> np.ndarray:  # noqa: N803
+    def expected_if_alive(self, t: float, frequency: ArrayLike, T: ArrayLike  # noqa: N803
+                          ) -> FloatArray:
         """E[Y(t) | x, T, alive] = (a+b+x+d-1)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x)
         2F1(r+x, b+x+d; a+b+x+d-1; z)], z = t/(alpha+T+t) (Fader, Hardie & Lee 2005, eq. 10
         without its P(alive) factor; Batislam et al. 2007, eq. 8).
@@ -195,17 +198,17 @@ class BGNBD(PurchaseModel):
         """
         return self._if_alive(t, frequency, T, 1.0)
 
-    def _if_alive(self, t: float, frequency: Any, T: Any, lifetime: float  # noqa: N803
-                  ) -> np.ndarray:
+    def _if_alive(self, t: float, frequency: ArrayLike, T: ArrayLike, lifetime: float  # noqa: N803
+                  ) -> FloatArray:
         r, alpha, a, b = self._fitted()
         if abs(a - 1) < A_ONE:  # 0/0 at a = 1 (removable): the line through both sides
             lo, hi = (self._if_alive_at(1 + h, t, frequency, T, lifetime)
                       for h in (-A_ONE, A_ONE))
-            return lo + (hi - lo) * (a - 1 + A_ONE) / (2 * A_ONE)
+            return cast(FloatArray, lo + (hi - lo) * (a - 1 + A_ONE) / (2 * A_ONE))  # a: Any
         return self._if_alive_at(a, t, frequency, T, lifetime)
 
-    def _if_alive_at(self, a: float, t: float, frequency: Any, T: Any,  # noqa: N803
-                     lifetime: float) -> np.ndarray:
+    def _if_alive_at(self, a: float, t: float, frequency: ArrayLike, T: ArrayLike,  # noqa: N803
+                     lifetime: float) -> FloatArray:
         r, alpha, _, b = self._fitted()
         if a + b > RULE_AB or r > RULE_R:
             return self._if_alive_rule(a, t, frequency, T, lifetime)
@@ -217,10 +220,10 @@ class BGNBD(PurchaseModel):
         with np.errstate(divide="ignore", invalid="ignore"):  # the branch not taken
             bracket = np.where(f > 0, -np.expm1((a - 1) * log_1mz + np.log(f)),
                                1 - np.exp((a - 1) * log_1mz) * f)
-        return c / (a - 1) * bracket
+        return cast(FloatArray, c / (a - 1) * bracket)  # hyp2f1 (scipy): untyped
 
-    def _if_alive_rule(self, a: float, t: float, frequency: Any, T: Any,  # noqa: N803
-                       lifetime: float) -> np.ndarray:
+    def _if_alive_rule(self, a: float, t: float, frequency: ArrayLike, T: ArrayLike,  # noqa: N803
+                       lifetime: float) -> FloatArray:
         """E[Y(t) | x, T, alive] as the expectation over the posterior of the dropout
         probability, p ~ Beta(a, B) with a + B - 1 = C (see ``expected_if_alive_levers``), of
         the expectation given p: E[(1 - exp(-lambda p t)) / p] = (1 - ((alpha+T)/(alpha+T+p
@@ -246,8 +249,8 @@ class BGNBD(PurchaseModel):
             out[at] = inner @ w
         return out
 
-    def expected_if_alive_levers(self, t: float, frequency: Any, T: Any,  # noqa: N803
-                                 rate: float = 1.0, lifetime: float = 1.0) -> np.ndarray:
+    def expected_if_alive_levers(self, t: float, frequency: ArrayLike, T: ArrayLike,  # noqa: N803
+                                 rate: float = 1.0, lifetime: float = 1.0) -> FloatArray:
         """E[Y(t) | x, T, alive] with the purchase rate times ``rate`` and the expected number
         of purchases before dropping out times ``lifetime``, from T on.
 
@@ -258,24 +261,26 @@ class BGNBD(PurchaseModel):
         closed form of ``expected_if_alive`` holds with C -> lifetime x C."""
         return self._if_alive(rate * t, frequency, T, lifetime)
 
-    def purchase_if_alive(self, t: float, frequency: Any, T: Any) -> np.ndarray:  # noqa: N803
+    def purchase_if_alive(self, t: float, frequency: ArrayLike, T: ArrayLike  # noqa: N803
+                          ) -> FloatArray:
         """P(a purchase in (T, T + t] | x, T, alive) = 1 - ((alpha+T)/(alpha+T+t))^(r+x): a
         customer alive at T drops out only just after a purchase, so none in t has
         probability E[exp(-lambda t)] under the posterior lambda ~ Gamma(r+x, alpha+T)
         (Fader, Hardie & Lee 2005, section 4, the posterior of lambda)."""
         r, alpha, _, _ = self._fitted()
         x, t_cap = self._arrays(frequency, T)
-        return -np.expm1(-(r + x) * np.log1p(t / (alpha + t_cap)))
+        return cast(FloatArray, -np.expm1(-(r + x) * np.log1p(t / (alpha + t_cap))))  # r: Any
 
-    def expected_purchases_new(self, t: Any) -> np.ndarray:
+    def expected_purchases_new(self, t: ArrayLike) -> FloatArray:
         """E[X(t)] for a customer just acquired: the conditional expectation at x = t_x = T = 0
         (BG/NBD: (a+b-1)/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b; a+b-1; t/(alpha+t))], Fader,
         Hardie & Lee 2005, eq. 7)."""
-        t = np.asarray(t, dtype=float)
-        zero = np.zeros_like(t)
-        return self.expected_purchases(t, zero, zero, zero)  # type: ignore[arg-type]
+        times = np.asarray(t, dtype=np.float64)
+        zero = np.zeros_like(times)
+        # the horizon is declared a float, but these formulas broadcast over an array of them
+        return self.expected_purchases(times, zero, zero, zero)  # type: ignore[arg-type]
 
-    def probability_of_purchases(self, n: Any, t: float) -> np.ndarray:
+    def probability_of_purchases(self, n: ArrayLike, t: float) -> FloatArray:
         """P(X(t) = n) for a customer just acquired (Fader, Hardie & Lee 2005, eq. 8; for
         MBG/NBD, Batislam et al. 2007):
 
@@ -288,7 +293,7 @@ class BGNBD(PurchaseModel):
         """
         r, alpha, a, b = self._fitted()
         d = self.D
-        n = np.asarray(n, dtype=float)
+        n = np.asarray(n, dtype=np.float64)
         z = t / (alpha + t)
         # ratios of Gamma functions as log rising factorials, which keep their digits when
         # r, alpha -> inf (NB -> Poisson(t r/alpha)) or a, b -> inf (p -> a/(a+b))
@@ -299,7 +304,7 @@ class BGNBD(PurchaseModel):
         m = np.maximum(n + d, 1)
         dead = np.where(n + d > 0, np.exp(np.log(a) - np.log(a + b + m - 1) + log_rising(b, m - 1)
                                           - log_rising(a + b, m - 1)) * tail, 0.0)
-        return alive + dead
+        return cast(FloatArray, alive + dead)  # betainc (scipy): untyped
 
     def _simulate_alive(self, rng: np.random.Generator, frequency: np.ndarray,
                         T: np.ndarray, edges: np.ndarray) -> np.ndarray:  # noqa: N803

@@ -11,14 +11,15 @@ correlation and warns when it is not small.
 from __future__ import annotations
 
 import warnings
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import numpy as np
 import polars as pl
+from numpy.typing import ArrayLike
 from scipy.special import digamma, gammaln
 
 from clv.errors import ClvError
-from clv.models.base import CHUNK_ROWS, Data, Model
+from clv.models.base import CHUNK_ROWS, Data, FloatArray, Model
 
 CORRELATION_LIMIT = 0.3
 
@@ -119,14 +120,14 @@ class GammaGamma(Model):
             sum_x_log_m - wx_log, -w_log, -(p * wx_inv + q * w_inv)])
         return float(ll), grad
 
-    def expected_spend(self, frequency: Any, monetary: Any) -> np.ndarray:
+    def expected_spend(self, frequency: ArrayLike, monetary: ArrayLike) -> FloatArray:
         """E[M | x, m_x] = (gamma + x m_x) p / (p x + q - 1): a weighted mean of the population
         mean p gamma / (q - 1) and the customer's own mean (Fader, Hardie & Lee 2005, eq. 5).
         Customers without repeat purchases get the population mean."""
         p, q, g = self._fitted()
-        x = np.asarray(frequency, dtype=float)
-        m = np.where(x > 0, np.asarray(monetary, dtype=float), 0.0)
-        return (g + x * m) * p / (p * x + q - 1)
+        x = np.asarray(frequency, dtype=np.float64)
+        m = np.where(x > 0, np.asarray(monetary, dtype=np.float64), 0.0)
+        return cast(FloatArray, (g + x * m) * p / (p * x + q - 1))  # p, q, g: Any
 
     def predict(self, summary: Any) -> pl.DataFrame:
         """Expected spend per transaction (:meth:`expected_spend`) of every customer of a
@@ -145,12 +146,12 @@ class GammaGamma(Model):
                                                   f["monetary"].cast(pl.Float64).to_numpy())})
 
     def draw_spend_rate(self, rng: np.random.Generator, frequency: np.ndarray,
-                        monetary: np.ndarray) -> np.ndarray:
+                        monetary: np.ndarray) -> FloatArray:
         """One draw of each customer's nu from its posterior Gamma(p x + q, gamma + x m_x)
         (rate), given x repeat purchases of mean value m_x; their transactions are then
         Gamma(p, nu), so y of them sum to Gamma(p y, nu) (Fader, Hardie & Lee 2005, "RFM and
         CLV", appendix)."""
         p, q, g = self._fitted()
-        x = np.asarray(frequency, dtype=float)
-        m = np.where(x > 0, np.asarray(monetary, dtype=float), 0.0)
-        return rng.gamma(p * x + q, 1.0 / (g + x * m))
+        x = np.asarray(frequency, dtype=np.float64)
+        m = np.where(x > 0, np.asarray(monetary, dtype=np.float64), 0.0)
+        return cast(FloatArray, rng.gamma(p * x + q, 1.0 / (g + x * m)))  # p, q, g: Any

@@ -14,13 +14,14 @@ time of the last purchase tells nothing).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar, cast
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.special import digamma, gammaln
 
 from clv.errors import ClvError
-from clv.models.base import POISSON_CAP, Data, PurchaseModel
+from clv.models.base import POISSON_CAP, Data, FloatArray, PurchaseModel
 
 
 class NBD(PurchaseModel):
@@ -55,50 +56,54 @@ class NBD(PurchaseModel):
         return ll, grad
 
     # --- predictions ----------------------------------------------------------------------
-    def p_alive(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:  # noqa: N803
+    def p_alive(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike  # noqa: N803
+                ) -> FloatArray:
         """1: nobody drops out."""
         self._fitted()
-        return np.ones(np.broadcast(np.asarray(frequency, dtype=float),
-                                    np.asarray(recency, dtype=float),
-                                    np.asarray(T, dtype=float)).shape)
+        return np.ones(np.broadcast(np.asarray(frequency, dtype=np.float64),
+                                    np.asarray(recency, dtype=np.float64),
+                                    np.asarray(T, dtype=np.float64)).shape)
 
-    def expected_if_alive(self, t: float, frequency: Any, T: Any) -> np.ndarray:  # noqa: N803
+    def expected_if_alive(self, t: float, frequency: ArrayLike, T: ArrayLike  # noqa: N803
+                          ) -> FloatArray:
         """E[Y(t) | x, T] = (r+x) t / (alpha+T): the posterior mean rate, Gamma(r+x, alpha+T),
         times t (Morrison & Schmittlein 1988)."""
         r, alpha = self._fitted()
-        x, t_cap = np.asarray(frequency, dtype=float), np.asarray(T, dtype=float)
-        return (r + x) / (alpha + t_cap) * t
+        x, t_cap = np.asarray(frequency, dtype=np.float64), np.asarray(T, dtype=np.float64)
+        return cast(FloatArray, (r + x) / (alpha + t_cap) * t)  # r, alpha: Any (from an array)
 
-    def expected_if_alive_levers(self, t: float, frequency: Any, T: Any,  # noqa: N803
-                                 rate: float = 1.0, lifetime: float = 1.0) -> np.ndarray:
+    def expected_if_alive_levers(self, t: float, frequency: ArrayLike, T: ArrayLike,  # noqa: N803
+                                 rate: float = 1.0, lifetime: float = 1.0) -> FloatArray:
         """E[Y(t) | x, T] with the purchase rate times ``rate``; lifetimes are already endless,
         so ``lifetime`` changes nothing."""
         return rate * self.expected_if_alive(t, frequency, T)
 
-    def purchase_if_alive(self, t: float, frequency: Any, T: Any) -> np.ndarray:  # noqa: N803
+    def purchase_if_alive(self, t: float, frequency: ArrayLike, T: ArrayLike  # noqa: N803
+                          ) -> FloatArray:
         """P(a purchase in (T, T + t] | x, T) = 1 - ((alpha+T)/(alpha+T+t))^(r+x)."""
         r, alpha = self._fitted()
-        x, t_cap = np.asarray(frequency, dtype=float), np.asarray(T, dtype=float)
-        return -np.expm1((r + x) * (np.log(alpha + t_cap) - np.log(alpha + t_cap + t)))
+        x, t_cap = np.asarray(frequency, dtype=np.float64), np.asarray(T, dtype=np.float64)
+        return cast(FloatArray,
+                    -np.expm1((r + x) * (np.log(alpha + t_cap) - np.log(alpha + t_cap + t))))
 
-    def expected_purchases_new(self, t: Any) -> np.ndarray:
+    def expected_purchases_new(self, t: ArrayLike) -> FloatArray:
         """E[X(t)] = r t / alpha."""
         r, alpha = self._fitted()
-        return r / alpha * np.asarray(t, dtype=float)
+        return cast(FloatArray, r / alpha * np.asarray(t, dtype=np.float64))
 
-    def probability_of_purchases(self, n: Any, t: float) -> np.ndarray:
+    def probability_of_purchases(self, n: ArrayLike, t: float) -> FloatArray:
         """P(X(t) = n) = G(r+n)/(G(r) n!) (alpha/(alpha+t))^r (t/(alpha+t))^n."""
         r, alpha = self._fitted()
-        n = np.asarray(n, dtype=float)
+        n = np.asarray(n, dtype=np.float64)
         log_p = (gammaln(r + n) - gammaln(r) - gammaln(n + 1) + r * (np.log(alpha)
                  - np.log(alpha + t)) + n * (np.log(t) - np.log(alpha + t)))
-        return np.exp(log_p)
+        return cast(FloatArray, np.exp(log_p))  # scipy's gammaln is untyped
 
     def _simulate_alive(self, rng: np.random.Generator, frequency: np.ndarray,
-                        T: np.ndarray, edges: np.ndarray) -> np.ndarray:  # noqa: N803
+                        T: np.ndarray, edges: np.ndarray) -> FloatArray:  # noqa: N803
         """lambda ~ Gamma(r+x, alpha+T), then Poisson(lambda h) purchases in each interval of
         length h (means capped at ``POISSON_CAP``)."""
         r, alpha = self._fitted()
         lam = rng.gamma(r + frequency, 1.0 / (alpha + T))
-        return rng.poisson(np.minimum(lam[None, :] * np.diff(edges)[:, None], POISSON_CAP)
-                           ).astype(float)
+        return cast(FloatArray, rng.poisson(np.minimum(lam[None, :] * np.diff(edges)[:, None],
+                                                       POISSON_CAP)).astype(float))

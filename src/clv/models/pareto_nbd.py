@@ -25,14 +25,15 @@ integral is taken directly instead.
 from __future__ import annotations
 
 import math
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import numpy as np
 import polars as pl
+from numpy.typing import ArrayLike
 from scipy.special import digamma, expit, gammaln, logsumexp
 
 from clv.errors import ClvError
-from clv.models.base import CHUNK_ROWS, POISSON_CAP, Data, PurchaseModel, log_rising
+from clv.models.base import CHUNK_ROWS, POISSON_CAP, Data, FloatArray, PurchaseModel, log_rising
 from clv.models.quadrature import gamma_rule, log_concave_integral
 from clv.prep.grid import distinct_pairs
 
@@ -89,13 +90,13 @@ def _integrals(theta: np.ndarray, x: np.ndarray, lo: np.ndarray, hi: np.ndarray,
     return logs[0], logs[1:]
 
 
-def _log_sums(sums: np.ndarray) -> np.ndarray:
+def _log_sums(sums: FloatArray) -> FloatArray:
     with np.errstate(divide="ignore"):  # a moment is 0 only when its function vanishes
         return np.log(sums)
 
 
 def _graded(theta: np.ndarray, x: np.ndarray, a0: np.ndarray, b0: np.ndarray, c: np.ndarray,
-            big_u: np.ndarray, top: float) -> np.ndarray:
+            big_u: np.ndarray, top: float) -> FloatArray:
     """The five log sums of ``_integrals`` for intervals longer than the first panel."""
     n = x.size
     edges = np.minimum(GRADES[None, :] / c[:, None], big_u[:, None])
@@ -117,7 +118,7 @@ def _graded(theta: np.ndarray, x: np.ndarray, a0: np.ndarray, b0: np.ndarray, c:
     first = np.searchsorted(owner, np.arange(n))
     best = np.maximum.reduceat(peak, first)
     sums = np.add.reduceat(sums * np.exp(peak - best[owner]), first, axis=1)
-    return best + _log_sums(sums)
+    return cast(FloatArray, best + _log_sums(sums))  # ufunc.reduceat: untyped in numpy
 
 
 def _panels(theta: np.ndarray, x: np.ndarray, a0: np.ndarray, b0: np.ndarray,
@@ -198,13 +199,13 @@ def _log_dead_odds(theta: np.ndarray, x: np.ndarray, tx: np.ndarray, t_cap: np.n
     return out
 
 
-def _log_tricomi_one(s: float, z: np.ndarray) -> np.ndarray:
+def _log_tricomi_one(s: float, z: FloatArray) -> FloatArray:
     """ln U(1, 2-s; z) = ln int_0^inf e^(-z u) (1+u)^-s du (z > 0), as the integral over
     x = ln(1+u) of exp(-psi(x)), psi(x) = z (e^x - 1) + (s-1) x: psi'' = z e^x > 0, so the
     integrand is log-concave, its mode at ln((1-s)/z) when that is positive, else at 0."""
     zc = z[:, None]
 
-    def log_f(u: np.ndarray) -> np.ndarray:
+    def log_f(u: FloatArray) -> FloatArray:
         return -(zc * np.expm1(u) + (s - 1) * u)
 
     mode = np.maximum(math.log1p(-s) - np.log(z), 0.0) if s < 1 else np.zeros(z.size)
@@ -223,6 +224,8 @@ class _Plan:
     frequencies in one flat buffer, padded with empty slots, so that a suffix sum is a
     cumulative sum down the block's rows.
     """
+
+    order: np.ndarray | None  # None: the rows in their order (no gradient to gather)
 
     def __init__(self, x: np.ndarray, tx: np.ndarray, t_cap: np.ndarray, ordered: bool = True
                  ) -> None:
@@ -316,7 +319,7 @@ class ParetoNBD(PurchaseModel):
         if "plan" not in data.cache:
             data.cache["plan"] = _Plan(data.columns["frequency"], data.columns["recency"],
                                        data.columns["T"])
-        return data.cache["plan"]
+        return cast(_Plan, data.cache["plan"])
 
     @staticmethod
     def _pairs(theta: np.ndarray, plan: _Plan, with_grad: bool) -> dict[str, Any]:
@@ -445,7 +448,8 @@ class ParetoNBD(PurchaseModel):
         return total + float(pairs["front"] @ by_group), grad
 
     # --- predictions ----------------------------------------------------------------------
-    def p_alive(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:  # noqa: N803
+    def p_alive(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike  # noqa: N803
+                ) -> FloatArray:
         """P(alive at T | x, t_x, T): the 'alive' share of the likelihood (Fader & Hardie 2005,
         eq. 18), as a logistic of the difference of the two log terms."""
         theta = self._fitted()
@@ -454,7 +458,7 @@ class ParetoNBD(PurchaseModel):
         r, alpha, s, beta = theta
         top, most = float(np.max(t_cap, initial=0.0)), float(np.max(x, initial=0.0))
         if (r + most) * abs(np.log(alpha + top)) + s * abs(np.log(beta + top)) > SCALED:
-            out = expit(-_log_dead_odds(theta, x, tx, t_cap))
+            out = cast(FloatArray, expit(-_log_dead_odds(theta, x, tx, t_cap)))  # scipy: untyped
             out = out.reshape(np.shape(np.broadcast(frequency, recency, T)))
             return out if out.ndim else out[()]
         plan = _Plan(x, tx, t_cap, ordered=False)
@@ -466,31 +470,32 @@ class ParetoNBD(PurchaseModel):
         out = out.reshape(np.shape(np.broadcast(frequency, recency, T)))
         return out if out.ndim else out[()]
 
-    def expected_if_alive(self, t: float, frequency: Any, T: Any) -> np.ndarray:  # noqa: N803
+    def expected_if_alive(self, t: float, frequency: ArrayLike, T: ArrayLike  # noqa: N803
+                          ) -> FloatArray:
         """E[Y(t) | x, T, alive] = (r+x)(beta+T) / ((alpha+T)(s-1)) [1 - ((beta+T)/(beta+T+t))
         ^(s-1)] (Fader & Hardie 2005, eq. 22 without its P(alive) factor; the limit
         (r+x)(beta+T)/(alpha+T) ln((beta+T+t)/(beta+T)) at s = 1)."""
         r, alpha, s, beta = self._fitted()
-        x, t_cap = np.asarray(frequency, dtype=float), np.asarray(T, dtype=float)
+        x, t_cap = np.asarray(frequency, dtype=np.float64), np.asarray(T, dtype=np.float64)
         log_ratio = np.log1p(t / (beta + t_cap))  # digits kept when beta -> inf
         factor = log_ratio if abs(s - 1) < 1e-12 else -np.expm1(-(s - 1) * log_ratio) / (s - 1)
-        return (r + x) * (beta + t_cap) / (alpha + t_cap) * factor
+        return cast(FloatArray, (r + x) * (beta + t_cap) / (alpha + t_cap) * factor)  # r: Any
 
-    def expected_if_alive_levers(self, t: float, frequency: Any, T: Any,  # noqa: N803
-                                 rate: float = 1.0, lifetime: float = 1.0) -> np.ndarray:
+    def expected_if_alive_levers(self, t: float, frequency: ArrayLike, T: ArrayLike,  # noqa: N803
+                                 rate: float = 1.0, lifetime: float = 1.0) -> FloatArray:
         """E[Y(t) | x, T, alive] with the purchase rate times ``rate`` and the dropout rate
         divided by ``lifetime`` from T on: lambda and mu are independent, so the rate scales
         the expectation and mu / lifetime ~ Gamma(s, (beta+T) lifetime) replaces beta+T by
         (beta+T) lifetime in the lifetime factor (eq. 22 of Fader & Hardie 2005)."""
         r, alpha, s, beta = self._fitted()
-        x, t_cap = np.asarray(frequency, dtype=float), np.asarray(T, dtype=float)
+        x, t_cap = np.asarray(frequency, dtype=np.float64), np.asarray(T, dtype=np.float64)
         scale = (beta + t_cap) * lifetime
         log_ratio = np.log1p(t / scale)
         factor = log_ratio if abs(s - 1) < 1e-12 else -np.expm1(-(s - 1) * log_ratio) / (s - 1)
-        return rate * (r + x) * scale / (alpha + t_cap) * factor
+        return cast(FloatArray, rate * (r + x) * scale / (alpha + t_cap) * factor)  # r: Any
 
-    def discounted_if_alive(self, delta: float, frequency: Any, T: Any  # noqa: N803
-                            ) -> np.ndarray:
+    def discounted_if_alive(self, delta: float, frequency: ArrayLike, T: ArrayLike  # noqa: N803
+                            ) -> FloatArray:
         """Discounted expected residual transactions of a customer alive at T,
         int_0^inf e^(-delta t) dE[Y(t) | x, T, alive], ``delta`` being the continuous discount
         rate per unit of the model's time (ln(1 + d) / periods per year for an annual rate d).
@@ -518,19 +523,19 @@ class ParetoNBD(PurchaseModel):
                 and math.isfinite(delta) and delta >= 0):
             raise ClvError("delta must be one continuous discount rate >= 0 per "
                            f"{getattr(self, 'unit_', None) or 'period'}, not {delta!r}")
-        x, t_cap = np.broadcast_arrays(np.asarray(frequency, dtype=float),
-                                       np.asarray(T, dtype=float))
+        x, t_cap = np.broadcast_arrays(np.asarray(frequency, dtype=np.float64),
+                                       np.asarray(T, dtype=np.float64))
         times, index = np.unique(t_cap, return_inverse=True)
         scale = beta + times
         if delta == 0:
             life = scale / (s - 1) if s > 1 else np.full(times.shape, np.inf)
         else:
             life = scale * np.exp(_log_tricomi_one(s, delta * scale))
-        out = (r + x) / (alpha + t_cap) * life[index.reshape(t_cap.shape)]
+        out = cast(FloatArray, (r + x) / (alpha + t_cap) * life[index.reshape(t_cap.shape)])
         return out if out.ndim else out[()]
 
-    def dert(self, delta: float, frequency: Any, recency: Any, T: Any  # noqa: N803
-             ) -> np.ndarray:
+    def dert(self, delta: float, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike  # noqa: N803
+             ) -> FloatArray:
         """DERT, the discounted expected residual transactions of a customer with history
         (x, t_x, T): P(alive at T | x, t_x, T) x :meth:`discounted_if_alive` (Fader, Hardie &
         Lee 2005, "RFM and CLV", JMR 42(4), eq. 2), ``delta`` the continuous discount rate per
@@ -539,7 +544,7 @@ class ParetoNBD(PurchaseModel):
         return self.p_alive(frequency, recency, T) * self.discounted_if_alive(delta, frequency, T)
 
     def _simulate_alive(self, rng: np.random.Generator, frequency: np.ndarray,
-                        T: np.ndarray, edges: np.ndarray) -> np.ndarray:  # noqa: N803
+                        T: np.ndarray, edges: np.ndarray) -> FloatArray:  # noqa: N803
         """Future purchases of customers alive at T: lambda ~ Gamma(r+x, alpha+T) and
         mu ~ Gamma(s, beta+T) (the posterior given survival to T); the remaining lifetime is
         Exponential(mu) and the purchases in each interval are Poisson(lambda x the part of it
@@ -552,10 +557,11 @@ class ParetoNBD(PurchaseModel):
         wait, end = rng.standard_exponential(mu.shape), edges[-1]
         life = np.divide(wait, mu, out=np.full_like(mu, end), where=wait < mu * end)
         lived = np.clip(life[None, :] - edges[:-1, None], 0.0, np.diff(edges)[:, None])
-        return rng.poisson(np.minimum(lam[None, :] * lived, POISSON_CAP)).astype(float)
+        return cast(FloatArray, rng.poisson(np.minimum(lam[None, :] * lived, POISSON_CAP)
+                                            ).astype(float))  # drawn from Any parameters
 
-    def purchase_if_alive(self, t: float, frequency: Any, T: Any,  # noqa: N803
-                          nodes: int = 24) -> np.ndarray:
+    def purchase_if_alive(self, t: float, frequency: ArrayLike, T: ArrayLike,  # noqa: N803
+                          nodes: int = 24) -> FloatArray:
         """P(a purchase in (T, T + t] | x, T, alive) = 1 - E[mu/(lambda+mu) + lambda/(lambda+mu)
         exp(-(lambda+mu) t)]: no purchase means dying first (rate mu) or outliving t without
         one, under the posterior lambda ~ Gamma(r+x, alpha+T), mu ~ Gamma(s, beta+T) given
@@ -563,7 +569,7 @@ class ParetoNBD(PurchaseModel):
         of generalised Gauss-Laguerre rules (weights u^(k-1) e^-u), taken once per distinct
         (x, T)."""
         r, alpha, s, beta = self._fitted()
-        x, t_cap = (np.asarray(v, dtype=float) for v in np.broadcast_arrays(frequency, T))
+        x, t_cap = (np.asarray(v, dtype=np.float64) for v in np.broadcast_arrays(frequency, T))
         px, pt, (index,) = distinct_pairs(x.ravel(), t_cap.ravel())
         v, wv = gamma_rule(s, nodes)
         none = np.empty(px.size)
@@ -575,17 +581,18 @@ class ParetoNBD(PurchaseModel):
             total = lam + mu
             stay = (mu + lam * np.exp(-total * t)) / total
             none[at] = np.einsum("pij,i,j->p", stay, wu, wv)
-        return (1.0 - none)[index].reshape(x.shape)
+        # index (clv.prep.grid's) is an untyped array: indexing by it gives Any
+        return cast(FloatArray, (1.0 - none)[index].reshape(x.shape))
 
-    def expected_purchases_new(self, t: Any) -> np.ndarray:
+    def expected_purchases_new(self, t: ArrayLike) -> FloatArray:
         """E[X(t)] = r beta / (alpha (s-1)) [1 - (beta/(beta+t))^(s-1)] (Fader & Hardie 2005,
         eq. 17)."""
         r, alpha, s, beta = self._fitted()
-        log_ratio = np.log1p(np.asarray(t, dtype=float) / beta)
+        log_ratio = np.log1p(np.asarray(t, dtype=np.float64) / beta)
         factor = log_ratio if abs(s - 1) < 1e-12 else -np.expm1(-(s - 1) * log_ratio) / (s - 1)
-        return r * beta / alpha * factor
+        return cast(FloatArray, r * beta / alpha * factor)  # r, alpha, beta: Any
 
-    def probability_of_purchases(self, n: Any, t: float, panels: int = 24) -> np.ndarray:
+    def probability_of_purchases(self, n: ArrayLike, t: float, panels: int = 24) -> FloatArray:
         """P(X(t) = n) for a customer just acquired, by conditioning on the lifetime tau
         (Fader, Hardie & Lee 2006, note "Deriving an expression for P(X(t) = x) under the
         Pareto/NBD model", which gives the same quantity with Gauss hypergeometric terms):
@@ -598,7 +605,7 @@ class ParetoNBD(PurchaseModel):
         """
         r, alpha, s, beta = self._fitted()
         scalar = np.ndim(n) == 0
-        n = np.atleast_1d(np.asarray(n, dtype=float))
+        n = np.atleast_1d(np.asarray(n, dtype=np.float64))
         big_u = np.log1p(t / alpha)
         edges = np.linspace(0.0, big_u, panels + 1)
         u = (edges[:-1, None] + np.diff(edges)[:, None] * NODES[None, :]).ravel()
@@ -606,17 +613,17 @@ class ParetoNBD(PurchaseModel):
         tau = alpha * np.expm1(u)
         coef = log_rising(r, n) - gammaln(n + 1)  # digits kept when r -> inf
 
-        def log_nb(v: np.ndarray) -> np.ndarray:  # ln NB(n; r, e^-v) for each n (rows)
+        def log_nb(v: FloatArray) -> FloatArray:  # ln NB(n; r, e^-v) for each n (rows)
             with np.errstate(divide="ignore"):
                 log_q = np.log(-np.expm1(-v))[None, :]
-            return coef[:, None] - r * v[None, :] + np.where(n[:, None] > 0,
-                                                               n[:, None] * log_q, 0.0)
+            return cast(FloatArray, coef[:, None] - r * v[None, :]  # coef: gammaln's, untyped
+                        + np.where(n[:, None] > 0, n[:, None] * log_q, 0.0))
 
         # beta^s (beta+tau)^-s as -s ln(1 + tau/beta): no difference of large logs when
         # s, beta -> inf (every customer with one dropout rate s/beta)
         alive = -s * np.log1p(t / beta) + log_nb(np.array([big_u]))[:, 0]
         dead_terms = (log_w + np.log(s) - s * np.log1p(tau / beta) - np.log(beta + tau)
                       + np.log(alpha + tau))[None, :] + log_nb(u)
-        out = np.exp(np.logaddexp(alive, logsumexp(dead_terms, axis=1)))
+        out = cast(FloatArray, np.exp(np.logaddexp(alive, logsumexp(dead_terms, axis=1))))
         return out[0] if scalar else out
 

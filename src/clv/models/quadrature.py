@@ -21,6 +21,8 @@ from functools import lru_cache
 import numpy as np
 from scipy.linalg import eigvalsh_tridiagonal
 
+from clv.models.base import FloatArray
+
 
 def _gauss(diagonal: np.ndarray, off: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Nodes (the eigenvalues of the symmetric tridiagonal Jacobi matrix) and weights
@@ -113,8 +115,8 @@ SEARCH_STEPS = 1100
 doubles either way."""
 
 
-def log_concave_integral(log_f: Callable[[np.ndarray], np.ndarray], lo: np.ndarray,
-                         hi: np.ndarray, mode: np.ndarray) -> np.ndarray:
+def log_concave_integral(log_f: Callable[[FloatArray], FloatArray], lo: FloatArray,
+                         hi: FloatArray, mode: FloatArray) -> FloatArray:
     """ln of the integral of f over [lo, hi] (ends may be infinite), for log-concave f with its
     maximum at ``mode``, vectorised over rows: ``log_f`` maps an array u of shape (rows, k) to
     ln f(u) row by row (its parameters shaped (rows, 1)).
@@ -134,7 +136,7 @@ def log_concave_integral(log_f: Callable[[np.ndarray], np.ndarray], lo: np.ndarr
         for side, end in ((1.0, hi), (-1.0, lo)):
             room = np.abs(end - mode)
 
-            def fall(h: np.ndarray, side: float = side) -> np.ndarray:
+            def fall(h: FloatArray, side: float = side) -> FloatArray:
                 return peak[:, None] - log_f(mode[:, None] + side * h)
 
             h = np.minimum(1.0, room)

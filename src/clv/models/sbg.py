@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, cast
 
 import numpy as np
 import polars as pl
+from numpy.typing import ArrayLike
 from scipy.special import digamma, expit, gammaln
 
 from clv.errors import ClvError
-from clv.models.base import Data, Model, check_unit_name, log_rising
+from clv.models.base import Data, FloatArray, Model, check_unit_name, log_rising
 from clv.models.quadrature import log_concave_integral
 
 MODE_BISECTIONS = 80
@@ -96,22 +97,23 @@ class SBG(Model):
             - digamma(alpha + beta + t) + d_base_b
         return ll, grad
 
-    def survival(self, t: Any) -> np.ndarray:
+    def survival(self, t: ArrayLike) -> FloatArray:
         """S(t) = B(alpha, beta+t) / B(alpha, beta): share of a cohort still active after t
         periods (Fader & Hardie 2007, eq. 5)."""
         alpha, beta = self._fitted()
-        t = np.asarray(t, dtype=float)
-        return np.exp(gammaln(beta + t) + gammaln(alpha + beta)
-                      - gammaln(beta) - gammaln(alpha + beta + t))
+        t = np.asarray(t, dtype=np.float64)
+        return cast(FloatArray, np.exp(gammaln(beta + t) + gammaln(alpha + beta)
+                                       - gammaln(beta) - gammaln(alpha + beta + t)))
 
-    def retention(self, t: Any) -> np.ndarray:
+    def retention(self, t: ArrayLike) -> FloatArray:
         """r_t = S(t) / S(t-1) = (beta + t - 1) / (alpha + beta + t - 1), the share of those
         active in period t-1 who renew into period t (Fader & Hardie 2007, eq. 6)."""
         alpha, beta = self._fitted()
-        t = np.asarray(t, dtype=float)
-        return (beta + t - 1) / (alpha + beta + t - 1)
+        t = np.asarray(t, dtype=np.float64)
+        return cast(FloatArray, (beta + t - 1) / (alpha + beta + t - 1))
 
-    def discounted_residual_lifetime(self, d: Any, renewals: Any = 0) -> np.ndarray:
+    def discounted_residual_lifetime(self, d: ArrayLike, renewals: ArrayLike = 0
+                                     ) -> FloatArray:
         """DERL: the discounted expected residual lifetime, in payments, of a customer who has
         made n - 1 = ``renewals`` renewals and is about to decide on the next one (Fader &
         Hardie 2010, "Customer-base valuation in a contractual setting: the perils of ignoring
@@ -132,8 +134,8 @@ class SBG(Model):
         scipy's 2F1 fails near 1/(1+d) -> 1 when alpha is near a whole number (at alpha = 1,
         d = 0.001 it returned a negative value)."""
         alpha, beta = self._fitted()
-        d, n = np.broadcast_arrays(np.asarray(d, dtype=float),
-                                   np.asarray(renewals, dtype=float) + 1)
+        d, n = np.broadcast_arrays(np.asarray(d, dtype=np.float64),
+                                   np.asarray(renewals, dtype=np.float64) + 1)
         if not (np.all(np.isfinite(d)) and np.all(d >= 0)):
             raise ClvError("d must be a discount rate >= 0 per period")
         if not (np.all(np.isfinite(n)) and np.all(n >= 1)):
@@ -141,7 +143,7 @@ class SBG(Model):
         pairs, index = np.unique(np.stack((d.ravel(), n.ravel()), axis=1), axis=0,
                                  return_inverse=True)
         rate, b = pairs[:, 0], beta + pairs[:, 1] - 1  # theta ~ Beta(alpha, b)
-        out = np.full(rate.size, np.inf if alpha <= 1 else 0.0)
+        out: FloatArray = np.full(rate.size, np.inf if alpha <= 1 else 0.0)
         if alpha > 1:  # d = 0: E[(1-theta)/theta]
             out[:] = b / (alpha - 1)
         paid = rate > 0
@@ -150,7 +152,7 @@ class SBG(Model):
         out = out[index.reshape(-1)].reshape(d.shape)
         return out if out.ndim else out[()]
 
-    def discounted_expected_lifetime(self, d: Any) -> np.ndarray:
+    def discounted_expected_lifetime(self, d: ArrayLike) -> FloatArray:
         """DEL: the discounted expected lifetime, in payments, of a customer just acquired, the
         first payment now (Fader & Hardie 2010, Marketing Science 29(1), eq. 3), vectorised
         over ``d``, the discount rate per period:
@@ -161,14 +163,14 @@ class SBG(Model):
         the first payment and then those of a customer about to decide on the first renewal,
         one period later; at d = 0 the expected lifetime (alpha+beta-1)/(alpha-1), infinite
         when alpha <= 1."""
-        d = np.asarray(d, dtype=float)
-        return 1 + self.discounted_residual_lifetime(d, 0) / (1 + d)
+        rate = np.asarray(d, dtype=np.float64)
+        return 1 + self.discounted_residual_lifetime(rate, 0) / (1 + rate)
 
     derl = discounted_residual_lifetime  # the former names, kept for their callers
     del_ = discounted_expected_lifetime
 
 
-def _log_derl(alpha: float, b: np.ndarray, d: np.ndarray) -> np.ndarray:
+def _log_derl(alpha: float, b: FloatArray, d: FloatArray) -> FloatArray:
     """ln E[(1-theta)/(e + q theta)], theta ~ Beta(alpha, b), q = 1/(1+d), e = d/(1+d) (d > 0),
     as the integral over u = logit(theta) of
 
@@ -187,17 +189,17 @@ def _log_derl(alpha: float, b: np.ndarray, d: np.ndarray) -> np.ndarray:
     small, big = np.minimum(alpha, bc), np.maximum(alpha, bc)
     norm = gammaln(small) - log_rising(big, small)
 
-    def log_f(u: np.ndarray) -> np.ndarray:
+    def log_f(u: FloatArray) -> FloatArray:
         log_theta, log_rest = -np.logaddexp(0.0, -u), -np.logaddexp(0.0, u)
-        return (alpha * log_theta + (bc + 1) * log_rest
-                - np.logaddexp(log_e, log_q + log_theta) - norm)
+        return cast(FloatArray, alpha * log_theta + (bc + 1) * log_rest
+                    - np.logaddexp(log_e, log_q + log_theta) - norm)  # norm: scipy's, untyped
 
-    def slope(u: np.ndarray) -> np.ndarray:
-        theta, rest = expit(u), expit(-u)
+    def slope(u: FloatArray) -> FloatArray:
+        theta, rest = expit(u), expit(-u)  # scipy's, untyped
         q, e = np.exp(log_q[:, 0]), np.exp(log_e[:, 0])
-        return alpha * rest - (b + 1) * theta - q * theta * rest / (e + q * theta)
+        return cast(FloatArray, alpha * rest - (b + 1) * theta - q * theta * rest / (e + q * theta))
 
-    def logit(p: np.ndarray) -> np.ndarray:
+    def logit(p: FloatArray) -> FloatArray:
         return np.log(p) - np.log1p(-p)
 
     hi = logit(alpha / (alpha + b + 1))
