@@ -115,7 +115,7 @@ def segments(
         pl.col("p_alive_activity").alias("p_alive")), predicted=val.basis)
     tables = {"customers": result.customers, "segments": result.segments.drop("rule"),
               "tiers": result.tiers}
-    notes: list[str] = []
+    notes: list[Any] = []
     if by is not None:
         if by in result.customers.columns:
             tables[f"by_{by}"] = profile(result.customers, by)

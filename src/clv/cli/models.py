@@ -85,13 +85,14 @@ def fit(
                                   keep=(by,) if by and by != "cohort" else (), **read.raw)
         fitted = fit_sbg(subs, unit or "month", by=by, as_of=as_of)
     else:
+        from clv.models import ALL_MODELS
         from clv.prep import rfm_summary
 
         tx = read.transactions(file)
         s = rfm_summary(tx, unit=unit or D.UNIT,  # type: ignore[arg-type]
                         observation_end=observation_end, calibration_end=calibration_end,
                         midpoint=midpoint)
-        fitted = {None: _model_class(model)().fit(s)}
+        fitted = {None: ALL_MODELS[model]().fit(s)}
     if output is not None:
         if len(fitted) > 1:
             raise ClvError("-o saves one model; fit without --by to save the pooled model")
@@ -108,17 +109,6 @@ def fit(
         print_model(m, m.NAME + ("" if key is None else escape(f" ({by} = {key})")))
     if output is not None:
         out().print(f"Model saved to {output}", markup=False)
-
-
-def _model_class(name: str) -> Any:
-    """The class of a transaction model: a purchase model, or Gamma-Gamma (``gg``)."""
-    if name == "gg":
-        from clv.models import GammaGamma
-
-        return GammaGamma
-    from clv.evaluate import MODELS
-
-    return MODELS[name]
 
 
 @commands.command()
