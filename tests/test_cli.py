@@ -172,7 +172,8 @@ def test_predict_writes_per_customer_values(shop_csv, tmp_path):
     assert out["total"]["lower"] < out["total"]["clv"] < out["total"]["upper"]
     assert {"p_alive", "expected_purchases", "expected_spend", "clv_lower"} <= set(frame.columns)
     text = clv("predict", shop_csv / "shop.csv", "--horizon", 6).stdout
-    assert "Top customers by CLV" in text and "Total CLV of 3,000 customers" in text
+    assert "Top customers by CLV" in text
+    assert "Future value of the base (next 6 months), 3,000 customers" in text
 
 
 def test_evaluate_prints_the_scorecard(reference_data):
@@ -252,7 +253,7 @@ def test_analyze_command(shop_files):
     assert {"data", "models", "value", "levers"} <= set(out["seconds"])
     assert out["scorecard"] and "mrr" in out["kpis"]
     text = clv("analyze", f / "shop.csv").stdout
-    assert "Headline figures" in text and "predicted_clv" in text
+    assert "Headline figures" in text and "Future value per customer (next 12 months)" in text
 
 
 def test_report_command(shop_files, tmp_path):

@@ -189,7 +189,7 @@ def test_an_analysis_the_history_cannot_take_is_shown_then_said_unsaved(folder: 
     proc = run("analyze", str(folder / "shop.csv"), "--save", "--db", db, cwd=folder)
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr
-    assert "Headline figures" in proc.stdout and "customers" in proc.stdout
+    assert "Headline figures" in proc.stdout and "Customers" in proc.stdout
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "was not saved to the history" in lines[0], proc.stderr
 

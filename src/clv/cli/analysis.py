@@ -28,9 +28,9 @@ from clv.cli.options import (
     values_customers,
 )
 from clv.cli.output import (
-    emit,
     escape,
-    fmt,
+    figure,
+    heading,
     notes_text,
     out,
     print_extras,
@@ -77,8 +77,22 @@ def channel_rows(analysis: Analysis) -> list[dict[str, Any]]:
 def _print_channels(analysis: Analysis) -> None:
     if analysis.channels is not None:
         table(analysis.channels.channels.select("channel", *CHANNEL_FIGURES),
-              "Acquisition channels (LTV of a new customer; blended LTV:CAC = sum of new "
-              "customers x LTV / total spend)")
+              "Acquisition channels (blended LTV:CAC = sum of new customers x LTV of a new "
+              "customer / total spend)", settings=analysis.settings,
+              currency=analysis.currency)
+
+
+def _print_kpis(analysis: Analysis) -> None:
+    """The headline figures, named and formatted as the vocabulary says."""
+    from rich.table import Table
+
+    t = Table(title="Headline figures", title_justify="left")
+    t.add_column("figure")
+    t.add_column("value", justify="right")
+    for key, value in analysis.kpis.items():
+        t.add_row(escape(heading(key, analysis.settings)),
+                  escape(figure(key, value, analysis.currency)))
+    out().print(t)
 
 
 @commands.command()
@@ -93,8 +107,6 @@ def analyze(
     """Every analysis at once, with a progress bar: the headline KPIs and, with --spend, the
     acquisition channels (--json: and the model scorecard); --save records it in the
     history."""
-    import polars as pl
-
     cfg = valuing.settings(read)
     result = _analysis(file, read, cfg, spend, subscriptions, customers, as_json)
     unsaved = None
@@ -121,10 +133,7 @@ def analyze(
         if unsaved is not None:
             raise ClvError(f"the analysis was not saved to the history: {unsaved}")
         return
-    shares = {"repeat_rate", "active_share", "churn_share", "nrr", "customer_churn"}
-    kpis = pl.DataFrame({"kpi": list(result.kpis), "value": [
-        fmt(k, v, percent=k in shares) for k, v in result.kpis.items()]})
-    emit({"kpis": kpis}, {"kpis": "Headline figures"}, "kpis", None, False)
+    _print_kpis(result)
     _print_channels(result)
     print_extras({"basis": f"{result.model.NAME}, {result.settings.basis}",
                   "notes": "; ".join(notes_text(result.notes)) or "none",

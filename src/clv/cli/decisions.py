@@ -32,7 +32,7 @@ from clv.cli.options import (
     settings,
     values_customers,
 )
-from clv.cli.output import emit, model_payload, notes_text, out, write_frame
+from clv.cli.output import emit, figure, heading, model_payload, notes_text, out, write_frame
 from clv.cli.valued import CHANNEL_FIGURES, acquisition_extra, valuation
 from clv.errors import ClvError
 
@@ -197,13 +197,16 @@ def channels(
     tables = {"channels": result.channels,
               "summary": result.channels.select(*keys, *CHANNEL_FIGURES),
               "by_month": result.by_month, "next_euro": result.next_euro}
-    titles = {"summary": "Acquisition channels", "next_euro": "Where the next euro pays best"}
+    titles = {"summary": "Acquisition channels",
+              "next_euro": "Where acquisition spend pays best (LTV per unit of CAC)"}
     extra = acquisition_extra(result)
-    shown = {k: f"{v:,.2f}" + ("x" if k.endswith("ltv_cac") else "")
-             for k, v in extra.items() if v is not None}
+    # the blended figures in the vocabulary's words (the paid channels' CAC is a CAC)
+    named = {"blended_ltv": "new_customer_ltv", "paid_cac": "cac"}
+    shown = {heading(named.get(k, k), cfg) + (" (paid channels)" if k == "paid_cac" else ""):
+             figure(named.get(k, k), v, val.currency) for k, v in extra.items() if v is not None}
     emit(tables, titles, "channels", output, as_json,
          {"basis": result.basis, **(extra if as_json else shown), "currency": val.currency,
-          **_notes(val.notes + result.notes)})
+          **_notes(val.notes + result.notes)}, settings=cfg, currency=val.currency)
 
 
 @commands.command()

@@ -23,6 +23,8 @@ from clv.cli.options import (
 )
 from clv.cli.output import (
     escape,
+    figure,
+    heading,
     model_payload,
     out,
     print_issues,
@@ -146,15 +148,19 @@ def predict(
                 markup=False)
     print_basis(val)
     shown = ["customer_id", "frequency", "p_alive", "expected_purchases", "expected_spend",
-             "clv", "clv_lower", "clv_upper", "lifetime_value"]
+             "clv", "lifetime_value"]  # -o and --json give every column
     table(frame.sort("clv", descending=True).head(10).select(shown),
           f"Top customers by CLV over {cfg.horizon:g} {cfg.horizon_unit}(s) (margin "
-          f"{cfg.margin:g}, discount {cfg.discount_rate:g}/year)")
-    money = f" {val.currency}" if val.currency else ""
-    out().print(f"Total CLV of {frame.height:,} customers: {total['clv']:,.2f}{money} "
-                f"({cfg.level:.0%} interval {total['lower']:,.2f} to {total['upper']:,.2f}; "
-                f"realised value {total['predictive_lower']:,.2f} to "
-                f"{total['predictive_upper']:,.2f})")
+          f"{cfg.margin:g}, discount {cfg.discount_rate:g}/year)", settings=cfg,
+          currency=val.currency)
+    def money(amount: float) -> str:
+        return figure("clv", amount, val.currency)
+
+    out().print(f"{heading('predicted_clv_total', cfg)}, {frame.height:,} customers: "
+                f"{money(total['clv'])} "
+                f"({cfg.level:.0%} interval {money(total['lower'])} to {money(total['upper'])}; "
+                f"realised value {money(total['predictive_lower'])} to "
+                f"{money(total['predictive_upper'])})", markup=False, highlight=False)
     if output is not None:
         out().print(f"Predictions written to {output}", markup=False)
 

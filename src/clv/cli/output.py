@@ -137,16 +137,57 @@ def fmt(column: str, value: Any, percent: bool = False) -> str:
     return str(value)
 
 
-def table(frame: pl.DataFrame, title: str, limit: int = 30, percent: bool = False) -> None:
+def figure(key: str, value: Any, currency: str | None) -> str:
+    """A value for the terminal: a figure of the vocabulary (``clv.measures``) as its kind
+    says (an amount in its currency, a share, a ratio), anything else as :func:`fmt` does."""
+    from clv.measures import MEASURES, money, ratio
+
+    m = MEASURES.get(_bound(key)[0])
+    if m is None or not isinstance(value, int | float) or isinstance(value, bool) \
+            or not math.isfinite(value):
+        return fmt(key, value)
+    if m.kind == "money":
+        return money(value, currency)
+    if m.kind == "share":
+        return f"{value:.1%}"
+    if m.kind == "ratio":
+        return ratio(value)
+    return fmt(key, value)
+
+
+def heading(key: str, settings: Any) -> str:
+    """The label of a figure of the vocabulary (its horizon from ``settings``), else the
+    column's name."""
+    from clv.measures import MEASURES, label
+
+    base, bound = _bound(key)
+    if base not in MEASURES:
+        return key.replace("_", " ")
+    return label(base, settings=settings) + (f", {bound} end" if bound else "")
+
+
+def _bound(key: str) -> tuple[str, str]:
+    """``(figure, 'lower' or 'upper')`` of an interval's bound (``clv_lower``), else
+    ``(key, '')``."""
+    base, _, bound = key.rpartition("_")
+    return (base, bound) if bound in ("lower", "upper") else (key, "")
+
+
+def table(frame: pl.DataFrame, title: str, limit: int = 30, percent: bool = False,
+          settings: Any = None, currency: str | None = None) -> None:
+    """Print ``frame`` (its first ``limit`` rows); with ``settings``, the columns that are
+    figures of the vocabulary get its labels and their amounts the ``currency``."""
     from rich.table import Table
 
     # Titles, column names and values hold the user's text: escaped, never read as markup.
     t = Table(title=escape(title), title_justify="left")
     for col in frame.columns:
         numeric = frame.schema[col].is_numeric()
-        t.add_column(escape(col.replace("_", " ")), justify="right" if numeric else "left")
+        name = heading(col, settings) if settings is not None else col.replace("_", " ")
+        t.add_column(escape(name), justify="right" if numeric else "left")
     for row in frame.head(limit).iter_rows(named=True):
-        t.add_row(*(escape(fmt(k, v, percent)) for k, v in row.items()))
+        t.add_row(*(escape(figure(k, v, currency) if settings is not None
+                           else fmt(k, v, percent)) for k, v in row.items()))
     out().print(t)
     if frame.height > limit:
         out().print(f"[dim]... {frame.height - limit:,} more rows (-o or --json for all)[/]")
@@ -154,9 +195,11 @@ def table(frame: pl.DataFrame, title: str, limit: int = 30, percent: bool = Fals
 
 def emit(tables: dict[str, pl.DataFrame], titles: dict[str, str], main: str,
          output: Path | None, as_json: bool, extra: dict[str, Any] | None = None,
-         show: dict[str, list[str]] | None = None, percent: tuple[str, ...] = ()) -> None:
+         show: dict[str, list[str]] | None = None, percent: tuple[str, ...] = (),
+         settings: Any = None, currency: str | None = None) -> None:
     """Write ``tables[main]`` to ``output``; print every table as JSON, or the titled ones
-    (their ``show`` columns) as Rich tables, then the ``extra`` texts."""
+    (their ``show`` columns; with ``settings``, the vocabulary's labels and the ``currency``)
+    as Rich tables, then the ``extra`` texts."""
     if output is not None:
         write_frame(tables[main], output)
     if as_json:
@@ -166,7 +209,8 @@ def emit(tables: dict[str, pl.DataFrame], titles: dict[str, str], main: str,
     for key, frame in tables.items():
         if key in titles:
             cols = (show or {}).get(key)
-            table(frame.select(cols) if cols else frame, titles[key], percent=key in percent)
+            table(frame.select(cols) if cols else frame, titles[key], percent=key in percent,
+                  settings=settings, currency=currency)
     print_extras(extra or {})
     if output is not None:
         out().print(f"{titles.get(main, main)} written to {output}", markup=False)
