@@ -36,6 +36,7 @@ from typing import Any
 
 import polars as pl
 
+from clv import defaults as D
 from clv.cohorts import CURVE_MONTHS, Cohorts, cohorts
 from clv.data.tables import join_customers
 from clv.errors import ClvError
@@ -45,7 +46,7 @@ from clv.models.gamma_gamma import GammaGamma
 from clv.prep.summary import Summary
 
 LTV_MONTHS = tuple(k for k in CURVE_MONTHS if k >= 3)
-TARGET_RATIO = 3.0
+TARGET_RATIO = D.TARGET_RATIO
 
 
 @dataclass(frozen=True)

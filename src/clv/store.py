@@ -30,11 +30,12 @@ from typing import Any
 
 import polars as pl
 
+from clv import defaults as D
 from clv.errors import ClvError
 
 log = logging.getLogger(__name__)
 
-DEFAULT_URL = "sqlite:///clv-history.db"
+DEFAULT_URL = D.HISTORY_URL
 TRACKED = ("customers", "revenue", "historical_ltv", "predicted_clv", "lifetime_value",
            "new_customer_ltv", "blended_cac", "ltv_cac", "churn_share", "repeat_rate", "mrr",
            "nrr")

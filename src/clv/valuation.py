@@ -34,10 +34,11 @@ import math
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from typing import Any, get_args
 
 import polars as pl
 
+from clv import defaults as D
 from clv.data import Transactions, read_transactions
 from clv.errors import ClvError
 from clv.models import NBD, ConvergenceError, DependenceWarning, GammaGamma
@@ -49,19 +50,16 @@ from clv.notes import Note
 from clv.prep import MAX_HORIZON_MONTHS, Summary, check_horizon, rfm_summary
 from clv.scenarios import Levers
 from clv.value import (
-    DISCOUNT_RATE,
-    DRAWS,
-    LEVEL,
     LIFETIME,
     ValueIntervals,
     customer_value,
     value_intervals,
 )
 
-Unit = Literal["day", "week", "month", "year"]
-ModelChoice = Literal["auto", "bgnbd", "mbgnbd", "pnbd"]
-Period = Literal["week", "month", "quarter"]
-CANDIDATES: tuple[str, ...] = ("bgnbd", "mbgnbd", "pnbd")
+Unit = D.Unit
+ModelChoice = D.ModelChoice
+Period = D.Period
+CANDIDATES = D.CANDIDATES
 MAX_DRAWS = 10_000
 __all__ = ["LIFETIME", "MAX_HORIZON_MONTHS", "Settings", "Valuation", "fit_spend",
            "value_customers"]
@@ -75,7 +73,8 @@ def _one_of(name: str, value: Any, kind: Any) -> None:
 
 @dataclass(frozen=True)
 class Settings:
-    """What a valuation assumes, with the one set of defaults of every face.
+    """What a valuation assumes, with the one set of defaults of every face (written in
+    :mod:`clv.defaults`, which the faces read without importing the models).
 
     - ``unit``: time unit of the models (``day``, ``week``, ``month``, ``year``);
     - ``model``: the purchase model, ``auto`` (chosen on a holdout among ``models``) or one of
@@ -96,22 +95,22 @@ class Settings:
     Each is checked here, so that a face can say which setting is wrong before any work.
     """
 
-    unit: Unit = "week"
-    model: ModelChoice = "auto"
-    horizon: float = 12.0
-    horizon_unit: Unit = "month"
-    margin: float = 1.0
-    discount_rate: float = DISCOUNT_RATE
+    unit: Unit = D.UNIT
+    model: ModelChoice = D.MODEL
+    horizon: float = D.HORIZON
+    horizon_unit: Unit = D.HORIZON_UNIT
+    margin: float = D.MARGIN
+    discount_rate: float = D.DISCOUNT_RATE
     calibration_end: dt.date | None = None
     observation_end: dt.date | None = None
     midpoint: bool = False
     models: tuple[str, ...] = CANDIDATES
-    level: float = LEVEL
-    draws: int = DRAWS
-    period: Period = "month"
+    level: float = D.LEVEL
+    draws: int = D.DRAWS
+    period: Period = D.PERIOD
     lever: Levers = field(default_factory=lambda: Levers(retention=0.05))
     cac: float | None = None
-    next_days: float = 30.0
+    next_days: float = D.NEXT_DAYS
     currency: str | None = None
 
     def __post_init__(self) -> None:

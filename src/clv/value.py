@@ -56,6 +56,7 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
+from clv import defaults as D
 from clv.errors import ClvError
 from clv.models.base import BOUND, Model, PurchaseModel
 from clv.models.gamma_gamma import GammaGamma
@@ -64,9 +65,7 @@ from clv.notes import Note
 from clv.prep.grid import distinct_pairs
 from clv.prep.summary import MAX_HORIZON_MONTHS, Summary, check_horizon, convert
 
-DISCOUNT_RATE = 0.1  # the defaults of every face (clv.valuation.Settings)
-LEVEL = 0.9
-DRAWS = 100
+DISCOUNT_RATE, LEVEL, DRAWS = D.DISCOUNT_RATE, D.LEVEL, D.DRAWS  # every face's (clv.defaults)
 DRAW_POINTS = 13  # points of the draws' coarse rule (see ``_coarse``)
 CHUNK_CELLS = 4_000_000  # customers x draws held at once
 EXACT_CUSTOMERS = 300_000  # above, the predictive total uses the normal approximation
