@@ -214,24 +214,33 @@ def choose_model(transactions: Transactions, settings: Settings, notes: list[str
 def fit_purchases(summary: Summary, ranked: list[str], notes: list[str]) -> PurchaseModel:
     """The first model of ``ranked`` that can be fitted on ``summary``; when none can (one
     customer, nobody bought twice), the NBD. Each model passed over is named in ``notes``
-    with the reason, and the kept model's own notes (e.g. a fit at a limit) are added."""
-    models = MODELS
+    with the reason; when none can be fitted, one note gives the reasons (each once), and
+    the kept model's own notes (e.g. a fit at a limit) are added."""
     model: PurchaseModel | None = None
-    for i, key in enumerate(ranked):
+    failed: list[tuple[str, ClvError]] = []
+    for key in ranked:
         try:
-            model = models[key]().fit(summary)
+            model = MODELS[key]().fit(summary)
             break
         except ClvError as exc:  # ConvergenceError, or too few customers
-            if i + 1 == len(ranked):
-                notes.append(Note("no_model", reason=str(exc)))
-                break
-            kind = "not_converged" if isinstance(exc, ConvergenceError) else "not_fitted"
-            notes.append(Note(kind, model=models[key].NAME, reason=str(exc),
-                              next=models[ranked[i + 1]].NAME))
+            failed.append((key, exc))
     if model is None:
+        reasons = dict.fromkeys(_without_name(str(exc), MODELS[key].NAME)
+                                for key, exc in failed)
+        notes.append(Note("no_model", reason="; ".join(reasons)))
         model = NBD().fit(summary)
+    else:
+        for (key, exc), following in zip(failed, [*ranked[1:], None], strict=False):
+            kind = "not_converged" if isinstance(exc, ConvergenceError) else "not_fitted"
+            notes.append(Note(kind, model=MODELS[key].NAME, reason=str(exc),
+                              next=MODELS[following].NAME if following else ""))
     notes.extend(model.notes_)
     return model
+
+
+def _without_name(reason: str, name: str) -> str:
+    """A model's error without its leading 'Name: ' (the same data reason, said once)."""
+    return reason.removeprefix(f"{name}: ")
 
 
 def fit_spend(summary: Summary, notes: list[str]) -> tuple[GammaGamma | None, float | GammaGamma]:
@@ -294,6 +303,8 @@ def value_customers(
     summary = rfm_summary(tx, unit=cfg.unit, observation_end=cfg.observation_end,
                           midpoint=cfg.midpoint)
     model = fit_purchases(summary, ranked, notes)
+    if isinstance(model, NBD):  # the comparison's note named a model that is not used
+        notes[:] = [n for n in notes if getattr(n, "key", "") != "no_comparison"]
     spend_model, spend = fit_spend(summary, notes)
     if progress is not None:
         progress("models")
