@@ -151,10 +151,7 @@ def analyze(
     val = value_customers(tx, cfg, progress=done)
     notes = list(val.notes)
     summary, model, value = val.summary, val.model, val.value
-    # the activity views take the informative P(alive) (see clv.valuation)
-    segs = segment_customers(summary, value.with_columns(pl.col("p_alive_activity")
-                                                          .alias("p_alive")),
-                             predicted=val.basis)
+    segs = segments_of(val)
     done("segments")
     coh = cohorts(tx, summary, period=cfg.period, purchases=model, spend=val.spend,
                   margin=cfg.margin)
@@ -173,11 +170,7 @@ def analyze(
     new_ltv = (acq.blended_ltv if acq is not None and acq.blended_ltv is not None
                else recent_ltv(value, summary))
     cac = cfg.cac if cfg.cac is not None else (acq.blended_cac if acq else None)
-    kw: dict[str, Any] = {"spend": val.spend, "margin": cfg.margin,
-                          "discount_rate": cfg.discount_rate}
-    scenario = what_if(model, summary, cfg.horizon, cfg.horizon_unit, levers=cfg.lever,
-                       cac=cac, new_customer_ltv=new_ltv, **kw)
-    sens = sensitivity(model, summary, cfg.horizon, cfg.horizon_unit, **kw)
+    scenario, sens = levers_of(val, cac, new_ltv)
     done("levers")
     subs = saas_metrics(subscriptions, margin=cfg.margin, discount_rate=cfg.discount_rate) \
         if subscriptions is not None else None
@@ -190,6 +183,28 @@ def analyze(
 
 
 RECENT_MONTHS = 12
+
+
+def segments_of(val: Valuation) -> Segments:
+    """The segments of a valuation, with the activity views' informative P(alive) (see
+    ``clv.valuation``), as every face shows them."""
+    return segment_customers(val.summary, val.value.with_columns(
+        pl.col("p_alive_activity").alias("p_alive")), predicted=val.basis)
+
+
+def levers_of(val: Valuation, cac: float | None, new_customer_ltv: float | None = None
+              ) -> tuple[Scenario, pl.DataFrame]:
+    """The what-if of the settings' levers and the sensitivity to each lever, on a
+    valuation; the new customer's figures anchored to ``new_customer_ltv`` (default: the
+    LTV of the customers acquired in the last months, :func:`recent_ltv`)."""
+    cfg = val.settings
+    anchor = new_customer_ltv if new_customer_ltv is not None else recent_ltv(val.value,
+                                                                              val.summary)
+    kw: dict[str, Any] = {"spend": val.spend, "margin": cfg.margin,
+                          "discount_rate": cfg.discount_rate}
+    scenario = what_if(val.model, val.summary, cfg.horizon, cfg.horizon_unit,
+                       levers=cfg.lever, cac=cac, new_customer_ltv=anchor, **kw)
+    return scenario, sensitivity(val.model, val.summary, cfg.horizon, cfg.horizon_unit, **kw)
 
 
 def recent_ltv(value: pl.DataFrame, summary: Summary, months: int = RECENT_MONTHS) -> float:

@@ -225,14 +225,14 @@ def fit_purchases(summary: Summary, ranked: list[str], notes: list[str]) -> Purc
         except ClvError as exc:  # ConvergenceError, or too few customers
             failed.append((key, exc))
     if model is None:
-        reasons = dict.fromkeys(_without_name(str(exc), MODELS[key].NAME)
-                                for key, exc in failed)
+        reasons = dict.fromkeys(_without_name(str(error), MODELS[name].NAME)
+                                for name, error in failed)
         notes.append(Note("no_model", reason="; ".join(reasons)))
         model = NBD().fit(summary)
     else:
-        for (key, exc), following in zip(failed, [*ranked[1:], None], strict=False):
-            kind = "not_converged" if isinstance(exc, ConvergenceError) else "not_fitted"
-            notes.append(Note(kind, model=MODELS[key].NAME, reason=str(exc),
+        for (name, error), following in zip(failed, [*ranked[1:], None], strict=False):
+            kind = "not_converged" if isinstance(error, ConvergenceError) else "not_fitted"
+            notes.append(Note(kind, model=MODELS[name].NAME, reason=str(error),
                               next=MODELS[following].NAME if following else ""))
     notes.extend(model.notes_)
     return model
@@ -282,6 +282,26 @@ def _activity(model: PurchaseModel, summary: Summary, value: pl.DataFrame, notes
         f["frequency"].to_numpy(), f["recency"].to_numpy(), f["T"].to_numpy()))
 
 
+def purchase_model(transactions: Transactions, settings: Settings
+                   ) -> tuple[Summary, PurchaseModel, Any, list[str]]:
+    """Steps 1 and 2 of the valuation (see the module docstring): the summary, the purchase
+    model (chosen on a holdout or named, with the NBD fallback), the scorecard (None without
+    a comparison) and the notes; for the views that need the model without valuing anyone
+    (next purchases)."""
+    notes: list[str] = []
+    # Gamma-Gamma's doubt about its independence assumption is said once, as a note (from
+    # the fit on all the data), not as a warning per fit
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DependenceWarning)
+        scorecard, ranked = choose_model(transactions, settings, notes)
+    summary = rfm_summary(transactions, unit=settings.unit,
+                          observation_end=settings.observation_end, midpoint=settings.midpoint)
+    model = fit_purchases(summary, ranked, notes)
+    if isinstance(model, NBD):  # the comparison's note named a model that is not used
+        notes[:] = [n for n in notes if getattr(n, "key", "") != "no_comparison"]
+    return summary, model, scorecard, notes
+
+
 def value_customers(
     transactions: Any,
     settings: Settings | None = None,
@@ -294,17 +314,7 @@ def value_customers(
     cfg = settings or Settings()
     tx = transactions if isinstance(transactions, Transactions) else read_transactions(
         transactions)
-    notes: list[str] = []
-    # Gamma-Gamma's doubt about its independence assumption is said once, as a note (from
-    # the fit on all the data), not as a warning per fit
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DependenceWarning)
-        scorecard, ranked = choose_model(tx, cfg, notes)
-    summary = rfm_summary(tx, unit=cfg.unit, observation_end=cfg.observation_end,
-                          midpoint=cfg.midpoint)
-    model = fit_purchases(summary, ranked, notes)
-    if isinstance(model, NBD):  # the comparison's note named a model that is not used
-        notes[:] = [n for n in notes if getattr(n, "key", "") != "no_comparison"]
+    summary, model, scorecard, notes = purchase_model(tx, cfg)
     spend_model, spend = fit_spend(summary, notes)
     if progress is not None:
         progress("models")

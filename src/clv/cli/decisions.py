@@ -103,16 +103,13 @@ def segments(
     output: Output = None, as_json: Json = False,
 ) -> None:
     """RFM segments, value tiers and concentration, historical next to predicted."""
-    import polars as pl
-
-    from clv.segments import profile, profile_by, segment_customers
+    from clv.pipeline import segments_of
+    from clv.segments import profile, profile_by
 
     cfg = valuing.settings(read)
     existing(customers, "--customers")
     val = valuation(file, read, cfg)
-    # the activity views take the informative P(alive) (see clv.valuation), as analyze does
-    result = segment_customers(val.summary, val.value.with_columns(
-        pl.col("p_alive_activity").alias("p_alive")), predicted=val.basis)
+    result = segments_of(val)  # as analyze: the activity views' informative P(alive)
     tables = {"customers": result.customers, "segments": result.segments.drop("rule"),
               "tiers": result.tiers}
     notes: list[Any] = []
@@ -224,7 +221,7 @@ def timing(
     """Cross-sell windows (A then B: share, lift, delay) and each customer's next purchase
     (the products are the column --product names, else one detected by its name)."""
     from clv.timing import cross_sell, next_purchase
-    from clv.valuation import value_customers
+    from clv.valuation import purchase_model
 
     cfg = settings(read, model=model, unit=unit, calibration_end=calibration_end,
                    observation_end=observation_end, midpoint=midpoint, next_days=days)
@@ -233,8 +230,8 @@ def timing(
         raise ClvError(f"{tx.issues.source}: no product column was found; name it with "
                        "--product COLUMN")
     pairs = cross_sell(tx, product="product", min_customers=min_customers)
-    val = value_customers(tx, cfg)  # the purchase model analyze uses under the same options
-    nxt = next_purchase(val.model, val.summary, cfg.next_days)
+    summary, model, _, notes = purchase_model(tx, cfg)  # analyze's under the same options
+    nxt = next_purchase(model, summary, cfg.next_days)
     if next_output is not None:
         write_frame(nxt, next_output)
     col = f"p_purchase_{days:g}d"
@@ -244,8 +241,8 @@ def timing(
         "pairs", output, as_json,
         {"expected_buyers": f"{float(nxt[col].sum()):,.0f} customers expected to buy within "
                             f"{days:g} days",
-         "model": val.model.NAME,
-         "next_output": str(next_output) if next_output else None, **_notes(val.notes)},
+         "model": model.NAME,
+         "next_output": str(next_output) if next_output else None, **_notes(notes)},
         show={"pairs": ["product_a", "product_b", "customers_then_b", "share", "lift",
                         "median_days", "q1_days", "q3_days"]})
     if not as_json:
@@ -275,8 +272,8 @@ def whatif(
     fitted models; with the sensitivity of value to each lever."""
     import polars as pl
 
-    from clv.pipeline import recent_ltv
-    from clv.scenarios import Levers, sensitivity, what_if
+    from clv.pipeline import levers_of
+    from clv.scenarios import Levers
 
     levers = Levers(retention=_percent(retention, "retention"),
                     frequency=_percent(frequency, "frequency"),
@@ -287,13 +284,10 @@ def whatif(
     cfg = valuing.settings(read, lever=levers, cac=cac)
     val = valuation(file, read, cfg)
     # as analyze: the LTV of the customers acquired lately anchors the new customer's figures
-    kw = {"spend": val.spend, "margin": cfg.margin, "discount_rate": cfg.discount_rate}
-    result = what_if(val.model, val.summary, cfg.horizon, cfg.horizon_unit, levers=cfg.lever,
-                     cac=cfg.cac, new_customer_ltv=recent_ltv(val.value, val.summary), **kw)
+    result, sens = levers_of(val, cfg.cac)
     table = pl.DataFrame([{"figure": k, "base": result.base.get(k), "scenario": v}
                           for k, v in result.scenario.items()
                           if isinstance(v, int | float) and not isinstance(v, bool)])
-    sens = sensitivity(val.model, val.summary, cfg.horizon, cfg.horizon_unit, **kw)
     changes = ", ".join(f"{k} {x:+.1%}" for k, x in vars(levers).items() if x) or "no change"
     emit({"customers": result.customers, "figures": table, "sensitivity": sens},
          {"figures": f"What if ({changes}) over {result.horizon}",
