@@ -107,7 +107,7 @@ def test_french_text_numbers_and_dates(analysis):
     assert "Executive summary" in english and f"{customers:,}" in english
     assert "The scenario: retention +5%" in english and "Jan 2024" in english
     summary = _section(english, "overview")
-    assert "By acquisition channel" in summary and "Payback (months), predicted" in summary
+    assert "By acquisition channel" in summary and "Payback (months, predicted)" in summary
     assert all(f">{escape(ch)}<" in summary for ch in analysis.channels.channels["channel"])
     with pytest.raises(ClvError, match="lang"):
         render(analysis, "de")
