@@ -172,7 +172,7 @@ def test_predict_writes_per_customer_values(shop_csv, tmp_path):
     assert out["total"]["lower"] < out["total"]["clv"] < out["total"]["upper"]
     assert {"p_alive", "expected_purchases", "expected_spend", "clv_lower"} <= set(frame.columns)
     text = clv("predict", shop_csv / "shop.csv", "--horizon", 6).stdout
-    assert "Top customers by CLV" in text
+    assert "Top customers by future value" in text
     assert "Future value of the base (next 6 months), 3,000 customers" in text
 
 

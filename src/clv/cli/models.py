@@ -127,6 +127,8 @@ def predict(
 ) -> None:
     """Per-customer P(alive), expected purchases and spend, future value (CLV) over the horizon
     with its interval, and lifetime value (margin to date + future value over the lifetime)."""
+    from clv.measures import horizon_words
+
     if interval is not None and not 0 < interval < 1:
         raise ClvError(f"--interval is a level between 0 and 1 (e.g. 0.9), not {interval:g}")
     cfg = valuing.settings(read, **({"level": interval} if interval is not None else {}))
@@ -150,8 +152,8 @@ def predict(
     shown = ["customer_id", "frequency", "p_alive", "expected_purchases", "expected_spend",
              "clv", "lifetime_value"]  # -o and --json give every column
     table(frame.sort("clv", descending=True).head(10).select(shown),
-          f"Top customers by CLV over {cfg.horizon:g} {cfg.horizon_unit}(s) (margin "
-          f"{cfg.margin:g}, discount {cfg.discount_rate:g}/year)", settings=cfg,
+          f"Top customers by future value ({horizon_words(cfg.horizon, cfg.horizon_unit)}; "
+          f"margin {cfg.margin:.0%}, discount {cfg.discount_rate:.0%}/year)", settings=cfg,
           currency=val.currency)
     def money(amount: float) -> str:
         return figure("clv", amount, val.currency)
