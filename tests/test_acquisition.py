@@ -103,5 +103,5 @@ def test_sample_shop_channels():
         [truth[c]["mean_cac"] for c in check["channel"]], rel=0.1)
     assert table["predicted_payback_months"].null_count() == 0
     assert (table["predicted_payback_months"] >= 1).all()
-    assert result.next_euro["return_per_euro"].is_sorted(descending=True)
+    assert result.next_euro["return_per_spend"].is_sorted(descending=True)
     assert {"spend", "historical", "predicted", "ratio"} <= set(result.basis)

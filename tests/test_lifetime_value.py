@@ -89,3 +89,20 @@ def test_value_of_a_new_customer_converges_as_the_horizon_grows(cdnow, cls):
     for years, gap in zip((1, 5, 20, 50), gaps, strict=True):
         assert gap <= lifetime * (1 + RATE) ** -years + 1e-12
     assert gaps[-1] / lifetime < 1e-2
+
+
+@pytest.mark.parametrize("cls", [BGNBD, MBGNBD])
+def test_far_horizons_stay_finite_where_the_closed_form_overflows(cls):
+    """At a lifetime's span (10^4 weeks) scipy's 2F1 overflowed for these parameters (found
+    on a real export: the lifetime value was -inf); the values come from the rule over the
+    dropout probability there, rise with the horizon and stay below the t -> inf limit."""
+    model = cls.from_params({"r": 0.282, "alpha": 1.509, "a": 7.776, "b": 157.9}, "week")
+    x, t_cap = np.array([7.0, 1.0, 20.0]), np.array([13.0, 13.0, 13.0])
+    spans = [10.0, 1e3, 3e3, 5e3, 10_083.0, 1e6]
+    values = np.array([model.expected_if_alive(t, x, t_cap) for t in spans])
+    assert np.all(np.isfinite(values)) and np.all(np.diff(values, axis=0) >= -1e-9)
+    a, b = model.params_["a"], model.params_["b"]
+    limit = (a + b + x + model.D - 1) / (a - 1)
+    assert np.all(values <= limit * (1 + 1e-9))
+    np.testing.assert_allclose(values[-2], model._if_alive_rule(a, spans[-2], x, t_cap, 1.0),
+                               rtol=1e-9)

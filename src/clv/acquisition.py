@@ -18,15 +18,19 @@ Per channel (and campaign), over the months the spend table covers:
   channel acquired in the months of the spend table, the same customers its CAC counts;
 - LTV:CAC = ltv / CAC, and historically at 12 months, with the verdict of ``clv.formulas``.
   The blended figures reconcile with the channels': blended LTV = sum(new customers x ltv) /
-  sum(new customers) and blended LTV:CAC = sum(new customers x ltv) / sum(spend), a
-  spend-weighted mean of the paid channels' ratios plus the unpaid channels' value;
+  sum(new customers) and blended LTV:CAC = sum(new customers x ltv) / sum(spend): the
+  spend-weighted mean of the paid channels' ratios plus the value of the unpaid channels'
+  customers, acquired at no recorded cost (so above every paid channel's ratio when the
+  unpaid channels bring much); ``paid_ltv_cac`` is the same over the paid channels alone, a
+  spend-weighted mean that lies among their ratios;
 - payback: the first month of life by the end of which the cumulative margin per acquired
   customer reaches the CAC (month 1 is the acquisition month), historically (over the
   customers observed that long) and predicted (with the model's continuation of each
   channel's curve, ``clv.cohorts``); None when not reached within the curve;
 - the maximum CAC that keeps LTV:CAC at the target (3x), and the headroom to it;
-- ``next_euro``: channels ranked by predicted margin returned per euro of spend (LTV / CAC),
-  assuming the next customers of a channel cost and are worth what its past ones did.
+- ``next_euro``: paid channels ranked by the lifetime margin returned per unit of spend
+  (``return_per_spend`` = LTV / CAC, in the data's currency), assuming the next customers of
+  a channel cost and are worth what its past ones did.
 """
 
 from __future__ import annotations
@@ -68,6 +72,7 @@ class Acquisition:
     notes: list[str] = field(default_factory=list)
     blended_ltv: float | None = None
     blended_ltv_cac: float | None = None
+    paid_ltv_cac: float | None = None
 
 
 def _sum_or_null(column: str) -> pl.Expr:
@@ -191,9 +196,9 @@ def channels(
     total_spend, total_new = float(by_month["spend"].sum()), int(in_window.height)
     paid_new = int(in_window.join(paid.select(*keys).unique(), on=keys).height)
     next_euro = table.filter(pl.col("cac").is_not_null() & (pl.col("spend") > 0)).with_columns(
-        (pl.col("ltv") / pl.col("cac")).alias("return_per_euro")).sort(
-        "return_per_euro", descending=True).select(
-        *keys, "return_per_euro", "cac", "ltv", "max_cac", "cac_headroom")
+        (pl.col("ltv") / pl.col("cac")).alias("return_per_spend")).sort(
+        "return_per_spend", descending=True).select(
+        *keys, "return_per_spend", "cac", "ltv", "max_cac", "cac_headroom")
     start, end = months.min(), months.max()
     basis = {
         "spend": f"spend and new customers from {start} to {end} (months of the spend table)",
@@ -204,12 +209,18 @@ def channels(
                      "of the spend table",
         "ratio": f"LTV:CAC verdicts and maximum CAC at a {target_ratio:g}x target"}
     worth = float((table["new_customers"] * table["ltv"].fill_null(0.0)).sum())
+    paid_rows = table.filter(pl.col("spend") > 0)
+    paid_worth = float((paid_rows["new_customers"] * paid_rows["ltv"].fill_null(0.0)).sum())
+    paid_spend = float(paid_rows["spend"].sum())
     return Acquisition(table.sort("ltv", descending=True, nulls_last=True),
                        by_month, next_euro, total_spend / total_new if total_new else None,
                        float(paid["spend"].sum()) / paid_new if paid_new else None,
                        curves, basis, notes,
                        blended_ltv=worth / total_new if total_new else None,
-                       blended_ltv_cac=worth / total_spend if total_spend > 0 else None)
+                       blended_ltv_cac=worth / total_spend if total_spend > 0 and total_new
+                       else None,
+                       paid_ltv_cac=paid_worth / paid_spend if paid_spend > 0 and paid_new
+                       else None)
 
 
 def _history(curves: Cohorts, acquired: pl.DataFrame, keys: list[str], margin: float

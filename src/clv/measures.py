@@ -14,8 +14,9 @@ The value of a customer, from the past to the end of the relationship:
 - *LTV of a new customer* (``new_customer_ltv``, the figure the 3x rule needs): the mean
   lifetime value of the customers acquired in the period (the spend table's months, per
   channel and blended; without a spend table, the last 12 months of the data). Blended LTV:CAC
-  = sum over channels of new customers x LTV / total acquisition spend, so that it lies among
-  the channels' ratios (weighted by their spend), unpaid channels adding value at no cost.
+  = sum over channels of new customers x LTV / total acquisition spend: the spend-weighted
+  mean of the paid channels' ratios plus the value of the unpaid channels' customers, acquired
+  at no recorded cost (the paid channels alone: ``paid_ltv_cac``).
 
 :func:`label` and :func:`definition` give a figure's words in a language, with its basis
 filled in from the settings; :func:`money` formats an amount in its currency for a locale
@@ -110,9 +111,14 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
        "cost"),
     _m("ltv_cac", "LTV:CAC", "LTV:CAC",
        "LTV of a new customer / CAC; blended: sum over channels of new customers x LTV / total "
-       "spend. Healthy at 3x or more.",
+       "spend, the customers of unpaid channels included at no cost. Healthy at 3x or more.",
        "LTV d'un nouveau client / CAC ; global : somme sur les canaux des nouveaux clients x "
-       "LTV / dépenses totales. Sain à 3x ou plus.", "acquisition", "ratio"),
+       "LTV / dépenses totales, les clients des canaux non payants comptés sans coût. Sain à "
+       "3x ou plus.", "acquisition", "ratio"),
+    _m("paid_ltv_cac", "LTV:CAC (paid channels)", "LTV:CAC (canaux payants)",
+       "Sum over the channels with spend of new customers x LTV / their spend.",
+       "Somme sur les canaux avec dépenses des nouveaux clients x LTV / leurs dépenses.",
+       "acquisition", "ratio"),
     _m("payback_months", "Payback (months, observed)", "Retour sur CAC (mois, observé)",
        "First month of life by whose end the observed cumulative margin per customer reaches "
        "the CAC.",
@@ -126,9 +132,18 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
        "Le coût d'acquisition qui garde le LTV:CAC à la cible de 3x : LTV d'un nouveau client "
        "/ 3.", "acquisition"),
     _m("blended_ltv_cac", "LTV:CAC (blended)", "LTV:CAC (global)",
-       "Sum over channels of new customers x LTV of a new customer / total acquisition spend.",
+       "Sum over channels of new customers x LTV of a new customer / total acquisition spend, "
+       "the customers of unpaid channels included at no cost.",
        "Somme sur les canaux des nouveaux clients x LTV d'un nouveau client / dépenses "
-       "d'acquisition totales.", "acquisition", "ratio"),
+       "d'acquisition totales, les clients des canaux non payants comptés sans coût.",
+       "acquisition", "ratio"),
+    _m("new_customer_payback_months", "Payback of a new customer (months, model)",
+       "Retour sur CAC d'un nouveau client (mois, modèle)",
+       "First month of life by whose end the model's discounted cumulative margin of a new "
+       "customer (scaled to the measured LTV of a new customer) reaches the CAC.",
+       "Premier mois de vie à la fin duquel la marge cumulée actualisée d'un nouveau client "
+       "selon le modèle (rapportée à la LTV mesurée d'un nouveau client) atteint le CAC.",
+       "acquisition", "months"),
     _m("verdict", "Verdict", "Verdict",
        "The LTV:CAC reading: loses money under 1x, thin under 3x, healthy from 3x, "
        "under-investing beyond 5x.",

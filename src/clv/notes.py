@@ -119,6 +119,9 @@ TEMPLATES: dict[str, str] = {
     "p_alive_not_judged": "BG/NBD counts every customer without a repeat purchase as alive, "
                           "and no other model could be fitted ({reason}): their P(alive) is "
                           "left blank in the segment and activity views (not judged)",
+    "p_alive_no_dropout": "{model} assumes no customer drops out here: every P(alive) is 1 by "
+                          "that assumption, so the segment and activity views leave it blank "
+                          "(not judged)",
     "lifetime_capped": "without discounting, the lifetime value is taken over {months:,} "
                        "months",
     "cohort_ages_capped": "the cohort table stops at {ages:,} {period}s after acquisition "

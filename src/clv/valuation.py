@@ -24,7 +24,8 @@ data and the same settings give the same numbers on every face. The steps:
    cannot have dropped out (P(alive) = 1 for every one-time buyer), which says nothing about
    them; for the segment and activity views P(alive) then comes from MBG/NBD, fitted on the
    same summary (``p_alive_activity``), or, when it cannot be fitted, is null for one-time
-   buyers (not judged) with a note.
+   buyers (not judged) with a note. Under the NBD or a fit at the no-dropout limit every
+   customer is alive by assumption: P(alive) is null for all of them (not judged).
 """
 
 from __future__ import annotations
@@ -245,37 +246,63 @@ def _without_name(reason: str, name: str) -> str:
 
 def fit_spend(summary: Summary, notes: list[str]) -> tuple[GammaGamma | None, float | GammaGamma]:
     """The spend model and what the values use per purchase: Gamma-Gamma when it can be
-    fitted (its doubt about independence of spend and frequency said as a note); else the
-    mean amount of a repeat purchase (the summary's ``monetary`` over repeat buyers); without
-    any repeat purchase, the mean amount per customer. The fallback is said in ``notes``."""
+    fitted with a finite mean spend (q > 1; its doubt about independence of spend and
+    frequency said as a note); else the mean amount of a repeat purchase; without any repeat
+    purchase, the mean amount per customer. The fallback is said in ``notes``."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DependenceWarning)
             gg = GammaGamma().fit(summary)
     except ClvError as exc:  # ConvergenceError, too few repeat buyers, no finite mean
         notes.append(Note("no_spend_model", reason=str(exc)))
-        f = summary.frame
-        repeat = f.filter(pl.col("frequency") > 0)["monetary"]
-        mean = (float(repeat.mean()) if repeat.len()  # type: ignore[arg-type]
-                else float(f["total_amount"].sum()) / max(f.height, 1))
-        return None, mean
+        return None, _mean_spend(summary)
+    if not gg.params_["q"] > 1:  # no finite mean spend: Gamma-Gamma cannot value anyone
+        notes.append(Note("no_spend_model", reason=f"Gamma-Gamma: q = {gg.params_['q']:.3g} "
+                          "<= 1, its mean spend per purchase is not finite"))
+        return None, _mean_spend(summary)
     notes.extend(gg.notes_)
     if abs(gg.independence_) > CORRELATION_LIMIT:
         notes.append(Note("spend_dependence", r=gg.independence_, limit=CORRELATION_LIMIT))
     return gg, gg
 
 
+def _mean_spend(summary: Summary) -> float:
+    """The fallback's spend per purchase: the mean amount of a repeat purchase (over repeat
+    purchases, each customer's mean weighted by their repeat purchases); without any repeat
+    purchase, the mean amount per customer."""
+    f = summary.frame
+    repeat = f.filter(pl.col("frequency") > 0)
+    if repeat.height:
+        purchases = float(repeat["frequency"].sum())
+        return float((repeat["monetary"] * repeat["frequency"]).sum()) / purchases
+    return float(f["total_amount"].sum()) / max(f.height, 1)
+
+
+def _no_dropout(model: PurchaseModel) -> bool:
+    """The NBD, or a fit at the no-dropout limit: every customer counts as alive by the
+    model's assumption, which says nothing about who is still active."""
+    return isinstance(model, NBD) or any(getattr(n, "key", "") == "no_dropout"
+                                         for n in model.notes_)
+
+
 def _activity(model: PurchaseModel, summary: Summary, value: pl.DataFrame, notes: list[str]
               ) -> pl.Series:
     """P(alive) for the segment and activity views (see the module docstring)."""
+    f = summary.frame
+    unknown = pl.Series([None] * f.height, dtype=pl.Float64)
+    if _no_dropout(model):
+        notes.append(Note("p_alive_no_dropout", model=model.NAME))
+        return unknown.alias("p_alive_activity")
     if type(model) is not BGNBD:
         return value["p_alive"].alias("p_alive_activity")
-    f = summary.frame
     try:
         mbg = MBGNBD().fit(summary)
     except ClvError as exc:
-        notes.append(Note("p_alive_not_judged", reason=str(exc)))
-        unknown = pl.Series([None] * f.height, dtype=pl.Float64)
+        mbg = None
+        reason = str(exc)
+    if mbg is None or _no_dropout(mbg):
+        notes.append(Note("p_alive_not_judged", reason=reason if mbg is None
+                          else f"{mbg.NAME} finds no dropout"))
         return value["p_alive"].zip_with(f["frequency"] > 0, unknown).alias("p_alive_activity")
     notes.append(Note("p_alive_activity", model=mbg.NAME))
     return pl.Series("p_alive_activity", mbg.p_alive(

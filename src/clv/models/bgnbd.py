@@ -217,10 +217,22 @@ class BGNBD(PurchaseModel):
         z = -np.expm1(log_1mz)
         c = lifetime * (a + b + x + self.D - 1)
         f = hyp2f1(c - r - x, a - 1, c, z)
-        with np.errstate(divide="ignore", invalid="ignore"):  # the branch not taken
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # checked below
             bracket = np.where(f > 0, -np.expm1((a - 1) * log_1mz + np.log(f)),
                                1 - np.exp((a - 1) * log_1mz) * f)
-        return cast(FloatArray, c / (a - 1) * bracket)  # hyp2f1 (scipy): untyped
+            out = np.asarray(c / (a - 1) * bracket, dtype=np.float64)
+        # far horizons (z -> 1, e.g. a lifetime of 10^4 weeks) can overflow scipy's 2F1
+        # (inf, or a value outside [0, (a+b+x+d-1)/(a-1)] when a > 1): those values are taken
+        # by the rule over the dropout probability, which holds there
+        bad = ~np.isfinite(out) | (out < 0)
+        if a > 1:
+            bad |= out > c / (a - 1) * (1 + 1e-9)
+        if np.any(bad):
+            shape = out.shape
+            span = np.broadcast_to(np.asarray(t, dtype=np.float64), shape)[bad]
+            out[bad] = self._if_alive_rule(a, span, np.broadcast_to(x, shape)[bad],  # type: ignore[arg-type]
+                                           np.broadcast_to(t_cap, shape)[bad], lifetime)
+        return out
 
     def _if_alive_rule(self, a: float, t: float, frequency: ArrayLike, T: ArrayLike,  # noqa: N803
                        lifetime: float) -> FloatArray:

@@ -23,6 +23,7 @@ import jinja2
 import polars as pl
 
 from clv import measures
+from clv.acquisition import TARGET_RATIO
 from clv.errors import ClvError
 from clv.formulas import ltv_cac_ratio
 from clv.pipeline import Analysis
@@ -158,10 +159,13 @@ def actions(a: Analysis, lang: str,
             base=_money(best["base"], cur, lang), new=_money(best["new"], cur, lang),
             horizon=measures.horizon_words(a.settings.horizon, a.settings.horizon_unit,
                                            lang)))
-    if a.channels is not None and a.channels.next_euro.height:
-        top = a.channels.next_euro.row(0, named=True)
+    best_channel = (a.channels.next_euro.filter(
+        (pl.col("return_per_spend") >= TARGET_RATIO) & (pl.col("cac_headroom") > 0))
+        if a.channels is not None else None)
+    if best_channel is not None and best_channel.height:  # only a channel worth more spend
+        top = best_channel.row(0, named=True)
         out.append(word("act_channel", lang).format(
-            channel=top["channel"], ratio=ratio(top["return_per_euro"], lang),
+            channel=top["channel"], ratio=ratio(top["return_per_spend"], lang),
             headroom=_money(top["cac_headroom"], cur, lang)))
     seg = a.segments.segments.filter(pl.col("segment").is_in(["cannot_lose", "at_risk"])
                                      & (pl.col("customers") > 0)).sort(
@@ -282,7 +286,6 @@ def _channels(a: Analysis, f: Figures, lang: str) -> tuple[Any, Any, dict[str, s
             "predicted_payback_months", "max_cac")
     tips = {key: f.tip(key) for key in keys}
     heads = {key: tips[key]["label"] for key in keys}
-    heads["payback_months"] = f"{heads['payback_months']}, {w('observed')}"
     money = ("spend", "cac", "ltv", "max_cac")
     full = table(ch, {"channel": w("channel"), **heads}, lang, money=money, currency=cur,
                  ratios=("ltv_cac",), tips=tips)
@@ -352,7 +355,8 @@ def _whatif(a: Analysis, f: Figures, lang: str) -> dict[str, Any]:
     shown = {"total_clv": ("predicted_clv_total", "money0"),
              "mean_clv": ("predicted_clv", "money"),
              "new_customer_ltv": ("new_customer_ltv", "money"),
-             "ltv_cac": (ltv_cac, "ratio"), "payback_months": ("payback_months", "count")}
+             "ltv_cac": (ltv_cac, "ratio"),
+             "payback_months": ("new_customer_payback_months", "count")}
 
     def cell(value: Any, kind: str) -> str:
         if kind.startswith("money"):

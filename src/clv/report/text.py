@@ -395,6 +395,9 @@ NOTES: dict[str, str] = {
     "p_alive_not_judged": "BG/NBD compte comme actif tout client sans second achat, et aucun "
                           "autre modèle n'a pu être ajusté ({reason}) : leur P(actif) est "
                           "laissé vide dans les vues de segments et d'activité (non jugé)",
+    "p_alive_no_dropout": "{model} suppose qu'aucun client ne cesse d'acheter ici : chaque "
+                          "P(actif) vaut 1 par hypothèse, les vues de segments et d'activité la "
+                          "laissent vide (non jugé)",
     "lifetime_capped": "sans actualisation, la valeur sur la durée de vie est prise sur "
                        "{months:,} mois",
     "no_model": "aucun modèle d'achat n'a pu être ajusté ({reason}) ; la NBD (chaque client "
