@@ -250,6 +250,8 @@ def _kpis(tx: Transactions, val: Valuation, segs: Segments, scenario: Scenario,
         out["blended_cac"] = acq.blended_cac
         if acq.blended_ltv_cac is not None:
             out["ltv_cac"] = acq.blended_ltv_cac
+        if acq.paid_ltv_cac is not None:
+            out["paid_ltv_cac"] = acq.paid_ltv_cac
     if subs is not None and subs.months.height:
         last = subs.months.row(-1, named=True)
         out.update(mrr=last["mrr"], arpa=last["arpa"], nrr=last["nrr"],
