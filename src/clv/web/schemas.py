@@ -214,6 +214,7 @@ class Kpis(BaseModel):
     currency: str | None = Field(None, description="Currency of every amount")
     blended_cac: float | None = Field(None, description=about("blended_cac"))
     ltv_cac: float | None = Field(None, description=about("ltv_cac"))
+    paid_ltv_cac: float | None = Field(None, description=about("paid_ltv_cac"))
 
 
 class SettingsOut(SettingsIn):
