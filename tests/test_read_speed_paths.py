@@ -166,3 +166,35 @@ def test_text_order_ids_prefixed_c_are_still_cancellations(tmp_path: Path) -> No
     cancelled = [n for n in tx.issues.notes if getattr(n, "key", "") == "cancellations"]
     assert cancelled and cancelled[0].values["how"].startswith("order id prefixed 'C'")
     assert tx.frame.filter(pl.col("order_id") == "C3")["amount"].to_list() == [-30.0]
+
+
+@pytest.mark.parametrize("unit, days", [("week", 7.0), ("month", 30.4375), ("year", 365.25)])
+def test_summary_times_are_whole_days_divided_exactly(unit: str, days: float) -> None:
+    # Polars divides by a constant as a product with its reciprocal (off by one unit in the
+    # last place for a third of the values): the summary divides as NumPy does, so that the
+    # times lie on the grid of whole days and compress takes its direct-address path
+    import numpy as np
+
+    from clv.prep import compress
+    from clv.prep.grid import unique_rows
+
+    rng = np.random.default_rng(3)
+    n = 5_000
+    start = dt.datetime(2023, 1, 1)
+    frame = pl.DataFrame({
+        "customer_id": [f"c{i}" for i in rng.integers(0, 800, n)],
+        "timestamp": [start + dt.timedelta(days=int(d)) for d in rng.integers(0, 700, n)],
+        "amount": rng.uniform(1, 50, n).round(2)})
+    summary = rfm_summary(frame, unit=unit)  # type: ignore[arg-type]
+    s = summary.frame
+    first = s["first_purchase"].cast(pl.Int64).to_numpy()
+    assert np.array_equal(s["recency"].to_numpy(),
+                          (s["last_purchase"].cast(pl.Int64).to_numpy() - first) / days)
+    end = (summary.observation_end - dt.date(1970, 1, 1)).days
+    assert np.array_equal(s["T"].to_numpy(), (end - first) / days)
+    columns = [s[c].cast(pl.Float64).to_numpy() for c in ("frequency", "recency", "T")]
+    assert unique_rows(columns) is not None
+    by_hash = s.group_by("frequency", "recency", "T").agg(pl.len().cast(pl.Int64)
+                                                          .alias("weight")) \
+        .sort("frequency", "recency", "T")
+    assert compress(summary).equals(by_hash)

@@ -314,8 +314,8 @@ def _summarise(lf: pl.LazyFrame, obs_p: dt.date, cal_p: dt.date | None, days: fl
     frame = per_customer.with_columns(frequency.alias("frequency")).select(
         "customer_id",
         "frequency",
-        ((last - pl.col("first_purchase")).dt.total_days() / days).alias("recency"),
-        ((pl.lit(end_p) - pl.col("first_purchase")).dt.total_days() / days).alias("T"),
+        (last - pl.col("first_purchase")).dt.total_days().alias("recency"),
+        (pl.lit(end_p) - pl.col("first_purchase")).dt.total_days().alias("T"),
         pl.when(pl.col("frequency") > 0).then(repeat_amount / pl.col("frequency"))
         .otherwise(0.0).alias("monetary"),
         (pl.col("frequency") + 1).alias("n_periods"),
@@ -323,6 +323,7 @@ def _summarise(lf: pl.LazyFrame, obs_p: dt.date, cal_p: dt.date | None, days: fl
         "first_purchase",
         last.alias("last_purchase"),
     )
+    frame = frame.with_columns(_in_units(frame["recency"], days), _in_units(frame["T"], days))
     stats = periods.select(
         pl.col("n").sum().alias("transactions"),
         pl.col("amount").sum().alias("amount"),
@@ -367,6 +368,17 @@ def _summarise(lf: pl.LazyFrame, obs_p: dt.date, cal_p: dt.date | None, days: fl
             pl.lit((obs_p - cal_p).days / days).alias("duration_holdout"),
         )
     return frame, report
+
+
+def _in_units(days_: pl.Series, days: float) -> pl.Series:
+    """Whole days in units of ``days`` days, each the correctly rounded quotient (d / 7 for
+    weeks), as NumPy divides. Polars divides by a constant as a product with its reciprocal,
+    which misses the quotient by one unit in the last place for a third of the values: the
+    times of a customer would no longer lie on the grid of whole days that
+    :func:`compress` finds (clv.prep.grid checks that code / scale gives each value back),
+    and differ from those of any other tool."""
+    quotient = pl.Series(days_.name, days_.cast(pl.Float64).to_numpy() / days)
+    return quotient.fill_nan(None) if days_.null_count() else quotient  # nulls stay null
 
 
 def _floor(day: dt.date, merge: str) -> dt.date:
