@@ -337,7 +337,8 @@ def _validate(
         .otherwise(0.0)
 
     if refunds == "error":
-        bad = work.filter(pl.col("_code").is_null() & (pl.col("_amount") < 0))
+        bad = _rows(work, pl.col("_code").is_null() & (pl.col("_amount") < 0),
+                    [ROW, "_amount", *(["_qty"] if "_qty" in work.columns else [])])
         if bad.height:
             raise DataError(
                 f"refund of {bad['_amount'][0]:g} found while refunds='error' "
@@ -346,9 +347,10 @@ def _validate(
                 column=m["quantity"] if "quantity" in m and (bad["_qty"][0] or 0) < 0
                 else _amount_column(m))
 
-    excluded = work.filter(pl.col("_code").is_not_null()).with_columns(
-        pl.col("_code").replace_strict(dict(enumerate(reasons)), return_dtype=pl.String)
-        .alias("_reason"))
+    shown = [ROW] + list(dict.fromkeys(m.values()))
+    excluded = _rows(work, pl.col("_code").is_not_null(), ["_code", "_amount", *shown]) \
+        .with_columns(pl.col("_code").replace_strict(dict(enumerate(reasons)),
+                                                     return_dtype=pl.String).alias("_reason"))
     if strict and excluded.height:
         first = excluded.sort(ROW).row(0, named=True)
         column = _reason_column(first["_reason"], m)
@@ -357,7 +359,6 @@ def _validate(
             "excluded in all (strict mode)",
             source=src, row=int(first[ROW]), column=column)
 
-    shown = [ROW] + list(dict.fromkeys(m.values()))
     report = (
         excluded.group_by("_reason", maintain_order=True)
         .agg(pl.len().alias("n"), finite.sum().alias("amount"),
@@ -371,7 +372,10 @@ def _validate(
         key=lambda e: why.rank(e.reason),
     )
 
-    kept = work.filter(pl.col("_code").is_null())
+    optional = [m[f] for f in OPTIONAL if f in m and f != "quantity"]
+    kept = _rows(work, pl.col("_code").is_null(), [
+        ROW, "_cid", "_ts", "_amount", "_line0", *(["_qty"] if "_qty" in work.columns else []),
+        *optional])
     if kept.height == 0 and exclusions:
         _nothing_kept(exclusions, m, src)
     out = kept.select(
@@ -386,12 +390,12 @@ def _validate(
     cancelled = 0
     if cancelled_how:
         dropped = reasons.index(why.REFUND_DROPPED) if why.REFUND_DROPPED in reasons else -1
-        counted = work.filter(pl.col("_cancel") & (pl.col("_code").is_null()
-                                                   | (pl.col("_code") == dropped)))
-        cancelled = counted.height
-        if counted.height:
-            notes.append(Note("cancellations", n=counted.height, how=cancelled_how,
-                              total=float(counted["_amount"].sum()), policy=refunds))
+        counted = pl.col("_cancel") & (pl.col("_code").is_null() | (pl.col("_code") == dropped))
+        cancelled, total = work.select(counted.sum(),
+                                       pl.col("_amount").filter(counted).sum()).row(0)
+        if cancelled:
+            notes.append(Note("cancellations", n=cancelled, how=cancelled_how,
+                              total=float(total), policy=refunds))
     # zero-value rows, but for the lines whose order's amount is on another line
     n_zero = int(kept.select(((pl.col("_amount") == 0) & ~pl.col("_line0")).sum()).item())
     if n_zero:
@@ -425,6 +429,12 @@ def _validate(
             f"{issues.amount_excluded:,.2f}): this is a bug of clv, please report it",
             source=src)
     return Transactions(out, issues, mapping, timezone, currency)
+
+
+def _rows(work: pl.DataFrame, condition: pl.Expr, columns: list[str]) -> pl.DataFrame:
+    """The ``columns`` of the rows of ``work`` meeting ``condition`` (only those columns are
+    filtered: the work table holds every column read besides the parsed ones)."""
+    return work.lazy().filter(condition).select(list(dict.fromkeys(columns))).collect()
 
 
 def _outlier(kept: pl.DataFrame, m: dict[str, str]) -> Note | None:
