@@ -235,14 +235,17 @@ def rfm_summary(
         raise ClvError(f"merge must be one of {', '.join(UNIT_DAYS)}, not '{merge}'")
     days = UNIT_DAYS[unit]
     lf = _lazy(transactions)
-    period = pl.col("timestamp").dt.truncate(_TRUNCATE[merge]).dt.date() if merge != "day" \
-        else pl.col("timestamp").dt.date()
-    lf = lf.select("customer_id", period.alias("period"), "amount")
+    def period(stamp: pl.Expr) -> pl.Expr:
+        return stamp.dt.truncate(_TRUNCATE[merge]).dt.date() if merge != "day" \
+            else stamp.dt.date()
+
+    # the last period is the period of the last timestamp (a period is a nondecreasing
+    # function of the time): one maximum, not a period computed for every row
     n_rows, last, *nulls = lf.select(
-        pl.len(), pl.col("period").max(),
-        *(pl.col(c).null_count().alias(f"{c}_nulls") for c in ("customer_id", "period",
-                                                               "amount"))
+        pl.len(), period(pl.col("timestamp").max()).alias("last"),
+        *(pl.col(c).null_count().alias(f"{c}_nulls") for c in COLUMNS)
     ).collect().row(0)
+    lf = lf.select("customer_id", period(pl.col("timestamp")).alias("period"), "amount")
     if n_rows == 0:
         raise DataError("no transactions to summarise", source="transactions")
     for column, count in zip(("customer_id", "timestamp", "amount"), nulls, strict=True):
