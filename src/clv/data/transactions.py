@@ -407,6 +407,8 @@ def _validate(
     outlier = _outlier(kept, m)
     if outlier is not None:
         notes.append(outlier)
+    if _within(work["_amount"], max_amount):
+        finite = pl.col("_amount")  # the same values, in the same chunks: the same sums
     read, magnitude = work.select(finite.sum().alias("read"),
                                   finite.abs().sum().alias("magnitude")).row(0)
     issues = DataIssues(
@@ -429,6 +431,16 @@ def _validate(
             f"{issues.amount_excluded:,.2f}): this is a bug of clv, please report it",
             source=src)
     return Transactions(out, issues, mapping, timezone, currency)
+
+
+def _within(amount: pl.Series, max_amount: float) -> bool:
+    """True when every amount is a number within +-max_amount (nothing for the sums to set
+    to 0): told by the null count, a NaN test and the extremes, without the conditional
+    column of every row (0.07 s and 0.2 GB on 10.8M rows)."""
+    if amount.null_count() or amount.len() == 0 or bool(amount.is_nan().any()):
+        return False
+    low, high = amount.min(), amount.max()
+    return -max_amount <= low and high <= max_amount  # type: ignore[operator]
 
 
 def _rows(work: pl.DataFrame, condition: pl.Expr, columns: list[str]) -> pl.DataFrame:
