@@ -440,7 +440,8 @@ def _within(amount: pl.Series, max_amount: float) -> bool:
     if amount.null_count() or amount.len() == 0 or bool(amount.is_nan().any()):
         return False
     low, high = amount.min(), amount.max()
-    return -max_amount <= low and high <= max_amount  # type: ignore[operator]
+    return isinstance(low, float) and isinstance(high, float) \
+        and -max_amount <= low and high <= max_amount
 
 
 def _rows(work: pl.DataFrame, condition: pl.Expr, columns: list[str]) -> pl.DataFrame:
