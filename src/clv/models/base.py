@@ -37,8 +37,8 @@ from typing import Any, ClassVar, Self, cast
 import numpy as np
 import polars as pl
 from numpy.typing import ArrayLike, NDArray
-from scipy import optimize, stats
-from scipy.special import gammaln
+from scipy import optimize
+from scipy.special import gammaln, ndtri
 from threadpoolctl import ThreadpoolController
 
 from clv.errors import ClvError
@@ -388,7 +388,7 @@ class Model(ABC):
         largest float, shown as inf by ``summary``."""
         if not hasattr(self, "stderr_"):
             return []
-        z = stats.norm.ppf(0.5 + level / 2)
+        z = float(ndtri(0.5 + level / 2))  # normal quantile, without scipy.stats
         capped = [p for p in self.PARAMS if p not in self.boundary_
                   and _capped(self.params_[p], self.stderr_[p], z)]
         return [Note("interval_capped", model=self.NAME, params=", ".join(capped),
@@ -468,8 +468,8 @@ class Model(ABC):
         such as q and gamma together) with the other directions at the estimate, has fallen by
         chi2_1(level)/2 (0 to inf when not identified, or when it never falls that far)."""
         self._fitted()
-        z = stats.norm.ppf(0.5 + level / 2)
-        cut = stats.chi2.ppf(level, 1) / 2
+        z = float(ndtri(0.5 + level / 2))  # the normal quantile
+        cut = z * z / 2  # chi2_1(level) / 2: a chi-square with one degree of freedom is z^2
         rows = []
         for p in self.PARAMS:
             est, se = self.params_[p], self.stderr_[p]
