@@ -29,7 +29,6 @@ from clv.formulas import ltv_cac_ratio
 from clv.pipeline import Analysis
 from clv.report import charts
 from clv.report.text import (
-    FIGURES,
     LANGS,
     SEGMENT_NAMES,
     VERDICTS,
@@ -61,9 +60,8 @@ DEFAULT_STEP = 0.05
 
 
 class Figures:
-    """The words of the figures a report shows, from :mod:`clv.measures` (or
-    :data:`clv.report.text.FIGURES` for counts and spend, which it does not define), and the
-    figures shown, in order, for the section that defines them."""
+    """The words of the figures a report shows, from :mod:`clv.measures`, and the figures
+    shown, in order, for the section that defines them."""
 
     def __init__(self, a: Analysis, lang: str) -> None:
         self.settings, self.lang = a.settings, lang
@@ -71,14 +69,10 @@ class Figures:
 
     def label(self, key: str) -> str:
         self.shown.setdefault(key)
-        if key in measures.MEASURES:
-            return measures.label(key, self.lang, self.settings)
-        return FIGURES[key][self.lang][0]
+        return measures.label(key, self.lang, self.settings)
 
     def definition(self, key: str) -> str:
-        if key in measures.MEASURES:
-            return measures.definition(key, self.lang, self.settings)
-        return FIGURES[key][self.lang][1]
+        return measures.definition(key, self.lang, self.settings)
 
     def tip(self, key: str) -> dict[str, str]:
         """What a header or a tile needs: the label, its definition (``title``) and the id of

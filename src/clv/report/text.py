@@ -199,49 +199,6 @@ WORDS: dict[str, dict[str, str]] = {
     "colon": {"en": ": ", "fr": "\u00a0: "},
 }
 
-FIGURES: dict[str, dict[str, tuple[str, str]]] = {
-    "customers": {"en": ("Customers", "Customers with at least one purchase kept."),
-                  "fr": ("Clients", "Clients ayant au moins un achat conservé.")},
-    "revenue": {"en": ("Revenue to date (all customers)",
-                       "Net revenue of all the purchases kept (refunds deducted)."),
-                "fr": ("Chiffre d'affaires à date (tous clients)",
-                       "Chiffre d'affaires net de tous les achats conservés (remboursements "
-                       "déduits).")},
-    "new_customers": {"en": ("New customers", "Customers whose first purchase falls in the "
-                                              "spend table's months."),
-                      "fr": ("Nouveaux clients", "Clients dont le premier achat tombe dans "
-                                                 "les mois du tableau des dépenses.")},
-    "spend": {"en": ("Spend", "Acquisition spend of the spend table's months."),
-              "fr": ("Dépenses", "Dépenses d'acquisition des mois du tableau des dépenses.")},
-    "blended_ltv_cac": {"en": ("LTV:CAC (blended)",
-                               "Sum over channels of new customers x LTV of a new customer / "
-                               "total acquisition spend: the channels reconciled. Healthy at "
-                               "3x or more."),
-                        "fr": ("LTV:CAC (global)",
-                               "Somme sur les canaux des nouveaux clients x LTV d'un nouveau "
-                               "client / dépenses d'acquisition totales : les canaux "
-                               "réconciliés. Sain à 3x ou plus.")},
-    "verdict": {"en": ("Verdict", "LTV:CAC under 1: loses money; 1 to 3: thin; 3 to 5: "
-                                  "healthy; above 5: possibly under-investing in growth."),
-                "fr": ("Verdict", "LTV:CAC sous 1 : perd de l'argent ; de 1 à 3 : marge "
-                                  "mince ; de 3 à 5 : sain ; au-delà de 5 : sans doute "
-                                  "sous-investissement.")},
-    "predicted_payback_months": {
-        "en": ("Payback (months), predicted",
-               "First month of life by whose end the cumulative margin per customer, observed "
-               "then continued by the models, reaches the CAC."),
-        "fr": ("Retour sur CAC (mois), prédit",
-               "Premier mois de vie à la fin duquel la marge cumulée par client, observée puis "
-               "prolongée par les modèles, atteint le CAC.")},
-    "max_cac": {"en": ("Largest CAC at 3x", "LTV of a new customer / 3: the highest CAC that "
-                                            "keeps LTV:CAC at 3x."),
-                "fr": ("CAC maximal à 3x", "LTV d'un nouveau client / 3 : le CAC le plus "
-                                           "élevé qui garde le LTV:CAC à 3x.")},
-}
-"""The words of the figures the report shows that ``clv.measures`` does not define (counts,
-spend, verdicts): label and definition per language. A key of ``clv.measures.MEASURES`` takes
-its words from there."""
-
 SEGMENT_NAMES: dict[str, dict[str, str]] = {
     "champions": {"en": "Champions", "fr": "Champions"},
     "cannot_lose": {"en": "Can't lose them", "fr": "À ne pas perdre"},

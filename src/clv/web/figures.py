@@ -21,25 +21,6 @@ from clv.report.text import VERDICTS, date, number
 
 Kind = Literal["money", "share", "ratio", "count", "months", "number", "text"]
 
-EXTRA: dict[str, tuple[dict[str, str], dict[str, str], Kind]] = {
-    "channel": ({"en": "Channel", "fr": "Canal"},
-                {"en": "Acquisition channel: the customers table's, else the one of the "
-                       "customer's first purchase.",
-                 "fr": "Canal d'acquisition : celui du tableau des clients, sinon celui du "
-                       "premier achat du client."}, "text"),
-    "month": ({"en": "Month", "fr": "Mois"},
-              {"en": "Month of the spend and of the new customers' first purchase.",
-               "fr": "Mois des dépenses et du premier achat des nouveaux clients."}, "text"),
-    "leads": ({"en": "Leads", "fr": "Prospects"},
-              {"en": "Leads (or prospects) of the spend table.",
-               "fr": "Prospects du tableau des dépenses."}, "count"),
-    "conversion": ({"en": "Conversion", "fr": "Conversion"},
-                   {"en": "New customers / leads.", "fr": "Nouveaux clients / prospects."},
-                   "share"),
-}
-"""Figures the pages show that :data:`clv.measures.MEASURES` does not define (yet): their
-words, in the same form; a key the vocabulary gains is taken from it."""
-
 WORDS: dict[str, dict[str, str]] = {
     "how": {"en": "How these figures are computed", "fr": "Comment ces chiffres sont calculés"},
     "basis": {"en": "Basis", "fr": "Base de calcul"},
@@ -104,22 +85,17 @@ def word(key: str, lang: str) -> str:
 
 
 def kind(key: str) -> Kind:
-    found = measures.MEASURES.get(key)
-    return found.kind if found is not None else EXTRA[key][2]
+    return measures.measure(key).kind
 
 
 def label(key: str, lang: str, a: Analysis) -> str:
     """The figure's label in ``lang`` (its horizon from the analysis's settings)."""
-    if key in measures.MEASURES:
-        return measures.label(key, lang, a.settings)
-    return EXTRA[key][0][_lang(lang)]
+    return measures.label(key, lang, a.settings)
 
 
 def definition(key: str, lang: str, a: Analysis) -> str:
     """The figure's definition in ``lang``, with its basis (margin, discount, horizon)."""
-    if key in measures.MEASURES:
-        return measures.definition(key, lang, a.settings)
-    return EXTRA[key][1][_lang(lang)]
+    return measures.definition(key, lang, a.settings)
 
 
 def _lang(lang: str) -> str:
