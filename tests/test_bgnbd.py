@@ -5,8 +5,6 @@ from scipy.special import betainc
 
 from clv import rfm_summary, sample_shop
 from clv.models import BGNBD, MBGNBD, ConvergenceError, bgnbd
-from clv.models.base import Data
-from conftest import assert_gradient_matches
 
 
 def test_published_cdnow_estimates_and_predictions(cdnow):
@@ -25,15 +23,6 @@ def test_published_cdnow_estimates_and_predictions(cdnow):
     assert m.aic_ == pytest.approx(2 * 4 + 2 * 9582.43, abs=0.02)
     assert set(m.summary()["param"]) == set(expected)
     assert all(v > 0 for v in m.stderr_.values())
-
-
-def test_analytic_gradient_matches_finite_differences():
-    rng = np.random.default_rng(0)
-    x = rng.integers(0, 40, 200).astype(float)
-    t_cap = rng.uniform(1, 300, 200)
-    tx = np.where(x > 0, rng.uniform(0, 1, 200) * t_cap, 0.0)
-    data = Data({"frequency": x, "recency": tx, "T": t_cap}, np.ones(200), "week")
-    assert_gradient_matches(BGNBD(), np.array([0.7, 12.0, 0.9, 3.1]), data)
 
 
 def test_recovers_true_parameters_of_the_sample_shop():
@@ -55,15 +44,6 @@ def test_log_space_stays_finite_for_extreme_histories(cdnow):
     assert p[4] > 0.5  # 20,000 purchases up to last week: alive
     e = m.expected_purchases(52, x, tx, t_cap)
     assert np.all(np.isfinite(e)) and e[4] > 100
-
-
-def test_save_load_round_trip(cdnow, tmp_path):
-    m = BGNBD().fit(cdnow)
-    m.save(tmp_path / "bgnbd.json")
-    back = BGNBD.load(tmp_path / "bgnbd.json")
-    assert back.params_ == m.params_ and back.unit_ == "week"
-    np.testing.assert_allclose(back.covariance_, m.covariance_)
-    assert back.p_alive(3, 20.0, 30.0) == pytest.approx(m.p_alive(3, 20.0, 30.0))
 
 
 def test_no_repeat_buyers_is_a_clear_convergence_error():

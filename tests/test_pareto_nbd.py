@@ -86,15 +86,6 @@ def test_p_alive_keeps_the_shape_of_its_inputs():
     assert many.shape == (2, 2) and many[0, 0] == pytest.approx(one)
 
 
-def test_analytic_gradient():
-    rng = np.random.default_rng(4)
-    x = rng.integers(0, 300, 200).astype(float)
-    t_cap = rng.uniform(1, 400, 200)
-    tx = np.where(x > 0, rng.uniform(0, 1, 200) * t_cap, 0.0)
-    data = Data({"frequency": x, "recency": tx, "T": t_cap}, np.ones(200), None)
-    assert_gradient_matches(ParetoNBD(), np.array([0.8, 6.0, 0.9, 14.0]), data)
-
-
 def _simulate(n, r, alpha, s, beta, seed):
     """Pareto/NBD histories: Poisson purchases at rate lambda until min(death, T)."""
     rng = np.random.default_rng(seed)
