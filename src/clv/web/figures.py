@@ -36,6 +36,10 @@ WORDS: dict[str, dict[str, str]] = {
     "chosen": {"en": "{model}, the best on held-out data", "fr": "{model}, le meilleur sur "
                                                                "données mises de côté"},
     "named": {"en": "{model}, as chosen", "fr": "{model}, choisi dans les réglages"},
+    "fallback": {"en": "{model}, the first that could be fitted (no comparison on held-out "
+                       "data: see the notes)",
+                 "fr": "{model}, le premier qui a pu être ajusté (pas de comparaison sur "
+                       "données mises de côté : voir les notes)"},
     "spend_model": {"en": "Spend model", "fr": "Modèle de panier"},
     "gamma_gamma": {"en": "Gamma-Gamma", "fr": "Gamma-Gamma"},
     "mean_spend": {"en": "mean amount of a repeat purchase (Gamma-Gamma could not be fitted)",
@@ -259,7 +263,8 @@ def basis(a: Analysis, lang: str) -> list[tuple[str, str]]:
     horizon, purchase and spend models, currency (and the spend table's months)."""
     s = a.settings
     lg = _lang(lang)
-    model = word("chosen" if s.model == "auto" else "named", lang).format(model=a.model.NAME)
+    how = "named" if s.model != "auto" else "chosen" if a.scorecard is not None else "fallback"
+    model = word(how, lang).format(model=a.model.NAME)
     spend = word("gamma_gamma" if a.spend_model is not None else "mean_spend", lang)
     currency = (f"{a.currency} ({measures.symbol(a.currency, lang)})" if a.currency
                 else word("no_currency", lang))
