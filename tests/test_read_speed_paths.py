@@ -198,3 +198,57 @@ def test_summary_times_are_whole_days_divided_exactly(unit: str, days: float) ->
                                                           .alias("weight")) \
         .sort("frequency", "recency", "T")
     assert compress(summary).equals(by_hash)
+
+
+@pytest.mark.parametrize("order", ["up", "down", "shuffled"])
+def test_a_strictly_monotonic_column_proves_rows_distinct_and_repeats_are_still_found(
+        order: str) -> None:
+    """The shortcut of :func:`_repeats` (a column strictly increasing or decreasing) gives
+    what the whole-row comparison gives, and a column that only looks monotonic at its head
+    does not hide the repeats further down."""
+    n = 4_000
+    ids = list(range(n)) if order != "down" else list(range(n, 0, -1))
+    if order == "shuffled":
+        random.Random(3).shuffle(ids)
+    frame = pl.DataFrame({"id": ids, "s": ["x"] * n}).with_row_index(ROW)
+    assert _repeats(frame).to_list() == _direct(frame) == [False] * n
+    # increasing for the first 2,000 rows, then the same rows again: repeats, found
+    twice = pl.DataFrame({"id": list(range(2_000)) * 2, "s": ["x"] * n}).with_row_index(ROW)
+    assert _repeats(twice).to_list() == _direct(twice) == [False] * 2_000 + [True] * 2_000
+    # floats: NaN and the two zeros are not strictly ordered
+    for values in ([0.0, 1.0, float("nan"), float("nan")], [-0.0, 0.0, 1.0, 1.0]):
+        f = pl.DataFrame({"v": values, "s": ["x"] * 4}).with_row_index(ROW)
+        assert _repeats(f).to_list() == _direct(f)
+
+
+@pytest.mark.parametrize("duplicates", ["auto", "keep"])
+def test_keep_carries_fewer_columns_and_reports_the_same(tmp_path: Path,
+                                                        duplicates: str) -> None:
+    """``keep=()`` (what ``clv fit`` and ``clv summary`` read) leaves the optional columns out
+    of the frame and nothing else: the same rows, exclusions, notes, sums and summary."""
+    typed = tmp_path / "log.parquet"
+    _log().write_parquet(typed)
+    full = read_transactions(typed, as_of=AS_OF, duplicates=duplicates)  # type: ignore[arg-type]
+    lean = read_transactions(typed, as_of=AS_OF, duplicates=duplicates,  # type: ignore[arg-type]
+                             keep=())
+    assert lean.frame.columns == ["customer_id", "timestamp", "amount"]
+    assert lean.frame.equals(full.frame.select(lean.frame.columns))
+    assert _report(lean) == _report(full)
+    assert lean.issues.to_dict() == full.issues.to_dict()
+    assert rfm_summary(lean).frame.equals(rfm_summary(full).frame)
+    some = read_transactions(typed, as_of=AS_OF, keep=("channel",))
+    assert some.frame.columns == ["customer_id", "timestamp", "amount"] + (
+        ["channel"] if "channel" in full.frame.columns else [])
+    with pytest.raises(ValueError, match="keep takes"):
+        read_transactions(typed, as_of=AS_OF, keep=("customer_id",))
+
+
+def test_keep_without_order_id_still_groups_line_items_into_orders(tmp_path: Path) -> None:
+    path = tmp_path / "lines.csv"
+    path.write_text("customer,date,order,qty,unit price\n"
+                    "a,2024-01-01,1,2,5.0\na,2024-01-01,1,1,3.0\nb,2024-01-02,2,1,4.0\n")
+    full = read_transactions(path, as_of=AS_OF, quantity="qty", price="unit price")
+    lean = read_transactions(path, as_of=AS_OF, quantity="qty", price="unit price", keep=())
+    assert "order_id" in full.frame.columns and "order_id" not in lean.frame.columns
+    assert lean.issues.to_dict() == full.issues.to_dict()
+    assert lean.frame.equals(full.frame.select(lean.frame.columns))

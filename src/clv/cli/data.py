@@ -49,7 +49,7 @@ def summary(
 
     from clv.prep import rfm_summary
 
-    tx = read.transactions(file)
+    tx = read.transactions(file, keep=())  # the summary uses no optional column
     s = rfm_summary(tx, unit=unit, observation_end=observation_end,
                     calibration_end=calibration_end, merge=merge)
     if output is not None:

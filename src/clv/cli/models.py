@@ -18,6 +18,7 @@ from clv.cli.options import (
     Unit,
     Valuing,
     choose,
+    preload,
     reads_data,
     values_customers,
 )
@@ -87,10 +88,11 @@ def fit(
                                   keep=(by,) if by and by != "cohort" else (), **read.raw)
         fitted = fit_sbg(subs, unit or "month", by=by, as_of=as_of)
     else:
+        preload("clv.models", "clv.prep")  # imported while the file is read
+        tx = read.transactions(file, keep=())  # the fit uses no optional column
         from clv.models import ALL_MODELS
         from clv.prep import rfm_summary
 
-        tx = read.transactions(file)
         s = rfm_summary(tx, unit=unit or D.UNIT,  # type: ignore[arg-type]
                         observation_end=observation_end, calibration_end=calibration_end,
                         midpoint=midpoint)
@@ -190,7 +192,7 @@ def evaluate(
     names = tuple(m.strip() for m in models.split(",") if m.strip())
     for name in names or ("",):
         choose(name, "each of --models", D.CANDIDATES)
-    tx = read.transactions(file)
+    tx = read.transactions(file, keep=())  # the scorecard uses no optional column
     card = run(tx, calibration_end, unit=unit, observation_end=observation_end,
                models=names, midpoint=midpoint)
     if output is not None:

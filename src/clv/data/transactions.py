@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -106,6 +107,7 @@ def read_transactions(
     table: str | None = None,
     query: str | None = None,
     read_only: bool = False,
+    keep: Iterable[str] | None = None,
 ) -> Transactions:
     """Read and validate transactions from a file, frame or database.
 
@@ -141,7 +143,17 @@ def read_transactions(
     ``source_timezone`` the zone of timestamps written without offset (default:
     ``timezone``). ``read_only`` (a database source): the ``query`` must be one SELECT, run
     in a read-only transaction with a time limit (see :func:`clv.data.readers.read_sql`).
+
+    ``keep`` names the optional columns (of ``order_id``, ``product``, ``channel``,
+    ``quantity``) the frame carries when they are mapped; default all of them. A job that
+    needs none (a fit: ``keep=()``) saves writing them out (0.35 s and 0.5 GB on 10.8M
+    lines); the rows, exclusions, notes and sums are the same, since every mapped column is
+    read and checked whatever is kept.
     """
+    kept_optional = OPTIONAL if keep is None else tuple(keep)
+    unknown = [f for f in kept_optional if f not in OPTIONAL]
+    if unknown:
+        raise ValueError(f"keep takes {', '.join(OPTIONAL)}, not {', '.join(unknown)}")
     if refunds not in ("net", "drop", "error"):
         raise ValueError("refunds must be 'net', 'drop' or 'error'")
     if duplicates not in ("auto", "drop", "keep"):
@@ -175,7 +187,7 @@ def read_transactions(
     return _validate(raw, mapping, date_format=date_format, decimal=decimal, currency=currency,
                      refunds=refunds, duplicates=duplicates, timezone=timezone,
                      source_timezone=source_timezone, as_of=as_of, earliest=floor,
-                     max_amount=float(max_amount), strict=strict)
+                     max_amount=float(max_amount), strict=strict, keep=kept_optional)
 
 
 def _earliest(earliest: dt.date | str | None) -> dt.datetime | None:
@@ -210,6 +222,7 @@ def _validate(
     earliest: dt.datetime | None,
     max_amount: float,
     strict: bool,
+    keep: tuple[str, ...] = OPTIONAL,
 ) -> Transactions:
     frame = raw.frame
     src = raw.source
@@ -372,21 +385,26 @@ def _validate(
         key=lambda e: why.rank(e.reason),
     )
 
-    optional = [m[f] for f in OPTIONAL if f in m and f != "quantity"]
+    # the optional columns written out: those kept, and the order id that groups line items
+    # into orders (dropped after, when not kept)
+    wanted = [f for f in OPTIONAL if f in m and f != "quantity"
+              and (f in keep or (f == "order_id" and mapping.line_items))]
     kept = _rows(work, pl.col("_code").is_null(), [
         ROW, "_cid", "_ts", "_amount", "_line0", *(["_qty"] if "_qty" in work.columns else []),
-        *optional])
+        *(m[f] for f in wanted)])
     if kept.height == 0 and exclusions:
         _nothing_kept(exclusions, m, src)
     out = kept.select(
         pl.col("_cid").alias("customer_id"),
         pl.col("_ts").alias("timestamp"),
         pl.col("_amount").alias("amount"),
-        *[clean_values(kept[m[f]]).alias(f) for f in OPTIONAL if f in m and f != "quantity"],
-        *([pl.col("_qty").alias("quantity")] if "quantity" in m else []),
+        *[clean_values(kept[m[f]]).alias(f) for f in wanted],
+        *([pl.col("_qty").alias("quantity")] if "quantity" in m and "quantity" in keep else []),
     )
     if mapping.line_items:
         out = _orders(out, notes)
+        if "order_id" not in keep:
+            out = out.drop("order_id")
     cancelled = 0
     if cancelled_how:
         dropped = reasons.index(why.REFUND_DROPPED) if why.REFUND_DROPPED in reasons else -1
@@ -643,10 +661,16 @@ def _repeats(frame: pl.DataFrame) -> pl.Series:
     took 40 s on 20,000 rows of 2,000 columns, its planning growing with the square of the
     depth; hash_rows takes 0.2 s). When every hash is distinct (a count of distinct values:
     0.2 s on 10.8M rows, where marking the repeated values took 1 s), no row repeats
-    another; else the shared hashes are found by a group-by and only their rows compared."""
+    another; else the shared hashes are found by a group-by and only their rows compared.
+
+    Before hashing, a column without nulls whose values strictly increase (or strictly
+    decrease) down the file proves every row distinct: an order or line number as most
+    exports write it (0.02 s on 10.8M rows, where the hashes and their count take 0.4 s)."""
     cols = [c for c in frame.columns if c != ROW]
-    key = frame.select(cols).hash_rows(seed=0x9E3779B9)
     out = pl.repeat(False, frame.height, dtype=pl.Boolean, eager=True)
+    if any(_strictly_monotonic(frame[c]) for c in cols[:MONOTONIC_TRIES]):
+        return out
+    key = frame.select(cols).hash_rows(seed=0x9E3779B9)
     if key.n_unique() == key.len():
         return out
     keys = key.to_frame("key")
@@ -657,6 +681,29 @@ def _repeats(frame: pl.DataFrame) -> pl.Series:
         out = out.scatter(shared, frame[shared].select(
             ~pl.struct(cols).is_first_distinct()).to_series())
     return out
+
+
+MONOTONIC_TRIES = 8
+"""The first columns of a file looked at for a strictly monotonic one (see :func:`_repeats`)."""
+
+
+def _strictly_monotonic(values: pl.Series) -> bool:
+    """True when ``values`` (numbers or dates, no null) strictly increase or strictly
+    decrease from each row to the next, so that no two rows share a value. Floats must be
+    ordered by ``<`` (a NaN or a zero of either sign next to its twin says no). The first rows
+    decide whether the whole column is worth comparing; text is not compared (an export's
+    ``#999`` comes before ``#1000``, and comparing text costs more than the hashes save)."""
+    dtype = values.dtype
+    if values.len() < 2 or values.null_count() or dtype == pl.Boolean \
+            or not (dtype.is_numeric() or dtype.is_temporal()):
+        return False
+    head = values.head(1000)
+    for up in (True, False):  # the direction the first rows take, then the whole column
+        if all(bool(((rows.slice(1) > rows.slice(0, rows.len() - 1)) if up
+                     else (rows.slice(1) < rows.slice(0, rows.len() - 1))).all())
+               for rows in (head, values)):
+            return True
+    return False
 
 
 def _reason_column(reason: str, m: dict[str, str]) -> str:
