@@ -88,3 +88,18 @@ def get_job(jid: str, state: StateDep) -> Job:
 
 
 JobDep = Annotated[Job, Depends(get_job)]
+
+
+def page_lang(request: Request, lang: str | None = None) -> str:
+    """The page's language (:func:`clv.web.i18n.negotiate`): ``?lang=``, the ``clv_lang``
+    cookie, the browser's ``Accept-Language``, the dashboard's default (``clv serve
+    --lang``), English."""
+    from clv.web.i18n import COOKIE as LANG_COOKIE
+    from clv.web.i18n import negotiate
+
+    default = getattr(request.app.state, "lang", None)
+    return negotiate(lang, request.cookies.get(LANG_COOKIE),
+                     request.headers.get("accept-language"), default)
+
+
+PageLang = Annotated[str, Depends(page_lang)]

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse
 
 from clv.pipeline import Analysis
 from clv.report.text import number, percent, segment_name
+from clv.web import i18n
 from clv.web.state import Entry, form_words
 
 SECTIONS = {"overview": "Overview", "customers": "Customers", "segments": "Segments",
@@ -32,6 +33,15 @@ ENV = jinja2.Environment(
 ENV.filters["num"] = lambda v, d=0: "-" if v is None else number(v, "en", d)
 ENV.filters["pct"] = lambda v, d=1: "-" if v is None else percent(v, "en", d)
 ENV.filters["words"] = form_words
+
+
+@jinja2.pass_context
+def _t(context: jinja2.runtime.Context, key: str, /, **values: Any) -> str:
+    """``{{ t("key", n=...) }}`` in a template: the message in the page's ``lang``."""
+    return i18n.t(key, context.get("lang", "en"), **values)
+
+
+ENV.globals["t"] = _t
 
 
 def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:

@@ -1,0 +1,126 @@
+"""The dashboard's languages: one message catalogue, the page's language, and the Jinja2
+helpers that write words, numbers, money and dates for it.
+
+The catalogue is the union of the modules of :mod:`clv.web.messages` (each holds a
+``MESSAGES`` dict of ``key -> {"en": ..., "fr": ...}``, one module per part of the dashboard,
+so that the parts are written apart) and of the report's words (:data:`clv.report.text.WORDS`,
+which the pages share). A key defined twice, or without both languages, is an error when the
+catalogue is first read (and a test). Messages are ``str.format`` templates: ``t("rows_n",
+lang, n=...)``.
+
+The page's language (:func:`negotiate`): ``?lang=`` when given (and then kept in the
+``clv_lang`` cookie), else that cookie, else the browser's ``Accept-Language``, else the
+dashboard's default (``clv serve --lang``), else English.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import importlib
+import pkgutil
+from typing import Any, Literal, cast
+
+LANGS: tuple[str, ...] = ("en", "fr")
+Lang = Literal["en", "fr"]
+COOKIE = "clv_lang"
+
+
+@functools.cache
+def catalogue() -> dict[str, dict[str, str]]:
+    """Every message of the dashboard, by key then language (see the module docstring)."""
+    from clv.report.text import WORDS
+    from clv.web import messages
+
+    found: dict[str, dict[str, str]] = {}
+    origin: dict[str, str] = {}
+    modules = sorted(m.name for m in pkgutil.iter_modules(messages.__path__))
+    for name in modules:
+        module = importlib.import_module(f"{messages.__name__}.{name}")
+        for key, texts in module.MESSAGES.items():
+            if key in found:
+                raise ValueError(f"message {key!r} is defined in both {origin[key]} and {name}")
+            missing = [lang for lang in LANGS if not texts.get(lang)]
+            if missing:
+                raise ValueError(f"message {key!r} of {name} has no {', '.join(missing)} text")
+            found[key], origin[key] = texts, name
+    for key, texts in WORDS.items():  # the report's words, unless a page says it its way
+        found.setdefault(key, texts)
+    return found
+
+
+def t(key: str, lang: str, /, **values: Any) -> str:
+    """The message ``key`` in ``lang`` (English when ``lang`` is not one of :data:`LANGS`),
+    its ``{fields}`` filled from ``values``. An unknown key raises KeyError: a page never
+    shows an identifier in place of a word."""
+    texts = catalogue()[key]
+    text = texts.get(lang) or texts["en"]
+    return text.format(**values) if values else text
+
+
+def pick(lang: str | None) -> Lang | None:
+    """``lang`` when it is one of :data:`LANGS` (``fr-FR`` and ``FR`` read as ``fr``), else
+    None."""
+    if not lang:
+        return None
+    head = lang.strip().lower().replace("_", "-").split("-")[0]
+    return cast(Lang, head) if head in LANGS else None
+
+
+def accepted(header: str | None) -> Lang | None:
+    """The first language of :data:`LANGS` in an ``Accept-Language`` header, by quality
+    (``fr-CH, fr;q=0.9, en;q=0.8`` -> ``fr``); None when it names none of them."""
+    if not header:
+        return None
+    ranked: list[tuple[float, int, Lang]] = []
+    for i, part in enumerate(header.split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        lang = pick(tag)
+        if lang is not None and quality > 0:
+            ranked.append((-quality, i, lang))
+    return min(ranked)[2] if ranked else None
+
+
+def negotiate(query: str | None, cookie: str | None, accept_language: str | None,
+              default: str | None = None) -> Lang:
+    """The page's language: the query's, the cookie's, the browser's, the default, English."""
+    return (pick(query) or pick(cookie) or accepted(accept_language) or pick(default)
+            or "en")
+
+
+def money(value: float | None, lang: str, currency: str | None, digits: int | None = None
+          ) -> str:
+    """An amount in ``currency`` written for ``lang`` (:func:`clv.measures.money`, Babel:
+    ``1 234,50 €`` in French, ``€1,234.50`` in English); without a currency, the number
+    alone; None or NaN as an empty string (the page says why it is blank)."""
+    from clv.measures import money as measures_money
+
+    return measures_money(value, currency, lang, digits)
+
+
+def day(value: dt.date | dt.datetime | str | None, lang: str) -> str:
+    """A date in the one format of ``lang`` (``2 March 2025``, ``2 mars 2025``); a datetime
+    with its time to the minute; None as an empty string."""
+    if value is None or value == "":
+        return ""
+    from babel.dates import format_date, format_datetime
+
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    locale = "fr_FR" if lang == "fr" else "en_GB"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time():
+            return format_date(value.date(), "long", locale=locale)
+        return format_datetime(value.replace(microsecond=0), "d MMMM y HH:mm", locale=locale)
+    return format_date(value, "long", locale=locale)
