@@ -35,7 +35,7 @@ from fastapi.staticfiles import StaticFiles
 from clv.errors import ClvError
 from clv.web.deps import access
 from clv.web.guard import TooLarge, internal_error
-from clv.web.routes import api, data, exports, jobs, pages, tools
+from clv.web.routes import api, data, exports, jobs, pages, saas, tools
 from clv.web.schemas import ERRORS
 from clv.web.state import State
 
@@ -67,6 +67,6 @@ def create_app(state: State, *, token: str | None = None) -> FastAPI:
 
     # anything else: a 500 with a reference, the traceback logged once (clv.web.guard)
     app.add_exception_handler(Exception, internal_error)
-    for part in (data, jobs, pages, exports, api, tools):
+    for part in (data, jobs, pages, saas, exports, api, tools):
         app.include_router(part.router)
     return app

@@ -51,7 +51,6 @@ from typing import Any
 
 import polars as pl
 
-from clv import measures
 from clv.data import read_transactions
 from clv.data.mapping import REQUIRED, Mapping, resolve_mapping
 from clv.data.readers import ROW, read_raw
@@ -61,6 +60,7 @@ from clv.pipeline import Analysis, Settings, analyze
 from clv.report import charts
 from clv.scenarios import Levers, Scenario
 from clv.store import Store
+from clv.web.charts import TRANSLATED, render_charts
 
 SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".xlsx", ".xls", ".json", ".jsonl", ".ndjson")
 MAPPED = ("customer_id", "timestamp", "amount", "quantity", "price", "order_id", "product",
@@ -206,7 +206,8 @@ class Entry:
 
     def charts_in(self, lang: str) -> dict[str, str | None]:
         """The charts in ``lang``: English as drawn with the analysis; another language's
-        (:data:`TRANSLATED`) drawn when first asked, kept while the analysis is in memory."""
+        (:data:`clv.web.charts.TRANSLATED`) drawn when first asked, kept while the analysis
+        is in memory."""
         if lang == "en":
             return self.charts
         found = self.translated.get(lang)
@@ -216,41 +217,6 @@ class Entry:
             if owner is not None and self.id in owner.in_memory():
                 self.translated[lang] = found
         return found
-
-
-CHARTS = ("distribution", "lorenz", "heatmap", "curves", "channels", "tracking")
-"""The report's charts the pages show."""
-TRANSLATED = ("distribution", "lorenz", "channels")
-"""The charts of the pages that take a language (the overview and the channels)."""
-CHART_WORDS = {"observed": {"en": "observed", "fr": "observé"},
-               "predicted": {"en": "predicted by the models", "fr": "prédit par les modèles"},
-               "actual": {"en": "actual", "fr": "réel"}}
-
-
-def render_charts(a: Analysis, lang: str = "en", which: tuple[str, ...] = CHARTS
-                  ) -> dict[str, str | None]:
-    """The report's charts ``which``, as inline SVG in ``lang``, the figures named as in
-    :mod:`clv.measures` and amounts in the currency's symbol (drawn once per analysis and
-    language)."""
-    def named(key: str) -> str:
-        return measures.label(key, lang, a.settings)
-
-    def word(key: str) -> str:
-        return CHART_WORDS[key][lang]
-
-    sym = measures.symbol(a.currency, lang) or None
-    draw: dict[str, Callable[[], str | None]] = {
-        "distribution": lambda: charts.distribution(
-            a, named("clv") + (f" ({sym})" if sym else ""), lang=lang),
-        "lorenz": lambda: charts.lorenz(
-            a, {"historical": named("revenue_to_date"), "predicted": named("clv")}, lang),
-        "heatmap": lambda: charts.retention_heatmap(a, lang),
-        "curves": lambda: charts.cumulative_curves(
-            a, {"historical": word("observed"), "predicted": word("predicted")}, lang,
-            amount=sym),
-        "channels": lambda: charts.channels(a, {"ltv": named("ltv")}, lang, title=sym),
-        "tracking": lambda: charts.tracking(a, word("actual"), lang)}
-    return {k: draw[k]() for k in which}
 
 
 def _minutes(seconds: float) -> str:
