@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import cast
 
 import polars as pl
 
@@ -35,20 +36,22 @@ REQUIRED = ("customer_id", "timestamp", "amount")
 COMMON_NAMES: dict[str, list[str]] = {
     "customer_id": ["customer_id", "customer", "customerid", "client_id", "client", "clientid",
                     "user_id", "userid", "buyer_id", "member_id", "account_id", "id_client",
-                    "code_client", "numero_client", "num_client", "no_client",
+                    "code_client", "numero_client", "num_client", "no_client", "n_client",
+                    "identifiant_client", "ref_client", "reference_client",
                     "customer_email", "email", "cust_id"],
     "timestamp": ["timestamp", "date", "order_date", "purchase_date", "transaction_date",
                   "invoice_date", "datetime", "created_at", "created", "time", "date_commande",
                   "date_de_commande", "date_facture", "date_de_facture", "date_vente",
-                  "orderdate", "invoicedate"],
+                  "date_achat", "date_d_achat", "orderdate", "invoicedate"],
     "amount": ["amount", "revenue", "value", "sales", "total", "order_total", "total_amount",
                "net_sales", "montant", "montant_ttc", "montant_ht", "total_ttc", "total_ht",
                "line_total", "amount_paid", "spend", "dollar_value", "monetary_value",
-               "chiffre_d_affaires", "ca"],
+               "chiffre_d_affaires", "ca", "montant_total", "total_commande"],
     "order_id": ["order_id", "order", "order_number", "invoice", "invoice_no", "invoiceno",
                  "invoice_number", "transaction_id", "orderid", "commande", "num_commande",
                  "numero_commande", "no_commande", "n_commande", "facture", "numero_facture",
-                 "num_facture", "no_facture", "n_facture", "n_piece", "piece"],
+                 "num_facture", "no_facture", "n_facture", "n_piece", "piece",
+                 "numero_de_commande", "reference_commande"],
     "currency": ["currency", "devise", "currency_code"],
     "status": ["status", "order_status", "financial_status", "payment_status", "etat",
                "statut"],
@@ -65,7 +68,52 @@ COMMON_NAMES: dict[str, list[str]] = {
     "credit": ["credit"],
     # the time of day, when the date column holds only the day (point-of-sale exports)
     "time": ["time", "heure", "order_time", "transaction_time"],
+    # the amount refunded on the same row (netted from its amount)
+    "refunded": ["refunded", "amount_refunded", "refunded_amount", "refund", "remboursement",
+                 "montant_rembourse", "rembourse"],
 }
+
+CUSTOMER_NAMES = COMMON_NAMES["customer_id"]
+CHANNEL_NAMES = ["channel", "acquisition_channel", "canal", "canal_d_acquisition",
+                 "canal_acquisition", "source", "utm_source", "media", "levier"]
+TABLE_NAMES: dict[str, dict[str, list[str]]] = {
+    "spend": {
+        "month": ["month", "period_start", "mois", "period", "periode", "month_start",
+                  "debut_de_periode", "date", "mois_annee"],
+        "channel": CHANNEL_NAMES,
+        "spend": ["spend", "depenses", "depense", "cost", "costs", "cout", "couts", "budget",
+                  "ad_spend", "investissement", "amount", "montant", "montant_depense"],
+        "campaign": ["campaign", "campagne"],
+        "leads": ["leads", "prospects", "nb_leads", "nb_prospects"],
+    },
+    "customers": {
+        "customer_id": CUSTOMER_NAMES,
+        "acquired_at": ["acquired_at", "acquisition_date", "date_d_acquisition",
+                        "date_acquisition", "first_order", "first_purchase", "signup_date",
+                        "created_at", "date_inscription", "date_d_inscription",
+                        "date_de_creation", "inscription"],
+        "channel": CHANNEL_NAMES,
+        "campaign": ["campaign", "campagne"],
+    },
+    "subscriptions": {
+        "customer_id": CUSTOMER_NAMES,
+        "start": ["start", "start_date", "started_at", "subscription_start", "debut",
+                  "date_de_debut", "date_debut", "debut_abonnement", "date_d_abonnement"],
+        "end": ["end", "end_date", "ended_at", "canceled_at", "cancelled_at",
+                "cancellation_date", "fin", "date_de_fin", "date_fin", "date_resiliation",
+                "date_de_resiliation", "resiliation"],
+        "mrr": ["mrr", "monthly_revenue", "revenu_mensuel", "montant_mensuel",
+                "mensualite", "abonnement_mensuel", "prix_mensuel", "monthly_price"],
+        "plan": ["plan", "offre", "formule", "tier", "abonnement"],
+        "channel": CHANNEL_NAMES,
+    },
+}
+"""Candidate column names of the fields of the other tables (spend, customer attributes,
+subscriptions), in English and French, compared as :data:`COMMON_NAMES` are."""
+TABLE_REQUIRED: dict[str, tuple[str, ...]] = {
+    "spend": ("month", "channel", "spend"), "customers": ("customer_id",),
+    "subscriptions": ("customer_id", "start", "end")}
+"""The fields each of the other tables cannot do without."""
 
 PRESETS: dict[str, dict[str, list[str]]] = {
     # Shopify "Export orders" CSV: one row per line item; order-level fields such as Subtotal
@@ -250,8 +298,43 @@ def _looks_like(values: pl.Series) -> dict[str, float]:
         r"^((19|20)\d{6}|\d{4}-\d{2}-\d{2}.*|\d{1,2}[/.-]\d{1,2}[/.-]\d{4}.*)$").mean()
     decimal = s.str.contains(r"^[-+(]?[^\d]{0,3}\s?\d[\d\s.,']*[.,]\d{1,2}\)?\s?[^\d]{0,3}$").mean()
     integer = s.str.contains(r"^\d+$").mean()
-    return {"date": float(date or 0), "decimal": float(decimal or 0),
-            "integer": float(integer or 0)}
+    return {"date": float(cast(float, date or 0)), "decimal": float(cast(float, decimal or 0)),
+            "integer": float(cast(float, integer or 0))}
+
+
+def detect_columns(columns: list[str], kind: str,
+                   given: dict[str, str | None] | None = None) -> tuple[dict[str, str],
+                                                                         dict[str, str]]:
+    """The column of each field of a ``kind`` table (``spend``, ``customers``,
+    ``subscriptions``: :data:`TABLE_NAMES`) and where each came from: the ``given`` names
+    first (a name matched without case or accents; None: the field is not to be used), then
+    the common names of the field, each column used once. Returns (field -> column,
+    field -> origin)."""
+    if kind not in TABLE_NAMES:
+        raise MappingError(f"unknown table '{kind}' (known: {', '.join(TABLE_NAMES)})")
+    by_norm = {_norm(c): c for c in columns}
+    found: dict[str, str] = {}
+    origin: dict[str, str] = {}
+    for fld, col in (given or {}).items():
+        if fld not in TABLE_NAMES[kind]:
+            raise MappingError(f"unknown field '{fld}' of the {kind} table (known: "
+                               f"{', '.join(TABLE_NAMES[kind])})", field=fld)
+        if col is None:
+            continue
+        match = col if col in columns else by_norm.get(_norm(col))
+        if match is None:
+            raise MappingError(f"column '{col}' given for {fld} does not exist; columns are: "
+                               + listed(columns), field=fld)
+        found[fld], origin[fld] = match, "explicit"
+    for fld, names in TABLE_NAMES[kind].items():
+        if fld in found or (given is not None and fld in given):
+            continue
+        for name in names:
+            col = by_norm.get(_norm(name))
+            if col is not None and col not in found.values():
+                found[fld], origin[fld] = col, "common name"
+                break
+    return found, origin
 
 
 def detect_preset(columns: list[str]) -> str | None:
