@@ -38,6 +38,13 @@ def test_movements_by_hand():
     assert m[d(2024, 4, 1)]["expansion"] == 50.0
     assert m[d(2024, 5, 1)]["reactivation"] == 50.0 and m[d(2024, 5, 1)]["new"] == 0.0
     assert m[d(2024, 6, 1)]["contraction"] == 20.0
+    # gross MRR churn counts the contraction: 1 - GRR
+    assert m[d(2024, 6, 1)]["revenue_churn"] == pytest.approx(20 / 280)
+    assert m[d(2024, 3, 1)]["revenue_churn"] == pytest.approx(50 / 230)
+    assert m[d(2024, 1, 1)]["new_customers"] == 2 and m[d(2024, 2, 1)]["new_customers"] == 1
+    assert m[d(2024, 5, 1)]["reactivated_customers"] == 1
+    assert m[d(2024, 5, 1)]["new_customers"] == 0
+    assert result.months["nrr_12m"].is_null().all()  # six months: no trailing year
     assert m[d(2024, 6, 1)]["grr"] == pytest.approx((280 - 20) / 280)
     assert m[d(2024, 4, 1)]["nrr"] == pytest.approx((180 + 50) / 180)
     assert m[d(2024, 6, 1)]["arpa"] == pytest.approx(260 / 3)
@@ -54,6 +61,42 @@ def test_movements_by_hand():
     with pytest.warns(UserWarning, match="plan = pro left out"):  # one customer: no fit
         per_plan = saas_metrics(_fixture(), as_of="2024-06-30")
     assert per_plan.plans.filter(plan="pro")["sbg_ltv"][0] is None
+
+
+def test_trailing_year_and_cohorts_by_hand():
+    rows = [  # customer, start, end, mrr; observed January 2024 to January 2025
+        ("A", d(2024, 1, 1), d(2024, 12, 1), 100.0),
+        ("A", d(2024, 12, 1), None, 200.0),  # expansion in December
+        ("B", d(2024, 1, 1), d(2024, 3, 1), 50.0),  # churned in March,
+        ("B", d(2024, 5, 1), None, 50.0),  # back in May
+        ("C", d(2024, 1, 1), d(2024, 7, 1), 80.0),  # churned in July
+        ("D", d(2024, 2, 1), None, 40.0),  # not a customer at the start of the year
+        ("E", d(2024, 3, 1), d(2024, 4, 1), 30.0),  # paid March only
+    ]
+    subs = pl.DataFrame(rows, schema=["customer_id", "start", "end", "mrr"], orient="row")
+    result = saas_metrics(subs, as_of="2025-01-31", by=None)
+    m = {r["month"]: r for r in result.months.iter_rows(named=True)}
+    assert len(m) == 13
+    jan = m[d(2025, 1, 1)]
+    # the customers paying at the end of January 2024: A 100, B 50, C 80 = 230; a year
+    # later A pays 200 (capped at 100 for GRR), B 50 again (reactivated), C nothing
+    assert jan["nrr_12m"] == pytest.approx(250 / 230)
+    assert jan["grr_12m"] == pytest.approx(150 / 230)
+    assert m[d(2024, 12, 1)]["nrr_12m"] is None  # no month twelve months before
+    assert m[d(2024, 3, 1)]["revenue_churn"] == pytest.approx(50 / 270)
+    assert m[d(2024, 4, 1)]["churned_customers"] == 1  # E
+    coh = {(r["cohort"], r["age"]): r for r in result.cohorts.iter_rows(named=True)}
+    first = d(2024, 1, 1)
+    assert coh[first, 0]["customers"] == 3 and coh[first, 0]["mrr"] == 230.0
+    assert coh[first, 2]["logo_retention"] == pytest.approx(2 / 3)  # B gone in March
+    assert coh[first, 4]["logo_retention"] == 1.0  # B back in May
+    assert coh[first, 6]["revenue_retention"] == pytest.approx(150 / 230)  # C gone
+    assert coh[first, 12]["revenue_retention"] == pytest.approx(250 / 230)
+    assert max(age for c, age in coh if c == first) == 12
+    # a cohort nobody of which pays any more still has its ages, at 0%
+    march = d(2024, 3, 1)
+    assert coh[march, 1]["customers"] == 0 and coh[march, 1]["logo_retention"] == 0.0
+    assert max(age for c, age in coh if c == march) == 10
 
 
 def test_bad_rows_are_named():
@@ -81,6 +124,9 @@ def test_sample_saas_plans():
         assert row["arpa"] == saas.truth["price"][row["plan"]]
         # heterogeneity: the loyal customers who stay make sBG's LTV exceed the simple one
         assert row["sbg_ltv"] > row["simple_ltv"] > 0
+        assert row["ltv_ratio"] == pytest.approx(row["sbg_ltv"] / row["simple_ltv"])
+        plan = saas.subscriptions.filter(pl.col("plan") == row["plan"])
+        assert row["active_subscriptions"] == plan["end"].is_null().sum()
     pooled = saas_metrics(saas.subscriptions, as_of=end, by=None)
     assert pooled.plans.height == 1
 

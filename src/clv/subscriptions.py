@@ -1,27 +1,48 @@
 """Subscription metrics: MRR and its movements, ARPA, churn, revenue retention, cohorts, and
-the sBG model per plan (or cohort) against the simple MRR x margin / churn formula.
+the sBG model per plan (or cohort) against the simple ARPA x margin / churn formula.
 
 A subscription row (``customer_id``, ``start``, ``end`` null while active, ``mrr``, optional
 ``plan``) counts in the MRR of every month at whose end it is active (start <= last day <
 end); a customer's MRR is the sum of their rows. Only months that ended by ``as_of`` are
-reported. Between two months each customer's change is one movement:
+reported. Between two months each customer's change is one movement, as ChartMogul
+classifies them (ChartMogul, "MRR movements", help.chartmogul.com):
 
-- new: from 0 to positive, never paying before; reactivation: from 0 to positive again;
+- new: from 0 to positive, never paying before; reactivation: from 0 to positive again (a
+  customer who had churned pays again);
 - expansion / contraction: positive to a higher / lower positive MRR;
 - churn: positive to 0.
 
-So MRR(m) = MRR(m-1) + new + reactivation + expansion - contraction - churn exactly. Customer
-churn rate = customers lost / customers paying at the start of the month; gross revenue
-retention (GRR) = (MRR(m-1) - contraction - churn) / MRR(m-1); net revenue retention (NRR)
-adds expansion (and reactivation is left out of both, as new business).
+So MRR(m) = MRR(m-1) + new + reactivation + expansion - contraction - churn exactly (net new
+MRR is the sum of the movements). The rates of month m, over the customers paying at the end
+of month m-1 (ChartMogul's definitions):
+
+- customer (logo) churn rate = customers lost / customers paying at the start;
+- revenue churn rate (gross MRR churn rate) = (churned + contraction MRR) / MRR(m-1);
+- ARPA = MRR / customers paying (average revenue per account);
+- gross revenue retention GRR = (MRR(m-1) - contraction - churn) / MRR(m-1) = 1 - revenue
+  churn; net revenue retention NRR = (MRR(m-1) - contraction - churn + expansion) / MRR(m-1).
+  New and reactivated customers are outside the starting customers: both leave them out.
+
+Over the trailing twelve months (``grr_12m``, ``nrr_12m``), NRR is ChartMogul's net MRR
+retention of a cohort taken as the customers paying at the end of month m-12: their MRR at
+the end of month m (whatever happened in between, reactivations included) / their MRR at the
+end of month m-12; GRR caps each of them at their starting MRR, so that it never exceeds
+100%: sum(min(MRR_i(m), MRR_i(m-12))) / sum(MRR_i(m-12)) (ChartMogul, "Net MRR Retention"
+and "Gross MRR Retention"; KeyBanc Capital Markets' SaaS survey defines them the same way).
+
+Cohorts: the customers whose first paying month is the cohort, followed at each age (months
+since that month, up to the last month): customers paying (logo retention) and their MRR
+(revenue retention, net: expansion and reactivation in, as ChartMogul's Net MRR Retention
+cohort), as shares of the cohort's month 0.
 
 Per plan (or ``by`` column), the sBG model (Fader & Hardie 2007) fitted on the subscriptions'
 paid months gives the expected lifetime (sum of survival S(t) over months, infinite when
 alpha <= 1: DEL at d = 0) and the discounted expected lifetime DEL(d) (Fader & Hardie 2010,
-eq. 3; ``SBG.discounted_expected_lifetime``), hence
-LTV = ARPA x margin x DEL(d); the simple formula ARPA x margin / observed monthly churn is
-shown next to it (it assumes every customer churns at the same rate, which understates the
-value of the loyal ones: Fader & Hardie 2010).
+eq. 3; ``SBG.discounted_expected_lifetime``), hence LTV = ARPA x margin x DEL(d). The simple
+formula ARPA x margin / c is shown next to it, c the plan's observed monthly churn (churned
+subscriptions / months paid); it assumes every subscriber churns at the same rate c, which
+undervalues the loyal ones when churn falls with tenure, as sBG captures (Fader & Hardie
+2010). ``ltv_ratio`` = sBG LTV / simple LTV; :data:`LTV_GAP` says when they differ a lot.
 """
 
 from __future__ import annotations
@@ -39,14 +60,22 @@ from clv.errors import ClvError
 from clv.formulas import saas_ltv_churn
 from clv.models.sbg import fit_sbg
 
+TRAILING = 12
+"""Months of the trailing GRR and NRR (``grr_12m``, ``nrr_12m``)."""
+LTV_GAP = 1.5
+"""sBG's LTV and the simple formula's differ a lot when one is this many times the other."""
+
 
 @dataclass(frozen=True)
 class Subscriptions:
-    """``months``: per month MRR, customers, ARPA, the movements, churn rates, GRR and NRR.
-    ``cohorts``: per start month and age, customers and MRR still paying, as shares of the
-    cohort's start (logo and revenue retention). ``plans``: per plan, customers, ARPA,
-    observed monthly churn, the sBG parameters with standard errors, expected lifetime, and
-    LTV from sBG and from the simple formula. ``basis``: what the figures cover."""
+    """``months``: per month MRR, customers, ARPA, the movements (MRR and customers), net new
+    MRR, customer and revenue churn rates, GRR and NRR over the month and over the trailing
+    twelve months (null before twelve months of history). ``cohorts``: per first paying
+    month and age (every age up to the last month, 0 when nobody pays), customers and MRR
+    paying, as shares of the cohort's month 0 (logo and revenue retention). ``plans``: per
+    plan, subscriptions (all, and active at the end), ARPA, observed monthly churn, the sBG
+    parameters with standard errors, expected lifetimes, LTV from sBG and from the simple
+    formula and their ratio. ``basis``: what the figures cover. See the module docstring."""
 
     months: pl.DataFrame
     cohorts: pl.DataFrame
@@ -109,8 +138,9 @@ def saas_metrics(subs: pl.DataFrame, *, as_of: dt.date | str | None = None, mrr:
            .select(pl.col("customer_id").rank("dense").alias("c"), "_mrr",
                    pl.int_ranges("_first", pl.col("_last") + 1).alias("m")).explode("m")
            .group_by("c", "m").agg(pl.col("_mrr").sum()).sort("c", "m"))
-    months = _movements(per, int(active["_first"].min()), last)
-    cohorts = _cohorts(per)
+    first = int(active["_first"].min())
+    months = _movements(per, first, last).join(_trailing(per), on="month", how="left")
+    cohorts = _cohorts(per, last)
     plans = _plans(frame, by, end_date, margin, discount_rate)
     basis = {"months": f"calendar months ended by {end_date}, MRR at each month's end",
              "plans": f"sBG on paid months per {by or 'all subscriptions'}; LTV at margin "
@@ -135,6 +165,8 @@ def _movements(per: pl.DataFrame, first: int, last: int) -> pl.DataFrame:
     moves = rows.group_by("m").agg(
         mrr.sum().alias("mrr"), pl.len().alias("customers"),
         pl.when(~kept & pl.col("_first")).then(mrr).otherwise(zero).sum().alias("new"),
+        (~kept & pl.col("_first")).sum().alias("new_customers"),
+        (~kept & ~pl.col("_first")).sum().alias("reactivated_customers"),
         pl.when(~kept & ~pl.col("_first")).then(mrr).otherwise(zero).sum()
         .alias("reactivation"),
         pl.when(kept & (mrr > prev)).then(mrr - prev).otherwise(zero).sum().alias("expansion"),
@@ -156,23 +188,45 @@ def _movements(per: pl.DataFrame, first: int, last: int) -> pl.DataFrame:
          - pl.col("churn")).alias("net_new_mrr"),
         (pl.col("churned_customers") / pl.when(pl.col("customers_start") > 0)
          .then(pl.col("customers_start"))).alias("customer_churn"),
-        (pl.col("churn") / start).alias("revenue_churn"),
+        ((pl.col("churn") + pl.col("contraction")) / start).alias("revenue_churn"),
         ((pl.col("mrr_start") - pl.col("contraction") - pl.col("churn")) / start).alias("grr"),
         ((pl.col("mrr_start") - pl.col("contraction") - pl.col("churn") + pl.col("expansion"))
          / start).alias("nrr"),
     ).select("month", "mrr", "customers", "customers_start", "mrr_start", "new",
-             "reactivation", "expansion", "contraction", "churn", "churned_customers", "arpa",
-             "net_new_mrr", "customer_churn", "revenue_churn", "grr", "nrr")
+             "reactivation", "expansion", "contraction", "churn", "new_customers",
+             "reactivated_customers", "churned_customers", "arpa", "net_new_mrr",
+             "customer_churn", "revenue_churn", "grr", "nrr")
 
 
-def _cohorts(per: pl.DataFrame) -> pl.DataFrame:
+def _trailing(per: pl.DataFrame, window: int = TRAILING) -> pl.DataFrame:
+    """GRR and NRR over ``window`` months ending with each month: the customers paying at
+    the end of month m - window, their MRR then against their MRR at the end of month m
+    (0 when they no longer pay), each capped at their starting MRR for GRR."""
+    then = per.select("c", (pl.col("m") + window).alias("m"), pl.col("_mrr").alias("_from"))
+    now = per.select("c", "m", pl.col("_mrr").alias("_to"))
+    both = then.join(now, on=["c", "m"], how="left").with_columns(pl.col("_to").fill_null(0.0))
+    return both.group_by("m").agg(
+        pl.col("_from").sum().alias("_base"), pl.col("_to").sum().alias("_now"),
+        pl.min_horizontal("_from", "_to").sum().alias("_kept"),
+    ).select(_from_index(pl.col("m")).alias("month"),
+             (pl.col("_kept") / pl.col("_base")).alias(f"grr_{window}m"),
+             (pl.col("_now") / pl.col("_base")).alias(f"nrr_{window}m"))
+
+
+def _cohorts(per: pl.DataFrame, last: int) -> pl.DataFrame:
+    """Customers and MRR paying per first paying month (cohort) and age, every age up to
+    the month ``last`` (0 when nobody of the cohort pays at that age)."""
     rows = per.with_columns((pl.col("m") - pl.col("m").min().over("c")).alias("age"),
                             pl.col("m").min().over("c").alias("_cohort"))
-    out = rows.group_by("_cohort", "age").agg(pl.len().alias("customers"),
-                                              pl.col("_mrr").sum().alias("mrr"))
-    base = out.filter(pl.col("age") == 0).select(
+    counts = rows.group_by("_cohort", "age").agg(pl.len().alias("customers"),
+                                                 pl.col("_mrr").sum().alias("mrr"))
+    base = counts.filter(pl.col("age") == 0).select(
         "_cohort", pl.col("customers").alias("_n0"), pl.col("mrr").alias("_mrr0"))
-    return out.join(base, on="_cohort").with_columns(
+    grid = base.with_columns(pl.int_ranges(0, last - pl.col("_cohort") + 1).alias("age")
+                             ).explode("age").with_columns(pl.col("age").cast(pl.Int64))
+    out = grid.join(counts, on=["_cohort", "age"], how="left").with_columns(
+        pl.col("customers").fill_null(0).cast(pl.UInt32), pl.col("mrr").fill_null(0.0))
+    return out.with_columns(
         _from_index(pl.col("_cohort")).alias("cohort"),
         (pl.col("customers") / pl.col("_n0")).alias("logo_retention"),
         (pl.col("mrr") / pl.col("_mrr0")).alias("revenue_retention"),
@@ -182,7 +236,8 @@ def _cohorts(per: pl.DataFrame) -> pl.DataFrame:
 
 def _plans(frame: pl.DataFrame, by: str | None, end: dt.date, margin: float,
            discount_rate: float) -> pl.DataFrame:
-    """sBG per group and the LTVs; observed churn = churned subscriptions / months paid."""
+    """sBG per group and the LTVs; observed churn = churned subscriptions / months paid;
+    ``ltv_ratio`` = sBG LTV / simple LTV."""
     monthly = (1 + discount_rate) ** (1 / 12) - 1
     try:
         models = fit_sbg(frame.drop("_row", "_mrr"), "month", by=by, as_of=end)
@@ -197,6 +252,8 @@ def _plans(frame: pl.DataFrame, by: str | None, end: dt.date, margin: float,
         pl.col("end"))
     stats = data.group_by(key).agg(
         pl.len().alias("subscriptions"),
+        (pl.col("end").is_null() | (pl.col("end") > pl.lit(end))).sum()
+        .alias("active_subscriptions"),
         pl.col("_mrr").filter(pl.col("end").is_null() | (pl.col("end") > pl.lit(end)))
         .mean().alias("arpa"),
         (pl.col("end").is_not_null() & (pl.col("end") <= pl.lit(end))).sum().alias("churned"),
@@ -206,7 +263,8 @@ def _plans(frame: pl.DataFrame, by: str | None, end: dt.date, margin: float,
         model = models.get(None if by is None else row[key])
         churn = row["churned"] / row["months_paid"] if row["months_paid"] else math.nan
         arpa = row["arpa"] if row["arpa"] is not None else math.nan
-        out = {key: row[key], "subscriptions": row["subscriptions"], "arpa": arpa,
+        out = {key: row[key], "subscriptions": row["subscriptions"],
+               "active_subscriptions": row["active_subscriptions"], "arpa": arpa,
                "monthly_churn": churn,
                "simple_ltv": saas_ltv_churn(arpa, churn, margin)
                if 0 < churn <= 1 and arpa == arpa else math.nan}
@@ -217,5 +275,8 @@ def _plans(frame: pl.DataFrame, by: str | None, end: dt.date, margin: float,
                        expected_lifetime_months=lifetime,
                        discounted_lifetime_months=discounted,
                        sbg_ltv=arpa * margin * discounted)
+            simple = out["simple_ltv"]
+            out["ltv_ratio"] = out["sbg_ltv"] / simple if simple == simple and simple > 0 \
+                else math.nan
         rows.append(out)
     return pl.DataFrame(rows).rename({"_all": "group"} if by is None else {})
