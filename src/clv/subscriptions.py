@@ -51,7 +51,7 @@ import datetime as dt
 import math
 import warnings
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import polars as pl
@@ -123,7 +123,8 @@ def saas_metrics(subs: pl.DataFrame, *, as_of: dt.date | str | None = None, mrr:
     frame = _validated(subs, mrr, by)
     if isinstance(as_of, str):
         as_of = dt.date.fromisoformat(as_of)
-    end_date = as_of or max(frame["start"].max(), frame["end"].max() or frame["start"].max())
+    latest = [d for d in (frame["start"].max(), frame["end"].max()) if d is not None]
+    end_date = as_of or cast(dt.date, max(latest))
     last = int(pl.select(_month_index(pl.lit(end_date))).item())
     # the last month counted has ended by as_of
     if (dt.date(end_date.year + end_date.month // 12, end_date.month % 12 + 1, 1)
@@ -138,7 +139,7 @@ def saas_metrics(subs: pl.DataFrame, *, as_of: dt.date | str | None = None, mrr:
            .select(pl.col("customer_id").rank("dense").alias("c"), "_mrr",
                    pl.int_ranges("_first", pl.col("_last") + 1).alias("m")).explode("m")
            .group_by("c", "m").agg(pl.col("_mrr").sum()).sort("c", "m"))
-    first = int(active["_first"].min())
+    first = cast(int, active["_first"].min())
     months = _movements(per, first, last).join(_trailing(per), on="month", how="left")
     cohorts = _cohorts(per, last)
     plans = _plans(frame, by, end_date, margin, discount_rate)
