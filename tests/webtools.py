@@ -87,3 +87,75 @@ def hostile_shop(customers: int = 600, seed: int = 3) -> pl.DataFrame:
         pl.when(pl.col("channel") == "affiliate").then(pl.lit(HOSTILE["channel"]))
         .otherwise(pl.col("channel")).alias("channel"),
     ).rename({"customer_id": "Customer", "timestamp": "Order date", "amount": "Total"})
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-dev-shm-usage"]
+"""Chromium's flags in the tests: headless in a container, no call home."""
+
+
+def chromium_path() -> str | None:
+    """The system's Chromium (Debian's package, installed by .ci/run), or None."""
+    import shutil
+
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+class Watch:
+    """Everything that went wrong in a Playwright page: console errors, failed requests,
+    HTTP errors, dialogs (an alert would mean a script from the data ran)."""
+
+    def __init__(self, page: Any) -> None:
+        self.problems: list[str] = []
+        page.on("console", lambda m: m.type == "error" and self.problems.append(
+            f"console: {m.text}"))
+        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        page.on("requestfailed", lambda r: self.problems.append(
+            f"failed: {r.url} {r.failure}"))
+        page.on("response", lambda r: r.status >= 400 and self.problems.append(
+            f"HTTP {r.status}: {r.url}"))
+        page.on("dialog", lambda d: (self.problems.append(f"dialog: {d.message}"),
+                                     d.dismiss()))
+
+
+def sample_analysis(customers: int = 600, seed: int = 7) -> Any:
+    """The analysis of a sample shop with its spend (channels), customer attributes and a
+    SaaS's subscriptions (the subscription pages), as ``clv demo`` makes it, smaller."""
+    from clv.data import read_transactions
+    from clv.datasets import sample_saas, sample_shop
+    from clv.pipeline import Settings, analyze
+
+    shop = sample_shop(customers, seed=seed)
+    tx = read_transactions(shop.transactions, as_of=dt.datetime.combine(
+        shop.observation_end, dt.time.max))
+    return analyze(tx, spend=shop.spend, customers=shop.customers,
+                   subscriptions=sample_saas(max(300, customers // 2), seed=seed).subscriptions,
+                   settings=Settings(margin=0.3))
+
+
+def dashboard_pages(base: str, orders: bytes) -> dict[str, str]:
+    """Every page of a dashboard at ``base`` showing one finished analysis (its first), by a
+    short name: the analysis's sections, one customer, the SaaS page, and the pages around
+    them (home, mapping of ``orders`` uploaded here, calculator, history). The SaaS page is
+    listed even where the server answers it with 404 (no page yet, or no subscriptions): the
+    caller says so."""
+    from urllib.parse import quote
+
+    aid = json.loads(call(base + "/api/analyses")[1])[0]["id"]
+    top = json.loads(call(f"{base}/api/analyses/{aid}/customers?limit=1")[1])["data"][0]
+    status, body, _ = call(base + "/api/uploads?name=orders.csv", "PUT", orders)
+    if status != 200:
+        raise RuntimeError(f"upload refused: HTTP {status}: {body[:200]!r}")
+    a = f"/a/{aid}"
+    return {"home": "/", "mapping": f"/mapping/{json.loads(body)['id']}",
+            "overview": a, "customers": f"{a}/customers",
+            "customer": f"{a}/customers/{quote(top['customer_id'], safe='')}",
+            "segments": f"{a}/segments", "cohorts": f"{a}/cohorts",
+            "channels": f"{a}/channels", "timing": f"{a}/timing", "models": f"{a}/models",
+            "whatif": f"{a}/whatif", "data": f"{a}/data", "exports": f"{a}/exports",
+            "saas": f"{a}/saas", "calculator": "/calculator", "history": "/history"}
