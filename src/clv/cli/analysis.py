@@ -225,9 +225,15 @@ def serve(db: Db = D.HISTORY_URL, host: Host = "127.0.0.1", port: Port = 8000,
               help="Time limit of one analysis, in minutes (then it is stopped).")] = 30.0,
           max_analyses: Annotated[int, typer.Option(
               help="Finished analyses kept in memory (the others are put aside on disk).")
-          ] = 8) -> None:
+          ] = 8,
+          lang: Annotated[str, typer.Option(
+              help="Language of the pages (en or fr) for a browser that asks for neither; "
+                   "each page offers the other.")] = "en") -> None:
     """The web dashboard: upload a file, confirm its columns, explore the analysis, export
     it; the history of analyses is kept in --db."""
+    from clv.web.i18n import LANGS
+
+    choose(lang, "--lang", LANGS)
     if max_upload < 1:
         raise ClvError(f"--max-upload must be at least 1 (MB), not {max_upload}")
     if not job_minutes > 0:
@@ -238,7 +244,7 @@ def serve(db: Db = D.HISTORY_URL, host: Host = "127.0.0.1", port: Port = 8000,
 
     run(db, host=host, port=port, token=token, upload_limit=max_upload * (1 << 20),
         allowed_hosts=allow_host or (), job_time_limit=job_minutes * 60,
-        max_analyses=max_analyses,
+        max_analyses=max_analyses, lang=lang,
         announce=lambda text: out().print(text, markup=False, highlight=False))
 
 
@@ -295,7 +301,7 @@ def demo(
         from clv.web import serve as run
 
         run(D.HISTORY_URL, port=port, analyses=[(analysis, f"demo shop ({customers:,})")],
-            announce=lambda text: out().print(text, markup=False, highlight=False))
+            lang=lang, announce=lambda text: out().print(text, markup=False, highlight=False))
 
 
 def _print_tour(analysis: Analysis, tx: Transactions, overall: dict[str, Any], customers: int,

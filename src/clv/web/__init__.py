@@ -38,7 +38,8 @@ __all__ = ["LOOPBACK", "UPLOAD_LIMIT", "build", "serve"]
 def build(db: str = DEFAULT_URL, *, token: str | None = None, upload_limit: int = UPLOAD_LIMIT,
           workdir: str | Path | None = None, analyses: Iterable[tuple[Any, str]] = (),
           allowed_hosts: Iterable[str] = (), job_time_limit: float | None = None,
-          max_jobs: int | None = None, max_analyses: int | None = None) -> Any:
+          max_jobs: int | None = None, max_analyses: int | None = None,
+          lang: str | None = None) -> Any:
     """The dashboard as an ASGI application: the FastAPI app behind the guard (host,
     same-origin, token and size checks: :mod:`clv.web.guard`).
 
@@ -49,7 +50,9 @@ def build(db: str = DEFAULT_URL, *, token: str | None = None, upload_limit: int 
     (behind a proxy that checks them); ``job_time_limit`` (seconds), ``max_jobs`` (analyses
     run at once) and ``max_analyses`` (finished analyses kept in memory; the others are put
     aside on disk and read back when asked): default :data:`clv.web.state.JOB_TIME_LIMIT`,
-    ``MAX_JOBS``, ``MAX_ANALYSES``. The FastAPI app is ``.app``.
+    ``MAX_JOBS``, ``MAX_ANALYSES``; ``lang``: the pages' language when neither the address,
+    the cookie nor the browser names one of the dashboard's (``en``, ``fr``; default
+    English). The FastAPI app is ``.app``.
     """
     try:
         from clv.web.app import create_app
@@ -71,6 +74,13 @@ def build(db: str = DEFAULT_URL, *, token: str | None = None, upload_limit: int 
     for analysis, source in analyses:
         state.add_analysis(analysis, source)
     app = create_app(state, token=token)
+    if lang is not None:
+        from clv.web.i18n import LANGS
+
+        if lang not in LANGS:
+            raise ClvError(f"the dashboard's language must be one of {', '.join(LANGS)}, "
+                           f"not {lang!r}")
+        app.state.lang = lang  # read by clv.web.deps.page_lang
     guard = Guard(app, token, upload_limit, allowed_hosts=(*LOOPBACK, *allowed_hosts))
     guard.state = state  # type: ignore[attr-defined]
     return guard
@@ -80,12 +90,13 @@ def serve(db: str = DEFAULT_URL, *, host: str = "127.0.0.1", port: int = 8000,
           token: str | None = None, upload_limit: int = UPLOAD_LIMIT,
           analyses: Iterable[tuple[Any, str]] = (), announce: Any = print,
           allowed_hosts: Iterable[str] = (), job_time_limit: float | None = None,
-          max_jobs: int | None = None, max_analyses: int | None = None) -> None:
+          max_jobs: int | None = None, max_analyses: int | None = None,
+          lang: str | None = None) -> None:
     """Run the dashboard until interrupted. Beyond the loopback a token is required: the
     given one, else a new one, printed with the address to open. The dashboard answers to
     the loopback names, to ``host`` (on 0.0.0.0 or ::, to this machine's name and
     addresses) and to ``allowed_hosts`` (``"*"``: any name). The limits of the jobs and of
-    the memory are :func:`build`'s."""
+    the memory, and the default language ``lang``, are :func:`build`'s."""
     import uvicorn
 
     if not 0 < port < 65536:
@@ -99,7 +110,7 @@ def serve(db: str = DEFAULT_URL, *, host: str = "127.0.0.1", port: int = 8000,
     hosts = [*allowed_hosts, *_bound_names(host)]
     app = build(db, token=token, upload_limit=upload_limit, analyses=analyses,
                 allowed_hosts=hosts, job_time_limit=job_time_limit, max_jobs=max_jobs,
-                max_analyses=max_analyses)
+                max_analyses=max_analyses, lang=lang)
     _log_to_stderr()
     shown = f"[{host}]" if ":" in host else host
     link = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")

@@ -224,13 +224,16 @@ def head(keys: tuple[str, ...], a: Analysis, lang: str) -> list[dict[str, str]]:
 
 
 def cells(row: dict[str, Any], keys: tuple[str, ...], a: Analysis, lang: str) -> list[str]:
-    """A row's cells as written (missing: '-')."""
+    """A row's cells as written, a month in words (``mars 2025``); missing: '' (the page
+    says why)."""
     out = []
     for k in keys:
         value = row.get(k)
         if k == "month" and value is not None:
-            value = f"{value:%Y-%m}"
-        out.append(written(value, kind(k), lang, a.currency) or "-")
+            from babel.dates import format_date
+
+            value = format_date(value, "LLLL y", locale="fr_FR" if lang == "fr" else "en_GB")
+        out.append(written(value, kind(k), lang, a.currency))
     return out
 
 

@@ -7,22 +7,29 @@ import datetime as dt
 import math
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import jinja2
 import polars as pl
 import polars.selectors as cs
-from fastapi import HTTPException
+from fastapi import HTTPException, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse
 
+from clv import measures
 from clv.pipeline import Analysis
-from clv.report.text import number, percent, segment_name
+from clv.report.text import note, number, percent, segment_name, tier
+from clv.segments import SEGMENTS
 from clv.web import i18n
 from clv.web.state import Entry, form_words
 
-SECTIONS = {"overview": "Overview", "customers": "Customers", "segments": "Segments",
-            "cohorts": "Cohorts", "channels": "Channels", "timing": "Timing",
-            "models": "Models", "whatif": "What if", "data": "Data", "exports": "Exports"}
+SECTIONS: tuple[str, ...] = ("overview", "customers", "segments", "cohorts", "channels",
+                             "timing", "models", "whatif", "saas", "data", "exports")
+"""The sections of an analysis, in the order of its menu (``saas`` with a subscriptions
+table only); each is named by the message ``nav_<section>`` (``data``: ``nav_data_quality``)."""
+SECTION_WORDS = {s: "nav_data_quality" if s == "data" else f"nav_{s}" for s in SECTIONS}
+FILTERS: tuple[str, ...] = ("start", "end", "channel", "segment", "tier")
+"""The filters kept from page to page (``q``, a search of ids, stays on its page)."""
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
        "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
 
@@ -30,9 +37,64 @@ ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("clv.web", "templates"),
     autoescape=jinja2.select_autoescape(("html", "j2"), default=True),
     undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-ENV.filters["num"] = lambda v, d=0: "-" if v is None else number(v, "en", d)
-ENV.filters["pct"] = lambda v, d=1: "-" if v is None else percent(v, "en", d)
-ENV.filters["words"] = form_words
+
+
+def _lang(context: jinja2.runtime.Context) -> str:
+    lang = context.get("lang", "en")
+    return lang if lang in i18n.LANGS else "en"
+
+
+def _currency(context: jinja2.runtime.Context) -> str | None:
+    a = context.get("a")
+    return getattr(a, "currency", None)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and not math.isfinite(value))
+
+
+@jinja2.pass_context
+def _num(context: jinja2.runtime.Context, value: Any, digits: int = 0) -> str:
+    """``{{ x | num(2) }}``: a number for the page's locale (``1 234,5`` in French); '' when
+    missing (the template says why)."""
+    return "" if _missing(value) else number(value, _lang(context), digits)
+
+
+@jinja2.pass_context
+def _pct(context: jinja2.runtime.Context, value: Any, digits: int = 1) -> str:
+    """``{{ x | pct }}``: a share as a percentage for the locale (``12,5 %``); '' when
+    missing."""
+    return "" if _missing(value) else percent(value, _lang(context), digits)
+
+
+@jinja2.pass_context
+def _money(context: jinja2.runtime.Context, value: Any, digits: int | None = None) -> str:
+    """``{{ x | money }}``: an amount in the analysis's currency for the locale
+    (``1 234,50 €``); '' when missing."""
+    return i18n.money(None if _missing(value) else value, _lang(context),
+                      _currency(context), digits)
+
+
+@jinja2.pass_context
+def _day(context: jinja2.runtime.Context, value: Any) -> str:
+    """``{{ x | day }}``: a date in the locale's one format (``2 mars 2025``)."""
+    return i18n.day(value, _lang(context))
+
+
+@jinja2.pass_context
+def _month_name(context: jinja2.runtime.Context, value: dt.date | None) -> str:
+    """``{{ x | month }}``: a month in words (``mars 2025``, ``March 2025``)."""
+    if value is None:
+        return ""
+    from babel.dates import format_date
+
+    return format_date(value, "LLLL y", locale="fr_FR" if _lang(context) == "fr" else "en_GB")
+
+
+@jinja2.pass_context
+def _ratio(context: jinja2.runtime.Context, value: Any) -> str:
+    """``{{ x | ratio }}``: ``3.75x`` (``3,75x`` in French); '' when missing."""
+    return "" if _missing(value) else f"{number(value, _lang(context), 2)}x"
 
 
 @jinja2.pass_context
@@ -41,30 +103,100 @@ def _t(context: jinja2.runtime.Context, key: str, /, **values: Any) -> str:
     return i18n.t(key, context.get("lang", "en"), **values)
 
 
-ENV.globals["t"] = _t
+@jinja2.pass_context
+def _label(context: jinja2.runtime.Context, key: str) -> str:
+    """``{{ label("clv") }}``: a figure's label (:mod:`clv.measures`) in the page's language,
+    its horizon the analysis's."""
+    a = context.get("a")
+    return measures.label(key, _lang(context), getattr(a, "settings", None))
 
 
-def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    """The template ``name`` rendered with ``context`` (``lang``: the page's language)."""
+@jinja2.pass_context
+def _definition(context: jinja2.runtime.Context, key: str) -> str:
+    """``{{ definition("clv") }}``: a figure's definition with its basis, in the page's
+    language."""
+    a = context.get("a")
+    return measures.definition(key, _lang(context), getattr(a, "settings", None))
+
+
+@jinja2.pass_context
+def _segment(context: jinja2.runtime.Context, key: Any) -> str:
+    """``{{ s | segment }}``: a segment's name in the page's language."""
+    return "" if key is None else segment_name(str(key), _lang(context))
+
+
+@jinja2.pass_context
+def _tier(context: jinja2.runtime.Context, key: Any) -> str:
+    """``{{ x | tier }}``: a value tier's name in the page's language."""
+    return "" if key is None else tier(str(key), _lang(context))
+
+
+@jinja2.pass_context
+def _note(context: jinja2.runtime.Context, text: Any) -> str:
+    """``{{ n | note }}``: a note of the readers or the analysis in the page's language."""
+    return note(text, _lang(context))
+
+
+ENV.filters.update(note=_note, num=_num, pct=_pct, money=_money, day=_day, month=_month_name,
+                   ratio=_ratio, segment=_segment, tier=_tier, words=form_words)
+ENV.globals.update(t=_t, label=_label, definition=_definition)
+
+
+def switch(request: Request | None, lang: str) -> list[tuple[str, str, str | None]]:
+    """The language switch: (code, name, link or None for the page's language), each link
+    the current path and query with ``lang`` changed."""
+    out = []
+    for code in i18n.LANGS:
+        link = None
+        if code != lang:
+            query = [(k, v) for k, v in (request.query_params.multi_items() if request
+                                         else []) if k != "lang"]
+            link = "?" + urlencode([*query, ("lang", code)])
+            if request is not None:
+                link = request.url.path + link
+        out.append((code, i18n.t("lang_name", code), link))
+    return out
+
+
+def page(name: str, status: int = 200, *, request: Request | None = None,
+         **context: Any) -> HTMLResponse:
+    """The template ``name`` rendered with ``context`` (``lang``: the page's language).
+    With the ``request``, the header's language switch keeps the page's path and query, and
+    a language asked by ``?lang=`` is kept in the ``clv_lang`` cookie for the next pages."""
     context.setdefault("lang", "en")
-    html = ENV.get_template(name).render(sections=SECTIONS, **context)
-    return HTMLResponse(html, status, headers={
+    html = ENV.get_template(name).render(languages=switch(request, context["lang"]),
+                                         **context)
+    response = HTMLResponse(html, status, headers={
         "Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
         # same-origin: the dashboard's own forms carry their Origin (the guard's check); no
         # address of the dashboard is sent to another site
         "Referrer-Policy": "same-origin", "Cache-Control": "no-store"})
+    asked = i18n.pick(request.query_params.get("lang")) if request is not None else None
+    if asked is not None:
+        response.set_cookie(i18n.COOKIE, asked, max_age=365 * 24 * 3600, path="/",
+                            samesite="lax")
+    return response
 
 
-def section(e: Entry, name: str, f: Filters | None = None, **context: Any) -> HTMLResponse:
-    """A page of the analysis ``e``, with its section links and the filters' choices."""
+def sections(a: Analysis) -> list[str]:
+    """The sections ``a`` has (the subscriptions' with a subscriptions table only)."""
+    return [s for s in SECTIONS if s != "saas" or a.subscriptions is not None]
+
+
+def section(e: Entry, name: str, f: Filters | None = None, *, lang: str = "en",
+            request: Request | None = None, **context: Any) -> HTMLResponse:
+    """A page of the analysis ``e`` in ``lang``: its section links (carrying the filters),
+    the filters' choices (channels, segments and tiers, named in ``lang``) and the charts."""
     a = e.analysis
     channels = sorted(a.customers["channel"].drop_nulls().unique().to_list()) \
         if "channel" in a.customers.columns else []
-    segments = [(s, segment_name(s, "en"))  # (value, as shown)
-                for s in sorted(a.segments.customers["segment"].unique().to_list())]
-    return page(f"{name}.html.j2", e=e, a=a, active=name, f=f or Filters(),
-                channels=channels, segment_names=segments,
-                charts=e.charts_in(context.get("lang", "en")), **context)
+    present = set(a.segments.customers["segment"].unique().to_list())
+    segments = [(s, segment_name(s, lang)) for s, _ in SEGMENTS if s in present]
+    tiers = [(x, tier(x, lang)) for x in a.segments.tiers["tier"].to_list()]
+    return page(f"{name}.html.j2", request=request, lang=lang, e=e, a=a, active=name,
+                f=f or Filters(), sections=sections(a), section_words=SECTION_WORDS,
+                channels=channels, segment_names=segments, tier_names=tiers,
+                charts=e.charts_in(lang), **context)
 
 
 def _month(value: str | None, name: str) -> dt.date | None:
@@ -79,16 +211,34 @@ def _month(value: str | None, name: str) -> dt.date | None:
 
 class Filters:
     """The page filters (query parameters, a dependency of the routes that take them):
-    acquisition months ``start`` and ``end`` (YYYY-MM), ``channel``, ``segment``, ``q`` (part
-    of a customer id)."""
+    acquisition months ``start`` and ``end`` (YYYY-MM), ``channel``, ``segment``, value
+    ``tier`` (as in ``Analysis.customers``: ``top 1%``...), ``q`` (part of a customer id)."""
 
     def __init__(self, start: str | None = None, end: str | None = None,
                  channel: str | None = None, segment: str | None = None,
-                 q: str | None = None) -> None:
+                 tier: str | None = None, q: str | None = None) -> None:
         self.start, self.end = _month(start, "start"), _month(end, "end")
         self.channel, self.segment, self.q = channel or None, segment or None, q or None
+        self.tier = tier or None
         self.raw = {"start": start or "", "end": end or "", "channel": channel or "",
-                    "segment": segment or "", "q": q or ""}
+                    "segment": segment or "", "tier": tier or "", "q": q or ""}
+
+    @property
+    def kept(self) -> dict[str, str]:
+        """The filters set, but the search (the ones every page carries)."""
+        return {k: self.raw[k] for k in FILTERS if self.raw[k]}
+
+    @property
+    def query(self) -> str:
+        """The filters set as a query string, ``?start=2025-01&segment=champions``, or ''."""
+        return "?" + urlencode(self.kept) if self.kept else ""
+
+    def link(self, **changed: str | None) -> str:
+        """The filters' query string with ``changed`` ones set (None: removed); the search
+        is not kept."""
+        values = {**self.kept, **changed}
+        kept = {k: v for k, v in values.items() if v}
+        return "?" + urlencode(kept) if kept else ""
 
     def period(self, column: str) -> pl.Expr:
         """Rows whose ``column`` (a date) falls in the chosen months."""
@@ -106,10 +256,42 @@ class Filters:
             out = out.filter(pl.col("channel") == self.channel)
         if self.segment:
             out = out.filter(pl.col("segment") == self.segment)
+        if self.tier and "tier" in out.columns:
+            out = out.filter(pl.col("tier") == self.tier)
         if self.q:
             out = out.filter(pl.col("customer_id").str.to_lowercase().str.contains(
                 self.q.lower(), literal=True))
         return out
+
+    def described(self, lang: str) -> list[str]:
+        """The filters set, in words of ``lang`` (for the list they restrict)."""
+        out = []
+        months = {k: _month_words(v, lang) for k, v in (("start", self.start),
+                                                         ("end", self.end)) if v}
+        if len(months) == 2:
+            out.append(i18n.t("filter_months", lang, **months))
+        elif "start" in months:
+            out.append(i18n.t("filter_since", lang, **months))
+        elif "end" in months:
+            out.append(i18n.t("filter_until", lang, **months))
+        if self.channel:
+            out.append(f"{i18n.t('filter_channel', lang)}{i18n.t('colon', lang)}"
+                       f"{self.channel}")
+        if self.segment:
+            out.append(f"{i18n.t('filter_segment', lang)}{i18n.t('colon', lang)}"
+                       f"{segment_name(self.segment, lang)}")
+        if self.tier:
+            out.append(f"{i18n.t('filter_tier', lang)}{i18n.t('colon', lang)}"
+                       f"{tier(self.tier, lang)}")
+        if self.q:
+            out.append(i18n.t("filter_search", lang, q=self.q))
+        return out
+
+
+def _month_words(value: dt.date, lang: str) -> str:
+    from babel.dates import format_date
+
+    return format_date(value, "LLLL y", locale="fr_FR" if lang == "fr" else "en_GB")
 
 
 def frame_json(frame: pl.DataFrame) -> list[dict[str, Any]]:

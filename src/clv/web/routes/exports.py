@@ -1,15 +1,21 @@
 """Files of an analysis: its tables as CSV or XLSX and its HTML report, each made once on the
-export threads (:meth:`clv.web.state.State.export`) and sent in pieces."""
+export threads (:meth:`clv.web.state.State.export`) and sent in pieces.
+
+Amounts are written rounded to the cent (never ``65.27000000000001``), other decimals to
+10 places; the customers table takes the pages' filters (``start``, ``end``, ``channel``,
+``segment``, ``tier``, ``q``), so that a list seen on a page exports as shown."""
 
 from __future__ import annotations
 
 import asyncio
 import io
+import re
 from collections.abc import Callable
-from typing import Literal
+from typing import Annotated, Literal
 
 import polars as pl
-from fastapi import APIRouter, HTTPException
+import polars.selectors as cs
+from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from clv.export import spreadsheet_safe
@@ -18,10 +24,29 @@ from clv.report import render
 from clv.web.deps import EntryDep, StateDep
 from clv.web.schemas import ERRORS
 from clv.web.state import Entry, State
-from clv.web.views import tables
+from clv.web.views import Filters, tables
 
 router = APIRouter(tags=["analyses"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MONEY = re.compile(r"(^|_)(revenue|spend|clv|ltv|cac|amount|margin|mrr|arpa|price|profit|"
+                   r"cost|value|mean_spend|expected_spend)(_|$)")
+"""Columns holding amounts (``revenue``, ``clv_lower``, ``mean_predicted_clv``, ``cac``...)."""
+NOT_MONEY = re.compile(r"(^|_)(share|pct|rate|ratio|months|days|p)(_|$)|ltv_cac")
+"""...unless they hold a share, a ratio or a duration (``share_revenue_to_date``,
+``ltv_cac``, ``payback_months``)."""
+CENTS = 2
+DECIMALS = 10
+FILTERED = ("customers",)
+"""The tables the filters apply to."""
+
+
+def rounded(frame: pl.DataFrame) -> pl.DataFrame:
+    """The amounts of ``frame`` rounded to the cent, its other decimals to
+    :data:`DECIMALS` places (what a sum of floats adds in its last digits goes)."""
+    money = [c for c, dtype in frame.schema.items() if dtype.is_float()
+             and MONEY.search(c) and not NOT_MONEY.search(c)]
+    return frame.with_columns(pl.col(money).round(CENTS),
+                              cs.float().exclude(money).round(DECIMALS))
 
 
 def flat(frame: pl.DataFrame) -> pl.DataFrame:
@@ -52,18 +77,24 @@ async def made(state: State, e: Entry, key: str, make: Callable[[Analysis], byte
 @router.get("/a/{aid}/export/{filename}", response_class=Response,
             responses={200: {"description": "The table as a file", "content": {
                 "text/csv": {}, XLSX: {}}}})
-async def export(e: EntryDep, state: StateDep, filename: str) -> Response:
+async def export(e: EntryDep, state: StateDep, filename: str,
+                 f: Annotated[Filters, Depends()]) -> Response:
     """A table of the analysis as ``NAME.csv`` or ``NAME.xlsx`` (made once, then kept while
-    the analysis is in memory)."""
+    the analysis is in memory), amounts rounded to the cent; the customers table restricted
+    to the filters (``start``, ``end``, ``channel``, ``segment``, ``tier``, ``q``)."""
     name, _, fmt = filename.rpartition(".")
     if fmt not in ("csv", "xlsx"):
         raise HTTPException(404, f"no table {filename}")
+    chosen = {k: v for k, v in f.raw.items() if v} if name in FILTERED else {}
 
     def make(a: Analysis) -> bytes:
         get = tables(a).get(name)
         frame = get() if get else None
         if frame is None:
             raise LookupError(f"no table {filename}")
+        if chosen:
+            frame = f.customers(frame)
+        frame = rounded(frame)
         buf = io.BytesIO()
         if fmt == "csv":
             spreadsheet_safe(flat(frame)).write_csv(buf)  # no cell a spreadsheet runs
@@ -71,8 +102,10 @@ async def export(e: EntryDep, state: StateDep, filename: str) -> Response:
             frame.write_excel(buf, worksheet=name[:31])
         return buf.getvalue()
 
-    return await made(state, e, filename, make, "text/csv; charset=utf-8" if fmt == "csv"
-                      else XLSX, f"clv-{e.id}-{name}.{fmt}")
+    key = filename + (f"?{sorted(chosen.items())}" if chosen else "")
+    download = f"clv-{e.id}-{name}{'-filtered' if chosen else ''}.{fmt}"
+    return await made(state, e, key, make, "text/csv; charset=utf-8" if fmt == "csv"
+                      else XLSX, download)
 
 
 @router.get("/a/{aid}/report.html", response_class=HTMLResponse,

@@ -1,163 +1,348 @@
 """The pages of an analysis: ``/a/{aid}`` (overview) and its sections ``customers``,
 ``segments``, ``cohorts``, ``channels``, ``timing``, ``models``, ``whatif``, ``data``,
-``exports``. The overview and the channels take ``?lang=fr`` (or ``en``) for their figures:
-labels, definitions, numbers and currency (:mod:`clv.web.figures`)."""
+``exports``, in English or French (:data:`clv.web.deps.PageLang`: ``?lang=``, its cookie,
+the browser's languages, ``clv serve --lang``), figures named as in :mod:`clv.measures`,
+amounts in the analysis's currency for the locale.
+
+The filters (``start``, ``end``, ``channel``, ``segment``, ``tier``) are kept from page to
+page; the names of segments, channels, cohorts and tiers open the customers they hold
+(``/a/{aid}/customers?segment=...``), whose list says which filters apply and exports
+exactly those customers."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-from typing import Annotated
+import weakref
+from typing import Annotated, Any
 
 import polars as pl
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
+from clv import measures
 from clv.measures import label
-from clv.report import actions, table
+from clv.report import actions
+from clv.report.text import number, reason, segment_name, tier
 from clv.scenarios import Levers
-from clv.segments import profile
+from clv.segments import SEGMENTS, profile
 from clv.web import figures
-from clv.web.deps import EntryDep, Lang, StateDep
-from clv.web.routes.api import LEVERS, MAX_INDEX, customer_of, what_if, whatif_labels
+from clv.web.charts import render_charts
+from clv.web.deps import EntryDep, PageLang, StateDep
+from clv.web.i18n import t
+from clv.web.routes.api import LEVERS, MAX_INDEX, WHATIF_FIGURES, customer_of, what_if
+from clv.web.state import Entry
 from clv.web.views import Filters, available, section
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 PAGE = 50
 FilterDep = Annotated[Filters, Depends()]
+COHORT_CHARTS = ("heatmap", "curves")
+"""The cohorts page's charts, drawn in the page's language."""
+_drawn: weakref.WeakKeyDictionary[Entry, dict[str, dict[str, str | None]]] = \
+    weakref.WeakKeyDictionary()
+HISTORY = {"timestamp": "page_date", "amount": "page_amount", "order_id": "page_order",
+           "product": "page_product", "channel": "filter_channel",
+           "quantity": "page_quantity"}
+"""The columns of a customer's purchase history the page shows, and their headers."""
+WHATIF_KINDS = {"total_clv": "money", "mean_clv": "money", "new_customer_ltv": "money",
+                "ltv_cac": "ratio", "payback_months": "months",
+                "profit_per_new_customer": "money"}
+LEVER_WORDS = {"retention", "frequency", "basket", "margin", "cac", "discount_rate"}
+
+
+def blank(why: str, lang: str) -> dict[str, str]:
+    """A blank cell: its short reason (message ``page_blank_<why>``) and the longer one."""
+    return {"short": t(f"page_blank_{why}", lang), "why": t(f"page_blank_{why}_why", lang)}
+
+
+def _customers_link(e: Entry, f: Filters, **changed: str | None) -> str:
+    return f"/a/{e.id}/customers{f.link(**changed)}"
+
+
+def _charts(e: Entry, lang: str, which: tuple[str, ...]) -> dict[str, str | None]:
+    """The charts ``which`` of the report drawn in ``lang`` (once per analysis and
+    language, while the analysis is held)."""
+    if lang == "en":
+        return {k: e.charts.get(k) for k in which}
+    held = _drawn.setdefault(e, {})
+    if lang not in held:
+        held[lang] = render_charts(e.analysis, lang, which)
+    return held[lang]
 
 
 @router.get("/a/{aid}")
-def overview(e: EntryDep, f: FilterDep, lang: Lang = "en") -> HTMLResponse:
+def overview(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTMLResponse:
     a = e.analysis
-    chosen = f.customers(a.customers) if any(f.raw.values()) else None
+    chosen = f.customers(a.customers) if f.kept or f.q else None
     shown = figures.headline(a, lang)
     picked = figures.selection(chosen, a, lang) if chosen is not None else None
     keys = [x["key"] for x in shown + (picked or [])]
-    return section(e, "overview", f, lang=lang, w=lambda k: figures.word(k, lang),
-                   figures=shown, selection=picked, actions=actions(a, lang),
-                   explained=figures.explained(keys, a, lang), basis=figures.basis(a, lang),
-                   distribution=label("predicted_clv", "en", a.settings))
+    return section(e, "overview", f, lang=lang, request=request,
+                   w=lambda k: figures.word(k, lang), figures=shown, selection=picked,
+                   selected=chosen.height if chosen is not None else 0,
+                   actions=actions(a, lang), explained=figures.explained(keys, a, lang),
+                   basis=figures.basis(a, lang), list_link=_customers_link(e, f),
+                   distribution=label("predicted_clv", lang, a.settings))
 
 
 @router.get("/a/{aid}/customers")
-def customers(e: EntryDep, f: FilterDep,
+def customers(request: Request, e: EntryDep, f: FilterDep, lang: PageLang,
               page_no: Annotated[int, Query(alias="page", ge=1, le=MAX_INDEX // PAGE)] = 1
               ) -> HTMLResponse:
-    found = f.customers(e.analysis.customers)
+    a = e.analysis
+    found = f.customers(a.customers)
     rows = found.sort("clv", descending=True).slice((page_no - 1) * PAGE, PAGE)
-    return section(e, "customers", f, rows=rows.to_dicts(), found=found.height,
-                   page_no=page_no, pages=max(1, math.ceil(found.height / PAGE)),
-                   clv=label("clv", "en", e.analysis.settings))
+    query = f.link(q=f.q)
+    export = f"/a/{e.id}/export/customers.csv{query}"
+    return section(e, "customers", f, lang=lang, request=request, rows=rows.to_dicts(),
+                   found=found.height, page_no=page_no,
+                   pages=max(1, math.ceil(found.height / PAGE)), applied=f.described(lang),
+                   export=export, export_xlsx=export.replace(".csv", ".xlsx", 1),
+                   level=measures.percent(a.settings.level, lang))
 
 
 @router.get("/a/{aid}/customers/{cid:path}")
-def customer(e: EntryDep, cid: str) -> HTMLResponse:
-    return section(e, "customer", clv=label("clv", "en", e.analysis.settings),
-                   **customer_of(e.analysis, cid))
+def customer(request: Request, e: EntryDep, f: FilterDep, cid: str, lang: PageLang
+             ) -> HTMLResponse:
+    a = e.analysis
+    found = customer_of(a, cid)
+    columns = [c for c in HISTORY if found["history"] and c in found["history"][0]]
+    return section(e, "customer", f, lang=lang, request=request, columns=columns,
+                   history_words=HISTORY, back=_customers_link(e, f),
+                   level=measures.percent(a.settings.level, lang), **found)
 
 
 @router.get("/a/{aid}/segments")
-def segments(e: EntryDep, f: FilterDep) -> HTMLResponse:
+def segments(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTMLResponse:
     a = e.analysis
     chosen = f.customers(a.customers)
-    prof = profile(chosen, "segment").sort("revenue_to_date", descending=True) \
-        if chosen.height else None
-    cols = {"segment": "segment", "customers": "customers",
-            "share_customers": "share of customers",
-            "mean_revenue_to_date": label("historical_ltv", "en"),
-            "mean_clv": label("predicted_clv", "en", a.settings), "mean_p_alive": "P(alive)"}
-    shown = table(prof, {k: v for k, v in cols.items() if k in prof.columns}, "en",
-                  percents=("share_customers", "mean_p_alive")) if prof is not None else None
-    rules = dict(a.segments.segments.select("segment", "rule").iter_rows()) \
-        if "rule" in a.segments.segments.columns else {}
-    return section(e, "segments", f, profile=shown, chosen=chosen.height, rules=rules,
-                   tiers=table(a.segments.tiers, {
-                       "tier": "tier", "customers": "customers",
-                       "share_revenue_to_date": "share of revenue to date",
-                       "share_predicted_clv": "share of future value"}, "en",
-                       percents=("share_revenue_to_date", "share_predicted_clv")))
+    by_segment = None
+    if chosen.height:
+        prof = profile(chosen, "segment")
+        order = {s: i for i, (s, _) in enumerate(SEGMENTS)}
+        rows = sorted(prof.iter_rows(named=True), key=lambda r: order.get(r["segment"], 99))
+        by_segment = {
+            "head": [t("page_segment_col", lang), label("customers", lang),
+                     t("page_share_customers", lang), label("historical_ltv", lang),
+                     label("predicted_clv", lang, a.settings), t("page_mean_p_alive", lang)],
+            "numeric": [False, True, True, True, True, True],
+            "body": [[segment_name(r["segment"], lang), number(r["customers"], lang),
+                      figures.written(r["share_customers"], "share", lang, None),
+                      figures.written(r["mean_revenue_to_date"], "money", lang, a.currency),
+                      figures.written(r["mean_predicted_clv"], "money", lang, a.currency),
+                      figures.written(r.get("mean_p_alive"), "share", lang, None)
+                      or blank("not_judged", lang)] for r in rows],
+            "links": [_customers_link(e, f, segment=r["segment"]) for r in rows]}
+    tiers = a.segments.tiers
+    clv_label = label("clv", lang, a.settings)
+    tier_table = {
+        "head": [t("page_tier_col", lang), label("customers", lang),
+                 t("page_share_customers", lang),
+                 t("page_share_of", lang, figure=label("revenue_to_date", lang)),
+                 t("page_share_of", lang, figure=clv_label)],
+        "numeric": [False, True, True, True, True],
+        "body": [[tier(r["tier"], lang), number(r["customers"], lang),
+                  figures.written(r["share_customers"], "share", lang, None),
+                  figures.written(r["share_revenue_to_date"], "share", lang, None),
+                  figures.written(r["share_predicted_clv"], "share", lang, None)]
+                 for r in tiers.iter_rows(named=True)],
+        "links": [_customers_link(e, Filters(), tier=r) for r in tiers["tier"]]}
+    rules = [(segment_name(s, lang), t(f"seg_rule_{s}", lang),
+              _customers_link(e, f, segment=s)) for s, _ in SEGMENTS]
+    conc = a.segments.concentration
+    return section(e, "segments", f, lang=lang, request=request, by_segment=by_segment,
+                   chosen=chosen.height, rules=rules, tier_table=tier_table,
+                   gini=t("page_gini", lang, clv=number(conc["predicted"].gini, lang, 2),
+                          revenue=number(conc["historical"].gini, lang, 2)))
+
+
+def _cohort_months(start: dt.date, period: str) -> tuple[str, str] | None:
+    """The months (YYYY-MM) a cohort starting on ``start`` covers: the month, the quarter's
+    three; None for a week (months cannot pick it out)."""
+    if period == "month":
+        return f"{start:%Y-%m}", f"{start:%Y-%m}"
+    if period == "quarter":
+        last = start.month + 2
+        return f"{start:%Y-%m}", f"{start.year}-{last:02d}"
+    return None
+
+
+def _cohort_name(start: dt.date, period: str, lang: str) -> str:
+    from babel.dates import format_date
+
+    locale = "fr_FR" if lang == "fr" else "en_GB"
+    if period == "month":
+        return format_date(start, "LLLL y", locale=locale)
+    if period == "quarter":
+        return format_date(start, "QQQ y", locale=locale)
+    return format_date(start, "long", locale=locale)
 
 
 @router.get("/a/{aid}/cohorts")
-def cohort_page(e: EntryDep, f: FilterDep) -> HTMLResponse:
-    t = e.analysis.cohorts.table
-    if t.schema["cohort"] in (pl.Date, pl.Datetime):
-        t = t.filter(f.period("cohort"))
-    ages = sorted(t["age"].unique().to_list())[:13]
-    grid = t.filter(pl.col("age").is_in(ages)).pivot(
+def cohort_page(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTMLResponse:
+    a = e.analysis
+    period = a.settings.period
+    table = a.cohorts.table
+    dated = table.schema["cohort"] in (pl.Date, pl.Datetime)
+    if dated:
+        table = table.filter(f.period("cohort"))
+    ages = sorted(table["age"].unique().to_list())[:13]
+    grid = table.filter(pl.col("age").is_in(ages)).pivot(
         "age", index=["cohort", "customers"], values="retention", sort_columns=True
     ).sort("cohort")
-    rep = e.analysis.cohorts.repeat
-    repeat = table(rep, {c: c.replace("_", " ") for c in rep.columns}, "en",
-                   percents=("repeat_rate",), digits={c: 0 for c in rep.columns if "days" in c})
-    return section(e, "cohorts", f, ages=[str(x) for x in ages], matrix=grid.rows(),
-                   repeat=repeat)
+    cols = [str(x) for x in ages if str(x) in grid.columns]
+    matrix = []
+    for row in grid.iter_rows(named=True):
+        start = row["cohort"]
+        months = _cohort_months(start, period) if isinstance(start, dt.date) else None
+        matrix.append({
+            "name": _cohort_name(start, period, lang) if isinstance(start, dt.date)
+            else str(start),
+            "link": _customers_link(e, f, start=months[0], end=months[1]) if months else None,
+            "customers": number(row["customers"], lang),
+            "cells": [figures.written(row[c], "share", lang, None, 0) for c in cols]})
+    rep = a.cohorts.repeat
+    if dated:
+        rep = rep.filter(f.period("cohort"))
+    repeat = []
+    for r in rep.iter_rows(named=True):
+        start = r["cohort"]
+        days = [number(r[k], lang) if r[k] is not None else None
+                for k in ("median_days_to_second", "q1_days_to_second", "q3_days_to_second")]
+        months = _cohort_months(start, period) if isinstance(start, dt.date) else None
+        repeat.append({"name": _cohort_name(start, period, lang)
+                       if isinstance(start, dt.date) else str(start),
+                       "link": _customers_link(e, f, start=months[0], end=months[1])
+                       if months else None,
+                       "customers": number(r["customers"], lang),
+                       "rate": figures.written(r["repeat_rate"], "share", lang, None),
+                       "days": days})
+    return section(e, "cohorts", f, lang=lang, request=request, ages=cols, matrix=matrix,
+                   repeat=repeat, unit=t(f"page_unit_{period}", lang),
+                   drawn=_charts(e, lang, COHORT_CHARTS))
+
+
+CHANNEL_BLANKS = {"cac": "no_cac", "ltv_cac": "no_cac", "verdict": "no_cac",
+                  "payback_months": "not_paid_back", "predicted_payback_months":
+                  "not_paid_back", "max_cac": "none", "ltv": "none"}
+"""Why a cell of the channels' table is blank."""
 
 
 @router.get("/a/{aid}/channels")
-def channel_page(e: EntryDep, f: FilterDep, lang: Lang = "en") -> HTMLResponse:
+def channel_page(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTMLResponse:
     a = e.analysis
     acq = a.channels
     if acq is None:
-        return section(e, "channels", f, lang=lang, overall=None)
+        return section(e, "channels", f, lang=lang, request=request, overall=None)
     pick = (pl.col("channel") == f.channel) if f.channel else pl.lit(True)
     months = acq.by_month.filter(pick & f.period("month")).sort("month", "channel")
     overall = figures.channels_page(a, lang, f.channel, months)
+    for rows, columns in ((overall["rows"], figures.CHANNEL_COLUMNS),
+                          ([overall["total"]], figures.CHANNEL_COLUMNS),
+                          (overall["months"], figures.MONTH_COLUMNS)):
+        for row in rows:
+            for i, (k, c) in enumerate(zip(columns, row, strict=True)):
+                if c == "" and i:
+                    row[i] = blank(CHANNEL_BLANKS.get(k, "none"), lang)
+    names = [r["channel"] for r in figures.channel_rows(a, f.channel)[0]]
+    overall["links"] = [_customers_link(e, f, channel=c) if c else None for c in names]
     keys = [*figures.CHANNEL_COLUMNS, *figures.MONTH_COLUMNS]
-    return section(e, "channels", f, lang=lang, w=lambda k: figures.word(k, lang),
-                   overall=overall, explained=figures.explained(keys, a, lang),
-                   basis=figures.basis(a, lang))
+    return section(e, "channels", f, lang=lang, request=request,
+                   w=lambda k: figures.word(k, lang), overall=overall,
+                   explained=figures.explained(keys, a, lang), basis=figures.basis(a, lang))
 
 
 @router.get("/a/{aid}/timing")
-def timing(e: EntryDep) -> HTMLResponse:
+def timing(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTMLResponse:
     a = e.analysis
-    pairs = table(a.cross_sell.head(30), {
-        "product_a": "first product", "product_b": "then", "share": "share", "lift": "lift",
-        "q1_days": "days, 1st quartile", "median_days": "median days",
-        "q3_days": "days, 3rd quartile", "recommendation": "recommendation"}, "en",
-        percents=("share",), digits={"q1_days": 0, "median_days": 0, "q3_days": 0}) \
-        if a.cross_sell is not None and a.cross_sell.height else None
-    soon = a.customers.sort("p_purchase_30d", descending=True).head(20)
+    pairs = None
+    if a.cross_sell is not None and a.cross_sell.height:
+        days = t("page_days_second", lang, which="").rstrip(" :")
+        pairs = {
+            "head": [t("first_product", lang).capitalize(), t("then", lang).capitalize(),
+                     t("page_share_then", lang), t("page_lift", lang),
+                     f"{days} ({t('page_q1', lang)})", f"{days} ({t('page_median', lang)})",
+                     f"{days} ({t('page_q3', lang)})", t("page_recommendation", lang)],
+            "numeric": [False, False, True, True, True, True, True, False],
+            "body": [[r["product_a"], r["product_b"],
+                      figures.written(r["share"], "share", lang, None),
+                      number(r["lift"], lang, 2),
+                      number(r["q1_days"], lang), number(r["median_days"], lang),
+                      number(r["q3_days"], lang),
+                      t("page_recommend", lang, a=r["product_a"], b=r["product_b"],
+                        q1=number(r["q1_days"], lang),
+                        q3=number(r["q3_days"], lang))]
+                     for r in a.cross_sell.head(30).iter_rows(named=True)]}
     col = next(c for c in a.next_purchase.columns if c.startswith("p_purchase_"))
-    nxt = table(soon, {"customer_id": "customer", col: f"P(purchase) {col[11:]}",
-                       "expected_next_purchase": "expected next purchase",
-                       "segment": "segment"}, "en", percents=(col,))
-    return section(e, "timing", pairs=pairs, nxt=nxt)
+    soon = f.customers(a.customers).sort(col, descending=True).head(20)
+    return section(e, "timing", f, lang=lang, request=request, pairs=pairs,
+                   soon=soon.to_dicts(), col=col,
+                   chance=t("page_p_purchase", lang, days=col.removeprefix("p_purchase_")
+                            .removesuffix("d")))
 
 
 @router.get("/a/{aid}/models")
-def models(e: EntryDep) -> HTMLResponse:
+def models(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTMLResponse:
+    from clv.report import table
+
     a = e.analysis
     card = table(a.scorecard.table, {
-        "model": "model", "mae_transactions": "MAE", "rmse_transactions": "RMSE",
-        "total_transactions_error": "total error", "gini_revenue": "Gini"}, "en",
+        "model": t("model", lang), "mae_transactions": "MAE", "rmse_transactions": "RMSE",
+        "total_transactions_error": t("total_error", lang), "gini_revenue": "Gini"}, lang,
         percents=("total_transactions_error",)) if a.scorecard is not None else None
-    params = table(a.model.summary(), {c: c for c in a.model.summary().columns}, "en",
-                   digits=dict.fromkeys(a.model.summary().columns, 4))
-    return section(e, "models", card=card, params=params)
+    summary = a.model.summary()
+    params = table(summary, {c: c for c in summary.columns}, lang,
+                   digits=dict.fromkeys(summary.columns, 4))
+    return section(e, "models", f, lang=lang, request=request, card=card, params=params)
+
+
+def _whatif_text(key: str, value: Any, lang: str, currency: str | None) -> str | dict[str, str]:
+    text = figures.written(value, WHATIF_KINDS[key], lang, currency)  # type: ignore[arg-type]
+    if text:
+        return text
+    return blank("not_paid_back" if key == "payback_months" else "no_cac", lang)
 
 
 @router.get("/a/{aid}/whatif")
-def whatif_page(e: EntryDep, state: StateDep) -> HTMLResponse:
+def whatif_page(request: Request, e: EntryDep, f: FilterDep, state: StateDep, lang: PageLang
+                ) -> HTMLResponse:
     a = e.analysis
-    sens = table(a.sensitivity, {
-        "rank": "rank", "lever": "lever",
-        "total_pct_per_pct": "% change of the future value of the base per 1% of the lever",
-        "new_ltv_pct_per_pct": "% change of the LTV of a new customer per 1%"}, "en",
-        digits={"total_pct_per_pct": 3, "new_ltv_pct_per_pct": 3})
+    names = {k: label(key, lang, a.settings) for k, key in WHATIF_FIGURES.items()}
+    names["profit_per_new_customer"] = t("page_profit_new", lang)
+    result = what_if(state, e, Levers())
+    rows = [{"key": k, "label": names[k], "kind": WHATIF_KINDS[k],
+             "base": _whatif_text(k, result["base"][k], lang, a.currency),
+             "scenario": _whatif_text(k, result["scenario"][k], lang, a.currency)}
+            for k in names]
+    sens = {
+        "head": [t("page_rank", lang), t("page_lever", lang), t("page_total_pct", lang),
+                 t("page_new_pct", lang)],
+        "numeric": [True, False, True, True],
+        "body": [[number(r["rank"], lang),
+                  t(f"page_lever_{r['lever']}", lang) if r["lever"] in LEVER_WORDS
+                  else r["lever"],
+                  number(r["total_pct_per_pct"], lang, 3),
+                  number(r["new_ltv_pct_per_pct"], lang, 3)]
+                 for r in a.sensitivity.iter_rows(named=True)]}
     room = round((1 / a.settings.margin - 1) * 100)  # the margin cannot pass 100%
     limits = {lever: (-50, min(50, room) if lever == "margin" else 50) for lever in LEVERS}
-    return section(e, "whatif", levers=limits, figures=whatif_labels(a), sensitivity=sens,
-                   result=what_if(state, e, Levers()))
+    return section(e, "whatif", f, lang=lang, request=request, levers=limits, rows=rows,
+                   sensitivity=sens)
 
 
 @router.get("/a/{aid}/data")
-def data(e: EntryDep) -> HTMLResponse:
+def data(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTMLResponse:
+    from clv.report.text import note
+
     issues = e.analysis.transactions.issues
-    return section(e, "data", issues=issues, notes=list(issues.notes) + e.analysis.notes)
+    exclusions = [(reason(x.reason, lang), x.count, x.amount) for x in issues.exclusions]
+    notes = [note(n, lang) for n in (*issues.notes, *e.analysis.notes)]
+    return section(e, "data", f, lang=lang, request=request, issues=issues,
+                   exclusions=exclusions, notes=notes)
 
 
 @router.get("/a/{aid}/exports")
-def exports(e: EntryDep) -> HTMLResponse:
-    return section(e, "exports", names=available(e.analysis))
+def exports(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTMLResponse:
+    return section(e, "exports", f, lang=lang, request=request, names=available(e.analysis),
+                   applied=f.described(lang))

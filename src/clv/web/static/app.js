@@ -2,8 +2,6 @@
 // written with textContent, never as HTML.
 "use strict";
 
-const numbers = new Intl.NumberFormat("en", { maximumFractionDigits: 2 });
-const show = (v) => (v === null || v === undefined ? "-" : (typeof v === "number" ? numbers.format(v) : String(v)));
 
 async function upload(file, kind) {
   const url = `/api/uploads?name=${encodeURIComponent(file.name)}&kind=${kind}`;
@@ -68,9 +66,28 @@ function job() {
   poll();
 }
 
+// a figure of the what-if as the server writes it, in the page's language (money in the
+// analysis's currency, ratios as 3.75x, months whole); a blank says why (the cell's data-*)
+function writer(lang, currency) {
+  const digits = (n) => new Intl.NumberFormat(lang, { minimumFractionDigits: n, maximumFractionDigits: n });
+  const money = currency
+    ? new Intl.NumberFormat(lang, { style: "currency", currency })
+    : digits(2);
+  return (kind, value) => {
+    if (value === null || value === undefined) return null;
+    if (kind === "money") return money.format(value);
+    if (kind === "ratio") return `${digits(2).format(value)}x`;
+    if (kind === "months") return digits(0).format(value);
+    return digits(2).format(value);
+  };
+}
+
 function whatIf() {
   const form = document.getElementById("whatif");
   if (!form) return;
+  const lang = form.dataset.lang || "en";
+  const write = writer(lang, form.dataset.currency);
+  const share = new Intl.NumberFormat(lang, { style: "percent", signDisplay: "exceptZero" });
   const error = document.getElementById("whatif-error");
   let timer = null;
   let asked = 0;
@@ -78,8 +95,9 @@ function whatIf() {
     const params = new URLSearchParams();
     for (const input of form.querySelectorAll("input[type=range]")) {
       params.set(input.name, String(Number(input.value) / 100));
+      const moved = Number(input.value) / 100;
       document.getElementById(`out-${input.name}`).textContent =
-        `${Number(input.value) >= 0 ? "+" : ""}${input.value}%`;
+        moved === 0 ? `+${share.format(0)}` : share.format(moved);
     }
     const ticket = ++asked;
     const response = await fetch(`/api/analyses/${form.dataset.analysis}/whatif?${params}`);
@@ -92,7 +110,18 @@ function whatIf() {
     error.textContent = "";
     for (const [key, value] of Object.entries(body.scenario)) {
       const cell = document.querySelector(`[data-scenario="${key}"]`);
-      if (cell) cell.textContent = show(value);
+      if (!cell) continue;
+      const text = write(cell.dataset.kind, value);
+      const base = document.querySelector(`[data-base="${key}"]`);
+      if (text === null) { // blank: the reason the server gave for this figure
+        const why = document.createElement("span");
+        why.className = "blank";
+        why.textContent = cell.dataset.blank || (base && base.dataset.blank) || "";
+        why.title = cell.dataset.why || (base && base.dataset.why) || "";
+        cell.replaceChildren(why);
+      } else {
+        cell.textContent = text;
+      }
     }
     form.dataset.updated = String(ticket);
   };

@@ -1,0 +1,311 @@
+"""Words of the analysis pages (overview, customers, a customer, segments, cohorts, channels,
+timing, what-if, data, exports): titles, table headers that are not figures of
+:mod:`clv.measures`, the filters, the segments' rules in words, the reasons of blank cells
+and the exports."""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # the sections of an analysis and the header
+    "nav_main": {"en": "Main menu", "fr": "Menu principal"},
+    "nav_data": {"en": "Data", "fr": "Données"},
+    "nav_calculator": {"en": "Calculator", "fr": "Calculateur"},
+    "nav_history": {"en": "History", "fr": "Historique"},
+    "nav_api": {"en": "API", "fr": "API"},
+    "nav_sections": {"en": "Sections of the analysis", "fr": "Sections de l'analyse"},
+    "nav_analysis": {"en": "Analysis {id}", "fr": "Analyse {id}"},
+    "nav_not_saved": {"en": "(not saved)", "fr": "(non enregistrée)"},
+    "nav_overview": {"en": "Overview", "fr": "Synthèse"},
+    "nav_customers": {"en": "Customers", "fr": "Clients"},
+    "nav_segments": {"en": "Segments", "fr": "Segments"},
+    "nav_cohorts": {"en": "Cohorts", "fr": "Cohortes"},
+    "nav_channels": {"en": "Channels", "fr": "Canaux"},
+    "nav_timing": {"en": "Timing", "fr": "Moments d'achat"},
+    "nav_models": {"en": "Models", "fr": "Modèles"},
+    "nav_whatif": {"en": "What if", "fr": "Et si"},
+    "nav_saas": {"en": "SaaS", "fr": "Abonnements"},
+    "nav_data_quality": {"en": "Data", "fr": "Qualité des données"},
+    "nav_exports": {"en": "Exports", "fr": "Exports"},
+    # the filters
+    "filter_from": {"en": "Acquired from", "fr": "Acquis de"},
+    "filter_to": {"en": "to", "fr": "à"},
+    "filter_channel": {"en": "Channel", "fr": "Canal"},
+    "filter_segment": {"en": "Segment", "fr": "Segment"},
+    "filter_tier": {"en": "Value tier", "fr": "Niveau de valeur"},
+    "filter_all": {"en": "all", "fr": "tous"},
+    "filter_id": {"en": "Customer id", "fr": "Identifiant client"},
+    "filter_id_hint": {"en": "part of an id", "fr": "partie d'un identifiant"},
+    "filter_apply": {"en": "Apply", "fr": "Appliquer"},
+    "filter_clear": {"en": "Clear the filters", "fr": "Effacer les filtres"},
+    "filter_applied": {"en": "Filters", "fr": "Filtres"},
+    "filter_months": {"en": "acquired {start} to {end}", "fr": "acquis de {start} à {end}"},
+    "filter_since": {"en": "acquired from {start}", "fr": "acquis à partir de {start}"},
+    "filter_until": {"en": "acquired up to {end}", "fr": "acquis jusqu'à {end}"},
+    "filter_search": {"en": "id containing “{q}”", "fr": "identifiant contenant « {q} »"},
+    "filter_none": {"en": "none: every customer", "fr": "aucun : tous les clients"},
+    "filter_bad_month": {"en": "{name} must be a month written YYYY-MM, not “{value}”",
+                         "fr": "{name} doit être un mois écrit AAAA-MM, pas « {value} »"},
+    # the overview
+    "page_overview": {"en": "Overview", "fr": "Synthèse"},
+    "page_selection": {"en": "A selection", "fr": "Une sélection"},
+    "page_selection_hint": {"en": "Choose an acquisition period, a channel, a segment or a "
+                                  "value tier to see its figures next to the whole base's.",
+                            "fr": "Choisissez une période d'acquisition, un canal, un segment "
+                                  "ou un niveau de valeur pour voir ses chiffres à côté de "
+                                  "ceux de toute la base."},
+    "page_selection_list": {"en": "See these {n} customers", "fr": "Voir ces {n} clients"},
+    "page_todo": {"en": "What to do", "fr": "Que faire"},
+    "page_concentration": {"en": "Value concentration", "fr": "Concentration de la valeur"},
+    "page_whole_base": {"en": "Charts of the whole base (the filters apply to the figures "
+                              "above).",
+                        "fr": "Graphiques de toute la base (les filtres s'appliquent aux "
+                              "chiffres ci-dessus)."},
+    "page_notes": {"en": "Notes", "fr": "Notes"},
+    # the customers
+    "page_customers": {"en": "Customers", "fr": "Clients"},
+    "page_found": {"en": "{n} customers, most valuable first.",
+                   "fr": "{n} clients, les plus précieux d'abord."},
+    "page_found_one": {"en": "1 customer.", "fr": "1 client."},
+    "page_found_none": {"en": "No customer matches these filters.",
+                        "fr": "Aucun client ne correspond à ces filtres."},
+    "page_export_list": {"en": "Export this list (CSV)", "fr": "Exporter cette liste (CSV)"},
+    "page_export_list_xlsx": {"en": "Excel", "fr": "Excel"},
+    "page_customer_col": {"en": "Customer", "fr": "Client"},
+    "page_acquired": {"en": "First purchase", "fr": "Premier achat"},
+    "page_purchases": {"en": "Purchases", "fr": "Achats"},
+    "page_interval": {"en": "{level} interval", "fr": "Intervalle à {level}"},
+    "page_interval_cell": {"en": "{low} to {high}", "fr": "{low} à {high}"},
+    "page_page_of": {"en": "Page {n} of {pages}", "fr": "Page {n} sur {pages}"},
+    "page_previous": {"en": "previous", "fr": "précédente"},
+    "page_next": {"en": "next", "fr": "suivante"},
+    "page_pages": {"en": "Pages", "fr": "Pages"},
+    # one customer
+    "page_customer": {"en": "Customer {id}", "fr": "Client {id}"},
+    "page_customer_title": {"en": "Customer", "fr": "Client"},
+    "page_tier": {"en": "Value tier", "fr": "Niveau de valeur"},
+    "page_next_purchase": {"en": "Expected next purchase", "fr": "Prochain achat attendu"},
+    "page_rfm": {"en": "RFM scores", "fr": "Scores RFM"},
+    "page_rfm_cell": {"en": "R {r} · F {f} · M {m}", "fr": "R {r} · F {f} · M {m}"},
+    "page_history_lines": {"en": "Purchase history ({n} lines)",
+                           "fr": "Historique d'achats ({n} lignes)"},
+    "page_history_first": {"en": "Purchase history ({n} lines, the first 500 shown)",
+                           "fr": "Historique d'achats ({n} lignes, les 500 premières "
+                                 "affichées)"},
+    "page_date": {"en": "Date", "fr": "Date"},
+    "page_amount": {"en": "Amount", "fr": "Montant"},
+    "page_order": {"en": "Order", "fr": "Commande"},
+    "page_product": {"en": "Product", "fr": "Produit"},
+    "page_quantity": {"en": "Quantity", "fr": "Quantité"},
+    "page_back_list": {"en": "Back to the customers", "fr": "Retour aux clients"},
+    # the segments
+    "page_segments": {"en": "Segments", "fr": "Segments"},
+    "page_chosen": {"en": "{n} customers.", "fr": "{n} clients."},
+    "page_no_match": {"en": "No customer matches.", "fr": "Aucun client ne correspond."},
+    "page_share_customers": {"en": "Share of customers", "fr": "Part des clients"},
+    "page_mean_p_alive": {"en": "Mean P(alive)", "fr": "P(actif) moyenne"},
+    "page_segment_col": {"en": "Segment", "fr": "Segment"},
+    "page_rules": {"en": "How each segment is defined", "fr": "Comment chaque segment est "
+                                                                "défini"},
+    "page_rules_lead": {"en": "Each customer gets two scores from 1 to 5. R = recency score, "
+                              "5 = bought most recently, 1 = longest ago. F = frequency score, "
+                              "5 = bought most often, 1 = a single purchase. A customer "
+                              "belongs to the first segment of this list whose rule they meet.",
+                        "fr": "Chaque client reçoit deux notes de 1 à 5. R = note de récence, "
+                              "5 = a acheté le plus récemment, 1 = il y a le plus longtemps. "
+                              "F = note de fréquence, 5 = achète le plus souvent, 1 = un seul "
+                              "achat. Un client appartient au premier segment de cette liste "
+                              "dont il remplit la règle."},
+    "seg_rule_champions": {"en": "R 4 or 5 and F 4 or 5: bought recently and often.",
+                           "fr": "R de 4 ou 5 et F de 4 ou 5 : achats récents et fréquents."},
+    "seg_rule_cannot_lose": {"en": "R 1 or 2 and F 4 or 5: among the most frequent buyers, "
+                                   "gone quiet.",
+                             "fr": "R de 1 ou 2 et F de 4 ou 5 : parmi les acheteurs les "
+                                   "plus fréquents, mais silencieux depuis un moment."},
+    "seg_rule_loyal": {"en": "R 3 to 5 and F 3 to 5: buy regularly.",
+                       "fr": "R de 3 à 5 et F de 3 à 5 : achètent régulièrement."},
+    "seg_rule_at_risk": {"en": "R 1 or 2 and F 2 or 3: repeat buyers not seen for a while.",
+                         "fr": "R de 1 ou 2 et F de 2 ou 3 : clients qui ont racheté, mais "
+                               "absents depuis un moment."},
+    "seg_rule_new": {"en": "R 4 or 5 and F 1: first purchase recently.",
+                     "fr": "R de 4 ou 5 et F de 1 : premier achat récent."},
+    "seg_rule_potential_loyalists": {"en": "R 3 to 5 and F 2: recent and bought a second "
+                                           "time.",
+                                     "fr": "R de 3 à 5 et F de 2 : récents, avec un deuxième "
+                                           "achat."},
+    "seg_rule_hibernating": {"en": "R 2 or 3 and F 1: one purchase, some time ago.",
+                             "fr": "R de 2 ou 3 et F de 1 : un seul achat, il y a quelque "
+                                   "temps."},
+    "seg_rule_lost": {"en": "R 1 and F 1: one purchase, long ago.",
+                      "fr": "R de 1 et F de 1 : un seul achat, il y a longtemps."},
+    "page_tiers": {"en": "Value tiers (all customers)", "fr": "Niveaux de valeur (tous les "
+                                                              "clients)"},
+    "page_tiers_lead": {"en": "Customers ranked by future value: the top 1%, the next 9%, the "
+                              "next 10% and the rest.",
+                        "fr": "Clients classés par valeur future : le 1\u00a0% du haut, les "
+                              "9\u00a0% suivants, les 10\u00a0% suivants et le reste."},
+    "page_tier_col": {"en": "Tier", "fr": "Niveau"},
+    "page_share_of": {"en": "Share of: {figure}", "fr": "Part de : {figure}"},
+    "page_gini": {"en": "Gini coefficient of the future value: {clv}; of the revenue to date: "
+                        "{revenue} (0 = every customer worth the same, 1 = one customer holds "
+                        "everything).",
+                  "fr": "Coefficient de Gini de la valeur future : {clv} ; du chiffre "
+                        "d'affaires à date : {revenue} (0 = tous les clients valent autant, "
+                        "1 = un seul client détient tout)."},
+    "page_drill": {"en": "See the customers of {name}", "fr": "Voir les clients de {name}"},
+    # the cohorts
+    "page_cohorts": {"en": "Cohorts and retention", "fr": "Cohortes et rétention"},
+    "page_cohorts_title": {"en": "Cohorts", "fr": "Cohortes"},
+    "page_retention_by_age": {"en": "Share of each cohort active, by {unit} since the first "
+                                    "purchase",
+                              "fr": "Part de chaque cohorte active, par {unit} depuis le "
+                                    "premier achat"},
+    "page_cohort_col": {"en": "Cohort", "fr": "Cohorte"},
+    "page_unit_week": {"en": "weeks", "fr": "semaines"},
+    "page_unit_month": {"en": "months", "fr": "mois"},
+    "page_unit_quarter": {"en": "quarters", "fr": "trimestres"},
+    "page_heatmap": {"en": "Retention heatmap (all cohorts)",
+                     "fr": "Carte de la rétention (toutes les cohortes)"},
+    "page_curves": {"en": "Cumulative revenue per customer, observed then predicted",
+                    "fr": "Chiffre d'affaires cumulé par client, observé puis prédit"},
+    "page_repeat": {"en": "Repeat purchases", "fr": "Réachats"},
+    "page_repeat_rate": {"en": "Repeat rate", "fr": "Taux de réachat"},
+    "page_days_second": {"en": "Days to the second purchase: {which}",
+                         "fr": "Jours jusqu'au deuxième achat : {which}"},
+    "page_median": {"en": "median", "fr": "médiane"},
+    "page_q1": {"en": "1st quartile", "fr": "1er quartile"},
+    "page_q3": {"en": "3rd quartile", "fr": "3e quartile"},
+    "page_no_cohort": {"en": "No cohort in these months.", "fr": "Aucune cohorte sur ces "
+                                                               "mois."},
+    # the channels
+    "page_channels": {"en": "Acquisition channels", "fr": "Canaux d'acquisition"},
+    "page_by_month": {"en": "By month", "fr": "Par mois"},
+    "page_rows_n": {"en": "({n} rows)", "fr": "({n} lignes)"},
+    "page_no_spend": {"en": "Upload a marketing spend file (channel, month, spend) with the "
+                            "orders to see CAC, LTV:CAC and payback per channel.",
+                      "fr": "Ajoutez un fichier de dépenses marketing (canal, mois, dépense) "
+                            "aux commandes pour voir CAC, LTV:CAC et retour sur CAC par canal."},
+    # the timing
+    "page_timing": {"en": "Upsell windows and next purchases",
+                    "fr": "Fenêtres de vente croisée et prochains achats"},
+    "page_cross_sell": {"en": "Who buys B after A, and when",
+                        "fr": "Qui achète B après A, et quand"},
+    "page_no_product": {"en": "The orders carry no product column.",
+                        "fr": "Les commandes n'ont pas de colonne produit."},
+    "page_soon": {"en": "Most likely to buy soon", "fr": "Les plus susceptibles d'acheter "
+                                                         "bientôt"},
+    "page_p_purchase": {"en": "Probability of a purchase in the next {days} days",
+                        "fr": "Probabilité d'un achat dans les {days} prochains jours"},
+    "page_recommend": {"en": "Propose {b} {q1} to {q3} days after {a}",
+                       "fr": "Proposer {b} de {q1} à {q3} jours après {a}"},
+    "page_share_then": {"en": "Share of A buyers who then buy B",
+                        "fr": "Part des acheteurs de A qui achètent ensuite B"},
+    "page_lift": {"en": "Lift", "fr": "Effet (lift)"},
+    "page_recommendation": {"en": "Recommendation", "fr": "Recommandation"},
+    # the what-if
+    "page_whatif": {"en": "What if", "fr": "Et si"},
+    "page_whatif_lead": {"en": "Move a lever: the figures are recomputed with the fitted "
+                               "model, from now on.",
+                         "fr": "Bougez un levier : les chiffres sont recalculés avec le "
+                               "modèle ajusté, à partir de maintenant."},
+    "page_lever_retention": {"en": "Retention", "fr": "Rétention"},
+    "page_lever_frequency": {"en": "Purchase frequency", "fr": "Fréquence d'achat"},
+    "page_lever_basket": {"en": "Basket size", "fr": "Panier moyen"},
+    "page_lever_margin": {"en": "Margin", "fr": "Marge"},
+    "page_lever_cac": {"en": "CAC", "fr": "CAC"},
+    "page_lever_discount_rate": {"en": "Discount rate", "fr": "Taux d'actualisation"},
+    "page_figure": {"en": "Figure", "fr": "Chiffre"},
+    "page_now": {"en": "Now", "fr": "Aujourd'hui"},
+    "page_with_levers": {"en": "With the levers", "fr": "Avec les leviers"},
+    "page_profit_new": {"en": "Profit per new customer (LTV - CAC)",
+                        "fr": "Profit par nouveau client (LTV - CAC)"},
+    "page_which_lever": {"en": "Which lever pays most", "fr": "Quel levier rapporte le plus"},
+    "page_rank": {"en": "Rank", "fr": "Rang"},
+    "page_lever": {"en": "Lever", "fr": "Levier"},
+    "page_total_pct": {"en": "Change of the future value of the base per 1% of the lever",
+                       "fr": "Variation de la valeur future de la base pour 1\u00a0% du "
+                             "levier"},
+    "page_new_pct": {"en": "Change of the LTV of a new customer per 1% of the lever",
+                     "fr": "Variation de la LTV d'un nouveau client pour 1\u00a0% du levier"},
+    # the data
+    "page_data": {"en": "Data quality", "fr": "Qualité des données"},
+    "page_rows_read": {"en": "{read} rows read, {kept} kept, {excluded} excluded.",
+                       "fr": "{read} lignes lues, {kept} conservées, {excluded} exclues."},
+    "page_reason": {"en": "Reason", "fr": "Motif"},
+    "page_rows": {"en": "Rows", "fr": "Lignes"},
+    "page_no_exclusion": {"en": "No row was excluded.", "fr": "Aucune ligne n'a été exclue."},
+    # the exports
+    "page_exports": {"en": "Exports", "fr": "Exports"},
+    "page_report": {"en": "The report", "fr": "Le rapport"},
+    "page_report_en": {"en": "HTML report (English)", "fr": "Rapport HTML (anglais)"},
+    "page_report_fr": {"en": "HTML report (French)", "fr": "Rapport HTML (français)"},
+    "page_tables": {"en": "Tables", "fr": "Tableaux"},
+    "page_table": {"en": "Table", "fr": "Tableau"},
+    "page_csv": {"en": "CSV", "fr": "CSV"},
+    "page_excel": {"en": "Excel", "fr": "Excel"},
+    "page_exports_filtered": {"en": "The customers table is exported with the filters: {what}.",
+                              "fr": "Le tableau des clients est exporté avec les filtres : "
+                                    "{what}."},
+    "page_exports_money": {"en": "Amounts are rounded to the cent.",
+                           "fr": "Les montants sont arrondis au centime."},
+    "export_customers": {"en": "Customers, with their predictions",
+                         "fr": "Clients, avec leurs prédictions"},
+    "export_segments": {"en": "Segments", "fr": "Segments"},
+    "export_tiers": {"en": "Value tiers", "fr": "Niveaux de valeur"},
+    "export_cohorts": {"en": "Cohorts: retention by age", "fr": "Cohortes : rétention par âge"},
+    "export_repeat": {"en": "Repeat purchases by cohort", "fr": "Réachats par cohorte"},
+    "export_ltv_curve": {"en": "Cumulative value per customer by cohort",
+                         "fr": "Valeur cumulée par client et par cohorte"},
+    "export_channels": {"en": "Acquisition channels", "fr": "Canaux d'acquisition"},
+    "export_channels_by_month": {"en": "Channels by month", "fr": "Canaux par mois"},
+    "export_next_euro": {"en": "Where the next euro of spend goes",
+                         "fr": "Où placer le prochain euro de dépense"},
+    "export_cross_sell": {"en": "Cross-sell windows", "fr": "Fenêtres de vente croisée"},
+    "export_scorecard": {"en": "Model scorecard on held-out data",
+                         "fr": "Précision des modèles sur données mises de côté"},
+    "export_sensitivity": {"en": "What each lever is worth", "fr": "Ce que vaut chaque levier"},
+    "export_whatif_customers": {"en": "Customers under the what-if",
+                                "fr": "Clients dans le scénario"},
+    "export_saas_months": {"en": "Subscriptions by month", "fr": "Abonnements par mois"},
+    # blank cells: a short reason, and its longer explanation on hover
+    "page_blank_one_purchase": {"en": "not judged: one purchase only",
+                                "fr": "non évalué : un seul achat"},
+    "page_blank_one_purchase_why": {"en": "The model cannot judge whether a one-time buyer is "
+                                          "still active.",
+                                    "fr": "Le modèle ne peut pas dire si un client d'un seul "
+                                          "achat est encore actif."},
+    "page_blank_not_judged": {"en": "not judged", "fr": "non évalué"},
+    "page_blank_not_judged_why": {"en": "The model cannot judge this customer's activity (see "
+                                        "the notes).",
+                                  "fr": "Le modèle ne peut pas juger l'activité de ce client "
+                                        "(voir les notes)."},
+    "page_blank_no_interval": {"en": "no interval", "fr": "pas d'intervalle"},
+    "page_blank_no_interval_why": {"en": "No parameter draw could be used for an interval "
+                                         "(see the notes).",
+                                   "fr": "Aucun tirage de paramètres n'a pu servir à un "
+                                         "intervalle (voir les notes)."},
+    "page_blank_no_next": {"en": "none expected", "fr": "aucun attendu"},
+    "page_blank_no_next_why": {"en": "The model expects no further purchase from this "
+                                     "customer.",
+                               "fr": "Le modèle n'attend plus d'achat de ce client."},
+    "page_blank_no_channel": {"en": "not known", "fr": "inconnu"},
+    "page_blank_no_channel_why": {"en": "The data names no acquisition channel for this "
+                                        "customer.",
+                                  "fr": "Les données ne donnent pas de canal d'acquisition "
+                                        "pour ce client."},
+    "page_blank_not_yet": {"en": "not yet", "fr": "pas encore"},
+    "page_blank_not_yet_why": {"en": "The cohort is not that old yet.",
+                               "fr": "La cohorte n'a pas encore cet âge."},
+    "page_blank_no_repeat": {"en": "no repeat", "fr": "aucun réachat"},
+    "page_blank_no_repeat_why": {"en": "No customer of the cohort bought a second time yet.",
+                                 "fr": "Aucun client de la cohorte n'a encore racheté."},
+    "page_blank_none": {"en": "none", "fr": "aucun"},
+    "page_blank_none_why": {"en": "The data has no value here.",
+                            "fr": "Les données n'ont pas de valeur ici."},
+    "page_blank_no_cac": {"en": "no spend", "fr": "pas de dépense"},
+    "page_blank_no_cac_why": {"en": "No acquisition spend to divide by, or no new customer.",
+                              "fr": "Aucune dépense d'acquisition à diviser, ou aucun nouveau "
+                                    "client."},
+    "page_blank_not_paid_back": {"en": "not paid back", "fr": "non remboursé"},
+    "page_blank_not_paid_back_why": {"en": "The margin does not reach the CAC within the "
+                                           "months observed or predicted.",
+                                     "fr": "La marge n'atteint pas le CAC sur les mois observés "
+                                           "ou prévus."},
+}
