@@ -5,6 +5,9 @@ request and opens offline; it prints to PDF as shown. Text in English or French,
 dates formatted for the language. Every value from the data (customer ids, product and channel
 names) goes through Jinja2's autoescaping, so names containing HTML show as text.
 
+With a subscriptions table, a SaaS section (:mod:`clv.report.saas`, the figures of the
+dashboard's SaaS page) follows the channels.
+
 Every figure takes its label and definition from :mod:`clv.measures` (the words of every
 face): its label is shown, its definition is its tooltip (``title``, and ``aria-describedby``
 pointing at the same words in the section "How these figures are computed", which lists each
@@ -27,7 +30,7 @@ from clv.acquisition import TARGET_RATIO
 from clv.errors import ClvError
 from clv.formulas import ltv_cac_ratio
 from clv.pipeline import Analysis
-from clv.report import charts
+from clv.report import charts, saas
 from clv.report.text import (
     LANGS,
     SEGMENT_NAMES,
@@ -491,7 +494,7 @@ def render(a: Analysis, lang: str = "en") -> str:
                                     discount=percent(a.settings.discount_rate, lang, 0)),
             w("meta_currency").format(currency=cur, symbol=sym) if cur
             else w("meta_no_currency")]
-    return _ENV.get_template("report.html.j2").render(
+    html = _ENV.get_template("report.html.j2").render(
         lang=lang, w=w, generated=date(dt.date.today(), lang),
         data_end=date(a.summary.observation_end, lang), meta=meta,
         figures=figures, actions=actions(a, lang, worth),
@@ -510,6 +513,22 @@ def render(a: Analysis, lang: str = "en") -> str:
         whatif_lead=w("whatif_lead").format(levers=_levers(a.scenario.levers, lang)),
         levers=_lever_table(a, lang, worth), top=top, quality=quality,
         basis=_basis(a, lang, spend_span), definitions=f.listed())
+    return _with_saas(html, a, lang)
+
+
+SAAS_BEFORE = ('<section id="segments">', '<section id="definitions">', "</body>")
+"""Where the SaaS section goes in the report: before the first of these found."""
+
+
+def _with_saas(html: str, a: Analysis, lang: str) -> str:
+    """The report with its SaaS section (:func:`clv.report.saas.section`: MRR and its
+    movements, churn, GRR and NRR, cohorts of subscribers, LTV per plan) after the channels,
+    when the analysis has a subscriptions table."""
+    part = saas.section(a, lang)
+    if not part:
+        return html
+    at = next(i for i in (html.find(m) for m in SAAS_BEFORE) if i >= 0)
+    return html[:at] + part + html[at:]
 
 
 def write(a: Analysis, path: str | Path, lang: str = "en") -> Path:

@@ -199,6 +199,259 @@ WORDS: dict[str, dict[str, str]] = {
     "colon": {"en": ": ", "fr": "\u00a0: "},
 }
 
+SAAS_WORDS: dict[str, dict[str, str]] = {
+    # the figures: label, then definition (``_def``)
+    "saas_mrr": {"en": "MRR", "fr": "MRR"},
+    "saas_mrr_def": {
+        "en": "Monthly recurring revenue: the sum of the monthly amounts of the subscriptions "
+              "active at the end of the month.",
+        "fr": "Revenu récurrent mensuel\u00a0: somme des montants mensuels des abonnements "
+              "actifs à la fin du mois."},
+    "saas_net_new_mrr": {"en": "Net new MRR", "fr": "MRR net gagné"},
+    "saas_net_new_mrr_def": {
+        "en": "New + expansion + reactivation − contraction − churned MRR of the month: the "
+              "change of MRR since the month before.",
+        "fr": "Nouveau MRR + expansion + réactivation − contraction − MRR perdu du mois\u00a0: "
+              "la variation du MRR depuis le mois précédent."},
+    "saas_arpa": {"en": "ARPA", "fr": "ARPA"},
+    "saas_arpa_def": {
+        "en": "Average revenue per account: MRR / customers paying at the end of the month.",
+        "fr": "Revenu moyen par client (average revenue per account)\u00a0: MRR / clients "
+              "payants à la fin du mois."},
+    "saas_customers": {"en": "Paying customers", "fr": "Clients payants"},
+    "saas_customers_def": {
+        "en": "Customers with at least one subscription active at the end of the month.",
+        "fr": "Clients ayant au moins un abonnement actif à la fin du mois."},
+    "saas_logo_churn": {"en": "Customer churn", "fr": "Attrition des clients"},
+    "saas_logo_churn_def": {
+        "en": "Customers who stopped paying during the month / customers paying at the end "
+              "of the month before (logo churn).",
+        "fr": "Clients qui ont cessé de payer dans le mois / clients payants à la fin du mois "
+              "précédent (attrition en nombre de clients)."},
+    "saas_revenue_churn": {"en": "Revenue churn (gross MRR churn)",
+                           "fr": "Attrition du revenu (attrition brute du MRR)"},
+    "saas_revenue_churn_def": {
+        "en": "(Churned MRR + contraction) of the month / MRR at the end of the month before; "
+              "expansion does not offset it (ChartMogul's gross MRR churn rate).",
+        "fr": "(MRR perdu + contraction) du mois / MRR à la fin du mois précédent\u00a0; "
+              "l'expansion ne la compense pas (taux d'attrition brute du MRR de ChartMogul)."},
+    "saas_grr": {"en": "Gross revenue retention (GRR), month",
+                 "fr": "Rétention brute du revenu (GRR), mois"},
+    "saas_grr_def": {
+        "en": "(MRR at the start of the month − contraction − churned MRR) / MRR at the start: "
+              "the revenue kept from the customers paying at the start, expansion left out "
+              "(at most 100%).",
+        "fr": "(MRR au début du mois − contraction − MRR perdu) / MRR au début\u00a0: le revenu "
+              "conservé des clients payants au début du mois, hors expansion (100\u00a0% au "
+              "plus)."},
+    "saas_nrr": {"en": "Net revenue retention (NRR), month",
+                 "fr": "Rétention nette du revenu (NRR), mois"},
+    "saas_nrr_def": {
+        "en": "(MRR at the start of the month − contraction − churned MRR + expansion) / MRR at "
+              "the start: the revenue of the customers paying at the start, a month later. New "
+              "and reactivated customers are left out.",
+        "fr": "(MRR au début du mois − contraction − MRR perdu + expansion) / MRR au début\u00a0: "
+              "le revenu des clients payants au début du mois, un mois plus tard. Les nouveaux "
+              "clients et les clients réactivés n'y entrent pas."},
+    "saas_grr_12m": {"en": "Gross revenue retention (GRR), 12 months",
+                     "fr": "Rétention brute du revenu (GRR), 12 mois"},
+    "saas_grr_12m_def": {
+        "en": "Of the customers paying twelve months before: their MRR now, each counted at "
+              "most at their MRR then, / their MRR then (ChartMogul's gross MRR retention; at "
+              "most 100%).",
+        "fr": "Pour les clients payants douze mois plus tôt\u00a0: leur MRR aujourd'hui, chacun "
+              "compté au plus à son MRR d'alors, / leur MRR d'alors (rétention brute du MRR de "
+              "ChartMogul\u00a0; 100\u00a0% au plus)."},
+    "saas_nrr_12m": {"en": "Net revenue retention (NRR), 12 months",
+                     "fr": "Rétention nette du revenu (NRR), 12 mois"},
+    "saas_nrr_12m_def": {
+        "en": "MRR now of the customers paying twelve months before (expansion and "
+              "reactivation in, contraction and churn out) / their MRR then (ChartMogul's net "
+              "MRR retention). Above 100%, the customers of a year ago pay more than they did.",
+        "fr": "MRR aujourd'hui des clients payants douze mois plus tôt (expansion et "
+              "réactivation comprises, contraction et attrition déduites) / leur MRR d'alors "
+              "(rétention nette du MRR de ChartMogul). Au-delà de 100\u00a0%, les clients d'il y "
+              "a un an paient plus qu'alors."},
+    "saas_new": {"en": "New", "fr": "Nouveau"},
+    "saas_new_def": {"en": "MRR of the customers paying for the first time.",
+                     "fr": "MRR des clients qui paient pour la première fois."},
+    "saas_expansion": {"en": "Expansion", "fr": "Expansion"},
+    "saas_expansion_def": {
+        "en": "MRR added by the customers who pay more than the month before (upgrades, more "
+              "seats).",
+        "fr": "MRR ajouté par les clients qui paient plus que le mois précédent (montée en "
+              "gamme, licences en plus)."},
+    "saas_reactivation": {"en": "Reactivation", "fr": "Réactivation"},
+    "saas_reactivation_def": {"en": "MRR of the customers who had churned and pay again.",
+                              "fr": "MRR des clients partis qui paient de nouveau."},
+    "saas_contraction": {"en": "Contraction", "fr": "Contraction"},
+    "saas_contraction_def": {
+        "en": "MRR lost by the customers who pay less than the month before but still pay "
+              "(downgrades).",
+        "fr": "MRR perdu par les clients qui paient moins que le mois précédent sans partir "
+              "(passage à une offre inférieure)."},
+    "saas_churn": {"en": "Churned MRR", "fr": "MRR perdu"},
+    "saas_churn_def": {"en": "MRR of the customers who stopped paying in the month.",
+                       "fr": "MRR des clients qui ont cessé de payer dans le mois."},
+    "saas_month": {"en": "Month", "fr": "Mois"},
+    "saas_plan": {"en": "Plan", "fr": "Offre"},
+    "saas_start_month": {"en": "Start month", "fr": "Mois de début"},
+    "saas_all": {"en": "All subscriptions", "fr": "Tous les abonnements"},
+    "saas_subscribers": {"en": "Active subscriptions", "fr": "Abonnements actifs"},
+    "saas_subscribers_def": {
+        "en": "Subscriptions active at the end of the data.",
+        "fr": "Abonnements actifs à la fin des données."},
+    "saas_plan_arpa": {"en": "ARPA", "fr": "ARPA"},
+    "saas_plan_arpa_def": {
+        "en": "Mean monthly amount of the active subscriptions.",
+        "fr": "Montant mensuel moyen des abonnements actifs."},
+    "saas_monthly_churn": {"en": "Monthly churn (observed)",
+                           "fr": "Attrition mensuelle (observée)"},
+    "saas_monthly_churn_def": {
+        "en": "Subscriptions that ended / months paid by all the subscriptions: the average "
+              "monthly churn rate, the one the simple formula uses.",
+        "fr": "Abonnements terminés / mois payés par l'ensemble des abonnements\u00a0: le taux "
+              "d'attrition mensuel moyen, celui de la formule simple."},
+    "saas_simple_ltv": {"en": "LTV, simple formula", "fr": "LTV, formule simple"},
+    "saas_simple_ltv_def": {
+        "en": "ARPA × gross margin ({margin}) / monthly churn (observed), not discounted: every "
+              "subscriber is taken to churn at the same average rate every month.",
+        "fr": "ARPA × marge brute ({margin}) / attrition mensuelle (observée), sans "
+              "actualisation\u00a0: chaque abonné est supposé partir au même taux moyen chaque "
+              "mois."},
+    "saas_sbg_ltv": {"en": "LTV, sBG model", "fr": "LTV, modèle sBG"},
+    "saas_sbg_ltv_def": {
+        "en": "ARPA × gross margin ({margin}) × discounted expected lifetime of a new "
+              "subscriber, in months, from the shifted-beta-geometric model fitted on the "
+              "subscriptions (Fader & Hardie 2007, 2010), at {discount} a year: churn differs "
+              "between subscribers, so it falls with tenure as the less loyal leave.",
+        "fr": "ARPA × marge brute ({margin}) × durée de vie attendue actualisée d'un nouvel "
+              "abonné, en mois, selon le modèle bêta-géométrique décalé (sBG) ajusté sur les "
+              "abonnements (Fader & Hardie 2007, 2010), à {discount} par an\u00a0: l'attrition "
+              "varie d'un abonné à l'autre, elle baisse donc avec l'ancienneté à mesure que les "
+              "moins fidèles partent."},
+    "saas_ltv_ratio": {"en": "sBG / simple", "fr": "sBG / simple"},
+    "saas_ltv_ratio_def": {"en": "LTV from sBG / LTV from the simple formula.",
+                           "fr": "LTV du modèle sBG / LTV de la formule simple."},
+    "saas_cohort": {"en": "First paying month", "fr": "Premier mois payé"},
+    "saas_cohort_customers": {"en": "Customers at start", "fr": "Clients au départ"},
+    "saas_cohort_mrr": {"en": "MRR at start", "fr": "MRR au départ"},
+    "saas_logo_retention": {"en": "Subscriber retention", "fr": "Rétention des abonnés"},
+    "saas_logo_retention_def": {
+        "en": "Share of a cohort's customers paying N months after their first paying month "
+              "(customers back after a churn count again).",
+        "fr": "Part des clients d'une cohorte qui paient N mois après leur premier mois payé "
+              "(les clients revenus après un départ comptent de nouveau)."},
+    "saas_revenue_retention": {"en": "Net revenue retention by cohort",
+                               "fr": "Rétention nette du revenu par cohorte"},
+    "saas_revenue_retention_def": {
+        "en": "MRR of a cohort N months after its first month / its MRR in that first month: "
+              "expansion and reactivation in, contraction and churn out (ChartMogul's net MRR "
+              "retention cohorts).",
+        "fr": "MRR d'une cohorte N mois après son premier mois / son MRR ce premier mois\u00a0: "
+              "expansion et réactivation comprises, contraction et attrition déduites "
+              "(cohortes de rétention nette du MRR de ChartMogul)."},
+    # the section's words
+    "saas_title": {"en": "Subscriptions: MRR, churn and retention",
+                   "fr": "Abonnements\u00a0: MRR, attrition et rétention"},
+    "saas_at_end": {"en": "at the end of {month}", "fr": "à la fin de {month}"},
+    "saas_in_month": {"en": "in {month}", "fr": "en {month}"},
+    "saas_to_month": {"en": "over the 12 months to {month}",
+                      "fr": "sur les 12 mois jusqu'à {month}"},
+    "saas_short_history": {"en": "{month} alone: fewer than 12 months of history",
+                           "fr": "{month} seul\u00a0: moins de 12 mois d'historique"},
+    "saas_customer_moves": {"en": "{new} new, {back} back, {lost} lost in {month}",
+                            "fr": "{new} nouveaux, {back} revenus, {lost} partis en {month}"},
+    "saas_no_start": {"en": "blank: nobody paid at the end of the month before",
+                      "fr": "vide\u00a0: personne ne payait à la fin du mois précédent"},
+    "saas_no_month": {"en": "No calendar month has ended in the subscriptions table yet: the "
+                            "monthly figures start once one has.",
+                      "fr": "Aucun mois calendaire n'est encore terminé dans le tableau des "
+                            "abonnements\u00a0: les chiffres mensuels commencent dès qu'un "
+                            "mois l'est."},
+    "saas_movements_title": {"en": "MRR and its movements by month",
+                             "fr": "Le MRR et ses mouvements par mois"},
+    "saas_movements_table": {"en": "The last {n} months", "fr": "Les {n} derniers mois"},
+    "saas_cohorts_title": {"en": "Retention of subscribers by first paying month",
+                           "fr": "Rétention des abonnés par premier mois payé"},
+    "saas_cohorts_lead": {
+        "en": "Each row follows the customers who first paid in that month; each column is "
+              "the number of months since.",
+        "fr": "Chaque ligne suit les clients qui ont payé pour la première fois ce mois-là\u00a0;"
+              " chaque colonne donne le nombre de mois écoulés depuis."},
+    "saas_cohorts_cut": {
+        "en": "The last {cohorts} cohorts and their first {ages} months are shown; the JSON of "
+              "the page has them all.",
+        "fr": "Les {cohorts} dernières cohortes et leurs {ages} premiers mois sont affichés\u00a0;"
+              " le JSON de la page les donne toutes."},
+    "saas_cohort_cell": {"en": "{cohort}, month {age}: {n} of {n0} customers ({share})",
+                         "fr": "{cohort}, mois {age}\u00a0: {n} clients sur {n0} ({share})"},
+    "saas_revenue_cell": {"en": "{cohort}, month {age}: {mrr} of {mrr0} ({share})",
+                          "fr": "{cohort}, mois {age}\u00a0: {mrr} sur {mrr0} ({share})"},
+    "saas_plans_title": {"en": "Lifetime value per {by}: sBG model and simple formula",
+                         "fr": "Valeur vie client par {by}\u00a0: modèle sBG et formule simple"},
+    "saas_by_plan": {"en": "plan", "fr": "offre"},
+    "saas_by_cohort": {"en": "start month", "fr": "mois de début"},
+    "saas_by_all": {"en": "subscription", "fr": "abonnement"},
+    "saas_gap_high": {
+        "en": "{plan}: the sBG LTV is {ratio} the simple formula's, though it is discounted and "
+              "the formula is not. The formula applies the average churn ({churn} a month) to "
+              "every month of a subscriber's life; sBG lets churn differ between subscribers, "
+              "so it falls with tenure as the less loyal leave, and the subscribers who stay "
+              "are worth more than the average says.",
+        "fr": "{plan}\u00a0: la LTV du modèle sBG vaut {ratio} celle de la formule simple, bien "
+              "qu'elle soit actualisée et la formule non. La formule applique l'attrition "
+              "moyenne ({churn} par mois) à chaque mois de la vie d'un abonné\u00a0; le modèle "
+              "sBG laisse l'attrition varier d'un abonné à l'autre\u00a0: elle baisse avec "
+              "l'ancienneté à mesure que les moins fidèles partent, et les abonnés qui restent "
+              "valent plus que la moyenne ne le dit."},
+    "saas_gap_low": {
+        "en": "{plan}: the sBG LTV is {ratio} the simple formula's. sBG discounts future "
+              "months ({discount} a year) and sees new subscribers leave faster than the "
+              "average churn ({churn} a month), which the long-lived subscribers of the base "
+              "hold down.",
+        "fr": "{plan}\u00a0: la LTV du modèle sBG vaut {ratio} celle de la formule simple. Le "
+              "modèle actualise les mois futurs ({discount} par an) et voit les nouveaux "
+              "abonnés partir plus vite que l'attrition moyenne ({churn} par mois), que les "
+              "abonnés anciens de la base tirent vers le bas."},
+    "saas_times": {"en": "{ratio} times", "fr": "{ratio} fois"},
+    "saas_not_fitted": {
+        "en": "{plan}: the sBG model could not be fitted (too few subscriptions, or too few "
+              "ended, to estimate it): only the simple formula is shown.",
+        "fr": "{plan}\u00a0: le modèle sBG n'a pas pu être ajusté (trop peu d'abonnements, ou "
+              "trop peu de terminés, pour l'estimer)\u00a0: seule la formule simple est "
+              "affichée."},
+    "saas_no_churn": {
+        "en": "{plan}: no subscription has ended, so the observed churn is 0 and the simple "
+              "formula has no finite value.",
+        "fr": "{plan}\u00a0: aucun abonnement n'est terminé\u00a0; l'attrition observée est "
+              "nulle et la formule simple n'a pas de valeur finie."},
+    "saas_how": {"en": "How the subscription figures are computed",
+                 "fr": "Comment les chiffres d'abonnement sont calculés"},
+    "saas_basis_months": {
+        "en": "Monthly figures at the end of each calendar month, from {start} to {end}; a "
+              "month counts once it has ended.",
+        "fr": "Chiffres mensuels à la fin de chaque mois calendaire, de {start} à {end}\u00a0; "
+              "un mois compte une fois terminé."},
+    "saas_basis_ltv": {
+        "en": "LTV at a gross margin of {margin} and a discount rate of {discount} a year; "
+              "the sBG model is fitted per {by}.",
+        "fr": "LTV à une marge brute de {margin} et un taux d'actualisation de {discount} par "
+              "an\u00a0; le modèle sBG est ajusté par {by}."},
+    "saas_chart_label": {
+        "en": "MRR movements by month from {start} to {end}: new, expansion and reactivation "
+              "above zero, contraction and churned MRR below; the line is the MRR, from "
+              "{first} to {last}.",
+        "fr": "Mouvements du MRR par mois de {start} à {end}\u00a0: nouveau MRR, expansion et "
+              "réactivation au-dessus de zéro, contraction et MRR perdu en dessous\u00a0; la "
+              "ligne est le MRR, de {first} à {last}."},
+    "saas_chart_moves": {"en": "MRR movement", "fr": "Mouvement de MRR"},
+    "saas_chart_mrr": {"en": "MRR at the end of the month", "fr": "MRR à la fin du mois"},
+}
+"""The words of the subscription (SaaS) figures, shared by the report and the dashboard."""
+
+WORDS.update(SAAS_WORDS)
+
 SEGMENT_NAMES: dict[str, dict[str, str]] = {
     "champions": {"en": "Champions", "fr": "Champions"},
     "cannot_lose": {"en": "Can't lose them", "fr": "À ne pas perdre"},
@@ -300,6 +553,8 @@ NOTES: dict[str, str] = {
     "identical_rows": "{n} lignes répètent exactement une autre ligne ; conservées, car sans "
                       "numéro de commande rien ne les distingue de vrais réachats "
                       "(duplicates='drop' les retire)",
+    "read_not_summarised": "la table a été lue ligne à ligne, et non résumée par la base : "
+                           "{reason}",
     "zero_rows": "{n} lignes de montant nul conservées : ce ne sont pas des achats, mais la "
                  "première commande d'un client, même gratuite, ouvre la relation",
     "refunds": "{n} remboursements (montants négatifs, total {total}) conservés, à déduire des "
