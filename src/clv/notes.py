@@ -64,6 +64,8 @@ TEMPLATES: dict[str, str] = {
     "identical_rows": "{n:,} rows repeat another row exactly; kept, since without an "
                       "order id they cannot be told from real repeat purchases "
                       "(duplicates='drop' removes them)",
+    "read_not_summarised": "the table was read row by row, not summarised by the database: "
+                           "{reason}",
     "zero_rows": "{n:,} zero-value rows kept: not purchases, but a customer's first "
                  "order, even free, starts the relationship",
     "refunds": "{n:,} refunds (negative amounts, total {total:,.2f}) kept, to be netted "

@@ -47,19 +47,17 @@ def summary(
     """Per-customer RFM summary (frequency, recency, T, monetary), optionally with holdout."""
     from rich.table import Table
 
-    from clv.prep import rfm_summary
-
-    tx = read.transactions(file, keep=())  # the summary uses no optional column
-    s = rfm_summary(tx, unit=unit, observation_end=observation_end,
-                    calibration_end=calibration_end, merge=merge)
+    # a database table is summarised by the database when it can be (one row per customer)
+    s, issues, _ = read.summary(file, unit=unit, observation_end=observation_end,
+                                calibration_end=calibration_end, merge=merge)
     if output is not None:
         s.write(str(output))
     stats = _summary_stats(s)
     if as_json:
-        print_json({"data": tx.issues.to_dict(), "summary": s.info(), "stats": stats,
+        print_json({"data": issues.to_dict(), "summary": s.info(), "stats": stats,
                     "output": str(output) if output else None})
         return
-    print_issues(tx)
+    print_issues(issues)
     t = Table(title=f"Summary ({s.unit}s; observation end {s.observation_end}"
                     + (f", calibration end {s.calibration_end})" if s.calibration_end else ")"),
               title_justify="left")

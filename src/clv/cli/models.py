@@ -74,7 +74,7 @@ def fit(
         choose(unit, "--unit", (*get_args(D.Unit), "quarter") if model == "sbg"
                else get_args(D.Unit))
     fitted: dict[Any, Any]
-    tx = None  # the transaction models' data, reported as elsewhere
+    issues = None  # the data report of the transaction models' data, shown as elsewhere
     if model == "bgbb":
         from clv.data.tables import read_patterns
         from clv.models import BGBB
@@ -89,26 +89,24 @@ def fit(
         fitted = fit_sbg(subs, unit or "month", by=by, as_of=as_of)
     else:
         preload("clv.models", "clv.prep")  # imported while the file is read
-        tx = read.transactions(file, keep=())  # the fit uses no optional column
+        # a database table is summarised by the database when it can be
+        s, issues, _ = read.summary(file, unit=unit or D.UNIT, observation_end=observation_end,
+                                    calibration_end=calibration_end, midpoint=midpoint)
         from clv.models import ALL_MODELS
-        from clv.prep import rfm_summary
 
-        s = rfm_summary(tx, unit=unit or D.UNIT,  # type: ignore[arg-type]
-                        observation_end=observation_end, calibration_end=calibration_end,
-                        midpoint=midpoint)
         fitted = {None: ALL_MODELS[model]().fit(s)}
     if output is not None:
         if len(fitted) > 1:
             raise ClvError("-o saves one model; fit without --by to save the pooled model")
         next(iter(fitted.values())).save(output)
     if as_json:
-        print_json({**({"data": tx.issues.to_dict()} if tx is not None else {}),
+        print_json({**({"data": issues.to_dict()} if issues is not None else {}),
                     "models": [model_payload(m, None if k is None else str(k))
                                for k, m in fitted.items()],
                     "output": str(output) if output else None})
         return
-    if tx is not None:
-        print_issues(tx)
+    if issues is not None:
+        print_issues(issues)
     for key, m in fitted.items():
         print_model(m, m.NAME + ("" if key is None else escape(f" ({by} = {key})")))
     if output is not None:

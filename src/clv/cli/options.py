@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     import polars as pl
 
     from clv.data import Transactions
+    from clv.data.issues import DataIssues
+    from clv.prep import Summary
     from clv.valuation import Settings
 
 # --- arguments and options of many commands -----------------------------------------------------
@@ -173,11 +175,8 @@ class Reading:
 
     options: dict[str, Any]
 
-    def transactions(self, source: str, keep: tuple[str, ...] | None = None) -> Transactions:
-        """The transactions of ``source``; ``keep`` as :func:`clv.data.read_transactions`
-        (the optional columns carried: a command that uses none passes ``()``)."""
-        from clv.data import read_transactions
-
+    def _read(self, keep: tuple[str, ...] | None = None) -> dict[str, Any]:
+        """The options of :func:`clv.data.read_transactions`."""
         options = dict(self.options)
         if keep is not None:
             options["keep"] = keep
@@ -186,7 +185,30 @@ class Reading:
         earliest = options.pop("earliest", None)
         if earliest is not None:  # 'none' switches the bound off
             options["earliest"] = None if earliest.strip().lower() == "none" else earliest
-        return read_transactions(source, **options)
+        return options
+
+    def transactions(self, source: str, keep: tuple[str, ...] | None = None) -> Transactions:
+        """The transactions of ``source``; ``keep`` as :func:`clv.data.read_transactions`
+        (the optional columns carried: a command that uses none passes ``()``)."""
+        from clv.data import read_transactions
+
+        return read_transactions(source, **self._read(keep))
+
+    def summary(self, source: str, **options: Any
+                ) -> tuple[Summary, DataIssues, Transactions | None]:
+        """The RFM summary of ``source`` (``options``: those of :func:`clv.prep.rfm_summary`)
+        and its data report: computed by the database when ``source`` is a database table
+        it can summarise (:mod:`clv.prep.database`: one row per customer fetched), else from
+        the rows read (then also returned); when a database table had to be read row by row,
+        a note says why."""
+        from clv.prep.database import summary_of_source
+
+        summary, issues, tx, reason = summary_of_source(source, self._read(keep=()), options)
+        if reason is not None:
+            from clv.notes import Note
+
+            issues.notes.append(Note("read_not_summarised", reason=reason))
+        return summary, issues, tx
 
     @property
     def raw(self) -> dict[str, Any]:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from clv.data import Transactions
+    from clv.data.issues import DataIssues
 
 
 @functools.cache
@@ -95,21 +96,29 @@ def print_notes(notes: list[Any]) -> None:
         out().print(f"[yellow]note:[/] {escape(n)}")
 
 
-def print_issues(tx: Transactions) -> None:
+def print_issues(tx: Transactions | DataIssues) -> None:
+    """The data report of a read (``Transactions``), or of a table summarised by its database
+    (its ``DataIssues``: the examples are rows' values, a table having no line numbers)."""
     from rich.table import Table
 
-    iss = tx.issues
+    from clv.data.issues import DataIssues
+
+    iss = tx if isinstance(tx, DataIssues) else tx.issues
     # File names, column names and notes are the user's text: escaped, never read as markup.
     out().print(f"[bold]{escape(str(iss.source))}[/]: {iss.rows_read:,} rows read, "
                 f"{iss.rows_kept:,} kept, {iss.rows_excluded:,} excluded")
-    out().print("Columns: " + tx.mapping.describe(), markup=False)
+    columns = ", ".join(f"{k}={v}" for k, v in iss.mapping.items()) \
+        if isinstance(tx, DataIssues) else tx.mapping.describe()
+    out().print("Columns: " + columns, markup=False)
     if iss.exclusions:
         t = Table(title="Excluded rows", title_justify="left")
         for c in ("reason", "rows", "amount", "first rows"):
             t.add_column(c, justify="right" if c in ("rows", "amount") else "left")
         for e in iss.exclusions:
-            rows = ", ".join(str(x["row"]) for x in e.examples)
-            t.add_row(escape(str(e.reason)), f"{e.count:,}", f"{e.amount:,.2f}", rows)
+            rows = ", ".join(str(x["row"]) if "row" in x else
+                             "(" + ", ".join(str(v) for v in x.values()) + ")"
+                             for x in e.examples)
+            t.add_row(escape(str(e.reason)), f"{e.count:,}", f"{e.amount:,.2f}", escape(rows))
         out().print(t)
     out().print(f"Amounts: read {iss.amount_read:,.2f} = kept {iss.amount_kept:,.2f} + "
                 f"excluded {iss.amount_excluded:,.2f}")

@@ -118,6 +118,8 @@ class Summary:
             "observation_end": self.observation_end.isoformat(),
             "calibration_end": self.calibration_end.isoformat() if self.calibration_end else None,
             "customers": self.frame.height,
+            # who computed it: "database" when the database did (clv.prep.database)
+            "computed_by": self.metadata.get("computed_by", "clv"),
             **self.report.to_dict(),
         }
 
@@ -306,27 +308,7 @@ def _summarise(lf: pl.LazyFrame, obs_p: dt.date, cal_p: dt.date | None, days: fl
         )
         .collect()
     )
-    no_purchase = seen.filter(pl.col("first_purchase").is_null())
-    per_customer = seen.filter(pl.col("first_purchase").is_not_null())
-    start_is_purchase = (pl.col("_first_pos") == pl.col("first_purchase")).fill_null(False)
-    frequency = pl.col("_n_pos").fill_null(0) - start_is_purchase.cast(pl.Int64)
-    repeat_amount = pl.col("_pos_sum") - pl.when(start_is_purchase).then(
-        pl.col("_first_pos_amount")).otherwise(0.0)
-    last = pl.when(pl.col("frequency") > 0).then(pl.col("_last_pos")) \
-        .otherwise(pl.col("first_purchase"))
-    frame = per_customer.with_columns(frequency.alias("frequency")).select(
-        "customer_id",
-        "frequency",
-        (last - pl.col("first_purchase")).dt.total_days().alias("recency"),
-        (pl.lit(end_p) - pl.col("first_purchase")).dt.total_days().alias("T"),
-        pl.when(pl.col("frequency") > 0).then(repeat_amount / pl.col("frequency"))
-        .otherwise(0.0).alias("monetary"),
-        (pl.col("frequency") + 1).alias("n_periods"),
-        "total_amount",
-        "first_purchase",
-        last.alias("last_purchase"),
-    )
-    frame = frame.with_columns(_in_units(frame["recency"], days), _in_units(frame["T"], days))
+    frame, no_purchase = customer_rows(seen, end_p, days)
     stats = periods.select(
         pl.col("n").sum().alias("transactions"),
         pl.col("amount").sum().alias("amount"),
@@ -371,6 +353,39 @@ def _summarise(lf: pl.LazyFrame, obs_p: dt.date, cal_p: dt.date | None, days: fl
             pl.lit((obs_p - cal_p).days / days).alias("duration_holdout"),
         )
     return frame, report
+
+
+def customer_rows(seen: pl.DataFrame, end_p: dt.date, days: float
+                  ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The summary rows (without holdout) of the customers of ``seen``, and the customers
+    without any purchase. ``seen`` holds one row per customer of the periods up to ``end_p``:
+    ``first_purchase`` (first period with a net amount >= 0, null when none), ``total_amount``,
+    ``_first_pos`` and ``_last_pos`` (first and last period with a positive amount), ``_n_pos``
+    (their number), ``_pos_sum`` (their amount) and ``_first_pos_amount`` (the amount of the
+    first). Whoever aggregated them (Polars here, the database in :mod:`clv.prep.database`),
+    the rules of the module docstring are applied here once."""
+    no_purchase = seen.filter(pl.col("first_purchase").is_null())
+    per_customer = seen.filter(pl.col("first_purchase").is_not_null())
+    start_is_purchase = (pl.col("_first_pos") == pl.col("first_purchase")).fill_null(False)
+    frequency = pl.col("_n_pos").fill_null(0) - start_is_purchase.cast(pl.Int64)
+    repeat_amount = pl.col("_pos_sum") - pl.when(start_is_purchase).then(
+        pl.col("_first_pos_amount")).otherwise(0.0)
+    last = pl.when(pl.col("frequency") > 0).then(pl.col("_last_pos")) \
+        .otherwise(pl.col("first_purchase"))
+    frame = per_customer.with_columns(frequency.alias("frequency")).select(
+        "customer_id",
+        "frequency",
+        (last - pl.col("first_purchase")).dt.total_days().alias("recency"),
+        (pl.lit(end_p) - pl.col("first_purchase")).dt.total_days().alias("T"),
+        pl.when(pl.col("frequency") > 0).then(repeat_amount / pl.col("frequency"))
+        .otherwise(0.0).alias("monetary"),
+        (pl.col("frequency") + 1).alias("n_periods"),
+        "total_amount",
+        "first_purchase",
+        last.alias("last_purchase"),
+    )
+    frame = frame.with_columns(_in_units(frame["recency"], days), _in_units(frame["T"], days))
+    return frame, no_purchase
 
 
 def _in_units(days_: pl.Series, days: float) -> pl.Series:

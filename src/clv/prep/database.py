@@ -1,0 +1,515 @@
+"""The RFM summary computed by the database: only one row per customer is fetched.
+
+:func:`database_summary` reads a table of a database named by a SQLAlchemy URL (PostgreSQL and
+DuckDB are tested) and has the database do what :func:`clv.data.read_transactions` and
+:func:`clv.prep.rfm_summary` do on the rows: each row's exclusion reason (the same reasons,
+in the same order, with their counts, amounts and example rows), the conservation of rows and
+amounts, the purchases of one customer and period merged, and the per-customer aggregates
+(first purchase, positive periods, their amounts, the holdout's). The rules that turn those
+aggregates into frequency, recency, T and monetary are applied by the same function as for a
+Polars summary (:func:`clv.prep.summary.customer_rows`), so both give the same summary; the
+queries are built with SQLAlchemy Core, never by writing SQL text.
+
+What is fetched: the table's first rows (to detect the columns, as the file readers do), one
+row per customer, one per customer with holdout purchases, a few rows of counts and at most
+``N_EXAMPLES`` example rows per exclusion reason; never the transactions.
+
+The database path takes typed columns (a date or timestamp, a number for the amount, text or
+an integer for the customer id) and the mappings whose rules are written here: customer,
+date, amount and order id (identical rows are duplicated order lines when an order id is
+mapped, else kept and counted, as ``read_transactions(duplicates="auto")``). Anything else
+(dates or amounts written as text, a status, currency, quantity x price, ledger or refunded
+column, order ids prefixed C for cancellations, a source time zone) raises
+:class:`NotInDatabase` with the reason, and the caller reads the rows instead
+(:func:`summary_of_source` does).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+import polars as pl
+
+from clv.data import issues as why
+from clv.data.issues import DataIssues, Exclusion
+from clv.errors import ClvError, DataError
+from clv.notes import Note
+from clv.prep.summary import (
+    UNIT_DAYS,
+    Summary,
+    SummaryReport,
+    Unit,
+    _floor,
+    _to_date,
+    customer_rows,
+)
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+    from clv.data.transactions import Transactions
+
+HANDLED = ("customer_id", "timestamp", "amount", "order_id", "product", "channel")
+"""The mapped fields the database path handles (product and channel are not used by the
+summary, and so need no rule)."""
+HEAD_ROWS = 1000
+"""Rows fetched to detect the columns (as a file's first rows are)."""
+
+
+class NotInDatabase(ClvError):
+    """The source cannot be summarised by the database (the message says why); its rows must
+    be read instead."""
+
+
+@dataclass(frozen=True)
+class DatabaseSummary:
+    """The summary and the data report of a table summarised by its database, and the number
+    of rows fetched to make them (``fetched``: the customers, their holdout rows, the head
+    used to detect the columns, the examples; never one per transaction)."""
+
+    summary: Summary
+    issues: DataIssues
+    fetched: int
+
+
+def is_database(source: Any) -> bool:
+    """True when ``source`` is a database URL (``dialect://...``) rather than a path."""
+    return isinstance(source, str) and "://" in source
+
+
+def summary_of_source(source: Any, read: dict[str, Any], summary: dict[str, Any]
+                      ) -> tuple[Summary, DataIssues, Transactions | None, str | None]:
+    """The summary of ``source``: by its database when it is a database table the database
+    path handles (``read``: the options of :func:`clv.data.read_transactions`, ``summary``:
+    those of :func:`clv.prep.rfm_summary`), else from its rows read and validated. Returns the
+    summary, the data report, the transactions when they were read (None when the database
+    summarised them) and the reason the rows were read instead of summarised in the database
+    (None when they were not, or the source is a file)."""
+    from clv.data import read_transactions
+    from clv.prep.summary import rfm_summary
+
+    reason = None
+    if is_database(source) and read.get("table") and not read.get("query"):
+        try:
+            done = database_summary(source, **_database_options(read), **summary)
+            return done.summary, done.issues, None, None
+        except NotInDatabase as exc:
+            reason = str(exc)
+    tx = read_transactions(source, **read)
+    return rfm_summary(tx, **summary), tx.issues, tx, reason
+
+
+TAKEN = ("customer", "date", "amount", "order_id", "table", "as_of", "earliest", "max_amount",
+         "timezone", "duplicates")
+"""The options of :func:`clv.data.read_transactions` the database path takes."""
+UNUSED = {"product": None, "channel": None, "keep": None, "separator": None, "encoding": None,
+          "sheet": None, "has_header": None, "decimal": None, "date_format": None,
+          "read_only": None, "detect": True, "strict": False, "refunds": "net",
+          "query": None, "currency": None, "source_timezone": None, "preset": None,
+          "columns": None, "currency_column": None, "quantity": None, "price": None}
+"""Options it leaves aside at these values (those of files and of text, which typed columns
+do not need, and the columns the summary does not use)."""
+
+
+def _database_options(read: dict[str, Any]) -> dict[str, Any]:
+    """The options of :func:`read_transactions` the database path takes, or NotInDatabase
+    naming the first it cannot apply."""
+    out: dict[str, Any] = {}
+    for key, value in read.items():
+        if key in TAKEN:
+            if value is not None:
+                out[key] = value
+        elif key in ("product", "channel", "keep", "separator", "encoding", "sheet",
+                     "has_header", "decimal", "date_format", "read_only"):
+            continue  # unused by the summary, or meaningful for text only
+        elif key not in UNUSED or value != UNUSED[key]:
+            raise NotInDatabase(f"the option {key}={value!r} is applied to the rows read")
+    return out
+
+
+def database_summary(
+    url: str,
+    table: str,
+    *,
+    customer: str | None = None,
+    date: str | None = None,
+    amount: str | None = None,
+    order_id: str | None = None,
+    duplicates: str = "auto",
+    unit: Unit = "week",
+    observation_end: dt.date | str | None = None,
+    calibration_end: dt.date | str | None = None,
+    merge: Unit = "day",
+    midpoint: bool = False,
+    as_of: dt.datetime | None = None,
+    earliest: dt.date | str | None = why.EARLIEST,
+    max_amount: float | None = None,
+    timezone: str = "UTC",
+) -> DatabaseSummary:
+    """The summary of the transactions of ``table`` computed by the database at ``url``.
+
+    The options mean what they mean for :func:`clv.data.read_transactions` (``customer``,
+    ``date``, ``amount``, ``order_id`` name the columns, detected when not given;
+    ``duplicates``, ``as_of``, ``earliest``, ``max_amount``, ``timezone``) and
+    :func:`clv.prep.rfm_summary` (``unit``, ``observation_end``, ``calibration_end``,
+    ``merge``, ``midpoint``), and give the same summary and the same counts, amounts and
+    reasons (see the module docstring for what is fetched and what raises
+    :class:`NotInDatabase`)."""
+    import sqlalchemy as sa
+
+    from clv.data.mapping import resolve_mapping
+    from clv.data.readers import _redact
+    from clv.data.transactions import MAX_AMOUNT, N_EXAMPLES, _earliest
+
+    for name, value in (("unit", unit), ("merge", merge)):
+        if value not in UNIT_DAYS:
+            raise ClvError(f"{name} must be one of {', '.join(UNIT_DAYS)}, not '{value}'")
+    if duplicates not in ("auto", "drop", "keep"):
+        raise ValueError("duplicates must be 'auto', 'drop' or 'keep'")
+    bound = MAX_AMOUNT if max_amount is None else float(max_amount)
+    if not 0 < bound < math.inf:
+        raise ClvError(f"max_amount must be a positive number, not {max_amount!r}")
+    floor = _earliest(earliest)
+    where = f"{_redact(url)} table {table}"
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            tbl, head = _table(conn, table, where)
+            explicit = {"customer_id": customer, "timestamp": date, "amount": amount,
+                        "order_id": order_id}
+            mapping = resolve_mapping(head, explicit, None, source=where)
+            other = [f for f in mapping.columns if f not in HANDLED]
+            if other or mapping.line_items or mapping.ledger:
+                raise NotInDatabase(
+                    f"the column{'s' if len(other) > 1 else ''} "
+                    f"{', '.join(mapping.columns[f] for f in other) or 'of line items'} "
+                    "need rules applied to the rows read")
+            m = mapping.columns
+            cid = _customer(tbl.c[m["customer_id"]], where)
+            ts = _timestamp(tbl.c[m["timestamp"]], timezone, where)
+            amt = _amount(tbl.c[m["amount"]], where)
+            if "order_id" in m:
+                _no_cancelled_ids(conn, tbl.c[m["order_id"]])
+            now = as_of or dt.datetime.now(ZoneInfo(timezone)).replace(tzinfo=None)
+            drop_dup = duplicates == "drop" or (duplicates == "auto" and "order_id" in m)
+            repeat = sa.func.row_number().over(
+                partition_by=list(tbl.c), order_by=list(tbl.c)) > 1
+            nan = sa.cast(sa.literal("NaN"), sa.Float(53))
+            reasons = [(why.MISSING_CUSTOMER, cid.is_(None)), (why.BAD_DATE, ts.is_(None)),
+                       (why.BAD_AMOUNT, sa.or_(amt.is_(None), amt == nan)),
+                       (why.AMOUNT_RANGE, sa.func.abs(amt) > bound)]
+            if floor is not None:
+                reasons.append((why.early_date(floor.date()), ts < floor))
+            reasons.append((why.FUTURE_DATE, ts > now))
+            if drop_dup:
+                reasons.append((why.DUPLICATE, repeat))
+            code = sa.case(*((cond, i) for i, (_, cond) in enumerate(reasons)), else_=None)
+            finite = sa.case((sa.and_(amt.is_not(None), amt != nan,
+                                      sa.func.abs(amt) <= bound), amt), else_=None)
+            rows = sa.select(
+                cid.label("cid"), ts.label("ts"), amt.label("amt"), finite.label("fin"),
+                code.label("code"),
+                *([] if drop_dup else [repeat.label("rep")]),
+                *(tbl.c[c].label(f"shown_{i}") for i, c in enumerate(_shown(m)))
+            ).select_from(tbl).cte("rows")
+            issues, kept = _report(conn, rows, reasons, m, where, drop_dup, N_EXAMPLES)
+            if kept == 0:
+                raise DataError("no row is kept: see the data report", source=where)
+            summary, fetched = _summarise(conn, rows, unit, observation_end, calibration_end,
+                                          merge, midpoint, where)
+    except sa.exc.SQLAlchemyError as exc:
+        raise DataError(f"the database refused the summary: {exc.__class__.__name__}: "
+                        f"{str(exc).splitlines()[0]}", source=where) from exc
+    finally:
+        engine.dispose()
+    issues.mapping = dict(m)
+    issues.mapping_origin = dict(mapping.origin)
+    issues.notes = list(mapping.notes) + issues.notes
+    examples = sum(len(e.examples) for e in issues.exclusions)
+    return DatabaseSummary(summary, issues, fetched + head.height + examples)
+
+
+def _table(conn: sa.Connection, table: str, where: str) -> tuple[sa.TableClause, pl.DataFrame]:
+    """The table, its columns typed from the values of its first rows (a date or timestamp, a
+    number, text: what the database's driver gives, so that no catalogue query is needed, which
+    some databases' SQLAlchemy dialects do not answer), and those rows as a frame (for the
+    detection of the columns)."""
+    import sqlalchemy as sa
+
+    schema, _, name = table.rpartition(".")
+    bare = sa.table(name, schema=schema or None)
+    try:
+        result = conn.execute(sa.select(sa.text("*")).select_from(bare).limit(HEAD_ROWS))
+        names = list(result.keys())
+        data = [tuple(r) for r in result]
+    except sa.exc.SQLAlchemyError as exc:
+        raise DataError(f"cannot read the table {table}: {str(exc).splitlines()[0]}",
+                        source=where) from exc
+    kinds = [sa.column(n, _type_of([r[i] for r in data if r[i] is not None]))
+             for i, n in enumerate(names)]
+    head = pl.DataFrame({n: [_plain(r[i]) for r in data] for i, n in enumerate(names)},
+                        strict=False)
+    return sa.table(name, *kinds, schema=schema or None), head
+
+
+def _type_of(values: list[Any]) -> Any:
+    """The SQL type of a column from its first values (NullType when they say nothing)."""
+    import decimal
+
+    import sqlalchemy as sa
+
+    if values and all(isinstance(v, dt.datetime) for v in values):
+        return sa.DateTime(timezone=any(v.tzinfo is not None for v in values))
+    if values and all(isinstance(v, dt.date) and not isinstance(v, dt.datetime)
+                      for v in values):
+        return sa.Date()
+    if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return sa.BigInteger()
+    if values and all(isinstance(v, int | float | decimal.Decimal)
+                      and not isinstance(v, bool) for v in values):
+        return sa.Float(53)
+    if values and all(isinstance(v, str) for v in values):
+        return sa.String()
+    return sa.types.NullType()
+
+
+def _plain(value: Any) -> Any:
+    """A database value as the detection reads it (decimals as floats, others as text)."""
+    import decimal
+
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if value is None or isinstance(value, int | float | str | dt.date):
+        return value
+    return str(value)
+
+
+def _customer(col: sa.ColumnElement[Any], where: str) -> sa.ColumnElement[Any]:
+    """The customer id as text, trimmed, a blank as null (:func:`clv.data.ids.clean_ids`)."""
+    import sqlalchemy as sa
+
+    kind = col.type
+    if isinstance(kind, sa.Integer):
+        return sa.cast(col, sa.String)
+    if isinstance(kind, sa.String):
+        trimmed = sa.func.regexp_replace(col, r"^\s+|\s+$", "", "g")
+        return sa.func.nullif(trimmed, "")
+    raise NotInDatabase(f"the customer id column {col.name} is {kind}, not text or an integer")
+
+
+def _timestamp(col: sa.ColumnElement[Any], zone: str, where: str) -> sa.ColumnElement[Any]:
+    """The time of the row as a timestamp without zone, in ``zone`` (a date at midnight)."""
+    import sqlalchemy as sa
+
+    kind = col.type
+    if isinstance(kind, sa.DateTime):
+        if getattr(kind, "timezone", False):
+            return sa.func.timezone(zone, col)
+        return col
+    if isinstance(kind, sa.Date):
+        return sa.cast(col, sa.DateTime)
+    raise NotInDatabase(f"the date column {col.name} is {kind}: dates written as text are "
+                        "read by clv's parsers; type the column as a date or timestamp in the "
+                        "database to summarise it there")
+
+
+def _amount(col: sa.ColumnElement[Any], where: str) -> sa.ColumnElement[Any]:
+    import sqlalchemy as sa
+
+    kind = col.type
+    if isinstance(kind, sa.Numeric | sa.Float | sa.Integer):
+        return sa.cast(col, sa.Float(53))
+    raise NotInDatabase(f"the amount column {col.name} is {kind}: amounts written as text are "
+                        "read by clv's parsers; type the column as a number in the database to "
+                        "summarise it there")
+
+
+def _no_cancelled_ids(conn: sa.Connection, col: sa.ColumnElement[Any]) -> None:
+    """NotInDatabase when text order ids prefixed C (cancellations) may be present."""
+    import sqlalchemy as sa
+
+    if not isinstance(col.type, sa.String):
+        return
+    text = sa.func.ltrim(col)
+    found = conn.execute(sa.select(sa.literal(1)).where(
+        sa.or_(text.like("C%"), text.like("c%"))).limit(1)).first()
+    if found is not None:
+        raise NotInDatabase(f"order ids of {col.name} start with C (cancelled invoices are "
+                            "recognised on the rows read)")
+
+
+def _shown(m: dict[str, str]) -> list[str]:
+    """The columns an example row shows: the mapped ones, each once."""
+    return list(dict.fromkeys(m[f] for f in ("customer_id", "timestamp", "amount", "order_id")
+                              if f in m))
+
+
+def _report(conn: sa.Connection, rows: Any, reasons: list[tuple[str, Any]],
+            m: dict[str, str], where: str, drop_dup: bool, n_examples: int
+            ) -> tuple[DataIssues, int]:
+    """The data report: rows and amounts read, kept and excluded by reason, with examples."""
+    import sqlalchemy as sa
+
+    c = rows.c
+    counts = conn.execute(
+        sa.select(c.code, sa.func.count(), sa.func.sum(c.fin),
+                  sa.func.sum(sa.func.abs(c.fin)),
+                  sa.func.sum(sa.case((sa.and_(c.code.is_(None), c.amt < 0), 1), else_=0)),
+                  sa.func.sum(sa.case((sa.and_(c.code.is_(None), c.amt < 0), c.amt),
+                                      else_=0.0)),
+                  sa.func.sum(sa.case((sa.and_(c.code.is_(None), c.amt == 0), 1), else_=0)),
+                  *([] if drop_dup else [sa.func.sum(sa.case((c.rep, 1), else_=0))]))
+        .group_by(c.code).order_by(c.code.nulls_first())).all()
+    shown = _shown(m)
+    exclusions, rows_read, read, magnitude = [], 0, 0.0, 0.0
+    kept, kept_amount, refunds, refunds_total, zeros, identical = 0, 0.0, 0, 0.0, 0, 0
+    for row in counts:
+        code, n, total, absolute = row[0], int(row[1]), float(row[2] or 0.0), float(row[3] or 0)
+        rows_read, read, magnitude = rows_read + n, read + total, magnitude + absolute
+        if not drop_dup:
+            identical += int(row[7] or 0)
+        if code is None:
+            kept, kept_amount = n, total
+            refunds, refunds_total, zeros = int(row[4] or 0), float(row[5] or 0), int(row[6] or 0)
+            continue
+        examples = conn.execute(
+            sa.select(*(c[f"shown_{i}"] for i in range(len(shown))))
+            .where(c.code == code).order_by(*(c[f"shown_{i}"] for i in range(len(shown))))
+            .limit(n_examples)).all()
+        exclusions.append(Exclusion(reasons[code][0], n, total,
+                                    [dict(zip(shown, e, strict=True)) for e in examples]))
+    exclusions.sort(key=lambda e: why.rank(e.reason))
+    notes: list[Any] = []
+    if zeros:
+        notes.append(Note("zero_rows", n=zeros))
+    if refunds:
+        notes.append(Note("refunds", n=refunds, total=refunds_total))
+    if identical:
+        notes.append(Note("identical_rows", n=identical))
+    issues = DataIssues(source=where, rows_read=rows_read, rows_kept=kept, amount_read=read,
+                        amount_kept=kept_amount, exclusions=exclusions, notes=notes,
+                        amount_magnitude=magnitude)
+    if not issues.balanced:  # an internal invariant, as read_transactions's
+        raise DataError("rows or amounts are not conserved: this is a bug of clv, please "
+                        "report it", source=where)
+    return issues, kept
+
+
+def _summarise(conn: sa.Connection, rows: Any, unit: str,
+               observation_end: dt.date | str | None, calibration_end: dt.date | str | None,
+               merge: str, midpoint: bool, where: str) -> tuple[Summary, int]:
+    """The summary of the rows kept, aggregated by the database (see the module docstring)."""
+    import sqlalchemy as sa
+
+    days = UNIT_DAYS[unit]
+    c = rows.c
+    stamp = c.ts if merge == "day" else sa.func.date_trunc(_TRUNC_SQL[merge], c.ts)
+    kept = sa.select(c.cid, sa.cast(stamp, sa.Date).label("period"), c.amt) \
+        .where(c.code.is_(None)).cte("kept")
+    periods = sa.select(kept.c.cid, kept.c.period, sa.func.sum(kept.c.amt).label("amount"),
+                        sa.func.count().label("n")).group_by(kept.c.cid, kept.c.period) \
+        .cte("periods")
+    p = periods.c
+    last = conn.execute(sa.select(sa.func.max(p.period))).scalar()
+    if last is None:
+        raise DataError("no transactions to summarise", source=where)
+    obs = _to_date(observation_end, "observation_end") or _as_date(last)
+    cal = _to_date(calibration_end, "calibration_end")
+    if cal is not None and cal >= obs:
+        raise ClvError(f"calibration_end {cal} must be before observation_end {obs}")
+    obs_p = _floor(obs, merge)
+    cal_p = _floor(cal, merge) if cal is not None else None
+    end_p = cal_p if cal_p is not None else obs_p
+
+    buy = p.amount > 0
+    seen_q = sa.select(
+        p.cid.label("customer_id"),
+        sa.func.min(sa.case((p.amount >= 0, p.period))).label("first_purchase"),
+        sa.func.sum(p.amount).label("total_amount"),
+        sa.func.min(sa.case((buy, p.period))).label("_first_pos"),
+        sa.func.max(sa.case((buy, p.period))).label("_last_pos"),
+        sa.func.sum(sa.case((buy, 1), else_=0)).label("_n_pos"),
+        sa.func.sum(sa.case((buy, p.amount), else_=0.0)).label("_pos_sum"),
+    ).where(p.period <= end_p).group_by(p.cid).cte("seen")
+    s = seen_q.c
+    first_amount = sa.select(*s, periods.c.amount.label("_first_pos_amount")).select_from(
+        seen_q.outerjoin(periods, sa.and_(periods.c.cid == s.customer_id,
+                                          periods.c.period == s._first_pos)))
+    seen = _frame(conn.execute(first_amount), {
+        "customer_id": pl.String, "first_purchase": pl.Date, "total_amount": pl.Float64,
+        "_first_pos": pl.Date, "_last_pos": pl.Date, "_n_pos": pl.Int64, "_pos_sum": pl.Float64,
+        "_first_pos_amount": pl.Float64})
+    fetched = seen.height
+    frame, no_purchase = customer_rows(seen, end_p, days)
+
+    in_obs = p.period <= obs_p
+    stats = conn.execute(sa.select(
+        sa.func.sum(p.n), sa.func.sum(p.amount), sa.func.count(),
+        sa.func.sum(sa.case((sa.and_(p.amount <= 0, in_obs), 1), else_=0)),
+        sa.func.sum(sa.case((~in_obs, p.n), else_=0)),
+        sa.func.sum(sa.case((~in_obs, p.amount), else_=0.0)),
+    )).one()
+    none_bought = seen_q.c.first_purchase.is_(None)
+    without = conn.execute(sa.select(sa.func.sum(p.amount)).where(in_obs, p.cid.in_(
+        sa.select(s.customer_id).where(none_bought)))).scalar()
+    report: dict[str, Any] = {
+        "transactions": int(stats[0]), "amount": float(stats[1]),
+        "merged_transactions": int(stats[0]) - int(stats[2]),
+        "non_positive_periods": int(stats[3] or 0),
+        "rows_after_observation_end": int(stats[4] or 0),
+        "amount_after_observation_end": float(stats[5] or 0.0),
+        "customers_without_purchase": no_purchase.height,
+        "amount_without_purchase": float(without or 0.0),
+        "customers_first_seen_in_holdout": 0, "amount_first_seen_in_holdout": 0.0}
+    if cal_p is not None:
+        in_hold = sa.and_(p.period > cal_p, in_obs)
+        known = p.cid.in_(sa.select(s.customer_id))
+        unknown = conn.execute(sa.select(sa.func.count(sa.distinct(p.cid)),
+                                         sa.func.sum(p.amount)).where(in_hold, ~known)).one()
+        report["customers_first_seen_in_holdout"] = int(unknown[0] or 0)
+        report["amount_first_seen_in_holdout"] = float(unknown[1] or 0.0)
+        bought = p.cid.in_(sa.select(s.customer_id).where(~none_bought))
+        hold = _frame(conn.execute(sa.select(
+            p.cid.label("customer_id"),
+            sa.func.sum(sa.case((buy, 1), else_=0)).label("frequency_holdout"),
+            sa.func.avg(sa.case((buy, p.amount))).label("monetary_holdout"),
+            sa.func.sum(p.amount).label("total_amount_holdout"),
+        ).where(in_hold, bought).group_by(p.cid)), {
+            "customer_id": pl.String, "frequency_holdout": pl.Int64,
+            "monetary_holdout": pl.Float64, "total_amount_holdout": pl.Float64})
+        fetched += hold.height
+        frame = frame.join(hold, on="customer_id", how="left").with_columns(
+            pl.col("frequency_holdout").fill_null(0),
+            pl.col("monetary_holdout").fill_null(0.0),
+            pl.col("total_amount_holdout").fill_null(0.0),
+            pl.lit((obs_p - cal_p).days / days).alias("duration_holdout"))
+    if midpoint:
+        frame = frame.with_columns(pl.col("T") + UNIT_DAYS[merge] / 2 / days)
+    summary = Summary(frame.sort("customer_id"), unit, obs, cal, merge,
+                      SummaryReport(**report), metadata={"computed_by": "database"})
+    return summary, fetched
+
+
+_TRUNC_SQL = {"week": "week", "month": "month", "year": "year"}
+
+
+def _as_date(value: Any) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value  # type: ignore[no-any-return]
+
+
+def _frame(result: Any, schema: dict[str, Any]) -> pl.DataFrame:
+    """The rows of a result as a frame of ``schema`` (decimals read as floats)."""
+    names = list(schema)
+    data = [tuple(r) for r in result]
+    columns = {n: [_number(r[i]) for r in data] for i, n in enumerate(names)}
+    return pl.DataFrame(columns, schema=schema, strict=False)
+
+
+def _number(value: Any) -> Any:
+    import decimal
+
+    return float(value) if isinstance(value, decimal.Decimal) else value

@@ -1,0 +1,218 @@
+"""The summary computed by the database (clv.prep.database) equals the summary of the rows
+read by clv (read_transactions + rfm_summary), row for row, with the same data report, on
+DuckDB and on PostgreSQL (CLV_TEST_POSTGRES_URL; CI runs a server), and fetches one row per
+customer rather than one per transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+sa = pytest.importorskip("sqlalchemy")
+from clv import datasets, read_transactions, rfm_summary  # noqa: E402
+from clv.data import issues as why  # noqa: E402
+from clv.prep.database import NotInDatabase, database_summary, summary_of_source  # noqa: E402
+from conftest import missing  # noqa: E402
+
+AS_OF = dt.datetime(2026, 1, 1)
+COLUMNS = ("customer_id", "frequency", "recency", "T", "monetary", "n_periods", "total_amount",
+           "first_purchase", "last_purchase")
+
+
+def _messy(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` (customer_id, timestamp, amount, order_id) with a row of every exclusion
+    reason the database path applies, padded ids, duplicated order lines and zero rows."""
+    first = frame.row(0, named=True)
+    bad = [
+        {**first, "customer_id": None, "order_id": 10**9 + 1},
+        {**first, "customer_id": "   ", "order_id": 10**9 + 2},
+        {**first, "timestamp": None, "order_id": 10**9 + 3},
+        {**first, "amount": None, "order_id": 10**9 + 4},
+        {**first, "amount": float("nan"), "order_id": 10**9 + 5},
+        {**first, "amount": 5e13, "order_id": 10**9 + 6},
+        {**first, "amount": float("inf"), "order_id": 10**9 + 7},
+        {**first, "timestamp": dt.datetime(1900, 1, 1), "order_id": 10**9 + 8},
+        {**first, "timestamp": dt.datetime(2030, 5, 1), "order_id": 10**9 + 9},
+        {**first, "customer_id": f"  {first['customer_id']} ", "order_id": 10**9 + 10},
+        {**first, "amount": 0.0, "order_id": 10**9 + 11},
+    ]
+    repeated = frame.slice(5, 4)  # the same order lines again: duplicates
+    return pl.concat([frame, pl.DataFrame(bad, schema=frame.schema), repeated])
+
+
+@pytest.fixture(scope="module")
+def shop() -> pl.DataFrame:
+    tx = datasets.sample_shop(400, seed=5).transactions
+    return _messy(tx.select("customer_id", "timestamp", "amount", "order_id"))
+
+
+@pytest.fixture(scope="module")
+def cdnow() -> pl.DataFrame:
+    return datasets.load_cdnow(sample=True)
+
+
+@pytest.fixture(params=["duckdb", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "duckdb":
+        pytest.importorskip("duckdb_engine")
+        yield f"duckdb:///{tmp_path / 'shop.duckdb'}"
+        return
+    base = os.environ.get("CLV_TEST_POSTGRES_URL")
+    if not base:
+        missing("no PostgreSQL server: set CLV_TEST_POSTGRES_URL to run")
+    name = f"clv_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield str(sa.engine.make_url(base).set(database=name))
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def _write(url: str, table: str, frame: pl.DataFrame) -> None:
+    """``frame`` as a typed table (text, timestamp, double precision, bigint)."""
+    types = {pl.String: sa.String, pl.Float64: sa.Float(53), pl.Int64: sa.BigInteger}
+    engine = sa.create_engine(url)
+    meta = sa.MetaData()
+    columns = [sa.Column(n, sa.DateTime() if d == pl.Datetime or isinstance(d, pl.Datetime)
+                         else sa.Date() if d == pl.Date else types[d])
+               for n, d in frame.schema.items()]
+    tbl = sa.Table(table, meta, *columns)
+    meta.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(tbl.insert(), frame.to_dicts())
+    engine.dispose()
+
+
+def _same(a: pl.DataFrame, b: pl.DataFrame) -> None:
+    assert a.columns == b.columns and a.height == b.height
+    assert a["customer_id"].to_list() == b["customer_id"].to_list()
+    for column in a.columns:
+        x, y = a[column], b[column]
+        if x.dtype.is_float():
+            assert ((x - y).abs() <= 1e-9 * (1 + y.abs())).all(), column
+        else:
+            assert x.to_list() == y.to_list(), column
+
+
+def _counts(issues: why.DataIssues) -> dict[str, object]:
+    d = issues.to_dict()
+    return {"rows_read": d["rows_read"], "rows_kept": d["rows_kept"],
+            "amount_read": round(d["amount_read"], 6), "amount_kept": round(d["amount_kept"], 6),
+            "exclusions": [(e["reason"], e["count"], round(e["amount"], 6))
+                           for e in d["exclusions"]],
+            "notes": sorted(getattr(n, "key", str(n)) for n in issues.notes
+                            if getattr(n, "key", "") in ("refunds", "zero_rows",
+                                                         "identical_rows"))}
+
+
+@pytest.mark.parametrize("options", [
+    {"unit": "week"},
+    {"unit": "day", "calibration_end": "2025-06-30"},
+    {"unit": "month", "merge": "week", "midpoint": True, "observation_end": "2025-10-31"},
+])
+def test_the_database_summary_equals_the_polars_one_on_a_messy_shop(
+        url: str, shop: pl.DataFrame, options: dict[str, object]) -> None:
+    _write(url, "orders", shop)
+    done = database_summary(url, "orders", as_of=AS_OF, **options)  # type: ignore[arg-type]
+    tx = read_transactions(url, table="orders", as_of=AS_OF)
+    polars = rfm_summary(tx, **options)  # type: ignore[arg-type]
+    _same(done.summary.frame, polars.frame)
+    assert done.summary.report.to_dict() == pytest.approx(polars.report.to_dict(), rel=1e-12)
+    assert done.summary.observation_end == polars.observation_end
+    assert _counts(done.issues) == _counts(tx.issues)
+    assert done.issues.balanced
+    reasons = {e.reason for e in done.issues.exclusions}
+    assert {why.MISSING_CUSTOMER, why.BAD_DATE, why.BAD_AMOUNT, why.AMOUNT_RANGE,
+            why.EARLY_DATE, why.FUTURE_DATE, why.DUPLICATE} == reasons
+    # at most two rows per customer (summary, holdout), the head and the examples: the
+    # transactions are never fetched
+    customers = polars.frame.height + done.summary.report.customers_without_purchase
+    n_examples = sum(len(e.examples) for e in done.issues.exclusions)
+    assert done.fetched <= 2 * customers + 1000 + n_examples
+    assert done.fetched < tx.issues.rows_read
+
+
+def test_the_database_summary_of_cdnow_equals_the_published_layout(url: str,
+                                                                   cdnow: pl.DataFrame) -> None:
+    """CDNOW typed as a database holds it (customer ids as integers, dates as dates): the same
+    summary as read by clv, and the same BG/NBD estimates."""
+    from clv.models import BGNBD
+
+    frame = cdnow.select(pl.col("customer_id").cast(pl.Int64), pl.col("date"),
+                         pl.col("amount").cast(pl.Float64))
+    _write(url, "cdnow", frame)
+    done = database_summary(url, "cdnow", calibration_end="1997-09-30",
+                            observation_end="1998-06-30", as_of=AS_OF)
+    tx = read_transactions(url, table="cdnow", as_of=AS_OF)
+    polars = rfm_summary(tx, calibration_end="1997-09-30", observation_end="1998-06-30")
+    _same(done.summary.frame, polars.frame)
+    a, b = BGNBD().fit(done.summary), BGNBD().fit(polars)
+    for k, v in a.params_.items():
+        assert v == pytest.approx(b.params_[k], rel=1e-6)
+
+
+def test_what_the_database_cannot_do_is_read_as_rows(url: str, shop: pl.DataFrame) -> None:
+    """Dates written as text, a status column, order ids prefixed C: NotInDatabase, and
+    summary_of_source then reads the rows, saying why."""
+    text = shop.head(300).with_columns(pl.col("timestamp").dt.strftime("%d/%m/%Y")
+                                       .alias("timestamp"))
+    _write(url, "text_dates", text)
+    with pytest.raises(NotInDatabase, match="dates written as text"):
+        database_summary(url, "text_dates", as_of=AS_OF)
+    read = {"table": "text_dates", "as_of": AS_OF, "date_format": "%d/%m/%Y"}
+    summary, issues, tx, reason = summary_of_source(url, read, {"unit": "week"})
+    assert tx is not None and reason is not None and "dates written as text" in reason
+    assert summary.frame.height > 0 and issues.rows_read == 300
+    _write(url, "typed", shop.head(300))
+    summary, issues, tx, reason = summary_of_source(url, {"table": "typed", "as_of": AS_OF},
+                                                    {"unit": "week"})
+    assert tx is None and reason is None and summary.metadata["computed_by"] == "database"
+    assert issues.rows_read == 300
+    status = shop.head(50).with_columns(pl.lit("paid").alias("status"))
+    _write(url, "with_status", status)
+    with pytest.raises(NotInDatabase, match="status"):
+        database_summary(url, "with_status", as_of=AS_OF)
+
+
+def test_clv_summary_and_fit_of_a_database_table_are_computed_by_the_database(
+        url: str, shop: pl.DataFrame) -> None:
+    """Through the installed script: ``clv summary URL --table T`` and ``clv fit`` summarise
+    in the database and give the figures of the same table read row by row."""
+    import json
+    import subprocess
+    import sys
+
+    _write(url, "orders", shop)
+    clv = str(Path(sys.executable).parent / "clv")
+
+    def run(*args: str) -> dict[str, object]:
+        done = subprocess.run([clv, *args, "--json"], capture_output=True, text=True,
+                              timeout=300)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+    summary = run("summary", url, "--table", "orders")
+    assert summary["summary"]["computed_by"] == "database"  # type: ignore[index]
+    tx = read_transactions(url, table="orders")
+    polars = rfm_summary(tx)
+    assert summary["summary"]["customers"] == polars.frame.height  # type: ignore[index]
+    assert summary["data"]["rows_read"] == tx.issues.rows_read  # type: ignore[index]
+    assert summary["stats"]["total_amount"] == pytest.approx(  # type: ignore[index]
+        float(polars.frame["total_amount"].sum()), rel=1e-12)
+    fit = run("fit", url, "--table", "orders", "--model", "bgnbd")
+    from clv.models import BGNBD
+
+    expected = BGNBD().fit(polars).params_
+    got = fit["models"][0]["params"]  # type: ignore[index]
+    for k, v in expected.items():
+        assert got[k] == pytest.approx(v, rel=1e-6)
