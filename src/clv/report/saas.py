@@ -48,6 +48,8 @@ PLAN_COLUMNS = {"active_subscriptions": ("saas_subscribers", "count"),
                 "simple_ltv": ("saas_simple_ltv", "money"),
                 "sbg_ltv": ("saas_sbg_ltv", "money"),
                 "ltv_ratio": ("saas_ltv_ratio", "ratio")}
+MONEY = ("saas_mrr", "saas_net_new_mrr", "saas_arpa")
+"""The headline figures that are amounts."""
 MONTHS_SHOWN = 12
 COHORTS_SHOWN = 24
 AGES_SHOWN = 24
@@ -99,10 +101,14 @@ def definition(key: str, a: Analysis, lang: str) -> str:
 
 def figure(key: str, value: Any, text: str, a: Analysis, lang: str,
            note: str | None = None) -> dict[str, Any]:
-    """One figure: key, label, definition, value (None when it cannot be computed), the value
-    as written and a note (the fields of :class:`clv.web.schemas.Figure`)."""
+    """One figure: key, label, definition, value (None when it cannot be computed; an amount
+    of :data:`MONEY` to the cent), the value as written and a note (the fields of
+    :class:`clv.web.schemas.Figure`)."""
+    number = float(value) if _finite(value) else None
+    if number is not None and key in MONEY:
+        number = round(number, 2)
     return {"key": key, "label": _w(key, lang), "definition": definition(key, a, lang),
-            "value": float(value) if _finite(value) else None, "text": text, "note": note}
+            "value": number, "text": text, "note": note}
 
 
 def _subs(a: Analysis) -> Subscriptions:
@@ -172,10 +178,22 @@ def months_table(a: Analysis, lang: str, shown: int | None = MONTHS_SHOWN) -> di
     keys = [MONTH_KEYS.get(c, f"saas_{c}") for c in MONTH_COLUMNS]
     head = [{"key": "saas_month", "label": _w("saas_month", lang), "definition": ""},
             *_head(keys, a, lang)]
+    no_start = blank("saas_blank_no_start", _w("saas_no_start", lang), lang)
     rows = [[month_name(r["month"], lang),
-             *(written(r[c], kind, lang, a.currency) or "–" for c, kind in MONTH_COLUMNS.items())]
+             *(written(r[c], kind, lang, a.currency) or no_start
+               for c, kind in MONTH_COLUMNS.items())]
             for r in months.iter_rows(named=True)]
     return {"head": head, "rows": rows, "n": months.height}
+
+
+Cell = str | dict[str, str]
+"""A table's cell: its text, or a blank with its reason (``short``, shown; ``why``, on
+hover)."""
+
+
+def blank(short: str, why: str, lang: str) -> dict[str, str]:
+    """A blank cell: the short reason ``short`` (a message key) and the sentence ``why``."""
+    return {"short": _w(short, lang), "why": why}
 
 
 def _shade(share: float) -> str:
@@ -253,11 +271,18 @@ def plans_table(a: Analysis, lang: str) -> dict[str, Any]:
     ordered = plans.sort(by) if by != "group" else plans
     for r in ordered.iter_rows(named=True):
         name = plan_name(r[by], by, lang)
-        cells = [name]
-        for column, (_, kind) in PLAN_COLUMNS.items():
-            cells.append(written(r.get(column), kind, lang, a.currency) or "–")
-        rows.append(cells)
         churn = written(r["monthly_churn"], "share", lang, None)
+        not_fitted = blank("saas_blank_not_fitted",
+                           _w("saas_not_fitted", lang).format(plan=name), lang)
+        no_churn = blank("saas_blank_no_churn", _w("saas_no_churn", lang).format(plan=name),
+                         lang)
+        why = {"sbg_ltv": not_fitted, "simple_ltv": no_churn,
+               "ltv_ratio": no_churn if _finite(r.get("sbg_ltv")) else not_fitted}
+        cells: list[Cell] = [name]
+        for column, (_, kind) in PLAN_COLUMNS.items():
+            cells.append(written(r.get(column), kind, lang, a.currency)
+                         or why.get(column, no_churn))
+        rows.append(cells)
         ratio: Any = r.get("ltv_ratio")
         if not _finite(r.get("sbg_ltv")):
             notes.append(_w("saas_not_fitted", lang).format(plan=name))
@@ -430,7 +455,7 @@ _SECTION = jinja2.Environment(
 """)
 
 
-def _grid(head: list[dict[str, str]], rows: list[list[str]], id: str) -> str:
+def _grid(head: list[dict[str, str]], rows: list[list[Cell]], id: str) -> str:
     """A table with each defined column's definition on its header (``title``)."""
     out = [f'<div class="scroll"><table id="{id}"><thead><tr>']
     for i, h in enumerate(head):
@@ -442,9 +467,12 @@ def _grid(head: list[dict[str, str]], rows: list[list[str]], id: str) -> str:
             out.append(f'<th scope="col" class="{cls}">{escape(h["label"])}</th>')
     out.append("</tr></thead><tbody>")
     for row in rows:
-        out.append("<tr>" + "".join(
-            f'<td class="text">{escape(c)}</td>' if i == 0 else f"<td>{escape(c)}</td>"
-            for i, c in enumerate(row)) + "</tr>")
+        out.append("<tr>")
+        for i, c in enumerate(row):
+            text = escape(c) if isinstance(c, str) else \
+                Markup('<span class="blank" title="{}">{}</span>').format(c["why"], c["short"])
+            out.append(f'<td class="text">{text}</td>' if i == 0 else f"<td>{text}</td>")
+        out.append("</tr>")
     out.append("</tbody></table></div>")
     return "".join(out)
 

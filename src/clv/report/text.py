@@ -362,6 +362,9 @@ SAAS_WORDS: dict[str, dict[str, str]] = {
                            "fr": "{month} seul\u00a0: moins de 12 mois d'historique"},
     "saas_customer_moves": {"en": "{new} new, {back} back, {lost} lost in {month}",
                             "fr": "{new} nouveaux, {back} revenus, {lost} partis en {month}"},
+    "saas_blank_no_start": {"en": "no customer before", "fr": "aucun client avant"},
+    "saas_blank_not_fitted": {"en": "not fitted", "fr": "non ajusté"},
+    "saas_blank_no_churn": {"en": "no churn yet", "fr": "aucun départ"},
     "saas_no_start": {"en": "blank: nobody paid at the end of the month before",
                       "fr": "vide\u00a0: personne ne payait à la fin du mois précédent"},
     "saas_no_month": {"en": "No calendar month has ended in the subscriptions table yet: the "

@@ -1,0 +1,38 @@
+"""Words of the subscription page (``/a/{aid}/saas``) around the figures; the figures' own
+words are the report's (:data:`clv.report.text.SAAS_WORDS`), which both faces share."""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "saas_page_title": {"en": "Subscriptions", "fr": "Abonnements"},
+    "saas_headline_title": {"en": "Where the recurring revenue stands",
+                            "fr": "Où en est le revenu récurrent"},
+    "saas_none_title": {"en": "No subscriptions in this analysis",
+                        "fr": "Aucun abonnement dans cette analyse"},
+    "saas_none_why": {
+        "en": "This analysis was run without a subscriptions table, so there is no MRR, "
+              "churn or revenue retention to show.",
+        "fr": "Cette analyse a été lancée sans tableau d'abonnements\u00a0: il n'y a donc ni "
+              "MRR, ni attrition, ni rétention du revenu à afficher."},
+    "saas_none_how": {
+        "en": "To see them, start a new analysis from the Data page with your subscriptions "
+              "file next to your orders: one row per subscription, with the customer, the "
+              "start date, the end date (empty while the subscription is active) and the "
+              "monthly amount (MRR), and the plan if you have one.",
+        "fr": "Pour les voir, lancez une nouvelle analyse depuis la page Données en ajoutant "
+              "votre fichier d'abonnements à celui des commandes\u00a0: une ligne par "
+              "abonnement, avec le client, la date de début, la date de fin (vide tant que "
+              "l'abonnement est actif), le montant mensuel (MRR) et, si vous l'avez, l'offre."},
+    "saas_none_cli": {"en": "From the command line:", "fr": "En ligne de commande\u00a0:"},
+    "saas_none_link": {"en": "Start a new analysis", "fr": "Lancer une nouvelle analyse"},
+    "saas_none_api": {
+        "en": "analysis {aid} has no subscriptions table: run it again with one to get its "
+              "subscription figures",
+        "fr": "l'analyse {aid} n'a pas de tableau d'abonnements\u00a0: relancez-la avec un "
+              "tableau d'abonnements pour obtenir ses chiffres d'abonnement"},
+    "saas_json": {"en": "These figures as JSON", "fr": "Ces chiffres en JSON"},
+    "saas_chart_note": {
+        "en": "Point at a bar or a point for its month and amount; the table below gives the "
+              "same figures.",
+        "fr": "Survolez une barre ou un point pour voir son mois et son montant\u00a0; le "
+              "tableau ci-dessous donne les mêmes chiffres."},
+    "saas_all_months": {"en": "Every month ({n})", "fr": "Tous les mois ({n})"},
+}
