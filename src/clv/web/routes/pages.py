@@ -258,12 +258,11 @@ def timing(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTMLR
     a = e.analysis
     pairs = None
     if a.cross_sell is not None and a.cross_sell.height:
-        days = t("page_days_second", lang, which="").rstrip(" :")
         pairs = {
             "head": [t("first_product", lang).capitalize(), t("then", lang).capitalize(),
                      t("page_share_then", lang), t("page_lift", lang),
-                     f"{days} ({t('page_q1', lang)})", f"{days} ({t('page_median', lang)})",
-                     f"{days} ({t('page_q3', lang)})", t("page_recommendation", lang)],
+                     t("q1", lang).capitalize(), t("median", lang).capitalize(),
+                     t("q3", lang).capitalize(), t("page_recommendation", lang)],
             "numeric": [False, False, True, True, True, True, True, False],
             "body": [[r["product_a"], r["product_b"],
                       figures.written(r["share"], "share", lang, None),

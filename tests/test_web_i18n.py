@@ -1,0 +1,298 @@
+"""The analysis pages in French and English, against a real server on 127.0.0.1: no word of
+the other language on a page (every message of the catalogue that differs between the two),
+the page's language from ``?lang=`` (kept in a cookie), the browser's ``Accept-Language`` and
+``clv serve --lang``; the names of segments, tiers, channels and cohorts open exactly their
+customers, whose export holds the same ids with amounts rounded to the cent; the filters kept
+from page to page; no page wider than a 390 px screen."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from urllib.parse import parse_qs, quote, urlsplit
+
+import polars as pl
+import pytest
+
+pytest.importorskip("fastapi")
+pytest.importorskip("uvicorn")
+
+from clv.web import build  # noqa: E402
+from webtools import call, running  # noqa: E402
+
+PAGES = ("", "/customers", "/customers?segment=champions&channel=email",
+         "/customers/C00000002", "/segments", "/cohorts", "/channels", "/timing", "/whatif",
+         "/data", "/exports", "/exports?tier=top%201%25-10%25")
+"""The pages of an analysis this suite owns (the models and SaaS pages are others')."""
+MONEY = ("revenue", "mean_spend", "clv", "expected_spend", "clv_lower", "clv_upper")
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory):
+    """A dashboard with one analysis of a sample shop with spend and channels, in euros."""
+    import clv
+
+    folder = tmp_path_factory.mktemp("i18n")
+    sample = clv.sample_shop(600, seed=3)
+    analysis = clv.analyze(sample.transactions, spend=sample.spend, settings=clv.Settings(
+        margin=0.3, draws=20, currency="EUR"))
+    app = build(f"sqlite:///{folder / 'history.db'}", workdir=folder / "uploads",
+                analyses=[(analysis, "shop")])
+    with running(app) as base:
+        yield base, 1, analysis
+
+
+def visible(page: str, lang: str) -> str:
+    """The words a reader sees or hears on ``page``: its text and its tooltips, placeholders
+    and accessible names (no tags, scripts, styles or comments, nor what is marked in another
+    language, the language switch, or not to be translated, file names); entities read,
+    spaces joined."""
+    page = re.sub(r"(?is)<(script|style|title)\b.*?</\1>", " ", page)
+    page = re.sub(r"(?s)<!--.*?-->", " ", page)
+    other = "fr" if lang == "en" else "en"
+    page = re.sub(rf'(?is)<(\w+)\b[^>]*\blang="{other}"[^>]*>.*?</\1>', " ", page)
+    page = re.sub(r'(?is)<(\w+)\b[^>]*\btranslate="no"[^>]*>.*?</\1>', " ", page)
+    said = re.findall(r'\b(?:title|placeholder|aria-label)="([^"]*)"', page)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page) + " " + " ".join(said))
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ").replace("\u202f", " "))
+
+
+def foreign(lang: str) -> list[tuple[str, str]]:
+    """The phrases of the other language: each message's text in it, cut at its fields,
+    longer than 3 characters, and written alike in no message of ``lang`` (``part``, a
+    French word and an English one)."""
+    from clv.web.i18n import catalogue
+
+    def clean(text: str) -> str:
+        return re.sub(r"\s+", " ", text.replace("\u00a0", " ").replace("\u202f", " "))
+
+    other = "en" if lang == "fr" else "fr"
+    ours = " | ".join(clean(re.sub(r"\{[^}]*\}", " ", texts[lang]))
+                      for texts in catalogue().values())
+    out = []
+    for key, texts in catalogue().items():
+        if texts[other] == texts[lang]:
+            continue
+        for part in re.split(r"\{[^}]*\}", texts[other]):
+            part = clean(part).strip(" .:;,()'\"«»“”")
+            if len(part) > 3 and not re.search(rf"(?<!\w){re.escape(part)}(?!\w)", ours):
+                out.append((key, part))
+    return out
+
+
+def found_in(text: str, phrases: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The phrases found in ``text`` as whole words."""
+    return [(key, p) for key, p in phrases
+            if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text)]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_no_word_of_the_other_language_on_any_page(shop, lang):
+    base, aid, _ = shop
+    phrases = foreign(lang)
+    assert len(phrases) > 200  # the catalogue is read
+    for path in PAGES:
+        sep = "&" if "?" in path else "?"
+        status, body, _ = call(f"{base}/a/{aid}{path}{sep}lang={lang}")
+        page = body.decode()
+        assert status == 200, (path, page[:300])
+        assert f'<html lang="{lang}">' in page
+        wrong = found_in(visible(page, lang), phrases)
+        assert wrong == [], (path, wrong)
+
+
+def test_the_check_finds_english_in_a_french_page():
+    # the test above would see a page left in English: the same check on known words
+    phrases = foreign("fr")
+    assert found_in("Clients · Customers, most valuable first.", phrases)
+    assert not found_in("600 clients, les plus précieux d'abord.", phrases)
+    assert visible('<p lang="en">English</p><a translate="no">customers.csv</a>x', "fr") \
+        .strip() == "x"
+
+
+def test_the_language_from_the_address_the_cookie_the_browser_and_the_default(shop, tmp_path):
+    base, aid, _ = shop
+    status, body, headers = call(f"{base}/a/{aid}/segments?lang=fr")
+    cookie = headers["set-cookie"]
+    assert status == 200 and cookie.startswith("clv_lang=fr;")
+    assert "path=/" in cookie.lower() and "samesite=lax" in cookie.lower()
+    # the next page, without ?lang=, keeps it through the cookie
+    page = call(f"{base}/a/{aid}/channels", headers={"Cookie": "clv_lang=fr"})[1].decode()
+    assert '<html lang="fr">' in page and "Canaux d&#39;acquisition" in page
+    # no cookie: the browser's language
+    page = call(f"{base}/a/{aid}", headers={"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.8"}
+                )[1].decode()
+    assert '<html lang="fr">' in page and "Synthèse" in page
+    assert '<html lang="en">' in call(f"{base}/a/{aid}")[1].decode()
+    # the address wins over the cookie, and a page without ?lang= sets no cookie
+    status, body, headers = call(f"{base}/a/{aid}?lang=en", headers={"Cookie": "clv_lang=fr"})
+    assert '<html lang="en">' in body.decode() and "clv_lang=en" in headers["set-cookie"]
+    assert "set-cookie" not in {k.lower() for k in call(f"{base}/a/{aid}")[2]}
+    # the header's switch: the same path and filters in the other language
+    page = call(f"{base}/a/{aid}/segments?channel=email&lang=fr")[1].decode()
+    switch = re.search(r'<a lang="en" hreflang="en" href="([^"]+)"', page).group(1)
+    parts = urlsplit(html.unescape(switch))
+    assert parts.path == f"/a/{aid}/segments"
+    assert parse_qs(parts.query) == {"channel": ["email"], "lang": ["en"]}
+
+
+def test_the_dashboard_default_language(tmp_path, monkeypatch):
+    import clv
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from clv.cli import app as cli
+
+    sample = clv.sample_shop(300, seed=5)
+    analysis = clv.analyze(sample.transactions, settings=clv.Settings(margin=0.3, draws=20))
+    french = build(f"sqlite:///{tmp_path / 'h.db'}", workdir=tmp_path / "up", lang="fr",
+                   analyses=[(analysis, "shop")])
+    assert french.app.state.lang == "fr"
+    with running(french) as base:
+        assert '<html lang="fr">' in call(f"{base}/a/1")[1].decode()
+        # a browser asking for English gets English
+        assert '<html lang="en">' in call(f"{base}/a/1", headers={
+            "Accept-Language": "en-GB"})[1].decode()
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
+    result = CliRunner().invoke(cli, ["serve", "--db", f"sqlite:///{tmp_path / 's.db'}",
+                                      "--lang", "fr"])
+    assert result.exit_code == 0, result.output
+    assert seen["app"].app.state.lang == "fr"
+    result = CliRunner().invoke(cli, ["serve", "--db", f"sqlite:///{tmp_path / 's.db'}",
+                                      "--lang", "de"])
+    assert result.exit_code != 0 and "--lang" in str(result.exception or result.output)
+
+
+def _links(page: str, table: str) -> dict[str, str]:
+    """The names of a table's rows and their links (``id="table"``)."""
+    body = re.search(rf'id="{table}".*?</table>', page, re.S).group(0)
+    return {html.unescape(name): html.unescape(link) for link, name in re.findall(
+        r'<th scope="row"><a href="([^"]+)"[^>]*>(.*?)</a>', body)}
+
+
+def _export(base: str, page: str) -> pl.DataFrame:
+    """The customers list's export link, followed; its CSV as text, columns as written."""
+    link = html.unescape(re.search(r'id="export-list" download href="([^"]+)"', page).group(1))
+    status, body, headers = call(base + link)
+    assert status == 200 and "filtered" in headers["content-disposition"]
+    return pl.read_csv(io.BytesIO(body), infer_schema=False)
+
+
+def _found(page: str) -> int:
+    """The number of customers a list says it holds (none: 0)."""
+    count = re.match(r'[\d\u202f\u00a0 ,]*', page.split('<p id="found">', 1)[1]).group(0)
+    return int(re.sub(r"\D", "", count) or 0)
+
+
+def test_a_segment_opens_its_customers_and_exports_them(shop):
+    base, aid, a = shop
+    page = call(f"{base}/a/{aid}/segments?lang=fr")[1].decode()
+    links = _links(page, "segments")
+    assert "À ne pas perdre" in links and "cannot_lose" not in visible(page, "fr")
+    link = links["Champions"]
+    assert urlsplit(link).path == f"/a/{aid}/customers"
+    assert parse_qs(urlsplit(link).query) == {"segment": ["champions"]}
+    listed = call(f"{base}{link}&lang=fr")[1].decode()
+    expected = a.customers.filter(pl.col("segment") == "champions")
+    assert _found(listed) == expected.height > 50  # more than a page
+    assert "Segment\u00a0: Champions" in html.unescape(listed)  # the filter, said
+    assert f'href="/a/{aid}/customers">Effacer les filtres' in listed
+    shown = re.findall(r'<th scope="row"><a href="/a/\d+/customers/([^"?]+)', listed)
+    assert len(shown) == 50 and set(shown) <= set(expected["customer_id"])
+    exported = _export(base, listed)
+    assert sorted(exported["customer_id"]) == sorted(expected["customer_id"])
+    for column in MONEY:  # amounts to the cent, never 65.27000000000001
+        values = exported[column].drop_nulls()
+        assert values.len() and values.str.contains(r"^-?\d+(\.\d{1,2})?$").all(), column
+    exact = expected.sort("customer_id")["revenue"].round(2)
+    assert exported.sort("customer_id")["revenue"].cast(pl.Float64).to_list() == \
+        exact.to_list()
+
+
+def test_tiers_channels_and_cohorts_open_their_customers(shop):
+    base, aid, a = shop
+    every = a.customers
+    tiers = _links(call(f"{base}/a/{aid}/segments")[1].decode(), "tiers")
+    assert "top 1%-10%" in tiers
+    for name, link in tiers.items():
+        tier = parse_qs(urlsplit(link).query)["tier"][0]
+        page = call(base + link)[1].decode()
+        assert _found(page) == every.filter(pl.col("tier") == tier).height > 0, name
+    channels = _links(call(f"{base}/a/{aid}/channels")[1].decode(), "channels")
+    assert set(channels) == set(a.channels.channels["channel"])
+    for name, link in channels.items():
+        page = call(base + link)[1].decode()
+        assert _found(page) == every.filter(pl.col("channel") == name).height, name
+    cohorts = _links(call(f"{base}/a/{aid}/cohorts?lang=fr")[1].decode(), "retention")
+    assert "janvier 2025" in cohorts
+    query = parse_qs(urlsplit(cohorts["janvier 2025"]).query)
+    assert query == {"start": ["2025-01"], "end": ["2025-01"]}
+    page = call(base + cohorts["janvier 2025"])[1].decode()
+    acquired = every["acquired"]
+    assert _found(page) == every.filter((acquired.dt.year() == 2025)
+                                        & (acquired.dt.month() == 1)).height > 0
+
+
+def test_the_filters_are_kept_from_page_to_page_and_reach_the_exports(shop):
+    base, aid, a = shop
+    query = "start=2024-06&channel=email&tier=" + quote("rest (80%)")
+    page = call(f"{base}/a/{aid}/segments?{query}")[1].decode()
+    sections = re.search(r'<nav class="sections".*?</nav>', page, re.S).group(0)
+    links = [html.unescape(x) for x in re.findall(r'href="([^"]+)"', sections)]
+    assert len(links) >= 10
+    for link in links:
+        assert parse_qs(urlsplit(link).query) == {
+            "start": ["2024-06"], "channel": ["email"], "tier": ["rest (80%)"]}, link
+    chosen = a.customers.filter((pl.col("acquired") >= pl.date(2024, 6, 1))
+                                & (pl.col("channel") == "email")
+                                & (pl.col("tier") == "rest (80%)"))
+    # the overview's selection is these customers
+    overview = call(f"{base}/a/{aid}?{query}")[1].decode()
+    shown = re.search(r'id="sel-customers".*?<div class="value">(.*?)</div>', overview, re.S)
+    assert int(shown.group(1).replace(",", "")) == chosen.height > 0
+    # the exports page carries them to the customers table (only)
+    exports = call(f"{base}/a/{aid}/exports?{query}")[1].decode()
+    link = html.unescape(re.search(r'href="(/a/\d+/export/customers\.csv[^"]*)"', exports)
+                         .group(1))
+    assert parse_qs(urlsplit(link).query)["tier"] == ["rest (80%)"]
+    body = call(base + link)[1]
+    assert sorted(pl.read_csv(io.BytesIO(body))["customer_id"]) == \
+        sorted(chosen["customer_id"])
+    assert 'export/segments.csv"' in exports  # the other tables whole
+    whole = pl.read_csv(io.BytesIO(call(f"{base}/a/{aid}/export/customers.csv")[1]))
+    assert whole.height == a.customers.height
+
+
+def test_every_table_export_writes_money_to_the_cent(shop):
+    base, aid, _ = shop
+    from clv.web.routes.exports import MONEY as MONEY_COLUMN
+    from clv.web.routes.exports import NOT_MONEY
+
+    tables = call(f"{base}/api/analyses/{aid}")[1].decode()
+    for name in re.findall(r'"(\w+)"', tables.split('"tables":', 1)[1]):
+        body = call(f"{base}/a/{aid}/export/{name}.csv")[1]
+        frame = pl.read_csv(io.BytesIO(body), infer_schema=False)
+        for column in frame.columns:
+            if MONEY_COLUMN.search(column) and not NOT_MONEY.search(column):
+                values = frame[column].drop_nulls()
+                decimals = values.str.extract(r"\.(\d+)$").drop_nulls().str.len_chars()
+                assert decimals.len() == 0 or decimals.max() <= 2, (name, column)
+        assert b"00000000" not in body.split(b"\n", 1)[1] or name == "customers", name
+
+
+def test_blank_cells_say_why(shop):
+    base, aid, a = shop
+    one = a.customers.filter(pl.col("p_alive").is_null())
+    page = call(f"{base}/a/{aid}/cohorts?lang=fr")[1].decode()
+    assert 'class="blank" title="La cohorte n&#39;a pas encore cet âge.">pas encore<' in page
+    for path in PAGES:
+        text = visible(call(f"{base}/a/{aid}{path}")[1].decode(), "en")
+        assert not re.search(r"(?<![\w-])-(\s+-)+(?![\w-])", text), path  # no "- - -"
+        assert not re.search(r"\d{4}-\d\d-\d\dT\d\d", text), path  # no ISO timestamp
+        assert not re.search(r"\d\.\d{5,}", text), path  # no raw float
+    if one.height:
+        cid = quote(one["customer_id"][0], safe="")
+        page = call(f"{base}/a/{aid}/customers/{cid}?lang=fr")[1].decode()
+        assert "non évalué" in page
