@@ -138,10 +138,10 @@ def test_the_language_from_the_address_the_cookie_the_browser_and_the_default(sh
 
 
 def test_the_dashboard_default_language(tmp_path, monkeypatch):
-    import clv
     import uvicorn
     from typer.testing import CliRunner
 
+    import clv
     from clv.cli import app as cli
 
     sample = clv.sample_shop(300, seed=5)
