@@ -303,6 +303,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page_blank_no_cac_why": {"en": "No acquisition spend to divide by, or no new customer.",
                               "fr": "Aucune dépense d'acquisition à diviser, ou aucun nouveau "
                                     "client."},
+    "page_blank_per_channel": {"en": "per channel only", "fr": "par canal seulement"},
+    "page_blank_per_channel_why": {"en": "This figure is computed for each channel, not for the "
+                                         "channels together.",
+                                   "fr": "Ce chiffre est calculé pour chaque canal, pas pour "
+                                         "l'ensemble des canaux."},
     "page_blank_not_paid_back": {"en": "not paid back", "fr": "non remboursé"},
     "page_blank_not_paid_back_why": {"en": "The margin does not reach the CAC within the "
                                            "months observed or predicted.",

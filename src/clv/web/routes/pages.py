@@ -227,6 +227,8 @@ CHANNEL_BLANKS = {"cac": "no_cac", "ltv_cac": "no_cac", "verdict": "no_cac",
                   "payback_months": "not_paid_back", "predicted_payback_months":
                   "not_paid_back", "max_cac": "none", "ltv": "none"}
 """Why a cell of the channels' table is blank."""
+PER_CHANNEL = ("payback_months", "predicted_payback_months", "max_cac")
+"""The channels' figures their total row does not have."""
 
 
 @router.get("/a/{aid}/channels")
@@ -238,13 +240,15 @@ def channel_page(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) ->
     pick = (pl.col("channel") == f.channel) if f.channel else pl.lit(True)
     months = acq.by_month.filter(pick & f.period("month")).sort("month", "channel")
     overall = figures.channels_page(a, lang, f.channel, months)
-    for rows, columns in ((overall["rows"], figures.CHANNEL_COLUMNS),
-                          ([overall["total"]], figures.CHANNEL_COLUMNS),
-                          (overall["months"], figures.MONTH_COLUMNS)):
+    for rows, columns, total in ((overall["rows"], figures.CHANNEL_COLUMNS, False),
+                                 ([overall["total"]], figures.CHANNEL_COLUMNS, True),
+                                 (overall["months"], figures.MONTH_COLUMNS, False)):
         for row in rows:
             for i, (k, c) in enumerate(zip(columns, row, strict=True)):
                 if c == "" and i:
-                    row[i] = blank(CHANNEL_BLANKS.get(k, "none"), lang)
+                    why = "per_channel" if total and k in PER_CHANNEL else \
+                        CHANNEL_BLANKS.get(k, "none")
+                    row[i] = blank(why, lang)
     names = [r["channel"] for r in figures.channel_rows(a, f.channel)[0]]
     overall["links"] = [_customers_link(e, f, channel=c) if c else None for c in names]
     keys = [*figures.CHANNEL_COLUMNS, *figures.MONTH_COLUMNS]
