@@ -54,6 +54,7 @@ MONTHS_SHOWN = 12
 COHORTS_SHOWN = 24
 AGES_SHOWN = 24
 WIDTH, HEIGHT = 620, 280
+_ROOT_ARIA = re.compile(r'\s(?:role|aria-label|aria-roledescription)="[^"]*"')
 _MARK = re.compile(r'<path aria-label="([^"]*)" role="graphics-symbol"([^>]*?)/>')
 
 
@@ -78,6 +79,8 @@ def written(value: Any, kind: str, lang: str, currency: str | None) -> str:
     ('2.31x'); '' when missing (the page says why)."""
     if not _finite(value):
         return ""
+    if kind in ("money", "signed", "minus", "cents"):
+        value = round(value, 2)  # to the cent first, as the JSON gives it
     if kind in ("money", "signed", "minus"):
         amount = -value if kind == "minus" and value else value
         text = measures.money(amount, currency, lang, 0)
@@ -344,7 +347,8 @@ def movements_chart(a: Analysis, lang: str) -> str | None:
     above zero, contraction and churned MRR below, on the left axis; the MRR at each month's
     end as a line on the right axis. Each bar and point says its month, movement and amount
     (its ``title``, shown on hover, and its ``aria-label``); the chart's accessible name is
-    :func:`chart_label`. None when no month has ended."""
+    :func:`chart_label` (the axes and legend, whose generated names Vega writes in English,
+    carry none). None when no month has ended."""
     months = _subs(a).months
     if not months.height:
         return None
@@ -367,19 +371,19 @@ def movements_chart(a: Analysis, lang: str) -> str | None:
                        f"{_w('colon', lang)}{written(r['mrr'], 'money', lang, cur)}"}
               for r in months.iter_rows(named=True)]
     x = alt.X("utcyearmonth(month):O", title=_w("saas_month", lang),
-              axis=alt.Axis(format="%b %Y", labelAngle=-40, labelOverlap=True))
+              axis=alt.Axis(format="%b %Y", labelAngle=-40, labelOverlap=True, aria=False))
     domain = [names[k] for k in (*UP, *DOWN)]
     bars = alt.Chart(_data(rows)).mark_bar().encode(
         x=x, y=alt.Y("sum(value):Q", title=_w("saas_chart_moves", lang) + unit,
-                     axis=alt.Axis(format=",.0f")),
+                     axis=alt.Axis(format=",.0f", aria=False)),
         color=alt.Color("kind:N", title=None, sort=domain,
                         scale=alt.Scale(domain=domain,
                                         range=[MOVE_COLORS[k] for k in (*UP, *DOWN)]),
-                        legend=alt.Legend(orient="bottom")),
+                        legend=alt.Legend(orient="bottom", aria=False)),
         order=alt.Order("order:Q"), description=alt.Description("text:N"))
     line = alt.Chart(_data(points)).encode(
         x=x, y=alt.Y("mrr:Q", title=_w("saas_chart_mrr", lang) + unit,
-                     axis=alt.Axis(format=",.0f", orient="right")))
+                     axis=alt.Axis(format=",.0f", orient="right", aria=False)))
     drawn = alt.layer(
         bars, line.mark_line(color="#1d2430", strokeWidth=2, aria=False),
         line.mark_point(color="#1d2430", filled=True, size=22).encode(
@@ -398,7 +402,10 @@ def accessible(drawn: str, name: str) -> str:
     ``title``, which browsers show on hover."""
     marked = _MARK.sub(r'<path aria-label="\1" role="graphics-symbol"\2><title>\1</title></path>',
                        drawn)
-    return marked.replace("<svg ", f'<svg role="img" aria-label="{escape(name)}" ', 1)
+    end = marked.index(">") + 1  # the root's start tag: its own role and name replaced
+    root = _ROOT_ARIA.sub("", marked[:end])
+    return root.replace("<svg ", f'<svg role="img" aria-label="{escape(name)}" ', 1) + \
+        marked[end:]
 
 
 _SECTION = jinja2.Environment(
