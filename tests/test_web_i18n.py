@@ -252,6 +252,14 @@ def test_the_filters_are_kept_from_page_to_page_and_reach_the_exports(shop):
     overview = call(f"{base}/a/{aid}?{query}")[1].decode()
     shown = re.search(r'id="sel-customers".*?<div class="value">(.*?)</div>', overview, re.S)
     assert int(shown.group(1).replace(",", "")) == chosen.height > 0
+    from clv import measures
+
+    value = a.value.join(chosen.select("customer_id"), on="customer_id", how="semi")
+    for key, expected in (("lifetime_value", value["lifetime_value"].mean()),
+                          ("margin_to_date", value["margin_to_date"].mean()),
+                          ("predicted_clv", chosen["clv"].mean())):
+        shown = re.search(rf'id="sel-{key}".*?<div class="value">(.*?)</div>', overview, re.S)
+        assert html.unescape(shown.group(1)) == measures.money(expected, "EUR", "en"), key
     # the exports page carries them to the customers table (only)
     exports = call(f"{base}/a/{aid}/exports?{query}")[1].decode()
     link = html.unescape(re.search(r'href="(/a/\d+/export/customers\.csv[^"]*)"', exports)

@@ -166,7 +166,9 @@ def headline(a: Analysis, lang: str) -> list[dict[str, Any]]:
 
 def selection(chosen: Any, a: Analysis, lang: str) -> list[dict[str, Any]]:
     """The overview's figures over the customers the filters keep (rows of
-    ``Analysis.customers``), with their share of all customers and of the future value."""
+    ``Analysis.customers``), computed as the headline's over the whole base (the same
+    columns of ``Analysis.value``), with their share of all customers and of the future
+    value."""
     everyone = a.customers
     total = float(everyone["clv"].sum())
     n = chosen.height
@@ -175,14 +177,17 @@ def selection(chosen: Any, a: Analysis, lang: str) -> list[dict[str, Any]]:
         share=measures.percent(n / max(everyone.height, 1), lang, 1)))]
     if not n:
         return out
+    value = a.value.join(chosen.select("customer_id"), on="customer_id", how="semi")
     part = float(chosen["clv"].sum())
     judged = chosen["p_alive"].drop_nulls()
     out += [
         figure("revenue", float(chosen["revenue"].sum()), a, lang, digits=TOTALS),
         figure("historical_ltv", float(chosen["revenue"].mean()), a, lang),
+        figure("margin_to_date", float(value["margin_to_date"].mean()), a, lang),  # type: ignore[arg-type]
         figure("predicted_clv", float(chosen["clv"].mean()), a, lang),
         figure("predicted_clv_total", part, a, lang, digits=TOTALS, note=share.format(
             share=measures.percent(part / total, lang, 1)) if total else None),
+        figure("lifetime_value", float(value["lifetime_value"].mean()), a, lang),  # type: ignore[arg-type]
         figure("repeat_rate", float((chosen["purchases"] > 1).mean()), a, lang),
         figure("active_share", float((judged >= 0.5).mean()) if judged.len() else None, a,
                lang, note=None if judged.len() else word("none_judged", lang)),
