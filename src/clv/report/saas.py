@@ -13,6 +13,7 @@ English or French (:data:`clv.report.text.SAAS_WORDS`), amounts in the analysis'
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from typing import Any, cast
@@ -73,6 +74,7 @@ def _finite(value: Any) -> bool:
     return value is not None and not (isinstance(value, float) and not math.isfinite(value))
 
 
+@functools.lru_cache(maxsize=16384)  # a cohort table writes hundreds of cells, again and again
 def written(value: Any, kind: str, lang: str, currency: str | None) -> str:
     """``value`` written as ``kind``: ``money`` (no cents), ``cents``, ``signed`` (money with
     its sign), ``minus`` (money lost, written negative), ``share``, ``count``, ``ratio``
@@ -293,7 +295,7 @@ def plans_table(a: Analysis, lang: str) -> dict[str, Any]:
             notes.append(_w("saas_no_churn", lang).format(plan=name))
         elif _finite(ratio) and (ratio > LTV_GAP or ratio < 1 / LTV_GAP):
             times = _w("saas_times", lang).format(
-                ratio=measures.money(ratio, None, lang, 1))
+                ratio=measures.money(ratio, None, lang, 2))
             notes.append(_w("saas_gap_high" if ratio > 1 else "saas_gap_low", lang).format(
                 plan=name, ratio=times, churn=churn,
                 discount=measures.percent(s.discount_rate, lang)))
@@ -412,6 +414,12 @@ _SECTION = jinja2.Environment(
     autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
 ).from_string("""
 <section id="saas" aria-labelledby="saas-title">
+<style>
+  #saas .blank { color: #6b7582; font-style: italic; cursor: help;
+                 text-decoration: underline dotted #8a94a3; }
+  #saas table.saas-cohorts td { min-width: 3.2rem; }
+  #saas figure { margin: 0.5rem 0; }
+</style>
 <h2 id="saas-title">{{ w("saas_title") }}</h2>
 {% if figures %}
 <div class="kpis">
