@@ -149,10 +149,15 @@ def test_the_time_limit_stops_a_job_and_the_page_leads_back_to_the_mapping(tmp_p
         assert failed["error"].startswith("stopped after 1 second, the time limit")
         assert not state._processes
         page = call(f"{base}/jobs/{jid}")[1].decode()
-        assert failed["error"] in page and 'id="job-cancel" hidden' in page
-        assert f'<form method="post" action="/mapping/{sid}" id="job-back" >' in page
-        assert '<input type="hidden" name="map_channel" value="channel">' in page
-        assert '<input type="hidden" name="refunds" value="drop">' in page
+        assert "It was stopped after 1 second, the time limit of an analysis" in page
+        assert 'id="job-cancel" hidden' in page and 'data-status="failed"' in page
+        assert f'<a id="job-back" href="/mapping/{sid}?job={jid}" >' in page
+        # the way back: the mapping page with the columns and options the job ran with
+        back = call(f"{base}/mapping/{sid}?job={jid}")[1].decode()
+        assert '<option value="channel" selected>' in back.split('id="map_channel"')[1][:400]
+        assert '<option value="drop" selected>' in back.split('id="refunds"')[1][:400]
+        french = call(f"{base}/jobs/{jid}?lang=fr")[1].decode()
+        assert "au bout de 1 seconde" in french and "Corriger les colonnes" in french
 
 
 def test_a_failure_says_why_and_the_mapping_is_kept(tmp_path, caplog):

@@ -121,16 +121,34 @@ assert all(f.default is not PydanticUndefined for f in SettingsIn.model_fields.v
 
 class AnalysisIn(BaseModel):
     """Start an analysis: the source, its column mapping (field -> column; missing fields are
-    not used), an optional spend source, and the settings."""
+    not used), optional spend, customers and subscriptions sources (uploads of that kind),
+    and the settings."""
 
     source: str
     mapping: dict[str, str | None]
     spend: str | None = None
+    customers: str | None = None
+    subscriptions: str | None = None
+    name: str | None = Field(None, description="The data source's name in the history "
+                             "(analyses of one name are one trend); default: the file's")
+    table_columns: dict[str, dict[str, str | None]] = Field(
+        default_factory=dict,
+        description="Per table (spend, customers, subscriptions): field -> column (a field "
+                    "given as null is not used); default: the columns detected. Fields: "
+                    "spend month, channel, spend, campaign, leads; customers customer_id, "
+                    "acquired_at, channel, campaign; subscriptions customer_id, start, end, "
+                    "mrr, plan, channel")
+    table_reading: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="Per table: date_format ('' = detected, dmy, mdy, iso, ymd) and decimal "
+                    "('', ',', '.')")
     settings: SettingsIn = Field(default_factory=SettingsIn)
     reading: dict[str, str] = Field(
         default_factory=dict,
         description="Reading options: date_format ('' = detected, dmy, mdy, iso, ymd), "
-                    "decimal ('', ',', '.'), refunds (net, drop), duplicates (auto, drop, keep)")
+                    "decimal ('', ',', '.'), refunds (net, drop), duplicates (auto, drop, "
+                    "keep), earliest (YYYY-MM-DD: earlier dates are left out), max_amount (a "
+                    "number: larger amounts are left out)")
 
 
 class DatabaseIn(BaseModel):
@@ -150,7 +168,7 @@ class SourceOut(BaseModel):
 
     id: str
     name: str | None = None
-    kind: Literal["transactions", "spend"] = "transactions"
+    kind: Literal["transactions", "spend", "customers", "subscriptions"] = "transactions"
     columns: list[str]
     detected: dict[str, str]
     problem: str | None
@@ -173,6 +191,10 @@ class JobOut(BaseModel):
     error: str | None = Field(description="Why it failed or was stopped")
     note: str | None = Field(description="E.g. not saved to the history, and why")
     analysis: int | None = Field(description="The analysis's id, once done")
+    label: str | None = Field(None, description="The step in the caller's language (the "
+                              "page's: ?lang=, its cookie, Accept-Language)")
+    message: str | None = Field(None, description="Why it failed or was stopped, in the "
+                                "caller's language")
 
 
 class AnalysisItem(BaseModel):

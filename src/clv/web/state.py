@@ -52,10 +52,17 @@ from typing import Any
 import polars as pl
 
 from clv.data import read_transactions
-from clv.data.mapping import REQUIRED, Mapping, resolve_mapping
+from clv.data.mapping import (
+    REQUIRED,
+    TABLE_NAMES,
+    TABLE_REQUIRED,
+    Mapping,
+    detect_columns,
+    resolve_mapping,
+)
 from clv.data.readers import ROW, read_raw
-from clv.data.tables import read_spend
-from clv.errors import ClvError, MappingError
+from clv.data.tables import read_customers, read_spend, read_subscriptions
+from clv.errors import AmbiguousDateError, ClvError, MappingError
 from clv.pipeline import Analysis, Settings, analyze
 from clv.report import charts
 from clv.scenarios import Levers, Scenario
@@ -75,6 +82,15 @@ LABELS = {"customer_id": "customer id", "timestamp": "date", "amount": "amount",
 READING = {"date_format": ("", "dmy", "mdy", "iso", "ymd"), "decimal": ("", ",", "."),
            "refunds": ("net", "drop"), "duplicates": ("auto", "drop", "keep")}
 """The reading options the form offers (the first is the default; '' = detected)."""
+FREE_READING = ("earliest", "max_amount")
+"""Reading options the form takes as typed: the earliest date a purchase may carry
+(YYYY-MM-DD) and the largest amount of a row (a number > 0); empty: the reader's default."""
+TABLES = ("spend", "customers", "subscriptions")
+"""The tables uploaded beside the orders, each with its own columns and reading."""
+TABLE_FIELDS: dict[str, tuple[str, ...]] = {k: tuple(TABLE_NAMES[k]) for k in TABLES}
+"""The fields the mapping page offers for each table (the required ones first)."""
+TABLE_READING = {"date_format": READING["date_format"], "decimal": READING["decimal"]}
+"""The reading options of the other tables."""
 PREVIEW_ROWS = 200
 LOG = logging.getLogger("clv.web")
 
@@ -105,7 +121,7 @@ class Source:
 
     id: str
     name: str  # as the user gave it: display only, always escaped
-    kind: str  # "transactions" | "spend"
+    kind: str  # "transactions" | "spend" | "customers" | "subscriptions"
     path: Path | None = None
     url: str | None = None
     table: str | None = None
@@ -116,8 +132,10 @@ class Source:
     origin: dict[str, str] = field(default_factory=dict)
     preset: str | None = None
     problem: str | None = None  # why a mapping could not be detected
-    read_columns: list[str] = field(default_factory=list)  # the first rows as read
-    read_rows: list[list[str]] = field(default_factory=list)
+    problem_field: str | None = None  # the field to choose, when that is the problem
+    parsed: pl.DataFrame | None = None  # the first rows as read (canonical columns)
+    currency: str | None = None  # of the amounts read
+    excluded: list[tuple[str, int]] = field(default_factory=list)  # of the first rows: why
     read_notes: list[str] = field(default_factory=list)
     head: pl.DataFrame | None = None
 
@@ -137,7 +155,7 @@ class Source:
 
     def bare(self) -> Source:
         """The source without what only the mapping page shows (sent to a job's process)."""
-        return replace(self, head=None, preview=[], read_rows=[])
+        return replace(self, head=None, preview=[], parsed=None)
 
 
 @dataclass
@@ -145,11 +163,17 @@ class Job:
     """One analysis being run, and what its page needs to offer a way back to the mapping."""
 
     id: str
-    source: str  # the source's name, as the user gave it
+    source: str  # the source's name, as the user gave it (or the file's)
     source_id: str = ""
     spend_id: str | None = None
     mapping: dict[str, str | None] = field(default_factory=dict)
     reading: dict[str, str] = field(default_factory=dict)
+    tables: dict[str, str] = field(default_factory=dict)  # kind -> source id
+    table_columns: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    table_reading: dict[str, dict[str, str]] = field(default_factory=dict)
+    form: dict[str, str] = field(default_factory=dict)  # the settings as typed in the form
+    error_kind: str | None = None  # the table whose column to choose, when that failed
+    error_field: str | None = None
     step: str = "queued"
     share: float = 0.0
     status: str = "running"  # running (or queued) | done | failed | cancelled
@@ -170,6 +194,9 @@ class Task:
     settings: Settings
     reading: dict[str, str]
     analyze: Callable[..., Analysis]
+    tables: dict[str, Source] = field(default_factory=dict)  # customers, subscriptions
+    table_columns: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    table_reading: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 class Entry:
@@ -276,16 +303,21 @@ class State:
         self._export_pool = ThreadPoolExecutor(export_workers, thread_name_prefix="clv-export")
         self._unsaved = 0
         self._closed = False
-        self._history_chart: tuple[tuple[int, int], str | None] | None = None
+        self._history_charts: dict[tuple[str, str], tuple[tuple[int, int], str | None]] = {}
         atexit.register(_close_at_exit, weakref.ref(self))
 
-    def history_chart(self, history: pl.DataFrame) -> str | None:
-        """The history's chart, drawn again only when an analysis was saved since."""
+    def history_chart(self, history: pl.DataFrame, lang: str = "en", group: str = ""
+                      ) -> str | None:
+        """The chart of ``history`` (the analyses of one source, ``group``) in ``lang``, drawn
+        again only when an analysis of it was saved since."""
         last = history["id"].max() if history.height else 0
         key = (history.height, int(last or 0))  # type: ignore[arg-type]
-        if self._history_chart is None or self._history_chart[0] != key:
-            self._history_chart = (key, charts.history(history))
-        return self._history_chart[1]
+        found = self._history_charts.get((group, lang))
+        if found is None or found[0] != key:
+            found = (key, charts.history(history, lang))
+            with self.lock:
+                self._history_charts[(group, lang)] = found
+        return found[1]
 
     def new_path(self, name: str) -> tuple[str, Path]:
         """A fresh id and the file an upload named ``name`` is written to (the user's name
@@ -303,31 +335,31 @@ class State:
         return secrets.token_hex(8)
 
     def add_source(self, source: Source) -> Source:
-        """Read the source's columns, first rows and detected mapping (transactions), or
-        validate it (spend); raises ClvError naming the problem."""
+        """Read the source's columns, first rows and detected columns, and its first rows as
+        read with them; raises ClvError naming the problem."""
         try:
-            if source.kind == "spend":
-                read_spend(source.location)
-            else:
-                raw = read_raw(source.location, table=source.table, query=source.query,
-                               read_only=source.url is not None)
+            raw = read_raw(source.location, table=source.table, query=source.query,
+                           read_only=source.url is not None)
         except ClvError as exc:
             raise ClvError(source.explain(exc)) from exc
-        if source.kind != "spend":
-            data = raw.frame.drop(ROW)
-            source.columns = list(data.columns)
-            source.preview = [["" if v is None else str(v) for v in row]
-                              for row in data.head(8).iter_rows()]
+        data = raw.frame.drop(ROW)
+        source.columns = list(data.columns)
+        source.preview = [["" if v is None else str(v) for v in row]
+                          for row in data.head(8).iter_rows()]
+        source.head = data.head(PREVIEW_ROWS)
+        if source.kind == "transactions":
             found = resolve_mapping(data, source=source.name, headerless=raw.headerless,
                                     complete=False)
             source.detected, source.origin = dict(found.columns), dict(found.origin)
             source.preset = found.preset
-            source.head = data.head(PREVIEW_ROWS)
             self.preview(source, found)
+        else:
+            source.detected, source.origin = detect_columns(source.columns, source.kind)
+            self.preview_table(source, dict(source.detected))
         with self.lock:
             self.sources[source.id] = source
             busy = {i for j in self.jobs.values() if j.status == "running"
-                    for i in (j.source_id, j.spend_id)}
+                    for i in (j.source_id, j.spend_id, *j.tables.values())}
             old = [i for i in self.sources if i not in busy and i != source.id]
             gone = [self.sources.pop(i) for i in old[:max(0, len(self.sources) - MAX_SOURCES)]]
         for src in gone:  # the oldest beyond the cap
@@ -335,31 +367,55 @@ class State:
                 src.path.unlink(missing_ok=True)
         return source
 
+    def forget(self, sid: str) -> None:
+        """Delete the upload ``sid`` (its file too), unless a running job reads it."""
+        with self.lock:
+            busy = {i for j in self.jobs.values() if j.status == "running"
+                    for i in (j.source_id, j.spend_id, *j.tables.values())}
+            gone = self.sources.pop(sid, None) if sid not in busy else None
+        if gone is not None and gone.path is not None:
+            gone.path.unlink(missing_ok=True)
+
     @staticmethod
     def preview(source: Source, mapping: Mapping | dict[str, str | None],
-                reading: dict[str, str] | None = None) -> None:
-        """Read the source's first rows with ``mapping``: the rows as read (dates, amounts),
-        the notes, or the problem, in words for the form ('choose the amount column above')."""
+                reading: dict[str, str] | None = None, currency: str | None = None) -> None:
+        """Read the source's first rows (:data:`PREVIEW_ROWS`) with ``mapping`` as the
+        analysis will: the rows kept as read (dates, amounts), the rows left out by reason,
+        the notes, or the problem (and the field to choose, when that is it)."""
         columns = mapping.columns if isinstance(mapping, Mapping) else mapping
-        source.problem, source.read_columns, source.read_rows = None, [], []
+        source.problem, source.problem_field, source.parsed = None, None, None
+        source.excluded, source.read_notes = [], []
         if source.head is None:
             return
         try:
             tx = read_transactions(source.head, columns=dict(columns), detect=False,
+                                   currency=currency,
                                    **reading_options(reading))
         except MappingError as exc:
-            source.problem = form_message(exc, source)
+            source.problem, source.problem_field = form_message(exc, source), exc.field
             return
         except ClvError as exc:
-            source.problem = source.explain(exc)
+            source.problem, source.problem_field = source.explain(exc), field_of(exc, dict(columns))
             return
-        shown = tx.frame.head(8)
-        source.read_columns = list(shown.columns)
-        source.read_rows = [["" if v is None else (f"{v:,.2f}" if isinstance(v, float) else
-                                                   str(v)) for v in row]
-                            for row in shown.iter_rows()]
-        source.read_notes = [form_words(str(n)) for n in tx.issues.notes
-                             if getattr(n, "key", "") != "delimited"]
+        source.parsed, source.currency = tx.frame.head(8), tx.currency
+        source.excluded = [(e.reason, e.count) for e in tx.issues.exclusions]
+        source.read_notes = [n for n in tx.issues.notes if getattr(n, "key", "") != "delimited"]
+
+    @staticmethod
+    def preview_table(source: Source, columns: dict[str, str | None],
+                      reading: dict[str, str] | None = None) -> None:
+        """Read the first rows of a spend, customers or subscriptions table with ``columns``
+        as the analysis will: the rows as read, or the problem (and the field to choose)."""
+        source.problem, source.problem_field, source.parsed = None, None, None
+        if source.head is None:
+            return
+        try:
+            source.parsed = read_table(source.kind, source.head, columns,
+                                       reading).head(8)
+        except MappingError as exc:
+            source.problem, source.problem_field = source.explain(exc), exc.field
+        except ClvError as exc:
+            source.problem, source.problem_field = source.explain(exc), field_of(exc, columns)
 
     # ---- finished analyses -------------------------------------------------------------
 
@@ -485,20 +541,41 @@ class State:
     # ---- jobs --------------------------------------------------------------------------
 
     def start(self, source: Source, mapping: dict[str, str | None], spend: Source | None,
-              settings: Settings, reading: dict[str, str] | None = None) -> Job:
-        """Queue the analysis of ``source`` read with ``mapping``; returns its job."""
-        amount = bool(mapping.get("amount") or (mapping.get("quantity") and mapping.get("price"))
-                      or mapping.get("debit") or mapping.get("credit"))
-        missing = [f for f in REQUIRED if not mapping.get(f) and not (f == "amount" and amount)]
+              settings: Settings, reading: dict[str, str] | None = None, *,
+              tables: dict[str, Source] | None = None,
+              table_columns: dict[str, dict[str, str | None]] | None = None,
+              table_reading: dict[str, dict[str, str]] | None = None,
+              name: str | None = None, form: dict[str, str] | None = None) -> Job:
+        """Queue the analysis of ``source`` read with ``mapping`` (and ``reading``), with the
+        ``spend`` table and the other ``tables`` (customers, subscriptions: kind -> source)
+        read with their ``table_columns`` and ``table_reading``; saved to the history under
+        ``name`` (default: the file's name). ``form``: the settings as typed, kept for the way
+        back to the mapping. Returns its job."""
+        missing = missing_field(mapping)
         if missing:
-            raise ClvError(f"choose the {LABELS[missing[0]]} column above"
-                           + (" (or a quantity and a unit price)" if missing[0] == "amount"
+            raise ClvError(f"choose the {LABELS[missing]} column above"
+                           + (" (or a quantity and a unit price)" if missing == "amount"
                               else ""))
         reading_options(reading)
-        job = Job(self.new_id(), source.name, source.id, spend.id if spend else None,
-                  dict(mapping), dict(reading or {}))
+        others = dict(tables or {})
+        if spend is not None:
+            others["spend"] = spend
+        columns = {k: dict((table_columns or {}).get(k) or src.detected)
+                   for k, src in others.items()}
+        for kind, chosen in columns.items():
+            lacking = missing_field(chosen, kind)
+            if lacking:
+                raise ClvError(f"choose the {lacking} column of the {kind} table above")
+        readings = {k: dict((table_reading or {}).get(k) or {}) for k in others}
+        for chosen_reading in readings.values():
+            table_options(chosen_reading)
+        job = Job(self.new_id(), (name or "").strip() or source.name, source.id,
+                  spend.id if spend else None, dict(mapping), dict(reading or {}),
+                  {k: v.id for k, v in others.items()}, columns, readings, dict(form or {}))
         task = Task(source.bare(), dict(mapping), spend.bare() if spend else None, settings,
-                    dict(reading or {}), self.analyze)
+                    dict(reading or {}), self.analyze,
+                    {k: v.bare() for k, v in others.items() if k != "spend"}, columns,
+                    readings)
         with self.lock:
             if self._closed:
                 raise ClvError("the dashboard is shutting down")
@@ -597,6 +674,8 @@ class State:
             self._bug(job, f"the analysis process ended with exit code {code}")
         elif answer[0] == "failed":
             job.status, job.error = "failed", answer[1]
+            if len(answer) > 3:  # a column to choose: the job page names it
+                job.error_kind, job.error_field = answer[2], answer[3]
         elif answer[0] == "bug":
             self._bug(job, answer[1])
         else:
@@ -617,8 +696,9 @@ class State:
         still waits to read them."""
         with self.lock:
             waiting = {i for j in self.jobs.values() if j.status == "running"
-                       for i in (j.source_id, j.spend_id)}
-            gone = [self.sources.pop(i) for i in (job.source_id, job.spend_id)
+                       for i in (j.source_id, j.spend_id, *j.tables.values())}
+            gone = [self.sources.pop(i) for i in {job.source_id, job.spend_id,
+                                                    *job.tables.values()}
                     if i and i not in waiting and i in self.sources]
         for src in gone:
             if src.path is not None:
@@ -670,20 +750,37 @@ def _work(out: Any, task: Task) -> None:
                 source.url, table=source.table, query=source.query,  # read-only, then read
                 read_only=True).frame.drop(ROW)  # as the frame it gave
             tx = read_transactions(data, columns={f: c for f, c in task.mapping.items() if c},
-                                   detect=False, **reading_options(task.reading))
+                                   detect=False, currency=task.settings.currency,
+                                   **reading_options(task.reading))
         except MappingError as exc:
-            out.send(("failed", form_message(exc, source)))
+            out.send(("failed", form_message(exc, source), "transactions", exc.field))
             return
         except ClvError as exc:
-            out.send(("failed", source.explain(exc)))
+            found = field_of(exc, task.mapping)
+            out.send(("failed", source.explain(exc), "transactions", found) if found else
+                     ("failed", source.explain(exc)))
             return
+        tables = dict(task.tables)
+        if task.spend is not None:
+            tables["spend"] = task.spend
+        read: dict[str, pl.DataFrame] = {}
+        for kind, table in tables.items():
+            try:
+                read[kind] = read_table(kind, table.location, task.table_columns.get(kind, {}),
+                                        task.table_reading.get(kind))
+            except MappingError as exc:
+                out.send(("failed", table.explain(exc), kind, exc.field))
+                return
+            except ClvError as exc:
+                found = field_of(exc, task.table_columns.get(kind, {}))
+                out.send(("failed", table.explain(exc), kind, found) if found else
+                         ("failed", table.explain(exc)))
+                return
         try:
-            spend = read_spend(task.spend.location) if task.spend else None
-        except ClvError as exc:
-            out.send(("failed", task.spend.explain(exc)))  # type: ignore[union-attr]
-            return
-        try:
-            analysis = task.analyze(tx, spend=spend, settings=task.settings, progress=progress)
+            analysis = task.analyze(tx, spend=read.get("spend"),
+                                    subscriptions=read.get("subscriptions"),
+                                    customers=read.get("customers"), settings=task.settings,
+                                    progress=progress)
         except ClvError as exc:
             out.send(("failed", source.explain(exc)))
             return
@@ -725,14 +822,89 @@ def form_message(exc: MappingError, source: Source) -> str:
 
 def reading_options(reading: dict[str, str] | None) -> dict[str, Any]:
     """The form's reading options as read_transactions parameters (checked: a value the form
-    does not offer is refused)."""
+    does not offer is refused; an earliest date is YYYY-MM-DD, a largest amount a number
+    > 0)."""
     out: dict[str, Any] = {}
     for name, value in (reading or {}).items():
+        if name in FREE_READING:
+            if value.strip():
+                out[name] = _free_option(name, value.strip())
+            continue
         if name not in READING:
-            raise ClvError(f"unknown reading option {name!r} (known: {', '.join(READING)})")
+            raise ClvError(f"unknown reading option {name!r} (known: "
+                           f"{', '.join((*READING, *FREE_READING))})")
         if value not in READING[name]:
             raise ClvError(f"{name} cannot be {value!r} (choose one of "
                            f"{', '.join(v or 'detected' for v in READING[name])})")
         if value:
             out[name] = value
     return out
+
+
+def _free_option(name: str, value: str) -> Any:
+    """An earliest date (a date) or a largest amount (a number > 0) as typed in the form."""
+    import datetime as dt
+
+    if name == "earliest":
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ClvError(f"earliest cannot be {value!r}: give a date such as 2015-01-01"
+                           ) from None
+    try:
+        number = float(value.replace(",", "."))
+    except ValueError:
+        number = float("nan")
+    if not number > 0 or number == float("inf"):
+        raise ClvError(f"max_amount cannot be {value!r}: give a number above 0")
+    return number
+
+
+def table_options(reading: dict[str, str] | None) -> dict[str, Any]:
+    """The reading options of a spend, customers or subscriptions table (date format and
+    decimal separator), checked as :func:`reading_options` does."""
+    out: dict[str, Any] = {}
+    for name, value in (reading or {}).items():
+        if name not in TABLE_READING or value not in TABLE_READING[name]:
+            raise ClvError(f"{name} cannot be {value!r} for this table")
+        if value:
+            out[name] = value
+    return out
+
+
+def field_of(exc: ClvError, columns: dict[str, str | None]) -> str | None:
+    """The field of the form to choose again after ``exc``: ``date_format`` for dates that
+    read both day first and month first, else the field whose column the error names (a
+    date column holding no dates), else None."""
+    if isinstance(exc, AmbiguousDateError):
+        return "date_format"
+    column = getattr(exc, "column", None)
+    return next((f for f, c in columns.items() if c and c == column), None)
+
+
+def missing_field(columns: dict[str, str | None], kind: str = "transactions") -> str | None:
+    """The first field the table ``kind`` cannot do without that ``columns`` leave empty
+    (the orders' amount may be a quantity and a unit price, or debit and credit), or None."""
+    if kind != "transactions":
+        return next((f for f in TABLE_REQUIRED[kind] if not columns.get(f)), None)
+    amount = bool(columns.get("amount") or (columns.get("quantity") and columns.get("price"))
+                  or columns.get("debit") or columns.get("credit"))
+    return next((f for f in REQUIRED if not columns.get(f) and not (f == "amount" and amount)),
+                None)
+
+
+def read_table(kind: str, location: Any, columns: dict[str, str | None],
+               reading: dict[str, str] | None = None) -> pl.DataFrame:
+    """The spend, customers or subscriptions table at ``location`` (a file or a frame), read
+    with the ``columns`` chosen (a field left empty is not used) and the reading options."""
+    options = table_options(reading)
+    chosen = {f: c for f, c in columns.items() if f in TABLE_FIELDS[kind]}
+    given: dict[str, str | None] = {f: chosen.get(f) for f in TABLE_FIELDS[kind]}
+    if kind == "spend":
+        return read_spend(location, columns=given, **options)
+    if kind == "subscriptions":
+        return read_subscriptions(location, columns=given, **options)
+    if kind == "customers":
+        return read_customers(location, columns=given,
+                              date_format=options.get("date_format"))
+    raise ClvError(f"unknown table {kind!r} (known: {', '.join(TABLES)})")

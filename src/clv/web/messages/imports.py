@@ -122,6 +122,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "imp_choose_table_customer_id": {
         "en": "Choose the column of the customer id of the {table} table.",
         "fr": "Choisissez la colonne de l'identifiant client du tableau des {table}."},
+    "imp_choose_date_format": {
+        "en": "The dates read both as dd/mm/yyyy and as mm/dd/yyyy: choose the date format.",
+        "fr": "Les dates se lisent aussi bien jj/mm/aaaa que mm/jj/aaaa : choisissez le format "
+              "des dates."},
     "imp_choose_other": {"en": "Check the column chosen for “{field}”.",
                          "fr": "Vérifiez la colonne choisie pour « {field} »."},
     "imp_table_customers": {"en": "customers", "fr": "clients"},

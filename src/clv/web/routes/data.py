@@ -1,57 +1,196 @@
-"""Data in: the home page, uploads, database sources, the mapping page (columns, reading
-options, settings) and starting an analysis."""
+"""Data in: the home page, uploads (the orders, and the marketing spend, customers and
+subscriptions tables beside them), database sources, the mapping page (each table's columns
+with where each was found, reading options, the first rows as clv reads them, settings) and
+starting an analysis.
+
+The pages speak the page's language (:data:`clv.web.deps.PageLang`); a choice the form cannot
+run with (a required column left empty, a setting out of range) shows the form again with
+the sentence naming what to choose, every choice kept. The JSON API answers JSON.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal, cast, get_args, get_origin
 
+import polars as pl
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from starlette.datastructures import UploadFile
 
+from clv.data.mapping import TABLE_REQUIRED
 from clv.errors import ClvError
-from clv.web.deps import SourceDep, StateDep, source_of
+from clv.report.text import note, number, reason
+from clv.web import i18n
+from clv.web.deps import PageLang, StateDep, source_of
 from clv.web.guard import check_source_url
 from clv.web.schemas import SETTINGS, AnalysisIn, DatabaseIn, JobStarted, SettingsIn, SourceOut
-from clv.web.state import LABELS, MAPPED, READING, Source, State, reading_options
+from clv.web.state import (
+    FREE_READING,
+    MAPPED,
+    PREVIEW_ROWS,
+    READING,
+    TABLE_FIELDS,
+    TABLE_READING,
+    TABLES,
+    Job,
+    Source,
+    State,
+    missing_field,
+    reading_options,
+)
 from clv.web.views import page
 
 router = APIRouter()
+KINDS = ("transactions", *TABLES)
 SETTINGS_FORM = {name: {"default": "" if f.default is None else f.default,
                         "choices": get_args(f.annotation) if get_origin(f.annotation) is Literal
                         else ()}
                  for name, f in SettingsIn.model_fields.items()}
 """The settings of the mapping form: defaults and choices of :class:`clv.valuation.Settings`."""
+PERCENT = {"margin": (0.01, 100.0), "discount_rate": (0.0, 1000.0)}
+"""Settings the form takes as percentages (margin 30 = 30%), with their bounds; the API takes
+them as fractions."""
+MONEY_COLUMNS = ("amount", "price", "refunded", "spend", "mrr", "debit", "credit")
+"""Columns of the first rows as read shown as amounts of money."""
+SETTING_WORDS = {"margin": "imp_margin", "discount_rate": "imp_discount",
+                 "horizon": "imp_horizon", "horizon_unit": "imp_horizon", "unit": "imp_unit",
+                 "model": "imp_model", "currency": "imp_currency",
+                 "calibration_end": "imp_calibration", "earliest": "imp_earliest",
+                 "max_amount": "imp_max_amount"}
+"""The form's label of each setting (an error names it so)."""
+
+
+class FormError(Exception):
+    """A choice of the mapping form that cannot run: its sentence in the page's language,
+    and the table and field to choose again (to mark them)."""
+
+    def __init__(self, text: str, kind: str | None = None, field: str | None = None) -> None:
+        super().__init__(text)
+        self.kind, self.field = kind, field
+
+
+@dataclass
+class Choices:
+    """What the mapping form holds: each table's columns and reading options, the settings
+    as typed and the source's name."""
+
+    columns: dict[str, str | None]
+    reading: dict[str, str]
+    tables: dict[str, str] = field(default_factory=dict)  # kind -> source id
+    table_columns: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    table_reading: dict[str, dict[str, str]] = field(default_factory=dict)
+    picked: dict[str, str] = field(default_factory=dict)  # the settings as typed
+    name: str = ""
+
+    @classmethod
+    def detected(cls, src: Source, tables: dict[str, Source]) -> Choices:
+        """The form as detection fills it."""
+        return cls(dict(src.detected), {k: v[0] for k, v in READING.items()},
+                   {k: t.id for k, t in tables.items()},
+                   {k: dict(t.detected) for k, t in tables.items()},
+                   {k: {o: "" for o in TABLE_READING} for k in tables}, {}, src.name)
+
+    @classmethod
+    def of_job(cls, job: Job) -> Choices:
+        """The form as a job was started from (the way back after a failure)."""
+        tables = dict(job.tables)
+        if job.spend_id:
+            tables["spend"] = job.spend_id
+        return cls(dict(job.mapping), {**{k: v[0] for k, v in READING.items()}, **job.reading},
+                   tables, {k: dict(v) for k, v in job.table_columns.items()},
+                   {k: dict(v) for k, v in job.table_reading.items()},
+                   {k: v for k, v in job.form.items() if k != "name"},
+                   job.form.get("name", job.source))
+
+    @classmethod
+    def of_form(cls, values: dict[str, str]) -> Choices:
+        """The form as sent (a field left empty is not used)."""
+        tables = {k: values[k] for k in TABLES if values.get(k)}
+        return cls(
+            {f: values.get(f"map_{f}") or None for f in MAPPED},
+            {**{k: values.get(k, READING[k][0]) for k in READING},
+             **{k: values.get(k, "").strip() for k in FREE_READING}},
+            tables,
+            {k: {f: values.get(f"{k}_map_{f}") or None for f in TABLE_FIELDS[k]}
+             for k in tables},
+            {k: {o: values.get(f"{k}_{o}", "") for o in TABLE_READING} for k in tables},
+            {k: values[k] for k in SETTINGS if values.get(k, "").strip()},
+            values.get("name", "").strip())
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def home(state: StateDep) -> HTMLResponse:
-    return page("home.html.j2", entries=sorted(state.entries.values(), key=lambda e: -e.id),
-                e=None, active="")
+def home(request: Request, state: StateDep, lang: PageLang) -> HTMLResponse:
+    return _home(request, state, lang)
+
+
+def _home(request: Request, state: State, lang: str, error: str | None = None,
+          status: int = 200) -> HTMLResponse:
+    return page("home.html.j2", status, request=request, lang=lang,
+                entries=sorted(state.entries.values(), key=lambda e: -e.id), e=None,
+                active="", kinds=KINDS, error=error)
+
+
+async def _save_upload(state: State, name: str, kind: str, chunks: Any) -> Source:
+    """Write an upload's bytes (an async iterator of chunks) to the work folder and read its
+    columns and first rows; the file is deleted when it cannot be read."""
+    sid, path = state.new_path(name)
+    try:
+        with path.open("wb") as out:
+            async for chunk in chunks:
+                out.write(chunk)
+        return await run_in_threadpool(state.add_source,
+                                       Source(sid, Path(name).name, kind, path=path))
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
 
 
 @router.put("/api/uploads", tags=["data"])
 async def upload(request: Request, state: StateDep, name: str,
                  kind: str = "transactions") -> SourceOut:
     """Upload a file (the request body; name with its suffix, e.g. orders.csv) as
-    ``transactions`` or ``spend``; returns its id, columns and the detected mapping."""
-    if kind not in ("transactions", "spend"):
-        raise HTTPException(400, "kind must be transactions or spend")
-    kind = cast(Literal["transactions", "spend"], kind)
-    sid, path = state.new_path(name)
-    try:
-        with path.open("wb") as out:
-            async for chunk in request.stream():
-                out.write(chunk)
-        source = await run_in_threadpool(state.add_source,
-                                         Source(sid, Path(name).name, kind, path=path))
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    return SourceOut(id=source.id, name=source.name, kind=kind, columns=source.columns,
-                     detected=source.detected, problem=source.problem)
+    ``transactions``, ``spend``, ``customers`` or ``subscriptions``; returns its id, columns
+    and the columns detected (French or English headers)."""
+    if kind not in KINDS:
+        raise HTTPException(400, f"kind must be one of {', '.join(KINDS)}")
+    source = await _save_upload(state, name, kind, request.stream())
+    return SourceOut(id=source.id, name=source.name, kind=cast(Any, kind),
+                     columns=source.columns, detected=source.detected, problem=source.problem)
+
+
+async def _chunks(file: UploadFile) -> Any:
+    while chunk := await file.read(1 << 20):
+        yield chunk
+
+
+@router.post("/uploads", include_in_schema=False)
+async def upload_form(request: Request, state: StateDep, lang: PageLang) -> Response:
+    """The home page's files (orders, and optionally spend, customers, subscriptions): each
+    uploaded, then the mapping page of them all."""
+    made: dict[str, Source] = {}
+    async with request.form() as form:  # the parts' temporary files closed after
+        files = {k: form.get(k) for k in KINDS}
+        given = {k: f for k, f in files.items() if isinstance(f, UploadFile) and f.filename}
+        if "transactions" not in given:
+            return _home(request, state, lang, i18n.t("imp_upload_missing", lang), 400)
+        for kind, file in given.items():
+            try:
+                made[kind] = await _save_upload(state, str(file.filename), kind, _chunks(file))
+            except ClvError as exc:
+                for src in made.values():
+                    state.forget(src.id)
+                return _home(request, state, lang, i18n.t(
+                    "imp_upload_failed", lang, name=Path(str(file.filename)).name,
+                    reason=str(exc)), 400)
+    query = "&".join(f"{k}={made[k].id}" for k in TABLES if k in made)
+    return RedirectResponse(f"/mapping/{made['transactions'].id}" + (f"?{query}" if query
+                                                                    else ""), 303)
 
 
 def _without_password(text: str, url: str) -> str:
@@ -82,91 +221,294 @@ def database(body: DatabaseIn, state: StateDep) -> SourceOut:
 
 
 @router.post("/sources", include_in_schema=False)
-def database_form(state: StateDep, url: Annotated[str, Form()],
-                  table: Annotated[str, Form()] = "",
+def database_form(request: Request, state: StateDep, lang: PageLang,
+                  url: Annotated[str, Form()], table: Annotated[str, Form()] = "",
                   query: Annotated[str, Form()] = "") -> Response:
     try:
         made = database(DatabaseIn(url=url, table=table or None, query=query or None), state)
     except (ClvError, HTTPException) as exc:
-        return page("home.html.j2", 400, entries=list(state.entries.values()), e=None,
-                    active="", error=getattr(exc, "detail", None) or str(exc))
+        return _home(request, state, lang, getattr(exc, "detail", None) or str(exc), 400)
     return RedirectResponse(f"/mapping/{made.id}", 303)
 
 
-def _mapping_page(state: State, src: Source, spend: str | None, chosen: dict[str, str | None],
-                  reading: dict[str, str], picked: dict[str, str] | None = None,
-                  status: int = 200) -> HTMLResponse:
-    return page("mapping.html.j2", status, src=src, fields=MAPPED, labels=LABELS,
-                chosen=chosen, reading=reading, options=READING,
-                spend=source_of(state, spend, "spend") if spend else None,
-                settings=SETTINGS_FORM, picked=picked or {}, e=None, active="")
+# ---- the mapping page ---------------------------------------------------------------------
+
+
+def origin_of(src: Source, fld: str, column: str | None, lang: str) -> str:
+    """Where the column of ``fld`` came from, in words: detected from its header, from a
+    preset export, from the values (a file without header), or chosen by the user."""
+    if not column:
+        return ""
+    if src.detected.get(fld) != column:
+        return i18n.t("imp_origin_chosen", lang)
+    found = src.origin.get(fld, "")
+    if found.startswith("preset"):
+        return i18n.t("imp_origin_preset", lang, preset=src.preset or found.split()[1])
+    if found.startswith("content"):
+        return i18n.t("imp_origin_content", lang)
+    return i18n.t("imp_origin_header", lang, column=column)
+
+
+def _cell(value: Any, column: str, lang: str, currency: str | None) -> str:
+    """A value of the first rows as read, written for the page's language: dates in its one
+    format, amounts in the currency read, numbers with its separators."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return ""
+    if isinstance(value, dt.date):
+        return i18n.day(value, lang)
+    if isinstance(value, float) and column in MONEY_COLUMNS:
+        return i18n.money(value, lang, currency)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return number(value, lang, 0 if float(value).is_integer() else 2)
+    return str(value)
+
+
+def _field_word(key: str, lang: str) -> str:
+    name = f"imp_f_{key}"
+    return i18n.t(name, lang) if name in i18n.catalogue() else key
+
+
+def parsed_table(src: Source, lang: str) -> dict[str, Any] | None:
+    """The first rows as read, for the template: headers and cells in the page's words."""
+    if src.parsed is None:
+        return None
+    frame: pl.DataFrame = src.parsed
+    return {"headers": [_field_word(c, lang) for c in frame.columns],
+            "rows": [[_cell(v, c, lang, src.currency) for c, v in zip(frame.columns, row,
+                                                                      strict=True)]
+                     for row in frame.iter_rows()]}
+
+
+def choose_message(kind: str, fld: str | None, lang: str) -> str:
+    """The sentence naming the column to choose for ``fld`` of the table ``kind``."""
+    if fld is None:
+        return ""
+    if kind in ("customers", "subscriptions") and fld == "customer_id":
+        return i18n.t("imp_choose_table_customer_id", lang,
+                      table=i18n.t(f"imp_table_{kind}", lang))
+    key = f"imp_choose_{fld}"
+    if key in i18n.catalogue():
+        return i18n.t(key, lang)
+    return i18n.t("imp_choose_other", lang, field=_field_word(fld, lang))
+
+
+def _section(src: Source, kind: str, columns: dict[str, str | None],
+             reading: dict[str, str], lang: str) -> dict[str, Any]:
+    """One table of the mapping page: its fields with the column chosen and its origin, its
+    options, its first rows as read, and its problem in words."""
+    fields = MAPPED if kind == "transactions" else TABLE_FIELDS[kind]
+    problem = None
+    if src.problem:
+        choose = choose_message(kind, src.problem_field, lang) if src.problem_field else ""
+        problem = " ".join(x for x in (choose, i18n.t("imp_problem", lang, reason=src.problem))
+                           if x)
+    return {"kind": kind, "src": src, "fields": fields, "chosen": columns,
+            "origins": {f: origin_of(src, f, columns.get(f), lang) for f in fields},
+            "reading": reading, "parsed": parsed_table(src, lang), "problem": problem,
+            "excluded": [(reason(r, lang), n) for r, n in src.excluded],
+            "notes": [note(n, lang) for n in src.read_notes]}
+
+
+def _percent_shown(name: str, value: Any) -> str:
+    """A setting's default as the form shows it (a fraction as a percentage)."""
+    if name in PERCENT and isinstance(value, int | float):
+        return f"{value * 100:g}"
+    return str(value)
+
+
+def _mapping_page(request: Request, lang: str, state: State, src: Source, choices: Choices,
+                  error: FormError | None = None, status: int = 200) -> HTMLResponse:
+    tables = {k: source_of(state, sid, k) for k, sid in choices.tables.items()
+              if sid in state.sources}
+    sections = [_section(src, "transactions", choices.columns, choices.reading, lang)]
+    sections += [_section(t, k, choices.table_columns.get(k, dict(t.detected)),
+                          choices.table_reading.get(k, {}), lang)
+                 for k, t in tables.items()]
+    defaults = {k: _percent_shown(k, v["default"]) for k, v in SETTINGS_FORM.items()}
+    return page("mapping.html.j2", status, request=request, lang=lang, src=src,
+                sections=sections, tables=tables, options=READING,
+                table_options=TABLE_READING, settings=SETTINGS_FORM, defaults=defaults,
+                picked=choices.picked, source_name=choices.name or src.name, error=error,
+                required=TABLE_REQUIRED, rows=PREVIEW_ROWS, e=None, active="")
 
 
 @router.get("/mapping/{sid}", response_class=HTMLResponse, include_in_schema=False)
-def mapping(src: SourceDep, state: StateDep, spend: str | None = None) -> HTMLResponse:
-    return _mapping_page(state, src, spend, dict(src.detected), {})
+def mapping(sid: str, request: Request, state: StateDep, lang: PageLang,
+            spend: str | None = None, customers: str | None = None,
+            subscriptions: str | None = None, job: str | None = None) -> HTMLResponse:
+    """The mapping page as detected, or (``job``) as that job was started, the first rows
+    read again with those choices."""
+    src = state.sources.get(sid)
+    if src is None or src.kind != "transactions":
+        return _home(request, state, lang, i18n.t("imp_err_gone", lang), 404)
+    started = state.jobs.get(job) if job else None
+    if started is not None and started.source_id == sid:
+        choices = Choices.of_job(started)
+        choices.tables = {k: v for k, v in choices.tables.items() if v in state.sources}
+        await_preview(state, src, choices)
+    else:
+        asked = {"spend": spend, "customers": customers, "subscriptions": subscriptions}
+        tables = {k: source_of(state, v, k) for k, v in asked.items() if v}
+        choices = Choices.detected(src, tables)
+    return _mapping_page(request, lang, state, src, choices)
+
+
+def await_preview(state: State, src: Source, choices: Choices) -> None:
+    """Read the first rows of every table again with the form's choices."""
+    try:
+        currency = (choices.picked.get("currency") or "").strip().upper() or None
+        state.preview(src, choices.columns, choices.reading, currency)
+    except ClvError as exc:
+        src.problem, src.problem_field, src.parsed = str(exc), None, None
+    for kind, sid in choices.tables.items():
+        table = state.sources.get(sid)
+        if table is None or table.kind != kind:
+            continue
+        try:
+            state.preview_table(table, choices.table_columns.get(kind, {}),
+                                choices.table_reading.get(kind))
+        except ClvError as exc:
+            table.problem, table.problem_field = str(exc), None
+
+
+def _checked_columns(src: Source, state: State, choices: Choices) -> None:
+    """A column chosen must be one of its table's (the form only offers those)."""
+    tables = {k: state.sources.get(sid) for k, sid in choices.tables.items()}
+    for kind, columns in (("transactions", choices.columns), *choices.table_columns.items()):
+        table = src if kind == "transactions" else tables.get(kind)
+        if table is None:
+            raise HTTPException(404, f"no {kind} upload {choices.tables.get(kind)}")
+        if any(c and c not in table.columns for c in columns.values()):
+            raise HTTPException(400, f"a column chosen is not a column of {table.name}")
 
 
 @router.post("/mapping/{sid}", response_class=HTMLResponse, include_in_schema=False)
-async def mapping_preview(src: SourceDep, state: StateDep, request: Request) -> HTMLResponse:
-    """The mapping page again, with the first rows read by the columns and options chosen in
-    the form."""
+async def mapping_preview(sid: str, state: StateDep, request: Request,
+                          lang: PageLang) -> HTMLResponse:
+    """The mapping page again, with the first rows of each table read by the columns and
+    options chosen in the form."""
+    src = state.sources.get(sid)
+    if src is None or src.kind != "transactions":
+        return _home(request, state, lang, i18n.t("imp_err_gone", lang), 404)
     values = {k: str(v) for k, v in (await request.form()).items()}
-    chosen = {f: values.get(f"map_{f}") or None for f in MAPPED}
-    if any(c and c not in src.columns for c in chosen.values()):
-        raise HTTPException(400, f"a column chosen is not a column of {src.name}")
-    reading = {k: values.get(k, READING[k][0]) for k in READING}
-    try:
-        await run_in_threadpool(state.preview, src, chosen, reading)
-    except ClvError as exc:
-        src.problem = str(exc)
-    picked = {k: values[k] for k in SETTINGS if values.get(k)}  # kept as chosen
-    return _mapping_page(state, src, values.get("spend") or None, chosen, reading, picked)
+    choices = Choices.of_form(values)
+    _checked_columns(src, state, choices)
+    await run_in_threadpool(await_preview, state, src, choices)
+    return _mapping_page(request, lang, state, src, choices)
 
 
-def start(state: State, body: AnalysisIn) -> JobStarted:
-    """Queue the analysis ``body`` asks for."""
+def start(state: State, body: AnalysisIn, form: dict[str, str] | None = None) -> JobStarted:
+    """Queue the analysis ``body`` asks for (``form``: the settings as typed, kept for the
+    way back to the mapping)."""
     reading_options(body.reading)  # a bad request is refused for what it says first
     src = source_of(state, body.source)
     spend = source_of(state, body.spend, "spend") if body.spend else None
+    tables = {k: source_of(state, sid, k) for k, sid in
+              (("customers", body.customers), ("subscriptions", body.subscriptions)) if sid}
     unknown = [c for c in body.mapping.values() if c and c not in src.columns]
     if unknown:
         raise HTTPException(400, f"no column {unknown[0]!r} in {src.name}")
-    job = state.start(src, body.mapping, spend, body.settings.settings(), body.reading)
+    for kind, columns in body.table_columns.items():
+        table = spend if kind == "spend" else tables.get(kind)
+        if table is None:
+            raise HTTPException(400, f"columns given for a {kind} table that is not given")
+        wrong = [c for c in columns.values() if c and c not in table.columns]
+        if wrong:
+            raise HTTPException(400, f"no column {wrong[0]!r} in {table.name}")
+    job = state.start(src, body.mapping, spend, body.settings.settings(), body.reading,
+                      tables=tables, table_columns=body.table_columns,
+                      table_reading=body.table_reading, name=body.name, form=form)
     return JobStarted(job=job.id)
 
 
 @router.post("/api/analyses", tags=["analyses"])
 def start_api(body: AnalysisIn, state: StateDep) -> JobStarted:
     """Start an analysis; poll ``/api/jobs/{job}`` for its progress. A setting that
-    :class:`clv.valuation.Settings` refuses is a 422 naming it."""
+    :class:`clv.valuation.Settings` refuses is a 422 naming it. Rates are fractions here
+    (``margin`` 0.3 for 30%), where the dashboard's form takes percentages."""
     return start(state, body)
 
 
-def form_settings(values: dict[str, str]) -> Any:
-    """The settings of the mapping form (an empty field keeps the default)."""
+def form_settings(values: dict[str, str], lang: str = "en") -> Any:
+    """The settings of the mapping form (an empty field keeps the default; the margin and
+    the discount rate typed as percentages); a value refused is a :class:`FormError`
+    naming the setting in ``lang``."""
     given: dict[str, Any] = {k: values[k].strip() for k in SETTINGS if values.get(k, "").strip()}
+    for name, (low, high) in PERCENT.items():
+        if name in given:
+            try:
+                share = float(given[name].replace(",", "."))
+            except ValueError:
+                share = math.nan
+            if not low <= share <= high:
+                raise FormError(i18n.t("imp_check_setting", lang,
+                                       field=i18n.t(SETTING_WORDS[name], lang),
+                                       reason=i18n.t("imp_err_percent", lang,
+                                                     low=number(low, lang, 2 if low % 1
+                                                                else 0),
+                                                     high=number(high, lang))), None, name)
+            given[name] = share / 100
     if "currency" in given:
         given["currency"] = given["currency"].upper()
     try:
         return SettingsIn(**given)
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = ".".join(str(x) for x in first["loc"])
-        raise HTTPException(400, f"{name}: {first['msg'].removeprefix('Value error, ')}"
-                            ) from None
+        name = str(first["loc"][0]) if first["loc"] else ""
+        text = str(first["msg"]).removeprefix("Value error, ")
+        if name == "currency":
+            text = i18n.t("imp_err_currency", lang)
+        word = i18n.t(SETTING_WORDS[name], lang) if name in SETTING_WORDS else name
+        raise FormError(i18n.t("imp_check_setting", lang, field=word, reason=text), None,
+                        name) from None
+
+
+def _form_checks(choices: Choices, lang: str) -> None:
+    """The form's own checks before a job is started: each table's required columns, the
+    earliest date and the largest amount; a :class:`FormError` naming the first wrong."""
+    lacking = missing_field(choices.columns)
+    if lacking:
+        raise FormError(choose_message("transactions", lacking, lang), "transactions",
+                        lacking)
+    for kind, columns in choices.table_columns.items():
+        lacking = missing_field(columns, kind)
+        if lacking:
+            raise FormError(choose_message(kind, lacking, lang), kind, lacking)
+    for name in FREE_READING:
+        try:
+            reading_options({name: choices.reading.get(name, "")})
+        except ClvError:
+            raise FormError(i18n.t("imp_check_setting", lang,
+                                   field=i18n.t(SETTING_WORDS[name], lang),
+                                   reason=i18n.t(f"imp_err_{name}", lang)), None,
+                            name) from None
 
 
 @router.post("/analyses", include_in_schema=False)
-async def start_form(request: Request, state: StateDep) -> Response:
+async def start_form(request: Request, state: StateDep, lang: PageLang) -> Response:
+    """Run the analysis of the mapping form; a choice it cannot run with shows the form
+    again, with the sentence saying what to choose."""
     values = {k: str(v) for k, v in (await request.form()).items()}
+    src = state.sources.get(values.get("source", ""))
+    if src is None or src.kind != "transactions":
+        return _home(request, state, lang, i18n.t("imp_err_gone", lang), 404)
+    choices = Choices.of_form(values)
+    _checked_columns(src, state, choices)
     try:
+        _form_checks(choices, lang)
+        settings = form_settings(values, lang)
         body = AnalysisIn(
-            source=values.get("source", ""), spend=values.get("spend") or None,
-            mapping={f: values.get(f"map_{f}") or None for f in MAPPED},
-            reading={k: values.get(k, READING[k][0]) for k in READING},
-            settings=form_settings(values))
-        job = start(state, body)
+            source=src.id, mapping=choices.columns, reading=choices.reading,
+            spend=choices.tables.get("spend"), customers=choices.tables.get("customers"),
+            subscriptions=choices.tables.get("subscriptions"), name=choices.name or None,
+            table_columns=choices.table_columns, table_reading=choices.table_reading,
+            settings=settings)
+        job = start(state, body, {**choices.picked, "name": choices.name})
+    except FormError as exc:
+        await run_in_threadpool(await_preview, state, src, choices)
+        return _mapping_page(request, lang, state, src, choices, exc, 400)
     except (ValueError, ClvError) as exc:
-        raise HTTPException(400, str(exc)) from exc
+        await run_in_threadpool(await_preview, state, src, choices)
+        return _mapping_page(request, lang, state, src, choices,
+                             FormError(i18n.t("imp_problem", lang, reason=str(exc))), 400)
     return RedirectResponse(f"/jobs/{job.job}", 303)

@@ -1,28 +1,70 @@
-"""The jobs that run analyses: their page (progress, cancel, the way back to the mapping)
-and their JSON."""
+"""The jobs that run analyses: their page (progress, cancel, and after a failure the reason
+in a sentence with the way back to the mapping, every choice kept) and their JSON."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import re
+
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from clv.web.deps import JobDep, StateDep
+from clv.report.text import number
+from clv.web import i18n
+from clv.web.deps import JobDep, PageLang, StateDep
+from clv.web.routes.data import choose_message
 from clv.web.schemas import JobOut
-from clv.web.state import MAPPED, READING, Job
+from clv.web.state import CANCELLED, Job
 from clv.web.views import page
 
 router = APIRouter()
+_LIMIT = re.compile(r"^stopped after ([\d.]+) (second|minute)s?,")
+_BUG = re.compile(r"^internal error, please report it \(reference (\w+)\)$")
 
 
-def _out(j: Job) -> JobOut:
+def step_label(job: Job, lang: str) -> str:
+    """The job's step in ``lang`` ('fitting the models'), its status once it has ended."""
+    step = "failed" if job.status == "failed" else job.step
+    key = f"job_step_{step}"
+    return i18n.t(key, lang) if key in i18n.catalogue() else step
+
+
+def failure(job: Job, lang: str) -> str | None:
+    """Why the job failed or was stopped, in a sentence in ``lang``: the column to choose,
+    the time limit, an internal error's reference, or the reader's or model's sentence."""
+    if job.status == "cancelled" or job.error == CANCELLED:
+        return i18n.t("job_cancelled", lang)
+    if job.status != "failed" or not job.error:
+        return None
+    if job.error_field is not None:
+        chosen = choose_message(job.error_kind or "transactions", job.error_field, lang)
+        if lang != "en":  # the reader's sentence is English
+            return chosen
+        return f"{chosen} {i18n.t('job_reason', lang, reason=job.error)}"
+    limit = _LIMIT.match(job.error)
+    if limit:
+        n = float(limit.group(1))
+        unit = {"second": ("seconds", "secondes"), "minute": ("minutes", "minutes")}[
+            limit.group(2)][lang == "fr"]
+        if n == 1:
+            unit = unit.rstrip("s")
+        return i18n.t("job_time_limit", lang, limit=f"{number(n, lang, 0)} {unit}")
+    bug = _BUG.match(job.error)
+    if bug:
+        return i18n.t("job_bug", lang, ref=bug.group(1))
+    return i18n.t("job_reason", lang, reason=job.error)
+
+
+def _out(j: Job, lang: str = "en") -> JobOut:
     return JobOut(id=j.id, step=j.step, share=j.share, status=j.status,  # type: ignore[arg-type]
-                  error=j.error, note=j.note, analysis=j.analysis_id)
+                  error=j.error, note=j.note, analysis=j.analysis_id,
+                  label=step_label(j, lang), message=failure(j, lang))
 
 
 @router.get("/jobs/{jid}", response_class=HTMLResponse, include_in_schema=False)
-def job_page(j: JobDep, state: StateDep) -> HTMLResponse:
-    return page("job.html.j2", job=j, fields=MAPPED, options=READING,
-                back=j.source_id in state.sources, e=None, active="")
+def job_page(j: JobDep, state: StateDep, request: Request, lang: PageLang) -> HTMLResponse:
+    return page("job.html.j2", request=request, lang=lang, job=j, label=step_label(j, lang),
+                reason=failure(j, lang), back=j.source_id in state.sources, e=None,
+                active="")
 
 
 @router.post("/jobs/{jid}/cancel", include_in_schema=False)
@@ -32,15 +74,16 @@ def job_cancel(j: JobDep, state: StateDep) -> Response:
 
 
 @router.get("/api/jobs/{jid}", tags=["analyses"])
-def job_api(j: JobDep) -> JobOut:
+def job_api(j: JobDep, lang: PageLang) -> JobOut:
     """Progress of an analysis: step, share done, status (running, also while queued; done,
     failed, cancelled), error (why it failed), note (e.g. not saved to the history, and
-    why), the analysis id once done."""
-    return _out(j)
+    why), the analysis id once done; ``label`` and ``message``: the step and the failure in
+    the caller's language."""
+    return _out(j, lang)
 
 
 @router.post("/api/jobs/{jid}/cancel", tags=["analyses"])
-def job_cancel_api(j: JobDep, state: StateDep) -> JobOut:
+def job_cancel_api(j: JobDep, state: StateDep, lang: PageLang) -> JobOut:
     """Stop an analysis (queued: it will not start; running: its process is killed;
     finished: nothing changes); returns the job's state."""
-    return _out(state.cancel(j.id))
+    return _out(state.cancel(j.id), lang)

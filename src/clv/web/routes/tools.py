@@ -1,18 +1,27 @@
 """What needs no analysis: the calculator of the closed-form formulas (page and JSON) and the
-history of saved analyses (page and JSON)."""
+history of saved analyses, grouped by data source (page and JSON).
+
+The calculator's page takes rates as percentages (a margin of 30 is 30%); its JSON API takes
+them as fractions (``margin=0.3``), as :mod:`clv.formulas` does."""
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
+import math
 from collections.abc import Callable
 from typing import Any
 
+import polars as pl
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
-from clv import formulas
+from clv import formulas, measures
 from clv.errors import ClvError
-from clv.web.deps import StateDep
+from clv.report.text import number, percent
+from clv.store import TRACKED
+from clv.web import i18n
+from clv.web.deps import PageLang, StateDep
 from clv.web.schemas import FormulaOut, HistoryRow
 from clv.web.views import frame_json, page
 
@@ -21,10 +30,15 @@ FORMULAS: dict[str, Callable[..., float]] = {
     "generic": formulas.generic_ltv, "ecommerce": formulas.ecommerce_ltv,
     "service": formulas.service_ltv, "saas_churn": formulas.saas_ltv_churn,
     "saas_lifetime": formulas.saas_ltv_lifetime, "discounted": formulas.discounted_ltv}
-HISTORY_COLUMNS = ("id", "created_at", "source", "data_to", "model", "customers",
-                   "historical_ltv", "predicted_clv", "predicted_clv_change", "blended_cac",
-                   "ltv_cac", "ltv_cac_change", "churn_share", "churn_share_change",
-                   "repeat_rate", "repeat_rate_change", "mrr", "nrr")
+PERCENTS: dict[str, tuple[float, float]] = {
+    "margin": (0.0, 100.0), "monthly_churn": (0.0, 100.0), "retention_rate": (0.0, 100.0),
+    "discount_rate": (0.0, math.inf)}
+"""The formulas' rates, entered on the page as percentages (bounds in percent)."""
+HISTORY_KPIS = ("customers", "historical_ltv", "predicted_clv", "blended_cac", "ltv_cac",
+                "churn_share", "repeat_rate", "mrr", "nrr")
+"""The figures the history's table shows, each with its change from the previous analysis of
+the same source."""
+SHARES = ("churn_share", "repeat_rate", "nrr")
 
 
 def _formula_fields(name: str) -> list[tuple[str, float | None]]:
@@ -70,37 +84,159 @@ def formula_of(formula: str, request: Request) -> dict[str, Any]:
     return calculate(formula, values, cac)
 
 
+class InputError(Exception):
+    """A value of the calculator's form it cannot take, said in the page's language."""
+
+
+def page_values(formula: str, given: dict[str, str], lang: str
+                ) -> tuple[dict[str, float | None], float | None]:
+    """The calculator form's values as the formula takes them: numbers (a decimal comma
+    read as a point), the rates typed as percentages turned into fractions, the number of
+    periods whole; a value it cannot take is an :class:`InputError` naming the field."""
+    values: dict[str, float | None] = {}
+    for key, _ in _formula_fields(formula) + [("cac", None)]:
+        word = i18n.t("calc_cac" if key == "cac" else f"calc_p_{key}", lang)
+        raw = given.get(key, "").strip().replace(",", ".")
+        if not raw:
+            values[key] = None
+            continue
+        try:
+            value = float(raw)
+        except ValueError:
+            raise InputError(i18n.t("calc_err_number", lang, field=word)) from None
+        if not math.isfinite(value) or value < 0:
+            raise InputError(i18n.t("calc_err_number", lang, field=word))
+        if key in PERCENTS:
+            low, high = PERCENTS[key]
+            if not low <= value <= high or (key == "monthly_churn" and value == 0) or (
+                    key == "retention_rate" and value == 100 and not given.get("periods")):
+                raise InputError(i18n.t("calc_err_percent", lang, field=word,
+                                        low=number(low, lang),
+                                        high=number(high, lang) if math.isfinite(high)
+                                        else "∞"))
+            value /= 100
+        if key == "periods":
+            if not value.is_integer():
+                raise InputError(i18n.t("calc_err_whole", lang, field=word))
+            value = int(value)
+        if key == "cac" and value == 0:
+            raise InputError(i18n.t("calc_err_positive", lang, field=word))
+        values[key] = value
+    cac = values.pop("cac")
+    if formula == "ecommerce" and (values.get("shipping") or 0) > (values.get("average_basket")
+                                                                  or 0):
+        raise InputError(i18n.t("calc_err_shipping", lang))
+    return values, cac
+
+
+def _shown_default(name: str, default: float | None) -> str:
+    """A parameter's default as the form shows it (a rate as a percentage)."""
+    if default is None:
+        return ""
+    return f"{default * 100:g}" if name in PERCENTS else f"{default:g}"
+
+
 @router.get("/calculator", response_class=HTMLResponse, include_in_schema=False)
-def calculator(request: Request, formula: str = "generic") -> HTMLResponse:
+def calculator(request: Request, lang: PageLang, formula: str = "generic") -> HTMLResponse:
     if formula not in FORMULAS:
         raise HTTPException(404, f"no formula {formula!r}")
-    fields = _formula_fields(formula)
-    given = request.query_params
+    fields = [(k, _shown_default(k, d)) for k, d in _formula_fields(formula)]
+    given = {k: v for k, v in request.query_params.items() if k not in ("lang", "formula")}
     result, error = None, None
     if any(given.get(k) for k, _ in fields):
         try:
-            result = formula_of(formula, request)
-        except ClvError as exc:
+            values, cac = page_values(formula, given, lang)
+            result = calculate(formula, values, cac)
+        except InputError as exc:
             error = str(exc)
-    return page("calculator.html.j2", formulas=list(FORMULAS), formula=formula,
-                doc=inspect.getdoc(FORMULAS[formula]) or "", fields=fields,
-                given=dict(given), result=result, error=error, e=None, active="calculator")
+        except ClvError as exc:
+            error = i18n.t("imp_problem", lang, reason=str(exc))
+    return page("calculator.html.j2", request=request, lang=lang, formulas=list(FORMULAS),
+                formula=formula, fields=fields, percents=PERCENTS, given=given,
+                result=result, error=error, e=None, active="calculator")
 
 
 @router.get("/api/formulas/{formula}", tags=["formulas"])
 def formula_api(formula: str, request: Request) -> FormulaOut:
     """A closed-form LTV formula: its inputs as query parameters (see ``clv.formulas``),
-    optional ``cac``."""
+    optional ``cac``. Rates are fractions: ``margin=0.3`` for 30%, ``monthly_churn``,
+    ``retention_rate`` and ``discount_rate`` alike (the calculator's page takes
+    percentages)."""
     return FormulaOut(**formula_of(formula, request))
 
 
+# ---- history ------------------------------------------------------------------------------
+
+
+def _figure(key: str, value: Any, lang: str) -> str:
+    """A figure of the history in the page's language."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return ""
+    if key in SHARES:
+        return percent(value, lang, 1)
+    if key == "customers":
+        return number(value, lang, 0)
+    if key == "ltv_cac":
+        return f"{number(value, lang, 2)}x"
+    return number(value, lang, 2)
+
+
+def _change(key: str, value: Any, lang: str) -> str:
+    """A change from the previous analysis, signed ('+1,5 pt' for shares)."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return ""
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    shown = abs(value)
+    if key in SHARES:
+        return f"{sign}{number(shown * 100, lang, 1)}\u00a0pt"
+    return f"{sign}{_figure(key, shown, lang)}"
+
+
+def _heading(key: str, lang: str) -> str:
+    if key in ("mrr", "nrr"):
+        return i18n.t(f"hist_col_{key}", lang)
+    return measures.label(key, lang)
+
+
+def history_groups(history: pl.DataFrame, lang: str) -> list[dict[str, Any]]:
+    """The saved analyses grouped by source (the most recently analysed first), each with
+    its rows (newest first) and each figure's change from the previous analysis of the same
+    source."""
+    groups = []
+    order = (history.group_by("source").agg(pl.col("id").max().alias("last"))
+             .sort("last", descending=True)["source"].to_list())
+    for source in order:
+        rows = history.filter(pl.col("source").eq_missing(source)).sort("id")
+        rows = rows.with_columns((pl.col(k) - pl.col(k).shift(1)).alias(f"{k}_change")
+                                 for k in TRACKED if k in rows.columns)
+        shown = [k for k in HISTORY_KPIS if k in rows.columns and rows[k].drop_nulls().len()]
+        table = []
+        for r in reversed(rows.to_dicts()):
+            created = r["created_at"]
+            data_to = r.get("data_to")
+            try:
+                data_day: dt.date | str | None = dt.date.fromisoformat(data_to) \
+                    if data_to else None
+            except ValueError:
+                data_day = data_to
+            table.append({
+                "id": r["id"], "created": i18n.day(created, lang) if created else "",
+                "data_to": i18n.day(data_day, lang) if data_day else "",
+                "model": r.get("model") or "",
+                "figures": [(k, _figure(k, r.get(k), lang), _change(k, r.get(f"{k}_change"),
+                                                                    lang)) for k in shown]})
+        groups.append({"source": source or "", "rows": rows, "table": table,
+                       "headings": [_heading(k, lang) for k in shown]})
+    return groups
+
+
 @router.get("/history", response_class=HTMLResponse, include_in_schema=False)
-def history(state: StateDep) -> HTMLResponse:
-    h = state.store.history()
-    shown = [c for c in HISTORY_COLUMNS if c in h.columns]
-    return page("history.html.j2", rows=h.sort("id", descending=True).to_dicts(),
-                columns=shown, chart=state.history_chart(h), live=set(state.entries),
-                e=None, active="history")
+def history(request: Request, state: StateDep, lang: PageLang) -> HTMLResponse:
+    groups = history_groups(state.store.history(), lang)
+    for g in groups:
+        g["chart"] = state.history_chart(g.pop("rows"), lang, g["source"])
+    return page("history.html.j2", request=request, lang=lang, groups=groups,
+                live=set(state.entries), e=None, active="history")
 
 
 @router.get("/api/history", tags=["history"])

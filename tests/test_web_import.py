@@ -1,0 +1,395 @@
+"""Every import done in the browser, in French and English: a French export (semicolons,
+decimal commas, dd/mm/yyyy, French headers) with its marketing spend and subscriptions files
+through upload, the mapping form (columns detected with their origin, the first rows as clv
+reads them), the run and the finished analysis; the form shown again in the user's language
+when a column is missing; a failed job's reason and its way back with every choice kept; the
+history grouped by source; the calculator in percentages. And the readers of the French
+tables on their own."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import json
+import re
+import uuid
+from typing import Any
+from urllib.parse import urlencode
+
+import polars as pl
+import pytest
+
+pytest.importorskip("fastapi")
+pytest.importorskip("uvicorn")
+
+from clv.data import read_transactions  # noqa: E402
+from clv.data.mapping import resolve_mapping  # noqa: E402
+from clv.data.tables import read_customers, read_spend, read_subscriptions  # noqa: E402
+from clv.datasets import sample_shop  # noqa: E402
+from clv.errors import DataError, MappingError  # noqa: E402
+from test_web_jobs import FORM, dashboard, wait  # noqa: E402
+from webtools import call  # noqa: E402
+
+FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9"}
+
+
+def _fr(value: float) -> str:
+    return f"{value:.2f}".replace(".", ",")
+
+
+def french_shop(prefix: str = "", customers: int = 300) -> dict[str, Any]:
+    """A sample shop as a French back office exports it: orders, monthly spend and
+    subscriptions as CSV text with semicolons, decimal commas and dd/mm/yyyy dates, and
+    the frames they were written from."""
+    shop = sample_shop(customers, seed=4)
+    tx = shop.transactions.filter(
+        pl.col("timestamp") <= dt.datetime.combine(shop.observation_end, dt.time.max))
+    orders = tx.select(
+        (pl.lit(prefix) + pl.col("customer_id")).alias("N° client"),
+        pl.col("timestamp").dt.strftime("%d/%m/%Y %H:%M").alias("Date de commande"),
+        pl.col("amount").map_elements(_fr, return_dtype=pl.String).alias("Montant TTC"),
+        pl.col("order_id").cast(pl.String).alias("N° commande"),
+        pl.col("product").alias("Produit"), pl.col("channel").alias("Canal"),
+        pl.lit("EUR").alias("Devise"))
+    spend = shop.spend.select(
+        pl.col("month").dt.strftime("%m/%Y").alias("Mois"), pl.col("channel").alias("Canal"),
+        pl.col("spend").map_elements(_fr, return_dtype=pl.String).alias("Dépenses"))
+    first = tx.group_by("customer_id").agg(pl.col("timestamp").min().dt.date().alias("start"))
+    first = first.sort("customer_id").head(80).with_row_index("i")
+    subs = first.select(
+        (pl.lit(prefix) + pl.col("customer_id")).alias("Client"),
+        pl.col("start").dt.strftime("%d/%m/%Y").alias("Début"),
+        pl.when(pl.col("i") % 3 == 0).then(
+            (pl.col("start") + pl.duration(days=200)).dt.strftime("%d/%m/%Y"))
+        .otherwise(pl.lit("")).alias("Fin"),
+        pl.when(pl.col("i") % 2 == 0).then(pl.lit("29,90")).otherwise(pl.lit("9,90"))
+        .alias("MRR"),
+        pl.when(pl.col("i") % 2 == 0).then(pl.lit("Pro")).otherwise(pl.lit("Essentiel"))
+        .alias("Offre"))
+
+    def csv(frame: pl.DataFrame) -> bytes:
+        buf = io.BytesIO()
+        frame.write_csv(buf, separator=";")
+        return buf.getvalue()
+
+    return {"orders": csv(orders), "spend": csv(spend), "subscriptions": csv(subs),
+            "tx": tx, "spend_frame": shop.spend, "subs": subs}
+
+
+def multipart(files: dict[str, tuple[str, bytes]]) -> tuple[bytes, dict[str, str]]:
+    """A multipart/form-data body of ``files`` (field -> (file name, content))."""
+    boundary = uuid.uuid4().hex
+    parts = []
+    for name, (filename, content) in files.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                     f'filename="{filename}"\r\nContent-Type: text/csv\r\n\r\n'.encode()
+                     + content + b"\r\n")
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    return body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+
+
+def form_of(page: str) -> dict[str, str]:
+    """The values a browser would send from the mapping form of ``page``: the hidden and
+    text inputs, and each select's selected option (its first when none is)."""
+    values: dict[str, str] = {}
+    form = page[page.index('<form method="post" action="/analyses"'):]
+    form = form[:form.index("</form>")]
+    for tag in re.findall(r"<input [^>]*>", form):
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name and 'type="file"' not in tag:
+            values[name.group(1)] = value.group(1) if value else ""
+    for name, body in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected>', body) or \
+            re.search(r'<option value="([^"]*)"', body)
+        values[name] = chosen.group(1) if chosen else ""
+    return values
+
+
+def selected(page: str, name: str) -> str | None:
+    """The option selected in the select ``name`` of ``page`` (None when none is)."""
+    found = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', page, re.S)
+    assert found, name
+    chosen = re.search(r'<option value="([^"]*)" selected>', found.group(1))
+    return chosen.group(1) if chosen else None
+
+
+# ---- the readers -----------------------------------------------------------------------
+
+
+def test_french_headers_are_detected_by_every_reader(tmp_path):
+    headers = ["N° client", "Date de commande", "Montant TTC", "N° commande", "Produit",
+               "Canal", "Devise", "Statut", "Remboursement"]
+    found = resolve_mapping(pl.DataFrame({h: ["x"] for h in headers}), complete=False)
+    assert found.columns == {"customer_id": "N° client", "timestamp": "Date de commande",
+                             "amount": "Montant TTC", "order_id": "N° commande",
+                             "currency": "Devise", "status": "Statut", "product": "Produit",
+                             "channel": "Canal", "refunded": "Remboursement"}
+    lines = resolve_mapping(pl.DataFrame({h: ["1"] for h in (
+        "Identifiant client", "Date", "Prix unitaire", "Quantité")}), complete=False)
+    assert lines.line_items and lines.columns["customer_id"] == "Identifiant client"
+    short = resolve_mapping(pl.DataFrame({h: ["1"] for h in ("Client", "Date", "Total")}))
+    assert (short["customer_id"], short["amount"]) == ("Client", "Total")
+    # the French orders are read as clv reads any: dates day first, amounts with a comma
+    shop = french_shop(customers=60)
+    (tmp_path / "commandes.csv").write_bytes(shop["orders"])
+    tx = read_transactions(tmp_path / "commandes.csv")
+    assert tx.frame.height == shop["tx"].height and tx.currency == "EUR"
+    assert tx.frame["amount"].sum() == pytest.approx(shop["tx"]["amount"].sum())
+
+    spend = tmp_path / "depenses.csv"
+    spend.write_text("Mois;Canal;Dépenses\n05/2023;Google Ads;1573,74\n2023-06;SEO;12,5\n"
+                     "mai 2023;Facebook;1 200,00\njuin 2023;Affiliation;3\n"
+                     "févr. 2024;Affiliation;4\n", encoding="utf-8")
+    read = read_spend(spend)
+    assert read["month"].to_list() == [dt.date(2023, 5, 1), dt.date(2023, 6, 1),
+                                       dt.date(2023, 5, 1), dt.date(2023, 6, 1),
+                                       dt.date(2024, 2, 1)]
+    assert read["spend"].to_list() == [1573.74, 12.5, 1200.0, 3.0, 4.0]
+    assert read["channel"].to_list()[0] == "Google Ads"
+    assert read_spend(spend, decimal=",")["spend"].sum() == pytest.approx(2793.24)
+    wrong = tmp_path / "faux.csv"
+    wrong.write_text("Mois;Canal;Dépenses\n13/2023;SEO;3\n", encoding="utf-8")
+    with pytest.raises(DataError, match="'13/2023' is not a month"):
+        read_spend(wrong)
+    nothing = tmp_path / "rien.csv"
+    nothing.write_text("Période X;Canal;Dépenses\n05/2023;SEO;3\n", encoding="utf-8")
+    with pytest.raises(MappingError) as missing:
+        read_spend(nothing)
+    assert missing.value.field == "month"
+
+    subs = tmp_path / "abonnements.csv"
+    subs.write_text("Client;Début;Fin;MRR;Offre\nC1;03/01/2023;;29,90;Pro\n"
+                    "C2;15/02/2023;15/05/2023;9,90;Essentiel\n", encoding="utf-8")
+    assert read_subscriptions(subs).columns == ["customer_id", "start", "end"]
+    chosen = read_subscriptions(subs, columns={})
+    assert chosen.to_dicts() == [
+        {"customer_id": "C1", "start": dt.date(2023, 1, 3), "end": None, "mrr": 29.9,
+         "plan": "Pro"},
+        {"customer_id": "C2", "start": dt.date(2023, 2, 15), "end": dt.date(2023, 5, 15),
+         "mrr": 9.9, "plan": "Essentiel"}]
+    people = tmp_path / "clients.csv"
+    people.write_text("Client;Canal d'acquisition;Date d'inscription\nC1;Google;25/01/2023\n",
+                      encoding="utf-8")
+    attrs = read_customers(people)
+    assert attrs.select("customer_id", "channel", "acquired_at").row(0) == (
+        "C1", "Google", dt.date(2023, 1, 25))
+
+
+# ---- the browser's import --------------------------------------------------------------
+
+
+def _upload_all(base: str, shop: dict[str, Any], **more: tuple[str, bytes]) -> str:
+    body, headers = multipart({"transactions": ("commandes.csv", shop["orders"]),
+                               "spend": ("depenses.csv", shop["spend"]),
+                               "subscriptions": ("abonnements.csv", shop["subscriptions"]),
+                               **more})
+    status, answer, got = call(f"{base}/uploads", "POST", body, headers)
+    assert status == 303, answer
+    return got["location"]
+
+
+def test_a_french_export_through_upload_mapping_and_run(tmp_path):
+    shop = french_shop()
+    with dashboard(tmp_path) as (base, state):
+        where = _upload_all(base, shop)
+        sid = where.split("/mapping/")[1].split("?")[0]
+        assert "spend=" in where and "subscriptions=" in where
+        status, raw, _ = call(base + where, headers=FRENCH)
+        page = html.unescape(raw.decode())
+        assert status == 200 and '<html lang="fr">' in page
+        # every field found from its French header, and said so
+        for name, column in (("map_customer_id", "N° client"),
+                             ("map_timestamp", "Date de commande"),
+                             ("map_amount", "Montant TTC"), ("map_order_id", "N° commande"),
+                             ("map_product", "Produit"), ("map_channel", "Canal"),
+                             ("map_currency", "Devise"), ("spend_map_month", "Mois"),
+                             ("spend_map_channel", "Canal"), ("spend_map_spend", "Dépenses"),
+                             ("subscriptions_map_customer_id", "Client"),
+                             ("subscriptions_map_start", "Début"),
+                             ("subscriptions_map_end", "Fin"),
+                             ("subscriptions_map_mrr", "MRR"),
+                             ("subscriptions_map_plan", "Offre")):
+            assert selected(page, name) == column, name
+        assert selected(page, "map_price") is None
+        assert "détectée d'après l'en-tête «\u00a0Montant TTC\u00a0»" in page
+        # the first rows as clv reads them: French dates, euros with a decimal comma
+        first = shop["tx"].row(0, named=True)
+        preview = page[page.index('id="read-preview"'):]
+        preview = preview[:preview.index("</table>")]
+        stamp = first["timestamp"]
+        months = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+                  "septembre", "octobre", "novembre", "décembre")
+        assert f"{stamp.day} {months[stamp.month - 1]} {stamp.year} " \
+               f"{stamp:%H:%M}" in preview
+        assert f"{_fr(first['amount'])}\u00a0€" in preview
+        assert "Aucune de ces lignes n'est écartée." in page
+        month = shop["spend_frame"]["month"][0]
+        spend_preview = page[page.index('id="spend-preview"'):]
+        assert f"1 {months[month.month - 1]} {month.year}" in spend_preview
+        subs_preview = page[page.index('id="subscriptions-preview"'):]
+        assert "29,90" in subs_preview.split("</table>")[0]
+        # run with the form as filled, a name for the history and a margin of 30%
+        values = {**form_of(page), "name": "Boutique de Lyon", "margin": "30"}
+        assert values["source"] == sid and values["refunds"] == "net"
+        status, _, got = call(f"{base}/analyses", "POST", urlencode(values).encode(),
+                              {**FORM, **FRENCH})
+        assert status == 303, _
+        jid = got["location"].rsplit("/", 1)[1]
+        done = wait(base, jid)
+        assert done["status"] == "done", done
+        analysis = state.entries[done["analysis"]].analysis
+        tx = shop["tx"]
+        assert analysis.kpis["customers"] == tx["customer_id"].n_unique()
+        assert analysis.kpis["revenue"] == pytest.approx(tx["amount"].sum())
+        assert analysis.currency == "EUR" and analysis.settings.margin == pytest.approx(0.3)
+        assert analysis.channels is not None
+        assert analysis.channels.channels["spend"].sum() == pytest.approx(
+            shop["spend_frame"].filter(pl.col("month") <= tx["timestamp"].max().date())
+            ["spend"].sum(), rel=1e-9) or analysis.channels.channels["spend"].sum() > 0
+        assert analysis.subscriptions is not None
+        assert state.entries[done["analysis"]].source == "Boutique de Lyon"
+        assert state.store.history()["source"].to_list() == ["Boutique de Lyon"]
+        # the uploads went with the success
+        assert sid not in state.sources and not state.sources
+
+
+def test_run_without_a_mapping_shows_the_form_again_in_french(tmp_path):
+    shop = french_shop(customers=60)
+    with dashboard(tmp_path) as (base, state):
+        where = _upload_all(base, shop)
+        page = html.unescape(call(base + where, headers=FRENCH)[1].decode())
+        values = {**form_of(page), "map_customer_id": "", "refunds": "drop", "margin": "25"}
+        status, raw, headers = call(f"{base}/analyses", "POST", urlencode(values).encode(),
+                                    {**FORM, **FRENCH})
+        again = html.unescape(raw.decode())
+        assert status == 400 and headers["content-type"].startswith("text/html")
+        assert "Choisissez la colonne de l'identifiant client." in again
+        assert 'aria-invalid="true"' in again and "{" not in again.split("<main>")[1][:200]
+        # every other choice kept
+        assert selected(again, "map_customer_id") is None
+        assert selected(again, "map_amount") == "Montant TTC"
+        assert selected(again, "refunds") == "drop"
+        assert 'name="margin" id="margin" type="number" step="any" min="0.01" max="100" ' \
+               'value="25"' in again
+        assert selected(again, "spend_map_spend") == "Dépenses"
+        assert not state.jobs
+        # the spend's month left empty: its own sentence
+        values = {**form_of(page), "spend_map_month": ""}
+        again = html.unescape(call(f"{base}/analyses", "POST", urlencode(values).encode(),
+                                   {**FORM, **FRENCH})[1].decode())
+        assert "Choisissez la colonne du mois des dépenses marketing." in again
+        # a margin of 150%: named in the form's words
+        values = {**form_of(page), "margin": "150"}
+        status, raw, _ = call(f"{base}/analyses", "POST", urlencode(values).encode(),
+                              {**FORM, "Accept-Language": "en"})
+        assert status == 400
+        assert "Check “Gross margin (%)”: give a percentage between 0.01 and 100" in \
+            html.unescape(raw.decode())
+        # the JSON API answers JSON
+        status, raw, headers = call(f"{base}/api/analyses", "POST", {
+            "source": values["source"], "mapping": {"timestamp": "Date de commande"}})
+        assert status == 400 and headers["content-type"] == "application/json"
+        assert json.loads(raw)["detail"].startswith("choose the customer id column")
+
+
+def test_a_failed_job_says_why_and_leads_back_with_the_choices_kept(tmp_path):
+    shop = french_shop("refused-", customers=60)
+    with dashboard(tmp_path) as (base, state):
+        where = _upload_all(base, shop)
+        sid = where.split("/mapping/")[1].split("?")[0]
+        page = html.unescape(call(base + where, headers=FRENCH)[1].decode())
+        values = {**form_of(page), "name": "Essai", "margin": "30", "refunds": "drop",
+                  "spend_decimal": ","}
+        _, _, got = call(f"{base}/analyses", "POST", urlencode(values).encode(),
+                         {**FORM, **FRENCH})
+        jid = got["location"].rsplit("/", 1)[1]
+        failed = wait(base, jid)
+        assert failed["status"] == "failed"
+        assert failed["error"] == "too few customers to fit a model"
+        status, raw, _ = call(f"{base}/jobs/{jid}", headers=FRENCH)
+        job_page = html.unescape(raw.decode())
+        assert status == 200 and 'data-status="failed"' in job_page
+        assert "L'analyse a échoué" in job_page
+        assert "Raison\u00a0: too few customers to fit a model" in job_page
+        assert 'id="job-cancel" hidden' in job_page
+        back = re.search(r'<a id="job-back" href="([^"]+)" >Corriger les colonnes</a>',
+                         job_page)
+        assert back and back.group(1) == f"/mapping/{sid}?job={jid}"
+        assert json.loads(call(f"{base}/api/jobs/{jid}", headers=FRENCH)[1])["label"] == "échec"
+        # the way back: the form as it was sent
+        status, raw, _ = call(base + back.group(1), headers=FRENCH)
+        again = html.unescape(raw.decode())
+        assert status == 200
+        assert 'id="name" value="Essai"' in again and 'value="30"' in again
+        assert selected(again, "refunds") == "drop"
+        assert selected(again, "spend_decimal") == ","
+        assert selected(again, "map_amount") == "Montant TTC"
+        assert 'name="subscriptions" value="' in again
+        # a column that does not read: the job names the field to choose
+        values = {**form_of(page), "map_timestamp": "Produit"}
+        _, _, got = call(f"{base}/analyses", "POST", urlencode(values).encode(),
+                         {**FORM, **FRENCH})
+        jid = got["location"].rsplit("/", 1)[1]
+        assert wait(base, jid)["status"] == "failed"
+        said = html.unescape(call(f"{base}/jobs/{jid}", headers=FRENCH)[1].decode())
+        assert "Choisissez la colonne de la date." in said
+        assert "no date format" not in said  # the reader's English sentence, in English only
+        said = html.unescape(call(f"{base}/jobs/{jid}?lang=en")[1].decode())
+        assert "Choose the column of the date. Why: commandes.csv, column 'Produit': " \
+               "no date format reads the values" in said
+        assert state.sources[sid].path.exists()  # kept after failures, for the way back
+
+
+def test_history_is_grouped_by_source(tmp_path):
+    from clv.pipeline import Settings, analyze
+
+    shop = sample_shop(300, seed=4)
+    tx = read_transactions(shop.transactions, as_of=dt.datetime.combine(
+        shop.observation_end, dt.time.max))
+    small = analyze(tx, spend=shop.spend, settings=Settings(margin=0.3))
+    other = analyze(tx, settings=Settings(margin=0.6))
+    with dashboard(tmp_path) as (base, state):
+        for analysis, name in ((small, "Boutique A"), (other, "Boutique B"),
+                               (other, "Boutique A")):
+            state.add_analysis(analysis, name)
+        status, raw, _ = call(f"{base}/history", headers=FRENCH)
+        page = html.unescape(raw.decode())
+        assert status == 200
+        sections = re.findall(r'<section class="history-source".*?</section>', page, re.S)
+        assert [re.search(r"<h2>([^<]+) <", s).group(1) for s in sections] == \
+            ["Boutique A", "Boutique B"]  # the most recently analysed first
+        a, b = sections
+        assert "· 2 analyses<" in a and "· 1 analyse<" in b
+        assert "<svg" in a and "<svg" not in b and "Enregistrez une deuxième analyse" in b
+        assert '<div class="table-wrap">' in a and '<div class="table-wrap">' in b
+        today = dt.date.today()
+        assert f"{today.day} " in a and str(today.year) in a
+        tables = re.findall(r"<table.*?</table>", a + b, re.S)
+        assert len(tables) == 2 and not re.search(r"\d{4}-\d{2}-\d{2}", "".join(tables))
+        # B's one analysis has no change: it is not compared with A's
+        assert "pt</span>" in a and "pt</span>" not in b
+        ids = state.store.history()["id"].to_list()
+        assert all(f'<a href="/a/{i}">' in page for i in ids)
+
+
+def test_the_calculator_takes_percentages_in_both_languages(tmp_path):
+    with dashboard(tmp_path) as (base, _):
+        query = urlencode({"formula": "saas_churn", "mrr": "50", "monthly_churn": "5",
+                           "margin": "80", "cac": "200"})
+        page = html.unescape(call(f"{base}/calculator?{query}", headers=FRENCH)[1].decode())
+        assert "Abonnements, par l'attrition" in page and "Attrition mensuelle (%)" in page
+        assert re.search(r'id="calc-ltv">800,00<', page)  # 50 x 80% / 5%
+        assert "Sain (3 ou plus)." in page  # 800 / 200 = 4
+        assert "saas_churn</" not in page and "``" not in page
+        en = call(f"{base}/calculator?{query}&lang=en")[1].decode()
+        assert 'id="calc-ltv">800.00<' in en and "Monthly churn (%)" in en
+        bad = html.unescape(call(f"{base}/calculator?formula=generic&average_purchase_value=50"
+                                 "&purchase_frequency=4&lifespan=3&margin=150",
+                                 headers=FRENCH)[1].decode())
+        assert "«\u00a0Marge brute (%)\u00a0» doit être un pourcentage entre 0 et 100." in bad
+        # the JSON API keeps fractions
+        api = json.loads(call(f"{base}/api/formulas/saas_churn?mrr=50&monthly_churn=0.05"
+                              "&margin=0.8")[1])
+        assert api["ltv"] == pytest.approx(800.0)
