@@ -21,7 +21,7 @@ from clv.pipeline import analyze  # noqa: E402
 from clv.report import render  # noqa: E402
 from clv.report import saas as saas_view  # noqa: E402
 from clv.report.text import SAAS_WORDS  # noqa: E402
-from clv.subscriptions import LTV_GAP  # noqa: E402
+from clv.subscriptions import LTV_GAP, saas_metrics  # noqa: E402
 from clv.web import build  # noqa: E402
 from clv.web.i18n import catalogue  # noqa: E402
 from clv.web.messages.saas import MESSAGES  # noqa: E402
@@ -226,6 +226,27 @@ def test_the_report_shows_the_page_figures(site, analysis, lang):
     # without subscriptions, no section
     alone = render(dataclasses.replace(analysis, subscriptions=None), lang)
     assert 'id="saas"' not in alone
+
+
+def test_young_tables_and_pooled_plans(analysis):
+    d = dt.date
+    young = pl.DataFrame({"customer_id": ["a", "b"], "plan": ["x", "x"],
+                          "start": [d(2024, 3, 2), d(2024, 3, 5)], "end": [None, None],
+                          "mrr": [10.0, 20.0]})
+    with pytest.warns(UserWarning, match="left out"):  # two customers: no sBG
+        metrics = saas_metrics(young, as_of="2024-03-20")
+    a = dataclasses.replace(analysis, subscriptions=metrics)
+    assert saas_view.headline(a, "en") == [] and saas_view.movements_chart(a, "en") is None
+    section = saas_view.section(a, "fr")  # no month has ended: said, not a blank page
+    assert SAAS_WORDS["saas_no_month"]["fr"] in html.unescape(section)
+    row = _rows(section, "saas-plans")[0]
+    assert row[:4] == ["x", "2", "15,00", "0,0\u00a0%"]
+    assert row[4:] == [SAAS_WORDS["saas_blank_no_churn"]["fr"],
+                       *[SAAS_WORDS["saas_blank_not_fitted"]["fr"]] * 2]
+    pooled = dataclasses.replace(analysis, subscriptions=saas_metrics(
+        rich_subscriptions().drop("plan"), margin=0.3))
+    rows = saas_view.plans_table(pooled, "en")["rows"]
+    assert [r[0] for r in rows] == [SAAS_WORDS["saas_all"]["en"]]
 
 
 def test_words_are_complete():

@@ -242,7 +242,7 @@ def cohort_grid(a: Analysis, lang: str, kind: str = "logo", cohorts: int = COHOR
             else written(start["mrr"], "money", lang, cur)
         rows.append({"cohort": name, "size": size, "cells": cells})
     cut = None
-    if starts.len() > cohorts or table["age"].max() >= ages:  # type: ignore[operator]
+    if starts.len() > cohorts or table.height and cast(int, table["age"].max()) >= ages:
         cut = _w("saas_cohorts_cut", lang).format(cohorts=min(cohorts, starts.len()),
                                                   ages=ages)
     key = "saas_logo_retention" if kind == "logo" else "saas_revenue_retention"

@@ -420,10 +420,9 @@ SAAS_WORDS: dict[str, dict[str, str]] = {
     "saas_times": {"en": "{ratio} times", "fr": "{ratio} fois"},
     "saas_not_fitted": {
         "en": "{plan}: the sBG model could not be fitted (too few subscriptions, or too few "
-              "ended, to estimate it): only the simple formula is shown.",
+              "ended, to estimate it).",
         "fr": "{plan}\u00a0: le modèle sBG n'a pas pu être ajusté (trop peu d'abonnements, ou "
-              "trop peu de terminés, pour l'estimer)\u00a0: seule la formule simple est "
-              "affichée."},
+              "trop peu de terminés, pour l'estimer)."},
     "saas_no_churn": {
         "en": "{plan}: no subscription has ended, so the observed churn is 0 and the simple "
               "formula has no finite value.",
