@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
+import weakref
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,6 +22,7 @@ from clv.pipeline import Analysis
 from clv.report.text import note, number, percent, segment_name, tier
 from clv.segments import SEGMENTS
 from clv.web import i18n
+from clv.web.charts import CHARTS, TRANSLATED, render_charts
 from clv.web.state import Entry, form_words
 
 SECTIONS: tuple[str, ...] = ("overview", "customers", "segments", "cohorts", "channels",
@@ -178,6 +180,38 @@ def page(name: str, status: int = 200, *, request: Request | None = None,
     return response
 
 
+_drawn: weakref.WeakKeyDictionary[Entry, dict[tuple[str, str], str | None]] = \
+    weakref.WeakKeyDictionary()
+
+
+class Charts(Mapping[str, str | None]):
+    """The report's charts of an analysis (:data:`clv.web.charts.CHARTS`) in the page's
+    language, each drawn when a page first shows it (``{{ charts.heatmap }}``), then kept
+    with the analysis: the English ones drawn with it, the translated ones by the state,
+    the others here."""
+
+    def __init__(self, e: Entry, lang: str) -> None:
+        self.e, self.lang = e, lang
+
+    def __getitem__(self, key: str) -> str | None:
+        if key not in CHARTS:
+            raise KeyError(key)
+        if self.lang == "en":
+            return self.e.charts.get(key)
+        if key in TRANSLATED:
+            return self.e.charts_in(self.lang).get(key)
+        held = _drawn.setdefault(self.e, {})
+        if (self.lang, key) not in held:
+            held[self.lang, key] = render_charts(self.e.analysis, self.lang, (key,))[key]
+        return held[self.lang, key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(CHARTS)
+
+    def __len__(self) -> int:
+        return len(CHARTS)
+
+
 def sections(a: Analysis) -> list[str]:
     """The sections ``a`` has (the subscriptions' with a subscriptions table only)."""
     return [s for s in SECTIONS if s != "saas" or a.subscriptions is not None]
@@ -196,7 +230,7 @@ def section(e: Entry, name: str, f: Filters | None = None, *, lang: str = "en",
     return page(f"{name}.html.j2", request=request, lang=lang, e=e, a=a, active=name,
                 f=f or Filters(), sections=sections(a), section_words=SECTION_WORDS,
                 channels=channels, segment_names=segments, tier_names=tiers,
-                charts=e.charts_in(lang), **context)
+                charts=Charts(e, lang), **context)
 
 
 def _month(value: str | None, name: str) -> dt.date | None:

@@ -199,6 +199,12 @@ MESSAGES: dict[str, dict[str, str]] = {
                         "fr": "Part des acheteurs de A qui achètent ensuite B"},
     "page_lift": {"en": "Lift", "fr": "Effet (lift)"},
     "page_recommendation": {"en": "Recommendation", "fr": "Recommandation"},
+    # the models' parameters
+    "page_param": {"en": "Parameter", "fr": "Paramètre"},
+    "page_estimate": {"en": "Estimate", "fr": "Estimation"},
+    "page_stderr": {"en": "Standard error", "fr": "Écart-type"},
+    "page_lower": {"en": "Lower bound ({level})", "fr": "Borne basse ({level})"},
+    "page_upper": {"en": "Upper bound ({level})", "fr": "Borne haute ({level})"},
     # the what-if
     "page_whatif": {"en": "What if", "fr": "Et si"},
     "page_whatif_lead": {"en": "Move a lever: the figures are recomputed with the fitted "

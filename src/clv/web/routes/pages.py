@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import weakref
 from typing import Annotated, Any
 
 import polars as pl
@@ -27,7 +26,6 @@ from clv.report.text import number, reason, segment_name, tier
 from clv.scenarios import Levers
 from clv.segments import SEGMENTS, profile
 from clv.web import figures
-from clv.web.charts import render_charts
 from clv.web.deps import EntryDep, PageLang, StateDep
 from clv.web.i18n import t
 from clv.web.routes.api import LEVERS, MAX_INDEX, WHATIF_FIGURES, customer_of, what_if
@@ -37,10 +35,6 @@ from clv.web.views import Filters, available, section
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 PAGE = 50
 FilterDep = Annotated[Filters, Depends()]
-COHORT_CHARTS = ("heatmap", "curves")
-"""The cohorts page's charts, drawn in the page's language."""
-_drawn: weakref.WeakKeyDictionary[Entry, dict[str, dict[str, str | None]]] = \
-    weakref.WeakKeyDictionary()
 HISTORY = {"timestamp": "page_date", "amount": "page_amount", "order_id": "page_order",
            "product": "page_product", "channel": "filter_channel",
            "quantity": "page_quantity"}
@@ -58,17 +52,6 @@ def blank(why: str, lang: str) -> dict[str, str]:
 
 def _customers_link(e: Entry, f: Filters, **changed: str | None) -> str:
     return f"/a/{e.id}/customers{f.link(**changed)}"
-
-
-def _charts(e: Entry, lang: str, which: tuple[str, ...]) -> dict[str, str | None]:
-    """The charts ``which`` of the report drawn in ``lang`` (once per analysis and
-    language, while the analysis is held)."""
-    if lang == "en":
-        return {k: e.charts.get(k) for k in which}
-    held = _drawn.setdefault(e, {})
-    if lang not in held:
-        held[lang] = render_charts(e.analysis, lang, which)
-    return held[lang]
 
 
 @router.get("/a/{aid}")
@@ -219,8 +202,7 @@ def cohort_page(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> 
                        "rate": figures.written(r["repeat_rate"], "share", lang, None),
                        "days": days})
     return section(e, "cohorts", f, lang=lang, request=request, ages=cols, matrix=matrix,
-                   repeat=repeat, unit=t(f"page_unit_{period}", lang),
-                   drawn=_charts(e, lang, COHORT_CHARTS))
+                   repeat=repeat, unit=t(f"page_unit_{period}", lang))
 
 
 CHANNEL_BLANKS = {"cac": "no_cac", "ltv_cac": "no_cac", "verdict": "no_cac",
@@ -295,7 +277,14 @@ def models(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTMLR
         "total_transactions_error": t("total_error", lang), "gini_revenue": "Gini"}, lang,
         percents=("total_transactions_error",)) if a.scorecard is not None else None
     summary = a.model.summary()
-    params = table(summary, {c: c for c in summary.columns}, lang,
+    heads = {"param": t("page_param", lang), "estimate": t("page_estimate", lang),
+             "stderr": t("page_stderr", lang)}
+    for column in summary.columns:  # lower_95%, upper_95%: the interval's bounds
+        side, _, level = column.partition("_")
+        if side in ("lower", "upper") and level.endswith("%"):
+            heads[column] = t(f"page_{side}", lang, level=measures.percent(
+                float(level[:-1]) / 100, lang))
+    params = table(summary, {c: h for c, h in heads.items() if c in summary.columns}, lang,
                    digits=dict.fromkeys(summary.columns, 4))
     return section(e, "models", f, lang=lang, request=request, card=card, params=params)
 
