@@ -18,9 +18,10 @@ currency by :func:`clv.measures.money`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 import polars as pl
@@ -85,6 +86,13 @@ class Figures:
     def listed(self) -> list[dict[str, str]]:
         return [{"label": self.label(k), "definition": self.definition(k), "id": f"def-{k}"}
                 for k in self.shown]
+
+
+def _words(lang: str) -> Callable[[str], str]:
+    """``w(key)``: the report's word ``key`` in ``lang``."""
+    def w(key: str) -> str:
+        return word(key, lang)
+    return w
 
 
 def _money(value: Any, currency: str | None, lang: str, digits: int | None = None) -> str:
@@ -240,7 +248,7 @@ def _activity(a: Analysis, lang: str) -> str:
 
 def _headline(a: Analysis, f: Figures, lang: str) -> list[dict[str, str]]:
     """The summary's tiles: each figure's label, value, definition and a line under it."""
-    k, cur, w = a.kpis, a.currency, lambda key: word(key, lang)
+    k, cur, w = a.kpis, a.currency, _words(lang)
 
     def tile(key: str, value: str, sub: str = "", kpi: str | None = None) -> dict[str, str]:
         return {**f.tip(key), "value": value, "sub": sub, "kpi": kpi or key}
@@ -275,7 +283,7 @@ def _headline(a: Analysis, f: Figures, lang: str) -> list[dict[str, str]]:
 def _channels(a: Analysis, f: Figures, lang: str) -> tuple[Any, Any, dict[str, str]]:
     """The channel table and its summary, each with the channels together (blended) as the
     last row, and the months of the spend table."""
-    acq, cur, w = a.channels, a.currency, lambda key: word(key, lang)
+    acq, cur, w = a.channels, a.currency, _words(lang)
     assert acq is not None
     ch = acq.channels.with_columns(
         pl.col("verdict").replace({v: verdict(v, lang) for v in VERDICTS}))
@@ -316,7 +324,7 @@ def _month(value: Any, lang: str) -> str:
 def _lever_table(a: Analysis, lang: str,
                  worth: tuple[list[dict[str, Any]], list[str], float]) -> dict[str, Any]:
     rows, proportional, step = worth
-    cur, w = a.currency, lambda key: word(key, lang)
+    cur, w = a.currency, _words(lang)
     horizon = measures.horizon_words(a.settings.horizon, a.settings.horizon_unit, lang)
     shown_step = percent(step, lang, 0)
     body = []
@@ -372,7 +380,7 @@ def _whatif(a: Analysis, f: Figures, lang: str) -> dict[str, Any]:
 
 def _top(a: Analysis, f: Figures, lang: str) -> dict[str, Any]:
     """The 20 customers of highest future value, with their P(alive) of the activity views."""
-    w = lambda key: word(key, lang)  # noqa: E731
+    w = _words(lang)
     top = a.value.sort("clv", descending=True).head(20)
     keys = ("revenue_to_date", "p_alive", "expected_purchases", "clv", "lifetime_value")
     tips = {key: f.tip(key) for key in keys}
@@ -399,7 +407,7 @@ def _top(a: Analysis, f: Figures, lang: str) -> dict[str, Any]:
 def _basis(a: Analysis, lang: str, spend_span: dict[str, str] | None) -> list[str]:
     """The basis of every figure, in sentences: model, spend model, margin and discount,
     horizons, currency, history, spend table."""
-    s, w = a.settings, lambda key: word(key, lang)
+    s, w = a.settings, _words(lang)
     if s.model != "auto":
         how = w("as_set")
     elif a.scorecard is not None:
@@ -421,7 +429,8 @@ def _basis(a: Analysis, lang: str, spend_span: dict[str, str] | None) -> list[st
     first = a.summary.frame["first_purchase"].min() \
         if "first_purchase" in a.summary.frame.columns else None
     out.append(w("basis_history").format(
-        start=date(first, lang) if first else "-", end=date(a.summary.observation_end, lang)))
+        start=date(cast(dt.date, first), lang) if first else "-",
+        end=date(a.summary.observation_end, lang)))
     out.append(w("basis_spend").format(**spend_span) if spend_span else w("basis_no_spend"))
     return out
 
@@ -430,7 +439,7 @@ def render(a: Analysis, lang: str = "en") -> str:
     """The report of ``a`` as one HTML document."""
     if lang not in LANGS:
         raise ClvError(f"lang must be one of {', '.join(LANGS)}, not '{lang}'")
-    w = lambda key: word(key, lang)  # noqa: E731
+    w = _words(lang)
     f = Figures(a, lang)
     cur = a.currency
     horizon = measures.horizon_words(a.settings.horizon, a.settings.horizon_unit, lang)
