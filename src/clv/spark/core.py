@@ -1,0 +1,532 @@
+"""The Spark engine (see :mod:`clv.spark`): validation, summary, compression, fit, scores."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+import polars as pl
+
+from clv import defaults as D
+from clv.data import issues as why
+from clv.data.issues import DataIssues, Exclusion
+from clv.errors import ClvError, DataError
+from clv.notes import Note
+from clv.prep.summary import UNIT_DAYS, Summary, SummaryReport, Unit, _floor, _to_date
+
+if TYPE_CHECKING:
+    from pyspark.sql import Column, DataFrame, SparkSession
+
+    from clv.data.mapping import Mapping
+
+HANDLED = ("customer_id", "timestamp", "amount", "order_id", "product", "channel")
+"""The mapped fields the Spark engine handles (product and channel unused by the summary)."""
+HEAD_ROWS = 1000
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?$")
+PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def _functions() -> Any:
+    try:
+        from pyspark.sql import functions as F
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ClvError("the Spark engine needs pyspark and a Java runtime: pip install "
+                       "'clv[spark]'") from exc
+    return F
+
+
+def session(master: str = "local[*]", conf: dict[str, str] | None = None,
+            timezone: str = "UTC") -> SparkSession:
+    """A Spark session for clv (``master``: ``local[*]`` by default, or a cluster's URL),
+    its time zone ``timezone`` (the zone of the timestamps read, as ``read_transactions``'s),
+    ``conf`` added (``spark.executor.memory`` ...). The user interface is off."""
+    _functions()
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.master(master).appName("clv") \
+        .config("spark.sql.session.timeZone", timezone) \
+        .config("spark.ui.enabled", "false") \
+        .config("spark.ui.showConsoleProgress", "false") \
+        .config("spark.sql.shuffle.partitions", "8")
+    if master.startswith("local"):  # the driver on loopback: nothing listens beyond it
+        builder = builder.config("spark.driver.host", "127.0.0.1") \
+            .config("spark.driver.bindAddress", "127.0.0.1")
+    for key, value in (conf or {}).items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+@dataclass(frozen=True)
+class SparkTransactions:
+    """Validated transactions in Spark: ``frame`` has ``customer_id`` (string), ``timestamp``
+    (timestamp without zone, in ``timezone``) and ``amount`` (double); ``issues`` is the
+    readers' report (counts, amounts and examples by reason)."""
+
+    frame: DataFrame
+    issues: DataIssues
+    mapping: Mapping
+    timezone: str = "UTC"
+
+
+def _source(source: Any, spark: SparkSession | None) -> DataFrame:
+    from pyspark.sql import DataFrame as SparkFrame
+
+    if isinstance(source, SparkFrame):
+        return source
+    if not isinstance(source, str):
+        raise ClvError("the Spark engine reads a Spark DataFrame, a Parquet path or a table name")
+    spark = spark or session()
+    from pathlib import Path
+
+    path = Path(source)
+    if (path / "_delta_log").is_dir():
+        return spark.read.format("delta").load(source)
+    if path.exists() or source.endswith(".parquet") or "://" in source:
+        return spark.read.parquet(source)
+    return spark.table(source)
+
+
+def _plain(value: Any) -> Any:
+    import decimal
+
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if value is None or isinstance(value, int | float | str | dt.date):
+        return value
+    return str(value)
+
+
+def read_transactions(
+    source: Any,
+    spark: SparkSession | None = None,
+    *,
+    customer: str | None = None,
+    date: str | None = None,
+    amount: str | None = None,
+    order_id: str | None = None,
+    duplicates: str = "auto",
+    as_of: dt.datetime | None = None,
+    earliest: dt.date | str | None = why.EARLIEST,
+    max_amount: float | None = None,
+    timezone: str = "UTC",
+) -> SparkTransactions:
+    """Validate transactions in Spark with the rules of :func:`clv.data.read_transactions`:
+    the same column detection (on the first rows), the same exclusion reasons in the same
+    order (missing customer, unparsable date, unparsable amount, amount out of range, date
+    before ``earliest``, date after ``as_of``, duplicated order line), the same counts,
+    amounts and examples, the same conservation check. Columns must be typed (a timestamp or
+    date; a number; text or an integer for the customer), or text in a form Spark reads as
+    clv does (ISO dates, plain numbers): anything else is refused with the column's name."""
+    F = _functions()
+    from clv.data.mapping import resolve_mapping
+    from clv.data.transactions import MAX_AMOUNT, N_EXAMPLES, _earliest
+
+    if duplicates not in ("auto", "drop", "keep"):
+        raise ValueError("duplicates must be 'auto', 'drop' or 'keep'")
+    bound = MAX_AMOUNT if max_amount is None else float(max_amount)
+    if not 0 < bound < math.inf:
+        raise ClvError(f"max_amount must be a positive number, not {max_amount!r}")
+    floor = _earliest(earliest)
+    df = _source(source, spark)
+    where = source if isinstance(source, str) else "Spark DataFrame"
+    _check_zone(df, timezone)
+    rows = df.limit(HEAD_ROWS).collect()
+    head = pl.DataFrame({c: [_plain(r[i]) for r in rows] for i, c in enumerate(df.columns)},
+                        strict=False)
+    mapping = resolve_mapping(head, {"customer_id": customer, "timestamp": date,
+                                     "amount": amount, "order_id": order_id},
+                              None, source=where)
+    other = [f for f in mapping.columns if f not in HANDLED]
+    if other or mapping.line_items or mapping.ledger:
+        raise ClvError(f"the Spark engine does not apply the rules of the column(s) "
+                       f"{', '.join(mapping.columns[f] for f in other) or 'of line items'}: "
+                       "read this log with clv's readers (without --engine spark)")
+    m = mapping.columns
+    types = dict(df.dtypes)
+    cid = _customer(F, df, m["customer_id"], types, where)
+    ts = _timestamp(F, m["timestamp"], types, head, where)
+    amt = _amount(F, m["amount"], types, head, where)
+    now = as_of or dt.datetime.now(ZoneInfo(timezone)).replace(tzinfo=None)
+    drop_dup = duplicates == "drop" or (duplicates == "auto" and "order_id" in m)
+    from pyspark.sql import Window
+
+    every = [F.col(f"`{c}`") for c in df.columns]
+    repeat = F.row_number().over(Window.partitionBy(*every).orderBy(F.lit(1))) > 1
+    nan_or_null = amt.isNull() | F.isnan(amt)
+    reasons: list[tuple[str, Column]] = [
+        (why.MISSING_CUSTOMER, cid.isNull()), (why.BAD_DATE, ts.isNull()),
+        (why.BAD_AMOUNT, nan_or_null), (why.AMOUNT_RANGE, F.abs(amt) > bound)]
+    if floor is not None:
+        reasons.append((why.early_date(floor.date()), ts < F.lit(floor).cast("timestamp_ntz")))
+    reasons.append((why.FUTURE_DATE, ts > F.lit(now).cast("timestamp_ntz")))
+    if drop_dup:
+        reasons.append((why.DUPLICATE, repeat))
+    code = F.lit(None).cast("int")
+    for i, (_, cond) in reversed(list(enumerate(reasons))):
+        code = F.when(cond, F.lit(i)).otherwise(code)
+    finite = F.when(~nan_or_null & (F.abs(amt) <= bound), amt)
+    shown = list(dict.fromkeys(m[f] for f in ("customer_id", "timestamp", "amount",
+                                               "order_id") if f in m))
+    work = df.select(cid.alias("customer_id"), ts.alias("timestamp"), amt.alias("amount"),
+                     finite.alias("_fin"), code.alias("_code"),
+                     *([] if drop_dup else [repeat.alias("_rep")]),
+                     *(F.col(f"`{c}`").alias(f"_shown_{i}") for i, c in enumerate(shown))
+                     ).persist()
+    issues = _issues(F, work, reasons, shown, where, drop_dup, N_EXAMPLES)
+    issues.mapping, issues.mapping_origin = dict(m), dict(mapping.origin)
+    issues.notes = list(mapping.notes) + issues.notes
+    kept = work.filter(F.col("_code").isNull()).select("customer_id", "timestamp", "amount")
+    return SparkTransactions(kept, issues, mapping, timezone)
+
+
+def _check_zone(df: DataFrame, timezone: str) -> None:
+    """Timestamps with a zone are read in the session's zone: it must be ``timezone``."""
+    zone = df.sparkSession.conf.get("spark.sql.session.timeZone")
+    if any(t == "timestamp" for _, t in df.dtypes) and zone != timezone:
+        raise ClvError(f"the Spark session's time zone is {zone}, not {timezone}: set "
+                       f"spark.sql.session.timeZone to {timezone} (clv.spark.session does)")
+
+
+def _customer(F: Any, df: DataFrame, column: str, types: dict[str, str], where: str) -> Column:
+    kind = types[column]
+    col = F.col(f"`{column}`")
+    if kind in ("int", "bigint", "smallint", "tinyint"):
+        return col.cast("string")
+    if kind == "string":
+        trimmed = F.regexp_replace(col, r"^\s+|\s+$", "")
+        return F.when(trimmed != "", trimmed)
+    raise DataError(f"is {kind}; the Spark engine takes customer ids as text or integers",
+                    source=where, column=column)
+
+
+def _timestamp(F: Any, column: str, types: dict[str, str], head: pl.DataFrame,
+               where: str) -> Column:
+    kind = types[column]
+    col = F.col(f"`{column}`")
+    if kind in ("timestamp_ntz", "timestamp", "date"):
+        return col.cast("timestamp_ntz")
+    if kind == "string":
+        values = [v.strip() for v in head[column].drop_nulls().to_list() if v.strip()]
+        if all(ISO_DATE.match(v) for v in values):
+            return F.to_timestamp_ntz(F.regexp_replace(F.trim(col), "T", " "))
+    raise DataError(f"is {kind} with dates Spark cannot read as clv does (ISO dates such as "
+                    "2024-03-01 or 2024-03-01 14:05:00 only); type the column as a timestamp "
+                    "or read the log without --engine spark", source=where, column=column)
+
+
+def _amount(F: Any, column: str, types: dict[str, str], head: pl.DataFrame,
+            where: str) -> Column:
+    kind = types[column]
+    col = F.col(f"`{column}`")
+    if kind in ("double", "float", "int", "bigint", "smallint", "tinyint") \
+            or kind.startswith("decimal"):
+        return col.cast("double")
+    if kind == "string":
+        values = [v.strip() for v in head[column].drop_nulls().to_list() if v.strip()]
+        if all(PLAIN_NUMBER.match(v) for v in values):
+            return F.trim(col).cast("double")
+    raise DataError(f"is {kind} with amounts Spark cannot read as clv does (plain numbers "
+                    "with a decimal point only); type the column as a number or read the log "
+                    "without --engine spark", source=where, column=column)
+
+
+def _issues(F: Any, work: DataFrame, reasons: list[tuple[str, Column]], shown: list[str],
+            where: str, drop_dup: bool, n_examples: int) -> DataIssues:
+    kept = F.col("_code").isNull()
+    counts = work.groupBy("_code").agg(
+        F.count(F.lit(1)).alias("n"), F.sum("_fin").alias("fin"),
+        F.sum(F.abs("_fin")).alias("abs"),
+        F.sum(F.when(kept & (F.col("amount") < 0), 1).otherwise(0)).alias("neg"),
+        F.sum(F.when(kept & (F.col("amount") < 0), F.col("amount")).otherwise(0.0))
+        .alias("neg_sum"),
+        F.sum(F.when(kept & (F.col("amount") == 0), 1).otherwise(0)).alias("zero"),
+        *([] if drop_dup else [F.sum(F.when(F.col("_rep"), 1).otherwise(0)).alias("rep")]),
+    ).collect()
+    exclusions, rows_read, read, magnitude = [], 0, 0.0, 0.0
+    kept_n, kept_amount, refunds, refunds_total, zeros, identical = 0, 0.0, 0, 0.0, 0, 0
+    cols = [f"_shown_{i}" for i in range(len(shown))]
+    for row in sorted(counts, key=lambda r: -1 if r["_code"] is None else r["_code"]):
+        n, total = int(row["n"]), float(row["fin"] or 0.0)
+        rows_read, read, magnitude = rows_read + n, read + total, magnitude + float(row["abs"] or 0)
+        if not drop_dup:
+            identical += int(row["rep"] or 0)
+        if row["_code"] is None:
+            kept_n, kept_amount = n, total
+            refunds, refunds_total, zeros = int(row["neg"]), float(row["neg_sum"]), int(row["zero"])
+            continue
+        examples = work.filter(F.col("_code") == row["_code"]).select(*cols) \
+            .orderBy(*cols).limit(n_examples).collect()
+        exclusions.append(Exclusion(reasons[row["_code"]][0], n, total,
+                                    [dict(zip(shown, e, strict=True)) for e in examples]))
+    exclusions.sort(key=lambda e: why.rank(e.reason))
+    notes: list[Any] = []
+    if zeros:
+        notes.append(Note("zero_rows", n=zeros))
+    if refunds:
+        notes.append(Note("refunds", n=refunds, total=refunds_total))
+    if identical:
+        notes.append(Note("identical_rows", n=identical))
+    issues = DataIssues(source=where, rows_read=rows_read, rows_kept=kept_n, amount_read=read,
+                        amount_kept=kept_amount, exclusions=exclusions, notes=notes,
+                        amount_magnitude=magnitude)
+    if not issues.balanced:
+        raise DataError("rows or amounts are not conserved: this is a bug of clv, please "
+                        "report it", source=where)
+    if kept_n == 0:
+        raise DataError("no row is kept: see the data report", source=where)
+    return issues
+
+
+@dataclass(frozen=True)
+class SparkSummary:
+    """The RFM summary in Spark: ``frame`` has the columns of :func:`clv.prep.rfm_summary`'s
+    frame, one row per customer; ``report`` is its :class:`SummaryReport`."""
+
+    frame: DataFrame
+    unit: str
+    observation_end: dt.date
+    calibration_end: dt.date | None
+    merge: str
+    report: SummaryReport
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def has_holdout(self) -> bool:
+        return self.calibration_end is not None
+
+    def to_polars(self) -> Summary:
+        """The summary collected to the driver, as the Polars path gives it (sorted by
+        customer id)."""
+        rows = self.frame.collect()
+        columns = self.frame.columns
+        data = {c: [r[i] for r in rows] for i, c in enumerate(columns)}
+        frame = pl.DataFrame(data, schema={c: _POLARS.get(c, pl.Float64) for c in columns},
+                             strict=False).sort("customer_id")
+        return Summary(frame, self.unit, self.observation_end, self.calibration_end,
+                       self.merge, self.report, metadata={"computed_by": "spark"})
+
+
+_POLARS: dict[str, Any] = {
+    "customer_id": pl.String, "frequency": pl.Int64, "n_periods": pl.Int64,
+    "first_purchase": pl.Date, "last_purchase": pl.Date, "frequency_holdout": pl.Int64}
+
+
+def rfm_summary(
+    transactions: SparkTransactions | DataFrame,
+    unit: Unit = D.UNIT,
+    observation_end: dt.date | str | None = None,
+    calibration_end: dt.date | str | None = None,
+    merge: Unit = "day",
+    midpoint: bool = False,
+) -> SparkSummary:
+    """The summary of :func:`clv.prep.rfm_summary`, computed in Spark with its rules (see
+    :mod:`clv.prep.summary`): purchases of a customer in one ``merge`` period merged, the
+    relationship starting at the first period with a net amount >= 0, repeat purchases the
+    later positive periods, times in ``unit``; the holdout columns with ``calibration_end``."""
+    F = _functions()
+    for name, value in (("unit", unit), ("merge", merge)):
+        if value not in UNIT_DAYS:
+            raise ClvError(f"{name} must be one of {', '.join(UNIT_DAYS)}, not '{value}'")
+    days = UNIT_DAYS[unit]
+    kept = transactions.frame if isinstance(transactions, SparkTransactions) else transactions
+    ts = F.col("timestamp")
+    period = F.to_date(ts) if merge == "day" else F.to_date(F.date_trunc(merge, ts))
+    periods = kept.groupBy("customer_id", period.alias("period")).agg(
+        F.sum("amount").alias("amount"), F.count(F.lit(1)).alias("n")).persist()
+    last = periods.agg(F.max("period")).first()[0]
+    if last is None:
+        raise DataError("no transactions to summarise", source="transactions")
+    obs = _to_date(observation_end, "observation_end") or last
+    cal = _to_date(calibration_end, "calibration_end")
+    if cal is not None and cal >= obs:
+        raise ClvError(f"calibration_end {cal} must be before observation_end {obs}")
+    obs_p = _floor(obs, merge)
+    cal_p = _floor(cal, merge) if cal is not None else None
+    end_p = cal_p if cal_p is not None else obs_p
+    p, amount = F.col("period"), F.col("amount")
+    buy = amount > 0
+    seen = periods.filter(p <= F.lit(end_p)).groupBy("customer_id").agg(
+        F.min(F.when(amount >= 0, p)).alias("first_purchase"),
+        F.sum(amount).alias("total_amount"),
+        F.min(F.when(buy, p)).alias("_first_pos"),
+        F.max(F.when(buy, p)).alias("_last_pos"),
+        F.sum(F.when(buy, 1).otherwise(0)).cast("long").alias("_n_pos"),
+        F.sum(F.when(buy, amount).otherwise(0.0)).alias("_pos_sum"),
+        F.min(F.when(buy, F.struct(p.alias("p"), amount.alias("a")))).alias("_first"),
+    ).persist()
+    start = F.coalesce(F.col("_first_pos") == F.col("first_purchase"), F.lit(False))
+    frequency = F.coalesce(F.col("_n_pos"), F.lit(0)) - start.cast("long")
+    repeat_amount = F.col("_pos_sum") - F.when(start, F.col("_first.a")).otherwise(0.0)
+    with_f = seen.filter(F.col("first_purchase").isNotNull()) \
+        .withColumn("frequency", frequency).withColumn("_repeat", repeat_amount)
+    last_p = F.when(F.col("frequency") > 0, F.col("_last_pos")).otherwise(F.col("first_purchase"))
+    frame = with_f.select(
+        "customer_id", "frequency",
+        (F.datediff(last_p, F.col("first_purchase")).cast("double") / F.lit(days))
+        .alias("recency"),
+        (F.datediff(F.lit(end_p), F.col("first_purchase")).cast("double") / F.lit(days))
+        .alias("T"),
+        F.when(F.col("frequency") > 0, F.col("_repeat") / F.col("frequency")).otherwise(0.0)
+        .alias("monetary"),
+        (F.col("frequency") + 1).alias("n_periods"),
+        "total_amount", "first_purchase", last_p.alias("last_purchase"))
+    in_obs = p <= F.lit(obs_p)
+    stats = periods.agg(
+        F.sum("n"), F.sum(amount), F.count(F.lit(1)),
+        F.sum(F.when((amount <= 0) & in_obs, 1).otherwise(0)),
+        F.sum(F.when(~in_obs, F.col("n")).otherwise(0)),
+        F.sum(F.when(~in_obs, amount).otherwise(0.0))).first()
+    nobody = seen.filter(F.col("first_purchase").isNull()).select("customer_id")
+    no_purchase = nobody.count()
+    without = periods.filter(in_obs).join(nobody, "customer_id", "left_semi") \
+        .agg(F.sum(amount)).first()[0] if no_purchase else 0.0
+    report: dict[str, Any] = {
+        "transactions": int(stats[0]), "amount": float(stats[1]),
+        "merged_transactions": int(stats[0]) - int(stats[2]),
+        "non_positive_periods": int(stats[3] or 0),
+        "rows_after_observation_end": int(stats[4] or 0),
+        "amount_after_observation_end": float(stats[5] or 0.0),
+        "customers_without_purchase": int(no_purchase),
+        "amount_without_purchase": float(without or 0.0),
+        "customers_first_seen_in_holdout": 0, "amount_first_seen_in_holdout": 0.0}
+    if cal_p is not None:
+        hold = periods.filter((p > F.lit(cal_p)) & in_obs)
+        unknown = hold.join(seen.select("customer_id"), "customer_id", "left_anti") \
+            .agg(F.countDistinct("customer_id"), F.sum(amount)).first()
+        report["customers_first_seen_in_holdout"] = int(unknown[0] or 0)
+        report["amount_first_seen_in_holdout"] = float(unknown[1] or 0.0)
+        per_hold = hold.join(frame.select("customer_id"), "customer_id", "left_semi") \
+            .groupBy("customer_id").agg(
+                F.sum(F.when(buy, 1).otherwise(0)).cast("long").alias("frequency_holdout"),
+                F.avg(F.when(buy, amount)).alias("monetary_holdout"),
+                F.sum(amount).alias("total_amount_holdout"))
+        frame = frame.join(per_hold, "customer_id", "left").select(
+            *frame.columns,
+            F.coalesce(F.col("frequency_holdout"), F.lit(0)).cast("long")
+            .alias("frequency_holdout"),
+            F.coalesce(F.col("monetary_holdout"), F.lit(0.0)).alias("monetary_holdout"),
+            F.coalesce(F.col("total_amount_holdout"), F.lit(0.0)).alias("total_amount_holdout"),
+            F.lit((obs_p - cal_p).days / days).alias("duration_holdout"))
+    if midpoint:
+        frame = frame.withColumn("T", F.col("T") + F.lit(UNIT_DAYS[merge] / 2 / days))
+    return SparkSummary(frame.persist(), unit, obs, cal, merge, SummaryReport(**report),
+                        metadata={"computed_by": "spark"})
+
+
+def compress(summary: SparkSummary, columns: tuple[str, ...] = ("frequency", "recency", "T")
+             ) -> pl.DataFrame:
+    """The distinct rows of ``columns`` with their ``weight`` (customers), computed in Spark
+    and brought to the driver, sorted as :func:`clv.prep.compress` sorts them."""
+    F = _functions()
+    rows = summary.frame.groupBy(*columns).agg(F.count(F.lit(1)).alias("weight")).collect()
+    data = {c: [r[c] for r in rows] for c in (*columns, "weight")}
+    schema = {c: _POLARS.get(c, pl.Float64) for c in columns} | {"weight": pl.Int64}
+    return pl.DataFrame(data, schema=schema).sort(list(columns))
+
+
+def _driver_summary(summary: SparkSummary, frame: pl.DataFrame) -> Summary:
+    return Summary(frame, summary.unit, summary.observation_end, summary.calibration_end,
+                   summary.merge, summary.report, metadata={"computed_by": "spark"})
+
+
+@dataclass(frozen=True)
+class SparkFit:
+    """The purchase model fitted on the distinct rows, the spend model (None when the mean
+    repeat purchase stands for it: ``spend`` is then that amount) and the notes."""
+
+    purchases: Any
+    spend_model: Any
+    spend: Any
+    notes: list[str]
+
+
+def fit(summary: SparkSummary, model: str = "bgnbd") -> SparkFit:
+    """The purchase model ``model`` (bgnbd, mbgnbd, paretonbd, nbd) fitted by clv's fitter on
+    the distinct (frequency, recency, T) rows and their weights, and the spend model by
+    :func:`clv.valuation.fit_spend` (Gamma-Gamma, else the mean repeat purchase) on the repeat
+    buyers' (frequency, monetary)."""
+    F = _functions()
+    from clv.models import ALL_MODELS
+    from clv.valuation import fit_spend
+
+    if model not in D.CANDIDATES and model != "nbd":
+        raise ClvError(f"model must be a purchase model ({', '.join(D.CANDIDATES)}), not "
+                       f"{model!r}; 'auto' (chosen on the holdout) is not offered on Spark yet")
+    purchases = ALL_MODELS[model]().fit(_driver_summary(summary, compress(summary)))
+    repeat = summary.frame.filter(F.col("frequency") > 0) \
+        .select("frequency", "monetary", "total_amount").collect()
+    spend_frame = pl.DataFrame(
+        {"customer_id": [str(i) for i in range(len(repeat))],
+         "frequency": [r[0] for r in repeat], "monetary": [r[1] for r in repeat],
+         "total_amount": [r[2] for r in repeat]},
+        schema={"customer_id": pl.String, "frequency": pl.Int64, "monetary": pl.Float64,
+                "total_amount": pl.Float64})
+    notes: list[str] = []
+    if spend_frame.height == 0:  # nobody repeated: the mean per customer (fit_spend's rule)
+        total, n = summary.frame.agg(F.sum("total_amount"), F.count(F.lit(1))).first()
+        notes.append(Note("no_spend_model", reason="no customer bought twice"))
+        return SparkFit(purchases, None, float(total or 0.0) / max(int(n), 1), notes)
+    spend_model, spend = fit_spend(_driver_summary(summary, spend_frame), notes)
+    return SparkFit(purchases, spend_model, spend, notes)
+
+
+@dataclass(frozen=True)
+class SparkScores:
+    """Per-customer values in Spark (``frame``: customer_id, p_alive, expected_purchases,
+    discounted_purchases, expected_spend, clv, future_value_lifetime, revenue_to_date,
+    margin_to_date, lifetime_value) and the number of distinct rows valued on the driver."""
+
+    frame: DataFrame
+    distinct_rows: int
+    notes: list[str]
+
+
+def score(summary: SparkSummary, fitted: SparkFit, horizon: float = D.HORIZON,
+          horizon_unit: str = D.HORIZON_UNIT, *, margin: float = D.MARGIN,
+          discount_rate: float = D.DISCOUNT_RATE) -> SparkScores:
+    """The values of :func:`clv.value.customer_value` for every customer, in Spark: each
+    distinct (frequency, recency, T) valued once on the driver (P(alive), expected and
+    discounted purchases over the horizon, discounted purchases over the lifetime), joined
+    back; the expected spend per purchase as the Gamma-Gamma expectation
+    E[M | x, m] = (gamma + x m) p / (p x + q - 1) (Fader, Hardie & Lee 2005, eq. 5) in Spark;
+    CLV = margin x spend x discounted purchases; lifetime value = margin x revenue to date +
+    the future value over the lifetime."""
+    F = _functions()
+    from clv.models.gamma_gamma import GammaGamma
+    from clv.value import LIFETIME, customer_value
+
+    rows = compress(summary)
+    distinct = _driver_summary(summary, rows.with_columns(
+        pl.int_range(pl.len()).cast(pl.String).alias("customer_id")))
+    near = customer_value(fitted.purchases, distinct, horizon, horizon_unit,
+                          discount_rate=discount_rate)
+    whole = customer_value(fitted.purchases, distinct, LIFETIME, discount_rate=discount_rate)
+    values = rows.select("frequency", "recency", "T").with_columns(
+        near["p_alive"], near["expected_purchases"], near["discounted_purchases"],
+        whole["discounted_purchases"].alias("_lifetime"))
+    spark = summary.frame.sparkSession
+    table = spark.createDataFrame(values.to_arrow())
+    joined = summary.frame.join(F.broadcast(table) if values.height < 5_000_000 else table,
+                                ["frequency", "recency", "T"], "left")
+    if isinstance(fitted.spend, GammaGamma):
+        p, q, g = (fitted.spend.params_[k] for k in ("p", "q", "gamma"))
+        x = F.col("frequency").cast("double")
+        m = F.when(x > 0, F.col("monetary")).otherwise(0.0)
+        spend = (F.lit(g) + x * m) * F.lit(p) / (F.lit(p) * x + F.lit(q - 1))
+    else:
+        spend = F.lit(float(fitted.spend))
+    out = joined.select(
+        "customer_id", "p_alive", "expected_purchases", "discounted_purchases",
+        spend.alias("expected_spend"),
+        (F.lit(margin) * F.col("discounted_purchases") * spend).alias("clv"),
+        (F.lit(margin) * F.col("_lifetime") * spend).alias("future_value_lifetime"),
+        F.col("total_amount").cast("double").alias("revenue_to_date"),
+        (F.lit(margin) * F.col("total_amount")).alias("margin_to_date"),
+    ).withColumn("lifetime_value", F.col("margin_to_date") + F.col("future_value_lifetime"))
+    return SparkScores(out, rows.height, list(fitted.notes))
