@@ -304,3 +304,49 @@ def test_blank_cells_say_why(shop):
         cid = quote(one["customer_id"][0], safe="")
         page = call(f"{base}/a/{aid}/customers/{cid}?lang=fr")[1].decode()
         assert "non évalué" in page
+
+
+def test_pages_in_a_browser_at_390_px_and_the_what_if_in_french(shop):
+    """In Chromium, at 390 px wide: no page scrolls sideways (tables scroll in their box);
+    the what-if writes its figures in French as the server does; the language switch keeps
+    the filters and the next page keeps the language."""
+    from conftest import missing
+    from webtools import CHROMIUM_ARGS, chromium_path
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    path = chromium_path() or missing("no Chromium on this machine (Debian package chromium)")
+    base, aid, a = shop
+    problems: list[str] = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        for where in PAGES:
+            sep = "&" if "?" in where else "?"
+            page.goto(f"{base}/a/{aid}{where}{sep}lang=fr")
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), \
+                where
+        # the what-if, in French: '+30 %', amounts as '22 241,68 €'
+        page.goto(f"{base}/a/{aid}/whatif")
+        assert page.evaluate("document.documentElement.lang") == "fr"  # the cookie
+        before = page.inner_text('[data-scenario="total_clv"]')
+        assert re.fullmatch(r"\d{1,3}(\u202f\d{3})*,\d\d\u00a0€", before), before
+        page.fill("#lever-retention", "30")
+        page.wait_for_function("b => document.querySelector('[data-scenario=\"total_clv\"]')"
+                               ".textContent !== b", arg=before)
+        after = page.inner_text('[data-scenario="total_clv"]')
+        assert re.fullmatch(r"\d{1,3}(\u202f\d{3})*,\d\d\u00a0€", after), after
+        assert page.inner_text("#out-retention").replace("\u202f", "\u00a0") == "+30\u00a0%"
+        # the switch to English keeps the page and its filters
+        page.goto(f"{base}/a/{aid}/segments?channel=email")
+        page.click('#languages a[lang="en"]')
+        assert urlsplit(page.url).path == f"/a/{aid}/segments"
+        assert parse_qs(urlsplit(page.url).query)["channel"] == ["email"]
+        page.click("nav.sections >> text=Customers")
+        assert page.evaluate("document.documentElement.lang") == "en"
+        assert parse_qs(urlsplit(page.url).query) == {"channel": ["email"]}
+        expected = a.customers.filter(pl.col("channel") == "email").height
+        assert _found(page.content()) == expected
+        browser.close()
+    assert problems == []
