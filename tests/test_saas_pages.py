@@ -25,7 +25,8 @@ from clv.subscriptions import LTV_GAP, saas_metrics  # noqa: E402
 from clv.web import build  # noqa: E402
 from clv.web.i18n import catalogue  # noqa: E402
 from clv.web.messages.saas import MESSAGES  # noqa: E402
-from webtools import call, running  # noqa: E402
+from conftest import missing  # noqa: E402
+from webtools import CHROMIUM_ARGS, Watch, call, chromium_path, running  # noqa: E402
 
 
 def rich_subscriptions(n: int = 1500, seed: int = 5) -> pl.DataFrame:
@@ -247,6 +248,35 @@ def test_young_tables_and_pooled_plans(analysis):
         rich_subscriptions().drop("plan"), margin=0.3))
     rows = saas_view.plans_table(pooled, "en")["rows"]
     assert [r[0] for r in rows] == [SAAS_WORDS["saas_all"]["en"]]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_page_in_chromium(site, width):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    path = chromium_path() or missing("no Chromium on this machine (Debian package chromium)")
+    base, ids = site
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        watch = Watch(page)
+        page.goto(f"{base}/a/{ids['in euros']}/saas?lang=fr")
+        assert page.locator("html").get_attribute("lang") == "fr"
+        # the section link is on, the page does not scroll sideways (tables scroll inside)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        tile = page.locator("#kpi-saas_mrr")
+        assert tile.get_attribute("title") == SAAS_WORDS["saas_mrr_def"]["fr"]
+        tile.focus()  # the definition shows on keyboard focus too
+        assert page.locator("#kpi-saas_mrr .def").is_visible()
+        bar = page.locator("#saas-movements svg path[role=graphics-symbol]").first
+        assert "€" in bar.locator("title").text_content()
+        assert page.get_by_role("img").first.get_attribute("aria-label").startswith(
+            "Mouvements du MRR par mois")
+        page.locator("#saas-all-months summary").click()
+        assert page.locator("#saas-months-all").is_visible()
+        assert watch.problems == []
+        page.goto(f"{base}/a/{ids['without']}/saas?lang=en")  # a 404 that says what to do
+        assert page.locator("#saas-missing").is_visible()
+        browser.close()
 
 
 def test_words_are_complete():

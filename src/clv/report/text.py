@@ -207,7 +207,7 @@ SAAS_WORDS: dict[str, dict[str, str]] = {
               "active at the end of the month.",
         "fr": "Revenu récurrent mensuel\u00a0: somme des montants mensuels des abonnements "
               "actifs à la fin du mois."},
-    "saas_net_new_mrr": {"en": "Net new MRR", "fr": "MRR net gagné"},
+    "saas_net_new_mrr": {"en": "Net new MRR", "fr": "Variation nette du MRR"},
     "saas_net_new_mrr_def": {
         "en": "New + expansion + reactivation − contraction − churned MRR of the month: the "
               "change of MRR since the month before.",
