@@ -27,8 +27,7 @@ def _fixture():
 
 
 def test_movements_by_hand():
-    with pytest.warns(UserWarning, match="sBG left out"):  # too few customers to fit
-        result = saas_metrics(_fixture(), as_of="2024-06-30", by=None)
+    result = saas_metrics(_fixture(), as_of="2024-06-30", by=None)
     m = {r["month"]: r for r in result.months.iter_rows(named=True)}
     assert [r.month for r in m] == [1, 2, 3, 4, 5, 6]
     assert m[d(2024, 1, 1)]["mrr"] == 150.0 and m[d(2024, 1, 1)]["new"] == 150.0
@@ -54,9 +53,14 @@ def test_movements_by_hand():
     coh = {(r["cohort"], r["age"]): r for r in result.cohorts.iter_rows(named=True)}
     assert coh[d(2024, 1, 1), 2]["logo_retention"] == 0.5  # B gone in March
     assert coh[d(2024, 1, 1), 3]["revenue_retention"] == pytest.approx(150 / 150)
+    # the plans' stays: A's upgrade and C's downgrade do not end their stay, B's gap does
+    (pooled,) = result.plans.iter_rows(named=True)
+    assert pooled["subscriptions"] == 4 and pooled["active_subscriptions"] == 3
+    assert pooled["arpa"] == pytest.approx((150 + 50 + 60) / 3)  # the rows active now
+    days = (181 + 46 + 60 + 150)  # A, B until March, B since May, C: to June 30th
+    assert pooled["monthly_churn"] == pytest.approx(1 / (days / 30.4375))
     # June has not ended on the 29th: the last month is May
-    with pytest.warns(UserWarning, match="sBG left out"):
-        early = saas_metrics(_fixture(), as_of="2024-06-29", by=None)
+    early = saas_metrics(_fixture(), as_of="2024-06-29", by=None)
     assert early.months["month"][-1] == d(2024, 5, 1)
     with pytest.warns(UserWarning, match="plan = pro left out"):  # one customer: no fit
         per_plan = saas_metrics(_fixture(), as_of="2024-06-30")

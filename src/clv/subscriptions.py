@@ -39,10 +39,12 @@ Per plan (or ``by`` column), the sBG model (Fader & Hardie 2007) fitted on the s
 paid months gives the expected lifetime (sum of survival S(t) over months, infinite when
 alpha <= 1: DEL at d = 0) and the discounted expected lifetime DEL(d) (Fader & Hardie 2010,
 eq. 3; ``SBG.discounted_expected_lifetime``), hence LTV = ARPA x margin x DEL(d). The simple
-formula ARPA x margin / c is shown next to it, c the plan's observed monthly churn (churned
-subscriptions / months paid); it assumes every subscriber churns at the same rate c, which
-undervalues the loyal ones when churn falls with tenure, as sBG captures (Fader & Hardie
-2010). ``ltv_ratio`` = sBG LTV / simple LTV; :data:`LTV_GAP` says when they differ a lot.
+formula ARPA x margin / c is shown next to it, c the plan's observed monthly churn (ended
+subscriptions / months paid, a customer's rows on the plan without a gap between them, such
+as a price change, being one subscription); it assumes every subscriber churns at the same
+rate c, which undervalues the loyal ones when churn falls with tenure, as sBG captures
+(Fader & Hardie 2010). ``ltv_ratio`` = sBG LTV / simple LTV; :data:`LTV_GAP` says when they
+differ a lot.
 """
 
 from __future__ import annotations
@@ -235,13 +237,35 @@ def _cohorts(per: pl.DataFrame, last: int) -> pl.DataFrame:
                                     "revenue_retention")
 
 
+def _stays(frame: pl.DataFrame, by: str | None, end: dt.date) -> pl.DataFrame:
+    """One row per unbroken stay of a customer (on a value of ``by``, a plan): the rows of a
+    customer on the plan that follow or overlap each other without a day's gap (a price
+    change, seats added, a renewal written as a new row) are one subscription, from the
+    first start to the last end (null while one is active), at the MRR of its rows active at
+    ``end``; without this, every price change would count as a churn of the plan and
+    shorten the lifetimes sBG is fitted on."""
+    group = ["customer_id", *([by] if by and by != "cohort" else [])]
+    reach = pl.col("end").fill_null(dt.date.max)
+    rows = frame.sort([*group, "start"]).with_columns(reach.cum_max().over(group).alias("_reach"))
+    before = pl.col("_reach").shift(1).over(group)
+    rows = rows.with_columns((before.is_null() | (pl.col("start") > before)).cum_sum()
+                             .over(group).alias("_stay"))
+    live = pl.col("end").is_null() | (pl.col("end") > pl.lit(end))
+    return rows.group_by([*group, "_stay"]).agg(
+        pl.col("start").min(),
+        pl.when(pl.col("_reach").max() == dt.date.max).then(None)
+        .otherwise(pl.col("_reach").max()).alias("end"),
+        pl.col("_mrr").filter(live).sum().alias("_mrr")).drop("_stay")
+
+
 def _plans(frame: pl.DataFrame, by: str | None, end: dt.date, margin: float,
            discount_rate: float) -> pl.DataFrame:
-    """sBG per group and the LTVs; observed churn = churned subscriptions / months paid;
-    ``ltv_ratio`` = sBG LTV / simple LTV."""
+    """sBG per group and the LTVs over the stays of :func:`_stays`; observed churn =
+    stays ended / months paid; ``ltv_ratio`` = sBG LTV / simple LTV."""
     monthly = (1 + discount_rate) ** (1 / 12) - 1
+    frame = _stays(frame, by, end)
     try:
-        models = fit_sbg(frame.drop("_row", "_mrr"), "month", by=by, as_of=end)
+        models = fit_sbg(frame.drop("_mrr"), "month", by=by, as_of=end)
     except ClvError as exc:  # pooled: the data do not identify the model
         warnings.warn(f"sBG left out: {exc}", UserWarning, stacklevel=3)
         models = {}
@@ -251,12 +275,10 @@ def _plans(frame: pl.DataFrame, by: str | None, end: dt.date, margin: float,
     stop = pl.when(pl.col("end").is_null() | (pl.col("end") > pl.lit(end))).then(pl.lit(end)
                                                                                 ).otherwise(
         pl.col("end"))
+    active = pl.col("end").is_null() | (pl.col("end") > pl.lit(end))
     stats = data.group_by(key).agg(
-        pl.len().alias("subscriptions"),
-        (pl.col("end").is_null() | (pl.col("end") > pl.lit(end))).sum()
-        .alias("active_subscriptions"),
-        pl.col("_mrr").filter(pl.col("end").is_null() | (pl.col("end") > pl.lit(end)))
-        .mean().alias("arpa"),
+        pl.len().alias("subscriptions"), active.sum().alias("active_subscriptions"),
+        pl.col("_mrr").filter(active).mean().alias("arpa"),
         (pl.col("end").is_not_null() & (pl.col("end") <= pl.lit(end))).sum().alias("churned"),
         ((stop - pl.col("start")).dt.total_days() / 30.4375).sum().alias("months_paid"))
     rows: list[dict[str, Any]] = []

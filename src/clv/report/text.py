@@ -308,10 +308,13 @@ SAAS_WORDS: dict[str, dict[str, str]] = {
     "saas_monthly_churn": {"en": "Monthly churn (observed)",
                            "fr": "Attrition mensuelle (observée)"},
     "saas_monthly_churn_def": {
-        "en": "Subscriptions that ended / months paid by all the subscriptions: the average "
+        "en": "Subscriptions that ended / months paid by all the subscriptions (a customer's "
+              "rows without a gap, such as a price change, are one subscription): the average "
               "monthly churn rate, the one the simple formula uses.",
-        "fr": "Abonnements terminés / mois payés par l'ensemble des abonnements\u00a0: le taux "
-              "d'attrition mensuel moyen, celui de la formule simple."},
+        "fr": "Abonnements terminés / mois payés par l'ensemble des abonnements (les lignes "
+              "d'un client qui se suivent sans interruption, comme un changement de prix, "
+              "forment un seul abonnement)\u00a0: le taux d'attrition mensuel moyen, celui de "
+              "la formule simple."},
     "saas_simple_ltv": {"en": "LTV, simple formula", "fr": "LTV, formule simple"},
     "saas_simple_ltv_def": {
         "en": "ARPA × gross margin ({margin}) / monthly churn (observed), not discounted: every "
