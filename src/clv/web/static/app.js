@@ -2,37 +2,6 @@
 // written with textContent, never as HTML.
 "use strict";
 
-
-async function upload(file, kind) {
-  const url = `/api/uploads?name=${encodeURIComponent(file.name)}&kind=${kind}`;
-  const response = await fetch(url, { method: "PUT", body: file });
-  const body = await response.json().catch(() => ({ detail: response.statusText }));
-  if (!response.ok) throw new Error(`${file.name}: ${body.detail}`);
-  return body;
-}
-
-function uploads() {
-  const form = document.getElementById("upload-form");
-  if (!form) return;
-  const status = document.getElementById("upload-status");
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const orders = document.getElementById("file").files[0];
-    const spend = document.getElementById("spend-file").files[0];
-    if (!orders) return;
-    status.textContent = "Uploading…";
-    try {
-      const made = await upload(orders, "transactions");
-      let next = `/mapping/${made.id}`;
-      if (spend) next += `?spend=${(await upload(spend, "spend")).id}`;
-      window.location.assign(next);
-    } catch (error) {
-      status.textContent = error.message;
-      status.className = "error";
-    }
-  });
-}
-
 function job() {
   const box = document.getElementById("job");
   if (!box) return;
@@ -132,7 +101,6 @@ function whatIf() {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
-  uploads();
   job();
   whatIf();
 });
