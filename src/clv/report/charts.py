@@ -243,7 +243,8 @@ def svg(chart: alt.TopLevelMixin, lang: str = "en") -> str:
     assistive technologies, and its links would be too); each link is named by its mark."""
     # the axes and legends are not read out one tick at a time (Vega's words for them are
     # English): the chart's description says what it shows
-    spec = chart.configure_axis(aria=False).configure_legend(aria=False).to_dict()
+    spec = chart.configure_axis(aria=False).configure_legend(aria=False).to_dict(
+        validate=False)  # the inline rows checked one by one against the schema: seconds
     out = vlc.vegalite_to_svg(spec, format_locale=LOCALES[lang],
                               time_format_locale=LOCALES[lang], allowed_base_urls=[])
     out = _MARK.sub(r"<\1\2><title>\3</title></\1>", out)
@@ -353,9 +354,10 @@ def distribution(a: Analysis, label: str, bins: int = 40, lang: str = "en") -> s
 
 
 def _ticks(low: float, cap: float, step: float, most: int = 8) -> np.ndarray:
-    """Round axis values from ``low`` to ``cap`` (both included), at most about ``most``."""
+    """Round axis values from ``low`` up to ``cap`` (excluded: the overflow bar says it), at
+    most about ``most``."""
     every = max(1, math.ceil(round((cap - low) / step) / most))
-    return np.arange(low, cap + step / 2, step * every)
+    return np.arange(low, cap - step / 2, step * every)
 
 
 def lorenz(a: Analysis, names: dict[str, str], lang: str = "en") -> str:

@@ -1,5 +1,6 @@
-"""The dashboard's charts: the report's charts (:mod:`clv.report.charts`) drawn for the pages,
-as inline SVG in the page's language, the figures named as in :mod:`clv.measures`."""
+"""The dashboard's charts: :mod:`clv.report.charts` drawn for the pages, as inline SVG in the
+page's language, the figures named as in :mod:`clv.measures`; given the analysis's id, the
+marks of cohorts, channels, segments and tiers link to the matching customers list."""
 
 from __future__ import annotations
 
@@ -9,20 +10,26 @@ from clv import measures
 from clv.pipeline import Analysis
 from clv.report import charts
 
-CHARTS = ("distribution", "lorenz", "heatmap", "curves", "channels", "tracking")
-"""The report's charts the pages show."""
-TRANSLATED = ("distribution", "lorenz", "channels")
-"""The charts of the pages that take a language (the overview and the channels)."""
+CHARTS = ("distribution", "lorenz", "heatmap", "curves", "channels", "tracking", "segments",
+          "tiers", "alive", "purchases", "calibration")
+"""The charts the pages show: the report's, the segments' and tiers' shares, and the models'
+views (P(alive) and expected purchases by frequency and recency, calibration vs holdout)."""
+TRANSLATED = CHARTS
+"""The charts drawn again in the page's language when it is not English (all of them)."""
+LINKED = ("heatmap", "channels", "segments", "tiers")
+"""The charts whose marks link to the customers list when the analysis's id is given."""
 CHART_WORDS = {"observed": {"en": "observed", "fr": "observé"},
                "predicted": {"en": "predicted by the models", "fr": "prédit par les modèles"},
                "actual": {"en": "actual", "fr": "réel"}}
 
 
-def render_charts(a: Analysis, lang: str = "en", which: tuple[str, ...] = CHARTS
-                  ) -> dict[str, str | None]:
-    """The report's charts ``which``, as inline SVG in ``lang``, the figures named as in
+def render_charts(a: Analysis, lang: str = "en", which: tuple[str, ...] = CHARTS,
+                  aid: int | None = None) -> dict[str, str | None]:
+    """The charts ``which`` of the analysis ``a``, as inline SVG in ``lang`` (None for a
+    chart the analysis cannot draw: no spend table, no holdout), the figures named as in
     :mod:`clv.measures` and amounts in the currency's symbol (drawn once per analysis and
-    language)."""
+    language). With ``aid``, the id of the analysis in the dashboard, the charts of
+    :data:`LINKED` link each mark to ``/a/{aid}/customers`` filtered to it."""
     def named(key: str) -> str:
         return measures.label(key, lang, a.settings)
 
@@ -35,10 +42,16 @@ def render_charts(a: Analysis, lang: str = "en", which: tuple[str, ...] = CHARTS
             a, named("clv") + (f" ({sym})" if sym else ""), lang=lang),
         "lorenz": lambda: charts.lorenz(
             a, {"historical": named("revenue_to_date"), "predicted": named("clv")}, lang),
-        "heatmap": lambda: charts.retention_heatmap(a, lang),
+        "heatmap": lambda: charts.retention_heatmap(a, lang, aid=aid),
         "curves": lambda: charts.cumulative_curves(
             a, {"historical": word("observed"), "predicted": word("predicted")}, lang,
             amount=sym),
-        "channels": lambda: charts.channels(a, {"ltv": named("ltv")}, lang, title=sym),
-        "tracking": lambda: charts.tracking(a, word("actual"), lang)}
+        "channels": lambda: charts.channels(a, {"ltv": named("ltv")}, lang, title=sym,
+                                            aid=aid),
+        "tracking": lambda: charts.tracking(a, word("actual"), lang),
+        "segments": lambda: charts.segments(a, lang, aid=aid),
+        "tiers": lambda: charts.tiers(a, lang, aid=aid),
+        "alive": lambda: charts.alive_matrix(a, lang),
+        "purchases": lambda: charts.purchases_matrix(a, lang),
+        "calibration": lambda: charts.calibration(a, lang, word("actual"))}
     return {k: draw[k]() for k in which}
