@@ -273,6 +273,15 @@ def test_the_filters_are_kept_from_page_to_page_and_reach_the_exports(shop):
     assert whole.height == a.customers.height
 
 
+def test_a_month_not_written_as_a_month_is_said_on_the_page(shop):
+    base, aid, a = shop
+    status, body, _ = call(f"{base}/a/{aid}/customers?start=janvier&channel=email&lang=fr")
+    page = html.unescape(body.decode())
+    assert status == 200 and "« janvier » n'est pas un mois" in page
+    assert _found(body.decode()) == a.customers.filter(pl.col("channel") == "email").height
+    assert call(f"{base}/api/analyses/{aid}/customers?start=janvier")[0] == 400  # the API
+
+
 def test_every_table_export_writes_money_to_the_cent(shop):
     base, aid, _ = shop
     from clv.web.routes.exports import MONEY as MONEY_COLUMN

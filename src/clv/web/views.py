@@ -244,14 +244,29 @@ def _month(value: str | None, name: str) -> dt.date | None:
 
 
 class Filters:
-    """The page filters (query parameters, a dependency of the routes that take them):
+    """The filters (query parameters, a dependency of the routes that take them):
     acquisition months ``start`` and ``end`` (YYYY-MM), ``channel``, ``segment``, value
-    ``tier`` (as in ``Analysis.customers``: ``top 1%``...), ``q`` (part of a customer id)."""
+    ``tier`` (as in ``Analysis.customers``: ``top 1%``...), ``q`` (part of a customer id).
+    A month not written YYYY-MM is a 400 (:class:`PageFilters`: left out, and said)."""
+
+    strict = True
 
     def __init__(self, start: str | None = None, end: str | None = None,
                  channel: str | None = None, segment: str | None = None,
                  tier: str | None = None, q: str | None = None) -> None:
-        self.start, self.end = _month(start, "start"), _month(end, "end")
+        self.invalid: list[tuple[str, str]] = []
+        months = {}
+        for name, value in (("start", start), ("end", end)):
+            try:
+                months[name] = _month(value, name)
+            except HTTPException:
+                if self.strict:
+                    raise
+                self.invalid.append((name, value or ""))
+                months[name] = None
+        self.start, self.end = months["start"], months["end"]
+        start = start if self.start else None
+        end = end if self.end else None
         self.channel, self.segment, self.q = channel or None, segment or None, q or None
         self.tier = tier or None
         self.raw = {"start": start or "", "end": end or "", "channel": channel or "",
@@ -320,6 +335,13 @@ class Filters:
         if self.q:
             out.append(i18n.t("filter_search", lang, q=self.q))
         return out
+
+
+class PageFilters(Filters):
+    """The filters of a page: a month not written YYYY-MM is left out and named in
+    ``invalid`` (the page says so in its language) rather than refused."""
+
+    strict = False
 
 
 def _month_words(value: dt.date, lang: str) -> str:

@@ -41,8 +41,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "filter_until": {"en": "acquired up to {end}", "fr": "acquis jusqu'à {end}"},
     "filter_search": {"en": "id containing “{q}”", "fr": "identifiant contenant « {q} »"},
     "filter_none": {"en": "none: every customer", "fr": "aucun : tous les clients"},
-    "filter_bad_month": {"en": "{name} must be a month written YYYY-MM, not “{value}”",
-                         "fr": "{name} doit être un mois écrit AAAA-MM, pas « {value} »"},
+    "filter_bad_month": {"en": "“{value}” is not a month (YYYY-MM, such as 2025-03): the "
+                               "filter “{name}” is left out.",
+                         "fr": "« {value} » n'est pas un mois (AAAA-MM, par exemple 2025-03) : "
+                               "le filtre « {name} » est ignoré."},
+    "filter_up_to": {"en": "Acquired up to", "fr": "Acquis jusqu'à"},
     # the overview
     "page_overview": {"en": "Overview", "fr": "Synthèse"},
     "page_selection": {"en": "A selection", "fr": "Une sélection"},

@@ -30,11 +30,11 @@ from clv.web.deps import EntryDep, PageLang, StateDep
 from clv.web.i18n import t
 from clv.web.routes.api import LEVERS, MAX_INDEX, WHATIF_FIGURES, customer_of, what_if
 from clv.web.state import Entry
-from clv.web.views import Filters, available, section
+from clv.web.views import Filters, PageFilters, available, section
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 PAGE = 50
-FilterDep = Annotated[Filters, Depends()]
+FilterDep = Annotated[Filters, Depends(PageFilters)]
 HISTORY = {"timestamp": "page_date", "amount": "page_amount", "order_id": "page_order",
            "product": "page_product", "channel": "filter_channel",
            "quantity": "page_quantity"}
