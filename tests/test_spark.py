@@ -168,3 +168,42 @@ def test_text_dates_spark_cannot_read_as_clv_are_refused_with_the_column(
     stx = cs.read_transactions(str(iso), spark, as_of=AS_OF)
     assert stx.issues.rows_kept == 2 and stx.issues.amount_kept == pytest.approx(3.5)
     assert stx.issues.amount_kept == read_transactions(iso, as_of=AS_OF).issues.amount_kept
+
+
+def test_clv_summary_and_fit_with_engine_spark(spark, logs: dict[str, Path],
+                                               tmp_path: Path) -> None:
+    """Through the installed script: the Spark engine's summary and fit give the Polars
+    engine's figures, and the summary is written as a Parquet directory."""
+    import json
+    import subprocess
+    import sys
+
+    clv = str(Path(sys.executable).parent / "clv")
+
+    def run(*args: str) -> dict[str, object]:
+        done = subprocess.run([clv, *args, "--json"], capture_output=True, text=True,
+                              timeout=600)
+        assert done.returncode == 0, done.stderr[-2000:]
+        return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+    log = str(logs["cdnow"])
+    common = ("--calibration-end", "1997-09-30", "--observation-end", "1998-06-30")
+    out = tmp_path / "summary"
+    spark_run = run("summary", log, *common, "--engine", "spark", "--spark-master",
+                    "local[1]", "--spark-conf", "spark.sql.shuffle.partitions=2",
+                    "-o", str(out))
+    polars_run = run("summary", log, *common)
+    assert spark_run["summary"]["computed_by"] == "spark"  # type: ignore[index]
+    assert spark_run["stats"] == pytest.approx(polars_run["stats"], rel=1e-9)
+    assert spark_run["data"]["rows_kept"] == polars_run["data"]["rows_kept"]  # type: ignore[index]
+    written = pl.read_parquet(out / "*.parquet").sort("customer_id")
+    assert written.height == polars_run["stats"]["customers"]  # type: ignore[index]
+    fit_spark = run("fit", log, *common, "--engine", "spark", "--spark-master", "local[1]")
+    fit_polars = run("fit", log, *common)
+    a = fit_spark["models"][0]["params"]  # type: ignore[index]
+    b = fit_polars["models"][0]["params"]  # type: ignore[index]
+    assert a == pytest.approx(b, rel=1e-9)
+    bad = subprocess.run([clv, "summary", log, "--engine", "spark", "--decimal", ","],
+                         capture_output=True, text=True, timeout=600)
+    assert bad.returncode != 0 and "--decimal is not applied by --engine spark" in bad.stderr
+    assert "Traceback" not in bad.stderr

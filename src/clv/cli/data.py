@@ -11,6 +11,7 @@ import typer
 from clv import defaults as D
 from clv.cli.options import Json, ObservationEnd, Reading, Source, Unit, reads_data
 from clv.cli.output import escape, out, print_issues, print_json
+from clv.cli.spark import Engine, SparkConf, SparkMaster
 
 if TYPE_CHECKING:
     from clv.prep import Summary
@@ -41,35 +42,62 @@ def summary(
     merge: Annotated[D.Unit, typer.Option(
         help="Purchases in the same period are merged: day, week, month or year.")] = "day",
     output: Annotated[Path | None, typer.Option(
-        "-o", "--output", help="Write the summary (.csv/.parquet).")] = None,
+        "-o", "--output", help="Write the summary (.csv/.parquet; with --engine spark a "
+                               "Parquet directory).")] = None,
     as_json: Json = False,
+    engine: Engine = "polars",
+    spark_master: SparkMaster = "local[*]",
+    spark_conf: SparkConf = None,
 ) -> None:
     """Per-customer RFM summary (frequency, recency, T, monetary), optionally with holdout."""
     from rich.table import Table
 
-    # a database table is summarised by the database when it can be (one row per customer)
-    s, issues, _ = read.summary(file, unit=unit, observation_end=observation_end,
-                                calibration_end=calibration_end, merge=merge)
-    if output is not None:
-        s.write(str(output))
-    stats = _summary_stats(s)
+    options = {"unit": unit, "observation_end": observation_end,
+               "calibration_end": calibration_end, "merge": merge}
+    if engine == "spark":
+        from clv import spark as cs
+        from clv.cli import spark as engine_of
+
+        stx = engine_of.transactions(file, read, spark_master, spark_conf)
+        ss = cs.rfm_summary(stx, **options)
+        if output is not None:
+            ss.frame.write.mode("overwrite").parquet(str(output))
+        stats, report, issues = engine_of.stats(ss), ss.report, stx.issues
+        s_info = {**_spark_info(ss), "customers": stats["customers"]}
+    else:
+        # a database table is summarised by the database when it can be (one customer a row)
+        s, issues, _ = read.summary(file, **options)
+        if output is not None:
+            s.write(str(output))
+        s_info, report, stats = s.info(), s.report, _summary_stats(s)
     if as_json:
-        print_json({"data": issues.to_dict(), "summary": s.info(), "stats": stats,
+        print_json({"data": issues.to_dict(), "summary": s_info, "stats": stats,
                     "output": str(output) if output else None})
         return
     print_issues(issues)
-    t = Table(title=f"Summary ({s.unit}s; observation end {s.observation_end}"
-                    + (f", calibration end {s.calibration_end})" if s.calibration_end else ")"),
+    t = Table(title=f"Summary ({s_info['unit']}s; observation end {s_info['observation_end']}"
+                    + (f", calibration end {s_info['calibration_end']})"
+                       if s_info["calibration_end"] else ")"),
               title_justify="left")
     t.add_column("figure")
     t.add_column("value", justify="right")
     for k, v in stats.items():
         t.add_row(k.replace("_", " "), f"{v:,.3f}" if isinstance(v, float) else f"{v:,}")
     out().print(t)
-    for line in s.report.lines():
+    for line in report.lines():
         out().print(f"[dim]{escape(str(line))}[/]")
     if output is not None:
         out().print(f"Summary written to {output}", markup=False)
+
+
+def _spark_info(ss: Any) -> dict[str, Any]:
+    """Summary.info() of a Spark summary (its customers counted by the caller)."""
+    from clv.prep.summary import UNIT_DAYS
+
+    return {"unit": ss.unit, "unit_days": UNIT_DAYS[ss.unit], "merge": ss.merge,
+            "observation_end": ss.observation_end.isoformat(),
+            "calibration_end": ss.calibration_end.isoformat() if ss.calibration_end else None,
+            "computed_by": "spark", **ss.report.to_dict()}
 
 
 def _summary_stats(s: Summary) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from clv.cli.output import (
     table,
     write_frame,
 )
+from clv.cli.spark import Engine, SparkConf, SparkMaster
 from clv.cli.valued import basis_payload, print_basis, valuation
 from clv.errors import ClvError
 
@@ -65,6 +66,9 @@ def fit(
     output: Annotated[Path | None, typer.Option(
         "-o", "--output", help="Save the fitted model to JSON.")] = None,
     as_json: Json = False,
+    engine: Engine = "polars",
+    spark_master: SparkMaster = "local[*]",
+    spark_conf: SparkConf = None,
 ) -> None:
     """Fit a model by maximum likelihood and show its estimates, standard errors and fit."""
     if model not in FIT_MODELS:
@@ -75,6 +79,9 @@ def fit(
                else get_args(D.Unit))
     fitted: dict[Any, Any]
     issues = None  # the data report of the transaction models' data, shown as elsewhere
+    if engine == "spark" and model not in (*D.CANDIDATES, "nbd"):
+        raise ClvError(f"--engine spark fits the purchase models ({', '.join(D.CANDIDATES)}), "
+                       f"not {model}")
     if model == "bgbb":
         from clv.data.tables import read_patterns
         from clv.models import BGBB
@@ -87,6 +94,16 @@ def fit(
         subs = read_subscriptions(file, date_format=read.options["date_format"],
                                   keep=(by,) if by and by != "cohort" else (), **read.raw)
         fitted = fit_sbg(subs, unit or "month", by=by, as_of=as_of)
+    elif engine == "spark":  # summarised and compressed in Spark, fitted here
+        from clv import spark as cs
+        from clv.cli import spark as engine_of
+
+        stx = engine_of.transactions(file, read, spark_master, spark_conf)
+        issues = stx.issues
+        ss = cs.rfm_summary(stx, unit=unit or D.UNIT,  # type: ignore[arg-type]
+                            observation_end=observation_end,
+                            calibration_end=calibration_end, midpoint=midpoint)
+        fitted = {None: cs.fit(ss, model).purchases}
     else:
         preload("clv.models", "clv.prep")  # imported while the file is read
         # a database table is summarised by the database when it can be
