@@ -280,6 +280,8 @@ def test_a_month_not_written_as_a_month_is_said_on_the_page(shop):
     assert status == 200 and "« janvier » n'est pas un mois" in page
     assert _found(body.decode()) == a.customers.filter(pl.col("channel") == "email").height
     assert call(f"{base}/api/analyses/{aid}/customers?start=janvier")[0] == 400  # the API
+    status, body, _ = call(f"{base}/a/{aid}/customers/nobody?lang=fr")
+    assert status == 404 and "Aucun client « nobody »" in html.unescape(body.decode())
 
 
 def test_every_table_export_writes_money_to_the_cent(shop):

@@ -218,7 +218,8 @@ def sections(a: Analysis) -> list[str]:
 
 
 def section(e: Entry, name: str, f: Filters | None = None, *, lang: str = "en",
-            request: Request | None = None, **context: Any) -> HTMLResponse:
+            request: Request | None = None, status: int = 200, **context: Any
+            ) -> HTMLResponse:
     """A page of the analysis ``e`` in ``lang``: its section links (carrying the filters),
     the filters' choices (channels, segments and tiers, named in ``lang``) and the charts."""
     a = e.analysis
@@ -227,7 +228,7 @@ def section(e: Entry, name: str, f: Filters | None = None, *, lang: str = "en",
     present = set(a.segments.customers["segment"].unique().to_list())
     segments = [(s, segment_name(s, lang)) for s, _ in SEGMENTS if s in present]
     tiers = [(x, tier(x, lang)) for x in a.segments.tiers["tier"].to_list()]
-    return page(f"{name}.html.j2", request=request, lang=lang, e=e, a=a, active=name,
+    return page(f"{name}.html.j2", status, request=request, lang=lang, e=e, a=a, active=name,
                 f=f or Filters(), sections=sections(a), section_words=SECTION_WORDS,
                 channels=channels, segment_names=segments, tier_names=tiers,
                 charts=Charts(e, lang), **context)

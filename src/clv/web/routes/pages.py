@@ -16,7 +16,7 @@ import math
 from typing import Annotated, Any
 
 import polars as pl
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from clv import measures
@@ -89,11 +89,15 @@ def customers(request: Request, e: EntryDep, f: FilterDep, lang: PageLang,
 def customer(request: Request, e: EntryDep, f: FilterDep, cid: str, lang: PageLang
              ) -> HTMLResponse:
     a = e.analysis
-    found = customer_of(a, cid)
+    try:
+        found = customer_of(a, cid)
+    except HTTPException:  # an id typed or kept from another analysis: said in words
+        return section(e, "customer", f, lang=lang, request=request, status=404,
+                       missing=cid, back=_customers_link(e, f))
     columns = [c for c in HISTORY if found["history"] and c in found["history"][0]]
     return section(e, "customer", f, lang=lang, request=request, columns=columns,
                    history_words=HISTORY, back=_customers_link(e, f),
-                   level=measures.percent(a.settings.level, lang), **found)
+                   level=measures.percent(a.settings.level, lang), missing=None, **found)
 
 
 @router.get("/a/{aid}/segments")
