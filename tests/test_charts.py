@@ -317,3 +317,24 @@ def test_the_models_page_shows_the_views_in_the_page_language(analysis, tmp_path
         assert "selon la fréquence et la récence" in page
         status, body, _ = call(f"{base}/a/1/models?lang=en")
         assert status == 200 and "P(alive) by frequency and recency" in body.decode()
+
+
+def test_the_history_draws_a_line_per_source_with_its_values_in_words():
+    import datetime as dt
+
+    frame = pl.DataFrame({
+        "id": [1, 2, 3, 4], "created_at": [dt.datetime(2026, 11, d, 9) for d in (1, 2, 3, 4)],
+        "source": ["shop_a.csv", "shop_b.csv", "shop_a.csv", "shop_b.csv"],
+        "historical_ltv": [100.0, 300.0, 110.0, 320.5], "churn_share": [0.3, 0.5, 0.28, 0.52],
+        "ltv_cac": [2.5, 4.0, 2.75, 4.25]})
+    svg = charts.history(frame, "fr")
+    lines = [m for m in _marks(svg) if m.get("aria-roledescription") == "line mark"]
+    assert len(lines) == 3 * 2  # a line per figure and per source: two shops are not one trend
+    titles = _titles(svg)
+    assert "Analyse n°4 du 4 novembre 2026 (shop_b.csv) : Chiffre d'affaires à date par " \
+           "client 320,50" in titles
+    assert "Analyse n°1 du 1 novembre 2026 (shop_a.csv) : Probablement perdus 30,0\u00a0%" \
+           in titles
+    assert any(t.endswith("LTV:CAC (global) 4,25x") for t in titles)
+    assert "#1 1 nov. 2026" in _texts(svg)
+    assert _axis_titles(svg)[0] == "analyse enregistrée"

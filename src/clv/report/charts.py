@@ -894,15 +894,18 @@ RATIOS = ("ltv_cac",)
 
 def history(frame: pl.DataFrame, lang: str = "en") -> str | None:
     """How the tracked KPIs moved from one saved analysis to the next (``Store.history``):
-    one small chart per KPI, one point per analysis ('#3 2026-11-30', oldest first), a line
+    one small chart per KPI, one point per analysis ('#3 30 Nov 2026', oldest first), a line
     per data source (analyses of two shops are not one trend); amounts in the analyses'
     currency when they share one."""
     present = [k for k in HISTORY if k in frame.columns and frame[k].drop_nulls().len()]
     if frame.height < 2 or not present:
         return None
-    labelled = frame.with_columns(
-        pl.format("#{} {}", pl.col("id"), pl.col("created_at").dt.strftime("%Y-%m-%d"))
-        .alias("analysis"))
+    from babel.dates import format_date
+
+    locale = "fr_FR" if lang == "fr" else "en_GB"
+    labelled = _with(frame, "analysis", [  # '#3 30 Nov 2026': the dates of the language
+        f"#{i} {format_date(c, 'd MMM y', locale=locale)}"
+        for i, c in frame.select("id", "created_at").iter_rows()])
     if "source" not in labelled.columns:
         labelled = labelled.with_columns(pl.lit("").alias("source"))
     labelled = labelled.with_columns(pl.col("source").fill_null(""))
