@@ -203,6 +203,18 @@ def test_clv_summary_and_fit_with_engine_spark(spark, logs: dict[str, Path],
     a = fit_spark["models"][0]["params"]  # type: ignore[index]
     b = fit_polars["models"][0]["params"]  # type: ignore[index]
     assert a == pytest.approx(b, rel=1e-9)
+    valued = ("--model", "bgnbd", "--margin", "0.3", "--horizon", "24")
+    predict_spark = run("predict", log, *valued, "--engine", "spark", "--spark-master",
+                        "local[1]", "-o", str(tmp_path / "scores"))
+    predict_polars = run("predict", log, *valued, "-o", str(tmp_path / "scores.parquet"))
+    assert predict_spark["total"]["clv"] == pytest.approx(  # type: ignore[index]
+        predict_polars["total"]["clv"], rel=1e-9)  # type: ignore[index]
+    scored = pl.read_parquet(tmp_path / "scores" / "*.parquet").sort("customer_id")
+    polars_scores = pl.read_parquet(tmp_path / "scores.parquet").sort("customer_id")
+    assert scored["customer_id"].to_list() == polars_scores["customer_id"].to_list()
+    for column in ("p_alive", "expected_purchases", "clv", "lifetime_value"):
+        assert scored[column].to_numpy() == pytest.approx(polars_scores[column].to_numpy(),
+                                                          rel=1e-9), column
     bad = subprocess.run([clv, "summary", log, "--engine", "spark", "--decimal", ","],
                          capture_output=True, text=True, timeout=600)
     assert bad.returncode != 0 and "--decimal is not applied by --engine spark" in bad.stderr

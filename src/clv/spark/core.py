@@ -452,13 +452,14 @@ def fit(summary: SparkSummary, model: str = "bgnbd") -> SparkFit:
     :func:`clv.valuation.fit_spend` (Gamma-Gamma, else the mean repeat purchase) on the repeat
     buyers' (frequency, monetary)."""
     F = _functions()
-    from clv.models import ALL_MODELS
-    from clv.valuation import fit_spend
+    from clv.valuation import fit_purchases, fit_spend
 
     if model not in D.CANDIDATES and model != "nbd":
         raise ClvError(f"model must be a purchase model ({', '.join(D.CANDIDATES)}), not "
                        f"{model!r}; 'auto' (chosen on the holdout) is not offered on Spark yet")
-    purchases = ALL_MODELS[model]().fit(_driver_summary(summary, compress(summary)))
+    notes: list[str] = []
+    # the valuation's policy: the model named, else (when it cannot be fitted) the NBD
+    purchases = fit_purchases(_driver_summary(summary, compress(summary)), [model], notes)
     repeat = summary.frame.filter(F.col("frequency") > 0) \
         .select("frequency", "monetary", "total_amount").collect()
     spend_frame = pl.DataFrame(
@@ -467,7 +468,6 @@ def fit(summary: SparkSummary, model: str = "bgnbd") -> SparkFit:
          "total_amount": [r[2] for r in repeat]},
         schema={"customer_id": pl.String, "frequency": pl.Int64, "monetary": pl.Float64,
                 "total_amount": pl.Float64})
-    notes: list[str] = []
     if spend_frame.height == 0:  # nobody repeated: the mean per customer (fit_spend's rule)
         total, n = summary.frame.agg(F.sum("total_amount"), F.count(F.lit(1))).first()
         notes.append(Note("no_spend_model", reason="no customer bought twice"))
