@@ -2,18 +2,20 @@
 (Debian's package, installed by .ci/run; no browser is downloaded), headless.
 
 The dashboard test uploads a CSV whose names contain HTML and script, confirms the mapping,
-waits for the analysis, opens every page, moves a what-if slider and downloads an export; it
-fails on any console error, failed request, HTTP error or dialog (an alert would mean a script
-from the data ran). The report test opens the self-contained report with every network request
-refused, checks it asks for none and logs no error, and saves its screenshot under bench/out/.
+waits for the analysis, opens every page, switches to French and back with the header's
+switch, follows a segment's row to its customers, moves a what-if slider and downloads an
+export; it fails on any console error, failed request, HTTP error or dialog (an alert would
+mean a script from the data ran). The report test opens the self-contained report with every
+network request refused, checks it asks for none and logs no error, and saves its screenshot
+under bench/out/.
 """
 
 from __future__ import annotations
 
 import io
 import re
-import shutil
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import polars as pl
 import pytest
@@ -21,50 +23,28 @@ import pytest
 pytest.importorskip("fastapi")
 from clv.web import build  # noqa: E402
 from conftest import missing  # noqa: E402
-from webtools import HOSTILE, hostile_shop, running  # noqa: E402
+from webtools import (  # noqa: E402
+    CHROMIUM_ARGS,
+    HOSTILE,
+    Watch,
+    chromium_path,
+    hostile_shop,
+    running,
+)
 
 OUT = Path(__file__).resolve().parents[1] / "bench" / "out"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage"]
 SECTIONS = ("Overview", "Customers", "Segments", "Cohorts", "Channels", "Timing", "Models",
             "What if", "Data", "Exports")
-
-
-def _chromium() -> str:
-    for name in ("chromium", "chromium-browser"):
-        found = shutil.which(name)
-        if found:
-            return found
-    missing("no Chromium on this machine (Debian package chromium)")
-    raise AssertionError  # not reached
 
 
 @pytest.fixture(scope="module")
 def browser():
     sync_api = pytest.importorskip("playwright.sync_api")
-    path = _chromium()
+    path = chromium_path() or missing("no Chromium on this machine (Debian package chromium)")
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, headless=True, args=ARGS)
+        b = p.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
         yield b
         b.close()
-
-
-class Watch:
-    """Everything that went wrong in a page: console errors, failed requests, HTTP errors,
-    dialogs."""
-
-    def __init__(self, page) -> None:
-        self.problems: list[str] = []
-        page.on("console", lambda m: m.type == "error" and self.problems.append(
-            f"console: {m.text}"))
-        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
-        page.on("requestfailed", lambda r: self.problems.append(
-            f"failed: {r.url} {r.failure}"))
-        page.on("response", lambda r: r.status >= 400 and self.problems.append(
-            f"HTTP {r.status}: {r.url}"))
-        page.on("dialog", lambda d: (self.problems.append(f"dialog: {d.message}"),
-                                     d.dismiss()))
 
 
 def test_dashboard_flow_in_the_browser(browser, tmp_path):
@@ -92,6 +72,31 @@ def test_dashboard_flow_in_the_browser(browser, tmp_path):
             page.click(f"nav.sections >> text={name}")
             page.wait_for_load_state()
             assert page.locator("h1").count() == 1, name
+        # the header's switch shows the same page in French, and back in English
+        pending: list[str] = []
+        french = page.locator('header a[hreflang="fr"]')
+        if french.count():
+            here = urlsplit(page.url).path
+            french.first.click()
+            page.wait_for_function("document.documentElement.lang === 'fr'")
+            assert urlsplit(page.url).path == here
+            page.click('header a[hreflang="en"]')
+            page.wait_for_function("document.documentElement.lang === 'en'")
+        else:
+            pending.append("the language switch (no link to French in the header)")
+        # a segment's row opens the list of its customers, filtered on it
+        page.click("nav.sections >> text=Segments")
+        drill = page.locator('#segments a[href*="/customers"]')
+        if drill.count():
+            drill.first.click()
+            page.wait_for_url(re.compile(r".*/customers\?.*segment="))
+            chosen = parse_qs(urlsplit(page.url).query)["segment"][0]
+            assert page.locator("#customers tbody tr").count() >= 1
+            if page.locator("select[name=segment]").count():
+                assert page.input_value("select[name=segment]") == chosen
+        else:
+            pending.append("the drill-down from a segment (no link to its customers in "
+                           "#segments)")
         # the overview's filters show a selection's figures
         page.click("nav.sections >> text=Overview")
         page.select_option("select[name=segment]", "champions")
@@ -128,6 +133,8 @@ def test_dashboard_flow_in_the_browser(browser, tmp_path):
         assert page.inner_text("#calc-ltv") == "600.00"
         context.close()
     assert watch.problems == []
+    if pending:
+        pytest.skip("the upload flow passed; not checked yet: " + "; ".join(pending))
 
 
 def test_report_renders_offline_in_the_browser(browser, tmp_path):
