@@ -126,6 +126,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The dates read both as dd/mm/yyyy and as mm/dd/yyyy: choose the date format.",
         "fr": "Les dates se lisent aussi bien jj/mm/aaaa que mm/jj/aaaa : choisissez le format "
               "des dates."},
+    "imp_wrong_column": {
+        "en": "The column “{column}” chosen for “{field}” cannot be read as such: choose "
+              "another.",
+        "fr": "La colonne « {column} » choisie pour « {field} » ne se lit pas comme telle : "
+              "choisissez-en une autre."},
     "imp_choose_other": {"en": "Check the column chosen for “{field}”.",
                          "fr": "Vérifiez la colonne choisie pour « {field} »."},
     "imp_table_customers": {"en": "customers", "fr": "clients"},

@@ -254,6 +254,10 @@ def _cell(value: Any, column: str, lang: str, currency: str | None) -> str:
     format, amounts in the currency read, numbers with its separators."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return ""
+    if isinstance(value, dt.date) and column == "month":
+        from babel.dates import format_date
+
+        return format_date(value, "LLLL y", locale="fr_FR" if lang == "fr" else "en_GB")
     if isinstance(value, dt.date):
         return i18n.day(value, lang)
     if isinstance(value, float) and column in MONEY_COLUMNS:
@@ -292,14 +296,27 @@ def choose_message(kind: str, fld: str | None, lang: str) -> str:
     return i18n.t("imp_choose_other", lang, field=_field_word(fld, lang))
 
 
+def field_message(kind: str, fld: str, columns: dict[str, str | None], lang: str) -> str:
+    """What to do about the field ``fld`` of the table ``kind``: choose its column when none
+    is chosen, another when the one chosen cannot be read as it (a date column without
+    dates)."""
+    chosen = columns.get(fld)
+    if chosen and fld in (*MAPPED, *TABLE_FIELDS.get(kind, ())):
+        return i18n.t("imp_wrong_column", lang, column=chosen, field=_field_word(fld, lang))
+    return choose_message(kind, fld, lang)
+
+
 def _section(src: Source, kind: str, columns: dict[str, str | None],
              reading: dict[str, str], lang: str) -> dict[str, Any]:
     """One table of the mapping page: its fields with the column chosen and its origin, its
     options, its first rows as read, and its problem in words."""
     fields = MAPPED if kind == "transactions" else TABLE_FIELDS[kind]
     problem = None
-    if src.problem:
-        choose = choose_message(kind, src.problem_field, lang) if src.problem_field else ""
+    if src.problem and src.problem_field and lang != "en":  # the reader speaks English
+        problem = field_message(kind, src.problem_field, columns, lang)
+    elif src.problem:
+        choose = field_message(kind, src.problem_field, columns, lang) \
+            if src.problem_field else ""
         problem = " ".join(x for x in (choose, i18n.t("imp_problem", lang, reason=src.problem))
                            if x)
     return {"kind": kind, "src": src, "fields": fields, "chosen": columns,
@@ -313,7 +330,7 @@ def _percent_shown(name: str, value: Any) -> str:
     """A setting's default as the form shows it (a fraction as a percentage)."""
     if name in PERCENT and isinstance(value, int | float):
         return f"{value * 100:g}"
-    return str(value)
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _mapping_page(request: Request, lang: str, state: State, src: Source, choices: Choices,

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from clv.report.text import number
 from clv.web import i18n
 from clv.web.deps import JobDep, PageLang, StateDep
-from clv.web.routes.data import choose_message
+from clv.web.routes.data import field_message
 from clv.web.schemas import JobOut
 from clv.web.state import CANCELLED, Job
 from clv.web.views import page
@@ -36,7 +36,9 @@ def failure(job: Job, lang: str) -> str | None:
     if job.status != "failed" or not job.error:
         return None
     if job.error_field is not None:
-        chosen = choose_message(job.error_kind or "transactions", job.error_field, lang)
+        kind = job.error_kind or "transactions"
+        columns = job.mapping if kind == "transactions" else job.table_columns.get(kind, {})
+        chosen = field_message(kind, job.error_field, columns, lang)
         if lang != "en":  # the reader's sentence is English
             return chosen
         return f"{chosen} {i18n.t('job_reason', lang, reason=job.error)}"
