@@ -338,3 +338,46 @@ def test_the_history_draws_a_line_per_source_with_its_values_in_words():
     assert any(t.endswith("LTV:CAC (global) 4,25x") for t in titles)
     assert "#1 1 nov. 2026" in _texts(svg)
     assert _axis_titles(svg)[0] == "analyse enregistrée"
+
+
+def test_in_chromium_pointing_at_a_mark_shows_its_title_and_clicking_opens_its_customers(
+        french):
+    """In the browser: the element under the pointer on a heatmap cell is the mark whose
+    ``<title>`` (the native tooltip) says its cohort, age and share; a click on a segment's
+    bar opens that segment's customers list."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from conftest import missing
+    from webtools import CHROMIUM_ARGS, chromium_path
+
+    path = chromium_path() or missing("no Chromium on this machine (Debian package chromium)")
+    page_html = ("<!doctype html><html lang='fr'><meta charset='utf-8'><title>charts</title>"
+                 f"<main><figure id='heatmap'>{french['heatmap']}</figure>"
+                 f"<figure id='segments'>{french['segments']}</figure></main></html>")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1000, "height": 800})
+            page.route("http://clv.test/charts", lambda r: r.fulfill(
+                body=page_html, content_type="text/html"))
+            page.route(f"http://clv.test/a/{AID}/customers*", lambda r: r.fulfill(
+                body="<p>customers</p>", content_type="text/html"))
+            page.goto("http://clv.test/charts")
+            cell = page.locator("#heatmap path[role=graphics-symbol]").nth(5)
+            box = cell.bounding_box()
+            x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+            page.mouse.move(x, y)
+            shown = page.evaluate("([x, y]) => { const e = document.elementFromPoint(x, y);"
+                                  " const t = e.querySelector(':scope > title');"
+                                  " return t ? t.textContent : null; }", [x, y])
+            assert shown == cell.get_attribute("aria-label")
+            assert re.fullmatch(r"Cohorte \w+ \d{4}, mois \d+ : [\d,]+\u00a0% actifs "
+                                r"\(\d+ sur \d+ clients\)", shown), shown
+            bar = page.locator("#segments a").first
+            target = bar.get_attribute("href")
+            box = bar.locator("path").bounding_box()
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            page.wait_for_url(f"**{target}")
+            assert urlsplit(page.url).path == f"/a/{AID}/customers"
+            assert parse_qs(urlsplit(page.url).query)["segment"]
+        finally:
+            browser.close()
