@@ -172,8 +172,9 @@ def analyze(
     cac = cfg.cac if cfg.cac is not None else (acq.blended_cac if acq else None)
     scenario, sens = levers_of(val, cac, new_ltv)
     done("levers")
-    subs = saas_metrics(subscriptions, margin=cfg.margin, discount_rate=cfg.discount_rate) \
-        if subscriptions is not None else None
+    # the months that ended by the analysis's end, as the transactions' figures
+    subs = saas_metrics(subscriptions, as_of=summary.observation_end, margin=cfg.margin,
+                        discount_rate=cfg.discount_rate) if subscriptions is not None else None
     done("subscriptions")
 
     kpis = _kpis(tx, val, segs, scenario, acq, subs, new_ltv)

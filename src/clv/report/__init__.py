@@ -521,23 +521,11 @@ def render(a: Analysis, lang: str = "en") -> str:
         tiers=tier_table, upsell=upsell, scorecard=score, whatif=whatif,
         whatif_lead=w("whatif_lead").format(levers=_levers(a.scenario.levers, lang)),
         levers=_lever_table(a, lang, worth), top=top, quality=quality,
-        basis=_basis(a, lang, spend_span), definitions=f.listed())
-    return _with_saas(html, a, lang)
-
-
-SAAS_BEFORE = ('<section id="segments">', '<section id="definitions">', "</body>")
-"""Where the SaaS section goes in the report: before the first of these found."""
-
-
-def _with_saas(html: str, a: Analysis, lang: str) -> str:
-    """The report with its SaaS section (:func:`clv.report.saas.section`: MRR and its
-    movements, churn, GRR and NRR, cohorts of subscribers, LTV per plan) after the channels,
-    when the analysis has a subscriptions table."""
-    part = saas.section(a, lang)
-    if not part:
-        return html
-    at = next(i for i in (html.find(m) for m in SAAS_BEFORE) if i >= 0)
-    return html[:at] + part + html[at:]
+        basis=_basis(a, lang, spend_span), definitions=f.listed(),
+        # the SaaS section (clv.report.saas: MRR and its movements, churn, GRR and NRR,
+        # cohorts of subscribers, LTV per plan) after the channels, with subscriptions only
+        saas=saas.section(a, lang))
+    return html
 
 
 def write(a: Analysis, path: str | Path, lang: str = "en") -> Path:
