@@ -381,3 +381,11 @@ def test_in_chromium_pointing_at_a_mark_shows_its_title_and_clicking_opens_its_c
             assert parse_qs(urlsplit(page.url).query)["segment"]
         finally:
             browser.close()
+
+
+def test_week_cohorts_do_not_link_the_filter_takes_months():
+    a = clv.analyze(clv.sample_shop(300, seed=5).transactions,
+                    settings=clv.Settings(draws=20, period="week"))
+    svg = charts.retention_heatmap(a, "en", aid=AID)
+    assert "<a " not in svg and _tree(svg).get("role") == "img"
+    assert _axis_titles(svg)[1] == "cohort (week of the first purchase)"

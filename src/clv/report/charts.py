@@ -468,12 +468,13 @@ def retention_heatmap(a: Analysis, lang: str = "en", age: str | None = None,
                active=_num(n, lang), eligible=_num(e, lang))
             for c, g, r, n, e in zip(names, ages, table["retention"], table["active"],
                                      table["eligible"], strict=True)]
-    frame = _with(_with(table, "tip", tips), "url", _cohort_links(a, table[key].to_list(), aid))
+    links = _cohort_links(a, table[key].to_list(), aid)
+    frame = _with(_with(table, "tip", tips), "url", links)
     first = table.filter(pl.col("age") == 1)["retention"].mean()
     described = _w("retention_desc", lang, n=_num(table[key].n_unique(), lang),
                    share=_pct(first if isinstance(first, float) else None, lang),
                    age=_ages(a, [1], lang)[0])
-    encode: dict[str, Any] = {"href": "url:N"} if aid is not None else {}
+    encode: dict[str, Any] = {"href": "url:N"} if any(links) else {}
     return svg(alt.Chart(_data(frame)).mark_rect().encode(
         x=alt.X("age:O", title=age or _age_title(a, lang), axis=alt.Axis(labelAngle=0)),
         y=alt.Y(_cohort(a), title=_cohort_title(a, lang)),
