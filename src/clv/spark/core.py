@@ -23,8 +23,9 @@ if TYPE_CHECKING:
 
     from clv.data.mapping import Mapping
 
-HANDLED = ("customer_id", "timestamp", "amount", "order_id", "product", "channel")
-"""The mapped fields the Spark engine handles (product and channel unused by the summary)."""
+HANDLED = ("customer_id", "timestamp", "amount", "order_id", "product", "channel", "quantity")
+"""The mapped fields the Spark engine handles (product and channel unused by the summary; a
+numeric quantity beside the amount marks cancelled lines, as the readers do)."""
 HEAD_ROWS = 1000
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?$")
 PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -152,6 +153,15 @@ def read_transactions(
     cid = _customer(F, df, m["customer_id"], types, where)
     ts = _timestamp(F, m["timestamp"], types, head, where)
     amt = _amount(F, m["amount"], types, head, where)
+    cancel = F.lit(False)
+    if "quantity" in m:  # a negative quantity cancels its line: a refund (the readers' rule)
+        if types[m["quantity"]] not in ("double", "float", "int", "bigint", "smallint",
+                                        "tinyint") and not types[m["quantity"]].startswith(
+                                            "decimal"):
+            raise DataError(f"is {types[m['quantity']]}; the Spark engine takes quantities as "
+                            "numbers", source=where, column=m["quantity"])
+        cancel = F.coalesce(F.col(f"`{m['quantity']}`") < 0, F.lit(False))
+        amt = F.when(cancel, -F.abs(amt)).otherwise(amt)
     now = as_of or dt.datetime.now(ZoneInfo(timezone)).replace(tzinfo=None)
     drop_dup = duplicates == "drop" or (duplicates == "auto" and "order_id" in m)
     from pyspark.sql import Window
@@ -174,7 +184,7 @@ def read_transactions(
     shown = list(dict.fromkeys(m[f] for f in ("customer_id", "timestamp", "amount",
                                                "order_id") if f in m))
     work = df.select(cid.alias("customer_id"), ts.alias("timestamp"), amt.alias("amount"),
-                     finite.alias("_fin"), code.alias("_code"),
+                     finite.alias("_fin"), code.alias("_code"), cancel.alias("_cancel"),
                      *([] if drop_dup else [repeat.alias("_rep")]),
                      *(F.col(f"`{c}`").alias(f"_shown_{i}") for i, c in enumerate(shown))
                      ).persist()
@@ -246,10 +256,14 @@ def _issues(F: Any, work: DataFrame, reasons: list[tuple[str, Column]], shown: l
         F.sum(F.when(kept & (F.col("amount") < 0), F.col("amount")).otherwise(0.0))
         .alias("neg_sum"),
         F.sum(F.when(kept & (F.col("amount") == 0), 1).otherwise(0)).alias("zero"),
+        F.sum(F.when(kept & F.col("_cancel"), 1).otherwise(0)).alias("cancel"),
+        F.sum(F.when(kept & F.col("_cancel"), F.col("amount")).otherwise(0.0))
+        .alias("cancel_sum"),
         *([] if drop_dup else [F.sum(F.when(F.col("_rep"), 1).otherwise(0)).alias("rep")]),
     ).collect()
     exclusions, rows_read, read, magnitude = [], 0, 0.0, 0.0
     kept_n, kept_amount, refunds, refunds_total, zeros, identical = 0, 0.0, 0, 0.0, 0, 0
+    cancelled, cancelled_total = 0, 0.0
     cols = [f"_shown_{i}" for i in range(len(shown))]
     for row in sorted(counts, key=lambda r: -1 if r["_code"] is None else r["_code"]):
         n, total = int(row["n"]), float(row["fin"] or 0.0)
@@ -259,6 +273,7 @@ def _issues(F: Any, work: DataFrame, reasons: list[tuple[str, Column]], shown: l
         if row["_code"] is None:
             kept_n, kept_amount = n, total
             refunds, refunds_total, zeros = int(row["neg"]), float(row["neg_sum"]), int(row["zero"])
+            cancelled, cancelled_total = int(row["cancel"]), float(row["cancel_sum"])
             continue
         examples = work.filter(F.col("_code") == row["_code"]).select(*cols) \
             .orderBy(*cols).limit(n_examples).collect()
@@ -266,9 +281,12 @@ def _issues(F: Any, work: DataFrame, reasons: list[tuple[str, Column]], shown: l
                                     [dict(zip(shown, e, strict=True)) for e in examples]))
     exclusions.sort(key=lambda e: why.rank(e.reason))
     notes: list[Any] = []
+    if cancelled:
+        notes.append(Note("cancellations", n=cancelled, how="negative quantity",
+                          total=cancelled_total, policy="net"))
     if zeros:
         notes.append(Note("zero_rows", n=zeros))
-    if refunds:
+    if refunds and refunds != cancelled:  # else the cancellations' note says it
         notes.append(Note("refunds", n=refunds, total=refunds_total))
     if identical:
         notes.append(Note("identical_rows", n=identical))
