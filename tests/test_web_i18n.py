@@ -361,3 +361,22 @@ def test_pages_in_a_browser_at_390_px_and_the_what_if_in_french(shop):
         assert _found(page.content()) == expected
         browser.close()
     assert problems == []
+
+
+def test_the_subscriptions_section_only_with_a_subscriptions_table(shop, tmp_path):
+    import clv
+
+    base, aid, _ = shop
+    page = call(f"{base}/a/{aid}?lang=fr")[1].decode()
+    assert f"/a/{aid}/saas" not in page
+    sample = clv.sample_shop(300, seed=5)
+    analysis = clv.analyze(sample.transactions, subscriptions=clv.sample_saas(300, seed=5)
+                           .subscriptions, settings=clv.Settings(margin=0.3, draws=20))
+    app = build(f"sqlite:///{tmp_path / 'h.db'}", workdir=tmp_path / "up",
+                analyses=[(analysis, "saas")])
+    with running(app) as other:
+        page = call(f"{other}/a/1/segments?lang=fr&segment=lost")[1].decode()
+        sections = re.search(r'<nav class="sections".*?</nav>', page, re.S).group(0)
+        assert re.search(r'href="/a/1/saas\?segment=lost"[^>]*>Abonnements</a>', sections)
+        english = call(f"{other}/a/1")[1].decode()
+        assert re.search(r'href="/a/1/saas"[^>]*>SaaS</a>', english)
