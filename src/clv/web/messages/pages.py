@@ -39,12 +39,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "filter_months": {"en": "acquired {start} to {end}", "fr": "acquis de {start} à {end}"},
     "filter_since": {"en": "acquired from {start}", "fr": "acquis à partir de {start}"},
     "filter_until": {"en": "acquired up to {end}", "fr": "acquis jusqu'à {end}"},
-    "filter_search": {"en": "id containing “{q}”", "fr": "identifiant contenant « {q} »"},
-    "filter_none": {"en": "none: every customer", "fr": "aucun : tous les clients"},
+    "filter_search": {"en": "id containing “{q}”", "fr": "identifiant contenant «\u00a0{q}\u00a0»"},
+    "filter_none": {"en": "none: every customer", "fr": "aucun\u00a0: tous les clients"},
     "filter_bad_month": {"en": "“{value}” is not a month (YYYY-MM, such as 2025-03): the "
                                "filter “{name}” is left out.",
-                         "fr": "« {value} » n'est pas un mois (AAAA-MM, par exemple 2025-03) : "
-                               "le filtre « {name} » est ignoré."},
+                         "fr": "«\u00a0{value}\u00a0» n'est pas un mois (AAAA-MM, par exemple "
+                               "2025-03)\u00a0: le filtre «\u00a0{name}\u00a0» est ignoré."},
     "filter_up_to": {"en": "Acquired up to", "fr": "Acquis jusqu'à"},
     # the overview
     "page_overview": {"en": "Overview", "fr": "Synthèse"},
@@ -98,7 +98,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page_product": {"en": "Product", "fr": "Produit"},
     "page_quantity": {"en": "Quantity", "fr": "Quantité"},
     "page_no_customer": {"en": "No customer “{id}” in this analysis.",
-                         "fr": "Aucun client « {id} » dans cette analyse."},
+                         "fr": "Aucun client «\u00a0{id}\u00a0» dans cette analyse."},
     "page_back_list": {"en": "Back to the customers", "fr": "Retour aux clients"},
     # the segments
     "page_segments": {"en": "Segments", "fr": "Segments"},
@@ -119,40 +119,40 @@ MESSAGES: dict[str, dict[str, str]] = {
                               "achat. Un client appartient au premier segment de cette liste "
                               "dont il remplit la règle."},
     "seg_rule_champions": {"en": "R 4 or 5 and F 4 or 5: bought recently and often.",
-                           "fr": "R de 4 ou 5 et F de 4 ou 5 : achats récents et fréquents."},
+                           "fr": "R de 4 ou 5 et F de 4 ou 5\u00a0: achats récents et fréquents."},
     "seg_rule_cannot_lose": {"en": "R 1 or 2 and F 4 or 5: among the most frequent buyers, "
                                    "gone quiet.",
-                             "fr": "R de 1 ou 2 et F de 4 ou 5 : parmi les acheteurs les "
+                             "fr": "R de 1 ou 2 et F de 4 ou 5\u00a0: parmi les acheteurs les "
                                    "plus fréquents, mais silencieux depuis un moment."},
     "seg_rule_loyal": {"en": "R 3 to 5 and F 3 to 5: buy regularly.",
-                       "fr": "R de 3 à 5 et F de 3 à 5 : achètent régulièrement."},
+                       "fr": "R de 3 à 5 et F de 3 à 5\u00a0: achètent régulièrement."},
     "seg_rule_at_risk": {"en": "R 1 or 2 and F 2 or 3: repeat buyers not seen for a while.",
-                         "fr": "R de 1 ou 2 et F de 2 ou 3 : clients qui ont racheté, mais "
+                         "fr": "R de 1 ou 2 et F de 2 ou 3\u00a0: clients qui ont racheté, mais "
                                "absents depuis un moment."},
     "seg_rule_new": {"en": "R 4 or 5 and F 1: first purchase recently.",
-                     "fr": "R de 4 ou 5 et F de 1 : premier achat récent."},
+                     "fr": "R de 4 ou 5 et F de 1\u00a0: premier achat récent."},
     "seg_rule_potential_loyalists": {"en": "R 3 to 5 and F 2: recent and bought a second "
                                            "time.",
-                                     "fr": "R de 3 à 5 et F de 2 : récents, avec un deuxième "
+                                     "fr": "R de 3 à 5 et F de 2\u00a0: récents, avec un deuxième "
                                            "achat."},
     "seg_rule_hibernating": {"en": "R 2 or 3 and F 1: one purchase, some time ago.",
-                             "fr": "R de 2 ou 3 et F de 1 : un seul achat, il y a quelque "
+                             "fr": "R de 2 ou 3 et F de 1\u00a0: un seul achat, il y a quelque "
                                    "temps."},
     "seg_rule_lost": {"en": "R 1 and F 1: one purchase, long ago.",
-                      "fr": "R de 1 et F de 1 : un seul achat, il y a longtemps."},
+                      "fr": "R de 1 et F de 1\u00a0: un seul achat, il y a longtemps."},
     "page_tiers": {"en": "Value tiers (all customers)", "fr": "Niveaux de valeur (tous les "
                                                               "clients)"},
     "page_tiers_lead": {"en": "Customers ranked by future value: the top 1%, the next 9%, the "
                               "next 10% and the rest.",
-                        "fr": "Clients classés par valeur future : le 1\u00a0% du haut, les "
+                        "fr": "Clients classés par valeur future\u00a0: le 1\u00a0% du haut, les "
                               "9\u00a0% suivants, les 10\u00a0% suivants et le reste."},
     "page_tier_col": {"en": "Tier", "fr": "Niveau"},
-    "page_share_of": {"en": "Share of: {figure}", "fr": "Part de : {figure}"},
+    "page_share_of": {"en": "Share of: {figure}", "fr": "Part de\u00a0: {figure}"},
     "page_gini": {"en": "Gini coefficient of the future value: {clv}; of the revenue to date: "
                         "{revenue} (0 = every customer worth the same, 1 = one customer holds "
                         "everything).",
-                  "fr": "Coefficient de Gini de la valeur future : {clv} ; du chiffre "
-                        "d'affaires à date : {revenue} (0 = tous les clients valent autant, "
+                  "fr": "Coefficient de Gini de la valeur future\u00a0: {clv}\u00a0; du chiffre "
+                        "d'affaires à date\u00a0: {revenue} (0 = tous les clients valent autant, "
                         "1 = un seul client détient tout)."},
     "page_drill": {"en": "See the customers of {name}", "fr": "Voir les clients de {name}"},
     # the cohorts
@@ -173,7 +173,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page_repeat": {"en": "Repeat purchases", "fr": "Réachats"},
     "page_repeat_rate": {"en": "Repeat rate", "fr": "Taux de réachat"},
     "page_days_second": {"en": "Days to the second purchase: {which}",
-                         "fr": "Jours jusqu'au deuxième achat : {which}"},
+                         "fr": "Jours jusqu'au deuxième achat\u00a0: {which}"},
     "page_median": {"en": "median", "fr": "médiane"},
     "page_q1": {"en": "1st quartile", "fr": "1er quartile"},
     "page_q3": {"en": "3rd quartile", "fr": "3e quartile"},
@@ -214,7 +214,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page_whatif": {"en": "What if", "fr": "Et si"},
     "page_whatif_lead": {"en": "Move a lever: the figures are recomputed with the fitted "
                                "model, from now on.",
-                         "fr": "Bougez un levier : les chiffres sont recalculés avec le "
+                         "fr": "Bougez un levier\u00a0: les chiffres sont recalculés avec le "
                                "modèle ajusté, à partir de maintenant."},
     "page_lever_retention": {"en": "Retention", "fr": "Rétention"},
     "page_lever_frequency": {"en": "Purchase frequency", "fr": "Fréquence d'achat"},
@@ -252,7 +252,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page_csv": {"en": "CSV", "fr": "CSV"},
     "page_excel": {"en": "Excel", "fr": "Excel"},
     "page_exports_filtered": {"en": "The customers table is exported with the filters: {what}.",
-                              "fr": "Le tableau des clients est exporté avec les filtres : "
+                              "fr": "Le tableau des clients est exporté avec les filtres\u00a0: "
                                     "{what}."},
     "page_exports_money": {"en": "Amounts are rounded to the cent.",
                            "fr": "Les montants sont arrondis au centime."},
@@ -260,7 +260,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                          "fr": "Clients, avec leurs prédictions"},
     "export_segments": {"en": "Segments", "fr": "Segments"},
     "export_tiers": {"en": "Value tiers", "fr": "Niveaux de valeur"},
-    "export_cohorts": {"en": "Cohorts: retention by age", "fr": "Cohortes : rétention par âge"},
+    "export_cohorts": {"en": "Cohorts: retention by age",
+                       "fr": "Cohortes\u00a0: rétention par âge"},
     "export_repeat": {"en": "Repeat purchases by cohort", "fr": "Réachats par cohorte"},
     "export_ltv_curve": {"en": "Cumulative value per customer by cohort",
                          "fr": "Valeur cumulée par client et par cohorte"},
@@ -277,7 +278,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "export_saas_months": {"en": "Subscriptions by month", "fr": "Abonnements par mois"},
     # blank cells: a short reason, and its longer explanation on hover
     "page_blank_one_purchase": {"en": "not judged: one purchase only",
-                                "fr": "non évalué : un seul achat"},
+                                "fr": "non évalué\u00a0: un seul achat"},
     "page_blank_one_purchase_why": {"en": "The model cannot judge whether a one-time buyer is "
                                           "still active.",
                                     "fr": "Le modèle ne peut pas dire si un client d'un seul "
