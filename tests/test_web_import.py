@@ -230,6 +230,15 @@ def test_a_french_export_through_upload_mapping_and_run(tmp_path):
         assert f">{months[month.month - 1]} {month.year}<" in spend_preview  # a month
         subs_preview = page[page.index('id="subscriptions-preview"'):]
         assert "29,90" in subs_preview.split("</table>")[0]
+        # the options read again: amounts above 100 left out, counted among the first rows
+        asked = {**form_of(page), "max_amount": "100"}
+        status, raw, _ = call(f"{base}/mapping/{sid}", "POST", urlencode(asked).encode(),
+                              {**FORM, **FRENCH})
+        again = html.unescape(raw.decode())
+        above = shop["tx"].head(200).filter(pl.col("amount") > 100).height
+        assert status == 200 and above > 0
+        assert f"montant hors limites\u00a0: {above} lignes" in again
+        assert 'name="max_amount" id="max_amount" min="0" step="any" value="100"' in again
         # run with the form as filled, a name for the history and a margin of 30%
         values = {**form_of(page), "name": "Boutique de Lyon", "margin": "30"}
         assert values["source"] == sid and values["refunds"] == "net"
@@ -245,10 +254,15 @@ def test_a_french_export_through_upload_mapping_and_run(tmp_path):
         assert analysis.kpis["revenue"] == pytest.approx(tx["amount"].sum())
         assert analysis.currency == "EUR" and analysis.settings.margin == pytest.approx(0.3)
         assert analysis.channels is not None
+        # every euro of the French spend file (05/2024;…;95,63) reached the channels
         assert analysis.channels.channels["spend"].sum() == pytest.approx(
-            shop["spend_frame"].filter(pl.col("month") <= tx["timestamp"].max().date())
-            ["spend"].sum(), rel=1e-9) or analysis.channels.channels["spend"].sum() > 0
-        assert analysis.subscriptions is not None
+            shop["spend_frame"]["spend"].sum())
+        # the subscriptions file read with its plans, decimal commas and empty ends: 80
+        # subscriptions, one in three ended 200 days after its start
+        plans = analysis.subscriptions.plans.select(
+            "plan", "subscriptions", "active_subscriptions", "arpa").sort("plan")
+        assert plans.rows() == [("Essentiel", 40, 27, pytest.approx(9.9)),
+                                ("Pro", 40, 26, pytest.approx(29.9))]
         assert state.entries[done["analysis"]].source == "Boutique de Lyon"
         assert state.store.history()["source"].to_list() == ["Boutique de Lyon"]
         # the uploads went with the success
