@@ -206,6 +206,11 @@ def test_a_segment_opens_its_customers_and_exports_them(shop):
     for column in MONEY:  # amounts to the cent, never 65.27000000000001
         values = exported[column].drop_nulls()
         assert values.len() and values.str.contains(r"^-?\d+(\.\d{1,2})?$").all(), column
+    xlsx = html.unescape(re.search(r'id="export-list-xlsx" download href="([^"]+)"', listed)
+                         .group(1))
+    sheet = pl.read_excel(io.BytesIO(call(base + xlsx)[1]))
+    assert sorted(sheet["customer_id"]) == sorted(expected["customer_id"])
+    assert (sheet["clv"] == sheet["clv"].round(2)).all()
     exact = expected.sort("customer_id")["revenue"].round(2)
     assert exported.sort("customer_id")["revenue"].cast(pl.Float64).to_list() == \
         exact.to_list()
