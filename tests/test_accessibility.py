@@ -26,6 +26,7 @@ from clv.web import build  # noqa: E402
 from conftest import missing  # noqa: E402
 from webtools import (  # noqa: E402
     CHROMIUM_ARGS,
+    Watch,
     call,
     chromium_path,
     dashboard_pages,
@@ -91,20 +92,21 @@ def site(tmp_path_factory):
 
 def opened(browser, site, name: str, lang: str, viewport: dict[str, int]):
     """A new page at ``viewport`` showing the dashboard's page ``name`` in ``lang`` (skips a
-    SaaS page the server does not have yet)."""
+    SaaS page the server does not have yet), and the :class:`Watch` of its problems."""
     base, pages = site
     path = pages[name]
     url = f"{base}{path}{'&' if '?' in path else '?'}lang={lang}"
     if name == "saas" and call(url)[0] == 404:
         pytest.skip("no SaaS page at /a/{id}/saas yet (404)")
     page = browser.new_page(viewport=viewport)
+    watch = Watch(page)
     response = page.goto(url)
     if response is None or response.status != 200:
         text = page.inner_text("body")[:300] if response is not None else ""
         page.close()
         pytest.fail(f"{path}?lang={lang}: HTTP {response and response.status}: {text}")
     page.wait_for_load_state("load")
-    return page
+    return page, watch
 
 
 def axe_violations(page, options: dict | None = None) -> list[dict]:
@@ -138,13 +140,17 @@ def described(name: str, lang: str, violations: list[dict]) -> dict[tuple[str, s
 @pytest.mark.parametrize("name", PAGES)
 @pytest.mark.parametrize("lang", LANGS)
 def test_page_has_no_serious_accessibility_violation(browser, site, lang, name):
-    page = opened(browser, site, name, lang, {"width": 1280, "height": 900})
+    """axe-core's rules; besides, the page says its language (``<html lang>``, for screen
+    readers) and loads with no console error nor failed request."""
+    page, watch = opened(browser, site, name, lang, {"width": 1280, "height": 900})
     try:
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{lang}-{name}.png"), full_page=True)
+        said = page.evaluate("document.documentElement.lang")
         found = described(name, lang, axe_violations(page))
     finally:
         page.close()
+    assert said == lang and watch.problems == [], (said, watch.problems)
     known_or_fail(found, "serious accessibility violations (axe-core)")
 
 
@@ -182,7 +188,7 @@ OVERFLOWING = """() => {
 def test_page_fits_a_phone_without_scrolling_sideways(browser, site, lang, name):
     """The page stays within 390 px; the boxes that scroll instead (wide tables) can be
     reached by keyboard (axe-core's scrollable-region-focusable, at this width)."""
-    page = opened(browser, site, name, lang, PHONE)
+    page, _ = opened(browser, site, name, lang, PHONE)
     try:
         got = page.evaluate(OVERFLOWING)
         if got["scroll"] > got["width"]:
