@@ -411,3 +411,25 @@ def test_the_calculator_takes_percentages_in_both_languages(tmp_path):
         api = json.loads(call(f"{base}/api/formulas/saas_churn?mrr=50&monthly_churn=0.05"
                               "&margin=0.8")[1])
         assert api["ltv"] == pytest.approx(800.0)
+
+
+def test_a_customers_file_gives_the_acquisition_channels(tmp_path):
+    shop = french_shop(customers=120)
+    ids = shop["tx"]["customer_id"].unique().sort()
+    people = pl.DataFrame({"Client": ids, "Canal d'acquisition": ["salon"] * 10
+                           + ["parrainage"] * (ids.len() - 10)})
+    buf = io.BytesIO()
+    people.write_csv(buf, separator=";")
+    with dashboard(tmp_path) as (base, state):
+        where = _upload_all(base, shop, customers=("clients.csv", buf.getvalue()))
+        page = html.unescape(call(base + where, headers=FRENCH)[1].decode())
+        assert selected(page, "customers_map_customer_id") == "Client"
+        assert selected(page, "customers_map_channel") == "Canal d'acquisition"
+        assert "<h2>Clients\u00a0: clients.csv</h2>" in page and 'id="customers-preview"' in page
+        _, _, got = call(f"{base}/analyses", "POST", urlencode(form_of(page)).encode(),
+                         {**FORM, **FRENCH})
+        done = wait(base, got["location"].rsplit("/", 1)[1])
+        assert done["status"] == "done", done
+        channels = state.entries[done["analysis"]].analysis.channels.channels
+        acquired = dict(channels.select("channel", "new_customers").iter_rows())
+        assert acquired["salon"] == 10 and acquired["parrainage"] == ids.len() - 10
