@@ -1,5 +1,14 @@
 """What the pages share: the templates (Jinja2, autoescaped), the answer of a page (with its
-security headers), the filters of the analysis pages, and the tables an analysis offers."""
+security headers, the header's language switch and the ``clv_lang`` cookie), the filters of
+the analysis pages, and the tables an analysis offers.
+
+Templates write in the page's ``lang``: ``{{ t("key") }}`` (the catalogue,
+:mod:`clv.web.i18n`), ``{{ label("clv") }}`` and ``{{ definition("clv") }}``
+(:mod:`clv.measures`), and the filters ``num``, ``pct``, ``money`` (the analysis's
+currency), ``day``, ``month``, ``ratio``, ``segment``, ``tier`` and ``note``; a missing value
+is written '' and the template says why. A page of an analysis is made by :func:`section`
+(its menu carries the filters ``start``, ``end``, ``channel``, ``segment``, ``tier``), any
+other by :func:`page`; both take the ``request``, for the switch and the cookie."""
 
 from __future__ import annotations
 
