@@ -49,8 +49,9 @@ KNOWN: dict[tuple[str, str], str] = {
         "the grey blanks of the channels table (td > span.blank in payback_months, "
         "predicted_payback_months, max_cac) are too light on the table's background"),
     ("saas", "color-contrast"): (
-        "the retention heatmaps (#saas-cohorts-1, #saas-cohorts-2): dark text on the "
-        "mid-blue cells"),
+        "the retention heatmaps (#saas-cohorts-1, #saas-cohorts-2): white text on the "
+        "mid-blue cells (rgba(31, 94, 168, 0.67) on white, #6993c5: 3.19:1 where 4.5:1 is "
+        "needed); dark text below a darker shade, or a darker scale, wanted"),
     **{(p, "scrollable-region-focusable"): (
         "a box that scrolls sideways (div.table-wrap; at 390 px also the models' and "
         "timing's boxes and the what-if's table) holds nothing a keyboard can reach: "
