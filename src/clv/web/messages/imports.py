@@ -182,10 +182,10 @@ MESSAGES: dict[str, dict[str, str]] = {
               "sont écartées et comptées. Vide : 1er janvier 1970."},
     "imp_max_amount": {"en": "Largest amount of a line", "fr": "Montant maximal d'une ligne"},
     "imp_max_amount_help": {
-        "en": "Larger amounts are left out as errors, counted. Empty: no limit below a "
-              "thousand billion.",
-        "fr": "Les montants supérieurs sont écartés comme erreurs, et comptés. Vide : pas de "
-              "limite en dessous de mille milliards."},
+        "en": "Larger amounts are left out as errors, counted. Empty: a thousand billion, "
+              "which no real order reaches.",
+        "fr": "Les montants supérieurs sont écartés comme erreurs, et comptés. Vide : mille "
+              "milliards, qu'aucune vraie commande n'atteint."},
     "imp_preview_button": {"en": "Show the first rows as read",
                            "fr": "Afficher les premières lignes telles que lues"},
     # settings
