@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import weakref
 from typing import Annotated, Any
 
 import polars as pl
@@ -45,6 +46,18 @@ WHATIF_KINDS = {"total_clv": "money", "mean_clv": "money", "new_customer_ltv": "
 LEVER_WORDS = {"retention", "frequency", "basket", "margin", "cac", "discount_rate"}
 
 
+_actions: weakref.WeakKeyDictionary[Entry, dict[str, list[str]]] = weakref.WeakKeyDictionary()
+
+
+def _what_to_do(e: Entry, lang: str) -> list[str]:
+    """The overview's 'what to do' (:func:`clv.report.actions`: a what-if per lever, a
+    quarter of a second), made once per analysis and language while the analysis is held."""
+    held = _actions.setdefault(e, {})
+    if lang not in held:
+        held[lang] = actions(e.analysis, lang)
+    return held[lang]
+
+
 def blank(why: str, lang: str) -> dict[str, str]:
     """A blank cell: its short reason (message ``page_blank_<why>``) and the longer one."""
     return {"short": t(f"page_blank_{why}", lang), "why": t(f"page_blank_{why}_why", lang)}
@@ -64,7 +77,7 @@ def overview(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTM
     return section(e, "overview", f, lang=lang, request=request,
                    w=lambda k: figures.word(k, lang), figures=shown, selection=picked,
                    selected=chosen.height if chosen is not None else 0,
-                   actions=actions(a, lang), explained=figures.explained(keys, a, lang),
+                   actions=_what_to_do(e, lang), explained=figures.explained(keys, a, lang),
                    basis=figures.basis(a, lang), list_link=_customers_link(e, f),
                    distribution=label("predicted_clv", lang, a.settings))
 
