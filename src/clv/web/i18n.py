@@ -117,7 +117,7 @@ def day(value: dt.date | dt.datetime | str | None, lang: str) -> str:
         try:
             value = dt.datetime.fromisoformat(value)
         except ValueError:
-            return value
+            return str(value)  # not a date: shown as written
     locale = "fr_FR" if lang == "fr" else "en_GB"
     if isinstance(value, dt.datetime):
         if value.time() == dt.time():
