@@ -45,20 +45,18 @@ PHONE = {"width": 390, "height": 844}
 WIDE = "no-sideways-scroll-390px"
 """The phone check's name in ``KNOWN`` (the others are axe-core's rule ids)."""
 KNOWN: dict[tuple[str, str], str] = {
-    ("channels", "color-contrast"): (
-        "the grey blanks of the channels table (td > span.blank in payback_months, "
-        "predicted_payback_months, max_cac) are too light on the table's background"),
     ("saas", "color-contrast"): (
         "the retention heatmaps (#saas-cohorts-1, #saas-cohorts-2): white text on the "
         "mid-blue cells (rgba(31, 94, 168, 0.67) on white, #6993c5: 3.19:1 where 4.5:1 is "
         "needed); dark text below a darker shade, or a darker scale, wanted"),
-    **{(p, "scrollable-region-focusable"): (
-        "a box that scrolls sideways (div.table-wrap; at 390 px also the models' and "
-        "timing's boxes and the what-if's table) holds nothing a keyboard can reach: "
-        "tabindex=0, with role=region and an aria-label, wanted on the scrolling box")
-       for p in ("customer", "mapping", "models", "timing", "whatif", "saas")},
-    ("calculator", WIDE): ("the formula tabs (main > nav.tabs, display:flex) do not wrap: "
-                           "flex-wrap: wrap wanted"),
+    ("saas", "scrollable-region-focusable"): (
+        "the boxes of the wide tables (div.table-wrap, 11th and 14th children of main) scroll "
+        "sideways at 1280 px but hold nothing a keyboard can reach: tabindex=0, with "
+        "role=region and an aria-label, wanted on the box"),
+    ("mapping", "scrollable-region-focusable"): (
+        "at 390 px the box of the preview of the first rows (div.table-wrap) scrolls sideways "
+        "but holds nothing a keyboard can reach: tabindex=0, with role=region and an "
+        "aria-label, wanted on the box"),
 }
 """(page, rule) -> why it fails on the current pages and what would fix it, in both
 languages; ``rule`` is an axe-core rule id or :data:`WIDE`."""
