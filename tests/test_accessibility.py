@@ -97,7 +97,8 @@ def opened(browser, site, name: str, lang: str, viewport: dict[str, int]):
     url = f"{base}{path}{'&' if '?' in path else '?'}lang={lang}"
     if name == "saas" and call(url)[0] == 404:
         pytest.skip("no SaaS page at /a/{id}/saas yet (404)")
-    page = browser.new_page(viewport=viewport)
+    # the browser's language too (Accept-Language, navigator.language), as a reader has
+    page = browser.new_page(viewport=viewport, locale={"fr": "fr-FR"}.get(lang, "en-GB"))
     watch = Watch(page)
     response = page.goto(url)
     if response is None or response.status != 200:
