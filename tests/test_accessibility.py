@@ -36,7 +36,7 @@ from webtools import (  # noqa: E402
 
 SHOTS = Path(__file__).resolve().parents[1] / "bench" / "out" / "pages"
 LANGS = ("en", "fr")
-PAGES = ("home", "mapping", "overview", "customers", "customer", "segments", "cohorts",
+PAGES = ("home", "mapping", "overview", "selection", "customers", "customer", "segments", "cohorts",
          "channels", "timing", "models", "whatif", "data", "exports", "saas", "calculator",
          "history")
 SERIOUS = ("serious", "critical")

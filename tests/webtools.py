@@ -140,10 +140,10 @@ def sample_analysis(customers: int = 600, seed: int = 7) -> Any:
 
 def dashboard_pages(base: str, orders: bytes) -> dict[str, str]:
     """Every page of a dashboard at ``base`` showing one finished analysis (its first), by a
-    short name: the analysis's sections, one customer, the SaaS page, and the pages around
-    them (home, mapping of ``orders`` uploaded here, calculator, history). The SaaS page is
-    listed even where the server answers it with 404 (no page yet, or no subscriptions): the
-    caller says so."""
+    short name: the analysis's sections, the overview with a selection (the top customer's
+    segment), one customer, the SaaS page, and the pages around them (home, mapping of
+    ``orders`` uploaded here, calculator, history). The SaaS page is listed even where the
+    server answers it with 404 (no page yet, or no subscriptions): the caller says so."""
     from urllib.parse import quote
 
     aid = json.loads(call(base + "/api/analyses")[1])[0]["id"]
@@ -153,7 +153,8 @@ def dashboard_pages(base: str, orders: bytes) -> dict[str, str]:
         raise RuntimeError(f"upload refused: HTTP {status}: {body[:200]!r}")
     a = f"/a/{aid}"
     return {"home": "/", "mapping": f"/mapping/{json.loads(body)['id']}",
-            "overview": a, "customers": f"{a}/customers",
+            "overview": a, "selection": f"{a}?segment={quote(top['segment'])}",
+            "customers": f"{a}/customers",
             "customer": f"{a}/customers/{quote(top['customer_id'], safe='')}",
             "segments": f"{a}/segments", "cohorts": f"{a}/cohorts",
             "channels": f"{a}/channels", "timing": f"{a}/timing", "models": f"{a}/models",
