@@ -381,7 +381,8 @@ def test_history_is_grouped_by_source(tmp_path):
         a, b = sections
         assert "· 2 analyses<" in a and "· 1 analyse<" in b
         assert "<svg" in a and "<svg" not in b and "Enregistrez une deuxième analyse" in b
-        assert '<div class="table-wrap">' in a and '<div class="table-wrap">' in b
+        assert '<div class="table-wrap" tabindex="0" role="region" aria-label="Analyses de ' \
+               'Boutique A">' in a and '<div class="table-wrap" tabindex="0"' in b
         today = dt.date.today()
         assert f"{today.day} " in a and str(today.year) in a
         tables = re.findall(r"<table.*?</table>", a + b, re.S)

@@ -299,6 +299,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "hist_change": {"en": "change since the previous analysis of this source: {change}",
                     "fr": "écart depuis l'analyse précédente de cette source : {change}"},
     "hist_blank": {"en": "not measured in this analysis", "fr": "non mesuré dans cette analyse"},
+    "hist_table": {"en": "Analyses of {name}", "fr": "Analyses de {name}"},
     "hist_chart": {"en": "Trend of {name}", "fr": "Évolution de {name}"},
     # ---- calculator --------------------------------------------------------------------
     "calc_title": {"en": "Calculator", "fr": "Calculateur"},
