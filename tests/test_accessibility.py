@@ -1,8 +1,9 @@
 """Every page of the dashboard, in English and in French, in the system's Chromium: axe-core
-finds no violation of impact "serious" or "critical"; at 390 x 844 px (a phone) the page does
-not scroll sideways (a table scrolling inside its own box is fine); and a full-page
-screenshot at 1280 px is saved under bench/out/pages/ (``en-overview.png``,
-``fr-overview.png``...; .ci/run lists them).
+finds no violation of impact "serious" or "critical"; the page says its language in
+``<html lang>`` and loads with no console error nor failed request; at 1280 px and at
+390 x 844 px (a phone) it does not scroll sideways (a table scrolling inside its own box is
+fine, if a keyboard can reach that box); and a full-page screenshot at 1280 px is saved under
+bench/out/pages/ (``en-overview.png``, ``fr-overview.png``...; .ci/run lists them).
 
 axe-core's ``axe.min.js`` comes from the wheel ``axe-playwright-python`` (the ``test`` extra),
 which bundles it: nothing is downloaded when the tests run.
