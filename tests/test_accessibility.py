@@ -55,10 +55,6 @@ KNOWN: dict[tuple[str, str], str] = {
         "the boxes of the wide tables (div.table-wrap, 11th and 14th children of main) scroll "
         "sideways at 1280 px but hold nothing a keyboard can reach: tabindex=0, with "
         "role=region and an aria-label, wanted on the box"),
-    ("mapping", "scrollable-region-focusable"): (
-        "at 390 px the box of the preview of the first rows (div.table-wrap) scrolls sideways "
-        "but holds nothing a keyboard can reach: tabindex=0, with role=region and an "
-        "aria-label, wanted on the box"),
 }
 """(page, rule) -> why it fails on the current pages and what would fix it, in both
 languages; ``rule`` is an axe-core rule id, :data:`WIDE` or :data:`WIDE_DESKTOP`."""
