@@ -67,7 +67,7 @@ from clv.pipeline import Analysis, Settings, analyze
 from clv.report import charts
 from clv.scenarios import Levers, Scenario
 from clv.store import Store
-from clv.web.charts import TRANSLATED, render_charts
+from clv.web.charts import LINKED, TRANSLATED, render_charts
 
 SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".xlsx", ".xls", ".json", ".jsonl", ".ndjson")
 MAPPED = ("customer_id", "timestamp", "amount", "quantity", "price", "order_id", "product",
@@ -231,19 +231,28 @@ class Entry:
     def charts(self) -> dict[str, str | None]:
         return self._held()[1]
 
-    def charts_in(self, lang: str) -> dict[str, str | None]:
-        """The charts in ``lang``: English as drawn with the analysis; another language's
-        (:data:`clv.web.charts.TRANSLATED`) drawn when first asked, kept while the analysis
+    def chart(self, key: str, lang: str) -> str | None:
+        """The chart ``key`` in ``lang``: English as drawn with the analysis; in another
+        language drawn when a page first shows it (one chart, not every chart of the
+        analysis), its marks linking to this analysis's customers, kept while the analysis
         is in memory."""
         if lang == "en":
-            return self.charts
-        found = self.translated.get(lang)
-        if found is None:
-            found = render_charts(self.analysis, lang, TRANSLATED)
+            return self.charts.get(key)
+        held = self.translated.get(lang, {})
+        if key not in held:
+            drawn = render_charts(self.analysis, lang, (key,), aid=self.id)[key]
             owner = self._owner()
-            if owner is not None and self.id in owner.in_memory():
-                self.translated[lang] = found
-        return found
+            if owner is None or self.id not in owner.in_memory():
+                return drawn
+            held = self.translated.setdefault(lang, {})
+            held[key] = drawn
+        return held[key]
+
+    def charts_in(self, lang: str) -> dict[str, str | None]:
+        """Every chart (:data:`clv.web.charts.TRANSLATED`) in ``lang`` (see :meth:`chart`)."""
+        if lang == "en":
+            return self.charts
+        return {key: self.chart(key, lang) for key in TRANSLATED}
 
 
 def _minutes(seconds: float) -> str:
@@ -434,6 +443,8 @@ class State:
             with self.lock:
                 self._unsaved -= 1
                 aid = self._unsaved
+        # the marks of these charts link to the customers of this analysis, now it has its id
+        drawn = {**drawn, **render_charts(analysis, which=LINKED, aid=aid)}
         entry = Entry(aid, source, analysis, self, note)
         file = self.workdir / f"analysis{aid}-{self.new_id()}.pickle"
         try:  # written once: an analysis never changes, so the file stays right

@@ -205,10 +205,8 @@ class Charts(Mapping[str, str | None]):
     def __getitem__(self, key: str) -> str | None:
         if key not in CHARTS:
             raise KeyError(key)
-        if self.lang == "en":
-            return self.e.charts.get(key)
         if key in TRANSLATED:
-            return self.e.charts_in(self.lang).get(key)
+            return self.e.chart(key, self.lang)
         held = _drawn.setdefault(self.e, {})
         if (self.lang, key) not in held:
             held[self.lang, key] = render_charts(self.e.analysis, self.lang, (key,))[key]
