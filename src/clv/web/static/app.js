@@ -12,10 +12,12 @@ function job() {
   const cancel = document.getElementById("job-cancel");
   const back = document.getElementById("job-back");
   const poll = async () => {
-    const response = await fetch(`/api/jobs/${box.dataset.job}`);
+    // the step and the failure in the page's language
+    const lang = encodeURIComponent(document.documentElement.lang || "en");
+    const response = await fetch(`/api/jobs/${box.dataset.job}?lang=${lang}`);
     const state = await response.json();
     bar.value = state.share;
-    step.textContent = state.step;
+    step.textContent = state.label || state.step;
     box.dataset.status = state.status;
     if (state.status === "running") {
       setTimeout(poll, 250);
@@ -28,7 +30,8 @@ function job() {
       note.textContent = state.note;
       setTimeout(() => window.location.assign(`/a/${state.analysis}`), 3000);
     } else {
-      failed.textContent = state.error;
+      failed.textContent = state.message || state.error;
+      bar.hidden = true;
       if (back) back.hidden = false;
     }
   };
