@@ -56,11 +56,25 @@ def session(master: str = "local[*]", conf: dict[str, str] | None = None,
     if master.startswith("local"):  # the driver on loopback: nothing listens beyond it
         builder = builder.config("spark.driver.host", "127.0.0.1") \
             .config("spark.driver.bindAddress", "127.0.0.1")
+        if "spark.driver.memory" not in (conf or {}):  # local mode: the driver does the work
+            builder = builder.config("spark.driver.memory", _local_memory())
     for key, value in (conf or {}).items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return spark
+
+
+def _local_memory() -> str:
+    """Half of this machine's memory, at most 16 GB, for a local driver (Spark's default,
+    1 GB, spills a 10M-line log to disk)."""
+    import os
+
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - not POSIX
+        return "2g"
+    return f"{max(1, min(16, int(total / 2**30 / 2)))}g"
 
 
 @dataclass(frozen=True)
@@ -164,10 +178,8 @@ def read_transactions(
         amt = F.when(cancel, -F.abs(amt)).otherwise(amt)
     now = as_of or dt.datetime.now(ZoneInfo(timezone)).replace(tzinfo=None)
     drop_dup = duplicates == "drop" or (duplicates == "auto" and "order_id" in m)
-    from pyspark.sql import Window
-
     every = [F.col(f"`{c}`") for c in df.columns]
-    repeat = F.row_number().over(Window.partitionBy(*every).orderBy(F.lit(1))) > 1
+    df, repeat = _repeats(F, df, every)
     nan_or_null = amt.isNull() | F.isnan(amt)
     reasons: list[tuple[str, Column]] = [
         (why.MISSING_CUSTOMER, cid.isNull()), (why.BAD_DATE, ts.isNull()),
@@ -193,6 +205,25 @@ def read_transactions(
     issues.notes = list(mapping.notes) + issues.notes
     kept = work.filter(F.col("_code").isNull()).select("customer_id", "timestamp", "amount")
     return SparkTransactions(kept, issues, mapping, timezone)
+
+
+def _repeats(F: Any, df: DataFrame, every: list[Column]) -> tuple[DataFrame, Column]:
+    """``df`` with a column ``_repeat`` true for each row that repeats an earlier identical row
+    (every column equal, nulls equal to nulls), as the readers' identical-row check, and that
+    column. Only the rows whose 64-bit hash of every column is shared by another row are
+    compared (a broadcast of the shared hashes, usually few): the window that numbers
+    identical rows sorts those rows only, never the whole log."""
+    from pyspark.sql import Window
+
+    hashed = df.withColumn("_h", F.xxhash64(*every))
+    shared = hashed.groupBy("_h").count().filter(F.col("count") > 1) \
+        .select("_h", F.lit(True).alias("_shared"))
+    marked = hashed.join(F.broadcast(shared), "_h", "left")
+    number = F.row_number().over(Window.partitionBy("_h", *every).orderBy(F.lit(1)))
+    alone = marked.filter(F.col("_shared").isNull()).withColumn("_repeat", F.lit(False))
+    twins = marked.filter(F.col("_shared")).withColumn("_repeat", number > 1)
+    out = alone.unionByName(twins).drop("_h", "_shared")
+    return out, F.col("_repeat")
 
 
 def _check_zone(df: DataFrame, timezone: str) -> None:
