@@ -47,14 +47,6 @@ WIDE = "no-sideways-scroll-390px"
 WIDE_DESKTOP = "no-sideways-scroll-1280px"
 """The names of the width checks in ``KNOWN`` (the others are axe-core's rule ids)."""
 KNOWN: dict[tuple[str, str], str] = {
-    ("saas", "color-contrast"): (
-        "the retention heatmaps (#saas-cohorts-1, #saas-cohorts-2): white text on the "
-        "mid-blue cells (rgba(31, 94, 168, 0.67) on white, #6993c5: 3.19:1 where 4.5:1 is "
-        "needed); dark text below a darker shade, or a darker scale, wanted"),
-    ("saas", "scrollable-region-focusable"): (
-        "the boxes of the wide tables (div.table-wrap, 11th and 14th children of main) scroll "
-        "sideways at 1280 px but hold nothing a keyboard can reach: tabindex=0, with "
-        "role=region and an aria-label, wanted on the box"),
 }
 """(page, rule) -> why it fails on the current pages and what would fix it, in both
 languages; ``rule`` is an axe-core rule id, :data:`WIDE` or :data:`WIDE_DESKTOP`."""

@@ -63,7 +63,7 @@ def test_dashboard_flow_in_the_browser(browser, tmp_path):
         assert page.input_value("#map_customer_id") == "Customer"
         assert page.input_value("#map_timestamp") == "Order date"
         assert page.input_value("#map_amount") == "Total"
-        page.fill("input[name=margin]", "0.3")
+        page.fill("input[name=margin]", "30")  # percent
         page.click("#run")
         page.wait_for_url(re.compile(r".*/a/\d+$"), timeout=120_000)
         analysis = page.url

@@ -203,10 +203,18 @@ def blank(short: str, why: str, lang: str) -> dict[str, str]:
 
 def _shade(share: float) -> str:
     """The background of a retention cell: darker as the share is higher (capped at 100%),
-    its text white on the darkest."""
-    alpha = min(max(share, 0.0), 1.0)
-    ink = "#ffffff" if alpha > 0.55 else "#1d2430"
-    return f"background-color: rgba(31, 94, 168, {0.08 + 0.82 * alpha:.2f}); color: {ink}"
+    its text white or black, whichever contrasts more with it (WCAG's contrast ratio: at
+    least 4.5:1 everywhere on this scale)."""
+    alpha = 0.08 + 0.82 * min(max(share, 0.0), 1.0)
+    shown = [round((1 - alpha) * 255 + alpha * c) for c in (31, 94, 168)]  # on white
+
+    def linear(c: int) -> float:
+        v = c / 255
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+    lum = 0.2126 * linear(shown[0]) + 0.7152 * linear(shown[1]) + 0.0722 * linear(shown[2])
+    ink = "#ffffff" if 1.05 / (lum + 0.05) >= (lum + 0.05) / 0.05 else "#000000"
+    return f"background-color: rgba(31, 94, 168, {alpha:.2f}); color: {ink}"
 
 
 def cohort_grid(a: Analysis, lang: str, kind: str = "logo", cohorts: int = COHORTS_SHOWN,
