@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.client
 import io
 import json
+import re
 import time
 from urllib.parse import urlsplit
 
@@ -633,3 +634,20 @@ def test_a_setting_settings_refuse_is_a_422_naming_it(site):
     with pytest.raises(FormError, match="argin"):
         form_settings({"margin": "150"})
     assert form_settings({"margin": "30"}).settings().margin == pytest.approx(0.3)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_api_reference_is_served_by_the_dashboard_without_a_cdn(site, lang):
+    """/docs lists every route of the OpenAPI schema, from the package alone: no script,
+    style or font from elsewhere (Swagger UI's came from a CDN, and the page was blank
+    offline)."""
+    base, _, _ = site
+    status, body, _ = call(f"{base}/docs?lang={lang}")
+    text = body.decode()
+    assert status == 200 and f'<html lang="{lang}">' in text
+    assert not re.search(r'(src|href)="(https?:)?//', text)  # nothing from another site
+    schema = json.loads(call(f"{base}/openapi.json")[1])
+    for path, item in schema["paths"].items():
+        for method in item:
+            assert f"<code>{method.upper()} {path}</code>" in text, (method, path)
+    assert ("Référence de l&#39;API" in text) == (lang == "fr")

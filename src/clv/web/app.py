@@ -1,5 +1,6 @@
 """The dashboard's application: HTML pages and the JSON API (OpenAPI schema at
-``/openapi.json``, browsable at ``/docs``), made of the routers of :mod:`clv.web.routes`.
+``/openapi.json``, browsable at ``/docs``, a page made from it here: no script from a CDN),
+made of the routers of :mod:`clv.web.routes`.
 
 Pages: ``/`` (upload a file or name a database table, and the analyses so far),
 ``/mapping/{source}`` (confirm the detected columns and the settings), ``/jobs/{job}``
@@ -35,7 +36,7 @@ from fastapi.staticfiles import StaticFiles
 from clv.errors import ClvError
 from clv.web.deps import access
 from clv.web.guard import TooLarge, internal_error
-from clv.web.routes import api, data, exports, jobs, pages, saas, tools
+from clv.web.routes import api, data, exports, jobs, pages, reference, saas, tools
 from clv.web.schemas import ERRORS
 from clv.web.state import State
 
@@ -50,7 +51,7 @@ def create_app(state: State, *, token: str | None = None) -> FastAPI:
         yield
         await run_in_threadpool(state.close)  # jobs stopped, uploads and files deleted
 
-    app = FastAPI(title="clv dashboard", version="1", docs_url="/docs", redoc_url=None,
+    app = FastAPI(title="clv dashboard", version="1", docs_url=None, redoc_url=None,
                   description=__doc__, responses=ERRORS, lifespan=lifespan,
                   dependencies=[Depends(access)])
     app.state.clv = state
@@ -67,6 +68,6 @@ def create_app(state: State, *, token: str | None = None) -> FastAPI:
 
     # anything else: a 500 with a reference, the traceback logged once (clv.web.guard)
     app.add_exception_handler(Exception, internal_error)
-    for part in (data, jobs, pages, saas, exports, api, tools):
+    for part in (data, jobs, pages, saas, exports, api, tools, reference):
         app.include_router(part.router)
     return app
