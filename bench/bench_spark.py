@@ -1,0 +1,133 @@
+"""Benchmark of the Spark engine (clv.spark) on transaction logs of 10M and 100M lines.
+
+For each size (logs made by ``clv.sample_shop``, cached by bench_summary under bench/cache/,
+one Parquet folder per size) it prints the median wall time of fresh processes and the peak
+memory (largest resident set of the process tree, the driver's JVM included) of:
+
+- ``clv summary LOG --engine spark -o DIR`` (validation with every exclusion reason, the
+  summary, written as Parquet);
+- ``clv predict LOG --engine spark --model bgnbd -o DIR`` (the same, then the fit on the
+  driver and the scores joined back, written as Parquet);
+- a hand-written Spark job of the same summary figures (a group-by of the customer-days, then
+  of the customers: no validation, no refunds rule, no report), the floor the engine is
+  compared with (goal: ``clv summary --engine spark`` within 1.5x of it);
+- ``clv summary`` with the Polars engine on the same log (one Parquet file).
+
+Spark runs in local mode on this machine (``--master``, default ``local[*]``).
+
+    python bench/bench_spark.py --sizes 10M --repeats 3
+    python bench/bench_spark.py --sizes 10M,100M --repeats 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench_summary import log_path
+
+CLV = Path(sys.executable).parent / "clv"
+GOAL = 1.5
+HAND = """
+import sys, time
+from pyspark.sql import SparkSession, functions as F
+spark = (SparkSession.builder.master(sys.argv[3]).appName("hand")
+         .config("spark.sql.session.timeZone", "UTC").config("spark.ui.enabled", "false")
+         .config("spark.ui.showConsoleProgress", "false")
+         .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+         .getOrCreate())
+spark.sparkContext.setLogLevel("ERROR")
+tx = spark.read.parquet(sys.argv[1])
+days = (tx.groupBy("customer_id", F.to_date("timestamp").alias("day"))
+        .agg(F.sum("amount").alias("amount")))
+end = days.agg(F.max("day")).first()[0]
+per = days.groupBy("customer_id").agg(
+    (F.count(F.lit(1)) - 1).alias("frequency"),
+    (F.datediff(F.max("day"), F.min("day")) / 7.0).alias("recency"),
+    (F.datediff(F.lit(end), F.min("day")) / 7.0).alias("T"),
+    F.sum("amount").alias("total_amount"))
+per.write.mode("overwrite").parquet(sys.argv[2])
+spark.stop()
+"""
+
+
+WRAP = """
+import json, resource, subprocess, sys, time
+started = time.perf_counter()
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+print(json.dumps({"seconds": time.perf_counter() - started, "rc": done.returncode,
+                  "peak": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
+                  "stderr": done.stderr[-800:]}))
+"""
+
+
+def timed(args: list[str], repeats: int) -> tuple[float, list[float], float]:
+    """Median wall time of ``repeats`` fresh processes, every run's, and the median peak
+    memory (GB: the largest resident set among the process and its descendants, the driver's
+    JVM included), each run measured by a wrapper process of its own."""
+    import json
+
+    runs, peaks = [], []
+    for _ in range(repeats):
+        done = subprocess.run([sys.executable, "-c", WRAP, *args], capture_output=True,
+                              text=True, timeout=7200)
+        result = json.loads(done.stdout)
+        if result["rc"]:
+            raise SystemExit(f"{' '.join(args)} failed: {result['stderr']}")
+        runs.append(result["seconds"])
+        peaks.append(result["peak"] / 1e9)
+    return statistics.median(runs), runs, statistics.median(peaks)
+
+
+def single_file(folder: Path) -> Path:
+    """The log of ``folder`` as one Parquet file (the Polars engine reads files), made once."""
+    target = folder.with_suffix(".parquet")
+    if not target.exists():
+        import polars as pl
+
+        pl.scan_parquet(folder / "*.parquet").sink_parquet(target)
+    return target
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="10M,100M")
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--master", default="local[*]")
+    args = ap.parse_args()
+    print(f"{dt.date.today()}, medians of {args.repeats} fresh processes, Spark {args.master}")
+    for label in args.sizes.split(","):
+        log = log_path(label)
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp)
+            figures = {
+                "clv summary --engine spark": [
+                    str(CLV), "summary", str(log), "--engine", "spark", "--spark-master",
+                    args.master, "-o", str(out / "summary"), "--json"],
+                "clv predict --engine spark --model bgnbd": [
+                    str(CLV), "predict", str(log), "--engine", "spark", "--model", "bgnbd",
+                    "--spark-master", args.master, "-o", str(out / "scores"), "--json"],
+                "hand-written Spark group-by": [
+                    sys.executable, "-c", HAND, str(log), str(out / "hand"), args.master],
+                "clv summary (Polars engine)": [
+                    str(CLV), "summary", str(single_file(log)), "-o",
+                    str(out / "summary.parquet"), "--json"],
+            }
+            medians = {}
+            for name, command in figures.items():
+                median, runs, peak = timed(command, args.repeats)
+                medians[name] = median
+                print(f"{label:>5} {name:<42} {median:8.1f} s   runs "
+                      f"{', '.join(f'{r:.1f}' for r in runs)}   peak {peak:.2f} GB")
+            ratio = medians["clv summary --engine spark"] / medians["hand-written Spark group-by"]
+            print(f"{label:>5} clv summary --engine spark / hand-written: {ratio:.2f}x "
+                  f"(goal within {GOAL}x: {'met' if ratio <= GOAL else 'NOT met'})")
+
+
+if __name__ == "__main__":
+    main()
