@@ -385,3 +385,30 @@ def test_the_subscriptions_section_only_with_a_subscriptions_table(shop, tmp_pat
         assert re.search(r'href="/a/1/saas\?segment=lost"[^>]*>Abonnements</a>', sections)
         english = call(f"{other}/a/1")[1].decode()
         assert re.search(r'href="/a/1/saas"[^>]*>SaaS</a>', english)
+
+
+def test_the_overview_charts_follow_the_filters(shop):
+    """With a filter, the overview's histogram and Lorenz curves are those of the customers
+    kept (their count and median future value, in the chart's name), said above them; an
+    empty selection shows no chart and says why."""
+    from clv.report.text import number
+    from clv.web.charts import of_customers
+
+    base, aid, a = shop
+    whole = call(f"{base}/a/{aid}?lang=fr")[1].decode()
+    assert 'id="charts-selection"' not in whole
+    page = call(f"{base}/a/{aid}?segment=champions&lang=fr")[1].decode()
+    kept = a.customers.filter(pl.col("segment") == "champions")
+    said = html.unescape(re.search(r'id="charts-selection">(.*?)</p>', page).group(1))
+    assert number(kept.height, "fr") in said.replace("\u202f", "\u00a0")
+    sub = of_customers(a, kept["customer_id"])
+    assert sub is not None and sub.value.height == kept.height
+    distribution = re.search(r'id="chart-distribution">(.*?)</figure>', page, re.S).group(1)
+    assert distribution != re.search(r'id="chart-distribution">(.*?)</figure>', whole,
+                                     re.S).group(1)
+    # the chart's own name counts the customers it shows
+    name = html.unescape(re.search(r'<svg[^>]*aria-label="([^"]*)"', distribution).group(1))
+    assert number(kept.height, "fr").replace("\u202f", " ") in name.replace(
+        "\u202f", " ").replace("\u00a0", " ")
+    empty = call(f"{base}/a/{aid}?segment=champions&channel=nowhere&lang=fr")[1].decode()
+    assert 'id="chart-distribution"' not in empty and "Pas de graphique" in empty

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import polars as pl
+
 from clv import measures
 from clv.pipeline import Analysis
 from clv.report import charts
@@ -55,3 +57,29 @@ def render_charts(a: Analysis, lang: str = "en", which: tuple[str, ...] = CHARTS
         "purchases": lambda: charts.purchases_matrix(a, lang),
         "calibration": lambda: charts.calibration(a, lang, word("actual"))}
     return {k: draw[k]() for k in which}
+
+
+def of_customers(a: Analysis, ids: pl.Series) -> Analysis | None:
+    """The analysis ``a`` as its overview's charts see it when the filters keep the
+    customers ``ids``: their future values and the concentration of their revenue and of
+    their future value (None when that cannot be measured: nobody kept, or values summing to
+    zero or less)."""
+    import dataclasses
+
+    from clv.errors import ClvError
+    from clv.segments import concentration
+
+    keep = pl.col("customer_id").is_in(ids.implode())
+    value = a.value.filter(keep)
+    kept = a.segments.customers.filter(keep)
+    try:
+        measured = {"historical": concentration(kept["revenue"]),
+                    "predicted": concentration(kept["clv"])}
+    except ClvError:
+        return None
+    return dataclasses.replace(a, value=value, segments=dataclasses.replace(
+        a.segments, concentration=measured))
+
+
+SELECTION_CHARTS = ("distribution", "lorenz")
+"""The overview's charts that follow the filters."""

@@ -57,10 +57,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page_selection_list": {"en": "See these {n} customers", "fr": "Voir ces {n} clients"},
     "page_todo": {"en": "What to do", "fr": "Que faire"},
     "page_concentration": {"en": "Value concentration", "fr": "Concentration de la valeur"},
-    "page_whole_base": {"en": "Charts of the whole base (the filters apply to the figures "
-                              "above).",
-                        "fr": "Graphiques de toute la base (les filtres s'appliquent aux "
-                              "chiffres ci-dessus)."},
+    "page_charts_selection": {"en": "The charts below show the {n} customers the filters "
+                                    "keep.",
+                              "fr": "Les graphiques ci-dessous portent sur les {n} clients "
+                                    "retenus par les filtres."},
+    "page_chart_none": {"en": "No chart for these customers: their values cannot be measured "
+                              "(nobody kept, or values that sum to zero or less).",
+                        "fr": "Pas de graphique pour ces clients\u00a0: leurs valeurs ne se "
+                              "mesurent pas (aucun client retenu, ou des valeurs dont la "
+                              "somme est nulle ou négative)."},
     "page_notes": {"en": "Notes", "fr": "Notes"},
     # the customers
     "page_customers": {"en": "Customers", "fr": "Clients"},

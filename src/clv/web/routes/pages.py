@@ -58,6 +58,30 @@ def _what_to_do(e: Entry, lang: str) -> list[str]:
     return held[lang]
 
 
+SELECTIONS_KEPT = 16
+"""The filtered overview charts kept per analysis (the latest selections)."""
+_selected: weakref.WeakKeyDictionary[Entry, dict[tuple[str, str], dict[str, str | None]]] = \
+    weakref.WeakKeyDictionary()
+
+
+def _selection_charts(e: Entry, chosen: pl.DataFrame, key: str, lang: str
+                      ) -> dict[str, str | None]:
+    """The overview's charts (:data:`clv.web.charts.SELECTION_CHARTS`) of the customers the
+    filters keep, drawn once per selection and language (the latest few kept); a chart that
+    cannot be drawn for them (nobody kept, values summing to zero) is None."""
+    from clv.web.charts import SELECTION_CHARTS, of_customers, render_charts
+
+    held = _selected.setdefault(e, {})
+    if (lang, key) not in held:
+        sub = of_customers(e.analysis, chosen["customer_id"]) if chosen.height else None
+        drawn = render_charts(sub, lang, SELECTION_CHARTS) if sub is not None else \
+            dict.fromkeys(SELECTION_CHARTS)
+        if len(held) >= SELECTIONS_KEPT:
+            held.pop(next(iter(held)))
+        held[lang, key] = drawn
+    return held[lang, key]
+
+
 def blank(why: str, lang: str) -> dict[str, str]:
     """A blank cell: its short reason (message ``page_blank_<why>``) and the longer one."""
     return {"short": t(f"page_blank_{why}", lang), "why": t(f"page_blank_{why}_why", lang)}
@@ -74,7 +98,10 @@ def overview(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTM
     shown = figures.headline(a, lang)
     picked = figures.selection(chosen, a, lang) if chosen is not None else None
     keys = [x["key"] for x in shown + (picked or [])]
+    selection_charts = _selection_charts(e, chosen, f.link(q=f.q), lang) \
+        if chosen is not None else None
     return section(e, "overview", f, lang=lang, request=request,
+                   selection_charts=selection_charts,
                    w=lambda k: figures.word(k, lang), figures=shown, selection=picked,
                    selected=chosen.height if chosen is not None else 0,
                    actions=_what_to_do(e, lang), explained=figures.explained(keys, a, lang),
