@@ -651,3 +651,28 @@ def test_the_api_reference_is_served_by_the_dashboard_without_a_cdn(site, lang):
         for method in item:
             assert f"<code>{method.upper()} {path}</code>" in text, (method, path)
     assert ("Référence de l&#39;API" in text) == (lang == "fr")
+
+
+def test_a_page_that_does_not_exist_is_a_page_in_the_browsers_language(site):
+    """A browser asking for an analysis of another session (or a mistyped address) gets a
+    page in its language with a way back; the API keeps answering JSON."""
+    base, _, _ = site
+    status, body, _ = call(f"{base}/a/99", headers={"Accept": "text/html",
+                                                    "Accept-Language": "fr-FR"})
+    text = body.decode()
+    assert status == 404 and '<html lang="fr">' in text and "analyse 99" in text
+    assert 'href="/history"' in text and "detail" not in text
+    status, body, _ = call(f"{base}/api/analyses/99", headers={"Accept": "text/html"})
+    assert status == 404 and json.loads(body)["detail"] == "no analysis 99 in this session"
+    status, body, _ = call(f"{base}/a/99")  # a script's request: JSON
+    assert status == 404 and json.loads(body)["detail"]
+
+
+def test_the_segments_page_compares_every_segment_whatever_segment_was_chosen(site):
+    """A segment filter carried from another page does not hide the other segments (the
+    page's menu has no segment choice to show it)."""
+    base, aid, _ = site
+    plain = call(f"{base}/a/{aid}/segments")[1].decode()
+    carried = call(f"{base}/a/{aid}/segments?segment=champions")[1].decode()
+    rows = re.compile(r'<table[^>]*id="segments".*?</table>', re.S)
+    assert rows.search(plain).group() == rows.search(carried).group()

@@ -25,13 +25,16 @@ a 400 with its sentence; anything else a 500 with a reference (:mod:`clv.web.gua
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from clv.errors import ClvError
 from clv.web.deps import access
@@ -61,6 +64,25 @@ def create_app(state: State, *, token: str | None = None) -> FastAPI:
     @app.exception_handler(TooLarge)
     async def too_large(_: Request, exc: TooLarge) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=413)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def not_found(request: Request, exc: StarletteHTTPException) -> Response:
+        """A page a browser asked for that does not exist (an analysis of another session,
+        a mistyped address): a page in the browser's language, with a way back; the API
+        and every other error keep FastAPI's JSON."""
+        wants_page = "text/html" in request.headers.get("accept", "") and not \
+            request.url.path.startswith(("/api/", "/openapi", "/static/"))
+        if exc.status_code != 404 or not wants_page:
+            return await http_exception_handler(request, exc)
+        from clv.web.deps import page_lang
+        from clv.web.i18n import t
+        from clv.web.views import page
+
+        lang = page_lang(request, request.query_params.get("lang"))
+        found = re.match(r"^/a/(-?\d+)", request.url.path)
+        message = t("err_analysis", lang, aid=found.group(1)) if found else t("err_page", lang)
+        return page("error.html.j2", status=404, request=request, lang=lang, message=message,
+                    active="error", e=None)
 
     @app.exception_handler(ClvError)
     async def clv_error(_: Request, exc: ClvError) -> JSONResponse:

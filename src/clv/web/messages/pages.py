@@ -114,15 +114,25 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page_segment_col": {"en": "Segment", "fr": "Segment"},
     "page_rules": {"en": "How each segment is defined", "fr": "Comment chaque segment est "
                                                                 "défini"},
-    "page_rules_lead": {"en": "Each customer gets two scores from 1 to 5. R = recency score, "
-                              "5 = bought most recently, 1 = longest ago. F = frequency score, "
-                              "5 = bought most often, 1 = a single purchase. A customer "
-                              "belongs to the first segment of this list whose rule they meet.",
-                        "fr": "Chaque client reçoit deux notes de 1 à 5. R = note de récence, "
-                              "5 = a acheté le plus récemment, 1 = il y a le plus longtemps. "
-                              "F = note de fréquence, 5 = achète le plus souvent, 1 = un seul "
-                              "achat. Un client appartient au premier segment de cette liste "
-                              "dont il remplit la règle."},
+    "page_rules_lead": {"en": "Each customer gets two scores from 1 to 5, by rank among all "
+                              "customers, in fifths. R = recency score: 5 = among the fifth "
+                              "who bought most recently, 1 = among the fifth who bought "
+                              "longest ago. F = frequency score: 5 = among the fifth with the "
+                              "most purchases, 1 = among those with the fewest (customers with "
+                              "the same number of purchases get the same score, so F 1 is a "
+                              "single purchase only where most customers buy once). A "
+                              "customer belongs to the first segment of this list whose rule "
+                              "they meet.",
+                        "fr": "Chaque client reçoit deux notes de 1 à 5, selon son rang parmi "
+                              "tous les clients, par cinquièmes. R = note de récence\u00a0: 5 = "
+                              "parmi le cinquième qui a acheté le plus récemment, 1 = parmi le "
+                              "cinquième qui a acheté il y a le plus longtemps. F = note de "
+                              "fréquence\u00a0: 5 = parmi le cinquième qui a le plus d'achats, "
+                              "1 = parmi ceux qui en ont le moins (à nombre d'achats égal, "
+                              "même note\u00a0: F de 1 ne veut dire un seul achat que là où la "
+                              "plupart des clients n'achètent qu'une fois). Un client "
+                              "appartient au premier segment de cette liste dont il remplit "
+                              "la règle."},
     "seg_rule_champions": {"en": "R 4 or 5 and F 4 or 5: bought recently and often.",
                            "fr": "R de 4 ou 5 et F de 4 ou 5\u00a0: achats récents et fréquents."},
     "seg_rule_cannot_lose": {"en": "R 1 or 2 and F 4 or 5: among the most frequent buyers, "
@@ -131,20 +141,24 @@ MESSAGES: dict[str, dict[str, str]] = {
                                    "plus fréquents, mais silencieux depuis un moment."},
     "seg_rule_loyal": {"en": "R 3 to 5 and F 3 to 5: buy regularly.",
                        "fr": "R de 3 à 5 et F de 3 à 5\u00a0: achètent régulièrement."},
-    "seg_rule_at_risk": {"en": "R 1 or 2 and F 2 or 3: repeat buyers not seen for a while.",
-                         "fr": "R de 1 ou 2 et F de 2 ou 3\u00a0: clients qui ont racheté, mais "
-                               "absents depuis un moment."},
-    "seg_rule_new": {"en": "R 4 or 5 and F 1: first purchase recently.",
-                     "fr": "R de 4 ou 5 et F de 1\u00a0: premier achat récent."},
-    "seg_rule_potential_loyalists": {"en": "R 3 to 5 and F 2: recent and bought a second "
-                                           "time.",
-                                     "fr": "R de 3 à 5 et F de 2\u00a0: récents, avec un deuxième "
-                                           "achat."},
-    "seg_rule_hibernating": {"en": "R 2 or 3 and F 1: one purchase, some time ago.",
-                             "fr": "R de 2 ou 3 et F de 1\u00a0: un seul achat, il y a quelque "
-                                   "temps."},
-    "seg_rule_lost": {"en": "R 1 and F 1: one purchase, long ago.",
-                      "fr": "R de 1 et F de 1\u00a0: un seul achat, il y a longtemps."},
+    "seg_rule_at_risk": {"en": "R 1 or 2 and F 2 or 3: buyers of middling frequency not seen "
+                               "for a while.",
+                         "fr": "R de 1 ou 2 et F de 2 ou 3\u00a0: acheteurs de fréquence "
+                               "moyenne, absents depuis un moment."},
+    "seg_rule_new": {"en": "R 4 or 5 and F 1: bought recently, among the fewest purchases.",
+                     "fr": "R de 4 ou 5 et F de 1\u00a0: achat récent, parmi les clients qui "
+                           "ont le moins d'achats."},
+    "seg_rule_potential_loyalists": {"en": "R 3 to 5 and F 2: recent, a few more purchases "
+                                           "than the fewest.",
+                                     "fr": "R de 3 à 5 et F de 2\u00a0: récents, avec un peu plus "
+                                           "d'achats que les moins fréquents."},
+    "seg_rule_hibernating": {"en": "R 2 or 3 and F 1: among the fewest purchases, some time "
+                                   "ago.",
+                             "fr": "R de 2 ou 3 et F de 1\u00a0: parmi les moins d'achats, il y "
+                                   "a quelque temps."},
+    "seg_rule_lost": {"en": "R 1 and F 1: among the fewest purchases, long ago.",
+                      "fr": "R de 1 et F de 1\u00a0: parmi les moins d'achats, il y a "
+                            "longtemps."},
     "page_tiers": {"en": "Value tiers (all customers)", "fr": "Niveaux de valeur (tous les "
                                                               "clients)"},
     "page_tiers_lead": {"en": "Customers ranked by future value: the top 1%, the next 9%, the "
@@ -199,6 +213,13 @@ MESSAGES: dict[str, dict[str, str]] = {
                         "fr": "Qui achète B après A, et quand"},
     "page_no_product": {"en": "The orders carry no product column.",
                         "fr": "Les commandes n'ont pas de colonne produit."},
+    "page_no_pairs": {"en": "No pair of products qualifies: a pair is shown when at least 30 "
+                            "customers bought the second product after the first, more often "
+                            "than customers buy it in general (lift above 1).",
+                      "fr": "Aucune paire de produits ne se qualifie\u00a0: une paire est "
+                            "montrée quand au moins 30 clients ont acheté le second produit "
+                            "après le premier, plus souvent que les clients ne l'achètent en "
+                            "général (effet de levier supérieur à 1)."},
     "page_soon": {"en": "Most likely to buy soon", "fr": "Les plus susceptibles d'acheter "
                                                          "bientôt"},
     "page_p_purchase": {"en": "Probability of a purchase in the next {days} days",

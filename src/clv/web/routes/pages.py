@@ -82,6 +82,15 @@ def _selection_charts(e: Entry, chosen: pl.DataFrame, key: str, lang: str
     return held[lang, key]
 
 
+def _without_segment(f: Filters) -> Filters:
+    """The filters ``f`` but the segment."""
+    import copy
+
+    out = copy.copy(f)
+    out.segment = None
+    return out
+
+
 def blank(why: str, lang: str) -> dict[str, str]:
     """A blank cell: its short reason (message ``page_blank_<why>``) and the longer one."""
     return {"short": t(f"page_blank_{why}", lang), "why": t(f"page_blank_{why}_why", lang)}
@@ -143,7 +152,10 @@ def customer(request: Request, e: EntryDep, f: FilterDep, cid: str, lang: PageLa
 @router.get("/a/{aid}/segments")
 def segments(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTMLResponse:
     a = e.analysis
-    chosen = f.customers(a.customers)
+    # the page compares the segments: a segment filter carried from another page would hide
+    # the others without the page's menu showing it, so it is left aside here (and kept in
+    # the links to the other pages)
+    chosen = _without_segment(f).customers(a.customers)
     by_segment = None
     if chosen.height:
         prof = profile(chosen, "segment")
