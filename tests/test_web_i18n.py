@@ -412,3 +412,26 @@ def test_the_overview_charts_follow_the_filters(shop):
         "\u202f", " ").replace("\u00a0", " ")
     empty = call(f"{base}/a/{aid}?segment=champions&channel=nowhere&lang=fr")[1].decode()
     assert 'id="chart-distribution"' not in empty and "Pas de graphique" in empty
+
+
+def test_the_overview_warns_when_the_reading_left_out_much_of_the_data(shop, tmp_path):
+    """A wrong date format (month first on day-first dates) leaves out most rows: the
+    overview says so above its figures, with the main reason, in the page's language."""
+    import clv
+    from clv.data import issues as why
+
+    sample = clv.sample_shop(300, seed=4).transactions
+    path = tmp_path / "commandes.csv"
+    sample.with_columns(pl.col("timestamp").dt.strftime("%d/%m/%Y")).write_csv(path)
+    tx = clv.read_transactions(path, date_format="%m/%d/%Y")
+    assert tx.issues.excluded(why.BAD_DATE) > tx.issues.rows_read * 0.3
+    analysis = clv.analyze(tx, settings=clv.Settings(draws=20))
+    app = build(f"sqlite:///{tmp_path / 'h.db'}", workdir=tmp_path / "up",
+                analyses=[(analysis, "commandes.csv")])
+    with running(app) as base:
+        page = html.unescape(call(f"{base}/a/1?lang=fr")[1].decode())
+        english = call(f"{base}/a/1?lang=en")[1].decode()
+    assert 'id="left-out"' in page and "date illisible" in page and "lignes" in page
+    assert 'id="left-out"' in english and "unparsable date" in english
+    clean, aid, _ = shop  # a log read whole: no warning
+    assert 'id="left-out"' not in call(f"{clean}/a/{aid}?lang=fr")[1].decode()

@@ -57,6 +57,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page_selection_list": {"en": "See these {n} customers", "fr": "Voir ces {n} clients"},
     "page_todo": {"en": "What to do", "fr": "Que faire"},
     "page_concentration": {"en": "Value concentration", "fr": "Concentration de la valeur"},
+    "page_left_out": {"en": "The reading left out {rows} of the rows ({amount} of the amounts "
+                            "read), most of them for \u201c{reason}\u201d ({n} rows): every "
+                            "figure here is computed without them. Check the column choices "
+                            "and the date format.",
+                      "fr": "La lecture a écarté {rows} des lignes ({amount} des montants "
+                            "lus), surtout pour «\u00a0{reason}\u00a0» ({n} lignes)\u00a0: tous "
+                            "les chiffres ici sont calculés sans elles. Vérifiez le choix des "
+                            "colonnes et le format des dates."},
+    "page_left_out_link": {"en": "See the data quality.", "fr": "Voir la qualité des "
+                                                               "données."},
     "page_charts_selection": {"en": "The charts below show the {n} customers the filters "
                                     "keep.",
                               "fr": "Les graphiques ci-dessous portent sur les {n} clients "

@@ -82,6 +82,26 @@ def _selection_charts(e: Entry, chosen: pl.DataFrame, key: str, lang: str
     return held[lang, key]
 
 
+WARN_SHARE = 0.05
+"""The share of rows or of the amount read left out above which the overview warns."""
+
+
+def left_out(a: Any, lang: str) -> str | None:
+    """The overview's warning when the reading left out more than :data:`WARN_SHARE` of the
+    rows or of the amount read (a wrong date format, another currency...), naming the main
+    reason; None otherwise."""
+    issues = a.transactions.issues
+    rows = issues.rows_excluded / issues.rows_read if issues.rows_read else 0.0
+    amount = abs(issues.amount_excluded) / issues.amount_magnitude \
+        if issues.amount_magnitude else 0.0
+    if max(rows, amount) <= WARN_SHARE or not issues.exclusions:
+        return None
+    main = max(issues.exclusions, key=lambda x: x.count)
+    return t("page_left_out", lang, rows=measures.percent(rows, lang),
+             amount=measures.percent(amount, lang), reason=reason(main.reason, lang),
+             n=number(main.count, lang))
+
+
 def _without_segment(f: Filters) -> Filters:
     """The filters ``f`` but the segment."""
     import copy
@@ -110,7 +130,7 @@ def overview(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTM
     selection_charts = _selection_charts(e, chosen, f.link(q=f.q), lang) \
         if chosen is not None else None
     return section(e, "overview", f, lang=lang, request=request,
-                   selection_charts=selection_charts,
+                   selection_charts=selection_charts, left_out=left_out(a, lang),
                    w=lambda k: figures.word(k, lang), figures=shown, selection=picked,
                    selected=chosen.height if chosen is not None else 0,
                    actions=_what_to_do(e, lang), explained=figures.explained(keys, a, lang),
