@@ -285,7 +285,9 @@ def basis(a: Analysis, lang: str) -> list[tuple[str, str]]:
            (word("model", lang), model), (word("spend_model", lang), spend),
            (word("currency", lang), currency)]
     if a.channels is not None and a.channels.by_month.height:
-        months = a.channels.by_month["month"].dt.strftime("%Y-%m")
+        from clv.report.saas import month_name
+
+        months = a.channels.by_month["month"]
         out.append((word("spend_months", lang), word("months_range", lang).format(
-            start=months.min(), end=months.max())))
+            start=month_name(months.min(), lang), end=month_name(months.max(), lang))))
     return out

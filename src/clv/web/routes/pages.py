@@ -144,6 +144,7 @@ def customers(request: Request, e: EntryDep, f: FilterDep, lang: PageLang,
               ) -> HTMLResponse:
     a = e.analysis
     found = f.customers(a.customers)
+    page_no = min(page_no, max(1, math.ceil(found.height / PAGE)))  # past the last: the last
     rows = found.sort("clv", descending=True).slice((page_no - 1) * PAGE, PAGE)
     query = f.link(q=f.q)
     export = f"/a/{e.id}/export/customers.csv{query}"
