@@ -90,7 +90,7 @@ def summary_of_source(source: Any, read: dict[str, Any], summary: dict[str, Any]
     summarised them) and the reason the rows were read instead of summarised in the database
     (None when they were not, or the source is a file)."""
     from clv.data import read_transactions
-    from clv.prep.summary import rfm_summary
+    from clv.prep import rfm_summary
 
     reason = None
     if is_database(source) and read.get("table") and not read.get("query"):
