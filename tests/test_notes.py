@@ -35,7 +35,7 @@ def test_notes_of_a_read_in_french(tmp_path):
     french = [note(n, "fr") for n in notes]
     assert all(isinstance(n, Note) for n in notes)
     assert "lu comme texte délimité : séparateur ';', avec en-tête" in french
-    assert any(f.startswith("colonne « date » lue en DD/MM/YYYY : des valeurs comme « ")
+    assert any(f.startswith("colonne « date » lue en JJ/MM/AAAA : des valeurs comme « ")
                and f.endswith(" » excluent l'autre ordre") for f in french)
     assert any(f.startswith("2 remboursements (montants négatifs, total -3,50)") for f in french)
     assert [note(n, "en") for n in notes] == list(notes)

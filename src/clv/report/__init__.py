@@ -29,6 +29,7 @@ import polars as pl
 from clv import measures
 from clv.acquisition import TARGET_RATIO
 from clv.errors import ClvError
+from clv.evaluate import BASELINE
 from clv.formulas import ltv_cac_ratio
 from clv.pipeline import Analysis
 from clv.report import charts, saas
@@ -474,7 +475,8 @@ def render(a: Analysis, lang: str = "en") -> str:
         "q3_days": w("q3")}, lang,
         percents=("share",), digits={"median_days": 0, "q1_days": 0, "q3_days": 0}) \
         if a.cross_sell is not None else None
-    score = table(a.scorecard.table, {
+    score = table(a.scorecard.table.with_columns(pl.col("model").replace(
+        {BASELINE: w("baseline_model")})), {
         "model": w("model"), "mae_transactions": "MAE", "rmse_transactions": "RMSE",
         "total_transactions_error": w("total_error"), "gini_revenue": "Gini"}, lang,
         percents=("total_transactions_error",)) if a.scorecard is not None else None

@@ -12,6 +12,8 @@ LANGS = ("en", "fr")
 
 WORDS: dict[str, dict[str, str]] = {
     "title": {"en": "Customer lifetime value report", "fr": "Rapport de valeur client"},
+    "baseline_model": {"en": "naive baseline (each customer repeats their past rate)",
+                       "fr": "référence naïve (chacun garde son rythme passé)"},
     "generated": {"en": "Generated on", "fr": "Généré le"},
     "data_to": {"en": "data up to", "fr": "données jusqu'au"},
     "summary": {"en": "Executive summary", "fr": "Synthèse"},
@@ -632,6 +634,7 @@ NOTES: dict[str, str] = {
 }
 """French of the notes of clv.notes, by kind; values are written for French first."""
 NOTE_VALUES: dict[str, str] = {"with header": "avec en-tête", "without header": "sans en-tête",
+                               "DD/MM/YYYY": "JJ/MM/AAAA", "MM/DD/YYYY": "MM/JJ/AAAA",
                                "negative quantity": "quantité négative", "quarter": "trimestre",
                                "purchase": "achat", "day": "jour", "week": "semaine",
                                "month": "mois", "year": "an", "period": "période",

@@ -21,6 +21,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from clv import measures
+from clv.evaluate import BASELINE
 from clv.measures import label
 from clv.report import actions
 from clv.report.text import number, reason, segment_name, tier
@@ -349,7 +350,8 @@ def models(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTMLR
     from clv.report import table
 
     a = e.analysis
-    card = table(a.scorecard.table, {
+    card = table(a.scorecard.table.with_columns(pl.col("model").replace(
+        {BASELINE: t("baseline_model", lang)})), {
         "model": t("model", lang), "mae_transactions": "MAE", "rmse_transactions": "RMSE",
         "total_transactions_error": t("total_error", lang), "gini_revenue": "Gini"}, lang,
         percents=("total_transactions_error",)) if a.scorecard is not None else None
