@@ -50,3 +50,19 @@ def test_the_placeholder_floor_is_said_in_french_whatever_the_day() -> None:
 
     said = reason(early_date(dt.date(2001, 5, 1)), "fr")
     assert said == "date antérieure au 01/05/2001 (une valeur par défaut)"
+
+
+def test_one_is_singular_in_french():
+    """French writes 0 and 1 in the singular: '1 remboursement ... conservé', not
+    '1 remboursements ... conservés'; the singular forms take the same values."""
+    from clv.report.text import NOTES_ONE
+    from clv.web.i18n import t
+
+    for key, one in NOTES_ONE.items():
+        assert _fields(one) == _fields(NOTES[key]), key
+    assert note(Note("refunds", n=1, total=-4.5), "fr").startswith(
+        "1 remboursement (montant négatif, total -4,50) conservé,")
+    assert note(Note("refunds", n=2, total=-4.5), "fr").startswith("2 remboursements")
+    assert t("imp_excluded_row", "fr", reason="x", n="1") == "x\u00a0: 1 ligne"
+    assert t("imp_excluded_row", "fr", reason="x", n="1\u202f234") == "x\u00a0: 1\u202f234 lignes"
+    assert t("imp_excluded_row", "en", reason="x", n="0") == "x: 0 rows"

@@ -650,11 +650,33 @@ NOTE_VALUES: dict[str, str] = {"with header": "avec en-tête", "without header":
                                "tab": "tabulation", "whitespace": "espaces"}
 
 
+NOTES_ONE: dict[str, str] = {
+    "zero_rows": "{n} ligne de montant nul conservée : ce n'est pas un achat, mais la "
+                 "première commande d'un client, même gratuite, ouvre la relation",
+    "refunds": "{n} remboursement (montant négatif, total {total}) conservé, à déduire des "
+               "achats du même client sur la même période",
+    "identical_rows": "{n} ligne répète exactement une autre ligne ; conservée, car sans "
+                      "numéro de commande rien ne la distingue d'un vrai réachat "
+                      "(duplicates='drop' la retire)",
+    "cancellations": "{n} ligne annulée ({how}), total {total}, est un remboursement de son "
+                     "client (règle des remboursements « {policy} »)",
+    "line_items": "{n} ligne d'article sans montant propre appartient à une commande dont le "
+                  "montant est sur une autre ligne ; conservée avec un montant de 0",
+}
+"""The French notes whose count is one (French writes 0 and 1 in the singular)."""
+
+
 def note(text: str, lang: str) -> str:
     """A note of the readers or the analysis in the language (as written when its kind has no
     translation)."""
     if lang != "fr" or not isinstance(text, Note) or text.key not in NOTES:
         return str(text)
+    count = text.values.get("n")
+    if text.key in NOTES_ONE and isinstance(count, int) and abs(count) < 2:
+        values = {k: number(v, lang, 2 if isinstance(v, float) else 0)
+                  if isinstance(v, int | float) and not isinstance(v, bool)
+                  else NOTE_VALUES.get(str(v), v) for k, v in text.values.items()}
+        return NOTES_ONE[text.key].format(**values)
     values = {k: number(v, lang, 2 if isinstance(v, float) else 0)
               if isinstance(v, int | float) and not isinstance(v, bool)
               else NOTE_VALUES.get(str(v), v) for k, v in text.values.items()}

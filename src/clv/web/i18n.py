@@ -49,10 +49,27 @@ def catalogue() -> dict[str, dict[str, str]]:
     return found
 
 
+def singular(count: Any, lang: str) -> bool:
+    """True when ``count`` (a number, or a number as written) takes the singular in ``lang``:
+    1 in English, 0 and 1 in French."""
+    if isinstance(count, str):
+        digits = "".join(ch for ch in count if ch.isdigit() or ch in ".,-")
+        try:
+            count = float(digits.replace(",", "."))
+        except ValueError:
+            return False
+    if not isinstance(count, int | float) or isinstance(count, bool):
+        return False
+    return abs(count) < 2 if lang == "fr" else count == 1
+
+
 def t(key: str, lang: str, /, **values: Any) -> str:
     """The message ``key`` in ``lang`` (English when ``lang`` is not one of :data:`LANGS`),
-    its ``{fields}`` filled from ``values``. An unknown key raises KeyError: a page never
-    shows an identifier in place of a word."""
+    its ``{fields}`` filled from ``values``; when the count ``n`` takes the singular and the
+    catalogue has ``<key>_one``, that form ("1 ligne", not "1 lignes"). An unknown key raises
+    KeyError: a page never shows an identifier in place of a word."""
+    if "n" in values and f"{key}_one" in catalogue() and singular(values["n"], lang):
+        key = f"{key}_one"
     texts = catalogue()[key]
     text = texts.get(lang) or texts["en"]
     return text.format(**values) if values else text

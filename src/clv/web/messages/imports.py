@@ -223,6 +223,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "imp_excluded_h4": {"en": "Rows left out among these first rows",
                         "fr": "Lignes écartées parmi ces premières lignes"},
     "imp_excluded_row": {"en": "{reason}: {n} rows", "fr": "{reason} : {n} lignes"},
+    "imp_excluded_row_one": {"en": "{reason}: {n} row", "fr": "{reason} : {n} ligne"},
     "imp_excluded_none": {"en": "None of these rows is left out.",
                           "fr": "Aucune de ces lignes n'est écartée."},
     "imp_raw_h3": {"en": "First rows of your file", "fr": "Premières lignes de votre fichier"},

@@ -212,6 +212,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page_channels": {"en": "Acquisition channels", "fr": "Canaux d'acquisition"},
     "page_by_month": {"en": "By month", "fr": "Par mois"},
     "page_rows_n": {"en": "({n} rows)", "fr": "({n} lignes)"},
+    "page_rows_n_one": {"en": "({n} row)", "fr": "({n} ligne)"},
     "page_no_spend": {"en": "Upload a marketing spend file (channel, month, spend) with the "
                             "orders to see CAC, LTV:CAC and payback per channel.",
                       "fr": "Ajoutez un fichier de dépenses marketing (canal, mois, dépense) "
