@@ -218,7 +218,7 @@ SAAS_WORDS: dict[str, dict[str, str]] = {
     "saas_arpa": {"en": "ARPA", "fr": "ARPA"},
     "saas_arpa_def": {
         "en": "Average revenue per account: MRR / customers paying at the end of the month.",
-        "fr": "Revenu moyen par client (average revenue per account)\u00a0: MRR / clients "
+        "fr": "Revenu moyen par compte (ARPA)\u00a0: MRR / clients "
               "payants à la fin du mois."},
     "saas_customers": {"en": "Paying customers", "fr": "Clients payants"},
     "saas_customers_def": {
