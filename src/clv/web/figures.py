@@ -250,10 +250,19 @@ def channels_page(a: Analysis, lang: str, channel: str | None = None,
         "head": head(CHANNEL_COLUMNS, a, lang),
         "rows": [cells(r, CHANNEL_COLUMNS, a, lang) for r in rows],
         "total": [word("total", lang), *cells(total, CHANNEL_COLUMNS, a, lang)[1:]],
-        "month_head": head(MONTH_COLUMNS, a, lang),
-        "months": [cells(r, MONTH_COLUMNS, a, lang) for r in (months.to_dicts()
-                                                               if months is not None else [])],
+        "month_head": head(_month_columns(months), a, lang),
+        "months": [cells(r, _month_columns(months), a, lang)
+                   for r in (months.to_dicts() if months is not None else [])],
     }
+
+
+def _month_columns(months: Any) -> tuple[str, ...]:
+    """The by-month columns shown: leads and conversion only when the spend table gives
+    leads (else every row would say 'none')."""
+    if months is None or "leads" not in months.columns or months["leads"].null_count() \
+            < months.height:
+        return MONTH_COLUMNS
+    return tuple(c for c in MONTH_COLUMNS if c not in ("leads", "conversion"))
 
 
 def explained(keys: list[str], a: Analysis, lang: str) -> list[dict[str, str]]:
