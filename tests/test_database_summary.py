@@ -19,37 +19,17 @@ from clv import datasets, read_transactions, rfm_summary  # noqa: E402
 from clv.data import issues as why  # noqa: E402
 from clv.prep.database import NotInDatabase, database_summary, summary_of_source  # noqa: E402
 from conftest import missing  # noqa: E402
+from messy_logs import messy  # noqa: E402
 
 AS_OF = dt.datetime(2026, 1, 1)
 COLUMNS = ("customer_id", "frequency", "recency", "T", "monetary", "n_periods", "total_amount",
            "first_purchase", "last_purchase")
 
 
-def _messy(frame: pl.DataFrame) -> pl.DataFrame:
-    """``frame`` (customer_id, timestamp, amount, order_id) with a row of every exclusion
-    reason the database path applies, padded ids, duplicated order lines and zero rows."""
-    first = frame.row(0, named=True)
-    bad = [
-        {**first, "customer_id": None, "order_id": 10**9 + 1},
-        {**first, "customer_id": "   ", "order_id": 10**9 + 2},
-        {**first, "timestamp": None, "order_id": 10**9 + 3},
-        {**first, "amount": None, "order_id": 10**9 + 4},
-        {**first, "amount": float("nan"), "order_id": 10**9 + 5},
-        {**first, "amount": 5e13, "order_id": 10**9 + 6},
-        {**first, "amount": float("inf"), "order_id": 10**9 + 7},
-        {**first, "timestamp": dt.datetime(1900, 1, 1), "order_id": 10**9 + 8},
-        {**first, "timestamp": dt.datetime(2030, 5, 1), "order_id": 10**9 + 9},
-        {**first, "customer_id": f"  {first['customer_id']} ", "order_id": 10**9 + 10},
-        {**first, "amount": 0.0, "order_id": 10**9 + 11},
-    ]
-    repeated = frame.slice(5, 4)  # the same order lines again: duplicates
-    return pl.concat([frame, pl.DataFrame(bad, schema=frame.schema), repeated])
-
-
 @pytest.fixture(scope="module")
 def shop() -> pl.DataFrame:
     tx = datasets.sample_shop(400, seed=5).transactions
-    return _messy(tx.select("customer_id", "timestamp", "amount", "order_id"))
+    return messy(tx.select("customer_id", "timestamp", "amount", "order_id"))
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ import pytest
 from clv import datasets, read_transactions, rfm_summary
 from clv.data import issues as why
 from conftest import missing
+from messy_logs import messy
 
 AS_OF = dt.datetime(2026, 1, 1)
 # py4j (Spark's bridge) leaves its sockets to the garbage collector
@@ -35,24 +36,6 @@ def spark():
     s = session("local[2]", {"spark.sql.shuffle.partitions": "2"})
     yield s
     s.stop()
-
-
-def _messy(frame: pl.DataFrame) -> pl.DataFrame:
-    first = frame.row(0, named=True)
-    bad = [
-        {**first, "customer_id": None, "order_id": 10**9 + 1},
-        {**first, "customer_id": "   ", "order_id": 10**9 + 2},
-        {**first, "timestamp": None, "order_id": 10**9 + 3},
-        {**first, "amount": None, "order_id": 10**9 + 4},
-        {**first, "amount": float("nan"), "order_id": 10**9 + 5},
-        {**first, "amount": 5e13, "order_id": 10**9 + 6},
-        {**first, "amount": float("inf"), "order_id": 10**9 + 7},
-        {**first, "timestamp": dt.datetime(1900, 1, 1), "order_id": 10**9 + 8},
-        {**first, "timestamp": dt.datetime(2030, 5, 1), "order_id": 10**9 + 9},
-        {**first, "customer_id": f"  {first['customer_id']}\t", "order_id": 10**9 + 10},
-        {**first, "amount": 0.0, "order_id": 10**9 + 11},
-    ]
-    return pl.concat([frame, pl.DataFrame(bad, schema=frame.schema), frame.slice(5, 4)])
 
 
 def _same(a: pl.DataFrame, b: pl.DataFrame) -> None:
@@ -87,7 +70,7 @@ def logs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
                              .alias("quantity"))
     cdnow = datasets.load_cdnow(sample=True).select(
         pl.col("customer_id"), pl.col("date"), pl.col("amount"))
-    out = {"shop": shop, "messy": _messy(shop.select("customer_id", "timestamp", "amount",
+    out = {"shop": shop, "messy": messy(shop.select("customer_id", "timestamp", "amount",
                                                       "order_id")),
            "cdnow": cdnow}
     paths = {}

@@ -251,8 +251,7 @@ def _table(conn: sa.Connection, table: str, where: str) -> tuple[sa.TableClause,
                         source=where) from exc
     kinds = [sa.column(n, _type_of([r[i] for r in data if r[i] is not None]))
              for i, n in enumerate(names)]
-    head = pl.DataFrame({n: [_plain(r[i]) for r in data] for i, n in enumerate(names)},
-                        strict=False)
+    head = head_frame(names, data)
     return sa.table(name, *kinds, schema=schema or None), head
 
 
@@ -277,15 +276,20 @@ def _type_of(values: list[Any]) -> Any:
     return sa.types.NullType()
 
 
-def _plain(value: Any) -> Any:
-    """A database value as the detection reads it (decimals as floats, others as text)."""
+def head_frame(names: list[str], rows: list[Any]) -> pl.DataFrame:
+    """The first rows of a table (a database's or Spark's) as a frame the column detection
+    reads: decimals as floats, numbers, text and dates as they are, anything else as text."""
     import decimal
 
-    if isinstance(value, decimal.Decimal):
-        return float(value)
-    if value is None or isinstance(value, int | float | str | dt.date):
-        return value
-    return str(value)
+    def plain(value: Any) -> Any:
+        if isinstance(value, decimal.Decimal):
+            return float(value)
+        if value is None or isinstance(value, int | float | str | dt.date):
+            return value
+        return str(value)
+
+    return pl.DataFrame({n: [plain(r[i]) for r in rows] for i, n in enumerate(names)},
+                        strict=False)
 
 
 def _customer(col: sa.ColumnElement[Any], where: str) -> sa.ColumnElement[Any]:

@@ -107,16 +107,6 @@ def _source(source: Any, spark: SparkSession | None) -> DataFrame:
     return spark.table(source)
 
 
-def _plain(value: Any) -> Any:
-    import decimal
-
-    if isinstance(value, decimal.Decimal):
-        return float(value)
-    if value is None or isinstance(value, int | float | str | dt.date):
-        return value
-    return str(value)
-
-
 def read_transactions(
     source: Any,
     spark: SparkSession | None = None,
@@ -141,6 +131,7 @@ def read_transactions(
     F = _functions()
     from clv.data.mapping import resolve_mapping
     from clv.data.transactions import MAX_AMOUNT, N_EXAMPLES, _earliest
+    from clv.prep.database import head_frame
 
     if duplicates not in ("auto", "drop", "keep"):
         raise ValueError("duplicates must be 'auto', 'drop' or 'keep'")
@@ -152,8 +143,7 @@ def read_transactions(
     where = source if isinstance(source, str) else "Spark DataFrame"
     _check_zone(df, timezone)
     rows = df.limit(HEAD_ROWS).collect()
-    head = pl.DataFrame({c: [_plain(r[i]) for r in rows] for i, c in enumerate(df.columns)},
-                        strict=False)
+    head = head_frame(df.columns, rows)
     mapping = resolve_mapping(head, {"customer_id": customer, "timestamp": date,
                                      "amount": amount, "order_id": order_id},
                               None, source=where)
