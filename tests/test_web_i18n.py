@@ -172,12 +172,25 @@ def _links(page: str, table: str) -> dict[str, str]:
         r'<th scope="row"><a href="([^"]+)"[^>]*>(.*?)</a>', body)}
 
 
-def _export(base: str, page: str) -> pl.DataFrame:
-    """The customers list's export link, followed; its CSV as text, columns as written."""
+def _export(base: str, page: str, a=None) -> pl.DataFrame:
+    """The customers list's export link, followed; its CSV as text. A French page's export
+    is a French CSV (``;``, decimal commas, a UTF-8 mark, columns named in French): read
+    back with the analysis ``a``'s column keys and decimal points, to compare."""
+    from clv.web.routes.exports import in_words
+
     link = html.unescape(re.search(r'id="export-list" download href="([^"]+)"', page).group(1))
     status, body, headers = call(base + link)
     assert status == 200 and "filtered" in headers["content-disposition"]
-    return pl.read_csv(io.BytesIO(body), infer_schema=False)
+    french = body.startswith("\ufeff".encode())
+    lang = "fr" if french else "en"
+    frame = pl.read_csv(io.BytesIO(body[3:] if french else body),
+                        separator=";" if french else ",", infer_schema=False)
+    keys = a.customers.columns
+    named = in_words(a.customers.head(0), a, lang).columns
+    assert frame.columns == named
+    assert ("Identifiant client" if french else "Customer id") in named
+    frame = frame.rename(dict(zip(named, keys, strict=True)))
+    return frame.with_columns(pl.col(c).str.replace(",", ".", literal=True) for c in MONEY)
 
 
 def _found(page: str) -> int:
@@ -201,14 +214,18 @@ def test_a_segment_opens_its_customers_and_exports_them(shop):
     assert f'href="/a/{aid}/customers">Effacer les filtres' in listed
     shown = re.findall(r'<th scope="row"><a href="/a/\d+/customers/([^"?]+)', listed)
     assert len(shown) == 50 and set(shown) <= set(expected["customer_id"])
-    exported = _export(base, listed)
+    exported = _export(base, listed, a)
     assert sorted(exported["customer_id"]) == sorted(expected["customer_id"])
     for column in MONEY:  # amounts to the cent, never 65.27000000000001
         values = exported[column].drop_nulls()
         assert values.len() and values.str.contains(r"^-?\d+(\.\d{1,2})?$").all(), column
     xlsx = html.unescape(re.search(r'id="export-list-xlsx" download href="([^"]+)"', listed)
                          .group(1))
+    from clv.web.routes.exports import in_words
+
     sheet = pl.read_excel(io.BytesIO(call(base + xlsx)[1]))
+    sheet = sheet.rename(dict(zip(in_words(a.customers.head(0), a, "en").columns,
+                                  a.customers.columns, strict=True)))
     assert sorted(sheet["customer_id"]) == sorted(expected["customer_id"])
     assert (sheet["clv"] == sheet["clv"].round(2)).all()
     exact = expected.sort("customer_id")["revenue"].round(2)
@@ -271,8 +288,8 @@ def test_the_filters_are_kept_from_page_to_page_and_reach_the_exports(shop):
                          .group(1))
     assert parse_qs(urlsplit(link).query)["tier"] == ["rest (80%)"]
     body = call(base + link)[1]
-    assert sorted(pl.read_csv(io.BytesIO(body))["customer_id"]) == \
-        sorted(chosen["customer_id"])
+    assert sorted(pl.read_csv(io.BytesIO(body))["Customer id"]) == \
+        sorted(chosen["customer_id"])  # named as the pages name it
     assert 'export/segments.csv"' in exports  # the other tables whole
     whole = pl.read_csv(io.BytesIO(call(f"{base}/a/{aid}/export/customers.csv")[1]))
     assert whole.height == a.customers.height
@@ -435,3 +452,22 @@ def test_the_overview_warns_when_the_reading_left_out_much_of_the_data(shop, tmp
     assert 'id="left-out"' in english and "unparsable date" in english
     clean, aid, _ = shop  # a log read whole: no warning
     assert 'id="left-out"' not in call(f"{clean}/a/{aid}?lang=fr")[1].decode()
+
+
+def test_a_french_export_is_read_by_a_french_spreadsheet(shop):
+    """In French the CSV has a UTF-8 mark, ';' between the values, decimal commas, columns
+    and segments named as the pages name them; the figures are the English export's."""
+    base, aid, a = shop
+    body = call(f"{base}/a/{aid}/export/customers.csv?segment=champions&lang=fr")[1]
+    assert body.startswith("\ufeff".encode())
+    text = body[3:].decode()
+    head = text.splitlines()[0].split(";")
+    assert head[0] == "Identifiant client" and "Segment" in head and "customer_id" not in head
+    frame = pl.read_csv(io.BytesIO(body[3:]), separator=";", infer_schema=False)
+    assert set(frame["Segment"]) == {"Champions"}
+    money = frame[head[head.index("Segment") + 1]]  # revenue, a money column
+    assert money.str.contains(r"^-?\d+(,\d{1,2})?$").all()
+    english = pl.read_csv(io.BytesIO(
+        call(f"{base}/a/{aid}/export/customers.csv?segment=champions&lang=en")[1]))
+    assert english.height == frame.height and english.columns[0] == "Customer id"
+    assert sorted(english["Customer id"].cast(pl.String)) == sorted(frame["Identifiant client"])

@@ -250,6 +250,7 @@ def channels_page(a: Analysis, lang: str, channel: str | None = None,
         "head": head(CHANNEL_COLUMNS, a, lang),
         "rows": [cells(r, CHANNEL_COLUMNS, a, lang) for r in rows],
         "total": [word("total", lang), *cells(total, CHANNEL_COLUMNS, a, lang)[1:]],
+        "month_keys": _month_columns(months),
         "month_head": head(_month_columns(months), a, lang),
         "months": [cells(r, _month_columns(months), a, lang)
                    for r in (months.to_dicts() if months is not None else [])],

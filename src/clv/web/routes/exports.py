@@ -18,10 +18,12 @@ import polars.selectors as cs
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
+from clv import measures
 from clv.export import spreadsheet_safe
 from clv.pipeline import Analysis
 from clv.report import render
-from clv.web.deps import EntryDep, StateDep
+from clv.web import i18n
+from clv.web.deps import EntryDep, PageLang, StateDep
 from clv.web.schemas import ERRORS
 from clv.web.state import Entry, State
 from clv.web.views import Filters, tables
@@ -47,6 +49,30 @@ def rounded(frame: pl.DataFrame) -> pl.DataFrame:
              and MONEY.search(c) and not NOT_MONEY.search(c)]
     return frame.with_columns(pl.col(money).round(CENTS),
                               cs.float().exclude(money).round(DECIMALS))
+
+
+def in_words(frame: pl.DataFrame, a: Analysis, lang: str) -> pl.DataFrame:
+    """``frame`` for a reader of ``lang``: columns named as the pages name them (the
+    figures of :mod:`clv.measures`, the other columns from the catalogue, any other column
+    as it is), segments and tiers in words."""
+    from clv.report.text import segment_name, tier
+
+    if "segment" in frame.columns:
+        frame = frame.with_columns(pl.col("segment").map_elements(
+            lambda s: segment_name(s, lang), return_dtype=pl.String))
+    if "tier" in frame.columns:
+        frame = frame.with_columns(pl.col("tier").map_elements(
+            lambda s: tier(s, lang), return_dtype=pl.String))
+    names: dict[str, str] = {}
+    for column in frame.columns:
+        if column in measures.MEASURES:
+            name = measures.label(column, lang, a.settings)
+        elif f"col_{column}" in i18n.catalogue():
+            name = i18n.t(f"col_{column}", lang)
+        else:
+            name = column
+        names[column] = name if name not in names.values() else f"{name} ({column})"
+    return frame.rename(names)
 
 
 def flat(frame: pl.DataFrame) -> pl.DataFrame:
@@ -78,10 +104,13 @@ async def made(state: State, e: Entry, key: str, make: Callable[[Analysis], byte
             responses={200: {"description": "The table as a file", "content": {
                 "text/csv": {}, XLSX: {}}}})
 async def export(e: EntryDep, state: StateDep, filename: str,
-                 f: Annotated[Filters, Depends()]) -> Response:
+                 f: Annotated[Filters, Depends()], lang: PageLang) -> Response:
     """A table of the analysis as ``NAME.csv`` or ``NAME.xlsx`` (made once, then kept while
     the analysis is in memory), amounts rounded to the cent; the customers table restricted
-    to the filters (``start``, ``end``, ``channel``, ``segment``, ``tier``, ``q``)."""
+    to the filters (``start``, ``end``, ``channel``, ``segment``, ``tier``, ``q``). Columns,
+    segments and tiers are named in the language (``?lang=``, the cookie, the browser's);
+    in French the CSV is as French spreadsheets read it: ``;`` between the values, decimal
+    commas, and a byte order mark that says UTF-8."""
     name, _, fmt = filename.rpartition(".")
     if fmt not in ("csv", "xlsx"):
         raise HTTPException(404, f"no table {filename}")
@@ -94,15 +123,18 @@ async def export(e: EntryDep, state: StateDep, filename: str,
             raise LookupError(f"no table {filename}")
         if chosen:
             frame = f.customers(frame)
-        frame = rounded(frame)
+        frame = in_words(rounded(frame), a, lang)
         buf = io.BytesIO()
-        if fmt == "csv":
+        if fmt == "csv" and lang == "fr":
+            buf.write("\ufeff".encode())  # French Excel reads UTF-8 only with the mark
+            spreadsheet_safe(flat(frame)).write_csv(buf, separator=";", decimal_comma=True)
+        elif fmt == "csv":
             spreadsheet_safe(flat(frame)).write_csv(buf)  # no cell a spreadsheet runs
         else:  # polars writes text as text (strings_to_formulas off), never a formula
             frame.write_excel(buf, worksheet=name[:31])
         return buf.getvalue()
 
-    key = filename + (f"?{sorted(chosen.items())}" if chosen else "")
+    key = f"{lang}:{filename}" + (f"?{sorted(chosen.items())}" if chosen else "")
     download = f"clv-{e.id}-{name}{'-filtered' if chosen else ''}.{fmt}"
     return await made(state, e, key, make, "text/csv; charset=utf-8" if fmt == "csv"
                       else XLSX, download)

@@ -302,7 +302,7 @@ def channel_page(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) ->
     overall = figures.channels_page(a, lang, f.channel, months)
     for rows, columns, total in ((overall["rows"], figures.CHANNEL_COLUMNS, False),
                                  ([overall["total"]], figures.CHANNEL_COLUMNS, True),
-                                 (overall["months"], figures.MONTH_COLUMNS, False)):
+                                 (overall["months"], overall["month_keys"], False)):
         for row in rows:
             for i, (k, c) in enumerate(zip(columns, row, strict=True)):
                 if c == "" and i:
