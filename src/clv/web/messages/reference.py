@@ -16,4 +16,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ref_yes": {"en": "yes", "fr": "oui"},
     "ref_no": {"en": "no", "fr": "non"},
     "ref_body": {"en": "Request body", "fr": "Corps de la requête"},
+    "ref_tag_analyses": {"en": "Analyses", "fr": "Analyses"},
+    "ref_tag_data": {"en": "Data", "fr": "Données"},
+    "ref_tag_formulas": {"en": "Formulas", "fr": "Formules"},
+    "ref_tag_history": {"en": "History", "fr": "Historique"},
+    "ref_tag_subscriptions": {"en": "Subscriptions", "fr": "Abonnements"},
+    "ref_tag_customers": {"en": "Customers", "fr": "Clients"},
+    "ref_tag_other": {"en": "Other", "fr": "Autres"},
 }

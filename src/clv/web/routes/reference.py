@@ -67,6 +67,11 @@ def reference(request: Request, lang: PageLang) -> HTMLResponse:
     spec = request.app.openapi()
     ops = operations(spec)
     tags = list(dict.fromkeys(op["tag"] for op in ops))
+    from clv.web.i18n import catalogue, t
+
+    names = {tag: t(f"ref_tag_{tag}", lang) if f"ref_tag_{tag}" in catalogue() else tag
+             for tag in tags}
     return page("reference.html.j2", request=request, lang=lang, ops=ops, tags=tags,
+                tag_names=names,
                 active="api", title=spec.get("info", {}).get("title", "clv"),
                 version=spec.get("info", {}).get("version", ""))
