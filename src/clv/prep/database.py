@@ -387,11 +387,26 @@ def _report(conn: sa.Connection, rows: Any, reasons: list[tuple[str, Any]],
         exclusions.append(Exclusion(reasons[code][0], n, total,
                                     [dict(zip(shown, e, strict=True)) for e in examples]))
     exclusions.sort(key=lambda e: why.rank(e.reason))
+    issues = engine_report(where, rows_read, kept, read, kept_amount, magnitude, exclusions,
+                           zeros=zeros, refunds=(refunds, refunds_total), identical=identical)
+    return issues, kept
+
+
+def engine_report(where: str, rows_read: int, kept: int, read: float, kept_amount: float,
+                  magnitude: float, exclusions: list[Exclusion], *, zeros: int,
+                  refunds: tuple[int, float], identical: int,
+                  cancelled: tuple[int, float] = (0, 0.0)) -> DataIssues:
+    """The data report of rows validated by an engine (the database's, Spark's), with the
+    readers' notes (cancelled lines, zero-value rows, refunds when not all cancellations,
+    identical rows) and their conservation check."""
     notes: list[Any] = []
+    if cancelled[0]:
+        notes.append(Note("cancellations", n=cancelled[0], how="negative quantity",
+                          total=cancelled[1], policy="net"))
     if zeros:
         notes.append(Note("zero_rows", n=zeros))
-    if refunds:
-        notes.append(Note("refunds", n=refunds, total=refunds_total))
+    if refunds[0] and refunds[0] != cancelled[0]:  # else the cancellations' note says it
+        notes.append(Note("refunds", n=refunds[0], total=refunds[1]))
     if identical:
         notes.append(Note("identical_rows", n=identical))
     issues = DataIssues(source=where, rows_read=rows_read, rows_kept=kept, amount_read=read,
@@ -400,7 +415,7 @@ def _report(conn: sa.Connection, rows: Any, reasons: list[tuple[str, Any]],
     if not issues.balanced:  # an internal invariant, as read_transactions's
         raise DataError("rows or amounts are not conserved: this is a bug of clv, please "
                         "report it", source=where)
-    return issues, kept
+    return issues
 
 
 def _summarise(conn: sa.Connection, rows: Any, unit: str,

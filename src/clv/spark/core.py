@@ -301,22 +301,11 @@ def _issues(F: Any, work: DataFrame, reasons: list[tuple[str, Column]], shown: l
         exclusions.append(Exclusion(reasons[row["_code"]][0], n, total,
                                     [dict(zip(shown, e, strict=True)) for e in examples]))
     exclusions.sort(key=lambda e: why.rank(e.reason))
-    notes: list[Any] = []
-    if cancelled:
-        notes.append(Note("cancellations", n=cancelled, how="negative quantity",
-                          total=cancelled_total, policy="net"))
-    if zeros:
-        notes.append(Note("zero_rows", n=zeros))
-    if refunds and refunds != cancelled:  # else the cancellations' note says it
-        notes.append(Note("refunds", n=refunds, total=refunds_total))
-    if identical:
-        notes.append(Note("identical_rows", n=identical))
-    issues = DataIssues(source=where, rows_read=rows_read, rows_kept=kept_n, amount_read=read,
-                        amount_kept=kept_amount, exclusions=exclusions, notes=notes,
-                        amount_magnitude=magnitude)
-    if not issues.balanced:
-        raise DataError("rows or amounts are not conserved: this is a bug of clv, please "
-                        "report it", source=where)
+    from clv.prep.database import engine_report
+
+    issues = engine_report(where, rows_read, kept_n, read, kept_amount, magnitude, exclusions,
+                           zeros=zeros, refunds=(refunds, refunds_total), identical=identical,
+                           cancelled=(cancelled, cancelled_total))
     if kept_n == 0:
         raise DataError("no row is kept: see the data report", source=where)
     return issues
