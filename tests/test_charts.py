@@ -306,7 +306,7 @@ def test_the_models_page_shows_the_views_in_the_page_language(analysis, tmp_path
         assert status == 200
         for key in ("models_title", "models_alive", "models_alive_guide", "models_purchases",
                     "models_calibration", "models_calibration_guide", "models_tracking_guide"):
-            from clv.web.i18n import t
+            from clv.i18n import t
 
             assert t(key, "fr") in page.replace("&#39;", "'"), key
             assert t(key, "en") not in page.replace("&#39;", "'"), key

@@ -55,8 +55,8 @@ def test_the_placeholder_floor_is_said_in_french_whatever_the_day() -> None:
 def test_one_is_singular_in_french():
     """French writes 0 and 1 in the singular: '1 remboursement ... conservé', not
     '1 remboursements ... conservés'; the singular forms take the same values."""
+    from clv.i18n import t
     from clv.report.text import NOTES_ONE
-    from clv.web.i18n import t
 
     for key, one in NOTES_ONE.items():
         assert _fields(one) == _fields(NOTES[key]), key

@@ -17,14 +17,14 @@ pytest.importorskip("fastapi")
 pytest.importorskip("uvicorn")
 
 from clv import sample_saas, sample_shop  # noqa: E402
+from clv.i18n import catalogue  # noqa: E402
+from clv.messages.saas import MESSAGES  # noqa: E402
 from clv.pipeline import analyze  # noqa: E402
 from clv.report import render  # noqa: E402
 from clv.report import saas as saas_view  # noqa: E402
 from clv.report.text import SAAS_WORDS  # noqa: E402
 from clv.subscriptions import LTV_GAP, saas_metrics  # noqa: E402
 from clv.web import build  # noqa: E402
-from clv.web.i18n import catalogue  # noqa: E402
-from clv.web.messages.saas import MESSAGES  # noqa: E402
 from conftest import missing  # noqa: E402
 from webtools import CHROMIUM_ARGS, Watch, call, chromium_path, running  # noqa: E402
 

@@ -62,7 +62,7 @@ def foreign(lang: str) -> list[tuple[str, str]]:
     """The phrases of the other language: each message's text in it, cut at its fields,
     longer than 3 characters, and written alike in no message of ``lang`` (``part``, a
     French word and an English one)."""
-    from clv.web.i18n import catalogue
+    from clv.i18n import catalogue
 
     def clean(text: str) -> str:
         return re.sub(r"\s+", " ", text.replace("\u00a0", " ").replace("\u202f", " "))

@@ -75,7 +75,7 @@ def build(db: str = DEFAULT_URL, *, token: str | None = None, upload_limit: int 
         state.add_analysis(analysis, source)
     app = create_app(state, token=token)
     if lang is not None:
-        from clv.web.i18n import LANGS
+        from clv.i18n import LANGS
 
         if lang not in LANGS:
             raise ClvError(f"the dashboard's language must be one of {', '.join(LANGS)}, "

@@ -74,8 +74,8 @@ def create_app(state: State, *, token: str | None = None) -> FastAPI:
             request.url.path.startswith(("/api/", "/openapi", "/static/"))
         if exc.status_code != 404 or not wants_page:
             return await http_exception_handler(request, exc)
+        from clv.i18n import t
         from clv.web.deps import page_lang
-        from clv.web.i18n import t
         from clv.web.views import page
 
         lang = page_lang(request, request.query_params.get("lang"))

@@ -91,11 +91,11 @@ JobDep = Annotated[Job, Depends(get_job)]
 
 
 def page_lang(request: Request, lang: str | None = None) -> str:
-    """The page's language (:func:`clv.web.i18n.negotiate`): ``?lang=``, the ``clv_lang``
+    """The page's language (:func:`clv.i18n.negotiate`): ``?lang=``, the ``clv_lang``
     cookie, the browser's ``Accept-Language``, the dashboard's default (``clv serve
     --lang``), English."""
-    from clv.web.i18n import COOKIE as LANG_COOKIE
-    from clv.web.i18n import negotiate
+    from clv.i18n import COOKIE as LANG_COOKIE
+    from clv.i18n import negotiate
 
     default = getattr(request.app.state, "lang", None)
     return negotiate(lang, request.cookies.get(LANG_COOKIE),

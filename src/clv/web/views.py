@@ -3,7 +3,7 @@ security headers, the header's language switch and the ``clv_lang`` cookie), the
 the analysis pages, and the tables an analysis offers.
 
 Templates write in the page's ``lang``: ``{{ t("key") }}`` (the catalogue,
-:mod:`clv.web.i18n`), ``{{ label("clv") }}`` and ``{{ definition("clv") }}``
+:mod:`clv.i18n`), ``{{ label("clv") }}`` and ``{{ definition("clv") }}``
 (:mod:`clv.measures`), and the filters ``num``, ``pct``, ``money`` (the analysis's
 currency), ``day``, ``month``, ``ratio``, ``segment``, ``tier`` and ``note``; a missing value
 is written '' and the template says why. A page of an analysis is made by :func:`section`
@@ -26,11 +26,10 @@ from fastapi import HTTPException, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse
 
-from clv import measures
+from clv import i18n, measures
 from clv.pipeline import Analysis
 from clv.report.text import note, number, percent, segment_name, tier
 from clv.segments import SEGMENTS
-from clv.web import i18n
 from clv.web.charts import CHARTS, TRANSLATED, render_charts
 from clv.web.state import Entry, form_words
 

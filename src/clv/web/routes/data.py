@@ -23,10 +23,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
+from clv import i18n
 from clv.data.mapping import TABLE_REQUIRED
 from clv.errors import ClvError
 from clv.report.text import note, number, reason
-from clv.web import i18n
 from clv.web.deps import PageLang, StateDep, source_of
 from clv.web.guard import check_source_url
 from clv.web.schemas import SETTINGS, AnalysisIn, DatabaseIn, JobStarted, SettingsIn, SourceOut

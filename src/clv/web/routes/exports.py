@@ -18,11 +18,10 @@ import polars.selectors as cs
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
-from clv import measures
+from clv import i18n, measures
 from clv.export import spreadsheet_safe
 from clv.pipeline import Analysis
 from clv.report import render
-from clv.web import i18n
 from clv.web.deps import EntryDep, PageLang, StateDep
 from clv.web.schemas import ERRORS
 from clv.web.state import Entry, State

@@ -8,8 +8,8 @@ import re
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from clv import i18n
 from clv.report.text import number
-from clv.web import i18n
 from clv.web.deps import JobDep, PageLang, StateDep
 from clv.web.routes.data import field_message
 from clv.web.schemas import JobOut

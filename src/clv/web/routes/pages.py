@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse
 
 from clv import measures
 from clv.evaluate import BASELINE
+from clv.i18n import t
 from clv.measures import label
 from clv.report import actions
 from clv.report.text import number, reason, segment_name, tier
@@ -29,7 +30,6 @@ from clv.scenarios import Levers
 from clv.segments import SEGMENTS, profile
 from clv.web import figures
 from clv.web.deps import EntryDep, PageLang, StateDep
-from clv.web.i18n import t
 from clv.web.routes.api import LEVERS, MAX_INDEX, WHATIF_FIGURES, customer_of, what_if
 from clv.web.state import Entry
 from clv.web.views import Filters, PageFilters, available, section

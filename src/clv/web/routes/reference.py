@@ -67,7 +67,7 @@ def reference(request: Request, lang: PageLang) -> HTMLResponse:
     spec = request.app.openapi()
     ops = operations(spec)
     tags = list(dict.fromkeys(op["tag"] for op in ops))
-    from clv.web.i18n import catalogue, t
+    from clv.i18n import catalogue, t
 
     names = {tag: t(f"ref_tag_{tag}", lang) if f"ref_tag_{tag}" in catalogue() else tag
              for tag in tags}

@@ -13,10 +13,10 @@ import polars as pl
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
+from clv.i18n import t
 from clv.report import saas
 from clv.web import saas_charts
 from clv.web.deps import EntryDep, Lang, PageLang
-from clv.web.i18n import t
 from clv.web.saas_schema import SaasOut
 from clv.web.views import frame_json, section
 

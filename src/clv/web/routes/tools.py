@@ -16,11 +16,10 @@ import polars as pl
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
-from clv import formulas, measures
+from clv import formulas, i18n, measures
 from clv.errors import ClvError
 from clv.report.text import number, percent
 from clv.store import TRACKED
-from clv.web import i18n
 from clv.web.deps import PageLang, StateDep
 from clv.web.schemas import FormulaOut, HistoryRow
 from clv.web.views import frame_json, page

@@ -1,7 +1,7 @@
 """The dashboard's languages: one message catalogue, the page's language, and the Jinja2
 helpers that write words, numbers, money and dates for it.
 
-The catalogue is the union of the modules of :mod:`clv.web.messages` (each holds a
+The catalogue is the union of the modules of :mod:`clv.messages` (each holds a
 ``MESSAGES`` dict of ``key -> {"en": ..., "fr": ...}``, one module per part of the dashboard,
 so that the parts are written apart) and of the report's words (:data:`clv.report.text.WORDS`,
 which the pages share). A key defined twice, or without both languages, is an error when the
@@ -29,8 +29,8 @@ COOKIE = "clv_lang"
 @functools.cache
 def catalogue() -> dict[str, dict[str, str]]:
     """Every message of the dashboard, by key then language (see the module docstring)."""
+    from clv import messages
     from clv.report.text import WORDS
-    from clv.web import messages
 
     found: dict[str, dict[str, str]] = {}
     origin: dict[str, str] = {}

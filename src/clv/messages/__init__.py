@@ -1,3 +1,3 @@
 """The dashboard's message catalogue, one module per part of the dashboard; each module
 holds ``MESSAGES: dict[str, dict[str, str]]`` (key -> English and French text). Read them
-with :func:`clv.web.i18n.t`; :func:`clv.web.i18n.catalogue` merges the modules."""
+with :func:`clv.i18n.t`; :func:`clv.i18n.catalogue` merges the modules."""
