@@ -231,7 +231,7 @@ def serve(db: Db = D.HISTORY_URL, host: Host = "127.0.0.1", port: Port = 8000,
                    "each page offers the other.")] = "en") -> None:
     """The web dashboard: upload a file, confirm its columns, explore the analysis, export
     it; the history of analyses is kept in --db."""
-    from clv.web.i18n import LANGS
+    from clv.i18n import LANGS
 
     choose(lang, "--lang", LANGS)
     if max_upload < 1:
