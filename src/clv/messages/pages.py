@@ -259,6 +259,51 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page_lever_margin": {"en": "Margin", "fr": "Marge"},
     "page_lever_cac": {"en": "CAC", "fr": "CAC"},
     "page_lever_discount_rate": {"en": "Discount rate", "fr": "Taux d'actualisation"},
+    "page_lever_retention_what": {
+        "en": "Customers stay active longer: their expected lifetime times (1 + the change); "
+              "who is active today does not change.",
+        "fr": "Les clients restent actifs plus longtemps\u00a0: leur durée de vie attendue "
+              "multipliée par (1 + la variation)\u00a0; qui est actif aujourd'hui ne change "
+              "pas."},
+    "page_lever_frequency_what": {
+        "en": "Every customer buys more often: purchases per period times (1 + the change).",
+        "fr": "Chaque client achète plus souvent\u00a0: achats par période multipliés par "
+              "(1 + la variation)."},
+    "page_lever_basket_what": {
+        "en": "Spend per purchase times (1 + the change).",
+        "fr": "Dépense par achat multipliée par (1 + la variation)."},
+    "page_lever_margin_what": {
+        "en": "Gross margin times (1 + the change), at most 100%.",
+        "fr": "Marge brute multipliée par (1 + la variation), au plus 100\u00a0%."},
+    "page_lever_cac_what": {
+        "en": "Acquisition cost per customer times (1 + the change): it moves the figures of "
+              "a new customer (LTV:CAC, payback, profit), not the value of the base.",
+        "fr": "Coût d'acquisition par client multiplié par (1 + la variation)\u00a0: il "
+              "change les chiffres d'un nouveau client (LTV:CAC, retour sur CAC, profit), pas "
+              "la valeur de la base."},
+    "page_lever_margin_then": {"en": "margin {value}", "fr": "marge {value}"},
+    "page_lever_cac_then": {"en": "CAC {value}", "fr": "CAC {value}"},
+    "page_lever_margin_full": {
+        "en": "The margin of this analysis is 100% already: this lever can only lower it.",
+        "fr": "La marge de cette analyse est déjà de 100\u00a0%\u00a0: ce levier ne peut que "
+              "la baisser."},
+    "page_lever_no_cac": {
+        "en": "No acquisition cost lever: this analysis has no spend table, hence no CAC.",
+        "fr": "Pas de levier sur le coût d'acquisition\u00a0: cette analyse n'a pas de table "
+              "de dépenses, donc pas de CAC."},
+    "page_lever_bad": {
+        "en": "“{value}” is not a whole percentage from {low} to {high}: the lever “{name}” "
+              "is left at 0.",
+        "fr": "«\u00a0{value}\u00a0» n'est pas un pourcentage entier de {low} à {high}\u00a0: "
+              "le levier «\u00a0{name}\u00a0» reste à 0."},
+    "page_whatif_failed": {
+        "en": "These levers could not be computed; the figures shown are the last ones.",
+        "fr": "Ces leviers n'ont pas pu être calculés\u00a0; les chiffres affichés sont les "
+              "derniers obtenus."},
+    "page_whatif_share": {
+        "en": "The address of this page keeps the levers: copy it to share this scenario.",
+        "fr": "L'adresse de cette page garde les leviers\u00a0: copiez-la pour partager ce "
+              "scénario."},
     "page_figure": {"en": "Figure", "fr": "Chiffre"},
     "page_now": {"en": "Now", "fr": "Aujourd'hui"},
     "page_with_levers": {"en": "With the levers", "fr": "Avec les leviers"},

@@ -14,13 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 import weakref
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 import polars as pl
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
-from clv import measures
+from clv import i18n, measures
 from clv.evaluate import BASELINE
 from clv.i18n import t
 from clv.measures import label
@@ -375,13 +376,65 @@ def _whatif_text(key: str, value: Any, lang: str, currency: str | None) -> str |
     return blank("not_paid_back" if key == "payback_months" else "no_cac", lang)
 
 
+LEVER_RANGE = (-50, 50)
+"""The what-if sliders' range, in percent (the margin's top lower where it reaches 100%)."""
+
+
+def lever_limits(margin: float) -> dict[str, tuple[int, int]]:
+    """Each lever's range on the what-if page, in whole percentages: :data:`LEVER_RANGE`,
+    the margin's top the largest change that keeps ``margin`` at or below 100% (0 when it
+    is 100% already: the lever can only lower it)."""
+    low, high = LEVER_RANGE
+    room = min(high, math.floor((1 / margin - 1) * 100))
+    while room > 0 and margin * (1 + room / 100) > 1:  # 0.7 x 1.43 > 1: one less
+        room -= 1
+    return {lever: (low, max(room, 0) if lever == "margin" else high) for lever in LEVERS}
+
+
+def asked_levers(query: Mapping[str, str], limits: dict[str, tuple[int, int]], lang: str
+                 ) -> tuple[dict[str, int], list[str]]:
+    """The levers the page's address sets, as the sliders show them (``?margin=10`` is
+    +10%, ``-5`` or ``-5 %`` or ``−5`` is -5%), and a sentence in ``lang`` for each value it
+    cannot take (not a whole number, out of the slider's range): that lever stays at 0."""
+    values, problems = {}, []
+    for lever, (low, high) in limits.items():
+        raw = (query.get(lever) or "").strip()
+        text = raw.removesuffix("%").strip().replace("\u2212", "-").replace(",", ".")
+        try:
+            value = float(text) if text else 0.0
+        except ValueError:
+            value = math.nan
+        if math.isfinite(value) and value.is_integer() and low <= value <= high:
+            values[lever] = int(value)
+            continue
+        values[lever] = 0
+        problems.append(t("page_lever_bad", lang, value=raw, name=t(f"page_lever_{lever}",
+                                                                   lang),
+                          low=number(low, lang), high=number(high, lang)))
+    return values, problems
+
+
+def signed(change: float, lang: str) -> str:
+    """A lever's change as its slider's label writes it: '+10 %', '−10 %', '+0 %'."""
+    text = measures.percent(abs(change), lang, 0)
+    return ("−" if change < 0 else "+") + text
+
+
 @router.get("/a/{aid}/whatif")
 def whatif_page(request: Request, e: EntryDep, f: FilterDep, state: StateDep, lang: PageLang
                 ) -> HTMLResponse:
+    """The what-if: the sliders at the levers the address sets (whole percentages,
+    ``?retention=10&margin=-5``: a scenario can be shared and reloaded), the figures now and
+    with them; the page's script keeps the address in step with the sliders."""
     a = e.analysis
     names = {k: label(key, lang, a.settings) for k, key in WHATIF_FIGURES.items()}
     names["profit_per_new_customer"] = t("page_profit_new", lang)
-    result = what_if(state, e, Levers())
+    limits = lever_limits(a.settings.margin)
+    base_cac = state.what_if(e, Levers()).base.get("cac")
+    if base_cac is None:  # no spend table: no CAC to move
+        limits.pop("cac")
+    asked, problems = asked_levers(request.query_params, limits, lang)
+    result = what_if(state, e, Levers(**{k: v / 100 for k, v in asked.items()}))
     rows = [{"key": k, "label": names[k], "kind": WHATIF_KINDS[k],
              "base": _whatif_text(k, result["base"][k], lang, a.currency),
              "scenario": _whatif_text(k, result["scenario"][k], lang, a.currency)}
@@ -389,17 +442,26 @@ def whatif_page(request: Request, e: EntryDep, f: FilterDep, state: StateDep, la
     sens = {
         "head": [t("page_rank", lang), t("page_lever", lang), t("page_total_pct", lang),
                  t("page_new_pct", lang)],
-        "numeric": [True, False, True, True],
+        "numeric": [False, False, True, True],
         "body": [[number(r["rank"], lang),
                   t(f"page_lever_{r['lever']}", lang) if r["lever"] in LEVER_WORDS
                   else r["lever"],
                   number(r["total_pct_per_pct"], lang, 3),
                   number(r["new_ltv_pct_per_pct"], lang, 3)]
                  for r in a.sensitivity.iter_rows(named=True)]}
-    room = round((1 / a.settings.margin - 1) * 100)  # the margin cannot pass 100%
-    limits = {lever: (-50, min(50, room) if lever == "margin" else 50) for lever in LEVERS}
-    return section(e, "whatif", f, lang=lang, request=request, levers=limits, rows=rows,
-                   sensitivity=sens)
+    margin = a.settings.margin
+    then = {"margin": lambda k: t("page_lever_margin_then", lang, value=measures.percent(
+                min(1.0, margin * (1 + k)), lang, 0)),
+            "cac": lambda k: t("page_lever_cac_then", lang, value=i18n.money(
+                base_cac * (1 + k), lang, a.currency, 2))}
+    levers = [{"name": k, "low": low, "high": high, "value": asked[k],
+               "shown": signed(asked[k] / 100, lang),
+               "then": then[k](asked[k] / 100) if k in then else "",
+               "then_words": t(f"page_lever_{k}_then", lang) if k in then else ""}
+              for k, (low, high) in limits.items()]
+    return section(e, "whatif", f, lang=lang, request=request, levers=levers, rows=rows,
+                   sensitivity=sens, problems=problems, base_margin=margin,
+                   base_cac=base_cac, margin_full=limits["margin"][1] == 0)
 
 
 @router.get("/a/{aid}/data")

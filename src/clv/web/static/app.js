@@ -54,29 +54,68 @@ function writer(lang, currency) {
   };
 }
 
+// the levers in an address: ?retention=10&margin=-5 (whole percentages, the sliders' values),
+// a lever at 0 left out, the other parameters (lang, filters) kept
+function withLevers(address, inputs) {
+  const url = new URL(address, window.location.href);
+  for (const input of inputs) {
+    if (Number(input.value) === 0) url.searchParams.delete(input.name);
+    else url.searchParams.set(input.name, input.value);
+  }
+  return url;
+}
+
 function whatIf() {
   const form = document.getElementById("whatif");
   if (!form) return;
   const lang = form.dataset.lang || "en";
   const write = writer(lang, form.dataset.currency);
-  const share = new Intl.NumberFormat(lang, { style: "percent", signDisplay: "exceptZero" });
+  const share = new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: 0 });
+  const money = form.dataset.currency
+    ? new Intl.NumberFormat(lang, { style: "currency", currency: form.dataset.currency })
+    : new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   const error = document.getElementById("whatif-error");
+  const inputs = [...form.querySelectorAll("input[type=range]")];
+  // what a lever at k makes of the margin and of the CAC (the server's words, {value} in them)
+  const then = {
+    margin: (k) => share.format(Math.min(1, Number(form.dataset.margin) * (1 + k))),
+    cac: (k) => money.format(Number(form.dataset.cac) * (1 + k)),
+  };
   let timer = null;
   let asked = 0;
+  const show = () => {
+    for (const input of inputs) {
+      const moved = Number(input.value) / 100;
+      // '+10 %', '−10 %', '+0 %': the sign always written, as the server writes it
+      const sign = moved < 0 ? "\u2212" : "+";
+      document.getElementById(`out-${input.name}`).textContent = sign + share.format(Math.abs(moved));
+      const after = document.getElementById(`then-${input.name}`);
+      if (after && then[input.name]) {
+        after.textContent = after.dataset.words.replace("{value}", then[input.name](moved));
+      }
+    }
+    // the address and the language switch keep the scenario (shared, reloaded, translated)
+    window.history.replaceState(null, "", withLevers(window.location.href, inputs));
+    for (const link of document.querySelectorAll("#languages a[href]")) {
+      const url = withLevers(link.getAttribute("href"), inputs);
+      link.setAttribute("href", url.pathname + url.search);
+    }
+  };
   const update = async () => {
     const params = new URLSearchParams();
-    for (const input of form.querySelectorAll("input[type=range]")) {
-      params.set(input.name, String(Number(input.value) / 100));
-      const moved = Number(input.value) / 100;
-      document.getElementById(`out-${input.name}`).textContent =
-        moved === 0 ? `+${share.format(0)}` : share.format(moved);
-    }
+    for (const input of inputs) params.set(input.name, String(Number(input.value) / 100));
     const ticket = ++asked;
-    const response = await fetch(`/api/analyses/${form.dataset.analysis}/whatif?${params}`);
-    const body = await response.json();
+    let response = null;
+    let body = null;
+    try {
+      response = await fetch(`/api/analyses/${form.dataset.analysis}/whatif?${params}`);
+      body = await response.json();
+    } catch (failure) {
+      response = null;
+    }
     if (ticket !== asked) return; // a later move already asked again
-    if (!response.ok) {
-      error.textContent = body.detail;
+    if (!response || !response.ok) {
+      error.textContent = form.dataset.failed; // in the page's language
       return;
     }
     error.textContent = "";
@@ -98,9 +137,11 @@ function whatIf() {
     form.dataset.updated = String(ticket);
   };
   form.addEventListener("input", () => {
+    show();
     clearTimeout(timer);
     timer = setTimeout(update, 120);
   });
+  form.addEventListener("submit", (event) => event.preventDefault());
 }
 
 document.addEventListener("DOMContentLoaded", () => {
