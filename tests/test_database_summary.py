@@ -91,7 +91,7 @@ def _counts(issues: why.DataIssues) -> dict[str, object]:
             "exclusions": [(e["reason"], e["count"], round(e["amount"], 6))
                            for e in d["exclusions"]],
             "notes": sorted(getattr(n, "key", str(n)) for n in issues.notes
-                            if getattr(n, "key", "") in ("refunds", "zero_rows",
+                            if getattr(n, "key", "") in ("refunds", "refunds_linked", "zero_rows",
                                                          "identical_rows"))}
 
 

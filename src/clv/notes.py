@@ -70,6 +70,9 @@ TEMPLATES: dict[str, str] = {
                  "order, even free, starts the relationship",
     "refunds": "{n:,} refunds (negative amounts, total {total:,.2f}) kept, to be netted "
                "against the same customer's purchases of the same period",
+    "refunds_linked": "{n:,} refunds (total {total:,.2f}) made after their order, found "
+                      "by its order id, are netted against the order's period: a refunded "
+                      "order is not a purchase",
     "outlier_amount": "row {row:,}: {amount:,.2f} (customer '{customer}') is {ratio:,}x the "
                       "99th percentile of the other amounts ({typical:,.2f}) and {percent}% of "
                       "revenue; check it is not a typo or a test order",

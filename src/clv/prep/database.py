@@ -17,7 +17,9 @@ row per customer, one per customer with holdout purchases, a few rows of counts 
 The database path takes typed columns (a date or timestamp, a number for the amount, text or
 an integer for the customer id) and the mappings whose rules are written here: customer,
 date, amount and order id (identical rows are duplicated order lines when an order id is
-mapped, else kept and counted, as ``read_transactions(duplicates="auto")``). Anything else
+mapped, else kept and counted, as ``read_transactions(duplicates="auto")``; a refund that
+names the order id of an earlier purchase of its customer nets against that order's period,
+as :func:`clv.prep.rfm_summary` nets the ``order_time`` the readers write). Anything else
 (dates or amounts written as text, a status, currency, quantity x price, ledger or refunded
 column, order ids prefixed C for cancellations, a source time zone) raises
 :class:`NotInDatabase` with the reason, and the caller reads the rows instead
@@ -210,17 +212,20 @@ def database_summary(
             code = sa.case(*((cond, i) for i, (_, cond) in enumerate(reasons)), else_=None)
             finite = sa.case((sa.and_(amt.is_not(None), amt != nan,
                                       sa.func.abs(amt) <= bound), amt), else_=None)
+            oid = [_order_id(tbl.c[m["order_id"]]).label("oid")] if "order_id" in m else []
             rows = sa.select(
                 cid.label("cid"), ts.label("ts"), amt.label("amt"), finite.label("fin"),
-                code.label("code"),
+                code.label("code"), *oid,
                 *([] if drop_dup else [repeat.label("rep")]),
                 *(tbl.c[c].label(f"shown_{i}") for i, c in enumerate(_shown(m)))
             ).select_from(tbl).cte("rows")
-            issues, kept = _report(conn, rows, reasons, m, where, drop_dup, N_EXAMPLES)
+            links = _Links(rows) if oid else None
+            issues, kept = _report(conn, rows, reasons, m, where, drop_dup, N_EXAMPLES,
+                                   linked=links.count(conn) if links else (0, 0.0))
             if kept == 0:
                 raise DataError("no row is kept: see the data report", source=where)
             summary, fetched = _summarise(conn, rows, unit, observation_end, calibration_end,
-                                          merge, midpoint, where)
+                                          merge, midpoint, where, links)
     except sa.exc.SQLAlchemyError as exc:
         raise DataError(f"the database refused the summary: {exc.__class__.__name__}: "
                         f"{str(exc).splitlines()[0]}", source=where) from exc
@@ -292,6 +297,44 @@ def head_frame(names: list[str], rows: list[Any]) -> pl.DataFrame:
                         strict=False)
 
 
+class _Links:
+    """Refunds linked to their order, as :func:`clv.data.transactions._refund_orders` links
+    them: a kept row with a negative amount whose order id is that of a kept row of the same
+    customer with a positive amount at an earlier time. ``kept``: the rows kept (customer,
+    time, amount, order id); ``orders``: the first time (``order_ts``) of each order that a
+    refund names; ``on``: the condition joining a kept refund to its order."""
+
+    def __init__(self, rows: Any) -> None:
+        import sqlalchemy as sa
+
+        c = rows.c
+        self.kept = sa.select(c.cid, c.ts, c.amt, c.oid).where(c.code.is_(None)).cte("kept_rows")
+        k = self.kept.c
+        named = sa.select(k.oid).where(k.amt < 0, k.oid.is_not(None)).distinct()
+        self.orders = sa.select(k.cid, k.oid, sa.func.min(k.ts).label("order_ts")).where(
+            k.amt > 0, k.oid.in_(named)).group_by(k.cid, k.oid).cte("orders")
+        o = self.orders.c
+        self.on = sa.and_(o.cid == k.cid, o.oid == k.oid, k.amt < 0, o.order_ts < k.ts)
+
+    def count(self, conn: sa.Connection) -> tuple[int, float]:
+        """The number of refunds linked to their order, and their amount."""
+        import sqlalchemy as sa
+
+        n, total = conn.execute(sa.select(sa.func.count(), sa.func.sum(self.kept.c.amt))
+                                .select_from(self.kept.join(self.orders, self.on))).one()
+        return int(n or 0), float(total or 0.0)
+
+
+def _order_id(col: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    """The order id as :func:`clv.data.ids.clean_values` writes it for the comparison: text
+    trimmed, a blank as null; a number as itself."""
+    import sqlalchemy as sa
+
+    if isinstance(col.type, sa.String):
+        return sa.func.nullif(sa.func.regexp_replace(col, r"^\s+|\s+$", "", "g"), "")
+    return col
+
+
 def _customer(col: sa.ColumnElement[Any], where: str) -> sa.ColumnElement[Any]:
     """The customer id as text, trimmed, a blank as null (:func:`clv.data.ids.clean_ids`)."""
     import sqlalchemy as sa
@@ -353,8 +396,8 @@ def _shown(m: dict[str, str]) -> list[str]:
 
 
 def _report(conn: sa.Connection, rows: Any, reasons: list[tuple[str, Any]],
-            m: dict[str, str], where: str, drop_dup: bool, n_examples: int
-            ) -> tuple[DataIssues, int]:
+            m: dict[str, str], where: str, drop_dup: bool, n_examples: int,
+            linked: tuple[int, float] = (0, 0.0)) -> tuple[DataIssues, int]:
     """The data report: rows and amounts read, kept and excluded by reason, with examples."""
     import sqlalchemy as sa
 
@@ -388,18 +431,24 @@ def _report(conn: sa.Connection, rows: Any, reasons: list[tuple[str, Any]],
                                     [dict(zip(shown, e, strict=True)) for e in examples]))
     exclusions.sort(key=lambda e: why.rank(e.reason))
     issues = engine_report(where, rows_read, kept, read, kept_amount, magnitude, exclusions,
-                           zeros=zeros, refunds=(refunds, refunds_total), identical=identical)
+                           zeros=zeros, refunds=(refunds, refunds_total), identical=identical,
+                           linked=linked)
     return issues, kept
 
 
 def engine_report(where: str, rows_read: int, kept: int, read: float, kept_amount: float,
                   magnitude: float, exclusions: list[Exclusion], *, zeros: int,
                   refunds: tuple[int, float], identical: int,
-                  cancelled: tuple[int, float] = (0, 0.0)) -> DataIssues:
+                  cancelled: tuple[int, float] = (0, 0.0),
+                  linked: tuple[int, float] = (0, 0.0)) -> DataIssues:
     """The data report of rows validated by an engine (the database's, Spark's), with the
-    readers' notes (cancelled lines, zero-value rows, refunds when not all cancellations,
-    identical rows) and their conservation check."""
+    readers' notes (refunds linked to their order, cancelled lines, zero-value rows, the other
+    refunds when not all cancellations, identical rows) and their conservation check.
+    ``refunds`` counts every refund kept, ``linked`` those linked to their order."""
     notes: list[Any] = []
+    if linked[0]:
+        notes.append(Note("refunds_linked", n=linked[0], total=linked[1]))
+        refunds = (refunds[0] - linked[0], refunds[1] - linked[1])
     if cancelled[0]:
         notes.append(Note("cancellations", n=cancelled[0], how="negative quantity",
                           total=cancelled[1], policy="net"))
@@ -420,20 +469,20 @@ def engine_report(where: str, rows_read: int, kept: int, read: float, kept_amoun
 
 def _summarise(conn: sa.Connection, rows: Any, unit: str,
                observation_end: dt.date | str | None, calibration_end: dt.date | str | None,
-               merge: str, midpoint: bool, where: str) -> tuple[Summary, int]:
+               merge: str, midpoint: bool, where: str, links: _Links | None = None
+               ) -> tuple[Summary, int]:
     """The summary of the rows kept, aggregated by the database (see the module docstring)."""
     import sqlalchemy as sa
 
     days = UNIT_DAYS[unit]
     c = rows.c
-    stamp = c.ts if merge == "day" else sa.func.date_trunc(_TRUNC_SQL[merge], c.ts)
-    kept = sa.select(c.cid, sa.cast(stamp, sa.Date).label("period"), c.amt) \
-        .where(c.code.is_(None)).cte("kept")
-    periods = sa.select(kept.c.cid, kept.c.period, sa.func.sum(kept.c.amt).label("amount"),
-                        sa.func.count().label("n")).group_by(kept.c.cid, kept.c.period) \
-        .cte("periods")
-    p = periods.c
-    last = conn.execute(sa.select(sa.func.max(p.period))).scalar()
+
+    def period(ts: Any) -> Any:
+        stamp = ts if merge == "day" else sa.func.date_trunc(_TRUNC_SQL[merge], ts)
+        return sa.cast(stamp, sa.Date)
+
+    # the last period is the period of the last time of a row kept (periods do not decrease)
+    last = conn.execute(sa.select(period(sa.func.max(c.ts))).where(c.code.is_(None))).scalar()
     if last is None:
         raise DataError("no transactions to summarise", source=where)
     obs = _to_date(observation_end, "observation_end") or _as_date(last)
@@ -443,6 +492,25 @@ def _summarise(conn: sa.Connection, rows: Any, unit: str,
     obs_p = _floor(obs, merge)
     cal_p = _floor(cal, merge) if cal is not None else None
     end_p = cal_p if cal_p is not None else obs_p
+
+    if links is None:
+        kept = sa.select(c.cid, period(c.ts).label("period"), c.amt) \
+            .where(c.code.is_(None)).cte("kept")
+    else:  # a refund linked to its order counts in the order's period (clv.prep.summary)
+        def window(p: Any) -> Any:
+            return sa.case((p <= cal_p, 0), (p <= obs_p, 1), else_=2) if cal_p is not None \
+                else sa.case((p <= obs_p, 1), else_=2)
+
+        k, o = links.kept.c, links.orders.c
+        own, order = period(k.ts), period(o.order_ts)
+        netted = sa.case((sa.and_(o.order_ts.is_not(None), window(order) == window(own)),
+                          order), else_=own)
+        kept = sa.select(k.cid, netted.label("period"), k.amt).select_from(
+            links.kept.outerjoin(links.orders, links.on)).cte("kept")
+    periods = sa.select(kept.c.cid, kept.c.period, sa.func.sum(kept.c.amt).label("amount"),
+                        sa.func.count().label("n")).group_by(kept.c.cid, kept.c.period) \
+        .cte("periods")
+    p = periods.c
 
     buy = p.amount > 0
     seen_q = sa.select(

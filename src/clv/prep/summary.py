@@ -5,6 +5,10 @@ Science 24(2); the conventions of the BTYD literature):
 
 - purchases of one customer in the same merge period (a day by default) are one transaction,
   their amounts summed (refunds included, so a refund nets against that period's purchases);
+- a refund linked to its order (an ``order_time`` column, written by
+  :func:`clv.read_transactions` when a refund names the order id of an earlier purchase of
+  its customer) nets against the order's period instead, when both fall in the same window
+  (calibration, holdout, after the observation end): a refunded order is not a purchase;
 - the relationship starts at the customer's first period with a net amount >= 0 (a free first
   order acquires a customer); after it, only periods with a positive net amount are purchases,
   so zero-value orders and net refunds never count as repeat transactions;
@@ -32,6 +36,8 @@ Unit = Literal["day", "week", "month", "year"]
 UNIT_DAYS: dict[str, float] = {"day": 1.0, "week": 7.0, "month": 30.4375, "year": 365.25}
 _TRUNCATE = {"day": "1d", "week": "1w", "month": "1mo", "year": "1y"}
 COLUMNS = ("customer_id", "timestamp", "amount")
+LINKED = "order_time"
+"""The optional column of a refund's order time (see the module docstring)."""
 # Logs longer than this are summarised in parts of customers (by a hash of their id).
 ROWS_PER_PART = 40_000_000
 PART_SEED = 20_261_122
@@ -204,7 +210,11 @@ def _lazy(transactions: Any) -> pl.LazyFrame:
             raise DataError(f"is {schema[column]}, not {what}; read the data with "
                             "clv.read_transactions, which parses and validates it",
                             source="transactions", column=column)
-    return lf.select(COLUMNS)
+    # a refund's order time (clv.data.transactions: a refund linked to its order by order id)
+    linked = ("order_time",) if LINKED in schema and (
+        schema[LINKED] in (pl.Date, pl.Datetime) or isinstance(schema[LINKED], pl.Datetime)) \
+        else ()
+    return lf.select(*COLUMNS, *linked)
 
 
 def rfm_summary(
@@ -247,7 +257,9 @@ def rfm_summary(
         pl.len(), period(pl.col("timestamp").max()).alias("last"),
         *(pl.col(c).null_count().alias(f"{c}_nulls") for c in COLUMNS)
     ).collect().row(0)
-    lf = lf.select("customer_id", period(pl.col("timestamp")).alias("period"), "amount")
+    linked = LINKED in lf.collect_schema()
+    lf = lf.select("customer_id", period(pl.col("timestamp")).alias("period"), "amount",
+                   *([period(pl.col(LINKED)).alias("_order_period")] if linked else []))
     if n_rows == 0:
         raise DataError("no transactions to summarise", source="transactions")
     for column, count in zip(("customer_id", "timestamp", "amount"), nulls, strict=True):
@@ -261,6 +273,8 @@ def rfm_summary(
         raise ClvError(f"calibration_end {cal} must be before observation_end {obs}")
     obs_p = _floor(obs, merge)
     cal_p = _floor(cal, merge) if cal is not None else None
+    if linked:
+        lf = lf.with_columns(_netted_period(obs_p, cal_p)).drop("_order_period")
 
     # Customers are split by a hash of their id into independent parts, so that the hash
     # tables of the group-bys of one part fit in memory whatever the size of the log.
@@ -277,6 +291,22 @@ def rfm_summary(
     totals = {key: sum(r[key] for r in reports) for key in reports[0]}
     return Summary(pl.concat(frames).sort("customer_id"), unit, obs, cal, merge,
                    SummaryReport(**totals))
+
+
+def _netted_period(obs_p: dt.date, cal_p: dt.date | None) -> pl.Expr:
+    """The period a row counts in: a refund linked to its order (``_order_period``, its
+    order's period) counts in the order's period when both fall in the same window
+    (calibration, holdout, after the observation end), else in its own: a refund made after
+    the calibration end is not known at the calibration end, nor one made after the
+    observation end at that end."""
+    def window(p: pl.Expr) -> pl.Expr:
+        if cal_p is None:
+            return (p > obs_p).cast(pl.Int8)
+        return (p > cal_p).cast(pl.Int8) + (p > obs_p).cast(pl.Int8)
+
+    order = pl.col("_order_period")
+    return pl.when(order.is_not_null() & (window(order) == window(pl.col("period")))) \
+        .then(order).otherwise(pl.col("period")).alias("period")
 
 
 def _summarise(lf: pl.LazyFrame, obs_p: dt.date, cal_p: dt.date | None, days: float

@@ -566,6 +566,9 @@ NOTES: dict[str, str] = {
                  "première commande d'un client, même gratuite, ouvre la relation",
     "refunds": "{n} remboursements (montants négatifs, total {total}) conservés, à déduire des "
                "achats du même client sur la même période",
+    "refunds_linked": "{n} remboursements (total {total}) faits après leur commande, "
+                      "retrouvée par son numéro, sont déduits de la période de la commande : "
+                      "une commande remboursée n'est pas un achat",
     "outlier_amount": "ligne {row} : {amount} (client « {customer} ») vaut {ratio} fois le "
                       "99e centile des autres montants ({typical}) et {percent} % du chiffre "
                       "d'affaires ; vérifier qu'il ne s'agit pas d'une faute de frappe ou "
@@ -655,6 +658,9 @@ NOTES_ONE: dict[str, str] = {
                  "première commande d'un client, même gratuite, ouvre la relation",
     "refunds": "{n} remboursement (montant négatif, total {total}) conservé, à déduire des "
                "achats du même client sur la même période",
+    "refunds_linked": "{n} remboursement (total {total}) fait après sa commande, "
+                      "retrouvée par son numéro, est déduit de la période de la commande : "
+                      "une commande remboursée n'est pas un achat",
     "identical_rows": "{n} ligne répète exactement une autre ligne ; conservée, car sans "
                       "numéro de commande rien ne la distingue d'un vrai réachat "
                       "(duplicates='drop' la retire)",
