@@ -317,6 +317,17 @@ MESSAGES: dict[str, dict[str, str]] = {
                              "levier"},
     "page_new_pct": {"en": "Change of the LTV of a new customer per 1% of the lever",
                      "fr": "Variation de la LTV d'un nouveau client pour 1\u00a0% du levier"},
+    # the calculator's form (its other words are in imports.py)
+    "calc_decimals": {"en": "Decimals with a point or a comma: 12.5 or 12,5.",
+                      "fr": "Décimales avec une virgule ou un point\u00a0: 12,5 ou 12.5."},
+    "calc_err_not_number": {"en": "“{field}”: “{value}” is not a number (such as 12.5 or "
+                                  "12,5).",
+                            "fr": "«\u00a0{field}\u00a0»\u00a0: «\u00a0{value}\u00a0» n'est "
+                                  "pas un nombre (par exemple 12,5 ou 12.5)."},
+    "calc_err_missing": {"en": "“{field}” is needed for this formula.",
+                         "fr": "«\u00a0{field}\u00a0» est nécessaire pour cette formule."},
+    "calc_err_other": {"en": "These values do not allow the calculation: check them.",
+                       "fr": "Ces valeurs ne permettent pas le calcul\u00a0: vérifiez-les."},
     # the data
     "page_data": {"en": "Data quality", "fr": "Qualité des données"},
     "page_rows_read": {"en": "{read} rows read, {kept} kept, {excluded} excluded.",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -43,6 +44,12 @@ SHARES = ("churn_share", "repeat_rate", "nrr")
 def _formula_fields(name: str) -> list[tuple[str, float | None]]:
     return [(p.name, None if p.default is inspect.Parameter.empty else p.default)
             for p in inspect.signature(FORMULAS[name]).parameters.values()]
+
+
+def _required(name: str) -> set[str]:
+    """The parameters of the formula ``name`` that have no default."""
+    return {p.name for p in inspect.signature(FORMULAS[name]).parameters.values()
+            if p.default is inspect.Parameter.empty}
 
 
 def calculate(name: str, values: dict[str, float | None], cac: float | None) -> dict[str, Any]:
@@ -84,27 +91,67 @@ def formula_of(formula: str, request: Request) -> dict[str, Any]:
 
 
 class InputError(Exception):
-    """A value of the calculator's form it cannot take, said in the page's language."""
+    """A value of the calculator's form it cannot take, said in the page's language;
+    ``field`` names the form's field (for the page to mark it)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+GROUPED = re.compile(r"[-+]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d*)?")
+"""A number typed with spaces between its groups of three digits (``1 234,5``)."""
+
+
+ENGLISH_GROUPS = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
+"""A number written with commas between its groups of three digits (``1,234.5``)."""
+
+
+def typed_number(raw: str, percent: bool = False, lang: str = "fr") -> float | None:
+    """A number as a person types it: a decimal comma or point (``12,5``, ``12.5``),
+    spaces between the groups of three digits (``1 234,5``; ``12 5`` is refused), a minus
+    sign (``−3``) and, for a rate, a trailing ``%``; on an English page commas between
+    groups of three digits are read as such (``1,234.5``, ``1,234``), on a French one a
+    comma is the decimal mark. None when it is not a number (``1.234,5`` is refused rather
+    than guessed)."""
+    text = raw.strip().replace("\u2212", "-")
+    if lang == "en" and ENGLISH_GROUPS.fullmatch(text.removesuffix("%").rstrip()):
+        text = text.replace(",", "")
+    if percent:
+        text = text.removesuffix("%").rstrip()
+    if any(space in text for space in " \u00a0\u202f"):
+        if not GROUPED.fullmatch(text):
+            return None
+        text = re.sub(r"[ \u00a0\u202f]", "", text)
+    if "," in text and "." in text or text.count(",") > 1:
+        return None
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
 
 
 def page_values(formula: str, given: dict[str, str], lang: str
                 ) -> tuple[dict[str, float | None], float | None]:
-    """The calculator form's values as the formula takes them: numbers (a decimal comma
-    read as a point), the rates typed as percentages turned into fractions, the number of
-    periods whole; a value it cannot take is an :class:`InputError` naming the field."""
+    """The calculator form's values as the formula takes them (:func:`typed_number`: a
+    decimal comma read as a point), the rates typed as percentages turned into fractions,
+    the number of periods whole; a value it cannot take is an :class:`InputError` naming
+    the field in ``lang``."""
     values: dict[str, float | None] = {}
     for key, _ in _formula_fields(formula) + [("cac", None)]:
         word = i18n.t("calc_cac" if key == "cac" else f"calc_p_{key}", lang)
-        raw = given.get(key, "").strip().replace(",", ".")
+        raw = given.get(key, "").strip()
+        if not raw and key in _required(formula):
+            raise InputError(i18n.t("calc_err_missing", lang, field=word), key)
         if not raw:
             values[key] = None
             continue
-        try:
-            value = float(raw)
-        except ValueError:
-            raise InputError(i18n.t("calc_err_number", lang, field=word)) from None
-        if not math.isfinite(value) or value < 0:
-            raise InputError(i18n.t("calc_err_number", lang, field=word))
+        value = typed_number(raw, key in PERCENTS, lang)
+        if value is None:
+            raise InputError(i18n.t("calc_err_not_number", lang, field=word, value=raw), key)
+        if value < 0:
+            raise InputError(i18n.t("calc_err_number", lang, field=word), key)
         if key in PERCENTS:
             low, high = PERCENTS[key]
             if not low <= value <= high or (key == "monthly_churn" and value == 0) or (
@@ -112,47 +159,51 @@ def page_values(formula: str, given: dict[str, str], lang: str
                 raise InputError(i18n.t("calc_err_percent", lang, field=word,
                                         low=number(low, lang),
                                         high=number(high, lang) if math.isfinite(high)
-                                        else "∞"))
+                                        else "∞"), key)
             value /= 100
         if key == "periods":
             if not value.is_integer():
-                raise InputError(i18n.t("calc_err_whole", lang, field=word))
+                raise InputError(i18n.t("calc_err_whole", lang, field=word), key)
             value = int(value)
         if key == "cac" and value == 0:
-            raise InputError(i18n.t("calc_err_positive", lang, field=word))
+            raise InputError(i18n.t("calc_err_positive", lang, field=word), key)
         values[key] = value
     cac = values.pop("cac")
     if formula == "ecommerce" and (values.get("shipping") or 0) > (values.get("average_basket")
                                                                   or 0):
-        raise InputError(i18n.t("calc_err_shipping", lang))
+        raise InputError(i18n.t("calc_err_shipping", lang), "shipping")
     return values, cac
 
 
-def _shown_default(name: str, default: float | None) -> str:
-    """A parameter's default as the form shows it (a rate as a percentage)."""
+def _shown_default(name: str, default: float | None, lang: str) -> str:
+    """A parameter's default as the form shows it in ``lang`` (a rate as a percentage;
+    ``12,5`` in French), ready to be edited: no group separator."""
     if default is None:
         return ""
-    return f"{default * 100:g}" if name in PERCENTS else f"{default:g}"
+    text = f"{default * 100:g}" if name in PERCENTS else f"{default:g}"
+    return text.replace(".", ",") if lang == "fr" else text
 
 
 @router.get("/calculator", response_class=HTMLResponse, include_in_schema=False)
 def calculator(request: Request, lang: PageLang, formula: str = "generic") -> HTMLResponse:
+    """The calculator: the form of a formula (numbers typed with a decimal comma or point),
+    and with its values the lifetime value, and with a CAC the LTV:CAC and its verdict."""
     if formula not in FORMULAS:
         raise HTTPException(404, f"no formula {formula!r}")
-    fields = [(k, _shown_default(k, d)) for k, d in _formula_fields(formula)]
+    fields = [(k, _shown_default(k, d, lang)) for k, d in _formula_fields(formula)]
     given = {k: v for k, v in request.query_params.items() if k not in ("lang", "formula")}
-    result, error = None, None
+    result, error, wrong = None, None, None
     if any(given.get(k) for k, _ in fields):
         try:
             values, cac = page_values(formula, given, lang)
             result = calculate(formula, values, cac)
         except InputError as exc:
-            error = str(exc)
-        except ClvError as exc:
-            error = i18n.t("imp_problem", lang, reason=str(exc))
+            error, wrong = str(exc), exc.field
+        except ClvError:  # the checks above leave none known: said without the English
+            error = i18n.t("calc_err_other", lang)
     return page("calculator.html.j2", request=request, lang=lang, formulas=list(FORMULAS),
                 formula=formula, fields=fields, percents=PERCENTS, given=given,
-                result=result, error=error, e=None, active="calculator")
+                result=result, error=error, wrong=wrong, e=None, active="calculator")
 
 
 @router.get("/api/formulas/{formula}", tags=["formulas"])
