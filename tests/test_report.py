@@ -97,7 +97,8 @@ def test_french_text_numbers_and_dates(analysis):
     for french in ("Fidèles", "Canal", "Verdict", "mois depuis le premier achat",
                    "Le scénario : la rétention +5\u00a0%", "janv. 2024",
                    "Ce que vaut chaque levier", "Comment ces chiffres sont calculés",
-                   "Tous les canaux (global)", "remboursements (montants négatifs, total"):
+                   "Tous les canaux (global)",
+                   "faits après leur commande, retrouvée par son numéro"):
         assert french in html, french
     for english_word in ("healthy", "under-investing", "Loyal", "champions", "months since",
                          "Jan 2024", ">actual<", "refunds (negative amounts", "€1",
