@@ -328,6 +328,90 @@ MESSAGES: dict[str, dict[str, str]] = {
                          "fr": "«\u00a0{field}\u00a0» est nécessaire pour cette formule."},
     "calc_err_other": {"en": "These values do not allow the calculation: check them.",
                        "fr": "Ces valeurs ne permettent pas le calcul\u00a0: vérifiez-les."},
+    # notes said in sentences on the pages (clv.web.views.note_words): the fits at a limit
+    # of the models, without their 'a -> inf', and the reading of a delimited file
+    "note_no_dropout": {
+        "en": "{model}: in this data customers do not seem to stop buying, so the model counts "
+              "every customer as still active and the chance of being still active (P(alive)) "
+              "tells nothing here.",
+        "fr": "{model}\u00a0: dans ces données, les clients ne semblent pas cesser d'acheter\u00a0;"
+              " le modèle compte donc chaque client comme encore actif, et la probabilité "
+              "d'être encore actif (P(actif)) n'apprend rien ici."},
+    "note_same_rate": {
+        "en": "{model}: the data show no difference between customers in how often they buy, "
+              "so the model gives them all the same purchase rate, {value} per {per}; a "
+              "customer's past purchases then only tell whether they are still active.",
+        "fr": "{model}\u00a0: les données ne montrent aucune différence entre clients dans leur "
+              "fréquence d'achat\u00a0; le modèle leur donne donc à tous le même rythme "
+              "d'achat, {value} par {per}\u00a0; les achats passés d'un client disent alors "
+              "seulement s'il est encore actif."},
+    "note_same_dropout": {
+        "en": "{model}: the data show no difference between customers in how long they stay, "
+              "so the model gives them all the same chance of leaving, {value} per {per}; "
+              "whether a customer is still active still follows their own purchases.",
+        "fr": "{model}\u00a0: les données ne montrent aucune différence entre clients dans la "
+              "durée de leur relation\u00a0; le modèle leur donne donc à tous la même "
+              "probabilité de partir, {value} par {per}\u00a0; la probabilité qu'un client soit "
+              "encore actif suit toujours ses propres achats."},
+    "note_at_bound": {
+        "en": "{model}: the data are not enough to pin down the parameters {names}: their "
+              "estimates ran to a limit (towards zero or without end). They have no standard "
+              "error, only a one-sided interval, and stay fixed in the figures' intervals.",
+        "fr": "{model}\u00a0: les données ne suffisent pas à fixer les paramètres {names}\u00a0: "
+              "leur estimation est partie vers une limite (vers zéro ou sans fin). Ils n'ont "
+              "pas d'écart-type, seulement un intervalle d'un seul côté, et restent fixes dans "
+              "les intervalles des chiffres."},
+    "note_at_bound_one": {
+        "en": "{model}: the data are not enough to pin down the parameter {names}: its "
+              "estimate ran to a limit (towards zero or without end). It has no standard "
+              "error, only a one-sided interval, and stays fixed in the figures' intervals.",
+        "fr": "{model}\u00a0: les données ne suffisent pas à fixer le paramètre {names}\u00a0: "
+              "son estimation est partie vers une limite (vers zéro ou sans fin). Il n'a pas "
+              "d'écart-type, seulement un intervalle d'un seul côté, et reste fixe dans les "
+              "intervalles des chiffres."},
+    "note_unidentified": {
+        "en": "{model}: the data say nothing about the parameters {names}: the fit is as good "
+              "whatever their values, so they stay where the fit stopped.",
+        "fr": "{model}\u00a0: les données ne disent rien des paramètres {names}\u00a0: "
+              "l'ajustement est aussi bon quelles que soient leurs valeurs, ils restent donc là "
+              "où il s'est arrêté."},
+    "note_unidentified_one": {
+        "en": "{model}: the data say nothing about the parameter {names}: the fit is as good "
+              "whatever its value, so it stays where the fit stopped.",
+        "fr": "{model}\u00a0: les données ne disent rien du paramètre {names}\u00a0: "
+              "l'ajustement est aussi bon quelle que soit sa valeur, il reste donc là où il "
+              "s'est arrêté."},
+    "note_interval_capped": {
+        "en": "{model}: the data hardly bound the parameters {names}: the upper end of their "
+              "{level} interval is beyond any number and shown as ∞.",
+        "fr": "{model}\u00a0: les données bornent à peine les paramètres {names}\u00a0: la "
+              "borne haute de leur intervalle à {level} dépasse tout nombre et s'affiche ∞."},
+    "note_interval_capped_one": {
+        "en": "{model}: the data hardly bound the parameter {names}: the upper end of its "
+              "{level} interval is beyond any number and shown as ∞.",
+        "fr": "{model}\u00a0: les données bornent à peine le paramètre {names}\u00a0: la "
+              "borne haute de son intervalle à {level} dépasse tout nombre et s'affiche ∞."},
+    "note_per_day": {"en": "day", "fr": "jour"},
+    "note_per_week": {"en": "week", "fr": "semaine"},
+    "note_per_month": {"en": "month", "fr": "mois"},
+    "note_per_year": {"en": "year", "fr": "an"},
+    "note_per_period": {"en": "period", "fr": "période"},
+    "note_per_purchase": {"en": "purchase", "fr": "achat"},
+    "note_delimited": {"en": "Read as text whose columns are separated by {what}, {header}.",
+                       "fr": "Lu comme un texte dont les colonnes sont séparées par {what}, "
+                             "{header}."},
+    "note_sep_semicolon": {"en": "semicolons", "fr": "des points-virgules"},
+    "note_sep_comma": {"en": "commas", "fr": "des virgules"},
+    "note_sep_tab": {"en": "tabs", "fr": "des tabulations"},
+    "note_sep_bar": {"en": "vertical bars", "fr": "des barres verticales"},
+    "note_sep_spaces": {"en": "spaces", "fr": "des espaces"},
+    "note_sep_other": {"en": "the character “{char}”", "fr": "le caractère «\u00a0{char}\u00a0»"},
+    "note_with_header": {"en": "with a first line naming the columns",
+                         "fr": "avec une première ligne nommant les colonnes"},
+    "note_without_header": {"en": "with no line naming the columns",
+                            "fr": "sans ligne nommant les colonnes"},
+    "models_notes": {"en": "What the fit says about this data",
+                     "fr": "Ce que l'ajustement dit de ces données"},
     # the data
     "page_data": {"en": "Data quality", "fr": "Qualité des données"},
     "page_rows_read": {"en": "{read} rows read, {kept} kept, {excluded} excluded.",

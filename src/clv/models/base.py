@@ -392,7 +392,7 @@ class Model(ABC):
         capped = [p for p in self.PARAMS if p not in self.boundary_
                   and _capped(self.params_[p], self.stderr_[p], z)]
         return [Note("interval_capped", model=self.NAME, params=", ".join(capped),
-                     level=f"{level:.0%}")] if capped else []
+                     names=", ".join(capped), level=f"{level:.0%}")] if capped else []
 
     def _objective(self, data: Data) -> Any:
         """The mean negative log-likelihood of ``data`` and its gradient, on log-parameters
@@ -757,7 +757,8 @@ def _exp(value: float) -> float:
 
 
 def _limits(boundary: Mapping[str, str], params: list[str]) -> str:
-    """'a -> 0, b -> inf' for the parameters at a limit."""
+    """'a -> 0, b -> inf' for the parameters at a limit (the notes carry the names alone
+    too, ``names``, for a face that says the limit in words)."""
     return ", ".join(f"{p} {LIMIT_LABELS[boundary[p]]}" for p in params)
 
 
@@ -765,8 +766,10 @@ def _edge_notes(model: str, boundary: Mapping[str, str]) -> list[Note]:
     """Parameters at the edge of the parameter space, and parameters not identified."""
     edge = [p for p, v in boundary.items() if v != "unidentified"]
     loose = [p for p, v in boundary.items() if v == "unidentified"]
-    return ([Note("at_bound", model=model, params=_limits(boundary, edge))] if edge else []) + (
-        [Note("unidentified", model=model, params=", ".join(loose))] if loose else [])
+    return ([Note("at_bound", model=model, params=_limits(boundary, edge),
+                  names=", ".join(edge))] if edge else []) + (
+        [Note("unidentified", model=model, params=", ".join(loose), names=", ".join(loose))]
+        if loose else [])
 
 
 class PurchaseModel(Model):
@@ -816,17 +819,20 @@ class PurchaseModel(Model):
         if all(rest.get(p) == "inf" for p in pair):
             r, alpha = (self.params_[p] for p in pair)
             notes.append(Note("same_rate", model=self.NAME, params=_limits(rest, list(pair)),
-                              value=r / alpha, per=self.unit_ or "period"))
+                              names=", ".join(pair), value=r / alpha,
+                              per=self.unit_ or "period"))
             rest = {p: v for p, v in rest.items() if p not in pair}
         dropout = self.DROPOUT_PAIR
         if dropout and all(rest.get(p) == "inf" for p in dropout):
             value, per = self.shared_dropout()
             notes.append(Note("same_dropout", model=self.NAME,
-                              params=_limits(rest, list(dropout)), value=value, per=per))
+                              params=_limits(rest, list(dropout)), names=", ".join(dropout),
+                              value=value, per=per))
             rest = {p: v for p, v in rest.items() if p not in dropout}
         gone = [p for p, v in rest.items() if self.LIMITS.get(p) == v]
         if gone:
-            notes.append(Note("no_dropout", model=self.NAME, params=_limits(rest, gone)))
+            notes.append(Note("no_dropout", model=self.NAME, params=_limits(rest, gone),
+                              names=", ".join(gone)))
             rest = {p: v for p, v in rest.items() if p not in self.LIMITS}
         return notes + _edge_notes(self.NAME, rest) + self._capped_notes()
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import weakref
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -141,10 +142,56 @@ def _tier(context: jinja2.runtime.Context, key: Any) -> str:
     return "" if key is None else tier(str(key), _lang(context))
 
 
+SEPARATORS = {"';'": "semicolon", "','": "comma", "tab": "tab", "'|'": "bar",
+              "whitespace": "spaces", "' '": "spaces"}
+"""The delimiters a reader's note names (``repr`` of the character, or a word), and the
+word the pages say them with (``note_sep_<word>``)."""
+
+
+def _significant(value: Any, lang: str) -> str:
+    """A rate with three significant digits, as the notes write it (``0,105`` in French)."""
+    text = f"{value:.3g}" if isinstance(value, int | float) else str(value)
+    return text.replace(".", ",") if lang == "fr" else text
+
+
+def note_words(text: Any, lang: str) -> str:
+    """A note of the readers or the analysis as a page says it in ``lang``: the notes of a
+    model fit at a limit (no dropout, one purchase rate, parameters at the edge...) and of a
+    delimited file in sentences of the catalogue (``note_<kind>``), without the library's
+    'a -> 0, b -> inf' or "delimiter ';'"; any other note as :func:`clv.report.text.note`
+    writes it (a note saved before its kind carried what the sentence needs, too)."""
+    key = getattr(text, "key", None)
+    values: dict[str, Any] = dict(getattr(text, "values", {}) or {})
+    if key is None or f"note_{key}" not in i18n.catalogue():
+        return note(text, lang)
+    try:
+        if key == "delimited":
+            word = SEPARATORS.get(str(values["delimiter"]), "other")
+            what = i18n.t(f"note_sep_{word}", lang,
+                          char=str(values["delimiter"]).strip("'"))
+            header = i18n.t("note_with_header" if values["header"] == "with header"
+                            else "note_without_header", lang)
+            return i18n.t("note_delimited", lang, what=what, header=header)
+        # a note made before its kind carried the names: taken out of 'a -> 0, b -> inf'
+        names = str(values.get("names") or ", ".join(
+            re.findall(r"(\w+)(?: -> \w+)?(?:, |$)", str(values.get("params", "")))))
+        per = str(values.get("per", "period"))
+        level = str(values.get("level", ""))
+        return i18n.t(f"note_{key}", lang, model=values["model"], names=names,
+                      n=len(names.split(", ")),
+                      value=_significant(values.get("value", ""), lang),
+                      per=i18n.t(f"note_per_{per}", lang)
+                      if f"note_per_{per}" in i18n.catalogue() else per,
+                      level=level.replace("%", "\u00a0%") if lang == "fr" else level)
+    except KeyError:  # a value the sentence needs is missing: the library's words
+        return note(text, lang)
+
+
 @jinja2.pass_context
 def _note(context: jinja2.runtime.Context, text: Any) -> str:
-    """``{{ n | note }}``: a note of the readers or the analysis in the page's language."""
-    return note(text, _lang(context))
+    """``{{ n | note }}``: a note of the readers or the analysis in the page's language
+    (:func:`note_words`)."""
+    return note_words(text, _lang(context))
 
 
 ENV.filters.update(note=_note, num=_num, pct=_pct, money=_money, day=_day, month=_month_name,

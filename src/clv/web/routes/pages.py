@@ -33,7 +33,7 @@ from clv.web import figures
 from clv.web.deps import EntryDep, PageLang, StateDep
 from clv.web.routes.api import LEVERS, MAX_INDEX, WHATIF_FIGURES, customer_of, what_if
 from clv.web.state import Entry
-from clv.web.views import Filters, PageFilters, available, section
+from clv.web.views import Filters, PageFilters, available, note_words, section
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 PAGE = 50
@@ -346,6 +346,14 @@ def timing(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTMLR
                             .removesuffix("d")))
 
 
+MODEL_NOTES = frozenset((
+    "no_dropout", "same_dropout", "same_rate", "at_bound", "unidentified", "interval_capped",
+    "draws_left_out", "no_usable_draw", "naive_best", "no_model", "not_fitted",
+    "not_converged", "no_comparison", "no_spend_model", "spend_dependence",
+    "p_alive_activity", "p_alive_not_judged", "p_alive_no_dropout"))
+"""The kinds of the analysis's notes that the models page repeats: what the fits said."""
+
+
 @router.get("/a/{aid}/models")
 def models(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTMLResponse:
     from clv.report import table
@@ -366,7 +374,9 @@ def models(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTMLR
                 float(level[:-1]) / 100, lang))
     params = table(summary, {c: h for c, h in heads.items() if c in summary.columns}, lang,
                    digits=dict.fromkeys(summary.columns, 4))
-    return section(e, "models", f, lang=lang, request=request, card=card, params=params)
+    notes = [note_words(n, lang) for n in a.notes if getattr(n, "key", None) in MODEL_NOTES]
+    return section(e, "models", f, lang=lang, request=request, card=card, params=params,
+                   notes=notes)
 
 
 def _whatif_text(key: str, value: Any, lang: str, currency: str | None) -> str | dict[str, str]:
@@ -466,11 +476,9 @@ def whatif_page(request: Request, e: EntryDep, f: FilterDep, state: StateDep, la
 
 @router.get("/a/{aid}/data")
 def data(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTMLResponse:
-    from clv.report.text import note
-
     issues = e.analysis.transactions.issues
     exclusions = [(reason(x.reason, lang), x.count, x.amount) for x in issues.exclusions]
-    notes = [note(n, lang) for n in (*issues.notes, *e.analysis.notes)]
+    notes = [note_words(n, lang) for n in (*issues.notes, *e.analysis.notes)]
     return section(e, "data", f, lang=lang, request=request, issues=issues,
                    exclusions=exclusions, notes=notes)
 
