@@ -115,6 +115,20 @@ def selected(page: str, name: str) -> str | None:
     return chosen.group(1) if chosen else None
 
 
+def sent(base: str, path: str, values: dict[str, str], headers: dict[str, str]
+         ) -> tuple[str, str]:
+    """The form ``values`` posted to ``path`` as a browser sends it: the answer sends it to
+    the mapping page's address (post, redirect, get), asked for next, in the same language;
+    returns that address and the page."""
+    status, raw, got = call(base + path, "POST", urlencode(values).encode(),
+                            {**FORM, **headers})
+    assert status == 303, raw[:300]
+    where = got["location"]
+    status, raw, _ = call(base + where, headers=headers)
+    assert status == 200, raw[:300]
+    return where, html.unescape(raw.decode())
+
+
 # ---- the readers -----------------------------------------------------------------------
 
 
@@ -230,15 +244,17 @@ def test_a_french_export_through_upload_mapping_and_run(tmp_path):
         assert f">{months[month.month - 1]} {month.year}<" in spend_preview  # a month
         subs_preview = page[page.index('id="subscriptions-preview"'):]
         assert "29,90" in subs_preview.split("</table>")[0]
-        # the options read again: amounts above 100 left out, counted among the first rows
-        asked = {**form_of(page), "max_amount": "100"}
-        status, raw, _ = call(f"{base}/mapping/{sid}", "POST", urlencode(asked).encode(),
-                              {**FORM, **FRENCH})
-        again = html.unescape(raw.decode())
+        # the options read again: amounts above 100 left out, counted among the first rows;
+        # the page at its own address (the upload's), the same when asked for again
+        asked = {**form_of(page), "max_amount": "100", "currency": " eur"}
+        at, again = sent(base, f"/mapping/{sid}", asked, FRENCH)
+        assert at == where
         above = shop["tx"].head(200).filter(pl.col("amount") > 100).height
-        assert status == 200 and above > 0
+        assert above > 0
         assert f"montant hors limites\u00a0: {above} lignes" in again
         assert 'name="max_amount" id="max_amount" min="0" step="any" value="100"' in again
+        assert 'id="currency" maxlength="3"' in again and 'value="EUR"' in again
+        assert html.unescape(call(base + where, headers=FRENCH)[1].decode()) == again
         # run with the form as filled, a name for the history and a margin of 30%
         values = {**form_of(page), "name": "Boutique de Lyon", "margin": "30"}
         assert values["source"] == sid and values["refunds"] == "net"
@@ -265,8 +281,14 @@ def test_a_french_export_through_upload_mapping_and_run(tmp_path):
                                 ("Pro", 40, 26, pytest.approx(29.9))]
         assert state.entries[done["analysis"]].source == "Boutique de Lyon"
         assert state.store.history()["source"].to_list() == ["Boutique de Lyon"]
-        # the uploads went with the success
+        # the uploads went with the success; their mapping page's address (the back
+        # button) says so, and leads to the analysis
         assert sid not in state.sources and not state.sources
+        status, raw, _ = call(base + where, headers=FRENCH)
+        gone = html.unescape(raw.decode())
+        assert status == 404 and "Ces fichiers ont été analysés, puis supprimés" in gone
+        assert f'<a id="home-error-link" href="/a/{done["analysis"]}">Ouvrir l\'analyse ' \
+               f'{done["analysis"]}</a>' in gone
 
 
 def test_run_without_a_mapping_shows_the_form_again_in_french(tmp_path):
@@ -275,10 +297,8 @@ def test_run_without_a_mapping_shows_the_form_again_in_french(tmp_path):
         where = _upload_all(base, shop)
         page = html.unescape(call(base + where, headers=FRENCH)[1].decode())
         values = {**form_of(page), "map_customer_id": "", "refunds": "drop", "margin": "25"}
-        status, raw, headers = call(f"{base}/analyses", "POST", urlencode(values).encode(),
-                                    {**FORM, **FRENCH})
-        again = html.unescape(raw.decode())
-        assert status == 400 and headers["content-type"].startswith("text/html")
+        at, again = sent(base, "/analyses", values, FRENCH)
+        assert at == where  # the mapping page's address: a reload shows it again
         assert "Choisissez la colonne de l'identifiant client." in again
         said = re.search(r'<p class="error" role="alert" id="form-error">([^<]*)</p>', again)
         assert said and said.group(1) == "Choisissez la colonne de l'identifiant client."
@@ -291,18 +311,19 @@ def test_run_without_a_mapping_shows_the_form_again_in_french(tmp_path):
                'value="25"' in again
         assert selected(again, "spend_map_spend") == "Dépenses"
         assert not state.jobs
+        assert html.unescape(call(base + where, headers=FRENCH)[1].decode()) == again
         # the spend's month left empty: its own sentence
         values = {**form_of(page), "spend_map_month": ""}
-        again = html.unescape(call(f"{base}/analyses", "POST", urlencode(values).encode(),
-                                   {**FORM, **FRENCH})[1].decode())
+        again = sent(base, "/analyses", values, FRENCH)[1]
         assert "Choisissez la colonne du mois des dépenses marketing." in again
         # a margin of 150%: named in the form's words
         values = {**form_of(page), "margin": "150"}
-        status, raw, _ = call(f"{base}/analyses", "POST", urlencode(values).encode(),
-                              {**FORM, "Accept-Language": "en"})
-        assert status == 400
-        assert "Check “Gross margin (%)”: give a percentage between 0.01 and 100" in \
-            html.unescape(raw.decode())
+        again = sent(base, "/analyses", values, {"Accept-Language": "en"})[1]
+        assert "Check “Gross margin (%)”: give a percentage between 0.01 and 100" in again
+        # the rows read again with the form corrected: the sentence is gone
+        again = sent(base, f"/mapping/{values['source']}", {**values, "margin": "30"},
+                     FRENCH)[1]
+        assert 'id="form-error"' not in again and 'value="30"' in again
         # the JSON API answers JSON
         status, raw, headers = call(f"{base}/api/analyses", "POST", {
             "source": values["source"], "mapping": {"timestamp": "Date de commande"}})
@@ -434,3 +455,30 @@ def test_a_customers_file_gives_the_acquisition_channels(tmp_path):
         channels = state.entries[done["analysis"]].analysis.channels.channels
         acquired = dict(channels.select("channel", "new_customers").iter_rows())
         assert acquired["salon"] == 10 and acquired["parrainage"] == ids.len() - 10
+
+
+def test_every_step_of_a_job_is_said_in_both_languages():
+    """The job page shows the step a job is at in the page's language (the jobs' JSON
+    ``label``): every step a job goes through, the dashboard's and the analysis's, has its
+    words in the catalogue, else a French page would show the English step."""
+    from clv.datasets import sample_saas
+    from clv.i18n import catalogue
+    from clv.pipeline import Settings, analyze
+    from clv.web.routes.jobs import step_label
+    from clv.web.state import Job
+
+    shop = sample_shop(150, seed=4)
+    steps: list[str] = []
+    analyze(shop.transactions, spend=shop.spend, customers=shop.customers,
+            subscriptions=sample_saas(100, seed=4).subscriptions,
+            settings=Settings(draws=20), progress=lambda step, _: steps.append(step))
+    assert {"data", "models", "channels", "subscriptions"} <= set(steps)
+    # the steps the dashboard itself sets (clv.web.state: State.start, _run, _work, cancel)
+    ours = ("queued", "starting", "reading the data", "charts", "saving to the history",
+            "done", "cancelled")
+    for step in (*steps, *ours):
+        assert f"job_step_{step}" in catalogue(), step
+        job = Job("j", "commandes.csv", step=step)
+        for lang in ("en", "fr"):
+            assert step_label(job, lang) == catalogue()[f"job_step_{step}"][lang]
+    assert step_label(Job("j", "x", step="models", status="failed"), "fr") == "échec"

@@ -152,6 +152,13 @@ MESSAGES: dict[str, dict[str, str]] = {
               "done): upload the file again.",
         "fr": "Ce fichier n'est plus là (un fichier importé est supprimé une fois son analyse "
               "faite) : importez-le de nouveau."},
+    "imp_err_analysed": {
+        "en": "These files were analysed, then deleted (an upload is deleted once its "
+              "analysis is done): to change a column or a setting, upload them again.",
+        "fr": "Ces fichiers ont été analysés, puis supprimés (un fichier importé est supprimé "
+              "une fois son analyse faite) : pour changer une colonne ou un paramètre, "
+              "importez-les de nouveau."},
+    "imp_err_open": {"en": "Open analysis {id}", "fr": "Ouvrir l'analyse {id}"},
     # reading options
     "imp_reading_h3": {"en": "Reading", "fr": "Lecture"},
     "imp_date_format": {"en": "Date format", "fr": "Format des dates"},
@@ -203,6 +210,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "imp_unit": {"en": "Time unit of the models", "fr": "Unité de temps des modèles"},
     "imp_currency": {"en": "Currency", "fr": "Devise"},
     "imp_currency_placeholder": {"en": "as read", "fr": "celle lue"},
+    "imp_currency_none": {
+        "en": "These rows name no currency: without one, the analysis shows its amounts "
+              "without a currency.",
+        "fr": "Ces lignes n'indiquent pas de devise : sans elle, l'analyse affiche ses montants "
+              "sans devise."},
+    "imp_currency_give": {"en": "Give the currency in the settings",
+                          "fr": "Indiquez la devise dans les paramètres"},
     "imp_currency_help": {
         "en": "A three-letter code such as EUR or USD: rows in another currency are left out, "
               "counted. Empty: the one read in the data, if any.",

@@ -117,7 +117,9 @@ _POLL = 0.25  # seconds between two looks at a running job's deadline
 
 @dataclass
 class Source:
-    """An uploaded file or a database table: what the mapping page shows."""
+    """An uploaded file or a database table: what the mapping page shows, and the mapping
+    form as last sent for it (the page's address shows it again when reloaded or reached
+    with the back button)."""
 
     id: str
     name: str  # as the user gave it: display only, always escaped
@@ -138,6 +140,8 @@ class Source:
     excluded: list[tuple[str, int]] = field(default_factory=list)  # of the first rows: why
     read_notes: list[str] = field(default_factory=list)
     head: pl.DataFrame | None = None
+    draft: dict[str, str] | None = None  # the mapping form as last sent for this source
+    draft_error: tuple[str, str | None, str | None] | None = None  # its sentence, table, field
 
     @property
     def location(self) -> Any:
@@ -155,7 +159,7 @@ class Source:
 
     def bare(self) -> Source:
         """The source without what only the mapping page shows (sent to a job's process)."""
-        return replace(self, head=None, preview=[], parsed=None)
+        return replace(self, head=None, preview=[], parsed=None, draft=None, draft_error=None)
 
 
 @dataclass

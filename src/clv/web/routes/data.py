@@ -110,8 +110,12 @@ class Choices:
 
     @classmethod
     def of_form(cls, values: dict[str, str]) -> Choices:
-        """The form as sent (a field left empty is not used)."""
+        """The form as sent (a field left empty is not used; a currency in capitals, as it
+        is read)."""
         tables = {k: values[k] for k in TABLES if values.get(k)}
+        picked = {k: values[k].strip() for k in SETTINGS if values.get(k, "").strip()}
+        if "currency" in picked:
+            picked["currency"] = picked["currency"].upper()
         return cls(
             {f: values.get(f"map_{f}") or None for f in MAPPED},
             {**{k: values.get(k, READING[k][0]) for k in READING},
@@ -120,8 +124,7 @@ class Choices:
             {k: {f: values.get(f"{k}_map_{f}") or None for f in TABLE_FIELDS[k]}
              for k in tables},
             {k: {o: values.get(f"{k}_{o}", "") for o in TABLE_READING} for k in tables},
-            {k: values[k] for k in SETTINGS if values.get(k, "").strip()},
-            values.get("name", "").strip())
+            picked, values.get("name", "").strip())
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -130,10 +133,24 @@ def home(request: Request, state: StateDep, lang: PageLang) -> HTMLResponse:
 
 
 def _home(request: Request, state: State, lang: str, error: str | None = None,
-          status: int = 200) -> HTMLResponse:
+          status: int = 200, link: tuple[str, str] | None = None) -> HTMLResponse:
+    """The home page; ``error``: a sentence above the forms, ``link``: (address, words) of
+    the way on it offers."""
     return page("home.html.j2", status, request=request, lang=lang,
                 entries=sorted(state.entries.values(), key=lambda e: -e.id), e=None,
-                active="", kinds=KINDS, error=error)
+                active="", kinds=KINDS, error=error, error_link=link)
+
+
+def _gone(request: Request, state: State, lang: str, sid: str) -> HTMLResponse:
+    """The home page for a mapping whose upload is no longer here: when an analysis of it
+    succeeded (its files are then deleted), the way to that analysis; else, to upload the
+    files again."""
+    done = [j.analysis_id for j in state.jobs.values()
+            if j.source_id == sid and j.analysis_id is not None]
+    if done:
+        return _home(request, state, lang, i18n.t("imp_err_analysed", lang), 404,
+                     (f"/a/{done[-1]}", i18n.t("imp_err_open", lang, id=done[-1])))
+    return _home(request, state, lang, i18n.t("imp_err_gone", lang), 404)
 
 
 async def _save_upload(state: State, name: str, kind: str, chunks: Any) -> Source:
@@ -334,7 +351,7 @@ def _percent_shown(name: str, value: Any) -> str:
 
 
 def _mapping_page(request: Request, lang: str, state: State, src: Source, choices: Choices,
-                  error: FormError | None = None, status: int = 200) -> HTMLResponse:
+                  error: FormError | None = None) -> HTMLResponse:
     tables = {k: source_of(state, sid, k) for k, sid in choices.tables.items()
               if sid in state.sources}
     sections = [_section(src, "transactions", choices.columns, choices.reading, lang)]
@@ -342,7 +359,7 @@ def _mapping_page(request: Request, lang: str, state: State, src: Source, choice
                           choices.table_reading.get(k, {}), lang)
                  for k, t in tables.items()]
     defaults = {k: _percent_shown(k, v["default"]) for k, v in SETTINGS_FORM.items()}
-    return page("mapping.html.j2", status, request=request, lang=lang, src=src,
+    return page("mapping.html.j2", request=request, lang=lang, src=src,
                 sections=sections, tables=tables, options=READING,
                 table_options=TABLE_READING, settings=SETTINGS_FORM, defaults=defaults,
                 picked=choices.picked, source_name=choices.name or src.name, error=error,
@@ -353,21 +370,42 @@ def _mapping_page(request: Request, lang: str, state: State, src: Source, choice
 def mapping(sid: str, request: Request, state: StateDep, lang: PageLang,
             spend: str | None = None, customers: str | None = None,
             subscriptions: str | None = None, job: str | None = None) -> HTMLResponse:
-    """The mapping page as detected, or (``job``) as that job was started, the first rows
-    read again with those choices."""
+    """The mapping page: (``job``) as that job was started, else as the form was last sent
+    (read again, run, or refused: with its sentence), else as detected; the first rows read
+    with those choices. Every form this page sends comes back here (post, redirect, get), so
+    that reloading it or coming back to it shows the same page."""
     src = state.sources.get(sid)
     if src is None or src.kind != "transactions":
-        return _home(request, state, lang, i18n.t("imp_err_gone", lang), 404)
+        return _gone(request, state, lang, sid)
     started = state.jobs.get(job) if job else None
+    error = None
     if started is not None and started.source_id == sid:
         choices = Choices.of_job(started)
-        choices.tables = {k: v for k, v in choices.tables.items() if v in state.sources}
-        await_preview(state, src, choices)
+    elif src.draft is not None:
+        choices = Choices.of_form(src.draft)
+        error = FormError(*src.draft_error) if src.draft_error else None
     else:
         asked = {"spend": spend, "customers": customers, "subscriptions": subscriptions}
         tables = {k: source_of(state, v, k) for k, v in asked.items() if v}
-        choices = Choices.detected(src, tables)
-    return _mapping_page(request, lang, state, src, choices)
+        return _mapping_page(request, lang, state, src, Choices.detected(src, tables))
+    choices.tables = {k: v for k, v in choices.tables.items() if v in state.sources}
+    await_preview(state, src, choices)
+    return _mapping_page(request, lang, state, src, choices, error)
+
+
+def _mapping_url(sid: str, choices: Choices) -> str:
+    """The mapping page's address, with its tables (as the home page's upload names it)."""
+    query = "&".join(f"{k}={choices.tables[k]}" for k in TABLES if k in choices.tables)
+    return f"/mapping/{sid}" + (f"?{query}" if query else "")
+
+
+def _sent(src: Source, values: dict[str, str], choices: Choices,
+          error: FormError | None = None) -> RedirectResponse:
+    """The form ``values`` kept as the source's (with the sentence of ``error``), and the
+    browser sent to the mapping page, which shows them."""
+    src.draft = values
+    src.draft_error = (str(error), error.kind, error.field) if error else None
+    return RedirectResponse(_mapping_url(src.id, choices), 303)
 
 
 def await_preview(state: State, src: Source, choices: Choices) -> None:
@@ -399,19 +437,19 @@ def _checked_columns(src: Source, state: State, choices: Choices) -> None:
             raise HTTPException(400, f"a column chosen is not a column of {table.name}")
 
 
-@router.post("/mapping/{sid}", response_class=HTMLResponse, include_in_schema=False)
+@router.post("/mapping/{sid}", include_in_schema=False)
 async def mapping_preview(sid: str, state: StateDep, request: Request,
-                          lang: PageLang) -> HTMLResponse:
-    """The mapping page again, with the first rows of each table read by the columns and
-    options chosen in the form."""
+                          lang: PageLang) -> Response:
+    """Read the first rows of each table again with the columns and options chosen in the
+    form: the form kept, and the mapping page (its address, so that a reload or the back
+    button shows it again) reads them."""
     src = state.sources.get(sid)
     if src is None or src.kind != "transactions":
-        return _home(request, state, lang, i18n.t("imp_err_gone", lang), 404)
+        return _gone(request, state, lang, sid)
     values = {k: str(v) for k, v in (await request.form()).items()}
     choices = Choices.of_form(values)
     _checked_columns(src, state, choices)
-    await run_in_threadpool(await_preview, state, src, choices)
-    return _mapping_page(request, lang, state, src, choices)
+    return _sent(src, values, choices)
 
 
 def start(state: State, body: AnalysisIn, form: dict[str, str] | None = None) -> JobStarted:
@@ -503,12 +541,13 @@ def _form_checks(choices: Choices, lang: str) -> None:
 
 @router.post("/analyses", include_in_schema=False)
 async def start_form(request: Request, state: StateDep, lang: PageLang) -> Response:
-    """Run the analysis of the mapping form; a choice it cannot run with shows the form
-    again, with the sentence saying what to choose."""
+    """Run the analysis of the mapping form: its job's page (its own address); a choice it
+    cannot run with leads back to the mapping page, which says what to choose. Either way
+    the form is kept as the source's: the mapping page's address shows it again."""
     values = {k: str(v) for k, v in (await request.form()).items()}
     src = state.sources.get(values.get("source", ""))
     if src is None or src.kind != "transactions":
-        return _home(request, state, lang, i18n.t("imp_err_gone", lang), 404)
+        return _gone(request, state, lang, values.get("source", ""))
     choices = Choices.of_form(values)
     _checked_columns(src, state, choices)
     try:
@@ -522,10 +561,9 @@ async def start_form(request: Request, state: StateDep, lang: PageLang) -> Respo
             settings=settings)
         job = start(state, body, {**choices.picked, "name": choices.name})
     except FormError as exc:
-        await run_in_threadpool(await_preview, state, src, choices)
-        return _mapping_page(request, lang, state, src, choices, exc, 400)
+        return _sent(src, values, choices, exc)
     except (ValueError, ClvError) as exc:
-        await run_in_threadpool(await_preview, state, src, choices)
-        return _mapping_page(request, lang, state, src, choices,
-                             FormError(i18n.t("imp_problem", lang, reason=str(exc))), 400)
+        return _sent(src, values, choices,
+                     FormError(i18n.t("imp_problem", lang, reason=str(exc))))
+    src.draft, src.draft_error = values, None
     return RedirectResponse(f"/jobs/{job.job}", 303)
