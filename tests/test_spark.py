@@ -1,7 +1,9 @@
 """The Spark engine (clv.spark) gives what the Polars path gives: the same data report, the
-same summary row for row (to 1e-9), the same fitted parameters and the same scores, on CDNOW,
-on sample_shop with refunds, and on a messy typed log with every exclusion reason. Spark runs
-in local mode (CI installs pyspark and a Java runtime; elsewhere the tests skip)."""
+same summary row for row (to 1e-9), the same fitted parameters and the same scores (with their
+intervals), on CDNOW, on sample_shop with refunds (returns linked to their order by its id),
+on a messy typed log with every exclusion reason, and on a small log of refunds linked or not
+to their order. Spark runs in local mode (CI installs pyspark and a Java runtime; elsewhere
+the tests skip)."""
 
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ pytestmark = [pytest.mark.filterwarnings("ignore:unclosed <socket:ResourceWarnin
 
 
 @pytest.fixture(scope="module")
-def spark():
+def spark(tmp_path_factory: pytest.TempPathFactory):
     try:
         import pyspark  # noqa: F401
     except ImportError:
@@ -33,7 +35,9 @@ def spark():
         missing("no Java runtime (Debian package default-jre-headless)")
     from clv.spark import session
 
-    s = session("local[2]", {"spark.sql.shuffle.partitions": "2"})
+    # tables (clv score --to TABLE) in a temporary warehouse, not in the working directory
+    s = session("local[2]", {"spark.sql.shuffle.partitions": "2", "spark.sql.warehouse.dir":
+                             str(tmp_path_factory.mktemp("warehouse"))})
     yield s
     s.stop()
 
@@ -56,7 +60,7 @@ def _counts(issues: why.DataIssues) -> dict[str, object]:
             "exclusions": [(e["reason"], e["count"], round(e["amount"], 6))
                            for e in d["exclusions"]],
             "notes": sorted(str(n) for n in issues.notes
-                            if getattr(n, "key", "") in ("refunds", "zero_rows",
+                            if getattr(n, "key", "") in ("refunds", "refunds_linked", "zero_rows",
                                                          "identical_rows", "cancellations"))}
 
 
@@ -94,6 +98,9 @@ def test_spark_reads_and_summarises_as_polars(spark, logs: dict[str, Path], log:
     stx = cs.read_transactions(str(logs[log]), spark, as_of=AS_OF)
     assert _counts(stx.issues) == _counts(tx.issues)
     assert stx.issues.balanced
+    if log != "cdnow":  # the shop's returns name their order: linked, on both engines
+        assert "refunds_linked" in {getattr(n, "key", "") for n in stx.issues.notes}
+        assert "order_time" in stx.frame.columns
     if log == "messy":
         assert {e.reason for e in stx.issues.exclusions} == {
             why.MISSING_CUSTOMER, why.BAD_DATE, why.BAD_AMOUNT, why.AMOUNT_RANGE,
@@ -106,11 +113,15 @@ def test_spark_reads_and_summarises_as_polars(spark, logs: dict[str, Path], log:
 
 
 def test_spark_fits_and_scores_as_polars(spark, logs: dict[str, Path]) -> None:
+    """The Spark scores are those of the one valuation path (clv.valuation.value_customers)
+    customer for customer, to 1e-9: P(alive) and the activity views', expected purchases and
+    spend, CLV and its interval (drawn once per distinct row), the lifetime figures; with the
+    same notes."""
     from clv import spark as cs
     from clv.models import BGNBD
     from clv.prep import compress
-    from clv.valuation import fit_spend
-    from clv.value import LIFETIME, customer_value
+    from clv.store import SCORE_COLUMNS
+    from clv.valuation import Settings, fit_spend, value_customers
 
     tx = read_transactions(logs["shop"], as_of=AS_OF)
     polars = rfm_summary(tx)
@@ -123,19 +134,91 @@ def test_spark_fits_and_scores_as_polars(spark, logs: dict[str, Path]) -> None:
         assert fitted.purchases.params_[k] == pytest.approx(v, rel=1e-9)
     _, spend = fit_spend(polars, [])
     for k, v in spend.params_.items():
-        assert fitted.spend.params_[k] == pytest.approx(v, rel=1e-6)
-    scores = cs.score(ss, fitted, margin=0.3)
+        assert fitted.spend.params_[k] == pytest.approx(v, rel=1e-9)
+    cfg = Settings(model="bgnbd", margin=0.3, draws=40)
+    scores = cs.score(ss, fitted, cfg.horizon, cfg.horizon_unit, margin=cfg.margin,
+                      discount_rate=cfg.discount_rate, level=cfg.level, draws=cfg.draws)
     got = pl.DataFrame(scores.frame.toArrow()).sort("customer_id")
-    expected = customer_value(model, polars, 12, "month", spend=spend, margin=0.3)
-    lifetime = customer_value(model, polars, LIFETIME, spend=spend, margin=0.3)
+    expected = value_customers(tx, cfg)
     assert scores.distinct_rows == rows.height < polars.frame.height
-    for column in ("p_alive", "expected_purchases", "discounted_purchases", "expected_spend",
-                   "clv"):
-        assert got[column].to_numpy() == pytest.approx(expected[column].to_numpy(), rel=1e-6)
-    assert got["future_value_lifetime"].to_numpy() == pytest.approx(
-        lifetime["clv"].to_numpy(), rel=1e-6)
-    assert got["lifetime_value"].to_numpy() == pytest.approx(
-        (0.3 * polars.frame["total_amount"] + lifetime["clv"]).to_numpy(), rel=1e-6)
+    assert 0 < scores.interval_rows <= polars.frame.height
+    assert got.columns == [*SCORE_COLUMNS, "discounted_purchases"]
+    _same(got.select(SCORE_COLUMNS), expected.value.select(SCORE_COLUMNS))
+    assert (got["clv_lower"] < got["clv_upper"]).mean() > 0.9  # type: ignore[operator]
+    assert [str(n) for n in scores.notes] == [str(n) for n in expected.notes]
+
+
+def test_spark_writes_scores_to_a_table(spark, logs: dict[str, Path]) -> None:
+    """``clv score --engine spark --to TABLE`` writes a Spark table (here in the session's
+    temporary warehouse); a target is a path when it looks like one, a database URL is
+    refused with the option named."""
+    from clv import spark as cs
+    from clv.cli import spark as engine
+    from clv.errors import ClvError
+
+    ss = cs.rfm_summary(cs.read_transactions(str(logs["cdnow"]), spark, as_of=AS_OF))
+    scores = cs.score(ss, cs.fit(ss, "bgnbd"), margin=0.5)
+    engine._write(scores.frame, "table", "clv_scores_test")
+    engine._write(scores.frame, "table", "clv_scores_test")  # replaced, not appended
+    table = pl.DataFrame(spark.table("clv_scores_test").toArrow()).sort("customer_id")
+    written = pl.DataFrame(scores.frame.toArrow()).sort("customer_id")
+    assert table.equals(written) and table.height == ss.frame.count()
+    assert engine.score_target("scores") == ("table", "scores")
+    assert engine.score_target("analytics.clv_scores") == ("table", "analytics.clv_scores")
+    assert engine.score_target("./scores") == ("parquet", "./scores")
+    assert engine.score_target("s3a://bucket/scores") == ("parquet", "s3a://bucket/scores")
+    assert engine.score_target("scores.parquet") == ("parquet", "scores.parquet")
+    for bad, words in (("sqlite:///scores.db", "is a database"),
+                       ("postgresql+psycopg://h/db", "is a database"),
+                       ("my scores", "neither a path")):
+        with pytest.raises(ClvError, match=words):
+            engine.score_target(bad)
+
+
+REFUND_LOG = [  # customer, order id, time, amount: returns on later days name their order
+    ("a", "A1", "2024-01-05 10:00", 60.0), ("a", "A1", "2024-01-05 10:00", 40.0),
+    ("a", " A1 ", "2024-01-20 09:00", -40.0),  # linked (the id trimmed): nets on 5 January
+    ("a", "A2", "2024-02-01 12:00", 50.0),
+    ("a", "A2", "2024-02-01 12:00", -10.0),  # at the order's own time: not linked
+    ("a", "A3", "2024-04-02 08:00", 30.0), ("a", "A3", "2024-04-09 08:00", -30.0),  # linked
+    ("b", "B1", "2024-03-01 15:00", 80.0),
+    ("b", "B1", "2024-07-10 15:00", -80.0),  # linked; after the calibration end: its own day
+    ("b", "A1", "2024-03-05 11:00", -5.0),  # another customer's order: not linked
+    ("b", "B2", "2024-05-01 10:00", 20.0),
+    ("c", "C9", "2024-01-01 09:00", -20.0),  # before its order: not linked
+    ("c", "C9", "2024-01-10 09:00", 30.0), ("c", "C2", "2024-08-01 10:00", 70.0),
+    ("c", "C2", "2024-12-20 10:00", -70.0),  # linked, after the observation end: its own day
+    ("c", "  ", "2024-08-03 10:00", -3.0),  # a blank order id: not linked
+    ("c", "C3", "2024-09-01 10:00", 25.0), ("d", "D1", "2024-02-10 10:00", 45.0),
+    ("d", "D2", "2024-06-20 10:00", 55.0), ("d", "D2", "2024-06-29 10:00", -55.0),  # linked
+]
+
+
+@pytest.mark.parametrize("options", [
+    {"unit": "day", "observation_end": "2024-10-31"},
+    {"unit": "week", "calibration_end": "2024-06-30", "observation_end": "2024-10-31"},
+    {"unit": "month", "merge": "week"},
+])
+def test_refunds_linked_to_their_order_as_polars(spark, tmp_path: Path,
+                                                 options: dict[str, object]) -> None:
+    """A refund that names an earlier order of its customer nets against the order's period
+    on Spark as on Polars (the same summary, the same report and notes), in its own period
+    when the two fall in different windows."""
+    from clv import spark as cs
+
+    path = tmp_path / "refunds.parquet"
+    pl.DataFrame(REFUND_LOG, schema=["customer_id", "order_id", "timestamp", "amount"],
+                 orient="row").with_columns(pl.col("timestamp").str.to_datetime()) \
+        .write_parquet(path)
+    tx = read_transactions(path, as_of=AS_OF)
+    stx = cs.read_transactions(str(path), spark, as_of=AS_OF)
+    assert _counts(stx.issues) == _counts(tx.issues)
+    linked = [n for n in stx.issues.notes if getattr(n, "key", "") == "refunds_linked"]
+    assert [(n.values["n"], n.values["total"]) for n in linked] == [(5, -275.0)]  # type: ignore[attr-defined]
+    polars = rfm_summary(tx, **options)  # type: ignore[arg-type]
+    ss = cs.rfm_summary(stx, **options)  # type: ignore[arg-type]
+    _same(ss.to_polars().frame, polars.frame)
+    assert ss.report.to_dict() == pytest.approx(polars.report.to_dict(), rel=1e-12)
 
 
 def test_text_dates_spark_cannot_read_as_clv_are_refused_with_the_column(

@@ -1,11 +1,19 @@
-"""``--engine spark``: the commands' Spark path (:mod:`clv.spark`), its session and options."""
+"""``--engine spark``: the commands' Spark path (:mod:`clv.spark`), its session and options;
+the Spark paths of ``clv score`` (:func:`spark_score`) and ``clv report``
+(:func:`spark_report`)."""
 
 from __future__ import annotations
 
+import os
+import re
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
+from clv import defaults as D
+from clv.cli.options import choose
+from clv.cli.output import out, print_issues, print_notes
 from clv.errors import ClvError
 
 if TYPE_CHECKING:
@@ -13,6 +21,7 @@ if TYPE_CHECKING:
 
     from clv.cli.options import Reading
     from clv.spark import SparkSummary, SparkTransactions
+    from clv.valuation import Settings
 
 Engine = Annotated[Literal["polars", "spark"], typer.Option(
     help="polars (this machine, the default) or spark (Apache Spark: pip install "
@@ -73,15 +82,17 @@ def stats(ss: SparkSummary) -> dict[str, Any]:
     """The figures of ``clv summary`` computed in Spark (those of the Polars summary)."""
     from pyspark.sql import functions as F
 
+    from clv.spark.core import first
+
     f = ss.frame
     repeat = F.col("frequency") > 0
-    row = f.agg(
+    row = first(f.agg(
         F.count(F.lit(1)).alias("customers"),
         F.sum(F.when(repeat, 1).otherwise(0)).alias("repeat"),
         F.avg("frequency"), F.avg("recency"), F.avg("T"),
         F.avg(F.when(repeat, F.col("monetary"))), F.sum("total_amount"),
         *([F.sum("frequency_holdout"), F.first("duration_holdout")] if ss.has_holdout else []),
-    ).first()
+    ))
     out: dict[str, Any] = {
         "customers": int(row[0]), "one_time_buyers": int(row[0]) - int(row[1] or 0),
         "repeat_buyers": int(row[1] or 0), "mean_frequency": float(row[2] or 0.0),
@@ -92,3 +103,109 @@ def stats(ss: SparkSummary) -> dict[str, Any]:
         out["holdout_transactions"] = int(row[7] or 0)
         out["holdout_duration"] = float(row[8] or 0.0)
     return out
+
+
+DATABASE_SCHEMES = ("sqlite", "postgres", "mysql", "mariadb", "mssql", "oracle", "duckdb")
+"""URL schemes of databases: ``clv score --to`` writes there without --engine spark."""
+TABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,2}")
+
+
+def score_target(to: str) -> tuple[Literal["parquet", "table"], str]:
+    """Where ``clv score --engine spark --to`` writes: a Parquet directory when ``to`` is a
+    path (it holds a '/', ends in .parquet, exists, or is a URL of a file system such as
+    s3a:// or hdfs://), else the catalogue table it names ([catalog.][database.]table)."""
+    target = to.strip()
+    scheme, sep, _ = target.partition("://")
+    if sep and scheme.lower().split("+")[0].startswith(DATABASE_SCHEMES):
+        raise ClvError(f"--to {target} is a database: --engine spark writes the scores to a "
+                       "Parquet directory or a Spark table (leave out --engine spark to write "
+                       "them to a database)")
+    if sep or "/" in target or os.sep in target or target.endswith(".parquet") \
+            or Path(target).exists():
+        return "parquet", target
+    if TABLE_NAME.fullmatch(target):
+        return "table", target
+    raise ClvError(f"--to {target!r} is neither a path (write ./{target} for a directory) nor "
+                   "a table name ([database.]table: letters, digits and _)")
+
+
+def spark_score(file: str, read: Reading, cfg: Settings, master: str, conf: list[str] | None,
+                to: str, scores_table: str | None) -> None:
+    """``clv score --engine spark``: each customer's scores (the columns ``clv score`` writes
+    to a database, with the CLV interval) computed in Spark (:func:`clv.spark.score`) and
+    written to the Parquet directory or the Spark table of ``--to`` (replaced). No history
+    is recorded (it lives in a database)."""
+    if scores_table is not None:
+        raise ClvError("--scores-table names a database table; with --engine spark, --to names "
+                       "the Parquet directory or the Spark table")
+    kind, target = score_target(to)
+    if cfg.model == "auto":
+        raise ClvError("--model auto (chosen on a holdout) is not offered with --engine spark: "
+                       f"name the model ({', '.join(D.CANDIDATES)})")
+    from pyspark.sql import functions as F
+
+    from clv import spark as cs
+    from clv.spark.core import first
+
+    stx = transactions(file, read, master, conf)
+    ss = cs.rfm_summary(stx, unit=cfg.unit, observation_end=cfg.observation_end,
+                        midpoint=cfg.midpoint)
+    fitted = cs.fit(ss, cfg.model)
+    scores = cs.score(ss, fitted, cfg.horizon, cfg.horizon_unit, margin=cfg.margin,
+                      discount_rate=cfg.discount_rate, level=cfg.level, draws=cfg.draws)
+    frame = scores.frame.drop("discounted_purchases")
+    _write(frame, kind, target)
+    row = first(frame.agg(F.count(F.lit(1)), F.sum("clv")))
+    print_issues(stx.issues)
+    out().print(f"{int(row[0]):,} customer scores written to "
+                + (f"the Parquet directory {target}" if kind == "parquet" else f"table {target}")
+                + f" ({scores.distinct_rows:,} distinct rows valued, the intervals drawn on "
+                f"{scores.interval_rows:,}; {fitted.purchases.NAME}, {cfg.basis}); total CLV "
+                f"{float(row[1] or 0.0):,.2f}", markup=False, highlight=False)
+    print_notes([*scores.notes, "no analysis is recorded in a history with --engine spark"])
+
+
+def _write(frame: Any, kind: str, target: str) -> None:
+    """``frame`` written to a Parquet directory or a table (replaced); Spark's refusal (a
+    path it cannot write, a database that does not exist) as a user error."""
+    from pyspark.errors import PySparkException
+
+    writer = frame.write.mode("overwrite")
+    try:
+        if kind == "parquet":
+            writer.parquet(target)
+        else:
+            writer.saveAsTable(target)
+    except PySparkException as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise ClvError(f"Spark could not write the scores to {target}: {first}") from None
+
+
+def spark_report(file: str, read: Reading, cfg: Settings, output: Path, spend: Path | None,
+                 subscriptions: Path | None, customers: Path | None, lang: str | None,
+                 master: str, conf: list[str] | None) -> None:
+    """``clv report --engine spark``: the report of the analysis of :func:`clv.spark.analyze`
+    (read, summarised, fitted and scored in Spark; the customer-level results collected to
+    build the same analysis)."""
+    from rich.progress import Progress
+
+    from clv.cli.options import existing
+    from clv.report import LANGS, write
+    from clv.spark import analyze
+
+    lang = choose(lang or "en", "--lang", LANGS)
+    if cfg.model == "auto":
+        raise ClvError("--model auto (chosen on a holdout) is not offered with --engine spark: "
+                       f"name the model ({', '.join(D.CANDIDATES)})")
+    for path, option in ((spend, "--spend"), (subscriptions, "--subscriptions"),
+                         (customers, "--customers")):
+        existing(path, option)  # before anything is read
+    stx = transactions(file, read, master, conf)
+    with Progress(console=out(), transient=True) as bar:
+        task = bar.add_task("analysis", total=1.0)
+        result = analyze(stx, spend=read.spend(spend), customers=read.customers(customers),
+                         subscriptions=read.subscriptions(subscriptions), settings=cfg,
+                         progress=lambda step, share: bar.update(
+                             task, completed=share, description=f"done: {step}"))
+    path = write(result, output, lang)
+    out().print(f"Report written to {path} ({path.stat().st_size / 1e6:.1f} MB)", markup=False)

@@ -26,6 +26,7 @@ each). Nothing per transaction.
 
 from __future__ import annotations
 
+from clv.spark.analysis import analyze
 from clv.spark.core import (
     SparkScores,
     SparkSummary,
@@ -38,5 +39,5 @@ from clv.spark.core import (
     session,
 )
 
-__all__ = ["SparkScores", "SparkSummary", "SparkTransactions", "compress", "fit",
+__all__ = ["SparkScores", "SparkSummary", "SparkTransactions", "analyze", "compress", "fit",
            "read_transactions", "rfm_summary", "score", "session"]

@@ -40,6 +40,14 @@ def _functions() -> Any:
     return F
 
 
+def first(frame: DataFrame) -> Any:
+    """The first row of ``frame`` (an aggregate's one row), which must exist."""
+    row = frame.first()
+    if row is None:  # pragma: no cover - an aggregate without groups has one row
+        raise ClvError("Spark returned no row for an aggregate")
+    return row
+
+
 def session(master: str = "local[*]", conf: dict[str, str] | None = None,
             timezone: str = "UTC") -> SparkSession:
     """A Spark session for clv (``master``: ``local[*]`` by default, or a cluster's URL),
@@ -80,8 +88,11 @@ def _local_memory() -> str:
 @dataclass(frozen=True)
 class SparkTransactions:
     """Validated transactions in Spark: ``frame`` has ``customer_id`` (string), ``timestamp``
-    (timestamp without zone, in ``timezone``) and ``amount`` (double); ``issues`` is the
-    readers' report (counts, amounts and examples by reason)."""
+    (timestamp without zone, in ``timezone``) and ``amount`` (double); when mapped,
+    ``product`` and ``channel`` (trimmed, a blank as null; with a channel, ``_row``, the
+    lines' order in the source); ``order_time`` when a refund is linked to its order (see
+    :func:`read_transactions`). ``issues`` is the readers' report (counts, amounts and
+    examples by reason)."""
 
     frame: DataFrame
     issues: DataIssues
@@ -127,7 +138,11 @@ def read_transactions(
     before ``earliest``, date after ``as_of``, duplicated order line), the same counts,
     amounts and examples, the same conservation check. Columns must be typed (a timestamp or
     date; a number; text or an integer for the customer), or text in a form Spark reads as
-    clv does (ISO dates, plain numbers): anything else is refused with the column's name."""
+    clv does (ISO dates, plain numbers): anything else is refused with the column's name.
+
+    With an order id, a refund that names the order of an earlier purchase of its customer is
+    linked to it as the readers link it (``order_time``, the note ``refunds_linked``): the
+    summary nets it against the order's period."""
     F = _functions()
     from clv.data.mapping import resolve_mapping
     from clv.data.transactions import MAX_AMOUNT, N_EXAMPLES, _earliest
@@ -169,6 +184,15 @@ def read_transactions(
     now = as_of or dt.datetime.now(ZoneInfo(timezone)).replace(tzinfo=None)
     drop_dup = duplicates == "drop" or (duplicates == "auto" and "order_id" in m)
     every = [F.col(f"`{c}`") for c in df.columns]
+    carried = []  # the order id (refunds linked to their order) and the channel, cleaned
+    if "order_id" in m:
+        carried.append(_text(F, m["order_id"], types).alias("_oid"))
+    if "product" in m:
+        carried.append(_text(F, m["product"], types).alias("product"))
+    if "channel" in m:  # a customer's first line's channel: the lines' order in the source
+        carried.append(_text(F, m["channel"], types).alias("channel"))
+        df = df.withColumn("_row", F.monotonically_increasing_id())
+        carried.append(F.col("_row"))
     df, repeat = _repeats(F, df, every)
     nan_or_null = amt.isNull() | F.isnan(amt)
     reasons: list[tuple[str, Column]] = [
@@ -188,13 +212,63 @@ def read_transactions(
     work = df.select(cid.alias("customer_id"), ts.alias("timestamp"), amt.alias("amount"),
                      finite.alias("_fin"), code.alias("_code"), cancel.alias("_cancel"),
                      *([] if drop_dup else [repeat.alias("_rep")]),
-                     *(F.col(f"`{c}`").alias(f"_shown_{i}") for i, c in enumerate(shown))
-                     ).persist()
-    issues = _issues(F, work, reasons, shown, where, drop_dup, N_EXAMPLES)
+                     *(F.col(f"`{c}`").alias(f"_shown_{i}") for i, c in enumerate(shown)),
+                     *carried).persist()
+    rows_kept = work.filter(F.col("_code").isNull())
+    kept = rows_kept.select("customer_id", "timestamp", "amount",
+                            *(["product"] if "product" in m else []),
+                            *(["channel", "_row"] if "channel" in m else []))
+    linked = (0, 0.0)
+    if "order_id" in m:
+        kept, linked = _link_refunds(F, rows_kept, kept)
+    issues = _issues(F, work, reasons, shown, where, drop_dup, N_EXAMPLES, linked)
     issues.mapping, issues.mapping_origin = dict(m), dict(mapping.origin)
     issues.notes = list(mapping.notes) + issues.notes
-    kept = work.filter(F.col("_code").isNull()).select("customer_id", "timestamp", "amount")
     return SparkTransactions(kept, issues, mapping, timezone)
+
+
+LINKS_BROADCAST = 2_000_000
+"""Refunds linked to their order up to this many are sent whole to each executor (else
+joined by a shuffle)."""
+
+
+def _link_refunds(F: Any, rows: DataFrame, kept: DataFrame) -> tuple[DataFrame, tuple[int, float]]:
+    """``kept`` with ``order_time`` (the readers' rule, :mod:`clv.data.transactions`): a kept
+    row with a negative amount whose order id (``_oid`` of ``rows``, cleaned as the readers
+    compare it) is that of a kept row of the same customer with a positive amount at an
+    earlier time is a refund of that order; its ``order_time`` is the first time of the
+    order's positive rows, null on every other row. The column is added only when a refund is
+    so linked; also the number of linked refunds and their amount. Only the orders that a
+    refund names are grouped."""
+    amount, oid, ts = F.col("amount"), F.col("_oid"), F.col("timestamp")
+    refunds = rows.filter((amount < 0) & oid.isNotNull()).select("customer_id", "_oid",
+                                                                  "timestamp")
+    named = refunds.select("_oid").distinct()
+    orders = rows.filter(amount > 0).join(named, "_oid", "left_semi") \
+        .groupBy("customer_id", "_oid").agg(F.min(ts).alias("order_time"))
+    links = refunds.join(orders, ["customer_id", "_oid"]) \
+        .filter(F.col("order_time") < ts).distinct().persist()
+    n_links = links.count()
+    if n_links == 0:
+        links.unpersist()
+        return kept, (0, 0.0)
+    on = ["customer_id", "_oid", "timestamp"]
+    joined = rows.join(F.broadcast(links) if n_links <= LINKS_BROADCAST else links, on, "left")
+    frame = joined.select(*kept.columns,
+                          F.when(amount < 0, F.col("order_time")).alias("order_time"))
+    n, total = first(frame.filter(F.col("order_time").isNotNull()).agg(
+        F.count(F.lit(1)), F.sum(amount)))
+    return frame, (int(n), float(total or 0.0))
+
+
+def _text(F: Any, column: str, types: dict[str, str]) -> Column:
+    """A column of ids or labels as the readers compare them: text trimmed, a blank as null;
+    numbers, dates and booleans as themselves."""
+    col: Column = F.col(f"`{column}`")
+    if types[column] == "string":
+        trimmed = F.regexp_replace(col, r"^\s+|\s+$", "")
+        col = F.when(trimmed != "", trimmed)
+    return col
 
 
 def _repeats(F: Any, df: DataFrame, every: list[Column]) -> tuple[DataFrame, Column]:
@@ -226,12 +300,11 @@ def _check_zone(df: DataFrame, timezone: str) -> None:
 
 def _customer(F: Any, df: DataFrame, column: str, types: dict[str, str], where: str) -> Column:
     kind = types[column]
-    col = F.col(f"`{column}`")
     if kind in ("int", "bigint", "smallint", "tinyint"):
-        return col.cast("string")
+        ids: Column = F.col(f"`{column}`").cast("string")
+        return ids
     if kind == "string":
-        trimmed = F.regexp_replace(col, r"^\s+|\s+$", "")
-        return F.when(trimmed != "", trimmed)
+        return _text(F, column, types)
     raise DataError(f"is {kind}; the Spark engine takes customer ids as text or integers",
                     source=where, column=column)
 
@@ -239,13 +312,14 @@ def _customer(F: Any, df: DataFrame, column: str, types: dict[str, str], where: 
 def _timestamp(F: Any, column: str, types: dict[str, str], head: pl.DataFrame,
                where: str) -> Column:
     kind = types[column]
-    col = F.col(f"`{column}`")
+    col: Column = F.col(f"`{column}`")
     if kind in ("timestamp_ntz", "timestamp", "date"):
         return col.cast("timestamp_ntz")
     if kind == "string":
         values = [v.strip() for v in head[column].drop_nulls().to_list() if v.strip()]
         if all(ISO_DATE.match(v) for v in values):
-            return F.to_timestamp_ntz(F.regexp_replace(F.trim(col), "T", " "))
+            parsed: Column = F.to_timestamp_ntz(F.regexp_replace(F.trim(col), "T", " "))
+            return parsed
     raise DataError(f"is {kind} with dates Spark cannot read as clv does (ISO dates such as "
                     "2024-03-01 or 2024-03-01 14:05:00 only); type the column as a timestamp "
                     "or read the log without --engine spark", source=where, column=column)
@@ -254,21 +328,23 @@ def _timestamp(F: Any, column: str, types: dict[str, str], head: pl.DataFrame,
 def _amount(F: Any, column: str, types: dict[str, str], head: pl.DataFrame,
             where: str) -> Column:
     kind = types[column]
-    col = F.col(f"`{column}`")
+    col: Column = F.col(f"`{column}`")
     if kind in ("double", "float", "int", "bigint", "smallint", "tinyint") \
             or kind.startswith("decimal"):
         return col.cast("double")
     if kind == "string":
         values = [v.strip() for v in head[column].drop_nulls().to_list() if v.strip()]
         if all(PLAIN_NUMBER.match(v) for v in values):
-            return F.trim(col).cast("double")
+            number: Column = F.trim(col).cast("double")
+            return number
     raise DataError(f"is {kind} with amounts Spark cannot read as clv does (plain numbers "
                     "with a decimal point only); type the column as a number or read the log "
                     "without --engine spark", source=where, column=column)
 
 
 def _issues(F: Any, work: DataFrame, reasons: list[tuple[str, Column]], shown: list[str],
-            where: str, drop_dup: bool, n_examples: int) -> DataIssues:
+            where: str, drop_dup: bool, n_examples: int, linked: tuple[int, float] = (0, 0.0)
+            ) -> DataIssues:
     kept = F.col("_code").isNull()
     counts = work.groupBy("_code").agg(
         F.count(F.lit(1)).alias("n"), F.sum("_fin").alias("fin"),
@@ -305,7 +381,7 @@ def _issues(F: Any, work: DataFrame, reasons: list[tuple[str, Column]], shown: l
 
     issues = engine_report(where, rows_read, kept_n, read, kept_amount, magnitude, exclusions,
                            zeros=zeros, refunds=(refunds, refunds_total), identical=identical,
-                           cancelled=(cancelled, cancelled_total))
+                           cancelled=(cancelled, cancelled_total), linked=linked)
     if kept_n == 0:
         raise DataError("no row is kept: see the data report", source=where)
     return issues
@@ -356,18 +432,32 @@ def rfm_summary(
     """The summary of :func:`clv.prep.rfm_summary`, computed in Spark with its rules (see
     :mod:`clv.prep.summary`): purchases of a customer in one ``merge`` period merged, the
     relationship starting at the first period with a net amount >= 0, repeat purchases the
-    later positive periods, times in ``unit``; the holdout columns with ``calibration_end``."""
+    later positive periods, times in ``unit``; the holdout columns with ``calibration_end``.
+    A refund linked to its order (``order_time``, see :func:`read_transactions`) counts in
+    its order's period when both fall in the same window (calibration, holdout, after the
+    observation end), else in its own, as the Polars summary counts it."""
     F = _functions()
     for name, value in (("unit", unit), ("merge", merge)):
         if value not in UNIT_DAYS:
             raise ClvError(f"{name} must be one of {', '.join(UNIT_DAYS)}, not '{value}'")
     days = UNIT_DAYS[unit]
     kept = transactions.frame if isinstance(transactions, SparkTransactions) else transactions
-    ts = F.col("timestamp")
-    period = F.to_date(ts) if merge == "day" else F.to_date(F.date_trunc(merge, ts))
-    periods = kept.groupBy("customer_id", period.alias("period")).agg(
-        F.sum("amount").alias("amount"), F.count(F.lit(1)).alias("n")).persist()
-    last = periods.agg(F.max("period")).first()[0]
+
+    def period_of(ts: Column) -> Column:
+        day: Column = F.to_date(ts if merge == "day" else F.date_trunc(merge, ts))
+        return day
+
+    def merged(period: Column) -> DataFrame:
+        return kept.groupBy("customer_id", period.alias("period")).agg(
+            F.sum("amount").alias("amount"), F.count(F.lit(1)).alias("n")).persist()
+
+    own = period_of(F.col("timestamp"))
+    linked = "order_time" in kept.columns  # refunds linked to their order (read_transactions)
+    if linked:  # the last period is that of the last row's own time
+        last = first(kept.agg(F.max("timestamp").alias("_t")).select(period_of(F.col("_t"))))[0]
+    else:
+        periods = merged(own)
+        last = first(periods.agg(F.max("period")))[0]
     if last is None:
         raise DataError("no transactions to summarise", source="transactions")
     obs = _to_date(observation_end, "observation_end") or last
@@ -377,6 +467,14 @@ def rfm_summary(
     obs_p = _floor(obs, merge)
     cal_p = _floor(cal, merge) if cal is not None else None
     end_p = cal_p if cal_p is not None else obs_p
+    if linked:  # a linked refund counts in its order's period when both are in one window
+        def window(p: Column) -> Column:
+            after: Column = (p > F.lit(obs_p)).cast("int")
+            return after if cal_p is None else (p > F.lit(cal_p)).cast("int") + after
+
+        order = period_of(F.col("order_time"))
+        periods = merged(F.when(order.isNotNull() & (window(order) == window(own)), order)
+                         .otherwise(own))
     p, amount = F.col("period"), F.col("amount")
     buy = amount > 0
     seen = periods.filter(p <= F.lit(end_p)).groupBy("customer_id").agg(
@@ -405,15 +503,15 @@ def rfm_summary(
         (F.col("frequency") + 1).alias("n_periods"),
         "total_amount", "first_purchase", last_p.alias("last_purchase"))
     in_obs = p <= F.lit(obs_p)
-    stats = periods.agg(
+    stats = first(periods.agg(
         F.sum("n"), F.sum(amount), F.count(F.lit(1)),
         F.sum(F.when((amount <= 0) & in_obs, 1).otherwise(0)),
         F.sum(F.when(~in_obs, F.col("n")).otherwise(0)),
-        F.sum(F.when(~in_obs, amount).otherwise(0.0))).first()
+        F.sum(F.when(~in_obs, amount).otherwise(0.0))))
     nobody = seen.filter(F.col("first_purchase").isNull()).select("customer_id")
     no_purchase = nobody.count()
-    without = periods.filter(in_obs).join(nobody, "customer_id", "left_semi") \
-        .agg(F.sum(amount)).first()[0] if no_purchase else 0.0
+    without = first(periods.filter(in_obs).join(nobody, "customer_id", "left_semi")
+                    .agg(F.sum(amount)))[0] if no_purchase else 0.0
     report: dict[str, Any] = {
         "transactions": int(stats[0]), "amount": float(stats[1]),
         "merged_transactions": int(stats[0]) - int(stats[2]),
@@ -425,8 +523,8 @@ def rfm_summary(
         "customers_first_seen_in_holdout": 0, "amount_first_seen_in_holdout": 0.0}
     if cal_p is not None:
         hold = periods.filter((p > F.lit(cal_p)) & in_obs)
-        unknown = hold.join(seen.select("customer_id"), "customer_id", "left_anti") \
-            .agg(F.countDistinct("customer_id"), F.sum(amount)).first()
+        unknown = first(hold.join(seen.select("customer_id"), "customer_id", "left_anti")
+                        .agg(F.countDistinct("customer_id"), F.sum(amount)))
         report["customers_first_seen_in_holdout"] = int(unknown[0] or 0)
         report["amount_first_seen_in_holdout"] = float(unknown[1] or 0.0)
         per_hold = hold.join(frame.select("customer_id"), "customer_id", "left_semi") \
@@ -488,7 +586,9 @@ def fit(summary: SparkSummary, model: str = "bgnbd") -> SparkFit:
     notes: list[str] = []
     # the valuation's policy: the model named, else (when it cannot be fitted) the NBD
     purchases = fit_purchases(_driver_summary(summary, compress(summary)), [model], notes)
-    repeat = summary.frame.filter(F.col("frequency") > 0) \
+    # in the Polars summary's order (by customer id): Gamma-Gamma is fitted on its rows as
+    # they come, and another order sums its likelihood in another order
+    repeat = summary.frame.filter(F.col("frequency") > 0).orderBy("customer_id") \
         .select("frequency", "monetary", "total_amount").collect()
     spend_frame = pl.DataFrame(
         {"customer_id": [str(i) for i in range(len(repeat))],
@@ -497,7 +597,7 @@ def fit(summary: SparkSummary, model: str = "bgnbd") -> SparkFit:
         schema={"customer_id": pl.String, "frequency": pl.Int64, "monetary": pl.Float64,
                 "total_amount": pl.Float64})
     if spend_frame.height == 0:  # nobody repeated: the mean per customer (fit_spend's rule)
-        total, n = summary.frame.agg(F.sum("total_amount"), F.count(F.lit(1))).first()
+        total, n = first(summary.frame.agg(F.sum("total_amount"), F.count(F.lit(1))))
         notes.append(Note("no_spend_model", reason="no customer bought twice"))
         return SparkFit(purchases, None, float(total or 0.0) / max(int(n), 1), notes)
     spend_model, spend = fit_spend(_driver_summary(summary, spend_frame), notes)
@@ -506,28 +606,42 @@ def fit(summary: SparkSummary, model: str = "bgnbd") -> SparkFit:
 
 @dataclass(frozen=True)
 class SparkScores:
-    """Per-customer values in Spark (``frame``: customer_id, p_alive, expected_purchases,
-    discounted_purchases, expected_spend, clv, future_value_lifetime, revenue_to_date,
-    margin_to_date, lifetime_value) and the number of distinct rows valued on the driver."""
+    """Per-customer values in Spark (``frame``: the columns :meth:`clv.store.Store.write_scores`
+    writes, in its order: customer_id, p_alive, p_alive_activity, expected_purchases,
+    expected_spend, clv, clv_lower and clv_upper (with intervals), revenue_to_date,
+    margin_to_date, future_value_lifetime, lifetime_value; and discounted_purchases), the
+    number of distinct rows valued on the driver (and of those whose intervals were drawn) and
+    the notes of the valuation, as :func:`clv.valuation.value_customers` gives them."""
 
     frame: DataFrame
     distinct_rows: int
     notes: list[str]
+    interval_rows: int = 0
 
 
 def score(summary: SparkSummary, fitted: SparkFit, horizon: float = D.HORIZON,
           horizon_unit: str = D.HORIZON_UNIT, *, margin: float = D.MARGIN,
-          discount_rate: float = D.DISCOUNT_RATE) -> SparkScores:
-    """The values of :func:`clv.value.customer_value` for every customer, in Spark: each
+          discount_rate: float = D.DISCOUNT_RATE, level: float | None = None,
+          draws: int = D.DRAWS) -> SparkScores:
+    """The values of :func:`clv.valuation.value_customers` for every customer, in Spark: each
     distinct (frequency, recency, T) valued once on the driver (P(alive), expected and
-    discounted purchases over the horizon, discounted purchases over the lifetime), joined
-    back; the expected spend per purchase as the Gamma-Gamma expectation
-    E[M | x, m] = (gamma + x m) p / (p x + q - 1) (Fader, Hardie & Lee 2005, eq. 5) in Spark;
-    CLV = margin x spend x discounted purchases; lifetime value = margin x revenue to date +
-    the future value over the lifetime."""
+    discounted purchases over the horizon, discounted purchases over the lifetime, the
+    activity views' P(alive) by the valuation's rule), joined back; the expected spend per
+    purchase as the Gamma-Gamma expectation E[M | x, m] = (gamma + x m) p / (p x + q - 1)
+    (Fader, Hardie & Lee 2005, eq. 5) in Spark; CLV = margin x spend x discounted purchases;
+    lifetime value = margin x revenue to date + the future value over the lifetime.
+
+    With ``level``, the CLV interval of each customer (``clv_lower``, ``clv_upper``) by
+    :func:`clv.value.value_intervals` (``draws`` parameter draws, its seed): a customer's
+    bounds depend on their (frequency, recency, T) and, under Gamma-Gamma, their mean spend,
+    so they are drawn once per distinct row of those on the driver (the same draws as the
+    Polars path's: the same bounds) and joined back. Under Gamma-Gamma the repeat buyers'
+    mean spends are continuous: those rows are about as many as the repeat buyers."""
     F = _functions()
     from clv.models.gamma_gamma import GammaGamma
-    from clv.value import LIFETIME, customer_value
+    from clv.prep.summary import MAX_HORIZON_MONTHS
+    from clv.valuation import _activity
+    from clv.value import LIFETIME, customer_value, value_intervals
 
     rows = compress(summary)
     distinct = _driver_summary(summary, rows.with_columns(
@@ -535,26 +649,52 @@ def score(summary: SparkSummary, fitted: SparkFit, horizon: float = D.HORIZON,
     near = customer_value(fitted.purchases, distinct, horizon, horizon_unit,
                           discount_rate=discount_rate)
     whole = customer_value(fitted.purchases, distinct, LIFETIME, discount_rate=discount_rate)
-    values = rows.select("frequency", "recency", "T").with_columns(
+    notes = list(fitted.notes)
+    keys = ["frequency", "recency", "T"]
+    values = rows.select(keys).with_columns(
         near["p_alive"], near["expected_purchases"], near["discounted_purchases"],
         whole["discounted_purchases"].alias("_lifetime"))
+    gg = isinstance(fitted.spend, GammaGamma)
+    interval_rows = 0
+    if level is not None:  # the valuation's notes in its order: intervals, lifetime, activity
+        if gg:
+            keys.append("monetary")
+        spots = compress(summary, tuple(keys))
+        drawn = value_intervals(
+            fitted.purchases, _driver_summary(summary, spots.with_columns(
+                pl.int_range(pl.len()).cast(pl.String).alias("customer_id"))),
+            horizon, horizon_unit, spend=fitted.spend, margin=margin,
+            discount_rate=discount_rate, level=level, draws=draws)
+        notes.extend(drawn.notes)
+        values = spots.select(keys).with_columns(
+            drawn.customers["clv_lower"], drawn.customers["clv_upper"]).join(
+            values, on=["frequency", "recency", "T"], how="left")
+        interval_rows = spots.height
+    if discount_rate == 0:
+        notes.append(Note("lifetime_capped", months=MAX_HORIZON_MONTHS))
+    activity = _activity(fitted.purchases, distinct, near, notes)
+    values = values.join(rows.select("frequency", "recency", "T").with_columns(activity),
+                         on=["frequency", "recency", "T"], how="left")
     spark = summary.frame.sparkSession
     table = spark.createDataFrame(values.to_arrow())
     joined = summary.frame.join(F.broadcast(table) if values.height < 5_000_000 else table,
-                                ["frequency", "recency", "T"], "left")
-    if isinstance(fitted.spend, GammaGamma):
+                                keys, "left")
+    if gg:
         p, q, g = (fitted.spend.params_[k] for k in ("p", "q", "gamma"))
         x = F.col("frequency").cast("double")
         m = F.when(x > 0, F.col("monetary")).otherwise(0.0)
         spend = (F.lit(g) + x * m) * F.lit(p) / (F.lit(p) * x + F.lit(q - 1))
     else:
         spend = F.lit(float(fitted.spend))
+    revenue = F.col("total_amount").cast("double")
+    future = F.lit(margin) * F.col("_lifetime") * spend
     out = joined.select(
-        "customer_id", "p_alive", "expected_purchases", "discounted_purchases",
+        "customer_id", "p_alive", "p_alive_activity", "expected_purchases",
         spend.alias("expected_spend"),
         (F.lit(margin) * F.col("discounted_purchases") * spend).alias("clv"),
-        (F.lit(margin) * F.col("_lifetime") * spend).alias("future_value_lifetime"),
-        F.col("total_amount").cast("double").alias("revenue_to_date"),
-        (F.lit(margin) * F.col("total_amount")).alias("margin_to_date"),
-    ).withColumn("lifetime_value", F.col("margin_to_date") + F.col("future_value_lifetime"))
-    return SparkScores(out, rows.height, list(fitted.notes))
+        *(["clv_lower", "clv_upper"] if level is not None else []),
+        revenue.alias("revenue_to_date"), (F.lit(margin) * revenue).alias("margin_to_date"),
+        future.alias("future_value_lifetime"),
+        (F.lit(margin) * revenue + future).alias("lifetime_value"),
+        "discounted_purchases")
+    return SparkScores(out, rows.height, notes, interval_rows)

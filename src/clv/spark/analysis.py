@@ -1,0 +1,225 @@
+"""The whole analysis of a log read by Spark (:func:`analyze`): the :class:`clv.pipeline.Analysis`
+that the report, the dashboard and the store read, for logs whose lines do not fit on one
+machine while their customers do (a few million).
+
+What is computed where:
+
+- in Spark: the reading and its data report, the summary, the distinct rows the models are
+  fitted on, the scores (:func:`clv.spark.score`), and the reductions of the lines that the
+  analyses below need: the *ledger* (one row per customer and day with lines: the day's net
+  amount, its number of lines and the customer's first line's channel), and, with a product
+  column, each customer's first day with each product;
+- on the driver, from the customer-level results collected (the summary, the scores) and
+  those reductions, by the functions of the Polars path themselves (so by the same rules):
+  the CLV intervals (:func:`clv.value.value_intervals`, which draws each customer's realised
+  value for the total's interval), the segments (:func:`clv.segments.segment_customers`:
+  ranks over all customers), the cohorts (:func:`clv.cohorts.cohorts`, whose figures are sums
+  of each customer's daily net amounts: the ledger gives them; the lines it leaves out are
+  counted from the ledger's line counts), the next purchases, the what-if levers, the
+  acquisition channels (:func:`clv.acquisition.channels`, whose channel cohorts read the
+  ledger too), the cross-sell pairs (:func:`clv.timing.cross_sell`, from the first days),
+  the subscriptions and the headline figures.
+
+The ledger has a row per customer and purchase day, not per line: what the driver holds
+grows with customer-days. The purchase model is the one named (``model="auto"``, chosen on a
+holdout, is not offered on Spark).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from clv.errors import ClvError
+from clv.notes import Note
+from clv.spark.core import (
+    SparkTransactions,
+    _functions,
+    fit,
+    rfm_summary,
+    score,
+)
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame
+
+    from clv.cohorts import Cohorts
+    from clv.pipeline import Analysis
+    from clv.prep import Summary
+    from clv.valuation import Settings
+
+STEPS = ("data", "models", "value", "segments", "cohorts", "timing", "channels", "levers",
+         "subscriptions")
+"""The steps of :func:`clv.pipeline.analyze`, reported to ``progress`` in its order."""
+
+
+def analyze(
+    transactions: SparkTransactions,
+    *,
+    spend: pl.DataFrame | None = None,
+    subscriptions: pl.DataFrame | None = None,
+    customers: pl.DataFrame | None = None,
+    settings: Settings | None = None,
+    progress: Callable[[str, float], None] | None = None,
+) -> Analysis:
+    """The :class:`clv.pipeline.Analysis` of :func:`clv.pipeline.analyze` for transactions
+    validated in Spark (:func:`clv.spark.read_transactions`), with the optional ``spend``,
+    ``subscriptions`` and ``customers`` tables (Polars, as ``analyze`` takes them); see the
+    module docstring for what runs where. ``settings.model`` must name the purchase model."""
+    from clv import defaults as D
+    from clv.acquisition import channels
+    from clv.cohorts import cohorts
+    from clv.data import Transactions
+    from clv.pipeline import Analysis, Settings, _kpis, levers_of, recent_ltv, segments_of
+    from clv.subscriptions import saas_metrics
+    from clv.timing import cross_sell, next_purchase
+    from clv.valuation import Valuation
+    from clv.value import value_intervals
+
+    cfg = settings or Settings()
+    if cfg.model == "auto":
+        raise ClvError("model 'auto' (chosen on a holdout) is not offered on Spark: name the "
+                       f"purchase model ({', '.join(D.CANDIDATES)})")
+    seconds: dict[str, float] = {}
+    clock = [time.perf_counter()]
+
+    def done(name: str) -> None:
+        now = time.perf_counter()
+        seconds[name] = now - clock[0]
+        clock[0] = now
+        if progress is not None:
+            progress(name, (STEPS.index(name) + 1) / len(STEPS))
+
+    frame = transactions.frame
+    ledger = _ledger(frame)
+    firsts = _first_products(frame) if "product" in frame.columns else None
+    tx = Transactions(ledger.drop("lines"), transactions.issues, transactions.mapping,
+                      transactions.timezone, currency=cfg.currency)
+    done("data")
+    ss = rfm_summary(transactions, unit=cfg.unit, observation_end=cfg.observation_end,
+                     midpoint=cfg.midpoint)
+    fitted = fit(ss, cfg.model)
+    done("models")
+    scores = score(ss, fitted, cfg.horizon, cfg.horizon_unit, margin=cfg.margin,
+                   discount_rate=cfg.discount_rate)
+    summary = ss.to_polars()
+    intervals = value_intervals(fitted.purchases, summary, cfg.horizon, cfg.horizon_unit,
+                                spend=fitted.spend, margin=cfg.margin,
+                                discount_rate=cfg.discount_rate, level=cfg.level,
+                                draws=cfg.draws)
+    value = _collect(scores.frame).sort("customer_id").join(
+        intervals.customers.select("customer_id", "clv_lower", "clv_upper"), on="customer_id",
+        how="left").select(
+        "customer_id", "p_alive", "expected_purchases", "discounted_purchases",
+        "expected_spend", "clv", "clv_lower", "clv_upper", "revenue_to_date", "margin_to_date",
+        "future_value_lifetime", "lifetime_value", "p_alive_activity")
+    # the valuation's notes in its order: the models', the intervals', then the values'
+    fitted_notes = len(fitted.notes)
+    notes = [*scores.notes[:fitted_notes], *intervals.notes, *scores.notes[fitted_notes:]]
+    val = Valuation(cfg, tx, summary, None, fitted.purchases, fitted.spend_model, fitted.spend,
+                    value, intervals, cfg.currency, list(notes))
+    done("value")
+    model = val.model
+    segs = segments_of(val)
+    done("segments")
+    coh = _lines_counted(cohorts(tx, summary, period=cfg.period, purchases=model,
+                                 spend=val.spend, margin=cfg.margin), ledger, summary)
+    notes.extend(coh.notes)
+    done("cohorts")
+    pairs = cross_sell(firsts) if firsts is not None else None
+    nxt = next_purchase(model, summary, cfg.next_days)
+    done("timing")
+    acq = None
+    if spend is not None:
+        acq = channels(tx, summary, spend, value, customers=customers, margin=cfg.margin,
+                       purchases=model, spend_model=val.spend, predicted=val.basis)
+        acq = replace(acq, curves=_lines_counted(acq.curves, ledger, summary))
+        notes.extend(acq.notes)
+    done("channels")
+    new_ltv = (acq.blended_ltv if acq is not None and acq.blended_ltv is not None
+               else recent_ltv(value, summary))
+    cac = cfg.cac if cfg.cac is not None else (acq.blended_cac if acq else None)
+    scenario, sens = levers_of(val, cac, new_ltv)
+    done("levers")
+    subs = saas_metrics(subscriptions, as_of=summary.observation_end, margin=cfg.margin,
+                        discount_rate=cfg.discount_rate) if subscriptions is not None else None
+    done("subscriptions")
+    kpis = _kpis(tx, val, segs, scenario, acq, subs, new_ltv)
+    return Analysis(cfg, tx, summary, None, model, val.spend_model, value, intervals, segs,
+                    coh, pairs, nxt, scenario, sens, acq, subs, kpis, seconds, notes,
+                    cfg.currency)
+
+
+def _collect(frame: DataFrame) -> pl.DataFrame:
+    """A Spark frame on the driver, through Arrow."""
+    return pl.DataFrame(frame.toArrow())
+
+
+def _ledger(frame: DataFrame) -> pl.DataFrame:
+    """The lines netted per customer and day, in Spark (``timestamp`` the day at midnight,
+    ``amount`` the day's net amount, ``lines`` its number of lines) and, with a channel, each
+    customer's channel: their first line's (by time, then by the lines' order in the
+    source, as the readers' frame is ordered)."""
+    F = _functions()
+    days = frame.groupBy("customer_id", F.to_date("timestamp").alias("day")).agg(
+        F.sum("amount").alias("amount"), F.count(F.lit(1)).alias("lines"))
+    if "channel" in frame.columns:
+        first = frame.groupBy("customer_id").agg(
+            F.min_by("channel", F.struct("timestamp", "_row")).alias("channel"))
+        days = days.join(first, "customer_id", "left")
+    out = _collect(days.select(
+        "customer_id", F.col("day").cast("timestamp_ntz").alias("timestamp"), "amount",
+        *(["channel"] if "channel" in frame.columns else []), "lines"))
+    return out.with_columns(pl.col("timestamp").cast(pl.Datetime("us")),
+                            pl.col("lines").cast(pl.Int64)).sort("customer_id", "timestamp")
+
+
+def _first_products(frame: DataFrame) -> pl.DataFrame:
+    """Each customer's first time with each product among their purchase lines (amount > 0,
+    a product), in Spark: the rows :func:`clv.timing.cross_sell` builds its pairs from, as a
+    frame it reads (one positive line per customer and product)."""
+    F = _functions()
+    firsts = frame.filter((F.col("amount") > 0) & F.col("product").isNotNull()) \
+        .groupBy("customer_id", F.col("product").cast("string").alias("product")) \
+        .agg(F.min("timestamp").alias("timestamp"))
+    return _collect(firsts.select("customer_id", "timestamp", F.lit(1.0).alias("amount"),
+                                  "product")).sort("customer_id", "product")
+
+
+def _lines_counted(coh: Cohorts, ledger: pl.DataFrame, summary: Summary) -> Cohorts:
+    """``coh`` (computed from the ledger, a row per customer and day) with the lines left out
+    counted in lines, as :func:`clv.cohorts.cohorts` counts them on the lines: those of
+    customers absent from the summary, those dated before the customer's acquisition period,
+    and those past the last age when the ages were capped (its note too)."""
+    from clv.cohorts import _index
+
+    end = summary.calibration_end or summary.observation_end
+    day = pl.col("timestamp").dt.date()
+    seen = ledger.filter(day <= end)
+    base = summary.frame.select("customer_id",
+                                pl.col("first_purchase").cast(pl.Date).alias("acquired"))
+    joined = seen.join(base, on="customer_id", how="inner").with_columns(
+        (_index(day, coh.period) - _index(pl.col("acquired"), coh.period)).alias("age"))
+    excluded = {
+        "lines_of_customers_not_in_summary": _lines(seen) - _lines(joined),
+        "lines_before_acquisition": _lines(joined.filter(pl.col("age") < 0))}
+    notes = list(coh.notes)
+    for i, note in enumerate(notes):
+        if isinstance(note, Note) and note.key == "cohort_ages_capped":
+            horizon = int(coh.table["age"].max())  # type: ignore[arg-type]
+            late = _lines(joined.filter(pl.col("age") > horizon))
+            excluded["lines_past_the_last_age"] = late
+            notes[i] = Note("cohort_ages_capped", **{**note.values, "lines": late})
+    basis = {**coh.basis, "excluded": ", ".join(f"{v:,} {k.replace('_', ' ')}"
+                                                for k, v in excluded.items())}
+    return replace(coh, basis=basis, notes=notes)
+
+
+
+def _lines(ledger: pl.DataFrame) -> int:
+    """The lines of rows of the ledger."""
+    return int(ledger.select(pl.col("lines").sum()).item())
