@@ -261,7 +261,8 @@ def test_report_command(shop_files, tmp_path):
     target = tmp_path / "report.html"
     text = clv("report", f / "shop.csv", "--spend", f / "spend.csv", "--margin", 0.3,
                "--lang", "fr", "-o", target).stdout
-    assert "Report written to" in text and "Synthèse" in target.read_text(encoding="utf-8")
+    # --lang is the language of the report and of what the command prints
+    assert "Rapport écrit dans" in text and "Synthèse" in target.read_text(encoding="utf-8")
     bad = clv("report", f / "shop.csv", "--lang", "de", "-o", target, check=False)
     assert bad.returncode == 2 and "--lang" in bad.stderr
 

@@ -11,6 +11,13 @@ lang, n=...)``.
 The page's language (:func:`negotiate`): ``?lang=`` when given (and then kept in the
 ``clv_lang`` cookie), else that cookie, else the browser's ``Accept-Language``, else the
 dashboard's default (``clv serve --lang``), else English.
+
+The command line reads its words from its own part of the catalogue (:func:`part`,
+:func:`t_from`: ``clv.messages.cli`` and the columns' names of ``clv.messages.exports``),
+without the whole catalogue: reading it imports the report and its charts (over a second),
+which ``clv --help`` and ``clv calc`` cannot afford. Its language (:func:`from_environment`):
+``--lang``, else ``CLV_LANG``, else the locale's (``LC_ALL``, ``LC_MESSAGES``, ``LANG``), else
+English.
 """
 
 from __future__ import annotations
@@ -18,7 +25,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import importlib
+import os
 import pkgutil
+from collections.abc import Mapping
 from typing import Any, Literal, cast
 
 LANGS: tuple[str, ...] = ("en", "fr")
@@ -36,16 +45,29 @@ def catalogue() -> dict[str, dict[str, str]]:
     origin: dict[str, str] = {}
     modules = sorted(m.name for m in pkgutil.iter_modules(messages.__path__))
     for name in modules:
-        module = importlib.import_module(f"{messages.__name__}.{name}")
-        for key, texts in module.MESSAGES.items():
+        for key, texts in part(name).items():
             if key in found:
                 raise ValueError(f"message {key!r} is defined in both {origin[key]} and {name}")
-            missing = [lang for lang in LANGS if not texts.get(lang)]
-            if missing:
-                raise ValueError(f"message {key!r} of {name} has no {', '.join(missing)} text")
             found[key], origin[key] = texts, name
+    for key, name in origin.items():  # t_from looks a singular form up in its key's part
+        if key.endswith("_one") and origin.get(key[:-4], name) != name:
+            raise ValueError(f"message {key!r} of {name} is not in {origin[key[:-4]]} with "
+                             f"{key[:-4]!r}")
     for key, texts in WORDS.items():  # the report's words, unless a page says it its way
         found.setdefault(key, texts)
+    return found
+
+
+@functools.cache
+def part(name: str) -> dict[str, dict[str, str]]:
+    """The messages of one module of :mod:`clv.messages` (``cli``, ``exports``...), read
+    alone; a message without both languages is an error, as in :func:`catalogue`."""
+    module = importlib.import_module(f"clv.messages.{name}")
+    found: dict[str, dict[str, str]] = module.MESSAGES
+    for key, texts in found.items():
+        missing = [lang for lang in LANGS if not texts.get(lang)]
+        if missing:
+            raise ValueError(f"message {key!r} of {name} has no {', '.join(missing)} text")
     return found
 
 
@@ -68,9 +90,28 @@ def t(key: str, lang: str, /, **values: Any) -> str:
     its ``{fields}`` filled from ``values``; when the count ``n`` takes the singular and the
     catalogue has ``<key>_one``, that form ("1 ligne", not "1 lignes"). An unknown key raises
     KeyError: a page never shows an identifier in place of a word."""
-    if "n" in values and f"{key}_one" in catalogue() and singular(values["n"], lang):
+    return _said(catalogue(), key, lang, values)
+
+
+def t_from(parts: tuple[str, ...], key: str, lang: str, /, **values: Any) -> str:
+    """:func:`t`, the message looked up first in the modules ``parts`` of
+    :mod:`clv.messages` (each read alone, :func:`part`), and in the whole catalogue only
+    when none of them has it: the same text as :func:`t` gives (a key is defined once), at
+    the cost of the parts alone."""
+    for name in parts:
+        messages = part(name)
+        if key in messages:
+            return _said(messages, key, lang, values)
+    return t(key, lang, **values)
+
+
+def _said(messages: Mapping[str, dict[str, str]], key: str, lang: str,
+          values: dict[str, Any]) -> str:
+    """The message ``key`` of ``messages`` in ``lang``, its fields filled (see :func:`t`);
+    its singular form ``<key>_one`` is looked up in the same ``messages``."""
+    if "n" in values and f"{key}_one" in messages and singular(values["n"], lang):
         key = f"{key}_one"
-    texts = catalogue()[key]
+    texts = messages[key]
     text = texts.get(lang) or texts["en"]
     return text.format(**values) if values else text
 
@@ -104,6 +145,20 @@ def accepted(header: str | None) -> Lang | None:
         if lang is not None and quality > 0:
             ranked.append((-quality, i, lang))
     return min(ranked)[2] if ranked else None
+
+
+def from_environment(environ: Mapping[str, str] | None = None) -> Lang:
+    """The command line's language when ``--lang`` does not say: ``CLV_LANG`` (``fr``,
+    ``fr_FR.UTF-8``...), else the locale's as gettext reads it (the first of ``LC_ALL``,
+    ``LC_MESSAGES`` and ``LANG`` that is set decides), else English. A language that is
+    neither English nor French (``C``, ``de_DE``) is English."""
+    env = os.environ if environ is None else environ
+    chosen = pick(env.get("CLV_LANG"))
+    if chosen is not None:
+        return chosen
+    locale = next((env[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG") if env.get(name)),
+                  None)
+    return pick(locale) or "en"
 
 
 def negotiate(query: str | None, cookie: str | None, accept_language: str | None,

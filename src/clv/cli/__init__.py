@@ -8,11 +8,15 @@ what its commands need when they run, so that ``clv --help`` and ``clv calc`` st
 
 User errors (bad files, columns, settings) exit with status 2 and one sentence naming the file,
 row and column; they never print a traceback. Anything else is a bug: one line saying so, with
-a reference and the file holding its traceback, and status 1.
+a reference and the file holding its traceback, and status 1. Every command takes ``--lang``
+(``en``, ``fr``; default ``CLV_LANG``, else the locale's): the words of the output and of these
+sentences, its numbers and dates (Typer's help stays English; ``--json`` is the same in every
+language).
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 from pathlib import Path
@@ -21,7 +25,7 @@ from typing import Any, NoReturn
 import typer
 
 from clv.cli import analysis, calc, data, decisions, models
-from clv.cli.output import cli_words, say
+from clv.cli.output import cli_words, say, w
 from clv.errors import ClvError
 
 __all__ = ["app", "main"]
@@ -43,7 +47,7 @@ FIELD_OPTIONS = {"customer_id": "--customer", "timestamp": "--date", "amount": "
 def _fail(message: str) -> NoReturn:
     """Print ``error: message`` on one line of stderr (the message as written: no Rich markup)
     and exit with status 2."""
-    say("error", "red", " ".join(cli_words(str(message)).split()))
+    say("cli_error", "red", " ".join(cli_words(str(message)).split()))
     raise SystemExit(2)
 
 
@@ -62,11 +66,54 @@ def _usage_error(exc: BaseException) -> NoReturn:
     if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
         sys.stdout.write(ctx.get_help() + "\n")
         raise SystemExit(0)
+    _argv_lang()
+    message = _click_words(exc)
+    message = " ".join(message.split()).rstrip(".") or w("cli_invalid_usage")
+    path = getattr(ctx, "command_path", None)
+    _fail(w("cli_see_help", message=message, path=path) if path else f"{message}.")
+
+
+def _argv_lang() -> None:
+    """The language of a command line that could not be parsed (its ``--lang`` was not read):
+    its ``--lang`` value when it has one that is a language."""
+    from clv.cli.output import _LANG, set_lang
+
+    if "lang" in _LANG:
+        return
+    args = sys.argv[1:]
+    for i, arg in enumerate(args):
+        value = args[i + 1] if arg == "--lang" and i + 1 < len(args) else \
+            arg.partition("=")[2] if arg.startswith("--lang=") else None
+        if value is not None:
+            with contextlib.suppress(ClvError):  # not a language: the environment's
+                set_lang(value)
+            return
+
+
+def _click_words(exc: BaseException) -> str:
+    """A usage error's sentence: an unknown option or command, or a missing option or argument,
+    in this run's language (from the exception's attributes); any other as click writes it
+    (English)."""
+    from clv.cli.output import lang
+
     format_message = getattr(exc, "format_message", None)
     message = format_message() if callable(format_message) else str(exc)
-    message = " ".join(message.split()).rstrip(".") or "invalid usage"
-    path = getattr(ctx, "command_path", None)
-    _fail(f"{message} (see '{path} --help')." if path else f"{message}.")
+    if lang() == "en":
+        return message
+    name = type(exc).__name__
+    option = getattr(exc, "option_name", None)
+    if name == "NoSuchOption" and option:
+        return w("cli_no_such_option", option=option)
+    param = getattr(exc, "param", None)
+    if name == "MissingParameter" and param is not None:
+        hints = getattr(param, "opts", None) or [getattr(param, "human_readable_name", "")]
+        what = "cli_missing_argument" if getattr(param, "param_type_name", "") == "argument" \
+            else "cli_missing_option"
+        return w(what, name=" / ".join(str(h) for h in hints))
+    command = re.fullmatch(r"No such command '(.+)'\.?", message.strip())
+    if command:
+        return w("cli_no_such_command", command=command.group(1))
+    return message
 
 
 def _mapping_hint(exc: ClvError) -> str:
@@ -78,7 +125,7 @@ def _mapping_hint(exc: ClvError) -> str:
     option = FIELD_OPTIONS.get(getattr(exc, "field", None) or "") \
         if isinstance(exc, MappingError) else None
     if option and option not in message:
-        message = f"{message} (name it with {option} COLUMN)"
+        message = w("cli_name_it", message=message, option=option)
     return message
 
 
@@ -100,11 +147,11 @@ def _internal_error(exc: BaseException) -> NoReturn:
         fd = os.open(where, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(f"clv {_version()} {args}\n\n{text}")
-        told = f"; the details are in {where}"
+        told = w("cli_details_in", path=str(where))
     except OSError:
         told = ""
-    say("error", "red", f"internal error ({type(exc).__name__}), a bug in clv: please report "
-        f"it with reference {ref}{told} (CLV_DEBUG=1 shows the traceback)")
+    say("cli_error", "red", w("cli_internal_error", kind=type(exc).__name__, ref=ref,
+                              told=told))
     raise SystemExit(1)
 
 
@@ -112,7 +159,25 @@ def _show_warning(message: Warning | str, category: type[Warning], *_: Any, **__
                   ) -> None:
     """A warning the library gives (a model's assumption in doubt...) on one line of stderr,
     in words, not as Python prints it (file, line and source)."""
-    say("warning", "yellow", " ".join(cli_words(str(message)).split()))
+    say("cli_warning", "yellow", " ".join(cli_words(str(message)).split()))
+
+
+_ERRNO = {"ENOENT": "cli_errno_enoent", "EEXIST": "cli_errno_eexist",
+          "EACCES": "cli_errno_eacces", "EPERM": "cli_errno_eacces",
+          "EISDIR": "cli_errno_eisdir", "ENOTDIR": "cli_errno_enotdir",
+          "EROFS": "cli_errno_erofs"}
+
+
+def _file_error(exc: OSError) -> str:
+    """``file: what went wrong`` of a file that could not be written or read, the system's
+    reason in this run's language (as the system says it when it is none of the usual)."""
+    import errno
+
+    from clv.cli.output import lang
+
+    key = _ERRNO.get(errno.errorcode.get(exc.errno or 0, ""))
+    reason = w(key) if key and lang() != "en" else exc.strerror
+    return f"{exc.filename}: {reason}" if exc.filename else str(exc)
 
 
 def _version() -> str:
@@ -141,7 +206,7 @@ def main() -> None:
     except ValueError as exc:  # input checks of the formulas and settings
         _fail(str(exc))
     except _FILE_ERRORS as exc:  # an output file in a missing folder, a read-only place...
-        _fail(f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc))
+        _fail(_file_error(exc))
     except typer.Exit as exc:  # --help, and ctx.exit()
         raise SystemExit(exc.exit_code) from None
     except (typer.Abort, KeyboardInterrupt):

@@ -4,6 +4,7 @@ saved analyses), ``serve`` (the dashboard) and ``demo`` (the tour on a simulated
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
 from dataclasses import asdict
@@ -23,21 +24,31 @@ from clv.cli.options import (
     SpendFile,
     SubsFile,
     Valuing,
-    choose,
     existing,
+    lang_callback,
+    speaks,
     values_customers,
 )
 from clv.cli.output import (
+    amount,
+    day,
     escape,
     figure,
     heading,
+    lang,
+    notes_said,
     notes_text,
+    number,
     out,
     print_extras,
     print_issues,
     print_json,
+    print_notes,
+    share,
     table,
+    w,
 )
+from clv.cli.spark import Engine, SparkConf, SparkMaster, spark_report, spark_score
 from clv.cli.valued import CHANNEL_FIGURES, acquisition_extra
 from clv.errors import ClvError
 
@@ -63,10 +74,10 @@ def _analysis(file: str, read: Reading, settings: Settings, spend: Path | None,
     tx = read.transactions(file)
     costs, subs = read.spend(spend), read.subscriptions(subscriptions)
     with Progress(console=out(), transient=True, disable=quiet) as bar:
-        task = bar.add_task("analysis", total=1.0)
+        task = bar.add_task(w("cli_progress"), total=1.0)
         return run(tx, spend=costs, subscriptions=subs, customers=read.customers(customers),
-                   settings=settings, progress=lambda step, share: bar.update(
-                       task, completed=share, description=f"done: {step}"))
+                   settings=settings, progress=lambda step, done: bar.update(
+                       task, completed=done, description=w("cli_done", step=step)))
 
 
 def channel_rows(analysis: Analysis) -> list[dict[str, Any]]:
@@ -77,8 +88,7 @@ def channel_rows(analysis: Analysis) -> list[dict[str, Any]]:
 def _print_channels(analysis: Analysis) -> None:
     if analysis.channels is not None:
         table(analysis.channels.channels.select("channel", *CHANNEL_FIGURES),
-              "Acquisition channels (blended LTV:CAC = sum of new customers x LTV of a new "
-              "customer / total spend)", settings=analysis.settings,
+              w("cli_title_channels_blended"), settings=analysis.settings,
               currency=analysis.currency)
 
 
@@ -86,10 +96,13 @@ def _print_kpis(analysis: Analysis) -> None:
     """The headline figures, named and formatted as the vocabulary says."""
     from rich.table import Table
 
-    t = Table(title="Headline figures", title_justify="left")
-    t.add_column("figure")
-    t.add_column("value", justify="right")
+    t = Table(title=escape(w("cli_title_headline")), title_justify="left")
+    t.add_column(escape(w("cli_figure")))
+    t.add_column(escape(w("cli_value")), justify="right")
     for key, value in analysis.kpis.items():
+        if key in ("date", "observation_end") and isinstance(value, str):
+            with contextlib.suppress(ValueError):  # not a day: shown as written
+                value = dt.date.fromisoformat(value)
         t.add_row(escape(heading(key, analysis.settings)),
                   escape(figure(key, value, analysis.currency)))
     out().print(t)
@@ -131,15 +144,25 @@ def analyze(
                        if result.channels is not None else {}),
                     **({"not_saved": unsaved} if unsaved is not None else {})})
         if unsaved is not None:
-            raise ClvError(f"the analysis was not saved to the history: {unsaved}")
+            raise ClvError(w("cli_not_saved", reason=unsaved))
         return
     _print_kpis(result)
     _print_channels(result)
-    print_extras({"basis": f"{result.model.NAME}, {result.settings.basis}",
-                  "notes": "; ".join(notes_text(result.notes)) or "none",
-                  "seconds": f"{sum(result.seconds.values()):.1f} s"})
+    print_extras({w("cli_label_basis"): settings_words(result.model.NAME, result.settings),
+                  w("cli_label_notes"): notes_said(result.notes) or w("cli_none"),
+                  w("cli_label_seconds"): number(sum(result.seconds.values()), 1) + " s"})
     if unsaved is not None:
-        raise ClvError(f"the analysis above was not saved to the history: {unsaved}")
+        raise ClvError(w("cli_above_not_saved", reason=unsaved))
+
+
+def settings_words(model: str, cfg: Settings) -> str:
+    """The model and the settings a future value depends on (``Settings.basis``), in this
+    run's language."""
+    from clv.measures import horizon_words
+
+    return w("cli_settings_basis", model=model, margin=share(cfg.margin, 0),
+             discount=share(cfg.discount_rate, 0),
+             horizon=horizon_words(cfg.horizon, cfg.horizon_unit, lang()))
 
 
 @commands.command()
@@ -148,19 +171,27 @@ def report(
     file: Source, read: Reading, valuing: Valuing,
     output: Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write.")],
     spend: SpendFile = None, subscriptions: SubsFile = None, customers: CustomersFile = None,
-    lang: Lang = "en",
+    lang: Lang = None,
+    engine: Engine = "polars", spark_master: SparkMaster = "local[*]",
+    spark_conf: SparkConf = None,
 ) -> None:
-    """Write the self-contained HTML report (opens offline, prints to PDF)."""
-    from clv.report import LANGS, write
+    """Write the self-contained HTML report (opens offline, prints to PDF), in the language of
+    --lang."""
+    if engine == "spark":  # read, summarised, fitted and scored in Spark
+        spark_report(file, read, valuing.settings(read), output, spend, subscriptions, customers,
+                     lang, spark_master, spark_conf)
+        return
+    from clv.report import write
 
-    choose(lang, "--lang", LANGS)
     cfg = valuing.settings(read)
     result = _analysis(file, read, cfg, spend, subscriptions, customers, False)
-    path = write(result, output, lang)
-    out().print(f"Report written to {path} ({path.stat().st_size / 1e6:.1f} MB)", markup=False)
+    path = write(result, output, lang or "en")  # --lang's callback chose it
+    out().print(w("cli_report_written", path=str(path),
+                  size=number(path.stat().st_size / 1e6, 1)), markup=False, highlight=False)
 
 
 @commands.command()
+@speaks
 def history(db: Db = D.HISTORY_URL, as_json: Json = False) -> None:
     """How LTV, CAC, LTV:CAC, churn and repeat rate moved from one saved analysis to the
     next."""
@@ -172,12 +203,17 @@ def history(db: Db = D.HISTORY_URL, as_json: Json = False) -> None:
         print_json({"history": frame.to_dicts()})
         return
     if frame.is_empty():
-        out().print(f"No analysis saved in {db} yet (clv analyze FILE --save).", markup=False)
+        out().print(w("cli_no_history", db=db), markup=False, highlight=False)
         return
     show = ["id", "created_at", "source", "model", "customers", "predicted_clv",
             "predicted_clv_change", "ltv_cac", "ltv_cac_change", "churn_share",
             "repeat_rate"]
-    table(frame.select(show), f"History of analyses in {db}")
+    import polars as pl
+
+    table(frame.select(show).with_columns(pl.col("customers").cast(pl.Int64)),
+          w("cli_title_history", db=db),
+          names={"predicted_clv": w("cli_hist_predicted_clv"),
+                 "predicted_clv_change": w("cli_hist_predicted_clv_change")})
 
 
 @commands.command()
@@ -189,9 +225,15 @@ def score(
     scores_table: Annotated[str | None, typer.Option(
         help="Table of the scores (replaced); default: the one the URL names, else "
              "clv_scores.")] = None,
+    engine: Engine = "polars", spark_master: SparkMaster = "local[*]",
+    spark_conf: SparkConf = None,
 ) -> None:
     """Write each customer's P(alive), expected purchases and spend and CLV (with its
     interval) to a database table, and record the analysis in that database's history."""
+    if engine == "spark":  # to a Parquet directory or a Spark table
+        spark_score(file, read, valuing.settings(read), spark_master, spark_conf, to,
+                    scores_table)
+        return
     from clv.store import Store, split_table
 
     cfg = valuing.settings(read)
@@ -201,9 +243,9 @@ def score(
     with Store(to) as store:
         rows = store.write_scores(result, scores_table, store.save(result, str(file)))
         notes = list(store.notes)
-    out().print(f"{rows:,} customer scores written to table {scores_table}", markup=False)
-    for note in notes:
-        out().print(f"note: {note}", markup=False)
+    out().print(w("cli_scores_written", n=rows, count=number(rows, 0), table=scores_table),
+                markup=False, highlight=False)
+    print_notes(notes)
 
 
 Host = Annotated[str, typer.Option(help="Address to listen on; beyond 127.0.0.1 a token is "
@@ -212,6 +254,13 @@ Port = Annotated[int, typer.Option(help="Port to listen on.")]
 Token = Annotated[str | None, typer.Option(help="Access token (default: none on 127.0.0.1, "
                                                 "else a new one, printed).")]
 MaxUpload = Annotated[int, typer.Option(help="Largest upload, in MB.")]
+
+
+ServeLang = Annotated[str | None, typer.Option(
+    "--lang", metavar="en|fr", callback=lang_callback, is_eager=True,
+    help="Language of the pages for a browser that asks for neither (each page offers the "
+         "other) and of what this command prints: en or fr (default: the CLV_LANG variable, "
+         "else the locale's, else en).")]
 
 
 @commands.command()
@@ -226,25 +275,22 @@ def serve(db: Db = D.HISTORY_URL, host: Host = "127.0.0.1", port: Port = 8000,
           max_analyses: Annotated[int, typer.Option(
               help="Finished analyses kept in memory (the others are put aside on disk).")
           ] = 8,
-          lang: Annotated[str, typer.Option(
-              help="Language of the pages (en or fr) for a browser that asks for neither; "
-                   "each page offers the other.")] = "en") -> None:
+          lang: ServeLang = None) -> None:
     """The web dashboard: upload a file, confirm its columns, explore the analysis, export
     it; the history of analyses is kept in --db."""
-    from clv.i18n import LANGS
-
-    choose(lang, "--lang", LANGS)
     if max_upload < 1:
-        raise ClvError(f"--max-upload must be at least 1 (MB), not {max_upload}")
+        raise ClvError(w("cli_err_at_least", option="--max-upload", least="1 (MB)",
+                         value=max_upload))
     if not job_minutes > 0:
-        raise ClvError(f"--job-minutes must be positive, not {job_minutes:g}")
+        raise ClvError(w("cli_err_positive", option="--job-minutes", value=f"{job_minutes:g}"))
     if max_analyses < 1:
-        raise ClvError(f"--max-analyses must be at least 1, not {max_analyses}")
+        raise ClvError(w("cli_err_at_least", option="--max-analyses", least="1",
+                         value=max_analyses))
     from clv.web import serve as run
 
     run(db, host=host, port=port, token=token, upload_limit=max_upload * (1 << 20),
         allowed_hosts=allow_host or (), job_time_limit=job_minutes * 60,
-        max_analyses=max_analyses, lang=lang,
+        max_analyses=max_analyses, lang=lang or "en",
         announce=lambda text: out().print(text, markup=False, highlight=False))
 
 
@@ -257,7 +303,7 @@ def demo(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
     report: Annotated[Path, typer.Option(help="Where to write the HTML report.")
                       ] = Path("clv-demo-report.html"),
-    lang: Lang = "en",
+    lang: Lang = None,
     as_json: Json = False,
     serve: Annotated[bool, typer.Option(help="Then open the dashboard on the analysis.")
                      ] = False,
@@ -272,23 +318,22 @@ def demo(
     from clv.datasets import sample_saas, sample_shop
     from clv.pipeline import Settings, analyze
     from clv.prep import rfm_summary
-    from clv.report import LANGS, write
+    from clv.report import write
 
-    choose(lang, "--lang", LANGS)
     started = time.perf_counter()
     shop = sample_shop(customers, seed=seed)
     tx = read_transactions(shop.transactions, as_of=dt.datetime.combine(
         shop.observation_end, dt.time.max))
     s = rfm_summary(tx, unit="month", observation_end=shop.observation_end)
     with Progress(console=out(), transient=True, disable=as_json) as bar:
-        task = bar.add_task("analysis", total=1.0)
+        task = bar.add_task(w("cli_progress"), total=1.0)
         analysis = analyze(tx, spend=shop.spend, customers=shop.customers,
                            subscriptions=sample_saas(max(1000, customers // 4),
                                                      seed=seed).subscriptions,
                            settings=Settings(margin=DEMO_MARGIN),
-                           progress=lambda step, share: bar.update(
-                               task, completed=share, description=f"done: {step}"))
-    path = write(analysis, report, lang)
+                           progress=lambda step, done: bar.update(
+                               task, completed=done, description=w("cli_done", step=step)))
+    path = write(analysis, report, lang or "en")
     elapsed = time.perf_counter() - started
     overall = _overall(tx, s)
     if as_json:
@@ -300,33 +345,45 @@ def demo(
     if serve:
         from clv.web import serve as run
 
-        run(D.HISTORY_URL, port=port, analyses=[(analysis, f"demo shop ({customers:,})")],
-            lang=lang, announce=lambda text: out().print(text, markup=False, highlight=False))
+        run(D.HISTORY_URL, port=port, analyses=[(analysis, w("cli_demo_name", count=number(
+            customers, 0)))], lang=lang or "en",
+            announce=lambda text: out().print(text, markup=False, highlight=False))
 
 
 def _print_tour(analysis: Analysis, tx: Transactions, overall: dict[str, Any], customers: int,
                 seed: int, shop: Any, path: Path, elapsed: float) -> None:
     from rich.table import Table
 
-    cfg, k = analysis.settings, analysis.kpis
-    out().print(f"[bold]clv demo[/]: a simulated shop of {customers:,} customers, "
-                f"{shop.start} to {shop.observation_end} (seed {seed})")
+    from clv.measures import horizon_words, ratio
+
+    cfg, k, currency = analysis.settings, analysis.kpis, analysis.currency
+    out().print("[bold]clv demo[/]" + escape(w("cli_colon") + w(
+        "cli_demo_shop", customers=w("cli_customers", n=customers, count=number(customers, 0)),
+        start=day(shop.start), end=day(shop.observation_end), seed=seed)))
     print_issues(tx)
-    t = Table(title="Headline figures", title_justify="left")
-    t.add_column("figure")
-    t.add_column("value", justify="right")
+    t = Table(title=escape(w("cli_title_headline")), title_justify="left")
+    t.add_column(escape(w("cli_figure")))
+    t.add_column(escape(w("cli_value")), justify="right")
     for key, v in overall.items():
-        t.add_row(key.replace("_", " "), f"{v:,.2f}" if isinstance(v, float) else f"{v:,}")
-    t.add_row(f"future value per customer (next {cfg.horizon:g} {cfg.horizon_unit}s, "
-              f"{cfg.margin:.0%} margin)", f"{k['predicted_clv']:,.2f}")
-    t.add_row("LTV of a new customer (lifetime)", f"{k['new_customer_ltv']:,.2f}")
+        value = (amount(v, currency) if key in DEMO_MONEY else share(v) if key == "repeat_rate"
+                 else number(v) if isinstance(v, float) else number(v, 0))
+        t.add_row(escape(heading(key)), escape(value))
+    t.add_row(escape(w("cli_demo_future", horizon=horizon_words(
+        cfg.horizon, cfg.horizon_unit, lang()), margin=share(cfg.margin, 0))),
+        escape(amount(k["predicted_clv"], currency)))
+    t.add_row(escape(w("cli_demo_new_ltv")), escape(amount(k["new_customer_ltv"], currency)))
     if k.get("ltv_cac") is not None:
-        t.add_row("LTV:CAC (blended)", f"{k['ltv_cac']:.2f}x")
+        t.add_row(escape(heading("blended_ltv_cac")), ratio(k["ltv_cac"], lang()))
     out().print(t)
     _print_channels(analysis)
-    out().print(f"Report written to [bold]{escape(str(path))}[/] (open it in a browser; it "
-                "works offline)")
-    out().print(f"[dim]Finished in {elapsed:.1f} s. Margins use {cfg.margin:.0%}.[/]")
+    out().print(escape(w("cli_demo_report", path="\x00")).replace(
+        "\x00", f"[bold]{escape(str(path))}[/]"))
+    done = w("cli_demo_done", seconds=number(elapsed, 1), margin=share(cfg.margin, 0))
+    out().print(f"[dim]{escape(done)}[/]")
+
+
+DEMO_MONEY = ("net_revenue", "refunds", "average_order_value", "revenue_per_customer_to_date")
+"""The amounts of money of the demo's overall figures."""
 
 
 def _overall(tx: Transactions, s: Summary) -> dict[str, Any]:

@@ -10,11 +10,23 @@ import typer
 
 from clv import defaults as D
 from clv.cli.options import Json, ObservationEnd, Reading, Source, Unit, reads_data
-from clv.cli.output import escape, out, print_issues, print_json
+from clv.cli.output import (
+    day,
+    escape,
+    heading,
+    number,
+    out,
+    print_issues,
+    print_json,
+    unit_words,
+    w,
+    written,
+)
 from clv.cli.spark import Engine, SparkConf, SparkMaster
 
 if TYPE_CHECKING:
     from clv.prep import Summary
+    from clv.prep.summary import SummaryReport
 
 commands = typer.Typer()
 
@@ -75,19 +87,46 @@ def summary(
                     "output": str(output) if output else None})
         return
     print_issues(issues)
-    t = Table(title=f"Summary ({s_info['unit']}s; observation end {s_info['observation_end']}"
-                    + (f", calibration end {s_info['calibration_end']})"
-                       if s_info["calibration_end"] else ")"),
-              title_justify="left")
-    t.add_column("figure")
-    t.add_column("value", justify="right")
+    dates = w("cli_summary_end", end=day(s_info["observation_end"]))
+    if s_info["calibration_end"]:
+        dates += w("cli_summary_calibration", end=day(s_info["calibration_end"]))
+    t = Table(title=escape(w("cli_summary_title", unit=unit_words(s_info["unit"], True),
+                             dates=dates)), title_justify="left")
+    t.add_column(escape(w("cli_figure")))
+    t.add_column(escape(w("cli_value")), justify="right")
     for k, v in stats.items():
-        t.add_row(k.replace("_", " "), f"{v:,.3f}" if isinstance(v, float) else f"{v:,}")
+        t.add_row(escape(heading(k)), number(v, 3) if isinstance(v, float) else number(v, 0))
     out().print(t)
-    for line in report.lines():
-        out().print(f"[dim]{escape(str(line))}[/]")
+    for line in summary_lines(report):
+        out().print(f"[dim]{escape(line)}[/]")
     if output is not None:
-        out().print(f"Summary written to {output}", markup=False)
+        written(w("cli_the_summary"), output)
+
+
+def summary_lines(report: SummaryReport) -> list[str]:
+    """What the summary merged and left out (``SummaryReport.lines``), in this run's
+    language."""
+    def count(n: int) -> str:
+        return number(n, 0)
+
+    lines = [w("cli_sum_rows", n=report.transactions, count=count(report.transactions),
+               merged=count(report.merged_transactions))]
+    if report.non_positive_periods:
+        lines.append(w("cli_sum_non_positive", n=report.non_positive_periods,
+                       count=count(report.non_positive_periods)))
+    if report.rows_after_observation_end:
+        lines.append(w("cli_sum_after_end", n=report.rows_after_observation_end,
+                       count=count(report.rows_after_observation_end),
+                       amount=number(report.amount_after_observation_end)))
+    if report.customers_without_purchase:
+        lines.append(w("cli_sum_no_purchase", n=report.customers_without_purchase,
+                       count=count(report.customers_without_purchase),
+                       amount=number(report.amount_without_purchase)))
+    if report.customers_first_seen_in_holdout:
+        lines.append(w("cli_sum_in_holdout", n=report.customers_first_seen_in_holdout,
+                       count=count(report.customers_first_seen_in_holdout),
+                       amount=number(report.amount_first_seen_in_holdout)))
+    return lines
 
 
 def _spark_info(ss: Any) -> dict[str, Any]:

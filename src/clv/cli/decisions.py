@@ -30,10 +30,26 @@ from clv.cli.options import (
     existing,
     reads_data,
     settings,
+    speaks,
     values_customers,
 )
-from clv.cli.output import emit, figure, heading, model_payload, notes_text, out, write_frame
-from clv.cli.valued import CHANNEL_FIGURES, acquisition_extra, valuation
+from clv.cli.output import (
+    emit,
+    figure,
+    heading,
+    lang,
+    model_payload,
+    notes_said,
+    notes_text,
+    number,
+    out,
+    share,
+    unit_words,
+    w,
+    words_of,
+    write_frame,
+)
+from clv.cli.valued import CHANNEL_FIGURES, acquisition_extra, basis_words, valuation
 from clv.errors import ClvError
 
 if TYPE_CHECKING:
@@ -43,8 +59,13 @@ commands = typer.Typer()
 
 
 def _notes(notes: list[Any]) -> dict[str, str]:
-    """The notes of a result, as one line of the printed extras (nothing when none)."""
+    """The notes of a result, for ``--json`` (nothing when none)."""
     return {"notes": "; ".join(notes_text(notes))} if notes else {}
+
+
+def _said_notes(notes: list[Any]) -> dict[str, str | None]:
+    """The notes of a result, as one printed line in this run's language."""
+    return {w("cli_label_notes"): notes_said(notes)}
 
 
 def _attribute(by: str, tx: Any, file: str, read: Reading,
@@ -78,9 +99,8 @@ def _attribute(by: str, tx: Any, file: str, read: Reading,
     available = [c for c in raw.columns if c != ROW]
     if attrs is not None:
         available += [c for c in attrs.columns if c not in available]
-    raise ClvError(f"--by {by}: no such column in the transactions"
-                   + (" or --customers" if attrs is not None else "")
-                   + "; columns are: " + ", ".join(available))
+    raise ClvError(w("cli_err_by_customers" if attrs is not None else "cli_err_by", by=by,
+                     columns=", ".join(available)))
 
 
 def _percent(text: str, name: str) -> float:
@@ -90,7 +110,7 @@ def _percent(text: str, name: str) -> float:
     try:
         value = float(raw.rstrip("%"))
     except ValueError:
-        raise ClvError(f"--{name} must be a change such as +5% or -0.1, not '{text}'") from None
+        raise ClvError(w("cli_err_change", option=f"--{name}", value=text)) from None
     return value / 100 if raw.endswith("%") or abs(value) > 1 else value
 
 
@@ -121,19 +141,25 @@ def segments(
                 result.customers, _attribute(by, val.transactions, file, read, customers), by)
     conc = {k: {"gini": c.gini, "top_shares": {f"{q:.0%}": s for q, s in c.top.items()}}
             for k, c in result.concentration.items()}
-    titles = {"segments": "Segments (revenue to date and predicted CLV)",
-              "tiers": "Value tiers by predicted CLV", f"by_{by}": f"Profile by {by}"}
-    gini = (f"historical {result.concentration['historical'].gini:.2f}, predicted "
-            f"{result.concentration['predicted'].gini:.2f}; the top 10% hold "
-            f"{result.concentration['predicted'].top[0.1]:.0%} of predicted value")
+    titles = {"segments": w("cli_title_segments"), "tiers": w("cli_title_tiers"),
+              f"by_{by}": w("cli_title_profile", by=by)}
+    hist, pred = result.concentration["historical"], result.concentration["predicted"]
+
+    def gini(lang_: str) -> str:
+        return w("cli_gini", lang_, historical=number(hist.gini, 2, lang_),
+                 predicted=number(pred.gini, 2, lang_), top=share(pred.top[0.1], 0, lang_))
+
     brief = ["customers", "share_customers", "mean_revenue_to_date", "mean_predicted_clv",
              "mean_p_alive", "share_predicted_clv"]
     emit(tables, titles, "customers", output, as_json,
          {"basis": result.basis, "concentration": conc, "model": model_payload(val.model),
-          "currency": val.currency, "gini": gini, **_notes(val.notes + notes)},
+          "currency": val.currency, "gini": gini("en"), **_notes(val.notes + notes)},
          show={"segments": ["segment", *brief], f"by_{by}": [by or "", *brief],
                "tiers": ["tier", "customers", "share_revenue_to_date", "predicted_clv",
-                         "share_predicted_clv", "min_predicted_clv"]})
+                         "share_predicted_clv", "min_predicted_clv"]},
+         said={w("cli_label_gini"): gini(lang()), **_said_notes(val.notes + notes)},
+         currency=val.currency, money=("mean_revenue_to_date", "mean_predicted_clv",
+                                       "predicted_clv", "min_predicted_clv"))
 
 
 @commands.command()
@@ -159,12 +185,13 @@ def cohorts(
     ages = [c for c in wide.columns if c != key]
     tables = {"table": result.table, "retention": wide.select(key, *ages[:13]),
               "curve": result.curve, "repeat": result.repeat}
-    titles = {"retention": f"Retention by {period}s since acquisition (observed customers)",
-              "curve": "Revenue per customer within k months of acquisition",
-              "repeat": "Repeat purchase"}
+    titles = {"retention": w("cli_title_retention", period=unit_words(period, True)),
+              "curve": w("cli_title_curve"), "repeat": w("cli_title_repeat")}
     emit(tables, titles, "table", output, as_json,
          {"basis": result.basis, "currency": val.currency,
-          **_notes(val.notes + result.notes)}, percent=("retention",))
+          **_notes(val.notes + result.notes)}, percent=("retention",),
+         said=_said_notes(val.notes + result.notes), currency=val.currency,
+         money=("revenue_per_customer", "predicted_revenue_per_customer"))
 
 
 @commands.command()
@@ -194,16 +221,17 @@ def channels(
     tables = {"channels": result.channels,
               "summary": result.channels.select(*keys, *CHANNEL_FIGURES),
               "by_month": result.by_month, "next_euro": result.next_euro}
-    titles = {"summary": "Acquisition channels",
-              "next_euro": "Where acquisition spend pays best (LTV per unit of CAC)"}
+    titles = {"summary": w("cli_title_channels"), "next_euro": w("cli_title_next_euro")}
     extra = acquisition_extra(result)
     # the blended figures in the vocabulary's words (the paid channels' CAC is a CAC)
     named = {"blended_ltv": "new_customer_ltv", "paid_cac": "cac"}
-    shown = {heading(named.get(k, k), cfg) + (" (paid channels)" if k == "paid_cac" else ""):
+    shown = {heading(named.get(k, k), cfg) + (w("cli_paid_channels") if k == "paid_cac"
+                                               else ""):
              figure(named.get(k, k), v, val.currency) for k, v in extra.items() if v is not None}
     emit(tables, titles, "channels", output, as_json,
-         {"basis": result.basis, **(extra if as_json else shown), "currency": val.currency,
-          **_notes(val.notes + result.notes)}, settings=cfg, currency=val.currency)
+         {"basis": result.basis, **extra, "currency": val.currency,
+          **_notes(val.notes + result.notes)}, settings=cfg, currency=val.currency,
+         said={**shown, **_said_notes(val.notes + result.notes)}, money=("cac_headroom",))
 
 
 @commands.command()
@@ -227,8 +255,7 @@ def timing(
                    observation_end=observation_end, midpoint=midpoint, next_days=days)
     tx = read.transactions(file)
     if "product" not in tx.frame.columns:
-        raise ClvError(f"{tx.issues.source}: no product column was found; name it with "
-                       "--product COLUMN")
+        raise ClvError(w("cli_err_no_product", source=tx.issues.source))
     pairs = cross_sell(tx, product="product", min_customers=min_customers)
     summary, model, _, notes = purchase_model(tx, cfg)  # analyze's under the same options
     nxt = next_purchase(model, summary, cfg.next_days)
@@ -236,22 +263,42 @@ def timing(
         write_frame(nxt, next_output)
     col = f"p_purchase_{days:g}d"
     likely = nxt.sort(col, descending=True).head(10)
+    buyers = float(nxt[col].sum())
+
+    def expected(lang_: str) -> str:
+        return w("cli_expected_buyers", lang_, n=round(buyers), count=number(buyers, 0, lang_),
+                 days=number(days, 0, lang_) if days == int(days) else number(days, 1, lang_))
+
     emit({"pairs": pairs, "likely_buyers": likely}, {
-        "pairs": "Cross-sell windows", "likely_buyers": f"Most likely to buy in {days:g} days"},
+        "pairs": w("cli_title_pairs"), "likely_buyers": w("cli_title_likely", n=days,
+                                                          days=f"{days:g}")},
         "pairs", output, as_json,
-        {"expected_buyers": f"{float(nxt[col].sum()):,.0f} customers expected to buy within "
-                            f"{days:g} days",
-         "model": model.NAME,
+        {"expected_buyers": expected("en"), "model": model.NAME,
          "next_output": str(next_output) if next_output else None, **_notes(notes)},
         show={"pairs": ["product_a", "product_b", "customers_then_b", "share", "lift",
-                        "median_days", "q1_days", "q3_days"]})
+                        "median_days", "q1_days", "q3_days"]},
+        said={"": expected(lang()), w("cli_label_model"): model.NAME, **_said_notes(notes)},
+        names={col: w("cli_p_purchase", n=days, days=f"{days:g}")})
     if not as_json:
         if pairs.height == 0:
-            out().print(f"No cross-sell window: no pair of products was bought one after the "
-                        f"other by {min_customers:,} customers or more with a lift of at least "
-                        "1 (--min-customers sets how many).", markup=False)
-        for text in pairs["recommendation"].head(10):
-            out().print(f"- {text}", markup=False)
+            out().print(w("cli_no_pairs", count=number(min_customers, 0)), markup=False,
+                        highlight=False)
+        for text in _proposals(pairs.head(10)):
+            out().print(f"- {text}", markup=False, highlight=False)
+
+
+def _proposals(pairs: pl.DataFrame) -> list[str]:
+    """The cross-sell windows read as recommendations (``clv.timing``'s ``recommendation``),
+    in this run's language."""
+    import polars as pl
+
+    if lang() == "en":
+        return list(pairs["recommendation"])
+    rounded = pairs.select("product_a", "product_b", pl.col("q1_days").round(0),
+                           pl.col("q3_days").round(0), pl.col("share"), pl.col("lift"))
+    return [w("cli_propose", a=a, b=b, q1=number(q1, 0), q3=number(q3, 0),
+              share=share(sh, 0), lift=number(lift, 1))
+            for a, b, q1, q3, sh, lift in rounded.iter_rows()]
 
 
 @commands.command()
@@ -272,6 +319,7 @@ def whatif(
     fitted models; with the sensitivity of value to each lever."""
     import polars as pl
 
+    from clv.measures import horizon_words
     from clv.pipeline import levers_of
     from clv.scenarios import Levers
 
@@ -288,16 +336,65 @@ def whatif(
     table = pl.DataFrame([{"figure": k, "base": result.base.get(k), "scenario": v}
                           for k, v in result.scenario.items()
                           if isinstance(v, int | float) and not isinstance(v, bool)])
-    changes = ", ".join(f"{k} {x:+.1%}" for k, x in vars(levers).items() if x) or "no change"
+    changes = ", ".join(f"{words_of('lever', k)} {_signed(x)}"
+                        for k, x in vars(levers).items() if x) or w("cli_no_change")
+    shown = pl.DataFrame(
+        [{"figure": _whatif_name(k, cfg), "base": _whatif_value(k, base, val.currency),
+          "scenario": _whatif_value(k, scenario, val.currency)}
+         for k, base, scenario in table.iter_rows()],
+        schema={"figure": pl.String, "base": pl.String, "scenario": pl.String})
+    verdict = result.scenario.get("verdict")
     emit({"customers": result.customers, "figures": table, "sensitivity": sens},
-         {"figures": f"What if ({changes}) over {result.horizon}",
-          "sensitivity": "Change of predicted value per +1% of each lever"},
+         {"figures": w("cli_title_whatif", changes=changes, horizon=horizon_words(
+             cfg.horizon, cfg.horizon_unit, lang())),
+          "sensitivity": w("cli_title_sensitivity")},
          "customers", output, as_json,
-         {"levers": vars(levers), "verdict": result.scenario.get("verdict"),
-          "basis": val.basis, "currency": val.currency, **_notes(val.notes)})
+         {"levers": vars(levers), "verdict": verdict,
+          "basis": val.basis, "currency": val.currency, **_notes(val.notes)},
+         shown={"figures": shown}, currency=val.currency, money=("total_change",),
+         names={"figure": w("cli_figure"), "base": w("cli_base"),
+                "scenario": w("cli_scenario")},
+         said={w("cli_label_verdict"): None if verdict is None else words_of("verdict", verdict),
+               w("cli_label_basis"): basis_words(val), **_said_notes(val.notes)})
+
+
+WHATIF_FIGURES = {"total_clv": "predicted_clv_total", "mean_clv": "predicted_clv",
+                  "new_customer_ltv": "new_customer_ltv", "ltv_cac": "ltv_cac",
+                  "payback_months": "payback_months", "cac": "cac"}
+"""The what-if's figures that are figures of the vocabulary (as the dashboard names them)."""
+WHATIF_MONEY = ("profit_per_new_customer", "total_change")
+WHATIF_SHARES = ("margin", "discount_rate", "total_change_pct")
+
+
+def _whatif_name(key: str, cfg: Any) -> str:
+    """A what-if figure's name in this run's language."""
+    return heading(WHATIF_FIGURES[key], cfg) if key in WHATIF_FIGURES else heading(key)
+
+
+def _whatif_value(key: str, value: float | None, currency: str | None) -> str:
+    """A what-if figure's value as its kind says (an amount, a share, a ratio...)."""
+    import math
+
+    from clv.cli.output import amount, fmt
+
+    if value is None or not math.isfinite(value):
+        return fmt(key, value)
+    if key in WHATIF_FIGURES:
+        return figure(WHATIF_FIGURES[key], value, currency)
+    if key in WHATIF_MONEY:
+        return amount(value, currency)
+    if key in WHATIF_SHARES:
+        return share(value)
+    return fmt(key, value)
+
+
+def _signed(value: float) -> str:
+    """+5.0% / -10.0% (+5,0 % in French)."""
+    return ("+" if value >= 0 else "-") + share(abs(value))
 
 
 @commands.command()
+@speaks
 def saas(
     file: Source,
     by: Annotated[str | None, typer.Option(help="Fit sBG per value of this column.")
@@ -325,8 +422,10 @@ def saas(
                           discount_rate=discount_rate)
     key = result.plans.columns[0]
     emit({"months": result.months, "plans": result.plans, "cohorts": result.cohorts},
-         {"months": "MRR movements by month", "plans": "sBG per plan and LTV"},
+         {"months": w("cli_title_mrr"), "plans": w("cli_title_plans")},
          "months", output, as_json, {"basis": result.basis},
+         money=("mrr", "new", "expansion", "contraction", "churn", "reactivation", "arpa",
+                "sbg_ltv", "simple_ltv"),
          show={"months": ["month", "mrr", "customers", "new", "expansion", "contraction",
                           "churn", "reactivation", "arpa", "customer_churn", "grr", "nrr"],
                "plans": [c for c in (key, "subscriptions", "arpa", "monthly_churn", "alpha",

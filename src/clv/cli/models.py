@@ -4,7 +4,7 @@ figures from the one valuation path) and ``evaluate`` (the holdout scorecard).""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, get_args
+from typing import Annotated, Any, cast, get_args
 
 import typer
 
@@ -23,17 +23,25 @@ from clv.cli.options import (
     values_customers,
 )
 from clv.cli.output import (
+    amount,
+    day,
     escape,
     figure,
     heading,
+    lang,
     model_payload,
+    number,
     out,
     print_issues,
     print_json,
     print_model,
     print_notes,
+    share,
     table,
+    unit_words,
+    w,
     write_frame,
+    written,
 )
 from clv.cli.spark import Engine, SparkConf, SparkMaster
 from clv.cli.valued import basis_payload, print_basis, valuation
@@ -72,16 +80,15 @@ def fit(
 ) -> None:
     """Fit a model by maximum likelihood and show its estimates, standard errors and fit."""
     if model not in FIT_MODELS:
-        raise ClvError(f"--model must be one of {', '.join(D.CANDIDATES)}, gg, bgbb or sbg, "
-                       f"not '{model}'")
+        raise ClvError(w("cli_err_one_of", option="--model", allowed=", ".join(D.CANDIDATES)
+                         + ", gg, bgbb" + w("cli_or") + "sbg", value=model))
     if unit is not None:
         choose(unit, "--unit", (*get_args(D.Unit), "quarter") if model == "sbg"
                else get_args(D.Unit))
     fitted: dict[Any, Any]
     issues = None  # the data report of the transaction models' data, shown as elsewhere
     if engine == "spark" and model not in (*D.CANDIDATES, "nbd"):
-        raise ClvError(f"--engine spark fits the purchase models ({', '.join(D.CANDIDATES)}), "
-                       f"not {model}")
+        raise ClvError(w("cli_err_spark_fit", models=", ".join(D.CANDIDATES), model=model))
     if model == "bgbb":
         from clv.data.tables import read_patterns
         from clv.models import BGBB
@@ -114,7 +121,7 @@ def fit(
         fitted = {None: ALL_MODELS[model]().fit(s)}
     if output is not None:
         if len(fitted) > 1:
-            raise ClvError("-o saves one model; fit without --by to save the pooled model")
+            raise ClvError(w("cli_err_one_model"))
         next(iter(fitted.values())).save(output)
     if as_json:
         print_json({**({"data": issues.to_dict()} if issues is not None else {}),
@@ -127,7 +134,7 @@ def fit(
     for key, m in fitted.items():
         print_model(m, m.NAME + ("" if key is None else escape(f" ({by} = {key})")))
     if output is not None:
-        out().print(f"Model saved to {output}", markup=False)
+        out().print(w("cli_model_saved", path=str(output)), markup=False, highlight=False)
 
 
 @commands.command()
@@ -151,7 +158,7 @@ def predict(
     from clv.measures import horizon_words
 
     if interval is not None and not 0 < interval < 1:
-        raise ClvError(f"--interval is a level between 0 and 1 (e.g. 0.9), not {interval:g}")
+        raise ClvError(w("cli_err_interval", value=f"{interval:g}"))
     cfg = valuing.settings(read, **({"level": interval} if interval is not None else {}))
     if engine == "spark":
         _predict_spark(file, read, cfg, spark_master, spark_conf, output, as_json)
@@ -170,25 +177,32 @@ def predict(
         print_json(head if output else {**head, "customers_table": frame.to_dicts()})
         return
     out().print(f"{val.model!r}\n" + (repr(val.spend_model) if val.spend_model is not None
-                                      else f"mean spend per purchase {val.spend:,.2f}"),
-                markup=False)
+                                      else w("cli_mean_spend", amount=amount(
+                                          cast(float, val.spend), val.currency))),
+                markup=False, highlight=False)
     print_basis(val)
     shown = ["customer_id", "frequency", "p_alive", "expected_purchases", "expected_spend",
              "clv", "lifetime_value"]  # -o and --json give every column
     table(frame.sort("clv", descending=True).head(10).select(shown),
-          f"Top customers by future value ({horizon_words(cfg.horizon, cfg.horizon_unit)}; "
-          f"margin {cfg.margin:.0%}, discount {cfg.discount_rate:.0%}/year)", settings=cfg,
-          currency=val.currency)
-    def money(amount: float) -> str:
-        return figure("clv", amount, val.currency)
+          w("cli_top_customers", horizon=horizon_words(cfg.horizon, cfg.horizon_unit, lang()),
+            margin=share(cfg.margin, 0), discount=share(cfg.discount_rate, 0)),
+          settings=cfg, currency=val.currency)
 
-    out().print(f"{heading('predicted_clv_total', cfg)}, {frame.height:,} customers: "
-                f"{money(total['clv'])} "
-                f"({cfg.level:.0%} interval {money(total['lower'])} to {money(total['upper'])}; "
-                f"realised value {money(total['predictive_lower'])} to "
-                f"{money(total['predictive_upper'])})", markup=False, highlight=False)
+    def money(value: float) -> str:
+        return figure("clv", value, val.currency)
+
+    out().print(w("cli_predict_total", label=heading("predicted_clv_total", cfg),
+                  customers=customers(frame.height), value=money(total["clv"]),
+                  level=share(cfg.level, 0), lower=money(total["lower"]),
+                  upper=money(total["upper"]), plower=money(total["predictive_lower"]),
+                  pupper=money(total["predictive_upper"])), markup=False, highlight=False)
     if output is not None:
-        out().print(f"Predictions written to {output}", markup=False)
+        written(w("cli_the_predictions"), output)
+
+
+def customers(n: int) -> str:
+    """``3,000 customers`` (``3 000 clients``)."""
+    return w("cli_customers", n=n, count=number(n, 0))
 
 
 def _predict_spark(file: str, read: Reading, cfg: Any, master: str, conf: list[str] | None,
@@ -196,8 +210,7 @@ def _predict_spark(file: str, read: Reading, cfg: Any, master: str, conf: list[s
     """``clv predict --engine spark``: summarised, fitted and scored with :mod:`clv.spark`
     (point values; the intervals' draws are not run on Spark yet, said in a note)."""
     if cfg.model == "auto":
-        raise ClvError("--model auto (chosen on a holdout) is not offered with --engine spark "
-                       f"yet: name the model ({', '.join(D.CANDIDATES)})")
+        raise ClvError(w("cli_err_spark_auto", models=", ".join(D.CANDIDATES)))
     from pyspark.sql import functions as F
 
     from clv import spark as cs
@@ -228,16 +241,17 @@ def _predict_spark(file: str, read: Reading, cfg: Any, master: str, conf: list[s
         print_json(head)
         return
     print_issues(stx.issues)
-    out().print(f"{fitted.purchases!r}", markup=False)
+    out().print(f"{fitted.purchases!r}", markup=False, highlight=False)
     currency = read.currency
-    out().print(f"{heading('predicted_clv_total', cfg)}, {int(row[0]):,} customers "
-                f"({scores.distinct_rows:,} distinct rows valued): "
-                f"{figure('clv', total['clv'], currency)} "
-                f"({horizon_words(cfg.horizon, cfg.horizon_unit)}; margin {cfg.margin:.0%}, "
-                f"discount {cfg.discount_rate:.0%}/year)", markup=False, highlight=False)
-    print_notes(notes)
+    out().print(w("cli_spark_total", label=heading("predicted_clv_total", cfg),
+                  customers=customers(int(row[0])), rows=number(scores.distinct_rows, 0),
+                  value=figure("clv", total["clv"], currency),
+                  horizon=horizon_words(cfg.horizon, cfg.horizon_unit, lang()),
+                  margin=share(cfg.margin, 0), discount=share(cfg.discount_rate, 0)),
+                markup=False, highlight=False)
+    print_notes([*scores.notes, w("cli_spark_no_intervals")])
     if output is not None:
-        out().print(f"Predictions written to {output}", markup=False)
+        written(w("cli_the_predictions"), output)
 
 
 @commands.command()
@@ -257,6 +271,7 @@ def evaluate(
 ) -> None:
     """Fit every model on the calibration period and score it on the holdout (scorecard)."""
     from rich.table import Table
+    from rich.text import Text
 
     from clv.evaluate import evaluate as run
 
@@ -276,36 +291,44 @@ def evaluate(
                     "naive_best": card.naive_best, "summary": card.summary.info()})
         return
     print_issues(tx)
-    t = Table(title=f"Holdout scorecard: {card.summary.frame.height:,} customers, calibration "
-                    f"to {card.summary.calibration_end}, holdout to "
-                    f"{card.summary.observation_end} ({card.summary.unit}s)",
-              title_justify="left")
+    t = Table(title=escape(w("cli_scorecard_title", customers=customers(
+        card.summary.frame.height), calibration=day(card.summary.calibration_end),
+        end=day(card.summary.observation_end), unit=unit_words(card.summary.unit, True))),
+        title_justify="left")
     show = ["model", "mae_transactions", "rmse_transactions", "total_transactions_error",
             "rmse_revenue", "total_revenue_error", "gini_revenue", "bic"]
     for col in show:
-        t.add_column(col.replace("_", " "), justify="left" if col == "model" else "right")
+        t.add_column(escape(heading(col)), justify="left" if col == "model" else "right")
     for row in card.table.select(show).iter_rows(named=True):
-        t.add_row(*(_cell(k, v) for k, v in row.items()))
+        t.add_row(*(escape(_cell(k, v)) for k, v in row.items()))
     out().print(t)
-    out().print(f"Best: [bold]{card.models[card.best].NAME}[/] (lowest {card.criterion}); "
-                "'naive' carries each customer's past rate forward. --json gives every "
-                "measure, the deciles and the weekly tracking.")
+    best = card.models[card.best].NAME
+    said = Text(w("cli_best", model=best, criterion=w("cli_criterion_rmse")
+                  if card.criterion.startswith("RMSE of holdout transactions")
+                  else card.criterion, naive=w("cli_naive")))
+    said.highlight_words([best], "bold")
+    out().print(said)
     if card.naive_best:
-        out().print("[yellow]The naive baseline beats every model[/] on this holdout: "
-                    f"{card.models[card.best].NAME} is only the best of the models.")
+        out().print(w("cli_naive_wins", model=best), style="yellow", markup=False,
+                    highlight=False)
     for model in card.models.values():
         print_notes(list(getattr(model, "notes_", ())))
     for name, reason in card.failed.items():
-        out().print(f"[yellow]{name} not fitted:[/] {escape(str(reason))}")
+        out().print(f"[yellow]{escape(w('cli_not_fitted', model=name))}[/] "
+                    f"{escape(str(reason))}")
     if output is not None:
-        out().print(f"Tracking written to {output}", markup=False)
+        written(w("cli_the_tracking"), output)
 
 
 def _cell(key: str, value: Any) -> str:
+    """A cell of the scorecard: the naive baseline named in words, errors on the total as
+    signed percentages."""
+    from clv.evaluate import BASELINE
+
     if value is None:
         return "-"
     if isinstance(value, str):
-        return value
+        return w("cli_naive") if value == BASELINE else value
     if key.endswith("_error"):
-        return f"{value:+.1%}"
-    return f"{value:,.3f}" if abs(value) < 1e4 else f"{value:,.0f}"
+        return ("+" if value >= 0 else "-") + share(abs(value))
+    return number(value, 3) if abs(value) < 1e4 else number(value, 0)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from clv import defaults as D
+from clv.cli.output import w
 from clv.errors import ClvError
 
 if TYPE_CHECKING:
@@ -46,7 +47,20 @@ SpendFile = Annotated[Path | None, typer.Option("--spend", help="Spend table (ch
 SubsFile = Annotated[Path | None, typer.Option(
     help="Subscriptions table: customer_id, start, end, mrr, [plan].")]
 Db = Annotated[str, typer.Option(help="Database of the history (SQLAlchemy URL).")]
-Lang = Annotated[str, typer.Option(help="Language of the report: en or fr.")]
+
+
+def lang_callback(value: str | None) -> str:
+    """``--lang``, read before the other options (so that their errors are said in it): the
+    language of the words, numbers and dates (:func:`clv.cli.output.set_lang`)."""
+    from clv.cli.output import set_lang
+
+    return set_lang(value)
+
+
+Lang = Annotated[str | None, typer.Option(
+    "--lang", metavar="en|fr", callback=lang_callback, is_eager=True,
+    help="Language of the words, numbers and dates: en or fr (default: the CLV_LANG "
+         "variable, else the locale's, else en). --json is the same in every language.")]
 Unit = Annotated[D.Unit, typer.Option(help="Time unit: day, week, month (30.4375 days) or year.")]
 CalibrationEnd = Annotated[str | None, typer.Option(
     help="End of the calibration period: the models compared with --model auto are fitted up "
@@ -122,21 +136,23 @@ def check_reading(options: dict[str, Any]) -> None:
     """Refuse a reading option of unknown value before anything is read."""
     refunds, duplicates = options.get("refunds", "net"), options.get("duplicates", "auto")
     if refunds not in ("net", "drop", "error"):
-        raise ClvError(f"--refunds must be net, drop or error, not '{refunds}'")
+        raise ClvError(w("cli_err_must_be", option="--refunds", allowed=_either(
+            ("net", "drop", "error")), value=refunds))
     if duplicates not in ("auto", "drop", "keep"):
-        raise ClvError(f"--duplicates must be auto, drop or keep, not '{duplicates}'")
+        raise ClvError(w("cli_err_must_be", option="--duplicates", allowed=_either(
+            ("auto", "drop", "keep")), value=duplicates))
     if options.get("decimal") not in (None, ",", "."):
-        raise ClvError(f"--decimal must be ',' or '.', not '{options['decimal']}'")
+        raise ClvError(w("cli_err_must_be", option="--decimal", allowed=_either(
+            ("','", "'.'")), value=options["decimal"]))
     earliest = options.get("earliest")
     if earliest is not None and earliest.strip().lower() != "none":
         try:
             dt.date.fromisoformat(earliest.strip())
         except ValueError:
-            raise ClvError(f"--earliest must be a day such as 1970-01-01, or none, not "
-                           f"'{earliest}'") from None
+            raise ClvError(w("cli_err_earliest", value=earliest)) from None
     amount = options.get("max_amount")
     if amount is not None and not 0 < amount < math.inf:
-        raise ClvError(f"--max-amount must be a positive number, not {amount:g}")
+        raise ClvError(w("cli_err_positive", option="--max-amount", value=f"{amount:g}"))
     if options.get("encoding"):
         import codecs
 
@@ -144,8 +160,7 @@ def check_reading(options: dict[str, Any]) -> None:
             if not codecs.lookup(options["encoding"])._is_text_encoding:
                 raise LookupError(options["encoding"])
         except LookupError:
-            raise ClvError(f"--encoding '{options['encoding']}' is not a known encoding (e.g. "
-                           "utf-8, cp1252, latin-1)") from None
+            raise ClvError(w("cli_err_encoding", value=options["encoding"])) from None
 
 
 def preload(*modules: str) -> None:
@@ -271,7 +286,7 @@ def _day(value: str | None, option: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise ClvError(f"{option} must be a date such as 2024-06-30, not '{value}'") from None
+        raise ClvError(w("cli_err_date", option=option, value=value)) from None
 
 
 def settings(read: Reading, **fields: Any) -> Settings:
@@ -311,9 +326,12 @@ Group = tuple[dict[str, tuple[Any, Any]], Callable[[dict[str, Any]], Any]]
 def _with_options(func: Callable[..., None], groups: dict[str, Group]) -> Callable[..., None]:
     """Give ``func`` the options of each group after its own ones, collected into its
     parameter of the group's name by the group's function (Typer builds the options from
-    ``__signature__``)."""
+    ``__signature__``); and ``--lang`` unless it has its own (its callback sets the language:
+    the value is not passed on)."""
     signature = inspect.signature(func, eval_str=True)
     params = list(signature.parameters.values())
+    if "lang" not in signature.parameters:
+        groups = {**groups, "lang": ({"lang": (Lang, None)}, lambda options: None)}
     own = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in params[1:]
            if p.name not in groups]
     injected = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default,
@@ -324,7 +342,9 @@ def _with_options(func: Callable[..., None], groups: dict[str, Group]) -> Callab
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> None:
         for parameter, (options, collect) in groups.items():
-            kwargs[parameter] = collect({name: kwargs.pop(name) for name in options})
+            value = collect({name: kwargs.pop(name) for name in options})
+            if parameter in signature.parameters:
+                kwargs[parameter] = value
         func(*args, **kwargs)
 
     wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
@@ -335,6 +355,11 @@ def _with_options(func: Callable[..., None], groups: dict[str, Group]) -> Callab
 def _reading(options: dict[str, Any]) -> Reading:
     check_reading(options)
     return Reading(options)
+
+
+def speaks(func: Callable[..., None]) -> Callable[..., None]:
+    """Give a command that reads no data ``--lang`` (the decorators below give it too)."""
+    return _with_options(func, {})
 
 
 def reads_data(func: Callable[..., None]) -> Callable[..., None]:
@@ -354,7 +379,7 @@ def values_customers(func: Callable[..., None]) -> Callable[..., None]:
 def existing(path: Path | None, option: str) -> Path | None:
     """A file an option names, refused before anything is read when it does not exist."""
     if path is not None and not path.exists():
-        raise ClvError(f"{option} {path}: no such file")
+        raise ClvError(w("cli_err_no_file", option=option, path=str(path)))
     return path
 
 
@@ -362,5 +387,11 @@ def choose(value: str, option: str, allowed: tuple[str, ...] | Any) -> str:
     """``value`` when it is one of ``allowed``; else a user error naming the option, checked
     before anything is read."""
     if value not in allowed:
-        raise ClvError(f"{option} must be one of {', '.join(allowed)}, not '{value}'")
+        raise ClvError(w("cli_err_one_of", option=option, allowed=", ".join(allowed),
+                         value=value))
     return value
+
+
+def _either(values: tuple[str, ...]) -> str:
+    """``a, b or c`` (``a, b ou c``)."""
+    return ", ".join(values[:-1]) + w("cli_or") + values[-1] if len(values) > 1 else values[0]

@@ -1,6 +1,14 @@
 """What the commands print and write: Rich tables on the terminal, JSON with ``--json``, tables
 to .csv/.parquet/.xlsx with ``-o``, and the library's notes in the command line's words.
 
+The words are English or French (:func:`set_lang`: ``--lang``, else ``CLV_LANG``, else the
+locale's), read from the command line's part of the message catalogue (:func:`w`:
+``clv.messages.cli`` and the columns of ``clv.messages.exports``, without the rest of the
+catalogue); numbers, shares, dates and amounts are written for the language (French: ``1 234,50``,
+``12,5 %``, ``31 décembre 2025``, ``1 234,50 €``). The library's notes, exclusion reasons,
+segments, tiers and verdicts take their French from :mod:`clv.report.text`, imported only
+for French. ``--json`` is the same in every language: keys and raw numbers.
+
 Rich and Polars are imported when something is printed or written, not when the command line
 starts.
 """
@@ -24,6 +32,122 @@ if TYPE_CHECKING:
 
     from clv.data import Transactions
     from clv.data.issues import DataIssues
+    from clv.data.mapping import Mapping
+
+PARTS = ("cli", "exports")
+"""The modules of :mod:`clv.messages` the command line reads its words from."""
+_LANG: dict[str, str] = {}
+
+
+def set_lang(value: str | None) -> str:
+    """The language of this run's words: ``value`` (``--lang``: ``en``, ``fr``, ``fr_FR``...)
+    when given, else :func:`clv.i18n.from_environment` (``CLV_LANG``, else the locale's,
+    else English). A value that is neither is a user error naming ``--lang`` (or
+    ``CLV_LANG``)."""
+    import os
+
+    from clv.i18n import LANGS, from_environment, pick
+
+    env = os.environ.get("CLV_LANG", "").strip()
+    given, option = (value, "--lang") if value is not None else (env, "CLV_LANG")
+    chosen = pick(given) if given else from_environment()
+    if chosen is None:
+        raise ClvError(w("cli_bad_lang", option=option, langs=", ".join(LANGS), value=given))
+    _LANG["lang"] = chosen
+    return chosen
+
+
+def lang() -> str:
+    """The language of this run's words (see :func:`set_lang`)."""
+    if "lang" not in _LANG:
+        from clv.i18n import from_environment
+
+        _LANG["lang"] = from_environment()
+    return _LANG["lang"]
+
+
+def known(key: str) -> bool:
+    """Whether the command line's part of the catalogue has the message ``key``."""
+    from clv.i18n import part
+
+    return any(key in part(name) for name in PARTS)
+
+
+def w(key: str, /, lang_: str | None = None, **values: Any) -> str:
+    """The message ``key`` of the command line's words in this run's language (or
+    ``lang_``), its fields filled from ``values`` (``n`` chooses the singular form)."""
+    from clv.i18n import t_from
+
+    return t_from(PARTS, key, lang_ or lang(), **values)
+
+
+def number(value: float, digits: int = 2, lang_: str | None = None) -> str:
+    """``1,234.50`` in English, ``1 234,50`` in French (a narrow no-break space between the
+    thousands, as Babel writes them)."""
+    text = f"{value:,.{digits}f}"
+    if (lang_ or lang()) == "fr":
+        text = text.replace(",", "\u202f").replace(".", ",")
+    return text
+
+
+def share(value: float, digits: int = 1, lang_: str | None = None) -> str:
+    """A share as a percentage: ``12.5%`` in English, ``12,5 %`` in French."""
+    if (lang_ or lang()) == "fr":
+        return number(100 * value, digits, "fr") + "\u00a0%"
+    return f"{value:.{digits}%}"
+
+
+def day(value: dt.date | str | None) -> str:
+    """A date in a sentence, as the language writes it (``31 December 2025``, ``31 décembre
+    2025``)."""
+    from clv.i18n import day as written
+
+    return written(value, lang())
+
+
+def cell_day(value: dt.date) -> str:
+    """A date in a table's cell: ISO in English (``2025-12-31``), ``31/12/2025`` in French."""
+    if lang() == "fr":
+        return value.strftime("%d/%m/%Y %H:%M" if isinstance(value, dt.datetime)
+                              and value.time() != dt.time() else "%d/%m/%Y")
+    return str(value)
+
+
+def amount(value: float, currency: str | None = None) -> str:
+    """An amount of money: in its currency when known (:func:`clv.measures.money`), else the
+    number with two decimals."""
+    if currency:
+        from clv.measures import money
+
+        return money(value, currency, lang())
+    return number(value)
+
+
+def words_of(column: str, value: Any) -> Any:
+    """A value of the library's vocabulary in a table (a segment, a tier, a verdict) in this
+    run's language: French from :mod:`clv.report.text`, English as the library writes it;
+    a what-if lever's name in words."""
+    if not isinstance(value, str):
+        return value
+    if column == "lever" and value in LEVERS:
+        return w(LEVERS[value])
+    if lang() != "fr":
+        return value
+    from clv.report import text
+
+    if column == "segment":
+        return text.segment_name(value, "fr")
+    if column == "tier":
+        return text.tier(value, "fr")
+    if column in ("verdict", "level"):
+        return text.verdict(value, "fr")
+    return value
+
+
+LEVERS = {"retention": "cli_lever_retention", "frequency": "cli_lever_frequency",
+          "basket": "cli_lever_basket", "margin": "cli_lever_margin",
+          "discount_rate": "cli_lever_discount_rate", "cac": "cli_lever_cac"}
+"""The messages of the what-if levers' names."""
 
 
 @functools.cache
@@ -44,11 +168,11 @@ def err() -> Console:
 
 
 def say(kind: str, style: str, text: str) -> None:
-    """``kind: text`` on one line of stderr (``error: ...``, ``warning: ...``), the text as
-    written: no Rich markup."""
+    """``kind: text`` on one line of stderr (``kind`` a message: ``cli_error`` gives ``error:``
+    or ``erreur :``), the text as written: no Rich markup."""
     from rich.text import Text
 
-    err().print(Text.assemble((f"{kind}:", style), " ", text), highlight=False, soft_wrap=True)
+    err().print(Text.assemble((w(kind), style), " ", text), highlight=False, soft_wrap=True)
 
 
 def escape(text: str) -> str:
@@ -86,14 +210,65 @@ def print_json(payload: Any) -> None:
     sys.stdout.write(json.dumps(clean(payload), indent=2, default=str) + "\n")
 
 
+def note_words(note: Any, lang_: str | None = None) -> str:
+    """A note (``clv.notes.Note`` or text) in the command line's words and language (French
+    from :func:`clv.report.text.note`; a note without a kind as written)."""
+    if (lang_ or lang()) == "fr":
+        from clv.report.text import note as french
+
+        note = french(note, "fr")
+    return cli_words(str(note))
+
+
 def notes_text(notes: list[Any]) -> list[str]:
-    """Notes (``clv.notes.Note`` or text) in the command line's words."""
-    return [cli_words(str(n)) for n in notes]
+    """Notes (``clv.notes.Note`` or text) in the command line's words, in English: the
+    ``--json`` texts, the same in every language."""
+    return [note_words(n, "en") for n in notes]
+
+
+def notes_said(notes: list[Any]) -> str | None:
+    """Notes in this run's language, joined on one line (None when there is none)."""
+    return "; ".join(note_words(n) for n in notes) if notes else None
 
 
 def print_notes(notes: list[Any]) -> None:
-    for n in notes_text(notes):
-        out().print(f"[yellow]note:[/] {escape(n)}")
+    for n in notes:
+        out().print(f"[yellow]{escape(w('cli_note'))}[/] {escape(note_words(n))}")
+
+
+def mapping_words(mapping: Mapping) -> str:
+    """How the columns were mapped (:meth:`clv.data.mapping.Mapping.describe`), in this run's
+    language."""
+    if lang() != "fr":
+        return mapping.describe()
+    parts = [f"{f} <- '{c}' ({origin_words(mapping.origin.get(f, ''))})"
+             for f, c in mapping.columns.items()]
+    if mapping.line_items:
+        parts.insert(2, w("cli_map_line_items", quantity=mapping.columns["quantity"],
+                          price=mapping.columns["price"]))
+    elif mapping.ledger:
+        sides = w("cli_and").join(f"'{mapping.columns[f]}'" for f in ("debit", "credit")
+                                  if f in mapping.columns)
+        parts.insert(2, w("cli_map_ledger", sides=sides))
+    return ", ".join(parts)
+
+
+_ORIGINS = {"explicit": "cli_origin_explicit", "common name": "cli_origin_common",
+            "content: dates": "cli_origin_dates",
+            "content: decimal numbers": "cli_origin_decimals",
+            "content: first remaining column": "cli_origin_first"}
+
+
+def origin_words(origin: str) -> str:
+    """Where a column's mapping came from (``explicit``, ``common name``, ``preset shopify
+    (detected from the headers)``...), in this run's language."""
+    if origin in _ORIGINS:
+        return w(_ORIGINS[origin])
+    preset = re.fullmatch(r"preset (\S+)( \(detected from the headers\))?", origin)
+    if preset:
+        return w("cli_origin_preset_detected" if preset.group(2) else "cli_origin_preset",
+                 preset=preset.group(1))
+    return origin
 
 
 def print_issues(tx: Transactions | DataIssues) -> None:
@@ -104,46 +279,69 @@ def print_issues(tx: Transactions | DataIssues) -> None:
     from clv.data.issues import DataIssues
 
     iss = tx if isinstance(tx, DataIssues) else tx.issues
+    currency = None if isinstance(tx, DataIssues) else tx.currency
     # File names, column names and notes are the user's text: escaped, never read as markup.
-    out().print(f"[bold]{escape(str(iss.source))}[/]: {iss.rows_read:,} rows read, "
-                f"{iss.rows_kept:,} kept, {iss.rows_excluded:,} excluded")
+    counts = w("cli_counts", read=w("cli_rows_read", n=iss.rows_read, count=number(
+        iss.rows_read, 0)), kept=w("cli_rows_kept", n=iss.rows_kept, count=number(
+        iss.rows_kept, 0)), excluded=w("cli_rows_excluded", n=iss.rows_excluded,
+                                       count=number(iss.rows_excluded, 0)))
+    out().print(f"[bold]{escape(str(iss.source))}[/]{escape(w('cli_colon'))}{escape(counts)}")
     columns = ", ".join(f"{k}={v}" for k, v in iss.mapping.items()) \
-        if isinstance(tx, DataIssues) else tx.mapping.describe()
-    out().print("Columns: " + columns, markup=False)
+        if isinstance(tx, DataIssues) else mapping_words(tx.mapping)
+    out().print(w("cli_columns", columns=columns), markup=False)
     if iss.exclusions:
-        t = Table(title="Excluded rows", title_justify="left")
-        for c in ("reason", "rows", "amount", "first rows"):
-            t.add_column(c, justify="right" if c in ("rows", "amount") else "left")
+        t = Table(title=escape(w("cli_excluded_rows")), title_justify="left")
+        for key, right in (("cli_reason", False), ("cli_rows", True), ("cli_amount", True),
+                           ("cli_first_rows", False)):
+            t.add_column(escape(w(key)), justify="right" if right else "left")
         for e in iss.exclusions:
             rows = ", ".join(str(x["row"]) if "row" in x else
                              "(" + ", ".join(str(v) for v in x.values()) + ")"
                              for x in e.examples)
-            t.add_row(escape(str(e.reason)), f"{e.count:,}", f"{e.amount:,.2f}", escape(rows))
+            t.add_row(escape(reason_words(str(e.reason))), number(e.count, 0),
+                      escape(amount(e.amount, currency)), escape(rows))
         out().print(t)
-    out().print(f"Amounts: read {iss.amount_read:,.2f} = kept {iss.amount_kept:,.2f} + "
-                f"excluded {iss.amount_excluded:,.2f}")
+    out().print(w("cli_amounts", read=amount(iss.amount_read, currency),
+                  kept=amount(iss.amount_kept, currency),
+                  excluded=amount(iss.amount_excluded, currency)), markup=False)
     for n in iss.notes:
-        out().print(f"[dim]note: {escape(cli_words(str(n)))}[/]")
+        out().print(f"[dim]{escape(w('cli_note'))} {escape(note_words(n))}[/]")
+
+
+def reason_words(reason: str) -> str:
+    """An exclusion reason in this run's language (:func:`clv.report.text.reason`)."""
+    if lang() != "fr":
+        return reason
+    from clv.report.text import reason as french
+
+    return french(reason, "fr")
 
 
 def is_share(column: str) -> bool:
     """Columns holding a rate or a share, printed as percentages."""
     return (column.startswith(("share", "p_", "mean_p_")) or column in ("grr", "nrr", "lift_pct")
-            or column.endswith(("_rate", "retention", "_churn", "conversion", "_pct")))
+            or column.endswith(("_rate", "retention", "_churn", "conversion", "_pct",
+                                "_share")))
 
 
 def fmt(column: str, value: Any, percent: bool = False) -> str:
+    """A value in a table's cell, for this run's language: a share as a percentage (to the
+    unit with ``percent``: a wide table of rates, such as the cohorts' retention), other
+    numbers with their thousands, a date as :func:`cell_day` writes it, the library's words
+    (segments, tiers, verdicts) in the language; missing as '-'."""
     if value is None:
         return "-"
     if isinstance(value, float):
         if not math.isfinite(value):
-            return "-" if math.isnan(value) else "inf"
+            return "-" if math.isnan(value) else ("inf" if value > 0 else "-inf")
         if percent or is_share(column):
-            return f"{value:.1%}"
-        return f"{value:,.2f}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
+            return share(value, 0 if percent else 1)
+        return number(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return number(value, 0)
+    if isinstance(value, dt.date):
+        return cell_day(value)
+    return str(words_of(column, value))
 
 
 def figure(key: str, value: Any, currency: str | None) -> str:
@@ -156,23 +354,32 @@ def figure(key: str, value: Any, currency: str | None) -> str:
             or not math.isfinite(value):
         return fmt(key, value)
     if m.kind == "money":
-        return money(value, currency)
+        return money(value, currency, lang())
     if m.kind == "share":
-        return f"{value:.1%}"
+        return share(value)
     if m.kind == "ratio":
-        return ratio(value)
+        return ratio(value, lang())
     return fmt(key, value)
 
 
-def heading(key: str, settings: Any) -> str:
-    """The label of a figure of the vocabulary (its horizon from ``settings``), else the
-    column's name."""
+def heading(key: str, settings: Any = None) -> str:
+    """A column's or a figure's name in this run's language: with ``settings``, a figure of
+    the vocabulary (``clv.measures``, its horizon from them); else the command line's name of
+    the column (``col_<key>``), else a figure of the vocabulary that has no horizon; else
+    the key in words."""
     from clv.measures import MEASURES, label
 
     base, bound = _bound(key)
-    if base not in MEASURES:
-        return key.replace("_", " ")
-    return label(base, settings=settings) + (f", {bound} end" if bound else "")
+    level = re.fullmatch(r"(lower|upper)_(\d+)%", key)
+    if level:  # a model's interval: lower_95%
+        return w(f"cli_{level.group(1)}_level", level=share(int(level.group(2)) / 100, 0))
+    vocabulary = base in MEASURES and (settings is not None or not known(f"col_{key}")
+                                       and "{horizon}" not in MEASURES[base].label["en"])
+    if vocabulary:
+        return label(base, lang(), settings) + (w(f"cli_{bound}_end") if bound else "")
+    if known(f"col_{key}"):
+        return w(f"col_{key}")
+    return key.replace("_", " ")
 
 
 def _bound(key: str) -> tuple[str, str]:
@@ -183,32 +390,47 @@ def _bound(key: str) -> tuple[str, str]:
 
 
 def table(frame: pl.DataFrame, title: str, limit: int = 30, percent: bool = False,
-          settings: Any = None, currency: str | None = None) -> None:
-    """Print ``frame`` (its first ``limit`` rows); with ``settings``, the columns that are
-    figures of the vocabulary get its labels and their amounts the ``currency``."""
+          settings: Any = None, currency: str | None = None,
+          names: dict[str, str] | None = None, money: tuple[str, ...] = ()) -> None:
+    """Print ``frame`` (its first ``limit`` rows), its columns named by :func:`heading`
+    (or ``names``); with ``settings``, the columns that are figures of the vocabulary get its
+    labels and their amounts the ``currency``, as do the columns ``money``."""
     from rich.table import Table
+    from rich.text import Text
 
     # Titles, column names and values hold the user's text: escaped, never read as markup.
     t = Table(title=escape(title), title_justify="left")
     for col in frame.columns:
         numeric = frame.schema[col].is_numeric()
-        name = heading(col, settings) if settings is not None else col.replace("_", " ")
+        name = (names or {}).get(col) or heading(col, settings)
         t.add_column(escape(name), justify="right" if numeric else "left")
     for row in frame.head(limit).iter_rows(named=True):
-        t.add_row(*(escape(figure(k, v, currency) if settings is not None
-                           else fmt(k, v, percent)) for k, v in row.items()))
+        # Text, not markup: a value is never read as Rich markup, and a number is cut short
+        # rather than split at a space (French thousands, '12,5 %')
+        t.add_row(*(Text(amount(v, currency) if k in money and isinstance(v, int | float)
+                         and math.isfinite(v) else figure(k, v, currency)
+                         if settings is not None else fmt(k, v, percent),
+                         no_wrap=isinstance(v, int | float), overflow="ellipsis")
+                    for k, v in row.items()))
     out().print(t)
     if frame.height > limit:
-        out().print(f"[dim]... {frame.height - limit:,} more rows (-o or --json for all)[/]")
+        more = frame.height - limit
+        out().print(f"[dim]{escape(w('cli_more_rows', n=more, count=number(more, 0)))}[/]")
 
 
 def emit(tables: dict[str, pl.DataFrame], titles: dict[str, str], main: str,
          output: Path | None, as_json: bool, extra: dict[str, Any] | None = None,
          show: dict[str, list[str]] | None = None, percent: tuple[str, ...] = (),
-         settings: Any = None, currency: str | None = None) -> None:
-    """Write ``tables[main]`` to ``output``; print every table as JSON, or the titled ones
-    (their ``show`` columns; with ``settings``, the vocabulary's labels and the ``currency``)
-    as Rich tables, then the ``extra`` texts."""
+         settings: Any = None, currency: str | None = None,
+         said: dict[str, str | None] | None = None,
+         names: dict[str, str] | None = None, money: tuple[str, ...] = (),
+         shown: dict[str, pl.DataFrame] | None = None) -> None:
+    """Write ``tables[main]`` to ``output``; print every table and ``extra`` as JSON, or the
+    titled tables (``shown``'s frame in place of the table's when it has one; their ``show``
+    columns, named by :func:`heading` or ``names``; with ``settings``, the vocabulary's labels
+    and the ``currency``, which the ``money`` columns take too) as Rich tables, then the
+    ``said`` lines (label: text, in this run's language), then where the main table was
+    written."""
     if output is not None:
         write_frame(tables[main], output)
     if as_json:
@@ -217,19 +439,27 @@ def emit(tables: dict[str, pl.DataFrame], titles: dict[str, str], main: str,
         return
     for key, frame in tables.items():
         if key in titles:
+            frame = (shown or {}).get(key, frame)
             cols = (show or {}).get(key)
             table(frame.select(cols) if cols else frame, titles[key], percent=key in percent,
-                  settings=settings, currency=currency)
-    print_extras(extra or {})
+                  settings=settings, currency=currency, names=names, money=money)
+    print_extras(said or {})
     if output is not None:
-        out().print(f"{titles.get(main, main)} written to {output}", markup=False)
+        written(titles.get(main) or w(f"cli_main_{main}"), output)
 
 
-def print_extras(extra: dict[str, Any]) -> None:
-    """The texts of ``extra`` (its other values are for ``--json``), one dim line each."""
-    for key, text in extra.items():
-        if isinstance(text, str):
-            out().print(f"[dim]{key}: {escape(text)}[/]")
+def written(what: str, path: Path | str) -> None:
+    """``<what> written to <path>``, in this run's language."""
+    out().print(w("cli_written", what=what, path=str(path)), markup=False, highlight=False)
+
+
+def print_extras(said: dict[str, str | None]) -> None:
+    """Lines of words, one dim ``label: text`` line each (the text alone when the label is
+    empty; a text that is None is left out)."""
+    for label, text in said.items():
+        if text is not None:
+            line = f"{label}{w('cli_colon')}{text}" if label else text
+            out().print(f"[dim]{escape(line)}[/]")
 
 
 def write_frame(frame: pl.DataFrame, path: Path) -> None:
@@ -259,16 +489,48 @@ def model_payload(model: Any, label: str | None = None) -> dict[str, Any]:
 
 
 def print_model(model: Any, title: str) -> None:
+    """A fitted model: its estimates, standard errors and intervals, then its fit."""
     from rich.table import Table
 
-    t = Table(title=title, title_justify="left")
-    for col in model.summary().columns:
-        t.add_column(col, justify="left" if col == "param" else "right")
-    for row in model.summary().iter_rows():  # no standard error (a limit): '-', not nan
+    summary = model.summary()
+    t = Table(title=escape(title), title_justify="left")
+    for col in summary.columns:
+        t.add_column(escape(heading(col)), justify="left" if col == "param" else "right")
+    for row in summary.iter_rows():  # no standard error (a limit): '-', not nan
         t.add_row(row[0], *("-" if v is None or (isinstance(v, float) and math.isnan(v))
-                            else v if isinstance(v, str) else f"{v:.4g}" for v in row[1:]))
+                            else escape(_limit(v)) if isinstance(v, str) else _general(v)
+                            for v in row[1:]))
     out().print(t)
-    out().print(f"log-likelihood {model.loglik_:,.2f}, AIC {model.aic_:,.2f}, BIC "
-                f"{model.bic_:,.2f}, {model.n_customers_:,} customers, unit "
-                f"{model.unit_ or 'period'}")
+    out().print(w("cli_model_fit", loglik=number(model.loglik_), aic=number(model.aic_),
+                  bic=number(model.bic_), customers=w(
+                      "cli_customers", n=model.n_customers_, count=number(
+                          model.n_customers_, 0)),
+                  unit=unit_words(model.unit_ or "period")), markup=False, highlight=False)
     print_notes(list(getattr(model, "notes_", ())))
+
+
+_LIMITS = {"-> 0": None, "-> inf": None, "not identified": "cli_limit_unidentified",
+           "upper end capped at inf": "cli_limit_capped"}
+
+
+def _limit(label: str) -> str:
+    """A parameter's limit (``summary``'s bound column) in this run's language."""
+    key = _LIMITS.get(label)
+    return w(key) if key else label
+
+
+def _general(value: float) -> str:
+    """A parameter's estimate to 4 significant digits (``0.8665``, ``1.2e+04``), with the
+    language's decimal mark."""
+    text = f"{value:.4g}"
+    return text.replace(".", ",") if lang() == "fr" else text
+
+
+UNITS = ("day", "week", "month", "quarter", "year", "period")
+
+
+def unit_words(unit: str, plural: bool = False) -> str:
+    """A time unit (``week``) in this run's language, singular or plural."""
+    if unit not in UNITS:
+        return unit
+    return w(f"cli_unit_{unit}" + ("s" if plural else ""))

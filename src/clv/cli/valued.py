@@ -8,7 +8,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from clv.cli.options import Reading
-from clv.cli.output import escape, model_payload, notes_text, out, print_notes
+from clv.cli.output import lang, model_payload, notes_text, out, print_notes, share, w
 
 if TYPE_CHECKING:
     from clv.valuation import Settings, Valuation
@@ -33,12 +33,28 @@ def basis_payload(val: Valuation) -> dict[str, Any]:
 
 def print_basis(val: Valuation) -> None:
     """The models and settings behind the figures, then the notes."""
-    chosen = ("chosen on a holdout (clv evaluate shows the scorecard)"
-              if val.scorecard is not None else "as asked")
-    out().print(f"Purchase model {escape(val.model.NAME)}, {chosen}; spend per purchase: "
-                f"{escape(val.spend_name)}", highlight=False)
-    out().print(f"Future value: {escape(val.basis)}", highlight=False)
+    chosen = w("cli_chosen_holdout" if val.scorecard is not None else "cli_as_asked")
+    out().print(w("cli_purchase_model", model=val.model.NAME, chosen=chosen,
+                  spend=spend_words(val)), markup=False, highlight=False)
+    out().print(w("cli_future_value", basis=basis_words(val)), markup=False, highlight=False)
     print_notes(val.notes)
+
+
+def spend_words(val: Valuation) -> str:
+    """The spend model's name (``Valuation.spend_name``) in this run's language."""
+    return "Gamma-Gamma" if val.spend_model is not None else w("cli_mean_spend_name")
+
+
+def basis_words(val: Valuation) -> str:
+    """What the future value is (``Valuation.basis``: models, margin, discount rate,
+    horizon, currency) in this run's language."""
+    from clv.measures import horizon_words
+
+    cfg = val.settings
+    text = w("cli_basis", model=val.model.NAME, spend=spend_words(val),
+             margin=share(cfg.margin, 0), discount=share(cfg.discount_rate, 0),
+             horizon=horizon_words(cfg.horizon, cfg.horizon_unit, lang()))
+    return text + (w("cli_in_currency", currency=val.currency) if val.currency else "")
 
 
 # The channel table's columns on the terminal (--json and -o give them all).
