@@ -27,6 +27,7 @@ import pytest
 
 pytest.importorskip("fastapi")
 pytest.importorskip("uvicorn")
+from clv.report.text import number  # noqa: E402
 from clv.web import build  # noqa: E402
 from conftest import missing  # noqa: E402
 from test_web_i18n import foreign, found_in, visible  # noqa: E402
@@ -38,15 +39,26 @@ MONEY_FR = re.compile(r"-?\d{1,3}(?:[\u202f\u00a0 ]\d{3})*,\d\d[\u202f\u00a0 ]�
 """An amount as the French pages write it: '22 241,68 €'."""
 
 
+def _spaced(text: str) -> str:
+    """``text`` with its no-break spaces (French typography) as spaces."""
+    return text.replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def _read(text: str) -> float:
+    """A number as a French page writes it ('141 625 €', '354,06 €', '400')."""
+    return float(re.sub(r"[^\d,-]", "", _spaced(text)).replace(",", "."))
+
+
 def _fr(value: float) -> str:
     """An amount as a French spreadsheet writes it: '1573,74', '-12,50'."""
     return f"{value:.2f}".replace(".", ",")
 
 
 def french_export(folder: Path, customers: int = 400, seed: int = 11) -> dict[str, Any]:
-    """A sample shop's orders, its marketing spend and a SaaS's subscriptions written as a
-    French back office exports them, in ``folder``: the three files, and the frames they were
-    written from (to check what the pages show)."""
+    """A sample shop's orders (with its refunds: negative amounts on the order's number),
+    its marketing spend and a SaaS's subscriptions written as a French back office exports
+    them, in ``folder``: the three files, and the frames they were written from (to check
+    what the pages show)."""
     from clv.datasets import sample_saas, sample_shop
 
     shop = sample_shop(customers, seed=seed)
@@ -225,6 +237,11 @@ def test_the_whole_flow_in_french(browser, tmp_path):
         watch.problems.clear()
         page.click("#home-error-link")
         page.wait_for_url(analysis)
+        assert "Boutique de Lyon" in page.inner_text("nav.sections .which")  # its name
+        # the overview: every customer and every euro of the file, its refunds deducted
+        assert _read(page.inner_text("#kpi-customers .value")) == tx["customer_id"].n_unique()
+        revenue = page.inner_text("#kpi-revenue .value")
+        assert "€" in revenue and _read(revenue) == pytest.approx(tx["amount"].sum(), abs=0.5)
         # every section, from the navigation
         sections = page.locator("nav.sections a")
         names = [sections.nth(i).inner_text() for i in range(sections.count())]
@@ -235,6 +252,16 @@ def test_the_whole_flow_in_french(browser, tmp_path):
             assert page.locator("h1").count() == 1, name
             assert page.locator("nav.sections a.on").inner_text() == name
             check(name)
+        # the data page: every line read; the refunds, found with their order by its
+        # number (the column chosen above), counted and deducted from it
+        page.click("nav.sections a >> text=Qualité des données")
+        said = _spaced(page.inner_text("main"))
+        refunds = tx.filter(pl.col("amount") < 0)["amount"]
+        assert refunds.len() > 0
+        assert f"{_spaced(number(tx.height, 'fr'))} lignes lues" in said
+        assert f"{refunds.len()} remboursements (total " \
+               f"{_spaced(number(refunds.sum(), 'fr', 2))}) faits après leur commande, " \
+               "retrouvée par son numéro" in said
         for where in ("/history", "/calculator"):
             page.click(f"header nav a[href='{where}']")
             page.wait_for_load_state()
@@ -279,12 +306,16 @@ def test_the_whole_flow_in_french(browser, tmp_path):
         assert set(exported["Canal"]) == {channel}
         money = [c for c in exported.columns if c.startswith("Chiffre")]
         assert money and exported[money[0]].str.contains(r"^-?\d+(,\d{1,2})?$").all()
-        # the SaaS page's MRR, in euros
+        # the SaaS page: the MRR of the subscriptions active at the end, in euros
         page.click("nav.sections a >> text=Abonnements")
         page.wait_for_load_state()
-        headline = page.inner_text("#saas-headline")
-        assert "MRR" in headline and MONEY_FR.search(headline), headline
-        check("saas filtered")
+        subs = data["saas"].subscriptions
+        end = tx["timestamp"].max().date()
+        active = subs.filter(pl.col("end").is_null() | (pl.col("end") > end))["mrr"].sum()
+        mrr = page.inner_text("#kpi-saas_mrr .value")
+        assert "€" in mrr and _read(mrr) == pytest.approx(active, abs=0.5), mrr
+        assert "MRR" in page.inner_text("#kpi-saas_mrr .label")
+        check("saas")
         # the what-if: a slider moves a figure, written in French
         page.goto(analysis + "/whatif")
         before = page.inner_text('[data-scenario="total_clv"]')
