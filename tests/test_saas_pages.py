@@ -158,6 +158,19 @@ def test_every_figure_is_defined_and_blanks_say_why(site):
     assert not re.search(r"\b(saas_\w+|nrr_12m|logo_retention|None|nan)\b", visible)
 
 
+def test_the_filters_are_kept_through_the_page(site, analysis):
+    """A filter set on another page stays in the section links of the SaaS page (the figures
+    are the whole table's), and a month that cannot be read is said, naming the filter."""
+    base, ids = site
+    channel = sorted(analysis.customers["channel"].drop_nulls().unique().to_list())[0]
+    status, page = _get(f"{base}/a/{ids['with subscriptions']}/saas?channel={channel}")
+    assert status == 200
+    assert f"/a/{ids['with subscriptions']}/customers?channel={channel}" in page
+    status, page = _get(f"{base}/a/{ids['with subscriptions']}/saas?start=2024-13-45&lang=en")
+    assert status == 200 and "is not a month (YYYY-MM, such as 2025-03)" in page.replace(
+        "\u201d", '"').replace("\u201c", '"')
+
+
 def test_the_french_page_has_no_english_words(site):
     base, ids = site
     _, page = _get(f"{base}/a/{ids['with subscriptions']}/saas?lang=fr")

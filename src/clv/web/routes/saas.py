@@ -17,6 +17,7 @@ from clv.i18n import t
 from clv.report import saas
 from clv.web import saas_charts
 from clv.web.deps import EntryDep, Lang, PageLang
+from clv.web.routes.pages import FilterDep
 from clv.web.saas_schema import SaasOut
 from clv.web.views import frame_json, section
 
@@ -33,15 +34,18 @@ def _cents(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
 
 
 @router.get("/a/{aid}/saas", include_in_schema=False, response_class=HTMLResponse)
-def saas_page(request: Request, e: EntryDep, lang: PageLang) -> HTMLResponse:
-    """The subscription page of the analysis ``aid`` in the page's language."""
+def saas_page(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTMLResponse:
+    """The subscription page of the analysis ``aid`` in the page's language. The figures are
+    the whole subscriptions table's (a subscription has no channel or segment); the filters
+    given are kept in the links to the other pages, and a filter that cannot be read is said,
+    as on every page."""
     a = e.analysis
     if a.subscriptions is None:
-        missing = section(e, "saas", lang=lang, request=request, missing=True)
+        missing = section(e, "saas", f, lang=lang, request=request, missing=True)
         missing.status_code = 404
         return missing
     return section(
-        e, "saas", lang=lang, request=request, missing=False,
+        e, "saas", f, lang=lang, request=request, missing=False,
         figures=saas.headline(a, lang), chart=saas_charts.movements(a, lang),
         months=saas.months_table(a, lang),
         all_months=saas.months_table(a, lang, None),
