@@ -431,8 +431,10 @@ def test_a_line_item_log_in_the_mapping_form(site, tmp_path):
     form = {"source": made["id"], "map_customer_id": "Code client",
             "map_timestamp": "Date facture", "map_quantity": "Qté", "date_format": "",
             "decimal": "", "refunds": "net", "duplicates": "auto"}
-    status, page, _ = call(f"{base}/mapping/{made['id']}", "POST", urlencode(form).encode(),
-                           {"Content-Type": "application/x-www-form-urlencoded"})
+    status, _, got = call(f"{base}/mapping/{made['id']}", "POST", urlencode(form).encode(),
+                          {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 303  # post, redirect, get: the mapping page's own address
+    status, page, _ = call(base + got["location"])
     assert status == 200 and "choose the amount column above" in page.decode()
     status, body, _ = call(f"{base}/api/analyses", "POST", {
         "source": made["id"], "mapping": made["detected"], "reading": {"refunds": "drop"},

@@ -82,9 +82,10 @@ def foreign(lang: str) -> list[tuple[str, str]]:
 
 
 def found_in(text: str, phrases: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The phrases found in ``text`` as whole words."""
+    """The phrases found in ``text`` as whole words (a plain substring test first: one
+    regular expression per phrase over a large page took 17 s, the substring test 0.1 s)."""
     return [(key, p) for key, p in phrases
-            if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text)]
+            if p in text and re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text)]
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

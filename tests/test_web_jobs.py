@@ -170,7 +170,10 @@ def test_a_failure_says_why_and_the_mapping_is_kept(tmp_path, caplog):
         form = {"source": sid, "map_customer_id": "customer_id", "map_timestamp": "timestamp",
                 "map_amount": "amount", "map_channel": "channel", "refunds": "drop",
                 "date_format": "", "decimal": "", "duplicates": "auto"}
-        status, page, _ = call(f"{base}/mapping/{sid}", "POST", urlencode(form).encode(), FORM)
+        # the form is answered with the mapping page's address (post, redirect, get)
+        status, _, got = call(f"{base}/mapping/{sid}", "POST", urlencode(form).encode(), FORM)
+        assert status == 303
+        status, page, _ = call(base + got["location"])
         text = page.decode()
         assert status == 200 and '<option value="channel" selected>' in text
         assert '<option value="drop" selected>' in text
