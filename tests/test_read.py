@@ -282,3 +282,18 @@ def test_repeated_rows_are_found_exactly():
     direct = frame.select(~pl.struct("c1", "c2", "c3").is_first_distinct()).to_series()
     assert _repeats(frame).to_list() == direct.to_list()
     assert 0 < direct.sum() < frame.height
+
+
+def test_a_french_reference_column_is_the_order_id_unless_another_names_the_order():
+    """A French shop export's 'Référence' is its order's reference; a column named for the
+    order or the invoice comes first (then 'Référence' is left for the product rules)."""
+    from clv.data.mapping import resolve_mapping
+
+    def mapped(*names: str) -> tuple[str | None, str | None]:
+        frame = pl.DataFrame({n: ["x"] for n in names})
+        m = resolve_mapping(frame, {}, None, source="test")
+        return m.columns.get("order_id"), m.origin.get("order_id")
+
+    assert mapped("Client", "Date de commande", "Montant TTC", "Référence") == (
+        "Référence", "common name")
+    assert mapped("Client", "Date", "Montant", "N° pièce", "Référence")[0] == "N° pièce"
