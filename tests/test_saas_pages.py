@@ -166,6 +166,8 @@ def test_the_filters_are_kept_through_the_page(site, analysis):
     status, page = _get(f"{base}/a/{ids['with subscriptions']}/saas?channel={channel}")
     assert status == 200
     assert f"/a/{ids['with subscriptions']}/customers?channel={channel}" in page
+    assert 'id="saas-unfiltered"' in page  # said: the figures are every subscription's
+    assert 'id="saas-unfiltered"' not in _get(f"{base}/a/{ids['with subscriptions']}/saas")[1]
     status, page = _get(f"{base}/a/{ids['with subscriptions']}/saas?start=2024-13-45&lang=en")
     assert status == 200 and "is not a month (YYYY-MM, such as 2025-03)" in page.replace(
         "\u201d", '"').replace("\u201c", '"')

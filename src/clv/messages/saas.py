@@ -12,6 +12,14 @@ MESSAGES: dict[str, dict[str, str]] = {
               "churn or revenue retention to show.",
         "fr": "Cette analyse a été lancée sans tableau d'abonnements\u00a0: il n'y a donc ni "
               "MRR, ni attrition, ni rétention du revenu à afficher."},
+    "saas_unfiltered": {
+        "en": "These figures are those of every subscription: the filters chosen on the other "
+              "pages (period, channel, segment) apply to customers and orders, not to "
+              "subscriptions; they are kept in the links to the other pages.",
+        "fr": "Ces chiffres sont ceux de tous les abonnements : les filtres choisis sur les "
+              "autres pages (période, canal, segment) s'appliquent aux clients et aux "
+              "commandes, pas aux abonnements ; ils sont gardés dans les liens vers les autres "
+              "pages."},
     "saas_none_how": {
         "en": "To see them, start a new analysis from the Data page with your subscriptions "
               "file next to your orders: one row per subscription, with the customer, the "
