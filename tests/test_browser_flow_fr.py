@@ -151,6 +151,7 @@ def test_the_whole_flow_in_french(browser, tmp_path):
         for select, column in (("#map_customer_id", "Client"),
                                ("#map_timestamp", "Date de commande"),
                                ("#map_amount", "Montant TTC"), ("#map_channel", "Canal"),
+                               ("#map_order_id", "Référence"),
                                ("#spend_map_channel", "Canal"), ("#spend_map_month", "Mois"),
                                ("#spend_map_spend", "Dépenses"),
                                ("#subscriptions_map_customer_id", "Client"),
@@ -160,6 +161,7 @@ def test_the_whole_flow_in_french(browser, tmp_path):
                                ("#subscriptions_map_plan", "Offre")):
             assert page.input_value(select) == column, select
         assert "Montant TTC" in page.inner_text("#origin-map_amount")
+        assert "Référence" in page.inner_text("#origin-map_order_id")
         # the first rows as clv reads them: a French date, an amount with a decimal comma
         first = tx.row(0, named=True)
         stamp = first["timestamp"]
@@ -176,8 +178,7 @@ def test_the_whole_flow_in_french(browser, tmp_path):
         assert page.locator("#subscriptions-preview").count() == 0
         assert "format des dates" in page.inner_text("#subscriptions-problem")
         page.select_option("#subscriptions_date_format", "dmy")
-        # and the order number, the currency, the margin and a name for the history
-        page.select_option("#map_order_id", "Référence")
+        # and the currency, the margin and a name for the history
         page.fill("#currency", "eur")
         page.fill("#margin", "30")
         page.fill("#name", "Boutique de Lyon")
@@ -193,7 +194,6 @@ def test_the_whole_flow_in_french(browser, tmp_path):
         assert re.search(re.escape(_fr(first["amount"])) + r"[\u202f\u00a0 ]€",
                          page.inner_text("#read-preview"))
         assert page.locator("#currency-missing").count() == 0
-        assert page.inner_text("#origin-map_order_id") == "choisie par vous"
         # a reload shows the same page, every choice kept
         page.reload()
         assert page.input_value("#currency") == "EUR"
