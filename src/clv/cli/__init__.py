@@ -110,10 +110,28 @@ def _click_words(exc: BaseException) -> str:
         what = "cli_missing_argument" if getattr(param, "param_type_name", "") == "argument" \
             else "cli_missing_option"
         return w(what, name=" / ".join(str(h) for h in hints))
+    if name == "BadParameter" and param is not None:
+        hints = getattr(param, "opts", None) or [getattr(param, "human_readable_name", "")]
+        return w("cli_bad_value", name=" / ".join(str(h) for h in hints),
+                 detail=_value_words(str(getattr(exc, "message", message))))
     command = re.fullmatch(r"No such command '(.+)'\.?", message.strip())
     if command:
         return w("cli_no_such_command", command=command.group(1))
     return message
+
+
+def _value_words(detail: str) -> str:
+    """Why click refused a value (a choice it does not offer, a number it cannot read), in
+    this run's language; any other reason as click writes it."""
+    detail = detail.strip().removeprefix("Value error, ")
+    choice = re.fullmatch(r"'(.*)' is not one of (.+?)\.?", detail)
+    if choice:
+        return w("cli_not_one_of", value=choice.group(1), allowed=choice.group(2))
+    number = re.match(r"('.*' is not a valid|Input should be a valid) (integer|float|number)",
+                      detail)
+    if number:
+        return w("cli_want_integer" if number.group(2) == "integer" else "cli_want_number")
+    return detail
 
 
 def _mapping_hint(exc: ClvError) -> str:

@@ -29,6 +29,7 @@ from clv.cli.output import (
     figure,
     heading,
     lang,
+    model_line,
     model_payload,
     number,
     out,
@@ -176,9 +177,9 @@ def predict(
     if as_json:
         print_json(head if output else {**head, "customers_table": frame.to_dicts()})
         return
-    out().print(f"{val.model!r}\n" + (repr(val.spend_model) if val.spend_model is not None
-                                      else w("cli_mean_spend", amount=amount(
-                                          cast(float, val.spend), val.currency))),
+    out().print(model_line(val.model), markup=False, highlight=False)
+    out().print(model_line(val.spend_model) if val.spend_model is not None
+                else w("cli_mean_spend", amount=amount(cast(float, val.spend), val.currency)),
                 markup=False, highlight=False)
     print_basis(val)
     shown = ["customer_id", "frequency", "p_alive", "expected_purchases", "expected_spend",
@@ -241,7 +242,7 @@ def _predict_spark(file: str, read: Reading, cfg: Any, master: str, conf: list[s
         print_json(head)
         return
     print_issues(stx.issues)
-    out().print(f"{fitted.purchases!r}", markup=False, highlight=False)
+    out().print(model_line(fitted.purchases), markup=False, highlight=False)
     currency = read.currency
     out().print(w("cli_spark_total", label=heading("predicted_clv_total", cfg),
                   customers=customers(int(row[0])), rows=number(scores.distinct_rows, 0),

@@ -509,6 +509,15 @@ def print_model(model: Any, title: str) -> None:
     print_notes(list(getattr(model, "notes_", ())))
 
 
+def model_line(model: Any) -> str:
+    """A fitted model on one line: its parameters, log-likelihood, customers and unit."""
+    params = w("cli_list_sep").join(f"{k} {_general(v)}" for k, v in model.params_.items())
+    return w("cli_model_line", model=model.NAME, params=params, loglik=number(model.loglik_),
+             customers=w("cli_customers", n=model.n_customers_,
+                         count=number(model.n_customers_, 0)),
+             unit=unit_words(model.unit_ or "period"))
+
+
 _LIMITS = {"-> 0": None, "-> inf": None, "not identified": "cli_limit_unidentified",
            "upper end capped at inf": "cli_limit_capped"}
 

@@ -65,6 +65,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli_missing_option": {"en": "Missing option '{name}'", "fr": "Option manquante « {name} »"},
     "cli_missing_argument": {"en": "Missing argument '{name}'",
                              "fr": "Argument manquant « {name} »"},
+    "cli_bad_value": {"en": "Invalid value for '{name}': {detail}",
+                      "fr": f"Valeur invalide pour « {{name}} »{_NB}: {{detail}}"},
+    "cli_not_one_of": {"en": "'{value}' is not one of {allowed}",
+                       "fr": "« {value} » n'est pas l'une des valeurs {allowed}"},
+    "cli_want_integer": {"en": "a whole number is expected",
+                         "fr": "un nombre entier est attendu"},
+    "cli_want_number": {"en": "a number is expected", "fr": "un nombre est attendu"},
     "cli_name_it": {"en": "{message} (name it with {option} COLUMN)",
                     "fr": "{message} (la nommer avec {option} COLONNE)"},
     "cli_internal_error": {
@@ -247,6 +254,11 @@ MESSAGES: dict[str, dict[str, str]] = {
                             "{unit}",
                       "fr": "log-vraisemblance {loglik}, AIC {aic}, BIC {bic}, {customers}, "
                             "unité {unit}"},
+    "cli_model_line": {"en": "{model} ({params}): log-likelihood {loglik}, {customers}, unit "
+                             "{unit}",
+                       "fr": f"{{model}} ({{params}}){_NB}: log-vraisemblance {{loglik}}, "
+                             "{customers}, unité {unit}"},
+    "cli_list_sep": {"en": ", ", "fr": f"{_NB}; "},
     "cli_model_saved": {"en": "Model saved to {path}", "fr": "Modèle enregistré dans {path}"},
     "cli_mean_spend": {"en": "mean spend per purchase {amount}",
                        "fr": "dépense moyenne par achat {amount}"},
