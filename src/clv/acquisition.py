@@ -42,6 +42,7 @@ import polars as pl
 
 from clv import defaults as D
 from clv.cohorts import CURVE_MONTHS, Cohorts, cohorts
+from clv.data.table_reports import TableNote
 from clv.data.tables import join_customers
 from clv.errors import ClvError
 from clv.formulas import ltv_cac_ratio
@@ -199,7 +200,7 @@ def channels(
         (pl.col("ltv") / pl.col("cac")).alias("return_per_spend")).sort(
         "return_per_spend", descending=True).select(
         *keys, "return_per_spend", "cac", "ltv", "max_cac", "cac_headroom")
-    start, end = months.min(), months.max()
+    start, end = str(months.min()), str(months.max())  # dates, written ISO
     basis = {
         "spend": f"spend and new customers from {start} to {end} (months of the spend table)",
         "historical": f"margin ({margin:.0%}) x revenue within k months of acquisition, over "
@@ -271,3 +272,39 @@ def _paybacks(curves: Cohorts, table: pl.DataFrame, margin: float) -> pl.DataFra
     for part in out:
         result = result.join(part, on="_acq_key", how="left")
     return result
+
+
+def spend_notes(acq: Acquisition, summary: Summary, spend_currency: str | None = None,
+                currency: str | None = None) -> list[TableNote]:
+    """What the channels did with the spend table that its reading could not tell: a
+    channel of the spend table that is no customer's acquisition channel (its spend buys no
+    customer: a channel written 'Google Ads' in one file and 'google' in the other), months
+    of spend outside the orders' months (no customer can be acquired in them), and a spend
+    currency (``spend_currency``) other than the orders' (``currency``)."""
+    notes: list[TableNote] = []
+    table = acq.channels
+    if "channel" in table.columns and "customers" in table.columns:
+        known = table.filter((pl.col("customers").fill_null(0) > 0)
+                             & pl.col("channel").is_not_null()
+                             & (pl.col("channel") != "(unknown)"))["channel"]
+        lost = table.filter((pl.col("spend") > 0) & (pl.col("customers").fill_null(0) == 0)
+                            & pl.col("channel").is_not_null())
+        for row in lost.select("channel", "spend").iter_rows():
+            notes.append(TableNote("unmatched_channel", channel=str(row[0]),
+                                   spend=float(row[1]),
+                                   known=", ".join(f"'{k}'" for k in known.head(8))
+                                   or "-"))
+    first = summary.frame["first_purchase"].min()
+    if first is not None and acq.by_month.height:
+        start = pl.select(pl.lit(first).cast(pl.Date).dt.truncate("1mo")).item()
+        end = pl.select(pl.lit(summary.observation_end).cast(pl.Date).dt.truncate("1mo")
+                        ).item()
+        months = acq.by_month.filter(pl.col("spend") > 0)["month"].unique().sort()
+        outside = months.filter((months < start) | (months > end))
+        if outside.len():
+            notes.append(TableNote("months_outside", n=outside.len(),
+                                   first=f"{outside[0]:%m/%Y}", last=f"{outside[-1]:%m/%Y}",
+                                   start=f"{start:%m/%Y}", end=f"{end:%m/%Y}"))
+    if spend_currency and currency and spend_currency != currency:
+        notes.append(TableNote("other_currency", spend=spend_currency, orders=currency))
+    return notes

@@ -18,18 +18,20 @@ The report, the dashboard and the CLI only read the ``Analysis``; they compute n
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 import polars as pl
 
-from clv.acquisition import Acquisition, channels
+from clv.acquisition import Acquisition, channels, spend_notes
 from clv.cohorts import Cohorts, cohorts
 from clv.data import Transactions, read_transactions
+from clv.data.table_reports import KINDS, TableReport
 from clv.evaluate import Scorecard
 from clv.models import GammaGamma
 from clv.models.base import PurchaseModel
@@ -44,7 +46,7 @@ from clv.scenarios import (
     what_if_inputs,
 )
 from clv.segments import Segments, segment_customers
-from clv.subscriptions import Subscriptions, saas_metrics
+from clv.subscriptions import Subscriptions, outside_notes, saas_metrics
 from clv.timing import cross_sell, next_purchase
 from clv.valuation import Settings, Valuation, value_customers
 from clv.value import ValueIntervals
@@ -77,6 +79,14 @@ class Analysis:
     seconds: dict[str, float]
     notes: list[str]
     currency: str | None = None
+    # how the spend, customers and subscriptions tables were read (an analysis saved before
+    # they were carried opens with none: the class's default)
+    table_reports: tuple[TableReport, ...] = ()
+
+    def table_report(self, kind: str) -> TableReport | None:
+        """The report of the ``kind`` table's reading (spend, customers, subscriptions), or
+        None when the analysis has none."""
+        return next((r for r in self.table_reports if r.kind == kind), None)
 
     @cached_property
     def customers(self) -> pl.DataFrame:
@@ -128,10 +138,14 @@ def analyze(
     customers: pl.DataFrame | None = None,
     settings: Settings | None = None,
     progress: Progress | None = None,
+    table_reports: Mapping[str, TableReport] | Iterable[TableReport] | None = None,
 ) -> Analysis:
     """Run every analysis of clv on ``transactions`` (a path, a frame or ``Transactions``),
     with the optional ``spend`` table (channels), ``subscriptions`` table (SaaS metrics) and
-    ``customers`` attributes; ``progress(step, fraction)`` is called after each step."""
+    ``customers`` attributes; ``progress(step, fraction)`` is called after each step.
+    ``table_reports``: how those tables were read (:func:`clv.data.tables.read_spend_report`
+    and its kin), carried in the analysis with what the analysis adds to them (a spend
+    channel that is no customer's, subscriptions after the last month reported...)."""
     cfg = settings or Settings()
     seconds: dict[str, float] = {}
     steps = ("data", "models", "value", "segments", "cohorts", "timing", "channels", "levers",
@@ -178,9 +192,28 @@ def analyze(
     done("subscriptions")
 
     kpis = _kpis(tx, val, segs, scenario, acq, subs, new_ltv)
+    reports = _reports(table_reports)
+    if acq is not None and "spend" in reports:
+        spent = reports["spend"]
+        reports["spend"] = dataclasses.replace(spent, notes=[*spent.notes, *spend_notes(
+            acq, summary, spent.currency, val.currency)])
+    if subs is not None and subscriptions is not None and "subscriptions" in reports:
+        read = reports["subscriptions"]
+        reports["subscriptions"] = dataclasses.replace(read, notes=[
+            *read.notes, *outside_notes(subscriptions, subs, summary.observation_end)])
     return Analysis(cfg, tx, summary, val.scorecard, model, val.spend_model, value,
                     val.intervals, segs, coh, pairs, nxt, scenario, sens, acq, subs, kpis,
-                    seconds, notes, val.currency)
+                    seconds, notes, val.currency,
+                    tuple(reports[k] for k in KINDS if k in reports))
+
+
+def _reports(given: Mapping[str, TableReport] | Iterable[TableReport] | None
+             ) -> dict[str, TableReport]:
+    """The table reports given to :func:`analyze`, by kind."""
+    if given is None:
+        return {}
+    found = list(given.values()) if isinstance(given, Mapping) else list(given)
+    return {r.kind: r for r in found}
 
 
 RECENT_MONTHS = 12

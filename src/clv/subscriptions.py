@@ -58,6 +58,7 @@ from typing import Any, cast
 import numpy as np
 import polars as pl
 
+from clv.data.table_reports import TableNote
 from clv.errors import ClvError
 from clv.formulas import saas_ltv_churn
 from clv.models.sbg import fit_sbg
@@ -303,3 +304,16 @@ def _plans(frame: pl.DataFrame, by: str | None, end: dt.date, margin: float,
                 else math.nan
         rows.append(out)
     return pl.DataFrame(rows).rename({"_all": "group"} if by is None else {})
+
+
+def outside_notes(subs: pl.DataFrame, metrics: Subscriptions, end: dt.date) -> list[TableNote]:
+    """The subscriptions of ``subs`` that start after the last month ``metrics`` report
+    (the months ended by ``end``, the orders' last day): in no month's figures, said."""
+    if not metrics.months.height or "start" not in subs.columns:
+        return []
+    last = cast(dt.date, metrics.months["month"].max())
+    after = dt.date(last.year + last.month // 12, last.month % 12 + 1, 1)
+    late = subs.filter(pl.col("start").cast(pl.Date) >= after).height
+    if not late:
+        return []
+    return [TableNote("subs_after_end", n=late, month=f"{last:%m/%Y}", end=end.isoformat())]

@@ -1,11 +1,18 @@
 """Readers of the inputs that are not transaction logs: discrete-time patterns (BG/BB),
 subscriptions (sBG, MRR), marketing spend and customer attributes. Same sources as
 transactions (files, frames, databases); a value that cannot be read stops the read with the
-file, row and column, since a model fitted on a silently shortened table would be wrong."""
+file, row and column, since a model fitted on a silently shortened table would be wrong.
+
+Nothing is dropped silently: the ``read_*_report`` readers of the spend, customers and
+subscriptions tables also give a :class:`clv.data.table_reports.TableReport` of what they
+read, kept and left out (an empty row; in the customers table, a row without an id or an id
+repeated, the first row being kept), and notes on how they read it (months, decimal commas,
+acquisition dates left blank and why...)."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
+from typing import Any, NamedTuple
 
 import polars as pl
 
@@ -14,6 +21,7 @@ from clv.data.dates import parse_dates
 from clv.data.ids import clean_ids, single_values
 from clv.data.mapping import TABLE_REQUIRED, detect_columns, listed
 from clv.data.readers import ROW, RawTable, read_raw
+from clv.data.table_reports import TableExclusion, TableNote, TableReport
 from clv.errors import DataError, MappingError
 from clv.notes import Note
 
@@ -112,6 +120,15 @@ MONTHS: dict[str, int] = {
         ("october", "oct", "octobre"), ("november", "nov", "novembre"),
         ("december", "dec", "decembre"))) for name in names}}
 """Month names and their abbreviations, English and French, without accents."""
+EXAMPLES = 3
+"""Example rows kept per reason a table's rows are left out."""
+
+
+class TableRead(NamedTuple):
+    """A table as read, and the report of its reading."""
+
+    frame: pl.DataFrame
+    report: TableReport
 
 
 def _unaccented(text: pl.Expr) -> pl.Expr:
@@ -122,59 +139,170 @@ def _unaccented(text: pl.Expr) -> pl.Expr:
     return out
 
 
+def _said(value: Any) -> str:
+    """A value as an error quotes it: an empty cell said so, not as 'None'."""
+    return "an empty cell" if value is None or str(value).strip() == "" else f"'{value}'"
+
+
 def read_months(values: pl.Series, date_format: str | None = None, *, source: str = "input",
                 row: pl.Series | None = None) -> pl.Series:
     """The month of each value, as a date: ``05/2023``, ``5-2023``, ``2023-05``, ``2023/05``,
     ``mai 2023``, ``May 2023``, ``janv. 2023`` read as the first day of the month; any other
     value as a date (:func:`clv.data.dates.parse_dates`, ``date_format`` if given). A value
     that is none of these is a DataError naming it (and its ``row``)."""
+    return _months(values, date_format, source=source, row=row)[0]
+
+
+def _months(values: pl.Series, date_format: str | None, *, source: str,
+            row: pl.Series | None) -> tuple[pl.Series, list[str]]:
+    """:func:`read_months`, and notes on how the months were written (how many as month and
+    year, year and month, with the month's name, as dates, with an example of each) and on
+    the dates read (their order, a date format that leaves some unread)."""
+    notes: list[str] = []
+    column = str(values.name)
     if values.dtype != pl.String:
-        dates = parse_dates(values, date_format, source=source).values.dt.date()
+        parsed = parse_dates(values, date_format, source=source)
+        dates = parsed.values.dt.date()
+        notes += parsed.notes
+        read = dates.drop_nulls()
+        if read.len():
+            notes.append(TableNote("months_typed", column=column, example=str(read[0])))
     else:
         text = values.str.strip_chars()
         v = pl.col("v")
         name = _unaccented(v).str.extract(r"^([a-z]+)\.?[\s-]+\d{4}$", 1)
-        month = pl.coalesce(
-            pl.coalesce(v.str.extract(r"^(\d{1,2})[/.-]\d{4}$", 1),
-                        v.str.extract(r"^\d{4}[/.-](\d{1,2})$", 1)).cast(pl.Int32, strict=False),
-            name.replace_strict(MONTHS, default=None, return_dtype=pl.Int32))
+        numeric = v.str.extract(r"^(\d{1,2})[/.-]\d{4}$", 1)
+        year_first = v.str.extract(r"^\d{4}[/.-](\d{1,2})$", 1)
+        named = name.replace_strict(MONTHS, default=None, return_dtype=pl.Int32)
+        month = pl.coalesce(pl.coalesce(numeric, year_first).cast(pl.Int32, strict=False),
+                            named)
         year = pl.coalesce(v.str.extract(r"(?:^|\D)(\d{4})$", 1),
                            v.str.extract(r"^(\d{4})[/.-]\d{1,2}$", 1))
-        dates = pl.DataFrame({"v": text}).select(
+        found = pl.DataFrame({"v": text}).select(
             pl.format("{}-{}-01", year, month.cast(pl.String).str.zfill(2))
-            .str.to_date("%Y-%m-%d", strict=False).alias("v"))["v"]
+            .str.to_date("%Y-%m-%d", strict=False).alias("v"),
+            pl.when(numeric.is_not_null()).then(pl.lit("months_numeric"))
+            .when(year_first.is_not_null()).then(pl.lit("months_year_first"))
+            .when(named.is_not_null()).then(pl.lit("months_named")).alias("form"))
+        dates, form = found["v"], found["form"]
         rest = (dates.is_null() & text.is_not_null() & (text != "")).arg_true()
         if rest.len():
             try:
-                full = parse_dates(text.gather(rest), date_format, source=source
-                                   ).values.dt.date()
+                full = parse_dates(text.gather(rest), date_format, source=source)
+                notes += full.notes
+                days = full.values.dt.date()
             except DataError:
-                full = pl.Series(values.name, [None] * rest.len(), dtype=pl.Date)
-            dates = dates.scatter(rest, full)
+                days = pl.Series(values.name, [None] * rest.len(), dtype=pl.Date)
+            dates = dates.scatter(rest, days)
+            form = form.scatter(rest, pl.Series([None] * rest.len(), dtype=pl.String))
+            form = form.scatter(rest.filter(days.is_not_null()), "months_dates")
+        forms = pl.DataFrame({"form": form, "text": text}).filter(
+            dates.is_not_null() & form.is_not_null())
+        written = []
+        for key in ("months_numeric", "months_year_first", "months_named", "months_dates"):
+            these = forms.filter(pl.col("form") == key)
+            if these.height:
+                written.append(TableNote(key, n=these.height, column=column,
+                                         example=these["text"][0]))
+        notes = [*written, *notes]
     bad = dates.is_null()
     if bad.any():
         first = int(bad.arg_max() or 0)
-        raise DataError(f"'{values[first]}' is not a month (such as 05/2023, 2023-05 or "
+        raise DataError(f"{_said(values[first])} is not a month (such as 05/2023, 2023-05 or "
                         f"May 2023) nor a date ({int(bad.sum())} such rows)", source=source,
                         row=None if row is None else int(row[first]), column=values.name)
-    return dates.alias(values.name)
+    return dates.alias(values.name), notes
 
 
-def _amounts(raw: RawTable, column: str, decimal: str | None, what: str = "an amount"
-             ) -> pl.Series:
+def _amounts(raw: RawTable, column: str, decimal: str | None, what: str = "an amount",
+             report: TableReport | None = None) -> pl.Series:
     """A column of amounts >= 0 written in any convention (``1573,74``, ``1 573,74 €``,
     ``$1,573.74``; :func:`clv.data.amounts.parse_amounts`), ``decimal`` forcing the
-    separator; a value that is not one is a DataError naming its row."""
+    separator; a value that is not one is a DataError naming its row. With a ``report``:
+    its notes say the amounts written with a decimal comma and amounts in several
+    currencies, and its currency is theirs when they name one."""
     values = raw.frame[column]
     if values.dtype != pl.String:
         return _numbers(raw, column, what)
-    parsed = parse_amounts(values, decimal).amount
+    amounts = parse_amounts(values, decimal)
+    parsed = amounts.amount
     bad = parsed.is_null() | ~parsed.is_finite().fill_null(False) | (parsed < 0).fill_null(False)
     if bad.any():
         first = int(bad.arg_max() or 0)
-        raise DataError(f"'{values[first]}' is not {what} >= 0 ({int(bad.sum())} such rows)",
-                        source=raw.source, row=int(raw.frame[ROW][first]), column=column)
+        raise DataError(f"{_said(values[first])} is not {what} >= 0 ({int(bad.sum())} such "
+                        "rows)", source=raw.source, row=int(raw.frame[ROW][first]),
+                        column=column)
+    if report is not None:
+        report.notes += amounts.notes
+        text = values.str.strip_chars()
+        # a decimal comma: the amount read is not the one read with the commas left out
+        # ('1 573,74' -> 1573.74, not 157374; '1,573.74' and '1,234,567' -> as read)
+        digits = text.str.replace_all(r"[^0-9.]", "").cast(pl.Float64, strict=False)
+        comma = text.str.contains(",", literal=True) & (digits.is_null()
+                                                        | (digits != parsed.abs()))
+        if comma.any():
+            first = int(comma.arg_max() or 0)
+            report.notes.append(TableNote("decimal_comma", n=int(comma.sum()), column=column,
+                                          example=text[first], value=float(parsed[first])))
+        named = amounts.currency.drop_nulls().unique(maintain_order=True)
+        if named.len() > 1:
+            report.notes.append(TableNote("currencies", column=column,
+                                          currencies=", ".join(named.to_list())))
+        elif named.len() == 1:
+            report.currency = str(named[0])
     return parsed.alias(column)
+
+
+def _report(raw: RawTable, kind: str) -> TableReport:
+    """The report of a table being read: its rows read and the file reader's notes."""
+    return TableReport(kind, raw.source, rows_read=raw.frame.height, notes=list(raw.notes))
+
+
+def _blank(column: pl.Series) -> pl.Series:
+    """True where a cell is empty (null, or text of spaces only)."""
+    if column.dtype == pl.String:
+        return column.str.strip_chars().fill_null("") == ""
+    return column.is_null()
+
+
+def _without_empty_rows(raw: RawTable, report: TableReport) -> RawTable:
+    """``raw`` without its empty rows (no value in any column: a spreadsheet's trailing
+    lines, ``;;;``), counted in ``report`` with their row numbers."""
+    columns = [c for c in raw.frame.columns if c != ROW]
+    if not columns or raw.frame.height == 0:
+        return raw
+    empty = raw.frame.select(pl.all_horizontal(
+        [pl.col(c).cast(pl.String).str.strip_chars().fill_null("") == ""
+         if raw.frame.schema[c] == pl.String else pl.col(c).is_null() for c in columns]
+    )).to_series()
+    if not empty.any():
+        return raw
+    rows = raw.frame[ROW].filter(empty)
+    report.exclusions.append(TableExclusion("empty_row", int(empty.sum()),
+                                            [{"row": int(r)} for r in rows.head(EXAMPLES)]))
+    return replace(raw, frame=raw.frame.filter(~empty))
+
+
+def _dates(raw: RawTable, column: str, date_format: str | None, report: TableReport,
+           kept: pl.Series) -> pl.Series:
+    """The dates of ``column`` (null where a value is empty or not a date) on the rows
+    ``kept``, the notes of their reading in ``report`` with how many were left blank and
+    why. The dates are read on every row (as before rows are left out: the same reading)."""
+    parsed = parse_dates(raw.frame[column], date_format, source=raw.source)
+    report.notes += parsed.notes
+    dates = parsed.values.dt.date().filter(kept)
+    frame = raw.frame.filter(kept)
+    values = frame[column]
+    empty = _blank(values)
+    unread = dates.is_null() & ~empty
+    if unread.any():
+        first = int(unread.arg_max() or 0)
+        report.notes.append(TableNote("dates_unread", n=int(unread.sum()), column=column,
+                                      example=str(values[first]),
+                                      row=int(frame[ROW][first])))
+    if empty.any():
+        report.notes.append(TableNote("dates_empty", n=int(empty.sum()), column=column))
+    return dates
 
 
 def read_subscriptions(source: Any, *, customer: str | None = None, start: str | None = None,
@@ -189,8 +317,25 @@ def read_subscriptions(source: Any, *, customer: str | None = None, start: str |
     ``start``, ``end``, ``mrr``, or ``columns``: field -> column for ``customer_id``,
     ``start``, ``end``, ``mrr``, ``plan``, ``channel``), else found by their English or French
     names (``Client;Début;Fin;MRR;Offre``): a plan or channel found is kept as ``plan`` or
-    ``channel``, and so is the monthly revenue when ``columns`` is given."""
+    ``channel``, and so is the monthly revenue when ``columns`` is given. Empty rows are left
+    out (:func:`read_subscriptions_report` counts them)."""
+    return read_subscriptions_report(source, customer=customer, start=start, end=end,
+                                     date_format=date_format, keep=keep, mrr=mrr,
+                                     columns=columns, decimal=decimal, **options).frame
+
+
+def read_subscriptions_report(source: Any, *, customer: str | None = None,
+                              start: str | None = None, end: str | None = None,
+                              date_format: str | None = None, keep: tuple[str, ...] = (),
+                              mrr: str | None = None,
+                              columns: dict[str, str | None] | None = None,
+                              decimal: str | None = None, **options: Any) -> TableRead:
+    """:func:`read_subscriptions`, and the report of its reading: empty rows left out, and
+    notes on the subscriptions still active (no end), without a customer id, at a monthly
+    revenue of 0, the amounts' decimal commas and currencies, the dates' order."""
     raw = read_raw(source, **options)
+    report = _report(raw, "subscriptions")
+    raw = _without_empty_rows(raw, report)
     given = dict(columns or {})
     for fld, name in (("customer_id", customer), ("start", start), ("end", end), ("mrr", mrr)):
         if name is not None:
@@ -201,24 +346,39 @@ def read_subscriptions(source: Any, *, customer: str | None = None, start: str |
     out = {"customer_id": frame[names["customer_id"]].cast(pl.String)}
     for key in ("start", "end"):
         values = frame[names[key]]
-        text = values.cast(pl.String).str.strip_chars()
-        empty = text.is_null() | (text == "")
+        empty = _blank(values)
         parsed = parse_dates(values.set(empty, None) if values.dtype == pl.String else values,
-                             date_format, source=raw.source).values.dt.date()
-        bad = parsed.is_null() & ~empty if key == "end" else parsed.is_null()
+                             date_format, source=raw.source)
+        report.notes += parsed.notes
+        dates = parsed.values.dt.date()
+        bad = dates.is_null() & ~empty if key == "end" else dates.is_null()
         if bad.any():
             first = int(bad.arg_max() or 0)
-            raise DataError(f"'{values[first]}' is not a date ({int(bad.sum())} such rows)",
-                            source=raw.source, row=int(frame[ROW][first]), column=names[key])
-        out[key] = parsed
+            raise DataError(f"{_said(values[first])} is not a date ({int(bad.sum())} such "
+                            "rows)", source=raw.source, row=int(frame[ROW][first]),
+                            column=names[key])
+        out[key] = dates
+        if key == "end" and empty.any():
+            report.notes.append(TableNote("subs_active", n=int(empty.sum()),
+                                          column=names[key]))
     if "mrr" in names and (mrr is not None or columns is not None):
-        out["mrr"] = _amounts(raw, names["mrr"], decimal, "an amount")
+        out["mrr"] = _amounts(raw, names["mrr"], decimal, "an amount", report)
+        free = out["mrr"] == 0
+        if free.any():
+            report.notes.append(TableNote("subs_free", n=int(free.sum()),
+                                          row=int(frame[ROW][int(free.arg_max() or 0)])))
+    nobody = _blank(frame[names["customer_id"]])
+    if nobody.any():
+        report.notes.append(TableNote("subs_no_customer", n=int(nobody.sum()),
+                                      row=int(frame[ROW][int(nobody.arg_max() or 0)])))
     # a plan or channel found is carried when the columns were chosen (the dashboard's form)
     carried = {k: frame[c].cast(pl.String) for k, c in names.items()
                if columns is not None and k in ("plan", "channel") and k not in extra}
-    return pl.DataFrame(out).with_columns(
+    read = pl.DataFrame(out).with_columns(
         [frame[c].alias(k) for k, c in extra.items()]
         + [v.alias(k) for k, v in carried.items()])
+    report.columns, report.rows_kept = dict(names), read.height
+    return TableRead(read, report)
 
 
 def read_spend(source: Any, *, date_format: str | None = None,
@@ -228,44 +388,130 @@ def read_spend(source: Any, *, date_format: str | None = None,
     ``period_start``: a month such as ``05/2023``, ``2023-05`` or ``mai 2023``, or any date
     in it), ``spend`` >= 0 (``1573,74`` or ``1,573.74``; ``decimal`` forces the separator)
     and optional ``leads`` or ``prospects``. The columns are named by ``columns`` (field ->
-    column), else found by their English or French names (``Mois;Canal;Dépenses``)."""
+    column), else found by their English or French names (``Mois;Canal;Dépenses``). Empty
+    rows are left out (:func:`read_spend_report` counts them)."""
+    return read_spend_report(source, date_format=date_format, columns=columns,
+                             decimal=decimal, **options).frame
+
+
+def read_spend_report(source: Any, *, date_format: str | None = None,
+                      columns: dict[str, str | None] | None = None,
+                      decimal: str | None = None, **options: Any) -> TableRead:
+    """:func:`read_spend`, and the report of its reading: empty rows left out, and notes on
+    how the months were written, the amounts' decimal commas and currencies, rows without a
+    channel, and rows of the same channel (and campaign) and month, whose spends the
+    channels add together."""
     raw = read_raw(source, **options)
+    report = _report(raw, "spend")
+    raw = _without_empty_rows(raw, report)
     names = _fields(raw, "spend", columns)
     month = names["month"]
-    parsed = read_months(raw.frame[month], date_format, source=raw.source,
-                         row=raw.frame[ROW])
+    parsed, said = _months(raw.frame[month], date_format, source=raw.source,
+                           row=raw.frame[ROW])
+    report.notes += said
     out = {"channel": raw.frame[names["channel"]].cast(pl.String), "month": parsed,
-           "spend": _amounts(raw, names["spend"], decimal, "an amount")}
+           "spend": _amounts(raw, names["spend"], decimal, "an amount", report)}
     if "campaign" in names:
         out["campaign"] = raw.frame[names["campaign"]].cast(pl.String)
     if "leads" in names:
         out["leads"] = _numbers(raw, names["leads"], "a count")
-    return pl.DataFrame(out)
+    read = pl.DataFrame(out)
+    nameless = _blank(read["channel"])
+    if nameless.any():
+        report.notes.append(TableNote("no_channel", n=int(nameless.sum()),
+                                      column=names["channel"],
+                                      row=int(raw.frame[ROW][int(nameless.arg_max() or 0)])))
+    keys = ["channel", *(["campaign"] if "campaign" in read.columns else []), "month"]
+    rows = read.select(*keys).with_columns(raw.frame[ROW].alias("_row"))
+    twice = rows.filter(pl.len().over(keys) > 1)
+    if twice.height:
+        first = twice.filter(pl.all_horizontal(pl.col(k).eq_missing(twice[k][0])
+                                               for k in keys))
+        report.notes.append(TableNote(
+            "repeated_month", n=twice.height - twice.select(keys).n_unique(),
+            rows=", ".join(str(r) for r in first["_row"].head(EXAMPLES)),
+            channel=str(first["channel"][0]), month=first["month"][0].strftime("%m/%Y")))
+    report.columns, report.rows_kept = dict(names), read.height
+    return TableRead(read, report)
 
 
 def read_customers(source: Any, *, customer: str | None = None,
                    columns: dict[str, str | None] | None = None, date_format: str | None = None,
                    **options: Any) -> pl.DataFrame:
     """Customer attributes: the id and every other column, as read (channel, campaign,
-    country...); one row per customer (the first when repeated). The id, the acquisition
-    date, channel and campaign are the columns named (``customer``, or ``columns``: field ->
-    column), else found by their English or French names (``Client;Canal d'acquisition``),
-    and are added under those names (``acquired_at`` read as a date)."""
+    country...); one row per customer (the first when repeated; a row without an id is left
+    out). The id, the acquisition date, channel and campaign are the columns named
+    (``customer``, or ``columns``: field -> column), else found by their English or French
+    names (``Client;Canal d'acquisition``), and are added under those names (``acquired_at``
+    read as a date; a value that is not one is left blank, and
+    :func:`read_customers_report` says so)."""
+    return read_customers_report(source, customer=customer, columns=columns,
+                                 date_format=date_format, **options).frame
+
+
+def read_customers_report(source: Any, *, customer: str | None = None,
+                          columns: dict[str, str | None] | None = None,
+                          date_format: str | None = None, **options: Any) -> TableRead:
+    """:func:`read_customers`, and the report of its reading: rows left out (empty, without
+    a customer id, an id repeated), with example rows, and notes on the acquisition dates
+    left blank (not dates, or empty) and the customers without a channel."""
     raw = read_raw(source, **options)
+    report = _report(raw, "customers")
+    raw = _without_empty_rows(raw, report)
     given = dict(columns or {})
     if customer is not None:
         given["customer_id"] = customer
     names = _fields(raw, "customers", given)
-    frame = raw.frame.drop(ROW)
-    added = [clean_ids(raw.frame[names["customer_id"]]).alias("customer_id")]
+    ids = clean_ids(raw.frame[names["customer_id"]]).alias("customer_id")
+    missing = ids.is_null()
+    repeated = ~missing & ~ids.is_first_distinct()
+    rows = raw.frame[ROW]
+    if missing.any():
+        report.exclusions.append(TableExclusion(
+            "missing_id", int(missing.sum()), [{"row": int(r)} for r in
+                                               rows.filter(missing).head(EXAMPLES)]))
+    if repeated.any():
+        report.exclusions.append(TableExclusion(
+            "repeated_id", int(repeated.sum()),
+            [{"row": int(r), "customer_id": c} for r, c in
+             zip(rows.filter(repeated).head(EXAMPLES), ids.filter(repeated).head(EXAMPLES),
+                 strict=True)]))
+    kept = ~missing & ~repeated
+    for fld in ("channel", "acquired_at"):
+        if fld in names:
+            _repeated_other(raw, ids, repeated, names[fld], report)
+    acquired = _dates(raw, names["acquired_at"], date_format, report, kept) \
+        if "acquired_at" in names else None
+    raw = replace(raw, frame=raw.frame.filter(kept))
+    added = [ids.filter(kept)]
     for fld in ("channel", "campaign"):
         if fld in names and names[fld] != fld:
             added.append(raw.frame[names[fld]].cast(pl.String).alias(fld))
-    if "acquired_at" in names:
-        values = raw.frame[names["acquired_at"]]
-        added.append(parse_dates(values, date_format, source=raw.source).values.dt.date()
-                     .alias("acquired_at"))
-    return frame.with_columns(added).unique("customer_id", keep="first", maintain_order=True)
+    if acquired is not None:
+        added.append(acquired.alias("acquired_at"))
+    if "channel" in names:
+        nameless = _blank(raw.frame[names["channel"]])
+        if nameless.any():
+            report.notes.append(TableNote("customers_no_channel", n=int(nameless.sum()),
+                                          column=names["channel"]))
+    read = raw.frame.drop(ROW).with_columns(added)
+    report.columns, report.rows_kept = dict(names), read.height
+    return TableRead(read, report)
+
+
+def _repeated_other(raw: RawTable, ids: pl.Series, repeated: pl.Series, column: str,
+                    report: TableReport) -> None:
+    """A note in ``report`` when rows of a repeated customer id give another value of
+    ``column`` (a channel, a date) than the customer's first row, whose value is kept."""
+    values = raw.frame[column].cast(pl.String).str.strip_chars()
+    first = pl.DataFrame({"id": ids, "v": values}).with_columns(
+        pl.col("v").first().over("id").alias("first"))
+    other = repeated & ~first["v"].eq_missing(first["first"])
+    if other.any():
+        i = int(other.arg_max() or 0)
+        report.notes.append(TableNote(
+            "repeated_other", n=int(other.sum()), column=column, example=str(values[i]),
+            row=int(raw.frame[ROW][i])))
 
 
 def join_customers(table: pl.DataFrame, customers: pl.DataFrame, columns: list[str]
