@@ -24,8 +24,9 @@ if TYPE_CHECKING:
     from clv.data.mapping import Mapping
 
 HANDLED = ("customer_id", "timestamp", "amount", "order_id", "product", "channel", "quantity")
-"""The mapped fields the Spark engine handles (product and channel unused by the summary; a
-numeric quantity beside the amount marks cancelled lines, as the readers do)."""
+"""The mapped fields the Spark engine handles (product and channel carried for
+:func:`clv.spark.analyze`, unused by the summary; the order id links refunds to their order;
+a numeric quantity beside the amount marks cancelled lines, as the readers do)."""
 HEAD_ROWS = 1000
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?$")
 PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")

@@ -1,0 +1,144 @@
+"""``clv report --engine spark`` (clv.spark.analyze): the analysis built from a log read,
+summarised, fitted and scored in Spark is the Polars engine's analysis: the same headline
+figures (customers, revenue, total CLV and its interval, LTV of a new customer, LTV:CAC with a
+spend table), the same per-customer values, segments, cohorts, channels and cross-sell pairs,
+and the same report (its charts set aside, its numbers to their last digit), on sample_shop
+(with returns linked to their order, channels and products). Spark runs in local mode
+(skipped without pyspark or Java)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from clv import datasets, read_transactions
+from conftest import missing
+
+AS_OF = dt.datetime(2026, 1, 1)
+MARGIN = 0.3
+pytestmark = [pytest.mark.filterwarnings("ignore:unclosed <socket:ResourceWarning"),
+              pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")]
+
+
+@pytest.fixture(scope="module")
+def spark():
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        missing("pyspark is not installed (pip install 'clv[spark]')")
+    if shutil.which("java") is None:
+        missing("no Java runtime (Debian package default-jre-headless)")
+    from clv.spark import session
+
+    s = session("local[2]", {"spark.sql.shuffle.partitions": "2"})
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("spark_report")
+    data = datasets.sample_shop(500, seed=11)
+    paths = {"log": folder / "shop.parquet", "spend": folder / "spend.csv"}
+    data.transactions.write_parquet(paths["log"])
+    data.spend.write_csv(paths["spend"])
+    return paths
+
+
+def _same(a: pl.DataFrame, b: pl.DataFrame) -> None:
+    assert_frame_equal(a, b, check_exact=False, rel_tol=1e-9, abs_tol=1e-9)
+
+
+NUMBER = re.compile(r"\d(?:[\d\u202f\u00a0 ,.]*\d)?")
+BOUNDS = ("predicted_clv_total_lower", "predicted_clv_total_upper")
+
+
+def _same_report(a: str, b: str) -> None:
+    """The same report but its charts (their drawing is not the same from one run to the
+    next, on one engine), its numbers to a unit of their last digit: the interval bounds,
+    drawn from fits that the Polars engine itself moves by 1e-12 from one run to the next,
+    move by up to 2e-9 (measured), which may carry a rounding."""
+    a, b = (re.sub(r"<svg.*?</svg>", "<svg/>", h, flags=re.S) for h in (a, b))
+    assert NUMBER.split(a) == NUMBER.split(b)
+    for x, y in zip(NUMBER.findall(a), NUMBER.findall(b), strict=True):
+        assert x == y or abs(int(re.sub(r"\D", "", x)) - int(re.sub(r"\D", "", y))) <= 1, (x, y)
+
+
+def test_spark_analysis_is_the_polars_analysis(spark, shop: dict[str, Path]) -> None:
+    from clv import spark as cs
+    from clv.data.tables import read_spend
+    from clv.pipeline import Settings, analyze
+    from clv.report import render
+
+    cfg = Settings(model="bgnbd", margin=MARGIN)
+    spend = read_spend(str(shop["spend"]))
+    polars = analyze(read_transactions(shop["log"], as_of=AS_OF), spend=spend, settings=cfg)
+    stx = cs.read_transactions(str(shop["log"]), spark, as_of=AS_OF)
+    got = cs.analyze(stx, spend=spend, settings=cfg)
+    assert got.summary.metadata["computed_by"] == "spark"
+    headline = ("customers", "revenue", "predicted_clv", "predicted_clv_total",
+                "lifetime_value", "new_customer_ltv", "blended_cac", "ltv_cac", "active_share",
+                "gini_predicted")
+    assert polars.kpis["ltv_cac"] > 0
+    assert {k: got.kpis[k] for k in headline} == pytest.approx(
+        {k: polars.kpis[k] for k in headline}, rel=1e-9)
+    # the interval's bounds as close as two runs of the Polars engine are (see _same_report)
+    assert {k: got.kpis[k] for k in BOUNDS} == pytest.approx(
+        {k: polars.kpis[k] for k in BOUNDS}, rel=1e-7)
+    assert got.intervals.total == pytest.approx(polars.intervals.total, rel=1e-7)
+    assert got.kpis.keys() == polars.kpis.keys()
+    bounds = ["clv_lower", "clv_upper"]
+    _same(got.value.drop(bounds), polars.value.drop(bounds))
+    assert_frame_equal(got.value.select(bounds), polars.value.select(bounds), rel_tol=1e-7)
+    for a, b in ((got.segments.customers, polars.segments.customers),
+                 (got.segments.segments, polars.segments.segments),
+                 (got.cohorts.table, polars.cohorts.table),
+                 (got.cohorts.repeat, polars.cohorts.repeat),
+                 (got.cohorts.curve, polars.cohorts.curve),
+                 (got.next_purchase, polars.next_purchase), (got.sensitivity, polars.sensitivity),
+                 (got.customers.drop(bounds), polars.customers.drop(bounds))):
+        _same(a, b)
+    assert got.channels is not None and polars.channels is not None
+    _same(got.channels.channels, polars.channels.channels)
+    _same(got.channels.by_month, polars.channels.by_month)
+    assert got.cross_sell is not None and polars.cross_sell is not None
+    _same(got.cross_sell, polars.cross_sell)
+    # the lines the cohorts leave out, counted in lines although they are read per day
+    assert got.cohorts.basis == polars.cohorts.basis
+    assert got.channels.curves.basis == polars.channels.curves.basis
+    assert [str(n) for n in got.notes] == [str(n) for n in polars.notes]
+    _same_report(render(got, "fr"), render(polars, "fr"))
+
+
+def test_clv_report_with_engine_spark(spark, shop: dict[str, Path], tmp_path: Path) -> None:
+    """Through the installed script: the report of --engine spark is the report of the Polars
+    engine (its charts set aside); --model auto is refused before Spark starts."""
+    from clv.data.tables import read_spend
+    from clv.pipeline import Settings, analyze
+    from clv.report import render
+
+    clv = str(Path(sys.executable).parent / "clv")
+    out = tmp_path / "report.html"
+    done = subprocess.run(
+        [clv, "report", str(shop["log"]), "--engine", "spark", "--spark-master", "local[1]",
+         "--spark-conf", "spark.sql.shuffle.partitions=2", "--model", "bgnbd", "--margin",
+         str(MARGIN), "--spend", str(shop["spend"]), "--lang", "en", "-o", str(out)],
+        capture_output=True, text=True, timeout=900, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    # the reading's clock: the CLI's 'now' is later than AS_OF, and the shop ends before both
+    polars = analyze(read_transactions(shop["log"]), spend=read_spend(str(shop["spend"])),
+                     settings=Settings(model="bgnbd", margin=MARGIN))
+    _same_report(out.read_text(encoding="utf-8"), render(polars, "en"))
+    refused = subprocess.run([clv, "report", str(shop["log"]), "--engine", "spark", "-o",
+                              str(tmp_path / "auto.html")], capture_output=True, text=True,
+                             timeout=600, cwd=tmp_path)
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert "--model auto" in refused.stderr and not (tmp_path / "auto.html").exists()
