@@ -221,7 +221,9 @@ def history(db: Db = D.HISTORY_URL, as_json: Json = False) -> None:
 def score(
     file: Source, read: Reading, valuing: Valuing,
     to: Annotated[str, typer.Option(help="Database URL to write the scores to, optionally "
-                                         "followed by /TABLE (postgresql://host/db/scores).")],
+                                         "followed by /TABLE (postgresql://host/db/scores); "
+                                         "with --engine spark, a Parquet directory (a path: "
+                                         "./scores, s3a://...) or a Spark table (db.scores).")],
     scores_table: Annotated[str | None, typer.Option(
         help="Table of the scores (replaced); default: the one the URL names, else "
              "clv_scores.")] = None,
