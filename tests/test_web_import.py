@@ -28,6 +28,7 @@ from clv.data.mapping import resolve_mapping  # noqa: E402
 from clv.data.tables import read_customers, read_spend, read_subscriptions  # noqa: E402
 from clv.datasets import sample_shop  # noqa: E402
 from clv.errors import DataError, MappingError  # noqa: E402
+from test_web_i18n import foreign, found_in, visible  # noqa: E402
 from test_web_jobs import FORM, dashboard, wait  # noqa: E402
 from webtools import call  # noqa: E402
 
@@ -91,13 +92,16 @@ def multipart(files: dict[str, tuple[str, bytes]]) -> tuple[bytes, dict[str, str
 
 def form_of(page: str) -> dict[str, str]:
     """The values a browser would send from the mapping form of ``page``: the hidden and
-    text inputs, and each select's selected option (its first when none is)."""
+    text inputs, the checkboxes ticked, and each select's selected option (its first when
+    none is)."""
     values: dict[str, str] = {}
     form = page[page.index('<form method="post" action="/analyses"'):]
     form = form[:form.index("</form>")]
     for tag in re.findall(r"<input [^>]*>", form):
         name = re.search(r'name="([^"]+)"', tag)
         value = re.search(r'value="([^"]*)"', tag)
+        if 'type="checkbox"' in tag and " checked" not in tag:
+            continue  # a box left empty is not sent
         if name and 'type="file"' not in tag:
             values[name.group(1)] = value.group(1) if value else ""
     for name, body in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
@@ -482,3 +486,191 @@ def test_every_step_of_a_job_is_said_in_both_languages():
         for lang in ("en", "fr"):
             assert step_label(job, lang) == catalogue()[f"job_step_{step}"][lang]
     assert step_label(Job("j", "x", step="models", status="failed"), "fr") == "échec"
+
+
+# ---- how the other tables were read, and a date format that reads fewer dates --------------
+
+
+def _text(page: str) -> str:
+    """``page`` without its tags (a file's words are marked translate="no" in the text)."""
+    return re.sub(r"<[^>]+>", "", page)
+
+
+def _csv(frame: pl.DataFrame) -> bytes:
+    buf = io.BytesIO()
+    frame.write_csv(buf, separator=";")
+    return buf.getvalue()
+
+
+def test_the_data_page_says_how_each_file_was_read_in_both_languages(tmp_path):
+    """The data page has a section per file uploaded beside the orders: the rows read, kept
+    and left out with their reason and example rows, and the notes (months, decimal commas,
+    blanks and why), in the page's language; no English phrase on the French page."""
+    from clv.i18n import t
+
+    shop = french_shop(customers=120)
+    spend = shop["spend"] + b";;\n" + shop["spend"].splitlines()[1] + b"\n"
+    ids = shop["tx"]["customer_id"].unique().sort()
+    people = pl.DataFrame({"Client": ids, "Canal d'acquisition": ["salon"] * ids.len(),
+                           "Date d'inscription": ["15/01/2024"] * ids.len()})
+    people = pl.concat([people, pl.DataFrame({
+        "Client": [None, ids[0]], "Canal d'acquisition": ["salon", "radio"],
+        "Date d'inscription": ["02/02/2024", "03/02/2024"]})]).with_columns(
+        pl.when(pl.int_range(pl.len()) == 5).then(pl.lit("31/02/2024"))
+        .otherwise(pl.col("Date d'inscription")).alias("Date d'inscription"))
+    with dashboard(tmp_path) as (base, state):
+        where = _upload_all(base, shop, spend=("depenses.csv", spend),
+                            customers=("clients.csv", _csv(people)))
+        page = html.unescape(call(base + where, headers=FRENCH)[1].decode())
+        # the first rows of each table: the rows left out among them, and why
+        spend_part = page[page.index('id="table-spend"'):page.index('id="table-customers"')]
+        assert 'id="spend-excluded"' in spend_part
+        customers_part = page[page.index('id="table-customers"'):]
+        customers_part = customers_part[:customers_part.index("</section>")]
+        assert t("imp_excluded_row_one", "fr", reason=t("tbl_reason_missing_id", "fr"),
+                 n="1") in customers_part
+        _, _, got = call(f"{base}/analyses", "POST", urlencode(form_of(page)).encode(),
+                         {**FORM, **FRENCH})
+        done = wait(base, got["location"].rsplit("/", 1)[1])
+        assert done["status"] == "done", done
+        aid = done["analysis"]
+        analysis = state.entries[aid].analysis
+        reports = {r.kind: r for r in analysis.table_reports}
+        assert set(reports) == {"spend", "customers", "subscriptions"}
+        assert all(r.balanced for r in reports.values())
+        spend_rows = len(spend.splitlines()) - 1
+        assert (reports["spend"].rows_read, reports["spend"].rows_kept) == (
+            spend_rows, spend_rows - 1)
+        assert reports["spend"].source == "depenses.csv"  # never the server's file
+        assert (reports["customers"].rows_read, reports["customers"].rows_kept) == (
+            people.height, ids.len())
+        assert reports["customers"].excluded("missing_id") == 1
+        assert reports["customers"].excluded("repeated_id") == 1
+        assert reports["subscriptions"].rows_kept == shop["subs"].height
+
+        fr = html.unescape(call(f"{base}/a/{aid}/data", headers=FRENCH)[1].decode())
+        assert str(state.workdir) not in fr
+        for kind, name in (("spend", "depenses.csv"), ("customers", "clients.csv"),
+                           ("subscriptions", "abonnements.csv")):
+            report = reports[kind]
+            part = fr[fr.index(f'<section id="data-{kind}">'):]
+            part = part[:part.index("</section>")]
+            title = re.search(r"<h2>(.*?)</h2>", part)
+            assert title and _text(title.group(1)) == t(f"imp_map_{kind}", "fr", name=name)
+            assert f'<span translate="no">{name}</span>' in title.group(1)
+            assert t("page_rows_read", "fr", read=str(report.rows_read),
+                     kept=str(report.rows_kept), excluded=str(report.rows_excluded)) in part
+            for x in report.exclusions:
+                assert f"<th scope=\"row\">{t(f'tbl_reason_{x.key}', 'fr')}</th>" in part
+        spend_part = _text(fr[fr.index('<section id="data-spend">'):])
+        assert t("tbl_example", "fr", row=str(spend_rows)) in spend_part  # the ';;' row
+        assert t("tbl_note_repeated_month_one", "fr", n="1", rows=f"2, {spend_rows + 1}",
+                 channel=shop["spend_frame"]["channel"][0],
+                 month=f"{shop['spend_frame']['month'][0]:%m/%Y}") in spend_part
+        months = shop["spend_frame"].height
+        assert t("tbl_note_months_numeric", "fr", n=str(months + 1), column="Mois",
+                 example=f"{shop['spend_frame']['month'][0]:%m/%Y}") in spend_part
+        customers_part = _text(fr[fr.index('<section id="data-customers">'):])
+        assert t("tbl_note_dates_unread_one", "fr", n="1", column="Date d'inscription",
+                 example="31/02/2024", row="7") in customers_part
+        assert t("tbl_example_id", "fr", row=str(people.height + 1), id=ids[0]) \
+            in customers_part
+        subs_part = _text(fr[fr.index('<section id="data-subscriptions">'):])
+        active = shop["subs"].filter(pl.col("Fin") == "").height
+        assert t("tbl_note_subs_active", "fr", n=str(active), column="Fin") in subs_part
+        # no English phrase of the catalogue on the French page, and the other way round
+        assert found_in(visible(fr, "fr"), foreign("fr")) == []
+        en = call(f"{base}/a/{aid}/data?lang=en")[1].decode()
+        assert found_in(visible(en, "en"), foreign("en")) == []
+        assert "empty row (no value in any column)" in html.unescape(en)
+
+        # an analysis saved before the tables' reports were carried opens, without them
+        old = analysis.__class__.__new__(analysis.__class__)
+        old.__dict__.update({k: v for k, v in analysis.__dict__.items()
+                             if k != "table_reports"})
+        entry = state.add_analysis(old, "old")
+        status, raw, _ = call(f"{base}/a/{entry.id}/data", headers=FRENCH)
+        assert status == 200 and 'id="data-spend"' not in raw.decode()
+        assert 'id="exclusions"' in raw.decode()
+
+
+def test_a_date_format_that_reads_fewer_dates_asks_to_confirm(tmp_path):
+    """A date format chosen that leaves more than 5% of the dates of the first rows unread
+    while the automatic detection reads them: the preview says how many, in the page's
+    language, and the run waits for the box to be ticked instead of leaving the rows out."""
+    from clv.i18n import t
+    from clv.web.state import PREVIEW_ROWS
+
+    shop = french_shop(customers=60)
+    head = shop["tx"].head(PREVIEW_ROWS)
+    unread = head.filter(pl.col("timestamp").dt.day() > 12).height  # not mm/dd/yyyy
+    assert unread > 0.05 * head.height
+    with dashboard(tmp_path) as (base, state):
+        where = _upload_all(base, shop)
+        sid = where.split("/mapping/")[1].split("?")[0]
+        page = html.unescape(call(base + where, headers=FRENCH)[1].decode())
+        assert 'id="orders_date-gap"' not in page  # detected: nothing to confirm
+        values = {**form_of(page), "date_format": "mdy"}
+        _, again = sent(base, f"/mapping/{sid}", values, FRENCH)
+        counts = {"format": t("imp_df_mdy", "fr"), "column": "Date de commande",
+                  "unread": str(unread), "dates": str(head.height), "detected": str(unread),
+                  "auto": str(head.height)}
+        gap = again[again.index('id="orders_date-gap"'):]
+        gap = gap[:gap.index("</div>")]
+        assert t("imp_gap", "fr", **counts) in gap
+        assert t("imp_gap_then_transactions", "fr") in gap
+        assert 'name="confirm_date_format" id="confirm_date_format" value="mdy">' in gap
+        assert 'aria-describedby="orders_date-gap"' in again
+        # run without ticking the box: the form again, with the counts, and no job
+        at, refused = sent(base, "/analyses", form_of(again), FRENCH)
+        assert at == where and not state.jobs
+        said = re.search(r'<p class="error" role="alert" id="form-error">([^<]*)</p>', refused)
+        assert said and said.group(1) == t("imp_gap_refused", "fr", **counts)
+        assert 'id="date_format" aria-describedby="orders_date-gap" aria-invalid="true"' \
+            in refused
+        english = html.unescape(call(base + where + "&lang=en")[1].decode())
+        assert t("imp_gap", "en", **{**counts, "format": t("imp_df_mdy", "en")}) in english
+        # ticked: it runs, and the rows left out are counted
+        ticked = {**form_of(refused), "confirm_date_format": "mdy"}
+        _, _, got = call(f"{base}/analyses", "POST", urlencode(ticked).encode(),
+                         {**FORM, **FRENCH})
+        assert got["location"].startswith("/jobs/")
+        done = wait(base, got["location"].rsplit("/", 1)[1])
+        assert done["status"] == "done", done
+        issues = state.entries[done["analysis"]].analysis.transactions.issues
+        assert issues.excluded("unparsable date") == shop["tx"].filter(
+            pl.col("timestamp").dt.day() > 12).height
+
+
+def test_a_customers_date_format_that_leaves_acquisition_dates_blank_asks_too(tmp_path):
+    from clv.i18n import t
+
+    shop = french_shop(customers=60)
+    ids = shop["tx"]["customer_id"].unique().sort()
+    people = pl.DataFrame({"Client": ids, "Date d'inscription": [
+        f"{1 + i % 28:02d}/{1 + i % 12:02d}/2024" for i in range(ids.len())]})
+    late = people.filter(pl.col("Date d'inscription").str.slice(0, 2).cast(pl.Int32) > 12)
+    with dashboard(tmp_path) as (base, state):
+        where = _upload_all(base, shop, customers=("clients.csv", _csv(people)))
+        page = html.unescape(call(base + where, headers=FRENCH)[1].decode())
+        values = {**form_of(page), "customers_date_format": "mdy"}
+        at, refused = sent(base, "/analyses", values, FRENCH)
+        assert not state.jobs
+        counts = {"format": t("imp_df_mdy", "fr"), "column": "Date d'inscription",
+                  "unread": str(late.height), "dates": str(people.height),
+                  "detected": str(late.height), "auto": str(people.height)}
+        assert t("imp_gap_refused", "fr", **counts) in refused
+        gap = refused[refused.index('id="customers_date-gap"'):]
+        assert t("imp_gap_then_customers", "fr") in gap[:gap.index("</div>")]
+        # a box ticked for another format confirms nothing
+        wrong = {**form_of(refused), "customers_confirm_date_format": "iso"}
+        sent(base, "/analyses", wrong, FRENCH)
+        assert not state.jobs
+        ticked = {**form_of(refused), "customers_confirm_date_format": "mdy"}
+        _, _, got = call(f"{base}/analyses", "POST", urlencode(ticked).encode(),
+                         {**FORM, **FRENCH})
+        done = wait(base, got["location"].rsplit("/", 1)[1])
+        assert done["status"] == "done", done
+        report = state.entries[done["analysis"]].analysis.table_report("customers")
+        (blank,) = report.noted("dates_unread")
+        assert blank.values["n"] == late.height

@@ -242,6 +242,211 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "fr": "Aucune de ces lignes n'est écartée."},
     "imp_raw_h3": {"en": "First rows of your file", "fr": "Premières lignes de votre fichier"},
     "imp_blank": {"en": "empty", "fr": "vide"},
+    # a date format chosen that leaves many dates unread (asked to confirm before the run)
+    "imp_gap": {
+        "en": "The date format {format} leaves {unread} of the {dates} dates of “{column}” in "
+              "the first rows unread; the automatic detection reads {detected} of those (and "
+              "{auto} of the {dates} in all).",
+        "fr": "Le format de date {format} laisse illisibles {unread} des {dates} dates de "
+              "« {column} » dans les premières lignes ; la détection automatique en lit "
+              "{detected} (et {auto} des {dates} en tout)."},
+    "imp_gap_then_transactions": {
+        "en": "Run with it, those orders would be left out of the analysis (counted). Choose "
+              "“detected” above, or confirm this format.",
+        "fr": "Avec ce format, ces commandes seraient écartées de l'analyse (et comptées). "
+              "Choisissez « détecté » ci-dessus, ou confirmez ce format."},
+    "imp_gap_then_customers": {
+        "en": "Run with it, those customers' acquisition dates would be left blank. Choose "
+              "“detected” above, or confirm this format.",
+        "fr": "Avec ce format, la date d'acquisition de ces clients resterait vide. "
+              "Choisissez « détecté » ci-dessus, ou confirmez ce format."},
+    "imp_gap_confirm": {"en": "Run with the date format {format} all the same",
+                        "fr": "Lancer tout de même avec le format de date {format}"},
+    "imp_gap_refused": {
+        "en": "Check the date format: {format} leaves {unread} of the {dates} dates of "
+              "“{column}” in the first rows unread, {detected} of which the automatic "
+              "detection reads. Choose “detected”, or tick “Run with the date format {format} "
+              "all the same” below.",
+        "fr": "Vérifiez le format des dates : {format} laisse illisibles {unread} des {dates} "
+              "dates de « {column} » dans les premières lignes, dont la détection automatique "
+              "lit {detected}. Choisissez « détecté », ou cochez « Lancer tout de même avec le "
+              "format de date {format} » plus bas."},
+    # ---- how the spend, customers and subscriptions tables were read ---------------------
+    "data_h2_orders": {"en": "Orders", "fr": "Commandes"},
+    "data_examples": {"en": "Example rows", "fr": "Exemples de lignes"},
+    "tbl_example": {"en": "row {row}", "fr": "ligne {row}"},
+    "tbl_example_id": {"en": "row {row} ({id})", "fr": "ligne {row} ({id})"},
+    "tbl_reason_empty_row": {"en": "empty row (no value in any column)",
+                             "fr": "ligne vide (aucune valeur dans aucune colonne)"},
+    "tbl_reason_missing_id": {"en": "no customer id", "fr": "sans identifiant client"},
+    "tbl_reason_repeated_id": {
+        "en": "customer id repeated (the first row is kept)",
+        "fr": "identifiant client répété (la première ligne est conservée)"},
+    "tbl_note_months_numeric": {
+        "en": "{n} months of “{column}” written as month and year (such as “{example}”).",
+        "fr": "{n} mois de « {column} » écrits en mois et année (comme « {example} »)."},
+    "tbl_note_months_numeric_one": {
+        "en": "{n} month of “{column}” written as month and year (“{example}”).",
+        "fr": "{n} mois de « {column} » écrit en mois et année (« {example} »)."},
+    "tbl_note_months_year_first": {
+        "en": "{n} months of “{column}” written as year and month (such as “{example}”).",
+        "fr": "{n} mois de « {column} » écrits en année et mois (comme « {example} »)."},
+    "tbl_note_months_year_first_one": {
+        "en": "{n} month of “{column}” written as year and month (“{example}”).",
+        "fr": "{n} mois de « {column} » écrit en année et mois (« {example} »)."},
+    "tbl_note_months_named": {
+        "en": "{n} months of “{column}” written with the month's name (such as “{example}”).",
+        "fr": "{n} mois de « {column} » écrits avec le nom du mois (comme « {example} »)."},
+    "tbl_note_months_named_one": {
+        "en": "{n} month of “{column}” written with the month's name (“{example}”).",
+        "fr": "{n} mois de « {column} » écrit avec le nom du mois (« {example} »)."},
+    "tbl_note_months_dates": {
+        "en": "{n} values of “{column}” are dates (such as “{example}”): each counts for its "
+              "month.",
+        "fr": "{n} valeurs de « {column} » sont des dates (comme « {example} ») : chacune "
+              "compte pour son mois."},
+    "tbl_note_months_dates_one": {
+        "en": "{n} value of “{column}” is a date (“{example}”): it counts for its month.",
+        "fr": "{n} valeur de « {column} » est une date (« {example} ») : elle compte pour son "
+              "mois."},
+    "tbl_note_months_typed": {
+        "en": "The months of “{column}” are dates of the file (such as {example}): each counts "
+              "for its month.",
+        "fr": "Les mois de « {column} » sont des dates du fichier (comme le {example}) : "
+              "chacune compte pour son mois."},
+    "tbl_note_decimal_comma": {
+        "en": "{n} amounts of “{column}” are written with a decimal comma (such as "
+              "“{example}”, read as {value}).",
+        "fr": "{n} montants de « {column} » sont écrits avec une virgule décimale (comme "
+              "« {example} », lu {value})."},
+    "tbl_note_decimal_comma_one": {
+        "en": "{n} amount of “{column}” is written with a decimal comma (“{example}”, read as "
+              "{value}).",
+        "fr": "{n} montant de « {column} » est écrit avec une virgule décimale "
+              "(« {example} », lu {value})."},
+    "tbl_note_currencies": {
+        "en": "The amounts of “{column}” are in several currencies ({currencies}): they are "
+              "added as they are, without conversion.",
+        "fr": "Les montants de « {column} » sont dans plusieurs devises ({currencies}) : ils "
+              "sont additionnés tels quels, sans conversion."},
+    "tbl_note_repeated_month": {
+        "en": "{n} rows repeat the channel and month of another row (such as rows {rows}: "
+              "“{channel}”, {month}): their spends are added together.",
+        "fr": "{n} lignes répètent le canal et le mois d'une autre ligne (comme les lignes "
+              "{rows} : « {channel} », {month}) : leurs dépenses s'additionnent."},
+    "tbl_note_repeated_month_one": {
+        "en": "{n} row repeats the channel and month of another row (rows {rows}: "
+              "“{channel}”, {month}): their spends are added together.",
+        "fr": "{n} ligne répète le canal et le mois d'une autre ligne (lignes {rows} : "
+              "« {channel} », {month}) : leurs dépenses s'additionnent."},
+    "tbl_note_no_channel": {
+        "en": "{n} rows have no channel in “{column}” (such as row {row}): their spend counts "
+              "in the total, under no channel.",
+        "fr": "{n} lignes n'ont pas de canal dans « {column} » (comme la ligne {row}) : leur "
+              "dépense compte dans le total, sous aucun canal."},
+    "tbl_note_no_channel_one": {
+        "en": "{n} row has no channel in “{column}” (row {row}): its spend counts in the total, "
+              "under no channel.",
+        "fr": "{n} ligne n'a pas de canal dans « {column} » (ligne {row}) : sa dépense compte "
+              "dans le total, sous aucun canal."},
+    "tbl_note_unmatched_channel": {
+        "en": "The channel “{channel}” of the spend table ({spend} spent) is the acquisition "
+              "channel of no customer: its spend buys no customer (the customers' channels: "
+              "{known}). Write the channel the same way in both files.",
+        "fr": "Le canal « {channel} » du fichier des dépenses ({spend} dépensés) n'est le "
+              "canal d'acquisition d'aucun client : ses dépenses n'acquièrent aucun client "
+              "(canaux des clients : {known}). Écrivez le canal de la même façon dans les deux "
+              "fichiers."},
+    "tbl_note_months_outside": {
+        "en": "{n} months of the spend table ({first} to {last}) lie outside the orders' "
+              "months ({start} to {end}): their spend counts, but no customer is acquired in "
+              "them.",
+        "fr": "{n} mois du fichier des dépenses ({first} à {last}) sont hors des mois des "
+              "commandes ({start} à {end}) : leurs dépenses comptent, mais aucun client n'y "
+              "est acquis."},
+    "tbl_note_months_outside_one": {
+        "en": "{n} month of the spend table ({first}) lies outside the orders' months ({start} "
+              "to {end}): its spend counts, but no customer is acquired in it.",
+        "fr": "{n} mois du fichier des dépenses ({first}) est hors des mois des commandes "
+              "({start} à {end}) : ses dépenses comptent, mais aucun client n'y est acquis."},
+    "tbl_note_other_currency": {
+        "en": "The spend table's amounts are in {spend}, the orders' in {orders}: they are "
+              "compared as they are, without conversion.",
+        "fr": "Les montants des dépenses sont en {spend}, ceux des commandes en {orders} : ils "
+              "sont comparés tels quels, sans conversion."},
+    "tbl_note_dates_unread": {
+        "en": "{n} values of “{column}” are not dates (such as “{example}”, row {row}): left "
+              "blank.",
+        "fr": "{n} valeurs de « {column} » ne sont pas des dates (comme « {example} », ligne "
+              "{row}) : laissées vides."},
+    "tbl_note_dates_unread_one": {
+        "en": "{n} value of “{column}” is not a date (“{example}”, row {row}): left blank.",
+        "fr": "{n} valeur de « {column} » n'est pas une date (« {example} », ligne {row}) : "
+              "laissée vide."},
+    "tbl_note_dates_empty": {
+        "en": "{n} rows have no value in “{column}”: left blank.",
+        "fr": "{n} lignes n'ont pas de valeur dans « {column} » : laissées vides."},
+    "tbl_note_dates_empty_one": {
+        "en": "{n} row has no value in “{column}”: left blank.",
+        "fr": "{n} ligne n'a pas de valeur dans « {column} » : laissée vide."},
+    "tbl_note_customers_no_channel": {
+        "en": "{n} customers have no channel in “{column}”: the channels count them under "
+              "“(unknown)”.",
+        "fr": "{n} clients n'ont pas de canal dans « {column} » : les canaux les comptent "
+              "sous « (unknown) »."},
+    "tbl_note_customers_no_channel_one": {
+        "en": "{n} customer has no channel in “{column}”: the channels count them under "
+              "“(unknown)”.",
+        "fr": "{n} client n'a pas de canal dans « {column} » : les canaux le comptent sous "
+              "« (unknown) »."},
+    "tbl_note_repeated_other": {
+        "en": "{n} rows of a repeated customer id give another “{column}” than the customer's "
+              "first row (such as “{example}”, row {row}): the first row's is kept.",
+        "fr": "{n} lignes d'un identifiant client répété donnent une autre valeur de "
+              "« {column} » que la première ligne du client (comme « {example} », ligne "
+              "{row}) : celle de la première ligne est conservée."},
+    "tbl_note_repeated_other_one": {
+        "en": "{n} row of a repeated customer id gives another “{column}” than the customer's "
+              "first row (“{example}”, row {row}): the first row's is kept.",
+        "fr": "{n} ligne d'un identifiant client répété donne une autre valeur de "
+              "« {column} » que la première ligne du client (« {example} », ligne {row}) : "
+              "celle de la première ligne est conservée."},
+    "tbl_note_subs_active": {
+        "en": "{n} subscriptions have no end in “{column}”: active.",
+        "fr": "{n} abonnements n'ont pas de fin dans « {column} » : actifs."},
+    "tbl_note_subs_active_one": {
+        "en": "{n} subscription has no end in “{column}”: active.",
+        "fr": "{n} abonnement n'a pas de fin dans « {column} » : actif."},
+    "tbl_note_subs_no_customer": {
+        "en": "{n} subscriptions have no customer id (such as row {row}): kept, under an "
+              "empty id.",
+        "fr": "{n} abonnements n'ont pas d'identifiant client (comme la ligne {row}) : "
+              "conservés, sous un identifiant vide."},
+    "tbl_note_subs_no_customer_one": {
+        "en": "{n} subscription has no customer id (row {row}): kept, under an empty id.",
+        "fr": "{n} abonnement n'a pas d'identifiant client (ligne {row}) : conservé, sous un "
+              "identifiant vide."},
+    "tbl_note_subs_free": {
+        "en": "{n} subscriptions have a monthly revenue of 0 (such as row {row}): they count "
+              "in no month's revenue nor paying customers.",
+        "fr": "{n} abonnements ont un revenu mensuel de 0 (comme la ligne {row}) : ils ne "
+              "comptent ni dans le revenu ni dans les clients payants d'aucun mois."},
+    "tbl_note_subs_free_one": {
+        "en": "{n} subscription has a monthly revenue of 0 (row {row}): it counts in no "
+              "month's revenue nor paying customers.",
+        "fr": "{n} abonnement a un revenu mensuel de 0 (ligne {row}) : il ne compte ni dans "
+              "le revenu ni dans les clients payants d'aucun mois."},
+    "tbl_note_subs_after_end": {
+        "en": "{n} subscriptions start after {month}, the last month reported (the orders end "
+              "on {end}): they are in no month's figures.",
+        "fr": "{n} abonnements commencent après {month}, le dernier mois présenté (les "
+              "commandes s'arrêtent le {end}) : ils ne figurent dans les chiffres d'aucun "
+              "mois."},
+    "tbl_note_subs_after_end_one": {
+        "en": "{n} subscription starts after {month}, the last month reported (the orders end "
+              "on {end}): it is in no month's figures.",
+        "fr": "{n} abonnement commence après {month}, le dernier mois présenté (les commandes "
+              "s'arrêtent le {end}) : il ne figure dans les chiffres d'aucun mois."},
     # ---- jobs --------------------------------------------------------------------------
     "job_title": {"en": "Analysis", "fr": "Analyse"},
     "job_h1": {"en": "Analysing {name}", "fr": "Analyse de {name}"},

@@ -52,6 +52,7 @@ from typing import Any
 import polars as pl
 
 from clv.data import read_transactions
+from clv.data.dates import parse_dates
 from clv.data.mapping import (
     REQUIRED,
     TABLE_NAMES,
@@ -61,8 +62,14 @@ from clv.data.mapping import (
     resolve_mapping,
 )
 from clv.data.readers import ROW, read_raw
-from clv.data.tables import read_customers, read_spend, read_subscriptions
-from clv.errors import AmbiguousDateError, ClvError, MappingError
+from clv.data.table_reports import TableReport
+from clv.data.tables import (
+    TableRead,
+    read_customers_report,
+    read_spend_report,
+    read_subscriptions_report,
+)
+from clv.errors import AmbiguousDateError, ClvError, DataError, MappingError
 from clv.pipeline import Analysis, Settings, analyze
 from clv.report import charts
 from clv.scenarios import Levers, Scenario
@@ -92,6 +99,14 @@ TABLE_FIELDS: dict[str, tuple[str, ...]] = {k: tuple(TABLE_NAMES[k]) for k in TA
 TABLE_READING = {"date_format": READING["date_format"], "decimal": READING["decimal"]}
 """The reading options of the other tables."""
 PREVIEW_ROWS = 200
+DATE_GAP = 0.05
+"""The share of a table's dates that a date format chosen in the form may leave unread,
+while the automatic detection reads them, before the form asks to confirm that format."""
+DATE_FIELDS = {"transactions": "timestamp", "customers": "acquired_at"}
+"""The date field of each table whose unread dates an analysis leaves out or blank without
+stopping (the orders' rows are excluded, the customers' acquisition dates left blank): the
+form checks the date format chosen for them. The spend's and subscriptions' dates stop the
+reading instead, with the row and the column."""
 LOG = logging.getLogger("clv.web")
 
 JOB_TIME_LIMIT = 30 * 60.0
@@ -139,6 +154,8 @@ class Source:
     currency: str | None = None  # of the amounts read
     excluded: list[tuple[str, int]] = field(default_factory=list)  # of the first rows: why
     read_notes: list[str] = field(default_factory=list)
+    table_report: TableReport | None = None  # of the first rows of a table beside the orders
+    date_gap: DateGap | None = None  # the date format chosen leaves many dates unread
     head: pl.DataFrame | None = None
     draft: dict[str, str] | None = None  # the mapping form as last sent for this source
     draft_error: tuple[str, str | None, str | None] | None = None  # its sentence, table, field
@@ -159,7 +176,54 @@ class Source:
 
     def bare(self) -> Source:
         """The source without what only the mapping page shows (sent to a job's process)."""
-        return replace(self, head=None, preview=[], parsed=None, draft=None, draft_error=None)
+        return replace(self, head=None, preview=[], parsed=None, draft=None, draft_error=None,
+                       table_report=None, date_gap=None)
+
+
+@dataclass(frozen=True)
+class DateGap:
+    """A date format chosen in the form that leaves many more dates of ``column`` unread
+    than the automatic detection: of the ``dates`` (non-empty values) of the rows looked at,
+    the format ``chosen`` leaves ``unread`` unread, ``detected`` of which the automatic
+    detection reads (it reads ``read_auto`` of the ``dates`` in all)."""
+
+    column: str
+    chosen: str
+    dates: int
+    unread: int
+    detected: int
+    read_auto: int
+
+
+def date_gap(values: pl.Series, chosen: str | None, share: float = DATE_GAP
+             ) -> DateGap | None:
+    """The :class:`DateGap` of the date format ``chosen`` on ``values`` when the dates it
+    leaves unread and the automatic detection reads are more than ``share`` of the
+    non-empty values; None otherwise (no format chosen, dates typed as dates, or no
+    automatic reading to compare with)."""
+    if not chosen or values.dtype != pl.String:
+        return None
+    text = values.str.strip_chars()
+    present = text.is_not_null() & (text != "")
+    dates = int(present.sum())
+    if not dates:
+        return None
+    try:
+        mine = parse_dates(values, chosen).values
+    except DataError:
+        return None
+    try:
+        auto = parse_dates(values).values
+    except AmbiguousDateError:  # both orders read every value: the same as 'dmy' does
+        auto = parse_dates(values, "dmy").values
+    except DataError:  # no format reads them: nothing better to offer
+        return None
+    unread = mine.is_null() & present
+    detected = int((unread & auto.is_not_null()).sum())
+    if detected <= share * dates:
+        return None
+    return DateGap(str(values.name), chosen, dates, int(unread.sum()), detected,
+                   int((auto.is_not_null() & present).sum()))
 
 
 @dataclass
@@ -397,9 +461,10 @@ class State:
         the notes, or the problem (and the field to choose, when that is it)."""
         columns = mapping.columns if isinstance(mapping, Mapping) else mapping
         source.problem, source.problem_field, source.parsed = None, None, None
-        source.excluded, source.read_notes = [], []
+        source.excluded, source.read_notes, source.date_gap = [], [], None
         if source.head is None:
             return
+        source.date_gap = head_gap(source, dict(columns), reading)
         try:
             tx = read_transactions(source.head, columns=dict(columns), detect=False,
                                    currency=currency,
@@ -420,11 +485,13 @@ class State:
         """Read the first rows of a spend, customers or subscriptions table with ``columns``
         as the analysis will: the rows as read, or the problem (and the field to choose)."""
         source.problem, source.problem_field, source.parsed = None, None, None
+        source.table_report, source.date_gap = None, None
         if source.head is None:
             return
+        source.date_gap = head_gap(source, columns, reading)
         try:
-            source.parsed = read_table(source.kind, source.head, columns,
-                                       reading).head(8)
+            read = read_table_report(source.kind, source.head, columns, reading)
+            source.parsed, source.table_report = read.frame.head(8), read.report
         except MappingError as exc:
             source.problem, source.problem_field = source.explain(exc), exc.field
         except ClvError as exc:
@@ -779,10 +846,14 @@ def _work(out: Any, task: Task) -> None:
         if task.spend is not None:
             tables["spend"] = task.spend
         read: dict[str, pl.DataFrame] = {}
+        reports: dict[str, TableReport] = {}
         for kind, table in tables.items():
             try:
-                read[kind] = read_table(kind, table.location, task.table_columns.get(kind, {}),
+                got = read_table_report(kind, table.location,
+                                        task.table_columns.get(kind, {}),
                                         task.table_reading.get(kind))
+                # named as the user knows it, not as the upload's file on the server
+                read[kind], reports[kind] = got.frame, replace(got.report, source=table.name)
             except MappingError as exc:
                 out.send(("failed", table.explain(exc), kind, exc.field))
                 return
@@ -791,11 +862,12 @@ def _work(out: Any, task: Task) -> None:
                 out.send(("failed", table.explain(exc), kind, found) if found else
                          ("failed", table.explain(exc)))
                 return
+        more = {"table_reports": reports} if reports else {}
         try:
             analysis = task.analyze(tx, spend=read.get("spend"),
                                     subscriptions=read.get("subscriptions"),
                                     customers=read.get("customers"), settings=task.settings,
-                                    progress=progress)
+                                    progress=progress, **more)
         except ClvError as exc:
             out.send(("failed", source.explain(exc)))
             return
@@ -912,14 +984,33 @@ def read_table(kind: str, location: Any, columns: dict[str, str | None],
                reading: dict[str, str] | None = None) -> pl.DataFrame:
     """The spend, customers or subscriptions table at ``location`` (a file or a frame), read
     with the ``columns`` chosen (a field left empty is not used) and the reading options."""
+    return read_table_report(kind, location, columns, reading).frame
+
+
+def read_table_report(kind: str, location: Any, columns: dict[str, str | None],
+                      reading: dict[str, str] | None = None) -> TableRead:
+    """:func:`read_table`, with the report of the reading (rows read, kept, left out and
+    why, notes: :class:`clv.data.table_reports.TableReport`)."""
     options = table_options(reading)
     chosen = {f: c for f, c in columns.items() if f in TABLE_FIELDS[kind]}
     given: dict[str, str | None] = {f: chosen.get(f) for f in TABLE_FIELDS[kind]}
     if kind == "spend":
-        return read_spend(location, columns=given, **options)
+        return read_spend_report(location, columns=given, **options)
     if kind == "subscriptions":
-        return read_subscriptions(location, columns=given, **options)
+        return read_subscriptions_report(location, columns=given, **options)
     if kind == "customers":
-        return read_customers(location, columns=given,
-                              date_format=options.get("date_format"))
+        return read_customers_report(location, columns=given,
+                                     date_format=options.get("date_format"))
     raise ClvError(f"unknown table {kind!r} (known: {', '.join(TABLES)})")
+
+
+def head_gap(source: Source, columns: dict[str, str | None],
+             reading: dict[str, str] | None) -> DateGap | None:
+    """The :class:`DateGap` of the date format chosen for ``source`` (its first rows, with
+    the ``columns`` and ``reading`` of the form), for the tables whose unread dates do not
+    stop the reading (:data:`DATE_FIELDS`); None when there is none to say."""
+    column = columns.get(DATE_FIELDS.get(source.kind, ""))
+    head = source.head
+    if head is None or not column or column not in head.columns:
+        return None
+    return date_gap(head[column], (reading or {}).get("date_format"))

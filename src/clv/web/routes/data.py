@@ -20,17 +20,20 @@ import polars as pl
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup, escape
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from clv import i18n
 from clv.data.mapping import TABLE_REQUIRED
+from clv.data.table_reports import TableExclusion, TableNote, TableReport
 from clv.errors import ClvError
 from clv.report.text import note, number, reason
 from clv.web.deps import PageLang, StateDep, source_of
 from clv.web.guard import check_source_url
 from clv.web.schemas import SETTINGS, AnalysisIn, DatabaseIn, JobStarted, SettingsIn, SourceOut
 from clv.web.state import (
+    DATE_FIELDS,
     FREE_READING,
     MAPPED,
     PREVIEW_ROWS,
@@ -38,13 +41,15 @@ from clv.web.state import (
     TABLE_FIELDS,
     TABLE_READING,
     TABLES,
+    DateGap,
     Job,
     Source,
     State,
+    head_gap,
     missing_field,
     reading_options,
 )
-from clv.web.views import page
+from clv.web.views import note_words, page
 
 router = APIRouter()
 KINDS = ("transactions", *TABLES)
@@ -87,6 +92,7 @@ class Choices:
     table_reading: dict[str, dict[str, str]] = field(default_factory=dict)
     picked: dict[str, str] = field(default_factory=dict)  # the settings as typed
     name: str = ""
+    confirmed: dict[str, str] = field(default_factory=dict)  # kind -> date format confirmed
 
     @classmethod
     def detected(cls, src: Source, tables: dict[str, Source]) -> Choices:
@@ -102,11 +108,14 @@ class Choices:
         tables = dict(job.tables)
         if job.spend_id:
             tables["spend"] = job.spend_id
+        # a job runs with its date formats: confirmed, when the form had to ask
+        confirmed = {"transactions": job.reading.get("date_format", ""),
+                     **{k: v.get("date_format", "") for k, v in job.table_reading.items()}}
         return cls(dict(job.mapping), {**{k: v[0] for k, v in READING.items()}, **job.reading},
                    tables, {k: dict(v) for k, v in job.table_columns.items()},
                    {k: dict(v) for k, v in job.table_reading.items()},
                    {k: v for k, v in job.form.items() if k != "name"},
-                   job.form.get("name", job.source))
+                   job.form.get("name", job.source), confirmed)
 
     @classmethod
     def of_form(cls, values: dict[str, str]) -> Choices:
@@ -124,7 +133,15 @@ class Choices:
             {k: {f: values.get(f"{k}_map_{f}") or None for f in TABLE_FIELDS[k]}
              for k in tables},
             {k: {o: values.get(f"{k}_{o}", "") for o in TABLE_READING} for k in tables},
-            picked, values.get("name", "").strip())
+            picked, values.get("name", "").strip(),
+            {k: values.get(f"{_option_prefix(k)}confirm_date_format", "")
+             for k in ("transactions", *tables)})
+
+
+def _option_prefix(kind: str) -> str:
+    """The prefix of a table's reading options in the form (``date_format`` for the orders,
+    ``customers_date_format`` for the customers table...)."""
+    return "" if kind == "transactions" else f"{kind}_"
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -324,9 +341,11 @@ def field_message(kind: str, fld: str, columns: dict[str, str | None], lang: str
 
 
 def _section(src: Source, kind: str, columns: dict[str, str | None],
-             reading: dict[str, str], lang: str) -> dict[str, Any]:
+             reading: dict[str, str], lang: str, confirmed: str = "") -> dict[str, Any]:
     """One table of the mapping page: its fields with the column chosen and its origin, its
-    options, its first rows as read, and its problem in words."""
+    options, its first rows as read (and the rows left out among them, and why), its
+    problem in words, and a date format that leaves many dates unread (with its
+    confirmation, ticked when ``confirmed`` is that format)."""
     fields = MAPPED if kind == "transactions" else TABLE_FIELDS[kind]
     problem = None
     if src.problem and src.problem_field and lang != "en":  # the reader speaks English
@@ -336,11 +355,115 @@ def _section(src: Source, kind: str, columns: dict[str, str | None],
             if src.problem_field else ""
         problem = " ".join(x for x in (choose, i18n.t("imp_problem", lang, reason=src.problem))
                            if x)
+    report = src.table_report if kind != "transactions" else None
+    excluded = [(reason(r, lang), n) for r, n in src.excluded] if report is None else \
+        [(table_reason(x.key, lang), x.count) for x in report.exclusions]
+    notes = [note(n, lang) for n in src.read_notes] if report is None else \
+        [table_note(n, lang) for n in report.notes if getattr(n, "key", "") != "delimited"]
+    gap = gap_words(src.date_gap, kind, lang) if src.date_gap is not None else None
     return {"kind": kind, "src": src, "fields": fields, "chosen": columns,
             "origins": {f: origin_of(src, f, columns.get(f), lang) for f in fields},
             "reading": reading, "parsed": parsed_table(src, lang), "problem": problem,
-            "excluded": [(reason(r, lang), n) for r, n in src.excluded],
-            "notes": [note(n, lang) for n in src.read_notes]}
+            "excluded": excluded, "notes": notes, "gap": gap,
+            "confirmed": gap is not None and confirmed == gap["chosen"]}
+
+
+def _note_value(value: Any, lang: str) -> Any:
+    """A value of a table's note as the page writes it: counts and amounts with the
+    language's separators, a day (ISO) in the language's format, other text as it is."""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return number(value, lang, 0)
+    if isinstance(value, float):
+        return number(value, lang, 2)
+    text = str(value)
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        try:
+            return i18n.day(dt.date.fromisoformat(text), lang)
+        except ValueError:
+            return text
+    return text
+
+
+USER_VALUES = ("column", "example", "channel", "known", "name", "id")
+"""Values of a message that are the user's words (a column's name, a value of the file, a
+channel, a file name): marked not to be translated (``translate="no"``), so that a browser's
+translation, and the check that a page holds no word of the other language, leave them."""
+
+
+def said_with_data(key: str, lang: str, /, **values: Any) -> Markup:
+    """The message ``key`` in ``lang`` with its ``values`` (escaped), those of
+    :data:`USER_VALUES` in a ``<span translate="no">``."""
+    marks = {k: f"\x00{i}\x00" for i, k in enumerate(values) if k in USER_VALUES}
+    text = escape(i18n.t(key, lang, **{**values, **marks}))
+    for k, mark in marks.items():
+        text = Markup(text.replace(mark, Markup('<span translate="no">{}</span>').format(
+            str(values[k]))))
+    return Markup(text)
+
+
+def table_note(text: Any, lang: str) -> str:
+    """A note of the reading of a spend, customers or subscriptions table in ``lang``: the
+    table's own notes (:class:`clv.data.table_reports.TableNote`) from the catalogue
+    (``tbl_note_<kind>``, the file's words marked as such), the file reader's (its encoding,
+    its delimiter) as the other pages say them (:func:`clv.web.views.note_words`)."""
+    if isinstance(text, TableNote):
+        values = {k: _note_value(v, lang) for k, v in text.values.items()}
+        return said_with_data(f"tbl_note_{text.key}", lang, **values)
+    # the file reader's note (a column read day first...): its quoted words marked the same
+    said = escape(note_words(text, lang))
+    values = getattr(text, "values", None) or {}
+    for k in USER_VALUES:
+        word = str(values.get(k, ""))
+        if len(word) > 1:
+            said = Markup(said.replace(escape(word), Markup(
+                '<span translate="no">{}</span>').format(word)))
+    return Markup(said)
+
+
+def table_reason(key: str, lang: str) -> str:
+    """Why rows of a table were left out, in ``lang``."""
+    return i18n.t(f"tbl_reason_{key}", lang)
+
+
+def table_examples(exclusion: TableExclusion, lang: str) -> Markup:
+    """The example rows of an exclusion in words: 'row 3 (C1), row 8 (C1)'."""
+    said = []
+    for example in exclusion.examples:
+        row = number(int(example["row"]), lang, 0)
+        key = example.get("customer_id")
+        said.append(said_with_data("tbl_example_id", lang, row=row, id=key) if key is not None
+                    else said_with_data("tbl_example", lang, row=row))
+    return Markup(", ").join(said)
+
+
+def table_section(report: TableReport, lang: str) -> dict[str, Any]:
+    """How one table was read, for a page: its title (the table and its file), rows read,
+    kept and left out, each reason with its rows and examples, and the notes; every word in
+    ``lang``."""
+    return {"kind": report.kind,
+            "title": said_with_data(f"imp_map_{report.kind}", lang, name=report.source),
+            "read": report.rows_read, "kept": report.rows_kept,
+            "excluded": report.rows_excluded,
+            "exclusions": [(table_reason(x.key, lang), x.count, table_examples(x, lang))
+                           for x in report.exclusions],
+            "notes": [table_note(n, lang) for n in report.notes
+                      if getattr(n, "key", "") != "delimited"]}
+
+
+def gap_words(gap: DateGap, kind: str, lang: str) -> dict[str, str]:
+    """What the mapping page says of a date format that leaves many dates unread: the
+    counts, what the analysis would do with those rows, and the confirmation's label."""
+    chosen = i18n.t(f"imp_df_{gap.chosen}", lang) if f"imp_df_{gap.chosen}" in \
+        i18n.catalogue() else gap.chosen
+    values = {"format": chosen, "column": gap.column, "unread": number(gap.unread, lang),
+              "dates": number(gap.dates, lang), "detected": number(gap.detected, lang),
+              "auto": number(gap.read_auto, lang)}
+    return {"text": i18n.t("imp_gap", lang, **values) + " "
+            + i18n.t(f"imp_gap_then_{kind}", lang),
+            "confirm": i18n.t("imp_gap_confirm", lang, **values),
+            "refused": i18n.t("imp_gap_refused", lang, **values), "chosen": gap.chosen}
 
 
 def _percent_shown(name: str, value: Any) -> str:
@@ -354,9 +477,11 @@ def _mapping_page(request: Request, lang: str, state: State, src: Source, choice
                   error: FormError | None = None) -> HTMLResponse:
     tables = {k: source_of(state, sid, k) for k, sid in choices.tables.items()
               if sid in state.sources}
-    sections = [_section(src, "transactions", choices.columns, choices.reading, lang)]
+    sections = [_section(src, "transactions", choices.columns, choices.reading, lang,
+                         choices.confirmed.get("transactions", ""))]
     sections += [_section(t, k, choices.table_columns.get(k, dict(t.detected)),
-                          choices.table_reading.get(k, {}), lang)
+                          choices.table_reading.get(k, {}), lang,
+                          choices.confirmed.get(k, ""))
                  for k, t in tables.items()]
     defaults = {k: _percent_shown(k, v["default"]) for k, v in SETTINGS_FORM.items()}
     return page("mapping.html.j2", request=request, lang=lang, src=src,
@@ -539,6 +664,26 @@ def _form_checks(choices: Choices, lang: str) -> None:
                             name) from None
 
 
+def _date_checks(state: State, src: Source, choices: Choices, lang: str) -> None:
+    """A date format chosen that leaves more than :data:`clv.web.state.DATE_GAP` of a
+    table's dates unread in its first rows, where the automatic detection reads them (the
+    orders' rows would be left out, the customers' acquisition dates left blank), runs only
+    once confirmed: else a :class:`FormError` with the counts, the page then showing the
+    confirmation below that table's first rows."""
+    tables = {k: state.sources.get(sid) for k, sid in choices.tables.items()}
+    for kind in DATE_FIELDS:
+        table = src if kind == "transactions" else tables.get(kind)
+        if table is None:
+            continue
+        columns = choices.columns if kind == "transactions" else \
+            choices.table_columns.get(kind, {})
+        reading = choices.reading if kind == "transactions" else \
+            choices.table_reading.get(kind, {})
+        gap = head_gap(table, columns, reading)
+        if gap is not None and choices.confirmed.get(kind) != gap.chosen:
+            raise FormError(gap_words(gap, kind, lang)["refused"], kind, "date_format")
+
+
 @router.post("/analyses", include_in_schema=False)
 async def start_form(request: Request, state: StateDep, lang: PageLang) -> Response:
     """Run the analysis of the mapping form: its job's page (its own address); a choice it
@@ -552,6 +697,7 @@ async def start_form(request: Request, state: StateDep, lang: PageLang) -> Respo
     _checked_columns(src, state, choices)
     try:
         _form_checks(choices, lang)
+        _date_checks(state, src, choices, lang)
         settings = form_settings(values, lang)
         body = AnalysisIn(
             source=src.id, mapping=choices.columns, reading=choices.reading,

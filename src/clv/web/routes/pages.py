@@ -476,11 +476,18 @@ def whatif_page(request: Request, e: EntryDep, f: FilterDep, state: StateDep, la
 
 @router.get("/a/{aid}/data")
 def data(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTMLResponse:
+    """How the data were read: the orders (rows read, kept, excluded by reason, notes), then
+    each table read beside them (spend, customers, subscriptions: rows read, kept, left out
+    by reason with example rows, notes), every word in the page's language."""
+    from clv.web.routes.data import table_section  # the import's words of a table's reading
+
     issues = e.analysis.transactions.issues
     exclusions = [(reason(x.reason, lang), x.count, x.amount) for x in issues.exclusions]
     notes = [note_words(n, lang) for n in (*issues.notes, *e.analysis.notes)]
+    # an analysis saved before the tables' reports were carried has none
+    tables = [table_section(r, lang) for r in getattr(e.analysis, "table_reports", ())]
     return section(e, "data", f, lang=lang, request=request, issues=issues,
-                   exclusions=exclusions, notes=notes)
+                   exclusions=exclusions, notes=notes, tables=tables)
 
 
 @router.get("/a/{aid}/exports")
