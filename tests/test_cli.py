@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 
@@ -7,8 +8,9 @@ import pytest
 
 
 def clv(*args, check=True):
+    # English whatever the machine's locale (a French LANG would make clv speak French)
     proc = subprocess.run([sys.executable, "-m", "clv", *map(str, args)], capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=120, env={**os.environ, "CLV_LANG": "en"})
     if check:
         assert proc.returncode == 0, proc.stderr
     return proc

@@ -4,6 +4,7 @@ never a traceback, whatever Typer/click release is installed (within pyproject's
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -84,8 +85,9 @@ CASES: list[tuple[list[str], list[str]]] = [
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     if not CLV.exists():
         pytest.skip(f"the clv console script is not installed next to {sys.executable}")
+    # English whatever the machine's locale (a French LANG would make clv speak French)
     return subprocess.run([str(CLV), *args], capture_output=True, text=True, timeout=120,
-                          cwd=cwd)
+                          cwd=cwd, env={**os.environ, "CLV_LANG": "en"})
 
 
 @pytest.fixture(scope="module")
@@ -167,7 +169,8 @@ def test_a_bug_is_one_line_with_a_reference_and_its_traceback_in_a_file(folder: 
             "clv.prep.rfm_summary = broken\n"
             "sys.argv = ['clv', 'summary', sys.argv[1]]\nclv.cli.main()\n")
     proc = subprocess.run([sys.executable, "-c", code, str(folder / "shop.csv")],
-                          capture_output=True, text=True, timeout=120, cwd=folder)
+                          capture_output=True, text=True, timeout=120, cwd=folder,
+                          env={**os.environ, "CLV_LANG": "en"})
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr
     line = " ".join(proc.stderr.split())

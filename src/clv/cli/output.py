@@ -49,8 +49,10 @@ def set_lang(value: str | None) -> str:
     from clv.i18n import LANGS, from_environment, pick
 
     env = os.environ.get("CLV_LANG", "").strip()
-    given, option = (value, "--lang") if value is not None else (env, "CLV_LANG")
-    chosen = pick(given) if given else from_environment()
+    if value is not None:
+        given, option, chosen = value, "--lang", pick(value)
+    else:  # an empty CLV_LANG is no choice: the locale's
+        given, option, chosen = env, "CLV_LANG", pick(env) if env else from_environment()
     if chosen is None:
         raise ClvError(w("cli_bad_lang", option=option, langs=", ".join(LANGS), value=given))
     _LANG["lang"] = chosen
@@ -139,7 +141,7 @@ def words_of(column: str, value: Any) -> Any:
         return text.segment_name(value, "fr")
     if column == "tier":
         return text.tier(value, "fr")
-    if column in ("verdict", "level"):
+    if column == "verdict":
         return text.verdict(value, "fr")
     return value
 
