@@ -127,3 +127,17 @@ def test_weekly_merge_and_the_drop_policy() -> None:
     assert _row(s, "A")["frequency"] == 0
     dropped = read_transactions(_log(RETURNED), as_of=AS_OF, refunds="drop")
     assert "order_time" not in dropped.frame.columns
+
+
+def test_an_order_and_its_refund_net_to_zero_whatever_the_round_off() -> None:
+    """Lines of 0.10 and 0.20 and a refund of 0.30 sum to 5.6e-17, -2.8e-17 or 0 depending on
+    the order of the additions (a parallel sum's order changes from run to run): the period is
+    no purchase either way (NET_ZERO), so the same file gives the same summary every time."""
+    lines = [("A", "2024-01-01 10:00", 50.0, "O1"),
+             ("A", "2024-02-01 10:00", 0.1, "O2"), ("A", "2024-02-01 10:00", 0.2, "O2"),
+             ("A", "2024-02-09 10:00", -0.3, "O2")]
+    for order in (lines, [lines[0], lines[3], lines[1], lines[2]],
+                  [lines[0], lines[2], lines[3], lines[1]]):
+        s = rfm_summary(read_transactions(_log(order), as_of=AS_OF), unit="day")
+        assert _row(s, "A")["frequency"] == 0
+        assert s.report.non_positive_periods == 1

@@ -33,7 +33,7 @@ from clv.models.base import PurchaseModel
 from clv.models.gamma_gamma import GammaGamma
 from clv.notes import Note
 from clv.prep.grid import distinct_pairs
-from clv.prep.summary import _TRUNCATE, UNIT_DAYS, Summary
+from clv.prep.summary import _TRUNCATE, NET_ZERO, UNIT_DAYS, Summary
 
 PERIODS = ("week", "month", "quarter")
 CURVE_MONTHS = (1, 3, 6, 12, 24)
@@ -197,7 +197,7 @@ def cohorts(
     # per group of customers acquired in the same period with the same key; active: a
     # purchase day in the period, or the acquisition (a first order, even free, acquires)
     sizes = base.group_by(label, "acq").agg(pl.len().alias("customers"))
-    buys = (pl.col("amount") > 0) | (pl.col("day") == pl.col("acquired"))
+    buys = (pl.col("amount") > NET_ZERO) | (pl.col("day") == pl.col("acquired"))
     per_age = kept.group_by(label, "acq", "age").agg(
         pl.col("customer_id").filter(buys).n_unique().alias("active"),
         pl.col("amount").sum().alias("revenue"),
@@ -382,7 +382,7 @@ def _second_purchase(tx: pl.DataFrame, acquired: pl.DataFrame, merge: str, end: 
             .filter(pl.col("period") <= last)
             .group_by("customer_id", "period").agg(pl.col("amount").sum()))
     return (nets.join(acquired.lazy().select("customer_id", "acquired"), on="customer_id")
-            .filter((pl.col("period") > pl.col("acquired")) & (pl.col("amount") > 0))
+            .filter((pl.col("period") > pl.col("acquired")) & (pl.col("amount") > NET_ZERO))
             .group_by("customer_id")
             .agg((pl.col("period").min() - pl.col("acquired").first()).dt.total_days()
                  .alias("days_to_second"))

@@ -30,7 +30,15 @@ import polars as pl
 from clv.errors import ClvError
 from clv.models import MODELS, GammaGamma  # MODELS re-exported: the registry's
 from clv.models.base import PurchaseModel
-from clv.prep.summary import UNIT_DAYS, Summary, _lazy, rfm_summary
+from clv.prep.summary import (
+    LINKED,
+    NET_ZERO,
+    UNIT_DAYS,
+    Summary,
+    _lazy,
+    _netted_period,
+    rfm_summary,
+)
 
 BASELINE = "naive"
 
@@ -235,13 +243,19 @@ def tracking(transactions: Any, summary: Summary, models: dict[str, PurchaseMode
     n_steps = max(1, int(np.ceil(((end - start).days + 1) / days)))
     step_end = np.arange(1, n_steps + 1) * days  # days after start
     first = f.select("customer_id", "first_purchase")
+    rows = _lazy(transactions)
+    linked = LINKED in rows.collect_schema()  # a refund counts on its order's day, as there
+    rows = rows.select("customer_id", pl.col("timestamp").dt.date().alias("period"), "amount",
+                       *([pl.col(LINKED).dt.date().alias("_order_period")] if linked else []))
+    if linked:
+        rows = rows.with_columns(_netted_period(end, summary.calibration_end)) \
+            .drop("_order_period")
     repeat_days = (
-        _lazy(transactions)
-        .select("customer_id", pl.col("timestamp").dt.date().alias("day"), "amount")
+        rows.rename({"period": "day"})
         .filter(pl.col("day") <= end)
         .group_by("customer_id", "day").agg(pl.col("amount").sum())
         .join(first.lazy(), on="customer_id", how="inner")
-        .filter((pl.col("day") > pl.col("first_purchase")) & (pl.col("amount") > 0))
+        .filter((pl.col("day") > pl.col("first_purchase")) & (pl.col("amount") > NET_ZERO))
         .select(((pl.col("day") - pl.lit(start)).dt.total_days() / days).floor()
                 .cast(pl.Int64).alias("k"))
         .collect()

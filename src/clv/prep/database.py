@@ -41,6 +41,7 @@ from clv.data.issues import DataIssues, Exclusion
 from clv.errors import ClvError, DataError
 from clv.notes import Note
 from clv.prep.summary import (
+    NET_ZERO,
     UNIT_DAYS,
     Summary,
     SummaryReport,
@@ -512,10 +513,10 @@ def _summarise(conn: sa.Connection, rows: Any, unit: str,
         .cte("periods")
     p = periods.c
 
-    buy = p.amount > 0
+    buy = p.amount > NET_ZERO
     seen_q = sa.select(
         p.cid.label("customer_id"),
-        sa.func.min(sa.case((p.amount >= 0, p.period))).label("first_purchase"),
+        sa.func.min(sa.case((p.amount >= -NET_ZERO, p.period))).label("first_purchase"),
         sa.func.sum(p.amount).label("total_amount"),
         sa.func.min(sa.case((buy, p.period))).label("_first_pos"),
         sa.func.max(sa.case((buy, p.period))).label("_last_pos"),
@@ -536,7 +537,7 @@ def _summarise(conn: sa.Connection, rows: Any, unit: str,
     in_obs = p.period <= obs_p
     stats = conn.execute(sa.select(
         sa.func.sum(p.n), sa.func.sum(p.amount), sa.func.count(),
-        sa.func.sum(sa.case((sa.and_(p.amount <= 0, in_obs), 1), else_=0)),
+        sa.func.sum(sa.case((sa.and_(p.amount <= NET_ZERO, in_obs), 1), else_=0)),
         sa.func.sum(sa.case((~in_obs, p.n), else_=0)),
         sa.func.sum(sa.case((~in_obs, p.amount), else_=0.0)),
     )).one()

@@ -11,7 +11,8 @@ Science 24(2); the conventions of the BTYD literature):
   (calibration, holdout, after the observation end): a refunded order is not a purchase;
 - the relationship starts at the customer's first period with a net amount >= 0 (a free first
   order acquires a customer); after it, only periods with a positive net amount are purchases,
-  so zero-value orders and net refunds never count as repeat transactions;
+  so zero-value orders and net refunds never count as repeat transactions (a net amount within
+  ``NET_ZERO``, a millionth, of 0 is 0: the round-off of an order and its refund summed);
 - ``frequency`` x = number of purchase periods after the first (repeat transactions);
 - ``recency`` t_x = time from the first to the last purchase period;
 - ``T`` = time from the first purchase period to the end of calibration;
@@ -37,6 +38,12 @@ UNIT_DAYS: dict[str, float] = {"day": 1.0, "week": 7.0, "month": 30.4375, "year"
 _TRUNCATE = {"day": "1d", "week": "1w", "month": "1mo", "year": "1y"}
 COLUMNS = ("customer_id", "timestamp", "amount")
 LINKED = "order_time"
+NET_ZERO = 1e-6
+"""A period's net amount within this of 0 is 0 (neither a purchase nor a refund): an order and
+its refund summed leave a round-off such as 1.4e-14 whose sign depends on the order of the
+additions, which a parallel sum does not fix (the same file gave 290 to 293 non-positive
+periods from one run to the next before this bound). A millionth of a currency unit is far
+below any price and far above the round-off of sums of prices."""
 """The optional column of a refund's order time (see the module docstring)."""
 # Logs longer than this are summarised in parts of customers (by a hash of their id).
 ROWS_PER_PART = 40_000_000
@@ -320,14 +327,14 @@ def _summarise(lf: pl.LazyFrame, obs_p: dt.date, cal_p: dt.date | None, days: fl
     # Filters stay lazy so that no copy of the period table is ever materialised.
     in_obs = pl.col("period") <= obs_p
     end_p = cal_p if cal_p is not None else obs_p
-    buy = pl.col("amount") > 0
+    buy = pl.col("amount") > NET_ZERO
     bought = pl.when(buy).then(pl.col("period"))
     # One group-by of plain aggregations over masked columns (Polars' fast paths; per-group
     # filters would leave them). Every purchase period is at or after the start, so the
     # repeats are the positive periods minus the start period when the start is positive.
     seen = (  # every customer with a calibration period, purchase or not
         periods.lazy().filter(pl.col("period") <= end_p).group_by("customer_id").agg(
-            pl.when(pl.col("amount") >= 0).then(pl.col("period")).min()
+            pl.when(pl.col("amount") >= -NET_ZERO).then(pl.col("period")).min()
             .alias("first_purchase"),
             pl.col("amount").sum().alias("total_amount"),
             bought.min().alias("_first_pos"),
@@ -342,7 +349,7 @@ def _summarise(lf: pl.LazyFrame, obs_p: dt.date, cal_p: dt.date | None, days: fl
     stats = periods.select(
         pl.col("n").sum().alias("transactions"),
         pl.col("amount").sum().alias("amount"),
-        ((pl.col("amount") <= 0) & in_obs).sum().alias("non_positive_periods"),
+        ((pl.col("amount") <= NET_ZERO) & in_obs).sum().alias("non_positive_periods"),
         pl.col("n").filter(~in_obs).sum().alias("rows_after_observation_end"),
         pl.col("amount").filter(~in_obs).sum().alias("amount_after_observation_end"),
     ).row(0, named=True)

@@ -16,7 +16,7 @@ from clv.data import issues as why
 from clv.data.issues import DataIssues, Exclusion
 from clv.errors import ClvError, DataError
 from clv.notes import Note
-from clv.prep.summary import UNIT_DAYS, Summary, SummaryReport, Unit, _floor, _to_date
+from clv.prep.summary import NET_ZERO, UNIT_DAYS, Summary, SummaryReport, Unit, _floor, _to_date
 
 if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame, SparkSession
@@ -477,9 +477,9 @@ def rfm_summary(
         periods = merged(F.when(order.isNotNull() & (window(order) == window(own)), order)
                          .otherwise(own))
     p, amount = F.col("period"), F.col("amount")
-    buy = amount > 0
+    buy = amount > NET_ZERO
     seen = periods.filter(p <= F.lit(end_p)).groupBy("customer_id").agg(
-        F.min(F.when(amount >= 0, p)).alias("first_purchase"),
+        F.min(F.when(amount >= -NET_ZERO, p)).alias("first_purchase"),
         F.sum(amount).alias("total_amount"),
         F.min(F.when(buy, p)).alias("_first_pos"),
         F.max(F.when(buy, p)).alias("_last_pos"),
@@ -506,7 +506,7 @@ def rfm_summary(
     in_obs = p <= F.lit(obs_p)
     stats = first(periods.agg(
         F.sum("n"), F.sum(amount), F.count(F.lit(1)),
-        F.sum(F.when((amount <= 0) & in_obs, 1).otherwise(0)),
+        F.sum(F.when((amount <= NET_ZERO) & in_obs, 1).otherwise(0)),
         F.sum(F.when(~in_obs, F.col("n")).otherwise(0)),
         F.sum(F.when(~in_obs, amount).otherwise(0.0))))
     nobody = seen.filter(F.col("first_purchase").isNull()).select("customer_id")
