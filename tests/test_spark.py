@@ -297,6 +297,10 @@ def test_clv_summary_and_fit_with_engine_spark(spark, logs: dict[str, Path],
     for column in ("p_alive", "expected_purchases", "clv", "lifetime_value"):
         assert scored[column].to_numpy() == pytest.approx(polars_scores[column].to_numpy(),
                                                           rel=1e-9), column
+    # each customer's interval too (as close as two Polars runs are: see the score test)
+    for column in ("clv_lower", "clv_upper"):
+        assert scored[column].to_numpy() == pytest.approx(polars_scores[column].to_numpy(),
+                                                          rel=1e-7, abs=1e-9), column
     bad = subprocess.run([clv, "summary", log, "--engine", "spark", "--decimal", ","],
                          capture_output=True, text=True, timeout=600)
     assert bad.returncode != 0 and "--decimal is not applied by --engine spark" in bad.stderr

@@ -209,13 +209,15 @@ def customers(n: int) -> str:
 def _predict_spark(file: str, read: Reading, cfg: Any, master: str, conf: list[str] | None,
                    output: Path | None, as_json: bool) -> None:
     """``clv predict --engine spark``: summarised, fitted and scored with :mod:`clv.spark`
-    (point values; the intervals' draws are not run on Spark yet, said in a note)."""
+    (each customer's CLV interval drawn per distinct row on the driver and joined back; the
+    total's interval is not computed on Spark yet, said in a note)."""
     if cfg.model == "auto":
         raise ClvError(w("cli_err_spark_auto", models=", ".join(D.CANDIDATES)))
     from pyspark.sql import functions as F
 
     from clv import spark as cs
     from clv.cli import spark as engine_of
+    from clv.i18n import t_from
     from clv.measures import horizon_words
 
     stx = engine_of.transactions(file, read, master, conf)
@@ -223,14 +225,14 @@ def _predict_spark(file: str, read: Reading, cfg: Any, master: str, conf: list[s
                         midpoint=cfg.midpoint)
     fitted = cs.fit(ss, cfg.model)
     scores = cs.score(ss, fitted, cfg.horizon, cfg.horizon_unit, margin=cfg.margin,
-                      discount_rate=cfg.discount_rate)
+                      discount_rate=cfg.discount_rate, level=cfg.level, draws=cfg.draws)
     if output is not None:
         scores.frame.write.mode("overwrite").parquet(str(output))
     sums = ("clv", "future_value_lifetime", "lifetime_value", "revenue_to_date",
             "margin_to_date", "expected_purchases")
     row = scores.frame.agg(F.count(F.lit(1)), *(F.sum(c).alias(c) for c in sums)).first()
     total = {c: float(row[c] or 0.0) for c in sums}
-    notes = [*scores.notes, "intervals are not computed with --engine spark yet"]
+    notes = [*scores.notes, t_from(("cli",), "cli_spark_no_intervals", "en")]  # JSON: English
     head = {"engine": "spark", "model": model_payload(fitted.purchases),
             "spend": model_payload(fitted.spend_model) if fitted.spend_model is not None
             else {"model": "mean repeat purchase", "value": fitted.spend},
