@@ -674,3 +674,27 @@ def test_a_customers_date_format_that_leaves_acquisition_dates_blank_asks_too(tm
         report = state.entries[done["analysis"]].analysis.table_report("customers")
         (blank,) = report.noted("dates_unread")
         assert blank.values["n"] == late.height
+
+
+def test_the_date_format_is_questioned_only_beyond_five_percent():
+    """The form asks to confirm a date format only when the dates it leaves unread, and the
+    automatic detection reads, are more than 5% of the dates: 5 of 100 is not, 6 is; dates
+    no format reads, and a format that reads as much as the detection, are not."""
+    from clv.web.state import DATE_GAP, date_gap
+
+    assert DATE_GAP == 0.05
+
+    def dates(month_first: int) -> pl.Series:  # 'dd/mm/yyyy', some with a day above 12
+        return pl.Series("Date", [f"{13 + i % 15}/01/2024" if i < month_first
+                                  else "05/01/2024" for i in range(100)])
+
+    assert date_gap(dates(5), "mdy") is None
+    gap = date_gap(dates(6), "mdy")
+    assert gap is not None and (gap.dates, gap.unread, gap.detected, gap.read_auto) == (
+        100, 6, 6, 100)
+    assert date_gap(dates(6), "dmy") is None and date_gap(dates(6), None) is None
+    # values no format reads (not dates at all) leave nothing better to offer
+    assert date_gap(pl.Series("Date", ["soon"] * 20), "dmy") is None
+    # empty cells are no dates: they count in no share
+    sparse = pl.Series("Date", ["25/01/2024"] * 10 + [""] * 90)
+    assert date_gap(sparse, "mdy").dates == 10
