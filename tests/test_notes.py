@@ -66,3 +66,19 @@ def test_one_is_singular_in_french():
     assert t("imp_excluded_row", "fr", reason="x", n="1") == "x\u00a0: 1 ligne"
     assert t("imp_excluded_row", "fr", reason="x", n="1\u202f234") == "x\u00a0: 1\u202f234 lignes"
     assert t("imp_excluded_row", "en", reason="x", n="0") == "x: 0 rows"
+
+
+def test_amounts_of_a_note_carry_the_currency_in_both_languages():
+    """The refunds' total and an outlier's amounts are money: written with the data's currency
+    when it is known (the number alone otherwise, as before)."""
+    from clv.notes import Note
+    from clv.report.text import note
+
+    refunds = Note("refunds_linked", n=77, total=-4958.2)
+    assert "(total -4 958,20\u00a0€)" in note(refunds, "fr", "EUR").replace("\u202f", " ")
+    assert "(total -€4,958.20)" in note(refunds, "en", "EUR")
+    assert note(refunds, "en") == str(refunds) and "(total -4,958.20)" in str(refunds)
+    outlier = Note("outlier_amount", row=1234, amount=50000.0, customer="C1", ratio=40,
+                   typical=120.5, percent=3)
+    assert note(outlier, "en", "USD").startswith("row 1,234: $50,000.00 (customer 'C1')")
+    assert "($120.50)" in note(outlier, "en", "USD")

@@ -212,13 +212,15 @@ def print_json(payload: Any) -> None:
     sys.stdout.write(json.dumps(clean(payload), indent=2, default=str) + "\n")
 
 
-def note_words(note: Any, lang_: str | None = None) -> str:
+def note_words(note: Any, lang_: str | None = None, currency: str | None = None) -> str:
     """A note (``clv.notes.Note`` or text) in the command line's words and language (French
-    from :func:`clv.report.text.note`; a note without a kind as written)."""
-    if (lang_ or lang()) == "fr":
-        from clv.report.text import note as french
+    from :func:`clv.report.text.note`; a note without a kind as written), its amounts in
+    ``currency`` when given."""
+    spoken = lang_ or lang()
+    if spoken == "fr" or currency:
+        from clv.report.text import note as said
 
-        note = french(note, "fr")
+        note = said(note, spoken, currency)
     return cli_words(str(note))
 
 
@@ -307,7 +309,7 @@ def print_issues(tx: Transactions | DataIssues) -> None:
                   kept=amount(iss.amount_kept, currency),
                   excluded=amount(iss.amount_excluded, currency)), markup=False)
     for n in iss.notes:
-        out().print(f"[dim]{escape(w('cli_note'))} {escape(note_words(n))}[/]")
+        out().print(f"[dim]{escape(w('cli_note'))} {escape(note_words(n, None, currency))}[/]")
 
 
 def reason_words(reason: str) -> str:

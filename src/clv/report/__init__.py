@@ -242,7 +242,7 @@ def _levers(levers: Levers, lang: str) -> str:
 def _activity(a: Analysis, lang: str) -> str:
     """Which model gives the P(alive) of the segment and activity views (see
     ``clv.valuation``), in words."""
-    said = [note(n, lang).rstrip(".") + "." for n in a.notes
+    said = [note(n, lang, a.currency).rstrip(".") + "." for n in a.notes
             if getattr(n, "key", None) in ACTIVITY_NOTES]
     return " ".join(said) or word("p_alive_of", lang).format(model=a.model.NAME)
 
@@ -493,7 +493,7 @@ def render(a: Analysis, lang: str = "en") -> str:
                                             "amount": pl.Float64}),
                        {"reason": w("reason"), "rows": w("rows"), "amount": w("amount")}, lang,
                        money=("amount",), currency=cur) | {"wrap": True},
-        "notes": [note(n, lang) for n in [*issues.notes, *a.notes]]}
+        "notes": [note(n, lang, a.currency) for n in [*issues.notes, *a.notes]]}
     age = w("age").format(unit=w(f"{a.cohorts.period}_unit"))
     sym = measures.symbol(cur, lang)
     in_currency = f" ({sym})" if sym else ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from typing import Any
 
 from clv.notes import Note
@@ -672,21 +673,44 @@ NOTES_ONE: dict[str, str] = {
 """The French notes whose count is one (French writes 0 and 1 in the singular)."""
 
 
-def note(text: str, lang: str) -> str:
+MONEY_VALUES = ("total", "amount", "typical")
+"""The values of the notes that are amounts of money (refunds' totals, an outlier and the
+typical amount), written with the data's currency when it is known."""
+
+
+def note(text: str, lang: str, currency: str | None = None) -> str:
     """A note of the readers or the analysis in the language (as written when its kind has no
-    translation)."""
-    if lang != "fr" or not isinstance(text, Note) or text.key not in NOTES:
+    translation), its amounts in ``currency`` when given (``total -4 958,20 €``)."""
+    if not isinstance(text, Note):
         return str(text)
+    from clv.measures import money
+    from clv.notes import TEMPLATES
+
+    def values_for(spoken: str) -> dict[str, Any]:
+        out = {}
+        for k, v in text.values.items():
+            numeric = isinstance(v, int | float) and not isinstance(v, bool)
+            if numeric and currency and k in MONEY_VALUES:
+                out[k] = money(float(v), currency, spoken)
+            elif spoken == "en":
+                out[k] = v
+            elif numeric:
+                out[k] = number(v, spoken, 2 if isinstance(v, float) else 0)
+            else:
+                out[k] = NOTE_VALUES.get(str(v), v)
+        return out
+
+    if lang != "fr" or text.key not in NOTES:
+        if not currency or not any(k in text.values for k in MONEY_VALUES) \
+                or text.key not in TEMPLATES:
+            return str(text)
+        template = re.sub(r"\{(" + "|".join(MONEY_VALUES) + r"):[^}]*\}", r"{\1}",
+                          TEMPLATES[text.key])
+        return template.format(**values_for("en"))
     count = text.values.get("n")
     if text.key in NOTES_ONE and isinstance(count, int) and abs(count) < 2:
-        values = {k: number(v, lang, 2 if isinstance(v, float) else 0)
-                  if isinstance(v, int | float) and not isinstance(v, bool)
-                  else NOTE_VALUES.get(str(v), v) for k, v in text.values.items()}
-        return NOTES_ONE[text.key].format(**values)
-    values = {k: number(v, lang, 2 if isinstance(v, float) else 0)
-              if isinstance(v, int | float) and not isinstance(v, bool)
-              else NOTE_VALUES.get(str(v), v) for k, v in text.values.items()}
-    return NOTES[text.key].format(**values)
+        return NOTES_ONE[text.key].format(**values_for(lang))
+    return NOTES[text.key].format(**values_for(lang))
 
 
 def segment_name(key: str, lang: str) -> str:

@@ -154,16 +154,17 @@ def _significant(value: Any, lang: str) -> str:
     return text.replace(".", ",") if lang == "fr" else text
 
 
-def note_words(text: Any, lang: str) -> str:
+def note_words(text: Any, lang: str, currency: str | None = None) -> str:
     """A note of the readers or the analysis as a page says it in ``lang``: the notes of a
     model fit at a limit (no dropout, one purchase rate, parameters at the edge...) and of a
     delimited file in sentences of the catalogue (``note_<kind>``), without the library's
     'a -> 0, b -> inf' or "delimiter ';'"; any other note as :func:`clv.report.text.note`
-    writes it (a note saved before its kind carried what the sentence needs, too)."""
+    writes it, its amounts in ``currency`` (a note saved before its kind carried what the
+    sentence needs, too)."""
     key = getattr(text, "key", None)
     values: dict[str, Any] = dict(getattr(text, "values", {}) or {})
     if key is None or f"note_{key}" not in i18n.catalogue():
-        return note(text, lang)
+        return note(text, lang, currency)
     try:
         if key == "delimited":
             word = SEPARATORS.get(str(values["delimiter"]), "other")
@@ -184,14 +185,15 @@ def note_words(text: Any, lang: str) -> str:
                       if f"note_per_{per}" in i18n.catalogue() else per,
                       level=level.replace("%", "\u00a0%") if lang == "fr" else level)
     except KeyError:  # a value the sentence needs is missing: the library's words
-        return note(text, lang)
+        return note(text, lang, currency)
 
 
 @jinja2.pass_context
 def _note(context: jinja2.runtime.Context, text: Any) -> str:
     """``{{ n | note }}``: a note of the readers or the analysis in the page's language
-    (:func:`note_words`)."""
-    return note_words(text, _lang(context))
+    (:func:`note_words`), its amounts in the analysis's currency."""
+    analysis = context.get("a")
+    return note_words(text, _lang(context), getattr(analysis, "currency", None))
 
 
 ENV.filters.update(note=_note, num=_num, pct=_pct, money=_money, day=_day, month=_month_name,
