@@ -163,15 +163,44 @@ def analyze(
         transactions)
     done("data")
     val = value_customers(tx, cfg, progress=done)
+    return decisions(tx, val, cfg, done, seconds, spend=spend, subscriptions=subscriptions,
+                     customers=customers, table_reports=table_reports)
+
+
+def decisions(
+    tx: Transactions,
+    val: Valuation,
+    cfg: Settings,
+    done: Callable[[str], None],
+    seconds: dict[str, float],
+    *,
+    spend: pl.DataFrame | None = None,
+    subscriptions: pl.DataFrame | None = None,
+    customers: pl.DataFrame | None = None,
+    table_reports: Mapping[str, TableReport] | Iterable[TableReport] | None = None,
+    products: Any = None,
+    counted: Callable[[Cohorts], Cohorts] | None = None,
+) -> Analysis:
+    """The analyses that follow the valuation ``val`` of ``tx`` (segments, cohorts, timing,
+    channels, levers, subscriptions, the KPIs) and the :class:`Analysis` they make, the same
+    for :func:`analyze` and the Spark engine's (:func:`clv.spark.analyze`). ``done(step)``
+    marks each step (``seconds`` holds their times). ``products``: what
+    :func:`clv.timing.cross_sell` reads (default ``tx`` when it has a product column);
+    ``counted``: applied to the cohorts and the channels' curves (the Spark engine counts
+    there the lines left out, its ``tx`` holding one row per customer and day)."""
     notes = list(val.notes)
     summary, model, value = val.summary, val.model, val.value
     segs = segments_of(val)
     done("segments")
     coh = cohorts(tx, summary, period=cfg.period, purchases=model, spend=val.spend,
                   margin=cfg.margin)
+    if counted is not None:
+        coh = counted(coh)
     notes.extend(coh.notes)
     done("cohorts")
-    pairs = cross_sell(tx) if "product" in tx.frame.columns else None
+    if products is None and "product" in tx.frame.columns:
+        products = tx
+    pairs = cross_sell(products) if products is not None else None
     nxt = next_purchase(model, summary, cfg.next_days)
     done("timing")
 
@@ -179,6 +208,8 @@ def analyze(
     if spend is not None:
         acq = channels(tx, summary, spend, value, customers=customers, margin=cfg.margin,
                        purchases=model, spend_model=val.spend, predicted=val.basis)
+        if counted is not None:
+            acq = dataclasses.replace(acq, curves=counted(acq.curves))
         notes.extend(acq.notes)  # e.g. a customers table whose ids match no customer
     done("channels")
     new_ltv = (acq.blended_ltv if acq is not None and acq.blended_ltv is not None

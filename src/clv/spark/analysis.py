@@ -28,7 +28,7 @@ holdout, is not offered on Spark).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
     from clv.cohorts import Cohorts
+    from clv.data.table_reports import TableReport
     from clv.pipeline import Analysis
     from clv.prep import Summary
     from clv.valuation import Settings
@@ -65,18 +66,17 @@ def analyze(
     customers: pl.DataFrame | None = None,
     settings: Settings | None = None,
     progress: Callable[[str, float], None] | None = None,
+    table_reports: Mapping[str, TableReport] | Iterable[TableReport] | None = None,
 ) -> Analysis:
     """The :class:`clv.pipeline.Analysis` of :func:`clv.pipeline.analyze` for transactions
     validated in Spark (:func:`clv.spark.read_transactions`), with the optional ``spend``,
-    ``subscriptions`` and ``customers`` tables (Polars, as ``analyze`` takes them); see the
-    module docstring for what runs where. ``settings.model`` must name the purchase model."""
+    ``subscriptions`` and ``customers`` tables (Polars, as ``analyze`` takes them) and the
+    reports of their reading (``table_reports``); see the module docstring for what runs
+    where; the analyses after the valuation are :func:`clv.pipeline.decisions`, as for
+    :func:`clv.pipeline.analyze`. ``settings.model`` must name the purchase model."""
     from clv import defaults as D
-    from clv.acquisition import channels
-    from clv.cohorts import cohorts
     from clv.data import Transactions
-    from clv.pipeline import Analysis, Settings, _kpis, levers_of, recent_ltv, segments_of
-    from clv.subscriptions import saas_metrics
-    from clv.timing import cross_sell, next_purchase
+    from clv.pipeline import Settings, decisions
     from clv.valuation import Valuation
     from clv.value import value_intervals
 
@@ -123,35 +123,9 @@ def analyze(
     val = Valuation(cfg, tx, summary, None, fitted.purchases, fitted.spend_model, fitted.spend,
                     value, intervals, cfg.currency, list(notes))
     done("value")
-    model = val.model
-    segs = segments_of(val)
-    done("segments")
-    coh = _lines_counted(cohorts(tx, summary, period=cfg.period, purchases=model,
-                                 spend=val.spend, margin=cfg.margin), ledger, summary)
-    notes.extend(coh.notes)
-    done("cohorts")
-    pairs = cross_sell(firsts) if firsts is not None else None
-    nxt = next_purchase(model, summary, cfg.next_days)
-    done("timing")
-    acq = None
-    if spend is not None:
-        acq = channels(tx, summary, spend, value, customers=customers, margin=cfg.margin,
-                       purchases=model, spend_model=val.spend, predicted=val.basis)
-        acq = replace(acq, curves=_lines_counted(acq.curves, ledger, summary))
-        notes.extend(acq.notes)
-    done("channels")
-    new_ltv = (acq.blended_ltv if acq is not None and acq.blended_ltv is not None
-               else recent_ltv(value, summary))
-    cac = cfg.cac if cfg.cac is not None else (acq.blended_cac if acq else None)
-    scenario, sens = levers_of(val, cac, new_ltv)
-    done("levers")
-    subs = saas_metrics(subscriptions, as_of=summary.observation_end, margin=cfg.margin,
-                        discount_rate=cfg.discount_rate) if subscriptions is not None else None
-    done("subscriptions")
-    kpis = _kpis(tx, val, segs, scenario, acq, subs, new_ltv)
-    return Analysis(cfg, tx, summary, None, model, val.spend_model, value, intervals, segs,
-                    coh, pairs, nxt, scenario, sens, acq, subs, kpis, seconds, notes,
-                    cfg.currency)
+    return decisions(tx, val, cfg, done, seconds, spend=spend, subscriptions=subscriptions,
+                     customers=customers, table_reports=table_reports, products=firsts,
+                     counted=lambda coh: _lines_counted(coh, ledger, summary))
 
 
 def _collect(frame: DataFrame) -> pl.DataFrame:
