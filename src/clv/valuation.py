@@ -69,7 +69,8 @@ __all__ = ["LIFETIME", "MAX_HORIZON_MONTHS", "Settings", "Valuation", "fit_spend
 def _one_of(name: str, value: Any, kind: Any) -> None:
     allowed = get_args(kind)
     if value not in allowed:
-        raise ClvError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+        raise ClvError(key="error_one_of",
+                       values={"name": name, "allowed": list(allowed), "value": value})
 
 
 @dataclass(frozen=True)
@@ -122,23 +123,26 @@ class Settings:
         check_horizon(self.horizon, self.horizon_unit)
         check_horizon(self.next_days, "day", "next_days")
         if not 0 < self.margin <= 1:
-            raise ClvError(f"margin must be in (0, 1], not {self.margin}")
+            raise ClvError(key="error_margin", values={"name": "margin", "value": self.margin})
         if not 0 <= self.discount_rate < math.inf:
-            raise ClvError(f"discount_rate must be a yearly rate of 0 or more, not "
-                           f"{self.discount_rate}")
+            raise ClvError(key="error_discount_rate",
+                           values={"name": "discount_rate", "value": self.discount_rate})
         if not 0 < self.level < 1:
-            raise ClvError(f"level must be in (0, 1), not {self.level}")
+            raise ClvError(key="error_level", values={"name": "level", "value": self.level})
         if isinstance(self.draws, bool) or not 20 <= self.draws <= MAX_DRAWS:
-            raise ClvError(f"draws must be between 20 and {MAX_DRAWS:,}, not {self.draws}")
+            raise ClvError(key="error_draws",
+                           values={"name": "draws", "most": MAX_DRAWS, "value": self.draws})
         if self.cac is not None and not 0 < self.cac < math.inf:
-            raise ClvError(f"cac must be a positive amount, not {self.cac}")
+            raise ClvError(key="error_cac", values={"name": "cac", "value": self.cac})
         unknown = [m for m in self.models if m not in CANDIDATES]
         if unknown or not self.models:
-            raise ClvError(f"models must be among {', '.join(CANDIDATES)}, not {unknown}")
+            raise ClvError(key="error_models", values={"name": "models",
+                                                       "allowed": list(CANDIDATES),
+                                                       "value": unknown})
         if self.currency is not None and not (len(self.currency) == 3
                                               and self.currency.isalpha()):
-            raise ClvError(f"currency must be a three-letter code such as EUR, not "
-                           f"{self.currency!r}")
+            raise ClvError(key="error_currency",
+                           values={"name": "currency", "value": self.currency})
 
     @property
     def basis(self) -> str:

@@ -194,7 +194,8 @@ def _parse_dates(values: pl.Series, date_format: str | None, *, tz: str,
         values = values.cast(pl.Int64, strict=False)
         dtype = values.dtype
     if not (dtype.is_integer() or dtype == pl.String):
-        raise DataError(f"dates of type {dtype} cannot be read", source=source, column=name)
+        raise DataError(key="error_date_type", values={"dtype": str(dtype)}, source=source,
+                        column=name)
     s = values.cast(pl.String).str.strip_chars()
     frame = pl.DataFrame({name: s})
     col = pl.col(name)
@@ -225,22 +226,17 @@ def _parse_dates(values: pl.Series, date_format: str | None, *, tz: str,
     best = max(families, key=lambda f: counts[f])
     if counts[best] == 0:
         example = distinct[0] if distinct.len() else ""
-        raise DataError(
-            f"no date format reads the values (e.g. '{example}'); give the format explicitly "
-            "(e.g. date_format='%d/%m/%Y'), or check that this column holds dates",
-            source=source, column=name,
-        )
+        raise DataError(key="error_no_date_format", values={"example": example},
+                        source=source, column=name)
     if best in ("dmy", "mdy") and counts["dmy"] == counts["mdy"]:
         differ = parsed.filter(pl.col("dmy") != pl.col("mdy"))
         if differ.height:
             examples = ", ".join(
                 f"'{v}'" for v in sample.filter(
                     parsed["dmy"] != parsed["mdy"]).get_column(name).head(3).to_list())
-            raise AmbiguousDateError(
-                f"dates such as {examples} read as both DD/MM/YYYY and MM/DD/YYYY and no value "
-                "decides; choose with date_format='dmy' or date_format='mdy'",
-                source=source, column=name,
-            )
+            raise AmbiguousDateError(key="error_ambiguous_dates",
+                                     values={"examples": examples}, source=source,
+                                     column=name)
     if best in ("dmy", "mdy") and min(counts["dmy"], counts["mdy"]) > 0:
         other = "mdy" if best == "dmy" else "dmy"
         decider = sample.filter(parsed[best].is_not_null() & parsed[other].is_null())

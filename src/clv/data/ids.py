@@ -14,8 +14,7 @@ def single_values(frame: pl.DataFrame, column: str, source: str) -> str:
     refused with its name rather than left to fail in a cast."""
     dtype = frame.schema[column]
     if dtype.is_nested() or dtype == pl.Object:
-        raise DataError(f"holds {dtype} values (lists or records), not one value per row; "
-                        "flatten it first (e.g. with explode or unnest)", source=source,
+        raise DataError(key="error_nested", values={"dtype": str(dtype)}, source=source,
                         column=column)
     return column
 

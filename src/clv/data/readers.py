@@ -37,7 +37,7 @@ from zlib import error as zlib_error
 import numpy as np
 import polars as pl
 
-from clv.errors import DataError
+from clv.errors import DataError, Words
 from clv.notes import Note
 
 ROW = "__row__"
@@ -121,17 +121,17 @@ def _decode(raw: bytes, encoding: str | None, notes: list[str], source: str = "i
     if encoding:
         try:
             if not codecs.lookup(encoding)._is_text_encoding:  # rot13, zlib_codec, base64...
-                raise DataError(f"'{encoding}' is not a text encoding (e.g. utf-8, cp1252, "
-                                "latin-1, utf-16)", source=source)
+                raise DataError(key="error_not_text_encoding",
+                                values={"encoding": encoding}, source=source)
             return codecs.getincrementaldecoder(encoding)().decode(raw, final)
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].decode(encoding, errors="replace").count("\n") + 1
-            raise DataError(f"the file is not in {encoding} (byte {raw[exc.start]:#04x} cannot "
-                            f"be read; give its encoding, e.g. encoding='cp1252', or leave "
-                            "it out to detect it)", source=source, row=line) from exc
+            raise DataError(key="error_not_in_encoding",
+                            values={"encoding": encoding, "byte": f"{raw[exc.start]:#04x}"},
+                            source=source, row=line) from exc
         except LookupError as exc:
-            raise DataError(f"unknown encoding '{encoding}' (e.g. utf-8, cp1252, latin-1, "
-                            "utf-16)", source=source) from exc
+            raise DataError(key="error_unknown_encoding", values={"encoding": encoding},
+                            source=source) from exc
     wide = _wide(raw)
     if wide:
         codec, name, guessed = wide
@@ -139,9 +139,9 @@ def _decode(raw: bytes, encoding: str | None, notes: list[str], source: str = "i
             text = codecs.getincrementaldecoder(codec)().decode(raw, final)
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].decode(codec, errors="replace").count("\n") + 1
-            raise DataError(f"the file looks like {name} text but its bytes {exc.start:,} and "
-                            "after cannot be read as such; give its encoding with "
-                            "encoding=...", source=source, row=line) from exc
+            raise DataError(key="error_wide_unreadable",
+                            values={"name": name, "start": exc.start},
+                            source=source, row=line) from exc
         notes.append(Note("encoding_guessed" if guessed else "encoding", encoding=name))
         return text
     if raw.startswith(codecs.BOM_UTF8):
@@ -261,17 +261,14 @@ def _separator(separator: str | None, source: str) -> str | None:
     if separator == " ":
         return "whitespace"
     if len(separator) != 1 or not separator.isascii() or separator in "\"\r\n":
-        got = "an empty text" if not separator else repr(separator)
-        raise DataError(f"the separator must be one character such as ',' ';' '|' or tab (or "
-                        f"'whitespace' for columns lined up by spaces), not {got}; leave it "
-                        "out to detect it", source=source)
+        got = Words("error_empty_text") if not separator else repr(separator)
+        raise DataError(key="error_separator", values={"given": got}, source=source)
     return separator
 
 
 def _too_wide(width: int, source: str) -> DataError:
-    return DataError(f"the file has {width:,} columns, more than the {MAX_COLUMNS:,} clv reads; "
-                     "keep the columns needed (customer, date, amount ...) in a copy of the file, "
-                     "e.g. by deleting the others in a spreadsheet", source=source)
+    return DataError(key="error_too_wide", values={"width": width, "most": MAX_COLUMNS},
+                     source=source)
 
 
 def read_delimited(
@@ -294,7 +291,7 @@ def read_delimited(
     cr_only = "\r" in text_head and "\n" not in text_head
     head = [ln for ln in text_head.splitlines()[:SNIFF_LINES] if ln.strip()]
     if not head:
-        raise DataError("the file is empty", source=source)
+        raise DataError(key="error_empty_file", source=source)
     whitespace = separator == "whitespace"
     try:
         if separator is None:
@@ -305,13 +302,11 @@ def read_delimited(
                 if mode > 1 and freq / len(head) >= 0.9:
                     whitespace = True
                 else:
-                    raise DataError(
-                        "cannot tell the delimiter (tried , ; tab | and spaces); give it with "
-                        "separator=...", source=source)
+                    raise DataError(key="error_no_delimiter", source=source)
         rows = [ln.split() for ln in head] if whitespace else list(
             csv.reader(head, delimiter=separator))
     except csv.Error as exc:  # e.g. a field past FIELD_LIMIT
-        raise DataError(f"cannot read the first lines as delimited text ({exc})",
+        raise DataError(key="error_first_lines", values={"detail": str(exc)},
                         source=source) from exc
     width = max(len(r) for r in rows)
     if width > MAX_COLUMNS:
@@ -599,15 +594,13 @@ def _check_workbook(zf: zipfile.ZipFile, sheet: str | int | None, source: str) -
                     size += len(chunk)
                     total += len(chunk)
                     if total > EXCEL_MAX_UNCOMPRESSED:
-                        raise DataError(
-                            f"the workbook holds more than {EXCEL_MAX_UNCOMPRESSED >> 20:,} MiB "
-                            "once uncompressed, more than clv reads from a workbook; save the "
-                            "sheet as CSV to read it", source=source)
+                        raise DataError(key="error_workbook_inflated",
+                                        values={"mib": EXCEL_MAX_UNCOMPRESSED >> 20},
+                                        source=source)
                     if size > _CHUNK and size > EXCEL_MAX_RATIO * max(info.compress_size, 1):
-                        raise DataError(
-                            f"the workbook's part {info.filename} inflates more than "
-                            f"{EXCEL_MAX_RATIO}:1 (a zip bomb, not a spreadsheet's data); it "
-                            "is not read", source=source)
+                        raise DataError(key="error_zip_bomb",
+                                        values={"part": info.filename, "ratio": EXCEL_MAX_RATIO},
+                                        source=source)
                     if part is None:
                         part = _Part(chunk)
                         xml = chunk.lstrip()[:1] in (b"<", b"") or chunk.startswith(
@@ -616,25 +609,26 @@ def _check_workbook(zf: zipfile.ZipFile, sheet: str | int | None, source: str) -
                         raise _NoMarkup
                     part.feed(chunk)
         except _NoMarkup as exc:
-            raise DataError(f"the workbook's part {info.filename} holds a run of more than "
-                            f"{EXCEL_MARKUP_RUN >> 20} MiB without markup (no spreadsheet "
-                            "writes that); it is not read", source=source) from exc
+            raise DataError(key="error_no_markup",
+                            values={"part": info.filename, "mib": EXCEL_MARKUP_RUN >> 20},
+                            source=source) from exc
         except (zipfile.BadZipFile, EOFError, zlib_error) as exc:
-            raise DataError(f"the workbook is damaged ({info.filename}: {exc}); open it in "
-                            "Excel and save it again", source=source) from exc
+            raise DataError(key="error_workbook_damaged_part",
+                            values={"part": info.filename, "detail": str(exc)},
+                            source=source) from exc
         except (NotImplementedError, RuntimeError) as exc:  # other compression, a password
-            raise DataError(f"the workbook cannot be read ({exc}); open it in Excel and save "
-                            "it again without a password", source=source) from exc
+            raise DataError(key="error_workbook_locked", values={"detail": str(exc)},
+                            source=source) from exc
         if size != info.file_size:
-            raise DataError(f"the workbook is damaged ({info.filename} declares "
-                            f"{info.file_size:,} bytes and holds {size:,}); open it in Excel "
-                            "and save it again", source=source)
+            raise DataError(key="error_workbook_size",
+                            values={"part": info.filename, "declared": info.file_size,
+                                    "size": size}, source=source)
         if part is None:
             continue
         if part.strings and part.n_strings > EXCEL_MAX_CELLS:
-            raise DataError(f"the workbook holds {part.n_strings:,} texts, more than the "
-                            f"{EXCEL_MAX_CELLS:,} cells clv reads from a workbook; save the "
-                            "sheet as CSV to read it", source=source)
+            raise DataError(key="error_workbook_texts",
+                            values={"n": part.n_strings, "most": EXCEL_MAX_CELLS},
+                            source=source)
         if part.sheet:
             ranges[info.filename] = _place(zf, info) if part.unplaced else part.range
             shared[info.filename] = part.shared
@@ -660,20 +654,19 @@ def _check_workbook(zf: zipfile.ZipFile, sheet: str | int | None, source: str) -
             else np.zeros(0, dtype=np.int64)
         text = int(lengths[indexes[indexes < lengths.size]].sum()) if lengths.size else 0
         if text > EXCEL_MAX_TEXT:
-            raise DataError(
-                f"the cells of sheet '{name}' repeat texts of the workbook's shared table "
-                f"({indexes.size:,} cells, {text / 1e9:,.1f} GB once each holds its copy), "
-                f"more than the {EXCEL_MAX_TEXT >> 20:,} MiB of text clv reads from a sheet; "
-                "save the sheet as CSV to read it", source=source)
+            raise DataError(key="error_sheet_shared_text",
+                            values={"sheet": name, "cells": int(indexes.size),
+                                    "gb": text / 1e9, "mib": EXCEL_MAX_TEXT >> 20},
+                            source=source)
         rows, cols = found.shape()
         if rows * cols > EXCEL_MAX_CELLS or cols > MAX_COLUMNS:
-            what = (f"more than the {EXCEL_MAX_CELLS:,} cells" if rows * cols > EXCEL_MAX_CELLS
-                    else f"more than the {MAX_COLUMNS:,} columns")
-            raise DataError(
-                f"sheet '{name}' spans {found} ({rows:,} rows x {cols:,} columns = "
-                f"{rows * cols:,} cells), {what} clv reads from a sheet (the Excel engine "
-                "would allocate them all); delete the stray cells far from the table, or save "
-                "the sheet as CSV", source=source)
+            what = (Words("error_more_cells", most=EXCEL_MAX_CELLS)
+                    if rows * cols > EXCEL_MAX_CELLS
+                    else Words("error_more_columns", most=MAX_COLUMNS))
+            raise DataError(key="error_sheet_span",
+                            values={"sheet": name, "span": str(found), "rows": rows,
+                                    "cols": cols, "cells": rows * cols, "what": what},
+                            source=source)
 
 
 def _from_frame(obj: Any) -> pl.DataFrame | None:
@@ -686,8 +679,8 @@ def _from_frame(obj: Any) -> pl.DataFrame | None:
         try:
             return pl.from_pandas(obj.reset_index(drop=True))
         except ImportError as exc:  # Polars converts most pandas columns through PyArrow
-            raise DataError(f"reading a pandas frame needs {exc.name or 'pyarrow'}: pip install "
-                            "'clv[pandas]'", source="pandas frame") from exc
+            raise DataError(key="error_pandas_needs", values={"module": exc.name or "pyarrow"},
+                            source="pandas frame") from exc
     if module == "pyarrow":
         out = pl.from_arrow(obj)
         return out if isinstance(out, pl.DataFrame) else out.to_frame()
@@ -730,21 +723,18 @@ def check_select(query: str, source: str = "query") -> str:
     bare = bare[:-1].rstrip() if bare.endswith(";") else bare
     words = re.findall(r"[a-z_]\w*", bare.lower())
     if ";" in bare:
-        raise DataError("the query must be one statement (a ';' separates two)", source=source)
+        raise DataError(key="error_query_one", source=source)
     if not words or words[0] not in ("select", "with"):
-        raise DataError("the query must read data: one SELECT (or WITH ... SELECT) statement",
-                        source=source)
+        raise DataError(key="error_query_select", source=source)
     joined = " ".join(words)
     for word in _WRITES:
         if re.search(rf"\b{word}\b", joined):
-            raise DataError(f"the query must only read data, and '{word.upper()}' writes or "
-                            "changes the database; write a column or table of that name in "
-                            "double quotes", source=source)
+            raise DataError(key="error_query_writes", values={"word": word.upper()},
+                            source=source)
     reach = _REACH.search(bare.lower())
     if reach:
-        raise DataError(f"the query must only read the database's tables, and "
-                        f"{reach.group(0)}() reaches beyond them (another connection, the "
-                        "server's files, its settings or sessions)", source=source)
+        raise DataError(key="error_query_reach", values={"function": reach.group(0)},
+                        source=source)
     return query
 
 
@@ -762,31 +752,27 @@ def read_sql(url: str, *, table: str | None = None, query: str | None = None,
     try:
         import sqlalchemy as sa
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise DataError("reading a database needs SQLAlchemy: pip install 'clv[sql]'",
-                        source=where) from exc
+        raise DataError(key="error_needs_sqlalchemy", source=where) from exc
     if (table is None) == (query is None):
-        raise DataError("give either a table or a query to read from the database",
-                        source=where)
+        raise DataError(key="error_table_or_query", source=where)
     if read_only and query is not None:
         check_select(query, where)
     try:
         dialect = sa.engine.make_url(url).get_backend_name()
         if read_only and dialect not in ("postgresql", "sqlite"):
-            raise DataError(f"a read-only read is guaranteed on PostgreSQL and SQLite, not on "
-                            f"{dialect}", source=where)
+            raise DataError(key="error_read_only_dialect", values={"dialect": dialect},
+                            source=where)
         engine = sa.create_engine(url)
     except ModuleNotFoundError as exc:
         module = (exc.name or "").split(".")[0]
-        package = _DRIVERS.get(module, module or "its driver")
-        hint = (" (or write the URL as postgresql+psycopg://..., the driver clv[postgres] "
-                "installs)" if module == "psycopg2" else "")
-        raise DataError(f"reading this database needs the driver {module or '?'}: pip install "
-                        f"'{package}'{hint}", source=where) from exc
-    except (sa.exc.SQLAlchemyError, ValueError, TypeError, ImportError) as exc:
-        raise DataError("not a database URL that can be read (e.g. sqlite:///path/shop.db, "
-                        "postgresql+psycopg://user@host/base): "
-                        f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
+        package: str | Words = _DRIVERS.get(module, module) or Words("error_its_driver")
+        hint = Words("error_psycopg_hint") if module == "psycopg2" else ""
+        raise DataError(key="error_needs_driver",
+                        values={"module": module or "?", "package": package, "hint": hint},
                         source=where) from exc
+    except (sa.exc.SQLAlchemyError, ValueError, TypeError, ImportError) as exc:
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DataError(key="error_bad_url", values={"detail": detail}, source=where) from exc
     if table is not None:
         sql: Any = sa.select(sa.text("*")).select_from(sa.table(table))
     else:
@@ -805,8 +791,9 @@ def read_sql(url: str, *, table: str | None = None, query: str | None = None,
             names = list(result.keys())
             data = [tuple(r) for r in result]
     except sa.exc.SQLAlchemyError as exc:
-        raise DataError(f"the database refused the read: {exc.__class__.__name__}: "
-                        f"{str(exc).splitlines()[0]}", source=where) from exc
+        raise DataError(key="error_db_refused",
+                        values={"kind": exc.__class__.__name__,
+                                "detail": str(exc).splitlines()[0]}, source=where) from exc
     finally:
         engine.dispose()
     frame = pl.DataFrame(data, schema=names, orient="row", infer_schema_length=None)
@@ -868,13 +855,12 @@ def read_raw(
     if isinstance(source, str) and "://" in source:
         return read_sql(source, table=table, query=query, read_only=read_only)
     if not isinstance(source, str | Path):
-        raise DataError(f"cannot read a {type(source).__name__}; give a path, a database URL "
-                        "or a pandas / Polars / PyArrow frame")
+        raise DataError(key="error_cannot_read_type", values={"kind": type(source).__name__})
     path = Path(source)
     if not path.exists():
-        raise DataError("no such file", source=str(path))
+        raise DataError(key="error_no_file", source=str(path))
     if path.is_dir():
-        raise DataError("a folder, not a file", source=str(path))
+        raise DataError(key="error_folder", source=str(path))
     suffix = "".join(path.suffixes[-1:]).lower()
     notes: list[str] = []
     try:
@@ -903,7 +889,8 @@ def read_raw(
     except BaseException as exc:
         if isinstance(exc, DataError) or not _parser_failure(exc):
             raise
-        raise DataError(f"cannot read the file: {_first_line(exc)}", source=str(path)) from exc
+        raise DataError(key="error_cannot_read_file", values={"detail": _first_line(exc)},
+                        source=str(path)) from exc
     if frame.width > MAX_COLUMNS:
         raise _too_wide(frame.width, str(path))
     frame = numbered(frame, offset)
@@ -919,19 +906,18 @@ def _read_workbook(path: Path, sheet: str | int | None, notes: list[str]
     not a workbook but text. The file is checked before the Excel engine opens it."""
     source = str(path)
     if isinstance(sheet, int) and sheet < 1:
-        raise DataError(f"sheets are numbered from 1 (sheet={sheet})", source=source)
+        raise DataError(key="error_sheet_number", values={"sheet": sheet}, source=source)
     start = _start(path, 8)
     if start.startswith(b"PK"):
         try:
             with zipfile.ZipFile(path) as zf:
                 _check_workbook(zf, sheet, source)
         except zipfile.BadZipFile as exc:
-            raise DataError(f"the workbook is damaged ({exc}); open it in Excel and save it "
-                            "again", source=source) from exc
+            raise DataError(key="error_workbook_damaged", values={"detail": str(exc)},
+                            source=source) from exc
     elif start.startswith(_CFB):
         if path.stat().st_size > XLS_MAX_BYTES:
-            raise DataError(f"the workbook is larger than {XLS_MAX_BYTES >> 20} MiB, more than "
-                            "clv reads from an old .xls file; save it as .xlsx or CSV",
+            raise DataError(key="error_xls_too_big", values={"mib": XLS_MAX_BYTES >> 20},
                             source=source)
     else:
         return None
@@ -941,14 +927,12 @@ def _read_workbook(path: Path, sheet: str | int | None, notes: list[str]
         if sum(c.startswith("__UNNAMED__") for c in frame.columns) * 2 >= frame.width:
             frame, offset = _header_below_title(path, sheet, frame, notes)
     except ModuleNotFoundError as exc:
-        raise DataError("reading Excel needs fastexcel: pip install 'clv[excel]'",
-                        source=source) from exc
+        raise DataError(key="error_needs_fastexcel", source=source) from exc
     except BaseException as exc:
         if isinstance(exc, DataError) or not (_parser_failure(exc) or isinstance(
                 exc, ValueError | TypeError | KeyError | IndexError)):
             raise
-        raise DataError(f"cannot read the workbook ({_first_line(exc)}); check the sheet "
-                        "asked for, or open the file in Excel and save it again",
+        raise DataError(key="error_cannot_read_workbook", values={"detail": _first_line(exc)},
                         source=source) from exc
     return frame, offset
 
@@ -974,7 +958,8 @@ try:
     frame = pl.read_excel(path, engine="calamine", has_header=header == "1", **chosen)
     if frame.height * frame.width > int(sys.argv[7]):
         print(json.dumps({"type": "too many cells", "message": f"{frame.height:,} rows x "
-                          f"{frame.width:,} columns"}))
+                          f"{frame.width:,} columns", "rows": frame.height,
+                          "cols": frame.width}))
         sys.exit(3)
     frame.write_ipc(out)
 except BaseException as exc:
@@ -1005,8 +990,8 @@ def _excel(path: Path, sheet: str | int | None, *, has_header: bool = True) -> p
                  str(EXCEL_MAX_CELLS)],
                 capture_output=True, text=True, timeout=EXCEL_SECONDS, env=env)
         except subprocess.TimeoutExpired as exc:
-            raise DataError(f"the Excel engine did not read the sheet within {EXCEL_SECONDS} s; "
-                            "save the sheet as CSV to read it", source=str(path)) from exc
+            raise DataError(key="error_excel_timeout", values={"seconds": EXCEL_SECONDS},
+                            source=str(path)) from exc
         if done.returncode == 0:
             return pl.read_ipc(out)
         if done.returncode == 3:
@@ -1019,20 +1004,17 @@ def _excel(path: Path, sheet: str | int | None, *, has_header: bool = True) -> p
             if failure["type"] == "MemoryError":
                 raise _too_big(path)
             if failure["type"] == "too many cells":  # an old .xls, not checked before
-                raise DataError(f"the sheet spans {failure['message']}, more than the "
-                                f"{EXCEL_MAX_CELLS:,} cells clv reads from a sheet; delete the "
-                                "stray cells far from the table, or save the sheet as CSV",
-                                source=str(path))
-            raise DataError(f"cannot read the workbook ({failure['message'].splitlines()[0]}"
-                            "); check the sheet asked for, or open the file in Excel and save "
-                            "it again", source=str(path))
+                raise DataError(key="error_sheet_too_many_cells",
+                                values={"rows": failure["rows"], "cols": failure["cols"],
+                                        "most": EXCEL_MAX_CELLS}, source=str(path))
+            raise DataError(key="error_cannot_read_workbook",
+                            values={"detail": failure["message"].splitlines()[0]},
+                            source=str(path))
         raise _too_big(path)  # the engine aborted: an allocation past EXCEL_MEMORY
 
 
 def _too_big(path: Path) -> DataError:
-    return DataError(f"the Excel engine needs more than the {EXCEL_MEMORY >> 30} GiB clv gives "
-                     "a workbook to read this sheet (cells far from the table, or a text "
-                     "repeated in very many cells); save the sheet as CSV to read it",
+    return DataError(key="error_excel_memory", values={"gib": EXCEL_MEMORY >> 30},
                      source=str(path))
 
 
@@ -1057,9 +1039,8 @@ def _check_dictionaries(frame: pl.DataFrame, source: str) -> None:
             size = int((counts[name].cast(pl.String).str.len_bytes().cast(pl.Int64)
                         * counts["rows"]).sum() or 0)
             if size > bound:
-                raise DataError(f"its texts take {size / 1e9:,.1f} GB once each row holds its "
-                                f"copy (a few long texts repeated), more than the "
-                                f"{bound / 1e9:,.1f} GB clv reads from this file's column",
+                raise DataError(key="error_dictionary_bomb",
+                                values={"gb": size / 1e9, "bound": bound / 1e9},
                                 source=source, column=name)
 
 
@@ -1078,9 +1059,7 @@ def _renamed_text(path: Path, suffix: str, **options: Any) -> RawTable:
         else:
             table.notes.insert(0, Note("renamed_text", suffix=suffix))
             return table
-    raise DataError(f"not an Excel workbook ({suffix}); is it a CSV renamed, or an HTML page? "
-                    "Open it in Excel and save it as .xlsx, or name a CSV file .csv",
-                    source=str(path))
+    raise DataError(key="error_not_workbook", values={"suffix": suffix}, source=str(path))
 
 
 def _header_below_title(path: Path, sheet: str | int | None, frame: pl.DataFrame,

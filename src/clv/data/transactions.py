@@ -30,7 +30,7 @@ from clv.data.mapping import (
     resolve_mapping,
 )
 from clv.data.readers import ROW, RawTable, read_raw
-from clv.errors import ClvError, DataError
+from clv.errors import ClvError, DataError, Words
 from clv.notes import Note
 
 RefundPolicy = Literal["net", "drop", "error"]
@@ -160,20 +160,20 @@ def read_transactions(
         raise ValueError("duplicates must be 'auto', 'drop' or 'keep'")
     if isinstance(max_amount, bool) or not isinstance(max_amount, int | float) \
             or not 0 < max_amount < math.inf:
-        raise ClvError(f"max_amount must be a positive number, not {max_amount!r}")
+        raise ClvError(key="error_max_amount", values={"value": max_amount})
     floor = _earliest(earliest)
     for name, zone in (("timezone", timezone), ("source_timezone", source_timezone)):
         if zone is not None:
             try:
                 ZoneInfo(zone)
             except (ZoneInfoNotFoundError, ValueError) as exc:
-                raise ClvError(f"{name} '{zone}' is not a time zone (e.g. UTC, "
-                               "Europe/Paris)") from exc
+                raise ClvError(key="error_time_zone",
+                               values={"name": name, "zone": zone}) from exc
     raw = read_raw(source, separator=separator, has_header=has_header, encoding=encoding,
                    sheet=sheet, table=table, query=query, read_only=read_only)
     if raw.frame.height == 0:  # before the parsers, which would blame the formats
         below = not raw.headerless and not raw.source.endswith(" frame")
-        raise DataError("there is no row to read" + (" below the header" if below else ""),
+        raise DataError(key="error_no_row_below" if below else "error_no_row",
                         source=raw.source)
     explicit = {"customer_id": customer, "timestamp": date, "amount": amount,
                 "order_id": order_id, "currency": currency_column, "product": product,
@@ -198,13 +198,12 @@ def _earliest(earliest: dt.date | str | None) -> dt.datetime | None:
         try:
             earliest = dt.date.fromisoformat(earliest.strip())
         except ValueError as exc:
-            raise ClvError(f"earliest must be a date such as 1970-01-01, not "
-                           f"'{earliest}'") from exc
+            raise ClvError(key="error_earliest", values={"value": earliest}) from exc
     if isinstance(earliest, dt.datetime):
         return earliest.replace(tzinfo=None)
     if isinstance(earliest, dt.date):
         return dt.datetime.combine(earliest, dt.time())
-    raise ClvError(f"earliest must be a date such as 1970-01-01, not {earliest!r}")
+    raise ClvError(key="error_earliest_kind", values={"value": earliest})
 
 
 def _validate(
@@ -354,8 +353,8 @@ def _validate(
                     [ROW, "_amount", *(["_qty"] if "_qty" in work.columns else [])])
         if bad.height:
             raise DataError(
-                f"refund of {bad['_amount'][0]:g} found while refunds='error' "
-                f"({bad.height:,} refunds in all); use refunds='net' or 'drop'",
+                key="error_refund_found",
+                values={"amount": float(bad["_amount"][0]), "n": bad.height},
                 source=src, row=int(bad[ROW][0]),
                 column=m["quantity"] if "quantity" in m and (bad["_qty"][0] or 0) < 0
                 else _amount_column(m))
@@ -368,8 +367,8 @@ def _validate(
         first = excluded.sort(ROW).row(0, named=True)
         column = _reason_column(first["_reason"], m)
         raise DataError(
-            f"{first['_reason']} (value {first[column]!r}); {excluded.height:,} rows would be "
-            "excluded in all (strict mode)",
+            key="error_strict",
+            values={"reason": first["_reason"], "value": first[column], "n": excluded.height},
             source=src, row=int(first[ROW]), column=column)
 
     report = (
@@ -457,10 +456,11 @@ def _validate(
     )
     if not issues.balanced:  # an internal invariant: failing it is a bug, said in a sentence
         raise DataError(
-            f"rows or amounts are not conserved ({issues.rows_read:,} rows read, "
-            f"{issues.rows_kept:,} kept, {issues.rows_excluded:,} excluded; amount read "
-            f"{issues.amount_read:,.2f}, kept {issues.amount_kept:,.2f}, excluded "
-            f"{issues.amount_excluded:,.2f}): this is a bug of clv, please report it",
+            key="error_not_conserved",
+            values={"read": issues.rows_read, "kept": issues.rows_kept,
+                    "excluded": issues.rows_excluded, "amount_read": issues.amount_read,
+                    "amount_kept": issues.amount_kept,
+                    "amount_excluded": issues.amount_excluded},
             source=src)
     return Transactions(out, issues, mapping, timezone, currency)
 
@@ -513,9 +513,10 @@ def _nothing_kept(exclusions: list[Exclusion], m: dict[str, str], src: str) -> N
                    None)
     total = sum(e.count for e in exclusions)
     raise DataError(
-        f"no row can be used: all {total:,} rows are excluded, {first.count:,} of them as "
-        f"'{first.reason}'" + (f" (e.g. {example!r})" if example is not None else "")
-        + "; check the columns chosen", source=src, column=column)
+        key="error_nothing_kept",
+        values={"n": total, "count": first.count, "reason": first.reason,
+                "example": "" if example is None else Words("error_example", value=example)},
+        source=src, column=column)
 
 
 def _quantities(values: pl.Series, decimal: str | None) -> ParsedAmounts:

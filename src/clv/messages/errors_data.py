@@ -1,0 +1,388 @@
+"""Words of the errors a user meets reading data or choosing settings (:mod:`clv.errors`).
+
+Each English template is the sentence the library writes (``str(exc)``), filled as Python
+formats; the French one has the same fields and is filled by :func:`clv.errors.render`
+(numbers the French way, values quoted as data between « »). ``<key>_one`` is the French
+singular (0 or 1 of ``n``), its English the same as the key's.
+"""
+
+_NB = "\u00a0"  # before ':' and ';' in French, and inside « »
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # Where an error happened (clv.errors.where).
+    "error_at_row": {"en": "row {row}", "fr": "ligne {row}"},
+    "error_at_column": {"en": "column '{column}'", "fr": f"colonne «{_NB}{{column}}{_NB}»"},
+    "error_colon": {"en": ": ", "fr": f"{_NB}: "},
+    "error_src_input": {"en": "input", "fr": "entrée"},
+    "error_src_query": {"en": "query", "fr": "requête"},
+    "error_src_of_query": {"en": " (query)", "fr": " (requête)"},
+    "error_src_frame": {"en": "{module} frame", "fr": "table {module}"},
+    "error_empty_value": {"en": "an empty value", "fr": "vide"},
+    # Reading a file (clv.data.readers).
+    "error_no_file": {"en": "no such file", "fr": "fichier introuvable"},
+    "error_folder": {"en": "a folder, not a file", "fr": "un dossier, pas un fichier"},
+    "error_empty_file": {"en": "the file is empty", "fr": "le fichier est vide"},
+    "error_cannot_read_type": {
+        "en": "cannot read a {kind}; give a path, a database URL or a pandas / Polars / "
+              "PyArrow frame",
+        "fr": f"impossible de lire un objet {{kind}}{_NB}; donner un chemin, l'URL d'une base "
+              "de données ou une table pandas / Polars / PyArrow"},
+    "error_cannot_read_file": {"en": "cannot read the file: {detail}",
+                               "fr": f"impossible de lire le fichier{_NB}: {{detail}}"},
+    "error_not_text_encoding": {
+        "en": "'{encoding}' is not a text encoding (e.g. utf-8, cp1252, latin-1, utf-16)",
+        "fr": f"«{_NB}{{encoding}}{_NB}» n'est pas un encodage de texte (p. ex. utf-8, cp1252, "
+              "latin-1, utf-16)"},
+    "error_not_in_encoding": {
+        "en": "the file is not in {encoding} (byte {byte} cannot be read; give its encoding, "
+              "e.g. encoding='cp1252', or leave it out to detect it)",
+        "fr": f"le fichier n'est pas en {{encoding}} (l'octet {{byte}} est illisible{_NB}; "
+              "donner son encodage, p. ex. encoding='cp1252', ou ne pas le donner pour qu'il "
+              "soit détecté)"},
+    "error_unknown_encoding": {
+        "en": "unknown encoding '{encoding}' (e.g. utf-8, cp1252, latin-1, utf-16)",
+        "fr": f"encodage inconnu «{_NB}{{encoding}}{_NB}» (p. ex. utf-8, cp1252, latin-1, "
+              "utf-16)"},
+    "error_wide_unreadable": {
+        "en": "the file looks like {name} text but its bytes {start:,} and after cannot be "
+              "read as such; give its encoding with encoding=...",
+        "fr": f"le fichier semble être du texte {{name}}, mais ses octets à partir du "
+              f"{{start}} ne se lisent pas ainsi{_NB}; donner son encodage avec encoding=..."},
+    "error_separator": {
+        "en": "the separator must be one character such as ',' ';' '|' or tab (or "
+              "'whitespace' for columns lined up by spaces), not {given}; leave it out to "
+              "detect it",
+        "fr": "le séparateur doit être un seul caractère comme ',' ';' '|' ou tab (ou "
+              "'whitespace' pour des colonnes alignées par des espaces), pas {given}"
+              f"{_NB}; ne pas le donner pour qu'il soit détecté"},
+    "error_empty_text": {"en": "an empty text", "fr": "un texte vide"},
+    "error_too_wide": {
+        "en": "the file has {width:,} columns, more than the {most:,} clv reads; keep the "
+              "columns needed (customer, date, amount ...) in a copy of the file, e.g. by "
+              "deleting the others in a spreadsheet",
+        "fr": f"le fichier a {{width}} colonnes, plus que les {{most}} que lit clv{_NB}; "
+              "garder les colonnes utiles (client, date, montant...) dans une copie du "
+              "fichier, p. ex. en supprimant les autres dans un tableur"},
+    "error_no_delimiter": {
+        "en": "cannot tell the delimiter (tried , ; tab | and spaces); give it with "
+              "separator=...",
+        "fr": f"impossible de reconnaître le séparateur (essayés{_NB}: , ; tab | et "
+              f"espaces){_NB}; le donner avec separator=..."},
+    "error_first_lines": {
+        "en": "cannot read the first lines as delimited text ({detail})",
+        "fr": "impossible de lire les premières lignes comme du texte délimité ({detail})"},
+    # Workbooks.
+    "error_workbook_inflated": {
+        "en": "the workbook holds more than {mib:,} MiB once uncompressed, more than clv "
+              "reads from a workbook; save the sheet as CSV to read it",
+        "fr": f"le classeur occupe plus de {{mib}}{_NB}Mio une fois décompressé, plus que ce "
+              f"que clv lit d'un classeur{_NB}; enregistrer la feuille en CSV pour la lire"},
+    "error_zip_bomb": {
+        "en": "the workbook's part {part} inflates more than {ratio}:1 (a zip bomb, not a "
+              "spreadsheet's data); it is not read",
+        "fr": "la partie {part} du classeur se décompresse à plus de {ratio}:1 (une bombe "
+              f"zip, pas les données d'un tableur){_NB}; elle n'est pas lue"},
+    "error_no_markup": {
+        "en": "the workbook's part {part} holds a run of more than {mib} MiB without markup "
+              "(no spreadsheet writes that); it is not read",
+        "fr": f"la partie {{part}} du classeur contient plus de {{mib}}{_NB}Mio d'un seul "
+              f"tenant sans balise (aucun tableur n'écrit cela){_NB}; elle n'est pas lue"},
+    "error_workbook_damaged_part": {
+        "en": "the workbook is damaged ({part}: {detail}); open it in Excel and save it again",
+        "fr": f"le classeur est endommagé ({{part}}{_NB}: {{detail}}){_NB}; l'ouvrir dans "
+              "Excel et l'enregistrer à nouveau"},
+    "error_workbook_damaged": {
+        "en": "the workbook is damaged ({detail}); open it in Excel and save it again",
+        "fr": f"le classeur est endommagé ({{detail}}){_NB}; l'ouvrir dans Excel et "
+              "l'enregistrer à nouveau"},
+    "error_workbook_locked": {
+        "en": "the workbook cannot be read ({detail}); open it in Excel and save it again "
+              "without a password",
+        "fr": f"le classeur ne peut pas être lu ({{detail}}){_NB}; l'ouvrir dans Excel et "
+              "l'enregistrer à nouveau sans mot de passe"},
+    "error_workbook_size": {
+        "en": "the workbook is damaged ({part} declares {declared:,} bytes and holds "
+              "{size:,}); open it in Excel and save it again",
+        "fr": "le classeur est endommagé ({part} annonce {declared} octets et en contient "
+              f"{{size}}){_NB}; l'ouvrir dans Excel et l'enregistrer à nouveau"},
+    "error_workbook_texts": {
+        "en": "the workbook holds {n:,} texts, more than the {most:,} cells clv reads from a "
+              "workbook; save the sheet as CSV to read it",
+        "fr": f"le classeur contient {{n}} textes, plus que les {{most}} cellules que clv lit "
+              f"d'un classeur{_NB}; enregistrer la feuille en CSV pour la lire"},
+    "error_sheet_shared_text": {
+        "en": "the cells of sheet '{sheet}' repeat texts of the workbook's shared table "
+              "({cells:,} cells, {gb:,.1f} GB once each holds its copy), more than the "
+              "{mib:,} MiB of text clv reads from a sheet; save the sheet as CSV to read it",
+        "fr": f"les cellules de la feuille «{_NB}{{sheet}}{_NB}» répètent des textes de la "
+              f"table partagée du classeur ({{cells}} cellules, {{gb}}{_NB}Go une fois que "
+              f"chacune a sa copie), plus que les {{mib}}{_NB}Mio de texte que clv lit d'une "
+              f"feuille{_NB}; enregistrer la feuille en CSV pour la lire"},
+    "error_sheet_span": {
+        "en": "sheet '{sheet}' spans {span} ({rows:,} rows x {cols:,} columns = {cells:,} "
+              "cells), {what} clv reads from a sheet (the Excel engine would allocate them "
+              "all); delete the stray cells far from the table, or save the sheet as CSV",
+        "fr": f"la feuille «{_NB}{{sheet}}{_NB}» s'étend sur {{span}} ({{rows}} lignes x "
+              "{cols} colonnes = {cells} cellules), {what} que clv lit d'une feuille (le "
+              f"moteur Excel les allouerait toutes){_NB}; supprimer les cellules isolées loin "
+              "du tableau, ou enregistrer la feuille en CSV"},
+    "error_more_cells": {"en": "more than the {most:,} cells",
+                         "fr": "plus que les {most} cellules"},
+    "error_more_columns": {"en": "more than the {most:,} columns",
+                           "fr": "plus que les {most} colonnes"},
+    "error_sheet_number": {
+        "en": "sheets are numbered from 1 (sheet={sheet})",
+        "fr": "les feuilles sont numérotées à partir de 1 (sheet={sheet})"},
+    "error_xls_too_big": {
+        "en": "the workbook is larger than {mib} MiB, more than clv reads from an old .xls "
+              "file; save it as .xlsx or CSV",
+        "fr": f"le classeur dépasse {{mib}}{_NB}Mio, plus que ce que clv lit d'un ancien "
+              f"fichier .xls{_NB}; l'enregistrer en .xlsx ou en CSV"},
+    "error_needs_fastexcel": {
+        "en": "reading Excel needs fastexcel: pip install 'clv[excel]'",
+        "fr": f"lire Excel demande fastexcel{_NB}: pip install 'clv[excel]'"},
+    "error_cannot_read_workbook": {
+        "en": "cannot read the workbook ({detail}); check the sheet asked for, or open the "
+              "file in Excel and save it again",
+        "fr": f"impossible de lire le classeur ({{detail}}){_NB}; vérifier la feuille "
+              "demandée, ou ouvrir le fichier dans Excel et l'enregistrer à nouveau"},
+    "error_excel_timeout": {
+        "en": "the Excel engine did not read the sheet within {seconds} s; save the sheet as "
+              "CSV to read it",
+        "fr": f"le moteur Excel n'a pas lu la feuille en {{seconds}}{_NB}s{_NB}; enregistrer "
+              "la feuille en CSV pour la lire"},
+    "error_sheet_too_many_cells": {
+        "en": "the sheet spans {rows:,} rows x {cols:,} columns, more than the {most:,} cells "
+              "clv reads from a sheet; delete the stray cells far from the table, or save the "
+              "sheet as CSV",
+        "fr": "la feuille s'étend sur {rows} lignes x {cols} colonnes, plus que les {most} "
+              f"cellules que clv lit d'une feuille{_NB}; supprimer les cellules isolées loin "
+              "du tableau, ou enregistrer la feuille en CSV"},
+    "error_excel_memory": {
+        "en": "the Excel engine needs more than the {gib} GiB clv gives a workbook to read "
+              "this sheet (cells far from the table, or a text repeated in very many cells); "
+              "save the sheet as CSV to read it",
+        "fr": f"le moteur Excel demande plus que les {{gib}}{_NB}Gio que clv accorde à un "
+              "classeur pour lire cette feuille (des cellules loin du tableau, ou un texte "
+              f"répété dans un très grand nombre de cellules){_NB}; enregistrer la feuille en "
+              "CSV pour la lire"},
+    "error_dictionary_bomb": {
+        "en": "its texts take {gb:,.1f} GB once each row holds its copy (a few long texts "
+              "repeated), more than the {bound:,.1f} GB clv reads from this file's column",
+        "fr": f"ses textes occupent {{gb}}{_NB}Go une fois que chaque ligne a sa copie "
+              f"(quelques longs textes répétés), plus que les {{bound}}{_NB}Go que clv lit "
+              "d'une colonne de ce fichier"},
+    "error_not_workbook": {
+        "en": "not an Excel workbook ({suffix}); is it a CSV renamed, or an HTML page? Open "
+              "it in Excel and save it as .xlsx, or name a CSV file .csv",
+        "fr": f"ce n'est pas un classeur Excel ({{suffix}}){_NB}; est-ce un CSV renommé, ou "
+              f"une page HTML{_NB}? L'ouvrir dans Excel et l'enregistrer en .xlsx, ou nommer "
+              "un fichier CSV .csv"},
+    # Frames and databases.
+    "error_pandas_needs": {
+        "en": "reading a pandas frame needs {module}: pip install 'clv[pandas]'",
+        "fr": f"lire une table pandas demande {{module}}{_NB}: pip install 'clv[pandas]'"},
+    "error_query_one": {
+        "en": "the query must be one statement (a ';' separates two)",
+        "fr": "la requête doit être une seule instruction (un ';' en sépare deux)"},
+    "error_query_select": {
+        "en": "the query must read data: one SELECT (or WITH ... SELECT) statement",
+        "fr": f"la requête doit lire des données{_NB}: une seule instruction SELECT (ou "
+              "WITH ... SELECT)"},
+    "error_query_writes": {
+        "en": "the query must only read data, and '{word}' writes or changes the database; "
+              "write a column or table of that name in double quotes",
+        "fr": f"la requête doit seulement lire des données, et «{_NB}{{word}}{_NB}» écrit ou "
+              f"modifie la base{_NB}; écrire une colonne ou une table de ce nom entre "
+              "guillemets doubles"},
+    "error_query_reach": {
+        "en": "the query must only read the database's tables, and {function}() reaches "
+              "beyond them (another connection, the server's files, its settings or "
+              "sessions)",
+        "fr": "la requête doit seulement lire les tables de la base, et {function}() va "
+              "au-delà (une autre connexion, les fichiers du serveur, ses réglages ou ses "
+              "sessions)"},
+    "error_needs_sqlalchemy": {
+        "en": "reading a database needs SQLAlchemy: pip install 'clv[sql]'",
+        "fr": f"lire une base de données demande SQLAlchemy{_NB}: pip install 'clv[sql]'"},
+    "error_table_or_query": {
+        "en": "give either a table or a query to read from the database",
+        "fr": "donner soit une table, soit une requête à lire dans la base"},
+    "error_read_only_dialect": {
+        "en": "a read-only read is guaranteed on PostgreSQL and SQLite, not on {dialect}",
+        "fr": "une lecture seule est garantie sur PostgreSQL et SQLite, pas sur {dialect}"},
+    "error_needs_driver": {
+        "en": "reading this database needs the driver {module}: pip install '{package}'{hint}",
+        "fr": f"lire cette base demande le pilote {{module}}{_NB}: pip install "
+              "'{package}'{hint}"},
+    "error_its_driver": {"en": "its driver", "fr": "son pilote"},
+    "error_psycopg_hint": {
+        "en": " (or write the URL as postgresql+psycopg://..., the driver clv[postgres] "
+              "installs)",
+        "fr": " (ou écrire l'URL postgresql+psycopg://..., le pilote qu'installe "
+              "clv[postgres])"},
+    "error_bad_url": {
+        "en": "not a database URL that can be read (e.g. sqlite:///path/shop.db, "
+              "postgresql+psycopg://user@host/base): {detail}",
+        "fr": "ce n'est pas une URL de base de données lisible (p. ex. "
+              f"sqlite:///path/shop.db, postgresql+psycopg://user@host/base){_NB}: "
+              "{detail}"},
+    "error_db_refused": {
+        "en": "the database refused the read: {kind}: {detail}",
+        "fr": f"la base a refusé la lecture{_NB}: {{kind}}{_NB}: {{detail}}"},
+    # Reading the orders (clv.data.transactions, dates, ids).
+    "error_no_row": {"en": "there is no row to read",
+                     "fr": "il n'y a aucune ligne à lire"},
+    "error_no_row_below": {"en": "there is no row to read below the header",
+                           "fr": "il n'y a aucune ligne à lire sous l'en-tête"},
+    "error_max_amount": {
+        "en": "max_amount must be a positive number, not {value!r}",
+        "fr": "max_amount doit être un nombre positif, pas {value}"},
+    "error_time_zone": {
+        "en": "{name} '{zone}' is not a time zone (e.g. UTC, Europe/Paris)",
+        "fr": f"{{name}} «{_NB}{{zone}}{_NB}» n'est pas un fuseau horaire (p. ex. UTC, "
+              "Europe/Paris)"},
+    "error_earliest": {
+        "en": "earliest must be a date such as 1970-01-01, not '{value}'",
+        "fr": f"earliest doit être une date comme 1970-01-01, pas «{_NB}{{value}}{_NB}»"},
+    "error_earliest_kind": {
+        "en": "earliest must be a date such as 1970-01-01, not {value!r}",
+        "fr": "earliest doit être une date comme 1970-01-01, pas {value}"},
+    "error_refund_found": {
+        "en": "refund of {amount:g} found while refunds='error' ({n:,} refunds in all); use "
+              "refunds='net' or 'drop'",
+        "fr": "remboursement de {amount} trouvé alors que refunds='error' ({n} "
+              f"remboursements en tout){_NB}; utiliser refunds='net' ou 'drop'"},
+    "error_refund_found_one": {
+        "en": "refund of {amount:g} found while refunds='error' ({n:,} refunds in all); use "
+              "refunds='net' or 'drop'",
+        "fr": "remboursement de {amount} trouvé alors que refunds='error' ({n} "
+              f"remboursement en tout){_NB}; utiliser refunds='net' ou 'drop'"},
+    "error_strict": {
+        "en": "{reason} (value {value!r}); {n:,} rows would be excluded in all (strict mode)",
+        "fr": f"{{reason}} (valeur {{value}}){_NB}; {{n}} lignes seraient exclues en tout "
+              "(mode strict)"},
+    "error_strict_one": {
+        "en": "{reason} (value {value!r}); {n:,} rows would be excluded in all (strict mode)",
+        "fr": f"{{reason}} (valeur {{value}}){_NB}; {{n}} ligne serait exclue en tout "
+              "(mode strict)"},
+    "error_not_conserved": {
+        "en": "rows or amounts are not conserved ({read:,} rows read, {kept:,} kept, "
+              "{excluded:,} excluded; amount read {amount_read:,.2f}, kept {amount_kept:,.2f}, "
+              "excluded {amount_excluded:,.2f}): this is a bug of clv, please report it",
+        "fr": f"les lignes ou les montants ne sont pas conservés ({{read}} lignes lues, "
+              f"{{kept}} conservées, {{excluded}} exclues{_NB}; montant lu {{amount_read}}, "
+              f"conservé {{amount_kept}}, exclu {{amount_excluded}}){_NB}: c'est un bogue de "
+              "clv, merci de le signaler"},
+    "error_nothing_kept": {
+        "en": "no row can be used: all {n:,} rows are excluded, {count:,} of them as "
+              "'{reason}'{example}; check the columns chosen",
+        "fr": f"aucune ligne n'est utilisable{_NB}: les {{n}} lignes sont toutes exclues, "
+              f"dont {{count}} pour «{_NB}{{reason}}{_NB}»{{example}}{_NB}; vérifier les "
+              "colonnes choisies"},
+    "error_nothing_kept_one": {
+        "en": "no row can be used: all {n:,} rows are excluded, {count:,} of them as "
+              "'{reason}'{example}; check the columns chosen",
+        "fr": f"aucune ligne n'est utilisable{_NB}: la seule ligne est exclue, pour "
+              f"«{_NB}{{reason}}{_NB}»{{example}}{_NB}; vérifier les colonnes choisies"},
+    "error_example": {"en": " (e.g. {value!r})", "fr": " (p. ex. {value})"},
+    "error_date_type": {"en": "dates of type {dtype} cannot be read",
+                        "fr": "des dates de type {dtype} ne peuvent pas être lues"},
+    "error_no_date_format": {
+        "en": "no date format reads the values (e.g. '{example}'); give the format explicitly "
+              "(e.g. date_format='%d/%m/%Y'), or check that this column holds dates",
+        "fr": f"aucun format de date ne lit les valeurs (p. ex. «{_NB}{{example}}{_NB}»){_NB}; "
+              "donner le format (p. ex. date_format='%d/%m/%Y'), ou vérifier que cette colonne "
+              "contient des dates"},
+    "error_ambiguous_dates": {
+        "en": "dates such as {examples} read as both DD/MM/YYYY and MM/DD/YYYY and no value "
+              "decides; choose with date_format='dmy' or date_format='mdy'",
+        "fr": "des dates comme {examples} se lisent aussi bien JJ/MM/AAAA que MM/JJ/AAAA et "
+              f"aucune valeur ne tranche{_NB}; choisir avec date_format='dmy' ou "
+              "date_format='mdy'"},
+    "error_nested": {
+        "en": "holds {dtype} values (lists or records), not one value per row; flatten it "
+              "first (e.g. with explode or unnest)",
+        "fr": "contient des valeurs {dtype} (listes ou enregistrements), pas une valeur par "
+              f"ligne{_NB}; l'aplatir d'abord (p. ex. avec explode ou unnest)"},
+    # The reasons rows are excluded for (clv.data.issues), as clv.report.text says them.
+    "error_reason_missing_customer": {"en": "missing customer id",
+                                      "fr": "identifiant client manquant"},
+    "error_reason_not_paid": {
+        "en": "order status not paid (failed, cancelled, refunded, awaiting payment)",
+        "fr": "commande non payée (échouée, annulée, remboursée, en attente de paiement)"},
+    "error_reason_not_sales": {"en": "not a sales journal entry",
+                               "fr": "écriture hors journal des ventes"},
+    "error_reason_bad_date": {"en": "unparsable date", "fr": "date illisible"},
+    "error_reason_bad_quantity": {"en": "unparsable quantity", "fr": "quantité illisible"},
+    "error_reason_bad_amount": {"en": "unparsable amount", "fr": "montant illisible"},
+    "error_reason_amount_range": {"en": "amount out of range", "fr": "montant hors limites"},
+    "error_reason_free_line": {"en": "free line (unit price 0)",
+                               "fr": "ligne gratuite (prix unitaire 0)"},
+    "error_reason_negative_price": {
+        "en": "negative unit price (an adjustment, such as bad debt)",
+        "fr": "prix unitaire négatif (un ajustement, comme une créance irrécouvrable)"},
+    "error_reason_other_currency": {"en": "other currency", "fr": "autre devise"},
+    "error_reason_future_date": {"en": "date in the future", "fr": "date dans le futur"},
+    "error_reason_duplicate": {"en": "duplicated order line",
+                               "fr": "ligne de commande en double"},
+    "error_reason_refund_dropped": {"en": "refund (policy 'drop')",
+                                    "fr": f"remboursement (règle «{_NB}drop{_NB}»)"},
+    "error_early_date": {"en": "date before {day} (a placeholder)",
+                         "fr": "date antérieure au {day} (une valeur par défaut)"},
+    # Columns (clv.data.mapping).
+    "error_unknown_table": {"en": "unknown table '{kind}' (known: {known})",
+                            "fr": f"table inconnue «{_NB}{{kind}}{_NB}» (connues{_NB}: "
+                                  "{known})"},
+    "error_unknown_table_field": {
+        "en": "unknown field '{field}' of the {kind} table (known: {known})",
+        "fr": f"champ inconnu «{_NB}{{field}}{_NB}» de la table {{kind}} (connus{_NB}: "
+              "{known})"},
+    "error_unknown_field": {
+        "en": "unknown field '{field}' (known: {known})",
+        "fr": f"champ inconnu «{_NB}{{field}}{_NB}» (connus{_NB}: {{known}})"},
+    "error_unknown_preset": {
+        "en": "unknown preset '{preset}' (known: {known})",
+        "fr": f"préréglage inconnu «{_NB}{{preset}}{_NB}» (connus{_NB}: {{known}})"},
+    "error_column_missing": {
+        "en": "column '{column}' given for {field} does not exist; columns are: {columns}",
+        "fr": f"la colonne «{_NB}{{column}}{_NB}» donnée pour {{field}} n'existe pas{_NB}; "
+              f"les colonnes sont{_NB}: {{columns}}"},
+    "error_amount_and_price": {
+        "en": "give either the amount column or the unit price column (with the quantity), "
+              "not both",
+        "fr": "donner soit la colonne du montant, soit celle du prix unitaire (avec la "
+              "quantité), pas les deux"},
+    "error_column_not_found": {
+        "en": "cannot find the column for {fields}{extra}; columns are: {columns}",
+        "fr": f"colonne introuvable pour{_NB}: {{fields}}{{extra}}{_NB}; les colonnes "
+              f"sont{_NB}: {{columns}}"},
+    "error_no_amount_alternative": {
+        "en": " (nor a quantity and a unit price, nor debit and credit columns)",
+        "fr": " (ni une quantité et un prix unitaire, ni des colonnes de débit et de crédit)"},
+    "error_columns_more": {"en": "{names} ... and {n:,} more",
+                           "fr": "{names}... et {n} autres"},
+    "error_field_customer_id": {"en": "customer_id",
+                                "fr": "identifiant client (customer_id)"},
+    "error_field_timestamp": {"en": "timestamp", "fr": "date (timestamp)"},
+    "error_field_amount": {"en": "amount", "fr": "montant (amount)"},
+    # Settings (clv.valuation.Settings); {name} is the setting as the face names it.
+    "error_one_of": {"en": "{name} must be one of {allowed}, not {value!r}",
+                     "fr": "{name} doit être l'un de {allowed}, pas {value}"},
+    "error_margin": {"en": "{name} must be in (0, 1], not {value}",
+                     "fr": "{name} doit être plus grand que 0 et au plus 1, pas {value}"},
+    "error_discount_rate": {
+        "en": "{name} must be a yearly rate of 0 or more, not {value}",
+        "fr": "{name} doit être un taux annuel de 0 ou plus, pas {value}"},
+    "error_level": {"en": "{name} must be in (0, 1), not {value}",
+                    "fr": "{name} doit être strictement entre 0 et 1, pas {value}"},
+    "error_draws": {"en": "{name} must be between 20 and {most:,}, not {value}",
+                    "fr": "{name} doit être entre 20 et {most}, pas {value}"},
+    "error_cac": {"en": "{name} must be a positive amount, not {value}",
+                  "fr": "{name} doit être un montant positif, pas {value}"},
+    "error_models": {"en": "{name} must be among {allowed}, not {value!r}",
+                     "fr": "{name} doit être parmi {allowed}, pas {value}"},
+    "error_currency": {
+        "en": "{name} must be a three-letter code such as EUR, not {value!r}",
+        "fr": "{name} doit être un code de trois lettres comme EUR, pas {value}"},
+}
