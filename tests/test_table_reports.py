@@ -198,3 +198,27 @@ def test_an_analysis_saved_before_the_reports_opens_without_them(analysed):
     back = pickle.loads(pickle.dumps(old))
     assert back.table_reports == () and back.table_report("spend") is None
     assert back.kpis == analysis.kpis
+
+
+def test_the_report_says_how_each_table_was_read_in_both_languages(tmp_path):
+    """The report's data section shows, after the orders, how the spend table was read (rows
+    read, kept, left out by reason, notes), as the dashboard's data page does."""
+    import clv
+    from clv.data.tables import read_spend_report
+    from clv.pipeline import analyze
+    from clv.report import render
+
+    shop = clv.sample_shop(800, seed=3)
+    path = tmp_path / "depenses.csv"
+    shop.spend.write_csv(path)
+    with path.open("a") as f:
+        f.write(",,,,\n")  # an empty row: left out and counted
+    read = read_spend_report(path)
+    a = analyze(shop.transactions, spend=read.frame, table_reports=[read.report])
+    english, french = render(a, "en"), render(a, "fr")
+    assert "Marketing spend: depenses.csv" in english and str(tmp_path) not in english
+    assert f"{read.report.rows_read} rows read, {read.report.rows_kept} kept, 1 excluded" \
+        in english
+    assert "empty row (no value in any column)" in english
+    assert "ligne vide (aucune valeur dans aucune colonne)" in french
+    assert "Dépenses marketing\u00a0: depenses.csv" in french.replace(" :", "\u00a0:")

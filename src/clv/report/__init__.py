@@ -44,6 +44,7 @@ from clv.report.text import (
     ratio,
     reason,
     segment_name,
+    table_lines,
     tier,
     verdict,
     word,
@@ -237,6 +238,17 @@ def _levers(levers: Levers, lang: str) -> str:
              f"{'+' if v > 0 else ''}{percent(v, lang, 0)}"
              for k, v in asdict(levers).items() if v]
     return ", ".join(moved) or "-"
+
+
+def _table_read(report: Any, lang: str, currency: str | None) -> dict[str, Any]:
+    """How a spend, customers or subscriptions table was read, for the data section:
+    :func:`clv.report.text.table_lines` with its reasons as a table."""
+    said = table_lines(report, lang, currency)
+    reasons = pl.DataFrame([{"reason": why, "rows": n} for why, n in said["reasons"]],
+                           schema={"reason": pl.String, "rows": pl.Int64})
+    w = _words(lang)
+    return said | {"table": table(reasons, {"reason": w("reason"), "rows": w("rows")}, lang)
+                   | {"wrap": True}}
 
 
 def _activity(a: Analysis, lang: str) -> str:
@@ -493,7 +505,9 @@ def render(a: Analysis, lang: str = "en") -> str:
                                             "amount": pl.Float64}),
                        {"reason": w("reason"), "rows": w("rows"), "amount": w("amount")}, lang,
                        money=("amount",), currency=cur) | {"wrap": True},
-        "notes": [note(n, lang, a.currency) for n in [*issues.notes, *a.notes]]}
+        "notes": [note(n, lang, a.currency) for n in [*issues.notes, *a.notes]],
+        # how the spend, customers and subscriptions tables were read, as the data page says
+        "tables": [_table_read(r, lang, a.currency) for r in a.table_reports]}
     age = w("age").format(unit=w(f"{a.cohorts.period}_unit"))
     sym = measures.symbol(cur, lang)
     in_currency = f" ({sym})" if sym else ""

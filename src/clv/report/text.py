@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from pathlib import PurePath
 from typing import Any
 
 from clv.notes import Note
@@ -711,6 +712,49 @@ def note(text: str, lang: str, currency: str | None = None) -> str:
     if text.key in NOTES_ONE and isinstance(count, int) and abs(count) < 2:
         return NOTES_ONE[text.key].format(**values_for(lang))
     return NOTES[text.key].format(**values_for(lang))
+
+
+def table_value(value: Any, lang: str) -> Any:
+    """A value of a spend, customers or subscriptions table's note as the faces write it:
+    counts and amounts with the language's separators, a day (ISO) in the language's format,
+    other text as it is."""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return number(value, lang, 0)
+    if isinstance(value, float):
+        return number(value, lang, 2)
+    text = str(value)
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        from clv.i18n import day
+
+        try:
+            return day(dt.date.fromisoformat(text), lang)
+        except ValueError:
+            return text
+    return text
+
+
+def table_lines(report: Any, lang: str, currency: str | None = None) -> dict[str, Any]:
+    """How a spend, customers or subscriptions table was read
+    (:class:`clv.data.table_reports.TableReport`), in plain sentences of ``lang`` for the
+    report and the CLI: its title, the rows read, kept and left out, each reason with its
+    rows, and the notes (the table's own from the catalogue, the file reader's as
+    :func:`note` says them). The dashboard says the same with the file's words marked."""
+    from clv.data.table_reports import TableNote
+    from clv.i18n import t
+
+    notes = [t(f"tbl_note_{n.key}", lang, **{k: table_value(v, lang)
+                                             for k, v in n.values.items()})
+             if isinstance(n, TableNote) else note(n, lang, currency) for n in report.notes]
+    source = str(report.source)
+    name = source if "://" in source else PurePath(source).name  # the file, not its folder
+    return {"title": t(f"imp_map_{report.kind}", lang, name=name),
+            "line": f"{number(report.rows_read, lang)} {WORDS['rows_read'][lang]}, "
+                    f"{number(report.rows_kept, lang)} {WORDS['rows_kept'][lang]}, "
+                    f"{number(report.rows_excluded, lang)} {WORDS['rows_excluded'][lang]}",
+            "reasons": [(t(f"tbl_reason_{x.key}", lang), x.count) for x in report.exclusions],
+            "notes": notes}
 
 
 def segment_name(key: str, lang: str) -> str:

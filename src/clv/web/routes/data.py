@@ -28,7 +28,7 @@ from clv import i18n
 from clv.data.mapping import TABLE_REQUIRED
 from clv.data.table_reports import TableExclusion, TableNote, TableReport
 from clv.errors import ClvError
-from clv.report.text import note, number, reason
+from clv.report.text import note, number, reason, table_value
 from clv.web.deps import PageLang, StateDep, source_of
 from clv.web.guard import check_source_url
 from clv.web.schemas import SETTINGS, AnalysisIn, DatabaseIn, JobStarted, SettingsIn, SourceOut
@@ -368,24 +368,6 @@ def _section(src: Source, kind: str, columns: dict[str, str | None],
             "confirmed": gap is not None and confirmed == gap["chosen"]}
 
 
-def _note_value(value: Any, lang: str) -> Any:
-    """A value of a table's note as the page writes it: counts and amounts with the
-    language's separators, a day (ISO) in the language's format, other text as it is."""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return number(value, lang, 0)
-    if isinstance(value, float):
-        return number(value, lang, 2)
-    text = str(value)
-    if len(text) == 10 and text[4] == "-" and text[7] == "-":
-        try:
-            return i18n.day(dt.date.fromisoformat(text), lang)
-        except ValueError:
-            return text
-    return text
-
-
 USER_VALUES = ("column", "example", "channel", "known", "name", "id")
 """Values of a message that are the user's words (a column's name, a value of the file, a
 channel, a file name): marked not to be translated (``translate="no"``), so that a browser's
@@ -409,7 +391,7 @@ def table_note(text: Any, lang: str) -> str:
     (``tbl_note_<kind>``, the file's words marked as such), the file reader's (its encoding,
     its delimiter) as the other pages say them (:func:`clv.web.views.note_words`)."""
     if isinstance(text, TableNote):
-        values = {k: _note_value(v, lang) for k, v in text.values.items()}
+        values = {k: table_value(v, lang) for k, v in text.values.items()}
         return said_with_data(f"tbl_note_{text.key}", lang, **values)
     # the file reader's note (a column read day first...): its quoted words marked the same
     said = escape(note_words(text, lang))
