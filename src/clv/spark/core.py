@@ -60,11 +60,13 @@ def session(master: str = "local[*]", conf: dict[str, str] | None = None,
     builder = SparkSession.builder.master(master).appName("clv") \
         .config("spark.sql.session.timeZone", timezone) \
         .config("spark.ui.enabled", "false") \
-        .config("spark.ui.showConsoleProgress", "false") \
-        .config("spark.sql.shuffle.partitions", "8")
+        .config("spark.ui.showConsoleProgress", "false")
     if master.startswith("local"):  # the driver on loopback: nothing listens beyond it
+        # a few shuffle partitions for a few cores (Spark's 200 are tiny tasks here); on a
+        # cluster Spark's setting or the user's stands (docs/scale.md: some 200 MB each)
         builder = builder.config("spark.driver.host", "127.0.0.1") \
-            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1") \
+            .config("spark.sql.shuffle.partitions", "8")
         if "spark.driver.memory" not in (conf or {}):  # local mode: the driver does the work
             builder = builder.config("spark.driver.memory", _local_memory())
     for key, value in (conf or {}).items():
