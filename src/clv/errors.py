@@ -122,6 +122,15 @@ class DataError(ClvError, ValueError):
     def _full(self, message: str) -> str:
         return where(self.source, self.row, self.column, "en") + message
 
+    def named(self, source: str) -> Self:
+        """The same error naming its source ``source`` (the name of the file the user
+        uploaded, not the server's copy of it), its key and values kept."""
+        copy = self.__class__.__new__(self.__class__)
+        copy.__dict__.update(self.__dict__)
+        copy.source = source
+        copy.args = (copy._full(copy.message),)
+        return copy
+
 
 class AmbiguousDateError(DataError):
     """Dates could be read as both day-first and month-first; the user must choose."""
@@ -257,7 +266,7 @@ def _french(name: str, value: Any, spec: str, conversion: str | None) -> str:
     if conversion == "r":  # a value as the data or the user wrote it
         if value is None:
             return render("error_empty_value", "fr", {})
-        return f"« {value} »" if isinstance(value, str) else repr(value)
+        return f"«\u00a0{value}\u00a0»" if isinstance(value, str) else repr(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return french_number(format(value, spec))
     if name == "reason" and isinstance(value, str):

@@ -45,10 +45,17 @@ FIELD_OPTIONS = {"customer_id": "--customer", "timestamp": "--date", "amount": "
 
 
 def _fail(message: str) -> NoReturn:
-    """Print ``error: message`` on one line of stderr (the message as written: no Rich markup)
-    and exit with status 2."""
-    say("cli_error", "red", " ".join(cli_words(str(message)).split()))
+    """Print ``error: message`` on one line of stderr (the message as written: no Rich markup;
+    runs of spaces and line ends as one space, the no-break spaces of French kept) and exit
+    with status 2."""
+    say("cli_error", "red", _one_line(cli_words(str(message))))
     raise SystemExit(2)
+
+
+def _one_line(text: str) -> str:
+    """``text`` on one line: each run of whitespace one space, but for the no-break spaces
+    (French writes one before ':' and inside « », and in 1 234,50)."""
+    return re.sub(r"[^\S\u00a0\u202f]+", " ", text).strip()
 
 
 def _is_click_exception(exc: BaseException) -> bool:
@@ -135,11 +142,14 @@ def _value_words(detail: str) -> str:
 
 
 def _mapping_hint(exc: ClvError) -> str:
-    """The message of a user error; a column that could not be mapped gets the option that
-    names it (the library's message says nothing of the command line)."""
+    """The message of a user error in this run's language (:func:`clv.errors.say`); a column
+    that could not be mapped gets the option that names it (the library's message says
+    nothing of the command line)."""
+    from clv.cli.output import lang
     from clv.errors import MappingError
+    from clv.errors import say as said
 
-    message = str(exc)
+    message = said(exc, lang())
     option = FIELD_OPTIONS.get(getattr(exc, "field", None) or "") \
         if isinstance(exc, MappingError) else None
     if option and option not in message:

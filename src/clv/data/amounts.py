@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from clv.errors import DataError
 from clv.notes import Note
 
 SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "₽": "RUB"}
@@ -41,7 +42,7 @@ def parse_amounts(values: pl.Series, decimal: str | None = None) -> ParsedAmount
         return ParsedAmounts(values.cast(pl.Float64), pl.repeat(
             None, len(values), dtype=pl.String, eager=True).alias(values.name))
     if decimal not in (None, ",", "."):
-        raise ValueError("decimal must be ',' or '.'")
+        raise DataError(key="error_decimal")
     s = values.cast(pl.String).str.strip_chars()
     frame = pl.DataFrame({"s": s})
     cur = pl.col("s").str.extract(_CURRENCY, 1)

@@ -723,7 +723,7 @@ def check_select(query: str, source: str = "query") -> str:
     bare = bare[:-1].rstrip() if bare.endswith(";") else bare
     words = re.findall(r"[a-z_]\w*", bare.lower())
     if ";" in bare:
-        raise DataError(key="error_query_one", source=source)
+        raise DataError(key="error_query_single", source=source)
     if not words or words[0] not in ("select", "with"):
         raise DataError(key="error_query_select", source=source)
     joined = " ".join(words)

@@ -153,11 +153,11 @@ def read_transactions(
     kept_optional = OPTIONAL if keep is None else tuple(keep)
     unknown = [f for f in kept_optional if f not in OPTIONAL]
     if unknown:
-        raise ValueError(f"keep takes {', '.join(OPTIONAL)}, not {', '.join(unknown)}")
-    if refunds not in ("net", "drop", "error"):
-        raise ValueError("refunds must be 'net', 'drop' or 'error'")
+        raise DataError(key="error_keep", values={"known": list(OPTIONAL), "value": unknown})
+    if refunds not in ("net", "drop", "error"):  # a DataError is a ValueError, as before
+        raise DataError(key="error_refunds")
     if duplicates not in ("auto", "drop", "keep"):
-        raise ValueError("duplicates must be 'auto', 'drop' or 'keep'")
+        raise DataError(key="error_duplicates")
     if isinstance(max_amount, bool) or not isinstance(max_amount, int | float) \
             or not 0 < max_amount < math.inf:
         raise ClvError(key="error_max_amount", values={"value": max_amount})

@@ -182,7 +182,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error_pandas_needs": {
         "en": "reading a pandas frame needs {module}: pip install 'clv[pandas]'",
         "fr": f"lire une table pandas demande {{module}}{_NB}: pip install 'clv[pandas]'"},
-    "error_query_one": {
+    "error_query_single": {
         "en": "the query must be one statement (a ';' separates two)",
         "fr": "la requête doit être une seule instruction (un ';' en sépare deux)"},
     "error_query_select": {
@@ -235,6 +235,14 @@ MESSAGES: dict[str, dict[str, str]] = {
                      "fr": "il n'y a aucune ligne à lire"},
     "error_no_row_below": {"en": "there is no row to read below the header",
                            "fr": "il n'y a aucune ligne à lire sous l'en-tête"},
+    "error_keep": {"en": "keep takes {known}, not {value}",
+                   "fr": "keep prend {known}, pas {value}"},
+    "error_refunds": {"en": "refunds must be 'net', 'drop' or 'error'",
+                      "fr": "refunds doit être 'net', 'drop' ou 'error'"},
+    "error_duplicates": {"en": "duplicates must be 'auto', 'drop' or 'keep'",
+                         "fr": "duplicates doit être 'auto', 'drop' ou 'keep'"},
+    "error_decimal": {"en": "decimal must be ',' or '.'",
+                      "fr": "decimal doit être ',' ou '.'"},
     "error_max_amount": {
         "en": "max_amount must be a positive number, not {value!r}",
         "fr": "max_amount doit être un nombre positif, pas {value}"},
