@@ -161,6 +161,27 @@ def test_spark_fits_and_scores_as_polars(spark, logs: dict[str, Path]) -> None:
     assert [str(n) for n in scores.notes] == [str(n) for n in expected.notes]
 
 
+def test_gamma_gamma_on_a_sample_beyond_the_bound(spark, logs: dict[str, Path]) -> None:
+    """Beyond ``spend_sample`` repeat buyers the spend model is fitted on a uniform sample of
+    that many (what the driver receives stays bounded), said in a note; its parameters stay
+    near those of the whole (a 300-customer sample of a 10,000-customer shop)."""
+    from clv import spark as cs
+
+    ss = cs.rfm_summary(cs.read_transactions(str(logs["shop"]), spark, as_of=AS_OF))
+    whole = cs.fit(ss, "bgnbd")
+    sampled = cs.fit(ss, "bgnbd", spend_sample=300)
+    said = [n for n in sampled.notes if getattr(n, "key", "") == "spend_sample"]
+    assert len(said) == 1 and said[0].values["n"] == 300  # type: ignore[attr-defined]
+    assert said[0].values["repeat"] > 300  # type: ignore[attr-defined]
+    assert not any(getattr(n, "key", "") == "spend_sample" for n in whole.notes)
+    # the mean spend of a repeat purchase (the model's), within 15% of the whole's
+    def mean(spend: object) -> float:
+        p, q, g = (spend.params_[k] for k in ("p", "q", "gamma"))  # type: ignore[attr-defined]
+        return float(p * g / (q - 1))
+    assert mean(sampled.spend) == pytest.approx(mean(whole.spend), rel=0.15)
+    assert sampled.purchases.params_ == whole.purchases.params_  # the purchase model: whole
+
+
 def test_spark_writes_scores_to_a_table(spark, logs: dict[str, Path]) -> None:
     """``clv score --engine spark --to TABLE`` writes a Spark table (here in the session's
     temporary warehouse); a target is a path when it looks like one, a database URL is

@@ -73,6 +73,8 @@ TEMPLATES: dict[str, str] = {
     "refunds_linked": "{n:,} refunds (total {total:,.2f}) made after their order, found "
                       "by its order id, are netted against the order's period: a refunded "
                       "order is not a purchase",
+    "spend_sample": "Gamma-Gamma fitted on a uniform sample of {n:,} of the {repeat:,} "
+                    "repeat buyers (the Spark engine's bound on what the driver receives)",
     "outlier_amount": "row {row:,}: {amount:,.2f} (customer '{customer}') is {ratio:,}x the "
                       "99th percentile of the other amounts ({typical:,.2f}) and {percent}% of "
                       "revenue; check it is not a typo or a test order",

@@ -571,6 +571,9 @@ NOTES: dict[str, str] = {
     "refunds_linked": "{n} remboursements (total {total}) faits après leur commande, "
                       "retrouvée par son numéro, sont déduits de la période de la commande : "
                       "une commande remboursée n'est pas un achat",
+    "spend_sample": "Gamma-Gamma ajusté sur un échantillon uniforme de {n} des {repeat} "
+                    "clients ayant racheté (la limite du moteur Spark sur ce que reçoit le "
+                    "driver)",
     "outlier_amount": "ligne {row} : {amount} (client « {customer} ») vaut {ratio} fois le "
                       "99e centile des autres montants ({typical}) et {percent} % du chiffre "
                       "d'affaires ; vérifier qu'il ne s'agit pas d'une faute de frappe ou "
