@@ -25,7 +25,7 @@ from typing import cast
 
 import polars as pl
 
-from clv.errors import MappingError
+from clv.errors import MappingError, Words
 from clv.notes import Note
 
 FIELDS = ("customer_id", "timestamp", "amount", "order_id", "currency", "status", "product",
@@ -239,10 +239,22 @@ SHOWN_COLUMNS = 40
 def listed(columns: list[str], most: int = SHOWN_COLUMNS) -> str:
     """The columns' names for a message: all of them, or the first ``most`` and how many
     more."""
+    said = listed_words(columns, most)
+    return said if isinstance(said, str) else said.said("en")
+
+
+def listed_words(columns: list[str], most: int = SHOWN_COLUMNS) -> str | Words:
+    """:func:`listed` as a value of an error's message: the names, or the first ``most`` and
+    how many more in the error's language."""
     names = [str(c) for c in columns]
     if len(names) <= most:
         return ", ".join(names)
-    return ", ".join(names[:most]) + f" ... and {len(names) - most:,} more"
+    return Words("error_columns_more", names=", ".join(names[:most]), n=len(names) - most)
+
+
+def _field_words(field: str) -> str | Words:
+    """A required field named in an error: its name, and in French what it is too."""
+    return Words(f"error_field_{field}") if field in REQUIRED else field
 
 
 def _norm(name: str) -> str:
@@ -315,20 +327,23 @@ def detect_columns(columns: list[str], kind: str,
     the common names of the field, each column used once. Returns (field -> column,
     field -> origin)."""
     if kind not in TABLE_NAMES:
-        raise MappingError(f"unknown table '{kind}' (known: {', '.join(TABLE_NAMES)})")
+        raise MappingError(key="error_unknown_table",
+                           values={"kind": kind, "known": list(TABLE_NAMES)})
     by_norm = {_norm(c): c for c in columns}
     found: dict[str, str] = {}
     origin: dict[str, str] = {}
     for fld, col in (given or {}).items():
         if fld not in TABLE_NAMES[kind]:
-            raise MappingError(f"unknown field '{fld}' of the {kind} table (known: "
-                               f"{', '.join(TABLE_NAMES[kind])})", field=fld)
+            raise MappingError(key="error_unknown_table_field",
+                               values={"field": fld, "kind": kind,
+                                       "known": list(TABLE_NAMES[kind])}, field=fld)
         if col is None:
             continue
         match = col if col in columns else by_norm.get(_norm(col))
         if match is None:
-            raise MappingError(f"column '{col}' given for {fld} does not exist; columns are: "
-                               + listed(columns), field=fld)
+            raise MappingError(key="error_column_missing",
+                               values={"column": col, "field": fld,
+                                       "columns": listed_words(columns)}, field=fld)
         found[fld], origin[fld] = match, "explicit"
     for fld, names in TABLE_NAMES[kind].items():
         if fld in found or (given is not None and fld in given):
@@ -388,20 +403,20 @@ def resolve_mapping(
         if col is None:
             continue
         if fld not in FIELDS:
-            raise MappingError(f"unknown field '{fld}' (known: {', '.join(FIELDS)})",
-                               source=source)
+            raise MappingError(key="error_unknown_field",
+                               values={"field": fld, "known": list(FIELDS)}, source=source)
         if col not in columns:
             match = by_norm.get(_norm(col))
             if match is None:
-                raise MappingError(
-                    f"column '{col}' given for {fld} does not exist; columns are: "
-                    + listed(columns), source=source, field=fld)
+                raise MappingError(key="error_column_missing",
+                                   values={"column": col, "field": fld,
+                                           "columns": listed_words(columns)},
+                                   source=source, field=fld)
             col = match
         take(fld, col, "explicit")
     given = set(mapping.columns)
     if {"amount", "price"} <= given:
-        raise MappingError("give either the amount column or the unit price column (with the "
-                           "quantity), not both", source=source, field="amount")
+        raise MappingError(key="error_amount_and_price", source=source, field="amount")
 
     detected = False
     if not detect:
@@ -412,7 +427,8 @@ def resolve_mapping(
         mapping.preset = preset
     if preset is not None:
         if preset not in PRESETS:
-            raise MappingError(f"unknown preset '{preset}' (known: {', '.join(PRESETS)})",
+            raise MappingError(key="error_unknown_preset",
+                               values={"preset": preset, "known": list(PRESETS)},
                                source=source)
         origin = f"preset {preset}" + (" (detected from the headers)" if detected else "")
         for fld, names in PRESETS[preset].items():
@@ -458,11 +474,11 @@ def resolve_mapping(
     missing = [f for f in REQUIRED if f not in mapping.columns
                and not (f == "amount" and (mapping.line_items or mapping.ledger))]
     if missing and complete:
-        extra = (" (nor a quantity and a unit price, nor debit and credit columns)"
-                 if missing[0] == "amount" else "")
+        extra = Words("error_no_amount_alternative") if missing[0] == "amount" else ""
         raise MappingError(
-            f"cannot find the column for {', '.join(missing)}{extra}; columns are: "
-            + listed(columns),
+            key="error_column_not_found",
+            values={"fields": [_field_words(f) for f in missing], "extra": extra,
+                    "columns": listed_words(columns)},
             source=source, field=missing[0])
     return mapping
 

@@ -1,0 +1,270 @@
+"""The errors a user meets reading data or choosing settings, in English and French
+(issue 16, item 1): every message of :mod:`clv.messages.errors_data` has both languages with
+the same fields; real failures raised by the library keep their English sentence
+(``str(exc)``) and are said in French by :func:`clv.errors.say` with no English phrase of the
+catalogue, naming the file, row and column; the installed ``clv`` script says them in French
+with ``--lang fr`` and as before in English."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from clv.data import issues
+from clv.data.transactions import read_transactions
+from clv.errors import (
+    AmbiguousDateError,
+    ClvError,
+    DataError,
+    MappingError,
+    Words,
+    placeholders,
+    say,
+)
+from clv.messages.errors_data import MESSAGES
+from clv.valuation import Settings
+
+CLV = Path(sys.executable).parent / "clv"
+
+
+def english_phrases() -> list[str]:
+    """The English words of the errors' messages, cut at their fields: each piece longer
+    than 3 characters that no French message writes alike (a parameter such as
+    ``date_format='dmy'`` is written alike in both)."""
+    french = " | ".join(re.sub(r"\{[^}]*\}", " ", t["fr"]) for t in MESSAGES.values())
+    found = []
+    for texts in MESSAGES.values():
+        if texts["en"] == texts["fr"]:
+            continue
+        for part in re.split(r"\{[^}]*\}", texts["en"]):
+            part = part.strip(" .:;,()'\"-")
+            if len(part) > 3 and not re.search(rf"(?<!\w){re.escape(part)}(?!\w)", french):
+                found.append(part)
+    return found
+
+
+def assert_french(text: str) -> None:
+    """No English phrase of the errors' messages in ``text``."""
+    for phrase in english_phrases():
+        assert not re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text), (phrase, text)
+
+
+def test_every_message_has_both_languages_with_the_same_fields():
+    assert len(MESSAGES) > 80
+    for key, texts in MESSAGES.items():
+        assert key.startswith("error_"), key
+        assert set(texts) == {"en", "fr"} and texts["en"] and texts["fr"], key
+        if key.endswith("_one"):  # the French singular; English is the key's sentence
+            assert texts["en"] == MESSAGES[key.removesuffix("_one")]["en"], key
+            assert placeholders(texts["fr"]) <= placeholders(texts["en"]), key
+        else:
+            assert placeholders(texts["fr"]) == placeholders(texts["en"]), key
+        assert not re.search(r"\w[:;?!]", texts["fr"].replace("://", "")
+                             .replace("%d/%m/%Y", "")), (key, "no-break space before : ; ? !")
+    from clv.i18n import catalogue
+
+    assert all(catalogue()[key] == texts for key, texts in MESSAGES.items())  # defined once
+
+
+def test_exclusion_reasons_are_said_as_the_report_says_them():
+    from clv.errors import french_reason
+    from clv.report.text import reason
+
+    for why in (*issues.REASONS, issues.early_date(issues.EARLIEST)):
+        assert french_reason(why) != why, why
+        assert french_reason(why).replace("\u00a0", " ") == reason(why, "fr"), why
+
+
+def table(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def failure(call: Callable[[], object]) -> ClvError:
+    with pytest.raises(ClvError) as caught:
+        call()
+    return caught.value
+
+
+def test_real_failures_in_english_as_before_and_in_french(tmp_path):
+    good = "customer,date,amount\n"
+    cases = {
+        "missing": (lambda: read_transactions(tmp_path / "missing.csv"),
+                    "missing.csv: no such file", ["missing.csv", "fichier introuvable"]),
+        "empty": (lambda: read_transactions(table(tmp_path, "empty.csv", "")),
+                  "empty.csv: the file is empty", ["empty.csv", "le fichier est vide"]),
+        "header": (lambda: read_transactions(table(tmp_path, "header.csv", good)),
+                   "header.csv: there is no row to read below the header",
+                   ["header.csv", "sous l'en-tête"]),
+        "no date": (lambda: read_transactions(table(tmp_path, "nodate.csv",
+                                                    "customer,amount\na,1\n")),
+                    "nodate.csv: cannot find the column for timestamp; columns are: "
+                    "customer, amount", ["nodate.csv", "date (timestamp)",
+                                         "customer, amount"]),
+        "bad dates": (lambda: read_transactions(table(tmp_path, "baddate.csv",
+                                                      good + "a,zz,1\nb,yy,2\n")),
+                      "baddate.csv, column 'date': no date format reads the values (e.g. "
+                      "'zz'); give the format explicitly (e.g. date_format='%d/%m/%Y'), or "
+                      "check that this column holds dates",
+                      ["baddate.csv", "colonne «\u00a0date\u00a0»", "«\u00a0zz\u00a0»",
+                       "date_format='%d/%m/%Y'"]),
+        "strict": (lambda: read_transactions(table(tmp_path, "strict.csv",
+                                                   good + "a,2024-01-05,1\nb,xx,2\n"),
+                                             strict=True),
+                   "strict.csv, row 3, column 'date': unparsable date (value 'xx'); 1 rows "
+                   "would be excluded in all (strict mode)",
+                   ["strict.csv", "ligne 3", "colonne «\u00a0date\u00a0»",
+                    "date illisible", "1 ligne serait exclue"]),
+        "nothing kept": (lambda: read_transactions(table(
+            tmp_path, "nobody.csv", good + ",2024-01-05,1\n,2024-02-05,1234.5\n")),
+            "nobody.csv, column 'customer': no row can be used: all 2 rows are excluded, 2 of "
+            "them as 'missing customer id'; check the columns chosen",
+            ["nobody.csv", "les 2 lignes", "identifiant client manquant"]),
+        "ambiguous": (lambda: read_transactions(table(tmp_path, "ambiguous.csv",
+                                                      good + "a,01/02/2024,1\n")),
+                      "ambiguous.csv, column 'date': dates such as '01/02/2024' read as both "
+                      "DD/MM/YYYY and MM/DD/YYYY and no value decides; choose with "
+                      "date_format='dmy' or date_format='mdy'",
+                      ["ambiguous.csv", "JJ/MM/AAAA", "date_format='dmy'"]),
+        "separator": (lambda: read_transactions(table(tmp_path, "sep.csv", good),
+                                                separator=";;"),
+                      "sep.csv: the separator must be one character such as ',' ';' '|' or "
+                      "tab (or 'whitespace' for columns lined up by spaces), not ';;'; leave "
+                      "it out to detect it", ["sep.csv", "pas ';;'"]),
+        "margin": (lambda: Settings(margin=1.5), "margin must be in (0, 1], not 1.5",
+                   ["margin", "pas 1,5"]),
+        "draws": (lambda: Settings(draws=12_000), "draws must be between 20 and 10,000, "
+                  "not 12000", ["entre 20 et 10\u202f000", "pas 12000"]),
+        "model": (lambda: Settings(model="zz"),  # type: ignore[arg-type]
+                  "model must be one of auto, bgnbd, mbgnbd, pnbd, not 'zz'",
+                  ["auto, bgnbd, mbgnbd, pnbd", "«\u00a0zz\u00a0»"]),
+    }
+    for name, (call, english, words) in cases.items():
+        exc = failure(call)
+        assert exc.key is not None, name
+        where = str(tmp_path) + os.sep
+        assert str(exc).replace(where, "") == english, name
+        assert say(exc, "en") == str(exc), name
+        french = say(exc, "fr").replace(where, "")
+        assert_french(french)
+        for word in words:
+            assert word in french, (name, word, french)
+        if isinstance(exc, DataError) and exc.source:
+            assert french.startswith(Path(exc.source).name), (name, french)
+        if isinstance(exc, DataError) and exc.row is not None:
+            assert f"ligne {exc.row}" in french and f"row {exc.row}" not in french
+        if isinstance(exc, DataError) and exc.column:
+            assert f"colonne «\u00a0{exc.column}\u00a0»\u00a0:" in french, (name, french)
+    assert isinstance(failure(cases["no date"][0]), MappingError)
+    assert isinstance(failure(cases["ambiguous"][0]), AmbiguousDateError)
+
+
+def test_an_error_crosses_processes_and_can_be_renamed(tmp_path):
+    exc = failure(lambda: read_transactions(table(tmp_path, "strict.csv",
+                                                  "customer,date,amount\na,2024-01-05,1\n"
+                                                  "b,xx,2\n"),
+                                            strict=True))
+    back = pickle.loads(pickle.dumps(exc))  # a dashboard job's process sends it back
+    assert type(back) is type(exc) and str(back) == str(exc)
+    assert say(back, "fr") == say(exc, "fr") and (back.row, back.column) == (3, "date")
+    margin = failure(lambda: Settings(margin=2))
+    renamed = margin.with_values(name="--margin")
+    assert str(renamed) == "--margin must be in (0, 1], not 2"
+    assert say(renamed, "fr") == "--margin doit être plus grand que 0 et au plus 1, pas 2"
+    assert str(margin) == "margin must be in (0, 1], not 2"  # the original is unchanged
+
+
+def test_say_names_the_source_as_given_and_leaves_other_errors_as_written(tmp_path):
+    exc = failure(lambda: read_transactions(tmp_path / "upload-3f2a.csv"))
+    assert say(exc, "en", source="orders.csv") == "orders.csv: no such file"
+    assert say(exc, "fr", source="orders.csv") == "orders.csv\u00a0: fichier introuvable"
+    named = exc.named("orders.csv")  # a dashboard raises it anew under the user's name
+    assert (str(named), named.key) == ("orders.csv: no such file", "error_no_file")
+    assert say(named, "fr") == "orders.csv\u00a0: fichier introuvable"
+    assert str(exc).endswith("upload-3f2a.csv: no such file")
+    plain = DataError("something the library says in English", source="x.csv", row=4)
+    assert say(plain, "fr") == str(plain) == "x.csv, row 4: something the library says in " \
+                                             "English"
+    assert say(plain, "fr", source="y.csv") == "y.csv, row 4: something the library says " \
+                                               "in English"
+    assert say(ValueError("not a user error"), "fr") == "not a user error"
+    assert say(exc, "de") == str(exc)  # a language without words: English
+    frame = DataError(key="error_no_row", source="pandas frame")
+    assert str(frame) == "pandas frame: there is no row to read"
+    assert say(frame, "fr") == "table pandas\u00a0: il n'y a aucune ligne à lire"
+    with pytest.raises(TypeError):
+        DataError("a message", key="error_no_row")
+    assert Words("error_more_cells", most=1_000_000).said("fr") == \
+        "plus que les 1\u202f000\u202f000 cellules"
+
+
+def run(tmp_path: Path, *args: str, lang: str) -> subprocess.CompletedProcess[str]:
+    """The installed script run in ``tmp_path`` with ``args``: ``--lang fr``, or with
+    ``CLV_LANG=en`` in its environment."""
+    if not CLV.exists():
+        pytest.skip(f"the clv console script is not installed next to {sys.executable}")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("CLV_LANG", "LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE")}
+    argv = [str(CLV), *args]
+    if lang == "fr":
+        argv += ["--lang", "fr"]
+    else:
+        env["CLV_LANG"] = lang
+    return subprocess.run(argv, capture_output=True, text=True, timeout=300, env=env,
+                          cwd=tmp_path)
+
+
+def test_the_command_line_says_them_in_french_and_as_before_in_english(tmp_path):
+    table(tmp_path, "bad.csv", "customer,date,amount\na,zz,1\nb,yy,2\n")
+    table(tmp_path, "nodate.csv", "customer,amount\na,1\n")
+    english = {
+        ("check", "missing.csv"): "error: missing.csv: no such file\n",
+        ("summary", "bad.csv"): "error: bad.csv, column 'date': no date format reads the "
+                                "values (e.g. 'zz'); give the format explicitly (e.g. "
+                                "--date-format '%d/%m/%Y'), or check that this column holds "
+                                "dates\n",
+        ("summary", "nodate.csv"): "error: nodate.csv: cannot find the column for timestamp; "
+                                   "columns are: customer, amount (name it with --date "
+                                   "COLUMN)\n",
+    }
+    french = {
+        ("check", "missing.csv"): "erreur\u00a0: missing.csv\u00a0: fichier introuvable\n",
+        ("summary", "bad.csv"): "erreur\u00a0: bad.csv, colonne «\u00a0date\u00a0»\u00a0: "
+                                "aucun format de date ne lit les valeurs (p. ex. "
+                                "«\u00a0zz\u00a0»)\u00a0; donner le format (p. ex. "
+                                "--date-format '%d/%m/%Y'), ou vérifier que cette colonne "
+                                "contient des dates\n",
+        ("summary", "nodate.csv"): "erreur\u00a0: nodate.csv\u00a0: colonne introuvable "
+                                   "pour\u00a0: date (timestamp)\u00a0; les colonnes "
+                                   "sont\u00a0: customer, amount (la nommer avec --date "
+                                   "COLONNE)\n",
+    }
+    for args, said in english.items():
+        proc = run(tmp_path, *args, lang="en")
+        assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", said), args
+    for args, said in french.items():
+        proc = run(tmp_path, *args, lang="fr")
+        assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", said), args
+        assert_french(proc.stderr)
+
+
+def test_a_column_not_found_among_many_in_french():
+    import polars as pl
+
+    frame = pl.DataFrame({f"c{i}": ["1"] for i in range(45)})
+    exc = failure(lambda: read_transactions(frame, columns={"timestamp": "Date"}))
+    assert isinstance(exc, MappingError) and exc.field == "timestamp"
+    names = ", ".join(f"c{i}" for i in range(40))
+    assert str(exc) == (f"polars frame: column 'Date' given for timestamp does not exist; "
+                        f"columns are: {names} ... and 5 more")
+    assert say(exc, "fr") == ("table polars\u00a0: la colonne «\u00a0Date\u00a0» donnée pour "
+                              "timestamp n'existe pas\u00a0; les colonnes sont\u00a0: "
+                              f"{names}... et 5 autres")
