@@ -698,3 +698,19 @@ def test_the_date_format_is_questioned_only_beyond_five_percent():
     # empty cells are no dates: they count in no share
     sparse = pl.Series("Date", ["25/01/2024"] * 10 + [""] * 90)
     assert date_gap(sparse, "mdy").dates == 10
+
+
+def test_a_reader_error_on_the_mapping_page_is_in_the_page_language(tmp_path):
+    """A file with a header and no row: the mapping page says the reader's sentence in French
+    (clv.errors.say), naming the file as uploaded, and in English as before."""
+    text = "Client;Date de commande;Montant TTC\n"
+    with dashboard(tmp_path) as (base, _):
+        body, headers = multipart({"transactions": ("commandes.csv", text.encode())})
+        status, answer, got = call(f"{base}/uploads", "POST", body, headers)
+        assert status == 303, answer
+        french = html.unescape(call(base + got["location"], headers=FRENCH)[1].decode())
+        assert "commandes.csv\u00a0: il n'y a aucune ligne à lire" in french.replace(" :", "\u00a0:")
+        assert "commandes.csv" in french and "there is no row" not in french
+        assert found_in(visible(french, "fr"), foreign("fr")) == []
+        english = html.unescape(call(base + got["location"] + "?lang=en")[1].decode())
+        assert "commandes.csv: there is no row to read" in english

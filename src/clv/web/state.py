@@ -150,6 +150,7 @@ class Source:
     preset: str | None = None
     problem: str | None = None  # why a mapping could not be detected
     problem_field: str | None = None  # the field to choose, when that is the problem
+    problem_error: Exception | None = None  # the error itself: said in the page's language
     parsed: pl.DataFrame | None = None  # the first rows as read (canonical columns)
     currency: str | None = None  # of the amounts read
     excluded: list[tuple[str, int]] = field(default_factory=list)  # of the first rows: why
@@ -177,7 +178,7 @@ class Source:
     def bare(self) -> Source:
         """The source without what only the mapping page shows (sent to a job's process)."""
         return replace(self, head=None, preview=[], parsed=None, draft=None, draft_error=None,
-                       table_report=None, date_gap=None)
+                       table_report=None, date_gap=None, problem_error=None)
 
 
 @dataclass(frozen=True)
@@ -461,6 +462,7 @@ class State:
         the notes, or the problem (and the field to choose, when that is it)."""
         columns = mapping.columns if isinstance(mapping, Mapping) else mapping
         source.problem, source.problem_field, source.parsed = None, None, None
+        source.problem_error = None
         source.excluded, source.read_notes, source.date_gap = [], [], None
         if source.head is None:
             return
@@ -474,6 +476,7 @@ class State:
             return
         except ClvError as exc:
             source.problem, source.problem_field = source.explain(exc), field_of(exc, dict(columns))
+            source.problem_error = exc
             return
         source.parsed, source.currency = tx.frame.head(8), tx.currency
         source.excluded = [(e.reason, e.count) for e in tx.issues.exclusions]
@@ -485,6 +488,7 @@ class State:
         """Read the first rows of a spend, customers or subscriptions table with ``columns``
         as the analysis will: the rows as read, or the problem (and the field to choose)."""
         source.problem, source.problem_field, source.parsed = None, None, None
+        source.problem_error = None
         source.table_report, source.date_gap = None, None
         if source.head is None:
             return
@@ -496,6 +500,7 @@ class State:
             source.problem, source.problem_field = source.explain(exc), exc.field
         except ClvError as exc:
             source.problem, source.problem_field = source.explain(exc), field_of(exc, columns)
+            source.problem_error = exc
 
     # ---- finished analyses -------------------------------------------------------------
 

@@ -27,7 +27,7 @@ from starlette.datastructures import UploadFile
 from clv import i18n
 from clv.data.mapping import TABLE_REQUIRED
 from clv.data.table_reports import TableExclusion, TableNote, TableReport
-from clv.errors import ClvError
+from clv.errors import ClvError, say
 from clv.report.text import note, number, reason, table_value
 from clv.web.deps import PageLang, StateDep, source_of
 from clv.web.guard import check_source_url
@@ -219,9 +219,9 @@ async def upload_form(request: Request, state: StateDep, lang: PageLang) -> Resp
             except ClvError as exc:
                 for src in made.values():
                     state.forget(src.id)
+                name = Path(str(file.filename)).name
                 return _home(request, state, lang, i18n.t(
-                    "imp_upload_failed", lang, name=Path(str(file.filename)).name,
-                    reason=str(exc)), 400)
+                    "imp_upload_failed", lang, name=name, reason=_said(exc, lang, name)), 400)
     query = "&".join(f"{k}={made[k].id}" for k in TABLES if k in made)
     return RedirectResponse(f"/mapping/{made['transactions'].id}" + (f"?{query}" if query
                                                                     else ""), 303)
@@ -353,8 +353,11 @@ def _section(src: Source, kind: str, columns: dict[str, str | None],
     elif src.problem:
         choose = field_message(kind, src.problem_field, columns, lang) \
             if src.problem_field else ""
-        problem = " ".join(x for x in (choose, i18n.t("imp_problem", lang, reason=src.problem))
-                           if x)
+        # the reader's error in the page's language when it has its words (clv.errors.say),
+        # naming the file as the user uploaded it
+        said = _said(src.problem_error, lang, src.name) \
+            if lang != "en" and isinstance(src.problem_error, ClvError) else src.problem
+        problem = " ".join(x for x in (choose, i18n.t("imp_problem", lang, reason=said)) if x)
     report = src.table_report if kind != "transactions" else None
     excluded = [(reason(r, lang), n) for r, n in src.excluded] if report is None else \
         [(table_reason(x.key, lang), x.count) for x in report.exclusions]
@@ -513,6 +516,17 @@ def _sent(src: Source, values: dict[str, str], choices: Choices,
     src.draft = values
     src.draft_error = (str(error), error.kind, error.field) if error else None
     return RedirectResponse(_mapping_url(src.id, choices), 303)
+
+
+def _said(exc: ClvError, lang: str, name: str) -> str:
+    """A reader's error in the page's language (:func:`clv.errors.say`), naming the file as
+    the user uploaded it; the dashboard's own wording (its message) in English, or when the
+    error has no words of its own. The error the reader raised is the one given, or its
+    cause (the state words it again with the file's name)."""
+    original = exc.__cause__ if isinstance(exc.__cause__, ClvError) else exc
+    if lang == "en" or getattr(original, "key", None) is None:
+        return str(exc)
+    return say(original, lang, source=name)
 
 
 def await_preview(state: State, src: Source, choices: Choices) -> None:
