@@ -709,7 +709,8 @@ def test_a_reader_error_on_the_mapping_page_is_in_the_page_language(tmp_path):
         status, answer, got = call(f"{base}/uploads", "POST", body, headers)
         assert status == 303, answer
         french = html.unescape(call(base + got["location"], headers=FRENCH)[1].decode())
-        assert "commandes.csv\u00a0: il n'y a aucune ligne à lire" in french.replace(" :", "\u00a0:")
+        said = french.replace(" :", "\u00a0:")
+        assert "commandes.csv\u00a0: il n'y a aucune ligne à lire" in said
         assert "commandes.csv" in french and "there is no row" not in french
         assert found_in(visible(french, "fr"), foreign("fr")) == []
         english = html.unescape(call(base + got["location"] + "?lang=en")[1].decode())
