@@ -55,3 +55,17 @@ def missing(reason: str) -> None:
     if os.environ.get("CLV_CI"):
         pytest.fail(f"{reason} (CI installs it: see .ci/run)")
     pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """The system Chromium driven by Playwright (no browser is downloaded), one per test
+    module; missing (skipped, or failed in CI) when there is none."""
+    from webtools import CHROMIUM_ARGS, chromium_path
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    path = chromium_path() or missing("no Chromium on this machine (Debian package chromium)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -24,12 +24,9 @@ import pytest
 
 pytest.importorskip("fastapi")
 from clv.web import build  # noqa: E402
-from conftest import missing  # noqa: E402
 from webtools import (  # noqa: E402
-    CHROMIUM_ARGS,
     Watch,
     call,
-    chromium_path,
     dashboard_pages,
     running,
     sample_analysis,
@@ -50,16 +47,6 @@ KNOWN: dict[tuple[str, str], str] = {
 }
 """(page, rule) -> why it fails on the current pages and what would fix it, in both
 languages; ``rule`` is an axe-core rule id, :data:`WIDE` or :data:`WIDE_DESKTOP`."""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    path = chromium_path() or missing("no Chromium on this machine (Debian package chromium)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

@@ -22,12 +22,9 @@ import pytest
 
 pytest.importorskip("fastapi")
 from clv.web import build  # noqa: E402
-from conftest import missing  # noqa: E402
 from webtools import (  # noqa: E402
-    CHROMIUM_ARGS,
     HOSTILE,
     Watch,
-    chromium_path,
     hostile_shop,
     running,
 )
@@ -35,16 +32,6 @@ from webtools import (  # noqa: E402
 OUT = Path(__file__).resolve().parents[1] / "bench" / "out"
 SECTIONS = ("Overview", "Customers", "Segments", "Cohorts", "Channels", "Timing", "Models",
             "What if", "Data", "Exports")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    path = chromium_path() or missing("no Chromium on this machine (Debian package chromium)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def test_dashboard_flow_in_the_browser(browser, tmp_path):

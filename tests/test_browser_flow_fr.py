@@ -29,9 +29,8 @@ pytest.importorskip("fastapi")
 pytest.importorskip("uvicorn")
 from clv.report.text import number  # noqa: E402
 from clv.web import build  # noqa: E402
-from conftest import missing  # noqa: E402
 from test_web_i18n import foreign, found_in, visible  # noqa: E402
-from webtools import CHROMIUM_ARGS, Watch, chromium_path, running  # noqa: E402
+from webtools import Watch, running  # noqa: E402
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
           "septembre", "octobre", "novembre", "décembre")
@@ -86,16 +85,6 @@ def french_export(folder: Path, customers: int = 400, seed: int = 11) -> dict[st
         files[name] = folder / name
         frame.write_csv(files[name], separator=";")
     return {"files": files, "tx": tx, "spend": shop.spend, "saas": saas}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    path = chromium_path() or missing("no Chromium on this machine (Debian package chromium)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def english_on(page: Any, phrases: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -27,7 +27,7 @@ pytest.importorskip("fastapi")
 pytest.importorskip("uvicorn")
 
 from clv.web import build  # noqa: E402
-from webtools import CHROMIUM_ARGS, call, chromium_path, running  # noqa: E402
+from webtools import call, running  # noqa: E402
 
 SHOP, FLAT = 1, 2
 """The analyses of the dashboard: a sample shop with its spend (30% margin, euros), and a
@@ -56,18 +56,6 @@ def site(tmp_path_factory):
                 analyses=[(shop, "shop"), (flat, "flat")])
     with running(app) as base:
         yield base, {SHOP: shop, FLAT: flat}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from conftest import missing
-
-    sync_api = pytest.importorskip("playwright.sync_api")
-    path = chromium_path() or missing("no Chromium on this machine (Debian package chromium)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def page_text(base: str, path: str) -> str:

@@ -130,6 +130,28 @@ class Analysis:
                 "new_customer_ltv": self.kpis.get("new_customer_ltv")}
 
 
+STEPS = ("data", "models", "value", "segments", "cohorts", "timing", "channels", "levers",
+         "subscriptions")
+"""The steps of an analysis, in their order (each reported to ``progress``)."""
+
+
+def step_clock(steps: tuple[str, ...], progress: Progress | None
+               ) -> tuple[dict[str, float], Callable[[str], None]]:
+    """The seconds of each step (filled as they end) and ``done(step)``, which marks the end
+    of ``step``: its time since the previous end, and ``progress(step, fraction done)``."""
+    seconds: dict[str, float] = {}
+    clock = [time.perf_counter()]
+
+    def done(name: str) -> None:
+        now = time.perf_counter()
+        seconds[name] = now - clock[0]
+        clock[0] = now
+        if progress is not None:
+            progress(name, (steps.index(name) + 1) / len(steps))
+
+    return seconds, done
+
+
 def analyze(
     transactions: Any,
     *,
@@ -147,18 +169,7 @@ def analyze(
     and its kin), carried in the analysis with what the analysis adds to them (a spend
     channel that is no customer's, subscriptions after the last month reported...)."""
     cfg = settings or Settings()
-    seconds: dict[str, float] = {}
-    steps = ("data", "models", "value", "segments", "cohorts", "timing", "channels", "levers",
-             "subscriptions")
-    clock = [time.perf_counter()]
-
-    def done(name: str) -> None:
-        now = time.perf_counter()
-        seconds[name] = now - clock[0]
-        clock[0] = now
-        if progress is not None:
-            progress(name, (steps.index(name) + 1) / len(steps))
-
+    seconds, done = step_clock(STEPS, progress)
     tx = transactions if isinstance(transactions, Transactions) else read_transactions(
         transactions)
     done("data")

@@ -27,7 +27,6 @@ holdout, is not offered on Spark).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -53,11 +52,6 @@ if TYPE_CHECKING:
     from clv.prep import Summary
     from clv.valuation import Settings
 
-STEPS = ("data", "models", "value", "segments", "cohorts", "timing", "channels", "levers",
-         "subscriptions")
-"""The steps of :func:`clv.pipeline.analyze`, reported to ``progress`` in its order."""
-
-
 def analyze(
     transactions: SparkTransactions,
     *,
@@ -76,7 +70,7 @@ def analyze(
     :func:`clv.pipeline.analyze`. ``settings.model`` must name the purchase model."""
     from clv import defaults as D
     from clv.data import Transactions
-    from clv.pipeline import Settings, decisions
+    from clv.pipeline import STEPS, Settings, decisions, step_clock
     from clv.valuation import Valuation
     from clv.value import value_intervals
 
@@ -84,16 +78,7 @@ def analyze(
     if cfg.model == "auto":
         raise ClvError("model 'auto' (chosen on a holdout) is not offered on Spark: name the "
                        f"purchase model ({', '.join(D.CANDIDATES)})")
-    seconds: dict[str, float] = {}
-    clock = [time.perf_counter()]
-
-    def done(name: str) -> None:
-        now = time.perf_counter()
-        seconds[name] = now - clock[0]
-        clock[0] = now
-        if progress is not None:
-            progress(name, (STEPS.index(name) + 1) / len(STEPS))
-
+    seconds, done = step_clock(STEPS, progress)
     frame = transactions.frame
     ledger = _ledger(frame)
     firsts = _first_products(frame) if "product" in frame.columns else None
