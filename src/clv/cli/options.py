@@ -304,7 +304,10 @@ def settings(read: Reading, **fields: Any) -> Settings:
         name, _, rest = str(exc).partition(" ")
         if name not in (*fields, "currency"):
             raise
-        raise ClvError(f"{OPTION_OF.get(name, '--' + name.replace('_', '-'))} {rest}") from None
+        option = OPTION_OF.get(name, "--" + name.replace("_", "-"))
+        if exc.key is not None and "name" in exc.values:  # its words kept: said in French too
+            raise exc.with_values(name=option) from None
+        raise ClvError(f"{option} {rest}") from None
 
 
 @dataclass(frozen=True)
