@@ -38,13 +38,13 @@ UNIT_DAYS: dict[str, float] = {"day": 1.0, "week": 7.0, "month": 30.4375, "year"
 _TRUNCATE = {"day": "1d", "week": "1w", "month": "1mo", "year": "1y"}
 COLUMNS = ("customer_id", "timestamp", "amount")
 LINKED = "order_time"
+"""The optional column of a refund's order time (see the module docstring)."""
 NET_ZERO = 1e-6
 """A period's net amount within this of 0 is 0 (neither a purchase nor a refund): an order and
-its refund summed leave a round-off such as 1.4e-14 whose sign depends on the order of the
+its refund summed leave a round-off such as 5.6e-17 whose sign depends on the order of the
 additions, which a parallel sum does not fix (the same file gave 290 to 293 non-positive
 periods from one run to the next before this bound). A millionth of a currency unit is far
 below any price and far above the round-off of sums of prices."""
-"""The optional column of a refund's order time (see the module docstring)."""
 # Logs longer than this are summarised in parts of customers (by a hash of their id).
 ROWS_PER_PART = 40_000_000
 PART_SEED = 20_261_122
@@ -218,7 +218,7 @@ def _lazy(transactions: Any) -> pl.LazyFrame:
                             "clv.read_transactions, which parses and validates it",
                             source="transactions", column=column)
     # a refund's order time (clv.data.transactions: a refund linked to its order by order id)
-    linked = ("order_time",) if LINKED in schema and (
+    linked = (LINKED,) if LINKED in schema and (
         schema[LINKED] in (pl.Date, pl.Datetime) or isinstance(schema[LINKED], pl.Datetime)) \
         else ()
     return lf.select(*COLUMNS, *linked)
