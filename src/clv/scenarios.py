@@ -289,7 +289,10 @@ def sensitivity(purchases: PurchaseModel, summary: Summary, horizon: float,
             "total_pct_per_pct": _relative(moved["total_clv"], base["total_clv"]) / step,
             "new_ltv_pct_per_pct": _relative(moved["new_customer_ltv"],
                                              base["new_customer_ltv"]) / step})
-    return pl.DataFrame(rows).sort(pl.col("total_pct_per_pct").abs(), descending=True
+    # ranked on the elasticity to 9 digits, ties in LEVERS' order: basket and margin are
+    # both 1 up to a round-off whose sign changes from one run to the next
+    return pl.DataFrame(rows).sort(pl.col("total_pct_per_pct").abs().round(9),
+                                   descending=True, maintain_order=True
                                    ).with_row_index("rank", offset=1)
 
 
