@@ -268,3 +268,156 @@ def test_a_column_not_found_among_many_in_french():
     assert say(exc, "fr") == ("table polars\u00a0: la colonne «\u00a0Date\u00a0» donnée pour "
                               "timestamp n'existe pas\u00a0; les colonnes sont\u00a0: "
                               f"{names}... et 5 autres")
+
+
+def test_every_key_the_library_raises_has_its_words():
+    """Each key written in the modules that raise keyed errors (``key="error_..."``,
+    ``Words("error_...")``, the keys of what a column holds, and the keys made from a field
+    or a unit) is a message of the catalogue, so that no error fails to say itself."""
+    import clv
+
+    root = Path(clv.__file__).parent
+    files = [root / "data" / "tables.py", root / "prep" / "summary.py", root / "valuation.py",
+             *sorted((root / "models").glob("*.py"))]
+    found: set[str] = set()
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        found |= set(re.findall(r'key="(error_\w+)"', text))
+        found |= set(re.findall(r'Words\("(error_\w+)"', text))
+        found |= set(re.findall(r'"(error_what_\w+)"', text))
+    assert len(found) > 40
+    assert not found - set(MESSAGES)
+    from clv.data.tables import _WHAT_FIELDS
+    from clv.prep.summary import UNIT_DAYS
+
+    assert all(f"error_what_{f}" in MESSAGES for f in _WHAT_FIELDS)
+    assert all(f"error_units_{u}" in MESSAGES for u in (*UNIT_DAYS, "quarter"))
+
+
+def test_tables_models_and_settings_in_english_as_before_and_in_french(tmp_path):
+    """The errors of the tables beside the orders, of the models' fits and of the summary's
+    settings: their English sentence as the library wrote it before they had keys, and in
+    French with no English phrase, naming the file, row and column."""
+    import polars as pl
+
+    from clv.data.tables import join_customers, read_patterns, read_spend, read_subscriptions
+    from clv.models import BGNBD, NBD, SBG, GammaGamma
+    from clv.prep import check_horizon, rfm_summary
+
+    month = "Mois;Canal;Dépenses\n05/2023;web;10\nzz;web;12\n"
+    spend = "Mois;Canal;Dépenses\n05/2023;web;10\n06/2023;web;-3\n"
+    subs = "Client;Début;Fin;MRR\na;25/01/2023;;9\nb;;;9\n"
+    no_rate = pl.DataFrame({"frequency": [0.0] * 10, "recency": [0.0] * 10, "T": [5.0] * 10})
+    tx = read_transactions(table(tmp_path, "tx.csv", "customer,date,amount\na,2024-01-05,1\n"))
+    cases: dict[str, tuple[Callable[[], object], str, list[str]]] = {
+        "month": (lambda: read_spend(table(tmp_path, "spend.csv", month)),
+                  "spend.csv, row 3, column 'Mois': 'zz' is not a month (such as 05/2023, "
+                  "2023-05 or May 2023) nor a date (1 such rows)",
+                  ["«\u00a0zz\u00a0» n'est ni un mois", "mai 2023", "(1 ligne ainsi)"]),
+        "amount": (lambda: read_spend(table(tmp_path, "spend2.csv", spend)),
+                   "spend2.csv, row 3, column 'Dépenses': '-3' is not an amount >= 0 (1 such "
+                   "rows)", ["«\u00a0-3\u00a0» n'est pas un montant >= 0"]),
+        "no field": (lambda: read_spend(table(tmp_path, "spend3.csv", "Canal;Dépenses\nweb;1\n")),
+                     "spend3.csv: no column for the spend's month ('month'); columns: Canal, "
+                     "Dépenses", ["aucune colonne pour le mois des dépenses",
+                                  "«\u00a0month\u00a0»", "Canal, Dépenses"]),
+        "no date": (lambda: read_subscriptions(table(tmp_path, "subs.csv", subs)),
+                    "subs.csv, row 3, column 'Début': an empty cell is not a date (1 such rows)",
+                    ["une cellule vide n'est pas une date (1 ligne ainsi)"]),
+        "patterns": (lambda: read_patterns(table(tmp_path, "pat.csv",
+                                                 "frequency,recency,periods\n3,2,4\n")),
+                     "pat.csv, row 2: needs frequency <= recency <= periods and recency >= 1 "
+                     "when frequency > 0 (1 rows do not)", ["il faut frequency <= recency",
+                                                             "(1 ligne ne le respecte pas)"]),
+        "no column": (lambda: read_patterns(table(tmp_path, "pat2.csv",
+                                                  "frequency,recency\n1,2\n")),
+                      "pat2.csv: no column 'periods' (opportunities n); columns: frequency, "
+                      "recency", ["pas de colonne «\u00a0periods\u00a0» (occasions d'achat n)"]),
+        "weights": (lambda: read_patterns(table(tmp_path, "pat3.csv",
+                                                "frequency,recency,periods,n,count\n1,2,3,1,1\n")),
+                    "pat3.csv: several columns could be the customers per row: count, n; name "
+                    "one with weight=...", ["plusieurs colonnes", "count, n"]),
+        "customers": (lambda: join_customers(pl.DataFrame({"customer_id": ["a"]}),
+                                             pl.DataFrame({"x": [1]}), ["channel"]),
+                      "customers: no column(s) customer_id, channel in the customers table",
+                      ["customer_id, channel", "absente(s) de la table des clients"]),
+        "one customer": (lambda: NBD().fit(no_rate.head(0)),
+                         "NBD needs at least one customer", ["NBD demande au moins un client"]),
+        "few customers": (lambda: BGNBD().fit(no_rate.head(2)),
+                          "BG/NBD needs more customers than parameters",
+                          ["BG/NBD demande plus de clients que de paramètres"]),
+        "no repeat": (lambda: BGNBD().fit(no_rate),
+                      "BG/NBD: no customer made a repeat purchase, so the purchase rate cannot "
+                      "be estimated", ["BG/NBD\u00a0: aucun client n'a racheté"]),
+        "repeat buyers": (lambda: GammaGamma().fit(pl.DataFrame({"frequency": [1.0, 2.0],
+                                                                 "monetary": [3.0, 4.0]})),
+                          "Gamma-Gamma needs more repeat buyers than parameters: 2 customer(s) "
+                          "made a repeat purchase", ["2 clients ont racheté"]),
+        "columns": (lambda: BGNBD().fit(pl.DataFrame({"frequency": [1.0]})),
+                    "BG/NBD needs column(s) recency, T", ["la ou les colonnes recency, T"]),
+        "not fitted": (lambda: BGNBD().p_alive(1, 2, 3),
+                       "This BG/NBD model is not fitted yet: call fit() on your data first, or "
+                       "give it known parameters with BGNBD.from_params()",
+                       ["Ce modèle BG/NBD n'est pas encore ajusté", "BGNBD.from_params()"]),
+        "unit": (lambda: BGNBD.from_params([1, 2, 3, 4], unit="week").check_unit(
+                     "day", "the summary"),
+                 "BG/NBD was fitted in weeks and the summary is in days; summarise the data "
+                 "with unit='week' or convert explicitly (clv.prep.convert)",
+                 ["dans l'unité week et le résumé est dans l'unité day", "unit='week'"]),
+        "survivors": (lambda: SBG().fit([10, 12]),
+                      "survivor counts must not increase from one period to the next",
+                      ["les effectifs restants ne doivent pas augmenter"]),
+        "horizon": (lambda: check_horizon(0, "month"),
+                    "horizon must be more than 0 and at most 600 months (50 years), not 0",
+                    ["au plus 600 mois (50 ans), pas 0"]),
+        "days": (lambda: check_horizon(-1, "day", "next_days"),
+                 "next_days must be more than 0 and at most 18,262.5 days (50 years), not -1",
+                 ["au plus 18\u202f262,5 jours (50 ans)"]),
+        "date": (lambda: rfm_summary(tx, observation_end="30/09/1997"),
+                 "observation_end must be a date such as 1997-09-30, not '30/09/1997'",
+                 ["observation_end doit être une date comme 1997-09-30",
+                  "«\u00a030/09/1997\u00a0»"]),
+    }
+    for name, (call, english, words) in cases.items():
+        exc = failure(call)
+        assert exc.key is not None, name
+        where = str(tmp_path) + os.sep
+        assert str(exc).replace(where, "") == english, name
+        assert say(exc, "en") == str(exc), name
+        french = say(exc, "fr").replace(where, "")
+        assert french != str(exc).replace(where, ""), name
+        assert_french(french)
+        for word in words:
+            assert word in french, (name, word, french)
+        if isinstance(exc, DataError) and exc.row is not None:
+            assert f"ligne {exc.row}" in french and f"row {exc.row}" not in french
+        if isinstance(exc, DataError) and exc.column:
+            assert f"colonne «\u00a0{exc.column}\u00a0»\u00a0:" in french, (name, french)
+        back = pickle.loads(pickle.dumps(exc))  # as a dashboard job's process sends it
+        assert say(back, "fr") == say(exc, "fr"), name
+    assert isinstance(failure(cases["no field"][0]), MappingError)
+    horizon = failure(cases["horizon"][0]).with_values(name="--horizon")
+    assert say(horizon, "fr").startswith("--horizon doit être plus grand que 0")
+
+
+def test_a_convergence_failure_in_both_languages():
+    """The optimiser's failure, with its own message (scipy's, in English) and the
+    gradient written the French way."""
+    from clv.models import ConvergenceError
+
+    exc = ConvergenceError(key="error_not_converged", values={
+        "model": "Pareto/NBD", "detail": "ABNORMAL_TERMINATION_IN_LNSRCH", "gradient": 0.0123})
+    assert str(exc) == ("Pareto/NBD did not converge (ABNORMAL_TERMINATION_IN_LNSRCH; "
+                        "gradient 0.012). Check that the summary's unit suits the data (e.g. "
+                        "weeks rather than days for rare purchases) and that there are enough "
+                        "repeat buyers.")
+    french = say(exc, "fr")
+    assert french.startswith("Pareto/NBD n'a pas convergé (ABNORMAL_TERMINATION_IN_LNSRCH"
+                             "\u00a0; gradient 0,012).")
+    assert_french(french)
+    bound = ConvergenceError(key="error_at_bound", values={"model": "BG/NBD",
+                                                           "params": {"r": 0.2}})
+    assert str(bound) == ("BG/NBD: a parameter went to its bound ({'r': 0.2}); the data do not "
+                          "identify the model")
+    assert say(bound, "fr") == ("BG/NBD\u00a0: un paramètre est allé à sa borne ({'r': 0.2})"
+                                "\u00a0; les données ne déterminent pas le modèle")

@@ -19,31 +19,39 @@ import polars as pl
 from clv.data.amounts import parse_amounts
 from clv.data.dates import parse_dates
 from clv.data.ids import clean_ids, single_values
-from clv.data.mapping import TABLE_REQUIRED, detect_columns, listed
+from clv.data.mapping import TABLE_REQUIRED, detect_columns, listed_words
 from clv.data.readers import ROW, RawTable, read_raw
 from clv.data.table_reports import TableExclusion, TableNote, TableReport
-from clv.errors import DataError, MappingError
+from clv.errors import DataError, MappingError, Words
 from clv.notes import Note
 
 
 def _column(raw: RawTable, name: str, what: str) -> str:
+    """The column ``name`` (any case) of ``raw``; ``what``: the key of the errors' words
+    saying what it holds."""
     lower = {c.lower().strip(): c for c in raw.frame.columns if c != ROW}
     if name.lower() not in lower:
-        raise DataError(f"no column '{name}' ({what}); columns: "
-                        + listed([c for c in raw.frame.columns if c != ROW]),
-                        source=raw.source)
+        raise DataError(key="error_table_no_column", values={
+            "name": name, "what": Words(what),
+            "columns": listed_words([c for c in raw.frame.columns if c != ROW])},
+            source=raw.source)
     return single_values(raw.frame, lower[name.lower()], raw.source)
 
 
-def _numbers(raw: RawTable, column: str, what: str = "a count or time") -> pl.Series:
+def _numbers(raw: RawTable, column: str, what: str = "error_what_count_or_time"
+             ) -> pl.Series:
+    """The numbers >= 0 of ``column``; ``what``: the key of the errors' words saying what
+    they are."""
     values = raw.frame[column]
     parsed = values.cast(pl.String).str.strip_chars().cast(pl.Float64, strict=False) \
         if values.dtype == pl.String else values.cast(pl.Float64, strict=False)
     bad = parsed.is_null() | ~parsed.is_finite().fill_null(False) | (parsed < 0).fill_null(False)
     if bad.any():
         first = int(bad.arg_max() or 0)
-        raise DataError(f"'{values[first]}' is not {what} >= 0 ({int(bad.sum())} such rows)",
-                        source=raw.source, row=int(raw.frame[ROW][first]), column=column)
+        raise DataError(key="error_table_not_number", values={
+            "value": Words("error_cell", value=str(values[first])), "what": Words(what),
+            "n": int(bad.sum())}, source=raw.source, row=int(raw.frame[ROW][first]),
+            column=column)
     return parsed
 
 
@@ -64,23 +72,21 @@ def read_patterns(source: Any, *, frequency: str = "frequency", recency: str = "
     names = {c.lower().strip(): c for c in raw.frame.columns if c != ROW}
     if periods == "periods" and "periods" not in names and "n_periods" in names:
         periods = "n_periods"
-    cols = {"frequency": _column(raw, frequency, "transactions x"),
-            "recency": _column(raw, recency, "last transaction t_x"),
-            "periods": _column(raw, periods, "opportunities n")}
+    cols = {"frequency": _column(raw, frequency, "error_what_transactions_x"),
+            "recency": _column(raw, recency, "error_what_last_transaction"),
+            "periods": _column(raw, periods, "error_what_opportunities")}
     if weight is None:
         found = [names[w] for w in WEIGHT_NAMES if w in names]
         if len(found) > 1:
-            raise DataError(f"several columns could be the customers per row: "
-                            f"{', '.join(found)}; name one with weight=...", source=raw.source)
+            raise DataError(key="error_patterns_weights", values={"columns": found},
+                            source=raw.source)
         weight = found[0] if found else None
         unknown = [c for c in names.values() if c not in (*cols.values(), weight)]
         if unknown:
-            raise DataError(f"column(s) {', '.join(unknown)} not understood: patterns have "
-                            "frequency, recency, periods and the customers of each row in a "
-                            "column named weight, weights, count, n or customers (or name it "
-                            "with weight=...)", source=raw.source)
+            raise DataError(key="error_patterns_unknown", values={"columns": unknown},
+                            source=raw.source)
     else:
-        weight = _column(raw, weight, "customers per row")
+        weight = _column(raw, weight, "error_what_customers_per_row")
     out = pl.DataFrame({k: _numbers(raw, c) for k, c in cols.items()})
     out = out.with_columns(weight=_numbers(raw, weight) if weight else pl.lit(1.0))
     bad = out.with_row_index("i").filter(
@@ -88,9 +94,8 @@ def read_patterns(source: Any, *, frequency: str = "frequency", recency: str = "
         | ((pl.col("frequency") > 0) & (pl.col("recency") < 1)))
     if bad.height:
         i = int(bad["i"][0])
-        raise DataError("needs frequency <= recency <= periods and recency >= 1 when frequency > "
-                        f"0 ({bad.height} rows do not)", source=raw.source,
-                        row=int(raw.frame[ROW][i]))
+        raise DataError(key="error_patterns_order", values={"n": bad.height},
+                        source=raw.source, row=int(raw.frame[ROW][i]))
     return out
 
 
@@ -101,13 +106,12 @@ def _fields(raw: RawTable, kind: str, columns: dict[str, str | None] | None
     required field is a :class:`MappingError` naming it and the columns there are."""
     have = [c for c in raw.frame.columns if c != ROW]
     found, _ = detect_columns(have, kind, columns)
-    what = {"month": "the spend's month", "channel": "the acquisition channel",
-            "spend": "the amount spent", "customer_id": "the customer id",
-            "start": "the start date", "end": "the end date"}
     for fld in TABLE_REQUIRED[kind]:
         if fld not in found:
-            raise MappingError(f"no column for {what.get(fld, fld)} ('{fld}'); columns: "
-                               + listed(have), source=raw.source, field=fld)
+            what = Words(f"error_what_{fld}") if fld in _WHAT_FIELDS else fld
+            raise MappingError(key="error_table_no_field", values={
+                "what": what, "field": fld, "columns": listed_words(have)},
+                source=raw.source, field=fld)
     return {f: single_values(raw.frame, c, raw.source) for f, c in found.items()}
 
 
@@ -139,9 +143,15 @@ def _unaccented(text: pl.Expr) -> pl.Expr:
     return out
 
 
-def _said(value: Any) -> str:
+_WHAT_FIELDS = ("month", "channel", "spend", "customer_id", "start", "end")
+"""The required fields whose errors' words say what they hold (``error_what_<field>``)."""
+
+
+def _said(value: Any) -> Words:
     """A value as an error quotes it: an empty cell said so, not as 'None'."""
-    return "an empty cell" if value is None or str(value).strip() == "" else f"'{value}'"
+    if value is None or str(value).strip() == "":
+        return Words("error_empty_cell")
+    return Words("error_cell", value=str(value))
 
 
 def read_months(values: pl.Series, date_format: str | None = None, *, source: str = "input",
@@ -208,13 +218,14 @@ def _months(values: pl.Series, date_format: str | None, *, source: str,
     bad = dates.is_null()
     if bad.any():
         first = int(bad.arg_max() or 0)
-        raise DataError(f"{_said(values[first])} is not a month (such as 05/2023, 2023-05 or "
-                        f"May 2023) nor a date ({int(bad.sum())} such rows)", source=source,
-                        row=None if row is None else int(row[first]), column=values.name)
+        raise DataError(key="error_table_not_month", values={
+            "value": _said(values[first]), "n": int(bad.sum())}, source=source,
+            row=None if row is None else int(row[first]), column=values.name)
     return dates.alias(values.name), notes
 
 
-def _amounts(raw: RawTable, column: str, decimal: str | None, what: str = "an amount",
+def _amounts(raw: RawTable, column: str, decimal: str | None,
+             what: str = "error_what_amount",
              report: TableReport | None = None) -> pl.Series:
     """A column of amounts >= 0 written in any convention (``1573,74``, ``1 573,74 €``,
     ``$1,573.74``; :func:`clv.data.amounts.parse_amounts`), ``decimal`` forcing the
@@ -229,9 +240,9 @@ def _amounts(raw: RawTable, column: str, decimal: str | None, what: str = "an am
     bad = parsed.is_null() | ~parsed.is_finite().fill_null(False) | (parsed < 0).fill_null(False)
     if bad.any():
         first = int(bad.arg_max() or 0)
-        raise DataError(f"{_said(values[first])} is not {what} >= 0 ({int(bad.sum())} such "
-                        "rows)", source=raw.source, row=int(raw.frame[ROW][first]),
-                        column=column)
+        raise DataError(key="error_table_not_number", values={
+            "value": _said(values[first]), "what": Words(what), "n": int(bad.sum())},
+            source=raw.source, row=int(raw.frame[ROW][first]), column=column)
     if report is not None:
         report.notes += amounts.notes
         text = values.str.strip_chars()
@@ -341,7 +352,7 @@ def read_subscriptions_report(source: Any, *, customer: str | None = None,
         if name is not None:
             given[fld] = name
     names = _fields(raw, "subscriptions", given)
-    extra = {k: _column(raw, k, "kept column") for k in keep}
+    extra = {k: _column(raw, k, "error_what_kept_column") for k in keep}
     frame = raw.frame
     out = {"customer_id": frame[names["customer_id"]].cast(pl.String)}
     for key in ("start", "end"):
@@ -354,15 +365,15 @@ def read_subscriptions_report(source: Any, *, customer: str | None = None,
         bad = dates.is_null() & ~empty if key == "end" else dates.is_null()
         if bad.any():
             first = int(bad.arg_max() or 0)
-            raise DataError(f"{_said(values[first])} is not a date ({int(bad.sum())} such "
-                            "rows)", source=raw.source, row=int(frame[ROW][first]),
-                            column=names[key])
+            raise DataError(key="error_table_not_date", values={
+                "value": _said(values[first]), "n": int(bad.sum())}, source=raw.source,
+                row=int(frame[ROW][first]), column=names[key])
         out[key] = dates
         if key == "end" and empty.any():
             report.notes.append(TableNote("subs_active", n=int(empty.sum()),
                                           column=names[key]))
     if "mrr" in names and (mrr is not None or columns is not None):
-        out["mrr"] = _amounts(raw, names["mrr"], decimal, "an amount", report)
+        out["mrr"] = _amounts(raw, names["mrr"], decimal, "error_what_amount", report)
         free = out["mrr"] == 0
         if free.any():
             report.notes.append(TableNote("subs_free", n=int(free.sum()),
@@ -410,11 +421,11 @@ def read_spend_report(source: Any, *, date_format: str | None = None,
                            row=raw.frame[ROW])
     report.notes += said
     out = {"channel": raw.frame[names["channel"]].cast(pl.String), "month": parsed,
-           "spend": _amounts(raw, names["spend"], decimal, "an amount", report)}
+           "spend": _amounts(raw, names["spend"], decimal, "error_what_amount", report)}
     if "campaign" in names:
         out["campaign"] = raw.frame[names["campaign"]].cast(pl.String)
     if "leads" in names:
-        out["leads"] = _numbers(raw, names["leads"], "a count")
+        out["leads"] = _numbers(raw, names["leads"], "error_what_count")
     read = pl.DataFrame(out)
     nameless = _blank(read["channel"])
     if nameless.any():
@@ -523,7 +534,7 @@ def join_customers(table: pl.DataFrame, customers: pl.DataFrame, columns: list[s
     against '12345'), which would otherwise leave every attribute empty without a word."""
     missing = [c for c in ("customer_id", *columns) if c not in customers.columns]
     if missing:
-        raise DataError(f"no column(s) {', '.join(missing)} in the customers table",
+        raise DataError(key="error_customers_columns", values={"columns": missing},
                         source="customers")
     source = customers.select(clean_ids(customers["customer_id"]).alias("customer_id"),
                               *columns).unique("customer_id", keep="first",

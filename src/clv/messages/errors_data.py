@@ -393,4 +393,165 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error_currency": {
         "en": "{name} must be a three-letter code such as EUR, not {value!r}",
         "fr": "{name} doit être un code de trois lettres comme EUR, pas {value}"},
+    # The tables beside the orders and the patterns (clv.data.tables).
+    "error_cell": {"en": "'{value}'", "fr": f"«{_NB}{{value}}{_NB}»"},
+    "error_empty_cell": {"en": "an empty cell", "fr": "une cellule vide"},
+    "error_table_no_column": {
+        "en": "no column '{name}' ({what}); columns: {columns}",
+        "fr": f"pas de colonne «{_NB}{{name}}{_NB}» ({{what}}){_NB}; les colonnes "
+              f"sont{_NB}: {{columns}}"},
+    "error_table_no_field": {
+        "en": "no column for {what} ('{field}'); columns: {columns}",
+        "fr": f"aucune colonne pour {{what}} («{_NB}{{field}}{_NB}»){_NB}; les colonnes "
+              f"sont{_NB}: {{columns}}"},
+    "error_table_not_number": {
+        "en": "{value} is not {what} >= 0 ({n} such rows)",
+        "fr": "{value} n'est pas {what} >= 0 ({n} lignes ainsi)"},
+    "error_table_not_number_one": {
+        "en": "{value} is not {what} >= 0 ({n} such rows)",
+        "fr": "{value} n'est pas {what} >= 0 ({n} ligne ainsi)"},
+    "error_table_not_month": {
+        "en": "{value} is not a month (such as 05/2023, 2023-05 or May 2023) nor a date ({n} "
+              "such rows)",
+        "fr": "{value} n'est ni un mois (comme 05/2023, 2023-05 ou mai 2023) ni une date ({n} "
+              "lignes ainsi)"},
+    "error_table_not_month_one": {
+        "en": "{value} is not a month (such as 05/2023, 2023-05 or May 2023) nor a date ({n} "
+              "such rows)",
+        "fr": "{value} n'est ni un mois (comme 05/2023, 2023-05 ou mai 2023) ni une date ({n} "
+              "ligne ainsi)"},
+    "error_table_not_date": {"en": "{value} is not a date ({n} such rows)",
+                             "fr": "{value} n'est pas une date ({n} lignes ainsi)"},
+    "error_table_not_date_one": {"en": "{value} is not a date ({n} such rows)",
+                                 "fr": "{value} n'est pas une date ({n} ligne ainsi)"},
+    "error_customers_columns": {
+        "en": "no column(s) {columns} in the customers table",
+        "fr": "colonne(s) {columns} absente(s) de la table des clients"},
+    "error_patterns_weights": {
+        "en": "several columns could be the customers per row: {columns}; name one with "
+              "weight=...",
+        "fr": f"plusieurs colonnes pourraient donner les clients par ligne{_NB}: "
+              f"{{columns}}{_NB}; en nommer une avec weight=..."},
+    "error_patterns_unknown": {
+        "en": "column(s) {columns} not understood: patterns have frequency, recency, periods "
+              "and the customers of each row in a column named weight, weights, count, n or "
+              "customers (or name it with weight=...)",
+        "fr": f"colonne(s) {{columns}} non comprise(s){_NB}: des motifs ont frequency, "
+              "recency, periods et les clients de chaque ligne dans une colonne nommée weight, "
+              "weights, count, n ou customers (ou la nommer avec weight=...)"},
+    "error_patterns_order": {
+        "en": "needs frequency <= recency <= periods and recency >= 1 when frequency > 0 ({n} "
+              "rows do not)",
+        "fr": "il faut frequency <= recency <= periods et recency >= 1 quand frequency > 0 "
+              "({n} lignes ne le respectent pas)"},
+    "error_patterns_order_one": {
+        "en": "needs frequency <= recency <= periods and recency >= 1 when frequency > 0 ({n} "
+              "rows do not)",
+        "fr": "il faut frequency <= recency <= periods et recency >= 1 quand frequency > 0 "
+              "({n} ligne ne le respecte pas)"},
+    "error_what_transactions_x": {"en": "transactions x", "fr": "nombre de transactions x"},
+    "error_what_last_transaction": {"en": "last transaction t_x",
+                                    "fr": "dernière transaction t_x"},
+    "error_what_opportunities": {"en": "opportunities n", "fr": "occasions d'achat n"},
+    "error_what_customers_per_row": {"en": "customers per row", "fr": "clients par ligne"},
+    "error_what_kept_column": {"en": "kept column", "fr": "colonne gardée"},
+    "error_what_count_or_time": {"en": "a count or time", "fr": "un nombre ou une durée"},
+    "error_what_count": {"en": "a count", "fr": "un nombre"},
+    "error_what_amount": {"en": "an amount", "fr": "un montant"},
+    "error_what_month": {"en": "the spend's month", "fr": "le mois des dépenses"},
+    "error_what_channel": {"en": "the acquisition channel", "fr": "le canal d'acquisition"},
+    "error_what_spend": {"en": "the amount spent", "fr": "le montant dépensé"},
+    "error_what_customer_id": {"en": "the customer id", "fr": "l'identifiant client"},
+    "error_what_start": {"en": "the start date", "fr": "la date de début"},
+    "error_what_end": {"en": "the end date", "fr": "la date de fin"},
+    # Fitting the models (clv.models).
+    "error_model_fits_on": {
+        "en": "{model} fits on a Summary or a Polars frame with columns {columns}",
+        "fr": "{model} s'ajuste sur un Summary ou une table Polars avec les colonnes "
+              "{columns}"},
+    "error_model_needs_columns": {"en": "{model} needs column(s) {columns}",
+                                  "fr": "{model} demande la ou les colonnes {columns}"},
+    "error_not_converged": {
+        "en": "{model} did not converge ({detail}; gradient {gradient:.2g}). Check that the "
+              "summary's unit suits the data (e.g. weeks rather than days for rare purchases) "
+              "and that there are enough repeat buyers.",
+        "fr": f"{{model}} n'a pas convergé ({{detail}}{_NB}; gradient {{gradient}}). "
+              "Vérifier que l'unité du résumé convient aux données (p. ex. des semaines "
+              "plutôt que des jours pour des achats rares) et qu'il y a assez de clients qui "
+              "ont racheté."},
+    "error_at_bound": {
+        "en": "{model}: a parameter went to its bound ({params}); the data do not identify "
+              "the model",
+        "fr": f"{{model}}{_NB}: un paramètre est allé à sa borne ({{params}}){_NB}; les "
+              "données ne déterminent pas le modèle"},
+    "error_singular": {"en": "{model}: the information matrix is singular",
+                       "fr": f"{{model}}{_NB}: la matrice d'information est singulière"},
+    "error_few_customers": {"en": "{model} needs more customers than parameters",
+                            "fr": "{model} demande plus de clients que de paramètres"},
+    "error_one_customer": {"en": "{model} needs at least one customer",
+                           "fr": "{model} demande au moins un client"},
+    "error_no_repeat": {
+        "en": "{model}: no customer made a repeat purchase, so the purchase rate cannot be "
+              "estimated",
+        "fr": f"{{model}}{_NB}: aucun client n'a racheté, le taux d'achat ne peut donc pas "
+              "être estimé"},
+    "error_spend_no_repeat": {
+        "en": "Gamma-Gamma: no customer made a repeat purchase (with a positive amount), and "
+              "Gamma-Gamma models the spend of repeat purchases",
+        "fr": f"Gamma-Gamma{_NB}: aucun client n'a racheté (pour un montant positif), et "
+              "Gamma-Gamma modélise la dépense des rachats"},
+    "error_spend_few_buyers": {
+        "en": "Gamma-Gamma needs more repeat buyers than parameters: {n:,.0f} customer(s) made "
+              "a repeat purchase",
+        "fr": "Gamma-Gamma demande plus de clients qui ont racheté que de paramètres"
+              f"{_NB}: {{n}} clients ont racheté"},
+    "error_spend_few_buyers_one": {
+        "en": "Gamma-Gamma needs more repeat buyers than parameters: {n:,.0f} customer(s) made "
+              "a repeat purchase",
+        "fr": "Gamma-Gamma demande plus de clients qui ont racheté que de paramètres"
+              f"{_NB}: {{n}} client a racheté"},
+    "error_not_fitted": {
+        "en": "This {model} model is not fitted yet: call fit() on your data first, or give it "
+              "known parameters with {cls}.from_params()",
+        "fr": f"Ce modèle {{model}} n'est pas encore ajusté{_NB}: appeler d'abord fit() sur "
+              "les données, ou lui donner des paramètres connus avec {cls}.from_params()"},
+    "error_unit_mismatch": {
+        "en": "{model} was fitted in {fitted}s and {what} is in {unit}s; summarise the data "
+              "with unit='{fitted}' or convert explicitly (clv.prep.convert)",
+        "fr": f"{{model}} a été ajusté dans l'unité {{fitted}} et {{what}} est dans l'unité "
+              f"{{unit}}{_NB}; résumer les données avec unit='{{fitted}}' ou convertir "
+              "explicitement (clv.prep.convert)"},
+    "error_what_summary": {"en": "the summary", "fr": "le résumé"},
+    "error_what_input": {"en": "the input", "fr": "l'entrée"},
+    "error_model_unit": {
+        "en": "unit must be one of {units} or quarter (or None), not {value!r}",
+        "fr": "unit doit être l'un de {units} ou quarter (ou None), pas {value}"},
+    "error_predict_summary": {"en": "{model}.predict takes a Summary (clv.rfm_summary)",
+                              "fr": "{model}.predict prend un Summary (clv.rfm_summary)"},
+    "error_sbg_columns": {
+        "en": "sBG lifetimes need column(s) {columns} (see "
+              "clv.models.sbg.subscription_lifetimes)",
+        "fr": "les durées de vie de sBG demandent la ou les colonnes {columns} (voir "
+              "clv.models.sbg.subscription_lifetimes)"},
+    "error_sbg_periods": {
+        "en": "sBG needs survivor counts for at least two periods (n_0, n_1, ...)",
+        "fr": "sBG demande les effectifs restants d'au moins deux périodes (n_0, n_1, ...)"},
+    "error_sbg_increase": {
+        "en": "survivor counts must not increase from one period to the next",
+        "fr": "les effectifs restants ne doivent pas augmenter d'une période à la suivante"},
+    # The summary's settings (clv.prep.summary); {name} is the setting as the face names it.
+    "error_horizon": {
+        "en": "{name} must be more than 0 and at most {limit:,.6g} {units}{years}, not "
+              "{value!r}",
+        "fr": "{name} doit être plus grand que 0 et au plus {limit} {units}{years}, pas "
+              "{value}"},
+    "error_horizon_years": {"en": " ({n} years)", "fr": " ({n} ans)"},
+    "error_units_day": {"en": "days", "fr": "jours"},
+    "error_units_week": {"en": "weeks", "fr": "semaines"},
+    "error_units_month": {"en": "months", "fr": "mois"},
+    "error_units_year": {"en": "years", "fr": "ans"},
+    "error_units_quarter": {"en": "quarters", "fr": "trimestres"},
+    "error_date_setting": {
+        "en": "{name} must be a date such as 1997-09-30, not '{value}'",
+        "fr": f"{{name}} doit être une date comme 1997-09-30, pas «{_NB}{{value}}{_NB}»"},
 }

@@ -41,7 +41,7 @@ from scipy import optimize
 from scipy.special import gammaln, ndtri
 from threadpoolctl import ThreadpoolController
 
-from clv.errors import ClvError
+from clv.errors import ClvError, Words
 from clv.notes import Note
 
 FloatArray = NDArray[np.float64]
@@ -76,6 +76,11 @@ LOG_MAX = math.log(sys.float_info.max)
 LIMIT_LABELS = {"0": "-> 0", "inf": "-> inf", "unidentified": "not identified"}
 CAPPED = "upper end capped at inf"
 """``summary``'s bound column for a Wald interval whose upper end is past the largest float."""
+
+
+_WHAT_KEYS = {"the summary": "error_what_summary", "the input": "error_what_input"}
+"""The words of the errors (:mod:`clv.messages.errors_data`) of what :meth:`Model.check_unit`
+checks, said in the error's language."""
 
 
 class ConvergenceError(ClvError):
@@ -165,11 +170,12 @@ class Model(ABC):
         unit = data.unit if isinstance(data, Summary) else None
         frame = data.frame if isinstance(data, Summary) else data
         if not isinstance(frame, pl.DataFrame):
-            raise ClvError(f"{self.NAME} fits on a Summary or a Polars frame with columns "
-                           + ", ".join(self.COLUMNS))
+            raise ClvError(key="error_model_fits_on",
+                           values={"model": self.NAME, "columns": list(self.COLUMNS)})
         missing = [c for c in self.COLUMNS if c not in frame.columns]
         if missing:
-            raise ClvError(f"{self.NAME} needs column(s) {', '.join(missing)}")
+            raise ClvError(key="error_model_needs_columns",
+                           values={"model": self.NAME, "columns": missing})
         frame = self._select(frame)
         if "weight" not in frame.columns:
             frame = (compress(frame, self.COLUMNS) if self.COMPRESS
@@ -210,20 +216,17 @@ class Model(ABC):
             res = self._minimise(objective, self._start(data) if start is None else start)
         theta = np.exp(res.x)
         grad_norm = float(np.max(np.abs(res.jac))) if np.isfinite(res.fun) else np.inf
-        failure = ConvergenceError(
-            f"{self.NAME} did not converge ({res.message}; gradient {grad_norm:.2g}). "
-            "Check that the summary's unit suits the data (e.g. weeks rather than days for "
-            "rare purchases) and that there are enough repeat buyers.")
+        failure = ConvergenceError(key="error_not_converged", values={
+            "model": self.NAME, "detail": str(res.message), "gradient": grad_norm})
         edge = np.abs(res.x) >= BOUND - 0.1  # at the box: at a limit (the search went there)
         self.boundary_ = {}
         self._curves = {}
         if not np.isfinite(res.fun) or (grad_norm > 1e-4 and not (covariance and self.AT_LIMIT)):
             raise failure
         if not self.AT_LIMIT and np.any(edge):
-            raise ConvergenceError(
-                f"{self.NAME}: a parameter went to its bound "
-                f"({dict(zip(self.PARAMS, theta.round(4).tolist(), strict=True))}); "
-                "the data do not identify the model")
+            raise ConvergenceError(key="error_at_bound", values={
+                "model": self.NAME,
+                "params": dict(zip(self.PARAMS, theta.round(4).tolist(), strict=True))})
         if not covariance:  # bootstrap refits: no standard errors
             self.boundary_ = {p: "inf" if v > 0 else "0"
                               for p, v, e in zip(self.PARAMS, res.x, edge, strict=True) if e}
@@ -232,8 +235,8 @@ class Model(ABC):
             try:
                 cov = np.linalg.inv(_hessian(objective, res.x) * n) * np.outer(theta, theta)
             except np.linalg.LinAlgError as exc:
-                raise ConvergenceError(f"{self.NAME}: the information matrix is singular"
-                                       ) from exc
+                raise ConvergenceError(key="error_singular",
+                                       values={"model": self.NAME}) from exc
         else:
             cov_log = self._information(objective, res.x, n, edge)
             # a search that crawls towards a limit (a shape parameter running away) stops
@@ -443,7 +446,7 @@ class Model(ABC):
 
     def _check(self, data: Data) -> None:
         if data.weights.sum() < len(self.PARAMS) + 1:
-            raise ClvError(f"{self.NAME} needs more customers than parameters")
+            raise ClvError(key="error_few_customers", values={"model": self.NAME})
 
     # --- results -------------------------------------------------------------------------
     def _fitted(self) -> FloatArray:
@@ -452,9 +455,8 @@ class Model(ABC):
         are scipy's special functions: the predictions built from them are cast to
         ``FloatArray`` where they are returned."""
         if getattr(self, "params_", None) is None:
-            raise NotFittedError(
-                f"This {self.NAME} model is not fitted yet: call fit() on your data first, or "
-                f"give it known parameters with {type(self).__name__}.from_params()")
+            raise NotFittedError(key="error_not_fitted", values={
+                "model": self.NAME, "cls": type(self).__name__})
         return np.array([self.params_[p] for p in self.PARAMS])
 
     def summary(self, level: float = 0.95) -> pl.DataFrame:
@@ -649,9 +651,9 @@ class Model(ABC):
     def check_unit(self, unit: str | None, what: str = "the input") -> None:
         """Refuse data or horizons in another unit than the one the model was fitted in."""
         if unit is not None and self.unit_ is not None and unit != self.unit_:
-            raise ClvError(f"{self.NAME} was fitted in {self.unit_}s and {what} is in {unit}s; "
-                           f"summarise the data with unit='{self.unit_}' or convert explicitly "
-                           "(clv.prep.convert)")
+            said = Words(_WHAT_KEYS[what]) if what in _WHAT_KEYS else what
+            raise ClvError(key="error_unit_mismatch", values={
+                "model": self.NAME, "fitted": self.unit_, "what": said, "unit": unit})
 
 
 _CONTROLLER: list[ThreadpoolController] = []
@@ -695,8 +697,8 @@ def check_unit_name(unit: str | None) -> None:
     from clv.prep.summary import UNIT_DAYS
 
     if unit is not None and unit not in (*UNIT_DAYS, "quarter"):
-        raise ClvError(f"unit must be one of {', '.join(UNIT_DAYS)} or quarter (or None), "
-                       f"not {unit!r}")
+        raise ClvError(key="error_model_unit", values={"units": list(UNIT_DAYS),
+                                                       "value": unit})
 
 
 def _hessian(objective: Any, x: np.ndarray) -> np.ndarray:
@@ -789,8 +791,7 @@ class PurchaseModel(Model):
     def _check(self, data: Data) -> None:
         super()._check(data)
         if not np.any((data.columns["frequency"] > 0) & (data.weights > 0)):
-            raise ConvergenceError(f"{self.NAME}: no customer made a repeat purchase, so the "
-                                   "purchase rate cannot be estimated")
+            raise ConvergenceError(key="error_no_repeat", values={"model": self.NAME})
 
     RATE_PAIR: ClassVar[tuple[str, str]] = ("r", "alpha")
     """The shape and scale of the purchase rate's Gamma: both running to inf together is every
@@ -913,7 +914,7 @@ class PurchaseModel(Model):
 
         self._fitted()
         if not isinstance(summary, Summary):
-            raise ClvError(f"{self.NAME}.predict takes a Summary (clv.rfm_summary)")
+            raise ClvError(key="error_predict_summary", values={"model": self.NAME})
         self.check_unit(summary.unit, "the summary")
         unit = self.unit_ or summary.unit
         check_horizon(t, t_unit or unit, "t")  # far beyond, the models' closed forms give NaN

@@ -44,11 +44,9 @@ class GammaGamma(Model):
     def _check(self, data: Data) -> None:
         buyers = float(data.weights.sum())  # the rows are the repeat buyers (``_select``)
         if buyers == 0:
-            raise ClvError("Gamma-Gamma: no customer made a repeat purchase (with a positive "
-                           "amount), and Gamma-Gamma models the spend of repeat purchases")
+            raise ClvError(key="error_spend_no_repeat")
         if buyers < len(self.PARAMS) + 1:
-            raise ClvError(f"Gamma-Gamma needs more repeat buyers than parameters: "
-                           f"{buyers:,.0f} customer(s) made a repeat purchase")
+            raise ClvError(key="error_spend_few_buyers", values={"n": buyers})
         x, m, w = data.columns["frequency"], data.columns["monetary"], data.weights
         mx, mm = (w @ x) / w.sum(), (w @ m) / w.sum()
         cov = w @ ((x - mx) * (m - mm))
@@ -137,7 +135,7 @@ class GammaGamma(Model):
 
         self._fitted()
         if not isinstance(summary, Summary):
-            raise ClvError(f"{self.NAME}.predict takes a Summary (clv.rfm_summary)")
+            raise ClvError(key="error_predict_summary", values={"model": self.NAME})
         self.check_unit(summary.unit, "the summary")
         f = summary.frame
         return pl.DataFrame({

@@ -33,7 +33,7 @@ class NBD(PurchaseModel):
     def _check(self, data: Data) -> None:
         """One customer is enough (with none buying twice, the rate is at its limit 0)."""
         if data.weights.sum() < 1:
-            raise ClvError(f"{self.NAME} needs at least one customer")
+            raise ClvError(key="error_one_customer", values={"model": self.NAME})
 
     def _start(self, data: Data) -> np.ndarray:
         x, t_cap, w = data.columns["frequency"], data.columns["T"], data.weights

@@ -56,17 +56,16 @@ class SBG(Model):
         if isinstance(data, pl.DataFrame):
             missing = [c for c in ("period", "churned", "weight") if c not in data.columns]
             if missing:
-                raise ClvError(f"sBG lifetimes need column(s) {', '.join(missing)} (see "
-                               "clv.models.sbg.subscription_lifetimes)")
+                raise ClvError(key="error_sbg_columns", values={"columns": missing})
             keep = data.filter(pl.col("period") > 0)
             cols = {"period": keep["period"].cast(pl.Float64).to_numpy(),
                     "churned": keep["churned"].cast(pl.Float64).to_numpy()}
             return Data(cols, keep["weight"].cast(pl.Float64).to_numpy(), unit)
         n = np.asarray(data, dtype=float)
         if n.ndim != 1 or n.size < 2:
-            raise ClvError("sBG needs survivor counts for at least two periods (n_0, n_1, ...)")
+            raise ClvError(key="error_sbg_periods")
         if np.any(np.diff(n) > 0) or n[-1] < 0:
-            raise ClvError("survivor counts must not increase from one period to the next")
+            raise ClvError(key="error_sbg_increase")
         periods = np.arange(1, n.size)
         cols = {"period": np.concatenate((periods, [periods[-1]])).astype(float),
                 "churned": np.concatenate((np.ones(periods.size), [0.0]))}

@@ -31,7 +31,7 @@ from typing import Any, Literal
 import polars as pl
 
 from clv.data.transactions import Transactions
-from clv.errors import ClvError, DataError
+from clv.errors import ClvError, DataError, Words
 
 Unit = Literal["day", "week", "month", "year"]
 UNIT_DAYS: dict[str, float] = {"day": 1.0, "week": 7.0, "month": 30.4375, "year": 365.25}
@@ -176,9 +176,12 @@ def check_horizon(horizon: float, unit: str, name: str = "horizon") -> float:
     limit = convert(MAX_HORIZON_MONTHS, "month", unit)
     if isinstance(horizon, bool) or not isinstance(horizon, numbers.Real) \
             or not 0 < horizon <= limit * (1 + 1e-12):
-        years = f" ({MAX_HORIZON_MONTHS // 12} years)" if unit != "year" else ""
-        raise ClvError(f"{name} must be more than 0 and at most {limit:,.6g} {unit}s{years}, "
-                       f"not {horizon!r}")
+        years = Words("error_horizon_years", n=MAX_HORIZON_MONTHS // 12) \
+            if unit != "year" else ""
+        units = Words(f"error_units_{unit}") if unit in (*UNIT_DAYS, "quarter") else f"{unit}s"
+        raise ClvError(key="error_horizon", values={"name": name, "limit": limit,
+                                                    "units": units, "years": years,
+                                                    "value": horizon})
     return float(horizon)
 
 
@@ -190,7 +193,8 @@ def _to_date(value: dt.date | dt.datetime | str | None, name: str) -> dt.date | 
     try:
         return dt.date.fromisoformat(str(value)[:10])
     except ValueError as exc:
-        raise ClvError(f"{name} must be a date such as 1997-09-30, not '{value}'") from exc
+        raise ClvError(key="error_date_setting", values={"name": name, "value": str(value)}
+                       ) from exc
 
 
 def _lazy(transactions: Any) -> pl.LazyFrame:
