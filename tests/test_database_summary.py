@@ -17,6 +17,7 @@ import pytest
 sa = pytest.importorskip("sqlalchemy")
 from clv import datasets, read_transactions, rfm_summary  # noqa: E402
 from clv.data import issues as why  # noqa: E402
+from clv.prep import database  # noqa: E402
 from clv.prep.database import NotInDatabase, database_summary, summary_of_source  # noqa: E402
 from conftest import missing  # noqa: E402
 from messy_logs import messy  # noqa: E402
@@ -141,9 +142,10 @@ def test_the_database_summary_of_cdnow_equals_the_published_layout(url: str,
         assert v == pytest.approx(b.params_[k], rel=1e-6)
 
 
-def test_what_the_database_cannot_do_is_read_as_rows(url: str, shop: pl.DataFrame) -> None:
-    """Dates written as text, a status column, order ids prefixed C: NotInDatabase, and
-    summary_of_source then reads the rows, saying why."""
+def test_what_the_database_cannot_do_is_read_as_rows(url: str, shop: pl.DataFrame,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dates written as text, a status column of too many values to classify, customer ids
+    with fractions: NotInDatabase, and summary_of_source then reads the rows, saying why."""
     text = shop.head(300).with_columns(pl.col("timestamp").dt.strftime("%d/%m/%Y")
                                        .alias("timestamp"))
     _write(url, "text_dates", text)
@@ -158,10 +160,93 @@ def test_what_the_database_cannot_do_is_read_as_rows(url: str, shop: pl.DataFram
                                                     {"unit": "week"})
     assert tx is None and reason is None and summary.metadata["computed_by"] == "database"
     assert issues.rows_read == 300
-    status = shop.head(50).with_columns(pl.lit("paid").alias("status"))
+    # a status column of too many distinct values to classify each one (here more than 3)
+    status = shop.head(50).with_columns(pl.format("state {}", pl.int_range(pl.len()))
+                                        .alias("status"))
     _write(url, "with_status", status)
+    monkeypatch.setattr(database, "MAX_STATUSES", 3)
     with pytest.raises(NotInDatabase, match="status"):
         database_summary(url, "with_status", as_of=AS_OF)
+    # customer ids written as numbers with a fraction
+    fractions = shop.head(50).with_columns((pl.int_range(pl.len()) + 0.5).alias("customer_id"))
+    _write(url, "fractions", fractions)
+    with pytest.raises(NotInDatabase, match="not whole"):
+        database_summary(url, "fractions", as_of=AS_OF)
+
+
+def _notes(issues: why.DataIssues) -> list[tuple[str, dict[str, object]]]:
+    """The notes of the line items, cancellations and currencies, with their figures."""
+    keys = ("line_items", "line_item_orders", "line_item_amounts", "cancellations",
+            "currencies", "refunds", "refunds_linked", "zero_rows")
+    return sorted((n.key, {k: round(v, 6) if isinstance(v, float) else v
+                           for k, v in n.values.items()})
+                  for n in issues.notes if getattr(n, "key", "") in keys)
+
+
+@pytest.fixture(scope="module")
+def retail() -> pl.DataFrame:
+    """An Online Retail export (line items: quantity x unit price, invoices prefixed C for
+    cancellations, customer ids as floats, some blank), with a status and a currency column
+    as a shop platform writes them: accents, case and spaces, states not paid, another
+    currency."""
+    lines = datasets.sample_shop(300, seed=5, line_items=True).transactions
+    i = pl.int_range(pl.len())
+    return lines.with_columns(
+        pl.when(i % 37 == 0).then(pl.lit(" Remboursée"))
+        .when(i % 41 == 0).then(pl.lit("En attente de virement"))
+        .when(i % 43 == 0).then(None).otherwise(pl.lit("Payé")).alias("Status"),
+        pl.when(i % 29 == 0).then(pl.lit("usd")).when(i % 31 == 0).then(pl.lit(" eur "))
+        .otherwise(pl.lit("EUR")).alias("Currency"))
+
+
+@pytest.mark.parametrize("options", [
+    {"unit": "week"},
+    {"unit": "day", "calibration_end": "2025-06-30"},
+])
+def test_line_items_status_and_currency_are_summarised_in_the_database(
+        url: str, retail: pl.DataFrame, options: dict[str, object]) -> None:
+    """A line-item export with cancelled invoices, free lines, negative prices, a status and
+    a currency column: the database gives the summary, the exclusions (free line, negative
+    price, status not paid, no customer, other currency) and the notes (orders of
+    the line items, cancellations, currencies) of the rows read by clv."""
+    _write(url, "retail", retail)
+    done = database_summary(url, "retail", as_of=AS_OF, **options)  # type: ignore[arg-type]
+    tx = read_transactions(url, table="retail", as_of=AS_OF)
+    polars = rfm_summary(tx, **options)  # type: ignore[arg-type]
+    _same(done.summary.frame, polars.frame)
+    assert done.summary.report.to_dict() == pytest.approx(polars.report.to_dict(), rel=1e-12)
+    assert _counts(done.issues) == _counts(tx.issues)
+    assert _notes(done.issues) == _notes(tx.issues)
+    assert done.currency == tx.currency == "EUR"
+    reasons = {e.reason for e in done.issues.exclusions}
+    assert {why.FREE_LINE, why.NEGATIVE_PRICE, why.MISSING_CUSTOMER, why.STATUS_NOT_PAID,
+            why.OTHER_CURRENCY} <= reasons
+    notes = dict(_notes(done.issues))
+    assert notes["cancellations"]["how"] == "order id prefixed 'C' or negative quantity"
+    assert notes["currencies"]["currency"] == "EUR"
+    assert notes["line_item_orders"]["by"] == "by order id"
+    assert done.fetched < tx.issues.rows_read
+
+
+def test_blank_amounts_of_an_order_and_text_ids_written_from_numbers(url: str) -> None:
+    """A line without amount in an order whose amount is on another line (Shopify) is a line
+    item worth 0, kept, as clv reads it (else an unparsable amount); customer ids written
+    '12.0' are '12'."""
+    frame = pl.DataFrame({
+        "customer_id": ["12.0", "12.0", "12.0", "7.00", "7.00"],
+        "order_id": [1, 1, 2, 3, 4],
+        "timestamp": [dt.datetime(2025, 1, 1, 10), dt.datetime(2025, 1, 1, 10),
+                      dt.datetime(2025, 2, 1), dt.datetime(2025, 1, 5), dt.datetime(2025, 3, 1)],
+        "amount": [50.0, None, 30.0, None, 20.0]})
+    _write(url, "blank", frame)
+    done = database_summary(url, "blank", as_of=AS_OF)
+    tx = read_transactions(url, table="blank", as_of=AS_OF)
+    assert done.issues.rows_kept == tx.issues.rows_kept == 4
+    assert _counts(done.issues) == _counts(tx.issues)
+    assert _notes(done.issues) == _notes(tx.issues)
+    assert dict((n.key, n.values) for n in done.issues.notes)["line_items"] == {"n": 1}
+    _same(done.summary.frame, rfm_summary(tx).frame)
+    assert done.summary.frame["customer_id"].to_list() == ["12", "7"]
 
 
 def test_clv_summary_and_fit_of_a_database_table_are_computed_by_the_database(

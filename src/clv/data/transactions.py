@@ -316,12 +316,7 @@ def _validate(
                   .when(pl.col("_price") < 0).then(code(why.NEGATIVE_PRICE)))
     reason = reason.when(pl.col("_cid").is_null()).then(code(why.MISSING_CUSTOMER))
     if "status" in m:
-        status = _clean_text(pl.col(m["status"])).str.to_lowercase() \
-            .str.normalize("NFKD").str.replace_all(r"\p{Mn}", "")
-        unpaid = status.is_in(sorted(NOT_PAID))
-        for prefix in NOT_PAID_PREFIXES:
-            unpaid = unpaid | status.str.starts_with(prefix)
-        reason = reason.when(unpaid).then(code(why.STATUS_NOT_PAID))
+        reason = reason.when(unpaid(pl.col(m["status"]))).then(code(why.STATUS_NOT_PAID))
     reason = reason.when(pl.col("_ts").is_null()).then(code(why.BAD_DATE))
     if mapping.line_items:
         reason = reason.when(pl.col("_qty").is_null() | ~pl.col("_qty").is_finite()) \
@@ -463,6 +458,18 @@ def _validate(
                     "amount_excluded": issues.amount_excluded},
             source=src)
     return Transactions(out, issues, mapping, timezone, currency)
+
+
+def unpaid(status: pl.Expr) -> pl.Expr:
+    """True for an order status that is not revenue (:data:`clv.data.mapping.NOT_PAID` and
+    :data:`~clv.data.mapping.NOT_PAID_PREFIXES`, compared trimmed, without case or accents);
+    null for a blank one."""
+    text = _clean_text(status).str.to_lowercase().str.normalize("NFKD") \
+        .str.replace_all(r"\p{Mn}", "")
+    found = text.is_in(sorted(NOT_PAID))
+    for prefix in NOT_PAID_PREFIXES:
+        found = found | text.str.starts_with(prefix)
+    return found
 
 
 def _within(amount: pl.Series, max_amount: float) -> bool:

@@ -14,16 +14,21 @@ What is fetched: the table's first rows (to detect the columns, as the file read
 row per customer, one per customer with holdout purchases, a few rows of counts and at most
 ``N_EXAMPLES`` example rows per exclusion reason; never the transactions.
 
-The database path takes typed columns (a date or timestamp, a number for the amount, text or
-an integer for the customer id) and the mappings whose rules are written here: customer,
-date, amount and order id (identical rows are duplicated order lines when an order id is
-mapped, else kept and counted, as ``read_transactions(duplicates="auto")``; a refund that
-names the order id of an earlier purchase of its customer nets against that order's period,
-as :func:`clv.prep.rfm_summary` nets the ``order_time`` the readers write). Anything else
-(dates or amounts written as text, a status, currency, quantity x price, ledger or refunded
-column, order ids prefixed C for cancellations, a source time zone) raises
-:class:`NotInDatabase` with the reason, and the caller reads the rows instead
-(:func:`summary_of_source` does).
+The database path takes typed columns (a date or timestamp, a number for the amount,
+quantity and price, text or a number for the customer id, text for a status or currency) and
+the mappings whose rules are written here: customer, date, amount and order id (identical
+rows are duplicated order lines when an order id is mapped, else kept and counted, as
+``read_transactions(duplicates="auto")``; a refund that names the order id of an earlier
+purchase of its customer nets against that order's period, as :func:`clv.prep.rfm_summary`
+nets the ``order_time`` the readers write; a blank amount on a line of an order with an
+amount elsewhere is a line item worth 0), line items (quantity x unit price, free lines and
+negative prices excluded), cancellations (a negative quantity, invoice numbers prefixed C),
+a status (the states that are not revenue: the column's distinct values are fetched and
+classified by the readers' rule) and a currency column (the rows in another currency than
+the one asked for, else the most frequent, excluded). Anything else (dates or amounts
+written as text, a ledger or refunded column, a separate time column, customer ids with
+fractions, a source time zone) raises :class:`NotInDatabase` with the reason, and the
+caller reads the rows instead (:func:`summary_of_source` does).
 """
 
 from __future__ import annotations
@@ -56,9 +61,13 @@ if TYPE_CHECKING:
 
     from clv.data.transactions import Transactions
 
-HANDLED = ("customer_id", "timestamp", "amount", "order_id", "product", "channel")
+HANDLED = ("customer_id", "timestamp", "amount", "order_id", "product", "channel", "quantity",
+           "price", "status", "currency")
 """The mapped fields the database path handles (product and channel are not used by the
 summary, and so need no rule)."""
+MAX_STATUSES = 10_000
+"""Distinct values of a status column fetched to be classified (paid or not) by the readers'
+rule; a column with more is read as rows."""
 HEAD_ROWS = 1000
 """Rows fetched to detect the columns (as a file's first rows are)."""
 
@@ -72,11 +81,14 @@ class NotInDatabase(ClvError):
 class DatabaseSummary:
     """The summary and the data report of a table summarised by its database, and the number
     of rows fetched to make them (``fetched``: the customers, their holdout rows, the head
-    used to detect the columns, the examples; never one per transaction)."""
+    used to detect the columns, the examples, the distinct values of a status column; never
+    one per transaction); ``currency``: that of the amounts kept (the one asked for, else the
+    most frequent of the currency column; None without either)."""
 
     summary: Summary
     issues: DataIssues
     fetched: int
+    currency: str | None = None
 
 
 def is_database(source: Any) -> bool:
@@ -107,13 +119,13 @@ def summary_of_source(source: Any, read: dict[str, Any], summary: dict[str, Any]
 
 
 TAKEN = ("customer", "date", "amount", "order_id", "table", "as_of", "earliest", "max_amount",
-         "timezone", "duplicates")
+         "timezone", "duplicates", "currency", "currency_column", "quantity", "price",
+         "columns")
 """The options of :func:`clv.data.read_transactions` the database path takes."""
 UNUSED = {"product": None, "channel": None, "keep": None, "separator": None, "encoding": None,
           "sheet": None, "has_header": None, "decimal": None, "date_format": None,
           "read_only": None, "detect": True, "strict": False, "refunds": "net",
-          "query": None, "currency": None, "source_timezone": None, "preset": None,
-          "columns": None, "currency_column": None, "quantity": None, "price": None}
+          "query": None, "source_timezone": None, "preset": None}
 """Options it leaves aside at these values (those of files and of text, which typed columns
 do not need, and the columns the summary does not use)."""
 
@@ -142,6 +154,11 @@ def database_summary(
     date: str | None = None,
     amount: str | None = None,
     order_id: str | None = None,
+    quantity: str | None = None,
+    price: str | None = None,
+    currency_column: str | None = None,
+    columns: dict[str, str] | None = None,
+    currency: str | None = None,
     duplicates: str = "auto",
     unit: Unit = "week",
     observation_end: dt.date | str | None = None,
@@ -156,8 +173,9 @@ def database_summary(
     """The summary of the transactions of ``table`` computed by the database at ``url``.
 
     The options mean what they mean for :func:`clv.data.read_transactions` (``customer``,
-    ``date``, ``amount``, ``order_id`` name the columns, detected when not given;
-    ``duplicates``, ``as_of``, ``earliest``, ``max_amount``, ``timezone``) and
+    ``date``, ``amount``, ``order_id``, ``quantity``, ``price``, ``currency_column`` and
+    ``columns`` (e.g. ``{"status": ...}``) name the columns, detected when not given;
+    ``currency``, ``duplicates``, ``as_of``, ``earliest``, ``max_amount``, ``timezone``) and
     :func:`clv.prep.rfm_summary` (``unit``, ``observation_end``, ``calibration_end``,
     ``merge``, ``midpoint``), and give the same summary and the same counts, amounts and
     reasons (see the module docstring for what is fetched and what raises
@@ -183,28 +201,31 @@ def database_summary(
         with engine.connect() as conn:
             tbl, head = _table(conn, table, where)
             explicit = {"customer_id": customer, "timestamp": date, "amount": amount,
-                        "order_id": order_id}
+                        "order_id": order_id, "quantity": quantity, "price": price,
+                        "currency": currency_column}
+            explicit |= {k: v for k, v in (columns or {}).items() if v}
             mapping = resolve_mapping(head, explicit, None, source=where)
             other = [f for f in mapping.columns if f not in HANDLED]
-            if other or mapping.line_items or mapping.ledger:
+            if other or mapping.ledger:
                 raise NotInDatabase(
                     f"the column{'s' if len(other) > 1 else ''} "
-                    f"{', '.join(mapping.columns[f] for f in other) or 'of line items'} "
+                    f"{', '.join(mapping.columns[f] for f in other) or 'of a ledger'} "
                     "need rules applied to the rows read")
             m = mapping.columns
-            cid = _customer(tbl.c[m["customer_id"]], where)
+            cid = _customer(conn, tbl.c[m["customer_id"]], where)
             ts = _timestamp(tbl.c[m["timestamp"]], timezone, where)
-            amt = _amount(tbl.c[m["amount"]], where)
-            if "order_id" in m:
-                _no_cancelled_ids(conn, tbl.c[m["order_id"]])
+            oid = _order_id(tbl.c[m["order_id"]]) if "order_id" in m else None
+            amounts = _Amounts(conn, tbl, m, mapping.line_items, oid, currency, where)
+            amt = amounts.amount
             now = as_of or dt.datetime.now(ZoneInfo(timezone)).replace(tzinfo=None)
             drop_dup = duplicates == "drop" or (duplicates == "auto" and "order_id" in m)
             repeat = sa.func.row_number().over(
                 partition_by=list(tbl.c), order_by=list(tbl.c)) > 1
             nan = sa.cast(sa.literal("NaN"), sa.Float(53))
-            reasons = [(why.MISSING_CUSTOMER, cid.is_(None)), (why.BAD_DATE, ts.is_(None)),
+            reasons = [*amounts.before_customer, (why.MISSING_CUSTOMER, cid.is_(None)),
+                       *amounts.status, (why.BAD_DATE, ts.is_(None)), *amounts.quantity,
                        (why.BAD_AMOUNT, sa.or_(amt.is_(None), amt == nan)),
-                       (why.AMOUNT_RANGE, sa.func.abs(amt) > bound)]
+                       (why.AMOUNT_RANGE, sa.func.abs(amt) > bound), *amounts.currency]
             if floor is not None:
                 reasons.append((why.early_date(floor.date()), ts < floor))
             reasons.append((why.FUTURE_DATE, ts > now))
@@ -213,18 +234,21 @@ def database_summary(
             code = sa.case(*((cond, i) for i, (_, cond) in enumerate(reasons)), else_=None)
             finite = sa.case((sa.and_(amt.is_not(None), amt != nan,
                                       sa.func.abs(amt) <= bound), amt), else_=None)
-            oid = [_order_id(tbl.c[m["order_id"]]).label("oid")] if "order_id" in m else []
             rows = sa.select(
                 cid.label("cid"), ts.label("ts"), amt.label("amt"), finite.label("fin"),
-                code.label("code"), *oid,
+                code.label("code"), *([oid.label("oid")] if oid is not None else []),
+                amounts.line0.label("line0"), amounts.cancel.label("cancel"),
                 *([] if drop_dup else [repeat.label("rep")]),
                 *(tbl.c[c].label(f"shown_{i}") for i, c in enumerate(_shown(m)))
             ).select_from(tbl).cte("rows")
-            links = _Links(rows) if oid else None
+            links = _Links(rows) if oid is not None else None
             issues, kept = _report(conn, rows, reasons, m, where, drop_dup, N_EXAMPLES,
-                                   linked=links.count(conn) if links else (0, 0.0))
+                                   linked=links.count(conn) if links else (0, 0.0),
+                                   line_items=mapping.line_items,
+                                   cancelled_how=amounts.cancelled_how)
             if kept == 0:
                 raise DataError("no row is kept: see the data report", source=where)
+            issues.notes = amounts.notes + issues.notes
             summary, fetched = _summarise(conn, rows, unit, observation_end, calibration_end,
                                           merge, midpoint, where, links)
     except sa.exc.SQLAlchemyError as exc:
@@ -236,7 +260,8 @@ def database_summary(
     issues.mapping_origin = dict(mapping.origin)
     issues.notes = list(mapping.notes) + issues.notes
     examples = sum(len(e.examples) for e in issues.exclusions)
-    return DatabaseSummary(summary, issues, fetched + head.height + examples)
+    return DatabaseSummary(summary, issues, fetched + head.height + examples + amounts.fetched,
+                           amounts.target)
 
 
 def _table(conn: sa.Connection, table: str, where: str) -> tuple[sa.TableClause, pl.DataFrame]:
@@ -336,17 +361,37 @@ def _order_id(col: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
     return col
 
 
-def _customer(col: sa.ColumnElement[Any], where: str) -> sa.ColumnElement[Any]:
-    """The customer id as text, trimmed, a blank as null (:func:`clv.data.ids.clean_ids`)."""
+def _customer(conn: sa.Connection, col: sa.ColumnElement[Any], where: str
+              ) -> sa.ColumnElement[Any]:
+    """The customer id as text, as :func:`clv.data.ids.clean_ids` writes it: trimmed, a blank
+    as null, an integral number written as an integer (a column of floats whose values are all
+    whole, such as ``12346.0``, or text written from one, all ``12346.0``)."""
     import sqlalchemy as sa
 
     kind = col.type
     if isinstance(kind, sa.Integer):
         return sa.cast(col, sa.String)
     if isinstance(kind, sa.String):
-        trimmed = sa.func.regexp_replace(col, r"^\s+|\s+$", "", "g")
-        return sa.func.nullif(trimmed, "")
-    raise NotInDatabase(f"the customer id column {col.name} is {kind}, not text or an integer")
+        text = _trimmed(col)
+        integral = r"^-?\d+\.0+$"
+        if conn.execute(sa.select(sa.literal(1)).where(text.is_not(None)).limit(1)).first() \
+                and not conn.execute(sa.select(sa.literal(1)).where(
+                    text.is_not(None), ~text.regexp_match(integral)).limit(1)).first():
+            return sa.func.regexp_replace(text, r"\.0+$", "")
+        return text
+    if isinstance(kind, sa.Numeric | sa.Float):
+        number = sa.cast(col, sa.Float(53))
+        nan = sa.cast(sa.literal("NaN"), sa.Float(53))
+        # NaN, an infinity (not below 2^53) or a fraction: written as rows, not here
+        if conn.execute(sa.select(sa.literal(1)).where(
+                number.is_not(None), number != nan,
+                sa.or_(number != sa.func.floor(number),
+                       ~(sa.func.abs(number) < float(2**53)))).limit(1)).first():
+            raise NotInDatabase(f"the customer id column {col.name} holds numbers that are "
+                                "not whole")
+        whole = sa.case((number == nan, None), else_=number)
+        return sa.cast(sa.cast(whole, sa.BigInteger), sa.String)
+    raise NotInDatabase(f"the customer id column {col.name} is {kind}, not text or a number")
 
 
 def _timestamp(col: sa.ColumnElement[Any], zone: str, where: str) -> sa.ColumnElement[Any]:
@@ -365,51 +410,188 @@ def _timestamp(col: sa.ColumnElement[Any], zone: str, where: str) -> sa.ColumnEl
                         "database to summarise it there")
 
 
-def _amount(col: sa.ColumnElement[Any], where: str) -> sa.ColumnElement[Any]:
+def _amount(col: sa.ColumnElement[Any], where: str, what: str = "amount"
+            ) -> sa.ColumnElement[Any]:
     import sqlalchemy as sa
 
     kind = col.type
     if isinstance(kind, sa.Numeric | sa.Float | sa.Integer):
         return sa.cast(col, sa.Float(53))
-    raise NotInDatabase(f"the amount column {col.name} is {kind}: amounts written as text are "
-                        "read by clv's parsers; type the column as a number in the database to "
-                        "summarise it there")
+    raise NotInDatabase(f"the {what} column {col.name} is {kind}: {what}s written as text "
+                        "are read by clv's parsers; type the column as a number in the "
+                        "database to summarise it there")
 
 
-def _no_cancelled_ids(conn: sa.Connection, col: sa.ColumnElement[Any]) -> None:
-    """NotInDatabase when text order ids prefixed C (cancellations) may be present."""
+def _trimmed(col: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    """Text trimmed, a blank as null (:func:`clv.data.ids.clean_text`)."""
+    import sqlalchemy as sa
+
+    return sa.func.nullif(sa.func.regexp_replace(col, r"^\s+|\s+$", "", "g"), "")
+
+
+class _Amounts:
+    """Each row's amount and the reasons and notes that come with how it is made, as
+    :func:`clv.data.read_transactions` makes them from typed columns:
+
+    - line items (a quantity and a unit price, no amount): quantity x price; a free line
+      (price 0) and a negative price are excluded before the customer is looked at, an
+      unreadable quantity (null, infinite or NaN) after the date;
+    - cancelled lines: a negative quantity (beside an amount, or of a line item), or an
+      invoice number prefixed C (:func:`_cancelled_ids`); their amounts made refunds
+      (-|amount|);
+    - a blank amount on a line of an order that has an amount on another line is a line item
+      worth 0 (Shopify writes the order's total on its first line only);
+    - a status: the statuses that are not revenue (:func:`clv.data.transactions.unpaid`,
+      applied to the column's distinct values, fetched) excluded after the customer;
+    - a currency column: the rows in another currency than ``currency`` (default: the most
+      frequent one written) excluded after the amount's range.
+
+    ``line0`` and ``cancel`` are the flags of the zero-value line items and of the
+    cancelled lines; ``notes`` the readers' notes on them (line items, currencies)."""
+
+    def __init__(self, conn: sa.Connection, tbl: Any, m: dict[str, str], line_items: bool,
+                 oid: sa.ColumnElement[Any] | None, currency: str | None, where: str) -> None:
+        import sqlalchemy as sa
+
+        from clv.data.transactions import unpaid
+
+        self.notes: list[Any] = []
+        self.fetched = 0
+        self.before_customer: list[tuple[str, Any]] = []
+        self.status: list[tuple[str, Any]] = []
+        self.quantity: list[tuple[str, Any]] = []
+        self.currency: list[tuple[str, Any]] = []
+        self.line0: Any = sa.false()
+        zero_lines = False
+        qty = _amount(tbl.c[m["quantity"]], where, "quantity") if "quantity" in m else None
+        if line_items:
+            assert qty is not None
+            price = _amount(tbl.c[m["price"]], where, "price")
+            amount = qty * price
+            self.before_customer = [(why.FREE_LINE, price == 0),
+                                    (why.NEGATIVE_PRICE, price < 0)]
+            infinity = sa.cast(sa.literal("Infinity"), sa.Float(53))
+            # NaN and infinities are not below infinity (NaN sorts above every number)
+            self.quantity = [(why.BAD_QUANTITY, sa.or_(qty.is_(None),
+                                                       ~(sa.func.abs(qty) < infinity)))]
+        else:
+            raw = tbl.c[m["amount"]]
+            amount = _amount(raw, where)
+            if oid is not None and conn.execute(
+                    sa.select(sa.literal(1)).where(raw.is_(None)).limit(1)).first():
+                paid = sa.select(oid).where(raw.is_not(None), oid.is_not(None))
+                self.line0 = sa.and_(raw.is_(None), oid.is_not(None), oid.in_(paid))
+                n = conn.execute(sa.select(sa.func.count()).select_from(tbl)
+                                 .where(self.line0)).scalar()
+                if n:
+                    self.notes.append(Note("line_items", n=int(n)))
+                    zero_lines = True
+                else:
+                    self.line0 = sa.false()
+        flags = {}
+        invoices = _cancelled_ids(conn, tbl.c[m["order_id"]]) if "order_id" in m else None
+        if invoices is not None:
+            flags["order id prefixed 'C'"] = invoices
+        if qty is not None:
+            flags["negative quantity"] = sa.func.coalesce(qty < 0, sa.false())
+        self.cancel: Any = sa.or_(*flags.values()) if flags else sa.false()
+        self.cancelled_how = " or ".join(flags)
+        whens: list[tuple[Any, Any]] = []
+        if zero_lines:
+            whens.append((self.line0, 0.0))
+        if flags:
+            whens.append((self.cancel, -sa.func.abs(amount)))
+        self.amount = sa.case(*whens, else_=amount) if whens else amount
+        if "status" in m:
+            col = tbl.c[m["status"]]
+            if not isinstance(col.type, sa.String | sa.types.NullType):
+                raise NotInDatabase(f"the status column {col.name} is {col.type}, not text")
+            values = [v for (v,) in conn.execute(
+                sa.select(col).where(col.is_not(None)).distinct().limit(MAX_STATUSES + 1))]
+            if len(values) > MAX_STATUSES:
+                raise NotInDatabase(f"the status column {col.name} has more than "
+                                    f"{MAX_STATUSES:,} distinct values")
+            self.fetched += len(values)
+            found = pl.Series("s", [str(v) for v in values], dtype=pl.String).to_frame() \
+                .filter(unpaid(pl.col("s")).fill_null(False))["s"].to_list()
+            self.status = [(why.STATUS_NOT_PAID, col.in_(found))]
+        self.target = currency.upper() if currency else None
+        if "currency" in m:
+            col = tbl.c[m["currency"]]
+            if not isinstance(col.type, sa.String | sa.types.NullType):
+                raise NotInDatabase(f"the currency column {col.name} is {col.type}, not text")
+            cur = sa.func.upper(_trimmed(col))
+            if self.target is None:
+                n = sa.func.count().label("n")
+                top = conn.execute(sa.select(cur.label("c"), n).where(cur.is_not(None))
+                                   .group_by(cur).order_by(n.desc(), cur).limit(2)).all()
+                if top:
+                    self.target = str(top[0][0])
+                    if len(top) > 1:
+                        self.notes.append(Note("currencies", currency=self.target))
+            if self.target is not None:
+                self.currency = [(why.OTHER_CURRENCY,
+                                  sa.and_(cur.is_not(None), cur != self.target))]
+
+
+def _cancelled_ids(conn: sa.Connection, col: sa.ColumnElement[Any]
+                   ) -> sa.ColumnElement[Any] | None:
+    """The condition of a cancelled invoice, as :func:`clv.data.transactions._cancellations`
+    finds them: text order ids of which some are a number prefixed C (``C536379``) while at
+    least half are plain numbers; None when the ids are not so."""
     import sqlalchemy as sa
 
     if not isinstance(col.type, sa.String):
-        return
-    text = sa.func.ltrim(col)
-    found = conn.execute(sa.select(sa.literal(1)).where(
-        sa.or_(text.like("C%"), text.like("c%"))).limit(1)).first()
-    if found is not None:
-        raise NotInDatabase(f"order ids of {col.name} start with C (cancelled invoices are "
-                            "recognised on the rows read)")
+        return None
+    if conn.execute(sa.select(sa.literal(1)).where(
+            sa.or_(col.contains("C", autoescape=True), col.contains("c", autoescape=True))
+    ).limit(1)).first() is None:  # most logs have no C at all
+        return None
+    text = sa.func.regexp_replace(col, r"^\s+|\s+$", "", "g")
+    prefixed = text.regexp_match(r"^[Cc]\d+$")
+    digits, found = conn.execute(sa.select(
+        sa.func.avg(sa.case((text.regexp_match(r"^\d+$"), 1.0), else_=0.0)),
+        sa.func.max(sa.case((prefixed, 1), else_=0))).where(col.is_not(None))).one()
+    if found and float(digits or 0) >= 0.5:
+        return sa.func.coalesce(prefixed, sa.false())
+    return None
 
 
 def _shown(m: dict[str, str]) -> list[str]:
     """The columns an example row shows: the mapped ones, each once."""
-    return list(dict.fromkeys(m[f] for f in ("customer_id", "timestamp", "amount", "order_id")
+    return list(dict.fromkeys(m[f] for f in ("customer_id", "timestamp", "amount", "order_id",
+                                             "quantity", "price", "status", "currency")
                               if f in m))
 
 
 def _report(conn: sa.Connection, rows: Any, reasons: list[tuple[str, Any]],
             m: dict[str, str], where: str, drop_dup: bool, n_examples: int,
-            linked: tuple[int, float] = (0, 0.0)) -> tuple[DataIssues, int]:
-    """The data report: rows and amounts read, kept and excluded by reason, with examples."""
+            linked: tuple[int, float] = (0, 0.0), line_items: bool = False,
+            cancelled_how: str = "negative quantity") -> tuple[DataIssues, int]:
+    """The data report: rows and amounts read, kept and excluded by reason, with examples
+    (and, for line items, the number of orders kept: by order id, else by customer and time
+    to the second, as :func:`clv.data.read_transactions` counts them)."""
     import sqlalchemy as sa
 
     c = rows.c
+    kept_row = c.code.is_(None)
+    counted = sa.and_(kept_row, c.cancel)
+    cancelled = conn.execute(sa.select(sa.func.count(), sa.func.sum(c.amt)).where(counted)
+                             ).one()
+    orders = None
+    if line_items:
+        key = [c.cid, c.oid] if "order_id" in m else [c.cid, sa.func.date_trunc("second", c.ts)]
+        distinct = sa.select(*key).where(kept_row).distinct().subquery()
+        orders = (conn.execute(sa.select(sa.func.count()).select_from(distinct)).scalar(),
+                  "by order id" if "order_id" in m else "by customer and time")
     counts = conn.execute(
         sa.select(c.code, sa.func.count(), sa.func.sum(c.fin),
                   sa.func.sum(sa.func.abs(c.fin)),
                   sa.func.sum(sa.case((sa.and_(c.code.is_(None), c.amt < 0), 1), else_=0)),
                   sa.func.sum(sa.case((sa.and_(c.code.is_(None), c.amt < 0), c.amt),
                                       else_=0.0)),
-                  sa.func.sum(sa.case((sa.and_(c.code.is_(None), c.amt == 0), 1), else_=0)),
+                  sa.func.sum(sa.case((sa.and_(c.code.is_(None), c.amt == 0, ~c.line0), 1),
+                                      else_=0)),
                   *([] if drop_dup else [sa.func.sum(sa.case((c.rep, 1), else_=0))]))
         .group_by(c.code).order_by(c.code.nulls_first())).all()
     shown = _shown(m)
@@ -433,7 +615,14 @@ def _report(conn: sa.Connection, rows: Any, reasons: list[tuple[str, Any]],
     exclusions.sort(key=lambda e: why.rank(e.reason))
     issues = engine_report(where, rows_read, kept, read, kept_amount, magnitude, exclusions,
                            zeros=zeros, refunds=(refunds, refunds_total), identical=identical,
-                           linked=linked)
+                           linked=linked, cancelled=(int(cancelled[0] or 0),
+                                                     float(cancelled[1] or 0.0)),
+                           how=cancelled_how)
+    if orders is not None:
+        at = next((i + 1 for i, n in enumerate(issues.notes)
+                   if getattr(n, "key", "") == "refunds_linked"), 0)
+        issues.notes.insert(at, Note("line_item_orders", lines=kept, orders=int(orders[0]),
+                                     by=orders[1]))
     return issues, kept
 
 
@@ -441,17 +630,19 @@ def engine_report(where: str, rows_read: int, kept: int, read: float, kept_amoun
                   magnitude: float, exclusions: list[Exclusion], *, zeros: int,
                   refunds: tuple[int, float], identical: int,
                   cancelled: tuple[int, float] = (0, 0.0),
-                  linked: tuple[int, float] = (0, 0.0)) -> DataIssues:
+                  linked: tuple[int, float] = (0, 0.0),
+                  how: str = "negative quantity") -> DataIssues:
     """The data report of rows validated by an engine (the database's, Spark's), with the
     readers' notes (refunds linked to their order, cancelled lines, zero-value rows, the other
     refunds when not all cancellations, identical rows) and their conservation check.
-    ``refunds`` counts every refund kept, ``linked`` those linked to their order."""
+    ``refunds`` counts every refund kept, ``linked`` those linked to their order; ``how``
+    says how the cancelled lines were found."""
     notes: list[Any] = []
     if linked[0]:
         notes.append(Note("refunds_linked", n=linked[0], total=linked[1]))
         refunds = (refunds[0] - linked[0], refunds[1] - linked[1])
     if cancelled[0]:
-        notes.append(Note("cancellations", n=cancelled[0], how="negative quantity",
+        notes.append(Note("cancellations", n=cancelled[0], how=how,
                           total=cancelled[1], policy="net"))
     if zeros:
         notes.append(Note("zero_rows", n=zeros))
