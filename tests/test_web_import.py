@@ -377,12 +377,54 @@ def test_a_failed_job_says_why_and_leads_back_with_the_choices_kept(tmp_path):
         said = html.unescape(call(f"{base}/jobs/{jid}", headers=FRENCH)[1].decode())
         assert "La colonne «\u00a0Produit\u00a0» choisie pour «\u00a0Date\u00a0» ne se lit pas " \
                "comme telle\u00a0: choisissez-en une autre." in said
-        assert "no date format" not in said  # the reader's English sentence, in English only
+        assert "no date format" not in said  # the reader's English sentence, said in French
+        assert "Raison\u00a0: commandes.csv, colonne «\u00a0Produit\u00a0»\u00a0: aucun format " \
+               "de date ne lit les valeurs" in said.replace(" :", "\u00a0:")
+        assert "format des dates '%d/%m/%Y'" in said and "(à choisir ci-dessus)" in said
+        assert found_in(visible(said, "fr"), foreign("fr")) == []
         said = html.unescape(call(f"{base}/jobs/{jid}?lang=en")[1].decode())
         assert "The column “Produit” chosen for “Date” cannot be read as such: choose another. " \
                "Why: commandes.csv, column 'Produit': " \
                "no date format reads the values" in said
         assert state.sources[sid].path.exists()  # kept after failures, for the way back
+
+
+def test_a_failed_job_says_the_reason_in_the_page_language(tmp_path):
+    """A spend file whose month column holds a value that is no month: the job fails, its
+    page says which column to check and why in French (the tables' error said by
+    clv.errors.say, the file named as uploaded), and as before in English; its JSON keeps
+    the English sentence as ``error`` and gives the page's as ``message``."""
+    shop = french_shop()
+    lines = shop["spend"].decode().splitlines()
+    lines[-1] = "zz;" + lines[-1].split(";", 1)[1]
+    shop["spend"] = ("\n".join(lines) + "\n").encode()
+    row = len(lines)
+    with dashboard(tmp_path) as (base, _):
+        where = _upload_all(base, shop)
+        page = html.unescape(call(base + where, headers=FRENCH)[1].decode())
+        _, _, got = call(f"{base}/analyses", "POST", urlencode(form_of(page)).encode(),
+                         {**FORM, **FRENCH})
+        jid = got["location"].rsplit("/", 1)[1]
+        failed = wait(base, jid)
+        english = (f"depenses.csv, row {row}, column 'Mois': 'zz' is not a month (such as "
+                   "05/2023, 2023-05 or May 2023) nor a date (1 such rows)")
+        assert failed["status"] == "failed" and failed["error"] == english
+        said = html.unescape(call(f"{base}/jobs/{jid}", headers=FRENCH)[1].decode())
+        reason = re.search(r'<p id="job-reason"[^>]*>(.*?)</p>', said, re.S)
+        assert reason, said[:500]
+        french = reason.group(1).replace(" :", "\u00a0:").replace(" ;", "\u00a0;")
+        assert "«\u00a0Mois\u00a0»" in french  # the column to check, named
+        assert (f"Raison\u00a0: depenses.csv, ligne {row}, colonne «\u00a0Mois\u00a0»\u00a0: "
+                "«\u00a0zz\u00a0» n'est ni un mois (comme 05/2023, 2023-05 ou mai 2023) ni "
+                "une date (1 ligne ainsi)") in french, french
+        assert "is not a month" not in said
+        assert found_in(visible(said, "fr"), foreign("fr")) == []
+        message = json.loads(call(f"{base}/api/jobs/{jid}", headers=FRENCH)[1])["message"]
+        assert "n'est ni un mois" in message and "depenses.csv" in message
+        said = html.unescape(call(f"{base}/jobs/{jid}?lang=en")[1].decode())
+        assert f"Why: {english}" in said
+        assert json.loads(call(f"{base}/api/jobs/{jid}?lang=en")[1])["message"].endswith(
+            f"Why: {english}")
 
 
 def test_history_is_grouped_by_source(tmp_path):

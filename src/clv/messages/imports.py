@@ -457,6 +457,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     "job_cancelled_h2": {"en": "The analysis was cancelled", "fr": "L'analyse a été annulée"},
     "job_cancelled": {"en": "Nothing was saved.", "fr": "Rien n'a été enregistré."},
     "job_reason": {"en": "Why: {reason}", "fr": "Raison : {reason}"},
+    # a reading parameter of the library's sentences, named as the form names it
+    "imp_form_date_format": {"en": "date format", "fr": "format des dates"},
+    "imp_form_decimal": {"en": "decimal separator", "fr": "séparateur décimal"},
+    "imp_form_refunds": {"en": "refunds", "fr": "remboursements"},
+    "imp_form_duplicates": {"en": "repeated lines", "fr": "lignes répétées"},
+    "imp_form_preset": {"en": "columns", "fr": "colonnes"},
+    "imp_form_quantity": {"en": "quantity column", "fr": "colonne de la quantité"},
+    "imp_form_price": {"en": "unit price column", "fr": "colonne du prix unitaire"},
+    "imp_form_amount": {"en": "amount column", "fr": "colonne du montant"},
+    "imp_form_customer": {"en": "customer id column", "fr": "colonne de l'identifiant client"},
+    "imp_form_currency": {"en": "currency column", "fr": "colonne de la devise"},
+    "imp_form_separator": {"en": "separator", "fr": "séparateur"},
+    "imp_form_encoding": {"en": "encoding", "fr": "encodage"},
+    "imp_form_choose_above": {"en": "(choose it above)", "fr": "(à choisir ci-dessus)"},
     "job_time_limit": {
         "en": "It was stopped after {limit}, the time limit of an analysis on this dashboard.",
         "fr": "Elle a été arrêtée au bout de {limit}, la durée maximale d'une analyse sur ce "

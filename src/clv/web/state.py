@@ -7,8 +7,10 @@ machine; more wait in a queue, first come first served), each stopped after ``ti
 seconds (default :data:`JOB_TIME_LIMIT`, 30 minutes) or when the user cancels it. The child
 reports its steps through a pipe (the job page's progress bar) and sends back the
 :class:`clv.pipeline.Analysis` with its charts. A user's error (:class:`clv.errors.ClvError`)
-comes back as its sentence; any other exception as "internal error, please report it" with a
-reference, the traceback in the server's log (logger ``clv.web``).
+comes back as its English sentence and as the error itself (naming the file as the user
+uploaded it), which the job page says in its language; any other exception as "internal
+error, please report it" with a reference, the traceback in the server's log (logger
+``clv.web``).
 
 Finished analyses. Each is saved to the history store (its id there is its id here); when the
 store cannot take it (locked, unreachable), the analysis is kept all the same, under a
@@ -51,6 +53,7 @@ from typing import Any
 
 import polars as pl
 
+from clv import i18n
 from clv.data import read_transactions
 from clv.data.dates import parse_dates
 from clv.data.mapping import (
@@ -243,6 +246,7 @@ class Job:
     form: dict[str, str] = field(default_factory=dict)  # the settings as typed in the form
     error_kind: str | None = None  # the table whose column to choose, when that failed
     error_field: str | None = None
+    failure: ClvError | None = None  # the user's error itself: said in the page's language
     step: str = "queued"
     share: float = 0.0
     status: str = "running"  # running (or queued) | done | failed | cancelled
@@ -760,8 +764,8 @@ class State:
         elif answer is None:
             self._bug(job, f"the analysis process ended with exit code {code}")
         elif answer[0] == "failed":
-            job.status, job.error = "failed", answer[1]
-            if len(answer) > 3:  # a column to choose: the job page names it
+            job.status, job.error, job.failure = "failed", answer[1], answer[4]
+            if answer[3] is not None:  # a column to choose: the job page names it
                 job.error_kind, job.error_field = answer[2], answer[3]
         elif answer[0] == "bug":
             self._bug(job, answer[1])
@@ -824,11 +828,18 @@ class State:
 
 def _work(out: Any, task: Task) -> None:
     """In a job's process: read the data, analyse, draw the charts; every step, then the
-    result (or the failure in words, or the traceback of a bug) sent through ``out``."""
+    result (or the failure, or the traceback of a bug) sent through ``out``. A failure is
+    sent as ``("failed", sentence, table, field, error)``: the English sentence, the table
+    and the field of the form to choose again (or None), and the error itself (None when it
+    cannot cross to the server's process), said in the page's language there."""
     source = task.source
 
     def progress(step: str, share: float) -> None:
         out.send(("progress", step, 0.05 + 0.9 * share))
+
+    def failed(text: str, exc: ClvError, src: Source, kind: str | None = None,
+               fld: str | None = None) -> None:
+        out.send(("failed", text, kind if fld else None, fld, _portable(exc, src)))
 
     try:
         try:
@@ -840,12 +851,11 @@ def _work(out: Any, task: Task) -> None:
                                    detect=False, currency=task.settings.currency,
                                    **reading_options(task.reading))
         except MappingError as exc:
-            out.send(("failed", form_message(exc, source), "transactions", exc.field))
+            failed(form_message(exc, source), exc, source, "transactions", exc.field)
             return
         except ClvError as exc:
-            found = field_of(exc, task.mapping)
-            out.send(("failed", source.explain(exc), "transactions", found) if found else
-                     ("failed", source.explain(exc)))
+            failed(source.explain(exc), exc, source, "transactions",
+                   field_of(exc, task.mapping))
             return
         tables = dict(task.tables)
         if task.spend is not None:
@@ -860,12 +870,11 @@ def _work(out: Any, task: Task) -> None:
                 # named as the user knows it, not as the upload's file on the server
                 read[kind], reports[kind] = got.frame, replace(got.report, source=table.name)
             except MappingError as exc:
-                out.send(("failed", table.explain(exc), kind, exc.field))
+                failed(table.explain(exc), exc, table, kind, exc.field)
                 return
             except ClvError as exc:
-                found = field_of(exc, task.table_columns.get(kind, {}))
-                out.send(("failed", table.explain(exc), kind, found) if found else
-                         ("failed", table.explain(exc)))
+                failed(table.explain(exc), exc, table, kind,
+                       field_of(exc, task.table_columns.get(kind, {})))
                 return
         more = {"table_reports": reports} if reports else {}
         try:
@@ -874,7 +883,7 @@ def _work(out: Any, task: Task) -> None:
                                     customers=read.get("customers"), settings=task.settings,
                                     progress=progress, **more)
         except ClvError as exc:
-            out.send(("failed", source.explain(exc)))
+            failed(source.explain(exc), exc, source)
             return
         out.send(("progress", "charts", 0.95))
         drawn = render_charts(analysis)
@@ -886,21 +895,35 @@ def _work(out: Any, task: Task) -> None:
         out.close()
 
 
-FORM_WORDS = {"date_format": "date format", "decimal": "decimal separator",
-              "refunds": "refunds", "duplicates": "repeated lines", "preset": "columns",
-              "quantity": "quantity column", "price": "unit price column",
-              "amount": "amount column", "customer": "customer id column",
-              "currency": "currency column", "separator": "separator", "encoding": "encoding"}
+def _portable(exc: ClvError, src: Source) -> ClvError | None:
+    """``exc`` as the job's process sends it to the server's: a reader's error naming the
+    file as the user uploaded it (not the server's copy, nor the frame read from a
+    database), its words kept; None when it cannot be pickled (a value of its message that
+    does not cross processes: the server shows its English sentence)."""
+    if isinstance(exc, DataError) and exc.source and (
+            exc.source == str(src.path) or exc.source == "polars frame"):
+        exc = exc.named(src.name)
+    try:
+        pickle.dumps(exc)
+    except Exception:  # noqa: BLE001 - any value may fail to pickle; the sentence is sent
+        return None
+    return exc
+
+
+FORM_WORDS = ("date_format", "decimal", "refunds", "duplicates", "preset", "quantity", "price",
+              "amount", "customer", "currency", "separator", "encoding")
+"""The reading parameters the form offers, said in its words (``imp_form_<name>`` of
+:mod:`clv.messages.imports`)."""
 _FORM_PARAMETER = re.compile(r"\b(" + "|".join(FORM_WORDS) + r")=(\.\.\.)?")
 
 
-def form_words(text: str) -> str:
-    """The library's words for the form: a reading parameter named as Python writes it
-    (``date_format='dmy'``) becomes what the form calls it ('date format 'dmy'', chosen
-    above), as the CLI says ``--date-format``."""
-    said = _FORM_PARAMETER.sub(lambda m: FORM_WORDS[m.group(1)]
+def form_words(text: str, lang: str = "en") -> str:
+    """The library's words for the form, in ``lang``: a reading parameter named as Python
+    writes it (``date_format='dmy'``) becomes what the form calls it ('date format 'dmy'',
+    chosen above), as the CLI says ``--date-format``."""
+    said = _FORM_PARAMETER.sub(lambda m: i18n.t(f"imp_form_{m.group(1)}", lang)
                                + ("" if m.group(2) else " "), text)
-    return said if said == text else said + " (choose it above)"
+    return said if said == text else f"{said} {i18n.t('imp_form_choose_above', lang)}"
 
 
 def form_message(exc: MappingError, source: Source) -> str:

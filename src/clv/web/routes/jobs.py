@@ -9,11 +9,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from clv import i18n
+from clv.errors import say
 from clv.report.text import number
 from clv.web.deps import JobDep, PageLang, StateDep
 from clv.web.routes.data import field_message
 from clv.web.schemas import JobOut
-from clv.web.state import CANCELLED, Job
+from clv.web.state import CANCELLED, Job, form_words
 from clv.web.views import page
 
 router = APIRouter()
@@ -39,9 +40,10 @@ def failure(job: Job, lang: str) -> str | None:
         kind = job.error_kind or "transactions"
         columns = job.mapping if kind == "transactions" else job.table_columns.get(kind, {})
         chosen = field_message(kind, job.error_field, columns, lang)
-        if lang != "en":  # the reader's sentence is English
+        reason = reason_words(job, lang)
+        if reason is None:  # a sentence in English only: the field to choose says enough
             return chosen
-        return f"{chosen} {i18n.t('job_reason', lang, reason=job.error)}"
+        return f"{chosen} {i18n.t('job_reason', lang, reason=reason)}"
     limit = _LIMIT.match(job.error)
     if limit:
         n = float(limit.group(1))
@@ -53,7 +55,19 @@ def failure(job: Job, lang: str) -> str | None:
     bug = _BUG.match(job.error)
     if bug:
         return i18n.t("job_bug", lang, ref=bug.group(1))
-    return i18n.t("job_reason", lang, reason=job.error)
+    return i18n.t("job_reason", lang, reason=reason_words(job, lang) or job.error)
+
+
+def reason_words(job: Job, lang: str) -> str | None:
+    """The user's error that stopped ``job`` in ``lang``: in English its sentence as the job
+    wrote it; in another language the error said in it (:func:`clv.errors.say`, the reading
+    parameters named as the form names them), or None when it has no words in it."""
+    if lang == "en" or lang not in i18n.LANGS:
+        return job.error
+    exc = job.failure
+    if exc is None or exc.key is None:
+        return None
+    return form_words(say(exc, lang), lang)
 
 
 def _out(j: Job, lang: str = "en") -> JobOut:
