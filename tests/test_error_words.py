@@ -421,3 +421,30 @@ def test_a_convergence_failure_in_both_languages():
                           "identify the model")
     assert say(bound, "fr") == ("BG/NBD\u00a0: un paramètre est allé à sa borne ({'r': 0.2})"
                                 "\u00a0; les données ne déterminent pas le modèle")
+
+
+def test_notes_made_from_an_error_are_said_in_french() -> None:
+    """A model passed over or not fitted is said with the error's reason in the note's
+    language: all one-time buyers leave no purchase model and no spend model to fit."""
+    import datetime as dt
+
+    import polars as pl
+
+    from clv import read_transactions
+    from clv.pipeline import Settings, analyze
+    from clv.report.text import note
+
+    frame = pl.DataFrame({
+        "customer_id": [f"c{i}" for i in range(30)],
+        "timestamp": [dt.datetime(2025, 1, 1) + dt.timedelta(days=i) for i in range(30)],
+        "amount": [10.0 + i for i in range(30)]})
+    notes = {n.key: n for n in analyze(read_transactions(frame), settings=Settings()).notes
+             if getattr(n, "key", "") in ("no_model", "no_spend_model")}
+    assert set(notes) == {"no_model", "no_spend_model"}
+    assert "no customer made a repeat purchase" in notes["no_model"]
+    assert notes["no_model"].count("repeat purchase") == 1  # said once, without model names
+    for n in notes.values():
+        french = note(n, "fr")
+        assert "aucun client n'a racheté" in french, french
+        assert "repeat purchase" not in french and "no customer" not in french, french
+    assert "BG/NBD" not in note(notes["no_model"], "fr")

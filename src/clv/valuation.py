@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,7 +42,7 @@ import polars as pl
 
 from clv import defaults as D
 from clv.data import Transactions, read_transactions
-from clv.errors import ClvError
+from clv.errors import ClvError, say
 from clv.models import NBD, ConvergenceError, DependenceWarning, GammaGamma
 from clv.models.base import PurchaseModel
 from clv.models.bgnbd import BGNBD, MBGNBD
@@ -206,7 +207,7 @@ def choose_model(transactions: Transactions, settings: Settings, notes: list[str
         card = evaluate(transactions, cal, unit=settings.unit, models=settings.models,
                         observation_end=settings.observation_end, midpoint=settings.midpoint)
     except ClvError as exc:
-        notes.append(Note("no_comparison", reason=str(exc),
+        notes.append(Note("no_comparison", **_reason(exc),
                           model=models[settings.models[0]].NAME))
         return None, list(settings.models)
     if card.naive_best:  # the best model is only the best of the models: say so
@@ -230,22 +231,30 @@ def fit_purchases(summary: Summary, ranked: list[str], notes: list[str]) -> Purc
         except ClvError as exc:  # ConvergenceError, or too few customers
             failed.append((key, exc))
     if model is None:
-        reasons = dict.fromkeys(_without_name(str(error), MODELS[name].NAME)
-                                for name, error in failed)
-        notes.append(Note("no_model", reason="; ".join(reasons)))
+        said = {lang: "; ".join(dict.fromkeys(_without_name(say(error, lang), MODELS[name].NAME)
+                                              for name, error in failed))
+                for lang in ("en", "fr")}
+        notes.append(Note("no_model", reason=said["en"], reason_fr=said["fr"]))
         model = NBD().fit(summary)
     else:
         for (name, error), following in zip(failed, [*ranked[1:], None], strict=False):
             kind = "not_converged" if isinstance(error, ConvergenceError) else "not_fitted"
-            notes.append(Note(kind, model=MODELS[name].NAME, reason=str(error),
+            notes.append(Note(kind, model=MODELS[name].NAME, **_reason(error),
                               next=MODELS[following].NAME if following else ""))
     notes.extend(model.notes_)
     return model
 
 
+def _reason(exc: ClvError) -> dict[str, str]:
+    """A note's ``reason`` from an error: its English sentence, and ``reason_fr`` its French
+    one (which the report and the dashboard say in French, ``clv.report.text.note``)."""
+    return {"reason": str(exc), "reason_fr": say(exc, "fr")}
+
+
 def _without_name(reason: str, name: str) -> str:
-    """A model's error without its leading 'Name: ' (the same data reason, said once)."""
-    return reason.removeprefix(f"{name}: ")
+    """A model's error without its leading 'Name: ' (French 'Name : ', any space before the
+    colon), the same data reason said once."""
+    return re.sub(rf"^{re.escape(name)}\s?: ", "", reason)
 
 
 def fit_spend(summary: Summary, notes: list[str]) -> tuple[GammaGamma | None, float | GammaGamma]:
@@ -258,11 +267,14 @@ def fit_spend(summary: Summary, notes: list[str]) -> tuple[GammaGamma | None, fl
             warnings.simplefilter("ignore", DependenceWarning)
             gg = GammaGamma().fit(summary)
     except ClvError as exc:  # ConvergenceError, too few repeat buyers, no finite mean
-        notes.append(Note("no_spend_model", reason=str(exc)))
+        notes.append(Note("no_spend_model", **_reason(exc)))
         return None, _mean_spend(summary)
     if not gg.params_["q"] > 1:  # no finite mean spend: Gamma-Gamma cannot value anyone
-        notes.append(Note("no_spend_model", reason=f"Gamma-Gamma: q = {gg.params_['q']:.3g} "
-                          "<= 1, its mean spend per purchase is not finite"))
+        q = gg.params_["q"]
+        notes.append(Note("no_spend_model", reason=f"Gamma-Gamma: q = {q:.3g} <= 1, its mean "
+                          "spend per purchase is not finite",
+                          reason_fr=f"Gamma-Gamma : q = {q:.3g}".replace(".", ",")
+                          + " \u2264 1, sa dépense moyenne par achat n'est pas finie"))
         return None, _mean_spend(summary)
     notes.extend(gg.notes_)
     if abs(gg.independence_) > CORRELATION_LIMIT:

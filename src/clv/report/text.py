@@ -693,6 +693,9 @@ def note(text: str, lang: str, currency: str | None = None) -> str:
     def values_for(spoken: str) -> dict[str, Any]:
         out = {}
         for k, v in text.values.items():
+            if spoken == "fr" and f"{k}_fr" in text.values:  # said in French where it was made
+                out[k] = text.values[f"{k}_fr"]
+                continue
             numeric = isinstance(v, int | float) and not isinstance(v, bool)
             if numeric and currency and k in MONEY_VALUES:
                 out[k] = money(float(v), currency, spoken)
