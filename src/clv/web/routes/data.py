@@ -704,8 +704,9 @@ async def start_form(request: Request, state: StateDep, lang: PageLang) -> Respo
         job = start(state, body, {**choices.picked, "name": choices.name})
     except FormError as exc:
         return _sent(src, values, choices, exc)
-    except (ValueError, ClvError) as exc:
-        return _sent(src, values, choices,
-                     FormError(i18n.t("imp_problem", lang, reason=str(exc))))
+    except (ValueError, ClvError) as exc:  # a ClvError said in the page's language
+        reason = say(exc, lang) if isinstance(exc, ClvError) else str(exc)
+        return _sent(src, values, choices, FormError(i18n.t("imp_problem", lang,
+                                                            reason=reason)))
     src.draft, src.draft_error = values, None
     return RedirectResponse(f"/jobs/{job.job}", 303)
