@@ -147,6 +147,8 @@ def read_transactions(
     linked to it as the readers link it (``order_time``, the note ``refunds_linked``): the
     summary nets it against the order's period."""
     F = _functions()
+    from pyspark import StorageLevel
+
     from clv.data.mapping import resolve_mapping
     from clv.data.transactions import MAX_AMOUNT, N_EXAMPLES, _earliest
     from clv.prep.database import head_frame
@@ -209,14 +211,17 @@ def read_transactions(
     code = F.lit(None).cast("int")
     for i, (_, cond) in reversed(list(enumerate(reasons))):
         code = F.when(cond, F.lit(i)).otherwise(code)
-    finite = F.when(~nan_or_null & (F.abs(amt) <= bound), amt)
     shown = list(dict.fromkeys(m[f] for f in ("customer_id", "timestamp", "amount",
                                                "order_id") if f in m))
+    # the rows validated, kept in memory (spilled to disk beyond it) for the report's, the
+    # links' and the summary's passes: the source's values shown as examples only on the
+    # rows excluded (a null elsewhere takes no room)
     work = df.select(cid.alias("customer_id"), ts.alias("timestamp"), amt.alias("amount"),
-                     finite.alias("_fin"), code.alias("_code"), cancel.alias("_cancel"),
+                     code.alias("_code"), cancel.alias("_cancel"),
                      *([] if drop_dup else [repeat.alias("_rep")]),
-                     *(F.col(f"`{c}`").alias(f"_shown_{i}") for i, c in enumerate(shown)),
-                     *carried).persist()
+                     *(F.when(code.isNotNull(), F.col(f"`{c}`")).alias(f"_shown_{i}")
+                       for i, c in enumerate(shown)),
+                     *carried).persist(StorageLevel.MEMORY_AND_DISK)
     rows_kept = work.filter(F.col("_code").isNull())
     kept = rows_kept.select("customer_id", "timestamp", "amount",
                             *(["product"] if "product" in m else []),
@@ -224,7 +229,7 @@ def read_transactions(
     linked = (0, 0.0)
     if "order_id" in m:
         kept, linked = _link_refunds(F, rows_kept, kept)
-    issues = _issues(F, work, reasons, shown, where, drop_dup, N_EXAMPLES, linked)
+    issues = _issues(F, work, reasons, shown, where, drop_dup, N_EXAMPLES, bound, linked)
     issues.mapping, issues.mapping_origin = dict(m), dict(mapping.origin)
     issues.notes = list(mapping.notes) + issues.notes
     return SparkTransactions(kept, issues, mapping, timezone)
@@ -242,25 +247,34 @@ def _link_refunds(F: Any, rows: DataFrame, kept: DataFrame) -> tuple[DataFrame, 
     earlier time is a refund of that order; its ``order_time`` is the first time of the
     order's positive rows, null on every other row. The column is added only when a refund is
     so linked; also the number of linked refunds and their amount. Only the orders that a
-    refund names are grouped."""
+    refund names are grouped; the refunds of one customer, order and time are counted and
+    summed as they are grouped, so that one pass over the links gives the note's figures."""
     amount, oid, ts = F.col("amount"), F.col("_oid"), F.col("timestamp")
-    refunds = rows.filter((amount < 0) & oid.isNotNull()).select("customer_id", "_oid",
-                                                                  "timestamp")
+    refunds = rows.filter((amount < 0) & oid.isNotNull()).groupBy(
+        "customer_id", "_oid", "timestamp").agg(F.count(F.lit(1)).alias("_n"),
+                                                F.sum(amount).alias("_sum")).persist()
+    n_refunds = refunds.count()
+    if n_refunds == 0:
+        refunds.unpersist()
+        return kept, (0, 0.0)
+    # the orders named, sent to each executor when they are not too many: the purchases are
+    # then filtered where they are read, never shuffled whole to meet them
     named = refunds.select("_oid").distinct()
-    orders = rows.filter(amount > 0).join(named, "_oid", "left_semi") \
+    orders = rows.filter(amount > 0).join(
+        F.broadcast(named) if n_refunds <= LINKS_BROADCAST else named, "_oid", "left_semi") \
         .groupBy("customer_id", "_oid").agg(F.min(ts).alias("order_time"))
     links = refunds.join(orders, ["customer_id", "_oid"]) \
-        .filter(F.col("order_time") < ts).distinct().persist()
-    n_links = links.count()
+        .filter(F.col("order_time") < ts).persist()
+    n_links, n, total = first(links.agg(F.count(F.lit(1)), F.sum("_n"), F.sum("_sum")))
+    refunds.unpersist()
     if n_links == 0:
         links.unpersist()
         return kept, (0, 0.0)
     on = ["customer_id", "_oid", "timestamp"]
+    links = links.select(*on, "order_time")
     joined = rows.join(F.broadcast(links) if n_links <= LINKS_BROADCAST else links, on, "left")
     frame = joined.select(*kept.columns,
                           F.when(amount < 0, F.col("order_time")).alias("order_time"))
-    n, total = first(frame.filter(F.col("order_time").isNotNull()).agg(
-        F.count(F.lit(1)), F.sum(amount)))
     return frame, (int(n), float(total or 0.0))
 
 
@@ -268,24 +282,35 @@ def _text(F: Any, column: str, types: dict[str, str]) -> Column:
     """A column of ids or labels as the readers compare them: text trimmed, a blank as null;
     numbers, dates and booleans as themselves."""
     col: Column = F.col(f"`{column}`")
-    if types[column] == "string":
-        trimmed = F.regexp_replace(col, r"^\s+|\s+$", "")
+    if types[column] == "string":  # the characters of Java's \s (trim: spaces only)
+        trimmed = F.btrim(col, F.lit(" \t\n\x0b\f\r"))
         col = F.when(trimmed != "", trimmed)
     return col
+
+
+SHARED_HASHES = 100_000
+"""Up to this many hashes shared by several rows (usually none) are brought to the driver
+once and sent to each executor; beyond, the rows are compared by a join on the hashes."""
 
 
 def _repeats(F: Any, df: DataFrame, every: list[Column]) -> tuple[DataFrame, Column]:
     """``df`` with a column ``_repeat`` true for each row that repeats an earlier identical row
     (every column equal, nulls equal to nulls), as the readers' identical-row check, and that
     column. Only the rows whose 64-bit hash of every column is shared by another row are
-    compared (a broadcast of the shared hashes, usually few): the window that numbers
-    identical rows sorts those rows only, never the whole log."""
+    compared: the shared hashes (usually few, often none) are found by one pass and brought to
+    the driver, so that the frame's plan is the scan and, when some hashes are shared, a
+    broadcast of them (never the grouping again); the window that numbers identical rows sorts
+    those rows only, never the whole log."""
     from pyspark.sql import Window
 
     hashed = df.withColumn("_h", F.xxhash64(*every))
-    shared = hashed.groupBy("_h").count().filter(F.col("count") > 1) \
-        .select("_h", F.lit(True).alias("_shared"))
-    marked = hashed.join(F.broadcast(shared), "_h", "left")
+    shared = hashed.groupBy("_h").count().filter(F.col("count") > 1).select("_h")
+    found = shared.limit(SHARED_HASHES + 1).collect()
+    if not found:
+        return df.withColumn("_repeat", F.lit(False)), F.col("_repeat")
+    if len(found) <= SHARED_HASHES:
+        shared = df.sparkSession.createDataFrame([(r[0],) for r in found], "_h long")
+    marked = hashed.join(F.broadcast(shared.withColumn("_shared", F.lit(True))), "_h", "left")
     number = F.row_number().over(Window.partitionBy("_h", *every).orderBy(F.lit(1)))
     alone = marked.filter(F.col("_shared").isNull()).withColumn("_repeat", F.lit(False))
     twins = marked.filter(F.col("_shared")).withColumn("_repeat", number > 1)
@@ -346,12 +371,19 @@ def _amount(F: Any, column: str, types: dict[str, str], head: pl.DataFrame,
 
 
 def _issues(F: Any, work: DataFrame, reasons: list[tuple[str, Column]], shown: list[str],
-            where: str, drop_dup: bool, n_examples: int, linked: tuple[int, float] = (0, 0.0)
-            ) -> DataIssues:
+            where: str, drop_dup: bool, n_examples: int, bound: float,
+            linked: tuple[int, float] = (0, 0.0)) -> DataIssues:
+    """The data report of ``work`` (the validated rows, ``_code`` the index of their reason
+    of exclusion in ``reasons``, null when kept): the counts and amounts by reason in one
+    pass, then the examples of every reason in one more when rows are excluded."""
+    from pyspark.sql import Window
+
     kept = F.col("_code").isNull()
+    amount = F.col("amount")
+    fin = F.when(~(amount.isNull() | F.isnan(amount)) & (F.abs(amount) <= bound), amount)
     counts = work.groupBy("_code").agg(
-        F.count(F.lit(1)).alias("n"), F.sum("_fin").alias("fin"),
-        F.sum(F.abs("_fin")).alias("abs"),
+        F.count(F.lit(1)).alias("n"), F.sum(fin).alias("fin"),
+        F.sum(F.abs(fin)).alias("abs"),
         F.sum(F.when(kept & (F.col("amount") < 0), 1).otherwise(0)).alias("neg"),
         F.sum(F.when(kept & (F.col("amount") < 0), F.col("amount")).otherwise(0.0))
         .alias("neg_sum"),
@@ -365,6 +397,12 @@ def _issues(F: Any, work: DataFrame, reasons: list[tuple[str, Column]], shown: l
     kept_n, kept_amount, refunds, refunds_total, zeros, identical = 0, 0.0, 0, 0.0, 0, 0
     cancelled, cancelled_total = 0, 0.0
     cols = [f"_shown_{i}" for i in range(len(shown))]
+    examples: dict[int, list[Any]] = {}
+    if any(row["_code"] is not None for row in counts):  # the first rows of each reason
+        rank = F.row_number().over(Window.partitionBy("_code").orderBy(*cols))
+        for e in work.filter(~kept).select("_code", *cols, rank.alias("_rank")) \
+                .filter(F.col("_rank") <= n_examples).collect():
+            examples.setdefault(e["_code"], []).append(e)
     for row in sorted(counts, key=lambda r: -1 if r["_code"] is None else r["_code"]):
         n, total = int(row["n"]), float(row["fin"] or 0.0)
         rows_read, read, magnitude = rows_read + n, read + total, magnitude + float(row["abs"] or 0)
@@ -375,10 +413,10 @@ def _issues(F: Any, work: DataFrame, reasons: list[tuple[str, Column]], shown: l
             refunds, refunds_total, zeros = int(row["neg"]), float(row["neg_sum"]), int(row["zero"])
             cancelled, cancelled_total = int(row["cancel"]), float(row["cancel_sum"])
             continue
-        examples = work.filter(F.col("_code") == row["_code"]).select(*cols) \
-            .orderBy(*cols).limit(n_examples).collect()
+        first_rows = sorted(examples.get(row["_code"], []), key=lambda e: e["_rank"])
         exclusions.append(Exclusion(reasons[row["_code"]][0], n, total,
-                                    [dict(zip(shown, e, strict=True)) for e in examples]))
+                                    [{s: e[c] for s, c in zip(shown, cols, strict=True)}
+                                     for e in first_rows]))
     exclusions.sort(key=lambda e: why.rank(e.reason))
     from clv.prep.database import engine_report
 
@@ -440,6 +478,8 @@ def rfm_summary(
     its order's period when both fall in the same window (calibration, holdout, after the
     observation end), else in its own, as the Polars summary counts it."""
     F = _functions()
+    from pyspark import StorageLevel
+
     for name, value in (("unit", unit), ("merge", merge)):
         if value not in UNIT_DAYS:
             raise ClvError(f"{name} must be one of {', '.join(UNIT_DAYS)}, not '{value}'")
@@ -451,16 +491,18 @@ def rfm_summary(
         return day
 
     def merged(period: Column) -> DataFrame:
-        return kept.groupBy("customer_id", period.alias("period")).agg(
-            F.sum("amount").alias("amount"), F.count(F.lit(1)).alias("n")).persist()
+        # the rows sent once to their customer's partition: the merge of the periods and the
+        # customers' figures below are then grouped where the rows are (one shuffle, not two)
+        rows = kept.select("customer_id", period.alias("period"), "amount") \
+            .repartition("customer_id")
+        return rows.groupBy("customer_id", "period").agg(
+            F.sum("amount").alias("amount"), F.count(F.lit(1)).alias("n"))
 
     own = period_of(F.col("timestamp"))
     linked = "order_time" in kept.columns  # refunds linked to their order (read_transactions)
-    if linked:  # the last period is that of the last row's own time
-        last = first(kept.agg(F.max("timestamp").alias("_t")).select(period_of(F.col("_t"))))[0]
-    else:
-        periods = merged(own)
-        last = first(periods.agg(F.max("period")))[0]
+    # the last period is that of the last row's own time (a period grows with the time): a
+    # pass over the rows, not over their periods, which are grouped once below
+    last = first(kept.agg(F.max("timestamp").alias("_t")).select(period_of(F.col("_t"))))[0]
     if last is None:
         raise DataError("no transactions to summarise", source="transactions")
     obs = _to_date(observation_end, "observation_end") or last
@@ -470,6 +512,7 @@ def rfm_summary(
     obs_p = _floor(obs, merge)
     cal_p = _floor(cal, merge) if cal is not None else None
     end_p = cal_p if cal_p is not None else obs_p
+    periods = merged(own)
     if linked:  # a linked refund counts in its order's period when both are in one window
         def window(p: Column) -> Column:
             after: Column = (p > F.lit(obs_p)).cast("int")
@@ -480,19 +523,42 @@ def rfm_summary(
                          .otherwise(own))
     p, amount = F.col("period"), F.col("amount")
     buy = amount > NET_ZERO
-    seen = periods.filter(p <= F.lit(end_p)).groupBy("customer_id").agg(
-        F.min(F.when(amount >= -NET_ZERO, p)).alias("first_purchase"),
-        F.sum(amount).alias("total_amount"),
-        F.min(F.when(buy, p)).alias("_first_pos"),
-        F.max(F.when(buy, p)).alias("_last_pos"),
-        F.sum(F.when(buy, 1).otherwise(0)).cast("long").alias("_n_pos"),
-        F.sum(F.when(buy, amount).otherwise(0.0)).alias("_pos_sum"),
-        F.min(F.when(buy, F.struct(p.alias("p"), amount.alias("a")))).alias("_first"),
-    ).persist()
+    in_cal, in_obs = p <= F.lit(end_p), p <= F.lit(obs_p)
+    hold = (p > F.lit(cal_p)) & in_obs if cal_p is not None else F.lit(False)
+    # one pass over the periods: each customer's calibration figures (the rows up to the end
+    # of calibration), holdout figures and the report's shares, summed below in one action
+    per = periods.groupBy("customer_id").agg(
+        F.max(in_cal).alias("_seen"),
+        F.min(F.when((amount >= -NET_ZERO) & in_cal, p)).alias("first_purchase"),
+        F.sum(F.when(in_cal, amount)).alias("total_amount"),
+        F.min(F.when(buy & in_cal, p)).alias("_first_pos"),
+        F.max(F.when(buy & in_cal, p)).alias("_last_pos"),
+        F.sum(F.when(buy & in_cal, 1).otherwise(0)).cast("long").alias("_n_pos"),
+        F.sum(F.when(buy & in_cal, amount).otherwise(0.0)).alias("_pos_sum"),
+        F.min(F.when(buy & in_cal, F.struct(p.alias("p"), amount.alias("a")))).alias("_first"),
+        F.sum("n").alias("_n"), F.sum(amount).alias("_amount"),
+        F.count(F.lit(1)).alias("_periods"),
+        F.sum(F.when((amount <= NET_ZERO) & in_obs, 1).otherwise(0)).alias("_non_positive"),
+        F.sum(F.when(~in_obs, F.col("n")).otherwise(0)).alias("_n_after"),
+        F.sum(F.when(~in_obs, amount).otherwise(0.0)).alias("_amount_after"),
+        F.sum(F.when(in_obs, amount)).alias("_amount_obs"),
+        F.max(hold).alias("_held"),
+        F.sum(F.when(hold & buy, 1).otherwise(0)).cast("long").alias("frequency_holdout"),
+        F.avg(F.when(hold & buy, amount)).alias("monetary_holdout"),
+        F.sum(F.when(hold, amount)).alias("total_amount_holdout"),
+    ).persist(StorageLevel.MEMORY_AND_DISK)
+    seen, held = F.col("_seen"), F.col("_held")
+    nobody = seen & F.col("first_purchase").isNull()
+    stats = first(per.agg(
+        F.sum("_n"), F.sum("_amount"), F.sum("_periods"), F.sum("_non_positive"),
+        F.sum("_n_after"), F.sum("_amount_after"),
+        F.sum(F.when(nobody, 1).otherwise(0)), F.sum(F.when(nobody, F.col("_amount_obs"))),
+        F.sum(F.when(~seen & held, 1).otherwise(0)),
+        F.sum(F.when(~seen & held, F.col("total_amount_holdout")))))
     start = F.coalesce(F.col("_first_pos") == F.col("first_purchase"), F.lit(False))
     frequency = F.coalesce(F.col("_n_pos"), F.lit(0)) - start.cast("long")
     repeat_amount = F.col("_pos_sum") - F.when(start, F.col("_first.a")).otherwise(0.0)
-    with_f = seen.filter(F.col("first_purchase").isNotNull()) \
+    with_f = per.filter(seen & F.col("first_purchase").isNotNull()) \
         .withColumn("frequency", frequency).withColumn("_repeat", repeat_amount)
     last_p = F.when(F.col("frequency") > 0, F.col("_last_pos")).otherwise(F.col("first_purchase"))
     frame = with_f.select(
@@ -504,47 +570,26 @@ def rfm_summary(
         F.when(F.col("frequency") > 0, F.col("_repeat") / F.col("frequency")).otherwise(0.0)
         .alias("monetary"),
         (F.col("frequency") + 1).alias("n_periods"),
-        "total_amount", "first_purchase", last_p.alias("last_purchase"))
-    in_obs = p <= F.lit(obs_p)
-    stats = first(periods.agg(
-        F.sum("n"), F.sum(amount), F.count(F.lit(1)),
-        F.sum(F.when((amount <= NET_ZERO) & in_obs, 1).otherwise(0)),
-        F.sum(F.when(~in_obs, F.col("n")).otherwise(0)),
-        F.sum(F.when(~in_obs, amount).otherwise(0.0))))
-    nobody = seen.filter(F.col("first_purchase").isNull()).select("customer_id")
-    no_purchase = nobody.count()
-    without = first(periods.filter(in_obs).join(nobody, "customer_id", "left_semi")
-                    .agg(F.sum(amount)))[0] if no_purchase else 0.0
+        "total_amount", "first_purchase", last_p.alias("last_purchase"),
+        *([] if cal_p is None else [
+            "frequency_holdout",
+            F.coalesce(F.col("monetary_holdout"), F.lit(0.0)).alias("monetary_holdout"),
+            F.coalesce(F.col("total_amount_holdout"), F.lit(0.0)).alias("total_amount_holdout"),
+            F.lit((obs_p - cal_p).days / days).alias("duration_holdout")]))
     report: dict[str, Any] = {
         "transactions": int(stats[0]), "amount": float(stats[1]),
         "merged_transactions": int(stats[0]) - int(stats[2]),
         "non_positive_periods": int(stats[3] or 0),
         "rows_after_observation_end": int(stats[4] or 0),
         "amount_after_observation_end": float(stats[5] or 0.0),
-        "customers_without_purchase": int(no_purchase),
-        "amount_without_purchase": float(without or 0.0),
-        "customers_first_seen_in_holdout": 0, "amount_first_seen_in_holdout": 0.0}
-    if cal_p is not None:
-        hold = periods.filter((p > F.lit(cal_p)) & in_obs)
-        unknown = first(hold.join(seen.select("customer_id"), "customer_id", "left_anti")
-                        .agg(F.countDistinct("customer_id"), F.sum(amount)))
-        report["customers_first_seen_in_holdout"] = int(unknown[0] or 0)
-        report["amount_first_seen_in_holdout"] = float(unknown[1] or 0.0)
-        per_hold = hold.join(frame.select("customer_id"), "customer_id", "left_semi") \
-            .groupBy("customer_id").agg(
-                F.sum(F.when(buy, 1).otherwise(0)).cast("long").alias("frequency_holdout"),
-                F.avg(F.when(buy, amount)).alias("monetary_holdout"),
-                F.sum(amount).alias("total_amount_holdout"))
-        frame = frame.join(per_hold, "customer_id", "left").select(
-            *frame.columns,
-            F.coalesce(F.col("frequency_holdout"), F.lit(0)).cast("long")
-            .alias("frequency_holdout"),
-            F.coalesce(F.col("monetary_holdout"), F.lit(0.0)).alias("monetary_holdout"),
-            F.coalesce(F.col("total_amount_holdout"), F.lit(0.0)).alias("total_amount_holdout"),
-            F.lit((obs_p - cal_p).days / days).alias("duration_holdout"))
+        "customers_without_purchase": int(stats[6] or 0),
+        "amount_without_purchase": float(stats[7] or 0.0),
+        "customers_first_seen_in_holdout": int(stats[8] or 0) if cal_p is not None else 0,
+        "amount_first_seen_in_holdout": float(stats[9] or 0.0) if cal_p is not None else 0.0}
     if midpoint:
         frame = frame.withColumn("T", F.col("T") + F.lit(UNIT_DAYS[merge] / 2 / days))
-    return SparkSummary(frame.persist(), unit, obs, cal, merge, SummaryReport(**report),
+    # the customers' figures are kept (``per``): the frame is a projection of them
+    return SparkSummary(frame, unit, obs, cal, merge, SummaryReport(**report),
                         metadata={"computed_by": "spark"})
 
 

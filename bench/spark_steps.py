@@ -1,0 +1,78 @@
+"""Where the Spark engine's time goes: the steps of ``clv summary --engine spark`` timed in one
+process (session, read and validate, summary, write, the figures), with the Spark jobs each
+step ran and, with ``--jobs``, every job's seconds and the line of clv that started it.
+
+    python bench/spark_steps.py --size 10M
+    python bench/spark_steps.py --size 10M --jobs --master 'local[*]'
+
+The log is bench_summary's (bench/cache/tx_SIZE, made when missing). It complements
+bench_spark.py (fresh processes, medians) by saying which step and which job take the time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench_summary import log_path
+
+
+def jobs(spark: Any, group: str, since: float) -> list[tuple[float, float, str]]:
+    """When each finished job of ``group`` started (seconds after ``since``, a Unix time),
+    its seconds and its call site (from Spark's status store), in the order they started."""
+    store = spark.sparkContext._jsc.sc().statusStore()
+    out = []
+    for job_id in spark.sparkContext.statusTracker().getJobIdsForGroup(group):
+        data = store.job(job_id)
+        start, end = data.submissionTime(), data.completionTime()
+        if start.isDefined() and end.isDefined():
+            began = start.get().getTime() / 1000
+            out.append((began - since, end.get().getTime() / 1000 - began, str(data.name())))
+    return sorted(out)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--size", default="10M")
+    ap.add_argument("--master", default="local[*]")
+    ap.add_argument("--jobs", action="store_true", help="print every job's seconds and site")
+    args = ap.parse_args()
+    log = str(log_path(args.size))
+    started = time.perf_counter()
+    from clv import spark as cs
+    from clv.cli.spark import stats
+
+    spark = cs.session(args.master)
+    steps: list[tuple[str, float, list[tuple[float, float, str]]]] = [
+        ("session", time.perf_counter() - started, [])]
+
+    def step(name: str, work: Any) -> Any:
+        spark.sparkContext.setJobGroup(name, name)
+        t, since = time.perf_counter(), time.time()
+        result = work()
+        steps.append((name, time.perf_counter() - t, jobs(spark, name, since)))
+        return result
+
+    with tempfile.TemporaryDirectory() as tmp:
+        stx = step("read+validate", lambda: cs.read_transactions(log, spark))
+        ss = step("summary", lambda: cs.rfm_summary(stx))
+        step("write", lambda: ss.frame.write.mode("overwrite").parquet(str(Path(tmp) / "s")))
+        figures = step("figures", lambda: stats(ss))
+    spark.stop()
+    total = sum(s[1] for s in steps)
+    print(f"{dt.date.today()} {args.size} Spark {args.master}: {total:.1f} s in all, "
+          f"{figures['customers']:,} customers", file=sys.stderr)
+    for name, seconds, done in steps:
+        print(f"  {name:<14} {seconds:7.1f} s  {len(done):3d} jobs")
+        if args.jobs:
+            for began, seconds, site in done:
+                print(f"      at {began:6.1f} s  {seconds:6.1f} s  {site}")
+
+
+if __name__ == "__main__":
+    main()
