@@ -297,3 +297,16 @@ def test_a_french_reference_column_is_the_order_id_unless_another_names_the_orde
     assert mapped("Client", "Date de commande", "Montant TTC", "Référence") == (
         "Référence", "common name")
     assert mapped("Client", "Date", "Montant", "N° pièce", "Référence")[0] == "N° pièce"
+
+
+def test_french_order_number_headers_with_de_are_the_order_id():
+    """'N° de commande', 'No de facture', 'Numéro de facture' (found by the French browser
+    review: 'N° de commande' was left unmapped) name the order id."""
+    from clv.data.mapping import resolve_mapping
+
+    for header in ("N° de commande", "No de commande", "Num. de commande", "N° de facture",
+                   "Numéro de facture"):
+        frame = pl.DataFrame({"Client": ["a"], "Date": ["01/02/2025"], "Montant TTC": ["1,5"],
+                              header: ["x"]})
+        assert resolve_mapping(frame, {}, None, source="test").columns.get("order_id") == \
+            header, header

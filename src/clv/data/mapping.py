@@ -51,7 +51,9 @@ COMMON_NAMES: dict[str, list[str]] = {
                  "invoice_number", "transaction_id", "orderid", "commande", "num_commande",
                  "numero_commande", "no_commande", "n_commande", "facture", "numero_facture",
                  "num_facture", "no_facture", "n_facture", "n_piece", "piece",
-                 "numero_de_commande", "reference_commande", "ref_commande", "id_commande",
+                 "numero_de_commande", "n_de_commande", "no_de_commande", "num_de_commande",
+                 "numero_de_facture", "n_de_facture", "no_de_facture",
+                 "reference_commande", "ref_commande", "id_commande",
                  "order_reference", "order_ref",
                  # last: a bare 'Référence' is the order's in French shop exports (PrestaShop),
                  # after any column named for the order or the invoice
