@@ -357,7 +357,7 @@ def _order_id(col: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
     import sqlalchemy as sa
 
     if isinstance(col.type, sa.String):
-        return sa.func.nullif(sa.func.regexp_replace(col, r"^\s+|\s+$", "", "g"), "")
+        return _trimmed(col)
     return col
 
 
