@@ -136,6 +136,40 @@ def test_every_command_has_a_usage_case() -> None:
     assert not missing, f"commands without a usage-error case: {missing}"
 
 
+def test_the_command_table_lists_every_command_of_the_app() -> None:
+    """``main`` builds only the module of the command it runs (``clv.cli.COMMANDS``): a
+    command missing from the table would be run by the whole app, slower, and one listed
+    under the wrong module would not be found."""
+    import typer
+
+    from clv import cli
+
+    group = typer.main.get_command(cli.app)
+    assert set(group.commands) == set(cli.COMMANDS)  # type: ignore[attr-defined]
+    for name, module in cli.COMMANDS.items():
+        alone = typer.main.get_command(cli.build_app((module,)))
+        assert name in alone.commands, (name, module)  # type: ignore[attr-defined]
+
+
+def test_clv_calc_imports_neither_pydantic_nor_the_other_commands(tmp_path: Path) -> None:
+    """``clv calc`` starts at once: it builds only the formulas' commands, and the Typer
+    release within pyproject's bounds parses options without pydantic (whose import alone
+    took 0.2 s, the budget of the whole start being a third of a second)."""
+    probe = ("import sys, runpy\n"
+             "sys.argv = ['clv', 'calc', 'ratio', '--ltv', '1200', '--cac', '300']\n"
+             "from clv.cli import main\n"
+             "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code\n"
+             "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+             "('pydantic', 'polars', 'numpy', 'scipy') or m in ('clv.cli.analysis', "
+             "'clv.cli.models', 'clv.cli.decisions', 'clv.cli.data'))\n"
+             "print('HEAVY', heavy)\n")
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "CLV_LANG": "en"})
+    assert proc.returncode == 0, proc.stderr
+    assert "LTV:CAC = 4.00x" in proc.stdout
+    assert "HEAVY []" in proc.stdout, proc.stdout
+
+
 def test_help_and_no_arguments() -> None:
     for args in (["--help"], []):
         proc = run(*args)

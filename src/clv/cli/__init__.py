@@ -22,21 +22,59 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
+import importlib
+
 import typer
 
-from clv.cli import analysis, calc, data, decisions, models
 from clv.cli.output import cli_words, say, w
 from clv.errors import ClvError
 
-__all__ = ["app", "main"]
+__all__ = ["app", "build_app", "main"]
 
-# rich_markup_mode=None: help texts are plain text, so brackets ("[campaign]", "clv[excel]")
-# are shown as written instead of being read as Rich markup.
-app = typer.Typer(help="clv: measure, predict and explain customer lifetime value.",
-                  no_args_is_help=True, add_completion=False, rich_markup_mode=None)
-for module in (data, models, decisions, analysis):
-    app.add_typer(module.commands)
-app.add_typer(calc.commands, name="calc")
+# Each command -> the module of ``clv.cli`` that holds it (``calc`` is a group of formulas).
+# ``main`` builds only the module of the command it runs: Typer turns every command's
+# signature into click parameters when the app is called, and each module imports what its
+# options need, so building all of them would cost ``clv calc`` a third of its start.
+# tests/test_cli_usage.py checks that this table lists every command of the full app.
+COMMANDS = {"check": "data", "summary": "data",
+            "fit": "models", "predict": "models", "evaluate": "models",
+            "segments": "decisions", "cohorts": "decisions", "channels": "decisions",
+            "timing": "decisions", "whatif": "decisions", "saas": "decisions",
+            "analyze": "analysis", "report": "analysis", "history": "analysis",
+            "score": "analysis", "serve": "analysis", "demo": "analysis",
+            "calc": "calc"}
+MODULES = ("data", "models", "decisions", "analysis", "calc")
+
+
+def build_app(modules: tuple[str, ...] = MODULES) -> typer.Typer:
+    """The ``clv`` app with the commands of ``modules`` (all of them by default)."""
+    # rich_markup_mode=None: help texts are plain text, so brackets ("[campaign]",
+    # "clv[excel]") are shown as written instead of being read as Rich markup.
+    built = typer.Typer(help="clv: measure, predict and explain customer lifetime value.",
+                        no_args_is_help=True, add_completion=False, rich_markup_mode=None)
+    for name in modules:
+        module = importlib.import_module(f"clv.cli.{name}")
+        if name == "calc":
+            built.add_typer(module.commands, name="calc")
+        else:
+            built.add_typer(module.commands)
+    return built
+
+
+def __getattr__(name: str) -> Any:
+    """``clv.cli.app``: the whole app, built on first use."""
+    if name == "app":
+        globals()["app"] = built = build_app()
+        return built
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _app_for(args: list[str]) -> typer.Typer:
+    """The app that runs ``args``: only the module of its command when the first argument is
+    a command (with its options after it), else the whole app (``clv --help``, a misspelt
+    command, options before the command)."""
+    module = COMMANDS.get(args[0]) if args else None
+    return build_app((module,)) if module else build_app()
 
 # Canonical field of a MappingError -> the option that names its column.
 FIELD_OPTIONS = {"customer_id": "--customer", "timestamp": "--date", "amount": "--amount",
@@ -228,7 +266,7 @@ def main() -> None:
 
     warnings.showwarning = _show_warning
     try:
-        code = app(standalone_mode=False)
+        code = _app_for(sys.argv[1:])(standalone_mode=False)
     except ClvError as exc:
         _fail(_mapping_hint(exc))
     except ValueError as exc:  # input checks of the formulas and settings
