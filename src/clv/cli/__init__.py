@@ -17,12 +17,11 @@ language).
 from __future__ import annotations
 
 import contextlib
+import importlib
 import re
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
-
-import importlib
 
 import typer
 
