@@ -170,6 +170,15 @@ def test_clv_calc_imports_neither_pydantic_nor_the_other_commands(tmp_path: Path
     assert "HEAVY []" in proc.stdout, proc.stdout
 
 
+def test_the_fits_that_need_the_summary_in_order_are_named_in_the_cli() -> None:
+    """``clv fit`` asks for the summary in no order, but for the models that sum its rows as
+    they come (``COMPRESS`` False)."""
+    from clv.cli.models import FITS_IN_ORDER
+    from clv.models import ALL_MODELS
+
+    assert set(FITS_IN_ORDER) == {k for k, m in ALL_MODELS.items() if not m.COMPRESS}
+
+
 def test_help_and_no_arguments() -> None:
     for args in (["--help"], []):
         proc = run(*args)

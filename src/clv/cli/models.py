@@ -115,8 +115,10 @@ def fit(
     else:
         preload("clv.models", "clv.prep")  # imported while the file is read
         # a database table is summarised by the database when it can be
+        # a model fitted on compressed rows sorts them: the summary's own order is not needed
         s, issues, _ = read.summary(file, unit=unit or D.UNIT, observation_end=observation_end,
-                                    calibration_end=calibration_end, midpoint=midpoint)
+                                    calibration_end=calibration_end, midpoint=midpoint,
+                                    ordered=model in FITS_IN_ORDER)
         from clv.models import ALL_MODELS
 
         fitted = {None: ALL_MODELS[model]().fit(s)}
@@ -136,6 +138,12 @@ def fit(
         print_model(m, m.NAME + ("" if key is None else escape(f" ({by} = {key})")))
     if output is not None:
         out().print(w("cli_model_saved", path=str(output)), markup=False, highlight=False)
+
+
+FITS_IN_ORDER = ("gg",)
+"""The models (``--model``) that fit the summary's rows as they come (``COMPRESS`` False:
+their sum depends on the rows' order); the others compress and sort the rows themselves.
+Named here rather than read from the models, which are imported while the file is read."""
 
 
 @commands.command()

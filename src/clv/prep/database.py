@@ -109,8 +109,9 @@ def summary_of_source(source: Any, read: dict[str, Any], summary: dict[str, Any]
 
     reason = None
     if is_database(source) and read.get("table") and not read.get("query"):
-        try:
-            done = database_summary(source, **_database_options(read), **summary)
+        try:  # its rows come sorted whatever ``ordered`` says (a sort of what was fetched)
+            in_sql = {k: v for k, v in summary.items() if k != "ordered"}
+            done = database_summary(source, **_database_options(read), **in_sql)
             return done.summary, done.issues, None, None
         except NotInDatabase as exc:
             reason = str(exc)

@@ -235,6 +235,7 @@ def rfm_summary(
     calibration_end: dt.date | str | None = None,
     merge: Unit = "day",
     midpoint: bool = False,
+    ordered: bool = True,
 ) -> Summary:
     """Summarise transactions into one row per customer (see the module docstring).
 
@@ -251,6 +252,10 @@ def rfm_summary(
     observation runs to the end of the end date: ``midpoint=True`` adds that half period
     (measured on ``sample_shop``: without it the fitted BG/NBD over-predicts holdout purchases
     by 0.6%).
+
+    The rows come sorted by customer id; ``ordered=False`` leaves them in the order the
+    group-by gives, which changes from one run to the next: for a fit on compressed rows,
+    which sorts what it fits on (it saves the sort of the ids: 0.7 s for 1M customers).
     """
     if unit not in UNIT_DAYS:
         raise ClvError(f"unit must be one of {', '.join(UNIT_DAYS)}, not '{unit}'")
@@ -300,7 +305,8 @@ def rfm_summary(
         frames.append(frame)
         reports.append(report)
     totals = {key: sum(r[key] for r in reports) for key in reports[0]}
-    return Summary(pl.concat(frames).sort("customer_id"), unit, obs, cal, merge,
+    frame = pl.concat(frames)
+    return Summary(frame.sort("customer_id") if ordered else frame, unit, obs, cal, merge,
                    SummaryReport(**totals))
 
 
