@@ -304,14 +304,14 @@ def test_tables_models_and_settings_in_english_as_before_and_in_french(tmp_path)
     from clv.models import BGNBD, NBD, SBG, GammaGamma
     from clv.prep import check_horizon, rfm_summary
 
-    month = "Mois;Canal;Dépenses\n05/2023;web;10\nzz;web;12\n"
+    month = "Mois;Canal;Dépenses\nzz;web;12\n"  # no month at all (a few are left out)
     spend = "Mois;Canal;Dépenses\n05/2023;web;10\n06/2023;web;-3\n"
     subs = "Client;Début;Fin;MRR\na;25/01/2023;;9\nb;;;9\n"
     no_rate = pl.DataFrame({"frequency": [0.0] * 10, "recency": [0.0] * 10, "T": [5.0] * 10})
     tx = read_transactions(table(tmp_path, "tx.csv", "customer,date,amount\na,2024-01-05,1\n"))
     cases: dict[str, tuple[Callable[[], object], str, list[str]]] = {
         "month": (lambda: read_spend(table(tmp_path, "spend.csv", month)),
-                  "spend.csv, row 3, column 'Mois': 'zz' is not a month (such as 05/2023, "
+                  "spend.csv, row 2, column 'Mois': 'zz' is not a month (such as 05/2023, "
                   "2023-05 or May 2023) nor a date (1 such rows)",
                   ["«\u00a0zz\u00a0» n'est ni un mois", "mai 2023", "(1 ligne ainsi)"]),
         "amount": (lambda: read_spend(table(tmp_path, "spend2.csv", spend)),

@@ -390,15 +390,16 @@ def test_a_failed_job_says_why_and_leads_back_with_the_choices_kept(tmp_path):
 
 
 def test_a_failed_job_says_the_reason_in_the_page_language(tmp_path):
-    """A spend file whose month column holds a value that is no month: the job fails, its
-    page says which column to check and why in French (the tables' error said by
-    clv.errors.say, the file named as uploaded), and as before in English; its JSON keeps
-    the English sentence as ``error`` and gives the page's as ``message``."""
+    """A spend file whose month column holds no month (a few bad months are left out and
+    counted, tests/test_web_import_more.py): the job fails, its page says which column to
+    check and why in French (the tables' error said by clv.errors.say, the file named as
+    uploaded), and as before in English; its JSON keeps the English sentence as ``error``
+    and gives the page's as ``message``."""
     shop = french_shop()
     lines = shop["spend"].decode().splitlines()
-    lines[-1] = "zz;" + lines[-1].split(";", 1)[1]
+    lines[1:] = ["zz;" + line.split(";", 1)[1] for line in lines[1:]]
     shop["spend"] = ("\n".join(lines) + "\n").encode()
-    row = len(lines)
+    row, n = 2, len(lines) - 1
     with dashboard(tmp_path) as (base, _):
         where = _upload_all(base, shop)
         page = html.unescape(call(base + where, headers=FRENCH)[1].decode())
@@ -407,7 +408,7 @@ def test_a_failed_job_says_the_reason_in_the_page_language(tmp_path):
         jid = got["location"].rsplit("/", 1)[1]
         failed = wait(base, jid)
         english = (f"depenses.csv, row {row}, column 'Mois': 'zz' is not a month (such as "
-                   "05/2023, 2023-05 or May 2023) nor a date (1 such rows)")
+                   f"05/2023, 2023-05 or May 2023) nor a date ({n} such rows)")
         assert failed["status"] == "failed" and failed["error"] == english
         said = html.unescape(call(f"{base}/jobs/{jid}", headers=FRENCH)[1].decode())
         reason = re.search(r'<p id="job-reason"[^>]*>(.*?)</p>', said, re.S)
@@ -416,7 +417,7 @@ def test_a_failed_job_says_the_reason_in_the_page_language(tmp_path):
         assert "«\u00a0Mois\u00a0»" in french  # the column to check, named
         assert (f"Raison\u00a0: depenses.csv, ligne {row}, colonne «\u00a0Mois\u00a0»\u00a0: "
                 "«\u00a0zz\u00a0» n'est ni un mois (comme 05/2023, 2023-05 ou mai 2023) ni "
-                "une date (1 ligne ainsi)") in french, french
+                f"une date ({n} lignes ainsi)") in french, french
         assert "is not a month" not in said
         assert found_in(visible(said, "fr"), foreign("fr")) == []
         message = json.loads(call(f"{base}/api/jobs/{jid}", headers=FRENCH)[1])["message"]

@@ -23,6 +23,7 @@ REASONS: dict[str, str] = {
     "empty_row": "empty row (no value in any column)",
     "missing_id": "no customer id",
     "repeated_id": "customer id repeated (the first row is kept)",
+    "month_unread": "no month can be read (such as 05/2023, 2023-05 or May 2023)",
 }
 """The English reason of each kind of row left out."""
 

@@ -11,6 +11,7 @@ acquisition dates left blank and why...)."""
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import replace
 from typing import Any, NamedTuple
 
@@ -160,7 +161,10 @@ def read_months(values: pl.Series, date_format: str | None = None, *, source: st
     ``mai 2023``, ``May 2023``, ``janv. 2023`` read as the first day of the month; any other
     value as a date (:func:`clv.data.dates.parse_dates`, ``date_format`` if given). A value
     that is none of these is a DataError naming it (and its ``row``)."""
-    return _months(values, date_format, source=source, row=row)[0]
+    dates = _months(values, date_format, source=source, row=row)[0]
+    if dates.is_null().any():
+        raise _not_month(values, dates.is_null(), source, row)
+    return dates
 
 
 def _months(values: pl.Series, date_format: str | None, *, source: str,
@@ -215,13 +219,20 @@ def _months(values: pl.Series, date_format: str | None, *, source: str,
                 written.append(TableNote(key, n=these.height, column=column,
                                          example=these["text"][0]))
         notes = [*written, *notes]
-    bad = dates.is_null()
-    if bad.any():
-        first = int(bad.arg_max() or 0)
-        raise DataError(key="error_table_not_month", values={
-            "value": _said(values[first]), "n": int(bad.sum())}, source=source,
-            row=None if row is None else int(row[first]), column=values.name)
     return dates.alias(values.name), notes
+
+
+def _not_month(values: pl.Series, bad: pl.Series, source: str, row: pl.Series | None
+               ) -> DataError:
+    """The error of the ``bad`` values of ``values`` that are no month: the first named,
+    with its row, and how many there are (of how many rows, when some months were read)."""
+    first = int(bad.arg_max() or 0)
+    n = int(bad.sum())
+    key, more = ("error_table_not_month", {}) if n == values.len() else (
+        "error_table_months_most", {"rows": values.len()})
+    return DataError(key=key, values={"value": _said(values[first]), "n": n, **more},
+                     source=source, row=None if row is None else int(row[first]),
+                     column=values.name)
 
 
 def _amounts(raw: RawTable, column: str, decimal: str | None,
@@ -392,6 +403,44 @@ def read_subscriptions_report(source: Any, *, customer: str | None = None,
     return TableRead(read, report)
 
 
+MONTHS_UNREAD_LIMIT = 0.5
+"""Share of a spend table's rows without a month that can be read from which the read stops
+(the column is then not taken for the months'); below it, those rows are left out and
+counted (:func:`read_spend_report`)."""
+
+
+def _without_unread_months(raw: RawTable, column: str, months: pl.Series,
+                           report: TableReport) -> tuple[RawTable, pl.Series]:
+    """``raw`` and its ``months`` without the rows whose month cannot be read, left out in
+    ``report`` with example rows (row, column, value); a DataError naming the first when
+    they are :data:`MONTHS_UNREAD_LIMIT` of the rows or more (all of them: none to read)."""
+    bad = months.is_null()
+    if not bad.any():
+        return raw, months
+    values, rows = raw.frame[column], raw.frame[ROW]
+    if bad.sum() >= MONTHS_UNREAD_LIMIT * raw.frame.height:
+        raise _not_month(values, bad, raw.source, rows)
+    report.exclusions.append(TableExclusion("month_unread", int(bad.sum()), [
+        {"row": int(r), "column": column, "value": "" if v is None else str(v)}
+        for r, v in zip(rows.filter(bad).head(EXAMPLES), values.filter(bad).head(EXAMPLES),
+                        strict=True)]))
+    return replace(raw, frame=raw.frame.filter(~bad)), months.filter(~bad)
+
+
+def _warn_left_out(report: TableReport) -> None:
+    """A warning of the rows of a table left out for a value that cannot be read (empty rows
+    aside), for the callers of the readers without the report (the command line says it)."""
+    for left in report.exclusions:
+        if left.key == "empty_row":
+            continue
+        first = left.examples[0] if left.examples else {}
+        such = f"; the first: row {first['row']}, '{first.get('column', '')}': " \
+               f"'{first.get('value', '')}'" if first else ""
+        warnings.warn(f"{report.source}: {left.count:,} of the {report.rows_read:,} rows of the "
+                      f"{report.kind} table left out: {left.reason}{such}", UserWarning,
+                      stacklevel=3)
+
+
 def read_spend(source: Any, *, date_format: str | None = None,
                columns: dict[str, str | None] | None = None, decimal: str | None = None,
                **options: Any) -> pl.DataFrame:
@@ -400,15 +449,21 @@ def read_spend(source: Any, *, date_format: str | None = None,
     in it), ``spend`` >= 0 (``1573,74`` or ``1,573.74``; ``decimal`` forces the separator)
     and optional ``leads`` or ``prospects``. The columns are named by ``columns`` (field ->
     column), else found by their English or French names (``Mois;Canal;Dépenses``). Empty
-    rows are left out (:func:`read_spend_report` counts them)."""
-    return read_spend_report(source, date_format=date_format, columns=columns,
-                             decimal=decimal, **options).frame
+    rows are left out (:func:`read_spend_report` counts them), and so are rows whose month
+    cannot be read (such as ``13/2023``), with a warning saying how many and which, unless
+    they are half the rows or more: the read then stops, naming the first."""
+    read = read_spend_report(source, date_format=date_format, columns=columns,
+                             decimal=decimal, **options)
+    _warn_left_out(read.report)
+    return read.frame
 
 
 def read_spend_report(source: Any, *, date_format: str | None = None,
                       columns: dict[str, str | None] | None = None,
                       decimal: str | None = None, **options: Any) -> TableRead:
-    """:func:`read_spend`, and the report of its reading: empty rows left out, and notes on
+    """:func:`read_spend`, and the report of its reading: empty rows and rows without a month
+    that can be read left out (with example rows; half the rows or more without one stop the
+    read: the column is not the months'), and notes on
     how the months were written, the amounts' decimal commas and currencies, rows without a
     channel, and rows of the same channel (and campaign) and month, whose spends the
     channels add together."""
@@ -420,6 +475,7 @@ def read_spend_report(source: Any, *, date_format: str | None = None,
     parsed, said = _months(raw.frame[month], date_format, source=raw.source,
                            row=raw.frame[ROW])
     report.notes += said
+    raw, parsed = _without_unread_months(raw, month, parsed, report)
     out = {"channel": raw.frame[names["channel"]].cast(pl.String), "month": parsed,
            "spend": _amounts(raw, names["spend"], decimal, "error_what_amount", report)}
     if "campaign" in names:

@@ -420,6 +420,22 @@ MESSAGES: dict[str, dict[str, str]] = {
               "such rows)",
         "fr": "{value} n'est ni un mois (comme 05/2023, 2023-05 ou mai 2023) ni une date ({n} "
               "ligne ainsi)"},
+    "error_table_months_most": {
+        "en": "{value} is not a month (such as 05/2023, 2023-05 or May 2023) nor a date "
+              "(rows without a month: {n} of {rows}); from half of the rows, this column is "
+              "not taken for the months (fewer such rows are left out and counted)",
+        "fr": "{value} n'est ni un mois (comme 05/2023, 2023-05 ou mai 2023) ni une "
+              f"date{_NB}; {{n}} des {{rows}} lignes n'en ont pas{_NB}: à partir de "
+              "la moitié des lignes, cette colonne n'est pas prise pour les mois (moins "
+              "de lignes ainsi sont écartées et comptées)"},
+    "error_table_months_most_one": {
+        "en": "{value} is not a month (such as 05/2023, 2023-05 or May 2023) nor a date "
+              "(rows without a month: {n} of {rows}); from half of the rows, this column is "
+              "not taken for the months (fewer such rows are left out and counted)",
+        "fr": "{value} n'est ni un mois (comme 05/2023, 2023-05 ou mai 2023) ni une "
+              f"date{_NB}; {{n}} des {{rows}} lignes n'en a pas{_NB}: à partir de "
+              "la moitié des lignes, cette colonne n'est pas prise pour les mois (moins "
+              "de lignes ainsi sont écartées et comptées)"},
     "error_table_not_date": {"en": "{value} is not a date ({n} such rows)",
                              "fr": "{value} n'est pas une date ({n} lignes ainsi)"},
     "error_table_not_date_one": {"en": "{value} is not a date ({n} such rows)",

@@ -279,6 +279,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tbl_reason_empty_row": {"en": "empty row (no value in any column)",
                              "fr": "ligne vide (aucune valeur dans aucune colonne)"},
     "tbl_reason_missing_id": {"en": "no customer id", "fr": "sans identifiant client"},
+    "tbl_reason_month_unread": {
+        "en": "no month can be read (such as 05/2023, 2023-05 or May 2023)",
+        "fr": "aucun mois lisible (comme 05/2023, 2023-05 ou mai 2023)"},
+    "tbl_example_value": {"en": "row {row}, “{column}”: “{example}”",
+                          "fr": "ligne {row}, « {column} » : « {example} »"},
     "tbl_reason_repeated_id": {
         "en": "customer id repeated (the first row is kept)",
         "fr": "identifiant client répété (la première ligne est conservée)"},

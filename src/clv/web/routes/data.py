@@ -413,13 +413,19 @@ def table_reason(key: str, lang: str) -> str:
 
 
 def table_examples(exclusion: TableExclusion, lang: str) -> Markup:
-    """The example rows of an exclusion in words: 'row 3 (C1), row 8 (C1)'."""
+    """The example rows of an exclusion in words: 'row 3 (C1), row 8 (C1)', or with the
+    value that could not be read: 'row 14, “Mois”: “13/2023”'."""
     said = []
     for example in exclusion.examples:
         row = number(int(example["row"]), lang, 0)
         key = example.get("customer_id")
-        said.append(said_with_data("tbl_example_id", lang, row=row, id=key) if key is not None
-                    else said_with_data("tbl_example", lang, row=row))
+        if "value" in example:
+            said.append(said_with_data("tbl_example_value", lang, row=row,
+                                       column=example.get("column", ""),
+                                       example=example["value"]))
+        else:
+            said.append(said_with_data("tbl_example_id", lang, row=row, id=key)
+                        if key is not None else said_with_data("tbl_example", lang, row=row))
     return Markup(", ").join(said)
 
 
