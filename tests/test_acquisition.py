@@ -44,7 +44,8 @@ def test_cac_and_payback_by_hand():
     # margin per ads customer by the end of month 1, 2, 3: 30, 40, 55 against a CAC of 45
     assert row["ads"]["payback_months"] == 3
     assert row["seo"]["payback_months"] is None  # 5 of margin never repays 100
-    assert row["organic"]["cac"] == 0.0 and row["organic"]["ltv_cac"] is None  # no spend
+    assert row["organic"]["cac"] is None and row["organic"]["ltv_cac"] is None  # no spend
+    assert row["organic"]["payback_months"] is None  # nothing spent: nothing to pay back
     assert result.blended_cac == pytest.approx(190.0 / 4)  # organic customers count
     assert result.paid_cac == pytest.approx(190.0 / 3)
     # LTV of a new customer = margin x revenue to date + future value (0 here), over the

@@ -10,7 +10,9 @@ customer's first transaction. A customer is acquired in the month of their first
 Per channel (and campaign), over the months the spend table covers:
 
 - new customers, CAC = spend / new customers (paid: channels with spend; blended: all spend
-  over all new customers, paid or not), conversion = new customers / leads;
+  over all new customers, paid or not), conversion = new customers / leads; a channel (or a
+  month) without any recorded spend has no CAC (None, not 0: nothing was spent to divide),
+  hence no LTV:CAC and no payback either;
 - historical LTV at k months: margin x revenue per customer within k months of acquisition,
   over the customers observed that long;
 - ``ltv``, the LTV of a new customer: the mean lifetime value (margin to date + future value
@@ -79,6 +81,14 @@ class Acquisition:
 def _sum_or_null(column: str) -> pl.Expr:
     """The sum, or null when every value is (a table without leads has no conversion)."""
     return pl.when(pl.col(column).is_not_null().any()).then(pl.col(column).sum()).alias(column)
+
+
+def _cac() -> pl.Expr:
+    """Spend / new customers; None without new customers or without any spend recorded (a
+    channel the spend table does not name, or names at 0: its customers cost nothing that
+    was recorded, which is no CAC of 0 and no payback in the first month)."""
+    return (pl.col("spend") / pl.when((pl.col("new_customers") > 0) & (pl.col("spend") > 0))
+            .then(pl.col("new_customers"))).alias("cac")
 
 
 def _spend_table(spend: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
@@ -155,9 +165,8 @@ def channels(
     counts = in_window.group_by(*keys, "month").agg(pl.len().alias("new_customers"))
     by_month = costs.join(counts, on=[*keys, "month"], how="full", coalesce=True).with_columns(
         pl.col("spend").fill_null(0.0), pl.col("new_customers").fill_null(0)).with_columns(
-        (pl.col("spend") / pl.when(pl.col("new_customers") > 0).then(pl.col("new_customers")))
-        .alias("cac"),
-        (pl.col("new_customers") / pl.col("leads")).alias("conversion")).sort(*keys, "month")
+        _cac(), (pl.col("new_customers") / pl.col("leads")).alias("conversion")
+    ).sort(*keys, "month")
 
     revenue = summary.frame.select("customer_id", pl.col("total_amount").alias("revenue"))
     lifetime = (pl.col("lifetime_value") if "lifetime_value" in value.columns
@@ -185,8 +194,7 @@ def channels(
              .join(history, on=keys, how="left")
              .with_columns(pl.col("spend").fill_null(0.0), pl.col("new_customers").fill_null(0))
              .with_columns(
-                 (pl.col("spend") / pl.when(pl.col("new_customers") > 0)
-                  .then(pl.col("new_customers"))).alias("cac"),
+                 _cac(),
                  (pl.col("new_customers") / pl.col("leads")).alias("conversion")))
     table = _ratios(table, target_ratio)
 

@@ -239,7 +239,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                        "fr": "Proposer {b} de {q1} à {q3} jours après {a}"},
     "page_share_then": {"en": "Share of A buyers who then buy B",
                         "fr": "Part des acheteurs de A qui achètent ensuite B"},
-    "page_lift": {"en": "Lift", "fr": "Effet (lift)"},
+    "page_lift": {"en": "Lift", "fr": "Effet multiplicateur"},
     "page_recommendation": {"en": "Recommendation", "fr": "Recommandation"},
     # the models' parameters
     "page_param": {"en": "Parameter", "fr": "Paramètre"},
@@ -502,4 +502,56 @@ MESSAGES: dict[str, dict[str, str]] = {
                                            "months observed or predicted.",
                                      "fr": "La marge n'atteint pas le CAC sur les mois observés "
                                            "ou prévus."},
+    "page_blank_no_spend": {"en": "no spend recorded", "fr": "aucune dépense enregistrée"},
+    "page_blank_no_spend_why": {"en": "No acquisition spend is recorded for this channel (or "
+                                      "month): there is no cost to divide, hence no CAC, no "
+                                      "LTV:CAC and no payback.",
+                                "fr": "Aucune dépense d'acquisition n'est enregistrée pour ce "
+                                      "canal (ou ce mois)\u00a0: pas de coût à diviser, donc ni "
+                                      "CAC, ni LTV:CAC, ni délai de récupération."},
+    "page_blank_no_new": {"en": "no new customer", "fr": "aucun nouveau client"},
+    "page_blank_no_new_why": {"en": "The spend bought no new customer: there is no CAC to "
+                                    "compute.",
+                              "fr": "La dépense n'a acquis aucun nouveau client\u00a0: pas de "
+                                    "CAC à calculer."},
+    # the filters a page applies, and the ones it does not
+    "page_filters_ignored": {
+        "en": "These filters do not apply to this page ({filters}): {why} They are kept in "
+              "the address for the other pages.",
+        "fr": "Ces filtres ne s'appliquent pas à cette page ({filters})\u00a0: {why} Ils sont "
+              "gardés dans l'adresse pour les autres pages."},
+    "page_filters_why_models": {"en": "the models are fitted on all the customers.",
+                                "fr": "les modèles sont ajustés sur tous les clients."},
+    "page_filters_why_whatif": {"en": "the what-if moves the figures of all the customers and "
+                                      "of a new customer.",
+                                "fr": "le scénario porte sur l'ensemble des clients et sur un "
+                                      "nouveau client."},
+    "page_filters_why_data": {"en": "the data quality covers every row read.",
+                              "fr": "la qualité des données porte sur toutes les lignes lues."},
+    "page_filters_why_channels": {"en": "the channels' figures cover every customer each "
+                                        "channel acquired.",
+                                  "fr": "les chiffres des canaux portent sur tous les clients "
+                                        "acquis par chaque canal."},
+    "page_filters_why_segments": {"en": "the page compares the segments.",
+                                  "fr": "la page compare les segments."},
+    "page_channels_period": {
+        "en": "The period ({filters}) applies to the monthly detail only: the channels' "
+              "table, its total and the chart cover every month of the spend table.",
+        "fr": "La période ({filters}) ne s'applique qu'au détail mensuel\u00a0: le tableau des "
+              "canaux, son total et le graphique couvrent tous les mois du tableau de "
+              "dépenses."},
+    "page_channels_total_all": {
+        "en": "The total row stays that of every channel (blended).",
+        "fr": "La ligne de total reste celle de l'ensemble des canaux (mixte)."},
+    "page_cohorts_of": {"en": "Cohorts, heat map and curves of the customers the filters keep "
+                              "({filters}): {n} customers.",
+                        "fr": "Cohortes, carte de chaleur et courbes des clients retenus par "
+                              "les filtres ({filters})\u00a0: {n} clients."},
+    "page_action_open": {"en": "Open the {n} '{segment}' customers",
+                         "fr": "Ouvrir la liste des {n} clients «\u00a0{segment}\u00a0»"},
+    "page_channel_chart_none": {
+        "en": "No chart: it compares the LTV and the CAC of the channels whose spend is "
+              "recorded.",
+        "fr": "Pas de graphique\u00a0: il compare la LTV et le CAC des canaux dont la dépense "
+              "est enregistrée."},
 }

@@ -11,6 +11,7 @@ exactly those customers."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import weakref
@@ -22,6 +23,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from clv import i18n, measures
+from clv.cohorts import Cohorts
 from clv.evaluate import BASELINE
 from clv.i18n import t
 from clv.measures import label
@@ -33,7 +35,7 @@ from clv.web import figures
 from clv.web.deps import EntryDep, PageLang, StateDep
 from clv.web.routes.api import LEVERS, MAX_INDEX, WHATIF_FIGURES, customer_of, what_if
 from clv.web.state import Entry
-from clv.web.views import Filters, PageFilters, available, note_words, section
+from clv.web.views import FILTERS, Filters, PageFilters, available, note_words, section
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 PAGE = 50
@@ -58,6 +60,28 @@ def _what_to_do(e: Entry, lang: str) -> list[str]:
     if lang not in held:
         held[lang] = actions(e.analysis, lang)
     return held[lang]
+
+
+def action_links(e: Entry, done: list[str], lang: str) -> list[dict[str, str | None]]:
+    """The overview's actions, the win-back one (its segment named in it, as
+    :func:`clv.report.actions` picks it: the 'cannot lose' or 'at risk' customers who brought
+    most) a link to that segment's customers (every customer of it, as the sentence counts
+    them), with the words of the link's title."""
+    segs = e.analysis.segments.segments.filter(
+        pl.col("segment").is_in(["cannot_lose", "at_risk"]) & (pl.col("customers") > 0)
+    ).sort("revenue_to_date", descending=True)
+    out: list[dict[str, str | None]] = [{"text": x, "link": None, "title": None}
+                                        for x in done]
+    if not segs.height:
+        return out
+    row = segs.row(0, named=True)
+    name, n = segment_name(row["segment"], lang), number(row["customers"], lang)
+    for x in out:
+        if n in str(x["text"]) and name in str(x["text"]):
+            x["link"] = _customers_link(e, Filters(), segment=row["segment"])
+            x["title"] = t("page_action_open", lang, n=n, segment=name)
+            break
+    return out
 
 
 SELECTIONS_KEPT = 16
@@ -118,6 +142,18 @@ def blank(why: str, lang: str) -> dict[str, str]:
     return {"short": t(f"page_blank_{why}", lang), "why": t(f"page_blank_{why}_why", lang)}
 
 
+def ignored(f: Filters, applied: tuple[str, ...], why: str, lang: str) -> str | None:
+    """The note of a page that leaves out the filters set but ``applied`` (kept in its
+    links for the other pages): which ones, in words of ``lang``, and why
+    (``page_filters_why_<why>``); None when it applies every filter set."""
+    rest = Filters(**{k: f.raw[k] for k in FILTERS if k not in applied and f.raw[k]})
+    words = rest.described(lang)
+    if not words:
+        return None
+    return t("page_filters_ignored", lang, filters=", ".join(words),
+             why=t(f"page_filters_why_{why}", lang))
+
+
 def _customers_link(e: Entry, f: Filters, **changed: str | None) -> str:
     return f"/a/{e.id}/customers{f.link(**changed)}"
 
@@ -135,7 +171,8 @@ def overview(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTM
                    selection_charts=selection_charts, left_out=left_out(a, lang),
                    w=lambda k: figures.word(k, lang), figures=shown, selection=picked,
                    selected=chosen.height if chosen is not None else 0,
-                   actions=_what_to_do(e, lang), explained=figures.explained(keys, a, lang),
+                   actions=action_links(e, _what_to_do(e, lang), lang),
+                   explained=figures.explained(keys, a, lang),
                    basis=figures.basis(a, lang), list_link=_customers_link(e, f),
                    distribution=label("predicted_clv", lang, a.settings))
 
@@ -215,6 +252,7 @@ def segments(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTM
     conc = a.segments.concentration
     return section(e, "segments", f, lang=lang, request=request, by_segment=by_segment,
                    chosen=chosen.height, rules=rules, tier_table=tier_table,
+                   ignored=ignored(f, ("start", "end", "channel", "tier"), "segments", lang),
                    gini=t("page_gini", lang, clv=number(conc["predicted"].gini, lang, 2),
                           revenue=number(conc["historical"].gini, lang, 2)))
 
@@ -241,47 +279,121 @@ def _cohort_name(start: dt.date, period: str, lang: str) -> str:
     return format_date(start, "long", locale=locale)
 
 
+WHO = ("channel", "segment", "tier")
+"""The filters that pick customers (the period picks cohorts)."""
+_cohorts_kept: weakref.WeakKeyDictionary[Entry, dict[str, Cohorts | None]] = \
+    weakref.WeakKeyDictionary()
+_cohort_charts: weakref.WeakKeyDictionary[Entry, dict[tuple[str, str], dict[str, str | None]]] \
+    = weakref.WeakKeyDictionary()
+
+
+def cohorts_of(e: Entry, f: Filters) -> Cohorts | None:
+    """The cohorts of the customers the filters ``channel``, ``segment`` and ``tier`` keep
+    (the analysis's own without them; None when they keep nobody): :func:`clv.cohorts.cohorts`
+    on their transactions, as the analysis made its own (period, margin, models), kept for
+    the latest few selections while the analysis is held."""
+    from clv.cohorts import cohorts
+
+    a = e.analysis
+    who = Filters(**{k: f.raw[k] for k in WHO if f.raw[k]})
+    if not who.kept:
+        return a.cohorts
+    key = who.query
+    held = _cohorts_kept.setdefault(e, {})
+    if key not in held:
+        ids = who.customers(a.customers)["customer_id"]
+        made = None
+        if ids.len():
+            keep = pl.col("customer_id").is_in(ids.implode())
+            summary = dataclasses.replace(a.summary, frame=a.summary.frame.filter(keep))
+            made = cohorts(a.transactions.frame.filter(keep), summary,
+                           period=a.settings.period, purchases=a.model, spend=a.spend_model,
+                           margin=a.settings.margin)
+        if len(held) >= SELECTIONS_KEPT:
+            held.pop(next(iter(held)))
+        held[key] = made
+    return held[key]
+
+
+def _in_period(coh: Cohorts, f: Filters) -> Cohorts:
+    """The cohorts acquired in the chosen months (all of them for cohorts not dated)."""
+    if coh.table.schema["cohort"] not in (pl.Date, pl.Datetime):
+        return coh
+    return dataclasses.replace(coh, table=coh.table.filter(f.period("cohort")),
+                               repeat=coh.repeat.filter(f.period("cohort")))
+
+
+def cohort_charts(e: Entry, f: Filters, coh: Cohorts | None, lang: str
+                  ) -> dict[str, str | None] | None:
+    """The cohorts page's charts (heat map, curves) of the cohorts the filters keep, drawn
+    once per selection and language (the latest few kept); None without a filter (the
+    analysis's charts)."""
+    from clv.web.charts import render_charts
+
+    if not f.kept:
+        return None
+    held = _cohort_charts.setdefault(e, {})
+    key = (lang, f.query)
+    if key not in held:
+        which = ("heatmap", "curves")
+        kept = _in_period(coh, f) if coh is not None else None
+        drawn = render_charts(dataclasses.replace(e.analysis, cohorts=kept), lang, which,
+                              aid=e.id) if kept is not None and kept.table.height else \
+            dict.fromkeys(which)
+        if len(held) >= SELECTIONS_KEPT:
+            held.pop(next(iter(held)))
+        held[key] = drawn
+    return held[key]
+
+
 @router.get("/a/{aid}/cohorts")
 def cohort_page(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTMLResponse:
+    """The cohorts of the customers the filters keep: acquired in the chosen months, of the
+    chosen channel, segment and tier (their table, heat map and curves), each cohort opening
+    its customers under the same filters."""
     a = e.analysis
     period = a.settings.period
-    table = a.cohorts.table
-    dated = table.schema["cohort"] in (pl.Date, pl.Datetime)
-    if dated:
-        table = table.filter(f.period("cohort"))
-    ages = sorted(table["age"].unique().to_list())[:13]
-    grid = table.filter(pl.col("age").is_in(ages)).pivot(
-        "age", index=["cohort", "customers"], values="retention", sort_columns=True
-    ).sort("cohort")
-    cols = [str(x) for x in ages if str(x) in grid.columns]
-    matrix = []
-    for row in grid.iter_rows(named=True):
-        start = row["cohort"]
-        months = _cohort_months(start, period) if isinstance(start, dt.date) else None
-        matrix.append({
-            "name": _cohort_name(start, period, lang) if isinstance(start, dt.date)
-            else str(start),
-            "link": _customers_link(e, f, start=months[0], end=months[1]) if months else None,
-            "customers": number(row["customers"], lang),
-            "cells": [figures.written(row[c], "share", lang, None, 0) for c in cols]})
-    rep = a.cohorts.repeat
-    if dated:
-        rep = rep.filter(f.period("cohort"))
-    repeat = []
-    for r in rep.iter_rows(named=True):
-        start = r["cohort"]
-        days = [number(r[k], lang) if r[k] is not None else None
-                for k in ("median_days_to_second", "q1_days_to_second", "q3_days_to_second")]
-        months = _cohort_months(start, period) if isinstance(start, dt.date) else None
-        repeat.append({"name": _cohort_name(start, period, lang)
-                       if isinstance(start, dt.date) else str(start),
-                       "link": _customers_link(e, f, start=months[0], end=months[1])
-                       if months else None,
-                       "customers": number(r["customers"], lang),
-                       "rate": figures.written(r["repeat_rate"], "share", lang, None),
-                       "days": days})
+    coh = cohorts_of(e, f)
+    matrix: list[dict[str, Any]] = []
+    repeat: list[dict[str, Any]] = []
+    cols: list[str] = []
+    if coh is not None:
+        kept = _in_period(coh, f)
+        table = kept.table
+        ages = sorted(table["age"].unique().to_list())[:13]
+        grid = table.filter(pl.col("age").is_in(ages)).pivot(
+            "age", index=["cohort", "customers"], values="retention", sort_columns=True
+        ).sort("cohort")
+        cols = [str(x) for x in ages if str(x) in grid.columns]
+        for row in grid.iter_rows(named=True):
+            start = row["cohort"]
+            months = _cohort_months(start, period) if isinstance(start, dt.date) else None
+            matrix.append({
+                "name": _cohort_name(start, period, lang) if isinstance(start, dt.date)
+                else str(start),
+                "link": _customers_link(e, f, start=months[0], end=months[1])
+                if months else None,
+                "customers": number(row["customers"], lang),
+                "cells": [figures.written(row[c], "share", lang, None, 0) for c in cols]})
+        for r in kept.repeat.iter_rows(named=True):
+            start = r["cohort"]
+            days = [number(r[k], lang) if r[k] is not None else None
+                    for k in ("median_days_to_second", "q1_days_to_second",
+                              "q3_days_to_second")]
+            months = _cohort_months(start, period) if isinstance(start, dt.date) else None
+            repeat.append({"name": _cohort_name(start, period, lang)
+                           if isinstance(start, dt.date) else str(start),
+                           "link": _customers_link(e, f, start=months[0], end=months[1])
+                           if months else None,
+                           "customers": number(r["customers"], lang),
+                           "rate": figures.written(r["repeat_rate"], "share", lang, None),
+                           "days": days})
+    applied = f.described(lang) if f.kept else []
+    kept_n = int(_in_period(coh, f).repeat["customers"].sum()) if coh is not None else 0
     return section(e, "cohorts", f, lang=lang, request=request, ages=cols, matrix=matrix,
-                   repeat=repeat, unit=t(f"page_unit_{period}", lang))
+                   repeat=repeat, unit=t(f"page_unit_{period}", lang), applied=applied,
+                   kept_n=kept_n, nobody=coh is None,
+                   cohort_charts=cohort_charts(e, f, coh, lang))
 
 
 CHANNEL_BLANKS = {"cac": "no_cac", "ltv_cac": "no_cac", "verdict": "no_cac",
@@ -290,10 +402,52 @@ CHANNEL_BLANKS = {"cac": "no_cac", "ltv_cac": "no_cac", "verdict": "no_cac",
 """Why a cell of the channels' table is blank."""
 PER_CHANNEL = ("payback_months", "predicted_payback_months", "max_cac")
 """The channels' figures their total row does not have."""
+COSTED = ("cac", "ltv_cac", "verdict", "payback_months", "predicted_payback_months")
+"""The figures that need a cost: blank for a channel (or month) without spend recorded, or
+whose spend bought no new customer."""
+
+
+def why_blank(key: str, values: Mapping[str, Any], total: bool = False) -> str:
+    """Why the channels' figure ``key`` of a row (its ``values``) is blank: the reason
+    ``page_blank_<reason>``."""
+    if total and key in PER_CHANNEL:
+        return "per_channel"
+    if key in COSTED and not total:
+        if not values.get("spend"):
+            return "no_spend"
+        if not values.get("new_customers"):
+            return "no_new"
+    return CHANNEL_BLANKS.get(key, "none")
+
+
+_channel_charts: weakref.WeakKeyDictionary[Entry, dict[tuple[str, str], str | None]] = \
+    weakref.WeakKeyDictionary()
+
+
+def channel_chart(e: Entry, channel: str | None, lang: str) -> str | None:
+    """The channels' chart (LTV and CAC of each channel with spend) of ``channel`` only,
+    drawn once per channel and language (the latest few kept); every channel's without one."""
+    from clv.web.charts import render_charts
+
+    acq = e.analysis.channels
+    if channel is None or acq is None:
+        return None if acq is None else e.chart("channels", lang)
+    held = _channel_charts.setdefault(e, {})
+    if (lang, channel) not in held:
+        one = dataclasses.replace(acq, channels=acq.channels.filter(
+            pl.col("channel") == channel))
+        if len(held) >= SELECTIONS_KEPT:
+            held.pop(next(iter(held)))
+        held[lang, channel] = render_charts(dataclasses.replace(e.analysis, channels=one),
+                                            lang, ("channels",), aid=e.id)["channels"]
+    return held[lang, channel]
 
 
 @router.get("/a/{aid}/channels")
 def channel_page(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTMLResponse:
+    """The channels (of the chosen channel: its row and its bars), their total over every
+    channel and the detail by month (of the chosen months and channel); the page says the
+    period applies to the detail only and the segment and tier to none of it."""
     a = e.analysis
     acq = a.channels
     if acq is None:
@@ -301,20 +455,26 @@ def channel_page(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) ->
     pick = (pl.col("channel") == f.channel) if f.channel else pl.lit(True)
     months = acq.by_month.filter(pick & f.period("month")).sort("month", "channel")
     overall = figures.channels_page(a, lang, f.channel, months)
-    for rows, columns, total in ((overall["rows"], figures.CHANNEL_COLUMNS, False),
-                                 ([overall["total"]], figures.CHANNEL_COLUMNS, True),
-                                 (overall["months"], overall["month_keys"], False)):
-        for row in rows:
+    raw, total = figures.channel_rows(a, f.channel)
+    for rows, values, columns, is_total in (
+            (overall["rows"], raw, figures.CHANNEL_COLUMNS, False),
+            ([overall["total"]], [total], figures.CHANNEL_COLUMNS, True),
+            (overall["months"], months.to_dicts(), overall["month_keys"], False)):
+        for row, value in zip(rows, values, strict=True):
             for i, (k, c) in enumerate(zip(columns, row, strict=True)):
                 if c == "" and i:
-                    why = "per_channel" if total and k in PER_CHANNEL else \
-                        CHANNEL_BLANKS.get(k, "none")
-                    row[i] = blank(why, lang)
-    names = [r["channel"] for r in figures.channel_rows(a, f.channel)[0]]
-    overall["links"] = [_customers_link(e, f, channel=c) if c else None for c in names]
+                    row[i] = blank(why_blank(k, value, is_total), lang)
+    overall["links"] = [_customers_link(e, f, channel=r["channel"]) if r["channel"] else None
+                        for r in raw]
     keys = [*figures.CHANNEL_COLUMNS, *figures.MONTH_COLUMNS]
+    period = Filters(start=f.raw["start"] or None, end=f.raw["end"] or None).described(lang)
+    said = [t("page_channels_period", lang, filters=", ".join(period))] if period else []
+    if f.channel:
+        said.append(t("page_channels_total_all", lang))
+    said.append(ignored(f, ("start", "end", "channel"), "channels", lang) or "")
     return section(e, "channels", f, lang=lang, request=request,
                    w=lambda k: figures.word(k, lang), overall=overall,
+                   chart=channel_chart(e, f.channel, lang), said=[x for x in said if x],
                    explained=figures.explained(keys, a, lang), basis=figures.basis(a, lang))
 
 
@@ -376,7 +536,7 @@ def models(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTMLR
                    digits=dict.fromkeys(summary.columns, 4))
     notes = [note_words(n, lang) for n in a.notes if getattr(n, "key", None) in MODEL_NOTES]
     return section(e, "models", f, lang=lang, request=request, card=card, params=params,
-                   notes=notes)
+                   notes=notes, ignored=ignored(f, (), "models", lang))
 
 
 def _whatif_text(key: str, value: Any, lang: str, currency: str | None) -> str | dict[str, str]:
@@ -471,7 +631,8 @@ def whatif_page(request: Request, e: EntryDep, f: FilterDep, state: StateDep, la
               for k, (low, high) in limits.items()]
     return section(e, "whatif", f, lang=lang, request=request, levers=levers, rows=rows,
                    sensitivity=sens, problems=problems, base_margin=margin,
-                   base_cac=base_cac, margin_full=limits["margin"][1] == 0)
+                   base_cac=base_cac, margin_full=limits["margin"][1] == 0,
+                   ignored=ignored(f, (), "whatif", lang))
 
 
 @router.get("/a/{aid}/data")
@@ -487,7 +648,8 @@ def data(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTMLRes
     # an analysis saved before the tables' reports were carried has none
     tables = [table_section(r, lang) for r in getattr(e.analysis, "table_reports", ())]
     return section(e, "data", f, lang=lang, request=request, issues=issues,
-                   exclusions=exclusions, notes=notes, tables=tables)
+                   exclusions=exclusions, notes=notes, tables=tables,
+                   ignored=ignored(f, (), "data", lang))
 
 
 @router.get("/a/{aid}/exports")
