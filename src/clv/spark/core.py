@@ -23,12 +23,15 @@ if TYPE_CHECKING:
 
     from clv.data.mapping import Mapping
 
-HANDLED = ("customer_id", "timestamp", "amount", "order_id", "product", "channel", "quantity")
+HANDLED = ("customer_id", "timestamp", "amount", "order_id", "product", "channel", "quantity",
+           "price", "status", "currency")
 """The mapped fields the Spark engine handles (product and channel carried for
-:func:`clv.spark.analyze`, unused by the summary; the order id links refunds to their order;
-a numeric quantity beside the amount marks cancelled lines, as the readers do)."""
+:func:`clv.spark.analyze`, unused by the summary; the order id links refunds to their order
+and finds invoices prefixed C; a quantity beside the amount marks cancelled lines, and with a
+unit price makes line items; a status and a currency exclude rows, as the readers do)."""
 HEAD_ROWS = 1000
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?$")
+WHITESPACE = " \t\n\x0b\f\r"
 PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
@@ -95,12 +98,15 @@ class SparkTransactions:
     ``product`` and ``channel`` (trimmed, a blank as null; with a channel, ``_row``, the
     lines' order in the source); ``order_time`` when a refund is linked to its order (see
     :func:`read_transactions`). ``issues`` is the readers' report (counts, amounts and
-    examples by reason)."""
+    examples by reason); ``currency`` that of the amounts kept (the one asked for, else the
+    most frequent of a currency column; None without either), as
+    :attr:`clv.data.Transactions.currency`."""
 
     frame: DataFrame
     issues: DataIssues
     mapping: Mapping
     timezone: str = "UTC"
+    currency: str | None = None
 
 
 def _source(source: Any, spark: SparkSession | None) -> DataFrame:
@@ -129,6 +135,11 @@ def read_transactions(
     date: str | None = None,
     amount: str | None = None,
     order_id: str | None = None,
+    quantity: str | None = None,
+    price: str | None = None,
+    currency_column: str | None = None,
+    columns: dict[str, str | None] | None = None,
+    currency: str | None = None,
     duplicates: str = "auto",
     as_of: dt.datetime | None = None,
     earliest: dt.date | str | None = why.EARLIEST,
@@ -137,11 +148,22 @@ def read_transactions(
 ) -> SparkTransactions:
     """Validate transactions in Spark with the rules of :func:`clv.data.read_transactions`:
     the same column detection (on the first rows), the same exclusion reasons in the same
-    order (missing customer, unparsable date, unparsable amount, amount out of range, date
+    order (free line, negative unit price, missing customer, status not paid, unparsable
+    date, unparsable quantity, unparsable amount, amount out of range, other currency, date
     before ``earliest``, date after ``as_of``, duplicated order line), the same counts,
-    amounts and examples, the same conservation check. Columns must be typed (a timestamp or
-    date; a number; text or an integer for the customer), or text in a form Spark reads as
-    clv does (ISO dates, plain numbers): anything else is refused with the column's name.
+    amounts and examples, the same notes and conservation check. Columns must be typed (a
+    timestamp or date; a number; text, an integer or a whole float for the customer; text
+    for a status or a currency), or text in a form Spark reads as clv does (ISO dates, plain
+    numbers): anything else is refused with the column's name.
+
+    The shapes of real exports, as the readers take them (see :class:`_Amounts` for each
+    rule and where its Polars counterpart lives): line items (``quantity`` x unit ``price``),
+    cancelled lines (a negative quantity, invoice numbers prefixed C), a blank amount on a
+    line of an order with an amount elsewhere (a line item worth 0), a status column
+    (``columns={"status": ...}`` or detected), a currency column (``currency_column``; the
+    rows in another currency than ``currency``, default the most frequent, excluded;
+    :attr:`SparkTransactions.currency`), customer ids written as whole floats (``12346.0``,
+    or text written from them) made integers.
 
     With an order id, a refund that names the order of an earlier purchase of its customer is
     linked to it as the readers link it (``order_time``, the note ``refunds_linked``): the
@@ -164,45 +186,41 @@ def read_transactions(
     _check_zone(df, timezone)
     rows = df.limit(HEAD_ROWS).collect()
     head = head_frame(df.columns, rows)
-    mapping = resolve_mapping(head, {"customer_id": customer, "timestamp": date,
-                                     "amount": amount, "order_id": order_id},
-                              None, source=where)
+    explicit = {"customer_id": customer, "timestamp": date, "amount": amount,
+                "order_id": order_id, "quantity": quantity, "price": price,
+                "currency": currency_column}
+    explicit |= {k: v for k, v in (columns or {}).items() if v}
+    mapping = resolve_mapping(head, explicit, None, source=where)
     other = [f for f in mapping.columns if f not in HANDLED]
-    if other or mapping.line_items or mapping.ledger:
+    if other or mapping.ledger:
         raise ClvError(f"the Spark engine does not apply the rules of the column(s) "
-                       f"{', '.join(mapping.columns[f] for f in other) or 'of line items'}: "
+                       f"{', '.join(mapping.columns[f] for f in other) or 'of a ledger'}: "
                        "read this log with clv's readers (without --engine spark)")
     m = mapping.columns
     types = dict(df.dtypes)
-    cid = _customer(F, df, m["customer_id"], types, where)
+    every = [F.col(f"`{c}`") for c in df.columns]  # the source's columns (identical rows)
+    if "channel" in m:  # a customer's first line's channel: the lines' order in the source
+        df = df.withColumn("_row", F.monotonically_increasing_id())
+    cid = _customer(F, df, m["customer_id"], types, head, where)
     ts = _timestamp(F, m["timestamp"], types, head, where)
-    amt = _amount(F, m["amount"], types, head, where)
-    cancel = F.lit(False)
-    if "quantity" in m:  # a negative quantity cancels its line: a refund (the readers' rule)
-        if types[m["quantity"]] not in ("double", "float", "int", "bigint", "smallint",
-                                        "tinyint") and not types[m["quantity"]].startswith(
-                                            "decimal"):
-            raise DataError(f"is {types[m['quantity']]}; the Spark engine takes quantities as "
-                            "numbers", source=where, column=m["quantity"])
-        cancel = F.coalesce(F.col(f"`{m['quantity']}`") < 0, F.lit(False))
-        amt = F.when(cancel, -F.abs(amt)).otherwise(amt)
+    made = _Amounts(F, df, m, types, head, where, mapping.line_items, currency)
+    df, amt = made.frame, made.amount
     now = as_of or dt.datetime.now(ZoneInfo(timezone)).replace(tzinfo=None)
     drop_dup = duplicates == "drop" or (duplicates == "auto" and "order_id" in m)
-    every = [F.col(f"`{c}`") for c in df.columns]
     carried = []  # the order id (refunds linked to their order) and the channel, cleaned
     if "order_id" in m:
         carried.append(_text(F, m["order_id"], types).alias("_oid"))
     if "product" in m:
         carried.append(_text(F, m["product"], types).alias("product"))
-    if "channel" in m:  # a customer's first line's channel: the lines' order in the source
+    if "channel" in m:
         carried.append(_text(F, m["channel"], types).alias("channel"))
-        df = df.withColumn("_row", F.monotonically_increasing_id())
         carried.append(F.col("_row"))
     df, repeat = _repeats(F, df, every)
     nan_or_null = amt.isNull() | F.isnan(amt)
     reasons: list[tuple[str, Column]] = [
-        (why.MISSING_CUSTOMER, cid.isNull()), (why.BAD_DATE, ts.isNull()),
-        (why.BAD_AMOUNT, nan_or_null), (why.AMOUNT_RANGE, F.abs(amt) > bound)]
+        *made.before_customer, (why.MISSING_CUSTOMER, cid.isNull()), *made.status,
+        (why.BAD_DATE, ts.isNull()), *made.quantity, (why.BAD_AMOUNT, nan_or_null),
+        (why.AMOUNT_RANGE, F.abs(amt) > bound), *made.currency]
     if floor is not None:
         reasons.append((why.early_date(floor.date()), ts < F.lit(floor).cast("timestamp_ntz")))
     reasons.append((why.FUTURE_DATE, ts > F.lit(now).cast("timestamp_ntz")))
@@ -212,12 +230,14 @@ def read_transactions(
     for i, (_, cond) in reversed(list(enumerate(reasons))):
         code = F.when(cond, F.lit(i)).otherwise(code)
     shown = list(dict.fromkeys(m[f] for f in ("customer_id", "timestamp", "amount",
-                                               "order_id") if f in m))
+                                               "order_id", "quantity", "price", "status",
+                                               "currency") if f in m))
     # the rows validated, kept in memory (spilled to disk beyond it) for the report's, the
     # links' and the summary's passes: the source's values shown as examples only on the
     # rows excluded (a null elsewhere takes no room)
     work = df.select(cid.alias("customer_id"), ts.alias("timestamp"), amt.alias("amount"),
-                     code.alias("_code"), cancel.alias("_cancel"),
+                     code.alias("_code"), made.cancel.alias("_cancel"),
+                     made.line0.alias("_line0"),
                      *([] if drop_dup else [repeat.alias("_rep")]),
                      *(F.when(code.isNotNull(), F.col(f"`{c}`")).alias(f"_shown_{i}")
                        for i, c in enumerate(shown)),
@@ -229,10 +249,18 @@ def read_transactions(
     linked = (0, 0.0)
     if "order_id" in m:
         kept, linked = _link_refunds(F, rows_kept, kept)
-    issues = _issues(F, work, reasons, shown, where, drop_dup, N_EXAMPLES, bound, linked)
+    issues, blank_lines = _issues(F, work, reasons, shown, where, drop_dup, N_EXAMPLES,
+                                  bound, linked, made.how)
+    notes = list(made.notes)
+    if blank_lines:  # the readers' note of the blank lines kept as line items
+        notes.insert(0, Note("line_items", n=blank_lines))
+    if mapping.line_items:  # the readers group the lines kept into orders (_orders)
+        notes_at = next((i + 1 for i, n in enumerate(issues.notes)
+                         if getattr(n, "key", "") == "refunds_linked"), 0)
+        issues.notes.insert(notes_at, _line_item_orders(F, rows_kept, "order_id" in m))
     issues.mapping, issues.mapping_origin = dict(m), dict(mapping.origin)
-    issues.notes = list(mapping.notes) + issues.notes
-    return SparkTransactions(kept, issues, mapping, timezone)
+    issues.notes = list(mapping.notes) + notes + issues.notes
+    return SparkTransactions(kept, issues, mapping, timezone, made.target)
 
 
 LINKS_BROADCAST = 2_000_000
@@ -283,9 +311,171 @@ def _text(F: Any, column: str, types: dict[str, str]) -> Column:
     numbers, dates and booleans as themselves."""
     col: Column = F.col(f"`{column}`")
     if types[column] == "string":  # the characters of Java's \s (trim: spaces only)
-        trimmed = F.btrim(col, F.lit(" \t\n\x0b\f\r"))
+        trimmed = F.btrim(col, F.lit(WHITESPACE))
         col = F.when(trimmed != "", trimmed)
     return col
+
+
+MAX_STATUSES = 10_000
+"""Distinct values of a status column brought to the driver to be classified (paid or not)
+by the readers' rule (as :data:`clv.prep.database.MAX_STATUSES`); a column with more is
+refused."""
+NUMBERS = ("double", "float", "int", "bigint", "smallint", "tinyint")
+INTEGRAL = r"^-?\d+\.0+$"
+"""A customer id written from a whole float (``12346.0``: :func:`clv.data.ids.clean_ids`)."""
+
+
+class _Amounts:
+    """Each row's amount and the reasons and notes that come with how it is made, as
+    :func:`clv.data.read_transactions` makes them (``src/clv/data/transactions.py``, its
+    ``_validate``; the database's counterpart is :class:`clv.prep.database._Amounts`):
+
+    - line items (a quantity and a unit price, no amount): quantity x price; a free line
+      (price 0) and a negative price are excluded before the customer is looked at, an
+      unreadable quantity (null, NaN or infinite) after the date;
+    - cancelled lines (the readers' ``_cancellations``): a negative quantity (beside an
+      amount, or of a line item), or an invoice number prefixed C among mostly numeric
+      invoice numbers (:func:`_cancelled_ids`); their amounts made refunds (-|amount|);
+    - a blank amount on a line of an order that has an amount on another line is a line item
+      worth 0 (Shopify writes the order's total on its first line only): ``line0``;
+    - a status: the statuses that are not revenue (:func:`clv.data.transactions.unpaid`,
+      applied on the driver to the column's distinct values) excluded after the customer;
+    - a currency column: the rows in another currency than ``currency`` (default: the most
+      frequent one written, the note ``currencies`` when there are several) excluded after
+      the amount's range (``target``: the currency kept).
+
+    ``frame`` is the source with the column ``_line0`` when blank lines are looked for;
+    ``notes`` the notes of the reading (currencies); ``how`` says how cancelled lines are
+    found (the note ``cancellations``)."""
+
+    def __init__(self, F: Any, df: DataFrame, m: dict[str, str], types: dict[str, str],
+                 head: pl.DataFrame, where: str, line_items: bool, currency: str | None
+                 ) -> None:
+        from clv.data.transactions import unpaid
+
+        self.frame = df
+        self.notes: list[Any] = []
+        self.before_customer: list[tuple[str, Column]] = []
+        self.status: list[tuple[str, Column]] = []
+        self.quantity: list[tuple[str, Column]] = []
+        self.currency: list[tuple[str, Column]] = []
+        self.line0: Column = F.lit(False)
+        qty = _amount(F, m["quantity"], types, head, where, "quantities") if "quantity" in m \
+            else None
+        if line_items:
+            assert qty is not None
+            price = _amount(F, m["price"], types, head, where, "price")
+            amount = qty * price
+            self.before_customer = [(why.FREE_LINE, price == 0),
+                                    (why.NEGATIVE_PRICE, price < 0)]
+            self.quantity = [(why.BAD_QUANTITY, qty.isNull() | F.isnan(qty)
+                              | (F.abs(qty) == F.lit(math.inf)))]
+        else:
+            amount = _amount(F, m["amount"], types, head, where)
+            if "order_id" in m:
+                self._blank_lines(F, m, types, amount)
+        flags: dict[str, Column] = {}
+        if "order_id" in m:
+            invoices = _cancelled_ids(F, df, m["order_id"], types)
+            if invoices is not None:
+                flags["order id prefixed 'C'"] = invoices
+        if qty is not None:
+            flags["negative quantity"] = F.coalesce(qty < 0, F.lit(False))
+        self.cancel: Column = F.lit(False)
+        for flag in flags.values():
+            self.cancel = self.cancel | flag
+        self.how = " or ".join(flags) or "negative quantity"
+        if flags:
+            amount = F.when(self.cancel, -F.abs(amount)).otherwise(amount)
+        self.amount: Column = F.when(self.line0, F.lit(0.0)).otherwise(amount)
+        if "status" in m:
+            column = m["status"]
+            if types[column] != "string":
+                raise DataError(f"is {types[column]}; the Spark engine takes a status as text "
+                                "(cast the column to text, or read the log without --engine "
+                                "spark)", source=where, column=column)
+            col = F.col(f"`{column}`")
+            values = [r[0] for r in self.frame.select(col).where(col.isNotNull()).distinct()
+                      .limit(MAX_STATUSES + 1).collect()]
+            if len(values) > MAX_STATUSES:
+                raise DataError(f"has more than {MAX_STATUSES:,} distinct statuses, which the "
+                                "Spark engine classifies one by one on the driver: map the "
+                                "statuses to fewer values, or read the log without --engine "
+                                "spark", source=where, column=column)
+            found = pl.Series("s", values, dtype=pl.String).to_frame() \
+                .filter(unpaid(pl.col("s")).fill_null(False))["s"].to_list()
+            if found:
+                self.status = [(why.STATUS_NOT_PAID, F.coalesce(col.isin(found),
+                                                                F.lit(False)))]
+        self.target = currency.upper() if currency else None
+        if "currency" in m:
+            column = m["currency"]
+            if types[column] != "string":
+                raise DataError(f"is {types[column]}; the Spark engine takes currencies as text "
+                                "(ISO codes such as EUR)", source=where, column=column)
+            cur = F.upper(_text(F, column, types))
+            if self.target is None:
+                top = self.frame.select(cur.alias("c")).where(F.col("c").isNotNull()) \
+                    .groupBy("c").count().orderBy(F.col("count").desc(), F.col("c")) \
+                    .limit(2).collect()
+                if top:
+                    self.target = str(top[0][0])
+                    if len(top) > 1:
+                        self.notes.append(Note("currencies", currency=self.target))
+            if self.target is not None:
+                self.currency = [(why.OTHER_CURRENCY, cur.isNotNull()
+                                  & (cur != F.lit(self.target)))]
+
+    def _blank_lines(self, F: Any, m: dict[str, str], types: dict[str, str],
+                     amount: Column) -> None:
+        """``line0``: a blank amount (null, or blank text) on a line whose order id is that
+        of a line with an amount (the readers' rule, in ``_validate``: Shopify writes an
+        order's total on its first line only). Looked for only when some amount is blank (a
+        pass that stops at the first); the orders with an amount are joined to the lines."""
+        raw = F.col(f"`{m['amount']}`")
+        blank = _text(F, m["amount"], types).isNull() if types[m["amount"]] == "string" \
+            else raw.isNull()
+        if not self.frame.filter(blank).limit(1).collect():
+            return
+        oid = _text(F, m["order_id"], types)
+        df = self.frame.withColumn("_blank_oid", F.when(blank, oid))
+        blanks = df.filter(F.col("_blank_oid").isNotNull()).select("_blank_oid").distinct()
+        paid = df.filter(amount.isNotNull() & oid.isNotNull()) \
+            .select(oid.alias("_blank_oid")).distinct() \
+            .join(blanks, "_blank_oid", "left_semi").withColumn("_line0", F.lit(True))
+        self.frame = df.join(paid, "_blank_oid", "left").drop("_blank_oid")
+        self.line0 = F.coalesce(F.col("_line0"), F.lit(False))
+
+
+def _cancelled_ids(F: Any, df: DataFrame, column: str, types: dict[str, str]
+                   ) -> Column | None:
+    """The condition of a cancelled invoice, as the readers' ``_cancellations``
+    (``src/clv/data/transactions.py``) finds them: text order ids of which some are a number
+    prefixed C (``C536379``) while at least half of the ids are plain numbers; None when the
+    ids are not so (numbers have no C)."""
+    if types[column] != "string":
+        return None
+    col = F.col(f"`{column}`")
+    if not df.filter(col.contains("C") | col.contains("c")).limit(1).collect():
+        return None  # most logs have no C at all: a pass that stops at the first
+    text = F.btrim(col, F.lit(WHITESPACE))
+    prefixed = text.rlike(r"^[Cc]\d+$")
+    digits, found = first(df.agg(F.avg(text.rlike(r"^\d+$").cast("double")),
+                                 F.max(prefixed.cast("int"))))
+    if found and float(digits or 0) >= 0.5:
+        flag: Column = F.coalesce(prefixed, F.lit(False))
+        return flag
+    return None
+
+
+def _line_item_orders(F: Any, rows_kept: DataFrame, by_id: bool) -> Note:
+    """The readers' note of the orders the line items kept make (``_orders``): by order id,
+    else by customer and time to the second."""
+    key = F.col("_oid") if by_id else F.date_trunc("second", F.col("timestamp"))
+    lines, orders = rows_kept.count(), rows_kept.select("customer_id", key.alias("_k")) \
+        .distinct().count()
+    return Note("line_item_orders", lines=int(lines), orders=int(orders),
+                by="by order id" if by_id else "by customer and time")
 
 
 SHARED_HASHES = 100_000
@@ -326,15 +516,48 @@ def _check_zone(df: DataFrame, timezone: str) -> None:
                        f"spark.sql.session.timeZone to {timezone} (clv.spark.session does)")
 
 
-def _customer(F: Any, df: DataFrame, column: str, types: dict[str, str], where: str) -> Column:
+def _customer(F: Any, df: DataFrame, column: str, types: dict[str, str], head: pl.DataFrame,
+              where: str) -> Column:
+    """The customer id as text, as :func:`clv.data.ids.clean_ids` writes it: an integer as
+    itself; text trimmed, a blank as null, and when every id is an integral number written
+    with a fraction of zeros (``12346.0``, text written from a float) without it; a column of
+    floats (or decimals) whose values are all whole (below 2^53) as integers, NaN as null.
+    Floats with a fraction (or infinite) are refused: Spark writes them as text otherwise than
+    Polars does."""
     kind = types[column]
+    col: Column = F.col(f"`{column}`")
     if kind in ("int", "bigint", "smallint", "tinyint"):
-        ids: Column = F.col(f"`{column}`").cast("string")
+        ids: Column = col.cast("string")
         return ids
     if kind == "string":
-        return _text(F, column, types)
-    raise DataError(f"is {kind}; the Spark engine takes customer ids as text or integers",
-                    source=where, column=column)
+        text = _text(F, column, types)
+        # the first ids decide whether the whole column is worth checking (as clean_ids)
+        firsts = [v.strip() for v in head[column].drop_nulls().to_list() if v.strip()]
+        if not all(re.match(INTEGRAL, v) for v in firsts):
+            return text
+        n, integral = first(df.agg(F.count(text), F.sum(text.rlike(INTEGRAL).cast("long"))))
+        if n and n == integral:
+            written: Column = F.regexp_replace(text, r"\.0+$", "")
+            return written
+        return text
+    if kind in ("double", "float") or kind.startswith("decimal"):
+        number = col.cast("double")
+        finite = number.isNotNull() & ~F.isnan(number)
+        fractions, finites, nans = first(df.agg(
+            F.max((finite & ((F.abs(number) >= F.lit(2.0**53))
+                             | (number != F.floor(number).cast("double")))).cast("int")),
+            F.max(finite.cast("int")), F.max(F.isnan(number).cast("int"))))
+        # Polars writes such ids as text ('12.5', 'NaN' when no id is a number), Spark
+        # otherwise ('1.0E20'): refused rather than read as other customers
+        if fractions or (nans and not finites):
+            raise DataError(f"is {kind} with customer ids that are not whole numbers; the "
+                            "Spark engine takes customer ids as text, integers or whole "
+                            "floats (cast the column to text, or read the log without "
+                            "--engine spark)", source=where, column=column)
+        whole: Column = F.when(~F.isnan(number), number.cast("bigint").cast("string"))
+        return whole
+    raise DataError(f"is {kind}; the Spark engine takes customer ids as text, integers or "
+                    "whole floats", source=where, column=column)
 
 
 def _timestamp(F: Any, column: str, types: dict[str, str], head: pl.DataFrame,
@@ -354,28 +577,32 @@ def _timestamp(F: Any, column: str, types: dict[str, str], head: pl.DataFrame,
 
 
 def _amount(F: Any, column: str, types: dict[str, str], head: pl.DataFrame,
-            where: str) -> Column:
+            where: str, what: str = "amounts") -> Column:
+    """A column of numbers (amounts, quantities, unit prices) as doubles: typed numbers, or
+    text of plain numbers (the first rows tell), which Spark casts as clv parses them."""
     kind = types[column]
     col: Column = F.col(f"`{column}`")
-    if kind in ("double", "float", "int", "bigint", "smallint", "tinyint") \
-            or kind.startswith("decimal"):
+    if kind in NUMBERS or kind.startswith("decimal"):
         return col.cast("double")
     if kind == "string":
         values = [v.strip() for v in head[column].drop_nulls().to_list() if v.strip()]
         if all(PLAIN_NUMBER.match(v) for v in values):
             number: Column = F.trim(col).cast("double")
             return number
-    raise DataError(f"is {kind} with amounts Spark cannot read as clv does (plain numbers "
+    raise DataError(f"is {kind} with {what} Spark cannot read as clv does (plain numbers "
                     "with a decimal point only); type the column as a number or read the log "
                     "without --engine spark", source=where, column=column)
 
 
 def _issues(F: Any, work: DataFrame, reasons: list[tuple[str, Column]], shown: list[str],
             where: str, drop_dup: bool, n_examples: int, bound: float,
-            linked: tuple[int, float] = (0, 0.0)) -> DataIssues:
+            linked: tuple[int, float] = (0, 0.0), how: str = "negative quantity"
+            ) -> tuple[DataIssues, int]:
     """The data report of ``work`` (the validated rows, ``_code`` the index of their reason
     of exclusion in ``reasons``, null when kept): the counts and amounts by reason in one
-    pass, then the examples of every reason in one more when rows are excluded."""
+    pass, then the examples of every reason in one more when rows are excluded; and the
+    number of blank lines made line items worth 0 (``_line0``, kept or not, as the readers
+    count them). ``how``: how cancelled lines were found (the note ``cancellations``)."""
     from pyspark.sql import Window
 
     kept = F.col("_code").isNull()
@@ -387,7 +614,9 @@ def _issues(F: Any, work: DataFrame, reasons: list[tuple[str, Column]], shown: l
         F.sum(F.when(kept & (F.col("amount") < 0), 1).otherwise(0)).alias("neg"),
         F.sum(F.when(kept & (F.col("amount") < 0), F.col("amount")).otherwise(0.0))
         .alias("neg_sum"),
-        F.sum(F.when(kept & (F.col("amount") == 0), 1).otherwise(0)).alias("zero"),
+        F.sum(F.when(kept & (F.col("amount") == 0) & ~F.col("_line0"), 1).otherwise(0))
+        .alias("zero"),
+        F.sum(F.col("_line0").cast("long")).alias("line0"),
         F.sum(F.when(kept & F.col("_cancel"), 1).otherwise(0)).alias("cancel"),
         F.sum(F.when(kept & F.col("_cancel"), F.col("amount")).otherwise(0.0))
         .alias("cancel_sum"),
@@ -395,7 +624,7 @@ def _issues(F: Any, work: DataFrame, reasons: list[tuple[str, Column]], shown: l
     ).collect()
     exclusions, rows_read, read, magnitude = [], 0, 0.0, 0.0
     kept_n, kept_amount, refunds, refunds_total, zeros, identical = 0, 0.0, 0, 0.0, 0, 0
-    cancelled, cancelled_total = 0, 0.0
+    cancelled, cancelled_total, line0 = 0, 0.0, 0
     cols = [f"_shown_{i}" for i in range(len(shown))]
     examples: dict[int, list[Any]] = {}
     if any(row["_code"] is not None for row in counts):  # the first rows of each reason
@@ -406,6 +635,7 @@ def _issues(F: Any, work: DataFrame, reasons: list[tuple[str, Column]], shown: l
     for row in sorted(counts, key=lambda r: -1 if r["_code"] is None else r["_code"]):
         n, total = int(row["n"]), float(row["fin"] or 0.0)
         rows_read, read, magnitude = rows_read + n, read + total, magnitude + float(row["abs"] or 0)
+        line0 += int(row["line0"] or 0)
         if not drop_dup:
             identical += int(row["rep"] or 0)
         if row["_code"] is None:
@@ -422,10 +652,10 @@ def _issues(F: Any, work: DataFrame, reasons: list[tuple[str, Column]], shown: l
 
     issues = engine_report(where, rows_read, kept_n, read, kept_amount, magnitude, exclusions,
                            zeros=zeros, refunds=(refunds, refunds_total), identical=identical,
-                           cancelled=(cancelled, cancelled_total), linked=linked)
+                           cancelled=(cancelled, cancelled_total), linked=linked, how=how)
     if kept_n == 0:
         raise DataError("no row is kept: see the data report", source=where)
-    return issues
+    return issues, line0
 
 
 @dataclass(frozen=True)
