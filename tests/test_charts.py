@@ -112,7 +112,7 @@ def test_tooltips_carry_the_formatted_values(analysis, english, french):
     # the histogram: every customer is in one bar, its count written in the bar's title
     counts = [int(m.group(1).replace("\u202f", "").replace(",", ""))
               for t in _titles(english["distribution"])
-              for m in [re.search(r": ([\d,]+) customers", t)] if m]
+              for m in [re.search(r": ([\d,]+) customers?\b", t)] if m]
     assert sum(counts) == a.value.height
     # the tracking: the last actual cumulative purchases, as a French number
     last = a.scorecard.tracking["actual"][-1]
@@ -130,7 +130,8 @@ def test_axis_titles_are_in_the_chart_language(analysis, english, french):
     fr = {k: _axis_titles(v) for k, v in french.items()}
     en = {k: _axis_titles(v) for k, v in english.items()}
     horizon = measures.label("clv", "fr", analysis.settings)
-    assert fr["distribution"] == [f"{horizon} (€)", "clients"]
+    assert horizon == "Valeur future (12 prochains mois)"
+    assert fr["distribution"] == ["Valeur future (12 prochains mois, €)", "clients"]
     assert fr["lorenz"] == ["part des clients, des moins aux plus précieux",
                             "part du total détenue"]
     assert fr["tracking"] == ["date (fin de chaque semaine)", "achats répétés cumulés"]
@@ -333,10 +334,10 @@ def test_the_history_draws_a_line_per_source_with_its_values_in_words():
     titles = _titles(svg)
     assert "Analyse n°4 du 4 novembre 2026 (shop_b.csv) : Chiffre d'affaires à date par " \
            "client 320,50" in titles
-    assert "Analyse n°1 du 1 novembre 2026 (shop_a.csv) : Probablement perdus 30,0\u00a0%" \
+    assert "Analyse n°1 du 1er novembre 2026 (shop_a.csv) : Probablement perdus 30,0\u00a0%" \
            in titles
     assert any(t.endswith("LTV:CAC (global) 4,25x") for t in titles)
-    assert "#1 1 nov. 2026" in _texts(svg)
+    assert "#1 1er nov. 2026" in _texts(svg)  # the first of the month: 1er
     assert _axis_titles(svg)[0] == "analyse enregistrée"
 
 

@@ -27,6 +27,7 @@ import functools
 import importlib
 import os
 import pkgutil
+import re
 from collections.abc import Mapping
 from typing import Any, Literal, cast
 
@@ -178,21 +179,32 @@ def money(value: float | None, lang: str, currency: str | None, digits: int | No
     return measures_money(value, currency, lang, digits)
 
 
-def day(value: dt.date | dt.datetime | str | None, lang: str) -> str:
-    """A date in the one format of ``lang`` (``2 March 2025``, ``2 mars 2025``); a datetime
-    with its time to the minute; None as an empty string."""
-    if value is None or value == "":
-        return ""
+def dated(value: dt.date | dt.datetime, pattern: str, lang: str) -> str:
+    """``value`` written with the Babel ``pattern`` (``d MMMM y``, ``d MMM y``...) for
+    ``lang``; in French the first of the month is an ordinal, as French writes it: ``1er
+    avril 2025``, ``2 avril 2025``."""
     from babel.dates import format_date, format_datetime
 
+    if lang == "fr" and value.day == 1 and re.match(r"d(?!d)", pattern):
+        pattern = "d'er'" + pattern[1:]
+    locale = "fr_FR" if lang == "fr" else "en_GB"
+    if isinstance(value, dt.datetime):
+        return format_datetime(value, pattern, locale=locale)
+    return format_date(value, pattern, locale=locale)
+
+
+def day(value: dt.date | dt.datetime | str | None, lang: str) -> str:
+    """A date in the one format of ``lang`` (``2 March 2025``, ``2 mars 2025``, ``1er mars
+    2025``); a datetime with its time to the minute; None as an empty string."""
+    if value is None or value == "":
+        return ""
     if isinstance(value, str):
         try:
             value = dt.datetime.fromisoformat(value)
         except ValueError:
             return str(value)  # not a date: shown as written
-    locale = "fr_FR" if lang == "fr" else "en_GB"
     if isinstance(value, dt.datetime):
         if value.time() == dt.time():
-            return format_date(value.date(), "long", locale=locale)
-        return format_datetime(value.replace(microsecond=0), "d MMMM y HH:mm", locale=locale)
-    return format_date(value, "long", locale=locale)
+            return dated(value.date(), "d MMMM y", lang)
+        return dated(value.replace(microsecond=0), "d MMMM y HH:mm", lang)
+    return dated(value, "d MMMM y", lang)

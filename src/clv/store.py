@@ -306,7 +306,7 @@ class Store:
     def history(self) -> pl.DataFrame:
         """One row per saved analysis, oldest first: id, created_at, source, model,
         data_to (the data's last day), the tracked KPIs and their change from the previous
-        analysis (``*_change``)."""
+        analysis (``*_change``), and the currency of its amounts (None when not known)."""
         import sqlalchemy as sa
 
         try:
@@ -320,9 +320,10 @@ class Store:
             kpis = json.loads(r.kpis)
             records.append({"id": r.id, "created_at": r.created_at, "source": r.source,
                             "model": r.model, "data_to": kpis.get("observation_end"),
+                            "currency": kpis.get("currency"),
                             **{k: kpis.get(k) for k in TRACKED}})
         schema = {"id": pl.Int64, "created_at": pl.Datetime, "source": pl.String,
-                  "model": pl.String, "data_to": pl.String,
+                  "model": pl.String, "data_to": pl.String, "currency": pl.String,
                   **dict.fromkeys(TRACKED, pl.Float64)}
         frame = pl.DataFrame(records, schema=schema, orient="row")
         return frame.with_columns((pl.col(k) - pl.col(k).shift(1)).alias(f"{k}_change")

@@ -21,6 +21,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli_customers": {"en": "{count} customers", "fr": "{count} clients"},
     "cli_customers_one": {"en": "{count} customer", "fr": "{count} client"},
     "cli_written": {"en": "{what} written to {path}", "fr": f"{{what}}{_NB}: écrit dans {{path}}"},
+    # clv serve and clv demo --serve
+    "cli_dashboard_on": {"en": "clv dashboard on {link}",
+                         "fr": "tableau de bord clv sur {link}"},
+    "cli_dashboard_token": {"en": "clv dashboard on {link} (the token is required)",
+                            "fr": "tableau de bord clv sur {link} (le jeton est exigé)"},
+    "cli_dashboard_any_host": {
+        "en": "warning: any host name is answered and no token is asked: a web page whose "
+              "name is pointed at this machine (DNS rebinding) can read the dashboard; "
+              "give --token, or name the hosts",
+        "fr": f"avertissement{_NB}: tout nom d'hôte reçoit une réponse et aucun jeton n'est "
+              "demandé\u00a0: une page web dont le nom pointe vers cette machine (DNS "
+              "rebinding) peut lire le tableau de bord\u00a0; donnez --token, ou nommez les "
+              "hôtes"},
     "cli_main_customers": {"en": "Customers", "fr": "Clients"},
     "cli_main_table": {"en": "Cohort table", "fr": "Tableau des cohortes"},
     "cli_main_channels": {"en": "Channels", "fr": "Canaux"},
@@ -402,7 +415,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "(--min-customers sets how many).",
                      "fr": f"Aucune fenêtre de vente croisée{_NB}: aucune paire de produits n'a "
                            "été achetée l'un après l'autre par {count} clients ou plus avec un "
-                           "effet (lift) d'au moins 1 (--min-customers fixe combien)."},
+                           "effet multiplicateur d'au moins 1 (--min-customers fixe "
+                           "combien)."},
     "cli_propose": {"en": "propose {b} {q1}-{q3} days after {a} ({share} of its buyers then "
                           "buy it, {lift}x the base rate)",
                     "fr": "proposer {b} {q1} à {q3} jours après {a} ({share} de ses acheteurs "
@@ -412,7 +426,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col_customers_then_b": {"en": "Customers then buying it",
                              "fr": "Clients l'achetant ensuite"},
     "col_share": {"en": "Share", "fr": "Part"},
-    "col_lift": {"en": "Lift", "fr": "Effet (lift)"},
+    "col_lift": {"en": "Lift", "fr": "Effet multiplicateur"},
     "col_median_days": {"en": "Median days", "fr": "Jours, médiane"},
     "col_q1_days": {"en": "Days, 1st quartile", "fr": "Jours, 1er quartile"},
     "col_q3_days": {"en": "Days, 3rd quartile", "fr": "Jours, 3e quartile"},

@@ -1,6 +1,13 @@
-"""Words every page shares: the header, the language switch, the sections' names."""
+"""Words every page shares: the header, the language switch, the sections' names; and the
+import page's examples."""
 
 MESSAGES: dict[str, dict[str, str]] = {
     "lang_name": {"en": "English", "fr": "Français"},
     "lang_switch": {"en": "Language", "fr": "Langue"},
+    # the import page's examples in the database fields (a URL and a query, in the words
+    # of the page's language)
+    "home_db_url_example": {"en": "postgresql://user@host/shop",
+                            "fr": "postgresql://utilisateur@serveur/boutique"},
+    "home_db_query_example": {"en": "select customer_id, created_at, total from orders",
+                              "fr": "select id_client, date_commande, montant from commandes"},
 }

@@ -21,16 +21,23 @@ MESSAGES: dict[str, dict[str, str]] = {
               "commandes, pas aux abonnements ; ils sont gardés dans les liens vers les autres "
               "pages."},
     "saas_none_how": {
-        "en": "To see them, start a new analysis from the Data page with your subscriptions "
-              "file next to your orders: one row per subscription, with the customer, the "
-              "start date, the end date (empty while the subscription is active) and the "
-              "monthly amount (MRR), and the plan if you have one.",
-        "fr": "Pour les voir, lancez une nouvelle analyse depuis la page Données en ajoutant "
-              "votre fichier d'abonnements à celui des commandes\u00a0: une ligne par "
+        "en": "To see them, start a new analysis on the Data page: choose your orders file "
+              "as before and, in the \u201cSubscriptions\u201d field, your subscriptions "
+              "file: one row per subscription, with the customer, the start date, the end "
+              "date (empty while the subscription is active) and the monthly amount (MRR), "
+              "and the plan if you have one.",
+        "fr": "Pour les voir, lancez une nouvelle analyse depuis la page Données\u00a0: "
+              "choisissez votre fichier de commandes comme avant et, dans le champ "
+              "«\u00a0Abonnements\u00a0», votre fichier d'abonnements\u00a0: une ligne par "
               "abonnement, avec le client, la date de début, la date de fin (vide tant que "
-              "l'abonnement est actif), le montant mensuel (MRR) et, si vous l'avez, l'offre."},
-    "saas_none_cli": {"en": "From the command line:", "fr": "En ligne de commande\u00a0:"},
-    "saas_none_link": {"en": "Start a new analysis", "fr": "Lancer une nouvelle analyse"},
+              "l'abonnement est actif), le montant mensuel (MRR) et, si vous l'avez, "
+              "l'offre."},
+    "saas_none_cli": {"en": "The same from the command line:",
+                      "fr": "La même chose en ligne de commande\u00a0:"},
+    "saas_none_command": {"en": "clv analyze orders.csv --subscriptions subscriptions.csv",
+                          "fr": "clv analyze commandes.csv --subscriptions abonnements.csv"},
+    "saas_none_link": {"en": "Import a subscriptions file", "fr": "Importer un fichier "
+                                                                  "d'abonnements"},
     "saas_none_api": {
         "en": "analysis {aid} has no subscriptions table: run it again with one to get its "
               "subscription figures",

@@ -38,6 +38,7 @@ from clv.report.text import (
     SEGMENT_NAMES,
     VERDICTS,
     date,
+    in_unit,
     note,
     number,
     percent,
@@ -510,7 +511,6 @@ def render(a: Analysis, lang: str = "en") -> str:
         "tables": [_table_read(r, lang, a.currency) for r in a.table_reports]}
     age = w("age").format(unit=w(f"{a.cohorts.period}_unit"))
     sym = measures.symbol(cur, lang)
-    in_currency = f" ({sym})" if sym else ""
     concentration = {"historical": f.label("revenue_to_date"), "predicted": f.label("clv")}
     curves = {"historical": w("observed"), "predicted": w("predicted")}
     chart_names = {"ltv": f.label("ltv") if a.channels is not None else "", "cac": "CAC"}
@@ -526,7 +526,7 @@ def render(a: Analysis, lang: str = "en") -> str:
         gini=number(a.segments.concentration["predicted"].gini, lang, 2),
         top10=percent(a.segments.concentration["predicted"].top[0.1], lang, 0),
         horizon=horizon,
-        chart_distribution=charts.distribution(a, f.label("clv") + in_currency, lang=lang),
+        chart_distribution=charts.distribution(a, in_unit(f.label("clv"), sym), lang=lang),
         chart_lorenz=charts.lorenz(a, concentration, lang),
         chart_heatmap=charts.retention_heatmap(a, lang, age),
         chart_curves=charts.cumulative_curves(a, curves, lang, age, sym or None),

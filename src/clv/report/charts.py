@@ -31,12 +31,13 @@ import polars as pl
 import vl_convert as vlc
 
 from clv import measures
+from clv.i18n import dated, singular
 from clv.models import NBD
 from clv.models.base import PurchaseModel
 from clv.pipeline import Analysis
 from clv.prep.summary import convert
 from clv.report.text import WORDS as REPORT_WORDS
-from clv.report.text import number, segment_name
+from clv.report.text import in_unit, number, segment_name
 from clv.report.text import tier as tier_name
 
 WIDTH, HEIGHT = 560, 260
@@ -54,13 +55,18 @@ CALIBRATION_TOP = 7
 
 WORDS: dict[str, dict[str, str]] = {
     "customers_n": {"en": "{n} customers", "fr": "{n} clients"},
+    "customers_n_one": {"en": "{n} customer", "fr": "{n} client"},
     "customers_axis": {"en": "customers", "fr": "clients"},
     "link": {"en": "show these customers", "fr": "voir ces clients"},
     "hist_bin": {"en": "{figure} from {lo} to {hi}: {n} customers ({share} of all)",
                  "fr": "{figure} de {lo} à {hi} : {n} clients ({share} du total)"},
+    "hist_bin_one": {"en": "{figure} from {lo} to {hi}: {n} customer ({share} of all)",
+                     "fr": "{figure} de {lo} à {hi} : {n} client ({share} du total)"},
     "hist_over": {"en": "{cap} and more", "fr": "{cap} et plus"},
     "hist_over_bin": {"en": "{figure} of {cap} or more: {n} customers ({share} of all)",
                       "fr": "{figure} de {cap} ou plus : {n} clients ({share} du total)"},
+    "hist_over_bin_one": {"en": "{figure} of {cap} or more: {n} customer ({share} of all)",
+                          "fr": "{figure} de {cap} ou plus : {n} client ({share} du total)"},
     "hist_desc": {"en": "Histogram of {figure} per customer: half of the {n} customers are "
                         "under {median}, {share} are at {cap} or more.",
                   "fr": "Histogramme de {figure} par client : la moitié des {n} clients est "
@@ -206,6 +212,10 @@ _MARK = re.compile(r'<(path|rect|line|circle|ellipse|polygon|image)( aria-label=
 
 
 def _w(key: str, lang: str, /, **values: Any) -> str:
+    """The chart's words ``key`` in ``lang``, filled from ``values``; when the count ``n``
+    takes the singular and ``<key>_one`` exists, that form ('1 client', not '1 clients')."""
+    if "n" in values and f"{key}_one" in WORDS and singular(values["n"], lang):
+        key = f"{key}_one"
     text = WORDS[key]["fr" if lang == "fr" else "en"]
     return text.format(**values) if values else text
 
@@ -419,11 +429,8 @@ def _cohort_names(a: Analysis, values: Sequence[Any], lang: str) -> list[str]:
     attribute's value."""
     if not _dated(a):
         return [str(v) for v in values]
-    from babel.dates import format_date
-
-    locale = measures.LOCALES["fr" if lang == "fr" else "en"]
     pattern = {"month": "MMMM y", "quarter": "QQQ y"}.get(a.cohorts.period, "d MMMM y")
-    return [format_date(v, pattern, locale=locale) for v in values]
+    return [dated(v, pattern, lang) for v in values]
 
 
 def _cohort_links(a: Analysis, values: Sequence[Any], aid: int | None) -> list[str | None]:
@@ -507,7 +514,7 @@ def cumulative_curves(a: Analysis, names: dict[str, str], lang: str = "en",
         for c, g, v, f in zip(cohorts, _ages(a, frame["age"].to_list(), lang), frame["v"],
                               frame["figure"], strict=True)])
     frame = _with(frame, "cohort_name", cohorts)
-    title = _w("curves_y", lang) + (f" ({amount})" if amount else "")
+    title = in_unit(_w("curves_y", lang), amount)
     base = alt.Chart(_data(frame)).encode(
         x=alt.X("age:Q", title=age or _age_title(a, lang)), y=alt.Y("v:Q", title=title),
         color=alt.Color(_cohort(a).replace(":O", ":N"), title=_cohort_title(a, lang),
@@ -550,7 +557,7 @@ def channels(a: Analysis, names: dict[str, str], lang: str = "en",
     described = _w("channels_desc", lang, n=_num(t.height, lang),
                    channel=best["channel"][0] if best.height else "-",
                    ratio=measures.ratio(best["ltv_cac"][0], lang) if best.height else "-")
-    axis = _w("per_new_customer", lang) + (f" ({title})" if title else "")
+    axis = in_unit(_w("per_new_customer", lang), title)
     encode: dict[str, Any] = {"href": "url:N"} if aid is not None else {}
     return svg(alt.Chart(_data(frame)).mark_bar().encode(
         y=alt.Y("channel:N", title=measures.label("channel", lang),
@@ -689,9 +696,7 @@ def tracking(a: Analysis, actual: str, lang: str = "en") -> str | None:
 
 
 def _day(value: Any, lang: str) -> str:
-    from babel.dates import format_date
-
-    return format_date(value, "long", locale="fr_FR" if lang == "fr" else "en_GB")
+    return dated(value, "d MMMM y", lang)
 
 
 def _alive_informative(model: PurchaseModel) -> tuple[bool, bool]:
@@ -901,11 +906,8 @@ def history(frame: pl.DataFrame, lang: str = "en") -> str | None:
     present = [k for k in HISTORY if k in frame.columns and frame[k].drop_nulls().len()]
     if frame.height < 2 or not present:
         return None
-    from babel.dates import format_date
-
-    locale = "fr_FR" if lang == "fr" else "en_GB"
     labelled = _with(frame, "analysis", [  # '#3 30 Nov 2026': the dates of the language
-        f"#{i} {format_date(c, 'd MMM y', locale=locale)}"
+        f"#{i} {dated(c, 'd MMM y', lang)}"
         for i, c in frame.select("id", "created_at").iter_rows()])
     if "source" not in labelled.columns:
         labelled = labelled.with_columns(pl.lit("").alias("source"))
@@ -939,7 +941,8 @@ def history(frame: pl.DataFrame, lang: str = "en") -> str | None:
             y=alt.Y("v:Q", title=None, scale=alt.Scale(zero=False),
                     axis=alt.Axis(format="%" if k in SHARES else ",.4~g")),
             description="tip:N", **encode)
-            .properties(width=230, height=110, title=name))
+            .properties(width=230, height=110, title=name if k in SHARES or k in RATIOS
+                        else in_unit(name, measures.symbol(currency, lang) or None)))
     described = _w("history_desc", lang, n=_num(len(present), lang),
                    k=_num(frame.height, lang))
     return svg(alt.concat(*small, columns=3).properties(description=described), lang)

@@ -26,7 +26,7 @@ from markupsafe import Markup, escape
 from clv import measures
 from clv.pipeline import Analysis
 from clv.report.charts import svg
-from clv.report.text import MONTHS_FR, word
+from clv.report.text import MONTHS_FR, in_unit, word
 from clv.subscriptions import LTV_GAP, Subscriptions
 
 HEADLINE = ("saas_mrr", "saas_net_new_mrr", "saas_arpa", "saas_customers", "saas_logo_churn",
@@ -364,7 +364,6 @@ def movements_chart(a: Analysis, lang: str) -> str | None:
         return None
     cur = a.currency
     sym = measures.symbol(cur, lang)
-    unit = f" ({sym})" if sym else ""
     names = {k: _w(f"saas_{k}", lang) for k in (*UP, *DOWN)}
     rows = []
     for r in months.iter_rows(named=True):
@@ -384,7 +383,7 @@ def movements_chart(a: Analysis, lang: str) -> str | None:
               axis=alt.Axis(format="%b %Y", labelAngle=-40, labelOverlap=True, aria=False))
     domain = [names[k] for k in (*UP, *DOWN)]
     bars = alt.Chart(_data(rows)).mark_bar().encode(
-        x=x, y=alt.Y("sum(value):Q", title=_w("saas_chart_moves", lang) + unit,
+        x=x, y=alt.Y("sum(value):Q", title=in_unit(_w("saas_chart_moves", lang), sym),
                      axis=alt.Axis(format=",.0f", aria=False)),
         color=alt.Color("kind:N", title=None, sort=domain,
                         scale=alt.Scale(domain=domain,
@@ -392,7 +391,7 @@ def movements_chart(a: Analysis, lang: str) -> str | None:
                         legend=alt.Legend(orient="bottom", aria=False)),
         order=alt.Order("order:Q"), description=alt.Description("text:N"))
     line = alt.Chart(_data(points)).encode(
-        x=x, y=alt.Y("mrr:Q", title=_w("saas_chart_mrr", lang) + unit,
+        x=x, y=alt.Y("mrr:Q", title=in_unit(_w("saas_chart_mrr", lang), sym),
                      axis=alt.Axis(format=",.0f", orient="right", aria=False)))
     drawn = alt.layer(
         bars, line.mark_line(color="#1d2430", strokeWidth=2, aria=False),

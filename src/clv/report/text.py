@@ -92,7 +92,7 @@ WORDS: dict[str, dict[str, str]] = {
     "share": {"en": "share", "fr": "part"},
     "share_of": {"en": "share of {figure}", "fr": "part de : {figure}"},
     "customers_share": {"en": "share of customers", "fr": "part des clients"},
-    "lift": {"en": "lift", "fr": "effet (lift)"},
+    "lift": {"en": "lift", "fr": "effet multiplicateur"},
     "median": {"en": "median days", "fr": "jours, médiane"},
     "q1": {"en": "days, 1st quartile", "fr": "jours, 1er quartile"},
     "q3": {"en": "days, 3rd quartile", "fr": "jours, 3e quartile"},
@@ -799,6 +799,17 @@ def word(key: str, lang: str) -> str:
     return WORDS[key][lang]
 
 
+def in_unit(label: str, unit: str | None) -> str:
+    """``label`` with its ``unit`` (a currency's symbol) in parentheses, within the label's
+    own closing parenthesis when it has one: 'Future value (next 12 months, €)', not
+    '... (next 12 months) (€)'; the label alone without a unit."""
+    if not unit:
+        return label
+    if label.endswith(")"):
+        return f"{label[:-1]}, {unit})"
+    return f"{label} ({unit})"
+
+
 def number(value: Any, lang: str, digits: int = 0) -> str:
     """1,234.5 (en) or 1 234,5 (fr, narrow no-break space); '-' when missing."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
@@ -827,7 +838,10 @@ MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "
 
 
 def date(value: dt.date | str, lang: str) -> str:
+    """'2 March 2025' (en), '2 mars 2025', '1er mars 2025' (fr: the first of the month is
+    an ordinal)."""
     day = dt.date.fromisoformat(value) if isinstance(value, str) else value
     if lang == "fr":
-        return f"{day.day} {MONTHS_FR[day.month - 1]} {day.year}"
+        first = "er" if day.day == 1 else ""
+        return f"{day.day}{first} {MONTHS_FR[day.month - 1]} {day.year}"
     return day.strftime("%d %B %Y").lstrip("0")

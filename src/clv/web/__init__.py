@@ -114,11 +114,13 @@ def serve(db: str = DEFAULT_URL, *, host: str = "127.0.0.1", port: int = 8000,
     _log_to_stderr()
     shown = f"[{host}]" if ":" in host else host
     link = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
-    announce(f"clv dashboard on {link}" + (" (the token is required)" if token else ""))
+    from clv.i18n import t_from
+
+    said = lang or "en"  # the dashboard's language is the command's (clv serve --lang)
+    announce(t_from(("cli",), "cli_dashboard_token" if token else "cli_dashboard_on", said,
+                    link=link))
     if "*" in hosts and token is None:
-        announce("warning: any host name is answered and no token is asked: a web page whose "
-                 "name is pointed at this machine (DNS rebinding) can read the dashboard; "
-                 "give --token, or name the hosts")
+        announce(t_from(("cli",), "cli_dashboard_any_host", said))
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 

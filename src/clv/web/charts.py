@@ -11,6 +11,7 @@ import polars as pl
 from clv import measures
 from clv.pipeline import Analysis
 from clv.report import charts
+from clv.report.text import in_unit
 
 CHARTS = ("distribution", "lorenz", "heatmap", "curves", "channels", "tracking", "segments",
           "tiers", "alive", "purchases", "calibration")
@@ -41,7 +42,7 @@ def render_charts(a: Analysis, lang: str = "en", which: tuple[str, ...] = CHARTS
     sym = measures.symbol(a.currency, lang) or None
     draw: dict[str, Callable[[], str | None]] = {
         "distribution": lambda: charts.distribution(
-            a, named("clv") + (f" ({sym})" if sym else ""), lang=lang),
+            a, in_unit(named("clv"), sym), lang=lang),
         "lorenz": lambda: charts.lorenz(
             a, {"historical": named("revenue_to_date"), "predicted": named("clv")}, lang),
         "heatmap": lambda: charts.retention_heatmap(a, lang, aid=aid),

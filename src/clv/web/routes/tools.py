@@ -39,6 +39,9 @@ HISTORY_KPIS = ("customers", "historical_ltv", "predicted_clv", "blended_cac", "
 """The figures the history's table shows, each with its change from the previous analysis of
 the same source."""
 SHARES = ("churn_share", "repeat_rate", "nrr")
+AMOUNTS = ("revenue", "historical_ltv", "predicted_clv", "lifetime_value", "new_customer_ltv",
+           "blended_cac", "mrr")
+"""The history's figures that are amounts, written in their analysis's currency."""
 
 
 def _formula_fields(name: str) -> list[tuple[str, float | None]]:
@@ -218,8 +221,9 @@ def formula_api(formula: str, request: Request) -> FormulaOut:
 # ---- history ------------------------------------------------------------------------------
 
 
-def _figure(key: str, value: Any, lang: str) -> str:
-    """A figure of the history in the page's language."""
+def _figure(key: str, value: Any, lang: str, currency: str | None = None) -> str:
+    """A figure of the history in the page's language, an amount in ``currency`` (the
+    analysis's) as the other pages write it (``338,71 €``)."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return ""
     if key in SHARES:
@@ -228,18 +232,20 @@ def _figure(key: str, value: Any, lang: str) -> str:
         return number(value, lang, 0)
     if key == "ltv_cac":
         return f"{number(value, lang, 2)}x"
+    if key in AMOUNTS:
+        return i18n.money(value, lang, currency, 2)
     return number(value, lang, 2)
 
 
-def _change(key: str, value: Any, lang: str) -> str:
-    """A change from the previous analysis, signed ('+1,5 pt' for shares)."""
+def _change(key: str, value: Any, lang: str, currency: str | None = None) -> str:
+    """A change from the previous analysis, signed ('+1,5 pt' for shares, '+12,30 €')."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return ""
     sign = "+" if value > 0 else ("−" if value < 0 else "±")
     shown = abs(value)
     if key in SHARES:
         return f"{sign}{number(shown * 100, lang, 1)}\u00a0pt"
-    return f"{sign}{_figure(key, shown, lang)}"
+    return f"{sign}{_figure(key, shown, lang, currency)}"
 
 
 def _heading(key: str, lang: str) -> str:
@@ -273,8 +279,9 @@ def history_groups(history: pl.DataFrame, lang: str) -> list[dict[str, Any]]:
                 "id": r["id"], "created": i18n.day(created, lang) if created else "",
                 "data_to": i18n.day(data_day, lang) if data_day else "",
                 "model": r.get("model") or "",
-                "figures": [(k, _figure(k, r.get(k), lang), _change(k, r.get(f"{k}_change"),
-                                                                    lang)) for k in shown]})
+                "figures": [(k, _figure(k, r.get(k), lang, r.get("currency")),
+                             _change(k, r.get(f"{k}_change"), lang, r.get("currency")))
+                            for k in shown]})
         groups.append({"source": source or "", "rows": rows, "table": table,
                        "headings": [_heading(k, lang) for k in shown]})
     return groups

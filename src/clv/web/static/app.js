@@ -144,7 +144,21 @@ function whatIf() {
   form.addEventListener("submit", (event) => event.preventDefault());
 }
 
+// a chart wider than the screen scrolls inside its figure (style.css): a keyboard can then
+// reach that box and scroll it too
+function scrollingCharts() {
+  for (const figure of document.querySelectorAll("main figure")) {
+    if (figure.scrollWidth > figure.clientWidth + 1) {
+      figure.tabIndex = 0;
+    } else if (figure.getAttribute("tabindex") === "0") {
+      figure.removeAttribute("tabindex");
+    }
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   job();
   whatIf();
+  scrollingCharts();
+  window.addEventListener("resize", scrollingCharts);
 });
