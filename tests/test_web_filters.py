@@ -196,3 +196,43 @@ def test_filtered_pages_speak_one_language(shop, lang):
         page = text(base, f"/a/{aid}{path}{sep}{query}")
         wrong = found_in(visible(page, lang), phrases)
         assert wrong == [], (path, wrong)
+
+
+def test_the_cli_says_the_same_of_a_channel_without_spend(shop, tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    import clv
+
+    _, _, a = shop
+    sample = clv.sample_shop(600, seed=3)
+    sample.transactions.write_csv(tmp_path / "shop.csv")
+    sample.spend.filter(pl.col("channel") != FREE).write_csv(tmp_path / "spend.csv")
+    proc = subprocess.run([sys.executable, "-m", "clv", "channels", str(tmp_path / "shop.csv"),
+                           "--spend", str(tmp_path / "spend.csv"), "--margin", "0.3",
+                           "--json"], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "CLV_LANG": "en"})
+    assert proc.returncode == 0, proc.stderr
+    rows = {r["channel"]: r for r in json.loads(proc.stdout)["channels"]}
+    free = rows[FREE]
+    assert free["spend"] == 0 and free["new_customers"] > 0
+    assert free["cac"] is None and free["ltv_cac"] is None and free["verdict"] is None
+    assert free["payback_months"] is None and free["predicted_payback_months"] is None
+    page = a.channels.channels.filter(pl.col("channel") == "paid_search").row(0, named=True)
+    assert rows["paid_search"]["cac"] == pytest.approx(page["cac"])
+
+
+def test_the_segments_chart_is_that_of_the_customers_the_filters_keep(shop):
+    base, aid, a = shop
+    chart = re.compile(r'<figure id="chart-segments">(.*?)</figure>', re.S)
+    every = chart.search(text(base, f"/a/{aid}/segments?lang=fr")).group(1)
+    page = text(base, f"/a/{aid}/segments?channel=paid_search&lang=fr")
+    some = chart.search(page).group(1)
+    assert some != every
+    kept = a.customers.filter(pl.col("channel") == "paid_search")
+    champions = kept.filter(pl.col("segment") == "champions").height
+    assert champions < a.customers.filter(pl.col("segment") == "champions").height
+    assert re.search(rf"Champions[^\"]*\b{champions} clients", some)
+    assert not re.search(rf"Champions[^\"]*\b{champions} clients", every)

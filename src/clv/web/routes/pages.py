@@ -209,18 +209,44 @@ def customer(request: Request, e: EntryDep, f: FilterDep, cid: str, lang: PageLa
                    level=measures.percent(a.settings.level, lang), missing=None, **found)
 
 
+_segment_charts: weakref.WeakKeyDictionary[Entry, dict[tuple[str, str], str | None]] = \
+    weakref.WeakKeyDictionary()
+
+
+def segments_chart(e: Entry, f: Filters, prof: pl.DataFrame | None, lang: str) -> str | None:
+    """The segments' chart (shares of customers, revenue and future value) of the customers
+    the filters ``f`` keep (``prof``: their :func:`clv.segments.profile` by segment, None for
+    nobody), drawn once per selection and language (the latest few kept)."""
+    from clv.web.charts import render_charts
+
+    held = _segment_charts.setdefault(e, {})
+    key = (lang, f.query)
+    if key not in held:
+        a = e.analysis
+        drawn = render_charts(dataclasses.replace(a, segments=dataclasses.replace(
+            a.segments, segments=prof)), lang, ("segments",), aid=e.id)["segments"] \
+            if prof is not None else None
+        if len(held) >= SELECTIONS_KEPT:
+            held.pop(next(iter(held)))
+        held[key] = drawn
+    return held[key]
+
+
 @router.get("/a/{aid}/segments")
 def segments(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTMLResponse:
+    """The segments of the customers the period, channel and tier filters keep (their table
+    and chart), the segments' rules and the value tiers of every customer."""
     a = e.analysis
     # the page compares the segments: a segment filter carried from another page would hide
     # the others without the page's menu showing it, so it is left aside here (and kept in
     # the links to the other pages)
     chosen = _without_segment(f).customers(a.customers)
-    by_segment = None
+    by_segment = prof = None
     if chosen.height:
-        prof = profile(chosen, "segment")
         order = {s: i for i, (s, _) in enumerate(SEGMENTS)}
-        rows = sorted(prof.iter_rows(named=True), key=lambda r: order.get(r["segment"], 99))
+        prof = profile(chosen, "segment").sort(
+            pl.col("segment").replace_strict(order, default=99, return_dtype=pl.Int64))
+        rows = list(prof.iter_rows(named=True))
         by_segment = {
             "head": [t("page_segment_col", lang), label("customers", lang),
                      t("page_share_customers", lang), label("historical_ltv", lang),
@@ -252,6 +278,8 @@ def segments(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTM
     conc = a.segments.concentration
     return section(e, "segments", f, lang=lang, request=request, by_segment=by_segment,
                    chosen=chosen.height, rules=rules, tier_table=tier_table,
+                   chart=segments_chart(e, _without_segment(f), prof, lang)
+                   if _without_segment(f).kept else e.chart("segments", lang),
                    ignored=ignored(f, ("start", "end", "channel", "tier"), "segments", lang),
                    gini=t("page_gini", lang, clv=number(conc["predicted"].gini, lang, 2),
                           revenue=number(conc["historical"].gini, lang, 2)))
