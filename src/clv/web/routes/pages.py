@@ -5,9 +5,11 @@ the browser's languages, ``clv serve --lang``), figures named as in :mod:`clv.me
 amounts in the analysis's currency for the locale.
 
 The filters (``start``, ``end``, ``channel``, ``segment``, ``tier``) are kept from page to
-page; the names of segments, channels, cohorts and tiers open the customers they hold
-(``/a/{aid}/customers?segment=...``), whose list says which filters apply and exports
-exactly those customers."""
+page; a page applies those that pick what it shows (the cohorts and the segments are those of
+the customers kept) and says, in its language, the ones it leaves out and why (the models,
+the what-if and the data quality cover every customer); the names of segments, channels,
+cohorts and tiers open the customers they hold (``/a/{aid}/customers?segment=...``), whose
+list says which filters apply and exports exactly those customers."""
 
 from __future__ import annotations
 
