@@ -203,3 +203,11 @@ def test_the_history_table_fits_a_laptop(site, browser):
     finally:
         page.close()
     assert boxes and all(inner <= outer for inner, outer in boxes), boxes
+
+
+def test_a_subscription_cohorts_cell_of_one_customer():
+    from clv.report.text import word
+
+    cell = word("saas_cohort_cell", "fr").format(cohort="mars 2024", age=14, n="1", n0="6",
+                                                  share="16,7\u00a0%")
+    assert cell == "mars 2024, mois 14\u00a0: 1 sur 6 clients (16,7\u00a0%)"

@@ -395,7 +395,7 @@ SAAS_WORDS: dict[str, dict[str, str]] = {
         "fr": "Les {cohorts} dernières cohortes et leurs {ages} premiers mois sont affichés\u00a0;"
               " le JSON de la page les donne toutes."},
     "saas_cohort_cell": {"en": "{cohort}, month {age}: {n} of {n0} customers ({share})",
-                         "fr": "{cohort}, mois {age}\u00a0: {n} clients sur {n0} ({share})"},
+                         "fr": "{cohort}, mois {age}\u00a0: {n} sur {n0} clients ({share})"},
     "saas_revenue_cell": {"en": "{cohort}, month {age}: {mrr} of {mrr0} ({share})",
                           "fr": "{cohort}, mois {age}\u00a0: {mrr} sur {mrr0} ({share})"},
     "saas_plans_title": {"en": "Lifetime value per {by}: sBG model and simple formula",
