@@ -347,3 +347,30 @@ def test_an_excel_export_with_a_title_above_its_header(tmp_path):
     assert math.isclose(tx.issues.amount_kept, 2 * 8.5 + 8.5)
     missing = next(e for e in tx.issues.exclusions if e.reason == why.MISSING_CUSTOMER)
     assert missing.examples[0]["row"] == 4  # the sheet's own row number
+
+
+def test_the_dashboard_writes_rounded_decimals_and_dates_as_dates():
+    """The dashboard's tables as files (issue 16): amounts to the cent, shares, rates and
+    probabilities to 4 decimals, other decimals (frequencies, purchases expected) to 2, a
+    column of midnights as dates, a time without ISO's T; no thousands separator."""
+    import datetime as dt
+    import io
+
+    pytest.importorskip("fastapi")
+    from clv.web.routes.exports import DATETIME_FORMAT, rounded
+
+    frame = pl.DataFrame({
+        "frequency": [8.857142857142858, 12345.678], "p_alive": [0.123456789, 1.0],
+        "clv": [65.27000000000001, 1234567.891], "expected_purchases": [1.23456, 0.0],
+        "ltv_cac": [3.14159265, None], "share_customers": [0.333333333, 0.6666666],
+        "payback_months": [7.77777, 1.0], "acquired": [dt.datetime(2024, 1, 1), None],
+        "at": [dt.datetime(2024, 1, 1, 13, 5), dt.datetime(2024, 2, 1)]})
+    out = rounded(frame)
+    assert out.row(0) == (8.86, 0.1235, 65.27, 1.23, 3.1416, 0.3333, 7.78,
+                          dt.date(2024, 1, 1), dt.datetime(2024, 1, 1, 13, 5))
+    assert out.schema["acquired"] == pl.Date and out.schema["at"] == pl.Datetime("us")
+    buf = io.BytesIO()
+    out.write_csv(buf, datetime_format=DATETIME_FORMAT)
+    lines = buf.getvalue().decode().splitlines()
+    assert lines[1] == "8.86,0.1235,65.27,1.23,3.1416,0.3333,7.78,2024-01-01,2024-01-01 13:05:00"
+    assert lines[2] == "12345.68,1.0,1234567.89,0.0,,0.6667,1.0,,2024-02-01 00:00:00"

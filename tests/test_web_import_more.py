@@ -6,9 +6,11 @@ margin."""
 from __future__ import annotations
 
 import html
+import io
 import re
 from urllib.parse import urlencode
 
+import polars as pl
 import pytest
 
 pytest.importorskip("fastapi")
@@ -16,7 +18,7 @@ pytest.importorskip("uvicorn")
 
 from clv.i18n import t  # noqa: E402
 from test_web_i18n import foreign, found_in, visible  # noqa: E402
-from test_web_import import FRENCH, _upload_all, form_of, french_shop  # noqa: E402
+from test_web_import import FRENCH, _upload_all, form_of, french_shop, selected, sent  # noqa: E402
 from test_web_jobs import FORM, dashboard, wait  # noqa: E402
 from webtools import call  # noqa: E402
 
@@ -53,3 +55,59 @@ def test_a_spend_file_with_one_bad_month_runs_and_the_data_page_says_it(tmp_path
         en = _text(html.unescape(call(f"{base}/a/{done['analysis']}/data?lang=en")[1]
                                  .decode()))
         assert "no month can be read" in en and "row 6, “Mois”: “13/2023”" in en
+        # its customers as a file: decimals rounded, dates as dates, no thousands separator
+        csv = call(f"{base}/a/{done['analysis']}/export/customers.csv?lang=en")[1].decode()
+        header, *rows = csv.splitlines()
+        assert rows and not re.search(r"\d{4}-\d\d-\d\dT", csv)
+        assert not re.search(r"\.\d{5,}", csv), [r for r in rows if re.search(r"\.\d{5,}", r)]
+        frame = pl.read_csv(io.StringIO(csv), try_parse_dates=True)
+        assert frame.schema["First purchase"] == pl.Date
+
+
+def test_the_mapping_page_says_its_notes_in_words_and_keeps_choices_across_languages(
+        tmp_path):
+    """A date format chosen that leaves dates unread: the preview's note names the formats
+    as the form writes them (jj/mm/aaaa in French, dd/mm/yyyy in English), never as the
+    library's codes ('mdy', date_format=); the language switch (static/mapping.js) sends the
+    form to the preview with ``?lang=``: the page comes back in that language with the
+    choices kept. The margin's help says the default margin as a percentage."""
+    shop = french_shop(customers=60)
+    with dashboard(tmp_path) as (base, _):
+        where = _upload_all(base, shop)
+        sid = where.split("/mapping/")[1].split("?")[0]
+        page = html.unescape(call(base + where, headers=FRENCH)[1].decode())
+        assert 'src="/static/mapping.js"' in page
+        assert f'data-preview="/mapping/{sid}"' in page
+        assert t("imp_margin_help", "fr", default="100") in page
+        assert 'value="100" aria-describedby="margin-help"' in page
+        values = {**form_of(page), "date_format": "mdy", "decimal": ","}
+        _, again = sent(base, f"/mapping/{sid}", values, FRENCH)
+        notes = _text(" ".join(re.findall(r'<p class="note">(.*?)</p>', again, re.S)))
+        assert "mm/jj/aaaa" in notes and "jj/mm/aaaa" in notes, notes
+        assert "date_format" not in notes and "« dmy »" not in notes
+        assert "format des dates" in notes
+        assert found_in(visible(again, "fr"), foreign("fr")) == []
+        # the language switch: the form sent with ?lang=en, the page back in English, as chosen
+        values = {**form_of(again), "map_product": "", "decimal": ","}
+        status, raw, got = call(f"{base}/mapping/{sid}?lang=en", "POST",
+                                urlencode(values).encode(), {**FORM, **FRENCH})
+        assert status == 303, raw[:300]
+        assert got["location"].endswith("lang=en") and got["location"].startswith(
+            f"/mapping/{sid}?")
+        english = html.unescape(call(base + got["location"], headers=FRENCH)[1].decode())
+        assert '<html lang="en">' in english
+        assert selected(english, "date_format") == "mdy"
+        assert selected(english, "decimal") == ","
+        assert selected(english, "map_product") is None  # '(none)' kept, not the detected one
+        notes = _text(" ".join(re.findall(r'<p class="note">(.*?)</p>', english, re.S)))
+        assert "'mm/dd/yyyy'" in notes and "'dd/mm/yyyy'" in notes, notes
+        assert "date_format=" not in notes
+        assert t("imp_margin_help", "en", default="100") in english
+
+
+def test_the_mapping_script_sends_the_form_on_the_language_switch():
+    from clv.web.app import HERE
+
+    script = (HERE / "static" / "mapping.js").read_text(encoding="utf-8")
+    assert '#languages a[href]' in script and "form.dataset.preview" in script
+    assert "?lang=" in script and "form.submit()" in script

@@ -1,6 +1,12 @@
-"""The column names of the exported tables that are not figures of :mod:`clv.measures`."""
+"""The column names of the exported tables that are not figures of :mod:`clv.measures`, and
+how the files write their numbers and dates."""
 
 MESSAGES: dict[str, dict[str, str]] = {
+    "exports_decimals": {
+        "en": "Shares, rates and probabilities have 4 decimals, the other numbers 2; a date "
+              "is written without a time when it has none.",
+        "fr": "Les parts, taux et probabilités ont 4 décimales, les autres nombres 2 ; une date "
+              "s'écrit sans heure quand elle n'en a pas."},
     "col_customer_id": {"en": "Customer id", "fr": "Identifiant client"},
     "col_idle": {"en": "Time since last purchase (in the analysis's unit)",
                  "fr": "Temps depuis le dernier achat (dans l'unité de l'analyse)"},

@@ -198,6 +198,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     # settings
     "imp_settings_h2": {"en": "Settings", "fr": "Paramètres"},
     "imp_margin": {"en": "Gross margin (%)", "fr": "Marge brute (%)"},
+    "imp_margin_help": {
+        "en": "The gross margin, in % of revenue: without yours, clv counts {default}% (the "
+              "whole revenue is margin, so every value is a revenue); give yours, such as "
+              "30% (the demo's).",
+        "fr": "La marge brute, en % du chiffre d'affaires : sans la vôtre, clv compte "
+              "{default} % (tout le chiffre d'affaires est marge : chaque valeur est un chiffre "
+              "d'affaires) ; donnez la vôtre, par exemple 30 % (celle de la démo)."},
     "imp_model": {"en": "Purchase model", "fr": "Modèle d'achat"},
     "imp_model_auto": {"en": "automatic (the best on held-out data)",
                        "fr": "automatique (le meilleur sur les données mises de côté)"},

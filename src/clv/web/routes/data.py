@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal, cast, get_args, get_origin
@@ -45,6 +46,7 @@ from clv.web.state import (
     Job,
     Source,
     State,
+    form_words,
     head_gap,
     missing_field,
     reading_options,
@@ -361,7 +363,7 @@ def _section(src: Source, kind: str, columns: dict[str, str | None],
     report = src.table_report if kind != "transactions" else None
     excluded = [(reason(r, lang), n) for r, n in src.excluded] if report is None else \
         [(table_reason(x.key, lang), x.count) for x in report.exclusions]
-    notes = [note(n, lang) for n in src.read_notes] if report is None else \
+    notes = [preview_note(n, lang) for n in src.read_notes] if report is None else \
         [table_note(n, lang) for n in report.notes if getattr(n, "key", "") != "delimited"]
     gap = gap_words(src.date_gap, kind, lang) if src.date_gap is not None else None
     return {"kind": kind, "src": src, "fields": fields, "chosen": columns,
@@ -369,6 +371,24 @@ def _section(src: Source, kind: str, columns: dict[str, str | None],
             "reading": reading, "parsed": parsed_table(src, lang), "problem": problem,
             "excluded": excluded, "notes": notes, "gap": gap,
             "confirmed": gap is not None and confirmed == gap["chosen"]}
+
+
+_DATE_FORMAT = re.compile(r"(['\"]|«\s?)(dmy|mdy|iso|ymd)(['\"]|\s?»)")
+"""A date format's code as a note quotes it ('dmy', « dmy »)."""
+
+
+def preview_note(text: Any, lang: str) -> str:
+    """A note of the first rows' reading as the mapping page says it: in ``lang``
+    (:func:`clv.report.text.note`), a date format written as the user knows it
+    (``jj/mm/aaaa``, ``dd/mm/yyyy``, as the form's choices), and a reading parameter named
+    as the form names it (:func:`clv.web.state.form_words`: 'date format', not
+    ``date_format=``)."""
+    quote = ("« ", " »") if lang == "fr" else ("'", "'")
+
+    def format_words(found: re.Match[str]) -> str:
+        return quote[0] + i18n.t(f"imp_df_{found.group(2)}", lang) + quote[1]
+
+    return form_words(_DATE_FORMAT.sub(format_words, note(text, lang)), lang)
 
 
 USER_VALUES = ("column", "example", "channel", "known", "name", "id")
@@ -516,12 +536,16 @@ def _mapping_url(sid: str, choices: Choices) -> str:
 
 
 def _sent(src: Source, values: dict[str, str], choices: Choices,
-          error: FormError | None = None) -> RedirectResponse:
+          error: FormError | None = None, lang: str | None = None) -> RedirectResponse:
     """The form ``values`` kept as the source's (with the sentence of ``error``), and the
-    browser sent to the mapping page, which shows them."""
+    browser sent to the mapping page, which shows them (in ``lang`` when one is asked: the
+    language switch sends the form, so that the choices not yet sent are kept)."""
     src.draft = values
     src.draft_error = (str(error), error.kind, error.field) if error else None
-    return RedirectResponse(_mapping_url(src.id, choices), 303)
+    url = _mapping_url(src.id, choices)
+    if lang is not None:
+        url += ("&" if "?" in url else "?") + f"lang={lang}"
+    return RedirectResponse(url, 303)
 
 
 def _said(exc: ClvError, lang: str, name: str) -> str:
@@ -569,14 +593,15 @@ async def mapping_preview(sid: str, state: StateDep, request: Request,
                           lang: PageLang) -> Response:
     """Read the first rows of each table again with the columns and options chosen in the
     form: the form kept, and the mapping page (its address, so that a reload or the back
-    button shows it again) reads them."""
+    button shows it again) reads them; in the language ``?lang=`` asks, when the page's
+    language switch sent the form (static/mapping.js)."""
     src = state.sources.get(sid)
     if src is None or src.kind != "transactions":
         return _gone(request, state, lang, sid)
     values = {k: str(v) for k, v in (await request.form()).items()}
     choices = Choices.of_form(values)
     _checked_columns(src, state, choices)
-    return _sent(src, values, choices)
+    return _sent(src, values, choices, lang=i18n.pick(request.query_params.get("lang")))
 
 
 def start(state: State, body: AnalysisIn, form: dict[str, str] | None = None) -> JobStarted:

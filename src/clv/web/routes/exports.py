@@ -1,13 +1,17 @@
 """Files of an analysis: its tables as CSV or XLSX and its HTML report, each made once on the
 export threads (:meth:`clv.web.state.State.export`) and sent in pieces.
 
-Amounts are written rounded to the cent (never ``65.27000000000001``), other decimals to
-10 places; the customers table takes the pages' filters (``start``, ``end``, ``channel``,
+Amounts are written rounded to the cent (never ``65.27000000000001``), shares, rates and
+probabilities to 4 decimals, the other decimals (purchases expected, frequencies, days) to 2;
+a date as a date (``2024-03-01``, no time part when every time of its column is midnight),
+a time without ISO's ``T`` and microseconds; no thousands separator, so that the files stay
+machine-readable. The customers table takes the pages' filters (``start``, ``end``, ``channel``,
 ``segment``, ``tier``, ``q``), so that a list seen on a page exports as shown."""
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import io
 import re
 from collections.abc import Callable
@@ -35,19 +39,33 @@ MONEY = re.compile(r"(^|_)(revenue|spend|clv|ltv|cac|amount|margin|mrr|arpa|pric
 NOT_MONEY = re.compile(r"(^|_)(share|pct|rate|ratio|months|days|p)(_|$)|ltv_cac")
 """...unless they hold a share, a ratio or a duration (``share_revenue_to_date``,
 ``ltv_cac``, ``payback_months``)."""
+RATE = re.compile(r"(^|_)(p|share|rate|ratio|retention|conversion|lift|pct|gini|churn|"
+                  r"probability)(_|$)|ltv_cac|return_per_spend")
+"""Columns holding a share, a rate or a probability (``p_alive``, ``share_customers``,
+``repeat_rate``, ``ltv_cac``...), written to :data:`RATE_DECIMALS` places."""
 CENTS = 2
-DECIMALS = 10
+RATE_DECIMALS = 4
+DECIMALS = 2
+"""Places of the other decimals (expected purchases, frequencies, days, log-likelihoods)."""
+DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+"""How a CSV writes a time (polars' default is ISO with microseconds)."""
 FILTERED = ("customers",)
 """The tables the filters apply to."""
 
 
 def rounded(frame: pl.DataFrame) -> pl.DataFrame:
-    """The amounts of ``frame`` rounded to the cent, its other decimals to
-    :data:`DECIMALS` places (what a sum of floats adds in its last digits goes)."""
-    money = [c for c, dtype in frame.schema.items() if dtype.is_float()
-             and MONEY.search(c) and not NOT_MONEY.search(c)]
-    return frame.with_columns(pl.col(money).round(CENTS),
-                              cs.float().exclude(money).round(DECIMALS))
+    """The amounts of ``frame`` rounded to the cent, its shares, rates and probabilities to
+    :data:`RATE_DECIMALS` places, its other decimals to :data:`DECIMALS` (what a sum of
+    floats adds in its last digits goes, and no 8.857142857142858 purchases); a column of
+    times that are all midnight as dates."""
+    floats = [c for c, dtype in frame.schema.items() if dtype.is_float()]
+    money = [c for c in floats if MONEY.search(c) and not NOT_MONEY.search(c)]
+    rates = [c for c in floats if c not in money and RATE.search(c)]
+    days = [c for c, dtype in frame.schema.items() if isinstance(dtype, pl.Datetime)
+            and frame[c].drop_nulls().dt.time().eq(dt.time(0)).all()]
+    return frame.with_columns(pl.col(money).round(CENTS), pl.col(rates).round(RATE_DECIMALS),
+                              cs.float().exclude([*money, *rates]).round(DECIMALS),
+                              pl.col(days).dt.date())
 
 
 def in_words(frame: pl.DataFrame, a: Analysis, lang: str) -> pl.DataFrame:
@@ -126,9 +144,10 @@ async def export(e: EntryDep, state: StateDep, filename: str,
         buf = io.BytesIO()
         if fmt == "csv" and lang == "fr":
             buf.write("\ufeff".encode())  # French Excel reads UTF-8 only with the mark
-            spreadsheet_safe(flat(frame)).write_csv(buf, separator=";", decimal_comma=True)
-        elif fmt == "csv":
-            spreadsheet_safe(flat(frame)).write_csv(buf)  # no cell a spreadsheet runs
+            spreadsheet_safe(flat(frame)).write_csv(buf, separator=";", decimal_comma=True,
+                                                    datetime_format=DATETIME_FORMAT)
+        elif fmt == "csv":  # no cell a spreadsheet runs
+            spreadsheet_safe(flat(frame)).write_csv(buf, datetime_format=DATETIME_FORMAT)
         else:  # polars writes text as text (strings_to_formulas off), never a formula
             frame.write_excel(buf, worksheet=name[:31])
         return buf.getvalue()
