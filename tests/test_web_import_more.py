@@ -111,3 +111,34 @@ def test_the_mapping_script_sends_the_form_on_the_language_switch():
     script = (HERE / "static" / "mapping.js").read_text(encoding="utf-8")
     assert '#languages a[href]' in script and "form.dataset.preview" in script
     assert "?lang=" in script and "form.submit()" in script
+
+
+def test_in_a_browser_the_language_switch_keeps_the_choices_not_yet_sent(browser, tmp_path):
+    """The mapping page's 'English' link in a real browser: the choices made and not yet
+    sent (a date format, the margin, a column left out) come back on the English page."""
+    from clv.web import build
+    from test_browser_flow_fr import french_export
+    from webtools import running
+
+    files = french_export(tmp_path, customers=120)["files"]
+    app = build(f"sqlite:///{tmp_path / 'h.db'}", workdir=tmp_path / "up")
+    with running(app) as base:
+        context = browser.new_context(locale="fr-FR")
+        context.set_default_timeout(20_000)
+        page = context.new_page()
+        page.goto(base + "/")
+        page.set_input_files("#file", str(files["commandes.csv"]))
+        page.set_input_files("#spend-file", str(files["depenses.csv"]))
+        page.click("#upload-button")
+        page.wait_for_url(re.compile(r".*/mapping/\w+\?spend=\w+$"))
+        assert page.evaluate("document.documentElement.lang") == "fr"
+        page.select_option("#date_format", "dmy")
+        page.select_option("#map_channel", "")
+        page.fill("#margin", "30")
+        page.click('#languages a[hreflang="en"]')
+        page.wait_for_url(re.compile(r".*/mapping/\w+\?spend=\w+&lang=en$"))
+        assert page.evaluate("document.documentElement.lang") == "en"
+        assert page.input_value("#date_format") == "dmy"
+        assert page.input_value("#map_channel") == ""
+        assert page.input_value("#margin") == "30"
+        context.close()
