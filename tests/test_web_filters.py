@@ -236,3 +236,19 @@ def test_the_segments_chart_is_that_of_the_customers_the_filters_keep(shop):
     assert champions < a.customers.filter(pl.col("segment") == "champions").height
     assert re.search(rf"Champions[^\"]*\b{champions} clients", some)
     assert not re.search(rf"Champions[^\"]*\b{champions} clients", every)
+    links = set(re.findall(r'href="([^"]+)"', some))
+    assert links and all(html.unescape(x).startswith(
+        f"/a/{aid}/customers?channel=paid_search&segment=") for x in links)
+
+
+def test_a_cell_of_the_filtered_heat_map_opens_its_customers_under_the_filters(shop):
+    base, aid, a = shop
+    status, body, _ = call(f"{base}/a/{aid}/cohorts?channel=paid_search&segment=champions")
+    assert status == 200
+    chart = re.search(r'<figure id="chart-heatmap">(.*?)</figure>', body.decode(), re.S).group(1)
+    links = set(re.findall(r'href="([^"]+)"', chart))
+    assert links and all(html.unescape(x).startswith(
+        f"/a/{aid}/customers?channel=paid_search&segment=champions&start=") for x in links)
+    first = sorted(links)[0]
+    listed = text(base, html.unescape(first))
+    assert "Canal\u00a0: paid_search" in listed or "Channel: paid_search" in listed

@@ -23,6 +23,7 @@ from typing import Annotated, Any
 import polars as pl
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import escape
 
 from clv import i18n, measures
 from clv.cohorts import Cohorts
@@ -228,6 +229,9 @@ def segments_chart(e: Entry, f: Filters, prof: pl.DataFrame | None, lang: str) -
         drawn = render_charts(dataclasses.replace(a, segments=dataclasses.replace(
             a.segments, segments=prof)), lang, ("segments",), aid=e.id)["segments"] \
             if prof is not None else None
+        if drawn:  # a bar opens its segment's customers under the same filters
+            mark = f'href="/a/{e.id}/customers?'
+            drawn = drawn.replace(mark, f"{mark}{escape(f.query[1:])}&amp;")
         if len(held) >= SELECTIONS_KEPT:
             held.pop(next(iter(held)))
         held[key] = drawn
@@ -370,6 +374,11 @@ def cohort_charts(e: Entry, f: Filters, coh: Cohorts | None, lang: str
         drawn = render_charts(dataclasses.replace(e.analysis, cohorts=kept), lang, which,
                               aid=e.id) if kept is not None and kept.table.height else \
             dict.fromkeys(which)
+        who = Filters(**{k: f.raw[k] for k in WHO if f.raw[k]}).query
+        if who:  # a cell opens its cohort's customers under the same filters
+            mark = f'href="/a/{e.id}/customers?'
+            drawn = {k: v.replace(mark, f"{mark}{escape(who[1:])}&amp;") if v else v
+                     for k, v in drawn.items()}
         if len(held) >= SELECTIONS_KEPT:
             held.pop(next(iter(held)))
         held[key] = drawn
