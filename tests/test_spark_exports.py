@@ -248,3 +248,20 @@ def test_what_spark_cannot_classify_is_refused_with_the_column(
                   "amount": [1.0] * 5, "status": [1, 2, 3, 4, 5]}).write_parquet(typed)
     with pytest.raises(DataError, match="status.*as text"):
         cs.read_transactions(str(typed), spark, as_of=AS_OF, columns={"status": "status"})
+
+
+def test_the_analysis_of_a_line_item_log_carries_its_currency(spark, retail: Path) -> None:
+    """``clv report --engine spark`` on the Online Retail log: the currency kept (that of the
+    currency column, no currency asked for) is the analysis's, as on Polars, and the headline
+    figures are the Polars analysis's."""
+    from clv import spark as cs
+    from clv.pipeline import Settings, analyze
+
+    cfg = Settings(model="bgnbd", margin=0.3, draws=40)
+    polars = analyze(read_transactions(retail, as_of=AS_OF), settings=cfg)
+    got = cs.analyze(cs.read_transactions(str(retail), spark, as_of=AS_OF), settings=cfg)
+    assert got.currency == polars.currency == "EUR"
+    headline = ("customers", "revenue", "predicted_clv", "predicted_clv_total",
+                "lifetime_value", "active_share")
+    assert {k: got.kpis[k] for k in headline} == pytest.approx(
+        {k: polars.kpis[k] for k in headline}, rel=1e-9)

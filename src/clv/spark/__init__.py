@@ -8,7 +8,12 @@ row for row (``tests/test_spark.py``, ``tests/test_spark_report.py``):
   or a catalogue table) with the readers' exclusion reasons, in their order, their counts,
   amounts and examples, and the conservation check (:class:`SparkTransactions`); with an
   order id, a refund that names an earlier order of its customer is linked to it
-  (``order_time``) as the readers link it;
+  (``order_time``) as the readers link it; the shapes of real exports as the readers take
+  them (``tests/test_spark_exports.py``): line items (quantity x unit price, free lines and
+  negative prices excluded), cancellations (negative quantities, invoices prefixed C), a
+  status column (its distinct values classified on the driver by the readers' rule), a
+  currency column (one currency kept), blank-amount lines of an order with an amount
+  elsewhere (Shopify), customer ids written as whole floats;
 - :func:`rfm_summary` merges the purchases of a customer and period and computes frequency,
   recency, T, monetary and the holdout columns per customer (:class:`SparkSummary`, whose
   ``report`` is the Polars summary's); a linked refund nets against its order's period;

@@ -82,8 +82,11 @@ def analyze(
     frame = transactions.frame
     ledger = _ledger(frame)
     firsts = _first_products(frame) if "product" in frame.columns else None
+    # the valuation's currency: the one asked for, else that of the amounts kept
+    # (clv.valuation.value_customers: a currency column's)
+    currency = cfg.currency or transactions.currency
     tx = Transactions(ledger.drop("lines"), transactions.issues, transactions.mapping,
-                      transactions.timezone, currency=cfg.currency)
+                      transactions.timezone, currency=currency)
     done("data")
     ss = rfm_summary(transactions, unit=cfg.unit, observation_end=cfg.observation_end,
                      midpoint=cfg.midpoint)
@@ -106,7 +109,7 @@ def analyze(
     fitted_notes = len(fitted.notes)
     notes = [*scores.notes[:fitted_notes], *intervals.notes, *scores.notes[fitted_notes:]]
     val = Valuation(cfg, tx, summary, None, fitted.purchases, fitted.spend_model, fitted.spend,
-                    value, intervals, cfg.currency, list(notes))
+                    value, intervals, currency, list(notes))
     done("value")
     return decisions(tx, val, cfg, done, seconds, spend=spend, subscriptions=subscriptions,
                      customers=customers, table_reports=table_reports, products=firsts,
