@@ -265,3 +265,32 @@ def test_the_analysis_of_a_line_item_log_carries_its_currency(spark, retail: Pat
                 "lifetime_value", "active_share")
     assert {k: got.kpis[k] for k in headline} == pytest.approx(
         {k: polars.kpis[k] for k in headline}, rel=1e-9)
+
+
+def test_clv_summary_with_engine_spark_takes_the_line_item_flags(spark, retail: Path,
+                                                                 tmp_path: Path) -> None:
+    """Through the installed script: ``--quantity``, ``--price`` and ``--currency`` are
+    applied by ``--engine spark`` (they were refused) and give the Polars engine's summary."""
+    import json
+    import subprocess
+    import sys
+
+    clv = str(Path(sys.executable).parent / "clv")
+    columns = pl.read_parquet_schema(retail)
+    quantity = next(c for c in columns if c.lower() == "quantity")
+    price = next(c for c in columns if "price" in c.lower())
+    flags = ("--quantity", quantity, "--price", price, "--currency", "usd", "--json")
+
+    def run(*args: str) -> dict[str, object]:
+        done = subprocess.run([clv, "summary", str(retail), *flags, *args],
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr[-2000:]
+        return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+    on_spark = run("--engine", "spark", "--spark-master", "local[1]",
+                   "--spark-conf", "spark.sql.shuffle.partitions=2")
+    on_polars = run()
+    assert on_spark["stats"] == pytest.approx(on_polars["stats"], rel=1e-9)
+    for key in ("rows_read", "rows_kept", "rows_excluded"):
+        assert on_spark["data"][key] == on_polars["data"][key], key  # type: ignore[index]
+    assert on_spark["data"]["rows_excluded"] > 0  # type: ignore[index]

@@ -32,13 +32,14 @@ SparkConf = Annotated[list[str] | None, typer.Option(
     help="With --engine spark: a Spark setting key=value (repeat it).")]
 
 TAKEN = {"customer": "customer", "date": "date", "amount": "amount", "order_id": "order_id",
+         "quantity": "quantity", "price": "price", "currency": "currency",
          "duplicates": "duplicates", "earliest": "earliest", "max_amount": "max_amount",
          "timezone": "timezone"}
 """The reading options the Spark engine applies (the others are refused when given)."""
 LEFT = {"product": None, "channel": None, "preset": None, "date_format": None,
-        "refunds": "net", "strict": False, "decimal": None, "currency": None,
+        "refunds": "net", "strict": False, "decimal": None,
         "source_timezone": None, "separator": None, "encoding": None, "sheet": None,
-        "table": None, "query": None, "quantity": None, "price": None}
+        "table": None, "query": None}
 
 
 def session_of(master: str, conf: list[str] | None, timezone: str = "UTC") -> SparkSession:
