@@ -99,7 +99,14 @@ def test_the_command_line_leaves_the_bad_month_out_and_says_so(shop):
     assert good.returncode == 0, good.stderr
     assert bad.returncode == 0, bad.stderr
     assert "1 of the 106 rows of the spend table left out" in bad.stderr
-    assert "row 7, 'month': '13/2023'" in bad.stderr
+    assert "row 7, “month”: “13/2023”" in bad.stderr
+    assert "Traceback" not in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+    french = _clv("channels", shop / "shop.csv", "--spend", shop / "spend_bad.csv", "--json",
+                  "--lang", "fr")
+    assert french.returncode == 0, french.stderr
+    assert "1 des 106 lignes du fichier de dépenses écartée" in french.stderr
+    assert "aucun mois lisible" in french.stderr and "ligne 7, « month » : « 13/2023 »" \
+        in french.stderr.replace("\u00a0", " ")
     spent = pl.read_csv(shop / "spend.csv")["spend"]
     total = {r["channel"]: r["spend"] for r in json.loads(good.stdout)["channels"]}
     less = {r["channel"]: r["spend"] for r in json.loads(bad.stdout)["channels"]}

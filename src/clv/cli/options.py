@@ -243,12 +243,27 @@ class Reading:
         return read_customers(str(path), **self.raw)
 
     def spend(self, path: Path | None) -> pl.DataFrame | None:
-        """The spend table of ``--spend`` (None without it)."""
+        """The spend table of ``--spend`` (None without it). Rows left out (a month that
+        cannot be read) are said on stderr in this run's language, with the first of them."""
         if existing(path, "--spend") is None:
             return None
-        from clv.data.tables import read_spend
+        from clv.cli.output import number, say
+        from clv.data.tables import read_spend_report
 
-        return read_spend(str(path), date_format=self.options["date_format"], **self.raw)
+        read = read_spend_report(str(path), date_format=self.options["date_format"],
+                                 **self.raw)
+        for left in read.report.exclusions:
+            if left.key == "empty_row":  # counted in the report, not worth a warning
+                continue
+            first = left.examples[0] if left.examples else None
+            said = w("cli_the_first", example=w(
+                "tbl_example_value", row=first["row"], column=first.get("column", ""),
+                example=first.get("value", ""))) if first else ""
+            say("cli_warning", "yellow", w(
+                "cli_spend_left_out", source=read.report.source, n=left.count,
+                count=number(left.count, 0), rows=number(read.report.rows_read, 0),
+                reason=w(f"tbl_reason_{left.key}"), first=said))
+        return read.frame
 
     def subscriptions(self, path: Path | None) -> pl.DataFrame | None:
         """The subscriptions table of ``--subscriptions`` (None without it)."""

@@ -273,6 +273,18 @@ MESSAGES: dict[str, dict[str, str]] = {
                              "{customers}, unité {unit}"},
     "cli_list_sep": {"en": ", ", "fr": f"{_NB}; "},
     "cli_model_saved": {"en": "Model saved to {path}", "fr": "Modèle enregistré dans {path}"},
+    "cli_spend_left_out": {
+        "en": "{source}: {count} of the {rows} rows of the spend table left out: {reason}"
+              "{first}",
+        "fr": f"{{source}}{_NB}: {{count}} des {{rows}} lignes du fichier de dépenses "
+              f"écartées{_NB}: {{reason}}{{first}}"},
+    "cli_spend_left_out_one": {
+        "en": "{source}: {count} of the {rows} rows of the spend table left out: {reason}"
+              "{first}",
+        "fr": f"{{source}}{_NB}: {{count}} des {{rows}} lignes du fichier de dépenses "
+              f"écartée{_NB}: {{reason}}{{first}}"},
+    "cli_the_first": {"en": "; the first: {example}",
+                      "fr": f"{_NB}; la première{_NB}: {{example}}"},
     "cli_mean_spend": {"en": "mean spend per purchase {amount}",
                        "fr": "dépense moyenne par achat {amount}"},
     "cli_mean_spend_name": {"en": "mean spend per purchase", "fr": "dépense moyenne par achat"},
