@@ -310,7 +310,7 @@ def _cohort_name(start: dt.date, period: str, lang: str) -> str:
         return format_date(start, "LLLL y", locale=locale)
     if period == "quarter":
         return format_date(start, "QQQ y", locale=locale)
-    return format_date(start, "long", locale=locale)
+    return i18n.day(start, lang)  # a week by its first day, "1er avril 2025" in French
 
 
 WHO = ("channel", "segment", "tier")
