@@ -3,10 +3,11 @@ how the files write their numbers and dates."""
 
 MESSAGES: dict[str, dict[str, str]] = {
     "exports_decimals": {
-        "en": "Shares, rates and probabilities have 4 decimals, the other numbers 2; a date "
-              "is written without a time when it has none.",
-        "fr": "Les parts, taux et probabilités ont 4 décimales, les autres nombres 2 ; une date "
-              "s'écrit sans heure quand elle n'en a pas."},
+        "en": "Shares, rates and probabilities have 4 decimals, amounts 2 (0.00), the other "
+              "numbers up to 2; a date is written without a time when it has none.",
+        "fr": "Les parts, taux et probabilités ont 4 décimales, les montants 2 (0,00), les "
+              "autres nombres jusqu'à 2 ; une date s'écrit sans heure quand elle n'en a pas, "
+              "en jj/mm/aaaa dans un CSV en français."},
     "col_customer_id": {"en": "Customer id", "fr": "Identifiant client"},
     "col_idle": {"en": "Time since last purchase (in the analysis's unit)",
                  "fr": "Temps depuis le dernier achat (dans l'unité de l'analyse)"},
@@ -29,4 +30,52 @@ MESSAGES: dict[str, dict[str, str]] = {
                                "fr": "Jours attendus avant le prochain achat"},
     "col_expected_next_purchase": {"en": "Expected date of the next purchase",
                                    "fr": "Date attendue du prochain achat"},
+    # the columns of one table whose name means something else elsewhere (``predicted_clv``
+    # of a segment is the segment's total, of the measures a mean per customer): looked up
+    # first, as ``xcol_<table>_<column>``; ``{horizon}`` as the measures write it
+    "xcol_segments_predicted_clv": {
+        "en": "Future value of the segment, total ({horizon})",
+        "fr": "Valeur future du segment, total ({horizon})"},
+    "xcol_segments_mean_predicted_clv": {
+        "en": "Future value per customer ({horizon})",
+        "fr": "Valeur future par client ({horizon})"},
+    "xcol_segments_share_predicted_clv": {
+        "en": "Share of the future value ({horizon})",
+        "fr": "Part de la valeur future ({horizon})"},
+    "xcol_segments_mean_revenue_to_date": {
+        "en": "Revenue to date per customer", "fr": "Chiffre d'affaires à date par client"},
+    "xcol_segments_mean_p_alive": {"en": "Mean P(alive)", "fr": "P(actif) moyenne"},
+    "xcol_segments_rule": {"en": "Rule (R and F scores)", "fr": "Règle (notes R et F)"},
+    "xcol_tiers_predicted_clv": {
+        "en": "Future value of the tier, total ({horizon})",
+        "fr": "Valeur future du niveau, total ({horizon})"},
+    "xcol_tiers_min_predicted_clv": {
+        "en": "Smallest future value of a customer ({horizon})",
+        "fr": "Plus petite valeur future d'un client ({horizon})"},
+    "xcol_tiers_share_predicted_clv": {
+        "en": "Share of the future value ({horizon})",
+        "fr": "Part de la valeur future ({horizon})"},
+    "col_historical_ltv_3m": {"en": "LTV of a new customer, observed after 3 months",
+                              "fr": "LTV d'un nouveau client, observée après 3 mois"},
+    "col_historical_ltv_6m": {"en": "LTV of a new customer, observed after 6 months",
+                              "fr": "LTV d'un nouveau client, observée après 6 mois"},
+    "col_historical_ltv_12m": {"en": "LTV of a new customer, observed after 12 months",
+                               "fr": "LTV d'un nouveau client, observée après 12 mois"},
+    "col_historical_ltv_24m": {"en": "LTV of a new customer, observed after 24 months",
+                               "fr": "LTV d'un nouveau client, observée après 24 mois"},
+    "col_historical_ltv_cac_12m": {"en": "LTV:CAC, observed after 12 months",
+                                   "fr": "LTV:CAC, observé après 12 mois"},
+    "col_historical_verdict_12m": {"en": "Verdict, observed after 12 months",
+                                   "fr": "Verdict, observé après 12 mois"},
+    "col_blank_note": {"en": "Why CAC is blank", "fr": "Pourquoi le CAC est vide"},
+    "col_age": {"en": "Age of the cohort (months)", "fr": "Âge de la cohorte (mois)"},
+    "col_eligible": {"en": "Customers observed at this age",
+                     "fr": "Clients observés à cet âge"},
+    "col_active": {"en": "Customers active at this age", "fr": "Clients actifs à cet âge"},
+    "col_retention": {"en": "Retention", "fr": "Rétention"},
+    "col_cumulative_revenue_per_customer": {
+        "en": "Cumulative revenue per customer", "fr": "Chiffre d'affaires cumulé par client"},
+    "col_predicted_cumulative_revenue_per_customer": {
+        "en": "Cumulative revenue per customer, predicted",
+        "fr": "Chiffre d'affaires cumulé par client, prévu"},
 }

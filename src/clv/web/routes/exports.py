@@ -3,10 +3,11 @@ export threads (:meth:`clv.web.state.State.export`) and sent in pieces.
 
 Amounts are written rounded to the cent (never ``65.27000000000001``), shares, rates and
 probabilities to 4 decimals, the other decimals (purchases expected, frequencies, days) to 2;
-a date as a date (``2024-03-01``, no time part when every time of its column is midnight),
-a time without ISO's ``T`` and microseconds; no thousands separator, so that the files stay
-machine-readable. The customers table takes the pages' filters (``start``, ``end``, ``channel``,
-``segment``, ``tier``, ``q``), so that a list seen on a page exports as shown."""
+a date as a date (``2024-03-01``, no time part when every time of its column is midnight;
+``01/03/2024`` in a French CSV), a time without ISO's ``T`` and microseconds; no thousands
+separator, so that the files stay machine-readable. The customers table takes the pages'
+filters (``start``, ``end``, ``channel``, ``segment``, ``tier``, ``q``), so that a list seen
+on a page exports as shown."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from typing import Annotated, Literal
 
 import polars as pl
 import polars.selectors as cs
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from clv import i18n, measures
@@ -29,7 +30,7 @@ from clv.report import render
 from clv.web.deps import EntryDep, PageLang, StateDep
 from clv.web.schemas import ERRORS
 from clv.web.state import Entry, State
-from clv.web.views import Filters, tables
+from clv.web.views import Filters, no_export, tables
 
 router = APIRouter(tags=["analyses"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,6 +50,9 @@ DECIMALS = 2
 """Places of the other decimals (expected purchases, frequencies, days, log-likelihoods)."""
 DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 """How a CSV writes a time (polars' default is ISO with microseconds)."""
+FR_DATE = "%d/%m/%Y"
+"""How a French CSV writes a date: as a French spreadsheet reads one, as its numbers are
+(``;`` and decimal commas); English CSVs and the XLSX (real date cells) keep ISO dates."""
 FILTERED = ("customers",)
 """The tables the filters apply to."""
 
@@ -59,7 +63,7 @@ def rounded(frame: pl.DataFrame) -> pl.DataFrame:
     floats adds in its last digits goes, and no 8.857142857142858 purchases); a column of
     times that are all midnight as dates."""
     floats = [c for c, dtype in frame.schema.items() if dtype.is_float()]
-    money = [c for c in floats if MONEY.search(c) and not NOT_MONEY.search(c)]
+    money = money_columns(frame)
     rates = [c for c in floats if c not in money and RATE.search(c)]
     days = [c for c, dtype in frame.schema.items() if isinstance(dtype, pl.Datetime)
             and frame[c].drop_nulls().dt.time().eq(dt.time(0)).all()]
@@ -68,28 +72,88 @@ def rounded(frame: pl.DataFrame) -> pl.DataFrame:
                               pl.col(days).dt.date())
 
 
-def in_words(frame: pl.DataFrame, a: Analysis, lang: str) -> pl.DataFrame:
-    """``frame`` for a reader of ``lang``: columns named as the pages name them (the
-    figures of :mod:`clv.measures`, the other columns from the catalogue, any other column
-    as it is), segments and tiers in words."""
-    from clv.report.text import segment_name, tier
+def money_columns(frame: pl.DataFrame) -> list[str]:
+    """The columns of decimals of ``frame`` that hold amounts."""
+    return [c for c, dtype in frame.schema.items()
+            if dtype.is_float() and MONEY.search(c) and not NOT_MONEY.search(c)]
 
+
+def cents(frame: pl.DataFrame, columns: list[str], comma: bool) -> pl.DataFrame:
+    """The amounts ``columns`` of ``frame`` as text with their two places (``0.00``, not
+    ``0.0``; ``0,00`` with ``comma``), for CSV; a blank stays blank."""
+    point = "," if comma else "."
+
+    def written(c: str) -> pl.Expr:
+        v = pl.col(c)
+        k = (v * 100).round().cast(pl.Int64, strict=False)
+        text = pl.format("{}{}{}{}", pl.when(k < 0).then(pl.lit("-")).otherwise(pl.lit("")),
+                         (k.abs() // 100).cast(pl.String), pl.lit(point),
+                         (k.abs() % 100).cast(pl.String).str.zfill(2))
+        return pl.when(v.is_finite()).then(text).otherwise(v.cast(pl.String)).alias(c)
+
+    return frame.with_columns(written(c) for c in columns if frame.schema[c].is_float())
+
+
+def in_words(frame: pl.DataFrame, a: Analysis, lang: str, table: str = "") -> pl.DataFrame:
+    """``frame`` (the table ``table``) for a reader of ``lang``: columns named as the pages
+    name them (a column whose meaning is the table's own, such as a segment's total future
+    value, as ``xcol_<table>_<column>`` of the catalogue; then the figures of
+    :mod:`clv.measures`, the other columns from the catalogue, any other column as it is),
+    segments, tiers, the segments' rules and the verdicts in words; the channels with a
+    blank CAC say why, as their page does."""
+    frame = worded(frame, lang)
+    return frame.rename(column_names(frame, a, lang, table))
+
+
+def column_names(frame: pl.DataFrame, a: Analysis, lang: str, table: str = "") -> dict[str, str]:
+    """The name of each column of ``frame`` in ``lang`` (see :func:`in_words`)."""
+    catalogue = i18n.catalogue()
+    horizon = measures.horizon_words(getattr(a.settings, "horizon", 12.0),
+                                     getattr(a.settings, "horizon_unit", "month"), lang)
+    names: dict[str, str] = {}
+    for column in frame.columns:
+        if f"xcol_{table}_{column}" in catalogue:
+            name = i18n.t(f"xcol_{table}_{column}", lang, horizon=horizon)
+        elif column in measures.MEASURES:
+            name = measures.label(column, lang, a.settings)
+        elif f"col_{column}" in catalogue:
+            name = i18n.t(f"col_{column}", lang)
+        else:
+            name = column
+        names[column] = name if name not in names.values() else f"{name} ({column})"
+    return names
+
+
+def worded(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """The values of ``frame`` a reader of ``lang`` reads as words (see :func:`in_words`),
+    its columns still named as in the analysis."""
+    from clv.report.text import segment_name, tier, verdict
+
+    catalogue = i18n.catalogue()
+    if "rule" in frame.columns and "segment" in frame.columns:
+        frame = frame.with_columns(pl.struct("segment", "rule").map_elements(
+            lambda r: i18n.t(f"seg_rule_{r['segment']}", lang)
+            if f"seg_rule_{r['segment']}" in catalogue else r["rule"],
+            return_dtype=pl.String).alias("rule"))
+    for column in ("verdict", "historical_verdict_12m"):
+        if column in frame.columns and frame.schema[column] == pl.String:
+            frame = frame.with_columns(pl.col(column).map_elements(
+                lambda v: verdict(v, lang), return_dtype=pl.String))
+    if {"channel", "spend", "cac"} <= set(frame.columns):
+        new = pl.col("new_customers") if "new_customers" in frame.columns else pl.lit(1)
+        frame = frame.with_columns(
+            pl.when(pl.col("cac").is_not_null()).then(pl.lit(None, pl.String))
+            .when(pl.col("spend").fill_null(0) == 0)
+            .then(pl.lit(i18n.t("page_blank_no_spend", lang)))
+            .when(new.fill_null(0) == 0).then(pl.lit(i18n.t("page_blank_no_new", lang)))
+            .otherwise(pl.lit(None, pl.String)).alias("blank_note"))
     if "segment" in frame.columns:
         frame = frame.with_columns(pl.col("segment").map_elements(
             lambda s: segment_name(s, lang), return_dtype=pl.String))
     if "tier" in frame.columns:
         frame = frame.with_columns(pl.col("tier").map_elements(
             lambda s: tier(s, lang), return_dtype=pl.String))
-    names: dict[str, str] = {}
-    for column in frame.columns:
-        if column in measures.MEASURES:
-            name = measures.label(column, lang, a.settings)
-        elif f"col_{column}" in i18n.catalogue():
-            name = i18n.t(f"col_{column}", lang)
-        else:
-            name = column
-        names[column] = name if name not in names.values() else f"{name} ({column})"
-    return frame.rename(names)
+    return frame
 
 
 def flat(frame: pl.DataFrame) -> pl.DataFrame:
@@ -121,7 +185,8 @@ async def made(state: State, e: Entry, key: str, make: Callable[[Analysis], byte
             responses={200: {"description": "The table as a file", "content": {
                 "text/csv": {}, XLSX: {}}}})
 async def export(e: EntryDep, state: StateDep, filename: str,
-                 f: Annotated[Filters, Depends()], lang: PageLang) -> Response:
+                 f: Annotated[Filters, Depends()], lang: PageLang,
+                 request: Request) -> Response:
     """A table of the analysis as ``NAME.csv`` or ``NAME.xlsx`` (made once, then kept while
     the analysis is in memory), amounts rounded to the cent; the customers table restricted
     to the filters (``start``, ``end``, ``channel``, ``segment``, ``tier``, ``q``). Columns,
@@ -129,8 +194,8 @@ async def export(e: EntryDep, state: StateDep, filename: str,
     in French the CSV is as French spreadsheets read it: ``;`` between the values, decimal
     commas, and a byte order mark that says UTF-8."""
     name, _, fmt = filename.rpartition(".")
-    if fmt not in ("csv", "xlsx"):
-        raise HTTPException(404, f"no table {filename}")
+    if fmt not in ("csv", "xlsx") or name not in tables(e.analysis):
+        return no_export(request, e, filename, lang)
     chosen = {k: v for k, v in f.raw.items() if v} if name in FILTERED else {}
 
     def make(a: Analysis) -> bytes:
@@ -140,14 +205,20 @@ async def export(e: EntryDep, state: StateDep, filename: str,
             raise LookupError(f"no table {filename}")
         if chosen:
             frame = f.customers(frame)
-        frame = in_words(rounded(frame), a, lang)
+        frame = worded(rounded(frame), lang)
+        money = money_columns(frame)
+        names = column_names(frame, a, lang, name)
+        frame = frame.rename(names)
         buf = io.BytesIO()
+        if fmt == "csv":  # no cell a spreadsheet runs; amounts with their two places
+            text = cents(spreadsheet_safe(flat(frame)), [names[c] for c in money],
+                         comma=lang == "fr")
         if fmt == "csv" and lang == "fr":
             buf.write("\ufeff".encode())  # French Excel reads UTF-8 only with the mark
-            spreadsheet_safe(flat(frame)).write_csv(buf, separator=";", decimal_comma=True,
-                                                    datetime_format=DATETIME_FORMAT)
-        elif fmt == "csv":  # no cell a spreadsheet runs
-            spreadsheet_safe(flat(frame)).write_csv(buf, datetime_format=DATETIME_FORMAT)
+            text.write_csv(buf, separator=";", decimal_comma=True, date_format=FR_DATE,
+                           datetime_format=f"{FR_DATE} %H:%M:%S")
+        elif fmt == "csv":
+            text.write_csv(buf, datetime_format=DATETIME_FORMAT)
         else:  # polars writes text as text (strings_to_formulas off), never a formula
             frame.write_excel(buf, worksheet=name[:31])
         return buf.getvalue()
