@@ -602,7 +602,8 @@ def test_the_data_page_says_how_each_file_was_read_in_both_languages(tmp_path):
             assert title and _text(title.group(1)) == t(f"imp_map_{kind}", "fr", name=name)
             assert f'<span translate="no">{name}</span>' in title.group(1)
             assert t("page_rows_read", "fr", read=str(report.rows_read),
-                     kept=str(report.rows_kept), excluded=str(report.rows_excluded)) in part
+                     kept=str(report.rows_kept), excluded=str(report.rows_excluded),
+                     n=report.rows_excluded) in part
             for x in report.exclusions:
                 assert f"<th scope=\"row\">{t(f'tbl_reason_{x.key}', 'fr')}</th>" in part
         spend_part = _text(fr[fr.index('<section id="data-spend">'):])

@@ -68,8 +68,8 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
        "Mean net revenue per customer so far (refunds deducted).",
        "Chiffre d'affaires net moyen par client jusqu'ici (remboursements déduits).",
        "history"),
-    _m("margin_to_date", "Margin to date", "Marge à date",
-       "Margin rate x revenue to date.", "Taux de marge x chiffre d'affaires à date.",
+    _m("margin_to_date", "Margin to date per customer", "Marge à date par client",
+       "Margin rate × revenue to date.", "Taux de marge × chiffre d'affaires à date.",
        "history"),
     _m("clv", "Future value ({horizon})", "Valeur future ({horizon})",
        "Discounted expected margin of the customer's purchases over the horizon: P(alive) x "

@@ -26,6 +26,7 @@ import polars.selectors as cs
 from fastapi import HTTPException, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 
 from clv import i18n, measures
 from clv.pipeline import Analysis
@@ -196,8 +197,21 @@ def _note(context: jinja2.runtime.Context, text: Any) -> str:
     return note_words(text, _lang(context), getattr(analysis, "currency", None))
 
 
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _plain(text: Any) -> str:
+    """``{{ x | plain }}``: the text of ``x`` for an attribute (an ``aria-label``, a
+    ``title``): a message with markup (a file name in a ``<span translate="no">``) as its
+    words alone, so that no quote of the markup closes the attribute; plain text as it is
+    (the page escapes it)."""
+    if isinstance(text, Markup):  # its tags out, its spaces kept ("marketing\u00a0: x.csv")
+        return Markup(_TAG.sub("", text)).unescape()
+    return "" if text is None else str(text)
+
+
 ENV.filters.update(note=_note, num=_num, pct=_pct, money=_money, day=_day, month=_month_name,
-                   ratio=_ratio, segment=_segment, tier=_tier, words=form_words)
+                   ratio=_ratio, segment=_segment, tier=_tier, words=form_words, plain=_plain)
 ENV.globals.update(t=_t, label=_label, definition=_definition)
 
 
@@ -235,6 +249,18 @@ def page(name: str, status: int = 200, *, request: Request | None = None,
         response.set_cookie(i18n.COOKIE, asked, max_age=365 * 24 * 3600, path="/",
                             samesite="lax")
     return response
+
+
+def no_export(request: Request, e: Entry, filename: str, lang: str) -> HTMLResponse:
+    """The answer to ``/a/{aid}/export/{filename}`` when the analysis ``e`` has no export
+    of that name: for a browser, the error page in ``lang`` saying so (not that there is no
+    analysis), with a link to the analysis's exports page; for any other client, FastAPI's
+    JSON 404 (``no table {filename}``), as before."""
+    if "text/html" not in request.headers.get("accept", ""):
+        raise HTTPException(404, f"no table {filename}")
+    return page("error.html.j2", status=404, request=request, lang=lang, active="error",
+                e=None, message=i18n.t("page_no_export", lang, name=filename),
+                back={"href": f"/a/{e.id}/exports", "text": i18n.t("page_exports_back", lang)})
 
 
 _drawn: weakref.WeakKeyDictionary[Entry, dict[tuple[str, str], str | None]] = \
@@ -373,7 +399,9 @@ class Filters:
         out = []
         months = {k: _month_words(v, lang) for k, v in (("start", self.start),
                                                          ("end", self.end)) if v}
-        if len(months) == 2:
+        if len(months) == 2 and months["start"] == months["end"]:  # "acquired in March 2025"
+            out.append(i18n.t("filter_month", lang, start=months["start"]))
+        elif len(months) == 2:
             out.append(i18n.t("filter_months", lang, **months))
         elif "start" in months:
             out.append(i18n.t("filter_since", lang, **months))
