@@ -445,7 +445,7 @@ _SECTION = jinja2.Environment(
 <h4>{{ w("saas_movements_table").format(n=months.n) }}</h4>
 {{ grid(months.head, months.rows, "saas-months") }}
 {% for g in cohorts %}
-<h3>{{ w("saas_cohorts_title") }}{{ w("colon") }}{{ g.label | lower }}</h3>
+<h3>{{ g.label }}</h3>
 <p class="note">{{ w("saas_cohorts_lead") }}{% if g.cut %} {{ g.cut }}{% endif %}</p>
 <div class="scroll">
 <table class="saas-cohorts" id="saas-cohorts-{{ loop.index }}">

@@ -368,7 +368,10 @@ SAAS_WORDS: dict[str, dict[str, str]] = {
     "saas_short_history": {"en": "{month} alone: fewer than 12 months of history",
                            "fr": "{month} seul\u00a0: moins de 12 mois d'historique"},
     "saas_customer_moves": {"en": "{new} new, {back} back, {lost} lost in {month}",
-                            "fr": "{new} nouveaux, {back} revenus, {lost} partis en {month}"},
+                            # labels then counts: no agreement to get wrong ("1 parti"),
+                            # "réactivés", as "revenus" reads as revenue on this page
+                            "fr": "{month}\u00a0: nouveaux {new}, réactivés {back}, "
+                                  "partis {lost}"},
     "saas_blank_no_start": {"en": "no customer before", "fr": "aucun client avant"},
     "saas_blank_not_fitted": {"en": "not fitted", "fr": "non ajusté"},
     "saas_blank_no_churn": {"en": "no churn yet", "fr": "aucun départ"},
@@ -382,8 +385,6 @@ SAAS_WORDS: dict[str, dict[str, str]] = {
     "saas_movements_title": {"en": "MRR and its movements by month",
                              "fr": "Le MRR et ses mouvements par mois"},
     "saas_movements_table": {"en": "The last {n} months", "fr": "Les {n} derniers mois"},
-    "saas_cohorts_title": {"en": "Retention of subscribers by first paying month",
-                           "fr": "Rétention des abonnés par premier mois payé"},
     "saas_cohorts_lead": {
         "en": "Each row follows the customers who first paid in that month; each column is "
               "the number of months since.",
