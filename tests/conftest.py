@@ -57,6 +57,37 @@ def missing(reason: str) -> None:
     pytest.skip(reason)
 
 
+def spark_session(**conf: str):  # type: ignore[no-untyped-def]
+    """A local Spark session (2 cores, 2 shuffle partitions, ``conf`` added) for the Spark
+    engine's tests; pyspark or Java absent: :func:`missing`. The caller stops it."""
+    import shutil
+
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        missing("pyspark is not installed (pip install 'clv[spark]')")
+    if shutil.which("java") is None:
+        missing("no Java runtime (Debian package default-jre-headless)")
+    from clv.spark import session
+
+    return session("local[2]", {"spark.sql.shuffle.partitions": "2", **conf})
+
+
+def same_rows(a, b) -> None:  # type: ignore[no-untyped-def]
+    """Two Polars frames with the same columns and customers in the same order, floats
+    equal to 1e-9 relative (1e-9 absolute near 0), anything else exactly."""
+    import polars as pl
+
+    assert a.columns == b.columns and a.height == b.height
+    assert a["customer_id"].to_list() == b["customer_id"].to_list()
+    for column in a.columns:
+        x, y = a[column], b[column]
+        if y.dtype.is_float():
+            assert ((x.cast(pl.Float64) - y).abs() <= 1e-9 * (1 + y.abs())).all(), column
+        else:
+            assert x.to_list() == y.to_list(), column
+
+
 @pytest.fixture(scope="module")
 def browser():
     """The system Chromium driven by Playwright (no browser is downloaded), one per test

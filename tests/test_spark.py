@@ -8,7 +8,6 @@ the tests skip)."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import polars as pl
@@ -16,7 +15,7 @@ import pytest
 
 from clv import datasets, read_transactions, rfm_summary
 from clv.data import issues as why
-from conftest import missing
+from conftest import same_rows, spark_session
 from messy_logs import messy
 
 AS_OF = dt.datetime(2026, 1, 1)
@@ -27,30 +26,10 @@ pytestmark = [pytest.mark.filterwarnings("ignore:unclosed <socket:ResourceWarnin
 
 @pytest.fixture(scope="module")
 def spark(tmp_path_factory: pytest.TempPathFactory):
-    try:
-        import pyspark  # noqa: F401
-    except ImportError:
-        missing("pyspark is not installed (pip install 'clv[spark]')")
-    if shutil.which("java") is None:
-        missing("no Java runtime (Debian package default-jre-headless)")
-    from clv.spark import session
-
     # tables (clv score --to TABLE) in a temporary warehouse, not in the working directory
-    s = session("local[2]", {"spark.sql.shuffle.partitions": "2", "spark.sql.warehouse.dir":
-                             str(tmp_path_factory.mktemp("warehouse"))})
+    s = spark_session(**{"spark.sql.warehouse.dir": str(tmp_path_factory.mktemp("warehouse"))})
     yield s
     s.stop()
-
-
-def _same(a: pl.DataFrame, b: pl.DataFrame) -> None:
-    assert a.columns == b.columns and a.height == b.height
-    assert a["customer_id"].to_list() == b["customer_id"].to_list()
-    for column in a.columns:
-        x, y = a[column], b[column]
-        if y.dtype.is_float():
-            assert ((x.cast(pl.Float64) - y).abs() <= 1e-9 * (1 + y.abs())).all(), column
-        else:
-            assert x.to_list() == y.to_list(), column
 
 
 def _counts(issues: why.DataIssues) -> dict[str, object]:
@@ -107,7 +86,7 @@ def test_spark_reads_and_summarises_as_polars(spark, logs: dict[str, Path], log:
             why.EARLY_DATE, why.FUTURE_DATE, why.DUPLICATE}
     polars = rfm_summary(tx, **options)  # type: ignore[arg-type]
     ss = cs.rfm_summary(stx, **options)  # type: ignore[arg-type]
-    _same(ss.to_polars().frame, polars.frame)
+    same_rows(ss.to_polars().frame, polars.frame)
     assert ss.report.to_dict() == pytest.approx(polars.report.to_dict(), rel=1e-12)
     assert ss.observation_end == polars.observation_end
 
@@ -145,7 +124,8 @@ def test_spark_fits_and_scores_as_polars(spark, logs: dict[str, Path]) -> None:
     assert 0 < scores.interval_rows <= polars.frame.height
     assert got.columns == [*SCORE_COLUMNS, "discounted_purchases"]
     bounds = ["clv_lower", "clv_upper"]
-    _same(got.select(SCORE_COLUMNS).drop(bounds), expected.value.select(SCORE_COLUMNS).drop(bounds))
+    same_rows(got.select(SCORE_COLUMNS).drop(bounds),
+              expected.value.select(SCORE_COLUMNS).drop(bounds))
     # the bounds drawn per distinct row are those drawn per customer (the same draws); the
     # Polars valuation itself moves them by up to 2e-9 from one run to the next (measured:
     # its parallel sums move the Gamma-Gamma fit by 1e-12, which the draws' quantiles
@@ -153,7 +133,7 @@ def test_spark_fits_and_scores_as_polars(spark, logs: dict[str, Path]) -> None:
     drawn = value_intervals(fitted.purchases, ss.to_polars(), cfg.horizon, cfg.horizon_unit,
                             spend=fitted.spend, margin=cfg.margin,
                             discount_rate=cfg.discount_rate, level=cfg.level, draws=cfg.draws)
-    _same(got.select("customer_id", *bounds), drawn.customers.select("customer_id", *bounds))
+    same_rows(got.select("customer_id", *bounds), drawn.customers.select("customer_id", *bounds))
     for bound in bounds:
         assert got[bound].to_numpy() == pytest.approx(expected.value[bound].to_numpy(),
                                                       rel=1e-7)
@@ -251,7 +231,7 @@ def test_refunds_linked_to_their_order_as_polars(spark, tmp_path: Path,
     assert [(n.values["n"], n.values["total"]) for n in linked] == [(5, -275.0)]  # type: ignore[attr-defined]
     polars = rfm_summary(tx, **options)  # type: ignore[arg-type]
     ss = cs.rfm_summary(stx, **options)  # type: ignore[arg-type]
-    _same(ss.to_polars().frame, polars.frame)
+    same_rows(ss.to_polars().frame, polars.frame)
     assert ss.report.to_dict() == pytest.approx(polars.report.to_dict(), rel=1e-12)
 
 
@@ -356,7 +336,7 @@ def test_clv_score_with_engine_spark(spark, logs: dict[str, Path], tmp_path: Pat
     assert written.columns == list(SCORE_COLUMNS)
     assert polars.columns == [*SCORE_COLUMNS, "analysis_id"]
     bounds = ["clv_lower", "clv_upper"]
-    _same(written.drop(bounds), polars.drop("analysis_id", *bounds))
+    same_rows(written.drop(bounds), polars.drop("analysis_id", *bounds))
     # two runs of the Polars clv score differ by up to 2e-9 (relative) in the bounds here
     # (measured: its parallel sums move the fits in their last digits, which the draws'
     # quantiles amplify); in one process the engines agree to 1e-9 (the test above)

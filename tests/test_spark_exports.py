@@ -11,7 +11,6 @@ in local mode (CI installs pyspark and a Java runtime; elsewhere the tests skip)
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import polars as pl
@@ -19,7 +18,7 @@ import pytest
 
 from clv import datasets, read_transactions, rfm_summary
 from clv.data import issues as why
-from conftest import missing
+from conftest import same_rows, spark_session
 
 AS_OF = dt.datetime(2026, 1, 1)
 pytestmark = [pytest.mark.filterwarnings("ignore:unclosed <socket:ResourceWarning"),
@@ -28,28 +27,9 @@ pytestmark = [pytest.mark.filterwarnings("ignore:unclosed <socket:ResourceWarnin
 
 @pytest.fixture(scope="module")
 def spark():
-    try:
-        import pyspark  # noqa: F401
-    except ImportError:
-        missing("pyspark is not installed (pip install 'clv[spark]')")
-    if shutil.which("java") is None:
-        missing("no Java runtime (Debian package default-jre-headless)")
-    from clv.spark import session
-
-    s = session("local[2]", {"spark.sql.shuffle.partitions": "2"})
+    s = spark_session()
     yield s
     s.stop()
-
-
-def _same(a: pl.DataFrame, b: pl.DataFrame) -> None:
-    assert a.columns == b.columns and a.height == b.height
-    assert a["customer_id"].to_list() == b["customer_id"].to_list()
-    for column in a.columns:
-        x, y = a[column], b[column]
-        if y.dtype.is_float():
-            assert ((x.cast(pl.Float64) - y).abs() <= 1e-9 * (1 + y.abs())).all(), column
-        else:
-            assert x.to_list() == y.to_list(), column
 
 
 def _counts(issues: why.DataIssues) -> dict[str, object]:
@@ -81,7 +61,7 @@ def _both(spark, path: Path, summary: dict[str, object], **read: object):
     assert stx.issues.balanced and stx.currency == tx.currency
     polars = rfm_summary(tx, **summary)  # type: ignore[arg-type]
     ss = cs.rfm_summary(stx, **summary)  # type: ignore[arg-type]
-    _same(ss.to_polars().frame, polars.frame)
+    same_rows(ss.to_polars().frame, polars.frame)
     assert ss.report.to_dict() == pytest.approx(polars.report.to_dict(), rel=1e-12)
     assert ss.observation_end == polars.observation_end
     return tx, stx

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +19,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from clv import datasets, read_transactions
-from conftest import missing
+from conftest import spark_session
 
 AS_OF = dt.datetime(2026, 1, 1)
 MARGIN = 0.3
@@ -30,15 +29,7 @@ pytestmark = [pytest.mark.filterwarnings("ignore:unclosed <socket:ResourceWarnin
 
 @pytest.fixture(scope="module")
 def spark():
-    try:
-        import pyspark  # noqa: F401
-    except ImportError:
-        missing("pyspark is not installed (pip install 'clv[spark]')")
-    if shutil.which("java") is None:
-        missing("no Java runtime (Debian package default-jre-headless)")
-    from clv.spark import session
-
-    s = session("local[2]", {"spark.sql.shuffle.partitions": "2"})
+    s = spark_session()
     yield s
     s.stop()
 
