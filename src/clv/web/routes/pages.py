@@ -17,8 +17,8 @@ import dataclasses
 import datetime as dt
 import math
 import weakref
-from collections.abc import Mapping
-from typing import Annotated, Any
+from collections.abc import Callable, Hashable, Mapping
+from typing import Annotated, Any, Generic, TypeVar
 
 import polars as pl
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -88,9 +88,32 @@ def action_links(e: Entry, done: list[str], lang: str) -> list[dict[str, str | N
 
 
 SELECTIONS_KEPT = 16
-"""The filtered overview charts kept per analysis (the latest selections)."""
-_selected: weakref.WeakKeyDictionary[Entry, dict[tuple[str, str], dict[str, str | None]]] = \
-    weakref.WeakKeyDictionary()
+"""What is drawn or computed for a selection (filters, language) kept per analysis: the
+latest selections."""
+V = TypeVar("V")
+
+
+class Kept(Generic[V]):
+    """Values made for an analysis held in memory, by key (a selection and a language): the
+    latest :data:`SELECTIONS_KEPT` kept per analysis (the oldest dropped first), all of them
+    dropped with the analysis."""
+
+    def __init__(self) -> None:
+        self._held: weakref.WeakKeyDictionary[Entry, dict[Hashable, V]] = \
+            weakref.WeakKeyDictionary()
+
+    def get(self, e: Entry, key: Hashable, make: Callable[[], V]) -> V:
+        """The value of ``key`` for ``e``, made by ``make`` the first time."""
+        held = self._held.setdefault(e, {})
+        if key not in held:
+            value = make()
+            if len(held) >= SELECTIONS_KEPT:
+                held.pop(next(iter(held)))
+            held[key] = value
+        return held[key]
+
+
+_selected: Kept[dict[str, str | None]] = Kept()
 
 
 def _selection_charts(e: Entry, chosen: pl.DataFrame, key: str, lang: str
@@ -100,15 +123,12 @@ def _selection_charts(e: Entry, chosen: pl.DataFrame, key: str, lang: str
     cannot be drawn for them (nobody kept, values summing to zero) is None."""
     from clv.web.charts import SELECTION_CHARTS, of_customers, render_charts
 
-    held = _selected.setdefault(e, {})
-    if (lang, key) not in held:
+    def draw() -> dict[str, str | None]:
         sub = of_customers(e.analysis, chosen["customer_id"]) if chosen.height else None
-        drawn = render_charts(sub, lang, SELECTION_CHARTS) if sub is not None else \
+        return render_charts(sub, lang, SELECTION_CHARTS) if sub is not None else \
             dict.fromkeys(SELECTION_CHARTS)
-        if len(held) >= SELECTIONS_KEPT:
-            held.pop(next(iter(held)))
-        held[lang, key] = drawn
-    return held[lang, key]
+
+    return _selected.get(e, (lang, key), draw)
 
 
 WARN_SHARE = 0.05
@@ -212,8 +232,7 @@ def customer(request: Request, e: EntryDep, f: FilterDep, cid: str, lang: PageLa
                    level=measures.percent(a.settings.level, lang), missing=None, **found)
 
 
-_segment_charts: weakref.WeakKeyDictionary[Entry, dict[tuple[str, str], str | None]] = \
-    weakref.WeakKeyDictionary()
+_segment_charts: Kept[str | None] = Kept()
 
 
 def segments_chart(e: Entry, f: Filters, prof: pl.DataFrame | None, lang: str) -> str | None:
@@ -222,9 +241,7 @@ def segments_chart(e: Entry, f: Filters, prof: pl.DataFrame | None, lang: str) -
     nobody), drawn once per selection and language (the latest few kept)."""
     from clv.web.charts import render_charts
 
-    held = _segment_charts.setdefault(e, {})
-    key = (lang, f.query)
-    if key not in held:
+    def draw() -> str | None:
         a = e.analysis
         drawn = render_charts(dataclasses.replace(a, segments=dataclasses.replace(
             a.segments, segments=prof)), lang, ("segments",), aid=e.id)["segments"] \
@@ -232,10 +249,9 @@ def segments_chart(e: Entry, f: Filters, prof: pl.DataFrame | None, lang: str) -
         if drawn:  # a bar opens its segment's customers under the same filters
             mark = f'href="/a/{e.id}/customers?'
             drawn = drawn.replace(mark, f"{mark}{escape(f.query[1:])}&amp;")
-        if len(held) >= SELECTIONS_KEPT:
-            held.pop(next(iter(held)))
-        held[key] = drawn
-    return held[key]
+        return drawn
+
+    return _segment_charts.get(e, (lang, f.query), draw)
 
 
 @router.get("/a/{aid}/segments")
@@ -315,10 +331,8 @@ def _cohort_name(start: dt.date, period: str, lang: str) -> str:
 
 WHO = ("channel", "segment", "tier")
 """The filters that pick customers (the period picks cohorts)."""
-_cohorts_kept: weakref.WeakKeyDictionary[Entry, dict[str, Cohorts | None]] = \
-    weakref.WeakKeyDictionary()
-_cohort_charts: weakref.WeakKeyDictionary[Entry, dict[tuple[str, str], dict[str, str | None]]] \
-    = weakref.WeakKeyDictionary()
+_cohorts_kept: Kept[Cohorts | None] = Kept()
+_cohort_charts: Kept[dict[str, str | None]] = Kept()
 
 
 def cohorts_of(e: Entry, f: Filters) -> Cohorts | None:
@@ -332,21 +346,17 @@ def cohorts_of(e: Entry, f: Filters) -> Cohorts | None:
     who = Filters(**{k: f.raw[k] for k in WHO if f.raw[k]})
     if not who.kept:
         return a.cohorts
-    key = who.query
-    held = _cohorts_kept.setdefault(e, {})
-    if key not in held:
+
+    def make() -> Cohorts | None:
         ids = who.customers(a.customers)["customer_id"]
-        made = None
-        if ids.len():
-            keep = pl.col("customer_id").is_in(ids.implode())
-            summary = dataclasses.replace(a.summary, frame=a.summary.frame.filter(keep))
-            made = cohorts(a.transactions.frame.filter(keep), summary,
-                           period=a.settings.period, purchases=a.model, spend=a.spend_model,
-                           margin=a.settings.margin)
-        if len(held) >= SELECTIONS_KEPT:
-            held.pop(next(iter(held)))
-        held[key] = made
-    return held[key]
+        if not ids.len():
+            return None
+        keep = pl.col("customer_id").is_in(ids.implode())
+        summary = dataclasses.replace(a.summary, frame=a.summary.frame.filter(keep))
+        return cohorts(a.transactions.frame.filter(keep), summary, period=a.settings.period,
+                       purchases=a.model, spend=a.spend_model, margin=a.settings.margin)
+
+    return _cohorts_kept.get(e, who.query, make)
 
 
 def _in_period(coh: Cohorts, f: Filters) -> Cohorts:
@@ -366,9 +376,8 @@ def cohort_charts(e: Entry, f: Filters, coh: Cohorts | None, lang: str
 
     if not f.kept:
         return None
-    held = _cohort_charts.setdefault(e, {})
-    key = (lang, f.query)
-    if key not in held:
+
+    def draw() -> dict[str, str | None]:
         which = ("heatmap", "curves")
         kept = _in_period(coh, f) if coh is not None else None
         drawn = render_charts(dataclasses.replace(e.analysis, cohorts=kept), lang, which,
@@ -379,10 +388,9 @@ def cohort_charts(e: Entry, f: Filters, coh: Cohorts | None, lang: str
             mark = f'href="/a/{e.id}/customers?'
             drawn = {k: v.replace(mark, f"{mark}{escape(who[1:])}&amp;") if v else v
                      for k, v in drawn.items()}
-        if len(held) >= SELECTIONS_KEPT:
-            held.pop(next(iter(held)))
-        held[key] = drawn
-    return held[key]
+        return drawn
+
+    return _cohort_charts.get(e, (lang, f.query), draw)
 
 
 @router.get("/a/{aid}/cohorts")
@@ -459,8 +467,7 @@ def why_blank(key: str, values: Mapping[str, Any], total: bool = False) -> str:
     return CHANNEL_BLANKS.get(key, "none")
 
 
-_channel_charts: weakref.WeakKeyDictionary[Entry, dict[tuple[str, str], str | None]] = \
-    weakref.WeakKeyDictionary()
+_channel_charts: Kept[str | None] = Kept()
 
 
 def channel_chart(e: Entry, channel: str | None, lang: str) -> str | None:
@@ -471,15 +478,13 @@ def channel_chart(e: Entry, channel: str | None, lang: str) -> str | None:
     acq = e.analysis.channels
     if channel is None or acq is None:
         return None if acq is None else e.chart("channels", lang)
-    held = _channel_charts.setdefault(e, {})
-    if (lang, channel) not in held:
+    def draw() -> str | None:
         one = dataclasses.replace(acq, channels=acq.channels.filter(
             pl.col("channel") == channel))
-        if len(held) >= SELECTIONS_KEPT:
-            held.pop(next(iter(held)))
-        held[lang, channel] = render_charts(dataclasses.replace(e.analysis, channels=one),
-                                            lang, ("channels",), aid=e.id)["channels"]
-    return held[lang, channel]
+        return render_charts(dataclasses.replace(e.analysis, channels=one), lang,
+                             ("channels",), aid=e.id)["channels"]
+
+    return _channel_charts.get(e, (lang, channel), draw)
 
 
 @router.get("/a/{aid}/channels")
