@@ -11,8 +11,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col_customer_id": {"en": "Customer id", "fr": "Identifiant client"},
     "col_idle": {"en": "Time since last purchase (in the analysis's unit)",
                  "fr": "Temps depuis le dernier achat (dans l'unité de l'analyse)"},
-    "col_purchases": {"en": "Purchases", "fr": "Achats"},
-    "col_mean_spend": {"en": "Mean purchase", "fr": "Achat moyen"},
+    "col_purchases": {"en": "Purchase days (days with an order, the first even if refunded)",
+                      "fr": "Jours d'achat (jours avec une commande, le premier même "
+                            "remboursé)"},
+    "col_mean_spend": {"en": "Average repeat purchase day (the first day's amount when there "
+                             "is no repeat)",
+                       "fr": "Montant moyen des jours d'achat répétés (celui du premier jour "
+                             "sans achat répété)"},
     "col_r_score": {"en": "R score (recency, 1-5)", "fr": "Note R (récence, 1-5)"},
     "col_f_score": {"en": "F score (frequency, 1-5)", "fr": "Note F (fréquence, 1-5)"},
     "col_m_score": {"en": "M score (amount, 1-5)", "fr": "Note M (montant, 1-5)"},

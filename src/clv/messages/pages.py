@@ -89,7 +89,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page_export_list_xlsx": {"en": "Excel", "fr": "Excel"},
     "page_customer_col": {"en": "Customer", "fr": "Client"},
     "page_acquired": {"en": "First purchase", "fr": "Premier achat"},
-    "page_purchases": {"en": "Purchases", "fr": "Achats"},
+    "page_purchases": {"en": "Purchase days", "fr": "Jours d'achat"},
+    "page_purchases_def": {
+        "en": "Days with an order: the orders of one day count once, their amounts summed. "
+              "The first day counts even when its orders were refunded in full (net amount "
+              "0); a later day counts only when its net amount is positive. This is not a "
+              "number of orders.",
+        "fr": "Jours avec une commande : les commandes d'un même jour comptent une fois, "
+              "leurs montants additionnés. Le premier jour compte même si ses commandes ont "
+              "été remboursées en totalité (montant net de 0) ; un jour suivant ne compte que "
+              "si son montant net est positif. Ce n'est pas un nombre de commandes."},
     "page_interval": {"en": "{level} interval", "fr": "Intervalle à {level}"},
     "page_interval_cell": {"en": "{low} to {high}", "fr": "{low} à {high}"},
     "page_page_of": {"en": "Page {n} of {pages}", "fr": "Page {n} sur {pages}"},
@@ -517,6 +526,30 @@ MESSAGES: dict[str, dict[str, str]] = {
                                 "fr": "Aucune dépense d'acquisition n'est enregistrée pour ce "
                                       "canal (ou ce mois)\u00a0: pas de coût à diviser, donc ni "
                                       "CAC, ni LTV:CAC, ni délai de récupération."},
+    "page_blank_no_spend_left": {"en": "no spend read", "fr": "aucune dépense lue"},
+    "page_blank_no_spend_left_why": {
+        "en": "No acquisition spend was read for this channel (or month), but lines of the "
+              "spend file were left out at import (see the data page): their spend may be "
+              "missing here, so there is no CAC, no LTV:CAC and no payback.",
+        "fr": "Aucune dépense d'acquisition n'a été lue pour ce canal (ou ce mois), mais des "
+              "lignes du fichier de dépenses ont été écartées à l'import (voir la page "
+              "Données)\u00a0: leur dépense peut manquer ici, donc ni CAC, ni LTV:CAC, ni "
+              "délai de récupération."},
+    "page_spend_left_out": {
+        "en": "{n} lines of the spend file {name} were left out at import ({reasons}): the "
+              "file does not say which channel they belonged to, so the spend of some "
+              "channels or months may be understated, and their CAC with it.",
+        "fr": "{n} lignes du fichier de dépenses {name} ont été écartées à l'import "
+              "({reasons})\u00a0: on ne sait pas à quel canal elles appartenaient, donc la "
+              "dépense de certains canaux ou mois peut être sous-estimée, et leur CAC avec."},
+    "page_spend_left_out_one": {
+        "en": "1 line of the spend file {name} was left out at import ({reasons}): the file "
+              "does not say which channel it belonged to, so the spend of a channel or month "
+              "may be understated, and its CAC with it.",
+        "fr": "1 ligne du fichier de dépenses {name} a été écartée à l'import ({reasons})"
+              "\u00a0: on ne sait pas à quel canal elle appartenait, donc la dépense d'un "
+              "canal ou d'un mois peut être sous-estimée, et son CAC avec."},
+    "page_spend_left_out_see": {"en": "See the rows left out", "fr": "Voir les lignes écartées"},
     "page_blank_no_new": {"en": "no new customer", "fr": "aucun nouveau client"},
     "page_blank_no_new_why": {"en": "The spend bought no new customer: there is no CAC to "
                                     "compute.",

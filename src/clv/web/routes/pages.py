@@ -454,17 +454,39 @@ COSTED = ("cac", "ltv_cac", "verdict", "payback_months", "predicted_payback_mont
 whose spend bought no new customer."""
 
 
-def why_blank(key: str, values: Mapping[str, Any], total: bool = False) -> str:
+def why_blank(key: str, values: Mapping[str, Any], total: bool = False,
+              spend_left: bool = False) -> str:
     """Why the channels' figure ``key`` of a row (its ``values``) is blank: the reason
-    ``page_blank_<reason>``."""
+    ``page_blank_<reason>`` (``no_spend_left`` when no spend was read but lines of the spend
+    file were left out at import, ``spend_left``: that spend may be missing)."""
     if total and key in PER_CHANNEL:
         return "per_channel"
     if key in COSTED and not total:
         if not values.get("spend"):
-            return "no_spend"
+            return "no_spend_left" if spend_left else "no_spend"
         if not values.get("new_customers"):
             return "no_new"
     return CHANNEL_BLANKS.get(key, "none")
+
+
+def spend_left_out(a: Any, lang: str) -> list[Any]:
+    """What the channels page says of the spend file's lines left out at import (for a
+    reason other than being empty), one sentence per spend file: their spend is in no
+    channel's figures and the file's report does not say whose it was. Empty when none."""
+    from clv.web.routes.data import said_with_data, table_reason
+
+    out = []
+    for report in getattr(a, "table_reports", ()):
+        left = [x for x in report.exclusions if x.key != "empty_row" and x.count]
+        n = sum(x.count for x in left)
+        if report.kind != "spend" or not n:
+            continue
+        reasons = "\u00a0; ".join if lang == "fr" else "; ".join
+        out.append(said_with_data(
+            "page_spend_left_out_one" if n == 1 else "page_spend_left_out", lang,
+            n=number(n, lang), name=report.source or "",
+            reasons=reasons([table_reason(x.key, lang) for x in left])))
+    return out
 
 
 _channel_charts: Kept[str | None] = Kept()
@@ -500,6 +522,7 @@ def channel_page(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) ->
     months = acq.by_month.filter(pick & f.period("month")).sort("month", "channel")
     overall = figures.channels_page(a, lang, f.channel, months)
     raw, total = figures.channel_rows(a, f.channel)
+    left = spend_left_out(a, lang)
     for rows, values, columns, is_total in (
             (overall["rows"], raw, figures.CHANNEL_COLUMNS, False),
             ([overall["total"]], [total], figures.CHANNEL_COLUMNS, True),
@@ -507,7 +530,7 @@ def channel_page(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) ->
         for row, value in zip(rows, values, strict=True):
             for i, (k, c) in enumerate(zip(columns, row, strict=True)):
                 if c == "" and i:
-                    row[i] = blank(why_blank(k, value, is_total), lang)
+                    row[i] = blank(why_blank(k, value, is_total, bool(left)), lang)
     overall["links"] = [_customers_link(e, f, channel=r["channel"]) if r["channel"] else None
                         for r in raw]
     keys = [*figures.CHANNEL_COLUMNS, *figures.MONTH_COLUMNS]
@@ -519,6 +542,7 @@ def channel_page(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) ->
     return section(e, "channels", f, lang=lang, request=request,
                    w=lambda k: figures.word(k, lang), overall=overall,
                    chart=channel_chart(e, f.channel, lang), said=[x for x in said if x],
+                   spend_left=left,
                    explained=figures.explained(keys, a, lang), basis=figures.basis(a, lang))
 
 

@@ -1,0 +1,121 @@
+"""The findings of a French marketing user's review of the dashboard (issue 16), checked
+against a real server on 127.0.0.1:
+
+- the customers pages said "Achats" of the days with an order (a fully refunded first order
+  counts as one) and the exports "Achat moyen" of the mean of the *repeat* purchase days:
+  they are named for what they count, with a definition;
+- a spend line left out at import (its month unreadable) made a channel-month read "aucune
+  dépense" and its CAC understated, without a word: the channels page says so;
+- the filters: the timing page, the segments and cohorts exports, the overview's "what to
+  do" and the filter form's empty parameters;
+- one figure written one way on a page;
+- blanks with their reason.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import html
+import re
+
+import polars as pl
+import pytest
+
+pytest.importorskip("fastapi")
+pytest.importorskip("uvicorn")
+
+from clv.i18n import t  # noqa: E402
+from clv.web import build  # noqa: E402
+from webtools import call, running  # noqa: E402
+
+PAGE = {"Accept": "text/html"}
+REFUNDED = "REMB-1"
+"""A customer whose first order was refunded in full the same day, who bought again later."""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A dashboard with one analysis (EUR) whose spend table was read from
+    ``depenses_fr.csv``, one row of which has no month, and whose orders hold the customer
+    :data:`REFUNDED`: its base URL."""
+    import clv
+    from clv.data.tables import read_spend_report
+
+    folder = tmp_path_factory.mktemp("review3")
+    sample = clv.sample_shop(400, seed=3)
+    spend = folder / "depenses_fr.csv"
+    lines = ["Mois;Canal;Dépenses"] + [
+        f"{m:%m/%Y};{c};{str(round(s, 2)).replace('.', ',')}"
+        for c, m, s in sample.spend.select("channel", "month", "spend").iter_rows()]
+    lines.append("13/2023;SEO;1,50")
+    spend.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    frame, report = read_spend_report(spend)
+    report = dataclasses.replace(report, source=spend.name)
+    tx = sample.transactions
+    first = tx["timestamp"].min() + dt.timedelta(days=40)
+    extra = pl.DataFrame({
+        "customer_id": [REFUNDED] * 3,
+        "timestamp": [first, first + dt.timedelta(hours=2), first + dt.timedelta(days=30)],
+        "amount": [80.0, -80.0, 45.0]})
+    tx = pl.concat([tx, extra.select(
+        *[pl.col(c).cast(tx.schema[c]) for c in extra.columns])], how="diagonal_relaxed")
+    shop = clv.analyze(tx, spend=frame, table_reports=[report],
+                       settings=clv.Settings(margin=0.3, draws=20, currency="EUR"))
+    app = build(f"sqlite:///{folder / 'history.db'}", workdir=folder / "uploads",
+                analyses=[(shop, "shop")])
+    with running(app) as base:
+        yield base, shop
+
+
+def _get(url: str) -> str:
+    status, body, _ = call(url, headers=PAGE)
+    assert status == 200, url
+    return body.decode()
+
+
+def _text(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_purchase_days_are_named_and_defined(site, lang):
+    base, shop = site
+    row = shop.customers.filter(pl.col("customer_id") == REFUNDED).row(0, named=True)
+    assert row["purchases"] == 2  # the refunded first day counts: not a count of orders
+    listed = _get(f"{base}/a/1/customers?q={REFUNDED}&lang={lang}")
+    head = re.search(r'<th scope="col" class="n" title="([^"]*)">([^<]*)</th>', listed)
+    assert head and html.unescape(head.group(2)) == t("page_purchases", lang)
+    assert html.unescape(head.group(1)) == t("page_purchases_def", lang)
+    assert t("page_purchases", lang) not in ("Achats", "Purchases")
+    one = _get(f"{base}/a/1/customers/{REFUNDED}?lang={lang}")
+    kpi = re.search(r'<div class="kpi" id="kpi-purchases" title="([^"]*)">(.*?)</div></div>',
+                    one, re.S)
+    assert kpi and html.unescape(kpi.group(1)) == t("page_purchases_def", lang)
+    assert _text(kpi.group(2)).endswith("2")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_customers_export_names_its_columns_for_what_they_count(site, lang):
+    base, _ = site
+    status, body, _ = call(f"{base}/a/1/export/customers.csv?lang={lang}")
+    assert status == 200
+    header = body.decode("utf-8-sig").splitlines()[0]
+    assert t("col_purchases", lang) in header and t("col_mean_spend", lang) in header
+    for wrong in ("Achat moyen", "Mean purchase"):
+        assert wrong not in header
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_channels_page_says_spend_lines_were_left_out(site, lang):
+    base, _ = site
+    page = _get(f"{base}/a/1/channels?lang={lang}")
+    note = re.search(r'<p class="note warning spend-left-out" role="note">(.*?)</p>', page, re.S)
+    assert note, "no word of the spend line left out"
+    said = _text(note.group(1))
+    assert "depenses_fr.csv" in said
+    assert t("tbl_reason_month_unread", lang) in said
+    assert t("page_spend_left_out_see", lang) in said
+    assert 'href="/a/1/data#data-spend"' in note.group(1)
+    # a channel or month without spend read says the spend may be missing, not "no spend"
+    assert t("page_blank_no_spend", lang) not in _text(page)
