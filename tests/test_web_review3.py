@@ -119,3 +119,88 @@ def test_the_channels_page_says_spend_lines_were_left_out(site, lang):
     assert 'href="/a/1/data#data-spend"' in note.group(1)
     # a channel or month without spend read says the spend may be missing, not "no spend"
     assert t("page_blank_no_spend", lang) not in _text(page)
+
+
+def _channel(shop) -> str:
+    """The acquisition channel of most customers."""
+    return shop.customers["channel"].drop_nulls().mode().sort()[0]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_timing_page_says_what_the_filters_apply_to(site, lang):
+    base, shop = site
+    segment = shop.customers["segment"].mode().sort()[0]
+    page = _get(f"{base}/a/1/timing?segment={segment}&lang={lang}")
+    note = re.search(r'<p class="note filters-said" id="timing-filters">(.*?)</p>', page, re.S)
+    assert note, "the timing page says nothing of the filters"
+    kept = set(shop.customers.filter(pl.col("segment") == segment)["customer_id"])
+    listed = re.findall(r'<tr><th scope="row"><a href="/a/1/customers/[^"]*">([^<]*)</a>', page)
+    assert listed and {html.unescape(x) for x in listed} <= kept
+    assert "timing-filters" not in _get(f"{base}/a/1/timing?lang={lang}")
+
+
+def _csv(base: str, name: str, query: str) -> pl.DataFrame:
+    status, body, _ = call(f"{base}/a/1/export/{name}.csv?lang=en{query}")
+    assert status == 200, (name, query)
+    return pl.read_csv(body)
+
+
+def test_the_segments_and_cohorts_exports_apply_the_filters(site):
+    base, shop = site
+    channel = _channel(shop)
+    n = shop.customers.filter(pl.col("channel") == channel).height
+    assert 0 < n < shop.customers.height
+    every = _csv(base, "segments", "")
+    seg = _csv(base, "segments", f"&channel={channel}")
+    assert every["Customers"].sum() == shop.customers.height
+    assert seg["Customers"].sum() == n
+    # a segment filter is left aside by the segments (they compare the segments)
+    assert _csv(base, "segments", f"&channel={channel}&segment=champions").equals(seg)
+    coh = _csv(base, "cohorts", f"&channel={channel}")
+    coh_all = _csv(base, "cohorts", "")
+    first = coh.columns[0]
+    age = [c for c in coh.columns if c.lower().startswith("age")][0]
+    in_cohorts = coh.filter(pl.col(age) == 0)["Customers"].sum()
+    assert in_cohorts == n
+    assert in_cohorts < coh_all.filter(pl.col(age) == 0)["Customers"].sum()
+    assert coh[first].n_unique() <= coh_all[first].n_unique()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_exports_page_links_the_filtered_tables(site, lang):
+    base, shop = site
+    channel = _channel(shop)
+    page = _get(f"{base}/a/1/exports?channel={channel}&lang={lang}")
+    for name in ("customers", "segments", "cohorts"):
+        assert f'href="/a/1/export/{name}.csv?channel={channel}"' in page, name
+    assert 'href="/a/1/export/tiers.csv"' in page
+    assert t("page_exports_others", lang) in html.unescape(page)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_what_to_do_says_it_counts_every_customer_and_keeps_the_filters(site, lang):
+    base, shop = site
+    channel = _channel(shop)
+    page = _get(f"{base}/a/1?channel={channel}&lang={lang}")
+    todo = page[page.index('<ol class="actions">'):]
+    todo = todo[:todo.index("</ol>")]
+    links = re.findall(r'<a href="([^"]*)"', todo)
+    assert links and all(f"channel={channel}" in html.unescape(x) for x in links)
+    assert 'id="todo-all"' in page
+    assert 'id="todo-all"' not in _get(f"{base}/a/1?lang={lang}")
+
+
+def test_the_filter_form_sends_only_the_filters_set(site, browser):
+    base, shop = site
+    channel = _channel(shop)
+    page = browser.new_page()
+    try:
+        page.goto(f"{base}/a/1/customers?lang=fr")
+        page.select_option("form.filters select[name=channel]", channel)
+        with page.expect_navigation():
+            page.click("form.filters button[type=submit]")
+        query = page.url.partition("?")[2]
+        assert query == f"channel={channel}", page.url
+        assert page.locator("#applied").count() == 1
+    finally:
+        page.close()

@@ -445,9 +445,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page_table": {"en": "Table", "fr": "Tableau"},
     "page_csv": {"en": "CSV", "fr": "CSV"},
     "page_excel": {"en": "Excel", "fr": "Excel"},
-    "page_exports_filtered": {"en": "The customers table is exported with the filters: {what}.",
-                              "fr": "Le tableau des clients est exporté avec les filtres\u00a0: "
-                                    "{what}."},
+    "page_exports_filtered": {
+        "en": "The customers, segments and cohorts tables are exported with the filters, as "
+              "their pages show them: {what}.",
+        "fr": "Les tableaux des clients, des segments et des cohortes sont exportés avec les "
+              "filtres, comme leurs pages les montrent\u00a0: {what}."},
+    "page_exports_segment_aside": {
+        "en": "The segments table leaves the segment filter aside: it compares the segments.",
+        "fr": "Le tableau des segments laisse de côté le filtre de segment\u00a0: il compare "
+              "les segments."},
+    "page_exports_others": {
+        "en": "The other tables cover every customer.",
+        "fr": "Les autres tableaux couvrent tous les clients."},
     "page_exports_money": {"en": "Amounts are rounded to the cent.",
                            "fr": "Les montants sont arrondis au centime."},
     "export_customers": {"en": "Customers, with their predictions",
@@ -590,6 +599,23 @@ MESSAGES: dict[str, dict[str, str]] = {
                               "les filtres ({filters})\u00a0: {n} clients."},
     "page_action_open": {"en": "Open the {n} '{segment}' customers",
                          "fr": "Ouvrir la liste des {n} clients «\u00a0{segment}\u00a0»"},
+    "page_action_open_filtered": {
+        "en": "Open the '{segment}' customers the filters keep",
+        "fr": "Ouvrir la liste des clients «\u00a0{segment}\u00a0» que les filtres gardent"},
+    "page_todo_all": {
+        "en": "These actions count every customer, not the selection ({filters}): they are "
+              "worked out once for the whole base. Their link opens the customers the filters "
+              "keep.",
+        "fr": "Ces actions comptent tous les clients, pas la sélection ({filters})\u00a0: "
+              "elles sont établies une fois pour toute la base. Leur lien ouvre les clients "
+              "que les filtres gardent."},
+    "page_timing_filters": {
+        "en": "The customers most likely to buy soon are those the filters keep ({filters}); "
+              "the product pairs cover the orders of every customer (they are computed once "
+              "for the analysis).",
+        "fr": "Les clients les plus susceptibles d'acheter bientôt sont ceux que les filtres "
+              "gardent ({filters})\u00a0; les paires de produits couvrent les commandes de "
+              "tous les clients (elles sont calculées une fois pour l'analyse)."},
     "page_channel_chart_none": {
         "en": "No chart: it compares the LTV and the CAC of the channels whose spend is "
               "recorded.",

@@ -53,8 +53,40 @@ DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 FR_DATE = "%d/%m/%Y"
 """How a French CSV writes a date: as a French spreadsheet reads one, as its numbers are
 (``;`` and decimal commas); English CSVs and the XLSX (real date cells) keep ISO dates."""
-FILTERED = ("customers",)
-"""The tables the filters apply to."""
+FILTERED: dict[str, tuple[str, ...]] = {
+    "customers": ("start", "end", "channel", "segment", "tier", "q"),
+    "segments": ("start", "end", "channel", "tier", "q"),
+    "cohorts": ("start", "end", "channel", "segment", "tier")}
+"""The tables the filters apply to, and the filters each takes, as its page does (the
+segments compare the segments: no segment filter; the cohorts pick customers by channel,
+segment and tier, cohorts by their months)."""
+
+
+def filtered(e: Entry, name: str, f: Filters) -> pl.DataFrame | None:
+    """The table ``name`` (one of :data:`FILTERED`) of the customers the filters ``f`` keep,
+    as its page shows it: the customers, the segments' profile of the customers kept (with
+    each segment's rule), the cohorts of the customers kept acquired in the chosen months;
+    None when they keep nobody."""
+    from clv.segments import profile
+    from clv.web.routes.pages import _in_period, cohorts_of
+
+    a = e.analysis
+    if name == "customers":
+        return f.customers(a.customers)
+    if name == "segments":
+        chosen = Filters(**{k: f.raw[k] for k in FILTERED[name] if f.raw[k]}).customers(
+            a.customers)
+        if not chosen.height:
+            return None
+        full = a.segments.segments
+        prof = profile(chosen, "segment").join(full.select("segment", "rule"), on="segment",
+                                               how="left")
+        order = pl.col("segment").replace_strict(
+            {s: i for i, s in enumerate(full["segment"])}, default=len(full),
+            return_dtype=pl.Int64)
+        return prof.sort(order).select([c for c in full.columns if c in prof.columns])
+    coh = cohorts_of(e, f)
+    return _in_period(coh, f).table if coh is not None else None
 
 
 def rounded(frame: pl.DataFrame) -> pl.DataFrame:
@@ -196,15 +228,16 @@ async def export(e: EntryDep, state: StateDep, filename: str,
     name, _, fmt = filename.rpartition(".")
     if fmt not in ("csv", "xlsx") or name not in tables(e.analysis):
         return no_export(request, e, filename, lang)
-    chosen = {k: v for k, v in f.raw.items() if v} if name in FILTERED else {}
+    chosen = {k: v for k, v in f.raw.items() if v and k in FILTERED.get(name, ())}
 
     def make(a: Analysis) -> bytes:
         get = tables(a).get(name)
         frame = get() if get else None
+        if frame is not None and chosen:
+            kept = filtered(e, name, f)
+            frame = kept if kept is not None else frame.clear()
         if frame is None:
             raise LookupError(f"no table {filename}")
-        if chosen:
-            frame = f.customers(frame)
         frame = worded(rounded(frame), lang)
         money = money_columns(frame)
         names = column_names(frame, a, lang, name)

@@ -65,11 +65,14 @@ def _what_to_do(e: Entry, lang: str) -> list[str]:
     return held[lang]
 
 
-def action_links(e: Entry, done: list[str], lang: str) -> list[dict[str, str | None]]:
+def action_links(e: Entry, done: list[str], lang: str, f: Filters | None = None
+                 ) -> list[dict[str, str | None]]:
     """The overview's actions, the win-back one (its segment named in it, as
     :func:`clv.report.actions` picks it: the 'cannot lose' or 'at risk' customers who brought
     most) a link to that segment's customers (every customer of it, as the sentence counts
-    them), with the words of the link's title."""
+    them; under the filters ``f`` when set, the link's title then saying so), with the words
+    of the link's title."""
+    f = f or Filters()
     segs = e.analysis.segments.segments.filter(
         pl.col("segment").is_in(["cannot_lose", "at_risk"]) & (pl.col("customers") > 0)
     ).sort("revenue_to_date", descending=True)
@@ -81,8 +84,9 @@ def action_links(e: Entry, done: list[str], lang: str) -> list[dict[str, str | N
     name, n = segment_name(row["segment"], lang), number(row["customers"], lang)
     for x in out:
         if n in str(x["text"]) and name in str(x["text"]):
-            x["link"] = _customers_link(e, Filters(), segment=row["segment"])
-            x["title"] = t("page_action_open", lang, n=n, segment=name)
+            x["link"] = _customers_link(e, f, segment=row["segment"])
+            x["title"] = t("page_action_open_filtered", lang, segment=name) if f.kept \
+                else t("page_action_open", lang, n=n, segment=name)
             break
     return out
 
@@ -194,7 +198,9 @@ def overview(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTM
                    selection_charts=selection_charts, left_out=left_out(a, lang),
                    w=lambda k: figures.word(k, lang), figures=shown, selection=picked,
                    selected=chosen.height if chosen is not None else 0,
-                   actions=action_links(e, _what_to_do(e, lang), lang),
+                   actions=action_links(e, _what_to_do(e, lang), lang, f),
+                   todo_all=t("page_todo_all", lang, filters=", ".join(f.described(lang)))
+                   if f.kept else None,
                    explained=figures.explained(keys, a, lang),
                    basis=figures.basis(a, lang), list_link=_customers_link(e, f),
                    distribution=label("predicted_clv", lang, a.settings))
@@ -568,7 +574,10 @@ def timing(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTMLR
                      for r in a.cross_sell.head(30).iter_rows(named=True)]}
     col = next(c for c in a.next_purchase.columns if c.startswith("p_purchase_"))
     soon = f.customers(a.customers).sort(col, descending=True).head(20)
+    chosen = f.described(lang)
     return section(e, "timing", f, lang=lang, request=request, pairs=pairs,
+                   filters_said=t("page_timing_filters", lang, filters=", ".join(chosen))
+                   if chosen else None,
                    soon=soon.to_dicts(), col=col,
                    chance=t("page_p_purchase", lang, days=col.removeprefix("p_purchase_")
                             .removesuffix("d")))
@@ -722,5 +731,14 @@ def data(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTMLRes
 
 @router.get("/a/{aid}/exports")
 def exports(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTMLResponse:
+    from urllib.parse import urlencode
+
+    from clv.web.routes.exports import FILTERED
+
+    queries = {}
+    for name, keys in FILTERED.items():
+        kept = {k: f.raw[k] for k in keys if f.raw[k]}
+        queries[name] = "?" + urlencode(kept) if kept else ""
     return section(e, "exports", f, lang=lang, request=request, names=available(e.analysis),
-                   applied=f.described(lang))
+                   applied=f.described(lang), queries=queries,
+                   segment_aside=bool(f.segment))

@@ -156,8 +156,20 @@ function scrollingCharts() {
   }
 }
 
+// the filter form sends only the filters set: no '?channel=&segment=' in the address
+function filterForms() {
+  for (const form of document.querySelectorAll("form.filters")) {
+    form.addEventListener("formdata", (event) => {
+      for (const [name, value] of [...event.formData.entries()]) {
+        if (typeof value === "string" && value.trim() === "") event.formData.delete(name);
+      }
+    });
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   job();
+  filterForms();
   whatIf();
   scrollingCharts();
   window.addEventListener("resize", scrollingCharts);
