@@ -37,11 +37,15 @@ from clv.report.text import (
     LANGS,
     SEGMENT_NAMES,
     VERDICTS,
+    Blank,
+    actions_heading,
+    blank,
     date,
     in_unit,
     note,
     number,
     percent,
+    plain_note,
     ratio,
     reason,
     segment_name,
@@ -58,6 +62,7 @@ _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("clv.report", "templates"),
     autoescape=jinja2.select_autoescape(("html", "j2"), default=True),
     undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+_ENV.tests["blank"] = lambda cell: isinstance(cell, Blank)
 
 PROPORTIONAL = ("basket", "margin")
 """Levers that scale every value by construction (value = margin x spend x purchases): an
@@ -317,15 +322,41 @@ def _channels(a: Analysis, f: Figures, lang: str) -> tuple[Any, Any, dict[str, s
                 "ltv": _money(blended_ltv, cur, lang),
                 "ltv_cac": ratio(acq.blended_ltv_cac, lang),
                 "verdict": verdict(verdict_all, lang)}
-    full["foot"] = [together.get(key, "") for key in ["channel", *keys]]
+    per_channel = blank("blank_per_channel", lang)
+    full["foot"] = [together.get(key, per_channel) for key in ["channel", *keys]]
     short_keys = ("ltv_cac", "verdict", "predicted_payback_months")
     short = table(ch, {"channel": w("channel"), **{key: heads[key] for key in short_keys}},
                   lang, ratios=("ltv_cac",), tips={key: tips[key] for key in short_keys})
-    short["foot"] = [together.get(key, "")
+    short["foot"] = [together.get(key, per_channel)
                      for key in ["channel", *short_keys]]
+    for shown in (full, short):
+        _channel_blanks(shown, ch, ["channel", *keys] if shown is full
+                        else ["channel", *short_keys], lang)
     months = acq.by_month["month"]
     span = {"start": _month(months.min(), lang), "end": _month(months.max(), lang)}
     return full, short, span
+
+
+def _channel_blanks(shown: dict[str, Any], ch: pl.DataFrame, keys: list[str],
+                    lang: str) -> None:
+    """Each blank cell of a channel table (``shown``, of the rows of ``ch`` and the columns
+    ``keys``) with its reason (see ``clv.acquisition``): a channel without spend has no CAC,
+    hence no LTV:CAC, verdict or payback; one without new customers no CAC and no LTV of a
+    new customer; a payback not reached within the curve is not paid back yet."""
+    for cells, row in zip(shown["body"], ch.iter_rows(named=True), strict=True):
+        for i, key in enumerate(keys):
+            if row.get(key) is not None or key == "channel":
+                continue
+            if not row["new_customers"] and key in ("cac", "ltv", "ltv_cac", "verdict",
+                                                   "max_cac"):
+                cells[i] = blank("blank_no_new", lang)
+            elif not row["spend"] and key in ("cac", "ltv_cac", "verdict", "payback_months",
+                                              "predicted_payback_months"):
+                cells[i] = blank("blank_no_spend", lang)
+            elif key in ("payback_months", "predicted_payback_months"):
+                cells[i] = Blank(word("blank_not_paid_back", lang), word(
+                    "blank_not_paid_back_why" if key == "payback_months"
+                    else "blank_not_paid_back_model", lang))
 
 
 def _month(value: Any, lang: str) -> str:
@@ -459,10 +490,11 @@ def render(a: Analysis, lang: str = "en") -> str:
     horizon = measures.horizon_words(a.settings.horizon, a.settings.horizon_unit, lang)
     figures = _headline(a, f, lang)
     worth = lever_worth(a)
+    shown_actions = actions(a, lang, worth)
     channel_table = channel_summary = spend_span = None
     if a.channels is not None:
         channel_table, channel_summary, spend_span = _channels(a, f, lang)
-    segs = a.segments.segments.drop_nulls("share_customers").with_columns(
+    segs = a.segments.segments.with_columns(  # an empty segment shown, its blanks said why
         pl.col("segment").replace({v: segment_name(v, lang) for v in SEGMENT_NAMES}))
     seg_tips = {"mean_revenue_to_date": f.tip("historical_ltv"),
                 "mean_predicted_clv": f.tip("predicted_clv"), "mean_p_alive": f.tip("p_alive")}
@@ -472,8 +504,11 @@ def render(a: Analysis, lang: str = "en") -> str:
         **{c: t["label"] for c, t in seg_tips.items()}}, lang,
         percents=("share_customers", "mean_p_alive"),
         money=("mean_revenue_to_date", "mean_predicted_clv"), currency=cur, tips=seg_tips)
-    for cells, p in zip(seg_table["body"], segs["mean_p_alive"], strict=True):
-        if p is None:
+    for cells, p, n in zip(seg_table["body"], segs["mean_p_alive"], segs["customers"],
+                           strict=True):
+        if not n:  # an empty segment: none of the customers, nothing to average
+            cells[2:] = [percent(0.0, lang), *[blank("blank_no_customer", lang)] * len(cells[3:])]
+        elif p is None:
             cells[-1] = w("not_judged_cell")
     tier_tips = {"share_revenue_to_date": f.tip("revenue_to_date"),
                  "share_predicted_clv": f.tip("clv")}
@@ -506,7 +541,7 @@ def render(a: Analysis, lang: str = "en") -> str:
                                             "amount": pl.Float64}),
                        {"reason": w("reason"), "rows": w("rows"), "amount": w("amount")}, lang,
                        money=("amount",), currency=cur) | {"wrap": True},
-        "notes": [note(n, lang, a.currency) for n in [*issues.notes, *a.notes]],
+        "notes": [plain_note(n, lang, a.currency) for n in [*issues.notes, *a.notes]],
         # how the spend, customers and subscriptions tables were read, as the data page says
         "tables": [_table_read(r, lang, a.currency) for r in a.table_reports]}
     age = w("age").format(unit=w(f"{a.cohorts.period}_unit"))
@@ -522,7 +557,8 @@ def render(a: Analysis, lang: str = "en") -> str:
     html = _ENV.get_template("report.html.j2").render(
         lang=lang, w=w, generated=date(dt.date.today(), lang),
         data_end=date(a.summary.observation_end, lang), meta=meta,
-        figures=figures, actions=actions(a, lang, worth),
+        figures=figures, actions=shown_actions, actions_heading=actions_heading(
+            len(shown_actions), lang),
         gini=number(a.segments.concentration["predicted"].gini, lang, 2),
         top10=percent(a.segments.concentration["predicted"].top[0.1], lang, 0),
         horizon=horizon,

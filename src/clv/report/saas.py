@@ -245,7 +245,11 @@ def cohort_grid(a: Analysis, lang: str, kind: str = "logo", cohorts: int = COHOR
                 title = _w("saas_revenue_cell", lang).format(
                     cohort=name, age=r["age"], mrr=written(r["mrr"], "money", lang, cur),
                     mrr0=written(start["mrr"], "money", lang, cur), share=share)
-            cells.append({"text": share, "title": title, "style": _shade(r[column])})
+            cells.append({"text": share, "title": title, "style": _shade(r[column]),
+                          "blank": ""})
+        for age in range(len(cells), shown_ages):  # months after the end of the data
+            cells.append({"text": _w("saas_blank_not_yet", lang), "style": "", "blank": "blank",
+                          "title": _w("saas_not_yet", lang).format(cohort=name, age=age)})
         size = written(start["customers"], "count", lang, None) if kind == "logo" \
             else written(start["mrr"], "money", lang, cur)
         rows.append({"cohort": name, "size": size, "cells": cells})
@@ -454,7 +458,9 @@ _SECTION = jinja2.Environment(
   {% for age in g.ages %}<th scope="col">{{ age }}</th>{% endfor %}</tr></thead>
   <tbody>
   {% for r in g.rows %}<tr><th scope="row" class="text">{{ r.cohort }}</th><td>{{ r.size }}</td>
-  {% for c in r.cells %}<td style="{{ c.style }}" title="{{ c.title }}">{{ c.text }}</td>
+  {% for c in r.cells %}{% if c.blank %}
+  <td><span class="blank" title="{{ c.title }}">{{ c.text }}</span></td>
+  {% else %}<td style="{{ c.style }}" title="{{ c.title }}">{{ c.text }}</td>{% endif %}
   {% endfor %}</tr>
   {% endfor %}
   </tbody>

@@ -21,7 +21,51 @@ WORDS: dict[str, dict[str, str]] = {
     "summary": {"en": "Executive summary", "fr": "Synthèse"},
     "blended": {"en": "blended", "fr": "global"},
     "all_channels": {"en": "All channels (blended)", "fr": "Tous les canaux (global)"},
-    "actions": {"en": "Three actions worth most", "fr": "Les trois actions qui rapportent le plus"},
+    # the heading of the actions counts those shown (actions_heading)
+    "actions_1": {"en": "The action worth most", "fr": "L'action qui rapporte le plus"},
+    "actions_n": {"en": "{n} actions worth most", "fr": "Les {n} actions qui rapportent le plus"},
+    "actions_none": {"en": "Actions worth most", "fr": "Les actions qui rapportent le plus"},
+    "no_action": {"en": "No action stands out on this data: no lever adds value, no channel is "
+                        "worth more spend, no valuable customer is lapsing, no product leads to "
+                        "another.",
+                  "fr": "Aucune action ne ressort de ces données : aucun levier n'ajoute de "
+                        "valeur, aucun canal ne mérite plus de budget, aucun client de valeur "
+                        "ne s'éloigne, aucun produit n'en amène un autre."},
+    "technical_detail": {"en": "Technical detail", "fr": "Détail technique"},
+    # a blank cell of the channels table says why it is blank
+    "blank_no_spend": {"en": "no spend recorded", "fr": "aucune dépense enregistrée"},
+    "blank_no_spend_why": {
+        "en": "The spend table records no spend for this channel in its months: there is no "
+              "cost to divide, so no CAC, no LTV:CAC, no verdict and no payback.",
+        "fr": "Le tableau des dépenses n'enregistre aucune dépense pour ce canal sur ses mois : "
+              "pas de coût à diviser, donc ni CAC, ni LTV:CAC, ni verdict, ni retour sur CAC."},
+    "blank_no_new": {"en": "no new customer", "fr": "aucun nouveau client"},
+    "blank_no_new_why": {
+        "en": "No customer of this channel made a first purchase in the spend table's months: "
+              "nothing to divide the spend by, and no new customer to value.",
+        "fr": "Aucun client de ce canal n'a fait de premier achat dans les mois du tableau des "
+              "dépenses : rien pour diviser les dépenses, aucun nouveau client à valoriser."},
+    "blank_not_paid_back": {"en": "not paid back yet", "fr": "pas encore remboursé"},
+    "blank_not_paid_back_why": {
+        "en": "The cumulative margin per customer of this channel has not reached its CAC "
+              "within the months observed.",
+        "fr": "La marge cumulée par client de ce canal n'a pas atteint son CAC dans les mois "
+              "observés."},
+    "blank_not_paid_back_model": {
+        "en": "The cumulative margin per customer of this channel, continued by the model, "
+              "does not reach its CAC within the months of the curve.",
+        "fr": "La marge cumulée par client de ce canal, prolongée par le modèle, n'atteint pas "
+              "son CAC dans les mois de la courbe."},
+    "blank_per_channel": {"en": "per channel only", "fr": "par canal seulement"},
+    "blank_per_channel_why": {
+        "en": "Paybacks and the maximum CAC are figures of one channel's customers and costs; "
+              "they are not added up over the channels.",
+        "fr": "Les retours sur CAC et le CAC maximal sont des chiffres des clients et des coûts "
+              "d'un canal ; ils ne s'additionnent pas sur les canaux."},
+    "blank_no_customer": {"en": "no customer", "fr": "aucun client"},
+    "blank_no_customer_why": {"en": "No customer is in this segment: there is nothing to "
+                                    "average.",
+                              "fr": "Aucun client dans ce segment : rien à moyenner."},
     "interval": {"en": "interval", "fr": "intervalle"},
     "interval_of": {"en": "{level} interval", "fr": "intervalle à {level}"},
     "distribution": {"en": "Future value per customer ({horizon})",
@@ -373,6 +417,11 @@ SAAS_WORDS: dict[str, dict[str, str]] = {
                             "fr": "{month}\u00a0: nouveaux {new}, réactivés {back}, "
                                   "partis {lost}"},
     "saas_blank_no_start": {"en": "no customer before", "fr": "aucun client avant"},
+    "saas_blank_not_yet": {"en": "not yet elapsed", "fr": "pas encore écoulé"},
+    "saas_not_yet": {"en": "{cohort}: month {age} after the first paid month has not yet "
+                           "elapsed at the end of the data.",
+                     "fr": "{cohort} : le mois {age} après le premier mois payé n'est pas "
+                           "encore écoulé à la fin des données."},
     "saas_blank_not_fitted": {"en": "not fitted", "fr": "non ajusté"},
     "saas_blank_no_churn": {"en": "no churn yet", "fr": "aucun départ"},
     "saas_no_start": {"en": "blank: nobody paid at the end of the month before",
@@ -683,6 +732,19 @@ MONEY_VALUES = ("total", "amount", "typical")
 typical amount), written with the data's currency when it is known."""
 
 
+SIGNIFICANT_VALUES = ("value",)
+"""The values of notes written with three significant digits, as the library writes them (a
+shared purchase or dropout rate: '0.0474' / '0,0474', not '0,05')."""
+
+
+def significant(value: Any, lang: str) -> str:
+    """A rate with three significant digits: '0.0474' (en), '0,0474' (fr); '-' when missing."""
+    if not isinstance(value, int | float) or not math.isfinite(value):
+        return "-"
+    text = f"{value:.3g}"
+    return text.replace(".", ",") if lang == "fr" else text
+
+
 def note(text: str, lang: str, currency: str | None = None) -> str:
     """A note of the readers or the analysis in the language (as written when its kind has no
     translation), its amounts in ``currency`` when given (``total -4 958,20 €``)."""
@@ -702,6 +764,8 @@ def note(text: str, lang: str, currency: str | None = None) -> str:
                 out[k] = money(float(v), currency, spoken)
             elif spoken == "en":
                 out[k] = v
+            elif numeric and k in SIGNIFICANT_VALUES:
+                out[k] = significant(v, spoken)
             elif numeric:
                 out[k] = number(v, spoken, 2 if isinstance(v, float) else 0)
             else:
@@ -800,6 +864,39 @@ def word(key: str, lang: str) -> str:
     return WORDS[key][lang]
 
 
+COUNT_WORDS = {"en": ("one", "two", "three", "four", "five"),
+               "fr": ("une", "deux", "trois", "quatre", "cinq")}
+
+
+def actions_heading(n: int, lang: str) -> str:
+    """The heading of the ``n`` actions shown: 'The action worth most', 'Two actions worth
+    most' / 'Les deux actions qui rapportent le plus' (the count of those shown, in words)."""
+    if n < 1:
+        return word("actions_none", lang)
+    if n == 1:
+        return word("actions_1", lang)
+    said = COUNT_WORDS[lang][n - 1] if n <= len(COUNT_WORDS[lang]) else number(n, lang)
+    text = word("actions_n", lang).format(n=said)
+    return text[:1].upper() + text[1:]
+
+
+class Blank(str):
+    """A blank cell of a report's table: its short reason (the text shown) and the sentence
+    saying why (``why``, on hover)."""
+
+    why: str
+
+    def __new__(cls, short: str, why: str) -> Blank:
+        out = super().__new__(cls, short)
+        out.why = why
+        return out
+
+
+def blank(key: str, lang: str) -> Blank:
+    """The blank of reason ``key``: its short words ``key`` and its sentence ``key_why``."""
+    return Blank(word(key, lang), word(f"{key}_why", lang))
+
+
 def in_unit(label: str, unit: str | None) -> str:
     """``label`` with its ``unit`` (a currency's symbol) in parentheses, within the label's
     own closing parenthesis when it has one: 'Future value (next 12 months, €)', not
@@ -846,3 +943,134 @@ def date(value: dt.date | str, lang: str) -> str:
         first = "er" if day.day == 1 else ""
         return f"{day.day}{first} {MONTHS_FR[day.month - 1]} {day.year}"
     return day.strftime("%d %B %Y").lstrip("0")
+
+
+# The notes of a model fitted at a limit, said in plain words (the technical note stays
+# available under them, see plain_note): what each parameter is about, per model, and what
+# running to its limit says about the customers.
+MODEL_WORDS = {
+    "purchase": {"en": "The purchase model", "fr": "Le modèle des achats"},
+    "spend": {"en": "The basket model", "fr": "Le modèle du panier"},
+    "churn": {"en": "The subscribers' churn model", "fr": "Le modèle de résiliation des abonnés"},
+}
+SPEND_MODELS = ("Gamma-Gamma",)
+CHURN_MODELS = ("sBG",)
+LIMIT_MEANINGS: dict[tuple[str, str, str], dict[str, str]] = {
+    ("purchase", "r", "inf"): {"en": "customers buy at almost the same rate",
+                               "fr": "les clients achètent presque tous au même rythme"},
+    ("purchase", "alpha", "inf"): {"en": "customers buy at almost the same rate",
+                                   "fr": "les clients achètent presque tous au même rythme"},
+    ("purchase", "a", "0"): {"en": "customers hardly seem to stop buying",
+                             "fr": "les clients ne semblent presque pas cesser d'acheter"},
+    ("purchase", "b", "inf"): {"en": "customers hardly seem to stop buying",
+                               "fr": "les clients ne semblent presque pas cesser d'acheter"},
+    ("purchase", "s", "0"): {"en": "customers hardly seem to stop buying",
+                             "fr": "les clients ne semblent presque pas cesser d'acheter"},
+    ("purchase", "beta", "inf"): {"en": "customers hardly seem to stop buying",
+                                  "fr": "les clients ne semblent presque pas cesser d'acheter"},
+    ("spend", "p", "inf"): {"en": "each customer's baskets are almost always the same amount",
+                            "fr": "les paniers d'un même client sont presque toujours du même "
+                                  "montant"},
+    ("spend", "p", "0"): {"en": "each customer's baskets vary enormously",
+                          "fr": "les paniers d'un même client varient énormément"},
+    ("spend", "q", "inf"): {"en": "customers' average baskets hardly differ from one customer "
+                                  "to another",
+                            "fr": "les paniers moyens diffèrent à peine d'un client à l'autre"},
+    ("spend", "gamma", "inf"): {"en": "customers' average baskets hardly differ from one "
+                                      "customer to another",
+                                "fr": "les paniers moyens diffèrent à peine d'un client à "
+                                      "l'autre"},
+    ("churn", "alpha", "inf"): {"en": "subscribers cancel at almost the same rate",
+                                "fr": "les abonnés résilient presque tous au même rythme"},
+    ("churn", "beta", "inf"): {"en": "subscribers cancel at almost the same rate",
+                               "fr": "les abonnés résilient presque tous au même rythme"},
+}
+PLAIN_NOTES: dict[str, dict[str, str]] = {
+    "at_bound": {
+        "en": "{who} pushed {one_many} to {its_their} limit: {meaning}. That is what the data say, "
+              "not a failure; the figures' intervals keep {it_them} fixed.",
+        "fr": "{who} a poussé {one_many} à {sa_leur} limite : {meaning}. C'est ce que disent les "
+              "données, pas une erreur ; les intervalles des chiffres {it_them} gardent fixe{s}."},
+    "same_rate": {
+        "en": "{who} found no difference between customers in how often they buy: all buy at "
+              "about the same rate, {value} purchase per {per}. A customer's past purchases then "
+              "only tell whether they are still active.",
+        "fr": "{who} ne trouve aucune différence entre clients dans leur fréquence d'achat : "
+              "tous achètent à peu près au même rythme, {value} achat par {per}. Les achats "
+              "passés d'un client disent alors seulement s'il est encore actif."},
+    "same_dropout": {
+        "en": "{who} found no difference between customers in how long they stay: all have "
+              "about the same chance of leaving, {value} per {per}.",
+        "fr": "{who} ne trouve aucune différence entre clients dans la durée de leur "
+              "relation : tous ont à peu près la même probabilité de partir, {value} par "
+              "{per}."},
+    "no_dropout": {
+        "en": "{who} sees no sign of customers leaving in this data: it counts every customer "
+              "as still active, so the chance of being still active tells nothing here.",
+        "fr": "{who} ne voit aucun signe de départ des clients dans ces données : il compte "
+              "chaque client comme encore actif, la probabilité d'être encore actif n'apprend "
+              "donc rien ici."},
+    "unidentified": {
+        "en": "{who} cannot pin down {one_many} from this data (the fit is the same whatever "
+              "the value); the fit leaves {it_them} where it stopped.",
+        "fr": "{who} ne peut pas fixer {one_many} avec ces données (l'ajustement est le même "
+              "quelle que soit la valeur) ; l'ajustement {it_them} laisse où il s'est arrêté."},
+    "interval_capped": {
+        "en": "{who}: the data hardly bound {one_many}; the upper end of {its_their} interval "
+              "is shown as ∞.",
+        "fr": "{who} : les données bornent à peine {one_many} ; la borne haute de "
+              "{its_their} intervalle s'affiche ∞."},
+}
+PLAIN_PARTS: dict[str, dict[str, tuple[str, str]]] = {
+    # (one, many) of each part a sentence needs
+    "one_many": {"en": ("one parameter", "{n} parameters"),
+                 "fr": ("un paramètre", "{n} paramètres")},
+    "it_them": {"en": ("it", "them"), "fr": ("le", "les")},
+    "sa_leur": {"en": ("its", "their"), "fr": ("sa", "leur")},
+    "its_their": {"en": ("its", "their"), "fr": ("son", "leur")},
+    "s": {"en": ("", ""), "fr": ("", "s")},
+}
+PER_WORDS = {"day": {"en": "day", "fr": "jour"}, "week": {"en": "week", "fr": "semaine"},
+             "month": {"en": "month", "fr": "mois"}, "year": {"en": "year", "fr": "an"},
+             "purchase": {"en": "purchase", "fr": "achat"},
+             "period": {"en": "period", "fr": "période"}}
+
+
+def _family(model: str) -> str:
+    return "spend" if model in SPEND_MODELS else "churn" if model in CHURN_MODELS \
+        else "purchase"
+
+
+def plain_note(text: Any, lang: str, currency: str | None = None) -> dict[str, str | None]:
+    """A note as the report says it: ``text``, in plain words, and ``detail``, the technical
+    note (:func:`note`, with the parameters' names and limits) for whoever wants it, or None
+    when the note is plain already. The notes of a model at a limit (``a -> 0, r -> inf``,
+    huge parameter values) say what the limit means for the customers."""
+    technical = note(text, lang, currency)
+    key = getattr(text, "key", None)
+    if key not in PLAIN_NOTES:
+        return {"text": technical, "detail": None}
+    values = getattr(text, "values", {}) or {}
+    model = str(values.get("model", ""))
+    family = _family(model)
+    who = f"{MODEL_WORDS[family][lang]} ({model})"
+    names = [p for p in re.split(r",\s*", str(values.get("names") or "")) if p]
+    if not names:  # a note made before it carried the names: taken out of 'a -> 0, b -> inf'
+        names = re.findall(r"(\w+)(?: -> \w+)?(?:, |$)", str(values.get("params", "")))
+    many = len(names) > 1
+    count = COUNT_WORDS[lang][len(names) - 1] if 0 < len(names) <= len(COUNT_WORDS[lang]) \
+        else number(len(names), lang)
+    parts = {k: v[lang][many].format(n=count) for k, v in PLAIN_PARTS.items()}
+    limits = dict(re.findall(r"(\w+) -> (0|inf)", str(values.get("params", ""))))
+    meanings = list(dict.fromkeys(
+        LIMIT_MEANINGS[(family, p, limits.get(p, ""))][lang] for p in names
+        if (family, p, limits.get(p, "")) in LIMIT_MEANINGS))
+    if key == "at_bound" and not meanings:
+        meanings = [{"en": "the data are not enough to pin it down",
+                     "fr": "les données ne suffisent pas à le fixer"}[lang]]
+    shown_value = significant(values.get("value"), lang)
+    per = str(values.get("per", "period"))
+    said = PLAIN_NOTES[key][lang].format(
+        who=who, meaning=WORDS["and"][lang].join(meanings), value=shown_value,
+        per=PER_WORDS.get(per, {}).get(lang, per), **parts)
+    return {"text": said, "detail": technical}

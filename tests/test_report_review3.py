@@ -1,0 +1,147 @@
+"""The report as a French marketing user reads it (issue 16): the actions heading counts the
+actions shown, every blank cell says why, model notes in plain words with the technical note
+under them, one format per figure kind, and the SaaS cohort grids' future months said."""
+
+import html as htmllib
+import re
+
+import polars as pl
+import pytest
+
+import clv
+from clv.report import actions, render
+
+LANGS = ("fr", "en")
+
+
+@pytest.fixture(scope="module")
+def shop():
+    """Euros, a spend table without the 'email' channel's spend, subscriptions."""
+    sample = clv.sample_shop(1_500, seed=11)
+    spend = sample.spend.filter(pl.col("channel") != "email")
+    subs = clv.datasets.sample_saas(400, seed=11).subscriptions
+    return clv.analyze(sample.transactions, spend=spend, subscriptions=subs,
+                       settings=clv.Settings(margin=0.3, draws=20, currency="EUR"))
+
+
+@pytest.fixture(scope="module")
+def pages(shop):
+    return {lang: render(shop, lang) for lang in LANGS}
+
+
+@pytest.fixture(scope="module")
+def two():
+    """No spend table and no products: no channel to invest in, no cross-sell window."""
+    tx = clv.sample_shop(600, seed=5).transactions.drop("product")
+    return clv.analyze(tx, settings=clv.Settings(draws=20, currency="EUR"))
+
+
+@pytest.fixture(scope="module")
+def one_rate():
+    """Every customer buys at one rate: the purchase model runs r, alpha to their limit."""
+    sample = clv.sample_shop(1_500, seed=7,
+                             bgnbd={"r": 5e4, "alpha": 1e6, "a": 0.5, "b": 3.0})
+    return clv.analyze(sample.transactions, settings=clv.Settings(
+        margin=0.3, draws=20, currency="EUR", model="bgnbd"))
+
+
+def _text(fragment: str) -> str:
+    return htmllib.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+def _section(page: str, name: str) -> str:
+    return re.search(rf'<section id="{name}".*?</section>', page, re.S).group(0)
+
+
+def _cells(table: str) -> list[str]:
+    return [_text(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", table, re.S)]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_actions_heading_counts_the_actions_shown(two, shop, pages, lang):
+    shown = actions(two, lang)
+    assert len(shown) == 2  # a lever and a win-back: no channel, no cross-sell
+    page = render(two, lang)
+    heading = _text(re.search(r"<h3>([^<]*)</h3>\s*<ol class=\"actions\">", page).group(1))
+    assert heading == {"fr": "Les deux actions qui rapportent le plus",
+                       "en": "Two actions worth most"}[lang]
+    assert len(re.findall(r"<li>", re.search(r'<ol class="actions">(.*?)</ol>', page,
+                                             re.S).group(1))) == 2
+    assert "trois" not in heading and "Three" not in heading
+    full = pages[lang]
+    heading = _text(re.search(r"<h3>([^<]*)</h3>\s*<ol class=\"actions\">", full).group(1))
+    n = len(actions(shop, lang))
+    words = {"fr": ("", "L'action", "Les deux", "Les trois"),
+             "en": ("", "The action", "Two", "Three")}[lang]
+    assert heading.startswith(words[n])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_channel_blanks_carry_their_reason(shop, pages, lang):
+    assert shop.channels.channels.filter(pl.col("channel") == "email")["cac"].item() is None
+    channels = _section(pages[lang], "channels")
+    table = re.search(r"<table.*?</table>", channels, re.S).group(0)
+    row = re.search(r'<tr><td class="text">email</td>(.*?)</tr>', table, re.S).group(1)
+    no_spend = {"fr": "aucune dépense enregistrée", "en": "no spend recorded"}[lang]
+    cells = _cells(row)
+    # CAC, LTV:CAC, verdict and both paybacks: no spend to divide
+    assert cells.count(no_spend) == 5, cells
+    assert re.search(r'<span class="blank" title="[^"]+">' + no_spend, row)
+    for cell in _cells(table):
+        assert cell not in ("", "-", "–"), table
+    summary = re.search(r'<section id="overview".*?<table.*?</table>', pages[lang], re.S)
+    for cell in _cells(summary.group(0)):
+        assert cell not in ("", "-", "–")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_model_notes_in_plain_words_with_the_detail_below(one_rate, lang):
+    assert any(getattr(n, "key", "") == "same_rate" for n in one_rate.notes)
+    quality = _section(render(one_rate, lang), "quality")
+    details = re.findall(r"<details>.*?</details>", quality, re.S)
+    shown = _text(re.sub(r"<details>.*?</details>", "", quality, flags=re.S))
+    for jargon in ("->", " inf", "r, alpha", "alpha", "Gamma", "espace des paramètres",
+                   "parameter space"):
+        assert jargon not in shown, (jargon, shown)
+    plain = {"fr": "tous achètent à peu près au même rythme",
+             "en": "all buy at about the same rate"}[lang]
+    assert plain in shown
+    assert any("r -> inf, alpha -> inf" in _text(d) for d in details)
+    summary = {"fr": "Détail technique", "en": "Technical detail"}[lang]
+    assert all(f"<summary>{summary}</summary>" in d for d in details)
+    # the rate is written the same way in the sentence and in its detail
+    rate = re.search(r"(0[.,]\d+) (?:achat|purchase)", shown).group(1)
+    assert any(f"({rate} " in _text(d) for d in details)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_saas_cohort_months_not_yet_elapsed_are_said(pages, lang):
+    saas = _section(pages[lang], "saas")
+    not_yet = {"fr": "pas encore écoulé", "en": "not yet elapsed"}[lang]
+    for grid in re.findall(r'<table class="saas-cohorts".*?</table>', saas, re.S):
+        ages = len(re.findall(r"<th scope=\"col\">\d+</th>", grid))
+        rows = re.findall(r"<tr><th scope=\"row\".*?</tr>", grid, re.S)
+        assert rows
+        for row in rows:
+            cells = _cells(row)
+            assert len(cells) == ages + 1  # the size, then every month shown
+            assert all(c not in ("", "-", "–") for c in cells), cells
+        last = _cells(rows[-1])
+        assert last[2:] == [not_yet] * (ages - 1)  # the newest cohort: month 0 alone
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_empty_segment_is_shown_and_says_why(lang):
+    a = clv.analyze(clv.sample_shop(300, seed=3).transactions, settings=clv.Settings(draws=20))
+    empty = a.segments.segments.filter(pl.col("customers") == 0)
+    assert empty.height  # this sample leaves a segment empty
+    segments = _section(render(a, lang), "segments")
+    rows = re.findall(r"<tr>(.*?)</tr>", segments, re.S)
+    assert len(rows) == a.segments.segments.height + 1  # the header and every segment
+    none = {"fr": "aucun client", "en": "no customer"}[lang]
+    for row in rows[1:]:
+        cells = _cells(row)
+        assert all(c not in ("", "-", "–") for c in cells), cells
+    said = [_cells(r) for r in rows[1:] if _cells(r)[1] == "0"]
+    assert len(said) == empty.height
+    assert all(c[3:] == [none] * (len(c) - 3) for c in said)
