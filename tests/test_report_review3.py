@@ -145,3 +145,49 @@ def test_an_empty_segment_is_shown_and_says_why(lang):
     said = [_cells(r) for r in rows[1:] if _cells(r)[1] == "0"]
     assert len(said) == empty.height
     assert all(c[3:] == [none] * (len(c) - 3) for c in said)
+
+
+AMOUNT = re.compile(r"[-+]?(?:€)?\d[\d\u202f,.]*(?:\xa0€)?")
+
+
+def _amounts(text: str) -> list[str]:
+    return [m for m in AMOUNT.findall(text) if "€" in m]
+
+
+def _cents(amount: str) -> bool:
+    return re.search(r"[.,]\d\d(?:\xa0€)?$", amount) is not None
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_one_format_per_figure_kind(shop, pages, lang):
+    """Totals (revenue, the base's future value and what a lever adds to it, spend, amounts
+    of rows) in whole units everywhere; figures per customer (CLV, LTV, CAC, ARPA) to the
+    cent everywhere."""
+    page = pages[lang]
+    tiles = {k: _text(v) for k, v in re.findall(
+        r'data-kpi="([^"]*)">.*?<div class="value">(.*?)</div>', page, re.S)}
+    for total in ("revenue", "predicted_clv_total"):
+        assert _amounts(tiles[total]) and not _cents(_amounts(tiles[total])[0]), tiles[total]
+    for each in ("predicted_clv", "new_customer_ltv", "blended_cac", "saas_arpa"):
+        assert _cents(_amounts(tiles[each])[0]), tiles[each]
+    # what a lever adds to the base: whole units, as the base itself; to a new customer's
+    # LTV: cents, as that LTV
+    levers = re.search(r"<h3>[^<]*</h3>\s*<p>[^<]*</p>\s*<div class=\"scroll\">(.*?)</table>",
+                       _section(page, "whatif"), re.S).group(1)
+    for row in re.findall(r"<tr>(.*?)</tr>", levers, re.S)[1:]:
+        base, new = _cells(row)[2:4]
+        assert not _cents(_amounts(base)[0]) and _cents(_amounts(new)[0]), (base, new)
+    first = _text(re.search(r'<ol class="actions">\s*<li>(.*?)</li>', page, re.S).group(1))
+    lever, per_customer = _amounts(first)[:2]
+    assert not _cents(lever) and _cents(per_customer), first
+    # spend: a total per channel and together
+    channels = re.search(r"<table.*?</table>", _section(page, "channels"), re.S).group(0)
+    spend = [_cells(r)[2] for r in re.findall(r"<tr[^>]*>(.*?)</tr>", channels, re.S)[1:]]
+    assert spend and all(_amounts(c) and not _cents(_amounts(c)[0]) for c in spend), spend
+    ltv = [_cells(r)[4] for r in re.findall(r"<tr[^>]*>(.*?)</tr>", channels, re.S)[1:]]
+    assert all(_cents(_amounts(c)[0]) for c in ltv), ltv
+    # the LTV of a subscriber, per plan: to the cent as every LTV
+    plans = re.search(r'<table id="saas-plans">.*?</table>', page, re.S).group(0)
+    for row in re.findall(r"<tr>(.*?)</tr>", plans, re.S)[1:]:
+        for cell in _cells(row)[4:6]:
+            assert _cents(_amounts(cell)[0]), row

@@ -69,6 +69,11 @@ PROPORTIONAL = ("basket", "margin")
 elasticity of exactly 1 says nothing about the data."""
 ACTIVITY_NOTES = ("p_alive_activity", "p_alive_not_judged")
 DEFAULT_STEP = 0.05
+WHOLE = 0
+"""The digits of a total (revenue, the future value of the base and its changes, spend, the
+amounts of excluded rows): whole units, wherever it is shown; a figure per customer (CLV,
+LTV, CAC, ARPA) is written to the cent. One format per kind of figure, so that the same
+figure never reads '5 077 €' in one place and '5 076,86 €' in another."""
 
 
 class Figures:
@@ -108,9 +113,11 @@ def _money(value: Any, currency: str | None, lang: str, digits: int | None = Non
     return measures.money(value, currency, lang, digits) or "-"
 
 
-def _gain(value: float | None, currency: str | None, lang: str) -> str:
-    """A change of value, signed: '+€443.14', '-€32.36' ('€0.00' unsigned)."""
-    return _plus(value, _money(value, currency, lang))
+def _gain(value: float | None, currency: str | None, lang: str, digits: int | None = None
+          ) -> str:
+    """A change of value, signed: '+€443.14', '-€32.36' ('€0.00' unsigned); ``digits`` as
+    the figure it changes is written (:data:`WHOLE`)."""
+    return _plus(value, _money(value, currency, lang, digits))
 
 
 def _plus(value: float | None, text: str) -> str:
@@ -169,7 +176,7 @@ def actions(a: Analysis, lang: str,
     if best is not None:
         out.append(word("act_lever", lang).format(
             lever=_lever(best["lever"], lang), step=percent(step, lang, 0),
-            base=_money(best["base"], cur, lang), new=_money(best["new"], cur, lang),
+            base=_money(best["base"], cur, lang, WHOLE), new=_money(best["new"], cur, lang),
             horizon=measures.horizon_words(a.settings.horizon, a.settings.horizon_unit,
                                            lang)))
     best_channel = (a.channels.next_euro.filter(
@@ -187,7 +194,7 @@ def actions(a: Analysis, lang: str,
         row = seg.row(0, named=True)
         out.append(word("act_winback", lang).format(
             n=number(row["customers"], lang), segment=segment_name(row["segment"], lang),
-            revenue=_money(row["revenue_to_date"], cur, lang, 0)))
+            revenue=_money(row["revenue_to_date"], cur, lang, WHOLE)))
     if a.cross_sell is not None and a.cross_sell.height:
         pair = a.cross_sell.row(0, named=True)
         out.append(word("act_upsell", lang).format(
@@ -275,14 +282,14 @@ def _headline(a: Analysis, f: Figures, lang: str) -> list[dict[str, str]]:
     level = percent(a.settings.level, lang, 0)
     tiles = [
         tile("customers", number(k["customers"], lang)),
-        tile("revenue", _money(k["revenue"], cur, lang, 0)),
+        tile("revenue", _money(k["revenue"], cur, lang, WHOLE)),
         tile("historical_ltv", _money(k["historical_ltv"], cur, lang)),
         tile("margin_to_date", _money(k["margin_to_date"], cur, lang)),
         tile("predicted_clv", _money(k["predicted_clv"], cur, lang)),
-        tile("predicted_clv_total", _money(k["predicted_clv_total"], cur, lang, 0),
+        tile("predicted_clv_total", _money(k["predicted_clv_total"], cur, lang, WHOLE),
              f"{w('interval_of').format(level=level)}{w('colon')}"
-             f"{_money(k['predicted_clv_total_lower'], cur, lang, 0)} – "
-             f"{_money(k['predicted_clv_total_upper'], cur, lang, 0)}"),
+             f"{_money(k['predicted_clv_total_lower'], cur, lang, WHOLE)} – "
+             f"{_money(k['predicted_clv_total_upper'], cur, lang, WHOLE)}"),
         tile("lifetime_value", _money(k["lifetime_value"], cur, lang)),
         tile("new_customer_ltv", _money(k["new_customer_ltv"], cur, lang)),
     ]
@@ -312,13 +319,14 @@ def _channels(a: Analysis, f: Figures, lang: str) -> tuple[Any, Any, dict[str, s
     heads = {key: tips[key]["label"] for key in keys}
     money = ("spend", "cac", "ltv", "max_cac")
     full = table(ch, {"channel": w("channel"), **heads}, lang, money=money, currency=cur,
-                 ratios=("ltv_cac",), tips=tips)
+                 ratios=("ltv_cac",), tips=tips, digits={"spend": WHOLE})
     new, spend = int(ch["new_customers"].sum()), float(ch["spend"].sum())
     blended_ltv, blended_cac = acq.blended_ltv, acq.blended_cac
     verdict_all = (ltv_cac_ratio(max(blended_ltv, 0.0), blended_cac).level
                    if blended_ltv is not None and blended_cac else None)
     together = {"channel": w("all_channels"), "new_customers": number(new, lang),
-                "spend": _money(spend, cur, lang), "cac": _money(blended_cac, cur, lang),
+                "spend": _money(spend, cur, lang, WHOLE),
+                "cac": _money(blended_cac, cur, lang),
                 "ltv": _money(blended_ltv, cur, lang),
                 "ltv_cac": ratio(acq.blended_ltv_cac, lang),
                 "verdict": verdict(verdict_all, lang)}
@@ -378,7 +386,7 @@ def _lever_table(a: Analysis, lang: str,
         if r["lever"] == "discount_rate":
             name = w("assumption").format(lever=name)
         body.append([str(i), _capital(name),
-                     f"{_gain(r['base'], cur, lang)} ({_signed(r['base_pct'], lang)})",
+                     f"{_gain(r['base'], cur, lang, WHOLE)} ({_signed(r['base_pct'], lang)})",
                      f"{_gain(r['new'], cur, lang)} ({_signed(r['new_pct'], lang)})"])
     said = ""
     if proportional:
@@ -410,7 +418,7 @@ def _whatif(a: Analysis, f: Figures, lang: str) -> dict[str, Any]:
 
     def cell(value: Any, kind: str) -> str:
         if kind.startswith("money"):
-            return _money(value, cur, lang, 0 if kind == "money0" else None)
+            return _money(value, cur, lang, WHOLE if kind == "money0" else None)
         return ratio(value, lang) if kind == "ratio" else number(value, lang)
 
     keys = [key for key in shown if key in a.scenario.scenario]
@@ -540,7 +548,8 @@ def render(a: Analysis, lang: str = "en") -> str:
                                     schema={"reason": pl.String, "rows": pl.Int64,
                                             "amount": pl.Float64}),
                        {"reason": w("reason"), "rows": w("rows"), "amount": w("amount")}, lang,
-                       money=("amount",), currency=cur) | {"wrap": True},
+                       money=("amount",), currency=cur, digits={"amount": WHOLE})
+        | {"wrap": True},
         "notes": [plain_note(n, lang, a.currency) for n in [*issues.notes, *a.notes]],
         # how the spend, customers and subscriptions tables were read, as the data page says
         "tables": [_table_read(r, lang, a.currency) for r in a.table_reports]}

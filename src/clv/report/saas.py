@@ -46,8 +46,8 @@ MONTH_KEYS = {"customer_churn": "saas_logo_churn", "mrr": "saas_mrr"}
 PLAN_COLUMNS = {"active_subscriptions": ("saas_subscribers", "count"),
                 "arpa": ("saas_plan_arpa", "cents"),
                 "monthly_churn": ("saas_monthly_churn", "share"),
-                "simple_ltv": ("saas_simple_ltv", "money"),
-                "sbg_ltv": ("saas_sbg_ltv", "money"),
+                "simple_ltv": ("saas_simple_ltv", "cents"),  # per subscriber, as every LTV
+                "sbg_ltv": ("saas_sbg_ltv", "cents"),
                 "ltv_ratio": ("saas_ltv_ratio", "ratio")}
 MONEY = ("saas_mrr", "saas_net_new_mrr", "saas_arpa")
 """The headline figures that are amounts."""

@@ -728,6 +728,8 @@ NOTES_ONE: dict[str, str] = {
 
 
 MONEY_VALUES = ("total", "amount", "typical")
+TOTAL_VALUES = ("total",)
+"""The amounts of notes that are totals, written in whole units as the report's totals."""
 """The values of the notes that are amounts of money (refunds' totals, an outlier and the
 typical amount), written with the data's currency when it is known."""
 
@@ -760,8 +762,8 @@ def note(text: str, lang: str, currency: str | None = None) -> str:
                 out[k] = text.values[f"{k}_fr"]
                 continue
             numeric = isinstance(v, int | float) and not isinstance(v, bool)
-            if numeric and currency and k in MONEY_VALUES:
-                out[k] = money(float(v), currency, spoken)
+            if numeric and currency and k in MONEY_VALUES:  # a total in whole units
+                out[k] = money(float(v), currency, spoken, 0 if k in TOTAL_VALUES else None)
             elif spoken == "en":
                 out[k] = v
             elif numeric and k in SIGNIFICANT_VALUES:
