@@ -204,3 +204,34 @@ def test_the_filter_form_sends_only_the_filters_set(site, browser):
         assert page.locator("#applied").count() == 1
     finally:
         page.close()
+
+
+def _amounts(texts: list[str]) -> dict[float, set[str]]:
+    """The amounts in ``texts`` ('5 076,86 €', '€5,077'), by their value to the euro."""
+    found: dict[float, set[str]] = {}
+    for text in texts:
+        for m in re.finditer(r"\d[\d\u202f\u00a0 ,.]*\d|\d", text):
+            if "€" not in text:
+                continue
+            raw = m.group(0)
+            comma = "," if "€" in text and text.strip().endswith("€") else "."
+            value = float(re.sub(r"[^\d" + re.escape(comma) + "]", "", raw).replace(comma, "."))
+            found.setdefault(round(value), set()).add(raw)
+    return found
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_figure_has_one_format_on_the_overview(site, lang):
+    base, shop = site
+    row = shop.customers.filter(pl.col("customer_id") == REFUNDED).row(0, named=True)
+    page = _get(f"{base}/a/1?q={REFUNDED}&lang={lang}")
+    values = [_text(v) for v in re.findall(
+        r'id="sel-[^"]*">.*?<div class="value">(.*?)</div>', page, re.S)]
+    assert len(values) > 4
+    written = _amounts(values)
+    assert written[round(row["revenue"])] and all(len(v) == 1 for v in written.values()), \
+        written
+    # a selection of many keeps its totals to the euro
+    many = _get(f"{base}/a/1?segment={shop.customers['segment'].mode().sort()[0]}&lang={lang}")
+    total = re.search(r'id="sel-revenue">.*?<div class="value">(.*?)</div>', many, re.S)
+    assert total and not re.search(r"[.,]\d\d\D*$", _text(total.group(1)).strip())

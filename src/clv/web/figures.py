@@ -180,12 +180,15 @@ def selection(chosen: Any, a: Analysis, lang: str) -> list[dict[str, Any]]:
     value = a.value.join(chosen.select("customer_id"), on="customer_id", how="semi")
     part = float(chosen["clv"].sum())
     judged = chosen["p_alive"].drop_nulls()
+    # the totals of one customer are the means beside them: written as they are (to the
+    # cent), one figure in one format on the page ('5 076,86 €' twice, not '5 077 €' too)
+    totals = TOTALS if n > 1 else None
     out += [
-        figure("revenue", float(chosen["revenue"].sum()), a, lang, digits=TOTALS),
+        figure("revenue", float(chosen["revenue"].sum()), a, lang, digits=totals),
         figure("historical_ltv", float(chosen["revenue"].mean()), a, lang),
         figure("margin_to_date", float(value["margin_to_date"].mean()), a, lang),  # type: ignore[arg-type]
         figure("predicted_clv", float(chosen["clv"].mean()), a, lang),
-        figure("predicted_clv_total", part, a, lang, digits=TOTALS, note=share.format(
+        figure("predicted_clv_total", part, a, lang, digits=totals, note=share.format(
             share=measures.percent(part / total, lang, 1)) if total else None),
         figure("lifetime_value", float(value["lifetime_value"].mean()), a, lang),  # type: ignore[arg-type]
         figure("repeat_rate", float((chosen["purchases"] > 1).mean()), a, lang),
