@@ -235,3 +235,60 @@ def test_a_figure_has_one_format_on_the_overview(site, lang):
     many = _get(f"{base}/a/1?segment={shop.customers['segment'].mode().sort()[0]}&lang={lang}")
     total = re.search(r'id="sel-revenue">.*?<div class="value">(.*?)</div>', many, re.S)
     assert total and not re.search(r"[.,]\d\d\D*$", _text(total.group(1)).strip())
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_channels_left_out_of_the_chart_are_named_with_their_reason(site, lang):
+    base, shop = site
+    page = _get(f"{base}/a/1/channels?lang={lang}")
+    assert 'id="chart-channels"' in page
+    unseen = shop.channels.channels.filter(pl.col("cac").is_null())["channel"].to_list()
+    assert unseen, "the sample has a channel without spend"
+    note = re.search(r'<p class="note" id="chart-channels-left">(.*?)</p>', page, re.S)
+    assert note
+    said = _text(note.group(1))
+    for name in unseen:  # the customers without a channel in the page's words
+        assert (t("page_channel_unknown", lang) if name == "(unknown)" else name) in said
+    assert "(unknown)" not in _text(page[page.index("<main"):]) if lang == "fr" else True
+    assert t("page_blank_no_spend_left", lang) in said  # a spend line was left out
+    drawn = shop.channels.channels.filter(pl.col("cac").is_not_null())["channel"].to_list()
+    assert not any(f"{name} (" in said for name in drawn)
+
+
+def test_the_channel_chart_links_keep_the_filters(site):
+    base, shop = site
+    segment = shop.customers["segment"].mode().sort()[0]
+    page = _get(f"{base}/a/1/channels?start=2023-01&segment={segment}&lang=fr")
+    chart = page[page.index('<figure id="chart-channels">'):]
+    chart = chart[:chart.index("</figure>")]
+    links = re.findall(r'href="(/a/1/customers\?[^"]*)"', chart)
+    assert links
+    for link in links:
+        query = html.unescape(link)
+        assert f"segment={segment}" in query and "start=2023-01" in query and "channel=" \
+            in query, query
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_segments_without_customers_are_named(site, lang):
+    from clv.report.text import segment_name
+    from clv.segments import SEGMENTS
+
+    base, shop = site
+    smallest = shop.customers["channel"].drop_nulls().value_counts().sort("count")["channel"][0]
+    named = 0
+    for query in ("", f"&channel={smallest}"):
+        page = _get(f"{base}/a/1/segments?lang={lang}{query}")
+        channel = query.partition("=")[2]
+        kept = shop.customers if not channel else shop.customers.filter(
+            pl.col("channel") == channel)
+        empty = [s for s, _ in SEGMENTS if s not in set(kept["segment"])]
+        note = re.search(r'<p class="note" id="segments-left">(.*?)</p>', page, re.S)
+        if not empty:
+            assert note is None
+            continue
+        assert note, query
+        for s in empty:
+            assert segment_name(s, lang) in _text(note.group(1))
+        named += 1
+    assert named, "no selection left a segment empty: the note is not checked"

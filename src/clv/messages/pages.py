@@ -545,19 +545,20 @@ MESSAGES: dict[str, dict[str, str]] = {
               "Données)\u00a0: leur dépense peut manquer ici, donc ni CAC, ni LTV:CAC, ni "
               "délai de récupération."},
     "page_spend_left_out": {
-        "en": "{n} lines of the spend file {name} were left out at import ({reasons}): the "
-              "file does not say which channel they belonged to, so the spend of some "
-              "channels or months may be understated, and their CAC with it.",
-        "fr": "{n} lignes du fichier de dépenses {name} ont été écartées à l'import "
-              "({reasons})\u00a0: on ne sait pas à quel canal elles appartenaient, donc la "
-              "dépense de certains canaux ou mois peut être sous-estimée, et leur CAC avec."},
+        "en": "{n} lines of the spend file {name} were left out at import, for this reason: "
+              "{reasons}. The file does not say which channel they belonged to: the spend of "
+              "some channels or months may be understated, and their CAC with it.",
+        "fr": "{n} lignes du fichier de dépenses {name} ont été écartées à l'import, pour ce "
+              "motif\u00a0: {reasons}. On ne sait pas à quel canal elles appartenaient\u00a0: "
+              "la dépense de certains canaux ou mois peut être sous-estimée, et leur CAC "
+              "avec."},
     "page_spend_left_out_one": {
-        "en": "1 line of the spend file {name} was left out at import ({reasons}): the file "
-              "does not say which channel it belonged to, so the spend of a channel or month "
-              "may be understated, and its CAC with it.",
-        "fr": "1 ligne du fichier de dépenses {name} a été écartée à l'import ({reasons})"
-              "\u00a0: on ne sait pas à quel canal elle appartenait, donc la dépense d'un "
-              "canal ou d'un mois peut être sous-estimée, et son CAC avec."},
+        "en": "1 line of the spend file {name} was left out at import, for this reason: "
+              "{reasons}. The file does not say which channel it belonged to: the spend of a "
+              "channel or month may be understated, and its CAC with it.",
+        "fr": "1 ligne du fichier de dépenses {name} a été écartée à l'import, pour ce "
+              "motif\u00a0: {reasons}. On ne sait pas à quel canal elle appartenait\u00a0: la "
+              "dépense d'un canal ou d'un mois peut être sous-estimée, et son CAC avec."},
     "page_spend_left_out_see": {"en": "See the rows left out", "fr": "Voir les lignes écartées"},
     "page_blank_no_new": {"en": "no new customer", "fr": "aucun nouveau client"},
     "page_blank_no_new_why": {"en": "The spend bought no new customer: there is no CAC to "
@@ -616,6 +617,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Les clients les plus susceptibles d'acheter bientôt sont ceux que les filtres "
               "gardent ({filters})\u00a0; les paires de produits couvrent les commandes de "
               "tous les clients (elles sont calculées une fois pour l'analyse)."},
+    "page_channel_chart_left": {
+        "en": "Not in the chart (no CAC to compare): {names}.",
+        "fr": "Absents du graphique (pas de CAC à comparer)\u00a0: {names}."},
+    "page_named_why": {"en": "{name} ({why})", "fr": "{name} ({why})"},
+    "page_channel_unknown": {"en": "Channel not known", "fr": "Canal inconnu"},
+    "page_segments_left": {
+        "en": "No customer in these segments, hence no row nor bar: {names}.",
+        "fr": "Aucun client dans ces segments, donc ni ligne ni barre\u00a0: {names}."},
     "page_channel_chart_none": {
         "en": "No chart: it compares the LTV and the CAC of the channels whose spend is "
               "recorded.",

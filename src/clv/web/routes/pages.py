@@ -304,7 +304,11 @@ def segments(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTM
     rules = [(segment_name(s, lang), t(f"seg_rule_{s}", lang),
               _customers_link(e, f, segment=s)) for s, _ in SEGMENTS]
     conc = a.segments.concentration
+    present = set(prof["segment"]) if prof is not None else set()
+    empty = [segment_name(s, lang) for s, _ in SEGMENTS if s not in present]
     return section(e, "segments", f, lang=lang, request=request, by_segment=by_segment,
+                   segments_left=t("page_segments_left", lang, names=", ".join(empty))
+                   if empty and prof is not None else None,
                    chosen=chosen.height, rules=rules, tier_table=tier_table,
                    chart=segments_chart(e, _without_segment(f), prof, lang)
                    if _without_segment(f).kept else e.chart("segments", lang),
@@ -449,6 +453,8 @@ def cohort_page(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> 
                    cohort_charts=cohort_charts(e, f, coh, lang))
 
 
+UNKNOWN_CHANNEL = "(unknown)"
+"""The channel :mod:`clv.acquisition` counts the customers without a channel under."""
 CHANNEL_BLANKS = {"cac": "no_cac", "ltv_cac": "no_cac", "verdict": "no_cac",
                   "payback_months": "not_paid_back", "predicted_payback_months":
                   "not_paid_back", "max_cac": "none", "ltv": "none"}
@@ -537,17 +543,41 @@ def channel_page(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) ->
             for i, (k, c) in enumerate(zip(columns, row, strict=True)):
                 if c == "" and i:
                     row[i] = blank(why_blank(k, value, is_total, bool(left)), lang)
-    overall["links"] = [_customers_link(e, f, channel=r["channel"]) if r["channel"] else None
-                        for r in raw]
+    # the customers without a channel are counted under the library's '(unknown)': said in
+    # the page's language, without a link (no customer has that channel to filter on)
+    known = [bool(r["channel"]) and r["channel"] != UNKNOWN_CHANNEL for r in raw]
+    for row, r in zip(overall["rows"], raw, strict=True):
+        if r["channel"] == UNKNOWN_CHANNEL:
+            row[0] = t("page_channel_unknown", lang)
+    if "channel" in overall["month_keys"]:
+        at = overall["month_keys"].index("channel")
+        for row in overall["months"]:
+            if row[at] == UNKNOWN_CHANNEL:
+                row[at] = t("page_channel_unknown", lang)
+    overall["links"] = [_customers_link(e, f, channel=r["channel"]) if ok else None
+                        for r, ok in zip(raw, known, strict=True)]
     keys = [*figures.CHANNEL_COLUMNS, *figures.MONTH_COLUMNS]
     period = Filters(start=f.raw["start"] or None, end=f.raw["end"] or None).described(lang)
     said = [t("page_channels_period", lang, filters=", ".join(period))] if period else []
     if f.channel:
         said.append(t("page_channels_total_all", lang))
     said.append(ignored(f, ("start", "end", "channel"), "channels", lang) or "")
+    chart = channel_chart(e, f.channel, lang)
+    carried = Filters(**{k: f.raw[k] for k in ("start", "end", "segment", "tier")
+                         if f.raw[k]}).query
+    if chart and carried:  # a bar opens its channel's customers under the same filters
+        mark = f'href="/a/{e.id}/customers?'
+        chart = chart.replace(mark, f"{mark}{escape(carried[1:])}&amp;")
+    # the channels the chart leaves out (no CAC), each with its reason
+    unseen = [t("page_named_why", lang, name=r["channel"] if ok else t("page_channel_unknown",
+                                                                        lang),
+                why=t(f"page_blank_{why_blank('cac', r, spend_left=bool(left))}", lang))
+              for r, ok in zip(raw, known, strict=True) if r.get("cac") is None]
     return section(e, "channels", f, lang=lang, request=request,
                    w=lambda k: figures.word(k, lang), overall=overall,
-                   chart=channel_chart(e, f.channel, lang), said=[x for x in said if x],
+                   chart_left=t("page_channel_chart_left", lang, names=", ".join(unseen))
+                   if chart and unseen else None,
+                   chart=chart, said=[x for x in said if x],
                    spend_left=left,
                    explained=figures.explained(keys, a, lang), basis=figures.basis(a, lang))
 
