@@ -191,3 +191,87 @@ def test_one_format_per_figure_kind(shop, pages, lang):
     for row in re.findall(r"<tr>(.*?)</tr>", plans, re.S)[1:]:
         for cell in _cells(row)[4:6]:
             assert _cents(_amounts(cell)[0]), row
+
+
+def _texts(svg: str) -> list[str]:
+    return [htmllib.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+
+
+def _charts(page: str) -> list[str]:
+    return re.findall(r"<svg .*?</svg>", page, re.S)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_saas_legend_names_the_mrr_line(pages, lang):
+    chart = re.search(r'<figure class="saas-chart">(.*?)</figure>', pages[lang], re.S).group(1)
+    mrr = {"fr": "MRR à la fin du mois", "en": "MRR at the end of the month"}[lang]
+    moves = {"fr": ("Nouveau", "MRR perdu"), "en": ("New", "Churned MRR")}[lang]
+    texts = _texts(chart)
+    assert mrr in texts, texts  # a legend entry, beside the axis title 'MRR ... (€)'
+    assert all(m in texts for m in moves), texts
+
+
+MONTH_WORDS = {"fr": ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août",
+                      "sept.", "oct.", "nov.", "déc.", "janvier", "avril", "juillet",
+                      "octobre"),
+               "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+                      "Nov", "Dec", "January", "April", "July", "October")}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_models_chart_names_the_year_of_every_month(shop, pages, lang):
+    accuracy = _section(pages[lang], "accuracy")
+    texts = _texts(_charts(accuracy)[0])
+    ticks = [t for t in texts if re.fullmatch(r"\S+(?: \d{4})?|\d{4}", t)
+             and (t.split(" ")[0] in MONTH_WORDS[lang] or re.fullmatch(r"\d{4}", t))]
+    assert len(ticks) >= 4, texts
+    assert all(re.fullmatch(r"\S+ \d{4}", t) for t in ticks), ticks  # never 'avril' alone
+    first = shop.scorecard.tracking["date"].min().year
+    assert any(t.endswith(str(first)) for t in ticks), (first, ticks)
+
+
+def test_chart_words_inside_their_charts_and_the_overflow_label_clear(shop, pages):
+    """In Chromium: no word of a chart (legend, label, axis) outside its drawing, at a wide
+    and a narrow window; the histogram's '... and more' label over no bar, even when the
+    last bins are taller than the overflow bar."""
+    import dataclasses
+
+    import numpy as np
+    from playwright import sync_api
+
+    from clv.report import charts
+    from conftest import missing
+    from webtools import CHROMIUM_ARGS, chromium_path
+
+    path = chromium_path() or missing("no Chromium on this machine (Debian package chromium)")
+    flat = dataclasses.replace(shop, value=shop.value.with_columns(pl.Series(
+        "clv", np.random.default_rng(1).uniform(0, 300, shop.value.height))))
+    histogram = charts.distribution(flat, "Valeur future (€)", lang="fr")
+    outside = """() => { const out = [];
+      document.querySelectorAll('svg[role]').forEach((s, i) => {
+        const r = s.getBoundingClientRect();
+        s.querySelectorAll('text').forEach(t => { const b = t.getBoundingClientRect();
+          if (b.width && (b.left < r.left - 1 || b.right > r.right + 1 || b.top < r.top - 1
+                          || b.bottom > r.bottom + 1)) out.push([i, t.textContent]); }); });
+      return out; }"""
+    overlap = """() => { const s = document.querySelector('#hist svg');
+      const label = [...s.querySelectorAll('text')].find(t => t.textContent.includes('plus'));
+      const l = label.getBoundingClientRect();
+      return [...s.querySelectorAll('path[aria-roledescription=bar]')].filter(p => {
+        const b = p.getBoundingClientRect();
+        return b.height > 0 && b.left < l.right && b.right > l.left && b.top < l.bottom
+               && b.bottom > l.top; }).length; }"""
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        try:
+            for width in (1200, 700):
+                page = browser.new_page(viewport={"width": width, "height": 900})
+                for html in pages.values():
+                    page.set_content(html)
+                    assert page.evaluate(outside) == []
+                page.set_content(f"<!doctype html><meta charset='utf-8'><div id='hist'>"
+                                 f"{histogram}</div>")
+                assert page.evaluate(overlap) == 0
+                page.close()
+        finally:
+            browser.close()

@@ -41,6 +41,8 @@ from clv.report.text import in_unit, number, segment_name
 from clv.report.text import tier as tier_name
 
 WIDTH, HEIGHT = 560, 260
+LABEL_PX = 6.5
+"""The width of a character of an 11px label, at most (sans-serif), in pixels."""
 LOCALES: dict[str, Any] = {"en": "en-US", "fr": "fr-FR"}  # vl-convert's names
 ACTUAL = "#1a1a1a"
 """The colour of what happened (the holdout's actual purchases): solid and dark, above the
@@ -343,7 +345,14 @@ def distribution(a: Analysis, label: str, bins: int = 40, lang: str = "en") -> s
     over_frame = _with(over_frame, "tip", [_w(
         "hist_over_bin", lang, figure=figure, cap=cap_text, n=_num(over, lang),
         share=_pct(over / n if n else 0.0, lang))])
-    over_frame = _with(over_frame, "label", [_w("hist_over", lang, cap=cap_text)])
+    over_label = _w("hist_over", lang, cap=cap_text)
+    over_frame = _with(over_frame, "label", [over_label])
+    # the label is written above the overflow bar, right-aligned on its end: lifted above
+    # every bar it spans, so that it never runs over the last bins when they are taller
+    end = cap + gap + 2 * step
+    left = end - len(over_label) * LABEL_PX * (end - low) / WIDTH
+    under = [int(c) for h, c in zip(edges[1:], counts, strict=True) if h > left]
+    over_frame = over_frame.with_columns(pl.lit(max([over, *under])).alias("label_y"))
     x = alt.X("lo:Q", bin="binned", title=label,
               scale=alt.Scale(domain=[low, cap + gap + 2 * step], nice=False),
               axis=alt.Axis(values=[float(v) for v in _ticks(low, cap, step)]))
@@ -354,7 +363,8 @@ def distribution(a: Analysis, label: str, bins: int = 40, lang: str = "en") -> s
     over_bar = tail.mark_bar(color="#9ecae9", stroke="#4c78a8").encode(
         x=x, x2="hi:Q", y=y, description="tip:N")
     over_text = tail.mark_text(dy=-6, align="right", baseline="bottom", fontSize=11,
-                               aria=False).encode(x=alt.X("hi:Q"), y=y, text="label:N")
+                               aria=False).encode(x=alt.X("hi:Q"), y=alt.Y("label_y:Q"),
+                                                  text="label:N")
     median = float(np.median(clv)) if n else 0.0
     described = _w("hist_desc", lang, figure=_inline(figure), n=_num(n, lang),
                    median=_money(median, a, lang), share=_pct(over / n if n else 0.0, lang),
@@ -667,7 +677,8 @@ def tracking(a: Analysis, actual: str, lang: str = "en") -> str | None:
     dash = alt.StrokeDash("series:N", sort=series, title=None, scale=alt.Scale(
         domain=series, range=[[1, 0]] + [[6, 3]] * len(models)))
     unlisted = alt.Color("series:N", legend=None, scale=palette)
-    x = alt.X("date:T", title=_w("tracking_x", lang, unit=unit), scale=alt.Scale(type="utc"))
+    x = alt.X("date:T", title=_w("tracking_x", lang, unit=unit), scale=alt.Scale(type="utc"),
+              axis=_month_axis(t["date"].min(), t["date"].max()))
     y = alt.Y("v:Q", title=_w("tracking_y", lang))
     base = alt.Chart(_data(frame)).encode(x=x, y=y, color=colour)
     predicted = base.transform_filter(alt.datum.series != actual)
@@ -693,6 +704,18 @@ def tracking(a: Analysis, actual: str, lang: str = "en") -> str | None:
                    model=best)
     return svg(alt.layer(*layers).properties(width=WIDTH, height=HEIGHT,
                                              description=described), lang)
+
+
+def _month_axis(first: Any, last: Any, most: int = 9) -> alt.Axis:
+    """A time axis of months, each label with its year ('avr. 2024', not 'avril' then
+    '2025': the first year is named too), at most about ``most`` labels: every month, or
+    every 2, 3, 6 or 12 months."""
+    months = 1
+    if first is not None and last is not None:
+        span = (last.year - first.year) * 12 + last.month - first.month + 1
+        months = next((k for k in (1, 2, 3, 6, 12) if span / k <= most), 12)
+    return alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": months},
+                    labelOverlap=True)
 
 
 def _day(value: Any, lang: str) -> str:

@@ -379,7 +379,8 @@ def movements_chart(a: Analysis, lang: str) -> str | None:
                              "order": order, "value": value,
                              "text": f"{name} · {names[k]}{_w('colon', lang)}"
                                      f"{written(value, 'money', lang, cur)}"})
-    points = [{"month": r["month"].isoformat(), "mrr": r["mrr"],
+    mrr_name = _w("saas_chart_mrr", lang)
+    points = [{"month": r["month"].isoformat(), "mrr": r["mrr"], "series": mrr_name,
                "text": f"{month_name(r['month'], lang)} · {_w('saas_mrr', lang)}"
                        f"{_w('colon', lang)}{written(r['mrr'], 'money', lang, cur)}"}
               for r in months.iter_rows(named=True)]
@@ -394,14 +395,19 @@ def movements_chart(a: Analysis, lang: str) -> str | None:
                                         range=[MOVE_COLORS[k] for k in (*UP, *DOWN)]),
                         legend=alt.Legend(orient="bottom", aria=False)),
         order=alt.Order("order:Q"), description=alt.Description("text:N"))
+    # the MRR line has its own entry in the legend, after the movements
     line = alt.Chart(_data(points)).encode(
-        x=x, y=alt.Y("mrr:Q", title=in_unit(_w("saas_chart_mrr", lang), sym),
-                     axis=alt.Axis(format=",.0f", orient="right", aria=False)))
+        x=x, y=alt.Y("mrr:Q", title=in_unit(mrr_name, sym),
+                     axis=alt.Axis(format=",.0f", orient="right", aria=False)),
+        color=alt.Color("series:N", title=None,
+                        scale=alt.Scale(domain=[mrr_name], range=["#1d2430"]),
+                        legend=alt.Legend(orient="bottom", aria=False)))
     drawn = alt.layer(
-        bars, line.mark_line(color="#1d2430", strokeWidth=2, aria=False),
-        line.mark_point(color="#1d2430", filled=True, size=22).encode(
-            description=alt.Description("text:N")),
-    ).resolve_scale(y="independent").properties(width=WIDTH, height=HEIGHT)
+        bars, alt.layer(line.mark_line(strokeWidth=2, aria=False),
+                        line.mark_point(filled=True, size=22).encode(
+                            description=alt.Description("text:N"))),
+    ).resolve_scale(y="independent", color="independent").properties(width=WIDTH,
+                                                                     height=HEIGHT)
     return accessible(svg(drawn, lang), chart_label(a, lang))
 
 
