@@ -41,7 +41,7 @@ def one_rate():
     """Every customer buys at one rate: the purchase model runs r, alpha to their limit."""
     sample = clv.sample_shop(1_500, seed=7,
                              bgnbd={"r": 5e4, "alpha": 1e6, "a": 0.5, "b": 3.0})
-    return clv.analyze(sample.transactions, settings=clv.Settings(
+    return clv.analyze(sample.transactions, spend=sample.spend, settings=clv.Settings(
         margin=0.3, draws=20, currency="EUR", model="bgnbd"))
 
 
@@ -112,6 +112,17 @@ def test_model_notes_in_plain_words_with_the_detail_below(one_rate, lang):
     # the rate is written the same way in the sentence and in its detail
     rate = re.search(r"(0[.,]\d+) (?:achat|purchase)", shown).group(1)
     assert any(f"({rate} " in _text(d) for d in details)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_table_cell_is_a_bare_blank(pages, one_rate, lang):
+    """Every cell of every table of the report holds a value or the words of its reason."""
+    for page in (pages[lang], render(one_rate, lang)):
+        tables = re.findall(r"<table.*?</table>", page, re.S)
+        assert len(tables) >= 8
+        for table in tables:
+            bare = [c for c in _cells(table) if c in ("", "-", "–")]
+            assert not bare, table[:600]
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -362,9 +362,11 @@ def _channel_blanks(shown: dict[str, Any], ch: pl.DataFrame, keys: list[str],
                                               "predicted_payback_months"):
                 cells[i] = blank("blank_no_spend", lang)
             elif key in ("payback_months", "predicted_payback_months"):
-                cells[i] = Blank(word("blank_not_paid_back", lang), word(
-                    "blank_not_paid_back_why" if key == "payback_months"
-                    else "blank_not_paid_back_model", lang))
+                observed = key == "payback_months"
+                cells[i] = Blank(word("blank_not_paid_back" if observed
+                                      else "blank_beyond_curve", lang),
+                                 word("blank_not_paid_back_why" if observed
+                                      else "blank_not_paid_back_model", lang))
 
 
 def _month(value: Any, lang: str) -> str:
@@ -417,6 +419,9 @@ def _whatif(a: Analysis, f: Figures, lang: str) -> dict[str, Any]:
              "payback_months": ("new_customer_payback_months", "count")}
 
     def cell(value: Any, kind: str) -> str:
+        if value is None and kind == "count":  # a payback not reached within the curve
+            return Blank(word("blank_beyond_curve", lang),
+                         word("blank_new_not_paid_back_why", lang))
         if kind.startswith("money"):
             return _money(value, cur, lang, WHOLE if kind == "money0" else None)
         return ratio(value, lang) if kind == "ratio" else number(value, lang)

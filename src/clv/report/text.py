@@ -46,6 +46,7 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "Aucun client de ce canal n'a fait de premier achat dans les mois du tableau des "
               "dépenses : rien pour diviser les dépenses, aucun nouveau client à valoriser."},
     "blank_not_paid_back": {"en": "not paid back yet", "fr": "pas encore remboursé"},
+    "blank_beyond_curve": {"en": "beyond the curve", "fr": "au-delà de la courbe"},
     "blank_not_paid_back_why": {
         "en": "The cumulative margin per customer of this channel has not reached its CAC "
               "within the months observed.",
@@ -56,6 +57,11 @@ WORDS: dict[str, dict[str, str]] = {
               "does not reach its CAC within the months of the curve.",
         "fr": "La marge cumulée par client de ce canal, prolongée par le modèle, n'atteint pas "
               "son CAC dans les mois de la courbe."},
+    "blank_new_not_paid_back_why": {
+        "en": "The discounted margin the model expects of a new customer does not reach the "
+              "CAC within the months of its curve.",
+        "fr": "La marge actualisée que le modèle attend d'un nouveau client n'atteint pas le "
+              "CAC dans les mois de sa courbe."},
     "blank_per_channel": {"en": "per channel only", "fr": "par canal seulement"},
     "blank_per_channel_why": {
         "en": "Paybacks and the maximum CAC are figures of one channel's customers and costs; "
