@@ -292,3 +292,29 @@ def test_the_segments_without_customers_are_named(site, lang):
             assert segment_name(s, lang) in _text(note.group(1))
         named += 1
     assert named, "no selection left a segment empty: the note is not checked"
+
+
+@pytest.mark.parametrize(("lang", "ltv"), [("fr", "800,00\u00a0€"), ("en", "€800.00")])
+def test_the_calculator_writes_its_amounts_in_the_currency_chosen(site, lang, ltv):
+    base, _ = site
+    query = "formula=saas_churn&mrr=50&margin=80&monthly_churn=5"
+    page = _get(f"{base}/calculator?{query}&currency=EUR&lang={lang}")
+    assert re.search(r'id="calc-ltv">([^<]*)<', page).group(1) == ltv
+    assert '<option value="EUR" selected>' in page
+    plain = _get(f"{base}/calculator?{query}&lang={lang}")  # no currency: the number alone
+    assert re.search(r'id="calc-ltv">([^<]*)<', plain).group(1) == ltv.strip("€\u00a0")
+    assert t("calc_currency", lang) in html.unescape(plain)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_an_empty_upload_names_its_file_once(site, lang):
+    base, _ = site
+    boundary = "review3"
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="transactions"; '
+            f'filename="commandes.csv"\r\nContent-Type: text/csv\r\n\r\n\r\n'
+            f"--{boundary}--\r\n").encode()
+    status, answer, _ = call(f"{base}/uploads?lang={lang}", "POST", body, {
+        "Content-Type": f"multipart/form-data; boundary={boundary}", "Accept": "text/html"})
+    assert status == 400
+    said = [line for line in _text(answer.decode()).splitlines() if "commandes.csv" in line]
+    assert said and all(line.count("commandes.csv") == 1 for line in said), said

@@ -630,6 +630,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "calc_cac": {"en": "Acquisition cost per customer (CAC, optional)",
                  "fr": "Coût d'acquisition par client (CAC, facultatif)"},
     "calc_button": {"en": "Calculate", "fr": "Calculer"},
+    "calc_currency": {"en": "Currency of the amounts", "fr": "Devise des montants"},
+    "calc_currency_none": {"en": "none (numbers only)", "fr": "aucune (nombres seuls)"},
     "calc_ltv": {"en": "Lifetime value (LTV)", "fr": "Valeur vie client (LTV)"},
     "calc_ratio": {"en": "LTV:CAC", "fr": "LTV:CAC"},
     "calc_max_cac": {"en": "Largest CAC at 3x", "fr": "CAC maximal pour un ratio de 3"},

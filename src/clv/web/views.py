@@ -88,6 +88,13 @@ def _money(context: jinja2.runtime.Context, value: Any, digits: int | None = Non
 
 
 @jinja2.pass_context
+def _money_in(context: jinja2.runtime.Context, value: Any, currency: str) -> str:
+    """``{{ x | money_in("EUR") }}``: an amount in ``currency`` (not an analysis's: the
+    calculator's), to the cent, for the locale."""
+    return i18n.money(None if _missing(value) else value, _lang(context), currency, 2)
+
+
+@jinja2.pass_context
 def _day(context: jinja2.runtime.Context, value: Any) -> str:
     """``{{ x | day }}``: a date in the locale's one format (``2 mars 2025``)."""
     return i18n.day(value, _lang(context))
@@ -210,8 +217,9 @@ def _plain(text: Any) -> str:
     return "" if text is None else str(text)
 
 
-ENV.filters.update(note=_note, num=_num, pct=_pct, money=_money, day=_day, month=_month_name,
-                   ratio=_ratio, segment=_segment, tier=_tier, words=form_words, plain=_plain)
+ENV.filters.update(note=_note, num=_num, pct=_pct, money=_money, money_in=_money_in, day=_day,
+                   month=_month_name, ratio=_ratio, segment=_segment, tier=_tier,
+                   words=form_words, plain=_plain)
 ENV.globals.update(t=_t, label=_label, definition=_definition)
 
 

@@ -223,7 +223,8 @@ async def upload_form(request: Request, state: StateDep, lang: PageLang) -> Resp
                     state.forget(src.id)
                 name = Path(str(file.filename)).name
                 return _home(request, state, lang, i18n.t(
-                    "imp_upload_failed", lang, name=name, reason=_said(exc, lang, name)), 400)
+                    "imp_upload_failed", lang, name=name,
+                    reason=_unnamed(_said(exc, lang, name), name)), 400)
     query = "&".join(f"{k}={made[k].id}" for k in TABLES if k in made)
     return RedirectResponse(f"/mapping/{made['transactions'].id}" + (f"?{query}" if query
                                                                     else ""), 303)
@@ -546,6 +547,16 @@ def _sent(src: Source, values: dict[str, str], choices: Choices,
     if lang is not None:
         url += ("&" if "?" in url else "?") + f"lang={lang}"
     return RedirectResponse(url, 303)
+
+
+def _unnamed(reason: str, name: str) -> str:
+    """A reader's error without the file's name it starts with ('commandes.csv : le fichier
+    est vide'), for a sentence that names the file already ('Impossible de lire
+    commandes.csv : ...')."""
+    for colon in (": ", "\u00a0: ", " : "):
+        if reason.startswith(name + colon):
+            return reason[len(name + colon):]
+    return reason
 
 
 def _said(exc: ClvError, lang: str, name: str) -> str:

@@ -187,6 +187,10 @@ def _shown_default(name: str, default: float | None, lang: str) -> str:
     return text.replace(".", ",") if lang == "fr" else text
 
 
+CALC_CURRENCIES = ("EUR", "USD", "GBP", "CHF", "CAD")
+"""The currencies the calculator writes its amounts in (or none: numbers alone)."""
+
+
 @router.get("/calculator", response_class=HTMLResponse, include_in_schema=False)
 def calculator(request: Request, lang: PageLang, formula: str = "generic") -> HTMLResponse:
     """The calculator: the form of a formula (numbers typed with a decimal comma or point),
@@ -194,7 +198,11 @@ def calculator(request: Request, lang: PageLang, formula: str = "generic") -> HT
     if formula not in FORMULAS:
         raise HTTPException(404, f"no formula {formula!r}")
     fields = [(k, _shown_default(k, d, lang)) for k, d in _formula_fields(formula)]
-    given = {k: v for k, v in request.query_params.items() if k not in ("lang", "formula")}
+    given = {k: v for k, v in request.query_params.items()
+             if k not in ("lang", "formula", "currency")}
+    # the amounts' currency, as chosen (none: the numbers alone, in the inputs' currency)
+    asked = request.query_params.get("currency", "")
+    currency = asked if asked in CALC_CURRENCIES else ""
     result, error, wrong = None, None, None
     if any(given.get(k) for k, _ in fields):
         try:
@@ -206,7 +214,8 @@ def calculator(request: Request, lang: PageLang, formula: str = "generic") -> HT
             error = i18n.t("calc_err_other", lang)
     return page("calculator.html.j2", request=request, lang=lang, formulas=list(FORMULAS),
                 formula=formula, fields=fields, percents=PERCENTS, given=given,
-                result=result, error=error, wrong=wrong, e=None, active="calculator")
+                result=result, error=error, wrong=wrong, e=None, active="calculator",
+                currency=currency or None, currencies=CALC_CURRENCIES)
 
 
 @router.get("/api/formulas/{formula}", tags=["formulas"])
