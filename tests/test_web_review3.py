@@ -318,3 +318,17 @@ def test_an_empty_upload_names_its_file_once(site, lang):
     assert status == 400
     said = [line for line in _text(answer.decode()).splitlines() if "commandes.csv" in line]
     assert said and all(line.count("commandes.csv") == 1 for line in said), said
+
+
+@pytest.mark.parametrize(("lang", "names"), [
+    ("fr", ("clv-1-clients-filtre.csv", "clv-1-cohortes.xlsx", "clv-1-rapport-fr.html")),
+    ("en", ("clv-1-customers-filtered.csv", "clv-1-cohorts.xlsx", "clv-1-report-en.html"))])
+def test_the_files_are_named_in_the_language(site, lang, names):
+    base, shop = site
+    channel = _channel(shop)
+    for path, name in zip((f"/a/1/export/customers.csv?channel={channel}&lang={lang}",
+                           f"/a/1/export/cohorts.xlsx?lang={lang}",
+                           f"/a/1/report.html?lang={lang}"), names, strict=True):
+        status, _, headers = call(base + path)
+        assert status == 200, path
+        assert headers["content-disposition"] == f'attachment; filename="{name}"', path

@@ -83,4 +83,21 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col_predicted_cumulative_revenue_per_customer": {
         "en": "Cumulative revenue per customer, predicted",
         "fr": "Chiffre d'affaires cumulé par client, prévu"},
+    # the names of the files downloaded (ASCII, as a file system takes them): ``file_<table>``
+    "file_customers": {"en": "customers", "fr": "clients"},
+    "file_segments": {"en": "segments", "fr": "segments"},
+    "file_tiers": {"en": "tiers", "fr": "niveaux-de-valeur"},
+    "file_cohorts": {"en": "cohorts", "fr": "cohortes"},
+    "file_repeat": {"en": "repeat", "fr": "reachat"},
+    "file_ltv_curve": {"en": "ltv_curve", "fr": "courbe-ltv"},
+    "file_channels": {"en": "channels", "fr": "canaux"},
+    "file_channels_by_month": {"en": "channels_by_month", "fr": "canaux-par-mois"},
+    "file_next_euro": {"en": "next_euro", "fr": "prochain-euro"},
+    "file_cross_sell": {"en": "cross_sell", "fr": "ventes-croisees"},
+    "file_scorecard": {"en": "scorecard", "fr": "evaluation-des-modeles"},
+    "file_sensitivity": {"en": "sensitivity", "fr": "sensibilite"},
+    "file_whatif_customers": {"en": "whatif_customers", "fr": "et-si-clients"},
+    "file_saas_months": {"en": "saas_months", "fr": "abonnements-par-mois"},
+    "file_filtered": {"en": "filtered", "fr": "filtre"},
+    "file_report": {"en": "report", "fr": "rapport"},
 }

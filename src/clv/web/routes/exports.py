@@ -257,7 +257,9 @@ async def export(e: EntryDep, state: StateDep, filename: str,
         return buf.getvalue()
 
     key = f"{lang}:{filename}" + (f"?{sorted(chosen.items())}" if chosen else "")
-    download = f"clv-{e.id}-{name}{'-filtered' if chosen else ''}.{fmt}"
+    # the file named in the page's language ('clv-1-clients-filtre.csv' in French)
+    named = i18n.t(f"file_{name}", lang)
+    download = f"clv-{e.id}-{named}{'-' + i18n.t('file_filtered', lang) if chosen else ''}.{fmt}"
     return await made(state, e, key, make, "text/csv; charset=utf-8" if fmt == "csv"
                       else XLSX, download)
 
@@ -270,4 +272,5 @@ async def report(e: EntryDep, state: StateDep, lang: Literal["en", "fr"] = "en",
     """The self-contained HTML report of the analysis (``lang``: en or fr)."""
     return await made(state, e, f"report-{lang}.html", lambda a: render(a, lang).encode(),
                       "text/html; charset=utf-8",
-                      f"clv-{e.id}-report-{lang}.html" if download else None)
+                      f"clv-{e.id}-{i18n.t('file_report', lang)}-{lang}.html" if download
+                      else None)
