@@ -292,6 +292,17 @@ def test_clv_summary_and_fit_with_engine_spark(spark, logs: dict[str, Path],
     predict_polars = run("predict", log, *valued, "-o", str(tmp_path / "scores.parquet"))
     assert predict_spark["total"]["clv"] == pytest.approx(  # type: ignore[index]
         predict_polars["total"]["clv"], rel=1e-9)  # type: ignore[index]
+    # the default model, auto: chosen on a holdout by both engines, the same total
+    auto_spark = run("predict", log, "--margin", "0.3", "--engine", "spark", "--spark-master",
+                     "local[1]")
+    auto_polars = run("predict", log, "--margin", "0.3")
+    assert auto_spark["model"]["model"] == auto_polars["model"]["model"]  # type: ignore[index]
+    assert auto_spark["total"]["clv"] == pytest.approx(  # type: ignore[index]
+        auto_polars["total"]["clv"], rel=1e-9)  # type: ignore[index]
+    rmse = {r["model"]: r["rmse_transactions"]
+            for r in auto_polars["scorecard"]}  # type: ignore[union-attr, index]
+    assert {r["model"]: r["rmse_transactions"]
+            for r in auto_spark["scorecard"]} == pytest.approx(rmse, rel=1e-9)  # type: ignore[union-attr, index]
     scored = pl.read_parquet(tmp_path / "scores" / "*.parquet").sort("customer_id")
     polars_scores = pl.read_parquet(tmp_path / "scores.parquet").sort("customer_id")
     assert scored["customer_id"].to_list() == polars_scores["customer_id"].to_list()
@@ -346,3 +357,66 @@ def test_clv_score_with_engine_spark(spark, logs: dict[str, Path], tmp_path: Pat
                               f"sqlite:///{db}"], capture_output=True, text=True, timeout=600)
     assert refused.returncode != 0 and "is a database" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+@pytest.mark.parametrize("log", ["cdnow", "shop"])
+def test_model_auto_is_chosen_on_spark_as_on_polars(spark, logs: dict[str, Path],
+                                                     log: str) -> None:
+    """``model="auto"`` (every command's default) on Spark: the same calibration end, the same
+    RMSE of holdout transactions per model and of the naive baseline (1e-9), the same ranking
+    and notes as the Polars scorecard; then the same model kept and the same scores."""
+    from clv import spark as cs
+    from clv.evaluate import evaluate
+    from clv.valuation import Settings, choose_model, value_customers
+
+    tx = read_transactions(logs[log], as_of=AS_OF)
+    stx = cs.read_transactions(str(logs[log]), spark, as_of=AS_OF)
+    cfg = Settings(margin=0.3)
+    assert cfg.model == "auto"
+    notes: list[str] = []
+    card, ranking = choose_model(tx, cfg, notes)
+    assert card is not None
+    choice = cs.purchase_model(stx, cfg)
+    assert isinstance(choice, cs.SparkChoice)
+    assert choice.ranking == ranking and len(ranking) == 3
+    assert [str(n) for n in choice.notes] == [str(n) for n in notes]
+    assert choice.calibration_end is not None
+    again = evaluate(tx, choice.calibration_end, unit=cfg.unit)  # the split Spark chose
+    assert again.ranking == ranking
+    assert choice.table is not None
+    rmse = dict(card.table.select("model", "rmse_transactions").iter_rows())
+    got = dict(choice.table.iter_rows())
+    assert got.keys() == rmse.keys()
+    for name, value in rmse.items():
+        assert got[name] == pytest.approx(value, rel=1e-9), name
+    expected = value_customers(tx, cfg)
+    ss = cs.rfm_summary(stx)
+    fitted = cs.fit(ss, choice)
+    assert fitted.purchases.NAME == expected.model.NAME
+    assert fitted.purchases.params_ == pytest.approx(expected.model.params_, rel=1e-9)
+    scores = cs.score(ss, fitted, cfg.horizon, cfg.horizon_unit, margin=cfg.margin,
+                      discount_rate=cfg.discount_rate)
+    assert [str(n) for n in scores.notes] == [str(n) for n in expected.notes]
+    total = float(scores.frame.agg({"clv": "sum"}).collect()[0][0])
+    assert total == pytest.approx(expected.value["clv"].sum(), rel=1e-9)
+
+
+def test_model_auto_without_a_holdout_is_said_on_spark(spark, tmp_path: Path) -> None:
+    """A log whose calibration period has no customer: no comparison, said as the Polars
+    valuation says it, and the first candidate is fitted."""
+    from clv import spark as cs
+    from clv.valuation import Settings, choose_model
+
+    path = tmp_path / "late.parquet"
+    pl.DataFrame({"customer_id": ["a", "b", "a"],
+                  "timestamp": [dt.datetime(2024, 1, 1), dt.datetime(2024, 1, 2),
+                                dt.datetime(2024, 1, 3)],
+                  "amount": [10.0, 20.0, 5.0]}).write_parquet(path)
+    cfg = Settings(calibration_end=dt.date(2024, 1, 5))
+    notes: list[str] = []
+    tx = read_transactions(path, as_of=AS_OF)
+    card, ranking = choose_model(tx, cfg, notes)
+    choice = cs.purchase_model(cs.read_transactions(str(path), spark, as_of=AS_OF), cfg)
+    assert card is None and isinstance(choice, cs.SparkChoice) and choice.table is None
+    assert choice.ranking == ranking
+    assert [str(n) for n in choice.notes] == [str(n) for n in notes] and notes

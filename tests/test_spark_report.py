@@ -111,7 +111,7 @@ def test_spark_analysis_is_the_polars_analysis(spark, shop: dict[str, Path]) -> 
 
 def test_clv_report_with_engine_spark(spark, shop: dict[str, Path], tmp_path: Path) -> None:
     """Through the installed script: the report of --engine spark is the report of the Polars
-    engine (its charts set aside); --model auto is refused before Spark starts."""
+    engine (its charts set aside). (--model auto on Spark: tests/test_spark.py.)"""
     from clv.data.tables import read_spend
     from clv.pipeline import Settings, analyze
     from clv.report import render
@@ -128,8 +128,3 @@ def test_clv_report_with_engine_spark(spark, shop: dict[str, Path], tmp_path: Pa
     polars = analyze(read_transactions(shop["log"]), spend=read_spend(str(shop["spend"])),
                      settings=Settings(model="bgnbd", margin=MARGIN))
     _same_report(out.read_text(encoding="utf-8"), render(polars, "en"))
-    refused = subprocess.run([clv, "report", str(shop["log"]), "--engine", "spark", "-o",
-                              str(tmp_path / "auto.html")], capture_output=True, text=True,
-                             timeout=600, cwd=tmp_path)
-    assert refused.returncode != 0 and "Traceback" not in refused.stderr
-    assert "--model auto" in refused.stderr and not (tmp_path / "auto.html").exists()

@@ -21,6 +21,7 @@ log-likelihood, AIC and BIC.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -216,7 +217,7 @@ def evaluate(
         naive_best=bool(np.isfinite(naive) and not naive >= best), ranking=ranking)
 
 
-def rank(scores: dict[str, float | None]) -> list[str]:
+def rank(scores: Mapping[str, float | None]) -> list[str]:
     """Keys by increasing score, a score that is not finite (or missing) last, exact ties in
     the order of ``scores``: a deterministic ranking (a sort of the table may order ties
     either way)."""

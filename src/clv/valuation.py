@@ -36,7 +36,7 @@ import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, get_args
+from typing import Any, cast, get_args
 
 import polars as pl
 
@@ -201,8 +201,8 @@ def choose_model(transactions: Transactions, settings: Settings, notes: list[str
     if frame.height == 0:
         return None, list(settings.models)
     ts = pl.col("timestamp")
-    cal = settings.calibration_end or frame.select(
-        (ts.min() + (ts.max() - ts.min()) * 0.75).dt.date()).item()
+    cal = settings.calibration_end or default_calibration_end(
+        *frame.select(ts.min().alias("first"), ts.max().alias("last")).row(0))
     try:
         card = evaluate(transactions, cal, unit=settings.unit, models=settings.models,
                         observation_end=settings.observation_end, midpoint=settings.midpoint)
@@ -215,6 +215,17 @@ def choose_model(transactions: Transactions, settings: Settings, notes: list[str
         name = models[card.best].NAME
         notes.append(Note("naive_best", naive=rmse[BASELINE], best=rmse[name], model=name))
     return card, list(card.ranking)  # the scorecard's order: clv evaluate shows the same
+
+
+def default_calibration_end(first: dt.datetime | dt.date, last: dt.datetime | dt.date
+                            ) -> dt.date:
+    """The calibration end of a model comparison when none is given: the day three quarters
+    of the way from the first transaction's time to the last (the last quarter of the
+    observed span is the holdout). One rule for both engines: the Spark engine gives the
+    first and last times it computed (:func:`clv.spark.choose_model`)."""
+    ts = pl.col("timestamp")
+    return cast(dt.date, pl.DataFrame({"timestamp": [first, last]}).select(
+        (ts.min() + (ts.max() - ts.min()) * 0.75).dt.date()).item())
 
 
 def fit_purchases(summary: Summary, ranked: list[str], notes: list[str]) -> PurchaseModel:

@@ -219,8 +219,6 @@ def _predict_spark(file: str, read: Reading, cfg: Any, master: str, conf: list[s
     """``clv predict --engine spark``: summarised, fitted and scored with :mod:`clv.spark`
     (each customer's CLV interval drawn per distinct row on the driver and joined back; the
     total's interval is not computed on Spark yet, said in a note)."""
-    if cfg.model == "auto":
-        raise ClvError(w("cli_err_spark_auto", models=", ".join(D.CANDIDATES)))
     from pyspark.sql import functions as F
 
     from clv import spark as cs
@@ -231,9 +229,11 @@ def _predict_spark(file: str, read: Reading, cfg: Any, master: str, conf: list[s
     stx = engine_of.transactions(file, read, master, conf)
     ss = cs.rfm_summary(stx, unit=cfg.unit, observation_end=cfg.observation_end,
                         midpoint=cfg.midpoint)
-    fitted = cs.fit(ss, cfg.model)
+    choice = cs.purchase_model(stx, cfg)
+    fitted = cs.fit(ss, choice)
     scores = cs.score(ss, fitted, cfg.horizon, cfg.horizon_unit, margin=cfg.margin,
                       discount_rate=cfg.discount_rate, level=cfg.level, draws=cfg.draws)
+    card = None if isinstance(choice, str) else choice.table  # RMSE per model, on a holdout
     if output is not None:
         scores.frame.write.mode("overwrite").parquet(str(output))
     sums = ("clv", "future_value_lifetime", "lifetime_value", "revenue_to_date",
@@ -244,6 +244,7 @@ def _predict_spark(file: str, read: Reading, cfg: Any, master: str, conf: list[s
     head = {"engine": "spark", "model": model_payload(fitted.purchases),
             "spend": model_payload(fitted.spend_model) if fitted.spend_model is not None
             else {"model": "mean repeat purchase", "value": fitted.spend},
+            "scorecard": card.to_dicts() if card is not None else None,
             "horizon": cfg.horizon, "horizon_unit": cfg.horizon_unit, "margin": cfg.margin,
             "discount_rate": cfg.discount_rate, "customers": int(row[0]),
             "distinct_rows": scores.distinct_rows, "total": total, "data": stx.issues.to_dict(),
@@ -253,6 +254,8 @@ def _predict_spark(file: str, read: Reading, cfg: Any, master: str, conf: list[s
         return
     print_issues(stx.issues)
     out().print(model_line(fitted.purchases), markup=False, highlight=False)
+    if card is not None:
+        out().print(w("cli_chosen_holdout"), markup=False, highlight=False)
     currency = read.currency
     out().print(w("cli_spark_total", label=heading("predicted_clv_total", cfg),
                   customers=customers(int(row[0])), rows=number(scores.distinct_rows, 0),

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
-from clv import defaults as D
 from clv.cli.options import choose
 from clv.cli.output import out, print_issues, print_notes
 from clv.errors import ClvError
@@ -140,9 +139,6 @@ def spark_score(file: str, read: Reading, cfg: Settings, master: str, conf: list
         raise ClvError("--scores-table names a database table; with --engine spark, --to names "
                        "the Parquet directory or the Spark table")
     kind, target = score_target(to)
-    if cfg.model == "auto":
-        raise ClvError("--model auto (chosen on a holdout) is not offered with --engine spark: "
-                       f"name the model ({', '.join(D.CANDIDATES)})")
     from pyspark.sql import functions as F
 
     from clv import spark as cs
@@ -151,7 +147,7 @@ def spark_score(file: str, read: Reading, cfg: Settings, master: str, conf: list
     stx = transactions(file, read, master, conf)
     ss = cs.rfm_summary(stx, unit=cfg.unit, observation_end=cfg.observation_end,
                         midpoint=cfg.midpoint)
-    fitted = cs.fit(ss, cfg.model)
+    fitted = cs.fit(ss, cs.purchase_model(stx, cfg))
     scores = cs.score(ss, fitted, cfg.horizon, cfg.horizon_unit, margin=cfg.margin,
                       discount_rate=cfg.discount_rate, level=cfg.level, draws=cfg.draws)
     frame = scores.frame.drop("discounted_purchases")
@@ -195,9 +191,6 @@ def spark_report(file: str, read: Reading, cfg: Settings, output: Path, spend: P
     from clv.spark import analyze
 
     lang = choose(lang or "en", "--lang", LANGS)
-    if cfg.model == "auto":
-        raise ClvError("--model auto (chosen on a holdout) is not offered with --engine spark: "
-                       f"name the model ({', '.join(D.CANDIDATES)})")
     for path, option in ((spend, "--spend"), (subscriptions, "--subscriptions"),
                          (customers, "--customers")):
         existing(path, option)  # before anything is read

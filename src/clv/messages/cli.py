@@ -127,11 +127,6 @@ MESSAGES: dict[str, dict[str, str]] = {
                                 "{model}",
                           "fr": "--engine spark ajuste les modèles d'achat ({models}), pas "
                                 "{model}"},
-    "cli_err_spark_auto": {"en": "--model auto (chosen on a holdout) is not offered with "
-                                 "--engine spark yet: name the model ({models})",
-                           "fr": "--model auto (choisi sur une période mise de côté) n'est pas "
-                                 f"encore offert avec --engine spark{_NB}: nommer le modèle "
-                                 "({models})"},
     "cli_err_one_model": {"en": "-o saves one model; fit without --by to save the pooled model",
                           "fr": f"-o enregistre un seul modèle{_NB}; ajuster sans --by pour "
                                 "enregistrer le modèle commun"},

@@ -20,6 +20,10 @@ row for row (``tests/test_spark.py``, ``tests/test_spark_report.py``):
 - :func:`compress` brings the distinct (frequency, recency, T) rows and their weights to the
   driver, where :func:`fit` fits the purchase model with clv's own fitters, and the spend
   model on the repeat buyers' (frequency, monetary);
+- :func:`choose_model` (``model="auto"``, the default of every command) ranks the candidate
+  models on a holdout by the Polars scorecard's criterion, RMSE of holdout transactions per
+  customer, computed exactly from the distinct calibration rows with the count, sum and sum
+  of squares of their customers' holdout purchases;
 - :func:`score` values each distinct (frequency, recency, T) once on the driver with
   :func:`clv.value.customer_value` (P(alive) and the activity views', expected and
   discounted purchases over the horizon and over the lifetime) and joins the values back in
@@ -47,16 +51,20 @@ from __future__ import annotations
 
 from clv.spark.analysis import analyze
 from clv.spark.core import (
+    SparkChoice,
     SparkScores,
     SparkSummary,
     SparkTransactions,
+    choose_model,
     compress,
     fit,
+    purchase_model,
     read_transactions,
     rfm_summary,
     score,
     session,
 )
 
-__all__ = ["SparkScores", "SparkSummary", "SparkTransactions", "analyze", "compress", "fit",
-           "read_transactions", "rfm_summary", "score", "session"]
+__all__ = ["SparkChoice", "SparkScores", "SparkSummary", "SparkTransactions", "analyze",
+           "choose_model", "compress", "fit", "purchase_model", "read_transactions",
+           "rfm_summary", "score", "session"]

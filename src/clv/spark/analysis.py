@@ -21,8 +21,9 @@ What is computed where:
   the subscriptions and the headline figures.
 
 The ledger has a row per customer and purchase day, not per line: what the driver holds
-grows with customer-days. The purchase model is the one named (``model="auto"``, chosen on a
-holdout, is not offered on Spark).
+grows with customer-days. The purchase model is the one named, or with ``model="auto"`` the
+best on a holdout by :func:`clv.spark.choose_model` (the ranking only: the report's scorecard
+of the Polars path, with its tracking and deciles per customer, is not drawn on Spark).
 """
 
 from __future__ import annotations
@@ -33,12 +34,12 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from clv.errors import ClvError
 from clv.notes import Note
 from clv.spark.core import (
     SparkTransactions,
     _functions,
     fit,
+    purchase_model,
     rfm_summary,
     score,
 )
@@ -67,17 +68,13 @@ def analyze(
     ``subscriptions`` and ``customers`` tables (Polars, as ``analyze`` takes them) and the
     reports of their reading (``table_reports``); see the module docstring for what runs
     where; the analyses after the valuation are :func:`clv.pipeline.decisions`, as for
-    :func:`clv.pipeline.analyze`. ``settings.model`` must name the purchase model."""
-    from clv import defaults as D
+    :func:`clv.pipeline.analyze`."""
     from clv.data import Transactions
     from clv.pipeline import STEPS, Settings, decisions, step_clock
     from clv.valuation import Valuation
     from clv.value import value_intervals
 
     cfg = settings or Settings()
-    if cfg.model == "auto":
-        raise ClvError("model 'auto' (chosen on a holdout) is not offered on Spark: name the "
-                       f"purchase model ({', '.join(D.CANDIDATES)})")
     seconds, done = step_clock(STEPS, progress)
     frame = transactions.frame
     ledger = _ledger(frame)
@@ -90,7 +87,7 @@ def analyze(
     done("data")
     ss = rfm_summary(transactions, unit=cfg.unit, observation_end=cfg.observation_end,
                      midpoint=cfg.midpoint)
-    fitted = fit(ss, cfg.model)
+    fitted = fit(ss, purchase_model(transactions, cfg))
     done("models")
     scores = score(ss, fitted, cfg.horizon, cfg.horizon_unit, margin=cfg.margin,
                    discount_rate=cfg.discount_rate)

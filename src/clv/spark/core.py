@@ -6,7 +6,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
 import polars as pl
@@ -857,9 +857,10 @@ bytes each to the driver: 160 MB; the standard errors of its three parameters sh
 SAMPLE_SEED = 20_261_202
 
 
-def fit(summary: SparkSummary, model: str = "bgnbd", *,
+def fit(summary: SparkSummary, model: str | SparkChoice = "bgnbd", *,
         spend_sample: int = SPEND_SAMPLE) -> SparkFit:
-    """The purchase model ``model`` (bgnbd, mbgnbd, paretonbd, nbd) fitted by clv's fitter on
+    """The purchase model ``model`` (bgnbd, mbgnbd, pnbd, nbd; or the first of a
+    :func:`choose_model` ranking that can be fitted, its notes first) fitted by clv's fitter on
     the distinct (frequency, recency, T) rows and their weights, and the spend model by
     :func:`clv.valuation.fit_spend` (Gamma-Gamma, else the mean repeat purchase) on the repeat
     buyers' (frequency, monetary), brought to the driver through Arrow; beyond
@@ -867,12 +868,13 @@ def fit(summary: SparkSummary, model: str = "bgnbd", *,
     F = _functions()
     from clv.valuation import fit_purchases, fit_spend
 
-    if model not in D.CANDIDATES and model != "nbd":
-        raise ClvError(f"model must be a purchase model ({', '.join(D.CANDIDATES)}), not "
-                       f"{model!r}; 'auto' (chosen on the holdout) is not offered on Spark yet")
-    notes: list[str] = []
-    # the valuation's policy: the model named, else (when it cannot be fitted) the NBD
-    purchases = fit_purchases(_driver_summary(summary, compress(summary)), [model], notes)
+    ranked = [model] if isinstance(model, str) else list(model.ranking)
+    if not ranked or any(m not in D.CANDIDATES and m != "nbd" for m in ranked):
+        raise ClvError(f"model must be a purchase model ({', '.join(D.CANDIDATES)}) or the "
+                       f"choice of one on a holdout (choose_model), not {model!r}")
+    notes: list[str] = [] if isinstance(model, str) else list(model.notes)
+    # the valuation's policy: the first model of the ranking that can be fitted, else the NBD
+    purchases = fit_purchases(_driver_summary(summary, compress(summary)), ranked, notes)
     repeat = summary.frame.filter(F.col("frequency") > 0)
     n_repeat = repeat.count()
     # in the Polars summary's order (by customer id): Gamma-Gamma is fitted on its rows as
@@ -894,6 +896,121 @@ def fit(summary: SparkSummary, model: str = "bgnbd", *,
         return SparkFit(purchases, None, float(total or 0.0) / max(int(n), 1), notes)
     spend_model, spend = fit_spend(_driver_summary(summary, spend_frame), notes)
     return SparkFit(purchases, spend_model, spend, notes)
+
+
+@dataclass(frozen=True)
+class SparkChoice:
+    """The purchase models ranked on a holdout in Spark (:func:`choose_model`): ``ranking``
+    the candidates' keys, best first (those that could not be fitted on the calibration
+    period left out; every candidate, in the order asked, when there was no comparison);
+    ``table`` one row per model fitted and the naive baseline (``model``,
+    ``rmse_transactions``); ``calibration_end`` the split; ``notes`` what the Polars path
+    notes of the comparison (no comparison and why, the naive baseline better)."""
+
+    ranking: list[str]
+    table: pl.DataFrame | None
+    calibration_end: dt.date | None
+    notes: list[str]
+
+
+def choose_model(transactions: SparkTransactions, *, unit: Unit = D.UNIT,
+                 observation_end: dt.date | str | None = None,
+                 calibration_end: dt.date | str | None = None, midpoint: bool = False,
+                 models: tuple[str, ...] = D.CANDIDATES) -> SparkChoice:
+    """``model="auto"`` on Spark: the candidate ``models`` ranked by the criterion of
+    :func:`clv.evaluate.evaluate` (RMSE of holdout transactions per customer), as
+    :func:`clv.valuation.choose_model` ranks them, with what travels to the driver bounded
+    by the distinct calibration rows.
+
+    The calibration end is the one given, else :func:`clv.valuation.default_calibration_end`
+    of the first and last times (one pass in Spark). The calibration summary is computed in
+    Spark with its holdout columns; per distinct (frequency, recency, T) the driver gets the
+    customers' count w, the sum S1 and the sum of squares S2 of their holdout purchases
+    y_i. Each model is fitted on those rows (the rows the Polars comparison compresses its
+    summary to: the same fit) and predicts E[Y(t) | x, t_x, T] = p for the row; then
+
+        sum_i (p - y_i)^2 = w (p - S1 / w)^2 + (S2 - S1^2 / w)
+
+    summed over the rows and divided by the customers gives the mean squared error exactly
+    (the per-customer form of the Polars scorecard, grouped). The naive baseline predicts
+    x / T t. Ties keep the order of ``models`` (:func:`clv.evaluate.rank`)."""
+    F = _functions()
+    import numpy as np
+
+    from clv.evaluate import BASELINE, rank
+    from clv.models.registry import MODELS
+    from clv.valuation import _reason, default_calibration_end
+
+    notes: list[str] = []
+    try:
+        cal = _to_date(calibration_end, "calibration_end")
+        if cal is None:
+            first_time, last_time = first(transactions.frame.agg(F.min("timestamp"),
+                                                                 F.max("timestamp")))
+            if first_time is None:
+                return SparkChoice(list(models), None, None, notes)
+            cal = default_calibration_end(first_time, last_time)
+        ss = rfm_summary(transactions, unit=unit, observation_end=observation_end,
+                         calibration_end=cal, midpoint=midpoint)
+        y = F.col("frequency_holdout").cast("double")
+        grouped = ss.frame.groupBy("frequency", "recency", "T").agg(
+            F.count(F.lit(1)).alias("weight"), F.sum(y).alias("_s1"),
+            F.sum(y * y).alias("_s2")).collect()
+        rows = pl.DataFrame(
+            {c: [r[c] for r in grouped] for c in ("frequency", "recency", "T", "weight",
+                                                    "_s1", "_s2")},
+            schema={"frequency": pl.Int64, "recency": pl.Float64, "T": pl.Float64,
+                    "weight": pl.Int64, "_s1": pl.Float64, "_s2": pl.Float64},
+        ).sort("frequency", "recency", "T")
+        if rows.height == 0:
+            raise ClvError("no customer in the calibration period")
+        assert ss.calibration_end is not None
+        duration = (_floor(ss.observation_end, ss.merge) - _floor(ss.calibration_end, ss.merge)
+                    ).days / UNIT_DAYS[unit]
+        x, tx, t_cap, w, s1, s2 = (rows[c].cast(pl.Float64).to_numpy() for c in (
+            "frequency", "recency", "T", "weight", "_s1", "_s2"))
+        n = w.sum()
+
+        def rmse(predicted: Any) -> float:
+            within = s2 - s1 * s1 / w  # sum of (y_i - mean)^2 in each row's group
+            return float(((w * (predicted - s1 / w) ** 2 + within).sum() / n) ** 0.5)
+
+        distinct = _driver_summary(ss, rows.select("frequency", "recency", "T", "weight"))
+        scores: dict[str, float] = {}
+        named: dict[str, str] = {}
+        for key in models:
+            try:
+                model = MODELS[key]().fit(distinct)
+            except ClvError:  # not ranked, as the Polars comparison leaves it out
+                continue
+            scores[key] = rmse(model.expected_purchases(duration, x, tx, t_cap))
+            named[key] = model.NAME
+        if not scores:
+            raise ClvError("no model could be fitted on the calibration period")
+        naive = rmse(np.where(t_cap > 0, x / np.maximum(t_cap, 1e-12), 0.0) * duration)
+    except ClvError as exc:
+        notes.append(Note("no_comparison", **_reason(exc), model=MODELS[models[0]].NAME))
+        return SparkChoice(list(models), None, None, notes)
+    ranking = rank(scores)
+    best = scores[ranking[0]]
+    if np.isfinite(naive) and not naive >= best:
+        notes.append(Note("naive_best", naive=naive, best=best, model=named[ranking[0]]))
+    table = pl.DataFrame({"model": [*(named[k] for k in ranking), BASELINE],
+                          "rmse_transactions": [*(scores[k] for k in ranking), naive]})
+    return SparkChoice(ranking, table, cal, notes)
+
+
+def purchase_model(transactions: SparkTransactions, settings: Any) -> str | SparkChoice:
+    """What :func:`fit` fits for ``settings`` (:class:`clv.valuation.Settings`): the model
+    named, or with ``model="auto"`` the candidates ranked on a holdout (:func:`choose_model`
+    with the settings' unit, dates, midpoint and candidates), as the Polars valuation
+    chooses."""
+    if settings.model != "auto":
+        return cast(str, settings.model)
+    return choose_model(transactions, unit=settings.unit,
+                        observation_end=settings.observation_end,
+                        calibration_end=settings.calibration_end, midpoint=settings.midpoint,
+                        models=tuple(settings.models))
 
 
 @dataclass(frozen=True)
