@@ -246,10 +246,12 @@ def cohort_grid(a: Analysis, lang: str, kind: str = "logo", cohorts: int = COHOR
                     cohort=name, age=r["age"], mrr=written(r["mrr"], "money", lang, cur),
                     mrr0=written(start["mrr"], "money", lang, cur), share=share)
             cells.append({"text": share, "title": title, "style": _shade(r[column]),
-                          "blank": ""})
-        for age in range(len(cells), shown_ages):  # months after the end of the data
+                          "blank": "", "span": 1})
+        if len(cells) < shown_ages:  # the months after the end of the data, said once
             cells.append({"text": _w("saas_blank_not_yet", lang), "style": "", "blank": "blank",
-                          "title": _w("saas_not_yet", lang).format(cohort=name, age=age)})
+                          "span": shown_ages - len(cells),
+                          "title": _w("saas_not_yet", lang).format(cohort=name,
+                                                                   age=len(cells))})
         size = written(start["customers"], "count", lang, None) if kind == "logo" \
             else written(start["mrr"], "money", lang, cur)
         rows.append({"cohort": name, "size": size, "cells": cells})
@@ -432,7 +434,7 @@ _SECTION = jinja2.Environment(
 ).from_string("""
 <section id="saas" aria-labelledby="saas-title">
 <style>
-  #saas .blank { color: #6b7582; font-style: italic; cursor: help;
+  #saas .blank { color: #6b7582; font-style: italic; cursor: help; white-space: nowrap;
                  text-decoration: underline dotted #8a94a3; }
   #saas table.saas-cohorts td { min-width: 3.2rem; }
   #saas figure { margin: 0.5rem 0; }
@@ -465,7 +467,8 @@ _SECTION = jinja2.Environment(
   <tbody>
   {% for r in g.rows %}<tr><th scope="row" class="text">{{ r.cohort }}</th><td>{{ r.size }}</td>
   {% for c in r.cells %}{% if c.blank %}
-  <td><span class="blank" title="{{ c.title }}">{{ c.text }}</span></td>
+  <td colspan="{{ c.span }}" class="text">
+  <span class="blank" title="{{ c.title }}">{{ c.text }}</span></td>
   {% else %}<td style="{{ c.style }}" title="{{ c.title }}">{{ c.text }}</td>{% endif %}
   {% endfor %}</tr>
   {% endfor %}

@@ -424,10 +424,10 @@ SAAS_WORDS: dict[str, dict[str, str]] = {
                                   "partis {lost}"},
     "saas_blank_no_start": {"en": "no customer before", "fr": "aucun client avant"},
     "saas_blank_not_yet": {"en": "not yet elapsed", "fr": "pas encore écoulé"},
-    "saas_not_yet": {"en": "{cohort}: month {age} after the first paid month has not yet "
-                           "elapsed at the end of the data.",
-                     "fr": "{cohort} : le mois {age} après le premier mois payé n'est pas "
-                           "encore écoulé à la fin des données."},
+    "saas_not_yet": {"en": "{cohort}: from month {age} after the first paid month on, the "
+                           "months have not yet elapsed at the end of the data.",
+                     "fr": "{cohort} : à partir du mois {age} après le premier mois payé, les "
+                           "mois ne sont pas encore écoulés à la fin des données."},
     "saas_blank_not_fitted": {"en": "not fitted", "fr": "non ajusté"},
     "saas_blank_no_churn": {"en": "no churn yet", "fr": "aucun départ"},
     "saas_no_start": {"en": "blank: nobody paid at the end of the month before",
