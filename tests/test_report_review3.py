@@ -290,3 +290,54 @@ def test_chart_words_inside_their_charts_and_the_overflow_label_clear(shop, page
                 page.close()
         finally:
             browser.close()
+
+
+LIMIT_NOTES = [
+    ("at_bound", {"model": "Gamma-Gamma", "params": "q -> inf, gamma -> inf",
+                  "names": "q, gamma"}, {"fr": "paniers moyens diffèrent à peine",
+                                         "en": "average baskets hardly differ"}),
+    ("at_bound", {"model": "Gamma-Gamma", "params": "p -> inf", "names": "p"},
+     {"fr": "presque toujours du même montant", "en": "almost always the same amount"}),
+    ("at_bound", {"model": "BG/NBD", "params": "a -> 0", "names": "a"},
+     {"fr": "ne semblent presque pas cesser", "en": "hardly seem to stop buying"}),
+    ("at_bound", {"model": "sBG", "params": "alpha -> inf", "names": "alpha"},
+     {"fr": "résilient presque tous au même rythme", "en": "cancel at almost the same rate"}),
+    ("same_dropout", {"model": "Pareto/NBD", "params": "s -> inf, beta -> inf",
+                      "names": "s, beta", "value": 0.0123, "per": "week"},
+     {"fr": "0,0123 par semaine", "en": "0.0123 per week"}),
+    ("no_dropout", {"model": "BG/NBD", "params": "b -> inf", "names": "b"},
+     {"fr": "aucun signe de départ", "en": "no sign of customers leaving"}),
+    ("unidentified", {"model": "Pareto/NBD", "params": "s", "names": "s"},
+     {"fr": "ne peut pas fixer un paramètre", "en": "cannot pin down one parameter"}),
+    ("interval_capped", {"model": "BG/NBD", "params": "r, alpha", "names": "r, alpha",
+                         "level": "95%"},
+     {"fr": "bornent à peine deux paramètres", "en": "hardly bound two parameters"}),
+    ("spend_dependence", {"r": 0.42, "limit": 0.3},
+     {"fr": "dépensent plus par achat", "en": "spend more per purchase"}),
+    ("no_spend_model", {"reason": "Gamma-Gamma: q = 0.8 <= 1, its mean spend per purchase is "
+                                  "not finite",
+                        "reason_fr": "Gamma-Gamma : q = 0,8 ≤ 1, sa dépense moyenne par achat "
+                                     "n'est pas finie"},
+     {"fr": "trop dispersés", "en": "too spread out"}),
+]
+JARGON = re.compile(r"->|\binf\b|\b(?:r|q|alpha|beta|gamma)\b|Pearson|[=≤]|"
+                    r"\d(?:\.\d+)?e[+-]?\d")
+"""The library's notation: limits, parameter names (but 'a', 'b', 'p', 's', words of a
+sentence too), a correlation's name, formulas, huge values written as powers."""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(("key", "values", "said"), LIMIT_NOTES,
+                         ids=[f"{k}-{v.get('model', '')}" for k, v, _ in LIMIT_NOTES])
+def test_every_model_note_in_plain_words(key, values, said, lang):
+    from clv.notes import Note
+    from clv.report.text import note, plain_note
+
+    made = Note(key, **values)
+    shown = plain_note(made, lang, "EUR")
+    assert said[lang] in shown["text"], shown["text"]
+    plain = re.sub(r" \((?:Gamma-Gamma|BG/NBD|Pareto/NBD|sBG)\)", "", shown["text"])
+    assert not JARGON.search(plain), plain
+    named = [n for n in values.get("names", "").split(", ") if len(n) > 1]
+    assert not any(re.search(rf"\b{n}\b", plain) for n in named), plain
+    assert shown["detail"] == note(made, lang, "EUR")  # the technical note kept, below

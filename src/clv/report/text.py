@@ -1029,6 +1029,27 @@ PLAIN_NOTES: dict[str, dict[str, str]] = {
         "fr": "{who} : les données bornent à peine {one_many} ; la borne haute de "
               "{its_their} intervalle s'affiche ∞."},
 }
+PLAIN_SPEND = {
+    "spend_dependence": {
+        "en": "The basket model assumes that how much a customer spends per purchase does not "
+              "depend on how often they buy; here customers who buy more often spend {more_less} "
+              "per purchase (correlation {r}), so the predicted baskets may be off.",
+        "fr": "Le modèle du panier suppose que le montant d'un achat ne dépend pas de la "
+              "fréquence d'achat du client ; ici les clients qui achètent plus souvent "
+              "dépensent {more_less} par achat (corrélation {r}) : les paniers prédits peuvent "
+              "être faussés."},
+    "more": {"en": "more", "fr": "plus"},
+    "less": {"en": "less", "fr": "moins"},
+    "no_spend_model": {
+        "en": "The basket model could not give an average basket on this data (customers' "
+              "average baskets are too spread out); the value uses the average amount per "
+              "purchase instead.",
+        "fr": "Le modèle du panier ne peut pas donner de panier moyen sur ces données (les "
+              "paniers moyens des clients sont trop dispersés) ; la valeur utilise à la place "
+              "le montant moyen par achat."},
+}
+"""The basket model's notes in plain words: its assumption broken, its mean not finite
+(Gamma-Gamma's q <= 1)."""
 PLAIN_PARTS: dict[str, dict[str, tuple[str, str]]] = {
     # (one, many) of each part a sentence needs
     "one_many": {"en": ("one parameter", "{n} parameters"),
@@ -1056,9 +1077,16 @@ def plain_note(text: Any, lang: str, currency: str | None = None) -> dict[str, s
     huge parameter values) say what the limit means for the customers."""
     technical = note(text, lang, currency)
     key = getattr(text, "key", None)
+    values = getattr(text, "values", {}) or {}
+    if key == "spend_dependence" and isinstance(values.get("r"), int | float):
+        r = float(values["r"])
+        return {"text": PLAIN_SPEND[key][lang].format(
+            more_less=PLAIN_SPEND["more" if r > 0 else "less"][lang], r=number(r, lang, 2)),
+            "detail": technical}
+    if key == "no_spend_model" and re.search(r"\bq = ", str(values.get("reason", ""))):
+        return {"text": PLAIN_SPEND[key][lang], "detail": technical}
     if key not in PLAIN_NOTES:
         return {"text": technical, "detail": None}
-    values = getattr(text, "values", {}) or {}
     model = str(values.get("model", ""))
     family = _family(model)
     who = f"{MODEL_WORDS[family][lang]} ({model})"
