@@ -89,6 +89,9 @@ def test_channel_blanks_carry_their_reason(shop, pages, lang):
     assert re.search(r'<span class="blank" title="[^"]+">' + no_spend, row)
     for cell in _cells(table):
         assert cell not in ("", "-", "–"), table
+    left_out = {"fr": "Absent du graphique (aucune dépense enregistrée) : email.",
+                "en": "Not in the chart (no spend recorded): email."}[lang]
+    assert f'<p class="note">{left_out}</p>' in channels  # the chart draws paid channels
     summary = re.search(r'<section id="overview".*?<table.*?</table>', pages[lang], re.S)
     for cell in _cells(summary.group(0)):
         assert cell not in ("", "-", "–")

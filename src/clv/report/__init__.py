@@ -369,6 +369,22 @@ def _channel_blanks(shown: dict[str, Any], ch: pl.DataFrame, keys: list[str],
                                       else "blank_not_paid_back_model", lang))
 
 
+def _left_out(a: Analysis, lang: str) -> list[str]:
+    """The channels the chart of LTV and CAC leaves out (it draws the channels with a CAC),
+    each reason in a sentence: no spend recorded, no new customer."""
+    if a.channels is None:
+        return []
+    ch = a.channels.channels.filter(pl.col("cac").is_null())
+    out = []
+    for why, rows in (("blank_no_new", ch.filter(pl.col("new_customers") == 0)),
+                      ("blank_no_spend", ch.filter(pl.col("new_customers") > 0))):
+        if rows.height:
+            key = "chart_left_out_one" if rows.height == 1 else "chart_left_out"
+            out.append(word(key, lang).format(reason=word(why, lang),
+                                              channels=", ".join(rows["channel"])))
+    return out
+
+
 def _month(value: Any, lang: str) -> str:
     """A month of the spend table: 'January 2024' / 'janvier 2024'."""
     if value is None:
@@ -581,6 +597,7 @@ def render(a: Analysis, lang: str = "en") -> str:
         chart_heatmap=charts.retention_heatmap(a, lang, age),
         chart_curves=charts.cumulative_curves(a, curves, lang, age, sym or None),
         chart_channels=charts.channels(a, chart_names, lang, title=sym or None),
+        chart_left_out=_left_out(a, lang),
         chart_tracking=charts.tracking(a, w("actual"), lang),
         channels=channel_table, channel_summary=channel_summary, spend_span=spend_span,
         segments=seg_table, activity=_activity(a, lang),

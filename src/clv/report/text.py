@@ -62,6 +62,10 @@ WORDS: dict[str, dict[str, str]] = {
               "CAC within the months of its curve.",
         "fr": "La marge actualisée que le modèle attend d'un nouveau client n'atteint pas le "
               "CAC dans les mois de sa courbe."},
+    "chart_left_out": {"en": "Not in the chart ({reason}): {channels}.",
+                       "fr": "Absents du graphique ({reason}) : {channels}."},
+    "chart_left_out_one": {"en": "Not in the chart ({reason}): {channels}.",
+                           "fr": "Absent du graphique ({reason}) : {channels}."},
     "blank_per_channel": {"en": "per channel only", "fr": "par canal seulement"},
     "blank_per_channel_why": {
         "en": "Paybacks and the maximum CAC are figures of one channel's customers and costs; "
