@@ -723,9 +723,10 @@ def _repeats(frame: pl.DataFrame) -> pl.Series:
     (``DataFrame.hash_rows``: each column hashed natively into one UInt64 per row, no
     expression, so its cost is linear in the columns: one expression nesting every column
     took 40 s on 20,000 rows of 2,000 columns, its planning growing with the square of the
-    depth; hash_rows takes 0.2 s). When every hash is distinct (a count of distinct values:
-    0.2 s on 10.8M rows, where marking the repeated values took 1 s), no row repeats
-    another; else the shared hashes are found by a group-by and only their rows compared.
+    depth; hash_rows takes 0.2 s). The hashes are sorted (NumPy's sort of 64-bit integers:
+    0.26 s of CPU on 10.8M rows, where Polars' count of distinct values took 0.83 s and
+    marking the repeated values 1 s); when no two neighbours are equal, no row repeats
+    another; else only the rows of the shared hashes are compared.
 
     Before hashing, a column without nulls whose values strictly increase (or strictly
     decrease) down the file proves every row distinct: an order or line number as most
@@ -735,12 +736,14 @@ def _repeats(frame: pl.DataFrame) -> pl.Series:
     if any(_strictly_monotonic(frame[c]) for c in cols[:MONOTONIC_TRIES]):
         return out
     key = frame.select(cols).hash_rows(seed=0x9E3779B9)
-    if key.n_unique() == key.len():
+    import numpy as np
+
+    ordered = np.sort(key.to_numpy())
+    twins = ordered[1:] == ordered[:-1]
+    if not twins.any():
         return out
-    keys = key.to_frame("key")
-    repeated = keys.lazy().group_by("key").len().filter(pl.col("len") > 1).select("key")
-    shared = keys.select(pl.col("key").is_in(repeated.collect().to_series().implode())
-                         ).to_series().arg_true()
+    repeated = pl.Series("key", np.unique(ordered[1:][twins]))
+    shared = key.is_in(repeated.implode()).arg_true()
     if shared.len():
         out = out.scatter(shared, frame[shared].select(
             ~pl.struct(cols).is_first_distinct()).to_series())
