@@ -332,3 +332,42 @@ def test_the_files_are_named_in_the_language(site, lang, names):
         status, _, headers = call(base + path)
         assert status == 200, path
         assert headers["content-disposition"] == f'attachment; filename="{name}"', path
+
+
+@pytest.fixture(scope="module")
+def saas_site(tmp_path_factory):
+    """A dashboard with the sample analysis with subscriptions: its base URL."""
+    from webtools import sample_analysis
+
+    folder = tmp_path_factory.mktemp("review3saas")
+    app = build(f"sqlite:///{folder / 'history.db'}", workdir=folder / "uploads",
+                analyses=[(sample_analysis(300), "saas")])
+    with running(app) as base:
+        yield base
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_saas_cohort_grid_says_why_a_month_is_blank(saas_site, lang):
+    page = _get(f"{saas_site}/a/1/saas?lang={lang}")
+    grids = re.findall(r'<table class="saas-cohorts".*?</table>', page, re.S)
+    assert grids
+    not_yet = 0
+    for grid in grids:
+        ages = len(re.findall(r'<th scope="col">', grid)) - 2  # cohort and size first
+        for row in re.findall(r"<tr><th scope=\"row\">.*?</tr>", grid, re.S):
+            cells = re.findall(r"<td([^>]*)>(.*?)</td>", row, re.S)[1:]  # the size first
+            spans = [int(m.group(1)) if (m := re.search(r'colspan="(\d+)"', attrs)) else 1
+                     for attrs, _ in cells]
+            assert sum(spans) == ages, row
+            for attrs, text in cells:
+                assert _text(text).strip(), row  # never a blank without a word
+                if "blank" in attrs or "blank" in text:
+                    assert 'title="' in attrs + text
+                    not_yet += 1
+    assert not_yet, "the sample's last cohorts have months not yet elapsed"
+
+
+def test_the_exports_page_shows_the_files_names_in_french(site):
+    page = _get(f"{site[0]}/a/1/exports?lang=fr")
+    assert '<code>clients.csv</code>' in page and '<code>cohortes.xlsx</code>' in page
+    assert 'href="/a/1/export/customers.csv"' in page  # the address stays the table's name

@@ -50,4 +50,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Survolez une barre ou un point pour voir son mois et son montant\u00a0; le "
               "tableau ci-dessous donne les mêmes chiffres."},
     "saas_all_months": {"en": "Every month ({n})", "fr": "Tous les mois ({n})"},
+    "saas_not_yet_cell": {"en": "not yet elapsed", "fr": "pas encore écoulé"},
+    "saas_not_yet_short": {"en": "These months after the first paid month are not over yet.",
+                           "fr": "Ces mois après le premier mois payé ne sont pas encore "
+                                 "écoulés."},
 }
