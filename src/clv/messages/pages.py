@@ -622,6 +622,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Absents du graphique (pas de CAC à comparer)\u00a0: {names}."},
     "page_named_why": {"en": "{name} ({why})", "fr": "{name} ({why})"},
     "page_channel_unknown": {"en": "Channel not known", "fr": "Canal inconnu"},
+    "page_segments_left_one": {
+        "en": "No customer in the segment {names}, hence no row nor bar.",
+        "fr": "Aucun client dans le segment {names}, donc ni ligne ni barre."},
     "page_segments_left": {
         "en": "No customer in these segments, hence no row nor bar: {names}.",
         "fr": "Aucun client dans ces segments, donc ni ligne ni barre\u00a0: {names}."},

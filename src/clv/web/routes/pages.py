@@ -307,7 +307,8 @@ def segments(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTM
     present = set(prof["segment"]) if prof is not None else set()
     empty = [segment_name(s, lang) for s, _ in SEGMENTS if s not in present]
     return section(e, "segments", f, lang=lang, request=request, by_segment=by_segment,
-                   segments_left=t("page_segments_left", lang, names=", ".join(empty))
+                   segments_left=t("page_segments_left_one" if len(empty) == 1
+                                   else "page_segments_left", lang, names=", ".join(empty))
                    if empty and prof is not None else None,
                    chosen=chosen.height, rules=rules, tier_table=tier_table,
                    chart=segments_chart(e, _without_segment(f), prof, lang)
