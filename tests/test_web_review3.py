@@ -371,3 +371,14 @@ def test_the_exports_page_shows_the_files_names_in_french(site):
     page = _get(f"{site[0]}/a/1/exports?lang=fr")
     assert '<code>clients.csv</code>' in page and '<code>cohortes.xlsx</code>' in page
     assert 'href="/a/1/export/customers.csv"' in page  # the address stays the table's name
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_channels_export_says_spend_lines_were_left_out(site, lang):
+    base, shop = site
+    status, body, _ = call(f"{base}/a/1/export/channels.csv?lang={lang}")
+    assert status == 200
+    text = body.decode("utf-8-sig")
+    assert shop.channels.channels.filter(pl.col("spend").fill_null(0) == 0).height
+    assert t("page_blank_no_spend_left", lang) in text
+    assert t("page_blank_no_spend", lang) not in text

@@ -156,9 +156,10 @@ def column_names(frame: pl.DataFrame, a: Analysis, lang: str, table: str = "") -
     return names
 
 
-def worded(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
+def worded(frame: pl.DataFrame, lang: str, spend_left: bool = False) -> pl.DataFrame:
     """The values of ``frame`` a reader of ``lang`` reads as words (see :func:`in_words`),
-    its columns still named as in the analysis."""
+    its columns still named as in the analysis (``spend_left``: lines of the spend file were
+    left out at import, so a channel without spend read may miss some, as its page says)."""
     from clv.report.text import segment_name, tier, verdict
 
     catalogue = i18n.catalogue()
@@ -176,7 +177,8 @@ def worded(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
         frame = frame.with_columns(
             pl.when(pl.col("cac").is_not_null()).then(pl.lit(None, pl.String))
             .when(pl.col("spend").fill_null(0) == 0)
-            .then(pl.lit(i18n.t("page_blank_no_spend", lang)))
+            .then(pl.lit(i18n.t("page_blank_no_spend_left" if spend_left
+                                else "page_blank_no_spend", lang)))
             .when(new.fill_null(0) == 0).then(pl.lit(i18n.t("page_blank_no_new", lang)))
             .otherwise(pl.lit(None, pl.String)).alias("blank_note"))
     if "segment" in frame.columns:
@@ -238,7 +240,9 @@ async def export(e: EntryDep, state: StateDep, filename: str,
             frame = kept if kept is not None else frame.clear()
         if frame is None:
             raise LookupError(f"no table {filename}")
-        frame = worded(rounded(frame), lang)
+        frame = worded(rounded(frame), lang, spend_left=any(
+            x.key != "empty_row" and x.count for r in getattr(a, "table_reports", ())
+            if r.kind == "spend" for x in r.exclusions))
         money = money_columns(frame)
         names = column_names(frame, a, lang, name)
         frame = frame.rename(names)
