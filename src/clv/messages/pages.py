@@ -480,12 +480,16 @@ MESSAGES: dict[str, dict[str, str]] = {
                                 "fr": "Clients dans le scénario"},
     "export_saas_months": {"en": "Subscriptions by month", "fr": "Abonnements par mois"},
     # blank cells: a short reason, and its longer explanation on hover
-    "page_blank_one_purchase": {"en": "not judged: one purchase only",
-                                "fr": "non évalué\u00a0: un seul achat"},
-    "page_blank_one_purchase_why": {"en": "The model cannot judge whether a one-time buyer is "
-                                          "still active.",
+    "page_blank_one_purchase": {"en": "not judged: one purchase day only",
+                                "fr": "non évalué\u00a0: un seul jour d'achat"},
+    "page_blank_one_purchase_why": {"en": "The model cannot judge whether a customer with one "
+                                          "purchase day and no repeat purchase (a first order "
+                                          "refunded in full counts as that day) is still "
+                                          "active.",
                                     "fr": "Le modèle ne peut pas dire si un client d'un seul "
-                                          "achat est encore actif."},
+                                          "jour d'achat, sans achat répété (une première "
+                                          "commande remboursée en totalité compte comme ce "
+                                          "jour), est encore actif."},
     "page_blank_not_judged": {"en": "not judged", "fr": "non évalué"},
     "page_blank_not_judged_why": {"en": "The model cannot judge this customer's activity (see "
                                         "the notes).",
