@@ -139,6 +139,16 @@ def test_spark_fits_and_scores_as_polars(spark, logs: dict[str, Path]) -> None:
                                                       rel=1e-7)
     assert (got["clv_lower"] < got["clv_upper"]).mean() > 0.9  # type: ignore[operator]
     assert [str(n) for n in scores.notes] == [str(n) for n in expected.notes]
+    # the total's interval, each distinct row weighed by its customers: the parameter
+    # uncertainty's bounds are the Polars path's (the same draws); the realised value's are
+    # drawn by the normal approximation (Polars simulates each of these 500 customers)
+    assert scores.total is not None
+    whole = expected.intervals.total
+    for key in ("clv", "lower", "upper"):
+        assert scores.total[key] == pytest.approx(whole[key], rel=1e-7), key
+    assert scores.total["predictive_lower"] < whole["clv"] < scores.total["predictive_upper"]
+    for key in ("predictive_lower", "predictive_upper"):
+        assert scores.total[key] == pytest.approx(whole[key], rel=0.1), key
 
 
 def test_gamma_gamma_on_a_sample_beyond_the_bound(spark, logs: dict[str, Path]) -> None:
@@ -292,6 +302,9 @@ def test_clv_summary_and_fit_with_engine_spark(spark, logs: dict[str, Path],
     predict_polars = run("predict", log, *valued, "-o", str(tmp_path / "scores.parquet"))
     assert predict_spark["total"]["clv"] == pytest.approx(  # type: ignore[index]
         predict_polars["total"]["clv"], rel=1e-9)  # type: ignore[index]
+    for bound in ("lower", "upper"):  # the total's interval: the same parameter draws
+        assert predict_spark["total"][bound] == pytest.approx(  # type: ignore[index]
+            predict_polars["total"][bound], rel=1e-7)  # type: ignore[index]
     # the default model, auto: chosen on a holdout by both engines, the same total
     auto_spark = run("predict", log, "--margin", "0.3", "--engine", "spark", "--spark-master",
                      "local[1]")

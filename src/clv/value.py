@@ -351,15 +351,23 @@ def value_intervals(
     method: Literal["covariance", "bootstrap"] = "covariance",
     segments: str | None = None,
     seed: int = 0,
+    weights: str | None = None,
 ) -> ValueIntervals:
     """CLV with ``level`` intervals from ``draws`` parameter draws (see the module docstring).
 
     ``method="covariance"`` draws the log-parameters of each model from their estimated normal
     distribution; ``"bootstrap"`` refits both models on customers resampled with replacement
     (slower: ``draws`` fits). ``segments`` names a column of the summary's frame whose values
-    group the customers for segment totals. Cost: draws x months x distinct (x, T)
-    evaluations of the expected purchases (held as a draws x pairs array), draws x customers
-    of P(alive), and draws x months x customers random draws for the predictive total.
+    group the customers for segment totals. ``weights`` names a column of the summary's
+    frame holding how many customers each row stands for (rows of distinct (frequency,
+    recency, T[, monetary]), as the Spark engine values them): each row's bounds are those of
+    each of its customers, the totals weigh the rows (so the parameter-uncertainty interval
+    of the total is that of the customers), and the predictive total always takes the normal
+    approximation, on rows sampled in proportion to their weights (only with
+    ``method="covariance"``: a bootstrap resamples customers). Cost: draws x months x
+    distinct (x, T) evaluations of the expected purchases (held as a draws x pairs array),
+    draws x customers of P(alive), and draws x months x customers random draws for the
+    predictive total.
     """
     if not 0 < level < 1:
         raise ClvError(f"level must be in (0, 1), not {level}")
@@ -374,6 +382,14 @@ def value_intervals(
     frame = summary.frame
     if segments is not None and segments not in frame.columns:
         raise ClvError(f"the summary has no column '{segments}' to group by")
+    weight: np.ndarray | None = None
+    if weights is not None:
+        if weights not in frame.columns:
+            raise ClvError(f"the summary has no column '{weights}' of weights")
+        if method != "covariance":
+            raise ClvError("weighted rows take method='covariance' (a bootstrap resamples "
+                           "customers)")
+        weight = frame[weights].cast(pl.Float64).to_numpy()
     rng = np.random.default_rng(seed)
     gg = spend if isinstance(spend, GammaGamma) else None
     if method == "covariance":
@@ -413,7 +429,7 @@ def value_intervals(
     point = margin * _expected(purchases, s, every)[2] * _spend(spend, s, every)
     lower, upper = np.empty(frame.height), np.empty(frame.height)
     q = [(1 - level) / 2, (1 + level) / 2]
-    exact = frame.height <= EXACT_CUSTOMERS
+    exact = weight is None and frame.height <= EXACT_CUSTOMERS
     # each draw's discounted E[Y | alive] per distinct (x, T), once for all customers
     px, pt, index = _distinct_pairs(s.x, s.t_cap)
     if index is None:
@@ -438,7 +454,7 @@ def value_intervals(
         notes = [Note("no_usable_draw", model=purchases.NAME, asked=asked,
                       reason="; ".join(left_out))]
         return _without_intervals(frame, point, codes, names, segments, level, method, asked,
-                                  left_out, notes)
+                                  left_out, notes, weight)
     # expected purchases are never negative: a -1e-14 from a difference of near-equal terms
     # would put a lower bound below zero
     ahead = np.maximum(np.stack([v for v in sums if v is not None]), 0.0)
@@ -454,7 +470,8 @@ def value_intervals(
         for d in range(draws):
             alive = models[d].p_alive(s.x[rows], s.tx[rows], s.t_cap[rows])
             values[d] = margin * alive * ahead[d, at] * _spend(spends[d], s, rows)
-            seg_draws[d] += np.bincount(codes[rows], values[d], minlength=len(names))
+            seg_draws[d] += np.bincount(codes[rows], values[d] if weight is None
+                                        else values[d] * weight[rows], minlength=len(names))
             if exact:
                 realised = _realised(models[d], spends[d], s, rows, alive, rng)
                 seg_pred[d] += np.bincount(codes[rows], realised, minlength=len(names))
@@ -463,22 +480,25 @@ def value_intervals(
     # function of them), the interval is widened to hold it
     lower, upper = np.minimum(lower, point), np.maximum(upper, point)
     if not exact:
-        seg_pred = _approximate_predictive(models, spends, s, codes, len(names), seg_draws, rng)
+        seg_pred = _approximate_predictive(models, spends, s, codes, len(names), seg_draws, rng,
+                                           weight)
 
     customers = pl.DataFrame({"customer_id": frame["customer_id"], "clv": point,
                               "clv_lower": lower, "clv_upper": upper})
-    seg_point = np.bincount(codes, point, minlength=len(names))
+    seg_point = np.bincount(codes, point if weight is None else point * weight,
+                            minlength=len(names))
     table = pl.DataFrame({
-        "segment": names, "customers": np.bincount(codes, minlength=len(names)),
+        "segment": names, "customers": np.bincount(codes, weight, minlength=len(names)),
         "clv": seg_point,
         "lower": np.minimum(np.quantile(seg_draws, q[0], axis=0), seg_point),
         "upper": np.maximum(np.quantile(seg_draws, q[1], axis=0), seg_point),
         "predictive_lower": np.quantile(seg_pred, q[0], axis=0),
         "predictive_upper": np.quantile(seg_pred, q[1], axis=0)})
     totals, predictive = seg_draws.sum(axis=1), seg_pred.sum(axis=1)
-    total = {"clv": float(point.sum()),
-             "lower": min(float(np.quantile(totals, q[0])), float(point.sum())),
-             "upper": max(float(np.quantile(totals, q[1])), float(point.sum())),
+    whole = float(seg_point.sum()) if weight is not None else float(point.sum())
+    total = {"clv": whole,
+             "lower": min(float(np.quantile(totals, q[0])), whole),
+             "upper": max(float(np.quantile(totals, q[1])), whole),
              "predictive_lower": float(np.quantile(predictive, q[0])),
              "predictive_upper": float(np.quantile(predictive, q[1]))}
     return ValueIntervals(customers, total, table if segments is not None else None,
@@ -487,18 +507,21 @@ def value_intervals(
 
 def _without_intervals(frame: pl.DataFrame, point: np.ndarray, codes: np.ndarray,
                        names: list[Any], segments: str | None, level: float, method: str,
-                       asked: int, left_out: dict[str, int], notes: list[Note]
-                       ) -> ValueIntervals:
+                       asked: int, left_out: dict[str, int], notes: list[Note],
+                       weight: np.ndarray | None = None) -> ValueIntervals:
     """The point estimates with NaN intervals, when no parameter draw could be used."""
     nan = np.full(frame.height, np.nan)
     customers = pl.DataFrame({"customer_id": frame["customer_id"], "clv": point,
                               "clv_lower": nan, "clv_upper": nan})
-    seg_point = np.bincount(codes, point, minlength=len(names))
+    seg_point = np.bincount(codes, point if weight is None else point * weight,
+                            minlength=len(names))
     missing = np.full(len(names), np.nan)
-    table = pl.DataFrame({"segment": names, "customers": np.bincount(codes, minlength=len(names)),
+    table = pl.DataFrame({"segment": names,
+                          "customers": np.bincount(codes, weight, minlength=len(names)),
                           "clv": seg_point, "lower": missing, "upper": missing,
                           "predictive_lower": missing, "predictive_upper": missing})
-    total = {"clv": float(point.sum()), "lower": math.nan, "upper": math.nan,
+    total = {"clv": float(seg_point.sum()) if weight is not None else float(point.sum()),
+             "lower": math.nan, "upper": math.nan,
              "predictive_lower": math.nan, "predictive_upper": math.nan}
     return ValueIntervals(customers, total, table if segments is not None else None,
                           np.empty(0), np.empty(0), level, method, 0, asked, left_out, notes)
@@ -531,14 +554,21 @@ def _draw_sums(model: PurchaseModel, s: _Setup, x: np.ndarray, t: np.ndarray
 
 
 def _approximate_predictive(models: list[Any], spends: list[Any], s: _Setup, codes: np.ndarray,
-                            groups: int, expected: np.ndarray, rng: np.random.Generator
-                            ) -> np.ndarray:
+                            groups: int, expected: np.ndarray, rng: np.random.Generator,
+                            weight: np.ndarray | None = None) -> np.ndarray:
     """Draws of each segment's realised total: expected (draws x segments) plus a normal
-    deviate with the variance estimated on a fixed sample (see the module docstring)."""
+    deviate with the variance estimated on a fixed sample (see the module docstring). With
+    ``weight`` (customers per row), customers are sampled by drawing rows in proportion to
+    their weights (with replacement: the same customer's row may come twice, as two of its
+    customers)."""
     n = codes.size
     # a segment with no customer in the sample gets no process noise (only tiny segments)
-    sample = np.sort(rng.choice(n, size=min(SAMPLE_CUSTOMERS, n), replace=False))
-    scale = np.bincount(codes, minlength=groups) / np.maximum(
+    if weight is None:
+        sample = np.sort(rng.choice(n, size=min(SAMPLE_CUSTOMERS, n), replace=False))
+    else:
+        size = min(SAMPLE_CUSTOMERS, int(weight.sum()))
+        sample = np.sort(rng.choice(n, size=size, replace=True, p=weight / weight.sum()))
+    scale = np.bincount(codes, weight, minlength=groups) / np.maximum(
         np.bincount(codes[sample], minlength=groups), 1)
     out = np.empty_like(expected)
     for d, (model, spend) in enumerate(zip(models, spends, strict=True)):

@@ -217,13 +217,12 @@ def customers(n: int) -> str:
 def _predict_spark(file: str, read: Reading, cfg: Any, master: str, conf: list[str] | None,
                    output: Path | None, as_json: bool) -> None:
     """``clv predict --engine spark``: summarised, fitted and scored with :mod:`clv.spark`
-    (each customer's CLV interval drawn per distinct row on the driver and joined back; the
-    total's interval is not computed on Spark yet, said in a note)."""
+    (each customer's CLV interval drawn per distinct row on the driver and joined back, the
+    total's from the same draws, each row weighed by its customers)."""
     from pyspark.sql import functions as F
 
     from clv import spark as cs
     from clv.cli import spark as engine_of
-    from clv.i18n import t_from
     from clv.measures import horizon_words
 
     stx = engine_of.transactions(file, read, master, conf)
@@ -240,13 +239,15 @@ def _predict_spark(file: str, read: Reading, cfg: Any, master: str, conf: list[s
             "margin_to_date", "expected_purchases")
     row = scores.frame.agg(F.count(F.lit(1)), *(F.sum(c).alias(c) for c in sums)).first()
     total = {c: float(row[c] or 0.0) for c in sums}
-    notes = [*scores.notes, t_from(("cli",), "cli_spark_no_intervals", "en")]  # JSON: English
+    bounds = {k: v for k, v in (scores.total or {}).items() if k != "clv"}
+    total |= bounds  # the total's interval (Polars: val.intervals.total), drawn on the driver
+    notes = list(scores.notes)
     head = {"engine": "spark", "model": model_payload(fitted.purchases),
             "spend": model_payload(fitted.spend_model) if fitted.spend_model is not None
             else {"model": "mean repeat purchase", "value": fitted.spend},
             "scorecard": card.to_dicts() if card is not None else None,
             "horizon": cfg.horizon, "horizon_unit": cfg.horizon_unit, "margin": cfg.margin,
-            "discount_rate": cfg.discount_rate, "customers": int(row[0]),
+            "discount_rate": cfg.discount_rate, "level": cfg.level, "customers": int(row[0]),
             "distinct_rows": scores.distinct_rows, "total": total, "data": stx.issues.to_dict(),
             "notes": [str(n) for n in notes], "output": str(output) if output else None}
     if as_json:
@@ -263,7 +264,15 @@ def _predict_spark(file: str, read: Reading, cfg: Any, master: str, conf: list[s
                   horizon=horizon_words(cfg.horizon, cfg.horizon_unit, lang()),
                   margin=share(cfg.margin, 0), discount=share(cfg.discount_rate, 0)),
                 markup=False, highlight=False)
-    print_notes([*scores.notes, w("cli_spark_no_intervals")])
+    if bounds:
+        def money(value: float) -> str:
+            return figure("clv", value, currency)
+
+        out().print(w("cli_spark_total_interval", level=share(cfg.level, 0),
+                      lower=money(bounds["lower"]), upper=money(bounds["upper"]),
+                      plower=money(bounds["predictive_lower"]),
+                      pupper=money(bounds["predictive_upper"])), markup=False, highlight=False)
+    print_notes(scores.notes)
     if output is not None:
         written(w("cli_the_predictions"), output)
 

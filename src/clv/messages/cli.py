@@ -313,12 +313,11 @@ MESSAGES: dict[str, dict[str, str]] = {
                         "fr": f"{{label}}, {{customers}} ({{rows}} lignes distinctes "
                               f"évaluées){_NB}: {{value}} ({{horizon}}{_NB}; marge {{margin}}, "
                               "actualisation {discount}/an)"},
-    "cli_spark_no_intervals": {"en": "each customer's CLV interval is in the output "
-                                     "(clv_lower, clv_upper); the interval of the total is "
-                                     "not computed with --engine spark yet",
-                               "fr": "l'intervalle de la CLV de chaque client est dans le "
-                                     "fichier écrit (clv_lower, clv_upper) ; celui du "
-                                     "total n'est pas encore calculé avec --engine spark"},
+    "cli_spark_total_interval": {"en": "{level} interval of the total {lower} to {upper}; "
+                                       "realised value {plower} to {pupper}",
+                                 "fr": f"intervalle à {{level}} du total de {{lower}} à "
+                                       f"{{upper}}{_NB}; valeur réalisée de {{plower}} à "
+                                       "{pupper}"},
     "cli_the_predictions": {"en": "Predictions", "fr": "Prévisions"},
     "col_frequency": {"en": "Repeat purchases", "fr": "Réachats"},
     "cli_scorecard_title": {"en": "Holdout scorecard: {customers}, calibration to {calibration}, "

@@ -1020,12 +1020,15 @@ class SparkScores:
     expected_spend, clv, clv_lower and clv_upper (with intervals), revenue_to_date,
     margin_to_date, future_value_lifetime, lifetime_value; and discounted_purchases), the
     number of distinct rows valued on the driver (and of those whose intervals were drawn) and
-    the notes of the valuation, as :func:`clv.valuation.value_customers` gives them."""
+    the notes of the valuation, as :func:`clv.valuation.value_customers` gives them; with
+    intervals, ``total`` is the total CLV with its interval (``clv``, ``lower``, ``upper``,
+    ``predictive_lower``, ``predictive_upper``), as :attr:`clv.value.ValueIntervals.total`."""
 
     frame: DataFrame
     distinct_rows: int
     notes: list[str]
     interval_rows: int = 0
+    total: dict[str, float] | None = None
 
 
 def score(summary: SparkSummary, fitted: SparkFit, horizon: float = D.HORIZON,
@@ -1045,7 +1048,11 @@ def score(summary: SparkSummary, fitted: SparkFit, horizon: float = D.HORIZON,
     bounds depend on their (frequency, recency, T) and, under Gamma-Gamma, their mean spend,
     so they are drawn once per distinct row of those on the driver (the same draws as the
     Polars path's: the same bounds) and joined back. Under Gamma-Gamma the repeat buyers'
-    mean spends are continuous: those rows are about as many as the repeat buyers."""
+    mean spends are continuous: those rows are about as many as the repeat buyers. The
+    interval of the total weighs each row by its customers: the parameter-uncertainty
+    bounds are those of the Polars path; the realised-value bounds take its normal
+    approximation on customers sampled through the rows (the Polars path samples customers
+    themselves, or simulates each one below 300,000 customers: the same law, other draws)."""
     F = _functions()
     from clv.models.gamma_gamma import GammaGamma
     from clv.prep.summary import MAX_HORIZON_MONTHS
@@ -1065,6 +1072,7 @@ def score(summary: SparkSummary, fitted: SparkFit, horizon: float = D.HORIZON,
         whole["discounted_purchases"].alias("_lifetime"))
     gg = isinstance(fitted.spend, GammaGamma)
     interval_rows = 0
+    total = None
     if level is not None:  # the valuation's notes in its order: intervals, lifetime, activity
         if gg:
             keys.append("monetary")
@@ -1073,8 +1081,9 @@ def score(summary: SparkSummary, fitted: SparkFit, horizon: float = D.HORIZON,
             fitted.purchases, _driver_summary(summary, spots.with_columns(
                 pl.int_range(pl.len()).cast(pl.String).alias("customer_id"))),
             horizon, horizon_unit, spend=fitted.spend, margin=margin,
-            discount_rate=discount_rate, level=level, draws=draws)
+            discount_rate=discount_rate, level=level, draws=draws, weights="weight")
         notes.extend(drawn.notes)
+        total = drawn.total
         values = spots.select(keys).with_columns(
             drawn.customers["clv_lower"], drawn.customers["clv_upper"]).join(
             values, on=["frequency", "recency", "T"], how="left")
@@ -1106,4 +1115,4 @@ def score(summary: SparkSummary, fitted: SparkFit, horizon: float = D.HORIZON,
         future.alias("future_value_lifetime"),
         (F.lit(margin) * revenue + future).alias("lifetime_value"),
         "discounted_purchases")
-    return SparkScores(out, rows.height, notes, interval_rows)
+    return SparkScores(out, rows.height, notes, interval_rows, total)
