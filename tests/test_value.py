@@ -177,3 +177,40 @@ def test_large_bases_approximate_the_predictive_total(monkeypatch):
     # the process noise widens the interval beyond the parameter uncertainty
     assert approx["predictive_upper"] - approx["predictive_lower"] > approx["upper"] - approx[
         "lower"]
+
+
+def test_weighted_rows_give_the_customers_interval_of_the_total(fitted):
+    """Rows of distinct (frequency, recency, T, monetary) with the customers they stand for
+    (what the Spark engine values): each row's bounds are its customers' and the total's
+    parameter-uncertainty interval is the customers' (the same draws); the realised-value
+    interval takes the normal approximation, close to the customers' own."""
+    from clv.prep import compress
+    from clv.value import value_intervals
+
+    s, bg, gg = fitted
+    sub = type(s)(s.frame.head(6000), s.unit, s.observation_end, s.calibration_end, s.merge,
+                  s.report)
+    kw = {"spend": gg, "margin": 0.3, "discount_rate": 0.1, "draws": 60, "seed": 4}
+    whole = value_intervals(bg, sub, 12, "month", **kw)
+    rows = compress(sub, ("frequency", "recency", "T", "monetary")).with_columns(
+        pl.int_range(pl.len()).cast(pl.String).alias("customer_id"))
+    assert rows.height < sub.frame.height  # customers share rows
+    distinct = type(s)(rows, s.unit, s.observation_end, s.calibration_end, s.merge, s.report)
+    weighted = value_intervals(bg, distinct, 12, "month", weights="weight", **kw)
+    for key in ("clv", "lower", "upper"):
+        assert weighted.total[key] == pytest.approx(whole.total[key], rel=1e-9), key
+    width = whole.total["predictive_upper"] - whole.total["predictive_lower"]
+    assert weighted.total["predictive_upper"] - weighted.total["predictive_lower"] == \
+        pytest.approx(width, rel=0.25)
+    # each row's bounds are those of its customers
+    keys = ["frequency", "recency", "T", "monetary"]
+    per_customer = sub.frame.select(keys).with_columns(
+        whole.customers["clv_lower"], whole.customers["clv_upper"]).unique(keys)
+    joined = rows.select(keys).with_columns(weighted.customers["clv_lower"],
+                                            weighted.customers["clv_upper"]).join(
+        per_customer, on=keys, suffix="_customer")
+    assert joined.height == rows.height
+    np.testing.assert_allclose(joined["clv_lower"], joined["clv_lower_customer"], rtol=1e-9)
+    np.testing.assert_allclose(joined["clv_upper"], joined["clv_upper_customer"], rtol=1e-9)
+    with pytest.raises(ClvError, match="covariance"):
+        value_intervals(bg, distinct, 12, "month", weights="weight", method="bootstrap", **kw)
