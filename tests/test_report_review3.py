@@ -344,3 +344,21 @@ def test_every_model_note_in_plain_words(key, values, said, lang):
     named = [n for n in values.get("names", "").split(", ") if len(n) > 1]
     assert not any(re.search(rf"\b{n}\b", plain) for n in named), plain
     assert shown["detail"] == note(made, lang, "EUR")  # the technical note kept, below
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_customers_without_a_channel_are_named_in_the_language(lang):
+    """Customers without a channel (clv.acquisition.UNKNOWN) are 'Canal inconnu' / 'Channel
+    not known' in the report's channel tables and chart notes, never the library's key."""
+    from clv.acquisition import UNKNOWN
+
+    sample = clv.sample_shop(800, seed=3)
+    tx = sample.transactions.with_columns(
+        pl.when(pl.col("customer_id").str.ends_with("7")).then(None)
+        .otherwise(pl.col("channel")).alias("channel"))
+    a = clv.analyze(tx, spend=sample.spend, settings=clv.Settings(margin=0.3, draws=20,
+                                                                  currency="EUR"))
+    assert a.channels is not None and UNKNOWN in a.channels.channels["channel"].to_list()
+    page = htmllib.unescape(render(a, lang))
+    assert UNKNOWN not in page
+    assert {"fr": "Canal inconnu", "en": "Channel not known"}[lang] in page

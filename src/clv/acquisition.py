@@ -52,6 +52,10 @@ from clv.models.base import PurchaseModel
 from clv.models.gamma_gamma import GammaGamma
 from clv.prep.summary import Summary
 
+UNKNOWN = "(unknown)"
+"""The channel (or other acquisition key) of the customers the customers table gives none:
+a name of its own, which each face says in its language ('Canal inconnu')."""
+
 LTV_MONTHS = tuple(k for k in CURVE_MONTHS if k >= 3)
 TARGET_RATIO = D.TARGET_RATIO
 
@@ -127,7 +131,7 @@ def _acquired(summary: Summary, transactions: pl.DataFrame, customers: pl.DataFr
     else:
         raise ClvError(f"no column(s) {', '.join(keys)} in the customers table or the "
                        "transactions to tell each customer's acquisition channel")
-    return joined.with_columns(pl.col(k).cast(pl.String).fill_null("(unknown)") for k in keys)
+    return joined.with_columns(pl.col(k).cast(pl.String).fill_null(UNKNOWN) for k in keys)
 
 
 def channels(
@@ -294,7 +298,7 @@ def spend_notes(acq: Acquisition, summary: Summary, spend_currency: str | None =
     if "channel" in table.columns and "customers" in table.columns:
         known = table.filter((pl.col("customers").fill_null(0) > 0)
                              & pl.col("channel").is_not_null()
-                             & (pl.col("channel") != "(unknown)"))["channel"]
+                             & (pl.col("channel") != UNKNOWN))["channel"]
         lost = table.filter((pl.col("spend") > 0) & (pl.col("customers").fill_null(0) == 0)
                             & pl.col("channel").is_not_null())
         for row in lost.select("channel", "spend").iter_rows():

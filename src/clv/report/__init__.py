@@ -312,7 +312,8 @@ def _channels(a: Analysis, f: Figures, lang: str) -> tuple[Any, Any, dict[str, s
     acq, cur, w = a.channels, a.currency, _words(lang)
     assert acq is not None
     ch = acq.channels.with_columns(
-        pl.col("verdict").replace({v: verdict(v, lang) for v in VERDICTS}))
+        pl.col("verdict").replace({v: verdict(v, lang) for v in VERDICTS}),
+        _channel_names(pl.col("channel"), lang))
     keys = ("new_customers", "spend", "cac", "ltv", "ltv_cac", "verdict", "payback_months",
             "predicted_payback_months", "max_cac")
     tips = {key: f.tip(key) for key in keys}
@@ -343,6 +344,14 @@ def _channels(a: Analysis, f: Figures, lang: str) -> tuple[Any, Any, dict[str, s
     months = acq.by_month["month"]
     span = {"start": _month(months.min(), lang), "end": _month(months.max(), lang)}
     return full, short, span
+
+
+def _channel_names(channel: pl.Expr, lang: str) -> pl.Expr:
+    """Channel names as the report shows them: the customers without a channel
+    (:data:`clv.acquisition.UNKNOWN`) under words of the report's language."""
+    from clv.acquisition import UNKNOWN
+
+    return channel.replace({UNKNOWN: word("channel_unknown", lang)})
 
 
 def _channel_blanks(shown: dict[str, Any], ch: pl.DataFrame, keys: list[str],
@@ -380,8 +389,9 @@ def _left_out(a: Analysis, lang: str) -> list[str]:
                       ("blank_no_spend", ch.filter(pl.col("new_customers") > 0))):
         if rows.height:
             key = "chart_left_out_one" if rows.height == 1 else "chart_left_out"
+            names = rows.select(_channel_names(pl.col("channel"), lang)).to_series()
             out.append(word(key, lang).format(reason=word(why, lang),
-                                              channels=", ".join(rows["channel"])))
+                                              channels=", ".join(names)))
     return out
 
 

@@ -33,6 +33,7 @@ WORDS: dict[str, dict[str, str]] = {
                         "ne s'éloigne, aucun produit n'en amène un autre."},
     "technical_detail": {"en": "Technical detail", "fr": "Détail technique"},
     # a blank cell of the channels table says why it is blank
+    "channel_unknown": {"en": "Channel not known", "fr": "Canal inconnu"},
     "blank_no_spend": {"en": "no spend recorded", "fr": "aucune dépense enregistrée"},
     "blank_no_spend_why": {
         "en": "The spend table records no spend for this channel in its months: there is no "
