@@ -448,3 +448,40 @@ def test_notes_made_from_an_error_are_said_in_french() -> None:
         assert "aucun client n'a racheté" in french, french
         assert "repeat purchase" not in french and "no customer" not in french, french
     assert "BG/NBD" not in note(notes["no_model"], "fr")
+
+
+def test_model_errors_a_user_meets_are_said_in_french(tmp_path: Path) -> None:
+    """The errors of BG/BB's patterns, of the sBG's subscriptions and of a model file of
+    another model (``clv fit --model bgbb``, ``--model sbg``, a saved model loaded) come from
+    the catalogue: French with --lang fr, the English sentence as before."""
+    import datetime as dt
+
+    import polars as pl
+
+    from clv.models import BGBB, BGNBD, GammaGamma
+    from clv.models.sbg import fit_sbg
+
+    patterns = pl.DataFrame({"frequency": [1, 2], "recency": [3, 1], "periods": [6, 6],
+                             "weight": [10, 5]})
+    saved = tmp_path / "gg.json"
+    GammaGamma.from_params({"p": 6.0, "q": 4.0, "gamma": 15.0}).save(saved)
+    cases: list[tuple[Callable[[], object], str, str]] = [
+        (lambda: BGBB().fit(patterns), "recency <= periods and recency >= 1 when",
+         "1 ligne(s) où frequency <= recency <= periods"),
+        (lambda: BGBB().fit(patterns.with_columns(segment=pl.lit("a"))),
+         "unknown column(s) segment", "colonne(s) inconnue(s) segment"),
+        (lambda: BGBB().fit(patterns.with_columns(count=pl.col("weight"))),
+         "several columns could be the weight: weight, count",
+         "plusieurs colonnes pourraient être le poids"),
+        (lambda: fit_sbg(pl.DataFrame({"start": [dt.date(2024, 1, 1), None],
+                                       "end": [None, None]}), "month"),
+         "subscriptions row 2: no start date", "ligne 2\u00a0: pas de date de début"),
+        (lambda: BGNBD.load(saved), "holds a Gamma-Gamma model, not BG/NBD",
+         "contient un modèle Gamma-Gamma, pas BG/NBD"),
+    ]
+    for call, english, french in cases:
+        with pytest.raises(ClvError) as caught:
+            call()
+        assert english in str(caught.value)
+        said = say(caught.value, "fr")
+        assert french in said and english not in said

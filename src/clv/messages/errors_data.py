@@ -485,6 +485,62 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{model} fits on a Summary or a Polars frame with columns {columns}",
         "fr": "{model} s'ajuste sur un Summary ou une table Polars avec les colonnes "
               "{columns}"},
+    "error_bgbb_summary": {
+        "en": "BG/BB fits on discrete-time patterns (frequency, recency, periods and the "
+              "customers of each, as clv.read_patterns reads them), not on a transaction "
+              "summary",
+        "fr": "BG/BB s'ajuste sur des profils en temps discret (fréquence, récence, périodes et "
+              "nombre de clients de chacun, tels que clv.read_patterns les lit), pas sur un "
+              "résumé de transactions"},
+    "error_bgbb_frame": {
+        "en": "BG/BB fits on a Polars frame of patterns: frequency, recency, periods (or "
+              "n_periods) and a weight column (weight, weights, count, n or customers)",
+        "fr": f"BG/BB s'ajuste sur une table Polars de profils{_NB}: frequency, recency, "
+              "periods (ou n_periods) et une colonne de poids (weight, weights, count, n ou "
+              "customers)"},
+    "error_bgbb_several_weight": {
+        "en": "BG/BB: several columns could be the weight: {columns}; keep one",
+        "fr": f"BG/BB{_NB}: plusieurs colonnes pourraient être le poids{_NB}: {{columns}}"
+              f"{_NB}; n'en garder qu'une"},
+    "error_bgbb_several_periods": {
+        "en": "BG/BB: several columns could be the periods: {columns}; keep one",
+        "fr": f"BG/BB{_NB}: plusieurs colonnes pourraient être les périodes{_NB}: "
+              f"{{columns}}{_NB}; n'en garder qu'une"},
+    "error_bgbb_unknown": {
+        "en": "BG/BB: unknown column(s) {columns}; patterns have frequency, recency, periods "
+              "(or n_periods) and the customers of each row in one column named weight, "
+              "weights, count, n or customers",
+        "fr": f"BG/BB{_NB}: colonne(s) inconnue(s) {{columns}}{_NB}; les profils ont "
+              "frequency, recency, periods (ou n_periods) et le nombre de clients de chaque "
+              "ligne dans une colonne nommée weight, weights, count, n ou customers"},
+    "error_bgbb_numbers": {
+        "en": "BG/BB: the patterns must be numbers ({detail})",
+        "fr": f"BG/BB{_NB}: les profils doivent être des nombres ({{detail}})"},
+    "error_bgbb_invalid": {
+        "en": "BG/BB: {n:,} row(s) with missing, infinite or negative values",
+        "fr": f"BG/BB{_NB}: {{n}} ligne(s) aux valeurs manquantes, infinies ou négatives"},
+    "error_bgbb_fractional": {
+        "en": "BG/BB: {n:,} row(s) with fractional counts or times",
+        "fr": f"BG/BB{_NB}: {{n}} ligne(s) aux comptes ou temps non entiers"},
+    "error_bgbb_inconsistent": {
+        "en": "BG/BB: {n:,} row(s) where frequency <= recency <= periods and recency >= 1 "
+              "when frequency > 0 is not met",
+        "fr": f"BG/BB{_NB}: {{n}} ligne(s) où frequency <= recency <= periods (et recency "
+              ">= 1 quand frequency > 0) n'est pas respecté"},
+    "error_sbg_no_column": {
+        "en": "the subscriptions table has no column '{column}'",
+        "fr": f"la table des abonnements n'a pas de colonne «{_NB}{{column}}{_NB}»"},
+    "error_sbg_no_start": {
+        "en": "subscriptions row {row}: no start date ({n} such rows)",
+        "fr": f"abonnements, ligne {{row}}{_NB}: pas de date de début ({{n}} ligne(s) "
+              "ainsi)"},
+    "error_sbg_ends_before": {
+        "en": "subscriptions row {row}: ends before it starts ({n} such rows)",
+        "fr": f"abonnements, ligne {{row}}{_NB}: se termine avant de commencer ({{n}} "
+              "ligne(s) ainsi)"},
+    "error_model_file_kind": {
+        "en": "{path} holds a {found} model, not {model}",
+        "fr": "{path} contient un modèle {found}, pas {model}"},
     "error_model_needs_columns": {"en": "{model} needs column(s) {columns}",
                                   "fr": "{model} demande la ou les colonnes {columns}"},
     "error_not_converged": {

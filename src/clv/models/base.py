@@ -550,7 +550,8 @@ class Model(ABC):
         notes, AIC, BIC and settings were saved get them recomputed or at their defaults)."""
         doc = json.loads(Path(path).read_text())
         if doc.get("model") != cls.NAME:
-            raise ClvError(f"{path} holds a {doc.get('model')} model, not {cls.NAME}")
+            raise ClvError(key="error_model_file_kind", values={
+                "path": str(path), "found": str(doc.get("model")), "model": cls.NAME})
         model = cls(**doc.get("settings", {}))
         model.params_ = {k: float(v) for k, v in doc["params"].items()}
         model.stderr_ = {k: float(_decode(v)) for k, v in doc["stderr"].items()}

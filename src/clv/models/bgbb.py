@@ -170,31 +170,26 @@ def patterns(data: Any) -> pl.DataFrame:
     from clv.prep.summary import Summary
 
     if isinstance(data, Summary):
-        raise ClvError("BG/BB fits on discrete-time patterns (frequency, recency, periods and "
-                       "the customers of each, as clv.read_patterns reads them), not on a "
-                       "transaction summary")
+        raise ClvError(key="error_bgbb_summary")
     if not isinstance(data, pl.DataFrame):
-        raise ClvError("BG/BB fits on a Polars frame of patterns: frequency, recency, periods "
-                       "(or n_periods) and a weight column (weight, weights, count, n or "
-                       "customers)")
+        raise ClvError(key="error_bgbb_frame")
     columns = {c.lower().strip(): c for c in data.columns}
     weights = [columns[w] for w in WEIGHTS if w in columns]
     periods = [columns[p] for p in PERIODS if p in columns]
     if len(weights) > 1 or len(periods) > 1:
         what, several = ("weight", weights) if len(weights) > 1 else ("periods", periods)
-        raise ClvError(f"BG/BB: several columns could be the {what}: {', '.join(several)}; "
-                       "keep one")
+        raise ClvError(key=f"error_bgbb_several_{what}",
+                       values={"columns": ", ".join(several)})
     names = {c: c.lower().strip() for c in data.columns}
     known = {"frequency", "recency", *PERIODS, *WEIGHTS}
     unknown = [c for c, low in names.items() if low not in known]
     if unknown:
-        raise ClvError(f"BG/BB: unknown column(s) {', '.join(unknown)}; patterns have "
-                       "frequency, recency, periods (or n_periods) and the customers of each "
-                       "row in one column named weight, weights, count, n or customers")
+        raise ClvError(key="error_bgbb_unknown", values={"columns": ", ".join(unknown)})
     missing = [c for c in ("frequency", "recency") if c not in columns] + (
         [] if periods else ["periods"])
     if missing:
-        raise ClvError(f"BG/BB needs column(s) {', '.join(missing)}")
+        raise ClvError(key="error_model_needs_columns",
+                       values={"model": "BG/BB", "columns": ", ".join(missing)})
     rename = {columns["frequency"]: "frequency", columns["recency"]: "recency",
               periods[0]: "periods", **({weights[0]: "weight"} if weights else {})}
     try:
@@ -202,7 +197,7 @@ def patterns(data: Any) -> pl.DataFrame:
             pl.col("frequency", "recency", "periods", *(["weight"] if weights else []))
             .cast(pl.Float64, strict=True))
     except (pl.exceptions.InvalidOperationError, pl.exceptions.ComputeError) as exc:
-        raise ClvError(f"BG/BB: the patterns must be numbers ({exc})") from exc
+        raise ClvError(key="error_bgbb_numbers", values={"detail": str(exc)}) from exc
     x, tx, n = pl.col("frequency"), pl.col("recency"), pl.col("periods")
     values = [x, tx, n, *([pl.col("weight")] if weights else [])]
     bad = frame.select(
@@ -211,11 +206,8 @@ def patterns(data: Any) -> pl.DataFrame:
         pl.any_horizontal(*(v != v.round(0) for v in (x, tx, n))).sum().alias("fractional"),
         ((x > tx) | (tx > n) | ((x > 0) & (tx < 1))).sum().alias("inconsistent"),
     ).row(0, named=True)
-    problems = {"invalid": "missing, infinite or negative values",
-                "fractional": "fractional counts or times",
-                "inconsistent": "frequency <= recency <= periods and recency >= 1 when "
-                                "frequency > 0 not met"}
-    found = [f"{bad[k]:,} row(s) with {text}" for k, text in problems.items() if bad[k]]
-    if found:
-        raise ClvError(f"BG/BB: {'; '.join(found)}")
+    found = {k: int(v) for k, v in bad.items() if v}
+    if found:  # the first kind of problem found, with its count (the others follow)
+        kind, n = next(iter(found.items()))
+        raise ClvError(key=f"error_bgbb_{kind}", values={"n": n})
     return frame

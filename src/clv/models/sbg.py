@@ -233,7 +233,7 @@ def subscription_lifetimes(
 
     for col in (start, end) + ((by,) if by and by != "cohort" else ()):
         if col not in subscriptions.columns:
-            raise ClvError(f"the subscriptions table has no column '{col}'")
+            raise ClvError(key="error_sbg_no_column", values={"column": col})
     if unit not in UNIT_DAYS and unit != "quarter":
         raise ClvError(f"unit must be one of day, week, month, quarter, year, not {unit!r}")
     frame = subscriptions.with_columns(pl.col(start).cast(pl.Date).alias("__start"),
@@ -242,9 +242,9 @@ def subscription_lifetimes(
         pl.col("__start").is_null() | (pl.col("__end") < pl.col("__start")))
     if bad.height:
         row = bad.row(0, named=True)
-        raise ClvError(f"subscriptions row {row['__row'] + 1}: "
-                       + ("no start date" if row["__start"] is None else "ends before it starts")
-                       + f" ({bad.height} such rows)")
+        raise ClvError(key="error_sbg_no_start" if row["__start"] is None
+                       else "error_sbg_ends_before", values={"row": row["__row"] + 1,
+                                                             "n": bad.height})
     limit = (pl.lit(dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of)
              if as_of is not None else pl.max_horizontal(pl.col("__start").max(),
                                                          pl.col("__end").max()))
