@@ -56,7 +56,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                                   "ou un niveau de valeur pour voir ses chiffres à côté de "
                                   "ceux de toute la base."},
     "page_selection_list": {"en": "See these {n} customers", "fr": "Voir ces {n} clients"},
-    "page_todo": {"en": "What to do", "fr": "Que faire"},
+    "page_note_detail": {"en": "Technical detail", "fr": "Détail technique"},
     "page_concentration": {"en": "Value concentration", "fr": "Concentration de la valeur"},
     "page_left_out": {"en": "The reading left out {rows} of the rows ({amount} of the amounts "
                             "read), most of them for \u201c{reason}\u201d ({n} rows): every "

@@ -30,7 +30,7 @@ from markupsafe import Markup
 
 from clv import i18n, measures
 from clv.pipeline import Analysis
-from clv.report.text import note, number, percent, segment_name, tier
+from clv.report.text import note, number, percent, plain_note, segment_name, tier
 from clv.segments import SEGMENTS
 from clv.web.charts import CHARTS, TRANSLATED, render_charts
 from clv.web.state import Entry, form_words
@@ -196,6 +196,27 @@ def note_words(text: Any, lang: str, currency: str | None = None) -> str:
         return note(text, lang, currency)
 
 
+def note_said(text: Any, lang: str, currency: str | None = None) -> dict[str, str | None]:
+    """A note as a page shows it: ``text``, the report's plain sentence
+    (:func:`clv.report.text.plain_note`: a model at a limit said by what the limit means for
+    the customers), and ``detail``, the technical note in the page's words
+    (:func:`note_words`, the parameters named) for a ``<details>``, or None when the note is
+    plain already (then ``text`` is :func:`note_words`'s)."""
+    said = plain_note(text, lang, currency)
+    technical = note_words(text, lang, currency)
+    if said["detail"] is None:
+        return {"text": technical, "detail": None}
+    return {"text": said["text"], "detail": technical}
+
+
+@jinja2.pass_context
+def _plain_note(context: jinja2.runtime.Context, text: Any) -> dict[str, str | None]:
+    """``{{ n | plain_note }}``: :func:`note_said` in the page's language, its amounts in
+    the analysis's currency."""
+    analysis = context.get("a")
+    return note_said(text, _lang(context), getattr(analysis, "currency", None))
+
+
 @jinja2.pass_context
 def _note(context: jinja2.runtime.Context, text: Any) -> str:
     """``{{ n | note }}``: a note of the readers or the analysis in the page's language
@@ -217,8 +238,9 @@ def _plain(text: Any) -> str:
     return "" if text is None else str(text)
 
 
-ENV.filters.update(note=_note, num=_num, pct=_pct, money=_money, money_in=_money_in, day=_day,
-                   month=_month_name, ratio=_ratio, segment=_segment, tier=_tier,
+ENV.filters.update(note=_note, plain_note=_plain_note, num=_num, pct=_pct, money=_money,
+                   money_in=_money_in, day=_day, month=_month_name, ratio=_ratio,
+                   segment=_segment, tier=_tier,
                    words=form_words, plain=_plain)
 ENV.globals.update(t=_t, label=_label, definition=_definition)
 

@@ -181,6 +181,13 @@ def worded(frame: pl.DataFrame, lang: str, spend_left: bool = False) -> pl.DataF
                                 else "page_blank_no_spend", lang)))
             .when(new.fill_null(0) == 0).then(pl.lit(i18n.t("page_blank_no_new", lang)))
             .otherwise(pl.lit(None, pl.String)).alias("blank_note"))
+    if "channel" in frame.columns and frame.schema["channel"] == pl.String:
+        # the customers without a channel, counted under the library's '(unknown)', named as
+        # the channels page names them
+        from clv.web.routes.pages import UNKNOWN_CHANNEL
+
+        frame = frame.with_columns(pl.col("channel").replace(
+            UNKNOWN_CHANNEL, i18n.t("page_channel_unknown", lang)))
     if "segment" in frame.columns:
         frame = frame.with_columns(pl.col("segment").map_elements(
             lambda s: segment_name(s, lang), return_dtype=pl.String))

@@ -31,14 +31,14 @@ from clv.evaluate import BASELINE
 from clv.i18n import t
 from clv.measures import label
 from clv.report import actions
-from clv.report.text import number, reason, segment_name, tier
+from clv.report.text import actions_heading, number, reason, segment_name, tier, word
 from clv.scenarios import Levers
 from clv.segments import SEGMENTS, profile
 from clv.web import figures
 from clv.web.deps import EntryDep, PageLang, StateDep
 from clv.web.routes.api import LEVERS, MAX_INDEX, WHATIF_FIGURES, customer_of, what_if
 from clv.web.state import Entry
-from clv.web.views import FILTERS, Filters, PageFilters, available, note_words, section
+from clv.web.views import FILTERS, Filters, PageFilters, available, note_said, section
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 PAGE = 50
@@ -190,6 +190,7 @@ def overview(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTM
     a = e.analysis
     chosen = f.customers(a.customers) if f.kept or f.q else None
     shown = figures.headline(a, lang)
+    shown_actions = action_links(e, _what_to_do(e, lang), lang, f)  # the heading counts them
     picked = figures.selection(chosen, a, lang) if chosen is not None else None
     keys = [x["key"] for x in shown + (picked or [])]
     selection_charts = _selection_charts(e, chosen, f.link(q=f.q), lang) \
@@ -198,7 +199,8 @@ def overview(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTM
                    selection_charts=selection_charts, left_out=left_out(a, lang),
                    w=lambda k: figures.word(k, lang), figures=shown, selection=picked,
                    selected=chosen.height if chosen is not None else 0,
-                   actions=action_links(e, _what_to_do(e, lang), lang, f),
+                   actions=shown_actions, todo_heading=actions_heading(len(shown_actions), lang),
+                   todo_none=word("no_action", lang),
                    todo_all=t("page_todo_all", lang, filters=", ".join(f.described(lang)))
                    if f.kept else None,
                    explained=figures.explained(keys, a, lang),
@@ -642,7 +644,8 @@ def models(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTMLR
                 float(level[:-1]) / 100, lang))
     params = table(summary, {c: h for c, h in heads.items() if c in summary.columns}, lang,
                    digits=dict.fromkeys(summary.columns, 4))
-    notes = [note_words(n, lang) for n in a.notes if getattr(n, "key", None) in MODEL_NOTES]
+    notes = [note_said(n, lang, getattr(a, "currency", None)) for n in a.notes
+             if getattr(n, "key", None) in MODEL_NOTES]
     return section(e, "models", f, lang=lang, request=request, card=card, params=params,
                    notes=notes, ignored=ignored(f, (), "models", lang))
 
@@ -752,7 +755,8 @@ def data(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTMLRes
 
     issues = e.analysis.transactions.issues
     exclusions = [(reason(x.reason, lang), x.count, x.amount) for x in issues.exclusions]
-    notes = [note_words(n, lang) for n in (*issues.notes, *e.analysis.notes)]
+    notes = [note_said(n, lang, getattr(e.analysis, "currency", None))
+             for n in (*issues.notes, *e.analysis.notes)]
     # an analysis saved before the tables' reports were carried has none
     tables = [table_section(r, lang) for r in getattr(e.analysis, "table_reports", ())]
     return section(e, "data", f, lang=lang, request=request, issues=issues,
