@@ -25,9 +25,7 @@ pytest.importorskip("uvicorn")
 from clv import measures  # noqa: E402
 from clv.i18n import t  # noqa: E402
 from clv.web import build  # noqa: E402
-from webtools import call, running  # noqa: E402
-
-PAGE = {"Accept": "text/html"}
+from webtools import PAGE, call, html_of, running, words_of  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -56,19 +54,9 @@ def site(tmp_path_factory):
         yield base
 
 
-def _get(url: str) -> str:
-    status, body, _ = call(url, headers=PAGE)
-    assert status == 200, url
-    return body.decode()
-
-
-def _text(fragment: str) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
-
-
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_the_spend_table_is_named_in_plain_text(site, lang):
-    page = _get(f"{site}/a/1/data?lang={lang}")
+    page = html_of(f"{site}/a/1/data?lang={lang}")
     part = page[page.index('<section id="data-spend">'):]
     part = part[:part.index("</section>")]
     assert '<span translate="no">depenses_fr.csv</span>' in part  # the title keeps it
@@ -76,11 +64,11 @@ def test_the_spend_table_is_named_in_plain_text(site, lang):
     assert re.findall(r'aria-label="([^"]*)"', part) == []
     assert 'aria-labelledby="data-spend-title"' in part
     title = re.search(r'<h2><span id="data-spend-title">(.*?)</span></h2>', part)
-    assert title and _text(title.group(1)) == t("imp_map_spend", lang, name="depenses_fr.csv")
-    assert '">' not in _text(part) and 'csv"' not in _text(part)
+    assert title and words_of(title.group(1)) == t("imp_map_spend", lang, name="depenses_fr.csv")
+    assert '">' not in words_of(part) and 'csv"' not in words_of(part)
     # no attribute of any page built from a message holds markup
     assert not re.search(r'aria-label="[^"]*(?:<|&lt;)', page)
-    rows = _text(re.search(r'<p id="spend-rows">(.*?)</p>', part).group(1))
+    rows = words_of(re.search(r'<p id="spend-rows">(.*?)</p>', part).group(1))
     assert rows.endswith("1 exclue." if lang == "fr" else "1 excluded.")
 
 
@@ -94,11 +82,11 @@ def test_the_french_plural_follows_the_count():
 @pytest.mark.parametrize(("lang", "words"), [("fr", "acquis en janvier 2024"),
                                              ("en", "acquired in January 2024")])
 def test_a_period_of_one_month_says_that_month(site, lang, words):
-    page = _text(_get(f"{site}/a/1/customers?start=2024-01&end=2024-01&lang={lang}"))
+    page = words_of(html_of(f"{site}/a/1/customers?start=2024-01&end=2024-01&lang={lang}"))
     assert words in page
     assert "janvier 2024 à janvier 2024" not in page
     assert "January 2024 to January 2024" not in page
-    two = _text(_get(f"{site}/a/1/customers?start=2024-01&end=2024-03&lang={lang}"))
+    two = words_of(html_of(f"{site}/a/1/customers?start=2024-01&end=2024-03&lang={lang}"))
     assert ("acquis de janvier 2024 à mars 2024" if lang == "fr"
             else "acquired January 2024 to March 2024") in two
 
@@ -106,9 +94,9 @@ def test_a_period_of_one_month_says_that_month(site, lang, words):
 @pytest.mark.parametrize(("lang", "label"), [("fr", "Marge à date par client"),
                                              ("en", "Margin to date per customer")])
 def test_the_margin_to_date_is_labelled_per_customer(site, lang, label):
-    page = _get(f"{site}/a/1?lang={lang}")
+    page = html_of(f"{site}/a/1?lang={lang}")
     kpi = page[page.index('id="kpi-margin_to_date"'):]
-    assert label in _text(kpi[:kpi.index("</div>", kpi.index("</div>") + 1)])
+    assert label in words_of(kpi[:kpi.index("</div>", kpi.index("</div>") + 1)])
     assert "×" in measures.definition("margin_to_date", lang)
 
 
@@ -119,7 +107,7 @@ def test_an_unknown_export_is_said_as_such(site, lang):
         page = body.decode()
         assert status == 404
         assert t("page_no_export", lang, name=name) in html.unescape(page)
-        assert t("err_analysis", lang, aid="1") not in _text(page)
+        assert t("err_analysis", lang, aid="1") not in words_of(page)
         assert '<a id="error-back" href="/a/1/exports">' in page
         assert t("page_exports_back", lang) in page
     # the API keeps its JSON 404, and a real export still downloads

@@ -27,9 +27,8 @@ pytest.importorskip("uvicorn")
 
 from clv.i18n import t  # noqa: E402
 from clv.web import build  # noqa: E402
-from webtools import call, running  # noqa: E402
+from webtools import call, html_of, running, words_of  # noqa: E402
 
-PAGE = {"Accept": "text/html"}
 REFUNDED = "REMB-1"
 """A customer whose first order was refunded in full the same day, who bought again later."""
 
@@ -68,31 +67,21 @@ def site(tmp_path_factory):
         yield base, shop
 
 
-def _get(url: str) -> str:
-    status, body, _ = call(url, headers=PAGE)
-    assert status == 200, url
-    return body.decode()
-
-
-def _text(fragment: str) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
-
-
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_purchase_days_are_named_and_defined(site, lang):
     base, shop = site
     row = shop.customers.filter(pl.col("customer_id") == REFUNDED).row(0, named=True)
     assert row["purchases"] == 2  # the refunded first day counts: not a count of orders
-    listed = _get(f"{base}/a/1/customers?q={REFUNDED}&lang={lang}")
+    listed = html_of(f"{base}/a/1/customers?q={REFUNDED}&lang={lang}")
     head = re.search(r'<th scope="col" class="n" title="([^"]*)">([^<]*)</th>', listed)
     assert head and html.unescape(head.group(2)) == t("page_purchases", lang)
     assert html.unescape(head.group(1)) == t("page_purchases_def", lang)
     assert t("page_purchases", lang) not in ("Achats", "Purchases")
-    one = _get(f"{base}/a/1/customers/{REFUNDED}?lang={lang}")
+    one = html_of(f"{base}/a/1/customers/{REFUNDED}?lang={lang}")
     kpi = re.search(r'<div class="kpi" id="kpi-purchases" title="([^"]*)">(.*?)</div></div>',
                     one, re.S)
     assert kpi and html.unescape(kpi.group(1)) == t("page_purchases_def", lang)
-    assert _text(kpi.group(2)).endswith("2")
+    assert words_of(kpi.group(2)).endswith("2")
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -109,16 +98,16 @@ def test_the_customers_export_names_its_columns_for_what_they_count(site, lang):
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_the_channels_page_says_spend_lines_were_left_out(site, lang):
     base, _ = site
-    page = _get(f"{base}/a/1/channels?lang={lang}")
+    page = html_of(f"{base}/a/1/channels?lang={lang}")
     note = re.search(r'<p class="note warning spend-left-out" role="note">(.*?)</p>', page, re.S)
     assert note, "no word of the spend line left out"
-    said = _text(note.group(1))
+    said = words_of(note.group(1))
     assert "depenses_fr.csv" in said
     assert t("tbl_reason_month_unread", lang) in said
     assert t("page_spend_left_out_see", lang) in said
     assert 'href="/a/1/data#data-spend"' in note.group(1)
     # a channel or month without spend read says the spend may be missing, not "no spend"
-    assert t("page_blank_no_spend", lang) not in _text(page)
+    assert t("page_blank_no_spend", lang) not in words_of(page)
 
 
 def _channel(shop) -> str:
@@ -130,13 +119,13 @@ def _channel(shop) -> str:
 def test_the_timing_page_says_what_the_filters_apply_to(site, lang):
     base, shop = site
     segment = shop.customers["segment"].mode().sort()[0]
-    page = _get(f"{base}/a/1/timing?segment={segment}&lang={lang}")
+    page = html_of(f"{base}/a/1/timing?segment={segment}&lang={lang}")
     note = re.search(r'<p class="note filters-said" id="timing-filters">(.*?)</p>', page, re.S)
     assert note, "the timing page says nothing of the filters"
     kept = set(shop.customers.filter(pl.col("segment") == segment)["customer_id"])
     listed = re.findall(r'<tr><th scope="row"><a href="/a/1/customers/[^"]*">([^<]*)</a>', page)
     assert listed and {html.unescape(x) for x in listed} <= kept
-    assert "timing-filters" not in _get(f"{base}/a/1/timing?lang={lang}")
+    assert "timing-filters" not in html_of(f"{base}/a/1/timing?lang={lang}")
 
 
 def _csv(base: str, name: str, query: str) -> pl.DataFrame:
@@ -170,7 +159,7 @@ def test_the_segments_and_cohorts_exports_apply_the_filters(site):
 def test_the_exports_page_links_the_filtered_tables(site, lang):
     base, shop = site
     channel = _channel(shop)
-    page = _get(f"{base}/a/1/exports?channel={channel}&lang={lang}")
+    page = html_of(f"{base}/a/1/exports?channel={channel}&lang={lang}")
     for name in ("customers", "segments", "cohorts"):
         assert f'href="/a/1/export/{name}.csv?channel={channel}"' in page, name
     assert 'href="/a/1/export/tiers.csv"' in page
@@ -181,13 +170,13 @@ def test_the_exports_page_links_the_filtered_tables(site, lang):
 def test_what_to_do_says_it_counts_every_customer_and_keeps_the_filters(site, lang):
     base, shop = site
     channel = _channel(shop)
-    page = _get(f"{base}/a/1?channel={channel}&lang={lang}")
+    page = html_of(f"{base}/a/1?channel={channel}&lang={lang}")
     todo = page[page.index('<ol class="actions">'):]
     todo = todo[:todo.index("</ol>")]
     links = re.findall(r'<a href="([^"]*)"', todo)
     assert links and all(f"channel={channel}" in html.unescape(x) for x in links)
     assert 'id="todo-all"' in page
-    assert 'id="todo-all"' not in _get(f"{base}/a/1?lang={lang}")
+    assert 'id="todo-all"' not in html_of(f"{base}/a/1?lang={lang}")
 
 
 def test_the_filter_form_sends_only_the_filters_set(site, browser):
@@ -224,32 +213,32 @@ def _amounts(texts: list[str]) -> dict[float, set[str]]:
 def test_a_figure_has_one_format_on_the_overview(site, lang):
     base, shop = site
     row = shop.customers.filter(pl.col("customer_id") == REFUNDED).row(0, named=True)
-    page = _get(f"{base}/a/1?q={REFUNDED}&lang={lang}")
-    values = [_text(v) for v in re.findall(
+    page = html_of(f"{base}/a/1?q={REFUNDED}&lang={lang}")
+    values = [words_of(v) for v in re.findall(
         r'id="sel-[^"]*">.*?<div class="value">(.*?)</div>', page, re.S)]
     assert len(values) > 4
     written = _amounts(values)
     assert written[round(row["revenue"])] and all(len(v) == 1 for v in written.values()), \
         written
     # a selection of many keeps its totals to the euro
-    many = _get(f"{base}/a/1?segment={shop.customers['segment'].mode().sort()[0]}&lang={lang}")
+    many = html_of(f"{base}/a/1?segment={shop.customers['segment'].mode().sort()[0]}&lang={lang}")
     total = re.search(r'id="sel-revenue">.*?<div class="value">(.*?)</div>', many, re.S)
-    assert total and not re.search(r"[.,]\d\d\D*$", _text(total.group(1)).strip())
+    assert total and not re.search(r"[.,]\d\d\D*$", words_of(total.group(1)).strip())
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_the_channels_left_out_of_the_chart_are_named_with_their_reason(site, lang):
     base, shop = site
-    page = _get(f"{base}/a/1/channels?lang={lang}")
+    page = html_of(f"{base}/a/1/channels?lang={lang}")
     assert 'id="chart-channels"' in page
     unseen = shop.channels.channels.filter(pl.col("cac").is_null())["channel"].to_list()
     assert unseen, "the sample has a channel without spend"
     note = re.search(r'<p class="note" id="chart-channels-left">(.*?)</p>', page, re.S)
     assert note
-    said = _text(note.group(1))
+    said = words_of(note.group(1))
     for name in unseen:  # the customers without a channel in the page's words
         assert (t("page_channel_unknown", lang) if name == "(unknown)" else name) in said
-    assert "(unknown)" not in _text(page[page.index("<main"):]) if lang == "fr" else True
+    assert "(unknown)" not in words_of(page[page.index("<main"):]) if lang == "fr" else True
     assert t("page_blank_no_spend_left", lang) in said  # a spend line was left out
     drawn = shop.channels.channels.filter(pl.col("cac").is_not_null())["channel"].to_list()
     assert not any(f"{name} (" in said for name in drawn)
@@ -258,7 +247,7 @@ def test_the_channels_left_out_of_the_chart_are_named_with_their_reason(site, la
 def test_the_channel_chart_links_keep_the_filters(site):
     base, shop = site
     segment = shop.customers["segment"].mode().sort()[0]
-    page = _get(f"{base}/a/1/channels?start=2023-01&segment={segment}&lang=fr")
+    page = html_of(f"{base}/a/1/channels?start=2023-01&segment={segment}&lang=fr")
     chart = page[page.index('<figure id="chart-channels">'):]
     chart = chart[:chart.index("</figure>")]
     links = re.findall(r'href="(/a/1/customers\?[^"]*)"', chart)
@@ -278,7 +267,7 @@ def test_the_segments_without_customers_are_named(site, lang):
     smallest = shop.customers["channel"].drop_nulls().value_counts().sort("count")["channel"][0]
     named = 0
     for query in ("", f"&channel={smallest}"):
-        page = _get(f"{base}/a/1/segments?lang={lang}{query}")
+        page = html_of(f"{base}/a/1/segments?lang={lang}{query}")
         channel = query.partition("=")[2]
         kept = shop.customers if not channel else shop.customers.filter(
             pl.col("channel") == channel)
@@ -289,7 +278,7 @@ def test_the_segments_without_customers_are_named(site, lang):
             continue
         assert note, query
         for s in empty:
-            assert segment_name(s, lang) in _text(note.group(1))
+            assert segment_name(s, lang) in words_of(note.group(1))
         named += 1
     assert named, "no selection left a segment empty: the note is not checked"
 
@@ -298,10 +287,10 @@ def test_the_segments_without_customers_are_named(site, lang):
 def test_the_calculator_writes_its_amounts_in_the_currency_chosen(site, lang, ltv):
     base, _ = site
     query = "formula=saas_churn&mrr=50&margin=80&monthly_churn=5"
-    page = _get(f"{base}/calculator?{query}&currency=EUR&lang={lang}")
+    page = html_of(f"{base}/calculator?{query}&currency=EUR&lang={lang}")
     assert re.search(r'id="calc-ltv">([^<]*)<', page).group(1) == ltv
     assert '<option value="EUR" selected>' in page
-    plain = _get(f"{base}/calculator?{query}&lang={lang}")  # no currency: the number alone
+    plain = html_of(f"{base}/calculator?{query}&lang={lang}")  # no currency: the number alone
     assert re.search(r'id="calc-ltv">([^<]*)<', plain).group(1) == ltv.strip("€\u00a0")
     assert t("calc_currency", lang) in html.unescape(plain)
 
@@ -316,7 +305,7 @@ def test_an_empty_upload_names_its_file_once(site, lang):
     status, answer, _ = call(f"{base}/uploads?lang={lang}", "POST", body, {
         "Content-Type": f"multipart/form-data; boundary={boundary}", "Accept": "text/html"})
     assert status == 400
-    said = [line for line in _text(answer.decode()).splitlines() if "commandes.csv" in line]
+    said = [line for line in words_of(answer.decode()).splitlines() if "commandes.csv" in line]
     assert said and all(line.count("commandes.csv") == 1 for line in said), said
 
 
@@ -348,7 +337,7 @@ def saas_site(tmp_path_factory):
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_the_saas_cohort_grid_says_why_a_month_is_blank(saas_site, lang):
-    page = _get(f"{saas_site}/a/1/saas?lang={lang}")
+    page = html_of(f"{saas_site}/a/1/saas?lang={lang}")
     grids = re.findall(r'<table class="saas-cohorts".*?</table>', page, re.S)
     assert grids
     not_yet = 0
@@ -360,7 +349,7 @@ def test_the_saas_cohort_grid_says_why_a_month_is_blank(saas_site, lang):
                      for attrs, _ in cells]
             assert sum(spans) == ages, row
             for attrs, text in cells:
-                assert _text(text).strip(), row  # never a blank without a word
+                assert words_of(text).strip(), row  # never a blank without a word
                 if "blank" in attrs or "blank" in text:
                     assert 'title="' in attrs + text
                     not_yet += 1
@@ -368,7 +357,7 @@ def test_the_saas_cohort_grid_says_why_a_month_is_blank(saas_site, lang):
 
 
 def test_the_exports_page_shows_the_files_names_in_french(site):
-    page = _get(f"{site[0]}/a/1/exports?lang=fr")
+    page = html_of(f"{site[0]}/a/1/exports?lang=fr")
     assert '<code>clients.csv</code>' in page and '<code>cohortes.xlsx</code>' in page
     assert 'href="/a/1/export/customers.csv"' in page  # the address stays the table's name
 

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import csv
-import html
 import io
 import re
 
@@ -23,9 +22,8 @@ pytest.importorskip("uvicorn")
 
 from clv.i18n import t  # noqa: E402
 from clv.web import build  # noqa: E402
-from webtools import call, running  # noqa: E402
+from webtools import call, html_of, running, words_of  # noqa: E402
 
-PAGE = {"Accept": "text/html"}
 LANGS = ("fr", "en")
 HEADINGS = {  # the heading of n actions shown, as the report writes it
     ("fr", 1): "L'action qui rapporte le plus",
@@ -63,16 +61,6 @@ def site(tmp_path_factory):
         yield base, shop, one_rate
 
 
-def _get(url: str) -> str:
-    status, body, _ = call(url, headers=PAGE)
-    assert status == 200, url
-    return body.decode()
-
-
-def _text(fragment: str) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
-
-
 # ---- 1. model notes in plain words, the technical note under them ---------------------------
 
 
@@ -88,17 +76,17 @@ def test_model_notes_are_said_in_plain_words_with_the_technical_note_kept(site, 
                                                "no_dropout", "unidentified")]
     assert limits, [getattr(n, "key", None) for n in one_rate.notes]
     for where in ("", "/data", "/models"):
-        page = _get(f"{base}/a/2{where}?lang={lang}")
+        page = html_of(f"{base}/a/2{where}?lang={lang}")
         main = page[page.index("<main"):]
         details = re.findall(r'<details class="note-detail"><summary>(.*?)</summary>(.*?)'
                              r"</details>", main, re.S)
-        said = [_text(d) for _, d in details]
-        outside = _text(re.sub(r"<details.*?</details>", "", main, flags=re.S))
+        said = [words_of(d) for _, d in details]
+        outside = words_of(re.sub(r"<details.*?</details>", "", main, flags=re.S))
         for n, words in limits:
             assert words["text"] in outside, (where, words["text"])
             # the technical note, with the parameters' names, under the plain sentence
             assert note_words(n, lang, "EUR") in said, where
-        assert all(_text(s) == t("page_note_detail", lang) for s, _ in details)
+        assert all(words_of(s) == t("page_note_detail", lang) for s, _ in details)
         for _, words in limits:  # the plain sentence names no parameter in the notation
             assert not re.search(r"\b(r, alpha|alpha, r|q <= 1|->)", words["text"])
         assert not re.search(r"\br, alpha\b", outside), where
@@ -113,7 +101,7 @@ def _actions_shown(page: str) -> tuple[str, int, str | None]:
     none = re.search(r'<p class="note" id="todo-none">(.*?)</p>', page, re.S)
     assert heading
     count = len(re.findall(r"<li>", listed.group(1))) if listed else 0
-    return _text(heading.group(1)), count, _text(none.group(1)) if none else None
+    return words_of(heading.group(1)), count, words_of(none.group(1)) if none else None
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -121,7 +109,7 @@ def test_the_actions_heading_counts_the_actions_shown(site, lang):
     from clv.web.routes import pages
 
     base, shop, _ = site
-    heading, count, none = _actions_shown(_get(f"{base}/a/1?lang={lang}"))
+    heading, count, none = _actions_shown(html_of(f"{base}/a/1?lang={lang}"))
     assert count >= 2 and none is None
     assert heading == HEADINGS.get((lang, count), heading) and heading != t("page_overview",
                                                                              lang)
@@ -135,17 +123,17 @@ def test_the_actions_heading_counts_the_actions_shown(site, lang):
     try:
         for h in held:
             h[lang] = kept[id(h)][:1]
-        heading, count, none = _actions_shown(_get(f"{base}/a/1?lang={lang}"))
+        heading, count, none = _actions_shown(html_of(f"{base}/a/1?lang={lang}"))
         assert (count, heading, none) == (1, HEADINGS[lang, 1], None)
         for h in held:
             h[lang] = []
-        heading, count, none = _actions_shown(_get(f"{base}/a/1?lang={lang}"))
+        heading, count, none = _actions_shown(html_of(f"{base}/a/1?lang={lang}"))
         assert (count, heading) == (0, HEADINGS[lang, 0])
         assert none and none.startswith(("Aucune action", "No action"))
     finally:
         for h in held:
             h[lang] = kept[id(h)]
-    assert _actions_shown(_get(f"{base}/a/1?lang={lang}"))[1] >= 2
+    assert _actions_shown(html_of(f"{base}/a/1?lang={lang}"))[1] >= 2
 
 
 # ---- 3. the customers without a channel in the exports -------------------------------------

@@ -4,7 +4,9 @@ and a shop whose customer ids, products and channels contain HTML and script."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
+import re
 import socket
 import threading
 import time
@@ -68,6 +70,21 @@ def call(url: str, method: str = "GET", data: Any = None, headers: dict[str, str
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: Any, **kwargs: Any) -> None:
         return None
+
+
+PAGE = {"Accept": "text/html"}
+
+
+def html_of(url: str) -> str:
+    """The HTML of the page at ``url`` (answered 200)."""
+    status, body, _ = call(url, headers=PAGE)
+    assert status == 200, url
+    return str(body.decode())
+
+
+def words_of(fragment: str) -> str:
+    """The words of an HTML fragment: tags dropped, entities read."""
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
 
 
 def hostile_shop(customers: int = 600, seed: int = 3) -> pl.DataFrame:
