@@ -208,6 +208,6 @@ def patterns(data: Any) -> pl.DataFrame:
     ).row(0, named=True)
     found = {k: int(v) for k, v in bad.items() if v}
     if found:  # the first kind of problem found, with its count (the others follow)
-        kind, n = next(iter(found.items()))
-        raise ClvError(key=f"error_bgbb_{kind}", values={"n": n})
+        kind, rows = next(iter(found.items()))
+        raise ClvError(key=f"error_bgbb_{kind}", values={"n": rows})
     return frame
