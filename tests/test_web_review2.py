@@ -13,7 +13,6 @@ server on 127.0.0.1:
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import re
 
@@ -25,7 +24,7 @@ pytest.importorskip("uvicorn")
 from clv import measures  # noqa: E402
 from clv.i18n import t  # noqa: E402
 from clv.web import build  # noqa: E402
-from webtools import PAGE, call, html_of, running, words_of  # noqa: E402
+from webtools import PAGE, call, french_spend, html_of, running, words_of  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -33,18 +32,10 @@ def site(tmp_path_factory):
     """A dashboard with one analysis whose spend table was read from ``depenses_fr.csv``,
     one row of which has no month: its base URL."""
     import clv
-    from clv.data.tables import read_spend_report
 
     folder = tmp_path_factory.mktemp("review2")
     sample = clv.sample_shop(400, seed=3)
-    spend = folder / "depenses_fr.csv"
-    lines = ["Mois;Canal;Dépenses"] + [
-        f"{m:%m/%Y};{c};{str(round(s, 2)).replace('.', ',')}"
-        for c, m, s in sample.spend.select("channel", "month", "spend").iter_rows()]
-    lines.append("13/2023;SEO;1,50")
-    spend.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    frame, report = read_spend_report(spend)
-    report = dataclasses.replace(report, source=spend.name)  # as the upload names it
+    frame, report = french_spend(folder, sample)
     assert report.rows_excluded == 1
     shop = clv.analyze(sample.transactions, spend=frame, table_reports=[report],
                        settings=clv.Settings(margin=0.3, draws=20, currency="EUR"))

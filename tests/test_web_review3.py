@@ -14,7 +14,6 @@ against a real server on 127.0.0.1:
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import html
 import re
@@ -27,7 +26,7 @@ pytest.importorskip("uvicorn")
 
 from clv.i18n import t  # noqa: E402
 from clv.web import build  # noqa: E402
-from webtools import call, html_of, running, words_of  # noqa: E402
+from webtools import call, french_spend, html_of, running, words_of  # noqa: E402
 
 REFUNDED = "REMB-1"
 """A customer whose first order was refunded in full the same day, who bought again later."""
@@ -39,18 +38,10 @@ def site(tmp_path_factory):
     ``depenses_fr.csv``, one row of which has no month, and whose orders hold the customer
     :data:`REFUNDED`: its base URL."""
     import clv
-    from clv.data.tables import read_spend_report
 
     folder = tmp_path_factory.mktemp("review3")
     sample = clv.sample_shop(400, seed=3)
-    spend = folder / "depenses_fr.csv"
-    lines = ["Mois;Canal;Dépenses"] + [
-        f"{m:%m/%Y};{c};{str(round(s, 2)).replace('.', ',')}"
-        for c, m, s in sample.spend.select("channel", "month", "spend").iter_rows()]
-    lines.append("13/2023;SEO;1,50")
-    spend.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    frame, report = read_spend_report(spend)
-    report = dataclasses.replace(report, source=spend.name)
+    frame, report = french_spend(folder, sample)
     tx = sample.transactions
     first = tx["timestamp"].min() + dt.timedelta(days=40)
     extra = pl.DataFrame({

@@ -87,6 +87,25 @@ def words_of(fragment: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", fragment))
 
 
+def french_spend(folder: Any, sample: Any) -> tuple[pl.DataFrame, Any]:
+    """The spend table of ``sample`` (``clv.sample_shop``) written as a French export,
+    ``depenses_fr.csv`` in ``folder`` (months mm/yyyy, decimal commas, ';'), one more row of
+    which has no month (13/2023), and read back: the frame and its report, named by the
+    file's name as an upload names it."""
+    import dataclasses
+
+    from clv.data.tables import read_spend_report
+
+    spend = folder / "depenses_fr.csv"
+    lines = ["Mois;Canal;Dépenses"] + [
+        f"{m:%m/%Y};{c};{str(round(s, 2)).replace('.', ',')}"
+        for c, m, s in sample.spend.select("channel", "month", "spend").iter_rows()]
+    lines.append("13/2023;SEO;1,50")
+    spend.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    frame, report = read_spend_report(spend)
+    return frame, dataclasses.replace(report, source=spend.name)
+
+
 def hostile_shop(customers: int = 600, seed: int = 3) -> pl.DataFrame:
     """A sample shop's orders as a CSV-ready frame, with one customer, one product and one
     channel named with HTML."""

@@ -184,10 +184,10 @@ def worded(frame: pl.DataFrame, lang: str, spend_left: bool = False) -> pl.DataF
     if "channel" in frame.columns and frame.schema["channel"] == pl.String:
         # the customers without a channel, counted under the library's '(unknown)', named as
         # the channels page names them
-        from clv.web.routes.pages import UNKNOWN_CHANNEL
+        from clv.acquisition import UNKNOWN
 
         frame = frame.with_columns(pl.col("channel").replace(
-            UNKNOWN_CHANNEL, i18n.t("page_channel_unknown", lang)))
+            UNKNOWN, i18n.t("page_channel_unknown", lang)))
     if "segment" in frame.columns:
         frame = frame.with_columns(pl.col("segment").map_elements(
             lambda s: segment_name(s, lang), return_dtype=pl.String))

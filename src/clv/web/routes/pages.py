@@ -26,6 +26,7 @@ from fastapi.responses import HTMLResponse
 from markupsafe import escape
 
 from clv import i18n, measures
+from clv.acquisition import UNKNOWN
 from clv.cohorts import Cohorts
 from clv.evaluate import BASELINE
 from clv.i18n import t
@@ -456,8 +457,6 @@ def cohort_page(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> 
                    cohort_charts=cohort_charts(e, f, coh, lang))
 
 
-UNKNOWN_CHANNEL = "(unknown)"
-"""The channel :mod:`clv.acquisition` counts the customers without a channel under."""
 CHANNEL_BLANKS = {"cac": "no_cac", "ltv_cac": "no_cac", "verdict": "no_cac",
                   "payback_months": "not_paid_back", "predicted_payback_months":
                   "not_paid_back", "max_cac": "none", "ltv": "none"}
@@ -548,14 +547,14 @@ def channel_page(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) ->
                     row[i] = blank(why_blank(k, value, is_total, bool(left)), lang)
     # the customers without a channel are counted under the library's '(unknown)': said in
     # the page's language, without a link (no customer has that channel to filter on)
-    known = [bool(r["channel"]) and r["channel"] != UNKNOWN_CHANNEL for r in raw]
+    known = [bool(r["channel"]) and r["channel"] != UNKNOWN for r in raw]
     for row, r in zip(overall["rows"], raw, strict=True):
-        if r["channel"] == UNKNOWN_CHANNEL:
+        if r["channel"] == UNKNOWN:
             row[0] = t("page_channel_unknown", lang)
     if "channel" in overall["month_keys"]:
         at = overall["month_keys"].index("channel")
         for row in overall["months"]:
-            if row[at] == UNKNOWN_CHANNEL:
+            if row[at] == UNKNOWN:
                 row[at] = t("page_channel_unknown", lang)
     overall["links"] = [_customers_link(e, f, channel=r["channel"]) if ok else None
                         for r, ok in zip(raw, known, strict=True)]
