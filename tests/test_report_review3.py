@@ -322,6 +322,7 @@ LIMIT_NOTES = [
                         "reason_fr": "Gamma-Gamma : q = 0,8 ≤ 1, sa dépense moyenne par achat "
                                      "n'est pas finie"},
      {"fr": "trop dispersés", "en": "too spread out"}),
+    ("spend_mean_infinite", {"q": 0.8}, {"fr": "trop dispersés", "en": "too spread out"}),
 ]
 JARGON = re.compile(r"->|\binf\b|\b(?:r|q|alpha|beta|gamma)\b|Pearson|[=≤]|"
                     r"\d(?:\.\d+)?e[+-]?\d")
@@ -362,3 +363,32 @@ def test_customers_without_a_channel_are_named_in_the_language(lang):
     page = htmllib.unescape(render(a, lang))
     assert UNKNOWN not in page
     assert {"fr": "Canal inconnu", "en": "Channel not known"}[lang] in page
+
+
+def test_infinite_mean_spend_has_a_note_of_its_own_said_in_each_language():
+    """Gamma-Gamma's q <= 1 is its own note, its q written as the language writes numbers,
+    not a reason text made in English and French where the note was made."""
+    from clv.notes import Note
+    from clv.report.text import note
+
+    made = Note("spend_mean_infinite", q=0.654321)
+    assert "q = 0.654 <= 1" in str(made)
+    assert "q = 0,654 \u2264 1" in note(made, "fr")
+    assert "dépense moyenne par achat" in note(made, "fr")
+    assert note(made, "en") == str(made)
+
+
+@pytest.mark.parametrize(("currency", "en", "fr"), [
+    (None, "total -4,958)", "total -4\u202f958)"),
+    ("EUR", "total -€4,958)", "total -4\u202f958\u00a0€)"),
+])
+def test_note_totals_in_whole_units_with_or_without_a_currency(currency, en, fr):
+    """A note's total is a total: whole units as the report's totals, whether the data's
+    currency is known or not (it was to the cent when none was)."""
+    from clv.notes import Note
+    from clv.report.text import note
+
+    made = Note("refunds", n=12, total=-4958.2)
+    assert en in note(made, "en", currency), note(made, "en", currency)
+    assert fr in note(made, "fr", currency), note(made, "fr", currency)
+    assert "12 refunds" in note(made, "en", currency)

@@ -46,7 +46,7 @@ def test_gamma_gamma_without_a_finite_mean_spend_falls_back(monkeypatch):
     notes: list[str] = []
     model, per = fit_spend(summary, notes)
     repeat = summary.frame.filter(pl.col("frequency") > 0)
-    assert model is None and notes[0].key == "no_spend_model" and "q = 0.65" in notes[0]
+    assert model is None and notes[0].key == "spend_mean_infinite" and "q = 0.65 <= 1" in notes[0]
     assert per == pytest.approx((repeat["monetary"] * repeat["frequency"]).sum()
                                 / repeat["frequency"].sum())
     val = value_customers(shop.transactions, Settings(draws=20))

@@ -86,6 +86,9 @@ TEMPLATES: dict[str, str] = {
                      "tried next",
     "no_spend_model": "spend model not fitted ({reason}); CLV uses the mean spend per "
                       "purchase",
+    "spend_mean_infinite": "spend model not usable (Gamma-Gamma: q = {q:.3g} <= 1, its mean "
+                           "spend per purchase is not finite); CLV uses the mean spend per "
+                           "purchase",
     "no_dropout": "{model}: no evidence of customer dropout in this data ({params}): the model "
                   "reduces to the NBD, every customer counts as still active, P(alive) is not "
                   "informative, and parameter draws hold the dropout parameters fixed",

@@ -281,11 +281,7 @@ def fit_spend(summary: Summary, notes: list[str]) -> tuple[GammaGamma | None, fl
         notes.append(Note("no_spend_model", **_reason(exc)))
         return None, _mean_spend(summary)
     if not gg.params_["q"] > 1:  # no finite mean spend: Gamma-Gamma cannot value anyone
-        q = gg.params_["q"]
-        notes.append(Note("no_spend_model", reason=f"Gamma-Gamma: q = {q:.3g} <= 1, its mean "
-                          "spend per purchase is not finite",
-                          reason_fr=f"Gamma-Gamma : q = {q:.3g}".replace(".", ",")
-                          + " \u2264 1, sa dépense moyenne par achat n'est pas finie"))
+        notes.append(Note("spend_mean_infinite", q=float(gg.params_["q"])))
         return None, _mean_spend(summary)
     notes.extend(gg.notes_)
     if abs(gg.independence_) > CORRELATION_LIMIT:

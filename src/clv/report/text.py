@@ -641,6 +641,9 @@ NOTES: dict[str, str] = {
                       "d'une commande de test",
     "no_spend_model": "modèle de dépense non ajusté ({reason}) ; la CLV utilise la dépense "
                       "moyenne par achat",
+    "spend_mean_infinite": "modèle de dépense inutilisable (Gamma-Gamma : q = {q} ≤ 1, sa "
+                           "dépense moyenne par achat n'est pas finie) ; la CLV utilise la "
+                           "dépense moyenne par achat",
     "spend_dependence": "fréquence et dépense moyenne des clients réguliers sont corrélées "
                         "(Pearson {r}, au-delà de ±{limit}) ; Gamma-Gamma les suppose "
                         "indépendantes, ses prédictions de dépense peuvent être biaisées",
@@ -739,13 +742,14 @@ NOTES_ONE: dict[str, str] = {
 
 
 MONEY_VALUES = ("total", "amount", "typical")
-TOTAL_VALUES = ("total",)
-"""The amounts of notes that are totals, written in whole units as the report's totals."""
 """The values of the notes that are amounts of money (refunds' totals, an outlier and the
 typical amount), written with the data's currency when it is known."""
+TOTAL_VALUES = ("total",)
+"""The amounts of notes that are totals, written in whole units as the report's totals, with
+or without a currency."""
 
 
-SIGNIFICANT_VALUES = ("value",)
+SIGNIFICANT_VALUES = ("value", "q")
 """The values of notes written with three significant digits, as the library writes them (a
 shared purchase or dropout rate: '0.0474' / '0,0474', not '0,05')."""
 
@@ -775,6 +779,8 @@ def note(text: str, lang: str, currency: str | None = None) -> str:
             numeric = isinstance(v, int | float) and not isinstance(v, bool)
             if numeric and currency and k in MONEY_VALUES:  # a total in whole units
                 out[k] = money(float(v), currency, spoken, 0 if k in TOTAL_VALUES else None)
+            elif numeric and k in TOTAL_VALUES:  # no currency known: whole units still
+                out[k] = number(float(v), spoken, 0)
             elif spoken == "en":
                 out[k] = v
             elif numeric and k in SIGNIFICANT_VALUES:
@@ -786,10 +792,10 @@ def note(text: str, lang: str, currency: str | None = None) -> str:
         return out
 
     if lang != "fr" or text.key not in NOTES:
-        if not currency or not any(k in text.values for k in MONEY_VALUES) \
-                or text.key not in TEMPLATES:
+        written = MONEY_VALUES if currency else TOTAL_VALUES  # the values written here
+        if not any(k in text.values for k in written) or text.key not in TEMPLATES:
             return str(text)
-        template = re.sub(r"\{(" + "|".join(MONEY_VALUES) + r"):[^}]*\}", r"{\1}",
+        template = re.sub(r"\{(" + "|".join(written) + r"):[^}]*\}", r"{\1}",
                           TEMPLATES[text.key])
         return template.format(**values_for("en"))
     count = text.values.get("n")
@@ -1054,7 +1060,7 @@ PLAIN_SPEND = {
               "le montant moyen par achat."},
 }
 """The basket model's notes in plain words: its assumption broken, its mean not finite
-(Gamma-Gamma's q <= 1)."""
+(Gamma-Gamma's q <= 1: ``spend_mean_infinite``, said as ``no_spend_model``)."""
 PLAIN_PARTS: dict[str, dict[str, tuple[str, str]]] = {
     # (one, many) of each part a sentence needs
     "one_many": {"en": ("one parameter", "{n} parameters"),
@@ -1088,8 +1094,9 @@ def plain_note(text: Any, lang: str, currency: str | None = None) -> dict[str, s
         return {"text": PLAIN_SPEND[key][lang].format(
             more_less=PLAIN_SPEND["more" if r > 0 else "less"][lang], r=number(r, lang, 2)),
             "detail": technical}
-    if key == "no_spend_model" and re.search(r"\bq = ", str(values.get("reason", ""))):
-        return {"text": PLAIN_SPEND[key][lang], "detail": technical}
+    if key == "spend_mean_infinite" or (  # or as analyses saved before its key said it
+            key == "no_spend_model" and re.search(r"\bq = ", str(values.get("reason", "")))):
+        return {"text": PLAIN_SPEND["no_spend_model"][lang], "detail": technical}
     if key not in PLAIN_NOTES:
         return {"text": technical, "detail": None}
     model = str(values.get("model", ""))
