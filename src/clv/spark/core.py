@@ -31,8 +31,32 @@ and finds invoices prefixed C; a quantity beside the amount marks cancelled line
 unit price makes line items; a status and a currency exclude rows, as the readers do)."""
 HEAD_ROWS = 1000
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?$")
-WHITESPACE = " \t\n\x0b\f\r"
+WHITESPACE = ("\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+              "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+"""The characters Polars' ``str.strip_chars()`` (no argument: Rust's ``char::is_whitespace``,
+Unicode's White_Space property) trims, which the readers trim ids, labels, dates and numbers
+of: tab, line feed, vertical tab, form feed, carriage return, space, next line (U+0085),
+no-break space (U+00A0), Ogham space mark (U+1680), the spaces U+2000 to U+200A, line and
+paragraph separators (U+2028, U+2029), narrow no-break space (U+202F), medium mathematical
+space (U+205F) and ideographic space (U+3000); found by stripping each of the code points 0 to
+0x10FFFF with Polars (``tests/test_spark_reader.py`` checks the set again). Not zero-width
+space (U+200B) nor the information separators U+001C to U+001F, which Python's ``str.strip``
+takes and Polars does not. Spark's ``trim`` takes spaces only: the Spark engine trims with
+:func:`_strip` (``btrim`` with this set, which compares whole characters, not bytes)."""
 PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def _strip(F: Any, col: Column) -> Column:
+    """``col`` (text) without the :data:`WHITESPACE` it starts or ends with, as Polars'
+    ``str.strip_chars()``."""
+    out: Column = F.btrim(col, F.lit(WHITESPACE))
+    return out
+
+
+def _stripped(value: str) -> str:
+    """A value of the first rows trimmed as :func:`_strip` trims (not ``str.strip``, which
+    takes more characters)."""
+    return value.strip(WHITESPACE)
 
 
 def _functions() -> Any:
@@ -199,8 +223,8 @@ def read_transactions(
     m = mapping.columns
     types = dict(df.dtypes)
     every = [F.col(f"`{c}`") for c in df.columns]  # the source's columns (identical rows)
-    if "channel" in m:  # a customer's first line's channel: the lines' order in the source
-        df = df.withColumn("_row", F.monotonically_increasing_id())
+    # the lines' order in the source: a customer's first line's channel, the outlier's row
+    df = df.withColumn("_row", F.monotonically_increasing_id())
     cid = _customer(F, df, m["customer_id"], types, head, where)
     ts = _timestamp(F, m["timestamp"], types, head, where)
     made = _Amounts(F, df, m, types, head, where, mapping.line_items, currency)
@@ -214,7 +238,7 @@ def read_transactions(
         carried.append(_text(F, m["product"], types).alias("product"))
     if "channel" in m:
         carried.append(_text(F, m["channel"], types).alias("channel"))
-        carried.append(F.col("_row"))
+    carried.append(F.col("_row"))
     df, repeat = _repeats(F, df, every)
     nan_or_null = amt.isNull() | F.isnan(amt)
     reasons: list[tuple[str, Column]] = [
@@ -260,7 +284,68 @@ def read_transactions(
         issues.notes.insert(notes_at, _line_item_orders(F, rows_kept, "order_id" in m))
     issues.mapping, issues.mapping_origin = dict(m), dict(mapping.origin)
     issues.notes = list(mapping.notes) + notes + issues.notes
+    outlier = _outlier(F, work, rows_kept)
+    if outlier is not None:  # the readers' last note of the rows kept
+        issues.notes.append(outlier)
     return SparkTransactions(kept, issues, mapping, timezone, made.target)
+
+
+def _outlier(F: Any, work: DataFrame, rows_kept: DataFrame) -> Note | None:
+    """The readers' note ``outlier_amount`` (:func:`clv.data.transactions._outlier`), by its
+    rule: among the n positive amounts kept (n > ``OUTLIER_MIN_ROWS``), the largest, ``top``
+    (the first row with it in the source's order), when it is over ``OUTLIER_SHARE`` of their
+    sum and over ``OUTLIER_FACTOR`` times ``typical``, the exact 99th percentile of the n - 1
+    others with linear interpolation (as Polars' ``quantile(0.99, "linear")``: at position
+    h = 0.99 (n - 2) of the others sorted, v[floor h] + (h - floor h) (v[ceil h] - v[floor h])).
+    The note names the row's position in the source (1 + the rows read before it, in the
+    order of ``_row``: a Parquet file's order) and its customer; ``ratio`` is
+    round(top / typical), ``percent`` round(100 top / sum).
+
+    One pass for the max, sum and count; the rest only when the share is met (rare): the row,
+    one count, and the two order statistics of the percentile found from the top, streaming
+    the distinct amounts with their counts in decreasing order until position h is reached
+    (some 1% of the amounts; Spark's ``percentile_approx`` is not the readers' figure)."""
+    from clv.data.transactions import OUTLIER_FACTOR, OUTLIER_MIN_ROWS, OUTLIER_SHARE
+
+    amount = F.col("amount")
+    positive = rows_kept.filter(amount > 0).select("customer_id", "amount", "_row")
+    top, total, n = first(positive.agg(F.max(amount), F.sum(amount), F.count(F.lit(1))))
+    if n <= OUTLIER_MIN_ROWS or top <= OUTLIER_SHARE * total:
+        return None
+    hit = first(positive.filter(amount == top).agg(F.min_by("customer_id", "_row"),
+                                                     F.min("_row")))
+    customer, at = hit[0], int(hit[1])
+    typical = _quantile_from_top(positive.filter(F.col("_row") != at), n - 1, 0.99)
+    if top <= OUTLIER_FACTOR * typical:
+        return None
+    row = work.filter(F.col("_row") < at).count() + 1
+    return Note("outlier_amount", row=row, amount=float(top), customer=customer,
+                ratio=round(top / typical), typical=float(typical),
+                percent=round(100 * top / total))
+
+
+def _quantile_from_top(frame: DataFrame, n: int, q: float) -> float:
+    """The ``q`` quantile of the ``n`` values of ``frame``'s ``amount`` with linear
+    interpolation, exactly as Polars computes it (position h = q (n - 1) in the values sorted
+    in increasing order, v[floor h] + (h - floor h) (v[ceil h] - v[floor h])), reading the
+    distinct values with their counts from the largest down until position floor h."""
+    F = _functions()
+    h = (n - 1) * q
+    low, high = math.floor(h), math.ceil(h)
+    # positions counted from the top: the value at increasing position i is at n - 1 - i
+    want = {n - 1 - high: 0.0, n - 1 - low: 0.0}
+    seen = 0
+    found: dict[int, float] = {}
+    values = frame.groupBy("amount").count().orderBy(F.col("amount").desc())
+    for value, count in values.toLocalIterator():
+        seen += int(count)
+        for at in want:
+            if at not in found and at < seen:
+                found[at] = float(value)
+        if len(found) == len(want):
+            break
+    lower, upper = found[n - 1 - low], found[n - 1 - high]
+    return lower if lower == upper else (h - low) * (upper - lower) + lower
 
 
 LINKS_BROADCAST = 2_000_000
@@ -310,8 +395,8 @@ def _text(F: Any, column: str, types: dict[str, str]) -> Column:
     """A column of ids or labels as the readers compare them: text trimmed, a blank as null;
     numbers, dates and booleans as themselves."""
     col: Column = F.col(f"`{column}`")
-    if types[column] == "string":  # the characters of Java's \s (trim: spaces only)
-        trimmed = F.btrim(col, F.lit(WHITESPACE))
+    if types[column] == "string":
+        trimmed = _strip(F, col)
         col = F.when(trimmed != "", trimmed)
     return col
 
@@ -458,7 +543,7 @@ def _cancelled_ids(F: Any, df: DataFrame, column: str, types: dict[str, str]
     col = F.col(f"`{column}`")
     if not df.filter(col.contains("C") | col.contains("c")).limit(1).collect():
         return None  # most logs have no C at all: a pass that stops at the first
-    text = F.btrim(col, F.lit(WHITESPACE))
+    text = _strip(F, col)
     prefixed = text.rlike(r"^[Cc]\d+$")
     digits, found = first(df.agg(F.avg(text.rlike(r"^\d+$").cast("double")),
                                  F.max(prefixed.cast("int"))))
@@ -532,7 +617,7 @@ def _customer(F: Any, df: DataFrame, column: str, types: dict[str, str], head: p
     if kind == "string":
         text = _text(F, column, types)
         # the first ids decide whether the whole column is worth checking (as clean_ids)
-        firsts = [v.strip() for v in head[column].drop_nulls().to_list() if v.strip()]
+        firsts = [_stripped(v) for v in head[column].drop_nulls().to_list() if _stripped(v)]
         if not all(re.match(INTEGRAL, v) for v in firsts):
             return text
         n, integral = first(df.agg(F.count(text), F.sum(text.rlike(INTEGRAL).cast("long"))))
@@ -567,9 +652,9 @@ def _timestamp(F: Any, column: str, types: dict[str, str], head: pl.DataFrame,
     if kind in ("timestamp_ntz", "timestamp", "date"):
         return col.cast("timestamp_ntz")
     if kind == "string":
-        values = [v.strip() for v in head[column].drop_nulls().to_list() if v.strip()]
+        values = [_stripped(v) for v in head[column].drop_nulls().to_list() if _stripped(v)]
         if all(ISO_DATE.match(v) for v in values):
-            parsed: Column = F.to_timestamp_ntz(F.regexp_replace(F.trim(col), "T", " "))
+            parsed: Column = F.to_timestamp_ntz(F.regexp_replace(_strip(F, col), "T", " "))
             return parsed
     raise DataError(f"is {kind} with dates Spark cannot read as clv does (ISO dates such as "
                     "2024-03-01 or 2024-03-01 14:05:00 only); type the column as a timestamp "
@@ -585,9 +670,9 @@ def _amount(F: Any, column: str, types: dict[str, str], head: pl.DataFrame,
     if kind in NUMBERS or kind.startswith("decimal"):
         return col.cast("double")
     if kind == "string":
-        values = [v.strip() for v in head[column].drop_nulls().to_list() if v.strip()]
+        values = [_stripped(v) for v in head[column].drop_nulls().to_list() if _stripped(v)]
         if all(PLAIN_NUMBER.match(v) for v in values):
-            number: Column = F.trim(col).cast("double")
+            number: Column = _strip(F, col).cast("double")
             return number
     raise DataError(f"is {kind} with {what} Spark cannot read as clv does (plain numbers "
                     "with a decimal point only); type the column as a number or read the log "
@@ -905,12 +990,16 @@ class SparkChoice:
     period left out; every candidate, in the order asked, when there was no comparison);
     ``table`` one row per model fitted and the naive baseline (``model``,
     ``rmse_transactions``); ``calibration_end`` the split; ``notes`` what the Polars path
-    notes of the comparison (no comparison and why, the naive baseline better)."""
+    notes of the comparison (no comparison and why, the naive baseline better);
+    ``summary`` the calibration summary in Spark (with its holdout columns) the ranking was
+    computed from, for the scorecard of :func:`clv.spark.analyze` (None without a
+    comparison)."""
 
     ranking: list[str]
     table: pl.DataFrame | None
     calibration_end: dt.date | None
     notes: list[str]
+    summary: SparkSummary | None = None
 
 
 def choose_model(transactions: SparkTransactions, *, unit: Unit = D.UNIT,
@@ -997,7 +1086,7 @@ def choose_model(transactions: SparkTransactions, *, unit: Unit = D.UNIT,
         notes.append(Note("naive_best", naive=naive, best=best, model=named[ranking[0]]))
     table = pl.DataFrame({"model": [*(named[k] for k in ranking), BASELINE],
                           "rmse_transactions": [*(scores[k] for k in ranking), naive]})
-    return SparkChoice(ranking, table, cal, notes)
+    return SparkChoice(ranking, table, cal, notes, ss)
 
 
 def purchase_model(transactions: SparkTransactions, settings: Any) -> str | SparkChoice:
