@@ -12,7 +12,7 @@ acquisition dates left blank and why...)."""
 from __future__ import annotations
 
 import warnings
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 import polars as pl
@@ -409,21 +409,67 @@ MONTHS_UNREAD_LIMIT = 0.5
 counted (:func:`read_spend_report`)."""
 
 
-def _without_unread_months(raw: RawTable, column: str, months: pl.Series,
-                           report: TableReport) -> tuple[RawTable, pl.Series]:
+@dataclass
+class SpendExclusion(TableExclusion):
+    """Rows of a spend table left out for one reason, as :class:`TableExclusion`, with whose
+    spend they held: ``channels``, one entry per channel (and campaign, when the table has
+    one) of the rows left out, in the order first met: ``channel`` (None when blank),
+    ``campaign`` (None when blank or not mapped), ``rows``, ``spend`` (the sum of their
+    amounts that can be read) and ``unread`` (rows of it whose amount cannot be read). The
+    rows of ``channels`` add up to ``count``."""
+
+    channels: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _spend_of(raw: RawTable, names: dict[str, str], bad: pl.Series,
+              decimal: str | None) -> list[dict[str, Any]]:
+    """The channels (and campaigns) of the ``bad`` rows of a spend table, each with its rows,
+    the sum of their amounts that can be read and the rows whose amount cannot be
+    (:class:`SpendExclusion`)."""
+    frame = raw.frame.filter(bad)
+    values = raw.frame[names["spend"]]  # read as a column: its convention (1,250)
+    amounts = (parse_amounts(values, decimal).amount if values.dtype == pl.String
+               else values.cast(pl.Float64, strict=False)).filter(bad)
+    readable = amounts.is_not_null() & amounts.is_finite().fill_null(False) \
+        & (amounts >= 0).fill_null(False)
+
+    def named(column: str | None) -> pl.Expr:
+        if column is None:
+            return pl.lit(None, dtype=pl.String)
+        text = pl.col(column).cast(pl.String).str.strip_chars()
+        return pl.when(text == "").then(None).otherwise(text)
+
+    lost = frame.select(named(names["channel"]).alias("channel"),
+                        named(names.get("campaign")).alias("campaign"),
+                        amounts.cast(pl.Float64).alias("spend"), readable.alias("read")
+                        ).with_columns(pl.when(pl.col("read")).then(pl.col("spend")),
+                                       (~pl.col("read")).alias("unread"))
+    grouped = lost.group_by("channel", "campaign", maintain_order=True).agg(
+        pl.len().alias("rows"), pl.col("spend").sum(), pl.col("unread").sum())
+    return [{"channel": r["channel"], "campaign": r["campaign"], "rows": int(r["rows"]),
+             "spend": float(r["spend"] or 0.0), "unread": int(r["unread"])}
+            for r in grouped.iter_rows(named=True)]
+
+
+def _without_unread_months(raw: RawTable, names: dict[str, str], months: pl.Series,
+                           report: TableReport, decimal: str | None = None
+                           ) -> tuple[RawTable, pl.Series]:
     """``raw`` and its ``months`` without the rows whose month cannot be read, left out in
-    ``report`` with example rows (row, column, value); a DataError naming the first when
-    they are :data:`MONTHS_UNREAD_LIMIT` of the rows or more (all of them: none to read)."""
+    ``report`` with example rows (row, column, value) and the channels (and campaigns) whose
+    spend they held (:class:`SpendExclusion`, ``decimal`` reading their amounts); a
+    DataError naming the first when they are :data:`MONTHS_UNREAD_LIMIT` of the rows or
+    more (all of them: none to read)."""
+    column = names["month"]
     bad = months.is_null()
     if not bad.any():
         return raw, months
     values, rows = raw.frame[column], raw.frame[ROW]
     if bad.sum() >= MONTHS_UNREAD_LIMIT * raw.frame.height:
         raise _not_month(values, bad, raw.source, rows)
-    report.exclusions.append(TableExclusion("month_unread", int(bad.sum()), [
+    report.exclusions.append(SpendExclusion("month_unread", int(bad.sum()), [
         {"row": int(r), "column": column, "value": "" if v is None else str(v)}
         for r, v in zip(rows.filter(bad).head(EXAMPLES), values.filter(bad).head(EXAMPLES),
-                        strict=True)]))
+                        strict=True)], _spend_of(raw, names, bad, decimal)))
     return replace(raw, frame=raw.frame.filter(~bad)), months.filter(~bad)
 
 
@@ -475,7 +521,7 @@ def read_spend_report(source: Any, *, date_format: str | None = None,
     parsed, said = _months(raw.frame[month], date_format, source=raw.source,
                            row=raw.frame[ROW])
     report.notes += said
-    raw, parsed = _without_unread_months(raw, month, parsed, report)
+    raw, parsed = _without_unread_months(raw, names, parsed, report, decimal)
     out = {"channel": raw.frame[names["channel"]].cast(pl.String), "month": parsed,
            "spend": _amounts(raw, names["spend"], decimal, "error_what_amount", report)}
     if "campaign" in names:

@@ -658,6 +658,33 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "fr": "« {field} » doit être supérieur à 0."},
     "calc_err_shipping": {"en": "The shipping cannot exceed the average basket.",
                           "fr": "Les frais de port ne peuvent pas dépasser le panier moyen."},
+    # ---- the channels page: the spend lines left out at import, by channel --------------
+    "imp_spend_left": {"en": "{n} lines of the spend file",
+                       "fr": "{n} lignes du fichier de dépenses"},
+    "imp_spend_left_one": {"en": "1 line of the spend file",
+                           "fr": "{n} ligne du fichier de dépenses"},
+    "imp_spend_left_why": {
+        "en": "were left out at import: {reasons}. Their spend counts in no channel: the "
+              "spend of the channels below is understated by it, and their CAC with it.",
+        "fr": "ont été écartées à l'import : {reasons}. Leur dépense n'est comptée dans aucun "
+              "canal : la dépense des canaux ci-dessous en est sous-estimée, et leur CAC avec."},
+    "imp_spend_left_why_one": {
+        "en": "was left out at import: {reasons}. Its spend counts in no channel: the spend "
+              "of the channel below is understated by it, and its CAC with it.",
+        "fr": "a été écartée à l'import : {reasons}. Sa dépense n'est comptée dans aucun "
+              "canal : la dépense du canal ci-dessous en est sous-estimée, et son CAC avec."},
+    "imp_spend_left_sep": {"en": "; ", "fr": " ; "},
+    "imp_spend_left_campaign": {"en": "campaign", "fr": "campagne"},
+    "imp_spend_left_lines": {"en": ": {n} lines left out, {amount}",
+                             "fr": " : {n} lignes écartées, {amount}"},
+    "imp_spend_left_lines_one": {"en": ": 1 line left out, {amount}",
+                                 "fr": " : {n} ligne écartée, {amount}"},
+    "imp_spend_left_unread": {
+        "en": "(of which {n} lines with an amount that cannot be read, not counted)",
+        "fr": "(dont {n} lignes au montant illisible, non compté)"},
+    "imp_spend_left_unread_one": {
+        "en": "(of which 1 line with an amount that cannot be read, not counted)",
+        "fr": "(dont {n} ligne au montant illisible, non compté)"},
 }
 
 

@@ -1,0 +1,127 @@
+"""The browser import's defects found by a user review (issue 16): the decimal separator
+chosen in the mapping form governs the preview and the analysis (the values that read either
+way; the page says which, since a value written unambiguously reads so whatever the choice);
+the preview of the first rows shows only the user's fields (not the reader's ``order_time``);
+the spend lines left out at import say whose channel (and campaign) they were, and the
+channels page names them with their lines and amount, in both languages."""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urlencode
+
+import pytest
+
+pytest.importorskip("fastapi")
+pytest.importorskip("uvicorn")
+
+from test_web_i18n import foreign, found_in, visible  # noqa: E402
+from test_web_import import FRENCH, _upload_all, form_of, french_shop  # noqa: E402
+from test_web_jobs import FORM, dashboard, wait  # noqa: E402
+from webtools import call, words_of  # noqa: E402
+
+ENGLISH = {"Accept-Language": "en-GB,en;q=0.9"}
+
+# ---- 3. the spend lines left out say their channel ---------------------------------------
+
+
+SPEND = ("Mois;Canal;Campagne;Dépenses\n"
+         "01/2024;Google Ads;Printemps;1 000,00\n"
+         "13/2024;Google Ads;Printemps;1 573,74\n"
+         "02/2024;Google Ads;Printemps;900,00\n"
+         "14/2024;Google Ads;Printemps;26,26\n"
+         "01/2024;SEO;;200,00\n"
+         "xx;SEO;;50,00\n"
+         "02/2024;SEO;;300,00\n"
+         "03/2024;SEO;;310,00\n"
+         "00/2024;;;7,50\n"
+         "03/2024;Google Ads;Printemps;800,00\n"
+         "04/2024;Google Ads;Printemps;abc\n")
+
+
+def test_the_spend_reader_says_whose_spend_it_left_out(tmp_path):
+    """The rows without a month: counted as before (rows read = kept + left out, examples
+    of rows), with the channel and campaign of each, their lines and spend; the spend of
+    the rows kept and left out is the file's."""
+    from clv.data.tables import SpendExclusion, read_spend_report
+
+    path = tmp_path / "depenses.csv"
+    path.write_text(SPEND.replace("04/2024;Google Ads;Printemps;abc\n", ""), encoding="utf-8")
+    read = read_spend_report(path, columns={"month": "Mois", "channel": "Canal",
+                                            "campaign": "Campagne", "spend": "Dépenses"})
+    report = read.report
+    assert (report.rows_read, report.rows_kept, report.rows_excluded) == (10, 6, 4)
+    assert report.balanced
+    [left] = report.exclusions
+    assert isinstance(left, SpendExclusion) and left.key == "month_unread"
+    assert left.examples == [{"row": 3, "column": "Mois", "value": "13/2024"},
+                             {"row": 5, "column": "Mois", "value": "14/2024"},
+                             {"row": 7, "column": "Mois", "value": "xx"}]
+    assert left.channels == [
+        {"channel": "Google Ads", "campaign": "Printemps", "rows": 2, "spend": 1600.0,
+         "unread": 0},
+        {"channel": "SEO", "campaign": None, "rows": 1, "spend": 50.0, "unread": 0},
+        {"channel": None, "campaign": None, "rows": 1, "spend": 7.5, "unread": 0}]
+    assert sum(c["rows"] for c in left.channels) == left.count
+    total = 1000 + 1573.74 + 900 + 26.26 + 200 + 50 + 300 + 310 + 7.5 + 800
+    lost = sum(c["spend"] for c in left.channels)
+    assert read.frame["spend"].sum() + lost == pytest.approx(total)
+    # without a campaign column: one entry per channel; a left-out amount that cannot be
+    # read is counted as a line, not as spend
+    path.write_text("Mois;Canal;Dépenses\n01/2024;SEO;10\n13/2024;SEO;n/a\n02/2024;SEO;20\n"
+                    "14/2024;SEO;5\n03/2024;Mail;1\n", encoding="utf-8")
+    other = read_spend_report(path)
+    assert other.report.balanced and other.report.rows_kept == 3
+    assert other.report.exclusions[0].channels == [
+        {"channel": "SEO", "campaign": None, "rows": 2, "spend": 5.0, "unread": 1}]
+
+
+def test_the_channels_page_names_the_channels_whose_spend_was_left_out(tmp_path):
+    """The French shop's spend file with three lines of Google Ads and one of SEO without a
+    month that can be read: the channels page names both, with their lines and spend, in
+    French and in English, and no longer says the file cannot tell whose they were."""
+    shop = french_shop()
+    lines = shop["spend"].decode().splitlines()
+    channels = [line.split(";")[1] for line in lines[1:]]
+    pick = [i for i, c in enumerate(channels, 1) if c == channels[0]][:3]
+    other = next(i for i, c in enumerate(channels, 1) if c != channels[0])
+    lost = {channels[0]: 0.0, channels[other - 1]: 0.0}
+    for i in (*pick, other):
+        month, channel, spend = lines[i].split(";")
+        lost[channel] += float(spend.replace(",", "."))
+        lines[i] = f"13/2023;{channel};{spend}"
+    shop["spend"] = ("\n".join(lines) + "\n").encode()
+    with dashboard(tmp_path) as (base, state):
+        where = _upload_all(base, shop)
+        page = html.unescape(call(base + where, headers=FRENCH)[1].decode())
+        status, raw, got = call(f"{base}/analyses", "POST",
+                                urlencode(form_of(page)).encode(), {**FORM, **FRENCH})
+        done = wait(base, got["location"].rsplit("/", 1)[1])
+        assert done["status"] == "done", done
+        analysis = state.entries[done["analysis"]].analysis
+        report = analysis.table_report("spend")
+        assert report.balanced and report.rows_excluded == 4
+        assert [(c["channel"], c["rows"]) for c in report.exclusions[0].channels] == [
+            (channels[0], 3), (channels[other - 1], 1)]
+        aid = done["analysis"]
+        fr = html.unescape(call(f"{base}/a/{aid}/channels", headers=FRENCH)[1].decode())
+        part = fr[fr.index("spend-left-channels"):]
+        said = re.sub(r"\s+", " ", words_of(part[:part.index("</div>")]))
+        assert "4 lignes du fichier de dépenses depenses.csv ont été écartées" in said, said
+        assert f"{channels[0]} : 3 lignes écartées" in said, said
+        assert f"{channels[other - 1]} : 1 ligne écartée" in said, said
+        assert "On ne sait pas à quel canal" not in fr
+        euros = f"{lost[channels[0]]:,.2f}".replace(",", " ").replace(".", ",")
+        assert euros.replace(" ", "") in said.replace("\u202f", "").replace(
+            "\u00a0", "").replace(" ", ""), (euros, said)
+        assert found_in(visible(fr, "fr"), foreign("fr")) == []
+        en = html.unescape(call(f"{base}/a/{aid}/channels?lang=en")[1].decode())
+        part = en[en.index("spend-left-channels"):]
+        said = re.sub(r"\s+", " ", words_of(part[:part.index("</div>")]))
+        assert "4 lines of the spend file depenses.csv were left out at import: no month " \
+            "can be read" in said, said
+        assert f"{channels[0]}: 3 lines left out, €{lost[channels[0]]:,.2f}" in said, said
+        assert f"{channels[other - 1]}: 1 line left out" in said
+        assert "does not say which channel" not in en
+        assert found_in(visible(en, "en"), foreign("en")) == []
