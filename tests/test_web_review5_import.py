@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -16,12 +17,68 @@ import pytest
 pytest.importorskip("fastapi")
 pytest.importorskip("uvicorn")
 
+from clv.i18n import t  # noqa: E402
 from test_web_i18n import foreign, found_in, visible  # noqa: E402
-from test_web_import import FRENCH, _upload_all, form_of, french_shop  # noqa: E402
+from test_web_import import FRENCH, _upload_all, form_of, french_shop, multipart  # noqa: E402
 from test_web_jobs import FORM, dashboard, wait  # noqa: E402
 from webtools import call, words_of  # noqa: E402
 
 ENGLISH = {"Accept-Language": "en-GB,en;q=0.9"}
+
+def _preview_column(page: str, column: int) -> list[str]:
+    """The cells of the ``column``-th column of the mapping page's first rows as read."""
+    part = page[page.index('id="read-preview"'):]
+    part = part[:part.index("</table>")]
+    return [re.findall(r"<td>(.*?)</td>", row)[column]
+            for row in re.findall(r"<tr>(.*?)</tr>", part.split("<tbody>")[1], re.S)]
+
+
+def _headers(page: str, table: str = "read-preview") -> list[str]:
+    part = page[page.index(f'id="{table}"'):]
+    part = part[:part.index("</thead>")]
+    return [words_of(h) for h in re.findall(r"<th scope=\"col\">(.*?)</th>", part)]
+
+
+def _upload(base: str, name: str, body: bytes) -> tuple[str, str]:
+    """Upload the orders ``body`` as ``name``: the mapping page's address and upload id."""
+    payload, headers = multipart({"transactions": (name, body)})
+    status, answer, got = call(f"{base}/uploads", "POST", payload, headers)
+    assert status == 303, answer[:300]
+    return got["location"], got["location"].split("/mapping/")[1].split("?")[0]
+
+
+def _run(base: str, state: Any, page: str) -> Any:
+    """Run the analysis of the mapping form of ``page``: the finished analysis."""
+    status, raw, got = call(f"{base}/analyses", "POST", urlencode(form_of(page)).encode(),
+                            FORM)
+    assert status == 303, raw[:300]
+    done = wait(base, got["location"].rsplit("/", 1)[1])
+    assert done["status"] == "done", done
+    return state.entries[done["analysis"]].analysis
+
+
+# ---- 2. the preview shows the user's fields only -----------------------------------------
+
+
+def test_the_preview_shows_the_fields_not_the_readers_order_time(tmp_path):
+    """An order refunded later (its order id on both rows): the reader links the refund to
+    its order's time (``order_time``), which the preview does not show; the headers are the
+    fields' names in the page's language."""
+    lines = ["Client;Date;Montant;Commande", "A;01/02/2024;100,00;O1",
+             "A;10/02/2024;50,00;O2", "A;20/02/2024;-50,00;O2", "B;02/02/2024;80,00;O3",
+             "B;13/03/2024;40,00;O4"]
+    body = ("\n".join(lines) + "\n").encode()
+    with dashboard(tmp_path) as (base, state):
+        where, sid = _upload(base, "commandes.csv", body)
+        assert "order_time" in state.sources[sid].parsed.columns  # the reader's own column
+        for headers, lang in ((FRENCH, "fr"), (ENGLISH, "en")):
+            page = html.unescape(call(base + where, headers=headers)[1].decode())
+            assert "order_time" not in page
+            assert _headers(page) == [t(f"imp_f_{f}", lang) for f in (
+                "customer_id", "timestamp", "amount", "order_id")]
+            assert len(_preview_column(page, 3)) == 5
+        assert _headers(page) == ["Customer id", "Date", "Amount", "Order number"]
+
 
 # ---- 3. the spend lines left out say their channel ---------------------------------------
 

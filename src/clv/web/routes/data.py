@@ -309,12 +309,23 @@ def _field_word(key: str, lang: str) -> str:
     return i18n.t(name, lang) if name in i18n.catalogue() else key
 
 
-def parsed_table(src: Source, lang: str) -> dict[str, Any] | None:
-    """The first rows as read, for the template: headers and cells in the page's words."""
+def parsed_table(src: Source, lang: str, kind: str = "transactions",
+                 columns: dict[str, str | None] | None = None) -> dict[str, Any] | None:
+    """The first rows as read, for the template: the user's fields only (not a column the
+    reader adds for itself, such as a refund's ``order_time``), in the order of the form,
+    then a customers table's other columns as the file names them (its ``columns``, the
+    ones chosen, shown under their field's name only); headers and cells in the page's
+    words."""
     if src.parsed is None:
         return None
     frame: pl.DataFrame = src.parsed
-    return {"headers": [_field_word(c, lang) for c in frame.columns],
+    fields = MAPPED if kind == "transactions" else TABLE_FIELDS.get(kind, ())
+    chosen = {c for c in (columns or {}).values() if c}
+    shown = [f for f in fields if f in frame.columns]
+    if kind == "customers":  # its free attributes (a country, a plan...) are the user's too
+        shown += [c for c in frame.columns if c not in fields and c not in chosen]
+    frame = frame.select(shown)
+    return {"headers": [_field_word(c, lang) if c in fields else c for c in frame.columns],
             "rows": [[_cell(v, c, lang, src.currency) for c, v in zip(frame.columns, row,
                                                                       strict=True)]
                      for row in frame.iter_rows()]}
@@ -369,7 +380,8 @@ def _section(src: Source, kind: str, columns: dict[str, str | None],
     gap = gap_words(src.date_gap, kind, lang) if src.date_gap is not None else None
     return {"kind": kind, "src": src, "fields": fields, "chosen": columns,
             "origins": {f: origin_of(src, f, columns.get(f), lang) for f in fields},
-            "reading": reading, "parsed": parsed_table(src, lang), "problem": problem,
+            "reading": reading, "parsed": parsed_table(src, lang, kind, columns),
+            "problem": problem,
             "excluded": excluded, "notes": notes, "gap": gap,
             "confirmed": gap is not None and confirmed == gap["chosen"]}
 
