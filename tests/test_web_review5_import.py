@@ -19,11 +19,30 @@ pytest.importorskip("uvicorn")
 
 from clv.i18n import t  # noqa: E402
 from test_web_i18n import foreign, found_in, visible  # noqa: E402
-from test_web_import import FRENCH, _upload_all, form_of, french_shop, multipart  # noqa: E402
+from test_web_import import FRENCH, _upload_all, form_of, french_shop, multipart, sent  # noqa: E402
 from test_web_jobs import FORM, dashboard, wait  # noqa: E402
 from webtools import call, words_of  # noqa: E402
 
 ENGLISH = {"Accept-Language": "en-GB,en;q=0.9"}
+
+FRENCH_AMOUNTS = ("1 573,74", "1.573,74", "1,250", "12,50")
+"""Amounts of a French export: three written unambiguously, one (1,250) that reads either
+way (a comma elsewhere in the column says: decimal comma)."""
+ENGLISH_AMOUNTS = ("1,573.74", "1,250", "12.50", "3")
+"""Amounts of an English export; 1,250 reads either way (the column says: thousands)."""
+
+
+def _orders(amounts: tuple[str, ...], french: bool, rows: int = 20) -> bytes:
+    """An orders CSV of ``rows`` customers, one order each, cycling through ``amounts``
+    (French: ';' and dd/mm/yyyy; English: ',' with the amounts quoted)."""
+    if french:
+        lines = ["Client;Date;Montant"] + [
+            f"C{i};{10 + i % 15}/02/2024;{amounts[i % len(amounts)]}" for i in range(rows)]
+    else:
+        lines = ["Customer,Date,Amount"] + [
+            f'C{i},2024-02-{10 + i % 15},"{amounts[i % len(amounts)]}"' for i in range(rows)]
+    return ("\n".join(lines) + "\n").encode()
+
 
 def _preview_column(page: str, column: int) -> list[str]:
     """The cells of the ``column``-th column of the mapping page's first rows as read."""
@@ -55,6 +74,61 @@ def _run(base: str, state: Any, page: str) -> Any:
     done = wait(base, got["location"].rsplit("/", 1)[1])
     assert done["status"] == "done", done
     return state.entries[done["analysis"]].analysis
+
+
+# ---- 1. the decimal separator ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("french", "decimal", "preview", "amounts"), [
+    # detected: 1,250 follows the column's other values (decimal commas in the French file,
+    # thousands commas in the English one); chosen: 1,250 read as chosen, in both files
+    (True, "", ["1,573.74", "1,573.74", "1.25", "12.50"], [1.25, 12.5, 1573.74]),
+    (True, ".", ["1,573.74", "1,573.74", "1,250.00", "12.50"], [12.5, 1250.0, 1573.74]),
+    (False, "", ["1,573.74", "1,250.00", "12.50", "3.00"], [3.0, 12.5, 1250.0, 1573.74]),
+    (False, ",", ["1,573.74", "1.25", "12.50", "3.00"], [1.25, 3.0, 12.5, 1573.74]),
+])
+def test_the_decimal_separator_chosen_reads_the_preview_and_the_analysis(
+        tmp_path, french, decimal, preview, amounts):
+    """The option is read by the preview and by the job alike: the amounts that read either
+    way (1,250) follow it; those written unambiguously (1 573,74, 1.573,74, 1,573.74) read
+    as written whatever the choice, as the form's help says."""
+    body = _orders(FRENCH_AMOUNTS if french else ENGLISH_AMOUNTS, french)
+    with dashboard(tmp_path) as (base, state):
+        where, sid = _upload(base, "fr.csv" if french else "en.csv", body)
+        page = html.unescape(call(base + where, headers=ENGLISH)[1].decode())
+        where, again = sent(base, f"/mapping/{sid}", {**form_of(page), "decimal": decimal},
+                            ENGLISH)
+        assert re.search(rf'<option value="{re.escape(decimal)}" selected>', again)
+        assert _preview_column(again, 2)[:4] == preview
+        assert t("imp_decimal_help", "en") in again
+        # the page says how many amounts the separator decides, one of them both ways
+        said = words_of(again[again.index('id="orders_decimal-said"'):].split("</p>")[0])
+        assert "decides 5 amounts" in said and "“1,250”: 1.25 with a comma, 1,250 with a " \
+            "point" in said, said
+        analysis = _run(base, state, again)
+        read = analysis.transactions.frame["amount"]
+        assert sorted(set(read.to_list())) == amounts
+        assert read.len() == 20
+
+
+def test_the_page_says_when_the_separator_decides_nothing_in_french(tmp_path):
+    """A file whose amounts all say their separator: the option chosen changes nothing, and
+    the French page says why (no amount depends on it), in French only."""
+    body = _orders(("1 573,74", "1.573,74", "12,50", "3,00"), True)
+    with dashboard(tmp_path) as (base, state):
+        where, sid = _upload(base, "fr.csv", body)
+        page = html.unescape(call(base + where, headers=FRENCH)[1].decode())
+        assert 'id="orders_decimal-said"' not in page  # detected: nothing to say
+        _, again = sent(base, f"/mapping/{sid}", {**form_of(page), "decimal": "."}, FRENCH)
+        said = words_of(again[again.index('id="orders_decimal-said"'):].split("</p>")[0])
+        assert "Aucun montant de" in said and "ne dépend du séparateur décimal" in said
+        assert "1 573,74" in said.replace("\u00a0", " "), said
+        cells = [re.sub(r"[\u00a0\u202f]", " ", c) for c in _preview_column(again, 2)[:4]]
+        assert cells == ["1 573,74", "1 573,74", "12,50", "3,00"]
+        assert found_in(visible(again, "fr"), foreign("fr")) == []
+        analysis = _run(base, state, again)
+        assert sorted(set(analysis.transactions.frame["amount"].to_list())) == [
+            3.0, 12.5, 1573.74]
 
 
 # ---- 2. the preview shows the user's fields only -----------------------------------------

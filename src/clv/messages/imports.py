@@ -169,8 +169,38 @@ MESSAGES: dict[str, dict[str, str]] = {
     "imp_df_ymd": {"en": "yyyymmdd", "fr": "aaaammjj"},
     "imp_decimal": {"en": "Decimal separator", "fr": "Séparateur décimal"},
     "imp_dec_": {"en": "detected", "fr": "détecté"},
-    "imp_dec_,": {"en": "comma (1 234,56)", "fr": "virgule (1 234,56)"},
-    "imp_dec_.": {"en": "point (1,234.56)", "fr": "point (1,234.56)"},
+    "imp_dec_,": {"en": "comma (1,250 read as 1.25)", "fr": "virgule (1,250 lu 1,25)"},
+    "imp_dec_.": {"en": "point (1,250 read as 1,250)", "fr": "point (1,250 lu 1 250)"},
+    "imp_decimal_help": {
+        "en": "The decimal separator decides the amounts that read either way, such as 1,250 "
+              "or 1.250 (one and a quarter, or one thousand two hundred and fifty); "
+              "“detected” follows what the rest of the column shows. An amount whose writing "
+              "says it, such as 1 573,74, 1.573,74 or 1,573.74, is read as written whatever "
+              "the choice.",
+        "fr": "Le séparateur décimal tranche les montants qui se lisent des deux façons, "
+              "comme 1,250 ou 1.250 (un et quart, ou mille deux cent cinquante) ; « détecté » "
+              "suit ce que montre le reste de la colonne. Un montant dont l'écriture est sans "
+              "équivoque, comme 1 573,74, 1.573,74 ou 1,573.74, est lu tel qu'il est écrit, "
+              "quel que soit le choix."},
+    "imp_decimal_decides": {
+        "en": "In the first rows, the decimal separator decides {n} amounts of “{column}” "
+              "(such as “{example}”: {comma} with a comma, {point} with a point).",
+        "fr": "Dans les premières lignes, le séparateur décimal tranche {n} montants de "
+              "« {column} » (comme « {example} » : {comma} avec une virgule, {point} avec un "
+              "point)."},
+    "imp_decimal_decides_one": {
+        "en": "In the first rows, the decimal separator decides 1 amount of “{column}” "
+              "(“{example}”: {comma} with a comma, {point} with a point).",
+        "fr": "Dans les premières lignes, le séparateur décimal tranche {n} montant de "
+              "« {column} » (« {example} » : {comma} avec une virgule, {point} avec un "
+              "point)."},
+    "imp_decimal_none": {
+        "en": "No amount of “{column}” in the first rows depends on the decimal separator: "
+              "each is written in a way that says it (such as “{example}”) and is read so, "
+              "whatever the choice.",
+        "fr": "Aucun montant de « {column} » dans les premières lignes ne dépend du "
+              "séparateur décimal : chacun est écrit sans équivoque (comme « {example} ») et "
+              "lu ainsi, quel que soit le choix."},
     "imp_refunds": {"en": "Refunds (negative amounts, cancelled lines)",
                     "fr": "Remboursements (montants négatifs, lignes annulées)"},
     "imp_ref_net": {"en": "deduct from the customer's purchases",

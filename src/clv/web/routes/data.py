@@ -26,6 +26,7 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from clv import i18n
+from clv.data.amounts import parse_amounts
 from clv.data.mapping import TABLE_REQUIRED
 from clv.data.table_reports import TableExclusion, TableNote, TableReport
 from clv.errors import ClvError, say
@@ -381,7 +382,7 @@ def _section(src: Source, kind: str, columns: dict[str, str | None],
     return {"kind": kind, "src": src, "fields": fields, "chosen": columns,
             "origins": {f: origin_of(src, f, columns.get(f), lang) for f in fields},
             "reading": reading, "parsed": parsed_table(src, lang, kind, columns),
-            "problem": problem,
+            "problem": problem, "decimal": decimal_said(src, kind, columns, reading, lang),
             "excluded": excluded, "notes": notes, "gap": gap,
             "confirmed": gap is not None and confirmed == gap["chosen"]}
 
@@ -419,6 +420,44 @@ def said_with_data(key: str, lang: str, /, **values: Any) -> Markup:
         text = Markup(text.replace(mark, Markup('<span translate="no">{}</span>').format(
             str(values[k]))))
     return Markup(text)
+
+
+AMOUNT_FIELDS = {"transactions": "amount", "spend": "spend", "subscriptions": "mrr"}
+"""The field of each table whose amounts the decimal separator of its form reads."""
+
+
+def decimal_said(src: Source, kind: str, columns: dict[str, str | None],
+                 reading: dict[str, str], lang: str) -> Markup | None:
+    """What the decimal separator chosen does to the amounts of the table's first rows: how
+    many it decides (a value such as ``1,250``, read 1.25 with a comma and 1250 with a
+    point), with one of them read both ways; when it decides none and one was chosen, that
+    each amount is written in a way that says it (``1 573,74``) and is read as written
+    whatever the choice. None when the amounts are not text (numbers of a workbook or a
+    database) or none is chosen."""
+    column = columns.get(AMOUNT_FIELDS.get(kind, ""))
+    head = src.head
+    if head is None or not column or column not in head.columns \
+            or head[column].dtype != pl.String:
+        return None
+    values = head[column]
+    comma, point = parse_amounts(values, ",").amount, parse_amounts(values, ".").amount
+    decided = ~comma.eq_missing(point)
+    if decided.any():
+        first = int(decided.arg_max() or 0)
+        return said_with_data("imp_decimal_decides", lang, n=number(int(decided.sum()), lang),
+                              column=column, example=str(values[first]),
+                              comma=_amount_word(comma[first], lang),
+                              point=_amount_word(point[first], lang))
+    written = values.filter(comma.is_not_null())
+    if not reading.get("decimal") or not written.len():
+        return None
+    return said_with_data("imp_decimal_none", lang, column=column, example=str(written[0]))
+
+
+def _amount_word(value: float | None, lang: str) -> str:
+    """An amount read from the first rows, written for ``lang`` ('' when it cannot be
+    read)."""
+    return "" if value is None else number(value, lang, 0 if float(value).is_integer() else 2)
 
 
 def table_note(text: Any, lang: str) -> str:
