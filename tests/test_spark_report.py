@@ -3,7 +3,9 @@ summarised, fitted and scored in Spark is the Polars engine's analysis: the same
 figures (customers, revenue, total CLV and its interval, LTV of a new customer, LTV:CAC with a
 spend table), the same per-customer values, segments, cohorts, channels and cross-sell pairs,
 and the same report (its charts set aside, its numbers to their last digit), on sample_shop
-(with returns linked to their order, channels and products). Spark runs in local mode
+(with returns linked to their order, channels and products); with --model auto, the same
+scorecard (errors per model, deciles, tracking) on CDNOW and sample_shop, and the report's
+tracking chart drawn from it. Spark runs in local mode
 (skipped without pyspark or Java)."""
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from clv import datasets, read_transactions
-from conftest import spark_session
+from conftest import same_rows, spark_session
 
 AS_OF = dt.datetime(2026, 1, 1)
 MARGIN = 0.3
@@ -128,3 +130,73 @@ def test_clv_report_with_engine_spark(spark, shop: dict[str, Path], tmp_path: Pa
     polars = analyze(read_transactions(shop["log"]), spend=read_spend(str(shop["spend"])),
                      settings=Settings(model="bgnbd", margin=MARGIN))
     _same_report(out.read_text(encoding="utf-8"), render(polars, "en"))
+
+
+@pytest.fixture(scope="module")
+def cdnow(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("spark_cdnow") / "cdnow.parquet"
+    datasets.load_cdnow(sample=True).select("customer_id", "date", "amount").write_parquet(path)
+    return path
+
+
+@pytest.mark.parametrize("log", ["cdnow", "shop"])
+def test_spark_scorecard_is_the_polars_scorecard(spark, shop: dict[str, Path], cdnow: Path,
+                                                 log: str) -> None:
+    """With --model auto, the Spark analysis carries the Polars scorecard: the same errors per
+    model, the same deciles (customers ranked by predicted revenue, ties in customer-id
+    order) and the same tracking of cumulative repeat purchases, calibration and holdout
+    (to 1e-9), on CDNOW and on sample_shop (whose returns are linked to their order)."""
+    from clv import spark as cs
+    from clv.pipeline import Settings, analyze
+
+    path = cdnow if log == "cdnow" else shop["log"]
+    cfg = Settings(margin=MARGIN)
+    assert cfg.model == "auto"
+    polars = analyze(read_transactions(path, as_of=AS_OF), settings=cfg)
+    got = cs.analyze(cs.read_transactions(str(path), spark, as_of=AS_OF), settings=cfg)
+    card, expected = got.scorecard, polars.scorecard
+    assert card is not None and expected is not None
+    _same(card.tracking, expected.tracking)
+    assert card.tracking.height > 10 and set(card.tracking["phase"]) == {"calibration",
+                                                                         "holdout"}
+    assert card.tracking["actual"][-1] > 0
+    _same(card.deciles, expected.deciles)
+    assert card.deciles["decile"].n_unique() == 10
+    _same(card.table, expected.table)
+    assert (card.best, card.ranking, card.failed, card.naive_best, card.criterion) == (
+        expected.best, expected.ranking, expected.failed, expected.naive_best,
+        expected.criterion)
+    same_rows(card.summary.frame, expected.summary.frame)
+    assert card.summary.calibration_end == expected.summary.calibration_end
+    assert card.models.keys() == expected.models.keys()
+    for key, model in card.models.items():
+        assert model.params_ == pytest.approx(expected.models[key].params_, rel=1e-6)
+    assert [str(n) for n in got.notes] == [str(n) for n in polars.notes]
+
+
+def test_clv_report_with_engine_spark_draws_the_scorecard(spark, shop: dict[str, Path],
+                                                          tmp_path: Path) -> None:
+    """Through the installed script, --model auto (the default): the report of --engine
+    spark has the scorecard's table and tracking chart, as the Polars engine's report (its
+    charts set aside, the tracking chart's words found in it)."""
+    from clv.pipeline import Settings, analyze
+    from clv.report import render
+
+    clv = str(Path(sys.executable).parent / "clv")
+    out = tmp_path / "report.html"
+    done = subprocess.run(
+        [clv, "report", str(shop["log"]), "--engine", "spark", "--spark-master", "local[1]",
+         "--spark-conf", "spark.sql.shuffle.partitions=2", "--margin", str(MARGIN),
+         "--lang", "en", "-o", str(out)],
+        capture_output=True, text=True, timeout=900, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    html = out.read_text(encoding="utf-8")
+    polars = analyze(read_transactions(shop["log"]), settings=Settings(margin=MARGIN))
+    assert polars.scorecard is not None
+    expected = render(polars, "en")
+    for words in ("cumulative repeat purchases", "RMSE"):
+        assert words in expected and words in html
+    named = render(analyze(read_transactions(shop["log"]),
+                           settings=Settings(model="bgnbd", margin=MARGIN)), "en")
+    assert "cumulative repeat purchases" not in named  # drawn from the scorecard alone
+    _same_report(html, expected)

@@ -6,14 +6,15 @@ row for row (``tests/test_spark.py``, ``tests/test_spark_report.py``):
 
 - :func:`read_transactions` validates a Spark DataFrame of transactions (or a Parquet path,
   or a catalogue table) with the readers' exclusion reasons, in their order, their counts,
-  amounts and examples, and the conservation check (:class:`SparkTransactions`); with an
-  order id, a refund that names an earlier order of its customer is linked to it
-  (``order_time``) as the readers link it; the shapes of real exports as the readers take
-  them (``tests/test_spark_exports.py``): line items (quantity x unit price, free lines and
-  negative prices excluded), cancellations (negative quantities, invoices prefixed C), a
-  status column (its distinct values classified on the driver by the readers' rule), a
-  currency column (one currency kept), blank-amount lines of an order with an amount
-  elsewhere (Shopify), customer ids written as whole floats;
+  amounts and examples, the conservation check (:class:`SparkTransactions`) and the notes
+  (an outlier amount's among them), ids and labels trimmed of the whitespace Polars trims
+  (Unicode's, not only spaces); with an order id, a refund that names an earlier order of
+  its customer is linked to it (``order_time``) as the readers link it; the shapes of real
+  exports as the readers take them (``tests/test_spark_exports.py``): line items (quantity
+  x unit price, free lines and negative prices excluded), cancellations (negative
+  quantities, invoices prefixed C), a status column (its distinct values classified on the
+  driver by the readers' rule), a currency column (one currency kept), blank-amount lines
+  of an order with an amount elsewhere (Shopify), customer ids written as whole floats;
 - :func:`rfm_summary` merges the purchases of a customer and period and computes frequency,
   recency, T, monetary and the holdout columns per customer (:class:`SparkSummary`, whose
   ``report`` is the Polars summary's); a linked refund nets against its order's period;
@@ -36,7 +37,9 @@ row for row (``tests/test_spark.py``, ``tests/test_spark_report.py``):
   --engine spark``): read, summarised, fitted and scored in Spark, the customer-level results
   collected, the lines reduced in Spark to one row per customer and purchase day (cohorts,
   channels) and per customer and product (cross-sell), and every analysis made by the Polars
-  path's own functions on the driver (see :mod:`clv.spark.analysis`).
+  path's own functions on the driver (see :mod:`clv.spark.analysis`); with ``model="auto"``,
+  the Polars scorecard (errors per model, deciles, and the tracking of cumulative repeat
+  purchases whose actual counts per unit of time are made in Spark), which the report draws.
 
 What travels to the driver for a summary, a fit or scores: the first rows (to detect the
 columns), a few rows of counts and examples, the distinct (frequency, recency, T) with weights

@@ -22,20 +22,25 @@ What is computed where:
 
 The ledger has a row per customer and purchase day, not per line: what the driver holds
 grows with customer-days. The purchase model is the one named, or with ``model="auto"`` the
-best on a holdout by :func:`clv.spark.choose_model` (the ranking only: the report's scorecard
-of the Polars path, with its tracking and deciles per customer, is not drawn on Spark).
+best on a holdout by :func:`clv.spark.choose_model`; then the analysis carries the Polars
+path's scorecard (:func:`clv.evaluate.evaluate`, :func:`_scorecard`): its table of errors
+per model, its deciles and its tracking of cumulative repeat purchases, which the report
+draws. The calibration summary is computed in Spark and collected (one row per customer, as
+the summary is); the tracking's actual purchases are counted in Spark, per unit of time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from clv.notes import Note
 from clv.spark.core import (
+    SparkChoice,
+    SparkSummary,
     SparkTransactions,
     _functions,
     fit,
@@ -45,10 +50,12 @@ from clv.spark.core import (
 )
 
 if TYPE_CHECKING:
-    from pyspark.sql import DataFrame
+    from pyspark.sql import Column, DataFrame
 
     from clv.cohorts import Cohorts
     from clv.data.table_reports import TableReport
+    from clv.evaluate import Scorecard
+    from clv.models.base import PurchaseModel
     from clv.pipeline import Analysis
     from clv.prep import Summary
     from clv.valuation import Settings
@@ -87,7 +94,9 @@ def analyze(
     done("data")
     ss = rfm_summary(transactions, unit=cfg.unit, observation_end=cfg.observation_end,
                      midpoint=cfg.midpoint)
-    fitted = fit(ss, purchase_model(transactions, cfg))
+    chosen = purchase_model(transactions, cfg)
+    fitted = fit(ss, chosen)
+    card = _scorecard(transactions, chosen, cfg) if isinstance(chosen, SparkChoice) else None
     done("models")
     scores = score(ss, fitted, cfg.horizon, cfg.horizon_unit, margin=cfg.margin,
                    discount_rate=cfg.discount_rate)
@@ -105,7 +114,7 @@ def analyze(
     # the valuation's notes in its order: the models', the intervals', then the values'
     fitted_notes = len(fitted.notes)
     notes = [*scores.notes[:fitted_notes], *intervals.notes, *scores.notes[fitted_notes:]]
-    val = Valuation(cfg, tx, summary, None, fitted.purchases, fitted.spend_model, fitted.spend,
+    val = Valuation(cfg, tx, summary, card, fitted.purchases, fitted.spend_model, fitted.spend,
                     value, intervals, currency, list(notes))
     done("value")
     return decisions(tx, val, cfg, done, seconds, spend=spend, subscriptions=subscriptions,
@@ -182,3 +191,131 @@ def _lines_counted(coh: Cohorts, ledger: pl.DataFrame, summary: Summary) -> Coho
 def _lines(ledger: pl.DataFrame) -> int:
     """The lines of rows of the ledger."""
     return int(ledger.select(pl.col("lines").sum()).item())
+
+
+def _scorecard(transactions: SparkTransactions, choice: SparkChoice, cfg: Settings
+               ) -> Scorecard | None:
+    """The scorecard of :func:`clv.evaluate.evaluate` on the split of ``choice`` (None when
+    there was no comparison, as the Polars valuation has none), by its rules: on the
+    calibration summary (computed in Spark by :func:`clv.spark.choose_model`, collected sorted
+    by customer id as the Polars summary is), each candidate of ``cfg.models`` fitted (those
+    that fail in ``failed``), its predictions E[Y(t) | x, t_x, T] over the holdout's length t
+    and their revenue (x the Gamma-Gamma expected spend fitted on the calibration, else the
+    mean spend), scored per customer and per decile by :mod:`clv.evaluate`'s own functions
+    (deciles: customers ranked by predicted revenue, decreasing, ties in customer-id order:
+    a stable sort of the summary's rows), with the naive baseline x / T t; the ranking by
+    :func:`clv.evaluate.rank`; the tracking by :func:`_tracking`."""
+    import numpy as np
+
+    from clv.errors import ClvError
+    from clv.evaluate import BASELINE, Scorecard, _deciles, _row, rank
+    from clv.models import MODELS
+    from clv.valuation import fit_spend
+
+    cal = choice.summary
+    if choice.table is None or cal is None:
+        return None
+    summary = cal.to_polars()
+    f = summary.frame
+    duration = float(f["duration_holdout"][0])
+    x, tx, t_cap = (f[c].cast(pl.Float64).to_numpy() for c in ("frequency", "recency", "T"))
+    monetary = f["monetary"].to_numpy()
+    actual_tx = f["frequency_holdout"].cast(pl.Float64).to_numpy()
+    actual_rev = actual_tx * f["monetary_holdout"].to_numpy()
+    spend, per = fit_spend(summary, [])
+    per_purchase = (spend.expected_spend(x, monetary) if spend is not None
+                    else np.full(x.size, float(per)))  # type: ignore[arg-type]
+    fitted: dict[str, PurchaseModel] = {}
+    failed: dict[str, str] = {}
+    rows, deciles = [], []
+    for name in cfg.models:
+        try:
+            model = MODELS[name]().fit(summary)
+        except ClvError as exc:
+            failed[name] = str(exc)
+            continue
+        fitted[name] = model
+        pred_tx = model.expected_purchases(duration, x, tx, t_cap)
+        pred_rev = pred_tx * per_purchase
+        rows.append(_row(model.NAME, pred_tx, actual_tx, pred_rev, actual_rev, model))
+        deciles.append(_deciles(model.NAME, pred_tx, actual_tx, pred_rev, actual_rev))
+    if not fitted:
+        return None
+    naive_tx = np.where(t_cap > 0, x / np.maximum(t_cap, 1e-12), 0.0) * duration
+    naive_rev = naive_tx * np.where(x > 0, monetary, 0.0)
+    rows.append(_row(BASELINE, naive_tx, actual_tx, naive_rev, actual_rev, None))
+    deciles.append(_deciles(BASELINE, naive_tx, actual_tx, naive_rev, actual_rev))
+    table = pl.DataFrame(rows)
+    scores = dict(table.select("model", "rmse_transactions").iter_rows())
+    ranking = rank({key: scores[m.NAME] for key, m in fitted.items()})
+    best, naive = scores[fitted[ranking[0]].NAME], scores[BASELINE]
+    return Scorecard(
+        table=table, tracking=_tracking(transactions, cal, summary, fitted),
+        deciles=pl.concat(deciles), best=ranking[0],
+        criterion="RMSE of holdout transactions per customer", models=fitted, spend=spend,
+        summary=summary, failed=failed,
+        naive_best=bool(np.isfinite(naive) and not naive >= best), ranking=ranking)
+
+
+def _tracking(transactions: SparkTransactions, cal: SparkSummary, summary: Summary,
+              models: dict[str, PurchaseModel]) -> pl.DataFrame:
+    """:func:`clv.evaluate.tracking` with its actual purchases counted in Spark: at the end of
+    each unit of time k = 1..K from the first acquisition ``start`` to the observation end,
+    the cumulative repeat purchase days of the calibration's customers (a customer's days
+    after their first purchase whose net amount is over ``NET_ZERO``, a linked refund on its
+    order's day when both are in one window, as the summary nets it), the day d counted in
+    unit floor((d - start) / days); and the expected ones, sum over the customers of
+    E[X(age)] by the fitted ``models``, on the driver (the customers grouped by acquisition
+    day) by the Polars path's formula. Only the counts per unit reach the driver."""
+    import datetime as dt
+
+    import numpy as np
+
+    from clv.prep.summary import NET_ZERO, UNIT_DAYS
+
+    F = _functions()
+    f = summary.frame
+    days = UNIT_DAYS[summary.unit]
+    start = f["first_purchase"].min()
+    assert isinstance(start, dt.date)
+    end = summary.observation_end
+    n_steps = max(1, int(np.ceil(((end - start).days + 1) / days)))
+    step_end = np.arange(1, n_steps + 1) * days
+    frame = transactions.frame
+    day = F.to_date("timestamp")
+    if "order_time" in frame.columns:  # clv.prep.summary._netted_period, by the day
+        def window(p: Column) -> Column:
+            after: Column = (p > F.lit(end)).cast("int")
+            return after if summary.calibration_end is None \
+                else (p > F.lit(summary.calibration_end)).cast("int") + after
+
+        order = F.to_date("order_time")
+        day = F.when(order.isNotNull() & (window(order) == window(day)), order).otherwise(day)
+    first = cal.frame.select("customer_id", "first_purchase")
+    counted = frame.select("customer_id", day.alias("day"), "amount") \
+        .filter(F.col("day") <= F.lit(end)) \
+        .groupBy("customer_id", "day").agg(F.sum("amount").alias("amount")) \
+        .join(first, "customer_id") \
+        .filter((F.col("day") > F.col("first_purchase")) & (F.col("amount") > NET_ZERO)) \
+        .select(F.floor(F.datediff("day", F.lit(start)) / F.lit(float(days))).cast("long")
+                .alias("k")) \
+        .groupBy("k").count().collect()
+    per_step = np.zeros(n_steps, dtype=np.int64)
+    for k, n in counted:
+        if int(k) < n_steps:
+            per_step[int(k)] += int(n)
+    actual = np.cumsum(per_step)
+    cohorts = f.group_by("first_purchase").len()
+    born = np.array([(d - start).days for d in cohorts["first_purchase"]], dtype=float)
+    counts = cohorts["len"].to_numpy().astype(float)
+    out: dict[str, Any] = {
+        "period": np.arange(1, n_steps + 1),
+        "date": [start + dt.timedelta(days=float(e)) for e in step_end],
+        "phase": ["calibration" if summary.calibration_end is None
+                  or start + dt.timedelta(days=float(e - 1)) <= summary.calibration_end
+                  else "holdout" for e in step_end],
+        "actual": actual.astype(float)}
+    for model in models.values():
+        age = np.clip((step_end[:, None] - born[None, :]) / days, 0.0, None)
+        out[model.NAME] = (model.expected_repeat_purchases(age) * counts[None, :]).sum(axis=1)
+    return pl.DataFrame(out)
