@@ -247,6 +247,13 @@ def test_the_channels_page_names_the_channels_whose_spend_was_left_out(tmp_path)
         assert euros.replace(" ", "") in said.replace("\u202f", "").replace(
             "\u00a0", "").replace(" ", ""), (euros, said)
         assert found_in(visible(fr, "fr"), foreign("fr")) == []
+        # the data page, which the warning links to, says it beside the rows' examples
+        data = html.unescape(call(f"{base}/a/{aid}/data", headers=FRENCH)[1].decode())
+        part = data[data.index('<section id="data-spend">'):]
+        said = re.sub(r"\s+", " ", words_of(part[:part.index("</section>")]))
+        assert f"Par canal : {channels[0]} : 3 lignes écartées" in said, said
+        assert f"{channels[other - 1]} : 1 ligne écartée" in said, said
+        assert found_in(visible(data, "fr"), foreign("fr")) == []
         en = html.unescape(call(f"{base}/a/{aid}/channels?lang=en")[1].decode())
         part = en[en.index("spend-left-channels"):]
         said = re.sub(r"\s+", " ", words_of(part[:part.index("</div>")]))

@@ -704,6 +704,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "a été écartée à l'import : {reasons}. Sa dépense n'est comptée dans aucun "
               "canal : la dépense du canal ci-dessous en est sous-estimée, et son CAC avec."},
     "imp_spend_left_sep": {"en": "; ", "fr": " ; "},
+    "imp_spend_left_by_channel": {"en": "By channel: ", "fr": "Par canal : "},
     "imp_spend_left_campaign": {"en": "campaign", "fr": "campagne"},
     "imp_spend_left_lines": {"en": ": {n} lines left out, {amount}",
                              "fr": " : {n} lignes écartées, {amount}"},

@@ -501,6 +501,31 @@ def table_examples(exclusion: TableExclusion, lang: str) -> Markup:
     return Markup(", ").join(said)
 
 
+def spend_channels(exclusion: TableExclusion, lang: str, currency: str | None = None
+                   ) -> Markup:
+    """Whose spend the rows of a spend table's ``exclusion`` held, in words: 'By channel:
+    Google Ads (campaign Spring): 2 lines left out, €1,600.00; SEO: 1 line left out,
+    €50.00' (:class:`clv.data.tables.SpendExclusion`); empty for another exclusion."""
+    channels = getattr(exclusion, "channels", None)
+    if not channels:
+        return Markup("")
+    said = []
+    for c in channels:
+        name = Markup('<span translate="no">{}</span>').format(c["channel"]) \
+            if c["channel"] else escape(i18n.t("page_channel_unknown", lang))
+        if c["campaign"]:
+            name += Markup(' ({} <span translate="no">{}</span>)').format(
+                i18n.t("imp_spend_left_campaign", lang), c["campaign"])
+        line = name + escape(i18n.t("imp_spend_left_lines", lang, n=number(c["rows"], lang),
+                                    amount=i18n.money(c["spend"], lang, currency)))
+        if c["unread"]:
+            line += " " + escape(i18n.t("imp_spend_left_unread", lang,
+                                        n=number(c["unread"], lang)))
+        said.append(line)
+    return Markup(". ") + escape(i18n.t("imp_spend_left_by_channel", lang)) + \
+        Markup(escape(i18n.t("imp_spend_left_sep", lang))).join(said)
+
+
 def table_section(report: TableReport, lang: str) -> dict[str, Any]:
     """How one table was read, for a page: its title (the table and its file), rows read,
     kept and left out, each reason with its rows and examples, and the notes; every word in
@@ -509,7 +534,8 @@ def table_section(report: TableReport, lang: str) -> dict[str, Any]:
             "title": said_with_data(f"imp_map_{report.kind}", lang, name=report.source),
             "read": report.rows_read, "kept": report.rows_kept,
             "excluded": report.rows_excluded,
-            "exclusions": [(table_reason(x.key, lang), x.count, table_examples(x, lang))
+            "exclusions": [(table_reason(x.key, lang), x.count,
+                            table_examples(x, lang) + spend_channels(x, lang, report.currency))
                            for x in report.exclusions],
             "notes": [table_note(n, lang) for n in report.notes
                       if getattr(n, "key", "") != "delimited"]}
