@@ -273,8 +273,8 @@ def read_transactions(
     linked = (0, 0.0)
     if "order_id" in m:
         kept, linked = _link_refunds(F, rows_kept, kept)
-    issues, blank_lines = _issues(F, work, reasons, shown, where, drop_dup, N_EXAMPLES,
-                                  bound, linked, made.how)
+    issues, blank_lines, positive = _issues(F, work, reasons, shown, where, drop_dup,
+                                            N_EXAMPLES, bound, linked, made.how)
     notes = list(made.notes)
     if blank_lines:  # the readers' note of the blank lines kept as line items
         notes.insert(0, Note("line_items", n=blank_lines))
@@ -284,13 +284,14 @@ def read_transactions(
         issues.notes.insert(notes_at, _line_item_orders(F, rows_kept, "order_id" in m))
     issues.mapping, issues.mapping_origin = dict(m), dict(mapping.origin)
     issues.notes = list(mapping.notes) + notes + issues.notes
-    outlier = _outlier(F, work, rows_kept)
+    outlier = _outlier(F, work, rows_kept, positive)
     if outlier is not None:  # the readers' last note of the rows kept
         issues.notes.append(outlier)
     return SparkTransactions(kept, issues, mapping, timezone, made.target)
 
 
-def _outlier(F: Any, work: DataFrame, rows_kept: DataFrame) -> Note | None:
+def _outlier(F: Any, work: DataFrame, rows_kept: DataFrame,
+             positive: tuple[float | None, float | None, int]) -> Note | None:
     """The readers' note ``outlier_amount`` (:func:`clv.data.transactions._outlier`), by its
     rule: among the n positive amounts kept (n > ``OUTLIER_MIN_ROWS``), the largest, ``top``
     (the first row with it in the source's order), when it is over ``OUTLIER_SHARE`` of their
@@ -301,21 +302,22 @@ def _outlier(F: Any, work: DataFrame, rows_kept: DataFrame) -> Note | None:
     order of ``_row``: a Parquet file's order) and its customer; ``ratio`` is
     round(top / typical), ``percent`` round(100 top / sum).
 
-    One pass for the max, sum and count; the rest only when the share is met (rare): the row,
-    one count, and the two order statistics of the percentile found from the top, streaming
+    ``positive``: the max, sum and count of the positive amounts kept, from the pass of the
+    data report (:func:`_issues`); the rest only when the share is met (rare): the row, one
+    count, and the two order statistics of the percentile found from the top, streaming
     the distinct amounts with their counts in decreasing order until position h is reached
     (some 1% of the amounts; Spark's ``percentile_approx`` is not the readers' figure)."""
     from clv.data.transactions import OUTLIER_FACTOR, OUTLIER_MIN_ROWS, OUTLIER_SHARE
 
     amount = F.col("amount")
-    positive = rows_kept.filter(amount > 0).select("customer_id", "amount", "_row")
-    top, total, n = first(positive.agg(F.max(amount), F.sum(amount), F.count(F.lit(1))))
-    if n <= OUTLIER_MIN_ROWS or top <= OUTLIER_SHARE * total:
+    top, total, n = positive
+    if n <= OUTLIER_MIN_ROWS or top is None or total is None or top <= OUTLIER_SHARE * total:
         return None
-    hit = first(positive.filter(amount == top).agg(F.min_by("customer_id", "_row"),
-                                                     F.min("_row")))
+    amounts = rows_kept.filter(amount > 0).select("customer_id", "amount", "_row")
+    hit = first(amounts.filter(amount == top).agg(F.min_by("customer_id", "_row"),
+                                                  F.min("_row")))
     customer, at = hit[0], int(hit[1])
-    typical = _quantile_from_top(positive.filter(F.col("_row") != at), n - 1, 0.99)
+    typical = _quantile_from_top(amounts.filter(F.col("_row") != at), n - 1, 0.99)
     if top <= OUTLIER_FACTOR * typical:
         return None
     row = work.filter(F.col("_row") < at).count() + 1
@@ -682,12 +684,13 @@ def _amount(F: Any, column: str, types: dict[str, str], head: pl.DataFrame,
 def _issues(F: Any, work: DataFrame, reasons: list[tuple[str, Column]], shown: list[str],
             where: str, drop_dup: bool, n_examples: int, bound: float,
             linked: tuple[int, float] = (0, 0.0), how: str = "negative quantity"
-            ) -> tuple[DataIssues, int]:
+            ) -> tuple[DataIssues, int, tuple[float | None, float | None, int]]:
     """The data report of ``work`` (the validated rows, ``_code`` the index of their reason
     of exclusion in ``reasons``, null when kept): the counts and amounts by reason in one
     pass, then the examples of every reason in one more when rows are excluded; and the
     number of blank lines made line items worth 0 (``_line0``, kept or not, as the readers
-    count them). ``how``: how cancelled lines were found (the note ``cancellations``)."""
+    count them), and the max, sum and count of the positive amounts kept (the outlier note's
+    first figures). ``how``: how cancelled lines were found (the note ``cancellations``)."""
     from pyspark.sql import Window
 
     kept = F.col("_code").isNull()
@@ -702,6 +705,9 @@ def _issues(F: Any, work: DataFrame, reasons: list[tuple[str, Column]], shown: l
         F.sum(F.when(kept & (F.col("amount") == 0) & ~F.col("_line0"), 1).otherwise(0))
         .alias("zero"),
         F.sum(F.col("_line0").cast("long")).alias("line0"),
+        F.max(F.when(kept & (amount > 0), amount)).alias("pos_max"),
+        F.sum(F.when(kept & (amount > 0), amount)).alias("pos_sum"),
+        F.sum(F.when(kept & (amount > 0), 1).otherwise(0)).alias("pos_n"),
         F.sum(F.when(kept & F.col("_cancel"), 1).otherwise(0)).alias("cancel"),
         F.sum(F.when(kept & F.col("_cancel"), F.col("amount")).otherwise(0.0))
         .alias("cancel_sum"),
@@ -709,6 +715,7 @@ def _issues(F: Any, work: DataFrame, reasons: list[tuple[str, Column]], shown: l
     ).collect()
     exclusions, rows_read, read, magnitude = [], 0, 0.0, 0.0
     kept_n, kept_amount, refunds, refunds_total, zeros, identical = 0, 0.0, 0, 0.0, 0, 0
+    positive: tuple[float | None, float | None, int] = (None, None, 0)
     cancelled, cancelled_total, line0 = 0, 0.0, 0
     cols = [f"_shown_{i}" for i in range(len(shown))]
     examples: dict[int, list[Any]] = {}
@@ -727,6 +734,7 @@ def _issues(F: Any, work: DataFrame, reasons: list[tuple[str, Column]], shown: l
             kept_n, kept_amount = n, total
             refunds, refunds_total, zeros = int(row["neg"]), float(row["neg_sum"]), int(row["zero"])
             cancelled, cancelled_total = int(row["cancel"]), float(row["cancel_sum"])
+            positive = (row["pos_max"], row["pos_sum"], int(row["pos_n"]))
             continue
         first_rows = sorted(examples.get(row["_code"], []), key=lambda e: e["_rank"])
         exclusions.append(Exclusion(reasons[row["_code"]][0], n, total,
@@ -740,7 +748,7 @@ def _issues(F: Any, work: DataFrame, reasons: list[tuple[str, Column]], shown: l
                            cancelled=(cancelled, cancelled_total), linked=linked, how=how)
     if kept_n == 0:
         raise DataError("no row is kept: see the data report", source=where)
-    return issues, line0
+    return issues, line0, positive
 
 
 @dataclass(frozen=True)
