@@ -226,10 +226,14 @@ SALES_JOURNALS = {"ve", "vt", "vte", "ven", "v", "sal", "sales", "sj", "ventes",
 NOT_PAID = {"failed", "cancelled", "canceled", "voided", "void", "declined", "refunded",
             "trash", "draft", "annule", "annulee", "annulation", "rembourse", "remboursee",
             "remboursement", "erreur de paiement", "paiement refuse", "echec", "echoue",
-            "payment error", "payment declined"}
-"""Order states that are not revenue, compared without case or accents."""
+            "payment error", "payment declined", "checkout-draft"}
+"""Order states that are not revenue, compared without case or accents (and without
+WooCommerce's ``wc-`` prefix: see :data:`STATUS_PREFIXES`)."""
 NOT_PAID_PREFIXES = ("en attente", "awaiting", "pending", "on hold", "on-hold")
 """States of orders not paid yet ('En attente de virement bancaire', 'pending', 'on-hold')."""
+STATUS_PREFIXES = ("wc-",)
+"""Prefixes a system writes before its states, removed before they are compared: WooCommerce
+stores and exports ``wc-completed``, ``wc-refunded``, ``wc-on-hold`` for ``completed`` ..."""
 NAME_COLUMNS = {"client", "customer", "customername", "nomclient", "name"}
 """Columns of exports that name the customer by a display name, having no id."""
 

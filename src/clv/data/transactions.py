@@ -26,6 +26,7 @@ from clv.data.mapping import (
     NOT_PAID,
     NOT_PAID_PREFIXES,
     SALES_JOURNALS,
+    STATUS_PREFIXES,
     Mapping,
     resolve_mapping,
 )
@@ -462,10 +463,13 @@ def _validate(
 
 def unpaid(status: pl.Expr) -> pl.Expr:
     """True for an order status that is not revenue (:data:`clv.data.mapping.NOT_PAID` and
-    :data:`~clv.data.mapping.NOT_PAID_PREFIXES`, compared trimmed, without case or accents);
-    null for a blank one."""
+    :data:`~clv.data.mapping.NOT_PAID_PREFIXES`, compared trimmed, without case or accents,
+    and without a system's prefix (:data:`~clv.data.mapping.STATUS_PREFIXES`:
+    ``wc-refunded`` is ``refunded``); null for a blank one."""
     text = _clean_text(status).str.to_lowercase().str.normalize("NFKD") \
         .str.replace_all(r"\p{Mn}", "")
+    for system in STATUS_PREFIXES:
+        text = text.str.strip_prefix(system)
     found = text.is_in(sorted(NOT_PAID))
     for prefix in NOT_PAID_PREFIXES:
         found = found | text.str.starts_with(prefix)
