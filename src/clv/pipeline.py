@@ -82,6 +82,9 @@ class Analysis:
     # how the spend, customers and subscriptions tables were read (an analysis saved before
     # they were carried opens with none: the class's default)
     table_reports: tuple[TableReport, ...] = ()
+    # the paid orders per customer (:func:`paid_orders`); None for an analysis saved before
+    # they were counted, or made by an engine that does not count them
+    paid_orders: pl.DataFrame | None = None
 
     def table_report(self, kind: str) -> TableReport | None:
         """The report of the ``kind`` table's reading (spend, customers, subscriptions), or
@@ -106,6 +109,14 @@ class Analysis:
                 pl.col("channel").first().cast(pl.String))
             out = out.join(first, on="customer_id", how="left")
         return out
+
+    @cached_property
+    def listed(self) -> pl.DataFrame:
+        """:attr:`customers` as the faces list them: with each customer's ``paid_orders``
+        (null for every customer when the analysis has no count of them)."""
+        if self.paid_orders is None:
+            return self.customers.with_columns(pl.lit(None, pl.Int64).alias("paid_orders"))
+        return self.customers.join(self.paid_orders, on="customer_id", how="left")
 
     def what_if(self, levers: Levers) -> Scenario:
         """The what-if of :func:`clv.scenarios.what_if` under other ``levers``, with this
@@ -174,8 +185,28 @@ def analyze(
         transactions)
     done("data")
     val = value_customers(tx, cfg, progress=done)
-    return decisions(tx, val, cfg, done, seconds, spend=spend, subscriptions=subscriptions,
+    made = decisions(tx, val, cfg, done, seconds, spend=spend, subscriptions=subscriptions,
                      customers=customers, table_reports=table_reports)
+    return dataclasses.replace(made, paid_orders=paid_orders(tx.frame, made.summary.frame))
+
+
+def paid_orders(frame: pl.DataFrame, customers: pl.DataFrame) -> pl.DataFrame:
+    """The paid orders of each customer of ``customers`` (``customer_id``, ``paid_orders``)
+    in the validated transactions ``frame``: the orders with a positive amount, counted by
+    distinct order id when the log has order ids (a line without one counts as one order),
+    else the transaction rows with a positive amount; 0 for a customer with none (refunds
+    only). Not the purchase days of the summary: two orders of one day are two orders."""
+    paid = frame.lazy().filter(pl.col("amount") > 0)
+    if "order_id" in frame.columns:
+        count = (pl.col("order_id").drop_nulls().n_unique()
+                 + pl.col("order_id").null_count()).cast(pl.Int64)
+    else:
+        count = pl.len().cast(pl.Int64)
+    counted = paid.group_by("customer_id").agg(count.alias("paid_orders"))
+    return (customers.lazy().select("customer_id")
+            .join(counted, on="customer_id", how="left")
+            .with_columns(pl.col("paid_orders").fill_null(0))
+            .collect())
 
 
 def decisions(

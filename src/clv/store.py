@@ -40,6 +40,10 @@ TRACKED = ("customers", "revenue", "historical_ltv", "predicted_clv", "lifetime_
            "new_customer_ltv", "blended_cac", "ltv_cac", "churn_share", "repeat_rate", "mrr",
            "nrr")
 """KPIs whose movement from one analysis to the next ``history`` shows."""
+BASIS = ("margin", "discount_rate", "horizon", "horizon_unit")
+"""The settings of an analysis ``history`` carries besides its model: the figures it tracks
+(future value, LTV:CAC...) depend on them, so two analyses that differ in them are not
+measured alike."""
 SCORE_COLUMNS = ("customer_id", "p_alive", "p_alive_activity", "expected_purchases",
                  "expected_spend", "clv", "clv_lower", "clv_upper", "revenue_to_date",
                  "margin_to_date", "future_value_lifetime", "lifetime_value")
@@ -145,6 +149,26 @@ def split_table(url: str) -> tuple[str, str | None]:
     if parsed.get_backend_name() == "sqlite" and not Path(head).is_file():
         return url, None  # a path to a database file, not a file and a table
     return parsed.set(database=head).render_as_string(hide_password=False), table
+
+
+def _settings(text: str | None) -> dict[str, Any]:
+    """The saved settings of an analysis as a dict ({} when unreadable), each of
+    :data:`BASIS` of the expected type or None (a horizon of 'lifetime' is no number)."""
+    try:
+        found = json.loads(text) if text else {}
+    except ValueError:
+        found = {}
+    if not isinstance(found, dict):
+        return {}
+    out: dict[str, Any] = {}
+    for k in BASIS:
+        v = found.get(k)
+        if k == "horizon_unit":
+            out[k] = v if isinstance(v, str) else None
+        else:
+            out[k] = float(v) if isinstance(v, int | float) and not isinstance(v, bool) \
+                else None
+    return out
 
 
 def _json(value: Any) -> Any:
@@ -306,7 +330,9 @@ class Store:
     def history(self) -> pl.DataFrame:
         """One row per saved analysis, oldest first: id, created_at, source, model,
         data_to (the data's last day), the tracked KPIs and their change from the previous
-        analysis (``*_change``), and the currency of its amounts (None when not known)."""
+        analysis (``*_change``), the currency of its amounts (None when not known) and the
+        settings of :data:`BASIS` it was made with (margin, discount rate, horizon and its
+        unit; None when its saved settings lack one)."""
         import sqlalchemy as sa
 
         try:
@@ -318,13 +344,17 @@ class Store:
         records = []
         for r in rows:
             kpis = json.loads(r.kpis)
+            settings = _settings(r.settings)
             records.append({"id": r.id, "created_at": r.created_at, "source": r.source,
                             "model": r.model, "data_to": kpis.get("observation_end"),
                             "currency": kpis.get("currency"),
-                            **{k: kpis.get(k) for k in TRACKED}})
+                            **{k: kpis.get(k) for k in TRACKED},
+                            **{k: settings.get(k) for k in BASIS}})
         schema = {"id": pl.Int64, "created_at": pl.Datetime, "source": pl.String,
                   "model": pl.String, "data_to": pl.String, "currency": pl.String,
-                  **dict.fromkeys(TRACKED, pl.Float64)}
+                  **dict.fromkeys(TRACKED, pl.Float64), "margin": pl.Float64,
+                  "discount_rate": pl.Float64, "horizon": pl.Float64,
+                  "horizon_unit": pl.String}
         frame = pl.DataFrame(records, schema=schema, orient="row")
         return frame.with_columns((pl.col(k) - pl.col(k).shift(1)).alias(f"{k}_change")
                                   for k in TRACKED if k != "customers")
@@ -350,4 +380,4 @@ class Store:
             meta.create_all(conn, tables=[target])
             for lo in range(0, frame.height, CHUNK):
                 conn.execute(target.insert(), frame.slice(lo, CHUNK).to_dicts())
-        return frame.height
+        return int(frame.height)

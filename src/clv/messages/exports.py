@@ -14,6 +14,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col_purchases": {"en": "Purchase days (days with an order, the first even if refunded)",
                       "fr": "Jours d'achat (jours avec une commande, le premier même "
                             "remboursé)"},
+    "col_paid_orders": {"en": "Paid orders (orders with a positive amount, by order number)",
+                        "fr": "Commandes payées (commandes d'un montant positif, par numéro "
+                              "de commande)"},
     "col_mean_spend": {"en": "Average repeat purchase day (the first day's amount when there "
                              "is no repeat)",
                        "fr": "Montant moyen des jours d'achat répétés (celui du premier jour "

@@ -99,6 +99,15 @@ MESSAGES: dict[str, dict[str, str]] = {
               "leurs montants additionnés. Le premier jour compte même si ses commandes ont "
               "été remboursées en totalité (montant net de 0) ; un jour suivant ne compte que "
               "si son montant net est positif. Ce n'est pas un nombre de commandes."},
+    "page_paid_orders": {"en": "Paid orders", "fr": "Commandes payées"},
+    "page_paid_orders_def": {
+        "en": "Orders with a positive amount: each order number counts once, however many "
+              "lines it has (each line with a positive amount when the orders carry no "
+              "number). Refunds are not orders; two orders of one day count twice.",
+        "fr": "Commandes d'un montant positif\u00a0: chaque numéro de commande compte une "
+              "fois, quel que soit son nombre de lignes (chaque ligne d'un montant positif "
+              "quand les commandes n'ont pas de numéro). Les remboursements ne sont pas des "
+              "commandes\u00a0; deux commandes d'un même jour comptent deux fois."},
     "page_interval": {"en": "{level} interval", "fr": "Intervalle à {level}"},
     "page_interval_cell": {"en": "{low} to {high}", "fr": "{low} à {high}"},
     "page_page_of": {"en": "Page {n} of {pages}", "fr": "Page {n} sur {pages}"},
@@ -509,6 +518,14 @@ MESSAGES: dict[str, dict[str, str]] = {
                                         "customer.",
                                   "fr": "Les données ne donnent pas de canal d'acquisition "
                                         "pour ce client."},
+    "page_blank_no_orders": {"en": "not counted", "fr": "non compté"},
+    "page_blank_no_orders_why": {
+        "en": "This analysis does not count the orders: it was saved before the dashboard "
+              "counted them, or made by an engine that keeps one line per customer and day. "
+              "Run it again to see them.",
+        "fr": "Cette analyse ne compte pas les commandes\u00a0: elle a été enregistrée avant "
+              "que le tableau de bord les compte, ou faite par un moteur qui garde une ligne "
+              "par client et par jour. Relancez-la pour les voir."},
     "page_blank_not_yet": {"en": "not yet", "fr": "pas encore"},
     "page_blank_not_yet_why": {"en": "The cohort is not that old yet.",
                                "fr": "La cohorte n'a pas encore cet âge."},
@@ -615,12 +632,45 @@ MESSAGES: dict[str, dict[str, str]] = {
               "elles sont établies une fois pour toute la base. Leur lien ouvre les clients "
               "que les filtres gardent."},
     "page_timing_filters": {
+        "en": "The product pairs and the customers most likely to buy soon are those of the "
+              "customers the filters keep ({filters}).",
+        "fr": "Les paires de produits et les clients les plus susceptibles d'acheter bientôt "
+              "sont ceux des clients que les filtres gardent ({filters})."},
+    "page_timing_filters_all": {
         "en": "The customers most likely to buy soon are those the filters keep ({filters}); "
-              "the product pairs cover the orders of every customer (they are computed once "
-              "for the analysis).",
+              "the product pairs cover the orders of every customer (this analysis keeps one "
+              "line per customer and day, without the products of each order).",
         "fr": "Les clients les plus susceptibles d'acheter bientôt sont ceux que les filtres "
               "gardent ({filters})\u00a0; les paires de produits couvrent les commandes de "
-              "tous les clients (elles sont calculées une fois pour l'analyse)."},
+              "tous les clients (cette analyse garde une ligne par client et par jour, sans "
+              "les produits de chaque commande)."},
+    "hist_basis_intro": {
+        "en": "These analyses were not all made with the same settings. Future value, "
+              "lifetime value and LTV:CAC depend on them: they do not compare across a change. "
+              "The chart draws one line per run of analyses made alike, never joined across a "
+              "change; the table gives each analysis's settings.",
+        "fr": "Ces analyses n'ont pas toutes été faites avec les mêmes réglages. La valeur "
+              "future, la valeur vie client et le LTV:CAC en dépendent\u00a0: ils ne se "
+              "comparent pas d'un réglage à l'autre. Le graphique trace une ligne par suite "
+              "d'analyses faites de même, jamais reliée par-dessus un changement\u00a0; le "
+              "tableau donne les réglages de chaque analyse."},
+    "hist_basis_change": {"en": "{setting}: {values}", "fr": "{setting}\u00a0: {values}"},
+    "hist_basis_used": {"en": "{value} (analyses {ids})", "fr": "{value} (analyses {ids})"},
+    "hist_basis_run": {"en": "{ids} · {settings}", "fr": "{ids} · {settings}"},
+    "hist_basis_was": {"en": "changed: the previous analysis had {value}",
+                       "fr": "changé\u00a0: l'analyse précédente avait {value}"},
+    "hist_basis_changed_why": {
+        "en": "{change} since the previous analysis of this source, which was made with other "
+              "settings ({settings}): not a comparable change.",
+        "fr": "{change} depuis l'analyse précédente de cette source, faite avec d'autres "
+              "réglages ({settings})\u00a0: pas un écart comparable."},
+    "hist_basis_margin": {"en": "margin", "fr": "marge"},
+    "hist_basis_discount_rate": {"en": "discount rate", "fr": "taux d'actualisation"},
+    "hist_basis_horizon": {"en": "horizon", "fr": "horizon"},
+    "hist_basis_model": {"en": "model", "fr": "modèle"},
+    "hist_basis_not_saved": {"en": "not saved", "fr": "non enregistré"},
+    "page_pairs_export": {"en": "Export these pairs (CSV)",
+                          "fr": "Exporter ces paires (CSV)"},
     "page_channel_chart_left": {
         "en": "Not in the chart (no CAC to compare): {names}.",
         "fr": "Absents du graphique (pas de CAC à comparer)\u00a0: {names}."},

@@ -5,6 +5,7 @@ marks of cohorts, channels, segments and tiers link to the matching customers li
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import polars as pl
 
@@ -84,3 +85,99 @@ def of_customers(a: Analysis, ids: pl.Series) -> Analysis | None:
 
 SELECTION_CHARTS = ("distribution", "lorenz")
 """The overview's charts that follow the filters."""
+
+
+# ---- the history's settings ---------------------------------------------------------------
+
+BASIS = ("margin", "discount_rate", "horizon", "model")
+"""The settings the history's figures depend on (``clv.store.BASIS`` and the model), in the
+order the page names them."""
+_history_drawn: dict[tuple[str, str, tuple[int, ...]], str | None] = {}
+HISTORY_DRAWN = 32
+"""The history's charts split by settings kept (the oldest dropped first)."""
+
+
+def _setting(key: str, row: dict[str, Any], lang: str) -> str:
+    """The setting ``key`` of a history row, written in ``lang`` ('30 %', '12 prochains
+    mois'); 'not saved' when the saved analysis lacks it."""
+    from clv.i18n import t
+
+    value = row.get(key)
+    if value is None:
+        return t("hist_basis_not_saved", lang)
+    if key in ("margin", "discount_rate"):
+        whole = float(round(value * 100, 6)).is_integer()
+        return measures.percent(value, lang, 0 if whole else 1)
+    if key == "horizon":
+        return measures.horizon_words(value, row.get("horizon_unit") or "month", lang)
+    return str(value)
+
+
+def history_basis(rows: pl.DataFrame, lang: str = "en") -> dict[str, Any]:
+    """What the saved analyses ``rows`` of one source (``clv.store.Store.history``) were
+    made with, for the history's page: ``changes``, per setting of :data:`BASIS` that differs
+    among them, its name and each value with the analyses that used it; ``headings`` and
+    ``cells`` (by analysis id), the table's columns of the margin and of the other settings
+    that differ (not the model: the table has its column), each cell its value and the
+    previous analysis's when it changed (else None); ``changed``, by analysis id, the
+    settings that changed from the previous analysis ('marge 30 % → 40 %'), whose figures'
+    changes are then not comparable; ``chart``, when a setting
+    differs, the history's chart with one line per run of analyses made alike (a point is
+    never joined across a change; each line named in the legend by its analyses and
+    settings), else None (the page keeps its chart)."""
+    from clv.i18n import t
+
+    ordered = rows.sort("id").to_dicts()
+    present = [k for k in BASIS if k in rows.columns]
+    written = [{k: _setting(k, r, lang) for k in present} for r in ordered]
+    differ = [k for k in present if len({w[k] for w in written}) > 1]
+    changes = []
+    for k in differ:
+        used: dict[str, list[str]] = {}
+        for r, w in zip(ordered, written, strict=True):
+            used.setdefault(w[k], []).append(f"#{r['id']}")
+        changes.append({"setting": t(f"hist_basis_{k}", lang), "values": [
+            t("hist_basis_used", lang, value=v, ids=", ".join(ids)) for v, ids in used.items()]})
+    shown = [k for k in present if k != "model" and (k == "margin" or k in differ)]
+    out: dict[str, Any] = {
+        "changes": changes,
+        "headings": [t(f"hist_basis_{k}", lang).capitalize() for k in shown],
+        "cells": {r["id"]: [(w[k], before[k] if before and before[k] != w[k] else None)
+                            for k in shown]
+                  for r, w, before in zip(ordered, written, [None, *written[:-1]],
+                                          strict=True)},
+        "changed": {r["id"]: ", ".join(
+            f"{t(f'hist_basis_{k}', lang)} {before[k]} → {w[k]}" for k in differ
+            if w[k] != before[k])
+            for r, w, before in zip(ordered[1:], written[1:], written[:-1], strict=True)
+            if any(w[k] != before[k] for k in differ)},
+        "chart": None}
+    if differ and len(ordered) > 1:
+        key = (str(ordered[0].get("source") or ""), lang,
+               tuple(int(r["id"]) for r in ordered))
+        if key not in _history_drawn:
+            if len(_history_drawn) >= HISTORY_DRAWN:
+                _history_drawn.pop(next(iter(_history_drawn)))
+            _history_drawn[key] = charts.history(_runs(rows.sort("id"), written, differ,
+                                                       lang), lang)
+        out["chart"] = _history_drawn[key]
+    return out
+
+
+def _runs(rows: pl.DataFrame, written: list[dict[str, str]], differ: list[str], lang: str
+          ) -> pl.DataFrame:
+    """``rows`` with their ``source`` replaced by the run of analyses made alike each
+    belongs to ('#1–#2 · marge 30 %'), so that the history's chart draws one line per run."""
+    from clv.i18n import t
+
+    ids = rows["id"].to_list()
+    labels: list[str] = []
+    start = 0
+    for i in range(1, len(ids) + 1):
+        if i == len(ids) or any(written[i][k] != written[start][k] for k in differ):
+            said = ", ".join(f"{t(f'hist_basis_{k}', lang)} {written[start][k]}"
+                             for k in differ)
+            span = f"#{ids[start]}" if i - 1 == start else f"#{ids[start]}–#{ids[i - 1]}"
+            labels.extend([t("hist_basis_run", lang, ids=span, settings=said)] * (i - start))
+            start = i
+    return rows.with_columns(pl.Series("source", labels, dtype=pl.String))

@@ -29,6 +29,7 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from clv import i18n, measures
+from clv.errors import ClvError
 from clv.pipeline import Analysis
 from clv.report.text import note, number, percent, plain_note, segment_name, tier
 from clv.segments import SEGMENTS
@@ -261,6 +262,31 @@ def switch(request: Request | None, lang: str) -> list[tuple[str, str, str | Non
     return out
 
 
+@jinja2.pass_context
+def _history_basis(context: Any, source: str) -> dict[str, Any] | None:
+    """The settings the saved analyses of ``source`` were made with and where they differ
+    (:func:`clv.web.charts.history_basis`), for the history's page; the history read once
+    per request. None without a request, or when the history cannot be read again (the page
+    then shows its figures as before)."""
+    from clv.web.charts import history_basis
+
+    request = context.get("request")
+    if request is None:
+        return None
+    history = getattr(request.state, "clv_history", None)
+    if history is None:
+        try:
+            history = request.app.state.clv.store.history()
+        except ClvError:
+            return None
+        request.state.clv_history = history
+    rows = history.filter(pl.col("source").fill_null("") == source)
+    return history_basis(rows, context.get("lang", "en")) if rows.height else None
+
+
+ENV.globals.update(history_basis=_history_basis)
+
+
 def page(name: str, status: int = 200, *, request: Request | None = None,
          **context: Any) -> HTMLResponse:
     """The template ``name`` rendered with ``context`` (``lang``: the page's language).
@@ -268,7 +294,7 @@ def page(name: str, status: int = 200, *, request: Request | None = None,
     a language asked by ``?lang=`` is kept in the ``clv_lang`` cookie for the next pages."""
     context.setdefault("lang", "en")
     html = ENV.get_template(name).render(languages=switch(request, context["lang"]),
-                                         **context)
+                                         request=request, **context)
     response = HTMLResponse(html, status, headers={
         "Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
         # same-origin: the dashboard's own forms carry their Origin (the guard's check); no
@@ -482,7 +508,7 @@ def tables(a: Analysis) -> dict[str, Callable[[], pl.DataFrame | None]]:
     """Every table an analysis offers for export and through the API."""
     ch, subs = a.channels, a.subscriptions
     return {
-        "customers": lambda: a.customers,
+        "customers": lambda: a.listed,
         "segments": lambda: a.segments.segments,
         "tiers": lambda: a.segments.tiers,
         "cohorts": lambda: a.cohorts.table,

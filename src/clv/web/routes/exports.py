@@ -56,23 +56,27 @@ FR_DATE = "%d/%m/%Y"
 FILTERED: dict[str, tuple[str, ...]] = {
     "customers": ("start", "end", "channel", "segment", "tier", "q"),
     "segments": ("start", "end", "channel", "tier", "q"),
-    "cohorts": ("start", "end", "channel", "segment", "tier")}
+    "cohorts": ("start", "end", "channel", "segment", "tier"),
+    "cross_sell": ("start", "end", "channel", "segment", "tier", "q")}
 """The tables the filters apply to, and the filters each takes, as its page does (the
 segments compare the segments: no segment filter; the cohorts pick customers by channel,
-segment and tier, cohorts by their months)."""
+segment and tier, cohorts by their months; the cross-sell pairs are those of the customers
+kept, as on the timing page)."""
 
 
 def filtered(e: Entry, name: str, f: Filters) -> pl.DataFrame | None:
     """The table ``name`` (one of :data:`FILTERED`) of the customers the filters ``f`` keep,
     as its page shows it: the customers, the segments' profile of the customers kept (with
-    each segment's rule), the cohorts of the customers kept acquired in the chosen months;
-    None when they keep nobody."""
+    each segment's rule), the cohorts of the customers kept acquired in the chosen months,
+    the cross-sell pairs of the customers kept; None when they keep nobody."""
     from clv.segments import profile
-    from clv.web.routes.pages import _in_period, cohorts_of
+    from clv.web.routes.pages import _in_period, cohorts_of, cross_sell_of
 
     a = e.analysis
     if name == "customers":
-        return f.customers(a.customers)
+        return f.customers(a.listed)
+    if name == "cross_sell":
+        return cross_sell_of(e, f)[0]
     if name == "segments":
         chosen = Filters(**{k: f.raw[k] for k in FILTERED[name] if f.raw[k]}).customers(
             a.customers)

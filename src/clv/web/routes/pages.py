@@ -214,7 +214,7 @@ def customers(request: Request, e: EntryDep, f: FilterDep, lang: PageLang,
               page_no: Annotated[int, Query(alias="page", ge=1, le=MAX_INDEX // PAGE)] = 1
               ) -> HTMLResponse:
     a = e.analysis
-    found = f.customers(a.customers)
+    found = f.customers(a.listed)
     page_no = min(page_no, max(1, math.ceil(found.height / PAGE)))  # past the last: the last
     rows = found.sort("clv", descending=True).slice((page_no - 1) * PAGE, PAGE)
     query = f.link(q=f.q)
@@ -235,6 +235,8 @@ def customer(request: Request, e: EntryDep, f: FilterDep, cid: str, lang: PageLa
     except HTTPException:  # an id typed or kept from another analysis: said in words
         return section(e, "customer", f, lang=lang, request=request, status=404,
                        missing=cid, back=_customers_link(e, f))
+    paid = a.listed.filter(pl.col("customer_id") == cid)["paid_orders"]
+    found["customer"]["paid_orders"] = paid[0] if paid.len() else None
     columns = [c for c in HISTORY if found["history"] and c in found["history"][0]]
     return section(e, "customer", f, lang=lang, request=request, columns=columns,
                    history_words=HISTORY, back=_customers_link(e, f),
@@ -584,32 +586,69 @@ def channel_page(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) ->
                    explained=figures.explained(keys, a, lang), basis=figures.basis(a, lang))
 
 
+_cross_sold: Kept[pl.DataFrame | None] = Kept()
+
+
+def cross_sell_of(e: Entry, f: Filters) -> tuple[pl.DataFrame | None, bool]:
+    """The cross-sell pairs of the customers the filters ``f`` keep (all of them with no
+    filter): :func:`clv.timing.cross_sell` on their transactions, computed once per selection
+    (the latest few kept), an empty table when their orders make no pair; and whether they are
+    the selection's. An analysis without products has none (None); one whose transactions
+    carry no product lines (the Spark engine's, one row per customer and day) gives the pairs
+    of every customer, said not to be the selection's."""
+    from clv.errors import ClvError
+    from clv.timing import cross_sell
+
+    a = e.analysis
+    if a.cross_sell is None or not (f.kept or f.q):
+        return a.cross_sell, True
+    frame = a.transactions.frame
+    if "product" not in frame.columns:
+        return a.cross_sell, False
+    base = a.cross_sell
+
+    def compute() -> pl.DataFrame | None:
+        ids = f.customers(a.customers)["customer_id"]
+        try:
+            return cross_sell(frame.filter(pl.col("customer_id").is_in(ids.implode())))
+        except ClvError:  # no purchase of a product among them
+            return base.clear()
+
+    return _cross_sold.get(e, f.link(q=f.q), compute), True
+
+
+def pairs_table(pairs: pl.DataFrame, lang: str) -> dict[str, Any]:
+    """The cross-sell pairs as the timing page's table (the first 30)."""
+    return {
+        "head": [t("first_product", lang).capitalize(), t("then", lang).capitalize(),
+                 t("page_share_then", lang), t("page_lift", lang),
+                 t("q1", lang).capitalize(), t("median", lang).capitalize(),
+                 t("q3", lang).capitalize(), t("page_recommendation", lang)],
+        "numeric": [False, False, True, True, True, True, True, False],
+        "body": [[r["product_a"], r["product_b"],
+                  figures.written(r["share"], "share", lang, None),
+                  number(r["lift"], lang, 2),
+                  number(r["q1_days"], lang), number(r["median_days"], lang),
+                  number(r["q3_days"], lang),
+                  t("page_recommend", lang, a=r["product_a"], b=r["product_b"],
+                    q1=number(r["q1_days"], lang),
+                    q3=number(r["q3_days"], lang))]
+                 for r in pairs.head(30).iter_rows(named=True)]}
+
+
 @router.get("/a/{aid}/timing")
 def timing(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTMLResponse:
     a = e.analysis
-    pairs = None
-    if a.cross_sell is not None and a.cross_sell.height:
-        pairs = {
-            "head": [t("first_product", lang).capitalize(), t("then", lang).capitalize(),
-                     t("page_share_then", lang), t("page_lift", lang),
-                     t("q1", lang).capitalize(), t("median", lang).capitalize(),
-                     t("q3", lang).capitalize(), t("page_recommendation", lang)],
-            "numeric": [False, False, True, True, True, True, True, False],
-            "body": [[r["product_a"], r["product_b"],
-                      figures.written(r["share"], "share", lang, None),
-                      number(r["lift"], lang, 2),
-                      number(r["q1_days"], lang), number(r["median_days"], lang),
-                      number(r["q3_days"], lang),
-                      t("page_recommend", lang, a=r["product_a"], b=r["product_b"],
-                        q1=number(r["q1_days"], lang),
-                        q3=number(r["q3_days"], lang))]
-                     for r in a.cross_sell.head(30).iter_rows(named=True)]}
+    found, of_selection = cross_sell_of(e, f)
+    pairs = pairs_table(found, lang) if found is not None and found.height else None
     col = next(c for c in a.next_purchase.columns if c.startswith("p_purchase_"))
     soon = f.customers(a.customers).sort(col, descending=True).head(20)
     chosen = f.described(lang)
+    said = "page_timing_filters" if of_selection else "page_timing_filters_all"
+    query = f.link(q=f.q) if of_selection else ""
     return section(e, "timing", f, lang=lang, request=request, pairs=pairs,
-                   filters_said=t("page_timing_filters", lang, filters=", ".join(chosen))
-                   if chosen else None,
+                   filters_said=t(said, lang, filters=", ".join(chosen)) if chosen else None,
+                   export=f"/a/{e.id}/export/cross_sell.csv{query}" if pairs else None,
                    soon=soon.to_dicts(), col=col,
                    chance=t("page_p_purchase", lang, days=col.removeprefix("p_purchase_")
                             .removesuffix("d")))
