@@ -137,6 +137,8 @@ TEMPLATES: dict[str, str] = {
     "cohort_ages_capped": "the cohort table stops at {ages:,} {period}s after acquisition "
                           "(50 years): {lines:,} lines at older ages, of customers acquired "
                           "from {first} on, are left out of it",
+    "guest_emails": "{n:,} rows of guest checkouts ('{column}' 0 or blank) are told apart by "
+                    "their email in '{email}' (lower-cased); the other rows by their id",
 }
 """The English sentence of each kind of note (``str.format`` templates)."""
 

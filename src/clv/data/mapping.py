@@ -234,6 +234,16 @@ NOT_PAID_PREFIXES = ("en attente", "awaiting", "pending", "on hold", "on-hold")
 STATUS_PREFIXES = ("wc-",)
 """Prefixes a system writes before its states, removed before they are compared: WooCommerce
 stores and exports ``wc-completed``, ``wc-refunded``, ``wc-on-hold`` for ``completed`` ..."""
+GUEST_ID_COLUMNS = {"customeruserid", "customeruser", "userid", "wpuserid"}
+"""User-id columns (compared as :func:`_norm` writes names) where ``0`` or a blank marks a
+guest checkout rather than a customer: WooCommerce's 'Customer User ID' (the WordPress user,
+0 for a guest), and any customer column of a preset in :data:`GUEST_PRESETS`."""
+GUEST_PRESETS = {"woocommerce"}
+"""Presets whose customer id is 0 for a guest checkout."""
+EMAIL_COLUMNS = ["billingemail", "emailbilling", "customeremail", "email", "emailaddress",
+                 "billingemailaddress", "courriel", "emailfacturation", "mail"]
+"""Columns of the buyer's email (compared as :func:`_norm` writes names), in order of
+preference: a guest checkout's customer (see :class:`Mapping`)."""
 NAME_COLUMNS = {"client", "customer", "customername", "nomclient", "name"}
 """Columns of exports that name the customer by a display name, having no id."""
 
@@ -274,12 +284,20 @@ def _norm(name: str) -> str:
 @dataclass
 class Mapping:
     """Canonical field -> source column, with where each choice came from, and the notes that
-    say how the amount is made (line items, a price taken as the amount, a ledger)."""
+    say how the amount is made (line items, a price taken as the amount, a ledger).
+
+    ``guests``: the customer column is a user id where ``0`` or a blank marks a guest checkout
+    (:data:`GUEST_ID_COLUMNS`, :data:`GUEST_PRESETS`), so that guests are not one customer
+    ``0``: a guest row is keyed by its email, in ``guest_email`` (:data:`EMAIL_COLUMNS`, the
+    email trimmed and lower-cased), the other rows by their id; without an email column (or
+    email), a row of id 0 is excluded as a guest checkout."""
 
     columns: dict[str, str] = field(default_factory=dict)
     origin: dict[str, str] = field(default_factory=dict)
     preset: str | None = None
     notes: list[str] = field(default_factory=list)
+    guests: bool = False
+    guest_email: str | None = None
 
     def __getitem__(self, key: str) -> str:
         return self.columns[key]
@@ -308,6 +326,9 @@ class Mapping:
             parts.insert(2, "amount = sales side of "
                             + " and ".join(f"'{self.columns[f]}'" for f in ("debit", "credit")
                                            if f in self.columns) + " (ledger)")
+        if self.guests:
+            parts.insert(1, "guests (customer id 0 or blank) <- "
+                         + (f"'{self.guest_email}'" if self.guest_email else "excluded"))
         return ", ".join(parts)
 
 
@@ -477,6 +498,11 @@ def resolve_mapping(
     customer = mapping.columns.get("customer_id")
     if customer is not None and _norm(customer) in NAME_COLUMNS and mapping.preset is not None:
         mapping.notes.append(Note("customer_names", column=customer))
+    if customer is not None and (_norm(customer) in GUEST_ID_COLUMNS
+                                 or mapping.preset in GUEST_PRESETS):
+        mapping.guests = True
+        mapping.guest_email = next((by_norm[n] for n in EMAIL_COLUMNS
+                                    if n in by_norm and by_norm[n] != customer), None)
     missing = [f for f in REQUIRED if f not in mapping.columns
                and not (f == "amount" and (mapping.line_items or mapping.ledger))]
     if missing and complete:

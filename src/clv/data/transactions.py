@@ -231,10 +231,10 @@ def _validate(
     dates = parse_dates(_date_values(frame, m, notes), date_format, tz=timezone,
                         source_tz=source_timezone, source=src)
     notes += dates.notes
-    cols: dict[str, pl.Series | pl.Expr] = {
-        "_cid": clean_ids(frame[m["customer_id"]]),
-        "_ts": dates.values,
-    }
+    cid, guest = _customer_ids(frame, mapping, notes)
+    cols: dict[str, pl.Series | pl.Expr] = {"_cid": cid, "_ts": dates.values}
+    if guest is not None:
+        cols["_guest"] = guest
     qty = _quantities(frame[m["quantity"]], decimal) if "quantity" in m else None
     if mapping.line_items:
         assert qty is not None
@@ -315,6 +315,8 @@ def _validate(
         # before the customer: a bad-debt adjustment or a free line usually names nobody
         reason = (reason.when(pl.col("_price") == 0).then(code(why.FREE_LINE))
                   .when(pl.col("_price") < 0).then(code(why.NEGATIVE_PRICE)))
+    if guest is not None:
+        reason = reason.when(pl.col("_guest")).then(code(why.GUEST_CHECKOUT))
     reason = reason.when(pl.col("_cid").is_null()).then(code(why.MISSING_CUSTOMER))
     if "status" in m:
         reason = reason.when(unpaid(pl.col(m["status"]))).then(code(why.STATUS_NOT_PAID))
@@ -355,7 +357,9 @@ def _validate(
                 column=m["quantity"] if "quantity" in m and (bad["_qty"][0] or 0) < 0
                 else _amount_column(m))
 
-    shown = [ROW] + list(dict.fromkeys(m.values()))
+    # the examples show the mapped columns, and the email that keys a guest
+    email = [mapping.guest_email] if mapping.guests and mapping.guest_email else []
+    shown = [ROW] + list(dict.fromkeys([*m.values(), *email]))
     excluded = _rows(work, pl.col("_code").is_not_null(), ["_code", "_amount", *shown]) \
         .with_columns(pl.col("_code").replace_strict(dict(enumerate(reasons)),
                                                      return_dtype=pl.String).alias("_reason"))
@@ -541,6 +545,42 @@ def _quantities(values: pl.Series, decimal: str | None) -> ParsedAmounts:
             return ParsedAmounts(cast, pl.repeat(None, len(values), dtype=pl.String,
                                                  eager=True))
     return parse_amounts(values, decimal=decimal)
+
+
+GUEST_ID = "0"
+"""The customer id of a guest checkout in a user-id column (see :class:`Mapping`)."""
+
+
+def _customer_ids(frame: pl.DataFrame, mapping: Mapping, notes: list[str]
+                  ) -> tuple[pl.Series, pl.Series | None]:
+    """The customer ids (:func:`clv.data.ids.clean_ids`) and, when the column is a user id
+    where 0 marks a guest (``mapping.guests``), the rows to exclude as guest checkouts
+    (else None).
+
+    A guest row (id 0 or blank) is keyed by its email (trimmed, lower-cased) when the file
+    has an email column and the row an email, said in the note ``guest_emails``: else every
+    guest would be one customer ``0`` with all their purchases. A row of id 0 without an
+    email is a guest checkout to exclude; a blank id without an email stays a missing id."""
+    column = mapping.columns["customer_id"]
+    ids = clean_ids(frame[column])
+    if not mapping.guests:
+        return ids, None
+    zero = ids == GUEST_ID
+    if mapping.guest_email is None:
+        return ids, zero.fill_null(False) if zero.any() else None
+    if not zero.any() and not ids.null_count():
+        return ids, None
+    email = frame.select(_clean_text(pl.col(mapping.guest_email)).str.to_lowercase()) \
+        .to_series()
+    guest = (zero | ids.is_null()).fill_null(True)
+    by_email = guest & email.is_not_null()
+    n = int(by_email.sum())
+    if n:
+        ids = pl.select(pl.when(pl.lit(by_email)).then(pl.lit(email)).otherwise(pl.lit(ids))
+                        .alias(ids.name)).to_series()
+        notes.append(Note("guest_emails", n=n, column=column, email=mapping.guest_email))
+    unknown = zero.fill_null(False) & email.is_null()
+    return ids, unknown if unknown.any() else None
 
 
 def _date_values(frame: pl.DataFrame, m: dict[str, str], notes: list[str]) -> pl.Series:
@@ -782,6 +822,7 @@ def _reason_column(reason: str, m: dict[str, str]) -> str:
         reason = why.EARLY_DATE
     return {
         why.MISSING_CUSTOMER: m["customer_id"],
+        why.GUEST_CHECKOUT: m["customer_id"],
         why.BAD_DATE: m["timestamp"],
         why.FUTURE_DATE: m["timestamp"],
         why.EARLY_DATE: m["timestamp"],

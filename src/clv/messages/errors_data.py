@@ -316,6 +316,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     # The reasons rows are excluded for (clv.data.issues), as clv.report.text says them.
     "error_reason_missing_customer": {"en": "missing customer id",
                                       "fr": "identifiant client manquant"},
+    "error_reason_guest_checkout": {"en": "guest checkout without customer id",
+                                    "fr": "commande invitée sans identifiant client"},
     "error_reason_not_paid": {
         "en": "order status not paid (failed, cancelled, refunded, awaiting payment)",
         "fr": "commande non payée (échouée, annulée, remboursée, en attente de paiement)"},
