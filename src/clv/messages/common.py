@@ -10,4 +10,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                             "fr": "postgresql://utilisateur@serveur/boutique"},
     "home_db_query_example": {"en": "select customer_id, created_at, total from orders",
                               "fr": "select id_client, date_commande, montant from commandes"},
+    "chart_drawn_size": {"en": "Show the chart at full size (it scrolls sideways)",
+                         "fr": "Voir le graphique en taille réelle (il défile sur le côté)"},
+    "chart_fit_size": {"en": "Fit the chart to the screen",
+                       "fr": "Ajuster le graphique à l'écran"},
 }

@@ -144,15 +144,42 @@ function whatIf() {
   form.addEventListener("submit", (event) => event.preventDefault());
 }
 
-// a chart wider than the screen scrolls inside its figure (style.css): a keyboard can then
-// reach that box and scroll it too
-function scrollingCharts() {
+// a chart wider than its box is shrunk to fit it (style.css); a button before it shows it at
+// its drawn size, then scrolling inside its figure, which a keyboard can reach and scroll;
+// the button's words are the page's (the <body> element's data-chart-* attributes)
+function fittedCharts() {
+  const words = document.body.dataset;
   for (const figure of document.querySelectorAll("main figure")) {
-    if (figure.scrollWidth > figure.clientWidth + 1) {
-      figure.tabIndex = 0;
-    } else if (figure.getAttribute("tabindex") === "0") {
-      figure.removeAttribute("tabindex");
+    const svg = figure.querySelector(":scope > svg");
+    if (!svg) continue;
+    const drawn = Number(svg.getAttribute("width")) || 0;
+    let button = figure.previousElementSibling;
+    if (!button || !button.classList.contains("chart-size")) {
+      button = document.createElement("button");
+      button.type = "button";
+      button.className = "chart-size";
+      button.setAttribute("aria-pressed", "false");
+      button.textContent = words.chartDrawn || "Full size";
+      button.addEventListener("click", () => {
+        const full = figure.classList.toggle("drawn-size");
+        button.setAttribute("aria-pressed", String(full));
+        button.textContent = full ? (words.chartFit || "Fit the screen")
+          : (words.chartDrawn || "Full size");
+        scrolling(figure);
+      });
+      figure.before(button);
     }
+    // shown while the chart is shrunk, or shown at its drawn size by the button
+    button.hidden = !figure.classList.contains("drawn-size") && drawn <= figure.clientWidth + 1;
+    scrolling(figure);
+  }
+}
+
+function scrolling(figure) {
+  if (figure.scrollWidth > figure.clientWidth + 1) {
+    figure.tabIndex = 0;
+  } else if (figure.getAttribute("tabindex") === "0") {
+    figure.removeAttribute("tabindex");
   }
 }
 
@@ -171,6 +198,6 @@ document.addEventListener("DOMContentLoaded", () => {
   job();
   filterForms();
   whatIf();
-  scrollingCharts();
-  window.addEventListener("resize", scrollingCharts);
+  fittedCharts();
+  window.addEventListener("resize", fittedCharts);
 });
