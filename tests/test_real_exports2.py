@@ -113,3 +113,86 @@ def test_clv_check_keys_woocommerce_guests_by_email(tmp_path):
         ("guest checkout without customer id", 1)]
     assert "4 rows of guest checkouts ('Customer User ID' 0 or blank) are told apart by their " \
         "email in 'Billing Email' (lower-cased); the other rows by their id" in report["notes"]
+
+
+def test_emails_as_customer_ids_are_compared_without_case(tmp_path):
+    text = ("customer,date,amount\nanna@x.com,2024-01-01,10\nANNA@X.COM ,2024-02-01,20\n"
+            "Bob@Y.org,2024-01-05,5\nbob@y.org,2024-03-05,6\nBOB@Y.ORG,2024-04-05,7\n"
+            "carl@z.net,2024-01-09,8\n")
+    tx = read_transactions(write(tmp_path, "emails.csv", text))
+    by = dict(tx.frame.group_by("customer_id").agg(pl.len()).iter_rows())
+    assert by == {"anna@x.com": 2, "bob@y.org": 3, "carl@z.net": 1}
+    (note,) = [n for n in tx.issues.notes if getattr(n, "key", "") == "email_ids_merged"]
+    assert note.values == {"n": 3, "column": "customer"}
+    # already lower case: no note
+    lower = read_transactions(write(tmp_path, "lower.csv", text.lower()))
+    assert not any(getattr(n, "key", "") == "email_ids_merged" for n in lower.issues.notes)
+    # ids that are not emails keep their case
+    codes = read_transactions(write(tmp_path, "codes.csv", "customer,date,amount\n"
+                                    "AB1,2024-01-01,1\nab1,2024-01-02,2\n"))
+    assert sorted(codes.frame["customer_id"].to_list()) == ["AB1", "ab1"]
+
+
+def test_every_table_keys_emails_alike():
+    from clv.data.ids import clean_ids, clean_ids_merged
+
+    ids = pl.Series("c", [" Anna@X.com", "anna@x.com", None, "B@y.fr"])
+    assert clean_ids(ids).to_list() == ["anna@x.com", "anna@x.com", None, "b@y.fr"]
+    assert clean_ids_merged(ids)[1] == 1
+
+
+def test_integer_ids_written_as_floats_or_not_are_one_customer(tmp_path):
+    text = ("customer,date,amount\n12346,2024-01-01,10\n12346.0,2024-02-01,20\n"
+            "-7.00,2024-01-05,5\n-7,2024-03-05,6\n,2024-03-05,1\n")
+    tx = read_transactions(write(tmp_path, "ids.csv", text))
+    by = dict(tx.frame.group_by("customer_id").agg(pl.col("amount").sum()).iter_rows())
+    assert by == {"12346": 30.0, "-7": 11.0}
+    # one id that is not an integer leaves every id as written
+    mixed = read_transactions(write(tmp_path, "mixed.csv", text + "12.5,2024-03-06,1\n"))
+    assert sorted(mixed.frame["customer_id"].unique().to_list()) == [
+        "-7", "-7.00", "12.5", "12346", "12346.0"]
+
+
+SHOPIFY_HEADER = ("Name,Email,Financial Status,Paid at,Currency,Subtotal,Total,Created at,"
+                  "Lineitem quantity,Lineitem name,Lineitem price,Refunded Amount,Id")
+
+
+def shopify(orders: list[tuple[str, str, str, str, str, list[str]]]) -> str:
+    """A Shopify orders export: per order (name, email, status, currency, created at, the
+    prices of its lines), its order-level fields on its first line only, as Shopify writes."""
+    lines = [SHOPIFY_HEADER]
+    for name, email, status, currency, created, prices in orders:
+        subtotal = f"{sum(float(p) for p in prices):.2f}"
+        for i, price in enumerate(prices):
+            first = i == 0
+            lines.append(",".join([
+                name, email, status if first else "", created if first else "",
+                currency if first else "", subtotal if first else "",
+                subtotal if first else "", created, "1", f"Item {i}", price,
+                "0.00" if first else "", "500" + name[1:] if first else ""]))
+    return "\n".join(lines) + "\n"
+
+
+ORDERS = [("#1001", "ann@x.com", "paid", "CAD", "2023-01-01 13:10:36 -0500", ["24.00", "35.00"]),
+          ("#1002", "ben@x.com", "pending", "CAD", "2023-01-02 10:00:00 -0500",
+           ["10.00", "11.00", "12.00"]),
+          ("#1003", "cid@x.com", "paid", "USD", "2023-01-03 10:00:00 -0500", ["5.00", "6.00"]),
+          ("#1004", "ann@x.com", "refunded", "CAD", "2022-12-01 10:00:00 -0500",
+           ["7.00", "8.00"]),
+          ("#1005", "dee@x.com", "paid", "CAD", "2023-01-05 10:00:00 -0500", ["9.00"])]
+
+
+def test_the_lines_of_an_excluded_order_are_excluded_with_it(tmp_path):
+    tx = read_transactions(write(tmp_path, "orders_export.csv", shopify(ORDERS)),
+                           currency="CAD")
+    assert tx.frame.select("customer_id", "amount").rows() == [
+        ("ann@x.com", 59.0), ("ann@x.com", 0.0), ("dee@x.com", 9.0)]
+    out = {e.reason: (e.count, e.amount) for e in tx.issues.exclusions}
+    assert out == {
+        "order status not paid (failed, cancelled, refunded, awaiting payment)": (5, 48.0),
+        "other currency": (2, 11.0)}
+    assert tx.issues.balanced and tx.issues.rows_read == 10
+    assert "1 line items without their own amount belong to orders whose amount is on " \
+        "another line; kept with amount 0" in tx.issues.notes
+    # ann's first purchase is her paid order, not a line of her refunded one
+    assert str(tx.frame["timestamp"].min()).startswith("2023-01-01")

@@ -139,6 +139,8 @@ TEMPLATES: dict[str, str] = {
                           "from {first} on, are left out of it",
     "guest_emails": "{n:,} rows of guest checkouts ('{column}' 0 or blank) are told apart by "
                     "their email in '{email}' (lower-cased); the other rows by their id",
+    "email_ids_merged": "customer ids of '{column}' are emails, compared without case: {n:,} "
+                        "of them differed from another only by case and were merged",
 }
 """The English sentence of each kind of note (``str.format`` templates)."""
 
