@@ -28,6 +28,7 @@ import numbers
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
 import polars as pl
 
 from clv.data.transactions import Transactions
@@ -45,6 +46,12 @@ its refund summed leave a round-off such as 5.6e-17 whose sign depends on the or
 additions, which a parallel sum does not fix (the same file gave 290 to 293 non-positive
 periods from one run to the next before this bound). A millionth of a currency unit is far
 below any price and far above the round-off of sums of prices."""
+GRID_DIGITS = (2, 3, 4, 5, 6)
+"""The decimal grids tried for the amounts, in this order: cents first (whole amounts too)."""
+GRID_TOLERANCE = 1e-6
+"""How far (in units of the grid) an amount may be from the grid and be read as on it: the
+round-off of a decimal written in binary, or of a quantity times a price (3 x 19.99 =
+59.970000000000006), is some 1e-13 of a unit at most."""
 # Logs longer than this are summarised in parts of customers (by a hash of their id).
 ROWS_PER_PART = 40_000_000
 PART_SEED = 20_261_122
@@ -289,6 +296,9 @@ def rfm_summary(
         raise ClvError(f"calibration_end {cal} must be before observation_end {obs}")
     obs_p = _floor(obs, merge)
     cal_p = _floor(cal, merge) if cal is not None else None
+    scale = _grid(lf)
+    if scale is not None:  # whole units of the grid: sums exact, in any order
+        lf = lf.with_columns((pl.col("amount") * scale).round().cast(pl.Int64))
     if linked:
         lf = lf.with_columns(_netted_period(obs_p, cal_p)).drop("_order_period")
 
@@ -299,7 +309,7 @@ def rfm_summary(
     for k in range(parts):
         part = lf if parts == 1 else lf.filter(
             pl.col("customer_id").hash(seed=PART_SEED) % parts == k)
-        frame, report = _summarise(part, obs_p, cal_p, days)
+        frame, report = _summarise(part, obs_p, cal_p, days, scale or 1)
         if midpoint:
             frame = frame.with_columns(pl.col("T") + UNIT_DAYS[merge] / 2 / days)
         frames.append(frame)
@@ -326,9 +336,48 @@ def _netted_period(obs_p: dt.date, cal_p: dt.date | None) -> pl.Expr:
         .then(order).otherwise(pl.col("period")).alias("period")
 
 
-def _summarise(lf: pl.LazyFrame, obs_p: dt.date, cal_p: dt.date | None, days: float
-               ) -> tuple[pl.DataFrame, dict[str, Any]]:
-    """Summary rows and report counts of the customers in ``lf`` (one part)."""
+def _grid(lf: pl.LazyFrame) -> int | None:
+    """The amounts' decimal grid: ``10**k`` for the first ``k`` of :data:`GRID_DIGITS` that
+    puts every amount within :data:`GRID_TOLERANCE` of a whole number of ``10**-k`` (cents,
+    for most logs), small enough that every sum of them is exact in 64-bit integers; None when
+    there is none (amounts of more than 6 decimals, or too large).
+
+    The summary then sums whole numbers of the grid. A sum of floats depends on the order of
+    its terms, which Polars' parallel group-bys do not fix: the same log gave monetary values
+    that differed in their last bit from one run to the next, and a fit on a flat likelihood
+    (Gamma-Gamma at its limit) then moved the total value by cents. Sums of integers are exact
+    whatever their order, and each is divided by the grid once (a correctly rounded quotient),
+    which also gives the exact decimal sum, not the round-off of its additions."""
+    largest, total = lf.select(pl.col("amount").abs().max().alias("largest"),
+                               pl.col("amount").abs().sum().alias("total")).collect().row(0)
+    if largest is None or not math.isfinite(total):
+        return None
+    amount = pl.col("amount")
+    for k in GRID_DIGITS:
+        scale = 10 ** k
+        if largest * scale >= 2.0 ** 53 or total * scale >= 2.0 ** 62:
+            return None  # larger grids only make it worse
+        scaled = amount * scale
+        off = lf.select((scaled - scaled.round()).abs().max()).collect().item()
+        if off is not None and off <= GRID_TOLERANCE:
+            return scale
+    return None
+
+
+def _unscaled(values: pl.Series, scale: int) -> pl.Series:
+    """Sums of whole units of the grid ``scale`` (see :func:`_grid`) as amounts: each the
+    correctly rounded quotient, as NumPy divides (Polars divides by a constant as a product
+    with its reciprocal); nulls stay null. Amounts summed as floats (``scale`` 1) unchanged."""
+    if scale == 1:
+        return values
+    quotient = pl.Series(values.name, values.cast(pl.Float64).to_numpy() / scale)
+    return quotient.fill_nan(None) if values.null_count() else quotient
+
+
+def _summarise(lf: pl.LazyFrame, obs_p: dt.date, cal_p: dt.date | None, days: float,
+               scale: int = 1) -> tuple[pl.DataFrame, dict[str, Any]]:
+    """Summary rows and report counts of the customers in ``lf`` (one part), whose amounts are
+    whole units of the grid ``scale`` (:func:`_grid`; 1: the amounts themselves)."""
     periods = (
         lf.group_by("customer_id", "period")
         .agg(pl.col("amount").sum(), pl.len().alias("n"))
@@ -337,45 +386,45 @@ def _summarise(lf: pl.LazyFrame, obs_p: dt.date, cal_p: dt.date | None, days: fl
     # Filters stay lazy so that no copy of the period table is ever materialised.
     in_obs = pl.col("period") <= obs_p
     end_p = cal_p if cal_p is not None else obs_p
-    buy = pl.col("amount") > NET_ZERO
+    buy = pl.col("amount") > NET_ZERO * scale
     bought = pl.when(buy).then(pl.col("period"))
     # One group-by of plain aggregations over masked columns (Polars' fast paths; per-group
     # filters would leave them). Every purchase period is at or after the start, so the
     # repeats are the positive periods minus the start period when the start is positive.
     seen = (  # every customer with a calibration period, purchase or not
         periods.lazy().filter(pl.col("period") <= end_p).group_by("customer_id").agg(
-            pl.when(pl.col("amount") >= -NET_ZERO).then(pl.col("period")).min()
+            pl.when(pl.col("amount") >= -NET_ZERO * scale).then(pl.col("period")).min()
             .alias("first_purchase"),
             pl.col("amount").sum().alias("total_amount"),
             bought.min().alias("_first_pos"),
             bought.max().alias("_last_pos"),
             buy.sum().cast(pl.Int64).alias("_n_pos"),
-            pl.when(buy).then(pl.col("amount")).otherwise(0.0).sum().alias("_pos_sum"),
+            pl.when(buy).then(pl.col("amount")).otherwise(0).sum().alias("_pos_sum"),
             pl.col("amount").min_by(bought).alias("_first_pos_amount"),  # nulls ignored
         )
         .collect()
     )
-    frame, no_purchase = customer_rows(seen, end_p, days)
+    frame, no_purchase = customer_rows(seen, end_p, days, scale)
     stats = periods.select(
         pl.col("n").sum().alias("transactions"),
         pl.col("amount").sum().alias("amount"),
-        ((pl.col("amount") <= NET_ZERO) & in_obs).sum().alias("non_positive_periods"),
+        ((pl.col("amount") <= NET_ZERO * scale) & in_obs).sum().alias("non_positive_periods"),
         pl.col("n").filter(~in_obs).sum().alias("rows_after_observation_end"),
         pl.col("amount").filter(~in_obs).sum().alias("amount_after_observation_end"),
     ).row(0, named=True)
     report: dict[str, Any] = {
         "transactions": int(stats["transactions"]),
-        "amount": float(stats["amount"]),
+        "amount": float(stats["amount"]) / scale,
         "merged_transactions": int(stats["transactions"]) - periods.height,
         "non_positive_periods": int(stats["non_positive_periods"]),
         "rows_after_observation_end": int(stats["rows_after_observation_end"]),
-        "amount_after_observation_end": float(stats["amount_after_observation_end"]),
+        "amount_after_observation_end": float(stats["amount_after_observation_end"]) / scale,
         "customers_without_purchase": no_purchase.height,
         # all their amounts up to the observation end, holdout included
         "amount_without_purchase": float(
             periods.lazy().filter(in_obs)
             .join(no_purchase.lazy().select("customer_id"), on="customer_id", how="semi")
-            .select(pl.col("amount").sum()).collect().item()),
+            .select(pl.col("amount").sum()).collect().item()) / scale,
         "customers_first_seen_in_holdout": 0,
         "amount_first_seen_in_holdout": 0.0,
     }
@@ -384,15 +433,25 @@ def _summarise(lf: pl.LazyFrame, obs_p: dt.date, cal_p: dt.date | None, days: fl
         unknown = hold.join(seen.lazy().select("customer_id"), on="customer_id",
                             how="anti").collect()
         report["customers_first_seen_in_holdout"] = unknown["customer_id"].n_unique()
-        report["amount_first_seen_in_holdout"] = float(unknown["amount"].sum())
+        report["amount_first_seen_in_holdout"] = float(unknown["amount"].sum()) / scale
         # Calibration customers without any purchase (only refunds) may buy in the holdout;
         # they are already counted under customers_without_purchase.
         per_hold = hold.join(frame.lazy().select("customer_id"), on="customer_id",
                              how="semi").group_by("customer_id").agg(
             buy.sum().cast(pl.Int64).alias("frequency_holdout"),
-            pl.when(buy).then(pl.col("amount")).mean().alias("monetary_holdout"),
+            pl.when(buy).then(pl.col("amount")).sum().alias("_hold_pos_sum"),
             pl.col("amount").sum().alias("total_amount_holdout"),
         ).collect()
+        # the mean of the purchases: their sum (exact on the grid) over their number
+        bought_sum = _unscaled(per_hold["_hold_pos_sum"], scale).cast(pl.Float64).to_numpy()
+        count = per_hold["frequency_holdout"].to_numpy()
+        with np.errstate(invalid="ignore", divide="ignore"):  # no purchase: null, then 0
+            mean = np.where(count > 0, bought_sum / np.maximum(count, 1), np.nan)
+        per_hold = per_hold.select(
+            "customer_id", "frequency_holdout",
+            pl.Series("monetary_holdout", mean).fill_nan(None),
+            _unscaled(per_hold["total_amount_holdout"], scale).cast(pl.Float64),
+        )
         frame = frame.join(per_hold, on="customer_id", how="left").with_columns(
             pl.col("frequency_holdout").fill_null(0),
             pl.col("monetary_holdout").fill_null(0.0),
@@ -402,7 +461,7 @@ def _summarise(lf: pl.LazyFrame, obs_p: dt.date, cal_p: dt.date | None, days: fl
     return frame, report
 
 
-def customer_rows(seen: pl.DataFrame, end_p: dt.date, days: float
+def customer_rows(seen: pl.DataFrame, end_p: dt.date, days: float, scale: int = 1
                   ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The summary rows (without holdout) of the customers of ``seen``, and the customers
     without any purchase. ``seen`` holds one row per customer of the periods up to ``end_p``:
@@ -410,13 +469,20 @@ def customer_rows(seen: pl.DataFrame, end_p: dt.date, days: float
     ``_first_pos`` and ``_last_pos`` (first and last period with a positive amount), ``_n_pos``
     (their number), ``_pos_sum`` (their amount) and ``_first_pos_amount`` (the amount of the
     first). Whoever aggregated them (Polars here, the database in :mod:`clv.prep.database`),
-    the rules of the module docstring are applied here once."""
+    the rules of the module docstring are applied here once. With a ``scale`` other than 1,
+    the three amounts are whole units of that grid (:func:`_grid`): the repeat purchases' sum
+    is then exact before it becomes an amount."""
     no_purchase = seen.filter(pl.col("first_purchase").is_null())
     per_customer = seen.filter(pl.col("first_purchase").is_not_null())
     start_is_purchase = (pl.col("_first_pos") == pl.col("first_purchase")).fill_null(False)
     frequency = pl.col("_n_pos").fill_null(0) - start_is_purchase.cast(pl.Int64)
     repeat_amount = pl.col("_pos_sum") - pl.when(start_is_purchase).then(
-        pl.col("_first_pos_amount")).otherwise(0.0)
+        pl.col("_first_pos_amount")).otherwise(0)
+    if scale != 1:  # the exact sum in units of the grid, then the amount (one division)
+        per_customer = per_customer.with_columns(
+            _unscaled(per_customer.select(repeat_amount.alias("_repeat"))["_repeat"], scale),
+            _unscaled(per_customer["total_amount"], scale))
+        repeat_amount = pl.col("_repeat")
     last = pl.when(pl.col("frequency") > 0).then(pl.col("_last_pos")) \
         .otherwise(pl.col("first_purchase"))
     frame = per_customer.with_columns(frequency.alias("frequency")).select(
