@@ -186,8 +186,8 @@ def _export(base: str, page: str, a=None) -> pl.DataFrame:
     lang = "fr" if french else "en"
     frame = pl.read_csv(io.BytesIO(body[3:] if french else body),
                         separator=";" if french else ",", infer_schema=False)
-    keys = a.customers.columns
-    named = in_words(a.customers.head(0), a, lang).columns
+    keys = a.listed.columns
+    named = in_words(a.listed.head(0), a, lang).columns
     assert frame.columns == named
     assert ("Identifiant client" if french else "Customer id") in named
     frame = frame.rename(dict(zip(named, keys, strict=True)))
@@ -225,8 +225,8 @@ def test_a_segment_opens_its_customers_and_exports_them(shop):
     from clv.web.routes.exports import in_words
 
     sheet = pl.read_excel(io.BytesIO(call(base + xlsx)[1]))
-    sheet = sheet.rename(dict(zip(in_words(a.customers.head(0), a, "en").columns,
-                                  a.customers.columns, strict=True)))
+    sheet = sheet.rename(dict(zip(in_words(a.listed.head(0), a, "en").columns,
+                                  a.listed.columns, strict=True)))
     assert sorted(sheet["customer_id"]) == sorted(expected["customer_id"])
     assert (sheet["clv"] == sheet["clv"].round(2)).all()
     exact = expected.sort("customer_id")["revenue"].round(2)

@@ -17,7 +17,7 @@ MISSING_CUSTOMER = "missing customer id"
 GUEST_CHECKOUT = "guest checkout without customer id"
 """A row of a guest (customer id 0 in a user-id column, see
 :class:`clv.data.mapping.Mapping`) with no email to tell the guest by: ranked with the
-missing ids (it is not in REASONS until the report says it in French)."""
+missing ids."""
 STATUS_NOT_PAID = "order status not paid (failed, cancelled, refunded, awaiting payment)"
 NOT_SALES = "not a sales journal entry"
 BAD_DATE = "unparsable date"
@@ -41,7 +41,8 @@ def early_date(earliest: dt.date) -> str:
 
 
 EARLY_DATE = early_date(EARLIEST)
-REASONS = (NOT_SALES, FREE_LINE, NEGATIVE_PRICE, MISSING_CUSTOMER, STATUS_NOT_PAID, BAD_DATE,
+REASONS = (NOT_SALES, FREE_LINE, NEGATIVE_PRICE, GUEST_CHECKOUT, MISSING_CUSTOMER,
+           STATUS_NOT_PAID, BAD_DATE,
            BAD_QUANTITY, BAD_AMOUNT, AMOUNT_RANGE, OTHER_CURRENCY, EARLY_DATE, FUTURE_DATE,
            DUPLICATE, REFUND_DROPPED)
 
@@ -51,8 +52,6 @@ def rank(reason: str) -> int:
     EARLY_DATE)."""
     if reason.startswith("date before ") and reason.endswith(" (a placeholder)"):
         return REASONS.index(EARLY_DATE)
-    if reason == GUEST_CHECKOUT:
-        return REASONS.index(MISSING_CUSTOMER)
     return REASONS.index(reason)
 
 

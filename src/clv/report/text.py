@@ -544,6 +544,7 @@ VERDICTS: dict[str, dict[str, str]] = {
 
 REASONS: dict[str, str] = {
     "missing customer id": "identifiant client manquant",
+    "guest checkout without customer id": "commande invitée sans identifiant client",
     "order status not paid (failed, cancelled, refunded, awaiting payment)":
         "commande non payée (échouée, annulée, remboursée, en attente de paiement)",
     "unparsable date": "date illisible",
@@ -703,6 +704,12 @@ NOTES: dict[str, str] = {
     "cohort_ages_capped": "la table des cohortes s'arrête à l'âge {ages} (unité : {period}) "
                           "après l'acquisition, soit 50 ans : {lines} lignes d'âges plus "
                           "élevés, de clients acquis à partir du {first}, en sont exclues",
+    "guest_emails": "{n} lignes de commandes invitées (« {column} » à 0 ou vide) sont "
+                    "distinguées par leur e-mail de « {email} » (en minuscules) ; les autres "
+                    "lignes par leur identifiant",
+    "email_ids_merged": "les identifiants clients de « {column} » sont des e-mails, comparés "
+                        "sans la casse : {n} d'entre eux ne différaient d'un autre que par la "
+                        "casse et ont été fusionnés",
 }
 """French of the notes of clv.notes, by kind; values are written for French first."""
 NOTE_VALUES: dict[str, str] = {"with header": "avec en-tête", "without header": "sans en-tête",

@@ -657,7 +657,8 @@ def timing(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTMLR
 MODEL_NOTES = frozenset((
     "no_dropout", "same_dropout", "same_rate", "at_bound", "unidentified", "interval_capped",
     "draws_left_out", "no_usable_draw", "naive_best", "no_model", "not_fitted",
-    "not_converged", "no_comparison", "no_spend_model", "spend_dependence",
+    "not_converged", "no_comparison", "no_spend_model", "spend_mean_infinite",
+    "spend_dependence",
     "p_alive_activity", "p_alive_not_judged", "p_alive_no_dropout"))
 """The kinds of the analysis's notes that the models page repeats: what the fits said."""
 
