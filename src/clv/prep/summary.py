@@ -348,18 +348,24 @@ def _grid(lf: pl.LazyFrame) -> int | None:
     (Gamma-Gamma at its limit) then moved the total value by cents. Sums of integers are exact
     whatever their order, and each is divided by the grid once (a correctly rounded quotient),
     which also gives the exact decimal sum, not the round-off of its additions."""
-    largest, total = lf.select(pl.col("amount").abs().max().alias("largest"),
-                               pl.col("amount").abs().sum().alias("total")).collect().row(0)
+    amount = pl.col("amount")
+
+    def off(k: int) -> pl.Expr:  # the largest distance to the grid of 10**-k
+        scaled = amount * 10 ** k
+        return (scaled - scaled.round()).abs().max().alias(f"off{k}")
+
+    # one pass for the bounds and the first grid; a pass for each further grid tried
+    largest, total, first = lf.select(amount.abs().max().alias("largest"),
+                                      amount.abs().sum().alias("total"),
+                                      off(GRID_DIGITS[0])).collect().row(0)
     if largest is None or not math.isfinite(total):
         return None
-    amount = pl.col("amount")
     for k in GRID_DIGITS:
         scale = 10 ** k
         if largest * scale >= 2.0 ** 53 or total * scale >= 2.0 ** 62:
             return None  # larger grids only make it worse
-        scaled = amount * scale
-        off = lf.select((scaled - scaled.round()).abs().max()).collect().item()
-        if off is not None and off <= GRID_TOLERANCE:
+        distance = first if k == GRID_DIGITS[0] else lf.select(off(k)).collect().item()
+        if distance is not None and distance <= GRID_TOLERANCE:
             return scale
     return None
 
