@@ -29,7 +29,6 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from clv import i18n, measures
-from clv.errors import ClvError
 from clv.pipeline import Analysis
 from clv.report.text import note, number, percent, plain_note, segment_name, tier
 from clv.segments import SEGMENTS
@@ -260,31 +259,6 @@ def switch(request: Request | None, lang: str) -> list[tuple[str, str, str | Non
                 link = request.url.path + link
         out.append((code, i18n.t("lang_name", code), link))
     return out
-
-
-@jinja2.pass_context
-def _history_basis(context: Any, source: str) -> dict[str, Any] | None:
-    """The settings the saved analyses of ``source`` were made with and where they differ
-    (:func:`clv.web.charts.history_basis`), for the history's page; the history read once
-    per request. None without a request, or when the history cannot be read again (the page
-    then shows its figures as before)."""
-    from clv.web.charts import history_basis
-
-    request = context.get("request")
-    if request is None:
-        return None
-    history = getattr(request.state, "clv_history", None)
-    if history is None:
-        try:
-            history = request.app.state.clv.store.history()
-        except ClvError:
-            return None
-        request.state.clv_history = history
-    rows = history.filter(pl.col("source").fill_null("") == source)
-    return history_basis(rows, context.get("lang", "en")) if rows.height else None
-
-
-ENV.globals.update(history_basis=_history_basis)
 
 
 def page(name: str, status: int = 200, *, request: Request | None = None,

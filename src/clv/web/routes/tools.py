@@ -298,8 +298,13 @@ def history_groups(history: pl.DataFrame, lang: str) -> list[dict[str, Any]]:
 
 @router.get("/history", response_class=HTMLResponse, include_in_schema=False)
 def history(request: Request, state: StateDep, lang: PageLang) -> HTMLResponse:
+    from clv.web.charts import history_basis
+
     groups = history_groups(state.store.history(), lang)
     for g in groups:
+        # the settings each analysis was made with, and where they differ (a chart of its
+        # own then, never joining points across a change)
+        g["basis"] = history_basis(g["rows"], lang)
         g["chart"] = state.history_chart(g.pop("rows"), lang, g["source"])
     return page("history.html.j2", request=request, lang=lang, groups=groups,
                 live=set(state.entries), e=None, active="history")
