@@ -33,7 +33,10 @@ def basis_payload(val: Valuation) -> dict[str, Any]:
 
 def print_basis(val: Valuation) -> None:
     """The models and settings behind the figures, then the notes."""
-    chosen = w("cli_chosen_holdout" if val.scorecard is not None else "cli_as_asked")
+    kinds = {getattr(n, "key", "") for n in val.notes}
+    chosen = w("cli_fallback" if "no_model" in kinds
+               else "cli_chosen_holdout" if val.scorecard is not None
+               else "cli_no_comparison" if "no_comparison" in kinds else "cli_as_asked")
     out().print(w("cli_purchase_model", model=val.model.NAME, chosen=chosen,
                   spend=spend_words(val)), markup=False, highlight=False)
     out().print(w("cli_future_value", basis=basis_words(val)), markup=False, highlight=False)

@@ -287,6 +287,15 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "fr": "choisi sur une période mise de côté (clv evaluate montre le "
                                  "tableau des scores)"},
     "cli_as_asked": {"en": "as asked", "fr": "tel que demandé"},
+    "cli_fallback": {"en": "chosen as the fallback: no other model could be fitted on this data "
+                           "(see the note)",
+                     "fr": f"choisi en repli{_NB}: aucun autre modèle n'a pu être ajusté sur "
+                           "ces données (voir la remarque)"},
+    "cli_no_comparison": {"en": "the first candidate, used without a comparison: the models "
+                                "could not be compared on a holdout (see the note)",
+                          "fr": f"le premier candidat, utilisé sans comparaison{_NB}: les "
+                                "modèles n'ont pas pu être comparés sur une période mise de côté "
+                                "(voir la remarque)"},
     "cli_purchase_model": {"en": "Purchase model {model}, {chosen}; spend per purchase: {spend}",
                            "fr": f"Modèle d'achat {{model}}, {{chosen}}{_NB}; dépense par "
                                  f"achat{_NB}: {{spend}}"},

@@ -1,0 +1,63 @@
+"""What the installed ``clv`` script says on small, degenerate files, as a new user saw it: the
+NBD fallback said as a fallback (not "as asked"), a file with nothing to model named with the
+reason in the user's words and the counts, singular notes for one row, money written as money,
+an empty value said as empty, and options named as the user types them; in English and
+French."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CLV = Path(sys.executable).parent / "clv"
+
+
+def run(*args: str, lang: str = "en") -> subprocess.CompletedProcess[str]:
+    if not CLV.exists():
+        pytest.skip(f"the clv console script is not installed next to {sys.executable}")
+    return subprocess.run([str(CLV), *args], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "CLV_LANG": lang, "COLUMNS": "200"})
+
+
+def one_line(text: str) -> str:
+    """The output with its line breaks (Rich wraps at the terminal's width) as spaces."""
+    return " ".join(text.split())
+
+
+def write(path: Path, rows: list[str]) -> Path:
+    path.write_text("customer_id,date,amount\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def two_rows(tmp_path: Path) -> Path:
+    return write(tmp_path / "two_rows.csv", ["a,2024-01-01,10.00", "b,2024-02-01,20.00"])
+
+
+@pytest.fixture
+def one_day(tmp_path: Path) -> Path:
+    return write(tmp_path / "one_day.csv",
+                 [f"c{i},2024-03-15,{10 + i}.50" for i in range(40)])
+
+
+# --- 1. the NBD fallback is said as a fallback ---------------------------------------------
+
+@pytest.mark.parametrize("lang,fallback,asked", [("en", "chosen as the fallback", "as asked"),
+                                                 ("fr", "choisi en repli", "tel que demandé")])
+@pytest.mark.parametrize("data", ["two_rows", "one_day"])
+def test_predict_says_the_nbd_is_the_fallback(request: pytest.FixtureRequest, data: str,
+                                              lang: str, fallback: str, asked: str) -> None:
+    proc = run("predict", str(request.getfixturevalue(data)), lang=lang)
+    assert proc.returncode == 0, proc.stderr
+    text = one_line(proc.stdout)
+    line = next(x for x in proc.stdout.splitlines() if "NBD" in x and (
+        x.startswith("Purchase model") or x.startswith("Modèle d'achat")))
+    assert asked not in line
+    assert fallback in text
+    reason = "no other model could be fitted" if lang == "en" else \
+        "aucun autre modèle n'a pu être ajusté"
+    assert reason in text
