@@ -392,3 +392,22 @@ def test_note_totals_in_whole_units_with_or_without_a_currency(currency, en, fr)
     assert en in note(made, "en", currency), note(made, "en", currency)
     assert fr in note(made, "fr", currency), note(made, "fr", currency)
     assert "12 refunds" in note(made, "en", currency)
+
+
+def test_a_log_of_one_day_says_there_is_no_retention_yet_instead_of_an_empty_chart():
+    """Every purchase on one day: no cohort has an age beyond its first period. The cohorts
+    section says so in words; it drew an empty heatmap whose legend read 'NaN%'."""
+    import datetime as dt
+
+    from clv.report.text import word
+
+    frame = pl.DataFrame({
+        "customer_id": [f"c{i % 40}" for i in range(90)],
+        "timestamp": [dt.datetime(2025, 3, 10, 9) + dt.timedelta(minutes=i) for i in range(90)],
+        "amount": [20.0 + i % 7 for i in range(90)]})
+    a = clv.analyze(clv.read_transactions(frame), settings=clv.Settings(margin=0.3, draws=20))
+    for lang in LANGS:
+        page = render(a, lang)
+        assert "NaN" not in page
+        cohorts = htmllib.unescape(_section(page, "cohorts"))
+        assert word("heatmap_none", lang) in cohorts and "<svg" not in cohorts

@@ -476,9 +476,13 @@ def retention_heatmap(a: Analysis, lang: str = "en", age: str | None = None,
                       aid: int | None = None) -> str:
     """Share of each cohort active at each age (periods since its first purchase); ``age``
     names the horizontal axis (default: the periods since the first purchase, in words).
-    With ``aid``, each row links to the customers of its cohort."""
+    With ``aid``, each row links to the customers of its cohort. An empty string when no
+    cohort has an age beyond its first period (every purchase on one day): the faces say so
+    in words instead of an empty chart whose legend reads 'NaN%'."""
     key = a.cohorts.by
     table = a.cohorts.table.filter(pl.col("retention").is_not_null() & (pl.col("age") > 0))
+    if table.height == 0:
+        return ""
     names = _cohort_names(a, table[key].to_list(), lang)
     ages = _ages(a, table["age"].to_list(), lang)
     tips = [_w("retention_cell", lang, cohort=c, age=g, share=_pct(r, lang),

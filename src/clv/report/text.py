@@ -87,6 +87,11 @@ WORDS: dict[str, dict[str, str]] = {
               "fr": "Gini {gini} : les 10 % meilleurs clients détiennent {share} de la valeur "
                     "future ({horizon})."},
     "cohorts": {"en": "Cohort retention", "fr": "Rétention par cohorte"},
+    "heatmap_none": {
+        "en": "No cohort has been observed beyond the period of its first purchase yet, so "
+              "there is no retention to show.",
+        "fr": "Aucune cohorte n'a encore été observée au-delà de la période de son premier "
+              "achat : il n'y a pas encore de rétention à montrer."},
     "curves": {"en": "Cumulative revenue per customer by cohort", "fr":
                "Chiffre d'affaires cumulé par client et par cohorte"},
     "channels": {"en": "Acquisition channels", "fr": "Canaux d'acquisition"},
