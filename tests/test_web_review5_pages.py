@@ -316,3 +316,25 @@ def test_the_customers_export_has_paid_orders(site):
     assert_frame_equal(got.sort("customer_id"), want.sort("customer_id"), check_dtypes=False)
     status, body, _ = call(f"{base}/a/1/export/customers.csv?lang=fr")
     assert t("col_paid_orders", "fr") in body.decode("utf-8-sig").splitlines()[0]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_log_of_one_day_says_there_is_no_retention_yet(tmp_path, lang):
+    """Every purchase on one day: the cohorts page says there is no retention to show yet
+    (the report's words), not nothing under its heading, nor an empty chart."""
+    import datetime as dt
+
+    import clv
+
+    frame = pl.DataFrame({
+        "customer_id": [f"c{i % 40}" for i in range(90)],
+        "timestamp": [dt.datetime(2025, 3, 10, 9) + dt.timedelta(minutes=i) for i in range(90)],
+        "amount": [20.0 + i % 7 for i in range(90)]})
+    a = clv.analyze(clv.read_transactions(frame), settings=clv.Settings(margin=0.3, draws=20))
+    app = build(f"sqlite:///{tmp_path / 'history.db'}", workdir=tmp_path / "uploads",
+                analyses=[(a, "one day")])
+    with running(app) as base:
+        page = html_of(f"{base}/a/1/cohorts?lang={lang}")
+    assert 'id="heatmap-none"' in page and "NaN" not in page
+    assert html.escape(t("heatmap_none", lang), quote=True) in page or \
+        t("heatmap_none", lang) in html.unescape(page)
