@@ -44,6 +44,12 @@ def one_day(tmp_path: Path) -> Path:
                  [f"c{i},2024-03-15,{10 + i}.50" for i in range(40)])
 
 
+@pytest.fixture
+def only_refunds(tmp_path: Path) -> Path:
+    return write(tmp_path / "only_refunds.csv",
+                 [f"c{i % 5},2024-01-{1 + i:02d},-{5 + i}.25" for i in range(12)])
+
+
 # --- 1. the NBD fallback is said as a fallback ---------------------------------------------
 
 @pytest.mark.parametrize("lang,fallback,asked", [("en", "chosen as the fallback", "as asked"),
@@ -61,3 +67,49 @@ def test_predict_says_the_nbd_is_the_fallback(request: pytest.FixtureRequest, da
     reason = "no other model could be fitted" if lang == "en" else \
         "aucun autre modèle n'a pu être ajusté"
     assert reason in text
+
+
+# --- 2. nothing to model: the file, the reason, the counts --------------------------------
+
+@pytest.mark.parametrize("command", ["predict", "analyze", "report"])
+def test_only_refunds_names_the_file_and_the_reason(only_refunds: Path, tmp_path: Path,
+                                                    command: str) -> None:
+    extra = ["-o", str(tmp_path / "r.html")] if command == "report" else []
+    proc = run(command, str(only_refunds), *extra)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    err = one_line(proc.stderr)
+    assert "only_refunds.csv: all 12 rows kept are refunds (negative amounts)" in err, err
+    assert "no purchase to model" in err
+    assert "needs at least one customer" not in err
+
+
+def test_only_refunds_in_french(only_refunds: Path) -> None:
+    proc = run("predict", str(only_refunds), lang="fr")
+    assert proc.returncode == 2
+    err = one_line(proc.stderr)
+    assert "les 12 lignes conservées sont toutes des remboursements" in err, err
+    assert "only_refunds.csv" in err
+    assert "demande au moins un client" not in err
+
+
+@pytest.mark.parametrize("lang,words", [
+    ("en", ["two_rows.csv", "BG/NBD has 4 parameters", "at least 5 customers",
+            "the data have 2"]),
+    ("fr", ["two_rows.csv", "BG/NBD a 4 paramètres", "au moins 5 clients",
+            "les données en ont 2"])])
+def test_fit_on_too_few_customers_gives_the_counts(two_rows: Path, lang: str,
+                                                   words: list[str]) -> None:
+    proc = run("fit", str(two_rows), lang=lang)
+    assert proc.returncode == 2
+    err = one_line(proc.stderr)
+    for word in words:
+        assert word in err, err
+
+
+def test_fit_on_only_refunds_says_no_customer_bought(only_refunds: Path) -> None:
+    proc = run("fit", str(only_refunds))
+    assert proc.returncode == 2
+    err = one_line(proc.stderr)
+    assert "only_refunds.csv: no customer made a purchase (a positive amount)" in err, err
+    assert "more customers than parameters" not in err

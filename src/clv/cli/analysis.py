@@ -49,7 +49,7 @@ from clv.cli.output import (
     w,
 )
 from clv.cli.spark import Engine, SparkConf, SparkMaster, spark_report, spark_score
-from clv.cli.valued import CHANNEL_FIGURES, acquisition_extra
+from clv.cli.valued import CHANNEL_FIGURES, acquisition_extra, too_little
 from clv.errors import ClvError
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ def _analysis(file: str, read: Reading, settings: Settings, spend: Path | None,
         existing(path, option)  # before anything is read
     tx = read.transactions(file)
     costs, subs = read.spend(spend), read.subscriptions(subscriptions)
-    with Progress(console=out(), transient=True, disable=quiet) as bar:
+    with too_little(file, tx), Progress(console=out(), transient=True, disable=quiet) as bar:
         task = bar.add_task(w("cli_progress"), total=1.0)
         return run(tx, spend=costs, subscriptions=subs, customers=read.customers(customers),
                    settings=settings, progress=lambda step, done: bar.update(

@@ -45,7 +45,7 @@ from clv.cli.output import (
     written,
 )
 from clv.cli.spark import Engine, SparkConf, SparkMaster
-from clv.cli.valued import basis_payload, print_basis, valuation
+from clv.cli.valued import basis_payload, print_basis, too_little, valuation
 from clv.errors import ClvError
 
 commands = typer.Typer()
@@ -121,7 +121,8 @@ def fit(
                                     ordered=model in FITS_IN_ORDER)
         from clv.models import ALL_MODELS
 
-        fitted = {None: ALL_MODELS[model]().fit(s)}
+        with too_little(file, customers=len(s)):
+            fitted = {None: ALL_MODELS[model]().fit(s)}
     if output is not None:
         if len(fitted) > 1:
             raise ClvError(w("cli_err_one_model"))

@@ -4,11 +4,13 @@ settings, which currency, and the notes."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from clv.cli.options import Reading
-from clv.cli.output import lang, model_payload, notes_text, out, print_notes, share, w
+from clv.cli.output import lang, model_payload, notes_text, number, out, print_notes, share, w
 
 if TYPE_CHECKING:
     from clv.valuation import Settings, Valuation
@@ -18,7 +20,54 @@ def valuation(file: str, read: Reading, settings: Settings) -> Valuation:
     """Read ``file`` and value its customers under ``settings``."""
     from clv.valuation import value_customers
 
-    return value_customers(read.transactions(file), settings)
+    tx = read.transactions(file)
+    with too_little(file, tx):
+        return value_customers(tx, settings)
+
+
+@contextmanager
+def too_little(file: str, tx: Any = None, customers: int | None = None) -> Iterator[None]:
+    """A model that cannot be fitted for want of customers (``error_one_customer``,
+    ``error_few_customers``) said in the user's words: the file, why (every row kept is a
+    refund, no row is a purchase) and the counts (customers, the model's parameters)."""
+    from clv.errors import ClvError
+
+    try:
+        yield
+    except ClvError as exc:
+        if exc.key not in ("error_one_customer", "error_few_customers"):
+            raise
+        said = _too_little(exc, file, tx, customers)
+        if said is None:
+            raise
+        raise ClvError(said) from exc
+
+
+def _too_little(exc: Any, file: str, tx: Any, customers: int | None) -> str | None:
+    import polars as pl
+
+    from clv.models import ALL_MODELS
+
+    name = str(exc.values.get("model", ""))
+    source = file
+    if tx is not None and "amount" in tx.frame.columns:
+        amount = pl.col("amount")
+        rows, refunds, zeros = tx.frame.select(
+            pl.len(), (amount < 0).sum().alias("refunds"), (amount == 0).sum().alias("zeros")
+        ).row(0)
+        if rows and refunds == rows:
+            return w("cli_err_only_refunds", source=source, n=rows, rows=number(rows, 0))
+        if rows and refunds + zeros == rows:
+            return w("cli_err_no_purchase", source=source, rows=number(rows, 0),
+                     refunds=number(refunds, 0), zeros=number(zeros, 0))
+    if customers == 0:
+        return w("cli_err_no_customer", source=source, model=name)
+    if exc.key == "error_few_customers" and customers is not None:
+        params = next((len(m.PARAMS) for m in ALL_MODELS.values() if name == m.NAME), None)
+        if params is not None:
+            return w("cli_err_few_customers", source=source, model=name, params=params,
+                     needed=params + 1, customers=number(customers, 0))
+    return None
 
 
 def basis_payload(val: Valuation) -> dict[str, Any]:

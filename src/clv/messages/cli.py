@@ -287,6 +287,32 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "fr": "choisi sur une période mise de côté (clv evaluate montre le "
                                  "tableau des scores)"},
     "cli_as_asked": {"en": "as asked", "fr": "tel que demandé"},
+    "cli_err_only_refunds": {
+        "en": "{source}: all {rows} rows kept are refunds (negative amounts); there is no "
+              "purchase to model",
+        "fr": f"{{source}}{_NB}: les {{rows}} lignes conservées sont toutes des remboursements "
+              f"(montants négatifs){_NB}; il n'y a aucun achat à modéliser"},
+    "cli_err_only_refunds_one": {
+        "en": "{source}: the only row kept is a refund (a negative amount); there is no "
+              "purchase to model",
+        "fr": f"{{source}}{_NB}: la seule ligne conservée est un remboursement (montant "
+              f"négatif){_NB}; il n'y a aucun achat à modéliser"},
+    "cli_err_no_purchase": {
+        "en": "{source}: none of the {rows} rows kept is a purchase (refunds: {refunds}, zero "
+              "amounts: {zeros}); there is no purchase to model",
+        "fr": f"{{source}}{_NB}: aucune des {{rows}} lignes conservées n'est un achat "
+              f"(remboursements{_NB}: {{refunds}}, montants nuls{_NB}: {{zeros}}){_NB}; il "
+              "n'y a aucun achat à modéliser"},
+    "cli_err_no_customer": {
+        "en": "{source}: no customer made a purchase (a positive amount); there is nothing for "
+              "{model} to model",
+        "fr": f"{{source}}{_NB}: aucun client n'a fait d'achat (montant positif){_NB}; "
+              "{model} n'a rien à modéliser"},
+    "cli_err_few_customers": {
+        "en": "{source}: {model} has {params} parameters and needs at least {needed} customers; "
+              "the data have {customers}",
+        "fr": f"{{source}}{_NB}: {{model}} a {{params}} paramètres et demande au moins "
+              f"{{needed}} clients{_NB}; les données en ont {{customers}}"},
     "cli_fallback": {"en": "chosen as the fallback: no other model could be fitted on this data "
                            "(see the note)",
                      "fr": f"choisi en repli{_NB}: aucun autre modèle n'a pu être ajusté sur "
