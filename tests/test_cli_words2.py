@@ -107,6 +107,29 @@ def test_fit_on_too_few_customers_gives_the_counts(two_rows: Path, lang: str,
         assert word in err, err
 
 
+# --- 3. one refund is singular -------------------------------------------------------------
+
+def test_a_single_refund_is_singular_in_english(tmp_path: Path) -> None:
+    data = write(tmp_path / "one_refund.csv",
+                 ["a,2024-01-01,10.00", "a,2024-01-20,-4.00", "b,2024-01-05,12.00"])
+    proc = run("check", str(data))
+    assert proc.returncode == 0, proc.stderr
+    text = one_line(proc.stdout)
+    assert "1 refund (a negative amount, total -4.00) kept" in text, text
+    assert "1 refunds" not in text
+    fr = one_line(run("check", str(data), lang="fr").stdout)
+    assert "1 remboursement (montant négatif" in fr, fr
+
+
+def test_the_singular_note_keeps_its_kind_and_values() -> None:
+    from clv.notes import Note
+
+    one, two = Note("refunds", n=1, total=-4.0), Note("refunds", n=2, total=-9.0)
+    assert str(one).startswith("1 refund (a negative amount")
+    assert str(two).startswith("2 refunds (negative amounts")
+    assert one.key == "refunds" and one.values == {"n": 1, "total": -4.0}
+
+
 def test_fit_on_only_refunds_says_no_customer_bought(only_refunds: Path) -> None:
     proc = run("fit", str(only_refunds))
     assert proc.returncode == 2

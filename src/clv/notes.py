@@ -144,6 +144,50 @@ TEMPLATES: dict[str, str] = {
 }
 """The English sentence of each kind of note (``str.format`` templates)."""
 
+TEMPLATES_ONE: dict[str, str] = {
+    "ambiguous_decimals": "column '{column}': {n:,} value such as '1,234' or '1.234' could be "
+                          "read either way and nothing else in the column tells; read with ',' "
+                          "as thousands separator and '.' as decimal point (set decimal=',' to "
+                          "change)",
+    "line_items": "{n:,} line item without its own amount belongs to an order whose amount is "
+                  "on another line; kept with amount 0",
+    "cancellations": "{n:,} cancelled line ({how}), total {total:,.2f}, is a refund of its "
+                     "customer (refund policy '{policy}')",
+    "refunded_netted": "{n:,} payment partly or wholly refunded: the amount of '{column}' "
+                       "(total {total:,.2f}) is deducted from it",
+    "date_format_unread": "{n:,} value of '{column}' is unread with date_format='{given}', "
+                          "while '{better}' reads more values: check the date format",
+    "encoding_mixed": "{n:,} line not UTF-8, read as {encoding} (line number {lines}); the "
+                      "others are UTF-8",
+    "identical_rows": "{n:,} row repeats another row exactly; kept, since without an order id "
+                      "it cannot be told from a real repeat purchase (duplicates='drop' removes "
+                      "it)",
+    "zero_rows": "{n:,} zero-value row kept: not a purchase, but a customer's first order, "
+                 "even free, starts the relationship",
+    "refunds": "{n:,} refund (a negative amount, total {total:,.2f}) kept, to be netted against "
+               "the same customer's purchases of the same period",
+    "refunds_linked": "{n:,} refund (total {total:,.2f}) made after its order, found by its "
+                      "order id, is netted against the order's period: a refunded order is not "
+                      "a purchase",
+    "guest_emails": "{n:,} row of a guest checkout ('{column}' 0 or blank) is told apart by its "
+                    "email in '{email}' (lower-cased); the other rows by their id",
+    "email_ids_merged": "customer ids of '{column}' are emails, compared without case: {n:,} of "
+                        "them differed from another only by case and was merged",
+}
+"""The English sentence of the notes whose count ``n`` is one (English writes 1 in the
+singular, 0 in the plural; the French singulars are ``clv.report.text.NOTES_ONE``), with the
+same values as their ``TEMPLATES``."""
+
+
+def template(key: str, values: dict[str, Any]) -> str:
+    """The English template of a note of kind ``key`` written from ``values``: its singular
+    form when its count ``n`` is one."""
+    count = values.get("n")
+    if key in TEMPLATES_ONE and isinstance(count, int) and not isinstance(count, bool) \
+            and count == 1:
+        return TEMPLATES_ONE[key]
+    return TEMPLATES[key]
+
 
 class Note(str):
     """An English note with its ``key`` (its kind, one of ``TEMPLATES``) and the ``values`` it
@@ -153,7 +197,7 @@ class Note(str):
     values: dict[str, Any]
 
     def __new__(cls, key: str, **values: Any) -> Note:
-        note = super().__new__(cls, TEMPLATES[key].format(**values))
+        note = super().__new__(cls, template(key, values).format(**values))
         note.key, note.values = key, values
         return note
 

@@ -217,11 +217,36 @@ def note_words(note: Any, lang_: str | None = None, currency: str | None = None)
     from :func:`clv.report.text.note`; a note without a kind as written), its amounts in
     ``currency`` when given."""
     spoken = lang_ or lang()
-    if spoken == "fr" or currency:
+    if spoken == "en" and currency and _singular(note):
+        note = _english_one(note, currency)
+    elif spoken == "fr" or currency:
         from clv.report.text import note as said
 
         note = said(note, spoken, currency)
     return cli_words(str(note))
+
+
+def _singular(note: Any) -> bool:
+    """Whether ``note`` is a ``clv.notes.Note`` said in its English singular form."""
+    from clv.notes import TEMPLATES, Note, template
+
+    return isinstance(note, Note) and note.key in TEMPLATES \
+        and template(note.key, note.values) is not TEMPLATES[note.key]
+
+
+def _english_one(note: Any, currency: str) -> str:
+    """A singular English note with its amounts in ``currency``, written as
+    :func:`clv.report.text.note` writes the plural ones (totals in whole units)."""
+    from clv.measures import money
+    from clv.notes import template
+    from clv.report.text import MONEY_VALUES, TOTAL_VALUES
+
+    text = re.sub(r"\{(" + "|".join(MONEY_VALUES) + r"):[^}]*\}", r"{\1}",
+                  template(note.key, note.values))
+    values = {k: money(float(v), currency, "en", 0 if k in TOTAL_VALUES else None)
+              if k in MONEY_VALUES and isinstance(v, int | float) and not isinstance(v, bool)
+              else v for k, v in note.values.items()}
+    return text.format(**values)
 
 
 def notes_text(notes: list[Any]) -> list[str]:
