@@ -136,3 +136,23 @@ def test_fit_on_only_refunds_says_no_customer_bought(only_refunds: Path) -> None
     err = one_line(proc.stderr)
     assert "only_refunds.csv: no customer made a purchase (a positive amount)" in err, err
     assert "more customers than parameters" not in err
+
+
+# --- 4. the summary writes money as money --------------------------------------------------
+
+@pytest.mark.parametrize("lang,extra,total,mean", [
+    ("en", [], "Total amount 94", "Mean repeat purchase of repeat buyers 15.25"),
+    ("en", ["--currency", "EUR"], "Total amount €94", "buyers €15.25"),
+    ("fr", ["--currency", "EUR"], "Montant total 94 €", "réguliers 15,25 €")])
+def test_summary_writes_money_to_the_cent_and_totals_whole(tmp_path: Path, lang: str,
+                                                            extra: list[str], total: str,
+                                                            mean: str) -> None:
+    data = write(tmp_path / "shop.csv", ["a,2024-01-01,10.00", "a,2024-02-01,20.50",
+                                         "b,2024-01-05,12.00", "b,2024-03-05,10.00",
+                                         "c,2024-02-01,41.50"])
+    proc = run("summary", str(data), *extra, lang=lang)
+    assert proc.returncode == 0, proc.stderr
+    text = " ".join(one_line(proc.stdout).replace("│", " ").replace("\u202f", " ").split())
+    assert total in text, text
+    assert mean in text, text
+    assert ".000" not in text and ",000" not in text

@@ -11,9 +11,11 @@ import typer
 from clv import defaults as D
 from clv.cli.options import Json, ObservationEnd, Reading, Source, Unit, reads_data
 from clv.cli.output import (
+    amount,
     day,
     escape,
     heading,
+    lang,
     number,
     out,
     print_issues,
@@ -75,10 +77,12 @@ def summary(
         if output is not None:
             ss.frame.write.mode("overwrite").parquet(str(output))
         stats, report, issues = engine_of.stats(ss), ss.report, stx.issues
+        currency = read.currency
         s_info = {**_spark_info(ss), "customers": stats["customers"]}
     else:
         # a database table is summarised by the database when it can be (one customer a row)
-        s, issues, _ = read.summary(file, **options)
+        s, issues, tx = read.summary(file, **options)
+        currency = getattr(tx, "currency", None) or read.currency
         if output is not None:
             s.write(str(output))
         s_info, report, stats = s.info(), s.report, _summary_stats(s)
@@ -86,7 +90,7 @@ def summary(
         print_json({"data": issues.to_dict(), "summary": s_info, "stats": stats,
                     "output": str(output) if output else None})
         return
-    print_issues(issues)
+    print_issues(issues if engine == "spark" or tx is None else tx)
     dates = w("cli_summary_end", end=day(s_info["observation_end"]))
     if s_info["calibration_end"]:
         dates += w("cli_summary_calibration", end=day(s_info["calibration_end"]))
@@ -95,17 +99,35 @@ def summary(
     t.add_column(escape(w("cli_figure")))
     t.add_column(escape(w("cli_value")), justify="right")
     for k, v in stats.items():
-        t.add_row(escape(heading(k)), number(v, 3) if isinstance(v, float) else number(v, 0))
+        t.add_row(escape(heading(k)), figure(k, v, currency))
     out().print(t)
-    for line in summary_lines(report):
+    for line in summary_lines(report, currency):
         out().print(f"[dim]{escape(line)}[/]")
     if output is not None:
         written(w("cli_the_summary"), output)
 
 
-def summary_lines(report: SummaryReport) -> list[str]:
+MONEY_FIGURES = {"mean_monetary_of_repeat_buyers": None, "total_amount": 0}
+"""The summary's figures that are money, and their decimals (None: the currency's own, cents;
+totals in whole units, as the report writes them)."""
+
+
+def figure(key: str, value: Any, currency: str | None) -> str:
+    """A figure of the summary's table: money in ``currency`` when known (to the cent, totals
+    in whole units), other means with three decimals, counts whole."""
+    if key in MONEY_FIGURES:
+        digits = MONEY_FIGURES[key]
+        if currency:
+            from clv.measures import money
+
+            return money(float(value), currency, lang(), digits)
+        return number(float(value), 2 if digits is None else digits)
+    return number(value, 3) if isinstance(value, float) else number(value, 0)
+
+
+def summary_lines(report: SummaryReport, currency: str | None = None) -> list[str]:
     """What the summary merged and left out (``SummaryReport.lines``), in this run's
-    language."""
+    language, amounts in ``currency`` when known."""
     def count(n: int) -> str:
         return number(n, 0)
 
@@ -117,15 +139,15 @@ def summary_lines(report: SummaryReport) -> list[str]:
     if report.rows_after_observation_end:
         lines.append(w("cli_sum_after_end", n=report.rows_after_observation_end,
                        count=count(report.rows_after_observation_end),
-                       amount=number(report.amount_after_observation_end)))
+                       amount=amount(report.amount_after_observation_end, currency)))
     if report.customers_without_purchase:
         lines.append(w("cli_sum_no_purchase", n=report.customers_without_purchase,
                        count=count(report.customers_without_purchase),
-                       amount=number(report.amount_without_purchase)))
+                       amount=amount(report.amount_without_purchase, currency)))
     if report.customers_first_seen_in_holdout:
         lines.append(w("cli_sum_in_holdout", n=report.customers_first_seen_in_holdout,
                        count=count(report.customers_first_seen_in_holdout),
-                       amount=number(report.amount_first_seen_in_holdout)))
+                       amount=amount(report.amount_first_seen_in_holdout, currency)))
     return lines
 
 
