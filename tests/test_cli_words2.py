@@ -156,3 +156,19 @@ def test_summary_writes_money_to_the_cent_and_totals_whole(tmp_path: Path, lang:
     assert total in text, text
     assert mean in text, text
     assert ".000" not in text and ",000" not in text
+
+
+# --- 5. --strict says an empty value as empty in both languages --------------------------
+
+@pytest.mark.parametrize("lang,said,wrong", [
+    ("en", "missing customer id (value empty); 1 row would be excluded in all",
+     "(value None)"),
+    ("fr", "identifiant client manquant (valeur vide)", "None")])
+def test_strict_says_an_empty_value_as_empty(tmp_path: Path, lang: str, said: str,
+                                             wrong: str) -> None:
+    data = write(tmp_path / "s.csv", ["a,2024-01-01,10", ",2024-01-02,5", "b,2024-01-03,7"])
+    proc = run("check", str(data), "--strict", lang=lang)
+    assert proc.returncode == 2
+    err = one_line(proc.stderr)
+    assert said in err, err
+    assert wrong not in err

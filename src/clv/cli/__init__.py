@@ -187,10 +187,23 @@ def _mapping_hint(exc: ClvError) -> str:
     from clv.errors import say as said
 
     message = said(exc, lang())
+    if exc.key in ("error_strict", "error_strict_one") and lang() == "en":
+        message = _strict_words(message, exc.values)
     option = FIELD_OPTIONS.get(getattr(exc, "field", None) or "") \
         if isinstance(exc, MappingError) else None
     if option and option not in message:
         message = w("cli_name_it", message=message, option=option)
+    return message
+
+
+def _strict_words(message: str, values: dict[str, Any]) -> str:
+    """The English of a ``--strict`` error as the French says it: an empty value as empty (the
+    library writes Python's ``None``), one row in the singular."""
+    if values.get("value") is None:
+        message = message.replace("(value None)", w("cli_value_empty", lang_="en"))
+    if values.get("n") == 1:
+        message = message.replace("; 1 rows would be excluded in all (strict mode)",
+                                  w("cli_strict_one_row", lang_="en"))
     return message
 
 

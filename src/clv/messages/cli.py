@@ -287,6 +287,9 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "fr": "choisi sur une période mise de côté (clv evaluate montre le "
                                  "tableau des scores)"},
     "cli_as_asked": {"en": "as asked", "fr": "tel que demandé"},
+    "cli_value_empty": {"en": "(value empty)", "fr": "(valeur vide)"},
+    "cli_strict_one_row": {"en": "; 1 row would be excluded in all (strict mode)",
+                           "fr": f"{_NB}; 1 ligne serait exclue en tout (mode strict)"},
     "cli_err_only_refunds": {
         "en": "{source}: all {rows} rows kept are refunds (negative amounts); there is no "
               "purchase to model",
