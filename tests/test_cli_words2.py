@@ -172,3 +172,22 @@ def test_strict_says_an_empty_value_as_empty(tmp_path: Path, lang: str, said: st
     err = one_line(proc.stderr)
     assert said in err, err
     assert wrong not in err
+
+
+# --- 6. options named as the user types them, in --json too -------------------------------
+
+@pytest.mark.parametrize("command", ["check", "summary"])
+def test_json_notes_name_the_options_as_typed(tmp_path: Path, command: str) -> None:
+    import json
+
+    data = tmp_path / "two_currencies.csv"
+    data.write_text("customer_id,date,amount,currency\na,2024-01-01,10,USD\n"
+                    "a,2024-02-01,12,USD\nb,2024-01-03,7,USD\nc,2024-01-04,9,EUR\n",
+                    encoding="utf-8")
+    proc = run(command, str(data), "--json")
+    assert proc.returncode == 0, proc.stderr
+    payload = json.loads(proc.stdout)
+    notes = (payload["data"] if command == "summary" else payload)["notes"]
+    said = " ".join(notes)
+    assert "choose with --currency" in said, said
+    assert "currency=" not in said

@@ -35,6 +35,7 @@ from clv.cli.output import (
     escape,
     figure,
     heading,
+    issues_payload,
     lang,
     notes_said,
     notes_text,
@@ -339,7 +340,7 @@ def demo(
     elapsed = time.perf_counter() - started
     overall = _overall(tx, s)
     if as_json:
-        print_json({"data": tx.issues.to_dict(), "summary": s.info(), "overall": overall,
+        print_json({"data": issues_payload(tx.issues), "summary": s.info(), "overall": overall,
                     "channels": channel_rows(analysis), "margin": DEMO_MARGIN,
                     "kpis": analysis.kpis, "report": str(path), "seconds": elapsed})
     else:

@@ -15,6 +15,7 @@ from clv.cli.output import (
     day,
     escape,
     heading,
+    issues_payload,
     lang,
     number,
     out,
@@ -39,7 +40,7 @@ def check(file: Source, read: Reading, as_json: Json = False) -> None:
     """Read a transactions file and show the column mapping and the data-quality report."""
     tx = read.transactions(file)
     if as_json:
-        print_json(tx.issues.to_dict())
+        print_json(issues_payload(tx.issues))
     else:
         print_issues(tx)
 
@@ -87,7 +88,7 @@ def summary(
             s.write(str(output))
         s_info, report, stats = s.info(), s.report, _summary_stats(s)
     if as_json:
-        print_json({"data": issues.to_dict(), "summary": s_info, "stats": stats,
+        print_json({"data": issues_payload(issues), "summary": s_info, "stats": stats,
                     "output": str(output) if output else None})
         return
     print_issues(issues if engine == "spark" or tx is None else tx)

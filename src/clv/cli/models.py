@@ -28,6 +28,7 @@ from clv.cli.output import (
     escape,
     figure,
     heading,
+    issues_payload,
     lang,
     model_line,
     model_payload,
@@ -128,7 +129,7 @@ def fit(
             raise ClvError(w("cli_err_one_model"))
         next(iter(fitted.values())).save(output)
     if as_json:
-        print_json({**({"data": issues.to_dict()} if issues is not None else {}),
+        print_json({**({"data": issues_payload(issues)} if issues is not None else {}),
                     "models": [model_payload(m, None if k is None else str(k))
                                for k, m in fitted.items()],
                     "output": str(output) if output else None})
@@ -249,7 +250,8 @@ def _predict_spark(file: str, read: Reading, cfg: Any, master: str, conf: list[s
             "scorecard": card.to_dicts() if card is not None else None,
             "horizon": cfg.horizon, "horizon_unit": cfg.horizon_unit, "margin": cfg.margin,
             "discount_rate": cfg.discount_rate, "level": cfg.level, "customers": int(row[0]),
-            "distinct_rows": scores.distinct_rows, "total": total, "data": stx.issues.to_dict(),
+            "distinct_rows": scores.distinct_rows, "total": total,
+            "data": issues_payload(stx.issues),
             "notes": [str(n) for n in notes], "output": str(output) if output else None}
     if as_json:
         print_json(head)
@@ -308,7 +310,7 @@ def evaluate(
     if output is not None:
         write_frame(card.tracking, output)
     if as_json:
-        print_json({"data": tx.issues.to_dict(),
+        print_json({"data": issues_payload(tx.issues),
                     "scorecard": card.table.to_dicts(), "best": card.best,
                     "criterion": card.criterion, "deciles": card.deciles.to_dicts(),
                     "tracking": card.tracking.to_dicts(), "failed": card.failed,

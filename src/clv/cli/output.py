@@ -255,6 +255,14 @@ def notes_text(notes: list[Any]) -> list[str]:
     return [note_words(n, "en") for n in notes]
 
 
+def issues_payload(issues: Any) -> dict[str, Any]:
+    """How a file was read (``DataIssues.to_dict``) for ``--json``, its notes in the command
+    line's words (an option named as typed: ``--preset``, not ``preset=...``)."""
+    payload = issues.to_dict()
+    payload["notes"] = notes_text(list(issues.notes))
+    return payload
+
+
 def notes_said(notes: list[Any]) -> str | None:
     """Notes in this run's language, joined on one line (None when there is none)."""
     return "; ".join(note_words(n) for n in notes) if notes else None
