@@ -87,3 +87,12 @@ def test_amounts_of_a_note_carry_the_currency_in_both_languages():
                    typical=120.5, percent=3)
     assert note(outlier, "en", "USD").startswith("row 1,234: $50,000.00 (customer 'C1')")
     assert "($120.50)" in note(outlier, "en", "USD")
+
+
+def test_the_report_writes_a_note_of_one_in_the_singular_in_english_too():
+    """The report's English of a note whose count is one (with a currency or a total) is the
+    library's singular sentence, as its French is."""
+    one = Note("refunds", n=1, total=-12.0)
+    assert note(one, "en").startswith("1 refund (a negative amount, total -12)")
+    assert note(one, "en", "EUR").startswith("1 refund (a negative amount, total -€12)")
+    assert note(Note("refunds", n=2, total=-12.0), "en").startswith("2 refunds (")

@@ -781,6 +781,7 @@ def note(text: str, lang: str, currency: str | None = None) -> str:
         return str(text)
     from clv.measures import money
     from clv.notes import TEMPLATES
+    from clv.notes import template as template_of
 
     def values_for(spoken: str) -> dict[str, Any]:
         out = {}
@@ -808,7 +809,7 @@ def note(text: str, lang: str, currency: str | None = None) -> str:
         if not any(k in text.values for k in written) or text.key not in TEMPLATES:
             return str(text)
         template = re.sub(r"\{(" + "|".join(written) + r"):[^}]*\}", r"{\1}",
-                          TEMPLATES[text.key])
+                          template_of(text.key, text.values))
         return template.format(**values_for("en"))
     count = text.values.get("n")
     if text.key in NOTES_ONE and isinstance(count, int) and abs(count) < 2:
