@@ -21,7 +21,7 @@ log-likelihood, AIC and BIC.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -169,9 +169,24 @@ def evaluate(
     summary = rfm_summary(transactions, unit=unit, observation_end=observation_end,  # type: ignore[arg-type]
                           calibration_end=calibration_end, merge=merge,  # type: ignore[arg-type]
                           midpoint=midpoint)
-    f = summary.frame
-    if f.height == 0:
+    if summary.frame.height == 0:
         raise ClvError("no customer in the calibration period")
+    return scorecard_of(summary, models,
+                        lambda fitted: tracking(transactions, summary, fitted))
+
+
+def scorecard_of(summary: Summary, models: Sequence[str],
+                 tracked: Callable[[dict[str, PurchaseModel]], pl.DataFrame]) -> Scorecard:
+    """The scorecard of a calibration ``summary`` (with its holdout columns), whichever
+    engine computed it: each of ``models`` fitted on it (those that fail in ``failed``), its
+    predictions E[Y(t) | x, t_x, T] over the holdout's length t and their revenue (x the
+    Gamma-Gamma expected spend fitted on the calibration, else the mean spend: the valuation's
+    fallback policy), scored per customer (:func:`_row`) and per decile (:func:`_deciles`:
+    customers ranked by predicted revenue, decreasing, ties in the summary's row order), with
+    the naive baseline x / T t; ranked by :func:`rank`; ``tracked(fitted)`` gives the
+    cumulative tracking (:func:`tracking` on the log, or its counts made elsewhere). Raises
+    :class:`ClvError` when no model could be fitted."""
+    f = summary.frame
     duration = float(f["duration_holdout"][0])
     x, tx, t_cap = (f[c].cast(pl.Float64).to_numpy() for c in ("frequency", "recency", "T"))
     monetary = f["monetary"].to_numpy()
@@ -211,7 +226,7 @@ def evaluate(
     best = score[fitted[ranking[0]].NAME]
     naive = score[BASELINE]
     return Scorecard(
-        table=table, tracking=tracking(transactions, summary, fitted), deciles=pl.concat(deciles),
+        table=table, tracking=tracked(fitted), deciles=pl.concat(deciles),
         best=ranking[0], criterion="RMSE of holdout transactions per customer",
         models=fitted, spend=spend, summary=summary, failed=failed,
         naive_best=bool(np.isfinite(naive) and not naive >= best), ranking=ranking)

@@ -196,65 +196,23 @@ def _lines(ledger: pl.DataFrame) -> int:
 def _scorecard(transactions: SparkTransactions, choice: SparkChoice, cfg: Settings
                ) -> Scorecard | None:
     """The scorecard of :func:`clv.evaluate.evaluate` on the split of ``choice`` (None when
-    there was no comparison, as the Polars valuation has none), by its rules: on the
-    calibration summary (computed in Spark by :func:`clv.spark.choose_model`, collected sorted
-    by customer id as the Polars summary is), each candidate of ``cfg.models`` fitted (those
-    that fail in ``failed``), its predictions E[Y(t) | x, t_x, T] over the holdout's length t
-    and their revenue (x the Gamma-Gamma expected spend fitted on the calibration, else the
-    mean spend), scored per customer and per decile by :mod:`clv.evaluate`'s own functions
-    (deciles: customers ranked by predicted revenue, decreasing, ties in customer-id order:
-    a stable sort of the summary's rows), with the naive baseline x / T t; the ranking by
-    :func:`clv.evaluate.rank`; the tracking by :func:`_tracking`."""
-    import numpy as np
-
+    there was no comparison, as the Polars valuation has none, or when no candidate could be
+    fitted), by the same function (:func:`clv.evaluate.scorecard_of`), on the calibration
+    summary computed in Spark by :func:`clv.spark.choose_model` (collected sorted by customer
+    id as the Polars summary is, so that ties of the deciles fall in the same order), with
+    the tracking's actual purchases counted in Spark (:func:`_tracking`)."""
     from clv.errors import ClvError
-    from clv.evaluate import BASELINE, Scorecard, _deciles, _row, rank
-    from clv.models import MODELS
-    from clv.valuation import fit_spend
+    from clv.evaluate import scorecard_of
 
     cal = choice.summary
     if choice.table is None or cal is None:
         return None
     summary = cal.to_polars()
-    f = summary.frame
-    duration = float(f["duration_holdout"][0])
-    x, tx, t_cap = (f[c].cast(pl.Float64).to_numpy() for c in ("frequency", "recency", "T"))
-    monetary = f["monetary"].to_numpy()
-    actual_tx = f["frequency_holdout"].cast(pl.Float64).to_numpy()
-    actual_rev = actual_tx * f["monetary_holdout"].to_numpy()
-    spend, per = fit_spend(summary, [])
-    per_purchase = (spend.expected_spend(x, monetary) if spend is not None
-                    else np.full(x.size, float(per)))  # type: ignore[arg-type]
-    fitted: dict[str, PurchaseModel] = {}
-    failed: dict[str, str] = {}
-    rows, deciles = [], []
-    for name in cfg.models:
-        try:
-            model = MODELS[name]().fit(summary)
-        except ClvError as exc:
-            failed[name] = str(exc)
-            continue
-        fitted[name] = model
-        pred_tx = model.expected_purchases(duration, x, tx, t_cap)
-        pred_rev = pred_tx * per_purchase
-        rows.append(_row(model.NAME, pred_tx, actual_tx, pred_rev, actual_rev, model))
-        deciles.append(_deciles(model.NAME, pred_tx, actual_tx, pred_rev, actual_rev))
-    if not fitted:
+    try:
+        return scorecard_of(summary, cfg.models,
+                            lambda fitted: _tracking(transactions, cal, summary, fitted))
+    except ClvError:  # no candidate could be fitted: no scorecard, as before
         return None
-    naive_tx = np.where(t_cap > 0, x / np.maximum(t_cap, 1e-12), 0.0) * duration
-    naive_rev = naive_tx * np.where(x > 0, monetary, 0.0)
-    rows.append(_row(BASELINE, naive_tx, actual_tx, naive_rev, actual_rev, None))
-    deciles.append(_deciles(BASELINE, naive_tx, actual_tx, naive_rev, actual_rev))
-    table = pl.DataFrame(rows)
-    scores = dict(table.select("model", "rmse_transactions").iter_rows())
-    ranking = rank({key: scores[m.NAME] for key, m in fitted.items()})
-    best, naive = scores[fitted[ranking[0]].NAME], scores[BASELINE]
-    return Scorecard(
-        table=table, tracking=_tracking(transactions, cal, summary, fitted),
-        deciles=pl.concat(deciles), best=ranking[0],
-        criterion="RMSE of holdout transactions per customer", models=fitted, spend=spend,
-        summary=summary, failed=failed,
-        naive_best=bool(np.isfinite(naive) and not naive >= best), ranking=ranking)
 
 
 def _tracking(transactions: SparkTransactions, cal: SparkSummary, summary: Summary,
