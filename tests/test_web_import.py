@@ -456,7 +456,10 @@ def test_history_is_grouped_by_source(tmp_path):
         tables = re.findall(r"<table.*?</table>", a + b, re.S)
         assert len(tables) == 2 and not re.search(r"\d{4}-\d{2}-\d{2}", "".join(tables))
         # B's one analysis has no change: it is not compared with A's
-        assert "pt</span>" in a and "pt</span>" not in b
+        # Boutique A's two analyses differ in margin (30 %, then 60 %): their figures'
+        # changes are marked as not comparable, not written as a change in points
+        assert "≠</span>" in a and "pt</span>" not in a and "pt</span>" not in b
+        assert "30\u00a0%" in a and "60\u00a0%" in a
         ids = state.store.history()["id"].to_list()
         assert all(f'<a href="/a/{i}">' in page for i in ids)
 
