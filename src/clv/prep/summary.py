@@ -51,7 +51,8 @@ GRID_DIGITS = (2, 3, 4, 5, 6)
 GRID_TOLERANCE = 1e-6
 """How far (in units of the grid) an amount may be from the grid and be read as on it: the
 round-off of a decimal written in binary, or of a quantity times a price (3 x 19.99 =
-59.970000000000006), is some 1e-13 of a unit at most."""
+59.970000000000006), is about 1e-16 of the amount, under 1e-7 of a cent up to ten million.
+Larger amounts whose round-off exceeds it keep float sums."""
 # Logs longer than this are summarised in parts of customers (by a hash of their id).
 ROWS_PER_PART = 40_000_000
 PART_SEED = 20_261_122
