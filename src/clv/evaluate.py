@@ -253,11 +253,8 @@ def tracking(transactions: Any, summary: Summary, models: dict[str, PurchaseMode
     each customer's first, as in the summary) and expected, sum_i E[X(age_i)] with customers
     grouped by acquisition date (Fader, Hardie & Lee 2005, figure 2)."""
     f = summary.frame
-    days = UNIT_DAYS[summary.unit]
-    start = f["first_purchase"].min()
+    start, n_steps, days = tracking_steps(summary)
     end = summary.observation_end
-    n_steps = max(1, int(np.ceil(((end - start).days + 1) / days)))
-    step_end = np.arange(1, n_steps + 1) * days  # days after start
     first = f.select("customer_id", "first_purchase")
     rows = _lazy(transactions)
     linked = LINKED in rows.collect_schema()  # a refund counts on its order's day, as there
@@ -276,8 +273,29 @@ def tracking(transactions: Any, summary: Summary, models: dict[str, PurchaseMode
                 .cast(pl.Int64).alias("k"))
         .collect()
     )
-    actual = np.cumsum(np.bincount(repeat_days["k"].to_numpy(), minlength=n_steps)[:n_steps])
-    cohorts = f.group_by("first_purchase").len()
+    per_step = np.bincount(repeat_days["k"].to_numpy(), minlength=n_steps)[:n_steps]
+    return tracking_frame(summary, models, per_step)
+
+
+def tracking_steps(summary: Summary) -> tuple[dt.date, int, float]:
+    """The tracking's steps: its start (the first acquisition), their number (units of time
+    up to the observation end) and their length in days."""
+    days = UNIT_DAYS[summary.unit]
+    start = summary.frame["first_purchase"].min()
+    assert isinstance(start, dt.date)
+    n_steps = max(1, int(np.ceil(((summary.observation_end - start).days + 1) / days)))
+    return start, n_steps, days
+
+
+def tracking_frame(summary: Summary, models: dict[str, PurchaseModel],
+                   per_step: np.ndarray) -> pl.DataFrame:
+    """The tracking's table from the actual repeat purchase days of each step (``per_step``,
+    counted by whichever engine holds the log): their cumulative count, and the expected one,
+    sum_i E[X(age_i)] of each fitted model with the customers grouped by acquisition date."""
+    start, n_steps, days = tracking_steps(summary)
+    step_end = np.arange(1, n_steps + 1) * days  # days after start
+    actual = np.cumsum(per_step)
+    cohorts = summary.frame.group_by("first_purchase").len()
     born = np.array([(d - start).days for d in cohorts["first_purchase"]], dtype=float)
     counts = cohorts["len"].to_numpy().astype(float)
     out = {"period": np.arange(1, n_steps + 1),

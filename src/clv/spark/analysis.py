@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -225,20 +225,15 @@ def _tracking(transactions: SparkTransactions, cal: SparkSummary, summary: Summa
     unit floor((d - start) / days); and the expected ones, sum over the customers of
     E[X(age)] by the fitted ``models``, on the driver (the customers grouped by acquisition
     day) by the Polars path's formula. Only the counts per unit reach the driver."""
-    import datetime as dt
 
     import numpy as np
 
-    from clv.prep.summary import NET_ZERO, UNIT_DAYS
+    from clv.evaluate import tracking_frame, tracking_steps
+    from clv.prep.summary import NET_ZERO
 
     F = _functions()
-    f = summary.frame
-    days = UNIT_DAYS[summary.unit]
-    start = f["first_purchase"].min()
-    assert isinstance(start, dt.date)
+    start, n_steps, days = tracking_steps(summary)
     end = summary.observation_end
-    n_steps = max(1, int(np.ceil(((end - start).days + 1) / days)))
-    step_end = np.arange(1, n_steps + 1) * days
     frame = transactions.frame
     day = F.to_date("timestamp")
     if "order_time" in frame.columns:  # clv.prep.summary._netted_period, by the day
@@ -262,18 +257,4 @@ def _tracking(transactions: SparkTransactions, cal: SparkSummary, summary: Summa
     for k, n in counted:
         if int(k) < n_steps:
             per_step[int(k)] += int(n)
-    actual = np.cumsum(per_step)
-    cohorts = f.group_by("first_purchase").len()
-    born = np.array([(d - start).days for d in cohorts["first_purchase"]], dtype=float)
-    counts = cohorts["len"].to_numpy().astype(float)
-    out: dict[str, Any] = {
-        "period": np.arange(1, n_steps + 1),
-        "date": [start + dt.timedelta(days=float(e)) for e in step_end],
-        "phase": ["calibration" if summary.calibration_end is None
-                  or start + dt.timedelta(days=float(e - 1)) <= summary.calibration_end
-                  else "holdout" for e in step_end],
-        "actual": actual.astype(float)}
-    for model in models.values():
-        age = np.clip((step_end[:, None] - born[None, :]) / days, 0.0, None)
-        out[model.NAME] = (model.expected_repeat_purchases(age) * counts[None, :]).sum(axis=1)
-    return pl.DataFrame(out)
+    return tracking_frame(summary, models, per_step)
