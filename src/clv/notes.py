@@ -141,6 +141,14 @@ TEMPLATES: dict[str, str] = {
                     "their email in '{email}' (lower-cased); the other rows by their id",
     "email_ids_merged": "customer ids of '{column}' are emails, compared without case: {n:,} "
                         "of them differed from another only by case and were merged",
+    "no_prediction_time": "no prediction possible: the {n:,} customers' first purchases are "
+                          "all on the last day of the data ({day}), so no time has passed to "
+                          "see anyone buy again; the future value, the lifetime value and the "
+                          "LTV of a new customer are not given (the history is)",
+    "no_prediction_repeat": "no prediction possible: none of the {n:,} customers made a "
+                            "repeat purchase, so how often customers buy again cannot be "
+                            "estimated; the future value, the lifetime value and the LTV of a "
+                            "new customer are not given (the history is)",
 }
 """The English sentence of each kind of note (``str.format`` templates)."""
 
@@ -171,6 +179,14 @@ TEMPLATES_ONE: dict[str, str] = {
                     "email in '{email}' (lower-cased); the other rows by their id",
     "email_ids_merged": "customer ids of '{column}' are emails, compared without case: {n:,} of "
                         "them differed from another only by case and was merged",
+    "no_prediction_time": "no prediction possible: the data hold {n:,} customer, whose first "
+                          "purchase is on the last day of the data ({day}), so no time has "
+                          "passed to see them buy again; the future value, the lifetime value "
+                          "and the LTV of a new customer are not given (the history is)",
+    "no_prediction_repeat": "no prediction possible: the data hold {n:,} customer, who "
+                            "made no repeat purchase, so how often customers buy again cannot "
+                            "be estimated; the future value, the lifetime value and the LTV of "
+                            "a new customer are not given (the history is)",
 }
 """The English sentence of the notes whose count ``n`` is one (English writes 1 in the
 singular, 0 in the plural; the French singulars are ``clv.report.text.NOTES_ONE``), with the

@@ -715,6 +715,15 @@ NOTES: dict[str, str] = {
     "email_ids_merged": "les identifiants clients de « {column} » sont des e-mails, comparés "
                         "sans la casse : {n} d'entre eux ne différaient d'un autre que par la "
                         "casse et ont été fusionnés",
+    "no_prediction_time": "aucune prévision possible : les premiers achats des {n} clients "
+                          "tombent tous le dernier jour des données ({day}), aucun temps n'a "
+                          "donc passé pour voir quiconque racheter ; la valeur future, la "
+                          "valeur vie client et la LTV d'un nouveau client ne sont pas "
+                          "données (l'historique l'est)",
+    "no_prediction_repeat": "aucune prévision possible : aucun des {n} clients n'a racheté, "
+                            "la fréquence de réachat ne peut donc pas être estimée ; la valeur "
+                            "future, la valeur vie client et la LTV d'un nouveau client ne "
+                            "sont pas données (l'historique l'est)",
 }
 """French of the notes of clv.notes, by kind; values are written for French first."""
 NOTE_VALUES: dict[str, str] = {"with header": "avec en-tête", "without header": "sans en-tête",
@@ -735,6 +744,15 @@ NOTE_VALUES: dict[str, str] = {"with header": "avec en-tête", "without header":
 
 
 NOTES_ONE: dict[str, str] = {
+    "no_prediction_time": "aucune prévision possible : les données comptent {n} client, dont "
+                          "le premier achat tombe le dernier jour des données ({day}), aucun "
+                          "temps n'a donc passé pour le voir racheter ; la valeur future, la "
+                          "valeur vie client et la LTV d'un nouveau client ne sont pas "
+                          "données (l'historique l'est)",
+    "no_prediction_repeat": "aucune prévision possible : les données comptent {n} client, qui "
+                            "n'a pas racheté, la fréquence de réachat ne peut donc pas être "
+                            "estimée ; la valeur future, la valeur vie client et la LTV d'un "
+                            "nouveau client ne sont pas données (l'historique l'est)",
     "zero_rows": "{n} ligne de montant nul conservée : ce n'est pas un achat, mais la "
                  "première commande d'un client, même gratuite, ouvre la relation",
     "refunds": "{n} remboursement (montant négatif, total {total}) conservé, à déduire des "
