@@ -149,6 +149,16 @@ TEMPLATES: dict[str, str] = {
                             "repeat purchase, so how often customers buy again cannot be "
                             "estimated; the future value, the lifetime value and the LTV of a "
                             "new customer are not given (the history is)",
+    "minor_units": "amounts of '{column}' and '{refunded}' are in the currency's minor unit "
+                   "(Stripe API charges: 14950 is 149.50): divided by 100, but in "
+                   "zero-decimal currencies (JPY, KRW ...), written in units",
+    "refund_basis": "'{column}' is refunded money with tax and shipping ({written:,.2f}) "
+                    "while the amount '{basis}' has neither: each refund is scaled by "
+                    "'{basis}' / '{gross}' of its order ({deducted:,.2f} deducted)",
+    "dates_day_first": "column '{column}': dates such as '{example}' read either way and none "
+                       "decides; read day first (DD/MM/YYYY), as French and European files "
+                       "write them: {evidence} shows such a file (give date_format='mdy' if "
+                       "they are month first)",
 }
 """The English sentence of each kind of note (``str.format`` templates)."""
 

@@ -160,6 +160,19 @@ PRESETS: dict[str, dict[str, list[str]]] = {
         "product": ["Description"],
         "refunded": ["Amount Refunded", "Converted Amount Refunded"],
     },
+    # Stripe API charges (a list of Charge objects written out, /v1/charges): amounts in the
+    # currency's minor unit (see MINOR_UNIT_PRESETS), 'created' in Unix seconds, 'refunded' a
+    # boolean and 'amount_refunded' the amount refunded.
+    "stripe_api": {
+        "customer_id": ["customer", "receipt_email"],
+        "timestamp": ["created"],
+        "amount": ["amount"],
+        "order_id": ["id"],
+        "currency": ["currency"],
+        "status": ["status"],
+        "refunded": ["amount_refunded"],
+        "product": ["description"],
+    },
     # PrestaShop back office, Orders > Export (French or English back office).
     "prestashop": {
         "customer_id": ["Client", "Customer"],
@@ -212,12 +225,31 @@ SIGNATURES: dict[str, list[tuple[str, ...]]] = {
                     ("Order Number", "Order Status", "Order Date")],
     "stripe": [("id", "Created date (UTC)", "Amount", "Amount Refunded"),
                ("id", "Created (UTC)", "Amount", "Captured")],
+    # the API's field names (the dashboard's are 'Created (UTC)', 'Amount Refunded'; the API
+    # alone has 'object' and 'amount_captured')
+    "stripe_api": [("id", "object", "amount", "amount_refunded", "created"),
+                   ("amount", "amount_captured", "amount_refunded", "created")],
     "prestashop": [("Référence", "Nouveau client", "Client", "Total", "État"),
                    ("Reference", "New client", "Customer", "Total", "Status")],
     "square": [("Date", "Time", "Item", "Qty", "Gross Sales", "Transaction ID")],
     "fec": [("JournalCode", "EcritureDate", "CompteNum", "CompAuxNum", "Debit", "Credit")],
     "ledger": [("Debit", "Credit")],
 }
+
+MINOR_UNIT_PRESETS = {"stripe_api"}
+"""Presets whose amounts are integers in the currency's minor unit (Stripe's API writes
+14950 for 149.50 USD): divided by 100, but for :data:`ZERO_DECIMAL` currencies."""
+ZERO_DECIMAL = {"BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX",
+                "VND", "VUV", "XAF", "XOF", "XPF"}
+"""Currencies without a minor unit, whose amounts Stripe writes in units (1000 JPY is 1000):
+Stripe's list of zero-decimal currencies."""
+REFUND_BASIS = {"shopify": ("Subtotal", "Total")}
+"""Presets whose refunded amount is on another basis than their amount: Shopify's 'Refunded
+Amount' is refunded money, tax and shipping included, while the amount is the 'Subtotal'
+(revenue without tax and shipping, the usual basis of CLV: the tax is the state's and the
+shipping mostly paid on to the carrier). The refund is scaled by Subtotal / Total of its
+order, so that a wholly refunded order nets to 0, not to minus its tax and shipping (see
+:attr:`Mapping.refund_total`)."""
 
 SALES_JOURNALS = {"ve", "vt", "vte", "ven", "v", "sal", "sales", "sj", "ventes", "vente"}
 """Journal codes of sales entries (French VE/VT, English SJ/SALES)."""
@@ -246,6 +278,8 @@ EMAIL_COLUMNS = ["billingemail", "emailbilling", "customeremail", "email", "emai
 preference: a guest checkout's customer (see :class:`Mapping`)."""
 NAME_COLUMNS = {"client", "customer", "customername", "nomclient", "name"}
 """Columns of exports that name the customer by a display name, having no id."""
+ID_PRESETS = {"stripe_api"}
+"""Presets whose column named 'customer' holds ids (Stripe's ``cus_...``), not names."""
 
 
 SHOWN_COLUMNS = 40
@@ -290,7 +324,12 @@ class Mapping:
     (:data:`GUEST_ID_COLUMNS`, :data:`GUEST_PRESETS`), so that guests are not one customer
     ``0``: a guest row is keyed by its email, in ``guest_email`` (:data:`EMAIL_COLUMNS`, the
     email trimmed and lower-cased), the other rows by their id; without an email column (or
-    email), a row of id 0 is excluded as a guest checkout."""
+    email), a row of id 0 is excluded as a guest checkout.
+
+    ``minor_units``: the amounts are in the currency's minor unit (:data:`MINOR_UNIT_PRESETS`).
+    ``refund_total``: the column of the order's total (tax and shipping included) when the
+    refunded amount is on that basis and the amount is not (:data:`REFUND_BASIS`): the refund
+    is then scaled by amount / total."""
 
     columns: dict[str, str] = field(default_factory=dict)
     origin: dict[str, str] = field(default_factory=dict)
@@ -298,6 +337,8 @@ class Mapping:
     notes: list[str] = field(default_factory=list)
     guests: bool = False
     guest_email: str | None = None
+    minor_units: bool = False
+    refund_total: str | None = None
 
     def __getitem__(self, key: str) -> str:
         return self.columns[key]
@@ -393,6 +434,27 @@ def detect_preset(columns: list[str]) -> str | None:
 
 
 _PRICE_NAMES = {_norm(n) for n in COMMON_NAMES["price"]}
+MONEY_FIELDS = ("amount", "refunded", "price", "debit", "credit")
+"""Fields holding money, which a column of booleans never fills by its name."""
+BOOLEAN_SAMPLE = 1_000
+"""The first rows that tell a column of booleans (see :func:`_boolean_money`)."""
+
+
+def _boolean_money(frame: pl.DataFrame, fld: str, col: str) -> bool:
+    """True when ``col``, a candidate by its name for the money field ``fld``, holds booleans
+    (a Boolean column, or text all 'true'/'false' in its first BOOLEAN_SAMPLE rows): Stripe's
+    API has a boolean 'refunded' beside the amount 'amount_refunded', and True read as 1
+    would be a refund of one unit."""
+    if fld not in MONEY_FIELDS:
+        return False
+    values = frame[col]
+    if values.dtype == pl.Boolean:
+        return True
+    if values.dtype != pl.String:
+        return False
+    head = values.head(BOOLEAN_SAMPLE).str.strip_chars().str.to_lowercase()
+    head = head.filter(head.is_not_null() & (head != ""))
+    return head.len() > 0 and bool(head.is_in(["true", "false"]).all())
 
 
 def resolve_mapping(
@@ -463,7 +525,7 @@ def resolve_mapping(
                 continue
             for name in names:
                 col = by_norm.get(_norm(name))
-                if col is not None and col not in used:
+                if col is not None and col not in used and not _boolean_money(frame, fld, col):
                     take(fld, col, origin)
                     break
         if detected:
@@ -475,7 +537,7 @@ def resolve_mapping(
                 continue
             for name in names:
                 col = by_norm.get(_norm(name))
-                if col is not None and col not in used:
+                if col is not None and col not in used and not _boolean_money(frame, fld, col):
                     take(fld, col, "common name")
                     break
     elif headerless:
@@ -495,8 +557,17 @@ def resolve_mapping(
                 take("customer_id", rest[0], "content: first remaining column")
 
     _settle_amount(mapping, given)
+    if mapping.preset in MINOR_UNIT_PRESETS and "amount" in mapping.columns:
+        written = {_norm(n) for n in PRESETS[mapping.preset]["amount"]}
+        mapping.minor_units = _norm(mapping.columns["amount"]) in written
+    basis = REFUND_BASIS.get(mapping.preset or "")
+    if basis is not None and "refunded" in mapping.columns and "amount" in mapping.columns \
+            and _norm(mapping.columns["amount"]) == _norm(basis[0]) \
+            and _norm(basis[1]) in by_norm:
+        mapping.refund_total = by_norm[_norm(basis[1])]
     customer = mapping.columns.get("customer_id")
-    if customer is not None and _norm(customer) in NAME_COLUMNS and mapping.preset is not None:
+    if customer is not None and _norm(customer) in NAME_COLUMNS and mapping.preset is not None \
+            and mapping.preset not in ID_PRESETS:
         mapping.notes.append(Note("customer_names", column=customer))
     if customer is not None and (_norm(customer) in GUEST_ID_COLUMNS
                                  or mapping.preset in GUEST_PRESETS):

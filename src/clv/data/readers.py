@@ -876,7 +876,9 @@ def read_raw(
             if read is None:
                 return _renamed_text(path, suffix, separator=separator, has_header=has_header,
                                      encoding=encoding)
-            frame, offset = read
+            if read.width - 1 > MAX_COLUMNS:
+                raise _too_wide(read.width - 1, str(path))
+            return RawTable(read, str(path), notes=notes)
         elif suffix in (".jsonl", ".ndjson"):
             frame = pl.read_ndjson(path)
             offset = 1
@@ -901,17 +903,25 @@ _CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an old .xls (and a password-protec
 
 
 def _read_workbook(path: Path, sheet: str | int | None, notes: list[str]
-                   ) -> tuple[pl.DataFrame, int] | None:
-    """A workbook's sheet and the row number of its first data row; None when the file is
-    not a workbook but text. The file is checked before the Excel engine opens it."""
+                   ) -> pl.DataFrame | None:
+    """A workbook's sheet, its rows numbered (``ROW``) as the spreadsheet numbers them, its
+    blank rows left out; None when the file is not a workbook but text. The file is checked
+    before the Excel engine opens it.
+
+    The engine reads from the first row with a value and, by default, drops blank rows: the
+    rows are numbered from the first row with a value (:func:`_first_row`), blank rows
+    counted, so that an error names the row a spreadsheet shows (a title, a blank row and
+    the header on row 3: the first data row is row 4)."""
     source = str(path)
     if isinstance(sheet, int) and sheet < 1:
         raise DataError(key="error_sheet_number", values={"sheet": sheet}, source=source)
     start = _start(path, 8)
+    first = 1
     if start.startswith(b"PK"):
         try:
             with zipfile.ZipFile(path) as zf:
                 _check_workbook(zf, sheet, source)
+                first = _first_row(zf, sheet)
         except zipfile.BadZipFile as exc:
             raise DataError(key="error_workbook_damaged", values={"detail": str(exc)},
                             source=source) from exc
@@ -923,9 +933,10 @@ def _read_workbook(path: Path, sheet: str | int | None, notes: list[str]
         return None
     try:
         frame = _excel(path, sheet)
-        offset = 2
         if sum(c.startswith("__UNNAMED__") for c in frame.columns) * 2 >= frame.width:
-            frame, offset = _header_below_title(path, sheet, frame, notes)
+            frame = _header_below_title(path, sheet, frame, notes, first)
+        else:
+            frame = numbered(frame, first + 1)
     except ModuleNotFoundError as exc:
         raise DataError(key="error_needs_fastexcel", source=source) from exc
     except BaseException as exc:
@@ -934,7 +945,44 @@ def _read_workbook(path: Path, sheet: str | int | None, notes: list[str]
             raise
         raise DataError(key="error_cannot_read_workbook", values={"detail": _first_line(exc)},
                         source=source) from exc
-    return frame, offset
+    if frame.width > 1:
+        frame = frame.filter(~pl.all_horizontal(pl.exclude(ROW).is_null()))
+    return frame
+
+
+_VALUED_CELL = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\b[^>]*?\sr\s*=\s*["\'][A-Za-z]+([0-9]+)'
+                          rb'["\'][^>]*(?<!/)>\s*<(?:[A-Za-z_][\w.-]*:)?(?:v|is|f)\b')
+FIRST_ROW_BYTES = 4 * _CHUNK
+"""Bytes of a worksheet read at most to find its first cell with a value."""
+
+
+def _first_row(zf: zipfile.ZipFile, sheet: str | int | None) -> int:
+    """The row number of the first cell with a value of the sheet to read (the engine's first
+    row: rows above it, blank or holding only formats, are not read); 1 when it cannot be
+    told (an unknown layout, cells without references, or none in FIRST_ROW_BYTES)."""
+    parts = _sheet_parts(zf)
+    chosen = [p for n, p in parts if n == sheet] if isinstance(sheet, str) else \
+        [p for _, p in parts[(sheet or 1) - 1: (sheet or 1)]]
+    folded = {i.filename.lower(): i for i in zf.infolist()}
+    if not chosen or chosen[0].lower() not in folded:
+        return 1
+    try:
+        with _open_part(zf, folded[chosen[0].lower()]) as fh:
+            head = fh.read(FIRST_ROW_BYTES)
+    except (zipfile.BadZipFile, EOFError, OSError, RuntimeError, NotImplementedError):
+        return 1
+    found = _VALUED_CELL.search(head)
+    return _number(found.group(1)) if found else 1
+
+
+def sheet_names(path: str | Path) -> list[str]:
+    """The names of a workbook's sheets in its order (an .xlsx or .xlsm); empty when they
+    cannot be told (an old .xls, not a workbook)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return [name for name, _ in _sheet_parts(zf)]
+    except (zipfile.BadZipFile, OSError):
+        return []
 
 
 EXCEL_MEMORY = 3 << 30
@@ -955,7 +1003,8 @@ try:
     path, out, kind, sheet, header = sys.argv[2:7]
     chosen = ({"sheet_name": sheet} if kind == "name" else
               {"sheet_id": int(sheet)} if kind == "id" else {})
-    frame = pl.read_excel(path, engine="calamine", has_header=header == "1", **chosen)
+    frame = pl.read_excel(path, engine="calamine", has_header=header == "1",
+                          drop_empty_rows=False, **chosen)
     if frame.height * frame.width > int(sys.argv[7]):
         print(json.dumps({"type": "too many cells", "message": f"{frame.height:,} rows x "
                           f"{frame.width:,} columns", "rows": frame.height,
@@ -978,7 +1027,8 @@ def _excel(path: Path, sheet: str | int | None, *, has_header: bool = True) -> p
     except ImportError:  # pragma: no cover - Windows
         return pl.read_excel(path, sheet_name=sheet if isinstance(sheet, str) else None,
                              sheet_id=sheet if isinstance(sheet, int) else None,
-                             engine="calamine", has_header=has_header)
+                             engine="calamine", has_header=has_header,
+                             drop_empty_rows=False)
     kind = "name" if isinstance(sheet, str) else "id" if isinstance(sheet, int) else "first"
     env = {**os.environ, "POLARS_MAX_THREADS": "2", "RAYON_NUM_THREADS": "2"}
     with tempfile.TemporaryDirectory(prefix="clv-excel-") as folder:
@@ -1063,14 +1113,15 @@ def _renamed_text(path: Path, suffix: str, **options: Any) -> RawTable:
 
 
 def _header_below_title(path: Path, sheet: str | int | None, frame: pl.DataFrame,
-                        notes: list[str]) -> tuple[pl.DataFrame, int]:
+                        notes: list[str], first: int = 1) -> pl.DataFrame:
     """A sheet whose first row is a title ('Export du 02/12/2026') and most columns unnamed:
     the header is the first of its first rows with a text in (nearly) every column; the rows
-    after it are the data (as text, read by the parsers like a CSV's). Unchanged when no row
-    looks like a header."""
+    after it are the data (as text, read by the parsers like a CSV's), numbered as the sheet
+    numbers them (``first``: the row number of the sheet's first row read). Unchanged
+    (numbered) when no row looks like a header."""
     cells = _excel(path, sheet, has_header=False)
-    cells = cells.with_columns(pl.all().cast(pl.String))
-    for i, row in enumerate(cells.head(30).iter_rows()):
+    cells = numbered(cells.with_columns(pl.all().cast(pl.String)), first)
+    for i, row in enumerate(cells.drop(ROW).head(30).iter_rows()):
         names = [v.strip() if isinstance(v, str) else "" for v in row]
         filled = [n for n in names if n]
         if len(filled) >= max(2, 0.8 * len(names)) and not any(
@@ -1078,7 +1129,7 @@ def _header_below_title(path: Path, sheet: str | int | None, frame: pl.DataFrame
             names = [n or f"column_{j + 1}" for j, n in enumerate(names)]
             if len(set(names)) < len(names):
                 break
-            notes.append(Note("header_row", row=i + 1))
-            return cells.slice(i + 1).rename(dict(zip(cells.columns, names, strict=True))), \
-                i + 2
-    return frame, 2
+            notes.append(Note("header_row", row=first + i))
+            return cells.slice(i + 1).rename(
+                dict(zip(cells.columns[1:], names, strict=True)))
+    return numbered(frame, first + 1)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -27,11 +29,12 @@ from clv.data.mapping import (
     NOT_PAID_PREFIXES,
     SALES_JOURNALS,
     STATUS_PREFIXES,
+    ZERO_DECIMAL,
     Mapping,
     resolve_mapping,
 )
-from clv.data.readers import ROW, RawTable, read_raw
-from clv.errors import ClvError, DataError, Words
+from clv.data.readers import ROW, RawTable, read_raw, sheet_names
+from clv.errors import AmbiguousDateError, ClvError, DataError, MappingError, Words
 from clv.notes import Note
 
 RefundPolicy = Literal["net", "drop", "error"]
@@ -181,14 +184,35 @@ def read_transactions(
                 "channel": channel, "quantity": quantity, "price": price}
     explicit |= {k: v for k, v in (columns or {}).items() if v}
     data = raw.frame.drop(ROW)
-    mapping = resolve_mapping(data, explicit, preset, source=raw.source,
-                              headerless=raw.headerless, detect=detect)
+    try:
+        mapping = resolve_mapping(data, explicit, preset, source=raw.source,
+                                  headerless=raw.headerless, detect=detect)
+    except MappingError as exc:
+        raise _with_sheets(exc, source, sheet) from None
     for column in dict.fromkeys(mapping.columns.values()):
         single_values(data, column, raw.source)  # a column of lists fails in any cast
     return _validate(raw, mapping, date_format=date_format, decimal=decimal, currency=currency,
                      refunds=refunds, duplicates=duplicates, timezone=timezone,
                      source_timezone=source_timezone, as_of=as_of, earliest=floor,
                      max_amount=float(max_amount), strict=strict, keep=kept_optional)
+
+
+def _with_sheets(exc: MappingError, source: Any, sheet: str | int | None) -> MappingError:
+    """A mapping error on a workbook of several sheets read at its first (no ``sheet``
+    given), naming its sheets and how to choose one: the data are often on another sheet than
+    the first (a 'Read me' or a title page). Else the error as it was."""
+    if sheet is not None or exc.key != "error_column_not_found" \
+            or not isinstance(source, str | Path) \
+            or Path(source).suffix.lower() not in (".xlsx", ".xlsm"):
+        return exc
+    names = sheet_names(source)
+    columns = exc.values.get("columns")
+    if len(names) < 2 or not isinstance(columns, str):
+        return exc
+    sheets = ", ".join(f"'{n}'" for n in names)
+    return exc.with_values(columns=f"{columns} (in the first of the workbook's sheets "
+                                   f"{sheets}: choose another with --sheet NAME, "
+                                   f"sheet='NAME' in Python)")
 
 
 def _earliest(earliest: dt.date | str | None) -> dt.datetime | None:
@@ -228,8 +252,18 @@ def _validate(
     src = raw.source
     notes = list(raw.notes) + list(mapping.notes)
     m = mapping.columns
-    dates = parse_dates(_date_values(frame, m, notes), date_format, tz=timezone,
-                        source_tz=source_timezone, source=src)
+    when = _date_values(frame, m, notes)
+    try:
+        dates = parse_dates(when, date_format, tz=timezone, source_tz=source_timezone,
+                            source=src)
+    except AmbiguousDateError as exc:
+        evidence = _european(frame, m, decimal)
+        if evidence is None:
+            raise
+        dates = parse_dates(when, "dmy", tz=timezone, source_tz=source_timezone, source=src)
+        example = str(exc.values.get("examples", "")).split(", ")[0].strip("'")
+        notes.append(Note("dates_day_first", column=m["timestamp"], example=example,
+                          evidence=evidence))
     notes += dates.notes
     cid, guest = _customer_ids(frame, mapping, notes)
     cols: dict[str, pl.Series | pl.Expr] = {"_cid": cid, "_ts": dates.values}
@@ -247,7 +281,9 @@ def _validate(
     else:
         amounts = parse_amounts(frame[m["amount"]], decimal=decimal)
         notes += amounts.notes
-        cols |= {"_amount": _net_of_refunds(amounts.amount, frame, m, decimal, notes),
+        units = _minor_units(frame, m, notes) if mapping.minor_units else None
+        amount = amounts.amount if units is None else amounts.amount / units
+        cols |= {"_amount": _net_of_refunds(amount, frame, mapping, decimal, notes, units),
                  "_cur": amounts.currency}
     if qty is not None and not mapping.line_items:
         cols["_qty"] = qty.amount
@@ -311,6 +347,9 @@ def _validate(
         return pl.lit(len(reasons) - 1, dtype=pl.UInt8)
 
     reason = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.UInt8))
+    totals = _totals_rows(work, m)
+    if totals:  # the same type as the chain below (a first then, then chained ones)
+        reason = pl.when(pl.col(ROW).is_in(totals)).then(code(why.TOTALS_ROW))
     if mapping.ledger and "journal" in m and work.select(_sales_journal(m).any()).item():
         # a ledger's other journals (bank, purchases) are not sales
         reason = reason.when(~_sales_journal(m).fill_null(False)).then(code(why.NOT_SALES))
@@ -608,13 +647,125 @@ def _date_values(frame: pl.DataFrame, m: dict[str, str], notes: list[str]) -> pl
     return joined
 
 
-def _net_of_refunds(amount: pl.Series, frame: pl.DataFrame, m: dict[str, str],
-                    decimal: str | None, notes: list[str]) -> pl.Series:
-    """The amount less the amount refunded on the same row (Stripe's 'Amount Refunded')."""
+FRENCH_WORDS = {"montant", "client", "clients", "commande", "facture", "devise", "statut",
+                "etat", "produit", "quantite", "qte", "prix", "vente", "ventes", "achat",
+                "remboursement", "rembourse", "canal", "designation", "libelle", "ttc", "ht",
+                "piece", "reglement", "numero", "societe", "raison", "sociale", "remise",
+                "total", "date"}
+"""Words of French headers (compared without case or accents), once split at spaces and
+punctuation; a header of these only ('Date', 'Total') is no evidence alone, see
+:data:`FRENCH_ONLY`."""
+FRENCH_ONLY = FRENCH_WORDS - {"client", "clients", "date", "total", "vente", "ventes",
+                              "designation", "piece"}
+"""Words that an English header does not write: one of them makes the headers French."""
+EUROPEAN_SAMPLE = 1_000
+"""The first rows of the amount column looked at for decimal commas (see :func:`_european`)."""
+
+
+TOTAL_WORDS = re.compile(
+    r"(?i)^\s*(grand[\s-]+|sous[\s-]*|sub[\s-]*)?(total|totals|totaux|totale|totales|sum|"
+    r"somme)(\s+(g[ée]n[ée]ral|generale?|ttc|ht|tva))?\s*:?\s*$")
+"""A cell that names a totals row: 'Total', 'TOTAL', 'Totaux', 'Grand total', 'Total
+général', 'Sous-total', 'Total TTC:' (the whole cell: 'Total Energies SA' is a customer)."""
+TOTALS_TAIL = 3
+"""The last rows of a table looked at for totals rows."""
+
+
+def _totals_rows(work: pl.DataFrame, m: dict[str, str]) -> list[int]:
+    """The row numbers of a spreadsheet's totals rows at the end of the table: among its last
+    TOTALS_TAIL rows, those whose customer, date or order cell is a word of
+    :data:`TOTAL_WORDS`; and the last row when it has no customer and its amount is the sum of
+    the other rows' (a total under the amounts, unlabelled). Such a row is no purchase: as a
+    'missing customer id' it would double the revenue read. Looks at the last rows, and sums
+    the amounts only when the last row has no customer."""
+    if work.height < 2:
+        return []
+    tail = work.tail(TOTALS_TAIL)
+    cells = [pl.col(c).cast(pl.String).str.contains(TOTAL_WORDS.pattern).fill_null(False)
+             for c in dict.fromkeys(m[f] for f in ("customer_id", "timestamp", "order_id")
+                                    if f in m)]
+    rows: list[int] = tail.filter(pl.any_horizontal(cells))[ROW].to_list()
+    last_row, cid, amount = tail.select(ROW, "_cid", "_amount").row(-1)
+    if last_row not in rows and cid is None and amount is not None and amount > 0 \
+            and work.height >= 3:
+        others = float(work.filter(~pl.col(ROW).is_in([last_row, *rows]))["_amount"].sum())
+        if abs(amount - others) <= max(0.01, 1e-9 * abs(others)):
+            rows.append(last_row)
+    return rows
+
+
+def _european(frame: pl.DataFrame, m: dict[str, str], decimal: str | None) -> str | None:
+    """What shows a file written the French or European way, whose ambiguous dates
+    (01/02/2023) are then read day first: a header in French (:data:`FRENCH_ONLY`, such as
+    'Montant'), decimal commas (``decimal=','``, or most of the first EUROPEAN_SAMPLE amounts
+    ending in a comma and one or two digits: '1 234,56 €'), said as the evidence; None when
+    nothing shows it (the dates stay ambiguous). Looks at the headers and a sample only."""
+    import unicodedata
+
+    for column in frame.columns:
+        folded = unicodedata.normalize("NFKD", str(column).lower())
+        words = set(re.split(r"[^a-z0-9]+", "".join(
+            ch for ch in folded if not unicodedata.combining(ch))))
+        if words & FRENCH_ONLY:
+            return f"'{column}'"
+    amount = m.get("amount") or m.get("price") or m.get("debit") or m.get("credit")
+    if decimal == ",":
+        return "decimal=','"
+    if amount is None or frame[amount].dtype != pl.String:
+        return None
+    head = frame[amount].head(EUROPEAN_SAMPLE).str.strip_chars().drop_nulls()
+    head = head.filter(head != "")
+    comma = head.str.contains(r"\d,\d{1,2}\D*$")
+    point = head.str.contains(r"\d\.\d{1,2}\D*$")
+    if head.len() and 2 * int(comma.sum()) >= head.len() and comma.sum() > point.sum():
+        return f"'{head.filter(comma)[0]}'"
+    return None
+
+
+def _minor_units(frame: pl.DataFrame, m: dict[str, str], notes: list[str]) -> pl.Series:
+    """The divisor of each row's amounts written in the currency's minor unit (Stripe's API:
+    14950 is 149.50 USD): 100, but 1 for a zero-decimal currency (JPY, KRW ...:
+    :data:`clv.data.mapping.ZERO_DECIMAL`) named in the row's currency column."""
+    if "currency" in m:
+        code = frame.select(_clean_text(pl.col(m["currency"]).cast(pl.String))
+                            .str.to_uppercase()).to_series()
+        units = pl.select(pl.when(pl.lit(code).is_in(sorted(ZERO_DECIMAL))).then(1.0)
+                          .otherwise(100.0)).to_series()
+    else:
+        units = pl.repeat(100.0, frame.height, eager=True)
+    notes.append(Note("minor_units", column=m["amount"], refunded=m.get("refunded", "-")))
+    return units
+
+
+def _net_of_refunds(amount: pl.Series, frame: pl.DataFrame, mapping: Mapping,
+                    decimal: str | None, notes: list[str],
+                    units: pl.Series | None = None) -> pl.Series:
+    """The amount less the amount refunded on the same row (Stripe's 'Amount Refunded'), in
+    the amount's units (``units``: the divisor of amounts in minor units).
+
+    A refund written on another basis than the amount (``mapping.refund_total``: Shopify's
+    'Refunded Amount' is money refunded, tax and shipping included, while the amount is the
+    'Subtotal') is scaled by amount / total of its row's order: revenue without tax and
+    shipping is what a Shopify merchant's CLV counts, and deducting the whole refund from the
+    subtotal would take off tax and shipping that were never in it (a refunded order of 100
+    + 20 tax + 5 shipping would net to -25). An order without a positive total keeps its
+    refund as written."""
+    m = mapping.columns
     if "refunded" not in m:
         return amount
     refunded = parse_amounts(frame[m["refunded"]], decimal=decimal).amount.fill_null(0.0)
+    if units is not None:
+        refunded = refunded / units
     partial = (refunded != 0) & amount.is_not_null()
+    if mapping.refund_total is not None and partial.any():
+        total = parse_amounts(frame[mapping.refund_total], decimal=decimal).amount
+        share = pl.select(pl.when(pl.lit(total) > 0).then(pl.lit(amount) / pl.lit(total))
+                          .otherwise(1.0).fill_null(1.0)).to_series()
+        written = float(refunded.filter(partial).sum())
+        refunded = refunded * share
+        notes.append(Note("refund_basis", column=m["refunded"], basis=m["amount"],
+                          gross=mapping.refund_total, written=written,
+                          deducted=float(refunded.filter(partial).sum())))
     if partial.any():
         notes.append(Note("refunded_netted", n=int(partial.sum()), column=m["refunded"],
                           total=float(refunded.filter(partial).sum())))

@@ -566,6 +566,7 @@ REASONS: dict[str, str] = {
     "amount out of range": "montant hors limites",
     "date before 1970-01-01 (a placeholder)": "date antérieure au 01/01/1970 (une valeur "
                                               "par défaut)",
+    "totals row": "ligne de totaux",
 }
 """French of the exclusion reasons of clv.data.issues."""
 
@@ -724,6 +725,19 @@ NOTES: dict[str, str] = {
                             "la fréquence de réachat ne peut donc pas être estimée ; la valeur "
                             "future, la valeur vie client et la LTV d'un nouveau client ne "
                             "sont pas données (l'historique l'est)",
+    "minor_units": "les montants de « {column} » et « {refunded} » sont dans la plus petite "
+                   "unité de la devise (paiements de l'API Stripe : 14950 vaut 149,50) : "
+                   "divisés par 100, sauf dans les devises sans décimales (JPY, KRW...), "
+                   "écrites en unités",
+    "refund_basis": "« {column} » est l'argent remboursé taxes et livraison comprises "
+                    "({written}) alors que le montant « {basis} » n'a ni l'une ni l'autre : "
+                    "chaque remboursement est multiplié par « {basis} » / « {gross} » de sa "
+                    "commande ({deducted} déduits)",
+    "dates_day_first": "colonne « {column} » : des dates comme « {example} » se lisent dans "
+                       "les deux ordres et aucune ne tranche ; lues jour d'abord (JJ/MM/AAAA), "
+                       "comme les écrivent les fichiers français et européens : {evidence} "
+                       "montre un tel fichier (donner date_format='mdy' si le mois vient "
+                       "d'abord)",
 }
 """French of the notes of clv.notes, by kind; values are written for French first."""
 NOTE_VALUES: dict[str, str] = {"with header": "avec en-tête", "without header": "sans en-tête",
