@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -213,7 +214,8 @@ def database_summary(
                     f"{', '.join(mapping.columns[f] for f in other) or 'of a ledger'} "
                     "need rules applied to the rows read")
             m = mapping.columns
-            cid = _customer(conn, tbl.c[m["customer_id"]], where)
+            customers = _CustomerIds(conn, tbl, mapping, head, where)
+            cid = customers.ids
             ts = _timestamp(tbl.c[m["timestamp"]], timezone, where)
             oid = _order_id(tbl.c[m["order_id"]]) if "order_id" in m else None
             amounts = _Amounts(conn, tbl, m, mapping.line_items, oid, currency, where)
@@ -223,7 +225,8 @@ def database_summary(
             repeat = sa.func.row_number().over(
                 partition_by=list(tbl.c), order_by=list(tbl.c)) > 1
             nan = sa.cast(sa.literal("NaN"), sa.Float(53))
-            reasons = [*amounts.before_customer, (why.MISSING_CUSTOMER, cid.is_(None)),
+            reasons = [*amounts.before_customer, *customers.guest,
+                       (why.MISSING_CUSTOMER, cid.is_(None)),
                        *amounts.status, (why.BAD_DATE, ts.is_(None)), *amounts.quantity,
                        (why.BAD_AMOUNT, sa.or_(amt.is_(None), amt == nan)),
                        (why.AMOUNT_RANGE, sa.func.abs(amt) > bound), *amounts.currency]
@@ -235,21 +238,28 @@ def database_summary(
             code = sa.case(*((cond, i) for i, (_, cond) in enumerate(reasons)), else_=None)
             finite = sa.case((sa.and_(amt.is_not(None), amt != nan,
                                       sa.func.abs(amt) <= bound), amt), else_=None)
+            shown = _shown(m, customers.shown)
             rows = sa.select(
                 cid.label("cid"), ts.label("ts"), amt.label("amt"), finite.label("fin"),
                 code.label("code"), *([oid.label("oid")] if oid is not None else []),
                 amounts.line0.label("line0"), amounts.cancel.label("cancel"),
                 *([] if drop_dup else [repeat.label("rep")]),
-                *(tbl.c[c].label(f"shown_{i}") for i, c in enumerate(_shown(m)))
-            ).select_from(tbl).cte("rows")
+                *(amounts.shown.get(c, tbl.c[c]).label(f"shown_{i}")
+                  for i, c in enumerate(shown))
+            ).select_from(amounts.source).cte("rows")
             links = _Links(rows) if oid is not None else None
-            issues, kept = _report(conn, rows, reasons, m, where, drop_dup, N_EXAMPLES,
+            issues, kept = _report(conn, rows, reasons, shown, m, where, drop_dup, N_EXAMPLES,
                                    linked=links.count(conn) if links else (0, 0.0),
                                    line_items=mapping.line_items,
                                    cancelled_how=amounts.cancelled_how)
             if kept == 0:
                 raise DataError("no row is kept: see the data report", source=where)
-            issues.notes = amounts.notes + issues.notes
+            lines = []
+            if amounts.zero_lines:  # the readers count the lines kept (an order's excluded
+                n_lines = conn.execute(sa.select(sa.func.count()).select_from(rows).where(
+                    rows.c.code.is_(None), rows.c.line0)).scalar()  # are excluded with it)
+                lines = [Note("line_items", n=int(n_lines or 0))] if n_lines else []
+            issues.notes = customers.notes + lines + amounts.notes + issues.notes
             summary, fetched = _summarise(conn, rows, unit, observation_end, calibration_end,
                                           merge, midpoint, where, links)
     except sa.exc.SQLAlchemyError as exc:
@@ -261,8 +271,8 @@ def database_summary(
     issues.mapping_origin = dict(mapping.origin)
     issues.notes = list(mapping.notes) + issues.notes
     examples = sum(len(e.examples) for e in issues.exclusions)
-    return DatabaseSummary(summary, issues, fetched + head.height + examples + amounts.fetched,
-                           amounts.target)
+    return DatabaseSummary(summary, issues, fetched + head.height + examples + amounts.fetched
+                           + customers.fetched, amounts.target)
 
 
 def _table(conn: sa.Connection, table: str, where: str) -> tuple[sa.TableClause, pl.DataFrame]:
@@ -362,24 +372,139 @@ def _order_id(col: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
     return col
 
 
-def _customer(conn: sa.Connection, col: sa.ColumnElement[Any], where: str
-              ) -> sa.ColumnElement[Any]:
-    """The customer id as text, as :func:`clv.data.ids.clean_ids` writes it: trimmed, a blank
-    as null, an integral number written as an integer (a column of floats whose values are all
-    whole, such as ``12346.0``, or text written from one, all ``12346.0``)."""
+NON_ASCII = "[^\\x01-\\x7f]"
+"""A character beyond ASCII (a regular expression that PostgreSQL and DuckDB read alike)."""
+
+
+def email_ids(first: list[Any], more: Callable[[], list[Any]] | None = None) -> bool:
+    """True when a text column of customer ids is a column of emails by the readers' rule
+    (:func:`clv.data.ids.clean_ids_merged`: :data:`~clv.data.ids.EMAIL_SHARE` of its first
+    :data:`~clv.data.ids.HEAD_ROWS` ids, trimmed and not blank, are emails), decided by the
+    readers' own expressions on those ids. ``first``: the first values of the column, as the
+    source gives them; ``more``: the first ``HEAD_ROWS`` of them, called only when ``first``
+    holds an email and may be fewer than the readers look at (None when it is the whole
+    column). The database's and Spark's engines decide with it."""
+    from clv.data import ids
+
+    def head(values: list[Any]) -> pl.Series:
+        text = pl.Series("v", [None if v is None else str(v) for v in values], dtype=pl.String)
+        return ids.clean_values(text).head(ids.HEAD_ROWS).drop_nulls()
+
+    found = head(first)
+    if not found.len() or not bool(found.str.contains(ids.EMAIL).any()):
+        return False
+    if more is not None and len(first) < ids.HEAD_ROWS:
+        found = head(more())
+    share = found.str.contains(ids.EMAIL).cast(pl.Float64).mean()
+    return bool(found.len()) and isinstance(share, float) and share >= ids.EMAIL_SHARE
+
+
+class _CustomerIds:
+    """The customer ids and what the readers say of them, as their ``_customer_ids``
+    (:mod:`clv.data.transactions`) makes them: ``ids`` as :func:`_customer` writes them
+    (emails compared without case, the note ``email_ids_merged`` when some ids were merged);
+    when the column is a user id where 0 or a blank marks a guest checkout
+    (``mapping.guests``, :data:`clv.data.mapping.GUEST_ID_COLUMNS`), a guest row keyed by its
+    email (``mapping.guest_email``, trimmed and lower-cased; the note ``guest_emails``) and a
+    row of id 0 without an email excluded as a guest checkout (``guest``: the reason and its
+    condition, checked before the missing ids). ``shown``: the email column, which the
+    examples show beside the mapped ones; ``fetched``: the ids fetched to tell emails."""
+
+    def __init__(self, conn: sa.Connection, tbl: Any, mapping: Any, head: pl.DataFrame,
+                 where: str) -> None:
+        import sqlalchemy as sa
+
+        from clv.data.transactions import GUEST_ID
+
+        column = mapping.columns["customer_id"]
+        self.fetched = 0
+        col = tbl.c[column]
+
+        def more() -> list[Any]:
+            from clv.data import ids
+
+            values = [v for (v,) in conn.execute(sa.select(col).limit(ids.HEAD_ROWS))]
+            self.fetched += len(values)
+            return values
+
+        emails = isinstance(col.type, sa.String) and email_ids(
+            head[column].to_list(), more if head.height == HEAD_ROWS else None)
+        self.ids, merged = _customer(conn, col, where, emails)
+        self.notes: list[Any] = []
+        if merged:
+            self.notes.append(Note("email_ids_merged", n=merged, column=column))
+        self.guest: list[tuple[str, Any]] = []
+        self.shown: list[str] = []
+        if not mapping.guests:
+            return
+        zero = sa.func.coalesce(self.ids == GUEST_ID, sa.false())
+        if mapping.guest_email is None:
+            self.guest = [(why.GUEST_CHECKOUT, zero)]
+            return
+        named = tbl.c[mapping.guest_email]
+        if not isinstance(named.type, sa.String | sa.types.NullType):
+            raise NotInDatabase(f"the email column {named.name} is {named.type}, not text")
+        self.shown = [mapping.guest_email]
+        email = sa.func.lower(_trimmed(named))
+        by_email = sa.and_(sa.or_(self.ids.is_(None), zero), email.is_not(None))
+        _ascii_only(conn, _trimmed(named), by_email, f"the guests' emails in {named.name}")
+        n = conn.execute(sa.select(sa.func.count()).select_from(tbl).where(by_email)).scalar()
+        if n:
+            self.ids = sa.case((by_email, email), else_=self.ids)
+            self.notes.append(Note("guest_emails", n=int(n), column=column,
+                                   email=mapping.guest_email))
+        self.guest = [(why.GUEST_CHECKOUT, sa.and_(zero, email.is_(None)))]
+
+
+def _ascii_only(conn: sa.Connection, text: Any, where_: Any, what: str) -> None:
+    """NotInDatabase when some ``text`` (of the rows meeting ``where_``) has a character
+    beyond ASCII: compared without case, such text is lower-cased by the readers (Unicode's
+    lower case, whatever the locale), which a database's ``lower`` does by its locale."""
     import sqlalchemy as sa
+
+    if conn.execute(sa.select(sa.literal(1)).where(
+            where_, text.regexp_match(NON_ASCII)).limit(1)).first():
+        raise NotInDatabase(f"{what} hold characters beyond ASCII, which clv's readers "
+                            "compare without case by Unicode's rules (a database's lower() "
+                            "follows its locale)")
+
+
+def _customer(conn: sa.Connection, col: sa.ColumnElement[Any], where: str,
+              emails: bool = False) -> tuple[sa.ColumnElement[Any], int]:
+    """The customer id as text, as :func:`clv.data.ids.clean_ids_merged` writes it, and the
+    number of distinct ids that lower-casing emails merged into others: trimmed, a blank as
+    null, an integral number written as an integer (a column of floats whose values are all
+    whole, such as ``12346.0``, or text of integers written as ones or with a fraction of
+    zeros, ``12346`` and ``12346.0``: :data:`clv.data.ids.INTEGRAL`); a column of emails
+    (``emails``: :func:`email_ids`) lower-cased. Text ids beyond ASCII that decide either
+    rule (digits of another script, emails to lower-case) raise NotInDatabase."""
+    import sqlalchemy as sa
+
+    from clv.data import ids
 
     kind = col.type
     if isinstance(kind, sa.Integer):
-        return sa.cast(col, sa.String)
+        return sa.cast(col, sa.String), 0
     if isinstance(kind, sa.String):
         text = _trimmed(col)
-        integral = r"^-?\d+\.0+$"
-        if conn.execute(sa.select(sa.literal(1)).where(text.is_not(None)).limit(1)).first() \
-                and not conn.execute(sa.select(sa.literal(1)).where(
-                    text.is_not(None), ~text.regexp_match(integral)).limit(1)).first():
-            return sa.func.regexp_replace(text, r"\.0+$", "")
-        return text
+        # every id an integer, some written with a point (else there is nothing to strip)
+        if conn.execute(sa.select(sa.literal(1)).where(
+                text.contains(".", autoescape=True)).limit(1)).first():
+            other = sa.and_(text.is_not(None),
+                            ~text.regexp_match(ids.INTEGRAL.replace(r"\d", "[0-9]")))
+            if not conn.execute(sa.select(sa.literal(1)).where(
+                    other, ~text.regexp_match(NON_ASCII)).limit(1)).first():
+                # the ids that are not integers in ASCII digits all have other characters
+                # (the readers' \d takes any script's digits): decided on the rows read
+                _ascii_only(conn, text, other, f"the customer ids of {col.name}")
+                return sa.func.regexp_replace(text, r"\.0+$", ""), 0
+        if emails:
+            lower = sa.func.lower(text)
+            _ascii_only(conn, text, text.is_not(None), f"the emails of {col.name}")
+            n, n_lower = conn.execute(sa.select(sa.func.count(sa.distinct(text)),
+                                                sa.func.count(sa.distinct(lower)))).one()
+            return lower, int(n or 0) - int(n_lower or 0)
+        return text, 0
     if isinstance(kind, sa.Numeric | sa.Float):
         number = sa.cast(col, sa.Float(53))
         nan = sa.cast(sa.literal("NaN"), sa.Float(53))
@@ -391,7 +516,7 @@ def _customer(conn: sa.Connection, col: sa.ColumnElement[Any], where: str
             raise NotInDatabase(f"the customer id column {col.name} holds numbers that are "
                                 "not whole")
         whole = sa.case((number == nan, None), else_=number)
-        return sa.cast(sa.cast(whole, sa.BigInteger), sa.String)
+        return sa.cast(sa.cast(whole, sa.BigInteger), sa.String), 0
     raise NotInDatabase(f"the customer id column {col.name} is {kind}, not text or a number")
 
 
@@ -482,11 +607,9 @@ class _Amounts:
                     sa.select(sa.literal(1)).where(raw.is_(None)).limit(1)).first():
                 paid = sa.select(oid).where(raw.is_not(None), oid.is_not(None))
                 self.line0 = sa.and_(raw.is_(None), oid.is_not(None), oid.in_(paid))
-                n = conn.execute(sa.select(sa.func.count()).select_from(tbl)
-                                 .where(self.line0)).scalar()
-                if n:
-                    self.notes.append(Note("line_items", n=int(n)))
-                    zero_lines = True
+                if conn.execute(sa.select(sa.literal(1)).select_from(tbl)
+                                .where(self.line0).limit(1)).first():
+                    zero_lines = True  # their note counts those kept (database_summary)
                 else:
                     self.line0 = sa.false()
         flags = {}
@@ -502,29 +625,48 @@ class _Amounts:
             whens.append((self.line0, 0.0))
         if flags:
             whens.append((self.cancel, -sa.func.abs(amount)))
+        self.zero_lines = zero_lines
         self.amount = sa.case(*whens, else_=amount) if whens else amount
+        # a blank status or currency is its order's, as the readers' _order_values takes it
+        self.source: Any = tbl  # the table, joined to the orders' values when some are taken
+        self.shown: dict[str, Any] = {}  # the values an example shows, when not the table's
         if "status" in m:
             col = tbl.c[m["status"]]
             if not isinstance(col.type, sa.String | sa.types.NullType):
                 raise NotInDatabase(f"the status column {col.name} is {col.type}, not text")
+            status = _trimmed(col)  # unpaid() trims as well
             values = [v for (v,) in conn.execute(
-                sa.select(col).where(col.is_not(None)).distinct().limit(MAX_STATUSES + 1))]
+                sa.select(status).distinct().limit(MAX_STATUSES + 2))]
+            blank = None in values
+            values = [v for v in values if v is not None]
             if len(values) > MAX_STATUSES:
                 raise NotInDatabase(f"the status column {col.name} has more than "
                                     f"{MAX_STATUSES:,} distinct values")
             self.fetched += len(values)
+            if blank and oid is not None:
+                filled = self._from_order(conn, tbl, oid, status, "order_status", "status")
+                if filled is not None:  # the readers show the status so written
+                    status = self.shown[col.name] = filled
             found = pl.Series("s", [str(v) for v in values], dtype=pl.String).to_frame() \
                 .filter(unpaid(pl.col("s")).fill_null(False))["s"].to_list()
-            self.status = [(why.STATUS_NOT_PAID, col.in_(found))]
+            self.status = [(why.STATUS_NOT_PAID, status.in_(found))]
         self.target = currency.upper() if currency else None
         if "currency" in m:
             col = tbl.c[m["currency"]]
             if not isinstance(col.type, sa.String | sa.types.NullType):
                 raise NotInDatabase(f"the currency column {col.name} is {col.type}, not text")
             cur = sa.func.upper(_trimmed(col))
+            if oid is not None:
+                blanks, given = conn.execute(sa.select(
+                    sa.func.max(sa.case((cur.is_(None), 1), else_=0)),
+                    sa.func.max(sa.case((cur.is_not(None), 1), else_=0)))).one()
+                if blanks and given:
+                    filled = self._from_order(conn, tbl, oid, cur, "order_currency", "currency")
+                    cur = cur if filled is None else filled
             if self.target is None:
                 n = sa.func.count().label("n")
-                top = conn.execute(sa.select(cur.label("c"), n).where(cur.is_not(None))
+                top = conn.execute(sa.select(cur.label("c"), n).select_from(self.source)
+                                   .where(cur.is_not(None))
                                    .group_by(cur).order_by(n.desc(), cur).limit(2)).all()
                 if top:
                     self.target = str(top[0][0])
@@ -533,6 +675,33 @@ class _Amounts:
             if self.target is not None:
                 self.currency = [(why.OTHER_CURRENCY,
                                   sa.and_(cur.is_not(None), cur != self.target))]
+
+
+    def _from_order(self, conn: sa.Connection, tbl: Any, oid: Any, value: Any, name: str,
+                    what: str) -> Any | None:
+        """``value`` where it is not null, else its order's: the value of the lines of the
+        same order id that have one, as the readers' ``_order_values`` takes the first of
+        them (Shopify writes an order's financial status and currency on its first line
+        only); None when no order with a blank has a value elsewhere. A table's rows have no
+        order: an order whose lines have a blank and different values raises NotInDatabase
+        (which is the first is the rows' order, read by the readers). ``source`` gets the
+        orders' values, joined by their id."""
+        import sqlalchemy as sa
+
+        blanks = sa.select(oid).select_from(tbl).where(value.is_(None), oid.is_not(None))
+        known = sa.select(oid.label("o"), sa.func.min(value).label("v"),
+                          sa.func.max(value).label("hi")).select_from(tbl).where(
+            value.is_not(None), oid.in_(blanks)).group_by(oid).subquery(name)
+        k = known.c
+        if not conn.execute(sa.select(k.o).limit(1)).first():
+            return None
+        odd = conn.execute(sa.select(k.o).where(k.v != k.hi).limit(1)).first()
+        if odd:
+            raise NotInDatabase(f"the lines of order {odd[0]} have blank and different "
+                                f"{what} values; a blank takes the order's first line's, and "
+                                "a table's rows have no order (the rows read have one)")
+        self.source = self.source.outerjoin(known, k.o == oid)
+        return sa.func.coalesce(value, k.v)
 
 
 def _cancelled_ids(conn: sa.Connection, col: sa.ColumnElement[Any]
@@ -558,15 +727,16 @@ def _cancelled_ids(conn: sa.Connection, col: sa.ColumnElement[Any]
     return None
 
 
-def _shown(m: dict[str, str]) -> list[str]:
-    """The columns an example row shows: the mapped ones, each once."""
-    return list(dict.fromkeys(m[f] for f in ("customer_id", "timestamp", "amount", "order_id",
-                                             "quantity", "price", "status", "currency")
-                              if f in m))
+def _shown(m: dict[str, str], more: list[str]) -> list[str]:
+    """The columns an example row shows: the mapped ones, and ``more`` (the email that keys
+    a guest), each once."""
+    return list(dict.fromkeys([*(m[f] for f in ("customer_id", "timestamp", "amount",
+                                                "order_id", "quantity", "price", "status",
+                                                "currency") if f in m), *more]))
 
 
 def _report(conn: sa.Connection, rows: Any, reasons: list[tuple[str, Any]],
-            m: dict[str, str], where: str, drop_dup: bool, n_examples: int,
+            shown: list[str], m: dict[str, str], where: str, drop_dup: bool, n_examples: int,
             linked: tuple[int, float] = (0, 0.0), line_items: bool = False,
             cancelled_how: str = "negative quantity") -> tuple[DataIssues, int]:
     """The data report: rows and amounts read, kept and excluded by reason, with examples
@@ -595,7 +765,6 @@ def _report(conn: sa.Connection, rows: Any, reasons: list[tuple[str, Any]],
                                       else_=0)),
                   *([] if drop_dup else [sa.func.sum(sa.case((c.rep, 1), else_=0))]))
         .group_by(c.code).order_by(c.code.nulls_first())).all()
-    shown = _shown(m)
     exclusions, rows_read, read, magnitude = [], 0, 0.0, 0.0
     kept, kept_amount, refunds, refunds_total, zeros, identical = 0, 0.0, 0, 0.0, 0, 0
     for row in counts:

@@ -225,7 +225,8 @@ def read_transactions(
     every = [F.col(f"`{c}`") for c in df.columns]  # the source's columns (identical rows)
     # the lines' order in the source: a customer's first line's channel, the outlier's row
     df = df.withColumn("_row", F.monotonically_increasing_id())
-    cid = _customer(F, df, m["customer_id"], types, head, where)
+    customers = _CustomerIds(F, df, mapping, types, head, where)
+    cid = customers.ids
     ts = _timestamp(F, m["timestamp"], types, head, where)
     made = _Amounts(F, df, m, types, head, where, mapping.line_items, currency)
     df, amt = made.frame, made.amount
@@ -242,7 +243,8 @@ def read_transactions(
     df, repeat = _repeats(F, df, every)
     nan_or_null = amt.isNull() | F.isnan(amt)
     reasons: list[tuple[str, Column]] = [
-        *made.before_customer, (why.MISSING_CUSTOMER, cid.isNull()), *made.status,
+        *made.before_customer, *customers.guest, (why.MISSING_CUSTOMER, cid.isNull()),
+        *made.status,
         (why.BAD_DATE, ts.isNull()), *made.quantity, (why.BAD_AMOUNT, nan_or_null),
         (why.AMOUNT_RANGE, F.abs(amt) > bound), *made.currency]
     if floor is not None:
@@ -253,9 +255,11 @@ def read_transactions(
     code = F.lit(None).cast("int")
     for i, (_, cond) in reversed(list(enumerate(reasons))):
         code = F.when(cond, F.lit(i)).otherwise(code)
-    shown = list(dict.fromkeys(m[f] for f in ("customer_id", "timestamp", "amount",
-                                               "order_id", "quantity", "price", "status",
-                                               "currency") if f in m))
+    # the mapped columns, and the email that keys a guest (as the readers show them)
+    shown = list(dict.fromkeys([*(m[f] for f in ("customer_id", "timestamp", "amount",
+                                                 "order_id", "quantity", "price", "status",
+                                                 "currency") if f in m),
+                                *customers.shown]))
     # the rows validated, kept in memory (spilled to disk beyond it) for the report's, the
     # links' and the summary's passes: the source's values shown as examples only on the
     # rows excluded (a null elsewhere takes no room)
@@ -263,8 +267,8 @@ def read_transactions(
                      code.alias("_code"), made.cancel.alias("_cancel"),
                      made.line0.alias("_line0"),
                      *([] if drop_dup else [repeat.alias("_rep")]),
-                     *(F.when(code.isNotNull(), F.col(f"`{c}`")).alias(f"_shown_{i}")
-                       for i, c in enumerate(shown)),
+                     *(F.when(code.isNotNull(), made.shown.get(c, F.col(f"`{c}`")))
+                       .alias(f"_shown_{i}") for i, c in enumerate(shown)),
                      *carried).persist(StorageLevel.MEMORY_AND_DISK)
     rows_kept = work.filter(F.col("_code").isNull())
     kept = rows_kept.select("customer_id", "timestamp", "amount",
@@ -275,9 +279,9 @@ def read_transactions(
         kept, linked = _link_refunds(F, rows_kept, kept)
     issues, blank_lines, positive = _issues(F, work, reasons, shown, where, drop_dup,
                                             N_EXAMPLES, bound, linked, made.how)
-    notes = list(made.notes)
+    notes = customers.notes + list(made.notes)
     if blank_lines:  # the readers' note of the blank lines kept as line items
-        notes.insert(0, Note("line_items", n=blank_lines))
+        notes.insert(len(customers.notes), Note("line_items", n=blank_lines))
     if mapping.line_items:  # the readers group the lines kept into orders (_orders)
         notes_at = next((i + 1 for i, n in enumerate(issues.notes)
                          if getattr(n, "key", "") == "refunds_linked"), 0)
@@ -408,8 +412,6 @@ MAX_STATUSES = 10_000
 by the readers' rule (as :data:`clv.prep.database.MAX_STATUSES`); a column with more is
 refused."""
 NUMBERS = ("double", "float", "int", "bigint", "smallint", "tinyint")
-INTEGRAL = r"^-?\d+\.0+$"
-"""A customer id written from a whole float (``12346.0``: :func:`clv.data.ids.clean_ids`)."""
 
 
 class _Amounts:
@@ -427,11 +429,16 @@ class _Amounts:
       worth 0 (Shopify writes the order's total on its first line only): ``line0``;
     - a status: the statuses that are not revenue (:func:`clv.data.transactions.unpaid`,
       applied on the driver to the column's distinct values) excluded after the customer;
+    - with an order id, a line whose status or currency is blank takes its order's (the
+      first line of the order that has one: :meth:`_from_order`), before the exclusions, so
+      that the lines of an order not paid or in another currency are excluded with it;
     - a currency column: the rows in another currency than ``currency`` (default: the most
       frequent one written, the note ``currencies`` when there are several) excluded after
       the amount's range (``target``: the currency kept).
 
-    ``frame`` is the source with the column ``_line0`` when blank lines are looked for;
+    ``frame`` is the source with the column ``_line0`` when blank lines are looked for (and
+    the orders' statuses and currencies when blanks take them); ``shown`` the values the
+    examples show instead of the source's (the status as its order's, as the readers);
     ``notes`` the notes of the reading (currencies); ``how`` says how cancelled lines are
     found (the note ``cancellations``)."""
 
@@ -475,24 +482,34 @@ class _Amounts:
         if flags:
             amount = F.when(self.cancel, -F.abs(amount)).otherwise(amount)
         self.amount: Column = F.when(self.line0, F.lit(0.0)).otherwise(amount)
+        # a blank status or currency is its order's (the first line of the order that has
+        # one), as the readers' _order_values takes it, before the exclusions
+        oid = _text(F, m["order_id"], types) if "order_id" in m else None
+        self.shown: dict[str, Column] = {}  # the values an example shows, when not the source's
         if "status" in m:
             column = m["status"]
             if types[column] != "string":
                 raise DataError(f"is {types[column]}; the Spark engine takes a status as text "
                                 "(cast the column to text, or read the log without --engine "
                                 "spark)", source=where, column=column)
-            col = F.col(f"`{column}`")
-            values = [r[0] for r in self.frame.select(col).where(col.isNotNull()).distinct()
-                      .limit(MAX_STATUSES + 1).collect()]
+            status = _text(F, column, types)  # trimmed: unpaid() trims the same way
+            values = [r[0] for r in self.frame.select(status.alias("s")).distinct()
+                      .limit(MAX_STATUSES + 2).collect()]
+            blank = None in values
+            values = [v for v in values if v is not None]
             if len(values) > MAX_STATUSES:
                 raise DataError(f"has more than {MAX_STATUSES:,} distinct statuses, which the "
                                 "Spark engine classifies one by one on the driver: map the "
                                 "statuses to fewer values, or read the log without --engine "
                                 "spark", source=where, column=column)
+            if blank and oid is not None:
+                filled = self._from_order(F, oid, status, "_order_status")
+                if filled is not None:  # the readers show the status so written
+                    status = self.shown[column] = filled
             found = pl.Series("s", values, dtype=pl.String).to_frame() \
                 .filter(unpaid(pl.col("s")).fill_null(False))["s"].to_list()
             if found:
-                self.status = [(why.STATUS_NOT_PAID, F.coalesce(col.isin(found),
+                self.status = [(why.STATUS_NOT_PAID, F.coalesce(status.isin(found),
                                                                 F.lit(False)))]
         self.target = currency.upper() if currency else None
         if "currency" in m:
@@ -501,17 +518,50 @@ class _Amounts:
                 raise DataError(f"is {types[column]}; the Spark engine takes currencies as text "
                                 "(ISO codes such as EUR)", source=where, column=column)
             cur = F.upper(_text(F, column, types))
-            if self.target is None:
-                top = self.frame.select(cur.alias("c")).where(F.col("c").isNotNull()) \
-                    .groupBy("c").count().orderBy(F.col("count").desc(), F.col("c")) \
-                    .limit(2).collect()
-                if top:
-                    self.target = str(top[0][0])
-                    if len(top) > 1:
-                        self.notes.append(Note("currencies", currency=self.target))
+
+            def counted(c: Column, blanks: bool) -> list[Any]:
+                # the two most frequent currencies (after the blank, first, with ``blanks``)
+                rows = self.frame.select(c.alias("c"))
+                if not blanks:
+                    rows = rows.where(F.col("c").isNotNull())
+                return rows.groupBy("c").count().orderBy(
+                    F.col("c").isNotNull(), F.col("count").desc(), F.col("c")) \
+                    .limit(3 if blanks else 2).collect()
+
+            top = counted(cur, oid is not None)
+            if top and top[0][0] is None:
+                top = top[1:]
+                if top and oid is not None:  # blanks and currencies: blanks take the order's
+                    filled = self._from_order(F, oid, cur, "_order_currency")
+                    if filled is not None:
+                        cur = filled
+                        top = counted(cur, False) if self.target is None else top
+            if self.target is None and top:
+                self.target = str(top[0][0])
+                if len(top) > 1:
+                    self.notes.append(Note("currencies", currency=self.target))
             if self.target is not None:
                 self.currency = [(why.OTHER_CURRENCY, cur.isNotNull()
                                   & (cur != F.lit(self.target)))]
+
+    def _from_order(self, F: Any, oid: Column, value: Column, name: str) -> Column | None:
+        """``value`` where it is not null, else that of its order: the value of the first
+        line (in the source's order, ``_row``) of the same order id that has one, as the
+        readers' ``_order_values`` (Shopify writes an order's financial status and currency
+        on its first line only); None when no order with a blank has a value elsewhere.
+        Only the orders of lines with a blank are grouped; ``frame`` gets their values in
+        the column ``name``."""
+        df = self.frame.withColumn("_fill_oid", oid)
+        key = F.col("_fill_oid")
+        blanks = df.filter(value.isNull() & key.isNotNull()).select("_fill_oid").distinct()
+        known = df.filter(value.isNotNull() & key.isNotNull()) \
+            .join(blanks, "_fill_oid", "left_semi") \
+            .groupBy("_fill_oid").agg(F.min_by(value, F.col("_row")).alias(name))
+        if not known.limit(1).collect():
+            return None
+        self.frame = df.join(known, "_fill_oid", "left").drop("_fill_oid")
+        filled: Column = F.coalesce(value, F.col(name))
+        return filled
 
     def _blank_lines(self, F: Any, m: dict[str, str], types: dict[str, str],
                      amount: Column) -> None:
@@ -603,30 +653,98 @@ def _check_zone(df: DataFrame, timezone: str) -> None:
                        f"spark.sql.session.timeZone to {timezone} (clv.spark.session does)")
 
 
+class _CustomerIds:
+    """The customer ids and what the readers say of them, as their ``_customer_ids``
+    (``src/clv/data/transactions.py``) makes them: ``ids`` as :func:`_customer` writes them
+    (emails compared without case, the note ``email_ids_merged`` when some ids were merged);
+    when the column is a user id where 0 or a blank marks a guest checkout
+    (``mapping.guests``, :data:`clv.data.mapping.GUEST_ID_COLUMNS`), a guest row keyed by its
+    email (``mapping.guest_email``, trimmed and lower-cased; the note ``guest_emails``) and a
+    row of id 0 without an email excluded as a guest checkout (``guest``: the reason and its
+    condition, checked before the missing ids). ``shown``: the email column, which the
+    examples show beside the mapped ones."""
+
+    def __init__(self, F: Any, df: DataFrame, mapping: Mapping, types: dict[str, str],
+                 head: pl.DataFrame, where: str) -> None:
+        from clv.data.transactions import GUEST_ID
+
+        column = mapping.columns["customer_id"]
+        self.ids, merged = _customer(F, df, column, types, head, where)
+        self.notes: list[Any] = []
+        if merged:
+            self.notes.append(Note("email_ids_merged", n=merged, column=column))
+        self.guest: list[tuple[str, Column]] = []
+        self.shown: list[str] = []
+        if not mapping.guests:
+            return
+        zero = F.coalesce(self.ids == F.lit(GUEST_ID), F.lit(False))
+        if mapping.guest_email is None:
+            self.guest = [(why.GUEST_CHECKOUT, zero)]
+            return
+        named = mapping.guest_email
+        if types[named] != "string":
+            raise DataError(f"is {types[named]}; the Spark engine takes the email of a guest "
+                            "checkout as text", source=where, column=named)
+        self.shown = [named]
+        email = F.lower(_text(F, named, types))
+        by_email = (self.ids.isNull() | zero) & email.isNotNull()
+        n = first(df.agg(F.sum(by_email.cast("long"))))[0]
+        if n:
+            self.ids = F.when(by_email, email).otherwise(self.ids)
+            self.notes.append(Note("guest_emails", n=int(n), column=column, email=named))
+        self.guest = [(why.GUEST_CHECKOUT, zero & email.isNull())]
+
+
+def email_head(F: Any, df: DataFrame, column: str, head: pl.DataFrame) -> bool:
+    """True when ``column`` (text) is a column of emails by the readers' rule
+    (:func:`clv.data.ids.clean_ids_merged`: :data:`~clv.data.ids.EMAIL_SHARE` of its first
+    :data:`~clv.data.ids.HEAD_ROWS` ids, trimmed and not blank, are emails), decided by
+    :func:`clv.prep.database.email_ids` on those ids (fetched when ``head`` has fewer)."""
+    from clv.data import ids
+    from clv.prep.database import email_ids
+
+    values = head[column].to_list()
+    if len(values) < ids.HEAD_ROWS and head.height == HEAD_ROWS:  # more rows to look at
+        values = [r[0] for r in df.select(F.col(f"`{column}`")).limit(ids.HEAD_ROWS).collect()]
+    return email_ids(values)
+
+
 def _customer(F: Any, df: DataFrame, column: str, types: dict[str, str], head: pl.DataFrame,
-              where: str) -> Column:
-    """The customer id as text, as :func:`clv.data.ids.clean_ids` writes it: an integer as
-    itself; text trimmed, a blank as null, and when every id is an integral number written
-    with a fraction of zeros (``12346.0``, text written from a float) without it; a column of
-    floats (or decimals) whose values are all whole (below 2^53) as integers, NaN as null.
-    Floats with a fraction (or infinite) are refused: Spark writes them as text otherwise than
-    Polars does."""
+              where: str) -> tuple[Column, int]:
+    """The customer id as text, as :func:`clv.data.ids.clean_ids_merged` writes it, and the
+    number of distinct ids that lower-casing emails merged into others: an integer as
+    itself; text trimmed, a blank as null, and when every id is an integer written as one
+    or with a fraction of zeros (``12346`` and ``12346.0``: :data:`clv.data.ids.INTEGRAL`)
+    without the fraction; a column of emails (:func:`email_head`) lower-cased (Spark's
+    ``lower``, Java's lower case of the default locale where the readers take Rust's
+    locale-free one: the same for any email but in a Turkish or Lithuanian locale); a column
+    of floats (or decimals) whose values are all whole (below 2^53) as integers, NaN as
+    null. Floats with a fraction (or infinite) are refused: Spark writes them as text
+    otherwise than Polars does."""
+    from clv.data import ids
+
     kind = types[column]
     col: Column = F.col(f"`{column}`")
     if kind in ("int", "bigint", "smallint", "tinyint"):
-        ids: Column = col.cast("string")
-        return ids
+        return col.cast("string"), 0
     if kind == "string":
         text = _text(F, column, types)
-        # the first ids decide whether the whole column is worth checking (as clean_ids)
-        firsts = [_stripped(v) for v in head[column].drop_nulls().to_list() if _stripped(v)]
-        if not all(re.match(INTEGRAL, v) for v in firsts):
-            return text
-        n, integral = first(df.agg(F.count(text), F.sum(text.rlike(INTEGRAL).cast("long"))))
-        if n and n == integral:
-            written: Column = F.regexp_replace(text, r"\.0+$", "")
-            return written
-        return text
+        # the first ids decide whether the whole column is worth checking (as clean_ids);
+        # (?U): Java's \d and \s as the readers' (Unicode digits and white space)
+        firsts = pl.Series([_stripped(v) for v in head[column].drop_nulls().to_list()
+                            if _stripped(v)], dtype=pl.String)
+        if bool(firsts.str.contains(ids.INTEGRAL).all()):
+            n, integral, pointed = first(df.agg(
+                F.count(text), F.sum(text.rlike("(?U)" + ids.INTEGRAL).cast("long")),
+                F.max(text.contains(".").cast("int"))))
+            if n and n == integral and pointed:
+                written: Column = F.regexp_replace(text, r"\.0+$", "")
+                return written, 0
+        if email_head(F, df, column, head):
+            lower: Column = F.lower(text)
+            n_ids, n_lower = first(df.agg(F.countDistinct(text), F.countDistinct(lower)))
+            return lower, int(n_ids) - int(n_lower)
+        return text, 0
     if kind in ("double", "float") or kind.startswith("decimal"):
         number = col.cast("double")
         finite = number.isNotNull() & ~F.isnan(number)
@@ -642,7 +760,7 @@ def _customer(F: Any, df: DataFrame, column: str, types: dict[str, str], head: p
                             "floats (cast the column to text, or read the log without "
                             "--engine spark)", source=where, column=column)
         whole: Column = F.when(~F.isnan(number), number.cast("bigint").cast("string"))
-        return whole
+        return whole, 0
     raise DataError(f"is {kind}; the Spark engine takes customer ids as text, integers or "
                     "whole floats", source=where, column=column)
 
@@ -688,9 +806,10 @@ def _issues(F: Any, work: DataFrame, reasons: list[tuple[str, Column]], shown: l
     """The data report of ``work`` (the validated rows, ``_code`` the index of their reason
     of exclusion in ``reasons``, null when kept): the counts and amounts by reason in one
     pass, then the examples of every reason in one more when rows are excluded; and the
-    number of blank lines made line items worth 0 (``_line0``, kept or not, as the readers
-    count them), and the max, sum and count of the positive amounts kept (the outlier note's
-    first figures). ``how``: how cancelled lines were found (the note ``cancellations``)."""
+    number of blank lines made line items worth 0 that are kept (``_line0``: the lines of an
+    order excluded are excluded with it, as the readers count them), and the max, sum and
+    count of the positive amounts kept (the outlier note's first figures). ``how``: how
+    cancelled lines were found (the note ``cancellations``)."""
     from pyspark.sql import Window
 
     kept = F.col("_code").isNull()
@@ -727,11 +846,10 @@ def _issues(F: Any, work: DataFrame, reasons: list[tuple[str, Column]], shown: l
     for row in sorted(counts, key=lambda r: -1 if r["_code"] is None else r["_code"]):
         n, total = int(row["n"]), float(row["fin"] or 0.0)
         rows_read, read, magnitude = rows_read + n, read + total, magnitude + float(row["abs"] or 0)
-        line0 += int(row["line0"] or 0)
         if not drop_dup:
             identical += int(row["rep"] or 0)
         if row["_code"] is None:
-            kept_n, kept_amount = n, total
+            kept_n, kept_amount, line0 = n, total, int(row["line0"] or 0)
             refunds, refunds_total, zeros = int(row["neg"]), float(row["neg_sum"]), int(row["zero"])
             cancelled, cancelled_total = int(row["cancel"]), float(row["cancel_sum"])
             positive = (row["pos_max"], row["pos_sum"], int(row["pos_n"]))
