@@ -227,3 +227,28 @@ def test_the_database_summarises_as_polars(url: str, rule: str) -> None:  # noqa
     polars = rfm_summary(tx)
     same_rows(done.summary.frame, polars.frame)
     assert done.summary.report.to_dict() == pytest.approx(polars.report.to_dict(), rel=1e-9)
+
+
+def test_what_the_database_cannot_order_or_lower_is_read_as_rows(url: str) -> None:  # noqa: F811
+    """A blank status takes its order's first line's: an order whose lines have a blank and
+    two statuses has no first line in a table (its rows have no order), and emails beyond
+    ASCII are lower-cased by the database's locale: NotInDatabase naming the cause, and
+    summary_of_source reads the rows, as clv reads them."""
+    from clv.prep.database import NotInDatabase, database_summary, summary_of_source
+
+    frame, options = order_values()
+    status = frame["Financial Status"].to_list()
+    status[2] = "pending"  # #1001: 'paid', blank, 'pending'
+    _write(url, "mixed", frame.with_columns(pl.Series("Financial Status", status)))
+    with pytest.raises(NotInDatabase, match="order #1001 have blank and different status"):
+        database_summary(url, "mixed", as_of=AS_OF, **options)
+    read = {"table": "mixed", "as_of": AS_OF, **options}
+    summary, issues, tx, reason = summary_of_source(url, read, {"unit": "week"})
+    assert tx is not None and reason is not None and "#1001" in reason
+    assert issues.rows_kept == tx.issues.rows_kept
+
+    emails, options = email_ids()
+    accented = emails.with_columns(pl.col("customer_email").str.replace("Anna", "Ännä"))
+    _write(url, "accented", accented)
+    with pytest.raises(NotInDatabase, match="beyond ASCII"):
+        database_summary(url, "accented", as_of=AS_OF, **options)

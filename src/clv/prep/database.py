@@ -25,9 +25,13 @@ amount elsewhere is a line item worth 0), line items (quantity x unit price, fre
 negative prices excluded), cancellations (a negative quantity, invoice numbers prefixed C),
 a status (the states that are not revenue: the column's distinct values are fetched and
 classified by the readers' rule) and a currency column (the rows in another currency than
-the one asked for, else the most frequent, excluded). Anything else (dates or amounts
-written as text, a ledger or refunded column, a separate time column, customer ids with
-fractions, a source time zone) raises :class:`NotInDatabase` with the reason, and the
+the one asked for, else the most frequent, excluded), a blank status or currency taken from
+the order's other lines, customer ids as the readers clean them (integers written as ints or
+floats, emails compared without case, guest checkouts of a user-id column keyed by their
+email or excluded). Anything else (dates or amounts written as text, a ledger or refunded
+column, a separate time column, customer ids with fractions, a source time zone, an order
+whose lines have blank and different statuses or currencies, emails or ids beyond ASCII
+where the rules depend on them) raises :class:`NotInDatabase` with the reason, and the
 caller reads the rows instead (:func:`summary_of_source` does).
 """
 

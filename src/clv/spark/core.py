@@ -174,7 +174,8 @@ def read_transactions(
     the same column detection (on the first rows), the same exclusion reasons in the same
     order (free line, negative unit price, missing customer, status not paid, unparsable
     date, unparsable quantity, unparsable amount, amount out of range, other currency, date
-    before ``earliest``, date after ``as_of``, duplicated order line), the same counts,
+    before ``earliest``, date after ``as_of``, duplicated order line; a guest checkout
+    without an email before the missing customer), the same counts,
     amounts and examples, the same notes and conservation check. Columns must be typed (a
     timestamp or date; a number; text, an integer or a whole float for the customer; text
     for a status or a currency), or text in a form Spark reads as clv does (ISO dates, plain
@@ -186,8 +187,12 @@ def read_transactions(
     line of an order with an amount elsewhere (a line item worth 0), a status column
     (``columns={"status": ...}`` or detected), a currency column (``currency_column``; the
     rows in another currency than ``currency``, default the most frequent, excluded;
-    :attr:`SparkTransactions.currency`), customer ids written as whole floats (``12346.0``,
-    or text written from them) made integers.
+    :attr:`SparkTransactions.currency`), a blank status or currency taken from the first
+    line of its order that has one (Shopify writes them on an order's first line only),
+    customer ids written as whole floats (``12346.0``, or text mixing ``12346`` and
+    ``12346.0``) made integers, emails as ids compared without case, guest checkouts of a
+    user-id column (WooCommerce's 'Customer User ID' 0) keyed by their email or excluded
+    (:class:`_CustomerIds`).
 
     With an order id, a refund that names the order of an earlier purchase of its customer is
     linked to it as the readers link it (``order_time``, the note ``refunds_linked``): the
