@@ -252,3 +252,25 @@ def test_what_the_database_cannot_order_or_lower_is_read_as_rows(url: str) -> No
     _write(url, "accented", accented)
     with pytest.raises(NotInDatabase, match="beyond ASCII"):
         database_summary(url, "accented", as_of=AS_OF, **options)
+
+
+@pytest.mark.parametrize("first, emails, expected", [
+    (["X1"] * 1000, 9000, True),  # 90% of the first 10,000: emails
+    (["X1"] * 1001, 8999, False),  # just under
+    ([None] * 1000, 9000, True),  # blanks are not counted
+    ([" "] * 600 + ["X1"] * 400, 9000, True),
+    (["X1"] * 1000, 0, False),
+    (["A@B.co"] * 990 + ["X1"] * 10, 0, True),  # 1,050 rows: the first 1,000 nearly decide
+])
+def test_the_engines_tell_a_column_of_emails_as_the_readers(
+        first: list[str | None], emails: int, expected: bool) -> None:
+    """The engines decide on the first 1,000 ids they read for the columns (fetching the
+    first 10,000 when those do not decide) that a column is of emails exactly when the
+    readers lower-case it (clv.data.ids.clean_ids, on its first 10,000 ids)."""
+    from clv.data.ids import clean_ids
+    from clv.prep.database import email_ids
+
+    values = [*first, *(["Ann@X.com"] * emails), *(["Zed@Y.org"] * 50)]
+    cleaned = clean_ids(pl.Series(values, dtype=pl.String)).to_list()
+    assert ("zed@y.org" in cleaned) == expected  # the readers lower-cased the column
+    assert email_ids(values[:1000], lambda: values[:10_000]) == expected

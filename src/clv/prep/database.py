@@ -385,9 +385,9 @@ def email_ids(first: list[Any], more: Callable[[], list[Any]] | None = None) -> 
     (:func:`clv.data.ids.clean_ids_merged`: :data:`~clv.data.ids.EMAIL_SHARE` of its first
     :data:`~clv.data.ids.HEAD_ROWS` ids, trimmed and not blank, are emails), decided by the
     readers' own expressions on those ids. ``first``: the first values of the column, as the
-    source gives them; ``more``: the first ``HEAD_ROWS`` of them, called only when ``first``
-    holds an email and may be fewer than the readers look at (None when it is the whole
-    column). The database's and Spark's engines decide with it."""
+    source gives them; ``more``: the first ``HEAD_ROWS`` of them, called when ``first`` may
+    be fewer than the readers look at (None when it is the whole column) and does not
+    already decide. The database's and Spark's engines decide with it."""
     from clv.data import ids
 
     def head(values: list[Any]) -> pl.Series:
@@ -395,9 +395,13 @@ def email_ids(first: list[Any], more: Callable[[], list[Any]] | None = None) -> 
         return ids.clean_values(text).head(ids.HEAD_ROWS).drop_nulls()
 
     found = head(first)
-    if not found.len() or not bool(found.str.contains(ids.EMAIL).any()):
-        return False
     if more is not None and len(first) < ids.HEAD_ROWS:
+        # the ids that are not emails among the first may be too many for any ids after them
+        # to make the share (10% of the HEAD_ROWS ids at most, some of them maybe blank)
+        others = int((~found.str.contains(ids.EMAIL)).sum())
+        most = found.len() + ids.HEAD_ROWS - len(first)
+        if others > (1 - ids.EMAIL_SHARE) * most + 1:
+            return False
         found = head(more())
     share = found.str.contains(ids.EMAIL).cast(pl.Float64).mean()
     return bool(found.len()) and isinstance(share, float) and share >= ids.EMAIL_SHARE

@@ -704,14 +704,16 @@ def email_head(F: Any, df: DataFrame, column: str, head: pl.DataFrame) -> bool:
     """True when ``column`` (text) is a column of emails by the readers' rule
     (:func:`clv.data.ids.clean_ids_merged`: :data:`~clv.data.ids.EMAIL_SHARE` of its first
     :data:`~clv.data.ids.HEAD_ROWS` ids, trimmed and not blank, are emails), decided by
-    :func:`clv.prep.database.email_ids` on those ids (fetched when ``head`` has fewer)."""
+    :func:`clv.prep.database.email_ids` on those ids (fetched when ``head`` has fewer and
+    does not decide)."""
     from clv.data import ids
     from clv.prep.database import email_ids
 
-    values = head[column].to_list()
-    if len(values) < ids.HEAD_ROWS and head.height == HEAD_ROWS:  # more rows to look at
-        values = [r[0] for r in df.select(F.col(f"`{column}`")).limit(ids.HEAD_ROWS).collect()]
-    return email_ids(values)
+    def more() -> list[Any]:
+        return [r[0] for r in df.select(F.col(f"`{column}`")).limit(ids.HEAD_ROWS).collect()]
+
+    # the first rows are all the rows when they are fewer than asked for
+    return email_ids(head[column].to_list(), more if head.height == HEAD_ROWS else None)
 
 
 def _customer(F: Any, df: DataFrame, column: str, types: dict[str, str], head: pl.DataFrame,
