@@ -1,11 +1,11 @@
 """Column mapping: which of the user's columns holds each canonical field.
 
 A mapping is explicit (the user names columns), taken from a preset for a known export
-(Shopify orders, WooCommerce orders, Stripe payments, PrestaShop orders, Square item sales,
-an accounting ledger), detected from common column names in English and French, or, for files
-without a header, detected from the columns' content. A preset is chosen by itself when the
-headers carry its signature. The origin of every field is kept so that the mapping used can
-always be shown.
+(Shopify orders, WooCommerce orders, Stripe payments from the dashboard or its API's charges,
+PrestaShop orders, Square item sales, an accounting ledger), detected from common column
+names in English and French, or, for files without a header, detected from the columns'
+content. A preset is chosen by itself when the headers carry its signature. The origin of
+every field is kept so that the mapping used can always be shown.
 
 The amount of a row comes from one of three shapes, decided here and said in the notes:
 

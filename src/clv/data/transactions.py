@@ -116,8 +116,17 @@ def read_transactions(
     """Read and validate transactions from a file, frame or database.
 
     Parameters name the source columns (``customer``, ``date``, ``amount`` ...) or a ``preset``
-    (``shopify``, ``woocommerce``, ``stripe``, ``prestashop``, ``square``, ``fec``,
-    ``ledger``); missing ones are detected, and a preset is chosen when the headers match one.
+    (``shopify``, ``woocommerce``, ``stripe``, ``stripe_api``, ``prestashop``, ``square``,
+    ``fec``, ``ledger``); missing ones are detected, and a preset is chosen when the headers
+    match one. Stripe API charges (``stripe_api``) are in the currency's minor unit: their
+    amounts are divided by 100 (but in zero-decimal currencies, JPY, KRW ...). A column of
+    booleans is never taken for an amount by its name.
+
+    Ambiguous dates (01/02/2023, no value past 12) are refused, unless the file shows itself
+    French or European (a French header such as 'Montant', or decimal commas): they are then
+    read day first, said in the note ``dates_day_first``. A spreadsheet's totals row at the
+    end ('Total', 'Totaux', or no customer and the sum of the others) is excluded as
+    ``totals row``.
 
     Line items: with ``quantity`` and ``price`` (a unit price) and no amount column, each
     line's amount is quantity x unit price, and the lines kept are grouped into orders by order
@@ -647,17 +656,13 @@ def _date_values(frame: pl.DataFrame, m: dict[str, str], notes: list[str]) -> pl
     return joined
 
 
-FRENCH_WORDS = {"montant", "client", "clients", "commande", "facture", "devise", "statut",
-                "etat", "produit", "quantite", "qte", "prix", "vente", "ventes", "achat",
-                "remboursement", "rembourse", "canal", "designation", "libelle", "ttc", "ht",
-                "piece", "reglement", "numero", "societe", "raison", "sociale", "remise",
-                "total", "date"}
-"""Words of French headers (compared without case or accents), once split at spaces and
-punctuation; a header of these only ('Date', 'Total') is no evidence alone, see
-:data:`FRENCH_ONLY`."""
-FRENCH_ONLY = FRENCH_WORDS - {"client", "clients", "date", "total", "vente", "ventes",
-                              "designation", "piece"}
-"""Words that an English header does not write: one of them makes the headers French."""
+FRENCH_HEADER_WORDS = {"montant", "commande", "facture", "devise", "statut", "etat", "produit",
+                       "quantite", "qte", "prix", "achat", "remboursement", "rembourse",
+                       "canal", "libelle", "ttc", "ht", "reglement", "numero", "societe",
+                       "remise"}
+"""Words of French headers that English headers do not write (compared without case or
+accents, once a header is split at spaces and punctuation: 'Montant TTC', 'N° facture'):
+one of them shows a French file. 'Client', 'Date', 'Total' are written in both."""
 EUROPEAN_SAMPLE = 1_000
 """The first rows of the amount column looked at for decimal commas (see :func:`_european`)."""
 
@@ -696,8 +701,8 @@ def _totals_rows(work: pl.DataFrame, m: dict[str, str]) -> list[int]:
 
 def _european(frame: pl.DataFrame, m: dict[str, str], decimal: str | None) -> str | None:
     """What shows a file written the French or European way, whose ambiguous dates
-    (01/02/2023) are then read day first: a header in French (:data:`FRENCH_ONLY`, such as
-    'Montant'), decimal commas (``decimal=','``, or most of the first EUROPEAN_SAMPLE amounts
+    (01/02/2023) are then read day first: a header in French (:data:`FRENCH_HEADER_WORDS`, such
+    as 'Montant'), decimal commas (``decimal=','``, or most of the first EUROPEAN_SAMPLE amounts
     ending in a comma and one or two digits: '1 234,56 €'), said as the evidence; None when
     nothing shows it (the dates stay ambiguous). Looks at the headers and a sample only."""
     import unicodedata
@@ -706,7 +711,7 @@ def _european(frame: pl.DataFrame, m: dict[str, str], decimal: str | None) -> st
         folded = unicodedata.normalize("NFKD", str(column).lower())
         words = set(re.split(r"[^a-z0-9]+", "".join(
             ch for ch in folded if not unicodedata.combining(ch))))
-        if words & FRENCH_ONLY:
+        if words & FRENCH_HEADER_WORDS:
             return f"'{column}'"
     amount = m.get("amount") or m.get("price") or m.get("debit") or m.get("credit")
     if decimal == ",":
