@@ -163,8 +163,12 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
        "Customers with at least one purchase in the data kept.",
        "Clients ayant au moins un achat dans les données retenues.", "history", "count"),
     _m("revenue", "Revenue", "Chiffre d'affaires",
-       "Net revenue of the transactions kept (refunds deducted).",
-       "Chiffre d'affaires net des transactions retenues (remboursements déduits).", "history"),
+       "Net revenue of the customers counted (refunds deducted), up to the analysis's end; "
+       "refunds of customers without any purchase are left out with them (see the data "
+       "notes).",
+       "Chiffre d'affaires net des clients comptés (remboursements déduits), jusqu'à la fin "
+       "de l'analyse ; les remboursements de clients sans aucun achat sont écartés avec eux "
+       "(voir les remarques sur les données).", "history"),
     _m("new_customers", "New customers", "Nouveaux clients",
        "Customers whose first purchase falls in the spend table's months.",
        "Clients dont le premier achat tombe dans les mois du tableau des dépenses.", "cost",

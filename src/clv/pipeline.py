@@ -231,6 +231,10 @@ def decisions(
     ``counted``: applied to the cohorts and the channels' curves (the Spark engine counts
     there the lines left out, its ``tx`` holding one row per customer and day)."""
     notes = list(val.notes)
+    unpredictable = val.no_prediction  # said by value_customers, not by the Spark engine's
+    if unpredictable is not None and all(getattr(n, "key", None) != unpredictable.key
+                                         for n in notes):
+        notes.append(unpredictable)
     summary, model, value = val.summary, val.model, val.value
     segs = segments_of(val)
     done("segments")
@@ -264,7 +268,7 @@ def decisions(
                         discount_rate=cfg.discount_rate) if subscriptions is not None else None
     done("subscriptions")
 
-    kpis = _kpis(tx, val, segs, scenario, acq, subs, new_ltv)
+    kpis = _kpis(val, segs, scenario, acq, subs, new_ltv)
     reports = _reports(table_reports)
     if acq is not None and "spend" in reports:
         spent = reports["spend"]
@@ -326,7 +330,14 @@ def recent_ltv(value: pl.DataFrame, summary: Summary, months: int = RECENT_MONTH
     return float(chosen["lifetime_value"].mean()) if chosen.height else float("nan")  # type: ignore[arg-type]
 
 
-def _kpis(tx: Transactions, val: Valuation, segs: Segments, scenario: Scenario,
+UNPREDICTED = ("predicted_clv", "predicted_clv_total", "predicted_clv_total_lower",
+               "predicted_clv_total_upper", "lifetime_value", "new_customer_ltv",
+               "gini_predicted")
+"""The KPIs of the future, null when no prediction is possible
+(:func:`clv.valuation.prediction_note`)."""
+
+
+def _kpis(val: Valuation, segs: Segments, scenario: Scenario,
           acq: Acquisition | None, subs: Subscriptions | None, new_ltv: float
           ) -> dict[str, Any]:
     """The headline figures an analysis is remembered by (``clv.measures`` defines each)."""
@@ -336,7 +347,9 @@ def _kpis(tx: Transactions, val: Valuation, segs: Segments, scenario: Scenario,
         "date": dt.date.today().isoformat(),
         "observation_end": str(val.summary.observation_end),
         "customers": f.height,
-        "revenue": float(tx.frame["amount"].sum()),
+        # the customers' revenue, so that customers x revenue per customer = revenue (the
+        # refunds of customers without a purchase are left out with them, said in the notes)
+        "revenue": float(value["revenue_to_date"].sum()),
         "repeat_rate": float((f["frequency"] > 0).mean()),  # type: ignore[arg-type]
         "historical_ltv": float(value["revenue_to_date"].mean()),  # type: ignore[arg-type]
         "margin_to_date": float(value["margin_to_date"].mean()),  # type: ignore[arg-type]
@@ -363,4 +376,10 @@ def _kpis(tx: Transactions, val: Valuation, segs: Segments, scenario: Scenario,
         last = subs.months.row(-1, named=True)
         out.update(mrr=last["mrr"], arpa=last["arpa"], nrr=last["nrr"],
                    customer_churn=last["customer_churn"])
+    unpredictable = val.no_prediction
+    if unpredictable is not None:  # the figures of the future are not given (see the note)
+        out.update(dict.fromkeys(UNPREDICTED, None), no_prediction=unpredictable.key)
+        if "ltv_cac" in out:
+            out["ltv_cac"] = None
+        out.pop("paid_ltv_cac", None)
     return out

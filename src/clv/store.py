@@ -369,6 +369,11 @@ class Store:
         cols = [c for c in SCORE_COLUMNS if c in analysis.value.columns]
         frame = analysis.value.select(cols).with_columns(
             pl.lit(analysis_id, dtype=pl.Int64).alias("analysis_id"))
+        if analysis.kpis.get("no_prediction"):  # the figures of the future are not given
+            from clv.valuation import FUTURE_COLUMNS
+
+            frame = frame.with_columns(pl.lit(None, pl.Float64).alias(c)
+                                       for c in FUTURE_COLUMNS if c in cols)
         longest = (frame["customer_id"].cast(pl.String).str.len_chars().max() or 0
                    if "customer_id" in cols else 0)
         meta = sa.MetaData()

@@ -26,6 +26,13 @@ data and the same settings give the same numbers on every face. The steps:
    same summary (``p_alive_activity``), or, when it cannot be fitted, is null for one-time
    buyers (not judged) with a note. Under the NBD or a fit at the no-dropout limit every
    customer is alive by assumption: P(alive) is null for all of them (not judged).
+6. No prediction is possible when the data cannot say how often customers buy again
+   (:func:`prediction_note`): every first purchase falls on the analysis's last day (no time
+   has passed), or no customer made a repeat purchase. The purchase models' likelihoods
+   are then flat or at their limit (the NBD's rate goes to 0), so the figures of the future
+   (future value, lifetime value, LTV of a new customer, LTV:CAC) are not given on any face
+   (null in the KPIs), with the note ``no_prediction_time`` or ``no_prediction_repeat``;
+   the history is.
 """
 
 from __future__ import annotations
@@ -175,6 +182,11 @@ class Valuation:
     intervals: ValueIntervals
     currency: str | None
     notes: list[str]
+
+    @property
+    def no_prediction(self) -> Note | None:
+        """Why no prediction is possible on this data (:func:`prediction_note`), or None."""
+        return prediction_note(self.summary)
 
     @property
     def spend_name(self) -> str:
@@ -332,6 +344,27 @@ def _activity(model: PurchaseModel, summary: Summary, value: pl.DataFrame, notes
         f["frequency"].to_numpy(), f["recency"].to_numpy(), f["T"].to_numpy()))
 
 
+FUTURE_COLUMNS = ("expected_purchases", "discounted_purchases", "clv", "clv_lower",
+                  "clv_upper", "future_value_lifetime", "lifetime_value")
+"""The columns of :attr:`Valuation.value` that predict, null on the faces that list customers
+when no prediction is possible (:func:`prediction_note`)."""
+
+
+def prediction_note(summary: Summary) -> Note | None:
+    """The note saying why no prediction is possible on ``summary`` (step 6 of the module
+    docstring), or None when one is: ``no_prediction_time`` when every customer's ``T`` is 0
+    (all first purchases on the observation end's day), ``no_prediction_repeat`` when no
+    customer has a repeat purchase (``frequency`` 0 for all)."""
+    f = summary.frame
+    if not f.height:
+        return None
+    if float(f["T"].max()) <= 0:  # type: ignore[arg-type]
+        return Note("no_prediction_time", day=str(summary.observation_end), n=f.height)
+    if float(f["frequency"].max()) <= 0:  # type: ignore[arg-type]
+        return Note("no_prediction_repeat", n=f.height)
+    return None
+
+
 def purchase_model(transactions: Transactions, settings: Settings
                    ) -> tuple[Summary, PurchaseModel, Any, list[str]]:
     """Steps 1 and 2 of the valuation (see the module docstring): the summary, the purchase
@@ -385,6 +418,9 @@ def value_customers(
         lifetime.alias("future_value_lifetime"),
         (cfg.margin * revenue + lifetime).alias("lifetime_value"))
     value = value.with_columns(_activity(model, summary, value, notes))
+    unpredictable = prediction_note(summary)
+    if unpredictable is not None:
+        notes.append(unpredictable)
     if progress is not None:
         progress("value")
     currency = cfg.currency or getattr(tx, "currency", None)

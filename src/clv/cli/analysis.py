@@ -101,6 +101,8 @@ def _print_kpis(analysis: Analysis) -> None:
     t.add_column(escape(w("cli_figure")))
     t.add_column(escape(w("cli_value")), justify="right")
     for key, value in analysis.kpis.items():
+        if key == "no_prediction":  # said by its note
+            continue
         if key in ("date", "observation_end") and isinstance(value, str):
             with contextlib.suppress(ValueError):  # not a day: shown as written
                 value = dt.date.fromisoformat(value)

@@ -177,13 +177,23 @@ def predict(
     val = valuation(file, read, cfg)
     frame = val.summary.frame.select("customer_id", "frequency", "recency", "T", "monetary").join(
         val.value, on="customer_id", how="left", maintain_order="left")
+    unpredictable = val.no_prediction
+    if unpredictable is not None:  # the figures of the future are not given (the note says why)
+        import polars as pl
+
+        from clv.valuation import FUTURE_COLUMNS
+
+        frame = frame.with_columns(pl.lit(None, pl.Float64).alias(c) for c in FUTURE_COLUMNS)
     if output is not None:
         write_frame(frame, output)
-    total = val.intervals.total
+    total: dict[str, Any] = dict(val.intervals.total)
+    if unpredictable is not None:
+        total = dict.fromkeys(total)
     head = {**basis_payload(val), "horizon": cfg.horizon, "horizon_unit": cfg.horizon_unit,
             "margin": cfg.margin, "discount_rate": cfg.discount_rate, "level": cfg.level,
             "customers": frame.height, "total": total,
-            "output": str(output) if output else None}
+            "output": str(output) if output else None,
+            **({"no_prediction": unpredictable.key} if unpredictable is not None else {})}
     if as_json:
         print_json(head if output else {**head, "customers_table": frame.to_dicts()})
         return
@@ -192,6 +202,12 @@ def predict(
                 else w("cli_mean_spend", amount=amount(cast(float, val.spend), val.currency)),
                 markup=False, highlight=False)
     print_basis(val)
+    if unpredictable is not None:
+        out().print(w("cli_predict_none", label=heading("predicted_clv_total", cfg),
+                      customers=customers(frame.height)), markup=False, highlight=False)
+        if output is not None:
+            written(w("cli_the_predictions"), output)
+        return
     shown = ["customer_id", "frequency", "p_alive", "expected_purchases", "expected_spend",
              "clv", "lifetime_value"]  # -o and --json give every column
     table(frame.sort("clv", descending=True).head(10).select(shown),

@@ -346,6 +346,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "fr": f"{{label}}, {{customers}}{_NB}: {{value}} (intervalle à "
                                 f"{{level}} de {{lower}} à {{upper}}{_NB}; valeur réalisée de "
                                 "{plower} à {pupper})"},
+    "cli_predict_none": {"en": "{label}, {customers}: no prediction possible (see the note "
+                               "above)",
+                         "fr": f"{{label}}, {{customers}}{_NB}: aucune prévision possible (voir "
+                               "la remarque ci-dessus)"},
     "cli_spark_total": {"en": "{label}, {customers} ({rows} distinct rows valued): {value} "
                               "({horizon}; margin {margin}, discount {discount}/year)",
                         "fr": f"{{label}}, {{customers}} ({{rows}} lignes distinctes "

@@ -293,6 +293,9 @@ def _headline(a: Analysis, f: Figures, lang: str) -> list[dict[str, str]]:
         tile("lifetime_value", _money(k["lifetime_value"], cur, lang)),
         tile("new_customer_ltv", _money(k["new_customer_ltv"], cur, lang)),
     ]
+    if k.get("no_prediction"):  # the figures of the future are not given: say why
+        for t in tiles[4:]:
+            t.update(value="–", sub=w("no_prediction"))
     if k.get("blended_cac") is not None:
         tiles.append(tile("blended_cac", _money(k["blended_cac"], cur, lang)))
     if k.get("ltv_cac") is not None:
@@ -587,6 +590,11 @@ def render(a: Analysis, lang: str = "en") -> str:
     age = w("age").format(unit=w(f"{a.cohorts.period}_unit"))
     sym = measures.symbol(cur, lang)
     concentration = {"historical": f.label("revenue_to_date"), "predicted": f.label("clv")}
+    # no prediction possible (clv.valuation.prediction_note): its note instead of the charts
+    # of the future value
+    unpredicted = next((plain_note(n, lang, a.currency)["text"] for n in a.notes
+                        if getattr(n, "key", "").startswith("no_prediction")), None) \
+        if a.kpis.get("no_prediction") else None
     curves = {"historical": w("observed"), "predicted": w("predicted")}
     chart_names = {"ltv": f.label("ltv") if a.channels is not None else "", "cac": "CAC"}
     meta = [f"{w('model_used')}{w('colon')}{a.model.NAME}",
@@ -602,7 +610,9 @@ def render(a: Analysis, lang: str = "en") -> str:
         gini=number(a.segments.concentration["predicted"].gini, lang, 2),
         top10=percent(a.segments.concentration["predicted"].top[0.1], lang, 0),
         horizon=horizon,
-        chart_distribution=charts.distribution(a, in_unit(f.label("clv"), sym), lang=lang),
+        chart_distribution=charts.distribution(a, in_unit(f.label("clv"), sym), lang=lang)
+        if not unpredicted else "",
+        no_prediction=unpredicted,
         chart_lorenz=charts.lorenz(a, concentration, lang),
         chart_heatmap=charts.retention_heatmap(a, lang, age),
         chart_curves=charts.cumulative_curves(a, curves, lang, age, sym or None),

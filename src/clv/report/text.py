@@ -195,6 +195,9 @@ WORDS: dict[str, dict[str, str]] = {
                     "fr": "aucun client n'est jugeable (voir les notes sous Qualité des "
                           "données)"},
     "not_judged_cell": {"en": "not judged", "fr": "non jugé"},
+    "no_prediction": {"en": "no prediction possible (see the notes under Data quality)",
+                      "fr": "aucune prévision possible (voir les notes sous Qualité des "
+                            "données)"},
     "p_alive_of": {"en": "P(alive) is that of {model}, the model of the values.",
                    "fr": "P(actif) est celle de {model}, le modèle des valeurs."},
     # how these figures are computed

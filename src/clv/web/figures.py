@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from clv import measures
 from clv.formulas import ltv_cac_ratio
-from clv.pipeline import Analysis
+from clv.pipeline import UNPREDICTED, Analysis
 from clv.report.text import VERDICTS, date, number
 
 Kind = Literal["money", "share", "ratio", "count", "months", "number", "text"]
@@ -66,6 +66,9 @@ WORDS: dict[str, dict[str, str]] = {
     "no_ratio": {"en": "blank: no acquisition spend to divide by",
                  "fr": "vide : aucune dépense d'acquisition à diviser"},
     "share_of_all": {"en": "{share} of all", "fr": "{share} du total"},
+    "no_prediction": {"en": "blank: no prediction possible on this data (see the notes)",
+                      "fr": "vide : aucune prévision possible sur ces données (voir les "
+                            "notes)"},
     "language": {"en": "Language", "fr": "Langue"},
 }
 """The words of the overview and channels pages around the figures."""
@@ -160,6 +163,8 @@ def headline(a: Analysis, lang: str) -> list[dict[str, Any]]:
                 note = word("not_judged", lang).format(n=number(k["not_judged"], lang))
         if kpi == "ltv_cac" and value is None:
             note = word("no_ratio", lang)
+        if k.get("no_prediction") and kpi in (*UNPREDICTED, "ltv_cac"):  # not given: say why
+            note = word("no_prediction", lang)
         out.append(figure(key, value, a, lang, digits=digits, note=note))
     return out
 
@@ -195,6 +200,11 @@ def selection(chosen: Any, a: Analysis, lang: str) -> list[dict[str, Any]]:
         figure("active_share", float((judged >= 0.5).mean()) if judged.len() else None, a,
                lang, note=None if judged.len() else word("none_judged", lang)),
     ]
+    if a.kpis.get("no_prediction"):  # the figures of the future are not given: say why
+        for f in out:
+            if f["key"] in UNPREDICTED:
+                f.update(value=None, text=written(None, kind(f["key"]), lang, a.currency),
+                         note=word("no_prediction", lang))
     return out
 
 
