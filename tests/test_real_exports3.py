@@ -266,6 +266,10 @@ def test_a_workbook_whose_first_sheet_is_not_the_data_names_its_sheets(tmp_path)
     said = " ".join(proc.stderr.split())
     assert "--sheet NAME" in said and "'Ventes'" in said
     assert _cli("check", path, "--sheet", "Ventes").returncode == 0
+    # in French, the hint too (it was appended in English to the French sentence)
+    french = " ".join(_cli("check", path, "--lang", "fr").stderr.split())
+    assert "dans la première des feuilles du classeur 'Lisez-moi', 'Ventes'" in french
+    assert "choisissez-en une autre avec --sheet NOM" in french and "choose" not in french
 
 
 @pytest.mark.parametrize("last", [["Total", None, 175.0], ["TOTAUX", None, 175.0],

@@ -32,10 +32,7 @@ DUPLICATE = "duplicated order line"
 REFUND_DROPPED = "refund (policy 'drop')"
 TOTALS_ROW = "totals row"
 """A spreadsheet's last row summing the others ('Total', 'Totaux', 'Grand total', or no
-customer and the sum of the other amounts): ranked first, before the missing ids it has. Not
-yet in REASONS: the French of the errors (:func:`clv.errors.french_reason`, a key
-``error_reason_totals_row`` of :mod:`clv.messages.errors_data`) does not say it yet, while the
-report's does (``clv.report.text.REASONS``)."""
+customer and the sum of the other amounts): ranked first, before the missing ids it has."""
 EARLIEST = dt.date(1970, 1, 1)
 """The default earliest date a transaction may carry (``read_transactions(earliest=...)``)."""
 
@@ -47,8 +44,8 @@ def early_date(earliest: dt.date) -> str:
 
 
 EARLY_DATE = early_date(EARLIEST)
-REASONS = (NOT_SALES, FREE_LINE, NEGATIVE_PRICE, GUEST_CHECKOUT, MISSING_CUSTOMER,
-           STATUS_NOT_PAID, BAD_DATE,
+REASONS = (TOTALS_ROW, NOT_SALES, FREE_LINE, NEGATIVE_PRICE, GUEST_CHECKOUT,
+           MISSING_CUSTOMER, STATUS_NOT_PAID, BAD_DATE,
            BAD_QUANTITY, BAD_AMOUNT, AMOUNT_RANGE, OTHER_CURRENCY, EARLY_DATE, FUTURE_DATE,
            DUPLICATE, REFUND_DROPPED)
 
@@ -58,8 +55,6 @@ def rank(reason: str) -> int:
     EARLY_DATE)."""
     if reason.startswith("date before ") and reason.endswith(" (a placeholder)"):
         return REASONS.index(EARLY_DATE)
-    if reason == TOTALS_ROW:  # first; to join REASONS once clv.errors says it in French
-        return -1
     return REASONS.index(reason)
 
 

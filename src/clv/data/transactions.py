@@ -219,9 +219,8 @@ def _with_sheets(exc: MappingError, source: Any, sheet: str | int | None) -> Map
     if len(names) < 2 or not isinstance(columns, str):
         return exc
     sheets = ", ".join(f"'{n}'" for n in names)
-    return exc.with_values(columns=f"{columns} (in the first of the workbook's sheets "
-                                   f"{sheets}: choose another with --sheet NAME, "
-                                   f"sheet='NAME' in Python)")
+    return exc.with_values(columns=Words("error_columns_first_sheet", columns=columns,
+                                         sheets=sheets))
 
 
 def _earliest(earliest: dt.date | str | None) -> dt.datetime | None:

@@ -314,6 +314,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "contient des valeurs {dtype} (listes ou enregistrements), pas une valeur par "
               f"ligne{_NB}; l'aplatir d'abord (p. ex. avec explode ou unnest)"},
     # The reasons rows are excluded for (clv.data.issues), as clv.report.text says them.
+    "error_reason_totals_row": {"en": "totals row", "fr": "ligne de totaux"},
     "error_reason_missing_customer": {"en": "missing customer id",
                                       "fr": "identifiant client manquant"},
     "error_reason_guest_checkout": {"en": "guest checkout without customer id",
@@ -363,6 +364,11 @@ MESSAGES: dict[str, dict[str, str]] = {
               "not both",
         "fr": "donner soit la colonne du montant, soit celle du prix unitaire (avec la "
               "quantité), pas les deux"},
+    "error_columns_first_sheet": {
+        "en": "{columns} (in the first of the workbook's sheets {sheets}: choose another with "
+              "--sheet NAME, sheet='NAME' in Python)",
+        "fr": f"{{columns}} (dans la première des feuilles du classeur {{sheets}}{_NB}: "
+              "choisissez-en une autre avec --sheet NOM, sheet='NOM' en Python)"},
     "error_column_not_found": {
         "en": "cannot find the column for {fields}{extra}; columns are: {columns}",
         "fr": f"colonne introuvable pour{_NB}: {{fields}}{{extra}}{_NB}; les colonnes "
