@@ -96,3 +96,21 @@ def test_the_report_writes_a_note_of_one_in_the_singular_in_english_too():
     assert note(one, "en").startswith("1 refund (a negative amount, total -12)")
     assert note(one, "en", "EUR").startswith("1 refund (a negative amount, total -€12)")
     assert note(Note("refunds", n=2, total=-12.0), "en").startswith("2 refunds (")
+
+
+def test_reading_parameters_are_named_as_each_face_names_them():
+    """The library writes 'choose with currency=...'; the report says the command line's
+    option, the dashboard its import setting, in the page's language (they wrote
+    'preset=...' and 'currency=...' on both)."""
+    from clv.report.text import options_said, plain_note
+    from clv.web.views import note_said
+
+    for made in (Note("currencies", currency="EUR"), Note("preset_detected", preset="shopify")):
+        option = "--currency" if made.key == "currencies" else "--preset"
+        assert "=..." in str(made)
+        assert option in options_said(str(plain_note(made, "en")["text"]))
+        for lang, words in (("en", "the import's setting '"), ("fr", "le réglage « ")):
+            said = note_said(made, lang)["text"]
+            assert words in said and "=..." not in said and "--" not in said, said
+    kept = options_said(str(Note("identical_rows", n=3)))
+    assert "(--duplicates 'drop' removes them)" in kept

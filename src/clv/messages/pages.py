@@ -416,6 +416,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "note_per_year": {"en": "year", "fr": "an"},
     "note_per_period": {"en": "period", "fr": "période"},
     "note_per_purchase": {"en": "purchase", "fr": "achat"},
+    "note_import_setting": {"en": "the import's setting '{name}'",
+                            "fr": "le réglage « {name} » de l'import"},
     "note_delimited": {"en": "Read as text whose columns are separated by {what}, {header}.",
                        "fr": "Lu comme un texte dont les colonnes sont séparées par {what}, "
                              "{header}."},

@@ -44,6 +44,7 @@ from clv.report.text import (
     in_unit,
     note,
     number,
+    options_said,
     percent,
     plain_note,
     ratio,
@@ -584,7 +585,9 @@ def render(a: Analysis, lang: str = "en") -> str:
                        {"reason": w("reason"), "rows": w("rows"), "amount": w("amount")}, lang,
                        money=("amount",), currency=cur, digits={"amount": WHOLE})
         | {"wrap": True},
-        "notes": [plain_note(n, lang, a.currency) for n in [*issues.notes, *a.notes]],
+        # a reading parameter named as the command line names it ('--preset', not 'preset=')
+        "notes": [{k: options_said(v) if v else v for k, v in plain_note(
+            n, lang, a.currency).items()} for n in [*issues.notes, *a.notes]],
         # how the spend, customers and subscriptions tables were read, as the data page says
         "tables": [_table_read(r, lang, a.currency) for r in a.table_reports]}
     age = w("age").format(unit=w(f"{a.cohorts.period}_unit"))

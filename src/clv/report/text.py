@@ -1129,6 +1129,35 @@ def _family(model: str) -> str:
         else "purchase"
 
 
+_OPTION = re.compile(r"\b(preset|currency|decimal|duplicates|date_format|refunds|sheet|"
+                     r"encoding)=(\.\.\.)?")
+FORM_OPTIONS = {"preset": "imp_form_preset", "currency": "imp_currency",
+                "decimal": "imp_form_decimal", "duplicates": "imp_form_duplicates",
+                "date_format": "imp_form_date_format", "refunds": "imp_form_refunds",
+                "encoding": "imp_form_encoding"}
+"""The dashboard's import setting of each reading parameter the notes name (message keys of
+:mod:`clv.messages.imports`)."""
+
+
+def options_said(text: str, face: str = "cli", lang: str = "en") -> str:
+    """A note's reading parameter named as Python writes it (``preset=...``,
+    ``duplicates='drop'``) as the face where it is shown names it: ``cli`` the command line's
+    option (``--preset``, ``--duplicates 'drop'``: the report, made by the command line or
+    the dashboard), ``form`` the dashboard's import setting, quoted, in ``lang``."""
+    def said(m: re.Match[str]) -> str:
+        name, bare = m.group(1), m.group(2)
+        if face == "form" and name in FORM_OPTIONS:
+            from clv import i18n
+
+            setting = i18n.t("note_import_setting", lang,
+                             name=i18n.t(FORM_OPTIONS[name], lang))
+        else:
+            setting = "--" + name.replace("_", "-")
+        return setting + ("" if bare else " ")
+
+    return _OPTION.sub(said, text)
+
+
 def plain_note(text: Any, lang: str, currency: str | None = None) -> dict[str, str | None]:
     """A note as the report says it: ``text``, in plain words, and ``detail``, the technical
     note (:func:`note`, with the parameters' names and limits) for whoever wants it, or None

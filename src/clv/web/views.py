@@ -30,7 +30,7 @@ from markupsafe import Markup
 
 from clv import i18n, measures
 from clv.pipeline import Analysis
-from clv.report.text import note, number, percent, plain_note, segment_name, tier
+from clv.report.text import note, number, options_said, percent, plain_note, segment_name, tier
 from clv.segments import SEGMENTS
 from clv.web.charts import CHARTS, TRANSLATED, render_charts
 from clv.web.state import Entry, form_words
@@ -203,10 +203,11 @@ def note_said(text: Any, lang: str, currency: str | None = None) -> dict[str, st
     (:func:`note_words`, the parameters named) for a ``<details>``, or None when the note is
     plain already (then ``text`` is :func:`note_words`'s)."""
     said = plain_note(text, lang, currency)
-    technical = note_words(text, lang, currency)
+    # a reading parameter named as the import form names it, not 'preset=...'
+    technical = options_said(note_words(text, lang, currency), "form", lang)
     if said["detail"] is None:
         return {"text": technical, "detail": None}
-    return {"text": said["text"], "detail": technical}
+    return {"text": options_said(str(said["text"]), "form", lang), "detail": technical}
 
 
 @jinja2.pass_context
