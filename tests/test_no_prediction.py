@@ -126,6 +126,8 @@ def test_the_dashboard_says_no_prediction_on_the_overview(tmp_path):
             found = re.search(r'id="kpi-predicted_clv_total".*?<div class="value">(.*?)</div>',
                               page, re.S)
             assert found and not re.search(r"\d", found.group(1)), found
+            # the note instead of a histogram of zeros
+            assert 'id="no-prediction"' in page and 'id="chart-distribution"' not in page
         status, body, _ = call(f"{base}/a/1/customers?segment=x")
         assert status == 200
 

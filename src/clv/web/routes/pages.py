@@ -206,7 +206,11 @@ def overview(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTM
                    if f.kept else None,
                    explained=figures.explained(keys, a, lang),
                    basis=figures.basis(a, lang), list_link=_customers_link(e, f),
-                   distribution=label("predicted_clv", lang, a.settings))
+                   distribution=label("predicted_clv", lang, a.settings),
+                   # no prediction possible: its note instead of a histogram of zeros
+                   no_prediction=next((note_said(n, lang, a.currency)["text"] for n in a.notes
+                                       if getattr(n, "key", "").startswith("no_prediction")),
+                                      None) if a.kpis.get("no_prediction") else None)
 
 
 @router.get("/a/{aid}/customers")
