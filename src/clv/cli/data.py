@@ -21,28 +21,66 @@ from clv.cli.output import (
     out,
     print_issues,
     print_json,
+    reason_words,
     unit_words,
     w,
+    write_frame,
     written,
 )
 from clv.cli.spark import Engine, SparkConf, SparkMaster
+from clv.errors import ClvError
 
 if TYPE_CHECKING:
+    from clv.data.issues import DataIssues
     from clv.prep import Summary
     from clv.prep.summary import SummaryReport
 
 commands = typer.Typer()
 
 
+WRITABLE = (".csv", ".parquet", ".xlsx")
+"""The files :func:`clv.cli.output.write_frame` writes."""
+
+
 @commands.command()
 @reads_data
-def check(file: Source, read: Reading, as_json: Json = False) -> None:
+def check(
+    file: Source,
+    read: Reading,
+    excluded: Annotated[Path | None, typer.Option(
+        "--excluded", help="Write every excluded row (.csv, .parquet or .xlsx): its row, "
+                           "reason, amount and mapped columns as read.")] = None,
+    as_json: Json = False,
+) -> None:
     """Read a transactions file and show the column mapping and the data-quality report."""
-    tx = read.transactions(file)
+    if excluded is not None and excluded.suffix.lower() not in WRITABLE:
+        raise ClvError(w("cli_err_write_to", option="--excluded", path=str(excluded)))
+    tx = read.transactions(file, excluded_rows=excluded is not None)
+    n = write_excluded(tx.issues, excluded) if excluded is not None else None
     if as_json:
-        print_json(issues_payload(tx.issues))
-    else:
-        print_issues(tx)
+        payload = issues_payload(tx.issues)
+        if excluded is not None:
+            payload["excluded_file"] = {"path": str(excluded), "rows": n}
+        print_json(payload)
+        return
+    print_issues(tx)
+    if excluded is not None:
+        out().print(w("cli_excluded_written", n=n, count=number(n or 0, 0),
+                      path=str(excluded)), markup=False, highlight=False)
+
+
+def write_excluded(issues: DataIssues, path: Path) -> int:
+    """Write the excluded rows of ``issues`` (read with ``excluded_rows=True``) to ``path``,
+    their reasons in this run's language; the number of rows written (a file with its header
+    only when none was excluded)."""
+    import polars as pl
+
+    rows = issues.excluded_rows
+    assert rows is not None, "read with excluded_rows=True"
+    words = {r: reason_words(r) for r in rows["reason"].unique().to_list()}
+    write_frame(rows.with_columns(pl.col("reason").replace_strict(
+        words, return_dtype=pl.String)) if words else rows, path)
+    return rows.height
 
 
 @commands.command()

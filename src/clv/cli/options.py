@@ -202,12 +202,14 @@ class Reading:
             options["earliest"] = None if earliest.strip().lower() == "none" else earliest
         return options
 
-    def transactions(self, source: str, keep: tuple[str, ...] | None = None) -> Transactions:
-        """The transactions of ``source``; ``keep`` as :func:`clv.data.read_transactions`
-        (the optional columns carried: a command that uses none passes ``()``)."""
+    def transactions(self, source: str, keep: tuple[str, ...] | None = None,
+                     excluded_rows: bool = False) -> Transactions:
+        """The transactions of ``source``; ``keep`` and ``excluded_rows`` as
+        :func:`clv.data.read_transactions` (the optional columns carried: a command that uses
+        none passes ``()``; every excluded row kept on the report)."""
         from clv.data import read_transactions
 
-        return read_transactions(source, **self._read(keep))
+        return read_transactions(source, **self._read(keep), excluded_rows=excluded_rows)
 
     def summary(self, source: str, **options: Any
                 ) -> tuple[Summary, DataIssues, Transactions | None]:

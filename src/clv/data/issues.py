@@ -1,8 +1,8 @@
 """The `DataIssues` report: what was read, what was kept, what was excluded and why.
 
 Nothing is dropped silently: every excluded row is counted under a reason, with its amount and a
-few example rows, and the report checks that amounts are conserved
-(``amount_read == amount_kept + amount_excluded``).
+few example rows (every row when asked: ``DataIssues.excluded_rows``), and the report checks
+that amounts are conserved (``amount_read == amount_kept + amount_excluded``).
 """
 
 from __future__ import annotations
@@ -10,7 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import polars as pl
 
 # Reasons, in the order they are checked: a row is counted under the first that applies.
 MISSING_CUSTOMER = "missing customer id"
@@ -91,6 +94,13 @@ class DataIssues:
     mapping: dict[str, str] = field(default_factory=dict)
     mapping_origin: dict[str, str] = field(default_factory=dict)
     amount_magnitude: float = field(default=0.0, repr=False)
+    excluded_rows: pl.DataFrame | None = field(default=None, repr=False, compare=False)
+    """Every excluded row, when asked (``read_transactions(excluded_rows=True)``), else None:
+    ``row`` (numbered as the errors and examples number it), ``reason`` (the text of the
+    reasons above), ``amount`` (as parsed, null when it could not be), then the mapped
+    columns as read, ordered by row. Left out of comparisons, of ``to_dict`` and of the
+    printed report (a report read without it equals one read with it); a report pickled
+    before the field existed reads None from the class."""
 
     @property
     def rows_excluded(self) -> int:

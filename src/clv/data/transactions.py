@@ -112,6 +112,7 @@ def read_transactions(
     query: str | None = None,
     read_only: bool = False,
     keep: Iterable[str] | None = None,
+    excluded_rows: bool = False,
 ) -> Transactions:
     """Read and validate transactions from a file, frame or database.
 
@@ -162,6 +163,14 @@ def read_transactions(
     needs none (a fit: ``keep=()``) saves writing them out (0.35 s and 0.5 GB on 10.8M
     lines); the rows, exclusions, notes and sums are the same, since every mapped column is
     read and checked whatever is kept.
+
+    ``excluded_rows=True`` keeps every excluded row on the report, not only the first
+    :data:`N_EXAMPLES` of each reason: ``issues.excluded_rows``, a frame of ``row`` (the
+    file's line or the sheet's row, as the errors number it), ``reason`` (the English text of
+    :mod:`clv.data.issues`), ``amount`` (as parsed, before any sum leaves it out; null when it
+    could not be parsed), then the mapped columns as read (a column of the source named
+    ``row``, ``reason`` or ``amount`` is written ``<name> (file)``), ordered by row. Off by
+    default (None): the list costs nothing then.
     """
     kept_optional = OPTIONAL if keep is None else tuple(keep)
     unknown = [f for f in kept_optional if f not in OPTIONAL]
@@ -203,7 +212,8 @@ def read_transactions(
     return _validate(raw, mapping, date_format=date_format, decimal=decimal, currency=currency,
                      refunds=refunds, duplicates=duplicates, timezone=timezone,
                      source_timezone=source_timezone, as_of=as_of, earliest=floor,
-                     max_amount=float(max_amount), strict=strict, keep=kept_optional)
+                     max_amount=float(max_amount), strict=strict, keep=kept_optional,
+                     listed=excluded_rows)
 
 
 def _with_sheets(exc: MappingError, source: Any, sheet: str | int | None) -> MappingError:
@@ -255,6 +265,7 @@ def _validate(
     max_amount: float,
     strict: bool,
     keep: tuple[str, ...] = OPTIONAL,
+    listed: bool = False,
 ) -> Transactions:
     frame = raw.frame
     src = raw.source
@@ -507,6 +518,7 @@ def _validate(
         mapping=dict(m),
         mapping_origin=dict(mapping.origin),
         amount_magnitude=float(magnitude),
+        excluded_rows=_listed(frame, work, reasons, shown) if listed else None,
     )
     if not issues.balanced:  # an internal invariant: failing it is a bug, said in a sentence
         raise DataError(
@@ -549,6 +561,42 @@ def _rows(work: pl.DataFrame, condition: pl.Expr, columns: list[str]) -> pl.Data
     """The ``columns`` of the rows of ``work`` meeting ``condition`` (only those columns are
     filtered: the work table holds every column read besides the parsed ones)."""
     return work.lazy().filter(condition).select(list(dict.fromkeys(columns))).collect()
+
+
+LISTED = ("row", "reason", "amount")
+"""The first columns of ``DataIssues.excluded_rows``, before the source's columns."""
+
+
+def _listed(frame: pl.DataFrame, work: pl.DataFrame, reasons: list[str], shown: list[str]
+            ) -> pl.DataFrame:
+    """Every excluded row of ``work`` (``_code`` set): its row number, reason text, parsed
+    amount (null when unparsed or NaN) and the ``shown`` columns of ``frame``, the source as
+    read (``work`` may have filled a line's blank status from its order), ordered by row."""
+    columns = [c for c in shown if c != ROW]
+    names = {c: _free_name(c, columns) for c in columns}
+    amount = pl.col("_amount")
+    return (
+        frame.lazy().select(ROW, *columns)
+        .with_columns(work["_code"], work["_amount"])
+        .filter(pl.col("_code").is_not_null())
+        .select(
+            pl.col(ROW).alias("row"),
+            pl.col("_code").replace_strict(dict(enumerate(reasons)), return_dtype=pl.String)
+            .alias("reason"),
+            pl.when(amount.is_nan()).then(None).otherwise(amount).alias("amount"),
+            *[pl.col(c).alias(names[c]) for c in columns])
+        .sort("row")
+        .collect()
+    )
+
+
+def _free_name(column: str, columns: list[str]) -> str:
+    """``column``, or ``<column> (file)`` when it is one of :data:`LISTED` (then with more
+    ``(file)`` while it is still taken)."""
+    name = column
+    while name in LISTED or (name != column and name in columns):
+        name += " (file)"
+    return name
 
 
 def _outlier(kept: pl.DataFrame, m: dict[str, str]) -> Note | None:

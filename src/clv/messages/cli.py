@@ -169,6 +169,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli_rows": {"en": "rows", "fr": "lignes"},
     "cli_amount": {"en": "amount", "fr": "montant"},
     "cli_first_rows": {"en": "first rows", "fr": "premières lignes"},
+    # clv check --excluded
+    "cli_excluded_written": {"en": "{count} excluded rows written to {path}",
+                             "fr": "{count} lignes exclues écrites dans {path}"},
+    "cli_excluded_written_one": {"en": "{count} excluded row written to {path}",
+                                 "fr": "{count} ligne exclue écrite dans {path}"},
+    "cli_err_write_to": {"en": "{option} {path}: write to a .csv, .parquet or .xlsx file",
+                         "fr": f"{{option}} {{path}}{_NB}: écrire dans un fichier .csv, "
+                               ".parquet ou .xlsx"},
     "cli_amounts": {"en": "Amounts: read {read} = kept {kept} + excluded {excluded}",
                     "fr": f"Montants{_NB}: lus {{read}} = conservés {{kept}} + exclus "
                           "{excluded}"},
