@@ -286,6 +286,22 @@ def test_a_totals_row_is_excluded_as_such(tmp_path, last):
     assert REASONS[why.TOTALS_ROW] == "ligne de totaux"
 
 
+def test_a_totals_row_is_looked_for_in_files_only(tmp_path):
+    """Spreadsheets and delimited text end in a totals row; a frame (or Parquet, a database
+    table: what the Spark and database engines read too) does not, so its last customer named
+    'Total' stays a customer, as on those engines."""
+    frame = pl.DataFrame({"customer": ["C1", "C2", "Total"],
+                          "date": ["2024-01-05", "2024-01-06", "2024-02-05"],
+                          "amount": [100.0, 50.0, 25.0]})
+    tx = clv.read_transactions(frame, as_of=AS_OF)
+    assert tx.issues.rows_kept == 3 and tx.issues.excluded(why.TOTALS_ROW) == 0
+    frame.write_parquet(tmp_path / "t.parquet")
+    assert clv.read_transactions(tmp_path / "t.parquet", as_of=AS_OF).issues.rows_kept == 3
+    frame.write_csv(tmp_path / "t.csv")
+    assert clv.read_transactions(tmp_path / "t.csv", as_of=AS_OF).issues.excluded(
+        why.TOTALS_ROW) == 1
+
+
 def test_a_last_row_without_customer_that_is_no_sum_stays_a_missing_id(tmp_path):
     rows = [(0, HEADER), *[(i + 1, r) for i, r in enumerate(SALES)],
             (4, [None, "2024-03-01", 60.0])]

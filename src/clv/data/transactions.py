@@ -366,7 +366,10 @@ def _validate(
         return pl.lit(len(reasons) - 1, dtype=pl.UInt8)
 
     reason = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.UInt8))
-    totals = _totals_rows(work, m)
+    # a totals row is an artefact of spreadsheets and the text files written from them; a
+    # frame, Parquet or a database table (what the Spark and database engines read too) has none
+    totals = _totals_rows(work, m) if Path(raw.source).suffix.lower() in TOTALS_SOURCES \
+        else []
     if totals:  # the same type as the chain below (a first then, then chained ones)
         reason = pl.when(pl.col(ROW).is_in(totals)).then(code(why.TOTALS_ROW))
     if mapping.ledger and "journal" in m and work.select(_sales_journal(m).any()).item():
@@ -721,6 +724,11 @@ TOTAL_WORDS = re.compile(
 général', 'Sous-total', 'Total TTC:' (the whole cell: 'Total Energies SA' is a customer)."""
 TOTALS_TAIL = 3
 """The last rows of a table looked at for totals rows."""
+
+
+TOTALS_SOURCES = frozenset({".csv", ".txt", ".tsv", ".tab", ".xlsx", ".xlsm", ".xls", ".ods"})
+"""The files whose last rows may be a totals row (:func:`_totals_rows`): spreadsheets and
+delimited text; not Parquet, JSON lines, frames or database tables."""
 
 
 def _totals_rows(work: pl.DataFrame, m: dict[str, str]) -> list[int]:
