@@ -387,7 +387,8 @@ def test_reading_errors_name_the_file_and_the_option(tmp_path):
 
 
 def test_predict_on_degenerate_shops_falls_back_and_says_so(tmp_path):
-    """One-time buyers only: the NBD and the mean spend, with their notes, exit 0."""
+    """One-time buyers only: the NBD and the mean spend, with their notes, exit 0; nobody
+    bought twice, so no prediction is possible: said, and the total null (it was ~0)."""
     path = tmp_path / "once.csv"
     pl.DataFrame({"customer": [f"c{i}" for i in range(40)],
                   "date": [f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}" for i in range(40)],
@@ -395,7 +396,8 @@ def test_predict_on_degenerate_shops_falls_back_and_says_so(tmp_path):
     out = json.loads(clv("predict", path, "--interval", "0.9", "--json").stdout)
     assert out["spend"]["model"] == "mean spend per purchase"
     assert any("no purchase model could be fitted" in n for n in out["notes"])
-    assert out["total"]["clv"] == pytest.approx(0.0, abs=1e-3)  # r -> 0: no repeat to expect
+    assert out["no_prediction"] == "no_prediction_repeat" and out["total"]["clv"] is None
+    assert any(n.startswith("no prediction possible") for n in out["notes"])
 
 
 def test_csv_outputs_never_hold_a_cell_a_spreadsheet_would_run(tmp_path):
