@@ -343,3 +343,17 @@ def test_rows_keep_the_spreadsheet_numbers_when_the_table_starts_lower(tmp_path)
     missing = next(e for e in tx.issues.exclusions if e.reason == why.MISSING_CUSTOMER)
     assert missing.examples[0]["row"] == 5
 
+
+
+def test_a_product_column_blank_on_every_purchase_is_no_cross_sell_not_an_error(tmp_path):
+    """Etsy's SKU column, empty: analyze and report stopped on 'no purchase with a product to
+    build cross-sell windows from' while check, summary and predict worked."""
+    rows = [f"c{i % 7},2024-{1 + i % 12:02d}-{1 + i % 27:02d},{10 + i}.50," for i in range(60)]
+    path = tmp_path / "etsy.csv"
+    path.write_text("customer,date,amount,sku\n" + "\n".join(rows) + "\n")
+    a = clv.analyze(clv.read_transactions(path, as_of=AS_OF), settings=clv.Settings(draws=20))
+    assert a.cross_sell is None
+    for command in (("analyze", path), ("report", path, "-o", tmp_path / "r.html",
+                                        "--lang", "fr")):
+        proc = _cli(*command)
+        assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr

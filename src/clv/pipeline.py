@@ -47,7 +47,7 @@ from clv.scenarios import (
 )
 from clv.segments import Segments, segment_customers
 from clv.subscriptions import Subscriptions, outside_notes, saas_metrics
-from clv.timing import cross_sell, next_purchase
+from clv.timing import cross_sell, has_products, next_purchase
 from clv.valuation import Settings, Valuation, value_customers
 from clv.value import ValueIntervals
 
@@ -246,7 +246,9 @@ def decisions(
     done("cohorts")
     if products is None and "product" in tx.frame.columns:
         products = tx
-    pairs = cross_sell(products) if products is not None else None
+    # a product column found but blank on every purchase (an export's empty SKU column):
+    # no cross-sell to show, as without a product column (cross_sell refuses it)
+    pairs = cross_sell(products) if products is not None and has_products(products) else None
     nxt = next_purchase(model, summary, cfg.next_days)
     done("timing")
 

@@ -29,6 +29,16 @@ from clv.models.base import PurchaseModel
 from clv.prep.summary import UNIT_DAYS, Summary, convert
 
 
+def has_products(transactions: Transactions | pl.DataFrame, product: str = "product") -> bool:
+    """Whether ``transactions`` hold a purchase (amount > 0) with a ``product``: what
+    :func:`cross_sell` builds its windows from (it refuses transactions without one)."""
+    frame = transactions.frame if isinstance(transactions, Transactions) else transactions
+    if product not in frame.columns or "amount" not in frame.columns:
+        return False
+    return bool(frame.select(((pl.col("amount") > 0) & pl.col(product).is_not_null()).any())
+                .item())
+
+
 def cross_sell(transactions: Any, *, product: str = "product", min_customers: int = 30,
                min_lift: float = 1.0) -> pl.DataFrame:
     """Cross-sell pairs (A bought, later B) with ``customers_a``, ``customers_then_b``,
