@@ -357,3 +357,52 @@ def test_a_product_column_blank_on_every_purchase_is_no_cross_sell_not_an_error(
                                         "--lang", "fr")):
         proc = _cli(*command)
         assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+
+
+def test_an_email_beside_a_display_name_tells_namesakes_apart(tmp_path):
+    """PrestaShop's SQL export has 'Client' (display names) and 'Email': the names were taken
+    as the customer id, so namesakes merged (19 customers instead of 27) without a note."""
+    rows = ["ID commande;Client;Email;Total payé TTC;Date"]
+    for i in range(12):
+        # two people named Marie Dupont, with their own emails
+        rows.append(f"{1000 + i};Marie Dupont;marie{i % 2}@exemple.fr;{10 + i},50;"
+                    f"2024-01-{1 + i:02d}")
+    rows.append("2000;Jean Martin;jean@exemple.fr;20,00;2024-02-01")
+    path = tmp_path / "presta.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    tx = clv.read_transactions(path, as_of=AS_OF)
+    assert tx.issues.mapping["customer_id"] == "Email"
+    assert tx.frame["customer_id"].n_unique() == 3
+    assert [n for n in tx.issues.notes if n.key == "customer_email_over_name"]
+    said = " ".join(_cli("check", path, "--lang", "fr").stdout.split())
+    assert "distingués par leur e-mail de « Email »" in said
+    # names alone (no email column): kept, and said
+    path.write_text("Client;Montant;Date\nMarie Dupont;10,50;2024-01-02\n"
+                    "Jean Martin;12,00;2024-01-03\n", encoding="utf-8")
+    alone = clv.read_transactions(path, as_of=AS_OF)
+    assert alone.issues.mapping["customer_id"] == "Client"
+    assert [n for n in alone.issues.notes if n.key == "customer_names"]
+    # ids in a column named 'customer': not names, the column stays
+    path.write_text("customer,email,amount,date\nC001,a@x.fr,10,2024-01-02\n"
+                    "C002,b@x.fr,12,2024-01-03\n", encoding="utf-8")
+    assert clv.read_transactions(path, as_of=AS_OF).issues.mapping["customer_id"] == "customer"
+
+
+def test_an_amazon_order_report_takes_item_price_as_the_line_total(tmp_path):
+    """Amazon's 'item-price' is the line's total for its quantity: read as a unit price, it was
+    multiplied by the quantity again (17,200.17 for 7,550.31 on a trial's report)."""
+    head = ("amazon-order-id\tpurchase-date\torder-status\tproduct-name\tquantity\tcurrency\t"
+            "item-price\titem-tax\tbuyer-email")
+    lines = [head,
+             "401-1\t2024-01-04T10:18:00+01:00\tShipped\tMug\t3\tEUR\t124.44\t20.74\ta@x.fr",
+             "401-2\t2024-02-04T10:18:00+01:00\tShipped - Delivered to Buyer\tCup\t1\tEUR\t"
+             "10.00\t1.67\ta@x.fr",
+             "401-3\t2024-02-05T11:00:00+01:00\tCancelled\tMug\t2\tEUR\t82.96\t13.83\tb@x.fr",
+             "401-4\t2024-03-05T11:00:00+01:00\tShipped\tMug\t2\tEUR\t82.96\t13.83\tb@x.fr"]
+    path = tmp_path / "amazon_orders.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tx = clv.read_transactions(path, as_of=AS_OF)
+    assert tx.issues.mapping["amount"] == "item-price"
+    assert tx.issues.mapping_origin["amount"].startswith("preset amazon")
+    assert tx.issues.amount_kept == pytest.approx(124.44 + 10.0 + 82.96)
+    assert tx.issues.rows_kept == 3  # the cancelled order excluded by its status

@@ -41,6 +41,9 @@ TEMPLATES: dict[str, str] = {
                        "(total {total:,.2f}) is deducted from them",
     "date_format_unread": "{n:,} values of '{column}' are unread with date_format='{given}', "
                           "while '{better}' reads more of them: check the date format",
+    "customer_email_over_name": "customers are told apart by their email in '{email}', not "
+                                "by the names in '{column}' (namesakes would count as one "
+                                "customer)",
     "customer_names": "customers are told apart by the name in '{column}' (the export has "
                       "no customer id): namesakes count as one customer, and one who changes "
                       "name as two",

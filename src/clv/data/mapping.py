@@ -46,7 +46,8 @@ COMMON_NAMES: dict[str, list[str]] = {
     "amount": ["amount", "revenue", "value", "sales", "total", "order_total", "total_amount",
                "net_sales", "montant", "montant_ttc", "montant_ht", "total_ttc", "total_ht",
                "line_total", "amount_paid", "spend", "dollar_value", "monetary_value",
-               "chiffre_d_affaires", "ca", "montant_total", "total_commande"],
+               "chiffre_d_affaires", "ca", "montant_total", "total_commande",
+               "total_paye_ttc", "total_paye", "montant_paye"],
     "order_id": ["order_id", "order", "order_number", "invoice", "invoice_no", "invoiceno",
                  "invoice_number", "transaction_id", "orderid", "commande", "num_commande",
                  "numero_commande", "no_commande", "n_commande", "facture", "numero_facture",
@@ -183,6 +184,19 @@ PRESETS: dict[str, dict[str, list[str]]] = {
         "channel": ["Pays", "Country"],
     },
     # Square point of sale, Items export (one line per item sold; date and time apart).
+    # Amazon Seller Central's order reports: 'item-price' is the line's total for its
+    # quantity (not a unit price to multiply), 'buyer-email' the buyer where the report has it
+    "amazon": {
+        "customer_id": ["buyer-email", "buyer-name"],
+        "timestamp": ["purchase-date"],
+        "amount": ["item-price"],
+        "order_id": ["amazon-order-id"],
+        "status": ["order-status"],
+        "currency": ["currency"],
+        "product": ["product-name", "sku"],
+        "quantity": ["quantity", "quantity-purchased"],
+        "channel": ["sales-channel"],
+    },
     "square": {
         "customer_id": ["Customer ID", "Customer Reference ID", "Customer Name"],
         "timestamp": ["Date"],
@@ -232,6 +246,7 @@ SIGNATURES: dict[str, list[tuple[str, ...]]] = {
     "prestashop": [("Référence", "Nouveau client", "Client", "Total", "État"),
                    ("Reference", "New client", "Customer", "Total", "Status")],
     "square": [("Date", "Time", "Item", "Qty", "Gross Sales", "Transaction ID")],
+    "amazon": [("amazon-order-id", "purchase-date", "item-price")],
     "fec": [("JournalCode", "EcritureDate", "CompteNum", "CompAuxNum", "Debit", "Credit")],
     "ledger": [("Debit", "Credit")],
 }
@@ -440,6 +455,20 @@ BOOLEAN_SAMPLE = 1_000
 """The first rows that tell a column of booleans (see :func:`_boolean_money`)."""
 
 
+def _display_names(values: pl.Series, sample: int = 1000) -> bool:
+    """Whether a customer column holds people's display names ('Pierre Müller'), not ids:
+    most of its first ``sample`` values are two or more words of letters, without digits or
+    '@'."""
+    if values.dtype != pl.String:
+        return False
+    head = values.head(sample).drop_nulls().str.strip_chars()
+    head = head.filter(head != "")
+    if not head.len():
+        return False
+    named = head.str.contains(r"^[^\W\d_][^\d@]*\s+[^\W\d_][^\d@]*$")
+    return float(named.mean() or 0.0) >= 0.5  # type: ignore[arg-type]
+
+
 def _boolean_money(frame: pl.DataFrame, fld: str, col: str) -> bool:
     """True when ``col``, a candidate by its name for the money field ``fld``, holds booleans
     (a Boolean column, or text all 'true'/'false' in its first BOOLEAN_SAMPLE rows): Stripe's
@@ -540,6 +569,18 @@ def resolve_mapping(
                 if col is not None and col not in used and not _boolean_money(frame, fld, col):
                     take(fld, col, "common name")
                     break
+        customer = mapping.columns.get("customer_id")
+        if customer is not None and "customer_id" not in given \
+                and _norm(customer) in NAME_COLUMNS and _display_names(frame[customer]):
+            # a display name ('Pierre Müller') beside the buyer's email: the email tells
+            # namesakes apart (PrestaShop's 'Client' and 'Email')
+            email = next((by_norm[n] for n in EMAIL_COLUMNS
+                          if n in by_norm and by_norm[n] not in used), None)
+            if email is not None:
+                used.discard(customer)
+                take("customer_id", email, "common name")
+                mapping.notes.append(Note("customer_email_over_name", email=email,
+                                          column=customer))
     elif headerless:
         sample = frame.head(1000)
         shapes = {c: _looks_like(sample[c]) for c in columns if c not in used}
@@ -566,8 +607,9 @@ def resolve_mapping(
             and _norm(basis[1]) in by_norm:
         mapping.refund_total = by_norm[_norm(basis[1])]
     customer = mapping.columns.get("customer_id")
-    if customer is not None and _norm(customer) in NAME_COLUMNS and mapping.preset is not None \
-            and mapping.preset not in ID_PRESETS:
+    if customer is not None and _norm(customer) in NAME_COLUMNS and (
+            (mapping.preset is not None and mapping.preset not in ID_PRESETS)
+            or _display_names(frame[customer])):
         mapping.notes.append(Note("customer_names", column=customer))
     if customer is not None and (_norm(customer) in GUEST_ID_COLUMNS
                                  or mapping.preset in GUEST_PRESETS):

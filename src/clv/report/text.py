@@ -609,6 +609,9 @@ NOTES: dict[str, str] = {
     "date_format_unread": "{n} valeurs de « {column} » restent illisibles avec "
                           "date_format='{given}', alors que « {better} » en lit davantage : "
                           "vérifier le format des dates",
+    "customer_email_over_name": "les clients sont distingués par leur e-mail de « {email} », "
+                                "non par les noms de « {column} » (des homonymes "
+                                "compteraient pour un seul client)",
     "customer_names": "les clients sont distingués par le nom de « {column} » (l'export "
                       "n'a pas d'identifiant client) : des homonymes comptent pour un seul "
                       "client, et un client qui change de nom pour deux",
