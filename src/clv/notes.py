@@ -158,6 +158,9 @@ TEMPLATES: dict[str, str] = {
     "refund_basis": "'{column}' is refunded money with tax and shipping ({written:,.2f}) "
                     "while the amount '{basis}' has neither: each refund is scaled by "
                     "'{basis}' / '{gross}' of its order ({deducted:,.2f} deducted)",
+    "two_digit_years": "column '{column}' writes years with two digits (e.g. '{example}', "
+                       "read in {year}): 00 to 68 are read as 2000 to 2068, 69 to 99 as 1969 "
+                       "to 1999",
     "dates_day_first": "column '{column}': dates such as '{example}' read either way and none "
                        "decides; read day first (DD/MM/YYYY), as French and European files "
                        "write them: {evidence} shows such a file (give date_format='mdy' if "

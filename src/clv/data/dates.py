@@ -26,6 +26,28 @@ _ISO_TZ = [
 ]
 
 
+TWO_DIGIT_YEAR = r"^(\d{1,2}[/.-]\d{1,2}[/.-])(\d{2})(\s.*)?$"
+"""A day and month then a two-digit year ('01/08/24', '1.8.24 10:30'): US exports (Etsy's
+MM/DD/YY) and many tills write them."""
+PIVOT = 69
+"""Two-digit years below it are of the 2000s, the others of the 1900s, as Python's
+``strptime`` reads ``%y`` (POSIX): '68' is 2068, '69' is 1969. Polars' own ``%y`` puts 69 in
+2069, so the century is written in before parsing instead."""
+
+
+def _four_digit_years(s: pl.Expr) -> pl.Expr:
+    """``s`` with a two-digit year of :data:`TWO_DIGIT_YEAR` written with its century
+    (:data:`PIVOT`): '01/08/24' is '01/08/2024', '12/31/99' '12/31/1999'; other values as
+    they are. The day-first and month-first formats (``%Y``) then read both, where ``%Y``
+    alone read '24' as the year 24."""
+    yy = s.str.extract(TWO_DIGIT_YEAR, 2)
+    century = pl.when(yy.cast(pl.Int32, strict=False) < PIVOT).then(pl.lit("20")) \
+        .otherwise(pl.lit("19"))
+    widened = s.str.extract(TWO_DIGIT_YEAR, 1) + century + yy \
+        + s.str.extract(TWO_DIGIT_YEAR, 3).fill_null("")
+    return pl.when(yy.is_not_null()).then(widened).otherwise(s)
+
+
 def _dated(order: str) -> list[str]:
     return [
         order.replace("/", sep) + t
@@ -103,10 +125,18 @@ def _family_expr(family: str, s: pl.Expr, tz: str, source_tz: str,
         )
     if family == "iso":
         s = s.str.replace(r"Z$", "+00:00")
+    if family in ("dmy", "mdy"):
+        s = _four_digit_years(s)
     exprs = [_to_zone(s.str.to_datetime(f, strict=False, time_unit="us",
                                         time_zone="UTC" if aware else None), aware, tz, source_tz)
              for f, aware in (readers if readers is not None else _readers(family) or [])]
-    return pl.coalesce(exprs) if len(exprs) > 1 else exprs[0]
+    parsed = pl.coalesce(exprs) if len(exprs) > 1 else exprs[0]
+    if "%y" in family:  # Polars reads '69' as 2069, strptime (and PIVOT) as 1969
+        parsed = pl.when(parsed.dt.year() == 2000 + PIVOT).then(parsed.dt.offset_by("-100y")) \
+            .otherwise(parsed)
+    if family == "iso":  # a year of four digits: '%Y/%m/%d' read '01/08/24' as 0001-08-24
+        return pl.when(s.str.contains(r"^\d{4}\D")).then(parsed)
+    return parsed
 
 
 def _parse(frame: pl.DataFrame, family: str, tz: str, source_tz: str,
@@ -214,7 +244,7 @@ def _parse_dates(values: pl.Series, date_format: str | None, *, tz: str,
             if read[better] > given:
                 notes.append(Note("date_format_unread", column=name, n=unread,
                                   given=date_format, better=better))
-        return ParsedDates(out, family, notes)
+        return ParsedDates(out, family, notes + _two_digit_years(sample, family))
 
     sample = _sample(frame)
     distinct = sample.get_column(name)
@@ -245,4 +275,22 @@ def _parse_dates(values: pl.Series, date_format: str | None, *, tz: str,
                           order="DD/MM/YYYY" if best == "dmy" else "MM/DD/YYYY"))
     if best == "excel":
         notes.append(Note("excel_dates", column=name, example=distinct[0]))
+    notes += _two_digit_years(sample, best)
     return ParsedDates(_parse(frame, best, tz, source_tz, sample), best, notes)
+
+
+def _two_digit_years(sample: pl.DataFrame, family: str) -> list[str]:
+    """The note ``two_digit_years`` when the day-first or month-first values of ``sample``
+    write their year with two digits ('01/08/24'), which are read with :data:`PIVOT`."""
+    if family not in ("dmy", "mdy"):
+        return []
+    name = sample.columns[0]
+    short = sample.get_column(name).drop_nulls()
+    short = short.filter(short.str.contains(TWO_DIGIT_YEAR))
+    if not short.len():
+        return []
+    example = str(short[0])
+    read = sample.filter(pl.col(name) == example).select(
+        _family_expr(family, pl.col(name), "UTC", "UTC")).item()
+    return [Note("two_digit_years", column=name, example=example,
+                 year=str(read.year) if read is not None else "-")]

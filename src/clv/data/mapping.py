@@ -394,7 +394,7 @@ def _looks_like(values: pl.Series) -> dict[str, float]:
     if s.len() == 0:
         return {"date": 0.0, "decimal": 0.0, "integer": 0.0}
     date = s.str.contains(
-        r"^((19|20)\d{6}|\d{4}-\d{2}-\d{2}.*|\d{1,2}[/.-]\d{1,2}[/.-]\d{4}.*)$").mean()
+        r"^((19|20)\d{6}|\d{4}-\d{2}-\d{2}.*|\d{1,2}[/.-]\d{1,2}[/.-](\d{4}|\d{2}(\s|$)).*)$").mean()
     decimal = s.str.contains(r"^[-+(]?[^\d]{0,3}\s?\d[\d\s.,']*[.,]\d{1,2}\)?\s?[^\d]{0,3}$").mean()
     integer = s.str.contains(r"^\d+$").mean()
     return {"date": float(cast(float, date or 0)), "decimal": float(cast(float, decimal or 0)),

@@ -739,6 +739,9 @@ NOTES: dict[str, str] = {
                     "({written}) alors que le montant « {basis} » n'a ni l'une ni l'autre : "
                     "chaque remboursement est multiplié par « {basis} » / « {gross} » de sa "
                     "commande ({deducted} déduits)",
+    "two_digit_years": "la colonne « {column} » écrit les années sur deux chiffres (par "
+                       "ex. « {example} », lue en {year}) : 00 à 68 sont lues 2000 à 2068, "
+                       "69 à 99 sont lues 1969 à 1999",
     "dates_day_first": "colonne « {column} » : des dates comme « {example} » se lisent dans "
                        "les deux ordres et aucune ne tranche ; lues jour d'abord (JJ/MM/AAAA), "
                        "comme les écrivent les fichiers français et européens : {evidence} "
