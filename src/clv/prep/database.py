@@ -28,11 +28,14 @@ classified by the readers' rule) and a currency column (the rows in another curr
 the one asked for, else the most frequent, excluded), a blank status or currency taken from
 the order's other lines, customer ids as the readers clean them (integers written as ints or
 floats, emails compared without case, guest checkouts of a user-id column keyed by their
-email or excluded). Anything else (dates or amounts written as text, a ledger or refunded
-column, a separate time column, customer ids with fractions, a source time zone, an order
-whose lines have blank and different statuses or currencies, emails or ids beyond ASCII
-where the rules depend on them) raises :class:`NotInDatabase` with the reason, and the
-caller reads the rows instead (:func:`summary_of_source` does).
+email or excluded), the amount refunded on a row deducted from it, amounts in a currency's
+minor unit (Stripe's API: divided by 100, but in zero-decimal currencies, per row's
+currency) and dates written as Unix seconds (integers). Anything else (dates or amounts
+written as text, a ledger, a refund on another basis than the amount, a separate time
+column, customer ids with fractions, a source time zone, an order whose lines have blank and
+different statuses or currencies, emails or ids beyond ASCII where the rules depend on them)
+raises :class:`NotInDatabase` with the reason, and the caller reads the rows instead
+(:func:`summary_of_source` does).
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ import polars as pl
 
 from clv.data import issues as why
 from clv.data.issues import DataIssues, Exclusion
+from clv.data.mapping import ZERO_DECIMAL
 from clv.errors import ClvError, DataError
 from clv.notes import Note
 from clv.prep.summary import (
@@ -67,9 +71,18 @@ if TYPE_CHECKING:
     from clv.data.transactions import Transactions
 
 HANDLED = ("customer_id", "timestamp", "amount", "order_id", "product", "channel", "quantity",
-           "price", "status", "currency")
+           "price", "status", "currency", "refunded")
 """The mapped fields the database path handles (product and channel are not used by the
 summary, and so need no rule)."""
+MINOR = 100.0
+"""The divisor of amounts written in a currency's minor unit (the readers' ``_minor_units``)."""
+ZERO_DECIMAL_CODES = sorted(ZERO_DECIMAL)
+"""The currencies whose amounts in minor units are in units (divisor 1): those of the
+readers' :data:`clv.data.mapping.ZERO_DECIMAL`, as a list the engines compare codes with."""
+EPOCH_SECONDS = (10**8, 10**10)
+"""The integers the readers read as Unix seconds (their ``epoch`` family: 9 or 10 digits,
+1973-03-03 to 2286-11-20): a column of integers all within is read as such by both engines;
+another (compact dates, milliseconds, serial days, a mixture) is left to the readers."""
 MAX_STATUSES = 10_000
 """Distinct values of a status column fetched to be classified (paid or not) by the readers'
 rule; a column with more is read as rows."""
@@ -126,12 +139,12 @@ def summary_of_source(source: Any, read: dict[str, Any], summary: dict[str, Any]
 
 TAKEN = ("customer", "date", "amount", "order_id", "table", "as_of", "earliest", "max_amount",
          "timezone", "duplicates", "currency", "currency_column", "quantity", "price",
-         "columns")
+         "columns", "preset")
 """The options of :func:`clv.data.read_transactions` the database path takes."""
 UNUSED = {"product": None, "channel": None, "keep": None, "separator": None, "encoding": None,
           "sheet": None, "has_header": None, "decimal": None, "date_format": None,
           "read_only": None, "detect": True, "strict": False, "refunds": "net",
-          "query": None, "source_timezone": None, "preset": None}
+          "query": None, "source_timezone": None}
 """Options it leaves aside at these values (those of files and of text, which typed columns
 do not need, and the columns the summary does not use)."""
 
@@ -175,6 +188,7 @@ def database_summary(
     earliest: dt.date | str | None = why.EARLIEST,
     max_amount: float | None = None,
     timezone: str = "UTC",
+    preset: str | None = None,
 ) -> DatabaseSummary:
     """The summary of the transactions of ``table`` computed by the database at ``url``.
 
@@ -210,8 +224,10 @@ def database_summary(
                         "order_id": order_id, "quantity": quantity, "price": price,
                         "currency": currency_column}
             explicit |= {k: v for k, v in (columns or {}).items() if v}
-            mapping = resolve_mapping(head, explicit, None, source=where)
+            mapping = resolve_mapping(head, explicit, preset, source=where)
             other = [f for f in mapping.columns if f not in HANDLED]
+            if mapping.refund_total is not None:  # a refund scaled by its order's total
+                other.append("refunded")
             if other or mapping.ledger:
                 raise NotInDatabase(
                     f"the column{'s' if len(other) > 1 else ''} "
@@ -220,9 +236,10 @@ def database_summary(
             m = mapping.columns
             customers = _CustomerIds(conn, tbl, mapping, head, where)
             cid = customers.ids
-            ts = _timestamp(tbl.c[m["timestamp"]], timezone, where)
+            ts = _timestamp(tbl.c[m["timestamp"]], timezone, where, conn)
             oid = _order_id(tbl.c[m["order_id"]]) if "order_id" in m else None
-            amounts = _Amounts(conn, tbl, m, mapping.line_items, oid, currency, where)
+            amounts = _Amounts(conn, tbl, m, mapping.line_items, oid, currency, where,
+                               mapping.minor_units)
             amt = amounts.amount
             now = as_of or dt.datetime.now(ZoneInfo(timezone)).replace(tzinfo=None)
             drop_dup = duplicates == "drop" or (duplicates == "auto" and "order_id" in m)
@@ -545,11 +562,20 @@ def _customer(conn: sa.Connection, col: sa.ColumnElement[Any], where: str,
     raise NotInDatabase(f"the customer id column {col.name} is {kind}, not text or a number")
 
 
-def _timestamp(col: sa.ColumnElement[Any], zone: str, where: str) -> sa.ColumnElement[Any]:
-    """The time of the row as a timestamp without zone, in ``zone`` (a date at midnight)."""
+def _timestamp(col: sa.ColumnElement[Any], zone: str, where: str,
+               conn: sa.Connection | None = None) -> sa.ColumnElement[Any]:
+    """The time of the row as a timestamp without zone, in ``zone`` (a date at midnight;
+    integers that are all Unix seconds, :data:`EPOCH_SECONDS`, as the readers read them)."""
     import sqlalchemy as sa
 
     kind = col.type
+    if isinstance(kind, sa.Integer) and conn is not None:
+        low, high = EPOCH_SECONDS
+        if conn.execute(sa.select(sa.literal(1)).where(
+                col.is_not(None), sa.or_(col < low, col >= high)).limit(1)).first():
+            raise NotInDatabase(f"the date column {col.name} holds integers that are not all "
+                                "Unix seconds: read by clv's parsers")
+        return sa.func.timezone(zone, sa.func.to_timestamp(sa.cast(col, sa.Float(53))))
     if isinstance(kind, sa.DateTime):
         if getattr(kind, "timezone", False):
             return sa.func.timezone(zone, col)
@@ -601,7 +627,8 @@ class _Amounts:
     cancelled lines; ``notes`` the readers' notes on them (line items, currencies)."""
 
     def __init__(self, conn: sa.Connection, tbl: Any, m: dict[str, str], line_items: bool,
-                 oid: sa.ColumnElement[Any] | None, currency: str | None, where: str) -> None:
+                 oid: sa.ColumnElement[Any] | None, currency: str | None, where: str,
+                 minor_units: bool = False) -> None:
         import sqlalchemy as sa
 
         from clv.data.transactions import unpaid
@@ -628,6 +655,8 @@ class _Amounts:
         else:
             raw = tbl.c[m["amount"]]
             amount = _amount(raw, where)
+            if minor_units or "refunded" in m:
+                amount = self._net_refunds(conn, tbl, m, where, amount, minor_units)
             if oid is not None and conn.execute(
                     sa.select(sa.literal(1)).where(raw.is_(None)).limit(1)).first():
                 paid = sa.select(oid).where(raw.is_not(None), oid.is_not(None))
@@ -701,6 +730,40 @@ class _Amounts:
                 self.currency = [(why.OTHER_CURRENCY,
                                   sa.and_(cur.is_not(None), cur != self.target))]
 
+
+    def _net_refunds(self, conn: sa.Connection, tbl: Any, m: dict[str, str], where: str,
+                     amount: Any, minor_units: bool) -> Any:
+        """The amount in units less the amount refunded on its row, as the readers'
+        ``_minor_units`` and ``_net_of_refunds`` make it: with ``minor_units`` (Stripe's API)
+        both divided by :data:`MINOR`, but by 1 in a zero-decimal currency
+        (:data:`ZERO_DECIMAL_CODES`) of the row's currency column (the note
+        ``minor_units``); a blank refund counts 0 (the note ``refunded_netted`` counts the
+        rows with a refund and an amount)."""
+        import sqlalchemy as sa
+
+        units: Any = sa.literal(MINOR, sa.Float(53))
+        if minor_units:
+            if "currency" in m:
+                col = tbl.c[m["currency"]]
+                text = _trimmed(col) if isinstance(col.type, sa.String) \
+                    else sa.cast(col, sa.String)
+                units = sa.case((sa.func.upper(text).in_(ZERO_DECIMAL_CODES), 1.0),
+                                else_=units)
+            amount = amount / units
+            self.notes.append(Note("minor_units", column=m["amount"],
+                                   refunded=m.get("refunded", "-")))
+        if "refunded" not in m:
+            return amount
+        refunded = sa.func.coalesce(_amount(tbl.c[m["refunded"]], where, "refund"), 0.0)
+        if minor_units:
+            refunded = refunded / units
+        partial = sa.and_(refunded != 0, amount.is_not(None))
+        n, total = conn.execute(sa.select(sa.func.count(), sa.func.sum(refunded))
+                                .select_from(tbl).where(partial)).one()
+        if n:
+            self.notes.append(Note("refunded_netted", n=int(n), column=m["refunded"],
+                                   total=float(total)))
+        return amount - refunded
 
     def _from_order(self, conn: sa.Connection, tbl: Any, oid: Any, value: Any, name: str,
                     what: str) -> Any | None:

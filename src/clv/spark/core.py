@@ -24,11 +24,12 @@ if TYPE_CHECKING:
     from clv.data.mapping import Mapping
 
 HANDLED = ("customer_id", "timestamp", "amount", "order_id", "product", "channel", "quantity",
-           "price", "status", "currency")
+           "price", "status", "currency", "refunded")
 """The mapped fields the Spark engine handles (product and channel carried for
 :func:`clv.spark.analyze`, unused by the summary; the order id links refunds to their order
 and finds invoices prefixed C; a quantity beside the amount marks cancelled lines, and with a
-unit price makes line items; a status and a currency exclude rows, as the readers do)."""
+unit price makes line items; a status and a currency exclude rows, as the readers do; the
+amount refunded on a row is deducted from its amount, in minor units too)."""
 HEAD_ROWS = 1000
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?$")
 WHITESPACE = ("\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
@@ -169,6 +170,7 @@ def read_transactions(
     earliest: dt.date | str | None = why.EARLIEST,
     max_amount: float | None = None,
     timezone: str = "UTC",
+    preset: str | None = None,
 ) -> SparkTransactions:
     """Validate transactions in Spark with the rules of :func:`clv.data.read_transactions`:
     the same column detection (on the first rows), the same exclusion reasons in the same
@@ -192,7 +194,10 @@ def read_transactions(
     customer ids written as whole floats (``12346.0``, or text mixing ``12346`` and
     ``12346.0``) made integers, emails as ids compared without case, guest checkouts of a
     user-id column (WooCommerce's 'Customer User ID' 0) keyed by their email or excluded
-    (:class:`_CustomerIds`).
+    (:class:`_CustomerIds`), the amount refunded on a row (Stripe's ``amount_refunded``)
+    deducted from its amount, amounts in the currency's minor unit (``preset="stripe_api"``,
+    or detected: divided by 100, but in zero-decimal currencies, per row's currency) and
+    dates written as Unix seconds (integers).
 
     With an order id, a refund that names the order of an earlier purchase of its customer is
     linked to it as the readers link it (``order_time``, the note ``refunds_linked``): the
@@ -219,8 +224,10 @@ def read_transactions(
                 "order_id": order_id, "quantity": quantity, "price": price,
                 "currency": currency_column}
     explicit |= {k: v for k, v in (columns or {}).items() if v}
-    mapping = resolve_mapping(head, explicit, None, source=where)
+    mapping = resolve_mapping(head, explicit, preset, source=where)
     other = [f for f in mapping.columns if f not in HANDLED]
+    if mapping.refund_total is not None:  # Shopify's refund scaled by its order's total
+        other.append("refunded")
     if other or mapping.ledger:
         raise ClvError(f"the Spark engine does not apply the rules of the column(s) "
                        f"{', '.join(mapping.columns[f] for f in other) or 'of a ledger'}: "
@@ -232,8 +239,9 @@ def read_transactions(
     df = df.withColumn("_row", F.monotonically_increasing_id())
     customers = _CustomerIds(F, df, mapping, types, head, where)
     cid = customers.ids
-    ts = _timestamp(F, m["timestamp"], types, head, where)
-    made = _Amounts(F, df, m, types, head, where, mapping.line_items, currency)
+    ts = _timestamp(F, df, m["timestamp"], types, head, where, timezone)
+    made = _Amounts(F, df, m, types, head, where, mapping.line_items, currency,
+                    mapping.minor_units)
     df, amt = made.frame, made.amount
     now = as_of or dt.datetime.now(ZoneInfo(timezone)).replace(tzinfo=None)
     drop_dup = duplicates == "drop" or (duplicates == "auto" and "order_id" in m)
@@ -448,8 +456,8 @@ class _Amounts:
     found (the note ``cancellations``)."""
 
     def __init__(self, F: Any, df: DataFrame, m: dict[str, str], types: dict[str, str],
-                 head: pl.DataFrame, where: str, line_items: bool, currency: str | None
-                 ) -> None:
+                 head: pl.DataFrame, where: str, line_items: bool, currency: str | None,
+                 minor_units: bool = False) -> None:
         from clv.data.transactions import unpaid
 
         self.frame = df
@@ -471,6 +479,8 @@ class _Amounts:
                               | (F.abs(qty) == F.lit(math.inf)))]
         else:
             amount = _amount(F, m["amount"], types, head, where)
+            if minor_units or "refunded" in m:
+                amount = self._net_refunds(F, m, types, head, where, amount, minor_units)
             if "order_id" in m:
                 self._blank_lines(F, m, types, amount)
         flags: dict[str, Column] = {}
@@ -548,6 +558,40 @@ class _Amounts:
             if self.target is not None:
                 self.currency = [(why.OTHER_CURRENCY, cur.isNotNull()
                                   & (cur != F.lit(self.target)))]
+
+    def _net_refunds(self, F: Any, m: dict[str, str], types: dict[str, str],
+                     head: pl.DataFrame, where: str, amount: Column, minor_units: bool
+                     ) -> Column:
+        """The amount in units less the amount refunded on its row, as the readers'
+        ``_minor_units`` and ``_net_of_refunds`` make it: with ``minor_units`` (Stripe's API)
+        both divided by the row's divisor (:func:`clv.prep.database.minor_unit`: 100, 1 in a
+        zero-decimal currency of the row's currency column; the note ``minor_units``); a
+        refund that is blank counts 0 (the note ``refunded_netted`` counts the rows with a
+        refund and an amount)."""
+        from clv.prep.database import MINOR, ZERO_DECIMAL_CODES
+
+        units: Column = F.lit(MINOR)
+        if minor_units:
+            if "currency" in m:
+                code = F.upper(_text(F, m["currency"], types).cast("string"))
+                units = F.when(code.isin(ZERO_DECIMAL_CODES), F.lit(1.0)).otherwise(units)
+            amount = amount / units
+            self.notes.append(Note("minor_units", column=m["amount"],
+                                   refunded=m.get("refunded", "-")))
+        if "refunded" not in m:
+            return amount
+        refunded = F.coalesce(_amount(F, m["refunded"], types, head, where, "refunds"),
+                              F.lit(0.0))
+        if minor_units:
+            refunded = refunded / units
+        partial = (refunded != 0) & amount.isNotNull()
+        n, total = first(self.frame.agg(F.sum(partial.cast("long")),
+                                        F.sum(F.when(partial, refunded))))
+        if n:
+            self.notes.append(Note("refunded_netted", n=int(n), column=m["refunded"],
+                                   total=float(total)))
+        netted: Column = amount - refunded
+        return netted
 
     def _from_order(self, F: Any, oid: Column, value: Column, name: str) -> Column | None:
         """``value`` where it is not null, else that of its order: the value of the first
@@ -772,12 +816,32 @@ def _customer(F: Any, df: DataFrame, column: str, types: dict[str, str], head: p
                     "whole floats", source=where, column=column)
 
 
-def _timestamp(F: Any, column: str, types: dict[str, str], head: pl.DataFrame,
-               where: str) -> Column:
+def _timestamp(F: Any, df: DataFrame, column: str, types: dict[str, str],
+               head: pl.DataFrame, where: str, timezone: str = "UTC") -> Column:
+    """The time of a row as a timestamp without zone: typed timestamps and dates; text of
+    ISO dates; integers that are all Unix seconds (:func:`clv.prep.database.epoch_seconds`:
+    the readers' ``epoch`` family then reads every value), in ``timezone``."""
+    from clv.prep.database import EPOCH_SECONDS
+
     kind = types[column]
     col: Column = F.col(f"`{column}`")
     if kind in ("timestamp_ntz", "timestamp", "date"):
         return col.cast("timestamp_ntz")
+    if kind in ("int", "bigint", "smallint", "tinyint"):
+        low, high = EPOCH_SECONDS
+        outside = first(df.agg(F.max((col.isNotNull() & ((col < low) | (col >= high)))
+                                     .cast("int"))))[0]
+        if not outside:
+            zone = df.sparkSession.conf.get("spark.sql.session.timeZone")
+            if zone != timezone:
+                raise ClvError(f"the Spark session's time zone is {zone}, not {timezone}: "
+                               f"set spark.sql.session.timeZone to {timezone} "
+                               "(clv.spark.session does)")
+            seconds: Column = F.timestamp_seconds(col).cast("timestamp_ntz")
+            return seconds
+        raise DataError(f"is {kind} with values that are not Unix seconds (dates from 1973 "
+                        "to 2286 written as 9 or 10 digits); type the column as a timestamp "
+                        "or read the log without --engine spark", source=where, column=column)
     if kind == "string":
         values = [_stripped(v) for v in head[column].drop_nulls().to_list() if _stripped(v)]
         if all(ISO_DATE.match(v) for v in values):

@@ -1,0 +1,185 @@
+"""The reader features of real exports that the Spark engine (clv.spark.read_transactions)
+and the database's summary (clv.prep.database_summary, DuckDB and PostgreSQL) apply as the
+Polars reader (clv.read_transactions) does: Stripe API charges (preset ``stripe_api``:
+amounts in the currency's minor unit, divided by 100 but in zero-decimal currencies, per
+row's currency; the amount refunded deducted; ``created`` in Unix seconds). For each table,
+read by Polars and by the engine: the same rows kept, the same exclusions (reason, count,
+amount), the same notes and the same RFM summary (1e-9). Spark runs in local mode (skipped
+without pyspark or Java); PostgreSQL needs CLV_TEST_POSTGRES_URL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+from clv import read_transactions, rfm_summary
+from clv.data import issues as why
+from conftest import same_rows, spark_session
+
+sa = pytest.importorskip("sqlalchemy")
+from test_database_summary import _write, url  # noqa: E402,F401 (the databases' fixture)
+from test_engines_parity2 import _exclusions, _kept, _notes  # noqa: E402
+
+AS_OF = dt.datetime(2026, 1, 1)
+pytestmark = [pytest.mark.filterwarnings("ignore:unclosed <socket:ResourceWarning"),
+              pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")]
+EPOCH = dt.datetime(1970, 1, 1)
+
+
+def _seconds(day: int, hour: int = 12) -> int:
+    """Unix seconds of a day of 2025 (Stripe's ``created``)."""
+    at = dt.datetime(2025, 1, 1, hour) + dt.timedelta(days=day)
+    return int((at - EPOCH).total_seconds())
+
+
+def stripe_charges() -> tuple[pl.DataFrame, dict[str, Any]]:
+    """Stripe API charges (/v1/charges written out): cents of USD, yen of JPY (a
+    zero-decimal currency, excluded as another currency: their amounts show they are read in
+    units), refunds in amount_refunded (partial and whole), a failed charge."""
+    rows = [  # customer, day, amount, refunded, currency, status
+        ("cus_A", 3, 14950, 0, "usd", "succeeded"),
+        ("cus_A", 40, 2599, 599, "usd", "succeeded"),
+        ("cus_A", 95, 1000, 1000, "usd", "succeeded"),
+        ("cus_B", 10, 500000, 0, "jpy", "succeeded"),
+        ("cus_B", 20, 12000, 0, "jpy", "succeeded"),
+        ("cus_C", 12, 9999, None, "usd", "succeeded"),
+        ("cus_C", 70, 4500, 0, "usd", "failed"),
+        ("cus_C", 90, 3050, 50, "USD ", "succeeded"),
+        ("cus_D", 33, 120000, 0, "usd", "succeeded"),
+    ]
+    frame = pl.DataFrame({
+        "id": [f"ch_{i}" for i in range(len(rows))],
+        "object": ["charge"] * len(rows),
+        "amount": [r[2] for r in rows],
+        "amount_refunded": [r[3] for r in rows],
+        "created": [_seconds(r[1]) for r in rows],
+        "currency": [r[4] for r in rows],
+        "customer": [r[0] for r in rows],
+        "status": [r[5] for r in rows],
+        "description": [f"order {i}" for i in range(len(rows))],
+    }, schema_overrides={"amount_refunded": pl.Int64})
+    return frame, {}
+
+
+def stripe_yen() -> tuple[pl.DataFrame, dict[str, Any]]:
+    """Charges of a Japanese shop (JPY, in units) with a few in EUR (cents), the preset
+    named: the yen are kept as written, the euros divided (and excluded)."""
+    frame, _ = stripe_charges()
+    frame = frame.with_columns(
+        pl.Series("currency", ["jpy", "jpy", "jpy", "eur", "JPY", "jpy", "eur", "jpy", "jpy"]))
+    return frame, {"preset": "stripe_api"}
+
+
+RULES: dict[str, Callable[[], tuple[pl.DataFrame, dict[str, Any]]]] = {
+    "stripe_charges": stripe_charges, "stripe_yen": stripe_yen}
+EXPECTED = {  # what each table shows of its rule, on the Polars reader
+    "stripe_charges": ({why.STATUS_NOT_PAID: 1, why.OTHER_CURRENCY: 2},
+                       ["minor_units", "refunded_netted"]),
+    "stripe_yen": ({why.STATUS_NOT_PAID: 1, why.OTHER_CURRENCY: 1},
+                   ["minor_units", "refunded_netted"]),
+}
+
+
+def _check_polars(rule: str, tx: Any) -> None:
+    """The Polars reader applies the rule (the parity below is not of two engines that both
+    ignore it)."""
+    counts, notes = EXPECTED[rule]
+    assert {e.reason: e.count for e in tx.issues.exclusions} == counts
+    keys = [k for k, _ in _notes(tx.issues)]
+    assert all(n in keys for n in notes)
+    amounts = dict(((c, t), a) for c, t, a in tx.frame.select(
+        "customer_id", "timestamp", "amount").rows())
+    if rule == "stripe_charges":
+        assert tx.currency == "USD"
+        assert amounts["cus_A", dt.datetime(2025, 1, 4, 12)] == pytest.approx(149.50)
+        assert amounts["cus_A", dt.datetime(2025, 2, 10, 12)] == pytest.approx(20.00)
+        yen = next(e for e in tx.issues.exclusions if e.reason == why.OTHER_CURRENCY)
+        assert yen.amount == pytest.approx(512000.0)  # in units, not cents
+    elif rule == "stripe_yen":
+        assert tx.currency == "JPY"
+        assert amounts["cus_A", dt.datetime(2025, 1, 4, 12)] == pytest.approx(14950.0)
+        euros = next(e for e in tx.issues.exclusions if e.reason == why.OTHER_CURRENCY)
+        assert euros.amount == pytest.approx(5000.0)  # 500000 cents
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    s = spark_session()
+    yield s
+    s.stop()
+
+
+@pytest.mark.parametrize("rule", list(RULES))
+def test_spark_reads_as_polars(spark: Any, rule: str, tmp_path: Path) -> None:
+    from clv import spark as cs
+
+    frame, options = RULES[rule]()
+    path = tmp_path / f"{rule}.parquet"
+    frame.write_parquet(path)
+    tx = read_transactions(path, as_of=AS_OF, **options)
+    _check_polars(rule, tx)
+    stx = cs.read_transactions(str(path), spark, as_of=AS_OF, **options)
+    kept = pl.from_arrow(stx.frame.select("customer_id", "timestamp", "amount").toArrow())
+    assert isinstance(kept, pl.DataFrame)
+    assert _kept(kept) == _kept(tx.frame)
+    assert _exclusions(stx.issues) == _exclusions(tx.issues)
+    assert _notes(stx.issues) == _notes(tx.issues)
+    assert stx.issues.balanced and stx.currency == tx.currency
+    polars = rfm_summary(tx)
+    done = cs.rfm_summary(stx).to_polars()
+    same_rows(done.frame, polars.frame)
+    assert done.report.to_dict() == pytest.approx(polars.report.to_dict(), rel=1e-9)
+
+
+@pytest.mark.parametrize("rule", list(RULES))
+def test_the_database_summarises_as_polars(url: str, rule: str) -> None:  # noqa: F811
+    from clv.prep.database import database_summary
+
+    frame, options = RULES[rule]()
+    _write(url, rule, frame)
+    tx = read_transactions(url, table=rule, as_of=AS_OF, **options)
+    _check_polars(rule, tx)
+    done = database_summary(url, rule, as_of=AS_OF, **options)
+    assert done.issues.rows_kept == tx.issues.rows_kept
+    assert done.issues.amount_kept == pytest.approx(tx.issues.amount_kept, rel=1e-12)
+    assert _exclusions(done.issues) == _exclusions(tx.issues)
+    assert _notes(done.issues) == _notes(tx.issues)
+    assert done.issues.balanced and done.currency == tx.currency
+    polars = rfm_summary(tx)
+    same_rows(done.summary.frame, polars.frame)
+    assert done.summary.report.to_dict() == pytest.approx(polars.report.to_dict(), rel=1e-9)
+
+
+def test_clv_summary_engine_spark_takes_the_stripe_api_preset(tmp_path: Path) -> None:
+    """Through the installed script: ``--preset stripe_api`` is applied by ``--engine spark``
+    (it was refused) and gives the Polars engine's summary and counts."""
+    import json
+    import subprocess
+    import sys
+
+    pytest.importorskip("pyspark")
+    clv = str(Path(sys.executable).parent / "clv")
+    frame, _ = stripe_yen()
+    path = tmp_path / "charges.parquet"
+    frame.write_parquet(path)
+
+    def run(*args: str) -> dict[str, Any]:
+        done = subprocess.run([clv, "summary", str(path), "--preset", "stripe_api",
+                               "--json", *args],
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert "Traceback" not in done.stderr
+        return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+    on_spark = run("--engine", "spark", "--spark-master", "local[1]",
+                   "--spark-conf", "spark.sql.shuffle.partitions=2")
+    on_polars = run()
+    assert on_spark["stats"] == pytest.approx(on_polars["stats"], rel=1e-9)
+    for key in ("rows_read", "rows_kept", "rows_excluded"):
+        assert on_spark["data"][key] == on_polars["data"][key], key
+    assert on_polars["data"]["rows_excluded"] == 2
