@@ -346,11 +346,25 @@ class Model(ABC):
                     limits[int(axis)], towards[int(axis)] = label, flat[-1]
         for pair in self._limit_pairs():  # one of a pair at its limit drags the other
             i, j = (self.PARAMS.index(p) for p in pair)
+            joint = np.zeros(k)
+            joint[[i, j]] = math.sqrt(0.5)
             for this, other in ((i, j), (j, i)):
                 if limits.get(this) == "inf" and other not in limits and x[other] > BOUND / 2:
-                    joint = np.zeros(k)
-                    joint[[i, j]] = math.sqrt(0.5)
                     limits[other], towards[other] = "inf", joint
+            # both past e^(BOUND/2): the estimates are at the pair's joint limit (one value
+            # shared by every customer), whatever label a direction tried alone gave them (a
+            # shape also flat towards 0 when the data hardly bound it is not 'shape -> 0')
+            if (x[i] > BOUND / 2 and x[j] > BOUND / 2
+                    and not limits.get(i) == limits.get(j) == "inf"
+                    and (i in limits or j in limits or trial(joint)[0])):
+                limits[i] = limits[j] = "inf"
+                towards[i] = towards[j] = joint
+                flat.append(joint)
+            # both towards 0 (their ratio kept): not one of the limits of the pair alone (the
+            # dropout's a -> 0 with b finite is no dropout; a, b -> 0 is not), the data do not
+            # tell how different the customers are
+            elif limits.get(i) == limits.get(j) == "0":
+                limits[i] = limits[j] = "unidentified"
         self.boundary_ = {self.PARAMS[i]: limits[i] for i in sorted(limits)}
         curves: dict[str, list[tuple[float, float]]] = {}
         for i, limit in limits.items():  # back from each limit along its flat direction
