@@ -75,13 +75,50 @@ def stripe_yen() -> tuple[pl.DataFrame, dict[str, Any]]:
     return frame, {"preset": "stripe_api"}
 
 
+def _text_dates(written: list[str | None], amount: str = "amount"
+                ) -> tuple[pl.DataFrame, dict[str, Any]]:
+    customers = ["a", "a", "b", "b", "c", "c", "d", "d", "e", "e"]
+    return pl.DataFrame({
+        "customer_id": customers[:len(written)],
+        "date": written,
+        amount: [10.0 + 7.5 * i for i in range(len(written))],
+    }), {"customer": "customer_id", "date": "date", "amount": amount}
+
+
+def dates_day_first() -> tuple[pl.DataFrame, dict[str, Any]]:
+    """European dates with and without a time (31.01.2025 13:45, 05/02/2025): day first, a
+    day above 12 decides (note date_order); 30.02.2025 is no day and a word no date (both
+    unparsable dates, excluded)."""
+    return _text_dates(["31.01.2025 13:45", "05.02.2025 09:00", " 14/03/2025", "02.04.2025",
+                        "30.02.2025", "01-05-2025 08:30:15", "not a date", "07.06.2025",
+                        "12.12.2025 23:59", None])
+
+
+def dates_month_first() -> tuple[pl.DataFrame, dict[str, Any]]:
+    """American dates: month first, a day above 12 in the second place decides."""
+    return _text_dates(["01/31/2025", "02/05/2025 09:00", "03/14/2025", "04/02/2025",
+                        "05/01/2025 08:30:15", "06/07/2025", "07/04/2025", "08/30/2025"])
+
+
+def dates_european() -> tuple[pl.DataFrame, dict[str, Any]]:
+    """Ambiguous dates (no day above 12) in a file with a French header ('Montant TTC'):
+    read day first, the note dates_day_first saying why."""
+    return _text_dates(["01/02/2025", "03/04/2025 10:00", "05/06/2025", "07/08/2025",
+                        "02/01/2025", "11/12/2025"], amount="Montant TTC")
+
+
 RULES: dict[str, Callable[[], tuple[pl.DataFrame, dict[str, Any]]]] = {
-    "stripe_charges": stripe_charges, "stripe_yen": stripe_yen}
+    "stripe_charges": stripe_charges, "stripe_yen": stripe_yen,
+    "dates_day_first": dates_day_first, "dates_month_first": dates_month_first,
+    "dates_european": dates_european}
 EXPECTED = {  # what each table shows of its rule, on the Polars reader
     "stripe_charges": ({why.STATUS_NOT_PAID: 1, why.OTHER_CURRENCY: 2},
                        ["minor_units", "refunded_netted"]),
     "stripe_yen": ({why.STATUS_NOT_PAID: 1, why.OTHER_CURRENCY: 1},
                    ["minor_units", "refunded_netted"]),
+    "dates_day_first": ({why.BAD_DATE: 3}, ["date_order"]),
+    "dates_month_first": ({}, ["date_order"]),
+    "dates_european": ({}, ["dates_day_first"]),
 }
 
 
@@ -105,6 +142,15 @@ def _check_polars(rule: str, tx: Any) -> None:
         assert amounts["cus_A", dt.datetime(2025, 1, 4, 12)] == pytest.approx(14950.0)
         euros = next(e for e in tx.issues.exclusions if e.reason == why.OTHER_CURRENCY)
         assert euros.amount == pytest.approx(5000.0)  # 500000 cents
+    elif rule == "dates_day_first":
+        assert dt.datetime(2025, 1, 31, 13, 45) in tx.frame["timestamp"].to_list()
+        assert dt.datetime(2025, 5, 1, 8, 30, 15) in tx.frame["timestamp"].to_list()
+        assert dict(_notes(tx.issues))["date_order"]["order"] == "DD/MM/YYYY"
+    elif rule == "dates_month_first":
+        assert dt.datetime(2025, 4, 2) in tx.frame["timestamp"].to_list()
+        assert dict(_notes(tx.issues))["date_order"]["order"] == "MM/DD/YYYY"
+    elif rule == "dates_european":
+        assert dt.datetime(2025, 2, 1) in tx.frame["timestamp"].to_list()
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +190,7 @@ def test_the_database_summarises_as_polars(url: str, rule: str) -> None:  # noqa
     _write(url, rule, frame)
     tx = read_transactions(url, table=rule, as_of=AS_OF, **options)
     _check_polars(rule, tx)
-    done = database_summary(url, rule, as_of=AS_OF, **options)
+    done = database_summary(url, rule, as_of=AS_OF, text_dates=True, **options)
     assert done.issues.rows_kept == tx.issues.rows_kept
     assert done.issues.amount_kept == pytest.approx(tx.issues.amount_kept, rel=1e-12)
     assert _exclusions(done.issues) == _exclusions(tx.issues)
@@ -183,3 +229,44 @@ def test_clv_summary_engine_spark_takes_the_stripe_api_preset(tmp_path: Path) ->
     for key in ("rows_read", "rows_kept", "rows_excluded"):
         assert on_spark["data"][key] == on_polars["data"][key], key
     assert on_polars["data"]["rows_excluded"] == 2
+
+
+def _ambiguous() -> pl.DataFrame:
+    frame, _ = _text_dates(["01/02/2025", "03/04/2025 10:00", "05/06/2025", "07/08/2025",
+                            "02/01/2025", "11/12/2025"])
+    return frame
+
+
+def _said(exc: Any) -> tuple[Any, ...]:
+    """What an error tells the user, but the source's name (a path or a URL)."""
+    return type(exc), exc.key, exc.values, exc.column
+
+
+def test_spark_refuses_ambiguous_dates_as_polars(spark: Any, tmp_path: Path) -> None:
+    """Day first and month first read every date and disagree, and nothing shows a European
+    file: the readers' error (naming the column and examples), on Spark too."""
+    from clv import spark as cs
+    from clv.errors import AmbiguousDateError
+
+    path = tmp_path / "ambiguous.parquet"
+    _ambiguous().write_parquet(path)
+    with pytest.raises(AmbiguousDateError) as polars:
+        read_transactions(path, as_of=AS_OF)
+    with pytest.raises(AmbiguousDateError) as on_spark:
+        cs.read_transactions(str(path), spark, as_of=AS_OF)
+    assert _said(on_spark.value) == _said(polars.value)
+    assert "'01/02/2025'" in str(on_spark.value) and str(path) in str(on_spark.value)
+
+
+def test_the_database_refuses_ambiguous_dates_as_polars(url: str) -> None:  # noqa: F811
+    from clv.errors import AmbiguousDateError
+    from clv.prep.database import NotInDatabase, database_summary
+
+    _write(url, "ambiguous", _ambiguous())
+    with pytest.raises(AmbiguousDateError) as polars:
+        read_transactions(url, table="ambiguous", as_of=AS_OF)
+    with pytest.raises(AmbiguousDateError) as done:
+        database_summary(url, "ambiguous", as_of=AS_OF, text_dates=True)
+    assert _said(done.value) == _said(polars.value)
+    with pytest.raises(NotInDatabase, match="dates written as text"):  # the default
+        database_summary(url, "ambiguous", as_of=AS_OF)

@@ -189,6 +189,7 @@ def database_summary(
     max_amount: float | None = None,
     timezone: str = "UTC",
     preset: str | None = None,
+    text_dates: bool = False,
 ) -> DatabaseSummary:
     """The summary of the transactions of ``table`` computed by the database at ``url``.
 
@@ -199,7 +200,13 @@ def database_summary(
     :func:`clv.prep.rfm_summary` (``unit``, ``observation_end``, ``calibration_end``,
     ``merge``, ``midpoint``), and give the same summary and the same counts, amounts and
     reasons (see the module docstring for what is fetched and what raises
-    :class:`NotInDatabase`)."""
+    :class:`NotInDatabase`).
+
+    ``text_dates``: dates written as text are read by the readers' own parser on the
+    column's distinct values (at most :data:`MAX_TEXT_DATES`, fetched: :func:`text_dates`),
+    which decides day first or month first as the readers do (the same days, notes and
+    errors), and joined to the rows. Off by default: such a table raises
+    :class:`NotInDatabase` and :func:`summary_of_source` reads its rows."""
     import sqlalchemy as sa
 
     from clv.data.mapping import resolve_mapping
@@ -236,10 +243,20 @@ def database_summary(
             m = mapping.columns
             customers = _CustomerIds(conn, tbl, mapping, head, where)
             cid = customers.ids
-            ts = _timestamp(tbl.c[m["timestamp"]], timezone, where, conn)
+            stamp = _timestamp(tbl.c[m["timestamp"]], timezone, where, conn, text_dates)
+            dated: Any = None
+            date_notes: list[Any] = []
+            n_dates = 0
+            if stamp is None:  # dates written as text: the readers' parser reads them
+                dated, date_notes, n_dates = _text_dates(conn, tbl, head, m, timezone, where)
+                stamp = dated.c.t
+            ts = stamp
             oid = _order_id(tbl.c[m["order_id"]]) if "order_id" in m else None
             amounts = _Amounts(conn, tbl, m, mapping.line_items, oid, currency, where,
                                mapping.minor_units)
+            source = amounts.source
+            if dated is not None:
+                source = source.outerjoin(dated, _trimmed(tbl.c[m["timestamp"]]) == dated.c.v)
             amt = amounts.amount
             now = as_of or dt.datetime.now(ZoneInfo(timezone)).replace(tzinfo=None)
             drop_dup = duplicates == "drop" or (duplicates == "auto" and "order_id" in m)
@@ -267,7 +284,7 @@ def database_summary(
                 *([] if drop_dup else [repeat.label("rep")]),
                 *(amounts.shown.get(c, tbl.c[c]).label(f"shown_{i}")
                   for i, c in enumerate(shown))
-            ).select_from(amounts.source).cte("rows")
+            ).select_from(source).cte("rows")
             links = _Links(rows) if oid is not None else None
             issues, kept = _report(conn, rows, reasons, shown, m, where, drop_dup, N_EXAMPLES,
                                    linked=links.count(conn) if links else (0, 0.0),
@@ -280,7 +297,7 @@ def database_summary(
                 n_lines = conn.execute(sa.select(sa.func.count()).select_from(rows).where(
                     rows.c.code.is_(None), rows.c.line0)).scalar()  # are excluded with it)
                 lines = [Note("line_items", n=int(n_lines or 0))] if n_lines else []
-            issues.notes = customers.notes + lines + amounts.notes + issues.notes
+            issues.notes = date_notes + customers.notes + lines + amounts.notes + issues.notes
             summary, fetched = _summarise(conn, rows, unit, observation_end, calibration_end,
                                           merge, midpoint, where, links)
     except sa.exc.SQLAlchemyError as exc:
@@ -293,7 +310,7 @@ def database_summary(
     issues.notes = list(mapping.notes) + issues.notes
     examples = sum(len(e.examples) for e in issues.exclusions)
     return DatabaseSummary(summary, issues, fetched + head.height + examples + amounts.fetched
-                           + customers.fetched, amounts.target)
+                           + customers.fetched + n_dates, amounts.target)
 
 
 def _table(conn: sa.Connection, table: str, where: str) -> tuple[sa.TableClause, pl.DataFrame]:
@@ -563,7 +580,8 @@ def _customer(conn: sa.Connection, col: sa.ColumnElement[Any], where: str,
 
 
 def _timestamp(col: sa.ColumnElement[Any], zone: str, where: str,
-               conn: sa.Connection | None = None) -> sa.ColumnElement[Any]:
+               conn: sa.Connection | None = None, text: bool = False
+               ) -> sa.ColumnElement[Any] | None:
     """The time of the row as a timestamp without zone, in ``zone`` (a date at midnight;
     integers that are all Unix seconds, :data:`EPOCH_SECONDS`, as the readers read them)."""
     import sqlalchemy as sa
@@ -576,6 +594,8 @@ def _timestamp(col: sa.ColumnElement[Any], zone: str, where: str,
             raise NotInDatabase(f"the date column {col.name} holds integers that are not all "
                                 "Unix seconds: read by clv's parsers")
         return sa.func.timezone(zone, sa.func.to_timestamp(sa.cast(col, sa.Float(53))))
+    if isinstance(kind, sa.String) and conn is not None and text:
+        return None  # read by the readers' parser (database_summary joins _text_dates)
     if isinstance(kind, sa.DateTime):
         if getattr(kind, "timezone", False):
             return sa.func.timezone(zone, col)
@@ -585,6 +605,76 @@ def _timestamp(col: sa.ColumnElement[Any], zone: str, where: str,
     raise NotInDatabase(f"the date column {col.name} is {kind}: dates written as text are "
                         "read by clv's parsers; type the column as a date or timestamp in the "
                         "database to summarise it there")
+
+
+MAX_TEXT_DATES = 20_000
+"""Distinct dates written as text that the engines bring to the driver to be read by the
+readers' own parser (:func:`clv.data.dates.parse_dates`, which decides the column's order,
+day or month first, on up to as many distinct values: ``DETECTION_SAMPLE``); a column with
+more is left to the readers."""
+
+
+def text_dates(values: list[str], head: pl.DataFrame, m: dict[str, str], timezone: str,
+               where: str) -> tuple[pl.DataFrame, list[Any]]:
+    """The dates of a text column read as the readers read them: ``values`` are its distinct
+    values, trimmed, not blank, in the order they first appear (at most
+    :data:`MAX_TEXT_DATES`: then they are the values the readers decide on), parsed by
+    :func:`clv.data.dates.parse_dates`, which picks the family (ISO, day first, month first,
+    compact, Unix seconds ...) and raises the readers' error when none reads them, or
+    :class:`~clv.errors.AmbiguousDateError` when day first and month first read them all and
+    disagree, unless the table shows a European file (French headers, decimal commas in the
+    first rows ``head``: :func:`clv.data.transactions._european`), whose dates are then read
+    day first with the note ``dates_day_first``. Returns the lookup of each value read
+    (``v``, ``t``: a naive timestamp in ``timezone``) and the readers' notes of the dates.
+    The Spark engine and the database join the column to the lookup."""
+    from clv.data.dates import parse_dates
+    from clv.data.transactions import _european
+    from clv.errors import AmbiguousDateError
+
+    column = m["timestamp"]
+    series = pl.Series(column, values, dtype=pl.String)
+    notes: list[Any] = []
+    try:
+        dates = parse_dates(series, None, tz=timezone, source=where)
+    except AmbiguousDateError as exc:
+        evidence = _european(head, m, None)
+        if evidence is None:
+            raise
+        dates = parse_dates(series, "dmy", tz=timezone, source=where)
+        example = str(exc.values.get("examples", "")).split(", ")[0].strip("'")
+        notes.append(Note("dates_day_first", column=column, example=example,
+                          evidence=evidence))
+    notes += dates.notes
+    lookup = pl.DataFrame({"v": series, "t": dates.values.cast(pl.Datetime("us"))})
+    return lookup.filter(pl.col("t").is_not_null()), notes
+
+
+def _text_dates(conn: sa.Connection, tbl: Any, head: pl.DataFrame, m: dict[str, str],
+                timezone: str, where: str) -> tuple[Any, list[Any], int]:
+    """The lookup of a text date column (:func:`text_dates`) as a table of values
+    (``v``, ``t``) to join the rows to, the notes of the dates and the number of values
+    fetched; NotInDatabase when the column has more than :data:`MAX_TEXT_DATES` distinct
+    values. The values come in the order of the table's scan (its rows have no other)."""
+    import sqlalchemy as sa
+
+    col = tbl.c[m["timestamp"]]
+    numbered = sa.select(_trimmed(col).label("v"),
+                         sa.func.row_number().over().label("r")).subquery()
+    values = [v for (v,) in conn.execute(
+        sa.select(numbered.c.v).where(numbered.c.v.is_not(None)).group_by(numbered.c.v)
+        .order_by(sa.func.min(numbered.c.r)).limit(MAX_TEXT_DATES + 1))]
+    if len(values) > MAX_TEXT_DATES:
+        raise NotInDatabase(f"the date column {col.name} holds more than {MAX_TEXT_DATES:,} "
+                            "distinct dates written as text: read by clv's parsers (type the "
+                            "column as a date or timestamp to summarise it in the database)")
+    lookup, notes = text_dates(values, head, m, timezone, where)
+    if not lookup.height:  # no value read: every row's date is unparsable
+        empty = sa.select(sa.cast(sa.null(), sa.String).label("v"),
+                          sa.cast(sa.null(), sa.DateTime).label("t")).where(sa.false())
+        return empty.subquery("dates"), notes, len(values)
+    table = sa.values(sa.column("v", sa.String), sa.column("t", sa.DateTime),
+                      name="dates").data(lookup.rows())
+    return table, notes, len(values)
 
 
 def _amount(col: sa.ColumnElement[Any], where: str, what: str = "amount"

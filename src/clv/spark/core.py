@@ -239,7 +239,11 @@ def read_transactions(
     df = df.withColumn("_row", F.monotonically_increasing_id())
     customers = _CustomerIds(F, df, mapping, types, head, where)
     cid = customers.ids
-    ts = _timestamp(F, df, m["timestamp"], types, head, where, timezone)
+    stamp = _timestamp(F, df, m["timestamp"], types, head, where, timezone)
+    date_notes: list[Any] = []
+    if stamp is None:  # dates written as text: read by the readers' parser
+        df, stamp, date_notes = _text_dates(F, df, m, head, timezone, where)
+    ts = stamp
     made = _Amounts(F, df, m, types, head, where, mapping.line_items, currency,
                     mapping.minor_units)
     df, amt = made.frame, made.amount
@@ -292,9 +296,9 @@ def read_transactions(
         kept, linked = _link_refunds(F, rows_kept, kept)
     issues, blank_lines, positive = _issues(F, work, reasons, shown, where, drop_dup,
                                             N_EXAMPLES, bound, linked, made.how)
-    notes = customers.notes + list(made.notes)
+    notes = date_notes + customers.notes + list(made.notes)
     if blank_lines:  # the readers' note of the blank lines kept as line items
-        notes.insert(len(customers.notes), Note("line_items", n=blank_lines))
+        notes.insert(len(date_notes) + len(customers.notes), Note("line_items", n=blank_lines))
     if mapping.line_items:  # the readers group the lines kept into orders (_orders)
         notes_at = next((i + 1 for i, n in enumerate(issues.notes)
                          if getattr(n, "key", "") == "refunds_linked"), 0)
@@ -817,10 +821,12 @@ def _customer(F: Any, df: DataFrame, column: str, types: dict[str, str], head: p
 
 
 def _timestamp(F: Any, df: DataFrame, column: str, types: dict[str, str],
-               head: pl.DataFrame, where: str, timezone: str = "UTC") -> Column:
+               head: pl.DataFrame, where: str, timezone: str = "UTC") -> Column | None:
     """The time of a row as a timestamp without zone: typed timestamps and dates; text of
-    ISO dates; integers that are all Unix seconds (:func:`clv.prep.database.epoch_seconds`:
-    the readers' ``epoch`` family then reads every value), in ``timezone``."""
+    ISO dates (the first rows tell); integers that are all Unix seconds
+    (:data:`clv.prep.database.EPOCH_SECONDS`: the readers' ``epoch`` family then reads every
+    value), in ``timezone``; None for other text, read by the readers' parser
+    (:func:`_text_dates`)."""
     from clv.prep.database import EPOCH_SECONDS
 
     kind = types[column]
@@ -847,9 +853,40 @@ def _timestamp(F: Any, df: DataFrame, column: str, types: dict[str, str],
         if all(ISO_DATE.match(v) for v in values):
             parsed: Column = F.to_timestamp_ntz(F.regexp_replace(_strip(F, col), "T", " "))
             return parsed
-    raise DataError(f"is {kind} with dates Spark cannot read as clv does (ISO dates such as "
-                    "2024-03-01 or 2024-03-01 14:05:00 only); type the column as a timestamp "
-                    "or read the log without --engine spark", source=where, column=column)
+        return None
+    raise DataError(f"is {kind}; the Spark engine takes dates as timestamps, dates, text or "
+                    "integers of Unix seconds", source=where, column=column)
+
+
+def _text_dates(F: Any, df: DataFrame, m: dict[str, str], head: pl.DataFrame,
+                timezone: str, where: str) -> tuple[DataFrame, Column, list[Any]]:
+    """Dates written as text (day first ``31/01/2024``, ``31.01.2024 13:45``, month first,
+    compact ...) read as the readers read them: the column's distinct values, trimmed, in
+    the order they first appear (``_row``), at most
+    :data:`clv.prep.database.MAX_TEXT_DATES`, brought to the driver and parsed by the
+    readers' own parser (:func:`clv.prep.database.text_dates`: the same decision of day or
+    month first, the same days, notes and errors, such as ambiguous dates), then joined to
+    the rows (broadcast). Returns the rows with the column ``_date_ts``, that column, and
+    the notes of the dates. A column of more distinct values is refused, naming it."""
+    from clv.prep.database import MAX_TEXT_DATES, text_dates
+
+    column = m["timestamp"]
+    text = _strip(F, F.col(f"`{column}`"))
+    values = [r[0] for r in df.select(text.alias("_date_text"), "_row")
+              .where(F.col("_date_text") != "")
+              .groupBy("_date_text").agg(F.min("_row").alias("_first"))
+              .orderBy("_first").limit(MAX_TEXT_DATES + 1).collect()]
+    if len(values) > MAX_TEXT_DATES:
+        raise DataError(f"has more than {MAX_TEXT_DATES:,} distinct dates written as text, "
+                        "which the Spark engine reads one by one with clv's parser on the "
+                        "driver: type the column as a timestamp, or read the log without "
+                        "--engine spark", source=where, column=column)
+    lookup, notes = text_dates(values, head, m, timezone, where)
+    table = df.sparkSession.createDataFrame(
+        lookup.rows(), "_date_text string, _date_ts timestamp_ntz")
+    joined = df.join(F.broadcast(table), text == F.col("_date_text"), "left") \
+        .drop("_date_text")
+    return joined, F.col("_date_ts"), notes
 
 
 def _amount(F: Any, column: str, types: dict[str, str], head: pl.DataFrame,
