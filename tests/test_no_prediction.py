@@ -136,3 +136,65 @@ def test_a_shop_with_repeat_buyers_is_predicted():
     a = clv.analyze(clv.sample_shop(200, seed=2).transactions, settings=clv.Settings(draws=20))
     assert "no_prediction" not in a.kpis and a.kpis["predicted_clv_total"] > 0
     assert not any(getattr(n, "key", "").startswith("no_prediction") for n in a.notes)
+
+
+def test_the_lists_of_customers_give_no_figure_of_the_future(tmp_path):
+    """The per-customer lists (the library's table, the segments, tiers and concentration,
+    the report's tiers, the dashboard's customers and segments pages and their exports) give
+    no future value, P(alive) or tier when no prediction is possible: they were the
+    degenerate fit's ~0 (CLV 0.0015 per customer, tiers ranking customers by it)."""
+    a = clv.analyze(one_time_shop(), settings=clv.Settings(draws=20))
+    listed = a.listed
+    for column in ("clv", "p_alive", "expected_purchases", "tier", "clv_lower", "clv_upper",
+                   "p_purchase_30d", "expected_next_purchase"):
+        assert listed[column].null_count() == listed.height, column
+    assert listed["revenue"].min() > 0 and listed["segment"].null_count() == 0
+    segs = a.segments
+    assert segs.tiers.height == 0 and list(segs.concentration) == ["historical"]
+    profiled = segs.segments.filter(pl.col("customers") > 0)
+    assert profiled["predicted_clv"].null_count() == profiled.height
+    assert profiled["revenue_to_date"].sum() == pytest.approx(listed["revenue"].sum())
+    assert a.kpis["gini_predicted"] is None
+
+    en = report.render(a, "en")
+    concentration = en.split('id="concentration"')[1].split("</section>")[0]
+    assert "Gini" not in concentration and "<table" not in concentration  # no tiers
+    top = en.split('<section id="top">')[1].split("</section>")[0]
+    assert "<table" not in top and "no prediction possible" in top
+
+    app = build(f"sqlite:///{tmp_path / 'history.db'}", workdir=tmp_path / "uploads",
+                analyses=[(a, "one-time")])
+    with running(app) as base:
+        for lang, words in (("en", "no prediction possible"), ("fr", "aucune prévision possible")):
+            status, body, _ = call(f"{base}/a/1/segments?lang={lang}")
+            page = body.decode().replace("\u00a0", " ")
+            assert status == 200 and 'id="no-prediction"' in page and words in page, lang
+            assert 'id="chart-tiers"' not in page
+        status, body, _ = call(f"{base}/a/1/export/customers.csv?lang=en")
+        assert status == 200
+        rows = pl.read_csv(body)
+        assert rows.height == listed.height
+        future = [c for c in rows.columns if c.startswith(("Future value", "P(alive)",
+                                                             "Value tier", "Expected purchases"))]
+        assert len(future) == 6, rows.columns
+        for column in future:
+            assert rows[column].null_count() == rows.height, column
+        status, body, _ = call(f"{base}/a/1/export/segments.csv?lang=en")
+        assert status == 200
+        seg_rows = pl.read_csv(body)
+        future = [c for c in seg_rows.columns if "Future value" in c]
+        assert future, seg_rows.columns
+        for column in future:
+            assert seg_rows[column].null_count() == seg_rows.height, column
+        status, body, _ = call(f"{base}/a/1/customers?lang=en")
+        page = body.decode()
+        assert status == 200 and page.count(">no prediction<") >= 2 * 50
+        # the most valuable first: by revenue to date when there is no future value
+        shown = re.findall(r'<th scope="row"><a href="[^"]*">([^<]*)</a>', page)
+        by_revenue = listed.sort("revenue", descending=True)["customer_id"].to_list()
+        assert shown == by_revenue[:len(shown)] and len(shown) >= 20
+        status, body, _ = call(f"{base}/a/1/customers/c0?lang=fr")
+        page = body.decode()
+        assert status == 200 and page.count(">aucune prévision<") == 5, page
+        status, body, _ = call(f"{base}/a/1/segments?lang=en")
+        assert body.decode().count(">no prediction<") == 2 * 3  # future value, P(alive)

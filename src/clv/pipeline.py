@@ -100,6 +100,11 @@ class Analysis:
         value = self.value.select("customer_id", "expected_spend", "clv_lower", "clv_upper")
         acquired = self.cohorts.customers.select("customer_id", "acquired")
         nxt = self.next_purchase.drop("p_alive")
+        if self.kpis.get("no_prediction"):  # no figure of the future: null, not a fit's ~0
+            value = value.with_columns(pl.lit(None, pl.Float64).alias(c)
+                                       for c in ("clv_lower", "clv_upper"))
+            nxt = nxt.with_columns(pl.lit(None, nxt.schema[c]).alias(c)
+                                   for c in nxt.columns if c != "customer_id")
         out = (self.segments.customers.join(value, on="customer_id", how="left")
                .join(acquired, on="customer_id", how="left")
                .join(nxt, on="customer_id", how="left"))
@@ -302,7 +307,8 @@ def segments_of(val: Valuation) -> Segments:
     """The segments of a valuation, with the activity views' informative P(alive) (see
     ``clv.valuation``), as every face shows them."""
     return segment_customers(val.summary, val.value.with_columns(
-        pl.col("p_alive_activity").alias("p_alive")), predicted=val.basis)
+        pl.col("p_alive_activity").alias("p_alive")), predicted=val.basis,
+        unpredicted=val.no_prediction is not None)
 
 
 def levers_of(val: Valuation, cac: float | None, new_customer_ltv: float | None = None
@@ -363,7 +369,8 @@ def _kpis(val: Valuation, segs: Segments, scenario: Scenario,
         "active_share": float((judged >= 0.5).mean()) if judged.len() else None,  # type: ignore[arg-type]
         "churn_share": float((judged < 0.5).mean()) if judged.len() else None,  # type: ignore[arg-type]
         "not_judged": f.height - judged.len(),
-        "gini_predicted": segs.concentration["predicted"].gini,
+        "gini_predicted": segs.concentration["predicted"].gini
+        if "predicted" in segs.concentration else None,
         "model": val.model.NAME,
         "new_customer_ltv": new_ltv,
         "currency": val.currency,

@@ -225,11 +225,14 @@ def profile(table: pl.DataFrame, by: str | list[str]) -> pl.DataFrame:
                  for name, _ in SEGMENTS]
     named = [pl.col(k).fill_null("(none)") if table.schema[k] == pl.String else pl.col(k)
              for k in keys]
-    return (table.with_columns(named).group_by(keys).agg(aggs)
-            .with_columns((pl.col("customers") / n).alias("share_customers"),
-                          (pl.col("revenue_to_date") / rev).alias("share_revenue_to_date"),
-                          (pl.col("predicted_clv") / clv).alias("share_predicted_clv"))
-            .sort("predicted_clv", descending=True))
+    out = (table.with_columns(named).group_by(keys).agg(aggs)
+           .with_columns((pl.col("customers") / n).alias("share_customers"),
+                         (pl.col("revenue_to_date") / rev).alias("share_revenue_to_date"),
+                         (pl.col("predicted_clv") / clv).alias("share_predicted_clv")))
+    if n and table["clv"].null_count() == n:  # no prediction: null, not Polars' sum of 0
+        return out.with_columns(pl.lit(None, pl.Float64).alias(c) for c in (
+            "predicted_clv", "share_predicted_clv")).sort("revenue_to_date", descending=True)
+    return out.sort("predicted_clv", descending=True)
 
 
 def profile_by(customers: pl.DataFrame, attributes: pl.DataFrame, by: str | list[str]
@@ -260,15 +263,36 @@ class Segments:
     basis: dict[str, str]
 
 
+PREDICTED_COLUMNS = ("clv", "p_alive", "expected_purchases", "tier")
+"""The columns of :attr:`Segments.customers` that come from a prediction (null when no
+prediction is possible)."""
+
+
 def segment_customers(summary: Summary, value: pl.DataFrame, *, bins: int = 5,
-                      predicted: str = "predicted CLV") -> Segments:
+                      predicted: str = "predicted CLV", unpredicted: bool = False
+                      ) -> Segments:
     """RFM scores, named segments, value tiers and concentration of the customers of
     ``summary`` with their predicted ``value`` (a ``clv.customer_value`` frame); ``predicted``
-    describes what the predicted figure covers (horizon, margin, discounting)."""
+    describes what the predicted figure covers (horizon, margin, discounting).
+
+    ``unpredicted``: the data allow no prediction (``clv.valuation.prediction_note``): the
+    RFM scores and segments (historical) are kept; the predicted columns
+    (:data:`PREDICTED_COLUMNS`) and the segments' predicted figures are null, there are no
+    tiers (they rank customers by predicted CLV) and the concentration is the historical
+    one only, rather than figures of a degenerate fit that look like predictions."""
     scores = rfm_scores(summary, bins)
     joined = _with_value(summary, value)
-    ranked, _ = _with_tiers(joined, TIERS)
-    customers = scores.join(ranked.drop("tier_rank"), on="customer_id", how="left")
+    if unpredicted:
+        joined = joined.with_columns(pl.lit(None, pl.Float64).alias(c)
+                                     for c in ("clv", "p_alive", "expected_purchases")
+                                     if c in joined.columns)
+        ranked = joined.with_columns(pl.lit(None, pl.String).alias("tier"))
+        tiers = _tier_table(_with_tiers(joined.fill_null(0.0), TIERS)[0]).clear()
+    else:
+        ranked, _ = _with_tiers(joined, TIERS)
+        tiers = _tier_table(ranked)
+        ranked = ranked.drop("tier_rank")
+    customers = scores.join(ranked, on="customer_id", how="left")
     rules = pl.DataFrame({"segment": [s for s, _ in SEGMENTS], "rule": [r for _, r in SEGMENTS]})
     segments = rules.join(profile(customers, "segment"), on="segment", how="left"
                           ).with_columns(pl.col("customers").fill_null(0))
@@ -280,6 +304,7 @@ def segment_customers(summary: Summary, value: pl.DataFrame, *, bins: int = 5,
     end = summary.calibration_end or summary.observation_end
     basis = {"historical": f"revenue to date, from {start} to {end}",
              "predicted": predicted, "unit": summary.unit}
-    return Segments(customers, segments, _tier_table(ranked),
-                    {"historical": concentration(joined["revenue"]),
-                     "predicted": concentration(joined["clv"])}, basis)
+    measured = {"historical": concentration(joined["revenue"])}
+    if not unpredicted:
+        measured["predicted"] = concentration(joined["clv"])
+    return Segments(customers, segments, tiers, measured, basis)

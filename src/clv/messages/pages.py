@@ -506,6 +506,11 @@ MESSAGES: dict[str, dict[str, str]] = {
                                         "the notes).",
                                   "fr": "Le modèle ne peut pas juger l'activité de ce client "
                                         "(voir les notes)."},
+    "page_blank_no_prediction": {"en": "no prediction", "fr": "aucune prévision"},
+    "page_blank_no_prediction_why": {"en": "No prediction is possible on this data (see the "
+                                           "notes on the overview).",
+                                     "fr": "Aucune prévision n'est possible sur ces données "
+                                           "(voir les notes de la synthèse)."},
     "page_blank_no_interval": {"en": "no interval", "fr": "pas d'intervalle"},
     "page_blank_no_interval_why": {"en": "No parameter draw could be used for an interval "
                                          "(see the notes).",

@@ -598,6 +598,7 @@ def render(a: Analysis, lang: str = "en") -> str:
     unpredicted = next((plain_note(n, lang, a.currency)["text"] for n in a.notes
                         if getattr(n, "key", "").startswith("no_prediction")), None) \
         if a.kpis.get("no_prediction") else None
+    predicted = a.segments.concentration.get("predicted")  # none without a prediction
     curves = {"historical": w("observed"), "predicted": w("predicted")}
     chart_names = {"ltv": f.label("ltv") if a.channels is not None else "", "cac": "CAC"}
     meta = [f"{w('model_used')}{w('colon')}{a.model.NAME}",
@@ -610,8 +611,8 @@ def render(a: Analysis, lang: str = "en") -> str:
         data_end=date(a.summary.observation_end, lang), meta=meta,
         figures=figures, actions=shown_actions, actions_heading=actions_heading(
             len(shown_actions), lang),
-        gini=number(a.segments.concentration["predicted"].gini, lang, 2),
-        top10=percent(a.segments.concentration["predicted"].top[0.1], lang, 0),
+        gini=number(predicted.gini, lang, 2) if predicted else "",
+        top10=percent(predicted.top[0.1], lang, 0) if predicted else "",
         horizon=horizon,
         chart_distribution=charts.distribution(a, in_unit(f.label("clv"), sym), lang=lang)
         if not unpredicted else "",

@@ -592,6 +592,8 @@ def _shares(frame: pl.DataFrame, key: str, shown: Sequence[str], a: Analysis, la
                ("share_predicted_clv", "predicted_clv", "share_future"))
     parts = []
     for share, amount, word in figures:
+        if frame[share].null_count() == frame.height:  # no prediction possible: no bar
+            continue
         part = frame.select(pl.col(key).alias("key"), pl.Series("name", list(shown)),
                             pl.col(share).alias("v"),
                             pl.col(amount).cast(pl.Float64).alias("amount"),
@@ -647,7 +649,7 @@ def tiers(a: Analysis, lang: str = "en", aid: int | None = None) -> str | None:
     shown = [tier_name(s, lang) for s in t["tier"]]
     frame = _shares(t, "tier", shown, a, lang)
     frame = _with(frame, "url", [_url(aid, tier=k) for k in frame["key"]])
-    top10 = a.segments.concentration["predicted"].top.get(0.1)
+    top10 = a.segments.concentration["predicted"].top.get(0.1)  # tiers only with it
     described = _w("tiers_desc", lang, share=_pct(top10, lang, 0))
     return _share_bars(frame, shown, None, described, aid is not None, lang)
 

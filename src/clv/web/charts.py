@@ -75,8 +75,9 @@ def of_customers(a: Analysis, ids: pl.Series) -> Analysis | None:
     value = a.value.filter(keep)
     kept = a.segments.customers.filter(keep)
     try:
-        measured = {"historical": concentration(kept["revenue"]),
-                    "predicted": concentration(kept["clv"])}
+        measured = {"historical": concentration(kept["revenue"])}
+        if "predicted" in a.segments.concentration:  # none when no prediction is possible
+            measured["predicted"] = concentration(kept["clv"])
     except ClvError:
         return None
     return dataclasses.replace(a, value=value, segments=dataclasses.replace(

@@ -107,7 +107,7 @@ def customers_api(e: EntryDep, f: Annotated[Filters, Depends()],
     """Customers matching the filters, most valuable first."""
     found = f.customers(e.analysis.customers)
     return CustomersOut(found=found.height, data=frame_json(
-        found.sort("clv", descending=True).slice(offset, limit)))
+        found.sort(["clv", "revenue"], descending=True, nulls_last=True).slice(offset, limit)))
 
 
 def customer_of(a: Analysis, cid: str) -> dict[str, Any]:

@@ -208,9 +208,15 @@ def overview(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTM
                    basis=figures.basis(a, lang), list_link=_customers_link(e, f),
                    distribution=label("predicted_clv", lang, a.settings),
                    # no prediction possible: its note instead of a histogram of zeros
-                   no_prediction=next((note_said(n, lang, a.currency)["text"] for n in a.notes
-                                       if getattr(n, "key", "").startswith("no_prediction")),
-                                      None) if a.kpis.get("no_prediction") else None)
+                   no_prediction=_no_prediction(a, lang))
+
+
+def _no_prediction(a: Any, lang: str) -> str | None:
+    """Why no prediction is possible on the analysis's data (its note's text), or None."""
+    if not a.kpis.get("no_prediction"):
+        return None
+    return next((note_said(n, lang, a.currency)["text"] for n in a.notes
+                 if getattr(n, "key", "").startswith("no_prediction")), None)
 
 
 @router.get("/a/{aid}/customers")
@@ -220,7 +226,9 @@ def customers(request: Request, e: EntryDep, f: FilterDep, lang: PageLang,
     a = e.analysis
     found = f.customers(a.listed)
     page_no = min(page_no, max(1, math.ceil(found.height / PAGE)))  # past the last: the last
-    rows = found.sort("clv", descending=True).slice((page_no - 1) * PAGE, PAGE)
+    # the most valuable first: by future value, by revenue to date when there is none
+    rows = found.sort(["clv", "revenue"], descending=True, nulls_last=True).slice(
+        (page_no - 1) * PAGE, PAGE)
     query = f.link(q=f.q)
     export = f"/a/{e.id}/export/customers.csv{query}"
     return section(e, "customers", f, lang=lang, request=request, rows=rows.to_dicts(),
@@ -278,6 +286,7 @@ def segments(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTM
     # the others without the page's menu showing it, so it is left aside here (and kept in
     # the links to the other pages)
     chosen = _without_segment(f).customers(a.customers)
+    unpredicted = bool(a.kpis.get("no_prediction"))
     by_segment = prof = None
     if chosen.height:
         order = {s: i for i, (s, _) in enumerate(SEGMENTS)}
@@ -292,9 +301,11 @@ def segments(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTM
             "body": [[segment_name(r["segment"], lang), number(r["customers"], lang),
                       figures.written(r["share_customers"], "share", lang, None),
                       figures.written(r["mean_revenue_to_date"], "money", lang, a.currency),
-                      figures.written(r["mean_predicted_clv"], "money", lang, a.currency),
+                      figures.written(r["mean_predicted_clv"], "money", lang, a.currency)
+                      or blank("no_prediction", lang),
                       figures.written(r.get("mean_p_alive"), "share", lang, None)
-                      or blank("not_judged", lang)] for r in rows],
+                      or blank("no_prediction" if unpredicted else "not_judged", lang)]
+                     for r in rows],
             "links": [_customers_link(e, f, segment=r["segment"]) for r in rows]}
     tiers = a.segments.tiers
     clv_label = label("clv", lang, a.settings)
@@ -324,7 +335,10 @@ def segments(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTM
                    if _without_segment(f).kept else e.chart("segments", lang),
                    ignored=ignored(f, ("start", "end", "channel", "tier"), "segments", lang),
                    gini=t("page_gini", lang, clv=number(conc["predicted"].gini, lang, 2),
-                          revenue=number(conc["historical"].gini, lang, 2)))
+                          revenue=number(conc["historical"].gini, lang, 2))
+                   if "predicted" in conc else None,
+                   # no prediction possible: no tiers (they rank by future value), its note
+                   no_prediction=_no_prediction(a, lang))
 
 
 def _cohort_months(start: dt.date, period: str) -> tuple[str, str] | None:
