@@ -270,3 +270,31 @@ def test_the_database_refuses_ambiguous_dates_as_polars(url: str) -> None:  # no
     assert _said(done.value) == _said(polars.value)
     with pytest.raises(NotInDatabase, match="dates written as text"):  # the default
         database_summary(url, "ambiguous", as_of=AS_OF)
+
+
+def _listed(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    """The rows of a list of excluded rows, as Python values (the amounts rounded)."""
+    return [{k: round(v, 9) if isinstance(v, float) else v for k, v in row.items()}
+            for row in frame.to_dicts()]
+
+
+@pytest.mark.parametrize("rule", ["stripe_charges", "dates_day_first"])
+def test_the_database_lists_the_excluded_rows_as_polars(url: str, rule: str) -> None:  # noqa: F811
+    """``excluded_rows=True``: every excluded row, fetched from the database (those only),
+    with its row number, reason, amount and mapped columns, as the readers list them."""
+    from clv.prep.database import database_summary
+
+    frame, options = RULES[rule]()
+    _write(url, rule, frame)
+    tx = read_transactions(url, table=rule, as_of=AS_OF, excluded_rows=True, **options)
+    polars = tx.issues.excluded_rows
+    assert polars is not None and polars.height == sum(e.count for e in tx.issues.exclusions)
+    done = database_summary(url, rule, as_of=AS_OF, text_dates=True, excluded_rows=True,
+                            **options)
+    assert done.issues.excluded_rows is not None
+    assert done.issues.excluded_rows.columns == polars.columns
+    assert _listed(done.issues.excluded_rows) == _listed(polars)
+    without = database_summary(url, rule, as_of=AS_OF, text_dates=True, **options)
+    assert without.issues.excluded_rows is None
+    assert done.fetched == without.fetched + polars.height  # the excluded rows only
+    assert _exclusions(done.issues) == _exclusions(without.issues)

@@ -88,6 +88,8 @@ MAX_STATUSES = 10_000
 rule; a column with more is read as rows."""
 HEAD_ROWS = 1000
 """Rows fetched to detect the columns (as a file's first rows are)."""
+ROW_COLUMN = "__clv_row__"
+"""The row number given to a table's rows when the rows excluded are listed."""
 
 
 class NotInDatabase(ClvError):
@@ -190,6 +192,7 @@ def database_summary(
     timezone: str = "UTC",
     preset: str | None = None,
     text_dates: bool = False,
+    excluded_rows: bool = False,
 ) -> DatabaseSummary:
     """The summary of the transactions of ``table`` computed by the database at ``url``.
 
@@ -206,7 +209,13 @@ def database_summary(
     column's distinct values (at most :data:`MAX_TEXT_DATES`, fetched: :func:`text_dates`),
     which decides day first or month first as the readers do (the same days, notes and
     errors), and joined to the rows. Off by default: such a table raises
-    :class:`NotInDatabase` and :func:`summary_of_source` reads its rows."""
+    :class:`NotInDatabase` and :func:`summary_of_source` reads its rows.
+
+    ``excluded_rows``: every excluded row is fetched (those only) onto
+    ``issues.excluded_rows``, as :func:`clv.data.read_transactions(excluded_rows=True)
+    <clv.data.read_transactions>` lists them: ``row`` (from 1, in the order of the table's
+    scan, as the readers number the rows they read), ``reason``, ``amount`` (as computed,
+    null when unparsed), then the mapped columns as stored (:func:`listed`)."""
     import sqlalchemy as sa
 
     from clv.data.mapping import resolve_mapping
@@ -226,7 +235,8 @@ def database_summary(
     engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:
-            tbl, head = _table(conn, table, where)
+            tbl, head = _table(conn, table, where, numbered=excluded_rows)
+            source_columns = [c for c in tbl.c if c.name != ROW_COLUMN]
             explicit = {"customer_id": customer, "timestamp": date, "amount": amount,
                         "order_id": order_id, "quantity": quantity, "price": price,
                         "currency": currency_column}
@@ -261,7 +271,7 @@ def database_summary(
             now = as_of or dt.datetime.now(ZoneInfo(timezone)).replace(tzinfo=None)
             drop_dup = duplicates == "drop" or (duplicates == "auto" and "order_id" in m)
             repeat = sa.func.row_number().over(
-                partition_by=list(tbl.c), order_by=list(tbl.c)) > 1
+                partition_by=source_columns, order_by=source_columns) > 1
             nan = sa.cast(sa.literal("NaN"), sa.Float(53))
             reasons = [*amounts.before_customer, *customers.guest,
                        (why.MISSING_CUSTOMER, cid.is_(None)),
@@ -277,13 +287,16 @@ def database_summary(
             finite = sa.case((sa.and_(amt.is_not(None), amt != nan,
                                       sa.func.abs(amt) <= bound), amt), else_=None)
             shown = _shown(m, customers.shown)
+            listing = listed_columns(m, customers.shown) if excluded_rows else []
             rows = sa.select(
                 cid.label("cid"), ts.label("ts"), amt.label("amt"), finite.label("fin"),
                 code.label("code"), *([oid.label("oid")] if oid is not None else []),
                 amounts.line0.label("line0"), amounts.cancel.label("cancel"),
                 *([] if drop_dup else [repeat.label("rep")]),
                 *(amounts.shown.get(c, tbl.c[c]).label(f"shown_{i}")
-                  for i, c in enumerate(shown))
+                  for i, c in enumerate(shown)),
+                *([tbl.c[ROW_COLUMN].label("row")] if excluded_rows else []),
+                *(tbl.c[c].label(f"listed_{i}") for i, c in enumerate(listing))
             ).select_from(source).cte("rows")
             links = _Links(rows) if oid is not None else None
             issues, kept = _report(conn, rows, reasons, shown, m, where, drop_dup, N_EXAMPLES,
@@ -300,6 +313,14 @@ def database_summary(
             issues.notes = date_notes + customers.notes + lines + amounts.notes + issues.notes
             summary, fetched = _summarise(conn, rows, unit, observation_end, calibration_end,
                                           merge, midpoint, where, links)
+            if excluded_rows:
+                c = rows.c
+                found = conn.execute(
+                    sa.select(c.row, c.code, c.amt,
+                              *(c[f"listed_{i}"] for i in range(len(listing))))
+                    .where(c.code.is_not(None)).order_by(c.row)).all()
+                issues.excluded_rows = listed(found, [r for r, _ in reasons], listing)
+                fetched += len(found)
     except sa.exc.SQLAlchemyError as exc:
         raise DataError(f"the database refused the summary: {exc.__class__.__name__}: "
                         f"{str(exc).splitlines()[0]}", source=where) from exc
@@ -313,11 +334,14 @@ def database_summary(
                            + customers.fetched + n_dates, amounts.target)
 
 
-def _table(conn: sa.Connection, table: str, where: str) -> tuple[sa.TableClause, pl.DataFrame]:
+def _table(conn: sa.Connection, table: str, where: str, numbered: bool = False
+           ) -> tuple[Any, pl.DataFrame]:
     """The table, its columns typed from the values of its first rows (a date or timestamp, a
     number, text: what the database's driver gives, so that no catalogue query is needed, which
     some databases' SQLAlchemy dialects do not answer), and those rows as a frame (for the
-    detection of the columns)."""
+    detection of the columns). ``numbered``: the table as a subquery of its rows with their
+    number (:data:`ROW_COLUMN`, from 1 in the order of the table's scan, the order in which
+    the readers read and number them), for the list of the rows excluded."""
     import sqlalchemy as sa
 
     schema, _, name = table.rpartition(".")
@@ -332,7 +356,11 @@ def _table(conn: sa.Connection, table: str, where: str) -> tuple[sa.TableClause,
     kinds = [sa.column(n, _type_of([r[i] for r in data if r[i] is not None]))
              for i, n in enumerate(names)]
     head = head_frame(names, data)
-    return sa.table(name, *kinds, schema=schema or None), head
+    typed = sa.table(name, *kinds, schema=schema or None)
+    if numbered:
+        rows = sa.select(*typed.c, sa.func.row_number().over().label(ROW_COLUMN))
+        return rows.subquery(name), head
+    return typed, head
 
 
 def _type_of(values: list[Any]) -> Any:
@@ -903,6 +931,36 @@ def _cancelled_ids(conn: sa.Connection, col: sa.ColumnElement[Any]
     if found and float(digits or 0) >= 0.5:
         return sa.func.coalesce(prefixed, sa.false())
     return None
+
+
+def listed_columns(m: dict[str, str], more: list[str]) -> list[str]:
+    """The source's columns a list of the rows excluded shows after their row, reason and
+    amount, as the readers' ``_listed``: the mapped ones in the mapping's order, then
+    ``more`` (the email that keys a guest), each once."""
+    return list(dict.fromkeys([*m.values(), *more]))
+
+
+def listed(found: list[Any], reasons: list[str], columns: list[str]) -> pl.DataFrame:
+    """The rows excluded as :attr:`clv.data.issues.DataIssues.excluded_rows` lists them:
+    ``found`` holds each row's number, reason (its index in ``reasons``), amount and the
+    values of ``columns``, ordered by row; a NaN amount is null, and a column named ``row``,
+    ``reason`` or ``amount`` is written ``<name> (file)`` (the readers' ``_free_name``). The
+    database's and Spark's engines list them with it."""
+    from clv.data.transactions import _free_name
+
+    names = [_free_name(c, columns) for c in columns]
+    data: dict[str, list[Any]] = {"row": [], "reason": [], "amount": []}
+    values: list[list[Any]] = [[] for _ in columns]
+    for row, code, amount, *rest in found:
+        data["row"].append(int(row))
+        data["reason"].append(reasons[int(code)])
+        data["amount"].append(None if amount is None or math.isnan(amount) else float(amount))
+        for i, v in enumerate(rest):
+            values[i].append(v)
+    frame = pl.DataFrame(data, schema={"row": pl.Int64, "reason": pl.String,
+                                       "amount": pl.Float64})
+    shown = head_frame(names, list(zip(*values, strict=True)) if found else [])
+    return pl.concat([frame, shown], how="horizontal")
 
 
 def _shown(m: dict[str, str], more: list[str]) -> list[str]:
