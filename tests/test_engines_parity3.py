@@ -298,3 +298,31 @@ def test_the_database_lists_the_excluded_rows_as_polars(url: str, rule: str) -> 
     assert without.issues.excluded_rows is None
     assert done.fetched == without.fetched + polars.height  # the excluded rows only
     assert _exclusions(done.issues) == _exclusions(without.issues)
+
+
+def test_spark_lists_the_excluded_rows_as_polars(spark: Any, tmp_path: Path) -> None:
+    """``excluded_rows=True``: a Spark DataFrame of every excluded row, numbered from 1 in
+    the source's order across Spark's partitions, with the readers' reason, amount and
+    mapped columns: the readers' list, value for value."""
+    from clv import spark as cs
+
+    frame, options = stripe_charges()
+    frame = pl.concat([frame] * 40).with_columns(  # 360 charges: 120 excluded
+        pl.format("ch_{}", pl.int_range(pl.len())).alias("id"))
+    path = tmp_path / "charges.parquet"
+    frame.write_parquet(path)
+    tx = read_transactions(path, as_of=AS_OF, excluded_rows=True, **options)
+    polars = tx.issues.excluded_rows
+    assert polars is not None and polars.height == 120
+    schema = ", ".join(f"{c} {'bigint' if d == pl.Int64 else 'string'}"
+                       for c, d in frame.schema.items())
+    parted = spark.sparkContext.parallelize(frame.rows(), 3).toDF(schema)  # in order
+    for src in (str(path), parted):
+        stx = cs.read_transactions(src, spark, as_of=AS_OF, excluded_rows=True, **options)
+        assert stx.excluded_rows is not None
+        listed = pl.from_arrow(stx.excluded_rows.toArrow())
+        assert isinstance(listed, pl.DataFrame)
+        assert listed.columns == polars.columns
+        assert _listed(listed) == _listed(polars)
+    assert parted.rdd.getNumPartitions() > 1
+    assert cs.read_transactions(str(path), spark, as_of=AS_OF, **options).excluded_rows is None

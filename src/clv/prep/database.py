@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -940,7 +940,7 @@ def listed_columns(m: dict[str, str], more: list[str]) -> list[str]:
     return list(dict.fromkeys([*m.values(), *more]))
 
 
-def listed(found: list[Any], reasons: list[str], columns: list[str]) -> pl.DataFrame:
+def listed(found: Sequence[Any], reasons: list[str], columns: list[str]) -> pl.DataFrame:
     """The rows excluded as :attr:`clv.data.issues.DataIssues.excluded_rows` lists them:
     ``found`` holds each row's number, reason (its index in ``reasons``), amount and the
     values of ``columns``, ordered by row; a NaN amount is null, and a column named ``row``,

@@ -125,13 +125,18 @@ class SparkTransactions:
     :func:`read_transactions`). ``issues`` is the readers' report (counts, amounts and
     examples by reason); ``currency`` that of the amounts kept (the one asked for, else the
     most frequent of a currency column; None without either), as
-    :attr:`clv.data.Transactions.currency`."""
+    :attr:`clv.data.Transactions.currency`. ``excluded_rows``: with
+    ``read_transactions(excluded_rows=True)``, every excluded row as a Spark DataFrame (not
+    collected: there may be millions; ``.toPandas()``, ``.toArrow()`` or ``.write`` it), with
+    the columns and values of :attr:`clv.data.issues.DataIssues.excluded_rows` (``row``,
+    ``reason``, ``amount``, the mapped columns as read), ordered by row; else None."""
 
     frame: DataFrame
     issues: DataIssues
     mapping: Mapping
     timezone: str = "UTC"
     currency: str | None = None
+    excluded_rows: DataFrame | None = None
 
 
 def _source(source: Any, spark: SparkSession | None) -> DataFrame:
@@ -171,6 +176,7 @@ def read_transactions(
     max_amount: float | None = None,
     timezone: str = "UTC",
     preset: str | None = None,
+    excluded_rows: bool = False,
 ) -> SparkTransactions:
     """Validate transactions in Spark with the rules of :func:`clv.data.read_transactions`:
     the same column detection (on the first rows), the same exclusion reasons in the same
@@ -201,7 +207,11 @@ def read_transactions(
 
     With an order id, a refund that names the order of an earlier purchase of its customer is
     linked to it as the readers link it (``order_time``, the note ``refunds_linked``): the
-    summary nets it against the order's period."""
+    summary nets it against the order's period.
+
+    ``excluded_rows=True``: :attr:`SparkTransactions.excluded_rows`, every excluded row as
+    the readers list them (a Spark DataFrame; rows numbered from 1 in the order Spark reads
+    the source, that of a single file's rows)."""
     F = _functions()
     from pyspark import StorageLevel
 
@@ -277,6 +287,9 @@ def read_transactions(
                                                  "order_id", "quantity", "price", "status",
                                                  "currency") if f in m),
                                 *customers.shown]))
+    from clv.prep.database import listed_columns
+
+    listing = listed_columns(m, customers.shown) if excluded_rows else []
     # the rows validated, kept in memory (spilled to disk beyond it) for the report's, the
     # links' and the summary's passes: the source's values shown as examples only on the
     # rows excluded (a null elsewhere takes no room)
@@ -286,6 +299,8 @@ def read_transactions(
                      *([] if drop_dup else [repeat.alias("_rep")]),
                      *(F.when(code.isNotNull(), made.shown.get(c, F.col(f"`{c}`")))
                        .alias(f"_shown_{i}") for i, c in enumerate(shown)),
+                     *(F.when(code.isNotNull(), F.col(f"`{c}`")).alias(f"_listed_{i}")
+                       for i, c in enumerate(listing)),
                      *carried).persist(StorageLevel.MEMORY_AND_DISK)
     rows_kept = work.filter(F.col("_code").isNull())
     kept = rows_kept.select("customer_id", "timestamp", "amount",
@@ -308,7 +323,37 @@ def read_transactions(
     outlier = _outlier(F, work, rows_kept, positive)
     if outlier is not None:  # the readers' last note of the rows kept
         issues.notes.append(outlier)
-    return SparkTransactions(kept, issues, mapping, timezone, made.target)
+    excluded = _excluded(F, work, [r for r, _ in reasons], listing) if excluded_rows \
+        else None
+    return SparkTransactions(kept, issues, mapping, timezone, made.target, excluded)
+
+
+def _excluded(F: Any, work: DataFrame, reasons: list[str], listing: list[str]) -> DataFrame:
+    """Every excluded row of ``work`` as the readers list them
+    (:func:`clv.prep.database.listed`): its number from 1 in the source's order (``_row``,
+    Spark's increasing id: the partition in the upper 31 bits, the row within it in the
+    lower 33; the rows of the partitions before it counted, on the driver), its reason's
+    text, its amount (null when unparsed or NaN) and the ``listing`` columns as read."""
+    from clv.data.transactions import _free_name
+
+    part = F.shiftright(F.col("_row"), 33)
+    offsets, at = [], 0
+    for p, n in sorted(tuple(r) for r in work.groupBy(part.alias("_part")).count().collect()):
+        offsets.append((int(p), at))
+        at += int(n)
+    table = work.sparkSession.createDataFrame(offsets, "_part long, _offset long")
+    within = F.col("_row").bitwiseAND(F.lit((1 << 33) - 1))
+    amount = F.col("amount")
+    names = [_free_name(c, listing) for c in listing]
+    rows: DataFrame = work.filter(F.col("_code").isNotNull()).withColumn("_part", part) \
+        .join(F.broadcast(table), "_part") \
+        .select((F.col("_offset") + within + 1).alias("row"),
+                F.element_at(F.array(*(F.lit(r) for r in reasons)), F.col("_code") + 1)
+                .alias("reason"),
+                F.when(~F.isnan(amount), amount).alias("amount"),
+                *(F.col(f"_listed_{i}").alias(n) for i, n in enumerate(names))) \
+        .orderBy("row")
+    return rows
 
 
 def _outlier(F: Any, work: DataFrame, rows_kept: DataFrame,
