@@ -161,6 +161,32 @@ TEMPLATES: dict[str, str] = {
     "two_digit_years": "column '{column}' writes years with two digits (e.g. '{example}', "
                        "read in {year}): 00 to 68 are read as 2000 to 2068, 69 to 99 as 1969 "
                        "to 1999",
+    "payment_activity": "payment account's activity: payments received from buyers are "
+                        "their purchases, by the email in '{buyer}' (rows: {sales:,}); refunds "
+                        "are refunds of the buyer in '{refunded}' (rows: {refunds:,}); the "
+                        "other movements of '{type}' (withdrawals, currency conversions, "
+                        "holds, fees, transfers, payments sent; rows: {other:,}) are no sales, "
+                        "counted under 'not a sales journal entry'",
+    "zone_column": "column '{column}' gives the time zone the dates are written in (such "
+                   "as {example}): dates are taken as written, in that zone, and not converted "
+                   "to {zone} (a purchase near midnight may fall on the day before or after "
+                   "in {zone})",
+    "adjusted_amounts": "{n:,} orders have an adjusted total in '{adjusted}' (a refund or "
+                        "an adjustment): their amount is it ({after:,.2f}), not '{column}' "
+                        "({before:,.2f}); the other orders' amount is '{column}'",
+    "dates_preset_order": "column '{column}': dates such as '{example}' read either way and "
+                          "none decides; read month first (MM/DD), as {preset} exports write "
+                          "them (give date_format='dmy' if they are day first)",
+    "walk_ins": "{n:,} sales to a till's placeholder customer ({example} in '{column}': a "
+                "walk-in, anonymous sale) are no customer's: excluded as guest checkouts "
+                "without customer id",
+    "one_customer": "every one of the {rows:,} rows kept has the same customer in '{column}' "
+                    "('{example}'): the column cannot tell customers apart (a merchant's own "
+                    "email, a placeholder?) and every figure is one customer's; name the "
+                    "column of the customers with --customer (columns: {columns})",
+    "dominant_customer": "one customer id of '{column}', '{example}', holds {percent}% of the "
+                         "rows kept ({count:,} of {rows:,}, among {ids:,} ids): a merchant's "
+                         "own email or a placeholder rather than a customer? Check the column",
     "dates_day_first": "column '{column}': dates such as '{example}' read either way and none "
                        "decides; read day first (DD/MM/YYYY), as French and European files "
                        "write them: {evidence} shows such a file (give date_format='mdy' if "
@@ -177,6 +203,12 @@ TEMPLATES_ONE: dict[str, str] = {
                      "customer (refund policy '{policy}')",
     "refunded_netted": "{n:,} payment partly or wholly refunded: the amount of '{column}' "
                        "(total {total:,.2f}) is deducted from it",
+    "adjusted_amounts": "{n:,} order has an adjusted total in '{adjusted}' (a refund or an "
+                        "adjustment): its amount is it ({after:,.2f}), not '{column}' "
+                        "({before:,.2f}); the other orders' amount is '{column}'",
+    "walk_ins": "{n:,} sale to a till's placeholder customer ({example} in '{column}': a "
+                "walk-in, anonymous sale) is no customer's: excluded as a guest checkout "
+                "without customer id",
     "date_format_unread": "{n:,} value of '{column}' is unread with date_format='{given}', "
                           "while '{better}' reads more values: check the date format",
     "encoding_mixed": "{n:,} line not UTF-8, read as {encoding} (line number {lines}); the "

@@ -38,16 +38,25 @@ COMMON_NAMES: dict[str, list[str]] = {
                     "user_id", "userid", "buyer_id", "member_id", "account_id", "id_client",
                     "code_client", "numero_client", "num_client", "no_client", "n_client",
                     "identifiant_client", "ref_client", "reference_client",
-                    "customer_email", "email", "cust_id"],
+                    "customer_email", "email", "cust_id",
+                    # Etsy's buyer (its user id; 'Buyer' its user name), PayPal's payer,
+                    # German exports
+                    "buyer_user_id", "buyer", "from_email_address", "kundennummer",
+                    "kunden_nr", "kundennr", "kunden_id", "kunde",
+                    # point-of-sale exports (Lightspeed's 'Customer Code')
+                    "customer_code", "customer_number", "customer_no"],
     "timestamp": ["timestamp", "date", "order_date", "purchase_date", "transaction_date",
                   "invoice_date", "datetime", "created_at", "created", "time", "date_commande",
                   "date_de_commande", "date_facture", "date_de_facture", "date_vente",
-                  "date_achat", "date_d_achat", "orderdate", "invoicedate"],
+                  "date_achat", "date_d_achat", "orderdate", "invoicedate",
+                  "sale_date", "bestelldatum", "rechnungsdatum", "datum"],
     "amount": ["amount", "revenue", "value", "sales", "total", "order_total", "total_amount",
                "net_sales", "montant", "montant_ttc", "montant_ht", "total_ttc", "total_ht",
                "line_total", "amount_paid", "spend", "dollar_value", "monetary_value",
                "chiffre_d_affaires", "ca", "montant_total", "total_commande",
-               "total_paye_ttc", "total_paye", "montant_paye"],
+               "total_paye_ttc", "total_paye", "montant_paye",
+               # PayPal's gross amount (English, French); German exports
+               "gross", "brut", "gesamtbetrag", "bruttobetrag", "betrag"],
     "order_id": ["order_id", "order", "order_number", "invoice", "invoice_no", "invoiceno",
                  "invoice_number", "transaction_id", "orderid", "commande", "num_commande",
                  "numero_commande", "no_commande", "n_commande", "facture", "numero_facture",
@@ -56,6 +65,8 @@ COMMON_NAMES: dict[str, list[str]] = {
                  "numero_de_facture", "n_de_facture", "no_de_facture",
                  "reference_commande", "ref_commande", "id_commande",
                  "order_reference", "order_ref",
+                 "bestellnummer", "bestell_nr", "auftragsnummer", "rechnungsnummer",
+                 "receipt_number", "receipt_no", "sale_id",
                  # last: a bare 'Référence' is the order's in French shop exports (PrestaShop),
                  # after any column named for the order or the invoice
                  "reference"],
@@ -207,6 +218,30 @@ PRESETS: dict[str, dict[str, list[str]]] = {
         "quantity": ["Qty"],
         "channel": ["Location"],
     },
+    # PayPal's activity download (English or French headers): every movement of the
+    # account's balance, of which only the payments received from buyers are purchases and
+    # the refunds to them refunds (see ACTIVITY and clv.data.transactions)
+    "paypal": {
+        "customer_id": ["From Email Address", "De l'adresse email", "De l'adresse e-mail"],
+        "timestamp": ["Date"],
+        "time": ["Time", "Heure"],
+        "amount": ["Gross", "Brut"],
+        "order_id": ["Transaction ID", "Numéro de transaction"],
+        "currency": ["Currency", "Devise"],
+        "status": ["Status", "État", "Etat"],
+        "product": ["Item Title", "Titre de l'objet"],
+    },
+    # Etsy's 'Sold Orders' CSV (one row per order): the order total, or its adjusted total
+    # where a refund or an adjustment filled it (ADJUSTED_AMOUNTS); dates MM/DD/YY
+    "etsy": {
+        "customer_id": ["Buyer User ID", "Buyer"],
+        "timestamp": ["Sale Date"],
+        "amount": ["Order Total", "Order Value"],
+        "order_id": ["Order ID"],
+        "currency": ["Currency"],
+        "status": ["Status"],
+        "product": ["SKU"],
+    },
     # The French accounting export (fichier des écritures comptables, FEC): customer accounts
     # (CompAuxNum) of the sales journal; invoices on the debit side, credit notes on the credit.
     "fec": {
@@ -247,6 +282,11 @@ SIGNATURES: dict[str, list[tuple[str, ...]]] = {
                    ("Reference", "New client", "Customer", "Total", "Status")],
     "square": [("Date", "Time", "Item", "Qty", "Gross Sales", "Transaction ID")],
     "amazon": [("amazon-order-id", "purchase-date", "item-price")],
+    "etsy": [("Sale Date", "Order ID", "Buyer User ID", "Order Total"),
+             ("Sale Date", "Order ID", "Adjusted Order Total", "Order Total")],
+    "paypal": [("Gross", "From Email Address", "To Email Address", "Transaction ID"),
+               ("Brut", "De l'adresse email", "À l'adresse email", "Numéro de transaction"),
+               ("Brut", "De l'adresse e-mail", "À l'adresse e-mail", "Numéro de transaction")],
     "fec": [("JournalCode", "EcritureDate", "CompteNum", "CompAuxNum", "Debit", "Credit")],
     "ledger": [("Debit", "Credit")],
 }
@@ -265,6 +305,80 @@ Amount' is refunded money, tax and shipping included, while the amount is the 'S
 shipping mostly paid on to the carrier). The refund is scaled by Subtotal / Total of its
 order, so that a wholly refunded order nets to 0, not to minus its tax and shipping (see
 :attr:`Mapping.refund_total`)."""
+
+ADJUSTED_AMOUNTS: dict[str, tuple[str, str]] = {
+    "etsy": ("Order Total", "Adjusted Order Total")}
+"""Presets whose amount column has an adjusted twin, filled only where a refund or an
+adjustment changed the order (Etsy's 'Adjusted Order Total'): the twin's value is the
+order's amount where it is filled (:attr:`Mapping.adjusted`)."""
+PRESET_DATE_ORDERS = {"etsy": "mdy"}
+"""Presets whose exports write dates month first (Etsy's MM/DD/YY): their dates read either
+way are read so, said in a note, where others are refused as ambiguous."""
+
+WALK_IN_IDS = {"walkin", "walkins", "walkincustomer", "walkinclient", "walkinsale",
+               "clientdepassage", "clientpassage", "passage", "comptoir", "clientcomptoir",
+               "ventecomptoir", "guest", "guestcustomer", "guestuser", "anonymous",
+               "anonymouscustomer", "anonyme", "clientanonyme", "cashcustomer",
+               "laufkunde", "barverkauf"}
+"""Placeholder customers of tills and point-of-sale exports for a sale to nobody known
+(Lightspeed's 'WALKIN', 'Walk-In Customer', 'Client de passage', 'Comptoir', 'Guest',
+'Anonymous'), compared as :func:`_norm` writes names: excluded as guest checkouts, else
+they would be one customer holding every anonymous sale."""
+ONE_CUSTOMER_ROWS = 20
+"""Rows from which a customer column holding one value over all the rows kept is said."""
+DOMINANT_SHARE = 0.5
+"""The share of the rows kept one customer id holds, among at least
+:data:`DOMINANT_IDS` ids, from which it is said (a merchant's own email or a placeholder)."""
+DOMINANT_IDS = 10
+"""The ids a log has at least for one holding most of its rows to be said."""
+
+ACTIVITY_PRESETS = {"paypal"}
+"""Presets of a payment account's activity, whose rows are every movement of its balance:
+the payments received from buyers are purchases (the buyer in the customer column), the
+refunds are refunds of the buyer in the ``refunded_to`` column of :data:`ACTIVITY`, every
+other row (withdrawals, currency conversions, holds, fees, transfers, payments sent) is no
+sale."""
+ACTIVITY: dict[str, list[str]] = {
+    "type": ["Type"],
+    "impact": ["Balance Impact", "Impact sur le solde"],
+    "refunded_to": ["To Email Address", "À l'adresse email", "À l'adresse e-mail"],
+}
+"""The columns of an activity (:data:`ACTIVITY_PRESETS`) besides the mapped fields: the
+movement's type, its side (credit or debit; the gross amount's sign without it) and the
+counterpart's email (the buyer refunded)."""
+ACTIVITY_PAYMENT = r"(payment|paiement|donation|don recu|checkout|subscription|abonnement)"
+"""Types of movements that are payments (compared lower-cased, without accents): 'Express
+Checkout Payment', 'Website Payment', 'Paiement sur site marchand' ... received (credit)
+from a buyer; sent (debit) they are the shop's own purchases."""
+ACTIVITY_REFUND = r"(refund|rembours|chargeback|retrofacturation|reversal)"
+"""Types of movements that are refunds to a buyer when they leave the account (debit):
+'Payment Refund', 'Remboursement de paiement', a chargeback or a payment reversed. Types of
+:data:`ACTIVITY_OTHER` are looked at first ('Reversal of General Account Hold', 'Fee
+Reversal' are no refund to a buyer)."""
+ACTIVITY_OTHER = r"(hold|release|blocage|deblocage|reserve|withdrawal|retrait|conversion|" \
+                 r"transfer|virement|fee|frais|cart item|objet du panier|authori[sz]ation|" \
+                 r"invoice sent|facture envoyee|bank|adjustment|ajustement)"
+"""Types that are never a buyer's payment, though some write 'payment' ('Payment Hold',
+'Payment Release', 'Shopping Cart Item' repeating its payment's amount)."""
+ACTIVITY_DONE = {"completed", "termine", "terminee", "refunded", "partially refunded",
+                 "rembourse", "remboursee", "partiellement rembourse", "cleared", "effectue"}
+"""States of an activity's movement that are done (a payment refunded afterwards stays a
+payment: its refund is its own row); pending, denied, incomplete, cancelled ... are not."""
+ACTIVITY_CREDIT = {"credit"}
+"""The side of a movement into the account (``impact`` column, lower-cased without accents:
+'Credit', 'Crédit'); 'Debit' and 'Memo' are not."""
+
+ZONE_COLUMNS = ("timezone", "fuseauhoraire", "zonehoraire", "tz", "timezonename",
+                "zeitzone")
+"""Columns naming the time zone of a row's date (PayPal's 'TimeZone', 'Fuseau horaire'),
+compared as :func:`_norm` writes names."""
+
+
+def zone_column(columns: list[str]) -> str | None:
+    """The column of ``columns`` naming the dates' time zone (:data:`ZONE_COLUMNS`), if
+    any."""
+    return next((c for c in columns if _norm(str(c)) in ZONE_COLUMNS), None)
+
 
 SALES_JOURNALS = {"ve", "vt", "vte", "ven", "v", "sal", "sales", "sj", "ventes", "vente"}
 """Journal codes of sales entries (French VE/VT, English SJ/SALES)."""
@@ -342,6 +456,10 @@ class Mapping:
     email), a row of id 0 is excluded as a guest checkout.
 
     ``minor_units``: the amounts are in the currency's minor unit (:data:`MINOR_UNIT_PRESETS`).
+    ``activity``: for a payment account's activity (:data:`ACTIVITY_PRESETS`), its columns
+    of :data:`ACTIVITY` found (type, impact, refunded_to).
+    ``adjusted``: the column of the order's adjusted amount, which is its amount where
+    filled (:data:`ADJUSTED_AMOUNTS`).
     ``refund_total``: the column of the order's total (tax and shipping included) when the
     refunded amount is on that basis and the amount is not (:data:`REFUND_BASIS`): the refund
     is then scaled by amount / total."""
@@ -354,6 +472,8 @@ class Mapping:
     guest_email: str | None = None
     minor_units: bool = False
     refund_total: str | None = None
+    activity: dict[str, str] = field(default_factory=dict)
+    adjusted: str | None = None
 
     def __getitem__(self, key: str) -> str:
         return self.columns[key]
@@ -606,6 +726,15 @@ def resolve_mapping(
             and _norm(mapping.columns["amount"]) == _norm(basis[0]) \
             and _norm(basis[1]) in by_norm:
         mapping.refund_total = by_norm[_norm(basis[1])]
+    twin = ADJUSTED_AMOUNTS.get(mapping.preset or "")
+    if twin is not None and "amount" in mapping.columns \
+            and _norm(mapping.columns["amount"]) == _norm(twin[0]) and _norm(twin[1]) in by_norm:
+        mapping.adjusted = by_norm[_norm(twin[1])]
+    if mapping.preset in ACTIVITY_PRESETS:
+        for role, names in ACTIVITY.items():
+            col = next((by_norm[_norm(n)] for n in names if _norm(n) in by_norm), None)
+            if col is not None:
+                mapping.activity[role] = col
     customer = mapping.columns.get("customer_id")
     if customer is not None and _norm(customer) in NAME_COLUMNS and (
             (mapping.preset is not None and mapping.preset not in ID_PRESETS)

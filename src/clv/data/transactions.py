@@ -25,13 +25,24 @@ from clv.data.ids import clean_ids, clean_ids_merged, clean_values, single_value
 from clv.data.ids import clean_text as _clean_text
 from clv.data.issues import DataIssues, Exclusion
 from clv.data.mapping import (
+    ACTIVITY_CREDIT,
+    ACTIVITY_DONE,
+    ACTIVITY_OTHER,
+    ACTIVITY_PAYMENT,
+    ACTIVITY_REFUND,
+    DOMINANT_IDS,
+    DOMINANT_SHARE,
     NOT_PAID,
     NOT_PAID_PREFIXES,
+    ONE_CUSTOMER_ROWS,
+    PRESET_DATE_ORDERS,
     SALES_JOURNALS,
     STATUS_PREFIXES,
+    WALK_IN_IDS,
     ZERO_DECIMAL,
     Mapping,
     resolve_mapping,
+    zone_column,
 )
 from clv.data.readers import ROW, RawTable, read_raw, sheet_names
 from clv.errors import AmbiguousDateError, ClvError, DataError, MappingError, Words
@@ -276,16 +287,30 @@ def _validate(
         dates = parse_dates(when, date_format, tz=timezone, source_tz=source_timezone,
                             source=src)
     except AmbiguousDateError as exc:
-        evidence = _european(frame, m, decimal)
-        if evidence is None:
-            raise
-        dates = parse_dates(when, "dmy", tz=timezone, source_tz=source_timezone, source=src)
         example = str(exc.values.get("examples", "")).split(", ")[0].strip("'")
-        notes.append(Note("dates_day_first", column=m["timestamp"], example=example,
-                          evidence=evidence))
+        order = PRESET_DATE_ORDERS.get(mapping.preset or "")
+        evidence = _european(frame, m, decimal) if order is None else None
+        if order is None and evidence is None:
+            raise
+        dates = parse_dates(when, order or "dmy", tz=timezone, source_tz=source_timezone,
+                            source=src)
+        if order is not None:
+            notes.append(Note("dates_preset_order", column=m["timestamp"], example=example,
+                              preset=mapping.preset))
+        else:
+            notes.append(Note("dates_day_first", column=m["timestamp"], example=example,
+                              evidence=evidence))
     notes += dates.notes
-    cid, guest = _customer_ids(frame, mapping, notes)
+    if source_timezone is None:
+        notes += _zone_note(frame, m, timezone)
+    kinds = _activity_kinds(frame, mapping, decimal) if mapping.activity else None
+    cid, guest = _customer_ids(_refunded_buyers(frame, mapping, kinds), mapping, notes)
     cols: dict[str, pl.Series | pl.Expr] = {"_cid": cid, "_ts": dates.values}
+    if kinds is not None:
+        cols["_kind"] = kinds
+    walk_in = _walk_ins(cid, mapping.columns["customer_id"], notes)
+    if walk_in is not None:
+        cols["_walkin"] = walk_in
     if guest is not None:
         cols["_guest"] = guest
     qty = _quantities(frame[m["quantity"]], decimal) if "quantity" in m else None
@@ -300,6 +325,8 @@ def _validate(
     else:
         amounts = parse_amounts(frame[m["amount"]], decimal=decimal)
         notes += amounts.notes
+        if mapping.adjusted is not None:
+            amounts = _adjusted(amounts, frame, mapping, decimal, notes)
         units = _minor_units(frame, m, notes) if mapping.minor_units else None
         amount = amounts.amount if units is None else amounts.amount / units
         cols |= {"_amount": _net_of_refunds(amount, frame, mapping, decimal, notes, units),
@@ -375,15 +402,21 @@ def _validate(
     if mapping.ledger and "journal" in m and work.select(_sales_journal(m).any()).item():
         # a ledger's other journals (bank, purchases) are not sales
         reason = reason.when(~_sales_journal(m).fill_null(False)).then(code(why.NOT_SALES))
+    if kinds is not None:  # an activity's withdrawals, conversions, holds, fees, payments sent
+        reason = reason.when(pl.col("_kind") == OTHER).then(code(why.NOT_SALES))
     if mapping.line_items:
         # before the customer: a bad-debt adjustment or a free line usually names nobody
         reason = (reason.when(pl.col("_price") == 0).then(code(why.FREE_LINE))
                   .when(pl.col("_price") < 0).then(code(why.NEGATIVE_PRICE)))
     if guest is not None:
         reason = reason.when(pl.col("_guest")).then(code(why.GUEST_CHECKOUT))
+    if walk_in is not None:  # a till's anonymous sales: no customer's
+        reason = reason.when(pl.col("_walkin")).then(code(why.GUEST_CHECKOUT))
     reason = reason.when(pl.col("_cid").is_null()).then(code(why.MISSING_CUSTOMER))
     if "status" in m:
-        reason = reason.when(unpaid(pl.col(m["status"]))).then(code(why.STATUS_NOT_PAID))
+        not_paid = _activity_unfinished(pl.col(m["status"])) if kinds is not None \
+            else unpaid(pl.col(m["status"]))
+        reason = reason.when(not_paid).then(code(why.STATUS_NOT_PAID))
     reason = reason.when(pl.col("_ts").is_null()).then(code(why.BAD_DATE))
     if mapping.line_items:
         reason = reason.when(pl.col("_qty").is_null() | ~pl.col("_qty").is_finite()) \
@@ -423,6 +456,7 @@ def _validate(
 
     # the examples show the mapped columns, and the email that keys a guest
     email = [mapping.guest_email] if mapping.guests and mapping.guest_email else []
+    email += list(mapping.activity.values())  # an activity's type, side and refunded buyer
     shown = [ROW] + list(dict.fromkeys([*m.values(), *email]))
     excluded = _rows(work, pl.col("_code").is_not_null(), ["_code", "_amount", *shown]) \
         .with_columns(pl.col("_code").replace_strict(dict(enumerate(reasons)),
@@ -503,6 +537,9 @@ def _validate(
                                      pl.col("amount").filter(unlinked).sum()).row(0)
     if n_refunds and n_refunds != cancelled:  # else the cancellations' note says it
         notes.append(Note("refunds", n=int(n_refunds), total=float(refunded)))
+    if kinds is not None:
+        notes.append(_activity_note(work, mapping))
+    notes += _one_customer(kept["_cid"], m["customer_id"], list(frame.columns))
     outlier = _outlier(kept, m)
     if outlier is not None:
         notes.append(outlier)
@@ -547,6 +584,154 @@ def unpaid(status: pl.Expr) -> pl.Expr:
     for prefix in NOT_PAID_PREFIXES:
         found = found | text.str.starts_with(prefix)
     return found
+
+
+def _adjusted(amounts: ParsedAmounts, frame: pl.DataFrame, mapping: Mapping,
+              decimal: str | None, notes: list[str]) -> ParsedAmounts:
+    """The amounts with the adjusted amount of ``mapping.adjusted`` where it is filled (a
+    refund or an adjustment changed the order: Etsy's 'Adjusted Order Total'), said in the
+    note ``adjusted_amounts``."""
+    assert mapping.adjusted is not None
+    twin = parse_amounts(frame[mapping.adjusted], decimal=decimal)
+    filled = twin.amount.is_not_null()
+    n = int(filled.sum())
+    if not n:
+        return amounts
+    amount = pl.select(pl.when(pl.lit(filled)).then(pl.lit(twin.amount))
+                       .otherwise(pl.lit(amounts.amount))).to_series()
+    before = float(amounts.amount.filter(filled).fill_null(0.0).sum())
+    notes.append(Note("adjusted_amounts", n=n, adjusted=mapping.adjusted,
+                      column=mapping.columns["amount"], before=before,
+                      after=float(twin.amount.filter(filled).sum())))
+    currency = pl.select(pl.coalesce(pl.lit(amounts.currency), pl.lit(twin.currency))) \
+        .to_series()
+    return ParsedAmounts(amount, currency)
+
+
+def _walk_ins(ids: pl.Series, column: str, notes: list[str]) -> pl.Series | None:
+    """The rows whose customer is a till's placeholder for an anonymous sale
+    (:data:`clv.data.mapping.WALK_IN_IDS`: 'WALKIN', 'Walk-in Customer', 'Client de
+    passage' ...), said in the note ``walk_ins``; None when there is none. Only the distinct
+    ids are compared."""
+    if ids.dtype != pl.String:
+        return None
+    distinct = ids.drop_nulls().unique()
+    folded = distinct.to_frame("v").select(
+        pl.col("v").str.to_lowercase().str.normalize("NFKD").str.replace_all(r"[^a-z0-9]", "")
+    ).to_series()
+    found = distinct.filter(folded.is_in(sorted(WALK_IN_IDS)))
+    if not found.len():
+        return None
+    rows = ids.is_in(found.implode()).fill_null(False)
+    notes.append(Note("walk_ins", n=int(rows.sum()), column=column,
+                      example=", ".join(f"'{v}'" for v in sorted(found.to_list())[:3])))
+    return rows
+
+
+def _one_customer(ids: pl.Series, column: str, columns: list[str]) -> list[str]:
+    """The note of a customer column that cannot tell customers apart: one value on every
+    row kept (at least :data:`clv.data.mapping.ONE_CUSTOMER_ROWS` of them: SumUp's 'Email'
+    is the merchant's own on every sale), or one id holding over
+    :data:`~clv.data.mapping.DOMINANT_SHARE` of the rows of a log of at least
+    :data:`~clv.data.mapping.DOMINANT_IDS` ids."""
+    ids = ids.drop_nulls()
+    if ids.len() < ONE_CUSTOMER_ROWS:
+        return []
+    counts = ids.value_counts(sort=True, name="n")
+    top, n = str(counts[0, 0]), int(counts[0, "n"])
+    others = ", ".join(f"'{c}'" for c in columns if c not in (column, ROW)) or "-"
+    if counts.height == 1:
+        return [Note("one_customer", column=column, rows=ids.len(), example=top,
+                     columns=others)]
+    if counts.height >= DOMINANT_IDS and n > DOMINANT_SHARE * ids.len():
+        return [Note("dominant_customer", column=column, rows=ids.len(), count=n,
+                     example=top, percent=round(100 * n / ids.len()), ids=counts.height)]
+    return []
+
+
+def _zone_note(frame: pl.DataFrame, m: dict[str, str], timezone: str) -> list[str]:
+    """The note ``zone_column`` when a column not mapped names the dates' time zone (PayPal's
+    'TimeZone'): the dates are taken as written, not converted from that zone."""
+    column = zone_column([c for c in frame.columns if c != ROW and c not in m.values()])
+    if column is None:
+        return []
+    zones = frame.select(_clean_text(pl.col(column)).drop_nulls().unique(maintain_order=True)
+                         .head(3)).to_series().to_list()
+    if not zones:
+        return []
+    return [Note("zone_column", column=column, example=", ".join(f"'{z}'" for z in zones),
+                 zone=timezone)]
+
+
+SALE, REFUND, OTHER = "sale", "refund", "other"
+"""The kinds of a payment account's movements (see :func:`_activity_kinds`)."""
+
+
+def _folded(expr: pl.Expr) -> pl.Expr:
+    """Text trimmed, lower-cased and without accents ('Crédit' is 'credit')."""
+    return _clean_text(expr).str.to_lowercase().str.normalize("NFKD") \
+        .str.replace_all(r"\p{Mn}", "")
+
+
+def _activity_kinds(frame: pl.DataFrame, mapping: Mapping, decimal: str | None) -> pl.Series:
+    """The kind of each movement of a payment account's activity (PayPal's activity
+    download: :data:`clv.data.mapping.ACTIVITY_PRESETS`): ``sale`` for a payment received
+    (into the account) from a buyer, ``refund`` for a refund leaving it to a buyer, ``other``
+    for the rest (withdrawals, currency conversions, holds and releases, fees, transfers,
+    payments the shop sent, memo lines). The side is the 'Balance Impact' column, else the
+    sign of the gross amount."""
+    act, m = mapping.activity, mapping.columns
+    if "impact" in act:
+        into = _folded(pl.col(act["impact"])).is_in(sorted(ACTIVITY_CREDIT)).fill_null(False)
+        out_of = _folded(pl.col(act["impact"])).str.starts_with("deb").fill_null(False)
+        side = frame.select(into.alias("in"), out_of.alias("out"))
+    else:
+        gross = parse_amounts(frame[m["amount"]], decimal=decimal).amount
+        side = pl.DataFrame({"in": (gross > 0).fill_null(False),
+                             "out": (gross < 0).fill_null(False)})
+    kind = pl.col("_type")
+    typed = frame.select((_folded(pl.col(act["type"])) if "type" in act
+                          else pl.repeat("payment", frame.height)).alias("_type")).select(
+        kind.str.contains(ACTIVITY_OTHER).fill_null(True).alias("other"),
+        kind.str.contains(ACTIVITY_REFUND).fill_null(False).alias("refund"),
+        kind.str.contains(ACTIVITY_PAYMENT).fill_null(False).alias("payment"))
+    both = pl.concat([side, typed], how="horizontal")
+    return both.select(
+        pl.when(pl.col("other")).then(pl.lit(OTHER))
+        .when(pl.col("refund") & pl.col("out")).then(pl.lit(REFUND))
+        .when(pl.col("payment") & pl.col("in")).then(pl.lit(SALE))
+        .otherwise(pl.lit(OTHER)).alias("_kind")).to_series()
+
+
+def _refunded_buyers(frame: pl.DataFrame, mapping: Mapping, kinds: pl.Series | None
+                     ) -> pl.DataFrame:
+    """``frame`` with the customer of an activity's refunds taken from the column of the
+    buyer refunded ('To Email Address'): the customer column ('From Email Address') holds
+    the shop's own email on them. Else ``frame`` as it is."""
+    if kinds is None or "refunded_to" not in mapping.activity:
+        return frame
+    customer = mapping.columns["customer_id"]
+    return frame.with_columns(
+        pl.when(pl.lit(kinds) == REFUND).then(pl.col(mapping.activity["refunded_to"]))
+        .otherwise(pl.col(customer)).alias(customer))
+
+
+def _activity_unfinished(status: pl.Expr) -> pl.Expr:
+    """True for a movement of an activity not done (pending, denied, incomplete, cancelled
+    ...: not in :data:`clv.data.mapping.ACTIVITY_DONE`); null for a blank state."""
+    text = _folded(status)
+    return pl.when(text.is_not_null()).then(~text.is_in(sorted(ACTIVITY_DONE)))
+
+
+def _activity_note(work: pl.DataFrame, mapping: Mapping) -> Note:
+    """The note saying how an activity's movements were taken (purchases, refunds, the
+    others excluded)."""
+    counts = dict(work.group_by("_kind").len().iter_rows())
+    return Note("payment_activity", sales=int(counts.get(SALE, 0)),
+                refunds=int(counts.get(REFUND, 0)), other=int(counts.get(OTHER, 0)),
+                buyer=mapping.columns["customer_id"],
+                refunded=mapping.activity.get("refunded_to", mapping.columns["customer_id"]),
+                type=mapping.activity.get("type", "-"))
 
 
 def _within(amount: pl.Series, max_amount: float) -> bool:
@@ -709,10 +894,15 @@ def _date_values(frame: pl.DataFrame, m: dict[str, str], notes: list[str]) -> pl
 FRENCH_HEADER_WORDS = {"montant", "commande", "facture", "devise", "statut", "etat", "produit",
                        "quantite", "qte", "prix", "achat", "remboursement", "rembourse",
                        "canal", "libelle", "ttc", "ht", "reglement", "numero", "societe",
-                       "remise"}
-"""Words of French headers that English headers do not write (compared without case or
-accents, once a header is split at spaces and punctuation: 'Montant TTC', 'N° facture'):
-one of them shows a French file. 'Client', 'Date', 'Total' are written in both."""
+                       "remise",
+                       # German headers: German files write dates day first too
+                       "betrag", "gesamtbetrag", "bruttobetrag", "datum", "bestelldatum",
+                       "rechnungsdatum", "kunde", "kundennummer", "bestellnummer",
+                       "rechnungsnummer", "menge", "preis", "waehrung", "summe"}
+"""Words of French (and German) headers that English headers do not write (compared
+without case or accents, once a header is split at spaces and punctuation: 'Montant TTC',
+'N° facture'): one of them shows a European file, whose dates are day first. 'Client',
+'Date', 'Total' are written in both."""
 EUROPEAN_SAMPLE = 1_000
 """The first rows of the amount column looked at for decimal commas (see :func:`_european`)."""
 

@@ -742,6 +742,37 @@ NOTES: dict[str, str] = {
     "two_digit_years": "la colonne « {column} » écrit les années sur deux chiffres (par "
                        "ex. « {example} », lue en {year}) : 00 à 68 sont lues 2000 à 2068, "
                        "69 à 99 sont lues 1969 à 1999",
+    "payment_activity": "relevé d'activité d'un compte de paiement : les paiements reçus "
+                        "des acheteurs sont leurs achats, par l'e-mail de « {buyer} » "
+                        "(lignes : {sales}) ; les remboursements sont ceux de l'acheteur de "
+                        "« {refunded} » (lignes : {refunds}) ; les autres mouvements de "
+                        "« {type} » (retraits, conversions de devises, blocages, frais, "
+                        "virements, paiements envoyés ; lignes : {other}) ne sont pas des "
+                        "ventes, comptés sous « écriture hors journal des ventes »",
+    "zone_column": "la colonne « {column} » donne le fuseau horaire dans lequel les dates "
+                   "sont écrites (comme {example}) : les dates sont prises telles qu'écrites, "
+                   "dans ce fuseau, sans conversion en {zone} (un achat vers minuit peut "
+                   "tomber la veille ou le lendemain en {zone})",
+    "adjusted_amounts": "{n} commandes ont un total ajusté dans « {adjusted} » (un "
+                        "remboursement ou un ajustement) : leur montant est celui-ci "
+                        "({after}), pas « {column} » ({before}) ; le montant des autres "
+                        "commandes est « {column} »",
+    "dates_preset_order": "colonne « {column} » : des dates comme « {example} » se lisent "
+                          "dans les deux ordres et aucune ne tranche ; lues mois d'abord "
+                          "(MM/JJ), comme les écrivent les exports {preset} (donner "
+                          "date_format='dmy' si le jour vient d'abord)",
+    "walk_ins": "{n} ventes à un client fictif de caisse ({example} dans « {column} » : "
+                "un client de passage, une vente anonyme) ne sont à aucun client : exclues "
+                "comme commandes invitées sans identifiant client",
+    "one_customer": "les {rows} lignes conservées ont toutes le même client dans "
+                    "« {column} » (« {example} ») : la colonne ne distingue pas les clients "
+                    "(l'e-mail du commerçant, une valeur fictive ?) et tous les chiffres sont "
+                    "ceux d'un seul client ; nommer la colonne des clients avec --customer "
+                    "(colonnes : {columns})",
+    "dominant_customer": "un identifiant client de « {column} », « {example} », porte "
+                         "{percent} % des lignes conservées ({count} sur {rows}, parmi {ids} "
+                         "identifiants) : l'e-mail du commerçant ou une valeur fictive plutôt "
+                         "qu'un client ? Vérifier la colonne",
     "dates_day_first": "colonne « {column} » : des dates comme « {example} » se lisent dans "
                        "les deux ordres et aucune ne tranche ; lues jour d'abord (JJ/MM/AAAA), "
                        "comme les écrivent les fichiers français et européens : {evidence} "
@@ -788,6 +819,13 @@ NOTES_ONE: dict[str, str] = {
                       "(duplicates='drop' la retire)",
     "cancellations": "{n} ligne annulée ({how}), total {total}, est un remboursement de son "
                      "client (règle des remboursements « {policy} »)",
+    "adjusted_amounts": "{n} commande a un total ajusté dans « {adjusted} » (un "
+                        "remboursement ou un ajustement) : son montant est celui-ci "
+                        "({after}), pas « {column} » ({before}) ; le montant des autres "
+                        "commandes est « {column} »",
+    "walk_ins": "{n} vente à un client fictif de caisse ({example} dans « {column} » : un "
+                "client de passage, une vente anonyme) n'est à aucun client : exclue comme "
+                "commande invitée sans identifiant client",
     "line_items": "{n} ligne d'article sans montant propre appartient à une commande dont le "
                   "montant est sur une autre ligne ; conservée avec un montant de 0",
 }
