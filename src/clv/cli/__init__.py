@@ -186,11 +186,13 @@ def _mapping_hint(exc: ClvError) -> str:
     from clv.errors import MappingError
     from clv.errors import say as said
 
+    option = FIELD_OPTIONS.get(getattr(exc, "field", None) or "") \
+        if isinstance(exc, MappingError) else None
+    if option and exc.key == "error_column_missing":  # the option given, not the field's name
+        exc = exc.with_values(field=option)
     message = said(exc, lang())
     if exc.key in ("error_strict", "error_strict_one") and lang() == "en":
         message = _strict_words(message, exc.values)
-    option = FIELD_OPTIONS.get(getattr(exc, "field", None) or "") \
-        if isinstance(exc, MappingError) else None
     if option and option not in message:
         message = w("cli_name_it", message=message, option=option)
     return message

@@ -47,6 +47,7 @@ from clv.cli.output import (
     print_notes,
     share,
     table,
+    times,
     w,
 )
 from clv.cli.spark import Engine, SparkConf, SparkMaster, spark_report, spark_score
@@ -359,7 +360,7 @@ def _print_tour(analysis: Analysis, tx: Transactions, overall: dict[str, Any], c
                 seed: int, shop: Any, path: Path, elapsed: float) -> None:
     from rich.table import Table
 
-    from clv.measures import horizon_words, ratio
+    from clv.measures import horizon_words
 
     cfg, k, currency = analysis.settings, analysis.kpis, analysis.currency
     out().print("[bold]clv demo[/]" + escape(w("cli_colon") + w(
@@ -378,7 +379,7 @@ def _print_tour(analysis: Analysis, tx: Transactions, overall: dict[str, Any], c
         escape(amount(k["predicted_clv"], currency)))
     t.add_row(escape(w("cli_demo_new_ltv")), escape(amount(k["new_customer_ltv"], currency)))
     if k.get("ltv_cac") is not None:
-        t.add_row(escape(heading("blended_ltv_cac")), ratio(k["ltv_cac"], lang()))
+        t.add_row(escape(heading("blended_ltv_cac")), times(k["ltv_cac"]))
     out().print(t)
     _print_channels(analysis)
     out().print(escape(w("cli_demo_report", path="\x00")).replace(

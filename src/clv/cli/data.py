@@ -12,11 +12,11 @@ from clv import defaults as D
 from clv.cli.options import Json, ObservationEnd, Reading, Source, Unit, reads_data
 from clv.cli.output import (
     amount,
+    cash,
     day,
     escape,
     heading,
     issues_payload,
-    lang,
     number,
     out,
     print_issues,
@@ -157,9 +157,7 @@ def figure(key: str, value: Any, currency: str | None) -> str:
     if key in MONEY_FIGURES:
         digits = MONEY_FIGURES[key]
         if currency:
-            from clv.measures import money
-
-            return money(float(value), currency, lang(), digits)
+            return cash(float(value), currency, digits=digits)
         return number(float(value), 2 if digits is None else digits)
     return number(value, 3) if isinstance(value, float) else number(value, 0)
 

@@ -143,9 +143,12 @@ def segments(
             for k, c in result.concentration.items()}
     titles = {"segments": w("cli_title_segments"), "tiers": w("cli_title_tiers"),
               f"by_{by}": w("cli_title_profile", by=by)}
-    hist, pred = result.concentration["historical"], result.concentration["predicted"]
+    hist, pred = result.concentration["historical"], result.concentration.get("predicted")
 
-    def gini(lang_: str) -> str:
+    def gini(lang_: str) -> str:  # no prediction possible: the historical concentration only
+        if pred is None:
+            return w("cli_gini_historical", lang_, historical=number(hist.gini, 2, lang_),
+                     top=share(hist.top[0.1], 0, lang_))
         return w("cli_gini", lang_, historical=number(hist.gini, 2, lang_),
                  predicted=number(pred.gini, 2, lang_), top=share(pred.top[0.1], 0, lang_))
 
@@ -281,8 +284,8 @@ def timing(
         names={col: w("cli_p_purchase", n=days, days=f"{days:g}")})
     if not as_json:
         if pairs.height == 0:
-            out().print(w("cli_no_pairs", count=number(min_customers, 0)), markup=False,
-                        highlight=False)
+            out().print(w("cli_no_pairs", n=min_customers, count=number(min_customers, 0)),
+                        markup=False, highlight=False)
         for text in _proposals(pairs.head(10)):
             out().print(f"- {text}", markup=False, highlight=False)
 

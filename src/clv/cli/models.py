@@ -278,7 +278,8 @@ def _predict_spark(file: str, read: Reading, cfg: Any, master: str, conf: list[s
         out().print(w("cli_chosen_holdout"), markup=False, highlight=False)
     currency = read.currency
     out().print(w("cli_spark_total", label=heading("predicted_clv_total", cfg),
-                  customers=customers(int(row[0])), rows=number(scores.distinct_rows, 0),
+                  customers=customers(int(row[0])), n=scores.distinct_rows,
+                  rows=number(scores.distinct_rows, 0),
                   value=figure("clv", total["clv"], currency),
                   horizon=horizon_words(cfg.horizon, cfg.horizon_unit, lang()),
                   margin=share(cfg.margin, 0), discount=share(cfg.discount_rate, 0)),

@@ -19,6 +19,7 @@ import datetime as dt
 import functools
 import json
 import math
+import os
 import re
 import sys
 from pathlib import Path
@@ -86,7 +87,7 @@ def w(key: str, /, lang_: str | None = None, **values: Any) -> str:
 def number(value: float, digits: int = 2, lang_: str | None = None) -> str:
     """``1,234.50`` in English, ``1 234,50`` in French (a narrow no-break space between the
     thousands, as Babel writes them)."""
-    text = f"{value:,.{digits}f}"
+    text = unsigned_zero(f"{value:,.{digits}f}")
     if (lang_ or lang()) == "fr":
         text = text.replace(",", "\u202f").replace(".", ",")
     return text
@@ -96,7 +97,30 @@ def share(value: float, digits: int = 1, lang_: str | None = None) -> str:
     """A share as a percentage: ``12.5%`` in English, ``12,5 %`` in French."""
     if (lang_ or lang()) == "fr":
         return number(100 * value, digits, "fr") + "\u00a0%"
-    return f"{value:.{digits}%}"
+    return unsigned_zero(f"{value:.{digits}%}")
+
+
+def unsigned_zero(text: str) -> str:
+    """A number as written (an amount in its currency, a ratio) without its minus sign when
+    every digit it shows is 0 (a small negative value rounded: '0.00', never '-0.00', '-0,00
+    €' or '-$0.00')."""
+    return text[1:] if text[:1] in ("-", "\u2212") and not re.search(r"[1-9]", text) \
+        else text
+
+
+def cash(value: float, currency: str | None, lang_: str | None = None,
+         digits: int | None = None) -> str:
+    """:func:`clv.measures.money` (an amount in its currency), never '-0.00'."""
+    from clv.measures import money
+
+    return unsigned_zero(money(value, currency, lang_ or lang(), digits))
+
+
+def times(value: float) -> str:
+    """:func:`clv.measures.ratio` (``3.2x``), never '-0.00x'."""
+    from clv.measures import ratio
+
+    return unsigned_zero(ratio(value, lang()))
 
 
 def day(value: dt.date | str | None) -> str:
@@ -119,9 +143,7 @@ def amount(value: float, currency: str | None = None) -> str:
     """An amount of money: in its currency when known (:func:`clv.measures.money`), else the
     number with two decimals."""
     if currency:
-        from clv.measures import money
-
-        return money(value, currency, lang())
+        return cash(value, currency)
     return number(value)
 
 
@@ -155,10 +177,10 @@ LEVERS = {"retention": "cli_lever_retention", "frequency": "cli_lever_frequency"
 @functools.cache
 def out() -> Console:
     """The console of the results. Piped output gets a fixed width instead of Rich's 80
-    columns, so tables are not truncated."""
+    columns, so tables are not truncated, unless the COLUMNS variable sets one."""
     from rich.console import Console
 
-    return Console(width=None if sys.stdout.isatty() else 120)
+    return Console(width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 120)
 
 
 @functools.cache
@@ -166,7 +188,8 @@ def err() -> Console:
     """The console of errors and warnings (stderr)."""
     from rich.console import Console
 
-    return Console(stderr=True, width=None if sys.stderr.isatty() else 120)
+    return Console(stderr=True, width=None if sys.stderr.isatty() or os.environ.get("COLUMNS")
+                   else 120)
 
 
 def say(kind: str, style: str, text: str) -> None:
@@ -223,7 +246,12 @@ def note_words(note: Any, lang_: str | None = None, currency: str | None = None)
         from clv.report.text import note as said
 
         note = said(note, spoken, currency)
-    return cli_words(str(note))
+    return _NEGATIVE_ZERO.sub(r"\1", cli_words(str(note)))
+
+
+_NEGATIVE_ZERO = re.compile(r"(?<![\w.,])[-\u2212]([$€£¥]?0(?:[.,]0+)?)(?!\d|[.,]\d)")
+"""A figure of a note that rounds to zero written with its minus sign ('total -0', '-0,00
+€'): the sign goes."""
 
 
 def _singular(note: Any) -> bool:
@@ -237,13 +265,12 @@ def _singular(note: Any) -> bool:
 def _english_one(note: Any, currency: str) -> str:
     """A singular English note with its amounts in ``currency``, written as
     :func:`clv.report.text.note` writes the plural ones (totals in whole units)."""
-    from clv.measures import money
     from clv.notes import template
     from clv.report.text import MONEY_VALUES, TOTAL_VALUES
 
     text = re.sub(r"\{(" + "|".join(MONEY_VALUES) + r"):[^}]*\}", r"{\1}",
                   template(note.key, note.values))
-    values = {k: money(float(v), currency, "en", 0 if k in TOTAL_VALUES else None)
+    values = {k: cash(float(v), currency, "en", 0 if k in TOTAL_VALUES else None)
               if k in MONEY_VALUES and isinstance(v, int | float) and not isinstance(v, bool)
               else v for k, v in note.values.items()}
     return text.format(**values)
@@ -265,7 +292,7 @@ def issues_payload(issues: Any) -> dict[str, Any]:
 
 def notes_said(notes: list[Any]) -> str | None:
     """Notes in this run's language, joined on one line (None when there is none)."""
-    return "; ".join(note_words(n) for n in notes) if notes else None
+    return w("cli_semicolon").join(note_words(n) for n in notes) if notes else None
 
 
 def print_notes(notes: list[Any]) -> None:
@@ -278,7 +305,7 @@ def mapping_words(mapping: Mapping) -> str:
     language."""
     if lang() != "fr":
         return mapping.describe()
-    parts = [f"{f} <- '{c}' ({origin_words(mapping.origin.get(f, ''))})"
+    parts = [f"{field_words(f)} <- '{c}' ({origin_words(mapping.origin.get(f, ''))})"
              for f, c in mapping.columns.items()]
     if mapping.line_items:
         parts.insert(2, w("cli_map_line_items", quantity=mapping.columns["quantity"],
@@ -288,6 +315,19 @@ def mapping_words(mapping: Mapping) -> str:
                                   if f in mapping.columns)
         parts.insert(2, w("cli_map_ledger", sides=sides))
     return ", ".join(parts)
+
+
+def field_words(field: str) -> str:
+    """A field of the transactions (``customer_id``, ``timestamp``...) in this run's words
+    (the import's names of the fields, inside a sentence: 'identifiant client'), else as
+    named."""
+    from clv.i18n import part, t_from
+
+    key = f"imp_f_{field}"
+    if key not in part("imports"):
+        return field
+    said = t_from(("imports",), key, lang())
+    return said[:1].lower() + said[1:]  # inside a sentence: 'identifiant client'
 
 
 _ORIGINS = {"explicit": "cli_origin_explicit", "common name": "cli_origin_common",
@@ -323,7 +363,8 @@ def print_issues(tx: Transactions | DataIssues) -> None:
         iss.rows_kept, 0)), excluded=w("cli_rows_excluded", n=iss.rows_excluded,
                                        count=number(iss.rows_excluded, 0)))
     out().print(f"[bold]{escape(str(iss.source))}[/]{escape(w('cli_colon'))}{escape(counts)}")
-    columns = ", ".join(f"{k}={v}" for k, v in iss.mapping.items()) \
+    columns = ", ".join(f"{field_words(k) if lang() == 'fr' else k} <- '{v}'"
+                        for k, v in iss.mapping.items()) \
         if isinstance(tx, DataIssues) else mapping_words(tx.mapping)
     out().print(w("cli_columns", columns=columns), markup=False)
     if iss.exclusions:
@@ -384,18 +425,18 @@ def fmt(column: str, value: Any, percent: bool = False) -> str:
 def figure(key: str, value: Any, currency: str | None) -> str:
     """A value for the terminal: a figure of the vocabulary (``clv.measures``) as its kind
     says (an amount in its currency, a share, a ratio), anything else as :func:`fmt` does."""
-    from clv.measures import MEASURES, money, ratio
+    from clv.measures import MEASURES
 
     m = MEASURES.get(_bound(key)[0])
     if m is None or not isinstance(value, int | float) or isinstance(value, bool) \
             or not math.isfinite(value):
         return fmt(key, value)
     if m.kind == "money":
-        return money(value, currency, lang())
+        return cash(value, currency)
     if m.kind == "share":
         return share(value)
     if m.kind == "ratio":
-        return ratio(value, lang())
+        return times(value)
     return fmt(key, value)
 
 
@@ -431,25 +472,50 @@ def table(frame: pl.DataFrame, title: str, limit: int = 30, percent: bool = Fals
           names: dict[str, str] | None = None, money: tuple[str, ...] = ()) -> None:
     """Print ``frame`` (its first ``limit`` rows), its columns named by :func:`heading`
     (or ``names``); with ``settings``, the columns that are figures of the vocabulary get its
-    labels and their amounts the ``currency``, as do the columns ``money``."""
+    labels and their amounts the ``currency``, as do the columns ``money``.
+
+    A text is never cut short ('...'): a customer id is copied from here into a CRM. When the
+    first column holds text (the ids) and the table is wider than the terminal, it is printed
+    in parts, each with that column in full and as many of the others as fit (the title of
+    the next parts says they continue it); text elsewhere folds onto more lines."""
     from rich.table import Table
     from rich.text import Text
 
-    # Titles, column names and values hold the user's text: escaped, never read as markup.
-    t = Table(title=escape(title), title_justify="left")
-    for col in frame.columns:
-        numeric = frame.schema[col].is_numeric()
-        name = (names or {}).get(col) or heading(col, settings)
-        t.add_column(escape(name), justify="right" if numeric else "left")
-    for row in frame.head(limit).iter_rows(named=True):
-        # Text, not markup: a value is never read as Rich markup, and a number is cut short
-        # rather than split at a space (French thousands, '12,5 %')
-        t.add_row(*(Text(amount(v, currency) if k in money and isinstance(v, int | float)
-                         and math.isfinite(v) else figure(k, v, currency)
-                         if settings is not None else fmt(k, v, percent),
-                         no_wrap=isinstance(v, int | float), overflow="ellipsis")
-                    for k, v in row.items()))
-    out().print(t)
+    rows = [[amount(v, currency) if k in money and isinstance(v, int | float)
+             and math.isfinite(v) else figure(k, v, currency)
+             if settings is not None else fmt(k, v, percent) for k, v in row.items()]
+            for row in frame.head(limit).iter_rows(named=True)]
+    heads = [(names or {}).get(col) or heading(col, settings) for col in frame.columns]
+    numeric = [frame.schema[col].is_numeric() for col in frame.columns]
+
+    room = out().width - 1
+
+    def width(i: int) -> int:  # a column's least: its widest cell (the ids' and the
+        # numbers' are kept on one line) or its heading's longest word
+        words = [len(word) for word in heads[i].split()] or [0]
+        wide = max([len(r[i]) for r in rows] + words) + 3  # padding, border
+        return min(wide, room - 16) if i == 0 else wide  # an id longer than that folds
+
+    parts = [list(range(len(heads)))]
+    if heads and not numeric[0] and sum(width(i) for i in parts[0]) + 1 > room:
+        parts = [[0]]
+        for i in range(1, len(heads)):
+            if len(parts[-1]) > 1 and sum(width(j) for j in parts[-1]) + width(i) + 1 > room:
+                parts.append([0])
+            parts[-1].append(i)
+    for n, part in enumerate(parts):
+        # Titles, column names and values hold the user's text: escaped, never read as markup.
+        t = Table(title=escape(title if n == 0 else w("cli_table_continued", title=title)),
+                  title_justify="left")
+        for i in part:
+            t.add_column(escape(heads[i]), justify="right" if numeric[i] else "left",
+                         width=width(i) - 3 if len(parts) > 1 else None)
+        for r in rows:
+            # Text, not markup: a value is never read as Rich markup; a number is kept on one
+            # line rather than split at a space (French thousands, '12,5 %'), a text folds
+            t.add_row(*(Text(r[i], no_wrap=numeric[i], overflow="ellipsis" if numeric[i]
+                             else "fold") for i in part))
+        out().print(t)
     if frame.height > limit:
         more = frame.height - limit
         out().print(f"[dim]{escape(w('cli_more_rows', n=more, count=number(more, 0)))}[/]")

@@ -58,7 +58,7 @@ def _too_little(exc: Any, file: str, tx: Any, customers: int | None) -> str | No
         if rows and refunds == rows:
             return w("cli_err_only_refunds", source=source, n=rows, rows=number(rows, 0))
         if rows and refunds + zeros == rows:
-            return w("cli_err_no_purchase", source=source, rows=number(rows, 0),
+            return w("cli_err_no_purchase", source=source, n=rows, rows=number(rows, 0),
                      refunds=number(refunds, 0), zeros=number(zeros, 0))
     if customers == 0:
         return w("cli_err_no_customer", source=source, model=name)

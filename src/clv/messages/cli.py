@@ -14,6 +14,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli_note": {"en": "note:", "fr": f"remarque{_NB}:"},
     "cli_colon": {"en": ": ", "fr": f"{_NB}: "},
     "cli_and": {"en": " and ", "fr": " et "},
+    "cli_semicolon": {"en": "; ", "fr": f"{_NB}; "},
     "cli_or": {"en": " or ", "fr": " ou "},
     "cli_none": {"en": "none", "fr": "aucune"},
     "cli_figure": {"en": "figure", "fr": "chiffre"},
@@ -41,6 +42,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                       "fr": "... {count} lignes de plus (-o ou --json pour toutes)"},
     "cli_more_rows_one": {"en": "... {count} more row (-o or --json for all)",
                           "fr": "... {count} ligne de plus (-o ou --json pour toutes)"},
+    "cli_table_continued": {"en": "{title} (continued)", "fr": "{title} (suite)"},
     "cli_progress": {"en": "analysis", "fr": "analyse"},
     "cli_done": {"en": "done: {step}", "fr": f"fait{_NB}: {{step}}"},
     "cli_lower_end": {"en": ", lower end", "fr": ", borne basse"},
@@ -314,6 +316,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": f"{{source}}{_NB}: aucune des {{rows}} lignes conservées n'est un achat "
               f"(remboursements{_NB}: {{refunds}}, montants nuls{_NB}: {{zeros}}){_NB}; il "
               "n'y a aucun achat à modéliser"},
+    "cli_err_no_purchase_one": {
+        "en": "{source}: the one row kept is not a purchase (refunds: {refunds}, zero amounts: "
+              "{zeros}); there is no purchase to model",
+        "fr": f"{{source}}{_NB}: la seule ligne conservée n'est pas un achat "
+              f"(remboursements{_NB}: {{refunds}}, montants nuls{_NB}: {{zeros}}){_NB}; il "
+              "n'y a aucun achat à modéliser"},
     "cli_err_no_customer": {
         "en": "{source}: no customer made a purchase (a positive amount); there is nothing for "
               "{model} to model",
@@ -358,6 +366,11 @@ MESSAGES: dict[str, dict[str, str]] = {
                                "above)",
                          "fr": f"{{label}}, {{customers}}{_NB}: aucune prévision possible (voir "
                                "la remarque ci-dessus)"},
+    "cli_spark_total_one": {"en": "{label}, {customers} ({rows} distinct row valued): {value} "
+                                  "({horizon}; margin {margin}, discount {discount}/year)",
+                            "fr": f"{{label}}, {{customers}} ({{rows}} ligne distincte "
+                                  f"évaluée){_NB}: {{value}} ({{horizon}}{_NB}; marge "
+                                  "{margin}, actualisation {discount}/an)"},
     "cli_spark_total": {"en": "{label}, {customers} ({rows} distinct rows valued): {value} "
                               "({horizon}; margin {margin}, discount {discount}/year)",
                         "fr": f"{{label}}, {{customers}} ({{rows}} lignes distinctes "
@@ -410,6 +423,11 @@ MESSAGES: dict[str, dict[str, str]] = {
                        "of predicted value",
                  "fr": f"historique {{historical}}, prévu {{predicted}}{_NB}; les 10{_NB}% "
                        "meilleurs clients détiennent {top} de la valeur prévue"},
+    "cli_gini_historical": {"en": "historical {historical}; the top 10% hold {top} of revenue "
+                                  "to date (no prediction possible)",
+                            "fr": f"historique {{historical}}{_NB}; les 10{_NB}% meilleurs "
+                                  "clients détiennent {top} du chiffre d'affaires à date "
+                                  "(aucune prévision possible)"},
     "col_share_customers": {"en": "Share of customers", "fr": "Part des clients"},
     "col_mean_revenue_to_date": {"en": "Mean revenue to date",
                                  "fr": "Chiffre d'affaires moyen à date"},
@@ -473,6 +491,13 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "été achetée l'un après l'autre par {count} clients ou plus avec un "
                            "effet multiplicateur d'au moins 1 (--min-customers fixe "
                            "combien)."},
+    "cli_no_pairs_one": {"en": "No cross-sell window: no pair of products was bought one after "
+                               "the other by {count} customer or more with a lift of at least 1 "
+                               "(--min-customers sets how many).",
+                         "fr": f"Aucune fenêtre de vente croisée{_NB}: aucune paire de produits "
+                               "n'a été achetée l'un après l'autre par {count} client ou plus "
+                               "avec un effet multiplicateur d'au moins 1 (--min-customers fixe "
+                               "combien)."},
     "cli_propose": {"en": "propose {b} {q1}-{q3} days after {a} ({share} of its buyers then "
                           "buy it, {lift}x the base rate)",
                     "fr": "proposer {b} {q1} à {q3} jours après {a} ({share} de ses acheteurs "
