@@ -429,3 +429,44 @@ def test_few_rows_or_spread_customers_say_nothing(tmp_path):
         as_of=AS_OF)
     for tx in (few, spread):
         assert not {"one_customer", "dominant_customer"} & set(_keys(tx))
+
+
+# --- a French journal with one account column (EBP) ---------------------------------------------
+
+EBP = (
+    "Code journal;Date;N° pièce;Compte;Libellé;Débit;Crédit\n"
+    "VE;05/01/2024;FA0001;411DURAND;Facture Durand;120,00;\n"
+    "VE;05/01/2024;FA0001;706000;Facture Durand;;100,00\n"
+    "VE;05/01/2024;FA0001;445710;Facture Durand;;20,00\n"
+    "VE;19/01/2024;FA0002;411MARTIN;Facture Martin;60,00;\n"
+    "VE;19/01/2024;FA0002;706000;Facture Martin;;50,00\n"
+    "VE;19/01/2024;FA0002;445710;Facture Martin;;10,00\n"
+    "VE;14/02/2024;FA0003;411DURAND;Facture Durand;36,00;\n"
+    "VE;14/02/2024;FA0003;707000;Facture Durand;;30,00\n"
+    "VE;14/02/2024;FA0003;445710;Facture Durand;;6,00\n"
+    # a credit note: the customer's account on the credit side
+    "VE;20/02/2024;AV0001;411MARTIN;Avoir Martin;;12,00\n"
+    "VE;20/02/2024;AV0001;706000;Avoir Martin;10,00;\n"
+    "VE;20/02/2024;AV0001;445710;Avoir Martin;2,00;\n"
+)
+
+
+def test_a_journal_with_one_account_column_takes_its_customer_accounts(tmp_path):
+    path = _write(tmp_path, "ecritures_ventes.csv", EBP)
+    tx = clv.read_transactions(path, as_of=AS_OF)
+    assert tx.mapping["customer_id"] == "Compte"
+    assert sorted(tx.frame["customer_id"].unique().to_list()) == ["411DURAND", "411MARTIN"]
+    by_customer = dict(tx.frame.group_by("customer_id").agg(pl.col("amount").sum()).iter_rows())
+    assert by_customer == {"411DURAND": pytest.approx(156.0), "411MARTIN": pytest.approx(48.0)}
+    assert tx.issues.excluded(why.MISSING_CUSTOMER) == 8  # the 706, 707 and 445 lines
+    said = _note(tx, "ledger_accounts").values
+    assert (said["n"], said["column"]) == (8, "Compte")
+    assert "'706000'" in said["example"] and "'445710'" in said["example"]
+    ledger = _note(tx, "ledger_sides").values
+    assert ledger["plus"] == "Débit"  # told by the customers' lines, not the counterparts
+    out = _check(path)
+    assert out["rows_kept"] == 4 and out["amount_kept"] == pytest.approx(204.0)
+    french = _cli("check", path, lang="fr")
+    assert french.returncode == 0 and "contreparties des factures" in french.stdout
+    summary = json.loads(_cli("summary", path, "--json").stdout)
+    assert summary["summary"]["customers"] == 2

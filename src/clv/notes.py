@@ -187,6 +187,11 @@ TEMPLATES: dict[str, str] = {
     "dominant_customer": "one customer id of '{column}', '{example}', holds {percent}% of the "
                          "rows kept ({count:,} of {rows:,}, among {ids:,} ids): a merchant's "
                          "own email or a placeholder rather than a customer? Check the column",
+    "ledger_accounts": "'{column}' holds the journal's account numbers: the lines of "
+                       "customer accounts (411..., or auxiliary accounts such as "
+                       "'{customer}') are the customers'; {n:,} lines of other accounts "
+                       "(such as {example}: sales, VAT) are the invoices' counterparts, "
+                       "excluded as 'missing customer id'",
     "dates_day_first": "column '{column}': dates such as '{example}' read either way and none "
                        "decides; read day first (DD/MM/YYYY), as French and European files "
                        "write them: {evidence} shows such a file (give date_format='mdy' if "
@@ -209,6 +214,11 @@ TEMPLATES_ONE: dict[str, str] = {
     "walk_ins": "{n:,} sale to a till's placeholder customer ({example} in '{column}': a "
                 "walk-in, anonymous sale) is no customer's: excluded as a guest checkout "
                 "without customer id",
+    "ledger_accounts": "'{column}' holds the journal's account numbers: the lines of "
+                       "customer accounts (411..., or auxiliary accounts such as "
+                       "'{customer}') are the customers'; {n:,} line of another account "
+                       "({example}: sales, VAT) is an invoice's counterpart, excluded as "
+                       "'missing customer id'",
     "date_format_unread": "{n:,} value of '{column}' is unread with date_format='{given}', "
                           "while '{better}' reads more values: check the date format",
     "encoding_mixed": "{n:,} line not UTF-8, read as {encoding} (line number {lines}); the "

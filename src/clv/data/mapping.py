@@ -256,7 +256,11 @@ PRESETS: dict[str, dict[str, list[str]]] = {
     # An accounting ledger of sales (an account's transactions, or a journal export): debit
     # and credit columns instead of an amount.
     "ledger": {
-        "customer_id": ["Contact", "Customer", "Client", "Tiers", "CompAuxNum", "Account Name"],
+        # then a French journal's single account column (EBP's 'Compte'): its customer
+        # accounts (411..., auxiliary) only are customers (LEDGER_CUSTOMER_ACCOUNT)
+        "customer_id": ["Contact", "Customer", "Client", "Tiers", "CompAuxNum", "Account Name",
+                        "Compte auxiliaire", "Compte tiers", "Compte", "N° compte",
+                        "Numéro de compte", "N° de compte"],
         "timestamp": ["Date", "EcritureDate", "Transaction Date"],
         "debit": ["Debit", "Débit"],
         "credit": ["Credit", "Crédit"],
@@ -367,6 +371,15 @@ payment: its refund is its own row); pending, denied, incomplete, cancelled ... 
 ACTIVITY_CREDIT = {"credit"}
 """The side of a movement into the account (``impact`` column, lower-cased without accents:
 'Credit', 'Crédit'); 'Debit' and 'Memo' are not."""
+
+LEDGER_CUSTOMER_ACCOUNT = r"^(41|[A-Za-z])"
+"""In a ledger whose customer column holds the chart's account numbers (a sales journal with
+one account column: 411 customers, 706 sales, 44571 VAT), the accounts of customers: class
+41 (411DURAND, 4110001) or an auxiliary account's code (CDURAND). The other lines are the
+invoices' counterparts (revenue, tax), no customer's."""
+LEDGER_REVENUE_ACCOUNT = r"^7\d{2}"
+"""A revenue account (class 7: 706 services, 707 goods): its presence in the customer column
+shows that column to be a ledger's account column."""
 
 ZONE_COLUMNS = ("timezone", "fuseauhoraire", "zonehoraire", "tz", "timezonename",
                 "zeitzone")

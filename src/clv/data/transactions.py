@@ -32,6 +32,8 @@ from clv.data.mapping import (
     ACTIVITY_REFUND,
     DOMINANT_IDS,
     DOMINANT_SHARE,
+    LEDGER_CUSTOMER_ACCOUNT,
+    LEDGER_REVENUE_ACCOUNT,
     NOT_PAID,
     NOT_PAID_PREFIXES,
     ONE_CUSTOMER_ROWS,
@@ -309,6 +311,9 @@ def _validate(
     if kinds is not None:
         cols["_kind"] = kinds
     walk_in = _walk_ins(cid, mapping.columns["customer_id"], notes)
+    counterparts = _counterparts(cid, mapping, notes)
+    if counterparts is not None:
+        cols["_counter"] = counterparts
     if walk_in is not None:
         cols["_walkin"] = walk_in
     if guest is not None:
@@ -321,7 +326,10 @@ def _validate(
         cols |= {"_qty": qty.amount, "_price": price.amount,
                  "_amount": qty.amount * price.amount, "_cur": price.currency}
     elif mapping.ledger:
-        cols |= _ledger_amounts(frame, m, decimal, notes, voters=_ledger_voters(frame, m))
+        voters = _ledger_voters(frame, m)
+        if counterparts is not None:
+            voters = voters & ~counterparts
+        cols |= _ledger_amounts(frame, m, decimal, notes, voters=voters)
     else:
         amounts = parse_amounts(frame[m["amount"]], decimal=decimal)
         notes += amounts.notes
@@ -412,6 +420,8 @@ def _validate(
         reason = reason.when(pl.col("_guest")).then(code(why.GUEST_CHECKOUT))
     if walk_in is not None:  # a till's anonymous sales: no customer's
         reason = reason.when(pl.col("_walkin")).then(code(why.GUEST_CHECKOUT))
+    if counterparts is not None:  # a journal's revenue and tax lines: no customer's
+        reason = reason.when(pl.col("_counter")).then(code(why.MISSING_CUSTOMER))
     reason = reason.when(pl.col("_cid").is_null()).then(code(why.MISSING_CUSTOMER))
     if "status" in m:
         not_paid = _activity_unfinished(pl.col(m["status"])) if kinds is not None \
@@ -606,6 +616,31 @@ def _adjusted(amounts: ParsedAmounts, frame: pl.DataFrame, mapping: Mapping,
     currency = pl.select(pl.coalesce(pl.lit(amounts.currency), pl.lit(twin.currency))) \
         .to_series()
     return ParsedAmounts(amount, currency)
+
+
+def _counterparts(ids: pl.Series, mapping: Mapping, notes: list[str]) -> pl.Series | None:
+    """In a ledger whose customer column holds account numbers (EBP's sales journal with one
+    'Compte' column: 411DURAND, 706000, 445710), the lines of accounts other than customers'
+    (:data:`clv.data.mapping.LEDGER_CUSTOMER_ACCOUNT`), said in the note
+    ``ledger_accounts``: an invoice's revenue and tax lines, which would else be customers
+    706000 and 445710. None for any other column (no revenue account of class 7 in it)."""
+    if not mapping.ledger or ids.dtype != pl.String:
+        return None
+    accounts = ids.to_frame("a").select(
+        pl.col("a").str.contains(LEDGER_REVENUE_ACCOUNT).fill_null(False).alias("revenue"),
+        (pl.col("a").is_not_null()
+         & ~pl.col("a").str.contains(LEDGER_CUSTOMER_ACCOUNT)).alias("other"))
+    if not accounts["revenue"].any():
+        return None
+    other = accounts["other"]
+    customers = ids.filter(~other).drop_nulls()
+    if not customers.len():
+        return None
+    examples = ids.filter(other).unique(maintain_order=True).head(3).to_list()
+    notes.append(Note("ledger_accounts", n=int(other.sum()),
+                      column=mapping.columns["customer_id"], customer=str(customers[0]),
+                      example=", ".join(f"'{e}'" for e in examples)))
+    return other
 
 
 def _walk_ins(ids: pl.Series, column: str, notes: list[str]) -> pl.Series | None:

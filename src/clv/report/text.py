@@ -773,6 +773,11 @@ NOTES: dict[str, str] = {
                          "{percent} % des lignes conservées ({count} sur {rows}, parmi {ids} "
                          "identifiants) : l'e-mail du commerçant ou une valeur fictive plutôt "
                          "qu'un client ? Vérifier la colonne",
+    "ledger_accounts": "« {column} » porte les numéros de compte du journal : les lignes "
+                       "des comptes clients (411..., ou comptes auxiliaires comme "
+                       "« {customer} ») sont celles des clients ; {n} lignes d'autres comptes "
+                       "(comme {example} : ventes, TVA) sont les contreparties des factures, "
+                       "exclues comme « identifiant client manquant »",
     "dates_day_first": "colonne « {column} » : des dates comme « {example} » se lisent dans "
                        "les deux ordres et aucune ne tranche ; lues jour d'abord (JJ/MM/AAAA), "
                        "comme les écrivent les fichiers français et européens : {evidence} "
@@ -826,6 +831,11 @@ NOTES_ONE: dict[str, str] = {
     "walk_ins": "{n} vente à un client fictif de caisse ({example} dans « {column} » : un "
                 "client de passage, une vente anonyme) n'est à aucun client : exclue comme "
                 "commande invitée sans identifiant client",
+    "ledger_accounts": "« {column} » porte les numéros de compte du journal : les lignes "
+                       "des comptes clients (411..., ou comptes auxiliaires comme "
+                       "« {customer} ») sont celles des clients ; {n} ligne d'un autre compte "
+                       "({example} : ventes, TVA) est la contrepartie d'une facture, exclue "
+                       "comme « identifiant client manquant »",
     "line_items": "{n} ligne d'article sans montant propre appartient à une commande dont le "
                   "montant est sur une autre ligne ; conservée avec un montant de 0",
 }
