@@ -478,45 +478,24 @@ def email_ids(first: list[Any], more: Callable[[], list[Any]] | None = None,
     return bool(found.len()) and isinstance(share, float) and share >= ids.EMAIL_SHARE
 
 
-class _CustomerIds:
+class CustomerIdRules:
     """The customer ids and what the readers say of them, as their ``_customer_ids``
-    (:mod:`clv.data.transactions`) makes them: ``ids`` as :func:`_customer` writes them
-    (emails compared without case, the note ``email_ids_merged`` when some ids were merged);
-    when the column is a user id where 0 or a blank marks a guest checkout
-    (``mapping.guests``, :data:`clv.data.mapping.GUEST_ID_COLUMNS`), a guest row keyed by its
-    email (``mapping.guest_email``, trimmed and lower-cased; the note ``guest_emails``) and a
-    row of id 0 without an email excluded as a guest checkout (``guest``: the reason and its
-    condition, checked before the missing ids). ``shown``: the email column, which the
-    examples show beside the mapped ones; ``fetched``: the ids fetched to tell emails."""
+    (:mod:`clv.data.transactions`) makes them, decided here once for both engines (this
+    class's ``_CustomerIds`` and Spark's, :class:`clv.spark.core._CustomerIds`), which write
+    each step in their own expressions (the methods below): ``ids`` as the engine's
+    ``_written`` makes them (emails compared without case, the note ``email_ids_merged``
+    when some ids were merged); when the column is a user id where 0 or a blank marks a
+    guest checkout (``mapping.guests``, :data:`clv.data.mapping.GUEST_ID_COLUMNS`), a guest
+    row keyed by its email (``mapping.guest_email``, trimmed and lower-cased; the note
+    ``guest_emails``) and a row of id 0 without an email excluded as a guest checkout
+    (``guest``: the reason and its condition, checked before the missing ids). ``shown``:
+    the email column, which the examples show beside the mapped ones. The conditions are
+    combined with ``&``, ``|`` and ``~``, which Spark's columns and SQLAlchemy's
+    expressions both take."""
 
-    def __init__(self, conn: sa.Connection, tbl: Any, mapping: Any, head: pl.DataFrame,
-                 where: str) -> None:
-        import sqlalchemy as sa
-
-        from clv.data.transactions import GUEST_ID
-
+    def __init__(self, mapping: Any) -> None:
         column = mapping.columns["customer_id"]
-        self.fetched = 0
-        col = tbl.c[column]
-
-        def more() -> list[Any]:
-            from clv.data import ids
-
-            values = [v for (v,) in conn.execute(sa.select(col).limit(ids.HEAD_ROWS))]
-            self.fetched += len(values)
-            return values
-
-        def at_signs() -> int:
-            from clv.data import ids
-
-            first = sa.select(col.label("v")).limit(ids.HEAD_ROWS).subquery()
-            self.fetched += 1
-            return int(conn.execute(sa.select(sa.func.count()).select_from(first).where(
-                first.c.v.contains("@"))).scalar() or 0)
-
-        emails = isinstance(col.type, sa.String) and email_ids(
-            head[column].to_list(), more if head.height == HEAD_ROWS else None, at_signs)
-        self.ids, merged = _customer(conn, col, where, emails)
+        self.ids, merged = self._written(column)
         self.notes: list[Any] = []
         if merged:
             self.notes.append(Note("email_ids_merged", n=merged, column=column))
@@ -524,23 +503,109 @@ class _CustomerIds:
         self.shown: list[str] = []
         if not mapping.guests:
             return
-        zero = sa.func.coalesce(self.ids == GUEST_ID, sa.false())
+        zero = self._zero(self.ids)
         if mapping.guest_email is None:
             self.guest = [(why.GUEST_CHECKOUT, zero)]
             return
-        named = tbl.c[mapping.guest_email]
+        self.shown = [mapping.guest_email]
+        email = self._guest_email(mapping.guest_email)
+        by_email = (self._is_null(self.ids) | zero) & ~self._is_null(email)
+        n = self._count(by_email, mapping.guest_email)
+        if n:
+            self.ids = self._choose(by_email, email, self.ids)
+            self.notes.append(Note("guest_emails", n=n, column=column,
+                                   email=mapping.guest_email))
+        self.guest = [(why.GUEST_CHECKOUT, zero & self._is_null(email))]
+
+    def _written(self, column: str) -> tuple[Any, int]:
+        """The ids of ``column`` as the readers write them, and how many distinct ids
+        lower-casing emails merged."""
+        raise NotImplementedError
+
+    def _zero(self, ids: Any) -> Any:
+        """True where the id is a guest's (:data:`clv.data.transactions.GUEST_ID`), never
+        null."""
+        raise NotImplementedError
+
+    def _guest_email(self, column: str) -> Any:
+        """The email of ``column`` trimmed and lower-cased, a blank as null (or the
+        engine's refusal of such a column)."""
+        raise NotImplementedError
+
+    def _is_null(self, value: Any) -> Any:
+        raise NotImplementedError
+
+    def _count(self, condition: Any, column: str) -> int:
+        """The rows meeting ``condition`` (the guests keyed by the email of ``column``)."""
+        raise NotImplementedError
+
+    def _choose(self, condition: Any, then: Any, otherwise: Any) -> Any:
+        raise NotImplementedError
+
+
+class _CustomerIds(CustomerIdRules):
+    """:class:`CustomerIdRules` in SQL; ``fetched``: the ids fetched to tell emails."""
+
+    def __init__(self, conn: sa.Connection, tbl: Any, mapping: Any, head: pl.DataFrame,
+                 where: str) -> None:
+        self.conn, self.tbl, self.head, self.where = conn, tbl, head, where
+        self.fetched = 0
+        super().__init__(mapping)
+
+    def _written(self, column: str) -> tuple[Any, int]:
+        import sqlalchemy as sa
+
+        from clv.data import ids
+
+        conn, col = self.conn, self.tbl.c[column]
+
+        def more() -> list[Any]:
+            values = [v for (v,) in conn.execute(sa.select(col).limit(ids.HEAD_ROWS))]
+            self.fetched += len(values)
+            return values
+
+        def at_signs() -> int:
+            first = sa.select(col.label("v")).limit(ids.HEAD_ROWS).subquery()
+            self.fetched += 1
+            return int(conn.execute(sa.select(sa.func.count()).select_from(first).where(
+                first.c.v.contains("@"))).scalar() or 0)
+
+        emails = isinstance(col.type, sa.String) and email_ids(
+            self.head[column].to_list(), more if self.head.height == HEAD_ROWS else None,
+            at_signs)
+        return _customer(conn, col, self.where, emails)
+
+    def _zero(self, ids: Any) -> Any:
+        import sqlalchemy as sa
+
+        from clv.data.transactions import GUEST_ID
+
+        return sa.func.coalesce(ids == GUEST_ID, sa.false())
+
+    def _guest_email(self, column: str) -> Any:
+        import sqlalchemy as sa
+
+        named = self.tbl.c[column]
         if not isinstance(named.type, sa.String | sa.types.NullType):
             raise NotInDatabase(f"the email column {named.name} is {named.type}, not text")
-        self.shown = [mapping.guest_email]
-        email = sa.func.lower(_trimmed(named))
-        by_email = sa.and_(sa.or_(self.ids.is_(None), zero), email.is_not(None))
-        _ascii_only(conn, _trimmed(named), by_email, f"the guests' emails in {named.name}")
-        n = conn.execute(sa.select(sa.func.count()).select_from(tbl).where(by_email)).scalar()
-        if n:
-            self.ids = sa.case((by_email, email), else_=self.ids)
-            self.notes.append(Note("guest_emails", n=int(n), column=column,
-                                   email=mapping.guest_email))
-        self.guest = [(why.GUEST_CHECKOUT, sa.and_(zero, email.is_(None)))]
+        return sa.func.lower(_trimmed(named))
+
+    def _is_null(self, value: Any) -> Any:
+        return value.is_(None)
+
+    def _count(self, condition: Any, column: str) -> int:
+        import sqlalchemy as sa
+
+        # lower-cased by the database's locale: ASCII only (see _ascii_only)
+        _ascii_only(self.conn, _trimmed(self.tbl.c[column]), condition,
+                    f"the guests' emails in {column}")
+        return int(self.conn.execute(sa.select(sa.func.count()).select_from(self.tbl)
+                                     .where(condition)).scalar() or 0)
+
+    def _choose(self, condition: Any, then: Any, otherwise: Any) -> Any:
+        import sqlalchemy as sa
+
+        return sa.case((condition, then), else_=otherwise)
 
 
 def _ascii_only(conn: sa.Connection, text: Any, where_: Any, what: str) -> None:

@@ -16,6 +16,7 @@ from clv.data import issues as why
 from clv.data.issues import DataIssues, Exclusion
 from clv.errors import ClvError, DataError
 from clv.notes import Note
+from clv.prep.database import CustomerIdRules
 from clv.prep.summary import NET_ZERO, UNIT_DAYS, Summary, SummaryReport, Unit, _floor, _to_date
 
 if TYPE_CHECKING:
@@ -751,46 +752,41 @@ def _check_zone(df: DataFrame, timezone: str) -> None:
                        f"spark.sql.session.timeZone to {timezone} (clv.spark.session does)")
 
 
-class _CustomerIds:
-    """The customer ids and what the readers say of them, as their ``_customer_ids``
-    (``src/clv/data/transactions.py``) makes them: ``ids`` as :func:`_customer` writes them
-    (emails compared without case, the note ``email_ids_merged`` when some ids were merged);
-    when the column is a user id where 0 or a blank marks a guest checkout
-    (``mapping.guests``, :data:`clv.data.mapping.GUEST_ID_COLUMNS`), a guest row keyed by its
-    email (``mapping.guest_email``, trimmed and lower-cased; the note ``guest_emails``) and a
-    row of id 0 without an email excluded as a guest checkout (``guest``: the reason and its
-    condition, checked before the missing ids). ``shown``: the email column, which the
-    examples show beside the mapped ones."""
+class _CustomerIds(CustomerIdRules):
+    """The readers' rules of customer ids (:class:`clv.prep.database.CustomerIdRules`,
+    shared with the database's engine) in Spark's expressions: ``ids`` as :func:`_customer`
+    writes them, the guests of a user-id column keyed by their email or excluded."""
 
     def __init__(self, F: Any, df: DataFrame, mapping: Mapping, types: dict[str, str],
                  head: pl.DataFrame, where: str) -> None:
+        self.F, self.df, self.types, self.head, self.where = F, df, types, head, where
+        super().__init__(mapping)
+
+    def _written(self, column: str) -> tuple[Column, int]:
+        return _customer(self.F, self.df, column, self.types, self.head, self.where)
+
+    def _zero(self, ids: Column) -> Column:
         from clv.data.transactions import GUEST_ID
 
-        column = mapping.columns["customer_id"]
-        self.ids, merged = _customer(F, df, column, types, head, where)
-        self.notes: list[Any] = []
-        if merged:
-            self.notes.append(Note("email_ids_merged", n=merged, column=column))
-        self.guest: list[tuple[str, Column]] = []
-        self.shown: list[str] = []
-        if not mapping.guests:
-            return
-        zero = F.coalesce(self.ids == F.lit(GUEST_ID), F.lit(False))
-        if mapping.guest_email is None:
-            self.guest = [(why.GUEST_CHECKOUT, zero)]
-            return
-        named = mapping.guest_email
-        if types[named] != "string":
-            raise DataError(f"is {types[named]}; the Spark engine takes the email of a guest "
-                            "checkout as text", source=where, column=named)
-        self.shown = [named]
-        email = F.lower(_text(F, named, types))
-        by_email = (self.ids.isNull() | zero) & email.isNotNull()
-        n = first(df.agg(F.sum(by_email.cast("long"))))[0]
-        if n:
-            self.ids = F.when(by_email, email).otherwise(self.ids)
-            self.notes.append(Note("guest_emails", n=int(n), column=column, email=named))
-        self.guest = [(why.GUEST_CHECKOUT, zero & email.isNull())]
+        zero: Column = self.F.coalesce(ids == self.F.lit(GUEST_ID), self.F.lit(False))
+        return zero
+
+    def _guest_email(self, column: str) -> Column:
+        if self.types[column] != "string":
+            raise DataError(f"is {self.types[column]}; the Spark engine takes the email of a "
+                            "guest checkout as text", source=self.where, column=column)
+        email: Column = self.F.lower(_text(self.F, column, self.types))
+        return email
+
+    def _is_null(self, value: Column) -> Column:
+        return value.isNull()
+
+    def _count(self, condition: Column, column: str) -> int:
+        return int(first(self.df.agg(self.F.sum(condition.cast("long"))))[0] or 0)
+
+    def _choose(self, condition: Column, then: Column, otherwise: Column) -> Column:
+        chosen: Column = self.F.when(condition, then).otherwise(otherwise)
+        return chosen
 
 
 def email_head(F: Any, df: DataFrame, column: str, head: pl.DataFrame) -> bool:
