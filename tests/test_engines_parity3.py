@@ -326,3 +326,36 @@ def test_spark_lists_the_excluded_rows_as_polars(spark: Any, tmp_path: Path) -> 
         assert _listed(listed) == _listed(polars)
     assert parted.rdd.getNumPartitions() > 1
     assert cs.read_transactions(str(path), spark, as_of=AS_OF, **options).excluded_rows is None
+
+
+def test_clv_summary_engine_spark_reads_day_first_dates(tmp_path: Path) -> None:
+    """Through the installed script: day-first dates in text are read by ``--engine spark``
+    as by the readers (they were refused: ISO dates only), and ambiguous dates give the
+    readers' error, without a traceback."""
+    import json
+    import subprocess
+    import sys
+
+    pytest.importorskip("pyspark")
+    clv = str(Path(sys.executable).parent / "clv")
+    spark = ("--engine", "spark", "--spark-master", "local[1]",
+             "--spark-conf", "spark.sql.shuffle.partitions=2")
+    frame, _ = dates_day_first()
+    path = tmp_path / "european.parquet"
+    frame.write_parquet(path)
+
+    def run(file: Path, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([clv, "summary", str(file), "--json", *args],
+                              capture_output=True, text=True, timeout=600)
+
+    on_spark, on_polars = run(path, *spark), run(path)
+    assert on_spark.returncode == 0 and on_polars.returncode == 0, on_spark.stderr[-2000:]
+    done, polars = json.loads(on_spark.stdout), json.loads(on_polars.stdout)
+    assert done["stats"] == pytest.approx(polars["stats"], rel=1e-9)
+    assert done["data"]["rows_excluded"] == polars["data"]["rows_excluded"] == 3
+    ambiguous = tmp_path / "ambiguous.parquet"
+    _ambiguous().write_parquet(ambiguous)
+    refused, said = run(ambiguous, *spark), run(ambiguous)
+    assert refused.returncode == said.returncode != 0
+    assert "Traceback" not in refused.stderr + refused.stdout
+    assert "01/02/2025" in refused.stderr + refused.stdout
