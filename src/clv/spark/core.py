@@ -188,7 +188,11 @@ def read_transactions(
     amounts and examples, the same notes and conservation check. Columns must be typed (a
     timestamp or date; a number; text, an integer or a whole float for the customer; text
     for a status or a currency), or text in a form Spark reads as clv does (ISO dates, plain
-    numbers): anything else is refused with the column's name.
+    numbers): anything else is refused with the column's name. Dates written otherwise as
+    text (day first ``31/01/2024`` or ``31.01.2024 13:45``, month first, compact) are read
+    by the readers' own parser on their distinct values (:func:`_text_dates`: the same
+    decision of day or month first, the same days, notes and errors), and integer dates as
+    Unix seconds when they all are.
 
     The shapes of real exports, as the readers take them (see :class:`_Amounts` for each
     rule and where its Polars counterpart lives): line items (``quantity`` x unit ``price``),
