@@ -134,3 +134,19 @@ def test_a_column_not_found_names_its_own_option_and_the_columns(shop, option, l
     assert not any(re.search(re.escape(o) + r"\b(?!-)", said) for o in others - {option}), said
     for column in pl.read_csv(shop).columns:
         assert column in said
+
+
+def test_french_says_in_french_an_sbg_group_left_out_and_an_extra_argument(tmp_path):
+    path = tmp_path / "saas.csv"
+    path.write_text("customer_id,plan,start,end,mrr\nS1,basic,2024-01-01,2024-05-01,29\n"
+                    "S2,business,2023-08-01,2024-05-01,299\n"
+                    "S3,basic,2024-07-01,,29\n", encoding="utf-8")
+    done = run("saas", str(path), lang="fr", columns=100)
+    said = one_line(done.stderr)
+    assert done.returncode == 0 and "Traceback" not in said, said
+    assert "sBG pour plan = business laissé de côté" in said and "left out" not in said
+    english = one_line(run("saas", str(path), lang="en", columns=100).stderr)
+    assert "sBG for plan = business left out" in english
+    done = run("history", str(path), lang="fr")
+    assert done.returncode == 2
+    assert "Arguments en trop inattendus" in done.stderr and "Got" not in done.stderr

@@ -161,6 +161,10 @@ def _click_words(exc: BaseException) -> str:
     command = re.fullmatch(r"No such command '(.+)'\.?", message.strip())
     if command:
         return w("cli_no_such_command", command=command.group(1))
+    extra = re.fullmatch(r"Got unexpected extra argument(?:s|\(s\))? \((.+)\)\.?",
+                         message.strip())
+    if extra:
+        return w("cli_extra_arguments", arguments=extra.group(1))
     return message
 
 
@@ -238,7 +242,16 @@ def _internal_error(exc: BaseException) -> NoReturn:
 def _show_warning(message: Warning | str, category: type[Warning], *_: Any, **__: Any
                   ) -> None:
     """A warning the library gives (a model's assumption in doubt...) on one line of stderr,
-    in words, not as Python prints it (file, line and source)."""
+    in words, not as Python prints it (file, line and source); an sBG group left out in this
+    run's language."""
+    from clv.cli.output import lang
+    from clv.errors import say as said
+    from clv.models.sbg import GroupLeftOut
+
+    text = message.args[0] if isinstance(message, Warning) and message.args else message
+    if isinstance(text, GroupLeftOut):
+        message = w("cli_warn_group_left_out", by=text.by, key=text.key,
+                    reason=said(text.error, lang()))
     say("cli_warning", "yellow", " ".join(cli_words(str(message)).split()))
 
 

@@ -15,6 +15,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli_colon": {"en": ": ", "fr": f"{_NB}: "},
     "cli_and": {"en": " and ", "fr": " et "},
     "cli_semicolon": {"en": "; ", "fr": f"{_NB}; "},
+    "cli_warn_group_left_out": {"en": "sBG for {by} = {key} left out: {reason}",
+                                "fr": f"sBG pour {{by}} = {{key}} laissé de côté{_NB}: "
+                                      "{reason}"},
     "cli_or": {"en": " or ", "fr": " ou "},
     "cli_none": {"en": "none", "fr": "aucune"},
     "cli_figure": {"en": "figure", "fr": "chiffre"},
@@ -77,6 +80,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "fr": f"Option inconnue{_NB}: {{option}}"},
     "cli_no_such_command": {"en": "No such command '{command}'",
                             "fr": "Commande inconnue « {command} »"},
+    "cli_extra_arguments": {"en": "Got unexpected extra arguments ({arguments})",
+                            "fr": "Arguments en trop inattendus ({arguments})"},
     "cli_missing_option": {"en": "Missing option '{name}'", "fr": "Option manquante « {name} »"},
     "cli_missing_argument": {"en": "Missing argument '{name}'",
                              "fr": "Argument manquant « {name} »"},

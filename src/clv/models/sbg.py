@@ -29,6 +29,21 @@ MODE_BISECTIONS = 80
 tens of units wide, and the mode need only be near the peak (the panels start there)."""
 
 
+class GroupLeftOut(str):
+    """The text of the UserWarning of an sBG group whose fit failed, left out (:func:`fit_sbg`):
+    'sBG for plan = basic left out: <why>', with its column ``by``, its ``key`` and the
+    ``error`` that stopped it, for a face to say it in its language."""
+
+    by: str
+    key: Any
+    error: ClvError
+
+    def __new__(cls, by: str, key: Any, error: ClvError) -> GroupLeftOut:
+        text = super().__new__(cls, f"sBG for {by} = {key} left out: {error}")
+        text.by, text.key, text.error = by, key, error
+        return text
+
+
 class SBG(Model):
     """sBG fitted on survivor counts of one cohort (or of cohorts pooled period by period)."""
 
@@ -300,5 +315,5 @@ def fit_sbg(
         try:
             out[key] = SBG().fit_lifetimes(group, unit)
         except ClvError as exc:  # ConvergenceError, or too few customers
-            warnings.warn(f"sBG for {by} = {key} left out: {exc}", stacklevel=2)
+            warnings.warn(GroupLeftOut(by, key, exc), UserWarning, stacklevel=2)
     return out
