@@ -359,3 +359,35 @@ def test_clv_summary_engine_spark_reads_day_first_dates(tmp_path: Path) -> None:
     assert refused.returncode == said.returncode != 0
     assert "Traceback" not in refused.stderr + refused.stdout
     assert "01/02/2025" in refused.stderr + refused.stdout
+
+
+@pytest.mark.parametrize("date_format", ["dmy", "mdy", "%d/%m/%Y"])
+def test_the_database_reads_ambiguous_dates_with_the_format_given(
+        url: str, date_format: str) -> None:  # noqa: F811
+    """The readers' error says to choose with date_format: the database takes it too, and
+    reads the same days."""
+    from clv.prep.database import database_summary
+
+    _write(url, "chosen", _ambiguous())
+    tx = read_transactions(url, table="chosen", as_of=AS_OF, date_format=date_format)
+    done = database_summary(url, "chosen", as_of=AS_OF, text_dates=True,
+                            date_format=date_format)
+    assert _exclusions(done.issues) == _exclusions(tx.issues)
+    assert _notes(done.issues) == _notes(tx.issues)
+    same_rows(done.summary.frame, rfm_summary(tx).frame)
+
+
+def test_spark_reads_ambiguous_dates_with_the_format_given(spark: Any, tmp_path: Path) -> None:
+    """The readers' error says to choose with date_format: Spark takes it too (day first,
+    then month first: other days), and reads the same days."""
+    from clv import spark as cs
+
+    path = tmp_path / "chosen.parquet"
+    _ambiguous().write_parquet(path)
+    for date_format in ("dmy", "mdy"):
+        tx = read_transactions(path, as_of=AS_OF, date_format=date_format)
+        stx = cs.read_transactions(str(path), spark, as_of=AS_OF, date_format=date_format)
+        kept = pl.from_arrow(stx.frame.select("customer_id", "timestamp", "amount").toArrow())
+        assert isinstance(kept, pl.DataFrame)
+        assert _kept(kept) == _kept(tx.frame)
+        assert _notes(stx.issues) == _notes(tx.issues)

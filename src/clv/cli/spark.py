@@ -33,9 +33,9 @@ SparkConf = Annotated[list[str] | None, typer.Option(
 TAKEN = {"customer": "customer", "date": "date", "amount": "amount", "order_id": "order_id",
          "quantity": "quantity", "price": "price", "currency": "currency",
          "duplicates": "duplicates", "earliest": "earliest", "max_amount": "max_amount",
-         "timezone": "timezone", "preset": "preset"}
+         "timezone": "timezone", "preset": "preset", "date_format": "date_format"}
 """The reading options the Spark engine applies (the others are refused when given)."""
-LEFT = {"product": None, "channel": None, "date_format": None,
+LEFT = {"product": None, "channel": None,
         "refunds": "net", "strict": False, "decimal": None,
         "source_timezone": None, "separator": None, "encoding": None, "sheet": None,
         "table": None, "query": None}

@@ -193,6 +193,7 @@ def database_summary(
     preset: str | None = None,
     text_dates: bool = False,
     excluded_rows: bool = False,
+    date_format: str | None = None,
 ) -> DatabaseSummary:
     """The summary of the transactions of ``table`` computed by the database at ``url``.
 
@@ -209,7 +210,8 @@ def database_summary(
     column's distinct values (at most :data:`MAX_TEXT_DATES`, fetched: :func:`text_dates`),
     which decides day first or month first as the readers do (the same days, notes and
     errors), and joined to the rows. Off by default: such a table raises
-    :class:`NotInDatabase` and :func:`summary_of_source` reads its rows.
+    :class:`NotInDatabase` and :func:`summary_of_source` reads its rows. ``date_format``
+    reads them as the readers' option does (``dmy``, ``mdy``, a strftime format).
 
     ``excluded_rows``: every excluded row is fetched (those only) onto
     ``issues.excluded_rows``, as :func:`clv.data.read_transactions(excluded_rows=True)
@@ -258,7 +260,8 @@ def database_summary(
             date_notes: list[Any] = []
             n_dates = 0
             if stamp is None:  # dates written as text: the readers' parser reads them
-                dated, date_notes, n_dates = _text_dates(conn, tbl, head, m, timezone, where)
+                dated, date_notes, n_dates = _text_dates(conn, tbl, head, m, timezone, where,
+                                                         date_format)
                 stamp = dated.c.t
             ts = stamp
             oid = _order_id(tbl.c[m["order_id"]]) if "order_id" in m else None
@@ -708,7 +711,7 @@ more is left to the readers."""
 
 
 def text_dates(values: list[str], head: pl.DataFrame, m: dict[str, str], timezone: str,
-               where: str) -> tuple[pl.DataFrame, list[Any]]:
+               where: str, date_format: str | None = None) -> tuple[pl.DataFrame, list[Any]]:
     """The dates of a text column read as the readers read them: ``values`` are its distinct
     values, trimmed, not blank, in the order they first appear (at most
     :data:`MAX_TEXT_DATES`: then they are the values the readers decide on), parsed by
@@ -717,8 +720,10 @@ def text_dates(values: list[str], head: pl.DataFrame, m: dict[str, str], timezon
     :class:`~clv.errors.AmbiguousDateError` when day first and month first read them all and
     disagree, unless the table shows a European file (French headers, decimal commas in the
     first rows ``head``: :func:`clv.data.transactions._european`), whose dates are then read
-    day first with the note ``dates_day_first``. Returns the lookup of each value read
-    (``v``, ``t``: a naive timestamp in ``timezone``) and the readers' notes of the dates.
+    day first with the note ``dates_day_first``; ``date_format`` (``dmy``, ``mdy``, a
+    strftime format ...) reads them so, as the readers' option. Returns the lookup of each
+    value read (``v``, ``t``: a naive timestamp in ``timezone``) and the readers' notes of
+    the dates.
     The Spark engine and the database join the column to the lookup."""
     from clv.data.dates import parse_dates
     from clv.data.transactions import _european
@@ -728,10 +733,10 @@ def text_dates(values: list[str], head: pl.DataFrame, m: dict[str, str], timezon
     series = pl.Series(column, values, dtype=pl.String)
     notes: list[Any] = []
     try:
-        dates = parse_dates(series, None, tz=timezone, source=where)
+        dates = parse_dates(series, date_format, tz=timezone, source=where)
     except AmbiguousDateError as exc:
         evidence = _european(head, m, None)
-        if evidence is None:
+        if evidence is None or date_format is not None:
             raise
         dates = parse_dates(series, "dmy", tz=timezone, source=where)
         example = str(exc.values.get("examples", "")).split(", ")[0].strip("'")
@@ -743,7 +748,8 @@ def text_dates(values: list[str], head: pl.DataFrame, m: dict[str, str], timezon
 
 
 def _text_dates(conn: sa.Connection, tbl: Any, head: pl.DataFrame, m: dict[str, str],
-                timezone: str, where: str) -> tuple[Any, list[Any], int]:
+                timezone: str, where: str, date_format: str | None = None
+                ) -> tuple[Any, list[Any], int]:
     """The lookup of a text date column (:func:`text_dates`) as a table of values
     (``v``, ``t``) to join the rows to, the notes of the dates and the number of values
     fetched; NotInDatabase when the column has more than :data:`MAX_TEXT_DATES` distinct
@@ -760,7 +766,7 @@ def _text_dates(conn: sa.Connection, tbl: Any, head: pl.DataFrame, m: dict[str, 
         raise NotInDatabase(f"the date column {col.name} holds more than {MAX_TEXT_DATES:,} "
                             "distinct dates written as text: read by clv's parsers (type the "
                             "column as a date or timestamp to summarise it in the database)")
-    lookup, notes = text_dates(values, head, m, timezone, where)
+    lookup, notes = text_dates(values, head, m, timezone, where, date_format)
     if not lookup.height:  # no value read: every row's date is unparsable
         empty = sa.select(sa.cast(sa.null(), sa.String).label("v"),
                           sa.cast(sa.null(), sa.DateTime).label("t")).where(sa.false())

@@ -178,6 +178,7 @@ def read_transactions(
     timezone: str = "UTC",
     preset: str | None = None,
     excluded_rows: bool = False,
+    date_format: str | None = None,
 ) -> SparkTransactions:
     """Validate transactions in Spark with the rules of :func:`clv.data.read_transactions`:
     the same column detection (on the first rows), the same exclusion reasons in the same
@@ -191,8 +192,9 @@ def read_transactions(
     numbers): anything else is refused with the column's name. Dates written otherwise as
     text (day first ``31/01/2024`` or ``31.01.2024 13:45``, month first, compact) are read
     by the readers' own parser on their distinct values (:func:`_text_dates`: the same
-    decision of day or month first, the same days, notes and errors), and integer dates as
-    Unix seconds when they all are.
+    decision of day or month first, the same days, notes and errors; ``date_format`` as the
+    readers' option, ``dmy``, ``mdy`` or a strftime format), and integer dates as Unix
+    seconds when they all are.
 
     The shapes of real exports, as the readers take them (see :class:`_Amounts` for each
     rule and where its Polars counterpart lives): line items (``quantity`` x unit ``price``),
@@ -254,10 +256,12 @@ def read_transactions(
     df = df.withColumn("_row", F.monotonically_increasing_id())
     customers = _CustomerIds(F, df, mapping, types, head, where)
     cid = customers.ids
-    stamp = _timestamp(F, df, m["timestamp"], types, head, where, timezone)
+    text = types[m["timestamp"]] == "string"
+    stamp = None if text and date_format is not None else \
+        _timestamp(F, df, m["timestamp"], types, head, where, timezone)
     date_notes: list[Any] = []
     if stamp is None:  # dates written as text: read by the readers' parser
-        df, stamp, date_notes = _text_dates(F, df, m, head, timezone, where)
+        df, stamp, date_notes = _text_dates(F, df, m, head, timezone, where, date_format)
     ts = stamp
     made = _Amounts(F, df, m, types, head, where, mapping.line_items, currency,
                     mapping.minor_units)
@@ -904,7 +908,8 @@ def _timestamp(F: Any, df: DataFrame, column: str, types: dict[str, str],
 
 
 def _text_dates(F: Any, df: DataFrame, m: dict[str, str], head: pl.DataFrame,
-                timezone: str, where: str) -> tuple[DataFrame, Column, list[Any]]:
+                timezone: str, where: str, date_format: str | None = None
+                ) -> tuple[DataFrame, Column, list[Any]]:
     """Dates written as text (day first ``31/01/2024``, ``31.01.2024 13:45``, month first,
     compact ...) read as the readers read them: the column's distinct values, trimmed, in
     the order they first appear (``_row``), at most
@@ -926,7 +931,7 @@ def _text_dates(F: Any, df: DataFrame, m: dict[str, str], head: pl.DataFrame,
                         "which the Spark engine reads one by one with clv's parser on the "
                         "driver: type the column as a timestamp, or read the log without "
                         "--engine spark", source=where, column=column)
-    lookup, notes = text_dates(values, head, m, timezone, where)
+    lookup, notes = text_dates(values, head, m, timezone, where, date_format)
     table = df.sparkSession.createDataFrame(
         lookup.rows(), "_date_text string, _date_ts timestamp_ntz")
     joined = df.join(F.broadcast(table), text == F.col("_date_text"), "left") \
