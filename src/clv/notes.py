@@ -185,8 +185,8 @@ TEMPLATES: dict[str, str] = {
                     "email, a placeholder?) and every figure is one customer's; name the "
                     "column of the customers with --customer (columns: {columns})",
     "dominant_customer": "one customer id of '{column}', '{example}', holds {percent}% of the "
-                         "rows kept ({count:,} of {rows:,}, among {ids:,} ids): a merchant's "
-                         "own email or a placeholder rather than a customer? Check the column",
+                         "rows kept ({count:,} of {rows:,}): a merchant's own email or a "
+                         "placeholder rather than a customer? Check the column",
     "ledger_accounts": "'{column}' holds the journal's account numbers: the lines of "
                        "customer accounts (411..., or auxiliary accounts such as "
                        "'{customer}') are the customers'; {n:,} lines of other accounts "

@@ -770,9 +770,9 @@ NOTES: dict[str, str] = {
                     "ceux d'un seul client ; nommer la colonne des clients avec --customer "
                     "(colonnes : {columns})",
     "dominant_customer": "un identifiant client de « {column} », « {example} », porte "
-                         "{percent} % des lignes conservées ({count} sur {rows}, parmi {ids} "
-                         "identifiants) : l'e-mail du commerçant ou une valeur fictive plutôt "
-                         "qu'un client ? Vérifier la colonne",
+                         "{percent} % des lignes conservées ({count} sur {rows}) : "
+                         "l'e-mail du commerçant ou une valeur fictive plutôt qu'un client ? "
+                         "Vérifier la colonne",
     "ledger_accounts": "« {column} » porte les numéros de compte du journal : les lignes "
                        "des comptes clients (411..., ou comptes auxiliaires comme "
                        "« {customer} ») sont celles des clients ; {n} lignes d'autres comptes "
