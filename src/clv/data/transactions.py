@@ -130,10 +130,17 @@ def read_transactions(
     """Read and validate transactions from a file, frame or database.
 
     Parameters name the source columns (``customer``, ``date``, ``amount`` ...) or a ``preset``
-    (``shopify``, ``woocommerce``, ``stripe``, ``stripe_api``, ``prestashop``, ``square``,
-    ``fec``, ``ledger``); missing ones are detected, and a preset is chosen when the headers
-    match one. Stripe API charges (``stripe_api``) are in the currency's minor unit: their
-    amounts are divided by 100 (but in zero-decimal currencies, JPY, KRW ...). A column of
+    (``shopify``, ``woocommerce``, ``stripe``, ``stripe_api``, ``prestashop``, ``amazon``,
+    ``paypal``, ``etsy``, ``square``, ``fec``, ``ledger``); missing ones are detected, and a
+    preset is chosen when the headers match one. Stripe API charges (``stripe_api``) are in
+    the currency's minor unit: their amounts are divided by 100 (but in zero-decimal
+    currencies, JPY, KRW ...). PayPal's activity download (``paypal``): the payments received
+    from buyers are purchases, refunds are the refunded buyer's ('To Email Address'), every
+    other movement (withdrawals, conversions, holds, fees, payments sent) is excluded as
+    ``not a sales journal entry``. Etsy's Sold Orders (``etsy``): the 'Adjusted Order Total'
+    where filled, else the 'Order Total'; dates read either way are month first. A till's
+    placeholder customer ('WALKIN', 'Client de passage' ...) is excluded as a guest
+    checkout; a ledger's account column keeps its customer accounts (411...) only. A column of
     booleans is never taken for an amount by its name.
 
     Ambiguous dates (01/02/2023, no value past 12) are refused, unless the file shows itself
