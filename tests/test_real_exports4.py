@@ -172,6 +172,11 @@ def test_a_paypal_activity_takes_buyers_payments_and_refunds(tmp_path):
     assert rows == [("ann@example.com", -30.0), ("ann@example.com", 120.0),
                     ("bob@example.com", 45.5), ("bob@example.com", 80.0)]
     assert SHOP not in tx.frame["customer_id"].to_list()
+    # the refund refers to Ann's payment (Reference Txn ID): netted against its period
+    refund = tx.frame.filter(pl.col("amount") < 0).row(0, named=True)
+    assert refund["order_id"] == "1AB23456CD789012E"
+    assert refund["order_time"] == dt.datetime(2024, 1, 5, 9, 12, 44)
+    assert _note(tx, "refunds_linked").values["n"] == 1
     # withdrawal, conversion, hold, release, a payment sent: no sale, counted
     assert tx.issues.excluded(why.NOT_SALES) == 5
     assert tx.issues.excluded(why.STATUS_NOT_PAID) == 2  # pending, denied

@@ -346,10 +346,12 @@ ACTIVITY: dict[str, list[str]] = {
     "type": ["Type"],
     "impact": ["Balance Impact", "Impact sur le solde"],
     "refunded_to": ["To Email Address", "À l'adresse email", "À l'adresse e-mail"],
+    "reference": ["Reference Txn ID", "Numéro de transaction de référence"],
 }
 """The columns of an activity (:data:`ACTIVITY_PRESETS`) besides the mapped fields: the
-movement's type, its side (credit or debit; the gross amount's sign without it) and the
-counterpart's email (the buyer refunded)."""
+movement's type, its side (credit or debit; the gross amount's sign without it), the
+counterpart's email (the buyer refunded) and the transaction a refund refers to (its
+payment: the refund's order id, so that it nets against the payment's period)."""
 ACTIVITY_PAYMENT = r"(payment|paiement|donation|don recu|checkout|subscription|abonnement)"
 """Types of movements that are payments (compared lower-cased, without accents): 'Express
 Checkout Payment', 'Website Payment', 'Paiement sur site marchand' ... received (credit)

@@ -313,6 +313,7 @@ def _validate(
     if source_timezone is None:
         notes += _zone_note(frame, m, timezone)
     kinds = _activity_kinds(frame, mapping, decimal) if mapping.activity else None
+    frame = _refunded_orders(frame, mapping, kinds)
     cid, guest = _customer_ids(_refunded_buyers(frame, mapping, kinds), mapping, notes)
     cols: dict[str, pl.Series | pl.Expr] = {"_cid": cid, "_ts": dates.values}
     if kinds is not None:
@@ -783,6 +784,21 @@ def _refunded_buyers(frame: pl.DataFrame, mapping: Mapping, kinds: pl.Series | N
     return frame.with_columns(
         pl.when(pl.lit(kinds) == REFUND).then(pl.col(mapping.activity["refunded_to"]))
         .otherwise(pl.col(customer)).alias(customer))
+
+
+def _refunded_orders(frame: pl.DataFrame, mapping: Mapping, kinds: pl.Series | None
+                     ) -> pl.DataFrame:
+    """``frame`` with an activity's refund taking as order id the transaction it refers to
+    (PayPal's 'Reference Txn ID': the payment refunded), so that a refund made in a later
+    period is netted against its payment's (see :func:`_refund_orders`); else as it is."""
+    m = mapping.columns
+    if kinds is None or "reference" not in mapping.activity or "order_id" not in m:
+        return frame
+    order, reference = m["order_id"], mapping.activity["reference"]
+    refund = (pl.lit(kinds) == REFUND) & _clean_text(pl.col(reference)).is_not_null()
+    return frame.with_columns(
+        pl.when(refund).then(_clean_text(pl.col(reference)))
+        .otherwise(pl.col(order).cast(pl.String)).alias(order))
 
 
 def _activity_unfinished(status: pl.Expr) -> pl.Expr:
