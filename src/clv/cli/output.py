@@ -475,9 +475,9 @@ def table(frame: pl.DataFrame, title: str, limit: int = 30, percent: bool = Fals
     labels and their amounts the ``currency``, as do the columns ``money``.
 
     A text is never cut short ('...'): a customer id is copied from here into a CRM. When the
-    first column holds text (the ids) and the table is wider than the terminal, it is printed
-    in parts, each with that column in full and as many of the others as fit (the title of
-    the next parts says they continue it); text elsewhere folds onto more lines."""
+    table is wider than the terminal, it is printed in parts, each with the first column (the
+    ids, the rows' names) in full and as many of the others as fit (the title of the next
+    parts says they continue it); text elsewhere folds onto more lines."""
     from rich.table import Table
     from rich.text import Text
 
@@ -497,7 +497,7 @@ def table(frame: pl.DataFrame, title: str, limit: int = 30, percent: bool = Fals
         return min(wide, room - 16) if i == 0 else wide  # an id longer than that folds
 
     parts = [list(range(len(heads)))]
-    if heads and not numeric[0] and sum(width(i) for i in parts[0]) + 1 > room:
+    if heads and sum(width(i) for i in parts[0]) + 1 > room:
         parts = [[0]]
         for i in range(1, len(heads)):
             if len(parts[-1]) > 1 and sum(width(j) for j in parts[-1]) + width(i) + 1 > room:
