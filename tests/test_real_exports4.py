@@ -393,6 +393,26 @@ def test_french_and_english_placeholders_are_walk_ins(tmp_path, placeholder):
     assert french.returncode == 0 and "client fictif de caisse" in french.stdout
 
 
+def test_a_rare_placeholder_in_a_large_log_is_found_in_every_row():
+    """A large log's ids are looked at on a sample, and every row for the usual spellings: a
+    'Walk-in Customer' on 3 of 1,000,000 rows, out of the sample, would else be a customer
+    with 3 purchases (the sample's draw misses them: checked below)."""
+    n = 1_000_000
+    at = [700_001, 800_002, 900_003]
+    frame = pl.DataFrame({"i": range(n)}).select(
+        pl.when(pl.col("i").is_in(at)).then(pl.lit("Walk-in Customer"))
+        .otherwise(pl.format("C{}", pl.col("i") % 50_000)).alias("customer_id"),
+        (pl.lit(dt.datetime(2023, 1, 1)) + pl.duration(seconds=pl.col("i") * 30))
+        .alias("timestamp"),
+        pl.lit(10.0).alias("amount"))
+    from clv.data.transactions import _look_at
+    assert "Walk-in Customer" not in _look_at(frame["customer_id"]).to_list()
+    tx = clv.read_transactions(frame)
+    assert tx.issues.excluded(why.GUEST_CHECKOUT) == 3
+    assert "Walk-in Customer" not in tx.frame["customer_id"].to_list()
+    assert _note(tx, "walk_ins").values["n"] == 3
+
+
 # --- a customer column holding one value -------------------------------------------------------
 
 def _sumup(emails: list[str]) -> str:
@@ -475,3 +495,40 @@ def test_a_journal_with_one_account_column_takes_its_customer_accounts(tmp_path)
     assert french.returncode == 0 and "contreparties des factures" in french.stdout
     summary = json.loads(_cli("summary", path, "--json").stdout)
     assert summary["summary"]["customers"] == 2
+
+
+# --- order states of other platforms (a new user's third trial) -----------------------------
+
+STATES = [  # (state as the platform writes it, revenue?)
+    ("Awaiting Fulfillment", True), ("Awaiting Shipment", True), ("Awaiting Pickup", True),
+    ("Completed", True), ("Shipped", True), ("Partially Refunded", True),
+    ("Awaiting Payment", False), ("Incomplete", False), ("Pending", False),  # BigCommerce
+    ("past_due", False), ("completed", True),  # Paddle
+    ("Devis", False), ("Devis envoyé", False), ("Bon de commande", True),  # Odoo
+    ("Suspected Fraud", False), ("Complete", True),  # Magento
+    ("expired", False), ("charged_back", False), ("paid", True),  # Mollie
+    ("verlopen", False), ("geannuleerd", False), ("betaald", True),  # Mollie, Dutch
+    ("fraudulent", False),  # Lemon Squeezy
+    ("INCOMPLETE", False), ("AWAITING_PAYMENT", False), ("PAID", True),  # Ecwid
+    ("En attente de réapprovisionnement (payé)", True),  # PrestaShop, backorder paid
+    ("En attente de paiement par chèque", False)]
+
+
+def test_order_states_of_other_platforms_are_judged_as_they_mean(tmp_path):
+    """BigCommerce's paid 'Awaiting Fulfillment' was excluded as not paid (the prefix
+    'awaiting'), its abandoned checkouts ('Incomplete') counted as sales, as were Paddle's
+    'past_due', Odoo's quotations, Magento's 'Suspected Fraud', Mollie's 'expired' and
+    'charged_back' (and their Dutch words) and Lemon Squeezy's 'fraudulent'."""
+    lines = ["Order ID,Customer Email,Order Date,Order Status,Order Total"]
+    for i, (state, _) in enumerate(STATES):
+        lines.append(f"{1000 + i},c{i}@shop.example,2024-03-{1 + i % 28:02d},\"{state}\","
+                     f"{10 + i}.00")
+    path = _write(tmp_path, "orders.csv", "\n".join(lines) + "\n")
+    out = _check(path)
+    kept = [10 + i for i, (_, paid) in enumerate(STATES) if paid]
+    assert {e["reason"]: e["count"] for e in out["exclusions"]} == {
+        why.STATUS_NOT_PAID: len(STATES) - len(kept)}
+    assert out["amount_kept"] == pytest.approx(sum(kept))
+    tx = clv.read_transactions(path)
+    assert sorted(tx.frame["customer_id"].to_list()) == sorted(
+        f"c{i}@shop.example" for i, (_, paid) in enumerate(STATES) if paid)

@@ -36,11 +36,14 @@ from clv.data.mapping import (
     LEDGER_REVENUE_ACCOUNT,
     NOT_PAID,
     NOT_PAID_PREFIXES,
+    PAID_PREFIXES,
+    PAID_WORDS,
     ONE_CUSTOMER_ROWS,
     PRESET_DATE_ORDERS,
     SALES_JOURNALS,
     STATUS_PREFIXES,
     WALK_IN_IDS,
+    WALK_IN_SPELLINGS,
     ZERO_DECIMAL,
     Mapping,
     resolve_mapping,
@@ -595,13 +598,18 @@ def unpaid(status: pl.Expr) -> pl.Expr:
     and without a system's prefix (:data:`~clv.data.mapping.STATUS_PREFIXES`:
     ``wc-refunded`` is ``refunded``); null for a blank one."""
     text = _clean_text(status).str.to_lowercase().str.normalize("NFKD") \
-        .str.replace_all(r"\p{Mn}", "")
+        .str.replace_all(r"\p{Mn}", "").str.replace_all("_", " ", literal=True)
     for system in STATUS_PREFIXES:
         text = text.str.strip_prefix(system)
-    found = text.is_in(sorted(NOT_PAID))
+    waiting = pl.lit(False)
     for prefix in NOT_PAID_PREFIXES:
-        found = found | text.str.starts_with(prefix)
-    return found
+        waiting = waiting | text.str.starts_with(prefix)
+    paid = pl.lit(False)
+    for prefix in PAID_PREFIXES:
+        paid = paid | text.str.starts_with(prefix)
+    for word in PAID_WORDS:
+        paid = paid | text.str.contains(word, literal=True)
+    return text.is_in(sorted(NOT_PAID)) | (waiting & ~paid)
 
 
 def _adjusted(amounts: ParsedAmounts, frame: pl.DataFrame, mapping: Mapping,
@@ -671,7 +679,9 @@ def _walk_ins(ids: pl.Series, column: str, notes: list[str]) -> pl.Series | None
     (:data:`clv.data.mapping.WALK_IN_IDS`: 'WALKIN', 'Walk-in Customer', 'Client de
     passage' ...), said in the note ``walk_ins``; None when there is none. The placeholders
     are looked for among the ids of :func:`_look_at` (every id of a log of up to 100,000
-    rows), then every row holding one is found."""
+    rows), and their usual spellings (:data:`clv.data.mapping.WALK_IN_SPELLINGS`) among
+    every id, so that a rare one in a large log is not missed; then every row holding one is
+    found."""
     if ids.dtype != pl.String:
         return None
     distinct = _look_at(ids)
@@ -679,6 +689,11 @@ def _walk_ins(ids: pl.Series, column: str, notes: list[str]) -> pl.Series | None
         pl.col("v").str.to_lowercase().str.normalize("NFKD").str.replace_all(r"[^a-z0-9]", "")
     ).to_series()
     found = distinct.filter(folded.is_in(sorted(WALK_IN_IDS)))
+    if ids.len() > 2 * WALK_IN_SAMPLE:  # a smaller log's ids were all looked at
+        spelled = ids.to_frame("v").lazy().filter(
+            pl.col("v").is_in(pl.Series(WALK_IN_SPELLINGS).implode())).select(
+            pl.col("v").unique()).collect().to_series()
+        found = pl.concat([found, spelled]).unique()
     if not found.len():
         return None
     rows = ids.is_in(found.implode()).fill_null(False)
