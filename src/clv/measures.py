@@ -266,11 +266,17 @@ def _pattern(kind: str, lang: str, digits: int) -> str:
     return pattern[:number.start()] + whole + pattern[number.end():]
 
 
+def _no_minus_zero(value: float, digits: int) -> float:
+    """``value``, or 0.0 when it rounds to zero at ``digits`` places: -0.001 is written
+    '0.00', not '-0.00'."""
+    return 0.0 if round(value, digits) == 0 else value
+
+
 def percent(value: float, lang: str = "en", digits: int = 0) -> str:
     """0.1 -> '10%' (en) / '10 %' (fr)."""
     from babel.numbers import format_percent
 
-    return format_percent(value, _pattern("percent", lang, digits),
+    return format_percent(_no_minus_zero(value, digits + 2), _pattern("percent", lang, digits),
                           locale=LOCALES[_lang(lang)])
 
 
@@ -280,7 +286,7 @@ def ratio(value: float | None, lang: str = "en", digits: int = 2) -> str:
         return ""
     from babel.numbers import format_decimal
 
-    return format_decimal(value, _pattern("decimal", lang, digits),
+    return format_decimal(_no_minus_zero(value, digits), _pattern("decimal", lang, digits),
                           locale=LOCALES[_lang(lang)]) + "x"
 
 
@@ -298,6 +304,7 @@ def money(amount: float | None, currency: str | None, lang: str = "en",
         digits = get_currency_precision(currency) if currency else 2
 
     locale = LOCALES[_lang(lang)]
+    amount = _no_minus_zero(amount, digits)
     if not currency:
         return format_decimal(amount, _pattern("decimal", lang, digits), locale=locale)
     return format_currency(amount, currency, _pattern("currency", lang, digits),
