@@ -78,7 +78,9 @@ def _app_for(args: list[str]) -> typer.Typer:
 # Canonical field of a MappingError -> the option that names its column.
 FIELD_OPTIONS = {"customer_id": "--customer", "timestamp": "--date", "amount": "--amount",
                  "quantity": "--quantity", "price": "--price", "order_id": "--order-id",
-                 "product": "--product", "channel": "--channel"}
+                 "product": "--product", "channel": "--channel",
+                 # the subscriptions' (clv saas)
+                 "start": "--start", "end": "--end", "mrr": "--mrr"}
 
 
 def _fail(message: str) -> NoReturn:

@@ -402,7 +402,16 @@ def saas(
     file: Source,
     by: Annotated[str | None, typer.Option(help="Fit sBG per value of this column.")
                   ] = "plan",
-    mrr: Annotated[str, typer.Option(help="Column of monthly revenue.")] = "mrr",
+    mrr: Annotated[str | None, typer.Option(
+        help="Column of monthly revenue (default: found by its name: mrr, monthly_revenue, "
+             "revenu_mensuel...).")] = None,
+    customer: Annotated[str | None, typer.Option(
+        help="Column of the customer (default: found by its name).")] = None,
+    start: Annotated[str | None, typer.Option(
+        help="Column of the subscription's start date (default: found by its name).")] = None,
+    end: Annotated[str | None, typer.Option(
+        help="Column of the date the subscription ended or ends, empty while active "
+             "(default: found by its name).")] = None,
     as_of: Annotated[str | None, typer.Option(help="Date the table describes.")] = None,
     margin: Annotated[float, typer.Option(help="Gross margin rate, in (0, 1].")] = D.MARGIN,
     discount_rate: Annotated[float, typer.Option(
@@ -420,7 +429,11 @@ def saas(
     columns = read_raw(file, separator=separator).frame.columns
     keep = tuple(c for c in ([by] if by else []) if c in columns)
     subs = read_subscriptions(file, date_format=date_format, keep=keep, mrr=mrr,
-                              separator=separator)
+                              customer=customer, start=start, end=end, separator=separator,
+                              columns={})  # the monthly revenue found by its name too
+    if "mrr" not in subs.columns:
+        raise ClvError(w("cli_err_no_mrr", source=str(file) if "://" not in str(file)
+                         else "--table", columns=", ".join(columns)))
     result = saas_metrics(subs, as_of=as_of, by=by if keep else None, margin=margin,
                           discount_rate=discount_rate)
     key = result.plans.columns[0]

@@ -156,6 +156,12 @@ MESSAGES: dict[str, dict[str, str]] = {
                                  "--product COLUMN",
                            "fr": f"{{source}}{_NB}: aucune colonne de produit trouvée{_NB}; "
                                  "la nommer avec --product COLONNE"},
+    "cli_err_no_mrr": {"en": "{source}: no column of monthly revenue was found (mrr, "
+                             "monthly_revenue, revenu_mensuel...); name it with --mrr COLUMN; "
+                             "columns: {columns}",
+                       "fr": f"{{source}}{_NB}: aucune colonne de revenu mensuel trouvée (mrr, "
+                             f"monthly_revenue, revenu_mensuel...){_NB}; la nommer avec --mrr "
+                             f"COLONNE{_NB}; les colonnes sont{_NB}: {{columns}}"},
     "cli_not_saved": {"en": "the analysis was not saved to the history: {reason}",
                       "fr": f"l'analyse n'a pas été enregistrée dans l'historique{_NB}: "
                             "{reason}"},
