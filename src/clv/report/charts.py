@@ -100,6 +100,10 @@ WORDS: dict[str, dict[str, str]] = {
                              "customers)",
                        "fr": "Cohorte {cohort}, {age} : {share} actifs ({active} sur {eligible}"
                              " clients)"},
+    "retention_cell_one": {"en": "Cohort {cohort}, {age}: {share} active ({active} of "
+                                 "{eligible} customer)",
+                           "fr": "Cohorte {cohort}, {age} : {share} actif ({active} sur "
+                                 "{eligible} client)"},
     "retention_desc": {"en": "Retention of {n} cohorts: on average {share} of a cohort buys "
                              "again in its {age}.",
                        "fr": "Rétention de {n} cohortes : en moyenne {share} d'une cohorte "
@@ -485,7 +489,8 @@ def retention_heatmap(a: Analysis, lang: str = "en", age: str | None = None,
         return ""
     names = _cohort_names(a, table[key].to_list(), lang)
     ages = _ages(a, table["age"].to_list(), lang)
-    tips = [_w("retention_cell", lang, cohort=c, age=g, share=_pct(r, lang),
+    tips = [_w("retention_cell_one" if e == 1 else "retention_cell", lang, cohort=c, age=g,
+               share=_pct(r, lang),
                active=_num(n, lang), eligible=_num(e, lang))
             for c, g, r, n, e in zip(names, ages, table["retention"], table["active"],
                                      table["eligible"], strict=True)]

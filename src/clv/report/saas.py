@@ -238,7 +238,8 @@ def cohort_grid(a: Analysis, lang: str, kind: str = "logo", cohorts: int = COHOR
         for r in part.iter_rows(named=True):
             share = written(r[column], "share", lang, None)
             if kind == "logo":
-                title = _w("saas_cohort_cell", lang).format(
+                title = _w("saas_cohort_cell_one" if start["customers"] == 1
+                           else "saas_cohort_cell", lang).format(
                     cohort=name, age=r["age"], n=written(r["customers"], "count", lang, None),
                     n0=written(start["customers"], "count", lang, None), share=share)
             else:

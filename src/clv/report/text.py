@@ -465,6 +465,8 @@ SAAS_WORDS: dict[str, dict[str, str]] = {
               " le JSON de la page les donne toutes."},
     "saas_cohort_cell": {"en": "{cohort}, month {age}: {n} of {n0} customers ({share})",
                          "fr": "{cohort}, mois {age}\u00a0: {n} sur {n0} clients ({share})"},
+    "saas_cohort_cell_one": {"en": "{cohort}, month {age}: {n} of {n0} customer ({share})",
+                             "fr": "{cohort}, mois {age}\u00a0: {n} sur {n0} client ({share})"},
     "saas_revenue_cell": {"en": "{cohort}, month {age}: {mrr} of {mrr0} ({share})",
                           "fr": "{cohort}, mois {age}\u00a0: {mrr} sur {mrr0} ({share})"},
     "saas_plans_title": {"en": "Lifetime value per {by}: sBG model and simple formula",
@@ -1033,6 +1035,8 @@ def number(value: Any, lang: str, digits: int = 0) -> str:
     """1,234.5 (en) or 1 234,5 (fr, narrow no-break space); '-' when missing."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "-"
+    if isinstance(value, float) and round(value, digits) == 0:
+        value = 0.0  # '0.00', not '-0.00'
     text = f"{value:,.{digits}f}"
     if lang == "fr":
         text = text.replace(",", "\u202f").replace(".", ",")
