@@ -474,3 +474,29 @@ def test_a_french_export_is_read_by_a_french_spreadsheet(shop):
         call(f"{base}/a/{aid}/export/customers.csv?segment=champions&lang=en")[1]))
     assert english.height == frame.height and english.columns[0] == "Customer id"
     assert sorted(english["Customer id"].cast(pl.String)) == sorted(frame["Identifiant client"])
+
+
+def test_a_totals_row_alone_raises_no_warning(tmp_path):
+    """A spreadsheet's totals row repeats the other rows' amounts: left out, it is half of the
+    amounts read, and the overview warned '50% of the amounts read' left out, 'check the
+    column choices' (a new user's trial on a Sage export). It is left out of the shares."""
+    import clv
+    from clv.data import issues as why
+    from clv.web.routes.pages import left_out
+
+    lines = ["Client;Date;Montant"] + [f"c{i % 7};{1 + i:02d}/03/2024;{10 + i},00"
+                                       for i in range(20)]
+    lines.append(f"Total;;{sum(10 + i for i in range(20))},00")
+    path = tmp_path / "ventes.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tx = clv.read_transactions(path)
+    assert tx.issues.excluded(why.TOTALS_ROW) == 1
+    a = clv.analyze(tx, settings=clv.Settings(draws=20))
+    assert left_out(a, "en") is None
+    # another reason still warns, the totals row counted out of the shares
+    lines[3] = "c9;31/02/2024;12,00"
+    lines[5] = "c9;xx;12,00"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    a = clv.analyze(clv.read_transactions(path), settings=clv.Settings(draws=20))
+    said = left_out(a, "en")
+    assert said is not None and "(2 rows)" in said and "10%" in said, said

@@ -143,14 +143,21 @@ WARN_SHARE = 0.05
 def left_out(a: Any, lang: str) -> str | None:
     """The overview's warning when the reading left out more than :data:`WARN_SHARE` of the
     rows or of the amount read (a wrong date format, another currency...), naming the main
-    reason; None otherwise."""
+    reason; None otherwise. A spreadsheet's totals row is left out of both shares: it
+    repeats the amounts of the others (it made a file of 10 orders and its total warn of
+    '50% of the amounts read' left out)."""
+    from clv.data.issues import TOTALS_ROW
+
     issues = a.transactions.issues
-    rows = issues.rows_excluded / issues.rows_read if issues.rows_read else 0.0
-    amount = abs(issues.amount_excluded) / issues.amount_magnitude \
-        if issues.amount_magnitude else 0.0
-    if max(rows, amount) <= WARN_SHARE or not issues.exclusions:
+    totals = [x for x in issues.exclusions if x.reason == TOTALS_ROW]
+    others = [x for x in issues.exclusions if x.reason != TOTALS_ROW]
+    read = issues.rows_read - sum(x.count for x in totals)
+    magnitude = issues.amount_magnitude - sum(abs(x.amount) for x in totals)
+    rows = sum(x.count for x in others) / read if read > 0 else 0.0
+    amount = abs(sum(x.amount for x in others)) / magnitude if magnitude > 0 else 0.0
+    if max(rows, amount) <= WARN_SHARE or not others:
         return None
-    main = max(issues.exclusions, key=lambda x: x.count)
+    main = max(others, key=lambda x: x.count)
     return t("page_left_out", lang, rows=measures.percent(rows, lang),
              amount=measures.percent(amount, lang), reason=reason(main.reason, lang),
              n=number(main.count, lang))
