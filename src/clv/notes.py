@@ -39,6 +39,10 @@ TEMPLATES: dict[str, str] = {
                     "{percent}% of the entries)",
     "refunded_netted": "{n:,} payments partly or wholly refunded: the amount of '{column}' "
                        "(total {total:,.2f}) is deducted from them",
+    "date_format_time_left_out": "the values of '{column}' carry a time of day (e.g. "
+                                 "'{example}') that date_format='{given}' does not read: "
+                                 "their day is read with it, their time left out (a format "
+                                 "with the time, such as '%b %d, %Y %I:%M %p', reads both)",
     "date_format_unread": "{n:,} values of '{column}' are unread with date_format='{given}', "
                           "while '{better}' reads more of them: check the date format",
     "customer_email_over_name": "customers are told apart by their email in '{email}', not "
@@ -140,6 +144,14 @@ TEMPLATES: dict[str, str] = {
     "cohort_ages_capped": "the cohort table stops at {ages:,} {period}s after acquisition "
                           "(50 years): {lines:,} lines at older ages, of customers acquired "
                           "from {first} on, are left out of it",
+    "amount_ex_tax": "the amount is '{column}', without tax (the tax is the state's, as "
+                     "Shopify's Subtotal); '{other}' holds it with tax (--amount '{other}' "
+                     "takes it)",
+    "amount_inc_tax": "the amount is '{column}', tax included; '{other}' holds it without "
+                      "tax (--amount '{other}' takes it)",
+    "guest_ids_excluded": "{n:,} rows have the customer id 0 in '{column}', a guest checkout's "
+                          "placeholder, and no email column to tell the guests apart: "
+                          "excluded as guest checkouts (else they would be one customer '0')",
     "guest_emails": "{n:,} rows of guest checkouts ('{column}' 0 or blank) are told apart by "
                     "their email in '{email}' (lower-cased); the other rows by their id",
     "email_ids_merged": "customer ids of '{column}' are emails, compared without case: {n:,} "
@@ -233,6 +245,9 @@ TEMPLATES_ONE: dict[str, str] = {
     "refunds_linked": "{n:,} refund (total {total:,.2f}) made after its order, found by its "
                       "order id, is netted against the order's period: a refunded order is not "
                       "a purchase",
+    "guest_ids_excluded": "{n:,} row has the customer id 0 in '{column}', a guest checkout's "
+                          "placeholder, and no email column to tell the guests apart: "
+                          "excluded as a guest checkout (else it would be a customer '0')",
     "guest_emails": "{n:,} row of a guest checkout ('{column}' 0 or blank) is told apart by its "
                     "email in '{email}' (lower-cased); the other rows by their id",
     "email_ids_merged": "customer ids of '{column}' are emails, compared without case: {n:,} of "

@@ -2,9 +2,10 @@
 
 Formats are tried by family: ISO 8601 (with optional time, fraction and UTC offset), day-first
 (``DD/MM/YYYY``, also with ``-`` or ``.``), month-first (``MM/DD/YYYY``), compact ``YYYYMMDD``,
-and Unix epoch seconds or milliseconds. The family that reads the most values wins. When the
-day-first and month-first readings both read every value and disagree on some (no day above 12
-anywhere), the column is ambiguous and :class:`~clv.errors.AmbiguousDateError` asks the user to
+Unix epoch seconds or milliseconds, and the month's English name ('Jan 5, 2024 9:15 AM').
+The family that reads the most values wins. When the day-first and month-first readings
+both read every value and disagree on some (no day above 12 anywhere), the column is
+ambiguous and :class:`~clv.errors.AmbiguousDateError` asks the user to
 choose. Values with an offset are converted to the target zone; naive values are taken to be in
 the source zone. The result is timezone-naive, in the target zone.
 """
@@ -56,12 +57,25 @@ def _dated(order: str) -> list[str]:
     ]
 
 
+_CLOCKS = ("", " %I:%M:%S %p", " %I:%M %p", " %H:%M:%S", " %H:%M")
+MONTH_NAMES = [day.replace("%b", month) + t for month in ("%b", "%B")
+               for day in ("%b %d, %Y", "%d %b %Y", "%b %d %Y") for t in _CLOCKS]
+"""Dates with the month's English name, abbreviated or not, with an optional time of day
+(12-hour with AM/PM, or 24-hour): Magento's admin grid 'Jan 5, 2024 9:15:02 AM', Wix's
+'Jan 5, 2024' (its time apart, '9:15 AM'), 'January 5, 2024 9:15 AM', '5 Jan 2024'."""
+
 FAMILIES: dict[str, list[str]] = {
     "iso": _ISO,
     "dmy": _dated("%d/%m/%Y"),
     "mdy": _dated("%m/%d/%Y"),
     "ymd": ["%Y%m%d"],
+    "month_name": MONTH_NAMES,
 }
+CLOCK = r"(?i)[\sT]+\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(\s*[AP]\.?M\.?)?$"
+"""A time of day at the end of a value ('9:15 AM', '14:30:05'): left out of the values an
+explicit format without a time does not read (see :func:`_parse_dates`)."""
+TIME_DIRECTIVES = ("%H", "%I", "%M", "%S", "%T", "%R", "%X", "%c", "%p", "%s")
+"""The directives of a strftime format that read a time of day."""
 ALIASES = {"compact": "ymd", "yyyymmdd": "ymd", "epoch": "epoch", "epoch_ms": "epoch_ms",
            "excel": "excel", "serial": "excel"}
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
@@ -260,6 +274,17 @@ def _parse_dates(values: pl.Series, date_format: str | None, *, tz: str,
         sample = _sample(frame)
         out = _parse(frame, family, tz, source_tz, sample)
         unread = int((out.is_null() & s.is_not_null() & (s != "")).sum())
+        if unread and "%" in family and not any(d in family for d in TIME_DIRECTIVES):
+            # a format of the day alone on values with a time ('Jan 5, 2024 9:15 AM', or a
+            # time column appended): the day is read, the time left out, and said
+            days = frame.select(col.str.replace(CLOCK, ""))
+            day_out = _parse(days, family, tz, source_tz, _sample(days))
+            if day_out.count() > out.count():
+                timed = frame.filter(col.str.contains(CLOCK))
+                notes.append(Note("date_format_time_left_out", column=name, given=date_format,
+                                  example=str(timed[name][0]) if timed.height else ""))
+                out = day_out.alias(out.name)
+                unread = int((out.is_null() & s.is_not_null() & (s != "")).sum())
         if unread:  # the format given leaves values unread: say which family reads more
             read = {f: sample.select(_family_expr(f, col, tz, source_tz)).to_series().count()
                     for f in FAMILIES}
@@ -272,7 +297,7 @@ def _parse_dates(values: pl.Series, date_format: str | None, *, tz: str,
 
     sample = _sample(frame)
     distinct = sample.get_column(name)
-    families = ["iso", "dmy", "mdy", "ymd", "epoch", "epoch_ms", "excel"]
+    families = ["iso", "dmy", "mdy", "ymd", "epoch", "epoch_ms", "excel", "month_name"]
     parsed = sample.select(
         [_family_expr(f, col, tz, source_tz).alias(f) for f in families]
     )

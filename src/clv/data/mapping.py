@@ -44,19 +44,34 @@ COMMON_NAMES: dict[str, list[str]] = {
                     "buyer_user_id", "buyer", "from_email_address", "kundennummer",
                     "kunden_nr", "kundennr", "kunden_id", "kunde",
                     # point-of-sale exports (Lightspeed's 'Customer Code')
-                    "customer_code", "customer_number", "customer_no"],
+                    "customer_code", "customer_number", "customer_no",
+                    # Mollie's Dutch 'Klant-ID'; the buyer's email of Wix ('Contact email'),
+                    # Gumroad ('Purchase Email'), Lemon Squeezy ('user_email')
+                    "klant_id", "klantnummer", "contact_email", "purchase_email",
+                    "buyer_email", "user_email", "billing_email"],
     "timestamp": ["timestamp", "date", "order_date", "purchase_date", "transaction_date",
-                  "invoice_date", "datetime", "created_at", "created", "time", "date_commande",
+                  "invoice_date", "datetime", "created_at", "created", "date_commande",
                   "date_de_commande", "date_facture", "date_de_facture", "date_vente",
                   "date_achat", "date_d_achat", "orderdate", "invoicedate",
-                  "sale_date", "bestelldatum", "rechnungsdatum", "datum"],
+                  "sale_date", "bestelldatum", "rechnungsdatum", "datum",
+                  # Wix's 'Date created', Odoo's 'Date de la commande', Magento's grid
+                  "date_created", "created_date", "date_de_la_commande", "date_de_la_facture",
+                  "order_created", "paid_at", "date_paid",
+                  # last: a bare 'Time' is a date only where no column is named for the
+                  # date (Wix writes 'Date created' and its time apart in 'Time')
+                  "time"],
     "amount": ["amount", "revenue", "value", "sales", "total", "order_total", "total_amount",
                "net_sales", "montant", "montant_ttc", "montant_ht", "total_ttc", "total_ht",
                "line_total", "amount_paid", "spend", "dollar_value", "monetary_value",
                "chiffre_d_affaires", "ca", "montant_total", "total_commande",
                "total_paye_ttc", "total_paye", "montant_paye",
                # PayPal's gross amount (English, French); German exports
-               "gross", "brut", "gesamtbetrag", "bruttobetrag", "betrag"],
+               "gross", "brut", "gesamtbetrag", "bruttobetrag", "betrag",
+               # BigCommerce's totals, without tax first (as Shopify's Subtotal: the tax is
+               # the state's; the note amount_tax_basis says it), Magento's grand totals (in
+               # the store's base currency first), Gumroad's 'Sale Price ($)', Mollie's Dutch
+               "order_total_ex_tax", "order_total_inc_tax", "grand_total_base",
+               "grand_total_purchased", "grand_total", "sale_price", "bedrag"],
     "order_id": ["order_id", "order", "order_number", "invoice", "invoice_no", "invoiceno",
                  "invoice_number", "transaction_id", "orderid", "commande", "num_commande",
                  "numero_commande", "no_commande", "n_commande", "facture", "numero_facture",
@@ -70,7 +85,8 @@ COMMON_NAMES: dict[str, list[str]] = {
                  # last: a bare 'Référence' is the order's in French shop exports (PrestaShop),
                  # after any column named for the order or the invoice
                  "reference"],
-    "currency": ["currency", "devise", "currency_code"],
+    "currency": ["currency", "devise", "currency_code", "order_currency_code",
+                 "order_currency", "wahrung", "valuta"],
     "status": ["status", "order_status", "financial_status", "payment_status", "etat",
                "statut"],
     "product": ["product", "product_name", "sku", "item", "item_name", "stockcode", "produit",
@@ -88,7 +104,11 @@ COMMON_NAMES: dict[str, list[str]] = {
     "time": ["time", "heure", "order_time", "transaction_time"],
     # the amount refunded on the same row (netted from its amount)
     "refunded": ["refunded", "amount_refunded", "refunded_amount", "refund", "remboursement",
-                 "montant_rembourse", "rembourse"],
+                 "montant_rembourse", "rembourse",
+                 # BigCommerce's 'Refund Amount', Magento's 'Total Refunded', Mollie's German
+                 # and Dutch, Gumroad's 'Partial Refund ($)' (beside its flag 'Refunded?')
+                 "refund_amount", "total_refunded", "erstatteter_betrag",
+                 "terugbetaald_bedrag", "partial_refund"],
 }
 
 CUSTOMER_NAMES = COMMON_NAMES["customer_id"]
@@ -468,6 +488,11 @@ guest checkout rather than a customer: WooCommerce's 'Customer User ID' (the Wor
 0 for a guest), and any customer column of a preset in :data:`GUEST_PRESETS`."""
 GUEST_PRESETS = {"woocommerce"}
 """Presets whose customer id is 0 for a guest checkout."""
+GUEST_ZERO_ANY = True
+"""Any other customer column of ids (not an email, not a display name) where the id ``0``
+appears marks guest checkouts by it too (BigCommerce's 'Customer ID' is 0 for a guest, the
+buyer's email in 'Customer Email'): said by :attr:`Mapping.guest_zero`, acted on only when
+a ``0`` is among the ids (a log without one is read as before)."""
 EMAIL_COLUMNS = ["billingemail", "emailbilling", "customeremail", "email", "emailaddress",
                  "billingemailaddress", "courriel", "emailfacturation", "mail"]
 """Columns of the buyer's email (compared as :func:`_norm` writes names), in order of
@@ -520,7 +545,9 @@ class Mapping:
     (:data:`GUEST_ID_COLUMNS`, :data:`GUEST_PRESETS`), so that guests are not one customer
     ``0``: a guest row is keyed by its email, in ``guest_email`` (:data:`EMAIL_COLUMNS`, the
     email trimmed and lower-cased), the other rows by their id; without an email column (or
-    email), a row of id 0 is excluded as a guest checkout.
+    email), a row of id 0 is excluded as a guest checkout. ``guest_zero``: the column is
+    not one of those, and guests are told so only when its ids hold a ``0``
+    (:data:`GUEST_ZERO_ANY`).
 
     ``minor_units``: the amounts are in the currency's minor unit (:data:`MINOR_UNIT_PRESETS`).
     ``activity``: for a payment account's activity (:data:`ACTIVITY_PRESETS`), its columns
@@ -537,6 +564,7 @@ class Mapping:
     notes: list[str] = field(default_factory=list)
     guests: bool = False
     guest_email: str | None = None
+    guest_zero: bool = False
     minor_units: bool = False
     refund_total: str | None = None
     activity: dict[str, str] = field(default_factory=dict)
@@ -569,7 +597,7 @@ class Mapping:
             parts.insert(2, "amount = sales side of "
                             + " and ".join(f"'{self.columns[f]}'" for f in ("debit", "credit")
                                            if f in self.columns) + " (ledger)")
-        if self.guests:
+        if self.guests and not self.guest_zero:
             parts.insert(1, "guests (customer id 0 or blank) <- "
                          + (f"'{self.guest_email}'" if self.guest_email else "excluded"))
         return ", ".join(parts)
@@ -785,6 +813,15 @@ def resolve_mapping(
                 take("customer_id", rest[0], "content: first remaining column")
 
     _settle_amount(mapping, given)
+    if "amount" in mapping.columns:
+        twin = tax_twin(mapping.columns["amount"], columns)
+        if twin is not None:
+            mapping.notes.append(Note("amount_ex_tax" if twin[1] else "amount_inc_tax",
+                                      column=mapping.columns["amount"], other=twin[0]))
+            if twin[1] and "refunded" in mapping.columns and mapping.refund_total is None:
+                # a refund is money given back, tax included (BigCommerce's 'Refund
+                # Amount'): scaled to the amount without tax, as Shopify's (REFUND_BASIS)
+                mapping.refund_total = twin[0]
     if mapping.preset in MINOR_UNIT_PRESETS and "amount" in mapping.columns:
         written = {_norm(n) for n in PRESETS[mapping.preset]["amount"]}
         mapping.minor_units = _norm(mapping.columns["amount"]) in written
@@ -812,6 +849,11 @@ def resolve_mapping(
         mapping.guests = True
         mapping.guest_email = next((by_norm[n] for n in EMAIL_COLUMNS
                                     if n in by_norm and by_norm[n] != customer), None)
+    elif customer is not None and GUEST_ZERO_ANY and "mail" not in _norm(customer) \
+            and _norm(customer) not in NAME_COLUMNS and not mapping.ledger:
+        mapping.guests = mapping.guest_zero = True
+        mapping.guest_email = next((by_norm[n] for n in EMAIL_COLUMNS
+                                    if n in by_norm and by_norm[n] != customer), None)
     missing = [f for f in REQUIRED if f not in mapping.columns
                and not (f == "amount" and (mapping.line_items or mapping.ledger))]
     if missing and complete:
@@ -822,6 +864,27 @@ def resolve_mapping(
                     "columns": listed_words(columns)},
             source=source, field=missing[0])
     return mapping
+
+
+TAX_TWINS = (("extax", "inctax"), ("excltax", "incltax"), ("ht", "ttc"), ("net", "gross"),
+             ("exvat", "incvat"))
+"""Pairs of words telling an amount without tax from the same amount with it, in column
+names compared as :func:`_norm` writes them ('Order Total (ex tax)', 'Order Total (inc
+tax)'; 'Montant HT', 'Montant TTC')."""
+
+
+def tax_twin(amount: str, columns: list[str]) -> tuple[str, bool] | None:
+    """The column of ``columns`` holding the amount column ``amount`` on the other tax basis
+    (:data:`TAX_TWINS`), and whether ``amount`` is the one without tax; None without one."""
+    name = _norm(amount)
+    by_norm = {_norm(c): c for c in columns}
+    for without, with_tax in TAX_TWINS:
+        for mine, other, ex in ((without, with_tax, True), (with_tax, without, False)):
+            if name.endswith(mine) and len(name) > len(mine):
+                twin = by_norm.get(name[: -len(mine)] + other)
+                if twin is not None and twin != amount:
+                    return twin, ex
+    return None
 
 
 def _settle_amount(mapping: Mapping, given: set[str]) -> None:

@@ -36,9 +36,9 @@ from clv.data.mapping import (
     LEDGER_REVENUE_ACCOUNT,
     NOT_PAID,
     NOT_PAID_PREFIXES,
+    ONE_CUSTOMER_ROWS,
     PAID_PREFIXES,
     PAID_WORDS,
-    ONE_CUSTOMER_ROWS,
     PRESET_DATE_ORDERS,
     SALES_JOURNALS,
     STATUS_PREFIXES,
@@ -959,7 +959,11 @@ def _customer_ids(frame: pl.DataFrame, mapping: Mapping, notes: list[str]
     if not mapping.guests:
         return ids, None
     zero = ids == GUEST_ID
+    if mapping.guest_zero and not zero.any():
+        return ids, None
     if mapping.guest_email is None:
+        if zero.any() and mapping.guest_zero:
+            notes.append(Note("guest_ids_excluded", n=int(zero.sum()), column=column))
         return ids, zero.fill_null(False) if zero.any() else None
     if not zero.any() and not ids.null_count():
         return ids, None

@@ -608,6 +608,11 @@ NOTES: dict[str, str] = {
                     "{plus} dans {percent} % des écritures)",
     "refunded_netted": "{n} paiements remboursés en tout ou partie : le montant de « {column} » "
                        "(total {total}) en est déduit",
+    "date_format_time_left_out": "les valeurs de « {column} » portent une heure (par "
+                                 "exemple « {example} ») que date_format='{given}' ne lit "
+                                 "pas : leur jour est lu avec ce format, leur heure laissée "
+                                 "de côté (un format avec l'heure, comme "
+                                 "'%b %d, %Y %I:%M %p', lit les deux)",
     "date_format_unread": "{n} valeurs de « {column} » restent illisibles avec "
                           "date_format='{given}', alors que « {better} » en lit davantage : "
                           "vérifier le format des dates",
@@ -718,6 +723,15 @@ NOTES: dict[str, str] = {
     "cohort_ages_capped": "la table des cohortes s'arrête à l'âge {ages} (unité : {period}) "
                           "après l'acquisition, soit 50 ans : {lines} lignes d'âges plus "
                           "élevés, de clients acquis à partir du {first}, en sont exclues",
+    "amount_ex_tax": "le montant est « {column} », hors taxes (la taxe revient à l'État, "
+                     "comme le Subtotal de Shopify) ; « {other} » le donne taxes comprises "
+                     "(--amount '{other}' le prend)",
+    "amount_inc_tax": "le montant est « {column} », taxes comprises ; « {other} » le donne "
+                      "hors taxes (--amount '{other}' le prend)",
+    "guest_ids_excluded": "{n} lignes ont l'identifiant client 0 dans « {column} », celui "
+                          "d'une commande invitée, et aucune colonne d'e-mail ne distingue "
+                          "les invités : exclues comme commandes invitées (sinon elles "
+                          "feraient un seul client « 0 »)",
     "guest_emails": "{n} lignes de commandes invitées (« {column} » à 0 ou vide) sont "
                     "distinguées par leur e-mail de « {email} » (en minuscules) ; les autres "
                     "lignes par leur identifiant",
@@ -838,6 +852,10 @@ NOTES_ONE: dict[str, str] = {
                        "« {customer} ») sont celles des clients ; {n} ligne d'un autre compte "
                        "({example} : ventes, TVA) est la contrepartie d'une facture, exclue "
                        "comme « identifiant client manquant »",
+    "guest_ids_excluded": "{n} ligne a l'identifiant client 0 dans « {column} », celui "
+                          "d'une commande invitée, et aucune colonne d'e-mail ne distingue "
+                          "les invités : exclue comme commande invitée (sinon elle ferait "
+                          "un client « 0 »)",
     "line_items": "{n} ligne d'article sans montant propre appartient à une commande dont le "
                   "montant est sur une autre ligne ; conservée avec un montant de 0",
 }
