@@ -48,7 +48,7 @@ from clv.scenarios import (
 from clv.segments import Segments, segment_customers
 from clv.subscriptions import Subscriptions, outside_notes, saas_metrics
 from clv.timing import cross_sell, has_products, next_purchase
-from clv.valuation import Settings, Valuation, value_customers
+from clv.valuation import Settings, Valuation, no_dropout, value_customers
 from clv.value import ValueIntervals
 
 Progress = Callable[[str, float], None]
@@ -386,6 +386,8 @@ def _kpis(val: Valuation, segs: Segments, scenario: Scenario,
         out.update(mrr=last["mrr"], arpa=last["arpa"], nrr=last["nrr"],
                    customer_churn=last["customer_churn"])
     unpredictable = val.no_prediction
+    if unpredictable is None and no_dropout(val.model):  # the faces say it by those figures
+        out["no_dropout"] = True
     if unpredictable is not None:  # the figures of the future are not given (see the note)
         out.update(dict.fromkeys(UNPREDICTED, None), no_prediction=unpredictable.key)
         if "ltv_cac" in out:

@@ -350,6 +350,15 @@ FUTURE_COLUMNS = ("expected_purchases", "discounted_purchases", "clv", "clv_lowe
 when no prediction is possible (:func:`prediction_note`)."""
 
 
+def no_dropout(model: Any) -> bool:
+    """True when the purchase model lets no customer ever leave: the NBD, or a model whose
+    fit is at a no-dropout limit (its note ``no_dropout``). The lifetime figures (lifetime
+    value, LTV of a new customer, LTV:CAC) are then a discounted perpetuity, which the faces
+    say next to them."""
+    return getattr(model, "NAME", "") == "NBD" or any(
+        getattr(n, "key", "") == "no_dropout" for n in getattr(model, "notes_", ()) or ())
+
+
 def prediction_note(summary: Summary) -> Note | None:
     """The note saying why no prediction is possible on ``summary`` (step 6 of the module
     docstring), or None when one is: ``no_prediction_time`` when every customer's ``T`` is 0

@@ -102,7 +102,7 @@ def _print_kpis(analysis: Analysis) -> None:
     t.add_column(escape(w("cli_figure")))
     t.add_column(escape(w("cli_value")), justify="right")
     for key, value in analysis.kpis.items():
-        if key == "no_prediction":  # said by its note
+        if key in ("no_prediction", "no_dropout"):  # said by a note, below for no_dropout
             continue
         if key in ("date", "observation_end") and isinstance(value, str):
             with contextlib.suppress(ValueError):  # not a day: shown as written
@@ -110,6 +110,8 @@ def _print_kpis(analysis: Analysis) -> None:
         t.add_row(escape(heading(key, analysis.settings)),
                   escape(figure(key, value, analysis.currency)))
     out().print(t)
+    if analysis.kpis.get("no_dropout"):  # the lifetime figures are a perpetuity
+        out().print(escape(w("cli_no_dropout", model=analysis.model.NAME)))
 
 
 @commands.command()

@@ -156,6 +156,12 @@ MESSAGES: dict[str, dict[str, str]] = {
                                  "--product COLUMN",
                            "fr": f"{{source}}{_NB}: aucune colonne de produit trouvée{_NB}; "
                                  "la nommer avec --product COLONNE"},
+    "cli_no_dropout": {"en": "No customer ever leaves under {model}: the lifetime value, the "
+                             "LTV of a new customer and LTV:CAC are values over an endless "
+                             "lifetime, discounted (see the notes).",
+                       "fr": f"Aucun client ne part selon {{model}}{_NB}: la valeur vie "
+                             "client, la LTV d'un nouveau client et LTV:CAC sont des valeurs "
+                             "sur une durée de vie sans fin, actualisées (voir les notes)."},
     "cli_err_no_mrr": {"en": "{source}: no column of monthly revenue was found (mrr, "
                              "monthly_revenue, revenu_mensuel...); name it with --mrr COLUMN; "
                              "columns: {columns}",

@@ -297,10 +297,15 @@ def _headline(a: Analysis, f: Figures, lang: str) -> list[dict[str, str]]:
     if k.get("no_prediction"):  # the figures of the future are not given: say why
         for t in tiles[4:]:
             t.update(value="–", sub=w("no_prediction"))
+    if k.get("no_dropout"):  # the lifetime figures are a perpetuity: said by them
+        for t in tiles[6:]:
+            t.update(sub=w("no_dropout"))
     if k.get("blended_cac") is not None:
         tiles.append(tile("blended_cac", _money(k["blended_cac"], cur, lang)))
     if k.get("ltv_cac") is not None:
         tiles.append(tile("blended_ltv_cac", ratio(k["ltv_cac"], lang), kpi="ltv_cac"))
+        if k.get("no_dropout"):
+            tiles[-1].update(sub=w("no_dropout"))
     tiles.append(tile("repeat_rate", percent(k["repeat_rate"], lang)))
     judged = "" if not k.get("not_judged") else w("not_judged").format(
         n=number(k["not_judged"], lang))

@@ -195,6 +195,11 @@ WORDS: dict[str, dict[str, str]] = {
                     "fr": "aucun client n'est jugeable (voir les notes sous Qualité des "
                           "données)"},
     "not_judged_cell": {"en": "not judged", "fr": "non jugé"},
+    "no_dropout": {"en": "no customer ever leaves under this model: a value over an endless "
+                         "lifetime, discounted (see the notes under Data quality)",
+                   "fr": "aucun client ne part selon ce modèle\u00a0: une valeur sur une "
+                         "durée de vie sans fin, actualisée (voir les notes sous Qualité des "
+                         "données)"},
     "no_prediction": {"en": "no prediction possible (see the notes under Data quality)",
                       "fr": "aucune prévision possible (voir les notes sous Qualité des "
                             "données)"},

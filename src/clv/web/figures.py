@@ -66,6 +66,10 @@ WORDS: dict[str, dict[str, str]] = {
     "no_ratio": {"en": "blank: no acquisition spend to divide by",
                  "fr": "vide : aucune dépense d'acquisition à diviser"},
     "share_of_all": {"en": "{share} of all", "fr": "{share} du total"},
+    "no_dropout": {"en": "no customer ever leaves under this model: a value over an endless "
+                         "lifetime, discounted (see the notes)",
+                   "fr": "aucun client ne part selon ce modèle : une valeur sur une durée de "
+                         "vie sans fin, actualisée (voir les notes)"},
     "no_prediction": {"en": "blank: no prediction possible on this data (see the notes)",
                       "fr": "vide : aucune prévision possible sur ces données (voir les "
                             "notes)"},
@@ -163,10 +167,16 @@ def headline(a: Analysis, lang: str) -> list[dict[str, Any]]:
                 note = word("not_judged", lang).format(n=number(k["not_judged"], lang))
         if kpi == "ltv_cac" and value is None:
             note = word("no_ratio", lang)
+        if k.get("no_dropout") and kpi in LIFETIME_KPIS:  # a perpetuity: say so
+            note = word("no_dropout", lang)
         if k.get("no_prediction") and kpi in (*UNPREDICTED, "ltv_cac"):  # not given: say why
             note = word("no_prediction", lang)
         out.append(figure(key, value, a, lang, digits=digits, note=note))
     return out
+
+
+LIFETIME_KPIS = ("lifetime_value", "new_customer_ltv", "ltv_cac", "paid_ltv_cac")
+"""The figures over the whole lifetime, a discounted perpetuity when no customer leaves."""
 
 
 def selection(chosen: Any, a: Analysis, lang: str) -> list[dict[str, Any]]:
