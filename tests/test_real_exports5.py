@@ -188,3 +188,42 @@ def test_platform_headers_recognised(tmp_path: Path) -> None:
     assert out["mapping"]["refunded"] == "Terugbetaald bedrag"
     assert out["mapping"]["currency"] == "Valuta"
     assert abs(out["amount_kept"] - 55.0) < 0.01
+
+
+# --- D. refund flags (Gumroad) --------------------------------------------------------------
+
+GUMROAD = (
+    "Purchase ID,Item Name,Buyer Name,Purchase Email,Buyer Email,Purchase Date,"
+    "Purchase Time (UTC timezone),Subtotal ($),Taxes ($),Sale Price ($),Fees ($),"
+    "Refunded?,Partial Refund ($),Fully Refunded?,Disputed?,Order Number\n"
+    "p1,Ebook,Amy Ray,amy@example.com,amy@example.com,2024-01-04,10:00:00,29.0,0.0,29.0,"
+    "2.90,0,0.0,0,0,1001\n"
+    "p2,Course,Bea Lo,bea@example.com,bea@example.com,2024-01-20,11:00:00,99.0,0.0,99.0,"
+    "9.90,0,0.0,0,0,1002\n"
+    "p3,Ebook,Amy Ray,amy@example.com,amy@example.com,2024-02-10,09:00:00,29.0,0.0,29.0,"
+    "2.90,1,0.0,1,0,1003\n"
+    "p6,Course,Bea Lo,bea@example.com,bea@example.com,2024-03-22,12:00:00,99.0,0.0,99.0,"
+    "9.90,1,40.0,0,0,1006\n"
+)
+
+
+def test_refund_flags_are_not_money(tmp_path: Path) -> None:
+    path = _write(tmp_path, "gumroad_sales.csv", GUMROAD)
+    out = _check(path)
+    assert out["mapping"]["customer_id"] == "Purchase Email"
+    assert out["mapping"]["amount"] == "Sale Price ($)"
+    assert out["mapping"]["refunded"] == "Partial Refund ($)"
+    # 29 + 99 + (29 - 29) + (99 - 40), never a refund of 1 for the flag
+    assert abs(out["amount_kept"] - 187.0) < 0.01
+    assert "flag" in _notes(out)
+    fr = _cli("check", path, lang="fr")
+    assert fr.returncode == 0 and "indicateur" in fr.stdout + fr.stderr
+
+
+def test_a_refund_flag_of_0_and_1_is_never_money(tmp_path: Path) -> None:
+    text = "Order,Email,Date,Total,Refunded?\n" \
+           "1,a@x.io,2024-01-04,20.00,0\n2,b@x.io,2024-01-05,30.00,1\n" \
+           "3,a@x.io,2024-02-04,10.00,0\n"
+    out = _check(_write(tmp_path, "flags.csv", text))
+    assert "refunded" not in out["mapping"]
+    assert abs(out["amount_kept"] - 60.0) < 0.01  # never 30 - 1

@@ -149,6 +149,9 @@ TEMPLATES: dict[str, str] = {
                      "takes it)",
     "amount_inc_tax": "the amount is '{column}', tax included; '{other}' holds it without "
                       "tax (--amount '{other}' takes it)",
+    "refund_flag_whole": "{n:,} payments flagged refunded in '{flag}' without an amount "
+                         "refunded are wholly refunded (total {total:,.2f} deducted); '{flag}' "
+                         "is a yes/no flag, not money",
     "guest_ids_excluded": "{n:,} rows have the customer id 0 in '{column}', a guest checkout's "
                           "placeholder, and no email column to tell the guests apart: "
                           "excluded as guest checkouts (else they would be one customer '0')",
@@ -245,6 +248,9 @@ TEMPLATES_ONE: dict[str, str] = {
     "refunds_linked": "{n:,} refund (total {total:,.2f}) made after its order, found by its "
                       "order id, is netted against the order's period: a refunded order is not "
                       "a purchase",
+    "refund_flag_whole": "{n:,} payment flagged refunded in '{flag}' without an amount "
+                         "refunded is wholly refunded (total {total:,.2f} deducted); '{flag}' "
+                         "is a yes/no flag, not money",
     "guest_ids_excluded": "{n:,} row has the customer id 0 in '{column}', a guest checkout's "
                           "placeholder, and no email column to tell the guests apart: "
                           "excluded as a guest checkout (else it would be a customer '0')",

@@ -549,6 +549,8 @@ class Mapping:
     not one of those, and guests are told so only when its ids hold a ``0``
     (:data:`GUEST_ZERO_ANY`).
 
+    ``refund_flag``: a column flagging payments refunded (:data:`REFUND_FLAGS`), read as a
+    whole refund where the row has no amount refunded.
     ``minor_units``: the amounts are in the currency's minor unit (:data:`MINOR_UNIT_PRESETS`).
     ``activity``: for a payment account's activity (:data:`ACTIVITY_PRESETS`), its columns
     of :data:`ACTIVITY` found (type, impact, refunded_to).
@@ -565,6 +567,7 @@ class Mapping:
     guests: bool = False
     guest_email: str | None = None
     guest_zero: bool = False
+    refund_flag: str | None = None
     minor_units: bool = False
     refund_total: str | None = None
     activity: dict[str, str] = field(default_factory=dict)
@@ -684,21 +687,56 @@ def _display_names(values: pl.Series, sample: int = 1000) -> bool:
     return float(named.mean() or 0.0) >= 0.5  # type: ignore[arg-type]
 
 
+FLAG_WORDS = {"true", "false", "yes", "no", "oui", "non", "ja", "nein", "y", "n"}
+"""Values of a flag ('Refunded?': yes or no), never money."""
+FLAG_DIGITS = {"0", "1"}
+"""Values of a refund flag written 0/1 (Gumroad's 'Refunded?'; an amount of 0 or 1 stays an
+amount): a flag when a 1 is among them, or
+when the column's name asks a question ('Refunded?'); a column of 0s alone is left as
+money (nothing refunded)."""
+
+
 def _boolean_money(frame: pl.DataFrame, fld: str, col: str) -> bool:
     """True when ``col``, a candidate by its name for the money field ``fld``, holds booleans
-    (a Boolean column, or text all 'true'/'false' in its first BOOLEAN_SAMPLE rows): Stripe's
-    API has a boolean 'refunded' beside the amount 'amount_refunded', and True read as 1
-    would be a refund of one unit."""
+    (a Boolean column, or text all 'true'/'false', 'yes'/'no', or for a refund 0/1 with a 1
+    or under a name ending in '?', in its first BOOLEAN_SAMPLE rows): Stripe's API has a boolean
+    'refunded' beside the amount 'amount_refunded', Gumroad a 0/1 'Refunded?' beside
+    'Partial Refund ($)', and True or 1 read as money would be a refund of one unit."""
     if fld not in MONEY_FIELDS:
         return False
     values = frame[col]
     if values.dtype == pl.Boolean:
         return True
+    if values.dtype.is_integer() and fld == "refunded":
+        head = values.head(BOOLEAN_SAMPLE).drop_nulls()
+        return head.len() > 0 and bool(head.is_in([0, 1]).all()) \
+            and (str(col).rstrip().endswith("?") or bool((head == 1).any()))
     if values.dtype != pl.String:
         return False
     head = values.head(BOOLEAN_SAMPLE).str.strip_chars().str.to_lowercase()
     head = head.filter(head.is_not_null() & (head != ""))
-    return head.len() > 0 and bool(head.is_in(["true", "false"]).all())
+    if not head.len():
+        return False
+    if bool(head.is_in(sorted(FLAG_WORDS)).all()):
+        return True
+    return fld == "refunded" and bool(head.is_in(sorted(FLAG_DIGITS)).all()) \
+        and (str(col).rstrip().endswith("?") or bool((head == "1").any()))
+
+
+REFUND_FLAGS = ["fully_refunded", "refunded", "is_refunded", "rembourse"]
+"""Columns flagging a payment refunded (Gumroad's 'Fully Refunded?' and 'Refunded?', Stripe
+API's 'refunded'), compared as :func:`_norm` writes names: beside a column of the amount
+refunded ('Partial Refund ($)'), a row flagged without an amount refunded is wholly refunded
+(:attr:`Mapping.refund_flag`); a flag alone is left unread, as it always was."""
+
+
+def is_flagged(values: pl.Series) -> pl.Series:
+    """The rows of a flag column (:data:`REFUND_FLAGS`) that say yes: True, 'true', 'yes',
+    '1' ...; False for the others and blanks."""
+    if values.dtype == pl.Boolean:
+        return values.fill_null(False)
+    text = values.cast(pl.String).str.strip_chars().str.to_lowercase()
+    return text.is_in(["true", "yes", "oui", "ja", "y", "1"]).fill_null(False)
 
 
 def resolve_mapping(
@@ -839,6 +877,12 @@ def resolve_mapping(
             col = next((by_norm[_norm(n)] for n in names if _norm(n) in by_norm), None)
             if col is not None:
                 mapping.activity[role] = col
+    if "amount" in mapping.columns and "refunded" in mapping.columns \
+            and "refunded" not in given and not headerless:
+        mapping.refund_flag = next(
+            (by_norm[_norm(n)] for n in REFUND_FLAGS if _norm(n) in by_norm
+             and by_norm[_norm(n)] not in used
+             and _boolean_money(frame, "refunded", by_norm[_norm(n)])), None)
     customer = mapping.columns.get("customer_id")
     if customer is not None and _norm(customer) in NAME_COLUMNS and (
             (mapping.preset is not None and mapping.preset not in ID_PRESETS)

@@ -46,6 +46,7 @@ from clv.data.mapping import (
     WALK_IN_SPELLINGS,
     ZERO_DECIMAL,
     Mapping,
+    is_flagged,
     resolve_mapping,
     zone_column,
 )
@@ -1105,11 +1106,24 @@ def _net_of_refunds(amount: pl.Series, frame: pl.DataFrame, mapping: Mapping,
     + 20 tax + 5 shipping would net to -25). An order without a positive total keeps its
     refund as written."""
     m = mapping.columns
-    if "refunded" not in m:
+    if "refunded" not in m and mapping.refund_flag is None:
         return amount
-    refunded = parse_amounts(frame[m["refunded"]], decimal=decimal).amount.fill_null(0.0)
-    if units is not None:
-        refunded = refunded / units
+    if "refunded" in m:
+        refunded = parse_amounts(frame[m["refunded"]], decimal=decimal).amount.fill_null(0.0)
+        if units is not None:
+            refunded = refunded / units
+    else:
+        refunded = pl.repeat(0.0, frame.height, eager=True, dtype=pl.Float64)
+    if mapping.refund_flag is not None:
+        # a payment flagged refunded without an amount refunded is wholly refunded
+        # (Gumroad's 'Fully Refunded?' / 'Refunded?' beside 'Partial Refund ($)' of 0)
+        whole = is_flagged(frame[mapping.refund_flag]) & (refunded == 0) \
+            & amount.is_not_null() & (amount != 0)
+        if whole.any():
+            notes.append(Note("refund_flag_whole", n=int(whole.sum()),
+                              flag=mapping.refund_flag, total=float(amount.filter(whole).sum())))
+            refunded = pl.select(pl.when(pl.lit(whole)).then(pl.lit(amount))
+                                 .otherwise(pl.lit(refunded))).to_series()
     partial = (refunded != 0) & amount.is_not_null()
     if mapping.refund_total is not None and partial.any():
         total = parse_amounts(frame[mapping.refund_total], decimal=decimal).amount
@@ -1120,7 +1134,7 @@ def _net_of_refunds(amount: pl.Series, frame: pl.DataFrame, mapping: Mapping,
         notes.append(Note("refund_basis", column=m["refunded"], basis=m["amount"],
                           gross=mapping.refund_total, written=written,
                           deducted=float(refunded.filter(partial).sum())))
-    if partial.any():
+    if partial.any() and "refunded" in m:
         notes.append(Note("refunded_netted", n=int(partial.sum()), column=m["refunded"],
                           total=float(refunded.filter(partial).sum())))
     return amount - refunded

@@ -733,6 +733,9 @@ NOTES: dict[str, str] = {
                      "(--amount '{other}' le prend)",
     "amount_inc_tax": "le montant est « {column} », taxes comprises ; « {other} » le donne "
                       "hors taxes (--amount '{other}' le prend)",
+    "refund_flag_whole": "{n} paiements marqués remboursés dans « {flag} » sans montant "
+                         "remboursé sont remboursés en entier (total {total} déduit) ; "
+                         "« {flag} » est un indicateur oui/non, pas un montant",
     "guest_ids_excluded": "{n} lignes ont l'identifiant client 0 dans « {column} », celui "
                           "d'une commande invitée, et aucune colonne d'e-mail ne distingue "
                           "les invités : exclues comme commandes invitées (sinon elles "
@@ -857,6 +860,9 @@ NOTES_ONE: dict[str, str] = {
                        "« {customer} ») sont celles des clients ; {n} ligne d'un autre compte "
                        "({example} : ventes, TVA) est la contrepartie d'une facture, exclue "
                        "comme « identifiant client manquant »",
+    "refund_flag_whole": "{n} paiement marqué remboursé dans « {flag} » sans montant "
+                         "remboursé est remboursé en entier (total {total} déduit) ; "
+                         "« {flag} » est un indicateur oui/non, pas un montant",
     "guest_ids_excluded": "{n} ligne a l'identifiant client 0 dans « {column} », celui "
                           "d'une commande invitée, et aucune colonne d'e-mail ne distingue "
                           "les invités : exclue comme commande invitée (sinon elle ferait "
