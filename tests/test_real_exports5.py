@@ -227,3 +227,54 @@ def test_a_refund_flag_of_0_and_1_is_never_money(tmp_path: Path) -> None:
     out = _check(_write(tmp_path, "flags.csv", text))
     assert "refunded" not in out["mapping"]
     assert abs(out["amount_kept"] - 60.0) < 0.01  # never 30 - 1
+
+
+# --- E. an order's total repeated on each of its lines (Wix) ---------------------------------
+
+
+def test_wix_order_total_counted_once_per_order(tmp_path: Path) -> None:
+    path = _write(tmp_path, "wix_orders.csv", WIX)
+    out = _check(path)
+    assert abs(out["amount_kept"] - (37 + 30 + 40)) < 0.01  # never 37 twice
+    assert "counted once" in _notes(out)
+    said = _summary(path)
+    assert said["customers"] == 2 and abs(said["amount"] - 107.0) < 0.01
+    fr = _cli("check", path, lang="fr")
+    assert fr.returncode == 0 and "une fois" in fr.stdout + fr.stderr
+
+
+def test_line_totals_of_equal_value_stay_line_totals(tmp_path: Path) -> None:
+    text = ("Order ID,Email,Date,Item,Price,Qty,Line Total\n"
+            "1,a@x.io,2024-01-04,Mug,10.00,1,10.00\n1,a@x.io,2024-01-04,Cap,10.00,1,10.00\n"
+            "2,b@x.io,2024-01-05,Tee,5.00,2,10.00\n")
+    out = _check(_write(tmp_path, "lines.csv", text))
+    assert abs(out["amount_kept"] - 30.0) < 0.01
+
+
+# --- F. Squarespace's further lines of an order ---------------------------------------------
+
+SQUARESPACE = (
+    "Order ID,Email,Financial Status,Paid at,Fulfillment Status,Currency,Subtotal,Shipping,"
+    "Taxes,Amount Refunded,Total,Created at,Lineitem quantity,Lineitem name,Lineitem price,"
+    "Lineitem sku,Billing Name,Cancelled at\n"
+    "00101,ann@example.com,PAID,2024-01-05 09:15:02 -0500,FULFILLED,USD,40.00,5.00,0.00,"
+    "0.00,45.00,2024-01-05 09:15:02 -0500,1,Mug,15.00,SQ123,Jo Bloggs,\n"
+    "00101,,,,,,,,,,,,1,Poster,25.00,SQ124,,\n"
+    "00102,bob@example.com,PAID,2024-01-20 10:00:00 -0500,FULFILLED,USD,30.00,0.00,0.00,"
+    "0.00,30.00,2024-01-20 10:00:00 -0500,1,Tee,30.00,SQ125,Bob Bell,\n"
+    "00103,ann@example.com,PAID,2024-02-03 12:00:00 -0500,FULFILLED,USD,60.00,0.00,0.00,"
+    "0.00,60.00,2024-02-03 12:00:00 -0500,2,Mug,15.00,SQ123,Jo Bloggs,\n"
+    "00103,,,,,,,,,,,,1,Cap,30.00,SQ126,,\n"
+)
+
+
+def test_squarespace_further_lines_belong_to_their_order(tmp_path: Path) -> None:
+    path = _write(tmp_path, "squarespace_orders.csv", SQUARESPACE)
+    out = _check(path)
+    assert out["rows_kept"] == 5 and out["rows_excluded"] == 0
+    assert abs(out["amount_kept"] - 135.0) < 0.01
+    assert "further lines" in _notes(out)
+    said = _summary(path)
+    assert said["customers"] == 2
+    fr = _cli("check", path, lang="fr")
+    assert fr.returncode == 0 and "autres lignes" in fr.stdout + fr.stderr

@@ -152,6 +152,12 @@ TEMPLATES: dict[str, str] = {
     "refund_flag_whole": "{n:,} payments flagged refunded in '{flag}' without an amount "
                          "refunded are wholly refunded (total {total:,.2f} deducted); '{flag}' "
                          "is a yes/no flag, not money",
+    "order_total_repeated": "{n:,} orders write their total '{column}' again on each of "
+                            "their lines (same '{order}', same amount): counted once per "
+                            "order, their {lines:,} other lines kept as line items worth 0",
+    "order_lines_filled": "{n:,} lines without a date in '{column}' are further lines of "
+                          "an order written on the line above (same '{order}'): they take "
+                          "its date and customer",
     "guest_ids_excluded": "{n:,} rows have the customer id 0 in '{column}', a guest checkout's "
                           "placeholder, and no email column to tell the guests apart: "
                           "excluded as guest checkouts (else they would be one customer '0')",
@@ -251,6 +257,12 @@ TEMPLATES_ONE: dict[str, str] = {
     "refund_flag_whole": "{n:,} payment flagged refunded in '{flag}' without an amount "
                          "refunded is wholly refunded (total {total:,.2f} deducted); '{flag}' "
                          "is a yes/no flag, not money",
+    "order_total_repeated": "{n:,} order writes its total '{column}' again on each of "
+                            "its lines (same '{order}', same amount): counted once, its "
+                            "{lines:,} other lines kept as line items worth 0",
+    "order_lines_filled": "{n:,} line without a date in '{column}' is a further line of "
+                          "an order written on the line above (same '{order}'): it takes its "
+                          "date and customer",
     "guest_ids_excluded": "{n:,} row has the customer id 0 in '{column}', a guest checkout's "
                           "placeholder, and no email column to tell the guests apart: "
                           "excluded as a guest checkout (else it would be a customer '0')",

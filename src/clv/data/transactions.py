@@ -295,6 +295,7 @@ def _validate(
     src = raw.source
     notes = list(raw.notes) + list(mapping.notes)
     m = mapping.columns
+    frame = _order_lines_filled(frame, m, notes)
     when = _date_values(frame, m, notes)
     try:
         dates = parse_dates(when, date_format, tz=timezone, source_tz=source_timezone,
@@ -384,6 +385,17 @@ def _validate(
                 pl.when(line_item).then(0.0).otherwise(pl.col("_amount")).alias("_amount"),
                 line_item.alias("_line0"))
             line_note = len(notes)  # said once the lines kept are known
+
+    repeated = _repeated_totals(work, frame, m, decimal) if "order_id" in m and "amount" in m \
+        else None
+    if repeated is not None:
+        orders_repeated, lines, repeat = repeated
+        work = work.with_columns(repeat.alias("_repeat"))
+        work = work.with_columns(
+            pl.when(pl.col("_repeat")).then(0.0).otherwise(pl.col("_amount")).alias("_amount"),
+            (pl.col("_line0") | pl.col("_repeat")).alias("_line0")).drop("_repeat")
+        notes.append(Note("order_total_repeated", n=orders_repeated, lines=lines,
+                          column=m["amount"], order=m["order_id"]))
 
     # Target currency: the user's, else the most frequent one written.
     written = work["_cur"].drop_nulls()
@@ -1289,6 +1301,96 @@ def _order_values(work: pl.DataFrame, frame: pl.DataFrame, m: dict[str, str]
                                                        default=None))
                 .otherwise(value).alias(target))
     return work
+
+
+LINE_PRICE_NAMES = {"price", "unitprice", "itemprice", "lineitemprice", "priceeach",
+                    "prixunitaire", "pu", "puht", "putc", "prix"}
+"""Columns of a line's own price (compared as :func:`clv.data.mapping._norm` writes names):
+beside them, an amount equal on every line of an order and above a line's price is the
+order's total, repeated (see :func:`_repeated_totals`)."""
+ORDER_TOTAL_NAMES = {"ordertotal", "ordertotalamount", "grandtotal", "ordertotalinctax",
+                     "ordertotalextax", "totalcommande", "montanttotalcommande"}
+"""Amount columns that say they hold the order's total."""
+REPEAT_SAMPLE = 10_000
+"""The first rows in which an order repeating its amount is looked for before all rows."""
+
+
+def _repeated_totals(work: pl.DataFrame, frame: pl.DataFrame, m: dict[str, str],
+                     decimal: str | None) -> tuple[int, int, pl.Series] | None:
+    """The lines after an order's first that repeat its order-level total (Wix writes one row
+    per item and the order's 'Total' on each): the number of such orders and lines, and the
+    rows of ``work`` that are such lines (the caller keeps them as line items worth 0, as
+    Shopify's lines without an amount); None when there are none.
+
+    Only where the file says the amount is the order's: a column of the lines' own prices
+    (:data:`LINE_PRICE_NAMES`) beside it, with the amount above a price on some line of the
+    order, or an amount column named for the order's total (:data:`ORDER_TOTAL_NAMES`).
+    An order's lines repeat its total when they are several, all of the same non-zero
+    amount. Logs without such columns are not looked at, and the first
+    :data:`REPEAT_SAMPLE` rows must hold such an order before every row is."""
+    from clv.data.mapping import _norm
+
+    price = next((c for c in frame.columns if _norm(str(c)) in LINE_PRICE_NAMES
+                  and c != m["amount"]), None)
+    if price is None and _norm(m["amount"]) not in ORDER_TOTAL_NAMES:
+        return None
+    oid = _clean_text(pl.col(m["order_id"]).cast(pl.String))
+
+    def marks(rows: pl.DataFrame) -> pl.DataFrame:
+        group = [oid]
+        several = (pl.len().over(group) > 1) & (pl.col("_amount").n_unique().over(group) == 1) \
+            & (pl.col("_amount").null_count().over(group) == 0) & (pl.col("_amount") != 0) \
+            & oid.is_not_null()
+        if price is not None:
+            line = parse_amounts(rows[price], decimal=decimal).amount
+            rows = rows.with_columns(line.alias("_lprice"))
+            several = several & (pl.col("_amount") > pl.col("_lprice")).any().over(group)
+        return rows.with_columns(
+            (several & (pl.int_range(pl.len()).over(group) > 0)).fill_null(False)
+            .alias("_repeat"))
+
+    head = marks(work.head(REPEAT_SAMPLE))
+    if not head["_repeat"].any():
+        return None
+    marked = marks(work)
+    lines = int(marked["_repeat"].sum())
+    if not lines:
+        return None
+    orders = int(marked.filter(pl.col("_repeat")).select(oid.n_unique()).item())
+    return orders, lines, marked["_repeat"]
+
+
+def _order_lines_filled(frame: pl.DataFrame, m: dict[str, str], notes: list[str]
+                        ) -> pl.DataFrame:
+    """A line without a date, of an order whose date is on another line, takes its date, its
+    customer and its time from the order's first dated line, said in the note
+    ``order_lines_filled``: Squarespace (as Shopify for its amounts) writes the order's
+    columns on its first line only, and its other lines were excluded as 'unparsable date'.
+    A log whose date column has no blank is not looked at (a Datetime column: its null
+    count)."""
+    if "order_id" not in m or not _has_blank(frame, m["timestamp"]):
+        return frame
+    oid = _clean_text(pl.col(m["order_id"]).cast(pl.String))
+
+    def blank(column: str) -> pl.Expr:
+        return _clean_text(pl.col(column)) if frame[column].dtype == pl.String \
+            else pl.col(column)
+
+    undated = blank(m["timestamp"]).is_null()
+    orders = frame.filter(undated & oid.is_not_null()).select(oid.unique()).to_series()
+    dated = frame.filter(~undated & oid.is_in(orders.implode())).select(oid.unique())
+    if not dated.height:
+        return frame
+    line = undated & oid.is_in(dated.to_series().implode())
+    n = int(frame.select(line.sum()).item())
+    fills = [c for c in dict.fromkeys((m["timestamp"], m["customer_id"], m.get("time")))
+             if c is not None]
+    frame = frame.with_columns(
+        pl.when(line).then(blank(c).fill_null(strategy="forward").over(oid))
+        .otherwise(pl.col(c)).alias(c) for c in fills)
+    notes.append(Note("order_lines_filled", n=n, column=m["timestamp"],
+                      order=m["order_id"]))
+    return frame
 
 
 def _has_blank(frame: pl.DataFrame, column: str) -> bool:

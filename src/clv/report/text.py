@@ -736,6 +736,13 @@ NOTES: dict[str, str] = {
     "refund_flag_whole": "{n} paiements marqués remboursés dans « {flag} » sans montant "
                          "remboursé sont remboursés en entier (total {total} déduit) ; "
                          "« {flag} » est un indicateur oui/non, pas un montant",
+    "order_total_repeated": "{n} commandes répètent leur total « {column} » sur chacune "
+                            "de leurs lignes (même « {order} », même montant) : compté une "
+                            "fois par commande, leurs {lines} autres lignes gardées comme "
+                            "articles de montant 0",
+    "order_lines_filled": "{n} lignes sans date dans « {column} » sont d'autres lignes "
+                          "d'une commande écrite plus haut (même « {order} ») : elles en "
+                          "prennent la date et le client",
     "guest_ids_excluded": "{n} lignes ont l'identifiant client 0 dans « {column} », celui "
                           "d'une commande invitée, et aucune colonne d'e-mail ne distingue "
                           "les invités : exclues comme commandes invitées (sinon elles "
@@ -863,6 +870,13 @@ NOTES_ONE: dict[str, str] = {
     "refund_flag_whole": "{n} paiement marqué remboursé dans « {flag} » sans montant "
                          "remboursé est remboursé en entier (total {total} déduit) ; "
                          "« {flag} » est un indicateur oui/non, pas un montant",
+    "order_total_repeated": "{n} commande répète son total « {column} » sur chacune "
+                            "de ses lignes (même « {order} », même montant) : compté une "
+                            "fois, ses {lines} autres lignes gardées comme articles de "
+                            "montant 0",
+    "order_lines_filled": "{n} ligne sans date dans « {column} » est une autre ligne "
+                          "d'une commande écrite plus haut (même « {order} ») : elle en "
+                          "prend la date et le client",
     "guest_ids_excluded": "{n} ligne a l'identifiant client 0 dans « {column} », celui "
                           "d'une commande invitée, et aucune colonne d'e-mail ne distingue "
                           "les invités : exclue comme commande invitée (sinon elle ferait "
