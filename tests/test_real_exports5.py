@@ -278,3 +278,36 @@ def test_squarespace_further_lines_belong_to_their_order(tmp_path: Path) -> None
     assert said["customers"] == 2
     fr = _cli("check", path, lang="fr")
     assert fr.returncode == 0 and "autres lignes" in fr.stdout + fr.stderr
+
+
+# --- G. Sage's credit notes and its HT / TTC columns ------------------------------------------
+
+SAGE = (
+    "Type de pièce;N° pièce;Date;Code client;Intitulé;Référence;Désignation;Qté;PU HT;"
+    "Montant HT;Montant TTC\r\n"
+    "Facture;FA00101;05/01/2024;CLI001;Boulangerie Hélène;ART01;Farine T55 25kg;4;18,50;"
+    "74,00;88,80\r\n"
+    "Facture;FA00102;12/01/2024;CLI002;Café Müller;ART01;Farine T55 25kg;10;18,50;185,00;"
+    "222,00\r\n"
+    "Facture;FA00103;02/02/2024;CLI001;Boulangerie Hélène;ART01;Farine T55 25kg;4;18,50;"
+    "74,00;88,80\r\n"
+    "Avoir;AV00001;09/02/2024;CLI002;Café Müller;ART01;Retour farine abîmée;2;18,50;37,00;"
+    "44,40\r\n"
+    "Facture;FA00105;04/03/2024;CLI002;Café Müller;ART02;Levure fraîche;5;6,00;30,00;"
+    "36,00\r\n"
+    ";;;;;;Total;;;400,00;480,00\r\n"
+)
+
+
+def test_sage_credit_notes_are_refunds_and_the_tax_basis_is_said(tmp_path: Path) -> None:
+    path = _write(tmp_path, "sage_lignes_ventes_fr.csv", SAGE, encoding="cp1252")
+    out = _check(path)
+    assert out["mapping"]["amount"] == "Montant TTC"
+    # 88.80 + 222 + 88.80 - 44.40 + 36: the credit note deducted, never a purchase
+    assert abs(out["amount_kept"] - 391.20) < 0.01
+    notes = _notes(out)
+    assert "credit note" in notes and "Montant HT" in notes
+    assert [e["reason"] for e in out["exclusions"]] == ["totals row"]
+    fr = _cli("check", path, lang="fr")
+    assert fr.returncode == 0 and "avoir" in fr.stdout + fr.stderr
+    assert "hors taxes" in fr.stdout + fr.stderr

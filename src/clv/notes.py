@@ -158,6 +158,9 @@ TEMPLATES: dict[str, str] = {
     "order_lines_filled": "{n:,} lines without a date in '{column}' are further lines of "
                           "an order written on the line above (same '{order}'): they take "
                           "its date and customer",
+    "credit_notes": "{n:,} lines of '{column}' are credit notes ('{example}'), written "
+                    "with a positive amount: counted as refunds (total {total:,.2f} "
+                    "deducted), not purchases",
     "guest_ids_excluded": "{n:,} rows have the customer id 0 in '{column}', a guest checkout's "
                           "placeholder, and no email column to tell the guests apart: "
                           "excluded as guest checkouts (else they would be one customer '0')",
@@ -263,6 +266,9 @@ TEMPLATES_ONE: dict[str, str] = {
     "order_lines_filled": "{n:,} line without a date in '{column}' is a further line of "
                           "an order written on the line above (same '{order}'): it takes its "
                           "date and customer",
+    "credit_notes": "{n:,} line of '{column}' is a credit note ('{example}'), written "
+                    "with a positive amount: counted as a refund (total {total:,.2f} "
+                    "deducted), not a purchase",
     "guest_ids_excluded": "{n:,} row has the customer id 0 in '{column}', a guest checkout's "
                           "placeholder, and no email column to tell the guests apart: "
                           "excluded as a guest checkout (else it would be a customer '0')",

@@ -350,6 +350,9 @@ def _validate(
             amounts = _adjusted(amounts, frame, mapping, decimal, notes)
         units = _minor_units(frame, m, notes) if mapping.minor_units else None
         amount = amounts.amount if units is None else amounts.amount / units
+        amount, credit = _credit_notes(amount, frame, notes)
+        if credit is not None:
+            cols["_credit"] = credit
         cols |= {"_amount": _net_of_refunds(amount, frame, mapping, decimal, notes, units),
                  "_cur": amounts.currency}
     if qty is not None and not mapping.line_items:
@@ -1055,7 +1058,12 @@ def _totals_rows(work: pl.DataFrame, m: dict[str, str]) -> list[int]:
     last_row, cid, amount = tail.select(ROW, "_cid", "_amount").row(-1)
     if last_row not in rows and cid is None and amount is not None and amount > 0 \
             and work.height >= 3:
-        others = float(work.filter(~pl.col(ROW).is_in([last_row, *rows]))["_amount"].sum())
+        # the amounts as written: a credit note's line, made negative, is positive in its
+        # file's totals row
+        written = pl.when(pl.col("_credit")).then(-pl.col("_amount")).otherwise(
+            pl.col("_amount")) if "_credit" in work.columns else pl.col("_amount")
+        others = float(work.filter(~pl.col(ROW).is_in([last_row, *rows]))
+                       .select(written.sum()).item() or 0.0)
         if abs(amount - others) <= max(0.01, 1e-9 * abs(others)):
             rows.append(last_row)
     return rows
@@ -1358,6 +1366,51 @@ def _repeated_totals(work: pl.DataFrame, frame: pl.DataFrame, m: dict[str, str],
         return None
     orders = int(marked.filter(pl.col("_repeat")).select(oid.n_unique()).item())
     return orders, lines, marked["_repeat"]
+
+
+DOCUMENT_TYPE_COLUMNS = {"typedepiece", "typepiece", "typededocument", "typedocument",
+                         "documenttype", "doctype", "belegart", "invoicetype"}
+"""Columns of an accounting export naming each line's document (Sage's and Cegid's 'Type de
+pièce': 'Facture', 'Avoir'), compared as :func:`clv.data.mapping._norm` writes names."""
+CREDIT_NOTES = {"avoir", "avoirs", "facture d'avoir", "creditnote", "credit note", "credit memo",
+                "creditmemo", "gutschrift", "note de credit", "avoir client"}
+"""Document types that are credit notes (compared lower-cased, without accents): their
+amounts, written positive, are refunds (:func:`_credit_notes`)."""
+
+
+def _credit_notes(amount: pl.Series, frame: pl.DataFrame, notes: list[str]
+                  ) -> tuple[pl.Series, pl.Series | None]:
+    """``amount`` with the lines of credit notes (a document type of :data:`CREDIT_NOTES` in
+    a column of :data:`DOCUMENT_TYPE_COLUMNS`) made negative, said in the note
+    ``credit_notes``: Sage writes an 'Avoir' with a positive amount, which counted as a
+    purchase. The column's distinct values are looked at first. Returns the amounts and the
+    lines made negative (None without any)."""
+    from clv.data.mapping import _norm
+
+    column = next((c for c in frame.columns if _norm(str(c)) in DOCUMENT_TYPE_COLUMNS), None)
+    if column is None or frame[column].dtype != pl.String:
+        return amount, None
+    kinds = frame[column].drop_nulls().unique()
+    folded = {k: _fold(k) for k in kinds.to_list()}
+    credit = [k for k, f in folded.items() if f in CREDIT_NOTES]
+    if not credit:
+        return amount, None
+    lines = frame[column].is_in(credit).fill_null(False) & (amount > 0).fill_null(False)
+    n = int(lines.sum())
+    if n:
+        notes.append(Note("credit_notes", n=n, column=column, example=credit[0],
+                          total=float(amount.filter(lines).sum())))
+        amount = pl.select(pl.when(pl.lit(lines)).then(-pl.lit(amount))
+                           .otherwise(pl.lit(amount))).to_series().alias(amount.name)
+        return amount, lines
+    return amount, None
+
+
+def _fold(text: str) -> str:
+    """``text`` trimmed, lower-cased, without accents."""
+    import unicodedata
+    folded = unicodedata.normalize("NFKD", text.strip().lower())
+    return "".join(ch for ch in folded if not unicodedata.combining(ch))
 
 
 def _order_lines_filled(frame: pl.DataFrame, m: dict[str, str], notes: list[str]

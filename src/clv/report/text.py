@@ -743,6 +743,9 @@ NOTES: dict[str, str] = {
     "order_lines_filled": "{n} lignes sans date dans « {column} » sont d'autres lignes "
                           "d'une commande écrite plus haut (même « {order} ») : elles en "
                           "prennent la date et le client",
+    "credit_notes": "{n} lignes de « {column} » sont des avoirs (« {example} »), écrits "
+                    "en montant positif : comptés comme remboursements (total {total} "
+                    "déduit), non comme achats",
     "guest_ids_excluded": "{n} lignes ont l'identifiant client 0 dans « {column} », celui "
                           "d'une commande invitée, et aucune colonne d'e-mail ne distingue "
                           "les invités : exclues comme commandes invitées (sinon elles "
@@ -877,6 +880,9 @@ NOTES_ONE: dict[str, str] = {
     "order_lines_filled": "{n} ligne sans date dans « {column} » est une autre ligne "
                           "d'une commande écrite plus haut (même « {order} ») : elle en "
                           "prend la date et le client",
+    "credit_notes": "{n} ligne de « {column} » est un avoir (« {example} »), écrit "
+                    "en montant positif : compté comme remboursement (total {total} "
+                    "déduit), non comme achat",
     "guest_ids_excluded": "{n} ligne a l'identifiant client 0 dans « {column} », celui "
                           "d'une commande invitée, et aucune colonne d'e-mail ne distingue "
                           "les invités : exclue comme commande invitée (sinon elle ferait "
