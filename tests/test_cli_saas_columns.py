@@ -59,3 +59,15 @@ def test_saas_says_a_missing_column_without_claiming_it_was_given(tmp_path):
     assert "customer, start, end, price" in done.stderr
     french = _run("saas", path, lang="fr")
     assert "aucune colonne de revenu mensuel" in french.stderr, french.stderr
+
+
+def test_a_table_where_nobody_has_left_yet_is_read(tmp_path):
+    """Every subscription still active (the end column empty on every row: no dropout yet)
+    was refused: "column 'end': no date format reads the values (e.g. '')"."""
+    path = tmp_path / "subs.csv"
+    rows = [f"c{i},2024-0{1 + i % 5}-{1 + i:02d},,{10 + 5 * (i % 3)}" for i in range(12)]
+    path.write_text("customer,start,end,mrr\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    done = _run("saas", path, "--as-of", "2024-06-30", "--json")
+    assert done.returncode == 0, done.stderr
+    months = {m["month"][:7]: m for m in json.loads(done.stdout)["months"]}
+    assert months["2024-06"]["customers"] == 12 and months["2024-06"]["customer_churn"] == 0

@@ -369,10 +369,13 @@ def read_subscriptions_report(source: Any, *, customer: str | None = None,
     for key in ("start", "end"):
         values = frame[names[key]]
         empty = _blank(values)
-        parsed = parse_dates(values.set(empty, None) if values.dtype == pl.String else values,
-                             date_format, source=raw.source)
-        report.notes += parsed.notes
-        dates = parsed.values.dt.date()
+        if key == "end" and empty.all():  # nobody has left yet: every subscription active
+            dates = pl.Series(key, [None] * len(values), dtype=pl.Date)
+        else:
+            parsed = parse_dates(values.set(empty, None) if values.dtype == pl.String
+                                 else values, date_format, source=raw.source)
+            report.notes += parsed.notes
+            dates = parsed.values.dt.date()
         bad = dates.is_null() & ~empty if key == "end" else dates.is_null()
         if bad.any():
             first = int(bad.arg_max() or 0)
