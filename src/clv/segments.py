@@ -253,7 +253,8 @@ class Segments:
     ``customers``: per customer, the RFM columns, revenue to date, predicted CLV (and P(alive)
     when given) and tier; ``segments``: the named segments profiled (see ``profile``) with
     their rule; ``tiers``: see ``value_tiers``; ``concentration``: historical (revenue to
-    date) and predicted (CLV); ``basis``: what the historical and predicted figures cover.
+    date) and predicted (CLV; absent when no prediction is possible: see
+    :func:`segment_customers`); ``basis``: what the historical and predicted figures cover.
     """
 
     customers: pl.DataFrame
