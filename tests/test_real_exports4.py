@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -19,15 +16,11 @@ import pytest
 import clv
 import clv.data.dates
 from clv.data import issues as why
+from exporttools import check as _check
+from exporttools import cli as _cli
+from exporttools import write as _write
 
-CLV = Path(sys.executable).parent / "clv"
 AS_OF = dt.datetime(2026, 1, 1)
-
-
-def _write(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def _keys(tx: Any) -> list[str]:
@@ -36,21 +29,6 @@ def _keys(tx: Any) -> list[str]:
 
 def _note(tx: Any, key: str) -> Any:
     return next(n for n in tx.issues.notes if getattr(n, "key", "") == key)
-
-
-def _cli(*args: str | Path, lang: str = "en") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(CLV), *map(str, args)], capture_output=True, text=True,
-                          timeout=300, env={"PATH": "/usr/bin:/bin", "CLV_LANG": lang,
-                                            "COLUMNS": "200"})
-
-
-def _check(path: Path, *args: str) -> dict[str, Any]:
-    done = _cli("check", path, "--json", *args)
-    assert done.returncode == 0, done.stderr + done.stdout
-    assert "Traceback" not in done.stderr
-    out: dict[str, Any] = json.loads(done.stdout)
-    assert out["balanced"]
-    return out
 
 
 # --- two-digit years ---------------------------------------------------------------------------

@@ -6,33 +6,12 @@ Sage's credit notes. Each through the installed ``clv`` script."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-CLV = Path(sys.executable).parent / "clv"
-
-
-def _write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
-    path = folder / name
-    path.write_text(text, encoding=encoding)
-    return path
-
-
-def _cli(*args: str | Path, lang: str = "en") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(CLV), *map(str, args)], capture_output=True, text=True,
-                          timeout=300, env={"PATH": "/usr/bin:/bin", "CLV_LANG": lang,
-                                            "COLUMNS": "200"})
-
-
-def _check(path: Path, *args: str) -> dict[str, Any]:
-    done = _cli("check", path, "--json", *args)
-    assert done.returncode == 0, done.stderr + done.stdout
-    assert "Traceback" not in done.stderr
-    out: dict[str, Any] = json.loads(done.stdout)
-    assert out["balanced"]
-    return out
+from exporttools import check as _check
+from exporttools import cli as _cli
+from exporttools import write as _write
 
 
 def _summary(path: Path, *args: str) -> dict[str, Any]:

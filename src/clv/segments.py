@@ -264,11 +264,6 @@ class Segments:
     basis: dict[str, str]
 
 
-PREDICTED_COLUMNS = ("clv", "p_alive", "expected_purchases", "tier")
-"""The columns of :attr:`Segments.customers` that come from a prediction (null when no
-prediction is possible)."""
-
-
 def segment_customers(summary: Summary, value: pl.DataFrame, *, bins: int = 5,
                       predicted: str = "predicted CLV", unpredicted: bool = False
                       ) -> Segments:
@@ -277,8 +272,9 @@ def segment_customers(summary: Summary, value: pl.DataFrame, *, bins: int = 5,
     describes what the predicted figure covers (horizon, margin, discounting).
 
     ``unpredicted``: the data allow no prediction (``clv.valuation.prediction_note``): the
-    RFM scores and segments (historical) are kept; the predicted columns
-    (:data:`PREDICTED_COLUMNS`) and the segments' predicted figures are null, there are no
+    RFM scores and segments (historical) are kept; the predicted columns (``clv``,
+    ``p_alive``, ``expected_purchases``, ``tier``) and the segments' predicted figures are
+    null, there are no
     tiers (they rank customers by predicted CLV) and the concentration is the historical
     one only, rather than figures of a degenerate fit that look like predictions."""
     scores = rfm_scores(summary, bins)
