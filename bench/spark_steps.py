@@ -59,7 +59,7 @@ def main() -> None:
         return result
 
     with tempfile.TemporaryDirectory() as tmp:
-        stx = step("read+validate", lambda: cs.read_transactions(log, spark))
+        stx = step("read+validate", lambda: cs.read_transactions(log, spark, keep=()))
         ss = step("summary", lambda: cs.rfm_summary(stx))
         step("write", lambda: ss.frame.write.mode("overwrite").parquet(str(Path(tmp) / "s")))
         figures = step("figures", lambda: stats(ss))

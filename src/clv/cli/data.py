@@ -111,7 +111,7 @@ def summary(
         from clv import spark as cs
         from clv.cli import spark as engine_of
 
-        stx = engine_of.transactions(file, read, spark_master, spark_conf)
+        stx = engine_of.transactions(file, read, spark_master, spark_conf, keep=())
         ss = cs.rfm_summary(stx, **options)
         if output is not None:
             ss.frame.write.mode("overwrite").parquet(str(output))

@@ -107,7 +107,7 @@ def fit(
         from clv import spark as cs
         from clv.cli import spark as engine_of
 
-        stx = engine_of.transactions(file, read, spark_master, spark_conf)
+        stx = engine_of.transactions(file, read, spark_master, spark_conf, keep=())
         issues = stx.issues
         ss = cs.rfm_summary(stx, unit=unit or D.UNIT,  # type: ignore[arg-type]
                             observation_end=observation_end,
@@ -243,7 +243,7 @@ def _predict_spark(file: str, read: Reading, cfg: Any, master: str, conf: list[s
     from clv.cli import spark as engine_of
     from clv.measures import horizon_words
 
-    stx = engine_of.transactions(file, read, master, conf)
+    stx = engine_of.transactions(file, read, master, conf, keep=())
     ss = cs.rfm_summary(stx, unit=cfg.unit, observation_end=cfg.observation_end,
                         midpoint=cfg.midpoint)
     choice = cs.purchase_model(stx, cfg)

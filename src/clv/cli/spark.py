@@ -55,11 +55,12 @@ def session_of(master: str, conf: list[str] | None, timezone: str = "UTC") -> Sp
     return session(master, settings, timezone=timezone)
 
 
-def transactions(file: str, read: Reading, master: str, conf: list[str] | None
-                 ) -> SparkTransactions:
+def transactions(file: str, read: Reading, master: str, conf: list[str] | None,
+                 keep: tuple[str, ...] | None = None) -> SparkTransactions:
     """The transactions of ``file`` validated in Spark (a session of ``master`` and ``conf``)
     with the command's reading options: those the Spark engine applies; any other given is
-    refused, naming it, before Spark starts."""
+    refused, naming it, before Spark starts. ``keep``: the optional columns carried (see
+    :func:`clv.spark.read_transactions`; ``()`` for a job that reads none)."""
     from clv.spark import read_transactions
 
     options: dict[str, Any] = {}
@@ -75,7 +76,7 @@ def transactions(file: str, read: Reading, master: str, conf: list[str] | None
             "none":
         options["earliest"] = None
     spark = session_of(master, conf, options.get("timezone") or "UTC")
-    return read_transactions(file, spark, **options)
+    return read_transactions(file, spark, keep=keep, **options)
 
 
 def stats(ss: SparkSummary) -> dict[str, Any]:
