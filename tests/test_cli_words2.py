@@ -141,10 +141,10 @@ def test_fit_on_only_refunds_says_no_customer_bought(only_refunds: Path) -> None
 # --- 4. the summary writes money as money --------------------------------------------------
 
 @pytest.mark.parametrize("lang,extra,total,mean", [
-    ("en", [], "Total amount 94", "Mean repeat purchase of repeat buyers 15.25"),
-    ("en", ["--currency", "EUR"], "Total amount €94", "buyers €15.25"),
-    ("fr", ["--currency", "EUR"], "Montant total 94 €", "réguliers 15,25 €")])
-def test_summary_writes_money_to_the_cent_and_totals_whole(tmp_path: Path, lang: str,
+    ("en", [], "Total amount 94.00", "Mean repeat purchase of repeat buyers 15.25"),
+    ("en", ["--currency", "EUR"], "Total amount €94.00", "buyers €15.25"),
+    ("fr", ["--currency", "EUR"], "Montant total 94,00 €", "réguliers 15,25 €")])
+def test_summary_writes_money_to_the_cent(tmp_path: Path, lang: str,
                                                             extra: list[str], total: str,
                                                             mean: str) -> None:
     data = write(tmp_path / "shop.csv", ["a,2024-01-01,10.00", "a,2024-02-01,20.50",

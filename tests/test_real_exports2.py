@@ -192,7 +192,7 @@ def test_the_lines_of_an_excluded_order_are_excluded_with_it(tmp_path):
         "order status not paid (failed, cancelled, refunded, awaiting payment)": (5, 48.0),
         "other currency": (2, 11.0)}
     assert tx.issues.balanced and tx.issues.rows_read == 10
-    assert "1 line items without their own amount belong to orders whose amount is on " \
+    assert "1 line item without its own amount belongs to an order whose amount is on " \
         "another line; kept with amount 0" in tx.issues.notes
     # ann's first purchase is her paid order, not a line of her refunded one
     assert str(tx.frame["timestamp"].min()).startswith("2023-01-01")

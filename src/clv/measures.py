@@ -290,6 +290,16 @@ def ratio(value: float | None, lang: str = "en", digits: int = 2) -> str:
                           locale=LOCALES[_lang(lang)]) + "x"
 
 
+def by_currency(amounts: dict[str, float] | None, lang: str = "en") -> str:
+    """Amounts of several currencies, each in its own and never summed: '50.00 EUR, 33.50
+    GBP' ('50,00 EUR, 33,50 GBP' in French), to each currency's own decimals; '' when not
+    known."""
+    from babel.numbers import get_currency_precision  # 2 for a code Babel does not know
+
+    return ", ".join(f"{money(v, None, lang, get_currency_precision(c))} {c}"
+                     for c, v in sorted((amounts or {}).items()))
+
+
 def money(amount: float | None, currency: str | None, lang: str = "en",
           digits: int | None = None) -> str:
     """An amount in its currency for the language's locale: EUR 1234.5 is '€1,234.50' in

@@ -68,6 +68,8 @@ TEMPLATES: dict[str, str] = {
     "date_and_time": "dates of '{date}' and times of day of '{time}' read together",
     "currencies": "several currencies found; kept {currency}, the most frequent (choose "
                   "with currency=...)",
+    "currency_cell_errors": "{n:,} cells of '{column}' hold a spreadsheet error (such as "
+                            "'{example}'): unreadable, read as blank, not as currencies",
     "identical_rows": "{n:,} rows repeat another row exactly; kept, since without an "
                       "order id they cannot be told from real repeat purchases "
                       "(duplicates='drop' removes them)",
@@ -247,6 +249,10 @@ TEMPLATES_ONE: dict[str, str] = {
                           "while '{better}' reads more values: check the date format",
     "encoding_mixed": "{n:,} line not UTF-8, read as {encoding} (line number {lines}); the "
                       "others are UTF-8",
+    "currency_cell_errors": "{n:,} cell of '{column}' holds a spreadsheet error ('{example}'): "
+                            "unreadable, read as blank, not as a currency",
+    "line_items": "{n:,} line item without its own amount belongs to an order whose amount is "
+                  "on another line; kept with amount 0",
     "identical_rows": "{n:,} row repeats another row exactly; kept, since without an order id "
                       "it cannot be told from a real repeat purchase (duplicates='drop' removes "
                       "it)",
@@ -287,9 +293,7 @@ TEMPLATES_ONE: dict[str, str] = {
 }
 """The English sentence of the notes whose count ``n`` is one (English writes 1 in the
 singular, 0 in the plural; the French singulars are ``clv.report.text.NOTES_ONE``), with the
-same values as their ``TEMPLATES``. ``line_items`` is still to be added ('{n:,} line item
-without its own amount belongs to an order whose amount is on another line; kept with amount
-0'): tests/test_real_exports2.py asserts its plural for one line."""
+same values as their ``TEMPLATES``."""
 
 
 def template(key: str, values: dict[str, Any]) -> str:

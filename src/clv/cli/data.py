@@ -146,14 +146,14 @@ def summary(
         written(w("cli_the_summary"), output)
 
 
-MONEY_FIGURES = {"mean_monetary_of_repeat_buyers": None, "total_amount": 0}
+MONEY_FIGURES = {"mean_monetary_of_repeat_buyers": None, "total_amount": None}
 """The summary's figures that are money, and their decimals (None: the currency's own, cents;
-totals in whole units, as the report writes them)."""
+the total too, which a user checks against the file's own total to the cent)."""
 
 
 def figure(key: str, value: Any, currency: str | None) -> str:
-    """A figure of the summary's table: money in ``currency`` when known (to the cent, totals
-    in whole units), other means with three decimals, counts whole."""
+    """A figure of the summary's table: money in ``currency`` when known (to the cent), other
+    means with three decimals, counts whole."""
     if key in MONEY_FIGURES:
         digits = MONEY_FIGURES[key]
         if currency:

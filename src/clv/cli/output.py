@@ -353,7 +353,9 @@ def print_issues(tx: Transactions | DataIssues) -> None:
     (its ``DataIssues``: the examples are rows' values, a table having no line numbers)."""
     from rich.table import Table
 
+    from clv.data import issues as why
     from clv.data.issues import DataIssues
+    from clv.measures import by_currency
 
     iss = tx if isinstance(tx, DataIssues) else tx.issues
     currency = None if isinstance(tx, DataIssues) else tx.currency
@@ -376,12 +378,23 @@ def print_issues(tx: Transactions | DataIssues) -> None:
             rows = ", ".join(str(x["row"]) if "row" in x else
                              "(" + ", ".join(str(v) for v in x.values()) + ")"
                              for x in e.examples)
+            # the rows in other currencies: their amounts per currency (none when the engine
+            # does not say them), never their numbers summed as one amount
+            said = by_currency(e.amounts, lang()) if e.reason == why.OTHER_CURRENCY \
+                else amount(e.amount, currency)
             t.add_row(escape(reason_words(str(e.reason))), number(e.count, 0),
-                      escape(amount(e.amount, currency)), escape(rows))
+                      escape(said or "-"), escape(rows))
         out().print(t)
-    out().print(w("cli_amounts", read=amount(iss.amount_read, currency),
-                  kept=amount(iss.amount_kept, currency),
-                  excluded=amount(iss.amount_excluded, currency)), markup=False)
+    other = iss.amount_other_currencies
+    if iss.excluded(why.OTHER_CURRENCY):  # the amounts in the kept currency only
+        out().print(w("cli_amounts_in", currency=currency or "?",
+                      read=amount(iss.amount_read - other, currency),
+                      kept=amount(iss.amount_kept, currency),
+                      excluded=amount(iss.amount_excluded - other, currency)), markup=False)
+    else:
+        out().print(w("cli_amounts", read=amount(iss.amount_read, currency),
+                      kept=amount(iss.amount_kept, currency),
+                      excluded=amount(iss.amount_excluded, currency)), markup=False)
     for n in iss.notes:
         out().print(f"[dim]{escape(w('cli_note'))} {escape(note_words(n, None, currency))}[/]")
 

@@ -36,6 +36,9 @@ REFUND_DROPPED = "refund (policy 'drop')"
 TOTALS_ROW = "totals row"
 """A spreadsheet's last row summing the others ('Total', 'Totaux', 'Grand total', or no
 customer and the sum of the other amounts): ranked first, before the missing ids it has."""
+EMPTY_ROW = "empty row (no value in any column)"
+"""A line of a text file with no value in any cell (``,,,``, a blank line, a spreadsheet's
+trailing lines): no purchase, counted apart (a workbook's are left out by its reader)."""
 EARLIEST = dt.date(1970, 1, 1)
 """The default earliest date a transaction may carry (``read_transactions(earliest=...)``)."""
 
@@ -47,7 +50,7 @@ def early_date(earliest: dt.date) -> str:
 
 
 EARLY_DATE = early_date(EARLIEST)
-REASONS = (TOTALS_ROW, NOT_SALES, FREE_LINE, NEGATIVE_PRICE, GUEST_CHECKOUT,
+REASONS = (EMPTY_ROW, TOTALS_ROW, NOT_SALES, FREE_LINE, NEGATIVE_PRICE, GUEST_CHECKOUT,
            MISSING_CUSTOMER, STATUS_NOT_PAID, BAD_DATE,
            BAD_QUANTITY, BAD_AMOUNT, AMOUNT_RANGE, OTHER_CURRENCY, EARLY_DATE, FUTURE_DATE,
            DUPLICATE, REFUND_DROPPED)
@@ -69,6 +72,11 @@ class Exclusion:
     count: int
     amount: float
     examples: list[dict[str, Any]] = field(default_factory=list)
+    amounts: dict[str, float] | None = None
+    """The amounts of the rows in other currencies, per currency (``{'EUR': 50.0, 'GBP':
+    33.5}``), for the reason ``other currency`` when the reader knows them (else None).
+    ``amount`` sums their numbers only so that the amounts read balance: a face never shows
+    it as money (:attr:`DataIssues.amount_other_currencies`)."""
 
 
 @dataclass
@@ -118,6 +126,14 @@ class DataIssues:
         tol = 1e-9 * max(1.0, abs(self.amount_read), self.amount_magnitude) + 1e-6
         return rows_ok and math.isfinite(gap) and abs(gap) <= tol
 
+    @property
+    def amount_other_currencies(self) -> float:
+        """The numbers of the rows excluded in other currencies, summed across currencies:
+        in ``amount_read`` and ``amount_excluded`` (so that they balance), but no money; a
+        face shows the amounts read and excluded without them, in the kept currency, and
+        those rows' amounts per currency (``Exclusion.amounts``)."""
+        return math.fsum(e.amount for e in self.exclusions if e.reason == OTHER_CURRENCY)
+
     def excluded(self, reason: str) -> int:
         """Number of rows excluded for ``reason`` (0 when none)."""
         return sum(e.count for e in self.exclusions if e.reason == reason)
@@ -131,24 +147,33 @@ class DataIssues:
             "amount_read": self.amount_read,
             "amount_kept": self.amount_kept,
             "amount_excluded": self.amount_excluded,
+            # in the two above, no money: the amounts per currency are the exclusion's
+            "amount_other_currencies": self.amount_other_currencies,
             "balanced": self.balanced,
             "mapping": self.mapping,
             "mapping_origin": self.mapping_origin,
             "exclusions": [
                 {"reason": e.reason, "count": e.count, "amount": e.amount, "examples": e.examples}
+                | ({} if e.amounts is None else {"amounts": dict(e.amounts)})
                 for e in self.exclusions
             ],
             "notes": list(self.notes),
         }
 
     def __str__(self) -> str:
+        other = self.amount_other_currencies
         lines = [
             f"{self.source}: {self.rows_read:,} rows read, {self.rows_kept:,} kept, "
-            f"{self.rows_excluded:,} excluded; amount read {self.amount_read:,.2f}, "
-            f"kept {self.amount_kept:,.2f}, excluded {self.amount_excluded:,.2f}"
+            f"{self.rows_excluded:,} excluded; amount read {self.amount_read - other:,.2f}, "
+            f"kept {self.amount_kept:,.2f}, excluded {self.amount_excluded - other:,.2f}"
+            + (" (in the kept currency; the rows in other currencies apart)"
+               if self.excluded(OTHER_CURRENCY) else "")
         ]
         for e in self.exclusions:
-            lines.append(f"  - {e.reason}: {e.count:,} rows, amount {e.amount:,.2f}")
+            said = f"amount {e.amount:,.2f}" if e.reason != OTHER_CURRENCY else ", ".join(
+                f"{c} {v:,.2f}" for c, v in sorted((e.amounts or {}).items())) or "amounts " \
+                "in several currencies"
+            lines.append(f"  - {e.reason}: {e.count:,} rows, {said}")
             for ex in e.examples:
                 lines.append(f"      e.g. {ex}")
         lines.extend(f"  note: {n}" for n in self.notes)

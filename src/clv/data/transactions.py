@@ -150,8 +150,11 @@ def read_transactions(
     Ambiguous dates (01/02/2023, no value past 12) are refused, unless the file shows itself
     French or European (a French header such as 'Montant', or decimal commas): they are then
     read day first, said in the note ``dates_day_first``. A spreadsheet's totals row at the
-    end ('Total', 'Totaux', or no customer and the sum of the others) is excluded as
-    ``totals row``.
+    end ('Total', 'Totaux', or no customer and the sum of the others, above any empty lines)
+    is excluded as ``totals row``; a row with no value in any column (a blank line, ``,,,``)
+    as ``empty row``, never as a missing id or a duplicate. A currency cell holding a
+    spreadsheet error ('#REF!', '#N/A') is unreadable, blank: no currency (note
+    ``currency_cell_errors``).
 
     Line items: with ``quantity`` and ``price`` (a unit price) and no amount column, each
     line's amount is quantity x unit price, and the lines kept are grouped into orders by order
@@ -359,9 +362,15 @@ def _validate(
         cols["_qty"] = qty.amount
     work = frame.with_columns(**cols)
     if "currency" in m:
+        written = _clean_text(pl.col(m["currency"]))
+        failed = written.str.contains(EXCEL_ERRORS.pattern).fill_null(False)
+        n_failed = int(work.select(failed.sum()).item())
+        if n_failed:  # unreadable, not a currency: the amount's own symbol, if any, says it
+            notes.append(Note("currency_cell_errors", n=n_failed, column=m["currency"],
+                              example=work.filter(failed)[m["currency"]][0]))
+            written = pl.when(failed).then(None).otherwise(written)
         work = work.with_columns(
-            pl.coalesce(_clean_text(pl.col(m["currency"])).str.to_uppercase(), pl.col("_cur"))
-            .alias("_cur"))
+            pl.coalesce(written.str.to_uppercase(), pl.col("_cur")).alias("_cur"))
     work, cancelled_how = _cancellations(work, m)
     if "order_id" in m:
         work = _order_values(work, frame, m)
@@ -410,7 +419,10 @@ def _validate(
     currency = currency.upper() if currency else None
 
     now = as_of or dt.datetime.now(ZoneInfo(timezone)).replace(tzinfo=None)
+    empty = _empty_rows(work, frame.columns)
     repeats = _repeats(frame)
+    if empty:  # an empty row repeats another, but is no order line
+        repeats = repeats & ~frame[ROW].is_in(empty)
     if duplicates == "drop" or (duplicates == "auto" and "order_id" in m):
         dup = pl.lit(repeats) if repeats.any() else pl.lit(False)
     else:
@@ -430,10 +442,14 @@ def _validate(
     reason = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.UInt8))
     # a totals row is an artefact of spreadsheets and the text files written from them; a
     # frame, Parquet or a database table (what the Spark and database engines read too) has none
-    totals = _totals_rows(work, m) if Path(raw.source).suffix.lower() in TOTALS_SOURCES \
-        else []
-    if totals:  # the same type as the chain below (a first then, then chained ones)
-        reason = pl.when(pl.col(ROW).is_in(totals)).then(code(why.TOTALS_ROW))
+    # (above a text file's trailing empty lines, as a workbook's, whose reader leaves them out)
+    totals = _totals_rows(work.filter(~pl.col(ROW).is_in(empty)) if empty else work, m) \
+        if Path(raw.source).suffix.lower() in TOTALS_SOURCES else []
+    if empty:  # the same type as the chain below (a first then, then chained ones)
+        reason = pl.when(pl.col(ROW).is_in(empty)).then(code(why.EMPTY_ROW))
+    if totals:
+        reason = (reason.when(pl.col(ROW).is_in(totals)) if empty
+                  else pl.when(pl.col(ROW).is_in(totals))).then(code(why.TOTALS_ROW))
     if mapping.ledger and "journal" in m and work.select(_sales_journal(m).any()).item():
         # a ledger's other journals (bank, purchases) are not sales
         reason = reason.when(~_sales_journal(m).fill_null(False)).then(code(why.NOT_SALES))
@@ -495,7 +511,7 @@ def _validate(
     email = [mapping.guest_email] if mapping.guests and mapping.guest_email else []
     email += list(mapping.activity.values())  # an activity's type, side and refunded buyer
     shown = [ROW] + list(dict.fromkeys([*m.values(), *email]))
-    excluded = _rows(work, pl.col("_code").is_not_null(), ["_code", "_amount", *shown]) \
+    excluded = _rows(work, pl.col("_code").is_not_null(), ["_code", "_amount", "_cur", *shown]) \
         .with_columns(pl.col("_code").replace_strict(dict(enumerate(reasons)),
                                                      return_dtype=pl.String).alias("_reason"))
     if strict and excluded.height:
@@ -511,10 +527,15 @@ def _validate(
         .agg(pl.len().alias("n"), finite.sum().alias("amount"),
              pl.struct(shown).sort_by(ROW).head(N_EXAMPLES).alias("examples"))
     )
+    # the rows in other currencies: their amounts per currency, never one sum of several
+    others = dict(excluded.filter(pl.col("_reason") == why.OTHER_CURRENCY).group_by("_cur")
+                  .agg(finite.sum()).sort("_cur").iter_rows())
     exclusions = sorted(
         (Exclusion(r["_reason"], int(r["n"]), float(r["amount"]),
                    [{("row" if k == ROW else k): v for k, v in ex.items()}
-                    for ex in r["examples"]])
+                    for ex in r["examples"]],
+                   {str(c): float(v) for c, v in others.items()}
+                   if r["_reason"] == why.OTHER_CURRENCY else None)
          for r in report.iter_rows(named=True)),
         key=lambda e: why.rank(e.reason),
     )
@@ -1066,6 +1087,24 @@ def _totals_rows(work: pl.DataFrame, m: dict[str, str]) -> list[int]:
                        .select(written.sum()).item() or 0.0)
         if abs(amount - others) <= max(0.01, 1e-9 * abs(others)):
             rows.append(last_row)
+    return rows
+
+
+EXCEL_ERRORS = re.compile(r"(?i)^#(REF!|N/A|VALUE!|DIV/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!|"
+                          r"FIELD!|BLOCKED!|UNKNOWN!|GETTING_DATA|CONNECT!|BUSY!)$")
+"""A spreadsheet's error value, written in a cell by the formula that failed ('#REF!',
+'#N/A', '#VALUE!'...): an unreadable cell, not a value (a currency 'N/A')."""
+
+
+def _empty_rows(work: pl.DataFrame, columns: list[str]) -> list[int]:
+    """The row numbers of the rows with no value in any of ``columns`` (a blank line, ``,,,``):
+    looked for among the rows without a customer only."""
+    cells = [c for c in columns if c != ROW]
+    unnamed = work.filter(pl.col("_cid").is_null())
+    if not cells or not unnamed.height:
+        return []
+    rows: list[int] = unnamed.filter(pl.all_horizontal(
+        [_clean_text(pl.col(c)).is_null() for c in cells]))[ROW].to_list()
     return rows
 
 

@@ -199,6 +199,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli_amounts": {"en": "Amounts: read {read} = kept {kept} + excluded {excluded}",
                     "fr": f"Montants{_NB}: lus {{read}} = conservés {{kept}} + exclus "
                           "{excluded}"},
+    "cli_amounts_in": {"en": "Amounts in {currency}: read {read} = kept {kept} + excluded "
+                             "{excluded} (the rows in other currencies apart, their amounts "
+                             "above per currency)",
+                       "fr": f"Montants en {{currency}}{_NB}: lus {{read}} = conservés {{kept}} "
+                             "+ exclus {excluded} (les lignes dans d'autres devises à part, "
+                             "leurs montants ci-dessus par devise)"},
     "cli_origin_explicit": {"en": "explicit", "fr": "indiquée"},
     "cli_origin_common": {"en": "common name", "fr": "nom courant"},
     "cli_origin_dates": {"en": "content: dates", "fr": f"contenu{_NB}: dates"},

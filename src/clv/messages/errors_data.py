@@ -315,6 +315,8 @@ MESSAGES: dict[str, dict[str, str]] = {
               f"ligne{_NB}; l'aplatir d'abord (p. ex. avec explode ou unnest)"},
     # The reasons rows are excluded for (clv.data.issues), as clv.report.text says them.
     "error_reason_totals_row": {"en": "totals row", "fr": "ligne de totaux"},
+    "error_reason_empty_row": {"en": "empty row (no value in any column)",
+                               "fr": "ligne vide (aucune valeur dans aucune colonne)"},
     "error_reason_missing_customer": {"en": "missing customer id",
                                       "fr": "identifiant client manquant"},
     "error_reason_guest_checkout": {"en": "guest checkout without customer id",

@@ -28,6 +28,7 @@ import polars as pl
 
 from clv import measures
 from clv.acquisition import TARGET_RATIO
+from clv.data.issues import OTHER_CURRENCY
 from clv.errors import ClvError
 from clv.evaluate import BASELINE
 from clv.formulas import ltv_cac_ratio
@@ -41,6 +42,7 @@ from clv.report.text import (
     actions_heading,
     blank,
     date,
+    excluded_reason,
     in_unit,
     note,
     number,
@@ -48,7 +50,6 @@ from clv.report.text import (
     percent,
     plain_note,
     ratio,
-    reason,
     segment_name,
     table_lines,
     tier,
@@ -583,8 +584,9 @@ def render(a: Analysis, lang: str = "en") -> str:
         "line": f"{number(issues.rows_read, lang)} {w('rows_read')}, "
                 f"{number(issues.rows_kept, lang)} {w('rows_kept')}, "
                 f"{number(issues.rows_excluded, lang)} {w('rows_excluded')}",
-        "table": table(pl.DataFrame([{"reason": reason(e.reason, lang), "rows": e.count,
-                                      "amount": e.amount} for e in issues.exclusions],
+        "table": table(pl.DataFrame([{"reason": excluded_reason(e, lang), "rows": e.count,
+                                      "amount": None if e.reason == OTHER_CURRENCY
+                                      else e.amount} for e in issues.exclusions],
                                     schema={"reason": pl.String, "rows": pl.Int64,
                                             "amount": pl.Float64}),
                        {"reason": w("reason"), "rows": w("rows"), "amount": w("amount")}, lang,

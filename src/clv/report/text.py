@@ -577,6 +577,7 @@ REASONS: dict[str, str] = {
     "date before 1970-01-01 (a placeholder)": "date antérieure au 01/01/1970 (une valeur "
                                               "par défaut)",
     "totals row": "ligne de totaux",
+    "empty row (no value in any column)": "ligne vide (aucune valeur dans aucune colonne)",
 }
 """French of the exclusion reasons of clv.data.issues."""
 
@@ -645,6 +646,9 @@ NOTES: dict[str, str] = {
     "date_and_time": "dates de « {date} » et heures de « {time} » lues ensemble",
     "currencies": "plusieurs devises trouvées ; {currency}, la plus fréquente, est conservée "
                   "(choisir avec currency=...)",
+    "currency_cell_errors": "{n} cellules de « {column} » contiennent une erreur de tableur "
+                            "(comme « {example} ») : illisibles, lues comme vides, non comme "
+                            "des devises",
     "identical_rows": "{n} lignes répètent exactement une autre ligne ; conservées, car sans "
                       "numéro de commande rien ne les distingue de vrais réachats "
                       "(duplicates='drop' les retire)",
@@ -887,6 +891,8 @@ NOTES_ONE: dict[str, str] = {
                           "d'une commande invitée, et aucune colonne d'e-mail ne distingue "
                           "les invités : exclue comme commande invitée (sinon elle ferait "
                           "un client « 0 »)",
+    "currency_cell_errors": "{n} cellule de « {column} » contient une erreur de tableur "
+                            "(« {example} ») : illisible, lue comme vide, non comme une devise",
     "line_items": "{n} ligne d'article sans montant propre appartient à une commande dont le "
                   "montant est sur une autre ligne ; conservée avec un montant de 0",
 }
@@ -1022,6 +1028,18 @@ def reason(text: str, lang: str) -> str:
             return text
         return f"date antérieure au {day:%d/%m/%Y} (une valeur par défaut)"
     return REASONS.get(text, text)
+
+
+def excluded_reason(exclusion: Any, lang: str) -> str:
+    """An exclusion's reason in the language; that of the rows in other currencies with
+    their amounts per currency ('other currency (50.00 EUR, 33.50 GBP)'), which are never
+    one sum (the table's amount column is left blank for them)."""
+    said = reason(exclusion.reason, lang)
+    if exclusion.reason == "other currency" and exclusion.amounts:
+        from clv.measures import by_currency
+
+        said += f" ({by_currency(exclusion.amounts, lang)})"
+    return said
 
 
 def tier(label: str, lang: str) -> str:

@@ -28,11 +28,20 @@ from markupsafe import escape
 from clv import i18n, measures
 from clv.acquisition import UNKNOWN
 from clv.cohorts import Cohorts
+from clv.data.issues import OTHER_CURRENCY
 from clv.evaluate import BASELINE
 from clv.i18n import t
 from clv.measures import label
 from clv.report import actions
-from clv.report.text import actions_heading, number, reason, segment_name, tier, word
+from clv.report.text import (
+    actions_heading,
+    excluded_reason,
+    number,
+    reason,
+    segment_name,
+    tier,
+    word,
+)
 from clv.scenarios import Levers
 from clv.segments import SEGMENTS, profile
 from clv.web import figures
@@ -818,7 +827,10 @@ def data(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTMLRes
     from clv.web.routes.data import table_section  # the import's words of a table's reading
 
     issues = e.analysis.transactions.issues
-    exclusions = [(reason(x.reason, lang), x.count, x.amount) for x in issues.exclusions]
+    # the rows in other currencies: their amounts per currency in the reason, none as money
+    exclusions = [(excluded_reason(x, lang), x.count,
+                   None if x.reason == OTHER_CURRENCY else x.amount)
+                  for x in issues.exclusions]
     notes = [note_said(n, lang, getattr(e.analysis, "currency", None))
              for n in (*issues.notes, *e.analysis.notes)]
     # an analysis saved before the tables' reports were carried has none
