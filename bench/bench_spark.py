@@ -57,19 +57,60 @@ spark.stop()
 
 
 WRAP = """
-import json, resource, subprocess, sys, time
+import json, os, subprocess, sys, threading, time
+
+
+def tree_rss(root):
+    # the resident memory of root and every process descended from it, summed (/proc)
+    parents = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                parents[int(pid)] = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    tree, grown = {root}, True
+    while grown:
+        more = {p for p, pp in parents.items() if pp in tree} - tree
+        tree |= more
+        grown = bool(more)
+    total = 0
+    for pid in tree:
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                total += next(int(x.split()[1]) for x in f if x.startswith("VmRSS:")) * 1024
+        except (OSError, StopIteration):
+            continue
+    return total
+
+
 started = time.perf_counter()
-done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
-print(json.dumps({"seconds": time.perf_counter() - started, "rc": done.returncode,
-                  "peak": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
-                  "stderr": done.stderr[-800:]}))
+proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                        text=True)
+peak = [0]
+
+
+def watch():
+    while proc.poll() is None:
+        peak[0] = max(peak[0], tree_rss(proc.pid))
+        time.sleep(0.25)
+
+
+watcher = threading.Thread(target=watch, daemon=True)
+watcher.start()
+err = proc.communicate()[1]
+seconds = time.perf_counter() - started
+watcher.join()
+print(json.dumps({"seconds": seconds, "rc": proc.returncode, "peak": peak[0],
+                  "stderr": err[-800:]}))
 """
 
 
 def timed(args: list[str], repeats: int) -> tuple[float, list[float], float]:
     """Median wall time of ``repeats`` fresh processes, every run's, and the median peak
-    memory (GB: the largest resident set among the process and its descendants, the driver's
-    JVM included), each run measured by a wrapper process of its own."""
+    memory (GB: the largest sum of the resident sets of the process and its descendants,
+    the driver's JVM included, read from /proc every 0.25 s), each run measured by a wrapper
+    process of its own."""
     import json
 
     runs, peaks = [], []
