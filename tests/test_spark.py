@@ -91,6 +91,26 @@ def test_spark_reads_and_summarises_as_polars(spark, logs: dict[str, Path], log:
     assert ss.observation_end == polars.observation_end
 
 
+def test_keep_leaves_out_product_and_channel_only(spark, logs: dict[str, Path]) -> None:
+    """``keep=()`` (what clv summary, fit, predict and score --engine spark read with): the
+    frame carries neither product nor channel, and the rows, the data report and the summary
+    are those of the default read, which carries both; an unknown column is refused."""
+    from clv import spark as cs
+    from clv.errors import DataError
+
+    every = cs.read_transactions(str(logs["shop"]), spark, as_of=AS_OF)
+    bare = cs.read_transactions(str(logs["shop"]), spark, as_of=AS_OF, keep=())
+    assert {"product", "channel"} <= set(every.frame.columns)
+    assert not {"product", "channel", "_row"} & set(bare.frame.columns)
+    assert _counts(bare.issues) == _counts(every.issues)
+    assert [str(n) for n in bare.issues.notes] == [str(n) for n in every.issues.notes]
+    same_rows(cs.rfm_summary(bare).to_polars().frame, cs.rfm_summary(every).to_polars().frame)
+    only = cs.read_transactions(str(logs["shop"]), spark, as_of=AS_OF, keep=("channel",))
+    assert "channel" in only.frame.columns and "product" not in only.frame.columns
+    with pytest.raises(DataError):
+        cs.read_transactions(str(logs["shop"]), spark, as_of=AS_OF, keep=("colour",))
+
+
 def test_spark_fits_and_scores_as_polars(spark, logs: dict[str, Path]) -> None:
     """The Spark scores are those of the one valuation path (clv.valuation.value_customers)
     customer for customer, to 1e-9: P(alive) and the activity views', expected purchases and
