@@ -75,6 +75,8 @@ TEMPLATES: dict[str, str] = {
                       "(duplicates='drop' removes them)",
     "read_not_summarised": "the table was read row by row, not summarised by the database: "
                            "{reason}",
+    "statuses_not_found": "{n:,} of the order statuses given never occur in '{column}': "
+                          "{values} (a typo?)",
     "zero_rows": "{n:,} zero-value rows kept: not purchases, but a customer's first "
                  "order, even free, starts the relationship",
     "refunds": "{n:,} refunds (negative amounts, total {total:,.2f}) kept, to be netted "
@@ -256,6 +258,8 @@ TEMPLATES_ONE: dict[str, str] = {
     "identical_rows": "{n:,} row repeats another row exactly; kept, since without an order id "
                       "it cannot be told from a real repeat purchase (duplicates='drop' removes "
                       "it)",
+    "statuses_not_found": "{n:,} of the order statuses given never occurs in '{column}': "
+                          "{values} (a typo?)",
     "zero_rows": "{n:,} zero-value row kept: not a purchase, but a customer's first order, "
                  "even free, starts the relationship",
     "refunds": "{n:,} refund (a negative amount, total {total:,.2f}) kept, to be netted against "

@@ -117,6 +117,16 @@ MaxAmount = Annotated[float | None, typer.Option(
 Duplicates = Annotated[str, typer.Option(
     help="Identical rows: auto (dropped when an order id is mapped, else kept and reported), "
          "drop or keep.")]
+PaidStatus = Annotated[list[str] | None, typer.Option(
+    "--paid-status", metavar="VALUES",
+    help="The order statuses that mean paid, comma-separated (repeatable), e.g. "
+         "'Complete,Processing': a row is kept only when its status is one of them (a blank "
+         "status is kept). Compared trimmed, without case or accents.")]
+UnpaidStatus = Annotated[list[str] | None, typer.Option(
+    "--unpaid-status", metavar="VALUES",
+    help="Order statuses that mean not paid, comma-separated (repeatable), e.g. 'open' "
+         "(Mollie): excluded on top of the built-in ones (failed, cancelled, refunded, "
+         "pending ...).")]
 
 READ_OPTIONS: dict[str, tuple[Any, Any]] = {  # option name: (annotation, default)
     "customer": (Customer, None), "date": (DateCol, None), "amount": (AmountCol, None),
@@ -129,7 +139,16 @@ READ_OPTIONS: dict[str, tuple[Any, Any]] = {  # option name: (annotation, defaul
     "separator": (Separator, None), "encoding": (Encoding, None), "sheet": (Sheet, None),
     "table": (Table, None), "query": (Query, None), "earliest": (Earliest, None),
     "max_amount": (MaxAmount, None),
+    "paid_status": (PaidStatus, None), "unpaid_status": (UnpaidStatus, None),
 }
+
+
+def statuses(values: list[str] | None) -> list[str] | None:
+    """The status values of ``--paid-status`` or ``--unpaid-status`` (each given
+    comma-separated, the option repeatable), blanks left out; None when not given."""
+    if values is None:
+        return None
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
 
 
 def check_reading(options: dict[str, Any]) -> None:
@@ -153,6 +172,12 @@ def check_reading(options: dict[str, Any]) -> None:
     amount = options.get("max_amount")
     if amount is not None and not 0 < amount < math.inf:
         raise ClvError(w("cli_err_positive", option="--max-amount", value=f"{amount:g}"))
+    paid, unpaid = statuses(options.get("paid_status")), statuses(options.get("unpaid_status"))
+    if paid is not None and not paid:
+        raise ClvError(w("cli_err_statuses_empty"))
+    both = _same_statuses(paid or [], unpaid or [])
+    if both:
+        raise ClvError(w("cli_err_statuses_both", values=", ".join(f"'{v}'" for v in both)))
     if options.get("encoding"):
         import codecs
 
@@ -161,6 +186,19 @@ def check_reading(options: dict[str, Any]) -> None:
                 raise LookupError(options["encoding"])
         except LookupError:
             raise ClvError(w("cli_err_encoding", value=options["encoding"])) from None
+
+
+def _same_statuses(paid: list[str], unpaid: list[str]) -> list[str]:
+    """The values of ``paid`` that ``unpaid`` names too, compared as the readers compare
+    statuses (trimmed, without case or accents: 'Open' is 'open')."""
+    import unicodedata
+
+    def text(value: str) -> str:
+        letters = unicodedata.normalize("NFKD", value.strip().lower())
+        return "".join(c for c in letters if not unicodedata.combining(c))
+
+    said = {text(v) for v in unpaid}
+    return [v for v in paid if text(v) in said]
 
 
 def preload(*modules: str) -> None:
@@ -197,6 +235,11 @@ class Reading:
             options["keep"] = keep
         if options.get("max_amount") is None:
             options.pop("max_amount", None)
+        for option, name in (("paid_status", "paid_statuses"),
+                             ("unpaid_status", "unpaid_statuses")):
+            values = statuses(options.pop(option, None))
+            if values is not None:  # absent else: the database path takes no such option
+                options[name] = values
         earliest = options.pop("earliest", None)
         if earliest is not None:  # 'none' switches the bound off
             options["earliest"] = None if earliest.strip().lower() == "none" else earliest

@@ -130,6 +130,8 @@ def read_transactions(
     read_only: bool = False,
     keep: Iterable[str] | None = None,
     excluded_rows: bool = False,
+    paid_statuses: Iterable[str] | None = None,
+    unpaid_statuses: Iterable[str] | None = None,
 ) -> Transactions:
     """Read and validate transactions from a file, frame or database.
 
@@ -191,6 +193,15 @@ def read_transactions(
     lines); the rows, exclusions, notes and sums are the same, since every mapped column is
     read and checked whatever is kept.
 
+    ``paid_statuses`` and ``unpaid_statuses`` say what a platform's order states mean, where
+    the built-in words cannot (Mollie's 'open' is a payment not yet made, a shop's 'open' a
+    normal order; Magento's 'Closed' an order refunded): values of the status column,
+    compared as :func:`unpaid` compares them. With ``paid_statuses``, a row is kept only when
+    its status is one of them: every other status is excluded as ``order status not paid``;
+    ``unpaid_statuses`` are excluded on top of the built-in rules; a blank status is kept
+    either way. A value in both is refused, and so is either without a status column; a value
+    that never occurs in the column is named in the note ``statuses_not_found`` (a typo?).
+
     ``excluded_rows=True`` keeps every excluded row on the report, not only the first
     :data:`N_EXAMPLES` of each reason: ``issues.excluded_rows``, a frame of ``row`` (the
     file's line or the sheet's row, as the errors number it), ``reason`` (the English text of
@@ -211,6 +222,7 @@ def read_transactions(
             or not 0 < max_amount < math.inf:
         raise ClvError(key="error_max_amount", values={"value": max_amount})
     floor = _earliest(earliest)
+    statuses = _statuses(paid_statuses, unpaid_statuses)
     for name, zone in (("timezone", timezone), ("source_timezone", source_timezone)):
         if zone is not None:
             try:
@@ -236,11 +248,14 @@ def read_transactions(
         raise _with_sheets(exc, source, sheet) from None
     for column in dict.fromkeys(mapping.columns.values()):
         single_values(data, column, raw.source)  # a column of lists fails in any cast
+    if statuses is not None and "status" not in mapping.columns:
+        raise DataError(key="error_statuses_no_column", source=raw.source,
+                        values={"columns": ", ".join(data.columns)})
     return _validate(raw, mapping, date_format=date_format, decimal=decimal, currency=currency,
                      refunds=refunds, duplicates=duplicates, timezone=timezone,
                      source_timezone=source_timezone, as_of=as_of, earliest=floor,
                      max_amount=float(max_amount), strict=strict, keep=kept_optional,
-                     listed=excluded_rows)
+                     listed=excluded_rows, statuses=statuses)
 
 
 def _with_sheets(exc: MappingError, source: Any, sheet: str | int | None) -> MappingError:
@@ -293,6 +308,7 @@ def _validate(
     strict: bool,
     keep: tuple[str, ...] = OPTIONAL,
     listed: bool = False,
+    statuses: Statuses | None = None,
 ) -> Transactions:
     frame = raw.frame
     src = raw.source
@@ -469,6 +485,9 @@ def _validate(
     if "status" in m:
         not_paid = _activity_unfinished(pl.col(m["status"])) if kinds is not None \
             else unpaid(pl.col(m["status"]))
+        if statuses is not None:
+            not_paid = statuses.rule(not_paid, pl.col(m["status"]))
+            notes += statuses.absent(frame, m["status"])
         reason = reason.when(not_paid).then(code(why.STATUS_NOT_PAID))
     reason = reason.when(pl.col("_ts").is_null()).then(code(why.BAD_DATE))
     if mapping.line_items:
@@ -634,10 +653,7 @@ def unpaid(status: pl.Expr) -> pl.Expr:
     :data:`~clv.data.mapping.NOT_PAID_PREFIXES`, compared trimmed, without case or accents,
     and without a system's prefix (:data:`~clv.data.mapping.STATUS_PREFIXES`:
     ``wc-refunded`` is ``refunded``); null for a blank one."""
-    text = _clean_text(status).str.to_lowercase().str.normalize("NFKD") \
-        .str.replace_all(r"\p{Mn}", "").str.replace_all("_", " ", literal=True)
-    for system in STATUS_PREFIXES:
-        text = text.str.strip_prefix(system)
+    text = status_text(status)
     waiting = pl.lit(False)
     for prefix in NOT_PAID_PREFIXES:
         waiting = waiting | text.str.starts_with(prefix)
@@ -647,6 +663,76 @@ def unpaid(status: pl.Expr) -> pl.Expr:
     for word in PAID_WORDS:
         paid = paid | text.str.contains(word, literal=True)
     return text.is_in(sorted(NOT_PAID)) | (waiting & ~paid)
+
+
+def status_text(status: pl.Expr) -> pl.Expr:
+    """An order status as :func:`unpaid` compares it: trimmed, lower case, without accents,
+    '_' as a space, without a system's prefix; null for a blank one."""
+    text = _clean_text(status).str.to_lowercase().str.normalize("NFKD") \
+        .str.replace_all(r"\p{Mn}", "").str.replace_all("_", " ", literal=True)
+    for system in STATUS_PREFIXES:
+        text = text.str.strip_prefix(system)
+    return text
+
+
+@dataclass(frozen=True)
+class Statuses:
+    """The status values a user said are paid (None: not said) and not paid, as given and
+    as compared (:func:`status_text`)."""
+
+    paid: dict[str, str] | None  # compared: as given (the first way it was written)
+    unpaid: dict[str, str]
+
+    def rule(self, builtin: pl.Expr, status: pl.Expr) -> pl.Expr:
+        """True for a status not paid: not one of ``paid`` when they were said, else
+        ``builtin`` or one of ``unpaid``; null for a blank one (kept, as the built-in rule
+        keeps it)."""
+        text = status_text(status)
+        if self.paid is not None:
+            return pl.when(text.is_null()).then(None).otherwise(
+                ~text.is_in(sorted(self.paid)))
+        return pl.when(text.is_null()).then(None).otherwise(
+            builtin | text.is_in(sorted(self.unpaid)))
+
+    def absent(self, frame: pl.DataFrame, column: str) -> list[Note]:
+        """The note ``statuses_not_found`` naming the values said that never occur in
+        ``column`` (a typo?); none when every one does."""
+        found = set(frame.select(status_text(pl.col(column)).unique().drop_nulls())
+                    .to_series().to_list())
+        said = {**(self.paid or {}), **self.unpaid}
+        missing = [given for text, given in said.items() if text not in found]
+        if not missing:
+            return []
+        return [Note("statuses_not_found", n=len(missing), column=column,
+                     values=", ".join(f"'{v}'" for v in missing))]
+
+
+def _statuses(paid: Iterable[str] | None, not_paid: Iterable[str] | None) -> Statuses | None:
+    """The :class:`Statuses` of ``paid_statuses`` and ``unpaid_statuses`` (None when neither
+    is given); a value in both, or ``paid_statuses`` naming none, refused."""
+    if paid is None and not_paid is None:
+        return None
+    said = {name: _compared(values) for name, values
+            in (("paid_statuses", paid), ("unpaid_statuses", not_paid)) if values is not None}
+    if "paid_statuses" in said and not said["paid_statuses"]:
+        raise DataError(key="error_statuses_empty")
+    both = [given for text, given in said.get("paid_statuses", {}).items()
+            if text in said.get("unpaid_statuses", {})]
+    if both:
+        raise DataError(key="error_statuses_both",
+                        values={"values": ", ".join(f"'{v}'" for v in both)})
+    return Statuses(said.get("paid_statuses"), said.get("unpaid_statuses", {}))
+
+
+def _compared(values: Iterable[str]) -> dict[str, str]:
+    """Status values given (one text is one value) as compared: as given, blanks left out."""
+    given = [values] if isinstance(values, str) else [str(v) for v in values]
+    texts = pl.select(status_text(pl.lit(pl.Series(given, dtype=pl.String)))).to_series()
+    compared: dict[str, str] = {}
+    for text, value in zip(texts.to_list(), given, strict=True):
+        if text is not None:
+            compared.setdefault(text, value)
+    return compared
 
 
 def _adjusted(amounts: ParsedAmounts, frame: pl.DataFrame, mapping: Mapping,

@@ -118,6 +118,14 @@ MESSAGES: dict[str, dict[str, str]] = {
                                "'{value}'",
                          "fr": "--earliest doit être un jour comme 1970-01-01, ou none, et "
                                "non « {value} »"},
+    "cli_err_statuses_both": {"en": "--paid-status and --unpaid-status both name {values}: "
+                                    "a status is either paid or not",
+                              "fr": "--paid-status et --unpaid-status nomment tous deux "
+                                    f"{{values}}{_NB}: un statut est payé ou ne l'est pas"},
+    "cli_err_statuses_empty": {"en": "--paid-status names no status: every order would be "
+                                     "excluded",
+                               "fr": f"--paid-status ne nomme aucun statut{_NB}: toutes les "
+                                     "commandes seraient exclues"},
     "cli_err_positive": {"en": "{option} must be a positive number, not {value}",
                          "fr": "{option} doit être un nombre positif, et non {value}"},
     "cli_err_at_least": {"en": "{option} must be at least {least}, not {value}",

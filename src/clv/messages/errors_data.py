@@ -235,6 +235,20 @@ MESSAGES: dict[str, dict[str, str]] = {
                      "fr": "il n'y a aucune ligne à lire"},
     "error_no_row_below": {"en": "there is no row to read below the header",
                            "fr": "il n'y a aucune ligne à lire sous l'en-tête"},
+    "error_statuses_both": {
+        "en": "paid_statuses and unpaid_statuses both name {values}: a status is either paid "
+              "or not",
+        "fr": f"paid_statuses et unpaid_statuses nomment tous deux {{values}}{_NB}: un statut "
+              "est payé ou ne l'est pas"},
+    "error_statuses_empty": {
+        "en": "paid_statuses names no status: every order would be excluded",
+        "fr": f"paid_statuses ne nomme aucun statut{_NB}: toutes les commandes seraient "
+              "exclues"},
+    "error_statuses_no_column": {
+        "en": "paid or unpaid statuses were given, but no column holds order statuses; "
+              "columns are: {columns}",
+        "fr": "des statuts payés ou non payés sont donnés, mais aucune colonne ne contient de "
+              f"statuts de commande{_NB}; les colonnes sont{_NB}: {{columns}}"},
     "error_keep": {"en": "keep takes {known}, not {value}",
                    "fr": "keep prend {known}, pas {value}"},
     "error_refunds": {"en": "refunds must be 'net', 'drop' or 'error'",

@@ -654,6 +654,8 @@ NOTES: dict[str, str] = {
                       "(duplicates='drop' les retire)",
     "read_not_summarised": "la table a été lue ligne à ligne, et non résumée par la base : "
                            "{reason}",
+    "statuses_not_found": "{n} des statuts de commande donnés n'apparaissent jamais dans "
+                          "« {column} » : {values} (une faute de frappe ?)",
     "zero_rows": "{n} lignes de montant nul conservées : ce ne sont pas des achats, mais la "
                  "première commande d'un client, même gratuite, ouvre la relation",
     "refunds": "{n} remboursements (montants négatifs, total {total}) conservés, à déduire des "
@@ -850,6 +852,8 @@ NOTES_ONE: dict[str, str] = {
                             "n'a pas racheté, la fréquence de réachat ne peut donc pas être "
                             "estimée ; la valeur future, la valeur vie client et la LTV d'un "
                             "nouveau client ne sont pas données (l'historique l'est)",
+    "statuses_not_found": "{n} des statuts de commande donnés n'apparaît jamais dans "
+                          "« {column} » : {values} (une faute de frappe ?)",
     "zero_rows": "{n} ligne de montant nul conservée : ce n'est pas un achat, mais la "
                  "première commande d'un client, même gratuite, ouvre la relation",
     "refunds": "{n} remboursement (montant négatif, total {total}) conservé, à déduire des "
