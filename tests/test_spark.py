@@ -346,10 +346,12 @@ def test_clv_summary_and_fit_with_engine_spark(spark, logs: dict[str, Path],
     for column in ("clv_lower", "clv_upper"):
         assert scored[column].to_numpy() == pytest.approx(polars_scores[column].to_numpy(),
                                                           rel=1e-7, abs=1e-9), column
-    bad = subprocess.run([clv, "summary", log, "--engine", "spark", "--decimal", ","],
-                         capture_output=True, text=True, timeout=600)
-    assert bad.returncode != 0 and "--decimal is not applied by --engine spark" in bad.stderr
-    assert "Traceback" not in bad.stderr
+    for flag, value in (("--decimal", ","), ("--paid-status", "paid"),
+                        ("--unpaid-status", "open")):  # refused, never silently ignored
+        bad = subprocess.run([clv, "summary", log, "--engine", "spark", flag, value],
+                             capture_output=True, text=True, timeout=600)
+        assert bad.returncode != 0 and f"{flag} is not applied by --engine spark" in bad.stderr
+        assert "Traceback" not in bad.stderr
 
 
 def test_clv_score_with_engine_spark(spark, logs: dict[str, Path], tmp_path: Path) -> None:

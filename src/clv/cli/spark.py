@@ -38,7 +38,7 @@ TAKEN = {"customer": "customer", "date": "date", "amount": "amount", "order_id":
 LEFT = {"product": None, "channel": None,
         "refunds": "net", "strict": False, "decimal": None,
         "source_timezone": None, "separator": None, "encoding": None, "sheet": None,
-        "table": None, "query": None}
+        "table": None, "query": None, "paid_status": None, "unpaid_status": None}
 
 
 def session_of(master: str, conf: list[str] | None, timezone: str = "UTC") -> SparkSession:
