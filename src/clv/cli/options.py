@@ -190,15 +190,13 @@ def check_reading(options: dict[str, Any]) -> None:
 
 def _same_statuses(paid: list[str], unpaid: list[str]) -> list[str]:
     """The values of ``paid`` that ``unpaid`` names too, compared as the readers compare
-    statuses (trimmed, without case or accents: 'Open' is 'open')."""
-    import unicodedata
+    statuses (:func:`clv.data.transactions.status_text`: 'Open' is 'open', 'wc-open' too)."""
+    if not paid or not unpaid:
+        return []
+    from clv.data.transactions import _compared
 
-    def text(value: str) -> str:
-        letters = unicodedata.normalize("NFKD", value.strip().lower())
-        return "".join(c for c in letters if not unicodedata.combining(c))
-
-    said = {text(v) for v in unpaid}
-    return [v for v in paid if text(v) in said]
+    said = _compared(unpaid)
+    return [given for text, given in _compared(paid).items() if text in said]
 
 
 def preload(*modules: str) -> None:

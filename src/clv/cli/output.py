@@ -380,8 +380,8 @@ def print_issues(tx: Transactions | DataIssues) -> None:
                              for x in e.examples)
             # the rows in other currencies: their amounts per currency (none when the engine
             # does not say them), never their numbers summed as one amount
-            said = by_currency(e.amounts, lang()) if e.reason == why.OTHER_CURRENCY \
-                else amount(e.amount, currency)
+            said = by_currency(e.amounts, lang()) if e.money is None \
+                else amount(e.money, currency)
             t.add_row(escape(reason_words(str(e.reason))), number(e.count, 0),
                       escape(said or "-"), escape(rows))
         out().print(t)

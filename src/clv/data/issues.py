@@ -78,6 +78,12 @@ class Exclusion:
     ``amount`` sums their numbers only so that the amounts read balance: a face never shows
     it as money (:attr:`DataIssues.amount_other_currencies`)."""
 
+    @property
+    def money(self) -> float | None:
+        """The amount a face shows as money: ``amount``, but None for the rows in other
+        currencies (their numbers summed across currencies are no money)."""
+        return None if self.reason == OTHER_CURRENCY else self.amount
+
 
 @dataclass
 class DataIssues:

@@ -28,7 +28,6 @@ import polars as pl
 
 from clv import measures
 from clv.acquisition import TARGET_RATIO
-from clv.data.issues import OTHER_CURRENCY
 from clv.errors import ClvError
 from clv.evaluate import BASELINE
 from clv.formulas import ltv_cac_ratio
@@ -585,8 +584,7 @@ def render(a: Analysis, lang: str = "en") -> str:
                 f"{number(issues.rows_kept, lang)} {w('rows_kept')}, "
                 f"{number(issues.rows_excluded, lang)} {w('rows_excluded')}",
         "table": table(pl.DataFrame([{"reason": excluded_reason(e, lang), "rows": e.count,
-                                      "amount": None if e.reason == OTHER_CURRENCY
-                                      else e.amount} for e in issues.exclusions],
+                                      "amount": e.money} for e in issues.exclusions],
                                     schema={"reason": pl.String, "rows": pl.Int64,
                                             "amount": pl.Float64}),
                        {"reason": w("reason"), "rows": w("rows"), "amount": w("amount")}, lang,

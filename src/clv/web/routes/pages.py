@@ -28,7 +28,6 @@ from markupsafe import escape
 from clv import i18n, measures
 from clv.acquisition import UNKNOWN
 from clv.cohorts import Cohorts
-from clv.data.issues import OTHER_CURRENCY
 from clv.evaluate import BASELINE
 from clv.i18n import t
 from clv.measures import label
@@ -828,9 +827,7 @@ def data(request: Request, e: EntryDep, f: FilterDep, lang: PageLang) -> HTMLRes
 
     issues = e.analysis.transactions.issues
     # the rows in other currencies: their amounts per currency in the reason, none as money
-    exclusions = [(excluded_reason(x, lang), x.count,
-                   None if x.reason == OTHER_CURRENCY else x.amount)
-                  for x in issues.exclusions]
+    exclusions = [(excluded_reason(x, lang), x.count, x.money) for x in issues.exclusions]
     notes = [note_said(n, lang, getattr(e.analysis, "currency", None))
              for n in (*issues.notes, *e.analysis.notes)]
     # an analysis saved before the tables' reports were carried has none
