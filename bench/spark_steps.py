@@ -1,6 +1,7 @@
 """Where the Spark engine's time goes: the steps of ``clv summary --engine spark`` timed in one
 process (session, read and validate, summary, write, the figures), with the Spark jobs each
-step ran and, with ``--jobs``, every job's seconds and the line of clv that started it.
+step ran and the bytes they wrote to shuffles and, with ``--jobs``, every job's seconds,
+shuffle bytes and the line of clv that started it.
 
     python bench/spark_steps.py --size 10M
     python bench/spark_steps.py --size 10M --jobs --master 'local[*]'
@@ -22,17 +23,27 @@ from typing import Any
 from bench_summary import log_path
 
 
-def jobs(spark: Any, group: str, since: float) -> list[tuple[float, float, str]]:
+def jobs(spark: Any, group: str, since: float) -> list[tuple[float, float, float, str]]:
     """When each finished job of ``group`` started (seconds after ``since``, a Unix time),
-    its seconds and its call site (from Spark's status store), in the order they started."""
+    its seconds, the bytes its stages wrote to shuffles (compressed, as Spark writes them)
+    and its call site (from Spark's status store), in the order they started."""
     store = spark.sparkContext._jsc.sc().statusStore()
+    tracker = spark.sparkContext.statusTracker()
     out = []
-    for job_id in spark.sparkContext.statusTracker().getJobIdsForGroup(group):
+    for job_id in tracker.getJobIdsForGroup(group):
         data = store.job(job_id)
         start, end = data.submissionTime(), data.completionTime()
         if start.isDefined() and end.isDefined():
             began = start.get().getTime() / 1000
-            out.append((began - since, end.get().getTime() / 1000 - began, str(data.name())))
+            written = 0.0
+            info = tracker.getJobInfo(job_id)
+            for stage in (info.stageIds if info else []):
+                try:  # a stage skipped (its shuffle files reused) has no attempt
+                    written += store.lastStageAttempt(stage).shuffleWriteBytes()
+                except Exception:  # noqa: BLE001 - py4j's error of a missing stage
+                    continue
+            out.append((began - since, end.get().getTime() / 1000 - began, written,
+                        str(data.name())))
     return sorted(out)
 
 
@@ -48,7 +59,7 @@ def main() -> None:
     from clv.cli.spark import stats
 
     spark = cs.session(args.master)
-    steps: list[tuple[str, float, list[tuple[float, float, str]]]] = [
+    steps: list[tuple[str, float, list[tuple[float, float, float, str]]]] = [
         ("session", time.perf_counter() - started, [])]
 
     def step(name: str, work: Any) -> Any:
@@ -68,10 +79,12 @@ def main() -> None:
     print(f"{dt.date.today()} {args.size} Spark {args.master}: {total:.1f} s in all, "
           f"{figures['customers']:,} customers", file=sys.stderr)
     for name, seconds, done in steps:
-        print(f"  {name:<14} {seconds:7.1f} s  {len(done):3d} jobs")
+        shuffled = sum(d[2] for d in done) / 1e6
+        print(f"  {name:<14} {seconds:7.1f} s  {len(done):3d} jobs  shuffle writes "
+              f"{shuffled:8.1f} MB")
         if args.jobs:
-            for began, seconds, site in done:
-                print(f"      at {began:6.1f} s  {seconds:6.1f} s  {site}")
+            for began, seconds, written, site in done:
+                print(f"      at {began:6.1f} s  {seconds:6.1f} s  {written / 1e6:8.1f} MB  {site}")
 
 
 if __name__ == "__main__":

@@ -111,6 +111,63 @@ def test_keep_leaves_out_product_and_channel_only(spark, logs: dict[str, Path]) 
         cs.read_transactions(str(logs["shop"]), spark, as_of=AS_OF, keep=("colour",))
 
 
+def test_rows_go_to_their_customer_once_and_large_paths_agree(
+        spark, logs: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """read_transactions sends the rows to their customer's partition once, as it caches
+    them: the summary's plan (links of refunds included) shuffles no row again, where the
+    same summary of a plain frame must. The paths taken when many hashes are shared or many
+    rows repeat (the shared hashes not brought to the driver, the repeats joined without a
+    broadcast; the refunds linked by a broadcast or a shuffle, in a session of Spark's
+    defaults) give the report, the rows excluded and the summary of the usual ones."""
+    from clv import spark as cs
+    from clv.spark import core
+
+    def exchanges(frame) -> int:
+        # the shuffles of the customers' figures (the summary's frame is a projection of
+        # them, cached): their plan runs from the first cached relation to the next, that of
+        # the rows validated (whose own plan has read_transactions's one shuffle)
+        plan = frame._jdf.queryExecution().executedPlan().toString()
+        per = plan.split("InMemoryRelation")[1]
+        return per.count("Exchange hashpartitioning") + per.count("Exchange rangepartitioning")
+
+    stx = cs.read_transactions(str(logs["shop"]), spark, as_of=AS_OF, keep=())
+    assert "order_time" in stx.frame.columns
+    assert exchanges(cs.rfm_summary(stx, calibration_end="2025-06-30").frame) == 0
+    source = spark.read.parquet(str(logs["shop"])).select("customer_id", "timestamp", "amount")
+    plain = cs.rfm_summary(source.cache())  # a frame as any: its rows sent to their customer
+    assert exchanges(plain.frame) >= 1
+
+    from polars.testing import assert_frame_equal
+
+    def agree(log: str) -> None:
+        usual = cs.read_transactions(str(logs[log]), spark, as_of=AS_OF, excluded_rows=True)
+        expected = cs.rfm_summary(usual).to_polars().frame
+        # the refunds linked by a broadcast, then by a shuffle (a session whose joins
+        # need every key of their partitioning: Spark's default, not clv.spark.session's)
+        for broadcast in (core.LINKS_BROADCAST, 0):
+            with monkeypatch.context() as patch:
+                patch.setattr(core, "SHARED_HASHES", 0)
+                patch.setattr(core, "LINKS_BROADCAST", broadcast)
+                spark.conf.set(core.CO_PARTITION, "true")
+                try:
+                    other = cs.read_transactions(str(logs[log]), spark, as_of=AS_OF,
+                                                 excluded_rows=True)
+                    summary = cs.rfm_summary(other).to_polars().frame
+                finally:
+                    spark.conf.set(core.CO_PARTITION, "false")
+            # every figure and example (repeats' included); as text, where NaN equals NaN
+            assert repr(other.issues.to_dict()) == repr(usual.issues.to_dict())
+            assert str(other.issues) == str(usual.issues)
+            assert usual.excluded_rows is not None and other.excluded_rows is not None
+            assert_frame_equal(pl.from_arrow(other.excluded_rows.toArrow()),
+                               pl.from_arrow(usual.excluded_rows.toArrow()))
+            same_rows(summary, expected)
+
+    assert spark.conf.get(core.CO_PARTITION) == "false"  # as clv.spark.session sets it
+    agree("messy")  # repeated rows
+    agree("shop")  # refunds linked to their order
+
+
 def test_spark_fits_and_scores_as_polars(spark, logs: dict[str, Path]) -> None:
     """The Spark scores are those of the one valuation path (clv.valuation.value_customers)
     customer for customer, to 1e-9: P(alive) and the activity views', expected purchases and

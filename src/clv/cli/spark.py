@@ -145,7 +145,7 @@ def spark_score(file: str, read: Reading, cfg: Settings, master: str, conf: list
     from clv import spark as cs
     from clv.spark.core import first
 
-    stx = transactions(file, read, master, conf)
+    stx = transactions(file, read, master, conf, keep=())  # no product or channel needed
     ss = cs.rfm_summary(stx, unit=cfg.unit, observation_end=cfg.observation_end,
                         midpoint=cfg.midpoint)
     fitted = cs.fit(ss, cs.purchase_model(stx, cfg))

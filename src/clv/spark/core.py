@@ -88,14 +88,22 @@ def session(master: str = "local[*]", conf: dict[str, str] | None = None,
             timezone: str = "UTC") -> SparkSession:
     """A Spark session for clv (``master``: ``local[*]`` by default, or a cluster's URL),
     its time zone ``timezone`` (the zone of the timestamps read, as ``read_transactions``'s),
-    ``conf`` added (``spark.executor.memory`` ...). The user interface is off."""
+    ``conf`` added (``spark.executor.memory`` ...). The user interface is off; joins may
+    use a partitioning on part of their keys (:data:`CO_PARTITION`); caches are not
+    compressed. ``conf`` overrides any of these."""
     _functions()
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.master(master).appName("clv") \
         .config("spark.sql.session.timeZone", timezone) \
         .config("spark.ui.enabled", "false") \
-        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.ui.showConsoleProgress", "false") \
+        .config(CO_PARTITION, "false") \
+        .config("spark.sql.inMemoryColumnarStorage.compressed", "false")
+    # CO_PARTITION: joins by customer and order where the rows are (_link_refunds). Caches
+    # uncompressed: the columns clv caches (ids, times, amounts, hashes, mostly distinct)
+    # compress little, and compressing them costs time (10M lines, bench/README.md: the
+    # validated rows 545 MB against 473 MB; clv summary --engine spark 3 to 4 s faster)
     if master.startswith("local"):  # the driver on loopback: nothing listens beyond it
         # a few shuffle partitions for a few cores (Spark's 200 are tiny tasks here); on a
         # cluster Spark's setting or the user's stands (docs/scale.md: some 200 MB each)
@@ -144,6 +152,9 @@ class SparkTransactions:
     timezone: str = "UTC"
     currency: str | None = None
     excluded_rows: DataFrame | None = None
+    last_time: tuple[DataFrame, dt.datetime | None] | None = None
+    """The last time of the rows kept, found by the data report's pass, with the frame it is
+    that of (the summary takes it when ``frame`` is still that frame)."""
 
 
 def _source(source: Any, spark: SparkSession | None) -> DataFrame:
@@ -291,7 +302,6 @@ def read_transactions(
     extras = [f for f in ("product", "channel") if f in m and f in kept_optional]
     carried += [_text(F, m[f], types).alias(f) for f in extras]
     carried.append(F.col("_row"))
-    df, repeat = _repeats(F, df, every)
     nan_or_null = amt.isNull() | F.isnan(amt)
     reasons: list[tuple[str, Column]] = [
         *made.before_customer, *customers.guest, (why.MISSING_CUSTOMER, cid.isNull()),
@@ -301,14 +311,16 @@ def read_transactions(
     if floor is not None:
         reasons.append((why.early_date(floor.date()), ts < F.lit(floor).cast("timestamp_ntz")))
     reasons.append((why.FUTURE_DATE, ts > F.lit(now).cast("timestamp_ntz")))
-    if drop_dup:
-        reasons.append((why.DUPLICATE, repeat))
     # the first reason met (its index; null when none): every condition is evaluated, so
     # that Spark computes the expressions they share (the trimmed id, the amount) once per
-    # row, where a chain of CASE WHEN recomputes them in each branch
+    # row, where a chain of CASE WHEN recomputes them in each branch. A repeated row, the
+    # last reason, is found once the rows are partitioned and cached (:func:`_repeats`)
     found = F.array_position(F.array(*(F.coalesce(c, F.lit(False)) for _, c in reasons)),
                              True)
     code = F.when(found > 0, (found - 1).cast("int"))
+    duplicate = len(reasons) if drop_dup else None
+    if drop_dup:
+        reasons.append((why.DUPLICATE, F.lit(False)))
     # the mapped columns, and the email that keys a guest (as the readers show them)
     shown = list(dict.fromkeys([*(m[f] for f in ("customer_id", "timestamp", "amount",
                                                  "order_id", "quantity", "price", "status",
@@ -317,18 +329,22 @@ def read_transactions(
     from clv.prep.database import listed_columns
 
     listing = listed_columns(m, customers.shown) if excluded_rows else []
-    # the rows validated, kept in memory (spilled to disk beyond it) for the report's, the
-    # links' and the summary's passes: the source's values shown as examples only on the
-    # rows excluded (a null elsewhere takes no room)
-    work = df.select(cid.alias("customer_id"), ts.alias("timestamp"), amt.alias("amount"),
+    # the rows validated, sent once to their customer's partition and kept there in memory
+    # (spilled to disk beyond it) for the passes of the identical rows, the report, the
+    # links and the summary, which then group where the rows are (no shuffle of the rows
+    # again). A row without a customer (excluded) is keyed by its hash, so that such rows
+    # spread over the partitions and identical ones meet. The source's values shown as
+    # examples only on the rows excluded (a null elsewhere takes no room)
+    df = df.withColumn("_h", F.xxhash64(*every))
+    key = F.coalesce(cid, F.concat(F.lit(NO_CUSTOMER), F.col("_h").cast("string")))
+    values = {f"_shown_{i}": made.shown.get(c, F.col(f"`{c}`")) for i, c in enumerate(shown)}
+    values |= {f"_listed_{i}": F.col(f"`{c}`") for i, c in enumerate(listing)}
+    work = df.select(key.alias("customer_id"), ts.alias("timestamp"), amt.alias("amount"),
                      code.alias("_code"), made.cancel.alias("_cancel"),
-                     made.line0.alias("_line0"),
-                     *([] if drop_dup else [repeat.alias("_rep")]),
-                     *(F.when(code.isNotNull(), made.shown.get(c, F.col(f"`{c}`")))
-                       .alias(f"_shown_{i}") for i, c in enumerate(shown)),
-                     *(F.when(code.isNotNull(), F.col(f"`{c}`")).alias(f"_listed_{i}")
-                       for i, c in enumerate(listing)),
-                     *carried).persist(StorageLevel.MEMORY_AND_DISK)
+                     made.line0.alias("_line0"), "_h",
+                     *(F.when(code.isNotNull(), v).alias(n) for n, v in values.items()),
+                     *carried).repartition("customer_id").persist(StorageLevel.MEMORY_AND_DISK)
+    work = _repeats(F, df, every, work, key, duplicate, values)
     rows_kept = work.filter(F.col("_code").isNull())
     kept = rows_kept.select("customer_id", "timestamp", "amount",
                             *(["product"] if "product" in extras else []),
@@ -336,7 +352,7 @@ def read_transactions(
     linked = (0, 0.0)
     if "order_id" in m:
         kept, linked = _link_refunds(F, rows_kept, kept)
-    issues, blank_lines, positive = _issues(F, work, reasons, shown, where, drop_dup,
+    issues, blank_lines, positive, last = _issues(F, work, reasons, shown, where, drop_dup,
                                             N_EXAMPLES, bound, linked, made.how)
     notes = date_notes + customers.notes + list(made.notes)
     if blank_lines:  # the readers' note of the blank lines kept as line items
@@ -352,7 +368,8 @@ def read_transactions(
         issues.notes.append(outlier)
     excluded = _excluded(F, work, [r for r, _ in reasons], listing) if excluded_rows \
         else None
-    return SparkTransactions(kept, issues, mapping, timezone, made.target, excluded)
+    return SparkTransactions(kept, issues, mapping, timezone, made.target, excluded,
+                             last_time=(kept, last))
 
 
 def _excluded(F: Any, work: DataFrame, reasons: list[str], listing: list[str]) -> DataFrame:
@@ -445,7 +462,11 @@ def _quantile_from_top(frame: DataFrame, n: int, q: float) -> float:
 
 LINKS_BROADCAST = 2_000_000
 """Refunds linked to their order up to this many are sent whole to each executor (else
-joined by a shuffle)."""
+joined by a shuffle), when the session does not let joins run where the rows are
+(:data:`CO_PARTITION`)."""
+CO_PARTITION = "spark.sql.requireAllClusterKeysForCoPartition"
+"""Spark's setting that, false, lets a join on (customer, order) use the rows' partitioning
+by customer: :func:`session` sets it false (Spark's default is true)."""
 
 
 def _link_refunds(F: Any, rows: DataFrame, kept: DataFrame) -> tuple[DataFrame, tuple[int, float]]:
@@ -456,8 +477,16 @@ def _link_refunds(F: Any, rows: DataFrame, kept: DataFrame) -> tuple[DataFrame, 
     order's positive rows, null on every other row. The column is added only when a refund is
     so linked; also the number of linked refunds and their amount. Only the orders that a
     refund names are grouped; the refunds of one customer, order and time are counted and
-    summed as they are grouped, so that one pass over the links gives the note's figures."""
+    summed as they are grouped, so that one pass over the links gives the note's figures.
+
+    ``rows`` are partitioned by customer (:func:`read_transactions`). When the session lets a
+    join use a partitioning on part of its keys (:data:`CO_PARTITION` false, as
+    :func:`session` sets it), the orders and the links are joined where the rows are, with a
+    hash table of each partition's refunds (no row shuffled, nothing sent through the
+    driver); else the orders named, and the links, are sent to each executor when they are
+    not too many (:data:`LINKS_BROADCAST`)."""
     amount, oid, ts = F.col("amount"), F.col("_oid"), F.col("timestamp")
+    local = str(rows.sparkSession.conf.get(CO_PARTITION, "true")).strip().lower() == "false"
     refunds = rows.filter((amount < 0) & oid.isNotNull()).groupBy(
         "customer_id", "_oid", "timestamp").agg(F.count(F.lit(1)).alias("_n"),
                                                 F.sum(amount).alias("_sum")).persist()
@@ -469,11 +498,17 @@ def _link_refunds(F: Any, rows: DataFrame, kept: DataFrame) -> tuple[DataFrame, 
     # many: the purchases are then filtered where they are read (only those of an order a
     # refund of the same customer names go on), never shuffled whole to meet them
     named = refunds.select("customer_id", "_oid").distinct()
-    orders = rows.filter(amount > 0).join(
-        F.broadcast(named) if n_refunds <= LINKS_BROADCAST else named,
-        ["customer_id", "_oid"], "left_semi") \
+
+    def small(frame: DataFrame, n: int) -> DataFrame:  # the side joined to many rows
+        hinted: DataFrame = frame.hint("shuffle_hash") if local else \
+            F.broadcast(frame) if n <= LINKS_BROADCAST else frame
+        return hinted
+
+    orders = rows.filter(amount > 0).join(small(named, n_refunds), ["customer_id", "_oid"],
+                                          "left_semi") \
         .groupBy("customer_id", "_oid").agg(F.min(ts).alias("order_time"))
-    links = refunds.join(orders, ["customer_id", "_oid"]) \
+    links = refunds.join(orders.hint("shuffle_hash") if local else orders,
+                         ["customer_id", "_oid"]) \
         .filter(F.col("order_time") < ts).persist()
     n_links, n, total = first(links.agg(F.count(F.lit(1)), F.sum("_n"), F.sum("_sum")))
     refunds.unpersist()
@@ -482,7 +517,7 @@ def _link_refunds(F: Any, rows: DataFrame, kept: DataFrame) -> tuple[DataFrame, 
         return kept, (0, 0.0)
     on = ["customer_id", "_oid", "timestamp"]
     links = links.select(*on, "order_time")
-    joined = rows.join(F.broadcast(links) if n_links <= LINKS_BROADCAST else links, on, "left")
+    joined = rows.join(small(links, n_links), on, "left")
     frame = joined.select(*kept.columns,
                           F.when(amount < 0, F.col("order_time")).alias("order_time"))
     return frame, (int(n), float(total or 0.0))
@@ -746,33 +781,60 @@ SHARED_HASHES = 100_000
 once and sent to each executor; beyond, the rows are compared by a join on the hashes."""
 
 
-def _repeats(F: Any, df: DataFrame, every: list[Column]) -> tuple[DataFrame, Column]:
-    """``df`` with a column ``_repeat`` true for each row that repeats an earlier identical row
-    (every column equal, nulls equal to nulls), as the readers' identical-row check, and that
-    column. Only the rows whose 64-bit hash of every column is shared by another row are
-    compared: the shared hashes (usually few, often none) are found by one pass and brought to
-    the driver, so that the frame's plan is the scan and, when some hashes are shared, a
-    broadcast of them (never the grouping again); the window that numbers identical rows sorts
-    those rows only, never the whole log."""
+NO_CUSTOMER = "\u0000"
+"""The partition key of a row without a customer (excluded) is this character followed by the
+row's hash: such rows spread over the partitions, and identical ones share a key. A real id
+that began with it would only share a partition with them: the key is not the customer of
+any row kept."""
+
+
+def _repeats(F: Any, df: DataFrame, every: list[Column], work: DataFrame, key: Column,
+             duplicate: int | None, values: dict[str, Column]) -> DataFrame:
+    """``work`` (the validated rows, partitioned by ``customer_id`` and cached, with ``_h``,
+    the 64-bit hash of every column of the source ``df``) with ``_rep`` true on each row
+    that repeats an earlier identical row of the source (every column equal, nulls equal to
+    nulls; earlier in the source's order, ``_row``), as the readers' identical-row check;
+    with ``duplicate`` (the index of the reason), such a row not excluded otherwise is
+    excluded for it (``_code``), with the values its examples show (``values``, computed on
+    the source as ``_shown_*`` and ``_listed_*`` are).
+
+    Identical rows have one customer key (``key``), so the hashes shared by several rows
+    are found where the rows are, in one pass over the cache that shuffles nothing
+    (usually none is shared). Only the rows of the source with a shared hash are then read
+    again and compared column by column (a window over them alone); the repeats are joined
+    to ``work`` by customer and row, which keeps its partitioning."""
     from pyspark.sql import Window
 
-    hashed = df.withColumn("_h", F.xxhash64(*every))
-    # the shared hashes kept (few) and counted in one job over every partition (a limit
-    # would read the grouped hashes in several jobs, one partition first)
-    shared = hashed.groupBy("_h").count().filter(F.col("count") > 1).select("_h").persist()
-    found = shared.collect() if first(shared.agg(F.count(F.lit(1))))[0] <= SHARED_HASHES \
-        else shared.limit(SHARED_HASHES + 1).collect()
+    shared = work.groupBy("customer_id", "_h").count().filter(F.col("count") > 1) \
+        .select("_h").distinct().persist()
+    n_shared = first(shared.agg(F.count(F.lit(1))))[0]
+    if n_shared == 0:
+        shared.unpersist()
+        return work.withColumn("_rep", F.lit(False))
+    hashes = shared
+    if n_shared <= SHARED_HASHES:
+        hashes = df.sparkSession.createDataFrame([(r[0],) for r in shared.collect()], "_h long")
+        hashes = F.broadcast(hashes)
+    number = F.row_number().over(Window.partitionBy("_h", *every).orderBy("_row"))
+    twins = df.join(hashes, "_h", "left_semi").withColumn("_n", number) \
+        .filter(F.col("_n") > 1) \
+        .select(key.alias("customer_id"), "_row", F.lit(True).alias("_rep"),
+                *(v.alias(f"_rep{n}") for n, v in values.items())).persist()
+    n_twins = first(twins.agg(F.count(F.lit(1))))[0]
     shared.unpersist()
-    if not found:
-        return df.withColumn("_repeat", F.lit(False)), F.col("_repeat")
-    if len(found) <= SHARED_HASHES:
-        shared = df.sparkSession.createDataFrame([(r[0],) for r in found], "_h long")
-    marked = hashed.join(F.broadcast(shared.withColumn("_shared", F.lit(True))), "_h", "left")
-    number = F.row_number().over(Window.partitionBy("_h", *every).orderBy(F.lit(1)))
-    alone = marked.filter(F.col("_shared").isNull()).withColumn("_repeat", F.lit(False))
-    twins = marked.filter(F.col("_shared")).withColumn("_repeat", number > 1)
-    out = alone.unionByName(twins).drop("_h", "_shared")
-    return out, F.col("_repeat")
+    marked = work.join(F.broadcast(twins) if n_twins <= LINKS_BROADCAST else twins,
+                       ["customer_id", "_row"], "left")
+    rep = F.coalesce(F.col("_rep"), F.lit(False))
+    if duplicate is None:
+        return marked.select(*work.columns, rep.alias("_rep"))
+    code = F.col("_code")
+    out = marked.select(
+        *(c for c in work.columns if c != "_code" and c not in values),
+        F.coalesce(code, F.when(rep, F.lit(duplicate))).alias("_code"),
+        *(F.when(code.isNotNull(), F.col(n)).otherwise(F.col(f"_rep{n}")).alias(n)
+          for n in values),
+        rep.alias("_rep"))
+    return out
 
 
 def _check_zone(df: DataFrame, timezone: str) -> None:
@@ -983,14 +1045,16 @@ def _amount(F: Any, column: str, types: dict[str, str], head: pl.DataFrame,
 def _issues(F: Any, work: DataFrame, reasons: list[tuple[str, Column]], shown: list[str],
             where: str, drop_dup: bool, n_examples: int, bound: float,
             linked: tuple[int, float] = (0, 0.0), how: str = "negative quantity"
-            ) -> tuple[DataIssues, int, tuple[float | None, float | None, int]]:
+            ) -> tuple[DataIssues, int, tuple[float | None, float | None, int],
+                       dt.datetime | None]:
     """The data report of ``work`` (the validated rows, ``_code`` the index of their reason
     of exclusion in ``reasons``, null when kept): the counts and amounts by reason in one
     pass, then the examples of every reason in one more when rows are excluded; and the
     number of blank lines made line items worth 0 that are kept (``_line0``: the lines of an
     order excluded are excluded with it, as the readers count them), and the max, sum and
-    count of the positive amounts kept (the outlier note's first figures). ``how``: how
-    cancelled lines were found (the note ``cancellations``)."""
+    count of the positive amounts kept (the outlier note's first figures), and the last time
+    of the rows kept (the summary's last period). ``how``: how cancelled lines were found
+    (the note ``cancellations``)."""
     from pyspark.sql import Window
 
     kept = F.col("_code").isNull()
@@ -1011,12 +1075,13 @@ def _issues(F: Any, work: DataFrame, reasons: list[tuple[str, Column]], shown: l
         F.sum(F.when(kept & F.col("_cancel"), 1).otherwise(0)).alias("cancel"),
         F.sum(F.when(kept & F.col("_cancel"), F.col("amount")).otherwise(0.0))
         .alias("cancel_sum"),
+        F.max(F.when(kept, F.col("timestamp"))).alias("last"),
         *([] if drop_dup else [F.sum(F.when(F.col("_rep"), 1).otherwise(0)).alias("rep")]),
     ).collect()
     exclusions, rows_read, read, magnitude = [], 0, 0.0, 0.0
     kept_n, kept_amount, refunds, refunds_total, zeros, identical = 0, 0.0, 0, 0.0, 0, 0
     positive: tuple[float | None, float | None, int] = (None, None, 0)
-    cancelled, cancelled_total, line0 = 0, 0.0, 0
+    cancelled, cancelled_total, line0, last = 0, 0.0, 0, None
     cols = [f"_shown_{i}" for i in range(len(shown))]
     examples: dict[int, list[Any]] = {}
     if any(row["_code"] is not None for row in counts):  # the first rows of each reason
@@ -1034,6 +1099,7 @@ def _issues(F: Any, work: DataFrame, reasons: list[tuple[str, Column]], shown: l
             refunds, refunds_total, zeros = int(row["neg"]), float(row["neg_sum"]), int(row["zero"])
             cancelled, cancelled_total = int(row["cancel"]), float(row["cancel_sum"])
             positive = (row["pos_max"], row["pos_sum"], int(row["pos_n"]))
+            last = row["last"]
             continue
         first_rows = sorted(examples.get(row["_code"], []), key=lambda e: e["_rank"])
         exclusions.append(Exclusion(reasons[row["_code"]][0], n, total,
@@ -1047,7 +1113,7 @@ def _issues(F: Any, work: DataFrame, reasons: list[tuple[str, Column]], shown: l
                            cancelled=(cancelled, cancelled_total), linked=linked, how=how)
     if kept_n == 0:
         raise DataError("no row is kept: see the data report", source=where)
-    return issues, line0, positive
+    return issues, line0, positive, last
 
 
 @dataclass(frozen=True)
@@ -1114,7 +1180,8 @@ def rfm_summary(
 
     def merged(period: Column) -> DataFrame:
         # the rows sent once to their customer's partition: the merge of the periods and the
-        # customers' figures below are then grouped where the rows are (one shuffle, not two)
+        # customers' figures below are then grouped where the rows are (one shuffle, not two).
+        # Rows of read_transactions are there already: Spark leaves this repartition out
         rows = kept.select("customer_id", period.alias("period"), "amount") \
             .repartition("customer_id")
         return rows.groupBy("customer_id", "period").agg(
@@ -1124,7 +1191,12 @@ def rfm_summary(
     linked = "order_time" in kept.columns  # refunds linked to their order (read_transactions)
     # the last period is that of the last row's own time (a period grows with the time): a
     # pass over the rows, not over their periods, which are grouped once below
-    last = first(kept.agg(F.max("timestamp").alias("_t")).select(period_of(F.col("_t"))))[0]
+    known = transactions.last_time if isinstance(transactions, SparkTransactions) else None
+    if known is not None and known[0] is kept:  # found by read_transactions's report
+        last = None if known[1] is None else _floor(known[1].date(), merge)
+    else:
+        last = first(kept.agg(F.max("timestamp").alias("_t"))
+                     .select(period_of(F.col("_t"))))[0]
     if last is None:
         raise DataError("no transactions to summarise", source="transactions")
     obs = _to_date(observation_end, "observation_end") or last
@@ -1157,7 +1229,9 @@ def rfm_summary(
         F.max(F.when(buy & in_cal, p)).alias("_last_pos"),
         F.sum(F.when(buy & in_cal, 1).otherwise(0)).cast("long").alias("_n_pos"),
         F.sum(F.when(buy & in_cal, amount).otherwise(0.0)).alias("_pos_sum"),
-        F.min(F.when(buy & in_cal, F.struct(p.alias("p"), amount.alias("a")))).alias("_first"),
+        # the amount of that first positive period (min_by keeps the grouping a hash
+        # aggregation: the min of a struct of the two made Spark sort the periods)
+        F.min_by(amount, F.when(buy & in_cal, p)).alias("_first_amount"),
         F.sum("n").alias("_n"), F.sum(amount).alias("_amount"),
         F.count(F.lit(1)).alias("_periods"),
         F.sum(F.when((amount <= NET_ZERO) & in_obs, 1).otherwise(0)).alias("_non_positive"),
@@ -1179,7 +1253,7 @@ def rfm_summary(
         F.sum(F.when(~seen & held, F.col("total_amount_holdout")))))
     start = F.coalesce(F.col("_first_pos") == F.col("first_purchase"), F.lit(False))
     frequency = F.coalesce(F.col("_n_pos"), F.lit(0)) - start.cast("long")
-    repeat_amount = F.col("_pos_sum") - F.when(start, F.col("_first.a")).otherwise(0.0)
+    repeat_amount = F.col("_pos_sum") - F.when(start, F.col("_first_amount")).otherwise(0.0)
     with_f = per.filter(seen & F.col("first_purchase").isNotNull()) \
         .withColumn("frequency", frequency).withColumn("_repeat", repeat_amount)
     last_p = F.when(F.col("frequency") > 0, F.col("_last_pos")).otherwise(F.col("first_purchase"))
