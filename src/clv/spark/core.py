@@ -489,14 +489,18 @@ def _link_refunds(F: Any, rows: DataFrame, kept: DataFrame) -> tuple[DataFrame, 
     local = str(rows.sparkSession.conf.get(CO_PARTITION, "true")).strip().lower() == "false"
     refunds = rows.filter((amount < 0) & oid.isNotNull()).groupBy(
         "customer_id", "_oid", "timestamp").agg(F.count(F.lit(1)).alias("_n"),
-                                                F.sum(amount).alias("_sum")).persist()
-    n_refunds = refunds.count()
-    if n_refunds == 0:
-        refunds.unpersist()
-        return kept, (0, 0.0)
-    # the orders named, with their customer, sent to each executor when they are not too
-    # many: the purchases are then filtered where they are read (only those of an order a
-    # refund of the same customer names go on), never shuffled whole to meet them
+                                                F.sum(amount).alias("_sum"))
+    n_refunds = 0  # counted only to choose how the orders are joined (not where they are)
+    if not local:
+        refunds = refunds.persist()
+        n_refunds = refunds.count()
+        if n_refunds == 0:
+            refunds.unpersist()
+            return kept, (0, 0.0)
+    # the orders named, with their customer, met where the rows are, else sent to each
+    # executor when they are not too many: the purchases are filtered where they are read
+    # (only those of an order a refund of the same customer names go on), never shuffled
+    # whole to meet them
     named = refunds.select("customer_id", "_oid").distinct()
 
     def small(frame: DataFrame, n: int) -> DataFrame:  # the side joined to many rows
@@ -728,12 +732,14 @@ class _Amounts:
                      amount: Column) -> None:
         """``line0``: a blank amount (null, or blank text) on a line whose order id is that
         of a line with an amount (the readers' rule, in ``_validate``: Shopify writes an
-        order's total on its first line only). Looked for only when some amount is blank (a
-        pass that stops at the first); the orders with an amount are joined to the lines."""
+        order's total on its first line only). Looked for only when some amount is blank (one
+        count); the orders with an amount are joined to the lines."""
         raw = F.col(f"`{m['amount']}`")
         blank = _text(F, m["amount"], types).isNull() if types[m["amount"]] == "string" \
             else raw.isNull()
-        if not self.frame.filter(blank).limit(1).collect():
+        # counted in one job over every split (a limit runs one job on a split first, then
+        # more); a typed amount's null is looked for in Parquet's statistics of each row group
+        if not first(self.frame.filter(blank).agg(F.count(F.lit(1))))[0]:
             return
         oid = _text(F, m["order_id"], types)
         df = self.frame.withColumn("_blank_oid", F.when(blank, oid))
@@ -805,15 +811,18 @@ def _repeats(F: Any, df: DataFrame, every: list[Column], work: DataFrame, key: C
     to ``work`` by customer and row, which keeps its partitioning."""
     from pyspark.sql import Window
 
+    # (customer, hash) pairs of several rows, counted where the rows are; their hashes are
+    # made distinct only when brought to the driver, or by the join below
     shared = work.groupBy("customer_id", "_h").count().filter(F.col("count") > 1) \
-        .select("_h").distinct().persist()
+        .select("_h").persist()
     n_shared = first(shared.agg(F.count(F.lit(1))))[0]
     if n_shared == 0:
         shared.unpersist()
         return work.withColumn("_rep", F.lit(False))
-    hashes = shared
+    hashes = shared.distinct()
     if n_shared <= SHARED_HASHES:
-        hashes = df.sparkSession.createDataFrame([(r[0],) for r in shared.collect()], "_h long")
+        hashes = df.sparkSession.createDataFrame(sorted({(r[0],) for r in shared.collect()}),
+                                                 "_h long")
         hashes = F.broadcast(hashes)
     number = F.row_number().over(Window.partitionBy("_h", *every).orderBy("_row"))
     twins = df.join(hashes, "_h", "left_semi").withColumn("_n", number) \
