@@ -515,7 +515,8 @@ def _link_refunds(F: Any, rows: DataFrame, kept: DataFrame) -> tuple[DataFrame, 
                          ["customer_id", "_oid"]) \
         .filter(F.col("order_time") < ts).persist()
     n_links, n, total = first(links.agg(F.count(F.lit(1)), F.sum("_n"), F.sum("_sum")))
-    refunds.unpersist()
+    if not local:  # persisted above, to be counted
+        refunds.unpersist()
     if n_links == 0:
         links.unpersist()
         return kept, (0, 0.0)
