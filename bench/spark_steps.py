@@ -52,6 +52,9 @@ def main() -> None:
     ap.add_argument("--size", default="10M")
     ap.add_argument("--master", default="local[*]")
     ap.add_argument("--jobs", action="store_true", help="print every job's seconds and site")
+    ap.add_argument("--score", action="store_true",
+                    help="then the steps of clv score: the BG/NBD fit, the values and CLV "
+                    "intervals of the distinct rows, the scores written")
     args = ap.parse_args()
     log = str(log_path(args.size))
     started = time.perf_counter()
@@ -74,6 +77,13 @@ def main() -> None:
         ss = step("summary", lambda: cs.rfm_summary(stx))
         step("write", lambda: ss.frame.write.mode("overwrite").parquet(str(Path(tmp) / "s")))
         figures = step("figures", lambda: stats(ss))
+        if args.score:
+            from clv import defaults as D
+
+            fitted = step("fit", lambda: cs.fit(ss, "bgnbd"))
+            scores = step("score", lambda: cs.score(ss, fitted, level=D.LEVEL))
+            step("write scores", lambda: scores.frame.write.mode("overwrite").parquet(
+                str(Path(tmp) / "scores")))
     spark.stop()
     total = sum(s[1] for s in steps)
     print(f"{dt.date.today()} {args.size} Spark {args.master}: {total:.1f} s in all, "

@@ -180,12 +180,18 @@ def _setup(purchases: Model, summary: Summary, horizon: Horizon, horizon_unit: s
 
 
 def _spend(spend: GammaGamma | float | None, s: _Setup, rows: slice) -> np.ndarray:
-    n = s.x[rows].size
+    return _spend_at(spend, s.x[rows], None if s.monetary is None else s.monetary[rows])
+
+
+def _spend_at(spend: GammaGamma | float | None, x: np.ndarray, monetary: np.ndarray | None
+              ) -> np.ndarray:
+    """The expected spend per purchase of customers with ``x`` repeat purchases of mean
+    ``monetary``: Gamma-Gamma's E[M | x, m], or the given average (1 without one)."""
     if isinstance(spend, GammaGamma):
-        if s.monetary is None:
+        if monetary is None:
             raise ClvError("a Gamma-Gamma spend model needs the summary's monetary column")
-        return spend.expected_spend(s.x[rows], s.monetary[rows])
-    return np.ones(n) if spend is None else np.full(n, float(spend))
+        return spend.expected_spend(x, monetary)
+    return np.ones(x.size) if spend is None else np.full(x.size, float(spend))
 
 
 def _if_alive_sums(purchases: PurchaseModel, s: _Setup, px: np.ndarray, pt: np.ndarray,
@@ -290,6 +296,64 @@ class ValueIntervals:
     draws_asked: int = 0
     left_out: dict[str, int] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
+    plan: Draws | None = None
+
+
+@dataclass(frozen=True)
+class Draws:
+    """The usable parameter draws of an interval, pushed through the predictions: each draw's
+    purchase and spend models and its discounted expected purchases if alive at each distinct
+    (x, T) of the rows it was drawn for (``ahead``: draws x pairs, at (``px``, ``pt``)). With
+    them, any customer whose (x, T) is among those pairs is bounded as
+    :func:`value_intervals` bounds its rows (:meth:`bounds`; the Spark engine bounds each
+    customer where the rows are, the draws broadcast)."""
+
+    models: list[Any]
+    spends: list[Any]
+    px: np.ndarray
+    pt: np.ndarray
+    ahead: np.ndarray
+    margin: float
+    level: float
+
+    def values(self, d: int, x: np.ndarray, tx: np.ndarray, t: np.ndarray,
+               monetary: np.ndarray | None, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Draw ``d``'s P(alive) and expected discounted margin of each customer (x, tx, T,
+        mean spend ``monetary``), ``at`` their (x, T) pair: margin x P(alive) x the pair's
+        discounted E[Y | alive] x E[spend]."""
+        alive = self.models[d].p_alive(x, tx, t)
+        return alive, (self.margin * alive * self.ahead[d, at]
+                       * _spend_at(self.spends[d], x, monetary))
+
+    def pairs_of(self, x: np.ndarray, t: np.ndarray) -> np.ndarray:
+        """Each customer's index into the pairs (x, T); an error when one is not there."""
+        pairs = pl.DataFrame({"x": self.px, "t": self.pt}).with_row_index("pair").unique(
+            ["x", "t"], keep="first")
+        found = pl.DataFrame({"x": x, "t": t}).join(pairs, on=["x", "t"], how="left",
+                                                    maintain_order="left")["pair"]
+        if found.null_count():
+            raise ClvError("a customer's (frequency, T) is not among the pairs the draws were "
+                           "pushed through")
+        return found.to_numpy().astype(np.int64)
+
+    def bounds(self, x: np.ndarray, tx: np.ndarray, t: np.ndarray, monetary: np.ndarray | None,
+               point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The ``level`` interval of each customer's CLV: the draws' quantiles, widened to hold
+        the point estimate ``point`` (the same bounds as :func:`value_intervals`')."""
+        at = self.pairs_of(x, t)
+        n, draws = x.size, len(self.models)
+        lower, upper = np.empty(n), np.empty(n)
+        q = [(1 - self.level) / 2, (1 + self.level) / 2]
+        chunk = max(1, CHUNK_CELLS // draws)
+        for begin in range(0, n, chunk):
+            rows = slice(begin, min(begin + chunk, n))
+            values = np.empty((draws, rows.stop - rows.start))
+            for d in range(draws):
+                values[d] = self.values(d, x[rows], tx[rows], t[rows],
+                                        None if monetary is None else monetary[rows],
+                                        at[rows])[1]
+            lower[rows], upper[rows] = np.quantile(values, q, axis=0)
+        return np.minimum(lower, point), np.maximum(upper, point)
 
 
 def _draw_params(model: Model, draws: int, rng: np.random.Generator) -> np.ndarray:
@@ -352,6 +416,8 @@ def value_intervals(
     segments: str | None = None,
     seed: int = 0,
     weights: str | None = None,
+    sample: Summary | None = None,
+    per_row: bool = True,
 ) -> ValueIntervals:
     """CLV with ``level`` intervals from ``draws`` parameter draws (see the module docstring).
 
@@ -364,10 +430,14 @@ def value_intervals(
     each of its customers, the totals weigh the rows (so the parameter-uncertainty interval
     of the total is that of the customers), and the predictive total always takes the normal
     approximation, on rows sampled in proportion to their weights (only with
-    ``method="covariance"``: a bootstrap resamples customers). Cost: draws x months x
-    distinct (x, T) evaluations of the expected purchases (held as a draws x pairs array),
-    draws x customers of P(alive), and draws x months x customers random draws for the
-    predictive total.
+    ``method="covariance"``: a bootstrap resamples customers). With ``weights``, ``sample``
+    may give the customers whose simulated values estimate the predictive total's variance
+    (a uniform sample of the customers the rows stand for, e.g. drawn in Spark) instead of
+    rows drawn in proportion to the weights (not with ``segments``). ``per_row=False`` leaves
+    the rows' own bounds undrawn (NaN): the totals, and the draws in ``plan`` with which
+    :meth:`Draws.bounds` bounds customers elsewhere. Cost: draws x months x distinct (x, T)
+    evaluations of the expected purchases (held as a draws x pairs array), draws x customers
+    of P(alive), and draws x months x customers random draws for the predictive total.
     """
     if not 0 < level < 1:
         raise ClvError(f"level must be in (0, 1), not {level}")
@@ -382,6 +452,9 @@ def value_intervals(
     frame = summary.frame
     if segments is not None and segments not in frame.columns:
         raise ClvError(f"the summary has no column '{segments}' to group by")
+    if sample is not None and (weights is None or segments is not None):
+        raise ClvError("a sample of customers for the predictive total goes with weighted rows "
+                       "and no segments")
     weight: np.ndarray | None = None
     if weights is not None:
         if weights not in frame.columns:
@@ -458,30 +531,36 @@ def value_intervals(
     # expected purchases are never negative: a -1e-14 from a difference of near-equal terms
     # would put a lower bound below zero
     ahead = np.maximum(np.stack([v for v in sums if v is not None]), 0.0)
+    plan = Draws(models, spends, px, pt, ahead, margin, level)
     draws = len(models)
     seg_draws = np.zeros((draws, len(names)))
     seg_pred = np.zeros((draws, len(names)))
     chunk = max(1, CHUNK_CELLS // draws)
+    if not per_row:
+        lower[:], upper[:] = np.nan, np.nan
     for begin in range(0, frame.height, chunk):
         rows = slice(begin, min(begin + chunk, frame.height))
         n_rows = rows.stop - rows.start
         values = np.empty((draws, n_rows))
         at = index[rows]
+        mean = None if s.monetary is None else s.monetary[rows]
         for d in range(draws):
-            alive = models[d].p_alive(s.x[rows], s.tx[rows], s.t_cap[rows])
-            values[d] = margin * alive * ahead[d, at] * _spend(spends[d], s, rows)
+            alive, values[d] = plan.values(d, s.x[rows], s.tx[rows], s.t_cap[rows], mean, at)
             seg_draws[d] += np.bincount(codes[rows], values[d] if weight is None
                                         else values[d] * weight[rows], minlength=len(names))
             if exact:
                 realised = _realised(models[d], spends[d], s, rows, alive, rng)
                 seg_pred[d] += np.bincount(codes[rows], realised, minlength=len(names))
-        lower[rows], upper[rows] = np.quantile(values, q, axis=0)
+        if per_row:
+            lower[rows], upper[rows] = np.quantile(values, q, axis=0)
     # where the draws' quantiles miss the point estimate (draws far from normal, a skewed
     # function of them), the interval is widened to hold it
     lower, upper = np.minimum(lower, point), np.maximum(upper, point)
     if not exact:
+        sampled = None if sample is None else _setup(purchases, sample, horizon, horizon_unit,
+                                                     margin, discount_rate)
         seg_pred = _approximate_predictive(models, spends, s, codes, len(names), seg_draws, rng,
-                                           weight)
+                                           weight, sampled)
 
     customers = pl.DataFrame({"customer_id": frame["customer_id"], "clv": point,
                               "clv_lower": lower, "clv_upper": upper})
@@ -502,7 +581,7 @@ def value_intervals(
              "predictive_lower": float(np.quantile(predictive, q[0])),
              "predictive_upper": float(np.quantile(predictive, q[1]))}
     return ValueIntervals(customers, total, table if segments is not None else None,
-                          totals, predictive, level, method, draws, asked, left_out, notes)
+                          totals, predictive, level, method, draws, asked, left_out, notes, plan)
 
 
 def _without_intervals(frame: pl.DataFrame, point: np.ndarray, codes: np.ndarray,
@@ -555,27 +634,32 @@ def _draw_sums(model: PurchaseModel, s: _Setup, x: np.ndarray, t: np.ndarray
 
 def _approximate_predictive(models: list[Any], spends: list[Any], s: _Setup, codes: np.ndarray,
                             groups: int, expected: np.ndarray, rng: np.random.Generator,
-                            weight: np.ndarray | None = None) -> np.ndarray:
+                            weight: np.ndarray | None = None, sampled: _Setup | None = None
+                            ) -> np.ndarray:
     """Draws of each segment's realised total: expected (draws x segments) plus a normal
     deviate with the variance estimated on a fixed sample (see the module docstring). With
     ``weight`` (customers per row), customers are sampled by drawing rows in proportion to
     their weights (with replacement: the same customer's row may come twice, as two of its
-    customers)."""
+    customers), or are those of ``sampled`` (a uniform sample of them; one segment)."""
     n = codes.size
     # a segment with no customer in the sample gets no process noise (only tiny segments)
-    if weight is None:
+    if sampled is not None:
+        sample, sample_codes = np.arange(sampled.x.size), np.zeros(sampled.x.size, np.int64)
+    elif weight is None:
         sample = np.sort(rng.choice(n, size=min(SAMPLE_CUSTOMERS, n), replace=False))
     else:
         size = min(SAMPLE_CUSTOMERS, int(weight.sum()))
         sample = np.sort(rng.choice(n, size=size, replace=True, p=weight / weight.sum()))
+    if sampled is None:
+        sampled, sample_codes = s, codes[sample]
     scale = np.bincount(codes, weight, minlength=groups) / np.maximum(
-        np.bincount(codes[sample], minlength=groups), 1)
+        np.bincount(sample_codes, minlength=groups), 1)
     out = np.empty_like(expected)
     for d, (model, spend) in enumerate(zip(models, spends, strict=True)):
-        alive = model.p_alive(s.x[sample], s.tx[sample], s.t_cap[sample])
-        first = _realised(model, spend, s, sample, alive, rng)
-        second = _realised(model, spend, s, sample, alive, rng)
-        variance = scale * np.bincount(codes[sample], (first - second) ** 2 / 2,
+        alive = model.p_alive(sampled.x[sample], sampled.tx[sample], sampled.t_cap[sample])
+        first = _realised(model, spend, sampled, sample, alive, rng)
+        second = _realised(model, spend, sampled, sample, alive, rng)
+        variance = scale * np.bincount(sample_codes, (first - second) ** 2 / 2,
                                        minlength=groups)
         out[d] = expected[d] + np.sqrt(variance) * rng.standard_normal(groups)
     return out

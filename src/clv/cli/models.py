@@ -235,8 +235,10 @@ def customers(n: int) -> str:
 def _predict_spark(file: str, read: Reading, cfg: Any, master: str, conf: list[str] | None,
                    output: Path | None, as_json: bool) -> None:
     """``clv predict --engine spark``: summarised, fitted and scored with :mod:`clv.spark`
-    (each customer's CLV interval drawn per distinct row on the driver and joined back, the
-    total's from the same draws, each row weighed by its customers)."""
+    (with ``--output``, each customer's CLV interval drawn where the rows are; the total's
+    from the same draws on the driver, each distinct row weighed by its customers). The
+    totals are summed over the predictions written, read back (the bounds are not drawn
+    twice), or without ``--output`` over predictions without the customers' bounds."""
     from pyspark.sql import functions as F
 
     from clv import spark as cs
@@ -249,13 +251,16 @@ def _predict_spark(file: str, read: Reading, cfg: Any, master: str, conf: list[s
     choice = cs.purchase_model(stx, cfg)
     fitted = cs.fit(ss, choice)
     scores = cs.score(ss, fitted, cfg.horizon, cfg.horizon_unit, margin=cfg.margin,
-                      discount_rate=cfg.discount_rate, level=cfg.level, draws=cfg.draws)
+                      discount_rate=cfg.discount_rate, level=cfg.level, draws=cfg.draws,
+                      bounds=output is not None)
     card = None if isinstance(choice, str) else choice.table  # RMSE per model, on a holdout
+    frame = scores.frame
     if output is not None:
-        scores.frame.write.mode("overwrite").parquet(str(output))
+        frame.write.mode("overwrite").parquet(str(output))
+        frame = frame.sparkSession.read.parquet(str(output))
     sums = ("clv", "future_value_lifetime", "lifetime_value", "revenue_to_date",
             "margin_to_date", "expected_purchases")
-    row = scores.frame.agg(F.count(F.lit(1)), *(F.sum(c).alias(c) for c in sums)).first()
+    row = frame.agg(F.count(F.lit(1)), *(F.sum(c).alias(c) for c in sums)).first()
     total = {c: float(row[c] or 0.0) for c in sums}
     bounds = {k: v for k, v in (scores.total or {}).items() if k != "clv"}
     total |= bounds  # the total's interval (Polars: val.intervals.total), drawn on the driver

@@ -153,13 +153,16 @@ def spark_score(file: str, read: Reading, cfg: Settings, master: str, conf: list
                       discount_rate=cfg.discount_rate, level=cfg.level, draws=cfg.draws)
     frame = scores.frame.drop("discounted_purchases")
     _write(frame, kind, target)
-    row = first(frame.agg(F.count(F.lit(1)), F.sum("clv")))
+    # the figures of the scores written, read back (the intervals are not drawn twice)
+    spark = frame.sparkSession
+    done = spark.read.parquet(target) if kind == "parquet" else spark.table(target)
+    row = first(done.agg(F.count(F.lit(1)), F.sum("clv")))
     print_issues(stx.issues)
     out().print(f"{int(row[0]):,} customer scores written to "
                 + (f"the Parquet directory {target}" if kind == "parquet" else f"table {target}")
-                + f" ({scores.distinct_rows:,} distinct rows valued, the intervals drawn on "
-                f"{scores.interval_rows:,}; {fitted.purchases.NAME}, {cfg.basis}); total CLV "
-                f"{float(row[1] or 0.0):,.2f}", markup=False, highlight=False)
+                + f" ({scores.distinct_rows:,} distinct rows valued on the driver, each "
+                f"customer's interval drawn in Spark; {fitted.purchases.NAME}, {cfg.basis}); "
+                f"total CLV {float(row[1] or 0.0):,.2f}", markup=False, highlight=False)
     print_notes([*scores.notes, "no analysis is recorded in a history with --engine spark"])
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import re
+import sys
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
@@ -112,6 +115,11 @@ def session(master: str = "local[*]", conf: dict[str, str] | None = None,
             .config("spark.sql.shuffle.partitions", "8")
         if "spark.driver.memory" not in (conf or {}):  # local mode: the driver does the work
             builder = builder.config("spark.driver.memory", _local_memory())
+        if not os.environ.get("PYSPARK_PYTHON"):  # the CLV intervals' Python workers
+            # run clv's own Python (PySpark takes the first python3 on the PATH, read from
+            # this variable when the context starts); on a cluster, the executors' Python
+            # is the cluster's, with clv installed
+            os.environ["PYSPARK_PYTHON"] = sys.executable
     for key, value in (conf or {}).items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
@@ -122,8 +130,6 @@ def session(master: str = "local[*]", conf: dict[str, str] | None = None,
 def _local_memory() -> str:
     """Half of this machine's memory, at most 16 GB, for a local driver (Spark's default,
     1 GB, spills a 10M-line log to disk)."""
-    import os
-
     try:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):  # pragma: no cover - not POSIX
@@ -1299,15 +1305,20 @@ def rfm_summary(
                         metadata={"computed_by": "spark"})
 
 
-def compress(summary: SparkSummary, columns: tuple[str, ...] = ("frequency", "recency", "T")
-             ) -> pl.DataFrame:
+def compress(summary: SparkSummary, columns: tuple[str, ...] = ("frequency", "recency", "T"),
+             *, mean: str | None = None) -> pl.DataFrame:
     """The distinct rows of ``columns`` with their ``weight`` (customers), computed in Spark
-    and brought to the driver, sorted as :func:`clv.prep.compress` sorts them."""
+    and brought to the driver through Arrow, sorted as :func:`clv.prep.compress` sorts them;
+    with ``mean``, also the mean of that column over each row's customers (named as it)."""
     F = _functions()
-    rows = summary.frame.groupBy(*columns).agg(F.count(F.lit(1)).alias("weight")).collect()
-    data = {c: [r[c] for r in rows] for c in (*columns, "weight")}
-    schema = {c: _POLARS.get(c, pl.Float64) for c in columns} | {"weight": pl.Int64}
-    return pl.DataFrame(data, schema=schema).sort(list(columns))
+    sums = [F.avg(mean).cast("double").alias(mean)] if mean is not None else []
+    table = summary.frame.groupBy(*columns).agg(F.count(F.lit(1)).alias("weight"),
+                                                *sums).toArrow()
+    schema = ({c: _POLARS.get(c, pl.Float64) for c in columns} | {"weight": pl.Int64}
+              | ({mean: pl.Float64} if mean is not None else {}))
+    frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)
+    return frame.select(pl.col(c).cast(t) for c, t in schema.items()).sort(list(columns))
 
 
 def _driver_summary(summary: SparkSummary, frame: pl.DataFrame) -> Summary:
@@ -1499,22 +1510,21 @@ class SparkScores:
     writes, in its order: customer_id, p_alive, p_alive_activity, expected_purchases,
     expected_spend, clv, clv_lower and clv_upper (with intervals), revenue_to_date,
     margin_to_date, future_value_lifetime, lifetime_value; and discounted_purchases), the
-    number of distinct rows valued on the driver (and of those whose intervals were drawn) and
-    the notes of the valuation, as :func:`clv.valuation.value_customers` gives them; with
-    intervals, ``total`` is the total CLV with its interval (``clv``, ``lower``, ``upper``,
-    ``predictive_lower``, ``predictive_upper``), as :attr:`clv.value.ValueIntervals.total`."""
+    number of distinct rows valued on the driver and the notes of the valuation, as
+    :func:`clv.valuation.value_customers` gives them; with intervals, ``total`` is the total
+    CLV with its interval (``clv``, ``lower``, ``upper``, ``predictive_lower``,
+    ``predictive_upper``), as :attr:`clv.value.ValueIntervals.total`."""
 
     frame: DataFrame
     distinct_rows: int
     notes: list[str]
-    interval_rows: int = 0
     total: dict[str, float] | None = None
 
 
 def score(summary: SparkSummary, fitted: SparkFit, horizon: float = D.HORIZON,
           horizon_unit: str = D.HORIZON_UNIT, *, margin: float = D.MARGIN,
           discount_rate: float = D.DISCOUNT_RATE, level: float | None = None,
-          draws: int = D.DRAWS) -> SparkScores:
+          draws: int = D.DRAWS, bounds: bool = True) -> SparkScores:
     """The values of :func:`clv.valuation.value_customers` for every customer, in Spark: each
     distinct (frequency, recency, T) valued once on the driver (P(alive), expected and
     discounted purchases over the horizon, discounted purchases over the lifetime, the
@@ -1523,23 +1533,27 @@ def score(summary: SparkSummary, fitted: SparkFit, horizon: float = D.HORIZON,
     (Fader, Hardie & Lee 2005, eq. 5) in Spark; CLV = margin x spend x discounted purchases;
     lifetime value = margin x revenue to date + the future value over the lifetime.
 
-    With ``level``, the CLV interval of each customer (``clv_lower``, ``clv_upper``) by
-    :func:`clv.value.value_intervals` (``draws`` parameter draws, its seed): a customer's
-    bounds depend on their (frequency, recency, T) and, under Gamma-Gamma, their mean spend,
-    so they are drawn once per distinct row of those on the driver (the same draws as the
-    Polars path's: the same bounds) and joined back. Under Gamma-Gamma the repeat buyers'
-    mean spends are continuous: those rows are about as many as the repeat buyers. The
-    interval of the total weighs each row by its customers: the parameter-uncertainty
-    bounds are those of the Polars path; the realised-value bounds take its normal
-    approximation on customers sampled through the rows (the Polars path samples customers
-    themselves, or simulates each one below 300,000 customers: the same law, other draws)."""
+    With ``level``, the CLV intervals of :func:`clv.value.value_intervals` (``draws``
+    parameter draws, its seed). The draws are pushed through the expected purchases once per
+    distinct (frequency, T) on the driver (:class:`clv.value.Draws`), then broadcast: each
+    customer's bounds (``clv_lower``, ``clv_upper``) are drawn where the rows are
+    (``mapInArrow``), the same bounds as the Polars path's. The interval of the total is
+    drawn on the driver over the distinct (frequency, recency, T) rows, each weighed by its
+    customers and valued at their mean spend (E[M | x, m] is linear in m, so a row's value is
+    the sum of its customers'): its parameter-uncertainty bounds are those of the Polars
+    path. Its realised-value bounds take the normal approximation on a uniform sample of
+    ``SAMPLE_CUSTOMERS`` customers drawn in Spark (the Polars path samples customers itself,
+    or simulates each one below 300,000 customers: the same law, other draws).
+    ``bounds=False`` draws the total's interval only (no ``clv_lower``, ``clv_upper``)."""
     F = _functions()
+    from pyspark.sql.types import DoubleType, StructField, StructType
+
     from clv.models.gamma_gamma import GammaGamma
     from clv.prep.summary import MAX_HORIZON_MONTHS
     from clv.valuation import _activity
     from clv.value import LIFETIME, customer_value, value_intervals
 
-    rows = compress(summary)
+    rows = compress(summary, mean="monetary" if level is not None else None)
     distinct = _driver_summary(summary, rows.with_columns(
         pl.int_range(pl.len()).cast(pl.String).alias("customer_id")))
     near = customer_value(fitted.purchases, distinct, horizon, horizon_unit,
@@ -1550,33 +1564,37 @@ def score(summary: SparkSummary, fitted: SparkFit, horizon: float = D.HORIZON,
     values = rows.select(keys).with_columns(
         near["p_alive"], near["expected_purchases"], near["discounted_purchases"],
         whole["discounted_purchases"].alias("_lifetime"))
-    gg = isinstance(fitted.spend, GammaGamma)
-    interval_rows = 0
-    total = None
+    total = plan = None
     if level is not None:  # the valuation's notes in its order: intervals, lifetime, activity
-        if gg:
-            keys.append("monetary")
-        spots = compress(summary, tuple(keys))
         drawn = value_intervals(
-            fitted.purchases, _driver_summary(summary, spots.with_columns(
-                pl.int_range(pl.len()).cast(pl.String).alias("customer_id"))),
-            horizon, horizon_unit, spend=fitted.spend, margin=margin,
-            discount_rate=discount_rate, level=level, draws=draws, weights="weight")
+            fitted.purchases, distinct, horizon, horizon_unit, spend=fitted.spend,
+            margin=margin, discount_rate=discount_rate, level=level, draws=draws,
+            weights="weight", sample=_sample(summary, int(rows["weight"].sum())),
+            per_row=False)
         notes.extend(drawn.notes)
-        total = drawn.total
-        values = spots.select(keys).with_columns(
-            drawn.customers["clv_lower"], drawn.customers["clv_upper"]).join(
-            values, on=["frequency", "recency", "T"], how="left")
-        interval_rows = spots.height
+        total, plan = drawn.total, drawn.plan
     if discount_rate == 0:
         notes.append(Note("lifetime_capped", months=MAX_HORIZON_MONTHS))
     activity = _activity(fitted.purchases, distinct, near, notes)
-    values = values.join(rows.select("frequency", "recency", "T").with_columns(activity),
-                         on=["frequency", "recency", "T"], how="left")
+    values = values.with_columns(activity)
     spark = summary.frame.sparkSession
     table = spark.createDataFrame(values.to_arrow())
-    joined = summary.frame.join(F.broadcast(table) if values.height < 5_000_000 else table,
-                                keys, "left")
+    joined = summary.frame.select(*keys, "customer_id", "monetary", "total_amount").join(
+        F.broadcast(table) if values.height < 5_000_000 else table, keys, "left")
+    if plan is not None and bounds:  # each customer's, where the rows are, the draws broadcast
+        shared = spark.sparkContext.broadcast((plan, fitted.spend))
+        with warnings.catch_warnings():
+            # PySpark 4 checks pandas' version to build mapInArrow's function and warns that
+            # it does not yet fully support pandas 3; the function gets Arrow batches and
+            # never a pandas frame, so that warning alone is silenced
+            warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas",
+                                    FutureWarning)
+            joined = joined.mapInArrow(_bounds_of(shared), StructType(
+                [*joined.schema.fields, StructField("clv_lower", DoubleType()),
+                 StructField("clv_upper", DoubleType())]))
+    elif level is not None and bounds:  # no usable draw: no interval (its note says why)
+        joined = joined.withColumns({"clv_lower": F.lit(math.nan), "clv_upper": F.lit(math.nan)})
+    gg = isinstance(fitted.spend, GammaGamma)
     if gg:
         p, q, g = (fitted.spend.params_[k] for k in ("p", "q", "gamma"))
         x = F.col("frequency").cast("double")
@@ -1590,9 +1608,53 @@ def score(summary: SparkSummary, fitted: SparkFit, horizon: float = D.HORIZON,
         "customer_id", "p_alive", "p_alive_activity", "expected_purchases",
         spend.alias("expected_spend"),
         (F.lit(margin) * F.col("discounted_purchases") * spend).alias("clv"),
-        *(["clv_lower", "clv_upper"] if level is not None else []),
+        *(["clv_lower", "clv_upper"] if level is not None and bounds else []),
         revenue.alias("revenue_to_date"), (F.lit(margin) * revenue).alias("margin_to_date"),
         future.alias("future_value_lifetime"),
         (F.lit(margin) * revenue + future).alias("lifetime_value"),
         "discounted_purchases")
-    return SparkScores(out, rows.height, notes, interval_rows, total)
+    return SparkScores(out, rows.height, notes, total)
+
+
+def _sample(summary: SparkSummary, customers: int) -> Summary:
+    """A uniform sample of ``clv.value.SAMPLE_CUSTOMERS`` of the summary's ``customers``
+    (all of them below that), brought to the driver: those whose simulated values estimate the
+    variance of the realised total (:func:`clv.value.value_intervals`)."""
+    from clv.value import SAMPLE_CUSTOMERS
+
+    columns = ("frequency", "recency", "T", "monetary")
+    frame = summary.frame.select(*columns)
+    if customers > SAMPLE_CUSTOMERS:
+        frame = frame.sample(fraction=min(1.0, 1.05 * SAMPLE_CUSTOMERS / customers),
+                             seed=SAMPLE_SEED).limit(SAMPLE_CUSTOMERS)
+    got = pl.from_arrow(frame.toArrow())
+    assert isinstance(got, pl.DataFrame)
+    return _driver_summary(summary, got.select(
+        pl.int_range(pl.len()).cast(pl.String).alias("customer_id"),
+        *(pl.col(c).cast(_POLARS.get(c, pl.Float64)) for c in columns)))
+
+
+def _bounds_of(shared: Any) -> Any:
+    """The function ``mapInArrow`` runs on each batch of customers (frequency, recency, T,
+    monetary, discounted_purchases, ...): the batch with each customer's ``clv_lower`` and
+    ``clv_upper`` (:meth:`clv.value.Draws.bounds`, around the point estimate margin x
+    discounted purchases x E[spend]), from the broadcast (draws, spend model)."""
+
+    def bounded(batches: Iterable[Any]) -> Iterable[Any]:
+        import numpy as np
+        import pyarrow as pa
+
+        from clv.value import _spend_at
+
+        plan, spend = shared.value
+        for batch in batches:
+            x, tx, t, m, discounted = (
+                batch.column(c).to_numpy(zero_copy_only=False).astype(np.float64)
+                for c in ("frequency", "recency", "T", "monetary", "discounted_purchases"))
+            point = plan.margin * discounted * _spend_at(spend, x, m)
+            lower, upper = plan.bounds(x, tx, t, m, point)
+            yield pa.RecordBatch.from_arrays(
+                [*batch.columns, pa.array(lower), pa.array(upper)],
+                names=[*batch.schema.names, "clv_lower", "clv_upper"])
+
+    return bounded
