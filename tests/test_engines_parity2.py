@@ -145,8 +145,12 @@ EXPECTED = {  # what each table shows of its rule, on the Polars reader
 }
 
 
-def _exclusions(issues: why.DataIssues) -> list[tuple[str, int, float]]:
-    return [(e.reason, e.count, round(e.amount, 6)) for e in issues.exclusions]
+def _exclusions(issues: why.DataIssues) -> list[tuple[str, int, float, object]]:
+    """Each exclusion's reason, count and amount, and its amounts per currency (the rows
+    in other currencies)."""
+    return [(e.reason, e.count, round(e.amount, 6),
+             None if e.amounts is None else {k: round(v, 6) for k, v in e.amounts.items()})
+            for e in issues.exclusions]
 
 
 def _notes(issues: why.DataIssues) -> list[tuple[str, dict[str, Any]]]:

@@ -430,6 +430,8 @@ def test_clv_score_with_engine_spark(spark, logs: dict[str, Path], tmp_path: Pat
                            "local[1]", "--to", str(tmp_path / "scores")],
                           capture_output=True, text=True, timeout=900, cwd=tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
+    assert "FutureWarning" not in done.stderr, done.stderr[-2000:]  # PySpark on pandas 3
+    assert "each customer's interval drawn in Spark" in done.stdout
     db = tmp_path / "scores.db"
     done = subprocess.run([clv, "score", log, *valued, "--to", f"sqlite:///{db}"],
                           capture_output=True, text=True, timeout=900, cwd=tmp_path)

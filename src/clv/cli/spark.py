@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -50,6 +51,11 @@ def session_of(master: str, conf: list[str] | None, timezone: str = "UTC") -> Sp
             raise ClvError(f"--spark-conf takes key=value (e.g. spark.executor.memory=8g), "
                            f"not '{item}'")
         settings[key.strip()] = value.strip()
+    # PySpark 4 warns, once per process, that it does not yet fully support pandas 3 when it
+    # checks which optional packages are there; clv hands it Arrow, never pandas frames, and
+    # a user of the command line would read that warning as clv's
+    warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas",
+                            FutureWarning)
     from clv.spark import session
 
     return session(master, settings, timezone=timezone)

@@ -296,6 +296,7 @@ def database_summary(
                 code.label("code"), *([oid.label("oid")] if oid is not None else []),
                 amounts.line0.label("line0"), amounts.cancel.label("cancel"),
                 *([] if drop_dup else [repeat.label("rep")]),
+                *([amounts.cur.label("cur")] if amounts.cur is not None else []),
                 *(amounts.shown.get(c, tbl.c[c]).label(f"shown_{i}")
                   for i, c in enumerate(shown)),
                 *([tbl.c[ROW_COLUMN].label("row")] if excluded_rows else []),
@@ -828,6 +829,7 @@ class _Amounts:
         self.status: list[tuple[str, Any]] = []
         self.quantity: list[tuple[str, Any]] = []
         self.currency: list[tuple[str, Any]] = []
+        self.cur: Any = None  # the row's currency, when rows in others are excluded
         self.line0: Any = sa.false()
         zero_lines = False
         qty = _amount(tbl.c[m["quantity"]], where, "quantity") if "quantity" in m else None
@@ -918,6 +920,7 @@ class _Amounts:
             if self.target is not None:
                 self.currency = [(why.OTHER_CURRENCY,
                                   sa.and_(cur.is_not(None), cur != self.target))]
+                self.cur = cur
 
 
     def _net_refunds(self, conn: sa.Connection, tbl: Any, m: dict[str, str], where: str,
@@ -1087,8 +1090,14 @@ def _report(conn: sa.Connection, rows: Any, reasons: list[tuple[str, Any]],
             sa.select(*(c[f"shown_{i}"] for i in range(len(shown))))
             .where(c.code == code).order_by(*(c[f"shown_{i}"] for i in range(len(shown))))
             .limit(n_examples)).all()
+        others = None
+        if reasons[code][0] == why.OTHER_CURRENCY and "cur" in c:  # per currency, never summed
+            others = {str(k): float(v or 0.0) for k, v in conn.execute(
+                sa.select(c.cur, sa.func.sum(c.fin)).where(c.code == code).group_by(c.cur)
+                .order_by(c.cur)).all()}
         exclusions.append(Exclusion(reasons[code][0], n, total,
-                                    [dict(zip(shown, e, strict=True)) for e in examples]))
+                                    [dict(zip(shown, e, strict=True)) for e in examples],
+                                    others))
     exclusions.sort(key=lambda e: why.rank(e.reason))
     issues = engine_report(where, rows_read, kept, read, kept_amount, magnitude, exclusions,
                            zeros=zeros, refunds=(refunds, refunds_total), identical=identical,

@@ -349,6 +349,8 @@ def read_transactions(
                      code.alias("_code"), made.cancel.alias("_cancel"),
                      made.line0.alias("_line0"), "_h",
                      *(F.when(code.isNotNull(), v).alias(n) for n, v in values.items()),
+                     *([F.when(code.isNotNull(), made.cur).alias("_cur")]
+                       if made.cur is not None else []),
                      *carried).repartition("customer_id").persist(StorageLevel.MEMORY_AND_DISK)
     work = _repeats(F, df, every, work, key, duplicate, values)
     rows_kept = work.filter(F.col("_code").isNull())
@@ -589,6 +591,7 @@ class _Amounts:
         self.status: list[tuple[str, Column]] = []
         self.quantity: list[tuple[str, Column]] = []
         self.currency: list[tuple[str, Column]] = []
+        self.cur: Column | None = None  # the row's currency, when rows in others are excluded
         self.line0: Column = F.lit(False)
         qty = _amount(F, m["quantity"], types, head, where, "quantities") if "quantity" in m \
             else None
@@ -681,6 +684,7 @@ class _Amounts:
             if self.target is not None:
                 self.currency = [(why.OTHER_CURRENCY, cur.isNotNull()
                                   & (cur != F.lit(self.target)))]
+                self.cur = cur
 
     def _net_refunds(self, F: Any, m: dict[str, str], types: dict[str, str],
                      head: pl.DataFrame, where: str, amount: Column, minor_units: bool
@@ -1118,9 +1122,15 @@ def _issues(F: Any, work: DataFrame, reasons: list[tuple[str, Column]], shown: l
             last = row["last"]
             continue
         first_rows = sorted(examples.get(row["_code"], []), key=lambda e: e["_rank"])
-        exclusions.append(Exclusion(reasons[row["_code"]][0], n, total,
+        reason = reasons[row["_code"]][0]
+        others = None
+        if reason == why.OTHER_CURRENCY and "_cur" in work.columns:  # per currency, not summed
+            others = {str(r[0]): float(r[1] or 0.0) for r in sorted(
+                work.filter(F.col("_code") == row["_code"]).groupBy("_cur")
+                .agg(F.sum(fin)).collect(), key=lambda r: r[0])}
+        exclusions.append(Exclusion(reason, n, total,
                                     [{s: e[c] for s, c in zip(shown, cols, strict=True)}
-                                     for e in first_rows]))
+                                     for e in first_rows], others))
     exclusions.sort(key=lambda e: why.rank(e.reason))
     from clv.prep.database import engine_report
 
