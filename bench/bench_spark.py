@@ -7,7 +7,8 @@ memory (largest resident set of the process tree, the driver's JVM included) of:
 - ``clv summary LOG --engine spark -o DIR`` (validation with every exclusion reason, the
   summary, written as Parquet);
 - ``clv score LOG --engine spark --model bgnbd --to DIR`` (the same, then the fit on the
-  driver and the scores joined back, written as Parquet);
+  driver, the values of the distinct rows joined back and each customer's CLV interval
+  drawn in the executors, written as Parquet);
 - a hand-written Spark job of the same summary figures (a group-by of the customer-days, then
   of the customers: no validation, no refunds rule, no report), the floor the engine is
   compared with (goal: ``clv summary --engine spark`` within 1.5x of it);

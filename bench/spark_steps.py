@@ -5,6 +5,7 @@ shuffle bytes and the line of clv that started it.
 
     python bench/spark_steps.py --size 10M
     python bench/spark_steps.py --size 10M --jobs --master 'local[*]'
+    python bench/spark_steps.py --size 10M --score   # then the steps of clv score
 
 The log is bench_summary's (bench/cache/tx_SIZE, made when missing). It complements
 bench_spark.py (fresh processes, medians) by saying which step and which job take the time.
