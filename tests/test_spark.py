@@ -454,6 +454,54 @@ def test_clv_score_with_engine_spark(spark, logs: dict[str, Path], tmp_path: Pat
     assert "Traceback" not in refused.stderr
 
 
+def test_clv_check_with_engine_spark(logs: dict[str, Path], tmp_path: Path) -> None:
+    """Through the installed script: ``clv check --engine spark --excluded DIR`` gives the
+    data report of ``clv check`` (rows, amounts, every exclusion with its count and amount)
+    on the messy log, and writes every excluded row to a Parquet directory as ``clv check
+    --excluded FILE.parquet`` writes them, value for value, the reasons in the run's
+    language; a CSV file is refused with --engine spark, without a traceback."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    clv = str(Path(sys.executable).parent / "clv")
+    log = str(logs["messy"])
+    env = {**os.environ, "CLV_LANG": "fr"}
+
+    def run(*args: str) -> dict[str, object]:
+        done = subprocess.run([clv, "check", log, *args, "--json"], capture_output=True,
+                              text=True, timeout=600, env=env)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert "FutureWarning" not in done.stderr
+        return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+    spark_run = run("--engine", "spark", "--spark-master", "local[1]", "--excluded",
+                    str(tmp_path / "excluded"))
+    polars_run = run("--excluded", str(tmp_path / "excluded.parquet"))
+    for key in ("rows_read", "rows_kept", "rows_excluded"):
+        assert spark_run[key] == polars_run[key], key
+    for key in ("amount_read", "amount_kept"):
+        assert spark_run[key] == pytest.approx(polars_run[key], rel=1e-9), key
+    assert [(e["reason"], e["count"], round(e["amount"], 6))
+            for e in spark_run["exclusions"]] == [
+        (e["reason"], e["count"], round(e["amount"], 6)) for e in polars_run["exclusions"]]
+    assert len(spark_run["exclusions"]) > 5  # the messy log has every reason
+    n = polars_run["excluded_file"]["rows"]
+    assert spark_run["excluded_file"]["rows"] == n == polars_run["rows_excluded"]
+    listed = pl.read_parquet(tmp_path / "excluded" / "*.parquet").sort("row")
+    polars = pl.read_parquet(tmp_path / "excluded.parquet")
+    assert listed.columns == polars.columns
+    assert listed.select("row", "reason").rows() == polars.select("row", "reason").rows()
+    assert listed["amount"].to_list() == pytest.approx(polars["amount"].to_list(), nan_ok=True)
+    assert any("client" in r for r in listed["reason"].to_list())  # in French
+    refused = subprocess.run([clv, "check", log, "--engine", "spark", "--excluded",
+                              str(tmp_path / "excluded.csv")], capture_output=True, text=True,
+                             timeout=600)
+    assert refused.returncode != 0 and "Parquet directory" in refused.stderr
+    assert "Traceback" not in refused.stderr
+
+
 @pytest.mark.parametrize("log", ["cdnow", "shop"])
 def test_model_auto_is_chosen_on_spark_as_on_polars(spark, logs: dict[str, Path],
                                                      log: str) -> None:

@@ -48,22 +48,36 @@ def check(
     file: Source,
     read: Reading,
     excluded: Annotated[Path | None, typer.Option(
-        "--excluded", help="Write every excluded row (.csv, .parquet or .xlsx): its row, "
-                           "reason, amount and mapped columns as read.")] = None,
+        "--excluded", help="Write every excluded row (.csv, .parquet or .xlsx; with --engine "
+                           "spark a Parquet directory): its row, reason, amount and mapped "
+                           "columns as read.")] = None,
     as_json: Json = False,
+    engine: Engine = "polars",
+    spark_master: SparkMaster = "local[*]",
+    spark_conf: SparkConf = None,
 ) -> None:
     """Read a transactions file and show the column mapping and the data-quality report."""
-    if excluded is not None and excluded.suffix.lower() not in WRITABLE:
-        raise ClvError(w("cli_err_write_to", option="--excluded", path=str(excluded)))
-    tx = read.transactions(file, excluded_rows=excluded is not None)
-    n = write_excluded(tx.issues, excluded) if excluded is not None else None
+    listed = excluded is not None
+    if engine == "spark":
+        from clv.cli import spark as engine_of
+
+        stx = engine_of.transactions(file, read, spark_master, spark_conf, keep=(),
+                                     excluded_rows=listed)
+        n = engine_of.write_excluded(stx, excluded) if excluded is not None else None
+        issues = stx.issues
+    else:
+        if excluded is not None and excluded.suffix.lower() not in WRITABLE:
+            raise ClvError(w("cli_err_write_to", option="--excluded", path=str(excluded)))
+        tx = read.transactions(file, excluded_rows=listed)
+        n = write_excluded(tx.issues, excluded) if excluded is not None else None
+        issues = tx.issues
     if as_json:
-        payload = issues_payload(tx.issues)
+        payload = issues_payload(issues)
         if excluded is not None:
             payload["excluded_file"] = {"path": str(excluded), "rows": n}
         print_json(payload)
         return
-    print_issues(tx)
+    print_issues(issues if engine == "spark" else tx)
     if excluded is not None:
         out().print(w("cli_excluded_written", n=n, count=number(n or 0, 0),
                       path=str(excluded)), markup=False, highlight=False)

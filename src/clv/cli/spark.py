@@ -62,11 +62,13 @@ def session_of(master: str, conf: list[str] | None, timezone: str = "UTC") -> Sp
 
 
 def transactions(file: str, read: Reading, master: str, conf: list[str] | None,
-                 keep: tuple[str, ...] | None = None) -> SparkTransactions:
+                 keep: tuple[str, ...] | None = None, excluded_rows: bool = False
+                 ) -> SparkTransactions:
     """The transactions of ``file`` validated in Spark (a session of ``master`` and ``conf``)
     with the command's reading options: those the Spark engine applies; any other given is
     refused, naming it, before Spark starts. ``keep``: the optional columns carried (see
-    :func:`clv.spark.read_transactions`; ``()`` for a job that reads none)."""
+    :func:`clv.spark.read_transactions`; ``()`` for a job that reads none);
+    ``excluded_rows``: every excluded row listed (``SparkTransactions.excluded_rows``)."""
     from clv.spark import read_transactions
 
     options: dict[str, Any] = {}
@@ -82,7 +84,29 @@ def transactions(file: str, read: Reading, master: str, conf: list[str] | None,
             "none":
         options["earliest"] = None
     spark = session_of(master, conf, options.get("timezone") or "UTC")
-    return read_transactions(file, spark, keep=keep, **options)
+    return read_transactions(file, spark, keep=keep, excluded_rows=excluded_rows, **options)
+
+
+def write_excluded(stx: SparkTransactions, target: Path) -> int:
+    """``clv check --engine spark --excluded DIR``: every excluded row (read with
+    ``excluded_rows=True``) written by Spark to the Parquet directory ``target`` (replaced),
+    the columns of ``clv check --excluded`` and its reasons in this run's language; the
+    number of rows written, counted on what was written."""
+    from pyspark.sql import functions as F
+
+    from clv.cli.output import reason_words
+
+    if target.suffix.lower() in (".csv", ".xlsx"):
+        raise ClvError("with --engine spark, --excluded names a Parquet directory (Spark "
+                       f"writes the excluded rows in parts), not {target}")
+    rows = stx.excluded_rows
+    assert rows is not None, "read with excluded_rows=True"
+    words = {e.reason: reason_words(e.reason) for e in stx.issues.exclusions}
+    if any(k != v for k, v in words.items()):
+        said = F.create_map(*(F.lit(x) for pair in words.items() for x in pair))
+        rows = rows.withColumn("reason", F.coalesce(said[F.col("reason")], F.col("reason")))
+    _write(rows, "parquet", str(target))
+    return int(rows.sparkSession.read.parquet(str(target)).count())
 
 
 def stats(ss: SparkSummary) -> dict[str, Any]:
