@@ -173,6 +173,57 @@ def test_shopify_export_with_status_currency_and_blank_amount_lines(spark,
     assert stx.issues.rows_kept == tx.issues.rows_kept == 9
 
 
+def test_the_statuses_said_paid_or_not_paid_as_the_readers(spark, tmp_path: Path) -> None:
+    """``paid_statuses`` and ``unpaid_statuses`` (``--paid-status``, ``--unpaid-status``) on
+    the Spark engine: the same rows kept and excluded, the same amounts and the same note
+    ``statuses_not_found`` as the readers; a value said both ways, or statuses without a
+    status column, the readers' errors. Through the installed script too."""
+    import json
+    import subprocess
+    import sys
+
+    from clv import spark as cs
+    from clv.errors import DataError
+
+    frame = pl.DataFrame({
+        "customer_id": ["a", "b", "a", "c", "b", "c", "a"],
+        "date": ["2024-01-05", "2024-01-09", "2024-02-01", "2024-02-14", "2024-03-02",
+                 "2024-03-20", "2024-04-01"],
+        "amount": [25.0, 40.0, 30.0, 15.0, 55.0, 20.0, 12.5],
+        "status": ["Paid", "open", "wc-paid", "Closed", "  ", "Rembours\u00e9e", "OPEN "]})
+    path = tmp_path / "statuses.parquet"
+    frame.write_parquet(path)
+    for said in ({"paid_statuses": ["paid"]}, {"unpaid_statuses": ("OPEN", "closed")},
+                 {"paid_statuses": {"paid", "remboursee", "open", "closed"}},
+                 {"unpaid_statuses": ["open", "shiped"]}):
+        tx = read_transactions(path, as_of=AS_OF, **said)  # type: ignore[arg-type]
+        stx = cs.read_transactions(str(path), spark, as_of=AS_OF, **said)  # type: ignore[arg-type]
+        assert _counts(stx.issues) == _counts(tx.issues), said
+        assert [str(n) for n in stx.issues.notes] == [str(n) for n in tx.issues.notes], said
+        kept = pl.from_arrow(stx.frame.select("customer_id", "amount").toArrow())
+        assert isinstance(kept, pl.DataFrame)
+        assert sorted(kept.rows()) == sorted(tx.frame.select("customer_id", "amount").rows())
+    assert any(getattr(n, "key", "") == "statuses_not_found" for n in stx.issues.notes)
+    with pytest.raises(DataError, match="both name 'Open'"):
+        cs.read_transactions(str(path), spark, paid_statuses=["Open"],
+                             unpaid_statuses=["open "])
+    bare = tmp_path / "bare.parquet"
+    frame.drop("status").write_parquet(bare)
+    with pytest.raises(DataError, match="no column holds order statuses"):
+        cs.read_transactions(str(bare), spark, paid_statuses=["paid"])
+    clv = str(Path(sys.executable).parent / "clv")
+    runs = [subprocess.run([clv, "check", str(path), "--unpaid-status", "open,Closed",
+                            "--unpaid-status", "shiped", "--json", *engine],
+                           capture_output=True, text=True, timeout=600)
+            for engine in ((), ("--engine", "spark", "--spark-master", "local[1]"))]
+    for done in runs:
+        assert done.returncode == 0, done.stderr[-2000:]
+    polars_run, spark_run = (json.loads(done.stdout) for done in runs)
+    for key in ("rows_kept", "amount_kept", "notes"):
+        assert spark_run[key] == polars_run[key], key
+    assert polars_run["rows_kept"] == 3
+
+
 def test_customer_ids_written_as_floats_or_as_text_from_floats(spark, tmp_path: Path) -> None:
     """Whole floats (NaN a missing customer) and text written from them ('12.0') are the
     integers' text on Spark as on Polars; a blank amount on a line of an order with an

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
-from clv.cli.options import choose
+from clv.cli.options import choose, statuses
 from clv.cli.output import out, print_issues, print_notes
 from clv.errors import ClvError
 
@@ -34,12 +34,13 @@ SparkConf = Annotated[list[str] | None, typer.Option(
 TAKEN = {"customer": "customer", "date": "date", "amount": "amount", "order_id": "order_id",
          "quantity": "quantity", "price": "price", "currency": "currency",
          "duplicates": "duplicates", "earliest": "earliest", "max_amount": "max_amount",
-         "timezone": "timezone", "preset": "preset", "date_format": "date_format"}
+         "timezone": "timezone", "preset": "preset", "date_format": "date_format",
+         "paid_status": "paid_statuses", "unpaid_status": "unpaid_statuses"}
 """The reading options the Spark engine applies (the others are refused when given)."""
 LEFT = {"product": None, "channel": None,
         "refunds": "net", "strict": False, "decimal": None,
         "source_timezone": None, "separator": None, "encoding": None, "sheet": None,
-        "table": None, "query": None, "paid_status": None, "unpaid_status": None}
+        "table": None, "query": None}
 
 
 def session_of(master: str, conf: list[str] | None, timezone: str = "UTC") -> SparkSession:
@@ -80,6 +81,9 @@ def transactions(file: str, read: Reading, master: str, conf: list[str] | None,
             flag = "--" + key.replace("_", "-")
             raise ClvError(f"{flag} is not applied by --engine spark (type the columns in the "
                            "data, or leave out --engine spark)")
+    for name in ("paid_statuses", "unpaid_statuses"):  # each given comma-separated
+        if name in options:
+            options[name] = statuses(options[name])
     if isinstance(options.get("earliest"), str) and options["earliest"].strip().lower() == \
             "none":
         options["earliest"] = None

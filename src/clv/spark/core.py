@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame, SparkSession
 
     from clv.data.mapping import Mapping
+    from clv.data.transactions import Statuses
 
 HANDLED = ("customer_id", "timestamp", "amount", "order_id", "product", "channel", "quantity",
            "price", "status", "currency", "refunded")
@@ -203,6 +204,8 @@ def read_transactions(
     excluded_rows: bool = False,
     date_format: str | None = None,
     keep: Iterable[str] | None = None,
+    paid_statuses: Iterable[str] | None = None,
+    unpaid_statuses: Iterable[str] | None = None,
 ) -> SparkTransactions:
     """Validate transactions in Spark with the rules of :func:`clv.data.read_transactions`:
     the same column detection (on the first rows), the same exclusion reasons in the same
@@ -240,6 +243,10 @@ def read_transactions(
     linked to it as the readers link it (``order_time``, the note ``refunds_linked``): the
     summary nets it against the order's period.
 
+    ``paid_statuses`` and ``unpaid_statuses``: what a platform's order states mean, as the
+    readers' options (the rows of a state not paid excluded; the note
+    ``statuses_not_found``).
+
     ``keep``: the optional columns the frame carries when they are mapped (of ``order_id``,
     ``product``, ``channel``, ``quantity``, as the readers' ``keep``; the Spark frame has
     ``product`` and ``channel``); default all of them. A job that needs neither (a summary, a
@@ -253,7 +260,7 @@ def read_transactions(
     from pyspark import StorageLevel
 
     from clv.data.mapping import resolve_mapping
-    from clv.data.transactions import MAX_AMOUNT, N_EXAMPLES, OPTIONAL, _earliest
+    from clv.data.transactions import MAX_AMOUNT, N_EXAMPLES, OPTIONAL, _earliest, _statuses
     from clv.prep.database import head_frame
 
     if duplicates not in ("auto", "drop", "keep"):
@@ -266,6 +273,7 @@ def read_transactions(
     if not 0 < bound < math.inf:
         raise ClvError(f"max_amount must be a positive number, not {max_amount!r}")
     floor = _earliest(earliest)
+    statuses = _statuses(paid_statuses, unpaid_statuses)
     df = _source(source, spark)
     where = source if isinstance(source, str) else "Spark DataFrame"
     _check_zone(df, timezone)
@@ -284,6 +292,9 @@ def read_transactions(
                        f"{', '.join(mapping.columns[f] for f in other) or 'of a ledger'}: "
                        "read this log with clv's readers (without --engine spark)")
     m = mapping.columns
+    if statuses is not None and "status" not in m:
+        raise DataError(key="error_statuses_no_column", source=where,
+                        values={"columns": ", ".join(df.columns)})
     types = dict(df.dtypes)
     every = [F.col(f"`{c}`") for c in df.columns]  # the source's columns (identical rows)
     # the lines' order in the source: a customer's first line's channel, the outlier's row
@@ -298,7 +309,7 @@ def read_transactions(
         df, stamp, date_notes = _text_dates(F, df, m, head, timezone, where, date_format)
     ts = stamp
     made = _Amounts(F, df, m, types, head, where, mapping.line_items, currency,
-                    mapping.minor_units)
+                    mapping.minor_units, statuses)
     df, amt = made.frame, made.amount
     now = as_of or dt.datetime.now(ZoneInfo(timezone)).replace(tzinfo=None)
     drop_dup = duplicates == "drop" or (duplicates == "auto" and "order_id" in m)
@@ -566,7 +577,9 @@ class _Amounts:
     - a blank amount on a line of an order that has an amount on another line is a line item
       worth 0 (Shopify writes the order's total on its first line only): ``line0``;
     - a status: the statuses that are not revenue (:func:`clv.data.transactions.unpaid`,
-      applied on the driver to the column's distinct values) excluded after the customer;
+      or the user's ``statuses``' rule, applied on the driver to the column's distinct
+      values, the note ``statuses_not_found`` naming those said that never occur) excluded
+      after the customer;
     - with an order id, a line whose status or currency is blank takes its order's (the
       first line of the order that has one: :meth:`_from_order`), before the exclusions, so
       that the lines of an order not paid or in another currency are excluded with it;
@@ -582,7 +595,7 @@ class _Amounts:
 
     def __init__(self, F: Any, df: DataFrame, m: dict[str, str], types: dict[str, str],
                  head: pl.DataFrame, where: str, line_items: bool, currency: str | None,
-                 minor_units: bool = False) -> None:
+                 minor_units: bool = False, statuses: Statuses | None = None) -> None:
         from clv.data.transactions import unpaid
 
         self.frame = df
@@ -647,8 +660,12 @@ class _Amounts:
                 filled = self._from_order(F, oid, status, "_order_status")
                 if filled is not None:  # the readers show the status so written
                     status = self.shown[column] = filled
-            found = pl.Series("s", values, dtype=pl.String).to_frame() \
-                .filter(unpaid(pl.col("s")).fill_null(False))["s"].to_list()
+            written = pl.Series(column, values, dtype=pl.String).to_frame()
+            rule = unpaid(pl.col(column))
+            if statuses is not None:  # the user's paid and not paid states
+                rule = statuses.rule(rule, pl.col(column))
+                self.notes += statuses.absent(written, column)
+            found = written.filter(rule.fill_null(False))[column].to_list()
             if found:
                 self.status = [(why.STATUS_NOT_PAID, F.coalesce(status.isin(found),
                                                                 F.lit(False)))]
