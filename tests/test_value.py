@@ -214,3 +214,48 @@ def test_weighted_rows_give_the_customers_interval_of_the_total(fitted):
     np.testing.assert_allclose(joined["clv_upper"], joined["clv_upper_customer"], rtol=1e-9)
     with pytest.raises(ClvError, match="covariance"):
         value_intervals(bg, distinct, 12, "month", weights="weight", method="bootstrap", **kw)
+
+
+def test_draws_bound_customers_elsewhere_and_mean_spend_rows_give_the_total(fitted):
+    """What the Spark engine does: the total's interval drawn over distinct (frequency,
+    recency, T) rows valued at their customers' mean spend (Gamma-Gamma's E[M | x, m] is
+    linear in m) is the customers' (the same draws), without the rows' own bounds
+    (``per_row=False``); the draws it returns (``plan``) bound each customer as
+    value_intervals does; the realised-value interval from a given uniform sample of
+    customers is close to the customers' own."""
+    from clv.prep import compress
+    from clv.value import Draws, value_intervals
+
+    s, bg, gg = fitted
+    sub = type(s)(s.frame.head(6000), s.unit, s.observation_end, s.calibration_end, s.merge,
+                  s.report)
+    kw = {"spend": gg, "margin": 0.3, "discount_rate": 0.1, "draws": 60, "seed": 4}
+    whole = value_intervals(bg, sub, 12, "month", **kw)
+    keys = ("frequency", "recency", "T")
+    rows = sub.frame.group_by(keys).agg(pl.len().alias("weight"), pl.col("monetary").mean()) \
+        .sort(keys).with_columns(pl.int_range(pl.len()).cast(pl.String).alias("customer_id"))
+    assert rows.height < compress(sub, (*keys, "monetary")).height  # fewer than with spend
+    distinct = type(s)(rows, s.unit, s.observation_end, s.calibration_end, s.merge, s.report)
+    sample = type(s)(sub.frame.sample(2000, seed=1), s.unit, s.observation_end,
+                     s.calibration_end, s.merge, s.report)
+    drawn = value_intervals(bg, distinct, 12, "month", weights="weight", sample=sample,
+                            per_row=False, **kw)
+    for key in ("clv", "lower", "upper"):
+        assert drawn.total[key] == pytest.approx(whole.total[key], rel=1e-9), key
+    width = whole.total["predictive_upper"] - whole.total["predictive_lower"]
+    assert drawn.total["predictive_upper"] - drawn.total["predictive_lower"] == \
+        pytest.approx(width, rel=0.25)
+    assert drawn.customers["clv_lower"].is_nan().all()  # the rows' own: not drawn
+    plan = drawn.plan
+    assert isinstance(plan, Draws) and len(plan.models) == drawn.draws_used == 60
+    f = sub.frame
+    x, tx, t, m = (f[c].cast(pl.Float64).to_numpy() for c in ("frequency", "recency", "T",
+                                                              "monetary"))
+    lower, upper = plan.bounds(x, tx, t, m, whole.customers["clv"].to_numpy())
+    np.testing.assert_array_equal(lower, whole.customers["clv_lower"].to_numpy())
+    np.testing.assert_array_equal(upper, whole.customers["clv_upper"].to_numpy())
+    with pytest.raises(ClvError, match="not among the pairs"):
+        plan.bounds(np.array([9999.0]), np.array([1.0]), np.array([1.0]), np.array([1.0]),
+                    np.array([1.0]))
+    with pytest.raises(ClvError, match="weighted rows"):
+        value_intervals(bg, sub, 12, "month", sample=sample, **kw)
