@@ -153,16 +153,23 @@ def left_out(a: Any, lang: str) -> str | None:
     rows or of the amount read (a wrong date format, another currency...), naming the main
     reason; None otherwise. A spreadsheet's totals row is left out of both shares: it
     repeats the amounts of the others (it made a file of 10 orders and its total warn of
-    '50% of the amounts read' left out)."""
-    from clv.data.issues import TOTALS_ROW
+    '50% of the amounts read' left out). The rows in other currencies count among the rows
+    left out, but their amounts are no money in the kept currency: the amount's share is
+    that of the kept currency's amounts (two yen orders among a hundred in euros made
+    '98% of the amounts read' left out)."""
+    from clv.data.issues import OTHER_CURRENCY, TOTALS_ROW
 
     issues = a.transactions.issues
     totals = [x for x in issues.exclusions if x.reason == TOTALS_ROW]
     others = [x for x in issues.exclusions if x.reason != TOTALS_ROW]
+    foreign = [x for x in others if x.reason == OTHER_CURRENCY]
+    money = [x for x in others if x.reason != OTHER_CURRENCY]
     read = issues.rows_read - sum(x.count for x in totals)
-    magnitude = issues.amount_magnitude - sum(abs(x.amount) for x in totals)
+    magnitude = issues.amount_magnitude - sum(abs(x.amount) for x in totals) - sum(
+        sum(abs(v) for v in x.amounts.values()) if x.amounts else abs(x.amount)
+        for x in foreign)
     rows = sum(x.count for x in others) / read if read > 0 else 0.0
-    amount = abs(sum(x.amount for x in others)) / magnitude if magnitude > 0 else 0.0
+    amount = abs(sum(x.amount for x in money)) / magnitude if magnitude > 0 else 0.0
     if max(rows, amount) <= WARN_SHARE or not others:
         return None
     main = max(others, key=lambda x: x.count)
