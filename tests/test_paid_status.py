@@ -147,3 +147,28 @@ def test_statuses_without_status_column_refused(tmp_path: Path) -> None:
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "no column holds order statuses; columns are: customer, date, amount" \
         in done.stderr
+
+
+def test_a_status_column_named_with_the_status_option(tmp_path: Path) -> None:
+    """``--status COLUMN`` names a status column clv does not recognise (there was no such
+    option: only ``columns={"status": ...}`` in Python): its rows not paid are excluded,
+    with ``--unpaid-status`` too; a column that does not exist is refused, naming it."""
+    text = ("kunde,datum,betrag,zahlungsinfo\n"
+            "k1,2024-01-05,25.00,paid\nk2,2024-01-09,40.00,refunded\n"
+            "k1,2024-02-01,30.00,paid\nk3,2024-02-14,15.00,failed\n"
+            "k2,2024-03-02,55.00,open\n")
+    path = _write(tmp_path, "bestellungen.csv", text)
+    columns = ("--customer", "kunde", "--date", "datum", "--amount", "betrag")
+    plain = _check(path, *columns)
+    assert plain["rows_kept"] == 5  # the column is not one clv recognises by its name
+    named = _check(path, *columns, "--status", "zahlungsinfo")
+    assert named["rows_kept"] == 3 and named["amount_kept"] == 110.0
+    assert _not_paid(named)["count"] == 2  # refunded, failed
+    stricter = _check(path, *columns, "--status", "zahlungsinfo", "--unpaid-status", "open")
+    assert stricter["rows_kept"] == 2
+    done = _cli("summary", path, *columns, "--status", "zahlungsinfo", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["data"]["rows_kept"] == 3
+    wrong = _cli("check", path, *columns, "--status", "etat")
+    assert wrong.returncode != 0 and "etat" in wrong.stderr
+    assert "Traceback" not in wrong.stderr

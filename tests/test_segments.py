@@ -127,3 +127,28 @@ def test_missing_predictions_are_an_error(shop):
         segment_customers(summary, value.head(10))
     with pytest.raises(ClvError, match="profile"):
         profile(pl.DataFrame({"revenue": [1.0], "clv": [2.0]}), "channel")
+
+
+def test_customers_who_bought_in_the_last_period_are_the_most_recent():
+    """A log of one day: every customer bought on its last day, so all are new, not lost
+    (the share strictly worse gave them all R = 1: 'one purchase, long ago', a trial on a
+    one-day export). Where most customers bought last in the last week, those get R = 5
+    (3 by the share strictly worse: 4 customers of 10 are less recent), and the others rank
+    below them as before."""
+    from clv.data import read_transactions
+
+    one_day = pl.DataFrame({
+        "customer_id": [f"c{i % 40}" for i in range(100)],
+        "timestamp": [f"2024-05-10 {8 + i % 12:02d}:{i % 60:02d}" for i in range(100)],
+        "amount": [10.0 + i % 7 for i in range(100)]})
+    scores = rfm_scores(rfm_summary(read_transactions(one_day), unit="week"))
+    assert set(scores["r_score"]) == {5} and set(scores["segment"]) == {"new"}
+    recent = pl.DataFrame({  # 6 of 10 customers buy in the last week, 4 long before
+        "customer_id": [f"c{i}" for i in range(10)] * 2,
+        "timestamp": [f"2024-01-0{1 + i % 9}" for i in range(10)]
+        + ["2024-06-28"] * 6 + [f"2024-02-0{1 + i}" for i in range(4)],
+        "amount": [20.0] * 20})
+    scores = rfm_scores(rfm_summary(read_transactions(recent), unit="week")).sort("idle")
+    assert scores["r_score"].head(6).to_list() == [5] * 6
+    # the others by the share of customers strictly worse, as before (idle 21 to 22 weeks)
+    assert scores["r_score"].tail(4).to_list() == [2, 2, 1, 1]

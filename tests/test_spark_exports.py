@@ -177,7 +177,8 @@ def test_the_statuses_said_paid_or_not_paid_as_the_readers(spark, tmp_path: Path
     """``paid_statuses`` and ``unpaid_statuses`` (``--paid-status``, ``--unpaid-status``) on
     the Spark engine: the same rows kept and excluded, the same amounts and the same note
     ``statuses_not_found`` as the readers; a value said both ways, or statuses without a
-    status column, the readers' errors. Through the installed script too."""
+    status column, the readers' errors. Through the installed script too, with a status
+    column clv does not recognise named by ``--status``."""
     import json
     import subprocess
     import sys
@@ -222,6 +223,17 @@ def test_the_statuses_said_paid_or_not_paid_as_the_readers(spark, tmp_path: Path
     for key in ("rows_kept", "amount_kept", "notes"):
         assert spark_run[key] == polars_run[key], key
     assert polars_run["rows_kept"] == 3
+    # a status column clv does not recognise, named with --status
+    named = tmp_path / "named.parquet"
+    frame.rename({"status": "zahlungsinfo"}).write_parquet(named)
+    runs = [subprocess.run([clv, "check", str(named), "--status", "zahlungsinfo", "--json",
+                            *engine], capture_output=True, text=True, timeout=600)
+            for engine in ((), ("--engine", "spark", "--spark-master", "local[1]"))]
+    for done in runs:
+        assert done.returncode == 0, done.stderr[-2000:]
+    polars_run, spark_run = (json.loads(done.stdout) for done in runs)
+    assert spark_run["rows_kept"] == polars_run["rows_kept"] == 6  # Remboursée out (7 rows)
+    assert spark_run["amount_kept"] == polars_run["amount_kept"]
 
 
 def test_customer_ids_written_as_floats_or_as_text_from_floats(spark, tmp_path: Path) -> None:

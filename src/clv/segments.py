@@ -10,7 +10,10 @@ customers strictly worse: score = 1 + floor(bins x share worse), so tied custome
 score (all one-time buyers get F = 1 rather than being spread over scores by an arbitrary
 order):
 
-- R: time since the last purchase, T - recency (shorter is better);
+- R: time since the last purchase, T - recency (shorter is better); a customer who bought
+  in the summary's last period (T - recency = 0) gets the top score, as nobody can be more
+  recent (in a log of one day, or where most customers bought last in its last week, the
+  share strictly worse put them all at R = 1: everyone 'lost' the day they bought);
 - F: purchase periods, frequency + 1;
 - M: mean spend per repeat purchase (``monetary``), or, for one-time buyers, their first
   amount (total_amount / n_periods).
@@ -101,7 +104,8 @@ def rfm_scores(summary: Summary, bins: int = 5) -> pl.DataFrame:
         pl.when(pl.col("frequency") > 0).then(pl.col("monetary"))
         .otherwise(pl.col("total_amount") / pl.col("n_periods").clip(1)).alias("mean_spend"),
     ).with_columns(
-        _score(_share_above("idle"), bins).alias("r_score"),
+        pl.when(pl.col("idle") <= 0).then(pl.lit(bins, pl.Int8))
+        .otherwise(_score(_share_above("idle"), bins)).alias("r_score"),
         _score(_share_below("purchases"), bins).alias("f_score"),
         _score(_share_below("mean_spend"), bins).alias("m_score"),
     )

@@ -101,6 +101,9 @@ Encoding = Annotated[str | None, typer.Option(
 OrderId = Annotated[str | None, typer.Option(
     "--order-id", help="Column holding the order id (repeated rows of an order are lines).")]
 ProductCol = Annotated[str | None, typer.Option("--product", help="Column holding the product.")]
+StatusCol = Annotated[str | None, typer.Option(
+    "--status", help="Column holding the order or payment status (detected when named "
+                     "status, financial status, state ...): rows not paid are excluded.")]
 ChannelCol = Annotated[str | None, typer.Option(
     "--channel", help="Column holding the acquisition channel.")]
 QuantityCol = Annotated[str | None, typer.Option(
@@ -130,7 +133,7 @@ UnpaidStatus = Annotated[list[str] | None, typer.Option(
 
 READ_OPTIONS: dict[str, tuple[Any, Any]] = {  # option name: (annotation, default)
     "customer": (Customer, None), "date": (DateCol, None), "amount": (AmountCol, None),
-    "order_id": (OrderId, None), "product": (ProductCol, None),
+    "order_id": (OrderId, None), "product": (ProductCol, None), "status": (StatusCol, None),
     "channel": (ChannelCol, None), "quantity": (QuantityCol, None), "price": (PriceCol, None),
     "preset": (Preset, None), "date_format": (DateFormat, None), "refunds": (Refunds, "net"),
     "duplicates": (Duplicates, "auto"),
@@ -231,6 +234,9 @@ class Reading:
         options = dict(self.options)
         if keep is not None:
             options["keep"] = keep
+        status = options.pop("status", None)
+        if status is not None:  # the readers name it in ``columns``
+            options["columns"] = {"status": status}
         if options.get("max_amount") is None:
             options.pop("max_amount", None)
         for option, name in (("paid_status", "paid_statuses"),
