@@ -12,8 +12,9 @@ order):
 
 - R: time since the last purchase, T - recency (shorter is better); a customer who bought
   in the summary's last period (T - recency = 0) gets the top score, as nobody can be more
-  recent (in a log of one day, or where most customers bought last in its last week, the
-  share strictly worse put them all at R = 1: everyone 'lost' the day they bought);
+  recent (by the share strictly worse, a log of one day put everyone at R = 1, 'lost' the
+  day they bought, and where more than a fifth of the customers bought in the last period
+  they scored below the top);
 - F: purchase periods, frequency + 1;
 - M: mean spend per repeat purchase (``monetary``), or, for one-time buyers, their first
   amount (total_amount / n_periods).
