@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
@@ -325,11 +326,16 @@ class Draws:
         return alive, (self.margin * alive * self.ahead[d, at]
                        * _spend_at(self.spends[d], x, monetary))
 
+    @cached_property
+    def _pairs(self) -> pl.DataFrame:
+        """The pairs (x, T) with their index, each once: built once per process (a Spark
+        worker bounds many batches with the same draws)."""
+        return pl.DataFrame({"x": self.px, "t": self.pt}).with_row_index("pair").unique(
+            ["x", "t"], keep="first")
+
     def pairs_of(self, x: np.ndarray, t: np.ndarray) -> np.ndarray:
         """Each customer's index into the pairs (x, T); an error when one is not there."""
-        pairs = pl.DataFrame({"x": self.px, "t": self.pt}).with_row_index("pair").unique(
-            ["x", "t"], keep="first")
-        found = pl.DataFrame({"x": x, "t": t}).join(pairs, on=["x", "t"], how="left",
+        found = pl.DataFrame({"x": x, "t": t}).join(self._pairs, on=["x", "t"], how="left",
                                                     maintain_order="left")["pair"]
         if found.null_count():
             raise ClvError("a customer's (frequency, T) is not among the pairs the draws were "

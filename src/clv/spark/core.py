@@ -1338,9 +1338,9 @@ def compress(summary: SparkSummary, columns: tuple[str, ...] = ("frequency", "re
     and brought to the driver through Arrow, sorted as :func:`clv.prep.compress` sorts them;
     with ``mean``, also the mean of that column over each row's customers (named as it)."""
     F = _functions()
-    sums = [F.avg(mean).cast("double").alias(mean)] if mean is not None else []
+    means = [F.avg(mean).cast("double").alias(mean)] if mean is not None else []
     table = summary.frame.groupBy(*columns).agg(F.count(F.lit(1)).alias("weight"),
-                                                *sums).toArrow()
+                                                *means).toArrow()
     schema = ({c: _POLARS.get(c, pl.Float64) for c in columns} | {"weight": pl.Int64}
               | ({mean: pl.Float64} if mean is not None else {}))
     frame = pl.from_arrow(table)
