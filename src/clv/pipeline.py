@@ -183,7 +183,8 @@ def analyze(
     ``customers`` attributes; ``progress(step, fraction)`` is called after each step.
     ``table_reports``: how those tables were read (:func:`clv.data.tables.read_spend_report`
     and its kin), carried in the analysis with what the analysis adds to them (a spend
-    channel that is no customer's, subscriptions after the last month reported...)."""
+    channel that is no customer's, subscriptions after the last month reported or ending
+    after the analysis's end...)."""
     cfg = settings or Settings()
     seconds, done = step_clock(STEPS, progress)
     tx = transactions if isinstance(transactions, Transactions) else read_transactions(
@@ -284,7 +285,8 @@ def decisions(
     if subs is not None and subscriptions is not None and "subscriptions" in reports:
         read = reports["subscriptions"]
         reports["subscriptions"] = dataclasses.replace(read, notes=[
-            *read.notes, *outside_notes(subscriptions, subs, summary.observation_end)])
+            *read.notes, *subs.notes,
+            *outside_notes(subscriptions, subs, summary.observation_end)])
     return Analysis(cfg, tx, summary, val.scorecard, model, val.spend_model, value,
                     val.intervals, segs, coh, pairs, nxt, scenario, sens, acq, subs, kpis,
                     seconds, notes, val.currency,

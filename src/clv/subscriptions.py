@@ -4,8 +4,13 @@ the sBG model per plan (or cohort) against the simple ARPA x margin / churn form
 A subscription row (``customer_id``, ``start``, ``end`` null while active, ``mrr``, optional
 ``plan``) counts in the MRR of every month at whose end it is active (start <= last day <
 end); a customer's MRR is the sum of their rows. Only months that ended by ``as_of`` are
-reported. Between two months each customer's change is one movement, as ChartMogul
-classifies them (ChartMogul, "MRR movements", help.chartmogul.com):
+reported. Without ``as_of``, the date described is the latest the table shows has happened
+(:func:`clv.models.sbg.default_as_of`): an end after today is a cancellation scheduled, not
+one that happened. A subscription ending after ``as_of`` is active on it (not churned), and
+a note (``Subscriptions.notes``) says how many there are.
+
+Between two months each customer's change is one movement, as ChartMogul classifies them
+(ChartMogul, "MRR movements", help.chartmogul.com):
 
 - new: from 0 to positive, never paying before; reactivation: from 0 to positive again (a
   customer who had churned pays again);
@@ -61,7 +66,7 @@ import polars as pl
 from clv.data.table_reports import TableNote
 from clv.errors import ClvError
 from clv.formulas import saas_ltv_churn
-from clv.models.sbg import fit_sbg
+from clv.models.sbg import default_as_of, fit_sbg
 
 TRAILING = 12
 """Months of the trailing GRR and NRR (``grr_12m``, ``nrr_12m``)."""
@@ -78,12 +83,15 @@ class Subscriptions:
     paying, as shares of the cohort's month 0 (logo and revenue retention). ``plans``: per
     plan, subscriptions (all, and active at the end), ARPA, observed monthly churn, the sBG
     parameters with standard errors, expected lifetimes, LTV from sBG and from the simple
-    formula and their ratio. ``basis``: what the figures cover. See the module docstring."""
+    formula and their ratio. ``basis``: what the figures cover. ``notes``: what the user
+    should know of how they were counted (subscriptions ending after the date described,
+    counted as active on it). See the module docstring."""
 
     months: pl.DataFrame
     cohorts: pl.DataFrame
     plans: pl.DataFrame
     basis: dict[str, str]
+    notes: tuple[TableNote, ...] = ()
 
 
 def _month_index(date: pl.Expr) -> pl.Expr:
@@ -118,7 +126,9 @@ def saas_metrics(subs: pl.DataFrame, *, as_of: dt.date | str | None = None, mrr:
                  discount_rate: float = 0.1) -> Subscriptions:
     """MRR movements, churn and retention by month, cohort retention, and sBG per ``by``
     (default the plan; "cohort" for the start month; None pools every subscription) with its
-    LTV at ``margin`` and an annual ``discount_rate``; see the module docstring."""
+    LTV at ``margin`` and an annual ``discount_rate``, as of ``as_of`` (default: the latest
+    date of the table that has happened, :func:`clv.models.sbg.default_as_of`); see the
+    module docstring."""
     if not 0 < margin <= 1:
         raise ClvError(f"margin must be in (0, 1], not {margin}")
     if by == "plan" and "plan" not in subs.columns:
@@ -126,8 +136,7 @@ def saas_metrics(subs: pl.DataFrame, *, as_of: dt.date | str | None = None, mrr:
     frame = _validated(subs, mrr, by)
     if isinstance(as_of, str):
         as_of = dt.date.fromisoformat(as_of)
-    latest = [d for d in (frame["start"].max(), frame["end"].max()) if d is not None]
-    end_date = as_of or cast(dt.date, max(latest))
+    end_date = as_of or default_as_of(frame["start"], frame["end"])
     last = int(pl.select(_month_index(pl.lit(end_date))).item())
     # the last month counted has ended by as_of
     if (dt.date(end_date.year + end_date.month // 12, end_date.month % 12 + 1, 1)
@@ -149,7 +158,10 @@ def saas_metrics(subs: pl.DataFrame, *, as_of: dt.date | str | None = None, mrr:
     basis = {"months": f"calendar months ended by {end_date}, MRR at each month's end",
              "plans": f"sBG on paid months per {by or 'all subscriptions'}; LTV at margin "
                       f"{margin:.0%}, {discount_rate:.0%} a year discount"}
-    return Subscriptions(months, cohorts, plans, basis)
+    later = frame.filter(pl.col("end") > end_date).height
+    notes = (TableNote("subs_end_after_as_of", n=later, as_of=end_date.isoformat()),) \
+        if later else ()
+    return Subscriptions(months, cohorts, plans, basis, notes)
 
 
 def _movements(per: pl.DataFrame, first: int, last: int) -> pl.DataFrame:

@@ -43,6 +43,7 @@ from clv.cli.output import (
     notes_text,
     number,
     out,
+    print_notes,
     share,
     unit_words,
     w,
@@ -421,25 +422,29 @@ def saas(
     separator: Annotated[str | None, typer.Option(help="CSV delimiter.")] = None,
     output: Output = None, as_json: Json = False,
 ) -> None:
-    """MRR and its movements, churn, revenue retention, cohorts, and sBG LTV per plan."""
+    """MRR and its movements, churn, revenue retention, cohorts, and sBG LTV per plan; then
+    the notes of how the table was read and counted (the end column taken, seats applied or
+    not, subscriptions ending after the date described)."""
     from clv.data.readers import read_raw
-    from clv.data.tables import read_subscriptions
+    from clv.data.table_reports import TableNote
+    from clv.data.tables import read_subscriptions_report
     from clv.subscriptions import saas_metrics
 
     columns = read_raw(file, separator=separator).frame.columns
     keep = tuple(c for c in ([by] if by else []) if c in columns)
-    subs = read_subscriptions(file, date_format=date_format, keep=keep, mrr=mrr,
-                              customer=customer, start=start, end=end, separator=separator,
-                              columns={})  # the monthly revenue found by its name too
+    subs, report = read_subscriptions_report(
+        file, date_format=date_format, keep=keep, mrr=mrr, customer=customer, start=start,
+        end=end, separator=separator, columns={})  # the monthly revenue found by its name too
     if "mrr" not in subs.columns:
         raise ClvError(w("cli_err_no_mrr", source=str(file) if "://" not in str(file)
                          else "--table", columns=", ".join(columns)))
     result = saas_metrics(subs, as_of=as_of, by=by if keep else None, margin=margin,
                           discount_rate=discount_rate)
+    notes = [n for n in report.notes if isinstance(n, TableNote)] + list(result.notes)
     key = result.plans.columns[0]
     emit({"months": result.months, "plans": result.plans, "cohorts": result.cohorts},
          {"months": w("cli_title_mrr"), "plans": w("cli_title_plans")},
-         "months", output, as_json, {"basis": result.basis},
+         "months", output, as_json, {"basis": result.basis, **_notes(notes)},
          money=("mrr", "new", "expansion", "contraction", "churn", "reactivation", "arpa",
                 "sbg_ltv", "simple_ltv"),
          show={"months": ["month", "mrr", "customers", "new", "expansion", "contraction",
@@ -447,4 +452,6 @@ def saas(
                "plans": [c for c in (key, "subscriptions", "arpa", "monthly_churn", "alpha",
                                      "beta", "discounted_lifetime_months", "sbg_ltv",
                                      "simple_ltv") if c in result.plans.columns]})
+    if not as_json:
+        print_notes(notes)
 

@@ -236,10 +236,19 @@ def print_json(payload: Any) -> None:
 
 
 def note_words(note: Any, lang_: str | None = None, currency: str | None = None) -> str:
-    """A note (``clv.notes.Note`` or text) in the command line's words and language (French
-    from :func:`clv.report.text.note`; a note without a kind as written), its amounts in
-    ``currency`` when given."""
+    """A note (``clv.notes.Note``, a table's ``TableNote``, or text) in the command line's
+    words and language (French from :func:`clv.report.text.note`, a table's note from the
+    catalogue's ``tbl_note_<key>`` as the report says it; a note without a kind as
+    written), its amounts in ``currency`` when given."""
+    from clv.data.table_reports import TableNote
+
     spoken = lang_ or lang()
+    if isinstance(note, TableNote) and spoken != "en":
+        from clv.i18n import t
+        from clv.report.text import table_value
+
+        return cli_words(t(f"tbl_note_{note.key}", spoken,
+                           **{k: table_value(v, spoken) for k, v in note.values.items()}))
     if spoken == "en" and currency and _singular(note):
         note = _english_one(note, currency)
     elif spoken == "fr" or currency:

@@ -134,12 +134,21 @@ TABLE_NAMES: dict[str, dict[str, list[str]]] = {
         "campaign": ["campaign", "campagne"],
     },
     "subscriptions": {
-        "customer_id": CUSTOMER_NAMES,
+        # Recurly's account (its customer) is 'account_code'; not among the orders' names,
+        # where an account code is a ledger's account
+        "customer_id": [*CUSTOMER_NAMES, "account_code"],
+        # last: Recurly's 'activated_at' (Chargebee's 'Started At' comes first)
         "start": ["start", "start_date", "started_at", "subscription_start", "debut",
-                  "date_de_debut", "date_debut", "debut_abonnement", "date_d_abonnement"],
-        "end": ["end", "end_date", "ended_at", "canceled_at", "cancelled_at",
-                "cancellation_date", "fin", "date_de_fin", "date_fin", "date_resiliation",
-                "date_de_resiliation", "resiliation"],
+                  "date_de_debut", "date_debut", "debut_abonnement", "date_d_abonnement",
+                  "activated_at"],
+        # the date service stopped before the date a cancellation was asked: Recurly's
+        # 'expires_at' (the end of the term of a subscription cancelled during it) before
+        # its 'canceled_at' (when the customer asked), as Stripe's 'ended_at' before its
+        # 'canceled_at' (see CANCEL_ASKED_NAMES)
+        "end": ["end", "end_date", "ended_at", "expires_at", "expired_at", "expiration_date",
+                "expiry_date", "canceled_at", "cancelled_at", "cancellation_date", "fin",
+                "date_de_fin", "date_fin", "date_resiliation", "date_de_resiliation",
+                "resiliation"],
         "mrr": ["mrr", "monthly_revenue", "revenu_mensuel", "montant_mensuel",
                 "mensualite", "abonnement_mensuel", "prix_mensuel", "monthly_price"],
         "plan": ["plan", "offre", "formule", "tier", "abonnement"],
@@ -147,7 +156,22 @@ TABLE_NAMES: dict[str, dict[str, list[str]]] = {
     },
 }
 """Candidate column names of the fields of the other tables (spend, customer attributes,
-subscriptions), in English and French, compared as :data:`COMMON_NAMES` are."""
+subscriptions), in English and French, compared as :data:`COMMON_NAMES` are. Each list is in
+order of preference: when several of its names are columns of a table, the first listed is
+taken (:func:`detect_columns`), whatever the columns' order in the file."""
+CANCEL_ASKED_NAMES = ("canceled_at", "cancelled_at", "cancellation_date")
+"""End columns that may hold the date a cancellation was asked rather than the date service
+stopped (Recurly's and Stripe's 'canceled_at'; Chargebee's is the date it ends, scheduled
+or past): when one is present but another end column is taken, the report says which."""
+SUBSCRIPTION_QUANTITY_NAMES = ("quantity", "plan_quantity", "subscription_quantity", "seats",
+                               "qty", "quantite")
+"""Names of a subscriptions table's quantity (seats, units) column: Recurly's and Stripe's
+'quantity', Chargebee's 'Plan Quantity'. Applied to a unit price only (:func:`is_unit_price`):
+a subscription's monthly revenue is then unit price x quantity; beside any other monthly
+revenue column (an MRR, Chargebee's 'Plan Amount', which is the plan's price for all its
+units) it is left aside, and the report says so."""
+UNIT_PRICE_WORDS = {"unit", "unitaire", "seat"}
+"""Words of a column name that say it holds a price per unit (per seat)."""
 TABLE_REQUIRED: dict[str, tuple[str, ...]] = {
     "spend": ("month", "channel", "spend"), "customers": ("customer_id",),
     "subscriptions": ("customer_id", "start", "end")}
@@ -625,8 +649,9 @@ def detect_columns(columns: list[str], kind: str,
     """The column of each field of a ``kind`` table (``spend``, ``customers``,
     ``subscriptions``: :data:`TABLE_NAMES`) and where each came from: the ``given`` names
     first (a name matched without case or accents; None: the field is not to be used), then
-    the common names of the field, each column used once. Returns (field -> column,
-    field -> origin)."""
+    the common names of the field in their order of preference (the first of them that is a
+    column is taken: Recurly's 'expires_at' over its 'canceled_at'), each column used once.
+    Returns (field -> column, field -> origin)."""
     if kind not in TABLE_NAMES:
         raise MappingError(key="error_unknown_table",
                            values={"kind": kind, "known": list(TABLE_NAMES)})
@@ -655,6 +680,38 @@ def detect_columns(columns: list[str], kind: str,
                 found[fld], origin[fld] = col, "common name"
                 break
     return found, origin
+
+
+def is_unit_price(column: str) -> bool:
+    """Whether the name ``column`` says it holds a price per unit: one of its words is
+    'unit', 'unitaire' or 'seat' (Recurly's 'unit_amount', Chargebee's 'Plan Unit Price',
+    'prix_unitaire', 'price_per_seat'), or it is one word starting with 'unitprice' or
+    'unitamount' ('UnitPrice'). A 'Plan Amount' is not taken for one: Chargebee's is the
+    price of all the plan's units (Stripe's 'plan.amount' is per unit, but the names do not
+    tell them apart)."""
+    folded = "".join(ch for ch in unicodedata.normalize("NFKD", column)
+                     if not unicodedata.combining(ch))
+    words = re.findall(r"[a-z0-9]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", folded).lower())
+    return any(w in UNIT_PRICE_WORDS or w.startswith(("unitprice", "unitamount"))
+               for w in words)
+
+
+def subscription_quantity(columns: list[str]) -> str | None:
+    """The quantity (seats) column among ``columns``: the first of
+    :data:`SUBSCRIPTION_QUANTITY_NAMES` that is one, compared as the common names are."""
+    by_norm = {_norm(c): c for c in columns}
+    return next((by_norm[_norm(n)] for n in SUBSCRIPTION_QUANTITY_NAMES
+                 if _norm(n) in by_norm), None)
+
+
+def cancel_asked(columns: list[str], end: str) -> str | None:
+    """The column among ``columns`` that may hold the date a cancellation was asked
+    (:data:`CANCEL_ASKED_NAMES`), when ``end``, the column read as the subscriptions' end,
+    is another one (Recurly's 'canceled_at' beside its 'expires_at'); else None."""
+    asked = {_norm(n) for n in CANCEL_ASKED_NAMES}
+    if _norm(end) in asked:
+        return None
+    return next((c for c in columns if _norm(c) in asked), None)
 
 
 def detect_preset(columns: list[str]) -> str | None:

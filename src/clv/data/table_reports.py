@@ -69,19 +69,41 @@ NOTES: dict[str, str] = {
                  "count in no month's revenue nor paying customers",
     "subs_after_end": "{n:,} subscriptions start after {month}, the last month reported "
                       "(the orders end on {end}): they are in no month's figures",
+    "subs_end_after_as_of": "{n:,} subscriptions end after {as_of}, the date the figures "
+                            "describe (a cancellation scheduled, such as at the end of a "
+                            "term): counted as active on that date",
+    "subs_end_preferred": "the end of each subscription is read from '{column}' (when its "
+                          "service stopped), not from '{other}' (which may be when its "
+                          "cancellation was asked)",
+    "subs_unit_price": "each subscription's monthly revenue is '{column}' x '{quantity}' (a "
+                       "price per unit times the quantity, such as seats)",
+    "subs_quantity_not_applied": "'{quantity}' holds quantities (seats, units) not applied: "
+                                 "'{column}' is read as each subscription's whole monthly "
+                                 "revenue, not a price per unit (if it is one, give the "
+                                 "monthly revenue, price x quantity, in a column of its own)",
 }
 """The English sentence of each kind of note (``str.format`` templates)."""
+NOTES_ONE: dict[str, str] = {
+    "subs_end_after_as_of": "{n:,} subscription ends after {as_of}, the date the figures "
+                            "describe (a cancellation scheduled, such as at the end of a "
+                            "term): counted as active on that date",
+}
+"""The English sentence of the notes whose count ``n`` is one, where it differs (the same
+values as their :data:`NOTES`)."""
 
 
 class TableNote(str):
-    """A note of a table's reading: its English sentence (it *is* that string), its ``key``
-    (one of :data:`NOTES`) and the ``values`` it was written from."""
+    """A note of a table's reading: its English sentence (it *is* that string; its singular
+    of :data:`NOTES_ONE` when its count ``n`` is one), its ``key`` (one of :data:`NOTES`)
+    and the ``values`` it was written from."""
 
     key: str
     values: dict[str, Any]
 
     def __new__(cls, key: str, **values: Any) -> TableNote:
-        note = super().__new__(cls, NOTES[key].format(**values))
+        one = values.get("n") == 1 and not isinstance(values.get("n"), bool)
+        note = super().__new__(cls, (NOTES_ONE.get(key, NOTES[key]) if one else NOTES[key])
+                               .format(**values))
         note.key, note.values = key, values
         return note
 

@@ -20,7 +20,14 @@ import polars as pl
 from clv.data.amounts import parse_amounts
 from clv.data.dates import parse_dates
 from clv.data.ids import clean_ids, single_values
-from clv.data.mapping import TABLE_REQUIRED, detect_columns, listed_words
+from clv.data.mapping import (
+    TABLE_REQUIRED,
+    cancel_asked,
+    detect_columns,
+    is_unit_price,
+    listed_words,
+    subscription_quantity,
+)
 from clv.data.readers import ROW, RawTable, read_raw
 from clv.data.table_reports import TableExclusion, TableNote, TableReport
 from clv.errors import DataError, MappingError, Words
@@ -339,8 +346,16 @@ def read_subscriptions(source: Any, *, customer: str | None = None, start: str |
     ``start``, ``end``, ``mrr``, or ``columns``: field -> column for ``customer_id``,
     ``start``, ``end``, ``mrr``, ``plan``, ``channel``), else found by their English or French
     names (``Client;Début;Fin;MRR;Offre``): a plan or channel found is kept as ``plan`` or
-    ``channel``, and so is the monthly revenue when ``columns`` is given. Empty rows are left
-    out (:func:`read_subscriptions_report` counts them)."""
+    ``channel``, and so is the monthly revenue when ``columns`` is given. Among several end
+    columns, the date service stopped is taken before the date a cancellation was asked
+    (Recurly's ``expires_at`` before its ``canceled_at``: the order of
+    :data:`clv.data.mapping.TABLE_NAMES`). A monthly revenue column whose name says it is a
+    price per unit (``unit_amount``, ``Plan Unit Price``:
+    :func:`clv.data.mapping.is_unit_price`) is multiplied by the table's quantity (seats)
+    column when it has one (``quantity``, ``Plan Quantity``); any other monthly revenue is
+    taken as it is, all units included. Empty rows are left out
+    (:func:`read_subscriptions_report` counts them, and says which end column was taken and
+    whether a quantity was applied)."""
     return read_subscriptions_report(source, customer=customer, start=start, end=end,
                                      date_format=date_format, keep=keep, mrr=mrr,
                                      columns=columns, decimal=decimal, **options).frame
@@ -354,7 +369,9 @@ def read_subscriptions_report(source: Any, *, customer: str | None = None,
                               decimal: str | None = None, **options: Any) -> TableRead:
     """:func:`read_subscriptions`, and the report of its reading: empty rows left out, and
     notes on the subscriptions still active (no end), without a customer id, at a monthly
-    revenue of 0, the amounts' decimal commas and currencies, the dates' order."""
+    revenue of 0, the amounts' decimal commas and currencies, the dates' order, the end
+    column taken over one that may be the date a cancellation was asked, and the quantity
+    column multiplied by a unit price or left aside."""
     raw = read_raw(source, **options)
     report = _report(raw, "subscriptions")
     raw = _without_empty_rows(raw, report)
@@ -386,8 +403,13 @@ def read_subscriptions_report(source: Any, *, customer: str | None = None,
         if key == "end" and empty.any():
             report.notes.append(TableNote("subs_active", n=int(empty.sum()),
                                           column=names[key]))
+    asked = cancel_asked([c for c in frame.columns if c != ROW], names["end"]) \
+        if not given.get("end") else None
+    if asked is not None:
+        report.notes.append(TableNote("subs_end_preferred", column=names["end"], other=asked))
     if "mrr" in names and (mrr is not None or columns is not None):
-        out["mrr"] = _amounts(raw, names["mrr"], decimal, "error_what_amount", report)
+        out["mrr"] = _per_unit(raw, names, _amounts(raw, names["mrr"], decimal,
+                                                    "error_what_amount", report), report)
         free = out["mrr"] == 0
         if free.any():
             report.notes.append(TableNote("subs_free", n=int(free.sum()),
@@ -404,6 +426,27 @@ def read_subscriptions_report(source: Any, *, customer: str | None = None,
         + [v.alias(k) for k, v in carried.items()])
     report.columns, report.rows_kept = dict(names), read.height
     return TableRead(read, report)
+
+
+def _per_unit(raw: RawTable, names: dict[str, str], mrr: pl.Series, report: TableReport
+              ) -> pl.Series:
+    """The monthly revenue ``mrr`` of each row of a subscriptions table, times its quantity
+    when the column read (``names["mrr"]``) is a price per unit and the table has a quantity
+    column (:func:`clv.data.mapping.subscription_quantity`; a quantity that is not a number
+    >= 0 is a DataError naming its row). A quantity beside any other monthly revenue is left
+    aside: ``report`` says which, so that seats are never ignored without a word."""
+    quantity = subscription_quantity([c for c in raw.frame.columns
+                                      if c != ROW and c not in names.values()])
+    if quantity is None:
+        return mrr
+    if not is_unit_price(names["mrr"]):
+        report.notes.append(TableNote("subs_quantity_not_applied", column=names["mrr"],
+                                      quantity=quantity))
+        return mrr
+    seats = _numbers(raw, quantity, "error_what_quantity")
+    names["quantity"] = quantity
+    report.notes.append(TableNote("subs_unit_price", column=names["mrr"], quantity=quantity))
+    return (mrr * seats).alias(mrr.name)
 
 
 MONTHS_UNREAD_LIMIT = 0.5

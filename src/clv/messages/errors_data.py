@@ -498,6 +498,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error_what_count_or_time": {"en": "a count or time", "fr": "un nombre ou une durée"},
     "error_what_count": {"en": "a count", "fr": "un nombre"},
     "error_what_amount": {"en": "an amount", "fr": "un montant"},
+    "error_what_quantity": {"en": "a quantity", "fr": "une quantité"},
     "error_what_month": {"en": "the spend's month", "fr": "le mois des dépenses"},
     "error_what_channel": {"en": "the acquisition channel", "fr": "le canal d'acquisition"},
     "error_what_spend": {"en": "the amount spent", "fr": "le montant dépensé"},
@@ -554,6 +555,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error_sbg_no_column": {
         "en": "the subscriptions table has no column '{column}'",
         "fr": f"la table des abonnements n'a pas de colonne «{_NB}{{column}}{_NB}»"},
+    "error_subs_no_dates": {
+        "en": "the subscriptions table has no row with a start date: there is no date it "
+              "describes",
+        "fr": f"le tableau d'abonnements n'a aucune ligne avec une date de début{_NB}: il ne "
+              "décrit aucune date"},
     "error_sbg_no_start": {
         "en": "subscriptions row {row}: no start date ({n} such rows)",
         "fr": f"abonnements, ligne {{row}}{_NB}: pas de date de début ({{n}} ligne(s) "

@@ -489,6 +489,39 @@ MESSAGES: dict[str, dict[str, str]] = {
               "on {end}): it is in no month's figures.",
         "fr": "{n} abonnement commence après {month}, le dernier mois présenté (les commandes "
               "s'arrêtent le {end}) : il ne figure dans les chiffres d'aucun mois."},
+    "tbl_note_subs_end_after_as_of": {
+        "en": "{n} subscriptions end after {as_of}, the date the figures describe (a "
+              "cancellation scheduled, such as at the end of a term): counted as active on "
+              "that date.",
+        "fr": "{n} abonnements se terminent après le {as_of}, la date que décrivent les "
+              "chiffres (une résiliation programmée, par exemple en fin de période) : comptés "
+              "comme actifs à cette date."},
+    "tbl_note_subs_end_after_as_of_one": {
+        "en": "{n} subscription ends after {as_of}, the date the figures describe (a "
+              "cancellation scheduled, such as at the end of a term): counted as active on "
+              "that date.",
+        "fr": "{n} abonnement se termine après le {as_of}, la date que décrivent les "
+              "chiffres (une résiliation programmée, par exemple en fin de période) : compté "
+              "comme actif à cette date."},
+    "tbl_note_subs_end_preferred": {
+        "en": "The end of each subscription is read from “{column}” (when its service "
+              "stopped), not from “{other}” (which may be when its cancellation was asked).",
+        "fr": "La fin de chaque abonnement est lue dans « {column} » (quand le service s'est "
+              "arrêté), pas dans « {other} » (qui peut être la date où la résiliation a été "
+              "demandée)."},
+    "tbl_note_subs_unit_price": {
+        "en": "Each subscription's monthly revenue is “{column}” x “{quantity}” (a price per "
+              "unit times the quantity, such as seats).",
+        "fr": "Le revenu mensuel de chaque abonnement est « {column} » x « {quantity} » (un "
+              "prix unitaire multiplié par la quantité, par exemple le nombre de licences)."},
+    "tbl_note_subs_quantity_not_applied": {
+        "en": "“{quantity}” holds quantities (seats, units) not applied: “{column}” is read as "
+              "each subscription's whole monthly revenue, not a price per unit (if it is one, "
+              "give the monthly revenue, price x quantity, in a column of its own).",
+        "fr": "« {quantity} » contient des quantités (licences, unités) qui ne sont pas "
+              "appliquées : « {column} » est lu comme le revenu mensuel entier de chaque "
+              "abonnement, pas comme un prix unitaire (si c'en est un, donnez le revenu "
+              "mensuel, prix x quantité, dans une colonne à part)."},
     # ---- jobs --------------------------------------------------------------------------
     "job_title": {"en": "Analysis", "fr": "Analyse"},
     "job_h1": {"en": "Analysing {name}", "fr": "Analyse de {name}"},

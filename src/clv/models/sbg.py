@@ -227,6 +227,24 @@ def _log_derl(alpha: float, b: FloatArray, d: FloatArray) -> FloatArray:
                                 (lo + hi) / 2)
 
 
+def default_as_of(starts: pl.Series, ends: pl.Series, today: dt.date | None = None
+                  ) -> dt.date:
+    """The date a subscriptions table describes when none is given: the latest date it shows
+    has happened, that is its latest start or, when later, its latest end on or before
+    ``today`` (default: today's date). A later end has not happened yet: it is a cancellation
+    scheduled (Chargebee's 'Cancelled At' of a subscription set to cancel at the end of its
+    term, Recurly's 'expires_at' of one cancelled during its term), which must not carry
+    the date described into the future; its subscription is active on that date. A table
+    without a start date is a ClvError."""
+    today = today or dt.date.today()
+    ended = ends.cast(pl.Date)
+    found = [d for d in (starts.cast(pl.Date).max(), ended.filter(ended <= today).max())
+             if d is not None]
+    if not found:
+        raise ClvError(key="error_subs_no_dates")
+    return cast(dt.date, max(found))
+
+
 def subscription_lifetimes(
     subscriptions: pl.DataFrame,
     unit: str = "month",
@@ -242,7 +260,8 @@ def subscription_lifetimes(
     month, quarter and year units, so that 1 Jan - 1 Mar is 2 months). One still active at
     ``as_of`` (``end`` null or later), of age A, has paid at least ceil(A) periods, so it
     contributes S(ceil(A) - 1). ``by`` groups the rows by a column, or by acquisition period
-    with ``by="cohort"``. ``as_of`` defaults to the latest date in the table.
+    with ``by="cohort"``. ``as_of`` defaults to the latest date in the table that has
+    happened (:func:`default_as_of`: an end scheduled after today does not count).
     """
     from clv.prep.summary import UNIT_DAYS
 
@@ -260,10 +279,11 @@ def subscription_lifetimes(
         raise ClvError(key="error_sbg_no_start" if row["__start"] is None
                        else "error_sbg_ends_before", values={"row": row["__row"] + 1,
                                                              "n": bad.height})
-    limit = (pl.lit(dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of)
-             if as_of is not None else pl.max_horizontal(pl.col("__start").max(),
-                                                         pl.col("__end").max()))
-    frame = frame.with_columns(limit.cast(pl.Date).alias("__asof"))
+    if isinstance(as_of, str):
+        as_of = dt.date.fromisoformat(as_of)
+    limit = as_of if as_of is not None or not frame.height else \
+        default_as_of(frame["__start"], frame["__end"])
+    frame = frame.with_columns(pl.lit(limit).cast(pl.Date).alias("__asof"))
     frame = frame.with_columns(
         (pl.col("__end").is_not_null() & (pl.col("__end") <= pl.col("__asof"))).alias("churned"))
     stop = pl.when(pl.col("churned")).then(pl.col("__end")).otherwise(pl.col("__asof"))
