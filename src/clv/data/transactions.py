@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -1491,6 +1491,30 @@ def _repeated_totals(work: pl.DataFrame, frame: pl.DataFrame, m: dict[str, str],
         return None
     orders = int(marked.filter(pl.col("_repeat")).select(oid.n_unique()).item())
     return orders, lines, marked["_repeat"]
+
+
+def order_totals_repeated(columns: list[str], m: dict[str, str],
+                          first_rows: Callable[[list[str]], pl.DataFrame]) -> bool:
+    """Whether the readers find, in a log of ``columns`` mapped as ``m``, orders that write
+    their total again on each of their lines (:func:`_repeated_totals`: only beside a column
+    of the lines' prices or with an amount named for the order's total, and only when the
+    first :data:`REPEAT_SAMPLE` rows hold such an order). For the engines that compute in
+    Spark or in a database, which do not apply the rule (each line's copy of the total would
+    be counted): ``first_rows(names)`` fetches the columns ``names`` of the log's first
+    :data:`REPEAT_SAMPLE` rows, in the readers' order, and is called only when the columns
+    allow the rule."""
+    from clv.data.mapping import _norm
+
+    if "order_id" not in m or "amount" not in m:
+        return False
+    price = next((c for c in columns if _norm(str(c)) in LINE_PRICE_NAMES
+                  and c != m["amount"]), None)
+    if price is None and _norm(m["amount"]) not in ORDER_TOTAL_NAMES:
+        return False
+    names = list(dict.fromkeys(c for c in (m["order_id"], m["amount"], price) if c))
+    rows = first_rows(names).head(REPEAT_SAMPLE)
+    work = rows.with_columns(parse_amounts(rows[m["amount"]]).amount.alias("_amount"))
+    return _repeated_totals(work, rows, m, None) is not None
 
 
 DOCUMENT_TYPE_COLUMNS = {"typedepiece", "typepiece", "typededocument", "typedocument",

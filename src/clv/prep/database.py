@@ -222,7 +222,7 @@ def database_summary(
 
     from clv.data.mapping import resolve_mapping
     from clv.data.readers import _redact
-    from clv.data.transactions import MAX_AMOUNT, N_EXAMPLES, _earliest
+    from clv.data.transactions import MAX_AMOUNT, N_EXAMPLES, _earliest, order_totals_repeated
 
     for name, value in (("unit", unit), ("merge", merge)):
         if value not in UNIT_DAYS:
@@ -253,6 +253,11 @@ def database_summary(
                     f"{', '.join(mapping.columns[f] for f in other) or 'of a ledger'} "
                     "need rules applied to the rows read")
             m = mapping.columns
+            if order_totals_repeated([c.name for c in source_columns], m,
+                                     lambda names: _first_rows(conn, tbl, names)):
+                raise NotInDatabase(f"orders write their total '{m['amount']}' again on each "
+                                    f"of their lines (same '{m['order_id']}'): a rule applied "
+                                    "to the rows read")
             customers = _CustomerIds(conn, tbl, mapping, head, where)
             cid = customers.ids
             stamp = _timestamp(tbl.c[m["timestamp"]], timezone, where, conn, text_dates)
@@ -365,6 +370,17 @@ def _table(conn: sa.Connection, table: str, where: str, numbered: bool = False
         rows = sa.select(*typed.c, sa.func.row_number().over().label(ROW_COLUMN))
         return rows.subquery(name), head
     return typed, head
+
+
+def _first_rows(conn: sa.Connection, tbl: Any, names: list[str]) -> pl.DataFrame:
+    """The columns ``names`` of the first :data:`clv.data.transactions.REPEAT_SAMPLE` rows
+    of ``tbl``, in the order of the table's scan (that of the readers), as a frame."""
+    import sqlalchemy as sa
+
+    from clv.data.transactions import REPEAT_SAMPLE
+
+    result = conn.execute(sa.select(*(tbl.c[n] for n in names)).limit(REPEAT_SAMPLE))
+    return head_frame(names, [tuple(r) for r in result])
 
 
 def _type_of(values: list[Any]) -> Any:

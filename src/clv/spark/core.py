@@ -260,7 +260,15 @@ def read_transactions(
     from pyspark import StorageLevel
 
     from clv.data.mapping import resolve_mapping
-    from clv.data.transactions import MAX_AMOUNT, N_EXAMPLES, OPTIONAL, _earliest, _statuses
+    from clv.data.transactions import (
+        MAX_AMOUNT,
+        N_EXAMPLES,
+        OPTIONAL,
+        REPEAT_SAMPLE,
+        _earliest,
+        _statuses,
+        order_totals_repeated,
+    )
     from clv.prep.database import head_frame
 
     if duplicates not in ("auto", "drop", "keep"):
@@ -292,6 +300,12 @@ def read_transactions(
                        f"{', '.join(mapping.columns[f] for f in other) or 'of a ledger'}: "
                        "read this log with clv's readers (without --engine spark)")
     m = mapping.columns
+    if order_totals_repeated(df.columns, m, lambda names: head_frame(names, df.select(
+            *(F.col(f"`{c}`") for c in names)).limit(REPEAT_SAMPLE).collect())):
+        raise ClvError(f"the Spark engine does not apply the rule of orders that write their "
+                       f"total '{m['amount']}' again on each of their lines (same "
+                       f"'{m['order_id']}'): read this log with clv's readers (without "
+                       "--engine spark)")
     if statuses is not None and "status" not in m:
         raise DataError(key="error_statuses_no_column", source=where,
                         values={"columns": ", ".join(df.columns)})
