@@ -28,8 +28,9 @@ import polars as pl
 from clv.errors import MappingError, Words
 from clv.notes import Note
 
-FIELDS = ("customer_id", "timestamp", "amount", "order_id", "currency", "status", "product",
-          "channel", "quantity", "price", "debit", "credit", "time", "refunded", "journal")
+FIELDS = ("customer_id", "timestamp", "amount", "order_id", "currency", "status", "cancelled",
+          "product", "channel", "quantity", "price", "debit", "credit", "time", "refunded",
+          "journal")
 REQUIRED = ("customer_id", "timestamp", "amount")
 
 # Candidate column names per field, compared after lower-casing and removing spaces, '_', '-'.
@@ -89,6 +90,11 @@ COMMON_NAMES: dict[str, list[str]] = {
                  "order_currency", "wahrung", "valuta"],
     "status": ["status", "order_status", "financial_status", "payment_status", "etat",
                "statut"],
+    # the date an order was cancelled, blank otherwise (Shopify's and Squarespace's
+    # 'Cancelled at', on an order's first line): a row of an order with one is no revenue,
+    # whatever its status says (clv.data.transactions, its _validate)
+    "cancelled": ["cancelled_at", "canceled_at", "cancellation_date", "date_d_annulation",
+                  "annulee_le", "annule_le"],
     "product": ["product", "product_name", "sku", "item", "item_name", "stockcode", "produit",
                 "article", "reference_produit", "designation"],
     "channel": ["channel", "acquisition_channel", "source", "utm_source", "canal"],
@@ -187,6 +193,7 @@ PRESETS: dict[str, dict[str, list[str]]] = {
         "order_id": ["Name"],
         "currency": ["Currency"],
         "status": ["Financial Status"],
+        "cancelled": ["Cancelled at"],
         "refunded": ["Refunded Amount"],
         "product": ["Lineitem name"],
         "quantity": ["Lineitem quantity"],

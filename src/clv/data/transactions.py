@@ -193,6 +193,11 @@ def read_transactions(
     lines); the rows, exclusions, notes and sums are the same, since every mapped column is
     read and checked whatever is kept.
 
+    A row of an order cancelled (the field ``cancelled``: Shopify's and Squarespace's
+    'Cancelled at', a date when the order was cancelled, blank otherwise) is excluded as
+    ``order status not paid``, whatever its status says; a further line of an order (its
+    cancellation blank) takes its order's, as a blank status or currency does.
+
     ``paid_statuses`` and ``unpaid_statuses`` say what a platform's order states mean, where
     the built-in words cannot (Mollie's 'open' is a payment not yet made, a shop's 'open' a
     normal order; Magento's 'Closed' an order refunded): values of the status column,
@@ -482,12 +487,20 @@ def _validate(
     if counterparts is not None:  # a journal's revenue and tax lines: no customer's
         reason = reason.when(pl.col("_counter")).then(code(why.MISSING_CUSTOMER))
     reason = reason.when(pl.col("_cid").is_null()).then(code(why.MISSING_CUSTOMER))
-    if "status" in m:
-        not_paid = _activity_unfinished(pl.col(m["status"])) if kinds is not None \
-            else unpaid(pl.col(m["status"]))
-        if statuses is not None:
-            not_paid = statuses.rule(not_paid, pl.col(m["status"]))
-            notes += statuses.absent(frame, m["status"])
+    if "status" in m or "cancelled" in m:
+        # an order cancelled (a date in its cancellation column, on its line or, filled by
+        # _order_values, on its order's) is not paid whatever its status says
+        in_cancelled = _cancellation(frame, m).is_not_null() if "cancelled" in m else None
+        not_paid = in_cancelled
+        if "status" in m:
+            not_paid = _activity_unfinished(pl.col(m["status"])) if kinds is not None \
+                else unpaid(pl.col(m["status"]))
+            if statuses is not None:
+                not_paid = statuses.rule(not_paid, pl.col(m["status"]))
+                notes += statuses.absent(frame, m["status"])
+            if in_cancelled is not None:  # a blank status (null) and a cancellation: True
+                not_paid = not_paid | in_cancelled
+        assert not_paid is not None
         reason = reason.when(not_paid).then(code(why.STATUS_NOT_PAID))
     reason = reason.when(pl.col("_ts").is_null()).then(code(why.BAD_DATE))
     if mapping.line_items:
@@ -535,7 +548,7 @@ def _validate(
                                                      return_dtype=pl.String).alias("_reason"))
     if strict and excluded.height:
         first = excluded.sort(ROW).row(0, named=True)
-        column = _reason_column(first["_reason"], m)
+        column = _reason_column(first["_reason"], m, first)
         raise DataError(
             key="error_strict",
             values={"reason": first["_reason"], "value": first[column], "n": excluded.height},
@@ -1036,7 +1049,7 @@ def _nothing_kept(exclusions: list[Exclusion], m: dict[str, str], src: str) -> N
     """Every row excluded: the first reason, its column and an example, as an error (an
     empty table would only fail later, further from its cause)."""
     first = max(exclusions, key=lambda e: e.count)
-    column = _reason_column(first.reason, m)
+    column = _reason_column(first.reason, m, first.examples[0] if first.examples else None)
     example = next((ex.get(column) for ex in first.examples if ex.get(column) is not None),
                    None)
     total = sum(e.count for e in exclusions)
@@ -1407,26 +1420,39 @@ def _refund_orders(kept: pl.DataFrame, column: str, cleaned: pl.Series | None = 
 
 def _order_values(work: pl.DataFrame, frame: pl.DataFrame, m: dict[str, str]
                   ) -> pl.DataFrame:
-    """A line's blank status or currency taken from its order (the first line of the same
-    order id that has one), before the exclusions, so that an order's lines are excluded
-    together, under the order's reason.
+    """A line's blank status, cancellation or currency taken from its order (the first line
+    of the same order id that has one), before the exclusions, so that an order's lines are
+    excluded together, under the order's reason.
 
-    Shopify writes the Financial Status and the Currency on an order's first line only: the
-    other lines of a pending, refunded or other-currency order would otherwise be kept as
-    lines worth 0, making customers of their own and purchases earlier than any paid one.
-    Only the orders of lines with a blank are looked at, and a status column without blank
-    (told on its few distinct values by :func:`clv.data.ids.clean_values`) or currencies all
-    given or all missing are not (most logs: 0.2 s on 10.8M lines)."""
+    Shopify writes the Financial Status, the Cancelled at and the Currency on an order's
+    first line only (Squarespace its Cancelled at): the other lines of a pending, refunded,
+    cancelled or other-currency order would otherwise be kept as lines worth 0, making
+    customers of their own and purchases earlier than any paid one. Only the orders of lines
+    with a blank are looked at, and a status column without blank (told on its few distinct
+    values by :func:`clv.data.ids.clean_values`) or currencies all given or all missing are
+    not (most logs: 0.2 s on 10.8M lines). A cancellation is blank on most lines: the orders
+    of the few lines that have one are looked at instead, and a column without any (most
+    orders logs) is not. The Spark engine's counterpart is
+    :meth:`clv.spark.core._Amounts._from_order`, the database's
+    :meth:`clv.prep.database._Amounts._from_order`."""
     oid = _clean_text(pl.col(m["order_id"]))
-    targets: list[tuple[str, pl.Expr]] = []
+    targets: list[tuple[str, pl.Expr, bool]] = []  # column, value, whether values are few
     if "status" in m and clean_values(frame[m["status"]]).null_count():
-        targets.append((m["status"], _clean_text(pl.col(m["status"]))))
+        targets.append((m["status"], _clean_text(pl.col(m["status"])), False))
+    if "cancelled" in m:
+        value = _cancellation(frame, m)
+        given = int(work.select(value.is_not_null().sum()).item())
+        if 0 < given < work.height:
+            targets.append((m["cancelled"], value, True))
     if 0 < work["_cur"].null_count() < work.height:
-        targets.append(("_cur", pl.col("_cur")))
-    for target, value in targets:
+        targets.append(("_cur", pl.col("_cur"), False))
+    for target, value, few in targets:
         blank = value.is_null()
-        orders = work.filter(blank & oid.is_not_null()).select(oid.unique()).to_series()
-        known = work.filter(value.is_not_null() & oid.is_in(orders.implode())).group_by(
+        with_value = value.is_not_null() & oid.is_not_null()
+        if not few:  # the orders of the blanks (few of them)
+            orders = work.filter(blank & oid.is_not_null()).select(oid.unique()).to_series()
+            with_value = with_value & oid.is_in(orders.implode())
+        known = work.filter(with_value).group_by(
             oid.alias("_oid"), maintain_order=True).agg(value.first().alias("_value"))
         if known.height:
             work = work.with_columns(
@@ -1681,16 +1707,33 @@ def _strictly_monotonic(values: pl.Series) -> bool:
     return False
 
 
-def _reason_column(reason: str, m: dict[str, str]) -> str:
+def _cancellation(frame: pl.DataFrame, m: dict[str, str]) -> pl.Expr:
+    """Each row's cancellation (the mapped field ``cancelled``: the date its order was
+    cancelled, Shopify's and Squarespace's 'Cancelled at'), null when blank: text trimmed, a
+    date or a number as itself. A row with one is excluded as not paid; the Spark engine
+    (:class:`clv.spark.core._Amounts`) and the database's (:class:`clv.prep.database._Amounts`)
+    apply the same rule."""
+    column = m["cancelled"]
+    return pl.col(column) if untrimmed(frame.schema[column]) else _clean_text(pl.col(column))
+
+
+def _reason_column(reason: str, m: dict[str, str], row: dict[str, Any] | None = None) -> str:
+    """The column that shows why a row was excluded for ``reason`` (an error names it); for a
+    row not paid, its cancellation column when ``row`` (the row's shown values) has one, else
+    the status column."""
     if why.rank(reason) == why.rank(why.EARLY_DATE):
         reason = why.EARLY_DATE
+    not_paid = m.get("status", m.get("cancelled", _amount_column(m)))
+    if "cancelled" in m and row is not None and row.get(m["cancelled"]) is not None \
+            and str(row[m["cancelled"]]).strip():
+        not_paid = m["cancelled"]
     return {
         why.MISSING_CUSTOMER: m["customer_id"],
         why.GUEST_CHECKOUT: m["customer_id"],
         why.BAD_DATE: m["timestamp"],
         why.FUTURE_DATE: m["timestamp"],
         why.EARLY_DATE: m["timestamp"],
-        why.STATUS_NOT_PAID: m.get("status", _amount_column(m)),
+        why.STATUS_NOT_PAID: not_paid,
         why.OTHER_CURRENCY: m.get("currency", _amount_column(m)),
         why.DUPLICATE: m.get("order_id", m["customer_id"]),
         why.BAD_QUANTITY: m.get("quantity", ""),

@@ -86,6 +86,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "imp_f_product": {"en": "Product", "fr": "Produit"},
     "imp_f_channel": {"en": "Channel", "fr": "Canal"},
     "imp_f_status": {"en": "Order status", "fr": "Statut de la commande"},
+    "imp_f_cancelled": {"en": "Cancellation date", "fr": "Date d'annulation"},
     "imp_f_currency": {"en": "Currency", "fr": "Devise"},
     "imp_f_time": {"en": "Time of day", "fr": "Heure"},
     "imp_f_refunded": {"en": "Amount refunded", "fr": "Montant remboursé"},

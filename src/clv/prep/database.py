@@ -24,8 +24,9 @@ nets the ``order_time`` the readers write; a blank amount on a line of an order 
 amount elsewhere is a line item worth 0), line items (quantity x unit price, free lines and
 negative prices excluded), cancellations (a negative quantity, invoice numbers prefixed C),
 a status (the states that are not revenue: the column's distinct values are fetched and
-classified by the readers' rule) and a currency column (the rows in another currency than
-the one asked for, else the most frequent, excluded), a blank status or currency taken from
+classified by the readers' rule), a cancellation (a row of an order cancelled is not paid,
+whatever its status) and a currency column (the rows in another currency than the one asked
+for, else the most frequent, excluded), a blank status, cancellation or currency taken from
 the order's other lines, customer ids as the readers clean them (integers written as ints or
 floats, emails compared without case, guest checkouts of a user-id column keyed by their
 email or excluded), the amount refunded on a row deducted from it, amounts in a currency's
@@ -33,7 +34,8 @@ minor unit (Stripe's API: divided by 100, but in zero-decimal currencies, per ro
 currency) and dates written as Unix seconds (integers). Anything else (dates or amounts
 written as text, a ledger, a refund on another basis than the amount, a separate time
 column, customer ids with fractions, a source time zone, an order whose lines have blank and
-different statuses or currencies, emails or ids beyond ASCII where the rules depend on them)
+different statuses, cancellations or currencies, emails or ids beyond ASCII where the
+rules depend on them)
 raises :class:`NotInDatabase` with the reason, and the caller reads the rows instead
 (:func:`summary_of_source` does).
 """
@@ -71,7 +73,7 @@ if TYPE_CHECKING:
     from clv.data.transactions import Transactions
 
 HANDLED = ("customer_id", "timestamp", "amount", "order_id", "product", "channel", "quantity",
-           "price", "status", "currency", "refunded")
+           "price", "status", "cancelled", "currency", "refunded")
 """The mapped fields the database path handles (product and channel are not used by the
 summary, and so need no rule)."""
 MINOR = 100.0
@@ -826,6 +828,9 @@ class _Amounts:
       worth 0 (Shopify writes the order's total on its first line only);
     - a status: the statuses that are not revenue (:func:`clv.data.transactions.unpaid`,
       applied to the column's distinct values, fetched) excluded after the customer;
+    - a cancellation (the field ``cancelled``, Shopify's 'Cancelled at'): a row with one is
+      not paid whatever its status says, under the status's reason (the readers'
+      ``_cancellation``); a blank one takes its order's (:meth:`_from_order`);
     - a currency column: the rows in another currency than ``currency`` (default: the most
       frequent one written) excluded after the amount's range.
 
@@ -911,6 +916,10 @@ class _Amounts:
             found = pl.Series("s", [str(v) for v in values], dtype=pl.String).to_frame() \
                 .filter(unpaid(pl.col("s")).fill_null(False))["s"].to_list()
             self.status = [(why.STATUS_NOT_PAID, status.in_(found))]
+        if "cancelled" in m:  # an order cancelled is not paid, whatever its status says
+            cancelled = self._cancelled(conn, tbl, tbl.c[m["cancelled"]], oid)
+            self.status = [(why.STATUS_NOT_PAID, sa.or_(*(c for _, c in self.status),
+                                                        cancelled.is_not(None)))]
         self.target = currency.upper() if currency else None
         if "currency" in m:
             col = tbl.c[m["currency"]]
@@ -972,6 +981,27 @@ class _Amounts:
             self.notes.append(Note("refunded_netted", n=int(n), column=m["refunded"],
                                    total=float(total)))
         return amount - refunded
+
+    def _cancelled(self, conn: sa.Connection, tbl: Any, col: Any, oid: Any) -> Any:
+        """Each row's cancellation, null when blank (text trimmed, a date as itself: the
+        readers' ``_cancellation``): a blank one takes its order's (:meth:`_from_order`),
+        shown so in the examples, as the readers' ``_order_values`` fills it. The orders
+        are looked at only when some line has a cancellation and some has none."""
+        import sqlalchemy as sa
+
+        value = _trimmed(col) if isinstance(col.type, sa.String | sa.types.NullType) else col
+        if oid is None:
+            return value
+        blanks, given = conn.execute(sa.select(
+            sa.func.max(sa.case((value.is_(None), 1), else_=0)),
+            sa.func.max(sa.case((value.is_not(None), 1), else_=0)))).one()
+        if not (blanks and given):
+            return value
+        filled = self._from_order(conn, tbl, oid, value, "order_cancelled", "cancellation")
+        if filled is None:
+            return value
+        self.shown[col.name] = filled  # the readers show the cancellation so written
+        return filled
 
     def _from_order(self, conn: sa.Connection, tbl: Any, oid: Any, value: Any, name: str,
                     what: str) -> Any | None:
@@ -1058,7 +1088,8 @@ def _shown(m: dict[str, str], more: list[str]) -> list[str]:
     a guest), each once."""
     return list(dict.fromkeys([*(m[f] for f in ("customer_id", "timestamp", "amount",
                                                 "order_id", "quantity", "price", "status",
-                                                "currency") if f in m), *more]))
+                                                "cancelled", "currency") if f in m),
+                               *more]))
 
 
 def _report(conn: sa.Connection, rows: Any, reasons: list[tuple[str, Any]],

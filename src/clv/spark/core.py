@@ -30,12 +30,13 @@ if TYPE_CHECKING:
     from clv.data.transactions import Statuses
 
 HANDLED = ("customer_id", "timestamp", "amount", "order_id", "product", "channel", "quantity",
-           "price", "status", "currency", "refunded")
+           "price", "status", "cancelled", "currency", "refunded")
 """The mapped fields the Spark engine handles (product and channel carried for
 :func:`clv.spark.analyze`, unused by the summary; the order id links refunds to their order
 and finds invoices prefixed C; a quantity beside the amount marks cancelled lines, and with a
-unit price makes line items; a status and a currency exclude rows, as the readers do; the
-amount refunded on a row is deducted from its amount, in minor units too)."""
+unit price makes line items; a status, a cancellation (an order cancelled is not paid) and a
+currency exclude rows, as the readers do; the amount refunded on a row is deducted from its
+amount, in minor units too). A mapped field not here makes the engine refuse the log."""
 HEAD_ROWS = 1000
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?$")
 WHITESPACE = ("\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
@@ -355,7 +356,7 @@ def read_transactions(
     # the mapped columns, and the email that keys a guest (as the readers show them)
     shown = list(dict.fromkeys([*(m[f] for f in ("customer_id", "timestamp", "amount",
                                                  "order_id", "quantity", "price", "status",
-                                                 "currency") if f in m),
+                                                 "cancelled", "currency") if f in m),
                                 *customers.shown]))
     from clv.prep.database import listed_columns
 
@@ -594,9 +595,13 @@ class _Amounts:
       or the user's ``statuses``' rule, applied on the driver to the column's distinct
       values, the note ``statuses_not_found`` naming those said that never occur) excluded
       after the customer;
-    - with an order id, a line whose status or currency is blank takes its order's (the
-      first line of the order that has one: :meth:`_from_order`), before the exclusions, so
-      that the lines of an order not paid or in another currency are excluded with it;
+    - a cancellation (the field ``cancelled``, Shopify's 'Cancelled at'; the readers'
+      ``_cancellation``): a row with one is not paid, whatever its status says, under the
+      status's reason;
+    - with an order id, a line whose status, cancellation or currency is blank takes its
+      order's (the first line of the order that has one: :meth:`_from_order`), before the
+      exclusions, so that the lines of an order not paid, cancelled or in another currency
+      are excluded with it;
     - a currency column: the rows in another currency than ``currency`` (default: the most
       frequent one written, the note ``currencies`` when there are several) excluded after
       the amount's range (``target``: the currency kept).
@@ -683,6 +688,17 @@ class _Amounts:
             if found:
                 self.status = [(why.STATUS_NOT_PAID, F.coalesce(status.isin(found),
                                                                 F.lit(False)))]
+        if "cancelled" in m:  # an order cancelled is not paid, whatever its status says
+            column = m["cancelled"]
+            cancelled = _text(F, column, types)  # trimmed, a blank as null, a date as itself
+            if oid is not None:
+                filled = self._from_order(F, oid, cancelled, "_order_cancelled", few=True)
+                if filled is not None:  # the readers show the cancellation so written
+                    cancelled = self.shown[column] = filled
+            is_cancelled = cancelled.isNotNull()
+            for _, not_paid in self.status:
+                is_cancelled = not_paid | is_cancelled
+            self.status = [(why.STATUS_NOT_PAID, is_cancelled)]
         self.target = currency.upper() if currency else None
         if "currency" in m:
             column = m["currency"]
@@ -751,19 +767,22 @@ class _Amounts:
         netted: Column = amount - refunded
         return netted
 
-    def _from_order(self, F: Any, oid: Column, value: Column, name: str) -> Column | None:
+    def _from_order(self, F: Any, oid: Column, value: Column, name: str,
+                    few: bool = False) -> Column | None:
         """``value`` where it is not null, else that of its order: the value of the first
         line (in the source's order, ``_row``) of the same order id that has one, as the
-        readers' ``_order_values`` (Shopify writes an order's financial status and currency
-        on its first line only); None when no order with a blank has a value elsewhere.
-        Only the orders of lines with a blank are grouped; ``frame`` gets their values in
-        the column ``name``."""
+        readers' ``_order_values`` (Shopify writes an order's financial status, cancellation
+        and currency on its first line only); None when no order with a blank has a value
+        elsewhere. Only the orders of lines with a blank are grouped, or with ``few`` (a
+        cancellation, blank on most lines) the orders of the lines with a value; ``frame``
+        gets their values in the column ``name``."""
         df = self.frame.withColumn("_fill_oid", oid)
         key = F.col("_fill_oid")
-        blanks = df.filter(value.isNull() & key.isNotNull()).select("_fill_oid").distinct()
-        known = df.filter(value.isNotNull() & key.isNotNull()) \
-            .join(blanks, "_fill_oid", "left_semi") \
-            .groupBy("_fill_oid").agg(F.min_by(value, F.col("_row")).alias(name))
+        known = df.filter(value.isNotNull() & key.isNotNull())
+        if not few:
+            blanks = df.filter(value.isNull() & key.isNotNull()).select("_fill_oid").distinct()
+            known = known.join(blanks, "_fill_oid", "left_semi")
+        known = known.groupBy("_fill_oid").agg(F.min_by(value, F.col("_row")).alias(name))
         if not known.limit(1).collect():
             return None
         self.frame = df.join(known, "_fill_oid", "left").drop("_fill_oid")

@@ -81,13 +81,15 @@ from clv.web.charts import LINKED, TRANSLATED, render_charts
 
 SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".xlsx", ".xls", ".json", ".jsonl", ".ndjson")
 MAPPED = ("customer_id", "timestamp", "amount", "quantity", "price", "order_id", "product",
-          "channel", "status", "currency", "time", "refunded", "debit", "credit", "journal")
+          "channel", "status", "cancelled", "currency", "time", "refunded", "debit", "credit",
+          "journal")
 """The fields the mapping page offers (the required ones first)."""
 LABELS = {"customer_id": "customer id", "timestamp": "date", "amount": "amount",
           "quantity": "quantity", "price": "unit price", "order_id": "order id",
           "product": "product", "channel": "channel", "status": "order status",
-          "currency": "currency", "time": "time of day", "refunded": "amount refunded",
-          "debit": "debit", "credit": "credit", "journal": "journal"}
+          "cancelled": "cancellation date", "currency": "currency", "time": "time of day",
+          "refunded": "amount refunded", "debit": "debit", "credit": "credit",
+          "journal": "journal"}
 """How the form names each field (and how an error tells which to choose)."""
 READING = {"date_format": ("", "dmy", "mdy", "iso", "ymd"), "decimal": ("", ",", "."),
            "refunds": ("net", "drop"), "duplicates": ("auto", "drop", "keep")}
