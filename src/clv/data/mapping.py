@@ -404,6 +404,29 @@ WALK_IN_SPELLINGS = sorted(set().union(*(_spellings(w) for w in WALK_IN_PHRASES)
 """Every usual spelling of the placeholders of :data:`WALK_IN_PHRASES`, looked for in every
 row of a log (a hash lookup: 0.1 s of CPU on 10.8M ids), where the folded comparison of
 :data:`WALK_IN_IDS` looks at a sample of a large log's ids only."""
+def _folding() -> tuple[str, str]:
+    """The lower-case letters of Latin-1 and Latin Extended-A whose compatibility
+    decomposition (NFKD) is one letter a to z and marks, and those letters: the readers'
+    fold of ids (:func:`clv.data.transactions._walk_ins`: NFKD, then only a to z and 0 to 9
+    kept) as one ``translate``, since Spark has no Unicode normalisation, nor a database a
+    portable one."""
+    accented, plain = [], []
+    for code in range(0xC0, 0x180):
+        char = chr(code)
+        if char != char.lower():
+            continue
+        letters = "".join(c for c in unicodedata.normalize("NFKD", char)
+                          if not unicodedata.combining(c))
+        if letters != char and len(letters) == 1 and "a" <= letters <= "z":
+            accented.append(char)
+            plain.append(letters)
+    return "".join(accented), "".join(plain)
+
+
+ACCENTED, UNACCENTED = _folding()
+"""The accented lower-case letters the engines fold to a to z (Spark's and SQL's
+``translate``), and those letters."""
+
 ONE_CUSTOMER_ROWS = 20
 """Rows from which a customer column holding one value over all the rows kept is said."""
 DOMINANT_SHARE = 0.5

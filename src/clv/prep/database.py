@@ -249,6 +249,9 @@ def database_summary(
             other = [f for f in mapping.columns if f not in HANDLED]
             if mapping.refund_total is not None:  # a refund scaled by its order's total
                 other.append("refunded")
+            if mapping.refund_flag is not None:  # a payment flagged refunded, none refunded
+                raise NotInDatabase(f"the refund flag '{mapping.refund_flag}' needs rules "
+                                    "applied to the rows read")
             if other or mapping.ledger:
                 raise NotInDatabase(
                     f"the column{'s' if len(other) > 1 else ''} "
@@ -262,6 +265,10 @@ def database_summary(
                                     "to the rows read")
             customers = _CustomerIds(conn, tbl, mapping, head, where)
             cid = customers.ids
+            if _walk_ins(conn, tbl, cid):
+                raise NotInDatabase(f"the customers of {m['customer_id']} include a till's "
+                                    "placeholders ('WALKIN', 'Walk-in Customer' ...): a rule "
+                                    "applied to the rows read")
             stamp = _timestamp(tbl.c[m["timestamp"]], timezone, where, conn, text_dates)
             dated: Any = None
             date_notes: list[Any] = []
@@ -372,6 +379,25 @@ def _table(conn: sa.Connection, table: str, where: str, numbered: bool = False
         rows = sa.select(*typed.c, sa.func.row_number().over().label(ROW_COLUMN))
         return rows.subquery(name), head
     return typed, head
+
+
+def _walk_ins(conn: sa.Connection, tbl: Any, ids: Any) -> bool:
+    """Whether an id of ``ids`` (the customers as the readers write them) is a till's
+    placeholder for an anonymous sale (:data:`clv.data.mapping.WALK_IN_IDS`), compared as
+    the Spark engine's ``_walk_in`` folds them (lower case, accents off, a to z and 0 to 9
+    only): the readers exclude their rows (:func:`clv.data.transactions._walk_ins`), which
+    this engine leaves to the rows read. Ids that are numbers are none."""
+    import sqlalchemy as sa
+
+    from clv.data.mapping import ACCENTED, UNACCENTED, WALK_IN_IDS
+
+    if not isinstance(ids.type, sa.String | sa.types.NullType):
+        return False
+    folded = sa.func.regexp_replace(sa.func.translate(sa.func.lower(ids), ACCENTED, UNACCENTED),
+                                    "[^a-z0-9]", "", "g")
+    found = conn.execute(sa.select(sa.literal(1)).select_from(tbl)
+                         .where(folded.in_(sorted(WALK_IN_IDS))).limit(1)).first()
+    return found is not None
 
 
 def _first_rows(conn: sa.Connection, tbl: Any, names: list[str]) -> pl.DataFrame:

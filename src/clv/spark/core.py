@@ -296,6 +296,11 @@ def read_transactions(
     other = [f for f in mapping.columns if f not in HANDLED]
     if mapping.refund_total is not None:  # Shopify's refund scaled by its order's total
         other.append("refunded")
+    if mapping.refund_flag is not None:  # a payment flagged refunded, no amount refunded
+        raise ClvError(f"the Spark engine does not apply the rule of the refund flag "
+                       f"'{mapping.refund_flag}' (a payment flagged refunded without an amount "
+                       "refunded is wholly refunded): read this log with clv's readers "
+                       "(without --engine spark)")
     if other or mapping.ledger:
         raise ClvError(f"the Spark engine does not apply the rules of the column(s) "
                        f"{', '.join(mapping.columns[f] for f in other) or 'of a ledger'}: "
@@ -316,6 +321,7 @@ def read_transactions(
     df = df.withColumn("_row", F.monotonically_increasing_id())
     customers = _CustomerIds(F, df, mapping, types, head, where)
     cid = customers.ids
+    walk_in = _walk_in(F, cid)  # a till's placeholder: nobody's sale (the readers' _walk_ins)
     text = types[m["timestamp"]] == "string"
     stamp = None if text and date_format is not None else \
         _timestamp(F, df, m["timestamp"], types, head, where, timezone)
@@ -336,7 +342,8 @@ def read_transactions(
     carried.append(F.col("_row"))
     nan_or_null = amt.isNull() | F.isnan(amt)
     reasons: list[tuple[str, Column]] = [
-        *made.before_customer, *customers.guest, (why.MISSING_CUSTOMER, cid.isNull()),
+        *made.before_customer, *customers.guest, (why.GUEST_CHECKOUT, walk_in),
+        (why.MISSING_CUSTOMER, cid.isNull()),
         *made.status,
         (why.BAD_DATE, ts.isNull()), *made.quantity, (why.BAD_AMOUNT, nan_or_null),
         (why.AMOUNT_RANGE, F.abs(amt) > bound), *made.currency]
@@ -373,7 +380,7 @@ def read_transactions(
     values |= {f"_listed_{i}": F.col(f"`{c}`") for i, c in enumerate(listing)}
     work = df.select(key.alias("customer_id"), ts.alias("timestamp"), amt.alias("amount"),
                      code.alias("_code"), made.cancel.alias("_cancel"),
-                     made.line0.alias("_line0"), "_h",
+                     made.line0.alias("_line0"), walk_in.alias("_walkin"), "_h",
                      *(F.when(code.isNotNull(), v).alias(n) for n, v in values.items()),
                      *([F.when(code.isNotNull(), made.cur).alias("_cur")]
                        if made.cur is not None else []),
@@ -386,11 +393,17 @@ def read_transactions(
     linked = (0, 0.0)
     if "order_id" in m:
         kept, linked = _link_refunds(F, rows_kept, kept)
-    issues, blank_lines, positive, last = _issues(F, work, reasons, shown, where, drop_dup,
-                                            N_EXAMPLES, bound, linked, made.how)
+    issues, blank_lines, positive, last, walk_ins = _issues(
+        F, work, reasons, shown, where, drop_dup, N_EXAMPLES, bound, linked, made.how)
     notes = date_notes + customers.notes + list(made.notes)
     if blank_lines:  # the readers' note of the blank lines kept as line items
         notes.insert(len(date_notes) + len(customers.notes), Note("line_items", n=blank_lines))
+    if walk_ins:  # the readers' note, after the customers' (their ids, their first three)
+        found = [r[0] for r in work.filter(F.col("_walkin")).select("customer_id").distinct()
+                 .orderBy("customer_id").limit(3).collect()]
+        notes.insert(len(date_notes) + len(customers.notes), Note(
+            "walk_ins", n=walk_ins, column=m["customer_id"],
+            example=", ".join(f"'{v}'" for v in found)))
     if mapping.line_items:  # the readers group the lines kept into orders (_orders)
         notes_at = next((i + 1 for i, n in enumerate(issues.notes)
                          if getattr(n, "key", "") == "refunds_linked"), 0)
@@ -907,6 +920,25 @@ def _repeats(F: Any, df: DataFrame, every: list[Column], work: DataFrame, key: C
     return out
 
 
+def _walk_in(F: Any, ids: Column) -> Column:
+    """True where the customer id is a till's placeholder for an anonymous sale
+    (:data:`clv.data.mapping.WALK_IN_IDS`: 'WALKIN', 'Walk-in Customer', 'Client de passage'
+    ...), compared as the readers' :func:`clv.data.transactions._walk_ins` compares them:
+    lower case, accents off (:data:`clv.data.mapping.ACCENTED`), only a to z and 0 to 9
+    kept; an id with a digit is none (the placeholders are words) and is not folded. Every
+    row is looked at, as the readers look at every id of a log of up to 100,000 rows
+    (beyond, they look at a sample of the ids and at every row for the usual spellings, so
+    that a placeholder spelled otherwise and rare in a large log may be found here and not
+    there). Ids beyond Latin letters with accents (a ligature, a full-width letter) are
+    folded otherwise than by Unicode's decomposition."""
+    from clv.data.mapping import ACCENTED, UNACCENTED, WALK_IN_IDS
+
+    folded = F.regexp_replace(F.translate(F.lower(ids), ACCENTED, UNACCENTED), "[^a-z0-9]", "")
+    found: Column = F.when(~ids.rlike("[0-9]"), folded.isin(sorted(WALK_IN_IDS))) \
+        .otherwise(F.lit(False))
+    return F.coalesce(found, F.lit(False))
+
+
 def _check_zone(df: DataFrame, timezone: str) -> None:
     """Timestamps with a zone are read in the session's zone: it must be ``timezone``."""
     zone = df.sparkSession.conf.get("spark.sql.session.timeZone")
@@ -1116,15 +1148,16 @@ def _issues(F: Any, work: DataFrame, reasons: list[tuple[str, Column]], shown: l
             where: str, drop_dup: bool, n_examples: int, bound: float,
             linked: tuple[int, float] = (0, 0.0), how: str = "negative quantity"
             ) -> tuple[DataIssues, int, tuple[float | None, float | None, int],
-                       dt.datetime | None]:
+                       dt.datetime | None, int]:
     """The data report of ``work`` (the validated rows, ``_code`` the index of their reason
     of exclusion in ``reasons``, null when kept): the counts and amounts by reason in one
     pass, then the examples of every reason in one more when rows are excluded; and the
     number of blank lines made line items worth 0 that are kept (``_line0``: the lines of an
     order excluded are excluded with it, as the readers count them), and the max, sum and
     count of the positive amounts kept (the outlier note's first figures), and the last time
-    of the rows kept (the summary's last period). ``how``: how cancelled lines were found
-    (the note ``cancellations``)."""
+    of the rows kept (the summary's last period), and the number of rows whose customer is a
+    till's placeholder (``_walkin``: the note ``walk_ins``, excluded or not). ``how``: how
+    cancelled lines were found (the note ``cancellations``)."""
     from pyspark.sql import Window
 
     kept = F.col("_code").isNull()
@@ -1146,6 +1179,7 @@ def _issues(F: Any, work: DataFrame, reasons: list[tuple[str, Column]], shown: l
         F.sum(F.when(kept & F.col("_cancel"), F.col("amount")).otherwise(0.0))
         .alias("cancel_sum"),
         F.max(F.when(kept, F.col("timestamp"))).alias("last"),
+        F.sum(F.col("_walkin").cast("long")).alias("walkin"),
         *([] if drop_dup else [F.sum(F.when(F.col("_rep"), 1).otherwise(0)).alias("rep")]),
     ).collect()
     exclusions, rows_read, read, magnitude = [], 0, 0.0, 0.0
@@ -1181,7 +1215,15 @@ def _issues(F: Any, work: DataFrame, reasons: list[tuple[str, Column]], shown: l
         exclusions.append(Exclusion(reason, n, total,
                                     [{s: e[c] for s, c in zip(shown, cols, strict=True)}
                                      for e in first_rows], others))
-    exclusions.sort(key=lambda e: why.rank(e.reason))
+    # the reasons met under two conditions (a guest and a till's placeholder) are one, as
+    # the readers report them
+    by_reason: dict[str, Exclusion] = {}
+    for e in exclusions:
+        was = by_reason.get(e.reason)
+        by_reason[e.reason] = e if was is None else Exclusion(
+            e.reason, was.count + e.count, was.amount + e.amount,
+            (was.examples + e.examples)[:n_examples], was.amounts)
+    exclusions = sorted(by_reason.values(), key=lambda e: why.rank(e.reason))
     from clv.prep.database import engine_report
 
     issues = engine_report(where, rows_read, kept_n, read, kept_amount, magnitude, exclusions,
@@ -1189,7 +1231,7 @@ def _issues(F: Any, work: DataFrame, reasons: list[tuple[str, Column]], shown: l
                            cancelled=(cancelled, cancelled_total), linked=linked, how=how)
     if kept_n == 0:
         raise DataError("no row is kept: see the data report", source=where)
-    return issues, line0, positive, last
+    return issues, line0, positive, last, sum(int(r["walkin"] or 0) for r in counts)
 
 
 @dataclass(frozen=True)
