@@ -321,7 +321,11 @@ def read_transactions(
     df = df.withColumn("_row", F.monotonically_increasing_id())
     customers = _CustomerIds(F, df, mapping, types, head, where)
     cid = customers.ids
-    walk_in = _walk_in(F, cid)  # a till's placeholder: nobody's sale (the readers' _walk_ins)
+    # a till's placeholder: nobody's sale (the readers' _walk_ins), looked for in a pass over
+    # the ids alone, first: in the validation's pass, the fold made it 60% slower (10M lines)
+    walk_in = _walk_in(F, cid)
+    if not df.select(walk_in.alias("_w")).filter(F.col("_w")).limit(1).collect():
+        walk_in = F.lit(False)
     text = types[m["timestamp"]] == "string"
     stamp = None if text and date_format is not None else \
         _timestamp(F, df, m["timestamp"], types, head, where, timezone)
