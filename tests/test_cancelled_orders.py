@@ -18,9 +18,8 @@ from typing import Any
 import polars as pl
 import pytest
 
-from clv import read_transactions, rfm_summary
+from clv import read_transactions
 from clv.data import issues as why
-from conftest import same_rows
 from exporttools import check as _check
 from exporttools import cli as _cli
 from exporttools import write as _write_file
@@ -215,21 +214,6 @@ def _shows_cancellation(rule: str, issues: why.DataIssues) -> None:
                    for ex in examples)
 
 
-def _exclusions(issues: why.DataIssues) -> list[tuple[str, int, float]]:
-    return [(e.reason, e.count, round(e.amount, 6)) for e in issues.exclusions]
-
-
-def _notes(issues: why.DataIssues) -> list[tuple[str, dict[str, Any]]]:
-    return [(getattr(n, "key", str(n)),
-             {k: round(v, 6) if isinstance(v, float) else v
-              for k, v in getattr(n, "values", {}).items()})
-            for n in issues.notes]
-
-
-def _kept(frame: pl.DataFrame) -> list[tuple[Any, ...]]:
-    return sorted(frame.select("customer_id", "timestamp", "amount").rows())
-
-
 @pytest.fixture(scope="module")
 def spark() -> Iterator[Any]:
     from conftest import spark_session
@@ -242,47 +226,24 @@ def spark() -> Iterator[Any]:
 @pytest.mark.parametrize("rule", list(RULES))
 def test_spark_excludes_cancelled_orders_as_the_readers(spark: Any, rule: str,
                                                         tmp_path: Path) -> None:
-    from clv import spark as cs
-
     frame, options = RULES[rule]()
     path = tmp_path / f"{rule}.parquet"
     frame.write_parquet(path)
     tx = read_transactions(path, as_of=AS_OF, **options)
     _check_readers(rule, tx)
-    stx = cs.read_transactions(str(path), spark, as_of=AS_OF, **options)
-    kept = pl.from_arrow(stx.frame.select("customer_id", "timestamp", "amount").toArrow())
-    assert isinstance(kept, pl.DataFrame)
-    assert _kept(kept) == _kept(tx.frame)
-    assert _exclusions(stx.issues) == _exclusions(tx.issues)
-    assert _notes(stx.issues) == _notes(tx.issues)
-    assert stx.issues.balanced and stx.currency == tx.currency
-    _shows_cancellation(rule, stx.issues)
-    polars = rfm_summary(tx)
-    done = cs.rfm_summary(stx).to_polars()
-    same_rows(done.frame, polars.frame)
-    assert done.report.to_dict() == pytest.approx(polars.report.to_dict(), rel=1e-9)
+    _shows_cancellation(rule, spark_agrees(spark, path, tx, options).issues)
 
 
 sa = pytest.importorskip("sqlalchemy")
 from test_database_summary import _write, url  # noqa: E402,F401 (the databases' fixture)
+from test_engines_parity2 import database_agrees, spark_agrees  # noqa: E402
 
 
 @pytest.mark.parametrize("rule", list(RULES))
 def test_the_database_excludes_cancelled_orders_as_the_readers(url: str,  # noqa: F811
                                                                 rule: str) -> None:
-    from clv.prep.database import database_summary
-
     frame, options = RULES[rule]()
     _write(url, rule, frame)
     tx = read_transactions(url, table=rule, as_of=AS_OF, **options)
     _check_readers(rule, tx)
-    done = database_summary(url, rule, as_of=AS_OF, **options)
-    assert done.issues.rows_kept == tx.issues.rows_kept
-    assert done.issues.amount_kept == pytest.approx(tx.issues.amount_kept, rel=1e-12)
-    assert _exclusions(done.issues) == _exclusions(tx.issues)
-    assert _notes(done.issues) == _notes(tx.issues)
-    assert done.issues.balanced and done.currency == tx.currency
-    _shows_cancellation(rule, done.issues)
-    polars = rfm_summary(tx)
-    same_rows(done.summary.frame, polars.frame)
-    assert done.summary.report.to_dict() == pytest.approx(polars.report.to_dict(), rel=1e-9)
+    _shows_cancellation(rule, database_agrees(url, rule, tx, options).issues)

@@ -185,22 +185,12 @@ def _check_polars(rule: str, tx: Any) -> None:
         assert tx.currency == "EUR"
 
 
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    s = spark_session()
-    yield s
-    s.stop()
-
-
-@pytest.mark.parametrize("rule", list(RULES))
-def test_spark_reads_as_polars(spark: Any, rule: str, tmp_path: Path) -> None:
+def spark_agrees(spark: Any, path: Path, tx: Any, options: dict[str, Any]) -> Any:
+    """The Spark engine's reading of the Parquet file ``path`` with ``options`` against the
+    readers' ``tx``: the same rows kept, exclusions, notes, balance, currency and RFM
+    summary (1e-9). Returns the Spark transactions."""
     from clv import spark as cs
 
-    frame, options = RULES[rule]()
-    path = tmp_path / f"{rule}.parquet"
-    frame.write_parquet(path)
-    tx = read_transactions(path, as_of=AS_OF, **options)
-    _check_polars(rule, tx)
     stx = cs.read_transactions(str(path), spark, as_of=AS_OF, **options)
     kept = pl.from_arrow(stx.frame.select("customer_id", "timestamp", "amount").toArrow())
     assert isinstance(kept, pl.DataFrame)
@@ -212,17 +202,17 @@ def test_spark_reads_as_polars(spark: Any, rule: str, tmp_path: Path) -> None:
     done = cs.rfm_summary(stx).to_polars()
     same_rows(done.frame, polars.frame)
     assert done.report.to_dict() == pytest.approx(polars.report.to_dict(), rel=1e-9)
+    return stx
 
 
-@pytest.mark.parametrize("rule", list(RULES))
-def test_the_database_summarises_as_polars(url: str, rule: str) -> None:  # noqa: F811
+def database_agrees(url: str, table: str, tx: Any,  # noqa: F811
+                    options: dict[str, Any]) -> Any:
+    """The database's summary of ``table`` with ``options`` against the readers' ``tx``: the
+    same rows and amount kept, exclusions, notes, balance, currency and RFM summary (1e-9).
+    Returns the database's summary."""
     from clv.prep.database import database_summary
 
-    frame, options = RULES[rule]()
-    _write(url, rule, frame)
-    tx = read_transactions(url, table=rule, as_of=AS_OF, **options)
-    _check_polars(rule, tx)
-    done = database_summary(url, rule, as_of=AS_OF, **options)
+    done = database_summary(url, table, as_of=AS_OF, **options)
     assert done.issues.rows_kept == tx.issues.rows_kept
     assert done.issues.amount_kept == pytest.approx(tx.issues.amount_kept, rel=1e-12)
     assert _exclusions(done.issues) == _exclusions(tx.issues)
@@ -231,6 +221,35 @@ def test_the_database_summarises_as_polars(url: str, rule: str) -> None:  # noqa
     polars = rfm_summary(tx)
     same_rows(done.summary.frame, polars.frame)
     assert done.summary.report.to_dict() == pytest.approx(polars.report.to_dict(), rel=1e-9)
+    return done
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    s = spark_session()
+    yield s
+    s.stop()
+
+
+@pytest.mark.parametrize("rule", list(RULES))
+def test_spark_reads_as_polars(spark: Any, rule: str, tmp_path: Path) -> None:
+
+    frame, options = RULES[rule]()
+    path = tmp_path / f"{rule}.parquet"
+    frame.write_parquet(path)
+    tx = read_transactions(path, as_of=AS_OF, **options)
+    _check_polars(rule, tx)
+    spark_agrees(spark, path, tx, options)
+
+
+@pytest.mark.parametrize("rule", list(RULES))
+def test_the_database_summarises_as_polars(url: str, rule: str) -> None:  # noqa: F811
+
+    frame, options = RULES[rule]()
+    _write(url, rule, frame)
+    tx = read_transactions(url, table=rule, as_of=AS_OF, **options)
+    _check_polars(rule, tx)
+    database_agrees(url, rule, tx, options)
 
 
 def test_what_the_database_cannot_order_or_lower_is_read_as_rows(url: str) -> None:  # noqa: F811
