@@ -247,3 +247,34 @@ def test_the_database_excludes_cancelled_orders_as_the_readers(url: str,  # noqa
     tx = read_transactions(url, table=rule, as_of=AS_OF, **options)
     _check_readers(rule, tx)
     _shows_cancellation(rule, database_agrees(url, rule, tx, options).issues)
+
+
+def test_a_cancellation_column_named_on_the_command_line(tmp_path: Path) -> None:
+    """A cancellation column clv does not recognise by its name ('storno_datum') is named
+    with ``--cancelled``, in the readers and in the Spark engine alike (there was no such
+    option: the column was found by name, by a preset, or named in Python only)."""
+    import subprocess
+    import sys
+
+    frame, options = lines_as_text()
+    path = tmp_path / "storno.parquet"
+    frame.rename({"canceled_at": "storno_datum"}).write_parquet(path)
+    named = ["--customer", "customer_id", "--date", "date", "--amount", "amount",
+             "--order-id", "order_id"]
+    unseen = _check(path, *named)
+    assert "cancelled" not in unseen["mapping"] and unseen["rows_excluded"] == 0
+    clv = str(Path(sys.executable).parent / "clv")
+    runs = [subprocess.run([clv, "check", str(path), *named, "--cancelled", "storno_datum",
+                            "--json", *engine], capture_output=True, text=True, timeout=600)
+            for engine in ((), ("--engine", "spark", "--spark-master", "local[1]"))]
+    for done in runs:
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert "Traceback" not in done.stderr
+    readers, spark_run = (json.loads(done.stdout) for done in runs)
+    (n, amount), kept, kept_amount, _ = EXPECTED["lines_as_text"]
+    assert readers["mapping"]["cancelled"] == "storno_datum"
+    assert _excluded(readers) == {NOT_PAID: (n, amount)}
+    assert readers["rows_kept"] == kept and readers["amount_kept"] == pytest.approx(kept_amount)
+    for key in ("rows_kept", "amount_kept", "rows_excluded"):
+        assert spark_run[key] == readers[key], key
+    assert _excluded(spark_run) == _excluded(readers)

@@ -234,3 +234,88 @@ def test_clv_saas_multiplies_seats_and_says_so(tmp_path):
     french = " ".join(_run("saas", path, "--mrr", "unit_amount", "--as-of", "2024-03-31",
                            lang="fr").split())
     assert "« unit_amount » x « quantity »" in french
+
+
+# --- 4. amounts in cents: Recurly's unit_amount_in_cents ---------------------------------------
+
+CENTS = (
+    "uuid,account_code,plan_code,state,quantity,unit_amount_in_cents,currency,activated_at,"
+    "canceled_at,expires_at\n"
+    "a1,acct1,team,active,5,1200,USD,2024-01-10,,\n"
+    "a2,acct2,team,active,2,1200,usd,2024-02-10,,\n"
+    # yen have no cents: Recurly writes 1000 JPY as 1000
+    "a3,acct3,solo,active,1,1000,JPY,2024-02-20,,\n"
+)
+
+
+@pytest.mark.parametrize(("name", "cents"), [
+    ("unit_amount_in_cents", True), ("MRR (cents)", True), ("amountInCents", True),
+    ("mrr_centimes", True), ("unit_amount", False), ("MRR", False), ("percent", False),
+    ("centre", False)])
+def test_amounts_in_cents_are_told_by_their_name(name, cents):
+    from clv.data.mapping import in_minor_units
+
+    assert in_minor_units(name) is cents
+
+
+def test_amounts_in_cents_are_divided_but_in_a_currency_without_cents(tmp_path):
+    read = read_subscriptions_report(write(tmp_path, "cents.csv", CENTS),
+                                     mrr="unit_amount_in_cents")
+    assert read.frame["mrr"].to_list() == [60.0, 24.0, 1000.0]  # x seats, / 100 but yen
+    assert [n.key for n in read.report.notes if n.key.startswith("subs_minor")] == [
+        "subs_minor_units", "subs_minor_units_whole"]
+    (whole,) = read.report.noted("subs_minor_units_whole")
+    assert whole.values == {"n": 1, "column": "unit_amount_in_cents", "currency": "currency"}
+    # no currency column: every amount divided, and only that said
+    plain = read_subscriptions_report(write(tmp_path, "plain.csv", "customer,start,end,"
+                                            "mrr_cents\na,2024-01-01,,1999\n"),
+                                      mrr="mrr_cents")
+    assert plain.frame["mrr"].to_list() == pytest.approx([19.99])
+    assert [n.key for n in plain.report.notes if n.key.startswith("subs_minor")] == [
+        "subs_minor_units"]
+
+
+def test_clv_saas_says_the_cents_divided(tmp_path):
+    path = write(tmp_path, "cents.csv", CENTS)
+    out = json.loads(_run("saas", path, "--mrr", "unit_amount_in_cents", "--as-of",
+                          "2024-03-31", "--json"))
+    assert out["months"][-1]["mrr"] == pytest.approx(60 + 24 + 1000)
+    assert "'unit_amount_in_cents' holds amounts in cents" in out["notes"]
+    assert "1 subscription is in a currency without cents" in out["notes"]
+    french = " ".join(_run("saas", path, "--mrr", "unit_amount_in_cents", "--as-of",
+                           "2024-03-31", lang="fr").split())
+    assert "montants en centimes" in french and "1 abonnement est dans une devise" in french
+
+
+# --- 5. Chargebee's 'Canceled On', found by its name -------------------------------------------
+
+def test_chargebee_s_canceled_on_is_the_end():
+    found, origin = detect_columns(["Customer ID", "Started At", "Canceled On", "MRR"],
+                                   "subscriptions")
+    assert found["end"] == "Canceled On" and origin["end"] == "common name"
+    # beside an expiry, the expiry is taken (as Recurly's canceled_at)
+    found, _ = detect_columns(["customer", "start", "Canceled On", "expires_at"],
+                              "subscriptions")
+    assert found["end"] == "expires_at"
+
+
+# --- 6. clv analyze --subscriptions says how the table was read --------------------------------
+
+def test_clv_analyze_says_how_the_subscriptions_were_read(tmp_path):
+    from clv.datasets import sample_shop
+
+    shop = tmp_path / "shop.csv"
+    sample_shop(n_customers=200, seed=3).transactions.write_csv(shop)
+    subs = write(tmp_path, "subs.csv", "customer_id,start,end,mrr,plan\n"
+                 "c1,2024-01-01,,10,basic\nc2,2024-01-05,2024-03-01,20,pro\n"
+                 "c3,2024-02-01,,0,basic\n")
+    done = cli("analyze", shop, "--subscriptions", subs, "--json")
+    assert "Traceback" not in done.stdout + done.stderr, done.stderr
+    assert done.returncode == 0, done.stderr
+    said = " ".join(done.stderr.split())
+    assert "subs.csv: 2 subscriptions have no end in 'end': active" in said
+    assert "1 subscription has a monthly revenue of 0 (row 4)" in said
+    json.loads(done.stdout)  # stdout stays the JSON alone
+    french = " ".join(cli("analyze", shop, "--subscriptions", subs, "--json",
+                          lang="fr").stderr.split())
+    assert "2 abonnements n'ont pas de fin dans « end » : actifs" in french

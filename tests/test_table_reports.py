@@ -222,3 +222,17 @@ def test_the_report_says_how_each_table_was_read_in_both_languages(tmp_path):
     assert "empty row (no value in any column)" in english
     assert "ligne vide (aucune valeur dans aucune colonne)" in french
     assert "Dépenses marketing\u00a0: depenses.csv" in french.replace(" :", "\u00a0:")
+
+
+def test_every_note_counted_once_is_said_in_the_singular_in_english():
+    """'1 subscriptions have no end' was the English of a count of one (the catalogue, which
+    the report and the dashboard use, had the singular; the notes' own text had not)."""
+    from clv.data.table_reports import NOTES, NOTES_ONE, TableNote
+    from clv.i18n import catalogue
+
+    said = catalogue()
+    missing = [k for k in NOTES if f"tbl_note_{k}_one" in said and k not in NOTES_ONE]
+    assert not missing
+    note = TableNote("subs_active", n=1, column="end")
+    assert str(note) == "1 subscription has no end in 'end': active"
+    assert str(TableNote("subs_active", n=2, column="end")).startswith("2 subscriptions have")

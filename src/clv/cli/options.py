@@ -104,6 +104,10 @@ ProductCol = Annotated[str | None, typer.Option("--product", help="Column holdin
 StatusCol = Annotated[str | None, typer.Option(
     "--status", help="Column holding the order or payment status (detected when named "
                      "status, financial status, state ...): rows not paid are excluded.")]
+CancelledCol = Annotated[str | None, typer.Option(
+    "--cancelled", help="Column holding the date an order was cancelled (detected when named "
+                        "cancelled at, canceled at ...; Shopify's 'Cancelled at'): the rows "
+                        "of a cancelled order are excluded as not paid.")]
 ChannelCol = Annotated[str | None, typer.Option(
     "--channel", help="Column holding the acquisition channel.")]
 QuantityCol = Annotated[str | None, typer.Option(
@@ -134,6 +138,7 @@ UnpaidStatus = Annotated[list[str] | None, typer.Option(
 READ_OPTIONS: dict[str, tuple[Any, Any]] = {  # option name: (annotation, default)
     "customer": (Customer, None), "date": (DateCol, None), "amount": (AmountCol, None),
     "order_id": (OrderId, None), "product": (ProductCol, None), "status": (StatusCol, None),
+    "cancelled": (CancelledCol, None),
     "channel": (ChannelCol, None), "quantity": (QuantityCol, None), "price": (PriceCol, None),
     "preset": (Preset, None), "date_format": (DateFormat, None), "refunds": (Refunds, "net"),
     "duplicates": (Duplicates, "auto"),
@@ -234,9 +239,9 @@ class Reading:
         options = dict(self.options)
         if keep is not None:
             options["keep"] = keep
-        status = options.pop("status", None)
-        if status is not None:  # the readers name it in ``columns``
-            options["columns"] = {"status": status}
+        named = {f: options.pop(f, None) for f in ("status", "cancelled")}
+        if any(named.values()):  # the readers name them in ``columns``
+            options["columns"] = {f: c for f, c in named.items() if c is not None}
         if options.get("max_amount") is None:
             options.pop("max_amount", None)
         for option, name in (("paid_status", "paid_statuses"),
@@ -315,12 +320,20 @@ class Reading:
         return read.frame
 
     def subscriptions(self, path: Path | None) -> pl.DataFrame | None:
-        """The subscriptions table of ``--subscriptions`` (None without it)."""
+        """The subscriptions table of ``--subscriptions`` (None without it). How it was read
+        (the end column taken, seats or cents applied, subscriptions still active...) is
+        said on stderr in this run's language, a note a line, as ``clv saas`` says it."""
         if existing(path, "--subscriptions") is None:
             return None
-        from clv.data.tables import read_subscriptions
+        from clv.cli.output import note_words, say
+        from clv.data.table_reports import TableNote
+        from clv.data.tables import read_subscriptions_report
 
-        return read_subscriptions(str(path), keep=("plan",), mrr="mrr", **self.raw)
+        read = read_subscriptions_report(str(path), keep=("plan",), mrr="mrr", **self.raw)
+        for note in read.report.notes:
+            if isinstance(note, TableNote):
+                say("cli_note", "yellow", f"{read.report.source}: {note_words(note)}")
+        return read.frame
 
 
 # --- valuation ----------------------------------------------------------------------------------

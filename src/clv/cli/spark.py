@@ -81,8 +81,9 @@ def transactions(file: str, read: Reading, master: str, conf: list[str] | None,
             flag = "--" + key.replace("_", "-")
             raise ClvError(f"{flag} is not applied by --engine spark (type the columns in the "
                            "data, or leave out --engine spark)")
-    if read.options.get("status") is not None:  # the status column, named
-        options["columns"] = {"status": read.options["status"]}
+    named = {f: read.options.get(f) for f in ("status", "cancelled")}
+    if any(named.values()):  # the status and cancellation columns, named
+        options["columns"] = {f: c for f, c in named.items() if c is not None}
     for name in ("paid_statuses", "unpaid_statuses"):  # each given comma-separated
         if name in options:
             options[name] = statuses(options[name])

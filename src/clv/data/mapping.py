@@ -151,8 +151,10 @@ TABLE_NAMES: dict[str, dict[str, list[str]]] = {
         # 'expires_at' (the end of the term of a subscription cancelled during it) before
         # its 'canceled_at' (when the customer asked), as Stripe's 'ended_at' before its
         # 'canceled_at' (see CANCEL_ASKED_NAMES)
+        # Chargebee's 'Canceled On' is the date a subscription ends (scheduled or past)
         "end": ["end", "end_date", "ended_at", "expires_at", "expired_at", "expiration_date",
-                "expiry_date", "canceled_at", "cancelled_at", "cancellation_date", "fin",
+                "expiry_date", "canceled_at", "cancelled_at", "cancellation_date",
+                "canceled_on", "cancelled_on", "fin",
                 "date_de_fin", "date_fin", "date_resiliation", "date_de_resiliation",
                 "resiliation"],
         "mrr": ["mrr", "monthly_revenue", "revenu_mensuel", "montant_mensuel",
@@ -178,6 +180,12 @@ revenue column (an MRR, Chargebee's 'Plan Amount', which is the plan's price for
 units) it is left aside, and the report says so."""
 UNIT_PRICE_WORDS = {"unit", "unitaire", "seat"}
 """Words of a column name that say it holds a price per unit (per seat)."""
+MINOR_UNIT_WORDS = {"cents", "cent", "centimes", "pence"}
+"""Words of a column name that say it holds amounts in the currency's minor unit (Recurly's
+'unit_amount_in_cents': 5000 for 50.00)."""
+CURRENCY_NAMES = ("currency", "currency_code", "devise")
+"""Names of a subscriptions table's currency column (Recurly's 'currency'), whose
+:data:`ZERO_DECIMAL` currencies have no minor unit (their amounts are not divided)."""
 TABLE_REQUIRED: dict[str, tuple[str, ...]] = {
     "spend": ("month", "channel", "spend"), "customers": ("customer_id",),
     "subscriptions": ("customer_id", "start", "end")}
@@ -719,11 +727,30 @@ def is_unit_price(column: str) -> bool:
     'unitamount' ('UnitPrice'). A 'Plan Amount' is not taken for one: Chargebee's is the
     price of all the plan's units (Stripe's 'plan.amount' is per unit, but the names do not
     tell them apart)."""
+    return any(w in UNIT_PRICE_WORDS or w.startswith(("unitprice", "unitamount"))
+               for w in _words(column))
+
+
+def _words(column: str) -> list[str]:
+    """The words of a column name, accents off, lower case, camel case split ('UnitPrice'
+    is 'unit', 'price')."""
     folded = "".join(ch for ch in unicodedata.normalize("NFKD", column)
                      if not unicodedata.combining(ch))
-    words = re.findall(r"[a-z0-9]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", folded).lower())
-    return any(w in UNIT_PRICE_WORDS or w.startswith(("unitprice", "unitamount"))
-               for w in words)
+    return re.findall(r"[a-z0-9]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", folded).lower())
+
+
+def in_minor_units(column: str) -> bool:
+    """Whether the name ``column`` says its amounts are in the currency's minor unit: one of
+    its words is in :data:`MINOR_UNIT_WORDS` (Recurly's 'unit_amount_in_cents', 'MRR
+    (cents)'), or it is one word ending with 'incents' ('amountInCents')."""
+    return any(w in MINOR_UNIT_WORDS or w.endswith("incents") for w in _words(column))
+
+
+def subscription_currency(columns: list[str]) -> str | None:
+    """The currency column among ``columns`` (:data:`CURRENCY_NAMES`), compared as the
+    common names are."""
+    by_norm = {_norm(c): c for c in columns}
+    return next((by_norm[_norm(n)] for n in CURRENCY_NAMES if _norm(n) in by_norm), None)
 
 
 def subscription_quantity(columns: list[str]) -> str | None:

@@ -77,6 +77,10 @@ NOTES: dict[str, str] = {
                           "cancellation was asked)",
     "subs_unit_price": "each subscription's monthly revenue is '{column}' x '{quantity}' (a "
                        "price per unit times the quantity, such as seats)",
+    "subs_minor_units": "'{column}' holds amounts in cents (the currency's minor unit): "
+                        "divided by 100",
+    "subs_minor_units_whole": "{n:,} subscriptions are in a currency without cents (in "
+                              "'{currency}'): their '{column}' is not divided",
     "subs_quantity_not_applied": "'{quantity}' holds quantities (seats, units) not applied: "
                                  "'{column}' is read as each subscription's whole monthly "
                                  "revenue, not a price per unit (if it is one, give the "
@@ -84,6 +88,33 @@ NOTES: dict[str, str] = {
 }
 """The English sentence of each kind of note (``str.format`` templates)."""
 NOTES_ONE: dict[str, str] = {
+    "months_numeric": "{n:,} month of '{column}' written as month and year ('{example}')",
+    "months_year_first": "{n:,} month of '{column}' written as year and month ('{example}')",
+    "months_named": "{n:,} month of '{column}' written with the month's name ('{example}')",
+    "months_dates": "{n:,} value of '{column}' is a date ('{example}'): it counts for its month",
+    "decimal_comma": "{n:,} amount of '{column}' is written with a decimal comma ('{example}', "
+                     "read as {value:,.2f})",
+    "repeated_month": "{n:,} row repeats the channel and month of another row (rows {rows}: "
+                      "'{channel}', {month}): their spends are added together",
+    "no_channel": "{n:,} row has no channel in '{column}' (row {row}): its spend counts in the "
+                  "total, under no channel",
+    "months_outside": "{n:,} month of the spend table ({first}) lies outside the orders' months "
+                      "({start} to {end}): its spend counts, but no customer is acquired in it",
+    "dates_unread": "{n:,} value of '{column}' is not a date ('{example}', row {row}): left blank",
+    "dates_empty": "{n:,} row has no value in '{column}': left blank",
+    "customers_no_channel": "{n:,} customer has no channel in '{column}': the channels count them"
+                            " under '(unknown)'",
+    "repeated_other": "{n:,} row of a repeated customer id gives another '{column}' than the "
+                      "customer's first row ('{example}', row {row}): the first row's is kept",
+    "subs_active": "{n:,} subscription has no end in '{column}': active",
+    "subs_no_customer": "{n:,} subscription has no customer id (row {row}): kept, under an empty "
+                        "id",
+    "subs_free": "{n:,} subscription has a monthly revenue of 0 (row {row}): it counts in no "
+                 "month's revenue nor paying customers",
+    "subs_after_end": "{n:,} subscription starts after {month}, the last month reported (the "
+                      "orders end on {end}): it is in no month's figures",
+    "subs_minor_units_whole": "{n:,} subscription is in a currency without cents (in "
+                              "'{currency}'): its '{column}' is not divided",
     "subs_end_after_as_of": "{n:,} subscription ends after {as_of}, the date the figures "
                             "describe (a cancellation scheduled, such as at the end of a "
                             "term): counted as active on that date",

@@ -22,10 +22,13 @@ from clv.data.dates import parse_dates
 from clv.data.ids import clean_ids, single_values
 from clv.data.mapping import (
     TABLE_REQUIRED,
+    ZERO_DECIMAL,
     cancel_asked,
     detect_columns,
+    in_minor_units,
     is_unit_price,
     listed_words,
+    subscription_currency,
     subscription_quantity,
 )
 from clv.data.readers import ROW, RawTable, read_raw
@@ -408,8 +411,8 @@ def read_subscriptions_report(source: Any, *, customer: str | None = None,
     if asked is not None:
         report.notes.append(TableNote("subs_end_preferred", column=names["end"], other=asked))
     if "mrr" in names and (mrr is not None or columns is not None):
-        out["mrr"] = _per_unit(raw, names, _amounts(raw, names["mrr"], decimal,
-                                                    "error_what_amount", report), report)
+        out["mrr"] = _per_unit(raw, names, _in_major_units(raw, names, _amounts(
+            raw, names["mrr"], decimal, "error_what_amount", report), report), report)
         free = out["mrr"] == 0
         if free.any():
             report.notes.append(TableNote("subs_free", n=int(free.sum()),
@@ -426,6 +429,28 @@ def read_subscriptions_report(source: Any, *, customer: str | None = None,
         + [v.alias(k) for k, v in carried.items()])
     report.columns, report.rows_kept = dict(names), read.height
     return TableRead(read, report)
+
+
+def _in_major_units(raw: RawTable, names: dict[str, str], mrr: pl.Series,
+                    report: TableReport) -> pl.Series:
+    """The monthly revenue ``mrr`` of each row of a subscriptions table in the currency's
+    unit: divided by 100 when the column read (``names["mrr"]``) says it is in the minor unit
+    (:func:`clv.data.mapping.in_minor_units`: Recurly's 'unit_amount_in_cents'), but on the
+    rows whose currency (the table's currency column, when it has one) has no minor unit
+    (:data:`clv.data.mapping.ZERO_DECIMAL`: 1000 JPY is written 1000). ``report`` says so."""
+    if not in_minor_units(names["mrr"]):
+        return mrr
+    currency = subscription_currency([c for c in raw.frame.columns
+                                      if c != ROW and c not in names.values()])
+    whole = pl.Series([False] * len(mrr)) if currency is None else \
+        raw.frame[currency].cast(pl.String).str.strip_chars().str.to_uppercase() \
+        .is_in(sorted(ZERO_DECIMAL)).fill_null(False)
+    report.notes.append(TableNote("subs_minor_units", column=names["mrr"]))
+    if whole.any():
+        report.notes.append(TableNote("subs_minor_units_whole", n=int(whole.sum()),
+                                      column=names["mrr"], currency=currency))
+    return pl.select(pl.when(whole).then(mrr).otherwise(mrr / 100).alias(mrr.name)) \
+        .to_series()
 
 
 def _per_unit(raw: RawTable, names: dict[str, str], mrr: pl.Series, report: TableReport

@@ -515,6 +515,20 @@ MESSAGES: dict[str, dict[str, str]] = {
               "unit times the quantity, such as seats).",
         "fr": "Le revenu mensuel de chaque abonnement est « {column} » x « {quantity} » (un "
               "prix unitaire multiplié par la quantité, par exemple le nombre de licences)."},
+    "tbl_note_subs_minor_units": {
+        "en": "“{column}” holds amounts in cents (the currency's minor unit): divided by 100.",
+        "fr": "« {column} » contient des montants en centimes (la plus petite unité de la "
+              "devise) : divisés par 100."},
+    "tbl_note_subs_minor_units_whole": {
+        "en": "{n} subscriptions are in a currency without cents (in “{currency}”): their "
+              "“{column}” is not divided.",
+        "fr": "{n} abonnements sont dans une devise sans centimes (dans « {currency} ») : "
+              "leur « {column} » n'est pas divisé."},
+    "tbl_note_subs_minor_units_whole_one": {
+        "en": "{n} subscription is in a currency without cents (in “{currency}”): its "
+              "“{column}” is not divided.",
+        "fr": "{n} abonnement est dans une devise sans centimes (dans « {currency} ») : son "
+              "« {column} » n'est pas divisé."},
     "tbl_note_subs_quantity_not_applied": {
         "en": "“{quantity}” holds quantities (seats, units) not applied: “{column}” is read as "
               "each subscription's whole monthly revenue, not a price per unit (if it is one, "
