@@ -27,7 +27,8 @@ from bench_summary import log_path
 def jobs(spark: Any, group: str, since: float) -> list[tuple[float, float, float, str]]:
     """When each finished job of ``group`` started (seconds after ``since``, a Unix time),
     its seconds, the bytes its stages wrote to shuffles (compressed, as Spark writes them)
-    and its call site (from Spark's status store), in the order they started."""
+    and its call site (from Spark's status store; the caller of ``first``, which most
+    aggregates go through, given as the job's description), in the order they started."""
     store = spark.sparkContext._jsc.sc().statusStore()
     tracker = spark.sparkContext.statusTracker()
     out = []
@@ -43,9 +44,33 @@ def jobs(spark: Any, group: str, since: float) -> list[tuple[float, float, float
                     written += store.lastStageAttempt(stage).shuffleWriteBytes()
                 except Exception:  # noqa: BLE001 - py4j's error of a missing stage
                     continue
-            out.append((began - since, end.get().getTime() / 1000 - began, written,
-                        str(data.name())))
+            said = data.description()
+            site = str(said.get()) if said.isDefined() and str(said.get()) != group \
+                else str(data.name())
+            out.append((began - since, end.get().getTime() / 1000 - began, written, site))
     return sorted(out)
+
+
+def _name_first_calls(spark: Any) -> None:
+    """Jobs run by ``clv.spark.core.first`` (most aggregates) named by the line that called
+    it, not by ``first``'s own line: Spark names a job by the first frame outside pyspark."""
+    import inspect
+
+    from clv.spark import core
+
+    plain = core.first
+
+    def first(frame: Any) -> Any:
+        caller = inspect.stack()[1]
+        group = spark.sparkContext.getLocalProperty("spark.job.description")
+        spark.sparkContext.setJobDescription(
+            f"first from {Path(caller.filename).name}:{caller.lineno}")
+        try:
+            return plain(frame)
+        finally:
+            spark.sparkContext.setJobDescription(group)
+
+    core.first = first
 
 
 def main() -> None:
@@ -63,6 +88,7 @@ def main() -> None:
     from clv.cli.spark import stats
 
     spark = cs.session(args.master)
+    _name_first_calls(spark)
     steps: list[tuple[str, float, list[tuple[float, float, float, str]]]] = [
         ("session", time.perf_counter() - started, [])]
 

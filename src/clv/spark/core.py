@@ -323,9 +323,18 @@ def read_transactions(
     cid = customers.ids
     # a till's placeholder: nobody's sale (the readers' _walk_ins), looked for in a pass over
     # the ids alone, first: folded in the validation's pass for every log, it made that pass
-    # 60% slower at 1M lines and the summary 4x the hand-written job at 10M (bench/README.md)
+    # 60% slower at 1M lines and the summary 4x the hand-written job at 10M (bench/README.md).
+    # The ids as written: the fold drops what the engine's ids trim, and lower-cases them
+    # (the guests' emails, when taken for ids, are looked at as the engine writes them; a
+    # column of numbers holds no placeholder). One aggregate over every partition at once
+    # (a limit scans them a few at a time)
     walk_in = _walk_in(F, cid)
-    if not df.select(walk_in.alias("_w")).filter(F.col("_w")).limit(1).collect():
+    raw = m["customer_id"]
+    by_email = any(getattr(n, "key", "") == "guest_emails" for n in customers.notes)
+    looked = walk_in if by_email else _walk_in(F, F.col(f"`{raw}`")) \
+        if types[raw] == "string" else None
+    tills = looked is not None and bool(first(df.agg(F.max(looked.cast("int"))))[0])
+    if not tills:
         walk_in = F.lit(False)
     text = types[m["timestamp"]] == "string"
     stamp = None if text and date_format is not None else \
@@ -378,18 +387,25 @@ def read_transactions(
     # links and the summary, which then group where the rows are (no shuffle of the rows
     # again). A row without a customer (excluded) is keyed by its hash, so that such rows
     # spread over the partitions and identical ones meet. The source's values shown as
-    # examples only on the rows excluded (a null elsewhere takes no room)
+    # examples (and the currency of a row excluded) only on the rows excluded, in one
+    # column, null elsewhere: as a column each, their nulls made the shuffle's rows 40
+    # bytes longer and the pass 2 s slower at 10M lines (bench/README.md). The flag of a
+    # till's placeholder is shuffled only when the log has one
     df = df.withColumn("_h", F.xxhash64(*every))
     key = F.coalesce(cid, F.concat(F.lit(NO_CUSTOMER), F.col("_h").cast("string")))
     values = {f"_shown_{i}": made.shown.get(c, F.col(f"`{c}`")) for i, c in enumerate(shown)}
     values |= {f"_listed_{i}": F.col(f"`{c}`") for i, c in enumerate(listing)}
+    packed = {**values, **({"_cur": made.cur} if made.cur is not None else {})}
     work = df.select(key.alias("customer_id"), ts.alias("timestamp"), amt.alias("amount"),
                      code.alias("_code"), made.cancel.alias("_cancel"),
-                     made.line0.alias("_line0"), walk_in.alias("_walkin"), "_h",
-                     *(F.when(code.isNotNull(), v).alias(n) for n, v in values.items()),
-                     *([F.when(code.isNotNull(), made.cur).alias("_cur")]
-                       if made.cur is not None else []),
+                     made.line0.alias("_line0"), *([walk_in.alias("_walkin")] if tills else []),
+                     "_h", *([F.when(code.isNotNull(), F.struct(
+                         *(v.alias(n) for n, v in packed.items()))).alias("_packed")]
+                             if packed else []),
                      *carried).repartition("customer_id").persist(StorageLevel.MEMORY_AND_DISK)
+    work = work.select(*(c for c in work.columns if c != "_packed"),
+                       *([] if tills else [F.lit(False).alias("_walkin")]),
+                       *(F.col("_packed")[n].alias(n) for n in packed))
     work = _repeats(F, df, every, work, key, duplicate, values)
     rows_kept = work.filter(F.col("_code").isNull())
     kept = rows_kept.select("customer_id", "timestamp", "amount",
