@@ -269,6 +269,10 @@ def database_summary(
                 raise NotInDatabase(f"the customers of {m['customer_id']} include a till's "
                                     "placeholders ('WALKIN', 'Walk-in Customer' ...): a rule "
                                     "applied to the rows read")
+            if _undated_lines(conn, tbl, m):
+                raise NotInDatabase(f"lines of an order ('{m['order_id']}') have no date in "
+                                    f"'{m['timestamp']}' (further lines, which take their "
+                                    "order's): a rule applied to the rows read")
             stamp = _timestamp(tbl.c[m["timestamp"]], timezone, where, conn, text_dates)
             dated: Any = None
             date_notes: list[Any] = []
@@ -397,6 +401,36 @@ def _walk_ins(conn: sa.Connection, tbl: Any, ids: Any) -> bool:
                                     "[^a-z0-9]", "", "g")
     found = conn.execute(sa.select(sa.literal(1)).select_from(tbl)
                          .where(folded.in_(sorted(WALK_IN_IDS))).limit(1)).first()
+    return found is not None
+
+
+def _undated_lines(conn: sa.Connection, tbl: Any, m: dict[str, str]) -> bool:
+    """Whether a row names its order (``m["order_id"]``) but has no date (null, or blank
+    text) while another row of that order has one: the readers give such a further line its
+    order's date and customer (:func:`clv.data.transactions._order_lines_filled`), which
+    this engine leaves to the rows read. An order without any date is no such order (its
+    rows are excluded for their date here as there)."""
+    import sqlalchemy as sa
+
+    if "order_id" not in m:
+        return False
+
+    def text(col: Any) -> bool:
+        return isinstance(col.type, sa.String | sa.types.NullType)
+
+    def blank(col: Any) -> Any:
+        return sa.or_(col.is_(None), sa.func.trim(col) == "") if text(col) else col.is_(None)
+
+    def key(col: Any) -> Any:
+        return sa.func.trim(col) if text(col) else col
+
+    line, other = tbl.alias("line"), tbl.alias("other")
+    ts, oid = m["timestamp"], m["order_id"]
+    dated = sa.exists().where(key(other.c[oid]) == key(line.c[oid]),
+                              sa.not_(blank(other.c[ts])))
+    found = conn.execute(sa.select(sa.literal(1)).select_from(line)
+                         .where(blank(line.c[ts]), sa.not_(blank(line.c[oid])), dated)
+                         .limit(1)).first()
     return found is not None
 
 

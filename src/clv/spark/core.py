@@ -319,21 +319,31 @@ def read_transactions(
     every = [F.col(f"`{c}`") for c in df.columns]  # the source's columns (identical rows)
     # the lines' order in the source: a customer's first line's channel, the outlier's row
     df = df.withColumn("_row", F.monotonically_increasing_id())
+    # one pass over the source before the rules, in one aggregate over every partition at
+    # once (a limit scans them a few at a time): whether an order has further lines without
+    # a date, and whether a till's placeholder is among the ids. Folded in the validation's
+    # pass for every log, the placeholders made that pass 60% slower at 1M lines and the
+    # summary 4x the hand-written job at 10M (bench/README.md). The ids as written: the fold
+    # drops what the engine's ids trim and lower-cases them (a column of numbers holds no
+    # placeholder), and a further line's customer is another line's
+    raw = m["customer_id"]
+    looks = {"walk_in": _walk_in(F, F.col(f"`{raw}`")) if types[raw] == "string" else None,
+             "undated": _undated_lines(F, m, types)}
+    asked = {k: v for k, v in looks.items() if v is not None}
+    found = dict(zip(asked, first(df.agg(*(F.max(v.cast("int")) for v in asked.values())))
+                     if asked else [], strict=True))
+    fill_notes: list[Any] = []
+    if found.get("undated"):  # the readers' _order_lines_filled
+        df, filled = _order_lines_filled(F, df, m, types)
+        fill_notes = [filled] if filled is not None else []
     customers = _CustomerIds(F, df, mapping, types, head, where)
     cid = customers.ids
-    # a till's placeholder: nobody's sale (the readers' _walk_ins), looked for in a pass over
-    # the ids alone, first: folded in the validation's pass for every log, it made that pass
-    # 60% slower at 1M lines and the summary 4x the hand-written job at 10M (bench/README.md).
-    # The ids as written: the fold drops what the engine's ids trim, and lower-cases them
-    # (the guests' emails, when taken for ids, are looked at as the engine writes them; a
-    # column of numbers holds no placeholder). One aggregate over every partition at once
-    # (a limit scans them a few at a time)
+    # a till's placeholder: nobody's sale (the readers' _walk_ins); the guests' emails, when
+    # taken for ids, looked at as the engine writes them, in a pass of their own
     walk_in = _walk_in(F, cid)
-    raw = m["customer_id"]
-    by_email = any(getattr(n, "key", "") == "guest_emails" for n in customers.notes)
-    looked = walk_in if by_email else _walk_in(F, F.col(f"`{raw}`")) \
-        if types[raw] == "string" else None
-    tills = looked is not None and bool(first(df.agg(F.max(looked.cast("int"))))[0])
+    tills = bool(found.get("walk_in"))
+    if any(getattr(n, "key", "") == "guest_emails" for n in customers.notes):
+        tills = bool(first(df.agg(F.max(walk_in.cast("int"))))[0])
     if not tills:
         walk_in = F.lit(False)
     text = types[m["timestamp"]] == "string"
@@ -416,13 +426,14 @@ def read_transactions(
         kept, linked = _link_refunds(F, rows_kept, kept)
     issues, blank_lines, positive, last, walk_ins = _issues(
         F, work, reasons, shown, where, drop_dup, N_EXAMPLES, bound, linked, made.how)
-    notes = date_notes + customers.notes + list(made.notes)
+    notes = fill_notes + date_notes + customers.notes + list(made.notes)
     if blank_lines:  # the readers' note of the blank lines kept as line items
-        notes.insert(len(date_notes) + len(customers.notes), Note("line_items", n=blank_lines))
+        notes.insert(len(fill_notes) + len(date_notes) + len(customers.notes),
+                     Note("line_items", n=blank_lines))
     if walk_ins:  # the readers' note, after the customers' (their ids, their first three)
         found = [r[0] for r in work.filter(F.col("_walkin")).select("customer_id").distinct()
                  .orderBy("customer_id").limit(3).collect()]
-        notes.insert(len(date_notes) + len(customers.notes), Note(
+        notes.insert(len(fill_notes) + len(date_notes) + len(customers.notes), Note(
             "walk_ins", n=walk_ins, column=m["customer_id"],
             example=", ".join(f"'{v}'" for v in found)))
     if mapping.line_items:  # the readers group the lines kept into orders (_orders)
@@ -941,6 +952,54 @@ def _repeats(F: Any, df: DataFrame, every: list[Column], work: DataFrame, key: C
     return out
 
 
+def _undated_lines(F: Any, m: dict[str, str], types: dict[str, str]) -> Column | None:
+    """True on a line without a date that names its order (None when the log has no order
+    id): the lines :func:`_order_lines_filled` may fill."""
+    if "order_id" not in m:
+        return None
+    undated: Column = _text(F, m["timestamp"], types).isNull() \
+        & _text(F, m["order_id"], types).isNotNull()
+    return undated
+
+
+def _order_lines_filled(F: Any, df: DataFrame, m: dict[str, str], types: dict[str, str]
+                        ) -> tuple[DataFrame, Note | None]:
+    """The readers' rule of an order's further lines
+    (:func:`clv.data.transactions._order_lines_filled`): a line without a date, of an order
+    whose date is on another line, takes its date and its customer from the order's lines
+    before it in the source's order (the last one written, trimmed; Squarespace writes the
+    order's columns on its first line only), said in the note ``order_lines_filled``; None
+    when no such order has a dated line. Only the lines of the orders with an undated line
+    are grouped by order (a window over them, in the order of ``_row``); their values are
+    joined back to the source by ``_row``, sent to each executor when few."""
+    from pyspark.sql import Window
+
+    ts, oid = _text(F, m["timestamp"], types), _text(F, m["order_id"], types)
+    orders = df.filter(ts.isNull() & oid.isNotNull()).select(oid.alias("_o")).distinct()
+    dated = df.filter(ts.isNotNull()).select(oid.alias("_o")) \
+        .join(orders, "_o", "left_semi").distinct()
+    fills = list(dict.fromkeys((m["timestamp"], m["customer_id"])))
+    before = Window.partitionBy("_o").orderBy("_row") \
+        .rowsBetween(Window.unboundedPreceding, Window.currentRow)
+    lines = df.select(oid.alias("_o"), "_row", ts.isNull().alias("_undated"),
+                      *(_text(F, c, types).alias(f"_fill{i}") for i, c in enumerate(fills))) \
+        .join(dated, "_o", "left_semi") \
+        .select("_row", "_undated", *(F.last(f"_fill{i}", ignorenulls=True).over(before)
+                                      .alias(f"_fill{i}") for i in range(len(fills)))) \
+        .filter(F.col("_undated")).select("_row", F.lit(True).alias("_line"),
+                                          *(f"_fill{i}" for i in range(len(fills)))).persist()
+    n = lines.count()
+    if n == 0:
+        lines.unpersist()
+        return df, None
+    joined = df.join(F.broadcast(lines) if n <= LINKS_BROADCAST else lines, "_row", "left")
+    line = F.col("_line").isNotNull()  # such a line takes the value before it, even none
+    out = joined.select(*(F.when(line, F.col(f"_fill{fills.index(c)}"))
+                          .otherwise(F.col(f"`{c}`")).alias(c) if c in fills
+                          else F.col(f"`{c}`") for c in df.columns))
+    return out, Note("order_lines_filled", n=n, column=m["timestamp"], order=m["order_id"])
+
+
 def _walk_in(F: Any, ids: Column) -> Column:
     """True where the customer id is a till's placeholder for an anonymous sale
     (:data:`clv.data.mapping.WALK_IN_IDS`: 'WALKIN', 'Walk-in Customer', 'Client de passage'
@@ -1108,7 +1167,9 @@ def _timestamp(F: Any, df: DataFrame, column: str, types: dict[str, str],
     if kind == "string":
         values = [_stripped(v) for v in head[column].drop_nulls().to_list() if _stripped(v)]
         if all(ISO_DATE.match(v) for v in values):
-            parsed: Column = F.to_timestamp_ntz(F.regexp_replace(_strip(F, col), "T", " "))
+            # try_cast: a blank or malformed value is a null (an unparsable date, excluded as
+            # the readers exclude it), where to_timestamp_ntz fails the job under ANSI mode
+            parsed: Column = F.regexp_replace(_strip(F, col), "T", " ").try_cast("timestamp_ntz")
             return parsed
         return None
     raise DataError(f"is {kind}; the Spark engine takes dates as timestamps, dates, text or "
