@@ -110,6 +110,33 @@ def test_blank_and_impossible_iso_dates_are_excluded_not_a_crash(spark: Any,
     spark_agrees(spark, path, tx, {})
 
 
+def test_blank_and_unreadable_text_amounts_are_excluded_not_a_crash(spark: Any,
+                                                                     tmp_path: Path) -> None:
+    """Amounts written as plain-number text, with a blank (' ') and a value that is no
+    number ('1e3x', '1d') beyond the first rows: the cast failed the whole job under ANSI
+    mode; such rows are now excluded as unparsable amounts, as the readers exclude them
+    (Spark's own cast would read '1d' as 1). A value the readers read but Spark cannot
+    ('12,5', a decimal comma) refuses the column, naming the value."""
+    from clv import spark as cs
+    from clv.data import issues as why
+    from clv.errors import DataError
+
+    n = 1_200  # beyond the first rows, which decide that the column holds plain numbers
+    frame = pl.DataFrame({
+        "customer_id": [f"c{i % 50}" for i in range(n)],
+        "date": [dt.datetime(2024, 1, 1) + dt.timedelta(hours=i) for i in range(n)],
+        "amount": [f"{i}.5" for i in range(n - 3)] + [" ", "1e3x", "1d"]})
+    path = tmp_path / "amounts.parquet"
+    frame.write_parquet(path)
+    tx = read_transactions(path, as_of=AS_OF)
+    assert tx.issues.excluded(why.BAD_AMOUNT) == 3  # the blank, "1e3x" and "1d"
+    spark_agrees(spark, path, tx, {})
+    comma = tmp_path / "comma.parquet"
+    frame.with_columns(pl.col("amount").replace("1e3x", "12,5")).write_parquet(comma)
+    with pytest.raises(DataError, match="12,5"):
+        cs.read_transactions(str(comma), spark, as_of=AS_OF)
+
+
 def test_the_database_leaves_them_to_the_rows_read(url: str) -> None:  # noqa: F811
     from clv.prep.database import NotInDatabase, database_summary, summary_of_source
 
@@ -121,3 +148,16 @@ def test_the_database_leaves_them_to_the_rows_read(url: str) -> None:  # noqa: F
         url, {"table": "squarespace", "as_of": AS_OF, **options}, {"unit": "week"})
     assert tx is not None and reason is not None
     _readers(tx)
+
+
+def test_the_database_reads_a_white_space_date_as_a_blank(url: str) -> None:  # noqa: F811
+    """A further line whose date is a tab or a carriage return is blank to the readers (and
+    filled): the database's check trimmed spaces only, kept the log and excluded the line."""
+    from clv.prep.database import NotInDatabase, database_summary
+
+    frame, options = text_dates()
+    frame = frame.with_columns(pl.col("Created at").replace(" ", "\t\r"))
+    _write(url, "tabs", frame)
+    with pytest.raises(NotInDatabase, match="no date"):
+        database_summary(url, "tabs", as_of=AS_OF, **options)
+

@@ -319,3 +319,13 @@ def test_clv_analyze_says_how_the_subscriptions_were_read(tmp_path):
     french = " ".join(cli("analyze", shop, "--subscriptions", subs, "--json",
                           lang="fr").stderr.split())
     assert "2 abonnements n'ont pas de fin dans « end » : actifs" in french
+
+
+def test_cents_all_in_a_currency_without_cents(tmp_path):
+    """A table whose every subscription is in yen said its amounts were divided by 100."""
+    yen = read_subscriptions_report(write(tmp_path, "yen.csv", "customer,start,end,mrr_cents,"
+                                          "currency\na,2024-01-01,,1000,JPY\n"),
+                                    mrr="mrr_cents")
+    assert yen.frame["mrr"].to_list() == [1000.0]
+    assert [n.key for n in yen.report.notes if n.key.startswith("subs_minor")] == [
+        "subs_minor_units_whole"]

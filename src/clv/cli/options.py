@@ -321,8 +321,9 @@ class Reading:
 
     def subscriptions(self, path: Path | None) -> pl.DataFrame | None:
         """The subscriptions table of ``--subscriptions`` (None without it). How it was read
-        (the end column taken, seats or cents applied, subscriptions still active...) is
-        said on stderr in this run's language, a note a line, as ``clv saas`` says it."""
+        (the subscriptions still active, free or without a customer, the end column taken, a
+        quantity left aside...) is said on stderr in this run's language, a note a line, as
+        ``clv saas`` says it."""
         if existing(path, "--subscriptions") is None:
             return None
         from clv.cli.output import note_words, say

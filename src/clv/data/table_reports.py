@@ -102,7 +102,7 @@ NOTES_ONE: dict[str, str] = {
                       "({start} to {end}): its spend counts, but no customer is acquired in it",
     "dates_unread": "{n:,} value of '{column}' is not a date ('{example}', row {row}): left blank",
     "dates_empty": "{n:,} row has no value in '{column}': left blank",
-    "customers_no_channel": "{n:,} customer has no channel in '{column}': the channels count them"
+    "customers_no_channel": "{n:,} customer has no channel in '{column}': the channels count it"
                             " under '(unknown)'",
     "repeated_other": "{n:,} row of a repeated customer id gives another '{column}' than the "
                       "customer's first row ('{example}', row {row}): the first row's is kept",

@@ -442,10 +442,11 @@ def _in_major_units(raw: RawTable, names: dict[str, str], mrr: pl.Series,
         return mrr
     currency = subscription_currency([c for c in raw.frame.columns
                                       if c != ROW and c not in names.values()])
-    whole = pl.Series([False] * len(mrr)) if currency is None else \
+    whole = pl.repeat(False, len(mrr), dtype=pl.Boolean, eager=True) if currency is None else \
         raw.frame[currency].cast(pl.String).str.strip_chars().str.to_uppercase() \
         .is_in(sorted(ZERO_DECIMAL)).fill_null(False)
-    report.notes.append(TableNote("subs_minor_units", column=names["mrr"]))
+    if not whole.all() or not len(whole):
+        report.notes.append(TableNote("subs_minor_units", column=names["mrr"]))
     if whole.any():
         report.notes.append(TableNote("subs_minor_units_whole", n=int(whole.sum()),
                                       column=names["mrr"], currency=currency))

@@ -438,7 +438,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "{n} clients n'ont pas de canal dans « {column} » : les canaux les comptent "
               "sous « (unknown) »."},
     "tbl_note_customers_no_channel_one": {
-        "en": "{n} customer has no channel in “{column}”: the channels count them under "
+        "en": "{n} customer has no channel in “{column}”: the channels count it under "
               "“(unknown)”.",
         "fr": "{n} client n'a pas de canal dans « {column} » : les canaux le comptent sous "
               "« (unknown) »."},

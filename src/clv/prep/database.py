@@ -415,22 +415,16 @@ def _undated_lines(conn: sa.Connection, tbl: Any, m: dict[str, str]) -> bool:
     if "order_id" not in m:
         return False
 
-    def text(col: Any) -> bool:
-        return isinstance(col.type, sa.String | sa.types.NullType)
-
-    def blank(col: Any) -> Any:
-        return sa.or_(col.is_(None), sa.func.trim(col) == "") if text(col) else col.is_(None)
-
-    def key(col: Any) -> Any:
-        return sa.func.trim(col) if text(col) else col
+    def cleaned(col: Any) -> Any:  # trimmed of any white space, a blank as null
+        return _trimmed(col) if isinstance(col.type, sa.String | sa.types.NullType) else col
 
     line, other = tbl.alias("line"), tbl.alias("other")
     ts, oid = m["timestamp"], m["order_id"]
-    dated = sa.exists().where(key(other.c[oid]) == key(line.c[oid]),
-                              sa.not_(blank(other.c[ts])))
+    dated = sa.exists().where(cleaned(other.c[oid]) == cleaned(line.c[oid]),
+                              cleaned(other.c[ts]).is_not(None))
     found = conn.execute(sa.select(sa.literal(1)).select_from(line)
-                         .where(blank(line.c[ts]), sa.not_(blank(line.c[oid])), dated)
-                         .limit(1)).first()
+                         .where(cleaned(line.c[ts]).is_(None), cleaned(line.c[oid]).is_not(None),
+                                dated).limit(1)).first()
     return found is not None
 
 

@@ -670,18 +670,18 @@ class _Amounts:
         self.currency: list[tuple[str, Column]] = []
         self.cur: Column | None = None  # the row's currency, when rows in others are excluded
         self.line0: Column = F.lit(False)
-        qty = _amount(F, m["quantity"], types, head, where, "quantities") if "quantity" in m \
+        qty = _amount(F, df, m["quantity"], types, head, where, "quantities") if "quantity" in m \
             else None
         if line_items:
             assert qty is not None
-            price = _amount(F, m["price"], types, head, where, "price")
+            price = _amount(F, df, m["price"], types, head, where, "price")
             amount = qty * price
             self.before_customer = [(why.FREE_LINE, price == 0),
                                     (why.NEGATIVE_PRICE, price < 0)]
             self.quantity = [(why.BAD_QUANTITY, qty.isNull() | F.isnan(qty)
                               | (F.abs(qty) == F.lit(math.inf)))]
         else:
-            amount = _amount(F, m["amount"], types, head, where)
+            amount = _amount(F, df, m["amount"], types, head, where)
             if minor_units or "refunded" in m:
                 amount = self._net_refunds(F, m, types, head, where, amount, minor_units)
             if "order_id" in m:
@@ -799,7 +799,7 @@ class _Amounts:
                                    refunded=m.get("refunded", "-")))
         if "refunded" not in m:
             return amount
-        refunded = F.coalesce(_amount(F, m["refunded"], types, head, where, "refunds"),
+        refunded = F.coalesce(_amount(F, self.frame, m["refunded"], types, head, where, "refunds"),
                               F.lit(0.0))
         if minor_units:
             refunded = refunded / units
@@ -1208,22 +1208,52 @@ def _text_dates(F: Any, df: DataFrame, m: dict[str, str], head: pl.DataFrame,
     return joined, F.col("_date_ts"), notes
 
 
-def _amount(F: Any, column: str, types: dict[str, str], head: pl.DataFrame,
+ODD_NUMBERS = 1_000
+"""Distinct values of a column of numbers written as text that are not plain numbers
+(blank aside) brought to the driver to be read by the readers' parser; a column with more is
+refused."""
+
+
+def _amount(F: Any, df: DataFrame, column: str, types: dict[str, str], head: pl.DataFrame,
             where: str, what: str = "amounts") -> Column:
     """A column of numbers (amounts, quantities, unit prices) as doubles: typed numbers, or
-    text of plain numbers (the first rows tell), which Spark casts as clv parses them."""
+    text of plain numbers (the first rows tell). A value of such text that is no plain number
+    (``PLAIN_NUMBER``; a blank aside) is a null, which the readers also make of it (an
+    unparsable amount, excluded), when their parser (:func:`clv.data.amounts.parse_amounts`)
+    reads no number in it either: one pass over the column finds such values, and a value the
+    readers read ('12,50', '$1,200.00') refuses the column, naming it, as do more than
+    :data:`ODD_NUMBERS` distinct ones. Under Spark's ANSI mode a cast of one such value
+    failed the whole job."""
+    from clv.data.amounts import parse_amounts
+
     kind = types[column]
     col: Column = F.col(f"`{column}`")
     if kind in NUMBERS or kind.startswith("decimal"):
         return col.cast("double")
-    if kind == "string":
-        values = [_stripped(v) for v in head[column].drop_nulls().to_list() if _stripped(v)]
-        if all(PLAIN_NUMBER.match(v) for v in values):
-            number: Column = _strip(F, col).cast("double")
-            return number
-    raise DataError(f"is {kind} with {what} Spark cannot read as clv does (plain numbers "
-                    "with a decimal point only); type the column as a number or read the log "
-                    "without --engine spark", source=where, column=column)
+
+    def refused(example: str | None = None) -> DataError:
+        such = f" (such as '{example}')" if example is not None else ""
+        return DataError(f"is {kind} with {what} Spark cannot read as clv does{such} (plain "
+                         "numbers with a decimal point only); type the column as a number or "
+                         "read the log without --engine spark", source=where, column=column)
+
+    if kind != "string":
+        raise refused()
+    values = [_stripped(v) for v in head[column].drop_nulls().to_list() if _stripped(v)]
+    odd_head = next((v for v in values if not PLAIN_NUMBER.match(v)), None)
+    if odd_head is not None:
+        raise refused(odd_head)
+    text = F.nullif(_strip(F, col), F.lit(""))
+    plain = text.rlike(PLAIN_NUMBER.pattern)
+    odd = [r[0] for r in df.select(text.alias("_v")).filter(text.isNotNull() & ~plain)
+           .distinct().limit(ODD_NUMBERS + 1).collect()]
+    if len(odd) > ODD_NUMBERS:
+        raise refused(sorted(odd)[0])
+    read = parse_amounts(pl.Series(odd, dtype=pl.String)).amount if odd else None
+    if read is not None and read.is_not_null().any():
+        raise refused(odd[int(read.is_not_null().arg_max() or 0)])
+    number: Column = F.when(plain, text.try_cast("double"))
+    return number
 
 
 def _issues(F: Any, work: DataFrame, reasons: list[tuple[str, Column]], shown: list[str],
