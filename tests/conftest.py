@@ -89,6 +89,15 @@ def same_rows(a, b) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
+def spark():  # type: ignore[no-untyped-def]
+    """A local Spark session (:func:`spark_session`) for each test module of the Spark
+    engine, stopped after it."""
+    s = spark_session()
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="module")
 def browser():
     """The system Chromium driven by Playwright (no browser is downloaded), one per test
     module; missing (skipped, or failed in CI) when there is none."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -213,14 +213,6 @@ def _shows_cancellation(rule: str, issues: why.DataIssues) -> None:
         assert all(ex[COLUMN[rule]] is not None and str(ex[COLUMN[rule]]).strip()
                    for ex in examples)
 
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    from conftest import spark_session
-
-    s = spark_session()
-    yield s
-    s.stop()
 
 
 @pytest.mark.parametrize("rule", list(RULES))

@@ -9,7 +9,6 @@ summary_of_source gives the readers' figures."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,6 @@ import polars as pl
 import pytest
 
 from clv import read_transactions
-from conftest import spark_session
 
 sa = pytest.importorskip("sqlalchemy")
 from test_database_summary import _write, url  # noqa: E402,F401 (the databases' fixture)
@@ -55,12 +53,6 @@ def text_dates() -> tuple[pl.DataFrame, dict[str, Any]]:
         pl.col("Created at").dt.strftime("%Y-%m-%d %H:%M:%S").fill_null(" "),
         pl.col("Order ID").cast(pl.Int64)), options
 
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    s = spark_session()
-    yield s
-    s.stop()
 
 
 def _readers(tx: Any) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,6 @@ import pytest
 
 from clv import read_transactions
 from clv.errors import ClvError
-from conftest import spark_session
 
 sa = pytest.importorskip("sqlalchemy")
 from test_database_summary import _write, url  # noqa: E402,F401 (the databases' fixture)
@@ -51,12 +49,6 @@ def wix(repeated: bool = True) -> pl.DataFrame:
         frame = frame.with_columns(pl.Series("Order number", [10001, 10004, 10002, 10003]))
     return frame
 
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    s = spark_session()
-    yield s
-    s.stop()
 
 
 def test_the_readers_count_a_repeated_total_once(tmp_path: Path) -> None:

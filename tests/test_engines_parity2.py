@@ -11,7 +11,7 @@ count, amount), the same notes and the same RFM summary (1e-9). Spark runs in lo
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ import pytest
 
 from clv import read_transactions, rfm_summary
 from clv.data import issues as why
-from conftest import same_rows, spark_session
+from conftest import same_rows
 
 sa = pytest.importorskip("sqlalchemy")
 from test_database_summary import _write, url  # noqa: E402,F401 (the databases' fixture)
@@ -223,12 +223,6 @@ def database_agrees(url: str, table: str, tx: Any,  # noqa: F811
     assert done.summary.report.to_dict() == pytest.approx(polars.report.to_dict(), rel=1e-9)
     return done
 
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    s = spark_session()
-    yield s
-    s.stop()
 
 
 @pytest.mark.parametrize("rule", list(RULES))

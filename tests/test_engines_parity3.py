@@ -10,7 +10,7 @@ without pyspark or Java); PostgreSQL needs CLV_TEST_POSTGRES_URL."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ import pytest
 
 from clv import read_transactions, rfm_summary
 from clv.data import issues as why
-from conftest import same_rows, spark_session
+from conftest import same_rows
 
 sa = pytest.importorskip("sqlalchemy")
 from test_database_summary import _write, url  # noqa: E402,F401 (the databases' fixture)
@@ -152,12 +152,6 @@ def _check_polars(rule: str, tx: Any) -> None:
     elif rule == "dates_european":
         assert dt.datetime(2025, 2, 1) in tx.frame["timestamp"].to_list()
 
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    s = spark_session()
-    yield s
-    s.stop()
 
 
 @pytest.mark.parametrize("rule", list(RULES))

@@ -11,7 +11,6 @@ and refuses a log with a refund flag, naming it; the database leaves both to the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import polars as pl
@@ -20,7 +19,6 @@ import pytest
 from clv import read_transactions
 from clv.data import issues as why
 from clv.errors import ClvError
-from conftest import spark_session
 
 sa = pytest.importorskip("sqlalchemy")
 from test_database_summary import _write, url  # noqa: E402,F401 (the databases' fixture)
@@ -56,12 +54,6 @@ def gumroad() -> pl.DataFrame:
         "Order Number": [1001, 1002, 1003, 1006],
     })
 
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    s = spark_session()
-    yield s
-    s.stop()
 
 
 def _exclusions(issues: why.DataIssues) -> list[tuple[str, int, float]]:

@@ -18,18 +18,12 @@ import pytest
 
 from clv import datasets, read_transactions, rfm_summary
 from clv.data import issues as why
-from conftest import same_rows, spark_session
+from conftest import same_rows
 
 AS_OF = dt.datetime(2026, 1, 1)
 pytestmark = [pytest.mark.filterwarnings("ignore:unclosed <socket:ResourceWarning"),
               pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")]
 
-
-@pytest.fixture(scope="module")
-def spark():
-    s = spark_session()
-    yield s
-    s.stop()
 
 
 def _counts(issues: why.DataIssues) -> dict[str, object]:

@@ -8,7 +8,6 @@ mode (skipped without pyspark or Java)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,18 +16,12 @@ import polars as pl
 import pytest
 
 from clv import datasets, read_transactions, rfm_summary
-from conftest import same_rows, spark_session
+from conftest import same_rows
 
 AS_OF = dt.datetime(2026, 1, 1)
 pytestmark = [pytest.mark.filterwarnings("ignore:unclosed <socket:ResourceWarning"),
               pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")]
 
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    s = spark_session()
-    yield s
-    s.stop()
 
 
 def _outliers(notes: list[object]) -> list[dict[str, object]]:

@@ -21,19 +21,13 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from clv import datasets, read_transactions
-from conftest import same_rows, spark_session
+from conftest import same_rows
 
 AS_OF = dt.datetime(2026, 1, 1)
 MARGIN = 0.3
 pytestmark = [pytest.mark.filterwarnings("ignore:unclosed <socket:ResourceWarning"),
               pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")]
 
-
-@pytest.fixture(scope="module")
-def spark():
-    s = spark_session()
-    yield s
-    s.stop()
 
 
 @pytest.fixture(scope="module")

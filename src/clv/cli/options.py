@@ -196,6 +196,17 @@ def check_reading(options: dict[str, Any]) -> None:
             raise ClvError(w("cli_err_encoding", value=options["encoding"])) from None
 
 
+NAMED = ("status", "cancelled")
+"""The reading options that name a column the readers otherwise find by its name, given to
+them in ``columns``."""
+
+
+def named_columns(options: dict[str, Any]) -> dict[str, str]:
+    """The columns ``--status`` and ``--cancelled`` name (field -> column), as the readers'
+    and the Spark engine's ``columns`` take them."""
+    return {f: options[f] for f in NAMED if options.get(f) is not None}
+
+
 def _same_statuses(paid: list[str], unpaid: list[str]) -> list[str]:
     """The values of ``paid`` that ``unpaid`` names too, compared as the readers compare
     statuses (:func:`clv.data.transactions.status_text`: 'Open' is 'open', 'wc-open' too)."""
@@ -239,9 +250,11 @@ class Reading:
         options = dict(self.options)
         if keep is not None:
             options["keep"] = keep
-        named = {f: options.pop(f, None) for f in ("status", "cancelled")}
-        if any(named.values()):  # the readers name them in ``columns``
-            options["columns"] = {f: c for f, c in named.items() if c is not None}
+        named = named_columns(options)
+        for field in NAMED:
+            options.pop(field, None)
+        if named:  # the readers name them in ``columns``
+            options["columns"] = named
         if options.get("max_amount") is None:
             options.pop("max_amount", None)
         for option, name in (("paid_status", "paid_statuses"),

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
-from clv.cli.options import choose, statuses
+from clv.cli.options import choose, named_columns, statuses
 from clv.cli.output import out, print_issues, print_notes
 from clv.errors import ClvError
 
@@ -81,9 +81,9 @@ def transactions(file: str, read: Reading, master: str, conf: list[str] | None,
             flag = "--" + key.replace("_", "-")
             raise ClvError(f"{flag} is not applied by --engine spark (type the columns in the "
                            "data, or leave out --engine spark)")
-    named = {f: read.options.get(f) for f in ("status", "cancelled")}
-    if any(named.values()):  # the status and cancellation columns, named
-        options["columns"] = {f: c for f, c in named.items() if c is not None}
+    named = named_columns(read.options)
+    if named:  # the status and cancellation columns, named
+        options["columns"] = named
     for name in ("paid_statuses", "unpaid_statuses"):  # each given comma-separated
         if name in options:
             options[name] = statuses(options[name])

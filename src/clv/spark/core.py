@@ -330,10 +330,10 @@ def read_transactions(
     looks = {"walk_in": _walk_in(F, F.col(f"`{raw}`")) if types[raw] == "string" else None,
              "undated": _undated_lines(F, m, types)}
     asked = {k: v for k, v in looks.items() if v is not None}
-    found = dict(zip(asked, first(df.agg(*(F.max(v.cast("int")) for v in asked.values())))
-                     if asked else [], strict=True))
+    seen = dict(zip(asked, first(df.agg(*(F.max(v.cast("int")) for v in asked.values())))
+                    if asked else [], strict=True))
     fill_notes: list[Any] = []
-    if found.get("undated"):  # the readers' _order_lines_filled
+    if seen.get("undated"):  # the readers' _order_lines_filled
         df, filled = _order_lines_filled(F, df, m, types)
         fill_notes = [filled] if filled is not None else []
     customers = _CustomerIds(F, df, mapping, types, head, where)
@@ -341,7 +341,7 @@ def read_transactions(
     # a till's placeholder: nobody's sale (the readers' _walk_ins); the guests' emails, when
     # taken for ids, looked at as the engine writes them, in a pass of their own
     walk_in = _walk_in(F, cid)
-    tills = bool(found.get("walk_in"))
+    tills = bool(seen.get("walk_in"))
     if any(getattr(n, "key", "") == "guest_emails" for n in customers.notes):
         tills = bool(first(df.agg(F.max(walk_in.cast("int"))))[0])
     if not tills:
