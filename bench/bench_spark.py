@@ -12,7 +12,14 @@ memory (largest resident set of the process tree, the driver's JVM included) of:
 - a hand-written Spark job of the same summary figures (a group-by of the customer-days, then
   of the customers: no validation, no refunds rule, no report), the floor the engine is
   compared with (goal: ``clv summary --engine spark`` within 1.5x of it);
-- ``clv summary`` with the Polars engine on the same log (one Parquet file).
+- ``clv summary`` with the Polars engine on the same log (one Parquet file);
+- ``hand_archived``: the hand-written job again, its JVM started from clv's archive of classes
+  (what the floor would be with the same start-up; not in the default figures).
+
+clv's local sessions start their JVM from an archive of the classes an earlier run loaded
+(``clv.spark.jvm``), written by the first run on a machine. When there is none, the first
+``clv summary`` of the first size writes it, timed and printed apart (``first run``), so that
+the medians are those of the runs a user makes after the first.
 
 Spark runs in local mode on this machine (``--master``, default ``local[*]``).
 
@@ -35,12 +42,15 @@ from bench_summary import log_path
 
 CLV = Path(sys.executable).parent / "clv"
 GOAL = 1.5
-KEYS = ("summary", "score", "hand", "polars")
+KEYS = ("summary", "score", "hand", "polars", "hand_archived")
 """The figures, as --only names them."""
 HAND = """
 import sys, time
 from pyspark.sql import SparkSession, functions as F
-spark = (SparkSession.builder.master(sys.argv[3]).appName("hand")
+builder = SparkSession.builder
+if sys.argv[4:]:  # the JVM's options (hand_archived)
+    builder = builder.config("spark.driver.extraJavaOptions", " ".join(sys.argv[4:]))
+spark = (builder.master(sys.argv[3]).appName("hand")
          .config("spark.sql.session.timeZone", "UTC").config("spark.ui.enabled", "false")
          .config("spark.ui.showConsoleProgress", "false")
          .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
@@ -129,6 +139,23 @@ def timed(args: list[str], repeats: int) -> tuple[float, list[float], float]:
     return statistics.median(runs), runs, statistics.median(peaks)
 
 
+def archive_made() -> bool:
+    """Whether clv's archive of the JVM's classes is there (see clv.spark.jvm)."""
+    import os
+
+    from clv.spark.jvm import SWITCH, archive_path
+
+    path = archive_path()
+    return os.environ.get(SWITCH, "") == "off" or path is None or path.is_file()
+
+
+def archived() -> list[str]:
+    """The JVM's options that map clv's archive of classes (written by a run of clv)."""
+    from clv.spark.jvm import QUIET, archive_path
+
+    return [f"-XX:SharedArchiveFile={archive_path()}", QUIET]
+
+
 def single_file(folder: Path) -> Path:
     """The log of ``folder`` as one Parquet file (the Polars engine reads files), made once."""
     target = folder.with_suffix(".parquet")
@@ -144,7 +171,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="10M,100M")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--master", default="local[*]")
-    ap.add_argument("--only", default=",".join(KEYS),
+    ap.add_argument("--only", default=",".join(KEYS[:4]),
                     help=f"the figures to measure, among {', '.join(KEYS)}")
     args = ap.parse_args()
     only = set(args.only.split(","))
@@ -164,11 +191,18 @@ def main() -> None:
                     "--spark-master", args.master, "--to", str(out / "scores")]),
                 "hand": ("hand-written Spark group-by", [
                     sys.executable, "-c", HAND, str(log), str(out / "hand"), args.master]),
+                "hand_archived": ("hand-written, clv's class archive", [
+                    sys.executable, "-c", HAND, str(log), str(out / "hand"), args.master,
+                    *archived()]),
                 "polars": ("clv summary (Polars engine)", [
                     str(CLV), "summary", str(single_file(log)), "-o",
                     str(out / "summary.parquet"), "--json"]),
             }
             medians = {}
+            if only & {"summary", "score", "hand_archived"} and not archive_made():
+                seconds, _, peak = timed(figures["summary"][1], 1)
+                print(f"{label:>5} {'first run (writes the class archive)':<42} "
+                      f"{seconds:8.1f} s   peak {peak:.2f} GB", flush=True)
             for key, (name, command) in figures.items():
                 if key not in only:
                     continue

@@ -5,6 +5,11 @@ from pathlib import Path
 
 import pytest
 
+# the Spark sessions of the tests, and of the commands they run, start without the archive of
+# the JVM's classes (each first process would write one, some 10 s at its exit):
+# tests/test_spark_jvm.py tests the archive in processes of its own
+os.environ.setdefault("CLV_SPARK_CLASS_ARCHIVE", "off")
+
 try:  # in CI the property tests try the same examples on every run, so that a red run is
     # reproducible and a run is not red by the luck of the draw; elsewhere they roam
     from hypothesis import settings as _settings
