@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -75,13 +76,16 @@ def test_options_none(fresh: list[tuple[object, ...]], monkeypatch: pytest.Monke
 def test_keep_whole_or_nothing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, code: int,
                                size: int, kept: bool) -> None:
     """The file written becomes the archive only when the JVM exited cleanly (after its input
-    closed) and wrote a whole one; the archives of other versions are then removed. The
-    file written is gone either way."""
+    closed) and wrote a whole one; the archives of other versions unused for a month are then
+    removed (another environment's in use stays). The file written is gone either way."""
     from pyspark import SparkContext
 
     made, archive = tmp_path / "spark-a.jsa.1.part", tmp_path / "spark-a.jsa"
-    other = tmp_path / "spark-old.jsa"
-    other.write_bytes(b"old")
+    other, used = tmp_path / "spark-old.jsa", tmp_path / "spark-other-env.jsa"
+    for path in (other, used):
+        path.write_bytes(b"old")
+    month = time.time() - jvm.UNUSED - 60
+    os.utime(other, (month, month))
     made.write_bytes(b"\0" * size)
     process = subprocess.Popen(["sh", "-c", f"cat > /dev/null; exit {code}"],
                                stdin=subprocess.PIPE)
@@ -94,7 +98,7 @@ def test_keep_whole_or_nothing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, 
     jvm._keep(made, archive)
     assert process.returncode == code
     assert not made.exists()
-    assert archive.is_file() == kept and other.exists() != kept
+    assert archive.is_file() == kept and other.exists() != kept and used.exists()
 
 
 def test_archive_made_once_then_mapped(tmp_path: Path) -> None:

@@ -12,7 +12,8 @@ JVM, waits for it to write (some 10 s, once) and renames that file to the archiv
 archive is only ever a whole file (a cut one would crash the JVMs that map it). Later sessions
 map it (``-XX:SharedArchiveFile``). HotSpot checks that an archive was made by the same JVM with
 the same class path and ignores it otherwise; its name also holds a digest of the JVM, the
-jars and the Spark version, so that an upgrade makes a new one (the others are removed). The
+jars and the Spark version, so that an upgrade makes a new one (those unused for a month are
+removed). The
 JVM's messages about the archive (one line per class it cannot keep) are silenced: a command's
 output stays its own.
 
@@ -45,6 +46,9 @@ SMALLEST = 1_000_000
 STALE = 24 * 3600.0
 """Files being written by a JVM that are older than this (seconds) are removed: their writer
 was stopped before it finished."""
+UNUSED = 30 * 24 * 3600.0
+"""Archives of other versions (another Spark, JVM or environment) unused for this long
+(seconds) are removed when an archive is written: each use marks its archive's time."""
 
 
 def folder() -> Path:
@@ -104,6 +108,8 @@ def archive_options(master: str, conf: dict[str, str]) -> dict[str, str]:
     if archive is None:
         return {}
     if archive.is_file():
+        with contextlib.suppress(OSError):  # its last use (others unused are removed)
+            os.utime(archive)
         return {OPTIONS: f"-XX:SharedArchiveFile={archive} {QUIET}"}
     try:
         archive.parent.mkdir(parents=True, exist_ok=True)
@@ -120,7 +126,8 @@ def archive_options(master: str, conf: dict[str, str]) -> dict[str, str]:
 def _keep(made: Path, archive: Path) -> None:
     """When Python exits: stop the session and the JVM (its standard input closed, as when
     Python exits), wait for it to write ``made``, and, when it exited cleanly having written
-    it, rename it ``archive`` (whole, in one step) and remove the archives of other versions.
+    it, rename it ``archive`` (whole, in one step) and remove the archives of other versions
+    unused for :data:`UNUSED` (another environment's may be in use).
     Anything that fails leaves no archive: the next session makes one again."""
     from py4j.protocol import Py4JError
     from pyspark import SparkContext
@@ -137,7 +144,7 @@ def _keep(made: Path, archive: Path) -> None:
                 and made.stat().st_size >= SMALLEST:
             os.replace(made, archive)
             for old in archive.parent.glob("spark-*.jsa"):
-                if old != archive:
+                if old != archive and time.time() - old.stat().st_mtime > UNUSED:
                     old.unlink(missing_ok=True)
     except (OSError, subprocess.TimeoutExpired, Py4JError):
         pass  # no archive this time: the next session makes one
