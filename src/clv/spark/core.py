@@ -126,7 +126,7 @@ def session(master: str = "local[*]", conf: dict[str, str] | None = None,
     from clv.spark.jvm import archive_options
 
     # a local driver's JVM starts from the archive of the classes an earlier run loaded
-    # (clv.spark.jvm: some 5 s of each run at 10M lines)
+    # (clv.spark.jvm: 4 to 8 s of a run at 10M lines)
     for key, value in {**archive_options(master, conf or {}), **(conf or {})}.items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
