@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 # the Spark sessions of the tests, and of the commands they run, start without the archive of
-# the JVM's classes (each first process would write one, some 10 s at its exit):
+# the JVM's classes (each first process would write one, 20 to 30 s more):
 # tests/test_spark_jvm.py tests the archive in processes of its own
 os.environ.setdefault("CLV_SPARK_CLASS_ARCHIVE", "off")
 

@@ -98,8 +98,12 @@ def session(master: str = "local[*]", conf: dict[str, str] | None = None,
     compressed; a local driver's JVM maps the archive of the classes an earlier run loaded,
     or writes it when it exits (:mod:`clv.spark.jvm`). ``conf`` overrides any of these."""
     _functions()
+    from pyspark.errors import PySparkRuntimeError
     from pyspark.sql import SparkSession
 
+    from clv.spark.jvm import OPTIONS, QUIET, check_mapped, start_options
+
+    conf = conf or {}
     builder = SparkSession.builder.master(master).appName("clv") \
         .config("spark.sql.session.timeZone", timezone) \
         .config("spark.ui.enabled", "false") \
@@ -116,21 +120,29 @@ def session(master: str = "local[*]", conf: dict[str, str] | None = None,
         builder = builder.config("spark.driver.host", "127.0.0.1") \
             .config("spark.driver.bindAddress", "127.0.0.1") \
             .config("spark.sql.shuffle.partitions", "8")
-        if "spark.driver.memory" not in (conf or {}):  # local mode: the driver does the work
+        if "spark.driver.memory" not in conf:  # local mode: the driver does the work
             builder = builder.config("spark.driver.memory", _local_memory())
         if not os.environ.get("PYSPARK_PYTHON"):  # the CLV intervals' Python workers
             # run clv's own Python (PySpark takes the first python3 on the PATH, read from
             # this variable when the context starts); on a cluster, the executors' Python
             # is the cluster's, with clv installed
             os.environ["PYSPARK_PYTHON"] = sys.executable
-    from clv.spark.jvm import archive_options
-
     # a local driver's JVM starts from the archive of the classes an earlier run loaded
     # (clv.spark.jvm: 4 to 8 s of a run at 10M lines)
-    for key, value in {**archive_options(master, conf or {}), **(conf or {})}.items():
+    archive = start_options(master, conf)
+    for key, value in {**archive, **conf}.items():
         builder = builder.config(key, value)
-    spark = builder.getOrCreate()
+    try:
+        spark = builder.getOrCreate()
+    except PySparkRuntimeError:  # the JVM did not start: once more without the archive,
+        if not archive:          # which is removed (the next session writes it again)
+            raise
+        check_mapped("", archive)
+        spark = builder.config(OPTIONS, QUIET).getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
+    if archive:  # an archive HotSpot rejected is written again by the next session
+        check_mapped(str(spark.sparkContext._jvm.java.lang.System.getProperty("java.vm.info")),
+                     archive)
     return spark
 
 

@@ -9,19 +9,24 @@ that later runs map into memory.
 
 The first local session of a process with no archive asks the JVM to write one when it exits
 (``-XX:ArchiveClassesAtExit``) to a file of its own; when Python exits, :func:`_keep` stops the
-JVM, waits for it to write (some 10 s, once) and renames that file to the archive, so that an
-archive is only ever a whole file (a cut one would crash the JVMs that map it). Later sessions
-map it (``-XX:SharedArchiveFile``). HotSpot checks that an archive was made by the same JVM with
-the same class path and ignores it otherwise; its name also holds a digest of the JVM, the
-jars and the Spark version, so that an upgrade makes a new one (those unused for a month are
-removed). The JVM's messages about the archive (one line per class it cannot keep) are
-silenced: a command's output stays its own.
+session, closes the JVM's input (it then exits, as when Python exits), waits for it to write
+(the run is 20 to 30 s longer, once; a line on standard error says so), and renames that file
+to the archive, so that an archive is only ever a whole file (a cut one crashes the JVMs that
+map it). Later sessions map it (``-XX:SharedArchiveFile``). Its name holds a digest of the
+Spark, the JVM and the jars, so that an upgrade makes a new one (those unused for a month are
+removed). HotSpot ignores an archive it cannot use, and then its own archive of the JDK's
+classes too: a session that asked for the archive and runs without sharing removes it, and the
+next one writes it again. The JVM's own output goes to standard error and its messages about
+the archive (one line per class it cannot keep) are off: a command's standard output stays its
+own.
 
 The archive is some 170 to 190 MB (172 MB after a small job, 186 MB after 10M lines), in
 ``$XDG_CACHE_HOME/clv`` (else ``~/.cache/clv``). It is not used when the environment variable
-:data:`SWITCH` is ``off``, on a cluster's master, when the session's settings give
-``spark.driver.extraJavaOptions`` (the user's own options stand), or when a JVM is already
-running in the process (its options are set)."""
+:data:`SWITCH` is ``off``; on a cluster's master; when the session's settings or
+``PYSPARK_SUBMIT_ARGS`` give the driver's Java options or class path (the user's stand), or
+Spark's configuration folder (or Hadoop's, or YARN's) has files (they are on the class path,
+where HotSpot writes no archive; ``spark-defaults.conf`` may give the driver's options); when a
+JVM is already running in the process; when the cache folder cannot be written."""
 
 from __future__ import annotations
 
@@ -29,8 +34,11 @@ import atexit
 import contextlib
 import hashlib
 import os
+import secrets
 import shutil
+import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -38,23 +46,39 @@ SWITCH = "CLV_SPARK_CLASS_ARCHIVE"
 """Environment variable: ``off`` (or ``0``, ``no``, ``false``) starts local Spark sessions
 without the archive of classes."""
 OPTIONS = "spark.driver.extraJavaOptions"
-QUIET = "-Xlog:cds=off,cds+dynamic=off"
-"""The JVM's logging of the archive off: it writes to standard output by default."""
+OWN = (OPTIONS, "spark.driver.extraClassPath", "spark.driver.defaultJavaOptions")
+"""Settings that, given by the user, leave the driver's JVM as they say (no archive)."""
+QUIET = ("-XX:+DisplayVMOutputToStderr -Xlog:all=off:stdout -Xlog:all=warning:stderr "
+         "-Xlog:cds*=off:stderr")
+"""The JVM's output on standard error (it writes to standard output by default), its
+messages about the archive off (other logs the user asks for, to files, stay on)."""
 WAIT = 120.0
-"""Seconds :func:`_keep` waits for the JVM to exit and write the archive (some 10 s here)."""
+"""Seconds :func:`_keep` waits for the JVM to exit and write the archive (the run that writes
+it is 20 to 30 s longer here)."""
 SMALLEST = 1_000_000
-"""An archive written is kept only when it has at least this many bytes."""
-STALE = 24 * 3600.0
+"""An archive is written, and mapped, only when it has at least this many bytes."""
+STALE = 3600.0
 """Files being written by a JVM that are older than this (seconds) are removed: their writer
-was stopped before it finished."""
+was stopped before it finished (it has :data:`WAIT` seconds)."""
 UNUSED = 30 * 24 * 3600.0
 """Archives of other versions (another Spark, JVM or environment) unused for this long
 (seconds) are removed when an archive is written: each use marks its archive's time."""
 
 
-def folder() -> Path:
-    """Where the archive is kept: ``$XDG_CACHE_HOME/clv``, else ``~/.cache/clv``."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+def enabled() -> bool:
+    """Whether the archive is on (:data:`SWITCH` is not ``off``, ``0``, ``no``, ``false``)."""
+    return os.environ.get(SWITCH, "").strip().lower() not in ("off", "0", "no", "false")
+
+
+def folder() -> Path | None:
+    """Where the archive is kept: ``$XDG_CACHE_HOME/clv`` (an absolute path), else
+    ``~/.cache/clv``; None without a home."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        try:
+            base = str(Path.home() / ".cache")
+        except (RuntimeError, KeyError):  # no HOME and no entry in the password file
+            return None
     return Path(base) / "clv"
 
 
@@ -66,89 +90,144 @@ def _java() -> Path | None:
     return Path(os.path.realpath(found)) if found and Path(found).is_file() else None
 
 
-def _jars() -> Path | None:
-    """The folder of Spark's jars: pyspark's own (pip), else ``$SPARK_HOME/jars``."""
-    import pyspark
+def _spark_home() -> Path | None:
+    """The Spark that PySpark's launcher starts (``$SPARK_HOME``, else pyspark's own)."""
+    from pyspark.find_spark_home import _find_spark_home
 
-    for place in (Path(pyspark.__file__).parent / "jars",
-                  Path(os.environ.get("SPARK_HOME", "")) / "jars"):
-        if place.is_dir():
-            return place
-    return None
+    try:
+        return Path(_find_spark_home())
+    except (SystemExit, OSError):  # pragma: no cover - pyspark without its jars
+        return None
+
+
+def _class_path_folders(home: Path) -> list[Path]:
+    """The folders the launcher puts on the JVM's class path: Spark's configuration, and
+    Hadoop's and YARN's when set."""
+    return [Path(os.environ.get("SPARK_CONF_DIR") or home / "conf"),
+            *(Path(os.environ[v]) for v in ("HADOOP_CONF_DIR", "YARN_CONF_DIR")
+              if os.environ.get(v))]
 
 
 def archive_path() -> Path | None:
-    """The archive of this JVM, these jars and this Spark (None without Java or jars): its
-    name holds the Spark version and a digest of the JVM's files (its launcher and its
-    library) and of the jars (names, sizes, times)."""
+    """The archive of this JVM, these jars and this Spark (None without Java, jars or a
+    home): its name holds the Spark version and a digest of the JVM's files (its launcher,
+    its library and its ``release``) and of the jars (names, sizes, times)."""
     import pyspark
 
-    java, jars = _java(), _jars()
-    if java is None or jars is None:
+    java, home, place = _java(), _spark_home(), folder()
+    if java is None or home is None or place is None or not (home / "jars").is_dir():
         return None
-    digest = hashlib.sha256(pyspark.__version__.encode())
-    for path in (java, java.parent.parent / "lib" / "server" / "libjvm.so",
-                 *sorted(jars.glob("*.jar"))):
+    digest = hashlib.sha256(f"{pyspark.__version__}|{home}".encode())
+    jdk = java.parent.parent
+    for path in (java, jdk / "lib" / "server" / "libjvm.so", jdk / "release",
+                 *sorted((home / "jars").glob("*.jar"))):
         with contextlib.suppress(OSError):
             stat = path.stat()
             digest.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
-    return folder() / f"spark-{pyspark.__version__}-{digest.hexdigest()[:16]}.jsa"
+    return place / f"spark-{pyspark.__version__}-{digest.hexdigest()[:16]}.jsa"
 
 
-def archive_options(master: str, conf: dict[str, str]) -> dict[str, str]:
+def _sweep(place: Path) -> None:
+    """Remove the files of writers stopped midway (older than :data:`STALE`)."""
+    for old in place.glob("spark-*.jsa.*.part"):
+        with contextlib.suppress(OSError):
+            if time.time() - old.stat().st_mtime > STALE:
+                old.unlink()
+
+
+def start_options(master: str, conf: dict[str, str]) -> dict[str, str]:
     """The settings that start a local session's JVM with the archive of classes: mapped when
-    it exists, else written when the JVM exits (and kept by :func:`_keep`, registered to run
-    when Python exits); none when the archive is off (see the module's text)."""
+    it exists, else written when the JVM exits, which registers :func:`_keep` to run when
+    Python exits; none when the archive is off or cannot be used (see the module's text)."""
     from pyspark import SparkContext
 
-    if (not master.startswith("local") or OPTIONS in conf or os.name != "posix"
-            or os.environ.get(SWITCH, "").strip().lower() in ("off", "0", "no", "false")
-            or SparkContext._gateway is not None or "PYSPARK_GATEWAY_PORT" in os.environ):
+    submit = os.environ.get("PYSPARK_SUBMIT_ARGS", "")
+    if (not master.startswith("local") or os.name != "posix" or not enabled()
+            or any(k in conf for k in OWN) or SparkContext._gateway is not None
+            or "PYSPARK_GATEWAY_PORT" in os.environ or os.environ.get("SPARK_DIST_CLASSPATH")
+            or any(f in submit for f in ("--driver-java-options", "--driver-class-path",
+                                         "--properties-file"))):
+        return {}
+    home = _spark_home()
+    if home is None or any(d.is_dir() and any(d.iterdir()) for d in _class_path_folders(home)):
         return {}
     archive = archive_path()
-    if archive is None:
-        return {}
-    if archive.is_file():
-        with contextlib.suppress(OSError):  # its last use (others unused are removed)
-            os.utime(archive)
-        return {OPTIONS: f"-XX:SharedArchiveFile={archive} {QUIET}"}
+    if archive is None or any(c.isspace() for c in str(archive)):  # Spark splits the options
+        return {}                                                  # at spaces
     try:
         archive.parent.mkdir(parents=True, exist_ok=True)
-        for old in archive.parent.glob("spark-*.jsa.*.part"):  # a writer stopped midway
-            if time.time() - old.stat().st_mtime > STALE:
-                old.unlink(missing_ok=True)
+        _sweep(archive.parent)
+        if archive.is_file() and archive.stat().st_size >= SMALLEST:
+            os.utime(archive)  # its last use (the others unused are removed)
+            return {OPTIONS: f"-XX:SharedArchiveFile={archive} {QUIET}"}
+        if not os.access(archive.parent, os.W_OK | os.X_OK):
+            return {}
     except OSError:  # no place to keep it: start without
         return {}
-    made = archive.with_name(f"{archive.name}.{os.getpid()}.part")
-    atexit.register(_keep, made, archive)
+    made = archive.with_name(f"{archive.name}.{socket.gethostname()}.{os.getpid()}."
+                             f"{secrets.token_hex(6)}.part")
+    atexit.register(_keep, made, archive, os.getpid())
     return {OPTIONS: f"-XX:ArchiveClassesAtExit={made} {QUIET}"}
 
 
-def _keep(made: Path, archive: Path) -> None:
-    """When Python exits: stop the session and the JVM (its standard input closed, as when
-    Python exits), wait for it to write ``made``, and, when it exited cleanly having written
-    it, rename it ``archive`` (whole, in one step) and remove the archives of other versions
-    unused for :data:`UNUSED` (another environment's may be in use).
-    Anything that fails leaves no archive: the next session makes one again."""
+def check_mapped(vm_info: str, options: dict[str, str]) -> None:
+    """After the session started: when it asked for the archive (``options``) and its JVM
+    shares no classes (``vm_info``, Java's ``java.vm.info``, says no "sharing": HotSpot
+    rejected the archive, and its own with it), remove the archive: the next session writes
+    it again."""
+    given = options.get(OPTIONS, "")
+    if "-XX:SharedArchiveFile=" in given and "sharing" not in vm_info:
+        archive = Path(given.split("-XX:SharedArchiveFile=", 1)[1].split(" ", 1)[0])
+        with contextlib.suppress(OSError):
+            archive.unlink()
+
+
+def _keep(made: Path, archive: Path, owner: int) -> None:
+    """When Python exits (the process that started the JVM, ``owner``, not a child forked
+    from it): stop the Spark session, close the JVM's input, as Python's exit would, wait
+    for it to write ``made``, and, when it exited cleanly having written a whole archive,
+    rename it ``archive`` (synced to disk first, renamed in one step) and remove the archives
+    of other versions unused for :data:`UNUSED` (another environment's may be in use).
+    Anything else (a timeout, an interruption) stops the JVM and leaves no archive: the next
+    session writes one."""
     from py4j.protocol import Py4JError
     from pyspark import SparkContext
 
+    if os.getpid() != owner:
+        return
+    process = getattr(SparkContext._gateway, "proc", None)
+    if process is None or process.stdin is None:
+        return
+    kept = False
     try:
-        process = getattr(SparkContext._gateway, "proc", None)
-        if process is None or process.stdin is None:
-            return
+        print("clv: keeping Java's classes for the next Spark sessions (once: 20 to 30 s)",
+              file=sys.stderr, flush=True)
         active = SparkContext._active_spark_context
-        if active is not None:
-            active.stop()
+        if active is not None:  # stopped first: PySpark's server of the accumulators would
+            with contextlib.suppress(Py4JError, OSError):  # print a traceback when the JVM
+                active.stop()                              # goes
         process.stdin.close()
         if process.wait(timeout=WAIT) == 0 and made.is_file() \
                 and made.stat().st_size >= SMALLEST:
+            with open(made, "rb") as written:
+                os.fsync(written.fileno())
             os.replace(made, archive)
+            kept = True
+            with contextlib.suppress(OSError):
+                directory = os.open(archive.parent, os.O_RDONLY)
+                try:
+                    os.fsync(directory)
+                finally:
+                    os.close(directory)
             for old in archive.parent.glob("spark-*.jsa"):
-                if old != archive and time.time() - old.stat().st_mtime > UNUSED:
-                    old.unlink(missing_ok=True)
-    except (OSError, subprocess.TimeoutExpired, Py4JError):
-        pass  # no archive this time: the next session makes one
-    finally:
-        with contextlib.suppress(OSError):
-            made.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):
+                    if old != archive and time.time() - old.stat().st_mtime > UNUSED:
+                        old.unlink()
+    except (OSError, subprocess.TimeoutExpired):
+        pass  # no archive this time: the next session writes one
+    finally:  # interrupted too (a second Ctrl-C): the JVM stopped, its file removed
+        if not kept:
+            with contextlib.suppress(OSError):
+                process.kill()
+            with contextlib.suppress(OSError):
+                made.unlink(missing_ok=True)
