@@ -67,14 +67,15 @@ def test_options_write_then_map(fresh: list[tuple[object, ...]], tmp_path: Path)
 
 @pytest.mark.parametrize("case", [
     "off", "0", "cluster", *jvm.OWN, "submit args", "no java", "running", "conf folder",
-    "hadoop conf", "distribution class path", "space in the path"])
+    "hadoop conf", "unreadable conf", "distribution class path", "space in the path"])
 def test_options_none(fresh: list[tuple[object, ...]], monkeypatch: pytest.MonkeyPatch,
                       tmp_path: Path, case: str) -> None:
     """No archive when it is off, on a cluster's master, when the user gives the driver's
     Java options or class path (settings or PYSPARK_SUBMIT_ARGS), without Java, when the
     process's JVM is already running, when a folder on the class path has files (HotSpot
     writes no archive then, and spark-defaults.conf may give the driver's options), or when
-    the archive's path has a space (Spark splits the options at spaces)."""
+    the archive's path has a space (Spark splits the options at spaces). A folder it cannot
+    look into counts as one with files."""
     from pyspark import SparkContext
 
     master, conf = "local[*]", {}
@@ -96,6 +97,9 @@ def test_options_none(fresh: list[tuple[object, ...]], monkeypatch: pytest.Monke
         (tmp_path / "hadoop").mkdir()
         (tmp_path / "hadoop" / "core-site.xml").write_text("<configuration/>\n")
         monkeypatch.setenv("HADOOP_CONF_DIR", str(tmp_path / "hadoop"))
+    elif case == "unreadable conf":
+        monkeypatch.setattr(Path, "iterdir", lambda self: (_ for _ in ()).throw(
+            PermissionError(13, "Permission denied", str(self))))
     elif case == "distribution class path":
         monkeypatch.setenv("SPARK_DIST_CLASSPATH", "/opt/hadoop/lib/*")
     else:

@@ -108,6 +108,14 @@ def _class_path_folders(home: Path) -> list[Path]:
               if os.environ.get(v))]
 
 
+def _has_files(place: Path) -> bool:
+    """Whether the folder ``place`` holds anything (one it cannot read counts as holding)."""
+    try:
+        return place.is_dir() and any(place.iterdir())
+    except OSError:
+        return True
+
+
 def archive_path() -> Path | None:
     """The archive of this JVM, these jars and this Spark (None without Java, jars or a
     home): its name holds the Spark version and a digest of the JVM's files (its launcher,
@@ -149,7 +157,7 @@ def start_options(master: str, conf: dict[str, str]) -> dict[str, str]:
                                          "--properties-file"))):
         return {}
     home = _spark_home()
-    if home is None or any(d.is_dir() and any(d.iterdir()) for d in _class_path_folders(home)):
+    if home is None or any(_has_files(d) for d in _class_path_folders(home)):
         return {}
     archive = archive_path()
     if archive is None or any(c.isspace() for c in str(archive)):  # Spark splits the options
