@@ -56,26 +56,27 @@ def test_options_write_then_map(fresh: list[tuple[object, ...]], tmp_path: Path)
         made = Path(options.split(" ", 1)[0].removeprefix("-XX:ArchiveClassesAtExit="))
         assert made.parent == archive.parent and made.name.startswith(f"{archive.name}.")
         assert made.name.endswith(".part") and f".{os.getpid()}." in made.name
-        assert options.endswith(jvm.QUIET) and "-XX:+DisplayVMOutputToStderr" in options
+        assert jvm.QUIET in options and "-XX:+DisplayVMOutputToStderr" in options
         assert fresh[-1] == (jvm._keep, made, archive, os.getpid())
     assert len(fresh) == 2 and fresh[0][1] != fresh[1][1]
     os.truncate(archive, jvm.SMALLEST)
     assert jvm.start_options("local[2]", {})[jvm.OPTIONS] == \
-        f"-XX:SharedArchiveFile={archive} {jvm.QUIET}"
+        f"-XX:SharedArchiveFile={archive} {jvm.QUIET} {jvm._errors(archive)}"
     assert len(fresh) == 2
 
 
 @pytest.mark.parametrize("case", [
     "off", "0", "cluster", *jvm.OWN, "submit args", "no java", "running", "conf folder",
-    "hadoop conf", "unreadable conf", "distribution class path", "space in the path"])
+    "hadoop conf", "unreadable conf", "distribution class path", "space in the path",
+    "quote in the path", "submit conf"])
 def test_options_none(fresh: list[tuple[object, ...]], monkeypatch: pytest.MonkeyPatch,
                       tmp_path: Path, case: str) -> None:
     """No archive when it is off, on a cluster's master, when the user gives the driver's
     Java options or class path (settings or PYSPARK_SUBMIT_ARGS), without Java, when the
     process's JVM is already running, when a folder on the class path has files (HotSpot
     writes no archive then, and spark-defaults.conf may give the driver's options), or when
-    the archive's path has a space (Spark splits the options at spaces). A folder it cannot
-    look into counts as one with files."""
+    the archive's path has a space, a quote or a backslash (Spark splits the options at
+    spaces and reads quotes). A folder it cannot look into counts as one with files."""
     from pyspark import SparkContext
 
     master, conf = "local[*]", {}
@@ -102,25 +103,38 @@ def test_options_none(fresh: list[tuple[object, ...]], monkeypatch: pytest.Monke
             PermissionError(13, "Permission denied", str(self))))
     elif case == "distribution class path":
         monkeypatch.setenv("SPARK_DIST_CLASSPATH", "/opt/hadoop/lib/*")
+    elif case == "submit conf":
+        monkeypatch.setenv("PYSPARK_SUBMIT_ARGS",
+                           "--conf spark.driver.extraJavaOptions=-Xss4m pyspark-shell")
+    elif case == "quote in the path":
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "it's"))
     else:
         monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "my cache"))
     assert jvm.start_options(master, conf) == {}
     assert fresh == []
 
 
-def test_stale_writes_swept(fresh: list[tuple[object, ...]], tmp_path: Path) -> None:
+@pytest.mark.parametrize("archived", [False, True])
+def test_stale_writes_swept(fresh: list[tuple[object, ...]], tmp_path: Path,
+                            archived: bool) -> None:
     """A file left by a writer stopped midway is removed after an hour, whether an archive
-    exists or not; a recent one (a writer at work) stays."""
+    exists or not; a recent one (a writer at work) stays. The crash reports of the JVM go
+    beside the archive."""
     archive = jvm.archive_path()
     assert archive is not None
     archive.parent.mkdir(parents=True)
+    if archived:
+        archive.write_bytes(b"")
+        os.truncate(archive, jvm.SMALLEST)
     old, recent = (archive.with_name(f"{archive.name}.h.{n}.x.part") for n in (1, 2))
     for path in (old, recent):
         path.write_bytes(b"x")
     hours = time.time() - jvm.STALE - 60
     os.utime(old, (hours, hours))
-    jvm.start_options("local[*]", {})
+    options = jvm.start_options("local[*]", {})[jvm.OPTIONS]
     assert not old.exists() and recent.exists()
+    assert ("-XX:SharedArchiveFile=" in options) == archived
+    assert options.endswith(f"-XX:ErrorFile={archive.parent / 'hs_err_pid%p.log'}")
 
 
 def _gateway(monkeypatch: pytest.MonkeyPatch, command: str) -> subprocess.Popen[bytes]:
@@ -133,6 +147,7 @@ def _gateway(monkeypatch: pytest.MonkeyPatch, command: str) -> subprocess.Popen[
         proc = process
 
     monkeypatch.setattr(SparkContext, "_gateway", Gateway())
+    monkeypatch.setattr(SparkContext, "_active_spark_context", None)
     return process
 
 
@@ -180,16 +195,33 @@ def test_keep_stops_a_late_jvm_and_leaves_others_alone(monkeypatch: pytest.Monke
     jvm._keep(made, archive, os.getpid())
 
 
-def test_a_rejected_archive_is_removed(tmp_path: Path) -> None:
-    """A session that asked for the archive and shares no classes (HotSpot rejected it) removes
-    it; one that shares them, or that writes the archive, keeps it."""
+def test_after_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A JVM that was to map the archive and has not (the file is not among its mappings; no
+    "sharing" without /proc) removes it; one that maps it keeps it. A JVM that was to write
+    the archive and shares nothing writes none: its exit is not waited for. A JVM started
+    again without the archive: the same, as one that did not map it."""
+    import mmap
+
+    forgotten: list[object] = []
+    monkeypatch.setattr(jvm.atexit, "unregister", forgotten.append)
     archive = tmp_path / "spark-a.jsa"
-    archive.write_bytes(b"x")
     mapped = {jvm.OPTIONS: f"-XX:SharedArchiveFile={archive} {jvm.QUIET}"}
-    jvm.check_mapped("mixed mode, sharing", mapped)
-    jvm.check_mapped("mixed mode", {jvm.OPTIONS: f"-XX:ArchiveClassesAtExit={archive}"})
+    writing = {jvm.OPTIONS: f"-XX:ArchiveClassesAtExit={tmp_path / 'x.part'} {jvm.QUIET}"}
+    archive.write_bytes(b"x" * 4096)
+    with open(archive, "rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ):
+        jvm.after_start(mapped, os.getpid(), "mixed mode")  # this process maps it
     assert archive.exists()
-    jvm.check_mapped("mixed mode", mapped)
+    jvm.after_start(mapped, None, "mixed mode, sharing")
+    jvm.after_start(writing, os.getpid(), "mixed mode, sharing")
+    assert archive.exists() and forgotten == []
+    jvm.after_start(writing, os.getpid(), "mixed mode")
+    assert forgotten == [jvm._keep]
+    jvm.after_start(mapped, os.getpid(), "mixed mode, sharing")  # not among the mappings
+    assert not archive.exists()
+    archive.write_bytes(b"x")
+    jvm.forget(writing)
+    assert archive.exists() and forgotten == [jvm._keep, jvm._keep]
+    jvm.forget(mapped)
     assert not archive.exists()
 
 

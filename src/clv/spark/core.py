@@ -98,10 +98,11 @@ def session(master: str = "local[*]", conf: dict[str, str] | None = None,
     compressed; a local driver's JVM maps the archive of the classes an earlier run loaded,
     or writes it when it exits (:mod:`clv.spark.jvm`). ``conf`` overrides any of these."""
     _functions()
+    from pyspark import SparkContext
     from pyspark.errors import PySparkRuntimeError
     from pyspark.sql import SparkSession
 
-    from clv.spark.jvm import OPTIONS, QUIET, check_mapped, start_options
+    from clv.spark.jvm import OPTIONS, QUIET, after_start, forget, start_options
 
     conf = conf or {}
     builder = SparkSession.builder.master(master).appName("clv") \
@@ -134,15 +135,17 @@ def session(master: str = "local[*]", conf: dict[str, str] | None = None,
         builder = builder.config(key, value)
     try:
         spark = builder.getOrCreate()
-    except PySparkRuntimeError:  # the JVM did not start: once more without the archive,
-        if not archive:          # which is removed (the next session writes it again)
-            raise
-        check_mapped("", archive)
+    except PySparkRuntimeError as error:  # the JVM did not start: once more without the
+        if not archive or error.getCondition() != "JAVA_GATEWAY_EXITED":  # archive, which
+            raise  # is removed when the JVM then starts (the next session writes it again)
         spark = builder.config(OPTIONS, QUIET).getOrCreate()
+        forget(archive)
+        archive = {}
     spark.sparkContext.setLogLevel("ERROR")
-    if archive:  # an archive HotSpot rejected is written again by the next session
-        check_mapped(str(spark.sparkContext._jvm.java.lang.System.getProperty("java.vm.info")),
-                     archive)
+    if archive:  # an archive HotSpot did not map is written again by the next session
+        proc = getattr(SparkContext._gateway, "proc", None)
+        after_start(archive, proc.pid if proc is not None else None,
+                    str(spark.sparkContext._jvm.java.lang.System.getProperty("java.vm.info")))
     return spark
 
 

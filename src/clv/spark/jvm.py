@@ -8,17 +8,16 @@ later; Spark 4 needs Java 17) keeps the classes a run loaded, parsed and verifie
 that later runs map into memory.
 
 The first local session of a process with no archive asks the JVM to write one when it exits
-(``-XX:ArchiveClassesAtExit``) to a file of its own; when Python exits, :func:`_keep` stops the
-session, closes the JVM's input (it then exits, as when Python exits), waits for it to write
-(the run is 20 to 30 s longer, once; a line on standard error says so), and renames that file
-to the archive, so that an archive is only ever a whole file (a cut one crashes the JVMs that
-map it). Later sessions map it (``-XX:SharedArchiveFile``). Its name holds a digest of the
-Spark, the JVM and the jars, so that an upgrade makes a new one (those unused for a month are
-removed). HotSpot ignores an archive it cannot use, and then its own archive of the JDK's
-classes too: a session that asked for the archive and runs without sharing removes it, and the
-next one writes it again. The JVM's own output goes to standard error and its messages about
-the archive (one line per class it cannot keep) are off: a command's standard output stays its
-own.
+(``-XX:ArchiveClassesAtExit``) to a file of its own; when Python exits, :func:`_keep` closes
+the JVM's input (it then exits, as when Python exits), waits for it to write (the run is 20 to
+30 s longer, once; a line on standard error says so), and renames that file to the archive, so
+that an archive is only ever a whole file (a cut one crashes the JVMs that map it). Later
+sessions map it (``-XX:SharedArchiveFile``). Its name holds a digest of the Spark, the JVM and
+the jars, so that an upgrade makes a new one (those unused for a month are removed). HotSpot
+ignores an archive it cannot use (and may drop its own archive of the JDK's classes with it): a
+session whose JVM did not map the archive removes it, and the next one writes it again. The
+JVM's own output goes to standard error and its messages about the archive (one line per class
+it cannot keep) are off: a command's standard output stays its own.
 
 The archive is some 170 to 190 MB (172 MB after a small job, 186 MB after 10M lines), in
 ``$XDG_CACHE_HOME/clv`` (else ``~/.cache/clv``). It is not used when the environment variable
@@ -154,20 +153,21 @@ def start_options(master: str, conf: dict[str, str]) -> dict[str, str]:
             or any(k in conf for k in OWN) or SparkContext._gateway is not None
             or "PYSPARK_GATEWAY_PORT" in os.environ or os.environ.get("SPARK_DIST_CLASSPATH")
             or any(f in submit for f in ("--driver-java-options", "--driver-class-path",
-                                         "--properties-file"))):
+                                         "--properties-file", *OWN))):
         return {}
     home = _spark_home()
     if home is None or any(_has_files(d) for d in _class_path_folders(home)):
         return {}
     archive = archive_path()
-    if archive is None or any(c.isspace() for c in str(archive)):  # Spark splits the options
-        return {}                                                  # at spaces
+    if archive is None or any(c.isspace() or c in "\"'\\" for c in str(archive)):
+        return {}  # Spark splits the options at spaces and reads quotes and backslashes
     try:
         archive.parent.mkdir(parents=True, exist_ok=True)
         _sweep(archive.parent)
         if archive.is_file() and archive.stat().st_size >= SMALLEST:
-            os.utime(archive)  # its last use (the others unused are removed)
-            return {OPTIONS: f"-XX:SharedArchiveFile={archive} {QUIET}"}
+            with contextlib.suppress(OSError):  # its last use (the others unused are removed)
+                os.utime(archive)               # (another user's archive is mapped as is)
+            return {OPTIONS: f"-XX:SharedArchiveFile={archive} {QUIET} {_errors(archive)}"}
         if not os.access(archive.parent, os.W_OK | os.X_OK):
             return {}
     except OSError:  # no place to keep it: start without
@@ -175,30 +175,52 @@ def start_options(master: str, conf: dict[str, str]) -> dict[str, str]:
     made = archive.with_name(f"{archive.name}.{socket.gethostname()}.{os.getpid()}."
                              f"{secrets.token_hex(6)}.part")
     atexit.register(_keep, made, archive, os.getpid())
-    return {OPTIONS: f"-XX:ArchiveClassesAtExit={made} {QUIET}"}
+    return {OPTIONS: f"-XX:ArchiveClassesAtExit={made} {QUIET} {_errors(archive)}"}
 
 
-def check_mapped(vm_info: str, options: dict[str, str]) -> None:
-    """After the session started: when it asked for the archive (``options``) and its JVM
-    shares no classes (``vm_info``, Java's ``java.vm.info``, says no "sharing": HotSpot
-    rejected the archive, and its own with it), remove the archive: the next session writes
-    it again."""
+def _errors(archive: Path) -> str:
+    """The JVM's option that writes its crash reports beside the archive, not in the user's
+    working folder."""
+    return f"-XX:ErrorFile={archive.parent / 'hs_err_pid%p.log'}"
+
+
+def after_start(options: dict[str, str], pid: int | None, vm_info: str) -> None:
+    """Once the session's JVM (process ``pid``) started with ``options``: when it was to map
+    the archive and has not (the archive's file is not among the JVM's mappings in
+    ``/proc``; elsewhere, ``vm_info``, Java's ``java.vm.info``, says no "sharing"), HotSpot
+    rejected it: it is removed, and the next session writes it again. When it was to write
+    the archive and shares no classes (HotSpot writes none then: its own archive of the JDK
+    is missing or sharing is off), nothing is waited for at the exit."""
     given = options.get(OPTIONS, "")
-    if "-XX:SharedArchiveFile=" in given and "sharing" not in vm_info:
-        archive = Path(given.split("-XX:SharedArchiveFile=", 1)[1].split(" ", 1)[0])
-        with contextlib.suppress(OSError):
-            archive.unlink()
+    if "-XX:SharedArchiveFile=" in given:
+        archive = given.split("-XX:SharedArchiveFile=", 1)[1].split(" ", 1)[0]
+        maps = Path(f"/proc/{pid}/maps")
+        try:
+            mapped = archive in maps.read_text() if pid is not None else "sharing" in vm_info
+        except OSError:  # no /proc (not Linux)
+            mapped = "sharing" in vm_info
+        if not mapped:
+            with contextlib.suppress(OSError):
+                Path(archive).unlink()
+    elif "-XX:ArchiveClassesAtExit=" in given and "sharing" not in vm_info:
+        atexit.unregister(_keep)
+
+
+def forget(options: dict[str, str]) -> None:
+    """A session whose JVM did not start with ``options`` (it is started again without
+    them): the archive it was to map is removed (the next session writes it again), the
+    archive it was to write is not waited for."""
+    after_start(options, None, "")
 
 
 def _keep(made: Path, archive: Path, owner: int) -> None:
-    """When Python exits (the process that started the JVM, ``owner``, not a child forked
-    from it): stop the Spark session, close the JVM's input, as Python's exit would, wait
-    for it to write ``made``, and, when it exited cleanly having written a whole archive,
-    rename it ``archive`` (synced to disk first, renamed in one step) and remove the archives
-    of other versions unused for :data:`UNUSED` (another environment's may be in use).
-    Anything else (a timeout, an interruption) stops the JVM and leaves no archive: the next
-    session writes one."""
-    from py4j.protocol import Py4JError
+    """When Python exits (the process that started the JVM, ``owner``, not a child forked from
+    it): stop PySpark's server of the accumulators, close the JVM's input, as Python's exit
+    would (the JVM stops Spark and exits), wait for it to write ``made``, and, when it
+    exited cleanly having written a whole archive, rename it ``archive`` (synced to disk
+    first, renamed in one step) and remove the archives of other versions unused for
+    :data:`UNUSED` (another environment's may be in use). Anything else (a timeout, an
+    interruption) stops the JVM and leaves no archive: the next session writes one."""
     from pyspark import SparkContext
 
     if os.getpid() != owner:
@@ -208,12 +230,13 @@ def _keep(made: Path, archive: Path, owner: int) -> None:
         return
     kept = False
     try:
-        print("clv: keeping Java's classes for the next Spark sessions (once: 20 to 30 s)",
-              file=sys.stderr, flush=True)
+        if sys.stderr is not None:  # (closed: print would write to standard output)
+            print("clv: keeping Java's classes for the next Spark sessions (once: 20 to 30 s)",
+                  file=sys.stderr, flush=True)
         active = SparkContext._active_spark_context
-        if active is not None:  # stopped first: PySpark's server of the accumulators would
-            with contextlib.suppress(Py4JError, OSError):  # print a traceback when the JVM
-                active.stop()                              # goes
+        server = getattr(active, "_accumulatorServer", None)
+        if server is not None:  # stopped first (a Python thread, no call to the JVM): it
+            server.shutdown()   # would print a traceback when the JVM goes
         process.stdin.close()
         if process.wait(timeout=WAIT) == 0 and made.is_file() \
                 and made.stat().st_size >= SMALLEST:
