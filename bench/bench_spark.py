@@ -39,6 +39,7 @@ import tempfile
 from pathlib import Path
 
 from bench_summary import log_path
+from clv.spark.jvm import QUIET, SMALLEST, archive_path, enabled
 
 CLV = Path(sys.executable).parent / "clv"
 GOAL = 1.5
@@ -141,20 +142,9 @@ def timed(args: list[str], repeats: int) -> tuple[float, list[float], float]:
 
 def archive() -> Path | None:
     """clv's archive of the JVM's classes when it is there, whole (see clv.spark.jvm)."""
-    from clv.spark.jvm import SMALLEST, archive_path, enabled
-
     path = archive_path()
     return path if enabled() and path is not None and path.is_file() \
         and path.stat().st_size >= SMALLEST else None
-
-
-def archived() -> list[str]:
-    """The JVM's options that map clv's archive of classes (written by a run of clv); none
-    when there is no archive (hand_archived is then refused)."""
-    from clv.spark.jvm import QUIET
-
-    path = archive()
-    return [f"-XX:SharedArchiveFile={path}", *QUIET.split()] if path is not None else []
 
 
 def single_file(folder: Path) -> Path:
@@ -199,8 +189,6 @@ def main() -> None:
                     str(out / "summary.parquet"), "--json"]),
             }
             medians = {}
-            from clv.spark.jvm import enabled
-
             if only & {"summary", "score", "hand_archived"} and enabled() and archive() is None:
                 seconds, _, peak = timed(figures["summary"][1], 1)
                 if archive() is None:
@@ -212,11 +200,12 @@ def main() -> None:
             for key, (name, command) in figures.items():
                 if key not in only:
                     continue
-                if key == "hand_archived" and archive() is None:
-                    raise SystemExit("hand_archived: clv has no archive of the JVM's classes "
-                                     "here (see clv.spark.jvm)")
-                if key == "hand_archived":
-                    command = [*command, *archived()]
+                if key == "hand_archived":  # the JVM's options that map clv's archive
+                    path = archive()
+                    if path is None:
+                        raise SystemExit("hand_archived: clv has no archive of the JVM's "
+                                         "classes here (see clv.spark.jvm)")
+                    command = [*command, f"-XX:SharedArchiveFile={path}", *QUIET.split()]
                 median, runs, peak = timed(command, args.repeats)
                 medians[key] = median
                 print(f"{label:>5} {name:<42} {median:8.1f} s   runs "

@@ -62,17 +62,22 @@ def missing(reason: str) -> None:
     pytest.skip(reason)
 
 
+def need_java() -> None:
+    """No Java runtime on the PATH: :func:`missing`."""
+    import shutil
+
+    if shutil.which("java") is None:
+        missing("no Java runtime (Debian package default-jre-headless)")
+
+
 def spark_session(**conf: str):  # type: ignore[no-untyped-def]
     """A local Spark session (2 cores, 2 shuffle partitions, ``conf`` added) for the Spark
     engine's tests; pyspark or Java absent: :func:`missing`. The caller stops it."""
-    import shutil
-
     try:
         import pyspark  # noqa: F401
     except ImportError:
         missing("pyspark is not installed (pip install 'clv[spark]')")
-    if shutil.which("java") is None:
-        missing("no Java runtime (Debian package default-jre-headless)")
+    need_java()
     from clv.spark import session
 
     return session("local[2]", {"spark.sql.shuffle.partitions": "2", **conf})

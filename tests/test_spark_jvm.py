@@ -18,7 +18,7 @@ import pytest
 pytest.importorskip("pyspark")
 
 from clv.spark import jvm  # noqa: E402
-from conftest import missing  # noqa: E402
+from conftest import need_java  # noqa: E402
 
 
 @pytest.fixture
@@ -27,8 +27,7 @@ def fresh(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[tuple[object,
     configuration folder empty; the finishers registered are recorded, not run."""
     from pyspark import SparkContext
 
-    if jvm._java() is None:
-        missing("no Java runtime (Debian package default-jre-headless)")
+    need_java()
     monkeypatch.setattr(SparkContext, "_gateway", None)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     (tmp_path / "conf").mkdir()
@@ -192,7 +191,9 @@ def test_keep_stops_a_late_jvm_and_leaves_others_alone(monkeypatch: pytest.Monke
     jvm._keep(made, archive, os.getpid())
     assert process.wait(timeout=5) != 0 and not made.exists() and not archive.exists()
     monkeypatch.setattr(SparkContext, "_gateway", None)
+    made.write_bytes(b"\0" * jvm.SMALLEST)
     jvm._keep(made, archive, os.getpid())
+    assert made.exists() and not archive.exists()
 
 
 def test_after_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -231,8 +232,7 @@ def test_archive_made_once_then_mapped(tmp_path: Path) -> None:
     run writes the archive (whole, nothing left midway, a line on standard error), and a
     second run's JVM loads Spark's classes from it; every run prints the same summary, its
     standard output JSON alone, and no traceback."""
-    if jvm._java() is None:
-        missing("no Java runtime (Debian package default-jre-headless)")
+    need_java()
     from clv import datasets
 
     log = tmp_path / "cdnow.parquet"
