@@ -86,8 +86,13 @@ def test_spark_reads_and_summarises_as_polars(spark, logs: dict[str, Path], log:
             why.EARLY_DATE, why.FUTURE_DATE, why.DUPLICATE}
     polars = rfm_summary(tx, **options)  # type: ignore[arg-type]
     ss = cs.rfm_summary(stx, **options)  # type: ignore[arg-type]
+    assert stx.refund_links is not None  # the refunds moved to their order's period
     same_rows(ss.to_polars().frame, polars.frame)
     assert ss.report.to_dict() == pytest.approx(polars.report.to_dict(), rel=1e-12)
+    # the validated frame alone (its column order_time): every row joined to the links
+    joined = cs.rfm_summary(stx.frame, **options)  # type: ignore[arg-type]
+    same_rows(joined.to_polars().frame, polars.frame)
+    assert joined.report.to_dict() == pytest.approx(polars.report.to_dict(), rel=1e-12)
     assert ss.observation_end == polars.observation_end
 
 
@@ -293,6 +298,7 @@ REFUND_LOG = [  # customer, order id, time, amount: returns on later days name t
     ("c", "  ", "2024-08-03 10:00", -3.0),  # a blank order id: not linked
     ("c", "C3", "2024-09-01 10:00", 25.0), ("d", "D1", "2024-02-10 10:00", 45.0),
     ("d", "D2", "2024-06-20 10:00", 55.0), ("d", "D2", "2024-06-29 10:00", -55.0),  # linked
+    ("d", "D3", "2024-06-29 12:00", 15.0),  # a purchase on the day of that refund: its day
 ]
 
 
@@ -319,8 +325,13 @@ def test_refunds_linked_to_their_order_as_polars(spark, tmp_path: Path,
     assert [(n.values["n"], n.values["total"]) for n in linked] == [(5, -275.0)]  # type: ignore[attr-defined]
     polars = rfm_summary(tx, **options)  # type: ignore[arg-type]
     ss = cs.rfm_summary(stx, **options)  # type: ignore[arg-type]
+    assert stx.refund_links is not None  # the refunds moved to their order's period
     same_rows(ss.to_polars().frame, polars.frame)
     assert ss.report.to_dict() == pytest.approx(polars.report.to_dict(), rel=1e-12)
+    # the validated frame alone (its column order_time): every row joined to the links
+    joined = cs.rfm_summary(stx.frame, **options)  # type: ignore[arg-type]
+    same_rows(joined.to_polars().frame, polars.frame)
+    assert joined.report.to_dict() == pytest.approx(polars.report.to_dict(), rel=1e-12)
 
 
 def test_text_dates_spark_cannot_read_as_clv_are_refused_with_the_column(

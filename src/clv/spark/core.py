@@ -183,6 +183,12 @@ class SparkTransactions:
     last_time: tuple[DataFrame, dt.datetime | None] | None = None
     """The last time of the rows kept, found by the data report's pass, with the frame it is
     that of (the summary takes it when ``frame`` is still that frame)."""
+    refund_links: tuple[DataFrame, DataFrame, DataFrame] | None = None
+    """The refunds linked to their order, with the frame they are those of and that frame
+    without ``order_time``: ``(frame, rows, links)``, ``links`` one row per customer,
+    order and time of a refund (``customer_id``, ``timestamp``, ``order_time``, ``_n`` the
+    refunds, ``_sum`` their amount). The summary moves them to their order's period from
+    ``links`` instead of joining every row to them (when ``frame`` is still that frame)."""
 
 
 def _source(source: Any, spark: SparkSession | None) -> DataFrame:
@@ -441,9 +447,11 @@ def read_transactions(
     kept = rows_kept.select("customer_id", "timestamp", "amount",
                             *(["product"] if "product" in extras else []),
                             *(["channel", "_row"] if "channel" in extras else []))
-    linked = (0, 0.0)
+    linked, refund_links = (0, 0.0), None
     if "order_id" in m:
-        kept, linked = _link_refunds(F, rows_kept, kept)
+        plain = kept
+        kept, linked, links = _link_refunds(F, rows_kept, kept)
+        refund_links = None if links is None else (kept, plain, links)
     issues, blank_lines, positive, last, walk_ins = _issues(
         F, work, reasons, shown, where, drop_dup, N_EXAMPLES, bound, linked, made.how)
     notes = fill_notes + date_notes + customers.notes + list(made.notes)
@@ -468,7 +476,7 @@ def read_transactions(
     excluded = _excluded(F, work, [r for r, _ in reasons], listing) if excluded_rows \
         else None
     return SparkTransactions(kept, issues, mapping, timezone, made.target, excluded,
-                             last_time=(kept, last))
+                             last_time=(kept, last), refund_links=refund_links)
 
 
 def _excluded(F: Any, work: DataFrame, reasons: list[str], listing: list[str]) -> DataFrame:
@@ -568,13 +576,16 @@ CO_PARTITION = "spark.sql.requireAllClusterKeysForCoPartition"
 by customer: :func:`session` sets it false (Spark's default is true)."""
 
 
-def _link_refunds(F: Any, rows: DataFrame, kept: DataFrame) -> tuple[DataFrame, tuple[int, float]]:
+def _link_refunds(F: Any, rows: DataFrame, kept: DataFrame
+                  ) -> tuple[DataFrame, tuple[int, float], DataFrame | None]:
     """``kept`` with ``order_time`` (the readers' rule, :mod:`clv.data.transactions`): a kept
     row with a negative amount whose order id (``_oid`` of ``rows``, cleaned as the readers
     compare it) is that of a kept row of the same customer with a positive amount at an
     earlier time is a refund of that order; its ``order_time`` is the first time of the
     order's positive rows, null on every other row. The column is added only when a refund is
-    so linked; also the number of linked refunds and their amount. Only the orders that a
+    so linked; also the number of linked refunds and their amount, and the links (one row
+    per customer, order and time of refunds linked: ``customer_id``, ``timestamp``,
+    ``order_time``, ``_n``, ``_sum``; None when none is). Only the orders that a
     refund names are grouped; the refunds of one customer, order and time are counted and
     summed as they are grouped, so that one pass over the links gives the note's figures.
 
@@ -595,7 +606,7 @@ def _link_refunds(F: Any, rows: DataFrame, kept: DataFrame) -> tuple[DataFrame, 
         n_refunds = refunds.count()
         if n_refunds == 0:
             refunds.unpersist()
-            return kept, (0, 0.0)
+            return kept, (0, 0.0), None
     # the orders named, with their customer, met where the rows are, else sent to each
     # executor when they are not too many: the purchases are filtered where they are read
     # (only those of an order a refund of the same customer names go on), never shuffled
@@ -618,13 +629,13 @@ def _link_refunds(F: Any, rows: DataFrame, kept: DataFrame) -> tuple[DataFrame, 
         refunds.unpersist()
     if n_links == 0:
         links.unpersist()
-        return kept, (0, 0.0)
+        return kept, (0, 0.0), None
     on = ["customer_id", "_oid", "timestamp"]
-    links = links.select(*on, "order_time")
-    joined = rows.join(small(links, n_links), on, "left")
+    joined = rows.join(small(links.select(*on, "order_time"), n_links), on, "left")
     frame = joined.select(*kept.columns,
                           F.when(amount < 0, F.col("order_time")).alias("order_time"))
-    return frame, (int(n), float(total or 0.0))
+    return frame, (int(n), float(total or 0.0)), \
+        links.select("customer_id", "timestamp", "order_time", "_n", "_sum")
 
 
 def _text(F: Any, column: str, types: dict[str, str]) -> Column:
@@ -1428,14 +1439,19 @@ def rfm_summary(
         day: Column = F.to_date(ts if merge == "day" else F.date_trunc(merge, ts))
         return day
 
-    def merged(period: Column) -> DataFrame:
+    def merged(period: Column, moved: DataFrame | None = None) -> DataFrame:
         # the rows sent once to their customer's partition: the merge of the periods and the
         # customers' figures below are then grouped where the rows are (one shuffle, not two).
-        # Rows of read_transactions are there already: Spark leaves this repartition out
-        rows = kept.select("customer_id", period.alias("period"), "amount") \
-            .repartition("customer_id")
-        return rows.groupBy("customer_id", "period").agg(
-            F.sum("amount").alias("amount"), F.count(F.lit(1)).alias("n"))
+        # Rows of read_transactions are there already: Spark leaves this repartition out.
+        # ``moved``: refunds taken out of their own period (negative ``n``) and put in their
+        # order's; a period left with no row is no period
+        rows = kept.select("customer_id", period.alias("period"), "amount",
+                           F.lit(1).alias("n")).repartition("customer_id")
+        if moved is not None:  # of the same partitioning: the union keeps it
+            rows = rows.unionByName(moved)
+        out = rows.groupBy("customer_id", "period").agg(
+            F.sum("amount").alias("amount"), F.sum("n").alias("n"))
+        return out if moved is None else out.filter(F.col("n") > 0)
 
     own = period_of(F.col("timestamp"))
     linked = "order_time" in kept.columns  # refunds linked to their order (read_transactions)
@@ -1450,6 +1466,13 @@ def rfm_summary(
     if last is None:
         raise DataError("no transactions to summarise", source="transactions")
     obs = _to_date(observation_end, "observation_end") or last
+    links = transactions.refund_links if isinstance(transactions, SparkTransactions) else None
+    if links is not None and links[0] is kept:
+        # the rows without the links' column, and the links apart: a refund moved to its
+        # order's period from the links (a few rows) instead of every row joined to them
+        kept, links_rows = links[1], links[2]
+    else:
+        links_rows = None
     cal = _to_date(calibration_end, "calibration_end")
     if cal is not None and cal >= obs:
         raise ClvError(f"calibration_end {cal} must be before observation_end {obs}")
@@ -1463,8 +1486,17 @@ def rfm_summary(
             return after if cal_p is None else (p > F.lit(cal_p)).cast("int") + after
 
         order = period_of(F.col("order_time"))
-        periods = merged(F.when(order.isNotNull() & (window(order) == window(own)), order)
-                         .otherwise(own))
+        if links_rows is None:
+            periods = merged(F.when(order.isNotNull() & (window(order) == window(own)), order)
+                             .otherwise(own))
+        else:
+            move = links_rows.filter((window(order) == window(own)) & (order != own))
+            n, total = F.col("_n").cast("int"), F.col("_sum")
+            moved = move.select("customer_id", own.alias("period"), (-total).alias("amount"),
+                                (-n).alias("n")).unionByName(
+                move.select("customer_id", order.alias("period"), total.alias("amount"),
+                            n.alias("n")))
+            periods = merged(own, moved)
     p, amount = F.col("period"), F.col("amount")
     buy = amount > NET_ZERO
     in_cal, in_obs = p <= F.lit(end_p), p <= F.lit(obs_p)
