@@ -86,7 +86,8 @@ def test_spark_reads_and_summarises_as_polars(spark, logs: dict[str, Path], log:
             why.EARLY_DATE, why.FUTURE_DATE, why.DUPLICATE}
     polars = rfm_summary(tx, **options)  # type: ignore[arg-type]
     ss = cs.rfm_summary(stx, **options)  # type: ignore[arg-type]
-    assert stx.refund_links is not None  # the refunds moved to their order's period
+    # the refunds moved to their order's period (CDNOW has no order id)
+    assert (stx.refund_links is not None) == (log != "cdnow")
     same_rows(ss.to_polars().frame, polars.frame)
     assert ss.report.to_dict() == pytest.approx(polars.report.to_dict(), rel=1e-12)
     # the validated frame alone (its column order_time): every row joined to the links
