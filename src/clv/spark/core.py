@@ -1465,7 +1465,6 @@ def rfm_summary(
                      .select(period_of(F.col("_t"))))[0]
     if last is None:
         raise DataError("no transactions to summarise", source="transactions")
-    obs = _to_date(observation_end, "observation_end") or last
     links = transactions.refund_links if isinstance(transactions, SparkTransactions) else None
     if links is not None and links[0] is kept:
         # the rows without the links' column, and the links apart: a refund moved to its
@@ -1473,6 +1472,7 @@ def rfm_summary(
         kept, links_rows = links[1], links[2]
     else:
         links_rows = None
+    obs = _to_date(observation_end, "observation_end") or last
     cal = _to_date(calibration_end, "calibration_end")
     if cal is not None and cal >= obs:
         raise ClvError(f"calibration_end {cal} must be before observation_end {obs}")
