@@ -21,6 +21,11 @@ clv's local sessions start their JVM from an archive of the classes an earlier r
 ``clv summary`` of the first size writes it, timed and printed apart (``first run``), so that
 the medians are those of the runs a user makes after the first.
 
+The runs are interleaved: each of the ``--repeats`` rounds runs every figure asked for once,
+in turn, and prints its times; the ratio to the hand-written job is given of the medians and
+of each round (this machine is shared, and a slow spell would otherwise fall on one figure's
+runs only).
+
 Spark runs in local mode on this machine (``--master``, default ``local[*]``).
 
     python bench/bench_spark.py --sizes 10M --repeats 3
@@ -32,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import statistics
 import subprocess
 import sys
@@ -121,23 +127,18 @@ print(json.dumps({"seconds": seconds, "rc": proc.returncode, "peak": peak[0],
 """
 
 
-def timed(args: list[str], repeats: int) -> tuple[float, list[float], float]:
-    """Median wall time of ``repeats`` fresh processes, every run's, and the median peak
-    memory (GB: the largest sum of the resident sets of the process and its descendants,
-    the driver's JVM included, read from /proc every 0.25 s), each run measured by a wrapper
-    process of its own."""
+def run_once(args: list[str]) -> tuple[float, float]:
+    """The wall time of one fresh process of ``args`` and its peak memory (GB: the largest
+    sum of the resident sets of the process and its descendants, the driver's JVM included,
+    read from /proc every 0.25 s), measured by a wrapper process of its own."""
     import json
 
-    runs, peaks = [], []
-    for _ in range(repeats):
-        done = subprocess.run([sys.executable, "-c", WRAP, *args], capture_output=True,
-                              text=True, timeout=7200)
-        result = json.loads(done.stdout)
-        if result["rc"]:
-            raise SystemExit(f"{' '.join(args)} failed: {result['stderr']}")
-        runs.append(result["seconds"])
-        peaks.append(result["peak"] / 1e9)
-    return statistics.median(runs), runs, statistics.median(peaks)
+    done = subprocess.run([sys.executable, "-c", WRAP, *args], capture_output=True, text=True,
+                          timeout=7200)
+    result = json.loads(done.stdout)
+    if result["rc"]:
+        raise SystemExit(f"{' '.join(args)} failed: {result['stderr']}")
+    return result["seconds"], result["peak"] / 1e9
 
 
 def archive() -> Path | None:
@@ -188,16 +189,16 @@ def main() -> None:
                     str(CLV), "summary", str(single_file(log)), "-o",
                     str(out / "summary.parquet"), "--json"]),
             }
-            medians = {}
             if only & {"summary", "score", "hand_archived"} and enabled() and archive() is None:
-                seconds, _, peak = timed(figures["summary"][1], 1)
+                seconds, peak = run_once(figures["summary"][1])
                 if archive() is None:
                     raise SystemExit("the first run wrote no archive of the JVM's classes (see "
                                      "clv.spark.jvm): set CLV_SPARK_CLASS_ARCHIVE=off to "
                                      "measure without it")
                 print(f"{label:>5} {'first run (writes the class archive)':<42} "
                       f"{seconds:8.1f} s   peak {peak:.2f} GB", flush=True)
-            for key, (name, command) in figures.items():
+            commands: dict[str, list[str]] = {}
+            for key, (_name, command) in figures.items():
                 if key not in only:
                     continue
                 if key == "hand_archived":  # the JVM's options that map clv's archive
@@ -206,17 +207,34 @@ def main() -> None:
                         raise SystemExit("hand_archived: clv has no archive of the JVM's "
                                          "classes here (see clv.spark.jvm)")
                     command = [*command, f"-XX:SharedArchiveFile={path}", *QUIET.split()]
-                median, runs, peak = timed(command, args.repeats)
-                medians[key] = median
-                print(f"{label:>5} {name:<42} {median:8.1f} s   runs "
-                      f"{', '.join(f'{r:.1f}' for r in runs)}   peak {peak:.2f} GB", flush=True)
+                commands[key] = command
+            # the figures interleaved: each round runs every command once, in turn, so that a
+            # slow spell of this shared machine falls on the figures of one round alike, and
+            # the ratio of each round is of runs made minutes apart
+            runs: dict[str, list[float]] = {k: [] for k in commands}
+            peaks: dict[str, list[float]] = {k: [] for k in commands}
+            for round_ in range(args.repeats):
+                for key, command in commands.items():
+                    seconds, peak = run_once(command)
+                    runs[key].append(seconds)
+                    peaks[key].append(peak)
+                print(f"{label:>5} round {round_ + 1} (load average {os.getloadavg()[0]:.2f} at "
+                      f"its end): " + ", ".join(f"{k} {runs[k][-1]:.1f} s" for k in commands),
+                      flush=True)
+            medians = {k: statistics.median(v) for k, v in runs.items()}
+            for key in commands:
+                print(f"{label:>5} {figures[key][0]:<42} {medians[key]:8.1f} s   runs "
+                      f"{', '.join(f'{r:.1f}' for r in runs[key])}   peak "
+                      f"{statistics.median(peaks[key]):.2f} GB", flush=True)
             for floor in ("hand", "hand_archived"):  # the second starts as clv's JVM does
                 if {"summary", floor} <= medians.keys():
                     ratio = medians["summary"] / medians[floor]
+                    rounds = [a / b for a, b in zip(runs["summary"], runs[floor], strict=True)]
                     print(f"{label:>5} clv summary --engine spark / {figures[floor][0]}: "
                           f"{ratio:.2f}x (goal within {GOAL}x: "
-                          f"{'met' if ratio <= GOAL else 'NOT met'})")
-
+                          f"{'met' if ratio <= GOAL else 'NOT met'}); each round's: "
+                          f"{', '.join(f'{r:.2f}x' for r in rounds)}, median "
+                          f"{statistics.median(rounds):.2f}x")
 
 if __name__ == "__main__":
     main()
