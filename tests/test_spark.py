@@ -574,3 +574,39 @@ def test_model_auto_without_a_holdout_is_said_on_spark(spark, tmp_path: Path) ->
     assert card is None and isinstance(choice, cs.SparkChoice) and choice.table is None
     assert choice.ranking == ranking
     assert [str(n) for n in choice.notes] == [str(n) for n in notes] and notes
+
+
+def test_sources_spark_cannot_read_are_named(spark, logs: dict[str, Path],
+                                              tmp_path: Path) -> None:
+    """What the Spark engine cannot read is said, naming the source, never an internal error:
+    a Delta table when the session has no Delta Lake reader, a name that is neither a path nor
+    a catalog table, a path that does not exist, a file that is not Parquet (refused before
+    Spark reads it, whose failed task would log a Java stack); through the installed script
+    too."""
+    import shutil
+    import subprocess
+    import sys
+
+    from clv.errors import ClvError
+    from clv.spark import read_transactions as spark_read
+
+    delta = tmp_path / "delta"
+    (delta / "_delta_log").mkdir(parents=True)
+    shutil.copy(logs["cdnow"], delta / "part-00000.parquet")  # a table's data, no reader
+    csv = tmp_path / "orders.csv"
+    csv.write_text("customer_id,date,amount\na,2024-01-01,10\n")
+    for source, said in ((str(delta), "is a Delta table"),
+                         ("no_such_table", "neither a file or folder nor a table"),
+                         ("data/orders", "neither a file or folder nor a table"),
+                         (str(tmp_path / "nope.parquet"), "[PATH_NOT_FOUND]"),
+                         (str(csv), "is not a Parquet file")):
+        with pytest.raises(ClvError) as refused:
+            spark_read(source, spark)
+        assert said in str(refused.value) and source in str(refused.value), str(refused.value)
+    clv = str(Path(sys.executable).parent / "clv")
+    done = subprocess.run([clv, "summary", "no_such_table", "--engine", "spark",
+                           "--spark-master", "local[1]"], capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode != 0
+    assert "'no_such_table' is neither a file or folder nor a table" in done.stderr
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr

@@ -202,11 +202,55 @@ def _source(source: Any, spark: SparkSession | None) -> DataFrame:
     from pathlib import Path
 
     path = Path(source)
-    if (path / "_delta_log").is_dir():
-        return spark.read.format("delta").load(source)
-    if path.exists() or source.endswith(".parquet") or "://" in source:
-        return spark.read.parquet(source)
-    return spark.table(source)
+    delta = (path / "_delta_log").is_dir()
+    if path.is_file():  # looked at before Spark, whose failed task logs a Java stack
+        with path.open("rb") as f:
+            if f.read(4) != b"PAR1":
+                raise ClvError(f"{source} is not a Parquet file: the Spark engine reads a "
+                               "Parquet file or folder, a Delta table or a catalog table "
+                               "(read CSV and Excel files without --engine spark)")
+    try:
+        if delta:
+            return spark.read.format("delta").load(source)
+        if path.exists() or source.endswith(".parquet") or "://" in source:
+            return spark.read.parquet(source)
+        if not _table_exists(spark, source):
+            raise ClvError(f"'{source}' is neither a file or folder nor a table of Spark's "
+                           "catalog: the Spark engine reads a Parquet file or folder, a Delta "
+                           "table or a catalog table")
+        return spark.table(source)
+    except ClvError:
+        raise
+    except Exception as e:  # noqa: BLE001 - Spark's errors (py4j's, or captured) as the user's
+        said = _spark_message(e)
+        if delta and "DATA_SOURCE_NOT_FOUND" in said:
+            raise ClvError(f"{source} is a Delta table (it has a _delta_log folder), and this "
+                           "Spark session has no Delta Lake reader: install delta-spark and give "
+                           "the session its jars and its extension (--spark-conf "
+                           "spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension, "
+                           "--spark-conf spark.jars=...), or read a Parquet copy") from e
+        raise ClvError(f"Spark could not read {source}: {said} (the Spark engine reads a "
+                       "Parquet file or folder, a Delta table or a catalog table; read CSV "
+                       "and Excel files without --engine spark)") from e
+
+
+def _table_exists(spark: SparkSession, name: str) -> bool:
+    """Whether ``name`` is a table of Spark's catalog (False when it cannot be one: a path
+    that does not exist, such as ``data/orders``, is no table name Spark parses)."""
+    try:
+        return bool(spark.catalog.tableExists(name))
+    except Exception:  # noqa: BLE001 - Spark's parse error of a name that is no identifier
+        return False
+
+
+def _spark_message(error: BaseException) -> str:
+    """The first line of what Spark says of ``error`` (a JVM's error through py4j, or one
+    PySpark captured), without the Java stack: e.g. ``[PATH_NOT_FOUND] Path does not exist:
+    ...``."""
+    text = str(getattr(error, "java_exception", None) or error)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    line = next((x for x in lines if "[" in x and "]" in x), lines[0] if lines else repr(error))
+    return line.removeprefix(": ").split("Exception: ", 1)[-1]
 
 
 def read_transactions(
