@@ -236,5 +236,6 @@ def main() -> None:
                           f"{', '.join(f'{r:.2f}x' for r in rounds)}, median "
                           f"{statistics.median(rounds):.2f}x")
 
+
 if __name__ == "__main__":
     main()
