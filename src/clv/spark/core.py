@@ -191,6 +191,10 @@ class SparkTransactions:
     ``links`` instead of joining every row to them (when ``frame`` is still that frame)."""
 
 
+READS = "the Spark engine reads a Parquet file or folder, a Delta table or a catalog table"
+"""What the Spark engine reads, as its refusals of a source say it."""
+
+
 def _source(source: Any, spark: SparkSession | None) -> DataFrame:
     from pyspark.sql import DataFrame as SparkFrame
 
@@ -206,9 +210,8 @@ def _source(source: Any, spark: SparkSession | None) -> DataFrame:
     if path.is_file():  # looked at before Spark, whose failed task logs a Java stack
         with path.open("rb") as f:
             if f.read(4) != b"PAR1":
-                raise ClvError(f"{source} is not a Parquet file: the Spark engine reads a "
-                               "Parquet file or folder, a Delta table or a catalog table "
-                               "(read CSV and Excel files without --engine spark)")
+                raise ClvError(f"{source} is not a Parquet file: {READS} (read CSV and Excel "
+                               "files without --engine spark)")
     try:
         if delta:
             return spark.read.format("delta").load(source)
@@ -216,8 +219,7 @@ def _source(source: Any, spark: SparkSession | None) -> DataFrame:
             return spark.read.parquet(source)
         if not _table_exists(spark, source):
             raise ClvError(f"'{source}' is neither a file or folder nor a table of Spark's "
-                           "catalog: the Spark engine reads a Parquet file or folder, a Delta "
-                           "table or a catalog table")
+                           f"catalog: {READS}")
         return spark.table(source)
     except ClvError:
         raise
@@ -229,9 +231,8 @@ def _source(source: Any, spark: SparkSession | None) -> DataFrame:
                            "the session its jars and its extension (--spark-conf "
                            "spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension, "
                            "--spark-conf spark.jars=...), or read a Parquet copy") from e
-        raise ClvError(f"Spark could not read {source}: {said} (the Spark engine reads a "
-                       "Parquet file or folder, a Delta table or a catalog table; read CSV "
-                       "and Excel files without --engine spark)") from e
+        raise ClvError(f"Spark could not read {source}: {said} ({READS}; read CSV and "
+                       "Excel files without --engine spark)") from e
 
 
 def _table_exists(spark: SparkSession, name: str) -> bool:
